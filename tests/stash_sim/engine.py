@@ -1,0 +1,202 @@
+"""Executing one GraphQL request against Stash's schema, answering as Stash's gqlgen does.
+
+gqlgen (v0.17.73 in Stash's go.mod), transport/http_post.go and executor:
+- a body that is not JSON -> HTTP 400 with a GraphQL error;
+- a parse error or a validation error (unknown field, bad variable type,
+  selection on a scalar) -> `data: null`, extensions.code GRAPHQL_PARSE_FAILED /
+  GRAPHQL_VALIDATION_FAILED, and HTTP 422 when the client accepts application/json
+  (stashapi does) or 400 when it accepts */* or graphql-response+json
+  (determineResponseContentType);
+- a resolver error -> HTTP 200, the error with its `path`, the field null (and
+  null propagating up through non-null parents).
+Error objects put `message` first, then `path` (resolver errors) or `locations`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+    OperationDefinitionNode,
+    OperationType,
+    execute,
+    parse,
+    validate,
+)
+
+from .schema import stash_schema
+
+Resolver = Callable[..., Any]
+
+# "Type.field" -> resolver(parent, info, **args). Filled by the resolvers modules.
+RESOLVERS: dict[str, Resolver] = {}
+
+
+def resolves(*names: str) -> Callable[[Resolver], Resolver]:
+    """Register a function as the resolver of one or more "Type.field" names."""
+
+    def register(fn: Resolver) -> Resolver:
+        for name in names:
+            RESOLVERS[name] = fn
+        return fn
+
+    return register
+
+
+class StashError(Exception):
+    """An error a resolver reports exactly as Stash words it."""
+
+
+def empty_value(type_: Any) -> Any:
+    """The honest empty value for a field the simulator does not model.
+
+    Nullable -> null; non-null list -> []; non-null scalar -> its zero value;
+    non-null object -> an object whose own fields are empty in turn.
+    """
+    if not isinstance(type_, GraphQLNonNull):
+        return None
+    inner = type_.of_type
+    if isinstance(inner, GraphQLList):
+        return []
+    if isinstance(inner, GraphQLObjectType):
+        return {}
+    if isinstance(inner, GraphQLEnumType):
+        return next(iter(inner.values.values())).value
+    if isinstance(inner, GraphQLScalarType):
+        return {
+            "Int": 0, "Float": 0.0, "Boolean": False, "String": "", "ID": "",
+            "Time": "0001-01-01T00:00:00Z", "Timestamp": "0001-01-01T00:00:00Z",
+            "Int64": 0, "Map": {}, "BoolMap": {}, "PluginConfigMap": {}, "Any": None,
+        }.get(inner.name, "")
+    return {}
+
+
+def field_resolver(parent: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+    """Registered resolver first, then a key of a dict parent, then the empty value."""
+    resolver = RESOLVERS.get(f"{info.parent_type.name}.{info.field_name}")
+    if resolver is not None:
+        return resolver(parent, info, **args)
+    if isinstance(parent, dict) and info.field_name in parent:
+        return parent[info.field_name]
+    return empty_value(info.return_type)
+
+
+@dataclass
+class Outcome:
+    """What the HTTP layer sends back, plus what the request log records."""
+
+    status: int
+    body: dict[str, Any]
+    operation_name: str | None = None
+    operation_type: str | None = None
+    root_fields: list[str] = field(default_factory=list)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_and_validate(query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...], str]:
+    try:
+        document = parse(query)
+    except GraphQLError as exc:
+        return None, (exc,), "GRAPHQL_PARSE_FAILED"
+    errors = validate(stash_schema(), document)
+    return document, tuple(errors), "GRAPHQL_VALIDATION_FAILED"
+
+
+def _protocol_error(message: str, code: str, locations: list | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"message": message}
+    if locations:
+        error["locations"] = locations
+    error["extensions"] = {"code": code}
+    return error
+
+
+def _locations(error: GraphQLError) -> list[dict[str, int]] | None:
+    if not error.locations:
+        return None
+    return [{"line": loc.line, "column": loc.column} for loc in error.locations]
+
+
+def _pick_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name:
+        return next((op for op in operations if op.name and op.name.value == name), None)
+    return operations[0] if len(operations) == 1 else None
+
+
+def protocol_error_status(accept: str | None) -> int:
+    """422 for clients that accept application/json (or say nothing), else 400 (gqlgen)."""
+    if not accept:
+        return 422
+    for media in accept.split(","):
+        media = media.split(";")[0].strip().lower()
+        if media == "application/json":
+            return 422
+        if media in ("*/*", "application/*", "application/graphql-response+json"):
+            return 400
+    return 400
+
+
+def run_graphql(payload: Any, context: Any, accept: str | None = "application/json") -> Outcome:
+    """Execute one decoded request body ({query, variables, operationName})."""
+    outcome = _run(payload, context)
+    if outcome.status == 422:
+        outcome.status = protocol_error_status(accept)
+    return outcome
+
+
+def _run(payload: Any, context: Any) -> Outcome:
+    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str) or not payload["query"]:
+        return Outcome(422, {"errors": [_protocol_error("no operation provided", "GRAPHQL_VALIDATION_FAILED")],
+                             "data": None})
+    variables = payload.get("variables") or {}
+    operation_name = payload.get("operationName") or None
+    document, errors, code = _parse_and_validate(payload["query"])
+    if errors:
+        return Outcome(422, {"errors": [_protocol_error(e.message, code, _locations(e)) for e in errors],
+                             "data": None}, operation_name)
+    assert document is not None
+    operation = _pick_operation(document, operation_name)
+    if operation is None:
+        message = f"operation {operation_name} not found" if operation_name else "operation name is required"
+        return Outcome(422, {"errors": [_protocol_error(message, "GRAPHQL_VALIDATION_FAILED")], "data": None},
+                       operation_name)
+    op_name = operation.name.value if operation.name else None
+    op_type = "mutation" if operation.operation == OperationType.MUTATION else operation.operation.value
+    roots = [sel.name.value for sel in operation.selection_set.selections if hasattr(sel, "name")]
+    result = execute(
+        stash_schema(), document, context_value=context, variable_values=variables,
+        operation_name=op_name, field_resolver=field_resolver,
+    )
+    if result.errors and result.data is None and not any(e.path for e in result.errors):
+        # variable coercion failed before execution: a validation error in gqlgen
+        return Outcome(422, {"errors": [_protocol_error(e.message, "GRAPHQL_VALIDATION_FAILED", _locations(e))
+                                        for e in result.errors], "data": None}, op_name, op_type, roots)
+    body: dict[str, Any] = {}
+    if result.errors:
+        body["errors"] = [_resolver_error(e) for e in result.errors]
+    body["data"] = result.data
+    return Outcome(200, body, op_name, op_type, roots)
+
+
+def _resolver_error(error: GraphQLError) -> dict[str, Any]:
+    original = error.original_error
+    if original is not None and not isinstance(original, StashError | GraphQLError):
+        # a bug in the simulator: make it loud, as an internal error would be in Stash
+        message = f"internal simulator error: {type(original).__name__}: {original}"
+    else:
+        message = error.message
+    out: dict[str, Any] = {"message": message}
+    if error.path:
+        out["path"] = list(error.path)
+    return out

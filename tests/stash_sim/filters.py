@@ -1,0 +1,485 @@
+"""Stash's find filters and criteria, compiled to SQL for the simulator's database.
+
+Facts (pkg/models/find_filter.go, pkg/sqlite/{sql,filter,criterion_handlers,gallery_filter,
+image_filter}.go; details in the research notes of issue 2):
+- page: null or < 1 means 1. per_page: null means 25, negative means all, 0 means none.
+- direction: null means ASC. sort: validated per entity, else `invalid sort: X`;
+  galleries, images and scenes with no sort get no ORDER BY (any order: the simulator
+  shuffles so that code relying on an order it did not ask for is caught).
+- count is the number of all matches, whatever the page.
+- q: space-separated words (a "quoted phrase" is one word, a -word excludes); each
+  word must LIKE-match one of the entity's search columns.
+- String criteria use LIKE (ASCII case-insensitive), regex criteria Go's RE2
+  (case-sensitive, unanchored); IS_NULL also matches blank text.
+- AND / OR / NOT: at most one per filter, else `cannot have X and Y in the same filter`.
+
+Criteria the simulator does not model are refused with an error that says so, never
+silently ignored: a test must not pass because a filter did nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+
+from .engine import StashError
+
+DEFAULT_PER_PAGE = 25
+
+GALLERY_SORTS = {
+    "created_at", "date", "file_count", "file_mod_time", "id", "images_count", "path",
+    "performer_count", "random", "rating", "tag_count", "title", "updated_at",
+}
+IMAGE_SORTS = {
+    "created_at", "date", "file_count", "file_mod_time", "filesize", "id", "o_counter", "path",
+    "performer_count", "random", "rating", "resolution", "tag_count", "title", "updated_at",
+}
+NAMED_SORTS = {"name", "id", "created_at", "updated_at", "random"}  # tags, performers, studios
+SCENE_SORTS = {"id", "title", "path", "created_at", "updated_at", "date", "random"}
+
+# SQL expressions for a gallery's paths (STASH_FACTS §4: zip-based vs folder-based).
+GALLERY_ZIP_PATH = (
+    "(SELECT zf.path || '/' || f.basename FROM galleries_files gf JOIN files f ON f.id = gf.file_id"
+    " JOIN folders zf ON zf.id = f.parent_folder_id WHERE gf.gallery_id = galleries.id LIMIT 1)"
+)
+GALLERY_FOLDER_PATH = "(SELECT path FROM folders WHERE folders.id = galleries.folder_id)"
+GALLERY_ZIP_MD5 = (
+    "(SELECT f.md5 FROM galleries_files gf JOIN files f ON f.id = gf.file_id"
+    " WHERE gf.gallery_id = galleries.id LIMIT 1)"
+)
+IMAGE_PATH = (
+    "(SELECT fo.path || '/' || f.basename FROM images_files i_f JOIN files f ON f.id = i_f.file_id"
+    ' JOIN folders fo ON fo.id = f.parent_folder_id WHERE i_f.image_id = images.id AND i_f."primary" = 1)'
+)
+IMAGE_MD5 = (
+    'SELECT f.md5 FROM images_files i_f JOIN files f ON f.id = i_f.file_id'
+    ' WHERE i_f.image_id = images.id AND i_f."primary" = 1'
+)
+
+
+@dataclass
+class Sql:
+    """A WHERE clause under construction: text parts and their parameters."""
+
+    parts: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.parts.append(clause)
+        self.params.extend(params)
+
+    def joined(self, glue: str = " AND ") -> str:
+        return glue.join(f"({p})" for p in self.parts) if self.parts else "1"
+
+
+@dataclass
+class Page:
+    """A FindFilterType after Stash's defaults."""
+
+    q: str | None
+    page: int
+    per_page: int | None  # None: all rows
+    sort: str | None
+    descending: bool
+
+    @property
+    def limit_sql(self) -> str:
+        if self.per_page is None:
+            return ""
+        return f" LIMIT {self.per_page} OFFSET {(self.page - 1) * self.per_page}"
+
+
+def read_find_filter(find_filter: dict | None, valid_sorts: set[str], default_sort: str | None) -> Page:
+    """Apply Stash's paging defaults and validate the sort."""
+    find_filter = find_filter or {}
+    page = find_filter.get("page")
+    page = 1 if page is None or page < 1 else page
+    per_page = find_filter.get("per_page")
+    if per_page is None:
+        per_page = DEFAULT_PER_PAGE
+    elif per_page < 0:
+        per_page = None
+    sort = find_filter.get("sort")
+    if sort is None or (sort == "" and default_sort is None):
+        sort = default_sort
+    if sort is not None:
+        base = sort
+        if sort.startswith("random_"):
+            seed = sort[len("random_"):]
+            if not seed.isdigit():
+                raise StashError(f"invalid random seed: {seed}")
+            base = "random"
+        if base not in valid_sorts:
+            raise StashError(f"invalid sort: {sort}")
+    return Page(find_filter.get("q"), page, per_page, sort, find_filter.get("direction") == "DESC")
+
+
+def order_clause(page: Page, table: str, columns: dict[str, str], tie_break: str) -> str:
+    """ORDER BY for a validated sort; a shuffled order when the caller gave none (Stash: none)."""
+    if page.sort is None or page.sort == "random" or page.sort.startswith("random_"):
+        seed = int(page.sort[7:]) if page.sort and page.sort.startswith("random_") else random.randrange(1 << 30)
+        return f" ORDER BY (({table}.id * 1103515245 + {seed}) % 2147483647)"
+    direction = "DESC" if page.descending else "ASC"
+    return f" ORDER BY {columns[page.sort]} {direction}, {tie_break}"
+
+
+# -- q ---------------------------------------------------------------------------------------
+def search_words(q: str) -> tuple[list[str], list[str]]:
+    """Split a q string into words to include and words to exclude."""
+    try:
+        words = shlex.split(q)
+    except ValueError:
+        words = q.split(" ")
+    include = [w for w in words if w and not w.startswith("-")]
+    exclude = [w[1:] for w in words if w.startswith("-") and len(w) > 1]
+    return include, exclude
+
+
+def add_search(sql: Sql, q: str | None, columns: list[str]) -> None:
+    if not q:
+        return
+    include, exclude = search_words(q)
+    for word in include:
+        sql.add(" OR ".join(f"{c} LIKE ?" for c in columns), *[f"%{word}%"] * len(columns))
+    for word in exclude:
+        sql.add(" AND ".join(f"COALESCE({c}, '') NOT LIKE ?" for c in columns), *[f"%{word}%"] * len(columns))
+
+
+# -- criteria ----------------------------------------------------------------------------
+def string_criterion(sql: Sql, column: str, crit: dict) -> None:
+    value, modifier = crit["value"], crit["modifier"]
+    if modifier == "EQUALS":
+        sql.add(f"{column} LIKE ?", value)
+    elif modifier == "NOT_EQUALS":
+        sql.add(f"{column} NOT LIKE ?", value)
+    elif modifier == "INCLUDES":
+        words = _criterion_words(value)
+        sql.add(" OR ".join(f"{column} LIKE ?" for _ in words), *[f"%{w}%" for w in words])
+    elif modifier == "EXCLUDES":
+        words = _criterion_words(value)
+        sql.add(" AND ".join(f"{column} NOT LIKE ?" for _ in words), *[f"%{w}%" for w in words])
+    elif modifier == "MATCHES_REGEX":
+        _check_regex(value)
+        sql.add(f"{column} IS NOT NULL AND {column} REGEXP ?", value)
+    elif modifier == "NOT_MATCHES_REGEX":
+        _check_regex(value)
+        sql.add(f"{column} IS NULL OR {column} NOT REGEXP ?", value)
+    elif modifier == "IS_NULL":
+        sql.add(f"{column} IS NULL OR TRIM({column}) = ''")
+    elif modifier == "NOT_NULL":
+        sql.add(f"{column} IS NOT NULL AND TRIM({column}) != ''")
+    else:
+        raise StashError(f"Internal system error. Error <unsupported string filter modifier {modifier}>")
+
+
+def _criterion_words(value: str) -> list[str]:
+    if len(value) > 1 and value.startswith('"') and value.endswith('"'):
+        return [value[1:-1]]
+    return [w for w in value.split(" ") if w] or [""]
+
+
+def _check_regex(pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise StashError(f"error parsing regexp: {exc}") from exc
+
+
+def int_criterion(sql: Sql, column: str, crit: dict) -> None:
+    value, value2, modifier = crit["value"], crit.get("value2") or 0, crit["modifier"]
+    simple = {"EQUALS": "=", "NOT_EQUALS": "!=", "GREATER_THAN": ">", "LESS_THAN": "<"}
+    if modifier in simple:
+        sql.add(f"{column} {simple[modifier]} ?", value)
+    elif modifier == "BETWEEN":
+        sql.add(f"{column} BETWEEN ? AND ?", value, value2)
+    elif modifier == "NOT_BETWEEN":
+        sql.add(f"{column} NOT BETWEEN ? AND ?", value, value2)
+    elif modifier == "IS_NULL":
+        sql.add(f"{column} IS NULL")
+    elif modifier == "NOT_NULL":
+        sql.add(f"{column} IS NOT NULL")
+    else:
+        raise StashError(f"Internal system error. Error <unsupported numeric modifier type {modifier}>")
+
+
+def date_criterion(sql: Sql, column: str, crit: dict) -> None:
+    """Dates are stored as YYYY-MM-DD text, so they compare as text."""
+    if crit["modifier"] in ("IS_NULL", "NOT_NULL"):
+        sql.add(f"{column} IS {'' if crit['modifier'] == 'IS_NULL' else 'NOT '}NULL")
+    else:
+        int_criterion(sql, column, crit)
+
+
+def multi_criterion(sql: Sql, owner: str, join_table: str, owner_col: str, other_col: str, crit: dict,
+                    hierarchical: bool) -> None:
+    """tags / performers / scenes (joined) criteria on an owner table."""
+    ids = [_int_id(v) for v in crit.get("value") or []]
+    excludes = [_int_id(v) for v in crit.get("excludes") or []]
+    modifier = crit["modifier"]
+    members = f"SELECT {other_col} FROM {join_table} j WHERE j.{owner_col} = {owner}.id"
+    if modifier == "NOT_EQUALS":
+        kind = "hierarchical multi criterion input" if hierarchical else "multi criterion input"
+        raise StashError(f"not equals modifier is not supported for {kind}")
+    if modifier == "IS_NULL":
+        sql.add(f"NOT EXISTS ({members})")
+    elif modifier == "NOT_NULL":
+        sql.add(f"EXISTS ({members})")
+    elif modifier == "INCLUDES" and ids:
+        sql.add(f"EXISTS ({members} AND {other_col} IN ({_marks(ids)}))", *ids)
+    elif modifier == "INCLUDES_ALL" and ids:
+        sql.add(f"(SELECT COUNT(DISTINCT {other_col}) FROM {join_table} j WHERE j.{owner_col} = {owner}.id"
+                f" AND {other_col} IN ({_marks(ids)})) = ?", *ids, len(set(ids)))
+    elif modifier == "EQUALS" and ids:
+        if hierarchical and crit.get("depth"):
+            raise StashError("depth is not supported for equals modifier in hierarchical multi criterion input")
+        sql.add(f"(SELECT COUNT(DISTINCT {other_col}) FROM {join_table} j WHERE j.{owner_col} = {owner}.id"
+                f" AND {other_col} IN ({_marks(ids)})) = ? AND (SELECT COUNT(*) FROM {join_table} j"
+                f" WHERE j.{owner_col} = {owner}.id) = ?", *ids, len(set(ids)), len(set(ids)))
+    elif modifier == "EXCLUDES":
+        excludes = ids + excludes
+    if excludes:
+        sql.add(f"NOT EXISTS ({members} AND {other_col} IN ({_marks(excludes)}))", *excludes)
+
+
+def studio_criterion(sql: Sql, column: str, crit: dict) -> None:
+    ids = [_int_id(v) for v in crit.get("value") or []]
+    modifier = {"EQUALS": "INCLUDES_ALL", "NOT_EQUALS": "EXCLUDES"}.get(crit["modifier"], crit["modifier"])
+    if modifier == "IS_NULL":
+        sql.add(f"{column} IS NULL")
+    elif modifier == "NOT_NULL":
+        sql.add(f"{column} IS NOT NULL")
+    elif modifier == "INCLUDES" and ids:
+        sql.add(f"{column} IN ({_marks(ids)})", *ids)
+    elif modifier == "INCLUDES_ALL" and ids:
+        sql.add(f"{column} IN ({_marks(ids)}) AND ? = 1", *ids, len(set(ids)))
+    elif modifier == "EXCLUDES" and ids:
+        sql.add(f"{column} NOT IN ({_marks(ids)}) OR {column} IS NULL", *ids)
+
+
+def _marks(values: list) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _int_id(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise StashError(f'strconv.Atoi: parsing "{value}": invalid syntax') from exc
+
+
+def check_combination(filter_: dict) -> None:
+    present = [key for key in ("AND", "OR", "NOT") if filter_.get(key)]
+    if len(present) > 1:
+        raise StashError(f"cannot have {present[0]} and {present[1]} in the same filter")
+
+
+def combine(filter_: dict, own: Sql, compile_sub) -> Sql:
+    """Join a filter's own criteria with its AND / OR / NOT sub-filter, as Stash does."""
+    check_combination(filter_)
+    out = Sql()
+    own_sql = own.joined()
+    for key in ("AND", "OR", "NOT"):
+        sub_filter = filter_.get(key)
+        if not sub_filter:
+            continue
+        sub = compile_sub(sub_filter)
+        sub_sql = sub.joined()
+        if key == "AND":
+            out.add(f"({own_sql}) AND ({sub_sql})", *own.params, *sub.params)
+        elif key == "OR":
+            clause = f"({own_sql}) OR ({sub_sql})" if own.parts else sub_sql
+            out.add(clause, *own.params, *sub.params)
+        else:
+            out.add(f"({own_sql}) AND NOT ({sub_sql})", *own.params, *sub.params)
+        return out
+    return own
+
+
+def refuse_unmodelled(kind: str, filter_: dict, modelled: set[str]) -> None:
+    unknown = sorted(k for k, v in filter_.items() if v is not None and k not in modelled)
+    if unknown:
+        raise StashError(f"the Stash simulator does not model {kind} criteria: {', '.join(unknown)}")
+
+
+# -- galleries -----------------------------------------------------------------------------
+GALLERY_CRITERIA = {
+    "AND", "OR", "NOT", "id", "title", "details", "code", "photographer", "checksum", "path",
+    "file_count", "is_missing", "is_zip", "rating100", "organized", "has_chapters", "scenes", "studios",
+    "tags", "tag_count", "performers", "performer_count", "image_count", "url", "date",
+}
+GALLERY_SEARCH_COLUMNS = [
+    "galleries.title", GALLERY_FOLDER_PATH, GALLERY_ZIP_PATH, GALLERY_ZIP_MD5,
+    "(SELECT group_concat(title, char(31)) FROM galleries_chapters c WHERE c.gallery_id = galleries.id)",
+]
+GALLERY_SORT_COLUMNS = {
+    "id": "galleries.id",
+    "title": f"natural_key(COALESCE(NULLIF(galleries.title, ''), {GALLERY_ZIP_PATH},"
+             f" {GALLERY_FOLDER_PATH}, ''))",
+    "path": "galleries.path_key",
+    "created_at": "galleries.created_at",
+    "updated_at": "galleries.updated_at",
+    "date": "galleries.date",
+    "rating": "galleries.rating",
+    "images_count": "(SELECT COUNT(*) FROM galleries_images gi WHERE gi.gallery_id = galleries.id)",
+    "file_count": "(SELECT COUNT(*) FROM galleries_files gf WHERE gf.gallery_id = galleries.id)",
+    "tag_count": "(SELECT COUNT(*) FROM galleries_tags gt WHERE gt.gallery_id = galleries.id)",
+    "performer_count": "(SELECT COUNT(*) FROM performers_galleries pg WHERE pg.gallery_id = galleries.id)",
+    "file_mod_time": "galleries.updated_at",
+}
+GALLERY_TIE_BREAK = "natural_key(COALESCE(galleries.title, galleries.id)), galleries.id"
+
+
+def gallery_where(filter_: dict | None) -> Sql:
+    """Compile a GalleryFilterType into a WHERE clause over `galleries`."""
+    filter_ = filter_ or {}
+    refuse_unmodelled("gallery", filter_, GALLERY_CRITERIA)
+    sql = Sql()
+    for name, column in (("title", "galleries.title"), ("details", "galleries.details"),
+                         ("code", "galleries.code"), ("photographer", "galleries.photographer")):
+        if filter_.get(name):
+            string_criterion(sql, column, filter_[name])
+    if filter_.get("checksum"):
+        string_criterion(sql, GALLERY_ZIP_MD5, filter_["checksum"])
+    if filter_.get("path"):
+        _gallery_path(sql, filter_["path"])
+    if filter_.get("url"):
+        string_criterion(sql, "(SELECT group_concat(url, ' ') FROM gallery_urls u WHERE u.gallery_id = galleries.id)",
+                         filter_["url"])
+    if filter_.get("date"):
+        date_criterion(sql, "galleries.date", filter_["date"])
+    for name, column in (("id", "galleries.id"), ("rating100", "galleries.rating"),
+                         ("image_count", GALLERY_SORT_COLUMNS["images_count"]),
+                         ("file_count", GALLERY_SORT_COLUMNS["file_count"]),
+                         ("tag_count", GALLERY_SORT_COLUMNS["tag_count"]),
+                         ("performer_count", GALLERY_SORT_COLUMNS["performer_count"])):
+        if filter_.get(name):
+            int_criterion(sql, column, filter_[name])
+    if filter_.get("is_zip") is not None:
+        exists = "EXISTS (SELECT 1 FROM galleries_files gf WHERE gf.gallery_id = galleries.id)"
+        sql.add(exists if filter_["is_zip"] else f"NOT {exists}")
+    if filter_.get("organized") is not None:
+        sql.add("galleries.organized = ?", 1 if filter_["organized"] else 0)
+    if filter_.get("has_chapters") is not None:
+        exists = "EXISTS (SELECT 1 FROM galleries_chapters c WHERE c.gallery_id = galleries.id)"
+        sql.add(exists if filter_["has_chapters"] == "true" else f"NOT {exists}")
+    if filter_.get("tags"):
+        multi_criterion(sql, "galleries", "galleries_tags", "gallery_id", "tag_id", filter_["tags"], True)
+    if filter_.get("performers"):
+        multi_criterion(sql, "galleries", "performers_galleries", "gallery_id", "performer_id",
+                        filter_["performers"], False)
+    if filter_.get("scenes"):
+        multi_criterion(sql, "galleries", "scenes_galleries", "gallery_id", "scene_id", filter_["scenes"], False)
+    if filter_.get("studios"):
+        studio_criterion(sql, "galleries.studio_id", filter_["studios"])
+    if filter_.get("is_missing"):
+        _gallery_missing(sql, filter_["is_missing"])
+    return combine(filter_, sql, gallery_where)
+
+
+def _gallery_path(sql: Sql, crit: dict) -> None:
+    """A gallery's path is its zip's path or its folder's path; both are tried (gallery_filter.go)."""
+    zip_part, folder_part = Sql(), Sql()
+    string_criterion(zip_part, GALLERY_ZIP_PATH, crit)
+    string_criterion(folder_part, GALLERY_FOLDER_PATH, crit)
+    glue = " AND " if crit["modifier"] in ("NOT_MATCHES_REGEX", "IS_NULL") else " OR "
+    sql.add(f"({zip_part.joined()}){glue}({folder_part.joined()})", *zip_part.params, *folder_part.params)
+
+
+def _gallery_missing(sql: Sql, what: str) -> None:
+    joins = {
+        "scenes": "scenes_galleries", "performers": "performers_galleries", "tags": "galleries_tags",
+        "url": "gallery_urls",
+    }
+    if what in joins:
+        sql.add(f"NOT EXISTS (SELECT 1 FROM {joins[what]} j WHERE j.gallery_id = galleries.id)")
+    elif what == "studio":
+        sql.add("galleries.studio_id IS NULL")
+    elif what in ("date", "title", "details", "code", "photographer", "rating"):
+        sql.add(f"galleries.{what} IS NULL OR TRIM(galleries.{what}) = ''")
+    else:
+        raise StashError(f"the Stash simulator does not model is_missing {what!r}")
+
+
+# -- images ------------------------------------------------------------------------------
+IMAGE_CRITERIA = {"AND", "OR", "NOT", "id", "title", "path", "checksum", "galleries", "tags", "performers",
+                  "organized", "studios", "is_missing"}
+IMAGE_SEARCH_COLUMNS = ["images.title", IMAGE_PATH, f"({IMAGE_MD5})"]
+IMAGE_SORT_COLUMNS = {
+    "id": "images.id",
+    "path": "images.path_key",
+    "title": f"natural_key(COALESCE(NULLIF(images.title, ''), {IMAGE_PATH}))",
+    "created_at": "images.created_at",
+    "updated_at": "images.updated_at",
+    "date": "images.date",
+    "rating": "images.rating",
+    "tag_count": "(SELECT COUNT(*) FROM images_tags it WHERE it.image_id = images.id)",
+    "performer_count": "(SELECT COUNT(*) FROM performers_images pi WHERE pi.image_id = images.id)",
+    "file_count": "(SELECT COUNT(*) FROM images_files i_f WHERE i_f.image_id = images.id)",
+    "filesize": "(SELECT f.size FROM images_files i_f JOIN files f ON f.id = i_f.file_id"
+                ' WHERE i_f.image_id = images.id AND i_f."primary" = 1)',
+    "resolution": "(SELECT MIN(f.width, f.height) FROM images_files i_f JOIN files f ON f.id = i_f.file_id"
+                  ' WHERE i_f.image_id = images.id AND i_f."primary" = 1)',
+    "file_mod_time": "images.updated_at",
+    "o_counter": "images.id * 0",
+}
+IMAGE_TIE_BREAK = "natural_key(COALESCE(images.title, images.id)), images.id"
+
+
+def image_where(filter_: dict | None) -> Sql:
+    """Compile an ImageFilterType into a WHERE clause over `images`."""
+    filter_ = filter_ or {}
+    refuse_unmodelled("image", filter_, IMAGE_CRITERIA)
+    sql = Sql()
+    if filter_.get("id"):
+        int_criterion(sql, "images.id", filter_["id"])
+    if filter_.get("title"):
+        string_criterion(sql, "images.title", filter_["title"])
+    if filter_.get("path"):
+        string_criterion(sql, IMAGE_PATH, filter_["path"])
+    if filter_.get("checksum"):
+        string_criterion(sql, f"({IMAGE_MD5})", filter_["checksum"])
+    if filter_.get("organized") is not None:
+        sql.add("images.organized = ?", 1 if filter_["organized"] else 0)
+    if filter_.get("galleries"):
+        _image_galleries(sql, filter_["galleries"])
+    if filter_.get("tags"):
+        multi_criterion(sql, "images", "images_tags", "image_id", "tag_id", filter_["tags"], True)
+    if filter_.get("performers"):
+        multi_criterion(sql, "images", "performers_images", "image_id", "performer_id", filter_["performers"], False)
+    if filter_.get("studios"):
+        studio_criterion(sql, "images.studio_id", filter_["studios"])
+    if filter_.get("is_missing"):
+        what = filter_["is_missing"]
+        if what == "galleries":
+            sql.add("NOT EXISTS (SELECT 1 FROM galleries_images gi WHERE gi.image_id = images.id)")
+        elif what == "studio":
+            sql.add("images.studio_id IS NULL")
+        elif what in ("tags", "performers"):
+            table = {"tags": "images_tags", "performers": "performers_images"}[what]
+            sql.add(f"NOT EXISTS (SELECT 1 FROM {table} j WHERE j.image_id = images.id)")
+        else:
+            raise StashError(f"the Stash simulator does not model image is_missing {what!r}")
+    return combine(filter_, sql, image_where)
+
+
+def _image_galleries(sql: Sql, crit: dict) -> None:
+    """ImageFilterType.galleries: EQUALS / NOT_EQUALS add no condition (image_filter.go)."""
+    ids = [_int_id(v) for v in crit.get("value") or []]
+    modifier = crit["modifier"]
+    members = "SELECT gallery_id FROM galleries_images gi WHERE gi.image_id = images.id"
+    if modifier == "IS_NULL":
+        sql.add(f"NOT EXISTS ({members})")
+    elif modifier == "NOT_NULL":
+        sql.add(f"EXISTS ({members})")
+    elif not ids or modifier in ("EQUALS", "NOT_EQUALS"):
+        return
+    elif modifier == "INCLUDES":
+        sql.add(f"EXISTS ({members} AND gallery_id IN ({_marks(ids)}))", *ids)
+    elif modifier == "INCLUDES_ALL":
+        sql.add(f"(SELECT COUNT(DISTINCT gallery_id) FROM galleries_images gi WHERE gi.image_id = images.id"
+                f" AND gallery_id IN ({_marks(ids)})) = ?", *ids, len(set(ids)))
+    elif modifier == "EXCLUDES":
+        sql.add(f"NOT EXISTS ({members} AND gallery_id IN ({_marks(ids)}))", *ids)

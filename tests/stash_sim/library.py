@@ -1,0 +1,322 @@
+"""Seeding the simulator from a compact, readable library description.
+
+A description is a mapping (usually a YAML file under libraries/):
+
+    studios: [Lumen Studio]                  # names
+    tags: [Beach, Portrait]
+    performers: [Ada Vale]
+    scenes:
+      - {title: Beach Day, path: /library/videos/beach-day.mp4}
+    galleries:
+      - folder: /library/photos/Beach 2021    # folder-based gallery
+        images: [001.jpg, {name: cover.jpg, width: 800, height: 1200}]
+      - zip: /library/zips/Summer Set.zip    # zip-based gallery; images may sit in inner folders
+        images: [day1/001.jpg, day2/001.jpg]
+        tags: [Beach]
+      - title: Favourites                    # user-created: images are paths seeded elsewhere
+        images: [/library/photos/Beach 2021/001.jpg]
+    images: [/library/loose/a.jpg]          # images in no gallery
+
+Gallery keys besides folder/zip/images: title, code, date, details, photographer,
+rating100, organized, studio, tags, performers, scenes (scene titles), urls,
+cover (an image name or path: the explicit cover) and chapters
+([{title, image_index}]). Image entries are a name (relative to the folder or zip,
+or an absolute path for user-created galleries and loose images) or a mapping with
+name and any of width, height, md5, title, tags, performers.
+
+A folder gallery holds the images directly in its folder, a zip gallery every image
+in its zip (STASH_FACTS §3-§4). Checksums default to the md5 of the path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .natural import natural_key
+from .store import Store, now_text
+
+LIBRARIES = Path(__file__).parent / "libraries"
+SAMPLE_LIBRARY = LIBRARIES / "sample.yml"
+FILE_MOD_TIME = "2024-01-01T00:00:00Z"
+DEFAULT_IMAGE_SIZE = (1200, 800)
+
+GALLERY_KEYS = {
+    "folder", "zip", "images", "title", "code", "date", "details", "photographer",
+    "rating100", "organized", "studio", "tags", "performers", "scenes", "urls",
+    "cover", "chapters",
+}
+IMAGE_KEYS = {"name", "width", "height", "md5", "title", "tags", "performers"}
+TOP_KEYS = {"studios", "tags", "performers", "scenes", "galleries", "images"}
+
+
+class LibraryError(ValueError):
+    """A library description that cannot be seeded."""
+
+
+def load_library(path: str | Path = SAMPLE_LIBRARY) -> dict[str, Any]:
+    """Read a library description from a YAML file."""
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    if not isinstance(data, dict):
+        raise LibraryError(f"{path}: a library description is a mapping")
+    return data
+
+
+def generate_library(galleries: int, images_per_gallery: int, zip_every: int = 2) -> dict[str, Any]:
+    """A large synthetic library: every `zip_every`-th gallery is a zip, the rest folders."""
+    entries = []
+    for g in range(galleries):
+        if g % zip_every == 0:
+            entries.append({
+                "zip": f"/library/gen/set{g:06d}.zip",
+                "images": [f"part{i % 3}/img{i:04d}.jpg" for i in range(images_per_gallery)],
+            })
+        else:
+            entries.append({
+                "folder": f"/library/gen/folder{g:06d}",
+                "images": [f"img{i:04d}.jpg" for i in range(images_per_gallery)],
+            })
+    return {"tags": ["Generated"], "galleries": entries}
+
+
+class LibraryWriter:
+    """Adds folders, files, images and galleries the way Stash's scanner records them."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.db = store.db
+        self._folders: dict[str, int] = {
+            row["path"]: row["id"] for row in self.db.execute("SELECT id, path FROM folders")
+        }
+
+    # -- folders and files -------------------------------------------------------------
+    def folder(self, path: str, zip_file_id: int | None = None) -> int:
+        """The id of the folder at path, created with its missing parents."""
+        found = self._folders.get(path)
+        if found is not None:
+            return found
+        parent = posixpath.dirname(path)
+        parent_id = self.folder(parent, self._zip_of(parent)) if parent not in ("", "/", path) else None
+        cur = self.db.execute(
+            "INSERT INTO folders(path, parent_folder_id, zip_file_id, mod_time) VALUES (?,?,?,?)",
+            (path, parent_id, zip_file_id, FILE_MOD_TIME),
+        )
+        self._folders[path] = cur.lastrowid
+        return cur.lastrowid
+
+    def _zip_of(self, folder_path: str) -> int | None:
+        folder_id = self._folders.get(folder_path)
+        if folder_id is None:
+            return None
+        return self.db.execute("SELECT zip_file_id FROM folders WHERE id=?", (folder_id,)).fetchone()[0]
+
+    def file(self, path: str, kind: str, zip_file_id: int | None = None, md5: str | None = None,
+             width: int = 0, height: int = 0) -> int:
+        """Insert a file row (its folder is created if needed) and return its id."""
+        folder_id = self.folder(posixpath.dirname(path), zip_file_id)
+        cur = self.db.execute(
+            "INSERT INTO files(basename, parent_folder_id, zip_file_id, kind, size, mod_time, md5,"
+            " width, height) VALUES (?,?,?,?,?,?,?,?,?)",
+            (posixpath.basename(path), folder_id, zip_file_id, kind, 1000 + len(path), FILE_MOD_TIME,
+             md5 or hashlib.md5(path.encode()).hexdigest(), width, height),
+        )
+        return cur.lastrowid
+
+    def zip_file(self, path: str) -> int:
+        """The zip file at path; its own path is also a folder (Stash's zip folders)."""
+        row = self.db.execute(
+            "SELECT files.id FROM files JOIN folders ON folders.id = files.parent_folder_id"
+            " WHERE folders.path = ? AND files.basename = ?",
+            (posixpath.dirname(path), posixpath.basename(path)),
+        ).fetchone()
+        zip_id = row[0] if row else self.file(path, "zip")
+        self.folder(path, zip_id)
+        return zip_id
+
+    def image(self, path: str, zip_file_id: int | None = None, width: int | None = None,
+              height: int | None = None, md5: str | None = None, title: str | None = None) -> int:
+        """An image record with its one file; returns the image id."""
+        w, h = DEFAULT_IMAGE_SIZE
+        file_id = self.file(path, "image", zip_file_id, md5, width or w, height or h)
+        stamp = now_text()
+        cur = self.db.execute(
+            "INSERT INTO images(title, created_at, updated_at, path_key) VALUES (?,?,?,?)",
+            (title, stamp, stamp, natural_key(posixpath.dirname(path) + posixpath.basename(path))),
+        )
+        self.db.execute(
+            'INSERT INTO images_files(image_id, file_id, "primary") VALUES (?,?,1)', (cur.lastrowid, file_id)
+        )
+        return cur.lastrowid
+
+    # -- galleries ---------------------------------------------------------------------
+    def gallery(self, *, folder: str | None = None, zip_path: str | None = None,
+                title: str | None = None) -> int:
+        """A gallery row: folder-based, zip-based or (neither) user-created."""
+        stamp = now_text()
+        folder_id = self.folder(folder) if folder else None
+        path = folder or zip_path or ""
+        cur = self.db.execute(
+            "INSERT INTO galleries(title, folder_id, created_at, updated_at, path_key) VALUES (?,?,?,?,?)",
+            (title or None, folder_id, stamp, stamp, natural_key(path)),
+        )
+        gallery_id = cur.lastrowid
+        if zip_path:
+            self.db.execute(
+                'INSERT INTO galleries_files(gallery_id, file_id, "primary") VALUES (?,?,1)',
+                (gallery_id, self.zip_file(zip_path)),
+            )
+        return gallery_id
+
+    def add_to_gallery(self, gallery_id: int, image_ids: Iterable[int]) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO galleries_images(gallery_id, image_id) VALUES (?,?)",
+            [(gallery_id, image_id) for image_id in image_ids],
+        )
+
+    # -- named things --------------------------------------------------------------------
+    def named(self, table: str, name: str) -> int:
+        """The id of the tag, performer or studio with that name, created if missing."""
+        row = self.db.execute(f"SELECT id FROM {table} WHERE name = ?", (name,)).fetchone()
+        if row:
+            return row[0]
+        stamp = now_text()
+        return self.db.execute(
+            f"INSERT INTO {table}(name, created_at, updated_at) VALUES (?,?,?)", (name, stamp, stamp)
+        ).lastrowid
+
+    def scene(self, title: str | None, path: str) -> int:
+        stamp = now_text()
+        scene_id = self.db.execute(
+            "INSERT INTO scenes(title, created_at, updated_at) VALUES (?,?,?)", (title, stamp, stamp)
+        ).lastrowid
+        file_id = self.file(path, "video")
+        self.db.execute('INSERT INTO scenes_files(scene_id, file_id, "primary") VALUES (?,?,1)', (scene_id, file_id))
+        return scene_id
+
+
+def _check_keys(where: str, given: dict, allowed: set[str]) -> None:
+    unknown = sorted(set(given) - allowed)
+    if unknown:
+        raise LibraryError(f"{where}: unknown key(s) {', '.join(unknown)}")
+
+
+def _image_entry(entry: Any, where: str) -> dict[str, Any]:
+    if isinstance(entry, str):
+        return {"name": entry}
+    if isinstance(entry, dict) and "name" in entry:
+        _check_keys(where, entry, IMAGE_KEYS)
+        return entry
+    raise LibraryError(f"{where}: an image is a name or a mapping with a name")
+
+
+def seed(store: Store, description: dict[str, Any]) -> dict[str, int]:
+    """Fill an empty store from a library description; returns counts of what was made."""
+    _check_keys("library", description, TOP_KEYS)
+    with store.transaction():
+        writer = LibraryWriter(store)
+        for table in ("studios", "tags", "performers"):
+            for name in description.get(table) or []:
+                writer.named(table, str(name))
+        scene_ids = {}
+        for scene in description.get("scenes") or []:
+            scene_ids[scene.get("title")] = writer.scene(scene.get("title"), scene["path"])
+        image_ids: dict[str, int] = {}
+
+        def add_images(entries: list, base: str | None, zip_id: int | None, where: str) -> list[int]:
+            ids = []
+            for raw in entries:
+                entry = _image_entry(raw, where)
+                path = posixpath.join(base, entry["name"]) if base else entry["name"]
+                if path in image_ids:
+                    ids.append(image_ids[path])
+                    continue
+                image_id = writer.image(path, zip_id, entry.get("width"), entry.get("height"),
+                                        entry.get("md5"), entry.get("title"))
+                _relate(writer, "images_tags", "image_id", image_id, "tags", entry.get("tags"))
+                _relate(writer, "performers_images", "image_id", image_id, "performers", entry.get("performers"))
+                image_ids[path] = image_id
+                ids.append(image_id)
+            return ids
+
+        for index, spec in enumerate(description.get("galleries") or []):
+            where = f"galleries[{index}]"
+            _check_keys(where, spec, GALLERY_KEYS)
+            if spec.get("folder") and spec.get("zip"):
+                raise LibraryError(f"{where}: a gallery has a folder or a zip, not both")
+            if spec.get("zip"):
+                zip_id = writer.zip_file(spec["zip"])
+                ids = add_images(spec.get("images") or [], spec["zip"], zip_id, where)
+                gallery_id = writer.gallery(zip_path=spec["zip"], title=spec.get("title"))
+            elif spec.get("folder"):
+                for raw in spec.get("images") or []:
+                    if "/" in _image_entry(raw, where)["name"]:
+                        raise LibraryError(f"{where}: a folder gallery holds only the images directly in"
+                                           " its folder (give sub-folders their own gallery)")
+                ids = add_images(spec.get("images") or [], spec["folder"], None, where)
+                gallery_id = writer.gallery(folder=spec["folder"], title=spec.get("title"))
+            else:
+                if not spec.get("title"):
+                    raise LibraryError(f"{where}: a user-created gallery needs a title")
+                ids = add_images(spec.get("images") or [], None, None, where)
+                gallery_id = writer.gallery(title=spec["title"])
+            writer.add_to_gallery(gallery_id, ids)
+            _gallery_details(writer, gallery_id, spec, scene_ids, image_ids, where)
+
+        add_images(description.get("images") or [], None, None, "images")
+    return {
+        "galleries": store.value("SELECT COUNT(*) FROM galleries"),
+        "images": store.value("SELECT COUNT(*) FROM images"),
+    }
+
+
+def _relate(writer: LibraryWriter, join: str, owner_col: str, owner_id: int, table: str,
+            names: list | None) -> None:
+    other_col = {"tags": "tag_id", "performers": "performer_id"}[table]
+    for name in names or []:
+        writer.db.execute(
+            f"INSERT OR IGNORE INTO {join}({owner_col}, {other_col}) VALUES (?,?)",
+            (owner_id, writer.named(table, str(name))),
+        )
+
+
+def _gallery_details(writer: LibraryWriter, gallery_id: int, spec: dict, scene_ids: dict,
+                     image_ids: dict[str, int], where: str) -> None:
+    db = writer.db
+    for column in ("code", "date", "details", "photographer"):
+        if spec.get(column) is not None:
+            db.execute(f"UPDATE galleries SET {column}=? WHERE id=?", (str(spec[column]), gallery_id))
+    if spec.get("rating100") is not None:
+        db.execute("UPDATE galleries SET rating=? WHERE id=?", (int(spec["rating100"]), gallery_id))
+    if spec.get("organized"):
+        db.execute("UPDATE galleries SET organized=1 WHERE id=?", (gallery_id,))
+    if spec.get("studio"):
+        db.execute("UPDATE galleries SET studio_id=? WHERE id=?", (writer.named("studios", spec["studio"]), gallery_id))
+    _relate(writer, "galleries_tags", "gallery_id", gallery_id, "tags", spec.get("tags"))
+    _relate(writer, "performers_galleries", "gallery_id", gallery_id, "performers", spec.get("performers"))
+    for title in spec.get("scenes") or []:
+        if title not in scene_ids:
+            raise LibraryError(f"{where}: no scene titled {title!r}")
+        db.execute("INSERT INTO scenes_galleries(gallery_id, scene_id) VALUES (?,?)", (gallery_id, scene_ids[title]))
+    for position, url in enumerate(spec.get("urls") or []):
+        db.execute("INSERT INTO gallery_urls(gallery_id, position, url) VALUES (?,?,?)", (gallery_id, position, url))
+    if spec.get("cover"):
+        base = spec.get("folder") or spec.get("zip")
+        cover = spec["cover"]
+        path = posixpath.join(base, cover) if base and not cover.startswith("/") else cover
+        if path not in image_ids:
+            raise LibraryError(f"{where}: cover {cover!r} is not one of its images")
+        db.execute("UPDATE galleries_images SET cover=1 WHERE gallery_id=? AND image_id=?",
+                   (gallery_id, image_ids[path]))
+    stamp = now_text()
+    for chapter in spec.get("chapters") or []:
+        db.execute(
+            "INSERT INTO galleries_chapters(gallery_id, title, image_index, created_at, updated_at)"
+            " VALUES (?,?,?,?,?)",
+            (gallery_id, chapter["title"], int(chapter["image_index"]), stamp, stamp),
+        )

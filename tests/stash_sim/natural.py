@@ -1,0 +1,69 @@
+"""Stash's NATURAL_CI collation, as a sortable byte key.
+
+Stash registers the collation NATURAL_CI with `casefolded.NaturalLess` from
+github.com/WithoutPants/sortorder (pkg/sqlite/driver.go). Its rules:
+
+- Runs of ASCII digits compare as numbers; on equal value the run with fewer
+  leading zeros is smaller ("2" < "02").
+- Other characters compare one by one, case-folded to the lowest equivalent
+  rune (ASCII: upper case), so "_" (0x5F) sorts after letters and "/" before.
+- When one string is a prefix of the other, the shorter one is smaller.
+
+The simulator stores `natural_key(text)` in BLOB columns so SQLite can sort and
+index by it with plain byte comparison. `natural_less` is a direct statement of
+the rule, used by the tests to check that the key orders the same way.
+"""
+
+from __future__ import annotations
+
+_DIGIT_MARK = 0x30  # any code in '0'..'9': digit runs sort where a digit would
+
+
+def _fold(char: str) -> int:
+    """Lowest code point among the character and its simple case variants."""
+    candidates = [ord(char)]
+    for variant in (char.upper(), char.lower()):
+        if len(variant) == 1:
+            candidates.append(ord(variant))
+    return min(candidates)
+
+
+def _tokens(text: str) -> list[tuple]:
+    """Split text into comparable tokens: (fold,) per character, a 4-tuple per digit run."""
+    tokens: list[tuple] = []
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if "0" <= char <= "9":
+            j = i
+            while j < n and text[j] == "0":
+                j += 1
+            zeros = j - i
+            k = j
+            while k < n and "0" <= text[k] <= "9":
+                k += 1
+            digits = text[j:k]
+            tokens.append((_DIGIT_MARK, len(digits), digits, zeros))
+            i = k
+        else:
+            tokens.append((_fold(char),))
+            i += 1
+    return tokens
+
+
+def natural_less(a: str, b: str) -> bool:
+    """True when a sorts strictly before b under NATURAL_CI."""
+    return _tokens(a) < _tokens(b)
+
+
+def natural_key(text: str | None) -> bytes:
+    """A byte string whose plain ordering equals NATURAL_CI ordering of text."""
+    out = bytearray()
+    for token in _tokens(text or ""):
+        out += token[0].to_bytes(3, "big")
+        if len(token) == 4:
+            _, length, digits, zeros = token
+            out += length.to_bytes(4, "big")
+            out += digits.encode("ascii")
+            out += zeros.to_bytes(4, "big")
+    return bytes(out)

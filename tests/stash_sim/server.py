@@ -1,0 +1,403 @@
+"""The simulator's HTTP side: POST /graphql, authentication, the request log, faults.
+
+Stash facts behind the rules here:
+- authentication (internal/api/authentication.go): with credentials configured, a
+  /graphql request without a valid session cookie or `ApiKey` header gets HTTP 401
+  with an empty body and `WWW-Authenticate: FormBased`; a wrong ApiKey is also 401.
+- sessions (pkg/session): the cookie is named `session`; it carries the user and the
+  list of visited (plugin, hook type) pairs that guards hook recursion. Stash signs
+  it with securecookie; the simulator signs it with an HMAC, which is as opaque to
+  the plugin.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.cookies import CookieError, SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+
+from .engine import Outcome, run_graphql
+
+if TYPE_CHECKING:
+    from .simulator import StashSimulator
+
+SESSION_COOKIE = "session"
+API_KEY_HEADER = "ApiKey"
+
+FAULT_KINDS = ("drop", "drop_after", "http_500", "http_502", "http_503", "http_504", "locked", "delay")
+
+
+@dataclass(frozen=True)
+class Session:
+    """What a request's session cookie (or ApiKey) carries."""
+
+    user: str | None = None
+    visited: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class RequestRecord:
+    """One HTTP request as the request log keeps it."""
+
+    operation_name: str | None
+    operation_type: str | None
+    root_fields: list[str]
+    variables: dict[str, Any]
+    status: int
+    response_size: int
+    fault: str | None = None
+
+    @property
+    def is_introspection(self) -> bool:
+        return any(name.startswith("__") for name in self.root_fields)
+
+    @property
+    def is_mutation(self) -> bool:
+        return self.operation_type == "mutation"
+
+
+class RequestLog:
+    """Every request the simulator answered (or refused to answer), in order."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._records: list[RequestRecord] = []
+
+    def add(self, record: RequestRecord) -> None:
+        with self._lock:
+            self._records.append(record)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._records.clear()
+
+    @property
+    def records(self) -> list[RequestRecord]:
+        with self._lock:
+            return list(self._records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def fields(self) -> list[str]:
+        """The root field of every request (e.g. 'findGalleries'), joined with '+' when several."""
+        return ["+".join(r.root_fields) for r in self.records]
+
+    def mutations(self) -> list[RequestRecord]:
+        return [r for r in self.records if r.is_mutation and r.fault is None]
+
+    def introspections(self) -> list[RequestRecord]:
+        return [r for r in self.records if r.is_introspection]
+
+    def count(self, root_field: str) -> int:
+        return sum(root_field in r.root_fields for r in self.records)
+
+
+@dataclass
+class Fault:
+    kind: str
+    remaining: int
+    operation: str | None = None  # a root field or operation name; None matches any request
+    seconds: float = 0.0
+
+    def matches(self, operation_name: str | None, root_fields: list[str]) -> bool:
+        return self.operation is None or self.operation == operation_name or self.operation in root_fields
+
+
+class Faults:
+    """Faults injected for the next N matching requests, plus a refusing (down) state."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queue: list[Fault] = []
+
+    def add(self, kind: str, count: int = 1, operation: str | None = None, seconds: float = 0.0) -> None:
+        """Make the next `count` requests (matching `operation`, if given) fail this way.
+
+        drop: close the connection before the request runs; drop_after: run it, then
+        close without answering; http_5xx: answer that status unprocessed; locked: a
+        GraphQL error "database is locked", unprocessed; delay: wait `seconds`, then run.
+        """
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault {kind!r}; one of {', '.join(FAULT_KINDS)}")
+        with self._lock:
+            self._queue.append(Fault(kind, count, operation, seconds))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._queue.clear()
+
+    def take(self, operation_name: str | None, root_fields: list[str]) -> Fault | None:
+        with self._lock:
+            for fault in self._queue:
+                if fault.matches(operation_name, root_fields):
+                    fault.remaining -= 1
+                    if fault.remaining <= 0:
+                        self._queue.remove(fault)
+                    return fault
+        return None
+
+
+class SessionCodec:
+    """Signs and reads session cookie values."""
+
+    def __init__(self, secret: bytes) -> None:
+        self.secret = secret
+
+    def encode(self, session: Session) -> str:
+        payload = base64.urlsafe_b64encode(
+            json.dumps({"user": session.user, "visited": [list(v) for v in session.visited]}).encode()
+        ).decode()
+        return f"{payload}.{self._sign(payload)}"
+
+    def decode(self, value: str) -> Session | None:
+        payload, _, signature = value.partition(".")
+        if not hmac.compare_digest(signature, self._sign(payload)):
+            return None
+        try:
+            data = json.loads(base64.urlsafe_b64decode(payload.encode()))
+        except ValueError:
+            return None
+        return Session(data.get("user"), tuple(tuple(v) for v in data.get("visited") or []))
+
+    def _sign(self, payload: str) -> str:
+        return hmac.new(self.secret, payload.encode(), hashlib.sha256).hexdigest()
+
+    def go_cookie(self, session: Session) -> dict[str, Any]:
+        """The cookie as Stash serialises a Go http.Cookie into server_connection.
+
+        MakePluginCookie builds it with a new session's zero Options, so Path is "",
+        MaxAge 0, Expires the zero time and SameSite 0 (pkg/session/plugin.go).
+        """
+        return {
+            "Name": SESSION_COOKIE, "Value": self.encode(session), "Quoted": False, "Path": "",
+            "Domain": "", "Expires": "0001-01-01T00:00:00Z", "RawExpires": "", "MaxAge": 0, "Secure": False,
+            "HttpOnly": False, "SameSite": 0, "Partitioned": False, "Raw": "", "Unparsed": None,
+        }
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.sim_http.connections.add(self.connection)
+
+    def finish(self) -> None:
+        self.server.sim_http.connections.discard(self.connection)
+        try:
+            super().finish()
+        except OSError:
+            pass
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self._send(405 if self.path.split("?")[0] == "/graphql" else 404, b"", "text/plain")
+
+    def do_POST(self) -> None:
+        self.server.sim_http.handle(self)
+
+    def _send(self, status: int, body: bytes, content_type: str = "application/json",
+              headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _drop(self) -> None:
+        """Close the connection abruptly (a reset), without an answer."""
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.close_connection = True
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    sim_http: HttpFront
+
+
+class HttpFront:
+    """Listens on 127.0.0.1, routes POST /graphql to the engine, applies auth and faults."""
+
+    def __init__(self, sim: StashSimulator) -> None:
+        self.sim = sim
+        self.port = 0
+        self.connections: set[socket.socket] = set()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def start(self) -> None:
+        server = _Server(("127.0.0.1", self.port), _Handler)
+        server.sim_http = self
+        self.port = server.server_address[1]
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True, name="stash-sim-http")
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop listening and cut every open connection: new connects are refused."""
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        for conn in list(self.connections):
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self._server = None
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    @contextmanager
+    def refusing(self):
+        """Inside this block the port is closed: every connection attempt is refused."""
+        self.stop()
+        try:
+            yield
+        finally:
+            self.start()
+
+    def refuse_for(self, seconds: float) -> None:
+        """Refuse connections now, and listen again after `seconds` (in the background)."""
+        self.stop()
+        timer = threading.Timer(seconds, self.start)
+        timer.daemon = True
+        timer.start()
+
+    # -- one request ---------------------------------------------------------------------
+    def handle(self, request: _Handler) -> None:
+        sim = self.sim
+        if request.path.split("?")[0] != "/graphql":
+            request._send(404, b"404 page not found\n", "text/plain")
+            return
+        length = int(request.headers.get("Content-Length") or 0)
+        raw = request.rfile.read(length) if length else b""
+
+        session = self._authenticate(request)
+        if session is None:
+            sim.requests.add(RequestRecord(None, None, [], {}, 401, 0))
+            request._send(401, b"", "text/plain", {"WWW-Authenticate": "FormBased"})
+            return
+
+        content_type = (request.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            self._answer(request, Outcome(400, {"errors": [{"message": "transport not supported"}], "data": None}), {})
+            return
+        try:
+            payload = json.loads(raw)
+        except ValueError as exc:
+            body = {"errors": [{"message": f"json request body could not be decoded: {exc} body:{raw[:200]!r}"}],
+                    "data": None}
+            self._answer(request, Outcome(400, body), {})
+            return
+        variables = payload.get("variables") if isinstance(payload, dict) else None
+        variables = variables if isinstance(variables, dict) else {}
+        name, roots = _peek(payload)
+
+        fault = sim.faults.take(name, roots)
+        if fault is not None and fault.kind != "delay":
+            self._inject(request, fault, payload, session, name, roots, variables)
+            return
+        if fault is not None:
+            time.sleep(fault.seconds)
+        outcome = run_graphql(payload, sim.request_context(session), request.headers.get("Accept"))
+        self._answer(request, outcome, variables, "delay" if fault else None)
+
+    def _inject(self, request: _Handler, fault: Fault, payload: Any, session: Session,
+                name: str | None, roots: list[str], variables: dict) -> None:
+        record = RequestRecord(name, _peek_type(payload), roots, variables, 0, 0, fault.kind)
+        if fault.kind == "drop":
+            self.sim.requests.add(record)
+            request._drop()
+        elif fault.kind == "drop_after":
+            run_graphql(payload, self.sim.request_context(session))
+            self.sim.requests.add(record)
+            request._drop()
+        elif fault.kind.startswith("http_"):
+            record.status = int(fault.kind[5:])
+            self.sim.requests.add(record)
+            request._send(record.status, b"<html>simulated fault</html>", "text/html")
+        else:  # locked
+            body = {"errors": [{"message": "database is locked", "path": roots[:1]}], "data": None}
+            data = json.dumps(body).encode()
+            record.status, record.response_size = 200, len(data)
+            self.sim.requests.add(record)
+            request._send(200, data)
+
+    def _answer(self, request: _Handler, outcome: Outcome, variables: dict, fault: str | None = None) -> None:
+        data = json.dumps(outcome.body).encode()
+        self.sim.requests.add(RequestRecord(
+            outcome.operation_name, outcome.operation_type, outcome.root_fields, variables,
+            outcome.status, len(data), fault,
+        ))
+        request._send(outcome.status, data)
+
+    def _authenticate(self, request: _Handler) -> Session | None:
+        """The request's session, or None when Stash would answer 401."""
+        sim = self.sim
+        session = Session()
+        cookie_header = request.headers.get("Cookie")
+        if cookie_header:
+            try:
+                morsel = SimpleCookie(cookie_header).get(SESSION_COOKIE)
+            except CookieError:
+                morsel = None
+            if morsel is not None:
+                session = sim.sessions.decode(morsel.value) or Session()
+        if not sim.credentials:
+            return session
+        api_key = request.headers.get(API_KEY_HEADER)
+        if api_key is not None:
+            # an ApiKey request carries no hook history unless it also sends the cookie
+            return Session(sim.credentials[0], session.visited) if api_key == sim.api_key else None
+        return session if session.user else None
+
+
+def _peek(payload: Any) -> tuple[str | None, list[str]]:
+    """Operation name and root fields of a request, without executing it (for faults)."""
+    from .engine import _parse_and_validate, _pick_operation
+
+    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+        return None, []
+    document, _, _ = _parse_and_validate(payload["query"])
+    if document is None:
+        return payload.get("operationName"), []
+    operation = _pick_operation(document, payload.get("operationName"))
+    if operation is None:
+        return payload.get("operationName"), []
+    name = operation.name.value if operation.name else None
+    return name, [sel.name.value for sel in operation.selection_set.selections if hasattr(sel, "name")]
+
+
+def _peek_type(payload: Any) -> str | None:
+    from .engine import _parse_and_validate, _pick_operation
+
+    if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+        return None
+    document, _, _ = _parse_and_validate(payload["query"])
+    operation = _pick_operation(document, payload.get("operationName")) if document else None
+    return operation.operation.value if operation else None

@@ -1,0 +1,276 @@
+"""The simulator's state: an SQLite database shaped like Stash's (pkg/sqlite/tables.go).
+
+Only what Gallery Tools touches is modelled: folders, files (zip, image, video),
+images, galleries and their joins, chapters, tags, performers, studios, scenes and
+plugin settings. Paths follow Stash: a folder row holds its full path, a file row
+its base name and parent folder; files and folders inside a zip point at the zip
+file. The explicit gallery cover is the `cover` flag on galleries_images, as in
+Stash (migration 67), so an image outside the gallery cannot hold it.
+
+All access goes through one connection guarded by one re-entrant lock: the HTTP
+server is threaded, and hooks run plugin processes that call back in while a
+mutation waits for them (the mutation holds no lock while it waits).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from .natural import natural_key
+
+SCHEMA = """
+CREATE TABLE folders (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  parent_folder_id INTEGER REFERENCES folders(id),
+  zip_file_id INTEGER REFERENCES files(id),
+  mod_time TEXT NOT NULL
+);
+CREATE INDEX folders_parent ON folders(parent_folder_id);
+CREATE INDEX folders_zip ON folders(zip_file_id);
+
+CREATE TABLE files (
+  id INTEGER PRIMARY KEY,
+  basename TEXT NOT NULL,
+  parent_folder_id INTEGER NOT NULL REFERENCES folders(id),
+  zip_file_id INTEGER REFERENCES files(id),
+  kind TEXT NOT NULL,              -- 'image', 'zip' or 'video'
+  size INTEGER NOT NULL,
+  mod_time TEXT NOT NULL,
+  md5 TEXT,
+  width INTEGER NOT NULL DEFAULT 0,
+  height INTEGER NOT NULL DEFAULT 0,
+  UNIQUE(parent_folder_id, basename)
+);
+CREATE INDEX files_zip ON files(zip_file_id);
+CREATE INDEX files_md5 ON files(md5);
+
+CREATE TABLE studios (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  parent_id INTEGER REFERENCES studios(id),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE tags (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE performers (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  disambiguation TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE(name, disambiguation)
+);
+
+CREATE TABLE scenes (
+  id INTEGER PRIMARY KEY,
+  title TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE scenes_files (
+  scene_id INTEGER NOT NULL REFERENCES scenes(id) ON DELETE CASCADE,
+  file_id INTEGER NOT NULL REFERENCES files(id),
+  "primary" INTEGER NOT NULL,
+  PRIMARY KEY(scene_id, file_id)
+);
+CREATE INDEX scenes_files_file ON scenes_files(file_id);
+
+CREATE TABLE images (
+  id INTEGER PRIMARY KEY,
+  title TEXT,
+  code TEXT,
+  details TEXT,
+  photographer TEXT,
+  date TEXT,
+  rating INTEGER,
+  organized INTEGER NOT NULL DEFAULT 0,
+  studio_id INTEGER REFERENCES studios(id) ON DELETE SET NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  -- natural_key(folder path || base name) of the primary file: Stash's image order
+  path_key BLOB NOT NULL DEFAULT x''
+);
+CREATE INDEX images_path_key ON images(path_key, id);
+CREATE INDEX images_studio ON images(studio_id);
+
+CREATE TABLE images_files (
+  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  file_id INTEGER NOT NULL REFERENCES files(id),
+  "primary" INTEGER NOT NULL,
+  PRIMARY KEY(image_id, file_id)
+);
+CREATE INDEX images_files_file ON images_files(file_id);
+
+CREATE TABLE image_urls (
+  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  PRIMARY KEY(image_id, position)
+);
+CREATE TABLE images_tags (
+  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+  PRIMARY KEY(image_id, tag_id)
+);
+CREATE INDEX images_tags_tag ON images_tags(tag_id);
+CREATE TABLE performers_images (
+  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  performer_id INTEGER NOT NULL REFERENCES performers(id) ON DELETE CASCADE,
+  PRIMARY KEY(image_id, performer_id)
+);
+CREATE INDEX performers_images_performer ON performers_images(performer_id);
+
+CREATE TABLE galleries (
+  id INTEGER PRIMARY KEY,
+  title TEXT,
+  code TEXT,
+  details TEXT,
+  photographer TEXT,
+  date TEXT,
+  rating INTEGER,
+  organized INTEGER NOT NULL DEFAULT 0,
+  studio_id INTEGER REFERENCES studios(id) ON DELETE SET NULL,
+  folder_id INTEGER REFERENCES folders(id),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  -- natural_key of the zip path or folder path ('' for user-created galleries)
+  path_key BLOB NOT NULL DEFAULT x''
+);
+CREATE INDEX galleries_folder ON galleries(folder_id);
+CREATE INDEX galleries_path_key ON galleries(path_key, id);
+CREATE INDEX galleries_studio ON galleries(studio_id);
+
+CREATE TABLE galleries_files (
+  gallery_id INTEGER NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,
+  file_id INTEGER NOT NULL REFERENCES files(id),
+  "primary" INTEGER NOT NULL,
+  PRIMARY KEY(gallery_id, file_id)
+);
+CREATE INDEX galleries_files_file ON galleries_files(file_id);
+
+CREATE TABLE galleries_images (
+  gallery_id INTEGER NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,
+  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  cover INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(gallery_id, image_id)
+);
+CREATE INDEX galleries_images_image ON galleries_images(image_id);
+
+CREATE TABLE galleries_chapters (
+  id INTEGER PRIMARY KEY,
+  gallery_id INTEGER NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,
+  title TEXT NOT NULL,
+  image_index INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX galleries_chapters_gallery ON galleries_chapters(gallery_id);
+
+CREATE TABLE gallery_urls (
+  gallery_id INTEGER NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  PRIMARY KEY(gallery_id, position)
+);
+CREATE TABLE galleries_tags (
+  gallery_id INTEGER NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,
+  tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+  PRIMARY KEY(gallery_id, tag_id)
+);
+CREATE INDEX galleries_tags_tag ON galleries_tags(tag_id);
+CREATE TABLE performers_galleries (
+  gallery_id INTEGER NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,
+  performer_id INTEGER NOT NULL REFERENCES performers(id) ON DELETE CASCADE,
+  PRIMARY KEY(gallery_id, performer_id)
+);
+CREATE INDEX performers_galleries_performer ON performers_galleries(performer_id);
+CREATE TABLE scenes_galleries (
+  gallery_id INTEGER NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,
+  scene_id INTEGER NOT NULL REFERENCES scenes(id) ON DELETE CASCADE,
+  PRIMARY KEY(gallery_id, scene_id)
+);
+CREATE INDEX scenes_galleries_scene ON scenes_galleries(scene_id);
+
+CREATE TABLE plugin_settings (
+  plugin_id TEXT PRIMARY KEY,
+  settings TEXT NOT NULL           -- JSON object
+);
+"""
+
+
+def _regexp(pattern: str, value: str | None) -> bool:
+    """SQLite's `value REGEXP pattern`: unanchored and case-sensitive, like Stash's Go regexp."""
+    return value is not None and re.search(pattern, value) is not None
+
+
+def now_text() -> str:
+    """The current time as Stash's Time scalar prints it (RFC 3339, seconds)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Store:
+    """One SQLite database, thread-safe through a single re-entrant lock."""
+
+    def __init__(self, path: str = ":memory:") -> None:
+        self.lock = threading.RLock()
+        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA journal_mode = MEMORY")
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.db.executescript(SCHEMA)
+        self.db.create_function("natural_key", 1, natural_key, deterministic=True)
+        self.db.create_function("regexp", 2, _regexp, deterministic=True)
+        self._depth = 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing: a transaction that nests (inner blocks join the outer one)."""
+        with self.lock:
+            outer = self._depth == 0
+            if outer:
+                self.db.execute("BEGIN")
+            self._depth += 1
+            try:
+                yield self.db
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self.db.execute("ROLLBACK")
+                raise
+            self._depth -= 1
+            if outer:
+                self.db.execute("COMMIT")
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self.lock:
+            return self.db.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        with self.lock:
+            return self.db.execute(sql, params).fetchone()
+
+    def value(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.one(sql, params)
+        return None if row is None else row[0]
+
+    def column(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        return [row[0] for row in self.all(sql, params)]
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        with self.lock:
+            return self.db.execute(sql, params)
