@@ -56,10 +56,10 @@ def natural_less(a: str, b: str) -> bool:
     return _tokens(a) < _tokens(b)
 
 
-def natural_key(text: str | None) -> bytes:
-    """A byte string whose plain ordering equals NATURAL_CI ordering of text."""
+def natural_key(text: str | int | None) -> bytes:
+    """A byte string whose plain ordering equals NATURAL_CI ordering of text (numbers as their text)."""
     out = bytearray()
-    for token in _tokens(text or ""):
+    for token in _tokens("" if text is None else str(text)):
         out += token[0].to_bytes(3, "big")
         if len(token) == 4:
             _, length, digits, zeros = token

@@ -1,0 +1,95 @@
+"""Many mutations in few requests: GraphQL aliases, chunked.
+
+    mutation Batch($i0: GalleryChapterCreateInput!, $i1: ...) {
+      m0: galleryChapterCreate(input: $i0) { id }
+      m1: galleryChapterCreate(input: $i1) { id }
+    }
+
+Stash resolves the aliased fields one after another, each in its own transaction
+(and runs each one's hooks), so one field can fail while the others commit. The
+result therefore reports every item on its own: its data, or its error. Items that
+failed only because the database was locked are sent again (bounded by RETRY_DELAYS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .connection import LOCKED_MESSAGE, StashConnection
+from .limits import MUTATION_BATCH_SIZE
+
+
+@dataclass
+class BatchResult:
+    """Per item of the input, in order: the mutation's data, or the error message."""
+
+    data: list[Any] = field(default_factory=list)
+    errors: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """A mutation field that takes one argument, e.g. galleryChapterCreate(input: ...)."""
+
+    name: str
+    arg: str
+    arg_type: str
+    selection: str = ""
+    idempotent: bool = True
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _document(mutation: Mutation, count: int) -> str:
+    params = ", ".join(f"$i{n}: {mutation.arg_type}" for n in range(count))
+    selection = f" {{ {mutation.selection} }}" if mutation.selection else ""
+    fields = " ".join(f"m{n}: {mutation.name}({mutation.arg}: $i{n}){selection}" for n in range(count))
+    return f"mutation Batch({params}) {{ {fields} }}"
+
+
+def run_batch(connection: StashConnection, mutation: Mutation, values: Sequence[Any],
+              batch_size: int = MUTATION_BATCH_SIZE) -> BatchResult:
+    """Send `mutation` once per value, `batch_size` per request; never raises for one item.
+
+    A failure of a whole request (transport, or Stash refusing the document) raises,
+    after the connection's own retries.
+    """
+    result = BatchResult(data=[None] * len(values))
+    pending = list(range(len(values)))
+    for pause in (None, *connection.retry_delays):
+        if pause is not None:
+            connection.sleep(pause)
+        locked: list[int] = []
+        for chunk in chunks(pending, batch_size):
+            data, errors = connection.execute_partial(
+                _document(mutation, len(chunk)), {f"i{n}": values[i] for n, i in enumerate(chunk)},
+                idempotent=mutation.idempotent)
+            failed: dict[int, str] = {}
+            for error in errors:
+                path = error.get("path") or []
+                alias = str(path[0]) if path else ""
+                if alias.startswith("m") and alias[1:].isdigit() and int(alias[1:]) < len(chunk):
+                    failed[chunk[int(alias[1:])]] = str(error.get("message"))
+                else:  # an error not tied to one field: every item of the chunk failed
+                    failed.update({i: str(error.get("message")) for i in chunk})
+            for n, index in enumerate(chunk):
+                if index in failed:
+                    if LOCKED_MESSAGE in failed[index]:
+                        locked.append(index)
+                    result.errors[index] = failed[index]
+                else:
+                    result.errors.pop(index, None)
+                    result.data[index] = data.get(f"m{n}")
+        if not locked:
+            break
+        pending = locked
+    return result

@@ -1,0 +1,49 @@
+"""Errors raised by gallery_ops.
+
+Input that gallery_ops rejects before sending anything raises ValueError. Everything
+that goes wrong on the way to Stash or inside it raises a StashError subclass:
+
+    NotFound (a ValueError)       an id names no gallery / image / chapter in Stash
+
+    StashError
+    ├── StashTransportError      the request did not get a GraphQL answer (connection, HTTP status)
+    │   └── StashAuthError       HTTP 401: no valid session cookie or API key
+    └── StashServerError         Stash answered with GraphQL errors (its message is kept)
+        └── GalleryContentsLocked  add/remove images on a zip- or folder-based gallery
+"""
+
+from __future__ import annotations
+
+
+class NotFound(ValueError):
+    """An id that names nothing in Stash (found out by a read, before any write)."""
+
+
+class StashError(Exception):
+    """Base class of every error that comes from talking to Stash."""
+
+
+class StashTransportError(StashError):
+    """The request failed below GraphQL: refused or dropped connection, timeout, HTTP error status."""
+
+    def __init__(self, message: str, *, status: int | None = None, reached_server: bool = True) -> None:
+        super().__init__(message)
+        self.status = status
+        self.reached_server = reached_server
+
+
+class StashAuthError(StashTransportError):
+    """Stash answered 401: the session cookie or API key is missing, expired or wrong."""
+
+
+class StashServerError(StashError):
+    """Stash answered with GraphQL errors; `messages` holds them as Stash worded them."""
+
+    def __init__(self, messages: list[str], *, paths: list[list] | None = None) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+        self.paths = paths or []
+
+
+class GalleryContentsLocked(StashServerError):
+    """Stash keeps the images of zip- and folder-based galleries in step with their files."""

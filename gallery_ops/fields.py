@@ -1,0 +1,30 @@
+"""GraphQL selections gallery_ops asks for. Narrow by default: no image lists, no
+cover (Stash computes it with a regex over the gallery's images), no totals on pages.
+
+Selections are fixed text chosen by code, never built from user data; every value
+travels in GraphQL variables.
+"""
+
+from __future__ import annotations
+
+# One gallery, as find_gallery and the mutations return it.
+GALLERY = (
+    "id title code date details photographer rating100 organized urls created_at updated_at image_count"
+    " studio { id name } tags { id name } performers { id name } scenes { id title }"
+    " files { id path basename } folder { id path } chapters { id title image_index }"
+)
+
+# A gallery in a page of many: enough to know what it is and where it lives.
+GALLERY_PAGE = "id title date organized files { path } folder { path }"
+
+# What bulk mutations return per gallery (they may touch thousands).
+GALLERY_ID = "id"
+
+CHAPTER = "id title image_index gallery { id }"
+
+# An image in a gallery, for workflows (order, folders, portrait/landscape, metadata).
+IMAGE = (
+    "id title date photographer visual_files { ... on ImageFile { path width height } }"
+    " studio { id } tags { id } performers { id }"
+)
+IMAGE_ID = "id"

@@ -1,0 +1,29 @@
+"""Every size, count and delay gallery_ops uses, in one place."""
+
+from __future__ import annotations
+
+# Galleries per page when streaming (iter_galleries). Small enough that a page with
+# its narrow fields stays well under a megabyte, large enough that 100k galleries
+# take a few hundred requests.
+GALLERY_PAGE_SIZE = 500
+
+# Images per page when reading a gallery's images (update_gallery_images, workflows).
+IMAGE_PAGE_SIZE = 1000
+
+# Mutations sent in one request through aliases (batch.py), and galleries per
+# galleriesUpdate request. One request is one Stash transaction per mutation field,
+# and hooks run for each, so this also bounds how long one request can take.
+MUTATION_BATCH_SIZE = 50
+GALLERIES_UPDATE_CHUNK = 50
+
+# Ids per bulkImageUpdate / bulkGalleryUpdate request.
+BULK_IDS_CHUNK = 500
+
+# Transient faults (refused connection, 502/503/504, "database is locked") are
+# retried after these pauses (seconds); the last failure is raised.
+RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
+
+# HTTP timeouts (seconds): connecting, and waiting for an answer (big pages and
+# bulk mutations with hooks can take a while on a large library).
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 300.0

@@ -1,0 +1,264 @@
+"""Typed models of what gallery_ops reads from and sends to Stash (pydantic v2).
+
+Output models hold exactly the fields a query selected: a field that was not
+selected is *unset* (see `model_fields_set`), which is not the same as null. The JSON
+form (`to_graphql()`) keeps only set fields, so it looks like Stash's answer.
+
+Input follows one rule: **a field is sent when it is set on the model, and only
+then**. `Gallery(id="3", title="Beach")` updates the title and nothing else;
+`Gallery(id="3", date=None)` clears the date; a field you never set is never sent.
+A Gallery read from Stash has every selected field set, so sending it back re-sends
+those values: build a small model with the fields you want to change instead.
+`organized` cannot be cleared (Stash has no null for it): setting it to None is a
+ValueError. Ids are strings holding integers; ints are accepted and converted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+_INTEGER = re.compile(r"^[0-9]+$")
+
+
+def _to_id(value: Any) -> str:
+    if isinstance(value, bool):
+        raise ValueError(f"an id is an integer, got {value!r}")
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError(f"an id is a non-negative integer, got {value}")
+        return str(value)
+    if isinstance(value, str) and _INTEGER.match(value.strip()):
+        return value.strip()
+    raise ValueError(f"an id is an integer (or a string holding one), got {value!r}")
+
+
+StashID = Annotated[str, BeforeValidator(_to_id)]
+UpdateMode = Literal["SET", "ADD", "REMOVE"]
+UPDATE_MODES: tuple[str, ...] = ("SET", "ADD", "REMOVE")
+
+
+def parse_id(value: Any, what: str = "id") -> str:
+    """One id as Stash wants it (a string of digits); ValueError naming `what` otherwise."""
+    try:
+        return _to_id(value)
+    except ValueError as exc:
+        raise ValueError(f"{what}: {exc}") from None
+
+
+def parse_ids(values: Any, what: str = "ids") -> list[str]:
+    """A list of ids, order kept and duplicates dropped; ValueError naming `what` otherwise."""
+    if isinstance(values, str | int) or values is None:
+        raise ValueError(f"{what} must be a list of ids, got {values!r}")
+    out: list[str] = []
+    for value in values:
+        parsed = parse_id(value, what)
+        if parsed not in out:
+            out.append(parsed)
+    return out
+
+
+class StashModel(BaseModel):
+    """Base: unknown fields ignored (Stash may send more), assignment validated."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    def to_graphql(self) -> dict[str, Any]:
+        """The model as a GraphQL-shaped dict, with only the fields that are set."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+class TagRef(StashModel):
+    id: StashID
+    name: str | None = None
+
+
+class PerformerRef(StashModel):
+    id: StashID
+    name: str | None = None
+
+
+class StudioRef(StashModel):
+    id: StashID
+    name: str | None = None
+
+
+class SceneRef(StashModel):
+    id: StashID
+    title: str | None = None
+
+
+class FolderRef(StashModel):
+    id: StashID | None = None
+    path: str | None = None
+
+
+class FileRef(StashModel):
+    """A file of an image or gallery: path, and for images the pixel size."""
+
+    id: StashID | None = None
+    path: str | None = None
+    basename: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+class GalleryRef(StashModel):
+    id: StashID
+    title: str | None = None
+
+
+class Image(StashModel):
+    """An image as gallery workflows need it."""
+
+    id: StashID
+    title: str | None = None
+    date: str | None = None
+    photographer: str | None = None
+    organized: bool | None = None
+    files: list[FileRef] | None = None
+    visual_files: list[FileRef] | None = None
+    galleries: list[GalleryRef] | None = None
+    studio: StudioRef | None = None
+    tags: list[TagRef] | None = None
+    performers: list[PerformerRef] | None = None
+
+    @property
+    def path(self) -> str | None:
+        files = self.visual_files or self.files or []
+        return files[0].path if files else None
+
+
+class GalleryChapter(StashModel):
+    id: StashID | None = None
+    title: str | None = None
+    image_index: int | None = None
+    gallery: GalleryRef | None = None
+
+
+class Gallery(StashModel):
+    """A gallery. Read-only fields (files, folder, chapters, image_count, cover, timestamps) are never sent."""
+
+    id: StashID | None = None
+    title: str | None = None
+    code: str | None = None
+    date: str | None = None
+    details: str | None = None
+    photographer: str | None = None
+    rating100: int | None = Field(default=None, ge=0, le=100)
+    organized: bool | None = None
+    urls: list[str] | None = None
+    studio: StudioRef | None = None
+    tags: list[TagRef] | None = None
+    performers: list[PerformerRef] | None = None
+    scenes: list[SceneRef] | None = None
+    # read-only
+    created_at: str | None = None
+    updated_at: str | None = None
+    files: list[FileRef] | None = None
+    folder: FolderRef | None = None
+    chapters: list[GalleryChapter] | None = None
+    image_count: int | None = None
+    cover: Image | None = None
+
+    @property
+    def kind(self) -> Literal["zip", "folder", "user"]:
+        """zip-based (it has a file), folder-based (it has a folder) or user-created."""
+        if "files" not in self.model_fields_set or "folder" not in self.model_fields_set:
+            raise ValueError("the gallery's kind needs its `files` and `folder` fields; select them")
+        if self.files:
+            return "zip"
+        return "folder" if self.folder is not None else "user"
+
+    @property
+    def path(self) -> str | None:
+        """The zip file's path or the folder's path; None for user-created galleries."""
+        if self.files:
+            return self.files[0].path
+        return self.folder.path if self.folder else None
+
+    def create_input(self) -> dict[str, Any]:
+        """GalleryCreateInput from the set fields; the title is required."""
+        if not (self.title or "").strip():
+            raise ValueError("a new gallery needs a title (Stash: title must not be empty)")
+        if self.id is not None:
+            raise ValueError("a new gallery has no id yet; use update_gallery for an existing one")
+        return self._input()
+
+    def update_input(self) -> dict[str, Any]:
+        """GalleryUpdateInput from the set fields; the id is required."""
+        if self.id is None:
+            raise ValueError("update_gallery needs the gallery's id")
+        return {"id": self.id, **self._input()}
+
+    def _input(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in ("title", "code", "date", "details", "photographer", "rating100", "urls"):
+            if name in self.model_fields_set:
+                out[name] = getattr(self, name)
+        if "organized" in self.model_fields_set:
+            if self.organized is None:
+                raise ValueError("organized is true or false; Stash cannot clear it (null is refused)")
+            out["organized"] = self.organized
+        if "studio" in self.model_fields_set:
+            out["studio_id"] = self.studio.id if self.studio else None
+        for name, key in (("tags", "tag_ids"), ("performers", "performer_ids"), ("scenes", "scene_ids")):
+            if name in self.model_fields_set:
+                out[key] = [ref.id for ref in getattr(self, name) or []]
+        return out
+
+
+class FindGalleriesResult(StashModel):
+    count: int
+    galleries: list[Gallery]
+
+
+class FindFilter(StashModel):
+    """Stash's FindFilterType. page is 1-based; per_page -1 means all (use iter_galleries instead)."""
+
+    q: str | None = None
+    page: int | None = Field(default=None, ge=1)
+    per_page: int | None = Field(default=None, ge=-1)
+    sort: str | None = None
+    direction: Literal["ASC", "DESC"] | None = None
+
+
+class BulkUpdateIds(StashModel):
+    ids: list[StashID] = Field(default_factory=list)
+    mode: UpdateMode = "SET"
+
+
+class BulkUpdateStrings(StashModel):
+    values: list[str] = Field(default_factory=list)
+    mode: UpdateMode = "SET"
+
+
+class BulkGalleryUpdateInput(StashModel):
+    """Stash's BulkGalleryUpdateInput: ids plus the fields to change on all of them (no title)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    ids: list[StashID]
+    code: str | None = None
+    urls: BulkUpdateStrings | None = None
+    date: str | None = None
+    details: str | None = None
+    photographer: str | None = None
+    rating100: int | None = Field(default=None, ge=0, le=100)
+    organized: bool | None = None
+    studio_id: StashID | None = None
+    tag_ids: BulkUpdateIds | None = None
+    performer_ids: BulkUpdateIds | None = None
+    scene_ids: BulkUpdateIds | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> BulkGalleryUpdateInput:
+        if not self.ids:
+            raise ValueError("ids must name at least one gallery")
+        if "organized" in self.model_fields_set and self.organized is None:
+            raise ValueError("organized is true or false; Stash cannot clear it (null is refused)")
+        return self
+
+    def to_input(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_unset=True)

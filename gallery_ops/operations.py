@@ -1,0 +1,458 @@
+"""GalleryOps: the 15 gallery operations of a typed Stash client, plus streaming and batching.
+
+    ops = GalleryOps.from_server_connection(plugin_input["server_connection"])
+    gallery = ops.find_gallery("12")                       # Gallery | None
+    ops.update_gallery_images("12", ["3", "4"], mode="SET")  # exactly these images
+
+Every operation sends variables, never text built from data. Errors: ValueError for
+input refused before any request; StashTransportError / StashServerError (both
+StashError) for everything else. Nothing is turned into "not found".
+
+Where the peers are wrong, and these operations are not:
+- update_gallery_images(mode="SET") replaces the list: it adds the missing images
+  first, then removes the extras, so a failure never leaves fewer wanted images.
+- set_gallery_cover refuses an image that is not in the gallery (Stash would return
+  true and silently drop the existing cover).
+- chapters: image_index is 1-based, at most the gallery's image count, sent as Int.
+- galleryChapterDestroy selects nothing (it returns a Boolean).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from . import fields
+from .batch import BatchResult, Mutation, chunks, run_batch
+from .connection import StashConnection
+from .errors import NotFound
+from .limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, GALLERY_PAGE_SIZE, IMAGE_PAGE_SIZE
+from .models import (
+    UPDATE_MODES,
+    BulkGalleryUpdateInput,
+    FindFilter,
+    FindGalleriesResult,
+    Gallery,
+    GalleryChapter,
+    Image,
+    parse_id,
+    parse_ids,
+)
+
+FIND_GALLERY = f"query FindGallery($id: ID!) {{ findGallery(id: $id) {{ {fields.GALLERY} }} }}"
+FIND_GALLERIES = (
+    "query FindGalleries($filter: FindFilterType, $gallery_filter: GalleryFilterType) {"
+    f" findGalleries(filter: $filter, gallery_filter: $gallery_filter) {{ count galleries {{ {fields.GALLERY} }} }} }}"
+)
+GALLERY_CREATE = (
+    f"mutation GalleryCreate($input: GalleryCreateInput!) {{ galleryCreate(input: $input) {{ {fields.GALLERY} }} }}"
+)
+GALLERY_UPDATE = (
+    f"mutation GalleryUpdate($input: GalleryUpdateInput!) {{ galleryUpdate(input: $input) {{ {fields.GALLERY} }} }}"
+)
+GALLERIES_UPDATE = (
+    "mutation GalleriesUpdate($input: [GalleryUpdateInput!]!) {"
+    f" galleriesUpdate(input: $input) {{ {fields.GALLERY} }} }}"
+)
+GALLERY_DESTROY = "mutation GalleryDestroy($input: GalleryDestroyInput!) { galleryDestroy(input: $input) }"
+ADD_IMAGES = "mutation AddGalleryImages($input: GalleryAddInput!) { addGalleryImages(input: $input) }"
+REMOVE_IMAGES = "mutation RemoveGalleryImages($input: GalleryRemoveInput!) { removeGalleryImages(input: $input) }"
+SET_COVER = "mutation SetGalleryCover($input: GallerySetCoverInput!) { setGalleryCover(input: $input) }"
+RESET_COVER = "mutation ResetGalleryCover($input: GalleryResetCoverInput!) { resetGalleryCover(input: $input) }"
+CHAPTER_CREATE = (
+    "mutation GalleryChapterCreate($input: GalleryChapterCreateInput!) {"
+    f" galleryChapterCreate(input: $input) {{ {fields.CHAPTER} }} }}"
+)
+CHAPTER_UPDATE = (
+    "mutation GalleryChapterUpdate($input: GalleryChapterUpdateInput!) {"
+    f" galleryChapterUpdate(input: $input) {{ {fields.CHAPTER} }} }}"
+)
+CHAPTER_DESTROY = "mutation GalleryChapterDestroy($id: ID!) { galleryChapterDestroy(id: $id) }"
+BULK_GALLERY_UPDATE = (
+    "mutation BulkGalleryUpdate($input: BulkGalleryUpdateInput!) {"
+    f" bulkGalleryUpdate(input: $input) {{ {fields.GALLERY} }} }}"
+)
+# One read that both proves the gallery exists and counts it / checks an image in it.
+GALLERY_IMAGE_CHECK = (
+    "query GalleryImageCheck($id: ID!, $image_filter: ImageFilterType) {"
+    " findGallery(id: $id) { id image_count }"
+    " findImages(image_filter: $image_filter, filter: { per_page: 0 }) { count } }"
+)
+GALLERY_IMAGE_COUNT = "query GalleryImageCount($id: ID!) { findGallery(id: $id) { id image_count } }"
+
+
+def _selection_query(name: str, selection: str) -> str:
+    return (
+        f"query {name}($filter: FindFilterType, $gallery_filter: GalleryFilterType) {{"
+        f" findGalleries(filter: $filter, gallery_filter: $gallery_filter) {{ galleries {{ {selection} }} }} }}"
+    )
+
+
+GALLERY_IMAGES_FIRST = (
+    "query GalleryImages($id: ID!, $filter: FindFilterType, $image_filter: ImageFilterType) {{"
+    " findGallery(id: $id) {{ id }}"
+    " findImages(filter: $filter, image_filter: $image_filter) {{ images {{ {selection} }} }} }}"
+)
+GALLERY_IMAGES_NEXT = (
+    "query GalleryImages($filter: FindFilterType, $image_filter: ImageFilterType) {{"
+    " findImages(filter: $filter, image_filter: $image_filter) {{ images {{ {selection} }} }} }}"
+)
+
+
+def in_gallery(gallery_id: str) -> dict[str, Any]:
+    """ImageFilterType for the images of one gallery."""
+    return {"galleries": {"value": [gallery_id], "modifier": "INCLUDES"}}
+
+
+class GalleryOps:
+    """The gallery operations on one Stash connection. Building it sends nothing."""
+
+    def __init__(self, connection: StashConnection) -> None:
+        self.connection = connection
+
+    @classmethod
+    def from_server_connection(cls, server_connection: Any, **kwargs: Any) -> GalleryOps:
+        """Reuse the connection Stash hands a plugin (session cookie or ApiKey, scheme, host, port)."""
+        return cls(StashConnection.from_server_connection(server_connection, **kwargs))
+
+    # -- finding --------------------------------------------------------------------------------
+    def find_gallery(self, id: Any) -> Gallery | None:
+        """The gallery with this id, or None when no gallery has it (errors raise, never None)."""
+        data = self.connection.execute(FIND_GALLERY, {"id": parse_id(id, "gallery id")})
+        found = data.get("findGallery")
+        return Gallery.model_validate(found) if found is not None else None
+
+    def find_galleries(self, filter_: dict[str, Any] | FindFilter | None = None,
+                       gallery_filter: dict[str, Any] | None = None, q: str | None = None) -> FindGalleriesResult:
+        """One page of galleries and the total count of matches.
+
+        filter_ is Stash's FindFilterType (q, page from 1, per_page, sort, direction);
+        q, when given, goes into it. Without a sort the galleries are sorted by id,
+        since Stash applies no order at all when none is asked for. To walk every
+        match, use iter_galleries.
+        """
+        find = filter_ if isinstance(filter_, FindFilter) else FindFilter.model_validate(filter_ or {})
+        if q is not None:
+            find = find.model_copy(update={"q": q})
+        variables = {"filter": {"sort": "id", "direction": "ASC", **find.model_dump(exclude_none=True)},
+                     "gallery_filter": gallery_filter}
+        data = self.connection.execute(FIND_GALLERIES, variables)
+        return FindGalleriesResult.model_validate(data["findGalleries"])
+
+    def iter_galleries(self, gallery_filter: dict[str, Any] | None = None, page_size: int = GALLERY_PAGE_SIZE,
+                       selection: str = fields.GALLERY_PAGE) -> Iterator[Gallery]:
+        """Every gallery matching the filter, in id order, one page in memory at a time.
+
+        Pages follow an id cursor (`id > last seen`), not page numbers, so galleries
+        changed, added or removed while iterating neither shift nor repeat the pages.
+        """
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, got {page_size}")
+        query = _selection_query("IterGalleries", selection)
+        last = 0
+        while True:
+            cursor: dict[str, Any] = {"id": {"value": last, "modifier": "GREATER_THAN"}}
+            if gallery_filter:
+                cursor["AND"] = gallery_filter
+            data = self.connection.execute(query, {
+                "filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "gallery_filter": cursor})
+            page = data["findGalleries"]["galleries"]
+            for raw in page:
+                yield Gallery.model_validate(raw)
+            if len(page) < page_size:
+                return
+            last = int(page[-1]["id"])
+
+    def count_galleries(self, gallery_filter: dict[str, Any] | None = None) -> int:
+        """How many galleries match (per_page 0: no rows are loaded)."""
+        data = self.connection.execute(
+            "query CountGalleries($gallery_filter: GalleryFilterType) {"
+            " findGalleries(gallery_filter: $gallery_filter, filter: { per_page: 0 }) { count } }",
+            {"gallery_filter": gallery_filter})
+        return int(data["findGalleries"]["count"])
+
+    def gallery_images(self, gallery_id: Any, selection: str = fields.IMAGE,
+                       page_size: int = IMAGE_PAGE_SIZE) -> list[Image]:
+        """The gallery's images in Stash's gallery order (sort `path`), read in pages.
+
+        The first page also checks the gallery exists (NotFound otherwise).
+        """
+        gallery_id = parse_id(gallery_id, "gallery id")
+        images: list[Image] = []
+        page = 1
+        while True:
+            variables: dict[str, Any] = {
+                "image_filter": in_gallery(gallery_id),
+                "filter": {"per_page": page_size, "page": page, "sort": "path", "direction": "ASC"}}
+            if page == 1:
+                variables["id"] = gallery_id
+            query = GALLERY_IMAGES_FIRST if page == 1 else GALLERY_IMAGES_NEXT
+            data = self.connection.execute(query.format(selection=selection), variables)
+            if page == 1 and data["findGallery"] is None:
+                raise NotFound(f"no gallery with id {gallery_id}")
+            batch = data["findImages"]["images"]
+            images.extend(Image.model_validate(raw) for raw in batch)
+            if len(batch) < page_size:
+                return images
+            page += 1
+
+    def images_of_galleries(self, gallery_ids: Sequence[str], selection: str = fields.IMAGE,
+                            limit: int = IMAGE_PAGE_SIZE) -> dict[str, list[Image]]:
+        """Images of many galleries in one request (one aliased findImages per gallery).
+
+        A gallery with more than `limit` images is completed with gallery_images.
+        """
+        ids = parse_ids(gallery_ids, "gallery ids")
+        if not ids:
+            return {}
+        params = ", ".join(f"$f{n}: ImageFilterType" for n in range(len(ids)))
+        body = " ".join(
+            f"g{n}: findImages(image_filter: $f{n}, filter: $page) {{ count images {{ {selection} }} }}"
+            for n in range(len(ids)))
+        data = self.connection.execute(
+            f"query ImagesOfGalleries($page: FindFilterType, {params}) {{ {body} }}",
+            {"page": {"per_page": limit, "sort": "path", "direction": "ASC"},
+             **{f"f{n}": in_gallery(gid) for n, gid in enumerate(ids)}})
+        out: dict[str, list[Image]] = {}
+        for n, gid in enumerate(ids):
+            result = data[f"g{n}"]
+            if result["count"] > len(result["images"]):
+                out[gid] = self.gallery_images(gid, selection)
+            else:
+                out[gid] = [Image.model_validate(raw) for raw in result["images"]]
+        return out
+
+    # -- creating, updating, destroying ------------------------------------------------------
+    def create_gallery(self, gallery: Gallery | dict[str, Any]) -> Gallery:
+        """Create a user-created gallery (title required); returns it as Stash stored it.
+
+        Not retried after a fault that may have reached Stash, so it is never created twice.
+        """
+        model = gallery if isinstance(gallery, Gallery) else Gallery.model_validate(gallery)
+        data = self.connection.execute(GALLERY_CREATE, {"input": model.create_input()}, idempotent=False)
+        return Gallery.model_validate(data["galleryCreate"])
+
+    def update_gallery(self, gallery: Gallery | dict[str, Any]) -> Gallery:
+        """Update one gallery: only the fields set on the model are sent (see models.py)."""
+        model = gallery if isinstance(gallery, Gallery) else Gallery.model_validate(gallery)
+        data = self.connection.execute(GALLERY_UPDATE, {"input": model.update_input()})
+        return Gallery.model_validate(data["galleryUpdate"])
+
+    def galleries_update(self, galleries: Sequence[Gallery | dict[str, Any]]) -> list[Gallery]:
+        """Update many galleries, each with its own fields, GALLERIES_UPDATE_CHUNK per request.
+
+        Each request is one Stash transaction (all of its galleries or none). Inputs are
+        checked before the first request.
+        """
+        inputs = [(g if isinstance(g, Gallery) else Gallery.model_validate(g)).update_input() for g in galleries]
+        out: list[Gallery] = []
+        for chunk in chunks(inputs, GALLERIES_UPDATE_CHUNK):
+            data = self.connection.execute(GALLERIES_UPDATE, {"input": list(chunk)})
+            out.extend(Gallery.model_validate(g) for g in data["galleriesUpdate"] if g is not None)
+        return out
+
+    def gallery_destroy(self, ids: Sequence[Any], delete_file: bool | None = None,
+                        delete_generated: bool | None = None) -> bool:
+        """Delete galleries (all or none). Zip galleries take their images with them; with
+        delete_file, files are deleted from disk. Not retried after a fault that may have
+        reached Stash."""
+        parsed = parse_ids(ids, "gallery ids")
+        if not parsed:
+            raise ValueError("gallery_destroy needs at least one gallery id")
+        payload: dict[str, Any] = {"ids": parsed}
+        if delete_file is not None:
+            payload["delete_file"] = bool(delete_file)
+        if delete_generated is not None:
+            payload["delete_generated"] = bool(delete_generated)
+        data = self.connection.execute(GALLERY_DESTROY, {"input": payload}, idempotent=False)
+        return bool(data["galleryDestroy"])
+
+    def bulk_gallery_update(self, input_data: BulkGalleryUpdateInput | dict[str, Any]) -> list[Gallery]:
+        """Set the same fields on many galleries (BulkUpdateIds modes SET / ADD / REMOVE for
+        tags, performers, scenes). Ids go BULK_IDS_CHUNK per request."""
+        model = input_data if isinstance(input_data, BulkGalleryUpdateInput) else \
+            BulkGalleryUpdateInput.model_validate(input_data)
+        payload = model.to_input()
+        out: list[Gallery] = []
+        for chunk in chunks(payload["ids"], BULK_IDS_CHUNK):
+            data = self.connection.execute(BULK_GALLERY_UPDATE, {"input": {**payload, "ids": list(chunk)}})
+            out.extend(Gallery.model_validate(g) for g in data["bulkGalleryUpdate"] or [])
+        return out
+
+    # -- images of a gallery --------------------------------------------------------------------
+    def add_gallery_images(self, gallery_id: Any, image_ids: Sequence[Any]) -> bool:
+        """Add images to a user-created gallery (images already in it are ignored).
+
+        Zip- and folder-based galleries follow their files: Stash refuses, and this
+        raises GalleryContentsLocked saying so.
+        """
+        return self._change_images(ADD_IMAGES, "addGalleryImages", gallery_id, image_ids)
+
+    def remove_gallery_images(self, gallery_id: Any, image_ids: Sequence[Any]) -> bool:
+        """Remove images from a user-created gallery (GalleryContentsLocked for zip/folder ones)."""
+        return self._change_images(REMOVE_IMAGES, "removeGalleryImages", gallery_id, image_ids)
+
+    def _change_images(self, query: str, field: str, gallery_id: Any, image_ids: Sequence[Any]) -> bool:
+        payload = {"gallery_id": parse_id(gallery_id, "gallery id"), "image_ids": parse_ids(image_ids, "image ids")}
+        if not payload["image_ids"]:
+            raise ValueError("image_ids must name at least one image")
+        return bool(self.connection.execute(query, {"input": payload})[field])
+
+    def gallery_image_ids(self, gallery_id: Any) -> list[str]:
+        """The ids of the gallery's images, in Stash's gallery order."""
+        return [image.id for image in self.gallery_images(gallery_id, fields.IMAGE_ID)]
+
+    def update_gallery_images(self, gallery_id: Any, image_ids: Sequence[Any], mode: str = "SET") -> bool:
+        """Change a gallery's images: ADD, REMOVE, or SET (exactly these images).
+
+        SET reads the current images, adds the missing ones, then removes the extras
+        (two writes at most, none when nothing differs). A failure between the two
+        leaves a superset of the wanted images, never fewer of them.
+        """
+        if mode not in UPDATE_MODES:
+            raise ValueError(f"mode must be one of {', '.join(UPDATE_MODES)}, got {mode!r}")
+        wanted = parse_ids(image_ids, "image ids")
+        gallery_id = parse_id(gallery_id, "gallery id")
+        if mode == "ADD":
+            return self.add_gallery_images(gallery_id, wanted)
+        if mode == "REMOVE":
+            return self.remove_gallery_images(gallery_id, wanted)
+        current = self.gallery_image_ids(gallery_id)
+        present = set(current)
+        missing = [i for i in wanted if i not in present]
+        extra = [i for i in current if i not in set(wanted)]
+        if missing:
+            self.add_gallery_images(gallery_id, missing)
+        if extra:
+            self.remove_gallery_images(gallery_id, extra)
+        return True
+
+    # -- covers -------------------------------------------------------------------------------
+    def set_gallery_cover(self, gallery_id: Any, cover_image_id: Any) -> bool:
+        """Make an image of the gallery its explicit cover.
+
+        Refuses (ValueError, nothing changed) an image that is not in the gallery:
+        Stash would accept it, return true and silently drop the existing cover.
+        """
+        gallery_id = parse_id(gallery_id, "gallery id")
+        image_id = parse_id(cover_image_id, "cover image id")
+        data = self.connection.execute(GALLERY_IMAGE_CHECK, {
+            "id": gallery_id,
+            "image_filter": {**in_gallery(gallery_id), "id": {"value": int(image_id), "modifier": "EQUALS"}}})
+        if data["findGallery"] is None:
+            raise NotFound(f"no gallery with id {gallery_id}")
+        if data["findImages"]["count"] == 0:
+            raise ValueError(f"image {image_id} is not in gallery {gallery_id}; a cover must be one of its images")
+        payload = {"gallery_id": gallery_id, "cover_image_id": image_id}
+        return bool(self.connection.execute(SET_COVER, {"input": payload})["setGalleryCover"])
+
+    def reset_gallery_cover(self, gallery_id: Any) -> bool:
+        """Drop the explicit cover; Stash shows its default pick again."""
+        payload = {"gallery_id": parse_id(gallery_id, "gallery id")}
+        return bool(self.connection.execute(RESET_COVER, {"input": payload})["resetGalleryCover"])
+
+    # -- chapters -------------------------------------------------------------------------------
+    def gallery_chapter_create(self, gallery_id: Any, title: str, image_index: int) -> GalleryChapter:
+        """A chapter starting at image_index (1-based, at most the gallery's image count).
+
+        The range is checked before anything is written (one read of the image count).
+        Not retried after a fault that may have reached Stash.
+        """
+        gallery_id = parse_id(gallery_id, "gallery id")
+        title = _chapter_title(title)
+        image_index = _chapter_index(image_index)
+        self._check_chapter_range(gallery_id, image_index)
+        payload = {"gallery_id": gallery_id, "title": title, "image_index": image_index}
+        data = self.connection.execute(CHAPTER_CREATE, {"input": payload}, idempotent=False)
+        return GalleryChapter.model_validate(data["galleryChapterCreate"])
+
+    def gallery_chapter_update(self, id: Any, gallery_id: Any = None, title: str | None = None,
+                               image_index: int | None = None) -> GalleryChapter:
+        """Change a chapter's gallery, title or start image; only given values are sent.
+
+        When gallery_id is given the index is checked against that gallery first;
+        otherwise Stash checks it against the chapter's own gallery.
+        """
+        payload: dict[str, Any] = {"id": parse_id(id, "chapter id")}
+        if gallery_id is not None:
+            payload["gallery_id"] = parse_id(gallery_id, "gallery id")
+        if title is not None:
+            payload["title"] = _chapter_title(title)
+        if image_index is not None:
+            payload["image_index"] = _chapter_index(image_index)
+        if len(payload) == 1:
+            raise ValueError("gallery_chapter_update needs a gallery_id, title or image_index to change")
+        if "gallery_id" in payload and "image_index" in payload:
+            self._check_chapter_range(payload["gallery_id"], payload["image_index"])
+        data = self.connection.execute(CHAPTER_UPDATE, {"input": payload})
+        return GalleryChapter.model_validate(data["galleryChapterUpdate"])
+
+    def gallery_chapter_destroy(self, id: Any) -> bool:
+        """Delete a chapter. Not retried after a fault that may have reached Stash."""
+        data = self.connection.execute(CHAPTER_DESTROY, {"id": parse_id(id, "chapter id")}, idempotent=False)
+        return bool(data["galleryChapterDestroy"])
+
+    def _check_chapter_range(self, gallery_id: str, image_index: int) -> None:
+        data = self.connection.execute(GALLERY_IMAGE_COUNT, {"id": gallery_id})
+        gallery = data["findGallery"]
+        if gallery is None:
+            raise NotFound(f"no gallery with id {gallery_id}")
+        if image_index > gallery["image_count"]:
+            raise ValueError(f"image_index {image_index} is past the end of gallery {gallery_id}, which has"
+                             f" {gallery['image_count']} images (chapter indexes are 1-based)")
+
+    # -- batches -----------------------------------------------------------------------------
+    def create_chapters(self, chapters: Sequence[dict[str, Any]]) -> BatchResult:
+        """Create many chapters ({gallery_id, title, image_index}) in few requests.
+
+        The caller has checked the ranges (workflows compute them from the images they read).
+        """
+        inputs = [{"gallery_id": parse_id(c["gallery_id"], "gallery id"), "title": _chapter_title(c["title"]),
+                   "image_index": _chapter_index(c["image_index"])} for c in chapters]
+        return run_batch(self.connection, Mutation("galleryChapterCreate", "input", "GalleryChapterCreateInput!",
+                                                   "id", idempotent=False), inputs)
+
+    def destroy_chapters(self, chapter_ids: Sequence[Any]) -> BatchResult:
+        ids = parse_ids(chapter_ids, "chapter ids")
+        return run_batch(self.connection, Mutation("galleryChapterDestroy", "id", "ID!", idempotent=False), ids)
+
+    def set_covers(self, covers: Sequence[tuple[Any, Any]]) -> BatchResult:
+        """Set many (gallery_id, image_id) covers in few requests. The caller guarantees
+        each image belongs to its gallery (it read them); Stash does not check."""
+        inputs = [{"gallery_id": parse_id(g, "gallery id"), "cover_image_id": parse_id(i, "cover image id")}
+                  for g, i in covers]
+        return run_batch(self.connection, Mutation("setGalleryCover", "input", "GallerySetCoverInput!"), inputs)
+
+    def reset_covers(self, gallery_ids: Sequence[Any]) -> BatchResult:
+        inputs = [{"gallery_id": g} for g in parse_ids(gallery_ids, "gallery ids")]
+        return run_batch(self.connection, Mutation("resetGalleryCover", "input", "GalleryResetCoverInput!"), inputs)
+
+    def update_galleries_each(self, galleries: Sequence[Gallery]) -> BatchResult:
+        """galleryUpdate per gallery, aliased in few requests: one failure does not undo the others."""
+        inputs = [g.update_input() for g in galleries]
+        return run_batch(self.connection, Mutation("galleryUpdate", "input", "GalleryUpdateInput!", "id"), inputs)
+
+    def bulk_image_update(self, payload: dict[str, Any]) -> list[str]:
+        """bulkImageUpdate (same fields on many images), BULK_IDS_CHUNK ids per request; returns ids."""
+        ids = parse_ids(payload.get("ids") or [], "image ids")
+        out: list[str] = []
+        for chunk in chunks(ids, BULK_IDS_CHUNK):
+            data = self.connection.execute(
+                "mutation BulkImageUpdate($input: BulkImageUpdateInput!) { bulkImageUpdate(input: $input) { id } }",
+                {"input": {**payload, "ids": list(chunk)}})
+            out.extend(i["id"] for i in data["bulkImageUpdate"] or [])
+        return out
+
+
+def _chapter_title(title: Any) -> str:
+    if not isinstance(title, str) or not title.strip():
+        raise ValueError(f"a chapter title is non-empty text, got {title!r}")
+    return title.strip()
+
+
+def _chapter_index(image_index: Any) -> int:
+    if isinstance(image_index, bool) or not isinstance(image_index, int):
+        raise ValueError(f"image_index is an integer (1 = the first image), got {image_index!r}")
+    if image_index < 1:
+        raise ValueError(f"image_index is 1-based: the first image is 1, got {image_index}")
+    return image_index
