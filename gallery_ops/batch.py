@@ -9,6 +9,9 @@ Stash resolves the aliased fields one after another, each in its own transaction
 (and runs each one's hooks), so one field can fail while the others commit. The
 result therefore reports every item on its own: its data, or its error. Items that
 failed only because the database was locked are sent again (bounded by RETRY_DELAYS).
+When one field of a non-null type (a Boolean! mutation) fails, Stash still runs the
+others but answers `data: null`; their results are lost, so idempotent ones are sent
+again and the others are reported as UNCONFIRMED.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from typing import Any
 
 from .connection import LOCKED_MESSAGE, StashConnection
 from .limits import MUTATION_BATCH_SIZE
+
+UNCONFIRMED = ("no result: another item of the same request failed and Stash answered without data"
+               " (this one was probably applied)")
 
 
 @dataclass
@@ -65,14 +71,15 @@ def run_batch(connection: StashConnection, mutation: Mutation, values: Sequence[
     """
     result = BatchResult(data=[None] * len(values))
     pending = list(range(len(values)))
+    locked: list[int] = []
     for pause in (None, *connection.retry_delays):
-        if pause is not None:
+        if pause is not None and locked:
             connection.sleep(pause)
-        locked: list[int] = []
+        locked, again = [], []
         for chunk in chunks(pending, batch_size):
             data, errors = connection.execute_partial(
                 _document(mutation, len(chunk)), {f"i{n}": values[i] for n, i in enumerate(chunk)},
-                idempotent=mutation.idempotent)
+                idempotent=mutation.idempotent, keys=[f"m{n}" for n in range(len(chunk))])
             failed: dict[int, str] = {}
             for error in errors:
                 path = error.get("path") or []
@@ -86,10 +93,16 @@ def run_batch(connection: StashConnection, mutation: Mutation, values: Sequence[
                     if LOCKED_MESSAGE in failed[index]:
                         locked.append(index)
                     result.errors[index] = failed[index]
+                elif data is None:
+                    # Another field failed and was non-null, so Stash answered `data: null`:
+                    # this one ran, but its result is lost. Send it again if that is harmless.
+                    result.errors[index] = UNCONFIRMED
+                    if mutation.idempotent:
+                        again.append(index)
                 else:
                     result.errors.pop(index, None)
                     result.data[index] = data.get(f"m{n}")
-        if not locked:
+        if not locked and not again:
             break
-        pending = locked
+        pending = locked + again
     return result

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import requests
@@ -119,19 +119,23 @@ class StashConnection(GQLWrapper):
         return self._with_retries(once, idempotent)
 
     def execute_partial(self, query: str, variables: dict[str, Any] | None = None, *,
-                        idempotent: bool = True) -> tuple[dict, list[dict]]:
+                        idempotent: bool = True, keys: Sequence[str] = ()) -> tuple[dict | None, list[dict]]:
         """For aliased mutations: (data, errors) when some fields failed and others did not.
 
-        Only a request-level failure (no data at all) raises and is retried; errors of
-        single fields are returned, since the other fields' transactions committed.
+        `keys` are the response keys (aliases) of the root fields. Errors of single
+        fields are returned, since the other fields' transactions committed. When a
+        non-null field (a Boolean! mutation) fails, Stash (gqlgen) still runs every
+        other field but answers `data: null`: then `data` is None and the errors are
+        those of the failed fields. Only a request-level failure raises and is retried.
         """
 
-        def once() -> tuple[dict, list[dict]]:
+        def once() -> tuple[dict | None, list[dict]]:
             body = self._send(query, variables or {})
             errors = _error_list(body)
-            if errors and body.get("data") is None:
+            data = body.get("data")
+            if errors and data is None and not all(_path_head(e) in keys for e in errors):
                 raise _server_error(errors)
-            return body.get("data") or {}, errors
+            return data, errors
 
         return self._with_retries(once, idempotent)
 
@@ -168,6 +172,11 @@ class StashConnection(GQLWrapper):
                 f"Stash at {self.url} answered HTTP {response.status_code} without a GraphQL result",
                 status=response.status_code)
         return body
+
+
+def _path_head(error: dict) -> str | None:
+    path = error.get("path")
+    return str(path[0]) if isinstance(path, list) and path else None
 
 
 def _error_list(body: dict) -> list[dict]:

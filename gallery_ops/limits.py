@@ -7,6 +7,9 @@ from __future__ import annotations
 # take a few hundred requests.
 GALLERY_PAGE_SIZE = 500
 
+# Galleries per page in task workflows: their images are read in one request per page.
+WORKFLOW_PAGE_SIZE = 100
+
 # Images per page when reading a gallery's images (update_gallery_images, workflows).
 IMAGE_PAGE_SIZE = 1000
 

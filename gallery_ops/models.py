@@ -120,7 +120,7 @@ class Image(StashModel):
     organized: bool | None = None
     files: list[FileRef] | None = None
     visual_files: list[FileRef] | None = None
-    galleries: list[GalleryRef] | None = None
+    galleries: list[Gallery] | None = None
     studio: StudioRef | None = None
     tags: list[TagRef] | None = None
     performers: list[PerformerRef] | None = None
@@ -210,6 +210,9 @@ class Gallery(StashModel):
         return out
 
 
+Image.model_rebuild()
+
+
 class FindGalleriesResult(StashModel):
     count: int
     galleries: list[Gallery]
@@ -226,13 +229,28 @@ class FindFilter(StashModel):
 
 
 class BulkUpdateIds(StashModel):
+    """ids and how to apply them. `mode` is always sent, SET when not given: Stash
+    requires it (BulkUpdateIdMode!), so leaving it out would get the request refused."""
+
     ids: list[StashID] = Field(default_factory=list)
     mode: UpdateMode = "SET"
 
+    @model_validator(mode="after")
+    def _send_mode(self) -> BulkUpdateIds:
+        self.model_fields_set.add("mode")
+        return self
+
 
 class BulkUpdateStrings(StashModel):
+    """values and how to apply them; `mode` is always sent (see BulkUpdateIds)."""
+
     values: list[str] = Field(default_factory=list)
     mode: UpdateMode = "SET"
+
+    @model_validator(mode="after")
+    def _send_mode(self) -> BulkUpdateStrings:
+        self.model_fields_set.add("mode")
+        return self
 
 
 class BulkGalleryUpdateInput(StashModel):

@@ -163,6 +163,19 @@ class GalleryOps:
                 return
             last = int(page[-1]["id"])
 
+    def galleries_by_ids(self, gallery_ids: Sequence[Any],
+                         selection: str = fields.GALLERY_PAGE) -> dict[str, Gallery | None]:
+        """Many galleries by id in one request (aliased findGallery); None for an id that names none."""
+        ids = parse_ids(gallery_ids, "gallery ids")
+        if not ids:
+            return {}
+        params = ", ".join(f"$i{n}: ID!" for n in range(len(ids)))
+        body = " ".join(f"g{n}: findGallery(id: $i{n}) {{ {selection} }}" for n in range(len(ids)))
+        data = self.connection.execute(f"query GalleriesByIds({params}) {{ {body} }}",
+                                       {f"i{n}": gid for n, gid in enumerate(ids)})
+        return {gid: Gallery.model_validate(data[f"g{n}"]) if data[f"g{n}"] is not None else None
+                for n, gid in enumerate(ids)}
+
     def count_galleries(self, gallery_filter: dict[str, Any] | None = None) -> int:
         """How many galleries match (per_page 0: no rows are loaded)."""
         data = self.connection.execute(

@@ -1,0 +1,149 @@
+"""The plugin's one entry: read the PluginInput, dispatch, answer with one JSON object.
+
+Stash writes {"server_connection": {...}, "args": {...}} on stdin and reads
+{"output": ..., "error": ...} from stdout (STASH_FACTS §2). Three kinds of run:
+- args.hookContext -> the hook handler for its type (Gallery.Create.Post);
+- args.operation   -> one of the 15 gallery operations (manual runs, runPluginOperation);
+- args.mode        -> a task workflow (the Tasks button).
+
+stdout carries exactly one JSON object, success or failure; anything else that would
+be printed goes to stderr. The exit status is 0 on success, 1 when `error` is set.
+Errors are one line; tracebacks go to the debug log only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import sys
+import traceback
+from dataclasses import dataclass
+from typing import IO, Any
+
+from pydantic import ValidationError
+
+from .args import ArgError
+from .connection import ServerConnection
+from .errors import StashError
+from .logs import setup_logging
+from .operations import GalleryOps
+from .plugin_operations import OPERATION_NAMES, run_operation
+from .settings import SettingsError
+from .workflows import HOOK_HANDLERS, TASKS, run_hook, run_task
+
+log = logging.getLogger("gallery_ops")
+
+
+class InputError(ValueError):
+    """The PluginInput itself is unusable."""
+
+
+@dataclass
+class PluginInput:
+    server: ServerConnection
+    args: dict[str, Any]
+
+
+def read_input(text: str) -> PluginInput:
+    """Parse stdin; every problem is an InputError that says what was expected."""
+    expected = 'Stash sends one JSON object: {"server_connection": {...}, "args": {...}}'
+    if not text.strip():
+        raise InputError(f"no input on stdin; {expected}")
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"stdin is not JSON ({exc}); {expected}") from None
+    if not isinstance(raw, dict):
+        raise InputError(f"stdin is a JSON {type(raw).__name__}, not an object; {expected}")
+    if "server_connection" not in raw:
+        raise InputError(f"server_connection is missing; {expected}")
+    try:
+        server = ServerConnection.parse(raw["server_connection"])
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    args = raw.get("args")
+    if args is None:
+        args = {}
+    if not isinstance(args, dict):
+        raise InputError(f"args must be a JSON object, got {type(args).__name__}; {expected}")
+    return PluginInput(server, args)
+
+
+def describe(exc: BaseException) -> str:
+    """One line for any error."""
+    if isinstance(exc, ValidationError):
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'value'}: {err['msg']}" for err in exc.errors())
+        return f"invalid input: {problems}"
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
+    """Pick the handler for the args and run it: (output, error).
+
+    The args are checked before anything is sent. A task that ran but had failures
+    returns its report as output and an error saying how many galleries failed.
+    """
+    args = plugin_input.args
+    chosen = [key for key in ("hookContext", "operation", "mode") if key in args]
+    if not chosen:
+        raise ArgError(f"nothing to do: args need an operation (one of {', '.join(OPERATION_NAMES)}) or a mode"
+                       f" (one of {', '.join(TASKS)})")
+    if len(chosen) > 1:
+        raise ArgError(f"args name both {chosen[0]} and {chosen[1]}; give one")
+    ops = GalleryOps.from_server_connection(plugin_input.server.model_dump())
+    if chosen[0] == "hookContext":
+        context = args["hookContext"]
+        if not isinstance(context, dict) or not isinstance(context.get("type"), str):
+            raise ArgError("hookContext must be an object with a type")
+        if context["type"] not in HOOK_HANDLERS:
+            raise ArgError(f"Gallery Tools has no hook for {context['type']}; it handles {', '.join(HOOK_HANDLERS)}")
+        return run_hook(ops, context)
+    if chosen[0] == "operation":
+        name = args["operation"]
+        if name not in OPERATION_NAMES:
+            raise ArgError(f"unknown operation {name!r}; one of {', '.join(OPERATION_NAMES)}")
+        return run_operation(ops, name, args), None
+    mode = args["mode"]
+    if mode not in TASKS:
+        raise ArgError(f"unknown mode {mode!r}; one of {', '.join(TASKS)}")
+    return run_task(ops, mode, {k: v for k, v in args.items() if k != "mode"})
+
+
+def secrets_of(plugin_input: PluginInput | None) -> list[str]:
+    if plugin_input is None:
+        return []
+    server = plugin_input.server
+    found = []
+    if server.SessionCookie is not None:
+        found.append(server.SessionCookie.Value.get_secret_value())
+    if server.ApiKey is not None:
+        found.append(server.ApiKey.get_secret_value())
+    return found
+
+
+def main(stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
+    """Run once; write the one result object; return the exit status."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    setup_logging()
+    result: dict[str, Any] = {"output": None, "error": None}
+    plugin_input: PluginInput | None = None
+    with contextlib.redirect_stdout(sys.stderr):  # a stray print must not break the result
+        try:
+            plugin_input = read_input(stdin.read())
+            setup_logging(secrets_of(plugin_input))
+            result["output"], result["error"] = dispatch(plugin_input)
+        except (InputError, ArgError, SettingsError, StashError, ValueError) as exc:
+            log.debug("%s", traceback.format_exc())
+            result["error"] = describe(exc)
+            log.error("%s", result["error"])
+        except Exception as exc:  # a bug: still one JSON answer, details in the debug log
+            log.debug("%s", traceback.format_exc())
+            result["error"] = f"internal error ({type(exc).__name__}): {describe(exc)}"
+            log.error("%s", result["error"])
+    stdout.write(json.dumps(result, default=str) + "\n")
+    stdout.flush()
+    return 0 if result["error"] is None else 1

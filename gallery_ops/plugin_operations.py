@@ -1,0 +1,60 @@
+"""`args.operation`: run one of the 15 gallery operations with its parameters as named args.
+
+    {"operation": "update_gallery_images", "gallery_id": "12", "image_ids": ["3", "4"], "mode": "SET"}
+
+This is what manual runs and Stash's runPluginOperation use. The output is the JSON
+form of the operation's return value (models as GraphQL-shaped dicts).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from .args import Param, read_params
+from .operations import GalleryOps
+
+OPERATION_PARAMS: dict[str, tuple[Param, ...]] = {
+    "find_gallery": (Param("id", "id"),),
+    "find_galleries": (Param("filter_", "object", False), Param("gallery_filter", "object", False),
+                       Param("q", "str", False)),
+    "create_gallery": (Param("gallery", "object"),),
+    "update_gallery": (Param("gallery", "object"),),
+    "galleries_update": (Param("galleries", "objects"),),
+    "gallery_destroy": (Param("ids", "ids"), Param("delete_file", "bool", False),
+                        Param("delete_generated", "bool", False)),
+    "add_gallery_images": (Param("gallery_id", "id"), Param("image_ids", "ids")),
+    "remove_gallery_images": (Param("gallery_id", "id"), Param("image_ids", "ids")),
+    "update_gallery_images": (Param("gallery_id", "id"), Param("image_ids", "ids"), Param("mode", "str", False)),
+    "set_gallery_cover": (Param("gallery_id", "id"), Param("cover_image_id", "id")),
+    "reset_gallery_cover": (Param("gallery_id", "id"),),
+    "gallery_chapter_create": (Param("gallery_id", "id"), Param("title", "str"), Param("image_index", "int")),
+    "gallery_chapter_update": (Param("id", "id"), Param("gallery_id", "id", False), Param("title", "str", False),
+                               Param("image_index", "int", False)),
+    "gallery_chapter_destroy": (Param("id", "id"),),
+    "bulk_gallery_update": (Param("input_data", "object"),),
+}
+OPERATION_NAMES = tuple(OPERATION_PARAMS)
+ALIASES = {"filter": "filter_"}  # find_galleries' FindFilterType under its GraphQL name
+
+
+def read_operation_args(name: str, args: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments for operation `name`, read from the plugin args."""
+    given = {ALIASES.get(k, k): v for k, v in args.items() if k != "operation"}
+    return read_params(OPERATION_PARAMS[name], given, f"operation {name}")
+
+
+def to_json(value: Any) -> Any:
+    """Return values as JSON: models become GraphQL-shaped dicts."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_unset=True)
+    if isinstance(value, list):
+        return [to_json(item) for item in value]
+    return value
+
+
+def run_operation(ops: GalleryOps, name: str, args: dict[str, Any]) -> Any:
+    """Run operation `name` and return its result as JSON."""
+    kwargs = read_operation_args(name, args)
+    return to_json(getattr(ops, name)(**kwargs))

@@ -1,0 +1,97 @@
+"""The plugin's settings: keys, types, defaults and descriptions, in one place.
+
+Stash shows these in Settings > Plugins > Gallery Tools (from gallery_tools.yml, which
+must list exactly these; a test checks it). Stash stores only what the user saved,
+so a missing key means "the default below" (STASH_FACTS §2). They are read once per
+run with `configuration { plugins(include: ["gallery_tools"]) }`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+PLUGIN_ID = "gallery_tools"
+
+SettingType = Literal["STRING", "NUMBER", "BOOLEAN"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: SettingType
+    default: Any
+    display_name: str
+    description: str
+
+
+DEFAULT_COVER_RULE = r"pattern:^(cover|poster|folder|front)\b; portrait"
+DEFAULT_SYNC_FIELDS = "tags, performers, studio, date, photographer"
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("dryRun", "BOOLEAN", False, "Preview only",
+            "Tasks only report what they would change. A run's own dry_run argument wins. Tasks that delete or"
+            " replace (reset covers, replace chapters, mirror sync) preview unless the run says apply."),
+    Setting("coverRule", "STRING", DEFAULT_COVER_RULE, "Cover rule",
+            "How Set covers picks a cover: steps separated by ';', tried in order. pattern:<regex> = first image"
+            " whose file name matches (case-insensitive); portrait = first image taller than wide;"
+            " position:<n> = the n-th image. Default: " + DEFAULT_COVER_RULE),
+    Setting("titlePattern", "STRING", "", "Title pattern",
+            "Optional regex applied to the zip or folder name (without extension) by Title from path. Named groups"
+            " title, date (YYYY-MM-DD) and code fill those fields when they are empty."
+            r" Example: ^(?P<title>.+?) \[(?P<date>\d{4}-\d{2}-\d{2})\]$"),
+    Setting("syncFields", "STRING", DEFAULT_SYNC_FIELDS, "Fields synced to images",
+            "Which gallery fields Sync images from gallery copies to the gallery's images: any of tags,"
+            " performers, studio, date, photographer, separated by commas."),
+    Setting("syncMirror", "BOOLEAN", False, "Sync mirrors",
+            "Sync images from gallery also removes from images what their galleries do not have (tags,"
+            " performers) and overwrites differing studio, date and photographer. Off: it only adds."),
+    Setting("hookChapters", "BOOLEAN", False, "New galleries: chapters from folders",
+            "Galleries added by a scan or created by hand get chapters from their folders (after the scan: run"
+            " Finish new galleries)."),
+    Setting("hookCovers", "BOOLEAN", False, "New galleries: covers",
+            "New galleries get a cover by the cover rule (after the scan: run Finish new galleries)."),
+    Setting("hookTitles", "BOOLEAN", False, "New galleries: titles",
+            "New zip and folder galleries get a title from their file or folder name at once."),
+    Setting("hookSyncImages", "BOOLEAN", False, "New galleries: sync images",
+            "New galleries' images get the gallery's metadata (after the scan: run Finish new galleries)."),
+)
+
+SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
+PYTHON_TYPES = {"STRING": (str,), "NUMBER": (int, float), "BOOLEAN": (bool,)}
+
+
+class SettingsError(ValueError):
+    """A saved setting has a value of the wrong type."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings of one run: saved values over defaults."""
+
+    values: dict[str, Any]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    @classmethod
+    def from_saved(cls, saved: dict[str, Any] | None) -> Settings:
+        """Defaults, overridden by what the user saved (an empty text counts as not saved)."""
+        values = {s.key: s.default for s in SETTINGS}
+        for key, value in (saved or {}).items():
+            setting = SETTINGS_BY_KEY.get(key)
+            if setting is None or value is None or value == "":
+                continue  # a setting this version does not know, or cleared in the UI
+            wrong_type = not isinstance(value, PYTHON_TYPES[setting.type])
+            if wrong_type or (isinstance(value, bool) and setting.type == "NUMBER"):
+                raise SettingsError(f"setting {key} ({setting.display_name}) should be {setting.type.lower()},"
+                                    f" got {value!r}; fix it in Settings > Plugins > Gallery Tools")
+            values[key] = value
+        return cls(values)
+
+    @property
+    def hook_rules(self) -> dict[str, bool]:
+        return {key: bool(self.values[key]) for key in ("hookChapters", "hookCovers", "hookTitles", "hookSyncImages")}
+
+
+SETTINGS_QUERY_FIELD = f'plugins(include: ["{PLUGIN_ID}"])'

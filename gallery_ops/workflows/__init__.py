@@ -1,0 +1,116 @@
+"""The tasks (args.mode) and hooks (args.hookContext) of the plugin, in one registry.
+
+Each task reads its args (scope, dry_run, its own), reads the settings once, and runs
+its workflow through engine.run_workflows. gallery_tools.yml lists the same tasks (a
+test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..args import Param, read_params
+from ..operations import GalleryOps
+from ..plugin_operations import OPERATION_PARAMS
+from ..settings import SETTINGS
+from . import chapters, covers, image_sync, titles
+from .engine import SCOPE_PARAMS, decide_dry_run, read_env, read_scope, run_workflows
+from .new_galleries import finish_new_galleries, handle_gallery_created
+from .report import Report
+
+
+@dataclass(frozen=True)
+class Task:
+    mode: str
+    description: str
+    params: tuple[Param, ...]
+    run: Callable[[GalleryOps, dict[str, Any]], Report | dict[str, Any]]
+    scoped: bool = True  # takes the scope args (gallery_ids, path, gallery_filter) and dry_run
+
+    @property
+    def all_params(self) -> tuple[Param, ...]:
+        return (*SCOPE_PARAMS, *self.params) if self.scoped else self.params
+
+
+def _chapters(ops: GalleryOps, args: dict[str, Any]) -> Report:
+    env = read_env(ops)
+    replace = bool(args.get("replace"))
+    return run_workflows(ops, "chapters_from_folders", [chapters.ChaptersFromFolders(replace)], env,
+                         read_scope(args), decide_dry_run(args, env.settings, destructive=replace))
+
+
+def _set_covers(ops: GalleryOps, args: dict[str, Any]) -> Report:
+    env = read_env(ops)
+    rule = covers.parse_cover_rule(args.get("rule") or env.settings["coverRule"])
+    return run_workflows(ops, "set_covers", [covers.SetCovers(rule)], env, read_scope(args),
+                         decide_dry_run(args, env.settings, destructive=False))
+
+
+def _reset_covers(ops: GalleryOps, args: dict[str, Any]) -> Report:
+    env = read_env(ops)
+    return run_workflows(ops, "reset_covers", [covers.ResetCovers()], env, read_scope(args),
+                         decide_dry_run(args, env.settings, destructive=True))
+
+
+def _titles(ops: GalleryOps, args: dict[str, Any]) -> Report:
+    env = read_env(ops)
+    pattern = titles.parse_title_pattern(args["pattern"] if "pattern" in args else env.settings["titlePattern"])
+    return run_workflows(ops, "title_from_path", [titles.TitleFromPath(pattern)], env, read_scope(args),
+                         decide_dry_run(args, env.settings, destructive=False))
+
+
+def _sync(ops: GalleryOps, args: dict[str, Any]) -> Report:
+    env = read_env(ops)
+    mirror = bool(args["mirror"]) if "mirror" in args else bool(env.settings["syncMirror"])
+    fields = image_sync.parse_sync_fields(args.get("fields") or env.settings["syncFields"])
+    return run_workflows(ops, "sync_images_from_gallery", [image_sync.SyncImagesFromGallery(fields, mirror)], env,
+                         read_scope(args), decide_dry_run(args, env.settings, destructive=mirror))
+
+
+def _capabilities(ops: GalleryOps, args: dict[str, Any]) -> dict[str, Any]:
+    env = read_env(ops)
+    return {
+        "operations": {name: [p.name if p.required else f"{p.name}?" for p in params]
+                       for name, params in OPERATION_PARAMS.items()},
+        "tasks": {task.mode: {"description": task.description, "args": [p.name for p in task.all_params]}
+                  for task in TASKS.values()},
+        "hooks": list(HOOK_HANDLERS),
+        "settings": {s.key: {"value": env.settings[s.key], "default": s.default, "type": s.type,
+                             "name": s.display_name} for s in SETTINGS},
+    }
+
+
+TASKS: dict[str, Task] = {task.mode: task for task in (
+    Task("chapters_from_folders", "A chapter at the first image of each sub-folder of a gallery (replace=true to"
+         " make them exactly the folder chapters).", chapters.PARAMS, _chapters),
+    Task("set_covers", "A cover by the cover rule for galleries without a chosen cover.", covers.SET_PARAMS,
+         _set_covers),
+    Task("reset_covers", "Take chosen covers away again (previews unless dry_run=false).", covers.RESET_PARAMS,
+         _reset_covers),
+    Task("title_from_path", "A title from the zip or folder name for galleries without one.", titles.PARAMS, _titles),
+    Task("sync_images_from_gallery", "Copy galleries' tags, performers, studio, date and photographer to their"
+         " images (mirror=true also removes).", image_sync.PARAMS, _sync),
+    Task("finish_new_galleries", "Apply the new-gallery rules to galleries added since the last run (after a scan).",
+         (), finish_new_galleries),
+    Task("capabilities", "List the operations, tasks, hooks and settings of Gallery Tools.", (), _capabilities,
+         scoped=False),
+)}
+
+HOOK_HANDLERS: dict[str, Callable[[GalleryOps, dict[str, Any]], dict[str, Any]]] = {
+    "Gallery.Create.Post": handle_gallery_created,
+}
+
+
+def run_task(ops: GalleryOps, mode: str, args: dict[str, Any]) -> tuple[Any, str | None]:
+    """Run task `mode`; returns (output, error). The error says how many galleries failed."""
+    task = TASKS[mode]
+    result = task.run(ops, read_params(task.all_params, args, f"task {mode}"))
+    if isinstance(result, Report):
+        return result.to_output(), result.error
+    return result, None
+
+
+def run_hook(ops: GalleryOps, hook_context: dict[str, Any]) -> tuple[Any, str | None]:
+    return HOOK_HANDLERS[hook_context["type"]](ops, hook_context), None

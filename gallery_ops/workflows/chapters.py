@@ -1,0 +1,112 @@
+"""chapters_from_folders: a chapter at the first image of each sub-folder of a gallery.
+
+Galleries whose images span several folders (zip files with inner folders,
+user-created galleries collecting several folders) get one chapter per folder, at
+the folder's first image in Stash's gallery order (the order chapter indexes point
+into, STASH_FACTS §4; 1-based). A chapter's title is the folder's path below the
+folders' common root (e.g. "Day 1", "Day 1/Morning"); images at the root itself get
+the root's name (a zip's name without its extension).
+
+Existing chapters are kept. A folder counts as having its chapter when a chapter
+has its title (anywhere) or a chapter already starts at its first image, so no
+chapter is ever created twice. With replace=true the gallery's chapters become
+exactly the folder chapters: misplaced ones are moved, others deleted (created and
+moved first, deleted last); galleries with one folder are still left alone.
+Replacing previews unless the run says dry_run=false.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from ..args import Param
+from ..models import Gallery, Image
+from .changes import Change, CreateChapter, DestroyChapter, UpdateChapter
+from .engine import Env
+from .report import GalleryPlan
+
+PARAMS = (Param("replace", "bool", False),)
+SKIP_NO_IMAGES = "no images"
+SKIP_ONE_FOLDER = "images share one folder"
+SKIP_NO_PATHS = "images without file paths"
+
+
+@dataclass(frozen=True)
+class FolderChapter:
+    title: str
+    image_index: int  # 1-based
+
+
+def _zip_stem(path: str) -> str:
+    name = posixpath.basename(path.rstrip("/"))
+    stem, ext = posixpath.splitext(name)
+    return stem if ext else name
+
+
+def folder_chapters(image_paths: list[str]) -> list[FolderChapter]:
+    """One chapter per folder, at its first image in the given (gallery) order.
+
+    Returns [] when the images share one folder.
+    """
+    folders = [posixpath.dirname(p) for p in image_paths]
+    distinct = list(dict.fromkeys(folders))
+    if len(distinct) < 2:
+        return []
+    root = posixpath.commonpath(distinct)
+    chapters: list[FolderChapter] = []
+    for folder in distinct:
+        relative = posixpath.relpath(folder, root)
+        title = _zip_stem(root) if relative == "." else relative
+        chapters.append(FolderChapter(title, folders.index(folder) + 1))
+    return chapters
+
+
+def plan_chapters(gallery: Gallery, images: list[Image], replace: bool = False) -> GalleryPlan:
+    """The chapter changes for one gallery (pure: from the gallery's chapters and its images in order)."""
+    plan = GalleryPlan(gallery.id)
+    if not images:
+        plan.skipped = SKIP_NO_IMAGES
+        return plan
+    paths = [image.path for image in images]
+    if any(p is None for p in paths):
+        plan.skipped = SKIP_NO_PATHS
+        return plan
+    wanted = folder_chapters(paths)  # type: ignore[arg-type]
+    existing = list(gallery.chapters or [])
+    if not wanted:  # also with replace: a one-folder gallery's chapters are someone's own
+        plan.skipped = SKIP_ONE_FOLDER
+        return plan
+    changes: list[Change] = []
+    if not replace:
+        titles = {c.title for c in existing}
+        starts = {c.image_index for c in existing}
+        for chapter in wanted:
+            if chapter.title not in titles and chapter.image_index not in starts:
+                changes.append(CreateChapter(gallery.id, chapter.title, chapter.image_index))
+        plan.changes = changes
+        return plan
+    # replace: the chapters become exactly the folder chapters
+    unused = list(existing)
+    for chapter in wanted:
+        same = next((c for c in unused if c.title == chapter.title), None)
+        if same is None:
+            changes.append(CreateChapter(gallery.id, chapter.title, chapter.image_index))
+            continue
+        unused.remove(same)
+        if same.image_index != chapter.image_index:
+            changes.append(UpdateChapter(gallery.id, same.id, chapter.title, chapter.image_index))
+    changes.extend(DestroyChapter(gallery.id, c.id, c.title or "") for c in unused)
+    plan.changes = changes
+    return plan
+
+
+class ChaptersFromFolders:
+    gallery_fields = "chapters { id title image_index }"
+    image_fields = "id visual_files { ... on ImageFile { path } }"
+
+    def __init__(self, replace: bool = False) -> None:
+        self.replace = replace
+
+    def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan:
+        return plan_chapters(gallery, images or [], self.replace)

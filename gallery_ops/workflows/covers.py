@@ -1,0 +1,154 @@
+"""set_covers / reset_covers: covers by a rule, and taking explicit covers away again.
+
+Telling a chosen cover from Stash's default pick. Stash's GraphQL returns one cover
+per gallery: the explicit one if set, else its default pick (STASH_FACTS §4): the
+first image, in gallery order, whose path matches the gallery cover regex
+(configuration.general.galleryCoverRegex, case-insensitive), else the first image.
+Nothing says which of the two it is. Gallery Tools computes the default pick itself
+from the same data, and decides:
+
+- cover differs from the default pick -> somebody chose it (a person, or an earlier
+  run): set_covers never touches it; reset_covers takes it away.
+- cover equals the default pick -> there is no chosen cover *that anyone can see*:
+  Stash shows the same image either way. set_covers may give such a gallery its rule
+  cover. (If a person explicitly chose exactly the default image, no plugin can tell;
+  the gallery then shows the rule's pick instead. reset_covers leaves it alone.)
+
+Covers are only ever images of the gallery itself: the rule picks from the images
+read from the gallery, and Stash's setGalleryCover is never given anything else.
+
+The cover rule (setting coverRule, or the task arg `rule`): steps separated by ';',
+tried in order, the first that picks an image wins:
+  pattern:<regex>   first image whose file name matches (case-insensitive)
+  portrait          first image taller than wide
+  position:<n>      the n-th image (1 = first)
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from ..args import ArgError, Param
+from ..models import Gallery, Image
+from .changes import ResetCover, SetCover
+from .engine import Env
+from .report import GalleryPlan
+
+SET_PARAMS = (Param("rule", "str", False),)
+RESET_PARAMS: tuple[Param, ...] = ()
+SKIP_NO_IMAGES = "no images"
+SKIP_CHOSEN = "has a chosen cover (it differs from Stash's default pick)"
+SKIP_RULE_PICKS_NONE = "the cover rule picks no image"
+IMAGE_FIELDS = "id visual_files { ... on ImageFile { path width height } }"
+
+
+@dataclass(frozen=True)
+class CoverStep:
+    kind: str  # "pattern", "portrait" or "position"
+    pattern: re.Pattern[str] | None = None
+    position: int = 0
+
+    def pick(self, images: list[Image]) -> Image | None:
+        if self.kind == "position":
+            return images[self.position - 1] if self.position <= len(images) else None
+        for image in images:
+            if self.kind == "pattern" and self.pattern and self.pattern.search(posixpath.basename(image.path or "")):
+                return image
+            if self.kind == "portrait" and _is_portrait(image):
+                return image
+        return None
+
+
+def _is_portrait(image: Image) -> bool:
+    files = image.visual_files or image.files or []
+    return bool(files) and (files[0].height or 0) > (files[0].width or 0)
+
+
+def parse_cover_rule(text: str) -> list[CoverStep]:
+    """Read a cover rule; ArgError names the step that does not parse."""
+    steps: list[CoverStep] = []
+    for raw in text.split(";"):
+        step = raw.strip()
+        if not step:
+            continue
+        kind, _, value = step.partition(":")
+        kind = kind.strip().lower()
+        if kind == "pattern" and value.strip():
+            try:
+                steps.append(CoverStep("pattern", pattern=re.compile(value.strip(), re.IGNORECASE)))
+            except re.error as exc:
+                raise ArgError(f"cover rule step {step!r}: the pattern is not a valid regex ({exc})") from None
+        elif kind == "portrait" and not value:
+            steps.append(CoverStep("portrait"))
+        elif kind == "position" and value.strip().isdigit() and int(value) >= 1:
+            steps.append(CoverStep("position", position=int(value)))
+        else:
+            raise ArgError(f"cover rule step {step!r} is not pattern:<regex>, portrait or position:<n> (n >= 1)")
+    if not steps:
+        raise ArgError("the cover rule is empty; give at least one step (pattern:<regex>, portrait, position:<n>)")
+    return steps
+
+
+def stash_default_cover(images: list[Image], cover_regex: str) -> Image | None:
+    """The cover Stash shows when none is chosen (pkg/image/query.go FindGalleryCover)."""
+    try:
+        pattern = re.compile(cover_regex, re.IGNORECASE)
+    except re.error:
+        pattern = None
+    if pattern is not None:
+        for image in images:
+            if image.path and pattern.search(image.path):
+                return image
+    return images[0] if images else None
+
+
+def plan_set_cover(gallery: Gallery, images: list[Image], rule: list[CoverStep], cover_regex: str) -> GalleryPlan:
+    plan = GalleryPlan(gallery.id)
+    if not images:
+        plan.skipped = SKIP_NO_IMAGES
+        return plan
+    default = stash_default_cover(images, cover_regex)
+    current = gallery.cover.id if gallery.cover else None
+    if current is not None and default is not None and current != default.id:
+        plan.skipped = SKIP_CHOSEN
+        return plan
+    wanted = next((found for step in rule if (found := step.pick(images)) is not None), None)
+    if wanted is None:
+        plan.skipped = SKIP_RULE_PICKS_NONE
+        return plan
+    if wanted.id != current:
+        plan.changes = [SetCover(gallery.id, wanted.id, wanted.path)]
+    return plan
+
+
+def plan_reset_cover(gallery: Gallery, images: list[Image], cover_regex: str) -> GalleryPlan:
+    plan = GalleryPlan(gallery.id)
+    if not images:
+        plan.skipped = SKIP_NO_IMAGES
+        return plan
+    default = stash_default_cover(images, cover_regex)
+    current = gallery.cover.id if gallery.cover else None
+    if current is not None and default is not None and current != default.id:
+        plan.changes = [ResetCover(gallery.id, current)]
+    return plan
+
+
+class SetCovers:
+    gallery_fields = "cover { id }"
+    image_fields = IMAGE_FIELDS
+
+    def __init__(self, rule: list[CoverStep]) -> None:
+        self.rule = rule
+
+    def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan:
+        return plan_set_cover(gallery, images or [], self.rule, env.cover_regex)
+
+
+class ResetCovers:
+    gallery_fields = "cover { id }"
+    image_fields = IMAGE_FIELDS
+
+    def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan:
+        return plan_reset_cover(gallery, images or [], env.cover_regex)

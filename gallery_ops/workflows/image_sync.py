@@ -1,0 +1,120 @@
+"""sync_images_from_gallery: a gallery's tags, performers, studio, date and photographer, onto its images.
+
+What an image should get comes from *all* the galleries it is in (an image can be in
+a zip gallery and in hand-made collections): the union of their tags and
+performers; for studio, date and photographer the value they agree on (when they
+disagree, that field of that image is left alone).
+
+Add-only (default): missing tags and performers are added; studio, date and
+photographer are set only where the image has none. Mirror (setting syncMirror or
+arg mirror=true): tags and performers become exactly the union, and the three fields
+are set (or cleared) to the galleries' value. Mirroring removes things, so it
+previews unless the run says dry_run=false.
+
+Images that need the same change are written together with bulkImageUpdate, and an
+image that is in several galleries is planned once per run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from ..args import ArgError, Param
+from ..limits import BULK_IDS_CHUNK
+from ..models import Gallery, Image
+from .changes import UpdateImages
+from .engine import Env
+from .report import GalleryPlan
+
+PARAMS = (Param("mirror", "bool", False), Param("fields", "str", False))
+SYNC_FIELDS = ("tags", "performers", "studio", "date", "photographer")
+SKIP_NO_IMAGES = "no images"
+META = "date photographer studio { id } tags { id } performers { id }"
+IMAGE_FIELDS = f"id {META} galleries {{ id {META} }}"
+
+
+def parse_sync_fields(text: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    unknown = [f for f in chosen if f not in SYNC_FIELDS]
+    if unknown or not chosen:
+        raise ArgError(f"sync fields {text!r}: choose from {', '.join(SYNC_FIELDS)} (comma-separated)")
+    return chosen
+
+
+def _ids(refs: list[Any] | None) -> set[str]:
+    return {ref.id for ref in refs or []}
+
+
+def _value(source: Image | Gallery, field: str) -> str | None:
+    if field == "studio":
+        studio = getattr(source, "studio", None)
+        return studio.id if studio else None
+    return getattr(source, field, None) or None
+
+
+def image_changes(image: Image, fields: tuple[str, ...], mirror: bool) -> dict[str, Any]:
+    """The bulkImageUpdate fields one image needs (empty when it is in step)."""
+    sources = image.galleries or []
+    out: dict[str, Any] = {}
+    for field, key in (("tags", "tag_ids"), ("performers", "performer_ids")):
+        if field not in fields:
+            continue
+        wanted = set().union(*(_ids(getattr(g, field, None)) for g in sources)) if sources else set()
+        have = _ids(getattr(image, field))
+        if mirror and wanted != have:
+            out[key] = {"ids": sorted(wanted, key=int), "mode": "SET"}
+        elif not mirror and wanted - have:
+            out[key] = {"ids": sorted(wanted - have, key=int), "mode": "ADD"}
+    for field in ("studio", "date", "photographer"):
+        if field not in fields:
+            continue
+        values = {v for g in sources if (v := _value(g, field)) is not None}
+        if len(values) > 1:
+            continue  # the image's galleries disagree: leave the field alone
+        target = next(iter(values), None)
+        current = _value(image, field)
+        key = "studio_id" if field == "studio" else field
+        if mirror and target != current:
+            out[key] = target
+        elif not mirror and target is not None and current is None:
+            out[key] = target
+    return out
+
+
+def plan_image_sync(gallery: Gallery, images: list[Image], fields: tuple[str, ...], mirror: bool,
+                    already_planned: set[str] | None = None) -> GalleryPlan:
+    """Group the gallery's images by the change they need (pure, apart from skipping planned ids)."""
+    plan = GalleryPlan(gallery.id)
+    if not images:
+        plan.skipped = SKIP_NO_IMAGES
+        return plan
+    groups: dict[str, tuple[dict[str, Any], list[str]]] = defaultdict(lambda: ({}, []))
+    for image in images:
+        if already_planned is not None and image.id in already_planned:
+            continue
+        change = image_changes(image, fields, mirror)
+        if change:
+            key = repr(sorted(change.items()))
+            groups[key][0].update(change)
+            groups[key][1].append(image.id)
+    for change, image_ids in groups.values():
+        for start in range(0, len(image_ids), BULK_IDS_CHUNK):
+            chunk = tuple(image_ids[start:start + BULK_IDS_CHUNK])
+            plan.changes.append(UpdateImages(gallery.id, chunk, tuple(sorted(change.items()))))
+    return plan
+
+
+class SyncImagesFromGallery:
+    gallery_fields = ""
+    image_fields = IMAGE_FIELDS
+
+    def __init__(self, fields: tuple[str, ...], mirror: bool) -> None:
+        self.fields = fields
+        self.mirror = mirror
+        self.planned_shared: set[str] = set()  # images in several galleries, planned already
+
+    def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan:
+        plan = plan_image_sync(gallery, images or [], self.fields, self.mirror, self.planned_shared)
+        self.planned_shared.update(i.id for i in images or [] if len(i.galleries or []) > 1)
+        return plan
