@@ -1,8 +1,10 @@
-"""Logging in Stash's plugin log protocol (through stashapi.log), progress, and secret redaction.
+"""Logging in Stash's plugin log protocol, progress, and secret redaction.
 
-Each stderr line is "\\x01<level>\\x02<message>" (STASH_FACTS §2); Stash shows it in its
-log at that level, and `p` lines drive a task's progress bar. Session cookies and API
-keys are replaced by "***" in every message, whatever code logged them.
+Each stderr line is "\\x01<level>\\x02<message>" (STASH_FACTS §2), with stashapi's level
+letters and line limit; Stash shows it in its log at that level, and `p` lines drive a
+task's progress bar. A multi-line message (a traceback) becomes several lines, blank
+ones dropped: Stash would log a bare prefix as an error-level line. Session cookies
+and API keys are replaced by "***" in every message, whatever code logged them.
 """
 
 from __future__ import annotations
@@ -17,26 +19,31 @@ LOGGER_NAME = "gallery_ops"
 REDACTED = "***"
 
 
-class RedactSecrets(logging.Filter):
-    def __init__(self, secrets: Iterable[str]) -> None:
+class StashLineHandler(logging.Handler):
+    """Writes records to stderr in Stash's log protocol, with secrets redacted."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
         self.secrets = [s for s in secrets if s]
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            message = record.getMessage()
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = self.format(record)
             for secret in self.secrets:
                 message = message.replace(secret, REDACTED)
-            record.msg, record.args = message, None
-        return True
+            level = stash_log.STASH_LOG_LEVEL_MAP.get(record.levelno, "i")
+            for line in message.splitlines():
+                if line.strip():
+                    sys.stderr.write(f"\x01{level}\x02{line[:stash_log.LOG_PAYLOAD_MAX_SZ]}\n")
+            sys.stderr.flush()
+        except Exception:  # logging must never break the run
+            self.handleError(record)
 
 
 def setup_logging(secrets: Iterable[str] = ()) -> logging.Logger:
     """Send the gallery_ops logger to stderr in Stash's format, hiding the given secrets."""
     logger = logging.getLogger(LOGGER_NAME)
-    handler = stash_log.StashLogHandler(sys.stderr)
-    handler.addFilter(RedactSecrets(secrets))
-    logger.handlers = [handler]
+    logger.handlers = [StashLineHandler(secrets)]
     logger.setLevel(logging.DEBUG)
     logger.propagate = False
     return logger

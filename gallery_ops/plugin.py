@@ -87,21 +87,26 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
     returns its report as output and an error saying how many galleries failed.
     """
     args = plugin_input.args
-    chosen = [key for key in ("hookContext", "operation", "mode") if key in args]
-    if not chosen:
+    if "hookContext" in args and "operation" in args:
+        raise ArgError("args name both hookContext and operation; give one")
+    if "hookContext" in args:
+        chosen = "hookContext"
+    elif "operation" in args:
+        chosen = "operation"  # an operation may take its own `mode` (update_gallery_images)
+    elif "mode" in args:
+        chosen = "mode"
+    else:
         raise ArgError(f"nothing to do: args need an operation (one of {', '.join(OPERATION_NAMES)}) or a mode"
                        f" (one of {', '.join(TASKS)})")
-    if len(chosen) > 1:
-        raise ArgError(f"args name both {chosen[0]} and {chosen[1]}; give one")
     ops = GalleryOps.from_server_connection(plugin_input.server.model_dump())
-    if chosen[0] == "hookContext":
+    if chosen == "hookContext":
         context = args["hookContext"]
         if not isinstance(context, dict) or not isinstance(context.get("type"), str):
             raise ArgError("hookContext must be an object with a type")
         if context["type"] not in HOOK_HANDLERS:
             raise ArgError(f"Gallery Tools has no hook for {context['type']}; it handles {', '.join(HOOK_HANDLERS)}")
         return run_hook(ops, context)
-    if chosen[0] == "operation":
+    if chosen == "operation":
         name = args["operation"]
         if name not in OPERATION_NAMES:
             raise ArgError(f"unknown operation {name!r}; one of {', '.join(OPERATION_NAMES)}")
@@ -137,7 +142,6 @@ def main(stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
             setup_logging(secrets_of(plugin_input))
             result["output"], result["error"] = dispatch(plugin_input)
         except (InputError, ArgError, SettingsError, StashError, ValueError) as exc:
-            log.debug("%s", traceback.format_exc())
             result["error"] = describe(exc)
             log.error("%s", result["error"])
         except Exception as exc:  # a bug: still one JSON answer, details in the debug log

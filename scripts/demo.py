@@ -1,0 +1,108 @@
+"""The demo: Gallery Tools working on the sample library, in the Stash simulator.
+
+It starts the simulator, shows what is in the library, runs the plugin through the
+runner exactly as Stash would (strict manifest, Go-shaped input, a working directory
+that is not the plugin's) and shows each run's output, log and the library after.
+Run it with `bash scripts/demo.sh` (which sets up .venv first).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
+
+from stash_sim import StashSimulator  # noqa: E402
+from stash_sim.runner import RunResult  # noqa: E402
+
+LIBRARY_QUERY = """{ findGalleries(filter: { per_page: -1, sort: "id" }) { galleries {
+  id title image_count files { path } folder { path } cover { id visual_files { ... on ImageFile { path } } }
+  chapters { title image_index } tags { name } } } }"""
+
+
+def heading(text: str) -> None:
+    print(f"\n{'=' * 100}\n{text}\n{'=' * 100}")
+
+
+def show_library(sim: StashSimulator) -> None:
+    galleries = sim.gql(LIBRARY_QUERY)["findGalleries"]["galleries"]
+    print(f"{'id':>3}  {'kind':<6} {'title / path':<52} {'imgs':>4}  {'cover':<14} chapters")
+    for g in galleries:
+        kind = "zip" if g["files"] else "folder" if g["folder"] else "user"
+        where = g["files"][0]["path"] if g["files"] else g["folder"]["path"] if g["folder"] else ""
+        label = f"{g['title']!r} {where}" if g["title"] else where
+        cover = g["cover"]["visual_files"][0]["path"].rsplit("/", 1)[-1] if g["cover"] else "-"
+        chapters = ", ".join(f"{c['image_index']}:{c['title']}" for c in g["chapters"]) or "-"
+        print(f"{g['id']:>3}  {kind:<6} {label[:52]:<52} {g['image_count']:>4}  {cover:<14} {chapters}")
+
+
+def show_run(title: str, result: RunResult) -> None:
+    heading(title)
+    output: Any = result.output
+    if isinstance(output, dict) and "summary" in output:
+        print("summary:", output["summary"])
+        if output["skipped"]:
+            print("skipped:", json.dumps(output["skipped"]))
+        for change in output["changes"][:8]:
+            print("  change:", json.dumps(change))
+    else:
+        print("output:", json.dumps(output)[:600])
+    print("error:", result.error)
+    for line in result.logs:
+        print(f"  log {line.level}: {line.message}")
+    if result.progress:
+        print(f"  progress: {' '.join(f'{p:.2f}' for p in result.progress)}")
+
+
+def main() -> None:
+    with StashSimulator() as sim:
+        sim.install_plugin(ROOT)
+        heading(f"The sample library (Stash simulator at {sim.url})")
+        show_library(sim)
+
+        tasks = [
+            ("Chapters from folders", {}),
+            ("Set covers", {}),
+            ("Title from path", {}),
+            ("Sync images from gallery", {}),
+        ]
+        for name, args in tasks:
+            sim.requests.clear()
+            result = sim.run_task(name, args)
+            show_run(f"Task: {name}  ({len(sim.requests)} requests)", result)
+
+        heading("The library after the tasks")
+        show_library(sim)
+        image = sim.gql('{ findImage(id: "1") { visual_files { ... on ImageFile { path } }'
+                        " tags { name } performers { name } studio { name } date } }")["findImage"]
+        print("image 1 now:", json.dumps(image))
+
+        sim.requests.clear()
+        show_run("Task again: Chapters from folders (a second run writes nothing)",
+                 sim.run_task("Chapters from folders"))
+        print("mutations in the second run:", len(sim.requests.mutations()))
+
+        show_run("Operation: update_gallery_images SET on 'Best of 2021'", sim.run_operation(
+            {"operation": "update_gallery_images", "gallery_id": "5", "image_ids": ["1", "5", "17"], "mode": "SET"}))
+        show_run("Operation: set_gallery_cover with an image from another gallery (refused)", sim.run_operation(
+            {"operation": "set_gallery_cover", "gallery_id": "5", "cover_image_id": "9"}))
+
+        heading("New galleries: hooks on, then a scan adds a zip gallery image by image")
+        sim.set_plugin_settings("gallery_tools", {"hookTitles": True, "hookChapters": True, "hookCovers": True})
+        gallery_id = sim.scan_zip("/library/zips/Mountain_Hike.2023.zip", [
+            "Morning/01.jpg", "Morning/02.jpg", {"name": "Summit/cover.jpg", "width": 600, "height": 900},
+            "Summit/02.jpg"])
+        for run in sim.hooks.runs:
+            print(f"hook {run.trigger} for gallery {run.hook_context.get('id')}: output {json.dumps(run.result.output)}")
+        show_library(sim)
+        show_run("Task: Finish new galleries (after the scan)", sim.run_task("Finish new galleries"))
+        show_library(sim)
+        print(f"\nThe scanned gallery is {gallery_id}; its chapters and cover were set once it was complete.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Start the Stash simulator with the sample library, for manual runs of the plugin.
+
+    .venv/bin/python scripts/sim_server.py            # listens on 127.0.0.1:9999, like Stash
+    .venv/bin/python gallery_tools.py < fixtures/find_gallery.json   # in another terminal
+
+The fixtures' server_connection points at 127.0.0.1:9999 (Host 0.0.0.0, as Stash sends
+it). Stop with Ctrl-C; the library is in memory and starts fresh every time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
+
+from stash_sim import StashSimulator  # noqa: E402
+from stash_sim.library import SAMPLE_LIBRARY  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, default=9999)
+    parser.add_argument("--library", default=str(SAMPLE_LIBRARY), help="a library description (YAML)")
+    parser.add_argument("--hooks", action="store_true", help="run Gallery Tools' hooks after mutations")
+    options = parser.parse_args()
+    sim = StashSimulator(options.library)
+    sim.http.port = options.port
+    sim.start()
+    if options.hooks:
+        sim.install_plugin(ROOT)
+    galleries = sim.store.value("SELECT COUNT(*) FROM galleries")
+    print(f"Stash simulator on {sim.url} with {galleries} galleries from {options.library}. Ctrl-C stops it.",
+          flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        sim.stop()
+
+
+if __name__ == "__main__":
+    main()
