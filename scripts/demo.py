@@ -97,7 +97,8 @@ def main() -> None:
             "Morning/01.jpg", "Morning/02.jpg", {"name": "Summit/cover.jpg", "width": 600, "height": 900},
             "Summit/02.jpg"])
         for run in sim.hooks.runs:
-            print(f"hook {run.trigger} for gallery {run.hook_context.get('id')}: output {json.dumps(run.result.output)}")
+            print(f"hook {run.trigger} for gallery {run.hook_context.get('id')}:",
+                  f"output {json.dumps(run.result.output)}")
         show_library(sim)
         show_run("Task: Finish new galleries (after the scan)", sim.run_task("Finish new galleries"))
         show_library(sim)
