@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from .library import SAMPLE_LIBRARY, load_library, seed
 from .objects import GALLERY_COVER_REGEX
 from .runner import Plugin, PluginRunner, RunResult, load_manifest, server_connection
 from .scan import scan
-from .server import Faults, HttpFront, RequestLog, Session, SessionCodec
+from .server import Faults, HttpFront, RequestLog, RequestRecord, Session, SessionCodec
 from .store import Store
 
 STASH_VERSION = {"version": "v0.30.1", "hash": "cf3489ef", "build_time": "2026-01-11 18:07:53"}
@@ -56,6 +57,28 @@ class RequestContext:
         self.sim.hooks.fire(self, trigger, object_id, input_, input_fields)
 
 
+class _KillingLog(RequestLog):
+    """The request log, which can also kill the running plugin after its N-th request.
+
+    Stash's cancel kills a task's process at once (STASH_FACTS §2). The kill comes after
+    the request was handled and before its answer is sent: the change is committed and
+    the plugin never learns it, the hardest point for a rerun to recover from.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kill_at: int | None = None
+        self.process: subprocess.Popen | None = None
+        self.killed = False
+
+    def add(self, record: RequestRecord) -> None:
+        super().add(record)
+        if self.kill_at is not None and self.process is not None and len(self) >= self.kill_at:
+            self.process.kill()
+            self.killed = True
+            self.kill_at = None
+
+
 class StashSimulator:
     """A Stash server for tests. Seeded from a library description (a dict or a YAML path)."""
 
@@ -67,7 +90,7 @@ class StashSimulator:
         self.credentials = credentials
         self.api_key = secrets.token_hex(16) if credentials else ""
         self.sessions = SessionCodec(secrets.token_bytes(32))
-        self.requests = RequestLog()
+        self.requests = _KillingLog()
         self.faults = Faults()
         self.hooks = HookExecutor(self)
         self.plugins: list[Plugin] = []
@@ -157,16 +180,27 @@ class StashSimulator:
             raise KeyError(f"plugin {plugin_id} is not installed")
         return found
 
+    def kill_plugin_after(self, requests: int) -> None:
+        """Kill the next plugin run (run_task / run_operation) once the request log holds
+        `requests` records (clear the log first to count from the run's start)."""
+        self.requests.kill_at = requests
+        self.requests.killed = False
+
+    def _track(self, process: subprocess.Popen) -> None:
+        self.requests.process = process
+
     def runner(self, plugin_id: str = "gallery_tools") -> PluginRunner:
         return PluginRunner(self.plugin(plugin_id), self.python)
 
     def run_task(self, task_name: str, args: dict[str, Any] | None = None, plugin_id: str = "gallery_tools",
                  **kwargs: Any) -> RunResult:
         """The Tasks button (runPluginTask): args merged over the task's defaultArgs."""
+        kwargs.setdefault("on_start", self._track)
         return self.runner(plugin_id).run_task(task_name, args, self.server_connection(), **kwargs)
 
     def run_operation(self, args: dict[str, Any], plugin_id: str = "gallery_tools", **kwargs: Any) -> RunResult:
         """runPluginOperation: args as given."""
+        kwargs.setdefault("on_start", self._track)
         return self.runner(plugin_id).run_operation(args, self.server_connection(), **kwargs)
 
     def plugin_settings(self, plugin_id: str) -> dict[str, Any]:
