@@ -1,0 +1,122 @@
+"""Benchmarks: speed and memory on big libraries, measured against the simulator.
+
+    .venv/bin/python bench/run.py            # writes bench/RESULTS.md
+    .venv/bin/python bench/run.py --quick    # smaller libraries, for a smoke run
+
+Timings include the simulator (Python, SQLite) on the same machine, so they are an upper
+bound for the plugin's own work; request counts and the plugin's memory do not depend on
+the machine. Nothing here is asserted: tests count requests, benchmarks measure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
+
+from stash_sim import StashSimulator  # noqa: E402
+from stash_sim.library import generate_library  # noqa: E402
+
+from gallery_ops import GalleryOps  # noqa: E402
+from gallery_ops.limits import GALLERY_PAGE_SIZE, WORKFLOW_PAGE_SIZE  # noqa: E402
+
+RESULTS = Path(__file__).parent / "RESULTS.md"
+
+
+def seed(galleries: int, images: int) -> tuple[StashSimulator, float]:
+    start = time.perf_counter()
+    sim = StashSimulator(library=generate_library(galleries, images))
+    return sim, time.perf_counter() - start
+
+
+def bench_seed(rows: list[str], galleries: int, images: int) -> None:
+    sim, seconds = seed(galleries, images)
+    rows.append(f"| seed the simulator | {galleries:,} galleries, {galleries * images:,} images |"
+                f" {seconds:.1f} s | - |")
+    sim.stop()
+
+
+def bench_iter(rows: list[str], galleries: int) -> None:
+    sim, _ = seed(galleries, 1)
+    with sim:
+        ops = GalleryOps.from_server_connection(sim.server_connection())
+        tracemalloc.start()
+        start, cpu = time.perf_counter(), time.thread_time()  # the server answers in other threads
+        count = sum(1 for _ in ops.iter_galleries())
+        seconds, cpu = time.perf_counter() - start, time.thread_time() - cpu
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        rows.append(f"| iter_galleries (page {GALLERY_PAGE_SIZE}) | {count:,} galleries | {seconds:.1f} s"
+                    f" (client CPU {cpu:.1f} s) | {len(sim.requests)} requests, client peak {peak / 2**20:.1f} MiB |")
+
+
+def bench_task(rows: list[str], galleries: int, images: int, task: str, args: dict) -> None:
+    sim, _ = seed(galleries, images)
+    with sim:
+        sim.install_plugin(ROOT)
+        sim.requests.clear()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        result = sim.run_task(task, args)
+        seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        peak = after.ru_maxrss
+        summary = result.output["summary"] if isinstance(result.output, dict) else result.error
+        rows.append(f"| task {task} {args or ''} (page {WORKFLOW_PAGE_SIZE}) | {galleries:,} galleries,"
+                    f" {galleries * images:,} images | {seconds:.1f} s (plugin CPU {cpu:.1f} s) |"
+                    f" {len(sim.requests)} requests"
+                    f" ({len(sim.requests.mutations())} writes), plugin max RSS {peak / 1024:.0f} MiB; {summary} |")
+
+
+def bench_hook(rows: list[str], runs: int) -> None:
+    with StashSimulator() as sim:
+        sim.install_plugin(ROOT)
+        sim.set_plugin_settings("gallery_tools", {"hookTitles": True, "hookChapters": True, "hookCovers": True})
+        sim.requests.clear()
+        start = time.perf_counter()
+        for n in range(runs):
+            sim.scan_zip(f"/library/bench/set{n:03d}.zip", ["a/1.jpg", "a/2.jpg", "b/1.jpg"])
+        seconds = time.perf_counter() - start
+        hook_runs = [r for r in sim.hooks.runs if r.trigger == "Gallery.Create.Post"]
+        rows.append(f"| Gallery.Create.Post hook (scan of a 3-image zip) | {len(hook_runs)} runs |"
+                    f" {seconds / runs * 1000:.0f} ms per scanned gallery | {len(sim.requests) / runs:.1f} requests"
+                    " per run |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    quick = parser.parse_args().quick
+    big = 10_000 if quick else 100_000
+    mid = 2_000 if quick else 10_000
+    rows = ["| benchmark | size | time | requests / memory |", "|---|---|---|---|"]
+    bench_seed(rows, mid, 10)
+    bench_iter(rows, big)
+    bench_task(rows, mid, 3, "Chapters from folders", {"dry_run": "true"})
+    bench_task(rows, mid, 3, "Chapters from folders", {})
+    bench_task(rows, mid, 3, "Sync images from gallery", {"dry_run": "true"})
+    bench_hook(rows, 5 if quick else 20)
+    python = subprocess.run([sys.executable, "--version"], capture_output=True, text=True).stdout.strip()
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = "\n".join([
+        "# Benchmark results", "",
+        f"Written by `bench/run.py{' --quick' if quick else ''}` on {stamp}, {python},"
+        f" {platform.machine()}, {platform.processor() or 'cpu'}; simulator and plugin on the same machine.", "",
+        *rows, "",
+    ])
+    RESULTS.write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
