@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from stash_sim import StashSimulator
 
 REPO = Path(__file__).resolve().parent.parent

@@ -191,7 +191,10 @@ def _run(payload: Any, context: Any) -> Outcome:
 
 def _resolver_error(error: GraphQLError) -> dict[str, Any]:
     original = error.original_error
-    if original is not None and not isinstance(original, StashError | GraphQLError):
+    if isinstance(original, TypeError) and str(original).startswith("Cannot return null for non-nullable field"):
+        # a resolver returned nil for a non-null field: gqlgen's field.gotpl says "must not be null"
+        message = "must not be null"
+    elif original is not None and not isinstance(original, StashError | GraphQLError):
         # a bug in the simulator: make it loud, as an internal error would be in Stash
         message = f"internal simulator error: {type(original).__name__}: {original}"
     else:

@@ -50,9 +50,22 @@ GALLERY_ZIP_MD5 = (
     "(SELECT f.md5 FROM galleries_files gf JOIN files f ON f.id = gf.file_id"
     " WHERE gf.gallery_id = galleries.id LIMIT 1)"
 )
+GALLERY_ZIP_BASENAME = (
+    "(SELECT f.basename FROM galleries_files gf JOIN files f ON f.id = gf.file_id"
+    " WHERE gf.gallery_id = galleries.id LIMIT 1)"
+)
+# basename(folders.path) in SQL: what follows the last '/'
+GALLERY_FOLDER_BASENAME = (
+    "(SELECT substr(path, length(rtrim(path, replace(path, '/', ''))) + 1) FROM folders"
+    " WHERE folders.id = galleries.folder_id)"
+)
 IMAGE_PATH = (
     "(SELECT fo.path || '/' || f.basename FROM images_files i_f JOIN files f ON f.id = i_f.file_id"
     ' JOIN folders fo ON fo.id = f.parent_folder_id WHERE i_f.image_id = images.id AND i_f."primary" = 1)'
+)
+IMAGE_BASENAME = (
+    '(SELECT f.basename FROM images_files i_f JOIN files f ON f.id = i_f.file_id'
+    ' WHERE i_f.image_id = images.id AND i_f."primary" = 1)'
 )
 IMAGE_MD5 = (
     'SELECT f.md5 FROM images_files i_f JOIN files f ON f.id = i_f.file_id'
@@ -109,7 +122,7 @@ def read_find_filter(find_filter: dict | None, valid_sorts: set[str], default_so
         base = sort
         if sort.startswith("random_"):
             seed = sort[len("random_"):]
-            if not seed.isdigit():
+            if not (seed.isascii() and seed.isdigit()) or int(seed) >= 1 << 64:  # strconv.ParseUint
                 raise StashError(f"invalid random seed: {seed}")
             base = "random"
         if base not in valid_sorts:
@@ -119,11 +132,18 @@ def read_find_filter(find_filter: dict | None, valid_sorts: set[str], default_so
 
 def order_clause(page: Page, table: str, columns: dict[str, str], tie_break: str) -> str:
     """ORDER BY for a validated sort; a shuffled order when the caller gave none (Stash: none)."""
-    if page.sort is None or page.sort == "random" or page.sort.startswith("random_"):
-        seed = int(page.sort[7:]) if page.sort and page.sort.startswith("random_") else random.randrange(1 << 30)
-        return f" ORDER BY (({table}.id * 1103515245 + {seed}) % 2147483647)"
     direction = "DESC" if page.descending else "ASC"
+    if page.sort is None or page.sort == "random" or page.sort.startswith("random_"):
+        seed = int(page.sort[7:]) if page.sort and page.sort.startswith("random_") else random.randrange(1 << 64)
+        return random_order(f"{table}.id", seed, direction)
     return f" ORDER BY {columns[page.sort]} {direction}, {tie_break}"
+
+
+def random_order(id_column: str, seed: int, direction: str) -> str:
+    """Stash's getRandomSort (pkg/sqlite/sql.go): the seed capped at 10^8, then
+    mod((n+seed)^2 * 52959209 + (n+seed) * 1047483763, 2147483647) with SQLite's math mod()."""
+    n = f"({id_column} + {seed % 100_000_000})"
+    return f" ORDER BY mod({n} * {n} * 52959209 + {n} * 1047483763, 2147483647) {direction}"
 
 
 # -- q ---------------------------------------------------------------------------------------
@@ -271,7 +291,8 @@ def _int_id(value: Any) -> int:
 
 
 def check_combination(filter_: dict) -> None:
-    present = [key for key in ("AND", "OR", "NOT") if filter_.get(key)]
+    # validateFilterCombination (pkg/sqlite/filter.go) tests for non-nil: an empty {} counts
+    present = [key for key in ("AND", "OR", "NOT") if filter_.get(key) is not None]
     if len(present) > 1:
         raise StashError(f"cannot have {present[0]} and {present[1]} in the same filter")
 
@@ -316,8 +337,11 @@ GALLERY_SEARCH_COLUMNS = [
 ]
 GALLERY_SORT_COLUMNS = {
     "id": "galleries.id",
-    "title": f"natural_key(COALESCE(NULLIF(galleries.title, ''), {GALLERY_ZIP_PATH},"
-             f" {GALLERY_FOLDER_PATH}, ''))",
+    # COALESCE(galleries.title, files.basename, basename(COALESCE(folders.path, ''))): the zip's
+    # or folder's base name, Go's filepath.Base("") = "." (pkg/sqlite/gallery.go, functions.go);
+    # its second key (the zip's folder) is never reached: NATURAL_CI never returns 0
+    "title": f"natural_key(COALESCE(NULLIF(galleries.title, ''), {GALLERY_ZIP_BASENAME},"
+             f" {GALLERY_FOLDER_BASENAME}, '.'))",
     "path": "galleries.path_key",
     "created_at": "galleries.created_at",
     "updated_at": "galleries.updated_at",
@@ -410,7 +434,8 @@ IMAGE_SEARCH_COLUMNS = ["images.title", IMAGE_PATH, f"({IMAGE_MD5})"]
 IMAGE_SORT_COLUMNS = {
     "id": "images.id",
     "path": "images.path_key",
-    "title": f"natural_key(COALESCE(NULLIF(images.title, ''), {IMAGE_PATH}))",
+    # COALESCE(images.title, files.basename) (pkg/sqlite/image.go setImageSortAndPagination)
+    "title": f"natural_key(COALESCE(NULLIF(images.title, ''), {IMAGE_BASENAME}))",
     "created_at": "images.created_at",
     "updated_at": "images.updated_at",
     "date": "images.date",

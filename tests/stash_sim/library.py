@@ -160,7 +160,9 @@ class LibraryWriter:
         """A gallery row: folder-based, zip-based or (neither) user-created."""
         stamp = now_text()
         folder_id = self.folder(folder) if folder else None
-        path = folder or zip_path or ""
+        # the `path` sort key: folders.path || file_folder.path || files.basename, so a zip's
+        # folder and base name join with no separator (pkg/sqlite/gallery.go setGallerySort)
+        path = folder or (posixpath.dirname(zip_path) + posixpath.basename(zip_path) if zip_path else "")
         cur = self.db.execute(
             "INSERT INTO galleries(title, folder_id, created_at, updated_at, path_key) VALUES (?,?,?,?,?)",
             (title or None, folder_id, stamp, stamp, natural_key(path)),

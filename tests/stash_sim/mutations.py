@@ -100,8 +100,12 @@ def _fk(where: str, exc: sqlite3.IntegrityError) -> StashError:
 
 
 def _omit_nulls(value: dict[str, Any]) -> dict[str, Any]:
-    """gqlgen's generated inputs marshal with omitempty."""
-    return {k: v for k, v in value.items() if v is not None and v != [] and v != ""}
+    """gqlgen's generated inputs marshal with omitempty.
+
+    Nullable scalars are Go pointers, which omitempty drops only when nil: an explicit
+    "" stays. Lists are slices, dropped when empty (encoding/json).
+    """
+    return {k: v for k, v in value.items() if v is not None and v != []}
 
 
 # -- shared field writes ------------------------------------------------------------------------
@@ -258,10 +262,14 @@ def bulk_gallery_update(_: Any, info: Any, input: dict) -> list:
             joins[key] = (_ids(bulk.get("ids"), f"converting ids [{bulk.get('ids')}]"), bulk["mode"])
     with store.transaction() as db:
         for gallery_id in ids:
-            _require_gallery(db, gallery_id)
             _apply_scalars(db, "galleries", gallery_id, input)
             for key, (join_ids, mode) in joins.items():
                 _set_join(db, GALLERY_JOINS[key], gallery_id, join_ids, mode)
+            # No lookup first: UpdatePartial writes, then reads the gallery back, so an unknown
+            # id is sql.ErrNoRows unless a join insert failed its foreign key before
+            # (BulkGalleryUpdate; pkg/sqlite/gallery.go UpdatePartial, find, get).
+            if db.execute("SELECT 1 FROM galleries WHERE id = ?", (gallery_id,)).fetchone() is None:
+                raise StashError("sql: no rows in result set")
             if input.get("urls") is not None:
                 _set_urls(db, "gallery_urls", "gallery_id", gallery_id, input["urls"].get("values") or [],
                           input["urls"]["mode"])

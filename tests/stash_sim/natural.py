@@ -16,7 +16,12 @@ the rule, used by the tests to check that the key orders the same way.
 
 from __future__ import annotations
 
+import functools
+import re
+
 _DIGIT_MARK = 0x30  # any code in '0'..'9': digit runs sort where a digit would
+_DIGIT_MARK_BYTES = _DIGIT_MARK.to_bytes(3, "big")
+_RUNS = re.compile(r"[0-9]+|[^0-9]+")  # ASCII digit runs and the text between them
 
 
 def _fold(char: str) -> int:
@@ -56,14 +61,29 @@ def natural_less(a: str, b: str) -> bool:
     return _tokens(a) < _tokens(b)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _text_run_key(run: str) -> bytes:
+    """The key bytes of a run without digits (runs such as folder paths repeat a lot)."""
+    return b"".join(_fold(char).to_bytes(3, "big") for char in run)
+
+
 def natural_key(text: str | int | None) -> bytes:
-    """A byte string whose plain ordering equals NATURAL_CI ordering of text (numbers as their text)."""
+    """A byte string whose plain ordering equals NATURAL_CI ordering of text.
+
+    The same encoding as the tokens of `_tokens` (3 bytes per folded character; a digit
+    run as the digit mark, its significant length, its digits, its leading zeros),
+    built run by run because seeding calls this for every image. SQLite passes an
+    integer for `COALESCE(title, id)` when the title is NULL; the collation compares
+    its text.
+    """
     out = bytearray()
-    for token in _tokens("" if text is None else str(text)):
-        out += token[0].to_bytes(3, "big")
-        if len(token) == 4:
-            _, length, digits, zeros = token
-            out += length.to_bytes(4, "big")
+    for run in _RUNS.findall("" if text is None else str(text)):
+        if "0" <= run[0] <= "9":
+            digits = run.lstrip("0")
+            out += _DIGIT_MARK_BYTES
+            out += len(digits).to_bytes(4, "big")
             out += digits.encode("ascii")
-            out += zeros.to_bytes(4, "big")
+            out += (len(run) - len(digits)).to_bytes(4, "big")
+        else:
+            out += _text_run_key(run)
     return bytes(out)

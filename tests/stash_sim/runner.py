@@ -183,7 +183,9 @@ def load_manifest(path: str | Path) -> Plugin:
 
     return Plugin(
         id=plugin_id, path=path, name=data.get("name") or plugin_id, exec=list(data.get("exec") or []),
-        interface=interface, err_log=data.get("errLog") or "error", version=data.get("version"),
+        # errLog is not checked at load; an unknown level means error (pkg/plugin/log.go)
+        interface=interface, err_log=data.get("errLog") if data.get("errLog") in VALID_ERR_LOG else "error",
+        version=data.get("version"),
         description=data.get("description"),
         tasks=[operation(t or {}, Operation) for t in data.get("tasks") or []],
         hooks=[operation(h or {}, Hook) for h in data.get("hooks") or []],
@@ -257,11 +259,14 @@ def parse_stderr(stderr: str, default_level: str) -> tuple[list[LogLine], list[f
             level, message = LEVELS[line[1]], line[3:].strip()
         else:
             level, message = default_level, line
+        if level == "none":  # errLog: none drops unprefixed lines (pkg/logger/plugin.go)
+            continue
         if level == "progress":
             try:
                 progress.append(float(message))
             except ValueError:
-                logs.append(LogLine("error", f"Error parsing progress value '{message}'"))
+                logs.append(LogLine("error", f"Error parsing progress value '{message}': strconv.ParseFloat:"
+                                             f" parsing {json.dumps(message)}: invalid syntax"))
             continue
         logs.append(LogLine(level, message))
     return logs, progress

@@ -3,7 +3,8 @@
 Stash facts behind the rules here:
 - authentication (internal/api/authentication.go): with credentials configured, a
   /graphql request without a valid session cookie or `ApiKey` header gets HTTP 401
-  with an empty body and `WWW-Authenticate: FormBased`; a wrong ApiKey is also 401.
+  with an empty body and `WWW-Authenticate: FormBased`; a wrong non-empty ApiKey is
+  also 401, even when no credentials are configured (pkg/session/session.go).
 - sessions (pkg/session): the cookie is named `session`; it carries the user and the
   list of visited (plugin, hook type) pairs that guards hook recursion. Stash signs
   it with securecookie; the simulator signs it with an HMAC, which is as opaque to
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
 
 from .engine import Outcome, run_graphql
 
@@ -368,13 +370,24 @@ class HttpFront:
                 morsel = None
             if morsel is not None:
                 session = sim.sessions.decode(morsel.value) or Session()
+        # pkg/session/session.go Authenticate: the ApiKey header, else the apikey query
+        # parameter; a non-empty key that is not the configured one is 401 even when no
+        # credentials are set (the configured key is "" then); an empty one is ignored.
+        api_key = request.headers.get(API_KEY_HEADER) or _query_api_key(request.path)
+        if api_key:
+            if api_key != sim.api_key:
+                return None
+            # an ApiKey request carries no hook history unless it also sends the cookie
+            return Session(sim.credentials[0] if sim.credentials else "", session.visited)
         if not sim.credentials:
             return session
-        api_key = request.headers.get(API_KEY_HEADER)
-        if api_key is not None:
-            # an ApiKey request carries no hook history unless it also sends the cookie
-            return Session(sim.credentials[0], session.visited) if api_key == sim.api_key else None
         return session if session.user else None
+
+
+def _query_api_key(path: str) -> str:
+    """The `apikey` query parameter (session.ApiKeyParameter)."""
+    values = parse_qs(urlsplit(path).query).get("apikey")
+    return values[0] if values else ""
 
 
 def _peek(payload: Any) -> tuple[str | None, list[str]]:
