@@ -87,6 +87,9 @@ def field_resolver(parent: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
     resolver = RESOLVERS.get(f"{info.parent_type.name}.{info.field_name}")
     if resolver is not None:
         return resolver(parent, info, **args)
+    if info.parent_type.name == "Mutation":
+        # a change the simulator cannot make must not look like it succeeded
+        raise StashError(f"the Stash simulator does not model the mutation {info.field_name}")
     if isinstance(parent, dict) and info.field_name in parent:
         return parent[info.field_name]
     return empty_value(info.return_type)

@@ -32,6 +32,7 @@ from typing import Any
 from .engine import StashError, resolves
 from .objects import chapter_object, gallery_by_id, gallery_kind, image_path, load_galleries, load_images, named_object
 from .queries import parse_id
+from .runner import PluginRunner
 from .store import Store, now_text
 
 ORGANIZED_NULL = "Internal system error. Error <null value not allowed in optional bool>"
@@ -550,3 +551,18 @@ def configure_plugin(_: Any, info: Any, plugin_id: str, input: dict) -> dict:
     """Replaces the plugin's whole settings map; any id is accepted (configure.go)."""
     info.context.sim.set_plugin_settings(plugin_id, input)
     return info.context.sim.plugin_settings(plugin_id)
+
+
+# -- plugins -------------------------------------------------------------------------------
+@resolves("Mutation.runPluginOperation")
+def run_plugin_operation(_: Any, info: Any, plugin_id: str, args: dict | None = None) -> Any:
+    """Runs the plugin with args as given (no defaultArgs) and returns its output, or its error
+    as the mutation's error (pkg/plugin/plugins.go RunPlugin)."""
+    sim = info.context.sim
+    plugin = next((p for p in sim.plugins if p.id == plugin_id), None)
+    if plugin is None:
+        raise StashError(f"no plugin with ID {plugin_id}")
+    result = PluginRunner(plugin, sim.python).run_operation(args or {}, sim.server_connection(info.context.session))
+    if result.error is not None:
+        raise StashError(result.error)
+    return result.output

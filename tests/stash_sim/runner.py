@@ -21,6 +21,7 @@ pkg/logger/plugin.go, pkg/python/exec.go):
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -272,6 +273,17 @@ def parse_stderr(stderr: str, default_level: str) -> tuple[list[LogLine], list[f
     return logs, progress
 
 
+_STASH_CWD: list[str] = []
+
+
+def stash_working_dir() -> str:
+    """A folder standing for Stash's own working directory (never the plugin's), one per process."""
+    if not _STASH_CWD:
+        _STASH_CWD.append(tempfile.mkdtemp(prefix="stash-cwd-"))
+        atexit.register(shutil.rmtree, _STASH_CWD[0], True)
+    return _STASH_CWD[0]
+
+
 class PluginRunner:
     """Starts a plugin's process as Stash would and collects the result."""
 
@@ -279,7 +291,7 @@ class PluginRunner:
         self.plugin = plugin
         self.python = python
         self.env = env
-        self.cwd = tempfile.mkdtemp(prefix="stash-cwd-")  # Stash's own working dir, not the plugin's
+        self.cwd = stash_working_dir()
 
     def command(self, operation: Operation | None) -> tuple[list[str], dict[str, str]]:
         args = list(self.plugin.exec) + (list(operation.exec_args) if operation else [])

@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import json
 import socket
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -206,7 +207,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        self._send(405 if self.path.split("?")[0] == "/graphql" else 404, b"", "text/plain")
+        self.server.sim_http.handle(self)
 
     def do_POST(self) -> None:
         self.server.sim_http.handle(self)
@@ -235,6 +236,12 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     sim_http: HttpFront
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (a killed plugin, a dropped fault) is not an error here."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class HttpFront:
@@ -305,16 +312,8 @@ class HttpFront:
             request._send(401, b"", "text/plain", {"WWW-Authenticate": "FormBased"})
             return
 
-        content_type = (request.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if content_type != "application/json":
-            self._answer(request, Outcome(400, {"errors": [{"message": "transport not supported"}], "data": None}), {})
-            return
-        try:
-            payload = json.loads(raw)
-        except ValueError as exc:
-            body = {"errors": [{"message": f"json request body could not be decoded: {exc} body:{raw[:200]!r}"}],
-                    "data": None}
-            self._answer(request, Outcome(400, body), {})
+        payload = self._payload(request, raw)
+        if payload is None:
             return
         variables = payload.get("variables") if isinstance(payload, dict) else None
         variables = variables if isinstance(variables, dict) else {}
@@ -328,6 +327,39 @@ class HttpFront:
             time.sleep(fault.seconds)
         outcome = run_graphql(payload, sim.request_context(session), request.headers.get("Accept"))
         self._answer(request, outcome, variables, "delay" if fault else None)
+
+    def _payload(self, request: _Handler, raw: bytes) -> Any:
+        """The request body (POST) or URL parameters (GET) as {query, variables, operationName}.
+
+        gqlgen: POST needs Content-Type application/json (else 400 "transport not
+        supported"), a body that is not JSON is 400; GET carries the request in the
+        query string and refuses mutations with 406. None when already answered.
+        """
+        if request.command == "GET":
+            params = {k: v[0] for k, v in parse_qs(urlsplit(request.path).query).items()}
+            payload: dict[str, Any] = {"query": params.get("query", ""), "operationName": params.get("operationName")}
+            try:
+                payload["variables"] = json.loads(params["variables"]) if params.get("variables") else {}
+            except ValueError as exc:
+                self._answer(request, Outcome(400, {"errors": [{"message": f"variables could not be decoded: {exc}"}],
+                                                    "data": None}), {})
+                return None
+            if _peek_type(payload) == "mutation":
+                self._answer(request, Outcome(406, {"errors": [{"message": "GET requests only allow query operations"}],
+                                                    "data": None}), {})
+                return None
+            return payload
+        content_type = (request.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            self._answer(request, Outcome(400, {"errors": [{"message": "transport not supported"}], "data": None}), {})
+            return None
+        try:
+            return json.loads(raw)
+        except ValueError as exc:
+            body = {"errors": [{"message": f"json request body could not be decoded: {exc} body:{raw[:200]!r}"}],
+                    "data": None}
+            self._answer(request, Outcome(400, body), {})
+            return None
 
     def _inject(self, request: _Handler, fault: Fault, payload: Any, session: Session,
                 name: str | None, roots: list[str], variables: dict) -> None:

@@ -95,7 +95,8 @@ class StashSimulator:
         self.hooks = HookExecutor(self)
         self.plugins: list[Plugin] = []
         self.python = python
-        self.config_dir = tempfile.mkdtemp(prefix="stash-config-")
+        self._config_dir = tempfile.TemporaryDirectory(prefix="stash-config-")  # removed with the simulator
+        self.config_dir = self._config_dir.name
         self.http = HttpFront(self)
         if library is not None:
             seed(self.store, library if isinstance(library, dict) else load_library(library))
