@@ -72,6 +72,8 @@ def read_ids(name: str, value: Any) -> list[str]:
             value = [part.strip() for part in text.split(",") if part.strip()]
     elif isinstance(value, int) and not isinstance(value, bool):
         value = [value]
+    if not isinstance(value, list):  # an object would be read as its keys
+        raise ArgError(f'argument {name} should be a list of ids (["1", "2"], or text "1,2"), got {value!r}')
     try:
         return parse_ids(value, f"argument {name}")
     except ValueError as exc:

@@ -4,7 +4,9 @@ Each stderr line is "\\x01<level>\\x02<message>" (STASH_FACTS §2), with stashap
 letters and line limit; Stash shows it in its log at that level, and `p` lines drive a
 task's progress bar. A multi-line message (a traceback) becomes several lines, blank
 ones dropped: Stash would log a bare prefix as an error-level line. Session cookies
-and API keys are replaced by "***" in every message, whatever code logged them.
+and API keys are replaced by "***" in every message, whatever code logged them, also
+when a message quotes them escaped (requests' InvalidHeader error shows a key with a
+newline as its repr).
 """
 
 from __future__ import annotations
@@ -19,6 +21,20 @@ LOGGER_NAME = "gallery_ops"
 REDACTED = "***"
 
 
+def secret_forms(secrets: Iterable[str]) -> list[str]:
+    """Each secret as it may appear in a message: as is, stripped, escaped (repr); longest first."""
+    forms = {form for secret in secrets if secret
+             for form in (secret, secret.strip(), repr(secret)[1:-1], secret.encode("unicode_escape").decode())}
+    return sorted((f for f in forms if f), key=len, reverse=True)
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every form of every secret replaced by ***."""
+    for form in secret_forms(secrets):
+        text = text.replace(form, REDACTED)
+    return text
+
+
 class StashLineHandler(logging.Handler):
     """Writes records to stderr in Stash's log protocol, with secrets redacted."""
 
@@ -28,9 +44,7 @@ class StashLineHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            message = self.format(record)
-            for secret in self.secrets:
-                message = message.replace(secret, REDACTED)
+            message = redact(self.format(record), self.secrets)
             level = stash_log.STASH_LOG_LEVEL_MAP.get(record.levelno, "i")
             for line in message.splitlines():
                 if line.strip():

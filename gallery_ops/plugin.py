@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from .args import ArgError
 from .connection import ServerConnection
 from .errors import StashError
-from .logs import setup_logging
+from .logs import redact, setup_logging
 from .operations import GalleryOps
 from .plugin_operations import OPERATION_NAMES, run_operation
 from .settings import SettingsError
@@ -37,6 +37,15 @@ log = logging.getLogger("gallery_ops")
 
 class InputError(ValueError):
     """The PluginInput itself is unusable."""
+
+
+JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number",
+              bool: "a boolean", type(None): "null"}
+
+
+def json_type(value: Any) -> str:
+    """What a decoded JSON value is, in JSON's words (for error messages)."""
+    return JSON_TYPES.get(type(value), type(value).__name__)
 
 
 @dataclass
@@ -55,18 +64,27 @@ def read_input(text: str) -> PluginInput:
     except ValueError as exc:
         raise InputError(f"stdin is not JSON ({exc}); {expected}") from None
     if not isinstance(raw, dict):
-        raise InputError(f"stdin is a JSON {type(raw).__name__}, not an object; {expected}")
+        raise InputError(f"stdin holds {json_type(raw)}, not a JSON object; {expected}")
     if "server_connection" not in raw:
         raise InputError(f"server_connection is missing; {expected}")
+    if not isinstance(raw["server_connection"], dict):
+        raise InputError(f"server_connection is {json_type(raw['server_connection'])}, not an object with Scheme,"
+                         f" Host, Port and SessionCookie or ApiKey; {expected}")
     try:
         server = ServerConnection.parse(raw["server_connection"])
     except ValueError as exc:
         raise InputError(str(exc)) from None
+    for name, secret in (("ApiKey", server.ApiKey), ("SessionCookie.Value", server.SessionCookie and
+                                                     server.SessionCookie.Value)):
+        value = secret.get_secret_value() if secret else ""
+        if value != value.strip() or any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise InputError(f"server_connection.{name} has spaces or control characters (a line break?) in it;"
+                             " give it exactly as Stash shows it")
     args = raw.get("args")
     if args is None:
         args = {}
     if not isinstance(args, dict):
-        raise InputError(f"args must be a JSON object, got {type(args).__name__}; {expected}")
+        raise InputError(f"args must be a JSON object, got {json_type(args)}; {expected}")
     return PluginInput(server, args)
 
 
@@ -148,6 +166,8 @@ def main(stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
             log.debug("%s", traceback.format_exc())
             result["error"] = f"internal error ({type(exc).__name__}): {describe(exc)}"
             log.error("%s", result["error"])
+    if result["error"] is not None:  # an error may quote a malformed cookie or key (requests' InvalidHeader)
+        result["error"] = redact(result["error"], secrets_of(plugin_input))
     stdout.write(json.dumps(result, default=str) + "\n")
     stdout.flush()
     return 0 if result["error"] is None else 1

@@ -12,12 +12,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .args import Param, read_params
+from .args import ArgError, Param, read_params
+from .models import FindFilter
 from .operations import GalleryOps
 
 OPERATION_PARAMS: dict[str, tuple[Param, ...]] = {
     "find_gallery": (Param("id", "id"),),
-    "find_galleries": (Param("filter_", "object", False), Param("gallery_filter", "object", False),
+    "find_galleries": (Param("filter", "object", False), Param("gallery_filter", "object", False),
                        Param("q", "str", False)),
     "create_gallery": (Param("gallery", "object"),),
     "update_gallery": (Param("gallery", "object"),),
@@ -36,13 +37,41 @@ OPERATION_PARAMS: dict[str, tuple[Param, ...]] = {
     "bulk_gallery_update": (Param("input_data", "object"),),
 }
 OPERATION_NAMES = tuple(OPERATION_PARAMS)
-ALIASES = {"filter": "filter_"}  # find_galleries' FindFilterType under its GraphQL name
+KEYWORDS = {"filter": "filter_"}  # find_galleries' FindFilterType: `filter` in args, `filter_` in Python
+
+# The keys a JSON object argument may hold. The models ignore unknown keys (Stash may
+# send more than they know), so without this check a misspelt or GraphQL-style key
+# ("tag_ids", "colour") would be dropped silently and the run would report success.
+GALLERY_KEYS = ("id", "title", "code", "date", "details", "photographer", "rating100", "organized", "urls",
+                "studio", "tags", "performers", "scenes")
+GALLERY_HINT = ' (studio, tags, performers and scenes as objects with an id, e.g. "tags": [{"id": "1"}])'
+OBJECT_KEYS: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
+    ("create_gallery", "gallery"): (GALLERY_KEYS, GALLERY_HINT),
+    ("update_gallery", "gallery"): (GALLERY_KEYS, GALLERY_HINT),
+    ("galleries_update", "galleries"): (GALLERY_KEYS, GALLERY_HINT),
+    ("find_galleries", "filter"): (tuple(FindFilter.model_fields), " (Stash's FindFilterType)"),
+}
+
+
+def _check_keys(name: str, param: str, value: dict[str, Any] | list[dict[str, Any]]) -> None:
+    allowed, hint = OBJECT_KEYS[(name, param)]
+    items = value if isinstance(value, list) else [value]
+    for n, item in enumerate(items):
+        unknown = [key for key in item if key not in allowed]
+        if unknown:
+            where = f"{param}[{n}]" if isinstance(value, list) else param
+            raise ArgError(f"argument {where} of operation {name} has keys it cannot take: {', '.join(unknown)};"
+                           f" it takes {', '.join(allowed)}{hint}")
 
 
 def read_operation_args(name: str, args: dict[str, Any]) -> dict[str, Any]:
     """The keyword arguments for operation `name`, read from the plugin args."""
-    given = {ALIASES.get(k, k): v for k, v in args.items() if k != "operation"}
-    return read_params(OPERATION_PARAMS[name], given, f"operation {name}")
+    given = {k: v for k, v in args.items() if k != "operation"}
+    values = read_params(OPERATION_PARAMS[name], given, f"operation {name}")
+    for param, value in values.items():
+        if (name, param) in OBJECT_KEYS:
+            _check_keys(name, param, value)
+    return {KEYWORDS.get(param, param): value for param, value in values.items()}
 
 
 def to_json(value: Any) -> Any:

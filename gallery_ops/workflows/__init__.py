@@ -7,6 +7,8 @@ test keeps the two in step).
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +21,8 @@ from . import chapters, covers, image_sync, titles
 from .engine import SCOPE_PARAMS, decide_dry_run, read_env, read_scope, run_workflows
 from .new_galleries import finish_new_galleries, handle_gallery_created
 from .report import Report
+
+log = logging.getLogger("gallery_ops")
 
 
 @dataclass(frozen=True)
@@ -69,9 +73,14 @@ def _sync(ops: GalleryOps, args: dict[str, Any]) -> Report:
                          read_scope(args), decide_dry_run(args, env.settings, destructive=mirror))
 
 
+def _shown(value: Any) -> str:
+    """A setting's value in a log line: text quoted as is (a regex keeps its backslashes)."""
+    return f'"{value}"' if isinstance(value, str) else json.dumps(value)
+
+
 def _capabilities(ops: GalleryOps, args: dict[str, Any]) -> dict[str, Any]:
     env = read_env(ops)
-    return {
+    found = {
         "operations": {name: [p.name if p.required else f"{p.name}?" for p in params]
                        for name, params in OPERATION_PARAMS.items()},
         "tasks": {task.mode: {"description": task.description, "args": [p.name for p in task.all_params]}
@@ -80,6 +89,16 @@ def _capabilities(ops: GalleryOps, args: dict[str, Any]) -> dict[str, Any]:
         "settings": {s.key: {"value": env.settings[s.key], "default": s.default, "type": s.type,
                              "name": s.display_name} for s in SETTINGS},
     }
+    # Stash logs a task's output at debug level only: the button's answer is these log lines.
+    for name, params in found["operations"].items():
+        log.info("operation %s(%s)", name, ", ".join(params))
+    for mode, task in found["tasks"].items():
+        log.info("task %s: %s Args: %s", mode, task["description"], ", ".join(task["args"]) or "none")
+    log.info("hooks: %s", ", ".join(found["hooks"]))
+    for key, setting in found["settings"].items():
+        log.info("setting %s (%s) = %s (default %s)", key, setting["name"], _shown(setting["value"]),
+                 _shown(setting["default"]))
+    return found
 
 
 TASKS: dict[str, Task] = {task.mode: task for task in (

@@ -1,0 +1,429 @@
+"""Every file in fixtures/ runs as Stash would run it, against the sample library, and does
+what it is for: the output, the log and the simulator's state after the run are checked
+against a table of expectations, one entry per fixture.
+
+Operation fixtures go through runPluginOperation (args as-is), task fixtures through the
+manifest's task button with the same defaultArgs, hook fixtures through the manifest's hook
+with the fixture's hookContext. Two fixtures are also run the manual way the README shows:
+`python gallery_tools.py < fixture`, pointed at the simulator's port.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from stash_sim import StashSimulator
+from stash_sim.runner import RunResult, load_manifest, parse_stderr, parse_stdout
+
+from gallery_ops.plugin_operations import OPERATION_NAMES
+from gallery_ops.settings import SETTINGS
+from gallery_ops.workflows import TASKS
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "fixtures"
+FIXTURE_NAMES = sorted(path.stem for path in FIXTURES.glob("*.json"))
+MANIFEST = load_manifest(REPO / "gallery_tools.yml")
+
+GALLERY = """query($id: ID!) { findGallery(id: $id) {
+  id title details rating100 organized urls image_count cover { id } tags { id } chapters { title image_index } } }"""
+IMAGE = """query($id: ID!) { findImage(id: $id) {
+  id date photographer studio { id } tags { id } performers { id } } }"""
+
+
+# -- reading the simulator's state (in-process, not in the request log) -----------------------
+def gallery(sim: StashSimulator, gallery_id: str) -> dict[str, Any] | None:
+    return sim.gql(GALLERY, {"id": gallery_id})["findGallery"]
+
+
+def gallery_count(sim: StashSimulator) -> int:
+    return sim.gql("{ findGalleries(filter: {per_page: 0}) { count } }")["findGalleries"]["count"]
+
+
+def image_ids(sim: StashSimulator, gallery_id: str) -> set[str]:
+    data = sim.gql("query($f: ImageFilterType) { findImages(image_filter: $f, filter: {per_page: -1}) {"
+                   " images { id } } }", {"f": {"galleries": {"value": [gallery_id], "modifier": "INCLUDES"}}})
+    return {image["id"] for image in data["findImages"]["images"]}
+
+
+def chapters(sim: StashSimulator, gallery_id: str) -> list[tuple[str, int]]:
+    return [(c["title"], c["image_index"]) for c in gallery(sim, gallery_id)["chapters"]]
+
+
+def cover(sim: StashSimulator, gallery_id: str) -> str | None:
+    found = gallery(sim, gallery_id)["cover"]
+    return found["id"] if found else None
+
+
+def tag_ids(found: dict[str, Any]) -> set[str]:
+    return {tag["id"] for tag in found["tags"]}
+
+
+def image(sim: StashSimulator, image_id: str) -> dict[str, Any]:
+    return sim.gql(IMAGE, {"id": image_id})["findImage"]
+
+
+def mutated(sim: StashSimulator) -> list[str]:
+    """The root fields of every mutation the plugin sent."""
+    return [field for record in sim.requests.mutations() for field in record.root_fields]
+
+
+# -- the expectations ----------------------------------------------------------------------------
+# Sample library (tests/stash_sim/libraries/sample.yml): galleries 1 Beach 2021 (folder, images
+# 1-4, cover.jpg = image 3), 2 Studio Portraits (folder, images 5-7, explicit cover p03 = 7),
+# 3 Summer Trip zip (images 8-12 in Day 1 / Day 2 / Day 10), 4 city_walk zip (images 13-15,
+# b.jpg = 14 is portrait), 5 Best of 2021 (user-created: images 16 sunset, 1, 5; chapter 1
+# "Beach" at 1), 6 Empty Collection (user-created, empty). Image 17 is in no gallery.
+# Tags: 1 Beach, 2 Portrait, 3 Travel, 4 Archive. Performers: 1 Ada Vale, 2 Bo Lind.
+
+@dataclass(frozen=True)
+class Expect:
+    check: Callable[[StashSimulator, Any, RunResult], None]  # (sim, output, result)
+    mutations: tuple[str, ...] = ()  # root fields of the mutations, in order (() = none)
+    setup: Callable[[StashSimulator], None] | None = None
+
+
+def _archive_on_image_2(sim: StashSimulator) -> None:
+    """Image 2 (Beach 2021) gets the tag Archive, which its gallery does not have."""
+    sim.gql('mutation { bulkImageUpdate(input: {ids: ["2"], tag_ids: {ids: ["4"], mode: ADD}}) { id } }')
+    assert tag_ids(image(sim, "2")) == {"4"}
+
+
+def check_add_images(sim, output, result):
+    assert output is True
+    assert image_ids(sim, "6") == {"16", "17"}
+
+
+def check_bulk_update(sim, output, result):
+    assert sorted(g["id"] for g in output) == ["1", "3"]
+    assert all("4" in tag_ids(g) for g in output)
+    assert tag_ids(gallery(sim, "1")) == {"1", "4"}  # ADD keeps Beach
+    assert tag_ids(gallery(sim, "3")) == {"3", "4"}  # ADD keeps Travel
+    assert tag_ids(gallery(sim, "2")) == {"2"}
+
+
+def check_create(sim, output, result):
+    assert output["title"] == "Holiday picks" and [t["id"] for t in output["tags"]] == ["1"]
+    created = gallery(sim, output["id"])
+    assert created["title"] == "Holiday picks" and tag_ids(created) == {"1"} and created["image_count"] == 0
+    assert gallery_count(sim) == 7
+
+
+def check_find_galleries(sim, output, result):
+    assert output["count"] == 2
+    assert sorted(g["id"] for g in output["galleries"]) == ["3", "4"]  # the two zips
+    assert all(g["files"] and g["files"][0]["path"].endswith(".zip") for g in output["galleries"])
+
+
+def check_find_gallery(sim, output, result):
+    assert output["id"] == "3" and output["image_count"] == 5
+    assert output["files"][0]["path"] == "/library/zips/Summer Trip [2022-08-01].zip"
+    assert [t["name"] for t in output["tags"]] == ["Travel"]
+
+
+def check_galleries_update(sim, output, result):
+    assert [g["id"] for g in output] == ["1", "2"]
+    assert gallery(sim, "1")["rating100"] == 60 and gallery(sim, "1")["organized"] is False
+    assert gallery(sim, "2")["organized"] is True and gallery(sim, "2")["rating100"] is None
+
+
+def check_chapter_create(sim, output, result):
+    assert (output["title"], output["image_index"], output["gallery"]["id"]) == ("Day 1", 1, "3")
+    assert chapters(sim, "3") == [("Day 1", 1)]
+
+
+def check_chapter_destroy(sim, output, result):
+    assert output is True
+    assert chapters(sim, "5") == []
+
+
+def check_chapter_update(sim, output, result):
+    assert (output["id"], output["title"], output["image_index"]) == ("1", "Beach days", 2)
+    assert chapters(sim, "5") == [("Beach days", 2)]
+
+
+def check_destroy(sim, output, result):
+    assert output is True
+    assert gallery(sim, "6") is None and gallery_count(sim) == 5
+    assert image(sim, "17") is not None  # a user-created gallery's images stay
+
+
+def hook_check(gallery_id: str, by_scan: bool):
+    def check(sim, output, result):
+        assert output["gallery"] == gallery_id and output["made_by_scan"] is by_scan
+        assert "no new-gallery rules are switched on" in output["result"]
+        assert any(m.startswith(f"new gallery {gallery_id}: ") for m in result.messages("info"))
+        assert result.progress == []  # hooks drive no progress bar
+    return check
+
+
+def check_remove_images(sim, output, result):
+    assert output is True
+    assert image_ids(sim, "5") == {"1", "5"}
+
+
+def check_reset_cover(sim, output, result):
+    assert output is True
+    assert cover(sim, "2") == "5"  # Stash's default pick again: the first image, p01
+
+
+def check_set_cover(sim, output, result):
+    assert output is True
+    assert cover(sim, "5") == "5"
+
+
+def check_capabilities(sim, output, result):
+    assert list(output["operations"]) == list(OPERATION_NAMES)
+    assert output["operations"]["find_galleries"] == ["filter?", "gallery_filter?", "q?"]  # names as documented
+    assert list(output["tasks"]) == list(TASKS)
+    assert output["hooks"] == ["Gallery.Create.Post"]
+    assert {k: v["value"] for k, v in output["settings"].items()} == {s.key: s.default for s in SETTINGS}
+    # Stash logs a task's output at debug level only: the listing must be in the log
+    info = result.messages("info")
+    assert "operation find_galleries(filter?, gallery_filter?, q?)" in info
+    assert all(any(m.startswith(f"task {mode}: ") for m in info) for mode in TASKS)
+    assert "hooks: Gallery.Create.Post" in info
+    assert all(any(m.startswith(f"setting {s.key} ") for m in info) for s in SETTINGS)
+
+
+def check_chapters(sim, output, result):
+    assert output["dry_run"] is False and output["changed"] == 2
+    assert chapters(sim, "3") == [("Day 1", 1), ("Day 2", 3), ("Day 10", 5)]  # natural image order
+    kept = chapters(sim, "5")
+    assert ("Beach", 1) in kept and len(kept) == 3  # existing chapter kept, two folder chapters added
+    assert chapters(sim, "1") == [] and chapters(sim, "4") == []  # one-folder galleries
+
+
+def check_chapters_replace(sim, output, result):
+    assert output["dry_run"] is False
+    assert chapters(sim, "3") == [("Day 1", 1), ("Day 2", 3), ("Day 10", 5)]
+    replaced = chapters(sim, "5")
+    assert [index for _, index in replaced] == [1, 2, 3] and ("Beach", 1) not in replaced
+    assert [any(word in title for title, _ in replaced) for word in ("loose", "Beach 2021", "Portraits")] == [True] * 3
+
+
+def preview_check(task: str, gallery_in_changes: str):
+    def check(sim, output, result):
+        assert output["task"] == task and output["dry_run"] is True
+        assert "would change" in output["summary"] and output["change_count"] >= 1
+        assert any(change["gallery"] == gallery_in_changes for change in output["changes"])
+        assert any("preview: nothing will be changed" in m for m in result.messages("info"))
+    return check
+
+
+def check_finish(sim, output, result):
+    assert output["task"] == "finish_new_galleries" and output["scanned"] == 0 and output["failed_count"] == 0
+
+
+def check_reset_covers(sim, output, result):
+    assert output["changes"] == [{"gallery": "2", "reset_cover": {"was": "7"}}]
+    assert cover(sim, "2") == "5"
+    assert [cover(sim, g) for g in ("1", "3", "4", "5")] == ["3", "8", "13", "16"]
+
+
+def check_set_covers(sim, output, result):
+    assert output["dry_run"] is False and output["changed"] == 1
+    assert cover(sim, "4") == "14"  # city_walk: no cover-like name, the first portrait image (b.jpg)
+    assert cover(sim, "2") == "7"  # a chosen cover is never touched
+    assert cover(sim, "1") == "3"  # cover.jpg: the rule agrees with Stash's pick
+
+
+def check_sync(mirror: bool):
+    def check(sim, output, result):
+        assert output["dry_run"] is False and output["changed"] == 3
+        img2 = image(sim, "2")  # Beach 2021: Beach, Ada Vale, Lumen Studio, 2021-07-14
+        assert tag_ids(img2) == ({"1"} if mirror else {"1", "4"})  # mirror removes Archive, add-only keeps it
+        assert {p["id"] for p in img2["performers"]} == {"1"}
+        assert (img2["studio"] or {}).get("id") == "1" and img2["date"] == "2021-07-14"
+        img6 = image(sim, "6")  # Portraits: Portrait tag, photographer Jo Marsh
+        assert tag_ids(img6) == {"2"} and img6["photographer"] == "Jo Marsh"
+        img8 = image(sim, "8")  # Summer Trip: Travel, Bo Lind
+        assert tag_ids(img8) == {"3"} and {p["id"] for p in img8["performers"]} == {"2"}
+    return check
+
+
+def check_sync_preview(sim, output, result):
+    preview_check("sync_images_from_gallery", "1")(sim, output, result)
+    assert tag_ids(image(sim, "2")) == {"4"}
+
+
+def check_titles(sim, output, result):
+    assert output["changed"] == 3
+    assert gallery(sim, "1")["title"] == "Beach 2021"
+    assert gallery(sim, "2")["title"] == "Studio Portraits"  # a title a person set is kept
+    for zipped in ("3", "4"):
+        title = gallery(sim, zipped)["title"]
+        assert title and ".zip" not in title
+    assert gallery(sim, "5")["title"] == "Best of 2021" and gallery(sim, "6")["title"] == "Empty Collection"
+
+
+def check_update(sim, output, result):
+    assert (output["id"], output["details"], output["rating100"]) == ("5", "My favourite photos of 2021", 80)
+    after = gallery(sim, "5")
+    assert after["details"] == "My favourite photos of 2021" and after["rating100"] == 80
+    assert after["title"] == "Best of 2021" and after["urls"] == ["https://example.org/best-of-2021"]  # untouched
+
+
+def check_update_images(sim, output, result):
+    assert output is True
+    assert image_ids(sim, "5") == {"1", "5", "17"}
+
+
+EXPECTATIONS: dict[str, Expect] = {
+    "add_gallery_images": Expect(check_add_images, ("addGalleryImages",)),
+    "bulk_gallery_update": Expect(check_bulk_update, ("bulkGalleryUpdate",)),
+    "create_gallery": Expect(check_create, ("galleryCreate",)),
+    "find_galleries": Expect(check_find_galleries),
+    "find_gallery": Expect(check_find_gallery),
+    "galleries_update": Expect(check_galleries_update, ("galleriesUpdate",)),
+    "gallery_chapter_create": Expect(check_chapter_create, ("galleryChapterCreate",)),
+    "gallery_chapter_destroy": Expect(check_chapter_destroy, ("galleryChapterDestroy",)),
+    "gallery_chapter_update": Expect(check_chapter_update, ("galleryChapterUpdate",)),
+    "gallery_destroy": Expect(check_destroy, ("galleryDestroy",)),
+    "hook_gallery_created_by_hand": Expect(hook_check("6", by_scan=False)),
+    "hook_gallery_created_by_scan": Expect(hook_check("4", by_scan=True)),
+    "remove_gallery_images": Expect(check_remove_images, ("removeGalleryImages",)),
+    "reset_gallery_cover": Expect(check_reset_cover, ("resetGalleryCover",)),
+    "set_gallery_cover": Expect(check_set_cover, ("setGalleryCover",)),
+    "task_capabilities": Expect(check_capabilities),
+    "task_chapters_from_folders": Expect(check_chapters, ("galleryChapterCreate",) * 5),
+    "task_chapters_replace_apply": Expect(check_chapters_replace, ("galleryChapterCreate",) * 6 +
+                                          ("galleryChapterDestroy",)),
+    "task_chapters_replace_preview": Expect(preview_check("chapters_from_folders", "5")),
+    "task_finish_new_galleries": Expect(check_finish),
+    "task_reset_covers_apply": Expect(check_reset_covers, ("resetGalleryCover",)),
+    "task_reset_covers_preview": Expect(preview_check("reset_covers", "2")),
+    "task_set_covers": Expect(check_set_covers, ("setGalleryCover",)),
+    "task_sync_images_from_gallery": Expect(check_sync(mirror=False), ("bulkImageUpdate",) * 3,
+                                            setup=_archive_on_image_2),
+    "task_sync_mirror_apply": Expect(check_sync(mirror=True), ("bulkImageUpdate",) * 3, setup=_archive_on_image_2),
+    "task_sync_mirror_preview": Expect(check_sync_preview, setup=_archive_on_image_2),
+    "task_title_from_path": Expect(check_titles, ("galleryUpdate",) * 3),
+    "update_gallery": Expect(check_update, ("galleryUpdate",)),
+    "update_gallery_images": Expect(check_update_images, ("addGalleryImages", "removeGalleryImages")),
+}
+
+
+def test_every_fixture_has_an_expectation() -> None:
+    assert sorted(EXPECTATIONS) == FIXTURE_NAMES
+
+
+def run_fixture(sim: StashSimulator, data: dict[str, Any]) -> RunResult:
+    """Run a fixture's args the way Stash would for its kind, with the simulator's connection."""
+    args = data["args"]
+    if kind(args) == "hookContext":
+        hooks = MANIFEST.hooks_for(args["hookContext"]["type"])
+        assert len(hooks) == 1, f"the manifest has {len(hooks)} hooks for {args['hookContext']['type']}"
+        return sim.runner().run_hook(hooks[0], args["hookContext"], sim.server_connection())
+    if kind(args) == "operation":
+        return sim.run_operation(args)
+    buttons = [task for task in MANIFEST.tasks if task.default_args == args]
+    assert len(buttons) == 1, f"no task button (or several) in gallery_tools.yml has defaultArgs {args}"
+    return sim.run_task(buttons[0].name)
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_fixture_runs_as_stash_runs_it(name: str, plugin_sim: StashSimulator, snapshot, answer,
+                                       load_fixture) -> None:
+    expect = EXPECTATIONS[name]
+    if expect.setup is not None:
+        expect.setup(plugin_sim)
+    before = snapshot(plugin_sim)
+    plugin_sim.requests.clear()
+
+    result = run_fixture(plugin_sim, load_fixture(name))
+
+    got = answer(result)
+    assert got["error"] is None, result.log_text
+    assert not result.messages("error") and not result.messages("warning"), result.log_text
+    assert mutated(plugin_sim) == list(expect.mutations)
+    assert plugin_sim.requests.introspections() == []  # no schema introspection, ever
+    expect.check(plugin_sim, got["output"], result)
+    if not expect.mutations:
+        assert snapshot(plugin_sim) == before  # reads and previews change nothing
+    output = got["output"]
+    if isinstance(output, dict) and "summary" in output:  # a task report: logged, with progress to the end
+        assert any(output["summary"] in m for m in result.messages("info")), result.log_text
+        if output["scanned"]:
+            assert result.progress and result.progress[-1] == 1.0
+        assert result.progress == sorted(result.progress)
+
+
+def kind(args: dict[str, Any]) -> str:
+    """How the plugin dispatches these args (hookContext first, then operation, then mode)."""
+    return next(key for key in ("hookContext", "operation", "mode") if key in args)
+
+
+def test_task_fixtures_match_manifest_buttons_both_ways(load_fixture) -> None:
+    """A fixture per task button, and a task button for every task fixture."""
+    task_args = [a for a in (load_fixture(n)["args"] for n in FIXTURE_NAMES) if kind(a) == "mode"]
+    assert sorted(json.dumps(a, sort_keys=True) for a in task_args) == sorted(
+        json.dumps(t.default_args, sort_keys=True) for t in MANIFEST.tasks)
+
+
+def test_one_operation_fixture_per_operation_and_hook_fixtures_for_the_manifest_hook(load_fixture) -> None:
+    args = [load_fixture(n)["args"] for n in FIXTURE_NAMES]
+    assert sorted(a["operation"] for a in args if kind(a) == "operation") == sorted(OPERATION_NAMES)
+    assert {a["mode"] for a in args if kind(a) == "mode"} == set(TASKS)
+    hook_types = {a["hookContext"]["type"] for a in args if kind(a) == "hookContext"}
+    assert hook_types == {trigger for hook in MANIFEST.hooks for trigger in hook.triggered_by}
+
+
+def test_fixtures_point_at_a_default_stash_as_the_readme_says(load_fixture) -> None:
+    """Go-shaped, for `scripts/sim_server.py` on 127.0.0.1:9999 (Host 0.0.0.0 as Stash sends it)."""
+    for name in FIXTURE_NAMES:
+        data = load_fixture(name)
+        assert set(data) == {"server_connection", "args"}, name
+        connection = data["server_connection"]
+        assert (connection["Scheme"], connection["Host"], connection["Port"]) == ("http", "0.0.0.0", 9999), name
+        assert connection["SessionCookie"] is None, name
+
+
+def test_hook_fixtures_look_like_what_stash_sends(plugin_sim: StashSimulator, load_fixture, answer) -> None:
+    """The hook contexts the simulator fires for a gallery made by hand and by a scan have the
+    fixtures' shape, and the installed plugin's hook handles them."""
+    plugin_sim.gql('mutation { galleryCreate(input: {title: "By hand"}) { id } }')
+    plugin_sim.scan_folder("/library/new/Scanned", ["001.jpg", "002.jpg"])
+    runs = [run for run in plugin_sim.hooks.runs if run.plugin_id == "gallery_tools"]
+    assert [run.trigger for run in runs] == ["Gallery.Create.Post", "Gallery.Create.Post"]
+    for run, name in zip(runs, ("hook_gallery_created_by_hand", "hook_gallery_created_by_scan"), strict=True):
+        fixture_context = load_fixture(name)["args"]["hookContext"]
+        assert set(run.hook_context) == set(fixture_context), name
+        assert (run.hook_context["input"] is None) == (fixture_context["input"] is None), name
+        assert answer(run.result)["error"] is None
+        assert run.result.output["made_by_scan"] is (fixture_context["input"] is None)
+
+
+@pytest.mark.parametrize("name", ["find_gallery", "task_set_covers"])
+def test_manual_run_from_the_readme(name: str, plugin_sim: StashSimulator, load_fixture, answer,
+                                    tmp_path) -> None:
+    """`python gallery_tools.py < fixtures/<name>.json`, the port rewritten to the simulator's:
+    no runner, no PYTHONPATH, SessionCookie null, Host 0.0.0.0."""
+    data = load_fixture(name, plugin_sim)
+    assert data["server_connection"]["Host"] == "0.0.0.0" and data["server_connection"]["SessionCookie"] is None
+    stdin = tmp_path / f"{name}.json"
+    stdin.write_text(json.dumps(data), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    with stdin.open("rb") as handle:
+        completed = subprocess.run([sys.executable, "gallery_tools.py"], stdin=handle, capture_output=True,
+                                   cwd=REPO, env=env, timeout=120)
+    stdout, stderr = completed.stdout.decode(), completed.stderr.decode()
+    logs, progress = parse_stderr(stderr, "error")
+    result = RunResult(*parse_stdout(stdout), completed.returncode, stdout, stderr, logs, progress, data)
+    got = answer(result)
+    assert got["error"] is None, stderr
+    if name == "find_gallery":
+        assert got["output"]["id"] == "3" and got["output"]["image_count"] == 5
+    else:
+        assert got["output"]["changes"] == [
+            {"gallery": "4", "set_cover": {"image": "14", "path": "/library/zips/city_walk-2020.zip/b.jpg"}}]
+        assert cover(plugin_sim, "4") == "14"
+        assert "\x01i\x02set_covers: 6 galleries scanned, 1 changed" in stderr
+

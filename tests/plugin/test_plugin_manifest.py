@@ -1,0 +1,174 @@
+"""The manifest, the code and the README say the same thing, and the plugin works where
+Stash puts it: a copy in <plugins>/gallery_tools/, run from Stash's own working directory."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from stash_sim import StashSimulator
+from stash_sim.runner import PluginRunner, load_manifest, load_plugins
+
+from gallery_ops.plugin_operations import OPERATION_PARAMS
+from gallery_ops.settings import SETTINGS
+from gallery_ops.workflows import HOOK_HANDLERS, TASKS
+
+REPO = Path(__file__).resolve().parents[2]
+README = (REPO / "README.md").read_text(encoding="utf-8")
+INSTALL_FILES = ("gallery_tools.yml", "gallery_tools.py", "gallery_ops", "requirements.txt")
+
+
+def manifest():
+    return load_manifest(REPO / "gallery_tools.yml")  # Stash's strict rules: raises on any unknown key
+
+
+def test_manifest_loads_strictly_with_the_entry_stash_runs() -> None:
+    plugin = manifest()
+    assert plugin.id == "gallery_tools" and plugin.name == "Gallery Tools"
+    assert plugin.version and plugin.description
+    assert plugin.exec == ["python", "{pluginDir}/gallery_tools.py"]
+    assert plugin.interface == "raw" and "interface" in plugin.raw  # said, not defaulted
+    assert plugin.raw.get("ui") is None
+
+
+def test_manifest_settings_are_the_code_settings() -> None:
+    assert manifest().settings == {s.key: {"displayName": s.display_name, "description": s.description,
+                                           "type": s.type} for s in SETTINGS}
+
+
+def test_every_button_runs_a_task_and_every_task_has_a_button() -> None:
+    plugin = manifest()
+    names = [task.name for task in plugin.tasks]
+    assert len(names) == len(set(names))  # Stash finds a task by its name
+    modes = [task.default_args.get("mode") for task in plugin.tasks]
+    assert all(mode in TASKS for mode in modes), modes
+    assert set(modes) == set(TASKS)
+    for task in plugin.tasks:
+        takes = {"mode"} | {p.name for p in TASKS[task.default_args["mode"]].all_params}
+        assert set(task.default_args) <= takes, task.name
+        assert task.description and not task.exec_args
+
+
+def test_the_hook_is_exactly_gallery_create_post() -> None:
+    plugin = manifest()
+    assert [trigger for hook in plugin.hooks for trigger in hook.triggered_by] == ["Gallery.Create.Post"]
+    assert list(HOOK_HANDLERS) == ["Gallery.Create.Post"]
+    assert all(hook.default_args == {} and not hook.exec_args for hook in plugin.hooks)
+
+
+# -- the README matches the code -----------------------------------------------------------------
+def table(heading: str) -> list[list[str]]:
+    """The rows (cells, unescaped) of the first table after a README heading."""
+    start = README.index(heading)
+    rows, seen_table = [], False
+    for line in README[start:].splitlines()[1:]:
+        if line.startswith("|"):
+            seen_table = True
+            cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+            if not set("".join(cells)) <= set("-: "):
+                rows.append(cells)
+        elif seen_table:
+            break
+    return rows[1:]  # without the header row
+
+
+def ticked(cell: str) -> list[str]:
+    return re.findall(r"`([^`]+)`", cell)
+
+
+def readme_default(value: object) -> str:
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    return f"`{value}`" if value != "" else "empty"
+
+
+def test_readme_lists_every_setting_with_its_type_and_default() -> None:
+    rows = {ticked(row[0])[0]: row for row in table("## Settings")}
+    assert list(rows) == [s.key for s in SETTINGS]
+    for s in SETTINGS:
+        assert rows[s.key][1] == s.type, s.key
+        assert rows[s.key][2] == readme_default(s.default), s.key
+
+
+def test_readme_lists_every_task_mode_and_task_argument() -> None:
+    modes = {ticked(row[1])[0] for row in table("## Tasks")}
+    assert modes == set(TASKS)
+    documented_args = {name for row in table("### Arguments") for name in ticked(row[0])}
+    assert documented_args == {p.name for task in TASKS.values() for p in task.all_params}
+
+
+def test_readme_lists_every_operation_with_its_parameters() -> None:
+    documented: dict[str, set[str]] = {}
+    for row in table("## Operations"):
+        params = set(ticked(re.sub(r"\([^()]*\)", "", row[1])))  # without the explanations in brackets
+        for name in ticked(row[0]):
+            documented[name] = params
+    assert list(documented) == list(OPERATION_PARAMS)
+    for name, params in OPERATION_PARAMS.items():
+        assert documented[name] == {p.name for p in params}, name
+
+
+def test_readme_install_step_names_the_files_to_copy() -> None:
+    install = README[README.index("## Installing it in Stash"):README.index("## Tasks")]
+    assert all(f"`{name}{'/' if name == 'gallery_ops' else ''}`" in install for name in INSTALL_FILES)
+    assert "python3 -m pip install -r <plugins>/gallery_tools/requirements.txt" in install
+
+
+# -- where Stash puts it ---------------------------------------------------------------------------
+def install_copy(tmp_path: Path) -> Path:
+    """The README's install step: the four entries into <plugins>/gallery_tools/."""
+    target = tmp_path / "plugins" / "gallery_tools"
+    target.mkdir(parents=True)
+    for name in INSTALL_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def test_an_installed_copy_loads_alone_and_runs(tmp_path: Path, answer) -> None:
+    target = install_copy(tmp_path)
+    plugins, errors = load_plugins(tmp_path / "plugins")  # every *.yml under the plugins folder
+    assert errors == [] and [p.id for p in plugins] == ["gallery_tools"]
+    assert str(REPO) not in os.environ.get("PYTHONPATH", "")  # the repository is not importable by itself
+    with StashSimulator() as sim:
+        sim.install_plugin(target)
+        runner = sim.runner()
+        assert not Path(runner.cwd).is_relative_to(target) and not Path(runner.cwd).is_relative_to(REPO)
+        result = sim.run_task("Set covers", {"dry_run": "false"})
+        got = answer(result)
+        assert got["error"] is None and got["output"]["changed"] == 1
+        assert result.plugin_input["server_connection"]["PluginDir"] == str(target)
+        assert sim.gql('{ findGallery(id: "4") { cover { id } } }')["findGallery"]["cover"]["id"] == "14"
+
+        # the missing-dependency answer names the installed copy's requirements.txt
+        shadow = tmp_path / "shadow"
+        shadow.mkdir()
+        (shadow / "pydantic.py").write_text("raise ImportError('not installed')\n", encoding="utf-8")
+        hidden = PluginRunner(sim.plugin(), sim.python, env={**os.environ, "PYTHONPATH": str(shadow)})
+        error = answer(hidden.run_task("Set covers", None, sim.server_connection()))["error"]
+        assert f"-m pip install -r {target / 'requirements.txt'}" in error
+
+
+def test_a_module_named_like_ours_in_the_working_directory_is_not_used(plugin_sim: StashSimulator,
+                                                                        answer) -> None:
+    """Stash runs the plugin from its own working directory; nothing there is imported."""
+    runner = plugin_sim.runner()
+    decoy = Path(runner.cwd) / "gallery_ops"
+    decoy.mkdir()
+    (decoy / "__init__.py").write_text("raise ImportError('the decoy in the working directory')\n",
+                                       encoding="utf-8")
+    got = answer(runner.run_operation({"operation": "find_gallery", "id": "2"}, plugin_sim.server_connection()))
+    assert got["error"] is None and got["output"]["title"] == "Studio Portraits"
+
+
+def test_no_other_manifest_in_what_gets_installed() -> None:
+    """Stash loads every *.yml under its plugins folder: the installed files hold one."""
+    found = [p for name in INSTALL_FILES for p in ([REPO / name] if (REPO / name).is_file()
+                                                   else (REPO / name).rglob("*"))
+             if p.suffix in (".yml", ".yaml")]
+    assert found == [REPO / "gallery_tools.yml"]
