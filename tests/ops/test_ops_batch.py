@@ -1,0 +1,205 @@
+"""Batching: galleries_update and bulk_gallery_update chunk their input; create_chapters,
+set_covers, reset_covers and update_galleries_each send many aliased mutations per request
+and report each item on its own, a failing item not stopping the others."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from stash_sim import StashSimulator
+from stash_sim.library import generate_library
+
+from gallery_ops import Gallery
+from gallery_ops.batch import UNCONFIRMED
+from gallery_ops.limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, MUTATION_BATCH_SIZE
+
+CHAPTER_RANGE = "Image # must greater than zero and in range of the gallery images"
+
+
+@pytest.fixture
+def many():
+    """120 galleries with 2 images each (odd ids zip-based, even ids folder-based)."""
+    with StashSimulator(library=generate_library(120, 2)) as simulator:
+        yield simulator
+
+
+def _image_ids(sim, gallery_id) -> list[str]:
+    data = sim.gql('query($f: ImageFilterType) { findImages(image_filter: $f, filter: {sort: "path", per_page: -1})'
+                   " { images { id } } }", {"f": {"galleries": {"value": [str(gallery_id)], "modifier": "INCLUDES"}}})
+    return [i["id"] for i in data["findImages"]["images"]]
+
+
+def _batches(sim) -> list:
+    return [r for r in sim.requests.records if r.operation_name == "Batch"]
+
+
+# -- chunked single mutations ---------------------------------------------------------------
+@pytest.mark.parametrize("count", [GALLERIES_UPDATE_CHUNK, GALLERIES_UPDATE_CHUNK + 1, 120])
+def test_galleries_update_chunks_its_input(many, make_ops, count):
+    sim, ops = many, make_ops(many)
+    result = ops.galleries_update([Gallery(id=str(i), details=f"batch {i}") for i in range(1, count + 1)])
+
+    assert [g.id for g in result] == [str(i) for i in range(1, count + 1)]
+    requests = sim.requests.records
+    assert len(requests) == math.ceil(count / GALLERIES_UPDATE_CHUNK)
+    assert all(r.operation_name == "GalleriesUpdate" for r in requests)
+    assert all(len(r.variables["input"]) <= GALLERIES_UPDATE_CHUNK for r in requests)
+    details = sim.gql("{ findGalleries(filter: {per_page: -1, sort: \"id\"}) { galleries { id details } } }")
+    stored = {g["id"]: g["details"] for g in details["findGalleries"]["galleries"]}
+    assert all(stored[str(i)] == f"batch {i}" for i in range(1, count + 1))
+    assert all(stored[str(i)] == "" for i in range(count + 1, 121))
+
+
+def test_bulk_gallery_update_chunks_its_ids(make_ops):
+    count = BULK_IDS_CHUNK * 2 + 10
+    with StashSimulator(library=generate_library(count, 1)) as sim:
+        ops = make_ops(sim)
+        result = ops.bulk_gallery_update({"ids": list(range(1, count + 1)), "rating100": 70})
+
+        assert len(result) == count
+        requests = sim.requests.records
+        assert len(requests) == 3
+        assert [len(r.variables["input"]["ids"]) for r in requests] == [BULK_IDS_CHUNK, BULK_IDS_CHUNK, 10]
+        assert all(r.variables["input"]["rating100"] == 70 for r in requests)
+        rated = sim.gql("{ findGalleries(gallery_filter: {rating100: {value: 70, modifier: EQUALS}},"
+                        " filter: {per_page: 0}) { count } }")
+        assert rated["findGalleries"]["count"] == count
+
+
+# -- aliased batches ------------------------------------------------------------------------
+def test_create_chapters_sends_many_mutations_per_request(many, make_ops):
+    sim, ops = many, make_ops(many)
+    wanted = [{"gallery_id": str(g), "title": f"Part {g}", "image_index": 1 + g % 2} for g in range(1, 61)]
+    result = ops.create_chapters(wanted)
+
+    assert result.ok
+    assert all(item["id"] for item in result.data)
+    assert [len(r.root_fields) for r in _batches(sim)] == [MUTATION_BATCH_SIZE, 60 - MUTATION_BATCH_SIZE]
+    assert all(set(r.root_fields) == {"galleryChapterCreate"} for r in _batches(sim))
+    assert len(sim.requests) == math.ceil(60 / MUTATION_BATCH_SIZE)
+    for g in range(1, 61):
+        chapters = sim.gql(f'{{ findGallery(id: "{g}") {{ chapters {{ title image_index }} }} }}')
+        assert chapters["findGallery"]["chapters"] == [{"title": f"Part {g}", "image_index": 1 + g % 2}]
+
+
+def test_create_chapters_reports_a_failing_item_without_stopping_the_others(many, make_ops):
+    sim, ops = many, make_ops(many)
+    result = ops.create_chapters([
+        {"gallery_id": "1", "title": "First", "image_index": 1},
+        {"gallery_id": "2", "title": "Too far", "image_index": 3},  # the gallery has 2 images
+        {"gallery_id": "3", "title": "Third", "image_index": 2},
+    ])
+
+    assert not result.ok
+    assert result.errors == {1: CHAPTER_RANGE}
+    assert result.data[0]["id"] and result.data[2]["id"] and result.data[1] is None
+    assert len(sim.requests) == 1  # one request; a create is never sent twice
+    titles = {g: [c["title"] for c in sim.gql(f'{{ findGallery(id: "{g}") {{ chapters {{ title }} }} }}')[
+        "findGallery"]["chapters"]] for g in ("1", "2", "3")}
+    assert titles == {"1": ["First"], "2": [], "3": ["Third"]}
+
+
+def test_create_chapters_refuses_bad_input_before_any_request(many, make_ops):
+    sim, ops = many, make_ops(many)
+    for bad in ([{"gallery_id": "1", "title": "ok", "image_index": 0}],
+                [{"gallery_id": "1", "title": "", "image_index": 1}],
+                [{"gallery_id": "x", "title": "ok", "image_index": 1}],
+                [{"gallery_id": "1", "title": "ok", "image_index": "1"}]):
+        with pytest.raises(ValueError):
+            ops.create_chapters(bad)
+    assert len(sim.requests) == 0
+
+
+def test_set_covers_sends_many_mutations_per_request(many, make_ops):
+    sim, ops = many, make_ops(many)
+    covers = [(str(g), _image_ids(sim, g)[1]) for g in range(1, 61)]
+    result = ops.set_covers(covers)
+
+    assert result.ok and result.data == [True] * 60
+    assert len(sim.requests) == math.ceil(60 / MUTATION_BATCH_SIZE)
+    assert all(set(r.root_fields) == {"setGalleryCover"} for r in _batches(sim))
+    for gallery_id, image_id in covers:
+        assert sim.gql(f'{{ findGallery(id: "{gallery_id}") {{ cover {{ id }} }} }}')["findGallery"]["cover"][
+            "id"] == image_id
+
+
+def test_set_covers_reports_a_failing_item_without_stopping_the_others(many, make_ops):
+    # setGalleryCover is Boolean!: one failure nulls the whole `data` of the request
+    sim, ops = many, make_ops(many)
+    first, third = _image_ids(sim, 1)[1], _image_ids(sim, 3)[1]
+    result = ops.set_covers([("1", first), ("999", first), ("3", third)])
+
+    assert result.errors == {1: "gallery with id 999 not found"}
+    assert result.data == [True, None, True]
+    assert sim.gql('{ findGallery(id: "1") { cover { id } } }')["findGallery"]["cover"]["id"] == first
+    assert sim.gql('{ findGallery(id: "3") { cover { id } } }')["findGallery"]["cover"]["id"] == third
+    assert all(r.operation_name == "Batch" for r in sim.requests.records)
+    # the failing item is never sent again
+    assert sum(r.variables.get(f"i{n}", {}).get("gallery_id") == "999"
+               for r in sim.requests.records for n in range(3)) == 1
+
+
+def test_reset_covers_reports_a_failing_item_without_stopping_the_others(many, make_ops):
+    sim, ops = many, make_ops(many)
+    ops.set_covers([("1", _image_ids(sim, 1)[1]), ("3", _image_ids(sim, 3)[1])])
+    sim.requests.clear()
+
+    result = ops.reset_covers(["1", "999", "3"])
+
+    assert result.errors == {1: "gallery with id 999 not found"}
+    assert result.data == [True, None, True]
+    for g in ("1", "3"):  # back to Stash's default pick, the first image
+        assert sim.gql(f'{{ findGallery(id: "{g}") {{ cover {{ id }} }} }}')["findGallery"]["cover"][
+            "id"] == _image_ids(sim, g)[0]
+
+
+def test_update_galleries_each_reports_a_failing_item_without_stopping_the_others(sim, make_ops, lib, state):
+    ops = make_ops(sim)
+    result = ops.update_galleries_each([
+        Gallery(id=lib.beach, details="one"),
+        Gallery(id=lib.best, title=""),  # Stash refuses an empty title on a user-created gallery
+        Gallery(id=lib.summer, details="three"),
+    ])
+
+    assert result.errors == {1: "title must not be empty for user-created galleries"}
+    assert result.data[0] == {"id": lib.beach} and result.data[2] == {"id": lib.summer}
+    assert state.gallery(lib.beach)["details"] == "one"
+    assert state.gallery(lib.summer)["details"] == "three"
+    assert state.gallery(lib.best)["title"] == "Best of 2021"
+    [request] = sim.requests.records
+    assert request.root_fields == ["galleryUpdate"] * 3
+
+
+def test_update_galleries_each_sends_many_per_request(many, make_ops):
+    sim, ops = many, make_ops(many)
+    result = ops.update_galleries_each([Gallery(id=str(g), organized=True) for g in range(1, 121)])
+
+    assert result.ok
+    assert len(sim.requests) == math.ceil(120 / MUTATION_BATCH_SIZE)
+    organized = sim.gql("{ findGalleries(gallery_filter: {organized: true}, filter: {per_page: 0}) { count } }")
+    assert organized["findGalleries"]["count"] == 120
+
+
+def test_a_locked_batch_is_sent_again_and_applied_once(many, make_ops):
+    sim, ops = many, make_ops(many)
+    sim.faults.add("locked", operation="Batch")
+    result = ops.create_chapters([{"gallery_id": str(g), "title": "Once", "image_index": 1} for g in (1, 2, 3)])
+
+    assert result.ok
+    assert [r.fault for r in sim.requests.records] == ["locked", None]
+    for g in (1, 2, 3):
+        assert len(sim.gql(f'{{ findGallery(id: "{g}") {{ chapters {{ id }} }} }}')["findGallery"]["chapters"]) == 1
+
+
+def test_destroy_chapters_never_resends_after_a_failing_item(sim, make_ops, lib, state):
+    # galleryChapterDestroy is Boolean! and not idempotent: when another item fails, Stash answers
+    # `data: null`, and the items without an error are reported unconfirmed rather than sent again
+    ops = make_ops(sim)
+    [chapter] = state.gallery(lib.best)["chapters"]
+    result = ops.destroy_chapters([chapter["id"], "999"])
+
+    assert result.errors[1] == "gallery chapter with id 999 not found"
+    assert result.errors[0] == UNCONFIRMED
+    assert state.chapters(lib.best) == []  # it ran before the failing one
+    assert len(sim.requests) == 1
