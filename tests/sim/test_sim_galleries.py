@@ -153,6 +153,9 @@ REFUSALS = [
     # lookups
     pytest.param([], FIND_GALLERY, {"id": "abc"}, 'strconv.Atoi: parsing "abc": invalid syntax',
                  id="find_gallery_non_integer_id[resolver_query_find_gallery.go]"),
+    pytest.param([], FIND_GALLERY, {"id": "99999999999999999999"},
+                 'strconv.Atoi: parsing "99999999999999999999": value out of range',
+                 id="find_gallery_id_beyond_int64[strconv.Atoi]"),
     pytest.param([], FIND_GALLERIES_BY_IDS, {"ids": ["1", "999"]}, "gallery with id 999 not found",
                  id="find_galleries_unknown_id[pkg/sqlite/gallery.go]"),
     pytest.param([], FIND_GALLERIES_BY_IDS, {"ids": ["1", "1"]}, "validating ids: duplicate id found: 1",

@@ -175,10 +175,11 @@ def _expect_status(status: int) -> Callable[[StashSimulator, str, dict], None]:
 
 
 def _expect_locked(sim: StashSimulator, query: str, variables: dict) -> None:
+    """A locked database fails the field's transaction: a resolver error, the nullable field null."""
     response = post(sim, query, variables)
     assert response.status_code == 200
     assert response.json() == {"errors": [{"message": "database is locked", "path": ["galleryUpdate"]}],
-                               "data": None}
+                               "data": {"galleryUpdate": None}}
 
 
 def _expect_slow_success(sim: StashSimulator, query: str, variables: dict) -> None:
@@ -212,6 +213,25 @@ def test_fault_for_the_next_n_requests(sim: StashSimulator, kind: str, expect: C
     assert response.status_code == 200
     assert response.json() == {"data": {"galleryUpdate": {"id": "1", "details": "attempt 3"}}}
     assert [r.fault for r in sim.requests.records] == [kind, kind, None]
+
+
+def test_locked_fails_every_aliased_field_on_its_own(sim: StashSimulator) -> None:
+    """Each aliased mutation is its own transaction: each gets the error, with its alias as path."""
+    sim.faults.add("locked")
+    query = ('mutation { a: setGalleryCover(input: {gallery_id: "5", cover_image_id: "1"})'
+             ' b: setGalleryCover(input: {gallery_id: "5", cover_image_id: "5"}) }')
+    body = post(sim, query, {}).json()
+    assert body == {"errors": [{"message": "database is locked", "path": ["a"]},
+                               {"message": "database is locked", "path": ["b"]}], "data": None}
+
+
+def test_failed_non_null_mutation_does_not_stop_the_others_gqlgen_object_gotpl(sim: StashSimulator) -> None:
+    """gqlgen runs every root mutation field, then nulls `data` when a non-null one failed."""
+    query = ('mutation { a: setGalleryCover(input: {gallery_id: "999", cover_image_id: "1"})'
+             ' b: setGalleryCover(input: {gallery_id: "5", cover_image_id: "5"}) }')
+    body = post(sim, query, {}).json()
+    assert body == {"errors": [{"message": "gallery with id 999 not found", "path": ["a"]}], "data": None}
+    assert sim.gql('{ findGallery(id: "5") { cover { id } } }')["findGallery"]["cover"] == {"id": "5"}
 
 
 def test_fault_can_target_one_operation(sim: StashSimulator) -> None:

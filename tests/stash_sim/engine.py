@@ -9,6 +9,11 @@ gqlgen (v0.17.73 in Stash's go.mod), transport/http_post.go and executor:
   (determineResponseContentType);
 - a resolver error -> HTTP 200, the error with its `path`, the field null (and
   null propagating up through non-null parents).
+- the root fields of a mutation all run, one after another, even when one of them
+  fails; a failed non-null root field (e.g. `setGalleryCover: Boolean!`) makes the
+  whole `data` null at the end (codegen/object.gotpl). graphql-core would stop at the
+  first such failure, so mutations execute on a copy of the schema whose root
+  mutation fields are nullable, and `data` is nulled afterwards.
 Error objects put `message` first, then `path` (resolver errors) or `locations`.
 """
 
@@ -21,21 +26,25 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    FieldNode,
     GraphQLEnumType,
     GraphQLError,
+    GraphQLField,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLResolveInfo,
     GraphQLScalarType,
+    GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
+    build_schema,
     execute,
     parse,
     validate,
 )
 
-from .schema import stash_schema
+from .schema import schema_sdl, stash_schema
 
 Resolver = Callable[..., Any]
 
@@ -177,8 +186,9 @@ def _run(payload: Any, context: Any) -> Outcome:
     op_name = operation.name.value if operation.name else None
     op_type = "mutation" if operation.operation == OperationType.MUTATION else operation.operation.value
     roots = [sel.name.value for sel in operation.selection_set.selections if hasattr(sel, "name")]
+    schema = mutation_execution_schema() if op_type == "mutation" else stash_schema()
     result = execute(
-        stash_schema(), document, context_value=context, variable_values=variables,
+        schema, document, context_value=context, variable_values=variables,
         operation_name=op_name, field_resolver=field_resolver,
     )
     if result.errors and result.data is None and not any(e.path for e in result.errors):
@@ -189,7 +199,35 @@ def _run(payload: Any, context: Any) -> Outcome:
     if result.errors:
         body["errors"] = [_resolver_error(e) for e in result.errors]
     body["data"] = result.data
+    if op_type == "mutation" and result.data is not None and _failed_non_null_root(operation, result.data):
+        body["data"] = None
     return Outcome(200, body, op_name, op_type, roots)
+
+
+@functools.cache
+def mutation_execution_schema() -> GraphQLSchema:
+    """Stash's schema with every root mutation field made nullable (see the module docstring)."""
+    schema = build_schema(schema_sdl())
+    assert schema.mutation_type is not None
+    for name, root in schema.mutation_type.fields.items():
+        if isinstance(root.type, GraphQLNonNull):
+            schema.mutation_type.fields[name] = GraphQLField(
+                root.type.of_type, root.args, root.resolve, root.subscribe, root.description,
+                root.deprecation_reason, root.extensions, root.ast_node)
+    return schema
+
+
+def _failed_non_null_root(operation: OperationDefinitionNode, data: dict[str, Any]) -> bool:
+    real = stash_schema().mutation_type
+    assert real is not None
+    for selection in operation.selection_set.selections:
+        if not isinstance(selection, FieldNode):
+            continue
+        key = selection.alias.value if selection.alias else selection.name.value
+        declared = real.fields.get(selection.name.value)
+        if declared is not None and isinstance(declared.type, GraphQLNonNull) and data.get(key) is None:
+            return True
+    return False
 
 
 def _resolver_error(error: GraphQLError) -> dict[str, Any]:
@@ -206,3 +244,20 @@ def _resolver_error(error: GraphQLError) -> dict[str, Any]:
     if error.path:
         out["path"] = list(error.path)
     return out
+
+
+def every_field_failed(payload: Any, message: str) -> dict[str, Any]:
+    """The body Stash gives when every root field of the request failed with `message`
+    (a locked database fails each field's transaction): one error per field, with its
+    alias as the path; null data, or null fields when they are all nullable."""
+    document, _, _ = _parse_and_validate(payload.get("query") or "") if isinstance(payload, dict) else (None, (), "")
+    operation = _pick_operation(document, payload.get("operationName")) if document else None
+    if operation is None:
+        return {"errors": [{"message": message}], "data": None}
+    root = stash_schema().mutation_type if operation.operation == OperationType.MUTATION else stash_schema().query_type
+    fields = [sel for sel in operation.selection_set.selections if isinstance(sel, FieldNode)]
+    keys = [sel.alias.value if sel.alias else sel.name.value for sel in fields]
+    nullable = all(root is not None and sel.name.value in root.fields
+                   and not isinstance(root.fields[sel.name.value].type, GraphQLNonNull) for sel in fields)
+    return {"errors": [{"message": message, "path": [key]} for key in keys],
+            "data": {key: None for key in keys} if nullable else None}

@@ -38,17 +38,20 @@ from .filters import (
 from .objects import load_galleries, load_images, named_object, scene_object
 from .store import Store
 
+INT64_MAX = 2**63 - 1
+
 
 def parse_id(value: Any, wrap: str | None = None) -> int:
-    """strconv.Atoi as Stash uses it on ID strings."""
-    try:
-        text = str(value)
-        if not text.lstrip("+-").isdigit():
-            raise ValueError
+    """strconv.Atoi as Stash uses it on ID strings (64-bit ints)."""
+    text = str(value)
+    if not text.lstrip("+-").isdigit() or text.count("+") + text.count("-") > 1:
+        problem = "invalid syntax"
+    elif not -INT64_MAX - 1 <= int(text) <= INT64_MAX:
+        problem = "value out of range"
+    else:
         return int(text)
-    except (TypeError, ValueError):
-        message = f'strconv.Atoi: parsing "{value}": invalid syntax'
-        raise StashError(f"{wrap}: {message}" if wrap else message) from None
+    message = f'strconv.Atoi: parsing "{value}": {problem}'
+    raise StashError(f"{wrap}: {message}" if wrap else message)
 
 
 def _store(info: Any) -> Store:

@@ -28,7 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from .engine import Outcome, run_graphql
+from .engine import Outcome, every_field_failed, run_graphql
 
 if TYPE_CHECKING:
     from .simulator import StashSimulator
@@ -375,8 +375,8 @@ class HttpFront:
             record.status = int(fault.kind[5:])
             self.sim.requests.add(record)
             request._send(record.status, b"<html>simulated fault</html>", "text/html")
-        else:  # locked
-            body = {"errors": [{"message": "database is locked", "path": roots[:1]}], "data": None}
+        else:  # locked: every field's transaction fails
+            body = every_field_failed(payload, "database is locked")
             data = json.dumps(body).encode()
             record.status, record.response_size = 200, len(data)
             self.sim.requests.add(record)
