@@ -17,9 +17,6 @@ GALLERY = (
 # A gallery in a page of many: enough to know what it is and where it lives.
 GALLERY_PAGE = "id title date organized files { path } folder { path }"
 
-# What bulk mutations return per gallery (they may touch thousands).
-GALLERY_ID = "id"
-
 CHAPTER = "id title image_index gallery { id }"
 
 # An image in a gallery, for workflows (order, folders, portrait/landscape, metadata).

@@ -6,7 +6,8 @@ form (`to_graphql()`) keeps only set fields, so it looks like Stash's answer.
 
 Input follows one rule: **a field is sent when it is set on the model, and only
 then**. `Gallery(id="3", title="Beach")` updates the title and nothing else;
-`Gallery(id="3", date=None)` clears the date; a field you never set is never sent.
+`Gallery(id="3", date=None)` clears the date (a title is cleared by sending "", which
+Stash allows for zip- and folder-based galleries only); a field you never set is never sent.
 A Gallery read from Stash has every selected field set, so sending it back re-sends
 those values: build a small model with the fields you want to change instead.
 `organized` cannot be cleared (Stash has no null for it): setting it to None is a
@@ -190,7 +191,7 @@ class Gallery(StashModel):
     def update_input(self) -> dict[str, Any]:
         """GalleryUpdateInput from the set fields; the id is required."""
         if self.id is None:
-            raise ValueError("update_gallery needs the gallery's id")
+            raise ValueError("updating a gallery needs its id")
         return {"id": self.id, **self._input()}
 
     def _input(self) -> dict[str, Any]:
@@ -198,6 +199,8 @@ class Gallery(StashModel):
         for name in ("title", "code", "date", "details", "photographer", "rating100", "urls"):
             if name in self.model_fields_set:
                 out[name] = getattr(self, name)
+        if "title" in out and out["title"] is None:
+            out["title"] = ""  # Stash ignores a null title; "" clears it (refused for user-created galleries)
         if "organized" in self.model_fields_set:
             if self.organized is None:
                 raise ValueError("organized is true or false; Stash cannot clear it (null is refused)")

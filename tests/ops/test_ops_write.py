@@ -131,6 +131,15 @@ def test_update_gallery_allows_an_empty_title_on_a_folder_gallery(ops, lib, stat
     assert state.gallery(lib.portraits)["title"] == ""
 
 
+def test_update_gallery_title_none_clears_it_with_an_empty_title(sim, ops, lib, state):
+    """Stash ignores `title: null`; clearing a title is "" (allowed on zip and folder galleries)."""
+    ops.update_gallery(Gallery(id=lib.portraits, title=None))
+    assert state.gallery(lib.portraits)["title"] == ""
+    assert sim.requests.records[0].variables["input"] == {"id": lib.portraits, "title": ""}
+    with pytest.raises(StashServerError, match="title must not be empty for user-created galleries"):
+        ops.update_gallery(Gallery(id=lib.best, title=None))
+
+
 @pytest.mark.parametrize("gallery", [
     Gallery(title="no id"),
     {"id": "abc", "title": "x"},
