@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..batch import Mutation, run_batch
+from ..batch import BatchResult, Mutation, run_batch
 from ..connection import StashConnection
+from ..errors import StashAuthError, StashServerError, StashTransportError
+from ..limits import MUTATION_BATCH_SIZE
 
 
 @dataclass(frozen=True)
@@ -163,16 +165,27 @@ APPLY_ORDER: tuple[type[Change], ...] = (
 def apply_changes(connection: StashConnection, changes: list[Change]) -> dict[str, str]:
     """Send the changes kind by kind; returns {gallery id: error} for what failed.
 
-    Changes for a gallery that already failed in an earlier kind are not sent, so a
-    gallery is never left half-finished and marked done.
+    Changes for a gallery that already failed (in an earlier kind or request) are not
+    sent, so a gallery is never left half-finished and marked done. A request that
+    reached Stash and failed as a whole (e.g. HTTP 500) fails the galleries of its
+    changes, and the others go on; when Stash cannot be reached (or refuses the
+    session), the run stops: every further request would fail the same way.
     """
     failed: dict[str, str] = {}
     for kind in APPLY_ORDER:
-        todo = [c for c in changes if type(c) is kind and not any(g in failed for g in c.galleries)]
-        if not todo:
-            continue
-        result = run_batch(connection, kind.mutation, [c.input() for c in todo])
-        for index, message in result.errors.items():
-            for gallery_id in todo[index].galleries:
-                failed.setdefault(gallery_id, message)
+        todo = [c for c in changes if type(c) is kind]
+        for start in range(0, len(todo), MUTATION_BATCH_SIZE):
+            chunk = [c for c in todo[start:start + MUTATION_BATCH_SIZE] if not any(g in failed for g in c.galleries)]
+            if not chunk:
+                continue
+            try:
+                result = run_batch(connection, kind.mutation, [c.input() for c in chunk])
+            except (StashServerError, StashTransportError) as exc:
+                if isinstance(exc, StashAuthError) or (isinstance(exc, StashTransportError)
+                                                       and not exc.reached_server):
+                    raise
+                result = BatchResult(errors=dict.fromkeys(range(len(chunk)), str(exc)))
+            for index, message in result.errors.items():
+                for gallery_id in chunk[index].galleries:
+                    failed.setdefault(gallery_id, message)
     return failed

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from ..args import ArgError, Param
 from ..models import Gallery, Image
 from .changes import ResetCover, SetCover
-from .engine import Env
+from .engine import STASH_DEFAULT_COVER_REGEX, Env
 from .report import GalleryPlan
 
 SET_PARAMS = (Param("rule", "str", False),)
@@ -92,15 +92,17 @@ def parse_cover_rule(text: str) -> list[CoverStep]:
 
 
 def stash_default_cover(images: list[Image], cover_regex: str) -> Image | None:
-    """The cover Stash shows when none is chosen (pkg/image/query.go FindGalleryCover)."""
+    """The cover Stash shows when none is chosen (pkg/image/query.go FindGalleryCover).
+
+    An invalid regex is replaced by Stash's default one, as Stash itself does.
+    """
     try:
         pattern = re.compile(cover_regex, re.IGNORECASE)
     except re.error:
-        pattern = None
-    if pattern is not None:
-        for image in images:
-            if image.path and pattern.search(image.path):
-                return image
+        pattern = re.compile(STASH_DEFAULT_COVER_REGEX, re.IGNORECASE)
+    for image in images:
+        if image.path and pattern.search(image.path):
+            return image
     return images[0] if images else None
 
 

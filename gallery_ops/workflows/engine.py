@@ -32,6 +32,9 @@ from .report import GalleryPlan, Report
 log = logging.getLogger("gallery_ops")
 
 STASH_DEFAULT_COVER_REGEX = r"(poster|cover|folder|board)\.[^\.]+$"  # Stash's default gallery_cover_regex
+# The tag the new-gallery hook puts on galleries until Finish new galleries is done with them
+# (new_galleries.py); bookkeeping that workflows never copy anywhere.
+NEW_GALLERY_TAG = "Gallery Tools: new"
 RUN_CONFIG = (
     "query RunConfig { configuration {"
     f' plugins(include: ["{PLUGIN_ID}"]) general {{ galleryCoverRegex }} }} }}'

@@ -11,6 +11,10 @@ arg mirror=true): tags and performers become exactly the union, and the three fi
 are set (or cleared) to the galleries' value. Mirroring removes things, so it
 previews unless the run says dry_run=false.
 
+The new-gallery marker tag ("Gallery Tools: new", set by the hook until Finish new
+galleries is done with a gallery) is bookkeeping, not metadata: it is never copied to
+images (and mirroring removes it from them).
+
 Images that need the same change are written together with bulkImageUpdate, and an
 image that is in several galleries is planned once per run.
 """
@@ -24,13 +28,13 @@ from ..args import ArgError, Param
 from ..limits import BULK_IDS_CHUNK
 from ..models import Gallery, Image
 from .changes import UpdateImages
-from .engine import Env
+from .engine import NEW_GALLERY_TAG, Env
 from .report import GalleryPlan
 
 PARAMS = (Param("mirror", "bool", False), Param("fields", "str", False))
 SYNC_FIELDS = ("tags", "performers", "studio", "date", "photographer")
 SKIP_NO_IMAGES = "no images"
-META = "date photographer studio { id } tags { id } performers { id }"
+META = "date photographer studio { id } tags { id name } performers { id }"
 IMAGE_FIELDS = f"id {META} galleries {{ id {META} }}"
 
 
@@ -44,6 +48,11 @@ def parse_sync_fields(text: str) -> tuple[str, ...]:
 
 def _ids(refs: list[Any] | None) -> set[str]:
     return {ref.id for ref in refs or []}
+
+
+def _gallery_ids(gallery: Gallery, field: str) -> set[str]:
+    """The gallery's tag or performer ids that images should get (not the new-gallery marker)."""
+    return {ref.id for ref in getattr(gallery, field, None) or [] if getattr(ref, "name", None) != NEW_GALLERY_TAG}
 
 
 def _value(source: Image | Gallery, field: str) -> str | None:
@@ -60,7 +69,7 @@ def image_changes(image: Image, fields: tuple[str, ...], mirror: bool) -> dict[s
     for field, key in (("tags", "tag_ids"), ("performers", "performer_ids")):
         if field not in fields:
             continue
-        wanted = set().union(*(_ids(getattr(g, field, None)) for g in sources)) if sources else set()
+        wanted = set().union(*(_gallery_ids(g, field) for g in sources)) if sources else set()
         have = _ids(getattr(image, field))
         if mirror and wanted != have:
             out[key] = {"ids": sorted(wanted, key=int), "mode": "SET"}

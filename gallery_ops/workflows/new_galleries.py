@@ -36,6 +36,7 @@ from .changes import Change, UntagGalleries
 from .chapters import ChaptersFromFolders
 from .covers import SetCovers, parse_cover_rule
 from .engine import (
+    NEW_GALLERY_TAG,
     Env,
     Scope,
     Workflow,
@@ -51,7 +52,6 @@ from .titles import TitleFromPath, parse_title_pattern, plan_title
 
 log = logging.getLogger("gallery_ops")
 
-NEW_GALLERY_TAG = "Gallery Tools: new"
 IMAGE_RULES = ("hookChapters", "hookCovers", "hookSyncImages")
 HOOK_START = (
     "query NewGalleryHook($id: ID!, $tag: String!) {"
@@ -145,14 +145,18 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
     env = read_env(ops)
     scope = read_scope(args)
     dry_run = decide_dry_run(args, env.settings, destructive=False)
-    found = ops.connection.execute(FIND_TAG, {"tag": NEW_GALLERY_TAG})["findTags"]["tags"]
-    if not found:
-        return Report("finish_new_galleries", dry_run)
-    tag_id = found[0]["id"]
-    marked: dict[str, Any] = {"tags": {"value": [tag_id], "modifier": "INCLUDES"}}
     if scope.gallery_ids is not None:
         raise ArgError("finish_new_galleries works on the galleries marked new; narrow it with path or"
                        " gallery_filter, not gallery_ids")
+    found = ops.connection.execute(FIND_TAG, {"tag": NEW_GALLERY_TAG})["findTags"]["tags"]
+    if not found:
+        report = Report("finish_new_galleries", dry_run)
+        # Stash shows a task's output at debug level only: say so in the log
+        log.info("finish_new_galleries: %s (no gallery is marked %r)", report.to_output()["summary"],
+                 NEW_GALLERY_TAG)
+        return report
+    tag_id = found[0]["id"]
+    marked: dict[str, Any] = {"tags": {"value": [tag_id], "modifier": "INCLUDES"}}
     gallery_filter = {**marked, "AND": scope.gallery_filter} if scope.gallery_filter else marked
     rules = [name for name, on in env.settings.hook_rules.items() if on]
 

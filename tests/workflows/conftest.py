@@ -1,0 +1,71 @@
+"""Fixtures and small libraries (in the library description format) for the workflow tests.
+
+Helpers the test modules import live in wf_support.py (a conftest cannot be imported
+reliably: every test folder has one).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from stash_sim import StashSimulator
+from wf_support import REPO, ScenarioRun, run_twice
+
+# Images with metadata of their own, and images in several galleries (mirror, union, disagreement).
+MIXED: dict[str, Any] = {
+    "studios": ["North", "South"],
+    "tags": ["Keep", "Extra", "Shared"],
+    "performers": ["Ann", "Ben"],
+    "galleries": [
+        {"folder": "/m/one", "tags": ["Keep"], "performers": ["Ann"], "studio": "North", "date": "2020-01-02",
+         "photographer": "Pat",
+         "images": [{"name": "1.jpg", "tags": ["Extra"]}, {"name": "2.jpg", "performers": ["Ben"]}, "3.jpg"]},
+        {"folder": "/m/two", "tags": ["Shared"], "studio": "South", "date": "2021-03-04",
+         "images": ["1.jpg", "2.jpg"]},
+        {"title": "Collection", "tags": ["Shared"], "studio": "North", "photographer": "Pat",
+         "images": ["/m/one/1.jpg", "/m/two/1.jpg"]},
+    ],
+}
+
+# Folder galleries whose names fit wf_support.TITLE_PATTERN; one "date" is no date (Stash refuses it).
+DATES: dict[str, Any] = {
+    "galleries": [
+        {"folder": "/d/Good One [2023-01-02]", "images": ["1.jpg"]},
+        {"folder": "/d/Bad One [2023-13-45]", "images": ["1.jpg"]},
+        {"folder": "/d/Plain", "images": ["1.jpg"]},
+    ],
+}
+
+
+@pytest.fixture
+def stash(sim: StashSimulator) -> StashSimulator:
+    """The sample library with Gallery Tools installed (its hooks run from now on)."""
+    sim.install_plugin(REPO)
+    return sim
+
+
+@pytest.fixture
+def mixed_library() -> dict[str, Any]:
+    return copy.deepcopy(MIXED)
+
+
+@pytest.fixture
+def dates_library() -> dict[str, Any]:
+    return copy.deepcopy(DATES)
+
+
+@pytest.fixture(scope="session")
+def scenario_run() -> Callable[[str], ScenarioRun]:
+    """scenario_run(name): the scenario (wf_support.SCENARIOS) run twice on a fresh simulator,
+    once per test session (several tests look at the same runs)."""
+    cache: dict[str, ScenarioRun] = {}
+
+    def get(name: str) -> ScenarioRun:
+        if name not in cache:
+            cache[name] = run_twice(name)
+        return cache[name]
+
+    return get

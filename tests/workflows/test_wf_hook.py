@@ -1,0 +1,189 @@
+"""The Gallery.Create.Post hook and the scan (issue 5, Acceptance).
+
+A scan creates a folder or zip gallery with its FIRST image and runs the create hook
+then; the other images arrive later without a gallery hook. With the hook rules on, the
+hook titles the gallery at once and marks it; "Finish new galleries" (the documented
+follow-up) does the rest on the complete gallery. The end state must equal running the
+tasks on the finished galleries of an identical library that had no hooks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stash_sim import StashSimulator
+from wf_support import (
+    ALL_HOOK_RULES,
+    CHAPTERS,
+    FINISH,
+    NEW_GALLERY_TAG,
+    PLUGIN,
+    REPO,
+    SCAN_FOLDER,
+    SCAN_FOLDER_IMAGES,
+    SCAN_ZIP,
+    SCAN_ZIP_IMAGES,
+    SET_COVERS,
+    SYNC,
+    TITLE_PATTERN,
+    TITLES,
+    diff,
+    fresh_sim,
+    image_ids,
+    named_id,
+    run,
+    scan_new_galleries,
+    state,
+)
+
+SETTINGS = {**ALL_HOOK_RULES, "titlePattern": TITLE_PATTERN}
+HAND_IMAGES = ["/library/loose/sunset.jpg", f"{SCAN_FOLDER}/a03.jpg", f"{SCAN_ZIP}/Night/001.jpg"]
+CREATE = "mutation($i: GalleryCreateInput!) { galleryCreate(input: $i) { id } }"
+ADD = "mutation($i: GalleryAddInput!) { addGalleryImages(input: $i) }"
+
+
+def new_galleries(sim: StashSimulator) -> list[str]:
+    """Scan the folder and the zip, then make a gallery by hand (a tag, images from three folders)."""
+    folder_id, zip_id = scan_new_galleries(sim)
+    hand_id = sim.gql(CREATE, {"i": {"title": "Hand Picked", "tag_ids": [named_id(sim, "tag", "Beach")]}})[
+        "galleryCreate"]["id"]
+    ids = image_ids(sim)
+    sim.gql(ADD, {"i": {"gallery_id": hand_id, "image_ids": [ids[p] for p in HAND_IMAGES]}})
+    return [folder_id, zip_id, hand_id]
+
+
+def test_a_scan_with_the_hook_ends_as_the_tasks_on_the_finished_galleries():
+    with fresh_sim(settings=SETTINGS) as hooked:
+        before = state(hooked)
+        created = new_galleries(hooked)
+        hook_runs = list(hooked.hooks.runs)
+        finish = run(hooked, FINISH)
+        after_hooks = state(hooked)
+        after_hooks_unmarked = state(hooked, drop_marker=True)
+        finish_hook_runs = hooked.hooks.runs[len(hook_runs):]
+        assert run(hooked, FINISH).output["scanned"] == 0  # the follow-up is done: nothing is marked
+
+    with fresh_sim(settings={"titlePattern": TITLE_PATTERN}, install=False) as plain:
+        plain_created = new_galleries(plain)  # no plugin: no hooks
+        assert plain.hooks.runs == []
+        plain.install_plugin(REPO)
+        for button in (TITLES, CHAPTERS, SET_COVERS, SYNC):
+            run(plain, button, {"gallery_ids": ",".join(plain_created)})
+        after_tasks = state(plain)
+
+    assert created == plain_created
+    assert after_hooks_unmarked == after_tasks
+    # the marker tag is gone from every gallery, and was never copied to an image
+    assert not any(NEW_GALLERY_TAG in g["tags"] for g in after_hooks["galleries"].values())
+    assert not any(NEW_GALLERY_TAG in i["tags"] for i in after_hooks["images"].values())
+    # ... and the end state is the full result, not an empty one
+    hand = "user:Hand Picked"
+    galleries = after_tasks["galleries"]
+    assert galleries[SCAN_FOLDER]["title"] == "Hike" and galleries[SCAN_FOLDER]["date"] == "2023-05-01"
+    assert galleries[SCAN_FOLDER]["cover"] == f"{SCAN_FOLDER}/a03.jpg"  # portrait, not the first image
+    assert galleries[SCAN_ZIP]["title"] == "Party Night"
+    assert galleries[SCAN_ZIP]["chapters"] == [("Evening", 1), ("Night/Late", 3), ("Night", 4)]
+    assert galleries[SCAN_ZIP]["cover"] == f"{SCAN_ZIP}/Night/001.jpg"
+    assert galleries[hand]["title"] == "Hand Picked" and len(galleries[hand]["chapters"]) == 3
+    images = after_tasks["images"]
+    assert images[f"{SCAN_FOLDER}/a03.jpg"] == {"tags": ["Beach"], "performers": [], "studio": None,
+                                                 "date": "2023-05-01", "photographer": None}
+    assert images[f"{SCAN_ZIP}/Evening/001.jpg"]["date"] == "2023-06-10"
+    # the sample's own galleries are untouched
+    assert {k: v for k, v in after_hooks["galleries"].items() if k in before["galleries"]} == before["galleries"]
+
+    # no hook run started another run of our hooks: one Gallery.Create.Post run per new gallery
+    assert [(r.plugin_id, r.trigger, str(r.hook_context["id"]), r.depth) for r in hook_runs] == [
+        (PLUGIN, "Gallery.Create.Post", gallery_id, 0) for gallery_id in created]
+    assert all(r.result.error is None for r in hook_runs)
+    assert finish_hook_runs == []  # Finish new galleries' writes start no hook of ours either
+    assert finish.output["scanned"] == 3 and finish.output["failed_count"] == 0
+
+
+def test_the_hook_on_a_scan_runs_on_the_first_image_and_costs_a_handful_of_requests():
+    seen: list[dict[str, Any]] = []
+    with fresh_sim(settings=SETTINGS) as sim:
+
+        def after_image(n: int) -> None:
+            if n == 1:
+                gallery = sim.gql('{ findGalleries(gallery_filter: {path: {value: "/library/new/",'
+                                  ' modifier: INCLUDES}}) { galleries { title image_count tags { name } } } }')
+                seen.extend(gallery["findGalleries"]["galleries"])
+                seen.append({"requests": sim.requests.fields()})
+
+        sim.requests.clear()
+        sim.scan_folder(SCAN_FOLDER, SCAN_FOLDER_IMAGES, after_each=after_image)
+        # when the hook ran, the gallery held only the first image: titled and marked at once
+        assert seen[0] == {"title": "Hike", "image_count": 1, "tags": [{"name": NEW_GALLERY_TAG}]}
+        # one read (settings, gallery, marker tag), the marker tag's creation (first time only), one write
+        assert seen[1]["requests"] == ["configuration+findGallery+findTags", "tagCreate", "galleryUpdate"]
+        assert sim.requests.fields() == seen[1]["requests"]  # the later images started no hook
+        sim.requests.clear()
+        sim.scan_zip(SCAN_ZIP, SCAN_ZIP_IMAGES)
+        assert sim.requests.fields() == ["configuration+findGallery+findTags", "galleryUpdate"]
+        for hook_run in sim.hooks.runs:
+            out = hook_run.result.output
+            assert out["made_by_scan"] is True
+            assert out["deferred"] == ["hookChapters", "hookCovers", "hookSyncImages"]
+            assert any("finish after the scan" in m for m in hook_run.result.messages("info"))
+        assert sim.hooks.skipped == []
+
+
+def test_the_hook_on_a_gallery_made_by_hand():
+    with fresh_sim(settings=SETTINGS) as sim:
+        sim.requests.clear()
+        gallery_id = sim.gql(CREATE, {"i": {"title": "By Hand"}})["galleryCreate"]["id"]
+        (hook_run,) = sim.hooks.runs
+        assert hook_run.hook_context == {"id": int(gallery_id), "type": "Gallery.Create.Post",
+                                         "input": {"title": "By Hand"}}
+        out = hook_run.result.output
+        assert out["made_by_scan"] is False and out["update"] == {"tag_ids": [named_id(sim, "tag", NEW_GALLERY_TAG)]}
+        assert len(sim.requests) <= 3
+        ids = image_ids(sim)
+        sim.gql(ADD, {"i": {"gallery_id": gallery_id, "image_ids": [ids["/library/photos/Beach 2021/IMG_0002.jpg"],
+                                                                    ids["/library/photos/Portraits/p02.jpg"]]}})
+        before = state(sim)
+        run(sim, FINISH)
+        changes = diff(before, state(sim))
+        assert changes[("galleries", "user:By Hand", "chapters")] == ([], [("Beach 2021", 1), ("Portraits", 2)])
+        # p02 is a portrait: the cover rule picks it over Stash's default pick (the first image)
+        assert changes[("galleries", "user:By Hand", "cover")][1] == "/library/photos/Portraits/p02.jpg"
+        assert changes[("galleries", "user:By Hand", "tags")] == ([NEW_GALLERY_TAG], [])
+        assert before["galleries"]["user:By Hand"]["title"] == "By Hand"  # a person's title: kept
+
+
+def test_the_hook_with_every_rule_off_writes_nothing():
+    with fresh_sim() as sim:
+        sim.requests.clear()
+        gallery_id = sim.scan_folder(SCAN_FOLDER, SCAN_FOLDER_IMAGES)
+        sim.gql(CREATE, {"i": {"title": "By Hand"}})
+        assert len(sim.hooks.runs) == 2
+        assert sim.requests.mutations() == []
+        assert sim.requests.fields() == ["configuration+findGallery+findTags"] * 2
+        assert "no new-gallery rules" in sim.hooks.runs[0].result.output["result"]
+        gallery = state(sim)["galleries"][SCAN_FOLDER]
+        assert gallery["title"] == "" and gallery["tags"] == []
+        assert gallery_id is not None
+
+
+def test_the_dry_run_setting_makes_the_hook_report_instead_of_writing():
+    with fresh_sim(settings={**SETTINGS, "dryRun": True}) as sim:
+        sim.requests.clear()
+        sim.scan_folder(SCAN_FOLDER, SCAN_FOLDER_IMAGES)
+        assert sim.requests.mutations() == []
+        out = sim.hooks.runs[0].result.output
+        assert out["dry_run"] is True and out["update"] == {"title": "Hike", "date": "2023-05-01"}
+        assert out["deferred"] == ["hookChapters", "hookCovers", "hookSyncImages"]
+        assert state(sim)["galleries"][SCAN_FOLDER]["title"] == ""
+
+
+def test_titles_only_need_no_follow_up():
+    with fresh_sim(settings={"hookTitles": True}) as sim:
+        sim.requests.clear()
+        scan_new_galleries(sim)
+        assert [r.result.output.get("deferred") for r in sim.hooks.runs] == [None, None]
+        assert sim.requests.count("tagCreate") == 0  # nothing to mark
+        galleries = state(sim)["galleries"]
+        assert (galleries[SCAN_FOLDER]["title"], galleries[SCAN_ZIP]["title"]) == ("Hike [2023-05-01]",
+                                                                                   "Party Night [2023-06-10]")
+        assert galleries[SCAN_ZIP]["tags"] == []

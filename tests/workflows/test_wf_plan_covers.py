@@ -1,0 +1,162 @@
+"""set_covers / reset_covers, the pure plan: the cover rule, Stash's default pick, chosen covers."""
+
+from __future__ import annotations
+
+import pytest
+from wf_support import gallery, image
+
+from gallery_ops.args import ArgError
+from gallery_ops.settings import DEFAULT_COVER_RULE
+from gallery_ops.workflows.changes import ResetCover, SetCover
+from gallery_ops.workflows.covers import (
+    SKIP_CHOSEN,
+    SKIP_NO_IMAGES,
+    SKIP_RULE_PICKS_NONE,
+    parse_cover_rule,
+    plan_reset_cover,
+    plan_set_cover,
+    stash_default_cover,
+)
+from gallery_ops.workflows.engine import STASH_DEFAULT_COVER_REGEX
+
+REGEX = STASH_DEFAULT_COVER_REGEX
+DIR = "/lib/photos/Trip"
+
+
+def pick(images, rule_text: str, cover: str | None = None, regex: str = REGEX):
+    """The image id plan_set_cover sets (None: no change), and the plan."""
+    g = gallery("4", folder=DIR, cover=cover if cover is not None else (images[0].id if images else None))
+    plan = plan_set_cover(g, images, parse_cover_rule(rule_text), regex)
+    assert len(plan.changes) <= 1
+    return (plan.changes[0].image_id if plan.changes else None), plan
+
+
+# -- the rule -------------------------------------------------------------------------------------
+def test_the_default_rule_parses_into_a_pattern_then_portrait():
+    steps = parse_cover_rule(DEFAULT_COVER_RULE)
+    assert [s.kind for s in steps] == ["pattern", "portrait"]
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("position:2", ["position"]),
+    ("PORTRAIT ; position:1", ["portrait", "position"]),
+    ("pattern:^front;;", ["pattern"]),
+])
+def test_rules_that_parse(text, kinds):
+    assert [s.kind for s in parse_cover_rule(text)] == kinds
+
+
+@pytest.mark.parametrize("text", ["", " ; ", "landscape", "position:0", "position:x", "position", "pattern:",
+                                  "pattern:([", "portrait:1"])
+def test_rules_that_are_refused_with_a_message(text):
+    with pytest.raises(ArgError, match="cover rule"):
+        parse_cover_rule(text)
+
+
+# -- Stash's default pick -------------------------------------------------------------------------
+def test_default_pick_is_the_first_image_matching_the_regex_case_insensitively():
+    images = [image(1, f"{DIR}/a.jpg"), image(2, f"{DIR}/POSTER.PNG"), image(3, f"{DIR}/cover.jpg")]
+    assert stash_default_cover(images, REGEX).id == "2"
+
+
+def test_default_pick_matches_the_full_path_not_only_the_file_name():
+    images = [image(1, "/lib/a/1.jpg"), image(2, "/lib/Best/1.jpg")]
+    assert stash_default_cover(images, r"/best/").id == "2"
+    assert stash_default_cover(images, r"^1\.jpg").id == "1"  # no match anywhere: the first image
+
+
+def test_default_pick_without_a_match_is_the_first_image_and_none_without_images():
+    assert stash_default_cover([image(5, f"{DIR}/b.jpg"), image(6, f"{DIR}/a.jpg")], REGEX).id == "5"
+    assert stash_default_cover([], REGEX) is None
+
+
+def test_an_invalid_cover_regex_falls_back_to_stashs_default_regex():
+    images = [image(1, f"{DIR}/a.jpg"), image(2, f"{DIR}/folder.jpg")]
+    assert stash_default_cover(images, "([").id == "2"
+
+
+# -- set covers -----------------------------------------------------------------------------------
+def test_a_chosen_cover_is_never_replaced():
+    # the cover (3) is not what Stash would pick by itself (1): somebody chose it
+    images = [image(1, f"{DIR}/a.jpg"), image(2, f"{DIR}/b.jpg", 600, 900), image(3, f"{DIR}/c.jpg")]
+    chosen, plan = pick(images, "portrait", cover="3")
+    assert chosen is None
+    assert plan.skipped == SKIP_CHOSEN
+
+
+def test_a_gallery_showing_the_default_pick_gets_the_rule_cover():
+    images = [image(1, f"{DIR}/a.jpg"), image(2, f"{DIR}/b.jpg", 600, 900)]
+    chosen, plan = pick(images, "portrait", cover="1")
+    assert chosen == "2"
+    assert plan.changes == [SetCover("4", "2", f"{DIR}/b.jpg")]
+
+
+def test_the_rule_cover_equal_to_the_current_cover_plans_nothing():
+    images = [image(1, f"{DIR}/a.jpg", 600, 900), image(2, f"{DIR}/b.jpg")]
+    chosen, plan = pick(images, "portrait", cover="1")
+    assert (chosen, plan.status) == (None, "unchanged")
+
+
+def test_rule_steps_are_tried_in_order():
+    images = [image(1, f"{DIR}/a.jpg"), image(2, f"{DIR}/tall.jpg", 600, 900), image(3, f"{DIR}/Front.jpg")]
+    assert pick(images, r"pattern:^front\b; portrait")[0] == "3"
+    assert pick(images, r"portrait; pattern:^front\b")[0] == "2"
+    assert pick(images, r"pattern:^back\b; portrait")[0] == "2"  # the first step picks nothing
+    assert pick(images, "position:9; position:3")[0] == "3"
+
+
+def test_pattern_matches_the_file_name_only_and_ignores_case():
+    images = [image(1, "/lib/cover shots/a.jpg"), image(2, "/lib/cover shots/b.jpg")]
+    assert pick(images, "pattern:^cover")[0] is None  # the folder's name does not count
+    images = [image(1, f"{DIR}/a.jpg"), image(2, f"{DIR}/COVER.JPG")]
+    # COVER.JPG is also Stash's default pick, so the cover must not be it for a change to show
+    assert pick(images, "pattern:^cover", regex="nothing-matches")[0] == "2"
+
+
+def test_portrait_means_taller_than_wide():
+    images = [image(1, f"{DIR}/a.jpg", 800, 800), image(2, f"{DIR}/b.jpg", 800, 801)]
+    assert pick(images, "portrait")[0] == "2"
+
+
+def test_position_is_one_based():
+    images = [image(n, f"{DIR}/{n}.jpg") for n in (1, 2, 3)]
+    assert pick(images, "position:2")[0] == "2"
+    assert pick(images, "position:1", cover="1")[1].status == "unchanged"
+
+
+def test_a_rule_that_picks_nothing_skips_the_gallery():
+    images = [image(1, f"{DIR}/a.jpg"), image(2, f"{DIR}/b.jpg")]
+    chosen, plan = pick(images, "portrait; position:3")
+    assert chosen is None
+    assert plan.skipped == SKIP_RULE_PICKS_NONE
+
+
+def test_covers_are_only_images_of_the_gallery_and_no_images_means_skip():
+    images = [image(7, f"{DIR}/a.jpg"), image(8, f"{DIR}/b.jpg", 500, 900)]
+    chosen, _ = pick(images, "portrait; position:1")
+    assert chosen in {"7", "8"}
+    _, plan = pick([], "position:1")
+    assert (plan.skipped, plan.changes) == (SKIP_NO_IMAGES, [])
+
+
+def test_the_cover_regex_decides_what_counts_as_chosen():
+    # folder.jpg is Stash's default pick with the default regex: a gallery showing it has no
+    # chosen cover; with a regex that matches nothing, the default pick is the first image and
+    # the same cover counts as chosen
+    images = [image(1, f"{DIR}/a.jpg"), image(2, f"{DIR}/folder.jpg"), image(3, f"{DIR}/c.jpg", 600, 900)]
+    assert pick(images, "portrait", cover="2")[0] == "3"
+    assert pick(images, "portrait", cover="2", regex="^nothing$")[1].skipped == SKIP_CHOSEN
+
+
+# -- reset covers ---------------------------------------------------------------------------------
+def test_reset_takes_a_chosen_cover_away():
+    images = [image(1, f"{DIR}/a.jpg"), image(2, f"{DIR}/b.jpg")]
+    plan = plan_reset_cover(gallery("4", cover="2"), images, REGEX)
+    assert plan.changes == [ResetCover("4", "2")]
+
+
+def test_reset_leaves_a_gallery_showing_the_default_pick_alone():
+    images = [image(1, f"{DIR}/a.jpg"), image(2, f"{DIR}/cover.jpg")]
+    assert plan_reset_cover(gallery("4", cover="2"), images, REGEX).changes == []
+    assert plan_reset_cover(gallery("4", cover="1"), images, "^nothing$").changes == []
+    assert plan_reset_cover(gallery("4"), [], REGEX).skipped == SKIP_NO_IMAGES

@@ -1,0 +1,155 @@
+"""sync_images_from_gallery, the pure plan: image_changes, plan_image_sync, parse_sync_fields."""
+
+from __future__ import annotations
+
+import pytest
+from wf_support import gallery, image
+
+from gallery_ops.args import ArgError
+from gallery_ops.limits import BULK_IDS_CHUNK
+from gallery_ops.models import TagRef
+from gallery_ops.settings import Settings
+from gallery_ops.workflows.changes import UpdateImages
+from gallery_ops.workflows.engine import NEW_GALLERY_TAG, STASH_DEFAULT_COVER_REGEX, Env
+from gallery_ops.workflows.image_sync import (
+    SKIP_NO_IMAGES,
+    SYNC_FIELDS,
+    SyncImagesFromGallery,
+    image_changes,
+    parse_sync_fields,
+    plan_image_sync,
+)
+
+ALL = SYNC_FIELDS
+SOURCE = gallery("1", tags=(1, 2), performers=(5,), studio="8", date="2021-07-14", photographer="Jo")
+
+
+def img(id=1, galleries=(SOURCE,), **kwargs):
+    return image(id, f"/lib/g/{id}.jpg", galleries=list(galleries), **kwargs)
+
+
+# -- fields ---------------------------------------------------------------------------------------
+def test_parse_sync_fields():
+    assert parse_sync_fields("tags, performers, studio, date, photographer") == ALL
+    assert parse_sync_fields(" Tags ,tags,DATE") == ("tags", "date")
+
+
+@pytest.mark.parametrize("text", ["", " , ", "tags,color", "title"])
+def test_parse_sync_fields_refuses_unknown_or_no_fields(text):
+    with pytest.raises(ArgError, match="sync fields"):
+        parse_sync_fields(text)
+
+
+# -- add-only -------------------------------------------------------------------------------------
+def test_add_only_adds_what_is_missing():
+    assert image_changes(img(), ALL, mirror=False) == {
+        "tag_ids": {"ids": ["1", "2"], "mode": "ADD"}, "performer_ids": {"ids": ["5"], "mode": "ADD"},
+        "studio_id": "8", "date": "2021-07-14", "photographer": "Jo"}
+
+
+def test_add_only_never_removes_or_overwrites():
+    current = img(tags=(1, 9), performers=(6,), studio="3", date="2000-01-01", photographer="Al")
+    assert image_changes(current, ALL, mirror=False) == {
+        "tag_ids": {"ids": ["2"], "mode": "ADD"}, "performer_ids": {"ids": ["5"], "mode": "ADD"}}
+
+
+def test_an_image_in_step_needs_nothing():
+    done = img(tags=(1, 2, 9), performers=(5,), studio="8", date="2021-07-14", photographer="Jo")
+    assert image_changes(done, ALL, mirror=False) == {}
+    assert image_changes(img(tags=(1, 2), performers=(5,), studio="8", date="2021-07-14", photographer="Jo"), ALL,
+                         mirror=True) == {}
+
+
+def test_only_the_chosen_fields():
+    assert image_changes(img(), ("tags", "date"), mirror=False) == {
+        "tag_ids": {"ids": ["1", "2"], "mode": "ADD"}, "date": "2021-07-14"}
+
+
+# -- mirror ---------------------------------------------------------------------------------------
+def test_mirror_makes_the_image_match_exactly():
+    current = img(tags=(1, 9), performers=(6,), studio="3", date="2000-01-01", photographer="Al")
+    assert image_changes(current, ALL, mirror=True) == {
+        "tag_ids": {"ids": ["1", "2"], "mode": "SET"}, "performer_ids": {"ids": ["5"], "mode": "SET"},
+        "studio_id": "8", "date": "2021-07-14", "photographer": "Jo"}
+
+
+def test_mirror_clears_what_the_galleries_do_not_have():
+    bare = gallery("2")
+    current = img(galleries=(bare,), tags=(9,), performers=(6,), studio="3", date="2000-01-01", photographer="Al")
+    assert image_changes(current, ALL, mirror=True) == {
+        "tag_ids": {"ids": [], "mode": "SET"}, "performer_ids": {"ids": [], "mode": "SET"},
+        "studio_id": None, "date": None, "photographer": None}
+    assert image_changes(current, ALL, mirror=False) == {}
+
+
+# -- several galleries ----------------------------------------------------------------------------
+def test_an_image_gets_the_union_of_all_its_galleries():
+    other = gallery("2", tags=(3,), performers=(6,))
+    assert image_changes(img(galleries=(SOURCE, other)), ("tags", "performers"), mirror=True) == {
+        "tag_ids": {"ids": ["1", "2", "3"], "mode": "SET"}, "performer_ids": {"ids": ["5", "6"], "mode": "SET"}}
+
+
+@pytest.mark.parametrize("mirror", [False, True])
+def test_scalars_the_galleries_disagree_on_are_left_alone(mirror):
+    other = gallery("2", studio="9", date="2022-01-01", photographer="Jo")
+    changes = image_changes(img(galleries=(SOURCE, other), studio="3"), ("studio", "date", "photographer"), mirror)
+    assert "studio_id" not in changes and "date" not in changes
+    assert changes == {"photographer": "Jo"}  # the one they agree on
+
+
+def test_a_gallery_without_a_value_does_not_disagree():
+    other = gallery("2")
+    assert image_changes(img(galleries=(SOURCE, other)), ("studio",), mirror=True) == {"studio_id": "8"}
+
+
+def test_the_new_gallery_marker_is_never_copied_and_mirror_removes_it():
+    marker = TagRef(id="77", name=NEW_GALLERY_TAG)
+    marked = gallery("3", tags=(TagRef(id="1", name="Beach"), marker))
+    assert image_changes(img(galleries=(marked,)), ("tags",), mirror=False) == {
+        "tag_ids": {"ids": ["1"], "mode": "ADD"}}
+    assert image_changes(img(galleries=(marked,), tags=("1", marker)), ("tags",), mirror=True) == {
+        "tag_ids": {"ids": ["1"], "mode": "SET"}}
+
+
+# -- plans: grouping and planning once ------------------------------------------------------------
+def test_images_needing_the_same_change_share_one_bulk_update():
+    images = [img(1), img(2), img(3, tags=(1, 2), performers=(5,), studio="8", date="2021-07-14", photographer="Jo"),
+              img(4, tags=(1,), performers=(5,), studio="8", date="2021-07-14", photographer="Jo")]
+    plan = plan_image_sync(SOURCE, images, ALL, mirror=False)
+    assert all(isinstance(c, UpdateImages) and c.gallery_id == "1" for c in plan.changes)
+    by_images = {c.image_ids: dict(c.fields) for c in plan.changes}
+    assert by_images == {
+        ("1", "2"): {"tag_ids": {"ids": ["1", "2"], "mode": "ADD"}, "performer_ids": {"ids": ["5"], "mode": "ADD"},
+                     "studio_id": "8", "date": "2021-07-14", "photographer": "Jo"},
+        ("4",): {"tag_ids": {"ids": ["2"], "mode": "ADD"}},
+    }
+
+
+def test_big_groups_are_split_into_bulk_updates_of_bounded_size():
+    images = [img(n) for n in range(1, 2 * BULK_IDS_CHUNK + 11)]
+    plan = plan_image_sync(SOURCE, images, ("date",), mirror=False)
+    assert [len(c.image_ids) for c in plan.changes] == [BULK_IDS_CHUNK, BULK_IDS_CHUNK, 10]
+    assert sorted(i for c in plan.changes for i in c.image_ids) == sorted(str(n) for n in range(1, 2 * BULK_IDS_CHUNK
+                                                                                                 + 11))
+
+
+def test_no_images_is_a_skip_and_images_in_step_are_unchanged():
+    assert plan_image_sync(SOURCE, [], ALL, mirror=False).skipped == SKIP_NO_IMAGES
+    done = img(1, tags=(1, 2), performers=(5,), studio="8", date="2021-07-14", photographer="Jo")
+    assert plan_image_sync(SOURCE, [done], ALL, mirror=True).status == "unchanged"
+
+
+def test_an_image_in_several_galleries_is_planned_once_per_run():
+    a = gallery("1", tags=(1,))
+    b = gallery("2", tags=(2,))
+    shared = image(10, "/lib/a/shared.jpg", galleries=[a, b])
+    only_a = image(11, "/lib/a/x.jpg", galleries=[a])
+    only_b = image(12, "/lib/b/y.jpg", galleries=[b])
+    workflow = SyncImagesFromGallery(("tags",), mirror=False)
+    env = Env(Settings.from_saved(None), STASH_DEFAULT_COVER_REGEX)
+    first = workflow.plan(a, [shared, only_a], env)
+    second = workflow.plan(b, [shared, only_b], env)
+    planned = [i for plan in (first, second) for c in plan.changes for i in c.image_ids]
+    assert sorted(planned) == ["10", "11", "12"]
+    shared_change = next(c for c in first.changes if "10" in c.image_ids)
+    assert dict(shared_change.fields) == {"tag_ids": {"ids": ["1", "2"], "mode": "ADD"}}  # both galleries' tags

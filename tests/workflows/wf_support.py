@@ -1,0 +1,313 @@
+"""Helpers for the workflow tests (imported by the test modules; fixtures are in conftest.py).
+
+Two layers:
+- plan tests build Gallery/Image models by hand (`gallery`, `image`) and call the pure
+  plan functions; no server;
+- end-to-end tests install the plugin from the repository root in a Stash simulator and
+  press the task buttons of gallery_tools.yml, with args as Stash sends them (strings).
+  The state is read in-process with sim.gql (never logged), so `sim.requests` holds
+  exactly what the plugin sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stash_sim import StashSimulator
+from stash_sim.library import SAMPLE_LIBRARY, load_library
+
+from gallery_ops.models import FileRef, FolderRef, Gallery, GalleryChapter, Image, PerformerRef, StudioRef, TagRef
+from gallery_ops.workflows.engine import NEW_GALLERY_TAG
+
+REPO = Path(__file__).resolve().parents[2]
+PLUGIN = "gallery_tools"
+SAMPLE = load_library(SAMPLE_LIBRARY)
+
+# Task buttons of gallery_tools.yml (their defaultArgs decide mode, replace, mirror, dry_run).
+CHAPTERS = "Chapters from folders"
+CHAPTERS_REPLACE_PREVIEW = "Chapters from folders (replace, preview)"
+CHAPTERS_REPLACE_APPLY = "Chapters from folders (replace, apply)"
+SET_COVERS = "Set covers"
+RESET_COVERS_PREVIEW = "Reset covers (preview)"
+RESET_COVERS_APPLY = "Reset covers (apply)"
+TITLES = "Title from path"
+SYNC = "Sync images from gallery"
+SYNC_MIRROR_PREVIEW = "Sync images from gallery (mirror, preview)"
+SYNC_MIRROR_APPLY = "Sync images from gallery (mirror, apply)"
+FINISH = "Finish new galleries"
+
+ALL_HOOK_RULES = {"hookTitles": True, "hookChapters": True, "hookCovers": True, "hookSyncImages": True}
+TITLE_PATTERN = r"^(?P<title>.+?) \[(?P<date>\d{4}-\d{2}-\d{2})\]$"  # the README's example
+
+
+# What the scans in the hook tests add to a library: a folder gallery, and a zip gallery with
+# inner folders whose portrait image (the cover rule's pick) is NOT its first image. Their names
+# carry a date for TITLE_PATTERN.
+SCAN_FOLDER = "/library/new/Hike [2023-05-01]"
+SCAN_FOLDER_IMAGES: list[Any] = ["a01.jpg", "a02.jpg", {"name": "a03.jpg", "width": 600, "height": 900}, "a04.jpg"]
+SCAN_ZIP = "/library/new/Party.Night [2023-06-10].zip"
+SCAN_ZIP_IMAGES: list[Any] = ["Evening/001.jpg", "Evening/002.jpg",
+                              {"name": "Night/001.jpg", "width": 700, "height": 1000}, "Night/002.jpg",
+                              "Night/Late/001.jpg"]
+
+
+# -- models for plan tests ------------------------------------------------------------------------
+def image(id: Any, path: str | None = None, width: int = 1200, height: int = 800, *, tags: tuple = (),
+          performers: tuple = (), studio: str | None = None, date: str | None = None,
+          photographer: str | None = None, galleries: list[Gallery] | None = None) -> Image:
+    """An Image as the workflows read it (visual_files with path and size; metadata; galleries)."""
+    return Image(
+        id=str(id),
+        visual_files=[FileRef(path=path, width=width, height=height)] if path is not None else [],
+        tags=[TagRef(id=str(t)) if not isinstance(t, TagRef) else t for t in tags],
+        performers=[PerformerRef(id=str(p)) for p in performers],
+        studio=StudioRef(id=str(studio)) if studio is not None else None,
+        date=date, photographer=photographer, galleries=galleries)
+
+
+def gallery(id: Any = "1", *, title: str | None = None, zip: str | None = None, folder: str | None = None,
+            chapters: list[tuple[Any, str, int]] = (), cover: str | None = None, tags: tuple = (),
+            performers: tuple = (), studio: str | None = None, date: str | None = None, code: str | None = None,
+            photographer: str | None = None) -> Gallery:
+    """A Gallery as the workflows read it. chapters: (id, title, image_index)."""
+    return Gallery(
+        id=str(id), title=title, code=code, date=date, photographer=photographer,
+        files=[FileRef(path=zip)] if zip else [], folder=FolderRef(path=folder) if folder else None,
+        chapters=[GalleryChapter(id=str(c[0]), title=c[1], image_index=c[2]) for c in chapters],
+        cover=Image(id=str(cover)) if cover is not None else None,
+        tags=[TagRef(id=str(t)) if not isinstance(t, TagRef) else t for t in tags],
+        performers=[PerformerRef(id=str(p)) for p in performers],
+        studio=StudioRef(id=str(studio)) if studio is not None else None)
+
+
+# -- simulators ---------------------------------------------------------------------------------
+@contextmanager
+def fresh_sim(library: dict[str, Any] | None = None, settings: dict[str, Any] | None = None,
+              install: bool = True) -> Iterator[StashSimulator]:
+    """A new simulator (the sample library unless given), the plugin installed, settings saved."""
+    with StashSimulator(library=SAMPLE if library is None else library) as simulator:
+        if install:
+            simulator.install_plugin(REPO)
+        if settings:
+            simulator.set_plugin_settings(PLUGIN, settings)
+        yield simulator
+
+
+def run(sim: StashSimulator, task: str, args: dict[str, Any] | None = None, *, ok: bool = True):
+    """Press a task button; by default the run must succeed and answer with a report."""
+    result = sim.run_task(task, args)
+    if ok:
+        assert result.error is None, f"{task}: {result.error}\n{result.log_text}"
+        assert isinstance(result.output, dict), result.stdout
+    return result
+
+
+def scan_new_galleries(sim: StashSimulator) -> tuple[str, str]:
+    """Scan SCAN_FOLDER, then SCAN_ZIP, as Stash's scanner does; returns their gallery ids."""
+    folder_id = sim.scan_folder(SCAN_FOLDER, SCAN_FOLDER_IMAGES)
+    zip_id = sim.scan_zip(SCAN_ZIP, SCAN_ZIP_IMAGES)
+    assert folder_id is not None and zip_id is not None
+    return str(folder_id), str(zip_id)
+
+
+# -- reading the state --------------------------------------------------------------------------
+STATE = """{
+  findGalleries(filter: {per_page: -1, sort: "id"}) { galleries {
+    id title code date photographer files { path } folder { path }
+    cover { files { path } } chapters { title image_index } tags { name } performers { name } studio { name }
+  } }
+  findImages(filter: {per_page: -1, sort: "id"}) { images {
+    files { path } tags { name } performers { name } studio { name } date photographer
+  } }
+}"""
+
+
+def _names(refs: list[dict[str, Any]] | None, drop_marker: bool) -> list[str]:
+    return sorted(r["name"] for r in refs or [] if not (drop_marker and r["name"] == NEW_GALLERY_TAG))
+
+
+def state(sim: StashSimulator, drop_marker: bool = False) -> dict[str, Any]:
+    """Every gallery and image as the tasks may change them, keyed by path (or title), by names."""
+    data = sim.gql(STATE)
+    galleries = {}
+    for g in data["findGalleries"]["galleries"]:
+        key = g["files"][0]["path"] if g["files"] else (g["folder"] or {}).get("path") or f"user:{g['title']}"
+        galleries[key] = {
+            "title": g["title"], "code": g["code"], "date": g["date"], "photographer": g["photographer"],
+            "cover": g["cover"]["files"][0]["path"] if g["cover"] else None,
+            "chapters": [(c["title"], c["image_index"]) for c in g["chapters"]],
+            "tags": _names(g["tags"], drop_marker), "performers": _names(g["performers"], False),
+            "studio": (g["studio"] or {}).get("name"),
+        }
+    images = {
+        i["files"][0]["path"]: {
+            "tags": _names(i["tags"], drop_marker), "performers": _names(i["performers"], False),
+            "studio": (i["studio"] or {}).get("name"), "date": i["date"], "photographer": i["photographer"] or None,
+        } for i in data["findImages"]["images"]
+    }
+    return {"galleries": galleries, "images": images}
+
+
+def ids_by_path(sim: StashSimulator) -> dict[str, str]:
+    """Gallery id by zip/folder path, or by "user:<title>" for user-created galleries (as state())."""
+    data = sim.gql('{ findGalleries(filter: {per_page: -1, sort: "id"}) {'
+                   " galleries { id title files { path } folder { path } } } }")
+    return {(g["files"][0]["path"] if g["files"] else (g["folder"] or {}).get("path") or f"user:{g['title']}"): g["id"]
+            for g in data["findGalleries"]["galleries"]}
+
+
+# The sample library's galleries (tests/stash_sim/libraries/sample.yml), by the keys of ids_by_path.
+BEACH = "/library/photos/Beach 2021"
+PORTRAITS = "/library/photos/Portraits"
+SUMMER = "/library/zips/Summer Trip [2022-08-01].zip"
+CITY = "/library/zips/city_walk-2020.zip"
+BEST = "user:Best of 2021"  # user-created galleries are keyed by title
+EMPTY = "user:Empty Collection"
+
+
+
+def image_ids(sim: StashSimulator) -> dict[str, str]:
+    """Image id by path."""
+    data = sim.gql("{ findImages(filter: {per_page: -1}) { images { id files { path } } } }")
+    return {i["files"][0]["path"]: i["id"] for i in data["findImages"]["images"]}
+
+
+def named_id(sim: StashSimulator, kind: str, name: str) -> str:
+    """The id of the tag, performer or studio with that name."""
+    field = {"tag": "findTags", "performer": "findPerformers", "studio": "findStudios"}[kind]
+    data = sim.gql(f'query($n: String!) {{ {field}(filter: {{per_page: -1}},'
+                   f' {kind}_filter: {{name: {{value: $n, modifier: EQUALS}}}}) {{ {kind}s {{ id }} }} }}', {"n": name})
+    (found,) = data[field][f"{kind}s"]
+    return found["id"]
+
+
+def update_images(sim: StashSimulator, paths: list[str], **fields: Any) -> None:
+    """bulkImageUpdate in-process (set-up only; not in the request log)."""
+    ids = image_ids(sim)
+    sim.gql("mutation($i: BulkImageUpdateInput!) { bulkImageUpdate(input: $i) { id } }",
+            {"i": {"ids": [ids[p] for p in paths], **fields}})
+
+
+# -- the task runs the end-to-end tests repeat -----------------------------------------------------
+def give_images_metadata_of_their_own(sim: StashSimulator) -> None:
+    """Sample images with metadata their galleries do not have (mirror removes or overwrites it)."""
+    update_images(sim, ["/library/photos/Beach 2021/IMG_0002.jpg"],
+                  tag_ids={"ids": [named_id(sim, "tag", "Archive")], "mode": "ADD"})
+    update_images(sim, ["/library/photos/Portraits/p02.jpg"],
+                  performer_ids={"ids": [named_id(sim, "performer", "Bo Lind")], "mode": "ADD"})
+    update_images(sim, ["/library/zips/city_walk-2020.zip/a.jpg"], studio_id=named_id(sim, "studio", "Northwind Press"))
+    update_images(sim, [f"{SUMMER}/Day 1/001.jpg"], date="1999-12-31", photographer="Someone")
+
+
+def scan_with_hooks(sim: StashSimulator) -> None:
+    """The scan of SCAN_FOLDER and SCAN_ZIP with every new-gallery rule on (the hook runs)."""
+    scan_new_galleries(sim)
+
+
+# What the hook does to the scanned galleries with SETTINGS of the "finish" scenario (a test
+# checks that marked_like_the_hook gives exactly the state the real hook leaves).
+HOOKED = {SCAN_FOLDER: {"title": "Hike", "date": "2023-05-01"},
+          SCAN_ZIP: {"title": "Party Night", "date": "2023-06-10"}}
+
+
+def marked_like_the_hook(sim: StashSimulator) -> None:
+    """The same scan with the plugin not installed, then the hook's writes made in-process:
+    the state the hook leaves, for a fraction of the processes (the kill loop repeats it)."""
+    sim.uninstall_plugins()
+    folder_id, zip_id = scan_new_galleries(sim)
+    sim.install_plugin(REPO)
+    tag_id = sim.gql("mutation($n: String!) { tagCreate(input: {name: $n}) { id } }", {"n": NEW_GALLERY_TAG})[
+        "tagCreate"]["id"]
+    for gallery_id, path in ((folder_id, SCAN_FOLDER), (zip_id, SCAN_ZIP)):
+        sim.gql("mutation($i: GalleryUpdateInput!) { galleryUpdate(input: $i) { id } }",
+                {"i": {"id": gallery_id, **HOOKED[path], "tag_ids": [tag_id]}})
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A task run on the sample library: its button, its set-up, and how it previews."""
+
+    button: str
+    preview: tuple[str, dict[str, Any]]  # the button and args that preview the same run
+    settings: dict[str, Any] | None = None
+    prepare: Callable[[StashSimulator], None] | None = None
+
+    def setup(self, sim: StashSimulator) -> None:
+        if self.settings:
+            sim.set_plugin_settings(PLUGIN, self.settings)
+        if self.prepare is not None:
+            self.prepare(sim)
+
+
+PREVIEW = {"dry_run": "true"}
+SCENARIOS: dict[str, Scenario] = {
+    "chapters": Scenario(CHAPTERS, (CHAPTERS, PREVIEW)),
+    "chapters_replace": Scenario(CHAPTERS_REPLACE_APPLY, (CHAPTERS_REPLACE_PREVIEW, {})),
+    "set_covers": Scenario(SET_COVERS, (SET_COVERS, PREVIEW)),
+    "reset_covers": Scenario(RESET_COVERS_APPLY, (RESET_COVERS_PREVIEW, {})),
+    "titles": Scenario(TITLES, (TITLES, PREVIEW), settings={"titlePattern": TITLE_PATTERN}),
+    "sync": Scenario(SYNC, (SYNC, PREVIEW), prepare=give_images_metadata_of_their_own),
+    "sync_mirror": Scenario(SYNC_MIRROR_APPLY, (SYNC_MIRROR_PREVIEW, {}), prepare=give_images_metadata_of_their_own),
+    "finish": Scenario(FINISH, (FINISH, PREVIEW), settings={**ALL_HOOK_RULES, "titlePattern": TITLE_PATTERN},
+                       prepare=scan_with_hooks),
+}
+
+
+# "finish" with the hook's work done in-process: for the kill-and-rerun loop only.
+SCENARIOS_CHEAP_SETUP: dict[str, Scenario] = {
+    "finish_marked": Scenario(FINISH, (FINISH, PREVIEW), settings=SCENARIOS["finish"].settings,
+                              prepare=marked_like_the_hook),
+}
+
+
+def scenario(name: str) -> Scenario:
+    return SCENARIOS[name] if name in SCENARIOS else SCENARIOS_CHEAP_SETUP[name]
+
+
+@contextmanager
+def scenario_sim(name: str) -> Iterator[StashSimulator]:
+    """A fresh sample simulator with the plugin installed and the scenario's set-up done."""
+    with fresh_sim() as simulator:
+        scenario(name).setup(simulator)
+        simulator.requests.clear()
+        simulator.hooks.clear()
+        yield simulator
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[tuple[str, str, str], tuple[Any, Any]]:
+    """What changed between two state() snapshots: {(kind, key, field): (before, after)}."""
+    out = {}
+    for kind in ("galleries", "images"):
+        for key in sorted(set(before[kind]) | set(after[kind])):
+            old, new = before[kind].get(key, {}), after[kind].get(key, {})
+            for field in sorted(set(old) | set(new)):
+                if old.get(field) != new.get(field):
+                    out[(kind, key, field)] = (old.get(field), new.get(field))
+    return out
+
+
+@dataclass
+class ScenarioRun:
+    """A scenario's button pressed twice on a fresh simulator, with the state and requests around it."""
+
+    first: Any          # RunResult of the first run
+    second: Any         # RunResult of the run right after it
+    before: dict[str, Any]
+    after: dict[str, Any]
+    after_second: dict[str, Any]
+    first_requests: list[Any]
+    second_requests: list[Any]
+
+
+def run_twice(name: str) -> ScenarioRun:
+    with scenario_sim(name) as sim:
+        before = state(sim)
+        first = run(sim, scenario(name).button)
+        after, first_requests = state(sim), sim.requests.records
+        sim.requests.clear()
+        second = run(sim, scenario(name).button)
+        return ScenarioRun(first, second, before, after, state(sim), first_requests, sim.requests.records)
