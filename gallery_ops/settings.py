@@ -54,7 +54,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("hookTitles", "BOOLEAN", False, "New galleries: titles",
             "New zip and folder galleries get a title from their file or folder name at once."),
     Setting("hookSyncImages", "BOOLEAN", False, "New galleries: sync images",
-            "New galleries' images get the gallery's metadata (after the scan: run Finish new galleries)."),
+            "New galleries' images get the gallery's metadata, added only (after the scan: run Finish new"
+            " galleries)."),
 )
 
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}

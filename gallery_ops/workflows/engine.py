@@ -139,11 +139,11 @@ def _selection(parts: Sequence[str | None]) -> str:
 
 
 def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env: Env, scope: Scope,
-                  dry_run: bool, finish: Callable[[list[str]], list[Change]] | None = None,
+                  dry_run: bool, finish: Callable[[list[str], dict[str, list[Image]]], list[Change]] | None = None,
                   page_size: int = WORKFLOW_PAGE_SIZE) -> Report:
     """Plan (and unless dry_run, apply) the workflows on every gallery in scope.
 
-    `finish(ok_gallery_ids)` may add changes for the galleries of a page whose own
+    `finish(ok_gallery_ids, images)` may add changes for the galleries of a page whose own
     changes all went through (the new-gallery task removes its marker tag that way).
     """
     report = Report(task, dry_run)
@@ -166,7 +166,7 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
             failed = apply_changes(ops.connection, [c for p in plans for c in p.changes])
             if finish is not None:
                 done = [p.gallery_id for p in plans if p.gallery_id not in failed]
-                failed.update(apply_changes(ops.connection, finish(done)))
+                failed.update(apply_changes(ops.connection, finish(done, images)))
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))
         progress(report.scanned / total if total else 1.0)

@@ -13,8 +13,10 @@ without a hook. So the hook:
 
 The task "Finish new galleries" (mode finish_new_galleries), run once the scan is
 over, applies the switched-on rules to every marked gallery, now complete, exactly as
-the tasks would, and removes the mark from each gallery whose changes all went
-through. Rerunning it is harmless (the rules are idempotent).
+the tasks would (image sync only adds, whatever syncMirror says: removing is left to
+the Sync task, which previews it), and removes the mark from each gallery whose
+changes all went through. A gallery with no images yet (made by hand, filled later)
+keeps its mark until it has some. Rerunning it is harmless (the rules are idempotent).
 
 The hook costs two requests (one read: settings, gallery, marker tag; one write),
 plus one the very first time, to create the tag. Its writes fire Gallery.Update.Post
@@ -29,7 +31,7 @@ from typing import Any
 
 from ..args import ArgError
 from ..errors import StashServerError
-from ..models import Gallery
+from ..models import Gallery, Image
 from ..operations import GalleryOps
 from ..settings import PLUGIN_ID
 from .changes import Change, UntagGalleries
@@ -136,7 +138,8 @@ def rule_workflows(env: Env, names: list[str]) -> list[Workflow]:
     if "hookCovers" in names:
         chosen.append(SetCovers(parse_cover_rule(settings["coverRule"])))
     if "hookSyncImages" in names:
-        chosen.append(SyncImagesFromGallery(parse_sync_fields(settings["syncFields"]), bool(settings["syncMirror"])))
+        # adds only: removing what images already have is for the Sync task, which previews it first
+        chosen.append(SyncImagesFromGallery(parse_sync_fields(settings["syncFields"]), mirror=False))
     return chosen
 
 
@@ -159,9 +162,12 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
     marked: dict[str, Any] = {"tags": {"value": [tag_id], "modifier": "INCLUDES"}}
     gallery_filter = {**marked, "AND": scope.gallery_filter} if scope.gallery_filter else marked
     rules = [name for name, on in env.settings.hook_rules.items() if on]
+    needs_images = any(rule in IMAGE_RULES for rule in rules)
 
-    def unmark(done: list[str]) -> list[Change]:
-        return [UntagGalleries(done[0], tag_id, tuple(done[1:]))] if done else []
+    def unmark(done: list[str], images: dict[str, list[Image]]) -> list[Change]:
+        # a gallery with no images yet (made by hand, filled later) stays marked until it has some
+        ready = [gallery_id for gallery_id in done if images.get(gallery_id) or not needs_images]
+        return [UntagGalleries(ready[0], tag_id, tuple(ready[1:]))] if ready else []
 
     return run_workflows(ops, "finish_new_galleries", rule_workflows(env, rules), env,
                          Scope(gallery_filter=gallery_filter), dry_run, finish=unmark)

@@ -4,14 +4,16 @@
 underscores and dots become spaces, runs of spaces collapse. An optional pattern
 (setting titlePattern, or the task arg `pattern`) is a regex searched in that name;
 its named groups `title`, `date` (YYYY-MM-DD, YYYY-MM or YYYY) and `code` fill those
-fields, each only when the gallery has none. A title a person set (any non-empty
-title) is never overwritten; user-created galleries have no path and are skipped.
+fields, each only when the gallery has none; a date that is no real date is left out.
+A title a person set (any non-empty title) is never overwritten; user-created galleries
+have no path and are skipped.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+from datetime import datetime
 
 from ..args import ArgError, Param
 from ..models import Gallery, Image
@@ -22,7 +24,7 @@ from .report import GalleryPlan
 PARAMS = (Param("pattern", "str", False),)
 SKIP_NO_PATH = "user-created gallery (no zip or folder name)"
 SKIP_EMPTY_NAME = "the name gives no title"
-DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+DATE_LAYOUTS = ("%Y-%m-%d", "%Y-%m", "%Y")  # what Stash's ParseDate accepts from a plain date
 PATTERN_GROUPS = ("title", "date", "code")
 
 
@@ -36,6 +38,17 @@ def parse_title_pattern(text: str) -> re.Pattern[str] | None:
     if not set(pattern.groupindex) & set(PATTERN_GROUPS):
         raise ArgError(f"title pattern {text!r} has no named group title, date or code, e.g. (?P<title>...)")
     return pattern
+
+
+def is_date(text: str) -> bool:
+    """A real calendar date in one of Stash's layouts ("2023-13-45" is not: it is left out)."""
+    for layout in DATE_LAYOUTS:
+        try:
+            datetime.strptime(text, layout)
+            return True
+        except ValueError:
+            pass
+    return False
 
 
 def clean_name(name: str) -> str:
@@ -71,7 +84,7 @@ def plan_title(gallery: Gallery, pattern: re.Pattern[str] | None) -> GalleryPlan
         plan.skipped = SKIP_EMPTY_NAME
         return plan
     fields: list[tuple[str, str]] = [("title", title)]
-    if found.get("date") and DATE.match(found["date"]) and not gallery.date:
+    if found.get("date") and is_date(found["date"]) and not gallery.date:
         fields.append(("date", found["date"]))
     if found.get("code") and not gallery.code:
         fields.append(("code", found["code"]))

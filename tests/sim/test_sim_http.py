@@ -234,6 +234,20 @@ def test_failed_non_null_mutation_does_not_stop_the_others_gqlgen_object_gotpl(s
     assert sim.gql('{ findGallery(id: "5") { cover { id } } }')["findGallery"]["cover"] == {"id": "5"}
 
 
+def test_before_fault_runs_a_change_then_the_request(sim: StashSimulator) -> None:
+    """`before`: somebody else's change lands just before the request, which then runs normally."""
+    sim.faults.add("before", operation="galleryUpdate",
+                   action=lambda: sim.gql('mutation { galleryUpdate(input: {id: "1", code: "X1"}) { id } }'))
+    sim.requests.clear()
+    response = post(sim, GALLERY_UPDATE, {"input": {"id": "1", "details": "mine"}})
+    assert response.json() == {"data": {"galleryUpdate": {"id": "1", "details": "mine"}}}
+    assert sim.gql('{ findGallery(id: "1") { code } }')["findGallery"]["code"] == "X1"
+    assert [r.fault for r in sim.requests.records] == ["before"]
+    assert len(sim.requests.mutations()) == 1
+    with pytest.raises(ValueError, match="action"):
+        sim.faults.add("before")
+
+
 def test_fault_can_target_one_operation(sim: StashSimulator) -> None:
     sim.faults.add("http_503", count=1, operation="galleryUpdate")
     assert post(sim, FIND_GALLERY, {"id": "1"}).status_code == 200

@@ -21,6 +21,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 SESSION_COOKIE = "session"
 API_KEY_HEADER = "ApiKey"
 
-FAULT_KINDS = ("drop", "drop_after", "http_500", "http_502", "http_503", "http_504", "locked", "delay")
+FAULT_KINDS = ("drop", "drop_after", "http_500", "http_502", "http_503", "http_504", "locked", "delay", "before")
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,8 @@ class RequestLog:
         return ["+".join(r.root_fields) for r in self.records]
 
     def mutations(self) -> list[RequestRecord]:
-        return [r for r in self.records if r.is_mutation and r.fault is None]
+        """Mutation requests that Stash processed (faults that stopped them excluded)."""
+        return [r for r in self.records if r.is_mutation and r.fault in (None, "delay", "before", "drop_after")]
 
     def introspections(self) -> list[RequestRecord]:
         return [r for r in self.records if r.is_introspection]
@@ -111,6 +113,7 @@ class Fault:
     remaining: int
     operation: str | None = None  # a root field or operation name; None matches any request
     seconds: float = 0.0
+    action: Callable[[], Any] | None = None
 
     def matches(self, operation_name: str | None, root_fields: list[str]) -> bool:
         return self.operation is None or self.operation == operation_name or self.operation in root_fields
@@ -123,17 +126,21 @@ class Faults:
         self._lock = threading.Lock()
         self._queue: list[Fault] = []
 
-    def add(self, kind: str, count: int = 1, operation: str | None = None, seconds: float = 0.0) -> None:
+    def add(self, kind: str, count: int = 1, operation: str | None = None, seconds: float = 0.0,
+            action: Callable[[], Any] | None = None) -> None:
         """Make the next `count` requests (matching `operation`, if given) fail this way.
 
         drop: close the connection before the request runs; drop_after: run it, then
         close without answering; http_5xx: answer that status unprocessed; locked: a
-        GraphQL error "database is locked", unprocessed; delay: wait `seconds`, then run.
+        GraphQL error "database is locked", unprocessed; delay: wait `seconds`, then run;
+        before: call `action` (a change somebody else makes, e.g. in Stash's UI), then run.
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault {kind!r}; one of {', '.join(FAULT_KINDS)}")
+        if (kind == "before") != (action is not None):
+            raise ValueError("an action goes with the fault kind 'before', and only with it")
         with self._lock:
-            self._queue.append(Fault(kind, count, operation, seconds))
+            self._queue.append(Fault(kind, count, operation, seconds, action))
 
     def clear(self) -> None:
         with self._lock:
@@ -320,13 +327,15 @@ class HttpFront:
         name, roots = _peek(payload)
 
         fault = sim.faults.take(name, roots)
-        if fault is not None and fault.kind != "delay":
+        if fault is not None and fault.kind not in ("delay", "before"):
             self._inject(request, fault, payload, session, name, roots, variables)
             return
-        if fault is not None:
+        if fault is not None and fault.action is not None:
+            fault.action()
+        elif fault is not None:
             time.sleep(fault.seconds)
         outcome = run_graphql(payload, sim.request_context(session), request.headers.get("Accept"))
-        self._answer(request, outcome, variables, "delay" if fault else None)
+        self._answer(request, outcome, variables, fault.kind if fault else None)
 
     def _payload(self, request: _Handler, raw: bytes) -> Any:
         """The request body (POST) or URL parameters (GET) as {query, variables, operationName}.

@@ -74,9 +74,9 @@ class _KillingLog(RequestLog):
     def add(self, record: RequestRecord) -> None:
         super().add(record)
         if self.kill_at is not None and self.process is not None and len(self) >= self.kill_at:
-            self.process.kill()
-            self.killed = True
+            self.killed = True  # before the kill: the run may return before this line otherwise
             self.kill_at = None
+            self.process.kill()
 
 
 class StashSimulator:

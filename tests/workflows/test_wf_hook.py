@@ -29,6 +29,7 @@ from wf_support import (
     TITLES,
     diff,
     fresh_sim,
+    ids_by_path,
     image_ids,
     named_id,
     run,
@@ -187,3 +188,34 @@ def test_titles_only_need_no_follow_up():
         assert (galleries[SCAN_FOLDER]["title"], galleries[SCAN_ZIP]["title"]) == ("Hike [2023-05-01]",
                                                                                    "Party Night [2023-06-10]")
         assert galleries[SCAN_ZIP]["tags"] == []
+
+
+def test_a_gallery_made_by_hand_stays_marked_until_it_has_images():
+    """Finish before the images are added must not drop the mark, or the gallery never gets its rules."""
+    with fresh_sim(settings=SETTINGS) as sim:
+        hand_id = sim.gql(CREATE, {"i": {"title": "Later"}})["galleryCreate"]["id"]
+        first = run(sim, FINISH).output
+        assert (first["scanned"], first["failed_count"]) == (1, 0)
+        assert state(sim)["galleries"]["user:Later"]["tags"] == [NEW_GALLERY_TAG]  # still waiting
+        ids = image_ids(sim)
+        two_folders = ["/library/loose/sunset.jpg", "/library/photos/Portraits/p01.jpg"]
+        sim.gql(ADD, {"i": {"gallery_id": hand_id, "image_ids": [ids[p] for p in two_folders]}})
+        run(sim, FINISH)
+        later = state(sim)["galleries"]["user:Later"]
+        assert later["tags"] == [] and len(later["chapters"]) == 2  # done: rules applied, mark gone
+
+
+def test_finish_only_adds_to_images_even_with_sync_mirror_on():
+    """Removing what images have is the Sync task's job, which previews it; Finish never removes."""
+    with fresh_sim(settings={**SETTINGS, "syncMirror": True}) as sim:
+        sim.scan_zip(SCAN_ZIP, SCAN_ZIP_IMAGES)
+        own_image = image_ids(sim)[f"{SCAN_ZIP}/Evening/001.jpg"]
+        sim.gql("mutation($i: BulkImageUpdateInput!) { bulkImageUpdate(input: $i) { id } }",
+                {"i": {"ids": [own_image], "tag_ids": {"ids": [named_id(sim, "tag", "Archive")], "mode": "ADD"}}})
+        sim.gql("mutation($i: BulkGalleryUpdateInput!) { bulkGalleryUpdate(input: $i) { id } }",
+                {"i": {"ids": [ids_by_path(sim)[SCAN_ZIP]],
+                       "tag_ids": {"ids": [named_id(sim, "tag", "Travel")], "mode": "ADD"}}})
+        run(sim, FINISH)
+        images = {path: image for path, image in state(sim)["images"].items() if path.startswith(SCAN_ZIP)}
+        assert all("Travel" in image["tags"] for image in images.values())  # added from the gallery
+        assert images[f"{SCAN_ZIP}/Evening/001.jpg"]["tags"] == ["Archive", "Travel"]  # its own tag kept

@@ -82,6 +82,13 @@ def test_a_date_group_that_is_not_a_stash_date_is_not_sent():
     assert fields(plan_title(gallery(folder="/p/Trip 01.05.2023"), pattern)) == {"title": "Trip"}
 
 
+@pytest.mark.parametrize("date", ["2023-13-45", "2023-02-29", "2023-00", "0000"])
+def test_a_date_of_the_right_shape_that_is_no_calendar_date_is_not_sent(date):
+    """Stash would refuse the whole update (converting date: failed to parse date), title included."""
+    assert fields(plan_title(gallery(folder=f"/p/Trip [{date}]"), parse_title_pattern(
+        r"^(?P<title>.+?) \[(?P<date>[\d-]+)\]$"))) == {"title": "Trip"}
+
+
 def test_a_title_group_that_is_empty_falls_back_to_the_name():
     pattern = parse_title_pattern(r"^(?P<title>x*)(?P<date>\d{4})")
     assert fields(plan_title(gallery(folder="/p/2019_Rome"), pattern)) == {"title": "2019 Rome", "date": "2019"}
