@@ -31,7 +31,7 @@ class Task:
     description: str
     params: tuple[Param, ...]
     run: Callable[[GalleryOps, dict[str, Any]], Report | dict[str, Any]]
-    scoped: bool = True  # takes the scope args (gallery_ids, path, gallery_filter) and dry_run
+    scoped: bool = True  # takes the scope args (gallery_ids, path, gallery_filter) and dry_run besides its own
 
     @property
     def all_params(self) -> tuple[Param, ...]:
@@ -112,7 +112,7 @@ TASKS: dict[str, Task] = {task.mode: task for task in (
     Task("sync_images_from_gallery", "Copy galleries' tags, performers, studio, date and photographer to their"
          " images (mirror=true also removes).", image_sync.PARAMS, _sync),
     Task("finish_new_galleries", "Apply the new-gallery rules to galleries added since the last run (after a scan).",
-         (), finish_new_galleries),
+         tuple(p for p in SCOPE_PARAMS if p.name != "gallery_ids"), finish_new_galleries, scoped=False),
     Task("capabilities", "List the operations, tasks, hooks and settings of Gallery Tools.", (), _capabilities,
          scoped=False),
 )}

@@ -148,9 +148,6 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
     env = read_env(ops)
     scope = read_scope(args)
     dry_run = decide_dry_run(args, env.settings, destructive=False)
-    if scope.gallery_ids is not None:
-        raise ArgError("finish_new_galleries works on the galleries marked new; narrow it with path or"
-                       " gallery_filter, not gallery_ids")
     found = ops.connection.execute(FIND_TAG, {"tag": NEW_GALLERY_TAG})["findTags"]["tags"]
     if not found:
         report = Report("finish_new_galleries", dry_run)
