@@ -130,7 +130,8 @@ BAD_INPUTS = [
     pytest.param(args({"mode": "set_covers", "rule": "biggest"}),
                  ["cover rule step 'biggest'", "pattern:<regex>, portrait or position:<n>"], id="bad_cover_rule"),
     pytest.param(args({"mode": "finish_new_galleries", "gallery_ids": "1"}),
-                 ["finish_new_galleries", "not gallery_ids"], id="finish_with_gallery_ids"),
+                 ["finish_new_galleries", "does not take gallery_ids", "it takes: path"],
+                 id="finish_with_gallery_ids"),
     # hooks
     pytest.param(args({"hookContext": {"id": 1}}), ["hookcontext must be an object with a type"],
                  id="hook_without_type"),
