@@ -50,6 +50,17 @@ class Mutation:
     idempotent: bool = True
 
 
+# The mutations gallery_ops sends in batches (operations.py and the workflows' changes).
+GALLERY_UPDATE = Mutation("galleryUpdate", "input", "GalleryUpdateInput!", "id")
+BULK_GALLERY_UPDATE = Mutation("bulkGalleryUpdate", "input", "BulkGalleryUpdateInput!", "id")
+BULK_IMAGE_UPDATE = Mutation("bulkImageUpdate", "input", "BulkImageUpdateInput!", "id")
+CHAPTER_CREATE = Mutation("galleryChapterCreate", "input", "GalleryChapterCreateInput!", "id", idempotent=False)
+CHAPTER_UPDATE = Mutation("galleryChapterUpdate", "input", "GalleryChapterUpdateInput!", "id")
+CHAPTER_DESTROY = Mutation("galleryChapterDestroy", "id", "ID!", idempotent=False)
+SET_COVER = Mutation("setGalleryCover", "input", "GallerySetCoverInput!")
+RESET_COVER = Mutation("resetGalleryCover", "input", "GalleryResetCoverInput!")
+
+
 def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]

@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from . import fields
-from .batch import BatchResult, Mutation, chunks, run_batch
+from . import batch, fields
+from .batch import BatchResult, chunks, run_batch
 from .connection import StashConnection
 from .errors import NotFound
 from .limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, GALLERY_PAGE_SIZE, IMAGE_PAGE_SIZE
@@ -422,39 +422,27 @@ class GalleryOps:
         """
         inputs = [{"gallery_id": parse_id(c["gallery_id"], "gallery id"), "title": _chapter_title(c["title"]),
                    "image_index": _chapter_index(c["image_index"])} for c in chapters]
-        return run_batch(self.connection, Mutation("galleryChapterCreate", "input", "GalleryChapterCreateInput!",
-                                                   "id", idempotent=False), inputs)
+        return run_batch(self.connection, batch.CHAPTER_CREATE, inputs)
 
     def destroy_chapters(self, chapter_ids: Sequence[Any]) -> BatchResult:
         ids = parse_ids(chapter_ids, "chapter ids")
-        return run_batch(self.connection, Mutation("galleryChapterDestroy", "id", "ID!", idempotent=False), ids)
+        return run_batch(self.connection, batch.CHAPTER_DESTROY, ids)
 
     def set_covers(self, covers: Sequence[tuple[Any, Any]]) -> BatchResult:
         """Set many (gallery_id, image_id) covers in few requests. The caller guarantees
         each image belongs to its gallery (it read them); Stash does not check."""
         inputs = [{"gallery_id": parse_id(g, "gallery id"), "cover_image_id": parse_id(i, "cover image id")}
                   for g, i in covers]
-        return run_batch(self.connection, Mutation("setGalleryCover", "input", "GallerySetCoverInput!"), inputs)
+        return run_batch(self.connection, batch.SET_COVER, inputs)
 
     def reset_covers(self, gallery_ids: Sequence[Any]) -> BatchResult:
         inputs = [{"gallery_id": g} for g in parse_ids(gallery_ids, "gallery ids")]
-        return run_batch(self.connection, Mutation("resetGalleryCover", "input", "GalleryResetCoverInput!"), inputs)
+        return run_batch(self.connection, batch.RESET_COVER, inputs)
 
     def update_galleries_each(self, galleries: Sequence[Gallery]) -> BatchResult:
         """galleryUpdate per gallery, aliased in few requests: one failure does not undo the others."""
         inputs = [g.update_input() for g in galleries]
-        return run_batch(self.connection, Mutation("galleryUpdate", "input", "GalleryUpdateInput!", "id"), inputs)
-
-    def bulk_image_update(self, payload: dict[str, Any]) -> list[str]:
-        """bulkImageUpdate (same fields on many images), BULK_IDS_CHUNK ids per request; returns ids."""
-        ids = parse_ids(payload.get("ids") or [], "image ids")
-        out: list[str] = []
-        for chunk in chunks(ids, BULK_IDS_CHUNK):
-            data = self.connection.execute(
-                "mutation BulkImageUpdate($input: BulkImageUpdateInput!) { bulkImageUpdate(input: $input) { id } }",
-                {"input": {**payload, "ids": list(chunk)}})
-            out.extend(i["id"] for i in data["bulkImageUpdate"] or [])
-        return out
+        return run_batch(self.connection, batch.GALLERY_UPDATE, inputs)
 
 
 def _chapter_title(title: Any) -> str:

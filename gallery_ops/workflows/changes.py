@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from .. import batch
 from ..batch import BatchResult, Mutation, run_batch
 from ..connection import StashConnection
 from ..errors import StashAuthError, StashServerError, StashTransportError
@@ -38,7 +39,7 @@ class Change:
 @dataclass(frozen=True)
 class SetGalleryFields(Change):
     fields: tuple[tuple[str, Any], ...]
-    mutation: ClassVar[Mutation] = Mutation("galleryUpdate", "input", "GalleryUpdateInput!", "id")
+    mutation: ClassVar[Mutation] = batch.GALLERY_UPDATE
 
     def input(self) -> dict[str, Any]:
         return {"id": self.gallery_id, **dict(self.fields)}
@@ -51,8 +52,7 @@ class SetGalleryFields(Change):
 class CreateChapter(Change):
     title: str
     image_index: int
-    mutation: ClassVar[Mutation] = Mutation("galleryChapterCreate", "input", "GalleryChapterCreateInput!", "id",
-                                            idempotent=False)
+    mutation: ClassVar[Mutation] = batch.CHAPTER_CREATE
 
     def input(self) -> dict[str, Any]:
         return {"gallery_id": self.gallery_id, "title": self.title, "image_index": self.image_index}
@@ -66,7 +66,7 @@ class UpdateChapter(Change):
     chapter_id: str
     title: str
     image_index: int
-    mutation: ClassVar[Mutation] = Mutation("galleryChapterUpdate", "input", "GalleryChapterUpdateInput!", "id")
+    mutation: ClassVar[Mutation] = batch.CHAPTER_UPDATE
 
     def input(self) -> dict[str, Any]:
         return {"id": self.chapter_id, "title": self.title, "image_index": self.image_index}
@@ -80,7 +80,7 @@ class UpdateChapter(Change):
 class DestroyChapter(Change):
     chapter_id: str
     title: str
-    mutation: ClassVar[Mutation] = Mutation("galleryChapterDestroy", "id", "ID!", idempotent=False)
+    mutation: ClassVar[Mutation] = batch.CHAPTER_DESTROY
 
     def input(self) -> str:
         return self.chapter_id
@@ -93,7 +93,7 @@ class DestroyChapter(Change):
 class SetCover(Change):
     image_id: str
     path: str | None
-    mutation: ClassVar[Mutation] = Mutation("setGalleryCover", "input", "GallerySetCoverInput!")
+    mutation: ClassVar[Mutation] = batch.SET_COVER
 
     def input(self) -> dict[str, Any]:
         return {"gallery_id": self.gallery_id, "cover_image_id": self.image_id}
@@ -105,7 +105,7 @@ class SetCover(Change):
 @dataclass(frozen=True)
 class ResetCover(Change):
     image_id: str
-    mutation: ClassVar[Mutation] = Mutation("resetGalleryCover", "input", "GalleryResetCoverInput!")
+    mutation: ClassVar[Mutation] = batch.RESET_COVER
 
     def input(self) -> dict[str, Any]:
         return {"gallery_id": self.gallery_id}
@@ -121,7 +121,7 @@ class UpdateImages(Change):
     image_ids: tuple[str, ...]
     fields: tuple[tuple[str, Any], ...]
     other_galleries: tuple[str, ...] = ()
-    mutation: ClassVar[Mutation] = Mutation("bulkImageUpdate", "input", "BulkImageUpdateInput!", "id")
+    mutation: ClassVar[Mutation] = batch.BULK_IMAGE_UPDATE
 
     @property
     def galleries(self) -> tuple[str, ...]:
@@ -140,7 +140,7 @@ class UntagGalleries(Change):
 
     tag_id: str
     other_galleries: tuple[str, ...] = ()
-    mutation: ClassVar[Mutation] = Mutation("bulkGalleryUpdate", "input", "BulkGalleryUpdateInput!", "id")
+    mutation: ClassVar[Mutation] = batch.BULK_GALLERY_UPDATE
 
     @property
     def galleries(self) -> tuple[str, ...]:
