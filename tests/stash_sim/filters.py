@@ -248,7 +248,8 @@ def multi_criterion(sql: Sql, owner: str, join_table: str, owner_col: str, other
     elif modifier == "NOT_NULL":
         sql.add(f"EXISTS ({members})")
     elif modifier == "INCLUDES" and ids:
-        sql.add(f"EXISTS ({members} AND {other_col} IN ({_marks(ids)}))", *ids)
+        # the same rows as EXISTS (...), but SQLite can start from the join table's index
+        sql.add(f"{owner}.id IN (SELECT {owner_col} FROM {join_table} WHERE {other_col} IN ({_marks(ids)}))", *ids)
     elif modifier == "INCLUDES_ALL" and ids:
         sql.add(f"(SELECT COUNT(DISTINCT {other_col}) FROM {join_table} j WHERE j.{owner_col} = {owner}.id"
                 f" AND {other_col} IN ({_marks(ids)})) = ?", *ids, len(set(ids)))
@@ -502,7 +503,8 @@ def _image_galleries(sql: Sql, crit: dict) -> None:
     elif not ids or modifier in ("EQUALS", "NOT_EQUALS"):
         return
     elif modifier == "INCLUDES":
-        sql.add(f"EXISTS ({members} AND gallery_id IN ({_marks(ids)}))", *ids)
+        # the same rows as EXISTS (...), but SQLite can start from galleries_images' primary key
+        sql.add(f"images.id IN (SELECT image_id FROM galleries_images WHERE gallery_id IN ({_marks(ids)}))", *ids)
     elif modifier == "INCLUDES_ALL":
         sql.add(f"(SELECT COUNT(DISTINCT gallery_id) FROM galleries_images gi WHERE gi.image_id = images.id"
                 f" AND gallery_id IN ({_marks(ids)})) = ?", *ids, len(set(ids)))
