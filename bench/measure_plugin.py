@@ -1,0 +1,28 @@
+"""Runs a plugin entry like `python <script>` would, then records the process's peak memory.
+
+bench/run.py points the runner's interpreter at this (through a small shell wrapper), so
+the plugin runs unchanged and its own high-water mark (VmHWM: this process only, not the
+benchmark that started it) is appended to the file named by GT_BENCH_MEMORY.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import runpy
+import sys
+
+
+def record_peak() -> None:
+    with open("/proc/self/status", encoding="ascii") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(os.environ["GT_BENCH_MEMORY"], "a", encoding="ascii") as out:
+        out.write(f"{peak}\n")
+
+
+if __name__ == "__main__":
+    atexit.register(record_peak)
+    script = sys.argv[1]
+    sys.argv = sys.argv[1:]
+    sys.path[0] = os.path.dirname(os.path.abspath(script))
+    runpy.run_path(script, run_name="__main__")
