@@ -24,6 +24,7 @@ from stashapi.classes import GQLWrapper
 
 from .errors import GalleryContentsLocked, StashAuthError, StashServerError, StashTransportError
 from .limits import CONNECT_TIMEOUT, READ_TIMEOUT, RETRY_DELAYS
+from .models import validation_problems
 
 log = logging.getLogger("gallery_ops")
 
@@ -73,12 +74,19 @@ class ServerConnection(BaseModel):
         names = {name.lower(): name for name in cls.model_fields}
         normalized = {names.get(str(key).lower(), key): value for key, value in raw.items()}
         try:
-            return cls.model_validate(normalized)
+            server = cls.model_validate(normalized)
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or 'server_connection'}: {err['msg']}" for err in exc.errors()
-            )
-            raise ValueError(f"server_connection is malformed: {problems}") from None
+            raise ValueError(f"server_connection is malformed: {validation_problems(exc, 'server_connection')}") \
+                from None
+        # requests refuses such a header or cookie with an error that quotes it: refuse it here,
+        # before it can reach an error message or a log
+        for name, secret in (("ApiKey", server.ApiKey),
+                             ("SessionCookie.Value", server.SessionCookie and server.SessionCookie.Value)):
+            value = secret.get_secret_value() if secret else ""
+            if value != value.strip() or any(ord(c) < 32 or ord(c) == 127 for c in value):
+                raise ValueError(f"server_connection.{name} has spaces or control characters (a line break?) in"
+                                 " it; give it exactly as Stash shows it")
+        return server
 
 
 class StashConnection(GQLWrapper):

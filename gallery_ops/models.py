@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 _INTEGER = re.compile(r"^[0-9]+$")
 
@@ -59,6 +59,11 @@ def parse_ids(values: Any, what: str = "ids") -> list[str]:
         if parsed not in out:
             out.append(parsed)
     return out
+
+
+def validation_problems(exc: ValidationError, root: str) -> str:
+    """pydantic's errors on one line: "where: what; where: what" (`root` names the whole value)."""
+    return "; ".join(f"{'.'.join(str(p) for p in err['loc']) or root}: {err['msg']}" for err in exc.errors())
 
 
 class StashModel(BaseModel):

@@ -27,6 +27,7 @@ from .args import ArgError
 from .connection import ServerConnection
 from .errors import StashError
 from .logs import redact, setup_logging
+from .models import validation_problems
 from .operations import GalleryOps
 from .plugin_operations import OPERATION_NAMES, run_operation
 from .settings import SettingsError
@@ -74,12 +75,6 @@ def read_input(text: str) -> PluginInput:
         server = ServerConnection.parse(raw["server_connection"])
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    for name, secret in (("ApiKey", server.ApiKey), ("SessionCookie.Value", server.SessionCookie and
-                                                     server.SessionCookie.Value)):
-        value = secret.get_secret_value() if secret else ""
-        if value != value.strip() or any(ord(c) < 32 or ord(c) == 127 for c in value):
-            raise InputError(f"server_connection.{name} has spaces or control characters (a line break?) in it;"
-                             " give it exactly as Stash shows it")
     args = raw.get("args")
     if args is None:
         args = {}
@@ -91,9 +86,7 @@ def read_input(text: str) -> PluginInput:
 def describe(exc: BaseException) -> str:
     """One line for any error."""
     if isinstance(exc, ValidationError):
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'value'}: {err['msg']}" for err in exc.errors())
-        return f"invalid input: {problems}"
+        return f"invalid input: {validation_problems(exc, 'value')}"
     text = " ".join(str(exc).split())
     return text or type(exc).__name__
 

@@ -106,16 +106,24 @@ def stash_default_cover(images: list[Image], cover_regex: str) -> Image | None:
     return images[0] if images else None
 
 
+def chosen_cover(gallery: Gallery, images: list[Image], cover_regex: str) -> str | None:
+    """The id of the gallery's cover when somebody chose it: it differs from Stash's default pick."""
+    default = stash_default_cover(images, cover_regex)
+    current = gallery.cover.id if gallery.cover else None
+    if current is not None and default is not None and current != default.id:
+        return current
+    return None
+
+
 def plan_set_cover(gallery: Gallery, images: list[Image], rule: list[CoverStep], cover_regex: str) -> GalleryPlan:
     plan = GalleryPlan(gallery.id)
     if not images:
         plan.skipped = SKIP_NO_IMAGES
         return plan
-    default = stash_default_cover(images, cover_regex)
-    current = gallery.cover.id if gallery.cover else None
-    if current is not None and default is not None and current != default.id:
+    if chosen_cover(gallery, images, cover_regex) is not None:
         plan.skipped = SKIP_CHOSEN
         return plan
+    current = gallery.cover.id if gallery.cover else None
     wanted = next((found for step in rule if (found := step.pick(images)) is not None), None)
     if wanted is None:
         plan.skipped = SKIP_RULE_PICKS_NONE
@@ -130,10 +138,9 @@ def plan_reset_cover(gallery: Gallery, images: list[Image], cover_regex: str) ->
     if not images:
         plan.skipped = SKIP_NO_IMAGES
         return plan
-    default = stash_default_cover(images, cover_regex)
-    current = gallery.cover.id if gallery.cover else None
-    if current is not None and default is not None and current != default.id:
-        plan.changes = [ResetCover(gallery.id, current)]
+    chosen = chosen_cover(gallery, images, cover_regex)
+    if chosen is not None:
+        plan.changes = [ResetCover(gallery.id, chosen)]
     return plan
 
 

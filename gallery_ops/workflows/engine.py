@@ -35,10 +35,9 @@ STASH_DEFAULT_COVER_REGEX = r"(poster|cover|folder|board)\.[^\.]+$"  # Stash's d
 # The tag the new-gallery hook puts on galleries until Finish new galleries is done with them
 # (new_galleries.py); bookkeeping that workflows never copy anywhere.
 NEW_GALLERY_TAG = "Gallery Tools: new"
-RUN_CONFIG = (
-    "query RunConfig { configuration {"
-    f' plugins(include: ["{PLUGIN_ID}"]) general {{ galleryCoverRegex }} }} }}'
-)
+# What a run needs from Stash's configuration: the plugin's settings and the cover regex.
+CONFIGURATION_FIELD = f'configuration {{ plugins(include: ["{PLUGIN_ID}"]) general {{ galleryCoverRegex }} }}'
+RUN_CONFIG = f"query RunConfig {{ {CONFIGURATION_FIELD} }}"
 
 # Args every task takes: which galleries, and preview or apply.
 SCOPE_PARAMS: tuple[Param, ...] = (

@@ -33,11 +33,11 @@ from ..args import ArgError
 from ..errors import StashServerError
 from ..models import Gallery, Image
 from ..operations import GalleryOps
-from ..settings import PLUGIN_ID
 from .changes import Change, UntagGalleries
 from .chapters import ChaptersFromFolders
 from .covers import SetCovers, parse_cover_rule
 from .engine import (
+    CONFIGURATION_FIELD,
     NEW_GALLERY_TAG,
     Env,
     Scope,
@@ -55,17 +55,15 @@ from .titles import TitleFromPath, parse_title_pattern, plan_title
 log = logging.getLogger("gallery_ops")
 
 IMAGE_RULES = ("hookChapters", "hookCovers", "hookSyncImages")
+MARKER_TAG_FIELD = (
+    "findTags(tag_filter: { name: { value: $tag, modifier: EQUALS } }, filter: { per_page: 1 }) { tags { id } }"
+)
 HOOK_START = (
-    "query NewGalleryHook($id: ID!, $tag: String!) {"
-    f' configuration {{ plugins(include: ["{PLUGIN_ID}"]) general {{ galleryCoverRegex }} }}'
+    f"query NewGalleryHook($id: ID!, $tag: String!) {{ {CONFIGURATION_FIELD}"
     " findGallery(id: $id) { id title date code files { path } folder { path } tags { id } }"
-    " findTags(tag_filter: { name: { value: $tag, modifier: EQUALS } }, filter: { per_page: 1 }) { tags { id } }"
-    " }"
+    f" {MARKER_TAG_FIELD} }}"
 )
-FIND_TAG = (
-    "query FindMarkerTag($tag: String!) {"
-    " findTags(tag_filter: { name: { value: $tag, modifier: EQUALS } }, filter: { per_page: 1 }) { tags { id } } }"
-)
+FIND_TAG = f"query FindMarkerTag($tag: String!) {{ {MARKER_TAG_FIELD} }}"
 CREATE_TAG = "mutation CreateMarkerTag($input: TagCreateInput!) { tagCreate(input: $input) { id } }"
 UPDATE_GALLERY = "mutation NewGalleryUpdate($input: GalleryUpdateInput!) { galleryUpdate(input: $input) { id } }"
 

@@ -36,6 +36,15 @@ def test_a_malformed_server_connection_is_a_value_error(raw):
         GalleryOps.from_server_connection(raw)
 
 
+@pytest.mark.parametrize("raw", [{"ApiKey": "abc\ndef"}, {"ApiKey": " abc"},
+                                 {"SessionCookie": {"Name": "session", "Value": "abc\r"}}])
+def test_a_key_or_cookie_with_a_line_break_is_refused_without_quoting_it(raw):
+    """requests would refuse the header with an error quoting the secret; it never gets that far."""
+    with pytest.raises(ValueError, match="control characters") as refused:
+        GalleryOps.from_server_connection(raw)
+    assert "abc" not in str(refused.value)
+
+
 # -- every operation: request counts, and no introspection ever --------------------------------
 def test_every_operation_sends_its_documented_requests_and_never_introspects(sim, ops, lib, state):
     night, sunset = lib.image("loose/night.jpg"), lib.image("loose/sunset.jpg")
