@@ -14,7 +14,7 @@ second have exactly their digits (`2022-1-5` is refused, and with it the whole
 mutation that carried it), the day must exist in its month (`2023-02-29` is refused),
 nothing may follow, and nothing is trimmed (` 2022` is refused). Go's own quirks are
 kept: the hour may have one digit (`2022-01-05 7:04:05`), seconds may carry a
-fraction (`05.123`), and a time zone offset may go up to +24:60. Only ASCII digits
+fraction (`05.123`), the space may be several, and a time zone offset may go up to +24:60. Only ASCII digits
 count as digits.
 """
 
@@ -30,7 +30,7 @@ _ZONE = rf"(?:Z|[+-](?P<zh>{_DIGITS}{{2}}):(?P<zm>{_DIGITS}{{2}}))"
 _LAYOUTS = (
     re.compile(rf"{_DAY}T{_TIME}{_ZONE}"),
     re.compile(_DAY),
-    re.compile(rf"{_DAY} {_TIME}"),
+    re.compile(rf"{_DAY} +{_TIME}"),  # a space in a Go layout matches a run of spaces
     re.compile(rf"(?P<y>{_DIGITS}{{4}})-(?P<m>{_DIGITS}{{2}})"),
     re.compile(rf"(?P<y>{_DIGITS}{{4}})"),
 )
