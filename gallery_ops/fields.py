@@ -19,9 +19,13 @@ GALLERY_PAGE = "id title date organized files { path } folder { path }"
 
 CHAPTER = "id title image_index gallery { id }"
 
+# An image's visual file: an ImageFile, or a VideoFile for a clip (STASH_FACTS §9); both have
+# path and size, and a selection of one alone leaves the other empty.
+VISUAL_FILE = "visual_files { ... on ImageFile { path width height } ... on VideoFile { path width height } }"
+
 # An image in a gallery, for workflows (order, folders, portrait/landscape, metadata).
 IMAGE = (
-    "id title date photographer visual_files { ... on ImageFile { path width height } }"
+    f"id title date photographer {VISUAL_FILE}"
     " studio { id } tags { id } performers { id }"
 )
 IMAGE_ID = "id"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import paths
+from .. import fields, paths
 from ..args import Param
 from ..models import Gallery, Image
 from .changes import Change, CreateChapter, DestroyChapter, UpdateChapter
@@ -110,7 +110,7 @@ def plan_chapters(gallery: Gallery, images: list[Image], replace: bool = False) 
 
 class ChaptersFromFolders:
     gallery_fields = "chapters { id title image_index }"
-    image_fields = "id visual_files { ... on ImageFile { path } }"
+    image_fields = f"id {fields.VISUAL_FILE}"
 
     def __init__(self, replace: bool = False) -> None:
         self.replace = replace

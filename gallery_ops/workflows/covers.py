@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .. import paths
+from .. import fields, paths
 from ..args import ArgError, Param
 from ..models import Gallery, Image
 from ..patterns import PatternSyntaxError, PatternTimeout, UserPattern, compile_pattern
@@ -44,7 +44,7 @@ SKIP_NO_IMAGES = "no images"
 SKIP_CHOSEN = "has a chosen cover (it differs from Stash's default pick)"
 SKIP_RULE_PICKS_NONE = "the cover rule picks no image"
 SKIP_UNKNOWN = "cannot tell whether its cover was chosen (left as it is)"
-IMAGE_FIELDS = "id visual_files { ... on ImageFile { path width height } }"
+IMAGE_FIELDS = f"id {fields.VISUAL_FILE}"
 
 
 @dataclass(frozen=True)
