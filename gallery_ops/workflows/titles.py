@@ -15,11 +15,12 @@ import posixpath
 import re
 from datetime import datetime
 
+from .. import fields as selections
 from ..args import ArgError, Param
 from ..models import Gallery, Image
 from .changes import SetGalleryFields
-from .engine import Env
 from .report import GalleryPlan
+from .types import Env
 
 PARAMS = (Param("pattern", "str", False),)
 SKIP_NO_PATH = "user-created gallery (no zip or folder name)"
@@ -93,7 +94,7 @@ def plan_title(gallery: Gallery, pattern: re.Pattern[str] | None) -> GalleryPlan
 
 
 class TitleFromPath:
-    gallery_fields = "title date code files { path } folder { path }"
+    gallery_fields = selections.GALLERY_TITLE_SOURCE
     image_fields = None
 
     def __init__(self, pattern: re.Pattern[str] | None) -> None:
