@@ -29,3 +29,15 @@ IMAGE = (
     " studio { id } tags { id } performers { id }"
 )
 IMAGE_ID = "id"
+
+# What the Gallery.Create.Post hook reads of the new gallery (its title rule and its tags).
+GALLERY_HOOK = "id title date code files { path } folder { path } tags { id }"
+
+# What each task workflow reads (workflows/*.py name these; the engine joins them).
+GALLERY_TITLE_SOURCE = "title date code files { path } folder { path }"
+GALLERY_COVER = "cover { id }"
+GALLERY_CHAPTERS = "chapters { id title image_index }"
+IMAGE_PATH = f"id {VISUAL_FILE}"
+IMAGE_PATH_SIZE = f"id {VISUAL_FILE}"
+_IMAGE_META = "date photographer studio { id } tags { id name } performers { id }"
+IMAGE_SYNC = f"id {_IMAGE_META} galleries {{ id {_IMAGE_META} }}"

@@ -109,7 +109,7 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
     else:
         raise ArgError(f"nothing to do: args need an operation (one of {', '.join(OPERATION_NAMES)}) or a mode"
                        f" (one of {', '.join(TASKS)})")
-    ops = GalleryOps.from_server_connection(plugin_input.server.model_dump())
+    ops = GalleryOps.from_server(plugin_input.server)
     if chosen == "hookContext":
         context = args["hookContext"]
         if not isinstance(context, dict) or not isinstance(context.get("type"), str):

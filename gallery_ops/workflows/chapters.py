@@ -21,12 +21,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import fields, paths
+from .. import fields as selections
+from .. import paths
 from ..args import Param
 from ..models import Gallery, Image
 from .changes import Change, CreateChapter, DestroyChapter, UpdateChapter
-from .engine import Env
 from .report import GalleryPlan
+from .types import Env
 
 PARAMS = (Param("replace", "bool", False),)
 SKIP_NO_IMAGES = "no images"
@@ -42,8 +43,8 @@ class FolderChapter:
 
 def _root_title(root: tuple[str, ...]) -> str:
     """The title for images at the common root: its name, without a zip's extension."""
-    names = root[1:]  # root[0] is the path's root ("/", "C:\\", a share)
-    return paths.split_extension(names[-1])[0] if names else root[0] if root else ""
+    names = root[1:]  # root[0] is the path's root ("/", "C:\\", a share), which has no name
+    return paths.split_extension(names[-1])[0] if names else ""
 
 
 def folder_chapters(image_paths: list[str]) -> list[FolderChapter]:
@@ -109,8 +110,8 @@ def plan_chapters(gallery: Gallery, images: list[Image], replace: bool = False) 
 
 
 class ChaptersFromFolders:
-    gallery_fields = "chapters { id title image_index }"
-    image_fields = f"id {fields.VISUAL_FILE}"
+    gallery_fields = selections.GALLERY_CHAPTERS
+    image_fields = selections.IMAGE_PATH
 
     def __init__(self, replace: bool = False) -> None:
         self.replace = replace

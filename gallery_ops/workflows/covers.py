@@ -30,13 +30,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .. import fields, paths
+from .. import fields as selections
+from .. import paths
 from ..args import ArgError, Param
 from ..models import Gallery, Image
 from ..patterns import PatternSyntaxError, PatternTimeout, UserPattern, compile_pattern
 from .changes import ResetCover, SetCover
-from .engine import Env
 from .report import GalleryPlan
+from .types import Env
 
 SET_PARAMS = (Param("rule", "str", False),)
 RESET_PARAMS: tuple[Param, ...] = ()
@@ -44,7 +45,6 @@ SKIP_NO_IMAGES = "no images"
 SKIP_CHOSEN = "has a chosen cover (it differs from Stash's default pick)"
 SKIP_RULE_PICKS_NONE = "the cover rule picks no image"
 SKIP_UNKNOWN = "cannot tell whether its cover was chosen (left as it is)"
-IMAGE_FIELDS = f"id {fields.VISUAL_FILE}"
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def parse_cover_rule(text: str) -> list[CoverStep]:
             steps.append(CoverStep("pattern", pattern=pattern))
         elif kind == "portrait" and not value:
             steps.append(CoverStep("portrait"))
-        elif kind == "position" and value.strip().isdigit() and int(value) >= 1:
+        elif kind == "position" and value.strip().isascii() and value.strip().isdigit() and int(value) >= 1:
             steps.append(CoverStep("position", position=int(value)))
         else:
             raise ArgError(f"cover rule step {step!r} is not pattern:<regex>, portrait or position:<n> (n >= 1)")
@@ -175,8 +175,8 @@ def plan_reset_cover(gallery: Gallery, images: list[Image], cover_regex: str) ->
 
 
 class SetCovers:
-    gallery_fields = "cover { id }"
-    image_fields = IMAGE_FIELDS
+    gallery_fields = selections.GALLERY_COVER
+    image_fields = selections.IMAGE_PATH_SIZE
 
     def __init__(self, rule: list[CoverStep]) -> None:
         self.rule = rule
@@ -186,8 +186,8 @@ class SetCovers:
 
 
 class ResetCovers:
-    gallery_fields = "cover { id }"
-    image_fields = IMAGE_FIELDS
+    gallery_fields = selections.GALLERY_COVER
+    image_fields = selections.IMAGE_PATH_SIZE
 
     def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan:
         return plan_reset_cover(gallery, images or [], env.cover_regex)

@@ -30,56 +30,22 @@ import logging
 from typing import Any
 
 from ..args import ArgError
+from ..constants import NEW_GALLERY_TAG
 from ..errors import StashServerError
-from ..models import Gallery, Image
+from ..models import Gallery, Image, TagRef
 from ..operations import GalleryOps
-from .changes import Change, UntagGalleries
+from .changes import Change, SetGalleryFields, UntagGalleries
 from .chapters import ChaptersFromFolders
 from .covers import SetCovers, parse_cover_rule
-from .engine import (
-    CONFIGURATION_FIELD,
-    NEW_GALLERY_TAG,
-    Env,
-    Scope,
-    Workflow,
-    decide_dry_run,
-    env_from_configuration,
-    read_env,
-    read_scope,
-    run_workflows,
-)
+from .engine import decide_dry_run, read_env, read_scope, run_workflows
 from .image_sync import SyncImagesFromGallery, parse_sync_fields
 from .report import Report
 from .titles import TitleFromPath, parse_title_pattern, plan_title
+from .types import Env, Scope, Workflow, env_from_configuration
 
 log = logging.getLogger("gallery_ops")
 
 IMAGE_RULES = ("hookChapters", "hookCovers", "hookSyncImages")
-MARKER_TAG_FIELD = (
-    "findTags(tag_filter: { name: { value: $tag, modifier: EQUALS } }, filter: { per_page: 1 }) { tags { id } }"
-)
-HOOK_START = (
-    f"query NewGalleryHook($id: ID!, $tag: String!) {{ {CONFIGURATION_FIELD}"
-    " findGallery(id: $id) { id title date code files { path } folder { path } tags { id } }"
-    f" {MARKER_TAG_FIELD} }}"
-)
-FIND_TAG = f"query FindMarkerTag($tag: String!) {{ {MARKER_TAG_FIELD} }}"
-CREATE_TAG = "mutation CreateMarkerTag($input: TagCreateInput!) { tagCreate(input: $input) { id } }"
-UPDATE_GALLERY = "mutation NewGalleryUpdate($input: GalleryUpdateInput!) { galleryUpdate(input: $input) { id } }"
-
-
-def _marker_tag(ops: GalleryOps, found: list[dict[str, Any]]) -> str:
-    """The marker tag's id, created the first time (another hook may win that race)."""
-    if found:
-        return found[0]["id"]
-    try:
-        data = ops.connection.execute(CREATE_TAG, {"input": {"name": NEW_GALLERY_TAG}}, idempotent=False)
-        return data["tagCreate"]["id"]
-    except StashServerError:
-        again = ops.connection.execute(FIND_TAG, {"tag": NEW_GALLERY_TAG})["findTags"]["tags"]
-        if again:
-            return again[0]["id"]
-        raise
 
 
 def handle_gallery_created(ops: GalleryOps, hook_context: dict[str, Any]) -> dict[str, Any]:
@@ -87,14 +53,13 @@ def handle_gallery_created(ops: GalleryOps, hook_context: dict[str, Any]) -> dic
     gallery_id = hook_context.get("id")
     if isinstance(gallery_id, bool) or not isinstance(gallery_id, int) or gallery_id < 1:
         raise ArgError(f"hookContext.id should be the new gallery's id, got {gallery_id!r}")
-    data = ops.connection.execute(HOOK_START, {"id": str(gallery_id), "tag": NEW_GALLERY_TAG})
-    env = env_from_configuration(data["configuration"])
+    context = ops.new_gallery_context(str(gallery_id), NEW_GALLERY_TAG)
+    env = env_from_configuration(context.configuration)
     out: dict[str, Any] = {"gallery": str(gallery_id), "made_by_scan": hook_context.get("input") is None}
-    raw = data["findGallery"]
-    if raw is None:
+    gallery = context.gallery
+    if gallery is None:
         out["result"] = "the gallery no longer exists"
         return out
-    gallery = Gallery.model_validate(raw)
     rules = env.settings.hook_rules
     update: dict[str, Any] = {}
     if rules["hookTitles"]:
@@ -102,13 +67,14 @@ def handle_gallery_created(ops: GalleryOps, hook_context: dict[str, Any]) -> dic
         if plan.error is not None:  # e.g. a title pattern that ran too long: fail before writing anything
             raise ValueError(f"gallery {gallery_id}: {plan.error}")
         for change in plan.changes:
-            update.update(dict(change.fields))
+            if isinstance(change, SetGalleryFields):
+                update.update(dict(change.fields))
     deferred = [rule for rule in IMAGE_RULES if rules[rule]]
     dry_run = bool(env.settings["dryRun"])
     if deferred:
         out["deferred"] = deferred
         if not dry_run:
-            tag_id = _marker_tag(ops, data["findTags"]["tags"])
+            tag_id = context.marker_tag_id or ops.ensure_tag(NEW_GALLERY_TAG)
             current = [t.id for t in gallery.tags or []]
             if tag_id not in current:
                 update["tag_ids"] = [*current, tag_id]
@@ -118,7 +84,12 @@ def handle_gallery_created(ops: GalleryOps, hook_context: dict[str, Any]) -> dic
         out["result"] = "no new-gallery rules are switched on (settings hookTitles, hookChapters, hookCovers," \
                         " hookSyncImages)"
     elif update and not dry_run:
-        ops.connection.execute(UPDATE_GALLERY, {"input": {"id": str(gallery_id), **update}})
+        fields = {k: v for k, v in update.items() if k != "tag_ids"}
+        if "tag_ids" in update:
+            fields["tags"] = [TagRef(id=t) for t in update["tag_ids"]]
+        result = ops.update_galleries_each([Gallery(id=str(gallery_id), **fields)])
+        if result.errors:
+            raise StashServerError(list(result.errors.values()))
         out["result"] = "updated"
     else:
         out["result"] = "nothing to change now" if not dry_run else "preview (setting dryRun): nothing changed"
@@ -148,14 +119,13 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
     env = read_env(ops)
     scope = read_scope(args)
     dry_run = decide_dry_run(args, env.settings, destructive=False)
-    found = ops.connection.execute(FIND_TAG, {"tag": NEW_GALLERY_TAG})["findTags"]["tags"]
-    if not found:
+    tag_id = ops.find_tag_id(NEW_GALLERY_TAG)
+    if tag_id is None:
         report = Report("finish_new_galleries", dry_run)
         # Stash shows a task's output at debug level only: say so in the log
         log.info("finish_new_galleries: %s (no gallery is marked %r)", report.to_output()["summary"],
                  NEW_GALLERY_TAG)
         return report
-    tag_id = found[0]["id"]
     marked: dict[str, Any] = {"tags": {"value": [tag_id], "modifier": "INCLUDES"}}
     gallery_filter = {**marked, "AND": scope.gallery_filter} if scope.gallery_filter else marked
     rules = [name for name, on in env.settings.hook_rules.items() if on]

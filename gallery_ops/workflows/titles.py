@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import re
 
+from .. import fields as selections
 from .. import paths
 from ..args import ArgError, Param
 from ..dates import stash_date
 from ..models import Gallery, Image
 from ..patterns import PatternSyntaxError, PatternTimeout, UserPattern, compile_pattern
 from .changes import SetGalleryFields
-from .engine import Env
 from .report import GalleryPlan
+from .types import Env
 
 PARAMS = (Param("pattern", "str", False),)
 SKIP_NO_PATH = "user-created gallery (no zip or folder name)"
@@ -88,7 +89,7 @@ def plan_title(gallery: Gallery, pattern: UserPattern | None) -> GalleryPlan:
 
 
 class TitleFromPath:
-    gallery_fields = "title date code files { path } folder { path }"
+    gallery_fields = selections.GALLERY_TITLE_SOURCE
     image_fields = None
 
     def __init__(self, pattern: UserPattern | None) -> None:
