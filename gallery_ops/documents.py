@@ -113,6 +113,15 @@ def images_of_galleries(count: int, selection: str) -> str:
     return f"query ImagesOfGalleries($page: FindFilterType, {params}) {{ {body} }}"
 
 
+def cover_matches(count: int) -> str:
+    """Stash's own default-cover question for `count` galleries in one request (STASH_FACTS §4,
+    pkg/image/query.go findGalleryCover): c0.. are findImages with image filters f0.. (the
+    gallery and path MATCHES_REGEX "(?i)" + the cover regex) and $one (per_page 1, sort path)."""
+    params = ", ".join(f"$f{n}: ImageFilterType" for n in range(count))
+    body = " ".join(f"c{n}: findImages(image_filter: $f{n}, filter: $one) {{ images {{ id }} }}" for n in range(count))
+    return f"query CoverMatches($one: FindFilterType, {params}) {{ {body} }}"
+
+
 # -- the plugin's configuration and its marker tag ---------------------------------------------
 # What a run needs from Stash's configuration: the plugin's saved settings and the cover regex.
 CONFIGURATION_FIELD = f'configuration {{ plugins(include: ["{PLUGIN_ID}"]) general {{ galleryCoverRegex }} }}'

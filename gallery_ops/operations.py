@@ -210,6 +210,30 @@ class GalleryOps:
                 out[gid] = [Image.model_validate(raw) for raw in result["images"]]
         return out
 
+    def cover_regex_matches(self, gallery_ids: Sequence[str], cover_regex: str) -> dict[str, str | None]:
+        """For each gallery, the first image (in gallery order) whose path matches Stash's gallery
+        cover regex, as Stash itself finds it (its Go regexp, case-insensitive): an image id, or
+        None when no image matches (Stash then shows the first image).
+
+        This is Stash's default-cover question, asked of Stash for many galleries in one request
+        (aliased), so Go-only regex syntax and Go's matching rules apply as they do in Stash. A
+        gallery whose question Stash refused is missing from the answer (its pick is unknown).
+        """
+        ids = parse_ids(gallery_ids, "gallery ids")
+        if not ids:
+            return {}
+        regex = {"value": "(?i)" + cover_regex, "modifier": "MATCHES_REGEX"}
+        variables: dict[str, Any] = {"one": {"per_page": 1, "sort": "path", "direction": "ASC"},
+                                     **{f"f{n}": {**in_gallery(gid), "path": regex} for n, gid in enumerate(ids)}}
+        data, _ = self.connection.execute_partial(doc.cover_matches(len(ids)), variables,
+                                                  keys=[f"c{n}" for n in range(len(ids))])
+        out: dict[str, str | None] = {}
+        for n, gid in enumerate(ids):
+            found = (data or {}).get(f"c{n}")
+            if found is not None:
+                out[gid] = str(found["images"][0]["id"]) if found["images"] else None
+        return out
+
     # -- the plugin's configuration and tags -----------------------------------------------------
     def run_configuration(self) -> RunConfiguration:
         """The plugin's saved settings and Stash's gallery cover regex, in one request."""

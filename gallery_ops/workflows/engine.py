@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from .. import paths
@@ -123,12 +124,18 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
     log.info("%s: %d galleries in scope%s", task, total, " (preview: nothing will be changed)" if dry_run else "")
     progress(0.0)
     failed: dict[str, str] = {}
+    asks_covers = any(getattr(w, "reads_cover_matches", False) for w in workflows)
     for page in chunks(stream, page_size):
         images = ops.images_of_galleries([g.id for g in page], image_fields) if image_fields else {}
+        page_env = env
+        if asks_covers:  # Stash's own default-cover answer, one request for the page
+            page_env = replace(env, cover_matches=ops.cover_regex_matches(
+                [g.id for g in page if images.get(g.id)], env.cover_regex))
         plans: list[GalleryPlan] = []
         for gallery in page:
             try:
-                plans.append(plan_gallery(workflows, gallery, images.get(gallery.id) if image_fields else None, env))
+                plans.append(plan_gallery(workflows, gallery, images.get(gallery.id) if image_fields else None,
+                                          page_env))
             except Exception as exc:  # planning is pure: whatever went wrong concerns this gallery only
                 log.debug("%s: planning gallery %s failed:\n%s", task, gallery.id, traceback.format_exc())
                 failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
