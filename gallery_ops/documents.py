@@ -122,6 +122,20 @@ def cover_matches(count: int) -> str:
     return f"query CoverMatches($one: FindFilterType, {params}) {{ {body} }}"
 
 
+def recheck(galleries: bool, images: bool) -> str:
+    """Galleries ($g) and/or images ($i) by id, in one request: what a batch of writes would overwrite.
+
+    A list that is not needed is left out of the document: findGalleries(ids: []) would
+    mean every gallery."""
+    params = ", ".join(p for p, wanted in (("$g: [ID!]", galleries), ("$i: [ID!]", images)) if wanted)
+    body = []
+    if galleries:
+        body.append(f"findGalleries(ids: $g, filter: {{ per_page: -1 }}) {{ galleries {{ {fields.GALLERY_BASIS} }} }}")
+    if images:
+        body.append(f"findImages(ids: $i, filter: {{ per_page: -1 }}) {{ images {{ {fields.IMAGE_BASIS} }} }}")
+    return f"query Recheck({params}) {{ {' '.join(body)} }}"
+
+
 # -- the plugin's configuration and its marker tag ---------------------------------------------
 # What a run needs from Stash's configuration: the plugin's saved settings and the cover regex.
 CONFIGURATION_FIELD = f'configuration {{ plugins(include: ["{PLUGIN_ID}"]) general {{ galleryCoverRegex }} }}'

@@ -37,7 +37,7 @@ from .. import paths
 from ..args import ArgError, Param
 from ..models import Gallery, Image
 from ..patterns import PatternSyntaxError, PatternTimeout, UserPattern, compile_pattern
-from .changes import ResetCover, SetCover
+from .changes import Expect, ResetCover, SetCover
 from .report import GalleryPlan
 from .types import Env
 
@@ -146,7 +146,7 @@ def plan_set_cover(gallery: Gallery, images: list[Image], rule: list[CoverStep],
         plan.skipped = SKIP_RULE_PICKS_NONE
         return plan
     if wanted.id != current:
-        plan.changes = [SetCover(gallery.id, wanted.id, wanted.path)]
+        plan.changes = [SetCover(gallery.id, wanted.id, wanted.path, expects=Expect.of("gallery", gallery, ["cover"]))]
     return plan
 
 
@@ -160,7 +160,7 @@ def plan_reset_cover(gallery: Gallery, images: list[Image], default_pick: str | 
         return plan
     chosen = chosen_cover(gallery, default_pick)
     if chosen is not None:
-        plan.changes = [ResetCover(gallery.id, chosen)]
+        plan.changes = [ResetCover(gallery.id, chosen, expects=Expect.of("gallery", gallery, ["cover"]))]
     return plan
 
 

@@ -141,10 +141,15 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
                 failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
                 plans.append(GalleryPlan(gallery.id))
         if not dry_run:
-            apply_changes(ops, [c for p in plans for c in p.changes], failed)
+            moved: dict[str, str] = {}
+            apply_changes(ops, [c for p in plans for c in p.changes], failed, moved)
             if finish is not None:
-                done = [p.gallery_id for p in plans if p.gallery_id not in failed and p.error is None]
+                done = [p.gallery_id for p in plans
+                        if p.gallery_id not in failed and p.gallery_id not in moved and p.error is None]
                 apply_changes(ops, finish(done, images), failed)
+            for plan in plans:  # edited while the run went on: left for the next run
+                if plan.gallery_id in moved and plan.gallery_id not in failed:
+                    plan.changes, plan.skipped = [], moved[plan.gallery_id]
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))
         progress(report.scanned / total if total else 1.0)
