@@ -22,9 +22,16 @@ class ArgError(ValueError):
     """An argument that does not fit; the message names it and says what fits."""
 
 
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
 def _json_text(name: str, value: str, expected: str) -> Any:
+    """JSON given as text in an arg (Stash's defaultArgs are strings); NaN/Infinity and runaway nesting refused."""
     try:
-        return json.loads(value)
+        return json.loads(value, parse_constant=_not_json)
+    except RecursionError:
+        raise ArgError(f"argument {name} nests too deeply to be read") from None
     except ValueError:
         raise ArgError(f"argument {name} should be {expected}, got {short_repr(value)}") from None
 

@@ -17,6 +17,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -29,6 +30,8 @@ from .models import validation_problems
 log = logging.getLogger("gallery_ops")
 
 TRANSIENT_STATUSES = (502, 503, 504)
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+MAX_REDIRECTS = 3
 LOCKED_MESSAGE = "database is locked"
 CONTENTS_LOCKED_PREFIX = "cannot change contents of "
 
@@ -163,13 +166,30 @@ class StashConnection(GQLWrapper):
 
     def _send(self, query: str, variables: dict[str, Any]) -> dict:
         self.requests_sent += 1
-        try:
-            response = self.s.post(self.url, json={"query": query, "variables": variables},
-                                   timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            reached = not _never_reached(exc)
-            what = "connection refused" if not reached else f"connection failed ({type(exc).__name__})"
-            raise StashTransportError(f"cannot reach Stash at {self.url}: {what}", reached_server=reached) from exc
+        url = self.url
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                # redirects are never followed by requests: it would send the ApiKey header and the
+                # session cookie to wherever the Location points
+                response = self.s.post(url, json={"query": query, "variables": variables},
+                                       timeout=(CONNECT_TIMEOUT, READ_TIMEOUT), allow_redirects=False)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                reached = not _never_reached(exc)
+                what = "connection refused" if not reached else f"connection failed ({type(exc).__name__})"
+                raise StashTransportError(f"cannot reach Stash at {self.url}: {what}", reached_server=reached) from exc
+            if response.status_code not in REDIRECT_STATUSES:
+                break
+            target = urljoin(url, response.headers.get("Location", ""))
+            if _origin(target) != _origin(self.url):
+                raise StashTransportError(
+                    f"Stash at {self.url} answered HTTP {response.status_code}, a redirect to another origin"
+                    f" ({_origin(target)}); Gallery Tools does not follow it, so the session cookie and API key"
+                    " are not sent there. Give the address Stash really answers on (scheme, host, port)",
+                    status=response.status_code)
+            url = target  # the same server: follow, with the same method and body (307/308 semantics)
+        else:
+            raise StashTransportError(f"Stash at {self.url} redirected more than {MAX_REDIRECTS} times",
+                                      status=response.status_code)
         if response.status_code == 401:
             raise StashAuthError(
                 f"Stash at {self.url} answered 401 Unauthorized: the session cookie or API key is missing or wrong",
@@ -200,6 +220,13 @@ def _server_error(errors: list[dict]) -> StashServerError:
              " only user-created galleries can be changed image by image)"
              if m.startswith(CONTENTS_LOCKED_PREFIX) else m for m in messages], paths=paths)
     return StashServerError(messages, paths=paths)
+
+
+def _origin(url: str) -> str:
+    """scheme://host:port of a URL (the default port made explicit)."""
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme, 0)
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
 def _json_body(response: requests.Response) -> dict | None:

@@ -81,12 +81,8 @@ def parse_ids(values: Any, what: str = "ids") -> list[str]:
     """A list of ids, order kept and duplicates dropped; ValueError naming `what` otherwise."""
     if isinstance(values, str | int) or values is None:
         raise ValueError(f"{what} must be a list of ids, got {short_repr(values)}")
-    out: list[str] = []
-    for value in values:
-        parsed = parse_id(value, what)
-        if parsed not in out:
-            out.append(parsed)
-    return out
+    # dict keys keep the order and drop duplicates in linear time (a list's `in` made 20k ids take a minute)
+    return list(dict.fromkeys(parse_id(value, what) for value in values))
 
 
 def validation_problems(exc: ValidationError, root: str) -> str:

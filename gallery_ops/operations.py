@@ -29,7 +29,7 @@ from . import documents as doc
 from . import fields
 from .batch import BatchResult, chunks, run_batch
 from .connection import ServerConnection, StashConnection
-from .errors import NotFound, StashServerError, short_repr
+from .errors import NotFound, StashServerError, StashTransportError, short_repr
 from .limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, GALLERY_PAGE_SIZE, IMAGE_PAGE_SIZE
 from .models import (
     UPDATE_MODES,
@@ -394,13 +394,18 @@ class GalleryOps:
         if mode == "REMOVE":
             return self.remove_gallery_images(gallery_id, wanted)
         current = self.gallery_image_ids(gallery_id)
-        present = set(current)
+        present, wanted_set = set(current), set(wanted)  # sets: linear in the number of ids
         missing = [i for i in wanted if i not in present]
-        extra = [i for i in current if i not in set(wanted)]
+        extra = [i for i in current if i not in wanted_set]
         if missing:
             self.add_gallery_images(gallery_id, missing)
         if extra:
-            self.remove_gallery_images(gallery_id, extra)
+            try:
+                self.remove_gallery_images(gallery_id, extra)
+            except StashServerError as exc:
+                added = f"the {len(missing)} missing images were added" if missing else "nothing was missing"
+                raise StashServerError([f"{exc} (mode SET: {added}, but the {len(extra)} extra images were not"
+                                        " removed; run it again to remove them)"], paths=exc.paths) from exc
         return True
 
     # -- covers -------------------------------------------------------------------------------
@@ -437,8 +442,15 @@ class GalleryOps:
         gallery_id = parse_id(gallery_id, "gallery id")
         payload = _valid(ChapterCreateInput, {"gallery_id": gallery_id, "title": title, "image_index": image_index})
         self._check_chapter_range(gallery_id, payload.image_index)
-        data = self.connection.execute(doc.CHAPTER_CREATE.single(fields.CHAPTER), {"input": payload.to_input()},
-                                       idempotent=doc.CHAPTER_CREATE.idempotent)
+        try:
+            data = self.connection.execute(doc.CHAPTER_CREATE.single(fields.CHAPTER), {"input": payload.to_input()},
+                                           idempotent=doc.CHAPTER_CREATE.idempotent)
+        except StashTransportError as exc:
+            if not exc.reached_server:
+                raise
+            raise StashTransportError(
+                f"{exc}; the request reached Stash, so the chapter {payload.title!r} may exist now: look at gallery"
+                f" {gallery_id}'s chapters before creating it again", status=exc.status) from exc
         return GalleryChapter.model_validate(data["galleryChapterCreate"])
 
     def gallery_chapter_update(self, id: Any, gallery_id: Any = None, title: str | None = None,
