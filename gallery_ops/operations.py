@@ -402,10 +402,12 @@ class GalleryOps:
         if extra:
             try:
                 self.remove_gallery_images(gallery_id, extra)
-            except StashServerError as exc:
+            except (StashServerError, StashTransportError) as exc:
                 added = f"the {len(missing)} missing images were added" if missing else "nothing was missing"
-                raise StashServerError([f"{exc} (mode SET: {added}, but the {len(extra)} extra images were not"
-                                        " removed; run it again to remove them)"], paths=exc.paths) from exc
+                note = f"{exc} (mode SET: {added}, but the {len(extra)} extra images were not removed; run it again)"
+                if isinstance(exc, StashTransportError):
+                    raise StashTransportError(note, status=exc.status, reached_server=exc.reached_server) from exc
+                raise StashServerError([note], paths=exc.paths) from exc
         return True
 
     # -- covers -------------------------------------------------------------------------------
