@@ -197,6 +197,10 @@ class SessionCodec:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # TCP_NODELAY on every accepted socket, as Go's net package sets it on every TCP connection:
+    # without it, Nagle's algorithm holds each answer after the first on a kept-alive connection
+    # until the client's delayed ACK (~40 ms).
+    disable_nagle_algorithm = True
     server: _Server
 
     def setup(self) -> None:

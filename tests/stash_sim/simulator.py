@@ -20,16 +20,18 @@ from pathlib import Path
 from typing import Any
 
 from . import (  # noqa: F401 - registering resolvers
+    jobs,
     mutations,
     objects,
     queries,
 )
 from .engine import run_graphql
 from .hooks import HookExecutor
+from .jobs import SCAN_DESCRIPTION, Job, JobManager, plugin_task_description
 from .library import SAMPLE_LIBRARY, load_library, seed
 from .objects import GALLERY_COVER_REGEX
 from .runner import Plugin, PluginRunner, RunResult, load_manifest, server_connection
-from .scan import scan
+from .scan import scan as scan_step
 from .server import Faults, HttpFront, RequestLog, RequestRecord, Session, SessionCodec
 from .store import Store
 
@@ -93,6 +95,8 @@ class StashSimulator:
         self.requests = _KillingLog()
         self.faults = Faults()
         self.hooks = HookExecutor(self)
+        self.jobs = JobManager()  # scans and plugin tasks run here, one at a time (jobs.py)
+        self.task_runs: list[RunResult] = []  # every plugin task the job queue ran
         self.plugins: list[Plugin] = []
         self.python = python
         self._config_dir = tempfile.TemporaryDirectory(prefix="stash-config-")  # removed with the simulator
@@ -107,6 +111,7 @@ class StashSimulator:
         return self
 
     def stop(self) -> None:
+        self.jobs.cancel_all()  # Stash's shutdown cancels every job (a running task is killed)
         self.http.stop()
 
     def __enter__(self) -> StashSimulator:
@@ -157,13 +162,34 @@ class StashSimulator:
         return outcome.body
 
     # -- scans -----------------------------------------------------------------------------
+    # A scan is one job, "Scanning..." (STASH_FACTS §10): it waits for the jobs queued before it,
+    # and jobs queued while it runs (a hook's runPluginTask) start when it has ended.
     def scan_folder(self, folder: str, images: list, **kwargs: Any) -> int | None:
         """Scan new images in a folder as Stash's scanner does (see scan.py); returns the gallery id."""
-        return scan(self, images, folder=folder, **kwargs)
+        return self.scan([("folder", folder, images)], **kwargs)[0]
 
     def scan_zip(self, zip_path: str, images: list, **kwargs: Any) -> int | None:
         """Scan a new zip file and the images inside it; returns the gallery id."""
-        return scan(self, images, zip_path=zip_path, **kwargs)
+        return self.scan([("zip", zip_path, images)], **kwargs)[0]
+
+    def scan(self, steps: list[tuple[str, str, list]], wait: bool = True, **kwargs: Any) -> list[int | None]:
+        """One scan job over several folders and zips: steps are ("folder" | "zip", path, images).
+
+        Returns the gallery ids once the scan job has ended; with wait=False it returns at once
+        (an empty list) and the scan runs in the job queue.
+        """
+        for kind, _, _ in steps:
+            if kind not in ("folder", "zip"):
+                raise ValueError(f"a scan step is a folder or a zip, not {kind!r}")
+
+        def run(job: Job) -> list[int | None]:
+            return [scan_step(self, images, **{"folder" if kind == "folder" else "zip_path": path}, **kwargs)
+                    for kind, path, images in steps]
+
+        if not wait:
+            self.jobs.add(SCAN_DESCRIPTION, run)
+            return []
+        return self.jobs.run(SCAN_DESCRIPTION, run)
 
     # -- plugins ---------------------------------------------------------------------------
     def install_plugin(self, plugin_dir: str | Path, plugin_id: str = "gallery_tools") -> Plugin:
@@ -195,9 +221,23 @@ class StashSimulator:
 
     def run_task(self, task_name: str, args: dict[str, Any] | None = None, plugin_id: str = "gallery_tools",
                  **kwargs: Any) -> RunResult:
-        """The Tasks button (runPluginTask): args merged over the task's defaultArgs."""
-        kwargs.setdefault("on_start", self._track)
-        return self.runner(plugin_id).run_task(task_name, args, self.server_connection(), **kwargs)
+        """The Tasks button (runPluginTask): args merged over the task's defaultArgs. The task is a
+        job: it waits for the jobs queued before it (a scan, a task a hook queued), then runs."""
+        runner = self.runner(plugin_id)
+        if runner.plugin.task(task_name) is None:  # checked before queueing, to raise in the caller
+            runner.run_task(task_name, args, self.server_connection())
+        track = kwargs.pop("on_start", self._track)
+
+        def run(job: Job) -> RunResult:
+            def started(process: subprocess.Popen) -> None:
+                job.started(process)
+                track(process)
+
+            result = runner.run_task(task_name, args, self.server_connection(), on_start=started, **kwargs)
+            self.task_runs.append(result)
+            return result
+
+        return self.jobs.run(plugin_task_description(plugin_id, task_name, None), run, timeout=None)
 
     def run_operation(self, args: dict[str, Any], plugin_id: str = "gallery_tools", **kwargs: Any) -> RunResult:
         """runPluginOperation: args as given."""
