@@ -11,14 +11,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import ArgError
 from .models import parse_id, parse_ids
 
 TRUE_TEXT = ("true", "yes", "1")
 FALSE_TEXT = ("false", "no", "0")
-
-
-class ArgError(ValueError):
-    """An argument that does not fit; the message names it and says what fits."""
 
 
 def _json_text(name: str, value: str, expected: str) -> Any:

@@ -20,7 +20,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .connection import LOCKED_MESSAGE, StashConnection
+from .connection import StashConnection
+from .errors import LOCKED_MESSAGE
 from .limits import MUTATION_BATCH_SIZE
 
 UNCONFIRMED = ("no result: another item of the same request failed and Stash answered without data"

@@ -22,15 +22,18 @@ import requests
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from stashapi.classes import GQLWrapper
 
-from .errors import GalleryContentsLocked, StashAuthError, StashServerError, StashTransportError
+from .errors import (
+    TRANSIENT_STATUSES,
+    StashAuthError,
+    StashServerError,
+    StashTransportError,
+    may_retry,
+    server_error,
+)
 from .limits import CONNECT_TIMEOUT, READ_TIMEOUT, RETRY_DELAYS
 from .models import validation_problems
 
 log = logging.getLogger("gallery_ops")
-
-TRANSIENT_STATUSES = (502, 503, 504)
-LOCKED_MESSAGE = "database is locked"
-CONTENTS_LOCKED_PREFIX = "cannot change contents of "
 
 
 class GoCookie(BaseModel):
@@ -121,7 +124,7 @@ class StashConnection(GQLWrapper):
         def once() -> dict:
             body = self._send(query, variables or {})
             if body.get("errors"):
-                raise _server_error(_error_list(body))
+                raise server_error(_error_list(body))
             return body.get("data") or {}
 
         return self._with_retries(once, idempotent)
@@ -142,7 +145,7 @@ class StashConnection(GQLWrapper):
             errors = _error_list(body)
             data = body.get("data")
             if errors and data is None and not all(_path_head(e) in keys for e in errors):
-                raise _server_error(errors)
+                raise server_error(errors)
             return data, errors
 
         return self._with_retries(once, idempotent)
@@ -153,7 +156,7 @@ class StashConnection(GQLWrapper):
             try:
                 return once()
             except (StashTransportError, StashServerError) as exc:
-                if not _may_retry(exc, idempotent) or attempt >= len(self.retry_delays):
+                if not may_retry(exc, idempotent) or attempt >= len(self.retry_delays):
                     raise
                 delay = self.retry_delays[attempt]
                 attempt += 1
@@ -191,17 +194,6 @@ def _error_list(body: dict) -> list[dict]:
     return [e if isinstance(e, dict) else {"message": str(e)} for e in body.get("errors") or []]
 
 
-def _server_error(errors: list[dict]) -> StashServerError:
-    messages = [str(e.get("message", e)) for e in errors]
-    paths = [list(e.get("path") or []) for e in errors]
-    if any(m.startswith(CONTENTS_LOCKED_PREFIX) for m in messages):
-        return GalleryContentsLocked(
-            [f"{m} (Stash keeps the images of zip- and folder-based galleries in step with their files;"
-             " only user-created galleries can be changed image by image)"
-             if m.startswith(CONTENTS_LOCKED_PREFIX) else m for m in messages], paths=paths)
-    return StashServerError(messages, paths=paths)
-
-
 def _json_body(response: requests.Response) -> dict | None:
     if response.status_code in TRANSIENT_STATUSES:
         return None
@@ -229,13 +221,3 @@ def _never_reached(exc: BaseException) -> bool:
         # urllib3 keeps the cause in .reason (MaxRetryError) and in args
         pending.extend([item.__cause__, item.__context__, getattr(item, "reason", None), *item.args])
     return False
-
-
-def _may_retry(exc: StashTransportError | StashServerError, idempotent: bool) -> bool:
-    if isinstance(exc, StashServerError):
-        return all(LOCKED_MESSAGE in m for m in exc.messages)  # the transaction failed and rolled back
-    if isinstance(exc, StashAuthError):
-        return False
-    if exc.status is not None and exc.status not in TRANSIENT_STATUSES:
-        return False
-    return idempotent or not exc.reached_server

@@ -14,6 +14,15 @@ that goes wrong on the way to Stash or inside it raises a StashError subclass:
 
 from __future__ import annotations
 
+# How Stash answers faults worth retrying (gallery_ops.connection and the hook's hook_wire share this).
+TRANSIENT_STATUSES = (502, 503, 504)
+LOCKED_MESSAGE = "database is locked"
+CONTENTS_LOCKED_PREFIX = "cannot change contents of "
+
+
+class ArgError(ValueError):
+    """An argument that does not fit; the message names it and says what fits."""
+
 
 class NotFound(ValueError):
     """An id that names nothing in Stash (found out by a read, before any write)."""
@@ -47,3 +56,26 @@ class StashServerError(StashError):
 
 class GalleryContentsLocked(StashServerError):
     """Stash keeps the images of zip- and folder-based galleries in step with their files."""
+
+
+def server_error(errors: list[dict]) -> StashServerError:
+    """The error for a GraphQL answer with `errors` (Stash's messages kept, as Stash worded them)."""
+    messages = [str(e.get("message", e)) for e in errors]
+    paths = [list(e.get("path") or []) for e in errors]
+    if any(m.startswith(CONTENTS_LOCKED_PREFIX) for m in messages):
+        return GalleryContentsLocked(
+            [f"{m} (Stash keeps the images of zip- and folder-based galleries in step with their files;"
+             " only user-created galleries can be changed image by image)"
+             if m.startswith(CONTENTS_LOCKED_PREFIX) else m for m in messages], paths=paths)
+    return StashServerError(messages, paths=paths)
+
+
+def may_retry(exc: StashTransportError | StashServerError, idempotent: bool) -> bool:
+    """Whether a failed request may be sent again: a transient fault, and no risk of doing a change twice."""
+    if isinstance(exc, StashServerError):
+        return all(LOCKED_MESSAGE in m for m in exc.messages)  # the transaction failed and rolled back
+    if isinstance(exc, StashAuthError):
+        return False
+    if exc.status is not None and exc.status not in TRANSIENT_STATUSES:
+        return False
+    return idempotent or not exc.reached_server

@@ -1,4 +1,4 @@
-"""Logging in Stash's plugin log protocol, progress, and secret redaction.
+"""Logging in Stash's plugin log protocol (stash_log.py), progress, and secret redaction.
 
 Each stderr line is "\\x01<level>\\x02<message>" (STASH_FACTS §2), with stashapi's level
 letters and line limit; Stash shows it in its log at that level, and `p` lines drive a
@@ -17,22 +17,10 @@ from collections.abc import Iterable
 
 from stashapi import log as stash_log
 
+from .stash_log import REDACTED, protocol_lines, redact, secret_forms
+
 LOGGER_NAME = "gallery_ops"
-REDACTED = "***"
-
-
-def secret_forms(secrets: Iterable[str]) -> list[str]:
-    """Each secret as it may appear in a message: as is, stripped, escaped (repr); longest first."""
-    forms = {form for secret in secrets if secret
-             for form in (secret, secret.strip(), repr(secret)[1:-1], secret.encode("unicode_escape").decode())}
-    return sorted((f for f in forms if f), key=len, reverse=True)
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every form of every secret replaced by ***."""
-    for form in secret_forms(secrets):
-        text = text.replace(form, REDACTED)
-    return text
+__all__ = ["LOGGER_NAME", "REDACTED", "StashLineHandler", "progress", "redact", "secret_forms", "setup_logging"]
 
 
 class StashLineHandler(logging.Handler):
@@ -44,11 +32,8 @@ class StashLineHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            message = redact(self.format(record), self.secrets)
             level = stash_log.STASH_LOG_LEVEL_MAP.get(record.levelno, "i")
-            for line in message.splitlines():
-                if line.strip():
-                    sys.stderr.write(f"\x01{level}\x02{line[:stash_log.LOG_PAYLOAD_MAX_SZ]}\n")
+            sys.stderr.write(protocol_lines(level, self.format(record), self.secrets))
             sys.stderr.flush()
         except Exception:  # logging must never break the run
             self.handleError(record)

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from .args import ArgError
 from .connection import ServerConnection
 from .errors import StashError
+from .hook_wire import HookWire, LeanServer
 from .logs import redact, setup_logging
 from .models import validation_problems
 from .operations import GalleryOps
@@ -109,14 +110,14 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
     else:
         raise ArgError(f"nothing to do: args need an operation (one of {', '.join(OPERATION_NAMES)}) or a mode"
                        f" (one of {', '.join(TASKS)})")
-    ops = GalleryOps.from_server_connection(plugin_input.server.model_dump())
     if chosen == "hookContext":
         context = args["hookContext"]
         if not isinstance(context, dict) or not isinstance(context.get("type"), str):
             raise ArgError("hookContext must be an object with a type")
         if context["type"] not in HOOK_HANDLERS:
             raise ArgError(f"Gallery Tools has no hook for {context['type']}; it handles {', '.join(HOOK_HANDLERS)}")
-        return run_hook(ops, context)
+        return run_hook(HookWire(lean_server(plugin_input.server)), context)
+    ops = GalleryOps.from_server_connection(plugin_input.server.model_dump())
     if chosen == "operation":
         name = args["operation"]
         if name not in OPERATION_NAMES:
@@ -126,6 +127,14 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
     if mode not in TASKS:
         raise ArgError(f"unknown mode {mode!r}; one of {', '.join(TASKS)}")
     return run_task(ops, mode, {k: v for k, v in args.items() if k != "mode"})
+
+
+def lean_server(server: ServerConnection) -> LeanServer:
+    """The hook wire's view of a validated server_connection."""
+    cookie = server.SessionCookie
+    return LeanServer(server.Scheme, server.Host, server.Port, (cookie.Name if cookie else None) or "session",
+                      cookie.Value.get_secret_value() if cookie else "",
+                      server.ApiKey.get_secret_value() if server.ApiKey else "")
 
 
 def secrets_of(plugin_input: PluginInput | None) -> list[str]:

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..args import Param, read_params
+from ..hook_wire import HookWire
+from ..new_gallery_hook import HOOK_TYPE, handle_gallery_created
 from ..operations import GalleryOps
 from ..plugin_operations import OPERATION_PARAMS
 from ..settings import SETTINGS
 from . import chapters, covers, image_sync, titles
 from .engine import SCOPE_PARAMS, decide_dry_run, read_env, read_scope, run_workflows
-from .new_galleries import finish_new_galleries, handle_gallery_created
+from .new_galleries import finish_new_galleries
 from .report import Report
 
 log = logging.getLogger("gallery_ops")
@@ -117,8 +119,8 @@ TASKS: dict[str, Task] = {task.mode: task for task in (
          scoped=False),
 )}
 
-HOOK_HANDLERS: dict[str, Callable[[GalleryOps, dict[str, Any]], dict[str, Any]]] = {
-    "Gallery.Create.Post": handle_gallery_created,
+HOOK_HANDLERS: dict[str, Callable[[HookWire, dict[str, Any]], dict[str, Any]]] = {
+    HOOK_TYPE: handle_gallery_created,
 }
 
 
@@ -131,5 +133,9 @@ def run_task(ops: GalleryOps, mode: str, args: dict[str, Any]) -> tuple[Any, str
     return result, None
 
 
-def run_hook(ops: GalleryOps, hook_context: dict[str, Any]) -> tuple[Any, str | None]:
-    return HOOK_HANDLERS[hook_context["type"]](ops, hook_context), None
+def run_hook(wire: HookWire, hook_context: dict[str, Any]) -> tuple[Any, str | None]:
+    """Run the hook handler for the context's type (the hook speaks through its lean wire)."""
+    try:
+        return HOOK_HANDLERS[hook_context["type"]](wire, hook_context), None
+    finally:
+        wire.close()

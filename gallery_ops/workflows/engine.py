@@ -25,6 +25,7 @@ from ..limits import WORKFLOW_PAGE_SIZE
 from ..logs import progress
 from ..models import Gallery, Image
 from ..operations import GalleryOps
+from ..settings import NEW_GALLERY_TAG as NEW_GALLERY_TAG  # re-exported: workflows and tests import it here
 from ..settings import PLUGIN_ID, Settings
 from .changes import Change, apply_changes
 from .report import GalleryPlan, Report
@@ -32,9 +33,6 @@ from .report import GalleryPlan, Report
 log = logging.getLogger("gallery_ops")
 
 STASH_DEFAULT_COVER_REGEX = r"(poster|cover|folder|board)\.[^\.]+$"  # Stash's default gallery_cover_regex
-# The tag the new-gallery hook puts on galleries until Finish new galleries is done with them
-# (new_galleries.py); bookkeeping that workflows never copy anywhere.
-NEW_GALLERY_TAG = "Gallery Tools: new"
 # What a run needs from Stash's configuration: the plugin's settings and the cover regex.
 CONFIGURATION_FIELD = f'configuration {{ plugins(include: ["{PLUGIN_ID}"]) general {{ galleryCoverRegex }} }}'
 RUN_CONFIG = f"query RunConfig {{ {CONFIGURATION_FIELD} }}"

@@ -1,27 +1,14 @@
-"""New galleries: the Gallery.Create.Post hook, and the task that finishes what it defers.
+"""New galleries: the task that finishes what the Gallery.Create.Post hook defers.
 
-A gallery made by a scan holds only the images scanned so far when its create hook
-runs: the rest arrive in later transactions that fire no gallery hook (STASH_FACTS
-§3). Rules that look at images (chapters, covers, image sync) would give wrong
-answers on that part, and a hand-made gallery gets its images after creation, also
-without a hook. So the hook:
-
-- applies at once what needs only the gallery itself: a title from its path
-  (setting hookTitles);
-- marks the gallery with the tag "Gallery Tools: new" when any image rule is
-  switched on (hookChapters, hookCovers, hookSyncImages).
-
-The task "Finish new galleries" (mode finish_new_galleries), run once the scan is
-over, applies the switched-on rules to every marked gallery, now complete, exactly as
-the tasks would (image sync only adds, whatever syncMirror says: removing is left to
-the Sync task, which previews it), and removes the mark from each gallery whose
-changes all went through. A gallery with no images yet (made by hand, filled later)
-keeps its mark until it has some. Rerunning it is harmless (the rules are idempotent).
-
-The hook costs two requests (one read: settings, gallery, marker tag; one write),
-plus one the very first time, to create the tag. Its writes fire Gallery.Update.Post
-and Tag.Create.Post, which Gallery Tools does not listen to, so it never triggers
-itself again.
+The hook (new_gallery_hook.py) titles a new gallery at once and marks it with the tag
+"Gallery Tools: new" when an image rule is switched on (hookChapters, hookCovers,
+hookSyncImages), then queues this task, which Stash runs when the scan is over (STASH_FACTS
+§10). The task "Finish new galleries" (mode finish_new_galleries) applies the switched-on
+rules to every marked gallery, now complete, exactly as the tasks would (image sync only
+adds, whatever syncMirror says: removing is left to the Sync task, which previews it), and
+removes the mark from each gallery whose changes all went through. A gallery with no images
+yet (made by hand, filled later) keeps its mark until it has some. Rerunning it is harmless
+(the rules are idempotent).
 """
 
 from __future__ import annotations
@@ -29,100 +16,30 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ..args import ArgError
-from ..errors import StashServerError
-from ..models import Gallery, Image
+from ..hook_wire import FIND_TAG
+from ..models import Image
 from ..operations import GalleryOps
+from ..settings import IMAGE_RULES
 from .changes import Change, UntagGalleries
 from .chapters import ChaptersFromFolders
 from .covers import SetCovers, parse_cover_rule
 from .engine import (
-    CONFIGURATION_FIELD,
     NEW_GALLERY_TAG,
     Env,
     Scope,
     Workflow,
     decide_dry_run,
-    env_from_configuration,
     read_env,
     read_scope,
     run_workflows,
 )
 from .image_sync import SyncImagesFromGallery, parse_sync_fields
 from .report import Report
-from .titles import TitleFromPath, parse_title_pattern, plan_title
+from .titles import TitleFromPath, parse_title_pattern
 
 log = logging.getLogger("gallery_ops")
 
-IMAGE_RULES = ("hookChapters", "hookCovers", "hookSyncImages")
-MARKER_TAG_FIELD = (
-    "findTags(tag_filter: { name: { value: $tag, modifier: EQUALS } }, filter: { per_page: 1 }) { tags { id } }"
-)
-HOOK_START = (
-    f"query NewGalleryHook($id: ID!, $tag: String!) {{ {CONFIGURATION_FIELD}"
-    " findGallery(id: $id) { id title date code files { path } folder { path } tags { id } }"
-    f" {MARKER_TAG_FIELD} }}"
-)
-FIND_TAG = f"query FindMarkerTag($tag: String!) {{ {MARKER_TAG_FIELD} }}"
-CREATE_TAG = "mutation CreateMarkerTag($input: TagCreateInput!) { tagCreate(input: $input) { id } }"
-UPDATE_GALLERY = "mutation NewGalleryUpdate($input: GalleryUpdateInput!) { galleryUpdate(input: $input) { id } }"
-
-
-def _marker_tag(ops: GalleryOps, found: list[dict[str, Any]]) -> str:
-    """The marker tag's id, created the first time (another hook may win that race)."""
-    if found:
-        return found[0]["id"]
-    try:
-        data = ops.connection.execute(CREATE_TAG, {"input": {"name": NEW_GALLERY_TAG}}, idempotent=False)
-        return data["tagCreate"]["id"]
-    except StashServerError:
-        again = ops.connection.execute(FIND_TAG, {"tag": NEW_GALLERY_TAG})["findTags"]["tags"]
-        if again:
-            return again[0]["id"]
-        raise
-
-
-def handle_gallery_created(ops: GalleryOps, hook_context: dict[str, Any]) -> dict[str, Any]:
-    """Gallery.Create.Post: title now, image rules deferred (see the module docstring)."""
-    gallery_id = hook_context.get("id")
-    if isinstance(gallery_id, bool) or not isinstance(gallery_id, int) or gallery_id < 1:
-        raise ArgError(f"hookContext.id should be the new gallery's id, got {gallery_id!r}")
-    data = ops.connection.execute(HOOK_START, {"id": str(gallery_id), "tag": NEW_GALLERY_TAG})
-    env = env_from_configuration(data["configuration"])
-    out: dict[str, Any] = {"gallery": str(gallery_id), "made_by_scan": hook_context.get("input") is None}
-    raw = data["findGallery"]
-    if raw is None:
-        out["result"] = "the gallery no longer exists"
-        return out
-    gallery = Gallery.model_validate(raw)
-    rules = env.settings.hook_rules
-    update: dict[str, Any] = {}
-    if rules["hookTitles"]:
-        plan = plan_title(gallery, parse_title_pattern(env.settings["titlePattern"]))
-        for change in plan.changes:
-            update.update(dict(change.fields))
-    deferred = [rule for rule in IMAGE_RULES if rules[rule]]
-    dry_run = bool(env.settings["dryRun"])
-    if deferred:
-        out["deferred"] = deferred
-        if not dry_run:
-            tag_id = _marker_tag(ops, data["findTags"]["tags"])
-            current = [t.id for t in gallery.tags or []]
-            if tag_id not in current:
-                update["tag_ids"] = [*current, tag_id]
-    out["update"] = update
-    out["dry_run"] = dry_run
-    if not any(rules.values()):
-        out["result"] = "no new-gallery rules are switched on (settings hookTitles, hookChapters, hookCovers," \
-                        " hookSyncImages)"
-    elif update and not dry_run:
-        ops.connection.execute(UPDATE_GALLERY, {"input": {"id": str(gallery_id), **update}})
-        out["result"] = "updated"
-    else:
-        out["result"] = "nothing to change now" if not dry_run else "preview (setting dryRun): nothing changed"
-    log.info("new gallery %s: %s%s", gallery_id, out["result"],
-             f"; finish after the scan: {', '.join(deferred)}" if deferred else "")
-    return out
+__all__ = ["IMAGE_RULES", "finish_new_galleries", "rule_workflows"]
 
 
 def rule_workflows(env: Env, names: list[str]) -> list[Workflow]:

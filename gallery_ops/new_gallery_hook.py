@@ -1,0 +1,187 @@
+"""The Gallery.Create.Post hook: new-gallery rules, as cheap as a Python process can be.
+
+A gallery made by a scan holds only the images scanned so far when its create hook runs:
+the rest arrive in later transactions that fire no gallery hook (STASH_FACTS §3). Rules
+that look at images (chapters, covers, image sync) would give wrong answers on that part,
+and a hand-made gallery gets its images after creation, also without a hook. So the hook:
+
+- applies at once what needs only the gallery itself: a title from its path (hookTitles);
+- marks the gallery with the tag "Gallery Tools: new" when an image rule is switched on
+  (hookChapters, hookCovers, hookSyncImages), added by Stash to the gallery's tags
+  (bulkGalleryUpdate, mode ADD): nothing is read back, so a tag someone adds meanwhile stays;
+- queues the task "Finish new galleries" (runPluginTask) unless one is already waiting in
+  Stash's job queue, or the setting hookFinishByHand is on. Stash runs one job at a time and
+  a scan is a job (STASH_FACTS §10), so the task starts once the scan is over, and finishes
+  every marked gallery, now complete (workflows/new_galleries.py). The first hook run of a
+  scan queues it; the later ones see it waiting and queue nothing.
+
+Requests: one read (settings, gallery, marker tag, job queue); with no rule switched on
+that is all. Then one write (title, marker, task: whatever is needed, in one request), plus
+one the very first time, to create the marker tag. Its writes fire Gallery.Update.Post,
+which Gallery Tools does not listen to: a hook run never starts another run of our hooks.
+
+This module and everything it imports use the standard library only (settings.py,
+title_rules.py, hook_wire.py, stash_log.py, errors.py): gallery_tools.py runs a hook
+through `lean_main` without importing pydantic, requests or stashapi. Input it does not
+recognise as a plain hook run (anything unusual) goes the full way (plugin.main), which
+explains the problem with the usual words.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .errors import ArgError, StashError, StashServerError
+from .hook_wire import (
+    CREATE_TAG,
+    FIND_TAG,
+    HOOK_READ,
+    HookWire,
+    LeanServer,
+    finish_variables,
+    finish_waiting,
+    write_document,
+)
+from .settings import FINISH_TASK_NAME, IMAGE_RULES, NEW_GALLERY_TAG, PLUGIN_ID, Settings, SettingsError
+from .stash_log import redact, write
+from .title_rules import parse_title_pattern, title_fields
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO, Any
+
+HOOK_TYPE = "Gallery.Create.Post"
+NO_RULES = "no new-gallery rules are switched on (settings hookTitles, hookChapters, hookCovers, hookSyncImages)"
+
+
+def _marker_tag(wire: HookWire, found: list[dict[str, Any]]) -> str:
+    """The marker tag's id, created the first time (another hook may win that race)."""
+    if found:
+        return str(found[0]["id"])
+    try:
+        return str(wire.execute(CREATE_TAG, {"input": {"name": NEW_GALLERY_TAG}}, idempotent=False)["tagCreate"]["id"])
+    except StashServerError:
+        again = wire.execute(FIND_TAG, {"tag": NEW_GALLERY_TAG})["findTags"]["tags"]
+        if again:
+            return str(again[0]["id"])
+        raise
+
+
+def handle_gallery_created(wire: HookWire, hook_context: dict[str, Any]) -> dict[str, Any]:
+    """Gallery.Create.Post: title now, image rules marked and their task queued (module docstring)."""
+    gallery_id = hook_context.get("id")
+    if isinstance(gallery_id, bool) or not isinstance(gallery_id, int) or gallery_id < 1:
+        raise ArgError(f"hookContext.id should be the new gallery's id, got {gallery_id!r}")
+    data = wire.execute(HOOK_READ, {"id": str(gallery_id), "tag": NEW_GALLERY_TAG})
+    settings = Settings.from_saved(((data.get("configuration") or {}).get("plugins") or {}).get(PLUGIN_ID))
+    out: dict[str, Any] = {"gallery": str(gallery_id), "made_by_scan": hook_context.get("input") is None}
+    rules = settings.hook_rules
+    if not any(rules.values()):
+        out["result"] = NO_RULES
+        write("i", f"new gallery {gallery_id}: {NO_RULES}", wire.server.secrets)
+        return out
+    raw = data.get("findGallery")
+    if raw is None:
+        out["result"] = "the gallery no longer exists"
+        write("i", f"new gallery {gallery_id}: {out['result']}", wire.server.secrets)
+        return out
+    update: dict[str, str] = {}
+    if rules["hookTitles"]:
+        files = raw.get("files") or []
+        fields, _ = title_fields(raw.get("title"), raw.get("date"), raw.get("code"),
+                                 (files[0].get("path") or "") if files else None,
+                                 (raw.get("folder") or {}).get("path"),
+                                 parse_title_pattern(settings["titlePattern"]))
+        update.update(dict(fields))
+    deferred = [rule for rule in IMAGE_RULES if rules[rule]]
+    dry_run = bool(settings["dryRun"])
+    out.update({"update": update, "dry_run": dry_run})
+    variables: dict[str, Any] = {}
+    parts: list[str] = []
+    if update:
+        parts.append("title")
+        variables["title"] = {"id": str(gallery_id), **update}
+    note = ""
+    if deferred:
+        out["deferred"] = deferred
+        if settings["hookFinishByHand"]:
+            out["finish"] = "by hand (setting hookFinishByHand): run Finish new galleries after the scan"
+        elif finish_waiting(data.get("jobQueue"), FINISH_TASK_NAME):
+            out["finish"] = "already queued"
+        else:
+            out["finish"] = "queued now"
+            parts.append("finish")
+            variables.update(finish_variables(FINISH_TASK_NAME))
+        note = f"; {out['finish']}: {FINISH_TASK_NAME} ({', '.join(deferred)})"
+    if dry_run:
+        out["result"] = "preview (setting dryRun): nothing changed"
+        if deferred:
+            out["finish"] = "not queued (preview)"
+            note = f"; after the scan: {FINISH_TASK_NAME} ({', '.join(deferred)})"
+    else:
+        if deferred:
+            tag_id = _marker_tag(wire, (data.get("findTags") or {}).get("tags") or [])
+            parts.append("mark")
+            variables["mark"] = {"ids": [str(gallery_id)], "tag_ids": {"ids": [tag_id], "mode": "ADD"}}
+            out["marked"] = True
+        if parts:
+            # runPluginTask queues a job: sent again after an answer was lost, it would queue two
+            answer = wire.execute(write_document(parts), variables, idempotent="finish" not in parts)
+            if "finish" in parts:
+                out["finish_job"] = answer.get("runPluginTask")
+            out["result"] = "updated"
+        else:
+            out["result"] = "nothing to change now"
+    write("i", f"new gallery {gallery_id}: {out['result']}{note}", wire.server.secrets)
+    return out
+
+
+# -- the lean entry ---------------------------------------------------------------------------
+def recognise(text: str) -> tuple[LeanServer, dict[str, Any]] | None:
+    """(server, hookContext) when stdin is a plain Gallery.Create.Post hook run, else None."""
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("args"), dict):
+        return None
+    args = raw["args"]
+    context = args.get("hookContext")
+    if "operation" in args or not isinstance(context, dict) or context.get("type") != HOOK_TYPE:
+        return None
+    gallery_id = context.get("id")
+    if isinstance(gallery_id, bool) or not isinstance(gallery_id, int) or gallery_id < 1:
+        return None
+    server = LeanServer.parse(raw.get("server_connection"))
+    return (server, context) if server is not None else None
+
+
+def lean_main(text: str, stdout: IO[str]) -> int | None:
+    """Run a plain hook run on the standard library alone; None when `text` is not one.
+
+    Writes the one result object to stdout, as plugin.main does; returns the exit status.
+    """
+    recognised = recognise(text)
+    if recognised is None:
+        return None
+    server, context = recognised
+    result: dict[str, Any] = {"output": None, "error": None}
+    wire = HookWire(server)
+    try:
+        result["output"] = handle_gallery_created(wire, context)
+    except (ArgError, SettingsError, StashError, ValueError) as exc:
+        result["error"] = " ".join(str(exc).split()) or type(exc).__name__
+        write("e", result["error"], server.secrets)
+    except Exception as exc:  # a bug: still one JSON answer, details in the debug log
+        import traceback
+
+        write("d", traceback.format_exc(), server.secrets)
+        result["error"] = f"internal error ({type(exc).__name__}): {' '.join(str(exc).split())}"
+        write("e", result["error"], server.secrets)
+    finally:
+        wire.close()
+    if result["error"] is not None:
+        result["error"] = redact(result["error"], server.secrets)
+    stdout.write(json.dumps(result, default=str) + "\n")
+    stdout.flush()
+    return 0 if result["error"] is None else 1
