@@ -6,7 +6,6 @@ missing package still gets a proper answer saying what to install; then it hands
 over to gallery_ops.plugin.main.
 """
 
-import io
 import json
 import os
 import sys
@@ -59,6 +58,8 @@ if __name__ == "__main__":
         if problem is not None:
             sys.stdout.write(json.dumps({"output": None, "error": problem}) + "\n")
             exit_now(1)
+        import io
+
         from gallery_ops.plugin import main
 
         status = main(io.StringIO(stdin_text))
