@@ -93,14 +93,18 @@ def main() -> None:
 
         heading("New galleries: hooks on, then a scan adds a zip gallery image by image")
         sim.set_plugin_settings("gallery_tools", {"hookTitles": True, "hookChapters": True, "hookCovers": True})
+        jobs_before = len(sim.jobs.history)
         gallery_id = sim.scan_zip("/library/zips/Mountain_Hike.2023.zip", [
             "Morning/01.jpg", "Morning/02.jpg", "Summit/01.jpg", {"name": "Summit/02.jpg", "width": 600, "height": 900},
         ])
         for run in sim.hooks.runs:
             print(f"hook {run.trigger} for gallery {run.hook_context.get('id')}:",
                   f"output {json.dumps(run.result.output)}")
-        show_library(sim)
-        show_run("Task: Finish new galleries (after the scan)", sim.run_task("Finish new galleries"))
+        sim.jobs.wait_idle()  # the task the hook queued runs once the scan job is over
+        for job in sim.jobs.history[jobs_before:]:
+            print(f"job {job.id}: {job.description} {job.status}")
+        show_run("Task the hook queued: Finish new galleries (ran after the scan, no button pressed)",
+                 sim.task_runs[-1])
         show_library(sim)
         print(f"\nThe scanned gallery is {gallery_id}: titled by the hook at once; its chapters and its cover (the"
               " first portrait image, by the cover rule) were set by Finish new galleries, once it was complete.")
