@@ -1,9 +1,11 @@
 """Gallery Tools, a Stash plugin: the entry Stash runs (see gallery_tools.yml).
 
-Stash writes one JSON object on stdin and reads one from stdout. This file only makes
-sure the dependencies can be imported, using the standard library alone, so that a
-missing package still gets a proper answer saying what to install; then it hands
-over to gallery_ops.plugin.main.
+Stash writes one JSON object on stdin and reads one from stdout. A Gallery.Create.Post
+hook run goes the lean way first (run_lean_hook: the standard library only, since a scan
+waits for every hook process). Everything else: this file makes sure the dependencies can
+be imported, using the standard library alone, so that a missing package still gets a
+proper answer saying what to install; then it hands over to gallery_ops.plugin.main.
+Either way the process ends with exit_now, without the interpreter's exit-time clean-up.
 """
 
 import json
@@ -50,17 +52,33 @@ def exit_now(status):
     os._exit(status)
 
 
+def read_stdin():
+    """(text, bytes) of stdin; text is None when it does not decode (the full path reports that)."""
+    raw = sys.stdin.buffer.read()
+    try:
+        return raw.decode(sys.stdin.encoding or "utf-8", sys.stdin.errors or "strict"), raw
+    except (UnicodeDecodeError, LookupError):
+        return None, raw
+
+
+def stdin_again(text, raw):
+    """stdin as a stream once more, for gallery_ops.plugin.main (undecodable bytes fail there, as before)."""
+    import io
+
+    if text is not None:
+        return io.StringIO(text)
+    return io.TextIOWrapper(io.BytesIO(raw), encoding=sys.stdin.encoding or "utf-8", errors=sys.stdin.errors)
+
+
 if __name__ == "__main__":
-    stdin_text = sys.stdin.read()
-    status = run_lean_hook(stdin_text)
+    stdin_text, stdin_bytes = read_stdin()
+    status = run_lean_hook(stdin_text) if stdin_text is not None else None
     if status is None:
         problem = missing_dependency()
         if problem is not None:
             sys.stdout.write(json.dumps({"output": None, "error": problem}) + "\n")
             exit_now(1)
-        import io
-
         from gallery_ops.plugin import main
 
-        status = main(io.StringIO(stdin_text))
+        status = main(stdin_again(stdin_text, stdin_bytes))
     exit_now(status)
