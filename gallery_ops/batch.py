@@ -16,13 +16,17 @@ again and the others are reported as UNCONFIRMED.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import islice
+from typing import Any, TypeVar
 
 from .connection import StashConnection
-from .errors import LOCKED_MESSAGE
+from .documents import Mutation
+from .errors import LOCKED_MESSAGE, StashAuthError, StashServerError, StashTransportError
 from .limits import MUTATION_BATCH_SIZE
+
+T = TypeVar("T")
 
 UNCONFIRMED = ("no result: another item of the same request failed and Stash answered without data"
                " (this one was probably applied)")
@@ -40,46 +44,22 @@ class BatchResult:
         return not self.errors
 
 
-@dataclass(frozen=True)
-class Mutation:
-    """A mutation field that takes one argument, e.g. galleryChapterCreate(input: ...)."""
-
-    name: str
-    arg: str
-    arg_type: str
-    selection: str = ""
-    idempotent: bool = True
-
-
-# The mutations gallery_ops sends in batches (operations.py and the workflows' changes).
-GALLERY_UPDATE = Mutation("galleryUpdate", "input", "GalleryUpdateInput!", "id")
-BULK_GALLERY_UPDATE = Mutation("bulkGalleryUpdate", "input", "BulkGalleryUpdateInput!", "id")
-BULK_IMAGE_UPDATE = Mutation("bulkImageUpdate", "input", "BulkImageUpdateInput!", "id")
-CHAPTER_CREATE = Mutation("galleryChapterCreate", "input", "GalleryChapterCreateInput!", "id", idempotent=False)
-CHAPTER_UPDATE = Mutation("galleryChapterUpdate", "input", "GalleryChapterUpdateInput!", "id")
-CHAPTER_DESTROY = Mutation("galleryChapterDestroy", "id", "ID!", idempotent=False)
-SET_COVER = Mutation("setGalleryCover", "input", "GallerySetCoverInput!")
-RESET_COVER = Mutation("resetGalleryCover", "input", "GalleryResetCoverInput!")
-
-
-def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _document(mutation: Mutation, count: int) -> str:
-    params = ", ".join(f"$i{n}: {mutation.arg_type}" for n in range(count))
-    selection = f" {{ {mutation.selection} }}" if mutation.selection else ""
-    fields = " ".join(f"m{n}: {mutation.name}({mutation.arg}: $i{n}){selection}" for n in range(count))
-    return f"mutation Batch({params}) {{ {fields} }}"
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """`items` (a list or a lazy stream) in consecutive lists of at most `size`: the one
+    chunking helper of gallery_ops (pages, requests, ids per bulk update)."""
+    stream = iter(items)
+    while chunk := list(islice(stream, size)):
+        yield chunk
 
 
 def run_batch(connection: StashConnection, mutation: Mutation, values: Sequence[Any],
-              batch_size: int = MUTATION_BATCH_SIZE) -> BatchResult:
+              batch_size: int = MUTATION_BATCH_SIZE, selection: str = "id") -> BatchResult:
     """Send `mutation` once per value, `batch_size` per request; never raises for one item.
 
-    A failure of a whole request (transport, or Stash refusing the document) raises,
-    after the connection's own retries.
+    A request that reached Stash and failed as a whole (HTTP 500, Stash refusing the
+    document), after the connection's own retries, fails each of its items with that
+    message, and the next request still goes out. When Stash cannot be reached or
+    refuses the session, this raises: every further request would fail the same way.
     """
     result = BatchResult(data=[None] * len(values))
     pending = list(range(len(values)))
@@ -89,9 +69,15 @@ def run_batch(connection: StashConnection, mutation: Mutation, values: Sequence[
             connection.sleep(pause)
         locked, again = [], []
         for chunk in chunks(pending, batch_size):
-            data, errors = connection.execute_partial(
-                _document(mutation, len(chunk)), {f"i{n}": values[i] for n, i in enumerate(chunk)},
-                idempotent=mutation.idempotent, keys=[f"m{n}" for n in range(len(chunk))])
+            try:
+                data, errors = connection.execute_partial(
+                    mutation.aliased(len(chunk), selection), {f"i{n}": values[i] for n, i in enumerate(chunk)},
+                    idempotent=mutation.idempotent, keys=[f"m{n}" for n in range(len(chunk))])
+            except (StashServerError, StashTransportError) as exc:
+                if isinstance(exc, StashAuthError) or (isinstance(exc, StashTransportError)
+                                                       and not exc.reached_server):
+                    raise
+                data, errors = None, [{"message": str(exc)}]
             failed: dict[int, str] = {}
             for error in errors:
                 path = error.get("path") or []

@@ -25,3 +25,13 @@ IMAGE = (
     " studio { id } tags { id } performers { id }"
 )
 IMAGE_ID = "id"
+
+
+# What each task workflow reads (workflows/*.py name these; the engine joins them).
+GALLERY_TITLE_SOURCE = "title date code files { path } folder { path }"
+GALLERY_COVER = "cover { id }"
+GALLERY_CHAPTERS = "chapters { id title image_index }"
+IMAGE_PATH = "id visual_files { ... on ImageFile { path } }"
+IMAGE_PATH_SIZE = "id visual_files { ... on ImageFile { path width height } }"
+_IMAGE_META = "date photographer studio { id } tags { id name } performers { id }"
+IMAGE_SYNC = f"id {_IMAGE_META} galleries {{ id {_IMAGE_META} }}"

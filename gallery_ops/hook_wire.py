@@ -65,10 +65,6 @@ def write_document(parts: list[str]) -> str:
             f" {' '.join(c[1] for c in chosen)} }}")
 
 
-def finish_variables(task_name: str) -> dict[str, str]:
-    return {"plugin": PLUGIN_ID, "task": task_name}
-
-
 # Stash names a plugin task's job "Running plugin task: <task name>" when no description is
 # given, as the Tasks page and this hook queue it (internal/manager/task_plugin.go).
 PLUGIN_TASK_JOB = "Running plugin task: "
@@ -140,7 +136,7 @@ class LeanServer:
 
 
 class HookWire:
-    """Sends the hook's GraphQL requests over one kept-alive connection; counts them."""
+    """The hook's operations on Stash, over one kept-alive connection; counts its requests."""
 
     def __init__(self, server: LeanServer, *, retry_delays: tuple[float, ...] = RETRY_DELAYS,
                  sleep: Callable[[float], None] = time.sleep) -> None:
@@ -166,6 +162,44 @@ class HookWire:
                 pass
         self._socket = self._reader = None
 
+    # -- the hook's operations ----------------------------------------------------------------------
+    def read_new_gallery(self, gallery_id: int, marker_tag: str) -> dict[str, Any]:
+        """One request: {configuration, findGallery, findTags, jobQueue} (HOOK_READ)."""
+        return self.execute(HOOK_READ, {"id": str(gallery_id), "tag": marker_tag})
+
+    def marker_tag_id(self, found: list[dict[str, Any]], marker_tag: str) -> str:
+        """The marker tag's id: the one the read found, else created now (another hook may win that race)."""
+        if found:
+            return str(found[0]["id"])
+        try:
+            return str(self.execute(CREATE_TAG, {"input": {"name": marker_tag}}, idempotent=False)["tagCreate"]["id"])
+        except StashServerError:
+            again = self.execute(FIND_TAG, {"tag": marker_tag})["findTags"]["tags"]
+            if again:
+                return str(again[0]["id"])
+            raise
+
+    def write_new_gallery(self, gallery_id: int, fields: dict[str, str], marker_tag_id: str | None,
+                          queue_task: str | None) -> dict[str, Any]:
+        """One request: set the title fields, add the marker tag (mode ADD), queue the task, as given.
+
+        Sent once after a fault that may have reached Stash when it queues the task (runPluginTask
+        queues a job each time); otherwise retried as every read is.
+        """
+        parts: list[str] = []
+        variables: dict[str, Any] = {}
+        if fields:
+            parts.append("title")
+            variables["title"] = {"id": str(gallery_id), **fields}
+        if marker_tag_id is not None:
+            parts.append("mark")
+            variables["mark"] = {"ids": [str(gallery_id)], "tag_ids": {"ids": [marker_tag_id], "mode": "ADD"}}
+        if queue_task is not None:
+            parts.append("finish")
+            variables.update({"plugin": PLUGIN_ID, "task": queue_task})
+        return self.execute(write_document(parts), variables, idempotent=queue_task is None)
+
+    # -- requests ---------------------------------------------------------------------------------
     def execute(self, query: str, variables: dict[str, Any], *, idempotent: bool = True) -> dict[str, Any]:
         """Send one request and return its `data`; any GraphQL error raises StashServerError.
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 _INTEGER = re.compile(r"^[0-9]+$")
 
@@ -36,7 +36,33 @@ def _to_id(value: Any) -> str:
     raise ValueError(f"an id is an integer (or a string holding one), got {value!r}")
 
 
+def _organized(value: bool | None) -> bool | None:
+    if value is None:
+        raise ValueError("organized is true or false; Stash cannot clear it (null is refused)")
+    return value
+
+
+def chapter_title(title: Any) -> str:
+    """A chapter title as Stash stores it: non-empty text, trimmed (Stash trims it too)."""
+    if not isinstance(title, str) or not title.strip():
+        raise ValueError(f"a chapter title is non-empty text, got {title!r}")
+    return title.strip()
+
+
+def chapter_index(image_index: Any) -> int:
+    """A chapter's start: an int, 1-based (Stash checks it is at most the image count)."""
+    if isinstance(image_index, bool) or not isinstance(image_index, int):
+        raise ValueError(f"image_index is an integer (1 = the first image), got {image_index!r}")
+    if image_index < 1:
+        raise ValueError(f"image_index is 1-based: the first image is 1, got {image_index}")
+    return image_index
+
+
 StashID = Annotated[str, BeforeValidator(_to_id)]
+# organized may be left out, never sent as null (Stash crashes on it): checked when it is given.
+Organized = Annotated[bool | None, AfterValidator(_organized)]
+ChapterTitle = Annotated[str, BeforeValidator(chapter_title)]
+ChapterIndex = Annotated[int, BeforeValidator(chapter_index)]
 UpdateMode = Literal["SET", "ADD", "REMOVE"]
 UPDATE_MODES: tuple[str, ...] = ("SET", "ADD", "REMOVE")
 
@@ -144,6 +170,14 @@ class GalleryChapter(StashModel):
     gallery: GalleryRef | None = None
 
 
+# The fields of a gallery that an input may set (GalleryCreateInput / GalleryUpdateInput);
+# references are given as objects with an id and sent as <name>_id(s).
+GALLERY_INPUT_FIELDS: tuple[str, ...] = (
+    "id", "title", "code", "date", "details", "photographer", "rating100", "organized", "urls",
+    "studio", "tags", "performers", "scenes")
+_GALLERY_REFS = {"studio": "studio_id", "tags": "tag_ids", "performers": "performer_ids", "scenes": "scene_ids"}
+
+
 class Gallery(StashModel):
     """A gallery. Read-only fields (files, folder, chapters, image_count, cover, timestamps) are never sent."""
 
@@ -154,7 +188,7 @@ class Gallery(StashModel):
     details: str | None = None
     photographer: str | None = None
     rating100: int | None = Field(default=None, ge=0, le=100)
-    organized: bool | None = None
+    organized: Organized = None
     urls: list[str] | None = None
     studio: StudioRef | None = None
     tags: list[TagRef] | None = None
@@ -201,20 +235,18 @@ class Gallery(StashModel):
 
     def _input(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for name in ("title", "code", "date", "details", "photographer", "rating100", "urls"):
-            if name in self.model_fields_set:
-                out[name] = getattr(self, name)
+        for name in GALLERY_INPUT_FIELDS[1:]:
+            if name not in self.model_fields_set:
+                continue
+            value = getattr(self, name)
+            if name == "studio":
+                out["studio_id"] = value.id if value else None
+            elif name in _GALLERY_REFS:
+                out[_GALLERY_REFS[name]] = [ref.id for ref in value or []]
+            else:
+                out[name] = value
         if "title" in out and out["title"] is None:
             out["title"] = ""  # Stash ignores a null title; "" clears it (refused for user-created galleries)
-        if "organized" in self.model_fields_set:
-            if self.organized is None:
-                raise ValueError("organized is true or false; Stash cannot clear it (null is refused)")
-            out["organized"] = self.organized
-        if "studio" in self.model_fields_set:
-            out["studio_id"] = self.studio.id if self.studio else None
-        for name, key in (("tags", "tag_ids"), ("performers", "performer_ids"), ("scenes", "scene_ids")):
-            if name in self.model_fields_set:
-                out[key] = [ref.id for ref in getattr(self, name) or []]
         return out
 
 
@@ -272,7 +304,7 @@ class BulkGalleryUpdateInput(StashModel):
     details: str | None = None
     photographer: str | None = None
     rating100: int | None = Field(default=None, ge=0, le=100)
-    organized: bool | None = None
+    organized: Organized = None
     studio_id: StashID | None = None
     tag_ids: BulkUpdateIds | None = None
     performer_ids: BulkUpdateIds | None = None
@@ -282,9 +314,55 @@ class BulkGalleryUpdateInput(StashModel):
     def _check(self) -> BulkGalleryUpdateInput:
         if not self.ids:
             raise ValueError("ids must name at least one gallery")
-        if "organized" in self.model_fields_set and self.organized is None:
-            raise ValueError("organized is true or false; Stash cannot clear it (null is refused)")
         return self
 
     def to_input(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_unset=True)
+
+
+class InputModel(BaseModel):
+    """Base of the inputs of batched mutations: unknown fields refused, only set fields sent."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def to_input(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+class ChapterCreateInput(InputModel):
+    """GalleryChapterCreateInput. The title is trimmed, as Stash stores it; image_index is 1-based."""
+
+    gallery_id: StashID
+    title: ChapterTitle
+    image_index: ChapterIndex
+
+
+class ChapterUpdateInput(InputModel):
+    """GalleryChapterUpdateInput: the chapter's id and what changes."""
+
+    id: StashID
+    gallery_id: StashID | None = None
+    title: ChapterTitle | None = None
+    image_index: ChapterIndex | None = None
+
+
+class SetCoverInput(InputModel):
+    """GallerySetCoverInput. Stash does not check the image is in the gallery: the caller does."""
+
+    gallery_id: StashID
+    cover_image_id: StashID
+
+
+class ResetCoverInput(InputModel):
+    gallery_id: StashID
+
+
+class BulkImageUpdateInput(InputModel):
+    """BulkImageUpdateInput, the fields gallery workflows set on images."""
+
+    ids: list[StashID]
+    date: str | None = None
+    photographer: str | None = None
+    studio_id: StashID | None = None
+    tag_ids: BulkUpdateIds | None = None
+    performer_ids: BulkUpdateIds | None = None

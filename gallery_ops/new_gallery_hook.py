@@ -31,18 +31,10 @@ from __future__ import annotations
 
 import json
 
-from .errors import ArgError, StashError, StashServerError
-from .hook_wire import (
-    CREATE_TAG,
-    FIND_TAG,
-    HOOK_READ,
-    HookWire,
-    LeanServer,
-    finish_variables,
-    finish_waiting,
-    write_document,
-)
-from .settings import FINISH_TASK_NAME, IMAGE_RULES, NEW_GALLERY_TAG, PLUGIN_ID, Settings, SettingsError
+from .constants import FINISH_TASK_NAME, NEW_GALLERY_TAG
+from .errors import ArgError, StashError
+from .hook_wire import HookWire, LeanServer, finish_waiting
+from .settings import IMAGE_RULES, PLUGIN_ID, Settings, SettingsError
 from .stash_log import redact, write
 from .title_rules import parse_title_pattern, title_fields
 
@@ -54,25 +46,12 @@ HOOK_TYPE = "Gallery.Create.Post"
 NO_RULES = "no new-gallery rules are switched on (settings hookTitles, hookChapters, hookCovers, hookSyncImages)"
 
 
-def _marker_tag(wire: HookWire, found: list[dict[str, Any]]) -> str:
-    """The marker tag's id, created the first time (another hook may win that race)."""
-    if found:
-        return str(found[0]["id"])
-    try:
-        return str(wire.execute(CREATE_TAG, {"input": {"name": NEW_GALLERY_TAG}}, idempotent=False)["tagCreate"]["id"])
-    except StashServerError:
-        again = wire.execute(FIND_TAG, {"tag": NEW_GALLERY_TAG})["findTags"]["tags"]
-        if again:
-            return str(again[0]["id"])
-        raise
-
-
 def handle_gallery_created(wire: HookWire, hook_context: dict[str, Any]) -> dict[str, Any]:
     """Gallery.Create.Post: title now, image rules marked and their task queued (module docstring)."""
     gallery_id = hook_context.get("id")
     if isinstance(gallery_id, bool) or not isinstance(gallery_id, int) or gallery_id < 1:
         raise ArgError(f"hookContext.id should be the new gallery's id, got {gallery_id!r}")
-    data = wire.execute(HOOK_READ, {"id": str(gallery_id), "tag": NEW_GALLERY_TAG})
+    data = wire.read_new_gallery(gallery_id, NEW_GALLERY_TAG)
     settings = Settings.from_saved(((data.get("configuration") or {}).get("plugins") or {}).get(PLUGIN_ID))
     out: dict[str, Any] = {"gallery": str(gallery_id), "made_by_scan": hook_context.get("input") is None}
     rules = settings.hook_rules
@@ -96,42 +75,33 @@ def handle_gallery_created(wire: HookWire, hook_context: dict[str, Any]) -> dict
     deferred = [rule for rule in IMAGE_RULES if rules[rule]]
     dry_run = bool(settings["dryRun"])
     out.update({"update": update, "dry_run": dry_run})
-    variables: dict[str, Any] = {}
-    parts: list[str] = []
-    if update:
-        parts.append("title")
-        variables["title"] = {"id": str(gallery_id), **update}
+    queue_task: str | None = None
     note = ""
     if deferred:
         out["deferred"] = deferred
         if settings["hookFinishByHand"]:
             out["finish"] = "by hand (setting hookFinishByHand): run Finish new galleries after the scan"
+        elif dry_run:
+            out["finish"] = "not queued (preview)"
         elif finish_waiting(data.get("jobQueue"), FINISH_TASK_NAME):
             out["finish"] = "already queued"
         else:
             out["finish"] = "queued now"
-            parts.append("finish")
-            variables.update(finish_variables(FINISH_TASK_NAME))
+            queue_task = FINISH_TASK_NAME
         note = f"; {out['finish']}: {FINISH_TASK_NAME} ({', '.join(deferred)})"
     if dry_run:
         out["result"] = "preview (setting dryRun): nothing changed"
+    elif update or deferred:
+        tag_id = wire.marker_tag_id((data.get("findTags") or {}).get("tags") or [], NEW_GALLERY_TAG) \
+            if deferred else None
+        answer = wire.write_new_gallery(gallery_id, update, tag_id, queue_task)
         if deferred:
-            out["finish"] = "not queued (preview)"
-            note = f"; after the scan: {FINISH_TASK_NAME} ({', '.join(deferred)})"
-    else:
-        if deferred:
-            tag_id = _marker_tag(wire, (data.get("findTags") or {}).get("tags") or [])
-            parts.append("mark")
-            variables["mark"] = {"ids": [str(gallery_id)], "tag_ids": {"ids": [tag_id], "mode": "ADD"}}
             out["marked"] = True
-        if parts:
-            # runPluginTask queues a job: sent again after an answer was lost, it would queue two
-            answer = wire.execute(write_document(parts), variables, idempotent="finish" not in parts)
-            if "finish" in parts:
-                out["finish_job"] = answer.get("runPluginTask")
-            out["result"] = "updated"
-        else:
-            out["result"] = "nothing to change now"
+        if queue_task is not None:
+            out["finish_job"] = answer.get("runPluginTask")
+        out["result"] = "updated"
+    else:
+        out["result"] = "nothing to change now"
     write("i", f"new gallery {gallery_id}: {out['result']}{note}", wire.server.secrets)
     return out
 

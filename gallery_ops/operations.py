@@ -20,83 +20,49 @@ Where the peers are wrong, and these operations are not:
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from . import batch, fields
+from pydantic import BaseModel
+
+from . import documents as doc
+from . import fields
 from .batch import BatchResult, chunks, run_batch
-from .connection import StashConnection
+from .connection import ServerConnection, StashConnection
 from .errors import NotFound
 from .limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, GALLERY_PAGE_SIZE, IMAGE_PAGE_SIZE
 from .models import (
     UPDATE_MODES,
     BulkGalleryUpdateInput,
+    BulkImageUpdateInput,
+    ChapterCreateInput,
+    ChapterUpdateInput,
     FindFilter,
     FindGalleriesResult,
     Gallery,
     GalleryChapter,
     Image,
+    ResetCoverInput,
+    SetCoverInput,
     parse_id,
     parse_ids,
 )
+from .settings import PLUGIN_ID
 
-FIND_GALLERY = f"query FindGallery($id: ID!) {{ findGallery(id: $id) {{ {fields.GALLERY} }} }}"
-FIND_GALLERIES = (
-    "query FindGalleries($filter: FindFilterType, $gallery_filter: GalleryFilterType) {"
-    f" findGalleries(filter: $filter, gallery_filter: $gallery_filter) {{ count galleries {{ {fields.GALLERY} }} }} }}"
-)
-GALLERY_CREATE = (
-    f"mutation GalleryCreate($input: GalleryCreateInput!) {{ galleryCreate(input: $input) {{ {fields.GALLERY} }} }}"
-)
-GALLERY_UPDATE = (
-    f"mutation GalleryUpdate($input: GalleryUpdateInput!) {{ galleryUpdate(input: $input) {{ {fields.GALLERY} }} }}"
-)
-GALLERIES_UPDATE = (
-    "mutation GalleriesUpdate($input: [GalleryUpdateInput!]!) {"
-    f" galleriesUpdate(input: $input) {{ {fields.GALLERY} }} }}"
-)
-GALLERY_DESTROY = "mutation GalleryDestroy($input: GalleryDestroyInput!) { galleryDestroy(input: $input) }"
-ADD_IMAGES = "mutation AddGalleryImages($input: GalleryAddInput!) { addGalleryImages(input: $input) }"
-REMOVE_IMAGES = "mutation RemoveGalleryImages($input: GalleryRemoveInput!) { removeGalleryImages(input: $input) }"
-SET_COVER = "mutation SetGalleryCover($input: GallerySetCoverInput!) { setGalleryCover(input: $input) }"
-RESET_COVER = "mutation ResetGalleryCover($input: GalleryResetCoverInput!) { resetGalleryCover(input: $input) }"
-CHAPTER_CREATE = (
-    "mutation GalleryChapterCreate($input: GalleryChapterCreateInput!) {"
-    f" galleryChapterCreate(input: $input) {{ {fields.CHAPTER} }} }}"
-)
-CHAPTER_UPDATE = (
-    "mutation GalleryChapterUpdate($input: GalleryChapterUpdateInput!) {"
-    f" galleryChapterUpdate(input: $input) {{ {fields.CHAPTER} }} }}"
-)
-CHAPTER_DESTROY = "mutation GalleryChapterDestroy($id: ID!) { galleryChapterDestroy(id: $id) }"
-BULK_GALLERY_UPDATE = (
-    "mutation BulkGalleryUpdate($input: BulkGalleryUpdateInput!) {"
-    f" bulkGalleryUpdate(input: $input) {{ {fields.GALLERY} }} }}"
-)
-# One read that both proves the gallery exists and counts it / checks an image in it.
-GALLERY_IMAGE_CHECK = (
-    "query GalleryImageCheck($id: ID!, $image_filter: ImageFilterType) {"
-    " findGallery(id: $id) { id image_count }"
-    " findImages(image_filter: $image_filter, filter: { per_page: 0 }) { count } }"
-)
-GALLERY_IMAGE_COUNT = "query GalleryImageCount($id: ID!) { findGallery(id: $id) { id image_count } }"
+M = TypeVar("M", bound=BaseModel)
 
 
-def _selection_query(name: str, selection: str) -> str:
-    return (
-        f"query {name}($filter: FindFilterType, $gallery_filter: GalleryFilterType) {{"
-        f" findGalleries(filter: $filter, gallery_filter: $gallery_filter) {{ galleries {{ {selection} }} }} }}"
-    )
+@dataclass(frozen=True)
+class RunConfiguration:
+    """What a run reads of Stash's configuration: the plugin's saved settings and the cover regex."""
+
+    saved_settings: dict[str, Any] | None
+    cover_regex: str | None
 
 
-GALLERY_IMAGES_FIRST = (
-    "query GalleryImages($id: ID!, $filter: FindFilterType, $image_filter: ImageFilterType) {{"
-    " findGallery(id: $id) {{ id }}"
-    " findImages(filter: $filter, image_filter: $image_filter) {{ images {{ {selection} }} }} }}"
-)
-GALLERY_IMAGES_NEXT = (
-    "query GalleryImages($filter: FindFilterType, $image_filter: ImageFilterType) {{"
-    " findImages(filter: $filter, image_filter: $image_filter) {{ images {{ {selection} }} }} }}"
-)
+def _configuration(data: dict[str, Any]) -> RunConfiguration:
+    return RunConfiguration((data.get("plugins") or {}).get(PLUGIN_ID),
+                            (data.get("general") or {}).get("galleryCoverRegex") or None)
 
 
 def in_gallery(gallery_id: str) -> dict[str, Any]:
@@ -115,10 +81,20 @@ class GalleryOps:
         """Reuse the connection Stash hands a plugin (session cookie or ApiKey, scheme, host, port)."""
         return cls(StashConnection.from_server_connection(server_connection, **kwargs))
 
+    @classmethod
+    def from_server(cls, server: ServerConnection, **kwargs: Any) -> GalleryOps:
+        """The same, from a server_connection already parsed (the plugin entry parses it once)."""
+        return cls(StashConnection(server, **kwargs))
+
+    @property
+    def requests_sent(self) -> int:
+        """How many requests this client has sent (retries included)."""
+        return self.connection.requests_sent
+
     # -- finding --------------------------------------------------------------------------------
     def find_gallery(self, id: Any) -> Gallery | None:
         """The gallery with this id, or None when no gallery has it (errors raise, never None)."""
-        data = self.connection.execute(FIND_GALLERY, {"id": parse_id(id, "gallery id")})
+        data = self.connection.execute(doc.FIND_GALLERY, {"id": parse_id(id, "gallery id")})
         found = data.get("findGallery")
         return Gallery.model_validate(found) if found is not None else None
 
@@ -136,7 +112,7 @@ class GalleryOps:
             find = find.model_copy(update={"q": q})
         variables = {"filter": {"sort": "id", "direction": "ASC", **find.model_dump(exclude_none=True)},
                      "gallery_filter": gallery_filter}
-        data = self.connection.execute(FIND_GALLERIES, variables)
+        data = self.connection.execute(doc.FIND_GALLERIES, variables)
         return FindGalleriesResult.model_validate(data["findGalleries"])
 
     def iter_galleries(self, gallery_filter: dict[str, Any] | None = None, page_size: int = GALLERY_PAGE_SIZE,
@@ -148,7 +124,7 @@ class GalleryOps:
         """
         if page_size < 1:
             raise ValueError(f"page_size must be at least 1, got {page_size}")
-        query = _selection_query("IterGalleries", selection)
+        query = doc.iter_galleries(selection)
         last = 0
         while True:
             cursor: dict[str, Any] = {"id": {"value": last, "modifier": "GREATER_THAN"}}
@@ -169,19 +145,14 @@ class GalleryOps:
         ids = parse_ids(gallery_ids, "gallery ids")
         if not ids:
             return {}
-        params = ", ".join(f"$i{n}: ID!" for n in range(len(ids)))
-        body = " ".join(f"g{n}: findGallery(id: $i{n}) {{ {selection} }}" for n in range(len(ids)))
-        data = self.connection.execute(f"query GalleriesByIds({params}) {{ {body} }}",
+        data = self.connection.execute(doc.galleries_by_ids(len(ids), selection),
                                        {f"i{n}": gid for n, gid in enumerate(ids)})
         return {gid: Gallery.model_validate(data[f"g{n}"]) if data[f"g{n}"] is not None else None
                 for n, gid in enumerate(ids)}
 
     def count_galleries(self, gallery_filter: dict[str, Any] | None = None) -> int:
         """How many galleries match (per_page 0: no rows are loaded)."""
-        data = self.connection.execute(
-            "query CountGalleries($gallery_filter: GalleryFilterType) {"
-            " findGalleries(gallery_filter: $gallery_filter, filter: { per_page: 0 }) { count } }",
-            {"gallery_filter": gallery_filter})
+        data = self.connection.execute(doc.COUNT_GALLERIES, {"gallery_filter": gallery_filter})
         return int(data["findGalleries"]["count"])
 
     def gallery_images(self, gallery_id: Any, selection: str = fields.IMAGE,
@@ -199,8 +170,7 @@ class GalleryOps:
                 "filter": {"per_page": page_size, "page": page, "sort": "path", "direction": "ASC"}}
             if page == 1:
                 variables["id"] = gallery_id
-            query = GALLERY_IMAGES_FIRST if page == 1 else GALLERY_IMAGES_NEXT
-            data = self.connection.execute(query.format(selection=selection), variables)
+            data = self.connection.execute(doc.gallery_images(selection, first_page=page == 1), variables)
             if page == 1 and data["findGallery"] is None:
                 raise NotFound(f"no gallery with id {gallery_id}")
             batch = data["findImages"]["images"]
@@ -218,12 +188,8 @@ class GalleryOps:
         ids = parse_ids(gallery_ids, "gallery ids")
         if not ids:
             return {}
-        params = ", ".join(f"$f{n}: ImageFilterType" for n in range(len(ids)))
-        body = " ".join(
-            f"g{n}: findImages(image_filter: $f{n}, filter: $page) {{ count images {{ {selection} }} }}"
-            for n in range(len(ids)))
         data = self.connection.execute(
-            f"query ImagesOfGalleries($page: FindFilterType, {params}) {{ {body} }}",
+            doc.images_of_galleries(len(ids), selection),
             {"page": {"per_page": limit, "sort": "path", "direction": "ASC"},
              **{f"f{n}": in_gallery(gid) for n, gid in enumerate(ids)}})
         out: dict[str, list[Image]] = {}
@@ -235,6 +201,16 @@ class GalleryOps:
                 out[gid] = [Image.model_validate(raw) for raw in result["images"]]
         return out
 
+    # -- the plugin's configuration and tags -----------------------------------------------------
+    def run_configuration(self) -> RunConfiguration:
+        """The plugin's saved settings and Stash's gallery cover regex, in one request."""
+        return _configuration(self.connection.execute(doc.RUN_CONFIG)["configuration"])
+
+    def find_tag_id(self, name: str) -> str | None:
+        """The id of the tag with exactly this name, or None."""
+        tags = self.connection.execute(doc.FIND_TAG, {"tag": name})["findTags"]["tags"]
+        return str(tags[0]["id"]) if tags else None
+
     # -- creating, updating, destroying ------------------------------------------------------
     def create_gallery(self, gallery: Gallery | dict[str, Any]) -> Gallery:
         """Create a user-created gallery (title required); returns it as Stash stored it.
@@ -242,13 +218,14 @@ class GalleryOps:
         Not retried after a fault that may have reached Stash, so it is never created twice.
         """
         model = gallery if isinstance(gallery, Gallery) else Gallery.model_validate(gallery)
-        data = self.connection.execute(GALLERY_CREATE, {"input": model.create_input()}, idempotent=False)
+        data = self.connection.execute(doc.GALLERY_CREATE.single(fields.GALLERY), {"input": model.create_input()},
+                                       idempotent=doc.GALLERY_CREATE.idempotent)
         return Gallery.model_validate(data["galleryCreate"])
 
     def update_gallery(self, gallery: Gallery | dict[str, Any]) -> Gallery:
         """Update one gallery: only the fields set on the model are sent (see models.py)."""
         model = gallery if isinstance(gallery, Gallery) else Gallery.model_validate(gallery)
-        data = self.connection.execute(GALLERY_UPDATE, {"input": model.update_input()})
+        data = self.connection.execute(doc.GALLERY_UPDATE.single(fields.GALLERY), {"input": model.update_input()})
         return Gallery.model_validate(data["galleryUpdate"])
 
     def galleries_update(self, galleries: Sequence[Gallery | dict[str, Any]]) -> list[Gallery]:
@@ -259,8 +236,9 @@ class GalleryOps:
         """
         inputs = [(g if isinstance(g, Gallery) else Gallery.model_validate(g)).update_input() for g in galleries]
         out: list[Gallery] = []
+        query = doc.GALLERIES_UPDATE.single(fields.GALLERY)
         for chunk in chunks(inputs, GALLERIES_UPDATE_CHUNK):
-            data = self.connection.execute(GALLERIES_UPDATE, {"input": list(chunk)})
+            data = self.connection.execute(query, {"input": list(chunk)})
             out.extend(Gallery.model_validate(g) for g in data["galleriesUpdate"] if g is not None)
         return out
 
@@ -277,7 +255,8 @@ class GalleryOps:
             payload["delete_file"] = bool(delete_file)
         if delete_generated is not None:
             payload["delete_generated"] = bool(delete_generated)
-        data = self.connection.execute(GALLERY_DESTROY, {"input": payload}, idempotent=False)
+        data = self.connection.execute(doc.GALLERY_DESTROY.single(), {"input": payload},
+                                       idempotent=doc.GALLERY_DESTROY.idempotent)
         return bool(data["galleryDestroy"])
 
     def bulk_gallery_update(self, input_data: BulkGalleryUpdateInput | dict[str, Any]) -> list[Gallery]:
@@ -287,8 +266,9 @@ class GalleryOps:
             BulkGalleryUpdateInput.model_validate(input_data)
         payload = model.to_input()
         out: list[Gallery] = []
+        query = doc.BULK_GALLERY_UPDATE.single(fields.GALLERY)
         for chunk in chunks(payload["ids"], BULK_IDS_CHUNK):
-            data = self.connection.execute(BULK_GALLERY_UPDATE, {"input": {**payload, "ids": list(chunk)}})
+            data = self.connection.execute(query, {"input": {**payload, "ids": list(chunk)}})
             out.extend(Gallery.model_validate(g) for g in data["bulkGalleryUpdate"] or [])
         return out
 
@@ -299,17 +279,17 @@ class GalleryOps:
         Zip- and folder-based galleries follow their files: Stash refuses, and this
         raises GalleryContentsLocked saying so.
         """
-        return self._change_images(ADD_IMAGES, "addGalleryImages", gallery_id, image_ids)
+        return self._change_images(doc.ADD_IMAGES, gallery_id, image_ids)
 
     def remove_gallery_images(self, gallery_id: Any, image_ids: Sequence[Any]) -> bool:
         """Remove images from a user-created gallery (GalleryContentsLocked for zip/folder ones)."""
-        return self._change_images(REMOVE_IMAGES, "removeGalleryImages", gallery_id, image_ids)
+        return self._change_images(doc.REMOVE_IMAGES, gallery_id, image_ids)
 
-    def _change_images(self, query: str, field: str, gallery_id: Any, image_ids: Sequence[Any]) -> bool:
+    def _change_images(self, mutation: doc.Mutation, gallery_id: Any, image_ids: Sequence[Any]) -> bool:
         payload = {"gallery_id": parse_id(gallery_id, "gallery id"), "image_ids": parse_ids(image_ids, "image ids")}
         if not payload["image_ids"]:
             raise ValueError("image_ids must name at least one image")
-        return bool(self.connection.execute(query, {"input": payload})[field])
+        return bool(self.connection.execute(mutation.single(), {"input": payload})[mutation.name])
 
     def gallery_image_ids(self, gallery_id: Any) -> list[str]:
         """The ids of the gallery's images, in Stash's gallery order."""
@@ -349,20 +329,20 @@ class GalleryOps:
         """
         gallery_id = parse_id(gallery_id, "gallery id")
         image_id = parse_id(cover_image_id, "cover image id")
-        data = self.connection.execute(GALLERY_IMAGE_CHECK, {
+        data = self.connection.execute(doc.GALLERY_IMAGE_CHECK, {
             "id": gallery_id,
             "image_filter": {**in_gallery(gallery_id), "id": {"value": int(image_id), "modifier": "EQUALS"}}})
         if data["findGallery"] is None:
             raise NotFound(f"no gallery with id {gallery_id}")
         if data["findImages"]["count"] == 0:
             raise ValueError(f"image {image_id} is not in gallery {gallery_id}; a cover must be one of its images")
-        payload = {"gallery_id": gallery_id, "cover_image_id": image_id}
-        return bool(self.connection.execute(SET_COVER, {"input": payload})["setGalleryCover"])
+        payload = SetCoverInput(gallery_id=gallery_id, cover_image_id=image_id).to_input()
+        return bool(self.connection.execute(doc.SET_COVER.single(), {"input": payload})["setGalleryCover"])
 
     def reset_gallery_cover(self, gallery_id: Any) -> bool:
         """Drop the explicit cover; Stash shows its default pick again."""
-        payload = {"gallery_id": parse_id(gallery_id, "gallery id")}
-        return bool(self.connection.execute(RESET_COVER, {"input": payload})["resetGalleryCover"])
+        payload = ResetCoverInput(gallery_id=parse_id(gallery_id, "gallery id")).to_input()
+        return bool(self.connection.execute(doc.RESET_COVER.single(), {"input": payload})["resetGalleryCover"])
 
     # -- chapters -------------------------------------------------------------------------------
     def gallery_chapter_create(self, gallery_id: Any, title: str, image_index: int) -> GalleryChapter:
@@ -372,11 +352,10 @@ class GalleryOps:
         Not retried after a fault that may have reached Stash.
         """
         gallery_id = parse_id(gallery_id, "gallery id")
-        title = _chapter_title(title)
-        image_index = _chapter_index(image_index)
-        self._check_chapter_range(gallery_id, image_index)
-        payload = {"gallery_id": gallery_id, "title": title, "image_index": image_index}
-        data = self.connection.execute(CHAPTER_CREATE, {"input": payload}, idempotent=False)
+        payload = _valid(ChapterCreateInput, {"gallery_id": gallery_id, "title": title, "image_index": image_index})
+        self._check_chapter_range(gallery_id, payload.image_index)
+        data = self.connection.execute(doc.CHAPTER_CREATE.single(fields.CHAPTER), {"input": payload.to_input()},
+                                       idempotent=doc.CHAPTER_CREATE.idempotent)
         return GalleryChapter.model_validate(data["galleryChapterCreate"])
 
     def gallery_chapter_update(self, id: Any, gallery_id: Any = None, title: str | None = None,
@@ -386,27 +365,24 @@ class GalleryOps:
         When gallery_id is given the index is checked against that gallery first;
         otherwise Stash checks it against the chapter's own gallery.
         """
-        payload: dict[str, Any] = {"id": parse_id(id, "chapter id")}
-        if gallery_id is not None:
-            payload["gallery_id"] = parse_id(gallery_id, "gallery id")
-        if title is not None:
-            payload["title"] = _chapter_title(title)
-        if image_index is not None:
-            payload["image_index"] = _chapter_index(image_index)
-        if len(payload) == 1:
+        given = {"gallery_id": gallery_id, "title": title, "image_index": image_index}
+        payload = _valid(ChapterUpdateInput, {"id": parse_id(id, "chapter id"),
+                                              **{k: v for k, v in given.items() if v is not None}})
+        if payload.gallery_id is None and payload.title is None and payload.image_index is None:
             raise ValueError("gallery_chapter_update needs a gallery_id, title or image_index to change")
-        if "gallery_id" in payload and "image_index" in payload:
-            self._check_chapter_range(payload["gallery_id"], payload["image_index"])
-        data = self.connection.execute(CHAPTER_UPDATE, {"input": payload})
+        if payload.gallery_id is not None and payload.image_index is not None:
+            self._check_chapter_range(payload.gallery_id, payload.image_index)
+        data = self.connection.execute(doc.CHAPTER_UPDATE.single(fields.CHAPTER), {"input": payload.to_input()})
         return GalleryChapter.model_validate(data["galleryChapterUpdate"])
 
     def gallery_chapter_destroy(self, id: Any) -> bool:
         """Delete a chapter. Not retried after a fault that may have reached Stash."""
-        data = self.connection.execute(CHAPTER_DESTROY, {"id": parse_id(id, "chapter id")}, idempotent=False)
+        data = self.connection.execute(doc.CHAPTER_DESTROY.single(), {"id": parse_id(id, "chapter id")},
+                                       idempotent=doc.CHAPTER_DESTROY.idempotent)
         return bool(data["galleryChapterDestroy"])
 
     def _check_chapter_range(self, gallery_id: str, image_index: int) -> None:
-        data = self.connection.execute(GALLERY_IMAGE_COUNT, {"id": gallery_id})
+        data = self.connection.execute(doc.GALLERY_IMAGE_COUNT, {"id": gallery_id})
         gallery = data["findGallery"]
         if gallery is None:
             raise NotFound(f"no gallery with id {gallery_id}")
@@ -414,46 +390,54 @@ class GalleryOps:
             raise ValueError(f"image_index {image_index} is past the end of gallery {gallery_id}, which has"
                              f" {gallery['image_count']} images (chapter indexes are 1-based)")
 
-    # -- batches -----------------------------------------------------------------------------
-    def create_chapters(self, chapters: Sequence[dict[str, Any]]) -> BatchResult:
+    # -- batches: many mutations in few requests, each item reported on its own ------------------
+    # The task workflows write through these (workflows/changes.py). Inputs are checked before
+    # the first request (ValueError); after that nothing raises for one item (see batch.py).
+    def create_chapters(self, chapters: Sequence[ChapterCreateInput | dict[str, Any]]) -> BatchResult:
         """Create many chapters ({gallery_id, title, image_index}) in few requests.
 
         The caller has checked the ranges (workflows compute them from the images they read).
         """
-        inputs = [{"gallery_id": parse_id(c["gallery_id"], "gallery id"), "title": _chapter_title(c["title"]),
-                   "image_index": _chapter_index(c["image_index"])} for c in chapters]
-        return run_batch(self.connection, batch.CHAPTER_CREATE, inputs)
+        inputs = [_valid(ChapterCreateInput, c).to_input() for c in chapters]
+        return run_batch(self.connection, doc.CHAPTER_CREATE, inputs)
+
+    def update_chapters(self, chapters: Sequence[ChapterUpdateInput | dict[str, Any]]) -> BatchResult:
+        """Change many chapters ({id, and gallery_id, title, image_index to change}) in few requests."""
+        inputs = [_valid(ChapterUpdateInput, c).to_input() for c in chapters]
+        return run_batch(self.connection, doc.CHAPTER_UPDATE, inputs)
 
     def destroy_chapters(self, chapter_ids: Sequence[Any]) -> BatchResult:
-        ids = parse_ids(chapter_ids, "chapter ids")
-        return run_batch(self.connection, batch.CHAPTER_DESTROY, ids)
+        """Delete many chapters in few requests (never sent twice: unconfirmed ones are reported)."""
+        return run_batch(self.connection, doc.CHAPTER_DESTROY, parse_ids(chapter_ids, "chapter ids"))
 
-    def set_covers(self, covers: Sequence[tuple[Any, Any]]) -> BatchResult:
+    def set_covers(self, covers: Sequence[SetCoverInput | tuple[Any, Any]]) -> BatchResult:
         """Set many (gallery_id, image_id) covers in few requests. The caller guarantees
         each image belongs to its gallery (it read them); Stash does not check."""
-        inputs = [{"gallery_id": parse_id(g, "gallery id"), "cover_image_id": parse_id(i, "cover image id")}
-                  for g, i in covers]
-        return run_batch(self.connection, batch.SET_COVER, inputs)
+        inputs = [(c if isinstance(c, SetCoverInput) else SetCoverInput(gallery_id=c[0], cover_image_id=c[1]))
+                  .to_input() for c in covers]
+        return run_batch(self.connection, doc.SET_COVER, inputs)
 
     def reset_covers(self, gallery_ids: Sequence[Any]) -> BatchResult:
-        inputs = [{"gallery_id": g} for g in parse_ids(gallery_ids, "gallery ids")]
-        return run_batch(self.connection, batch.RESET_COVER, inputs)
+        """Drop the explicit covers of many galleries in few requests."""
+        inputs = [ResetCoverInput(gallery_id=g).to_input() for g in parse_ids(gallery_ids, "gallery ids")]
+        return run_batch(self.connection, doc.RESET_COVER, inputs)
 
     def update_galleries_each(self, galleries: Sequence[Gallery]) -> BatchResult:
         """galleryUpdate per gallery, aliased in few requests: one failure does not undo the others."""
         inputs = [g.update_input() for g in galleries]
-        return run_batch(self.connection, batch.GALLERY_UPDATE, inputs)
+        return run_batch(self.connection, doc.GALLERY_UPDATE, inputs)
+
+    def bulk_gallery_update_each(self, updates: Sequence[BulkGalleryUpdateInput | dict[str, Any]]) -> BatchResult:
+        """bulkGalleryUpdate per input, aliased in few requests (each input: ids and the same fields)."""
+        inputs = [_valid(BulkGalleryUpdateInput, u).to_input() for u in updates]
+        return run_batch(self.connection, doc.BULK_GALLERY_UPDATE, inputs)
+
+    def bulk_image_update_each(self, updates: Sequence[BulkImageUpdateInput | dict[str, Any]]) -> BatchResult:
+        """bulkImageUpdate per input, aliased in few requests (each input: image ids and the same fields)."""
+        inputs = [_valid(BulkImageUpdateInput, u).to_input() for u in updates]
+        return run_batch(self.connection, doc.BULK_IMAGE_UPDATE, inputs)
 
 
-def _chapter_title(title: Any) -> str:
-    if not isinstance(title, str) or not title.strip():
-        raise ValueError(f"a chapter title is non-empty text, got {title!r}")
-    return title.strip()
-
-
-def _chapter_index(image_index: Any) -> int:
-    if isinstance(image_index, bool) or not isinstance(image_index, int):
-        raise ValueError(f"image_index is an integer (1 = the first image), got {image_index!r}")
-    if image_index < 1:
-        raise ValueError(f"image_index is 1-based: the first image is 1, got {image_index}")
-    return image_index
+def _valid(model: type[M], value: M | dict[str, Any]) -> M:
+    """`value` as `model`: validated from a dict, or as it is."""
+    return value if isinstance(value, model) else model.model_validate(value)

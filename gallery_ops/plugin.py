@@ -117,7 +117,7 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
         if context["type"] not in HOOK_HANDLERS:
             raise ArgError(f"Gallery Tools has no hook for {context['type']}; it handles {', '.join(HOOK_HANDLERS)}")
         return run_hook(HookWire(lean_server(plugin_input.server)), context)
-    ops = GalleryOps.from_server_connection(plugin_input.server.model_dump())
+    ops = GalleryOps.from_server(plugin_input.server)
     if chosen == "operation":
         name = args["operation"]
         if name not in OPERATION_NAMES:

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .args import ArgError, Param, read_params
-from .models import FindFilter
+from .models import GALLERY_INPUT_FIELDS, FindFilter
 from .operations import GalleryOps
 
 OPERATION_PARAMS: dict[str, tuple[Param, ...]] = {
@@ -42,8 +42,7 @@ KEYWORDS = {"filter": "filter_"}  # find_galleries' FindFilterType: `filter` in 
 # The keys a JSON object argument may hold. The models ignore unknown keys (Stash may
 # send more than they know), so without this check a misspelt or GraphQL-style key
 # ("tag_ids", "colour") would be dropped silently and the run would report success.
-GALLERY_KEYS = ("id", "title", "code", "date", "details", "photographer", "rating100", "organized", "urls",
-                "studio", "tags", "performers", "scenes")
+GALLERY_KEYS = GALLERY_INPUT_FIELDS
 GALLERY_HINT = ' (studio, tags, performers and scenes as objects with an id, e.g. "tags": [{"id": "1"}])'
 OBJECT_KEYS: dict[tuple[str, str], tuple[tuple[str, ...], str]] = {
     ("create_gallery", "gallery"): (GALLERY_KEYS, GALLERY_HINT),

@@ -18,11 +18,6 @@ if TYPE_CHECKING:
     SettingType = Literal["STRING", "NUMBER", "BOOLEAN"]
 
 PLUGIN_ID = "gallery_tools"
-# The tag the new-gallery hook puts on galleries until Finish new galleries is done with them;
-# bookkeeping that workflows never copy anywhere.
-NEW_GALLERY_TAG = "Gallery Tools: new"
-# The task (gallery_tools.yml) that finishes the marked galleries; the hook queues it by this name.
-FINISH_TASK_NAME = "Finish new galleries"
 
 
 class Setting:

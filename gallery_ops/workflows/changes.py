@@ -1,35 +1,47 @@
-"""The changes a workflow plans, and how a page of them is applied in few requests.
+"""The changes a workflow plans, and how a page of them is handed to the operations layer.
 
 Plans are lists of these small records, computed by pure functions from what was
-read. Applying groups them by kind and sends each kind through the aliased batch
-(batch.py), so a page of galleries costs a handful of requests, not one per gallery.
-A change that fails is reported against its gallery; the others still apply.
+read. Applying groups them by kind and hands each kind to the GalleryOps batch
+method that writes it (operations.py: many aliased mutations per request), so a
+page of galleries costs a handful of requests, not one per gallery. A change that
+fails, or whose input is invalid, is charged to every gallery it concerns; the
+others still apply.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
-from .. import batch
-from ..batch import BatchResult, Mutation, run_batch
-from ..connection import StashConnection
-from ..errors import StashAuthError, StashServerError, StashTransportError
+from pydantic import ValidationError
+
+from ..batch import BatchResult, chunks
 from ..limits import MUTATION_BATCH_SIZE
+from ..models import (
+    BulkGalleryUpdateInput,
+    BulkImageUpdateInput,
+    ChapterCreateInput,
+    ChapterUpdateInput,
+    Gallery,
+    SetCoverInput,
+    validation_problems,
+)
+from ..operations import GalleryOps
 
 
 @dataclass(frozen=True)
 class Change:
-    """One write. Subclasses name their mutation and build its input."""
+    """One write. Subclasses build the input of their batch operation (see SENDERS)."""
 
     gallery_id: str
-    mutation: ClassVar[Mutation]
 
     @property
     def galleries(self) -> tuple[str, ...]:
+        """Every gallery whose outcome depends on this write (it fails with it)."""
         return (self.gallery_id,)
 
-    def input(self) -> Any:
+    def to_input(self) -> Any:
         raise NotImplementedError
 
     def describe(self) -> dict[str, Any]:
@@ -39,10 +51,9 @@ class Change:
 @dataclass(frozen=True)
 class SetGalleryFields(Change):
     fields: tuple[tuple[str, Any], ...]
-    mutation: ClassVar[Mutation] = batch.GALLERY_UPDATE
 
-    def input(self) -> dict[str, Any]:
-        return {"id": self.gallery_id, **dict(self.fields)}
+    def to_input(self) -> Gallery:
+        return Gallery.model_validate({"id": self.gallery_id, **dict(self.fields)})
 
     def describe(self) -> dict[str, Any]:
         return {"gallery": self.gallery_id, "set": dict(self.fields)}
@@ -52,10 +63,9 @@ class SetGalleryFields(Change):
 class CreateChapter(Change):
     title: str
     image_index: int
-    mutation: ClassVar[Mutation] = batch.CHAPTER_CREATE
 
-    def input(self) -> dict[str, Any]:
-        return {"gallery_id": self.gallery_id, "title": self.title, "image_index": self.image_index}
+    def to_input(self) -> ChapterCreateInput:
+        return ChapterCreateInput(gallery_id=self.gallery_id, title=self.title, image_index=self.image_index)
 
     def describe(self) -> dict[str, Any]:
         return {"gallery": self.gallery_id, "create_chapter": {"title": self.title, "image_index": self.image_index}}
@@ -66,10 +76,9 @@ class UpdateChapter(Change):
     chapter_id: str
     title: str
     image_index: int
-    mutation: ClassVar[Mutation] = batch.CHAPTER_UPDATE
 
-    def input(self) -> dict[str, Any]:
-        return {"id": self.chapter_id, "title": self.title, "image_index": self.image_index}
+    def to_input(self) -> ChapterUpdateInput:
+        return ChapterUpdateInput(id=self.chapter_id, title=self.title, image_index=self.image_index)
 
     def describe(self) -> dict[str, Any]:
         return {"gallery": self.gallery_id, "update_chapter": {"id": self.chapter_id, "title": self.title,
@@ -80,9 +89,8 @@ class UpdateChapter(Change):
 class DestroyChapter(Change):
     chapter_id: str
     title: str
-    mutation: ClassVar[Mutation] = batch.CHAPTER_DESTROY
 
-    def input(self) -> str:
+    def to_input(self) -> str:
         return self.chapter_id
 
     def describe(self) -> dict[str, Any]:
@@ -93,10 +101,9 @@ class DestroyChapter(Change):
 class SetCover(Change):
     image_id: str
     path: str | None
-    mutation: ClassVar[Mutation] = batch.SET_COVER
 
-    def input(self) -> dict[str, Any]:
-        return {"gallery_id": self.gallery_id, "cover_image_id": self.image_id}
+    def to_input(self) -> SetCoverInput:
+        return SetCoverInput(gallery_id=self.gallery_id, cover_image_id=self.image_id)
 
     def describe(self) -> dict[str, Any]:
         return {"gallery": self.gallery_id, "set_cover": {"image": self.image_id, "path": self.path}}
@@ -105,10 +112,9 @@ class SetCover(Change):
 @dataclass(frozen=True)
 class ResetCover(Change):
     image_id: str
-    mutation: ClassVar[Mutation] = batch.RESET_COVER
 
-    def input(self) -> dict[str, Any]:
-        return {"gallery_id": self.gallery_id}
+    def to_input(self) -> str:
+        return self.gallery_id
 
     def describe(self) -> dict[str, Any]:
         return {"gallery": self.gallery_id, "reset_cover": {"was": self.image_id}}
@@ -116,19 +122,23 @@ class ResetCover(Change):
 
 @dataclass(frozen=True)
 class UpdateImages(Change):
-    """One bulkImageUpdate: the same fields on some images (of one or more galleries)."""
+    """One bulkImageUpdate: the same fields on some images.
+
+    `other_galleries`: the other galleries these images are in. The images are planned
+    once per run, by the first gallery that reads them; when the write fails, every
+    gallery sharing them fails with it (so Finish new galleries keeps them all marked).
+    """
 
     image_ids: tuple[str, ...]
     fields: tuple[tuple[str, Any], ...]
     other_galleries: tuple[str, ...] = ()
-    mutation: ClassVar[Mutation] = batch.BULK_IMAGE_UPDATE
 
     @property
     def galleries(self) -> tuple[str, ...]:
         return (self.gallery_id, *self.other_galleries)
 
-    def input(self) -> dict[str, Any]:
-        return {"ids": list(self.image_ids), **dict(self.fields)}
+    def to_input(self) -> BulkImageUpdateInput:
+        return BulkImageUpdateInput.model_validate({"ids": list(self.image_ids), **dict(self.fields)})
 
     def describe(self) -> dict[str, Any]:
         return {"gallery": self.gallery_id, "update_images": {"images": len(self.image_ids), **dict(self.fields)}}
@@ -140,14 +150,14 @@ class UntagGalleries(Change):
 
     tag_id: str
     other_galleries: tuple[str, ...] = ()
-    mutation: ClassVar[Mutation] = batch.BULK_GALLERY_UPDATE
 
     @property
     def galleries(self) -> tuple[str, ...]:
         return (self.gallery_id, *self.other_galleries)
 
-    def input(self) -> dict[str, Any]:
-        return {"ids": list(self.galleries), "tag_ids": {"ids": [self.tag_id], "mode": "REMOVE"}}
+    def to_input(self) -> BulkGalleryUpdateInput:
+        return BulkGalleryUpdateInput.model_validate(
+            {"ids": list(self.galleries), "tag_ids": {"ids": [self.tag_id], "mode": "REMOVE"}})
 
     def describe(self) -> dict[str, Any]:
         return {"galleries": list(self.galleries), "remove_tag": self.tag_id}
@@ -161,31 +171,53 @@ APPLY_ORDER: tuple[type[Change], ...] = (
     UntagGalleries,
 )
 
+# The GalleryOps batch method that writes each kind (the same methods the ops tests test).
+SENDERS: dict[type[Change], Callable[[GalleryOps, Sequence[Any]], BatchResult]] = {
+    SetGalleryFields: GalleryOps.update_galleries_each,
+    CreateChapter: GalleryOps.create_chapters,
+    UpdateChapter: GalleryOps.update_chapters,
+    DestroyChapter: GalleryOps.destroy_chapters,
+    SetCover: GalleryOps.set_covers,
+    ResetCover: GalleryOps.reset_covers,
+    UpdateImages: GalleryOps.bulk_image_update_each,
+    UntagGalleries: GalleryOps.bulk_gallery_update_each,
+}
 
-def apply_changes(connection: StashConnection, changes: list[Change]) -> dict[str, str]:
-    """Send the changes kind by kind; returns {gallery id: error} for what failed.
 
-    Changes for a gallery that already failed (in an earlier kind or request) are not
-    sent, so a gallery is never left half-finished and marked done. A request that
-    reached Stash and failed as a whole (e.g. HTTP 500) fails the galleries of its
-    changes, and the others go on; when Stash cannot be reached (or refuses the
-    session), the run stops: every further request would fail the same way.
+def _problem(exc: ValueError) -> str:
+    return validation_problems(exc, "input") if isinstance(exc, ValidationError) else " ".join(str(exc).split())
+
+
+def _charge(failed: dict[str, str], change: Change, message: str) -> None:
+    for gallery_id in change.galleries:
+        failed.setdefault(gallery_id, message)
+
+
+def apply_changes(ops: GalleryOps, changes: Sequence[Change], failed: dict[str, str] | None = None) -> dict[str, str]:
+    """Send the changes kind by kind; returns `failed` ({gallery id: error}) with what failed added.
+
+    Changes for a gallery that already failed (given in `failed`, with an invalid change,
+    or in an earlier kind or request) are not sent, so a gallery is never left half-finished and marked done. A
+    request that reached Stash and failed as a whole (e.g. HTTP 500) fails the galleries
+    of its changes, and the others go on; when Stash cannot be reached (or refuses the
+    session), this raises and the run stops: every further request would fail the same way.
     """
-    failed: dict[str, str] = {}
+    failed = {} if failed is None else failed
+    # every input first: a gallery with one change Stash would refuse gets none of them
+    ready: list[tuple[Change, Any]] = []
+    for change in changes:
+        try:
+            ready.append((change, change.to_input()))
+        except ValueError as exc:  # a plan built from odd data: that gallery's failure
+            _charge(failed, change, f"invalid change {change.describe()}: {_problem(exc)}")
     for kind in APPLY_ORDER:
-        todo = [c for c in changes if type(c) is kind]
-        for start in range(0, len(todo), MUTATION_BATCH_SIZE):
-            chunk = [c for c in todo[start:start + MUTATION_BATCH_SIZE] if not any(g in failed for g in c.galleries)]
-            if not chunk:
+        todo = [(change, value) for change, value in ready if type(change) is kind]
+        # one request per chunk, so that a failure is known before the next chunk is sent
+        for chunk in chunks(todo, MUTATION_BATCH_SIZE):
+            sending = [(change, value) for change, value in chunk if not any(g in failed for g in change.galleries)]
+            if not sending:
                 continue
-            try:
-                result = run_batch(connection, kind.mutation, [c.input() for c in chunk])
-            except (StashServerError, StashTransportError) as exc:
-                if isinstance(exc, StashAuthError) or (isinstance(exc, StashTransportError)
-                                                       and not exc.reached_server):
-                    raise
-                result = BatchResult(errors=dict.fromkeys(range(len(chunk)), str(exc)))
+            result = SENDERS[kind](ops, [value for _, value in sending])
             for index, message in result.errors.items():
-                for gallery_id in chunk[index].galleries:
-                    failed.setdefault(gallery_id, message)
+                _charge(failed, sending[index][0], message)
     return failed

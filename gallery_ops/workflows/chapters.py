@@ -20,11 +20,12 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
+from .. import fields as selections
 from ..args import Param
 from ..models import Gallery, Image
 from .changes import Change, CreateChapter, DestroyChapter, UpdateChapter
-from .engine import Env
 from .report import GalleryPlan
+from .types import Env
 
 PARAMS = (Param("replace", "bool", False),)
 SKIP_NO_IMAGES = "no images"
@@ -102,8 +103,8 @@ def plan_chapters(gallery: Gallery, images: list[Image], replace: bool = False) 
 
 
 class ChaptersFromFolders:
-    gallery_fields = "chapters { id title image_index }"
-    image_fields = "id visual_files { ... on ImageFile { path } }"
+    gallery_fields = selections.GALLERY_CHAPTERS
+    image_fields = selections.IMAGE_PATH
 
     def __init__(self, replace: bool = False) -> None:
         self.replace = replace

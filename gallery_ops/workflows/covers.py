@@ -30,18 +30,19 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from .. import fields as selections
 from ..args import ArgError, Param
+from ..constants import STASH_DEFAULT_COVER_REGEX
 from ..models import Gallery, Image
 from .changes import ResetCover, SetCover
-from .engine import STASH_DEFAULT_COVER_REGEX, Env
 from .report import GalleryPlan
+from .types import Env
 
 SET_PARAMS = (Param("rule", "str", False),)
 RESET_PARAMS: tuple[Param, ...] = ()
 SKIP_NO_IMAGES = "no images"
 SKIP_CHOSEN = "has a chosen cover (it differs from Stash's default pick)"
 SKIP_RULE_PICKS_NONE = "the cover rule picks no image"
-IMAGE_FIELDS = "id visual_files { ... on ImageFile { path width height } }"
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def parse_cover_rule(text: str) -> list[CoverStep]:
                 raise ArgError(f"cover rule step {step!r}: the pattern is not a valid regex ({exc})") from None
         elif kind == "portrait" and not value:
             steps.append(CoverStep("portrait"))
-        elif kind == "position" and value.strip().isdigit() and int(value) >= 1:
+        elif kind == "position" and value.strip().isascii() and value.strip().isdigit() and int(value) >= 1:
             steps.append(CoverStep("position", position=int(value)))
         else:
             raise ArgError(f"cover rule step {step!r} is not pattern:<regex>, portrait or position:<n> (n >= 1)")
@@ -145,8 +146,8 @@ def plan_reset_cover(gallery: Gallery, images: list[Image], cover_regex: str) ->
 
 
 class SetCovers:
-    gallery_fields = "cover { id }"
-    image_fields = IMAGE_FIELDS
+    gallery_fields = selections.GALLERY_COVER
+    image_fields = selections.IMAGE_PATH_SIZE
 
     def __init__(self, rule: list[CoverStep]) -> None:
         self.rule = rule
@@ -156,8 +157,8 @@ class SetCovers:
 
 
 class ResetCovers:
-    gallery_fields = "cover { id }"
-    image_fields = IMAGE_FIELDS
+    gallery_fields = selections.GALLERY_COVER
+    image_fields = selections.IMAGE_PATH_SIZE
 
     def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan:
         return plan_reset_cover(gallery, images or [], env.cover_regex)

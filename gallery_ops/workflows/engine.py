@@ -5,37 +5,35 @@ Every task has the same shape:
   2. count the galleries in scope (one request) for the progress bar;
   3. for each page of galleries (id cursor): read their images if the task needs
      them (one request), plan each gallery with the task's pure plan function, and,
-     unless this is a preview, apply the page's changes in batches (a few requests);
+     unless this is a preview, hand the page's changes to the operations layer, which
+     writes them in batches (a few requests; changes.py);
   4. report: scanned, changed, unchanged, skipped (why), failed (why), first changes.
-A failure on one gallery is reported and the run goes on. Each page is applied before
-the next is read, so a run killed at any point leaves finished pages finished, and the
-next run (plans are computed from what Stash has now) does the rest and nothing twice.
+A failure on one gallery, in planning or in writing, is reported and the run goes on.
+Each page is applied before the next is read, so a run killed at any point leaves
+finished pages finished, and the next run (plans are computed from what Stash has now)
+does the rest and nothing twice.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from ..args import ArgError, Param
+from ..batch import chunks
 from ..limits import WORKFLOW_PAGE_SIZE
 from ..logs import progress
 from ..models import Gallery, Image
 from ..operations import GalleryOps
-from ..settings import NEW_GALLERY_TAG as NEW_GALLERY_TAG  # re-exported: workflows and tests import it here
-from ..settings import PLUGIN_ID, Settings
+from ..settings import Settings
 from .changes import Change, apply_changes
 from .report import GalleryPlan, Report
+from .types import Env, Scope, Workflow, env_from_configuration
 
 log = logging.getLogger("gallery_ops")
-
-STASH_DEFAULT_COVER_REGEX = r"(poster|cover|folder|board)\.[^\.]+$"  # Stash's default gallery_cover_regex
-# What a run needs from Stash's configuration: the plugin's settings and the cover regex.
-CONFIGURATION_FIELD = f'configuration {{ plugins(include: ["{PLUGIN_ID}"]) general {{ galleryCoverRegex }} }}'
-RUN_CONFIG = f"query RunConfig {{ {CONFIGURATION_FIELD} }}"
 
 # Args every task takes: which galleries, and preview or apply.
 SCOPE_PARAMS: tuple[Param, ...] = (
@@ -46,42 +44,9 @@ SCOPE_PARAMS: tuple[Param, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Env:
-    """What plans may look at besides a gallery, its images and their own parameters."""
-
-    settings: Settings
-    cover_regex: str
-
-
-class Workflow(Protocol):
-    """A task's logic: what to read, and a pure plan per gallery."""
-
-    gallery_fields: str
-    image_fields: str | None  # None: the plan does not need the gallery's images
-
-    def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan: ...
-
-
 def read_env(ops: GalleryOps) -> Env:
     """The plugin's settings and Stash's gallery cover regex, in one request."""
-    data = ops.connection.execute(RUN_CONFIG)["configuration"]
-    return env_from_configuration(data)
-
-
-def env_from_configuration(data: dict[str, Any]) -> Env:
-    """Env from a `configuration { plugins(...) general { galleryCoverRegex } }` answer."""
-    saved = (data.get("plugins") or {}).get(PLUGIN_ID)
-    regex = (data.get("general") or {}).get("galleryCoverRegex") or STASH_DEFAULT_COVER_REGEX
-    return Env(Settings.from_saved(saved), regex)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which galleries a run looks at: explicit ids, or a gallery filter (None = all)."""
-
-    gallery_ids: tuple[str, ...] | None = None
-    gallery_filter: dict[str, Any] | None = None
+    return env_from_configuration(ops.run_configuration())
 
 
 def read_scope(args: dict[str, Any]) -> Scope:
@@ -111,17 +76,6 @@ def decide_dry_run(args: dict[str, Any], settings: Settings, destructive: bool) 
     return True if destructive else bool(settings["dryRun"])
 
 
-def pages(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    page: list[Any] = []
-    for item in items:
-        page.append(item)
-        if len(page) == size:
-            yield page
-            page = []
-    if page:
-        yield page
-
-
 def _merge(gallery_id: str, plans: Sequence[GalleryPlan]) -> GalleryPlan:
     merged = GalleryPlan(gallery_id)
     for plan in plans:
@@ -129,6 +83,12 @@ def _merge(gallery_id: str, plans: Sequence[GalleryPlan]) -> GalleryPlan:
     if not merged.changes and plans and all(p.skipped for p in plans):
         merged.skipped = "; ".join(dict.fromkeys(p.skipped for p in plans if p.skipped))
     return merged
+
+
+def plan_gallery(workflows: Sequence[Workflow], gallery: Gallery, images: list[Image] | None,
+                 env: Env) -> GalleryPlan:
+    """Every workflow's plan for one gallery, merged."""
+    return _merge(gallery.id, [w.plan(gallery, images, env) for w in workflows])
 
 
 def _selection(parts: Sequence[str | None]) -> str:
@@ -142,10 +102,14 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
 
     `finish(ok_gallery_ids, images)` may add changes for the galleries of a page whose own
     changes all went through (the new-gallery task removes its marker tag that way).
+    An exception while planning one gallery (odd data, a bug) is that gallery's failure.
+    Failures are kept for the whole run: a write shared by several galleries (an image in
+    two of them) fails each of them, also one on a later page.
     """
     report = Report(task, dry_run)
     gallery_fields = _selection(["id", *(w.gallery_fields for w in workflows)])
     image_fields = _selection([w.image_fields for w in workflows])
+    stream: Iterable[Gallery]
     if scope.gallery_ids is not None:
         total = len(scope.gallery_ids)
         stream = _by_ids(ops, scope.gallery_ids, gallery_fields, page_size, report)
@@ -154,20 +118,26 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
         stream = ops.iter_galleries(scope.gallery_filter, page_size=page_size, selection=gallery_fields)
     log.info("%s: %d galleries in scope%s", task, total, " (preview: nothing will be changed)" if dry_run else "")
     progress(0.0)
-    for page in pages(stream, page_size):
+    failed: dict[str, str] = {}
+    for page in chunks(stream, page_size):
         images = ops.images_of_galleries([g.id for g in page], image_fields) if image_fields else {}
-        plans = [_merge(g.id, [w.plan(g, images.get(g.id) if image_fields else None, env) for w in workflows])
-                 for g in page]
-        failed: dict[str, str] = {}
+        plans: list[GalleryPlan] = []
+        for gallery in page:
+            try:
+                plans.append(plan_gallery(workflows, gallery, images.get(gallery.id) if image_fields else None, env))
+            except Exception as exc:  # planning is pure: whatever went wrong concerns this gallery only
+                log.debug("%s: planning gallery %s failed:\n%s", task, gallery.id, traceback.format_exc())
+                failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
+                plans.append(GalleryPlan(gallery.id))
         if not dry_run:
-            failed = apply_changes(ops.connection, [c for p in plans for c in p.changes])
+            apply_changes(ops, [c for p in plans for c in p.changes], failed)
             if finish is not None:
                 done = [p.gallery_id for p in plans if p.gallery_id not in failed]
-                failed.update(apply_changes(ops.connection, finish(done, images)))
+                apply_changes(ops, finish(done, images), failed)
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))
         progress(report.scanned / total if total else 1.0)
-    report.requests = ops.connection.requests_sent
+    report.requests = ops.requests_sent
     progress(1.0)
     log.info("%s: %s", task, report.to_output()["summary"])
     for failure in report.failed[:5]:
@@ -178,7 +148,7 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
 def _by_ids(ops: GalleryOps, ids: Sequence[str], selection: str, page_size: int,
             report: Report) -> Iterator[Gallery]:
     """Galleries named by id, a page per request; ids that name none are reported as skipped."""
-    for chunk in pages(iter(ids), page_size):
+    for chunk in chunks(ids, page_size):
         for gallery_id, gallery in ops.galleries_by_ids(chunk, selection).items():
             if gallery is None:
                 report.add(GalleryPlan(gallery_id, skipped="no gallery with that id"))

@@ -24,18 +24,19 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from .. import fields as selections
 from ..args import ArgError, Param
+from ..batch import chunks
+from ..constants import NEW_GALLERY_TAG
 from ..limits import BULK_IDS_CHUNK
 from ..models import Gallery, Image
 from .changes import UpdateImages
-from .engine import NEW_GALLERY_TAG, Env
 from .report import GalleryPlan
+from .types import Env
 
 PARAMS = (Param("mirror", "bool", False), Param("fields", "str", False))
 SYNC_FIELDS = ("tags", "performers", "studio", "date", "photographer")
 SKIP_NO_IMAGES = "no images"
-META = "date photographer studio { id } tags { id name } performers { id }"
-IMAGE_FIELDS = f"id {META} galleries {{ id {META} }}"
 
 
 def parse_sync_fields(text: str) -> tuple[str, ...]:
@@ -98,7 +99,7 @@ def plan_image_sync(gallery: Gallery, images: list[Image], fields: tuple[str, ..
     if not images:
         plan.skipped = SKIP_NO_IMAGES
         return plan
-    groups: dict[str, tuple[dict[str, Any], list[str]]] = defaultdict(lambda: ({}, []))
+    groups: dict[str, tuple[dict[str, Any], list[Image]]] = defaultdict(lambda: ({}, []))
     for image in images:
         if already_planned is not None and image.id in already_planned:
             continue
@@ -106,17 +107,19 @@ def plan_image_sync(gallery: Gallery, images: list[Image], fields: tuple[str, ..
         if change:
             key = repr(sorted(change.items()))
             groups[key][0].update(change)
-            groups[key][1].append(image.id)
-    for change, image_ids in groups.values():
-        for start in range(0, len(image_ids), BULK_IDS_CHUNK):
-            chunk = tuple(image_ids[start:start + BULK_IDS_CHUNK])
-            plan.changes.append(UpdateImages(gallery.id, chunk, tuple(sorted(change.items()))))
+            groups[key][1].append(image)
+    for change, grouped in groups.values():
+        for chunk in chunks(grouped, BULK_IDS_CHUNK):
+            # the other galleries these images are in fail with this write (they do not plan it again)
+            others = tuple(dict.fromkeys(g.id for i in chunk for g in i.galleries or [] if g.id != gallery.id))
+            plan.changes.append(UpdateImages(gallery.id, tuple(i.id for i in chunk), tuple(sorted(change.items())),
+                                             others))
     return plan
 
 
 class SyncImagesFromGallery:
     gallery_fields = ""
-    image_fields = IMAGE_FIELDS
+    image_fields = selections.IMAGE_SYNC
 
     def __init__(self, fields: tuple[str, ...], mirror: bool) -> None:
         self.fields = fields

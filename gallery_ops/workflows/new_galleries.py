@@ -16,26 +16,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ..hook_wire import FIND_TAG
+from ..constants import NEW_GALLERY_TAG
 from ..models import Image
 from ..operations import GalleryOps
 from ..settings import IMAGE_RULES
 from .changes import Change, UntagGalleries
 from .chapters import ChaptersFromFolders
 from .covers import SetCovers, parse_cover_rule
-from .engine import (
-    NEW_GALLERY_TAG,
-    Env,
-    Scope,
-    Workflow,
-    decide_dry_run,
-    read_env,
-    read_scope,
-    run_workflows,
-)
+from .engine import decide_dry_run, read_env, read_scope, run_workflows
 from .image_sync import SyncImagesFromGallery, parse_sync_fields
 from .report import Report
 from .titles import TitleFromPath, parse_title_pattern
+from .types import Env, Scope, Workflow
 
 log = logging.getLogger("gallery_ops")
 
@@ -63,14 +55,13 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
     env = read_env(ops)
     scope = read_scope(args)
     dry_run = decide_dry_run(args, env.settings, destructive=False)
-    found = ops.connection.execute(FIND_TAG, {"tag": NEW_GALLERY_TAG})["findTags"]["tags"]
-    if not found:
+    tag_id = ops.find_tag_id(NEW_GALLERY_TAG)
+    if tag_id is None:
         report = Report("finish_new_galleries", dry_run)
         # Stash shows a task's output at debug level only: say so in the log
         log.info("finish_new_galleries: %s (no gallery is marked %r)", report.to_output()["summary"],
                  NEW_GALLERY_TAG)
         return report
-    tag_id = found[0]["id"]
     marked: dict[str, Any] = {"tags": {"value": [tag_id], "modifier": "INCLUDES"}}
     gallery_filter = {**marked, "AND": scope.gallery_filter} if scope.gallery_filter else marked
     rules = [name for name, on in env.settings.hook_rules.items() if on]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from .. import fields as selections
 from ..args import Param
 from ..models import Gallery, Image
 from ..title_rules import (
@@ -22,8 +23,8 @@ from ..title_rules import (
     title_fields,
 )
 from .changes import SetGalleryFields
-from .engine import Env
 from .report import GalleryPlan
+from .types import Env
 
 PARAMS = (Param("pattern", "str", False),)
 __all__ = ["DATE_LAYOUTS", "PARAMS", "PATTERN_GROUPS", "SKIP_EMPTY_NAME", "SKIP_NO_PATH", "TitleFromPath",
@@ -50,7 +51,7 @@ def plan_title(gallery: Gallery, pattern: re.Pattern[str] | None) -> GalleryPlan
 
 
 class TitleFromPath:
-    gallery_fields = "title date code files { path } folder { path }"
+    gallery_fields = selections.GALLERY_TITLE_SOURCE
     image_fields = None
 
     def __init__(self, pattern: re.Pattern[str] | None) -> None:

@@ -10,7 +10,7 @@ import pytest
 from stash_sim import StashSimulator
 from stash_sim.library import generate_library
 
-from gallery_ops import Gallery
+from gallery_ops import Gallery, StashTransportError
 from gallery_ops.batch import UNCONFIRMED
 from gallery_ops.limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, MUTATION_BATCH_SIZE
 
@@ -203,3 +203,75 @@ def test_destroy_chapters_never_resends_after_a_failing_item(sim, make_ops, lib,
     assert result.errors[0] == UNCONFIRMED
     assert state.chapters(lib.best) == []  # it ran before the failing one
     assert len(sim.requests) == 1
+
+
+def test_a_request_that_fails_as_a_whole_fails_its_items_and_the_next_request_goes_out(many, make_ops):
+    sim, ops = many, make_ops(many, retry_delays=())
+    sim.faults.add("http_500", operation="Batch")
+    result = ops.create_chapters([{"gallery_id": str(g), "title": "Part", "image_index": 1} for g in range(1, 61)])
+
+    assert sorted(result.errors) == list(range(MUTATION_BATCH_SIZE))
+    assert all("HTTP 500" in message for message in result.errors.values())
+    assert all(result.data[i]["id"] for i in range(MUTATION_BATCH_SIZE, 60))
+    assert [r.fault for r in sim.requests.records] == ["http_500", None]
+    for g in (1, 60):
+        chapters = sim.gql(f'{{ findGallery(id: "{g}") {{ chapters {{ id }} }} }}')["findGallery"]["chapters"]
+        assert len(chapters) == (0 if g == 1 else 1)
+
+
+def test_a_batch_raises_when_stash_cannot_be_reached(make_ops):
+    with StashSimulator(library=generate_library(2, 1)) as sim:
+        ops = make_ops(sim, retry_delays=())
+    # the simulator is stopped: the connection is refused
+    with pytest.raises(StashTransportError):
+        ops.reset_covers(["1", "2"])
+
+
+def test_update_chapters_moves_and_renames_many_and_trims_titles_as_stash_does(sim, make_ops, lib, state):
+    ops = make_ops(sim)
+    [chapter] = state.gallery(lib.best)["chapters"]
+    result = ops.update_chapters([{"id": chapter["id"], "title": "  Sea  ", "image_index": 2},
+                                  {"id": "999", "title": "Nowhere"}])
+
+    assert result.errors == {1: "gallery chapter with id 999 not found"}
+    assert state.chapters(lib.best) == [("Sea", 2)]
+    [request] = sim.requests.records
+    assert request.root_fields == ["galleryChapterUpdate"] * 2
+    assert request.variables["i0"] == {"id": chapter["id"], "title": "Sea", "image_index": 2}
+
+
+def test_bulk_image_update_each_sends_each_input_as_one_aliased_mutation(many, make_ops):
+    sim, ops = many, make_ops(many)
+    tag = sim.gql('{ findTags(filter: {per_page: 1}) { tags { id } } }')["findTags"]["tags"][0]["id"]
+    first, second = _image_ids(sim, 1), _image_ids(sim, 2)
+    result = ops.bulk_image_update_each([
+        {"ids": first, "tag_ids": {"ids": [tag], "mode": "ADD"}},
+        {"ids": second, "photographer": "Pat"},
+        {"ids": ["99999"], "photographer": "Nobody"},
+    ])
+
+    assert result.errors == {2: "image with id 99999 not found"}
+    [request] = sim.requests.records
+    assert request.root_fields == ["bulkImageUpdate"] * 3
+    assert request.variables["i0"] == {"ids": first, "tag_ids": {"ids": [tag], "mode": "ADD"}}
+    for image_id in first:
+        tags = sim.gql(f'{{ findImage(id: "{image_id}") {{ tags {{ id }} }} }}')["findImage"]["tags"]
+        assert tags == [{"id": tag}]
+    assert all(sim.gql(f'{{ findImage(id: "{i}") {{ photographer }} }}')["findImage"]["photographer"] == "Pat"
+               for i in second)
+
+
+def test_bulk_gallery_update_each_and_bad_input_refused_before_any_request(many, make_ops):
+    sim, ops = many, make_ops(many)
+    with pytest.raises(ValueError, match="organized"):
+        ops.bulk_gallery_update_each([{"ids": ["1"], "rating100": 20}, {"ids": ["2"], "organized": None}])
+    with pytest.raises(ValueError):
+        ops.bulk_image_update_each([{"ids": ["1"], "colour": "red"}])
+    assert len(sim.requests) == 0
+
+    result = ops.bulk_gallery_update_each([{"ids": ["1", "2"], "rating100": 20}, {"ids": ["3"], "organized": True}])
+    assert result.ok
+    [request] = sim.requests.records
+    assert request.root_fields == ["bulkGalleryUpdate"] * 2
+    rated = sim.gql('{ findGalleries(gallery_filter: {rating100: {value: 20, modifier: EQUALS}}) { count } }')
+    assert rated["findGalleries"]["count"] == 2

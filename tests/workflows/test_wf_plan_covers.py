@@ -6,6 +6,7 @@ import pytest
 from wf_support import gallery, image
 
 from gallery_ops.args import ArgError
+from gallery_ops.constants import STASH_DEFAULT_COVER_REGEX
 from gallery_ops.settings import DEFAULT_COVER_RULE
 from gallery_ops.workflows.changes import ResetCover, SetCover
 from gallery_ops.workflows.covers import (
@@ -17,7 +18,6 @@ from gallery_ops.workflows.covers import (
     plan_set_cover,
     stash_default_cover,
 )
-from gallery_ops.workflows.engine import STASH_DEFAULT_COVER_REGEX
 
 REGEX = STASH_DEFAULT_COVER_REGEX
 DIR = "/lib/photos/Trip"

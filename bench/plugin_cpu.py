@@ -1,0 +1,84 @@
+"""The plugin's own CPU per task on a big library: this checkout side by side with another one.
+
+    .venv/bin/python bench/plugin_cpu.py --baseline /path/to/other/checkout [--galleries 10000] [--rounds 3]
+
+Both plugins are installed in the same simulator (the same library) and run the same
+preview tasks, interleaved (A B, B A, ...), so a busy machine slows both alike. The
+figure is the plugin process's CPU time (user + system, from the children's rusage),
+not the wall time, which is mostly the simulator's. Previews change nothing, so every
+run sees the same library; the two versions must report the same summary. Printed as
+a Markdown table with the median of each and the ratio (this / baseline).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
+
+from stash_sim import StashSimulator  # noqa: E402
+from stash_sim.library import generate_library  # noqa: E402
+from stash_sim.runner import PluginRunner, load_manifest  # noqa: E402
+
+TASKS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("Chapters from folders", {"dry_run": "true"}),
+    ("Sync images from gallery", {"dry_run": "true"}),
+    ("Set covers", {"dry_run": "true"}),
+)
+
+
+def run_once(sim: StashSimulator, runner: PluginRunner, task: str, args: dict[str, Any]) -> tuple[float, float, str]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = runner.run_task(task, args, sim.server_connection())
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    if result.error is not None:
+        raise SystemExit(f"{task} failed in {runner.plugin.dir}: {result.error}")
+    return cpu, wall, result.output["summary"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--baseline", required=True, help="another checkout of the plugin (e.g. a git archive)")
+    parser.add_argument("--galleries", type=int, default=10_000)
+    parser.add_argument("--images", type=int, default=3, help="images per gallery")
+    parser.add_argument("--rounds", type=int, default=3)
+    options = parser.parse_args()
+    versions = {"baseline": Path(options.baseline).resolve(), "this": ROOT}
+    sim = StashSimulator(library=generate_library(options.galleries, options.images))
+    cpu: dict[tuple[str, str], list[float]] = {}
+    summaries: dict[str, set[str]] = {}
+    with sim:
+        runners = {name: PluginRunner(load_manifest(folder / "gallery_tools.yml"), sim.python)
+                   for name, folder in versions.items()}
+        for round_ in range(options.rounds):
+            for task, args in TASKS:
+                order = list(runners) if round_ % 2 == 0 else list(reversed(runners))
+                for name in order:
+                    seconds, wall, summary = run_once(sim, runners[name], task, args)
+                    cpu.setdefault((task, name), []).append(seconds)
+                    summaries.setdefault(task, set()).add(summary)
+                    print(f"round {round_ + 1} {task} {name}: CPU {seconds:.2f} s, wall {wall:.1f} s; {summary}",
+                          file=sys.stderr)
+    print(f"| task (preview) | {options.galleries:,} galleries, {options.galleries * options.images:,} images |"
+          " baseline plugin CPU | this plugin CPU | this / baseline |")
+    print("|---|---|---|---|---|")
+    for task, _ in TASKS:
+        if len(summaries[task]) != 1:
+            raise SystemExit(f"{task}: the two versions report different results: {summaries[task]}")
+        base = statistics.median(cpu[(task, "baseline")])
+        this = statistics.median(cpu[(task, "this")])
+        print(f"| {task} | {next(iter(summaries[task]))} | {base:.2f} s | {this:.2f} s | {this / base:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,17 @@
+"""Names and Stash facts that several parts of Gallery Tools share (standard library only).
+
+Kept apart from the orchestrator (workflows/engine.py) so that any module, the lean
+hook path included, can import them without importing the rest.
+"""
+
+from __future__ import annotations
+
+# Stash's default gallery_cover_regex (configuration.general.galleryCoverRegex when unset).
+STASH_DEFAULT_COVER_REGEX = r"(poster|cover|folder|board)\.[^\.]+$"
+
+# The tag the new-gallery hook puts on galleries until Finish new galleries is done with
+# them (workflows/new_galleries.py); bookkeeping that workflows never copy anywhere.
+NEW_GALLERY_TAG = "Gallery Tools: new"
+
+# The task (gallery_tools.yml) that finishes the marked galleries; the hook queues it by this name.
+FINISH_TASK_NAME = "Finish new galleries"

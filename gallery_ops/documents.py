@@ -1,0 +1,119 @@
+"""Every GraphQL document gallery_ops sends, in one place (the operations layer's wire text).
+
+Queries are fixed text, or built by the functions below from counts and the fixed
+selections of fields.py, never from user data: every value travels in variables.
+Mutations are declared once each (`Mutation`); the single request of an operation
+(`single`) and the aliased batch (`aliased`, batch.py) are both built from that one
+declaration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import fields
+from .hook_wire import FIND_TAG as FIND_TAG  # the marker tag's lookup, shared with the hook
+from .settings import PLUGIN_ID
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """A mutation field that takes one argument, e.g. galleryChapterCreate(input: ...).
+
+    `returns_object`: the field returns an object (a selection is required), not a scalar
+    such as Boolean. `idempotent`: sending it twice does no harm (it may be retried after
+    a fault that may have reached Stash).
+    """
+
+    name: str
+    arg: str
+    arg_type: str
+    returns_object: bool
+    idempotent: bool = True
+
+    def single(self, selection: str = "id") -> str:
+        """The document for one call, named like the field (galleryCreate -> GalleryCreate)."""
+        chosen = f" {{ {selection} }}" if self.returns_object else ""
+        return (f"mutation {self.name[0].upper()}{self.name[1:]}(${self.arg}: {self.arg_type}) {{"
+                f" {self.name}({self.arg}: ${self.arg}){chosen} }}")
+
+    def aliased(self, count: int, selection: str = "id") -> str:
+        """The document for `count` calls in one request: m0..m<count-1> with variables i0..i<count-1>."""
+        chosen = f" {{ {selection} }}" if self.returns_object else ""
+        params = ", ".join(f"$i{n}: {self.arg_type}" for n in range(count))
+        calls = " ".join(f"m{n}: {self.name}({self.arg}: $i{n}){chosen}" for n in range(count))
+        return f"mutation Batch({params}) {{ {calls} }}"
+
+
+# -- mutations ----------------------------------------------------------------------------------
+GALLERY_CREATE = Mutation("galleryCreate", "input", "GalleryCreateInput!", True, idempotent=False)
+GALLERY_UPDATE = Mutation("galleryUpdate", "input", "GalleryUpdateInput!", True)
+GALLERIES_UPDATE = Mutation("galleriesUpdate", "input", "[GalleryUpdateInput!]!", True)
+GALLERY_DESTROY = Mutation("galleryDestroy", "input", "GalleryDestroyInput!", False, idempotent=False)
+BULK_GALLERY_UPDATE = Mutation("bulkGalleryUpdate", "input", "BulkGalleryUpdateInput!", True)
+BULK_IMAGE_UPDATE = Mutation("bulkImageUpdate", "input", "BulkImageUpdateInput!", True)
+ADD_IMAGES = Mutation("addGalleryImages", "input", "GalleryAddInput!", False)
+REMOVE_IMAGES = Mutation("removeGalleryImages", "input", "GalleryRemoveInput!", False)
+SET_COVER = Mutation("setGalleryCover", "input", "GallerySetCoverInput!", False)
+RESET_COVER = Mutation("resetGalleryCover", "input", "GalleryResetCoverInput!", False)
+CHAPTER_CREATE = Mutation("galleryChapterCreate", "input", "GalleryChapterCreateInput!", True, idempotent=False)
+CHAPTER_UPDATE = Mutation("galleryChapterUpdate", "input", "GalleryChapterUpdateInput!", True)
+CHAPTER_DESTROY = Mutation("galleryChapterDestroy", "id", "ID!", False, idempotent=False)
+
+# -- galleries ----------------------------------------------------------------------------------
+FIND_GALLERY = f"query FindGallery($id: ID!) {{ findGallery(id: $id) {{ {fields.GALLERY} }} }}"
+FIND_GALLERIES = (
+    "query FindGalleries($filter: FindFilterType, $gallery_filter: GalleryFilterType) {"
+    f" findGalleries(filter: $filter, gallery_filter: $gallery_filter) {{ count galleries {{ {fields.GALLERY} }} }} }}"
+)
+COUNT_GALLERIES = (
+    "query CountGalleries($gallery_filter: GalleryFilterType) {"
+    " findGalleries(gallery_filter: $gallery_filter, filter: { per_page: 0 }) { count } }"
+)
+# One read that both proves the gallery exists and counts it / checks an image in it.
+GALLERY_IMAGE_CHECK = (
+    "query GalleryImageCheck($id: ID!, $image_filter: ImageFilterType) {"
+    " findGallery(id: $id) { id image_count }"
+    " findImages(image_filter: $image_filter, filter: { per_page: 0 }) { count } }"
+)
+GALLERY_IMAGE_COUNT = "query GalleryImageCount($id: ID!) { findGallery(id: $id) { id image_count } }"
+
+
+def iter_galleries(selection: str) -> str:
+    """One page of galleries (no count): the id-cursor walk of GalleryOps.iter_galleries."""
+    return (
+        "query IterGalleries($filter: FindFilterType, $gallery_filter: GalleryFilterType) {"
+        f" findGalleries(filter: $filter, gallery_filter: $gallery_filter) {{ galleries {{ {selection} }} }} }}"
+    )
+
+
+def galleries_by_ids(count: int, selection: str) -> str:
+    """`count` galleries by id in one request: g0..g<count-1> with variables i0..i<count-1>."""
+    params = ", ".join(f"$i{n}: ID!" for n in range(count))
+    body = " ".join(f"g{n}: findGallery(id: $i{n}) {{ {selection} }}" for n in range(count))
+    return f"query GalleriesByIds({params}) {{ {body} }}"
+
+
+# -- images of galleries ------------------------------------------------------------------------
+def gallery_images(selection: str, first_page: bool) -> str:
+    """A page of one gallery's images; the first page also reads the gallery (does it exist?)."""
+    if first_page:
+        return ("query GalleryImages($id: ID!, $filter: FindFilterType, $image_filter: ImageFilterType) {"
+                " findGallery(id: $id) { id }"
+                f" findImages(filter: $filter, image_filter: $image_filter) {{ images {{ {selection} }} }} }}")
+    return ("query GalleryImages($filter: FindFilterType, $image_filter: ImageFilterType) {"
+            f" findImages(filter: $filter, image_filter: $image_filter) {{ images {{ {selection} }} }} }}")
+
+
+def images_of_galleries(count: int, selection: str) -> str:
+    """The images of `count` galleries in one request: g0.. with image filters f0.. and one $page."""
+    params = ", ".join(f"$f{n}: ImageFilterType" for n in range(count))
+    body = " ".join(f"g{n}: findImages(image_filter: $f{n}, filter: $page) {{ count images {{ {selection} }} }}"
+                    for n in range(count))
+    return f"query ImagesOfGalleries($page: FindFilterType, {params}) {{ {body} }}"
+
+
+# -- the plugin's configuration and its marker tag ---------------------------------------------
+# What a run needs from Stash's configuration: the plugin's saved settings and the cover regex.
+CONFIGURATION_FIELD = f'configuration {{ plugins(include: ["{PLUGIN_ID}"]) general {{ galleryCoverRegex }} }}'
+RUN_CONFIG = f"query RunConfig {{ {CONFIGURATION_FIELD} }}"

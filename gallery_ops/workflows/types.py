@@ -1,0 +1,49 @@
+"""What every workflow shares: the run's environment (Env), the Workflow protocol, the scope.
+
+The orchestrator (engine.py) and every task module import these from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..constants import STASH_DEFAULT_COVER_REGEX
+from ..models import Gallery, Image
+from ..operations import RunConfiguration
+from ..settings import Settings
+from .report import GalleryPlan
+
+
+@dataclass(frozen=True)
+class Env:
+    """What plans may look at besides a gallery, its images and their own parameters."""
+
+    settings: Settings
+    cover_regex: str
+
+
+def env_from_configuration(configuration: RunConfiguration) -> Env:
+    """Env from what a run read of Stash's configuration (defaults for what is not saved)."""
+    return Env(Settings.from_saved(configuration.saved_settings),
+               configuration.cover_regex or STASH_DEFAULT_COVER_REGEX)
+
+
+class Workflow(Protocol):
+    """A task's logic: what to read (selections of fields.py), and a pure plan per gallery."""
+
+    @property
+    def gallery_fields(self) -> str: ...
+
+    @property
+    def image_fields(self) -> str | None: ...  # None: the plan does not need the gallery's images
+
+    def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan: ...
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which galleries a run looks at: explicit ids, or a gallery filter (None = all)."""
+
+    gallery_ids: tuple[str, ...] | None = None
+    gallery_filter: dict[str, Any] | None = None
