@@ -253,8 +253,9 @@ SCENARIOS: dict[str, Scenario] = {
     "titles": Scenario(TITLES, (TITLES, PREVIEW), settings={"titlePattern": TITLE_PATTERN}),
     "sync": Scenario(SYNC, (SYNC, PREVIEW), prepare=give_images_metadata_of_their_own),
     "sync_mirror": Scenario(SYNC_MIRROR_APPLY, (SYNC_MIRROR_PREVIEW, {}), prepare=give_images_metadata_of_their_own),
-    "finish": Scenario(FINISH, (FINISH, PREVIEW), settings={**ALL_HOOK_RULES, "titlePattern": TITLE_PATTERN},
-                       prepare=scan_with_hooks),
+    # the button after a scan: the hook leaves the galleries marked and queues nothing (finish by hand)
+    "finish": Scenario(FINISH, (FINISH, PREVIEW), settings={**ALL_HOOK_RULES, "titlePattern": TITLE_PATTERN,
+                                                            "hookFinishByHand": True}, prepare=scan_with_hooks),
 }
 
 
