@@ -14,6 +14,10 @@ that goes wrong on the way to Stash or inside it raises a StashError subclass:
 
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 # How Stash answers faults worth retrying (gallery_ops.connection and the hook's hook_wire share this).
 TRANSIENT_STATUSES = (502, 503, 504)
 LOCKED_MESSAGE = "database is locked"
@@ -48,7 +52,7 @@ class StashAuthError(StashTransportError):
 class StashServerError(StashError):
     """Stash answered with GraphQL errors; `messages` holds them as Stash worded them."""
 
-    def __init__(self, messages: list[str], *, paths: list[list] | None = None) -> None:
+    def __init__(self, messages: list[str], *, paths: list[list[Any]] | None = None) -> None:
         super().__init__("; ".join(messages))
         self.messages = messages
         self.paths = paths or []
@@ -58,7 +62,7 @@ class GalleryContentsLocked(StashServerError):
     """Stash keeps the images of zip- and folder-based galleries in step with their files."""
 
 
-def server_error(errors: list[dict]) -> StashServerError:
+def server_error(errors: list[dict[str, Any]]) -> StashServerError:
     """The error for a GraphQL answer with `errors` (Stash's messages kept, as Stash worded them)."""
     messages = [str(e.get("message", e)) for e in errors]
     paths = [list(e.get("path") or []) for e in errors]

@@ -124,9 +124,10 @@ class LeanServer:
             if not isinstance(cookie, dict):
                 return None
             parts = {str(key).lower(): v for key, v in cookie.items()}
-            name, value = parts.get("name", "session"), parts.get("value")
-            if not isinstance(name, str) or not isinstance(value, str):
+            given_name, given_value = parts.get("name", "session"), parts.get("value")
+            if not isinstance(given_name, str) or not isinstance(given_value, str):
                 return None
+            name, value = given_name, given_value
         for secret in (value, api_key or ""):
             if secret != secret.strip() or any(ord(c) < 32 or ord(c) == 127 for c in secret):
                 return None
@@ -308,7 +309,7 @@ class HookWire:
 
     def _read_chunked(self) -> bytes:
         reader = self._reader
-        chunks = []
+        chunks: list[bytes] = []
         while True:
             size = int(reader.readline(65537).split(b";")[0].strip() or b"0", 16)
             if size == 0:
@@ -324,7 +325,7 @@ class _NeverReached(Exception):
 
 
 def _read_exactly(reader: Any, size: int) -> bytes:
-    data = reader.read(size)
+    data: bytes = reader.read(size)
     if len(data) != size:
         raise ConnectionResetError("the answer was cut off")
     return data

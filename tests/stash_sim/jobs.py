@@ -70,14 +70,14 @@ class Job:
     error: str | None = None
     result: Any = None
     exception: BaseException | None = None  # a simulator bug inside exec, re-raised to a waiting caller
-    process: subprocess.Popen | None = None  # a plugin task's process, killed by a cancel
+    process: subprocess.Popen[bytes] | None = None  # a plugin task's process, killed by a cancel
     done: threading.Event = field(default_factory=threading.Event)
 
     @property
     def cancelled(self) -> bool:
         return self.status in (STOPPING, CANCELLED)
 
-    def started(self, process: subprocess.Popen) -> None:
+    def started(self, process: subprocess.Popen[bytes]) -> None:
         """on_start callback for a plugin run: remember the process; kill it if already stopping."""
         self.process = process
         if self.status == STOPPING:
@@ -213,7 +213,7 @@ def plugin_task_description(plugin_id: str, task_name: str | None, description: 
 
 def queue_plugin_task(sim: StashSimulator, session: Session, plugin_id: str, task_name: str | None,
                       description: str | None, args: dict[str, Any] | None,
-                      on_start: Callable[[subprocess.Popen], None] | None = None) -> Job:
+                      on_start: Callable[[subprocess.Popen[bytes]], None] | None = None) -> Job:
     """runPluginTask: queue the task; the plugin and task are looked up when the job runs."""
     from .runner import PluginRunner
 
@@ -224,7 +224,7 @@ def queue_plugin_task(sim: StashSimulator, session: Session, plugin_id: str, tas
         if task_name is not None and plugin.task(task_name) is None:
             raise JobError(f"Error creating plugin task: no task with name {task_name} in plugin {plugin.name}")
 
-        def started(process: subprocess.Popen) -> None:
+        def started(process: subprocess.Popen[bytes]) -> None:
             job.started(process)
             if on_start is not None:
                 on_start(process)
@@ -257,7 +257,7 @@ def job_queue(_: Any, info: Any) -> list[dict[str, Any]] | None:
 
 
 @resolves("Query.findJob")
-def find_job(_: Any, info: Any, input: dict) -> dict[str, Any] | None:
+def find_job(_: Any, info: Any, input: dict[str, Any]) -> dict[str, Any] | None:
     job = info.context.sim.jobs.get(_job_id(input["id"]))
     return job.to_graphql() if job is not None else None
 
@@ -276,7 +276,7 @@ def stop_all_jobs(_: Any, info: Any) -> bool:
 
 @resolves("Mutation.runPluginTask")
 def run_plugin_task(_: Any, info: Any, plugin_id: str, task_name: str | None = None, description: str | None = None,
-                    args: list | None = None, args_map: dict | None = None) -> str:
+                    args: list[Any] | None = None, args_map: dict[str, Any] | None = None) -> str:
     if args_map is None and args:
         raise StashError("the Stash simulator does not model runPluginTask's deprecated args; use args_map")
     job = queue_plugin_task(info.context.sim, info.context.session, plugin_id, task_name, description, args_map)
