@@ -148,7 +148,8 @@ class HookWire:
         self.requests_sent = 0
         self._socket: Any = None
         self._reader: Any = None
-        head = [f"Host: {server.host}:{server.port}", "Content-Type: application/json", "Accept: application/json"]
+        host = f"[{server.host}]" if ":" in server.host else server.host
+        head = [f"Host: {host}:{server.port}", "Content-Type: application/json", "Accept: application/json"]
         if server.api_key:
             head.append(f"ApiKey: {server.api_key}")
         if server.cookie_value:
