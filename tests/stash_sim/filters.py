@@ -4,8 +4,10 @@ Facts (pkg/models/find_filter.go, pkg/sqlite/{sql,filter,criterion_handlers,gall
 image_filter}.go; details in the research notes of issue 2):
 - page: null or < 1 means 1. per_page: null means 25, negative means all, 0 means none.
 - direction: null means ASC. sort: validated per entity, else `invalid sort: X`;
-  galleries, images and scenes with no sort get no ORDER BY (any order: the simulator
-  shuffles so that code relying on an order it did not ask for is caught).
+  galleries, images and scenes with no sort get no ORDER BY: SQLite then answers in
+  the order it reads the rows, which is stable while the data stays the same. The
+  simulator answers in id order; `SimConfig.shuffle_unsorted` (an opt-in fault)
+  shuffles every such request instead, to catch code that pages without a sort.
 - count is the number of all matches, whatever the page.
 - q: space-separated words (a "quoted phrase" is one word, a -word excludes); each
   word must LIKE-match one of the entity's search columns.
@@ -130,9 +132,14 @@ def read_find_filter(find_filter: dict | None, valid_sorts: set[str], default_so
     return Page(find_filter.get("q"), page, per_page, sort, find_filter.get("direction") == "DESC")
 
 
-def order_clause(page: Page, table: str, columns: dict[str, str], tie_break: str) -> str:
-    """ORDER BY for a validated sort; a shuffled order when the caller gave none (Stash: none)."""
+def order_clause(page: Page, table: str, columns: dict[str, str], tie_break: str,
+                 shuffle_unsorted: bool = False) -> str:
+    """ORDER BY for a validated sort. With no sort Stash adds none (pkg/sqlite/gallery.go
+    setGallerySort, image.go setImageSortAndPagination) and SQLite's order is stable for
+    the same data: id order here, or a fresh shuffle per request when `shuffle_unsorted`."""
     direction = "DESC" if page.descending else "ASC"
+    if page.sort is None and not shuffle_unsorted:
+        return f" ORDER BY {table}.id ASC"  # no direction either: there is no ORDER BY to apply it to
     if page.sort is None or page.sort == "random" or page.sort.startswith("random_"):
         seed = int(page.sort[7:]) if page.sort and page.sort.startswith("random_") else random.randrange(1 << 64)
         return random_order(f"{table}.id", seed, direction)

@@ -58,6 +58,10 @@ def _store(info: Any) -> Store:
     return info.context.sim.store
 
 
+def _shuffle(info: Any) -> bool:
+    return bool(info.context.sim.config.shuffle_unsorted)
+
+
 def _find(store: Store, table: str, where: Sql, page_sql: str, order: str) -> tuple[int, list[int]]:
     condition = where.joined()
     count = store.value(f"SELECT COUNT(*) FROM {table} WHERE {condition}", where.params)
@@ -97,7 +101,8 @@ def find_galleries(_: Any, info: Any, gallery_filter: dict | None = None, filter
     where = gallery_where(gallery_filter)
     add_search(where, page.q, GALLERY_SEARCH_COLUMNS)
     count, found = _find(store, "galleries", where, page.limit_sql,
-                         order_clause(page, "galleries", GALLERY_SORT_COLUMNS, GALLERY_TIE_BREAK))
+                         order_clause(page, "galleries", GALLERY_SORT_COLUMNS, GALLERY_TIE_BREAK,
+                                      _shuffle(info)))
     return {"count": count, "galleries": load_galleries(store, found)}
 
 
@@ -116,19 +121,43 @@ def find_image(_: Any, info: Any, id: str | None = None, checksum: str | None = 
     return found[0] if found else None
 
 
+def _selected(info: Any) -> set[str]:
+    """The fields selected directly under this field (graphql.CollectAllFields in gqlgen)."""
+    names: set[str] = set()
+    for node in info.field_nodes:
+        for selection in node.selection_set.selections if node.selection_set else []:
+            if hasattr(selection, "name"):
+                names.add(selection.name.value)
+    return names
+
+
 @resolves("Query.findImages")
 def find_images(_: Any, info: Any, image_filter: dict | None = None, filter: dict | None = None,
                 ids: list | None = None, image_ids: list | None = None) -> dict:
+    """megapixels and filesize as internal/api/resolver_query_find_image.go computes them: over
+    the primary files (in float) for an id list; else SUM over every file of the matches, the
+    megapixels divided in SQLite's integer arithmetic (pkg/sqlite/image.go queryImagesResult)."""
     store = _store(info)
     if ids or image_ids:
         parsed = _by_ids(store, "images", list(ids or image_ids or []), "image")
-        return {"count": len(parsed), "images": load_images(store, parsed), "megapixels": 0, "filesize": 0}
+        rows = store.all(f'SELECT f.width, f.height, f.size FROM images_files i_f JOIN files f ON f.id = i_f.file_id'
+                         f' WHERE i_f."primary" = 1 AND i_f.image_id IN ({",".join("?" * len(parsed))})', parsed)
+        return {"count": len(parsed), "images": load_images(store, parsed),
+                "megapixels": sum(r["width"] * r["height"] / 1_000_000 for r in rows),
+                "filesize": float(sum(r["size"] for r in rows))}
     page = read_find_filter(filter, IMAGE_SORTS, None)
     where = image_where(image_filter)
     add_search(where, page.q, IMAGE_SEARCH_COLUMNS)
     count, found = _find(store, "images", where, page.limit_sql,
-                         order_clause(page, "images", IMAGE_SORT_COLUMNS, IMAGE_TIE_BREAK))
-    return {"count": count, "images": load_images(store, found), "megapixels": 0.0, "filesize": 0.0}
+                         order_clause(page, "images", IMAGE_SORT_COLUMNS, IMAGE_TIE_BREAK, _shuffle(info)))
+    result: dict[str, Any] = {"count": count, "images": load_images(store, found)}
+    wanted = _selected(info)
+    if wanted & {"megapixels", "filesize"}:
+        row = store.one(f"SELECT COALESCE(SUM(f.width * f.height), 0) / 1000000, COALESCE(SUM(f.size), 0)"
+                        f" FROM images JOIN images_files i_f ON i_f.image_id = images.id JOIN files f"
+                        f" ON f.id = i_f.file_id WHERE {where.joined()}", where.params)
+        result["megapixels"], result["filesize"] = float(row[0]), float(row[1])
+    return result
 
 
 # -- scenes ---------------------------------------------------------------------------------
@@ -161,20 +190,43 @@ def find_scenes(_: Any, info: Any, scene_filter: dict | None = None, filter: dic
     columns = {"id": "scenes.id", "title": "natural_key(COALESCE(scenes.title, ''))",
                "path": f"natural_key({SCENE_PATH})", "created_at": "scenes.created_at",
                "updated_at": "scenes.updated_at", "date": "scenes.id"}
-    count, found = _find(store, "scenes", where, page.limit_sql, order_clause(page, "scenes", columns, "scenes.id"))
+    count, found = _find(store, "scenes", where, page.limit_sql, order_clause(page, "scenes", columns, "scenes.id",
+                                                                          _shuffle(info)))
     rows = {r["id"]: r for r in store.all(
         f"SELECT * FROM scenes WHERE id IN ({','.join('?' * len(found))})", found)} if found else {}
     return {"count": count, "scenes": [scene_object(rows[i]) for i in found]}
 
 
 # -- tags, performers, studios ------------------------------------------------------------------
+TAG_SORTS = {  # pkg/sqlite/tag.go tagSortOptions
+    "created_at", "galleries_count", "groups_count", "id", "images_count", "movies_count", "studios_count", "name",
+    "performers_count", "random", "scene_markers_count", "scenes_count", "scenes_duration", "updated_at",
+}
+TAG_SORT_NAME = "natural_key(COALESCE(tags.sort_name, tags.name))"
+TAG_SORT_COLUMNS = {
+    "name": TAG_SORT_NAME, "id": "tags.id", "created_at": "tags.created_at", "updated_at": "tags.updated_at",
+    "images_count": "(SELECT COUNT(*) FROM images_tags j WHERE j.tag_id = tags.id)",
+    "galleries_count": "(SELECT COUNT(*) FROM galleries_tags j WHERE j.tag_id = tags.id)",
+    "performers_count": "(SELECT COUNT(*) FROM performers_tags j WHERE j.tag_id = tags.id)",
+    "scenes_count": "(SELECT COUNT(*) FROM scenes_tags j WHERE j.tag_id = tags.id)",
+    "studios_count": "(SELECT COUNT(*) FROM studios_tags j WHERE j.tag_id = tags.id)",
+    # scene markers, groups and scene durations cannot exist here: every tag counts 0
+    "groups_count": "0", "movies_count": "0", "scene_markers_count": "0", "scenes_duration": "0",
+}
+# "Whatever the sorting, always use sort_name/name/id as a final sort" (pkg/sqlite/tag.go getTagSort)
+TAG_TIE_BREAK = "natural_key(COALESCE(tags.sort_name, tags.name, tags.id)), tags.id"
+TAG_SEARCH_COLUMNS = [  # pkg/sqlite/tag.go Query: name, aliases, sort_name
+    "tags.name", "(SELECT group_concat(alias, char(31)) FROM tag_aliases a WHERE a.tag_id = tags.id)", "tags.sort_name",
+]
+
+
 def _find_named(info: Any, table: str, result_key: str, filter_: dict | None, criteria: dict | None,
                 ids: list | None) -> dict:
     store = _store(info)
     if ids:
         parsed = _by_ids(store, table, ids, table[:-1])
         return {"count": len(parsed), result_key: [named_object(store, table, i) for i in parsed]}
-    page = read_find_filter(filter_, NAMED_SORTS, "name")
+    page = read_find_filter(filter_, TAG_SORTS if table == "tags" else NAMED_SORTS, "name")
     criteria = criteria or {}
     unknown = sorted(k for k, v in criteria.items() if v is not None and k != "name")
     if unknown:
@@ -182,10 +234,15 @@ def _find_named(info: Any, table: str, result_key: str, filter_: dict | None, cr
     where = Sql()
     if criteria.get("name"):
         string_criterion(where, f"{table}.name", criteria["name"])
-    add_search(where, page.q, [f"{table}.name"])
-    columns = {"name": f"natural_key({table}.name)", "id": f"{table}.id", "created_at": f"{table}.created_at",
-               "updated_at": f"{table}.updated_at"}
-    count, found = _find(store, table, where, page.limit_sql, order_clause(page, table, columns, f"{table}.id"))
+    if table == "tags":
+        add_search(where, page.q, TAG_SEARCH_COLUMNS)
+        order = order_clause(page, table, TAG_SORT_COLUMNS, TAG_TIE_BREAK)
+    else:
+        add_search(where, page.q, [f"{table}.name"])
+        columns = {"name": f"natural_key({table}.name)", "id": f"{table}.id", "created_at": f"{table}.created_at",
+                   "updated_at": f"{table}.updated_at"}
+        order = order_clause(page, table, columns, f"{table}.id")
+    count, found = _find(store, table, where, page.limit_sql, order)
     return {"count": count, result_key: [named_object(store, table, i) for i in found]}
 
 

@@ -42,6 +42,9 @@ class SimConfig:
 
     gallery_cover_regex: str = GALLERY_COVER_REGEX
     create_galleries_from_folders: bool = True
+    # an opt-in fault: finds without a sort come back in a new order on every request
+    # (Stash's order is only stable, never promised; see filters.order_clause)
+    shuffle_unsorted: bool = False
 
 
 @dataclass
