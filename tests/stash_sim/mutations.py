@@ -32,7 +32,7 @@ from typing import Any
 from .engine import StashError, resolves
 from .objects import chapter_object, gallery_by_id, gallery_kind, image_path, load_galleries, load_images, named_object
 from .queries import parse_id
-from .runner import PluginRunner
+from .runner import PluginRunner, PluginStartError
 from .store import Store, now_text
 
 ORGANIZED_NULL = "Internal system error. Error <null value not allowed in optional bool>"
@@ -559,10 +559,17 @@ def run_plugin_operation(_: Any, info: Any, plugin_id: str, args: dict | None = 
     """Runs the plugin with args as given (no defaultArgs) and returns its output, or its error
     as the mutation's error (pkg/plugin/plugins.go RunPlugin)."""
     sim = info.context.sim
-    plugin = next((p for p in sim.plugins if p.id == plugin_id), None)
+    plugin = next((p for p in sim.plugins if p.id == plugin_id), None)  # getPlugin: exact id
     if plugin is None:
-        raise StashError(f"no plugin with ID {plugin_id}")
-    result = PluginRunner(plugin, sim.python).run_operation(args or {}, sim.server_connection(info.context.session))
+        # RunPlugin never checks the lookup: buildPluginInput dereferences the nil plugin, and
+        # the panic reaches gqlgen's recover func (internal/api/server.go recoverFunc)
+        raise StashError("Internal system error. Error <runtime error: invalid memory address or nil pointer"
+                         " dereference>")
+    try:
+        result = PluginRunner(plugin, sim.python).run_operation(args or {},
+                                                                sim.server_connection(info.context.session))
+    except PluginStartError as exc:
+        raise StashError(str(exc)) from exc  # task.Start's error is the mutation's error
     if result.error is not None:
         raise StashError(result.error)
     return result.output

@@ -28,7 +28,16 @@ from .engine import run_graphql
 from .hooks import HookExecutor
 from .library import SAMPLE_LIBRARY, load_library, seed
 from .objects import GALLERY_COVER_REGEX
-from .runner import Plugin, PluginRunner, RunResult, load_manifest, server_connection
+from .runner import (
+    LogLine,
+    ManifestError,
+    Plugin,
+    PluginRunner,
+    PluginStartError,
+    RunResult,
+    load_manifest,
+    server_connection,
+)
 from .scan import scan
 from .server import Faults, HttpFront, RequestLog, RequestRecord, Session, SessionCodec
 from .store import Store
@@ -97,6 +106,7 @@ class StashSimulator:
         self.faults = Faults()
         self.hooks = HookExecutor(self)
         self.plugins: list[Plugin] = []
+        self.stash_log: list[LogLine] = []  # what Stash itself logs (plugin loading, hooks, tasks)
         self.python = python
         self._config_dir = tempfile.TemporaryDirectory(prefix="stash-config-")  # removed with the simulator
         self.config_dir = self._config_dir.name
@@ -169,10 +179,32 @@ class StashSimulator:
         return scan(self, images, zip_path=zip_path, **kwargs)
 
     # -- plugins ---------------------------------------------------------------------------
+    def log(self, level: str, message: str) -> None:
+        """A line of Stash's own log."""
+        self.stash_log.append(LogLine(level, message))
+
+    def log_messages(self, level: str | None = None) -> list[str]:
+        return [line.message for line in self.stash_log if level is None or line.level == level]
+
     def install_plugin(self, plugin_dir: str | Path, plugin_id: str = "gallery_tools") -> Plugin:
-        """Load <plugin_dir>/<plugin_id>.yml strictly; its hooks run from now on."""
-        plugin = load_manifest(Path(plugin_dir) / f"{plugin_id}.yml")
-        self.plugins = [p for p in self.plugins if p.id != plugin.id] + [plugin]
+        """Load <plugin_dir>/<plugin_id>.yml strictly; its hooks run from now on.
+
+        Installing the same manifest again reloads it. A manifest Stash would skip (a bad one,
+        a js plugin, or an id that another installed plugin has, ignoring case: pkg/plugin/
+        plugins.go ReloadPlugins) is logged as Stash logs it and raises ManifestError.
+        """
+        path = (Path(plugin_dir) / f"{plugin_id}.yml").resolve()
+        try:
+            plugin = load_manifest(path)
+        except ManifestError as exc:
+            self.log("error", f"Error loading plugin {path}: {exc}")
+            raise
+        clash = next((p for p in self.plugins if p.id.lower() == plugin.id.lower() and p.path != plugin.path), None)
+        if clash is not None:
+            message = f"plugin ID {plugin.id} already exists"
+            self.log("error", f"Error loading plugin {path}: {message}")
+            raise ManifestError(message)
+        self.plugins = [p for p in self.plugins if p.path != plugin.path] + [plugin]
         return plugin
 
     def uninstall_plugins(self) -> None:
@@ -198,9 +230,18 @@ class StashSimulator:
 
     def run_task(self, task_name: str, args: dict[str, Any] | None = None, plugin_id: str = "gallery_tools",
                  **kwargs: Any) -> RunResult:
-        """The Tasks button (runPluginTask): args merged over the task's defaultArgs."""
+        """The Tasks button (runPluginTask): args merged over the task's defaultArgs.
+
+        A process that cannot start fails the job: Stash logs `task failed due to error: Error
+        running plugin task: <error>` (internal/manager/task_plugin.go, pkg/job/manager.go); the
+        result then has that error and no return code.
+        """
         kwargs.setdefault("on_start", self._track)
-        return self.runner(plugin_id).run_task(task_name, args, self.server_connection(), **kwargs)
+        try:
+            return self.runner(plugin_id).run_task(task_name, args, self.server_connection(), **kwargs)
+        except PluginStartError as exc:
+            self.log("error", f"task failed due to error: Error running plugin task: {exc}")
+            return RunResult(None, str(exc), None, "", "", [], [], {})
 
     def run_operation(self, args: dict[str, Any], plugin_id: str = "gallery_tools", **kwargs: Any) -> RunResult:
         """runPluginOperation: args as given."""
