@@ -30,7 +30,7 @@ from datetime import datetime
 from typing import Any
 
 from .engine import StashError, resolves
-from .objects import chapter_object, gallery_by_id, gallery_kind, image_path, load_galleries, load_images, named_object
+from .objects import chapter_object, gallery_by_id, gallery_kind, image_path, load_galleries, load_images
 from .queries import parse_id
 from .runner import PluginRunner, PluginStartError
 from .store import Store, now_text
@@ -505,44 +505,7 @@ def _check_image_galleries(store: Store, db: sqlite3.Connection, image_id: int, 
                              f" contents of {kind} gallery {_quote(title)}")
 
 
-# -- tags, performers, studios -----------------------------------------------------------------
-def _create_named(info: Any, table: str, noun: str, input: dict, trigger: str) -> Any:
-    store = _store(info)
-    name = (input.get("name") or "").strip()
-    if not name:
-        raise StashError(f"{noun} name must not be blank")
-    with store.transaction() as db:
-        disambiguation = (input.get("disambiguation") or "").strip() if table == "performers" else ""
-        clash = db.execute(f"SELECT name FROM {table} WHERE name LIKE ?"
-                           + (" AND disambiguation = ?" if table == "performers" else ""),
-                           (name, disambiguation) if table == "performers" else (name,)).fetchone()
-        if clash:
-            if disambiguation:
-                raise StashError(f"{noun} with name '{name}' and disambiguation '{disambiguation}' already exists")
-            raise StashError(f"{noun} with name '{name}' already exists")
-        stamp = now_text()
-        columns = {"name": name, "created_at": stamp, "updated_at": stamp}
-        if table == "performers":
-            columns["disambiguation"] = disambiguation
-        new_id = db.execute(f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                            tuple(columns.values())).lastrowid
-    info.context.fire_hook(trigger, new_id, _omit_nulls(input), None)
-    return named_object(store, table, new_id)
-
-
-@resolves("Mutation.tagCreate")
-def tag_create(_: Any, info: Any, input: dict) -> Any:
-    return _create_named(info, "tags", "tag", input, "Tag.Create.Post")
-
-
-@resolves("Mutation.performerCreate")
-def performer_create(_: Any, info: Any, input: dict) -> Any:
-    return _create_named(info, "performers", "performer", input, "Performer.Create.Post")
-
-
-@resolves("Mutation.studioCreate")
-def studio_create(_: Any, info: Any, input: dict) -> Any:
-    return _create_named(info, "studios", "studio", input, "Studio.Create.Post")
+# -- tags, performers, studios: named_mutations.py ------------------------------------------------
 
 
 # -- plugin settings ---------------------------------------------------------------------------

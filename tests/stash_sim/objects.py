@@ -111,7 +111,7 @@ def named_object(store: Store, table: str, row_id: int | None) -> dict[str, Any]
 PERFORMER_SCALARS = (
     "gender", "birthdate", "ethnicity", "country", "eye_color", "height_cm", "measurements", "fake_tits",
     "penis_length", "circumcised", "career_length", "career_start", "career_end", "tattoos", "piercings",
-    "twitter", "instagram", "details", "death_date", "hair_color", "weight",
+    "details", "death_date", "hair_color", "weight",
 )
 
 

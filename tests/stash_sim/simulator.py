@@ -21,6 +21,7 @@ from typing import Any
 
 from . import (  # noqa: F401 - registering resolvers
     mutations,
+    named_mutations,
     objects,
     queries,
 )

@@ -105,7 +105,7 @@ CREATE TABLE performers (
   disambiguation TEXT NOT NULL DEFAULT '',
   gender TEXT, birthdate TEXT, ethnicity TEXT, country TEXT, eye_color TEXT, height_cm INTEGER,
   measurements TEXT, fake_tits TEXT, penis_length REAL, circumcised TEXT, career_length TEXT,
-  career_start TEXT, career_end TEXT, tattoos TEXT, piercings TEXT, twitter TEXT, instagram TEXT,
+  career_start TEXT, career_end TEXT, tattoos TEXT, piercings TEXT,  -- twitter, instagram: in urls
   rating INTEGER, details TEXT, death_date TEXT, hair_color TEXT, weight INTEGER,
   favorite INTEGER NOT NULL DEFAULT 0,
   ignore_auto_tag INTEGER NOT NULL DEFAULT 0,
