@@ -646,6 +646,43 @@ def scene_update(_: Any, info: Any, input: dict) -> Any:
 # -- tags, performers, studios: named_mutations.py ------------------------------------------------
 
 
+# -- saved filters ---------------------------------------------------------------------------------
+@resolves("Mutation.saveFilter")
+def save_filter(_: Any, info: Any, input: dict) -> Any:
+    """internal/api/resolver_mutation_saved_filter.go SaveFilter: an id updates (an unknown id
+    updates nothing and still answers the filter as given: pkg/sqlite/saved_filter.go Update)."""
+    from .queries import saved_filter_object
+
+    name = input["name"].strip()
+    if not name:
+        raise StashError("name must be non-empty")
+    filter_id = parse_id(input["id"], "converting id") if input.get("id") is not None else None
+
+    def encoded(key: str) -> str | None:
+        return json.dumps(input[key]) if input.get(key) is not None else None
+
+    values = (input["mode"], name, encoded("find_filter"), encoded("object_filter"), encoded("ui_options"))
+    with _store(info).transaction() as db:
+        if filter_id is None:
+            filter_id = db.execute("INSERT INTO saved_filters(mode, name, find_filter, object_filter, ui_options)"
+                                   " VALUES (?, ?, ?, ?, ?)", values).lastrowid
+        else:
+            db.execute("UPDATE saved_filters SET mode = ?, name = ?, find_filter = ?, object_filter = ?,"
+                       " ui_options = ? WHERE id = ?", (*values, filter_id))
+    return saved_filter_object({"id": filter_id, "mode": values[0], "name": name, "find_filter": values[2],
+                                "object_filter": values[3], "ui_options": values[4]})
+
+
+@resolves("Mutation.destroySavedFilter")
+def destroy_saved_filter(_: Any, info: Any, input: dict) -> bool:
+    filter_id = parse_id(input["id"], "converting id")
+    with _store(info).transaction() as db:
+        if db.execute("SELECT 1 FROM saved_filters WHERE id = ?", (filter_id,)).fetchone() is None:
+            raise StashError(f"id {filter_id} does not exist in saved_filters")  # table.destroyExisting
+        db.execute("DELETE FROM saved_filters WHERE id = ?", (filter_id,))
+    return True
+
+
 # -- plugin settings ---------------------------------------------------------------------------
 @resolves("Mutation.configurePlugin")
 def configure_plugin(_: Any, info: Any, plugin_id: str, input: dict) -> dict:

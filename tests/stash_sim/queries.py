@@ -29,13 +29,16 @@ from .filters import (
     SCENE_SORTS,
     Sql,
     add_search,
+    combine,
     gallery_where,
     image_where,
+    int_criterion,
     order_clause,
     read_find_filter,
+    refuse_unmodelled,
     string_criterion,
 )
-from .objects import load_galleries, load_images, named_object, scene_object
+from .objects import file_object, folder_object, load_galleries, load_images, named_object, scene_object
 from .store import Store
 
 INT64_MAX = 2**63 - 1
@@ -268,6 +271,235 @@ def find_studios(_: Any, info: Any, studio_filter: dict | None = None, filter: d
 def find_named(_: Any, info: Any, id: str) -> Any:
     table = {"findTag": "tags", "findPerformer": "performers", "findStudio": "studios"}[info.field_name]
     return named_object(_store(info), table, parse_id(id))
+
+
+# -- stats --------------------------------------------------------------------------------------
+@resolves("Query.stats")
+def stats(_: Any, info: Any) -> dict:
+    """internal/api/resolver.go Stats. Scene durations are not modelled (refused when selected);
+    groups, o-counts and plays cannot exist here (their mutations are refused), so they count 0."""
+    store = _store(info)
+
+    def count(table: str) -> int:
+        return store.value(f"SELECT COUNT(*) FROM {table}")
+
+    return {
+        "scene_count": count("scenes"), "image_count": count("images"), "gallery_count": count("galleries"),
+        "performer_count": count("performers"), "studio_count": count("studios"), "tag_count": count("tags"),
+        "scenes_size": float(store.value("SELECT COALESCE(SUM(f.size), 0) FROM scenes_files sf JOIN files f"
+                                         " ON f.id = sf.file_id")),
+        "images_size": float(store.value("SELECT COALESCE(SUM(f.size), 0) FROM images_files i_f JOIN files f"
+                                         " ON f.id = i_f.file_id")),
+        "group_count": 0, "movie_count": 0, "total_o_count": 0, "total_play_duration": 0.0, "total_play_count": 0,
+        "scenes_played": 0,
+    }
+
+
+# -- folders and files ------------------------------------------------------------------------------
+FOLDER_SORTS = {"created_at", "id", "path", "random", "updated_at"}  # pkg/sqlite/folder.go folderSortOptions
+FILE_SORTS = {"created_at", "id", "path", "random", "updated_at"}  # pkg/sqlite/file.go fileSortOptions
+FILE_PATH = "((SELECT path FROM folders WHERE folders.id = files.parent_folder_id) || '/' || files.basename)"
+FILE_DIR = "(SELECT path FROM folders WHERE folders.id = files.parent_folder_id)"
+
+
+def _folder_tree(store: Store, ids: list[int], depth: int | None) -> list[int]:
+    found, frontier, level = list(dict.fromkeys(ids)), list(dict.fromkeys(ids)), 0
+    while frontier and depth is not None and (depth < 0 or level < depth):
+        frontier = [i for i in store.column(
+            f"SELECT id FROM folders WHERE parent_folder_id IN ({','.join('?' * len(frontier))})", frontier)
+            if i not in found]
+        found.extend(frontier)
+        level += 1
+    return found
+
+
+def _parent_folder(store: Store, sql: Sql, column: str, crit: dict) -> None:
+    """parent_folder (hierarchical): INCLUDES / EXCLUDES the folders and, with depth, their sub-folders."""
+    ids = _folder_tree(store, [parse_id(v) for v in crit.get("value") or []], crit.get("depth"))
+    modifier = crit["modifier"]
+    if modifier == "IS_NULL":
+        sql.add(f"{column} IS NULL")
+    elif modifier == "NOT_NULL":
+        sql.add(f"{column} IS NOT NULL")
+    elif modifier == "INCLUDES" and ids:
+        sql.add(f"{column} IN ({','.join('?' * len(ids))})", *ids)
+    elif modifier == "EXCLUDES" and ids:
+        sql.add(f"{column} IS NULL OR {column} NOT IN ({','.join('?' * len(ids))})", *ids)
+    elif ids:
+        raise StashError(f"the Stash simulator does not model the parent_folder modifier {modifier}")
+
+
+def _zip_file(sql: Sql, column: str, crit: dict) -> None:
+    ids = [parse_id(v) for v in crit.get("value") or []]
+    modifier = crit["modifier"]
+    if modifier == "IS_NULL":
+        sql.add(f"{column} IS NULL")
+    elif modifier == "NOT_NULL":
+        sql.add(f"{column} IS NOT NULL")
+    elif modifier == "INCLUDES" and ids:
+        sql.add(f"{column} IN ({','.join('?' * len(ids))})", *ids)
+    elif modifier == "EXCLUDES" and ids:
+        sql.add(f"{column} IS NULL OR {column} NOT IN ({','.join('?' * len(ids))})", *ids)
+    elif ids:
+        raise StashError(f"the Stash simulator does not model the zip_file modifier {modifier}")
+
+
+FOLDER_CRITERIA = {"AND", "OR", "NOT", "path", "parent_folder", "zip_file", "gallery_count"}
+
+
+def folder_where(store: Store, filter_: dict | None) -> Sql:
+    """pkg/sqlite/folder_filter.go: path, parent_folder, zip_file, gallery_count; others refused."""
+    filter_ = filter_ or {}
+    refuse_unmodelled("folder", filter_, FOLDER_CRITERIA)
+    sql = Sql()
+    if filter_.get("path"):
+        string_criterion(sql, "folders.path", filter_["path"])
+    if filter_.get("parent_folder"):
+        _parent_folder(store, sql, "folders.parent_folder_id", filter_["parent_folder"])
+    if filter_.get("zip_file"):
+        _zip_file(sql, "folders.zip_file_id", filter_["zip_file"])
+    if filter_.get("gallery_count"):
+        int_criterion(sql, "(SELECT COUNT(*) FROM galleries g WHERE g.folder_id = folders.id)",
+                      filter_["gallery_count"])
+    return combine(filter_, sql, lambda sub: folder_where(store, sub))
+
+
+FILE_CRITERIA = {"AND", "OR", "NOT", "path", "basename", "dir", "parent_folder", "zip_file", "image_count",
+                 "gallery_count", "scene_count"}
+
+
+def file_where(store: Store, filter_: dict | None) -> Sql:
+    """pkg/sqlite/file_filter.go, the criteria the simulator's files can answer; others refused."""
+    filter_ = filter_ or {}
+    refuse_unmodelled("file", filter_, FILE_CRITERIA)
+    sql = Sql()
+    for key, column in (("path", FILE_PATH), ("basename", "files.basename"), ("dir", FILE_DIR)):
+        if filter_.get(key):
+            string_criterion(sql, column, filter_[key])
+    if filter_.get("parent_folder"):
+        _parent_folder(store, sql, "files.parent_folder_id", filter_["parent_folder"])
+    if filter_.get("zip_file"):
+        _zip_file(sql, "files.zip_file_id", filter_["zip_file"])
+    for key, join in (("image_count", "images_files"), ("gallery_count", "galleries_files"),
+                      ("scene_count", "scenes_files")):
+        if filter_.get(key):
+            int_criterion(sql, f"(SELECT COUNT(*) FROM {join} j WHERE j.file_id = files.id)", filter_[key])
+    return combine(filter_, sql, lambda sub: file_where(store, sub))
+
+
+def _folder_by_path(store: Store, path: str) -> int | None:
+    return store.value("SELECT id FROM folders WHERE path = ?", (path,))
+
+
+@resolves("Query.findFolder")
+def find_folder(_: Any, info: Any, id: str | None = None, path: str | None = None) -> Any:
+    """internal/api/resolver_query_find_folder.go FindFolder."""
+    store = _store(info)
+    if id is not None:
+        return folder_object(store, store.value("SELECT id FROM folders WHERE id = ?", (parse_id(id),)))
+    if path is not None:
+        found = _folder_by_path(store, path)
+        if found is None:
+            raise StashError("folder not found")
+        return folder_object(store, found)
+    raise StashError("either id or path must be provided")
+
+
+@resolves("Query.findFolders")
+def find_folders(_: Any, info: Any, folder_filter: dict | None = None, filter: dict | None = None,
+                 ids: list | None = None) -> dict:
+    store = _store(info)
+    if ids:
+        parsed = [parse_id(i) for i in ids]
+        folders = [folder_object(store, i) for i in parsed]
+        for folder_id, folder in zip(parsed, folders, strict=True):
+            if folder is None:
+                raise StashError(f"folder with id {folder_id} not found")
+        return {"count": len(folders), "folders": folders}
+    page = read_find_filter(filter, FOLDER_SORTS, None)
+    where = folder_where(store, folder_filter)
+    add_search(where, page.q, ["folders.path"])
+    columns = {"path": "folders.path", "id": "folders.id", "created_at": "folders.mod_time",
+               "updated_at": "folders.mod_time"}
+    count, found = _find(store, "folders", where, page.limit_sql,
+                         order_clause(page, "folders", columns, "folders.id", _shuffle(info)))
+    return {"count": count, "folders": [folder_object(store, i) for i in found]}
+
+
+@resolves("Query.findFile")
+def find_file(_: Any, info: Any, id: str | None = None, path: str | None = None) -> Any:
+    """internal/api/resolver_query_find_file.go FindFile."""
+    store = _store(info)
+    if id is not None:
+        return file_object(store, store.value("SELECT id FROM files WHERE id = ?", (parse_id(id),)))
+    if path is not None:
+        found = store.value(f"SELECT files.id FROM files WHERE {FILE_PATH} = ?", (path,))
+        if found is None:
+            raise StashError("file not found")
+        return file_object(store, found)
+    raise StashError("either id or path must be provided")
+
+
+@resolves("Query.findFiles")
+def find_files(_: Any, info: Any, file_filter: dict | None = None, filter: dict | None = None,
+               ids: list | None = None) -> dict:
+    """The library's files (zip, image, video). Video durations are not modelled: `duration`
+    is refused when selected; megapixels and size are the matches' sums."""
+    store = _store(info)
+    if ids:
+        found = [parse_id(i) for i in ids]
+        for file_id in found:
+            if store.value("SELECT 1 FROM files WHERE id = ?", (file_id,)) is None:
+                raise StashError(f"file with id {file_id} not found")
+        where = Sql()
+        where.add(f"files.id IN ({','.join('?' * len(found))})", *found)
+        count = len(found)
+    else:
+        page = read_find_filter(filter, FILE_SORTS, None)
+        where = file_where(store, file_filter)
+        add_search(where, page.q, [FILE_PATH])
+        columns = {"path": f"{FILE_DIR}, files.basename", "id": "files.id", "created_at": "files.mod_time",
+                   "updated_at": "files.mod_time"}
+        count, found = _find(store, "files", where, page.limit_sql,
+                             order_clause(page, "files", columns, "files.id", _shuffle(info)))
+    totals = store.one("SELECT COALESCE(SUM(CASE WHEN kind = 'image' THEN width * height ELSE 0 END), 0),"
+                       f" COALESCE(SUM(size), 0) FROM files WHERE {where.joined()}", where.params)
+    return {"count": count, "files": [file_object(store, i) for i in found],
+            "megapixels": totals[0] / 1_000_000, "size": totals[1]}
+
+
+# -- saved filters ------------------------------------------------------------------------------------
+def saved_filter_object(row: Any) -> dict[str, Any]:
+    def decoded(text: str | None) -> Any:
+        return json.loads(text) if text is not None else None
+
+    find_filter = decoded(row["find_filter"])
+    if find_filter is not None:  # SavedFindFilterType: every key answers, null when not saved
+        find_filter = {key: find_filter.get(key) for key in ("q", "page", "per_page", "sort", "direction")}
+
+    return {"__typename": "SavedFilter", "id": str(row["id"]), "mode": row["mode"], "name": row["name"],
+            "filter": "",  # resolver_model_saved_filter.go: the deprecated field is always ""
+            "find_filter": find_filter, "object_filter": decoded(row["object_filter"]),
+            "ui_options": decoded(row["ui_options"])}
+
+
+@resolves("Query.findSavedFilter")
+def find_saved_filter(_: Any, info: Any, id: str) -> Any:
+    row = _store(info).one("SELECT * FROM saved_filters WHERE id = ?", (parse_id(id),))
+    return saved_filter_object(row) if row else None
+
+
+@resolves("Query.findSavedFilters")
+def find_saved_filters(_: Any, info: Any, mode: str | None = None) -> list:
+    """pkg/sqlite/saved_filter.go: FindByMode orders by name (GROUPS and MOVIES together); All has no order."""
+    store = _store(info)
+    if mode is None:
+        rows = store.all("SELECT * FROM saved_filters ORDER BY id")
+    else:
+        modes = ["GROUPS", "MOVIES"] if mode in ("GROUPS", "MOVIES") else [mode]
+        rows = store.all(f"SELECT * FROM saved_filters WHERE mode IN ({','.join('?' * len(modes))}) ORDER BY name",
+                         modes)
+    return [saved_filter_object(r) for r in rows]
 
 
 # -- configuration and version -------------------------------------------------------------

@@ -292,6 +292,15 @@ CREATE TABLE scenes_galleries (
 );
 CREATE INDEX scenes_galleries_scene ON scenes_galleries(scene_id);
 
+CREATE TABLE saved_filters (
+  id INTEGER PRIMARY KEY,
+  mode TEXT NOT NULL,
+  name TEXT NOT NULL,
+  find_filter TEXT,                -- JSON
+  object_filter TEXT,              -- JSON
+  ui_options TEXT                  -- JSON
+);
+
 CREATE TABLE plugin_settings (
   plugin_id TEXT PRIMARY KEY,
   settings TEXT NOT NULL           -- JSON object
