@@ -446,8 +446,8 @@ def gallery_chapter_update(_: Any, info: Any, input: dict) -> Any:
                                  f' "{value}": invalid syntax') from None
         if "image_index" in input:
             image_index = input["image_index"] or 0
-        if "title" in input:
-            title = input["title"] or ""
+        if "title" in input:  # translator.optionalString trims (create keeps the title as given)
+            title = (input["title"] or "").strip()
         _check_index(db, gallery_id, image_index)
         db.execute("UPDATE galleries_chapters SET gallery_id = ?, image_index = ?, title = ?, updated_at = ?"
                    " WHERE id = ?", (gallery_id, image_index, title, now_text(), chapter_id))

@@ -184,6 +184,20 @@ def image_path(store: Store, image_id: int) -> str:
     return row[0] if row else ""
 
 
+def effective_cover_regex(sim: Any) -> str:
+    """config.GetGalleryCoverRegex (internal/manager/config/config.go): a regex that does not
+    compile is logged ("Gallery cover regex '<r>' invalid, reverting to default.") and the
+    default is used, for the cover and in configuration.general alike. (Compiled with Python's
+    re here, the closest stand-in for Go's regexp this module has.)"""
+    regex = sim.config.gallery_cover_regex
+    try:
+        re.compile(regex)
+    except re.error:
+        sim.log("warning", f"Gallery cover regex '{regex}' invalid, reverting to default.")
+        return GALLERY_COVER_REGEX
+    return regex
+
+
 def gallery_cover_id(store: Store, gallery_id: int, cover_regex: str = GALLERY_COVER_REGEX) -> int | None:
     """FindGalleryCover (pkg/image/query.go): explicit, else regex match, else first."""
     explicit = store.value("SELECT image_id FROM galleries_images WHERE gallery_id = ? AND cover = 1 LIMIT 1",
@@ -284,7 +298,7 @@ def _gallery_image_count(parent: dict, info: Any) -> int:
 @resolves("Gallery.cover")
 def _gallery_cover(parent: dict, info: Any) -> Any:
     store = _store(info)
-    cover = gallery_cover_id(store, parent["_id"], _ctx(info).sim.config.gallery_cover_regex)
+    cover = gallery_cover_id(store, parent["_id"], effective_cover_regex(_ctx(info).sim))
     return load_images(store, [cover])[0] if cover is not None else None
 
 

@@ -33,12 +33,22 @@ from .filters import (
     gallery_where,
     image_where,
     int_criterion,
+    multi_criterion,
     order_clause,
     read_find_filter,
     refuse_unmodelled,
     string_criterion,
+    studio_criterion,
 )
-from .objects import file_object, folder_object, load_galleries, load_images, named_object, scene_object
+from .objects import (
+    effective_cover_regex,
+    file_object,
+    folder_object,
+    load_galleries,
+    load_images,
+    named_object,
+    scene_object,
+)
 from .store import Store
 
 INT64_MAX = 2**63 - 1
@@ -168,12 +178,13 @@ SCENE_PATH = (
     "(SELECT fo.path || '/' || f.basename FROM scenes_files sf JOIN files f ON f.id = sf.file_id"
     ' JOIN folders fo ON fo.id = f.parent_folder_id WHERE sf.scene_id = scenes.id AND sf."primary" = 1)'
 )
-SCENE_CRITERIA = {"id", "title", "path"}
+SCENE_CRITERIA = {"id", "title", "path", "rating100", "organized", "tags", "performers", "studios"}
 
 
 @resolves("Query.findScenes")
 def find_scenes(_: Any, info: Any, scene_filter: dict | None = None, filter: dict | None = None,
                 ids: list | None = None, scene_ids: list | None = None) -> dict:
+    """pkg/sqlite/scene_filter.go, the criteria the simulator's scenes can answer; others refused."""
     store = _store(info)
     if ids or scene_ids:
         parsed = _by_ids(store, "scenes", list(ids or scene_ids or []), "scene")
@@ -185,14 +196,27 @@ def find_scenes(_: Any, info: Any, scene_filter: dict | None = None, filter: dic
     if unknown:
         raise StashError(f"the Stash simulator does not model scene criteria: {', '.join(unknown)}")
     where = Sql()
+    if scene_filter.get("id"):
+        int_criterion(where, "scenes.id", scene_filter["id"])
     if scene_filter.get("title"):
         string_criterion(where, "scenes.title", scene_filter["title"])
     if scene_filter.get("path"):
         string_criterion(where, SCENE_PATH, scene_filter["path"])
+    if scene_filter.get("rating100"):  # intCriterionHandler on scenes.rating
+        int_criterion(where, "scenes.rating", scene_filter["rating100"])
+    if scene_filter.get("organized") is not None:
+        where.add("scenes.organized = ?", 1 if scene_filter["organized"] else 0)
+    if scene_filter.get("tags"):
+        multi_criterion(where, "scenes", "scenes_tags", "scene_id", "tag_id", scene_filter["tags"], True)
+    if scene_filter.get("performers"):
+        multi_criterion(where, "scenes", "performers_scenes", "scene_id", "performer_id", scene_filter["performers"],
+                        False)
+    if scene_filter.get("studios"):
+        studio_criterion(where, "scenes.studio_id", scene_filter["studios"])
     add_search(where, page.q, ["scenes.title", SCENE_PATH])
     columns = {"id": "scenes.id", "title": "natural_key(COALESCE(scenes.title, ''))",
                "path": f"natural_key({SCENE_PATH})", "created_at": "scenes.created_at",
-               "updated_at": "scenes.updated_at", "date": "scenes.id"}
+               "updated_at": "scenes.updated_at", "date": "scenes.date", "rating": "scenes.rating"}
     count, found = _find(store, "scenes", where, page.limit_sql, order_clause(page, "scenes", columns, "scenes.id",
                                                                           _shuffle(info)))
     rows = {r["id"]: r for r in store.all(
@@ -231,12 +255,15 @@ def _find_named(info: Any, table: str, result_key: str, filter_: dict | None, cr
         return {"count": len(parsed), result_key: [named_object(store, table, i) for i in parsed]}
     page = read_find_filter(filter_, TAG_SORTS if table == "tags" else NAMED_SORTS, "name")
     criteria = criteria or {}
-    unknown = sorted(k for k, v in criteria.items() if v is not None and k != "name")
+    modelled = {"name"} | ({"tags"} if table == "performers" else set())
+    unknown = sorted(k for k, v in criteria.items() if v is not None and k not in modelled)
     if unknown:
         raise StashError(f"the Stash simulator does not model {table[:-1]} criteria: {', '.join(unknown)}")
     where = Sql()
     if criteria.get("name"):
         string_criterion(where, f"{table}.name", criteria["name"])
+    if criteria.get("tags"):  # pkg/sqlite/performer_filter.go: performers_tags, hierarchical
+        multi_criterion(where, "performers", "performers_tags", "performer_id", "tag_id", criteria["tags"], True)
     if table == "tags":
         add_search(where, page.q, TAG_SEARCH_COLUMNS)
         order = order_clause(page, table, TAG_SORT_COLUMNS, TAG_TIE_BREAK)
@@ -506,16 +533,18 @@ def find_saved_filters(_: Any, info: Any, mode: str | None = None) -> list:
 @resolves("Query.configuration")
 def configuration(_: Any, info: Any) -> dict:
     sim = info.context.sim
-    return {"general": {"apiKey": sim.api_key, "galleryCoverRegex": sim.config.gallery_cover_regex,
+    return {"general": {"apiKey": sim.api_key, "galleryCoverRegex": effective_cover_regex(sim),
                         "createGalleriesFromFolders": sim.config.create_galleries_from_folders,
                         "username": sim.credentials[0] if sim.credentials else ""}}
 
 
 @resolves("ConfigResult.plugins")
 def configured_plugins(_: Any, info: Any, include: list[str] | None = None) -> dict:
-    rows = _store(info).all("SELECT plugin_id, settings FROM plugin_settings")
+    """internal/api/resolver_model_config.go Plugins: no include, or an empty one, is every
+    plugin's settings (GetAllPluginConfiguration); else the named plugins that have any."""
+    rows = _store(info).all("SELECT plugin_id, settings FROM plugin_settings ORDER BY plugin_id")
     saved = {r["plugin_id"]: json.loads(r["settings"]) for r in rows}
-    return {k: v for k, v in saved.items() if v and (include is None or k in include)}
+    return {k: v for k, v in saved.items() if v and (not include or k in include)}
 
 
 @resolves("Query.version")
