@@ -131,6 +131,17 @@ PROBES = {
     "GalleryPathsType": 'findGallery(id: "1") { paths { %s } }',
     "ImagePathsType": 'findImage(id: "1") { paths { %s } }',
     "Version": "version { %s }",
+    "VideoFile": 'findScenes { scenes { files { %s } } }',
+    "BasicFile": 'findImage(id: "3") { visual_files { ... on ImageFile { zip_file { %s } } } }',
+    "Fingerprint": 'findImage(id: "1") { visual_files { ... on ImageFile { fingerprints { %s } } } }',
+    "StatsResultType": "stats { %s }",
+    "FindFilesResultType": "findFiles { %s }",
+    "FindFoldersResultType": "findFolders { %s }",
+    "FindScenesResultType": "findScenes { %s }",
+    "FindTagsResultType": "findTags { %s }",
+    "FindPerformersResultType": "findPerformers { %s }",
+    "FindStudiosResultType": "findStudios { %s }",
+    "SavedFilter": "findSavedFilters { %s }",
 }
 REQUIRED_ARGS = {"image": "(index: 0)", "fingerprint": '(type: "md5")'}
 
@@ -143,6 +154,7 @@ def _object_fields() -> list[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def probe_sim() -> Any:
     with StashSimulator(library=LIBRARY) as simulator:
+        simulator.gql('mutation { saveFilter(input: {mode: GALLERIES, name: "All", find_filter: {q: "x"}}) { id } }')
         yield simulator
 
 

@@ -391,6 +391,13 @@ def _file_images(parent: dict, info: Any) -> list:
     return load_images(store, store.column("SELECT image_id FROM images_files WHERE file_id = ?", (parent["_id"],)))
 
 
+@resolves("VideoFile.scenes")
+def _file_scenes(parent: dict, info: Any) -> list:
+    rows = _store(info).all("SELECT scenes.* FROM scenes_files sf JOIN scenes ON scenes.id = sf.scene_id"
+                            " WHERE sf.file_id = ? ORDER BY scenes.id", (parent["_id"],))
+    return [scene_object(r) for r in rows]
+
+
 @resolves("Folder.parent_folders")
 def _parent_folders(parent: dict, info: Any) -> list:
     out, current = [], folder_object(_store(info), parent["_parent_folder_id"])

@@ -221,7 +221,12 @@ def find_scenes(_: Any, info: Any, scene_filter: dict | None = None, filter: dic
                                                                           _shuffle(info)))
     rows = {r["id"]: r for r in store.all(
         f"SELECT * FROM scenes WHERE id IN ({','.join('?' * len(found))})", found)} if found else {}
-    return {"count": count, "scenes": [scene_object(rows[i]) for i in found]}
+    result: dict[str, Any] = {"count": count, "scenes": [scene_object(rows[i]) for i in found]}
+    if "filesize" in _selected(info):  # pkg/sqlite/scene.go queryScenesResult: SUM(files.size); duration refused
+        result["filesize"] = float(store.value(
+            f"SELECT COALESCE(SUM(f.size), 0) FROM scenes JOIN scenes_files sf ON sf.scene_id = scenes.id JOIN files f"
+            f" ON f.id = sf.file_id WHERE {where.joined()}", where.params))
+    return result
 
 
 # -- tags, performers, studios ------------------------------------------------------------------
