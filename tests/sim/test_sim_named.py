@@ -183,3 +183,17 @@ def test_studio_create_update_destroy_resolver_mutation_studio_go(sim: StashSimu
     assert _error(sim, 'mutation { studioDestroy(input: {id: "8"}) }') == "id 8 does not exist in studios"
     assert sim.gql('mutation { studioDestroy(input: {id: "1"}) }') == {"studioDestroy": True}
     assert sim.gql('{ findStudio(id: "2") { parent_studio { id } } }')["findStudio"]["parent_studio"] is None
+
+
+def test_empty_text_is_an_empty_string_and_unset_pointers_are_null_pkg_models_performer_go(
+        sim: StashSimulator) -> None:
+    """models.Performer keeps text as Go strings ("" when empty) and dates/numbers/enums as pointers (null)."""
+    data = sim.gql('mutation { performerCreate(input: {name: "Dee", country: "  "}) { disambiguation country'
+                   " ethnicity details birthdate height_cm gender } }")["performerCreate"]
+    assert data == {"disambiguation": "", "country": "", "ethnicity": "", "details": "", "birthdate": None,
+                    "height_cm": None, "gender": None}
+    tag = sim.gql('mutation { tagCreate(input: {name: "Zz", sort_name: ""}) { sort_name description } }')
+    assert tag["tagCreate"] == {"sort_name": "", "description": ""}
+    # an empty sort name is no sort name: the tag sorts by its name (COALESCE(sort_name, name))
+    names = [t["name"] for t in sim.gql('{ findTags(filter: {per_page: -1}) { tags { name } } }')["findTags"]["tags"]]
+    assert names[-1] == "Zz"

@@ -158,7 +158,7 @@ def _tag_fields(db: sqlite3.Connection, tag_id: int, input: dict) -> None:
     sets: dict[str, Any] = {}
     for key in ("sort_name", "description"):
         if key in input:
-            sets[key] = _trim(input[key]) if input[key] is not None else None
+            sets[key] = _trim(input[key]) or None if input[key] is not None else None  # "" is NULL
     for key in ("favorite", "ignore_auto_tag"):
         if key in input and input[key] is not None:
             sets[key] = 1 if input[key] else 0
@@ -287,7 +287,7 @@ def _performer_scalars(input: dict) -> dict[str, Any]:
                     value = parse_date(value) if value else None
                 except StashError as exc:
                     raise StashError(f"converting {noun}: {str(exc).removeprefix('converting date: ')}") from exc
-            out[key] = _trim(value) if value != "" else None
+            out[key] = (_trim(value) or None) if isinstance(value, str) else value
     for key, column in (("rating100", "rating"), ("disambiguation", "disambiguation")):
         if key in input:
             out[column] = _trim(input[key]) if input[key] is not None else ("" if column == "disambiguation" else None)

@@ -92,16 +92,17 @@ def named_object(store: Store, table: str, row_id: int | None) -> dict[str, Any]
     typename = {"tags": "Tag", "performers": "Performer", "studios": "Studio"}[table]
     obj = {"__typename": typename, "_id": row["id"], "id": str(row["id"]), "name": row["name"],
            "created_at": row["created_at"], "updated_at": row["updated_at"]}
+    # Text that models.Tag / Performer / Studio keep as Go strings resolves to "" when empty,
+    # never null; pointers (dates, numbers, enums) resolve to null (pkg/models/{tag,performer,studio}.go).
     if table == "tags":
-        obj.update(sort_name=row["sort_name"], description=row["description"], favorite=bool(row["favorite"]),
-                   ignore_auto_tag=bool(row["ignore_auto_tag"]))
+        obj.update(sort_name=_text(row["sort_name"]), description=_text(row["description"]),
+                   favorite=bool(row["favorite"]), ignore_auto_tag=bool(row["ignore_auto_tag"]))
     if table == "performers":
-        # Stash keeps these as Go strings or pointers: "" and null both come back as given
-        obj.update({key: row[key] for key in PERFORMER_SCALARS})
-        obj.update(disambiguation=row["disambiguation"] or None, rating100=row["rating"],
+        obj.update({key: _text(row[key]) if key in PERFORMER_TEXT else row[key] for key in PERFORMER_SCALARS})
+        obj.update(disambiguation=row["disambiguation"], rating100=row["rating"],
                    favorite=bool(row["favorite"]), ignore_auto_tag=bool(row["ignore_auto_tag"]))
     if table == "studios":
-        obj.update(_parent_id=row["parent_id"], details=row["details"], rating100=row["rating"],
+        obj.update(_parent_id=row["parent_id"], details=_text(row["details"]), rating100=row["rating"],
                    favorite=bool(row["favorite"]), ignore_auto_tag=bool(row["ignore_auto_tag"]),
                    organized=bool(row["organized"]))
     return obj
@@ -113,6 +114,10 @@ PERFORMER_SCALARS = (
     "penis_length", "circumcised", "career_length", "career_start", "career_end", "tattoos", "piercings",
     "details", "death_date", "hair_color", "weight",
 )
+PERFORMER_TEXT = {  # Go strings in models.Performer (the rest are pointers)
+    "ethnicity", "country", "eye_color", "measurements", "fake_tits", "career_length", "career_start", "career_end",
+    "tattoos", "piercings", "details", "hair_color",
+}
 
 
 def file_object(store: Store, file_id: int | None) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from wf_support import (
     TITLE_PATTERN,
     TITLES,
     fresh_sim,
+    ids_by_path,
     run,
     scenario_sim,
     state,
@@ -22,9 +23,8 @@ def test_a_gallery_stash_refuses_is_reported_and_the_others_are_changed(dates_li
     # Somebody deletes "Bad One" in Stash's UI after the run read it and before it writes:
     # Stash refuses that gallery's update alone ("gallery with id N not found").
     with fresh_sim(dates_library, settings={"titlePattern": TITLE_PATTERN}) as sim:
-        # quoted: one phrase (INCLUDES splits words, and "One" is in "Good One" too)
-        doomed = sim.gql('{ findGalleries(gallery_filter: {path: {value: "\\"Bad One\\"", modifier: INCLUDES}})'
-                         " { galleries { id } } }")["findGalleries"]["galleries"][0]["id"]
+        # by its exact path: Stash's INCLUDES matches any of the words ("One" is in "Good One" too)
+        doomed = ids_by_path(sim)["/d/Bad One [2023-13-45]"]
         sim.faults.add("before", operation="galleryUpdate", action=lambda: sim.gql(
             "mutation($ids: [ID!]!) { galleryDestroy(input: {ids: $ids}) }", {"ids": [doomed]}))
         result = sim.run_task(TITLES)
