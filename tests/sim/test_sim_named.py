@@ -197,3 +197,39 @@ def test_empty_text_is_an_empty_string_and_unset_pointers_are_null_pkg_models_pe
     # an empty sort name is no sort name: the tag sorts by its name (COALESCE(sort_name, name))
     names = [t["name"] for t in sim.gql('{ findTags(filter: {per_page: -1}) { tags { name } } }')["findTags"]["tags"]]
     assert names[-1] == "Zz"
+
+
+HOOK_PROBE = """
+import json, os, sys
+data = json.loads(sys.stdin.read())
+with open(os.path.join(os.path.dirname(__file__), "hooks.jsonl"), "a") as handle:
+    handle.write(json.dumps(data["args"]["hookContext"]) + "\\n")
+print("{}")
+"""
+
+
+def test_hook_inputs_are_marshalled_as_stash_marshals_them_pkg_models_performer_go(
+        sim: StashSimulator, tmp_path: Any) -> None:
+    """Tag inputs are gqlgen-generated (omitempty); performer and studio inputs are pkg/models
+    structs that encoding/json writes whole, nulls included."""
+    import json
+
+    folder = tmp_path / "plugins" / "probe"
+    folder.mkdir(parents=True)
+    (folder / "probe.yml").write_text("name: Probe\nexec: [python, \"{pluginDir}/main.py\"]\nhooks:\n  - name: h\n"
+                                      "    triggeredBy: [Tag.Create.Post, Performer.Create.Post, Studio.Update.Post,"
+                                      " Tag.Destroy.Post]\n", encoding="utf-8")
+    (folder / "main.py").write_text(HOOK_PROBE, encoding="utf-8")
+    sim.install_plugin(folder, "probe")
+    sim.gql('mutation { tagCreate(input: {name: "New", description: null}) { id } }')
+    sim.gql('mutation { performerCreate(input: {name: "Cy"}) { id } }')
+    sim.gql('mutation { studioUpdate(input: {id: "1", details: "d"}) { id } }')
+    sim.gql('mutation { tagsDestroy(ids: ["4"]) }')
+    tag, performer, studio, destroyed = [json.loads(line) for line in
+                                         (folder / "hooks.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert tag == {"id": 4, "type": "Tag.Create.Post", "input": {"name": "New"}}
+    assert performer["input"]["name"] == "Cy" and performer["input"]["birthdate"] is None
+    assert list(performer["input"])[:4] == ["name", "disambiguation", "url", "urls"]  # struct order
+    assert "inputFields" not in performer
+    assert studio["inputFields"] == ["id", "details"] and studio["input"]["parent_id"] is None
+    assert destroyed == {"id": 4, "type": "Tag.Destroy.Post", "input": ["4"]}  # tagsDestroy: the id list

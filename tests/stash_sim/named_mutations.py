@@ -20,8 +20,10 @@ pkg/sqlite/repository.go destroyExisting):
   `studio with id N not found`. Destroy of an unknown id: `id N does not exist in tags`
   (performers, studios). tagsDestroy is one transaction, one hook per id.
 - image, stash_ids and custom_fields inputs are refused: the simulator does not model them.
-Hooks: <T>.Create.Post (input without nulls), <T>.Update.Post (input and the keys sent),
-<T>.Destroy.Post (the destroy input).
+Hooks: <T>.Create.Post, <T>.Update.Post (with the keys sent) and <T>.Destroy.Post get the
+input as Stash marshals it: tag inputs are gqlgen-generated (omitempty: no nulls, no empty
+lists); performer and studio create/update inputs are pkg/models structs, every key in struct
+order (pkg/models/performer.go, studio.go), keys of a newer schema appended.
 """
 
 from __future__ import annotations
@@ -40,6 +42,25 @@ UNMODELLED_INPUTS = ("image", "stash_ids", "custom_fields")
 TWITTER_URL, INSTAGRAM_URL = "https://twitter.com", "https://instagram.com"
 TWITTER_RE = re.compile(r"^https?://(?:www\.)?twitter\.com/")
 INSTAGRAM_RE = re.compile(r"^https?://(?:www\.)?instagram\.com/")
+
+
+# json keys of the pkg/models input structs (v0.30.1), in order
+PERFORMER_INPUT_KEYS = (
+    "name", "disambiguation", "url", "urls", "gender", "birthdate", "ethnicity", "country", "eye_color", "height",
+    "height_cm", "measurements", "fake_tits", "penis_length", "circumcised", "career_length", "tattoos", "piercings",
+    "aliases", "alias_list", "twitter", "instagram", "favorite", "tag_ids", "image", "stash_ids", "rating100",
+    "details", "death_date", "hair_color", "weight", "ignore_auto_tag", "custom_fields",
+)
+STUDIO_INPUT_KEYS = ("name", "url", "urls", "parent_id", "image", "stash_ids", "rating100", "favorite", "details",
+                     "aliases", "tag_ids", "ignore_auto_tag")
+
+
+def _struct_input(keys: tuple[str, ...], input: dict, with_id: bool) -> dict[str, Any]:
+    """A pkg/models input struct as encoding/json writes it: every field, null when not given."""
+    ordered = (("id",) if with_id else ()) + keys
+    out = {key: input.get(key) for key in ordered}
+    out.update({key: value for key, value in input.items() if key not in out})
+    return out
 
 
 def _store(info: Any) -> Store:
@@ -222,7 +243,7 @@ def tag_update(_: Any, info: Any, input: dict) -> Any:
         if "aliases" in input:
             _set_list(db, "tag_aliases", "tag_id", tag_id, "alias", [a.strip() for a in input["aliases"] or []])
         _write_tag_relations(db, tag_id, parents, children)
-    info.context.fire_hook("Tag.Update.Post", tag_id, input, list(input))
+    info.context.fire_hook("Tag.Update.Post", tag_id, _omit_nulls(input), list(input))
     return named_object(store, "tags", tag_id)
 
 
@@ -330,7 +351,8 @@ def performer_create(_: Any, info: Any, input: dict) -> Any:
         _set_list(db, "performer_aliases", "performer_id", performer_id, "alias", aliases)
         _set_list(db, "performer_urls", "performer_id", performer_id, "url", urls, positioned=True)
         _set_list(db, "performers_tags", "performer_id", performer_id, "tag_id", tags)
-    info.context.fire_hook("Performer.Create.Post", performer_id, _omit_nulls(input), None)
+    info.context.fire_hook("Performer.Create.Post", performer_id, _struct_input(PERFORMER_INPUT_KEYS, input, False),
+                           None)
     return named_object(store, "performers", performer_id)
 
 
@@ -393,7 +415,8 @@ def performer_update(_: Any, info: Any, input: dict) -> Any:
                       positioned=True)
         if tags is not None:
             _set_list(db, "performers_tags", "performer_id", performer_id, "tag_id", tags)
-    info.context.fire_hook("Performer.Update.Post", performer_id, input, list(input))
+    info.context.fire_hook("Performer.Update.Post", performer_id, _struct_input(PERFORMER_INPUT_KEYS, input, True),
+                           list(input))
     return named_object(store, "performers", performer_id)
 
 
@@ -480,7 +503,7 @@ def studio_create(_: Any, info: Any, input: dict) -> Any:
         _set_list(db, "studio_aliases", "studio_id", studio_id, "alias", aliases)
         _set_list(db, "studio_urls", "studio_id", studio_id, "url", urls, positioned=True)
         _set_list(db, "studios_tags", "studio_id", studio_id, "tag_id", tags)
-    info.context.fire_hook("Studio.Create.Post", studio_id, _omit_nulls(input), None)
+    info.context.fire_hook("Studio.Create.Post", studio_id, _struct_input(STUDIO_INPUT_KEYS, input, False), None)
     return named_object(store, "studios", studio_id)
 
 
@@ -516,7 +539,8 @@ def studio_update(_: Any, info: Any, input: dict) -> Any:
                       [input["url"].strip()] if input["url"] else [], positioned=True)
         if tags is not None:
             _set_list(db, "studios_tags", "studio_id", studio_id, "tag_id", tags)
-    info.context.fire_hook("Studio.Update.Post", studio_id, input, list(input))
+    info.context.fire_hook("Studio.Update.Post", studio_id, _struct_input(STUDIO_INPUT_KEYS, input, True),
+                           list(input))
     return named_object(store, "studios", studio_id)
 
 
