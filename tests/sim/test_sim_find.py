@@ -62,16 +62,29 @@ def test_paging(thirty: StashSimulator, find_filter: dict, expected: list[int]) 
     assert data["findGalleries"]["count"] == 30  # the count is the total, whatever the page
 
 
-def test_no_sort_is_not_an_order(thirty: StashSimulator) -> None:
-    """No sort = no ORDER BY in Stash (pkg/sqlite/gallery.go setGallerySort): the simulator shuffles.
+def test_no_sort_gives_a_stable_order_pkg_sqlite_gallery_go_setGallerySort(thirty: StashSimulator) -> None:
+    """No sort = no ORDER BY in Stash (pkg/sqlite/gallery.go setGallerySort); SQLite then reads the
+    same data in the same order every time, so pages of one unsorted find do not overlap."""
+    reads = [_ids(thirty.gql(GALLERY_IDS, {"filter": {"per_page": -1, "direction": direction}}))
+             for direction in ("ASC", "DESC", "ASC")]
+    assert reads[0] == reads[1] == reads[2] == list(range(1, 31))  # no ORDER BY: direction does nothing
+    pages = [_ids(thirty.gql(GALLERY_IDS, {"filter": {"per_page": 7, "page": n}})) for n in range(1, 6)]
+    assert [i for page in pages for i in page] == list(range(1, 31))
+
+
+def test_shuffle_unsorted_is_an_opt_in_fault(thirty: StashSimulator) -> None:
+    """With config.shuffle_unsorted every unsorted find comes back in a new order (paging tests opt in).
 
     Deterministic: the shuffle draws from Python's random module, seeded here.
     """
+    thirty.config.shuffle_unsorted = True
     random.seed(20260111)
     reads = [_ids(thirty.gql(GALLERY_IDS, {"filter": {"per_page": -1}})) for _ in range(3)]
     assert all(sorted(read) == list(range(1, 31)) for read in reads)
     assert reads[0] != reads[1] or reads[1] != reads[2]
     assert all(read != sorted(read) for read in reads)
+    sorted_read = _ids(thirty.gql(GALLERY_IDS, {"filter": {"per_page": -1, "sort": "id"}}))
+    assert sorted_read == list(range(1, 31))  # a find with a sort is not shuffled
 
 
 def test_random_seed_sort_is_stash_formula(thirty: StashSimulator) -> None:

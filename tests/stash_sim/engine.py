@@ -27,14 +27,10 @@ from typing import Any
 from graphql import (
     DocumentNode,
     FieldNode,
-    GraphQLEnumType,
     GraphQLError,
     GraphQLField,
-    GraphQLList,
     GraphQLNonNull,
-    GraphQLObjectType,
     GraphQLResolveInfo,
-    GraphQLScalarType,
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
@@ -67,41 +63,28 @@ class StashError(Exception):
     """An error a resolver reports exactly as Stash words it."""
 
 
-def empty_value(type_: Any) -> Any:
-    """The honest empty value for a field the simulator does not model.
-
-    Nullable -> null; non-null list -> []; non-null scalar -> its zero value;
-    non-null object -> an object whose own fields are empty in turn.
-    """
-    if not isinstance(type_, GraphQLNonNull):
-        return None
-    inner = type_.of_type
-    if isinstance(inner, GraphQLList):
-        return []
-    if isinstance(inner, GraphQLObjectType):
-        return {}
-    if isinstance(inner, GraphQLEnumType):
-        return next(iter(inner.values.values())).value
-    if isinstance(inner, GraphQLScalarType):
-        return {
-            "Int": 0, "Float": 0.0, "Boolean": False, "String": "", "ID": "",
-            "Time": "0001-01-01T00:00:00Z", "Timestamp": "0001-01-01T00:00:00Z",
-            "Int64": 0, "Map": {}, "BoolMap": {}, "PluginConfigMap": {}, "Any": None,
-        }.get(inner.name, "")
-    return {}
+def not_modelled(type_name: str, field_name: str) -> StashError:
+    """The error for a field the simulator does not model: it refuses, never invents an answer."""
+    if type_name == "Mutation":
+        return StashError(f"the Stash simulator does not model the mutation {field_name}")
+    if type_name == "Query":
+        return StashError(f"the Stash simulator does not model the query {field_name}")
+    return StashError(f"the Stash simulator does not model {type_name}.{field_name}")
 
 
 def field_resolver(parent: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
-    """Registered resolver first, then a key of a dict parent, then the empty value."""
+    """Registered resolver first, then a key of a dict parent; anything else is refused.
+
+    A root field (query or mutation) without a resolver, or an object field that the
+    object's builder did not fill, is not modelled: the request gets the "does not
+    model" error on that field, never a null, zero or empty list that looks real.
+    """
     resolver = RESOLVERS.get(f"{info.parent_type.name}.{info.field_name}")
     if resolver is not None:
         return resolver(parent, info, **args)
-    if info.parent_type.name == "Mutation":
-        # a change the simulator cannot make must not look like it succeeded
-        raise StashError(f"the Stash simulator does not model the mutation {info.field_name}")
     if isinstance(parent, dict) and info.field_name in parent:
         return parent[info.field_name]
-    return empty_value(info.return_type)
+    raise not_modelled(info.parent_type.name, info.field_name)
 
 
 @dataclass

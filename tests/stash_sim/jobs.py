@@ -205,6 +205,13 @@ class JobManager:
         self._lock.notify_all()
 
 
+def plugin_start_failed(sim: StashSimulator, exc: Exception) -> JobError:
+    """A task whose process cannot start fails its job, and Stash logs it (pkg/job/manager.go:
+    `task failed due to error: ...`; internal/manager/task_plugin.go wraps the start error)."""
+    sim.log("error", f"task failed due to error: Error running plugin task: {exc}")
+    return JobError(f"Error running plugin task: {exc}")
+
+
 def plugin_task_description(plugin_id: str, task_name: str | None, description: str | None) -> str:
     """The job description RunPluginTask gives: description, else task name, else plugin id."""
     return PLUGIN_TASK_PREFIX + (description if description is not None else
@@ -215,7 +222,7 @@ def queue_plugin_task(sim: StashSimulator, session: Session, plugin_id: str, tas
                       description: str | None, args: dict[str, Any] | None,
                       on_start: Callable[[subprocess.Popen[bytes]], None] | None = None) -> Job:
     """runPluginTask: queue the task; the plugin and task are looked up when the job runs."""
-    from .runner import PluginRunner
+    from .runner import PluginRunner, PluginStartError
 
     def run_task(job: Job) -> RunResult | None:
         plugin = next((p for p in sim.plugins if p.id == plugin_id), None)
@@ -231,10 +238,13 @@ def queue_plugin_task(sim: StashSimulator, session: Session, plugin_id: str, tas
 
         runner = PluginRunner(plugin, sim.python)
         connection = sim.server_connection(session)
-        if task_name is None:
-            result = runner.run_operation(args, connection, on_start=started)
-        else:
-            result = runner.run_task(task_name, args, connection, on_start=started)
+        try:
+            if task_name is None:
+                result = runner.run_operation(args, connection, on_start=started)
+            else:
+                result = runner.run_task(task_name, args, connection, on_start=started)
+        except PluginStartError as exc:
+            raise plugin_start_failed(sim, exc) from None
         if result.progress:
             job.progress = result.progress[-1]
         sim.task_runs.append(result)

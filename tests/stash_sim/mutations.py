@@ -30,9 +30,17 @@ from datetime import datetime
 from typing import Any
 
 from .engine import StashError, resolves
-from .objects import chapter_object, gallery_by_id, gallery_kind, image_path, load_galleries, load_images, named_object
+from .objects import (
+    chapter_object,
+    gallery_by_id,
+    gallery_kind,
+    image_path,
+    load_galleries,
+    load_images,
+    scene_object,
+)
 from .queries import parse_id
-from .runner import PluginRunner
+from .runner import PluginRunner, PluginStartError
 from .store import Store, now_text
 
 ORGANIZED_NULL = "Internal system error. Error <null value not allowed in optional bool>"
@@ -110,10 +118,11 @@ def _omit_nulls(value: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- shared field writes ------------------------------------------------------------------------
-def _apply_scalars(db: sqlite3.Connection, table: str, row_id: int, given: dict[str, Any]) -> None:
+def _apply_scalars(db: sqlite3.Connection, table: str, row_id: int, given: dict[str, Any],
+                   text_keys: tuple[str, ...] = ("code", "details", "photographer")) -> None:
     """code, details, photographer, date, rating100, organized, studio_id from a partial input."""
     sets: dict[str, Any] = {}
-    for key in ("code", "details", "photographer"):
+    for key in text_keys:
         if key in given:
             sets[key] = _text_or_null(given[key])
     if "date" in given:
@@ -437,8 +446,8 @@ def gallery_chapter_update(_: Any, info: Any, input: dict) -> Any:
                                  f' "{value}": invalid syntax') from None
         if "image_index" in input:
             image_index = input["image_index"] or 0
-        if "title" in input:
-            title = input["title"] or ""
+        if "title" in input:  # translator.optionalString trims (create keeps the title as given)
+            title = (input["title"] or "").strip()
         _check_index(db, gallery_id, image_index)
         db.execute("UPDATE galleries_chapters SET gallery_id = ?, image_index = ?, title = ?, updated_at = ?"
                    " WHERE id = ?", (gallery_id, image_index, title, now_text(), chapter_id))
@@ -505,44 +514,173 @@ def _check_image_galleries(store: Store, db: sqlite3.Connection, image_id: int, 
                              f" contents of {kind} gallery {_quote(title)}")
 
 
-# -- tags, performers, studios -----------------------------------------------------------------
-def _create_named(info: Any, table: str, noun: str, input: dict, trigger: str) -> Any:
+IMAGE_UPDATE_KEYS = (  # models.ImageUpdateInput, marshalled with every key (hookContext.input)
+    "clientMutationId", "id", "title", "code", "urls", "date", "details", "photographer", "rating100", "organized",
+    "scene_ids", "studio_id", "tag_ids", "performer_ids", "gallery_ids", "primary_file_id", "url",
+)
+SCENE_UPDATE_KEYS = (  # models.SceneUpdateInput
+    "clientMutationId", "id", "title", "code", "details", "director", "url", "urls", "date", "rating100",
+    "o_counter", "organized", "studio_id", "gallery_ids", "performer_ids", "movies", "groups", "tag_ids",
+    "cover_image", "stash_ids", "resume_time", "play_duration", "play_count", "primary_file_id",
+)
+SCENE_JOINS = {
+    "tag_ids": ("scenes_tags", "scene_id", "tag_id", "tag ids"),
+    "performer_ids": ("performers_scenes", "scene_id", "performer_id", "performer ids"),
+    "gallery_ids": ("scenes_galleries", "scene_id", "gallery_id", "gallery ids"),
+}
+SCENE_NOT_MODELLED = ("movies", "groups", "cover_image", "stash_ids", "o_counter", "resume_time", "play_duration",
+                      "play_count", "file_ids", "custom_fields")
+
+
+def _urls_input(input: dict) -> list[str] | None:
+    """translator.optionalURLs: urls when given, else the deprecated url as a one-item list."""
+    if "urls" in input:
+        return input["urls"] or []
+    if "url" in input:
+        return [input["url"]] if input["url"] else []
+    return None
+
+
+@resolves("Mutation.imageUpdate")
+def image_update(_: Any, info: Any, input: dict) -> Any:
+    """internal/api/resolver_mutation_image.go ImageUpdate / imageUpdate."""
     store = _store(info)
-    name = (input.get("name") or "").strip()
-    if not name:
-        raise StashError(f"{noun} name must not be blank")
+    image_id = parse_id(input["id"], "converting id")
+    joins = {key: _ids(input[key], f"converting {join[3]}") for key, join in IMAGE_JOINS.items() if key in input}
     with store.transaction() as db:
-        disambiguation = (input.get("disambiguation") or "").strip() if table == "performers" else ""
-        clash = db.execute(f"SELECT name FROM {table} WHERE name LIKE ?"
-                           + (" AND disambiguation = ?" if table == "performers" else ""),
-                           (name, disambiguation) if table == "performers" else (name,)).fetchone()
-        if clash:
-            if disambiguation:
-                raise StashError(f"{noun} with name '{name}' and disambiguation '{disambiguation}' already exists")
-            raise StashError(f"{noun} with name '{name}' already exists")
+        if db.execute("SELECT 1 FROM images WHERE id = ?", (image_id,)).fetchone() is None:
+            raise StashError(f"image with id {image_id} not found")
+        if "title" in input:
+            db.execute("UPDATE images SET title = ? WHERE id = ?", (_text_or_null(input["title"]), image_id))
+        _apply_scalars(db, "images", image_id, input)
+        urls = _urls_input(input)
+        if urls is not None:
+            _set_urls(db, "image_urls", "image_id", image_id, urls)
+        if input.get("primary_file_id"):
+            file_id = parse_id(input["primary_file_id"], "converting primary file id")
+            files = [r[0] for r in db.execute("SELECT file_id FROM images_files WHERE image_id = ?", (image_id,))]
+            if file_id not in files:
+                raise StashError(f"file with id {file_id} not associated with image")
+            db.execute('UPDATE images_files SET "primary" = (file_id = ?) WHERE image_id = ?', (file_id, image_id))
+        if "gallery_ids" in joins:
+            _check_image_galleries(store, db, image_id, joins["gallery_ids"], "SET")
+        for key, ids in joins.items():
+            _set_join(db, IMAGE_JOINS[key], image_id, ids)
+        _touch(db, "images", image_id)
+    info.context.fire_hook("Image.Update.Post", image_id, {key: input.get(key) for key in IMAGE_UPDATE_KEYS},
+                           list(input))
+    return load_images(store, [image_id])[0]
+
+
+def _refuse_scene_inputs(input: dict) -> None:
+    given = [key for key in SCENE_NOT_MODELLED if input.get(key) not in (None, [], {})]
+    if given:
+        raise StashError(f"the Stash simulator does not model scene {', '.join(given)}")
+
+
+@resolves("Mutation.sceneCreate")
+def scene_create(_: Any, info: Any, input: dict) -> Any:
+    """internal/api/resolver_mutation_scene.go SceneCreate, pkg/scene/create.go Create: a scene
+    without files needs a title; Scene.Create.Post fires with no input (RegisterPostHooks nil)."""
+    _refuse_scene_inputs(input)
+    store = _store(info)
+    title = (input.get("title") or "").strip()
+    if not title:
+        raise StashError("title must be set if scene has no files")
+    joins = {key: _ids(input.get(key), f"converting {join[3]}") for key, join in SCENE_JOINS.items()}
+    with store.transaction() as db:
         stamp = now_text()
-        columns = {"name": name, "created_at": stamp, "updated_at": stamp}
-        if table == "performers":
-            columns["disambiguation"] = disambiguation
-        new_id = db.execute(f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                            tuple(columns.values())).lastrowid
-    info.context.fire_hook(trigger, new_id, _omit_nulls(input), None)
-    return named_object(store, table, new_id)
+        scene_id = db.execute("INSERT INTO scenes(title, created_at, updated_at) VALUES (?, ?, ?)",
+                              (title, stamp, stamp)).lastrowid
+        given = {k: v for k, v in input.items() if v is not None}
+        try:
+            _apply_scalars(db, "scenes", scene_id, given, ("code", "details", "director"))
+        except StashError as exc:
+            raise StashError(str(exc).replace("updating scenes", "creating new scene")) from exc
+        for key, ids in joins.items():
+            _set_join(db, SCENE_JOINS[key], scene_id, ids)
+        _set_urls(db, "scene_urls", "scene_id", scene_id, _urls_input(input) or [])
+    info.context.fire_hook("Scene.Create.Post", scene_id, None, None)
+    rows = store.all("SELECT * FROM scenes WHERE id = ?", (scene_id,))
+    return scene_object(rows[0])
 
 
-@resolves("Mutation.tagCreate")
-def tag_create(_: Any, info: Any, input: dict) -> Any:
-    return _create_named(info, "tags", "tag", input, "Tag.Create.Post")
+def _scene_update(store: Store, db: sqlite3.Connection, input: dict) -> int:
+    _refuse_scene_inputs(input)
+    scene_id = parse_id(input["id"], "converting id")
+    if db.execute("SELECT 1 FROM scenes WHERE id = ?", (scene_id,)).fetchone() is None:
+        raise StashError(f"scene with id {scene_id} not found")
+    files = [r[0] for r in db.execute("SELECT file_id FROM scenes_files WHERE scene_id = ?", (scene_id,))]
+    if "title" in input:
+        title = (input["title"] or "").strip()
+        if not title and not files:
+            raise StashError("title must be set if scene has no files")
+        db.execute("UPDATE scenes SET title = ? WHERE id = ?", (title or None, scene_id))
+    _apply_scalars(db, "scenes", scene_id, input, ("code", "details", "director"))
+    if input.get("primary_file_id"):
+        file_id = parse_id(input["primary_file_id"], "converting primary file id")
+        if file_id not in files:
+            raise StashError(f"file with id {file_id} not associated with scene")
+        db.execute('UPDATE scenes_files SET "primary" = (file_id = ?) WHERE scene_id = ?', (file_id, scene_id))
+    for key, join in SCENE_JOINS.items():
+        if key in input:
+            _set_join(db, join, scene_id, _ids(input[key], f"converting {join[3]}"))
+    urls = _urls_input(input)
+    if urls is not None:
+        _set_urls(db, "scene_urls", "scene_id", scene_id, urls)
+    _touch(db, "scenes", scene_id)
+    return scene_id
 
 
-@resolves("Mutation.performerCreate")
-def performer_create(_: Any, info: Any, input: dict) -> Any:
-    return _create_named(info, "performers", "performer", input, "Performer.Create.Post")
+@resolves("Mutation.sceneUpdate")
+def scene_update(_: Any, info: Any, input: dict) -> Any:
+    """internal/api/resolver_mutation_scene.go SceneUpdate / sceneUpdate."""
+    store = _store(info)
+    with store.transaction() as db:
+        scene_id = _scene_update(store, db, input)
+    info.context.fire_hook("Scene.Update.Post", scene_id, {key: input.get(key) for key in SCENE_UPDATE_KEYS},
+                           list(input))
+    return scene_object(store.all("SELECT * FROM scenes WHERE id = ?", (scene_id,))[0])
 
 
-@resolves("Mutation.studioCreate")
-def studio_create(_: Any, info: Any, input: dict) -> Any:
-    return _create_named(info, "studios", "studio", input, "Studio.Create.Post")
+# -- tags, performers, studios: named_mutations.py ------------------------------------------------
+
+
+# -- saved filters ---------------------------------------------------------------------------------
+@resolves("Mutation.saveFilter")
+def save_filter(_: Any, info: Any, input: dict) -> Any:
+    """internal/api/resolver_mutation_saved_filter.go SaveFilter: an id updates (an unknown id
+    updates nothing and still answers the filter as given: pkg/sqlite/saved_filter.go Update)."""
+    from .queries import saved_filter_object
+
+    name = input["name"].strip()
+    if not name:
+        raise StashError("name must be non-empty")
+    filter_id = parse_id(input["id"], "converting id") if input.get("id") is not None else None
+
+    def encoded(key: str) -> str | None:
+        return json.dumps(input[key]) if input.get(key) is not None else None
+
+    values = (input["mode"], name, encoded("find_filter"), encoded("object_filter"), encoded("ui_options"))
+    with _store(info).transaction() as db:
+        if filter_id is None:
+            filter_id = db.execute("INSERT INTO saved_filters(mode, name, find_filter, object_filter, ui_options)"
+                                   " VALUES (?, ?, ?, ?, ?)", values).lastrowid
+        else:
+            db.execute("UPDATE saved_filters SET mode = ?, name = ?, find_filter = ?, object_filter = ?,"
+                       " ui_options = ? WHERE id = ?", (*values, filter_id))
+    return saved_filter_object({"id": filter_id, "mode": values[0], "name": name, "find_filter": values[2],
+                                "object_filter": values[3], "ui_options": values[4]})
+
+
+@resolves("Mutation.destroySavedFilter")
+def destroy_saved_filter(_: Any, info: Any, input: dict) -> bool:
+    filter_id = parse_id(input["id"], "converting id")
+    with _store(info).transaction() as db:
+        if db.execute("SELECT 1 FROM saved_filters WHERE id = ?", (filter_id,)).fetchone() is None:
+            raise StashError(f"id {filter_id} does not exist in saved_filters")  # table.destroyExisting
+        db.execute("DELETE FROM saved_filters WHERE id = ?", (filter_id,))
+    return True
 
 
 # -- plugin settings ---------------------------------------------------------------------------
@@ -559,10 +697,17 @@ def run_plugin_operation(_: Any, info: Any, plugin_id: str, args: dict | None = 
     """Runs the plugin with args as given (no defaultArgs) and returns its output, or its error
     as the mutation's error (pkg/plugin/plugins.go RunPlugin)."""
     sim = info.context.sim
-    plugin = next((p for p in sim.plugins if p.id == plugin_id), None)
+    plugin = next((p for p in sim.plugins if p.id == plugin_id), None)  # getPlugin: exact id
     if plugin is None:
-        raise StashError(f"no plugin with ID {plugin_id}")
-    result = PluginRunner(plugin, sim.python).run_operation(args or {}, sim.server_connection(info.context.session))
+        # RunPlugin never checks the lookup: buildPluginInput dereferences the nil plugin, and
+        # the panic reaches gqlgen's recover func (internal/api/server.go recoverFunc)
+        raise StashError("Internal system error. Error <runtime error: invalid memory address or nil pointer"
+                         " dereference>")
+    try:
+        result = PluginRunner(plugin, sim.python).run_operation(args or {},
+                                                                sim.server_connection(info.context.session))
+    except PluginStartError as exc:
+        raise StashError(str(exc)) from exc  # task.Start's error is the mutation's error
     if result.error is not None:
         raise StashError(result.error)
     return result.output

@@ -22,15 +22,25 @@ from typing import Any
 from . import (  # noqa: F401 - registering resolvers
     jobs,
     mutations,
+    named_mutations,
     objects,
     queries,
 )
 from .engine import run_graphql
 from .hooks import HookExecutor
-from .jobs import SCAN_DESCRIPTION, Job, JobManager, plugin_task_description
+from .jobs import SCAN_DESCRIPTION, Job, JobManager, plugin_start_failed, plugin_task_description
 from .library import SAMPLE_LIBRARY, load_library, seed
 from .objects import GALLERY_COVER_REGEX
-from .runner import Plugin, PluginRunner, RunResult, load_manifest, server_connection
+from .runner import (
+    LogLine,
+    ManifestError,
+    Plugin,
+    PluginRunner,
+    PluginStartError,
+    RunResult,
+    load_manifest,
+    server_connection,
+)
 from .scan import scan as scan_step
 from .server import Faults, HttpFront, RequestLog, RequestRecord, Session, SessionCodec
 from .store import Store
@@ -44,6 +54,9 @@ class SimConfig:
 
     gallery_cover_regex: str = GALLERY_COVER_REGEX
     create_galleries_from_folders: bool = True
+    # an opt-in fault: finds without a sort come back in a new order on every request
+    # (Stash's order is only stable, never promised; see filters.order_clause)
+    shuffle_unsorted: bool = False
 
 
 @dataclass
@@ -98,6 +111,7 @@ class StashSimulator:
         self.jobs = JobManager()  # scans and plugin tasks run here, one at a time (jobs.py)
         self.task_runs: list[RunResult] = []  # every plugin task the job queue ran
         self.plugins: list[Plugin] = []
+        self.stash_log: list[LogLine] = []  # what Stash itself logs (plugin loading, hooks, tasks)
         self.python = python
         self._config_dir = tempfile.TemporaryDirectory(prefix="stash-config-")  # removed with the simulator
         self.config_dir = self._config_dir.name
@@ -192,10 +206,32 @@ class StashSimulator:
         return self.jobs.run(SCAN_DESCRIPTION, run)
 
     # -- plugins ---------------------------------------------------------------------------
+    def log(self, level: str, message: str) -> None:
+        """A line of Stash's own log."""
+        self.stash_log.append(LogLine(level, message))
+
+    def log_messages(self, level: str | None = None) -> list[str]:
+        return [line.message for line in self.stash_log if level is None or line.level == level]
+
     def install_plugin(self, plugin_dir: str | Path, plugin_id: str = "gallery_tools") -> Plugin:
-        """Load <plugin_dir>/<plugin_id>.yml strictly; its hooks run from now on."""
-        plugin = load_manifest(Path(plugin_dir) / f"{plugin_id}.yml")
-        self.plugins = [p for p in self.plugins if p.id != plugin.id] + [plugin]
+        """Load <plugin_dir>/<plugin_id>.yml strictly; its hooks run from now on.
+
+        Installing the same manifest again reloads it. A manifest Stash would skip (a bad one,
+        a js plugin, or an id that another installed plugin has, ignoring case: pkg/plugin/
+        plugins.go ReloadPlugins) is logged as Stash logs it and raises ManifestError.
+        """
+        path = (Path(plugin_dir) / f"{plugin_id}.yml").resolve()
+        try:
+            plugin = load_manifest(path)
+        except ManifestError as exc:
+            self.log("error", f"Error loading plugin {path}: {exc}")
+            raise
+        clash = next((p for p in self.plugins if p.id.lower() == plugin.id.lower() and p.path != plugin.path), None)
+        if clash is not None:
+            message = f"plugin ID {plugin.id} already exists"
+            self.log("error", f"Error loading plugin {path}: {message}")
+            raise ManifestError(message)
+        self.plugins = [p for p in self.plugins if p.path != plugin.path] + [plugin]
         return plugin
 
     def uninstall_plugins(self) -> None:
@@ -222,22 +258,33 @@ class StashSimulator:
     def run_task(self, task_name: str, args: dict[str, Any] | None = None, plugin_id: str = "gallery_tools",
                  **kwargs: Any) -> RunResult:
         """The Tasks button (runPluginTask): args merged over the task's defaultArgs. The task is a
-        job: it waits for the jobs queued before it (a scan, a task a hook queued), then runs."""
+        job: it waits for the jobs queued before it (a scan, a task a hook queued), then runs.
+
+        A process that cannot start fails the job: Stash logs `task failed due to error: Error
+        running plugin task: <error>` (internal/manager/task_plugin.go, pkg/job/manager.go); the
+        result then has that error and no return code.
+        """
         runner = self.runner(plugin_id)
         if runner.plugin.task(task_name) is None:  # checked before queueing, to raise in the caller
             runner.run_task(task_name, args, self.server_connection())
         track = kwargs.pop("on_start", self._track)
+        failures: list[RunResult] = []
 
         def run(job: Job) -> RunResult:
             def started(process: subprocess.Popen) -> None:
                 job.started(process)
                 track(process)
 
-            result = runner.run_task(task_name, args, self.server_connection(), on_start=started, **kwargs)
+            try:
+                result = runner.run_task(task_name, args, self.server_connection(), on_start=started, **kwargs)
+            except PluginStartError as exc:
+                failures.append(RunResult(None, str(exc), None, "", "", [], [], {}))
+                raise plugin_start_failed(self, exc) from None
             self.task_runs.append(result)
             return result
 
-        return self.jobs.run(plugin_task_description(plugin_id, task_name, None), run, timeout=None)
+        result = self.jobs.run(plugin_task_description(plugin_id, task_name, None), run, timeout=None)
+        return failures[0] if failures else result
 
     def run_operation(self, args: dict[str, Any], plugin_id: str = "gallery_tools", **kwargs: Any) -> RunResult:
         """runPluginOperation: args as given."""
