@@ -68,6 +68,7 @@ class HookExecutor:
         session = Session(ctx.session.user, (*ctx.session.visited, (plugin.id, trigger)))
         runner = PluginRunner(plugin, self.sim.python)
         result = runner.run_hook(hook, hook_context, self.sim.server_connection(session))
+        self.sim.events.log_plugin_run(plugin.name, result.logs)
         with self._lock:
             self.runs.append(HookRun(plugin.id, trigger, hook_context, visits, result))
 

@@ -227,10 +227,3 @@ def configured_plugins(_: Any, info: Any, include: list[str] | None = None) -> d
     rows = _store(info).all("SELECT plugin_id, settings FROM plugin_settings")
     saved = {r["plugin_id"]: json.loads(r["settings"]) for r in rows}
     return {k: v for k, v in saved.items() if v and (include is None or k in include)}
-
-
-@resolves("Query.version")
-def version(_: Any, info: Any) -> dict:
-    from .simulator import STASH_VERSION
-
-    return dict(STASH_VERSION)

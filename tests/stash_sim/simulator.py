@@ -5,6 +5,7 @@
         sim.requests                               # what reached the HTTP endpoint
         sim.faults.add("http_503", count=2)        # the next two requests fail
         sim.install_plugin(PLUGIN_DIR)             # its hooks now run after mutations
+        StashSimulator(release="develop")         # serve another release (schema.RELEASES)
         result = sim.run_task("gallery_tools", "Set covers", {"dry_run": "false"})
 """
 
@@ -20,20 +21,22 @@ from pathlib import Path
 from typing import Any
 
 from . import (  # noqa: F401 - registering resolvers
+    identity,
     mutations,
     objects,
     queries,
 )
 from .engine import run_graphql
+from .events import EventBus
 from .hooks import HookExecutor
 from .library import SAMPLE_LIBRARY, load_library, seed
 from .objects import GALLERY_COVER_REGEX
 from .runner import Plugin, PluginRunner, RunResult, load_manifest, server_connection
 from .scan import scan
+from .schema import Release
+from .schema import release as pick_release
 from .server import Faults, HttpFront, RequestLog, RequestRecord, Session, SessionCodec
 from .store import Store
-
-STASH_VERSION = {"version": "v0.30.1", "hash": "cf3489ef", "build_time": "2026-01-11 18:07:53"}
 
 
 @dataclass
@@ -80,11 +83,16 @@ class _KillingLog(RequestLog):
 
 
 class StashSimulator:
-    """A Stash server for tests. Seeded from a library description (a dict or a YAML path)."""
+    """A Stash server for tests. Seeded from a library description (a dict or a YAML path).
+
+    `release` names the Stash release served (schema.RELEASES); without it,
+    $STASH_SIM_RELEASE (pytest --stash-release sets it) or schema.DEFAULT_RELEASE.
+    """
 
     def __init__(self, library: dict[str, Any] | str | Path | None = SAMPLE_LIBRARY, *,
                  credentials: tuple[str, str] | None = None, python: str = sys.executable,
-                 db_path: str = ":memory:") -> None:
+                 db_path: str = ":memory:", release: str | None = None) -> None:
+        self.release: Release = pick_release(release)
         self.store = Store(db_path)
         self.config = SimConfig()
         self.credentials = credentials
@@ -93,6 +101,7 @@ class StashSimulator:
         self.requests = _KillingLog()
         self.faults = Faults()
         self.hooks = HookExecutor(self)
+        self.events = EventBus()  # what the WebSocket subscriptions deliver (events.py)
         self.plugins: list[Plugin] = []
         self.python = python
         self._config_dir = tempfile.TemporaryDirectory(prefix="stash-config-")  # removed with the simulator
@@ -159,11 +168,17 @@ class StashSimulator:
     # -- scans -----------------------------------------------------------------------------
     def scan_folder(self, folder: str, images: list, **kwargs: Any) -> int | None:
         """Scan new images in a folder as Stash's scanner does (see scan.py); returns the gallery id."""
-        return scan(self, images, folder=folder, **kwargs)
+        try:
+            return scan(self, images, folder=folder, **kwargs)
+        finally:
+            self.events.scan_complete()
 
     def scan_zip(self, zip_path: str, images: list, **kwargs: Any) -> int | None:
         """Scan a new zip file and the images inside it; returns the gallery id."""
-        return scan(self, images, zip_path=zip_path, **kwargs)
+        try:
+            return scan(self, images, zip_path=zip_path, **kwargs)
+        finally:
+            self.events.scan_complete()
 
     # -- plugins ---------------------------------------------------------------------------
     def install_plugin(self, plugin_dir: str | Path, plugin_id: str = "gallery_tools") -> Plugin:
@@ -197,12 +212,16 @@ class StashSimulator:
                  **kwargs: Any) -> RunResult:
         """The Tasks button (runPluginTask): args merged over the task's defaultArgs."""
         kwargs.setdefault("on_start", self._track)
-        return self.runner(plugin_id).run_task(task_name, args, self.server_connection(), **kwargs)
+        result = self.runner(plugin_id).run_task(task_name, args, self.server_connection(), **kwargs)
+        self.events.log_plugin_run(self.plugin(plugin_id).name, result.logs)
+        return result
 
     def run_operation(self, args: dict[str, Any], plugin_id: str = "gallery_tools", **kwargs: Any) -> RunResult:
         """runPluginOperation: args as given."""
         kwargs.setdefault("on_start", self._track)
-        return self.runner(plugin_id).run_operation(args, self.server_connection(), **kwargs)
+        result = self.runner(plugin_id).run_operation(args, self.server_connection(), **kwargs)
+        self.events.log_plugin_run(self.plugin(plugin_id).name, result.logs)
+        return result
 
     def plugin_settings(self, plugin_id: str) -> dict[str, Any]:
         row = self.store.value("SELECT settings FROM plugin_settings WHERE plugin_id = ?", (plugin_id,))
