@@ -26,6 +26,7 @@ from . import (  # noqa: F401 - registering resolvers
     objects,
     queries,
 )
+from .custom_fields import create_tables as create_custom_fields_tables
 from .engine import run_graphql
 from .events import EventBus
 from .hooks import HookExecutor
@@ -33,7 +34,7 @@ from .library import SAMPLE_LIBRARY, load_library, seed
 from .objects import GALLERY_COVER_REGEX
 from .runner import Plugin, PluginRunner, RunResult, load_manifest, server_connection
 from .scan import scan
-from .schema import Release
+from .schema import Release, stash_schema
 from .schema import release as pick_release
 from .server import Faults, HttpFront, RequestLog, RequestRecord, Session, SessionCodec
 from .store import Store
@@ -94,6 +95,7 @@ class StashSimulator:
                  db_path: str = ":memory:", release: str | None = None) -> None:
         self.release: Release = pick_release(release)
         self.store = Store(db_path)
+        create_custom_fields_tables(self.store)
         self.config = SimConfig()
         self.credentials = credentials
         self.api_key = secrets.token_hex(16) if credentials else ""
@@ -109,6 +111,11 @@ class StashSimulator:
         self.http = HttpFront(self)
         if library is not None:
             seed(self.store, library if isinstance(library, dict) else load_library(library))
+
+    def release_schema_fields(self, type_name: str) -> list[str]:
+        """The field names of a type in the schema this simulator serves."""
+        named = stash_schema(self.release.name).get_type(type_name)
+        return list(getattr(named, "fields", {}) or {})
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> StashSimulator:
