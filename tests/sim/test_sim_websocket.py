@@ -264,7 +264,8 @@ tasks:
 LOGGING_SCRIPT = """\
 import json, sys
 sys.stdin.read()
-sys.stderr.write("\\x01i\\x02info line\\n\\x01w\\x02careful\\n\\x01p\\x020.5\\n\\x01e\\x02bad thing\\n")
+sys.stderr.write("\\x01d\\x02debug line\\n\\x01i\\x02info line\\n\\x01w\\x02careful\\n\\x01p\\x020.5\\n"
+                 "\\x01e\\x02bad thing\\n")
 print(json.dumps({"output": "ok"}))
 """
 
@@ -283,9 +284,13 @@ def test_logging_subscribe_delivers_plugin_log_lines_as_stash_logs_them_plugin_l
     assert result.output == "ok"
     entries = recv(client)["payload"]["data"]["loggingSubscribe"]
     assert [(e["level"], e["message"]) for e in entries] == [
-        ("Info", "[Plugin / Loud Plugin] info line"), ("Warning", "[Plugin / Loud Plugin] careful"),
+        ("Debug", "[Plugin / Loud Plugin] debug line"), ("Info", "[Plugin / Loud Plugin] info line"),
+        ("Warning", "[Plugin / Loud Plugin] careful"),
         ("Error", "[Plugin / Loud Plugin] bad thing")]  # the progress line is not a log entry
     assert all(e["time"].endswith("Z") and "T" in e["time"] for e in entries)
+    # Query.logs: the cache, newest first, Info and above only (logger.go addToCache)
+    cached = sim.gql("{ logs { level message } }")["logs"]
+    assert [e["level"] for e in cached] == ["Error", "Warning", "Info"]
 
 
 # -- framing (RFC 6455 §5) ----------------------------------------------------------------------

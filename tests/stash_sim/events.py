@@ -7,6 +7,9 @@ Stash's sources (internal/api/resolver_subscription_*.go):
   run's stderr lines, as Stash logs them, "[Plugin / <plugin name>] <message>" at the
   line's level (pkg/plugin/log.go), delivered when the run ends (the runner reads
   stderr at the end); progress lines are not log entries.
+- Query.logs: the logger's cache, newest first, at most 30 entries, only those at or
+  above the configured level (Info by default) (internal/log/logger.go addToCache);
+  subscribers get every level.
 - scanCompleteSubscribe: `true` each time a scan (or clean) job ends
   (internal/manager/task_clean.go scanSubs.notify); here each scan_folder / scan_zip.
 - jobsSubscribe: {type: ADD | UPDATE | REMOVE, job} as the job manager adds, updates
@@ -23,8 +26,12 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
+from .engine import resolves
+
 TOPICS = ("jobsSubscribe", "loggingSubscribe", "scanCompleteSubscribe")
 
+LOG_CACHE_SIZE = 30
+CACHED_LEVELS = {"Info", "Warning", "Error"}  # at or above Stash's default log level, Info
 # runner.LogLine levels -> Stash's LogLevel enum (resolver_subscription_logging.go getLogLevel)
 LOG_LEVELS = {"trace": "Trace", "debug": "Debug", "info": "Info", "progress": "Progress",
               "warning": "Warning", "warn": "Warning", "error": "Error"}
@@ -61,7 +68,7 @@ class EventBus:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._subscribers: dict[str, list[Subscription]] = {topic: [] for topic in TOPICS}
-        self.log_cache: list[dict[str, Any]] = []  # every entry logged (Query.logs reads Stash's cache)
+        self.log_cache: list[dict[str, Any]] = []  # what Query.logs answers: newest first
 
     def subscribe(self, topic: str) -> Subscription:
         if topic not in self._subscribers:
@@ -95,7 +102,10 @@ class EventBus:
         if not batch:
             return
         with self._lock:
-            self.log_cache.extend(batch)
+            for entry in batch:
+                if entry["level"] in CACHED_LEVELS:
+                    self.log_cache.insert(0, entry)
+            del self.log_cache[LOG_CACHE_SIZE:]
         self.publish("loggingSubscribe", batch)
 
     def log_plugin_run(self, plugin_name: str, logs: list[Any]) -> None:
@@ -110,3 +120,10 @@ class EventBus:
         if update_type not in ("ADD", "UPDATE", "REMOVE"):
             raise ValueError(f"a job update is ADD, UPDATE or REMOVE, not {update_type!r}")
         self.publish("jobsSubscribe", {"type": update_type, "job": dict(job)})
+
+
+@resolves("Query.logs")
+def logs(_: Any, info: Any) -> list[dict[str, Any]]:
+    bus = info.context.sim.events
+    with bus._lock:
+        return list(bus.log_cache)

@@ -10,9 +10,11 @@ A schema built by graphql-core is made to answer as gqlgen does:
   (graphql/int.go, graphql/float.go). A JSON number that is not an integer is no Int
   (json.Number.Int64 fails at the top level, ParseInt inside input objects).
   graphql-core refuses every string.
-- Int is Go's `int` in Stash's generated code (gqlgen.yml maps no Int32): 64 bits, not
-  GraphQL's 32. graphql-core range-checks Int to 32 bits on input and output; here
-  the range is int64, and beyond it the value is refused.
+- Int is Go's `int` in Stash's generated code (gqlgen.yml maps Int to gqlgen's default,
+  graphql.Int; Stash's models use `int`): 64 bits on the 64-bit builds people run (amd64,
+  arm64), not GraphQL's 32. graphql-core range-checks Int to 32 bits on input and
+  output; here the range is int64, and beyond it the value is refused (strconv's
+  "value out of range").
 - Introspection lists deprecated input fields and arguments whether or not
   includeDeprecated is asked (graphql/introspection/type.go InputFields, and Fields
   building `args` from every argument); graphql-core hides them unless asked.

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import (  # noqa: F401 - registering resolvers
+    events,
     identity,
     mutations,
     objects,
