@@ -86,7 +86,8 @@ def test_large_int_results_are_served_not_refused_marshal_int(sim: StashSimulato
         GQLGEN_INT.serialize(2**63)
 
 
-@pytest.mark.parametrize(("value", "expected"), [("1.5", 1.5), ("2", 2.0), ("1e3", 1000.0), (3, 3.0), (0.25, 0.25)])
+@pytest.mark.parametrize(("value", "expected"), [("1.5", 1.5), ("2", 2.0), ("1e3", 1000.0), (3, 3.0), (0.25, 0.25),
+                                                 ("-Inf", float("-inf")), ("0x1p-2", 0.25), (".5", 0.5)])
 def test_float_variable_as_numeric_string_is_accepted_vars_go_is_valid_float_string(value: Any,
                                                                                       expected: float) -> None:
     from stash_sim.gqlgen import GQLGEN_FLOAT
@@ -94,7 +95,7 @@ def test_float_variable_as_numeric_string_is_accepted_vars_go_is_valid_float_str
     assert GQLGEN_FLOAT.parse_value(value) == expected
 
 
-@pytest.mark.parametrize("value", ["1.5 ", "1,5", "1_0.0", "abc", "", "1e400", True])
+@pytest.mark.parametrize("value", ["1.5 ", "1,5", "1_0.0", "abc", "", "1e400", "+nan", True])
 def test_float_strings_parse_float_refuses_are_refused(value: Any) -> None:
     from stash_sim.gqlgen import GQLGEN_FLOAT
 

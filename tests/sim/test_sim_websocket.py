@@ -351,3 +351,16 @@ def test_unmasked_client_frames_are_a_protocol_error_gorilla_conn_go(sim: StashS
     assert opcode == 0x8
     assert struct.unpack("!H", payload[:2])[0] == 1002
     assert payload[2:] == b"incorrect mask flag"
+
+
+def test_large_messages_both_ways_use_64_bit_lengths_rfc_6455(sim: StashSimulator, client: ClientConnection) -> None:
+    """A 100 KB document in (length 127 form, masked) and the full introspection out."""
+    padding = "# " + "x" * 100_000 + "\n"
+    send(client, {"id": "big", "type": "subscribe", "payload": {"query": padding + "{ version { version } }"}})
+    assert recv(client)["payload"] == {"data": {"version": {"version": sim.release.version}}}
+    assert recv(client)["type"] == "complete"
+    send(client, {"id": "schema", "type": "subscribe",
+                  "payload": {"query": "{ __schema { types { name fields { name } inputFields { name } } } }"}})
+    raw = client.recv(timeout=10)
+    assert isinstance(raw, str) and len(raw) > 65_535
+    assert len(json.loads(raw)["payload"]["data"]["__schema"]["types"]) > 100

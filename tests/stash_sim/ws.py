@@ -164,6 +164,14 @@ def serve(front: HttpFront, request: _Handler, session: Session) -> None:
 
 
 # -- RFC 6455 framing -------------------------------------------------------------------------
+def _unmask(payload: bytes, mask: bytes) -> bytes:
+    """XOR with the 4-byte mask, repeated (RFC 6455 §5.3), as one big-integer operation."""
+    if not payload:
+        return payload
+    key = (mask * (len(payload) // 4 + 1))[: len(payload)]
+    return (int.from_bytes(payload, "big") ^ int.from_bytes(key, "big")).to_bytes(len(payload), "big")
+
+
 class WebSocket:
     """Server side of RFC 6455 over an upgraded connection (no extensions)."""
 
@@ -196,10 +204,7 @@ class WebSocket:
         if not masked:
             self.protocol_error("incorrect mask flag")
         mask = self._read(4)
-        payload = bytearray(self._read(length))
-        for i in range(len(payload)):
-            payload[i] ^= mask[i % 4]
-        return fin, opcode, bytes(payload)
+        return fin, opcode, _unmask(self._read(length), mask)
 
     def protocol_error(self, reason: str) -> None:
         self.send_close(CLOSE_PROTOCOL_ERROR, reason)
