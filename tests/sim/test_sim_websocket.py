@@ -360,7 +360,8 @@ def test_large_messages_both_ways_use_64_bit_lengths_rfc_6455(sim: StashSimulato
     assert recv(client)["payload"] == {"data": {"version": {"version": sim.release.version}}}
     assert recv(client)["type"] == "complete"
     send(client, {"id": "schema", "type": "subscribe",
-                  "payload": {"query": "{ __schema { types { name fields { name } inputFields { name } } } }"}})
+                  "payload": {"query": "{ __schema { types { name description fields { name description } inputFields"
+                                       " { name description } } } }"}})
     raw = client.recv(timeout=10)
     assert isinstance(raw, str) and len(raw) > 65_535
     assert len(json.loads(raw)["payload"]["data"]["__schema"]["types"]) > 100
