@@ -12,6 +12,7 @@ Each case is sent over HTTP, as a client sends it.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -162,3 +163,24 @@ def test_other_schemas_in_the_process_keep_graphql_core_rules() -> None:
     result = graphql_sync(schema, '{ __type(name: "I") { inputFields { name } } }')
     assert [f["name"] for f in result.data["__type"]["inputFields"]] == ["new"]
     assert graphql_sync(schema, "query($n: Int) { a }", variable_values={"n": "5"}).errors
+    from graphql import GraphQLDeprecatedDirective, GraphQLString
+
+    assert GraphQLDeprecatedDirective.args["reason"].type is GraphQLString  # shared directives untouched
+
+
+def test_numbers_for_string_variables_keep_their_json_text_unmarshal_string() -> None:
+    """json.Number passes gqlparser's String check; UnmarshalString returns its text ("1.50" stays "1.50")."""
+    with StashSimulator() as sim:
+        gallery = sim.gql('{ findGalleries(filter: {per_page: 1, sort: "path"}) { galleries { id } } }')[
+            "findGalleries"]["galleries"][0]["id"]
+        mutation = "mutation($id: ID!, $t: String) { galleryUpdate(input: {id: $id, details: $t}) { details } }"
+        body = json.dumps({"query": mutation, "variables": {"id": gallery}})[:-2] + ', "t": 1.50}}'
+        response = requests.post(sim.url, data=body, timeout=10,
+                                 headers={"Content-Type": "application/json", "Accept": "application/json"})
+        assert response.status_code == 200, response.text
+        assert response.json()["data"]["galleryUpdate"]["details"] == "1.50"
+        as_int = post(sim, mutation, {"id": int(gallery), "t": 7})  # an ID as a JSON number too
+        assert as_int.json()["data"]["galleryUpdate"]["details"] == "7"
+        refused = post(sim, mutation, {"id": gallery, "t": True})
+        assert refused.status_code == 422
+        assert "cannot use bool as String" in refused.json()["errors"][0]["message"]

@@ -15,6 +15,11 @@ A schema built by graphql-core is made to answer as gqlgen does:
   arm64), not GraphQL's 32. graphql-core range-checks Int to 32 bits on input and
   output; here the range is int64, and beyond it the value is refused (strconv's
   "value out of range").
+- String and ID variables: a JSON number is a json.Number, whose kind is string, so
+  gqlparser lets it through, and UnmarshalString / UnmarshalID (graphql/string.go,
+  id.go) turn it into the number's own JSON text ("5", "1.50", "1e3"). graphql-core
+  refuses numbers for String (and floats for ID). A bool stays refused for both.
+  The simulator's JSON decoding keeps each float's text (JsonFloat) for this.
 - Introspection lists deprecated input fields and arguments whether or not
   includeDeprecated is asked (graphql/introspection/type.go InputFields, and Fields
   building `args` from every argument); graphql-core hides them unless asked.
@@ -23,6 +28,7 @@ A schema built by graphql-core is made to answer as gqlgen does:
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from typing import Any
@@ -31,6 +37,7 @@ from graphql import (
     FloatValueNode,
     GraphQLError,
     GraphQLFloat,
+    GraphQLID,
     GraphQLInputObjectType,
     GraphQLInt,
     GraphQLInterfaceType,
@@ -39,8 +46,10 @@ from graphql import (
     GraphQLObjectType,
     GraphQLScalarType,
     GraphQLSchema,
+    GraphQLString,
     IntValueNode,
     ValueNode,
+    is_specified_directive,
 )
 from graphql.type.introspection import introspection_types
 
@@ -57,6 +66,48 @@ _GO_FLOAT = re.compile(
     r"|[iI][nN][fF](?:[iI][nN][iI][tT][yY])?)"
     r"|[nN][aA][nN]"  # strconv's special(): a sign goes with infinities, not with NaN
 )
+
+
+class JsonFloat(float):
+    """A float decoded from JSON that remembers its text, as Go's json.Number does."""
+
+    text: str
+
+    def __new__(cls, text: str) -> JsonFloat:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
+def json_loads(data: str | bytes) -> Any:
+    """json.loads as gqlgen decodes request bodies (UseNumber: a float keeps its text)."""
+    return json.loads(data, parse_float=JsonFloat)
+
+
+def _number_text(value: int | float) -> str:
+    if isinstance(value, JsonFloat):
+        return value.text
+    return str(value) if isinstance(value, int) else repr(value)
+
+
+def _go_string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        raise GraphQLError("cannot use bool as String")
+    if isinstance(value, int | float):
+        return _number_text(value)
+    raise GraphQLError(f"cannot use {type(value).__name__} as String")
+
+
+def _go_id(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        raise GraphQLError("cannot use bool as ID")
+    if isinstance(value, int | float):
+        return _number_text(value)
+    raise GraphQLError(f"cannot use {type(value).__name__} as ID")
 
 
 def _go_int(value: Any) -> int:
@@ -128,7 +179,11 @@ GQLGEN_INT = _scalar("Int", description=GraphQLInt.description, serialize=_seria
                      parse_value=_go_int, parse_literal=_int_literal)
 GQLGEN_FLOAT = _scalar("Float", description=GraphQLFloat.description, serialize=GraphQLFloat.serialize,
                        parse_value=_go_float, parse_literal=_float_literal)
-_REPLACED = {"Int": GQLGEN_INT, "Float": GQLGEN_FLOAT}
+GQLGEN_STRING = _scalar("String", description=GraphQLString.description, serialize=GraphQLString.serialize,
+                        parse_value=_go_string, parse_literal=GraphQLString.parse_literal)
+GQLGEN_ID = _scalar("ID", description=GraphQLID.description, serialize=GraphQLID.serialize,
+                    parse_value=_go_id, parse_literal=GraphQLID.parse_literal)
+_REPLACED = {"Int": GQLGEN_INT, "Float": GQLGEN_FLOAT, "String": GQLGEN_STRING, "ID": GQLGEN_ID}
 
 
 def _swap(type_: Any) -> Any:
@@ -158,6 +213,8 @@ def gqlgen_schema(schema: GraphQLSchema) -> GraphQLSchema:
             for input_field in named.fields.values():
                 input_field.type = _swap(input_field.type)
     for directive in schema.directives:
+        if is_specified_directive(directive):
+            continue  # graphql-core's own @skip, @deprecated, ... are shared by every schema
         for arg in directive.args.values():
             arg.type = _swap(arg.type)
     for name, scalar in _REPLACED.items():

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from .engine import Outcome, every_field_failed, run_graphql
+from .gqlgen import json_loads
 
 if TYPE_CHECKING:
     from .simulator import StashSimulator
@@ -357,7 +358,7 @@ class HttpFront:
             params = {k: v[0] for k, v in parse_qs(urlsplit(request.path).query).items()}
             payload: dict[str, Any] = {"query": params.get("query", ""), "operationName": params.get("operationName")}
             try:
-                payload["variables"] = json.loads(params["variables"]) if params.get("variables") else {}
+                payload["variables"] = json_loads(params["variables"]) if params.get("variables") else {}
             except ValueError as exc:
                 self._answer(request, Outcome(400, {"errors": [{"message": f"variables could not be decoded: {exc}"}],
                                                     "data": None}), {})
@@ -372,7 +373,7 @@ class HttpFront:
             self._answer(request, Outcome(400, {"errors": [{"message": "transport not supported"}], "data": None}), {})
             return None
         try:
-            return json.loads(raw)
+            return json_loads(raw)
         except ValueError as exc:
             body = {"errors": [{"message": f"json request body could not be decoded: {exc} body:{raw[:200]!r}"}],
                     "data": None}

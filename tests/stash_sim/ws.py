@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .engine import Outcome, operation_of, run_graphql, run_subscription_event, variables_problem
+from .gqlgen import json_loads
 
 if TYPE_CHECKING:
     from .server import HttpFront, Session, _Handler
@@ -298,7 +299,7 @@ class Connection:
         """The next message as JSON, or None when it is not a valid message of this protocol."""
         raw = self.ws.read_message()
         try:
-            message = json.loads(raw)
+            message = json_loads(raw)
         except ValueError:
             return None
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):
