@@ -25,6 +25,7 @@ introspection as gqlgen does (gqlgen.py). Subscriptions are served on the WebSoc
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -165,6 +166,24 @@ def protocol_error_status(accept: str | None) -> int:
     return 400
 
 
+_COERCION = re.compile(r"Variable '\$(?P<name>\w+)' got invalid value .*?(?: at '(?P<at>[^']+)')?; "
+                       r"(?P<message>cannot use .*)", re.S)
+
+
+def _variable_error(error: GraphQLError) -> dict[str, Any]:
+    """A variable that does not coerce. Where a gqlgen scalar refused it (gqlgen.py), the error is
+    gqlparser's: its message and the path variable.<name>[.<field>...] (validator/vars.go
+    ErrorPathf), no locations; other coercion errors keep graphql-core's wording."""
+    found = _COERCION.fullmatch(error.message)
+    if found is None:
+        return _protocol_error(error.message, "GRAPHQL_VALIDATION_FAILED", _locations(error))
+    path: list[Any] = ["variable", found["name"]]
+    inside = (found["at"] or found["name"])[len(found["name"]):]  # graphql-core prints "f.tags[0]"
+    for name, index in re.findall(r"\.(\w+)|\[(\d+)\]", inside):
+        path.append(name or int(index))
+    return {"message": found["message"], "path": path, "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}
+
+
 def release_of(context: Any) -> str:
     """The name of the release a request context's simulator serves."""
     return context.sim.release.name
@@ -213,8 +232,8 @@ def _run(payload: Any, context: Any, allow_subscription: bool = False, root_valu
     )
     if result.errors and result.data is None and not any(e.path for e in result.errors):
         # variable coercion failed before execution: a validation error in gqlgen
-        return Outcome(422, {"errors": [_protocol_error(e.message, "GRAPHQL_VALIDATION_FAILED", _locations(e))
-                                        for e in result.errors], "data": None}, op_name, op_type, roots)
+        return Outcome(422, {"errors": [_variable_error(e) for e in result.errors], "data": None},
+                       op_name, op_type, roots)
     body: dict[str, Any] = {}
     if result.errors:
         body["errors"] = [_resolver_error(e) for e in result.errors]

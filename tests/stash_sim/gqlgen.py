@@ -97,7 +97,7 @@ def _go_string(value: Any) -> str:
         raise GraphQLError("cannot use bool as String")
     if isinstance(value, int | float):
         return _number_text(value)
-    raise GraphQLError(f"cannot use {type(value).__name__} as String")
+    raise GraphQLError(f"cannot use {_go_kind(value)} as String")
 
 
 def _go_id(value: Any) -> str:
@@ -107,42 +107,51 @@ def _go_id(value: Any) -> str:
         raise GraphQLError("cannot use bool as ID")
     if isinstance(value, int | float):
         return _number_text(value)
-    raise GraphQLError(f"cannot use {type(value).__name__} as ID")
+    raise GraphQLError(f"cannot use {_go_kind(value)} as ID")
 
 
 def _go_int(value: Any) -> int:
+    """An Int variable as vars.go checks it, with its messages (a string: ParseInt; a JSON
+    number: json.Number.Int64, whose failure reports the value it got, 0 or the limit)."""
     if isinstance(value, bool):
         raise GraphQLError("cannot use bool as Int")
+    if isinstance(value, str):
+        if not _GO_INT.fullmatch(value) or not INT64_MIN <= int(value) <= INT64_MAX:
+            raise GraphQLError("cannot use string as Int")
+        return int(value)
+    if isinstance(value, float):
+        raise GraphQLError("cannot use value 0 as Int")
     if isinstance(value, int):
-        number = value
-    elif isinstance(value, str):
-        if not _GO_INT.fullmatch(value):
-            raise GraphQLError(f'strconv.ParseInt: parsing "{value}": invalid syntax')
-        number = int(value)
-    elif isinstance(value, float):
-        raise GraphQLError(f"cannot use value {value:g} as Int")
-    else:
-        raise GraphQLError(f"cannot use {type(value).__name__} as Int")
-    if not INT64_MIN <= number <= INT64_MAX:
-        raise GraphQLError(f'strconv.ParseInt: parsing "{value}": value out of range')
-    return number
+        if not INT64_MIN <= value <= INT64_MAX:
+            raise GraphQLError(f"cannot use value {INT64_MAX if value > 0 else INT64_MIN} as Int")
+        return value
+    raise GraphQLError(f"cannot use {_go_kind(value)} as Int")
+
+
+def _go_kind(value: Any) -> str:
+    return {dict: "map", list: "slice"}.get(type(value), type(value).__name__)
 
 
 def _go_float(value: Any) -> float:
     if isinstance(value, bool):
         raise GraphQLError("cannot use bool as Float")
-    if isinstance(value, int | float):
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, float):
+        text = value.text if isinstance(value, JsonFloat) else repr(value)
+        if math.isinf(value) and "inf" not in text.lower():
+            raise GraphQLError(f"cannot use value {'+Inf' if value > 0 else '-Inf'} as Float")  # ErrRange
         return float(value)
     if isinstance(value, str):
         if not _GO_FLOAT.fullmatch(value):
-            raise GraphQLError(f'strconv.ParseFloat: parsing "{value}": invalid syntax')
+            raise GraphQLError("cannot use string as Float")
         if value.lower().lstrip("+-").startswith("0x"):
             return float.fromhex(value.replace("_", ""))
         number = float(value)
         if math.isinf(number) and "inf" not in value.lower():
-            raise GraphQLError(f'strconv.ParseFloat: parsing "{value}": value out of range')
+            raise GraphQLError("cannot use string as Float")  # ParseFloat's ErrRange
         return number
-    raise GraphQLError(f"cannot use {type(value).__name__} as Float")
+    raise GraphQLError(f"cannot use {_go_kind(value)} as Float")
 
 
 def _int_literal(node: ValueNode, _variables: Any = None) -> int:
