@@ -381,6 +381,10 @@ def test_api_key_is_empty_without_credentials(sim: StashSimulator, make_sim: Cal
 
 
 def test_version(sim: StashSimulator) -> None:
+    """The served release's build identity (details per release: test_sim_releases.py)."""
     version = sim.gql("{ version { version hash build_time } }")["version"]
-    assert version["version"].startswith("v") and version["version"].count(".") == 2
-    assert version["hash"] and version["build_time"]
+    release = sim.release
+    assert version == {"version": release.version, "hash": release.hash, "build_time": release.build_time}
+    if release.is_release:
+        assert version["version"].startswith("v") and version["version"].count(".") == 2
+        assert version["hash"] and version["build_time"]

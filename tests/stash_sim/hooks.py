@@ -79,6 +79,7 @@ class HookExecutor:
         result = runner.run_hook(hook, hook_context, self.sim.server_connection(session))
         if result.error is not None:
             self.sim.log("error", f"{trigger} [{plugin.name}]: returned error: {result.error}")
+        self.sim.events.log_plugin_run(plugin.name, result.logs)
         with self._lock:
             self.runs.append(HookRun(plugin.id, trigger, hook_context, visits, result))
 

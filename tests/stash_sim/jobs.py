@@ -98,7 +98,10 @@ class Job:
 class JobManager:
     """The queue, its dispatcher thread (started with the first job) and the graveyard."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_change: Callable[[str, Job], None] | None = None) -> None:
+        # on_change(kind, job): the job manager's subscriber notices (pkg/job/manager.go
+        # notifyNewJob / notifyJobUpdate / notifyJobRemove): "ADD", "UPDATE", "REMOVE"
+        self._on_change = on_change or (lambda kind, job: None)
         self._lock = threading.Condition()
         self._queue: list[Job] = []
         self._graveyard: list[Job] = []
@@ -114,6 +117,7 @@ class JobManager:
             job = Job(self._last_id, description, exec)
             self._queue.append(job)
             self.history.append(job)
+            self._on_change("ADD", job)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._dispatch, daemon=True, name="stash-sim-jobs")
                 self._thread.start()
@@ -174,6 +178,7 @@ class JobManager:
                 job = next(j for j in self._queue if j.status == READY)
                 job.status = RUNNING
                 job.start_time = datetime.now(UTC)
+                self._on_change("UPDATE", job)
             try:
                 job.result = job.exec(job)
             except JobError as exc:
@@ -200,6 +205,7 @@ class JobManager:
             self._queue.remove(job)
             job.sub_tasks = None
             self._graveyard.append(job)
+            self._on_change("REMOVE", job)
             del self._graveyard[:-MAX_GRAVEYARD_SIZE]
         job.done.set()
         self._lock.notify_all()
@@ -248,6 +254,7 @@ def queue_plugin_task(sim: StashSimulator, session: Session, plugin_id: str, tas
         if result.progress:
             job.progress = result.progress[-1]
         sim.task_runs.append(result)
+        sim.events.log_plugin_run(plugin.name, result.logs)
         return result
 
     return sim.jobs.add(plugin_task_description(plugin_id, task_name, description), run_task)

@@ -29,6 +29,7 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
+from . import custom_fields
 from .engine import StashError, resolves
 from .objects import (
     chapter_object,
@@ -193,7 +194,7 @@ def gallery_create(_: Any, info: Any, input: dict) -> Any:
     if input["title"] == "":
         raise StashError("title must not be empty")
     store = _store(info)
-    given = {k: v for k, v in input.items() if k not in ("title", "urls", "url") and v is not None}
+    given = {k: v for k, v in input.items() if k not in ("title", "urls", "url", "custom_fields") and v is not None}
     joins = {key: _ids(input.get(key), f"converting {GALLERY_JOINS[key][3]}") for key in GALLERY_JOINS}
     with store.transaction() as db:
         stamp = now_text()
@@ -207,6 +208,7 @@ def gallery_create(_: Any, info: Any, input: dict) -> Any:
             _set_join(db, GALLERY_JOINS[key], gallery_id, ids)
         urls = input.get("urls") if input.get("urls") is not None else ([input["url"]] if input.get("url") else [])
         _set_urls(db, "gallery_urls", "gallery_id", gallery_id, urls)
+        custom_fields.set_on_create(db, "galleries", gallery_id, input.get("custom_fields"))
     info.context.fire_hook("Gallery.Create.Post", gallery_id, _omit_nulls(input), None)
     return gallery_by_id(store, gallery_id)
 
@@ -233,12 +235,15 @@ def _gallery_update(db: sqlite3.Connection, store: Store, input: dict) -> int:
         _set_urls(db, "gallery_urls", "gallery_id", gallery_id, input["urls"] or [])
     elif input.get("url") is not None:
         _set_urls(db, "gallery_urls", "gallery_id", gallery_id, [input["url"]])
+    custom_fields.apply_input(db, "galleries", gallery_id, input.get("custom_fields"))
     _touch(db, "galleries", gallery_id)
     return gallery_id
 
 
-def _full_update_input(input: dict) -> dict:
-    return {key: input.get(key) for key in GALLERY_UPDATE_KEYS}
+def _full_update_input(input: dict, info: Any) -> dict:
+    # models.GalleryUpdateInput has the release schema's keys (custom_fields on develop)
+    keys = info.context.sim.release_schema_fields("GalleryUpdateInput")
+    return {key: input.get(key) for key in (*GALLERY_UPDATE_KEYS, *(k for k in keys if k not in GALLERY_UPDATE_KEYS))}
 
 
 @resolves("Mutation.galleryUpdate")
@@ -246,7 +251,7 @@ def gallery_update(_: Any, info: Any, input: dict) -> Any:
     store = _store(info)
     with store.transaction() as db:
         gallery_id = _gallery_update(db, store, input)
-    info.context.fire_hook("Gallery.Update.Post", gallery_id, _full_update_input(input), list(input))
+    info.context.fire_hook("Gallery.Update.Post", gallery_id, _full_update_input(input, info), list(input))
     return gallery_by_id(store, gallery_id)
 
 
@@ -255,7 +260,7 @@ def galleries_update(_: Any, info: Any, input: list[dict]) -> list:
     store = _store(info)
     with store.transaction() as db:
         ids = [_gallery_update(db, store, item) for item in input]
-    whole = [_full_update_input(item) for item in input]
+    whole = [_full_update_input(item, info) for item in input]
     for gallery_id, item in zip(ids, input, strict=True):
         info.context.fire_hook("Gallery.Update.Post", gallery_id, whole, list(item))
     return load_galleries(store, ids)
@@ -283,6 +288,7 @@ def bulk_gallery_update(_: Any, info: Any, input: dict) -> list:
             if input.get("urls") is not None:
                 _set_urls(db, "gallery_urls", "gallery_id", gallery_id, input["urls"].get("values") or [],
                           input["urls"]["mode"])
+            custom_fields.apply_input(db, "galleries", gallery_id, input.get("custom_fields"))
             _touch(db, "galleries", gallery_id)
     for gallery_id in ids:
         info.context.fire_hook("Gallery.Update.Post", gallery_id, _omit_nulls(input), list(input))
@@ -490,6 +496,7 @@ def bulk_image_update(_: Any, info: Any, input: dict) -> Any:
             if input.get("urls") is not None:
                 _set_urls(db, "image_urls", "image_id", image_id, input["urls"].get("values") or [],
                           input["urls"]["mode"])
+            custom_fields.apply_input(db, "images", image_id, input.get("custom_fields"))
             _touch(db, "images", image_id)
     for image_id in ids:
         info.context.fire_hook("Image.Update.Post", image_id, _omit_nulls(input), list(input))

@@ -550,10 +550,3 @@ def configured_plugins(_: Any, info: Any, include: list[str] | None = None) -> d
     rows = _store(info).all("SELECT plugin_id, settings FROM plugin_settings ORDER BY plugin_id")
     saved = {r["plugin_id"]: json.loads(r["settings"]) for r in rows}
     return {k: v for k, v in saved.items() if v and (not include or k in include)}
-
-
-@resolves("Query.version")
-def version(_: Any, info: Any) -> dict:
-    from .simulator import STASH_VERSION
-
-    return dict(STASH_VERSION)

@@ -5,6 +5,7 @@
         sim.requests                               # what reached the HTTP endpoint
         sim.faults.add("http_503", count=2)        # the next two requests fail
         sim.install_plugin(PLUGIN_DIR)             # its hooks now run after mutations
+        StashSimulator(release="develop")         # serve another release (schema.RELEASES)
         result = sim.run_task("gallery_tools", "Set covers", {"dry_run": "false"})
 """
 
@@ -20,13 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from . import (  # noqa: F401 - registering resolvers
+    events,
+    identity,
     jobs,
     mutations,
     named_mutations,
     objects,
     queries,
 )
+from .custom_fields import create_tables as create_custom_fields_tables
 from .engine import run_graphql
+from .events import EventBus
 from .hooks import HookExecutor
 from .jobs import SCAN_DESCRIPTION, Job, JobManager, plugin_start_failed, plugin_task_description
 from .library import SAMPLE_LIBRARY, load_library, seed
@@ -42,10 +47,10 @@ from .runner import (
     server_connection,
 )
 from .scan import scan as scan_step
+from .schema import Release, stash_schema
+from .schema import release as pick_release
 from .server import Faults, HttpFront, RequestLog, RequestRecord, Session, SessionCodec
 from .store import Store
-
-STASH_VERSION = {"version": "v0.30.1", "hash": "cf3489ef", "build_time": "2026-01-11 18:07:53"}
 
 
 @dataclass
@@ -95,12 +100,18 @@ class _KillingLog(RequestLog):
 
 
 class StashSimulator:
-    """A Stash server for tests. Seeded from a library description (a dict or a YAML path)."""
+    """A Stash server for tests. Seeded from a library description (a dict or a YAML path).
+
+    `release` names the Stash release served (schema.RELEASES); without it,
+    $STASH_SIM_RELEASE (pytest --stash-release sets it) or schema.DEFAULT_RELEASE.
+    """
 
     def __init__(self, library: dict[str, Any] | str | Path | None = SAMPLE_LIBRARY, *,
                  credentials: tuple[str, str] | None = None, python: str = sys.executable,
-                 db_path: str = ":memory:") -> None:
+                 db_path: str = ":memory:", release: str | None = None) -> None:
+        self.release: Release = pick_release(release)
         self.store = Store(db_path)
+        create_custom_fields_tables(self.store)
         self.config = SimConfig()
         self.credentials = credentials
         self.api_key = secrets.token_hex(16) if credentials else ""
@@ -108,7 +119,8 @@ class StashSimulator:
         self.requests = _KillingLog()
         self.faults = Faults()
         self.hooks = HookExecutor(self)
-        self.jobs = JobManager()  # scans and plugin tasks run here, one at a time (jobs.py)
+        self.events = EventBus()  # what the WebSocket subscriptions deliver (events.py)
+        self.jobs = JobManager(on_change=lambda kind, job: self.events.publish_job(kind, job.to_graphql()))
         self.task_runs: list[RunResult] = []  # every plugin task the job queue ran
         self.plugins: list[Plugin] = []
         self.stash_log: list[LogLine] = []  # what Stash itself logs (plugin loading, hooks, tasks)
@@ -118,6 +130,11 @@ class StashSimulator:
         self.http = HttpFront(self)
         if library is not None:
             seed(self.store, library if isinstance(library, dict) else load_library(library))
+
+    def release_schema_fields(self, type_name: str) -> list[str]:
+        """The field names of a type in the schema this simulator serves."""
+        named = stash_schema(self.release.name).get_type(type_name)
+        return list(getattr(named, "fields", {}) or {})
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> StashSimulator:
@@ -197,8 +214,11 @@ class StashSimulator:
                 raise ValueError(f"a scan step is a folder or a zip, not {kind!r}")
 
         def run(job: Job) -> list[int | None]:
-            return [scan_step(self, images, **{"folder" if kind == "folder" else "zip_path": path}, **kwargs)
-                    for kind, path, images in steps]
+            try:
+                return [scan_step(self, images, **{"folder" if kind == "folder" else "zip_path": path}, **kwargs)
+                        for kind, path, images in steps]
+            finally:
+                self.events.scan_complete()
 
         if not wait:
             self.jobs.add(SCAN_DESCRIPTION, run)
@@ -281,6 +301,7 @@ class StashSimulator:
                 failures.append(RunResult(None, str(exc), None, "", "", [], [], {}))
                 raise plugin_start_failed(self, exc) from None
             self.task_runs.append(result)
+            self.events.log_plugin_run(runner.plugin.name, result.logs)
             return result
 
         result = self.jobs.run(plugin_task_description(plugin_id, task_name, None), run, timeout=None)
@@ -289,7 +310,9 @@ class StashSimulator:
     def run_operation(self, args: dict[str, Any], plugin_id: str = "gallery_tools", **kwargs: Any) -> RunResult:
         """runPluginOperation: args as given."""
         kwargs.setdefault("on_start", self._track)
-        return self.runner(plugin_id).run_operation(args, self.server_connection(), **kwargs)
+        result = self.runner(plugin_id).run_operation(args, self.server_connection(), **kwargs)
+        self.events.log_plugin_run(self.plugin(plugin_id).name, result.logs)
+        return result
 
     def plugin_settings(self, plugin_id: str) -> dict[str, Any]:
         row = self.store.value("SELECT settings FROM plugin_settings WHERE plugin_id = ?", (plugin_id,))
