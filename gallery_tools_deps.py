@@ -165,7 +165,9 @@ def _top_level_modules() -> dict[str, list[str]]:
 
 def unusable(pin: Pin, modules: dict[str, list[str]]) -> str | None:
     """Why `pin` cannot be used by this Python (not importable, another major version), or None."""
-    for module in sorted(modules.get(pin.key) or [pin.name.replace("-", "_")]):
+    if not modules.get(pin.key):
+        return f"{pin} (not installed)"
+    for module in sorted(modules[pin.key]):
         if module.startswith("_"):
             continue
         try:
