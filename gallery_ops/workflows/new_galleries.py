@@ -1,7 +1,7 @@
 """New galleries: the Gallery.Create.Post hook, and the task that finishes what it defers.
 
 A gallery made by a scan holds only the images scanned so far when its create hook
-runs: the rest arrive in later transactions that fire no gallery hook (STASH_FACTS
+runs: the rest arrive in later transactions that fire no gallery hook (docs/stash.md
 §3). Rules that look at images (chapters, covers, image sync) would give wrong
 answers on that part, and a hand-made gallery gets its images after creation, also
 without a hook. So the hook:

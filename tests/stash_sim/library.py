@@ -25,7 +25,7 @@ or an absolute path for user-created galleries and loose images) or a mapping wi
 name and any of width, height, md5, title, tags, performers.
 
 A folder gallery holds the images directly in its folder, a zip gallery every image
-in its zip (STASH_FACTS §3-§4). Checksums default to the md5 of the path.
+in its zip (docs/stash.md §3-§4). Checksums default to the md5 of the path.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Stash's real GraphQL schema, read from an installed, pinned PyPI package.
 
-The SDL files ship inside `stash-graphql-client` (STASH_FACTS §8). They are located
+The SDL files ship inside `stash-graphql-client` (docs/stash.md §8). They are located
 through the package's installed file list, so the package is never imported (it
 needs Python 3.12; its files need nothing). Nothing from the schema is copied into
 this repository.

@@ -60,7 +60,7 @@ class RequestContext:
 class _KillingLog(RequestLog):
     """The request log, which can also kill the running plugin after its N-th request.
 
-    Stash's cancel kills a task's process at once (STASH_FACTS §2). The kill comes after
+    Stash's cancel kills a task's process at once (docs/stash.md §2). The kill comes after
     the request was handled and before its answer is sent: the change is committed and
     the plugin never learns it, the hardest point for a rerun to recover from.
     """
