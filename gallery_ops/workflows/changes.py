@@ -105,13 +105,14 @@ class SetCover(Change):
 @dataclass(frozen=True)
 class ResetCover(Change):
     image_id: str
+    path: str | None = None  # None: the chosen cover is not one of the gallery's images
     mutation: ClassVar[Mutation] = batch.RESET_COVER
 
     def input(self) -> dict[str, Any]:
         return {"gallery_id": self.gallery_id}
 
     def describe(self) -> dict[str, Any]:
-        return {"gallery": self.gallery_id, "reset_cover": {"was": self.image_id}}
+        return {"gallery": self.gallery_id, "reset_cover": {"was": self.image_id, "path": self.path}}
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ class UntagGalleries(Change):
 
     tag_id: str
     other_galleries: tuple[str, ...] = ()
+    tag_name: str = ""
     mutation: ClassVar[Mutation] = batch.BULK_GALLERY_UPDATE
 
     @property
@@ -150,7 +152,7 @@ class UntagGalleries(Change):
         return {"ids": list(self.galleries), "tag_ids": {"ids": [self.tag_id], "mode": "REMOVE"}}
 
     def describe(self) -> dict[str, Any]:
-        return {"galleries": list(self.galleries), "remove_tag": self.tag_id}
+        return {"galleries": list(self.galleries), "remove_tag": {"id": self.tag_id, "name": self.tag_name}}
 
 
 # The order in which a page's changes are sent: fields first, chapters (create before

@@ -140,7 +140,8 @@ def plan_reset_cover(gallery: Gallery, images: list[Image], cover_regex: str) ->
         return plan
     chosen = chosen_cover(gallery, images, cover_regex)
     if chosen is not None:
-        plan.changes = [ResetCover(gallery.id, chosen)]
+        path = next((image.path for image in images if image.id == chosen), None)
+        plan.changes = [ResetCover(gallery.id, chosen, path)]
     return plan
 
 

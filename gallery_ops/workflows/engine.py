@@ -27,7 +27,7 @@ from ..models import Gallery, Image
 from ..operations import GalleryOps
 from ..settings import PLUGIN_ID, Settings
 from .changes import Change, apply_changes
-from .report import GalleryPlan, Report
+from .report import GalleryPlan, Report, variant_of
 
 log = logging.getLogger("gallery_ops")
 
@@ -145,7 +145,7 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
     `finish(ok_gallery_ids, images)` may add changes for the galleries of a page whose own
     changes all went through (the new-gallery task removes its marker tag that way).
     """
-    report = Report(task, dry_run)
+    report = Report(task, dry_run, variant_of(workflows))
     gallery_fields = _selection(["id", *(w.gallery_fields for w in workflows)])
     image_fields = _selection([w.image_fields for w in workflows])
     if scope.gallery_ids is not None:
@@ -154,7 +154,7 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
     else:
         total = ops.count_galleries(scope.gallery_filter)
         stream = ops.iter_galleries(scope.gallery_filter, page_size=page_size, selection=gallery_fields)
-    log.info("%s: %d galleries in scope%s", task, total, " (preview: nothing will be changed)" if dry_run else "")
+    log.info("%s", report.start_line(total))
     progress(0.0)
     for page in pages(stream, page_size):
         images = ops.images_of_galleries([g.id for g in page], image_fields) if image_fields else {}
@@ -163,17 +163,20 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
         failed: dict[str, str] = {}
         if not dry_run:
             failed = apply_changes(ops.connection, [c for p in plans for c in p.changes])
-            if finish is not None:
-                done = [p.gallery_id for p in plans if p.gallery_id not in failed]
-                failed.update(apply_changes(ops.connection, finish(done, images)))
+        extra: list[Change] = []
+        if finish is not None:  # computed in a preview too, so that it says what it would do
+            extra = finish([p.gallery_id for p in plans if p.gallery_id not in failed], images)
+            if not dry_run:
+                failed.update(apply_changes(ops.connection, extra))
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))
-        progress(report.scanned / total if total else 1.0)
+        report.add_changes(extra, failed)
+        if report.scanned < total:  # the last step is the 1.0 below, sent once
+            progress(report.scanned / total)
     report.requests = ops.connection.requests_sent
     progress(1.0)
-    log.info("%s: %s", task, report.to_output()["summary"])
-    for failure in report.failed[:5]:
-        log.warning("%s: gallery %s failed: %s", task, failure["gallery"], failure["error"])
+    for level, line in report.log_lines():
+        log.log(level, "%s", line)
     return report
 
 

@@ -26,6 +26,7 @@ itself again.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -120,9 +121,19 @@ def handle_gallery_created(ops: GalleryOps, hook_context: dict[str, Any]) -> dic
         out["result"] = "updated"
     else:
         out["result"] = "nothing to change now" if not dry_run else "preview (setting dryRun): nothing changed"
-    log.info("new gallery %s: %s%s", gallery_id, out["result"],
+    log.info("new gallery %s: %s%s", gallery_id, hook_sentence(out["result"], update),
              f"; finish after the scan: {', '.join(deferred)}" if deferred else "")
     return out
+
+
+def hook_sentence(result: str, update: dict[str, Any]) -> str:
+    """The hook's result for the log: what it set, as JSON values, and the mark by its name."""
+    if result != "updated":
+        return result
+    done = [f"set {key} {json.dumps(value, ensure_ascii=False)}" for key, value in update.items() if key != "tag_ids"]
+    if "tag_ids" in update:
+        done.append(f"tagged {json.dumps(NEW_GALLERY_TAG)}")
+    return "; ".join(done)
 
 
 def rule_workflows(env: Env, names: list[str]) -> list[Workflow]:
@@ -150,8 +161,7 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
     if not found:
         report = Report("finish_new_galleries", dry_run)
         # Stash shows a task's output at debug level only: say so in the log
-        log.info("finish_new_galleries: %s (no gallery is marked %r)", report.to_output()["summary"],
-                 NEW_GALLERY_TAG)
+        log.info("%s: %s (no gallery has the tag \"%s\")", report.title, report.summary, NEW_GALLERY_TAG)
         return report
     tag_id = found[0]["id"]
     marked: dict[str, Any] = {"tags": {"value": [tag_id], "modifier": "INCLUDES"}}
@@ -162,7 +172,7 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
     def unmark(done: list[str], images: dict[str, list[Image]]) -> list[Change]:
         # a gallery with no images yet (made by hand, filled later) stays marked until it has some
         ready = [gallery_id for gallery_id in done if images.get(gallery_id) or not needs_images]
-        return [UntagGalleries(ready[0], tag_id, tuple(ready[1:]))] if ready else []
+        return [UntagGalleries(ready[0], tag_id, tuple(ready[1:]), NEW_GALLERY_TAG)] if ready else []
 
     return run_workflows(ops, "finish_new_galleries", rule_workflows(env, rules), env,
                          Scope(gallery_filter=gallery_filter), dry_run, finish=unmark)

@@ -228,7 +228,8 @@ def check_finish(sim, output, result):
 
 
 def check_reset_covers(sim, output, result):
-    assert output["changes"] == [{"gallery": "2", "reset_cover": {"was": "7"}}]
+    assert output["changes"] == [
+        {"gallery": "2", "reset_cover": {"was": "7", "path": "/library/photos/Portraits/p03.jpg"}}]
     assert cover(sim, "2") == "5"
     assert [cover(sim, g) for g in ("1", "3", "4", "5")] == ["3", "8", "13", "16"]
 
@@ -466,5 +467,5 @@ def test_manual_run_from_the_readme(name: str, plugin_sim: StashSimulator, load_
         assert got["output"]["changes"] == [
             {"gallery": "4", "set_cover": {"image": "14", "path": "/library/zips/city_walk-2020.zip/b.jpg"}}]
         assert cover(plugin_sim, "4") == "14"
-        assert "\x01i\x02set_covers: 6 galleries scanned, 1 changed" in stderr
+        assert "\x01i\x02Set covers: 6 galleries scanned, 1 changed" in stderr
 
