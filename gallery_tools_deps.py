@@ -20,17 +20,13 @@ nothing.
 
 from __future__ import annotations
 
-import glob
-import importlib.metadata
 import json
 import os
-import platform
 import re
-import shutil
-import subprocess
 import sys
-import sysconfig
-from dataclasses import dataclass
+
+# Only these four are imported on every run (the hook's path stays short); what the install
+# and the missing-dependency answer need is imported where they need it.
 
 PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
 REQUIREMENTS = os.path.join(PLUGIN_DIR, "requirements.txt")
@@ -50,10 +46,20 @@ class DependencyError(Exception):
     """One line saying what failed and what to do."""
 
 
-@dataclass(frozen=True)
 class Pin:
-    name: str
-    version: str
+    """One `name==version` line of requirements.txt."""
+
+    __slots__ = ("name", "version")
+
+    def __init__(self, name: str, version: str) -> None:
+        self.name = name
+        self.version = version
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Pin) and (self.name, self.version) == (other.name, other.version)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.version))
 
     def __str__(self) -> str:
         return f"{self.name}=={self.version}"
@@ -98,6 +104,9 @@ def read_pins(path: str = REQUIREMENTS) -> list[Pin]:
 
 def libc() -> str:
     """musl (Alpine, Stash's Docker image), glibc, or empty (Windows, macOS)."""
+    import glob
+    import platform
+
     if glob.glob("/lib/ld-musl-*"):
         return "musl"
     return platform.libc_ver()[0]
@@ -105,6 +114,8 @@ def libc() -> str:
 
 def python_label() -> str:
     """This interpreter and platform, in words a user can compare with a wheel's tags."""
+    import sysconfig
+
     version = ".".join(str(n) for n in sys.version_info[:3])
     parts = [sysconfig.get_platform(), libc(), f"{sys.implementation.name} {version}"]
     return ", ".join(p for p in parts if p)
@@ -112,10 +123,12 @@ def python_label() -> str:
 
 def environment_key() -> dict[str, str]:
     """What an installed folder was made for: compiled packages only load on the same Python."""
+    import sysconfig
+
     return {"python": sys.implementation.cache_tag or "", "platform": sysconfig.get_platform(), "libc": libc()}
 
 
-def read_stamp(folder: str = DEPENDENCY_FOLDER) -> dict | None:
+def read_stamp(folder: str = DEPENDENCY_FOLDER) -> dict[str, object] | None:
     try:
         with open(os.path.join(folder, STAMP_FILE), encoding="utf-8") as handle:
             stamp = json.load(handle)
@@ -126,6 +139,8 @@ def read_stamp(folder: str = DEPENDENCY_FOLDER) -> dict | None:
 
 def installed_versions(folder: str) -> dict[str, str]:
     """{normalized name: version} of the distributions in `folder`."""
+    import importlib.metadata
+
     found = {}
     for dist in importlib.metadata.distributions(path=[folder]):
         name = dist.metadata["Name"] or ""
@@ -156,6 +171,8 @@ def manual_command() -> str:
 
 def _top_level_modules() -> dict[str, list[str]]:
     """{normalized distribution name: its top-level modules}, for what is installed."""
+    import importlib.metadata
+
     found: dict[str, list[str]] = {}
     for module, names in importlib.metadata.packages_distributions().items():
         for name in names:
@@ -165,6 +182,8 @@ def _top_level_modules() -> dict[str, list[str]]:
 
 def unusable(pin: Pin, modules: dict[str, list[str]]) -> str | None:
     """Why `pin` cannot be used by this Python (not importable, another major version), or None."""
+    import importlib
+
     if not modules.get(pin.key):
         return f"{pin} (not installed)"
     for module in sorted(modules[pin.key]):
@@ -224,6 +243,8 @@ def pip_failure(lines: list[str], code: int, pins: list[Pin]) -> str:
 
 def pip_available() -> str | None:
     """pip's version line, or None when this Python has no pip."""
+    import subprocess
+
     try:
         done = subprocess.run([sys.executable, "-m", "pip", "--version"], capture_output=True, text=True,
                               timeout=120, stdin=subprocess.DEVNULL)
@@ -234,6 +255,8 @@ def pip_available() -> str | None:
 
 def run_pip(pins: list[Pin], target: str) -> None:
     """pip install --target `target`, wheels only, each line of pip's output logged as progress."""
+    import subprocess
+
     command = [sys.executable, "-m", "pip", "install", "--target", target, "--only-binary=:all:",
                "--no-input", "--disable-pip-version-check", "--no-color", "--progress-bar", "off",
                *map(str, pins)]
@@ -257,8 +280,10 @@ def run_pip(pins: list[Pin], target: str) -> None:
         raise DependencyError(pip_failure(lines, code, pins))
 
 
-def install(pins: list[Pin], folder: str = DEPENDENCY_FOLDER) -> dict:
+def install(pins: list[Pin], folder: str = DEPENDENCY_FOLDER) -> dict[str, object]:
     """Make `folder` hold the pins for this Python; returns the task's output."""
+    import shutil
+
     progress(0.0)
     missing = missing_pins(pins, folder)
     if not missing:

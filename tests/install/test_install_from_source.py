@@ -202,3 +202,27 @@ def test_publish_commits_the_source_to_gh_pages_without_touching_the_branch(clon
                            timeout=120)
     assert again.returncode == 0 and "nothing to commit" in again.stdout
     assert git(clone, "rev-list", "--count", "gh-pages").strip() == "1"
+
+
+def test_one_list_of_plugin_files_everywhere() -> None:
+    """build_source.sh's list is what publish_source.sh checks, what the manual install copies
+    (README, tests/plugin) and what the Install dependencies test installs."""
+    build_script = (REPO / "scripts" / "build_source.sh").read_text(encoding="utf-8")
+    files = re.search(r"^PLUGIN_FILES=\(([^)]*)\)", build_script, re.MULTILINE).group(1).split()
+    publish = (REPO / "scripts" / "publish_source.sh").read_text(encoding="utf-8")
+    assert f"git status --porcelain -- {' '.join(files)})" in publish
+    from test_install_dependencies import PLUGIN_FILES
+
+    assert list(PLUGIN_FILES) == files
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    manual = readme[readme.index("**Without the source.**"):readme.index("### Publishing a release")]
+    assert sorted(re.findall(r"`([^`]+?)/?`", manual)[:len(files)]) == sorted(files)
+
+
+def test_the_runtime_pins_are_the_tests_pins() -> None:
+    """requirements.txt (what users get) and requirements-dev.txt (what the tests run) pin the same."""
+    import gallery_tools_deps
+
+    runtime = gallery_tools_deps.read_pins(str(REPO / "requirements.txt"))
+    dev = (REPO / "requirements-dev.txt").read_text(encoding="utf-8").split()
+    assert runtime and all(str(pin) in dev for pin in runtime), (runtime, dev)
