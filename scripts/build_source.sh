@@ -81,7 +81,7 @@ zip_path = os.path.join(out, zip_name)
 with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as archive:
     for name in sorted(files):  # same files, same date -> the same bytes
         info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
-        info.external_attr = 0o644 << 16
+        info.external_attr = 0o100644 << 16  # a regular file, rw-r--r-- (Stash writes it with this mode)
         info.compress_type = zipfile.ZIP_DEFLATED
         with open(name, "rb") as handle:
             archive.writestr(info, handle.read())
