@@ -60,7 +60,10 @@ def tree(folder: Path) -> list[tuple[str, int]]:
 @pytest.fixture(scope="module")
 def system_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A Python installation marked externally managed, with pip and without pydantic or stashapi."""
-    prefix = tmp_path_factory.mktemp("system-python")
+    return make_system_python(tmp_path_factory.mktemp("system-python"), with_pip=True)
+
+
+def make_system_python(prefix: Path, with_pip: bool) -> Path:
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     stdlib = Path(sysconfig.get_path("stdlib"))
     (prefix / "bin").mkdir()
@@ -73,7 +76,7 @@ def system_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if entry.name not in ("site-packages", "dist-packages", "EXTERNALLY-MANAGED"):
             (lib / entry.name).symlink_to(entry)
     pip = Path(importlib.util.find_spec("pip").origin).parent  # type: ignore[arg-type, union-attr]
-    for entry in pip.parent.iterdir():
+    for entry in pip.parent.iterdir() if with_pip else ():
         if entry.name == "pip" or (entry.name.startswith("pip-") and entry.name.endswith(".dist-info")):
             (site / entry.name).symlink_to(entry)
     (lib / "EXTERNALLY-MANAGED").write_text(MARKER, encoding="utf-8")
@@ -218,4 +221,15 @@ def test_no_wheel_for_this_platform_names_the_package_and_the_platform(tmp_path:
     assert got["error"].startswith(f"no wheel of {first}==")
     assert f"for this platform ({sysconfig.get_platform()}" in got["error"]
     assert "Gallery Tools installs wheels only" in got["error"]
+    assert not (target / "dependencies").exists()
+
+
+def test_a_python_without_pip_is_told_what_to_install(tmp_path: Path) -> None:
+    (tmp_path / "no-pip").mkdir()
+    python = make_system_python(tmp_path / "no-pip", with_pip=False)
+    target = install_plugin_copy(tmp_path / "plugins")
+    runner = PluginRunner(load_manifest(target / "gallery_tools.yml"), str(python), env=clean_env())
+    got = answer(runner.run_task("Install dependencies", None, server_connection(closed_port(), None, "/c")))
+    assert got["error"].startswith(f"{python} has no pip (python -m pip fails), so nothing can be installed")
+    assert "apk add py3-pip" in got["error"] and "Settings > System > Python path" in got["error"]
     assert not (target / "dependencies").exists()
