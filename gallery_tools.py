@@ -55,6 +55,7 @@ def main():
     if gallery_tools_deps.wants_install(decoded):
         output, error = gallery_tools_deps.run_install_task()
         return answer(output, error)
+    gallery_tools_deps.warn_if_outdated()
     try:
         from gallery_ops.plugin import main as plugin_main
     except ImportError as exc:

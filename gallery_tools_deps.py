@@ -164,6 +164,21 @@ def use_dependency_folder() -> None:
         sys.path.insert(1, DEPENDENCY_FOLDER)
 
 
+def warn_if_outdated() -> None:
+    """A warning when the folder holds other pins than requirements.txt (the plugin was updated)."""
+    stamp = read_stamp()
+    if stamp is None:
+        return
+    try:
+        wanted = [str(pin) for pin in read_pins()]
+    except (OSError, DependencyError):
+        return
+    held = stamp.get("packages")
+    if isinstance(held, list) and held != wanted:
+        log("w", f"Gallery Tools now needs {', '.join(wanted)}, but {DEPENDENCY_FOLDER} holds"
+                 f" {', '.join(map(str, held))}: press {BUTTON} to bring them up to date")
+
+
 def manual_command() -> str:
     return (f"{sys.executable} -m pip install --target {DEPENDENCY_FOLDER} --only-binary=:all:"
             f" -r {REQUIREMENTS}")
@@ -330,5 +345,8 @@ def run_install_task() -> tuple[object, str | None]:
     try:
         return install(read_pins()), None
     except DependencyError as exc:
-        log("e", f"Install dependencies: {exc}")
-        return None, str(exc)
+        message = str(exc)
+    except Exception as exc:  # still one line, never a traceback
+        message = f"the install failed ({type(exc).__name__}): {' '.join(str(exc).split())}"
+    log("e", f"Install dependencies: {message}")
+    return None, message

@@ -179,3 +179,20 @@ def test_no_other_manifest_in_what_gets_installed() -> None:
                                                    else (REPO / name).rglob("*"))
              if p.suffix in (".yml", ".yaml")]
     assert found == [REPO / "gallery_tools.yml"]
+
+
+def test_an_update_with_other_pins_asks_for_install_dependencies(tmp_path: Path, answer) -> None:
+    """The dependency folder says which pins it holds; after an update that pins others, every
+    run still works (with what it finds) and warns once, naming the button."""
+    target = install_copy(tmp_path)
+    folder = target / "dependencies"
+    folder.mkdir()
+    (folder / ".gallery-tools-installed.json").write_text(
+        '{"environment": {}, "packages": ["stashapp-tools==0.2.50", "pydantic==2.5.0"]}', encoding="utf-8")
+    with StashSimulator() as sim:
+        sim.install_plugin(target)
+        result = sim.run_task("Set covers")
+        assert answer(result)["error"] is None
+        (warning,) = result.messages("warning")
+        assert warning.startswith("Gallery Tools now needs stashapp-tools==0.2.59, pydantic==2.14.4, but")
+        assert "holds stashapp-tools==0.2.50, pydantic==2.5.0: press Settings > Tasks > Plugin Tasks" in warning
