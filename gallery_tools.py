@@ -18,6 +18,7 @@ MIN_PYTHON = (3, 11)  # the same as requires-python in pyproject.toml
 
 
 def answer(output, error):
+    # type: (object, str | None) -> int
     """Write the one result object Stash reads; the exit status: 0 on success, 1 on error."""
     sys.stdout.write(json.dumps({"output": output, "error": error}) + "\n")
     sys.stdout.flush()
@@ -25,6 +26,7 @@ def answer(output, error):
 
 
 def python_too_old():
+    # type: () -> str | None
     """A one-line error when this Python cannot run the plugin, else None."""
     found = tuple(sys.version_info[:3])
     if found[:2] >= MIN_PYTHON:
@@ -36,6 +38,7 @@ def python_too_old():
 
 
 def read_stdin():
+    # type: () -> tuple[str, object]
     """stdin as text, and as decoded JSON when it is JSON (else None)."""
     text = sys.stdin.read()
     try:
@@ -45,6 +48,7 @@ def read_stdin():
 
 
 def main():
+    # type: () -> int
     problem = python_too_old()
     if problem is not None:
         return answer(None, problem)

@@ -243,8 +243,9 @@ def pip_failure(lines: list[str], code: int, pins: list[Pin]) -> str:
     text = "\n".join(lines)
     errors = [line.strip() for line in lines if line.strip().startswith("ERROR:")]
     last = errors[-1] if errors else (lines[-1].strip() if lines else f"exit status {code}")
-    if NO_NETWORK.search(text):
-        cause = NO_NETWORK.search(text).group(0)
+    network = NO_NETWORK.search(text)
+    if network:
+        cause = network.group(0)
         return (f"cannot reach the Python package index ({cause}): installing the dependencies needs network"
                 f" access to PyPI (or the index pip is configured with) from where Stash runs; nothing was"
                 f" changed. pip said: {last}")

@@ -128,7 +128,7 @@ class Report:
     scanned: int = 0
     changed: int = 0
     unchanged: int = 0
-    skipped: Counter = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
     failed: list[dict[str, str]] = field(default_factory=list)
     failed_count: int = 0
     changes: list[dict[str, Any]] = field(default_factory=list)
@@ -142,7 +142,7 @@ class Report:
             self.failed_count += 1
             if len(self.failed) < MAX_FAILURES:
                 self.failed.append({"gallery": plan.gallery_id, "error": error})
-        elif plan.status == "skipped":
+        elif plan.skipped:
             self.skipped[plan.skipped] += 1
         elif plan.status == "unchanged":
             self.unchanged += 1
