@@ -35,10 +35,11 @@ STAMP_FILE = ".gallery-tools-installed.json"
 INSTALL_MODE = "install_dependencies"
 BUTTON = "Settings > Tasks > Plugin Tasks > Gallery Tools > Install dependencies"
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9.+!_-]+)$")
-# What pip prints when it cannot reach the package index at all.
+# What pip prints when it cannot reach the package index (or not trust it: a proxy's certificate).
 NO_NETWORK = re.compile(r"NewConnectionError|Failed to establish a new connection|Temporary failure in name"
                         r" resolution|Name or service not known|nodename nor servname|Network is unreachable"
-                        r"|Connection refused|ConnectTimeoutError|Read timed out|ProxyError|getaddrinfo failed")
+                        r"|Connection refused|ConnectTimeoutError|Read timed out|ProxyError|getaddrinfo failed"
+                        r"|CERTIFICATE_VERIFY_FAILED|SSLError|Could not fetch URL")
 NO_DISTRIBUTION = re.compile(r"No matching distribution found for (\S+)")
 
 

@@ -233,3 +233,40 @@ def test_a_python_without_pip_is_told_what_to_install(tmp_path: Path) -> None:
     assert got["error"].startswith(f"{python} has no pip (python -m pip fails), so nothing can be installed")
     assert "apk add py3-pip" in got["error"] and "Settings > System > Python path" in got["error"]
     assert not (target / "dependencies").exists()
+
+
+# Stash's official image: alpine:latest (CPython 3.12, musl) for amd64, arm64 and arm/v7 (docs/stash.md §6).
+DOCKER_PLATFORMS = ["x86_64", "aarch64", "armv7l"]
+
+
+def download_for_alpine(machine: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    """pip download of requirements.txt as pip on an Alpine device (CPython 3.12) would resolve it."""
+    platforms = [arg for tag in (f"musllinux_1_2_{machine}", f"musllinux_1_1_{machine}")
+                 for arg in ("--platform", tag)]
+    return subprocess.run([sys.executable, "-m", "pip", "download", "--only-binary=:all:", *platforms,
+                           "--python-version", "3.12", "--implementation", "cp", "--disable-pip-version-check",
+                           "-d", str(folder), "-r", str(REPO / "requirements.txt")],
+                          capture_output=True, text=True, timeout=300, env=clean_env())
+
+
+@pytest.mark.parametrize("machine", DOCKER_PLATFORMS)
+def test_every_pin_has_a_wheel_for_stashs_docker_image(machine: str, tmp_path: Path) -> None:
+    """What the button installs there exists as wheels (with their dependencies), asked of this
+    machine's package index the way pip on an Alpine device would ask it."""
+    done = download_for_alpine(machine, tmp_path)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    wheels = sorted(path.name for path in tmp_path.glob("*.whl"))
+    for pin in PINS:
+        name, version = pin.split("==")
+        assert any(w.startswith(f"{name.replace('-', '_')}-{version}-") for w in wheels), (pin, wheels)
+    assert any("musllinux" in w and machine in w for w in wheels), wheels  # pydantic-core, compiled
+
+
+def test_on_armv6_the_missing_wheel_is_named(tmp_path: Path) -> None:
+    """The image is also built for arm/v6, where pydantic-core has no wheel: pip's answer there,
+    read by the task, names the package and says it installs wheels only."""
+    done = download_for_alpine("armv6l", tmp_path)
+    assert done.returncode != 0
+    message = gallery_tools_deps.pip_failure((done.stdout + done.stderr).splitlines(), done.returncode,
+                                             gallery_tools_deps.read_pins(str(REPO / "requirements.txt")))
+    assert message.startswith("no wheel of pydantic-core==") and "installs wheels only" in message
