@@ -1,7 +1,7 @@
 """One HTTP connection to Stash's GraphQL endpoint, built from the plugin's server_connection.
 
 Stash hands a plugin {Scheme, Host, Port, SessionCookie, Dir, PluginDir} (Go field
-names, STASH_FACTS §2); manual runs may give an ApiKey instead of the cookie. Host
+names, docs/stash.md §2); manual runs may give an ApiKey instead of the cookie. Host
 0.0.0.0 (Stash's default bind address) is reached as 127.0.0.1.
 
 Nothing is sent when the connection is built: no version check, no schema

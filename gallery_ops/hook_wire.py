@@ -1,6 +1,6 @@
 """The new-gallery hook's wire: its GraphQL documents, and HTTP with the standard library only.
 
-A scan waits for every Gallery.Create.Post hook process (STASH_FACTS §3), so the hook's
+A scan waits for every Gallery.Create.Post hook process (docs/stash.md §3), so the hook's
 process must cost little more than starting Python. This module is what it needs to talk
 to Stash, without pydantic, requests or stashapi (whose imports alone cost several times
 the two requests): the server_connection read as connection.ServerConnection reads it,

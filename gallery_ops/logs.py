@@ -1,6 +1,6 @@
 """Logging in Stash's plugin log protocol (stash_log.py), progress, and secret redaction.
 
-Each stderr line is "\\x01<level>\\x02<message>" (STASH_FACTS §2), with stashapi's level
+Each stderr line is "\\x01<level>\\x02<message>" (docs/stash.md §2), with stashapi's level
 letters and line limit; Stash shows it in its log at that level, and `p` lines drive a
 task's progress bar. A multi-line message (a traceback) becomes several lines, blank
 ones dropped: Stash would log a bare prefix as an error-level line. Session cookies

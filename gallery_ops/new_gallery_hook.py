@@ -1,7 +1,7 @@
 """The Gallery.Create.Post hook: new-gallery rules, as cheap as a Python process can be.
 
 A gallery made by a scan holds only the images scanned so far when its create hook runs:
-the rest arrive in later transactions that fire no gallery hook (STASH_FACTS §3). Rules
+the rest arrive in later transactions that fire no gallery hook (docs/stash.md §3). Rules
 that look at images (chapters, covers, image sync) would give wrong answers on that part,
 and a hand-made gallery gets its images after creation, also without a hook. So the hook:
 
@@ -11,7 +11,7 @@ and a hand-made gallery gets its images after creation, also without a hook. So 
   (bulkGalleryUpdate, mode ADD): nothing is read back, so a tag someone adds meanwhile stays;
 - queues the task "Finish new galleries" (runPluginTask) unless one is already waiting in
   Stash's job queue, or the setting hookFinishByHand is on. Stash runs one job at a time and
-  a scan is a job (STASH_FACTS §10), so the task starts once the scan is over, and finishes
+  a scan is a job (docs/stash.md §10), so the task starts once the scan is over, and finishes
   every marked gallery, now complete (workflows/new_galleries.py). The first hook run of a
   scan queues it; the later ones see it waiting and queue nothing.
 
@@ -102,8 +102,19 @@ def handle_gallery_created(wire: HookWire, hook_context: dict[str, Any]) -> dict
         out["result"] = "updated"
     else:
         out["result"] = "nothing to change now"
-    write("i", f"new gallery {gallery_id}: {out['result']}{note}", wire.server.secrets)
+    write("i", f"new gallery {gallery_id}: {hook_sentence(out['result'], update, bool(out.get('marked')))}{note}",
+          wire.server.secrets)
     return out
+
+
+def hook_sentence(result: str, update: dict[str, str], marked: bool) -> str:
+    """The hook's result for the log: what it set, as JSON values, and the mark by its name."""
+    if result != "updated":
+        return result
+    done = [f"set {key} {json.dumps(value, ensure_ascii=False)}" for key, value in update.items()]
+    if marked:
+        done.append(f"tagged {json.dumps(NEW_GALLERY_TAG)}")
+    return "; ".join(done)
 
 
 # -- the lean entry ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The plugin's one entry: read the PluginInput, dispatch, answer with one JSON object.
 
 Stash writes {"server_connection": {...}, "args": {...}} on stdin and reads
-{"output": ..., "error": ...} from stdout (STASH_FACTS §2). Three kinds of run:
+{"output": ..., "error": ...} from stdout (docs/stash.md §2). Three kinds of run:
 - args.hookContext -> the hook handler for its type (Gallery.Create.Post);
 - args.operation   -> one of the 15 gallery operations (manual runs, runPluginOperation);
 - args.mode        -> a task workflow (the Tasks button).

@@ -2,7 +2,7 @@
 
 Stash shows these in Settings > Plugins > Gallery Tools (from gallery_tools.yml, which
 must list exactly these; a test checks it). Stash stores only what the user saved,
-so a missing key means "the default below" (STASH_FACTS §2). They are read once per
+so a missing key means "the default below" (docs/stash.md §2). They are read once per
 run with `configuration { plugins(include: ["gallery_tools"]) }`.
 
 Standard library only and cheap to import (no dataclasses, no typing at run time): the

@@ -1,6 +1,6 @@
 """Stash's plugin log protocol and secret redaction, with the standard library only.
 
-Each stderr line is "\\x01<level letter>\\x02<message>" (STASH_FACTS §2), cut at stashapi's
+Each stderr line is "\\x01<level letter>\\x02<message>" (docs/stash.md §2), cut at stashapi's
 line limit; blank lines are dropped (Stash would log a bare prefix as an error). Session
 cookies and API keys are replaced by "***" in every message, also when a message quotes
 them escaped. The hook's lean path (new_gallery_hook.py) writes through this module

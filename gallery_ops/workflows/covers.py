@@ -1,7 +1,7 @@
 """set_covers / reset_covers: covers by a rule, and taking explicit covers away again.
 
 Telling a chosen cover from Stash's default pick. Stash's GraphQL returns one cover
-per gallery: the explicit one if set, else its default pick (STASH_FACTS §4): the
+per gallery: the explicit one if set, else its default pick (docs/stash.md §4): the
 first image, in gallery order, whose path matches the gallery cover regex
 (configuration.general.galleryCoverRegex, case-insensitive), else the first image.
 Nothing says which of the two it is. Gallery Tools computes the default pick itself
@@ -141,7 +141,8 @@ def plan_reset_cover(gallery: Gallery, images: list[Image], cover_regex: str) ->
         return plan
     chosen = chosen_cover(gallery, images, cover_regex)
     if chosen is not None:
-        plan.changes = [ResetCover(gallery.id, chosen)]
+        path = next((image.path for image in images if image.id == chosen), None)
+        plan.changes = [ResetCover(gallery.id, chosen, path)]
     return plan
 
 

@@ -30,7 +30,7 @@ from ..models import Gallery, Image
 from ..operations import GalleryOps
 from ..settings import Settings
 from .changes import Change, apply_changes
-from .report import GalleryPlan, Report
+from .report import GalleryPlan, Report, variant_of
 from .types import Env, Scope, Workflow, env_from_configuration
 
 log = logging.getLogger("gallery_ops")
@@ -106,7 +106,7 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
     Failures are kept for the whole run: a write shared by several galleries (an image in
     two of them) fails each of them, also one on a later page.
     """
-    report = Report(task, dry_run)
+    report = Report(task, dry_run, variant_of(workflows))
     gallery_fields = _selection(["id", *(w.gallery_fields for w in workflows)])
     image_fields = _selection([w.image_fields for w in workflows])
     stream: Iterable[Gallery]
@@ -116,7 +116,7 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
     else:
         total = ops.count_galleries(scope.gallery_filter)
         stream = ops.iter_galleries(scope.gallery_filter, page_size=page_size, selection=gallery_fields)
-    log.info("%s: %d galleries in scope%s", task, total, " (preview: nothing will be changed)" if dry_run else "")
+    log.info("%s", report.start_line(total))
     progress(0.0)
     failed: dict[str, str] = {}
     for page in chunks(stream, page_size):
@@ -131,17 +131,20 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
                 plans.append(GalleryPlan(gallery.id))
         if not dry_run:
             apply_changes(ops, [c for p in plans for c in p.changes], failed)
-            if finish is not None:
-                done = [p.gallery_id for p in plans if p.gallery_id not in failed]
-                apply_changes(ops, finish(done, images), failed)
+        extra: list[Change] = []
+        if finish is not None:  # computed in a preview too, so that it says what it would do
+            extra = finish([p.gallery_id for p in plans if p.gallery_id not in failed], images)
+            if not dry_run:
+                apply_changes(ops, extra, failed)
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))
-        progress(report.scanned / total if total else 1.0)
+        report.add_changes(extra, failed)
+        if report.scanned < total:  # the last step is the 1.0 below, sent once
+            progress(report.scanned / total)
     report.requests = ops.requests_sent
     progress(1.0)
-    log.info("%s: %s", task, report.to_output()["summary"])
-    for failure in report.failed[:5]:
-        log.warning("%s: gallery %s failed: %s", task, failure["gallery"], failure["error"])
+    for level, line in report.log_lines():
+        log.log(level, "%s", line)
     return report
 
 

@@ -2,7 +2,7 @@
 
 The hook (new_gallery_hook.py) titles a new gallery at once and marks it with the tag
 "Gallery Tools: new" when an image rule is switched on (hookChapters, hookCovers,
-hookSyncImages), then queues this task, which Stash runs when the scan is over (STASH_FACTS
+hookSyncImages), then queues this task, which Stash runs when the scan is over (docs/stash.md
 §10). The task "Finish new galleries" (mode finish_new_galleries) applies the switched-on
 rules to every marked gallery, now complete, exactly as the tasks would (image sync only
 adds, whatever syncMirror says: removing is left to the Sync task, which previews it), and
@@ -59,8 +59,7 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
     if tag_id is None:
         report = Report("finish_new_galleries", dry_run)
         # Stash shows a task's output at debug level only: say so in the log
-        log.info("finish_new_galleries: %s (no gallery is marked %r)", report.to_output()["summary"],
-                 NEW_GALLERY_TAG)
+        log.info("%s: %s (no gallery has the tag \"%s\")", report.title, report.summary, NEW_GALLERY_TAG)
         return report
     marked: dict[str, Any] = {"tags": {"value": [tag_id], "modifier": "INCLUDES"}}
     gallery_filter = {**marked, "AND": scope.gallery_filter} if scope.gallery_filter else marked
@@ -70,7 +69,7 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
     def unmark(done: list[str], images: dict[str, list[Image]]) -> list[Change]:
         # a gallery with no images yet (made by hand, filled later) stays marked until it has some
         ready = [gallery_id for gallery_id in done if images.get(gallery_id) or not needs_images]
-        return [UntagGalleries(ready[0], tag_id, tuple(ready[1:]))] if ready else []
+        return [UntagGalleries(ready[0], tag_id, tuple(ready[1:]), NEW_GALLERY_TAG)] if ready else []
 
     return run_workflows(ops, "finish_new_galleries", rule_workflows(env, rules), env,
                          Scope(gallery_filter=gallery_filter), dry_run, finish=unmark)

@@ -1,5 +1,5 @@
 """Finding: paging, sorting, gallery criteria, images, scenes, tags / performers / studios,
-configuration and version (STASH_FACTS §2, §5; research notes Q4-Q6, Q9, Q10).
+configuration and version (docs/stash.md §2, §5; research notes Q4-Q6, Q9, Q10).
 
 Sample library ids: see test_sim_galleries.py. Galleries with a NULL title: 1, 3, 4;
 zip-based: 3, 4; folder-based: 1, 2; user-created: 5, 6. Tag ids: 1 Beach (gallery 1),
@@ -103,7 +103,7 @@ def test_random_seed_sort_is_stash_formula(thirty: StashSimulator) -> None:
 
 
 def test_id_cursor_pages_through_a_changing_filter(thirty: StashSimulator) -> None:
-    """Paging by `id > last` with sort id (STASH_FACTS §5) visits every gallery once."""
+    """Paging by `id > last` with sort id (docs/stash.md §5) visits every gallery once."""
     seen: list[int] = []
     last = 0
     while True:

@@ -1,6 +1,6 @@
 """Hooks and the simulated scan, observed by the hook probe plugin (tests/sim/plugins/hook_probe).
 
-Facts: STASH_FACTS §3 and research notes Q1, Q2, Q8 (pkg/plugin/plugins.go executePostHooks,
+Facts: docs/stash.md §3 and research notes Q1, Q2, Q8 (pkg/plugin/plugins.go executePostHooks,
 pkg/session/plugin.go, pkg/plugin/common/msg.go HookContext, internal/api/resolver_mutation_gallery.go,
 pkg/image/scan.go, pkg/gallery/scan.go).
 """

@@ -1,4 +1,4 @@
-"""Stash's job queue in the simulator (STASH_FACTS §10; pkg/job/manager.go, internal/manager/task_plugin.go).
+"""Stash's job queue in the simulator (docs/stash.md §10; pkg/job/manager.go, internal/manager/task_plugin.go).
 
 Observed with the job probe plugin (tests/sim/plugins/job_probe), whose tasks note when they
 start and end, and with the hook probe, which reads the queue from inside a scan's hook.

@@ -69,7 +69,7 @@ def _fields(name: str) -> dict[str, set[str]]:
 
 
 def test_release_comparison_each_release_serves_its_own_schema() -> None:
-    """What is in develop's schema and not in v0.30.1's (STASH_FACTS §8b), checked on both."""
+    """What is in develop's schema and not in v0.30.1's (docs/stash.md §8b), checked on both."""
     old, new = _fields("v0.30.1"), _fields("develop")
     for type_name, field_name in [("Gallery", "custom_fields"), ("Image", "custom_fields"),
                                   ("GalleryUpdateInput", "custom_fields"), ("ImageUpdateInput", "custom_fields"),

@@ -42,7 +42,7 @@ IMAGE_SORTS = {
 NAMED_SORTS = {"name", "id", "created_at", "updated_at", "random"}  # tags, performers, studios
 SCENE_SORTS = {"id", "title", "path", "created_at", "updated_at", "date", "rating", "random"}
 
-# SQL expressions for a gallery's paths (STASH_FACTS §4: zip-based vs folder-based).
+# SQL expressions for a gallery's paths (docs/stash.md §4: zip-based vs folder-based).
 GALLERY_ZIP_PATH = (
     "(SELECT zf.path || '/' || f.basename FROM galleries_files gf JOIN files f ON f.id = gf.file_id"
     " JOIN folders zf ON zf.id = f.parent_folder_id WHERE gf.gallery_id = galleries.id LIMIT 1)"

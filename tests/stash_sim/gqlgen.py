@@ -2,7 +2,7 @@
 
 A schema built by graphql-core is made to answer as gqlgen does:
 
-- Int and Float variables (STASH_FACTS §8b). gqlparser's validator/vars.go accepts, for
+- Int and Float variables (docs/stash.md §8b). gqlparser's validator/vars.go accepts, for
   an Int, a JSON integer or a string that strconv.ParseInt(s, 10, 64) reads ("5",
   "-12", "+3"; not " 5", "5.0", "1e3", "1_000"); for a Float, a JSON number or a string
   that strconv.ParseFloat(s, 64) reads ("1.5", "2", "1e3", "inf", "NaN"). gqlgen's

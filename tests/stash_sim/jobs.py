@@ -1,6 +1,6 @@
 """Stash's job queue: one job at a time, in the order they were added.
 
-Facts (STASH_FACTS §10; pkg/job/manager.go, pkg/job/job.go, internal/manager/task_plugin.go,
+Facts (docs/stash.md §10; pkg/job/manager.go, pkg/job/job.go, internal/manager/task_plugin.go,
 internal/manager/manager_tasks.go, internal/api/resolver_query_job.go, resolver_mutation_job.go):
 - `Add` queues a job with status READY and returns its id (ids count up from 1); one
   dispatcher runs the first READY job, waits for it to end, removes it from the queue and

@@ -31,7 +31,7 @@ aliases, tags, urls and favorite; a studio entry a name or a mapping with name a
 parent (a studio name).
 
 A folder gallery holds the images directly in its folder, a zip gallery every image
-in its zip (STASH_FACTS §3-§4). Checksums default to the md5 of the path.
+in its zip (docs/stash.md §3-§4). Checksums default to the md5 of the path.
 """
 
 from __future__ import annotations

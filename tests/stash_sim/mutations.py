@@ -1,6 +1,6 @@
 """Mutation resolvers, with Stash's rules, messages and hooks.
 
-Facts (STASH_FACTS §3-§4; internal/api/resolver_mutation_{gallery,image,tag,performer,
+Facts (docs/stash.md §3-§4; internal/api/resolver_mutation_{gallery,image,tag,performer,
 studio,configure}.go, internal/api/changeset_translator.go, pkg/gallery/*; research notes):
 - Partial updates: an absent key leaves a field alone, null clears it; text is trimmed
   (galleryUpdate keeps a title untrimmed); "" clears text and dates.
@@ -389,7 +389,7 @@ def set_gallery_cover(_: Any, info: Any, input: dict) -> bool:
     with _store(info).transaction() as db:
         _require_gallery(db, gallery_id)
         db.execute("UPDATE galleries_images SET cover = 0 WHERE gallery_id = ?", (gallery_id,))
-        # no check that the image is in the gallery: this may flag nothing (STASH_FACTS §4)
+        # no check that the image is in the gallery: this may flag nothing (docs/stash.md §4)
         db.execute("UPDATE galleries_images SET cover = 1 WHERE image_id = ? AND gallery_id = ?",
                    (image_id, gallery_id))
         _touch(db, "galleries", gallery_id)

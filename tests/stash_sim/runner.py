@@ -1,6 +1,6 @@
 """Runs a plugin exactly as Stash does: strict manifest, exec resolution, stdin, stdout, stderr.
 
-Facts (STASH_FACTS §1-§2; pkg/plugin/config.go, raw.go, plugins.go, log.go,
+Facts (docs/stash.md §1-§2; pkg/plugin/config.go, raw.go, plugins.go, log.go,
 pkg/logger/plugin.go, pkg/python/exec.go):
 - The manifest is decoded by yaml.v2 in strict mode: an unknown key anywhere is an
   error and the plugin is skipped; fields are typed (strings, lists of strings, maps

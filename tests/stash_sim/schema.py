@@ -1,7 +1,7 @@
 """The Stash releases the simulator serves, and each one's real GraphQL schema.
 
 Every schema is read at test time from an installed, pinned PyPI package
-(STASH_FACTS §8); nothing from a schema is copied into this repository. The package
+(docs/stash.md §8); nothing from a schema is copied into this repository. The package
 `stash-graphql-client` ships Stash's SDL files; it declares Python >= 3.12, but its
 files need nothing, so it is installed without its dependencies and never imported.
 Two versions of one distribution cannot share a site-packages, so scripts/bootstrap.sh

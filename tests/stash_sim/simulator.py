@@ -80,7 +80,7 @@ class RequestContext:
 class _KillingLog(RequestLog):
     """The request log, which can also kill the running plugin after its N-th request.
 
-    Stash's cancel kills a task's process at once (STASH_FACTS §2). The kill comes after
+    Stash's cancel kills a task's process at once (docs/stash.md §2). The kill comes after
     the request was handled and before its answer is sent: the change is committed and
     the plugin never learns it, the hardest point for a rerun to recover from.
     """
@@ -193,7 +193,7 @@ class StashSimulator:
         return outcome.body
 
     # -- scans -----------------------------------------------------------------------------
-    # A scan is one job, "Scanning..." (STASH_FACTS §10): it waits for the jobs queued before it,
+    # A scan is one job, "Scanning..." (docs/stash.md §10): it waits for the jobs queued before it,
     # and jobs queued while it runs (a hook's runPluginTask) start when it has ended.
     def scan_folder(self, folder: str, images: list, **kwargs: Any) -> int | None:
         """Scan new images in a folder as Stash's scanner does (see scan.py); returns the gallery id."""

@@ -3,7 +3,7 @@
 A scan creates a folder or zip gallery with its FIRST image and runs the create hook
 then; the other images arrive later without a gallery hook. With the hook rules on, the
 hook titles the gallery at once, marks it, and queues "Finish new galleries", which Stash's
-job queue runs once the scan is over (STASH_FACTS §10). With no button pressed, the end
+job queue runs once the scan is over (docs/stash.md §10). With no button pressed, the end
 state must equal running the tasks on the finished galleries of an identical library that
 had no hooks.
 """
