@@ -32,7 +32,7 @@ from typing import Any
 from ..args import ArgError
 from ..constants import NEW_GALLERY_TAG
 from ..errors import StashServerError
-from ..models import Gallery, Image, TagRef
+from ..models import GalleryInput, Image
 from ..operations import GalleryOps
 from .changes import Change, SetGalleryFields, UntagGalleries
 from .chapters import ChaptersFromFolders
@@ -84,8 +84,8 @@ def handle_gallery_created(ops: GalleryOps, hook_context: dict[str, Any]) -> dic
     elif update and not dry_run:
         fields = {k: v for k, v in update.items() if k != "tag_ids"}
         if "tag_ids" in update:
-            fields["tags"] = [TagRef(id=t) for t in update["tag_ids"]]
-        result = ops.update_galleries_each([Gallery(id=str(gallery_id), **fields)])
+            fields["tags"] = [{"id": t} for t in update["tag_ids"]]
+        result = ops.update_galleries_each([GalleryInput.model_validate({"id": str(gallery_id), **fields})])
         if result.errors:
             raise StashServerError(list(result.errors.values()))
         out["result"] = "updated"
