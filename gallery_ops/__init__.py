@@ -27,6 +27,8 @@ if TYPE_CHECKING:
         FindGalleriesResult,
         Gallery,
         GalleryChapter,
+        GalleryInput,
+        IdRef,
         Image,
         PerformerRef,
         SceneRef,
@@ -39,7 +41,8 @@ _HOMES = {
     "errors": ("GalleryContentsLocked", "NotFound", "StashAuthError", "StashError", "StashServerError",
                "StashTransportError"),
     "models": ("BulkGalleryUpdateInput", "BulkUpdateIds", "BulkUpdateStrings", "FindFilter", "FindGalleriesResult",
-               "Gallery", "GalleryChapter", "Image", "PerformerRef", "SceneRef", "StudioRef", "TagRef"),
+               "Gallery", "GalleryChapter", "GalleryInput", "IdRef", "Image", "PerformerRef", "SceneRef", "StudioRef",
+               "TagRef"),
     "operations": ("GalleryOps",),
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
@@ -53,7 +56,9 @@ __all__ = [
     "Gallery",
     "GalleryChapter",
     "GalleryContentsLocked",
+    "GalleryInput",
     "GalleryOps",
+    "IdRef",
     "Image",
     "NotFound",
     "PerformerRef",

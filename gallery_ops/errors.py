@@ -52,7 +52,7 @@ class StashAuthError(StashTransportError):
 class StashServerError(StashError):
     """Stash answered with GraphQL errors; `messages` holds them as Stash worded them."""
 
-    def __init__(self, messages: list[str], *, paths: list[list[Any]] | None = None) -> None:
+    def __init__(self, messages: list[str], *, paths: list[list[str | int]] | None = None) -> None:
         super().__init__("; ".join(messages))
         self.messages = messages
         self.paths = paths or []

@@ -15,7 +15,7 @@ import logging
 import sys
 from collections.abc import Iterable
 
-from stashapi import log as stash_log
+from stashapi import log as stash_log  # type: ignore[import-untyped]  # stashapi ships no types
 
 from .stash_log import REDACTED, protocol_lines, redact, secret_forms
 

@@ -14,6 +14,7 @@ Errors are one line; tracebacks go to the debug log only.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import logging
 import sys
@@ -23,9 +24,8 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
-from .args import ArgError
 from .connection import ServerConnection
-from .errors import StashError
+from .errors import ArgError, StashError
 from .hook_wire import HookWire, LeanServer
 from .logs import redact, setup_logging
 from .models import validation_problems
@@ -35,6 +35,9 @@ from .settings import SettingsError
 from .workflows import HOOK_HANDLERS, TASKS, run_hook, run_task
 
 log = logging.getLogger("gallery_ops")
+
+
+GC_THRESHOLDS = (50_000, 20, 20)  # allocations between collections (Python's default: 700, 10, 10)
 
 
 class InputError(ValueError):
@@ -151,6 +154,12 @@ def secrets_of(plugin_input: PluginInput | None) -> list[str]:
 
 def main(stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
     """Run once; write the one result object; return the exit status."""
+    # A run allocates a great many small objects (the models of every page) and frees them by
+    # reference counting. The cyclic collector would scan everything imported, again and again,
+    # for nothing: a tenth of a big task's CPU. Imported objects are left out of its scans, and
+    # it runs less often (cycles are still collected).
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     setup_logging()

@@ -82,24 +82,25 @@ def _shown(value: Any) -> str:
 
 def _capabilities(ops: GalleryOps, args: dict[str, Any]) -> dict[str, Any]:
     env = read_env(ops)
-    found = {
-        "operations": {name: [p.name if p.required else f"{p.name}?" for p in params]
-                       for name, params in OPERATION_PARAMS.items()},
-        "tasks": {task.mode: {"description": task.description, "args": [p.name for p in task.all_params]}
-                  for task in TASKS.values()},
-        "hooks": list(HOOK_HANDLERS),
-        "settings": {s.key: {"value": env.settings[s.key], "default": s.default, "type": s.type,
-                             "name": s.display_name} for s in SETTINGS},
-    }
+    operations: dict[str, list[str]] = {name: [p.name if p.required else f"{p.name}?" for p in params]
+                                        for name, params in OPERATION_PARAMS.items()}
+    tasks: dict[str, dict[str, Any]] = {
+        task.mode: {"description": task.description, "args": [p.name for p in task.all_params]}
+        for task in TASKS.values()}
+    hooks = list(HOOK_HANDLERS)
+    settings: dict[str, dict[str, Any]] = {
+        s.key: {"value": env.settings[s.key], "default": s.default, "type": s.type, "name": s.display_name}
+        for s in SETTINGS}
     # Stash logs a task's output at debug level only: the button's answer is these log lines.
-    for name, params in found["operations"].items():
+    for name, params in operations.items():
         log.info("operation %s(%s)", name, ", ".join(params))
-    for mode, task in found["tasks"].items():
+    for mode, task in tasks.items():
         log.info("task %s: %s Args: %s", mode, task["description"], ", ".join(task["args"]) or "none")
-    log.info("hooks: %s", ", ".join(found["hooks"]))
-    for key, setting in found["settings"].items():
+    log.info("hooks: %s", ", ".join(hooks))
+    for key, setting in settings.items():
         log.info("setting %s (%s) = %s (default %s)", key, setting["name"], _shown(setting["value"]),
                  _shown(setting["default"]))
+    found: dict[str, Any] = {"operations": operations, "tasks": tasks, "hooks": hooks, "settings": settings}
     return found
 
 

@@ -23,7 +23,7 @@ from ..models import (
     BulkImageUpdateInput,
     ChapterCreateInput,
     ChapterUpdateInput,
-    Gallery,
+    GalleryInput,
     SetCoverInput,
     validation_problems,
 )
@@ -52,8 +52,8 @@ class Change:
 class SetGalleryFields(Change):
     fields: tuple[tuple[str, Any], ...]
 
-    def to_input(self) -> Gallery:
-        return Gallery.model_validate({"id": self.gallery_id, **dict(self.fields)})
+    def to_input(self) -> GalleryInput:
+        return GalleryInput.model_validate({"id": self.gallery_id, **dict(self.fields)})
 
     def describe(self) -> dict[str, Any]:
         return {"gallery": self.gallery_id, "set": dict(self.fields)}

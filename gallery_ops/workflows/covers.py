@@ -31,8 +31,9 @@ import re
 from dataclasses import dataclass
 
 from .. import fields as selections
-from ..args import ArgError, Param
+from ..args import Param
 from ..constants import STASH_DEFAULT_COVER_REGEX
+from ..errors import ArgError
 from ..models import Gallery, Image
 from .changes import ResetCover, SetCover
 from .report import GalleryPlan

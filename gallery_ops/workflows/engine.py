@@ -22,8 +22,9 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from ..args import ArgError, Param
+from ..args import Param
 from ..batch import chunks
+from ..errors import ArgError
 from ..limits import WORKFLOW_PAGE_SIZE
 from ..logs import progress
 from ..models import Gallery, Image
