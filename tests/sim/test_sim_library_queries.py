@@ -42,7 +42,7 @@ def test_stats_counts_resolver_go_Stats(sim: StashSimulator) -> None:
 
 
 def test_find_folder_by_id_and_path_resolver_query_find_folder_go(sim: StashSimulator) -> None:
-    folder = sim.gql('{ findFolder(path: "/library/photos/Beach") { id path basename parent_folder { path } } }')
+    folder = sim.gql('{ findFolder(path: "/library/photos/Beach") { id path parent_folder { path } } }')
     assert folder["findFolder"]["path"] == "/library/photos/Beach"
     assert folder["findFolder"]["parent_folder"] == {"path": "/library/photos"}
     by_id = sim.gql('query($id: ID) { findFolder(id: $id) { path } }', {"id": folder["findFolder"]["id"]})

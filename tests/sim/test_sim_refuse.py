@@ -90,7 +90,6 @@ def test_the_walk_covers_the_schema() -> None:
 @pytest.mark.parametrize("query", [
     pytest.param('{ findScene(id: "1") { id } }', id="findScene"),
     pytest.param("{ configuration { defaults { scan { scanGenerateCovers } } } }", id="configuration.defaults"),
-    pytest.param("{ logs { message } }", id="logs"),
 ])
 def test_gaps_seen_from_outside_refuse(empty_sim: StashSimulator, query: str) -> None:
     """These answered null or {} before; a client must see that they are not modelled."""

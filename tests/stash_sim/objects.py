@@ -525,13 +525,13 @@ def _studio_tags(parent: dict, info: Any) -> list:
 # Scene markers, groups (movies), stash-box ids and tag/performer/studio custom fields: the
 # library format cannot hold them and every mutation that would make them is refused, so an
 # empty answer is the truth about this Stash, not a guess. Each is listed with its zero.
-# (Gallery and image custom_fields belong to the release support of issue 10 and replace these.)
+# (Gallery and image custom_fields are stored and answered by custom_fields.py.)
 WORLD_EMPTY: dict[str, Any] = {
     "Tag.scene_marker_count": 0, "Tag.group_count": 0, "Tag.movie_count": 0, "Tag.stash_ids": [],
     "Tag.custom_fields": {}, "Performer.group_count": 0, "Performer.movie_count": 0, "Performer.groups": [],
     "Performer.movies": [], "Performer.stash_ids": [], "Performer.custom_fields": {},
     "Studio.group_count": 0, "Studio.movie_count": 0, "Studio.groups": [], "Studio.movies": [],
-    "Studio.stash_ids": [], "Studio.custom_fields": {}, "Gallery.custom_fields": {}, "Image.custom_fields": {},
+    "Studio.stash_ids": [], "Studio.custom_fields": {},
     # o-counts come from sceneAddO / imageIncrementO, both refused
     "Performer.o_counter": 0, "Studio.o_counter": 0, "Scene.o_counter": 0,
     "Scene.scene_markers": [], "Scene.groups": [], "Scene.movies": [], "Scene.stash_ids": [],
