@@ -11,15 +11,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import short_repr
+from .errors import ArgError, short_repr
 from .models import parse_id, parse_ids
 
 TRUE_TEXT = ("true", "yes", "1")
 FALSE_TEXT = ("false", "no", "0")
-
-
-class ArgError(ValueError):
-    """An argument that does not fit; the message names it and says what fits."""
 
 
 def _not_json(constant: str) -> Any:

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypeVar
 
-from .connection import LOCKED_MESSAGE, StashConnection
+from .connection import StashConnection
 from .documents import Mutation
-from .errors import StashAuthError, StashServerError, StashTransportError
+from .errors import LOCKED_MESSAGE, StashAuthError, StashServerError, StashTransportError
 from .limits import MUTATION_BATCH_SIZE
 
 T = TypeVar("T")

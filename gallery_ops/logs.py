@@ -1,6 +1,6 @@
-"""Logging in Stash's plugin log protocol, progress, and secret redaction.
+"""Logging in Stash's plugin log protocol (stash_log.py), progress, and secret redaction.
 
-Each stderr line is "\\x01<level>\\x02<message>" (STASH_FACTS §2), with stashapi's level
+Each stderr line is "\\x01<level>\\x02<message>" (docs/stash.md §2), with stashapi's level
 letters and line limit; Stash shows it in its log at that level, and `p` lines drive a
 task's progress bar. A multi-line message (a traceback) becomes several lines, blank
 ones dropped: Stash would log a bare prefix as an error-level line. Session cookies
@@ -12,84 +12,17 @@ characters (a server that echoes a prefix of the key).
 
 from __future__ import annotations
 
-import base64
 import logging
 import sys
-from collections.abc import Iterable, Sequence
-from typing import Any
-from urllib.parse import quote, quote_plus
+from collections.abc import Iterable
 
-from stashapi import log as stash_log
+from stashapi import log as stash_log  # type: ignore[import-untyped]  # stashapi ships no types
+
+from .stash_log import REDACTED, protocol_lines, redact, redact_value, secret_forms
 
 LOGGER_NAME = "gallery_ops"
-REDACTED = "***"
-
-
-MIN_PART = 8  # a run of this many characters of a secret, in any of its forms, is redacted
-
-
-def secret_forms(secrets: Iterable[str]) -> list[str]:
-    """Each secret as it may appear in a message: as is, stripped, escaped (repr), URL-encoded,
-    and base64 (at every alignment inside a longer base64 text); longest first."""
-    forms: set[str] = set()
-    for secret in secrets:
-        if not secret:
-            continue
-        forms.update((secret, secret.strip(), repr(secret)[1:-1], secret.encode("unicode_escape").decode(),
-                      quote(secret, safe=""), quote_plus(secret)))
-        raw = secret.encode()
-        for shift in range(3):  # base64 of the secret after 0, 1 or 2 other bytes ("user:key", "session=...")
-            encoded = base64.b64encode(b"\0" * shift + raw).decode()
-            forms.add(encoded[4 if shift else 0:].rstrip("="))
-            forms.add(base64.urlsafe_b64encode(b"\0" * shift + raw).decode()[4 if shift else 0:].rstrip("="))
-    return sorted((f for f in forms if f), key=len, reverse=True)
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every form of every secret replaced by ***, and so is any part of one (a prefix
-    a server echoed, a cut base64) of MIN_PART characters or more."""
-    forms = secret_forms(secrets)
-    for form in forms:
-        text = text.replace(form, REDACTED)
-    grams: dict[str, list[tuple[str, int]]] = {}
-    for form in forms:
-        if len(form) < MIN_PART:
-            continue
-        for start in range(len(form) - MIN_PART + 1):
-            grams.setdefault(form[start:start + MIN_PART], []).append((form, start))
-    if not grams:
-        return text
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        found = grams.get(text[i:i + MIN_PART])
-        if not found:
-            out.append(text[i])
-            i += 1
-            continue
-        length = max(_common_run(text, i, form, start) for form, start in found)
-        out.append(REDACTED)
-        i += length
-    return "".join(out)
-
-
-def redact_value(value: Any, secrets: Sequence[str]) -> Any:
-    """A JSON-like value with every string in it redacted (the result object on stdout)."""
-    if isinstance(value, str):
-        return redact(value, secrets)
-    if isinstance(value, dict):
-        return {redact_value(k, secrets): redact_value(v, secrets) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [redact_value(item, secrets) for item in value]
-    return value
-
-
-def _common_run(text: str, at: int, form: str, start: int) -> int:
-    """How many characters of `text` from `at` equal `form` from `start`."""
-    n = 0
-    while at + n < len(text) and start + n < len(form) and text[at + n] == form[start + n]:
-        n += 1
-    return n
+__all__ = ["LOGGER_NAME", "REDACTED", "StashLineHandler", "progress", "redact", "redact_value", "secret_forms",
+           "setup_logging"]
 
 
 class StashLineHandler(logging.Handler):
@@ -101,11 +34,8 @@ class StashLineHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            message = redact(self.format(record), self.secrets)
             level = stash_log.STASH_LOG_LEVEL_MAP.get(record.levelno, "i")
-            for line in message.splitlines():
-                if line.strip():
-                    sys.stderr.write(f"\x01{level}\x02{line[:stash_log.LOG_PAYLOAD_MAX_SZ]}\n")
+            sys.stderr.write(protocol_lines(level, self.format(record), self.secrets))
             sys.stderr.flush()
         except Exception:  # logging must never break the run
             self.handleError(record)

@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .args import ArgError, Param, read_params
+from .args import Param, read_params
+from .errors import ArgError
 from .models import GALLERY_INPUT_FIELDS, FindFilter
 from .operations import GalleryOps
 

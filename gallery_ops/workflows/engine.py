@@ -23,15 +23,16 @@ from dataclasses import replace
 from typing import Any
 
 from .. import paths
-from ..args import ArgError, Param
+from ..args import Param
 from ..batch import chunks
+from ..errors import ArgError
 from ..limits import IMAGES_IN_MEMORY, WORKFLOW_PAGE_SIZE
 from ..logs import progress
 from ..models import Gallery, Image
 from ..operations import GalleryOps
 from ..settings import Settings
 from .changes import Change, apply_changes
-from .report import GalleryPlan, Report
+from .report import GalleryPlan, Report, variant_of
 from .types import Env, Scope, Workflow, env_from_configuration
 
 log = logging.getLogger("gallery_ops")
@@ -129,7 +130,7 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
     Failures are kept for the whole run: a write shared by several galleries (an image in
     two of them) fails each of them, also one on a later page.
     """
-    report = Report(task, dry_run)
+    report = Report(task, dry_run, variant_of(workflows))
     image_fields = _selection([w.image_fields for w in workflows])
     gallery_fields = _selection(["id", "image_count" if image_fields else None, *(w.gallery_fields for w in workflows)])
     stream: Iterable[Gallery]
@@ -139,7 +140,7 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
     else:
         total = ops.count_galleries(scope.gallery_filter)
         stream = ops.iter_galleries(scope.gallery_filter, page_size=page_size, selection=gallery_fields)
-    log.info("%s: %d galleries in scope%s", task, total, " (preview: nothing will be changed)" if dry_run else "")
+    log.info("%s", report.start_line(total))
     progress(0.0)
     failed: dict[str, str] = {}
     asks_covers = any(getattr(w, "reads_cover_matches", False) for w in workflows)
@@ -165,24 +166,27 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
                 seen[gallery.id] = (images.get(gallery.id) or [])[:1]
             del images
         images = seen
+        moved: dict[str, str] = {}
         if not dry_run:
-            moved: dict[str, str] = {}
             apply_changes(ops, [c for p in plans for c in p.changes], failed, moved)
-            if finish is not None:
-                done = [p.gallery_id for p in plans
-                        if p.gallery_id not in failed and p.gallery_id not in moved and p.error is None]
-                apply_changes(ops, finish(done, images), failed)
-            for plan in plans:  # edited while the run went on: left for the next run
-                if plan.gallery_id in moved and plan.gallery_id not in failed:
-                    plan.changes, plan.skipped = [], moved[plan.gallery_id]
+        extra: list[Change] = []
+        if finish is not None:  # computed in a preview too, so that it says what it would do
+            extra = finish([p.gallery_id for p in plans
+                            if p.gallery_id not in failed and p.gallery_id not in moved and p.error is None], images)
+            if not dry_run:
+                apply_changes(ops, extra, failed)
+        for plan in plans:  # edited while the run went on: left for the next run
+            if plan.gallery_id in moved and plan.gallery_id not in failed:
+                plan.changes, plan.skipped = [], moved[plan.gallery_id]
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))
-        progress(report.scanned / total if total else 1.0)
+        report.add_changes(extra, failed)
+        if report.scanned < total:  # the last step is the 1.0 below, sent once
+            progress(report.scanned / total)
     report.requests = ops.requests_sent
     progress(1.0)
-    log.info("%s: %s", task, report.to_output()["summary"])
-    for failure in report.failed[:5]:
-        log.warning("%s: gallery %s failed: %s", task, failure["gallery"], failure["error"])
+    for level, line in report.log_lines():
+        log.log(level, "%s", line)
     return report
 
 
