@@ -114,17 +114,13 @@ def test_a_redirect_to_another_origin_is_not_followed_with_credentials(fake):
     assert len(stash.seen) == 1
 
 
-def test_a_redirect_on_the_same_server_is_followed(fake):
-    def answer(handler: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
-        if handler.path == "/graphql":
-            return 308, {"Location": "/api/graphql"}, b""
-        return 200, {}, json.dumps({"data": {"findGallery": None}}).encode()
-
-    stash = fake(answer)
+def test_a_redirect_on_the_same_server_is_refused_with_a_clear_error(fake):
+    stash = fake(lambda handler: (308, {"Location": "/api/graphql"}, b""))
     ops = GalleryOps.from_server_connection({"Scheme": "http", "Host": "127.0.0.1", "Port": stash.port,
                                              "ApiKey": API_KEY})
-    assert ops.find_gallery("1") is None
-    assert [h.get("Apikey") or h.get("ApiKey") for h in stash.seen] == [API_KEY, API_KEY]
+    with pytest.raises(StashTransportError, match="does not follow redirects"):
+        ops.find_gallery("1")
+    assert len(stash.seen) == 1
 
 
 # -- bounded errors ----------------------------------------------------------------------------------
