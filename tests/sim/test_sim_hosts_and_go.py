@@ -50,13 +50,13 @@ def test_a_windows_library_reports_windows_paths(make_sim):
         {"folder": "\\\\nas\\share\\Photos", "images": ["a.jpg"]},
     ]})
     data = sim.gql(f'{{ findImages(filter: {{per_page: -1, sort: "path"}}) {{ images {{ {PATHS} }} }}'
-                   ' findGalleries(filter: {sort: "id"}) { galleries { files { path } folder { path basename } } } }')
+                   ' findGalleries(filter: {sort: "id"}) { galleries { files { path } folder { path } } } }')
     assert [i["visual_files"][0]["path"] for i in data["findImages"]["images"]] == [
         "C:\\G\\Set.zip\\day1\\001.jpg", "C:\\G\\Set.zip\\day1\\002.jpg", "C:\\G\\Set.zip\\day2\\001.jpg",
         "\\\\nas\\share\\Photos\\a.jpg"]
     galleries = data["findGalleries"]["galleries"]
     assert galleries[0]["files"] == [{"path": "C:\\G\\Set.zip"}]
-    assert galleries[1]["folder"] == {"path": "\\\\nas\\share\\Photos", "basename": "Photos"}
+    assert galleries[1]["folder"] == {"path": "\\\\nas\\share\\Photos"}
 
 
 def test_path_filters_join_with_the_hosts_separator(make_sim):
