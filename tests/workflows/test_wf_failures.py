@@ -20,9 +20,10 @@ from wf_support import (
 
 def test_a_gallery_stash_refuses_is_reported_and_the_others_are_changed(dates_library):
     # Somebody deletes "Bad One" in Stash's UI after the run read it and before it writes:
-    # Stash refuses that gallery's update alone ("gallery with id N not found").
+    # Stash refuses that gallery's update alone ("gallery with id N not found"). Quoted, INCLUDES
+    # matches the phrase; unquoted it matches either word, "Good One" too (in no set order).
     with fresh_sim(dates_library, settings={"titlePattern": TITLE_PATTERN}) as sim:
-        doomed = sim.gql('{ findGalleries(gallery_filter: {path: {value: "Bad One", modifier: INCLUDES}})'
+        doomed = sim.gql('{ findGalleries(gallery_filter: {path: {value: "\\"Bad One\\"", modifier: INCLUDES}})'
                          " { galleries { id } } }")["findGalleries"]["galleries"][0]["id"]
         sim.faults.add("before", operation="galleryUpdate", action=lambda: sim.gql(
             "mutation($ids: [ID!]!) { galleryDestroy(input: {ids: $ids}) }", {"ids": [doomed]}))
