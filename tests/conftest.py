@@ -1,7 +1,8 @@
-"""Shared fixtures: a running Stash simulator on the sample library."""
+"""Shared fixtures: a running Stash simulator on the sample library; bytecode for plugin runs."""
 
 from __future__ import annotations
 
+import compileall
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,21 @@ import pytest
 from stash_sim import StashSimulator
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile gallery_ops and the simulator to bytecode once, before any test runs.
+
+    Every plugin run is a new Python process that imports gallery_ops. Where bytecode is
+    not written (PYTHONDONTWRITEBYTECODE, a read-only checkout), each of those hundreds
+    of processes would compile the package from source again. Python still checks each
+    .pyc against its source, so a stale one is never used. Under pytest-xdist only the
+    controller compiles (it configures before the workers start).
+    """
+    if hasattr(config, "workerinput"):
+        return
+    for package in (REPO / "gallery_ops", REPO / "tests" / "stash_sim"):
+        compileall.compile_dir(package, quiet=1)
 
 
 @pytest.fixture
