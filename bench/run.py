@@ -139,8 +139,18 @@ def main() -> None:
         " ours/stdlib <= 1.0 (wall time).", "",
         *hook_table, "",
     ])
-    RESULTS.write_text(text, encoding="utf-8")
+    RESULTS.write_text(text + kept_sections(text), encoding="utf-8")
     print(text)
+
+
+def kept_sections(written: str) -> str:
+    """The sections of the old RESULTS.md that this script does not write (other benchmarks'
+    results, e.g. bench/plugin_cpu.py's and the test suite's), kept as they were."""
+    if not RESULTS.exists():
+        return ""
+    ours = {line for line in written.splitlines() if line.startswith("## ")}
+    old = RESULTS.read_text(encoding="utf-8").split("\n## ")[1:]
+    return "".join(f"\n## {section.rstrip()}\n" for section in old if f"## {section.splitlines()[0]}" not in ours)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
-# Sets up .venv if needed, then runs ruff, mypy --strict and the whole test suite. Extra arguments go to pytest.
+# Sets up .venv if needed, then runs ruff, mypy --strict and the whole test suite. Extra arguments go to pytest
+# (after ours, so they win: `bash scripts/test.sh -n 0` runs in one process, `-x`, `-k`, paths...).
+#
+# The suite runs on TEST_WORKERS pytest-xdist workers (default 3: CI has 2 cores, and a test spends
+# much of its time waiting for a plugin process or a retry pause, so one more worker than cores
+# keeps both busy). Every simulator listens on a port the system picks and keeps its files in a
+# temporary folder of its own, so workers never share a port, a file or a database.
+# The 15 slowest tests are listed at the end. The exit status is pytest's (0 only when every
+# collected test passed; 5 when none was collected), or ruff's when ruff fails first.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/bootstrap.sh"
 cd "$root"
 .venv/bin/ruff check .
 .venv/bin/mypy --strict gallery_ops
-.venv/bin/python -m pytest "$@"
+status=0
+.venv/bin/python -m pytest -n "${TEST_WORKERS:-3}" --dist worksteal --durations=15 "$@" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "test.sh: pytest failed (exit status $status)" >&2
+fi
+exit "$status"

@@ -1,7 +1,8 @@
-"""Shared fixtures: a running Stash simulator on the sample library."""
+"""Shared fixtures: a running Stash simulator on the sample library; bytecode for plugin runs."""
 
 from __future__ import annotations
 
+import compileall
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,9 +21,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Pick the simulator's release for the run, and compile gallery_ops and the simulator to
+    bytecode once, before any test runs.
+
+    The release goes into the environment, where every StashSimulator() reads it (xdist
+    workers and subprocesses too). Every plugin run is a new Python process that imports
+    gallery_ops. Where bytecode is not written (PYTHONDONTWRITEBYTECODE, a read-only
+    checkout), each of those hundreds of processes would compile the package from source
+    again. Python still checks each .pyc against its source, so a stale one is never used.
+    Under pytest-xdist only the controller compiles (it configures before the workers start).
+    """
     chosen = config.getoption("--stash-release")
     if chosen:
-        os.environ[RELEASE_ENV] = chosen  # read by every StashSimulator(), also in subprocesses
+        os.environ[RELEASE_ENV] = chosen
+    if hasattr(config, "workerinput"):
+        return
+    for package in (REPO / "gallery_ops", REPO / "tests" / "stash_sim"):
+        compileall.compile_dir(package, quiet=1)
 
 
 def pytest_report_header(config: pytest.Config) -> str:

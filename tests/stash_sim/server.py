@@ -274,7 +274,8 @@ class HttpFront:
         server.sim_http = self
         self.port = server.server_address[1]
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+        # stop() waits for the serving loop's next poll: a short poll makes a stop (once per test) cheap
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.005},
                                         daemon=True, name="stash-sim-http")
         self._thread.start()
 

@@ -7,12 +7,20 @@ reliably: every test folder has one).
 from __future__ import annotations
 
 import copy
+import os
+import pickle
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from stash_sim import StashSimulator
 from wf_support import REPO, ScenarioRun, run_twice
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 # Images with metadata of their own, and images in several galleries (mirror, union, disagreement).
 MIXED: dict[str, Any] = {
@@ -58,14 +66,34 @@ def dates_library() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def scenario_run() -> Callable[[str], ScenarioRun]:
+def scenario_run(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], ScenarioRun]:
     """scenario_run(name): the scenario (wf_support.SCENARIOS) run twice on a fresh simulator,
-    once per test session (several tests look at the same runs)."""
+    once per test session (several tests look at the same runs).
+
+    Under pytest-xdist the workers share the runs too: the first worker to ask for a scenario
+    runs it (holding a lock on a file in the session's temporary root) and stores the result
+    there; the others load it. Without fcntl (Windows) each worker runs its own.
+    """
     cache: dict[str, ScenarioRun] = {}
+    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else None
 
     def get(name: str) -> ScenarioRun:
         if name not in cache:
-            cache[name] = run_twice(name)
+            cache[name] = run_twice(name) if shared is None or fcntl is None else _shared_run(shared, name)
         return cache[name]
 
     return get
+
+
+def _shared_run(root: Path, name: str) -> ScenarioRun:
+    """run_twice(name), once for all the workers of a session (see scenario_run)."""
+    stored = root / f"scenario-{name}.pickle"
+    with (root / f"scenario-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if stored.exists():
+            return pickle.loads(stored.read_bytes())
+        result = run_twice(name)
+        partial = stored.with_suffix(".partial")
+        partial.write_bytes(pickle.dumps(result))
+        partial.replace(stored)
+        return result
