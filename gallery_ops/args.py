@@ -11,18 +11,25 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ArgError
+from .errors import ArgError, short_repr
 from .models import parse_id, parse_ids
 
 TRUE_TEXT = ("true", "yes", "1")
 FALSE_TEXT = ("false", "no", "0")
 
 
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
 def _json_text(name: str, value: str, expected: str) -> Any:
+    """JSON given as text in an arg (Stash's defaultArgs are strings); NaN/Infinity and runaway nesting refused."""
     try:
-        return json.loads(value)
+        return json.loads(value, parse_constant=_not_json)
+    except RecursionError:
+        raise ArgError(f"argument {name} nests too deeply to be read") from None
     except ValueError:
-        raise ArgError(f"argument {name} should be {expected}, got {value!r}") from None
+        raise ArgError(f"argument {name} should be {expected}, got {short_repr(value)}") from None
 
 
 def read_bool(name: str, value: Any) -> bool:
@@ -30,7 +37,7 @@ def read_bool(name: str, value: Any) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in TRUE_TEXT + FALSE_TEXT:
         return value.strip().lower() in TRUE_TEXT
-    raise ArgError(f'argument {name} should be true or false (or "true"/"false"), got {value!r}')
+    raise ArgError(f'argument {name} should be true or false (or "true"/"false"), got {short_repr(value)}')
 
 
 def read_int(name: str, value: Any) -> int:
@@ -43,13 +50,13 @@ def read_int(name: str, value: Any) -> int:
             return int(value.strip())
         except ValueError:
             pass
-    raise ArgError(f"argument {name} should be a whole number, got {value!r}")
+    raise ArgError(f"argument {name} should be a whole number, got {short_repr(value)}")
 
 
 def read_str(name: str, value: Any) -> str:
     if isinstance(value, str):
         return value
-    raise ArgError(f"argument {name} should be text, got {value!r}")
+    raise ArgError(f"argument {name} should be text, got {short_repr(value)}")
 
 
 def read_id(name: str, value: Any) -> str:
@@ -70,7 +77,7 @@ def read_ids(name: str, value: Any) -> list[str]:
     elif isinstance(value, int) and not isinstance(value, bool):
         value = [value]
     if not isinstance(value, list):  # an object would be read as its keys
-        raise ArgError(f'argument {name} should be a list of ids (["1", "2"], or text "1,2"), got {value!r}')
+        raise ArgError(f'argument {name} should be a list of ids (["1", "2"], or text "1,2"), got {short_repr(value)}')
     try:
         return parse_ids(value, f"argument {name}")
     except ValueError as exc:
@@ -82,7 +89,7 @@ def read_object(name: str, value: Any) -> dict[str, Any]:
         value = _json_text(name, value.strip(), "a JSON object")
     if isinstance(value, dict):
         return value
-    raise ArgError(f"argument {name} should be a JSON object, got {value!r}")
+    raise ArgError(f"argument {name} should be a JSON object, got {short_repr(value)}")
 
 
 def read_objects(name: str, value: Any) -> list[dict[str, Any]]:
@@ -90,7 +97,7 @@ def read_objects(name: str, value: Any) -> list[dict[str, Any]]:
         value = _json_text(name, value.strip(), "a JSON list of objects")
     if isinstance(value, list) and all(isinstance(item, dict) for item in value):
         return value
-    raise ArgError(f"argument {name} should be a list of JSON objects, got {value!r}")
+    raise ArgError(f"argument {name} should be a list of JSON objects, got {short_repr(value)}")
 
 
 READERS = {

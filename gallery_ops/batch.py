@@ -77,7 +77,10 @@ def run_batch(connection: StashConnection, mutation: Mutation, values: Sequence[
                 if isinstance(exc, StashAuthError) or (isinstance(exc, StashTransportError)
                                                        and not exc.reached_server):
                     raise
-                data, errors = None, [{"message": str(exc)}]
+                message = str(exc)
+                if isinstance(exc, StashTransportError) and not mutation.idempotent:
+                    message += "; the request reached Stash: it may have been applied, check before sending it again"
+                data, errors = None, [{"message": message}]
             failed: dict[int, str] = {}
             for error in errors:
                 path = error.get("path") or []

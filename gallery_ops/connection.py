@@ -22,6 +22,7 @@ import select
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, Literal, TypeVar
+from urllib.parse import urljoin, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, ValidationError, field_validator
 
@@ -42,6 +43,7 @@ log = logging.getLogger("gallery_ops")
 T = TypeVar("T")
 
 GRAPHQL_PATH = "/graphql"
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
 
 class GoCookie(BaseModel):
@@ -260,6 +262,13 @@ class StashConnection:
                                       reached_server=True) from exc
         if response.will_close:
             self.close()
+        if status in REDIRECT_STATUSES:  # never followed: the ApiKey and the cookie would go along
+            target = urljoin(self.url, response.getheader("Location") or "")
+            where = "another origin" if _origin(target) != _origin(self.url) else "another address"
+            raise StashTransportError(
+                f"Stash at {self.url} answered HTTP {status}, a redirect to {where} ({_origin(target)});"
+                " Gallery Tools does not follow redirects, so the session cookie and API key are not sent there."
+                " Give the address Stash really answers on (scheme, host, port)", status=status)
         if status == 401:
             raise StashAuthError(
                 f"Stash at {self.url} answered 401 Unauthorized: the session cookie or API key is missing or wrong",
@@ -292,6 +301,13 @@ def _path_head(error: dict[str, Any]) -> str | None:
 
 def _error_list(body: dict[str, Any]) -> list[dict[str, Any]]:
     return [e if isinstance(e, dict) else {"message": str(e)} for e in body.get("errors") or []]
+
+
+def _origin(url: str) -> str:
+    """scheme://host:port of a URL (the default port made explicit)."""
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme, 0)
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
 
 
 def _json_body(content: bytes) -> dict[str, Any] | None:

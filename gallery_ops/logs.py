@@ -6,7 +6,8 @@ task's progress bar. A multi-line message (a traceback) becomes several lines, b
 ones dropped: Stash would log a bare prefix as an error-level line. Session cookies
 and API keys are replaced by "***" in every message, whatever code logged them, also
 when a message quotes them escaped (requests' InvalidHeader error shows a key with a
-newline as its repr).
+newline as its repr), URL-encoded or in base64, and any run of 8 or more of their
+characters (a server that echoes a prefix of the key).
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from collections.abc import Iterable
 
 from stashapi import log as stash_log  # type: ignore[import-untyped]  # stashapi ships no types
 
-from .stash_log import REDACTED, protocol_lines, redact, secret_forms
+from .stash_log import REDACTED, protocol_lines, redact, redact_value, secret_forms
 
 LOGGER_NAME = "gallery_ops"
-__all__ = ["LOGGER_NAME", "REDACTED", "StashLineHandler", "progress", "redact", "secret_forms", "setup_logging"]
+__all__ = ["LOGGER_NAME", "REDACTED", "StashLineHandler", "progress", "redact", "redact_value", "secret_forms",
+           "setup_logging"]
 
 
 class StashLineHandler(logging.Handler):

@@ -25,9 +25,9 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from .connection import ServerConnection
-from .errors import ArgError, StashError
+from .errors import SHOWN_CHARS, ArgError, StashError, short_repr
 from .hook_wire import HookWire, LeanServer
-from .logs import redact, setup_logging
+from .logs import redact_value, setup_logging
 from .models import validation_problems
 from .operations import GalleryOps
 from .plugin_operations import OPERATION_NAMES, run_operation
@@ -59,15 +59,23 @@ class PluginInput:
     args: dict[str, Any]
 
 
+def _refuse_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (Python reads them; Stash's Go JSON does not)."""
+    raise ValueError(f"{name} is not a JSON value (use a number)")
+
+
 def read_input(text: str) -> PluginInput:
     """Parse stdin; every problem is an InputError that says what was expected."""
     expected = 'Stash sends one JSON object: {"server_connection": {...}, "args": {...}}'
     if not text.strip():
         raise InputError(f"no input on stdin; {expected}")
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise InputError(f"stdin nests too deeply to be read (over {sys.getrecursionlimit()} levels);"
+                         f" {expected}") from None
     except ValueError as exc:
-        raise InputError(f"stdin is not JSON ({exc}); {expected}") from None
+        raise InputError(f"stdin is not JSON ({' '.join(str(exc).split())[:200]}); {expected}") from None
     if not isinstance(raw, dict):
         raise InputError(f"stdin holds {json_type(raw)}, not a JSON object; {expected}")
     if "server_connection" not in raw:
@@ -118,17 +126,19 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
         if not isinstance(context, dict) or not isinstance(context.get("type"), str):
             raise ArgError("hookContext must be an object with a type")
         if context["type"] not in HOOK_HANDLERS:
-            raise ArgError(f"Gallery Tools has no hook for {context['type']}; it handles {', '.join(HOOK_HANDLERS)}")
+            raise ArgError(f"Gallery Tools has no hook for {context['type'][:SHOWN_CHARS]}; it handles"
+                           f" {', '.join(HOOK_HANDLERS)}")
         return run_hook(HookWire(lean_server(plugin_input.server)), context)
     ops = GalleryOps.from_server(plugin_input.server)
     if chosen == "operation":
         name = args["operation"]
-        if name not in OPERATION_NAMES:
-            raise ArgError(f"unknown operation {name!r}; one of {', '.join(OPERATION_NAMES)}")
+        if not isinstance(name, str) or name not in OPERATION_NAMES:
+            raise ArgError(f"unknown operation {short_repr(name)}; one of {', '.join(OPERATION_NAMES)}")
         return run_operation(ops, name, args), None
     mode = args["mode"]
-    if mode not in TASKS:
-        raise ArgError(f"unknown mode {mode!r}; one of {', '.join(TASKS)}")
+    if not isinstance(mode, str) or mode not in TASKS:
+        raise ArgError(f"unknown mode {short_repr(mode)} (args.mode is the name of a task, as text); one of"
+                       f" {', '.join(TASKS)}")
     return run_task(ops, mode, {k: v for k, v in args.items() if k != "mode"})
 
 
@@ -173,12 +183,18 @@ def main(stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
         except (InputError, ArgError, SettingsError, StashError, ValueError) as exc:
             result["error"] = describe(exc)
             log.error("%s", result["error"])
+        except RecursionError:  # args nested deeper than anything can walk: one line, not "internal error"
+            result["error"] = "the args nest too deeply to be handled (a filter or object hundreds of levels deep)"
+            log.error("%s", result["error"])
         except Exception as exc:  # a bug: still one JSON answer, details in the debug log
             log.debug("%s", traceback.format_exc())
             result["error"] = f"internal error ({type(exc).__name__}): {describe(exc)}"
             log.error("%s", result["error"])
-    if result["error"] is not None:  # an error may quote a malformed cookie or key (requests' InvalidHeader)
-        result["error"] = redact(result["error"], secrets_of(plugin_input))
+    # an error may quote a malformed cookie or key (requests' InvalidHeader), and a server may echo
+    # part of one into a message that a report carries: nothing on stdout shows any form of them
+    secrets = secrets_of(plugin_input)
+    if secrets:
+        result = redact_value(result, secrets)
     stdout.write(json.dumps(result, default=str) + "\n")
     stdout.flush()
     return 0 if result["error"] is None else 1

@@ -11,6 +11,8 @@ new-gallery hook's lean path reads its settings through this module.
 
 from __future__ import annotations
 
+from .errors import short_repr
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Literal
@@ -108,7 +110,7 @@ class Settings:
             wrong_type = not isinstance(value, PYTHON_TYPES[setting.type])
             if wrong_type or (isinstance(value, bool) and setting.type == "NUMBER"):
                 raise SettingsError(f"setting {key} ({setting.display_name}) should be {setting.type.lower()},"
-                                    f" got {value!r}; fix it in Settings > Plugins > Gallery Tools")
+                                    f" got {short_repr(value)}; fix it in Settings > Plugins > Gallery Tools")
             values[key] = value
         return cls(values)
 

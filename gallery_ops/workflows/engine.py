@@ -17,15 +17,16 @@ does the rest and nothing twice.
 from __future__ import annotations
 
 import logging
-import re
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
+from .. import paths
 from ..args import Param
 from ..batch import chunks
 from ..errors import ArgError
-from ..limits import WORKFLOW_PAGE_SIZE
+from ..limits import IMAGES_IN_MEMORY, WORKFLOW_PAGE_SIZE
 from ..logs import progress
 from ..models import Gallery, Image
 from ..operations import GalleryOps
@@ -64,7 +65,7 @@ def read_scope(args: dict[str, Any]) -> Scope:
     if path is not None:
         if not path.strip():
             raise ArgError("path is empty; give a folder or zip path (galleries under it are scanned)")
-        gallery_filter = {"path": {"value": "^" + re.escape(path.strip()), "modifier": "MATCHES_REGEX"}}
+        gallery_filter = {"path": {"value": paths.prefix_regex(path.strip()), "modifier": "MATCHES_REGEX"}}
     if given_filter is not None:
         gallery_filter = {**gallery_filter, "AND": given_filter} if gallery_filter else given_filter
     return Scope(gallery_filter=gallery_filter)
@@ -81,6 +82,10 @@ def _merge(gallery_id: str, plans: Sequence[GalleryPlan]) -> GalleryPlan:
     merged = GalleryPlan(gallery_id)
     for plan in plans:
         merged.changes.extend(plan.changes)
+        merged.error = merged.error or plan.error
+    if merged.error is not None:  # a gallery whose plan failed is left alone as a whole
+        merged.changes = []
+        return merged
     if not merged.changes and plans and all(p.skipped for p in plans):
         merged.skipped = "; ".join(dict.fromkeys(p.skipped for p in plans if p.skipped))
     return merged
@@ -90,6 +95,24 @@ def plan_gallery(workflows: Sequence[Workflow], gallery: Gallery, images: list[I
                  env: Env) -> GalleryPlan:
     """Every workflow's plan for one gallery, merged."""
     return _merge(gallery.id, [w.plan(gallery, images, env) for w in workflows])
+
+
+def image_groups(page: Sequence[Gallery], budget: int) -> list[list[Gallery]]:
+    """The page's galleries in consecutive groups holding at most `budget` images together (by
+    image_count); a gallery bigger than that is a group of its own (read in pages)."""
+    groups: list[list[Gallery]] = []
+    current: list[Gallery] = []
+    held = 0
+    for gallery in page:
+        count = gallery.image_count or 0
+        if current and held + count > budget:
+            groups.append(current)
+            current, held = [], 0
+        current.append(gallery)
+        held += count
+    if current:
+        groups.append(current)
+    return groups
 
 
 def _selection(parts: Sequence[str | None]) -> str:
@@ -108,8 +131,8 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
     two of them) fails each of them, also one on a later page.
     """
     report = Report(task, dry_run, variant_of(workflows))
-    gallery_fields = _selection(["id", *(w.gallery_fields for w in workflows)])
     image_fields = _selection([w.image_fields for w in workflows])
+    gallery_fields = _selection(["id", "image_count" if image_fields else None, *(w.gallery_fields for w in workflows)])
     stream: Iterable[Gallery]
     if scope.gallery_ids is not None:
         total = len(scope.gallery_ids)
@@ -120,23 +143,41 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
     log.info("%s", report.start_line(total))
     progress(0.0)
     failed: dict[str, str] = {}
+    asks_covers = any(getattr(w, "reads_cover_matches", False) for w in workflows)
     for page in chunks(stream, page_size):
-        images = ops.images_of_galleries([g.id for g in page], image_fields) if image_fields else {}
         plans: list[GalleryPlan] = []
-        for gallery in page:
-            try:
-                plans.append(plan_gallery(workflows, gallery, images.get(gallery.id) if image_fields else None, env))
-            except Exception as exc:  # planning is pure: whatever went wrong concerns this gallery only
-                log.debug("%s: planning gallery %s failed:\n%s", task, gallery.id, traceback.format_exc())
-                failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
-                plans.append(GalleryPlan(gallery.id))
+        seen: dict[str, list[Image]] = {}  # per gallery: its first image only (finish() asks "has images?")
+        # images are read, planned and let go a group at a time: memory follows IMAGES_IN_MEMORY,
+        # not the size of the page's galleries (a page of 100 galleries of 1,000 images each)
+        for group in image_groups(page, IMAGES_IN_MEMORY) if image_fields else [page]:
+            images = ops.images_of_galleries([g.id for g in group], image_fields) if image_fields else {}
+            group_env = env
+            if asks_covers:  # Stash's own default-cover answer, one request per group
+                group_env = replace(env, cover_matches=ops.cover_regex_matches(
+                    [g.id for g in group if images.get(g.id)], env.cover_regex))
+            for gallery in group:
+                try:
+                    plans.append(plan_gallery(workflows, gallery, images.get(gallery.id) if image_fields else None,
+                                              group_env))
+                except Exception as exc:  # planning is pure: whatever went wrong concerns this gallery only
+                    log.debug("%s: planning gallery %s failed:\n%s", task, gallery.id, traceback.format_exc())
+                    failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
+                    plans.append(GalleryPlan(gallery.id))
+                seen[gallery.id] = (images.get(gallery.id) or [])[:1]
+            del images
+        images = seen
+        moved: dict[str, str] = {}
         if not dry_run:
-            apply_changes(ops, [c for p in plans for c in p.changes], failed)
+            apply_changes(ops, [c for p in plans for c in p.changes], failed, moved)
         extra: list[Change] = []
         if finish is not None:  # computed in a preview too, so that it says what it would do
-            extra = finish([p.gallery_id for p in plans if p.gallery_id not in failed], images)
+            extra = finish([p.gallery_id for p in plans
+                            if p.gallery_id not in failed and p.gallery_id not in moved and p.error is None], images)
             if not dry_run:
                 apply_changes(ops, extra, failed)
+        for plan in plans:  # edited while the run went on: left for the next run
+            if plan.gallery_id in moved and plan.gallery_id not in failed:
+                plan.changes, plan.skipped = [], moved[plan.gallery_id]
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))
         report.add_changes(extra, failed)

@@ -1,16 +1,17 @@
 """title_from_path: a title for untitled zip and folder galleries, from their file or folder name.
 
 The rule itself is pure and lives in title_rules.py (the new-gallery hook uses it too);
-this module applies it to Gallery models for the task.
+this module applies it to Gallery models for the task. A title pattern that runs too long
+fails that gallery (patterns.py); a title someone sets while the run goes on is kept
+(the change expects the fields it overwrites to be as read).
 """
 
 from __future__ import annotations
 
-import re
-
 from .. import fields as selections
 from ..args import Param
 from ..models import Gallery, Image
+from ..patterns import PatternTimeout, UserPattern
 from ..title_rules import (
     DATE_LAYOUTS,
     PATTERN_GROUPS,
@@ -22,7 +23,7 @@ from ..title_rules import (
     parse_title_pattern,
     title_fields,
 )
-from .changes import SetGalleryFields
+from .changes import Expect, SetGalleryFields
 from .report import GalleryPlan
 from .types import Env
 
@@ -40,13 +41,18 @@ def _zip_path(gallery: Gallery) -> str | None:
     return (gallery.files[0].path or "") if gallery.files else None
 
 
-def plan_title(gallery: Gallery, pattern: re.Pattern[str] | None) -> GalleryPlan:
+def plan_title(gallery: Gallery, pattern: UserPattern | None) -> GalleryPlan:
     plan = GalleryPlan(gallery.id)
-    fields, skipped = title_fields(gallery.title, gallery.date, gallery.code, _zip_path(gallery),
-                                   gallery.folder.path if gallery.folder else None, pattern)
+    try:
+        fields, skipped = title_fields(gallery.title, gallery.date, gallery.code, _zip_path(gallery),
+                                       gallery.folder.path if gallery.folder else None, pattern)
+    except PatternTimeout as exc:
+        plan.error = str(exc)
+        return plan
     plan.skipped = skipped
     if fields:
-        plan.changes = [SetGalleryFields(gallery.id, tuple(fields))]
+        plan.changes = [SetGalleryFields(gallery.id, tuple(fields),
+                                         expects=Expect.of("gallery", gallery, [name for name, _ in fields]))]
     return plan
 
 
@@ -54,7 +60,7 @@ class TitleFromPath:
     gallery_fields = selections.GALLERY_TITLE_SOURCE
     image_fields = None
 
-    def __init__(self, pattern: re.Pattern[str] | None) -> None:
+    def __init__(self, pattern: UserPattern | None) -> None:
         self.pattern = pattern
 
     def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan:

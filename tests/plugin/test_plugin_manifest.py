@@ -194,5 +194,6 @@ def test_an_update_with_other_pins_asks_for_install_dependencies(tmp_path: Path,
         result = sim.run_task("Set covers")
         assert answer(result)["error"] is None
         (warning,) = result.messages("warning")
-        assert warning.startswith("Gallery Tools now needs stashapp-tools==0.2.59, pydantic==2.14.4, but")
+        assert warning.startswith("Gallery Tools now needs stashapp-tools==0.2.59, pydantic==2.14.4,"
+                                  " regex==2026.11.15, but")
         assert "holds stashapp-tools==0.2.50, pydantic==2.5.0: press Settings > Tasks > Plugin Tasks" in warning

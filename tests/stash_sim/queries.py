@@ -175,7 +175,7 @@ def find_images(_: Any, info: Any, image_filter: dict | None = None, filter: dic
 
 # -- scenes ---------------------------------------------------------------------------------
 SCENE_PATH = (
-    "(SELECT fo.path || '/' || f.basename FROM scenes_files sf JOIN files f ON f.id = sf.file_id"
+    "(SELECT filter_path(fo.path, f.basename) FROM scenes_files sf JOIN files f ON f.id = sf.file_id"
     ' JOIN folders fo ON fo.id = f.parent_folder_id WHERE sf.scene_id = scenes.id AND sf."primary" = 1)'
 )
 SCENE_CRITERIA = {"id", "title", "path", "rating100", "organized", "tags", "performers", "studios"}
