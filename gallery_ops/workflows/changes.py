@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -66,9 +66,11 @@ def basis_value(found: Gallery | Image, name: str) -> Any:
     return getattr(found, name, None) or None
 
 
-@dataclass(frozen=True)
-class Expect:
-    """What a write assumes is there now: field `name` of gallery or image `id` reads `value`."""
+class Expect(NamedTuple):
+    """What a write assumes is there now: field `name` of gallery or image `id` reads `value`.
+
+    A named tuple (immutable like a frozen dataclass, and about three times cheaper to make:
+    a chapter plan makes two per chapter)."""
 
     kind: str  # "gallery" or "image"
     id: str

@@ -53,6 +53,8 @@ def folder_chapters(image_paths: list[str]) -> list[FolderChapter]:
     Returns [] when the images share one folder.
     """
     folders = paths.folders_of(image_paths)
+    if len(set(folders)) < 2:
+        return []
     first_index: dict[tuple[str, ...], int] = {}
     for index, folder in enumerate(folders):
         first_index.setdefault(folder, index)
