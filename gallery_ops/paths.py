@@ -93,11 +93,12 @@ def folders_of(file_paths: list[str]) -> list[tuple[str, ...]]:
     for path in file_paths:
         head, _, tail = path.rpartition("/")
         plain = bool(tail) and path[:1] == "/" and path[1:2] not in ("/", "\\")  # "/x...": not a Windows path
-        folder = known.get(head) if plain else None
-        if folder is None:
-            folder = folder_names(path)
-            if plain:
-                known[head] = folder
+        if not plain:
+            out.append(folder_names(path))
+            continue
+        folder = known.get(head)
+        if folder is None:  # folder_names(path) for such a path: its root and the names in head
+            folder = known[head] = ("\\", *filter(None, head.split("/")))
         out.append(folder)
     return out
 
