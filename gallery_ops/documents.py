@@ -10,6 +10,7 @@ declaration.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import fields
 from .hook_wire import FIND_TAG as FIND_TAG  # the marker tag's lookup, shared with the hook
@@ -87,6 +88,7 @@ def iter_galleries(selection: str) -> str:
     )
 
 
+@lru_cache(maxsize=16)  # the same text for every full page of a run
 def galleries_by_ids(count: int, selection: str) -> str:
     """`count` galleries by id in one request: g0..g<count-1> with variables i0..i<count-1>."""
     params = ", ".join(f"$i{n}: ID!" for n in range(count))
@@ -105,6 +107,7 @@ def gallery_images(selection: str, first_page: bool) -> str:
             f" findImages(filter: $filter, image_filter: $image_filter) {{ images {{ {selection} }} }} }}")
 
 
+@lru_cache(maxsize=16)  # the same text for every full page of a run
 def images_of_galleries(count: int, selection: str) -> str:
     """The images of `count` galleries in one request: g0.. with image filters f0.. and one $page."""
     params = ", ".join(f"$f{n}: ImageFilterType" for n in range(count))
@@ -113,6 +116,7 @@ def images_of_galleries(count: int, selection: str) -> str:
     return f"query ImagesOfGalleries($page: FindFilterType, {params}) {{ {body} }}"
 
 
+@lru_cache(maxsize=16)  # the same text for every full page of a run
 def cover_matches(count: int) -> str:
     """Stash's own default-cover question for `count` galleries in one request (STASH_FACTS §4,
     pkg/image/query.go findGalleryCover): c0.. are findImages with image filters f0.. (the

@@ -35,7 +35,7 @@ IMAGE_ID = "id"
 GALLERY_TITLE_SOURCE = "title date code files { path } folder { path }"
 GALLERY_COVER = "cover { id }"
 GALLERY_CHAPTERS = "chapters { id title image_index }"
-IMAGE_PATH = f"id {VISUAL_FILE}"
+IMAGE_PATH = "id visual_files { ... on ImageFile { path } ... on VideoFile { path } }"
 IMAGE_PATH_SIZE = f"id {VISUAL_FILE}"
 _IMAGE_META = "date photographer studio { id } tags { id name } performers { id }"
 

@@ -32,6 +32,8 @@ _INTEGER = re.compile(r"^[0-9]+$")
 
 
 def _to_id(value: Any) -> str:
+    if type(value) is str and value.isdigit() and value.isascii():  # the usual case: digits as Stash sends them
+        return value
     if isinstance(value, bool):
         raise ValueError(f"an id is an integer, got {short_repr(value)}")
     if isinstance(value, int):

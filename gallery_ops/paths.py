@@ -56,11 +56,13 @@ def split(path: str) -> SplitPath:
             root, rest = "\\\\", path[2:]
         return SplitPath(root, tuple(n for n in _WINDOWS_SEPARATORS.split(rest) if n), True)
     root = "/" if path.startswith("/") else ""
-    return SplitPath(root, tuple(n for n in path.split("/") if n), False)
+    return SplitPath(root, tuple(filter(None, path.split("/"))), False)
 
 
 def base_name(path: str) -> str:
     """The last name of a path (`Set.zip` for `C:\\G\\Set.zip\\`); "" for a root alone."""
+    if not is_windows_path(path):  # the same as split(path).names[-1], without building the names
+        return path.rstrip("/").rpartition("/")[2]
     names = split(path).names
     return names[-1] if names else ""
 
@@ -74,8 +76,31 @@ def parent(path: str) -> str:
 def folder_names(path: str) -> tuple[str, ...]:
     """The root and the names of the folder holding a file: a key that is equal for the same folder
     whichever separators the two paths use (`C:\\G\\day1/a.jpg` and `C:/G/day1/b.jpg`)."""
+    if not is_windows_path(path):  # the same as from split(path), without building a SplitPath
+        return ("\\" if path.startswith("/") else "", *tuple(filter(None, path.split("/")))[:-1])
     parts = split(path)
     return (parts.root.replace("/", "\\"), *parts.names[:-1])
+
+
+def folders_of(file_paths: list[str]) -> list[tuple[str, ...]]:
+    """folder_names of each path, in order; a chapter plan asks it of every image of a gallery.
+
+    A plain absolute POSIX path's folder depends only on the text before its last "/", so
+    files of one folder are taken apart once (the same answers as folder_names, faster).
+    """
+    known: dict[str, tuple[str, ...]] = {}
+    out: list[tuple[str, ...]] = []
+    for path in file_paths:
+        head, _, tail = path.rpartition("/")
+        plain = bool(tail) and path[:1] == "/" and path[1:2] not in ("/", "\\")  # "/x...": not a Windows path
+        if not plain:
+            out.append(folder_names(path))
+            continue
+        folder = known.get(head)
+        if folder is None:  # folder_names(path) for such a path: its root and the names in head
+            folder = known[head] = ("\\", *filter(None, head.split("/")))
+        out.append(folder)
+    return out
 
 
 def relative_names(folder: tuple[str, ...], root: tuple[str, ...]) -> tuple[str, ...]:

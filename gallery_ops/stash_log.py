@@ -43,20 +43,36 @@ def secret_forms(secrets: Iterable[str]) -> list[str]:
     return sorted((f for f in forms if f), key=len, reverse=True)
 
 
+def _prepared(secrets: Iterable[str]) -> tuple[list[str], dict[str, list[tuple[str, int]]]]:
+    """The forms of the secrets (secret_forms) and their MIN_PART-character runs, each run with the
+    forms and offsets it occurs at; computed once per set of secrets (a run redacts every log line
+    and every string of its result with the same ones)."""
+    key = tuple(secrets)
+    found = _PREPARED.get(key)
+    if found is None:
+        forms = secret_forms(key)
+        grams: dict[str, list[tuple[str, int]]] = {}
+        for form in forms:
+            if len(form) < MIN_PART:
+                continue
+            for start in range(len(form) - MIN_PART + 1):
+                grams.setdefault(form[start:start + MIN_PART], []).append((form, start))
+        found = _PREPARED[key] = (forms, grams)
+    return found
+
+
+_PREPARED: dict[tuple[str, ...], tuple[list[str], dict[str, list[tuple[str, int]]]]] = {}
+
+
 def redact(text: str, secrets: Iterable[str]) -> str:
     """`text` with every form of every secret replaced by ***, and so is any part of one (a prefix
     a server echoed, a cut base64) of MIN_PART characters or more."""
-    forms = secret_forms(secrets)
+    forms, grams = _prepared(secrets)
     for form in forms:
-        text = text.replace(form, REDACTED)
-    grams: dict[str, list[tuple[str, int]]] = {}
-    for form in forms:
-        if len(form) < MIN_PART:
-            continue
-        for start in range(len(form) - MIN_PART + 1):
-            grams.setdefault(form[start:start + MIN_PART], []).append((form, start))
-    if not grams:
-        return text
+        if form in text:
+            text = text.replace(form, REDACTED)
+    if not grams or len(text) < MIN_PART or not any(gram in text for gram in grams):
+        return text  # no run of a secret in it: nothing more to replace
     out: list[str] = []
     i = 0
     while i < len(text):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -49,14 +49,16 @@ def basis_value(found: Gallery | Image, name: str) -> Any:
     if name == "cover":
         cover = getattr(found, "cover", None)
         return cover.id if cover else None
-    chapters = getattr(found, "chapters", None) or []
-    if name.startswith("chapter:"):  # one chapter, by id: (title, image_index), None when gone
-        same = next((c for c in chapters if c.id == name[len("chapter:"):]), None)
-        return (same.title or "", same.image_index) if same else None
-    if name.startswith("titled:"):  # is there a chapter with this title?
-        return any((c.title or "") == name[len("titled:"):] for c in chapters)
-    if name.startswith("starting:"):  # is there a chapter starting at this image?
-        return any(str(c.image_index) == name[len("starting:"):] for c in chapters)
+    kind, colon, wanted = name.partition(":")
+    if colon and kind in ("chapter", "titled", "starting"):
+        chapters = getattr(found, "chapters", None) or []
+        if kind == "chapter":  # one chapter, by id: (title, image_index), None when gone
+            same = next((c for c in chapters if c.id == wanted), None)
+            return (same.title or "", same.image_index) if same else None
+        if kind == "titled":  # is there a chapter with this title?
+            return any((c.title or "") == wanted for c in chapters) if chapters else False
+        # is there a chapter starting at this image?
+        return any(str(c.image_index) == wanted for c in chapters) if chapters else False
     if name == "studio":
         return found.studio.id if found.studio else None
     if name in ("tags", "performers"):
@@ -64,9 +66,11 @@ def basis_value(found: Gallery | Image, name: str) -> Any:
     return getattr(found, name, None) or None
 
 
-@dataclass(frozen=True)
-class Expect:
-    """What a write assumes is there now: field `name` of gallery or image `id` reads `value`."""
+class Expect(NamedTuple):
+    """What a write assumes is there now: field `name` of gallery or image `id` reads `value`.
+
+    A named tuple (immutable like a frozen dataclass, and about three times cheaper to make:
+    a chapter plan makes two per chapter)."""
 
     kind: str  # "gallery" or "image"
     id: str
@@ -76,7 +80,7 @@ class Expect:
     @classmethod
     def of(cls, kind: str, found: Gallery | Image, names: Sequence[str]) -> tuple[Expect, ...]:
         """The current values of `names` on what the plan read."""
-        return tuple(cls(kind, found.id, name, basis_value(found, name)) for name in names)
+        return tuple([cls(kind, found.id, name, basis_value(found, name)) for name in names])
 
 
 @dataclass(frozen=True)

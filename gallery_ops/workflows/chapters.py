@@ -52,7 +52,9 @@ def folder_chapters(image_paths: list[str]) -> list[FolderChapter]:
 
     Returns [] when the images share one folder.
     """
-    folders = [paths.folder_names(p) for p in image_paths]
+    folders = paths.folders_of(image_paths)
+    if len(set(folders)) < 2:
+        return []
     first_index: dict[tuple[str, ...], int] = {}
     for index, folder in enumerate(folders):
         first_index.setdefault(folder, index)
@@ -77,7 +79,7 @@ def plan_chapters(gallery: Gallery, images: list[Image], replace: bool = False) 
         plan.skipped = SKIP_NO_IMAGES
         return plan
     paths = [image.path for image in images]
-    if any(p is None for p in paths):
+    if None in paths:
         plan.skipped = SKIP_NO_PATHS
         return plan
     wanted = folder_chapters(paths)  # type: ignore[arg-type]

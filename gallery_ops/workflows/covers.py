@@ -67,11 +67,11 @@ class CoverStep:
         """The step's image; PatternTimeout when its pattern runs too long on a name."""
         if self.kind == "position":
             return images[self.position - 1] if self.position <= len(images) else None
-        for image in images:
-            if self.kind == "pattern" and self.pattern and self.pattern.search(paths.base_name(image.path or "")):
-                return image
-            if self.kind == "portrait" and _is_portrait(image):
-                return image
+        if self.kind == "pattern" and self.pattern:
+            search, base_name = self.pattern.search, paths.base_name
+            return next((image for image in images if search(base_name(image.path or ""))), None)
+        if self.kind == "portrait":
+            return next((image for image in images if _is_portrait(image)), None)
         return None
 
 

@@ -79,6 +79,11 @@ def decide_dry_run(args: dict[str, Any], settings: Settings, destructive: bool) 
 
 
 def _merge(gallery_id: str, plans: Sequence[GalleryPlan]) -> GalleryPlan:
+    if len(plans) == 1:  # one workflow (every task but Finish): its plan is already the merged one
+        plan = plans[0]
+        if plan.gallery_id == gallery_id and plan.error is None and (
+                plan.skipped is None or (plan.skipped and not plan.changes)):
+            return plan
     merged = GalleryPlan(gallery_id)
     for plan in plans:
         merged.changes.extend(plan.changes)

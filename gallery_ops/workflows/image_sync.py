@@ -71,19 +71,29 @@ def image_changes(image: Image, fields: tuple[str, ...], mirror: bool) -> dict[s
     for field, key in (("tags", "tag_ids"), ("performers", "performer_ids")):
         if field not in fields:
             continue
-        wanted = set().union(*(_gallery_ids(g, field) for g in sources)) if sources else set()
+        wanted: set[str] = set()
+        for source in sources:  # the union of the galleries' ids (run per image: kept to plain loops)
+            wanted.update(_gallery_ids(source, field))
         have = _ids(getattr(image, field))
         if mirror and wanted != have:
             out[key] = {"ids": sorted(wanted, key=int), "mode": "SET"}
-        elif not mirror and wanted - have:
+        elif not mirror and not wanted <= have:
             out[key] = {"ids": sorted(wanted - have, key=int), "mode": "ADD"}
     for field in ("studio", "date", "photographer"):
         if field not in fields:
             continue
-        values = {v for g in sources if (v := _value(g, field)) is not None}
-        if len(values) > 1:
-            continue  # the image's galleries disagree: leave the field alone
-        target = next(iter(values), None)
+        target: str | None = None
+        agree = True
+        for source in sources:
+            value = _value(source, field)
+            if value is not None:
+                if target is None:
+                    target = value
+                elif value != target:
+                    agree = False  # the image's galleries disagree: leave the field alone
+                    break
+        if not agree:
+            continue
         current = _value(image, field)
         key = "studio_id" if field == "studio" else field
         if mirror and target != current:
