@@ -46,6 +46,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("syncMirror", "BOOLEAN", False, "Sync mirrors",
             "Sync images from gallery also removes from images what their galleries do not have (tags,"
             " performers) and overwrites differing studio, date and photographer. Off: it only adds."),
+    Setting("fromImagesRule", "STRING", "all", "Gallery from images: rule",
+            "Sync gallery from images adds to a gallery the tags and performers that all of its images have"
+            " (all), or that any of them has (any)."),
     Setting("hookChapters", "BOOLEAN", False, "New galleries: chapters from folders",
             "Galleries added by a scan or created by hand get chapters from their folders (after the scan: run"
             " Finish new galleries)."),

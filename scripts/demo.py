@@ -69,6 +69,8 @@ def main() -> None:
             ("Set covers", {}),
             ("Title from path", {}),
             ("Sync images from gallery", {}),
+            ("Sync gallery from images", {"dry_run": "true"}),
+            ("Sync gallery from images", {}),
         ]
         for name, args in tasks:
             sim.requests.clear()

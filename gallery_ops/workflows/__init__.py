@@ -17,7 +17,7 @@ from ..args import Param, read_params
 from ..operations import GalleryOps
 from ..plugin_operations import OPERATION_PARAMS
 from ..settings import SETTINGS
-from . import chapters, covers, image_sync, titles
+from . import chapters, covers, gallery_from_images, image_sync, titles
 from .engine import SCOPE_PARAMS, decide_dry_run, read_env, read_scope, run_workflows
 from .new_galleries import finish_new_galleries, handle_gallery_created
 from .report import Report
@@ -73,6 +73,15 @@ def _sync(ops: GalleryOps, args: dict[str, Any]) -> Report:
                          read_scope(args), decide_dry_run(args, env.settings, destructive=mirror))
 
 
+def _gallery_from_images(ops: GalleryOps, args: dict[str, Any]) -> Report:
+    env = read_env(ops)
+    rule = gallery_from_images.parse_rule(args.get("rule") or env.settings["fromImagesRule"])
+    chosen = gallery_from_images.parse_fields(args["fields"]) if args.get("fields") else \
+        gallery_from_images.FROM_IMAGES_FIELDS
+    return run_workflows(ops, "sync_gallery_from_images", [gallery_from_images.SyncGalleryFromImages(rule, chosen)],
+                         env, read_scope(args), decide_dry_run(args, env.settings, destructive=False))
+
+
 def _shown(value: Any) -> str:
     """A setting's value in a log line: text quoted as is (a regex keeps its backslashes)."""
     return f'"{value}"' if isinstance(value, str) else json.dumps(value)
@@ -111,6 +120,8 @@ TASKS: dict[str, Task] = {task.mode: task for task in (
     Task("title_from_path", "A title from the zip or folder name for galleries without one.", titles.PARAMS, _titles),
     Task("sync_images_from_gallery", "Copy galleries' tags, performers, studio, date and photographer to their"
          " images (mirror=true also removes).", image_sync.PARAMS, _sync),
+    Task("sync_gallery_from_images", "Add to galleries the tags and performers all (or, by setting, any) of their"
+         " images have (add-only).", gallery_from_images.PARAMS, _gallery_from_images),
     Task("finish_new_galleries", "Apply the new-gallery rules to galleries added since the last run (after a scan).",
          tuple(p for p in SCOPE_PARAMS if p.name != "gallery_ids"), finish_new_galleries, scoped=False),
     Task("capabilities", "List the operations, tasks, hooks and settings of Gallery Tools.", (), _capabilities,

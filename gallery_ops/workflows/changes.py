@@ -60,6 +60,21 @@ class SetGalleryFields(Change):
 
 
 @dataclass(frozen=True)
+class AddGalleryRefs(Change):
+    """One bulkGalleryUpdate adding tags, performers or scenes to a gallery (mode ADD: nothing is removed,
+    and what someone added meanwhile stays). refs: ((input key, ids), ...), e.g. (("tag_ids", ("3",)),)."""
+
+    refs: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def to_input(self) -> BulkGalleryUpdateInput:
+        return BulkGalleryUpdateInput.model_validate(
+            {"ids": [self.gallery_id], **{key: {"ids": list(ids), "mode": "ADD"} for key, ids in self.refs}})
+
+    def describe(self) -> dict[str, Any]:
+        return {"gallery": self.gallery_id, "add": {key: list(ids) for key, ids in self.refs}}
+
+
+@dataclass(frozen=True)
 class CreateChapter(Change):
     title: str
     image_index: int
@@ -167,13 +182,14 @@ class UntagGalleries(Change):
 # destroy, so a killed run never has fewer chapters than it wanted), covers, images,
 # and the new-gallery marker last, once everything else for its gallery went through.
 APPLY_ORDER: tuple[type[Change], ...] = (
-    SetGalleryFields, CreateChapter, UpdateChapter, DestroyChapter, SetCover, ResetCover, UpdateImages,
+    SetGalleryFields, AddGalleryRefs, CreateChapter, UpdateChapter, DestroyChapter, SetCover, ResetCover, UpdateImages,
     UntagGalleries,
 )
 
 # The GalleryOps batch method that writes each kind (the same methods the ops tests test).
 SENDERS: dict[type[Change], Callable[[GalleryOps, Sequence[Any]], BatchResult]] = {
     SetGalleryFields: GalleryOps.update_galleries_each,
+    AddGalleryRefs: GalleryOps.bulk_gallery_update_each,
     CreateChapter: GalleryOps.create_chapters,
     UpdateChapter: GalleryOps.update_chapters,
     DestroyChapter: GalleryOps.destroy_chapters,

@@ -96,6 +96,16 @@ def _archive_on_image_2(sim: StashSimulator) -> None:
     assert tag_ids(image(sim, "2")) == {"4"}
 
 
+def _travel_on_city_walk_images(sim: StashSimulator) -> None:
+    """Images 13-15 (city_walk, a gallery without tags) get the tag Travel."""
+    sim.gql('mutation { bulkImageUpdate(input: {ids: ["13", "14", "15"], tag_ids: {ids: ["3"], mode: ADD}}) { id } }')
+
+
+def check_gallery_from_images(sim, output, result):
+    assert output["changes"] == [{"gallery": "4", "add": {"tag_ids": ["3"]}}]
+    assert tag_ids(gallery(sim, "4")) == {"3"} and tag_ids(gallery(sim, "1")) == {"1"}
+
+
 def check_add_images(sim, output, result):
     assert output is True
     assert image_ids(sim, "6") == {"16", "17"}
@@ -301,6 +311,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "task_reset_covers_apply": Expect(check_reset_covers, ("resetGalleryCover",)),
     "task_reset_covers_preview": Expect(preview_check("reset_covers", "2")),
     "task_set_covers": Expect(check_set_covers, ("setGalleryCover",)),
+    "task_sync_gallery_from_images": Expect(check_gallery_from_images, ("bulkGalleryUpdate",),
+                                            setup=_travel_on_city_walk_images),
     "task_sync_images_from_gallery": Expect(check_sync(mirror=False), ("bulkImageUpdate",) * 3,
                                             setup=_archive_on_image_2),
     "task_sync_mirror_apply": Expect(check_sync(mirror=True), ("bulkImageUpdate",) * 3, setup=_archive_on_image_2),

@@ -39,6 +39,7 @@ SYNC = "Sync images from gallery"
 SYNC_MIRROR_PREVIEW = "Sync images from gallery (mirror, preview)"
 SYNC_MIRROR_APPLY = "Sync images from gallery (mirror, apply)"
 FINISH = "Finish new galleries"
+GALLERY_FROM_IMAGES = "Sync gallery from images"
 
 ALL_HOOK_RULES = {"hookTitles": True, "hookChapters": True, "hookCovers": True, "hookSyncImages": True}
 TITLE_PATTERN = r"^(?P<title>.+?) \[(?P<date>\d{4}-\d{2}-\d{2})\]$"  # the README's example
@@ -117,7 +118,8 @@ def scan_new_galleries(sim: StashSimulator) -> tuple[str, str]:
 # -- reading the state --------------------------------------------------------------------------
 STATE = """{
   findGalleries(filter: {per_page: -1, sort: "id"}) { galleries {
-    id title code date photographer files { path } folder { path }
+    id title code date details photographer rating100 organized urls scenes { title }
+    files { path } folder { path }
     cover { files { path } } chapters { title image_index } tags { name } performers { name } studio { name }
   } }
   findImages(filter: {per_page: -1, sort: "id"}) { images {
@@ -141,7 +143,9 @@ def state(sim: StashSimulator, drop_marker: bool = False) -> dict[str, Any]:
             "cover": g["cover"]["files"][0]["path"] if g["cover"] else None,
             "chapters": [(c["title"], c["image_index"]) for c in g["chapters"]],
             "tags": _names(g["tags"], drop_marker), "performers": _names(g["performers"], False),
-            "studio": (g["studio"] or {}).get("name"),
+            "studio": (g["studio"] or {}).get("name"), "details": g["details"] or None,
+            "rating100": g["rating100"], "organized": g["organized"], "urls": sorted(g["urls"] or []),
+            "scenes": sorted(s["title"] for s in g["scenes"] or []),
         }
     images = {
         i["files"][0]["path"]: {
@@ -203,6 +207,15 @@ def give_images_metadata_of_their_own(sim: StashSimulator) -> None:
     update_images(sim, [f"{SUMMER}/Day 1/001.jpg"], date="1999-12-31", photographer="Someone")
 
 
+def give_images_tags_their_gallery_lacks(sim: StashSimulator) -> None:
+    """Every image of city_walk tagged Travel and with Ada Vale, one also Portrait; one Beach image Archive."""
+    city = [f"{CITY}/a.jpg", f"{CITY}/b.jpg", f"{CITY}/c.jpg"]
+    update_images(sim, city, tag_ids={"ids": [named_id(sim, "tag", "Travel")], "mode": "ADD"},
+                  performer_ids={"ids": [named_id(sim, "performer", "Ada Vale")], "mode": "ADD"})
+    update_images(sim, [f"{CITY}/b.jpg"], tag_ids={"ids": [named_id(sim, "tag", "Portrait")], "mode": "ADD"})
+    update_images(sim, [f"{BEACH}/IMG_0002.jpg"], tag_ids={"ids": [named_id(sim, "tag", "Archive")], "mode": "ADD"})
+
+
 def scan_with_hooks(sim: StashSimulator) -> None:
     """The scan of SCAN_FOLDER and SCAN_ZIP with every new-gallery rule on (the hook runs)."""
     scan_new_galleries(sim)
@@ -252,6 +265,8 @@ SCENARIOS: dict[str, Scenario] = {
     "titles": Scenario(TITLES, (TITLES, PREVIEW), settings={"titlePattern": TITLE_PATTERN}),
     "sync": Scenario(SYNC, (SYNC, PREVIEW), prepare=give_images_metadata_of_their_own),
     "sync_mirror": Scenario(SYNC_MIRROR_APPLY, (SYNC_MIRROR_PREVIEW, {}), prepare=give_images_metadata_of_their_own),
+    "gallery_from_images": Scenario(GALLERY_FROM_IMAGES, (GALLERY_FROM_IMAGES, PREVIEW),
+                                    prepare=give_images_tags_their_gallery_lacks),
     "finish": Scenario(FINISH, (FINISH, PREVIEW), settings={**ALL_HOOK_RULES, "titlePattern": TITLE_PATTERN},
                        prepare=scan_with_hooks),
 }
