@@ -39,3 +39,4 @@ _IMAGE_META = "date photographer studio { id } tags { id name } performers { id 
 IMAGE_SYNC = f"id {_IMAGE_META} galleries {{ id {_IMAGE_META} }}"
 GALLERY_REFS = "tags { id name } performers { id name }"
 IMAGE_REFS = "id tags { id name } performers { id }"
+GALLERY_EMPTY_CHECK = "title image_count files { path } folder { path } tags { id name }"

@@ -465,6 +465,16 @@ class GalleryOps:
         inputs = [_valid(BulkGalleryUpdateInput, u).to_input() for u in updates]
         return run_batch(self.connection, doc.BULK_GALLERY_UPDATE, inputs)
 
+    def destroy_galleries_each(self, gallery_ids: Sequence[Any]) -> BatchResult:
+        """galleryDestroy per gallery (delete_file false), aliased in few requests, each reported on its own.
+
+        Never sent again after a fault that may have reached Stash (a second destroy of the
+        same id fails). Zip galleries take their images with them in Stash; callers that
+        must keep images send only galleries without a zip (workflows/empty_galleries.py).
+        """
+        inputs = [{"ids": [gid], "delete_file": False} for gid in parse_ids(gallery_ids, "gallery ids")]
+        return run_batch(self.connection, doc.GALLERY_DESTROY, inputs)
+
     def bulk_image_update_each(self, updates: Sequence[BulkImageUpdateInput | dict[str, Any]]) -> BatchResult:
         """bulkImageUpdate per input, aliased in few requests (each input: image ids and the same fields)."""
         inputs = [_valid(BulkImageUpdateInput, u).to_input() for u in updates]

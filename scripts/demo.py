@@ -71,6 +71,8 @@ def main() -> None:
             ("Sync images from gallery", {}),
             ("Sync gallery from images", {"dry_run": "true"}),
             ("Sync gallery from images", {}),
+            ("Clean empty galleries (preview)", {}),
+            ("Clean empty galleries (apply)", {}),
         ]
         for name, args in tasks:
             sim.requests.clear()

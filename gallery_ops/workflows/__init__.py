@@ -17,7 +17,7 @@ from ..args import Param, read_params
 from ..operations import GalleryOps
 from ..plugin_operations import OPERATION_PARAMS
 from ..settings import SETTINGS
-from . import chapters, covers, gallery_from_images, image_sync, titles
+from . import chapters, covers, empty_galleries, gallery_from_images, image_sync, titles
 from .engine import SCOPE_PARAMS, decide_dry_run, read_env, read_scope, run_workflows
 from .new_galleries import finish_new_galleries, handle_gallery_created
 from .report import Report
@@ -82,6 +82,12 @@ def _gallery_from_images(ops: GalleryOps, args: dict[str, Any]) -> Report:
                          env, read_scope(args), decide_dry_run(args, env.settings, destructive=False))
 
 
+def _clean_empty(ops: GalleryOps, args: dict[str, Any]) -> Report:
+    env = read_env(ops)
+    return run_workflows(ops, "clean_empty_galleries", [empty_galleries.CleanEmptyGalleries()], env,
+                         read_scope(args), decide_dry_run(args, env.settings, destructive=True))
+
+
 def _shown(value: Any) -> str:
     """A setting's value in a log line: text quoted as is (a regex keeps its backslashes)."""
     return f'"{value}"' if isinstance(value, str) else json.dumps(value)
@@ -122,6 +128,8 @@ TASKS: dict[str, Task] = {task.mode: task for task in (
          " images (mirror=true also removes).", image_sync.PARAMS, _sync),
     Task("sync_gallery_from_images", "Add to galleries the tags and performers all (or, by setting, any) of their"
          " images have (add-only).", gallery_from_images.PARAMS, _gallery_from_images),
+    Task("clean_empty_galleries", "Delete hand-made galleries without images (previews unless dry_run=false);"
+         " list zip and folder galleries without images.", empty_galleries.PARAMS, _clean_empty),
     Task("finish_new_galleries", "Apply the new-gallery rules to galleries added since the last run (after a scan).",
          tuple(p for p in SCOPE_PARAMS if p.name != "gallery_ids"), finish_new_galleries, scoped=False),
     Task("capabilities", "List the operations, tasks, hooks and settings of Gallery Tools.", (), _capabilities,

@@ -160,6 +160,21 @@ class UpdateImages(Change):
 
 
 @dataclass(frozen=True)
+class DestroyGallery(Change):
+    """galleryDestroy of one gallery, its files kept (delete_file false). Planned only for galleries
+    that hold no zip and no images (so Stash destroys no image with it)."""
+
+    title: str | None
+    why: str
+
+    def to_input(self) -> str:
+        return self.gallery_id
+
+    def describe(self) -> dict[str, Any]:
+        return {"gallery": self.gallery_id, "destroy_gallery": {"title": self.title, "why": self.why}}
+
+
+@dataclass(frozen=True)
 class UntagGalleries(Change):
     """bulkGalleryUpdate removing one tag from galleries (the new-gallery marker)."""
 
@@ -180,10 +195,11 @@ class UntagGalleries(Change):
 
 # The order in which a page's changes are sent: fields first, chapters (create before
 # destroy, so a killed run never has fewer chapters than it wanted), covers, images,
-# and the new-gallery marker last, once everything else for its gallery went through.
+# the new-gallery marker once everything else for its gallery went through, and deleting
+# galleries last of all (a merge copies a gallery's metadata before it deletes it).
 APPLY_ORDER: tuple[type[Change], ...] = (
     SetGalleryFields, AddGalleryRefs, CreateChapter, UpdateChapter, DestroyChapter, SetCover, ResetCover, UpdateImages,
-    UntagGalleries,
+    UntagGalleries, DestroyGallery,
 )
 
 # The GalleryOps batch method that writes each kind (the same methods the ops tests test).
@@ -197,6 +213,7 @@ SENDERS: dict[type[Change], Callable[[GalleryOps, Sequence[Any]], BatchResult]] 
     ResetCover: GalleryOps.reset_covers,
     UpdateImages: GalleryOps.bulk_image_update_each,
     UntagGalleries: GalleryOps.bulk_gallery_update_each,
+    DestroyGallery: GalleryOps.destroy_galleries_each,
 }
 
 

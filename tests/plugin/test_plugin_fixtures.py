@@ -106,6 +106,18 @@ def check_gallery_from_images(sim, output, result):
     assert tag_ids(gallery(sim, "4")) == {"3"} and tag_ids(gallery(sim, "1")) == {"1"}
 
 
+def check_clean_empty(sim, output, result):
+    assert output["changes"] == [{"gallery": "6", "destroy_gallery": {"title": "Empty Collection",
+                                                                      "why": "hand-made, no images"}}]
+    assert gallery(sim, "6") is None and gallery_count(sim) == 5
+    assert image_ids(sim, "5") == {"1", "5", "16"}
+
+
+def check_clean_empty_preview(sim, output, result):
+    preview_check("clean_empty_galleries", "6")(sim, output, result)
+    assert gallery(sim, "6") is not None
+
+
 def check_add_images(sim, output, result):
     assert output is True
     assert image_ids(sim, "6") == {"16", "17"}
@@ -311,6 +323,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "task_reset_covers_apply": Expect(check_reset_covers, ("resetGalleryCover",)),
     "task_reset_covers_preview": Expect(preview_check("reset_covers", "2")),
     "task_set_covers": Expect(check_set_covers, ("setGalleryCover",)),
+    "destructive_clean_empty_galleries": Expect(check_clean_empty, ("galleryDestroy",)),
+    "task_clean_empty_galleries_preview": Expect(check_clean_empty_preview),
     "task_sync_gallery_from_images": Expect(check_gallery_from_images, ("bulkGalleryUpdate",),
                                             setup=_travel_on_city_walk_images),
     "task_sync_images_from_gallery": Expect(check_sync(mirror=False), ("bulkImageUpdate",) * 3,

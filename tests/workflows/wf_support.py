@@ -40,6 +40,8 @@ SYNC_MIRROR_PREVIEW = "Sync images from gallery (mirror, preview)"
 SYNC_MIRROR_APPLY = "Sync images from gallery (mirror, apply)"
 FINISH = "Finish new galleries"
 GALLERY_FROM_IMAGES = "Sync gallery from images"
+CLEAN_EMPTY_PREVIEW = "Clean empty galleries (preview)"
+CLEAN_EMPTY_APPLY = "Clean empty galleries (apply)"
 
 ALL_HOOK_RULES = {"hookTitles": True, "hookChapters": True, "hookCovers": True, "hookSyncImages": True}
 TITLE_PATTERN = r"^(?P<title>.+?) \[(?P<date>\d{4}-\d{2}-\d{2})\]$"  # the README's example
@@ -267,6 +269,7 @@ SCENARIOS: dict[str, Scenario] = {
     "sync_mirror": Scenario(SYNC_MIRROR_APPLY, (SYNC_MIRROR_PREVIEW, {}), prepare=give_images_metadata_of_their_own),
     "gallery_from_images": Scenario(GALLERY_FROM_IMAGES, (GALLERY_FROM_IMAGES, PREVIEW),
                                     prepare=give_images_tags_their_gallery_lacks),
+    "clean_empty": Scenario(CLEAN_EMPTY_APPLY, (CLEAN_EMPTY_PREVIEW, {})),
     "finish": Scenario(FINISH, (FINISH, PREVIEW), settings={**ALL_HOOK_RULES, "titlePattern": TITLE_PATTERN},
                        prepare=scan_with_hooks),
 }
