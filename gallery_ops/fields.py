@@ -40,3 +40,13 @@ IMAGE_SYNC = f"id {_IMAGE_META} galleries {{ id {_IMAGE_META} }}"
 GALLERY_REFS = "tags { id name } performers { id name }"
 IMAGE_REFS = "id tags { id name } performers { id }"
 GALLERY_EMPTY_CHECK = "title image_count files { path } folder { path } tags { id name }"
+# Duplicate galleries: the checksums that tell the same set (Stash computes md5 for zips and images),
+# then, for the galleries found in a group, what a merge copies.
+GALLERY_DUPLICATE_KEY = 'image_count files { path fingerprint(type: "md5") } folder { path }'
+IMAGE_CHECKSUM = 'id visual_files { ... on ImageFile { fingerprint(type: "md5") } }'
+GALLERY_MERGE = (
+    "title code date details photographer rating100 organized urls image_count"
+    ' files { path fingerprint(type: "md5") } folder { path }'
+    " studio { id } tags { id name } performers { id } scenes { id } chapters { id title image_index } cover { id }"
+)
+IMAGE_MERGE = 'id visual_files { ... on ImageFile { path fingerprint(type: "md5") } } galleries { id }'

@@ -128,10 +128,12 @@ class FolderRef(StashModel):
 
 
 class FileRef(StashModel):
-    """A file of an image or gallery: path, and for images the pixel size."""
+    """A file of an image or gallery: path, and for images the pixel size; `fingerprint` is what
+    `fingerprint(type: "md5")` answered (the selection names the type)."""
 
     id: StashID | None = None
     path: str | None = None
+    fingerprint: str | None = None
     basename: str | None = None
     width: int | None = None
     height: int | None = None

@@ -8,6 +8,7 @@ Run it with `bash scripts/demo.sh` (which sets up .venv first).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -64,6 +65,12 @@ def main() -> None:
         heading(f"The sample library (Stash simulator at {sim.url})")
         show_library(sim)
 
+        # the Portraits set scanned again as a zip (the same image checksums): a duplicate to merge
+        sim.uninstall_plugins()
+        sim.scan_zip("/library/zips/Portraits.zip", [
+            {"name": n, "md5": hashlib.md5(f"/library/photos/Portraits/{n}".encode()).hexdigest()}
+            for n in ("p01.jpg", "p02.jpg", "p03.jpg")])
+        sim.install_plugin(ROOT)
         tasks = [
             ("Chapters from folders", {}),
             ("Set covers", {}),
@@ -73,6 +80,8 @@ def main() -> None:
             ("Sync gallery from images", {}),
             ("Clean empty galleries (preview)", {}),
             ("Clean empty galleries (apply)", {}),
+            ("Merge duplicate galleries (preview)", {}),
+            ("Merge duplicate galleries (apply)", {}),
         ]
         for name, args in tasks:
             sim.requests.clear()

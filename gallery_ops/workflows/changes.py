@@ -61,14 +61,15 @@ class SetGalleryFields(Change):
 
 @dataclass(frozen=True)
 class AddGalleryRefs(Change):
-    """One bulkGalleryUpdate adding tags, performers or scenes to a gallery (mode ADD: nothing is removed,
-    and what someone added meanwhile stays). refs: ((input key, ids), ...), e.g. (("tag_ids", ("3",)),)."""
+    """One bulkGalleryUpdate adding tags, performers, scenes or urls to a gallery (mode ADD: nothing is
+    removed, and what someone added meanwhile stays). refs: ((input key, ids or urls), ...), e.g.
+    (("tag_ids", ("3",)), ("urls", ("https://...",)))."""
 
     refs: tuple[tuple[str, tuple[str, ...]], ...]
 
     def to_input(self) -> BulkGalleryUpdateInput:
-        return BulkGalleryUpdateInput.model_validate(
-            {"ids": [self.gallery_id], **{key: {"ids": list(ids), "mode": "ADD"} for key, ids in self.refs}})
+        return BulkGalleryUpdateInput.model_validate({"ids": [self.gallery_id], **{
+            key: {"values" if key == "urls" else "ids": list(values), "mode": "ADD"} for key, values in self.refs}})
 
     def describe(self) -> dict[str, Any]:
         return {"gallery": self.gallery_id, "add": {key: list(ids) for key, ids in self.refs}}
@@ -166,12 +167,20 @@ class DestroyGallery(Change):
 
     title: str | None
     why: str
+    merged_into: str | None = None  # a merge's kept gallery: when its copy fails, this is not deleted
+
+    @property
+    def galleries(self) -> tuple[str, ...]:
+        return (self.gallery_id,) if self.merged_into is None else (self.gallery_id, self.merged_into)
 
     def to_input(self) -> str:
         return self.gallery_id
 
     def describe(self) -> dict[str, Any]:
-        return {"gallery": self.gallery_id, "destroy_gallery": {"title": self.title, "why": self.why}}
+        found: dict[str, Any] = {"title": self.title, "why": self.why}
+        if self.merged_into is not None:
+            found["merged_into"] = self.merged_into
+        return {"gallery": self.gallery_id, "destroy_gallery": found}
 
 
 @dataclass(frozen=True)

@@ -109,13 +109,7 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
     report = Report(task, dry_run)
     gallery_fields = _selection(["id", *(w.gallery_fields for w in workflows)])
     image_fields = _selection([w.image_fields for w in workflows])
-    stream: Iterable[Gallery]
-    if scope.gallery_ids is not None:
-        total = len(scope.gallery_ids)
-        stream = _by_ids(ops, scope.gallery_ids, gallery_fields, page_size, report)
-    else:
-        total = ops.count_galleries(scope.gallery_filter)
-        stream = ops.iter_galleries(scope.gallery_filter, page_size=page_size, selection=gallery_fields)
+    total, stream = galleries_in_scope(ops, scope, gallery_fields, page_size, report)
     log.info("%s: %d galleries in scope%s", task, total, " (preview: nothing will be changed)" if dry_run else "")
     progress(0.0)
     failed: dict[str, str] = {}
@@ -143,6 +137,16 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
     for failure in report.failed[:5]:
         log.warning("%s: gallery %s failed: %s", task, failure["gallery"], failure["error"])
     return report
+
+
+def galleries_in_scope(ops: GalleryOps, scope: Scope, selection: str, page_size: int,
+                       report: Report) -> tuple[int, Iterable[Gallery]]:
+    """How many galleries are in scope (one request, or the ids given), and a lazy stream of them,
+    a page per request; ids that name no gallery are reported as skipped."""
+    if scope.gallery_ids is not None:
+        return len(scope.gallery_ids), _by_ids(ops, scope.gallery_ids, selection, page_size, report)
+    return (ops.count_galleries(scope.gallery_filter),
+            ops.iter_galleries(scope.gallery_filter, page_size=page_size, selection=selection))
 
 
 def _by_ids(ops: GalleryOps, ids: Sequence[str], selection: str, page_size: int,

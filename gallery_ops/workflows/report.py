@@ -38,6 +38,7 @@ class Report:
     changes: list[dict[str, Any]] = field(default_factory=list)
     change_count: int = 0
     requests: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)  # a task's own findings (e.g. groups of duplicates)
 
     def add(self, plan: GalleryPlan, error: str | None = None) -> None:
         """Count one gallery's outcome (error: its changes failed)."""
@@ -83,4 +84,5 @@ class Report:
             "change_count": self.change_count,
             "changes": self.changes,
             "requests": self.requests,
+            **self.extra,
         }

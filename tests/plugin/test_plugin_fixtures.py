@@ -118,6 +118,28 @@ def check_clean_empty_preview(sim, output, result):
     assert gallery(sim, "6") is not None
 
 
+def _portraits_moved_into_a_zip(sim: StashSimulator) -> None:
+    """Gallery 7: the Portraits set (gallery 2) scanned again as a zip, images 18-20 with the same md5s."""
+    import hashlib
+    sim.uninstall_plugins()
+    sim.scan_zip("/library/zips/Portraits.zip", [
+        {"name": n, "md5": hashlib.md5(f"/library/photos/Portraits/{n}".encode()).hexdigest()}
+        for n in ("p01.jpg", "p02.jpg", "p03.jpg")])
+    sim.install_plugin(REPO)
+
+
+def check_merge(sim, output, result):
+    assert output["groups"] == [{"keep": "7", "duplicates": ["2"], "by": "image checksums"}]
+    merged = gallery(sim, "7")
+    assert merged["title"] == "Studio Portraits" and tag_ids(merged) == {"2"} and cover(sim, "7") == "20"
+    assert gallery(sim, "2") is not None  # both sets' paths are not on this disk: nothing is deleted
+
+
+def check_merge_preview(sim, output, result):
+    preview_check("merge_duplicate_galleries", "7")(sim, output, result)
+    assert gallery(sim, "7")["title"] in (None, "")
+
+
 def check_add_images(sim, output, result):
     assert output is True
     assert image_ids(sim, "6") == {"16", "17"}
@@ -325,6 +347,11 @@ EXPECTATIONS: dict[str, Expect] = {
     "task_set_covers": Expect(check_set_covers, ("setGalleryCover",)),
     "destructive_clean_empty_galleries": Expect(check_clean_empty, ("galleryDestroy",)),
     "task_clean_empty_galleries_preview": Expect(check_clean_empty_preview),
+    "destructive_merge_duplicate_galleries": Expect(check_merge, ("galleryUpdate", "bulkGalleryUpdate", "setGalleryCover"),
+                                                    setup=_portraits_moved_into_a_zip),
+    "task_merge_duplicate_galleries_apply": Expect(check_merge, ("galleryUpdate", "bulkGalleryUpdate", "setGalleryCover"),
+                                                   setup=_portraits_moved_into_a_zip),
+    "task_merge_duplicate_galleries_preview": Expect(check_merge_preview, setup=_portraits_moved_into_a_zip),
     "task_sync_gallery_from_images": Expect(check_gallery_from_images, ("bulkGalleryUpdate",),
                                             setup=_travel_on_city_walk_images),
     "task_sync_images_from_gallery": Expect(check_sync(mirror=False), ("bulkImageUpdate",) * 3,

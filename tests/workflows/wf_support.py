@@ -11,6 +11,7 @@ Two layers:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -218,6 +219,18 @@ def give_images_tags_their_gallery_lacks(sim: StashSimulator) -> None:
     update_images(sim, [f"{BEACH}/IMG_0002.jpg"], tag_ids={"ids": [named_id(sim, "tag", "Archive")], "mode": "ADD"})
 
 
+MOVED_PORTRAITS = "/library/zips/Portraits.zip"
+
+
+def portraits_moved_into_a_zip(sim: StashSimulator) -> None:
+    """A scan adds the Portraits set again as a zip (the same image checksums: Stash's md5 of each
+    file); the plugin is not installed meanwhile (its hook has nothing to do with this)."""
+    sim.uninstall_plugins()
+    sim.scan_zip(MOVED_PORTRAITS, [{"name": n, "md5": hashlib.md5(f"{PORTRAITS}/{n}".encode()).hexdigest()}
+                                   for n in ("p01.jpg", "p02.jpg", "p03.jpg")])
+    sim.install_plugin(REPO)
+
+
 def scan_with_hooks(sim: StashSimulator) -> None:
     """The scan of SCAN_FOLDER and SCAN_ZIP with every new-gallery rule on (the hook runs)."""
     scan_new_galleries(sim)
@@ -270,6 +283,8 @@ SCENARIOS: dict[str, Scenario] = {
     "gallery_from_images": Scenario(GALLERY_FROM_IMAGES, (GALLERY_FROM_IMAGES, PREVIEW),
                                     prepare=give_images_tags_their_gallery_lacks),
     "clean_empty": Scenario(CLEAN_EMPTY_APPLY, (CLEAN_EMPTY_PREVIEW, {})),
+    "merge_duplicates": Scenario("Merge duplicate galleries (apply)", ("Merge duplicate galleries (preview)", {}),
+                                 prepare=portraits_moved_into_a_zip),
     "finish": Scenario(FINISH, (FINISH, PREVIEW), settings={**ALL_HOOK_RULES, "titlePattern": TITLE_PATTERN},
                        prepare=scan_with_hooks),
 }
