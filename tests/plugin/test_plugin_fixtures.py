@@ -128,6 +128,9 @@ def _portraits_moved_into_a_zip(sim: StashSimulator) -> None:
     sim.install_plugin(REPO)
 
 
+MERGE_WRITES = ("galleryUpdate", "bulkGalleryUpdate", "setGalleryCover")
+
+
 def check_merge(sim, output, result):
     assert output["groups"] == [{"keep": "7", "duplicates": ["2"], "by": "image checksums"}]
     merged = gallery(sim, "7")
@@ -347,10 +350,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "task_set_covers": Expect(check_set_covers, ("setGalleryCover",)),
     "destructive_clean_empty_galleries": Expect(check_clean_empty, ("galleryDestroy",)),
     "task_clean_empty_galleries_preview": Expect(check_clean_empty_preview),
-    "destructive_merge_duplicate_galleries": Expect(check_merge, ("galleryUpdate", "bulkGalleryUpdate", "setGalleryCover"),
-                                                    setup=_portraits_moved_into_a_zip),
-    "task_merge_duplicate_galleries_apply": Expect(check_merge, ("galleryUpdate", "bulkGalleryUpdate", "setGalleryCover"),
-                                                   setup=_portraits_moved_into_a_zip),
+    "destructive_merge_duplicate_galleries": Expect(check_merge, MERGE_WRITES, setup=_portraits_moved_into_a_zip),
+    "task_merge_duplicate_galleries_apply": Expect(check_merge, MERGE_WRITES, setup=_portraits_moved_into_a_zip),
     "task_merge_duplicate_galleries_preview": Expect(check_merge_preview, setup=_portraits_moved_into_a_zip),
     "task_sync_gallery_from_images": Expect(check_gallery_from_images, ("bulkGalleryUpdate",),
                                             setup=_travel_on_city_walk_images),
