@@ -12,6 +12,7 @@ tests count requests, benchmarks measure.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import platform
 import resource
@@ -35,10 +36,32 @@ from gallery_ops.limits import GALLERY_PAGE_SIZE, WORKFLOW_PAGE_SIZE  # noqa: E4
 RESULTS = Path(__file__).parent / "RESULTS.md"
 
 
-def seed(galleries: int, images: int) -> tuple[StashSimulator, float]:
+def seed(galleries: int, images: int, library: dict | None = None) -> tuple[StashSimulator, float]:
     start = time.perf_counter()
-    sim = StashSimulator(library=generate_library(galleries, images))
+    sim = StashSimulator(library=library or generate_library(galleries, images))
     return sim, time.perf_counter() - start
+
+
+def library_with_duplicates(galleries: int, images: int, every: int = 100) -> dict:
+    """generate_library, where every `every`-th gallery is the previous zip's set moved to a folder
+    (the same image checksums): galleries / every groups of two for merge_duplicate_galleries."""
+    library = generate_library(galleries, images)
+    entries = library["galleries"]
+    for g in range(every - 1, galleries, every):
+        source = entries[g - 1] if "zip" in entries[g - 1] else entries[g - 2]
+        source.update({"title": f"Set {g}", "tags": ["Generated"]})  # what the merge copies to the moved set
+        entries[g] = {"folder": f"/library/moved/set{g:06d}", "images": [
+            {"name": f"img{i:04d}.jpg", "md5": hashlib.md5(f"{source['zip']}/{name}".encode()).hexdigest()}
+            for i, name in enumerate(source["images"])]}
+    return library
+
+
+def library_with_loose_images(folders: int, images: int, galleries: int) -> dict:
+    """`galleries` folder galleries with `images` images each, and `folders` folders of `images`
+    images that are in no gallery (galleries_from_folders)."""
+    library = generate_library(galleries, images, zip_every=galleries + 1)
+    library["images"] = [f"/library/loose/f{f:05d}/img{i:03d}.jpg" for f in range(folders) for i in range(images)]
+    return library
 
 
 def bench_seed(rows: list[str], galleries: int, images: int) -> None:
@@ -71,8 +94,9 @@ def measuring_python(folder: Path) -> str:
     return str(wrapper)
 
 
-def bench_task(rows: list[str], galleries: int, images: int, task: str, args: dict) -> None:
-    sim, _ = seed(galleries, images)
+def bench_task(rows: list[str], galleries: int, images: int, task: str, args: dict,
+               library: dict | None = None) -> None:
+    sim, _ = seed(galleries, images, library)
     with sim, tempfile.TemporaryDirectory() as scratch:
         sim.install_plugin(ROOT)
         sim.python = measuring_python(Path(scratch))
@@ -108,10 +132,43 @@ def bench_hook(rows: list[str], runs: int) -> None:
                     " per run |")
 
 
+GALLERY_TASKS_HEADING = "## The tasks that read most: duplicates and loose images"
+
+
+def bench_gallery_tasks(quick: bool) -> list[str]:
+    """merge_duplicate_galleries and galleries_from_folders on 10k galleries / 100k images."""
+    galleries = 2_000 if quick else 10_000
+    rows = ["| benchmark | size | time | requests / memory |", "|---|---|---|---|"]
+    duplicates = library_with_duplicates(galleries, 10)
+    bench_task(rows, galleries, 10, "Merge duplicate galleries (preview)", {}, duplicates)
+    bench_task(rows, galleries, 10, "Merge duplicate galleries (apply)", {}, duplicates)
+    return rows
+
+
+def write_section(heading: str, rows: list[str], quick: bool) -> None:
+    """Replace (or add) one section of RESULTS.md, keeping the others."""
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    start = text.find(heading)
+    if start >= 0:
+        end = text.find("\n## ", start + len(heading))
+        text = text[:start].rstrip("\n") + ("\n" + text[end:] if end >= 0 else "")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    section = [heading, "", f"Written by `bench/run.py --gallery-tasks{' --quick' if quick else ''}` on {stamp}"
+               f"; duplicates: every 100th gallery is the set of a zip moved to a folder (the same image checksums),"
+               " whose title and tag the merge copies.", "", *rows, ""]
+    RESULTS.write_text(text.rstrip("\n") + "\n\n" + "\n".join(section), encoding="utf-8")
+    print("\n".join(section))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
-    quick = parser.parse_args().quick
+    parser.add_argument("--gallery-tasks", action="store_true", help="only the duplicates / loose images section")
+    options = parser.parse_args()
+    quick = options.quick
+    if options.gallery_tasks:
+        write_section(GALLERY_TASKS_HEADING, bench_gallery_tasks(quick), quick)
+        return
     big = 10_000 if quick else 100_000
     mid = 2_000 if quick else 10_000
     rows = ["| benchmark | size | time | requests / memory |", "|---|---|---|---|"]
@@ -121,6 +178,7 @@ def main() -> None:
     bench_task(rows, mid, 3, "Chapters from folders", {})
     bench_task(rows, mid, 3, "Sync images from gallery", {"dry_run": "true"})
     bench_hook(rows, 5 if quick else 20)
+
     python = subprocess.run([sys.executable, "--version"], capture_output=True, text=True).stdout.strip()
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = "\n".join([
