@@ -11,7 +11,7 @@ import os
 import sys
 
 REQUIREMENTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "requirements.txt")
-NEEDED = (("pydantic", "pydantic>=2.5"), ("stashapi", "stashapp-tools"))
+NEEDED = (("pydantic", "pydantic>=2.5"), ("stashapi", "stashapp-tools"), ("regex", "regex"))
 
 
 def missing_dependency() -> str | None:

@@ -19,9 +19,13 @@ GALLERY_PAGE = "id title date organized files { path } folder { path }"
 
 CHAPTER = "id title image_index gallery { id }"
 
+# An image's visual file: an ImageFile, or a VideoFile for a clip (STASH_FACTS §9); both have
+# path and size, and a selection of one alone leaves the other empty.
+VISUAL_FILE = "visual_files { ... on ImageFile { path width height } ... on VideoFile { path width height } }"
+
 # An image in a gallery, for workflows (order, folders, portrait/landscape, metadata).
 IMAGE = (
-    "id title date photographer visual_files { ... on ImageFile { path width height } }"
+    f"id title date photographer {VISUAL_FILE}"
     " studio { id } tags { id } performers { id }"
 )
 IMAGE_ID = "id"
@@ -33,8 +37,8 @@ GALLERY_HOOK = "id title date code files { path } folder { path } tags { id }"
 GALLERY_TITLE_SOURCE = "title date code files { path } folder { path }"
 GALLERY_COVER = "cover { id }"
 GALLERY_CHAPTERS = "chapters { id title image_index }"
-IMAGE_PATH = "id visual_files { ... on ImageFile { path } }"
-IMAGE_PATH_SIZE = "id visual_files { ... on ImageFile { path width height } }"
+IMAGE_PATH = f"id {VISUAL_FILE}"
+IMAGE_PATH_SIZE = f"id {VISUAL_FILE}"
 _IMAGE_META = "date photographer studio { id } tags { id name } performers { id }"
 IMAGE_SYNC = f"id {_IMAGE_META} galleries {{ id {_IMAGE_META} }}"
 GALLERY_REFS = "tags { id name } performers { id name }"

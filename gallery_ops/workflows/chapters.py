@@ -5,7 +5,9 @@ user-created galleries collecting several folders) get one chapter per folder, a
 the folder's first image in Stash's gallery order (the order chapter indexes point
 into, STASH_FACTS §4; 1-based). A chapter's title is the folder's path below the
 folders' common root (e.g. "Day 1", "Day 1/Morning"); images at the root itself get
-the root's name (a zip's name without its extension).
+the root's name (a zip's name without its extension). Paths of every host are read
+(paths.py: `C:\\Sets\\Trip.zip\\Day 1\\001.jpg` is in folder "Day 1"); titles of nested
+folders always join the names with "/".
 
 Existing chapters are kept. A folder counts as having its chapter when a chapter
 has its title (anywhere) or a chapter already starts at its first image, so no
@@ -17,10 +19,10 @@ Replacing previews unless the run says dry_run=false.
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 
 from .. import fields as selections
+from .. import paths
 from ..args import Param
 from ..models import Gallery, Image
 from .changes import Change, CreateChapter, DestroyChapter, UpdateChapter
@@ -39,10 +41,10 @@ class FolderChapter:
     image_index: int  # 1-based
 
 
-def _zip_stem(path: str) -> str:
-    name = posixpath.basename(path.rstrip("/"))
-    stem, ext = posixpath.splitext(name)
-    return stem if ext else name
+def _root_title(root: tuple[str, ...]) -> str:
+    """The title for images at the common root: its name, without a zip's extension."""
+    names = root[1:]  # root[0] is the path's root ("/", "C:\\", a share), which has no name
+    return paths.split_extension(names[-1])[0] if names else ""
 
 
 def folder_chapters(image_paths: list[str]) -> list[FolderChapter]:
@@ -50,16 +52,21 @@ def folder_chapters(image_paths: list[str]) -> list[FolderChapter]:
 
     Returns [] when the images share one folder.
     """
-    folders = [posixpath.dirname(p) for p in image_paths]
-    distinct = list(dict.fromkeys(folders))
-    if len(distinct) < 2:
+    folders = [paths.folder_names(p) for p in image_paths]
+    first_index: dict[tuple[str, ...], int] = {}
+    for index, folder in enumerate(folders):
+        first_index.setdefault(folder, index)
+    if len(first_index) < 2:
         return []
-    root = posixpath.commonpath(distinct)
+    root = paths.common_folder(list(first_index))
     chapters: list[FolderChapter] = []
-    for folder in distinct:
-        relative = posixpath.relpath(folder, root)
-        title = _zip_stem(root) if relative == "." else relative
-        chapters.append(FolderChapter(title, folders.index(folder) + 1))
+    for folder, index in first_index.items():
+        relative = paths.relative_names(folder, root)
+        if not root:  # folders on different drives or shares: the whole path, after its root
+            title = relative[0] + "/".join(relative[1:])
+        else:
+            title = "/".join(relative) if relative else _root_title(root)
+        chapters.append(FolderChapter(title, index + 1))
     return chapters
 
 

@@ -19,21 +19,22 @@ read from the gallery, and Stash's setGalleryCover is never given anything else.
 
 The cover rule (setting coverRule, or the task arg `rule`): steps separated by ';',
 tried in order, the first that picks an image wins:
-  pattern:<regex>   first image whose file name matches (case-insensitive)
+  pattern:<regex>   first image whose file name matches (case-insensitive; bounded in
+                    time by patterns.py: a pattern that runs too long fails the gallery)
   portrait          first image taller than wide
   position:<n>      the n-th image (1 = first)
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass
 
 from .. import fields as selections
+from .. import paths
 from ..args import ArgError, Param
-from ..constants import STASH_DEFAULT_COVER_REGEX
 from ..models import Gallery, Image
+from ..patterns import PatternSyntaxError, PatternTimeout, UserPattern, compile_pattern
 from .changes import ResetCover, SetCover
 from .report import GalleryPlan
 from .types import Env
@@ -43,19 +44,21 @@ RESET_PARAMS: tuple[Param, ...] = ()
 SKIP_NO_IMAGES = "no images"
 SKIP_CHOSEN = "has a chosen cover (it differs from Stash's default pick)"
 SKIP_RULE_PICKS_NONE = "the cover rule picks no image"
+SKIP_UNKNOWN = "cannot tell whether its cover was chosen (left as it is)"
 
 
 @dataclass(frozen=True)
 class CoverStep:
     kind: str  # "pattern", "portrait" or "position"
-    pattern: re.Pattern[str] | None = None
+    pattern: UserPattern | None = None
     position: int = 0
 
     def pick(self, images: list[Image]) -> Image | None:
+        """The step's image; PatternTimeout when its pattern runs too long on a name."""
         if self.kind == "position":
             return images[self.position - 1] if self.position <= len(images) else None
         for image in images:
-            if self.kind == "pattern" and self.pattern and self.pattern.search(posixpath.basename(image.path or "")):
+            if self.kind == "pattern" and self.pattern and self.pattern.search(paths.base_name(image.path or "")):
                 return image
             if self.kind == "portrait" and _is_portrait(image):
                 return image
@@ -78,9 +81,10 @@ def parse_cover_rule(text: str) -> list[CoverStep]:
         kind = kind.strip().lower()
         if kind == "pattern" and value.strip():
             try:
-                steps.append(CoverStep("pattern", pattern=re.compile(value.strip(), re.IGNORECASE)))
-            except re.error as exc:
-                raise ArgError(f"cover rule step {step!r}: the pattern is not a valid regex ({exc})") from None
+                pattern = compile_pattern(value.strip(), "cover rule pattern", ignore_case=True)
+            except PatternSyntaxError as exc:
+                raise ArgError(f"cover rule step {step!r}: {exc}") from None
+            steps.append(CoverStep("pattern", pattern=pattern))
         elif kind == "portrait" and not value:
             steps.append(CoverStep("portrait"))
         elif kind == "position" and value.strip().isascii() and value.strip().isdigit() and int(value) >= 1:
@@ -92,23 +96,36 @@ def parse_cover_rule(text: str) -> list[CoverStep]:
     return steps
 
 
+class CoverUnknown(Exception):
+    """Gallery Tools cannot compute Stash's default pick for a gallery: its cover cannot be classified."""
+
+
 def stash_default_cover(images: list[Image], cover_regex: str) -> Image | None:
     """The cover Stash shows when none is chosen (pkg/image/query.go FindGalleryCover).
 
-    An invalid regex is replaced by Stash's default one, as Stash itself does.
+    Stash runs the regex with Go's engine (and has already replaced an invalid one by its
+    default: configuration returns the regex in use). A regex Python cannot compile (Go-only
+    syntax such as `\\z`) or an image read without its path raises CoverUnknown: the pick
+    cannot be computed here, and the cover is left alone (README: covers Gallery Tools
+    cannot classify).
     """
     try:
         pattern = re.compile(cover_regex, re.IGNORECASE)
-    except re.error:
-        pattern = re.compile(STASH_DEFAULT_COVER_REGEX, re.IGNORECASE)
+    except re.error as exc:
+        raise CoverUnknown(f"Stash's gallery cover regex {cover_regex!r} does not run in Python ({exc})") from None
     for image in images:
-        if image.path and pattern.search(image.path):
+        if image.path is None:
+            raise CoverUnknown(f"image {image.id} was read without a file path")
+        if pattern.search(image.path):
             return image
     return images[0] if images else None
 
 
 def chosen_cover(gallery: Gallery, images: list[Image], cover_regex: str) -> str | None:
-    """The id of the gallery's cover when somebody chose it: it differs from Stash's default pick."""
+    """The id of the gallery's cover when somebody chose it: it differs from Stash's default pick.
+
+    CoverUnknown when the default pick cannot be computed.
+    """
     default = stash_default_cover(images, cover_regex)
     current = gallery.cover.id if gallery.cover else None
     if current is not None and default is not None and current != default.id:
@@ -121,11 +138,19 @@ def plan_set_cover(gallery: Gallery, images: list[Image], rule: list[CoverStep],
     if not images:
         plan.skipped = SKIP_NO_IMAGES
         return plan
-    if chosen_cover(gallery, images, cover_regex) is not None:
-        plan.skipped = SKIP_CHOSEN
+    try:
+        if chosen_cover(gallery, images, cover_regex) is not None:
+            plan.skipped = SKIP_CHOSEN
+            return plan
+    except CoverUnknown:
+        plan.skipped = SKIP_UNKNOWN  # never replace a cover that may be someone's choice
         return plan
     current = gallery.cover.id if gallery.cover else None
-    wanted = next((found for step in rule if (found := step.pick(images)) is not None), None)
+    try:
+        wanted = next((found for step in rule if (found := step.pick(images)) is not None), None)
+    except PatternTimeout as exc:
+        plan.error = str(exc)
+        return plan
     if wanted is None:
         plan.skipped = SKIP_RULE_PICKS_NONE
         return plan
@@ -139,7 +164,11 @@ def plan_reset_cover(gallery: Gallery, images: list[Image], cover_regex: str) ->
     if not images:
         plan.skipped = SKIP_NO_IMAGES
         return plan
-    chosen = chosen_cover(gallery, images, cover_regex)
+    try:
+        chosen = chosen_cover(gallery, images, cover_regex)
+    except CoverUnknown:
+        plan.skipped = SKIP_UNKNOWN
+        return plan
     if chosen is not None:
         plan.changes = [ResetCover(gallery.id, chosen)]
     return plan

@@ -17,11 +17,11 @@ does the rest and nothing twice.
 from __future__ import annotations
 
 import logging
-import re
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
+from .. import paths
 from ..args import ArgError, Param
 from ..batch import chunks
 from ..limits import WORKFLOW_PAGE_SIZE
@@ -63,7 +63,7 @@ def read_scope(args: dict[str, Any]) -> Scope:
     if path is not None:
         if not path.strip():
             raise ArgError("path is empty; give a folder or zip path (galleries under it are scanned)")
-        gallery_filter = {"path": {"value": "^" + re.escape(path.strip()), "modifier": "MATCHES_REGEX"}}
+        gallery_filter = {"path": {"value": paths.prefix_regex(path.strip()), "modifier": "MATCHES_REGEX"}}
     if given_filter is not None:
         gallery_filter = {**gallery_filter, "AND": given_filter} if gallery_filter else given_filter
     return Scope(gallery_filter=gallery_filter)
@@ -80,6 +80,10 @@ def _merge(gallery_id: str, plans: Sequence[GalleryPlan]) -> GalleryPlan:
     merged = GalleryPlan(gallery_id)
     for plan in plans:
         merged.changes.extend(plan.changes)
+        merged.error = merged.error or plan.error
+    if merged.error is not None:  # a gallery whose plan failed is left alone as a whole
+        merged.changes = []
+        return merged
     if not merged.changes and plans and all(p.skipped for p in plans):
         merged.skipped = "; ".join(dict.fromkeys(p.skipped for p in plans if p.skipped))
     return merged
@@ -126,7 +130,7 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
         if not dry_run:
             apply_changes(ops, [c for p in plans for c in p.changes], failed)
             if finish is not None:
-                done = [p.gallery_id for p in plans if p.gallery_id not in failed]
+                done = [p.gallery_id for p in plans if p.gallery_id not in failed and p.error is None]
                 apply_changes(ops, finish(done, images), failed)
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))

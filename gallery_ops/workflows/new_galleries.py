@@ -64,6 +64,8 @@ def handle_gallery_created(ops: GalleryOps, hook_context: dict[str, Any]) -> dic
     update: dict[str, Any] = {}
     if rules["hookTitles"]:
         plan = plan_title(gallery, parse_title_pattern(env.settings["titlePattern"]))
+        if plan.error is not None:  # e.g. a title pattern that ran too long: fail before writing anything
+            raise ValueError(f"gallery {gallery_id}: {plan.error}")
         for change in plan.changes:
             if isinstance(change, SetGalleryFields):
                 update.update(dict(change.fields))

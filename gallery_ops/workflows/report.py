@@ -17,6 +17,7 @@ class GalleryPlan:
     gallery_id: str
     changes: list[Any] = field(default_factory=list)
     skipped: str | None = None  # a reason when the gallery cannot or must not be changed
+    error: str | None = None  # the plan itself failed for this gallery (e.g. a pattern that ran too long)
 
     @property
     def status(self) -> str:
@@ -41,8 +42,9 @@ class Report:
     extra: dict[str, Any] = field(default_factory=dict)  # a task's own findings (e.g. groups of duplicates)
 
     def add(self, plan: GalleryPlan, error: str | None = None) -> None:
-        """Count one gallery's outcome (error: its changes failed)."""
+        """Count one gallery's outcome (error: its changes failed; a failed plan counts as failed too)."""
         self.scanned += 1
+        error = error if error is not None else plan.error
         if error is not None:
             self.failed_count += 1
             if len(self.failed) < MAX_FAILURES:

@@ -20,12 +20,12 @@ silently ignored: a test must not pass because a filter did nothing.
 from __future__ import annotations
 
 import random
-import re
 import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
 from .engine import StashError
+from .goregex import GoRegexError, compile_go
 
 DEFAULT_PER_PAGE = 25
 
@@ -42,7 +42,7 @@ SCENE_SORTS = {"id", "title", "path", "created_at", "updated_at", "date", "rando
 
 # SQL expressions for a gallery's paths (STASH_FACTS §4: zip-based vs folder-based).
 GALLERY_ZIP_PATH = (
-    "(SELECT zf.path || '/' || f.basename FROM galleries_files gf JOIN files f ON f.id = gf.file_id"
+    "(SELECT filter_path(zf.path, f.basename) FROM galleries_files gf JOIN files f ON f.id = gf.file_id"
     " JOIN folders zf ON zf.id = f.parent_folder_id WHERE gf.gallery_id = galleries.id LIMIT 1)"
 )
 GALLERY_FOLDER_PATH = "(SELECT path FROM folders WHERE folders.id = galleries.folder_id)"
@@ -54,13 +54,13 @@ GALLERY_ZIP_BASENAME = (
     "(SELECT f.basename FROM galleries_files gf JOIN files f ON f.id = gf.file_id"
     " WHERE gf.gallery_id = galleries.id LIMIT 1)"
 )
-# basename(folders.path) in SQL: what follows the last '/'
+# filepath.Base(folders.path), with the host's separators (hostpaths.py)
 GALLERY_FOLDER_BASENAME = (
-    "(SELECT substr(path, length(rtrim(path, replace(path, '/', ''))) + 1) FROM folders"
+    "(SELECT base_name(path) FROM folders"
     " WHERE folders.id = galleries.folder_id)"
 )
 IMAGE_PATH = (
-    "(SELECT fo.path || '/' || f.basename FROM images_files i_f JOIN files f ON f.id = i_f.file_id"
+    "(SELECT filter_path(fo.path, f.basename) FROM images_files i_f JOIN files f ON f.id = i_f.file_id"
     ' JOIN folders fo ON fo.id = f.parent_folder_id WHERE i_f.image_id = images.id AND i_f."primary" = 1)'
 )
 IMAGE_BASENAME = (
@@ -202,10 +202,11 @@ def _criterion_words(value: str) -> list[str]:
 
 
 def _check_regex(pattern: str) -> None:
+    """regexp.Compile first, as Stash does: Go's syntax and Go's message (goregex.py)."""
     try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise StashError(f"error parsing regexp: {exc}") from exc
+        compile_go(pattern)
+    except GoRegexError as exc:
+        raise StashError(str(exc)) from None
 
 
 def int_criterion(sql: Sql, column: str, crit: dict) -> None:

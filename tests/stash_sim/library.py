@@ -17,6 +17,14 @@ A description is a mapping (usually a YAML file under libraries/):
         images: [/library/photos/Beach 2021/001.jpg]
     images: [/library/loose/a.jpg]          # images in no gallery
 
+`host: windows` (default linux) makes a library of a Stash running on Windows: folder
+and zip paths are then `C:\\...` or `\\\\server\\share\\...`, joined and split as Go's
+path/filepath does there (hostpaths.py). Zip member names may use `/` or `\\` in any
+library: Go's zip reader shows both as `/`, and the path joins them with the host's
+separator. Images whose name has a video extension (mp4, webm, ...) are clips: images
+whose visual file is a VideoFile (Stash's create_image_clip_from_videos, config.go
+defaultVideoExtensions), with their width, height and `duration`.
+
 Gallery keys besides folder/zip/images: title, code, date, details, photographer,
 rating100, organized, studio, tags, performers, scenes (scene titles), urls,
 cover (an image name or path: the explicit cover), chapters
@@ -31,13 +39,13 @@ in its zip (STASH_FACTS §3-§4). Checksums default to the md5 of the path.
 from __future__ import annotations
 
 import hashlib
-import posixpath
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .hostpaths import HOSTS, zip_member_name
 from .natural import natural_key
 from .store import Store, now_text
 
@@ -51,8 +59,13 @@ GALLERY_KEYS = {
     "rating100", "organized", "studio", "tags", "performers", "scenes", "urls",
     "cover", "chapters", "zip_md5",
 }
-IMAGE_KEYS = {"name", "width", "height", "md5", "title", "tags", "performers"}
-TOP_KEYS = {"studios", "tags", "performers", "scenes", "galleries", "images"}
+IMAGE_KEYS = {"name", "width", "height", "md5", "title", "tags", "performers", "duration"}
+TOP_KEYS = {"host", "studios", "tags", "performers", "scenes", "galleries", "images"}
+# Stash's default video extensions (internal/manager/config/config.go defaultVideoExtensions):
+# such files in a gallery are image clips
+VIDEO_EXTENSIONS = {"m4v", "mp4", "mov", "wmv", "avi", "mpg", "mpeg", "rmvb", "rm", "flv", "asf", "mkv", "webm",
+                    "f4v"}
+DEFAULT_CLIP_DURATION = 12.5
 
 
 class LibraryError(ValueError):
@@ -91,6 +104,7 @@ class LibraryWriter:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.db = store.db
+        self.paths = store.host
         self._folders: dict[str, int] = {
             row["path"]: row["id"] for row in self.db.execute("SELECT id, path FROM folders")
         }
@@ -101,8 +115,8 @@ class LibraryWriter:
         found = self._folders.get(path)
         if found is not None:
             return found
-        parent = posixpath.dirname(path)
-        parent_id = self.folder(parent, self._zip_of(parent)) if parent not in ("", "/", path) else None
+        parent = self.paths.dir(path)
+        parent_id = self.folder(parent, self._zip_of(parent)) if parent not in ("", ".", path) else None
         cur = self.db.execute(
             "INSERT INTO folders(path, parent_folder_id, zip_file_id, mod_time) VALUES (?,?,?,?)",
             (path, parent_id, zip_file_id, FILE_MOD_TIME),
@@ -119,11 +133,11 @@ class LibraryWriter:
     def file(self, path: str, kind: str, zip_file_id: int | None = None, md5: str | None = None,
              width: int = 0, height: int = 0) -> int:
         """Insert a file row (its folder is created if needed) and return its id."""
-        folder_id = self.folder(posixpath.dirname(path), zip_file_id)
+        folder_id = self.folder(self.paths.dir(path), zip_file_id)
         cur = self.db.execute(
             "INSERT INTO files(basename, parent_folder_id, zip_file_id, kind, size, mod_time, md5,"
             " width, height) VALUES (?,?,?,?,?,?,?,?,?)",
-            (posixpath.basename(path), folder_id, zip_file_id, kind, 1000 + len(path), FILE_MOD_TIME,
+            (self.paths.base(path), folder_id, zip_file_id, kind, 1000 + len(path), FILE_MOD_TIME,
              md5 or hashlib.md5(path.encode()).hexdigest(), width, height),
         )
         return cur.lastrowid
@@ -134,21 +148,30 @@ class LibraryWriter:
         row = self.db.execute(
             "SELECT files.id FROM files JOIN folders ON folders.id = files.parent_folder_id"
             " WHERE folders.path = ? AND files.basename = ?",
-            (posixpath.dirname(path), posixpath.basename(path)),
+            (self.paths.dir(path), self.paths.base(path)),
         ).fetchone()
         zip_id = row[0] if row else self.file(path, "zip", md5=md5)
         self.folder(path, zip_id)
         return zip_id
 
+    def member_path(self, base: str, name: str, in_zip: bool) -> str:
+        """The path of an image given by name under a folder or zip (a zip's member names as Go reads them)."""
+        return self.paths.join(base, zip_member_name(name) if in_zip else name)
+
     def image(self, path: str, zip_file_id: int | None = None, width: int | None = None,
-              height: int | None = None, md5: str | None = None, title: str | None = None) -> int:
-        """An image record with its one file; returns the image id."""
+              height: int | None = None, md5: str | None = None, title: str | None = None,
+              duration: float | None = None) -> int:
+        """An image record with its one file (a VideoFile for a clip); returns the image id."""
         w, h = DEFAULT_IMAGE_SIZE
-        file_id = self.file(path, "image", zip_file_id, md5, width or w, height or h)
+        clip = self.paths.base(path).rsplit(".", 1)[-1].lower() in VIDEO_EXTENSIONS
+        file_id = self.file(path, "video" if clip else "image", zip_file_id, md5, width or w, height or h)
+        if clip:
+            self.db.execute("UPDATE files SET duration = ? WHERE id = ?",
+                            (DEFAULT_CLIP_DURATION if duration is None else float(duration), file_id))
         stamp = now_text()
         cur = self.db.execute(
             "INSERT INTO images(title, created_at, updated_at, path_key) VALUES (?,?,?,?)",
-            (title, stamp, stamp, natural_key(posixpath.dirname(path) + posixpath.basename(path))),
+            (title, stamp, stamp, natural_key(self.paths.dir(path) + self.paths.base(path))),
         )
         self.db.execute(
             'INSERT INTO images_files(image_id, file_id, "primary") VALUES (?,?,1)', (cur.lastrowid, file_id)
@@ -163,7 +186,7 @@ class LibraryWriter:
         folder_id = self.folder(folder) if folder else None
         # the `path` sort key: folders.path || file_folder.path || files.basename, so a zip's
         # folder and base name join with no separator (pkg/sqlite/gallery.go setGallerySort)
-        path = folder or (posixpath.dirname(zip_path) + posixpath.basename(zip_path) if zip_path else "")
+        path = folder or (self.paths.dir(zip_path) + self.paths.base(zip_path) if zip_path else "")
         cur = self.db.execute(
             "INSERT INTO galleries(title, folder_id, created_at, updated_at, path_key) VALUES (?,?,?,?,?)",
             (title or None, folder_id, stamp, stamp, natural_key(path)),
@@ -221,6 +244,10 @@ def _image_entry(entry: Any, where: str) -> dict[str, Any]:
 def seed(store: Store, description: dict[str, Any]) -> dict[str, int]:
     """Fill an empty store from a library description; returns counts of what was made."""
     _check_keys("library", description, TOP_KEYS)
+    host = description.get("host", "linux")
+    if host not in HOSTS:
+        raise LibraryError(f"library: host is one of {', '.join(HOSTS)}, not {host!r}")
+    store.host = HOSTS[host]
     with store.transaction():
         writer = LibraryWriter(store)
         for table in ("studios", "tags", "performers"):
@@ -235,12 +262,12 @@ def seed(store: Store, description: dict[str, Any]) -> dict[str, int]:
             ids = []
             for raw in entries:
                 entry = _image_entry(raw, where)
-                path = posixpath.join(base, entry["name"]) if base else entry["name"]
+                path = writer.member_path(base, entry["name"], zip_id is not None) if base else entry["name"]
                 if path in image_ids:
                     ids.append(image_ids[path])
                     continue
                 image_id = writer.image(path, zip_id, entry.get("width"), entry.get("height"),
-                                        entry.get("md5"), entry.get("title"))
+                                        entry.get("md5"), entry.get("title"), entry.get("duration"))
                 _relate(writer, "images_tags", "image_id", image_id, "tags", entry.get("tags"))
                 _relate(writer, "performers_images", "image_id", image_id, "performers", entry.get("performers"))
                 image_ids[path] = image_id
@@ -258,7 +285,8 @@ def seed(store: Store, description: dict[str, Any]) -> dict[str, int]:
                 gallery_id = writer.gallery(zip_path=spec["zip"], title=spec.get("title"))
             elif spec.get("folder"):
                 for raw in spec.get("images") or []:
-                    if "/" in _image_entry(raw, where)["name"]:
+                    name = _image_entry(raw, where)["name"]
+                    if "/" in name or (writer.paths.windows and "\\" in name):
                         raise LibraryError(f"{where}: a folder gallery holds only the images directly in"
                                            " its folder (give sub-folders their own gallery)")
                 ids = add_images(spec.get("images") or [], spec["folder"], None, where)
@@ -311,7 +339,8 @@ def _gallery_details(writer: LibraryWriter, gallery_id: int, spec: dict, scene_i
     if spec.get("cover"):
         base = spec.get("folder") or spec.get("zip")
         cover = spec["cover"]
-        path = posixpath.join(base, cover) if base and not cover.startswith("/") else cover
+        absolute = writer.paths.volume(cover) or cover.startswith(("/", "\\"))
+        path = writer.member_path(base, cover, bool(spec.get("zip"))) if base and not absolute else cover
         if path not in image_ids:
             raise LibraryError(f"{where}: cover {cover!r} is not one of its images")
         db.execute("UPDATE galleries_images SET cover=1 WHERE gallery_id=? AND image_id=?",

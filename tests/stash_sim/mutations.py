@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime
 from typing import Any
 
 from .engine import StashError, resolves
+from .godate import parse_stash_date
 from .objects import chapter_object, gallery_by_id, gallery_kind, image_path, load_galleries, load_images, named_object
 from .queries import parse_id
 from .runner import PluginRunner
@@ -67,22 +67,11 @@ def _ids(values: list | None, wrap: str) -> list[int]:
 
 
 def parse_date(value: str) -> str:
-    """models.ParseDate: keeps the given precision (YYYY-MM-DD, YYYY-MM or YYYY)."""
-    text = value.strip()
-    for layout, out in (("%Y-%m-%d", "%Y-%m-%d"), ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d"), ("%Y-%m", "%Y-%m"),
-                        ("%Y", "%Y")):
-        try:
-            return datetime.strptime(text, layout).strftime(out)
-        except ValueError:
-            pass
+    """models.ParseDate with Go's layouts, untrimmed; keeps the precision (godate.py)."""
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).strftime("%Y-%m-%d")
-    except ValueError:
-        pass
-    raise StashError(
-        f'converting date: failed to parse date "{value}": [ParseDateStringAsTime failed: dateString <{value}>'
-        f' parsing time "{value}" as "2006-01": cannot parse "{value}" as "2006"'
-        f' parsing time "{value}" as "2006": cannot parse "{value}" as "2006"]')
+        return parse_stash_date(value)
+    except ValueError as exc:
+        raise StashError(f"converting date: {exc}") from None
 
 
 def _text_or_null(value: str | None) -> str | None:
@@ -292,7 +281,7 @@ def gallery_destroy(_: Any, info: Any, input: dict) -> bool:
             _require_gallery(db, gallery_id)
             kind, _ = gallery_kind(store, gallery_id)
             zip_row = db.execute(
-                "SELECT files.id, files.md5, folders.path || '/' || files.basename FROM galleries_files gf"
+                "SELECT files.id, files.md5, file_path(folders.path, files.basename) FROM galleries_files gf"
                 " JOIN files ON files.id = gf.file_id JOIN folders ON folders.id = files.parent_folder_id"
                 " WHERE gf.gallery_id = ?", (gallery_id,)).fetchone()
             folder_path = db.execute("SELECT folders.path FROM galleries JOIN folders ON folders.id ="

@@ -16,11 +16,11 @@ Facts (internal/api/resolver_model_*.go; research notes of issue 2):
 from __future__ import annotations
 
 import calendar
-import re
 import time
 from typing import Any
 
 from .engine import StashError, resolves
+from .goregex import GoRegexError, compile_go, go_search
 from .store import Store
 
 GALLERY_COVER_REGEX = r"(poster|cover|folder|board)\.[^\.]+$"  # Stash's default gallery_cover_regex
@@ -108,9 +108,13 @@ def file_object(store: Store, file_id: int | None) -> dict[str, Any] | None:
     if row is None:
         return None
     typename = {"image": "ImageFile", "zip": "GalleryFile", "video": "VideoFile"}[row["kind"]]
-    return {
+    video = {  # VideoFile's own fields (graphql/schema/types/file.graphql)
+        "duration": row["duration"] or 0.0, "video_codec": "h264", "audio_codec": "", "frame_rate": 30.0,
+        "bit_rate": 1_000_000,
+    } if row["kind"] == "video" else {}
+    return {**video,
         "__typename": typename, "_id": row["id"], "id": str(row["id"]),
-        "path": f"{row['folder_path']}/{row['basename']}", "basename": row["basename"],
+        "path": store.host.join(row["folder_path"], row["basename"]), "basename": row["basename"],
         "parent_folder_id": str(row["parent_folder_id"]),
         "zip_file_id": str(row["zip_file_id"]) if row["zip_file_id"] else None,
         "_parent_folder_id": row["parent_folder_id"], "_zip_file_id": row["zip_file_id"],
@@ -129,7 +133,7 @@ def folder_object(store: Store, folder_id: int | None) -> dict[str, Any] | None:
         return None
     return {
         "__typename": "Folder", "_id": row["id"], "id": str(row["id"]), "path": row["path"],
-        "basename": row["path"].rsplit("/", 1)[-1],
+        "basename": store.host.base(row["path"]),
         "parent_folder_id": str(row["parent_folder_id"]) if row["parent_folder_id"] else None,
         "zip_file_id": str(row["zip_file_id"]) if row["zip_file_id"] else None,
         "_parent_folder_id": row["parent_folder_id"], "_zip_file_id": row["zip_file_id"],
@@ -160,37 +164,56 @@ def gallery_image_ids(store: Store, gallery_id: int) -> list[int]:
 
 def image_path(store: Store, image_id: int) -> str:
     row = store.one(
-        'SELECT folders.path || \'/\' || files.basename FROM images_files i_f JOIN files ON files.id = i_f.file_id'
+        'SELECT file_path(folders.path, files.basename) FROM images_files i_f JOIN files ON files.id = i_f.file_id'
         ' JOIN folders ON folders.id = files.parent_folder_id WHERE i_f.image_id = ? AND i_f."primary" = 1',
         (image_id,))
     return row[0] if row else ""
 
 
+def cover_regex_in_use(configured: str) -> str:
+    """GetGalleryCoverRegex (internal/manager/config/config.go): a regex Go refuses reverts to the default."""
+    try:
+        compile_go(configured)
+    except GoRegexError:
+        return GALLERY_COVER_REGEX
+    return configured
+
+
 def gallery_cover_id(store: Store, gallery_id: int, cover_regex: str = GALLERY_COVER_REGEX) -> int | None:
-    """FindGalleryCover (pkg/image/query.go): explicit, else regex match, else first."""
+    """FindGalleryCover (pkg/image/query.go): explicit, else regex match, else first.
+
+    The match is Stash's findImages query: galleries INCLUDES the gallery, path MATCHES_REGEX
+    "(?i)" + the regex in use (Go's regexp on folder path || separator || base name), sorted
+    by path, first one; with no match the first image in that order.
+    """
     explicit = store.value("SELECT image_id FROM galleries_images WHERE gallery_id = ? AND cover = 1 LIMIT 1",
                            (gallery_id,))
     if explicit is not None:
         return explicit
-    ordered = gallery_image_ids(store, gallery_id)
-    pattern = re.compile(cover_regex, re.IGNORECASE)
-    for image_id in ordered:
-        if pattern.search(image_path(store, image_id)):
+    pattern = "(?i)" + cover_regex_in_use(cover_regex)
+    rows = store.all(
+        "SELECT images.id, filter_path(folders.path, files.basename) FROM galleries_images gi"
+        " JOIN images ON images.id = gi.image_id"
+        ' JOIN images_files i_f ON i_f.image_id = images.id AND i_f."primary" = 1'
+        " JOIN files ON files.id = i_f.file_id JOIN folders ON folders.id = files.parent_folder_id"
+        f" WHERE gi.gallery_id = ? ORDER BY {GALLERY_IMAGE_ORDER}", (gallery_id,))
+    for image_id, path in rows:
+        if go_search(pattern, path):
             return image_id
-    return ordered[0] if ordered else None
+    return rows[0][0] if rows else None
 
 
 def gallery_kind(store: Store, gallery_id: int) -> tuple[str, str]:
     """('zip-based' | 'folder-based' | 'user-created', GetTitle()) for messages."""
     row = store.one("SELECT title, folder_id FROM galleries WHERE id = ?", (gallery_id,))
     zip_path = store.value(
-        "SELECT folders.path || '/' || files.basename FROM galleries_files gf JOIN files ON files.id = gf.file_id"
+        "SELECT file_path(folders.path, files.basename) FROM galleries_files gf JOIN files ON files.id = gf.file_id"
         " JOIN folders ON folders.id = files.parent_folder_id WHERE gf.gallery_id = ? LIMIT 1", (gallery_id,))
     if row["folder_id"] is not None:
         path = store.value("SELECT path FROM folders WHERE id = ?", (row["folder_id"],))
-        return "folder-based", row["title"] or path.rsplit("/", 1)[-1]
+        return "folder-based", row["title"] or store.host.base(path)
     if zip_path:
-        return "zip-based", row["title"] or zip_path.rsplit("/", 1)[-1]
+        return "zip-based", row["title"] or store.host.base(zip_path)
     return "user-created", row["title"] or ""
 
 
@@ -302,10 +325,15 @@ def _image_urls(parent: dict, info: Any) -> Any:
 
 @resolves("Image.files", "Image.visual_files")
 def _image_files(parent: dict, info: Any) -> list:
+    """visual_files: every file, VideoFile (a clip) or ImageFile; files: the ImageFiles only
+    (internal/api/resolver_model_image.go Files skips what is not an image file)."""
     store = _store(info)
     ids = store.column('SELECT file_id FROM images_files WHERE image_id = ? ORDER BY "primary" DESC',
                        (parent["_id"],))
-    return [file_object(store, i) for i in ids]
+    found = [file_object(store, i) for i in ids]
+    if info.field_name == "files":
+        return [f for f in found if f is not None and f["__typename"] == "ImageFile"]
+    return found
 
 
 @resolves("Image.paths")

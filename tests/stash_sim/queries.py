@@ -35,7 +35,7 @@ from .filters import (
     read_find_filter,
     string_criterion,
 )
-from .objects import load_galleries, load_images, named_object, scene_object
+from .objects import cover_regex_in_use, load_galleries, load_images, named_object, scene_object
 from .store import Store
 
 INT64_MAX = 2**63 - 1
@@ -133,7 +133,7 @@ def find_images(_: Any, info: Any, image_filter: dict | None = None, filter: dic
 
 # -- scenes ---------------------------------------------------------------------------------
 SCENE_PATH = (
-    "(SELECT fo.path || '/' || f.basename FROM scenes_files sf JOIN files f ON f.id = sf.file_id"
+    "(SELECT filter_path(fo.path, f.basename) FROM scenes_files sf JOIN files f ON f.id = sf.file_id"
     ' JOIN folders fo ON fo.id = f.parent_folder_id WHERE sf.scene_id = scenes.id AND sf."primary" = 1)'
 )
 SCENE_CRITERIA = {"id", "title", "path"}
@@ -217,7 +217,8 @@ def find_named(_: Any, info: Any, id: str) -> Any:
 @resolves("Query.configuration")
 def configuration(_: Any, info: Any) -> dict:
     sim = info.context.sim
-    return {"general": {"apiKey": sim.api_key, "galleryCoverRegex": sim.config.gallery_cover_regex,
+    # GetGalleryCoverRegex: the regex in use (one Go refuses reads as the default; config.go)
+    return {"general": {"apiKey": sim.api_key, "galleryCoverRegex": cover_regex_in_use(sim.config.gallery_cover_regex),
                         "createGalleriesFromFolders": sim.config.create_galleries_from_folders,
                         "username": sim.credentials[0] if sim.credentials else ""}}
 

@@ -14,7 +14,6 @@ So when the create hook runs, the gallery holds only the images scanned so far.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +49,7 @@ def scan(sim: StashSimulator, images: list[ImageSpec], *, folder: str | None = N
     for n, raw in enumerate(images, start=1):
         spec = _spec(raw)
         base = folder if folder is not None else zip_path
-        path = posixpath.join(base, spec["name"])
+        path = LibraryWriter(store).member_path(base, spec["name"], zip_path is not None)
         created = False
         with store.transaction() as db:
             writer = LibraryWriter(store)
@@ -78,5 +77,5 @@ def _existing_gallery(sim: StashSimulator, folder: str | None, zip_path: str | N
             (folder,))
     return sim.store.value(
         "SELECT gf.gallery_id FROM galleries_files gf JOIN files ON files.id = gf.file_id"
-        " JOIN folders ON folders.id = files.parent_folder_id WHERE folders.path || '/' || files.basename = ?",
+        " JOIN folders ON folders.id = files.parent_folder_id WHERE file_path(folders.path, files.basename) = ?",
         (zip_path,))

@@ -14,7 +14,6 @@ mutation waits for them (the mutation holds no lock while it waits).
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -22,6 +21,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from .goregex import GoRegexError, go_search
+from .hostpaths import LINUX, HostPaths
 from .natural import natural_key
 
 SCHEMA = """
@@ -46,6 +47,7 @@ CREATE TABLE files (
   md5 TEXT,
   width INTEGER NOT NULL DEFAULT 0,
   height INTEGER NOT NULL DEFAULT 0,
+  duration REAL,                   -- seconds, for video files (image clips)
   UNIQUE(parent_folder_id, basename)
 );
 CREATE INDEX files_zip ON files(zip_file_id);
@@ -213,8 +215,11 @@ CREATE TABLE plugin_settings (
 
 
 def _regexp(pattern: str, value: str | None) -> bool:
-    """SQLite's `value REGEXP pattern`: unanchored and case-sensitive, like Stash's Go regexp."""
-    return value is not None and re.search(pattern, value) is not None
+    """SQLite's `value REGEXP pattern` with Go's regexp, as Stash registers it (pkg/sqlite/regex.go)."""
+    try:
+        return go_search(pattern, value)
+    except GoRegexError:
+        return False  # the filter compiled the pattern first and refused it with Go's message
 
 
 def now_text() -> str:
@@ -225,7 +230,8 @@ def now_text() -> str:
 class Store:
     """One SQLite database, thread-safe through a single re-entrant lock."""
 
-    def __init__(self, path: str = ":memory:") -> None:
+    def __init__(self, path: str = ":memory:", host: HostPaths = LINUX) -> None:
+        self.host = host  # the OS Stash runs on: how paths are joined and split (hostpaths.py)
         self.lock = threading.RLock()
         self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.db.row_factory = sqlite3.Row
@@ -235,7 +241,19 @@ class Store:
         self.db.executescript(SCHEMA)
         self.db.create_function("natural_key", 1, natural_key, deterministic=True)
         self.db.create_function("regexp", 2, _regexp, deterministic=True)
+        # paths as the host forms them: filepath.Join for a file's path, folder || separator ||
+        # base name in path filters, filepath.Base (hostpaths.py)
+        self.db.create_function("file_path", 2, self._file_path, deterministic=True)
+        self.db.create_function("filter_path", 2, self._filter_path, deterministic=True)
+        self.db.create_function("base_name", 1, lambda path: None if path is None else self.host.base(path),
+                                deterministic=True)
         self._depth = 0
+
+    def _file_path(self, folder: str | None, base: str | None) -> str | None:
+        return None if folder is None or base is None else self.host.join(folder, base)
+
+    def _filter_path(self, folder: str | None, base: str | None) -> str | None:
+        return None if folder is None or base is None else f"{folder}{self.host.sep}{base}"
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

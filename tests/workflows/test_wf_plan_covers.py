@@ -13,6 +13,8 @@ from gallery_ops.workflows.covers import (
     SKIP_CHOSEN,
     SKIP_NO_IMAGES,
     SKIP_RULE_PICKS_NONE,
+    SKIP_UNKNOWN,
+    CoverUnknown,
     parse_cover_rule,
     plan_reset_cover,
     plan_set_cover,
@@ -70,9 +72,25 @@ def test_default_pick_without_a_match_is_the_first_image_and_none_without_images
     assert stash_default_cover([], REGEX) is None
 
 
-def test_an_invalid_cover_regex_falls_back_to_stashs_default_regex():
-    images = [image(1, f"{DIR}/a.jpg"), image(2, f"{DIR}/folder.jpg")]
-    assert stash_default_cover(images, "([").id == "2"
+@pytest.mark.parametrize("regex", [r"cover\.jpg\z", "(["])
+def test_a_cover_regex_python_cannot_run_leaves_the_cover_alone(regex):
+    """Stash's configuration returns the regex it uses (an invalid one is already replaced by its
+    default), so a regex Python refuses is Go syntax (`\\z`): the default pick cannot be computed
+    here, and the cover may be someone's choice. Neither task touches it."""
+    images = [image(1, f"{DIR}/a.jpg"), image(2, f"{DIR}/cover.jpg", 600, 900)]
+    with pytest.raises(CoverUnknown):
+        stash_default_cover(images, regex)
+    chosen, plan = pick(images, "portrait", cover="1", regex=regex)
+    assert (chosen, plan.skipped) == (None, SKIP_UNKNOWN)
+    reset = plan_reset_cover(gallery("4", folder=DIR, cover="2"), images, regex)
+    assert (reset.changes, reset.skipped) == ([], SKIP_UNKNOWN)
+
+
+def test_an_image_read_without_its_path_leaves_the_cover_alone():
+    """A clip read with `... on ImageFile` only has no path: Stash's pick cannot be computed."""
+    images = [image(1, f"{DIR}/a.jpg"), image(2), image(3, f"{DIR}/c.jpg", 600, 900)]
+    chosen, plan = pick(images, "portrait", cover="1")
+    assert (chosen, plan.skipped) == (None, SKIP_UNKNOWN)
 
 
 # -- set covers -----------------------------------------------------------------------------------

@@ -82,11 +82,17 @@ def test_a_date_group_that_is_not_a_stash_date_is_not_sent():
     assert fields(plan_title(gallery(folder="/p/Trip 01.05.2023"), pattern)) == {"title": "Trip"}
 
 
-@pytest.mark.parametrize("date", ["2023-13-45", "2023-02-29", "2023-00", "0000"])
+@pytest.mark.parametrize("date", ["2023-13-45", "2023-02-29", "2023-00", "2022-1-5", "2022-01-5", "22-01-05"])
 def test_a_date_of_the_right_shape_that_is_no_calendar_date_is_not_sent(date):
     """Stash would refuse the whole update (converting date: failed to parse date), title included."""
     assert fields(plan_title(gallery(folder=f"/p/Trip [{date}]"), parse_title_pattern(
         r"^(?P<title>.+?) \[(?P<date>[\d-]+)\]$"))) == {"title": "Trip"}
+
+
+def test_year_zero_is_a_date_for_stash_and_is_sent():
+    """Go's layout 2006 takes any four digits, 0000 too (pkg/models/date.go ParseDate)."""
+    assert fields(plan_title(gallery(folder="/p/Trip [0000]"), parse_title_pattern(
+        r"^(?P<title>.+?) \[(?P<date>[\d-]+)\]$"))) == {"title": "Trip", "date": "0000"}
 
 
 def test_a_title_group_that_is_empty_falls_back_to_the_name():

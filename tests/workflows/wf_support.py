@@ -119,16 +119,18 @@ def scan_new_galleries(sim: StashSimulator) -> tuple[str, str]:
 
 
 # -- reading the state --------------------------------------------------------------------------
+# An image's path, for clips too (Image.files lists ImageFiles only; STASH_FACTS §9)
+VISUAL_PATH = "visual_files { ... on ImageFile { path } ... on VideoFile { path } }"
 STATE = """{
   findGalleries(filter: {per_page: -1, sort: "id"}) { galleries {
     id title code date details photographer rating100 organized urls scenes { title }
     files { path } folder { path }
-    cover { files { path } } chapters { title image_index } tags { name } performers { name } studio { name }
+    cover { VISUAL_PATH } chapters { title image_index } tags { name } performers { name } studio { name }
   } }
   findImages(filter: {per_page: -1, sort: "id"}) { images {
-    files { path } tags { name } performers { name } studio { name } date photographer
+    VISUAL_PATH tags { name } performers { name } studio { name } date photographer
   } }
-}"""
+}""".replace("VISUAL_PATH", VISUAL_PATH)
 
 
 def _names(refs: list[dict[str, Any]] | None, drop_marker: bool) -> list[str]:
@@ -143,7 +145,7 @@ def state(sim: StashSimulator, drop_marker: bool = False) -> dict[str, Any]:
         key = g["files"][0]["path"] if g["files"] else (g["folder"] or {}).get("path") or f"user:{g['title']}"
         galleries[key] = {
             "title": g["title"], "code": g["code"], "date": g["date"], "photographer": g["photographer"],
-            "cover": g["cover"]["files"][0]["path"] if g["cover"] else None,
+            "cover": g["cover"]["visual_files"][0]["path"] if g["cover"] else None,
             "chapters": [(c["title"], c["image_index"]) for c in g["chapters"]],
             "tags": _names(g["tags"], drop_marker), "performers": _names(g["performers"], False),
             "studio": (g["studio"] or {}).get("name"), "details": g["details"] or None,
@@ -151,7 +153,7 @@ def state(sim: StashSimulator, drop_marker: bool = False) -> dict[str, Any]:
             "scenes": sorted(s["title"] for s in g["scenes"] or []),
         }
     images = {
-        i["files"][0]["path"]: {
+        i["visual_files"][0]["path"]: {
             "tags": _names(i["tags"], drop_marker), "performers": _names(i["performers"], False),
             "studio": (i["studio"] or {}).get("name"), "date": i["date"], "photographer": i["photographer"] or None,
         } for i in data["findImages"]["images"]
@@ -179,8 +181,8 @@ EMPTY = "user:Empty Collection"
 
 def image_ids(sim: StashSimulator) -> dict[str, str]:
     """Image id by path."""
-    data = sim.gql("{ findImages(filter: {per_page: -1}) { images { id files { path } } } }")
-    return {i["files"][0]["path"]: i["id"] for i in data["findImages"]["images"]}
+    data = sim.gql(f"{{ findImages(filter: {{per_page: -1}}) {{ images {{ id {VISUAL_PATH} }} }} }}")
+    return {i["visual_files"][0]["path"]: i["id"] for i in data["findImages"]["images"]}
 
 
 def named_id(sim: StashSimulator, kind: str, name: str) -> str:

@@ -1,0 +1,141 @@
+"""File and folder paths as Stash reports them, on Linux, Docker, macOS and Windows hosts.
+
+Stash reports the host's own paths (STASH_FACTS §9): `/data/Galleries/Set.zip` on
+Linux, `C:\\Galleries\\Set.zip` or `\\\\nas\\share\\Galleries\\Set.zip` on Windows,
+and the images of a zip below the zip's own path (`.../Set.zip/day1/001.jpg`). This
+module is the one place that takes such paths apart; nothing else in gallery_ops
+splits a path by hand.
+
+The rule for separators: a Windows path (one that starts with a drive letter `C:` or
+with two separators, a UNC share) is split at `\\` and at `/`, so members of a zip
+read either way; any other path is split at `/` only, since `\\` is an ordinary
+character in a Linux file name. The root of a path (`/`, `C:\\`, `\\\\nas\\share\\`)
+is never a name of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_UNC = re.compile(r"^[\\/]{2}[^\\/]+[\\/]+[^\\/]+")  # \\server\share (or //server/share)
+_WINDOWS_SEPARATORS = re.compile(r"[\\/]+")
+
+
+def is_windows_path(path: str) -> bool:
+    """True for `C:...` and `\\\\server\\share...` paths (either separator)."""
+    return bool(_DRIVE.match(path)) or path[:2] in ("\\\\", "//", "\\/", "/\\")
+
+
+@dataclass(frozen=True)
+class SplitPath:
+    """A path as its root and its names: `C:\\G\\a.zip` -> root "C:\\", names ("G", "a.zip")."""
+
+    root: str
+    names: tuple[str, ...]
+    windows: bool
+
+    @property
+    def separator(self) -> str:
+        return "\\" if self.windows else "/"
+
+
+def split(path: str) -> SplitPath:
+    """The root and the names of a path; empty names (doubled or trailing separators) are dropped."""
+    if is_windows_path(path):
+        unc = _UNC.match(path)
+        if unc:
+            share = _WINDOWS_SEPARATORS.split(unc.group(0).strip("\\/"))
+            root, rest = "\\\\" + "\\".join(share) + "\\", path[unc.end():]
+        elif _DRIVE.match(path):
+            root, rest = path[:2] + "\\", path[2:]
+        else:  # two separators and no share name: treat what follows as names
+            root, rest = "\\\\", path[2:]
+        return SplitPath(root, tuple(n for n in _WINDOWS_SEPARATORS.split(rest) if n), True)
+    root = "/" if path.startswith("/") else ""
+    return SplitPath(root, tuple(n for n in path.split("/") if n), False)
+
+
+def base_name(path: str) -> str:
+    """The last name of a path (`Set.zip` for `C:\\G\\Set.zip\\`); "" for a root alone."""
+    names = split(path).names
+    return names[-1] if names else ""
+
+
+def parent(path: str) -> str:
+    """The folder that holds a path, in the path's own form (`C:\\G` for `C:\\G\\Set.zip`)."""
+    parts = split(path)
+    return parts.root + parts.separator.join(parts.names[:-1])
+
+
+def folder_names(path: str) -> tuple[str, ...]:
+    """The root and the names of the folder holding a file: a key that is equal for the same folder
+    whichever separators the two paths use (`C:\\G\\day1/a.jpg` and `C:/G/day1/b.jpg`)."""
+    parts = split(path)
+    return (parts.root.replace("/", "\\"), *parts.names[:-1])
+
+
+def relative_names(folder: tuple[str, ...], root: tuple[str, ...]) -> tuple[str, ...]:
+    """The names of `folder` below `root` (both from folder_names); () when they are the same folder."""
+    if folder[:len(root)] != root:
+        raise ValueError(f"{folder!r} is not below {root!r}")
+    return folder[len(root):]
+
+
+def common_folder(folders: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The longest folder (as folder_names) that holds all of them; () when even the roots differ."""
+    if not folders:
+        return ()
+    first = folders[0]
+    length = len(first)
+    for other in folders[1:]:
+        length = min(length, len(other))
+        for index in range(length):
+            if other[index] != first[index]:
+                length = index
+                break
+    return first[:length]
+
+
+def split_extension(name: str) -> tuple[str, str]:
+    """A base name as (stem, extension): `Summer_Trip.2022.zip` -> ("Summer_Trip.2022", ".zip").
+
+    A leading dot is not an extension (`.hidden` -> (".hidden", "")).
+    """
+    dot = name.rfind(".")
+    first_other = len(name) - len(name.lstrip("."))
+    if dot <= first_other:
+        return name, ""
+    return name[:dot], name[dot:]
+
+
+def stem(path: str) -> str:
+    """The base name without its extension (`C:\\G\\Summer_Trip.2022.zip` -> `Summer_Trip.2022`)."""
+    return split_extension(base_name(path))[0]
+
+
+def extension(path: str) -> str:
+    """The base name's extension with its dot, lower-cased (`.zip`); "" when it has none."""
+    return split_extension(base_name(path))[1].lower()
+
+
+_GO_SPECIAL = re.compile(r"([\\.+*?()|\[\]{}^$])")  # what Go's regexp.QuoteMeta escapes
+
+
+def go_quote(text: str) -> str:
+    """Text as a literal in a Go regex (Go's regexp.QuoteMeta); valid in Python's re too."""
+    return _GO_SPECIAL.sub(r"\\\1", text)
+
+
+def prefix_regex(path: str) -> str:
+    """A Go regex (Stash's MATCHES_REGEX) for the paths that start with `path`.
+
+    Windows paths match case-insensitively with either separator (`c:/galleries` finds
+    `C:\\Galleries\\Set.zip`); other paths match exactly. A trailing separator is kept:
+    `/library/zips/` finds what is inside the folder, `/library/zips` also `/library/zips2`.
+    """
+    if not is_windows_path(path):
+        return "^" + go_quote(path)
+    pieces = re.split(r"[\\/]", path)
+    return "(?i)^" + r"[\\/]".join(go_quote(piece) for piece in pieces)

@@ -1,0 +1,52 @@
+"""gallery_ops.patterns: user-given patterns run in bounded time (STASH_FACTS §2-§3: hooks have no timeout)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from gallery_ops import patterns
+from gallery_ops.patterns import PatternSyntaxError, PatternTimeout, compile_pattern
+
+EVIL = r"^(?P<title>(a|aa)+)$"  # exponential backtracking on "aaa...!"
+
+
+def test_a_pattern_that_never_finishes_is_stopped_with_a_clear_message():
+    pattern = compile_pattern(EVIL, "title pattern")
+    started = time.monotonic()
+    with pytest.raises(PatternTimeout) as caught:
+        pattern.search("a" * 60 + "!")
+    assert time.monotonic() - started < 5 * patterns.SEARCH_TIMEOUT + 1
+    message = str(caught.value)
+    assert "title pattern" in message and "(a|aa)+" in message and "stopped" in message
+
+
+def test_after_a_few_timeouts_the_pattern_fails_at_once():
+    pattern = compile_pattern(EVIL, "title pattern")
+    for _ in range(patterns.GIVE_UP_AFTER):
+        with pytest.raises(PatternTimeout):
+            pattern.search("a" * 60 + "!")
+    started = time.monotonic()
+    with pytest.raises(PatternTimeout, match="not used any more"):
+        pattern.search("a" * 60 + "!")
+    assert time.monotonic() - started < patterns.SEARCH_TIMEOUT
+
+
+def test_ordinary_patterns_match_as_re_does():
+    pattern = compile_pattern(r"^(?P<title>.+?) \[(?P<date>\d{4}-\d{2}-\d{2})\]$", "title pattern")
+    found = pattern.search("Trip [2022-08-01]")
+    assert found.group("title") == "Trip" and found.group("date") == "2022-08-01"
+    assert pattern.group_names == {"title", "date"}
+    assert compile_pattern("COVER", "cover rule pattern", ignore_case=True).search("my_cover.jpg")
+
+
+def test_a_bad_pattern_names_itself():
+    with pytest.raises(PatternSyntaxError, match=r"title pattern '\(' is not a valid regex"):
+        compile_pattern("(", "title pattern")
+
+
+def test_long_patterns_and_names_are_cut_in_messages():
+    with pytest.raises(PatternSyntaxError) as caught:
+        compile_pattern("(" + "x" * 5000, "title pattern")
+    assert len(str(caught.value)) < 300
