@@ -47,10 +47,13 @@ GALLERY_EMPTY_CHECK = "title image_count files { path } folder { path } tags { i
 # Duplicate galleries: the checksums that tell the same set (Stash computes md5 for zips and images),
 # then, for the galleries found in a group, what a merge copies.
 GALLERY_DUPLICATE_KEY = 'image_count files { path fingerprint(type: "md5") } folder { path }'
-IMAGE_CHECKSUM = 'id visual_files { ... on ImageFile { fingerprint(type: "md5") } }'
+_MD5 = 'fingerprint(type: "md5")'
+# (a clip's VideoFile has an md5 only when Stash is set to calculate one; without it the set is unknown)
+IMAGE_CHECKSUM = f"id visual_files {{ ... on ImageFile {{ {_MD5} }} ... on VideoFile {{ {_MD5} }} }}"
 GALLERY_MERGE = (
     "title code date details photographer rating100 organized urls image_count"
     ' files { path fingerprint(type: "md5") } folder { path }'
     " studio { id } tags { id name } performers { id } scenes { id } chapters { id title image_index } cover { id }"
 )
-IMAGE_MERGE = 'id visual_files { ... on ImageFile { path fingerprint(type: "md5") } } galleries { id }'
+IMAGE_MERGE = (f"id visual_files {{ ... on ImageFile {{ path {_MD5} }} ... on VideoFile {{ path {_MD5} }} }}"
+               " galleries { id }")

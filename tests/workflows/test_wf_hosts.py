@@ -31,7 +31,9 @@ from wf_support import (
     TITLES,
     diff,
     fresh_sim,
+    give_images_tags_their_gallery_lacks,
     named_id,
+    portraits_moved_into_a_zip,
     run,
     state,
     update_images,
@@ -78,6 +80,8 @@ def _scan(sim: StashSimulator) -> None:
 
 WINDOWS_PREPARE: dict[str, Callable[[StashSimulator], None] | None] = {
     "sync": _metadata_of_their_own, "sync_mirror": _metadata_of_their_own, "finish": _scan,
+    "gallery_from_images": lambda sim: give_images_tags_their_gallery_lacks(sim, win),
+    "merge_duplicates": lambda sim: portraits_moved_into_a_zip(sim, win),
 }
 
 

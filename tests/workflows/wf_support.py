@@ -212,24 +212,31 @@ def give_images_metadata_of_their_own(sim: StashSimulator) -> None:
     update_images(sim, [f"{SUMMER}/Day 1/001.jpg"], date="1999-12-31", photographer="Someone")
 
 
-def give_images_tags_their_gallery_lacks(sim: StashSimulator) -> None:
-    """Every image of city_walk tagged Travel and with Ada Vale, one also Portrait; one Beach image Archive."""
-    city = [f"{CITY}/a.jpg", f"{CITY}/b.jpg", f"{CITY}/c.jpg"]
+def same(path: str) -> str:
+    return path
+
+
+def give_images_tags_their_gallery_lacks(sim: StashSimulator, path: Callable[[str], str] = same) -> None:
+    """Every image of city_walk tagged Travel and with Ada Vale, one also Portrait; one Beach image Archive.
+    `path` maps the sample's paths (test_wf_hosts: to a Windows host's)."""
+    city = [path(f"{CITY}/{n}") for n in ("a.jpg", "b.jpg", "c.jpg")]
     update_images(sim, city, tag_ids={"ids": [named_id(sim, "tag", "Travel")], "mode": "ADD"},
                   performer_ids={"ids": [named_id(sim, "performer", "Ada Vale")], "mode": "ADD"})
-    update_images(sim, [f"{CITY}/b.jpg"], tag_ids={"ids": [named_id(sim, "tag", "Portrait")], "mode": "ADD"})
-    update_images(sim, [f"{BEACH}/IMG_0002.jpg"], tag_ids={"ids": [named_id(sim, "tag", "Archive")], "mode": "ADD"})
+    update_images(sim, [path(f"{CITY}/b.jpg")], tag_ids={"ids": [named_id(sim, "tag", "Portrait")], "mode": "ADD"})
+    update_images(sim, [path(f"{BEACH}/IMG_0002.jpg")],
+                  tag_ids={"ids": [named_id(sim, "tag", "Archive")], "mode": "ADD"})
 
 
 MOVED_PORTRAITS = "/library/zips/Portraits.zip"
 
 
-def portraits_moved_into_a_zip(sim: StashSimulator) -> None:
+def portraits_moved_into_a_zip(sim: StashSimulator, path: Callable[[str], str] = same) -> None:
     """A scan adds the Portraits set again as a zip (the same image checksums: Stash's md5 of each
-    file); the plugin is not installed meanwhile (its hook has nothing to do with this)."""
+    file, which the simulator derives from the path); the plugin is not installed meanwhile (its
+    hook has nothing to do with this). `path` maps the sample's paths (test_wf_hosts)."""
     sim.uninstall_plugins()
-    sim.scan_zip(MOVED_PORTRAITS, [{"name": n, "md5": hashlib.md5(f"{PORTRAITS}/{n}".encode()).hexdigest()}
-                                   for n in ("p01.jpg", "p02.jpg", "p03.jpg")])
+    sim.scan_zip(path(MOVED_PORTRAITS), [{"name": n, "md5": hashlib.md5(path(f"{PORTRAITS}/{n}").encode()).hexdigest()}
+                                         for n in ("p01.jpg", "p02.jpg", "p03.jpg")])
     sim.install_plugin(REPO)
 
 
