@@ -59,7 +59,7 @@ def library_with_duplicates(galleries: int, images: int, every: int = 100) -> di
 def library_with_loose_images(folders: int, images: int, galleries: int) -> dict:
     """`galleries` folder galleries with `images` images each, and `folders` folders of `images`
     images that are in no gallery (galleries_from_folders)."""
-    library = generate_library(galleries, images, zip_every=galleries + 1)
+    library = generate_library(galleries, images, zip_every=galleries + 1)  # one zip, the rest folders
     library["images"] = [f"/library/loose/f{f:05d}/img{i:03d}.jpg" for f in range(folders) for i in range(images)]
     return library
 
@@ -142,6 +142,9 @@ def bench_gallery_tasks(quick: bool) -> list[str]:
     duplicates = library_with_duplicates(galleries, 10)
     bench_task(rows, galleries, 10, "Merge duplicate galleries (preview)", {}, duplicates)
     bench_task(rows, galleries, 10, "Merge duplicate galleries (apply)", {}, duplicates)
+    # loose images: half the images (50k of 100k) in no gallery, in folders of 10
+    loose = library_with_loose_images(galleries // 2, 10, galleries // 2)
+    bench_task(rows, galleries // 2, 10, "Galleries for loose images (preview)", {}, loose)
     return rows
 
 

@@ -113,6 +113,14 @@ def images_of_galleries(count: int, selection: str) -> str:
     return f"query ImagesOfGalleries($page: FindFilterType, {params}) {{ {body} }}"
 
 
+def iter_images(selection: str) -> str:
+    """One page of images (no count): the id-cursor walk of GalleryOps.iter_images."""
+    return (
+        "query IterImages($filter: FindFilterType, $image_filter: ImageFilterType) {"
+        f" findImages(filter: $filter, image_filter: $image_filter) {{ images {{ {selection} }} }} }}"
+    )
+
+
 # -- the plugin's configuration and its marker tag ---------------------------------------------
 # What a run needs from Stash's configuration: the plugin's saved settings and the cover regex.
 CONFIGURATION_FIELD = f'configuration {{ plugins(include: ["{PLUGIN_ID}"]) general {{ galleryCoverRegex }} }}'

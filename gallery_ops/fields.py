@@ -57,3 +57,5 @@ GALLERY_MERGE = (
 )
 IMAGE_MERGE = (f"id visual_files {{ ... on ImageFile {{ path {_MD5} }} ... on VideoFile {{ path {_MD5} }} }}"
                " galleries { id }")
+# Galleries from folders: which folders Stash made a gallery for, and hand-made galleries by title.
+GALLERY_FOLDER_CHECK = "title files { path } folder { path }"

@@ -210,6 +210,27 @@ class GalleryOps:
                 out[gid] = [Image.model_validate(raw) for raw in result["images"]]
         return out
 
+    def iter_images(self, image_filter: dict[str, Any] | None = None, selection: str = fields.IMAGE,
+                    page_size: int = IMAGE_PAGE_SIZE) -> Iterator[Image]:
+        """Every image matching the filter, in id order, a page per request (an id cursor, like
+        iter_galleries: images changed or added meanwhile neither shift nor repeat the pages)."""
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, got {page_size}")
+        query = doc.iter_images(selection)
+        last = 0
+        while True:
+            cursor: dict[str, Any] = {"id": {"value": last, "modifier": "GREATER_THAN"}}
+            if image_filter:
+                cursor["AND"] = image_filter
+            data = self.connection.execute(query, {
+                "filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "image_filter": cursor})
+            page = data["findImages"]["images"]
+            for raw in page:
+                yield Image.model_validate(raw)
+            if len(page) < page_size:
+                return
+            last = int(page[-1]["id"])
+
     # -- the plugin's configuration and tags -----------------------------------------------------
     def run_configuration(self) -> RunConfiguration:
         """The plugin's saved settings and Stash's gallery cover regex, in one request."""
@@ -464,6 +485,25 @@ class GalleryOps:
         """bulkGalleryUpdate per input, aliased in few requests (each input: ids and the same fields)."""
         inputs = [_valid(BulkGalleryUpdateInput, u).to_input() for u in updates]
         return run_batch(self.connection, doc.BULK_GALLERY_UPDATE, inputs)
+
+    def create_galleries_each(self, galleries: Sequence[Gallery | dict[str, Any]]) -> BatchResult:
+        """galleryCreate per gallery, aliased in few requests; each item's data is {"id": ...}.
+
+        Never sent again after a fault that may have reached Stash (it would make a second
+        gallery): a caller that must not duplicate looks for what it made before (see
+        workflows/loose_images.py)."""
+        inputs = [(g if isinstance(g, Gallery) else Gallery.model_validate(g)).create_input() for g in galleries]
+        return run_batch(self.connection, doc.GALLERY_CREATE, inputs)
+
+    def add_gallery_images_each(self, additions: Sequence[tuple[Any, Sequence[Any]]]) -> BatchResult:
+        """addGalleryImages per (gallery id, image ids), aliased in few requests (adding twice is harmless)."""
+        inputs = []
+        for gallery_id, image_ids in additions:
+            ids = parse_ids(image_ids, "image ids")
+            if not ids:
+                raise ValueError("image_ids must name at least one image")
+            inputs.append({"gallery_id": parse_id(gallery_id, "gallery id"), "image_ids": ids})
+        return run_batch(self.connection, doc.ADD_IMAGES, inputs)
 
     def destroy_galleries_each(self, gallery_ids: Sequence[Any]) -> BatchResult:
         """galleryDestroy per gallery (delete_file false), aliased in few requests, each reported on its own.

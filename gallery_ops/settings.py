@@ -49,6 +49,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fromImagesRule", "STRING", "all", "Gallery from images: rule",
             "Sync gallery from images adds to a gallery the tags and performers that all of its images have"
             " (all), or that any of them has (any)."),
+    Setting("folderGalleryMinImages", "NUMBER", 2, "Galleries from folders: minimum images",
+            "Galleries for loose images makes a gallery for a folder only when it holds at least this many images"
+            " that are in no gallery."),
     Setting("hookChapters", "BOOLEAN", False, "New galleries: chapters from folders",
             "Galleries added by a scan or created by hand get chapters from their folders (after the scan: run"
             " Finish new galleries)."),

@@ -82,6 +82,8 @@ def main() -> None:
             ("Clean empty galleries (apply)", {}),
             ("Merge duplicate galleries (preview)", {}),
             ("Merge duplicate galleries (apply)", {}),
+            ("Galleries for loose images (preview)", {"min_images": "1"}),
+            ("Galleries for loose images", {"min_images": "1"}),
         ]
         for name, args in tasks:
             sim.requests.clear()

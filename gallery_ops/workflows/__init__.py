@@ -17,7 +17,7 @@ from ..args import Param, read_params
 from ..operations import GalleryOps
 from ..plugin_operations import OPERATION_PARAMS
 from ..settings import SETTINGS
-from . import chapters, covers, duplicates, empty_galleries, gallery_from_images, image_sync, titles
+from . import chapters, covers, duplicates, empty_galleries, gallery_from_images, image_sync, loose_images, titles
 from .engine import SCOPE_PARAMS, decide_dry_run, read_env, read_scope, run_workflows
 from .new_galleries import finish_new_galleries, handle_gallery_created
 from .report import Report
@@ -94,6 +94,14 @@ def _merge_duplicates(ops: GalleryOps, args: dict[str, Any]) -> Report:
     return duplicates.run_merge_duplicates(ops, env, read_scope(args), dry_run, bool(args.get("delete_duplicates")))
 
 
+def _galleries_from_folders(ops: GalleryOps, args: dict[str, Any]) -> Report:
+    env = read_env(ops)
+    minimum = loose_images.parse_min_images(args["min_images"] if "min_images" in args
+                                            else env.settings["folderGalleryMinImages"])
+    return loose_images.run_galleries_from_folders(ops, args.get("path"), minimum,
+                                                   decide_dry_run(args, env.settings, destructive=False))
+
+
 def _shown(value: Any) -> str:
     """A setting's value in a log line: text quoted as is (a regex keeps its backslashes)."""
     return f'"{value}"' if isinstance(value, str) else json.dumps(value)
@@ -139,6 +147,9 @@ TASKS: dict[str, Task] = {task.mode: task for task in (
     Task("merge_duplicate_galleries", "Find galleries holding the same set (zip or image checksums), copy to the"
          " kept one what it lacks (previews unless dry_run=false); delete_duplicates=true deletes the empty or"
          " missing ones.", duplicates.PARAMS, _merge_duplicates),
+    Task("galleries_from_folders", "A hand-made gallery per folder of images that are in no gallery, titled by the"
+         " folder (folders Stash made a gallery for are left alone).", loose_images.PARAMS, _galleries_from_folders,
+         scoped=False),
     Task("finish_new_galleries", "Apply the new-gallery rules to galleries added since the last run (after a scan).",
          tuple(p for p in SCOPE_PARAMS if p.name != "gallery_ids"), finish_new_galleries, scoped=False),
     Task("capabilities", "List the operations, tasks, hooks and settings of Gallery Tools.", (), _capabilities,

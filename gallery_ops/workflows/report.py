@@ -40,6 +40,7 @@ class Report:
     change_count: int = 0
     requests: int = 0
     extra: dict[str, Any] = field(default_factory=dict)  # a task's own findings (e.g. groups of duplicates)
+    unit: str = "galleries"  # what was scanned (galleries_from_folders scans folders)
 
     def add(self, plan: GalleryPlan, error: str | None = None) -> None:
         """Count one gallery's outcome (error: its changes failed; a failed plan counts as failed too)."""
@@ -67,7 +68,8 @@ class Report:
         if not self.failed_count:
             return None
         first = self.failed[0]
-        return (f"{self.failed_count} of {self.scanned} galleries failed (first: gallery {first['gallery']}:"
+        which = f"gallery {first['gallery']}" if self.unit == "galleries" else first["gallery"]
+        return (f"{self.failed_count} of {self.scanned} {self.unit} failed (first: {which}:"
                 f" {first['error']}); the other changes were applied")
 
     def to_output(self) -> dict[str, Any]:
@@ -75,7 +77,7 @@ class Report:
         return {
             "task": self.task,
             "dry_run": self.dry_run,
-            "summary": f"{self.scanned} galleries scanned, {self.changed} {verb}, {self.unchanged} unchanged,"
+            "summary": f"{self.scanned} {self.unit} scanned, {self.changed} {verb}, {self.unchanged} unchanged,"
                        f" {sum(self.skipped.values())} skipped, {self.failed_count} failed",
             "scanned": self.scanned,
             "changed": self.changed,

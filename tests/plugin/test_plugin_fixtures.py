@@ -143,6 +143,23 @@ def check_merge_preview(sim, output, result):
     assert gallery(sim, "7")["title"] in (None, "")
 
 
+def _one_loose_image_is_enough(sim: StashSimulator) -> None:
+    sim.set_plugin_settings("gallery_tools", {"folderGalleryMinImages": 1})
+
+
+def check_galleries_from_folders(sim, output, result):
+    assert output["changes"] == [{"folder": "/library/loose", "create_gallery": "loose", "images": 1},
+                                 {"folder": "/library/loose", "gallery": None, "add_images": 1}]
+    assert gallery_count(sim) == 7 and image_ids(sim, "7") == {"17"} and gallery(sim, "7")["title"] == "loose"
+
+
+def check_galleries_from_folders_preview(sim, output, result):
+    assert output["dry_run"] is True and output["summary"].startswith("1 folders scanned, 1 would change")
+    assert output["changes"][0] == {"folder": "/library/loose", "create_gallery": "loose", "images": 1}
+    assert any("preview: nothing will be changed" in m for m in result.messages("info"))
+    assert gallery_count(sim) == 6
+
+
 def check_add_images(sim, output, result):
     assert output is True
     assert image_ids(sim, "6") == {"16", "17"}
@@ -353,6 +370,10 @@ EXPECTATIONS: dict[str, Expect] = {
     "destructive_merge_duplicate_galleries": Expect(check_merge, MERGE_WRITES, setup=_portraits_moved_into_a_zip),
     "task_merge_duplicate_galleries_apply": Expect(check_merge, MERGE_WRITES, setup=_portraits_moved_into_a_zip),
     "task_merge_duplicate_galleries_preview": Expect(check_merge_preview, setup=_portraits_moved_into_a_zip),
+    "task_galleries_from_folders": Expect(check_galleries_from_folders, ("galleryCreate", "addGalleryImages"),
+                                          setup=_one_loose_image_is_enough),
+    "task_galleries_from_folders_preview": Expect(check_galleries_from_folders_preview,
+                                                  setup=_one_loose_image_is_enough),
     "task_sync_gallery_from_images": Expect(check_gallery_from_images, ("bulkGalleryUpdate",),
                                             setup=_travel_on_city_walk_images),
     "task_sync_images_from_gallery": Expect(check_sync(mirror=False), ("bulkImageUpdate",) * 3,

@@ -43,6 +43,8 @@ FINISH = "Finish new galleries"
 GALLERY_FROM_IMAGES = "Sync gallery from images"
 CLEAN_EMPTY_PREVIEW = "Clean empty galleries (preview)"
 CLEAN_EMPTY_APPLY = "Clean empty galleries (apply)"
+LOOSE_PREVIEW = "Galleries for loose images (preview)"
+LOOSE = "Galleries for loose images"
 
 ALL_HOOK_RULES = {"hookTitles": True, "hookChapters": True, "hookCovers": True, "hookSyncImages": True}
 TITLE_PATTERN = r"^(?P<title>.+?) \[(?P<date>\d{4}-\d{2}-\d{2})\]$"  # the README's example
@@ -294,6 +296,8 @@ SCENARIOS: dict[str, Scenario] = {
     "clean_empty": Scenario(CLEAN_EMPTY_APPLY, (CLEAN_EMPTY_PREVIEW, {})),
     "merge_duplicates": Scenario("Merge duplicate galleries (apply)", ("Merge duplicate galleries (preview)", {}),
                                  prepare=portraits_moved_into_a_zip),
+    # the sample's one loose folder holds one image in no gallery (night.jpg)
+    "galleries_from_folders": Scenario(LOOSE, (LOOSE_PREVIEW, {}), settings={"folderGalleryMinImages": 1}),
     "finish": Scenario(FINISH, (FINISH, PREVIEW), settings={**ALL_HOOK_RULES, "titlePattern": TITLE_PATTERN},
                        prepare=scan_with_hooks),
 }
