@@ -121,6 +121,12 @@ def iter_images(selection: str) -> str:
     )
 
 
+def scenes_page(selection: str) -> str:
+    """One page of scenes (sorted by id, page numbers): GalleryOps.iter_scenes."""
+    return ("query ScenesPage($filter: FindFilterType) {"
+            f" findScenes(filter: $filter) {{ scenes {{ {selection} }} }} }}")
+
+
 # -- the plugin's configuration and its marker tag ---------------------------------------------
 # What a run needs from Stash's configuration: the plugin's saved settings and the cover regex.
 CONFIGURATION_FIELD = f'configuration {{ plugins(include: ["{PLUGIN_ID}"]) general {{ galleryCoverRegex }} }}'

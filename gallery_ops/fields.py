@@ -59,3 +59,10 @@ IMAGE_MERGE = (f"id visual_files {{ ... on ImageFile {{ path {_MD5} }} ... on Vi
                " galleries { id }")
 # Galleries from folders: which folders Stash made a gallery for, and hand-made galleries by title.
 GALLERY_FOLDER_CHECK = "title files { path } folder { path }"
+# Link scenes: where each scene's video is, and what a gallery may take from its scene.
+SCENE_FILES = "id files { path }"
+SCENE_META = "id title date details urls files { path } studio { id } tags { id } performers { id }"
+GALLERY_SCENE_LINK = (
+    "title date details urls files { path } folder { path } scenes { id } studio { id } tags { id name }"
+    " performers { id }"
+)

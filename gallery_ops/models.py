@@ -165,6 +165,20 @@ class Image(StashModel):
         return files[0].path if files else None
 
 
+class Scene(StashModel):
+    """A scene as link_scenes reads it: its video files and the metadata a gallery may take from it."""
+
+    id: StashID
+    title: str | None = None
+    date: str | None = None
+    details: str | None = None
+    urls: list[str] | None = None
+    files: list[FileRef] | None = None
+    studio: StudioRef | None = None
+    tags: list[TagRef] | None = None
+    performers: list[PerformerRef] | None = None
+
+
 class GalleryChapter(StashModel):
     id: StashID | None = None
     title: str | None = None

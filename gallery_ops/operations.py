@@ -43,6 +43,7 @@ from .models import (
     GalleryChapter,
     Image,
     ResetCoverInput,
+    Scene,
     SetCoverInput,
     parse_id,
     parse_ids,
@@ -230,6 +231,23 @@ class GalleryOps:
             if len(page) < page_size:
                 return
             last = int(page[-1]["id"])
+
+    def iter_scenes(self, selection: str = fields.SCENE_FILES, page_size: int = IMAGE_PAGE_SIZE) -> Iterator[Scene]:
+        """Every scene, in id order, a page per request (page numbers: a scene added while this
+        runs may be missed or seen twice, which is harmless for readers that only match paths)."""
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, got {page_size}")
+        query = doc.scenes_page(selection)
+        page = 1
+        while True:
+            data = self.connection.execute(query, {
+                "filter": {"per_page": page_size, "page": page, "sort": "id", "direction": "ASC"}})
+            found = data["findScenes"]["scenes"]
+            for raw in found:
+                yield Scene.model_validate(raw)
+            if len(found) < page_size:
+                return
+            page += 1
 
     # -- the plugin's configuration and tags -----------------------------------------------------
     def run_configuration(self) -> RunConfiguration:

@@ -52,6 +52,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("folderGalleryMinImages", "NUMBER", 2, "Galleries from folders: minimum images",
             "Galleries for loose images makes a gallery for a folder only when it holds at least this many images"
             " that are in no gallery."),
+    Setting("linkScenesCopyMetadata", "BOOLEAN", False, "Link scenes: copy scene metadata",
+            "Link scenes also gives a gallery what it lacks of its scene's title, date, details, studio, urls, tags"
+            " and performers (never overwriting)."),
     Setting("hookChapters", "BOOLEAN", False, "New galleries: chapters from folders",
             "Galleries added by a scan or created by hand get chapters from their folders (after the scan: run"
             " Finish new galleries)."),

@@ -82,6 +82,8 @@ def main() -> None:
             ("Clean empty galleries (apply)", {}),
             ("Merge duplicate galleries (preview)", {}),
             ("Merge duplicate galleries (apply)", {}),
+            ("Link scenes", {"dry_run": "true"}),
+            ("Link scenes", {}),
             ("Galleries for loose images (preview)", {"min_images": "1"}),
             ("Galleries for loose images", {"min_images": "1"}),
         ]

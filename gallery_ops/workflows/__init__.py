@@ -13,11 +13,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .. import fields
 from ..args import Param, read_params
 from ..operations import GalleryOps
 from ..plugin_operations import OPERATION_PARAMS
 from ..settings import SETTINGS
-from . import chapters, covers, duplicates, empty_galleries, gallery_from_images, image_sync, loose_images, titles
+from . import (
+    chapters,
+    covers,
+    duplicates,
+    empty_galleries,
+    gallery_from_images,
+    image_sync,
+    loose_images,
+    scene_links,
+    titles,
+)
 from .engine import SCOPE_PARAMS, decide_dry_run, read_env, read_scope, run_workflows
 from .new_galleries import finish_new_galleries, handle_gallery_created
 from .report import Report
@@ -102,6 +113,14 @@ def _galleries_from_folders(ops: GalleryOps, args: dict[str, Any]) -> Report:
                                                    decide_dry_run(args, env.settings, destructive=False))
 
 
+def _link_scenes(ops: GalleryOps, args: dict[str, Any]) -> Report:
+    env = read_env(ops)
+    copy = bool(args["copy_metadata"]) if "copy_metadata" in args else bool(env.settings["linkScenesCopyMetadata"])
+    scope, dry_run = read_scope(args), decide_dry_run(args, env.settings, destructive=False)
+    index = scene_links.build_index(ops.iter_scenes(fields.SCENE_META if copy else fields.SCENE_FILES), copy)
+    return run_workflows(ops, "link_scenes", [scene_links.LinkScenes(index, copy)], env, scope, dry_run)
+
+
 def _shown(value: Any) -> str:
     """A setting's value in a log line: text quoted as is (a regex keeps its backslashes)."""
     return f'"{value}"' if isinstance(value, str) else json.dumps(value)
@@ -150,6 +169,8 @@ TASKS: dict[str, Task] = {task.mode: task for task in (
     Task("galleries_from_folders", "A hand-made gallery per folder of images that are in no gallery, titled by the"
          " folder (folders Stash made a gallery for are left alone).", loose_images.PARAMS, _galleries_from_folders,
          scoped=False),
+    Task("link_scenes", "Link galleries and the scene named like their zip or folder, or inside their folder"
+         " (added only; several matches are left alone).", scene_links.PARAMS, _link_scenes),
     Task("finish_new_galleries", "Apply the new-gallery rules to galleries added since the last run (after a scan).",
          tuple(p for p in SCOPE_PARAMS if p.name != "gallery_ids"), finish_new_galleries, scoped=False),
     Task("capabilities", "List the operations, tasks, hooks and settings of Gallery Tools.", (), _capabilities,

@@ -160,6 +160,17 @@ def check_galleries_from_folders_preview(sim, output, result):
     assert gallery_count(sim) == 6
 
 
+def check_link_scenes(sim, output, result):
+    # scenes: 2 City Walk (next to city_walk-2020.zip), 3 Behind the Portraits (in the Portraits folder);
+    # Beach 2021 has two videos named like it: left alone
+    assert output["changes"] == [{"gallery": "2", "add": {"scene_ids": ["3"]}},
+                                 {"gallery": "4", "add": {"scene_ids": ["2"]}}]
+    assert output["skipped"]["several scenes match (left alone)"] == 1
+    scenes = sim.gql('{ findGalleries(filter: {per_page: -1, sort: "id"}) { galleries { scenes { id } } } }')
+    assert [[s["id"] for s in g["scenes"]] for g in scenes["findGalleries"]["galleries"]] == [
+        [], ["3"], [], ["2"], ["1"], []]
+
+
 def check_add_images(sim, output, result):
     assert output is True
     assert image_ids(sim, "6") == {"16", "17"}
@@ -374,6 +385,7 @@ EXPECTATIONS: dict[str, Expect] = {
                                           setup=_one_loose_image_is_enough),
     "task_galleries_from_folders_preview": Expect(check_galleries_from_folders_preview,
                                                   setup=_one_loose_image_is_enough),
+    "task_link_scenes": Expect(check_link_scenes, ("bulkGalleryUpdate", "bulkGalleryUpdate")),
     "task_sync_gallery_from_images": Expect(check_gallery_from_images, ("bulkGalleryUpdate",),
                                             setup=_travel_on_city_walk_images),
     "task_sync_images_from_gallery": Expect(check_sync(mirror=False), ("bulkImageUpdate",) * 3,

@@ -23,6 +23,7 @@ from . import (  # noqa: F401 - registering resolvers
     mutations,
     objects,
     queries,
+    scene_files,
 )
 from .engine import run_graphql
 from .hooks import HookExecutor

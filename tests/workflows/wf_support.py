@@ -45,6 +45,7 @@ CLEAN_EMPTY_PREVIEW = "Clean empty galleries (preview)"
 CLEAN_EMPTY_APPLY = "Clean empty galleries (apply)"
 LOOSE_PREVIEW = "Galleries for loose images (preview)"
 LOOSE = "Galleries for loose images"
+LINK_SCENES = "Link scenes"
 
 ALL_HOOK_RULES = {"hookTitles": True, "hookChapters": True, "hookCovers": True, "hookSyncImages": True}
 TITLE_PATTERN = r"^(?P<title>.+?) \[(?P<date>\d{4}-\d{2}-\d{2})\]$"  # the README's example
@@ -298,6 +299,7 @@ SCENARIOS: dict[str, Scenario] = {
                                  prepare=portraits_moved_into_a_zip),
     # the sample's one loose folder holds one image in no gallery (night.jpg)
     "galleries_from_folders": Scenario(LOOSE, (LOOSE_PREVIEW, {}), settings={"folderGalleryMinImages": 1}),
+    "link_scenes": Scenario(LINK_SCENES, (LINK_SCENES, PREVIEW)),
     "finish": Scenario(FINISH, (FINISH, PREVIEW), settings={**ALL_HOOK_RULES, "titlePattern": TITLE_PATTERN},
                        prepare=scan_with_hooks),
 }
