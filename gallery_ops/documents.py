@@ -127,6 +127,19 @@ def scenes_page(selection: str) -> str:
             f" findScenes(filter: $filter) {{ scenes {{ {selection} }} }} }}")
 
 
+NAMED_KINDS = {"tag": ("findTags", "tag_filter", "tags"),
+               "performer": ("findPerformers", "performer_filter", "performers")}
+
+
+def ids_by_name(kind: str, count: int) -> str:
+    """`count` tags or performers by exact name (Stash's EQUALS) in one request: n0.. with variables v0.."""
+    field, filter_arg, result = NAMED_KINDS[kind]
+    params = ", ".join(f"$v{n}: String!" for n in range(count))
+    body = " ".join(f"n{n}: {field}({filter_arg}: {{ name: {{ value: $v{n}, modifier: EQUALS }} }},"
+                    f" filter: {{ per_page: 1 }}) {{ {result} {{ id }} }}" for n in range(count))
+    return f"query IdsByName({params}) {{ {body} }}"
+
+
 # -- the plugin's configuration and its marker tag ---------------------------------------------
 # What a run needs from Stash's configuration: the plugin's saved settings and the cover regex.
 CONFIGURATION_FIELD = f'configuration {{ plugins(include: ["{PLUGIN_ID}"]) general {{ galleryCoverRegex }} }}'

@@ -66,3 +66,6 @@ GALLERY_SCENE_LINK = (
     "title date details urls files { path } folder { path } scenes { id } studio { id } tags { id name }"
     " performers { id }"
 )
+# Metadata from files: what a gallery has of what its ComicInfo.xml or gallery-dl JSON may fill.
+GALLERY_FILE_METADATA = (
+    "title date details photographer urls files { path } folder { path } tags { id } performers { id }")

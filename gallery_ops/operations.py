@@ -263,6 +263,20 @@ class GalleryOps:
                                  Gallery.model_validate(raw) if raw is not None else None,
                                  tags[0]["id"] if tags else None)
 
+    def ids_by_name(self, kind: str, names: Sequence[str], per_request: int = 100) -> dict[str, str | None]:
+        """The ids of tags or performers (`kind` "tag" or "performer") with exactly these names (Stash's
+        EQUALS, which ignores case), None for a name that names none; `per_request` names per request."""
+        if kind not in doc.NAMED_KINDS:
+            raise ValueError(f"kind should be one of {', '.join(doc.NAMED_KINDS)}, got {kind!r}")
+        result_key = doc.NAMED_KINDS[kind][2]
+        out: dict[str, str | None] = {}
+        for chunk in chunks(list(dict.fromkeys(names)), per_request):
+            data = self.connection.execute(doc.ids_by_name(kind, len(chunk)), {f"v{n}": v for n, v in enumerate(chunk)})
+            for n, name in enumerate(chunk):
+                found = data[f"n{n}"][result_key]
+                out[name] = str(found[0]["id"]) if found else None
+        return out
+
     def find_tag_id(self, name: str) -> str | None:
         """The id of the tag with exactly this name, or None."""
         tags = self.connection.execute(doc.FIND_TAG, {"tag": name})["findTags"]["tags"]

@@ -55,6 +55,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("linkScenesCopyMetadata", "BOOLEAN", False, "Link scenes: copy scene metadata",
             "Link scenes also gives a gallery what it lacks of its scene's title, date, details, studio, urls, tags"
             " and performers (never overwriting)."),
+    Setting("fileMetadataArtists", "STRING", "photographer", "Metadata from files: artists as",
+            "Import file metadata puts the artists of a ComicInfo.xml (Writer, Penciller) or gallery-dl JSON (artist)"
+            " into the photographer (photographer) or adds the performers of those names (performers)."),
     Setting("hookChapters", "BOOLEAN", False, "New galleries: chapters from folders",
             "Galleries added by a scan or created by hand get chapters from their folders (after the scan: run"
             " Finish new galleries)."),

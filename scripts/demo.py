@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +72,14 @@ def main() -> None:
         sim.scan_zip("/library/zips/Portraits.zip", [
             {"name": n, "md5": hashlib.md5(f"/library/photos/Portraits/{n}".encode()).hexdigest()}
             for n in ("p01.jpg", "p02.jpg", "p03.jpg")])
+        # a comic zip on this disk, with a ComicInfo.xml inside (Import file metadata reads it in place)
+        comic = Path(tempfile.mkdtemp(prefix="gallery-tools-demo-")) / "Coast 3.cbz"
+        with zipfile.ZipFile(comic, "w") as archive:
+            archive.writestr("ComicInfo.xml", "<ComicInfo><Series>Coast</Series><Number>3</Number>"
+                             "<Title>The Harbour</Title><Year>2019</Year><Month>6</Month><Tags>Beach</Tags>"
+                             "</ComicInfo>")
+            archive.writestr("001.jpg", b"jpg")
+        sim.scan_zip(str(comic), ["001.jpg"])
         sim.install_plugin(ROOT)
         tasks = [
             ("Chapters from folders", {}),
@@ -84,6 +94,8 @@ def main() -> None:
             ("Merge duplicate galleries (apply)", {}),
             ("Link scenes", {"dry_run": "true"}),
             ("Link scenes", {}),
+            ("Import file metadata", {"dry_run": "true"}),
+            ("Import file metadata", {}),
             ("Galleries for loose images (preview)", {"min_images": "1"}),
             ("Galleries for loose images", {"min_images": "1"}),
         ]

@@ -23,6 +23,7 @@ from . import (
     covers,
     duplicates,
     empty_galleries,
+    file_metadata,
     gallery_from_images,
     image_sync,
     loose_images,
@@ -121,6 +122,13 @@ def _link_scenes(ops: GalleryOps, args: dict[str, Any]) -> Report:
     return run_workflows(ops, "link_scenes", [scene_links.LinkScenes(index, copy)], env, scope, dry_run)
 
 
+def _import_file_metadata(ops: GalleryOps, args: dict[str, Any]) -> Report:
+    env = read_env(ops)
+    artists_as = file_metadata.parse_artists_as(env.settings["fileMetadataArtists"])
+    return file_metadata.run_import_file_metadata(ops, read_scope(args),
+                                                  decide_dry_run(args, env.settings, destructive=False), artists_as)
+
+
 def _shown(value: Any) -> str:
     """A setting's value in a log line: text quoted as is (a regex keeps its backslashes)."""
     return f'"{value}"' if isinstance(value, str) else json.dumps(value)
@@ -171,6 +179,8 @@ TASKS: dict[str, Task] = {task.mode: task for task in (
          scoped=False),
     Task("link_scenes", "Link galleries and the scene named like their zip or folder, or inside their folder"
          " (added only; several matches are left alone).", scene_links.PARAMS, _link_scenes),
+    Task("import_file_metadata", "Fill what galleries lack from their ComicInfo.xml (in the zip) or gallery-dl JSON"
+         " sidecar (never overwriting).", file_metadata.PARAMS, _import_file_metadata),
     Task("finish_new_galleries", "Apply the new-gallery rules to galleries added since the last run (after a scan).",
          tuple(p for p in SCOPE_PARAMS if p.name != "gallery_ids"), finish_new_galleries, scoped=False),
     Task("capabilities", "List the operations, tasks, hooks and settings of Gallery Tools.", (), _capabilities,

@@ -171,6 +171,12 @@ def check_link_scenes(sim, output, result):
         [], ["3"], [], ["2"], ["1"], []]
 
 
+def check_import_file_metadata(sim, output, result):
+    # the sample's zips and folders are not on this disk: every gallery is skipped with its reason
+    assert output["change_count"] == 0 and output["skipped"] == {
+        "its zip or folder is not on this disk": 4, "hand-made (no zip or folder)": 2}
+
+
 def check_add_images(sim, output, result):
     assert output is True
     assert image_ids(sim, "6") == {"16", "17"}
@@ -386,6 +392,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "task_galleries_from_folders_preview": Expect(check_galleries_from_folders_preview,
                                                   setup=_one_loose_image_is_enough),
     "task_link_scenes": Expect(check_link_scenes, ("bulkGalleryUpdate", "bulkGalleryUpdate")),
+    "task_import_file_metadata": Expect(check_import_file_metadata),
     "task_sync_gallery_from_images": Expect(check_gallery_from_images, ("bulkGalleryUpdate",),
                                             setup=_travel_on_city_walk_images),
     "task_sync_images_from_gallery": Expect(check_sync(mirror=False), ("bulkImageUpdate",) * 3,
