@@ -108,9 +108,10 @@ def group_duplicates(members: Sequence[Member]) -> list[list[Member]]:
 
     first_with: dict[tuple[str, str], str] = {}
     for m in members:
-        for key in (("zip", m.zip_md5), ("images", m.images_key)):
-            if key[1] is None:
+        for kind, value in (("zip", m.zip_md5), ("images", m.images_key)):
+            if value is None:
                 continue
+            key = (kind, value)
             if key in first_with:
                 a, b = root(first_with[key]), root(m.id)
                 if a != b:
@@ -281,9 +282,9 @@ def run_merge_duplicates(ops: GalleryOps, env: Env, scope: Scope, dry_run: bool,
         progress(0.5 + 0.5 * report.scanned / len(members) if members else 1.0)
     report.requests = ops.requests_sent
     progress(1.0)
-    for group in listed[:10]:
-        log.info("merge_duplicate_galleries: gallery %s keeps %s (same %s)", group["keep"],
-                 ", ".join(group["duplicates"]), group["by"])
+    for listing in listed[:10]:
+        log.info("merge_duplicate_galleries: gallery %s keeps %s (same %s)", listing["keep"],
+                 ", ".join(listing["duplicates"]), listing["by"])
     log.info("merge_duplicate_galleries: %d groups of duplicates; %s", len(groups), report.to_output()["summary"])
     for failure in report.failed[:5]:
         log.warning("merge_duplicate_galleries: gallery %s failed: %s", failure["gallery"], failure["error"])

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Sequence
 from typing import Any
 
 from .. import fields as selections
@@ -64,7 +65,8 @@ def plan_import(gallery: Gallery, found: FileMetadata, tag_ids: dict[str, str | 
     if scalars:
         plan.changes.append(SetGalleryFields(gallery.id, tuple(scalars.items())))
     refs: list[tuple[str, tuple[str, ...]]] = []
-    wanted = [("tag_ids", gallery.tags, found.tags, tag_ids)]
+    wanted: list[tuple[str, Sequence[Any] | None, list[str], dict[str, str | None]]] = [
+        ("tag_ids", gallery.tags, found.tags, tag_ids)]
     if artists_as == "performers":
         wanted.append(("performer_ids", gallery.performers, found.artists, performer_ids))
     for key, have_refs, names, ids in wanted:

@@ -215,10 +215,10 @@ def _apply(ops: GalleryOps, plans: Sequence[GalleryPlan], failed: dict[str, str]
                 made[folder] = str(result.data[index]["id"])
     adds = [(p.gallery_id, c) for p in plans for c in p.changes
             if isinstance(c, AddFolderImages) and p.gallery_id not in failed]
-    for chunk in chunks(adds, MUTATION_BATCH_SIZE):
-        sending = [(folder, c) for folder, c in chunk if folder not in failed]
+    for add_chunk in chunks(adds, MUTATION_BATCH_SIZE):
+        sending = [(folder, c) for folder, c in add_chunk if folder not in failed]
         if not sending:
             continue
-        result = ops.add_gallery_images_each([(c.gallery_id or made[folder], c.image_ids) for folder, c in sending])
-        for index, message in result.errors.items():
+        added = ops.add_gallery_images_each([(c.gallery_id or made[folder], c.image_ids) for folder, c in sending])
+        for index, message in added.errors.items():
             failed.setdefault(sending[index][0], message)
