@@ -23,6 +23,7 @@ import time
 import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
@@ -30,7 +31,8 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 from stash_sim import StashSimulator  # noqa: E402
 from stash_sim.library import generate_library  # noqa: E402
 
-from gallery_ops import GalleryOps  # noqa: E402
+from gallery_ops import GalleryOps, fields  # noqa: E402
+from gallery_ops.batch import chunks  # noqa: E402
 from gallery_ops.limits import GALLERY_PAGE_SIZE, WORKFLOW_PAGE_SIZE  # noqa: E402
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
@@ -95,7 +97,8 @@ def measuring_python(folder: Path) -> str:
 
 
 def bench_task(rows: list[str], galleries: int, images: int, task: str, args: dict,
-               library: dict | None = None) -> None:
+               library: dict | None = None, size: str | None = None) -> tuple[float, float, int]:
+    """One task run as Stash runs it; returns (wall seconds, plugin CPU seconds, requests)."""
     sim, _ = seed(galleries, images, library)
     with sim, tempfile.TemporaryDirectory() as scratch:
         sim.install_plugin(ROOT)
@@ -111,10 +114,39 @@ def bench_task(rows: list[str], galleries: int, images: int, task: str, args: di
         cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         peak_kib = max(int(line) for line in memory.read_text().split())
         summary = result.output["summary"] if isinstance(result.output, dict) else result.error
-        rows.append(f"| task {task} {args or ''} (page {WORKFLOW_PAGE_SIZE}) | {galleries:,} galleries,"
-                    f" {galleries * images:,} images | {seconds:.1f} s (plugin CPU {cpu:.1f} s) |"
+        size = size or f"{galleries:,} galleries, {galleries * images:,} images"
+        rows.append(f"| task {task} {args or ''} (page {WORKFLOW_PAGE_SIZE}) | {size} | {seconds:.1f} s"
+                    f" (plugin CPU {cpu:.1f} s) |"
                     f" {len(sim.requests)} requests ({len(sim.requests.mutations())} writes),"
                     f" plugin peak memory {peak_kib / 1024:.0f} MiB; {summary} |")
+        return seconds, cpu, len(sim.requests)
+
+
+def bench_floor(rows: list[str], what: str, size: str, library: dict, read: Any,
+                task: tuple[float, float, int]) -> None:
+    """The floor of a task: only the reads any plan needs (the same pages), in-process, no planning,
+    no writes, no process start; and the task's ratios to it (wall, CPU, requests)."""
+    sim, _ = seed(0, 0, library)
+    with sim:
+        ops = GalleryOps.from_server_connection(sim.server_connection())
+        start, cpu = time.perf_counter(), time.thread_time()
+        read(ops)
+        seconds, cpu = time.perf_counter() - start, time.thread_time() - cpu
+        requests = len(sim.requests)
+    rows.append(f"| floor: {what} | {size} | {seconds:.1f} s (client CPU {cpu:.1f} s) | {requests} requests;"
+                f" the task is {task[0] / seconds:.2f}x the floor's wall time, {task[1] / cpu:.2f}x its CPU"
+                f" (plugin process, start included), {task[2] / requests:.2f}x its requests |")
+
+
+def read_duplicate_keys(ops: GalleryOps) -> None:
+    for page in chunks(ops.iter_galleries(None, WORKFLOW_PAGE_SIZE, "id " + fields.GALLERY_DUPLICATE_KEY),
+                       WORKFLOW_PAGE_SIZE):
+        ops.images_of_galleries([g.id for g in page if g.id], fields.IMAGE_CHECKSUM)
+
+
+def read_loose_images(ops: GalleryOps) -> None:
+    sum(1 for _ in ops.iter_images({"galleries": {"value": [], "modifier": "IS_NULL"}}, fields.IMAGE_PATH))
+    sum(1 for _ in ops.iter_galleries(None, selection="id " + fields.GALLERY_FOLDER_CHECK))
 
 
 def bench_hook(rows: list[str], runs: int) -> None:
@@ -140,11 +172,19 @@ def bench_gallery_tasks(quick: bool) -> list[str]:
     galleries = 2_000 if quick else 10_000
     rows = ["| benchmark | size | time | requests / memory |", "|---|---|---|---|"]
     duplicates = library_with_duplicates(galleries, 10)
-    bench_task(rows, galleries, 10, "Merge duplicate galleries (preview)", {}, duplicates)
+    size = f"{galleries:,} galleries, {galleries * 10:,} images"
+    preview = bench_task(rows, galleries, 10, "Merge duplicate galleries (preview)", {}, duplicates)
+    bench_floor(rows, "read every gallery's zip checksum and its images' checksums, page by page", size,
+                duplicates, read_duplicate_keys, preview)
     bench_task(rows, galleries, 10, "Merge duplicate galleries (apply)", {}, duplicates)
-    # loose images: half the images (50k of 100k) in no gallery, in folders of 10
+    # loose images: half the images in no gallery, in folders of 10 (the apply is not benchmarked:
+    # each gallery it makes fires Stash's Gallery.Create.Post hook, a process per gallery)
     loose = library_with_loose_images(galleries // 2, 10, galleries // 2)
-    bench_task(rows, galleries // 2, 10, "Galleries for loose images (preview)", {}, loose)
+    size = (f"{galleries // 2:,} galleries, {galleries * 10:,} images ({galleries * 5:,} in no gallery,"
+            f" {galleries // 2:,} folders)")
+    preview = bench_task(rows, galleries // 2, 10, "Galleries for loose images (preview)", {}, loose, size)
+    bench_floor(rows, "read the images in no gallery and every gallery's folder", size, loose, read_loose_images,
+                preview)
     return rows
 
 
