@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import short_repr
 from .models import parse_id, parse_ids
 
 TRUE_TEXT = ("true", "yes", "1")
@@ -25,7 +26,7 @@ def _json_text(name: str, value: str, expected: str) -> Any:
     try:
         return json.loads(value)
     except ValueError:
-        raise ArgError(f"argument {name} should be {expected}, got {value!r}") from None
+        raise ArgError(f"argument {name} should be {expected}, got {short_repr(value)}") from None
 
 
 def read_bool(name: str, value: Any) -> bool:
@@ -33,7 +34,7 @@ def read_bool(name: str, value: Any) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in TRUE_TEXT + FALSE_TEXT:
         return value.strip().lower() in TRUE_TEXT
-    raise ArgError(f'argument {name} should be true or false (or "true"/"false"), got {value!r}')
+    raise ArgError(f'argument {name} should be true or false (or "true"/"false"), got {short_repr(value)}')
 
 
 def read_int(name: str, value: Any) -> int:
@@ -46,13 +47,13 @@ def read_int(name: str, value: Any) -> int:
             return int(value.strip())
         except ValueError:
             pass
-    raise ArgError(f"argument {name} should be a whole number, got {value!r}")
+    raise ArgError(f"argument {name} should be a whole number, got {short_repr(value)}")
 
 
 def read_str(name: str, value: Any) -> str:
     if isinstance(value, str):
         return value
-    raise ArgError(f"argument {name} should be text, got {value!r}")
+    raise ArgError(f"argument {name} should be text, got {short_repr(value)}")
 
 
 def read_id(name: str, value: Any) -> str:
@@ -73,7 +74,7 @@ def read_ids(name: str, value: Any) -> list[str]:
     elif isinstance(value, int) and not isinstance(value, bool):
         value = [value]
     if not isinstance(value, list):  # an object would be read as its keys
-        raise ArgError(f'argument {name} should be a list of ids (["1", "2"], or text "1,2"), got {value!r}')
+        raise ArgError(f'argument {name} should be a list of ids (["1", "2"], or text "1,2"), got {short_repr(value)}')
     try:
         return parse_ids(value, f"argument {name}")
     except ValueError as exc:
@@ -85,7 +86,7 @@ def read_object(name: str, value: Any) -> dict[str, Any]:
         value = _json_text(name, value.strip(), "a JSON object")
     if isinstance(value, dict):
         return value
-    raise ArgError(f"argument {name} should be a JSON object, got {value!r}")
+    raise ArgError(f"argument {name} should be a JSON object, got {short_repr(value)}")
 
 
 def read_objects(name: str, value: Any) -> list[dict[str, Any]]:
@@ -93,7 +94,7 @@ def read_objects(name: str, value: Any) -> list[dict[str, Any]]:
         value = _json_text(name, value.strip(), "a JSON list of objects")
     if isinstance(value, list) and all(isinstance(item, dict) for item in value):
         return value
-    raise ArgError(f"argument {name} should be a list of JSON objects, got {value!r}")
+    raise ArgError(f"argument {name} should be a list of JSON objects, got {short_repr(value)}")
 
 
 READERS = {

@@ -139,6 +139,28 @@ def ids_by_name(kind: str, count: int) -> str:
                     f" filter: {{ per_page: 1 }}) {{ {result} {{ id }} }}" for n in range(count))
     return f"query IdsByName({params}) {{ {body} }}"
 
+def cover_matches(count: int) -> str:
+    """Stash's own default-cover question for `count` galleries in one request (STASH_FACTS §4,
+    pkg/image/query.go findGalleryCover): c0.. are findImages with image filters f0.. (the
+    gallery and path MATCHES_REGEX "(?i)" + the cover regex) and $one (per_page 1, sort path)."""
+    params = ", ".join(f"$f{n}: ImageFilterType" for n in range(count))
+    body = " ".join(f"c{n}: findImages(image_filter: $f{n}, filter: $one) {{ images {{ id }} }}" for n in range(count))
+    return f"query CoverMatches($one: FindFilterType, {params}) {{ {body} }}"
+
+
+def recheck(galleries: bool, images: bool) -> str:
+    """Galleries ($g) and/or images ($i) by id, in one request: what a batch of writes would overwrite.
+
+    A list that is not needed is left out of the document: findGalleries(ids: []) would
+    mean every gallery."""
+    params = ", ".join(p for p, wanted in (("$g: [ID!]", galleries), ("$i: [ID!]", images)) if wanted)
+    body = []
+    if galleries:
+        body.append(f"findGalleries(ids: $g, filter: {{ per_page: -1 }}) {{ galleries {{ {fields.GALLERY_BASIS} }} }}")
+    if images:
+        body.append(f"findImages(ids: $i, filter: {{ per_page: -1 }}) {{ images {{ {fields.IMAGE_BASIS} }} }}")
+    return f"query Recheck({params}) {{ {' '.join(body)} }}"
+
 
 # -- the plugin's configuration and its marker tag ---------------------------------------------
 # What a run needs from Stash's configuration: the plugin's saved settings and the cover regex.

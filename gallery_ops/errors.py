@@ -40,10 +40,30 @@ class StashServerError(StashError):
     """Stash answered with GraphQL errors; `messages` holds them as Stash worded them."""
 
     def __init__(self, messages: list[str], *, paths: list[list] | None = None) -> None:
-        super().__init__("; ".join(messages))
+        super().__init__(joined_causes(messages))
         self.messages = messages
         self.paths = paths or []
 
 
 class GalleryContentsLocked(StashServerError):
     """Stash keeps the images of zip- and folder-based galleries in step with their files."""
+
+
+def joined_causes(messages: list[str]) -> str:
+    """Messages on one line, each cause once: six aliased fields failing alike say it once, with a count."""
+    counts: dict[str, int] = {}
+    for message in messages:
+        counts[message] = counts.get(message, 0) + 1
+    return "; ".join(m if n == 1 else f"{m} (x{n})" for m, n in counts.items())
+
+
+SHOWN_CHARS = 60  # how much of a bad value an error message quotes
+
+
+def short_repr(value: object, limit: int = SHOWN_CHARS) -> str:
+    """repr(value) cut to `limit` characters, saying how long it was: errors quote bad values,
+    they do not echo them whole (a 10 MB id must not make a 10 MB error)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text)} characters)"

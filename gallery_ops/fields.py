@@ -40,6 +40,10 @@ GALLERY_CHAPTERS = "chapters { id title image_index }"
 IMAGE_PATH = f"id {VISUAL_FILE}"
 IMAGE_PATH_SIZE = f"id {VISUAL_FILE}"
 _IMAGE_META = "date photographer studio { id } tags { id name } performers { id }"
+
+# What a write may overwrite, read again just before the batch that writes it (GalleryOps.recheck).
+GALLERY_BASIS = "id title date code image_count cover { id } chapters { id title image_index }"
+IMAGE_BASIS = "id date photographer studio { id } tags { id } performers { id }"
 IMAGE_SYNC = f"id {_IMAGE_META} galleries {{ id {_IMAGE_META} }}"
 GALLERY_REFS = "tags { id name } performers { id name }"
 IMAGE_REFS = "id tags { id name } performers { id }"

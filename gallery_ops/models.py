@@ -21,19 +21,21 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from .errors import short_repr
+
 _INTEGER = re.compile(r"^[0-9]+$")
 
 
 def _to_id(value: Any) -> str:
     if isinstance(value, bool):
-        raise ValueError(f"an id is an integer, got {value!r}")
+        raise ValueError(f"an id is an integer, got {short_repr(value)}")
     if isinstance(value, int):
         if value < 0:
             raise ValueError(f"an id is a non-negative integer, got {value}")
         return str(value)
     if isinstance(value, str) and _INTEGER.match(value.strip()):
         return value.strip()
-    raise ValueError(f"an id is an integer (or a string holding one), got {value!r}")
+    raise ValueError(f"an id is an integer (or a string holding one), got {short_repr(value)}")
 
 
 def _organized(value: bool | None) -> bool | None:
@@ -45,14 +47,14 @@ def _organized(value: bool | None) -> bool | None:
 def chapter_title(title: Any) -> str:
     """A chapter title as Stash stores it: non-empty text, trimmed (Stash trims it too)."""
     if not isinstance(title, str) or not title.strip():
-        raise ValueError(f"a chapter title is non-empty text, got {title!r}")
+        raise ValueError(f"a chapter title is non-empty text, got {short_repr(title)}")
     return title.strip()
 
 
 def chapter_index(image_index: Any) -> int:
     """A chapter's start: an int, 1-based (Stash checks it is at most the image count)."""
     if isinstance(image_index, bool) or not isinstance(image_index, int):
-        raise ValueError(f"image_index is an integer (1 = the first image), got {image_index!r}")
+        raise ValueError(f"image_index is an integer (1 = the first image), got {short_repr(image_index)}")
     if image_index < 1:
         raise ValueError(f"image_index is 1-based: the first image is 1, got {image_index}")
     return image_index
@@ -78,7 +80,7 @@ def parse_id(value: Any, what: str = "id") -> str:
 def parse_ids(values: Any, what: str = "ids") -> list[str]:
     """A list of ids, order kept and duplicates dropped; ValueError naming `what` otherwise."""
     if isinstance(values, str | int) or values is None:
-        raise ValueError(f"{what} must be a list of ids, got {values!r}")
+        raise ValueError(f"{what} must be a list of ids, got {short_repr(values)}")
     out: list[str] = []
     for value in values:
         parsed = parse_id(value, what)
@@ -284,29 +286,39 @@ class FindFilter(StashModel):
     direction: Literal["ASC", "DESC"] | None = None
 
 
+def _require_mode(value: Any, what: str) -> Any:
+    """A BulkUpdate* value must say how to apply it: a missing mode is refused (Stash refuses it too;
+    guessing SET would replace the whole list)."""
+    if isinstance(value, dict) and value.get("mode") is None:
+        raise ValueError(f"{what} needs a mode: SET (replace the whole list), ADD or REMOVE")
+    return value
+
+
 class BulkUpdateIds(StashModel):
-    """ids and how to apply them. `mode` is always sent, SET when not given: Stash
-    requires it (BulkUpdateIdMode!), so leaving it out would get the request refused."""
+    """ids and how to apply them: mode SET (replace), ADD (skip present ones) or REMOVE.
+
+    The mode is required (BulkUpdateIdMode! in Stash's schema): there is no default, since
+    a default of SET would silently replace every tag, performer or scene."""
 
     ids: list[StashID] = Field(default_factory=list)
-    mode: UpdateMode = "SET"
+    mode: UpdateMode
 
-    @model_validator(mode="after")
-    def _send_mode(self) -> BulkUpdateIds:
-        self.model_fields_set.add("mode")
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _mode_given(cls, value: Any) -> Any:
+        return _require_mode(value, "ids")
 
 
 class BulkUpdateStrings(StashModel):
-    """values and how to apply them; `mode` is always sent (see BulkUpdateIds)."""
+    """values and how to apply them; the mode is required (see BulkUpdateIds)."""
 
     values: list[str] = Field(default_factory=list)
-    mode: UpdateMode = "SET"
+    mode: UpdateMode
 
-    @model_validator(mode="after")
-    def _send_mode(self) -> BulkUpdateStrings:
-        self.model_fields_set.add("mode")
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _mode_given(cls, value: Any) -> Any:
+        return _require_mode(value, "values")
 
 
 class BulkGalleryUpdateInput(StashModel):

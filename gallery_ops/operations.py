@@ -29,7 +29,7 @@ from . import documents as doc
 from . import fields
 from .batch import BatchResult, chunks, run_batch
 from .connection import ServerConnection, StashConnection
-from .errors import NotFound, StashServerError
+from .errors import NotFound, StashServerError, short_repr
 from .limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, GALLERY_PAGE_SIZE, IMAGE_PAGE_SIZE
 from .models import (
     UPDATE_MODES,
@@ -249,6 +249,51 @@ class GalleryOps:
                 return
             page += 1
 
+    def cover_regex_matches(self, gallery_ids: Sequence[str], cover_regex: str) -> dict[str, str | None]:
+        """For each gallery, the first image (in gallery order) whose path matches Stash's gallery
+        cover regex, as Stash itself finds it (its Go regexp, case-insensitive): an image id, or
+        None when no image matches (Stash then shows the first image).
+
+        This is Stash's default-cover question, asked of Stash for many galleries in one request
+        (aliased), so Go-only regex syntax and Go's matching rules apply as they do in Stash. A
+        gallery whose question Stash refused is missing from the answer (its pick is unknown).
+        """
+        ids = parse_ids(gallery_ids, "gallery ids")
+        if not ids:
+            return {}
+        regex = {"value": "(?i)" + cover_regex, "modifier": "MATCHES_REGEX"}
+        variables: dict[str, Any] = {"one": {"per_page": 1, "sort": "path", "direction": "ASC"},
+                                     **{f"f{n}": {**in_gallery(gid), "path": regex} for n, gid in enumerate(ids)}}
+        data, _ = self.connection.execute_partial(doc.cover_matches(len(ids)), variables,
+                                                  keys=[f"c{n}" for n in range(len(ids))])
+        out: dict[str, str | None] = {}
+        for n, gid in enumerate(ids):
+            found = (data or {}).get(f"c{n}")
+            if found is not None:
+                out[gid] = str(found["images"][0]["id"]) if found["images"] else None
+        return out
+
+    def recheck(self, gallery_ids: Sequence[str], image_ids: Sequence[str]) -> tuple[dict[str, Gallery],
+                                                                                     dict[str, Image]]:
+        """Galleries and images as they are now (fields.GALLERY_BASIS / IMAGE_BASIS), in one request.
+
+        Stash has no compare-and-set: a task re-reads what a batch of its writes would
+        overwrite just before sending it, and drops the writes whose basis moved. An id
+        that names nothing any more is missing from the answer.
+        """
+        galleries, images = parse_ids(gallery_ids, "gallery ids"), parse_ids(image_ids, "image ids")
+        if not galleries and not images:
+            return {}, {}
+        variables: dict[str, Any] = {}
+        if galleries:
+            variables["g"] = galleries
+        if images:
+            variables["i"] = images
+        data = self.connection.execute(doc.recheck(bool(galleries), bool(images)), variables)
+        found_galleries = [Gallery.model_validate(g) for g in (data.get("findGalleries") or {}).get("galleries", [])]
+        found_images = [Image.model_validate(i) for i in (data.get("findImages") or {}).get("images", [])]
+        return {g.id: g for g in found_galleries}, {i.id: i for i in found_images}
+
     # -- the plugin's configuration and tags -----------------------------------------------------
     def run_configuration(self) -> RunConfiguration:
         """The plugin's saved settings and Stash's gallery cover regex, in one request."""
@@ -381,17 +426,22 @@ class GalleryOps:
         """The ids of the gallery's images, in Stash's gallery order."""
         return [image.id for image in self.gallery_images(gallery_id, fields.IMAGE_ID)]
 
-    def update_gallery_images(self, gallery_id: Any, image_ids: Sequence[Any], mode: str = "SET") -> bool:
+    def update_gallery_images(self, gallery_id: Any, image_ids: Sequence[Any], mode: str = "SET",
+                              allow_empty: bool = False) -> bool:
         """Change a gallery's images: ADD, REMOVE, or SET (exactly these images).
 
         SET reads the current images, adds the missing ones, then removes the extras
         (two writes at most, none when nothing differs). A failure between the two
-        leaves a superset of the wanted images, never fewer of them.
+        leaves a superset of the wanted images, never fewer of them. SET with no ids
+        would empty the gallery: refused unless allow_empty=True says so.
         """
-        if mode not in UPDATE_MODES:
-            raise ValueError(f"mode must be one of {', '.join(UPDATE_MODES)}, got {mode!r}")
+        if not isinstance(mode, str) or mode not in UPDATE_MODES:
+            raise ValueError(f"mode must be one of {', '.join(UPDATE_MODES)}, got {short_repr(mode)}")
         wanted = parse_ids(image_ids, "image ids")
         gallery_id = parse_id(gallery_id, "gallery id")
+        if mode == "SET" and not wanted and not allow_empty:
+            raise ValueError(f"mode SET with no image ids would remove every image of gallery {gallery_id};"
+                             " nothing was changed (pass allow_empty=true to empty it)")
         if mode == "ADD":
             return self.add_gallery_images(gallery_id, wanted)
         if mode == "REMOVE":

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from .args import ArgError
 from .connection import ServerConnection
-from .errors import StashError
+from .errors import StashError, short_repr
 from .logs import redact, setup_logging
 from .models import validation_problems
 from .operations import GalleryOps
@@ -115,16 +115,18 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
         if not isinstance(context, dict) or not isinstance(context.get("type"), str):
             raise ArgError("hookContext must be an object with a type")
         if context["type"] not in HOOK_HANDLERS:
-            raise ArgError(f"Gallery Tools has no hook for {context['type']}; it handles {', '.join(HOOK_HANDLERS)}")
+            raise ArgError(f"Gallery Tools has no hook for {short_repr(context['type'])}; it handles"
+                           f" {', '.join(HOOK_HANDLERS)}")
         return run_hook(ops, context)
     if chosen == "operation":
         name = args["operation"]
-        if name not in OPERATION_NAMES:
-            raise ArgError(f"unknown operation {name!r}; one of {', '.join(OPERATION_NAMES)}")
+        if not isinstance(name, str) or name not in OPERATION_NAMES:
+            raise ArgError(f"unknown operation {short_repr(name)}; one of {', '.join(OPERATION_NAMES)}")
         return run_operation(ops, name, args), None
     mode = args["mode"]
-    if mode not in TASKS:
-        raise ArgError(f"unknown mode {mode!r}; one of {', '.join(TASKS)}")
+    if not isinstance(mode, str) or mode not in TASKS:
+        raise ArgError(f"unknown mode {short_repr(mode)} (args.mode is the name of a task, as text); one of"
+                       f" {', '.join(TASKS)}")
     return run_task(ops, mode, {k: v for k, v in args.items() if k != "mode"})
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .errors import short_repr
+
 PLUGIN_ID = "gallery_tools"
 
 SettingType = Literal["STRING", "NUMBER", "BOOLEAN"]
@@ -98,7 +100,7 @@ class Settings:
             wrong_type = not isinstance(value, PYTHON_TYPES[setting.type])
             if wrong_type or (isinstance(value, bool) and setting.type == "NUMBER"):
                 raise SettingsError(f"setting {key} ({setting.display_name}) should be {setting.type.lower()},"
-                                    f" got {value!r}; fix it in Settings > Plugins > Gallery Tools")
+                                    f" got {short_repr(value)}; fix it in Settings > Plugins > Gallery Tools")
             values[key] = value
         return cls(values)
 

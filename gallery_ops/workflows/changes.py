@@ -6,12 +6,20 @@ method that writes it (operations.py: many aliased mutations per request), so a
 page of galleries costs a handful of requests, not one per gallery. A change that
 fails, or whose input is invalid, is charged to every gallery it concerns; the
 others still apply.
+
+Edits made while a task runs. Stash has no compare-and-set, so a change carries what it
+assumed is there now (`expects`: the values it overwrites, as the plan read them). Just
+before each batch is sent, one request reads those values again (GalleryOps.recheck),
+and a change whose basis moved (a person set a title, a studio, a cover, a chapter in
+the meantime) is dropped and reported as "changed meanwhile, skipped"; the next run
+plans it again from what is there then.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,10 +32,50 @@ from ..models import (
     ChapterCreateInput,
     ChapterUpdateInput,
     Gallery,
+    Image,
     SetCoverInput,
     validation_problems,
 )
 from ..operations import GalleryOps
+
+log = logging.getLogger("gallery_ops")
+
+MOVED = "changed meanwhile, skipped"
+
+
+def basis_value(found: Gallery | Image, name: str) -> Any:
+    """A field of a gallery or image in the form the checks compare ("" and None alike)."""
+    if name == "cover":
+        cover = getattr(found, "cover", None)
+        return cover.id if cover else None
+    chapters = getattr(found, "chapters", None) or []
+    if name.startswith("chapter:"):  # one chapter, by id: (title, image_index), None when gone
+        same = next((c for c in chapters if c.id == name[len("chapter:"):]), None)
+        return (same.title or "", same.image_index) if same else None
+    if name.startswith("titled:"):  # is there a chapter with this title?
+        return any((c.title or "") == name[len("titled:"):] for c in chapters)
+    if name.startswith("starting:"):  # is there a chapter starting at this image?
+        return any(str(c.image_index) == name[len("starting:"):] for c in chapters)
+    if name == "studio":
+        return found.studio.id if found.studio else None
+    if name in ("tags", "performers"):
+        return tuple(sorted(ref.id for ref in getattr(found, name, None) or []))
+    return getattr(found, name, None) or None
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What a write assumes is there now: field `name` of gallery or image `id` reads `value`."""
+
+    kind: str  # "gallery" or "image"
+    id: str
+    name: str
+    value: Any
+
+    @classmethod
+    def of(cls, kind: str, found: Gallery | Image, names: Sequence[str]) -> tuple[Expect, ...]:
+        """The current values of `names` on what the plan read."""
+        return tuple(cls(kind, found.id, name, basis_value(found, name)) for name in names)
 
 
 @dataclass(frozen=True)
@@ -35,6 +83,7 @@ class Change:
     """One write. Subclasses build the input of their batch operation (see SENDERS)."""
 
     gallery_id: str
+    expects: tuple[Expect, ...] = field(default=(), kw_only=True, compare=False, repr=False)
 
     @property
     def galleries(self) -> tuple[str, ...]:
@@ -235,8 +284,36 @@ def _charge(failed: dict[str, str], change: Change, message: str) -> None:
         failed.setdefault(gallery_id, message)
 
 
-def apply_changes(ops: GalleryOps, changes: Sequence[Change], failed: dict[str, str] | None = None) -> dict[str, str]:
+def _moved_away(ops: GalleryOps, sending: list[tuple[Change, Any]], moved: dict[str, str]) -> list[tuple[Change, Any]]:
+    """Read again what the changes would overwrite (one request); drop those whose basis moved."""
+    expects = [e for change, _ in sending for e in change.expects]
+    if not expects:
+        return sending
+    galleries, images = ops.recheck(list(dict.fromkeys(e.id for e in expects if e.kind == "gallery")),
+                                    list(dict.fromkeys(e.id for e in expects if e.kind == "image")))
+    now: dict[str, dict[str, Any]] = {"gallery": galleries, "image": images}
+    keep: list[tuple[Change, Any]] = []
+    for change, value in sending:
+        stale = next((e for e in change.expects if e.id not in now[e.kind]
+                      or basis_value(now[e.kind][e.id], e.name) != e.value), None)
+        if stale is None:
+            keep.append((change, value))
+            continue
+        current = now[stale.kind].get(stale.id)
+        seen = "gone" if current is None else repr(basis_value(current, stale.name))
+        log.info("%s %s: %s was %r when read and is %s now: %s", stale.kind, stale.id, stale.name, stale.value,
+                 seen, MOVED)
+        _charge(moved, change, MOVED)
+    return keep
+
+
+def apply_changes(ops: GalleryOps, changes: Sequence[Change], failed: dict[str, str] | None = None,
+                  moved: dict[str, str] | None = None) -> dict[str, str]:
     """Send the changes kind by kind; returns `failed` ({gallery id: error}) with what failed added.
+
+    `moved` collects the galleries whose changes were dropped because what they would
+    overwrite changed after it was read (see the module docstring); their later changes
+    are not sent either.
 
     Changes for a gallery that already failed (given in `failed`, with an invalid change,
     or in an earlier kind or request) are not sent, so a gallery is never left half-finished and marked done. A
@@ -245,6 +322,7 @@ def apply_changes(ops: GalleryOps, changes: Sequence[Change], failed: dict[str, 
     session), this raises and the run stops: every further request would fail the same way.
     """
     failed = {} if failed is None else failed
+    moved = {} if moved is None else moved
     # every input first: a gallery with one change Stash would refuse gets none of them
     ready: list[tuple[Change, Any]] = []
     for change in changes:
@@ -256,7 +334,9 @@ def apply_changes(ops: GalleryOps, changes: Sequence[Change], failed: dict[str, 
         todo = [(change, value) for change, value in ready if type(change) is kind]
         # one request per chunk, so that a failure is known before the next chunk is sent
         for chunk in chunks(todo, MUTATION_BATCH_SIZE):
-            sending = [(change, value) for change, value in chunk if not any(g in failed for g in change.galleries)]
+            sending = [(change, value) for change, value in chunk
+                       if not any(g in failed or g in moved for g in change.galleries)]
+            sending = _moved_away(ops, sending, moved) if sending else sending
             if not sending:
                 continue
             result = SENDERS[kind](ops, [value for _, value in sending])

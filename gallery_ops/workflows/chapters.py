@@ -25,7 +25,7 @@ from .. import fields as selections
 from .. import paths
 from ..args import Param
 from ..models import Gallery, Image
-from .changes import Change, CreateChapter, DestroyChapter, UpdateChapter
+from .changes import Change, CreateChapter, DestroyChapter, Expect, UpdateChapter
 from .report import GalleryPlan
 from .types import Env
 
@@ -91,7 +91,8 @@ def plan_chapters(gallery: Gallery, images: list[Image], replace: bool = False) 
         starts = {c.image_index for c in existing}
         for chapter in wanted:
             if chapter.title not in titles and chapter.image_index not in starts:
-                changes.append(CreateChapter(gallery.id, chapter.title, chapter.image_index))
+                changes.append(CreateChapter(gallery.id, chapter.title, chapter.image_index, expects=Expect.of(
+                    "gallery", gallery, [f"titled:{chapter.title}", f"starting:{chapter.image_index}"])))
         plan.changes = changes
         return plan
     # replace: the chapters become exactly the folder chapters
@@ -99,12 +100,16 @@ def plan_chapters(gallery: Gallery, images: list[Image], replace: bool = False) 
     for chapter in wanted:
         same = next((c for c in unused if c.title == chapter.title), None)
         if same is None:
-            changes.append(CreateChapter(gallery.id, chapter.title, chapter.image_index))
+            changes.append(CreateChapter(gallery.id, chapter.title, chapter.image_index,
+                                         expects=Expect.of("gallery", gallery, [f"titled:{chapter.title}"])))
             continue
         unused.remove(same)
         if same.image_index != chapter.image_index:
-            changes.append(UpdateChapter(gallery.id, same.id, chapter.title, chapter.image_index))
-    changes.extend(DestroyChapter(gallery.id, c.id, c.title or "") for c in unused)
+            changes.append(UpdateChapter(gallery.id, same.id, chapter.title, chapter.image_index,
+                                         expects=Expect.of("gallery", gallery, [f"chapter:{same.id}"])))
+    changes.extend(DestroyChapter(gallery.id, c.id, c.title or "", expects=Expect.of("gallery", gallery,
+                                                                                      [f"chapter:{c.id}"]))
+                   for c in unused)
     plan.changes = changes
     return plan
 

@@ -4,8 +4,9 @@ Telling a chosen cover from Stash's default pick. Stash's GraphQL returns one co
 per gallery: the explicit one if set, else its default pick (STASH_FACTS §4): the
 first image, in gallery order, whose path matches the gallery cover regex
 (configuration.general.galleryCoverRegex, case-insensitive), else the first image.
-Nothing says which of the two it is. Gallery Tools computes the default pick itself
-from the same data, and decides:
+Nothing says which of the two it is. Gallery Tools asks Stash its own default-cover
+question (the findImages query Stash runs, with Stash's Go regex engine; one aliased
+request per page of galleries, GalleryOps.cover_regex_matches), and decides:
 
 - cover differs from the default pick -> somebody chose it (a person, or an earlier
   run): set_covers never touches it; reset_covers takes it away.
@@ -13,6 +14,8 @@ from the same data, and decides:
   Stash shows the same image either way. set_covers may give such a gallery its rule
   cover. (If a person explicitly chose exactly the default image, no plugin can tell;
   the gallery then shows the rule's pick instead. reset_covers leaves it alone.)
+- Stash's answer is missing for a gallery (its question failed) -> the cover cannot be
+  classified: both tasks leave it as it is and report it (README: the cover rule).
 
 Covers are only ever images of the gallery itself: the rule picks from the images
 read from the gallery, and Stash's setGalleryCover is never given anything else.
@@ -27,7 +30,6 @@ tried in order, the first that picks an image wins:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .. import fields as selections
@@ -35,7 +37,7 @@ from .. import paths
 from ..args import ArgError, Param
 from ..models import Gallery, Image
 from ..patterns import PatternSyntaxError, PatternTimeout, UserPattern, compile_pattern
-from .changes import ResetCover, SetCover
+from .changes import Expect, ResetCover, SetCover
 from .report import GalleryPlan
 from .types import Env
 
@@ -45,6 +47,13 @@ SKIP_NO_IMAGES = "no images"
 SKIP_CHOSEN = "has a chosen cover (it differs from Stash's default pick)"
 SKIP_RULE_PICKS_NONE = "the cover rule picks no image"
 SKIP_UNKNOWN = "cannot tell whether its cover was chosen (left as it is)"
+
+
+class Unknown:
+    """Stash's default pick could not be learnt for a gallery (its question failed)."""
+
+
+UNKNOWN = Unknown()
 
 
 @dataclass(frozen=True)
@@ -96,54 +105,36 @@ def parse_cover_rule(text: str) -> list[CoverStep]:
     return steps
 
 
-class CoverUnknown(Exception):
-    """Gallery Tools cannot compute Stash's default pick for a gallery: its cover cannot be classified."""
+def stash_pick(images: list[Image], regex_match: str | None) -> str | None:
+    """The id of the image Stash shows when no cover is chosen: the first image matching its
+    cover regex as Stash found it (`regex_match`, GalleryOps.cover_regex_matches), else the first
+    image in gallery order (the images as read, sorted by path like Stash's own query)."""
+    if regex_match is not None:
+        return regex_match
+    return images[0].id if images else None
 
 
-def stash_default_cover(images: list[Image], cover_regex: str) -> Image | None:
-    """The cover Stash shows when none is chosen (pkg/image/query.go FindGalleryCover).
-
-    Stash runs the regex with Go's engine (and has already replaced an invalid one by its
-    default: configuration returns the regex in use). A regex Python cannot compile (Go-only
-    syntax such as `\\z`) or an image read without its path raises CoverUnknown: the pick
-    cannot be computed here, and the cover is left alone (README: covers Gallery Tools
-    cannot classify).
-    """
-    try:
-        pattern = re.compile(cover_regex, re.IGNORECASE)
-    except re.error as exc:
-        raise CoverUnknown(f"Stash's gallery cover regex {cover_regex!r} does not run in Python ({exc})") from None
-    for image in images:
-        if image.path is None:
-            raise CoverUnknown(f"image {image.id} was read without a file path")
-        if pattern.search(image.path):
-            return image
-    return images[0] if images else None
-
-
-def chosen_cover(gallery: Gallery, images: list[Image], cover_regex: str) -> str | None:
-    """The id of the gallery's cover when somebody chose it: it differs from Stash's default pick.
-
-    CoverUnknown when the default pick cannot be computed.
-    """
-    default = stash_default_cover(images, cover_regex)
+def chosen_cover(gallery: Gallery, default_pick: str | None) -> str | None:
+    """The id of the gallery's cover when somebody chose it: it differs from Stash's default pick."""
     current = gallery.cover.id if gallery.cover else None
-    if current is not None and default is not None and current != default.id:
+    if current is not None and default_pick is not None and current != default_pick:
         return current
     return None
 
 
-def plan_set_cover(gallery: Gallery, images: list[Image], rule: list[CoverStep], cover_regex: str) -> GalleryPlan:
+def plan_set_cover(gallery: Gallery, images: list[Image], rule: list[CoverStep],
+                   default_pick: str | Unknown | None) -> GalleryPlan:
+    """The cover change for one gallery; `default_pick` is Stash's default pick (stash_pick), or
+    UNKNOWN when Stash could not be asked: the cover is then left as it is."""
     plan = GalleryPlan(gallery.id)
     if not images:
         plan.skipped = SKIP_NO_IMAGES
         return plan
-    try:
-        if chosen_cover(gallery, images, cover_regex) is not None:
-            plan.skipped = SKIP_CHOSEN
-            return plan
-    except CoverUnknown:
+    if isinstance(default_pick, Unknown):
         plan.skipped = SKIP_UNKNOWN  # never replace a cover that may be someone's choice
+        return plan
+    if chosen_cover(gallery, default_pick) is not None:
+        plan.skipped = SKIP_CHOSEN
         return plan
     current = gallery.cover.id if gallery.cover else None
     try:
@@ -155,26 +146,33 @@ def plan_set_cover(gallery: Gallery, images: list[Image], rule: list[CoverStep],
         plan.skipped = SKIP_RULE_PICKS_NONE
         return plan
     if wanted.id != current:
-        plan.changes = [SetCover(gallery.id, wanted.id, wanted.path)]
+        plan.changes = [SetCover(gallery.id, wanted.id, wanted.path, expects=Expect.of("gallery", gallery, ["cover"]))]
     return plan
 
 
-def plan_reset_cover(gallery: Gallery, images: list[Image], cover_regex: str) -> GalleryPlan:
+def plan_reset_cover(gallery: Gallery, images: list[Image], default_pick: str | Unknown | None) -> GalleryPlan:
     plan = GalleryPlan(gallery.id)
     if not images:
         plan.skipped = SKIP_NO_IMAGES
         return plan
-    try:
-        chosen = chosen_cover(gallery, images, cover_regex)
-    except CoverUnknown:
+    if isinstance(default_pick, Unknown):
         plan.skipped = SKIP_UNKNOWN
         return plan
+    chosen = chosen_cover(gallery, default_pick)
     if chosen is not None:
-        plan.changes = [ResetCover(gallery.id, chosen)]
+        plan.changes = [ResetCover(gallery.id, chosen, expects=Expect.of("gallery", gallery, ["cover"]))]
     return plan
 
 
+def default_pick_of(gallery: Gallery, images: list[Image], env: Env) -> str | Unknown | None:
+    """Stash's default pick for a gallery from the page's answer, UNKNOWN when it has none."""
+    if gallery.id not in env.cover_matches:
+        return UNKNOWN
+    return stash_pick(images, env.cover_matches[gallery.id])
+
+
 class SetCovers:
+    reads_cover_matches = True  # the engine asks Stash the default-cover question per page
     gallery_fields = selections.GALLERY_COVER
     image_fields = selections.IMAGE_PATH_SIZE
 
@@ -182,12 +180,13 @@ class SetCovers:
         self.rule = rule
 
     def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan:
-        return plan_set_cover(gallery, images or [], self.rule, env.cover_regex)
+        return plan_set_cover(gallery, images or [], self.rule, default_pick_of(gallery, images or [], env))
 
 
 class ResetCovers:
+    reads_cover_matches = True
     gallery_fields = selections.GALLERY_COVER
     image_fields = selections.IMAGE_PATH_SIZE
 
     def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan:
-        return plan_reset_cover(gallery, images or [], env.cover_regex)
+        return plan_reset_cover(gallery, images or [], default_pick_of(gallery, images or [], env))

@@ -37,7 +37,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,8 +49,17 @@ from ..limits import WORKFLOW_PAGE_SIZE
 from ..logs import progress
 from ..models import Gallery, Image
 from ..operations import GalleryOps
-from .changes import AddGalleryRefs, Change, CreateChapter, DestroyGallery, SetCover, SetGalleryFields, apply_changes
-from .covers import chosen_cover
+from .changes import (
+    AddGalleryRefs,
+    Change,
+    CreateChapter,
+    DestroyGallery,
+    Expect,
+    SetCover,
+    SetGalleryFields,
+    apply_changes,
+)
+from .covers import UNKNOWN, Unknown, chosen_cover, stash_pick
 from .engine import galleries_in_scope
 from .report import MAX_DETAILS, GalleryPlan, Report
 from .types import Env, Scope
@@ -59,6 +68,7 @@ log = logging.getLogger("gallery_ops")
 
 PARAMS = (Param("delete_duplicates", "bool", False),)
 SCALARS = ("title", "code", "details", "photographer", "date", "rating100", "studio")
+BASIS_FIELDS = {"title", "date", "code"}  # what GalleryOps.recheck reads again before a write (fields.GALLERY_BASIS)
 REFS = (("tags", "tag_ids"), ("performers", "performer_ids"), ("scenes", "scene_ids"))
 WHY_MISSING = "duplicate whose zip or folder is gone"
 WHY_EMPTY = "duplicate without images"
@@ -154,8 +164,11 @@ def _by_md5(images: Sequence[Image]) -> dict[str, int]:
 
 
 def plan_merge(kept: Gallery, kept_images: list[Image], donors: Sequence[tuple[Gallery, list[Image]]],
-               cover_regex: str) -> GalleryPlan:
-    """What the kept gallery gets from the others (in keep order), never overwriting (pure)."""
+               cover_matches: Mapping[str, str | None]) -> GalleryPlan:
+    """What the kept gallery gets from the others (in keep order), never overwriting (pure).
+
+    `cover_matches`: Stash's answer to its default-cover question per gallery
+    (GalleryOps.cover_regex_matches); a gallery missing from it keeps its cover, and gives none."""
     plan = GalleryPlan(kept.id)
     scalars: dict[str, Any] = {}
     for field in SCALARS:
@@ -167,7 +180,9 @@ def plan_merge(kept: Gallery, kept_images: list[Image], donors: Sequence[tuple[G
     if not kept.organized and any(d.organized for d, _ in donors):
         scalars["organized"] = True
     if scalars:
-        plan.changes.append(SetGalleryFields(kept.id, tuple(scalars.items())))
+        basis = tuple(sorted(BASIS_FIELDS.intersection(scalars)))
+        plan.changes.append(SetGalleryFields(kept.id, tuple(scalars.items()),
+                                             expects=Expect.of("gallery", kept, basis)))
     refs: list[tuple[str, tuple[str, ...]]] = []
     for field, key in REFS:
         have = set(_ids(getattr(kept, field)))
@@ -189,19 +204,26 @@ def plan_merge(kept: Gallery, kept_images: list[Image], donors: Sequence[tuple[G
             target = positions.get(md5) if md5 else None
             if target is None or not chapter.title or chapter.title in titles or target in indexes:
                 continue
-            plan.changes.append(CreateChapter(kept.id, chapter.title, target))
+            plan.changes.append(CreateChapter(kept.id, chapter.title, target, expects=Expect.of(
+                "gallery", kept, (f"titled:{chapter.title}", f"starting:{target}"))))
             titles.add(chapter.title)
             indexes.add(target)
-    if chosen_cover(kept, kept_images, cover_regex) is None:
+    def chosen(gallery: Gallery, images: list[Image]) -> str | Unknown | None:
+        if gallery.id not in cover_matches:
+            return UNKNOWN  # Stash's default pick is unknown: the cover cannot be told chosen or not
+        return chosen_cover(gallery, stash_pick(images, cover_matches[gallery.id]))
+
+    if chosen(kept, kept_images) is None:
         for donor, images in donors:
-            donor_cover = chosen_cover(donor, images, cover_regex)
+            donor_cover = chosen(donor, images)
             cover_image = next((i for i in images if i.id == donor_cover), None)
             position = positions.get(image_md5(cover_image) or "") if cover_image else None
             if position is None:
                 continue
             target_image = kept_images[position - 1]
             if not (kept.cover and kept.cover.id == target_image.id):
-                plan.changes.append(SetCover(kept.id, target_image.id, target_image.path))
+                plan.changes.append(SetCover(kept.id, target_image.id, target_image.path,
+                                             expects=Expect.of("gallery", kept, ("cover",))))
             break
     return plan
 
@@ -253,6 +275,7 @@ def run_merge_duplicates(ops: GalleryOps, env: Env, scope: Scope, dry_run: bool,
         ids = [m.id for g in batch for m in g]
         galleries = {gid: g for gid, g in ops.galleries_by_ids(ids, "id " + selections.GALLERY_MERGE).items() if g}
         images = ops.images_of_galleries(list(galleries), selections.IMAGE_MERGE)
+        cover_matches = ops.cover_regex_matches([g for g in galleries if images.get(g)], env.cover_regex)
         plans: list[GalleryPlan] = []
         for group in batch:
             order = [m for m in keep_order(group, present) if m.id in galleries]
@@ -266,7 +289,7 @@ def run_merge_duplicates(ops: GalleryOps, env: Env, scope: Scope, dry_run: bool,
                                else "image checksums"})
             try:
                 plans.append(plan_merge(galleries[kept.id], images.get(kept.id, []),
-                                        [(galleries[d.id], images.get(d.id, [])) for d in donors], env.cover_regex))
+                                        [(galleries[d.id], images.get(d.id, [])) for d in donors], cover_matches))
                 kept_present = present(kept)
                 plans.extend(plan_donor(d, images.get(d.id, []), kept, kept_present, present(d), delete)
                              for d in donors)
@@ -276,7 +299,11 @@ def run_merge_duplicates(ops: GalleryOps, env: Env, scope: Scope, dry_run: bool,
                     plans.append(GalleryPlan(m.id))
         if not dry_run:
             changes: list[Change] = [c for p in plans for c in p.changes]
-            apply_changes(ops, changes, failed)
+            moved: dict[str, str] = {}
+            apply_changes(ops, changes, failed, moved)
+            for plan in plans:  # what changed while the run read it: the next run plans it again
+                if plan.gallery_id in moved and plan.gallery_id not in failed:
+                    plan.changes, plan.skipped = [], moved[plan.gallery_id]
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))
         progress(0.5 + 0.5 * report.scanned / len(members) if members else 1.0)

@@ -21,7 +21,7 @@ from .. import fields as selections
 from ..args import Param
 from ..constants import NEW_GALLERY_TAG
 from ..models import Gallery, Image
-from .changes import DestroyGallery
+from .changes import DestroyGallery, Expect
 from .report import GalleryPlan
 from .types import Env
 
@@ -43,7 +43,9 @@ def plan_clean_empty(gallery: Gallery) -> GalleryPlan:
     elif any(tag.name == NEW_GALLERY_TAG for tag in gallery.tags or []):
         plan.skipped = SKIP_NEW
     else:
-        plan.changes.append(DestroyGallery(gallery.id, gallery.title, WHY_EMPTY))
+        # read again just before the write: a gallery that got images meanwhile is not deleted
+        plan.changes.append(DestroyGallery(gallery.id, gallery.title, WHY_EMPTY,
+                                           expects=Expect.of("gallery", gallery, ("image_count",))))
     return plan
 
 

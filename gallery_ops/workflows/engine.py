@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from .. import paths
@@ -117,21 +118,32 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
     log.info("%s: %d galleries in scope%s", task, total, " (preview: nothing will be changed)" if dry_run else "")
     progress(0.0)
     failed: dict[str, str] = {}
+    asks_covers = any(getattr(w, "reads_cover_matches", False) for w in workflows)
     for page in chunks(stream, page_size):
         images = ops.images_of_galleries([g.id for g in page], image_fields) if image_fields else {}
+        page_env = env
+        if asks_covers:  # Stash's own default-cover answer, one request for the page
+            page_env = replace(env, cover_matches=ops.cover_regex_matches(
+                [g.id for g in page if images.get(g.id)], env.cover_regex))
         plans: list[GalleryPlan] = []
         for gallery in page:
             try:
-                plans.append(plan_gallery(workflows, gallery, images.get(gallery.id) if image_fields else None, env))
+                plans.append(plan_gallery(workflows, gallery, images.get(gallery.id) if image_fields else None,
+                                          page_env))
             except Exception as exc:  # planning is pure: whatever went wrong concerns this gallery only
                 log.debug("%s: planning gallery %s failed:\n%s", task, gallery.id, traceback.format_exc())
                 failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
                 plans.append(GalleryPlan(gallery.id))
         if not dry_run:
-            apply_changes(ops, [c for p in plans for c in p.changes], failed)
+            moved: dict[str, str] = {}
+            apply_changes(ops, [c for p in plans for c in p.changes], failed, moved)
             if finish is not None:
-                done = [p.gallery_id for p in plans if p.gallery_id not in failed and p.error is None]
+                done = [p.gallery_id for p in plans
+                        if p.gallery_id not in failed and p.gallery_id not in moved and p.error is None]
                 apply_changes(ops, finish(done, images), failed)
+            for plan in plans:  # edited while the run went on: left for the next run
+                if plan.gallery_id in moved and plan.gallery_id not in failed:
+                    plan.changes, plan.skipped = [], moved[plan.gallery_id]
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))
         progress(report.scanned / total if total else 1.0)

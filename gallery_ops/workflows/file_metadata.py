@@ -30,7 +30,7 @@ from ..logs import progress
 from ..metadata_files import FileMetadata, FileMetadataError, read_gallery_metadata
 from ..models import Gallery
 from ..operations import GalleryOps
-from .changes import AddGalleryRefs, Change, SetGalleryFields, apply_changes
+from .changes import AddGalleryRefs, Change, Expect, SetGalleryFields, apply_changes
 from .engine import galleries_in_scope
 from .report import MAX_DETAILS, GalleryPlan, Report
 from .types import Scope
@@ -63,7 +63,8 @@ def plan_import(gallery: Gallery, found: FileMetadata, tag_ids: dict[str, str | 
     if artists_as == "photographer" and found.artists and _empty(gallery.photographer):
         scalars["photographer"] = ", ".join(found.artists)
     if scalars:
-        plan.changes.append(SetGalleryFields(gallery.id, tuple(scalars.items())))
+        plan.changes.append(SetGalleryFields(gallery.id, tuple(scalars.items()), expects=Expect.of(
+            "gallery", gallery, tuple(f for f in ("title", "date") if f in scalars))))
     refs: list[tuple[str, tuple[str, ...]]] = []
     wanted: list[tuple[str, Sequence[Any] | None, list[str], dict[str, str | None]]] = [
         ("tag_ids", gallery.tags, found.tags, tag_ids)]
@@ -131,7 +132,11 @@ def run_import_file_metadata(ops: GalleryOps, scope: Scope, dry_run: bool, artis
                 plans.append(GalleryPlan(gallery.id))
         if not dry_run:
             changes: list[Change] = [c for p in plans for c in p.changes]
-            apply_changes(ops, changes, failed)
+            moved: dict[str, str] = {}
+            apply_changes(ops, changes, failed, moved)
+            for plan in plans:  # what changed while the run read it: the next run plans it again
+                if plan.gallery_id in moved and plan.gallery_id not in failed:
+                    plan.changes, plan.skipped = [], moved[plan.gallery_id]
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))
         progress(report.scanned / total if total else 1.0)

@@ -30,7 +30,7 @@ from ..batch import chunks
 from ..constants import NEW_GALLERY_TAG
 from ..limits import BULK_IDS_CHUNK
 from ..models import Gallery, Image
-from .changes import UpdateImages
+from .changes import Expect, UpdateImages
 from .report import GalleryPlan
 from .types import Env
 
@@ -92,6 +92,14 @@ def image_changes(image: Image, fields: tuple[str, ...], mirror: bool) -> dict[s
     return out
 
 
+def _overwritten(change: dict[str, Any]) -> list[str]:
+    """The image fields a bulkImageUpdate input replaces (ADD only adds: it overwrites nothing)."""
+    names = {"tag_ids": "tags", "performer_ids": "performers", "studio_id": "studio", "date": "date",
+             "photographer": "photographer"}
+    return [names[key] for key, value in change.items()
+            if key in names and not (isinstance(value, dict) and value.get("mode") == "ADD")]
+
+
 def plan_image_sync(gallery: Gallery, images: list[Image], fields: tuple[str, ...], mirror: bool,
                     already_planned: set[str] | None = None) -> GalleryPlan:
     """Group the gallery's images by the change they need (pure, apart from skipping planned ids)."""
@@ -112,8 +120,10 @@ def plan_image_sync(gallery: Gallery, images: list[Image], fields: tuple[str, ..
         for chunk in chunks(grouped, BULK_IDS_CHUNK):
             # the other galleries these images are in fail with this write (they do not plan it again)
             others = tuple(dict.fromkeys(g.id for i in chunk for g in i.galleries or [] if g.id != gallery.id))
+            overwritten = _overwritten(change)
+            expects = tuple(e for i in chunk for e in Expect.of("image", i, overwritten))
             plan.changes.append(UpdateImages(gallery.id, tuple(i.id for i in chunk), tuple(sorted(change.items())),
-                                             others))
+                                             others, expects=expects))
     return plan
 
 

@@ -29,7 +29,7 @@ from .. import paths
 from ..args import Param
 from ..constants import NEW_GALLERY_TAG
 from ..models import Gallery, Image, Scene
-from .changes import AddGalleryRefs, SetGalleryFields
+from .changes import AddGalleryRefs, Expect, SetGalleryFields
 from .loose_images import FolderKey, folder_key
 from .report import GalleryPlan
 from .types import Env
@@ -109,7 +109,8 @@ def copy_from_scene(gallery: Gallery, scene: Scene) -> list[Any]:
     if gallery.studio is None and scene.studio is not None:
         scalars["studio"] = {"id": scene.studio.id}
     if scalars:
-        changes.append(SetGalleryFields(gallery.id, tuple(scalars.items())))
+        changes.append(SetGalleryFields(gallery.id, tuple(scalars.items()), expects=Expect.of(
+            "gallery", gallery, tuple(f for f in ("title", "date") if f in scalars))))
     refs: list[tuple[str, tuple[str, ...]]] = []
     for name, key in (("tags", "tag_ids"), ("performers", "performer_ids")):
         have = {r.id for r in getattr(gallery, name) or []}

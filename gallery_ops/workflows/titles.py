@@ -22,7 +22,7 @@ from ..args import ArgError, Param
 from ..dates import stash_date
 from ..models import Gallery, Image
 from ..patterns import PatternSyntaxError, PatternTimeout, UserPattern, compile_pattern
-from .changes import SetGalleryFields
+from .changes import Expect, SetGalleryFields
 from .report import GalleryPlan
 from .types import Env
 
@@ -84,7 +84,8 @@ def plan_title(gallery: Gallery, pattern: UserPattern | None) -> GalleryPlan:
         fields.append(("date", date))
     if found.get("code") and not gallery.code:
         fields.append(("code", found["code"]))
-    plan.changes = [SetGalleryFields(gallery.id, tuple(fields))]
+    plan.changes = [SetGalleryFields(gallery.id, tuple(fields),
+                                     expects=Expect.of("gallery", gallery, [name for name, _ in fields]))]
     return plan
 
 

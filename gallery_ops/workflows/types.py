@@ -5,7 +5,8 @@ The orchestrator (engine.py) and every task module import these from here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..constants import STASH_DEFAULT_COVER_REGEX
@@ -21,6 +22,10 @@ class Env:
 
     settings: Settings
     cover_regex: str
+    # Per page, for workflows that set `reads_cover_matches`: each gallery's first image matching
+    # Stash's cover regex as Stash found it (None: no image matches); a gallery missing here has
+    # an unknown default pick (GalleryOps.cover_regex_matches).
+    cover_matches: Mapping[str, str | None] = field(default_factory=dict)
 
 
 def env_from_configuration(configuration: RunConfiguration) -> Env:

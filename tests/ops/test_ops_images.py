@@ -162,8 +162,13 @@ def test_set_only_removes_when_nothing_is_missing(sim, ops, lib, state):
     assert len(sim.requests) == 2
 
 
-def test_set_to_an_empty_list_empties_the_gallery(sim, ops, lib, state):
-    ops.update_gallery_images(lib.best, [], mode="SET")
+def test_set_to_an_empty_list_is_refused_unless_allowed(sim, ops, lib, state):
+    """Issue 9: SET with no ids emptied the gallery and answered success."""
+    before = state.image_ids(lib.best)
+    with pytest.raises(ValueError, match=r"would remove every image.*allow_empty"):
+        ops.update_gallery_images(lib.best, [], mode="SET")
+    assert len(sim.requests) == 0 and state.image_ids(lib.best) == before
+    ops.update_gallery_images(lib.best, [], mode="SET", allow_empty=True)
     assert state.image_ids(lib.best) == set()
     assert _mutations(sim) == ["removeGalleryImages"]
 

@@ -142,13 +142,15 @@ def test_bulk_input_from_a_dict_and_from_a_model_is_the_same():
         "ids": ["1", "2"], "tag_ids": {"ids": ["3"], "mode": "ADD"}, "rating100": 40}
 
 
-def test_bulk_update_ids_always_carry_their_mode():
-    # BulkUpdateIds.mode is required by Stash (BulkUpdateIdMode!): SET when not given
-    assert BulkUpdateIds(ids=["1"]).to_graphql() == {"ids": ["1"], "mode": "SET"}
-    assert BulkUpdateIds().to_graphql() == {"mode": "SET"}
-    assert BulkUpdateStrings(values=["u"]).to_graphql() == {"values": ["u"], "mode": "SET"}
-    assert BulkGalleryUpdateInput.model_validate({"ids": ["1"], "performer_ids": {"ids": ["2"]}}).to_input() == {
-        "ids": ["1"], "performer_ids": {"ids": ["2"], "mode": "SET"}}
+def test_bulk_update_ids_need_their_mode():
+    # BulkUpdateIds.mode is required by Stash (BulkUpdateIdMode!); no default: SET would replace the list
+    assert BulkUpdateIds(ids=["1"], mode="ADD").to_graphql() == {"ids": ["1"], "mode": "ADD"}
+    assert BulkUpdateStrings(values=["u"], mode="REMOVE").to_graphql() == {"values": ["u"], "mode": "REMOVE"}
+    for build in (lambda: BulkUpdateIds(ids=["1"]), lambda: BulkUpdateIds(), lambda: BulkUpdateStrings(values=["u"]),
+                  lambda: BulkGalleryUpdateInput.model_validate({"ids": ["1"], "performer_ids": {"ids": ["2"]}}),
+                  lambda: BulkUpdateIds(ids=["1"], mode=None)):
+        with pytest.raises(ValueError, match=r"needs a mode: SET \(replace the whole list\), ADD or REMOVE"):
+            build()
 
 
 @pytest.mark.parametrize("mode, expected", [("SET", {"2"}), ("ADD", {"1", "2"}), ("REMOVE", set())])

@@ -255,15 +255,23 @@ def test_bulk_gallery_update_from_a_model_with_set_and_remove(sim, ops, lib, sta
         "ids", "performer_ids", "tag_ids", "organized", "urls"}
 
 
-def test_bulk_gallery_update_sends_the_default_set_mode(sim, ops, lib, state):
-    # Stash requires BulkUpdateIds.mode: a model that leaves it at its default must still send it
-    ops.bulk_gallery_update({"ids": [lib.beach], "tag_ids": {"ids": ["2", "3"]}})
-    ops.bulk_gallery_update(BulkGalleryUpdateInput(ids=[lib.summer], scene_ids=BulkUpdateIds(ids=["1"])))
+@pytest.mark.parametrize("field", ["tag_ids", "performer_ids", "scene_ids"])
+def test_bulk_gallery_update_without_a_mode_is_refused_naming_the_modes(sim, ops, lib, state, field):
+    """Issue 9: a missing mode became SET and replaced every tag; Stash itself refuses it."""
+    before = state.gallery(lib.beach)
+    with pytest.raises(ValueError, match=r"SET .*ADD or REMOVE"):
+        ops.bulk_gallery_update({"ids": [lib.beach], field: {"ids": ["2", "3"]}})
+    with pytest.raises(ValueError, match=r"SET .*ADD or REMOVE"):
+        BulkUpdateIds(ids=["1"])
+    with pytest.raises(ValueError, match=r"SET .*ADD or REMOVE"):
+        ops.bulk_gallery_update({"ids": [lib.beach], "urls": {"values": ["https://x.example"]}})
+    assert len(sim.requests) == 0
+    assert state.gallery(lib.beach) == before
 
-    assert {t["id"] for t in state.gallery(lib.beach)["tags"]} == {"2", "3"}
-    assert state.gallery(lib.summer)["scenes"] == [{"id": "1"}]
-    assert sim.requests.records[0].variables["input"]["tag_ids"] == {"ids": ["2", "3"], "mode": "SET"}
-    assert sim.requests.records[1].variables["input"]["scene_ids"] == {"ids": ["1"], "mode": "SET"}
+
+def test_bulk_gallery_update_sends_the_mode_it_was_given(sim, ops, lib, state):
+    ops.bulk_gallery_update({"ids": [lib.beach], "tag_ids": {"ids": ["2", "3"], "mode": "ADD"}})
+    assert sim.requests.records[0].variables["input"]["tag_ids"] == {"ids": ["2", "3"], "mode": "ADD"}
 
 
 def test_bulk_gallery_update_surfaces_stash_refusals_in_one_transaction(sim, ops, lib, state):

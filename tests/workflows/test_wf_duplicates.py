@@ -80,13 +80,26 @@ def test_keep_rule_present_then_more_images_then_files_then_newest():
     assert keep_order([m(3), m(4)], present)[0].id == "4"                             # 4. newest
 
 
+# Stash's default-cover answer for galleries 1 and 2: no image matches its cover regex, so its
+# default pick is the first image (a cover that is not the first image was chosen)
+NO_REGEX_MATCH = {"1": None, "2": None}
+
+
+def test_a_cover_whose_default_pick_is_unknown_is_neither_replaced_nor_copied():
+    old = [pic(1, "/o/a.jpg", "A"), pic(2, "/o/b.jpg", "B")]
+    new = [pic(11, "/n/a.jpg", "A"), pic(12, "/n/b.jpg", "B")]
+    donor, kept = gallery("1", folder="/o", cover="2"), gallery("2", folder="/n", cover="11")
+    assert plan_merge(kept, new, [(donor, old)], {"1": None}).changes == []  # kept unknown
+    assert plan_merge(kept, new, [(donor, old)], {"2": None}).changes == []  # donor unknown
+
+
 # -- the merge plan ------------------------------------------------------------------------------
 def test_the_kept_gallery_gets_what_it_lacks_and_keeps_what_it_has():
     kept = gallery("2", zip="/new.zip", date="2020-01-01", tags=(1,))
     donor = gallery("1", folder="/old", title="Old title", date="1999-01-01", tags=(1, 2), performers=(5,),
                     studio="3", photographer="Pat").model_copy(
         update={"urls": ["https://a"], "scenes": [SceneRef(id="8")], "organized": True, "rating100": 60})
-    plan = plan_merge(kept, [], [(donor, [])], "cover")
+    plan = plan_merge(kept, [], [(donor, [])], {})
     fields, refs = plan.changes
     assert isinstance(fields, SetGalleryFields) and dict(fields.fields) == {
         "title": "Old title", "photographer": "Pat", "rating100": 60, "studio": {"id": "3"}, "organized": True}
@@ -99,7 +112,7 @@ def test_chapters_and_a_chosen_cover_follow_their_image():
     new_images = [pic(11, "/new/x/c.jpg", "C"), pic(12, "/new/y/a.jpg", "A"), pic(13, "/new/y/b.jpg", "B")]
     donor = gallery("1", folder="/old", chapters=[(91, "Start", 1), (92, "Last", 3)], cover="2")
     kept = gallery("2", folder="/new", cover="11")  # shows Stash's default pick: no chosen cover
-    plan = plan_merge(kept, new_images, [(donor, old_images)], "cover")
+    plan = plan_merge(kept, new_images, [(donor, old_images)], NO_REGEX_MATCH)
     assert plan.changes == [CreateChapter("2", "Start", 2), CreateChapter("2", "Last", 1),
                             SetCover("2", "13", "/new/y/b.jpg")]
 
@@ -110,13 +123,13 @@ def test_no_chapter_twice_and_a_chosen_cover_is_never_replaced():
     donor = gallery("1", folder="/o", chapters=[(91, "One", 1), (92, "Two", 2)], cover="2")
     kept = gallery("2", folder="/n", chapters=[(99, "One", 1)], cover="12")
     kept = kept.model_copy(update={"chapters": [GalleryChapter(id="99", title="Mine", image_index=2)]})
-    assert plan_merge(kept, new, [(donor, images)], "cover").changes == [CreateChapter("2", "One", 1)]
+    assert plan_merge(kept, new, [(donor, images)], NO_REGEX_MATCH).changes == [CreateChapter("2", "One", 1)]
 
 
 def test_a_merged_gallery_plans_nothing_again():
     kept = gallery("2", zip="/n.zip", title="T", tags=(1,))
     donor = gallery("1", folder="/o", title="Other", tags=(1,))
-    assert plan_merge(kept, [], [(donor, [])], "cover").changes == []
+    assert plan_merge(kept, [], [(donor, [])], {}).changes == []
 
 
 # -- deleting duplicates -------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from wf_support import gallery, image
 
-from gallery_ops.constants import STASH_DEFAULT_COVER_REGEX
 from gallery_ops.workflows.chapters import SKIP_ONE_FOLDER, folder_chapters, plan_chapters
 from gallery_ops.workflows.covers import parse_cover_rule, plan_set_cover
 from gallery_ops.workflows.titles import parse_title_pattern, plan_title
@@ -66,13 +65,11 @@ def test_chapters_of_a_collection_across_a_drive_and_a_share():
 def test_cover_rule_patterns_match_windows_base_names():
     folder = "C:\\Photos\\Trip"
     images = [image(1, f"{folder}\\a.jpg"), image(2, f"{folder}\\b_main.jpg")]
-    plan = plan_set_cover(gallery(folder=folder, cover="1"), images, parse_cover_rule("pattern:^b_"),
-                          STASH_DEFAULT_COVER_REGEX)
+    plan = plan_set_cover(gallery(folder=folder, cover="1"), images, parse_cover_rule("pattern:^b_"), "1")
     assert [c.image_id for c in plan.changes] == ["2"]
 
 
 def test_a_cover_pattern_that_runs_too_long_fails_that_gallery():
     images = [image(1, f"/p/{EVIL}.jpg"), image(2, "/p/b.jpg")]
-    plan = plan_set_cover(gallery(folder="/p", cover="1"), images, parse_cover_rule("pattern:^(a|aa)+$"),
-                          STASH_DEFAULT_COVER_REGEX)
+    plan = plan_set_cover(gallery(folder="/p", cover="1"), images, parse_cover_rule("pattern:^(a|aa)+$"), "1")
     assert plan.changes == [] and "cover rule pattern" in (plan.error or "")
