@@ -67,3 +67,18 @@ def test_a_zip_and_a_folder_without_images_stay_and_are_listed():
         assert set(before["galleries"]) - set(state(sim)["galleries"]) == {"user:Nothing yet"}
         assert state(sim)["images"] == before["images"]
         assert run(sim, CLEAN_EMPTY_APPLY).output["change_count"] == 0
+
+
+def test_a_gallery_that_gets_images_while_the_run_reads_is_not_deleted():
+    """The delete carries image_count 0; the Recheck just before it sees the image added meanwhile."""
+    from test_wf_meanwhile import MOVED, meanwhile
+    from wf_support import ids_by_path, image_ids
+
+    with fresh_sim() as sim:
+        empty, night = ids_by_path(sim)[EMPTY], image_ids(sim)["/library/loose/night.jpg"]
+        meanwhile(sim, lambda: sim.gql(
+            f'mutation {{ addGalleryImages(input: {{gallery_id: "{empty}", image_ids: ["{night}"]}}) }}'))
+        out = run(sim, CLEAN_EMPTY_APPLY).output
+        assert EMPTY in state(sim)["galleries"]
+        assert sim.requests.mutations() == []
+    assert out["skipped"] == {MOVED: 1} and out["change_count"] == 0

@@ -90,3 +90,17 @@ def test_copy_metadata_by_arg_gives_the_zip_its_scenes_title():
         changed = diff(before, state(sim))
     assert changed[("galleries", CITY, "title")] == ("", "City Walk")
     assert ("galleries", PORTRAITS, "title") not in changed  # a title a person set is kept
+
+
+def test_a_title_set_while_the_run_reads_is_kept():
+    from test_wf_meanwhile import MOVED, meanwhile
+    from wf_support import ids_by_path
+
+    with fresh_sim() as sim:
+        city = ids_by_path(sim)[CITY]
+        meanwhile(sim, lambda: sim.gql(f'mutation {{ galleryUpdate(input: {{id: "{city}", title: "Mine"}}) {{ id }} }}'))
+        out = run(sim, LINK_SCENES, {"copy_metadata": "true"}).output
+        after = state(sim)["galleries"]
+    assert after[CITY]["title"] == "Mine" and after[CITY]["scenes"] == []  # nothing of its plan was sent
+    assert after[PORTRAITS]["scenes"] == ["Behind the Portraits"]
+    assert out["skipped"][MOVED] == 1
