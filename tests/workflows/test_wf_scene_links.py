@@ -98,7 +98,8 @@ def test_a_title_set_while_the_run_reads_is_kept():
 
     with fresh_sim() as sim:
         city = ids_by_path(sim)[CITY]
-        meanwhile(sim, lambda: sim.gql(f'mutation {{ galleryUpdate(input: {{id: "{city}", title: "Mine"}}) {{ id }} }}'))
+        meanwhile(sim, lambda: sim.gql(
+            f'mutation {{ galleryUpdate(input: {{id: "{city}", title: "Mine"}}) {{ id }} }}'))
         out = run(sim, LINK_SCENES, {"copy_metadata": "true"}).output
         after = state(sim)["galleries"]
     assert after[CITY]["title"] == "Mine" and after[CITY]["scenes"] == []  # nothing of its plan was sent
