@@ -20,8 +20,15 @@ def record_peak() -> None:
         out.write(f"{peak}\n")
 
 
+def recording_exit(status: int, _exit=os._exit) -> None:
+    """The plugin ends with os._exit (no exit-time clean-up, no atexit): record the peak first."""
+    record_peak()
+    _exit(status)
+
+
 if __name__ == "__main__":
     atexit.register(record_peak)
+    os._exit = recording_exit
     script = sys.argv[1]
     sys.argv = sys.argv[1:]
     sys.path[0] = os.path.dirname(os.path.abspath(script))

@@ -1,21 +1,51 @@
-"""Gallery Tools' core: typed gallery operations on a Stash server (see operations.py)."""
+"""Gallery Tools' core: typed gallery operations on a Stash server (see operations.py).
 
-from .errors import GalleryContentsLocked, NotFound, StashAuthError, StashError, StashServerError, StashTransportError
-from .models import (
-    BulkGalleryUpdateInput,
-    BulkUpdateIds,
-    BulkUpdateStrings,
-    FindFilter,
-    FindGalleriesResult,
-    Gallery,
-    GalleryChapter,
-    Image,
-    PerformerRef,
-    SceneRef,
-    StudioRef,
-    TagRef,
-)
-from .operations import GalleryOps
+The names below are loaded when first used (PEP 562), so that importing a light module of
+the package (the new-gallery hook's lean path: settings, title_rules, hook_wire) does not
+import pydantic, requests and stashapi.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .errors import (
+        GalleryContentsLocked,
+        NotFound,
+        StashAuthError,
+        StashError,
+        StashServerError,
+        StashTransportError,
+    )
+    from .models import (
+        BulkGalleryUpdateInput,
+        BulkUpdateIds,
+        BulkUpdateStrings,
+        FindFilter,
+        FindGalleriesResult,
+        Gallery,
+        GalleryChapter,
+        GalleryInput,
+        IdRef,
+        Image,
+        PerformerRef,
+        SceneRef,
+        StudioRef,
+        TagRef,
+    )
+    from .operations import GalleryOps
+
+_HOMES = {
+    "errors": ("GalleryContentsLocked", "NotFound", "StashAuthError", "StashError", "StashServerError",
+               "StashTransportError"),
+    "models": ("BulkGalleryUpdateInput", "BulkUpdateIds", "BulkUpdateStrings", "FindFilter", "FindGalleriesResult",
+               "Gallery", "GalleryChapter", "GalleryInput", "IdRef", "Image", "PerformerRef", "SceneRef", "StudioRef",
+               "TagRef"),
+    "operations": ("GalleryOps",),
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
     "BulkGalleryUpdateInput",
@@ -26,7 +56,9 @@ __all__ = [
     "Gallery",
     "GalleryChapter",
     "GalleryContentsLocked",
+    "GalleryInput",
     "GalleryOps",
+    "IdRef",
     "Image",
     "NotFound",
     "PerformerRef",
@@ -38,3 +70,16 @@ __all__ = [
     "StudioRef",
     "TagRef",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _HOME_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -11,20 +11,23 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import short_repr
+from .errors import ArgError, short_repr
 from .models import parse_id, parse_ids
 
 TRUE_TEXT = ("true", "yes", "1")
 FALSE_TEXT = ("false", "no", "0")
 
 
-class ArgError(ValueError):
-    """An argument that does not fit; the message names it and says what fits."""
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
 
 
 def _json_text(name: str, value: str, expected: str) -> Any:
+    """JSON given as text in an arg (Stash's defaultArgs are strings); NaN/Infinity and runaway nesting refused."""
     try:
-        return json.loads(value)
+        return json.loads(value, parse_constant=_not_json)
+    except RecursionError:
+        raise ArgError(f"argument {name} nests too deeply to be read") from None
     except ValueError:
         raise ArgError(f"argument {name} should be {expected}, got {short_repr(value)}") from None
 

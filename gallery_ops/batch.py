@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypeVar
 
-from .connection import LOCKED_MESSAGE, StashConnection
+from .connection import StashConnection
 from .documents import Mutation
-from .errors import StashAuthError, StashServerError, StashTransportError
+from .errors import LOCKED_MESSAGE, StashAuthError, StashServerError, StashTransportError
 from .limits import MUTATION_BATCH_SIZE
 
 T = TypeVar("T")
@@ -77,7 +77,10 @@ def run_batch(connection: StashConnection, mutation: Mutation, values: Sequence[
                 if isinstance(exc, StashAuthError) or (isinstance(exc, StashTransportError)
                                                        and not exc.reached_server):
                     raise
-                data, errors = None, [{"message": str(exc)}]
+                message = str(exc)
+                if isinstance(exc, StashTransportError) and not mutation.idempotent:
+                    message += "; the request reached Stash: it may have been applied, check before sending it again"
+                data, errors = None, [{"message": message}]
             failed: dict[int, str] = {}
             for error in errors:
                 path = error.get("path") or []

@@ -12,3 +12,6 @@ STASH_DEFAULT_COVER_REGEX = r"(poster|cover|folder|board)\.[^\.]+$"
 # The tag the new-gallery hook puts on galleries until Finish new galleries is done with
 # them (workflows/new_galleries.py); bookkeeping that workflows never copy anywhere.
 NEW_GALLERY_TAG = "Gallery Tools: new"
+
+# The task (gallery_tools.yml) that finishes the marked galleries; the hook queues it by this name.
+FINISH_TASK_NAME = "Finish new galleries"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import fields
+from .hook_wire import FIND_TAG as FIND_TAG  # the marker tag's lookup, shared with the hook
 from .settings import PLUGIN_ID
 
 
@@ -58,7 +59,6 @@ RESET_COVER = Mutation("resetGalleryCover", "input", "GalleryResetCoverInput!", 
 CHAPTER_CREATE = Mutation("galleryChapterCreate", "input", "GalleryChapterCreateInput!", True, idempotent=False)
 CHAPTER_UPDATE = Mutation("galleryChapterUpdate", "input", "GalleryChapterUpdateInput!", True)
 CHAPTER_DESTROY = Mutation("galleryChapterDestroy", "id", "ID!", False, idempotent=False)
-TAG_CREATE = Mutation("tagCreate", "input", "TagCreateInput!", True, idempotent=False)
 
 # -- galleries ----------------------------------------------------------------------------------
 FIND_GALLERY = f"query FindGallery($id: ID!) {{ findGallery(id: $id) {{ {fields.GALLERY} }} }}"
@@ -166,12 +166,3 @@ def recheck(galleries: bool, images: bool) -> str:
 # What a run needs from Stash's configuration: the plugin's saved settings and the cover regex.
 CONFIGURATION_FIELD = f'configuration {{ plugins(include: ["{PLUGIN_ID}"]) general {{ galleryCoverRegex }} }}'
 RUN_CONFIG = f"query RunConfig {{ {CONFIGURATION_FIELD} }}"
-MARKER_TAG_FIELD = (
-    "findTags(tag_filter: { name: { value: $tag, modifier: EQUALS } }, filter: { per_page: 1 }) { tags { id } }"
-)
-FIND_TAG = f"query FindMarkerTag($tag: String!) {{ {MARKER_TAG_FIELD} }}"
-# The Gallery.Create.Post hook's one read: configuration, the new gallery and the marker tag.
-HOOK_START = (
-    f"query NewGalleryHook($id: ID!, $tag: String!) {{ {CONFIGURATION_FIELD}"
-    f" findGallery(id: $id) {{ {fields.GALLERY_HOOK} }} {MARKER_TAG_FIELD} }}"
-)

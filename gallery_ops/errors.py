@@ -14,6 +14,19 @@ that goes wrong on the way to Stash or inside it raises a StashError subclass:
 
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+# How Stash answers faults worth retrying (gallery_ops.connection and the hook's hook_wire share this).
+TRANSIENT_STATUSES = (502, 503, 504)
+LOCKED_MESSAGE = "database is locked"
+CONTENTS_LOCKED_PREFIX = "cannot change contents of "
+
+
+class ArgError(ValueError):
+    """An argument that does not fit; the message names it and says what fits."""
+
 
 class NotFound(ValueError):
     """An id that names nothing in Stash (found out by a read, before any write)."""
@@ -39,7 +52,7 @@ class StashAuthError(StashTransportError):
 class StashServerError(StashError):
     """Stash answered with GraphQL errors; `messages` holds them as Stash worded them."""
 
-    def __init__(self, messages: list[str], *, paths: list[list] | None = None) -> None:
+    def __init__(self, messages: list[str], *, paths: list[list[str | int]] | None = None) -> None:
         super().__init__(joined_causes(messages))
         self.messages = messages
         self.paths = paths or []
@@ -67,3 +80,26 @@ def short_repr(value: object, limit: int = SHOWN_CHARS) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}... ({len(text)} characters)"
+
+
+def server_error(errors: list[dict[str, Any]]) -> StashServerError:
+    """The error for a GraphQL answer with `errors` (Stash's messages kept, as Stash worded them)."""
+    messages = [str(e.get("message", e)) for e in errors]
+    paths = [list(e.get("path") or []) for e in errors]
+    if any(m.startswith(CONTENTS_LOCKED_PREFIX) for m in messages):
+        return GalleryContentsLocked(
+            [f"{m} (Stash keeps the images of zip- and folder-based galleries in step with their files;"
+             " only user-created galleries can be changed image by image)"
+             if m.startswith(CONTENTS_LOCKED_PREFIX) else m for m in messages], paths=paths)
+    return StashServerError(messages, paths=paths)
+
+
+def may_retry(exc: StashTransportError | StashServerError, idempotent: bool) -> bool:
+    """Whether a failed request may be sent again: a transient fault, and no risk of doing a change twice."""
+    if isinstance(exc, StashServerError):
+        return all(LOCKED_MESSAGE in m for m in exc.messages)  # the transaction failed and rolled back
+    if isinstance(exc, StashAuthError):
+        return False
+    if exc.status is not None and exc.status not in TRANSIENT_STATUSES:
+        return False
+    return idempotent or not exc.reached_server

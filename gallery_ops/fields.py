@@ -30,8 +30,6 @@ IMAGE = (
 )
 IMAGE_ID = "id"
 
-# What the Gallery.Create.Post hook reads of the new gallery (its title rule and its tags).
-GALLERY_HOOK = "id title date code files { path } folder { path } tags { id }"
 
 # What each task workflow reads (workflows/*.py name these; the engine joins them).
 GALLERY_TITLE_SOURCE = "title date code files { path } folder { path }"

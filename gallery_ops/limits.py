@@ -13,6 +13,10 @@ WORKFLOW_PAGE_SIZE = 100
 # Images per page when reading a gallery's images (update_gallery_images, workflows).
 IMAGE_PAGE_SIZE = 1000
 
+# Images a task holds at a time: a page's galleries are read in groups of at most this many
+# images together (workflows/engine.py image_groups), so memory stays flat in gallery size.
+IMAGES_IN_MEMORY = 5000
+
 # Mutations sent in one request through aliases (batch.py), and galleries per
 # galleriesUpdate request. One request is one Stash transaction per mutation field,
 # and hooks run for each, so this also bounds how long one request can take.

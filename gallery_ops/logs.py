@@ -1,12 +1,13 @@
-"""Logging in Stash's plugin log protocol, progress, and secret redaction.
+"""Logging in Stash's plugin log protocol (stash_log.py), progress, and secret redaction.
 
-Each stderr line is "\\x01<level>\\x02<message>" (STASH_FACTS §2), with stashapi's level
+Each stderr line is "\\x01<level>\\x02<message>" (docs/stash.md §2), with stashapi's level
 letters and line limit; Stash shows it in its log at that level, and `p` lines drive a
 task's progress bar. A multi-line message (a traceback) becomes several lines, blank
 ones dropped: Stash would log a bare prefix as an error-level line. Session cookies
 and API keys are replaced by "***" in every message, whatever code logged them, also
 when a message quotes them escaped (requests' InvalidHeader error shows a key with a
-newline as its repr).
+newline as its repr), URL-encoded or in base64, and any run of 8 or more of their
+characters (a server that echoes a prefix of the key).
 """
 
 from __future__ import annotations
@@ -15,24 +16,13 @@ import logging
 import sys
 from collections.abc import Iterable
 
-from stashapi import log as stash_log
+from stashapi import log as stash_log  # type: ignore[import-untyped]  # stashapi ships no types
+
+from .stash_log import REDACTED, protocol_lines, redact, redact_value, secret_forms
 
 LOGGER_NAME = "gallery_ops"
-REDACTED = "***"
-
-
-def secret_forms(secrets: Iterable[str]) -> list[str]:
-    """Each secret as it may appear in a message: as is, stripped, escaped (repr); longest first."""
-    forms = {form for secret in secrets if secret
-             for form in (secret, secret.strip(), repr(secret)[1:-1], secret.encode("unicode_escape").decode())}
-    return sorted((f for f in forms if f), key=len, reverse=True)
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every form of every secret replaced by ***."""
-    for form in secret_forms(secrets):
-        text = text.replace(form, REDACTED)
-    return text
+__all__ = ["LOGGER_NAME", "REDACTED", "StashLineHandler", "progress", "redact", "redact_value", "secret_forms",
+           "setup_logging"]
 
 
 class StashLineHandler(logging.Handler):
@@ -44,11 +34,8 @@ class StashLineHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            message = redact(self.format(record), self.secrets)
             level = stash_log.STASH_LOG_LEVEL_MAP.get(record.levelno, "i")
-            for line in message.splitlines():
-                if line.strip():
-                    sys.stderr.write(f"\x01{level}\x02{line[:stash_log.LOG_PAYLOAD_MAX_SZ]}\n")
+            sys.stderr.write(protocol_lines(level, self.format(record), self.secrets))
             sys.stderr.flush()
         except Exception:  # logging must never break the run
             self.handleError(record)

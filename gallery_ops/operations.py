@@ -23,13 +23,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from . import documents as doc
 from . import fields
 from .batch import BatchResult, chunks, run_batch
-from .connection import ServerConnection, StashConnection
-from .errors import NotFound, StashServerError, short_repr
+from .connection import Envelope, ServerConnection, StashConnection
+from .errors import NotFound, StashServerError, StashTransportError, short_repr
 from .limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, GALLERY_PAGE_SIZE, IMAGE_PAGE_SIZE
 from .models import (
     UPDATE_MODES,
@@ -41,6 +41,7 @@ from .models import (
     FindGalleriesResult,
     Gallery,
     GalleryChapter,
+    GalleryInput,
     Image,
     ResetCoverInput,
     Scene,
@@ -52,6 +53,28 @@ from .settings import PLUGIN_ID
 
 M = TypeVar("M", bound=BaseModel)
 
+# Pages are validated in one call each (one pass in pydantic-core, not one call per item).
+IMAGE_LIST = TypeAdapter(list[Image])
+
+
+class _Galleries(BaseModel):
+    galleries: list[Gallery]
+
+
+class _GalleryPage(BaseModel):
+    findGalleries: _Galleries
+
+
+class _ImagesCounted(BaseModel):
+    count: int
+    images: list[Image]
+
+
+# The answers of the big reads, parsed from JSON straight into the models (connection.execute_as).
+GALLERY_PAGE = TypeAdapter(Envelope[_GalleryPage])
+GALLERIES_BY_ALIAS = TypeAdapter(Envelope[dict[str, Gallery | None]])
+IMAGES_BY_ALIAS = TypeAdapter(Envelope[dict[str, _ImagesCounted]])
+
 
 @dataclass(frozen=True)
 class RunConfiguration:
@@ -59,15 +82,6 @@ class RunConfiguration:
 
     saved_settings: dict[str, Any] | None
     cover_regex: str | None
-
-
-@dataclass(frozen=True)
-class NewGalleryContext:
-    """The Gallery.Create.Post hook's one read: configuration, the gallery (None: gone), the marker tag."""
-
-    configuration: RunConfiguration
-    gallery: Gallery | None
-    marker_tag_id: str | None
 
 
 def _configuration(data: dict[str, Any]) -> RunConfiguration:
@@ -140,14 +154,13 @@ class GalleryOps:
             cursor: dict[str, Any] = {"id": {"value": last, "modifier": "GREATER_THAN"}}
             if gallery_filter:
                 cursor["AND"] = gallery_filter
-            data = self.connection.execute(query, {
-                "filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "gallery_filter": cursor})
-            page = data["findGalleries"]["galleries"]
-            for raw in page:
-                yield Gallery.model_validate(raw)
+            page = self.connection.execute_as(query, {
+                "filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "gallery_filter": cursor},
+                GALLERY_PAGE).findGalleries.galleries
+            yield from page
             if len(page) < page_size:
                 return
-            last = int(page[-1]["id"])
+            last = int(page[-1].id)
 
     def galleries_by_ids(self, gallery_ids: Sequence[Any],
                          selection: str = fields.GALLERY_PAGE) -> dict[str, Gallery | None]:
@@ -155,10 +168,9 @@ class GalleryOps:
         ids = parse_ids(gallery_ids, "gallery ids")
         if not ids:
             return {}
-        data = self.connection.execute(doc.galleries_by_ids(len(ids), selection),
-                                       {f"i{n}": gid for n, gid in enumerate(ids)})
-        return {gid: Gallery.model_validate(data[f"g{n}"]) if data[f"g{n}"] is not None else None
-                for n, gid in enumerate(ids)}
+        data = self.connection.execute_as(doc.galleries_by_ids(len(ids), selection),
+                                          {f"i{n}": gid for n, gid in enumerate(ids)}, GALLERIES_BY_ALIAS)
+        return {gid: data[f"g{n}"] for n, gid in enumerate(ids)}
 
     def count_galleries(self, gallery_filter: dict[str, Any] | None = None) -> int:
         """How many galleries match (per_page 0: no rows are loaded)."""
@@ -184,7 +196,7 @@ class GalleryOps:
             if page == 1 and data["findGallery"] is None:
                 raise NotFound(f"no gallery with id {gallery_id}")
             batch = data["findImages"]["images"]
-            images.extend(Image.model_validate(raw) for raw in batch)
+            images.extend(IMAGE_LIST.validate_python(batch))
             if len(batch) < page_size:
                 return images
             page += 1
@@ -198,17 +210,14 @@ class GalleryOps:
         ids = parse_ids(gallery_ids, "gallery ids")
         if not ids:
             return {}
-        data = self.connection.execute(
+        data = self.connection.execute_as(
             doc.images_of_galleries(len(ids), selection),
             {"page": {"per_page": limit, "sort": "path", "direction": "ASC"},
-             **{f"f{n}": in_gallery(gid) for n, gid in enumerate(ids)}})
+             **{f"f{n}": in_gallery(gid) for n, gid in enumerate(ids)}}, IMAGES_BY_ALIAS)
         out: dict[str, list[Image]] = {}
         for n, gid in enumerate(ids):
             result = data[f"g{n}"]
-            if result["count"] > len(result["images"]):
-                out[gid] = self.gallery_images(gid, selection)
-            else:
-                out[gid] = [Image.model_validate(raw) for raw in result["images"]]
+            out[gid] = self.gallery_images(gid, selection) if result.count > len(result.images) else result.images
         return out
 
     def iter_images(self, image_filter: dict[str, Any] | None = None, selection: str = fields.IMAGE,
@@ -299,15 +308,6 @@ class GalleryOps:
         """The plugin's saved settings and Stash's gallery cover regex, in one request."""
         return _configuration(self.connection.execute(doc.RUN_CONFIG)["configuration"])
 
-    def new_gallery_context(self, gallery_id: str, marker_tag: str) -> NewGalleryContext:
-        """What the Gallery.Create.Post hook needs, in one request."""
-        data = self.connection.execute(doc.HOOK_START, {"id": parse_id(gallery_id, "gallery id"), "tag": marker_tag})
-        raw = data["findGallery"]
-        tags = data["findTags"]["tags"]
-        return NewGalleryContext(_configuration(data["configuration"]),
-                                 Gallery.model_validate(raw) if raw is not None else None,
-                                 tags[0]["id"] if tags else None)
-
     def ids_by_name(self, kind: str, names: Sequence[str], per_request: int = 100) -> dict[str, str | None]:
         """The ids of tags or performers (`kind` "tag" or "performer") with exactly these names (Stash's
         EQUALS, which ignores case), None for a name that names none; `per_request` names per request."""
@@ -327,45 +327,30 @@ class GalleryOps:
         tags = self.connection.execute(doc.FIND_TAG, {"tag": name})["findTags"]["tags"]
         return str(tags[0]["id"]) if tags else None
 
-    def ensure_tag(self, name: str) -> str:
-        """The id of the tag with this name, created when there is none (another run may win that race).
-
-        tagCreate is not retried after a fault that may have reached Stash; when it fails,
-        the tag is looked up again, in case a concurrent run created it.
-        """
-        try:
-            data = self.connection.execute(doc.TAG_CREATE.single(), {"input": {"name": name}}, idempotent=False)
-            return str(data["tagCreate"]["id"])
-        except StashServerError:
-            found = self.find_tag_id(name)
-            if found is None:
-                raise
-            return found
-
     # -- creating, updating, destroying ------------------------------------------------------
-    def create_gallery(self, gallery: Gallery | dict[str, Any]) -> Gallery:
+    def create_gallery(self, gallery: GalleryInput | dict[str, Any]) -> Gallery:
         """Create a user-created gallery (title required); returns it as Stash stored it.
 
         Not retried after a fault that may have reached Stash, so it is never created twice.
         """
-        model = gallery if isinstance(gallery, Gallery) else Gallery.model_validate(gallery)
+        model = GalleryInput.of(gallery)
         data = self.connection.execute(doc.GALLERY_CREATE.single(fields.GALLERY), {"input": model.create_input()},
                                        idempotent=doc.GALLERY_CREATE.idempotent)
         return Gallery.model_validate(data["galleryCreate"])
 
-    def update_gallery(self, gallery: Gallery | dict[str, Any]) -> Gallery:
-        """Update one gallery: only the fields set on the model are sent (see models.py)."""
-        model = gallery if isinstance(gallery, Gallery) else Gallery.model_validate(gallery)
+    def update_gallery(self, gallery: GalleryInput | Gallery | dict[str, Any]) -> Gallery:
+        """Update one gallery: only the fields set on the input are sent (see models.py)."""
+        model = GalleryInput.of(gallery)
         data = self.connection.execute(doc.GALLERY_UPDATE.single(fields.GALLERY), {"input": model.update_input()})
         return Gallery.model_validate(data["galleryUpdate"])
 
-    def galleries_update(self, galleries: Sequence[Gallery | dict[str, Any]]) -> list[Gallery]:
+    def galleries_update(self, galleries: Sequence[GalleryInput | Gallery | dict[str, Any]]) -> list[Gallery]:
         """Update many galleries, each with its own fields, GALLERIES_UPDATE_CHUNK per request.
 
         Each request is one Stash transaction (all of its galleries or none). Inputs are
         checked before the first request.
         """
-        inputs = [(g if isinstance(g, Gallery) else Gallery.model_validate(g)).update_input() for g in galleries]
+        inputs = [GalleryInput.of(g).update_input() for g in galleries]
         out: list[Gallery] = []
         query = doc.GALLERIES_UPDATE.single(fields.GALLERY)
         for chunk in chunks(inputs, GALLERIES_UPDATE_CHUNK):
@@ -447,13 +432,20 @@ class GalleryOps:
         if mode == "REMOVE":
             return self.remove_gallery_images(gallery_id, wanted)
         current = self.gallery_image_ids(gallery_id)
-        present = set(current)
+        present, wanted_set = set(current), set(wanted)  # sets: linear in the number of ids
         missing = [i for i in wanted if i not in present]
-        extra = [i for i in current if i not in set(wanted)]
+        extra = [i for i in current if i not in wanted_set]
         if missing:
             self.add_gallery_images(gallery_id, missing)
         if extra:
-            self.remove_gallery_images(gallery_id, extra)
+            try:
+                self.remove_gallery_images(gallery_id, extra)
+            except (StashServerError, StashTransportError) as exc:
+                added = f"the {len(missing)} missing images were added" if missing else "nothing was missing"
+                note = f"{exc} (mode SET: {added}, but the {len(extra)} extra images were not removed; run it again)"
+                if isinstance(exc, StashTransportError):
+                    raise StashTransportError(note, status=exc.status, reached_server=exc.reached_server) from exc
+                raise StashServerError([note], paths=exc.paths) from exc
         return True
 
     # -- covers -------------------------------------------------------------------------------
@@ -490,8 +482,15 @@ class GalleryOps:
         gallery_id = parse_id(gallery_id, "gallery id")
         payload = _valid(ChapterCreateInput, {"gallery_id": gallery_id, "title": title, "image_index": image_index})
         self._check_chapter_range(gallery_id, payload.image_index)
-        data = self.connection.execute(doc.CHAPTER_CREATE.single(fields.CHAPTER), {"input": payload.to_input()},
-                                       idempotent=doc.CHAPTER_CREATE.idempotent)
+        try:
+            data = self.connection.execute(doc.CHAPTER_CREATE.single(fields.CHAPTER), {"input": payload.to_input()},
+                                           idempotent=doc.CHAPTER_CREATE.idempotent)
+        except StashTransportError as exc:
+            if not exc.reached_server:
+                raise
+            raise StashTransportError(
+                f"{exc}; the request reached Stash, so the chapter {payload.title!r} may exist now: look at gallery"
+                f" {gallery_id}'s chapters before creating it again", status=exc.status) from exc
         return GalleryChapter.model_validate(data["galleryChapterCreate"])
 
     def gallery_chapter_update(self, id: Any, gallery_id: Any = None, title: str | None = None,
@@ -558,9 +557,9 @@ class GalleryOps:
         inputs = [ResetCoverInput(gallery_id=g).to_input() for g in parse_ids(gallery_ids, "gallery ids")]
         return run_batch(self.connection, doc.RESET_COVER, inputs)
 
-    def update_galleries_each(self, galleries: Sequence[Gallery]) -> BatchResult:
+    def update_galleries_each(self, galleries: Sequence[GalleryInput | Gallery | dict[str, Any]]) -> BatchResult:
         """galleryUpdate per gallery, aliased in few requests: one failure does not undo the others."""
-        inputs = [g.update_input() for g in galleries]
+        inputs = [GalleryInput.of(g).update_input() for g in galleries]
         return run_batch(self.connection, doc.GALLERY_UPDATE, inputs)
 
     def bulk_gallery_update_each(self, updates: Sequence[BulkGalleryUpdateInput | dict[str, Any]]) -> BatchResult:

@@ -16,7 +16,6 @@ is never a name of its own.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _UNC = re.compile(r"^[\\/]{2}[^\\/]+[\\/]+[^\\/]+")  # \\server\share (or //server/share)
@@ -28,13 +27,16 @@ def is_windows_path(path: str) -> bool:
     return bool(_DRIVE.match(path)) or path[:2] in ("\\\\", "//", "\\/", "/\\")
 
 
-@dataclass(frozen=True)
 class SplitPath:
-    """A path as its root and its names: `C:\\G\\a.zip` -> root "C:\\", names ("G", "a.zip")."""
+    """A path as its root and its names: `C:\\G\\a.zip` -> root "C:\\", names ("G", "a.zip").
 
-    root: str
-    names: tuple[str, ...]
-    windows: bool
+    A plain class (no dataclasses): the new-gallery hook's lean path imports this module.
+    """
+
+    def __init__(self, root: str, names: tuple[str, ...], windows: bool) -> None:
+        self.root = root
+        self.names = names
+        self.windows = windows
 
     @property
     def separator(self) -> str:

@@ -16,10 +16,11 @@ regex) are Go regexes and never pass through here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import regex  # type: ignore[import-untyped]  # regex ships no type stubs
 
-import regex
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SEARCH_TIMEOUT = 0.25  # seconds one search may take; a sane pattern needs microseconds
 GIVE_UP_AFTER = 3  # timeouts after which a pattern fails at once (a run over 10k names stays short)
@@ -39,14 +40,17 @@ def _short(text: str) -> str:
     return repr(text if len(text) <= _SHOWN else text[:_SHOWN] + "...")
 
 
-@dataclass(frozen=True)
 class UserPattern:
-    """A compiled user-given pattern; `what` names it in messages ("title pattern")."""
+    """A compiled user-given pattern; `what` names it in messages ("title pattern").
 
-    text: str
-    what: str
-    compiled: Any  # regex.Pattern[str]
-    timeouts: list[str] = field(default_factory=list, compare=False)  # the names it timed out on
+    A plain class (no dataclasses): the new-gallery hook's lean path imports this module.
+    """
+
+    def __init__(self, text: str, what: str, compiled: Any) -> None:
+        self.text = text
+        self.what = what
+        self.compiled = compiled  # regex.Pattern[str]
+        self.timeouts: list[str] = []  # the names it timed out on
 
 
     @property

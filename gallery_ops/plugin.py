@@ -1,7 +1,7 @@
 """The plugin's one entry: read the PluginInput, dispatch, answer with one JSON object.
 
 Stash writes {"server_connection": {...}, "args": {...}} on stdin and reads
-{"output": ..., "error": ...} from stdout (STASH_FACTS §2). Three kinds of run:
+{"output": ..., "error": ...} from stdout (docs/stash.md §2). Three kinds of run:
 - args.hookContext -> the hook handler for its type (Gallery.Create.Post);
 - args.operation   -> one of the 15 gallery operations (manual runs, runPluginOperation);
 - args.mode        -> a task workflow (the Tasks button).
@@ -14,6 +14,7 @@ Errors are one line; tracebacks go to the debug log only.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import logging
 import sys
@@ -23,10 +24,10 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
-from .args import ArgError
 from .connection import ServerConnection
-from .errors import StashError, short_repr
-from .logs import redact, setup_logging
+from .errors import SHOWN_CHARS, ArgError, StashError, short_repr
+from .hook_wire import HookWire, LeanServer
+from .logs import redact_value, setup_logging
 from .models import validation_problems
 from .operations import GalleryOps
 from .plugin_operations import OPERATION_NAMES, run_operation
@@ -34,6 +35,9 @@ from .settings import SettingsError
 from .workflows import HOOK_HANDLERS, TASKS, run_hook, run_task
 
 log = logging.getLogger("gallery_ops")
+
+
+GC_THRESHOLDS = (50_000, 20, 20)  # allocations between collections (Python's default: 700, 10, 10)
 
 
 class InputError(ValueError):
@@ -55,15 +59,23 @@ class PluginInput:
     args: dict[str, Any]
 
 
+def _refuse_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (Python reads them; Stash's Go JSON does not)."""
+    raise ValueError(f"{name} is not a JSON value (use a number)")
+
+
 def read_input(text: str) -> PluginInput:
     """Parse stdin; every problem is an InputError that says what was expected."""
     expected = 'Stash sends one JSON object: {"server_connection": {...}, "args": {...}}'
     if not text.strip():
         raise InputError(f"no input on stdin; {expected}")
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise InputError(f"stdin nests too deeply to be read (over {sys.getrecursionlimit()} levels);"
+                         f" {expected}") from None
     except ValueError as exc:
-        raise InputError(f"stdin is not JSON ({exc}); {expected}") from None
+        raise InputError(f"stdin is not JSON ({' '.join(str(exc).split())[:200]}); {expected}") from None
     if not isinstance(raw, dict):
         raise InputError(f"stdin holds {json_type(raw)}, not a JSON object; {expected}")
     if "server_connection" not in raw:
@@ -109,15 +121,15 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
     else:
         raise ArgError(f"nothing to do: args need an operation (one of {', '.join(OPERATION_NAMES)}) or a mode"
                        f" (one of {', '.join(TASKS)})")
-    ops = GalleryOps.from_server(plugin_input.server)
     if chosen == "hookContext":
         context = args["hookContext"]
         if not isinstance(context, dict) or not isinstance(context.get("type"), str):
             raise ArgError("hookContext must be an object with a type")
         if context["type"] not in HOOK_HANDLERS:
-            raise ArgError(f"Gallery Tools has no hook for {short_repr(context['type'])}; it handles"
+            raise ArgError(f"Gallery Tools has no hook for {context['type'][:SHOWN_CHARS]}; it handles"
                            f" {', '.join(HOOK_HANDLERS)}")
-        return run_hook(ops, context)
+        return run_hook(HookWire(lean_server(plugin_input.server)), context)
+    ops = GalleryOps.from_server(plugin_input.server)
     if chosen == "operation":
         name = args["operation"]
         if not isinstance(name, str) or name not in OPERATION_NAMES:
@@ -128,6 +140,14 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
         raise ArgError(f"unknown mode {short_repr(mode)} (args.mode is the name of a task, as text); one of"
                        f" {', '.join(TASKS)}")
     return run_task(ops, mode, {k: v for k, v in args.items() if k != "mode"})
+
+
+def lean_server(server: ServerConnection) -> LeanServer:
+    """The hook wire's view of a validated server_connection."""
+    cookie = server.SessionCookie
+    return LeanServer(server.Scheme, server.Host, server.Port, (cookie.Name if cookie else None) or "session",
+                      cookie.Value.get_secret_value() if cookie else "",
+                      server.ApiKey.get_secret_value() if server.ApiKey else "")
 
 
 def secrets_of(plugin_input: PluginInput | None) -> list[str]:
@@ -144,6 +164,12 @@ def secrets_of(plugin_input: PluginInput | None) -> list[str]:
 
 def main(stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
     """Run once; write the one result object; return the exit status."""
+    # A run allocates a great many small objects (the models of every page) and frees them by
+    # reference counting. The cyclic collector would scan everything imported, again and again,
+    # for nothing: a tenth of a big task's CPU. Imported objects are left out of its scans, and
+    # it runs less often (cycles are still collected).
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     setup_logging()
@@ -157,12 +183,18 @@ def main(stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
         except (InputError, ArgError, SettingsError, StashError, ValueError) as exc:
             result["error"] = describe(exc)
             log.error("%s", result["error"])
+        except RecursionError:  # args nested deeper than anything can walk: one line, not "internal error"
+            result["error"] = "the args nest too deeply to be handled (a filter or object hundreds of levels deep)"
+            log.error("%s", result["error"])
         except Exception as exc:  # a bug: still one JSON answer, details in the debug log
             log.debug("%s", traceback.format_exc())
             result["error"] = f"internal error ({type(exc).__name__}): {describe(exc)}"
             log.error("%s", result["error"])
-    if result["error"] is not None:  # an error may quote a malformed cookie or key (requests' InvalidHeader)
-        result["error"] = redact(result["error"], secrets_of(plugin_input))
+    # an error may quote a malformed cookie or key (requests' InvalidHeader), and a server may echo
+    # part of one into a message that a report carries: nothing on stdout shows any form of them
+    secrets = secrets_of(plugin_input)
+    if secrets:
+        result = redact_value(result, secrets)
     stdout.write(json.dumps(result, default=str) + "\n")
     stdout.flush()
     return 0 if result["error"] is None else 1

@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .args import ArgError, Param, read_params
+from .args import Param, read_params
+from .errors import ArgError
 from .models import GALLERY_INPUT_FIELDS, FindFilter
 from .operations import GalleryOps
 
@@ -38,7 +39,9 @@ OPERATION_PARAMS: dict[str, tuple[Param, ...]] = {
     "bulk_gallery_update": (Param("input_data", "object"),),
 }
 OPERATION_NAMES = tuple(OPERATION_PARAMS)
-KEYWORDS = {"filter": "filter_"}  # find_galleries' FindFilterType: `filter` in args, `filter_` in Python
+# find_galleries' FindFilterType: `filter` in args (Stash's name), `filter_` in Python (the seed's name);
+# args may use either
+KEYWORDS = {"filter": "filter_"}
 
 # The keys a JSON object argument may hold. The models ignore unknown keys (Stash may
 # send more than they know), so without this check a misspelt or GraphQL-style key
@@ -67,6 +70,11 @@ def _check_keys(name: str, param: str, value: dict[str, Any] | list[dict[str, An
 def read_operation_args(name: str, args: dict[str, Any]) -> dict[str, Any]:
     """The keyword arguments for operation `name`, read from the plugin args."""
     given = {k: v for k, v in args.items() if k != "operation"}
+    for arg, keyword in KEYWORDS.items():  # the Python keyword is accepted as the arg's name too
+        if keyword in given:
+            if arg in given:
+                raise ArgError(f"operation {name}: give {arg} or {keyword}, not both (they are the same argument)")
+            given[arg] = given.pop(keyword)
     values = read_params(OPERATION_PARAMS[name], given, f"operation {name}")
     for param, value in values.items():
         if (name, param) in OBJECT_KEYS:

@@ -2,29 +2,37 @@
 
 Stash shows these in Settings > Plugins > Gallery Tools (from gallery_tools.yml, which
 must list exactly these; a test checks it). Stash stores only what the user saved,
-so a missing key means "the default below" (STASH_FACTS §2). They are read once per
+so a missing key means "the default below" (docs/stash.md §2). They are read once per
 run with `configuration { plugins(include: ["gallery_tools"]) }`.
+
+Standard library only and cheap to import (no dataclasses, no typing at run time): the
+new-gallery hook's lean path reads its settings through this module.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
-
 from .errors import short_repr
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    SettingType = Literal["STRING", "NUMBER", "BOOLEAN"]
 
 PLUGIN_ID = "gallery_tools"
 
-SettingType = Literal["STRING", "NUMBER", "BOOLEAN"]
 
-
-@dataclass(frozen=True)
 class Setting:
-    key: str
-    type: SettingType
-    default: Any
-    display_name: str
-    description: str
+    """One setting as gallery_tools.yml declares it, with the default the plugin supplies."""
+
+    __slots__ = ("default", "description", "display_name", "key", "type")
+
+    def __init__(self, key: str, type: SettingType, default: Any, display_name: str, description: str) -> None:
+        self.key = key
+        self.type = type
+        self.default = default
+        self.display_name = display_name
+        self.description = description
 
 
 DEFAULT_COVER_RULE = r"pattern:^(cover|poster|folder|front)\b; portrait"
@@ -61,18 +69,24 @@ SETTINGS: tuple[Setting, ...] = (
             "Import file metadata puts the artists of a ComicInfo.xml (Writer, Penciller) or gallery-dl JSON (artist)"
             " into the photographer (photographer) or adds the performers of those names (performers)."),
     Setting("hookChapters", "BOOLEAN", False, "New galleries: chapters from folders",
-            "Galleries added by a scan or created by hand get chapters from their folders (after the scan: run"
-            " Finish new galleries)."),
+            "Galleries added by a scan or created by hand get chapters from their folders (by Finish new"
+            " galleries, which runs by itself once the scan is over)."),
     Setting("hookCovers", "BOOLEAN", False, "New galleries: covers",
-            "New galleries get a cover by the cover rule (after the scan: run Finish new galleries)."),
+            "New galleries get a cover by the cover rule (by Finish new galleries, which runs by itself once the"
+            " scan is over)."),
     Setting("hookTitles", "BOOLEAN", False, "New galleries: titles",
             "New zip and folder galleries get a title from their file or folder name at once."),
     Setting("hookSyncImages", "BOOLEAN", False, "New galleries: sync images",
-            "New galleries' images get the gallery's metadata, added only (after the scan: run Finish new"
-            " galleries)."),
+            "New galleries' images get the gallery's metadata, added only (by Finish new galleries, which runs"
+            " by itself once the scan is over)."),
+    Setting("hookFinishByHand", "BOOLEAN", False, "New galleries: finish by hand",
+            "Do not queue Finish new galleries after a scan: run it yourself from the Tasks page. Off (the"
+            " default): the first new gallery of a scan queues it, and it runs once the scan is over."),
 )
 
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
+HOOK_RULES = ("hookChapters", "hookCovers", "hookTitles", "hookSyncImages")  # the new-gallery rules
+IMAGE_RULES = ("hookChapters", "hookCovers", "hookSyncImages")  # those that need the gallery's images
 PYTHON_TYPES = {"STRING": (str,), "NUMBER": (int, float), "BOOLEAN": (bool,)}
 
 
@@ -80,11 +94,19 @@ class SettingsError(ValueError):
     """A saved setting has a value of the wrong type."""
 
 
-@dataclass(frozen=True)
 class Settings:
     """The settings of one run: saved values over defaults."""
 
-    values: dict[str, Any]
+    __slots__ = ("values",)
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Settings) and other.values == self.values
+
+    def __repr__(self) -> str:
+        return f"Settings({self.values!r})"
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -106,7 +128,7 @@ class Settings:
 
     @property
     def hook_rules(self) -> dict[str, bool]:
-        return {key: bool(self.values[key]) for key in ("hookChapters", "hookCovers", "hookTitles", "hookSyncImages")}
+        return {key: bool(self.values[key]) for key in HOOK_RULES}
 
 
 SETTINGS_QUERY_FIELD = f'plugins(include: ["{PLUGIN_ID}"])'

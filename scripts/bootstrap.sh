@@ -8,6 +8,10 @@ venv="$root/.venv"
 # The schema package that the simulator reads; its SDL files are all we use, so it is
 # installed without its dependencies (it declares Python >= 3.12; the files need none).
 SCHEMA_PACKAGE="stash-graphql-client==0.12.12"
+# The schema of Stash v0.30.1 comes from an older version of the same package, which
+# cannot share site-packages with it: it goes to its own folder, where
+# tests/stash_sim/schema.py looks for it (<venv>/stash-schemas/<name>-<version>).
+RELEASE_SCHEMA_PACKAGES="stash-graphql-client==0.10.14"
 
 pick_python() {
   for candidate in "${PYTHON:-}" python3.12 python3.13 python3.11 python3; do
@@ -23,7 +27,7 @@ pick_python() {
 }
 
 stamp="$venv/.requirements-stamp"
-wanted="$(cat "$root/requirements.txt" "$root/requirements-dev.txt"; echo "$SCHEMA_PACKAGE")"
+wanted="$(cat "$root/requirements.txt" "$root/requirements-dev.txt"; echo "$SCHEMA_PACKAGE $RELEASE_SCHEMA_PACKAGES")"
 if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
   exit 0
 fi
@@ -35,4 +39,8 @@ rm -rf "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$root/requirements-dev.txt"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
   --no-deps --ignore-requires-python "$SCHEMA_PACKAGE"
+for package in $RELEASE_SCHEMA_PACKAGES; do
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --ignore-requires-python \
+    --target "$venv/stash-schemas/${package/==/-}" "$package"
+done
 printf '%s' "$wanted" > "$stamp"

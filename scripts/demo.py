@@ -43,22 +43,28 @@ def show_library(sim: StashSimulator) -> None:
         print(f"{g['id']:>3}  {kind:<6} {label[:52]:<52} {g['image_count']:>4}  {cover:<14} {chapters}")
 
 
+def show_stash_log(result: RunResult) -> None:
+    """The lines a Stash user sees: Stash logs at Info by default, and a task's output only at debug."""
+    for line in result.logs:
+        if line.level in ("info", "warning", "error"):
+            print(f"  {line.level.capitalize():<8}{line.message}")
+    if result.error is not None:  # Stash's own line for a run that answered an error
+        print(f"  {'Error':<8}Plugin returned error: {result.error}")
+
+
 def show_run(title: str, result: RunResult) -> None:
     heading(title)
+    print("Stash's log (Info and above, Stash's default level):")
+    show_stash_log(result)
+    if result.progress:
+        print(f"Progress bar: {' '.join(f'{p:.2f}' for p in result.progress)}")
     output: Any = result.output
     if isinstance(output, dict) and "summary" in output:
-        print("summary:", output["summary"])
-        if output["skipped"]:
-            print("skipped:", json.dumps(output["skipped"]))
-        for change in output["changes"][:8]:
-            print("  change:", json.dumps(change))
+        changes = f"{output['change_count']} change{'' if output['change_count'] == 1 else 's'}"
+        print(f"Output (logged by Stash at debug level only): {changes},"
+              f" skipped {json.dumps(output['skipped'])}, error {json.dumps(result.error)}")
     else:
-        print("output:", json.dumps(output)[:600])
-    print("error:", result.error)
-    for line in result.logs:
-        print(f"  log {line.level}: {line.message}")
-    if result.progress:
-        print(f"  progress: {' '.join(f'{p:.2f}' for p in result.progress)}")
+        print(f"Output (debug level only): {json.dumps(output)[:300]}; error {json.dumps(result.error)}")
 
 
 def main() -> None:
@@ -122,14 +128,18 @@ def main() -> None:
 
         heading("New galleries: hooks on, then a scan adds a zip gallery image by image")
         sim.set_plugin_settings("gallery_tools", {"hookTitles": True, "hookChapters": True, "hookCovers": True})
+        jobs_before = len(sim.jobs.history)
         gallery_id = sim.scan_zip("/library/zips/Mountain_Hike.2023.zip", [
             "Morning/01.jpg", "Morning/02.jpg", "Summit/01.jpg", {"name": "Summit/02.jpg", "width": 600, "height": 900},
         ])
         for run in sim.hooks.runs:
-            print(f"hook {run.trigger} for gallery {run.hook_context.get('id')}:",
-                  f"output {json.dumps(run.result.output)}")
-        show_library(sim)
-        show_run("Task: Finish new galleries (after the scan)", sim.run_task("Finish new galleries"))
+            print(f"Hook {run.trigger} for gallery {run.hook_context.get('id')}, Stash's log:")
+            show_stash_log(run.result)
+        sim.jobs.wait_idle()  # the task the hook queued runs once the scan job is over
+        for job in sim.jobs.history[jobs_before:]:
+            print(f"job {job.id}: {job.description} {job.status}")
+        show_run("Task the hook queued: Finish new galleries (ran after the scan, no button pressed)",
+                 sim.task_runs[-1])
         show_library(sim)
         print(f"\nThe scanned gallery is {gallery_id}: titled by the hook at once; its chapters and its cover (the"
               " first portrait image, by the cover rule) were set by Finish new galleries, once it was complete.")

@@ -1,10 +1,11 @@
 """Start the Stash simulator with the sample library, for manual runs of the plugin.
 
-    .venv/bin/python scripts/sim_server.py            # listens on 127.0.0.1:9999, like Stash
+    .venv/bin/python scripts/sim_server.py            # listens on 127.0.0.1:19999
     .venv/bin/python gallery_tools.py < fixtures/find_gallery.json   # in another terminal
 
-The fixtures' server_connection points at 127.0.0.1:9999 (Host 0.0.0.0, as Stash sends
-it). Stop with Ctrl-C; the library is in memory and starts fresh every time.
+The fixtures' server_connection points at 127.0.0.1:19999 (Host 0.0.0.0, as Stash sends
+it), never at Stash's own 9999: a fixture run by hand cannot change a real Stash by
+accident. Stop with Ctrl-C; the library is in memory and starts fresh every time.
 """
 
 from __future__ import annotations
@@ -20,16 +21,23 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 from stash_sim import StashSimulator  # noqa: E402
 from stash_sim.library import SAMPLE_LIBRARY  # noqa: E402
 
+DEFAULT_PORT = 19999  # not Stash's 9999; the fixtures use the same (a test keeps them equal)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--port", type=int, default=9999)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--library", default=str(SAMPLE_LIBRARY), help="a library description (YAML)")
     parser.add_argument("--hooks", action="store_true", help="run Gallery Tools' hooks after mutations")
     options = parser.parse_args()
     sim = StashSimulator(options.library)
     sim.http.port = options.port
-    sim.start()
+    try:
+        sim.start()
+    except OSError as exc:
+        sys.stderr.write(f"sim_server: port {options.port} on 127.0.0.1 is taken ({exc.strerror or exc});"
+                         " stop what uses it, or pick another with --port N\n")
+        sys.exit(2)
     if options.hooks:
         sim.install_plugin(ROOT)
     galleries = sim.store.value("SELECT COUNT(*) FROM galleries")

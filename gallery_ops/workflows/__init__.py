@@ -15,6 +15,8 @@ from typing import Any
 
 from .. import fields
 from ..args import Param, read_params
+from ..hook_wire import HookWire
+from ..new_gallery_hook import HOOK_TYPE, handle_gallery_created
 from ..operations import GalleryOps
 from ..plugin_operations import OPERATION_PARAMS
 from ..settings import SETTINGS
@@ -31,7 +33,7 @@ from . import (
     titles,
 )
 from .engine import SCOPE_PARAMS, decide_dry_run, read_env, read_scope, run_workflows
-from .new_galleries import finish_new_galleries, handle_gallery_created
+from .new_galleries import finish_new_galleries
 from .report import Report
 
 log = logging.getLogger("gallery_ops")
@@ -136,24 +138,25 @@ def _shown(value: Any) -> str:
 
 def _capabilities(ops: GalleryOps, args: dict[str, Any]) -> dict[str, Any]:
     env = read_env(ops)
-    found = {
-        "operations": {name: [p.name if p.required else f"{p.name}?" for p in params]
-                       for name, params in OPERATION_PARAMS.items()},
-        "tasks": {task.mode: {"description": task.description, "args": [p.name for p in task.all_params]}
-                  for task in TASKS.values()},
-        "hooks": list(HOOK_HANDLERS),
-        "settings": {s.key: {"value": env.settings[s.key], "default": s.default, "type": s.type,
-                             "name": s.display_name} for s in SETTINGS},
-    }
+    operations: dict[str, list[str]] = {name: [p.name if p.required else f"{p.name}?" for p in params]
+                                        for name, params in OPERATION_PARAMS.items()}
+    tasks: dict[str, dict[str, Any]] = {
+        task.mode: {"description": task.description, "args": [p.name for p in task.all_params]}
+        for task in TASKS.values()}
+    hooks = list(HOOK_HANDLERS)
+    settings: dict[str, dict[str, Any]] = {
+        s.key: {"value": env.settings[s.key], "default": s.default, "type": s.type, "name": s.display_name}
+        for s in SETTINGS}
     # Stash logs a task's output at debug level only: the button's answer is these log lines.
-    for name, params in found["operations"].items():
+    for name, params in operations.items():
         log.info("operation %s(%s)", name, ", ".join(params))
-    for mode, task in found["tasks"].items():
+    for mode, task in tasks.items():
         log.info("task %s: %s Args: %s", mode, task["description"], ", ".join(task["args"]) or "none")
-    log.info("hooks: %s", ", ".join(found["hooks"]))
-    for key, setting in found["settings"].items():
+    log.info("hooks: %s", ", ".join(hooks))
+    for key, setting in settings.items():
         log.info("setting %s (%s) = %s (default %s)", key, setting["name"], _shown(setting["value"]),
                  _shown(setting["default"]))
+    found: dict[str, Any] = {"operations": operations, "tasks": tasks, "hooks": hooks, "settings": settings}
     return found
 
 
@@ -187,8 +190,8 @@ TASKS: dict[str, Task] = {task.mode: task for task in (
          scoped=False),
 )}
 
-HOOK_HANDLERS: dict[str, Callable[[GalleryOps, dict[str, Any]], dict[str, Any]]] = {
-    "Gallery.Create.Post": handle_gallery_created,
+HOOK_HANDLERS: dict[str, Callable[[HookWire, dict[str, Any]], dict[str, Any]]] = {
+    HOOK_TYPE: handle_gallery_created,
 }
 
 
@@ -201,5 +204,9 @@ def run_task(ops: GalleryOps, mode: str, args: dict[str, Any]) -> tuple[Any, str
     return result, None
 
 
-def run_hook(ops: GalleryOps, hook_context: dict[str, Any]) -> tuple[Any, str | None]:
-    return HOOK_HANDLERS[hook_context["type"]](ops, hook_context), None
+def run_hook(wire: HookWire, hook_context: dict[str, Any]) -> tuple[Any, str | None]:
+    """Run the hook handler for the context's type (the hook speaks through its lean wire)."""
+    try:
+        return HOOK_HANDLERS[hook_context["type"]](wire, hook_context), None
+    finally:
+        wire.close()

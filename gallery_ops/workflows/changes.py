@@ -32,6 +32,7 @@ from ..models import (
     ChapterCreateInput,
     ChapterUpdateInput,
     Gallery,
+    GalleryInput,
     Image,
     SetCoverInput,
     validation_problems,
@@ -101,8 +102,8 @@ class Change:
 class SetGalleryFields(Change):
     fields: tuple[tuple[str, Any], ...]
 
-    def to_input(self) -> Gallery:
-        return Gallery.model_validate({"id": self.gallery_id, **dict(self.fields)})
+    def to_input(self) -> GalleryInput:
+        return GalleryInput.model_validate({"id": self.gallery_id, **dict(self.fields)})
 
     def describe(self) -> dict[str, Any]:
         return {"gallery": self.gallery_id, "set": dict(self.fields)}
@@ -177,12 +178,13 @@ class SetCover(Change):
 @dataclass(frozen=True)
 class ResetCover(Change):
     image_id: str
+    path: str | None = None  # None: the chosen cover is not one of the gallery's images
 
     def to_input(self) -> str:
         return self.gallery_id
 
     def describe(self) -> dict[str, Any]:
-        return {"gallery": self.gallery_id, "reset_cover": {"was": self.image_id}}
+        return {"gallery": self.gallery_id, "reset_cover": {"was": self.image_id, "path": self.path}}
 
 
 @dataclass(frozen=True)
@@ -238,6 +240,7 @@ class UntagGalleries(Change):
 
     tag_id: str
     other_galleries: tuple[str, ...] = ()
+    tag_name: str = ""
 
     @property
     def galleries(self) -> tuple[str, ...]:
@@ -248,7 +251,7 @@ class UntagGalleries(Change):
             {"ids": list(self.galleries), "tag_ids": {"ids": [self.tag_id], "mode": "REMOVE"}})
 
     def describe(self) -> dict[str, Any]:
-        return {"galleries": list(self.galleries), "remove_tag": self.tag_id}
+        return {"galleries": list(self.galleries), "remove_tag": {"id": self.tag_id, "name": self.tag_name}}
 
 
 # The order in which a page's changes are sent: fields first, chapters (create before

@@ -3,7 +3,7 @@
 Galleries whose images span several folders (zip files with inner folders,
 user-created galleries collecting several folders) get one chapter per folder, at
 the folder's first image in Stash's gallery order (the order chapter indexes point
-into, STASH_FACTS §4; 1-based). A chapter's title is the folder's path below the
+into, docs/stash.md §4; 1-based). A chapter's title is the folder's path below the
 folders' common root (e.g. "Day 1", "Day 1/Morning"); images at the root itself get
 the root's name (a zip's name without its extension). Paths of every host are read
 (paths.py: `C:\\Sets\\Trip.zip\\Day 1\\001.jpg` is in folder "Day 1"); titles of nested

@@ -1,7 +1,7 @@
 """set_covers / reset_covers: covers by a rule, and taking explicit covers away again.
 
 Telling a chosen cover from Stash's default pick. Stash's GraphQL returns one cover
-per gallery: the explicit one if set, else its default pick (STASH_FACTS §4): the
+per gallery: the explicit one if set, else its default pick (docs/stash.md §4): the
 first image, in gallery order, whose path matches the gallery cover regex
 (configuration.general.galleryCoverRegex, case-insensitive), else the first image.
 Nothing says which of the two it is. Gallery Tools asks Stash its own default-cover
@@ -34,7 +34,8 @@ from dataclasses import dataclass
 
 from .. import fields as selections
 from .. import paths
-from ..args import ArgError, Param
+from ..args import Param
+from ..errors import ArgError
 from ..models import Gallery, Image
 from ..patterns import PatternSyntaxError, PatternTimeout, UserPattern, compile_pattern
 from .changes import Expect, ResetCover, SetCover
@@ -160,7 +161,8 @@ def plan_reset_cover(gallery: Gallery, images: list[Image], default_pick: str | 
         return plan
     chosen = chosen_cover(gallery, default_pick)
     if chosen is not None:
-        plan.changes = [ResetCover(gallery.id, chosen, expects=Expect.of("gallery", gallery, ["cover"]))]
+        path = next((image.path for image in images if image.id == chosen), None)
+        plan.changes = [ResetCover(gallery.id, chosen, path, expects=Expect.of("gallery", gallery, ["cover"]))]
     return plan
 
 

@@ -248,8 +248,7 @@ def find_members(ops: GalleryOps, scope: Scope, report: Report,
                  page_size: int = WORKFLOW_PAGE_SIZE) -> list[Member]:
     """Pass 1: every gallery in scope with its checksum keys (two requests per page)."""
     total, stream = galleries_in_scope(ops, scope, "id " + selections.GALLERY_DUPLICATE_KEY, page_size, report)
-    log.info("merge_duplicate_galleries: %d galleries in scope%s", total,
-             " (preview: nothing will be changed)" if report.dry_run else "")
+    log.info("%s", report.start_line(total))
     members: list[Member] = []
     for page in chunks(stream, page_size):
         images = ops.images_of_galleries([g.id for g in page], selections.IMAGE_CHECKSUM)
@@ -261,7 +260,7 @@ def find_members(ops: GalleryOps, scope: Scope, report: Report,
 def run_merge_duplicates(ops: GalleryOps, env: Env, scope: Scope, dry_run: bool, delete: bool,
                          present: Callable[[Member], bool] = is_present) -> Report:
     """Find the groups, plan each merge, apply it (unless dry_run), and report."""
-    report = Report("merge_duplicate_galleries", dry_run)
+    report = Report("merge_duplicate_galleries", dry_run, "delete duplicates" if delete else None)
     progress(0.0)
     members = find_members(ops, scope, report)
     groups = group_duplicates(members)
@@ -309,11 +308,11 @@ def run_merge_duplicates(ops: GalleryOps, env: Env, scope: Scope, dry_run: bool,
         progress(0.5 + 0.5 * report.scanned / len(members) if members else 1.0)
     report.requests = ops.requests_sent
     progress(1.0)
+    log.info("%s: %d groups of duplicates", report.title, len(groups))
     for listing in listed[:10]:
-        log.info("merge_duplicate_galleries: gallery %s keeps %s (same %s)", listing["keep"],
+        log.info("%s: gallery %s keeps %s (same %s)", report.title, listing["keep"],
                  ", ".join(listing["duplicates"]), listing["by"])
-    log.info("merge_duplicate_galleries: %d groups of duplicates; %s", len(groups), report.to_output()["summary"])
-    for failure in report.failed[:5]:
-        log.warning("merge_duplicate_galleries: gallery %s failed: %s", failure["gallery"], failure["error"])
     report.extra = {"group_count": len(groups), "groups": listed}
+    for level, line in report.log_lines():
+        log.log(level, "%s", line)
     return report

@@ -23,15 +23,16 @@ from dataclasses import replace
 from typing import Any
 
 from .. import paths
-from ..args import ArgError, Param
+from ..args import Param
 from ..batch import chunks
-from ..limits import WORKFLOW_PAGE_SIZE
+from ..errors import ArgError
+from ..limits import IMAGES_IN_MEMORY, WORKFLOW_PAGE_SIZE
 from ..logs import progress
 from ..models import Gallery, Image
 from ..operations import GalleryOps
 from ..settings import Settings
 from .changes import Change, apply_changes
-from .report import GalleryPlan, Report
+from .report import GalleryPlan, Report, variant_of
 from .types import Env, Scope, Workflow, env_from_configuration
 
 log = logging.getLogger("gallery_ops")
@@ -96,6 +97,24 @@ def plan_gallery(workflows: Sequence[Workflow], gallery: Gallery, images: list[I
     return _merge(gallery.id, [w.plan(gallery, images, env) for w in workflows])
 
 
+def image_groups(page: Sequence[Gallery], budget: int) -> list[list[Gallery]]:
+    """The page's galleries in consecutive groups holding at most `budget` images together (by
+    image_count); a gallery bigger than that is a group of its own (read in pages)."""
+    groups: list[list[Gallery]] = []
+    current: list[Gallery] = []
+    held = 0
+    for gallery in page:
+        count = gallery.image_count or 0
+        if current and held + count > budget:
+            groups.append(current)
+            current, held = [], 0
+        current.append(gallery)
+        held += count
+    if current:
+        groups.append(current)
+    return groups
+
+
 def _selection(parts: Sequence[str | None]) -> str:
     return " ".join(dict.fromkeys(p for p in parts if p))
 
@@ -111,47 +130,57 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
     Failures are kept for the whole run: a write shared by several galleries (an image in
     two of them) fails each of them, also one on a later page.
     """
-    report = Report(task, dry_run)
-    gallery_fields = _selection(["id", *(w.gallery_fields for w in workflows)])
+    report = Report(task, dry_run, variant_of(workflows))
     image_fields = _selection([w.image_fields for w in workflows])
+    gallery_fields = _selection(["id", "image_count" if image_fields else None, *(w.gallery_fields for w in workflows)])
     total, stream = galleries_in_scope(ops, scope, gallery_fields, page_size, report)
-    log.info("%s: %d galleries in scope%s", task, total, " (preview: nothing will be changed)" if dry_run else "")
+    log.info("%s", report.start_line(total))
     progress(0.0)
     failed: dict[str, str] = {}
     asks_covers = any(getattr(w, "reads_cover_matches", False) for w in workflows)
     for page in chunks(stream, page_size):
-        images = ops.images_of_galleries([g.id for g in page], image_fields) if image_fields else {}
-        page_env = env
-        if asks_covers:  # Stash's own default-cover answer, one request for the page
-            page_env = replace(env, cover_matches=ops.cover_regex_matches(
-                [g.id for g in page if images.get(g.id)], env.cover_regex))
         plans: list[GalleryPlan] = []
-        for gallery in page:
-            try:
-                plans.append(plan_gallery(workflows, gallery, images.get(gallery.id) if image_fields else None,
-                                          page_env))
-            except Exception as exc:  # planning is pure: whatever went wrong concerns this gallery only
-                log.debug("%s: planning gallery %s failed:\n%s", task, gallery.id, traceback.format_exc())
-                failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
-                plans.append(GalleryPlan(gallery.id))
+        seen: dict[str, list[Image]] = {}  # per gallery: its first image only (finish() asks "has images?")
+        # images are read, planned and let go a group at a time: memory follows IMAGES_IN_MEMORY,
+        # not the size of the page's galleries (a page of 100 galleries of 1,000 images each)
+        for group in image_groups(page, IMAGES_IN_MEMORY) if image_fields else [page]:
+            images = ops.images_of_galleries([g.id for g in group], image_fields) if image_fields else {}
+            group_env = env
+            if asks_covers:  # Stash's own default-cover answer, one request per group
+                group_env = replace(env, cover_matches=ops.cover_regex_matches(
+                    [g.id for g in group if images.get(g.id)], env.cover_regex))
+            for gallery in group:
+                try:
+                    plans.append(plan_gallery(workflows, gallery, images.get(gallery.id) if image_fields else None,
+                                              group_env))
+                except Exception as exc:  # planning is pure: whatever went wrong concerns this gallery only
+                    log.debug("%s: planning gallery %s failed:\n%s", task, gallery.id, traceback.format_exc())
+                    failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
+                    plans.append(GalleryPlan(gallery.id))
+                seen[gallery.id] = (images.get(gallery.id) or [])[:1]
+            del images
+        images = seen
+        moved: dict[str, str] = {}
         if not dry_run:
-            moved: dict[str, str] = {}
             apply_changes(ops, [c for p in plans for c in p.changes], failed, moved)
-            if finish is not None:
-                done = [p.gallery_id for p in plans
-                        if p.gallery_id not in failed and p.gallery_id not in moved and p.error is None]
-                apply_changes(ops, finish(done, images), failed)
-            for plan in plans:  # edited while the run went on: left for the next run
-                if plan.gallery_id in moved and plan.gallery_id not in failed:
-                    plan.changes, plan.skipped = [], moved[plan.gallery_id]
+        extra: list[Change] = []
+        if finish is not None:  # computed in a preview too, so that it says what it would do
+            extra = finish([p.gallery_id for p in plans
+                            if p.gallery_id not in failed and p.gallery_id not in moved and p.error is None], images)
+            if not dry_run:
+                apply_changes(ops, extra, failed)
+        for plan in plans:  # edited while the run went on: left for the next run
+            if plan.gallery_id in moved and plan.gallery_id not in failed:
+                plan.changes, plan.skipped = [], moved[plan.gallery_id]
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))
-        progress(report.scanned / total if total else 1.0)
+        report.add_changes(extra, failed)
+        if report.scanned < total:  # the last step is the 1.0 below, sent once
+            progress(report.scanned / total)
     report.requests = ops.requests_sent
     progress(1.0)
-    log.info("%s: %s", task, report.to_output()["summary"])
-    for failure in report.failed[:5]:
-        log.warning("%s: gallery %s failed: %s", task, failure["gallery"], failure["error"])
+    for level, line in report.log_lines():
+        log.log(level, "%s", line)
     return report
 
 

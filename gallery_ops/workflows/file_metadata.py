@@ -94,8 +94,7 @@ def run_import_file_metadata(ops: GalleryOps, scope: Scope, dry_run: bool, artis
     """Read each gallery's metadata file, plan, and (unless dry_run) apply, page by page."""
     report = Report("import_file_metadata", dry_run)
     total, stream = galleries_in_scope(ops, scope, "id " + selections.GALLERY_FILE_METADATA, page_size, report)
-    log.info("import_file_metadata: %d galleries in scope%s", total,
-             " (preview: nothing will be changed)" if dry_run else "")
+    log.info("%s", report.start_line(total))
     progress(0.0)
     known: dict[str, dict[str, str | None]] = {"tag": {}, "performer": {}}
     unknown_names: dict[str, None] = {}
@@ -144,9 +143,8 @@ def run_import_file_metadata(ops: GalleryOps, scope: Scope, dry_run: bool, artis
     report.extra = {"unknown_names": list(unknown_names)[:MAX_DETAILS]}
     progress(1.0)
     if unknown_names:
-        log.info("import_file_metadata: names that name no tag or performer in Stash (left out): %s",
+        log.info("%s: names that name no tag or performer in Stash (left out): %s", report.title,
                  ", ".join(list(unknown_names)[:20]))
-    log.info("import_file_metadata: %s", report.to_output()["summary"])
-    for failure in report.failed[:5]:
-        log.warning("import_file_metadata: gallery %s failed: %s", failure["gallery"], failure["error"])
+    for level, line in report.log_lines():
+        log.log(level, "%s", line)
     return report

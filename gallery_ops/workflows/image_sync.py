@@ -25,9 +25,10 @@ from collections import defaultdict
 from typing import Any
 
 from .. import fields as selections
-from ..args import ArgError, Param
+from ..args import Param
 from ..batch import chunks
 from ..constants import NEW_GALLERY_TAG
+from ..errors import ArgError
 from ..limits import BULK_IDS_CHUNK
 from ..models import Gallery, Image
 from .changes import Expect, UpdateImages

@@ -154,7 +154,7 @@ def parse_min_images(value: Any) -> int:
 
 def run_galleries_from_folders(ops: GalleryOps, path: str | None, min_images: int, dry_run: bool) -> Report:
     """Plan a gallery per folder of loose images, and unless dry_run, make them."""
-    report = Report("galleries_from_folders", dry_run, unit="folders")
+    report = Report("galleries_from_folders", dry_run)  # one gallery planned per folder
     progress(0.0)
     image_filter: dict[str, Any] = dict(LOOSE)
     if path is not None:
@@ -163,8 +163,7 @@ def run_galleries_from_folders(ops: GalleryOps, path: str | None, min_images: in
         image_filter = {**LOOSE, "path": {"value": paths.prefix_regex(path.strip()), "modifier": "MATCHES_REGEX"}}
     folders, no_path = group_by_folder(ops.iter_images(image_filter, selections.IMAGE_PATH))
     loose = sum(len(f.image_ids) for f in folders.values())
-    log.info("galleries_from_folders: %d loose images in %d folders%s", loose, len(folders),
-             " (preview: nothing will be changed)" if dry_run else "")
+    log.info("%s (%d images in no gallery, in %d folders)", report.start_line(len(folders)), loose, len(folders))
     progress(0.3)
     ordered = sorted(folders.values(), key=lambda f: f.key)
     titles = folder_titles(ordered)
@@ -196,9 +195,8 @@ def run_galleries_from_folders(ops: GalleryOps, path: str | None, min_images: in
     report.requests = ops.requests_sent
     report.extra = {"loose_images": loose}
     progress(1.0)
-    log.info("galleries_from_folders: %s", report.to_output()["summary"])
-    for failure in report.failed[:5]:
-        log.warning("galleries_from_folders: folder %s failed: %s", failure["gallery"], failure["error"])
+    for level, line in report.log_lines():
+        log.log(level, "%s", line)
     return report
 
 

@@ -1,13 +1,63 @@
-"""What a task reports: counts, reasons, failures and the first changes in detail."""
+"""What a task reports: counts, reasons, failures and the changes, as output and as log lines.
+
+Stash logs a task's output at debug level only, and its default log level is Info
+(docs/stash.md §2): a user pressing a button sees only what the plugin logs at info and
+above. So the log of every task carries what the user needs, in the button's words: the
+summary, the skip reasons counted by reason, the first changes one by one ("would" in a
+preview) with a count of the rest, and each failure at warning level. The output (for
+scripts and runPluginOperation) carries the same, as data.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 MAX_DETAILS = 50  # changes listed one by one in the output; the counts cover the rest
 MAX_FAILURES = 50
+MAX_LOGGED = 20  # changes and failures logged one by one; then "and N more"
+
+# The task buttons' names (gallery_tools.yml; a test keeps each button's log in its words).
+BUTTONS = {
+    "chapters_from_folders": "Chapters from folders",
+    "set_covers": "Set covers",
+    "reset_covers": "Reset covers",
+    "title_from_path": "Title from path",
+    "sync_images_from_gallery": "Sync images from gallery",
+    "finish_new_galleries": "Finish new galleries",
+    "sync_gallery_from_images": "Sync gallery from images",
+    "clean_empty_galleries": "Clean empty galleries",
+    "merge_duplicate_galleries": "Merge duplicate galleries",
+    "link_scenes": "Link scenes",
+    "galleries_from_folders": "Galleries for loose images",
+    "import_file_metadata": "Import file metadata",
+}
+# their buttons say "(preview)" or "(apply)" either way
+ALWAYS_SAYS_MODE = ("reset_covers", "clean_empty_galleries", "merge_duplicate_galleries")
+
+
+def counted(number: int, one: str, many: str | None = None) -> str:
+    """'1 gallery', '2 galleries': a count with the word for what it counts."""
+    return f"{number} {one if number == 1 else many or one + 's'}"
+
+
+def shown(value: Any) -> str:
+    """A value in a log line as JSON writes it (null, true, "text")."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def variant_of(workflows: Iterable[Any]) -> str | None:
+    """'replace' or 'mirror' when a workflow runs in that mode (the buttons name it)."""
+    workflows = list(workflows)
+    if any(getattr(w, "replace", False) for w in workflows):
+        return "replace"
+    if any(getattr(w, "mirror", False) for w in workflows):
+        return "mirror"
+    return None
 
 
 @dataclass
@@ -26,21 +76,86 @@ class GalleryPlan:
         return "changed" if self.changes else "unchanged"
 
 
+def _image_fields(fields: dict[str, Any]) -> str:
+    """What an image update does, field by field: 'add tag ids 1, 2; set date "2021-07-14"'."""
+    words = []
+    for key, value in fields.items():
+        if key == "images":
+            continue
+        name = key.removesuffix("_ids").removesuffix("_id")
+        if isinstance(value, dict) and "ids" in value:
+            ids = ", ".join(value["ids"]) or "none"
+            verb = {"ADD": "add", "REMOVE": "remove", "SET": "set"}.get(value.get("mode", "SET"), "set")
+            words.append(f"{verb} {name} ids {ids}" if verb != "set" else f"set {name} ids to {ids}")
+        elif key.endswith("_id"):
+            words.append(f"set {name} id {value if isinstance(value, str) else shown(value)}")
+        else:
+            words.append(f"set {name} {shown(value)}")
+    return "; ".join(words)
+
+
+def sentence(change: dict[str, Any], dry_run: bool) -> str:
+    """One change (Change.describe()) in words; a preview says what it would do."""
+    would = "would " if dry_run else ""
+    where = f"gallery {change.get('gallery')}"
+    if "set" in change:
+        fields = ", ".join(f"{key} {shown(value)}" for key, value in change["set"].items())
+        return f"{where}: {would}set {fields}"
+    if "create_chapter" in change:
+        c = change["create_chapter"]
+        return f"{where}: {would}create chapter {shown(c['title'])} at image {c['image_index']}"
+    if "update_chapter" in change:
+        c = change["update_chapter"]
+        return f"{where}: {would}change chapter {c['id']} to {shown(c['title'])} at image {c['image_index']}"
+    if "destroy_chapter" in change:
+        c = change["destroy_chapter"]
+        return f"{where}: {would}delete chapter {c['id']} {shown(c['title'])}"
+    if "set_cover" in change:
+        c = change["set_cover"]
+        return f"{where}: {would}set the cover to image {c['image']} ({c.get('path') or 'path unknown'})"
+    if "reset_cover" in change:
+        c = change["reset_cover"]
+        return (f"{where}: {would}take away the chosen cover, image {c['was']}"
+                f" ({c.get('path') or 'not one of its images'})")
+    if "update_images" in change:
+        c = change["update_images"]
+        return f"{where}: {would}update {counted(c['images'], 'image')}: {_image_fields(c)}"
+    if "add" in change:
+        added = "; ".join(f"{key.removesuffix('_ids')} {', '.join(values)}" for key, values in change["add"].items())
+        return f"{where}: {would}add {added}"
+    if "destroy_gallery" in change:
+        c = change["destroy_gallery"]
+        merged = f", merged into gallery {c['merged_into']}" if c.get("merged_into") else ""
+        return f"{where}: {would}delete the gallery {shown(c['title'])} ({c['why']}{merged}; its files are kept)"
+    if "create_gallery" in change:
+        return (f"folder {change['folder']}: {would}make the gallery {shown(change['create_gallery'])} for"
+                f" {counted(change['images'], 'image')}")
+    if "add_images" in change:
+        target = f"gallery {change['gallery']}" if change.get("gallery") else "its new gallery"
+        return f"folder {change['folder']}: {would}add {counted(change['add_images'], 'image')} to {target}"
+    if "remove_tag" in change:
+        tag, galleries = change["remove_tag"], change["galleries"]
+        name = shown(tag["name"]) if isinstance(tag, dict) else f"id {tag}"
+        return (f"{counted(len(galleries), 'gallery', 'galleries')} ({', '.join(galleries)}): {would}remove"
+                f" the tag {name} (done with them)")
+    return f"{would}{shown(change)}"
+
+
 @dataclass
 class Report:
     task: str
     dry_run: bool
+    variant: str | None = None  # "replace" or "mirror": the button names it
     scanned: int = 0
     changed: int = 0
     unchanged: int = 0
-    skipped: Counter = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
     failed: list[dict[str, str]] = field(default_factory=list)
     failed_count: int = 0
     changes: list[dict[str, Any]] = field(default_factory=list)
     change_count: int = 0
     requests: int = 0
     extra: dict[str, Any] = field(default_factory=dict)  # a task's own findings (e.g. groups of duplicates)
-    unit: str = "galleries"  # what was scanned (galleries_from_folders scans folders)
 
     def add(self, plan: GalleryPlan, error: str | None = None) -> None:
         """Count one gallery's outcome (error: its changes failed; a failed plan counts as failed too)."""
@@ -50,17 +165,61 @@ class Report:
             self.failed_count += 1
             if len(self.failed) < MAX_FAILURES:
                 self.failed.append({"gallery": plan.gallery_id, "error": error})
-        elif plan.status == "skipped":
+        elif plan.skipped:
             self.skipped[plan.skipped] += 1
         elif plan.status == "unchanged":
             self.unchanged += 1
         else:
             self.changed += 1
         if error is None:
-            for change in plan.changes:
-                self.change_count += 1
-                if len(self.changes) < MAX_DETAILS:
-                    self.changes.append(change.describe())
+            self.add_changes(plan.changes)
+
+    def add_changes(self, changes: Sequence[Any], failed: dict[str, str] | None = None) -> None:
+        """List changes that went through (or would): those of a gallery, or bookkeeping over many."""
+        for change in changes:
+            if failed and any(g in failed for g in change.galleries):
+                continue
+            self.change_count += 1
+            if len(self.changes) < MAX_DETAILS:
+                self.changes.append(change.describe())
+
+    @property
+    def title(self) -> str:
+        """The button's name: 'Set covers', 'Chapters from folders (replace, preview)'."""
+        modes = [self.variant] if self.variant else []
+        if modes or self.task in ALWAYS_SAYS_MODE:
+            modes.append("preview" if self.dry_run else "apply")
+        elif self.dry_run:
+            modes.append("preview")
+        name = BUTTONS.get(self.task, self.task)
+        return f"{name} ({', '.join(modes)})" if modes else name
+
+    @property
+    def summary(self) -> str:
+        verb = "would change" if self.dry_run else "changed"
+        return (f"{counted(self.scanned, 'gallery', 'galleries')} scanned, {self.changed} {verb},"
+                f" {self.unchanged} unchanged, {sum(self.skipped.values())} skipped, {self.failed_count} failed;"
+                f" {counted(self.change_count, 'change')}")
+
+    def start_line(self, total: int) -> str:
+        preview = " (preview: nothing will be changed)" if self.dry_run else ""
+        return f"{self.title}: {counted(total, 'gallery', 'galleries')} in scope{preview}"
+
+    def log_lines(self) -> list[tuple[int, str]]:
+        """(level, message) for the end of the run: changes, skip reasons, failures, then the summary."""
+        lines = [(logging.INFO, f"{self.title}: {sentence(c, self.dry_run)}") for c in self.changes[:MAX_LOGGED]]
+        listed = min(len(self.changes), MAX_LOGGED)
+        if self.change_count > listed:
+            lines.append((logging.INFO, f"{self.title}: and {counted(self.change_count - listed, 'more change')}"))
+        for reason, number in sorted(self.skipped.items()):
+            lines.append((logging.INFO, f"{self.title}: {counted(number, 'gallery', 'galleries')} skipped: {reason}"))
+        for failure in self.failed[:MAX_LOGGED]:
+            lines.append((logging.WARNING, f"{self.title}: gallery {failure['gallery']} failed: {failure['error']}"))
+        if self.failed_count > MAX_LOGGED:
+            more = counted(self.failed_count - MAX_LOGGED, "more gallery", "more galleries")
+            lines.append((logging.WARNING, f"{self.title}: and {more} failed"))
+        lines.append((logging.INFO, f"{self.title}: {self.summary}"))
+        return lines
 
     @property
     def error(self) -> str | None:
@@ -68,17 +227,15 @@ class Report:
         if not self.failed_count:
             return None
         first = self.failed[0]
-        which = f"gallery {first['gallery']}" if self.unit == "galleries" else first["gallery"]
-        return (f"{self.failed_count} of {self.scanned} {self.unit} failed (first: {which}:"
-                f" {first['error']}); the other changes were applied")
+        return (f"{self.failed_count} of {counted(self.scanned, 'gallery', 'galleries')} failed (first: gallery"
+                f" {first['gallery']}: {first['error']}); the other changes were applied")
 
     def to_output(self) -> dict[str, Any]:
-        verb = "would change" if self.dry_run else "changed"
         return {
             "task": self.task,
+            "title": self.title,
             "dry_run": self.dry_run,
-            "summary": f"{self.scanned} {self.unit} scanned, {self.changed} {verb}, {self.unchanged} unchanged,"
-                       f" {sum(self.skipped.values())} skipped, {self.failed_count} failed",
+            "summary": self.summary,
             "scanned": self.scanned,
             "changed": self.changed,
             "unchanged": self.unchanged,

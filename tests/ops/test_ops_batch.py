@@ -10,7 +10,7 @@ import pytest
 from stash_sim import StashSimulator
 from stash_sim.library import generate_library
 
-from gallery_ops import Gallery, StashTransportError
+from gallery_ops import GalleryInput, StashTransportError
 from gallery_ops.batch import UNCONFIRMED
 from gallery_ops.limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, MUTATION_BATCH_SIZE
 
@@ -38,7 +38,7 @@ def _batches(sim) -> list:
 @pytest.mark.parametrize("count", [GALLERIES_UPDATE_CHUNK, GALLERIES_UPDATE_CHUNK + 1, 120])
 def test_galleries_update_chunks_its_input(many, make_ops, count):
     sim, ops = many, make_ops(many)
-    result = ops.galleries_update([Gallery(id=str(i), details=f"batch {i}") for i in range(1, count + 1)])
+    result = ops.galleries_update([GalleryInput(id=str(i), details=f"batch {i}") for i in range(1, count + 1)])
 
     assert [g.id for g in result] == [str(i) for i in range(1, count + 1)]
     requests = sim.requests.records
@@ -157,9 +157,9 @@ def test_reset_covers_reports_a_failing_item_without_stopping_the_others(many, m
 def test_update_galleries_each_reports_a_failing_item_without_stopping_the_others(sim, make_ops, lib, state):
     ops = make_ops(sim)
     result = ops.update_galleries_each([
-        Gallery(id=lib.beach, details="one"),
-        Gallery(id=lib.best, title=""),  # Stash refuses an empty title on a user-created gallery
-        Gallery(id=lib.summer, details="three"),
+        GalleryInput(id=lib.beach, details="one"),
+        GalleryInput(id=lib.best, title=""),  # Stash refuses an empty title on a user-created gallery
+        GalleryInput(id=lib.summer, details="three"),
     ])
 
     assert result.errors == {1: "title must not be empty for user-created galleries"}
@@ -173,7 +173,7 @@ def test_update_galleries_each_reports_a_failing_item_without_stopping_the_other
 
 def test_update_galleries_each_sends_many_per_request(many, make_ops):
     sim, ops = many, make_ops(many)
-    result = ops.update_galleries_each([Gallery(id=str(g), organized=True) for g in range(1, 121)])
+    result = ops.update_galleries_each([GalleryInput(id=str(g), organized=True) for g in range(1, 121)])
 
     assert result.ok
     assert len(sim.requests) == math.ceil(120 / MUTATION_BATCH_SIZE)

@@ -55,3 +55,16 @@ def test_bulk_gallery_update_without_a_mode_names_the_modes(stash, input_data):
     assert result.error is not None and "SET" in result.error and "ADD or REMOVE" in result.error
     assert "\n" not in result.error
     assert stash.requests.mutations() == []
+
+
+@pytest.mark.parametrize("key", ["filter", "filter_"])
+def test_find_galleries_takes_filter_under_both_names(stash, key):
+    """The seed names the parameter filter_, Stash's FindFilterType is `filter`: both are accepted."""
+    result = stash.run_operation({"operation": "find_galleries", key: {"per_page": 2, "sort": "title"}})
+    assert result.error is None, result.error
+    assert result.output["count"] == 6 and len(result.output["galleries"]) == 2
+
+
+def test_find_galleries_refuses_both_names_at_once(stash):
+    result = stash.run_operation({"operation": "find_galleries", "filter": {}, "filter_": {}})
+    assert result.error is not None and "not both" in result.error

@@ -231,3 +231,23 @@ def test_set_keeps_the_wanted_images_when_the_add_is_refused_by_stash(sim, ops, 
         ops.update_gallery_images(lib.best, wanted, mode="SET")
     assert state.image_ids(lib.best) == before
     assert _mutations(sim) == ["addGalleryImages"]
+
+
+def test_set_failing_at_its_remove_step_says_the_additions_went_in(sim, ops, lib, state):
+    wanted = [lib.image("loose/sunset.jpg"), lib.image("loose/night.jpg")]
+    sim.faults.add("http_500", operation="removeGalleryImages")
+    with pytest.raises(StashTransportError) as caught:
+        ops.update_gallery_images(lib.best, wanted, mode="SET")
+    message = str(caught.value)
+    assert "the 1 missing images were added" in message and "the 2 extra images were not removed" in message
+    assert set(wanted) <= state.image_ids(lib.best)
+
+
+def test_a_chapter_create_whose_answer_is_lost_says_the_chapter_may_exist(sim, ops, lib, state):
+    sim.faults.add("drop_after", operation="galleryChapterCreate")
+    with pytest.raises(StashTransportError) as caught:
+        ops.gallery_chapter_create(lib.summer, "Day 1", 1)
+    assert "may exist now" in str(caught.value) and "Day 1" in str(caught.value)
+    titles = [c["title"] for c in sim.gql(f'{{ findGallery(id: "{lib.summer}") {{ chapters {{ title }} }} }}')[
+        "findGallery"]["chapters"]]
+    assert titles == ["Day 1"]  # it was created once, never sent again

@@ -11,7 +11,7 @@ import pytest
 from stash_sim import StashSimulator
 from stash_sim.library import generate_library
 
-from gallery_ops import Gallery, GalleryOps
+from gallery_ops import GalleryInput, GalleryOps
 from gallery_ops.limits import GALLERY_PAGE_SIZE
 
 N = 10_000
@@ -127,12 +127,12 @@ def test_iter_galleries_is_correct_when_the_caller_changes_galleries_while_itera
                 # already seen: delete some, make others stop matching or change their title
                 ops.gallery_destroy([str(i) for i in range(1, 101)])
                 ops.bulk_gallery_update({"ids": list(range(200, 301)), "organized": True})
-                ops.galleries_update([Gallery(id=str(i), title=f"renamed {i}") for i in range(400, 420)])
+                ops.galleries_update([GalleryInput(id=str(i), title=f"renamed {i}") for i in range(400, 420)])
                 # not yet seen: some stop matching, some are deleted, some start matching, one is new
                 ops.bulk_gallery_update({"ids": list(range(1001, 1101)), "organized": True})
                 ops.gallery_destroy([str(i) for i in range(1500, 1511)])
                 ops.bulk_gallery_update({"ids": list(range(2501, 2601)), "organized": False})
-                created.append(int(ops.create_gallery(Gallery(title="Made while iterating")).id))
+                created.append(int(ops.create_gallery(GalleryInput(title="Made while iterating")).id))
 
         counts = Counter(seen)
         assert [g for g, n in counts.items() if n > 1] == []  # none twice

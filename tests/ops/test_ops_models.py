@@ -12,42 +12,41 @@ from gallery_ops import (
     FindFilter,
     Gallery,
     GalleryChapter,
-    SceneRef,
-    StudioRef,
-    TagRef,
+    GalleryInput,
+    IdRef,
 )
 
 
 # -- only set fields are sent ---------------------------------------------------------------
 def test_update_input_holds_only_the_fields_that_were_set():
-    assert Gallery(id="3", title="Beach").update_input() == {"id": "3", "title": "Beach"}
-    assert Gallery(id=3, organized=False).update_input() == {"id": "3", "organized": False}
-    assert Gallery(id="3").update_input() == {"id": "3"}
+    assert GalleryInput(id="3", title="Beach").update_input() == {"id": "3", "title": "Beach"}
+    assert GalleryInput(id=3, organized=False).update_input() == {"id": "3", "organized": False}
+    assert GalleryInput(id="3").update_input() == {"id": "3"}
 
 
 def test_references_become_id_lists_and_none_clears():
-    gallery = Gallery(id="3", studio=None, tags=[TagRef(id="1"), TagRef(id=2)], scenes=None,
+    gallery = GalleryInput(id="3", studio=None, tags=[IdRef(id="1"), IdRef(id=2)], scenes=None,
                       performers=[], date=None)
     assert gallery.update_input() == {"id": "3", "studio_id": None, "tag_ids": ["1", "2"], "scene_ids": [],
                                       "performer_ids": [], "date": None}
-    assert Gallery(id="3", studio=StudioRef(id="7")).update_input() == {"id": "3", "studio_id": "7"}
+    assert GalleryInput(id="3", studio=IdRef(id="7")).update_input() == {"id": "3", "studio_id": "7"}
 
 
 def test_read_only_fields_are_never_sent():
     gallery = Gallery.model_validate({"id": "3", "title": "t", "image_count": 4, "files": [], "folder": None,
                                       "chapters": [], "created_at": "2024-01-01T00:00:00Z"})
-    assert gallery.update_input() == {"id": "3", "title": "t"}
+    assert GalleryInput.of(gallery).update_input() == {"id": "3", "title": "t"}
 
 
 def test_assignment_marks_a_field_as_set():
-    gallery = Gallery(id="3")
+    gallery = GalleryInput(id="3")
     gallery.details = "added later"
     assert gallery.update_input() == {"id": "3", "details": "added later"}
 
 
 def test_update_gallery_sends_only_set_fields_over_the_wire(sim, ops, lib, state):
     before = state.gallery(lib.portraits)
-    ops.update_gallery(Gallery(id=lib.portraits, code="P-1"))
+    ops.update_gallery(GalleryInput(id=lib.portraits, code="P-1"))
 
     assert sim.requests.records[0].variables == {"input": {"id": lib.portraits, "code": "P-1"}}
     after = state.gallery(lib.portraits)
@@ -56,7 +55,7 @@ def test_update_gallery_sends_only_set_fields_over_the_wire(sim, ops, lib, state
 
 
 def test_explicit_none_clears_over_the_wire(sim, ops, lib, state):
-    ops.update_gallery(Gallery(id=lib.portraits, photographer=None, tags=None))
+    ops.update_gallery(GalleryInput(id=lib.portraits, photographer=None, tags=None))
 
     assert sim.requests.records[0].variables == {"input": {"id": lib.portraits, "photographer": None,
                                                            "tag_ids": []}}
@@ -69,15 +68,15 @@ def test_explicit_none_clears_over_the_wire(sim, ops, lib, state):
 # -- organized is never null ----------------------------------------------------------------
 def test_organized_none_is_a_value_error():
     with pytest.raises(ValueError, match="organized"):
-        Gallery(id="3", organized=None).update_input()
+        GalleryInput(id="3", organized=None).update_input()
     with pytest.raises(ValueError, match="organized"):
-        Gallery(title="x", organized=None).create_input()
+        GalleryInput(title="x", organized=None).create_input()
     with pytest.raises(ValueError, match="organized"):
         BulkGalleryUpdateInput(ids=["1"], organized=None)
 
 
 def test_organized_none_sends_nothing(sim, ops, lib, state):
-    for call in (lambda: ops.update_gallery(Gallery(id=lib.beach, organized=None)),
+    for call in (lambda: ops.update_gallery(GalleryInput(id=lib.beach, organized=None)),
                  lambda: ops.update_gallery({"id": lib.beach, "organized": None}),
                  lambda: ops.galleries_update([{"id": lib.beach, "organized": None}]),
                  lambda: ops.bulk_gallery_update({"ids": [lib.beach], "organized": None}),
@@ -89,8 +88,8 @@ def test_organized_none_sends_nothing(sim, ops, lib, state):
 
 
 def test_organized_false_is_sent(sim, ops, lib, state):
-    ops.update_gallery(Gallery(id=lib.beach, organized=True))
-    ops.update_gallery(Gallery(id=lib.beach, organized=False))
+    ops.update_gallery(GalleryInput(id=lib.beach, organized=True))
+    ops.update_gallery(GalleryInput(id=lib.beach, organized=False))
     assert sim.requests.records[1].variables == {"input": {"id": lib.beach, "organized": False}}
     assert state.gallery(lib.beach)["organized"] is False
 
@@ -99,17 +98,17 @@ def test_organized_false_is_sent(sim, ops, lib, state):
 @pytest.mark.parametrize("bad", ["abc", "", " ", "1a", "-1", "1.0", -1, True, 1.5, None, [1]])
 def test_bad_ids_are_refused(bad):
     with pytest.raises(ValueError):
-        Gallery(id=bad, title="x").update_input()
+        GalleryInput(id=bad, title="x").update_input()
     with pytest.raises(ValueError):
-        TagRef(id=bad)
+        IdRef(id=bad)
     with pytest.raises(ValueError):
         BulkUpdateIds(ids=[bad])
 
 
 def test_ids_are_strings_of_digits():
-    assert Gallery(id=12).id == "12"
-    assert Gallery(id=" 12 ").id == "12"
-    assert SceneRef(id=0).id == "0"
+    assert GalleryInput(id=12).id == "12"
+    assert GalleryInput(id=" 12 ").id == "12"
+    assert IdRef(id=0).id == "0"
     assert BulkGalleryUpdateInput(ids=[1, "2"]).ids == ["1", "2"]
 
 
@@ -144,8 +143,8 @@ def test_bulk_input_from_a_dict_and_from_a_model_is_the_same():
 
 def test_bulk_update_ids_need_their_mode():
     # BulkUpdateIds.mode is required by Stash (BulkUpdateIdMode!); no default: SET would replace the list
-    assert BulkUpdateIds(ids=["1"], mode="ADD").to_graphql() == {"ids": ["1"], "mode": "ADD"}
-    assert BulkUpdateStrings(values=["u"], mode="REMOVE").to_graphql() == {"values": ["u"], "mode": "REMOVE"}
+    assert BulkUpdateIds(ids=["1"], mode="ADD").to_input() == {"ids": ["1"], "mode": "ADD"}
+    assert BulkUpdateStrings(values=["u"], mode="REMOVE").to_input() == {"values": ["u"], "mode": "REMOVE"}
     for build in (lambda: BulkUpdateIds(ids=["1"]), lambda: BulkUpdateIds(), lambda: BulkUpdateStrings(values=["u"]),
                   lambda: BulkGalleryUpdateInput.model_validate({"ids": ["1"], "performer_ids": {"ids": ["2"]}}),
                   lambda: BulkUpdateIds(ids=["1"], mode=None)):
@@ -190,7 +189,7 @@ def test_output_models_keep_selected_fields_and_ignore_unknown_ones():
 def test_chapter_and_find_filter_models():
     chapter = GalleryChapter.model_validate({"id": "4", "title": "t", "image_index": 2, "gallery": {"id": "9"}})
     assert chapter.gallery.id == "9"
-    assert FindFilter(page=2, per_page=-1).to_graphql() == {"page": 2, "per_page": -1}
+    assert FindFilter(page=2, per_page=-1).to_input() == {"page": 2, "per_page": -1}
     with pytest.raises(ValueError):
         FindFilter(page=0)
     with pytest.raises(ValueError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from gallery_ops import Gallery, GalleryOps, StashServerError, StashTransportError
+from gallery_ops import GalleryInput, GalleryOps, StashServerError, StashTransportError
 from gallery_ops.connection import ServerConnection, StashConnection
 
 
@@ -35,7 +35,7 @@ def test_a_transient_fault_on_a_read_is_retried(sim, ops, lib, fault):
 @pytest.mark.parametrize("fault", ["http_502", "http_503", "http_504", "locked"])
 def test_a_transient_fault_on_a_write_is_retried_and_applied_once(sim, ops, lib, state, fault):
     sim.faults.add(fault, count=2, operation="galleriesUpdate")
-    ops.galleries_update([Gallery(id=lib.best, details="retried")])
+    ops.galleries_update([GalleryInput(id=lib.best, details="retried")])
     assert state.gallery(lib.best)["details"] == "retried"
     assert [r.fault for r in sim.requests.records] == [fault, fault, None]
 
@@ -61,7 +61,7 @@ def test_a_refused_connection_is_retried_deterministically(sim, lib):
 def test_a_create_is_not_retried_after_the_connection_dropped_after_commit(sim, ops, state):
     sim.faults.add("drop_after", operation="galleryCreate")
     with pytest.raises(StashTransportError) as caught:
-        ops.create_gallery(Gallery(title="Exactly once"))
+        ops.create_gallery(GalleryInput(title="Exactly once"))
     assert caught.value.reached_server is True
     assert len(state.titled("Exactly once")) == 1  # committed on the server, and only once
     assert len(sim.requests) == 1
@@ -71,7 +71,7 @@ def test_a_create_is_not_retried_when_the_request_may_have_reached_stash(sim, op
     # a dropped connection cannot tell whether Stash ran the request: do not risk a duplicate
     sim.faults.add("drop", operation="galleryCreate")
     with pytest.raises(StashTransportError):
-        ops.create_gallery(Gallery(title="Maybe"))
+        ops.create_gallery(GalleryInput(title="Maybe"))
     assert state.titled("Maybe") == []
     assert len(sim.requests) == 1
 
@@ -79,7 +79,7 @@ def test_a_create_is_not_retried_when_the_request_may_have_reached_stash(sim, op
 def test_a_create_is_retried_after_a_refused_connection(sim, state):
     ops, pauses = _ops_restarting_on_first_retry(sim)
     sim.http.stop()
-    created = ops.create_gallery(Gallery(title="After refusal"))
+    created = ops.create_gallery(GalleryInput(title="After refusal"))
     assert state.titled("After refusal") == [created.id]
     assert ops.connection.requests_sent == 2 and pauses == [0.01]
     assert len(sim.requests) == 1
@@ -87,7 +87,7 @@ def test_a_create_is_retried_after_a_refused_connection(sim, state):
 
 def test_a_create_is_retried_after_database_is_locked(sim, ops, state):
     sim.faults.add("locked", operation="galleryCreate")
-    created = ops.create_gallery(Gallery(title="After lock"))
+    created = ops.create_gallery(GalleryInput(title="After lock"))
     assert state.titled("After lock") == [created.id]
     assert [r.fault for r in sim.requests.records] == ["locked", None]
 
@@ -120,20 +120,20 @@ def test_retries_are_bounded_for_a_permanent_503(sim, ops):
 def test_retries_are_bounded_for_a_permanent_lock(sim, ops):
     sim.faults.add("locked", count=100, operation="galleryUpdate")
     with pytest.raises(StashServerError, match="database is locked"):
-        ops.update_gallery(Gallery(id="1", details="x"))
+        ops.update_gallery(GalleryInput(id="1", details="x"))
     assert len(sim.requests) == len(ops.connection.retry_delays) + 1
 
 
 def test_retries_are_bounded_while_stash_stays_down(sim, ops):
     with sim.http.refusing(), pytest.raises(StashTransportError, match="refused"):
-        ops.update_gallery(Gallery(id="1", details="x"))
+        ops.update_gallery(GalleryInput(id="1", details="x"))
     assert ops.connection.requests_sent == len(ops.connection.retry_delays) + 1
 
 
 def test_http_500_is_not_retried(sim, ops, lib, state):
     sim.faults.add("http_500", count=5, operation="galleryUpdate")
     with pytest.raises(StashTransportError) as caught:
-        ops.update_gallery(Gallery(id=lib.best, details="x"))
+        ops.update_gallery(GalleryInput(id=lib.best, details="x"))
     assert caught.value.status == 500
     assert len(sim.requests) == 1
     assert state.gallery(lib.best)["details"] == ""
@@ -141,7 +141,7 @@ def test_http_500_is_not_retried(sim, ops, lib, state):
 
 def test_graphql_errors_are_not_retried(sim, ops, lib):
     with pytest.raises(StashServerError, match="gallery with id 999 not found"):
-        ops.update_gallery(Gallery(id="999", details="x"))
+        ops.update_gallery(GalleryInput(id="999", details="x"))
     with pytest.raises(StashServerError, match="invalid sort"):
         ops.find_galleries({"sort": "nope"})
     assert len(sim.requests) == 2

@@ -7,7 +7,7 @@ import pytest
 from stash_sim import StashSimulator
 
 from gallery_ops import (
-    Gallery,
+    GalleryInput,
     GalleryOps,
     StashAuthError,
     StashError,
@@ -58,10 +58,10 @@ def test_every_operation_sends_its_documented_requests_and_never_introspects(sim
     calls = [  # (operation, call, requests it must send)
         ("find_gallery", lambda: ops.find_gallery(lib.beach), 1),
         ("find_galleries", lambda: ops.find_galleries(q="Beach"), 1),
-        ("create_gallery", lambda: created.update(gallery=ops.create_gallery(Gallery(title="Wire")).id), 1),
-        ("update_gallery", lambda: ops.update_gallery(Gallery(id=lib.best, details="d")), 1),
-        ("galleries_update", lambda: ops.galleries_update([Gallery(id=lib.best, code="c"),
-                                                           Gallery(id=lib.empty, code="e")]), 1),
+        ("create_gallery", lambda: created.update(gallery=ops.create_gallery(GalleryInput(title="Wire")).id), 1),
+        ("update_gallery", lambda: ops.update_gallery(GalleryInput(id=lib.best, details="d")), 1),
+        ("galleries_update", lambda: ops.galleries_update([GalleryInput(id=lib.best, code="c"),
+                                                           GalleryInput(id=lib.empty, code="e")]), 1),
         ("add_gallery_images", lambda: ops.add_gallery_images(lib.empty, [night]), 1),
         ("remove_gallery_images", lambda: ops.remove_gallery_images(lib.empty, [night]), 1),
         ("update_gallery_images ADD", lambda: ops.update_gallery_images(lib.empty, [night], "ADD"), 1),
@@ -169,7 +169,7 @@ def test_the_api_key_connection_works(sim_with_credentials, make_ops):
     assert connection["SessionCookie"] is None and connection["ApiKey"]
     ops = make_ops(sim_with_credentials, api_key=True)
     assert ops.find_gallery("1") is not None
-    assert ops.update_gallery(Gallery(id="1", details="via key")).details == "via key"
+    assert ops.update_gallery(GalleryInput(id="1", details="via key")).details == "via key"
     assert [r.status for r in sim_with_credentials.requests.records] == [200, 200]
 
 

@@ -8,11 +8,9 @@ from gallery_ops import (
     BulkGalleryUpdateInput,
     BulkUpdateIds,
     BulkUpdateStrings,
-    Gallery,
-    PerformerRef,
+    GalleryInput,
+    IdRef,
     StashServerError,
-    StudioRef,
-    TagRef,
 )
 
 
@@ -22,10 +20,10 @@ def _gallery_count(sim) -> int:
 
 # -- create_gallery -----------------------------------------------------------------------------
 def test_create_gallery_stores_the_fields_it_was_given(sim, ops, state):
-    created = ops.create_gallery(Gallery(
+    created = ops.create_gallery(GalleryInput(
         title="  Harbour Lights ", details="Night walk", date="2023-02-01", rating100=80, organized=True,
-        urls=["https://example.org/harbour"], studio=StudioRef(id="2"), tags=[TagRef(id="3"), TagRef(id=4)],
-        performers=[PerformerRef(id="1")]))
+        urls=["https://example.org/harbour"], studio=IdRef(id="2"), tags=[IdRef(id="3"), IdRef(id=4)],
+        performers=[IdRef(id="1")]))
 
     assert created.id is not None and created.kind == "user"
     stored = state.gallery(created.id)
@@ -56,13 +54,13 @@ def test_create_gallery_from_a_dict_sends_only_the_title(sim, ops, state):
 def test_create_gallery_surfaces_stash_refusal_and_creates_nothing(sim, ops):
     before = _gallery_count(sim)
     with pytest.raises(StashServerError, match="FOREIGN KEY constraint failed"):
-        ops.create_gallery(Gallery(title="Orphan", studio=StudioRef(id="999")))
+        ops.create_gallery(GalleryInput(title="Orphan", studio=IdRef(id="999")))
     assert _gallery_count(sim) == before
     assert len(sim.requests) == 1
 
 
 @pytest.mark.parametrize("gallery", [
-    Gallery(details="no title"),
+    GalleryInput(details="no title"),
     {"title": ""},
     {"title": "   "},
     {"id": "3", "title": "has an id"},
@@ -82,7 +80,7 @@ def test_create_gallery_refuses_bad_input_before_any_request(quiet, gallery):
 # -- update_gallery -----------------------------------------------------------------------------
 def test_update_gallery_changes_only_the_fields_given(sim, ops, lib, state):
     before = state.gallery(lib.beach)
-    updated = ops.update_gallery(Gallery(id=lib.beach, title="Beach, summer 2021", rating100=60))
+    updated = ops.update_gallery(GalleryInput(id=lib.beach, title="Beach, summer 2021", rating100=60))
 
     assert updated.title == "Beach, summer 2021"
     after = state.gallery(lib.beach)
@@ -96,7 +94,7 @@ def test_update_gallery_changes_only_the_fields_given(sim, ops, lib, state):
 
 
 def test_update_gallery_explicit_none_clears(sim, ops, lib, state):
-    ops.update_gallery(Gallery(id=lib.beach, date=None, studio=None, tags=[]))
+    ops.update_gallery(GalleryInput(id=lib.beach, date=None, studio=None, tags=[]))
 
     after = state.gallery(lib.beach)
     assert after["date"] is None
@@ -119,29 +117,29 @@ def test_update_gallery_replaces_lists(ops, lib, state):
 def test_update_gallery_surfaces_stash_refusals(sim, ops, lib, state):
     before = state.gallery(lib.best)
     with pytest.raises(StashServerError, match="gallery with id 999 not found"):
-        ops.update_gallery(Gallery(id="999", details="x"))
+        ops.update_gallery(GalleryInput(id="999", details="x"))
     with pytest.raises(StashServerError, match="title must not be empty for user-created galleries"):
-        ops.update_gallery(Gallery(id=lib.best, title=""))
+        ops.update_gallery(GalleryInput(id=lib.best, title=""))
     assert state.gallery(lib.best) == before
     assert len(sim.requests) == 2
 
 
 def test_update_gallery_allows_an_empty_title_on_a_folder_gallery(ops, lib, state):
-    ops.update_gallery(Gallery(id=lib.portraits, title=""))
+    ops.update_gallery(GalleryInput(id=lib.portraits, title=""))
     assert state.gallery(lib.portraits)["title"] == ""
 
 
 def test_update_gallery_title_none_clears_it_with_an_empty_title(sim, ops, lib, state):
     """Stash ignores `title: null`; clearing a title is "" (allowed on zip and folder galleries)."""
-    ops.update_gallery(Gallery(id=lib.portraits, title=None))
+    ops.update_gallery(GalleryInput(id=lib.portraits, title=None))
     assert state.gallery(lib.portraits)["title"] == ""
     assert sim.requests.records[0].variables["input"] == {"id": lib.portraits, "title": ""}
     with pytest.raises(StashServerError, match="title must not be empty for user-created galleries"):
-        ops.update_gallery(Gallery(id=lib.best, title=None))
+        ops.update_gallery(GalleryInput(id=lib.best, title=None))
 
 
 @pytest.mark.parametrize("gallery", [
-    Gallery(title="no id"),
+    GalleryInput(title="no id"),
     {"id": "abc", "title": "x"},
     {"id": "1", "organized": None},
     {"id": "1", "rating100": -1},
@@ -156,7 +154,7 @@ def test_update_gallery_refuses_bad_input_before_any_request(quiet, gallery):
 # -- galleries_update ---------------------------------------------------------------------------
 def test_galleries_update_updates_each_gallery_with_its_own_fields(sim, ops, lib, state):
     result = ops.galleries_update([
-        Gallery(id=lib.beach, details="sand"),
+        GalleryInput(id=lib.beach, details="sand"),
         {"id": lib.summer, "organized": True, "title": "Summer Trip"},
     ])
 
@@ -173,14 +171,14 @@ def test_galleries_update_updates_each_gallery_with_its_own_fields(sim, ops, lib
 
 def test_galleries_update_is_all_or_nothing_on_stash_refusal(sim, ops, lib, state):
     with pytest.raises(StashServerError, match="gallery with id 999 not found"):
-        ops.galleries_update([Gallery(id=lib.beach, details="sand"), Gallery(id="999", details="x")])
+        ops.galleries_update([GalleryInput(id=lib.beach, details="sand"), GalleryInput(id="999", details="x")])
     assert state.gallery(lib.beach)["details"] == ""
     assert len(sim.requests) == 1
 
 
 def test_galleries_update_checks_every_input_before_the_first_request(sim, ops, lib):
     with pytest.raises(ValueError):
-        ops.galleries_update([Gallery(id=lib.beach, details="ok"), Gallery(details="no id")])
+        ops.galleries_update([GalleryInput(id=lib.beach, details="ok"), GalleryInput(details="no id")])
     with pytest.raises(ValueError):
         ops.galleries_update([{"id": lib.beach}, {"id": "x1"}])
     assert len(sim.requests) == 0

@@ -5,8 +5,10 @@ non-zero, prints no traceback on stdout, and changes nothing.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -180,9 +182,11 @@ def test_stash_refusing_connections_ends_with_a_clear_error(plugin_sim: StashSim
 
 # -- missing dependencies -------------------------------------------------------------------------
 SHADOWS = [
-    pytest.param("pydantic", "raise ImportError('hidden by the test')\n", "'pydantic>=2.5'", id="pydantic"),
-    pytest.param("stashapi", "raise ImportError('hidden by the test')\n", "'stashapp-tools'", id="stashapi"),
-    pytest.param("pydantic", "VERSION = '1.10.13'\n", "pydantic 2", id="pydantic_1"),
+    pytest.param("pydantic", "raise ImportError('hidden by the test')\n",
+                 "pydantic==2.14.4 (cannot import pydantic: hidden by the test)", id="pydantic"),
+    pytest.param("stashapi", "raise ImportError('hidden by the test')\n",
+                 "stashapp-tools==0.2.59 (cannot import stashapi: hidden by the test)", id="stashapi"),
+    pytest.param("pydantic", "VERSION = '1.10.13'\n", "pydantic==2.14.4 (found pydantic 1.10.13)", id="pydantic_1"),
 ]
 
 
@@ -202,14 +206,23 @@ def test_missing_dependency_answer_says_what_to_install_with_which_python(
     assert got["output"] is None and named in error
     requirements = REPO / "requirements.txt"
     assert requirements.is_file()
-    assert f"{plugin_sim.python} -m pip install -r {requirements}" in error  # the interpreter Stash runs
-    assert f"{plugin_sim.python} cannot import" in error or "has pydantic 1.10.13" in error
+    folder = REPO / "dependencies"
+    # the button, and the same install by hand, with the interpreter Stash runs
+    assert "Press Settings > Tasks > Plugin Tasks > Gallery Tools > Install dependencies" in error
+    assert (f"{plugin_sim.python} -m pip install --target {folder} --only-binary=:all: -r {requirements}"
+            in error)
+    assert f"with {plugin_sim.python}." in error
     assert len(plugin_sim.requests) == 0  # it answered before connecting
 
 
 def test_missing_dependency_answer_uses_the_standard_library_only() -> None:
-    """gallery_tools.py imports nothing but the standard library before checking."""
-    source = (REPO / "gallery_tools.py").read_text(encoding="utf-8")
-    head = source[:source.index('if __name__ == "__main__":')]
-    imports = {line.split()[1].split(".")[0] for line in head.splitlines() if line.startswith(("import ", "from "))}
-    assert imports <= {"json", "os", "sys", "__future__"}, imports
+    """gallery_tools.py and gallery_tools_deps.py import nothing but the standard library (and
+    each other) before gallery_ops."""
+    for name in ("gallery_tools.py", "gallery_tools_deps.py"):
+        tree = ast.parse((REPO / name).read_text(encoding="utf-8"))
+        imports = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
+                   for alias in node.names}
+        imports |= {node.module.split(".")[0] for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom) and node.module}
+        assert imports - {"gallery_ops", "gallery_tools_deps"} <= set(sys.stdlib_module_names), (name, imports)
+        assert name == "gallery_tools.py" or "gallery_ops" not in imports

@@ -10,8 +10,10 @@ with the fixture's hookContext. Two fixtures are also run the manual way the REA
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -26,11 +28,14 @@ from stash_sim.runner import RunResult, load_manifest, parse_stderr, parse_stdou
 from gallery_ops.plugin_operations import OPERATION_NAMES
 from gallery_ops.settings import SETTINGS
 from gallery_ops.workflows import TASKS
+from gallery_tools_deps import INSTALL_MODE
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures"
 FIXTURE_NAMES = sorted(path.stem for path in FIXTURES.glob("*.json"))
 MANIFEST = load_manifest(REPO / "gallery_tools.yml")
+SIM_PORT = next(ast.literal_eval(node.value) for node in ast.parse((REPO / "scripts" / "sim_server.py").read_text(
+    encoding="utf-8")).body if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "DEFAULT_PORT")
 
 GALLERY = """query($id: ID!) { findGallery(id: $id) {
   id title details rating100 organized urls image_count cover { id } tags { id } chapters { title image_index } } }"""
@@ -154,7 +159,7 @@ def check_galleries_from_folders(sim, output, result):
 
 
 def check_galleries_from_folders_preview(sim, output, result):
-    assert output["dry_run"] is True and output["summary"].startswith("1 folders scanned, 1 would change")
+    assert output["dry_run"] is True and output["summary"].startswith("1 gallery scanned, 1 would change")
     assert output["changes"][0] == {"folder": "/library/loose", "create_gallery": "loose", "images": 1}
     assert any("preview: nothing will be changed" in m for m in result.messages("info"))
     assert gallery_count(sim) == 6
@@ -304,7 +309,8 @@ def check_finish(sim, output, result):
 
 
 def check_reset_covers(sim, output, result):
-    assert output["changes"] == [{"gallery": "2", "reset_cover": {"was": "7"}}]
+    assert output["changes"] == [
+        {"gallery": "2", "reset_cover": {"was": "7", "path": "/library/photos/Portraits/p03.jpg"}}]
     assert cover(sim, "2") == "5"
     assert [cover(sim, g) for g in ("1", "3", "4", "5")] == ["3", "8", "13", "16"]
 
@@ -365,21 +371,21 @@ EXPECTATIONS: dict[str, Expect] = {
     "find_gallery": Expect(check_find_gallery),
     "galleries_update": Expect(check_galleries_update, ("galleriesUpdate",)),
     "gallery_chapter_create": Expect(check_chapter_create, ("galleryChapterCreate",)),
-    "gallery_chapter_destroy": Expect(check_chapter_destroy, ("galleryChapterDestroy",)),
+    "destructive_gallery_chapter_destroy": Expect(check_chapter_destroy, ("galleryChapterDestroy",)),
     "gallery_chapter_update": Expect(check_chapter_update, ("galleryChapterUpdate",)),
-    "gallery_destroy": Expect(check_destroy, ("galleryDestroy",)),
+    "destructive_gallery_destroy": Expect(check_destroy, ("galleryDestroy",)),
     "hook_gallery_created_by_hand": Expect(hook_check("6", by_scan=False)),
     "hook_gallery_created_by_scan": Expect(hook_check("4", by_scan=True)),
-    "remove_gallery_images": Expect(check_remove_images, ("removeGalleryImages",)),
-    "reset_gallery_cover": Expect(check_reset_cover, ("resetGalleryCover",)),
+    "destructive_remove_gallery_images": Expect(check_remove_images, ("removeGalleryImages",)),
+    "destructive_reset_gallery_cover": Expect(check_reset_cover, ("resetGalleryCover",)),
     "set_gallery_cover": Expect(check_set_cover, ("setGalleryCover",)),
     "task_capabilities": Expect(check_capabilities),
     "task_chapters_from_folders": Expect(check_chapters, ("galleryChapterCreate",) * 5),
-    "task_chapters_replace_apply": Expect(check_chapters_replace, ("galleryChapterCreate",) * 6 +
+    "destructive_task_chapters_replace_apply": Expect(check_chapters_replace, ("galleryChapterCreate",) * 6 +
                                           ("galleryChapterDestroy",)),
     "task_chapters_replace_preview": Expect(preview_check("chapters_from_folders", "5")),
     "task_finish_new_galleries": Expect(check_finish),
-    "task_reset_covers_apply": Expect(check_reset_covers, ("resetGalleryCover",)),
+    "destructive_task_reset_covers_apply": Expect(check_reset_covers, ("resetGalleryCover",)),
     "task_reset_covers_preview": Expect(preview_check("reset_covers", "2")),
     "task_set_covers": Expect(check_set_covers, ("setGalleryCover",)),
     "destructive_clean_empty_galleries": Expect(check_clean_empty, ("galleryDestroy",)),
@@ -397,11 +403,13 @@ EXPECTATIONS: dict[str, Expect] = {
                                             setup=_travel_on_city_walk_images),
     "task_sync_images_from_gallery": Expect(check_sync(mirror=False), ("bulkImageUpdate",) * 3,
                                             setup=_archive_on_image_2),
-    "task_sync_mirror_apply": Expect(check_sync(mirror=True), ("bulkImageUpdate",) * 3, setup=_archive_on_image_2),
+    "destructive_task_sync_mirror_apply": Expect(check_sync(mirror=True), ("bulkImageUpdate",) * 3,
+                                                 setup=_archive_on_image_2),
     "task_sync_mirror_preview": Expect(check_sync_preview, setup=_archive_on_image_2),
     "task_title_from_path": Expect(check_titles, ("galleryUpdate",) * 3),
     "update_gallery": Expect(check_update, ("galleryUpdate",)),
-    "update_gallery_images": Expect(check_update_images, ("addGalleryImages", "removeGalleryImages")),
+    "destructive_update_gallery_images": Expect(check_update_images,
+                                                ("addGalleryImages", "removeGalleryImages")),
 }
 
 
@@ -456,10 +464,12 @@ def kind(args: dict[str, Any]) -> str:
 
 
 def test_task_fixtures_match_manifest_buttons_both_ways(load_fixture) -> None:
-    """A fixture per task button, and a task button for every task fixture."""
+    """A fixture per task button, and a task button for every task fixture. Install dependencies
+    has none: it talks to PyPI, not to Stash (tests/install covers it)."""
     task_args = [a for a in (load_fixture(n)["args"] for n in FIXTURE_NAMES) if kind(a) == "mode"]
     assert sorted(json.dumps(a, sort_keys=True) for a in task_args) == sorted(
-        json.dumps(t.default_args, sort_keys=True) for t in MANIFEST.tasks)
+        json.dumps(t.default_args, sort_keys=True) for t in MANIFEST.tasks
+        if t.default_args["mode"] != INSTALL_MODE)
 
 
 def test_one_operation_fixture_per_operation_and_hook_fixtures_for_the_manifest_hook(load_fixture) -> None:
@@ -470,14 +480,46 @@ def test_one_operation_fixture_per_operation_and_hook_fixtures_for_the_manifest_
     assert hook_types == {trigger for hook in MANIFEST.hooks for trigger in hook.triggered_by}
 
 
-def test_fixtures_point_at_a_default_stash_as_the_readme_says(load_fixture) -> None:
-    """Go-shaped, for `scripts/sim_server.py` on 127.0.0.1:9999 (Host 0.0.0.0 as Stash sends it)."""
+def test_fixtures_point_at_the_simulator_never_at_a_default_stash(load_fixture) -> None:
+    """Go-shaped (Host 0.0.0.0 as Stash sends it), for `scripts/sim_server.py` on its default port,
+    which is not Stash's 9999: a fixture run by hand cannot reach a real Stash by accident."""
+    assert SIM_PORT != 9999
     for name in FIXTURE_NAMES:
         data = load_fixture(name)
         assert set(data) == {"server_connection", "args"}, name
         connection = data["server_connection"]
-        assert (connection["Scheme"], connection["Host"], connection["Port"]) == ("http", "0.0.0.0", 9999), name
+        assert (connection["Scheme"], connection["Host"], connection["Port"]) == ("http", "0.0.0.0", SIM_PORT), name
         assert connection["SessionCookie"] is None, name
+
+
+def destructive(args: dict[str, Any]) -> bool:
+    """Does the run remove or overwrite what a person set (destroy, SET, replace, reset, mirror)?"""
+    if args.get("operation") in ("gallery_destroy", "gallery_chapter_destroy", "remove_gallery_images",
+                                 "reset_gallery_cover"):
+        return True
+    if args.get("operation") == "update_gallery_images":
+        return args.get("mode", "SET") == "SET"
+    applies = args.get("dry_run") == "false"
+    return applies and (args.get("mode") == "reset_covers" or "true" in (args.get("replace"), args.get("mirror")))
+
+
+def test_destructive_fixtures_say_so_in_their_name(load_fixture) -> None:
+    flagged = {name for name in FIXTURE_NAMES if name.startswith("destructive_")}
+    assert flagged == {name for name in FIXTURE_NAMES if destructive(load_fixture(name)["args"])}
+    assert len(flagged) == 8
+
+
+def test_the_simulator_script_on_a_taken_port_says_so_in_one_line() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, str(REPO / "scripts" / "sim_server.py"), "--port", str(port)],
+                              capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith(f"sim_server: port {port} on 127.0.0.1 is taken")
+    assert "--port" in done.stderr
 
 
 def test_hook_fixtures_look_like_what_stash_sends(plugin_sim: StashSimulator, load_fixture, answer) -> None:
@@ -519,5 +561,5 @@ def test_manual_run_from_the_readme(name: str, plugin_sim: StashSimulator, load_
         assert got["output"]["changes"] == [
             {"gallery": "4", "set_cover": {"image": "14", "path": "/library/zips/city_walk-2020.zip/b.jpg"}}]
         assert cover(plugin_sim, "4") == "14"
-        assert "\x01i\x02set_covers: 6 galleries scanned, 1 changed" in stderr
+        assert "\x01i\x02Set covers: 6 galleries scanned, 1 changed" in stderr
 

@@ -14,10 +14,11 @@ from stash_sim.runner import PluginRunner, load_manifest, load_plugins
 from gallery_ops.plugin_operations import OPERATION_PARAMS
 from gallery_ops.settings import SETTINGS
 from gallery_ops.workflows import HOOK_HANDLERS, TASKS
+from gallery_tools_deps import INSTALL_MODE
 
 REPO = Path(__file__).resolve().parents[2]
 README = (REPO / "README.md").read_text(encoding="utf-8")
-INSTALL_FILES = ("gallery_tools.yml", "gallery_tools.py", "gallery_ops", "requirements.txt")
+INSTALL_FILES = ("gallery_tools.yml", "gallery_tools.py", "gallery_tools_deps.py", "gallery_ops", "requirements.txt")
 
 
 def manifest():
@@ -43,9 +44,12 @@ def test_every_button_runs_a_task_and_every_task_has_a_button() -> None:
     names = [task.name for task in plugin.tasks]
     assert len(names) == len(set(names))  # Stash finds a task by its name
     modes = [task.default_args.get("mode") for task in plugin.tasks]
-    assert all(mode in TASKS for mode in modes), modes
-    assert set(modes) == set(TASKS)
+    assert all(mode in TASKS or mode == INSTALL_MODE for mode in modes), modes
+    assert set(modes) == {*TASKS, INSTALL_MODE}  # the entry runs install_dependencies itself
     for task in plugin.tasks:
+        if task.default_args["mode"] == INSTALL_MODE:
+            assert task.default_args == {"mode": INSTALL_MODE} and task.description
+            continue
         takes = {"mode"} | {p.name for p in TASKS[task.default_args["mode"]].all_params}
         assert set(task.default_args) <= takes, task.name
         assert task.description and not task.exec_args
@@ -94,7 +98,7 @@ def test_readme_lists_every_setting_with_its_type_and_default() -> None:
 
 def test_readme_lists_every_task_mode_and_task_argument() -> None:
     modes = {ticked(row[1])[0] for row in table("## Tasks")}
-    assert modes == set(TASKS)
+    assert modes == {*TASKS, INSTALL_MODE}
     documented_args = {name for row in table("### Arguments") for name in ticked(row[0])}
     assert documented_args == {p.name for task in TASKS.values() for p in task.all_params}
 
@@ -113,7 +117,9 @@ def test_readme_lists_every_operation_with_its_parameters() -> None:
 def test_readme_install_step_names_the_files_to_copy() -> None:
     install = README[README.index("## Installing it in Stash"):README.index("## Tasks")]
     assert all(f"`{name}{'/' if name == 'gallery_ops' else ''}`" in install for name in INSTALL_FILES)
-    assert "python3 -m pip install -r <plugins>/gallery_tools/requirements.txt" in install
+    assert "Add this source URL in *Settings > Plugins > Available Plugins*" in install and "/index.yml" in install
+    assert ("--target <plugins>/<local path>/gallery_tools/dependencies --only-binary=:all:"
+            " -r <plugins>/<local path>/gallery_tools/requirements.txt") in install
 
 
 # -- where Stash puts it ---------------------------------------------------------------------------
@@ -151,7 +157,8 @@ def test_an_installed_copy_loads_alone_and_runs(tmp_path: Path, answer) -> None:
         (shadow / "pydantic.py").write_text("raise ImportError('not installed')\n", encoding="utf-8")
         hidden = PluginRunner(sim.plugin(), sim.python, env={**os.environ, "PYTHONPATH": str(shadow)})
         error = answer(hidden.run_task("Set covers", None, sim.server_connection()))["error"]
-        assert f"-m pip install -r {target / 'requirements.txt'}" in error
+        assert (f"-m pip install --target {target / 'dependencies'} --only-binary=:all:"
+                f" -r {target / 'requirements.txt'}") in error
 
 
 def test_a_module_named_like_ours_in_the_working_directory_is_not_used(plugin_sim: StashSimulator,
@@ -172,3 +179,21 @@ def test_no_other_manifest_in_what_gets_installed() -> None:
                                                    else (REPO / name).rglob("*"))
              if p.suffix in (".yml", ".yaml")]
     assert found == [REPO / "gallery_tools.yml"]
+
+
+def test_an_update_with_other_pins_asks_for_install_dependencies(tmp_path: Path, answer) -> None:
+    """The dependency folder says which pins it holds; after an update that pins others, every
+    run still works (with what it finds) and warns once, naming the button."""
+    target = install_copy(tmp_path)
+    folder = target / "dependencies"
+    folder.mkdir()
+    (folder / ".gallery-tools-installed.json").write_text(
+        '{"environment": {}, "packages": ["stashapp-tools==0.2.50", "pydantic==2.5.0"]}', encoding="utf-8")
+    with StashSimulator() as sim:
+        sim.install_plugin(target)
+        result = sim.run_task("Set covers")
+        assert answer(result)["error"] is None
+        (warning,) = result.messages("warning")
+        assert warning.startswith("Gallery Tools now needs stashapp-tools==0.2.59, pydantic==2.14.4,"
+                                  " regex==2026.11.15, but")
+        assert "holds stashapp-tools==0.2.50, pydantic==2.5.0: press Settings > Tasks > Plugin Tasks" in warning

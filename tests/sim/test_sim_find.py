@@ -1,5 +1,5 @@
 """Finding: paging, sorting, gallery criteria, images, scenes, tags / performers / studios,
-configuration and version (STASH_FACTS §2, §5; research notes Q4-Q6, Q9, Q10).
+configuration and version (docs/stash.md §2, §5; research notes Q4-Q6, Q9, Q10).
 
 Sample library ids: see test_sim_galleries.py. Galleries with a NULL title: 1, 3, 4;
 zip-based: 3, 4; folder-based: 1, 2; user-created: 5, 6. Tag ids: 1 Beach (gallery 1),
@@ -62,16 +62,29 @@ def test_paging(thirty: StashSimulator, find_filter: dict, expected: list[int]) 
     assert data["findGalleries"]["count"] == 30  # the count is the total, whatever the page
 
 
-def test_no_sort_is_not_an_order(thirty: StashSimulator) -> None:
-    """No sort = no ORDER BY in Stash (pkg/sqlite/gallery.go setGallerySort): the simulator shuffles.
+def test_no_sort_gives_a_stable_order_pkg_sqlite_gallery_go_setGallerySort(thirty: StashSimulator) -> None:
+    """No sort = no ORDER BY in Stash (pkg/sqlite/gallery.go setGallerySort); SQLite then reads the
+    same data in the same order every time, so pages of one unsorted find do not overlap."""
+    reads = [_ids(thirty.gql(GALLERY_IDS, {"filter": {"per_page": -1, "direction": direction}}))
+             for direction in ("ASC", "DESC", "ASC")]
+    assert reads[0] == reads[1] == reads[2] == list(range(1, 31))  # no ORDER BY: direction does nothing
+    pages = [_ids(thirty.gql(GALLERY_IDS, {"filter": {"per_page": 7, "page": n}})) for n in range(1, 6)]
+    assert [i for page in pages for i in page] == list(range(1, 31))
+
+
+def test_shuffle_unsorted_is_an_opt_in_fault(thirty: StashSimulator) -> None:
+    """With config.shuffle_unsorted every unsorted find comes back in a new order (paging tests opt in).
 
     Deterministic: the shuffle draws from Python's random module, seeded here.
     """
+    thirty.config.shuffle_unsorted = True
     random.seed(20260111)
     reads = [_ids(thirty.gql(GALLERY_IDS, {"filter": {"per_page": -1}})) for _ in range(3)]
     assert all(sorted(read) == list(range(1, 31)) for read in reads)
     assert reads[0] != reads[1] or reads[1] != reads[2]
     assert all(read != sorted(read) for read in reads)
+    sorted_read = _ids(thirty.gql(GALLERY_IDS, {"filter": {"per_page": -1, "sort": "id"}}))
+    assert sorted_read == list(range(1, 31))  # a find with a sort is not shuffled
 
 
 def test_random_seed_sort_is_stash_formula(thirty: StashSimulator) -> None:
@@ -90,7 +103,7 @@ def test_random_seed_sort_is_stash_formula(thirty: StashSimulator) -> None:
 
 
 def test_id_cursor_pages_through_a_changing_filter(thirty: StashSimulator) -> None:
-    """Paging by `id > last` with sort id (STASH_FACTS §5) visits every gallery once."""
+    """Paging by `id > last` with sort id (docs/stash.md §5) visits every gallery once."""
     seen: list[int] = []
     last = 0
     while True:
@@ -368,6 +381,10 @@ def test_api_key_is_empty_without_credentials(sim: StashSimulator, make_sim: Cal
 
 
 def test_version(sim: StashSimulator) -> None:
+    """The served release's build identity (details per release: test_sim_releases.py)."""
     version = sim.gql("{ version { version hash build_time } }")["version"]
-    assert version["version"].startswith("v") and version["version"].count(".") == 2
-    assert version["hash"] and version["build_time"]
+    release = sim.release
+    assert version == {"version": release.version, "hash": release.hash, "build_time": release.build_time}
+    if release.is_release:
+        assert version["version"].startswith("v") and version["version"].count(".") == 2
+        assert version["hash"] and version["build_time"]

@@ -1,4 +1,4 @@
-"""Gallery mutations and lookups: one case per Stash rule (STASH_FACTS §4, research notes Q3).
+"""Gallery mutations and lookups: one case per Stash rule (docs/stash.md §4, research notes Q3).
 
 Each case is named after the Stash fact it checks, with the Stash source file in the id.
 Refusals check Stash's exact message and that nothing changed (every table row, updated_at

@@ -1,6 +1,6 @@
 """Hooks and the simulated scan, observed by the hook probe plugin (tests/sim/plugins/hook_probe).
 
-Facts: STASH_FACTS §3 and research notes Q1, Q2, Q8 (pkg/plugin/plugins.go executePostHooks,
+Facts: docs/stash.md §3 and research notes Q1, Q2, Q8 (pkg/plugin/plugins.go executePostHooks,
 pkg/session/plugin.go, pkg/plugin/common/msg.go HookContext, internal/api/resolver_mutation_gallery.go,
 pkg/image/scan.go, pkg/gallery/scan.go).
 """
@@ -53,6 +53,13 @@ class Probe:
         return [record["hookContext"] for record in self.records()]
 
 
+def update_keys(sim: StashSimulator) -> set[str]:
+    """models.GalleryUpdateInput's keys on the release served (develop adds custom_fields)."""
+    keys = set(sim.release_schema_fields("GalleryUpdateInput"))
+    assert keys >= GALLERY_UPDATE_KEYS
+    return keys
+
+
 @pytest.fixture
 def probe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Probe:
     log = tmp_path / "probe.jsonl"
@@ -85,7 +92,7 @@ def test_gallery_update_hook_context(sim: StashSimulator, probe: Probe) -> None:
     context = record["hookContext"]
     assert set(context) == {"id", "type", "input", "inputFields"}
     assert (context["id"], context["type"]) == (2, "Gallery.Update.Post")
-    assert set(context["input"]) == GALLERY_UPDATE_KEYS
+    assert set(context["input"]) == update_keys(sim)
     assert {k: v for k, v in context["input"].items() if v is not None} == {"id": "2", "details": "d",
                                                                             "tag_ids": ["1"]}
     assert sorted(context["inputFields"]) == ["details", "id", "rating100", "tag_ids"]  # keys sent, null included
@@ -123,7 +130,7 @@ def test_galleries_update_hooks_get_the_whole_list_and_their_own_fields(sim: Sta
     assert [c["id"] for c in contexts] == [1, 2]
     for context in contexts:
         assert isinstance(context["input"], list) and len(context["input"]) == 2
-        assert all(set(entry) == GALLERY_UPDATE_KEYS for entry in context["input"])
+        assert all(set(entry) == update_keys(sim) for entry in context["input"])
         assert [entry["id"] for entry in context["input"]] == ["1", "2"]
     assert sorted(contexts[0]["inputFields"]) == ["details", "id"]
     assert sorted(contexts[1]["inputFields"]) == ["id", "organized", "title"]

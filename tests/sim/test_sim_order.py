@@ -1,4 +1,4 @@
-"""Stash's gallery image order and default cover (STASH_FACTS §4, research notes Q7, Q13).
+"""Stash's gallery image order and default cover (docs/stash.md §4, research notes Q7, Q13).
 
 The order key is the folder path immediately followed by the base name, with NO separator,
 compared under NATURAL_CI (pkg/sqlite/image.go defaultGalleryOrder, pkg/sqlite/driver.go,

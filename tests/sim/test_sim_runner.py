@@ -1,4 +1,4 @@
-"""The plugin runner (tests/stash_sim/runner.py) against Stash's rules (STASH_FACTS §1-§2,
+"""The plugin runner (tests/stash_sim/runner.py) against Stash's rules (docs/stash.md §1-§2,
 research notes Q1): strict manifests, exec resolution, the PluginInput on stdin, stdout and
 stderr as Stash reads them. Plugins are written into tmp_path by each test.
 """

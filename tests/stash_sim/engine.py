@@ -15,11 +15,17 @@ gqlgen (v0.17.73 in Stash's go.mod), transport/http_post.go and executor:
   first such failure, so mutations execute on a copy of the schema whose root
   mutation fields are nullable, and `data` is nulled afterwards.
 Error objects put `message` first, then `path` (resolver errors) or `locations`.
+
+Each simulator serves one Stash release (schema.py); everything here takes the
+release's name and uses that release's schema, made to coerce Int/Float and answer
+introspection as gqlgen does (gqlgen.py). Subscriptions are served on the WebSocket
+(ws.py); over HTTP the simulator refuses them.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,24 +33,21 @@ from typing import Any
 from graphql import (
     DocumentNode,
     FieldNode,
-    GraphQLEnumType,
     GraphQLError,
     GraphQLField,
-    GraphQLList,
     GraphQLNonNull,
-    GraphQLObjectType,
     GraphQLResolveInfo,
-    GraphQLScalarType,
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
-    build_schema,
     execute,
     parse,
     validate,
 )
+from graphql.execution.values import get_variable_values
 
-from .schema import schema_sdl, stash_schema
+from .gqlgen import gqlgen_schema
+from .schema import build_release_schema, release, stash_schema
 
 Resolver = Callable[..., Any]
 
@@ -67,41 +70,28 @@ class StashError(Exception):
     """An error a resolver reports exactly as Stash words it."""
 
 
-def empty_value(type_: Any) -> Any:
-    """The honest empty value for a field the simulator does not model.
-
-    Nullable -> null; non-null list -> []; non-null scalar -> its zero value;
-    non-null object -> an object whose own fields are empty in turn.
-    """
-    if not isinstance(type_, GraphQLNonNull):
-        return None
-    inner = type_.of_type
-    if isinstance(inner, GraphQLList):
-        return []
-    if isinstance(inner, GraphQLObjectType):
-        return {}
-    if isinstance(inner, GraphQLEnumType):
-        return next(iter(inner.values.values())).value
-    if isinstance(inner, GraphQLScalarType):
-        return {
-            "Int": 0, "Float": 0.0, "Boolean": False, "String": "", "ID": "",
-            "Time": "0001-01-01T00:00:00Z", "Timestamp": "0001-01-01T00:00:00Z",
-            "Int64": 0, "Map": {}, "BoolMap": {}, "PluginConfigMap": {}, "Any": None,
-        }.get(inner.name, "")
-    return {}
+def not_modelled(type_name: str, field_name: str) -> StashError:
+    """The error for a field the simulator does not model: it refuses, never invents an answer."""
+    if type_name == "Mutation":
+        return StashError(f"the Stash simulator does not model the mutation {field_name}")
+    if type_name == "Query":
+        return StashError(f"the Stash simulator does not model the query {field_name}")
+    return StashError(f"the Stash simulator does not model {type_name}.{field_name}")
 
 
 def field_resolver(parent: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
-    """Registered resolver first, then a key of a dict parent, then the empty value."""
+    """Registered resolver first, then a key of a dict parent; anything else is refused.
+
+    A root field (query or mutation) without a resolver, or an object field that the
+    object's builder did not fill, is not modelled: the request gets the "does not
+    model" error on that field, never a null, zero or empty list that looks real.
+    """
     resolver = RESOLVERS.get(f"{info.parent_type.name}.{info.field_name}")
     if resolver is not None:
         return resolver(parent, info, **args)
-    if info.parent_type.name == "Mutation":
-        # a change the simulator cannot make must not look like it succeeded
-        raise StashError(f"the Stash simulator does not model the mutation {info.field_name}")
     if isinstance(parent, dict) and info.field_name in parent:
         return parent[info.field_name]
-    return empty_value(info.return_type)
+    raise not_modelled(info.parent_type.name, info.field_name)
 
 
 @dataclass
@@ -115,13 +105,13 @@ class Outcome:
     root_fields: list[str] = field(default_factory=list)
 
 
-@functools.lru_cache(maxsize=512)
-def _parse_and_validate(query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...], str]:
+@functools.lru_cache(maxsize=1024)
+def _parse_and_validate(release_name: str, query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...], str]:
     try:
         document = parse(query)
     except GraphQLError as exc:
         return None, (exc,), "GRAPHQL_PARSE_FAILED"
-    errors = validate(stash_schema(), document)
+    errors = validate(stash_schema(release_name), document)
     return document, tuple(errors), "GRAPHQL_VALIDATION_FAILED"
 
 
@@ -159,21 +149,49 @@ def protocol_error_status(accept: str | None) -> int:
     return 400
 
 
-def run_graphql(payload: Any, context: Any, accept: str | None = "application/json") -> Outcome:
-    """Execute one decoded request body ({query, variables, operationName})."""
-    outcome = _run(payload, context)
+_COERCION = re.compile(r"Variable '\$(?P<name>\w+)' got invalid value .*?(?: at '(?P<at>[^']+)')?; "
+                       r"(?P<message>cannot use .*)", re.S)
+
+
+def _variable_error(error: GraphQLError) -> dict[str, Any]:
+    """A variable that does not coerce. Where a gqlgen scalar refused it (gqlgen.py), the error is
+    gqlparser's: its message and the path variable.<name>[.<field>...] (validator/vars.go
+    ErrorPathf), no locations; other coercion errors keep graphql-core's wording."""
+    found = _COERCION.fullmatch(error.message)
+    if found is None:
+        return _protocol_error(error.message, "GRAPHQL_VALIDATION_FAILED", _locations(error))
+    path: list[Any] = ["variable", found["name"]]
+    inside = (found["at"] or found["name"])[len(found["name"]):]  # graphql-core prints "f.tags[0]"
+    for name, index in re.findall(r"\.(\w+)|\[(\d+)\]", inside):
+        path.append(name or int(index))
+    return {"message": found["message"], "path": path, "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}
+
+
+def release_of(context: Any) -> str:
+    """The name of the release a request context's simulator serves."""
+    return context.sim.release.name
+
+
+def run_graphql(payload: Any, context: Any, accept: str | None = "application/json",
+                allow_subscription: bool = False) -> Outcome:
+    """Execute one decoded request body ({query, variables, operationName}).
+
+    A subscription operation is refused unless `allow_subscription` (the WebSocket
+    runs the subscription's events through here, with the event as root value)."""
+    outcome = _run(payload, context, allow_subscription)
     if outcome.status == 422:
         outcome.status = protocol_error_status(accept)
     return outcome
 
 
-def _run(payload: Any, context: Any) -> Outcome:
+def _run(payload: Any, context: Any, allow_subscription: bool = False, root_value: Any = None) -> Outcome:
+    release_name = release_of(context)
     if not isinstance(payload, dict) or not isinstance(payload.get("query"), str) or not payload["query"]:
         return Outcome(422, {"errors": [_protocol_error("no operation provided", "GRAPHQL_VALIDATION_FAILED")],
                              "data": None})
     variables = payload.get("variables") or {}
     operation_name = payload.get("operationName") or None
-    document, errors, code = _parse_and_validate(payload["query"])
+    document, errors, code = _parse_and_validate(release_name, payload["query"])
     if errors:
         return Outcome(422, {"errors": [_protocol_error(e.message, code, _locations(e)) for e in errors],
                              "data": None}, operation_name)
@@ -186,28 +204,70 @@ def _run(payload: Any, context: Any) -> Outcome:
     op_name = operation.name.value if operation.name else None
     op_type = "mutation" if operation.operation == OperationType.MUTATION else operation.operation.value
     roots = [sel.name.value for sel in operation.selection_set.selections if hasattr(sel, "name")]
-    schema = mutation_execution_schema() if op_type == "mutation" else stash_schema()
+    if op_type == "subscription" and not allow_subscription:
+        message = "the Stash simulator does not model subscriptions over HTTP; use the WebSocket on /graphql"
+        return Outcome(422, {"errors": [_protocol_error(message, "GRAPHQL_VALIDATION_FAILED")], "data": None},
+                       op_name, op_type, roots)
+    schema = mutation_execution_schema(release_name) if op_type == "mutation" else stash_schema(release_name)
     result = execute(
-        schema, document, context_value=context, variable_values=variables,
+        schema, document, root_value=root_value, context_value=context, variable_values=variables,
         operation_name=op_name, field_resolver=field_resolver,
     )
     if result.errors and result.data is None and not any(e.path for e in result.errors):
         # variable coercion failed before execution: a validation error in gqlgen
-        return Outcome(422, {"errors": [_protocol_error(e.message, "GRAPHQL_VALIDATION_FAILED", _locations(e))
-                                        for e in result.errors], "data": None}, op_name, op_type, roots)
+        return Outcome(422, {"errors": [_variable_error(e) for e in result.errors], "data": None},
+                       op_name, op_type, roots)
     body: dict[str, Any] = {}
     if result.errors:
         body["errors"] = [_resolver_error(e) for e in result.errors]
     body["data"] = result.data
-    if op_type == "mutation" and result.data is not None and _failed_non_null_root(operation, result.data):
+    if op_type == "mutation" and result.data is not None and _failed_non_null_root(release_name, operation,
+                                                                                    result.data):
         body["data"] = None
     return Outcome(200, body, op_name, op_type, roots)
 
 
+def operation_of(payload: dict[str, Any], context: Any) -> tuple[str, str, str | None] | None:
+    """(operation type, first root field, operation name) of a valid request, else None."""
+    if not isinstance(payload.get("query"), str):
+        return None
+    document, errors, _ = _parse_and_validate(release_of(context), payload["query"])
+    if errors or document is None:
+        return None
+    operation = _pick_operation(document, payload.get("operationName") or None)
+    if operation is None:
+        return None
+    roots = [sel.name.value for sel in operation.selection_set.selections if isinstance(sel, FieldNode)]
+    return operation.operation.value, (roots[0] if roots else ""), operation.name.value if operation.name else None
+
+
+def variables_problem(payload: dict[str, Any], context: Any) -> Outcome | None:
+    """The validation error gqlgen gives before running an operation whose variables do not
+    coerce (validator.VariableValues), or None when they do."""
+    operation = operation_of(payload, context)
+    if operation is None:
+        return None
+    document, _, _ = _parse_and_validate(release_of(context), payload["query"])
+    assert document is not None
+    op = _pick_operation(document, payload.get("operationName") or None)
+    assert op is not None
+    coerced = get_variable_values(stash_schema(release_of(context)), op.variable_definitions or (),
+                                  payload.get("variables") or {})
+    if isinstance(coerced, dict):
+        return None
+    return Outcome(422, {"errors": [_protocol_error(e.message, "GRAPHQL_VALIDATION_FAILED", _locations(e))
+                                    for e in coerced], "data": None}, operation[2], operation[0], [operation[1]])
+
+
+def run_subscription_event(payload: dict[str, Any], context: Any, event: Any) -> Outcome:
+    """One event of a subscription: the operation executed with the event as its root value."""
+    return _run(payload, context, allow_subscription=True, root_value=event)
+
+
 @functools.cache
-def mutation_execution_schema() -> GraphQLSchema:
+def mutation_execution_schema(release_name: str | None = None) -> GraphQLSchema:
     """Stash's schema with every root mutation field made nullable (see the module docstring)."""
-    schema = build_schema(schema_sdl())
+    schema = gqlgen_schema(build_release_schema(release(release_name).name))
     assert schema.mutation_type is not None
     for name, root in schema.mutation_type.fields.items():
         if isinstance(root.type, GraphQLNonNull):
@@ -217,8 +277,8 @@ def mutation_execution_schema() -> GraphQLSchema:
     return schema
 
 
-def _failed_non_null_root(operation: OperationDefinitionNode, data: dict[str, Any]) -> bool:
-    real = stash_schema().mutation_type
+def _failed_non_null_root(release_name: str, operation: OperationDefinitionNode, data: dict[str, Any]) -> bool:
+    real = stash_schema(release_name).mutation_type
     assert real is not None
     for selection in operation.selection_set.selections:
         if not isinstance(selection, FieldNode):
@@ -246,15 +306,18 @@ def _resolver_error(error: GraphQLError) -> dict[str, Any]:
     return out
 
 
-def every_field_failed(payload: Any, message: str) -> dict[str, Any]:
+def every_field_failed(payload: Any, message: str, release_name: str | None = None) -> dict[str, Any]:
     """The body Stash gives when every root field of the request failed with `message`
     (a locked database fails each field's transaction): one error per field, with its
     alias as the path; null data, or null fields when they are all nullable."""
-    document, _, _ = _parse_and_validate(payload.get("query") or "") if isinstance(payload, dict) else (None, (), "")
+    name = release(release_name).name
+    document, _, _ = (_parse_and_validate(name, payload.get("query") or "") if isinstance(payload, dict)
+                      else (None, (), ""))
     operation = _pick_operation(document, payload.get("operationName")) if document else None
     if operation is None:
         return {"errors": [{"message": message}], "data": None}
-    root = stash_schema().mutation_type if operation.operation == OperationType.MUTATION else stash_schema().query_type
+    schema = stash_schema(name)
+    root = schema.mutation_type if operation.operation == OperationType.MUTATION else schema.query_type
     fields = [sel for sel in operation.selection_set.selections if isinstance(sel, FieldNode)]
     keys = [sel.alias.value if sel.alias else sel.name.value for sel in fields]
     nullable = all(root is not None and sel.name.value in root.fields

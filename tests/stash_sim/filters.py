@@ -4,8 +4,10 @@ Facts (pkg/models/find_filter.go, pkg/sqlite/{sql,filter,criterion_handlers,gall
 image_filter}.go; details in the research notes of issue 2):
 - page: null or < 1 means 1. per_page: null means 25, negative means all, 0 means none.
 - direction: null means ASC. sort: validated per entity, else `invalid sort: X`;
-  galleries, images and scenes with no sort get no ORDER BY (any order: the simulator
-  shuffles so that code relying on an order it did not ask for is caught).
+  galleries, images and scenes with no sort get no ORDER BY: SQLite then answers in
+  the order it reads the rows, which is stable while the data stays the same. The
+  simulator answers in id order; `SimConfig.shuffle_unsorted` (an opt-in fault)
+  shuffles every such request instead, to catch code that pages without a sort.
 - count is the number of all matches, whatever the page.
 - q: space-separated words (a "quoted phrase" is one word, a -word excludes); each
   word must LIKE-match one of the entity's search columns.
@@ -38,9 +40,9 @@ IMAGE_SORTS = {
     "performer_count", "random", "rating", "resolution", "tag_count", "title", "updated_at",
 }
 NAMED_SORTS = {"name", "id", "created_at", "updated_at", "random"}  # tags, performers, studios
-SCENE_SORTS = {"id", "title", "path", "created_at", "updated_at", "date", "random"}
+SCENE_SORTS = {"id", "title", "path", "created_at", "updated_at", "date", "rating", "random"}
 
-# SQL expressions for a gallery's paths (STASH_FACTS §4: zip-based vs folder-based).
+# SQL expressions for a gallery's paths (docs/stash.md §4: zip-based vs folder-based).
 GALLERY_ZIP_PATH = (
     "(SELECT filter_path(zf.path, f.basename) FROM galleries_files gf JOIN files f ON f.id = gf.file_id"
     " JOIN folders zf ON zf.id = f.parent_folder_id WHERE gf.gallery_id = galleries.id LIMIT 1)"
@@ -130,9 +132,14 @@ def read_find_filter(find_filter: dict | None, valid_sorts: set[str], default_so
     return Page(find_filter.get("q"), page, per_page, sort, find_filter.get("direction") == "DESC")
 
 
-def order_clause(page: Page, table: str, columns: dict[str, str], tie_break: str) -> str:
-    """ORDER BY for a validated sort; a shuffled order when the caller gave none (Stash: none)."""
+def order_clause(page: Page, table: str, columns: dict[str, str], tie_break: str,
+                 shuffle_unsorted: bool = False) -> str:
+    """ORDER BY for a validated sort. With no sort Stash adds none (pkg/sqlite/gallery.go
+    setGallerySort, image.go setImageSortAndPagination) and SQLite's order is stable for
+    the same data: id order here, or a fresh shuffle per request when `shuffle_unsorted`."""
     direction = "DESC" if page.descending else "ASC"
+    if page.sort is None and not shuffle_unsorted:
+        return f" ORDER BY {table}.id ASC"  # no direction either: there is no ORDER BY to apply it to
     if page.sort is None or page.sort == "random" or page.sort.startswith("random_"):
         seed = int(page.sort[7:]) if page.sort and page.sort.startswith("random_") else random.randrange(1 << 64)
         return random_order(f"{table}.id", seed, direction)
@@ -234,12 +241,35 @@ def date_criterion(sql: Sql, column: str, crit: dict) -> None:
         int_criterion(sql, column, crit)
 
 
+# The parent -> child edges of each hierarchy the criteria follow.
+HIERARCHY_EDGES = {
+    "tags": "SELECT parent_id AS parent, child_id AS child FROM tags_relations",
+    "studios": "SELECT parent_id AS parent, id AS child FROM studios WHERE parent_id IS NOT NULL",
+}
+
+
+def hierarchy(kind: str, ids: list[int], depth: int | None) -> tuple[str, list[Any]]:
+    """SQL selecting (root, id): each value and its descendants down `depth` levels (-1: all;
+    null or 0: the values only), as pkg/sqlite/filter.go getHierarchicalValues builds them."""
+    seeds = " UNION ALL ".join("SELECT ?, ?, 0" for _ in ids)
+    params: list[Any] = [v for i in ids for v in (i, i)]
+    limit = ""
+    if depth is None or depth >= 0:
+        limit = " WHERE h.level < ?"
+        params.append(depth or 0)
+    sql = (f"WITH RECURSIVE h(root, id, level) AS ({seeds} UNION SELECT h.root, e.child, h.level + 1"
+           f" FROM h JOIN ({HIERARCHY_EDGES[kind]}) e ON e.parent = h.id{limit}) SELECT root, id FROM h")
+    return sql, params
+
+
 def multi_criterion(sql: Sql, owner: str, join_table: str, owner_col: str, other_col: str, crit: dict,
                     hierarchical: bool) -> None:
-    """tags / performers / scenes (joined) criteria on an owner table."""
+    """tags / performers / scenes (joined) criteria on an owner table; tags follow the tag
+    hierarchy with `depth` (pkg/sqlite/criterion_handlers.go joinedHierarchicalMultiCriterionHandlerBuilder)."""
     ids = [_int_id(v) for v in crit.get("value") or []]
     excludes = [_int_id(v) for v in crit.get("excludes") or []]
     modifier = crit["modifier"]
+    depth = crit.get("depth") if hierarchical else None
     members = f"SELECT {other_col} FROM {join_table} j WHERE j.{owner_col} = {owner}.id"
     if modifier == "NOT_EQUALS":
         kind = "hierarchical multi criterion input" if hierarchical else "multi criterion input"
@@ -249,11 +279,21 @@ def multi_criterion(sql: Sql, owner: str, join_table: str, owner_col: str, other
     elif modifier == "NOT_NULL":
         sql.add(f"EXISTS ({members})")
     elif modifier == "INCLUDES" and ids:
-        # the same rows as EXISTS (...), but SQLite can start from the join table's index
-        sql.add(f"{owner}.id IN (SELECT {owner_col} FROM {join_table} WHERE {other_col} IN ({_marks(ids)}))", *ids)
+        if depth:
+            tree, params = hierarchy("tags", ids, depth)
+            sql.add(f"{owner}.id IN (SELECT {owner_col} FROM {join_table} WHERE {other_col} IN"
+                    f" (SELECT id FROM ({tree})))", *params)
+        else:
+            # the same rows as EXISTS (...), but SQLite can start from the join table's index
+            sql.add(f"{owner}.id IN (SELECT {owner_col} FROM {join_table} WHERE {other_col} IN ({_marks(ids)}))", *ids)
     elif modifier == "INCLUDES_ALL" and ids:
-        sql.add(f"(SELECT COUNT(DISTINCT {other_col}) FROM {join_table} j WHERE j.{owner_col} = {owner}.id"
-                f" AND {other_col} IN ({_marks(ids)})) = ?", *ids, len(set(ids)))
+        if depth:
+            tree, params = hierarchy("tags", ids, depth)
+            sql.add(f"(SELECT COUNT(DISTINCT t.root) FROM {join_table} j JOIN ({tree}) t ON t.id = j.{other_col}"
+                    f" WHERE j.{owner_col} = {owner}.id) = ?", *params, len(set(ids)))
+        else:
+            sql.add(f"(SELECT COUNT(DISTINCT {other_col}) FROM {join_table} j WHERE j.{owner_col} = {owner}.id"
+                    f" AND {other_col} IN ({_marks(ids)})) = ?", *ids, len(set(ids)))
     elif modifier == "EQUALS" and ids:
         if hierarchical and crit.get("depth"):
             raise StashError("depth is not supported for equals modifier in hierarchical multi criterion input")
@@ -263,22 +303,34 @@ def multi_criterion(sql: Sql, owner: str, join_table: str, owner_col: str, other
     elif modifier == "EXCLUDES":
         excludes = ids + excludes
     if excludes:
-        sql.add(f"NOT EXISTS ({members} AND {other_col} IN ({_marks(excludes)}))", *excludes)
+        if depth:
+            tree, params = hierarchy("tags", excludes, depth)
+            sql.add(f"NOT EXISTS ({members} AND {other_col} IN (SELECT id FROM ({tree})))", *params)
+        else:
+            sql.add(f"NOT EXISTS ({members} AND {other_col} IN ({_marks(excludes)}))", *excludes)
 
 
 def studio_criterion(sql: Sql, column: str, crit: dict) -> None:
+    """pkg/sqlite/criterion_handlers.go studioCriterionHandler: EQUALS is INCLUDES_ALL, NOT_EQUALS
+    EXCLUDES; values follow the studio hierarchy with `depth`."""
     ids = [_int_id(v) for v in crit.get("value") or []]
     modifier = {"EQUALS": "INCLUDES_ALL", "NOT_EQUALS": "EXCLUDES"}.get(crit["modifier"], crit["modifier"])
+    depth = crit.get("depth")
+    if ids and depth:
+        tree, params = hierarchy("studios", ids, depth)
+        members, member_params = f"SELECT id FROM ({tree})", params
+    else:
+        members, member_params = _marks(ids), ids
     if modifier == "IS_NULL":
         sql.add(f"{column} IS NULL")
     elif modifier == "NOT_NULL":
         sql.add(f"{column} IS NOT NULL")
     elif modifier == "INCLUDES" and ids:
-        sql.add(f"{column} IN ({_marks(ids)})", *ids)
+        sql.add(f"{column} IN ({members})", *member_params)
     elif modifier == "INCLUDES_ALL" and ids:
-        sql.add(f"{column} IN ({_marks(ids)}) AND ? = 1", *ids, len(set(ids)))
+        sql.add(f"{column} IN ({members}) AND ? = 1", *member_params, len(set(ids)))
     elif modifier == "EXCLUDES" and ids:
-        sql.add(f"{column} NOT IN ({_marks(ids)}) OR {column} IS NULL", *ids)
+        sql.add(f"{column} NOT IN ({members}) OR {column} IS NULL", *member_params)
 
 
 def _marks(values: list) -> str:
@@ -431,7 +483,7 @@ def _gallery_missing(sql: Sql, what: str) -> None:
 
 # -- images ------------------------------------------------------------------------------
 IMAGE_CRITERIA = {"AND", "OR", "NOT", "id", "title", "path", "checksum", "galleries", "tags", "performers",
-                  "organized", "studios", "is_missing"}
+                  "organized", "studios", "is_missing", "date", "rating100"}
 IMAGE_SEARCH_COLUMNS = ["images.title", IMAGE_PATH, f"({IMAGE_MD5})"]
 IMAGE_SORT_COLUMNS = {
     "id": "images.id",
@@ -470,6 +522,10 @@ def image_where(filter_: dict | None) -> Sql:
         string_criterion(sql, f"({IMAGE_MD5})", filter_["checksum"])
     if filter_.get("organized") is not None:
         sql.add("images.organized = ?", 1 if filter_["organized"] else 0)
+    if filter_.get("date"):  # pkg/sqlite/image_filter.go: dateCriterionHandler on images.date
+        date_criterion(sql, "images.date", filter_["date"])
+    if filter_.get("rating100"):
+        int_criterion(sql, "images.rating", filter_["rating100"])
     if filter_.get("galleries"):
         _image_galleries(sql, filter_["galleries"])
     if filter_.get("tags"):

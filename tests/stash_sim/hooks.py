@@ -8,7 +8,12 @@
   no history (so it has no guard at all).
 - hookContext: {"id" (omitted when 0), "type", "input" (null allowed), "inputFields"
   (omitted when empty)}, added to the hook's defaultArgs.
-- A hook's error is logged by Stash, never returned to the mutation.
+- A hook's error is logged by Stash, never returned to the mutation:
+  `<trigger> [<plugin name>]: returned error: <error>`.
+- A hook whose process cannot start (exec missing, not executable): executePostHooks
+  returns that error at once, so the remaining hooks of this trigger do not run, and
+  ExecutePostHooks logs `error executing post hooks: <error>`; the mutation (or the
+  scan step) still succeeds.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .runner import Plugin, PluginRunner, RunResult
+from .runner import Plugin, PluginRunner, PluginStartError, RunResult
 from .server import Session
 
 if TYPE_CHECKING:
@@ -61,13 +66,20 @@ class HookExecutor:
                     self.skipped.append((plugin.id, trigger))
                 continue
             for hook in hooks:
-                self._run(plugin, hook, ctx, trigger, hook_context, visits)
+                try:
+                    self._run(plugin, hook, ctx, trigger, hook_context, visits)
+                except PluginStartError as exc:
+                    self.sim.log("error", f"error executing post hooks: {exc}")
+                    return
 
     def _run(self, plugin: Plugin, hook: Any, ctx: RequestContext, trigger: str,
              hook_context: dict[str, Any], visits: int) -> None:
         session = Session(ctx.session.user, (*ctx.session.visited, (plugin.id, trigger)))
         runner = PluginRunner(plugin, self.sim.python)
         result = runner.run_hook(hook, hook_context, self.sim.server_connection(session))
+        if result.error is not None:
+            self.sim.log("error", f"{trigger} [{plugin.name}]: returned error: {result.error}")
+        self.sim.events.log_plugin_run(plugin.name, result.logs)
         with self._lock:
             self.runs.append(HookRun(plugin.id, trigger, hook_context, visits, result))
 

@@ -2,9 +2,9 @@
 
 A description is a mapping (usually a YAML file under libraries/):
 
-    studios: [Lumen Studio]                  # names
-    tags: [Beach, Portrait]
-    performers: [Ada Vale]
+    studios: [Lumen Studio, {name: Lumen East, parent: Lumen Studio}]   # names or mappings
+    tags: [Beach, {name: Sand, parents: [Beach], aliases: [dune]}]
+    performers: [Ada Vale, {name: Bo Lind, tags: [Portrait], urls: [https://example.org/bo]}]
     scenes:
       - {title: Beach Day, path: /library/videos/beach-day.mp4}
     galleries:
@@ -32,8 +32,14 @@ cover (an image name or path: the explicit cover), chapters
 Image entries are a name (relative to the folder or zip, or an absolute path for
 user-created galleries and loose images) or a mapping with name and any of width, height, md5, title, tags, performers.
 
+A tag entry is a name or a mapping with name and any of sort_name, description,
+aliases, parents (tag names: the hierarchy that tag `depth` criteria follow) and
+favorite; a performer entry a name or a mapping with name and any of disambiguation,
+aliases, tags, urls and favorite; a studio entry a name or a mapping with name and
+parent (a studio name).
+
 A folder gallery holds the images directly in its folder, a zip gallery every image
-in its zip (STASH_FACTS §3-§4). Checksums default to the md5 of the path.
+in its zip (docs/stash.md §3-§4). Checksums default to the md5 of the path.
 """
 
 from __future__ import annotations
@@ -61,6 +67,11 @@ GALLERY_KEYS = {
 }
 IMAGE_KEYS = {"name", "width", "height", "md5", "title", "tags", "performers", "duration"}
 TOP_KEYS = {"host", "studios", "tags", "performers", "scenes", "galleries", "images"}
+NAMED_KEYS = {
+    "tags": {"name", "sort_name", "description", "aliases", "parents", "favorite"},
+    "performers": {"name", "disambiguation", "aliases", "tags", "urls", "favorite"},
+    "studios": {"name", "parent"},
+}
 # Stash's default video extensions (internal/manager/config/config.go defaultVideoExtensions):
 # such files in a gallery are image clips
 VIDEO_EXTENSIONS = {"m4v", "mp4", "mov", "wmv", "avi", "mpg", "mpeg", "rmvb", "rm", "flv", "asf", "mkv", "webm",
@@ -250,9 +261,7 @@ def seed(store: Store, description: dict[str, Any]) -> dict[str, int]:
     store.host = HOSTS[host]
     with store.transaction():
         writer = LibraryWriter(store)
-        for table in ("studios", "tags", "performers"):
-            for name in description.get(table) or []:
-                writer.named(table, str(name))
+        _seed_named(writer, description)
         scene_ids = {}
         for scene in description.get("scenes") or []:
             scene_ids[scene.get("title")] = writer.scene(scene.get("title"), scene["path"])
@@ -304,6 +313,52 @@ def seed(store: Store, description: dict[str, Any]) -> dict[str, int]:
         "galleries": store.value("SELECT COUNT(*) FROM galleries"),
         "images": store.value("SELECT COUNT(*) FROM images"),
     }
+
+
+def _seed_named(writer: LibraryWriter, description: dict[str, Any]) -> None:
+    """Tags, studios and performers: every name first, then what refers to other names."""
+    entries: dict[str, list[dict[str, Any]]] = {}
+    for table in ("tags", "studios", "performers"):
+        entries[table] = []
+        for index, raw in enumerate(description.get(table) or []):
+            entry = raw if isinstance(raw, dict) else {"name": raw}
+            where = f"{table}[{index}]"
+            _check_keys(where, entry, NAMED_KEYS[table])
+            if not entry.get("name"):
+                raise LibraryError(f"{where}: needs a name")
+            entries[table].append(entry)
+            writer.named(table, str(entry["name"]))
+    db = writer.db
+    for entry in entries["tags"]:
+        tag_id = writer.named("tags", str(entry["name"]))
+        for column in ("sort_name", "description"):
+            if entry.get(column) is not None:
+                db.execute(f"UPDATE tags SET {column} = ? WHERE id = ?", (str(entry[column]), tag_id))
+        if entry.get("favorite"):
+            db.execute("UPDATE tags SET favorite = 1 WHERE id = ?", (tag_id,))
+        for alias in entry.get("aliases") or []:
+            db.execute("INSERT OR IGNORE INTO tag_aliases(tag_id, alias) VALUES (?, ?)", (tag_id, str(alias)))
+        for parent in entry.get("parents") or []:
+            db.execute("INSERT OR IGNORE INTO tags_relations(parent_id, child_id) VALUES (?, ?)",
+                       (writer.named("tags", str(parent)), tag_id))
+    for entry in entries["studios"]:
+        if entry.get("parent"):
+            db.execute("UPDATE studios SET parent_id = ? WHERE id = ?",
+                       (writer.named("studios", str(entry["parent"])), writer.named("studios", str(entry["name"]))))
+    for entry in entries["performers"]:
+        performer_id = writer.named("performers", str(entry["name"]))
+        if entry.get("disambiguation"):
+            db.execute("UPDATE performers SET disambiguation = ? WHERE id = ?",
+                       (str(entry["disambiguation"]), performer_id))
+        if entry.get("favorite"):
+            db.execute("UPDATE performers SET favorite = 1 WHERE id = ?", (performer_id,))
+        for alias in entry.get("aliases") or []:
+            db.execute("INSERT OR IGNORE INTO performer_aliases(performer_id, alias) VALUES (?, ?)",
+                       (performer_id, str(alias)))
+        for position, url in enumerate(entry.get("urls") or []):
+            db.execute("INSERT INTO performer_urls(performer_id, position, url) VALUES (?, ?, ?)",
+                       (performer_id, position, str(url)))
+        _relate(writer, "performers_tags", "performer_id", performer_id, "tags", entry.get("tags"))
 
 
 def _relate(writer: LibraryWriter, join: str, owner_col: str, owner_id: int, table: str,

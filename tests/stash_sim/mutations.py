@@ -1,6 +1,6 @@
 """Mutation resolvers, with Stash's rules, messages and hooks.
 
-Facts (STASH_FACTS §3-§4; internal/api/resolver_mutation_{gallery,image,tag,performer,
+Facts (docs/stash.md §3-§4; internal/api/resolver_mutation_{gallery,image,tag,performer,
 studio,configure}.go, internal/api/changeset_translator.go, pkg/gallery/*; research notes):
 - Partial updates: an absent key leaves a field alone, null clears it; text is trimmed
   (galleryUpdate keeps a title untrimmed); "" clears text and dates.
@@ -28,11 +28,20 @@ import json
 import sqlite3
 from typing import Any
 
+from . import custom_fields
 from .engine import StashError, resolves
 from .godate import parse_stash_date
-from .objects import chapter_object, gallery_by_id, gallery_kind, image_path, load_galleries, load_images, named_object
+from .objects import (
+    chapter_object,
+    gallery_by_id,
+    gallery_kind,
+    image_path,
+    load_galleries,
+    load_images,
+    scene_object,
+)
 from .queries import parse_id
-from .runner import PluginRunner
+from .runner import PluginRunner, PluginStartError
 from .store import Store, now_text
 
 ORGANIZED_NULL = "Internal system error. Error <null value not allowed in optional bool>"
@@ -99,10 +108,11 @@ def _omit_nulls(value: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- shared field writes ------------------------------------------------------------------------
-def _apply_scalars(db: sqlite3.Connection, table: str, row_id: int, given: dict[str, Any]) -> None:
+def _apply_scalars(db: sqlite3.Connection, table: str, row_id: int, given: dict[str, Any],
+                   text_keys: tuple[str, ...] = ("code", "details", "photographer")) -> None:
     """code, details, photographer, date, rating100, organized, studio_id from a partial input."""
     sets: dict[str, Any] = {}
-    for key in ("code", "details", "photographer"):
+    for key in text_keys:
         if key in given:
             sets[key] = _text_or_null(given[key])
     if "date" in given:
@@ -173,7 +183,7 @@ def gallery_create(_: Any, info: Any, input: dict) -> Any:
     if input["title"] == "":
         raise StashError("title must not be empty")
     store = _store(info)
-    given = {k: v for k, v in input.items() if k not in ("title", "urls", "url") and v is not None}
+    given = {k: v for k, v in input.items() if k not in ("title", "urls", "url", "custom_fields") and v is not None}
     joins = {key: _ids(input.get(key), f"converting {GALLERY_JOINS[key][3]}") for key in GALLERY_JOINS}
     with store.transaction() as db:
         stamp = now_text()
@@ -187,6 +197,7 @@ def gallery_create(_: Any, info: Any, input: dict) -> Any:
             _set_join(db, GALLERY_JOINS[key], gallery_id, ids)
         urls = input.get("urls") if input.get("urls") is not None else ([input["url"]] if input.get("url") else [])
         _set_urls(db, "gallery_urls", "gallery_id", gallery_id, urls)
+        custom_fields.set_on_create(db, "galleries", gallery_id, input.get("custom_fields"))
     info.context.fire_hook("Gallery.Create.Post", gallery_id, _omit_nulls(input), None)
     return gallery_by_id(store, gallery_id)
 
@@ -213,12 +224,15 @@ def _gallery_update(db: sqlite3.Connection, store: Store, input: dict) -> int:
         _set_urls(db, "gallery_urls", "gallery_id", gallery_id, input["urls"] or [])
     elif input.get("url") is not None:
         _set_urls(db, "gallery_urls", "gallery_id", gallery_id, [input["url"]])
+    custom_fields.apply_input(db, "galleries", gallery_id, input.get("custom_fields"))
     _touch(db, "galleries", gallery_id)
     return gallery_id
 
 
-def _full_update_input(input: dict) -> dict:
-    return {key: input.get(key) for key in GALLERY_UPDATE_KEYS}
+def _full_update_input(input: dict, info: Any) -> dict:
+    # models.GalleryUpdateInput has the release schema's keys (custom_fields on develop)
+    keys = info.context.sim.release_schema_fields("GalleryUpdateInput")
+    return {key: input.get(key) for key in (*GALLERY_UPDATE_KEYS, *(k for k in keys if k not in GALLERY_UPDATE_KEYS))}
 
 
 @resolves("Mutation.galleryUpdate")
@@ -226,7 +240,7 @@ def gallery_update(_: Any, info: Any, input: dict) -> Any:
     store = _store(info)
     with store.transaction() as db:
         gallery_id = _gallery_update(db, store, input)
-    info.context.fire_hook("Gallery.Update.Post", gallery_id, _full_update_input(input), list(input))
+    info.context.fire_hook("Gallery.Update.Post", gallery_id, _full_update_input(input, info), list(input))
     return gallery_by_id(store, gallery_id)
 
 
@@ -235,7 +249,7 @@ def galleries_update(_: Any, info: Any, input: list[dict]) -> list:
     store = _store(info)
     with store.transaction() as db:
         ids = [_gallery_update(db, store, item) for item in input]
-    whole = [_full_update_input(item) for item in input]
+    whole = [_full_update_input(item, info) for item in input]
     for gallery_id, item in zip(ids, input, strict=True):
         info.context.fire_hook("Gallery.Update.Post", gallery_id, whole, list(item))
     return load_galleries(store, ids)
@@ -263,6 +277,7 @@ def bulk_gallery_update(_: Any, info: Any, input: dict) -> list:
             if input.get("urls") is not None:
                 _set_urls(db, "gallery_urls", "gallery_id", gallery_id, input["urls"].get("values") or [],
                           input["urls"]["mode"])
+            custom_fields.apply_input(db, "galleries", gallery_id, input.get("custom_fields"))
             _touch(db, "galleries", gallery_id)
     for gallery_id in ids:
         info.context.fire_hook("Gallery.Update.Post", gallery_id, _omit_nulls(input), list(input))
@@ -363,7 +378,7 @@ def set_gallery_cover(_: Any, info: Any, input: dict) -> bool:
     with _store(info).transaction() as db:
         _require_gallery(db, gallery_id)
         db.execute("UPDATE galleries_images SET cover = 0 WHERE gallery_id = ?", (gallery_id,))
-        # no check that the image is in the gallery: this may flag nothing (STASH_FACTS §4)
+        # no check that the image is in the gallery: this may flag nothing (docs/stash.md §4)
         db.execute("UPDATE galleries_images SET cover = 1 WHERE image_id = ? AND gallery_id = ?",
                    (image_id, gallery_id))
         _touch(db, "galleries", gallery_id)
@@ -426,8 +441,8 @@ def gallery_chapter_update(_: Any, info: Any, input: dict) -> Any:
                                  f' "{value}": invalid syntax') from None
         if "image_index" in input:
             image_index = input["image_index"] or 0
-        if "title" in input:
-            title = input["title"] or ""
+        if "title" in input:  # translator.optionalString trims (create keeps the title as given)
+            title = (input["title"] or "").strip()
         _check_index(db, gallery_id, image_index)
         db.execute("UPDATE galleries_chapters SET gallery_id = ?, image_index = ?, title = ?, updated_at = ?"
                    " WHERE id = ?", (gallery_id, image_index, title, now_text(), chapter_id))
@@ -470,6 +485,7 @@ def bulk_image_update(_: Any, info: Any, input: dict) -> Any:
             if input.get("urls") is not None:
                 _set_urls(db, "image_urls", "image_id", image_id, input["urls"].get("values") or [],
                           input["urls"]["mode"])
+            custom_fields.apply_input(db, "images", image_id, input.get("custom_fields"))
             _touch(db, "images", image_id)
     for image_id in ids:
         info.context.fire_hook("Image.Update.Post", image_id, _omit_nulls(input), list(input))
@@ -494,44 +510,173 @@ def _check_image_galleries(store: Store, db: sqlite3.Connection, image_id: int, 
                              f" contents of {kind} gallery {_quote(title)}")
 
 
-# -- tags, performers, studios -----------------------------------------------------------------
-def _create_named(info: Any, table: str, noun: str, input: dict, trigger: str) -> Any:
+IMAGE_UPDATE_KEYS = (  # models.ImageUpdateInput, marshalled with every key (hookContext.input)
+    "clientMutationId", "id", "title", "code", "urls", "date", "details", "photographer", "rating100", "organized",
+    "scene_ids", "studio_id", "tag_ids", "performer_ids", "gallery_ids", "primary_file_id", "url",
+)
+SCENE_UPDATE_KEYS = (  # models.SceneUpdateInput
+    "clientMutationId", "id", "title", "code", "details", "director", "url", "urls", "date", "rating100",
+    "o_counter", "organized", "studio_id", "gallery_ids", "performer_ids", "movies", "groups", "tag_ids",
+    "cover_image", "stash_ids", "resume_time", "play_duration", "play_count", "primary_file_id",
+)
+SCENE_JOINS = {
+    "tag_ids": ("scenes_tags", "scene_id", "tag_id", "tag ids"),
+    "performer_ids": ("performers_scenes", "scene_id", "performer_id", "performer ids"),
+    "gallery_ids": ("scenes_galleries", "scene_id", "gallery_id", "gallery ids"),
+}
+SCENE_NOT_MODELLED = ("movies", "groups", "cover_image", "stash_ids", "o_counter", "resume_time", "play_duration",
+                      "play_count", "file_ids", "custom_fields")
+
+
+def _urls_input(input: dict) -> list[str] | None:
+    """translator.optionalURLs: urls when given, else the deprecated url as a one-item list."""
+    if "urls" in input:
+        return input["urls"] or []
+    if "url" in input:
+        return [input["url"]] if input["url"] else []
+    return None
+
+
+@resolves("Mutation.imageUpdate")
+def image_update(_: Any, info: Any, input: dict) -> Any:
+    """internal/api/resolver_mutation_image.go ImageUpdate / imageUpdate."""
     store = _store(info)
-    name = (input.get("name") or "").strip()
-    if not name:
-        raise StashError(f"{noun} name must not be blank")
+    image_id = parse_id(input["id"], "converting id")
+    joins = {key: _ids(input[key], f"converting {join[3]}") for key, join in IMAGE_JOINS.items() if key in input}
     with store.transaction() as db:
-        disambiguation = (input.get("disambiguation") or "").strip() if table == "performers" else ""
-        clash = db.execute(f"SELECT name FROM {table} WHERE name LIKE ?"
-                           + (" AND disambiguation = ?" if table == "performers" else ""),
-                           (name, disambiguation) if table == "performers" else (name,)).fetchone()
-        if clash:
-            if disambiguation:
-                raise StashError(f"{noun} with name '{name}' and disambiguation '{disambiguation}' already exists")
-            raise StashError(f"{noun} with name '{name}' already exists")
+        if db.execute("SELECT 1 FROM images WHERE id = ?", (image_id,)).fetchone() is None:
+            raise StashError(f"image with id {image_id} not found")
+        if "title" in input:
+            db.execute("UPDATE images SET title = ? WHERE id = ?", (_text_or_null(input["title"]), image_id))
+        _apply_scalars(db, "images", image_id, input)
+        urls = _urls_input(input)
+        if urls is not None:
+            _set_urls(db, "image_urls", "image_id", image_id, urls)
+        if input.get("primary_file_id"):
+            file_id = parse_id(input["primary_file_id"], "converting primary file id")
+            files = [r[0] for r in db.execute("SELECT file_id FROM images_files WHERE image_id = ?", (image_id,))]
+            if file_id not in files:
+                raise StashError(f"file with id {file_id} not associated with image")
+            db.execute('UPDATE images_files SET "primary" = (file_id = ?) WHERE image_id = ?', (file_id, image_id))
+        if "gallery_ids" in joins:
+            _check_image_galleries(store, db, image_id, joins["gallery_ids"], "SET")
+        for key, ids in joins.items():
+            _set_join(db, IMAGE_JOINS[key], image_id, ids)
+        _touch(db, "images", image_id)
+    info.context.fire_hook("Image.Update.Post", image_id, {key: input.get(key) for key in IMAGE_UPDATE_KEYS},
+                           list(input))
+    return load_images(store, [image_id])[0]
+
+
+def _refuse_scene_inputs(input: dict) -> None:
+    given = [key for key in SCENE_NOT_MODELLED if input.get(key) not in (None, [], {})]
+    if given:
+        raise StashError(f"the Stash simulator does not model scene {', '.join(given)}")
+
+
+@resolves("Mutation.sceneCreate")
+def scene_create(_: Any, info: Any, input: dict) -> Any:
+    """internal/api/resolver_mutation_scene.go SceneCreate, pkg/scene/create.go Create: a scene
+    without files needs a title; Scene.Create.Post fires with no input (RegisterPostHooks nil)."""
+    _refuse_scene_inputs(input)
+    store = _store(info)
+    title = (input.get("title") or "").strip()
+    if not title:
+        raise StashError("title must be set if scene has no files")
+    joins = {key: _ids(input.get(key), f"converting {join[3]}") for key, join in SCENE_JOINS.items()}
+    with store.transaction() as db:
         stamp = now_text()
-        columns = {"name": name, "created_at": stamp, "updated_at": stamp}
-        if table == "performers":
-            columns["disambiguation"] = disambiguation
-        new_id = db.execute(f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                            tuple(columns.values())).lastrowid
-    info.context.fire_hook(trigger, new_id, _omit_nulls(input), None)
-    return named_object(store, table, new_id)
+        scene_id = db.execute("INSERT INTO scenes(title, created_at, updated_at) VALUES (?, ?, ?)",
+                              (title, stamp, stamp)).lastrowid
+        given = {k: v for k, v in input.items() if v is not None}
+        try:
+            _apply_scalars(db, "scenes", scene_id, given, ("code", "details", "director"))
+        except StashError as exc:
+            raise StashError(str(exc).replace("updating scenes", "creating new scene")) from exc
+        for key, ids in joins.items():
+            _set_join(db, SCENE_JOINS[key], scene_id, ids)
+        _set_urls(db, "scene_urls", "scene_id", scene_id, _urls_input(input) or [])
+    info.context.fire_hook("Scene.Create.Post", scene_id, None, None)
+    rows = store.all("SELECT * FROM scenes WHERE id = ?", (scene_id,))
+    return scene_object(rows[0])
 
 
-@resolves("Mutation.tagCreate")
-def tag_create(_: Any, info: Any, input: dict) -> Any:
-    return _create_named(info, "tags", "tag", input, "Tag.Create.Post")
+def _scene_update(store: Store, db: sqlite3.Connection, input: dict) -> int:
+    _refuse_scene_inputs(input)
+    scene_id = parse_id(input["id"], "converting id")
+    if db.execute("SELECT 1 FROM scenes WHERE id = ?", (scene_id,)).fetchone() is None:
+        raise StashError(f"scene with id {scene_id} not found")
+    files = [r[0] for r in db.execute("SELECT file_id FROM scenes_files WHERE scene_id = ?", (scene_id,))]
+    if "title" in input:
+        title = (input["title"] or "").strip()
+        if not title and not files:
+            raise StashError("title must be set if scene has no files")
+        db.execute("UPDATE scenes SET title = ? WHERE id = ?", (title or None, scene_id))
+    _apply_scalars(db, "scenes", scene_id, input, ("code", "details", "director"))
+    if input.get("primary_file_id"):
+        file_id = parse_id(input["primary_file_id"], "converting primary file id")
+        if file_id not in files:
+            raise StashError(f"file with id {file_id} not associated with scene")
+        db.execute('UPDATE scenes_files SET "primary" = (file_id = ?) WHERE scene_id = ?', (file_id, scene_id))
+    for key, join in SCENE_JOINS.items():
+        if key in input:
+            _set_join(db, join, scene_id, _ids(input[key], f"converting {join[3]}"))
+    urls = _urls_input(input)
+    if urls is not None:
+        _set_urls(db, "scene_urls", "scene_id", scene_id, urls)
+    _touch(db, "scenes", scene_id)
+    return scene_id
 
 
-@resolves("Mutation.performerCreate")
-def performer_create(_: Any, info: Any, input: dict) -> Any:
-    return _create_named(info, "performers", "performer", input, "Performer.Create.Post")
+@resolves("Mutation.sceneUpdate")
+def scene_update(_: Any, info: Any, input: dict) -> Any:
+    """internal/api/resolver_mutation_scene.go SceneUpdate / sceneUpdate."""
+    store = _store(info)
+    with store.transaction() as db:
+        scene_id = _scene_update(store, db, input)
+    info.context.fire_hook("Scene.Update.Post", scene_id, {key: input.get(key) for key in SCENE_UPDATE_KEYS},
+                           list(input))
+    return scene_object(store.all("SELECT * FROM scenes WHERE id = ?", (scene_id,))[0])
 
 
-@resolves("Mutation.studioCreate")
-def studio_create(_: Any, info: Any, input: dict) -> Any:
-    return _create_named(info, "studios", "studio", input, "Studio.Create.Post")
+# -- tags, performers, studios: named_mutations.py ------------------------------------------------
+
+
+# -- saved filters ---------------------------------------------------------------------------------
+@resolves("Mutation.saveFilter")
+def save_filter(_: Any, info: Any, input: dict) -> Any:
+    """internal/api/resolver_mutation_saved_filter.go SaveFilter: an id updates (an unknown id
+    updates nothing and still answers the filter as given: pkg/sqlite/saved_filter.go Update)."""
+    from .queries import saved_filter_object
+
+    name = input["name"].strip()
+    if not name:
+        raise StashError("name must be non-empty")
+    filter_id = parse_id(input["id"], "converting id") if input.get("id") is not None else None
+
+    def encoded(key: str) -> str | None:
+        return json.dumps(input[key]) if input.get(key) is not None else None
+
+    values = (input["mode"], name, encoded("find_filter"), encoded("object_filter"), encoded("ui_options"))
+    with _store(info).transaction() as db:
+        if filter_id is None:
+            filter_id = db.execute("INSERT INTO saved_filters(mode, name, find_filter, object_filter, ui_options)"
+                                   " VALUES (?, ?, ?, ?, ?)", values).lastrowid
+        else:
+            db.execute("UPDATE saved_filters SET mode = ?, name = ?, find_filter = ?, object_filter = ?,"
+                       " ui_options = ? WHERE id = ?", (*values, filter_id))
+    return saved_filter_object({"id": filter_id, "mode": values[0], "name": name, "find_filter": values[2],
+                                "object_filter": values[3], "ui_options": values[4]})
+
+
+@resolves("Mutation.destroySavedFilter")
+def destroy_saved_filter(_: Any, info: Any, input: dict) -> bool:
+    filter_id = parse_id(input["id"], "converting id")
+    with _store(info).transaction() as db:
+        if db.execute("SELECT 1 FROM saved_filters WHERE id = ?", (filter_id,)).fetchone() is None:
+            raise StashError(f"id {filter_id} does not exist in saved_filters")  # table.destroyExisting
+        db.execute("DELETE FROM saved_filters WHERE id = ?", (filter_id,))
+    return True
 
 
 # -- plugin settings ---------------------------------------------------------------------------
@@ -548,10 +693,17 @@ def run_plugin_operation(_: Any, info: Any, plugin_id: str, args: dict | None = 
     """Runs the plugin with args as given (no defaultArgs) and returns its output, or its error
     as the mutation's error (pkg/plugin/plugins.go RunPlugin)."""
     sim = info.context.sim
-    plugin = next((p for p in sim.plugins if p.id == plugin_id), None)
+    plugin = next((p for p in sim.plugins if p.id == plugin_id), None)  # getPlugin: exact id
     if plugin is None:
-        raise StashError(f"no plugin with ID {plugin_id}")
-    result = PluginRunner(plugin, sim.python).run_operation(args or {}, sim.server_connection(info.context.session))
+        # RunPlugin never checks the lookup: buildPluginInput dereferences the nil plugin, and
+        # the panic reaches gqlgen's recover func (internal/api/server.go recoverFunc)
+        raise StashError("Internal system error. Error <runtime error: invalid memory address or nil pointer"
+                         " dereference>")
+    try:
+        result = PluginRunner(plugin, sim.python).run_operation(args or {},
+                                                                sim.server_connection(info.context.session))
+    except PluginStartError as exc:
+        raise StashError(str(exc)) from exc  # task.Start's error is the mutation's error
     if result.error is not None:
         raise StashError(result.error)
     return result.output

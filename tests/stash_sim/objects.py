@@ -92,11 +92,32 @@ def named_object(store: Store, table: str, row_id: int | None) -> dict[str, Any]
     typename = {"tags": "Tag", "performers": "Performer", "studios": "Studio"}[table]
     obj = {"__typename": typename, "_id": row["id"], "id": str(row["id"]), "name": row["name"],
            "created_at": row["created_at"], "updated_at": row["updated_at"]}
+    # Text that models.Tag / Performer / Studio keep as Go strings resolves to "" when empty,
+    # never null; pointers (dates, numbers, enums) resolve to null (pkg/models/{tag,performer,studio}.go).
+    if table == "tags":
+        obj.update(sort_name=_text(row["sort_name"]), description=_text(row["description"]),
+                   favorite=bool(row["favorite"]), ignore_auto_tag=bool(row["ignore_auto_tag"]))
     if table == "performers":
-        obj["disambiguation"] = row["disambiguation"]
+        obj.update({key: _text(row[key]) if key in PERFORMER_TEXT else row[key] for key in PERFORMER_SCALARS})
+        obj.update(disambiguation=row["disambiguation"], rating100=row["rating"],
+                   favorite=bool(row["favorite"]), ignore_auto_tag=bool(row["ignore_auto_tag"]))
     if table == "studios":
-        obj["_parent_id"] = row["parent_id"]
+        obj.update(_parent_id=row["parent_id"], details=_text(row["details"]), rating100=row["rating"],
+                   favorite=bool(row["favorite"]), ignore_auto_tag=bool(row["ignore_auto_tag"]),
+                   organized=bool(row["organized"]))
     return obj
+
+
+# Performer columns that are their GraphQL field as they are (PerformerCreateInput)
+PERFORMER_SCALARS = (
+    "gender", "birthdate", "ethnicity", "country", "eye_color", "height_cm", "measurements", "fake_tits",
+    "penis_length", "circumcised", "career_length", "career_start", "career_end", "tattoos", "piercings",
+    "details", "death_date", "hair_color", "weight",
+)
+PERFORMER_TEXT = {  # Go strings in models.Performer (the rest are pointers)
+    "ethnicity", "country", "eye_color", "measurements", "fake_tits", "career_length", "career_start", "career_end",
+    "tattoos", "piercings", "details", "hair_color",
+}
 
 
 def file_object(store: Store, file_id: int | None) -> dict[str, Any] | None:
@@ -151,7 +172,9 @@ def chapter_object(row: Any) -> dict[str, Any]:
 
 def scene_object(row: Any) -> dict[str, Any]:
     return {"__typename": "Scene", "_id": row["id"], "id": str(row["id"]), "title": _text(row["title"]),
-            "created_at": row["created_at"], "updated_at": row["updated_at"]}
+            "code": _text(row["code"]), "details": _text(row["details"]), "director": _text(row["director"]),
+            "date": row["date"], "rating100": row["rating"], "organized": bool(row["organized"]),
+            "created_at": row["created_at"], "updated_at": row["updated_at"], "_studio_id": row["studio_id"]}
 
 
 # -- gallery facts shared with the mutations -----------------------------------------------
@@ -170,8 +193,21 @@ def image_path(store: Store, image_id: int) -> str:
     return row[0] if row else ""
 
 
+def effective_cover_regex(sim: Any) -> str:
+    """config.GetGalleryCoverRegex (internal/manager/config/config.go): a regex Go's regexp refuses
+    is logged ("Gallery cover regex '<r>' invalid, reverting to default.") and the default is used,
+    for the cover and in configuration.general alike (goregex.py: Go's syntax, not Python's)."""
+    regex = sim.config.gallery_cover_regex
+    try:
+        compile_go(regex)
+    except GoRegexError:
+        sim.log("warning", f"Gallery cover regex '{regex}' invalid, reverting to default.")
+        return GALLERY_COVER_REGEX
+    return regex
+
+
 def cover_regex_in_use(configured: str) -> str:
-    """GetGalleryCoverRegex (internal/manager/config/config.go): a regex Go refuses reverts to the default."""
+    """The regex Stash uses for a configured one (see effective_cover_regex), without logging."""
     try:
         compile_go(configured)
     except GoRegexError:
@@ -259,7 +295,7 @@ def _gallery_scenes(parent: dict, info: Any) -> list:
     return [scene_object(r) for r in rows]
 
 
-@resolves("Gallery.studio", "Image.studio")
+@resolves("Gallery.studio", "Image.studio", "Scene.studio")
 def _studio(parent: dict, info: Any) -> Any:
     return named_object(_store(info), "studios", parent["_studio_id"])
 
@@ -289,7 +325,7 @@ def _gallery_image_count(parent: dict, info: Any) -> int:
 @resolves("Gallery.cover")
 def _gallery_cover(parent: dict, info: Any) -> Any:
     store = _store(info)
-    cover = gallery_cover_id(store, parent["_id"], _ctx(info).sim.config.gallery_cover_regex)
+    cover = gallery_cover_id(store, parent["_id"], effective_cover_regex(_ctx(info).sim))
     return load_images(store, [cover])[0] if cover is not None else None
 
 
@@ -387,6 +423,13 @@ def _file_images(parent: dict, info: Any) -> list:
     return load_images(store, store.column("SELECT image_id FROM images_files WHERE file_id = ?", (parent["_id"],)))
 
 
+@resolves("VideoFile.scenes")
+def _file_scenes(parent: dict, info: Any) -> list:
+    rows = _store(info).all("SELECT scenes.* FROM scenes_files sf JOIN scenes ON scenes.id = sf.scene_id"
+                            " WHERE sf.file_id = ? ORDER BY scenes.id", (parent["_id"],))
+    return [scene_object(r) for r in rows]
+
+
 @resolves("Folder.parent_folders")
 def _parent_folders(parent: dict, info: Any) -> list:
     out, current = [], folder_object(_store(info), parent["_parent_folder_id"])
@@ -403,7 +446,272 @@ def _sub_folders(parent: dict, info: Any) -> list:
         "SELECT id FROM folders WHERE parent_folder_id = ? ORDER BY path", (parent["_id"],))]
 
 
+@resolves("GalleryFile.galleries")
+def _file_galleries(parent: dict, info: Any) -> list:
+    store = _store(info)
+    return load_galleries(store, store.column("SELECT gallery_id FROM galleries_files WHERE file_id = ?",
+                                              (parent["_id"],)))
+
+
 # -- studios ----------------------------------------------------------------------------------
 @resolves("Studio.parent_studio")
 def _parent_studio(parent: dict, info: Any) -> Any:
     return named_object(_store(info), "studios", parent.get("_parent_id"))
+
+
+@resolves("Studio.child_studios")
+def _child_studios(parent: dict, info: Any) -> list:
+    store = _store(info)
+    ids = store.column("SELECT id FROM studios WHERE parent_id = ? ORDER BY natural_key(name), id", (parent["_id"],))
+    return [named_object(store, "studios", i) for i in ids]
+
+
+# -- tags -------------------------------------------------------------------------------------
+# Tags sort by COALESCE(sort_name, name) in natural case-insensitive order, then id
+# (pkg/sqlite/tag.go getTagSort and getDefaultTagSort).
+TAG_ORDER = "natural_key(COALESCE(tags.sort_name, tags.name)), tags.id"
+
+
+def tags_by_sql(store: Store, sql: str, params: tuple) -> list[dict[str, Any]]:
+    ids = store.column(f"SELECT tags.id FROM tags WHERE tags.id IN ({sql}) ORDER BY {TAG_ORDER}", params)
+    return [o for o in (named_object(store, "tags", i) for i in ids) if o]
+
+
+def tag_descendants(store: Store, tag_ids: list[int], depth: int | None) -> list[int]:
+    """tag_ids and their children down `depth` levels (-1: all; None or 0: none), as Stash's
+    hierarchical criteria and counts follow tags_relations (pkg/sqlite/filter.go getHierarchicalValues)."""
+    found, frontier, level = list(dict.fromkeys(tag_ids)), list(dict.fromkeys(tag_ids)), 0
+    while frontier and depth is not None and (depth < 0 or level < depth):
+        marks = ",".join("?" * len(frontier))
+        frontier = [i for i in store.column(f"SELECT child_id FROM tags_relations WHERE parent_id IN ({marks})",
+                                            frontier) if i not in found]
+        frontier = list(dict.fromkeys(frontier))
+        found.extend(frontier)
+        level += 1
+    return found
+
+
+@resolves("Tag.aliases")
+def _tag_aliases(parent: dict, info: Any) -> list:
+    return _store(info).column("SELECT alias FROM tag_aliases WHERE tag_id = ? ORDER BY alias", (parent["_id"],))
+
+
+@resolves("Tag.parents")
+def _tag_parents(parent: dict, info: Any) -> list:
+    return tags_by_sql(_store(info), "SELECT parent_id FROM tags_relations WHERE child_id = ?", (parent["_id"],))
+
+
+@resolves("Tag.children")
+def _tag_children(parent: dict, info: Any) -> list:
+    return tags_by_sql(_store(info), "SELECT child_id FROM tags_relations WHERE parent_id = ?", (parent["_id"],))
+
+
+@resolves("Tag.parent_count")
+def _tag_parent_count(parent: dict, info: Any) -> int:
+    return _store(info).value("SELECT COUNT(*) FROM tags_relations WHERE child_id = ?", (parent["_id"],))
+
+
+@resolves("Tag.child_count")
+def _tag_child_count(parent: dict, info: Any) -> int:
+    return _store(info).value("SELECT COUNT(*) FROM tags_relations WHERE parent_id = ?", (parent["_id"],))
+
+
+TAG_COUNT_JOINS = {"image_count": ("images_tags", "image_id"), "gallery_count": ("galleries_tags", "gallery_id"),
+                   "performer_count": ("performers_tags", "performer_id"), "scene_count": ("scenes_tags", "scene_id"),
+                   "studio_count": ("studios_tags", "studio_id")}
+
+
+@resolves(*(f"Tag.{name}" for name in TAG_COUNT_JOINS))
+def _tag_count(parent: dict, info: Any, depth: int | None = None) -> int:
+    """Distinct objects tagged with the tag or, with depth, one of its descendants
+    (internal/api/resolver_model_tag.go, pkg/sqlite/tag.go countByTagIDs)."""
+    store = _store(info)
+    table, column = TAG_COUNT_JOINS[info.field_name]
+    ids = tag_descendants(store, [parent["_id"]], depth)
+    return store.value(f"SELECT COUNT(DISTINCT {column}) FROM {table} WHERE tag_id IN ({','.join('?' * len(ids))})",
+                       ids)
+
+
+@resolves("Tag.image_path")
+def _tag_image_path(parent: dict, info: Any) -> str:
+    """urlbuilders.GetTagImageURL: tags have no image here (the `image` input is refused)."""
+    return f"{_ctx(info).base_url}/tag/{parent['id']}/image?t={unix_time(parent['updated_at'])}&default=true"
+
+
+@resolves("Scene.tags")
+def _scene_tags(parent: dict, info: Any) -> list:
+    return tags_by_sql(_store(info), "SELECT tag_id FROM scenes_tags WHERE scene_id = ?", (parent["_id"],))
+
+
+@resolves("Studio.tags")
+def _studio_tags(parent: dict, info: Any) -> list:
+    return tags_by_sql(_store(info), "SELECT tag_id FROM studios_tags WHERE studio_id = ?", (parent["_id"],))
+
+
+# -- what cannot exist in the simulator's world ------------------------------------------------
+# Scene markers, groups (movies), stash-box ids and tag/performer/studio custom fields: the
+# library format cannot hold them and every mutation that would make them is refused, so an
+# empty answer is the truth about this Stash, not a guess. Each is listed with its zero.
+# (Gallery and image custom_fields are stored and answered by custom_fields.py.)
+WORLD_EMPTY: dict[str, Any] = {
+    "Tag.scene_marker_count": 0, "Tag.group_count": 0, "Tag.movie_count": 0, "Tag.stash_ids": [],
+    "Tag.custom_fields": {}, "Performer.group_count": 0, "Performer.movie_count": 0, "Performer.groups": [],
+    "Performer.movies": [], "Performer.stash_ids": [], "Performer.custom_fields": {},
+    "Studio.group_count": 0, "Studio.movie_count": 0, "Studio.groups": [], "Studio.movies": [],
+    "Studio.stash_ids": [], "Studio.custom_fields": {},
+    # o-counts come from sceneAddO / imageIncrementO, both refused
+    "Performer.o_counter": 0, "Studio.o_counter": 0, "Scene.o_counter": 0,
+    "Scene.scene_markers": [], "Scene.groups": [], "Scene.movies": [], "Scene.stash_ids": [],
+    "Scene.custom_fields": {},
+}
+
+
+def _world_empty(parent: dict, info: Any, **_: Any) -> Any:
+    value = WORLD_EMPTY[f"{info.parent_type.name}.{info.field_name}"]
+    return type(value)()
+
+
+resolves(*WORLD_EMPTY)(_world_empty)
+
+
+# -- performers -------------------------------------------------------------------------------
+@resolves("Performer.urls", "Performer.url")
+def _performer_urls(parent: dict, info: Any) -> Any:
+    urls = _store(info).column("SELECT url FROM performer_urls WHERE performer_id = ? ORDER BY position",
+                               (parent["_id"],))
+    if info.field_name == "url":
+        return urls[0] if urls else None
+    return urls  # never null: Stash loads the list, empty when there is none
+
+
+@resolves("Performer.alias_list")
+def _performer_aliases(parent: dict, info: Any) -> list:
+    return _store(info).column("SELECT alias FROM performer_aliases WHERE performer_id = ? ORDER BY alias",
+                               (parent["_id"],))
+
+
+@resolves("Performer.tags")
+def _performer_tags(parent: dict, info: Any) -> list:
+    return tags_by_sql(_store(info), "SELECT tag_id FROM performers_tags WHERE performer_id = ?", (parent["_id"],))
+
+
+PERFORMER_COUNT_JOINS = {"image_count": ("performers_images", "image_id"),
+                         "gallery_count": ("performers_galleries", "gallery_id")}
+
+
+@resolves(*(f"Performer.{name}" for name in PERFORMER_COUNT_JOINS))
+def _performer_count(parent: dict, info: Any) -> int:
+    table, column = PERFORMER_COUNT_JOINS[info.field_name]
+    return _store(info).value(f"SELECT COUNT(DISTINCT {column}) FROM {table} WHERE performer_id = ?",
+                              (parent["_id"],))
+
+
+def studio_descendants(store: Store, studio_ids: list[int], depth: int | None) -> list[int]:
+    """studio_ids and their child studios down `depth` levels (-1: all; None or 0: none)."""
+    ids, frontier, level = list(dict.fromkeys(studio_ids)), list(dict.fromkeys(studio_ids)), 0
+    while frontier and depth is not None and (depth < 0 or level < depth):
+        frontier = [i for i in store.column(
+            f"SELECT id FROM studios WHERE parent_id IN ({','.join('?' * len(frontier))})", frontier) if i not in ids]
+        ids.extend(frontier)
+        level += 1
+    return ids
+
+
+@resolves("Studio.image_count", "Studio.gallery_count", "Studio.scene_count")
+def _studio_count(parent: dict, info: Any, depth: int | None = None) -> int:
+    """Objects of the studio or, with depth, of its child studios too (resolver_model_studio.go)."""
+    store = _store(info)
+    ids = studio_descendants(store, [parent["_id"]], depth)
+    table = {"image_count": "images", "gallery_count": "galleries", "scene_count": "scenes"}[info.field_name]
+    return store.value(f"SELECT COUNT(*) FROM {table} WHERE studio_id IN ({','.join('?' * len(ids))})", ids)
+
+
+@resolves("Studio.performer_count")
+def _studio_performer_count(parent: dict, info: Any, depth: int | None = None) -> int:
+    """performer.CountByStudioID: performers in a scene, image or gallery of the studio (or, with
+    depth, of its child studios), as the performer filter `studios` counts them."""
+    store = _store(info)
+    ids = studio_descendants(store, [parent["_id"]], depth)
+    marks = ",".join("?" * len(ids))
+    shared = " UNION ".join(
+        f"SELECT j.performer_id FROM {join} j JOIN {table} t ON t.id = j.{col} WHERE t.studio_id IN ({marks})"
+        for join, table, col in (("performers_scenes", "scenes", "scene_id"),
+                                 ("performers_images", "images", "image_id"),
+                                 ("performers_galleries", "galleries", "gallery_id")))
+    return store.value(f"SELECT COUNT(*) FROM ({shared})", ids * 3)
+
+
+@resolves("Studio.urls", "Studio.url")
+def _studio_urls(parent: dict, info: Any) -> Any:
+    urls = _store(info).column("SELECT url FROM studio_urls WHERE studio_id = ? ORDER BY position", (parent["_id"],))
+    if info.field_name == "url":
+        return urls[0] if urls else None
+    return urls
+
+
+@resolves("Studio.aliases")
+def _studio_aliases(parent: dict, info: Any) -> list:
+    return _store(info).column("SELECT alias FROM studio_aliases WHERE studio_id = ? ORDER BY alias",
+                               (parent["_id"],))
+
+
+@resolves("Studio.image_path")
+def _studio_image_path(parent: dict, info: Any) -> str:
+    """urlbuilders.GetStudioImageURL: no studio has an image here (the `image` input is refused)."""
+    return f"{_ctx(info).base_url}/studio/{parent['id']}/image?t={unix_time(parent['updated_at'])}&default=true"
+
+
+@resolves("Performer.image_path")
+def _performer_image_path(parent: dict, info: Any) -> str:
+    """urlbuilders.GetPerformerImageURL: no performer has an image here (the `image` input is refused)."""
+    return f"{_ctx(info).base_url}/performer/{parent['id']}/image?t={unix_time(parent['updated_at'])}&default=true"
+
+
+@resolves("Performer.scene_count")
+def _performer_scene_count(parent: dict, info: Any) -> int:
+    return _store(info).value("SELECT COUNT(*) FROM performers_scenes WHERE performer_id = ?", (parent["_id"],))
+
+
+@resolves("Performer.scenes")
+def _performer_scenes(parent: dict, info: Any) -> list:
+    rows = _store(info).all("SELECT scenes.* FROM performers_scenes ps JOIN scenes ON scenes.id = ps.scene_id"
+                            " WHERE ps.performer_id = ? ORDER BY scenes.id", (parent["_id"],))
+    return [scene_object(r) for r in rows]
+
+
+@resolves("Performer.performer_count")
+def _performer_appears_with(parent: dict, info: Any) -> int:
+    """performer.CountByAppearsWith: other performers sharing a scene, image or gallery."""
+    shared = " UNION ".join(
+        f"SELECT o.performer_id FROM {join} o JOIN {join} me ON me.{col} = o.{col}"
+        f" WHERE me.performer_id = ? AND o.performer_id != ?"
+        for join, col in (("performers_scenes", "scene_id"), ("performers_images", "image_id"),
+                          ("performers_galleries", "gallery_id")))
+    return _store(info).value(f"SELECT COUNT(*) FROM ({shared})", (parent["_id"],) * 6)
+
+
+@resolves("Scene.performers")
+def _scene_performers(parent: dict, info: Any) -> list:
+    return _related(info, "performers", "performers_scenes", "scene_id", "performer_id", parent["_id"])
+
+
+@resolves("Scene.files")
+def _scene_files(parent: dict, info: Any) -> list:
+    store = _store(info)
+    ids = store.column('SELECT file_id FROM scenes_files WHERE scene_id = ? ORDER BY "primary" DESC', (parent["_id"],))
+    return [file_object(store, i) for i in ids]
+
+
+@resolves("Scene.urls", "Scene.url")
+def _scene_urls(parent: dict, info: Any) -> Any:
+    urls = _store(info).column("SELECT url FROM scene_urls WHERE scene_id = ? ORDER BY position", (parent["_id"],))
+    if info.field_name == "url":
+        return urls[0] if urls else None
+    return urls
+
+
+@resolves("Scene.galleries")
+def _scene_galleries(parent: dict, info: Any) -> list:
+    store = _store(info)
+    return load_galleries(store, store.column("SELECT gallery_id FROM scenes_galleries WHERE scene_id = ?"
+                                              " ORDER BY gallery_id", (parent["_id"],)))

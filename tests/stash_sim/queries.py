@@ -29,13 +29,26 @@ from .filters import (
     SCENE_SORTS,
     Sql,
     add_search,
+    combine,
     gallery_where,
     image_where,
+    int_criterion,
+    multi_criterion,
     order_clause,
     read_find_filter,
+    refuse_unmodelled,
     string_criterion,
+    studio_criterion,
 )
-from .objects import cover_regex_in_use, load_galleries, load_images, named_object, scene_object
+from .objects import (
+    effective_cover_regex,
+    file_object,
+    folder_object,
+    load_galleries,
+    load_images,
+    named_object,
+    scene_object,
+)
 from .store import Store
 
 INT64_MAX = 2**63 - 1
@@ -56,6 +69,10 @@ def parse_id(value: Any, wrap: str | None = None) -> int:
 
 def _store(info: Any) -> Store:
     return info.context.sim.store
+
+
+def _shuffle(info: Any) -> bool:
+    return bool(info.context.sim.config.shuffle_unsorted)
 
 
 def _find(store: Store, table: str, where: Sql, page_sql: str, order: str) -> tuple[int, list[int]]:
@@ -97,7 +114,8 @@ def find_galleries(_: Any, info: Any, gallery_filter: dict | None = None, filter
     where = gallery_where(gallery_filter)
     add_search(where, page.q, GALLERY_SEARCH_COLUMNS)
     count, found = _find(store, "galleries", where, page.limit_sql,
-                         order_clause(page, "galleries", GALLERY_SORT_COLUMNS, GALLERY_TIE_BREAK))
+                         order_clause(page, "galleries", GALLERY_SORT_COLUMNS, GALLERY_TIE_BREAK,
+                                      _shuffle(info)))
     return {"count": count, "galleries": load_galleries(store, found)}
 
 
@@ -116,19 +134,43 @@ def find_image(_: Any, info: Any, id: str | None = None, checksum: str | None = 
     return found[0] if found else None
 
 
+def _selected(info: Any) -> set[str]:
+    """The fields selected directly under this field (graphql.CollectAllFields in gqlgen)."""
+    names: set[str] = set()
+    for node in info.field_nodes:
+        for selection in node.selection_set.selections if node.selection_set else []:
+            if hasattr(selection, "name"):
+                names.add(selection.name.value)
+    return names
+
+
 @resolves("Query.findImages")
 def find_images(_: Any, info: Any, image_filter: dict | None = None, filter: dict | None = None,
                 ids: list | None = None, image_ids: list | None = None) -> dict:
+    """megapixels and filesize as internal/api/resolver_query_find_image.go computes them: over
+    the primary files (in float) for an id list; else SUM over every file of the matches, the
+    megapixels divided in SQLite's integer arithmetic (pkg/sqlite/image.go queryImagesResult)."""
     store = _store(info)
     if ids or image_ids:
         parsed = _by_ids(store, "images", list(ids or image_ids or []), "image")
-        return {"count": len(parsed), "images": load_images(store, parsed), "megapixels": 0, "filesize": 0}
+        rows = store.all(f'SELECT f.width, f.height, f.size FROM images_files i_f JOIN files f ON f.id = i_f.file_id'
+                         f' WHERE i_f."primary" = 1 AND i_f.image_id IN ({",".join("?" * len(parsed))})', parsed)
+        return {"count": len(parsed), "images": load_images(store, parsed),
+                "megapixels": sum(r["width"] * r["height"] / 1_000_000 for r in rows),
+                "filesize": float(sum(r["size"] for r in rows))}
     page = read_find_filter(filter, IMAGE_SORTS, None)
     where = image_where(image_filter)
     add_search(where, page.q, IMAGE_SEARCH_COLUMNS)
     count, found = _find(store, "images", where, page.limit_sql,
-                         order_clause(page, "images", IMAGE_SORT_COLUMNS, IMAGE_TIE_BREAK))
-    return {"count": count, "images": load_images(store, found), "megapixels": 0.0, "filesize": 0.0}
+                         order_clause(page, "images", IMAGE_SORT_COLUMNS, IMAGE_TIE_BREAK, _shuffle(info)))
+    result: dict[str, Any] = {"count": count, "images": load_images(store, found)}
+    wanted = _selected(info)
+    if wanted & {"megapixels", "filesize"}:
+        row = store.one(f"SELECT COALESCE(SUM(f.width * f.height), 0) / 1000000, COALESCE(SUM(f.size), 0)"
+                        f" FROM images JOIN images_files i_f ON i_f.image_id = images.id JOIN files f"
+                        f" ON f.id = i_f.file_id WHERE {where.joined()}", where.params)
+        result["megapixels"], result["filesize"] = float(row[0]), float(row[1])
+    return result
 
 
 # -- scenes ---------------------------------------------------------------------------------
@@ -136,12 +178,13 @@ SCENE_PATH = (
     "(SELECT filter_path(fo.path, f.basename) FROM scenes_files sf JOIN files f ON f.id = sf.file_id"
     ' JOIN folders fo ON fo.id = f.parent_folder_id WHERE sf.scene_id = scenes.id AND sf."primary" = 1)'
 )
-SCENE_CRITERIA = {"id", "title", "path"}
+SCENE_CRITERIA = {"id", "title", "path", "rating100", "organized", "tags", "performers", "studios"}
 
 
 @resolves("Query.findScenes")
 def find_scenes(_: Any, info: Any, scene_filter: dict | None = None, filter: dict | None = None,
                 ids: list | None = None, scene_ids: list | None = None) -> dict:
+    """pkg/sqlite/scene_filter.go, the criteria the simulator's scenes can answer; others refused."""
     store = _store(info)
     if ids or scene_ids:
         parsed = _by_ids(store, "scenes", list(ids or scene_ids or []), "scene")
@@ -153,39 +196,88 @@ def find_scenes(_: Any, info: Any, scene_filter: dict | None = None, filter: dic
     if unknown:
         raise StashError(f"the Stash simulator does not model scene criteria: {', '.join(unknown)}")
     where = Sql()
+    if scene_filter.get("id"):
+        int_criterion(where, "scenes.id", scene_filter["id"])
     if scene_filter.get("title"):
         string_criterion(where, "scenes.title", scene_filter["title"])
     if scene_filter.get("path"):
         string_criterion(where, SCENE_PATH, scene_filter["path"])
+    if scene_filter.get("rating100"):  # intCriterionHandler on scenes.rating
+        int_criterion(where, "scenes.rating", scene_filter["rating100"])
+    if scene_filter.get("organized") is not None:
+        where.add("scenes.organized = ?", 1 if scene_filter["organized"] else 0)
+    if scene_filter.get("tags"):
+        multi_criterion(where, "scenes", "scenes_tags", "scene_id", "tag_id", scene_filter["tags"], True)
+    if scene_filter.get("performers"):
+        multi_criterion(where, "scenes", "performers_scenes", "scene_id", "performer_id", scene_filter["performers"],
+                        False)
+    if scene_filter.get("studios"):
+        studio_criterion(where, "scenes.studio_id", scene_filter["studios"])
     add_search(where, page.q, ["scenes.title", SCENE_PATH])
     columns = {"id": "scenes.id", "title": "natural_key(COALESCE(scenes.title, ''))",
                "path": f"natural_key({SCENE_PATH})", "created_at": "scenes.created_at",
-               "updated_at": "scenes.updated_at", "date": "scenes.id"}
-    count, found = _find(store, "scenes", where, page.limit_sql, order_clause(page, "scenes", columns, "scenes.id"))
+               "updated_at": "scenes.updated_at", "date": "scenes.date", "rating": "scenes.rating"}
+    count, found = _find(store, "scenes", where, page.limit_sql, order_clause(page, "scenes", columns, "scenes.id",
+                                                                          _shuffle(info)))
     rows = {r["id"]: r for r in store.all(
         f"SELECT * FROM scenes WHERE id IN ({','.join('?' * len(found))})", found)} if found else {}
-    return {"count": count, "scenes": [scene_object(rows[i]) for i in found]}
+    result: dict[str, Any] = {"count": count, "scenes": [scene_object(rows[i]) for i in found]}
+    if "filesize" in _selected(info):  # pkg/sqlite/scene.go queryScenesResult: SUM(files.size); duration refused
+        result["filesize"] = float(store.value(
+            f"SELECT COALESCE(SUM(f.size), 0) FROM scenes JOIN scenes_files sf ON sf.scene_id = scenes.id JOIN files f"
+            f" ON f.id = sf.file_id WHERE {where.joined()}", where.params))
+    return result
 
 
 # -- tags, performers, studios ------------------------------------------------------------------
+TAG_SORTS = {  # pkg/sqlite/tag.go tagSortOptions
+    "created_at", "galleries_count", "groups_count", "id", "images_count", "movies_count", "studios_count", "name",
+    "performers_count", "random", "scene_markers_count", "scenes_count", "scenes_duration", "updated_at",
+}
+TAG_SORT_NAME = "natural_key(COALESCE(tags.sort_name, tags.name))"
+TAG_SORT_COLUMNS = {
+    "name": TAG_SORT_NAME, "id": "tags.id", "created_at": "tags.created_at", "updated_at": "tags.updated_at",
+    "images_count": "(SELECT COUNT(*) FROM images_tags j WHERE j.tag_id = tags.id)",
+    "galleries_count": "(SELECT COUNT(*) FROM galleries_tags j WHERE j.tag_id = tags.id)",
+    "performers_count": "(SELECT COUNT(*) FROM performers_tags j WHERE j.tag_id = tags.id)",
+    "scenes_count": "(SELECT COUNT(*) FROM scenes_tags j WHERE j.tag_id = tags.id)",
+    "studios_count": "(SELECT COUNT(*) FROM studios_tags j WHERE j.tag_id = tags.id)",
+    # scene markers, groups and scene durations cannot exist here: every tag counts 0
+    "groups_count": "0", "movies_count": "0", "scene_markers_count": "0", "scenes_duration": "0",
+}
+# "Whatever the sorting, always use sort_name/name/id as a final sort" (pkg/sqlite/tag.go getTagSort)
+TAG_TIE_BREAK = "natural_key(COALESCE(tags.sort_name, tags.name, tags.id)), tags.id"
+TAG_SEARCH_COLUMNS = [  # pkg/sqlite/tag.go Query: name, aliases, sort_name
+    "tags.name", "(SELECT group_concat(alias, char(31)) FROM tag_aliases a WHERE a.tag_id = tags.id)", "tags.sort_name",
+]
+
+
 def _find_named(info: Any, table: str, result_key: str, filter_: dict | None, criteria: dict | None,
                 ids: list | None) -> dict:
     store = _store(info)
     if ids:
         parsed = _by_ids(store, table, ids, table[:-1])
         return {"count": len(parsed), result_key: [named_object(store, table, i) for i in parsed]}
-    page = read_find_filter(filter_, NAMED_SORTS, "name")
+    page = read_find_filter(filter_, TAG_SORTS if table == "tags" else NAMED_SORTS, "name")
     criteria = criteria or {}
-    unknown = sorted(k for k, v in criteria.items() if v is not None and k != "name")
+    modelled = {"name"} | ({"tags"} if table == "performers" else set())
+    unknown = sorted(k for k, v in criteria.items() if v is not None and k not in modelled)
     if unknown:
         raise StashError(f"the Stash simulator does not model {table[:-1]} criteria: {', '.join(unknown)}")
     where = Sql()
     if criteria.get("name"):
         string_criterion(where, f"{table}.name", criteria["name"])
-    add_search(where, page.q, [f"{table}.name"])
-    columns = {"name": f"natural_key({table}.name)", "id": f"{table}.id", "created_at": f"{table}.created_at",
-               "updated_at": f"{table}.updated_at"}
-    count, found = _find(store, table, where, page.limit_sql, order_clause(page, table, columns, f"{table}.id"))
+    if criteria.get("tags"):  # pkg/sqlite/performer_filter.go: performers_tags, hierarchical
+        multi_criterion(where, "performers", "performers_tags", "performer_id", "tag_id", criteria["tags"], True)
+    if table == "tags":
+        add_search(where, page.q, TAG_SEARCH_COLUMNS)
+        order = order_clause(page, table, TAG_SORT_COLUMNS, TAG_TIE_BREAK)
+    else:
+        add_search(where, page.q, [f"{table}.name"])
+        columns = {"name": f"natural_key({table}.name)", "id": f"{table}.id", "created_at": f"{table}.created_at",
+                   "updated_at": f"{table}.updated_at"}
+        order = order_clause(page, table, columns, f"{table}.id")
+    count, found = _find(store, table, where, page.limit_sql, order)
     return {"count": count, result_key: [named_object(store, table, i) for i in found]}
 
 
@@ -213,25 +305,248 @@ def find_named(_: Any, info: Any, id: str) -> Any:
     return named_object(_store(info), table, parse_id(id))
 
 
+# -- stats --------------------------------------------------------------------------------------
+@resolves("Query.stats")
+def stats(_: Any, info: Any) -> dict:
+    """internal/api/resolver.go Stats. Scene durations are not modelled (refused when selected);
+    groups, o-counts and plays cannot exist here (their mutations are refused), so they count 0."""
+    store = _store(info)
+
+    def count(table: str) -> int:
+        return store.value(f"SELECT COUNT(*) FROM {table}")
+
+    return {
+        "scene_count": count("scenes"), "image_count": count("images"), "gallery_count": count("galleries"),
+        "performer_count": count("performers"), "studio_count": count("studios"), "tag_count": count("tags"),
+        "scenes_size": float(store.value("SELECT COALESCE(SUM(f.size), 0) FROM scenes_files sf JOIN files f"
+                                         " ON f.id = sf.file_id")),
+        "images_size": float(store.value("SELECT COALESCE(SUM(f.size), 0) FROM images_files i_f JOIN files f"
+                                         " ON f.id = i_f.file_id")),
+        "group_count": 0, "movie_count": 0, "total_o_count": 0, "total_play_duration": 0.0, "total_play_count": 0,
+        "scenes_played": 0,
+    }
+
+
+# -- folders and files ------------------------------------------------------------------------------
+FOLDER_SORTS = {"created_at", "id", "path", "random", "updated_at"}  # pkg/sqlite/folder.go folderSortOptions
+FILE_SORTS = {"created_at", "id", "path", "random", "updated_at"}  # pkg/sqlite/file.go fileSortOptions
+FILE_PATH = "((SELECT path FROM folders WHERE folders.id = files.parent_folder_id) || '/' || files.basename)"
+FILE_DIR = "(SELECT path FROM folders WHERE folders.id = files.parent_folder_id)"
+
+
+def _folder_tree(store: Store, ids: list[int], depth: int | None) -> list[int]:
+    found, frontier, level = list(dict.fromkeys(ids)), list(dict.fromkeys(ids)), 0
+    while frontier and depth is not None and (depth < 0 or level < depth):
+        frontier = [i for i in store.column(
+            f"SELECT id FROM folders WHERE parent_folder_id IN ({','.join('?' * len(frontier))})", frontier)
+            if i not in found]
+        found.extend(frontier)
+        level += 1
+    return found
+
+
+def _parent_folder(store: Store, sql: Sql, column: str, crit: dict) -> None:
+    """parent_folder (hierarchical): INCLUDES / EXCLUDES the folders and, with depth, their sub-folders."""
+    ids = _folder_tree(store, [parse_id(v) for v in crit.get("value") or []], crit.get("depth"))
+    modifier = crit["modifier"]
+    if modifier == "IS_NULL":
+        sql.add(f"{column} IS NULL")
+    elif modifier == "NOT_NULL":
+        sql.add(f"{column} IS NOT NULL")
+    elif modifier == "INCLUDES" and ids:
+        sql.add(f"{column} IN ({','.join('?' * len(ids))})", *ids)
+    elif modifier == "EXCLUDES" and ids:
+        sql.add(f"{column} IS NULL OR {column} NOT IN ({','.join('?' * len(ids))})", *ids)
+    elif ids:
+        raise StashError(f"the Stash simulator does not model the parent_folder modifier {modifier}")
+
+
+def _zip_file(sql: Sql, column: str, crit: dict) -> None:
+    ids = [parse_id(v) for v in crit.get("value") or []]
+    modifier = crit["modifier"]
+    if modifier == "IS_NULL":
+        sql.add(f"{column} IS NULL")
+    elif modifier == "NOT_NULL":
+        sql.add(f"{column} IS NOT NULL")
+    elif modifier == "INCLUDES" and ids:
+        sql.add(f"{column} IN ({','.join('?' * len(ids))})", *ids)
+    elif modifier == "EXCLUDES" and ids:
+        sql.add(f"{column} IS NULL OR {column} NOT IN ({','.join('?' * len(ids))})", *ids)
+    elif ids:
+        raise StashError(f"the Stash simulator does not model the zip_file modifier {modifier}")
+
+
+FOLDER_CRITERIA = {"AND", "OR", "NOT", "path", "parent_folder", "zip_file", "gallery_count"}
+
+
+def folder_where(store: Store, filter_: dict | None) -> Sql:
+    """pkg/sqlite/folder_filter.go: path, parent_folder, zip_file, gallery_count; others refused."""
+    filter_ = filter_ or {}
+    refuse_unmodelled("folder", filter_, FOLDER_CRITERIA)
+    sql = Sql()
+    if filter_.get("path"):
+        string_criterion(sql, "folders.path", filter_["path"])
+    if filter_.get("parent_folder"):
+        _parent_folder(store, sql, "folders.parent_folder_id", filter_["parent_folder"])
+    if filter_.get("zip_file"):
+        _zip_file(sql, "folders.zip_file_id", filter_["zip_file"])
+    if filter_.get("gallery_count"):
+        int_criterion(sql, "(SELECT COUNT(*) FROM galleries g WHERE g.folder_id = folders.id)",
+                      filter_["gallery_count"])
+    return combine(filter_, sql, lambda sub: folder_where(store, sub))
+
+
+FILE_CRITERIA = {"AND", "OR", "NOT", "path", "basename", "dir", "parent_folder", "zip_file", "image_count",
+                 "gallery_count", "scene_count"}
+
+
+def file_where(store: Store, filter_: dict | None) -> Sql:
+    """pkg/sqlite/file_filter.go, the criteria the simulator's files can answer; others refused."""
+    filter_ = filter_ or {}
+    refuse_unmodelled("file", filter_, FILE_CRITERIA)
+    sql = Sql()
+    for key, column in (("path", FILE_PATH), ("basename", "files.basename"), ("dir", FILE_DIR)):
+        if filter_.get(key):
+            string_criterion(sql, column, filter_[key])
+    if filter_.get("parent_folder"):
+        _parent_folder(store, sql, "files.parent_folder_id", filter_["parent_folder"])
+    if filter_.get("zip_file"):
+        _zip_file(sql, "files.zip_file_id", filter_["zip_file"])
+    for key, join in (("image_count", "images_files"), ("gallery_count", "galleries_files"),
+                      ("scene_count", "scenes_files")):
+        if filter_.get(key):
+            int_criterion(sql, f"(SELECT COUNT(*) FROM {join} j WHERE j.file_id = files.id)", filter_[key])
+    return combine(filter_, sql, lambda sub: file_where(store, sub))
+
+
+def _folder_by_path(store: Store, path: str) -> int | None:
+    return store.value("SELECT id FROM folders WHERE path = ?", (path,))
+
+
+@resolves("Query.findFolder")
+def find_folder(_: Any, info: Any, id: str | None = None, path: str | None = None) -> Any:
+    """internal/api/resolver_query_find_folder.go FindFolder."""
+    store = _store(info)
+    if id is not None:
+        return folder_object(store, store.value("SELECT id FROM folders WHERE id = ?", (parse_id(id),)))
+    if path is not None:
+        found = _folder_by_path(store, path)
+        if found is None:
+            raise StashError("folder not found")
+        return folder_object(store, found)
+    raise StashError("either id or path must be provided")
+
+
+@resolves("Query.findFolders")
+def find_folders(_: Any, info: Any, folder_filter: dict | None = None, filter: dict | None = None,
+                 ids: list | None = None) -> dict:
+    store = _store(info)
+    if ids:
+        parsed = [parse_id(i) for i in ids]
+        folders = [folder_object(store, i) for i in parsed]
+        for folder_id, folder in zip(parsed, folders, strict=True):
+            if folder is None:
+                raise StashError(f"folder with id {folder_id} not found")
+        return {"count": len(folders), "folders": folders}
+    page = read_find_filter(filter, FOLDER_SORTS, None)
+    where = folder_where(store, folder_filter)
+    add_search(where, page.q, ["folders.path"])
+    columns = {"path": "folders.path", "id": "folders.id", "created_at": "folders.mod_time",
+               "updated_at": "folders.mod_time"}
+    count, found = _find(store, "folders", where, page.limit_sql,
+                         order_clause(page, "folders", columns, "folders.id", _shuffle(info)))
+    return {"count": count, "folders": [folder_object(store, i) for i in found]}
+
+
+@resolves("Query.findFile")
+def find_file(_: Any, info: Any, id: str | None = None, path: str | None = None) -> Any:
+    """internal/api/resolver_query_find_file.go FindFile."""
+    store = _store(info)
+    if id is not None:
+        return file_object(store, store.value("SELECT id FROM files WHERE id = ?", (parse_id(id),)))
+    if path is not None:
+        found = store.value(f"SELECT files.id FROM files WHERE {FILE_PATH} = ?", (path,))
+        if found is None:
+            raise StashError("file not found")
+        return file_object(store, found)
+    raise StashError("either id or path must be provided")
+
+
+@resolves("Query.findFiles")
+def find_files(_: Any, info: Any, file_filter: dict | None = None, filter: dict | None = None,
+               ids: list | None = None) -> dict:
+    """The library's files (zip, image, video). Video durations are not modelled: `duration`
+    is refused when selected; megapixels and size are the matches' sums."""
+    store = _store(info)
+    if ids:
+        found = [parse_id(i) for i in ids]
+        for file_id in found:
+            if store.value("SELECT 1 FROM files WHERE id = ?", (file_id,)) is None:
+                raise StashError(f"file with id {file_id} not found")
+        where = Sql()
+        where.add(f"files.id IN ({','.join('?' * len(found))})", *found)
+        count = len(found)
+    else:
+        page = read_find_filter(filter, FILE_SORTS, None)
+        where = file_where(store, file_filter)
+        add_search(where, page.q, [FILE_PATH])
+        columns = {"path": f"{FILE_DIR}, files.basename", "id": "files.id", "created_at": "files.mod_time",
+                   "updated_at": "files.mod_time"}
+        count, found = _find(store, "files", where, page.limit_sql,
+                             order_clause(page, "files", columns, "files.id", _shuffle(info)))
+    totals = store.one("SELECT COALESCE(SUM(CASE WHEN kind = 'image' THEN width * height ELSE 0 END), 0),"
+                       f" COALESCE(SUM(size), 0) FROM files WHERE {where.joined()}", where.params)
+    return {"count": count, "files": [file_object(store, i) for i in found],
+            "megapixels": totals[0] / 1_000_000, "size": totals[1]}
+
+
+# -- saved filters ------------------------------------------------------------------------------------
+def saved_filter_object(row: Any) -> dict[str, Any]:
+    def decoded(text: str | None) -> Any:
+        return json.loads(text) if text is not None else None
+
+    find_filter = decoded(row["find_filter"])
+    if find_filter is not None:  # SavedFindFilterType: every key answers, null when not saved
+        find_filter = {key: find_filter.get(key) for key in ("q", "page", "per_page", "sort", "direction")}
+
+    return {"__typename": "SavedFilter", "id": str(row["id"]), "mode": row["mode"], "name": row["name"],
+            "filter": "",  # resolver_model_saved_filter.go: the deprecated field is always ""
+            "find_filter": find_filter, "object_filter": decoded(row["object_filter"]),
+            "ui_options": decoded(row["ui_options"])}
+
+
+@resolves("Query.findSavedFilter")
+def find_saved_filter(_: Any, info: Any, id: str) -> Any:
+    row = _store(info).one("SELECT * FROM saved_filters WHERE id = ?", (parse_id(id),))
+    return saved_filter_object(row) if row else None
+
+
+@resolves("Query.findSavedFilters")
+def find_saved_filters(_: Any, info: Any, mode: str | None = None) -> list:
+    """pkg/sqlite/saved_filter.go: FindByMode orders by name (GROUPS and MOVIES together); All has no order."""
+    store = _store(info)
+    if mode is None:
+        rows = store.all("SELECT * FROM saved_filters ORDER BY id")
+    else:
+        modes = ["GROUPS", "MOVIES"] if mode in ("GROUPS", "MOVIES") else [mode]
+        rows = store.all(f"SELECT * FROM saved_filters WHERE mode IN ({','.join('?' * len(modes))}) ORDER BY name",
+                         modes)
+    return [saved_filter_object(r) for r in rows]
+
+
 # -- configuration and version -------------------------------------------------------------
 @resolves("Query.configuration")
 def configuration(_: Any, info: Any) -> dict:
     sim = info.context.sim
-    # GetGalleryCoverRegex: the regex in use (one Go refuses reads as the default; config.go)
-    return {"general": {"apiKey": sim.api_key, "galleryCoverRegex": cover_regex_in_use(sim.config.gallery_cover_regex),
+    return {"general": {"apiKey": sim.api_key, "galleryCoverRegex": effective_cover_regex(sim),
                         "createGalleriesFromFolders": sim.config.create_galleries_from_folders,
                         "username": sim.credentials[0] if sim.credentials else ""}}
 
 
 @resolves("ConfigResult.plugins")
 def configured_plugins(_: Any, info: Any, include: list[str] | None = None) -> dict:
-    rows = _store(info).all("SELECT plugin_id, settings FROM plugin_settings")
+    """internal/api/resolver_model_config.go Plugins: no include, or an empty one, is every
+    plugin's settings (GetAllPluginConfiguration); else the named plugins that have any."""
+    rows = _store(info).all("SELECT plugin_id, settings FROM plugin_settings ORDER BY plugin_id")
     saved = {r["plugin_id"]: json.loads(r["settings"]) for r in rows}
-    return {k: v for k, v in saved.items() if v and (include is None or k in include)}
-
-
-@resolves("Query.version")
-def version(_: Any, info: Any) -> dict:
-    from .simulator import STASH_VERSION
-
-    return dict(STASH_VERSION)
+    return {k: v for k, v in saved.items() if v and (not include or k in include)}

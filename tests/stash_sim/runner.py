@@ -1,6 +1,6 @@
 """Runs a plugin exactly as Stash does: strict manifest, exec resolution, stdin, stdout, stderr.
 
-Facts (STASH_FACTS §1-§2; pkg/plugin/config.go, raw.go, plugins.go, log.go,
+Facts (docs/stash.md §1-§2; pkg/plugin/config.go, raw.go, plugins.go, log.go,
 pkg/logger/plugin.go, pkg/python/exec.go):
 - The manifest is decoded by yaml.v2 in strict mode: an unknown key anywhere is an
   error and the plugin is skipped; fields are typed (strings, lists of strings, maps
@@ -17,6 +17,13 @@ pkg/logger/plugin.go, pkg/python/exec.go):
 - stderr lines: "\\x01<level>\\x02message" (level t d i w e p, the message trimmed,
   lines shorter than 4 bytes are plain), other lines at the errLog level (default
   error). A `p` line carries a float; an unparsable one logs an error.
+- A process that cannot start (exec missing, not executable, not a program) fails
+  Start with `error running plugin: fork/exec <path>: <errno text>` (raw.go Start;
+  exec[0] not on PATH is taken relative to the plugin folder, config.go getExecCommand).
+- Loading (plugins.go ReloadPlugins): every *.yml under the plugins folder, in
+  filepath.Walk order; plugin ids are compared case-insensitively and a second one is
+  skipped with `plugin ID <id> already exists`. `interface: js` plugins run inside
+  Stash (goja): the simulator does not model them and refuses them at load.
 """
 
 from __future__ import annotations
@@ -55,6 +62,13 @@ MANIFEST_FIELDS: dict[str, Any] = {
 
 class ManifestError(ValueError):
     """Stash would log "Error loading plugin <path>: <message>" and skip the plugin."""
+
+
+class PluginStartError(RuntimeError):
+    """The plugin's process could not start; the message is Stash's (raw.go Start)."""
+
+
+JS_NOT_MODELLED = "the Stash simulator does not model js plugins (interface: js)"
 
 
 @dataclass
@@ -168,6 +182,8 @@ def load_manifest(path: str | Path) -> Plugin:
     interface = data.get("interface") or "raw"
     if interface not in VALID_INTERFACES:
         raise ManifestError(f"invalid interface type {interface}")
+    if interface == "js":
+        raise ManifestError(JS_NOT_MODELLED)
     settings = data.get("settings") or {}
     for key, setting in settings.items():
         setting = setting or {}
@@ -195,13 +211,26 @@ def load_manifest(path: str | Path) -> Plugin:
 
 
 def load_plugins(folder: str | Path) -> tuple[list[Plugin], list[str]]:
-    """Every *.yml under folder, recursively, as Stash loads them: (plugins, error lines)."""
-    plugins, errors = [], []
-    for path in sorted(Path(folder).rglob("*.yml")):
+    """Every *.yml under folder, recursively, as Stash loads them: (plugins, error lines).
+
+    filepath.Walk order (a folder's entries by name, depth first), so `a/b.yml` comes
+    before `a.yml`; a plugin whose id matches an earlier one, ignoring case, is skipped.
+    """
+    plugins: list[Plugin] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    root = Path(folder)
+    for path in sorted(root.rglob("*.yml"), key=lambda p: p.relative_to(root).parts):
         try:
-            plugins.append(load_manifest(path))
+            plugin = load_manifest(path)
         except ManifestError as exc:
             errors.append(f"Error loading plugin {path}: {exc}")
+            continue
+        if plugin.id.lower() in seen:
+            errors.append(f"Error loading plugin {path}: plugin ID {plugin.id} already exists")
+            continue
+        seen.add(plugin.id.lower())
+        plugins.append(plugin)
     return plugins, errors
 
 
@@ -218,7 +247,7 @@ class RunResult:
 
     output: Any
     error: str | None
-    returncode: int
+    returncode: int | None  # None: the process never started
     stdout: str
     stderr: str
     logs: list[LogLine]
@@ -296,7 +325,7 @@ class PluginRunner:
     def command(self, operation: Operation | None) -> tuple[list[str], dict[str, str]]:
         args = list(self.plugin.exec) + (list(operation.exec_args) if operation else [])
         if not args:
-            raise ManifestError("empty exec value")
+            raise PluginStartError("empty exec value")  # raw.go Start
         env = dict(self.env if self.env is not None else os.environ)
         if args[0] in ("python", "python3"):
             args[0] = self.python
@@ -342,8 +371,13 @@ class PluginRunner:
                   timeout: float = 300, on_start: Callable[[subprocess.Popen], None] | None = None) -> RunResult:
         """Run with raw stdin bytes (malformed-input tests use this directly)."""
         argv, env = self.command(operation)
-        process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   cwd=self.cwd, env=env)
+        try:
+            process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, cwd=self.cwd, env=env)
+        except OSError as exc:
+            # Go's *PathError from fork/exec: the path, then the errno text in lower case
+            reason = os.strerror(exc.errno).lower() if exc.errno else str(exc)
+            raise PluginStartError(f"error running plugin: fork/exec {argv[0]}: {reason}") from exc
         if on_start is not None:
             on_start(process)
         try:

@@ -1,6 +1,6 @@
 """A simulated library scan that adds galleries the way Stash's scanner does.
 
-Facts (STASH_FACTS §3; pkg/image/scan.go, pkg/gallery/scan.go, pkg/file/scan.go):
+Facts (docs/stash.md §3; pkg/image/scan.go, pkg/gallery/scan.go, pkg/file/scan.go):
 - Every file is handled in its own transaction; hooks run after that commit.
 - A folder gallery is created (title empty, only the folder set) in the transaction of
   the FIRST image of the folder that is scanned, and that image is added to it. Then

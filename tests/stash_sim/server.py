@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from .engine import Outcome, every_field_failed, run_graphql
+from .gqlgen import json_loads
 
 if TYPE_CHECKING:
     from .simulator import StashSimulator
@@ -59,6 +60,8 @@ class RequestRecord:
     status: int
     response_size: int
     fault: str | None = None
+    query: str | None = None  # the GraphQL document as sent (for checks across releases)
+    transport: str = "http"  # "http" or "websocket"
 
     @property
     def is_introspection(self) -> bool:
@@ -197,6 +200,10 @@ class SessionCodec:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # TCP_NODELAY on every accepted socket, as Go's net package sets it on every TCP connection:
+    # without it, Nagle's algorithm holds each answer after the first on a kept-alive connection
+    # until the client's delayed ACK (~40 ms).
+    disable_nagle_algorithm = True
     server: _Server
 
     def setup(self) -> None:
@@ -319,12 +326,19 @@ class HttpFront:
             request._send(401, b"", "text/plain", {"WWW-Authenticate": "FormBased"})
             return
 
+        if request.headers.get("Upgrade"):
+            # gqlgen's WebSocket transport takes every request with an Upgrade header
+            from .ws import serve
+
+            serve(self, request, session)
+            return
+
         payload = self._payload(request, raw)
         if payload is None:
             return
         variables = payload.get("variables") if isinstance(payload, dict) else None
         variables = variables if isinstance(variables, dict) else {}
-        name, roots = _peek(payload)
+        name, roots = _peek(payload, sim.release.name)
 
         fault = sim.faults.take(name, roots)
         if fault is not None and fault.kind not in ("delay", "before"):
@@ -335,7 +349,7 @@ class HttpFront:
         elif fault is not None:
             time.sleep(fault.seconds)
         outcome = run_graphql(payload, sim.request_context(session), request.headers.get("Accept"))
-        self._answer(request, outcome, variables, fault.kind if fault else None)
+        self._answer(request, outcome, variables, fault.kind if fault else None, _query(payload))
 
     def _payload(self, request: _Handler, raw: bytes) -> Any:
         """The request body (POST) or URL parameters (GET) as {query, variables, operationName}.
@@ -348,12 +362,12 @@ class HttpFront:
             params = {k: v[0] for k, v in parse_qs(urlsplit(request.path).query).items()}
             payload: dict[str, Any] = {"query": params.get("query", ""), "operationName": params.get("operationName")}
             try:
-                payload["variables"] = json.loads(params["variables"]) if params.get("variables") else {}
+                payload["variables"] = json_loads(params["variables"]) if params.get("variables") else {}
             except ValueError as exc:
                 self._answer(request, Outcome(400, {"errors": [{"message": f"variables could not be decoded: {exc}"}],
                                                     "data": None}), {})
                 return None
-            if _peek_type(payload) == "mutation":
+            if _peek_type(payload, self.sim.release.name) == "mutation":
                 self._answer(request, Outcome(406, {"errors": [{"message": "GET requests only allow query operations"}],
                                                     "data": None}), {})
                 return None
@@ -363,7 +377,7 @@ class HttpFront:
             self._answer(request, Outcome(400, {"errors": [{"message": "transport not supported"}], "data": None}), {})
             return None
         try:
-            return json.loads(raw)
+            return json_loads(raw)
         except ValueError as exc:
             body = {"errors": [{"message": f"json request body could not be decoded: {exc} body:{raw[:200]!r}"}],
                     "data": None}
@@ -372,7 +386,8 @@ class HttpFront:
 
     def _inject(self, request: _Handler, fault: Fault, payload: Any, session: Session,
                 name: str | None, roots: list[str], variables: dict) -> None:
-        record = RequestRecord(name, _peek_type(payload), roots, variables, 0, 0, fault.kind)
+        record = RequestRecord(name, _peek_type(payload, self.sim.release.name), roots, variables, 0, 0, fault.kind,
+                               _query(payload))
         if fault.kind == "drop":
             self.sim.requests.add(record)
             request._drop()
@@ -385,17 +400,18 @@ class HttpFront:
             self.sim.requests.add(record)
             request._send(record.status, b"<html>simulated fault</html>", "text/html")
         else:  # locked: every field's transaction fails
-            body = every_field_failed(payload, "database is locked")
+            body = every_field_failed(payload, "database is locked", self.sim.release.name)
             data = json.dumps(body).encode()
             record.status, record.response_size = 200, len(data)
             self.sim.requests.add(record)
             request._send(200, data)
 
-    def _answer(self, request: _Handler, outcome: Outcome, variables: dict, fault: str | None = None) -> None:
+    def _answer(self, request: _Handler, outcome: Outcome, variables: dict, fault: str | None = None,
+                query: str | None = None) -> None:
         data = json.dumps(outcome.body).encode()
         self.sim.requests.add(RequestRecord(
             outcome.operation_name, outcome.operation_type, outcome.root_fields, variables,
-            outcome.status, len(data), fault,
+            outcome.status, len(data), fault, query,
         ))
         request._send(outcome.status, data)
 
@@ -425,19 +441,24 @@ class HttpFront:
         return session if session.user else None
 
 
+def _query(payload: Any) -> str | None:
+    query = payload.get("query") if isinstance(payload, dict) else None
+    return query if isinstance(query, str) else None
+
+
 def _query_api_key(path: str) -> str:
     """The `apikey` query parameter (session.ApiKeyParameter)."""
     values = parse_qs(urlsplit(path).query).get("apikey")
     return values[0] if values else ""
 
 
-def _peek(payload: Any) -> tuple[str | None, list[str]]:
+def _peek(payload: Any, release_name: str) -> tuple[str | None, list[str]]:
     """Operation name and root fields of a request, without executing it (for faults)."""
     from .engine import _parse_and_validate, _pick_operation
 
     if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
         return None, []
-    document, _, _ = _parse_and_validate(payload["query"])
+    document, _, _ = _parse_and_validate(release_name, payload["query"])
     if document is None:
         return payload.get("operationName"), []
     operation = _pick_operation(document, payload.get("operationName"))
@@ -447,11 +468,11 @@ def _peek(payload: Any) -> tuple[str | None, list[str]]:
     return name, [sel.name.value for sel in operation.selection_set.selections if hasattr(sel, "name")]
 
 
-def _peek_type(payload: Any) -> str | None:
+def _peek_type(payload: Any, release_name: str) -> str | None:
     from .engine import _parse_and_validate, _pick_operation
 
     if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
         return None
-    document, _, _ = _parse_and_validate(payload["query"])
+    document, _, _ = _parse_and_validate(release_name, payload["query"])
     operation = _pick_operation(document, payload.get("operationName")) if document else None
     return operation.operation.value if operation else None

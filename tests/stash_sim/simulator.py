@@ -5,6 +5,7 @@
         sim.requests                               # what reached the HTTP endpoint
         sim.faults.add("http_503", count=2)        # the next two requests fail
         sim.install_plugin(PLUGIN_DIR)             # its hooks now run after mutations
+        StashSimulator(release="develop")         # serve another release (schema.RELEASES)
         result = sim.run_task("gallery_tools", "Set covers", {"dry_run": "false"})
 """
 
@@ -20,21 +21,37 @@ from pathlib import Path
 from typing import Any
 
 from . import (  # noqa: F401 - registering resolvers
+    events,
+    identity,
+    jobs,
     mutations,
+    named_mutations,
     objects,
     queries,
     scene_files,
 )
+from .custom_fields import create_tables as create_custom_fields_tables
 from .engine import run_graphql
+from .events import EventBus
 from .hooks import HookExecutor
+from .jobs import SCAN_DESCRIPTION, Job, JobManager, plugin_start_failed, plugin_task_description
 from .library import SAMPLE_LIBRARY, load_library, seed
 from .objects import GALLERY_COVER_REGEX
-from .runner import Plugin, PluginRunner, RunResult, load_manifest, server_connection
-from .scan import scan
+from .runner import (
+    LogLine,
+    ManifestError,
+    Plugin,
+    PluginRunner,
+    PluginStartError,
+    RunResult,
+    load_manifest,
+    server_connection,
+)
+from .scan import scan as scan_step
+from .schema import Release, stash_schema
+from .schema import release as pick_release
 from .server import Faults, HttpFront, RequestLog, RequestRecord, Session, SessionCodec
 from .store import Store
-
-STASH_VERSION = {"version": "v0.30.1", "hash": "cf3489ef", "build_time": "2026-01-11 18:07:53"}
 
 
 @dataclass
@@ -43,6 +60,9 @@ class SimConfig:
 
     gallery_cover_regex: str = GALLERY_COVER_REGEX
     create_galleries_from_folders: bool = True
+    # an opt-in fault: finds without a sort come back in a new order on every request
+    # (Stash's order is only stable, never promised; see filters.order_clause)
+    shuffle_unsorted: bool = False
 
 
 @dataclass
@@ -61,7 +81,7 @@ class RequestContext:
 class _KillingLog(RequestLog):
     """The request log, which can also kill the running plugin after its N-th request.
 
-    Stash's cancel kills a task's process at once (STASH_FACTS §2). The kill comes after
+    Stash's cancel kills a task's process at once (docs/stash.md §2). The kill comes after
     the request was handled and before its answer is sent: the change is committed and
     the plugin never learns it, the hardest point for a rerun to recover from.
     """
@@ -81,12 +101,18 @@ class _KillingLog(RequestLog):
 
 
 class StashSimulator:
-    """A Stash server for tests. Seeded from a library description (a dict or a YAML path)."""
+    """A Stash server for tests. Seeded from a library description (a dict or a YAML path).
+
+    `release` names the Stash release served (schema.RELEASES); without it,
+    $STASH_SIM_RELEASE (pytest --stash-release sets it) or schema.DEFAULT_RELEASE.
+    """
 
     def __init__(self, library: dict[str, Any] | str | Path | None = SAMPLE_LIBRARY, *,
                  credentials: tuple[str, str] | None = None, python: str = sys.executable,
-                 db_path: str = ":memory:") -> None:
+                 db_path: str = ":memory:", release: str | None = None) -> None:
+        self.release: Release = pick_release(release)
         self.store = Store(db_path)
+        create_custom_fields_tables(self.store)
         self.config = SimConfig()
         self.credentials = credentials
         self.api_key = secrets.token_hex(16) if credentials else ""
@@ -94,7 +120,11 @@ class StashSimulator:
         self.requests = _KillingLog()
         self.faults = Faults()
         self.hooks = HookExecutor(self)
+        self.events = EventBus()  # what the WebSocket subscriptions deliver (events.py)
+        self.jobs = JobManager(on_change=lambda kind, job: self.events.publish_job(kind, job.to_graphql()))
+        self.task_runs: list[RunResult] = []  # every plugin task the job queue ran
         self.plugins: list[Plugin] = []
+        self.stash_log: list[LogLine] = []  # what Stash itself logs (plugin loading, hooks, tasks)
         self.python = python
         self._config_dir = tempfile.TemporaryDirectory(prefix="stash-config-")  # removed with the simulator
         self.config_dir = self._config_dir.name
@@ -102,12 +132,18 @@ class StashSimulator:
         if library is not None:
             seed(self.store, library if isinstance(library, dict) else load_library(library))
 
+    def release_schema_fields(self, type_name: str) -> list[str]:
+        """The field names of a type in the schema this simulator serves."""
+        named = stash_schema(self.release.name).get_type(type_name)
+        return list(getattr(named, "fields", {}) or {})
+
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> StashSimulator:
         self.http.start()
         return self
 
     def stop(self) -> None:
+        self.jobs.cancel_all()  # Stash's shutdown cancels every job (a running task is killed)
         self.http.stop()
 
     def __enter__(self) -> StashSimulator:
@@ -158,19 +194,65 @@ class StashSimulator:
         return outcome.body
 
     # -- scans -----------------------------------------------------------------------------
+    # A scan is one job, "Scanning..." (docs/stash.md §10): it waits for the jobs queued before it,
+    # and jobs queued while it runs (a hook's runPluginTask) start when it has ended.
     def scan_folder(self, folder: str, images: list, **kwargs: Any) -> int | None:
         """Scan new images in a folder as Stash's scanner does (see scan.py); returns the gallery id."""
-        return scan(self, images, folder=folder, **kwargs)
+        return self.scan([("folder", folder, images)], **kwargs)[0]
 
     def scan_zip(self, zip_path: str, images: list, **kwargs: Any) -> int | None:
         """Scan a new zip file and the images inside it; returns the gallery id."""
-        return scan(self, images, zip_path=zip_path, **kwargs)
+        return self.scan([("zip", zip_path, images)], **kwargs)[0]
+
+    def scan(self, steps: list[tuple[str, str, list]], wait: bool = True, **kwargs: Any) -> list[int | None]:
+        """One scan job over several folders and zips: steps are ("folder" | "zip", path, images).
+
+        Returns the gallery ids once the scan job has ended; with wait=False it returns at once
+        (an empty list) and the scan runs in the job queue.
+        """
+        for kind, _, _ in steps:
+            if kind not in ("folder", "zip"):
+                raise ValueError(f"a scan step is a folder or a zip, not {kind!r}")
+
+        def run(job: Job) -> list[int | None]:
+            try:
+                return [scan_step(self, images, **{"folder" if kind == "folder" else "zip_path": path}, **kwargs)
+                        for kind, path, images in steps]
+            finally:
+                self.events.scan_complete()
+
+        if not wait:
+            self.jobs.add(SCAN_DESCRIPTION, run)
+            return []
+        return self.jobs.run(SCAN_DESCRIPTION, run)
 
     # -- plugins ---------------------------------------------------------------------------
+    def log(self, level: str, message: str) -> None:
+        """A line of Stash's own log."""
+        self.stash_log.append(LogLine(level, message))
+
+    def log_messages(self, level: str | None = None) -> list[str]:
+        return [line.message for line in self.stash_log if level is None or line.level == level]
+
     def install_plugin(self, plugin_dir: str | Path, plugin_id: str = "gallery_tools") -> Plugin:
-        """Load <plugin_dir>/<plugin_id>.yml strictly; its hooks run from now on."""
-        plugin = load_manifest(Path(plugin_dir) / f"{plugin_id}.yml")
-        self.plugins = [p for p in self.plugins if p.id != plugin.id] + [plugin]
+        """Load <plugin_dir>/<plugin_id>.yml strictly; its hooks run from now on.
+
+        Installing the same manifest again reloads it. A manifest Stash would skip (a bad one,
+        a js plugin, or an id that another installed plugin has, ignoring case: pkg/plugin/
+        plugins.go ReloadPlugins) is logged as Stash logs it and raises ManifestError.
+        """
+        path = (Path(plugin_dir) / f"{plugin_id}.yml").resolve()
+        try:
+            plugin = load_manifest(path)
+        except ManifestError as exc:
+            self.log("error", f"Error loading plugin {path}: {exc}")
+            raise
+        clash = next((p for p in self.plugins if p.id.lower() == plugin.id.lower() and p.path != plugin.path), None)
+        if clash is not None:
+            message = f"plugin ID {plugin.id} already exists"
+            self.log("error", f"Error loading plugin {path}: {message}")
+            raise ManifestError(message)
+        self.plugins = [p for p in self.plugins if p.path != plugin.path] + [plugin]
         return plugin
 
     def uninstall_plugins(self) -> None:
@@ -196,14 +278,42 @@ class StashSimulator:
 
     def run_task(self, task_name: str, args: dict[str, Any] | None = None, plugin_id: str = "gallery_tools",
                  **kwargs: Any) -> RunResult:
-        """The Tasks button (runPluginTask): args merged over the task's defaultArgs."""
-        kwargs.setdefault("on_start", self._track)
-        return self.runner(plugin_id).run_task(task_name, args, self.server_connection(), **kwargs)
+        """The Tasks button (runPluginTask): args merged over the task's defaultArgs. The task is a
+        job: it waits for the jobs queued before it (a scan, a task a hook queued), then runs.
+
+        A process that cannot start fails the job: Stash logs `task failed due to error: Error
+        running plugin task: <error>` (internal/manager/task_plugin.go, pkg/job/manager.go); the
+        result then has that error and no return code.
+        """
+        runner = self.runner(plugin_id)
+        if runner.plugin.task(task_name) is None:  # checked before queueing, to raise in the caller
+            runner.run_task(task_name, args, self.server_connection())
+        track = kwargs.pop("on_start", self._track)
+        failures: list[RunResult] = []
+
+        def run(job: Job) -> RunResult:
+            def started(process: subprocess.Popen) -> None:
+                job.started(process)
+                track(process)
+
+            try:
+                result = runner.run_task(task_name, args, self.server_connection(), on_start=started, **kwargs)
+            except PluginStartError as exc:
+                failures.append(RunResult(None, str(exc), None, "", "", [], [], {}))
+                raise plugin_start_failed(self, exc) from None
+            self.task_runs.append(result)
+            self.events.log_plugin_run(runner.plugin.name, result.logs)
+            return result
+
+        result = self.jobs.run(plugin_task_description(plugin_id, task_name, None), run, timeout=None)
+        return failures[0] if failures else result
 
     def run_operation(self, args: dict[str, Any], plugin_id: str = "gallery_tools", **kwargs: Any) -> RunResult:
         """runPluginOperation: args as given."""
         kwargs.setdefault("on_start", self._track)
-        return self.runner(plugin_id).run_operation(args, self.server_connection(), **kwargs)
+        result = self.runner(plugin_id).run_operation(args, self.server_connection(), **kwargs)
+        self.events.log_plugin_run(self.plugin(plugin_id).name, result.logs)
+        return result
 
     def plugin_settings(self, plugin_id: str) -> dict[str, Any]:
         row = self.store.value("SELECT settings FROM plugin_settings WHERE plugin_id = ?", (plugin_id,))

@@ -1,8 +1,9 @@
 """The simulator's state: an SQLite database shaped like Stash's (pkg/sqlite/tables.go).
 
 Only what Gallery Tools touches is modelled: folders, files (zip, image, video),
-images, galleries and their joins, chapters, tags, performers, studios, scenes and
-plugin settings. Paths follow Stash: a folder row holds its full path, a file row
+images, galleries and their joins, chapters, tags (with aliases and the parent/child
+hierarchy), performers (with tags, urls and aliases), studios (with parents), scenes
+and plugin settings. Paths follow Stash: a folder row holds its full path, a file row
 its base name and parent folder; files and folders inside a zip point at the zip
 file. The explicit gallery cover is the `cover` flag on galleries_images, as in
 Stash (migration 67), so an image outside the gallery cannot hold it.
@@ -56,30 +57,92 @@ CREATE INDEX files_md5 ON files(md5);
 CREATE TABLE studios (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE COLLATE NOCASE,
-  parent_id INTEGER REFERENCES studios(id),
+  parent_id INTEGER REFERENCES studios(id) ON DELETE SET NULL,
+  details TEXT,
+  rating INTEGER,
+  favorite INTEGER NOT NULL DEFAULT 0,
+  ignore_auto_tag INTEGER NOT NULL DEFAULT 0,
+  organized INTEGER NOT NULL DEFAULT 0,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
+);
+
+CREATE TABLE studio_urls (
+  studio_id INTEGER NOT NULL REFERENCES studios(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  PRIMARY KEY(studio_id, position)
+);
+CREATE TABLE studio_aliases (
+  studio_id INTEGER NOT NULL REFERENCES studios(id) ON DELETE CASCADE,
+  alias TEXT NOT NULL,
+  PRIMARY KEY(studio_id, alias)
 );
 
 CREATE TABLE tags (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  sort_name TEXT,
+  description TEXT,
+  favorite INTEGER NOT NULL DEFAULT 0,
+  ignore_auto_tag INTEGER NOT NULL DEFAULT 0,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
+CREATE TABLE tag_aliases (
+  tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+  alias TEXT NOT NULL,
+  PRIMARY KEY(tag_id, alias)
+);
+CREATE TABLE tags_relations (      -- the tag hierarchy (pkg/sqlite/tables.go tagRelationsJoinTable)
+  parent_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+  child_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+  PRIMARY KEY(parent_id, child_id)
+);
+CREATE INDEX tags_relations_child ON tags_relations(child_id);
 
 CREATE TABLE performers (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
   disambiguation TEXT NOT NULL DEFAULT '',
+  gender TEXT, birthdate TEXT, ethnicity TEXT, country TEXT, eye_color TEXT, height_cm INTEGER,
+  measurements TEXT, fake_tits TEXT, penis_length REAL, circumcised TEXT, career_length TEXT,
+  career_start TEXT, career_end TEXT, tattoos TEXT, piercings TEXT,  -- twitter, instagram: in urls
+  rating INTEGER, details TEXT, death_date TEXT, hair_color TEXT, weight INTEGER,
+  favorite INTEGER NOT NULL DEFAULT 0,
+  ignore_auto_tag INTEGER NOT NULL DEFAULT 0,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
   UNIQUE(name, disambiguation)
+);
+CREATE TABLE performers_tags (
+  performer_id INTEGER NOT NULL REFERENCES performers(id) ON DELETE CASCADE,
+  tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+  PRIMARY KEY(performer_id, tag_id)
+);
+CREATE INDEX performers_tags_tag ON performers_tags(tag_id);
+CREATE TABLE performer_urls (
+  performer_id INTEGER NOT NULL REFERENCES performers(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  PRIMARY KEY(performer_id, position)
+);
+CREATE TABLE performer_aliases (
+  performer_id INTEGER NOT NULL REFERENCES performers(id) ON DELETE CASCADE,
+  alias TEXT NOT NULL,
+  PRIMARY KEY(performer_id, alias)
 );
 
 CREATE TABLE scenes (
   id INTEGER PRIMARY KEY,
   title TEXT,
+  code TEXT,
+  details TEXT,
+  director TEXT,
+  date TEXT,
+  rating INTEGER,
+  organized INTEGER NOT NULL DEFAULT 0,
+  studio_id INTEGER REFERENCES studios(id) ON DELETE SET NULL,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
@@ -90,6 +153,30 @@ CREATE TABLE scenes_files (
   PRIMARY KEY(scene_id, file_id)
 );
 CREATE INDEX scenes_files_file ON scenes_files(file_id);
+CREATE TABLE performers_scenes (
+  scene_id INTEGER NOT NULL REFERENCES scenes(id) ON DELETE CASCADE,
+  performer_id INTEGER NOT NULL REFERENCES performers(id) ON DELETE CASCADE,
+  PRIMARY KEY(scene_id, performer_id)
+);
+CREATE INDEX performers_scenes_performer ON performers_scenes(performer_id);
+CREATE TABLE scene_urls (
+  scene_id INTEGER NOT NULL REFERENCES scenes(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  PRIMARY KEY(scene_id, position)
+);
+CREATE TABLE scenes_tags (
+  scene_id INTEGER NOT NULL REFERENCES scenes(id) ON DELETE CASCADE,
+  tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+  PRIMARY KEY(scene_id, tag_id)
+);
+CREATE INDEX scenes_tags_tag ON scenes_tags(tag_id);
+CREATE TABLE studios_tags (
+  studio_id INTEGER NOT NULL REFERENCES studios(id) ON DELETE CASCADE,
+  tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+  PRIMARY KEY(studio_id, tag_id)
+);
+CREATE INDEX studios_tags_tag ON studios_tags(tag_id);
 
 CREATE TABLE images (
   id INTEGER PRIMARY KEY,
@@ -206,6 +293,15 @@ CREATE TABLE scenes_galleries (
   PRIMARY KEY(gallery_id, scene_id)
 );
 CREATE INDEX scenes_galleries_scene ON scenes_galleries(scene_id);
+
+CREATE TABLE saved_filters (
+  id INTEGER PRIMARY KEY,
+  mode TEXT NOT NULL,
+  name TEXT NOT NULL,
+  find_filter TEXT,                -- JSON
+  object_filter TEXT,              -- JSON
+  ui_options TEXT                  -- JSON
+);
 
 CREATE TABLE plugin_settings (
   plugin_id TEXT PRIMARY KEY,

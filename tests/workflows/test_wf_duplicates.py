@@ -34,7 +34,7 @@ from gallery_ops.workflows.duplicates import (
 
 PREVIEW = "Merge duplicate galleries (preview)"
 APPLY = "Merge duplicate galleries (apply)"
-APPLY_DELETE = "Merge duplicate galleries (apply, delete duplicates)"
+APPLY_DELETE = "Merge duplicate galleries (delete duplicates, apply)"
 MOVED = MOVED_PORTRAITS
 
 

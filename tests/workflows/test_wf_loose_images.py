@@ -75,7 +75,7 @@ def test_the_sample_loose_folder_gets_a_gallery(scenario_run):
     assert set(runs.after["galleries"]) - set(runs.before["galleries"]) == {"user:loose"}
     assert runs.after["images"] == runs.before["images"]
     out = runs.first.output
-    assert out["summary"].startswith("1 folders scanned, 1 changed") and out["loose_images"] == 1
+    assert out["summary"].startswith("1 gallery scanned, 1 changed") and out["loose_images"] == 1
     assert runs.second.output["loose_images"] == 0
 
 

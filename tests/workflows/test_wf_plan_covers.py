@@ -159,7 +159,7 @@ def test_the_cover_regex_decides_what_counts_as_chosen():
 def test_reset_takes_a_chosen_cover_away():
     images = [image(1, f"{DIR}/a.jpg"), image(2, f"{DIR}/b.jpg")]
     plan = plan_reset_cover(gallery("4", cover="2"), images, stash_answer(images, REGEX))
-    assert plan.changes == [ResetCover("4", "2")]
+    assert plan.changes == [ResetCover("4", "2", f"{DIR}/b.jpg")]  # the path, for the log line
 
 
 def test_reset_leaves_a_gallery_showing_the_default_pick_alone():

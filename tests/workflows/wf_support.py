@@ -114,9 +114,10 @@ def run(sim: StashSimulator, task: str, args: dict[str, Any] | None = None, *, o
 
 
 def scan_new_galleries(sim: StashSimulator) -> tuple[str, str]:
-    """Scan SCAN_FOLDER, then SCAN_ZIP, as Stash's scanner does; returns their gallery ids."""
-    folder_id = sim.scan_folder(SCAN_FOLDER, SCAN_FOLDER_IMAGES)
-    zip_id = sim.scan_zip(SCAN_ZIP, SCAN_ZIP_IMAGES)
+    """One scan (one job) of SCAN_FOLDER, then SCAN_ZIP, as Stash's scanner does; returns their gallery
+    ids once the scan and the jobs queued during it (Finish new galleries) have ended."""
+    folder_id, zip_id = sim.scan([("folder", SCAN_FOLDER, SCAN_FOLDER_IMAGES), ("zip", SCAN_ZIP, SCAN_ZIP_IMAGES)])
+    sim.jobs.wait_idle()
     assert folder_id is not None and zip_id is not None
     return str(folder_id), str(zip_id)
 
@@ -300,8 +301,9 @@ SCENARIOS: dict[str, Scenario] = {
     # the sample's one loose folder holds one image in no gallery (night.jpg)
     "galleries_from_folders": Scenario(LOOSE, (LOOSE_PREVIEW, {}), settings={"folderGalleryMinImages": 1}),
     "link_scenes": Scenario(LINK_SCENES, (LINK_SCENES, PREVIEW)),
-    "finish": Scenario(FINISH, (FINISH, PREVIEW), settings={**ALL_HOOK_RULES, "titlePattern": TITLE_PATTERN},
-                       prepare=scan_with_hooks),
+    # the button after a scan: the hook leaves the galleries marked and queues nothing (finish by hand)
+    "finish": Scenario(FINISH, (FINISH, PREVIEW), settings={**ALL_HOOK_RULES, "titlePattern": TITLE_PATTERN,
+                                                            "hookFinishByHand": True}, prepare=scan_with_hooks),
 }
 
 

@@ -1,0 +1,99 @@
+"""Big galleries and long id lists: memory flat in gallery size, id handling linear (issue 9).
+
+    .venv/bin/python bench/big_gallery.py [--quick]
+
+Memory: the plugin's own peak (VmHWM of its process, bench/measure_plugin.py) for a task
+preview on galleries of growing size, interleaved with the floor it compares to (the same
+task on galleries of 20 images), reported side by side and as a ratio. Ids: the time to read
+id lists of growing length (parse_ids, as every operation does), and the time per id,
+which stays flat when the work is linear. The section "Big galleries" of bench/RESULTS.md is
+replaced with the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from stash_sim import StashSimulator  # noqa: E402
+
+from gallery_ops.models import parse_ids  # noqa: E402
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+MARK = "## Big galleries"
+
+
+def library(galleries: int, images: int) -> dict[str, Any]:
+    """Zip galleries of `images` images each, in 10 inner folders (chapters and covers have work)."""
+    return {"galleries": [{"zip": f"/big/set{g:03d}.zip",
+                           "images": [f"part{i % 10}/img{i:05d}.jpg" for i in range(images)]}
+                          for g in range(galleries)]}
+
+
+def plugin_peak(galleries: int, images: int, task: str) -> tuple[float, float, str]:
+    """(peak MiB of the plugin process, seconds, summary) for one preview run of `task`."""
+    with StashSimulator(library=library(galleries, images)) as sim, tempfile.TemporaryDirectory() as scratch:
+        sim.install_plugin(ROOT)
+        wrapper = Path(scratch) / "python"
+        wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{ROOT / "bench" / "measure_plugin.py"}" "$@"\n')
+        wrapper.chmod(0o755)
+        sim.python = str(wrapper)
+        peaks = Path(scratch) / "peaks"
+        os.environ["GT_BENCH_MEMORY"] = str(peaks)
+        start = time.perf_counter()
+        result = sim.run_task(task, {"dry_run": "true"})
+        seconds = time.perf_counter() - start
+        summary = result.output["summary"] if isinstance(result.output, dict) else str(result.error)
+        return max(int(line) for line in peaks.read_text().split()) / 1024, seconds, summary
+
+
+def id_seconds(count: int) -> float:
+    ids = [str(n) for n in range(1, count + 1)]
+    start = time.perf_counter()
+    parse_ids(ids, "image ids")
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    quick = parser.parse_args().quick
+    sizes = [(1, 5_000), (1, 20_000)] if quick else [(1, 5_000), (1, 20_000), (20, 1_000)]
+    rows = ["| task (preview) | galleries x images | plugin peak | floor (same galleries x 20 images) | ratio |"
+            " time |", "|---|---|---|---|---|---|"]
+    for task in ("Chapters from folders", "Set covers"):
+        for galleries, images in sizes:
+            floor, _, _ = plugin_peak(galleries, 20, task)  # interleaved: the floor right before its run
+            peak, seconds, summary = plugin_peak(galleries, images, task)
+            rows.append(f"| {task} | {galleries} x {images:,} | {peak:.0f} MiB | {floor:.0f} MiB |"
+                        f" {peak / floor:.2f} | {seconds:.1f} s ({summary}) |")
+    rows += ["", "| ids read (parse_ids) | time | per id | vs 10,000 ids |", "|---|---|---|---|"]
+    base = id_seconds(10_000) / 10_000
+    for count in (10_000, 20_000, 100_000, 200_000):
+        seconds = id_seconds(count)
+        rows.append(f"| {count:,} | {seconds * 1000:.1f} ms | {seconds / count * 1e6:.2f} µs |"
+                    f" {seconds / count / base:.2f} |")
+    section = "\n".join([MARK, "", f"Written by `bench/big_gallery.py{' --quick' if quick else ''}`"
+                         f" ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}). Goal: plugin peak under 80 MiB"
+                         " for a 20,000-image gallery; time per id flat (linear).", "", *rows, ""])
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    if MARK in text:
+        before, _, after = text.partition(MARK)
+        rest = after.split("\n## ", 1)
+        text = before + section + ("\n## " + rest[1] if len(rest) > 1 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text, encoding="utf-8")
+    print(section)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+"""The new-gallery hook's lean path (issue 11): standard library only, same answers, same errors.
+
+The plugin is run as Stash runs it (the simulator's runner), through an interpreter wrapper
+that records, when the process ends, which modules it had imported and whether the
+interpreter's exit-time clean-up (atexit) ran.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from stash_sim import StashSimulator
+
+from gallery_ops.hook_wire import HookWire, LeanServer
+from gallery_ops.new_gallery_hook import recognise
+
+REPO = Path(__file__).resolve().parents[2]
+HEAVY = ("pydantic", "requests", "stashapi", "urllib3", "logging", "urllib.request", "http.client", "dataclasses")
+WRAPPER = '''\
+import atexit, json, os, runpy, sys
+report = os.environ["LEAN_REPORT"]
+def at_exit():
+    open(report + ".atexit", "w").close()
+def recording_exit(status, _exit=os._exit):
+    with open(report, "w") as out:
+        json.dump({"modules": sorted(sys.modules), "status": status}, out)
+    _exit(status)
+atexit.register(at_exit)
+os._exit = recording_exit
+script = sys.argv[1]
+sys.argv = sys.argv[1:]
+sys.path[0] = os.path.dirname(os.path.abspath(script))
+runpy.run_path(script, run_name="__main__")
+'''
+
+
+@pytest.fixture
+def wrapped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An interpreter for the runner that reports modules and exit; returns the report's path."""
+    (tmp_path / "wrapper.py").write_text(WRAPPER, encoding="utf-8")
+    python = tmp_path / "python"
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{tmp_path / "wrapper.py"}" "$@"\n', encoding="utf-8")
+    python.chmod(0o755)
+    report = tmp_path / "report.json"
+    monkeypatch.setenv("LEAN_REPORT", str(report))
+    return python
+
+
+def hook_sim(python: Path, settings: dict[str, Any] | None = None, **kwargs: Any) -> StashSimulator:
+    sim = StashSimulator(python=str(python), **kwargs).start()
+    sim.install_plugin(REPO)
+    if settings:
+        sim.set_plugin_settings("gallery_tools", settings)
+    return sim
+
+
+def report_of(python: Path) -> dict[str, Any]:
+    return json.loads((python.parent / "report.json").read_text(encoding="utf-8"))
+
+
+def run_hook(sim: StashSimulator, gallery_id: int = 4, connection: dict[str, Any] | None = None) -> Any:
+    hook = sim.plugin().hooks_for("Gallery.Create.Post")[0]
+    return sim.runner().run_hook(hook, {"id": gallery_id, "type": "Gallery.Create.Post", "input": None},
+                                 connection or sim.server_connection())
+
+
+def test_a_hook_run_imports_only_the_standard_library_and_skips_the_exit_clean_up(wrapped: Path) -> None:
+    sim = hook_sim(wrapped, {"hookTitles": True, "hookCovers": True, "hookFinishByHand": True})
+    try:
+        result = run_hook(sim)
+    finally:
+        sim.stop()
+    assert result.error is None and result.output["result"] == "updated" and result.returncode == 0
+    assert result.stdout.count("\n") == 1  # one result object, nothing else
+    report = report_of(wrapped)
+    heavy = sorted(m for m in report["modules"] if m.split(".")[0] in HEAVY or m in HEAVY)
+    assert heavy == []
+    assert "gallery_ops.new_gallery_hook" in report["modules"]
+    assert report["status"] == 0
+    assert not (wrapped.parent / "report.json.atexit").exists()  # os._exit: no exit-time clean-up
+
+
+def test_a_task_also_ends_without_the_exit_clean_up_and_keeps_its_status(wrapped: Path) -> None:
+    sim = hook_sim(wrapped, {"dryRun": "yes"})  # a setting of the wrong type: the task fails
+    try:
+        failed = sim.run_task("Set covers")
+        failed_report = report_of(wrapped)
+        sim.set_plugin_settings("gallery_tools", {})
+        ok = sim.run_task("Set covers", {"dry_run": "true"})
+    finally:
+        sim.stop()
+    assert failed.returncode == 1 and failed_report["status"] == 1 and "setting dryRun" in failed.error
+    assert "pydantic" in failed_report["modules"]  # a task takes the full path
+    assert ok.returncode == 0 and ok.error is None and ok.output["summary"]
+    assert report_of(wrapped)["status"] == 0
+    assert not (wrapped.parent / "report.json.atexit").exists()
+
+
+def test_input_that_is_no_plain_hook_run_takes_the_full_path() -> None:
+    conn = {"Scheme": "http", "Host": "0.0.0.0", "Port": 9999, "SessionCookie": None}
+    plain = {"server_connection": conn, "args": {"hookContext": {"id": 4, "type": "Gallery.Create.Post"}}}
+    assert recognise(json.dumps(plain)) is not None
+    for odd in ({**plain, "server_connection": {**conn, "Port": "9999"}},  # pydantic would coerce it
+                {**plain, "server_connection": {**conn, "ApiKey": "key\n"}},
+                {**plain, "args": {"hookContext": {"id": "4", "type": "Gallery.Create.Post"}}},
+                {**plain, "args": {"hookContext": {"id": 4, "type": "Gallery.Create.Post"}, "operation": "x"}},
+                {**plain, "args": {"hookContext": {"id": 4, "type": "Gallery.Update.Post"}}}):
+        assert recognise(json.dumps(odd)) is None, odd
+
+
+def test_the_full_path_answers_an_unusual_connection_the_same_way(sim: StashSimulator) -> None:
+    sim.install_plugin(REPO)
+    sim.set_plugin_settings("gallery_tools", {"hookTitles": True})
+    connection = {**sim.server_connection(), "Port": str(sim.port)}  # a text port: not the lean path
+    result = run_hook(sim, connection=connection)
+    assert result.error is None and result.output["result"] == "updated"
+    assert sim.gql('{ findGallery(id: "4") { title } }')["findGallery"]["title"] == result.output["update"]["title"]
+
+
+def test_refused_connections_give_the_same_error_as_the_tasks(sim: StashSimulator) -> None:
+    sim.install_plugin(REPO)
+    with sim.http.refusing():
+        hook = run_hook(sim)
+    assert hook.error == f"cannot reach Stash at {sim.url}: connection refused"
+    assert hook.returncode == 1 and json.loads(hook.stdout) == {"output": None, "error": hook.error}
+    warnings = hook.messages("warning")
+    assert len(warnings) == 5 and all("retry" in w and "connection refused" in w for w in warnings)
+    assert hook.messages("error") == [hook.error] and "Traceback" not in hook.stderr
+
+
+def test_auth_with_an_api_key_and_a_refused_cookie_never_show_a_secret() -> None:
+    with StashSimulator(credentials=("user", "pass")) as secured:
+        secured.install_plugin(REPO)
+        secured.set_plugin_settings("gallery_tools", {"hookTitles": True})
+        with_key = secured.server_connection(api_key=True)
+        ok = run_hook(secured, connection=with_key)
+        forged = secured.server_connection()
+        cookie = forged["SessionCookie"]["Value"]
+        forged["SessionCookie"] = {**forged["SessionCookie"], "Value": cookie[:-8] + "00000000"}
+        refused = run_hook(secured, connection=forged)
+        wrong_key = secrets.token_hex(16)
+        refused_key = run_hook(secured, connection={**with_key, "ApiKey": wrong_key})
+    assert ok.error is None and ok.output["result"] == "updated"
+    for result in (refused, refused_key):
+        assert result.error == (f"Stash at {secured.url} answered 401 Unauthorized: the session cookie or API key"
+                                " is missing or wrong")
+    for result, secret in ((ok, with_key["ApiKey"]), (refused, forged["SessionCookie"]["Value"]),
+                           (refused_key, wrong_key)):
+        assert secret not in result.stdout and secret not in result.stderr
+
+
+class _Chunked(BaseHTTPRequestHandler):
+    """Answers as Go's net/http does for a long body: chunked, kept alive."""
+
+    protocol_version = "HTTP/1.1"
+    bodies: ClassVar[list[bytes]] = []
+
+    def do_POST(self) -> None:
+        self.bodies.append(self.rfile.read(int(self.headers["Content-Length"])))
+        body = json.dumps({"data": {"echo": "x" * 5000}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for start in range(0, len(body), 1000):
+            piece = body[start:start + 1000]
+            self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+        self.wfile.write(b"0\r\n\r\n")
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_the_wire_reads_chunked_answers_on_one_kept_alive_connection() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Chunked)
+    accepted: list[Any] = []
+    original = server.get_request
+
+    def counting() -> Any:
+        request = original()
+        accepted.append(request)
+        return request
+
+    server.get_request = counting  # type: ignore[method-assign]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        wire = HookWire(LeanServer("http", "127.0.0.1", server.server_address[1], "session", "", ""))
+        first = wire.execute("{ a }", {"n": 1})
+        second = wire.execute("{ b }", {"n": 2})
+        wire.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert first == second == {"echo": "x" * 5000}
+    assert [json.loads(b)["variables"] for b in _Chunked.bodies] == [{"n": 1}, {"n": 2}]
+    assert len(accepted) == 1 and wire.requests_sent == 2

@@ -1,0 +1,100 @@
+"""Every GraphQL document the plugin sends validates against every Stash release the simulator serves.
+
+The documents are not listed by hand: the real plugin runs, as Stash runs it, through
+every fixture in fixtures/ (each operation, each task in preview and apply, the hook by
+hand and by scan) and through a scan with every new-gallery rule switched on, on each
+release's simulator; the simulator's request log keeps each request's document. Each
+distinct document is then validated with graphql-core's validate() against the schema of
+every release (tests/stash_sim/schema.py RELEASES), as gqlparser validates it in Stash
+(a document that fails there is refused with GRAPHQL_VALIDATION_FAILED before it runs).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from graphql import parse, validate
+from stash_sim import StashSimulator
+from stash_sim.schema import RELEASES, stash_schema
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = sorted((REPO / "fixtures").glob("*.json"))
+HOOK_RULES = {"hookChapters": True, "hookCovers": True, "hookTitles": True, "hookSyncImages": True}
+
+
+def _run_everything(release_name: str) -> dict[str, set[str]]:
+    """Run every plugin path on a fresh simulator of this release: {document: {paths that sent it}}."""
+    documents: dict[str, set[str]] = {}
+
+    def collect(sim: StashSimulator, path: str) -> None:
+        for record in sim.requests.records:
+            if record.query:
+                documents.setdefault(record.query, set()).add(path)
+
+    for fixture in FIXTURES:
+        args = json.loads(fixture.read_text(encoding="utf-8"))["args"]
+        with StashSimulator(release=release_name) as sim:
+            sim.install_plugin(REPO)
+            result = sim.run_operation(args)
+            assert result.returncode == 0, (fixture.name, result.stderr[-2000:])
+            collect(sim, fixture.stem)
+    # the hook as a scan fires it, with every rule on (settings are read first)
+    with StashSimulator(release=release_name) as sim:
+        sim.install_plugin(REPO)
+        sim.set_plugin_settings("gallery_tools", HOOK_RULES)
+        sim.scan_folder("/library/Scanned Set", ["cover.jpg", "01.jpg", "sub/02.jpg"])
+        sim.scan_zip("/library/Zipped Set.zip", ["a/01.jpg", "b/02.jpg"])
+        assert sim.hooks.runs, "the scan ran the plugin's hook"
+        collect(sim, "scan hook")
+        sim.requests.clear()
+        result = sim.run_task("Finish new galleries")
+        assert result.error is None, result.stderr[-2000:]
+        collect(sim, "finish new galleries")
+    return documents
+
+
+@cache
+def sent_documents() -> dict[str, dict[str, set[str]]]:
+    """{release it ran on: {document: paths}} for every release (run once per test session)."""
+    return {name: _run_everything(name) for name in RELEASES}
+
+
+def all_documents() -> dict[str, set[str]]:
+    merged: dict[str, set[str]] = {}
+    for documents in sent_documents().values():
+        for query, paths in documents.items():
+            merged.setdefault(query, set()).update(paths)
+    return merged
+
+
+def test_the_plugin_paths_send_many_distinct_documents() -> None:
+    """The collection is not vacuous: every fixture's run reached Stash, with reads and writes."""
+    documents = all_documents()
+    paths = {path for found in documents.values() for path in found}
+    assert {f.stem for f in FIXTURES} <= paths
+    assert {"scan hook", "finish new galleries"} <= paths
+    kinds = {parse(query).definitions[0].operation.value for query in documents}  # type: ignore[attr-defined]
+    assert kinds == {"query", "mutation"}
+    assert len(documents) >= 20, sorted(documents)
+
+
+@pytest.mark.parametrize("release_name", sorted(RELEASES))
+def test_every_plugin_document_validates_on_every_release_gqlparser_validator(release_name: str) -> None:
+    schema = stash_schema(release_name)
+    failures: dict[str, Any] = {}
+    for query, paths in all_documents().items():
+        errors = validate(schema, parse(query))
+        if errors:
+            failures[query] = {"sent by": sorted(paths), "errors": [e.message for e in errors]}
+    assert not failures, json.dumps(failures, indent=2)[:6000]
+
+
+def test_the_check_refuses_a_document_a_release_does_not_have() -> None:
+    """The same validate() call fails for a field only develop has, on v0.30.1."""
+    document = parse("{ findGalleries { galleries { id custom_fields } } }")
+    assert validate(stash_schema("v0.30.1"), document)
+    assert not validate(stash_schema("develop"), document)
