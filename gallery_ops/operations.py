@@ -567,13 +567,13 @@ class GalleryOps:
         inputs = [_valid(BulkGalleryUpdateInput, u).to_input() for u in updates]
         return run_batch(self.connection, doc.BULK_GALLERY_UPDATE, inputs)
 
-    def create_galleries_each(self, galleries: Sequence[Gallery | dict[str, Any]]) -> BatchResult:
+    def create_galleries_each(self, galleries: Sequence[GalleryInput | dict[str, Any]]) -> BatchResult:
         """galleryCreate per gallery, aliased in few requests; each item's data is {"id": ...}.
 
         Never sent again after a fault that may have reached Stash (it would make a second
         gallery): a caller that must not duplicate looks for what it made before (see
         workflows/loose_images.py)."""
-        inputs = [(g if isinstance(g, Gallery) else Gallery.model_validate(g)).create_input() for g in galleries]
+        inputs = [GalleryInput.of(g).create_input() for g in galleries]
         return run_batch(self.connection, doc.GALLERY_CREATE, inputs)
 
     def add_gallery_images_each(self, additions: Sequence[tuple[Any, Sequence[Any]]]) -> BatchResult:

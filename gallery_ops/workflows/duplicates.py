@@ -253,7 +253,8 @@ def find_members(ops: GalleryOps, scope: Scope, report: Report,
     for page in chunks(stream, page_size):
         images = ops.images_of_galleries([g.id for g in page], selections.IMAGE_CHECKSUM)
         members.extend(member(g, images.get(g.id, [])) for g in page)
-        progress(0.5 * len(members) / total if total else 0.5)
+        if total:
+            progress(min(0.5, 0.5 * len(members) / total))
     return members
 
 
@@ -305,13 +306,10 @@ def run_merge_duplicates(ops: GalleryOps, env: Env, scope: Scope, dry_run: bool,
                     plan.changes, plan.skipped = [], moved[plan.gallery_id]
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))
-        progress(0.5 + 0.5 * report.scanned / len(members) if members else 1.0)
+        if report.scanned < len(members):  # the last step is the 1.0 below, sent once
+            progress(0.5 + 0.5 * report.scanned / len(members))
     report.requests = ops.requests_sent
     progress(1.0)
-    log.info("%s: %d groups of duplicates", report.title, len(groups))
-    for listing in listed[:10]:
-        log.info("%s: gallery %s keeps %s (same %s)", report.title, listing["keep"],
-                 ", ".join(listing["duplicates"]), listing["by"])
     report.extra = {"group_count": len(groups), "groups": listed}
     for level, line in report.log_lines():
         log.log(level, "%s", line)

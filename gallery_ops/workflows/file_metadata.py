@@ -138,7 +138,8 @@ def run_import_file_metadata(ops: GalleryOps, scope: Scope, dry_run: bool, artis
                     plan.changes, plan.skipped = [], moved[plan.gallery_id]
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))
-        progress(report.scanned / total if total else 1.0)
+        if report.scanned < total:  # the last step is the 1.0 below, sent once
+            progress(report.scanned / total)
     report.requests = ops.requests_sent
     report.extra = {"unknown_names": list(unknown_names)[:MAX_DETAILS]}
     progress(1.0)

@@ -34,7 +34,7 @@ from ..args import ArgError, Param
 from ..batch import chunks
 from ..limits import BULK_IDS_CHUNK, MUTATION_BATCH_SIZE
 from ..logs import progress
-from ..models import Gallery, Image
+from ..models import Gallery, GalleryInput, Image
 from ..operations import GalleryOps
 from .report import GalleryPlan, Report
 
@@ -205,7 +205,7 @@ def _apply(ops: GalleryOps, plans: Sequence[GalleryPlan], failed: dict[str, str]
     creates = [(p.gallery_id, c) for p in plans for c in p.changes if isinstance(c, CreateFolderGallery)]
     made: dict[str, str] = {}
     for chunk in chunks(creates, MUTATION_BATCH_SIZE):
-        result = ops.create_galleries_each([Gallery(title=c.title) for _, c in chunk])
+        result = ops.create_galleries_each([GalleryInput(title=c.title) for _, c in chunk])
         for index, (folder, _) in enumerate(chunk):
             if index in result.errors:
                 failed.setdefault(folder, result.errors[index])

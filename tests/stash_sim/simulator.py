@@ -28,7 +28,6 @@ from . import (  # noqa: F401 - registering resolvers
     named_mutations,
     objects,
     queries,
-    scene_files,
 )
 from .custom_fields import create_tables as create_custom_fields_tables
 from .engine import run_graphql
