@@ -23,8 +23,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import fields as selections
-from ..args import ArgError, Param
+from ..args import Param
 from ..batch import chunks
+from ..errors import ArgError
 from ..limits import WORKFLOW_PAGE_SIZE
 from ..logs import progress
 from ..metadata_files import FileMetadata, FileMetadataError, read_gallery_metadata

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections import Counter
 
 from .. import fields as selections
-from ..args import ArgError, Param
+from ..args import Param
 from ..constants import NEW_GALLERY_TAG
+from ..errors import ArgError
 from ..models import Gallery, Image
 from .changes import AddGalleryRefs
 from .report import GalleryPlan

@@ -30,8 +30,9 @@ from typing import Any
 
 from .. import fields as selections
 from .. import paths
-from ..args import ArgError, Param
+from ..args import Param
 from ..batch import chunks
+from ..errors import ArgError
 from ..limits import BULK_IDS_CHUNK, MUTATION_BATCH_SIZE
 from ..logs import progress
 from ..models import Gallery, GalleryInput, Image
