@@ -388,9 +388,10 @@ EXPECTATIONS: dict[str, Expect] = {
     "destructive_task_reset_covers_apply": Expect(check_reset_covers, ("resetGalleryCover",)),
     "task_reset_covers_preview": Expect(preview_check("reset_covers", "2")),
     "task_set_covers": Expect(check_set_covers, ("setGalleryCover",)),
-    "destructive_clean_empty_galleries": Expect(check_clean_empty, ("galleryDestroy",)),
+    "destructive_task_clean_empty_galleries_apply": Expect(check_clean_empty, ("galleryDestroy",)),
     "task_clean_empty_galleries_preview": Expect(check_clean_empty_preview),
-    "destructive_merge_duplicate_galleries": Expect(check_merge, MERGE_WRITES, setup=_portraits_moved_into_a_zip),
+    "destructive_task_merge_duplicate_galleries_delete_apply": Expect(check_merge, MERGE_WRITES,
+                                                                      setup=_portraits_moved_into_a_zip),
     "task_merge_duplicate_galleries_apply": Expect(check_merge, MERGE_WRITES, setup=_portraits_moved_into_a_zip),
     "task_merge_duplicate_galleries_preview": Expect(check_merge_preview, setup=_portraits_moved_into_a_zip),
     "task_galleries_from_folders": Expect(check_galleries_from_folders, ("galleryCreate", "addGalleryImages"),
@@ -500,13 +501,15 @@ def destructive(args: dict[str, Any]) -> bool:
     if args.get("operation") == "update_gallery_images":
         return args.get("mode", "SET") == "SET"
     applies = args.get("dry_run") == "false"
-    return applies and (args.get("mode") == "reset_covers" or "true" in (args.get("replace"), args.get("mirror")))
+    deletes = args.get("mode") == "clean_empty_galleries" or args.get("delete_duplicates") == "true"
+    return applies and (args.get("mode") == "reset_covers" or deletes
+                        or "true" in (args.get("replace"), args.get("mirror")))
 
 
 def test_destructive_fixtures_say_so_in_their_name(load_fixture) -> None:
     flagged = {name for name in FIXTURE_NAMES if name.startswith("destructive_")}
     assert flagged == {name for name in FIXTURE_NAMES if destructive(load_fixture(name)["args"])}
-    assert len(flagged) == 8
+    assert len(flagged) == 10
 
 
 def test_the_simulator_script_on_a_taken_port_says_so_in_one_line() -> None:
