@@ -116,9 +116,36 @@ def images_of_galleries(count: int, selection: str) -> str:
     return f"query ImagesOfGalleries($page: FindFilterType, {params}) {{ {body} }}"
 
 
+def iter_images(selection: str) -> str:
+    """One page of images (no count): the id-cursor walk of GalleryOps.iter_images."""
+    return (
+        "query IterImages($filter: FindFilterType, $image_filter: ImageFilterType) {"
+        f" findImages(filter: $filter, image_filter: $image_filter) {{ images {{ {selection} }} }} }}"
+    )
+
+
+def scenes_page(selection: str) -> str:
+    """One page of scenes (sorted by id, page numbers): GalleryOps.iter_scenes."""
+    return ("query ScenesPage($filter: FindFilterType) {"
+            f" findScenes(filter: $filter) {{ scenes {{ {selection} }} }} }}")
+
+
+NAMED_KINDS = {"tag": ("findTags", "tag_filter", "tags"),
+               "performer": ("findPerformers", "performer_filter", "performers")}
+
+
+def ids_by_name(kind: str, count: int) -> str:
+    """`count` tags or performers by exact name (Stash's EQUALS) in one request: n0.. with variables v0.."""
+    field, filter_arg, result = NAMED_KINDS[kind]
+    params = ", ".join(f"$v{n}: String!" for n in range(count))
+    body = " ".join(f"n{n}: {field}({filter_arg}: {{ name: {{ value: $v{n}, modifier: EQUALS }} }},"
+                    f" filter: {{ per_page: 1 }}) {{ {result} {{ id }} }}" for n in range(count))
+    return f"query IdsByName({params}) {{ {body} }}"
+
+
 @lru_cache(maxsize=16)  # the same text for every full page of a run
 def cover_matches(count: int) -> str:
-    """Stash's own default-cover question for `count` galleries in one request (STASH_FACTS §4,
+    """Stash's own default-cover question for `count` galleries in one request (docs/stash.md §4,
     pkg/image/query.go findGalleryCover): c0.. are findImages with image filters f0.. (the
     gallery and path MATCHES_REGEX "(?i)" + the cover regex) and $one (per_page 1, sort path)."""
     params = ", ".join(f"$f{n}: ImageFilterType" for n in range(count))

@@ -34,3 +34,7 @@ RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
 # bulk mutations with hooks can take a while on a large library).
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 300.0
+
+# The largest metadata file import_file_metadata reads (a ComicInfo.xml inside a zip, a JSON
+# sidecar); bigger ones are skipped, never read. Zips are read through their directory only.
+METADATA_FILE_MAX_BYTES = 1024 * 1024

@@ -138,10 +138,12 @@ class FolderRef(StashModel):
 
 
 class FileRef(StashModel):
-    """A file of an image or gallery: path, and for images the pixel size."""
+    """A file of an image or gallery: path, and for images the pixel size; `fingerprint` is what
+    `fingerprint(type: "md5")` answered (the selection names the type)."""
 
     id: str | None = None
     path: str | None = None
+    fingerprint: str | None = None
     basename: str | None = None
     width: int | None = None
     height: int | None = None
@@ -171,6 +173,20 @@ class Image(StashModel):
     def path(self) -> str | None:
         files = self.visual_files or self.files or []
         return files[0].path if files else None
+
+
+class Scene(StashModel):
+    """A scene as link_scenes reads it: its video files and the metadata a gallery may take from it."""
+
+    id: StashID
+    title: str | None = None
+    date: str | None = None
+    details: str | None = None
+    urls: list[str] | None = None
+    files: list[FileRef] | None = None
+    studio: StudioRef | None = None
+    tags: list[TagRef] | None = None
+    performers: list[PerformerRef] | None = None
 
 
 class GalleryChapter(StashModel):

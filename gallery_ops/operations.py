@@ -44,6 +44,7 @@ from .models import (
     GalleryInput,
     Image,
     ResetCoverInput,
+    Scene,
     SetCoverInput,
     parse_id,
     parse_ids,
@@ -219,6 +220,44 @@ class GalleryOps:
             out[gid] = self.gallery_images(gid, selection) if result.count > len(result.images) else result.images
         return out
 
+    def iter_images(self, image_filter: dict[str, Any] | None = None, selection: str = fields.IMAGE,
+                    page_size: int = IMAGE_PAGE_SIZE) -> Iterator[Image]:
+        """Every image matching the filter, in id order, a page per request (an id cursor, like
+        iter_galleries: images changed or added meanwhile neither shift nor repeat the pages)."""
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, got {page_size}")
+        query = doc.iter_images(selection)
+        last = 0
+        while True:
+            cursor: dict[str, Any] = {"id": {"value": last, "modifier": "GREATER_THAN"}}
+            if image_filter:
+                cursor["AND"] = image_filter
+            data = self.connection.execute(query, {
+                "filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "image_filter": cursor})
+            page = data["findImages"]["images"]
+            for raw in page:
+                yield Image.model_validate(raw)
+            if len(page) < page_size:
+                return
+            last = int(page[-1]["id"])
+
+    def iter_scenes(self, selection: str = fields.SCENE_FILES, page_size: int = IMAGE_PAGE_SIZE) -> Iterator[Scene]:
+        """Every scene, in id order, a page per request (page numbers: a scene added while this
+        runs may be missed or seen twice, which is harmless for readers that only match paths)."""
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, got {page_size}")
+        query = doc.scenes_page(selection)
+        page = 1
+        while True:
+            data = self.connection.execute(query, {
+                "filter": {"per_page": page_size, "page": page, "sort": "id", "direction": "ASC"}})
+            found = data["findScenes"]["scenes"]
+            for raw in found:
+                yield Scene.model_validate(raw)
+            if len(found) < page_size:
+                return
+            page += 1
+
     def cover_regex_matches(self, gallery_ids: Sequence[str], cover_regex: str) -> dict[str, str | None]:
         """For each gallery, the first image (in gallery order) whose path matches Stash's gallery
         cover regex, as Stash itself finds it (its Go regexp, case-insensitive): an image id, or
@@ -268,6 +307,20 @@ class GalleryOps:
     def run_configuration(self) -> RunConfiguration:
         """The plugin's saved settings and Stash's gallery cover regex, in one request."""
         return _configuration(self.connection.execute(doc.RUN_CONFIG)["configuration"])
+
+    def ids_by_name(self, kind: str, names: Sequence[str], per_request: int = 100) -> dict[str, str | None]:
+        """The ids of tags or performers (`kind` "tag" or "performer") with exactly these names (Stash's
+        EQUALS, which ignores case), None for a name that names none; `per_request` names per request."""
+        if kind not in doc.NAMED_KINDS:
+            raise ValueError(f"kind should be one of {', '.join(doc.NAMED_KINDS)}, got {kind!r}")
+        result_key = doc.NAMED_KINDS[kind][2]
+        out: dict[str, str | None] = {}
+        for chunk in chunks(list(dict.fromkeys(names)), per_request):
+            data = self.connection.execute(doc.ids_by_name(kind, len(chunk)), {f"v{n}": v for n, v in enumerate(chunk)})
+            for n, name in enumerate(chunk):
+                found = data[f"n{n}"][result_key]
+                out[name] = str(found[0]["id"]) if found else None
+        return out
 
     def find_tag_id(self, name: str) -> str | None:
         """The id of the tag with exactly this name, or None."""
@@ -513,6 +566,35 @@ class GalleryOps:
         """bulkGalleryUpdate per input, aliased in few requests (each input: ids and the same fields)."""
         inputs = [_valid(BulkGalleryUpdateInput, u).to_input() for u in updates]
         return run_batch(self.connection, doc.BULK_GALLERY_UPDATE, inputs)
+
+    def create_galleries_each(self, galleries: Sequence[GalleryInput | dict[str, Any]]) -> BatchResult:
+        """galleryCreate per gallery, aliased in few requests; each item's data is {"id": ...}.
+
+        Never sent again after a fault that may have reached Stash (it would make a second
+        gallery): a caller that must not duplicate looks for what it made before (see
+        workflows/loose_images.py)."""
+        inputs = [GalleryInput.of(g).create_input() for g in galleries]
+        return run_batch(self.connection, doc.GALLERY_CREATE, inputs)
+
+    def add_gallery_images_each(self, additions: Sequence[tuple[Any, Sequence[Any]]]) -> BatchResult:
+        """addGalleryImages per (gallery id, image ids), aliased in few requests (adding twice is harmless)."""
+        inputs = []
+        for gallery_id, image_ids in additions:
+            ids = parse_ids(image_ids, "image ids")
+            if not ids:
+                raise ValueError("image_ids must name at least one image")
+            inputs.append({"gallery_id": parse_id(gallery_id, "gallery id"), "image_ids": ids})
+        return run_batch(self.connection, doc.ADD_IMAGES, inputs)
+
+    def destroy_galleries_each(self, gallery_ids: Sequence[Any]) -> BatchResult:
+        """galleryDestroy per gallery (delete_file false), aliased in few requests, each reported on its own.
+
+        Never sent again after a fault that may have reached Stash (a second destroy of the
+        same id fails). Zip galleries take their images with them in Stash; callers that
+        must keep images send only galleries without a zip (workflows/empty_galleries.py).
+        """
+        inputs = [{"ids": [gid], "delete_file": False} for gid in parse_ids(gallery_ids, "gallery ids")]
+        return run_batch(self.connection, doc.GALLERY_DESTROY, inputs)
 
     def bulk_image_update_each(self, updates: Sequence[BulkImageUpdateInput | dict[str, Any]]) -> BatchResult:
         """bulkImageUpdate per input, aliased in few requests (each input: image ids and the same fields)."""

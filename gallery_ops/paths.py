@@ -1,6 +1,6 @@
 """File and folder paths as Stash reports them, on Linux, Docker, macOS and Windows hosts.
 
-Stash reports the host's own paths (STASH_FACTS §9): `/data/Galleries/Set.zip` on
+Stash reports the host's own paths (docs/stash.md §9): `/data/Galleries/Set.zip` on
 Linux, `C:\\Galleries\\Set.zip` or `\\\\nas\\share\\Galleries\\Set.zip` on Windows,
 and the images of a zip below the zip's own path (`.../Set.zip/day1/001.jpg`). This
 module is the one place that takes such paths apart; nothing else in gallery_ops

@@ -2,7 +2,7 @@
 
 A regex can take exponential time on a short name (`^(a|aa)+$` on 40 letters and a
 dot), and Stash waits for a hook with no timeout: the scan that fired the hook
-would hang with it (STASH_FACTS §2-§3). So every search of a user-given pattern is
+would hang with it (docs/stash.md §2-§3). So every search of a user-given pattern is
 stopped after SEARCH_TIMEOUT and raises PatternTimeout (a ValueError): the plans turn
 it into a failure of that one gallery, with a message that names the pattern and what
 to do. After GIVE_UP_AFTER timeouts a pattern fails at once, so a bad pattern costs a

@@ -56,6 +56,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("syncMirror", "BOOLEAN", False, "Sync mirrors",
             "Sync images from gallery also removes from images what their galleries do not have (tags,"
             " performers) and overwrites differing studio, date and photographer. Off: it only adds."),
+    Setting("fromImagesRule", "STRING", "all", "Gallery from images: rule",
+            "Sync gallery from images adds to a gallery the tags and performers that all of its images have"
+            " (all), or that any of them has (any)."),
+    Setting("folderGalleryMinImages", "NUMBER", 2, "Galleries from folders: minimum images",
+            "Galleries for loose images makes a gallery for a folder only when it holds at least this many images"
+            " that are in no gallery."),
+    Setting("linkScenesCopyMetadata", "BOOLEAN", False, "Link scenes: copy scene metadata",
+            "Link scenes also gives a gallery what it lacks of its scene's title, date, details, studio, urls, tags"
+            " and performers (never overwriting)."),
+    Setting("fileMetadataArtists", "STRING", "photographer", "Metadata from files: artists as",
+            "Import file metadata puts the artists of a ComicInfo.xml (Writer, Penciller) or gallery-dl JSON (artist)"
+            " into the photographer (photographer) or adds the performers of those names (performers)."),
     Setting("hookChapters", "BOOLEAN", False, "New galleries: chapters from folders",
             "Galleries added by a scan or created by hand get chapters from their folders (by Finish new"
             " galleries, which runs by itself once the scan is over)."),

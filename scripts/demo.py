@@ -8,8 +8,11 @@ Run it with `bash scripts/demo.sh` (which sets up .venv first).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
+import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -70,11 +73,37 @@ def main() -> None:
         heading(f"The sample library (Stash simulator at {sim.url})")
         show_library(sim)
 
+        # the Portraits set scanned again as a zip (the same image checksums): a duplicate to merge
+        sim.uninstall_plugins()
+        sim.scan_zip("/library/zips/Portraits.zip", [
+            {"name": n, "md5": hashlib.md5(f"/library/photos/Portraits/{n}".encode()).hexdigest()}
+            for n in ("p01.jpg", "p02.jpg", "p03.jpg")])
+        # a comic zip on this disk, with a ComicInfo.xml inside (Import file metadata reads it in place)
+        comic = Path(tempfile.mkdtemp(prefix="gallery-tools-demo-")) / "Coast 3.cbz"
+        with zipfile.ZipFile(comic, "w") as archive:
+            archive.writestr("ComicInfo.xml", "<ComicInfo><Series>Coast</Series><Number>3</Number>"
+                             "<Title>The Harbour</Title><Year>2019</Year><Month>6</Month><Tags>Beach</Tags>"
+                             "</ComicInfo>")
+            archive.writestr("001.jpg", b"jpg")
+        sim.scan_zip(str(comic), ["001.jpg"])
+        sim.install_plugin(ROOT)
         tasks = [
             ("Chapters from folders", {}),
             ("Set covers", {}),
             ("Title from path", {}),
             ("Sync images from gallery", {}),
+            ("Sync gallery from images", {"dry_run": "true"}),
+            ("Sync gallery from images", {}),
+            ("Clean empty galleries (preview)", {}),
+            ("Clean empty galleries (apply)", {}),
+            ("Merge duplicate galleries (preview)", {}),
+            ("Merge duplicate galleries (apply)", {}),
+            ("Link scenes", {"dry_run": "true"}),
+            ("Link scenes", {}),
+            ("Import file metadata", {"dry_run": "true"}),
+            ("Import file metadata", {}),
+            ("Galleries for loose images (preview)", {"min_images": "1"}),
+            ("Galleries for loose images", {"min_images": "1"}),
         ]
         for name, args in tasks:
             sim.requests.clear()

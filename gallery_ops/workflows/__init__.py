@@ -13,13 +13,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .. import fields
 from ..args import Param, read_params
 from ..hook_wire import HookWire
 from ..new_gallery_hook import HOOK_TYPE, handle_gallery_created
 from ..operations import GalleryOps
 from ..plugin_operations import OPERATION_PARAMS
 from ..settings import SETTINGS
-from . import chapters, covers, image_sync, titles
+from . import (
+    chapters,
+    covers,
+    duplicates,
+    empty_galleries,
+    file_metadata,
+    gallery_from_images,
+    image_sync,
+    loose_images,
+    scene_links,
+    titles,
+)
 from .engine import SCOPE_PARAMS, decide_dry_run, read_env, read_scope, run_workflows
 from .new_galleries import finish_new_galleries
 from .report import Report
@@ -75,6 +87,50 @@ def _sync(ops: GalleryOps, args: dict[str, Any]) -> Report:
                          read_scope(args), decide_dry_run(args, env.settings, destructive=mirror))
 
 
+def _gallery_from_images(ops: GalleryOps, args: dict[str, Any]) -> Report:
+    env = read_env(ops)
+    rule = gallery_from_images.parse_rule(args.get("rule") or env.settings["fromImagesRule"])
+    chosen = gallery_from_images.parse_fields(args["fields"]) if args.get("fields") else \
+        gallery_from_images.FROM_IMAGES_FIELDS
+    return run_workflows(ops, "sync_gallery_from_images", [gallery_from_images.SyncGalleryFromImages(rule, chosen)],
+                         env, read_scope(args), decide_dry_run(args, env.settings, destructive=False))
+
+
+def _clean_empty(ops: GalleryOps, args: dict[str, Any]) -> Report:
+    env = read_env(ops)
+    return run_workflows(ops, "clean_empty_galleries", [empty_galleries.CleanEmptyGalleries()], env,
+                         read_scope(args), decide_dry_run(args, env.settings, destructive=True))
+
+
+def _merge_duplicates(ops: GalleryOps, args: dict[str, Any]) -> Report:
+    env = read_env(ops)
+    dry_run = decide_dry_run(args, env.settings, destructive=True)
+    return duplicates.run_merge_duplicates(ops, env, read_scope(args), dry_run, bool(args.get("delete_duplicates")))
+
+
+def _galleries_from_folders(ops: GalleryOps, args: dict[str, Any]) -> Report:
+    env = read_env(ops)
+    minimum = loose_images.parse_min_images(args["min_images"] if "min_images" in args
+                                            else env.settings["folderGalleryMinImages"])
+    return loose_images.run_galleries_from_folders(ops, args.get("path"), minimum,
+                                                   decide_dry_run(args, env.settings, destructive=False))
+
+
+def _link_scenes(ops: GalleryOps, args: dict[str, Any]) -> Report:
+    env = read_env(ops)
+    copy = bool(args["copy_metadata"]) if "copy_metadata" in args else bool(env.settings["linkScenesCopyMetadata"])
+    scope, dry_run = read_scope(args), decide_dry_run(args, env.settings, destructive=False)
+    index = scene_links.build_index(ops.iter_scenes(fields.SCENE_META if copy else fields.SCENE_FILES), copy)
+    return run_workflows(ops, "link_scenes", [scene_links.LinkScenes(index, copy)], env, scope, dry_run)
+
+
+def _import_file_metadata(ops: GalleryOps, args: dict[str, Any]) -> Report:
+    env = read_env(ops)
+    artists_as = file_metadata.parse_artists_as(env.settings["fileMetadataArtists"])
+    return file_metadata.run_import_file_metadata(ops, read_scope(args),
+                                                  decide_dry_run(args, env.settings, destructive=False), artists_as)
+
+
 def _shown(value: Any) -> str:
     """A setting's value in a log line: text quoted as is (a regex keeps its backslashes)."""
     return f'"{value}"' if isinstance(value, str) else json.dumps(value)
@@ -114,6 +170,20 @@ TASKS: dict[str, Task] = {task.mode: task for task in (
     Task("title_from_path", "A title from the zip or folder name for galleries without one.", titles.PARAMS, _titles),
     Task("sync_images_from_gallery", "Copy galleries' tags, performers, studio, date and photographer to their"
          " images (mirror=true also removes).", image_sync.PARAMS, _sync),
+    Task("sync_gallery_from_images", "Add to galleries the tags and performers all (or, by setting, any) of their"
+         " images have (add-only).", gallery_from_images.PARAMS, _gallery_from_images),
+    Task("clean_empty_galleries", "Delete hand-made galleries without images (previews unless dry_run=false);"
+         " list zip and folder galleries without images.", empty_galleries.PARAMS, _clean_empty),
+    Task("merge_duplicate_galleries", "Find galleries holding the same set (zip or image checksums), copy to the"
+         " kept one what it lacks (previews unless dry_run=false); delete_duplicates=true deletes the empty or"
+         " missing ones.", duplicates.PARAMS, _merge_duplicates),
+    Task("galleries_from_folders", "A hand-made gallery per folder of images that are in no gallery, titled by the"
+         " folder (folders Stash made a gallery for are left alone).", loose_images.PARAMS, _galleries_from_folders,
+         scoped=False),
+    Task("link_scenes", "Link galleries and the scene named like their zip or folder, or inside their folder"
+         " (added only; several matches are left alone).", scene_links.PARAMS, _link_scenes),
+    Task("import_file_metadata", "Fill what galleries lack from their ComicInfo.xml (in the zip) or gallery-dl JSON"
+         " sidecar (never overwriting).", file_metadata.PARAMS, _import_file_metadata),
     Task("finish_new_galleries", "Apply the new-gallery rules to galleries added since the last run (after a scan).",
          tuple(p for p in SCOPE_PARAMS if p.name != "gallery_ids"), finish_new_galleries, scoped=False),
     Task("capabilities", "List the operations, tasks, hooks and settings of Gallery Tools.", (), _capabilities,

@@ -114,6 +114,22 @@ class SetGalleryFields(Change):
 
 
 @dataclass(frozen=True)
+class AddGalleryRefs(Change):
+    """One bulkGalleryUpdate adding tags, performers, scenes or urls to a gallery (mode ADD: nothing is
+    removed, and what someone added meanwhile stays). refs: ((input key, ids or urls), ...), e.g.
+    (("tag_ids", ("3",)), ("urls", ("https://...",)))."""
+
+    refs: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def to_input(self) -> BulkGalleryUpdateInput:
+        return BulkGalleryUpdateInput.model_validate({"ids": [self.gallery_id], **{
+            key: {"values" if key == "urls" else "ids": list(values), "mode": "ADD"} for key, values in self.refs}})
+
+    def describe(self) -> dict[str, Any]:
+        return {"gallery": self.gallery_id, "add": {key: list(ids) for key, ids in self.refs}}
+
+
+@dataclass(frozen=True)
 class CreateChapter(Change):
     title: str
     image_index: int
@@ -200,6 +216,29 @@ class UpdateImages(Change):
 
 
 @dataclass(frozen=True)
+class DestroyGallery(Change):
+    """galleryDestroy of one gallery, its files kept (delete_file false). Planned only for galleries
+    that hold no zip and no images (so Stash destroys no image with it)."""
+
+    title: str | None
+    why: str
+    merged_into: str | None = None  # a merge's kept gallery: when its copy fails, this is not deleted
+
+    @property
+    def galleries(self) -> tuple[str, ...]:
+        return (self.gallery_id,) if self.merged_into is None else (self.gallery_id, self.merged_into)
+
+    def to_input(self) -> str:
+        return self.gallery_id
+
+    def describe(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"title": self.title, "why": self.why}
+        if self.merged_into is not None:
+            found["merged_into"] = self.merged_into
+        return {"gallery": self.gallery_id, "destroy_gallery": found}
+
+
+@dataclass(frozen=True)
 class UntagGalleries(Change):
     """bulkGalleryUpdate removing one tag from galleries (the new-gallery marker)."""
 
@@ -221,15 +260,17 @@ class UntagGalleries(Change):
 
 # The order in which a page's changes are sent: fields first, chapters (create before
 # destroy, so a killed run never has fewer chapters than it wanted), covers, images,
-# and the new-gallery marker last, once everything else for its gallery went through.
+# the new-gallery marker once everything else for its gallery went through, and deleting
+# galleries last of all (a merge copies a gallery's metadata before it deletes it).
 APPLY_ORDER: tuple[type[Change], ...] = (
-    SetGalleryFields, CreateChapter, UpdateChapter, DestroyChapter, SetCover, ResetCover, UpdateImages,
-    UntagGalleries,
+    SetGalleryFields, AddGalleryRefs, CreateChapter, UpdateChapter, DestroyChapter, SetCover, ResetCover, UpdateImages,
+    UntagGalleries, DestroyGallery,
 )
 
 # The GalleryOps batch method that writes each kind (the same methods the ops tests test).
 SENDERS: dict[type[Change], Callable[[GalleryOps, Sequence[Any]], BatchResult]] = {
     SetGalleryFields: GalleryOps.update_galleries_each,
+    AddGalleryRefs: GalleryOps.bulk_gallery_update_each,
     CreateChapter: GalleryOps.create_chapters,
     UpdateChapter: GalleryOps.update_chapters,
     DestroyChapter: GalleryOps.destroy_chapters,
@@ -237,6 +278,7 @@ SENDERS: dict[type[Change], Callable[[GalleryOps, Sequence[Any]], BatchResult]] 
     ResetCover: GalleryOps.reset_covers,
     UpdateImages: GalleryOps.bulk_image_update_each,
     UntagGalleries: GalleryOps.bulk_gallery_update_each,
+    DestroyGallery: GalleryOps.destroy_galleries_each,
 }
 
 

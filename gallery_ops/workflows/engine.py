@@ -138,13 +138,7 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
     report = Report(task, dry_run, variant_of(workflows))
     image_fields = _selection([w.image_fields for w in workflows])
     gallery_fields = _selection(["id", "image_count" if image_fields else None, *(w.gallery_fields for w in workflows)])
-    stream: Iterable[Gallery]
-    if scope.gallery_ids is not None:
-        total = len(scope.gallery_ids)
-        stream = _by_ids(ops, scope.gallery_ids, gallery_fields, page_size, report)
-    else:
-        total = ops.count_galleries(scope.gallery_filter)
-        stream = ops.iter_galleries(scope.gallery_filter, page_size=page_size, selection=gallery_fields)
+    total, stream = galleries_in_scope(ops, scope, gallery_fields, page_size, report)
     log.info("%s", report.start_line(total))
     progress(0.0)
     failed: dict[str, str] = {}
@@ -193,6 +187,16 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
     for level, line in report.log_lines():
         log.log(level, "%s", line)
     return report
+
+
+def galleries_in_scope(ops: GalleryOps, scope: Scope, selection: str, page_size: int,
+                       report: Report) -> tuple[int, Iterable[Gallery]]:
+    """How many galleries are in scope (one request, or the ids given), and a lazy stream of them,
+    a page per request; ids that name no gallery are reported as skipped."""
+    if scope.gallery_ids is not None:
+        return len(scope.gallery_ids), _by_ids(ops, scope.gallery_ids, selection, page_size, report)
+    return (ops.count_galleries(scope.gallery_filter),
+            ops.iter_galleries(scope.gallery_filter, page_size=page_size, selection=selection))
 
 
 def _by_ids(ops: GalleryOps, ids: Sequence[str], selection: str, page_size: int,

@@ -29,8 +29,15 @@ BUTTONS = {
     "title_from_path": "Title from path",
     "sync_images_from_gallery": "Sync images from gallery",
     "finish_new_galleries": "Finish new galleries",
+    "sync_gallery_from_images": "Sync gallery from images",
+    "clean_empty_galleries": "Clean empty galleries",
+    "merge_duplicate_galleries": "Merge duplicate galleries",
+    "link_scenes": "Link scenes",
+    "galleries_from_folders": "Galleries for loose images",
+    "import_file_metadata": "Import file metadata",
 }
-ALWAYS_SAYS_MODE = ("reset_covers",)  # its buttons say "(preview)" or "(apply)" either way
+# their buttons say "(preview)" or "(apply)" either way
+ALWAYS_SAYS_MODE = ("reset_covers", "clean_empty_galleries", "merge_duplicate_galleries")
 
 
 def counted(number: int, one: str, many: str | None = None) -> str:
@@ -113,6 +120,19 @@ def sentence(change: dict[str, Any], dry_run: bool) -> str:
     if "update_images" in change:
         c = change["update_images"]
         return f"{where}: {would}update {counted(c['images'], 'image')}: {_image_fields(c)}"
+    if "add" in change:
+        added = "; ".join(f"{key.removesuffix('_ids')} {', '.join(values)}" for key, values in change["add"].items())
+        return f"{where}: {would}add {added}"
+    if "destroy_gallery" in change:
+        c = change["destroy_gallery"]
+        merged = f", merged into gallery {c['merged_into']}" if c.get("merged_into") else ""
+        return f"{where}: {would}delete the gallery {shown(c['title'])} ({c['why']}{merged}; its files are kept)"
+    if "create_gallery" in change:
+        return (f"folder {change['folder']}: {would}make the gallery {shown(change['create_gallery'])} for"
+                f" {counted(change['images'], 'image')}")
+    if "add_images" in change:
+        target = f"gallery {change['gallery']}" if change.get("gallery") else "its new gallery"
+        return f"folder {change['folder']}: {would}add {counted(change['add_images'], 'image')} to {target}"
     if "remove_tag" in change:
         tag, galleries = change["remove_tag"], change["galleries"]
         name = shown(tag["name"]) if isinstance(tag, dict) else f"id {tag}"
@@ -135,6 +155,7 @@ class Report:
     changes: list[dict[str, Any]] = field(default_factory=list)
     change_count: int = 0
     requests: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)  # a task's own findings (e.g. groups of duplicates)
 
     def add(self, plan: GalleryPlan, error: str | None = None) -> None:
         """Count one gallery's outcome (error: its changes failed; a failed plan counts as failed too)."""
@@ -224,4 +245,5 @@ class Report:
             "change_count": self.change_count,
             "changes": self.changes,
             "requests": self.requests,
+            **self.extra,
         }

@@ -101,6 +101,87 @@ def _archive_on_image_2(sim: StashSimulator) -> None:
     assert tag_ids(image(sim, "2")) == {"4"}
 
 
+def _travel_on_city_walk_images(sim: StashSimulator) -> None:
+    """Images 13-15 (city_walk, a gallery without tags) get the tag Travel."""
+    sim.gql('mutation { bulkImageUpdate(input: {ids: ["13", "14", "15"], tag_ids: {ids: ["3"], mode: ADD}}) { id } }')
+
+
+def check_gallery_from_images(sim, output, result):
+    assert output["changes"] == [{"gallery": "4", "add": {"tag_ids": ["3"]}}]
+    assert tag_ids(gallery(sim, "4")) == {"3"} and tag_ids(gallery(sim, "1")) == {"1"}
+
+
+def check_clean_empty(sim, output, result):
+    assert output["changes"] == [{"gallery": "6", "destroy_gallery": {"title": "Empty Collection",
+                                                                      "why": "hand-made, no images"}}]
+    assert gallery(sim, "6") is None and gallery_count(sim) == 5
+    assert image_ids(sim, "5") == {"1", "5", "16"}
+
+
+def check_clean_empty_preview(sim, output, result):
+    preview_check("clean_empty_galleries", "6")(sim, output, result)
+    assert gallery(sim, "6") is not None
+
+
+def _portraits_moved_into_a_zip(sim: StashSimulator) -> None:
+    """Gallery 7: the Portraits set (gallery 2) scanned again as a zip, images 18-20 with the same md5s."""
+    import hashlib
+    sim.uninstall_plugins()
+    sim.scan_zip("/library/zips/Portraits.zip", [
+        {"name": n, "md5": hashlib.md5(f"/library/photos/Portraits/{n}".encode()).hexdigest()}
+        for n in ("p01.jpg", "p02.jpg", "p03.jpg")])
+    sim.install_plugin(REPO)
+
+
+MERGE_WRITES = ("galleryUpdate", "bulkGalleryUpdate", "setGalleryCover")
+
+
+def check_merge(sim, output, result):
+    assert output["groups"] == [{"keep": "7", "duplicates": ["2"], "by": "image checksums"}]
+    merged = gallery(sim, "7")
+    assert merged["title"] == "Studio Portraits" and tag_ids(merged) == {"2"} and cover(sim, "7") == "20"
+    assert gallery(sim, "2") is not None  # both sets' paths are not on this disk: nothing is deleted
+
+
+def check_merge_preview(sim, output, result):
+    preview_check("merge_duplicate_galleries", "7")(sim, output, result)
+    assert gallery(sim, "7")["title"] in (None, "")
+
+
+def _one_loose_image_is_enough(sim: StashSimulator) -> None:
+    sim.set_plugin_settings("gallery_tools", {"folderGalleryMinImages": 1})
+
+
+def check_galleries_from_folders(sim, output, result):
+    assert output["changes"] == [{"folder": "/library/loose", "create_gallery": "loose", "images": 1},
+                                 {"folder": "/library/loose", "gallery": None, "add_images": 1}]
+    assert gallery_count(sim) == 7 and image_ids(sim, "7") == {"17"} and gallery(sim, "7")["title"] == "loose"
+
+
+def check_galleries_from_folders_preview(sim, output, result):
+    assert output["dry_run"] is True and output["summary"].startswith("1 gallery scanned, 1 would change")
+    assert output["changes"][0] == {"folder": "/library/loose", "create_gallery": "loose", "images": 1}
+    assert any("preview: nothing will be changed" in m for m in result.messages("info"))
+    assert gallery_count(sim) == 6
+
+
+def check_link_scenes(sim, output, result):
+    # scenes: 2 City Walk (next to city_walk-2020.zip), 3 Behind the Portraits (in the Portraits folder);
+    # Beach 2021 has two videos named like it: left alone
+    assert output["changes"] == [{"gallery": "2", "add": {"scene_ids": ["3"]}},
+                                 {"gallery": "4", "add": {"scene_ids": ["2"]}}]
+    assert output["skipped"]["several scenes match (left alone)"] == 1
+    scenes = sim.gql('{ findGalleries(filter: {per_page: -1, sort: "id"}) { galleries { scenes { id } } } }')
+    assert [[s["id"] for s in g["scenes"]] for g in scenes["findGalleries"]["galleries"]] == [
+        [], ["3"], [], ["2"], ["1"], []]
+
+
+def check_import_file_metadata(sim, output, result):
+    # the sample's zips and folders are not on this disk: every gallery is skipped with its reason
+    assert output["change_count"] == 0 and output["skipped"] == {
+        "its zip or folder is not on this disk": 4, "hand-made (no zip or folder)": 2}
+
+
 def check_add_images(sim, output, result):
     assert output is True
     assert image_ids(sim, "6") == {"16", "17"}
@@ -307,6 +388,20 @@ EXPECTATIONS: dict[str, Expect] = {
     "destructive_task_reset_covers_apply": Expect(check_reset_covers, ("resetGalleryCover",)),
     "task_reset_covers_preview": Expect(preview_check("reset_covers", "2")),
     "task_set_covers": Expect(check_set_covers, ("setGalleryCover",)),
+    "destructive_task_clean_empty_galleries_apply": Expect(check_clean_empty, ("galleryDestroy",)),
+    "task_clean_empty_galleries_preview": Expect(check_clean_empty_preview),
+    "destructive_task_merge_duplicate_galleries_delete_apply": Expect(check_merge, MERGE_WRITES,
+                                                                      setup=_portraits_moved_into_a_zip),
+    "task_merge_duplicate_galleries_apply": Expect(check_merge, MERGE_WRITES, setup=_portraits_moved_into_a_zip),
+    "task_merge_duplicate_galleries_preview": Expect(check_merge_preview, setup=_portraits_moved_into_a_zip),
+    "task_galleries_from_folders": Expect(check_galleries_from_folders, ("galleryCreate", "addGalleryImages"),
+                                          setup=_one_loose_image_is_enough),
+    "task_galleries_from_folders_preview": Expect(check_galleries_from_folders_preview,
+                                                  setup=_one_loose_image_is_enough),
+    "task_link_scenes": Expect(check_link_scenes, ("bulkGalleryUpdate", "bulkGalleryUpdate")),
+    "task_import_file_metadata": Expect(check_import_file_metadata),
+    "task_sync_gallery_from_images": Expect(check_gallery_from_images, ("bulkGalleryUpdate",),
+                                            setup=_travel_on_city_walk_images),
     "task_sync_images_from_gallery": Expect(check_sync(mirror=False), ("bulkImageUpdate",) * 3,
                                             setup=_archive_on_image_2),
     "destructive_task_sync_mirror_apply": Expect(check_sync(mirror=True), ("bulkImageUpdate",) * 3,
@@ -406,13 +501,15 @@ def destructive(args: dict[str, Any]) -> bool:
     if args.get("operation") == "update_gallery_images":
         return args.get("mode", "SET") == "SET"
     applies = args.get("dry_run") == "false"
-    return applies and (args.get("mode") == "reset_covers" or "true" in (args.get("replace"), args.get("mirror")))
+    deletes = args.get("mode") == "clean_empty_galleries" or args.get("delete_duplicates") == "true"
+    return applies and (args.get("mode") == "reset_covers" or deletes
+                        or "true" in (args.get("replace"), args.get("mirror")))
 
 
 def test_destructive_fixtures_say_so_in_their_name(load_fixture) -> None:
     flagged = {name for name in FIXTURE_NAMES if name.startswith("destructive_")}
     assert flagged == {name for name in FIXTURE_NAMES if destructive(load_fixture(name)["args"])}
-    assert len(flagged) == 8
+    assert len(flagged) == 10
 
 
 def test_the_simulator_script_on_a_taken_port_says_so_in_one_line() -> None:

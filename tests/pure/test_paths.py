@@ -1,4 +1,4 @@
-"""gallery_ops.paths: one place that takes Stash's paths apart, for Linux and Windows hosts (STASH_FACTS §9)."""
+"""gallery_ops.paths: one place that takes Stash's paths apart, for Linux and Windows hosts (docs/stash.md §9)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""gallery_ops.patterns: user-given patterns run in bounded time (STASH_FACTS §2-§3: hooks have no timeout)."""
+"""gallery_ops.patterns: user-given patterns run in bounded time (docs/stash.md §2-§3: hooks have no timeout)."""
 
 from __future__ import annotations
 

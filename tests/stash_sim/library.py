@@ -27,10 +27,10 @@ defaultVideoExtensions), with their width, height and `duration`.
 
 Gallery keys besides folder/zip/images: title, code, date, details, photographer,
 rating100, organized, studio, tags, performers, scenes (scene titles), urls,
-cover (an image name or path: the explicit cover) and chapters
-([{title, image_index}]). Image entries are a name (relative to the folder or zip,
-or an absolute path for user-created galleries and loose images) or a mapping with
-name and any of width, height, md5, title, tags, performers.
+cover (an image name or path: the explicit cover), chapters
+([{title, image_index}]) and zip_md5 (the zip's checksum: two copies of one zip).
+Image entries are a name (relative to the folder or zip, or an absolute path for
+user-created galleries and loose images) or a mapping with name and any of width, height, md5, title, tags, performers.
 
 A tag entry is a name or a mapping with name and any of sort_name, description,
 aliases, parents (tag names: the hierarchy that tag `depth` criteria follow) and
@@ -63,7 +63,7 @@ DEFAULT_IMAGE_SIZE = (1200, 800)
 GALLERY_KEYS = {
     "folder", "zip", "images", "title", "code", "date", "details", "photographer",
     "rating100", "organized", "studio", "tags", "performers", "scenes", "urls",
-    "cover", "chapters",
+    "cover", "chapters", "zip_md5",
 }
 IMAGE_KEYS = {"name", "width", "height", "md5", "title", "tags", "performers", "duration"}
 TOP_KEYS = {"host", "studios", "tags", "performers", "scenes", "galleries", "images"}
@@ -153,14 +153,15 @@ class LibraryWriter:
         )
         return cur.lastrowid
 
-    def zip_file(self, path: str) -> int:
-        """The zip file at path; its own path is also a folder (Stash's zip folders)."""
+    def zip_file(self, path: str, md5: str | None = None) -> int:
+        """The zip file at path (md5: its checksum, by default the md5 of the path); its own path
+        is also a folder (Stash's zip folders)."""
         row = self.db.execute(
             "SELECT files.id FROM files JOIN folders ON folders.id = files.parent_folder_id"
             " WHERE folders.path = ? AND files.basename = ?",
             (self.paths.dir(path), self.paths.base(path)),
         ).fetchone()
-        zip_id = row[0] if row else self.file(path, "zip")
+        zip_id = row[0] if row else self.file(path, "zip", md5=md5)
         self.folder(path, zip_id)
         return zip_id
 
@@ -288,7 +289,7 @@ def seed(store: Store, description: dict[str, Any]) -> dict[str, int]:
             if spec.get("folder") and spec.get("zip"):
                 raise LibraryError(f"{where}: a gallery has a folder or a zip, not both")
             if spec.get("zip"):
-                zip_id = writer.zip_file(spec["zip"])
+                zip_id = writer.zip_file(spec["zip"], spec.get("zip_md5"))
                 ids = add_images(spec.get("images") or [], spec["zip"], zip_id, where)
                 gallery_id = writer.gallery(zip_path=spec["zip"], title=spec.get("title"))
             elif spec.get("folder"):

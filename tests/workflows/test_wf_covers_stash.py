@@ -1,4 +1,4 @@
-"""Stash's default-cover question, asked of Stash (STASH_FACTS §4, pkg/image/query.go findGalleryCover).
+"""Stash's default-cover question, asked of Stash (docs/stash.md §4, pkg/image/query.go findGalleryCover).
 
 GalleryOps.cover_regex_matches sends the findImages query Stash itself runs for a gallery
 without a chosen cover, aliased for a page of galleries, so Stash's Go regexp decides, not

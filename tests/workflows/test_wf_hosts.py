@@ -1,10 +1,10 @@
 """Every task on the Stash installs people really run: a Windows host, and galleries with video clips.
 
-- Windows (STASH_FACTS §9): tests/stash_sim/libraries/windows.yml is the sample library on a
+- Windows (docs/stash.md §9): tests/stash_sim/libraries/windows.yml is the sample library on a
   Stash running on Windows (drive-letter folders, zips on a UNC share, zip members written
   with either separator). Each scenario of the task tests runs on it and must change exactly
   what it changes on the sample, path for path, and settle on a second run.
-- Clips (STASH_FACTS §9: Image.visual_files is VideoFile | ImageFile): tests/stash_sim/
+- Clips (docs/stash.md §9: Image.visual_files is VideoFile | ImageFile): tests/stash_sim/
   libraries/clips.yml holds galleries with clips, whose paths and sizes count like an image's.
 """
 
@@ -31,7 +31,9 @@ from wf_support import (
     TITLES,
     diff,
     fresh_sim,
+    give_images_tags_their_gallery_lacks,
     named_id,
+    portraits_moved_into_a_zip,
     run,
     state,
     update_images,
@@ -78,6 +80,8 @@ def _scan(sim: StashSimulator) -> None:
 
 WINDOWS_PREPARE: dict[str, Callable[[StashSimulator], None] | None] = {
     "sync": _metadata_of_their_own, "sync_mirror": _metadata_of_their_own, "finish": _scan,
+    "gallery_from_images": lambda sim: give_images_tags_their_gallery_lacks(sim, win),
+    "merge_duplicates": lambda sim: portraits_moved_into_a_zip(sim, win),
 }
 
 

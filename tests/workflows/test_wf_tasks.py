@@ -190,6 +190,7 @@ def test_a_dry_run_changes_nothing_and_reports_what_the_run_would_do(name, scena
     ("chapters_replace", {"mode": "chapters_from_folders", "replace": "true"}),
     ("reset_covers", {"mode": "reset_covers"}),
     ("sync_mirror", {"mode": "sync_images_from_gallery", "mirror": True}),
+    ("clean_empty", {"mode": "clean_empty_galleries"}),
 ])
 def test_destructive_runs_preview_unless_told_to_apply(name, args):
     with scenario_sim(name) as sim:

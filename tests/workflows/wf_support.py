@@ -11,6 +11,7 @@ Two layers:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,6 +40,12 @@ SYNC = "Sync images from gallery"
 SYNC_MIRROR_PREVIEW = "Sync images from gallery (mirror, preview)"
 SYNC_MIRROR_APPLY = "Sync images from gallery (mirror, apply)"
 FINISH = "Finish new galleries"
+GALLERY_FROM_IMAGES = "Sync gallery from images"
+CLEAN_EMPTY_PREVIEW = "Clean empty galleries (preview)"
+CLEAN_EMPTY_APPLY = "Clean empty galleries (apply)"
+LOOSE_PREVIEW = "Galleries for loose images (preview)"
+LOOSE = "Galleries for loose images"
+LINK_SCENES = "Link scenes"
 
 ALL_HOOK_RULES = {"hookTitles": True, "hookChapters": True, "hookCovers": True, "hookSyncImages": True}
 TITLE_PATTERN = r"^(?P<title>.+?) \[(?P<date>\d{4}-\d{2}-\d{2})\]$"  # the README's example
@@ -116,11 +123,12 @@ def scan_new_galleries(sim: StashSimulator) -> tuple[str, str]:
 
 
 # -- reading the state --------------------------------------------------------------------------
-# An image's path, for clips too (Image.files lists ImageFiles only; STASH_FACTS §9)
+# An image's path, for clips too (Image.files lists ImageFiles only; docs/stash.md §9)
 VISUAL_PATH = "visual_files { ... on ImageFile { path } ... on VideoFile { path } }"
 STATE = """{
   findGalleries(filter: {per_page: -1, sort: "id"}) { galleries {
-    id title code date photographer files { path } folder { path }
+    id title code date details photographer rating100 organized urls scenes { title }
+    files { path } folder { path }
     cover { VISUAL_PATH } chapters { title image_index } tags { name } performers { name } studio { name }
   } }
   findImages(filter: {per_page: -1, sort: "id"}) { images {
@@ -144,7 +152,9 @@ def state(sim: StashSimulator, drop_marker: bool = False) -> dict[str, Any]:
             "cover": g["cover"]["visual_files"][0]["path"] if g["cover"] else None,
             "chapters": [(c["title"], c["image_index"]) for c in g["chapters"]],
             "tags": _names(g["tags"], drop_marker), "performers": _names(g["performers"], False),
-            "studio": (g["studio"] or {}).get("name"),
+            "studio": (g["studio"] or {}).get("name"), "details": g["details"] or None,
+            "rating100": g["rating100"], "organized": g["organized"], "urls": sorted(g["urls"] or []),
+            "scenes": sorted(s["title"] for s in g["scenes"] or []),
         }
     images = {
         i["visual_files"][0]["path"]: {
@@ -206,6 +216,34 @@ def give_images_metadata_of_their_own(sim: StashSimulator) -> None:
     update_images(sim, [f"{SUMMER}/Day 1/001.jpg"], date="1999-12-31", photographer="Someone")
 
 
+def same(path: str) -> str:
+    return path
+
+
+def give_images_tags_their_gallery_lacks(sim: StashSimulator, path: Callable[[str], str] = same) -> None:
+    """Every image of city_walk tagged Travel and with Ada Vale, one also Portrait; one Beach image Archive.
+    `path` maps the sample's paths (test_wf_hosts: to a Windows host's)."""
+    city = [path(f"{CITY}/{n}") for n in ("a.jpg", "b.jpg", "c.jpg")]
+    update_images(sim, city, tag_ids={"ids": [named_id(sim, "tag", "Travel")], "mode": "ADD"},
+                  performer_ids={"ids": [named_id(sim, "performer", "Ada Vale")], "mode": "ADD"})
+    update_images(sim, [path(f"{CITY}/b.jpg")], tag_ids={"ids": [named_id(sim, "tag", "Portrait")], "mode": "ADD"})
+    update_images(sim, [path(f"{BEACH}/IMG_0002.jpg")],
+                  tag_ids={"ids": [named_id(sim, "tag", "Archive")], "mode": "ADD"})
+
+
+MOVED_PORTRAITS = "/library/zips/Portraits.zip"
+
+
+def portraits_moved_into_a_zip(sim: StashSimulator, path: Callable[[str], str] = same) -> None:
+    """A scan adds the Portraits set again as a zip (the same image checksums: Stash's md5 of each
+    file, which the simulator derives from the path); the plugin is not installed meanwhile (its
+    hook has nothing to do with this). `path` maps the sample's paths (test_wf_hosts)."""
+    sim.uninstall_plugins()
+    sim.scan_zip(path(MOVED_PORTRAITS), [{"name": n, "md5": hashlib.md5(path(f"{PORTRAITS}/{n}").encode()).hexdigest()}
+                                         for n in ("p01.jpg", "p02.jpg", "p03.jpg")])
+    sim.install_plugin(REPO)
+
+
 def scan_with_hooks(sim: StashSimulator) -> None:
     """The scan of SCAN_FOLDER and SCAN_ZIP with every new-gallery rule on (the hook runs)."""
     scan_new_galleries(sim)
@@ -255,6 +293,14 @@ SCENARIOS: dict[str, Scenario] = {
     "titles": Scenario(TITLES, (TITLES, PREVIEW), settings={"titlePattern": TITLE_PATTERN}),
     "sync": Scenario(SYNC, (SYNC, PREVIEW), prepare=give_images_metadata_of_their_own),
     "sync_mirror": Scenario(SYNC_MIRROR_APPLY, (SYNC_MIRROR_PREVIEW, {}), prepare=give_images_metadata_of_their_own),
+    "gallery_from_images": Scenario(GALLERY_FROM_IMAGES, (GALLERY_FROM_IMAGES, PREVIEW),
+                                    prepare=give_images_tags_their_gallery_lacks),
+    "clean_empty": Scenario(CLEAN_EMPTY_APPLY, (CLEAN_EMPTY_PREVIEW, {})),
+    "merge_duplicates": Scenario("Merge duplicate galleries (apply)", ("Merge duplicate galleries (preview)", {}),
+                                 prepare=portraits_moved_into_a_zip),
+    # the sample's one loose folder holds one image in no gallery (night.jpg)
+    "galleries_from_folders": Scenario(LOOSE, (LOOSE_PREVIEW, {}), settings={"folderGalleryMinImages": 1}),
+    "link_scenes": Scenario(LINK_SCENES, (LINK_SCENES, PREVIEW)),
     # the button after a scan: the hook leaves the galleries marked and queues nothing (finish by hand)
     "finish": Scenario(FINISH, (FINISH, PREVIEW), settings={**ALL_HOOK_RULES, "titlePattern": TITLE_PATTERN,
                                                             "hookFinishByHand": True}, prepare=scan_with_hooks),

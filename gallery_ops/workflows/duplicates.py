@@ -1,0 +1,316 @@
+"""merge_duplicate_galleries: galleries that hold the same set, found, merged, and (by request) deleted.
+
+Two galleries are duplicates when they have the same zip checksum (a zip copied to a
+second place), or the same set of image checksums with at least one image (a set that
+moved from a zip to a folder, or to a new path, and was scanned again). Groups join
+through either: a gallery is in at most one group. Stash computes an md5 for zips and
+images; galleries without one are left out.
+
+Which gallery is kept (the first by these rules, in order):
+1. its zip or folder is present on disk (a hand-made gallery always counts as present;
+   the plugin runs on Stash's machine and checks the paths Stash reports);
+2. it has more images;
+3. it is a zip or folder gallery rather than a hand-made one;
+4. it was added last (the highest id: after a move, the scan made the new one).
+
+Apply copies to the kept gallery what it lacks and the others have, never overwriting:
+title, code, details, photographer, date, rating, organized (false -> true), studio
+(the first that has one: zip and folder galleries before hand-made ones, each in keep
+order); urls, tags, performers and scenes (added); the
+chapters, each moved to the image with the same checksum (not when the kept gallery
+has a chapter with that title or at that image); a chosen cover, mapped the same way,
+when the kept gallery has none.
+
+With delete_duplicates=true (and dry_run=false) a duplicate is then deleted
+(galleryDestroy, files kept) when it has no images, or when its zip or folder is gone
+from disk and the kept one's is present. A zip gallery takes its image records with it
+in Stash (its files are gone), so one whose images are also in another gallery is never
+deleted. Everything else stays: a duplicate that is still on disk is listed only.
+
+The task previews unless the run says dry_run=false. It reads the checksums of every
+gallery in scope page by page (two requests per page), keeps a small digest per gallery,
+and reads the full galleries and images of the groups only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .. import fields as selections
+from ..args import Param
+from ..batch import chunks
+from ..constants import NEW_GALLERY_TAG
+from ..limits import WORKFLOW_PAGE_SIZE
+from ..logs import progress
+from ..models import Gallery, Image
+from ..operations import GalleryOps
+from .changes import (
+    AddGalleryRefs,
+    Change,
+    CreateChapter,
+    DestroyGallery,
+    Expect,
+    SetCover,
+    SetGalleryFields,
+    apply_changes,
+)
+from .covers import UNKNOWN, Unknown, chosen_cover, stash_pick
+from .engine import galleries_in_scope
+from .report import MAX_DETAILS, GalleryPlan, Report
+from .types import Env, Scope
+
+log = logging.getLogger("gallery_ops")
+
+PARAMS = (Param("delete_duplicates", "bool", False),)
+SCALARS = ("title", "code", "details", "photographer", "date", "rating100", "studio")
+BASIS_FIELDS = {"title", "date", "code"}  # what GalleryOps.recheck reads again before a write (fields.GALLERY_BASIS)
+REFS = (("tags", "tag_ids"), ("performers", "performer_ids"), ("scenes", "scene_ids"))
+WHY_MISSING = "duplicate whose zip or folder is gone"
+WHY_EMPTY = "duplicate without images"
+SKIP_KEPT_APART = "duplicate, kept (delete_duplicates is off)"
+SKIP_PRESENT = "duplicate, kept (its zip or folder is still there)"
+SKIP_BOTH_GONE = "duplicate, kept (the kept gallery's zip or folder is gone too)"
+SKIP_SHARED = "duplicate, kept (its images are in other galleries too)"
+
+
+@dataclass(frozen=True)
+class Member:
+    """What the first pass keeps of a gallery: its kind, path, size and checksum keys."""
+
+    id: str
+    kind: str
+    path: str | None
+    image_count: int
+    zip_md5: str | None
+    images_key: str | None  # sha1 of the sorted image md5s
+
+
+def image_md5(image: Image) -> str | None:
+    files = image.visual_files or image.files or []
+    return files[0].fingerprint if files else None
+
+
+def member(gallery: Gallery, images: list[Image]) -> Member:
+    """A gallery's checksum keys (pure). Images without an md5 make the image set unknown."""
+    checksums = [image_md5(i) for i in images]
+    images_key = None
+    if checksums and all(checksums):
+        images_key = hashlib.sha1("\n".join(sorted(c for c in checksums if c)).encode()).hexdigest()
+    zip_md5 = gallery.files[0].fingerprint if gallery.files else None
+    return Member(gallery.id, gallery.kind, gallery.path, gallery.image_count or len(images), zip_md5 or None,
+                  images_key)
+
+
+def group_duplicates(members: Sequence[Member]) -> list[list[Member]]:
+    """Groups of two or more galleries sharing a zip checksum or an image set (pure), by lowest id."""
+    parent = {m.id: m.id for m in members}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    first_with: dict[tuple[str, str], str] = {}
+    for m in members:
+        for kind, value in (("zip", m.zip_md5), ("images", m.images_key)):
+            if value is None:
+                continue
+            key = (kind, value)
+            if key in first_with:
+                a, b = root(first_with[key]), root(m.id)
+                if a != b:
+                    parent[max(a, b, key=int)] = min(a, b, key=int)
+            else:
+                first_with[key] = m.id
+    groups: dict[str, list[Member]] = {}
+    for m in members:
+        groups.setdefault(root(m.id), []).append(m)
+    return sorted((sorted(g, key=lambda m: int(m.id)) for g in groups.values() if len(g) > 1),
+                  key=lambda g: int(g[0].id))
+
+
+def keep_order(group: Sequence[Member], present: Callable[[Member], bool]) -> list[Member]:
+    """The group, the kept gallery first (the module's keep rule)."""
+    return sorted(group, key=lambda m: (present(m), m.image_count, m.kind != "user", int(m.id)), reverse=True)
+
+
+def is_present(m: Member) -> bool:
+    """A hand-made gallery, or a zip or folder that exists on this machine (Stash's)."""
+    return m.path is None or os.path.exists(m.path)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _ids(refs: Sequence[Any] | None) -> list[str]:
+    return [r.id for r in refs or [] if getattr(r, "name", None) != NEW_GALLERY_TAG]
+
+
+def _by_md5(images: Sequence[Image]) -> dict[str, int]:
+    """Checksum -> 1-based position of its first image."""
+    out: dict[str, int] = {}
+    for position, image in enumerate(images, 1):
+        md5 = image_md5(image)
+        if md5 and md5 not in out:
+            out[md5] = position
+    return out
+
+
+def plan_merge(kept: Gallery, kept_images: list[Image], donors: Sequence[tuple[Gallery, list[Image]]],
+               cover_matches: Mapping[str, str | None]) -> GalleryPlan:
+    """What the kept gallery gets from the others (in keep order), never overwriting (pure).
+
+    `cover_matches`: Stash's answer to its default-cover question per gallery
+    (GalleryOps.cover_regex_matches); a gallery missing from it keeps its cover, and gives none."""
+    plan = GalleryPlan(kept.id)
+    scalars: dict[str, Any] = {}
+    for field in SCALARS:
+        if not _empty(getattr(kept, field)):
+            continue
+        value = next((getattr(d, field) for d, _ in donors if not _empty(getattr(d, field))), None)
+        if value is not None:
+            scalars[field] = {"id": value.id} if field == "studio" else value
+    if not kept.organized and any(d.organized for d, _ in donors):
+        scalars["organized"] = True
+    if scalars:
+        basis = tuple(sorted(BASIS_FIELDS.intersection(scalars)))
+        plan.changes.append(SetGalleryFields(kept.id, tuple(scalars.items()),
+                                             expects=Expect.of("gallery", kept, basis)))
+    refs: list[tuple[str, tuple[str, ...]]] = []
+    for field, key in REFS:
+        have = set(_ids(getattr(kept, field)))
+        extra = dict.fromkeys(i for d, _ in donors for i in _ids(getattr(d, field)) if i not in have)
+        if extra:
+            refs.append((key, tuple(sorted(extra, key=int))))
+    urls = dict.fromkeys(u for d, _ in donors for u in d.urls or [] if u not in (kept.urls or []))
+    if urls:
+        refs.append(("urls", tuple(urls)))
+    if refs:
+        plan.changes.append(AddGalleryRefs(kept.id, tuple(refs)))
+    positions = _by_md5(kept_images)
+    titles = {c.title for c in kept.chapters or []}
+    indexes = {c.image_index for c in kept.chapters or []}
+    for donor, images in donors:
+        for chapter in sorted(donor.chapters or [], key=lambda c: c.image_index or 0):
+            index = chapter.image_index or 0
+            md5 = image_md5(images[index - 1]) if 0 < index <= len(images) else None
+            target = positions.get(md5) if md5 else None
+            if target is None or not chapter.title or chapter.title in titles or target in indexes:
+                continue
+            plan.changes.append(CreateChapter(kept.id, chapter.title, target, expects=Expect.of(
+                "gallery", kept, (f"titled:{chapter.title}", f"starting:{target}"))))
+            titles.add(chapter.title)
+            indexes.add(target)
+    def chosen(gallery: Gallery, images: list[Image]) -> str | Unknown | None:
+        if gallery.id not in cover_matches:
+            return UNKNOWN  # Stash's default pick is unknown: the cover cannot be told chosen or not
+        return chosen_cover(gallery, stash_pick(images, cover_matches[gallery.id]))
+
+    if chosen(kept, kept_images) is None:
+        for donor, images in donors:
+            donor_cover = chosen(donor, images)
+            cover_image = next((i for i in images if i.id == donor_cover), None)
+            position = positions.get(image_md5(cover_image) or "") if cover_image else None
+            if position is None:
+                continue
+            target_image = kept_images[position - 1]
+            if not (kept.cover and kept.cover.id == target_image.id):
+                plan.changes.append(SetCover(kept.id, target_image.id, target_image.path,
+                                             expects=Expect.of("gallery", kept, ("cover",))))
+            break
+    return plan
+
+
+def plan_donor(donor: Member, donor_images: list[Image], kept: Member, kept_present: bool, present: bool,
+               delete: bool) -> GalleryPlan:
+    """Whether a duplicate is deleted once merged (pure; `present`: its zip or folder exists)."""
+    plan = GalleryPlan(donor.id)
+    why = WHY_EMPTY if donor.image_count == 0 else WHY_MISSING if (not present and kept_present) else None
+    if why is None:
+        plan.skipped = SKIP_PRESENT if present else SKIP_BOTH_GONE
+    elif not delete:
+        plan.skipped = SKIP_KEPT_APART
+    elif donor.kind == "zip" and any(g.id != donor.id for i in donor_images for g in i.galleries or []):
+        plan.skipped = SKIP_SHARED
+    else:
+        plan.changes.append(DestroyGallery(donor.id, None, why, merged_into=kept.id))
+    return plan
+
+
+def find_members(ops: GalleryOps, scope: Scope, report: Report,
+                 page_size: int = WORKFLOW_PAGE_SIZE) -> list[Member]:
+    """Pass 1: every gallery in scope with its checksum keys (two requests per page)."""
+    total, stream = galleries_in_scope(ops, scope, "id " + selections.GALLERY_DUPLICATE_KEY, page_size, report)
+    log.info("%s", report.start_line(total))
+    members: list[Member] = []
+    for page in chunks(stream, page_size):
+        images = ops.images_of_galleries([g.id for g in page], selections.IMAGE_CHECKSUM)
+        members.extend(member(g, images.get(g.id, [])) for g in page)
+        if total:
+            progress(min(0.5, 0.5 * len(members) / total))
+    return members
+
+
+def run_merge_duplicates(ops: GalleryOps, env: Env, scope: Scope, dry_run: bool, delete: bool,
+                         present: Callable[[Member], bool] = is_present) -> Report:
+    """Find the groups, plan each merge, apply it (unless dry_run), and report."""
+    report = Report("merge_duplicate_galleries", dry_run, "delete duplicates" if delete else None)
+    progress(0.0)
+    members = find_members(ops, scope, report)
+    groups = group_duplicates(members)
+    in_groups = {m.id for g in groups for m in g}
+    for m in members:
+        if m.id not in in_groups:
+            report.add(GalleryPlan(m.id))
+    listed: list[dict[str, Any]] = []
+    failed: dict[str, str] = {}
+    for batch in chunks(groups, max(1, WORKFLOW_PAGE_SIZE // 4)):
+        ids = [m.id for g in batch for m in g]
+        galleries = {gid: g for gid, g in ops.galleries_by_ids(ids, "id " + selections.GALLERY_MERGE).items() if g}
+        images = ops.images_of_galleries(list(galleries), selections.IMAGE_MERGE)
+        cover_matches = ops.cover_regex_matches([g for g in galleries if images.get(g)], env.cover_regex)
+        plans: list[GalleryPlan] = []
+        for group in batch:
+            order = [m for m in keep_order(group, present) if m.id in galleries]
+            if len(order) < 2:
+                plans.extend(GalleryPlan(m.id, skipped="gone while the run read it") for m in group)
+                continue
+            kept, donors = order[0], sorted(order[1:], key=lambda d: d.kind == "user")  # stable: keep order
+            if len(listed) < MAX_DETAILS:
+                listed.append({"keep": kept.id, "duplicates": [d.id for d in donors],
+                               "by": "zip checksum" if any(d.zip_md5 and d.zip_md5 == kept.zip_md5 for d in donors)
+                               else "image checksums"})
+            try:
+                plans.append(plan_merge(galleries[kept.id], images.get(kept.id, []),
+                                        [(galleries[d.id], images.get(d.id, [])) for d in donors], cover_matches))
+                kept_present = present(kept)
+                plans.extend(plan_donor(d, images.get(d.id, []), kept, kept_present, present(d), delete)
+                             for d in donors)
+            except Exception as exc:  # planning is pure: whatever went wrong concerns this group only
+                for m in order:
+                    failed.setdefault(m.id, f"planning failed ({type(exc).__name__}: {exc})")
+                    plans.append(GalleryPlan(m.id))
+        if not dry_run:
+            changes: list[Change] = [c for p in plans for c in p.changes]
+            moved: dict[str, str] = {}
+            apply_changes(ops, changes, failed, moved)
+            for plan in plans:  # what changed while the run read it: the next run plans it again
+                if plan.gallery_id in moved and plan.gallery_id not in failed:
+                    plan.changes, plan.skipped = [], moved[plan.gallery_id]
+        for plan in plans:
+            report.add(plan, failed.get(plan.gallery_id))
+        if report.scanned < len(members):  # the last step is the 1.0 below, sent once
+            progress(0.5 + 0.5 * report.scanned / len(members))
+    report.requests = ops.requests_sent
+    progress(1.0)
+    report.extra = {"group_count": len(groups), "groups": listed}
+    for level, line in report.log_lines():
+        log.log(level, "%s", line)
+    return report

@@ -1,0 +1,90 @@
+"""sync_gallery_from_images: the tags and performers a gallery's images have, onto the gallery.
+
+The reverse of sync_images_from_gallery. With the rule `all` (default) a tag or
+performer is added to the gallery when every image of the gallery has it; with `any`
+when at least one image has it (setting fromImagesRule, or the run's arg `rule`).
+
+Add-only: nothing is removed from a gallery, and what it has already is not sent
+again. The write is a bulkGalleryUpdate in mode ADD, so what someone adds to the
+gallery between the read and the write stays. The new-gallery marker tag is
+bookkeeping and never copied. A gallery without images is skipped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .. import fields as selections
+from ..args import Param
+from ..constants import NEW_GALLERY_TAG
+from ..errors import ArgError
+from ..models import Gallery, Image
+from .changes import AddGalleryRefs
+from .report import GalleryPlan
+from .types import Env
+
+PARAMS = (Param("rule", "str", False), Param("fields", "str", False))
+RULES = ("all", "any")
+FROM_IMAGES_FIELDS = ("tags", "performers")
+INPUT_KEYS = {"tags": "tag_ids", "performers": "performer_ids"}
+SKIP_NO_IMAGES = "no images"
+
+
+def parse_rule(text: str) -> str:
+    """`all` or `any` (case and spaces ignored)."""
+    rule = text.strip().lower()
+    if rule not in RULES:
+        raise ArgError(f"rule {text!r}: choose all (every image has it) or any (at least one image has it)")
+    return rule
+
+
+def parse_fields(text: str) -> tuple[str, ...]:
+    """Comma-separated: any of tags, performers."""
+    chosen = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    unknown = [f for f in chosen if f not in FROM_IMAGES_FIELDS]
+    if unknown or not chosen:
+        raise ArgError(f"fields {text!r}: choose from {', '.join(FROM_IMAGES_FIELDS)} (comma-separated)")
+    return chosen
+
+
+def _refs(source: Gallery | Image, field: str) -> set[str]:
+    """Ids of the tags or performers of an image or gallery, the new-gallery marker left out."""
+    return {ref.id for ref in getattr(source, field, None) or [] if getattr(ref, "name", None) != NEW_GALLERY_TAG}
+
+
+def wanted_refs(images: list[Image], field: str, rule: str) -> set[str]:
+    """The ids that all (rule all) or any (rule any) of the images have."""
+    counts: Counter[str] = Counter()
+    for image in images:
+        counts.update(_refs(image, field))
+    need = len(images) if rule == "all" else 1
+    return {ref for ref, count in counts.items() if count >= need}
+
+
+def plan_gallery_from_images(gallery: Gallery, images: list[Image], rule: str,
+                             fields: tuple[str, ...] = FROM_IMAGES_FIELDS) -> GalleryPlan:
+    """What the gallery lacks of what its images have (pure)."""
+    plan = GalleryPlan(gallery.id)
+    if not images:
+        plan.skipped = SKIP_NO_IMAGES
+        return plan
+    refs = []
+    for field in fields:
+        missing = wanted_refs(images, field, rule) - _refs(gallery, field)
+        if missing:
+            refs.append((INPUT_KEYS[field], tuple(sorted(missing, key=int))))
+    if refs:
+        plan.changes.append(AddGalleryRefs(gallery.id, tuple(refs)))
+    return plan
+
+
+class SyncGalleryFromImages:
+    gallery_fields = selections.GALLERY_REFS
+    image_fields = selections.IMAGE_REFS
+
+    def __init__(self, rule: str, fields: tuple[str, ...] = FROM_IMAGES_FIELDS) -> None:
+        self.rule = rule
+        self.fields = fields
+
+    def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan:
+        return plan_gallery_from_images(gallery, images or [], self.rule, self.fields)

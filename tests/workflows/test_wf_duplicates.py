@@ -1,0 +1,259 @@
+"""merge_duplicate_galleries: plan tests (no server), the sample library, and deleting on a real disk."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from wf_support import (
+    MOVED_PORTRAITS,
+    diff,
+    fresh_sim,
+    gallery,
+    ids_by_path,
+    image,
+    portraits_moved_into_a_zip,
+    run,
+    state,
+)
+
+from gallery_ops.models import GalleryChapter, SceneRef
+from gallery_ops.workflows.changes import AddGalleryRefs, CreateChapter, DestroyGallery, SetCover, SetGalleryFields
+from gallery_ops.workflows.duplicates import (
+    SKIP_BOTH_GONE,
+    SKIP_KEPT_APART,
+    SKIP_PRESENT,
+    SKIP_SHARED,
+    Member,
+    group_duplicates,
+    keep_order,
+    member,
+    plan_donor,
+    plan_merge,
+)
+
+PREVIEW = "Merge duplicate galleries (preview)"
+APPLY = "Merge duplicate galleries (apply)"
+APPLY_DELETE = "Merge duplicate galleries (delete duplicates, apply)"
+MOVED = MOVED_PORTRAITS
+
+
+def md5(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest()
+
+
+def pic(id, path, checksum, galleries=()):
+    found = image(id, path)
+    found.visual_files[0].fingerprint = checksum
+    return found.model_copy(update={"galleries": [gallery(g) for g in galleries]})
+
+
+def m(id, kind="folder", count=2, zip_md5=None, images_key="k", path=None):
+    return Member(str(id), kind, path or f"/p/{id}", count, zip_md5, images_key)
+
+
+# -- grouping and the keep rule ------------------------------------------------------------------
+def test_the_same_image_set_or_the_same_zip_makes_a_group():
+    a = member(gallery("1", folder="/a").model_copy(update={"image_count": 2}),
+               [pic(1, "/a/1.jpg", "x"), pic(2, "/a/2.jpg", "y")])
+    b = member(gallery("2", zip="/b.zip").model_copy(update={"image_count": 2}),
+               [pic(3, "/b.zip/2.jpg", "y"), pic(4, "/b.zip/1.jpg", "x")])
+    c = member(gallery("3", zip="/c.zip").model_copy(update={"image_count": 1}), [pic(5, "/c.zip/1.jpg", "x")])
+    assert a.images_key == b.images_key != c.images_key  # order does not matter, the set does
+    assert [[x.id for x in g] for g in group_duplicates([a, b, c])] == [["1", "2"]]
+
+
+def test_groups_join_through_either_key_and_unknown_checksums_match_nothing():
+    members = [m(1, images_key="s"), m(2, "zip", zip_md5="z", images_key="s"), m(3, "zip", zip_md5="z", images_key="t"),
+               m(4, images_key=None), m(5, images_key=None)]
+    assert [[x.id for x in g] for g in group_duplicates(members)] == [["1", "2", "3"]]
+    no_md5 = member(gallery("9", folder="/n").model_copy(update={"image_count": 1}), [image(1, "/n/1.jpg")])
+    assert no_md5.images_key is None
+
+
+def test_keep_rule_present_then_more_images_then_files_then_newest():
+    gone = {"1"}
+    present = lambda x: x.id not in gone  # noqa: E731
+    assert keep_order([m(1, count=5), m(2, count=2)], present)[0].id == "2"          # 1. present on disk
+    assert keep_order([m(3, count=5), m(2, count=2)], present)[0].id == "3"          # 2. more images
+    assert keep_order([m(4, "user", path=None), m(3)], present)[0].id == "3"          # 3. files over hand-made
+    assert keep_order([m(3), m(4)], present)[0].id == "4"                             # 4. newest
+
+
+# Stash's default-cover answer for galleries 1 and 2: no image matches its cover regex, so its
+# default pick is the first image (a cover that is not the first image was chosen)
+NO_REGEX_MATCH = {"1": None, "2": None}
+
+
+def test_a_cover_whose_default_pick_is_unknown_is_neither_replaced_nor_copied():
+    old = [pic(1, "/o/a.jpg", "A"), pic(2, "/o/b.jpg", "B")]
+    new = [pic(11, "/n/a.jpg", "A"), pic(12, "/n/b.jpg", "B")]
+    donor, kept = gallery("1", folder="/o", cover="2"), gallery("2", folder="/n", cover="11")
+    assert plan_merge(kept, new, [(donor, old)], {"1": None}).changes == []  # kept unknown
+    assert plan_merge(kept, new, [(donor, old)], {"2": None}).changes == []  # donor unknown
+
+
+# -- the merge plan ------------------------------------------------------------------------------
+def test_the_kept_gallery_gets_what_it_lacks_and_keeps_what_it_has():
+    kept = gallery("2", zip="/new.zip", date="2020-01-01", tags=(1,))
+    donor = gallery("1", folder="/old", title="Old title", date="1999-01-01", tags=(1, 2), performers=(5,),
+                    studio="3", photographer="Pat").model_copy(
+        update={"urls": ["https://a"], "scenes": [SceneRef(id="8")], "organized": True, "rating100": 60})
+    plan = plan_merge(kept, [], [(donor, [])], {})
+    fields, refs = plan.changes
+    assert isinstance(fields, SetGalleryFields) and dict(fields.fields) == {
+        "title": "Old title", "photographer": "Pat", "rating100": 60, "studio": {"id": "3"}, "organized": True}
+    assert isinstance(refs, AddGalleryRefs) and dict(refs.refs) == {
+        "tag_ids": ("2",), "performer_ids": ("5",), "scene_ids": ("8",), "urls": ("https://a",)}
+
+
+def test_chapters_and_a_chosen_cover_follow_their_image():
+    old_images = [pic(1, "/old/a.jpg", "A"), pic(2, "/old/b.jpg", "B"), pic(3, "/old/c.jpg", "C")]
+    new_images = [pic(11, "/new/x/c.jpg", "C"), pic(12, "/new/y/a.jpg", "A"), pic(13, "/new/y/b.jpg", "B")]
+    donor = gallery("1", folder="/old", chapters=[(91, "Start", 1), (92, "Last", 3)], cover="2")
+    kept = gallery("2", folder="/new", cover="11")  # shows Stash's default pick: no chosen cover
+    plan = plan_merge(kept, new_images, [(donor, old_images)], NO_REGEX_MATCH)
+    assert plan.changes == [CreateChapter("2", "Start", 2), CreateChapter("2", "Last", 1),
+                            SetCover("2", "13", "/new/y/b.jpg")]
+
+
+def test_no_chapter_twice_and_a_chosen_cover_is_never_replaced():
+    images = [pic(1, "/o/a.jpg", "A"), pic(2, "/o/b.jpg", "B")]
+    new = [pic(11, "/n/a.jpg", "A"), pic(12, "/n/b.jpg", "B")]
+    donor = gallery("1", folder="/o", chapters=[(91, "One", 1), (92, "Two", 2)], cover="2")
+    kept = gallery("2", folder="/n", chapters=[(99, "One", 1)], cover="12")
+    kept = kept.model_copy(update={"chapters": [GalleryChapter(id="99", title="Mine", image_index=2)]})
+    assert plan_merge(kept, new, [(donor, images)], NO_REGEX_MATCH).changes == [CreateChapter("2", "One", 1)]
+
+
+def test_a_merged_gallery_plans_nothing_again():
+    kept = gallery("2", zip="/n.zip", title="T", tags=(1,))
+    donor = gallery("1", folder="/o", title="Other", tags=(1,))
+    assert plan_merge(kept, [], [(donor, [])], {}).changes == []
+
+
+# -- deleting duplicates -------------------------------------------------------------------------
+def test_a_duplicate_is_deleted_only_when_asked_and_empty_or_gone():
+    kept = m(2)
+    gone = m(1, "zip")
+    assert plan_donor(gone, [], kept, True, False, delete=True).changes == [
+        DestroyGallery("1", None, "duplicate whose zip or folder is gone", merged_into="2")]
+    assert plan_donor(gone, [], kept, True, False, delete=False).skipped == SKIP_KEPT_APART
+    assert plan_donor(gone, [], kept, True, True, delete=True).skipped == SKIP_PRESENT
+    assert plan_donor(gone, [], kept, False, False, delete=True).skipped == SKIP_BOTH_GONE
+    shared = [pic(1, "/o.zip/a.jpg", "A", galleries=("1", "7"))]
+    assert plan_donor(gone, shared, kept, True, False, delete=True).skipped == SKIP_SHARED
+    empty = m(3, "zip", count=0)
+    assert plan_donor(empty, [], kept, False, True, delete=True).changes[0].why == "duplicate without images"
+
+
+def test_a_destroy_names_the_kept_gallery_so_it_is_not_sent_when_the_copy_failed():
+    assert DestroyGallery("1", None, "x", merged_into="2").galleries == ("1", "2")
+
+
+# -- end to end on the sample library: the Portraits set moved into a zip ------------------------
+def test_the_sample_set_that_moved_into_a_zip_gets_its_metadata(scenario_run):
+    runs = scenario_run("merge_duplicates")
+    assert diff(runs.before, runs.after) == {
+        ("galleries", MOVED, "title"): ("", "Studio Portraits"),
+        ("galleries", MOVED, "photographer"): ("", "Jo Marsh"),
+        ("galleries", MOVED, "tags"): ([], ["Portrait"]),
+        ("galleries", MOVED, "cover"): (f"{MOVED}/p01.jpg", f"{MOVED}/p03.jpg"),  # the chosen cover, mapped
+    }
+    out = runs.first.output
+    assert out["group_count"] == 1 and out["groups"] == [{"keep": "7", "duplicates": ["2"], "by": "image checksums"}]
+    assert out["skipped"] == {SKIP_BOTH_GONE: 1} and out["changed"] == 1 and out["scanned"] == 7
+
+
+def test_the_merge_previews_by_default():
+    with fresh_sim() as sim:
+        portraits_moved_into_a_zip(sim)
+        before = state(sim)
+        sim.requests.clear()
+        result = sim.run_operation({"mode": "merge_duplicate_galleries", "delete_duplicates": True})
+        assert result.output["dry_run"] is True and result.output["change_count"] == 3
+        assert sim.requests.mutations() == [] and state(sim) == before
+
+
+# -- deleting, on a real disk --------------------------------------------------------------------
+def disk_library(root: Path) -> dict:
+    """Group A: a zip that is gone (its set now in a folder on disk). Group B: a folder that is gone
+    (now in another folder). Group C: one zip in two places, both on disk. D: a gone zip whose
+    image is also in a hand-made collection (which is a duplicate of D too)."""
+    for folder in ("new_a", "new_b", "copies", "new_d"):
+        (root / folder).mkdir()
+    (root / "copies" / "c1.zip").write_bytes(b"zip")
+    (root / "copies" / "c2.zip").write_bytes(b"zip")
+    r = str(root)
+
+    def imgs(prefix, names):
+        return [{"name": n, "md5": md5(prefix + n)} for n in names]
+
+    return {
+        "tags": ["Old"],
+        "galleries": [
+            {"zip": f"{r}/old/a.zip", "images": imgs("A", ["1.jpg", "2.jpg"]), "title": "Set A", "tags": ["Old"],
+             "chapters": [{"title": "Second", "image_index": 2}]},
+            # renamed in the move: x.jpg is the old 2.jpg, so the chapter at image 2 moves to image 1
+            {"folder": f"{r}/new_a", "images": [{"name": "x.jpg", "md5": md5("A2.jpg")},
+                                                {"name": "y.jpg", "md5": md5("A1.jpg")}]},
+            {"folder": f"{r}/old_b", "images": imgs("B", ["1.jpg"]), "details": "kept words"},
+            {"folder": f"{r}/new_b", "images": imgs("B", ["1.jpg"])},
+            {"zip": f"{r}/copies/c1.zip", "zip_md5": "same", "images": imgs("C1", ["1.jpg"]), "rating100": 80},
+            {"zip": f"{r}/copies/c2.zip", "zip_md5": "same", "images": imgs("C2", ["1.jpg"])},
+            {"zip": f"{r}/old/d.zip", "images": imgs("D", ["1.jpg"]), "title": "Set D"},
+            {"folder": f"{r}/new_d", "images": imgs("D", ["1.jpg"])},
+            {"title": "Collection", "images": [f"{r}/old/d.zip/1.jpg"]},
+        ],
+    }
+
+
+def test_apply_with_delete_deletes_only_gone_duplicates_after_copying(tmp_path):
+    r = str(tmp_path)
+    with fresh_sim(disk_library(tmp_path)) as sim:
+        before = state(sim)
+        merged = run(sim, APPLY).output
+        assert merged["change_count"] > 0 and set(state(sim)["galleries"]) == set(before["galleries"])
+        result = run(sim, APPLY_DELETE)
+        after = state(sim)
+        gone = set(before["galleries"]) - set(after["galleries"])
+        assert gone == {f"{r}/old/a.zip", f"{r}/old_b"}
+        # the copy c1 is on disk, and so is the hand-made Collection (it holds the same set as D)
+        assert result.output["skipped"] == {SKIP_PRESENT: 2, SKIP_SHARED: 1}
+        new_a, new_b = after["galleries"][f"{r}/new_a"], after["galleries"][f"{r}/new_b"]
+        assert (new_a["title"], new_a["tags"], new_a["chapters"]) == ("Set A", ["Old"], [("Second", 1)])
+        assert new_b["details"] == "kept words"
+        assert after["galleries"][f"{r}/copies/c2.zip"]["rating100"] == 80  # the newest copy kept, both stay
+        assert after["galleries"][f"{r}/new_d"]["title"] == "Set D" and f"{r}/old/d.zip" in after["galleries"]
+        # a gone zip's image records go with it (as with Stash's Clean); a folder's stay
+        assert set(before["images"]) - set(after["images"]) == {f"{r}/old/a.zip/1.jpg", f"{r}/old/a.zip/2.jpg"}
+        sim.requests.clear()
+        again = run(sim, APPLY_DELETE)
+        assert again.output["change_count"] == 0 and sim.requests.mutations() == []
+
+
+def test_killed_at_any_request_a_rerun_of_the_delete_ends_as_one_run(tmp_path):
+    library = disk_library(tmp_path)
+    with fresh_sim(library) as sim:
+        run(sim, APPLY_DELETE)
+        expected, total = state(sim), len(sim.requests.records)
+    problems = []
+    for kill_at in range(1, total + 1):
+        with fresh_sim(library) as sim:
+            sim.requests.clear()
+            sim.kill_plugin_after(kill_at)
+            killed = sim.run_task(APPLY_DELETE)
+            if killed.error != "signal: killed":
+                problems.append(f"N={kill_at}: not killed ({killed.error})")
+                continue
+            rerun = run(sim, APPLY_DELETE)
+            if rerun.output["failed_count"] or state(sim) != expected:
+                problems.append(f"N={kill_at}: {diff(expected, state(sim))} {rerun.output['failed']}")
+    assert total >= 6 and problems == []
+
+
+def test_ids_of_the_sample_are_unchanged_by_the_scan(scenario_run):
+    with fresh_sim() as sim:
+        portraits_moved_into_a_zip(sim)
+        assert ids_by_path(sim)[MOVED] == "7"
+

@@ -1,0 +1,200 @@
+"""import_file_metadata: reading ComicInfo.xml and gallery-dl JSON (real files), plans, and the task end to end
+on a library whose zips and folders are on this disk."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from wf_support import PLUGIN, diff, fresh_sim, gallery, run, state
+
+from gallery_ops.limits import METADATA_FILE_MAX_BYTES
+from gallery_ops.metadata_files import (
+    FileMetadata,
+    FileMetadataError,
+    parse_comic_info,
+    parse_gallery_dl,
+    read_gallery_metadata,
+    sidecar_candidates,
+)
+from gallery_ops.workflows.changes import AddGalleryRefs, SetGalleryFields
+from gallery_ops.workflows.file_metadata import plan_import
+
+IMPORT = "Import file metadata"
+COMIC = b"""<?xml version="1.0"?>
+<ComicInfo xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <Title>The Harbour</Title><Series>Coast</Series><Number>3</Number>
+  <Summary>Boats at  dawn.</Summary><Writer>Ann Lee, Bo Ray</Writer><Penciller>Bo Ray</Penciller>
+  <Year>2019</Year><Month>6</Month><Day>2</Day>
+  <Tags>Beach, Harbour</Tags><Genre>Travel</Genre><Web>https://example.org/coast/3</Web>
+</ComicInfo>"""
+
+
+def make_zip(path: Path, members: dict[str, bytes]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+# -- reading -------------------------------------------------------------------------------------
+def test_comic_info_fields():
+    found = parse_comic_info(COMIC, "x")
+    assert (found.title, found.date, found.details) == ("Coast #3: The Harbour", "2019-06-02", "Boats at dawn.")
+    assert found.artists == ["Ann Lee", "Bo Ray"] and found.tags == ["Beach", "Harbour", "Travel"]
+    assert found.urls == ["https://example.org/coast/3"]
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b'<!DOCTYPE x [<!ENTITY a "aaaa">]><ComicInfo><Title>&a;</Title></ComicInfo>', "DTD"),
+    (b"<ComicInfo><Title>open", "not valid XML"),
+])
+def test_comic_info_that_is_not_read(data, reason):
+    with pytest.raises(FileMetadataError, match=reason):
+        parse_comic_info(data, "x")
+
+
+def test_gallery_dl_json():
+    data = json.dumps({"title": "Night  Market", "date": "2021-03-04 18:00:00", "tags": {"general": ["Beach"],
+                       "artist": "Cy"}, "gallery_url": "https://g.example/1", "artist": ["Cy", "Di"]}).encode()
+    found = parse_gallery_dl(data, "/x/info.json")
+    assert (found.title, found.date, found.tags, found.artists) == ("Night Market", "2021-03-04", ["Beach", "Cy"],
+                                                                     ["Cy", "Di"])
+    assert found.urls == ["https://g.example/1"]
+    with pytest.raises(FileMetadataError, match="not valid JSON"):
+        parse_gallery_dl(b"{", "/x/info.json")
+
+
+def test_a_zips_comic_info_is_read_without_extracting(tmp_path):
+    zip_path = tmp_path / "Set.cbz"
+    make_zip(zip_path, {"comicinfo.XML": COMIC, "001.jpg": b"jpg"})
+    found = read_gallery_metadata(str(zip_path), is_zip=True)
+    assert found.title == "Coast #3: The Harbour" and found.source.endswith("Set.cbz/comicinfo.XML")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Set.cbz"]  # nothing extracted
+
+
+def test_size_limits_and_unreadable_files_are_reasons(tmp_path):
+    big = tmp_path / "big.zip"
+    make_zip(big, {"ComicInfo.xml": b"<ComicInfo>" + b" " * METADATA_FILE_MAX_BYTES + b"</ComicInfo>"})
+    with pytest.raises(FileMetadataError, match="more than"):
+        read_gallery_metadata(str(big), is_zip=True)
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(FileMetadataError, match="cannot be read"):
+        read_gallery_metadata(str(bad), is_zip=True)
+    with pytest.raises(FileMetadataError, match="not on this disk"):
+        read_gallery_metadata(str(tmp_path / "gone.zip"), is_zip=True)
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / "info.json").write_bytes(b"{" + b" " * METADATA_FILE_MAX_BYTES + b"}")
+    with pytest.raises(FileMetadataError, match="more than"):
+        read_gallery_metadata(str(folder), is_zip=False)
+    (tmp_path / "g").mkdir()
+    with pytest.raises(FileMetadataError, match="no metadata file"):
+        read_gallery_metadata(str(tmp_path / "g"), is_zip=False)
+
+
+def test_where_sidecars_are_looked_for():
+    assert sidecar_candidates("/p/Set.zip", True) == ["/p/Set.zip.json", "/p/Set.json"]
+    assert sidecar_candidates("/p/Set", False) == ["/p/Set/info.json", "/p/Set.json"]
+    assert sidecar_candidates("C:\\P\\Set.zip", True) == ["C:\\P\\Set.zip.json", "C:\\P\\Set.json"]
+
+
+# -- plans ---------------------------------------------------------------------------------------
+FOUND = FileMetadata("x", title="T", date="2020-01-02", details="D", artists=["Ann", "Zed"],
+                     tags=["Beach", "Nope"], urls=["https://u"])
+
+
+def test_the_plan_fills_only_what_is_empty_and_lists_unknown_names():
+    g = gallery(title="Mine", tags=(1,)).model_copy(update={"urls": ["https://u"]})
+    plan, unknown = plan_import(g, FOUND, {"Beach": "1", "Nope": None}, {}, "photographer")
+    assert plan.changes == [SetGalleryFields(g.id, (("date", "2020-01-02"), ("details", "D"),
+                                                    ("photographer", "Ann, Zed")))]
+    assert unknown == ["Nope"]
+
+
+def test_artists_as_performers_by_name():
+    plan, unknown = plan_import(gallery(photographer="Pat"), FOUND, {"Beach": "4"}, {"Ann": "7", "Zed": None},
+                                "performers")
+    fields, refs = plan.changes
+    assert "photographer" not in dict(fields.fields)
+    assert isinstance(refs, AddGalleryRefs) and dict(refs.refs) == {
+        "tag_ids": ("4",), "performer_ids": ("7",), "urls": ("https://u",)}
+    assert sorted(unknown) == ["Nope", "Zed"]
+
+
+# -- end to end ----------------------------------------------------------------------------------
+def disk_library(root: Path) -> dict:
+    make_zip(root / "comics" / "Coast 3.cbz", {"ComicInfo.xml": COMIC, "001.jpg": b"j"})
+    make_zip(root / "dl" / "Market.zip", {"001.jpg": b"j"})
+    (root / "dl" / "Market.zip.json").write_text(json.dumps({"title": "Night Market", "tags": ["Travel"],
+                                                             "url": "https://g.example/9"}))
+    (root / "photos" / "Dunes").mkdir(parents=True)
+    (root / "photos" / "Dunes" / "info.json").write_text(json.dumps({"title": "Dunes", "date": "2018-10-11"}))
+    r = str(root)
+    return {"tags": ["Beach", "Travel"], "performers": ["Ann Lee"], "galleries": [
+        {"zip": f"{r}/comics/Coast 3.cbz", "images": ["001.jpg"], "date": "2000-01-01"},
+        {"zip": f"{r}/dl/Market.zip", "images": ["001.jpg"]},
+        {"folder": f"{r}/photos/Dunes", "images": ["1.jpg"], "title": "Set by me"},
+        {"zip": f"{r}/gone.zip", "images": ["001.jpg"]},
+        {"title": "Picks", "images": [f"{r}/photos/Dunes/1.jpg"]},
+    ]}
+
+
+def test_the_task_fills_from_files_then_writes_nothing_more(tmp_path):
+    r = str(tmp_path)
+    with fresh_sim(disk_library(tmp_path)) as sim:
+        before = state(sim)
+        preview = run(sim, IMPORT, {"dry_run": "true"}).output
+        assert sim.requests.mutations() == [] and state(sim) == before
+        applied = run(sim, IMPORT).output
+        assert applied["changes"] == preview["changes"]
+        assert diff(before, state(sim)) == {
+            ("galleries", f"{r}/comics/Coast 3.cbz", "title"): ("", "Coast #3: The Harbour"),
+            ("galleries", f"{r}/comics/Coast 3.cbz", "details"): (None, "Boats at dawn."),
+            ("galleries", f"{r}/comics/Coast 3.cbz", "photographer"): ("", "Ann Lee, Bo Ray"),
+            ("galleries", f"{r}/comics/Coast 3.cbz", "tags"): ([], ["Beach", "Travel"]),
+            ("galleries", f"{r}/comics/Coast 3.cbz", "urls"): ([], ["https://example.org/coast/3"]),
+            ("galleries", f"{r}/dl/Market.zip", "title"): ("", "Night Market"),
+            ("galleries", f"{r}/dl/Market.zip", "tags"): ([], ["Travel"]),
+            ("galleries", f"{r}/dl/Market.zip", "urls"): ([], ["https://g.example/9"]),
+            ("galleries", f"{r}/photos/Dunes", "date"): (None, "2018-10-11"),  # its title is a person's
+        }
+        assert applied["unknown_names"] == ["Harbour"]
+        assert applied["skipped"] == {"its zip or folder is not on this disk": 1, "hand-made (no zip or folder)": 1}
+        sim.requests.clear()
+        again = run(sim, IMPORT).output
+        assert sim.requests.mutations() == [] and again["change_count"] == 0
+
+
+def test_artists_as_performers_by_setting(tmp_path):
+    with fresh_sim(disk_library(tmp_path)) as sim:
+        sim.set_plugin_settings(PLUGIN, {"fileMetadataArtists": "performers"})
+        before = state(sim)
+        out = run(sim, IMPORT).output
+        changed = diff(before, state(sim))
+    assert changed[("galleries", f"{tmp_path}/comics/Coast 3.cbz", "performers")] == ([], ["Ann Lee"])
+    assert ("galleries", f"{tmp_path}/comics/Coast 3.cbz", "photographer") not in changed
+    assert set(out["unknown_names"]) == {"Harbour", "Bo Ray"}
+
+
+def test_killed_at_any_request_a_rerun_ends_as_one_run(tmp_path):
+    library = disk_library(tmp_path)
+    with fresh_sim(library) as sim:
+        run(sim, IMPORT)
+        expected, total = state(sim), len(sim.requests.records)
+    problems = []
+    for kill_at in range(1, total + 1):
+        with fresh_sim(library) as sim:
+            sim.requests.clear()
+            sim.kill_plugin_after(kill_at)
+            killed = sim.run_task(IMPORT)
+            if killed.error != "signal: killed":
+                problems.append(f"N={kill_at}: not killed ({killed.error})")
+                continue
+            rerun = run(sim, IMPORT)
+            if rerun.output["failed_count"] or state(sim) != expected:
+                problems.append(f"N={kill_at}: {diff(expected, state(sim))}")
+    assert total >= 5 and problems == []

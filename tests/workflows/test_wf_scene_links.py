@@ -1,0 +1,107 @@
+"""link_scenes: plan tests (no server) and the task on the sample library."""
+
+from __future__ import annotations
+
+from wf_support import BEACH, BEST, CITY, LINK_SCENES, PORTRAITS, diff, fresh_sim, gallery, run, state
+
+from gallery_ops.models import FileRef, PerformerRef, Scene, SceneRef, StudioRef, TagRef
+from gallery_ops.workflows.changes import AddGalleryRefs, SetGalleryFields
+from gallery_ops.workflows.scene_links import (
+    SKIP_HAND_MADE,
+    SKIP_NO_MATCH,
+    SKIP_NOT_UNIQUE,
+    build_index,
+    plan_link,
+)
+
+
+def scene(id, *paths_, **meta):
+    return Scene(id=str(id), files=[FileRef(path=p) for p in paths_], **meta)
+
+
+INDEX = build_index([
+    scene(1, "/v/Set A.mp4"), scene(2, "/v/Set B.mp4"), scene(3, "/v/Set B/clip.mp4"),
+    scene(4, "/v/Set C.mp4", "/v/Set C.mkv"),  # one scene, two files: still one match
+    scene(5, "C:\\V\\Trip.MP4"), scene(6, "/v/Other/x.mp4"), scene(7, "/v/Other/y.mp4"),
+], keep_scenes=False)
+
+
+def linked(plan):
+    return [dict(c.refs).get("scene_ids") for c in plan.changes if isinstance(c, AddGalleryRefs)]
+
+
+def test_a_zip_and_a_video_of_the_same_name_next_to_it():
+    assert linked(plan_link(gallery(zip="/v/Set A.zip"), INDEX, False)) == [("1",)]
+    assert linked(plan_link(gallery(zip="/v/Set C.cbz"), INDEX, False)) == [("4",)]
+    assert plan_link(gallery(zip="/w/Set A.zip"), INDEX, False).skipped == SKIP_NO_MATCH  # another folder
+
+
+def test_a_folder_next_to_its_video_or_holding_it():
+    assert linked(plan_link(gallery(folder="/v/Set A"), INDEX, False)) == [("1",)]
+    assert plan_link(gallery(folder="/v/Set B"), INDEX, False).skipped == SKIP_NOT_UNIQUE  # 2 next to, 3 inside
+    assert plan_link(gallery(folder="/v/Other"), INDEX, False).skipped == SKIP_NOT_UNIQUE
+
+
+def test_windows_names_compare_without_case_and_either_separator():
+    assert linked(plan_link(gallery(zip="C:/v/trip.zip"), INDEX, False)) == [("5",)]
+    assert plan_link(gallery(zip="/v/set a.zip"), INDEX, False).skipped == SKIP_NO_MATCH  # Linux: case counts
+
+
+def test_a_linked_scene_is_not_sent_again_and_hand_made_galleries_are_not_matched():
+    g = gallery(zip="/v/Set A.zip").model_copy(update={"scenes": [SceneRef(id="1"), SceneRef(id="9")]})
+    assert plan_link(g, INDEX, False).status == "unchanged"
+    assert plan_link(gallery(title="Picks"), INDEX, False).skipped == SKIP_HAND_MADE
+
+
+def test_copying_the_scenes_metadata_fills_only_what_the_gallery_lacks():
+    index = build_index([scene(1, "/v/Set A.mp4", title="Set A", date="2020-01-02", details="words",
+                               urls=["https://s"], studio=StudioRef(id="4"), tags=[TagRef(id="2"), TagRef(id="3")],
+                               performers=[PerformerRef(id="6")])], keep_scenes=True)
+    g = gallery(zip="/v/Set A.zip", date="1999-09-09", tags=(2,))
+    plan = plan_link(g, index, True)
+    fields, refs = plan.changes
+    assert isinstance(fields, SetGalleryFields)
+    assert dict(fields.fields) == {"title": "Set A", "details": "words", "studio": {"id": "4"}}
+    assert dict(refs.refs) == {"scene_ids": ("1",), "tag_ids": ("3",), "performer_ids": ("6",), "urls": ("https://s",)}
+    assert refs.to_input().to_input()["scene_ids"] == {"ids": ["1"], "mode": "ADD"}
+    done = g.model_copy(update={"title": "Set A", "details": "words", "studio": StudioRef(id="4"),
+                                "tags": [TagRef(id="2"), TagRef(id="3")], "performers": [PerformerRef(id="6")],
+                                "urls": ["https://s"], "scenes": [SceneRef(id="1")]})
+    assert plan_link(done, index, True).changes == []
+
+
+# -- end to end -----------------------------------------------------------------------------------
+def test_the_sample_galleries_get_their_scenes(scenario_run):
+    runs = scenario_run("link_scenes")
+    assert diff(runs.before, runs.after) == {
+        ("galleries", CITY, "scenes"): ([], ["City Walk"]),
+        ("galleries", PORTRAITS, "scenes"): ([], ["Behind the Portraits"]),
+    }
+    out = runs.first.output
+    assert out["skipped"] == {SKIP_NOT_UNIQUE: 1, SKIP_NO_MATCH: 1, SKIP_HAND_MADE: 2}
+    assert runs.after["galleries"][BEST]["scenes"] == ["Beach Day"]  # a link a person made stays
+    assert runs.after["galleries"][BEACH]["scenes"] == []
+
+
+def test_copy_metadata_by_arg_gives_the_zip_its_scenes_title():
+    with fresh_sim() as sim:
+        before = state(sim)
+        run(sim, LINK_SCENES, {"copy_metadata": "true"})
+        changed = diff(before, state(sim))
+    assert changed[("galleries", CITY, "title")] == ("", "City Walk")
+    assert ("galleries", PORTRAITS, "title") not in changed  # a title a person set is kept
+
+
+def test_a_title_set_while_the_run_reads_is_kept():
+    from test_wf_meanwhile import MOVED, meanwhile
+    from wf_support import ids_by_path
+
+    with fresh_sim() as sim:
+        city = ids_by_path(sim)[CITY]
+        meanwhile(sim, lambda: sim.gql(
+            f'mutation {{ galleryUpdate(input: {{id: "{city}", title: "Mine"}}) {{ id }} }}'))
+        out = run(sim, LINK_SCENES, {"copy_metadata": "true"}).output
+        after = state(sim)["galleries"]
+    assert after[CITY]["title"] == "Mine" and after[CITY]["scenes"] == []  # nothing of its plan was sent
+    assert after[PORTRAITS]["scenes"] == ["Behind the Portraits"]
+    assert out["skipped"][MOVED] == 1
