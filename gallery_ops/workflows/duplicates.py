@@ -51,16 +51,14 @@ from ..models import Gallery, Image
 from ..operations import GalleryOps
 from .changes import (
     AddGalleryRefs,
-    Change,
     CreateChapter,
     DestroyGallery,
     Expect,
     SetCover,
     SetGalleryFields,
-    apply_changes,
 )
 from .covers import UNKNOWN, Unknown, chosen_cover, stash_pick
-from .engine import galleries_in_scope
+from .engine import apply_plans, galleries_in_scope
 from .report import MAX_DETAILS, GalleryPlan, Report
 from .types import Env, Scope
 
@@ -298,12 +296,7 @@ def run_merge_duplicates(ops: GalleryOps, env: Env, scope: Scope, dry_run: bool,
                     failed.setdefault(m.id, f"planning failed ({type(exc).__name__}: {exc})")
                     plans.append(GalleryPlan(m.id))
         if not dry_run:
-            changes: list[Change] = [c for p in plans for c in p.changes]
-            moved: dict[str, str] = {}
-            apply_changes(ops, changes, failed, moved)
-            for plan in plans:  # what changed while the run read it: the next run plans it again
-                if plan.gallery_id in moved and plan.gallery_id not in failed:
-                    plan.changes, plan.skipped = [], moved[plan.gallery_id]
+            apply_plans(ops, plans, failed)
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))
         if report.scanned < len(members):  # the last step is the 1.0 below, sent once

@@ -124,6 +124,18 @@ def _selection(parts: Sequence[str | None]) -> str:
     return " ".join(dict.fromkeys(p for p in parts if p))
 
 
+def apply_plans(ops: GalleryOps, plans: Sequence[GalleryPlan], failed: dict[str, str]) -> dict[str, str]:
+    """Apply the plans' changes (failures go into `failed`); returns {gallery id: reason} for the
+    galleries whose changes were dropped because what they would overwrite changed meanwhile.
+    Those plans become skips with that reason: the next run plans them again."""
+    moved: dict[str, str] = {}
+    apply_changes(ops, [c for p in plans for c in p.changes], failed, moved)
+    for plan in plans:
+        if plan.gallery_id in moved and plan.gallery_id not in failed:
+            plan.changes, plan.skipped = [], moved[plan.gallery_id]
+    return moved
+
+
 def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env: Env, scope: Scope,
                   dry_run: bool, finish: Callable[[list[str], dict[str, list[Image]]], list[Change]] | None = None,
                   page_size: int = WORKFLOW_PAGE_SIZE) -> Report:
@@ -165,18 +177,13 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
                 seen[gallery.id] = (images.get(gallery.id) or [])[:1]
             del images
         images = seen
-        moved: dict[str, str] = {}
-        if not dry_run:
-            apply_changes(ops, [c for p in plans for c in p.changes], failed, moved)
+        moved = apply_plans(ops, plans, failed) if not dry_run else {}
         extra: list[Change] = []
         if finish is not None:  # computed in a preview too, so that it says what it would do
             extra = finish([p.gallery_id for p in plans
                             if p.gallery_id not in failed and p.gallery_id not in moved and p.error is None], images)
             if not dry_run:
                 apply_changes(ops, extra, failed)
-        for plan in plans:  # edited while the run went on: left for the next run
-            if plan.gallery_id in moved and plan.gallery_id not in failed:
-                plan.changes, plan.skipped = [], moved[plan.gallery_id]
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))
         report.add_changes(extra, failed)

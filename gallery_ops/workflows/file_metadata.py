@@ -31,8 +31,8 @@ from ..logs import progress
 from ..metadata_files import FileMetadata, FileMetadataError, read_gallery_metadata
 from ..models import Gallery
 from ..operations import GalleryOps
-from .changes import AddGalleryRefs, Change, Expect, SetGalleryFields, apply_changes
-from .engine import galleries_in_scope
+from .changes import AddGalleryRefs, Expect, SetGalleryFields
+from .engine import apply_plans, galleries_in_scope
 from .report import MAX_DETAILS, GalleryPlan, Report
 from .types import Scope
 
@@ -131,12 +131,7 @@ def run_import_file_metadata(ops: GalleryOps, scope: Scope, dry_run: bool, artis
                 failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
                 plans.append(GalleryPlan(gallery.id))
         if not dry_run:
-            changes: list[Change] = [c for p in plans for c in p.changes]
-            moved: dict[str, str] = {}
-            apply_changes(ops, changes, failed, moved)
-            for plan in plans:  # what changed while the run read it: the next run plans it again
-                if plan.gallery_id in moved and plan.gallery_id not in failed:
-                    plan.changes, plan.skipped = [], moved[plan.gallery_id]
+            apply_plans(ops, plans, failed)
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))
         if report.scanned < total:  # the last step is the 1.0 below, sent once
