@@ -6,8 +6,9 @@ that look at images (chapters, covers, image sync) would give wrong answers on t
 and a hand-made gallery gets its images after creation, also without a hook. So the hook:
 
 - applies at once what needs only the gallery itself: a title from its path (hookTitles);
-- marks the gallery with the tag "Gallery Tools: new" when an image rule is switched on
-  (hookChapters, hookCovers, hookSyncImages), added by Stash to the gallery's tags
+- marks the gallery with the tag "Gallery Tools: new" when a deferred rule is switched on
+  (settings.DEFERRED_RULES: hookChapters, hookCovers, hookSyncImages, hookLinkScenes,
+  hookFileMetadata), added by Stash to the gallery's tags
   (bulkGalleryUpdate, mode ADD): nothing is read back, so a tag someone adds meanwhile stays;
 - queues the task "Finish new galleries" (runPluginTask) unless one is already waiting in
   Stash's job queue, or the setting hookFinishByHand is on. Stash runs one job at a time and
@@ -34,7 +35,7 @@ import json
 from .constants import FINISH_TASK_NAME, NEW_GALLERY_TAG
 from .errors import ArgError, StashError
 from .hook_wire import HookWire, LeanServer, finish_waiting
-from .settings import IMAGE_RULES, PLUGIN_ID, Settings, SettingsError
+from .settings import DEFERRED_RULES, PLUGIN_ID, Settings, SettingsError
 from .stash_log import redact, write
 from .title_rules import parse_title_pattern, title_fields
 
@@ -43,7 +44,8 @@ if TYPE_CHECKING:
     from typing import IO, Any
 
 HOOK_TYPE = "Gallery.Create.Post"
-NO_RULES = "no new-gallery rules are switched on (settings hookTitles, hookChapters, hookCovers, hookSyncImages)"
+NO_RULES = ("no new-gallery rules are switched on (settings hookTitles, hookChapters, hookCovers, hookSyncImages,"
+            " hookLinkScenes, hookFileMetadata)")
 
 
 def handle_gallery_created(wire: HookWire, hook_context: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +74,7 @@ def handle_gallery_created(wire: HookWire, hook_context: dict[str, Any]) -> dict
                                  (raw.get("folder") or {}).get("path"),
                                  parse_title_pattern(settings["titlePattern"]))
         update.update(dict(fields))
-    deferred = [rule for rule in IMAGE_RULES if rules[rule]]
+    deferred = [rule for rule in DEFERRED_RULES if rules[rule]]
     dry_run = bool(settings["dryRun"])
     out.update({"update": update, "dry_run": dry_run})
     queue_task: str | None = None

@@ -79,14 +79,23 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("hookSyncImages", "BOOLEAN", False, "New galleries: sync images",
             "New galleries' images get the gallery's metadata, added only (by Finish new galleries, which runs"
             " by itself once the scan is over)."),
+    Setting("hookLinkScenes", "BOOLEAN", False, "New galleries: link scenes",
+            "New galleries get linked to the scene named like their zip or folder, or inside their folder, as Link"
+            " scenes does (added only; by Finish new galleries, which runs by itself once the scan is over)."),
+    Setting("hookFileMetadata", "BOOLEAN", False, "New galleries: metadata from files",
+            "New galleries get what they lack from their ComicInfo.xml or gallery-dl JSON, as Import file metadata"
+            " does (never overwriting; by Finish new galleries, which runs by itself once the scan is over)."),
     Setting("hookFinishByHand", "BOOLEAN", False, "New galleries: finish by hand",
             "Do not queue Finish new galleries after a scan: run it yourself from the Tasks page. Off (the"
             " default): the first new gallery of a scan queues it, and it runs once the scan is over."),
 )
 
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
-HOOK_RULES = ("hookChapters", "hookCovers", "hookTitles", "hookSyncImages")  # the new-gallery rules
+HOOK_RULES = ("hookChapters", "hookCovers", "hookTitles", "hookSyncImages", "hookLinkScenes",
+              "hookFileMetadata")  # the new-gallery rules
 IMAGE_RULES = ("hookChapters", "hookCovers", "hookSyncImages")  # those that need the gallery's images
+# those the hook leaves to Finish new galleries (marked, applied once the scan is over)
+DEFERRED_RULES = (*IMAGE_RULES, "hookLinkScenes", "hookFileMetadata")
 PYTHON_TYPES = {"STRING": (str,), "NUMBER": (int, float), "BOOLEAN": (bool,)}
 
 

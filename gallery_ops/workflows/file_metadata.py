@@ -91,8 +91,12 @@ def plan_import(gallery: Gallery, found: FileMetadata, tag_ids: dict[str, str | 
 
 
 def run_import_file_metadata(ops: GalleryOps, scope: Scope, dry_run: bool, artists_as: str,
-                             page_size: int = WORKFLOW_PAGE_SIZE) -> Report:
-    """Read each gallery's metadata file, plan, and (unless dry_run) apply, page by page."""
+                             page_size: int = WORKFLOW_PAGE_SIZE, held: dict[str, str] | None = None) -> Report:
+    """Read each gallery's metadata file, plan, and (unless dry_run) apply, page by page.
+
+    `held`, when given, receives {gallery id: reason} for the galleries whose changes did not
+    all go through (failed, or dropped because a person changed the field meanwhile):
+    Finish new galleries keeps their mark."""
     report = Report("import_file_metadata", dry_run)
     total, stream = galleries_in_scope(ops, scope, "id " + selections.GALLERY_FILE_METADATA, page_size, report)
     log.info("%s", report.start_line(total))
@@ -130,12 +134,15 @@ def run_import_file_metadata(ops: GalleryOps, scope: Scope, dry_run: bool, artis
                 log.debug("import_file_metadata: planning gallery %s failed:\n%s", gallery.id, traceback.format_exc())
                 failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
                 plans.append(GalleryPlan(gallery.id))
-        if not dry_run:
-            apply_plans(ops, plans, failed)
+        moved = apply_plans(ops, plans, failed) if not dry_run else {}
+        if held is not None:
+            held.update(moved)
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))
         if report.scanned < total:  # the last step is the 1.0 below, sent once
             progress(report.scanned / total)
+    if held is not None:
+        held.update(failed)
     report.requests = ops.requests_sent
     report.extra = {"unknown_names": list(unknown_names)[:MAX_DETAILS]}
     progress(1.0)
