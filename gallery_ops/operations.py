@@ -89,6 +89,11 @@ def _configuration(data: dict[str, Any]) -> RunConfiguration:
                             (data.get("general") or {}).get("galleryCoverRegex") or None)
 
 
+def all_of(criteria: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
+    """A filter (Gallery/ImageFilterType) matching `criteria` and, when given, `extra` too (its AND)."""
+    return {**criteria, "AND": extra} if extra else criteria
+
+
 def in_gallery(gallery_id: str) -> dict[str, Any]:
     """ImageFilterType for the images of one gallery."""
     return {"galleries": {"value": [gallery_id], "modifier": "INCLUDES"}}
@@ -151,9 +156,7 @@ class GalleryOps:
         query = doc.iter_galleries(selection)
         last = 0
         while True:
-            cursor: dict[str, Any] = {"id": {"value": last, "modifier": "GREATER_THAN"}}
-            if gallery_filter:
-                cursor["AND"] = gallery_filter
+            cursor = all_of({"id": {"value": last, "modifier": "GREATER_THAN"}}, gallery_filter)
             page = self.connection.execute_as(query, {
                 "filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "gallery_filter": cursor},
                 GALLERY_PAGE).findGalleries.galleries
@@ -229,9 +232,7 @@ class GalleryOps:
         query = doc.iter_images(selection)
         last = 0
         while True:
-            cursor: dict[str, Any] = {"id": {"value": last, "modifier": "GREATER_THAN"}}
-            if image_filter:
-                cursor["AND"] = image_filter
+            cursor = all_of({"id": {"value": last, "modifier": "GREATER_THAN"}}, image_filter)
             data = self.connection.execute(query, {
                 "filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "image_filter": cursor})
             page = data["findImages"]["images"]

@@ -26,7 +26,7 @@ from typing import Any
 from .. import fields
 from ..constants import NEW_GALLERY_TAG
 from ..models import Image
-from ..operations import GalleryOps
+from ..operations import GalleryOps, all_of
 from ..settings import IMAGE_RULES
 from .changes import Change, UntagGalleries
 from .chapters import ChaptersFromFolders
@@ -78,8 +78,7 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
         # Stash shows a task's output at debug level only: say so in the log
         log.info("%s: %s (no gallery has the tag \"%s\")", report.title, report.summary, NEW_GALLERY_TAG)
         return report
-    marked: dict[str, Any] = {"tags": {"value": [tag_id], "modifier": "INCLUDES"}}
-    gallery_filter = {**marked, "AND": scope.gallery_filter} if scope.gallery_filter else marked
+    gallery_filter = all_of({"tags": {"value": [tag_id], "modifier": "INCLUDES"}}, scope.gallery_filter)
     rules = [name for name, on in env.settings.hook_rules.items() if on]
     needs_images = any(rule in IMAGE_RULES for rule in rules)
     held: dict[str, str] = {}  # galleries whose file metadata did not all go through: they stay marked
