@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/run.py            # writes bench/RESULTS.md
     .venv/bin/python bench/run.py --quick    # smaller libraries, for a smoke run
+    .venv/bin/python bench/run.py --gallery-tasks        # only its section: duplicates, loose images
+    .venv/bin/python bench/run.py --finish-link-scenes   # only its section: Finish with hookLinkScenes
 
 Timings include the simulator (Python, SQLite, graphql-core) on the same machine, which is
 most of the wall time; the plugin's own CPU time, its peak memory (bench/measure_plugin.py)
@@ -16,6 +18,7 @@ import hashlib
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,6 +37,7 @@ from stash_sim.library import generate_library  # noqa: E402
 
 from gallery_ops import GalleryOps, fields  # noqa: E402
 from gallery_ops.batch import chunks  # noqa: E402
+from gallery_ops.constants import NEW_GALLERY_TAG  # noqa: E402
 from gallery_ops.limits import GALLERY_PAGE_SIZE, WORKFLOW_PAGE_SIZE  # noqa: E402
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
@@ -97,29 +101,66 @@ def measuring_python(folder: Path) -> str:
     return str(wrapper)
 
 
+def load_average() -> float:
+    """The machine's 1-minute load average (2 cores, shared): printed next to every figure."""
+    return os.getloadavg()[0]
+
+
+def plugin_copy(folder: Path, hooks: bool) -> Path:
+    """The plugin as installed in Stash; without `hooks`, its manifest lists no hooks (to measure
+    a task's own process apart from the Gallery.Create.Post processes Stash starts for it)."""
+    if hooks:
+        return ROOT
+    target = folder / "plugin"
+    target.mkdir()
+    for name in ("gallery_tools.py", "gallery_tools_deps.py", "requirements.txt"):
+        shutil.copy2(ROOT / name, target / name)
+    shutil.copytree(ROOT / "gallery_ops", target / "gallery_ops", ignore=shutil.ignore_patterns("__pycache__"))
+    manifest = (ROOT / "gallery_tools.yml").read_text(encoding="utf-8")
+    start, end = manifest.index("\nhooks:\n"), manifest.index("\nsettings:\n")
+    (target / "gallery_tools.yml").write_text(manifest[:start] + manifest[end:], encoding="utf-8")
+    return target
+
+
 def bench_task(rows: list[str], galleries: int, images: int, task: str, args: dict,
-               library: dict | None = None, size: str | None = None) -> tuple[float, float, int]:
-    """One task run as Stash runs it; returns (wall seconds, plugin CPU seconds, requests)."""
+               library: dict | None = None, size: str | None = None, settings: dict | None = None,
+               hooks: bool = True) -> tuple[float, float, int]:
+    """One task run as Stash runs it; returns (wall seconds, plugin CPU seconds, requests).
+
+    CPU and peak memory are those of the plugin processes the run started: the task's, and
+    the Gallery.Create.Post hook processes Stash starts for each gallery the task creates
+    (counted apart in the row). `hooks=False` installs a copy whose manifest has no hook."""
     sim, _ = seed(galleries, images, library)
     with sim, tempfile.TemporaryDirectory() as scratch:
-        sim.install_plugin(ROOT)
+        sim.install_plugin(plugin_copy(Path(scratch), hooks))
+        if settings:
+            sim.set_plugin_settings("gallery_tools", settings)
         sim.python = measuring_python(Path(scratch))
         memory = Path(scratch) / "peaks"
         os.environ["GT_BENCH_MEMORY"] = str(memory)
         sim.requests.clear()
+        load_before = load_average()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         result = sim.run_task(task, args)
         seconds = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-        peak_kib = max(int(line) for line in memory.read_text().split())
-        summary = result.output["summary"] if isinstance(result.output, dict) else result.error
+        peaks = [int(line) for line in memory.read_text().split()]
+        output = result.output if isinstance(result.output, dict) else {}
+        summary = output.get("summary", result.error)
+        hook_runs = sum(1 for r in sim.hooks.runs if r.trigger == "Gallery.Create.Post")
         size = size or f"{galleries:,} galleries, {galleries * images:,} images"
-        rows.append(f"| task {task} {args or ''} (page {WORKFLOW_PAGE_SIZE}) | {size} | {seconds:.1f} s"
-                    f" (plugin CPU {cpu:.1f} s) |"
-                    f" {len(sim.requests)} requests ({len(sim.requests.mutations())} writes),"
-                    f" plugin peak memory {peak_kib / 1024:.0f} MiB; {summary} |")
+        requests = f"{len(sim.requests)} requests ({len(sim.requests.mutations())} writes)"
+        if hook_runs:
+            requests = (f"{len(sim.requests)} requests: {output.get('requests')} by the task process"
+                        f" ({len(sim.requests.mutations())} writes), the rest by {hook_runs:,} Gallery.Create.Post"
+                        f" hook processes (peak {max(peaks[:-1]) / 1024:.0f} MiB); plugin CPU: all of them")
+        shown = {**args, **({"settings": settings} if settings else {}), **({} if hooks else {"hooks": "none"})}
+        rows.append(f"| task {task}{f' {shown}' if shown else ''} (page {WORKFLOW_PAGE_SIZE}) | {size} |"
+                    f" {seconds:.1f} s (plugin CPU {cpu:.1f} s; load {load_before:.1f}..{load_average():.1f}) |"
+                    f" {requests}, plugin peak memory {peaks[-1] / 1024:.0f} MiB; {summary} |")
+        print(rows[-1], flush=True)
         return seconds, cpu, len(sim.requests)
 
 
@@ -168,6 +209,18 @@ def bench_hook(rows: list[str], runs: int) -> None:
 
 
 GALLERY_TASKS_HEADING = "## The tasks that read most: duplicates and loose images"
+GALLERY_TASKS_NOTE = (
+    "Duplicates: every 100th gallery is the set of a zip moved to a folder (the same image checksums), whose title"
+    " and tag the merge copies. Loose images: half the images are in no gallery, in folders of 10. Its apply makes"
+    " a gallery per folder, and Stash starts the Gallery.Create.Post hook for each gallery made (docs/stash.md §3):"
+    " the full-size apply is measured with the plugin's hook left out of its manifest (`hooks: none`, the task's own"
+    " process), and a small apply with the hook as shipped (default settings) shows what Stash adds per gallery"
+    " made. Each task runs as Stash runs it; a floor is the same reads, in-process, without planning or writes;"
+    " \"load\" is the 1-minute load average before..after the run (2 cores shared with other sessions)."
+    " Requests grow by the page of 100 galleries, the 1,000 images or 500 galleries of a read page and the 50"
+    " writes of an aliased batch: no task sends one per gallery. What does come per gallery made is Stash's hook"
+    " process (last row): one request (the settings, with no new-gallery rule on) and a Python start, so the"
+    " full-size apply would add about 5,000 of each.")
 
 
 def bench_gallery_tasks(quick: bool) -> list[str]:
@@ -180,18 +233,73 @@ def bench_gallery_tasks(quick: bool) -> list[str]:
     bench_floor(rows, "read every gallery's zip checksum and its images' checksums, page by page", size,
                 duplicates, read_duplicate_keys, preview)
     bench_task(rows, galleries, 10, "Merge duplicate galleries (apply)", {}, duplicates)
-    # loose images: half the images in no gallery, in folders of 10 (the apply is not benchmarked:
-    # each gallery it makes fires Stash's Gallery.Create.Post hook, a process per gallery)
     loose = library_with_loose_images(galleries // 2, 10, galleries // 2)
     size = (f"{galleries // 2:,} galleries, {galleries * 10:,} images ({galleries * 5:,} in no gallery,"
             f" {galleries // 2:,} folders)")
     preview = bench_task(rows, galleries // 2, 10, "Galleries for loose images (preview)", {}, loose, size)
     bench_floor(rows, "read the images in no gallery and every gallery's folder", size, loose, read_loose_images,
                 preview)
+    bench_task(rows, galleries // 2, 10, "Galleries for loose images", {}, loose, size, hooks=False)
+    # what Stash adds: the plugin's Gallery.Create.Post hook for each gallery made, default settings
+    small = 50 if quick else 200
+    library, size = library_with_loose_images(small, 10, small), f"{small} galleries, {small * 20:,} images" \
+        f" ({small * 10:,} in no gallery, {small} folders)"
+    alone = bench_task(rows, small, 10, "Galleries for loose images", {}, library, size, hooks=False)
+    hooked = bench_task(rows, small, 10, "Galleries for loose images", {}, library, size)
+    wall, cpu, requests = ((h - a) / small for h, a in zip(hooked, alone, strict=True))
+    rows.append(f"| Stash's Gallery.Create.Post hook per gallery made (the two rows above) | {small} galleries made |"
+                f" {wall * 1000:.0f} ms (plugin CPU {cpu * 1000:.0f} ms) | {requests:.1f} requests |")
     return rows
 
 
-def write_section(heading: str, rows: list[str], quick: bool) -> None:
+FINISH_HEADING = "## Finish new galleries with hookLinkScenes: every scene read"
+FINISH_NOTE = (
+    "Every gallery is marked new (the hook's tag) and has a scene whose video is named like its zip or folder, next"
+    " to it; only hookLinkScenes is on (with linkScenesCopyMetadata in the last row, which keeps every scene's"
+    " metadata in memory). Finish reads every scene's files first (1,000 per request), then the marked galleries a"
+    " page at a time; it links each gallery and removes the mark. \"load\" as above. Per page of 100 galleries:"
+    " one read, two aliased write requests for the links (each gallery gets its own scene, so 50 per request), one"
+    " bulkGalleryUpdate removing the mark from all 100; with linkScenesCopyMetadata two more for the copied fields."
+    " No request per gallery.")
+
+
+def library_marked_new(galleries: int, images: int) -> dict:
+    """generate_library, every gallery marked new and given a scene: a video named like its zip or
+    folder, next to it (link_scenes' first two rules)."""
+    library = generate_library(galleries, images)
+    library["tags"] = [*library["tags"], NEW_GALLERY_TAG]
+    library["scenes"] = []
+    for g, entry in enumerate(library["galleries"]):
+        entry["tags"] = [NEW_GALLERY_TAG]
+        place = entry["zip"].removesuffix(".zip") if "zip" in entry else entry["folder"]
+        library["scenes"].append({"title": f"Scene {g}", "path": f"{place}.mp4"})
+    return library
+
+
+def read_scenes_and_marked(ops: GalleryOps) -> None:
+    sum(1 for _ in ops.iter_scenes(fields.SCENE_FILES))
+    tag_id = ops.find_tag_id(NEW_GALLERY_TAG)
+    marked = {"tags": {"value": [tag_id], "modifier": "INCLUDES"}}
+    sum(1 for _ in ops.iter_galleries(marked, WORKFLOW_PAGE_SIZE, "id " + fields.GALLERY_SCENE_LINK))
+
+
+def bench_finish_link_scenes(quick: bool) -> list[str]:
+    """Finish new galleries with hookLinkScenes on 10k marked galleries and 10k scenes."""
+    galleries = 2_000 if quick else 10_000
+    rows = ["| benchmark | size | time | requests / memory |", "|---|---|---|---|"]
+    library = library_marked_new(galleries, 3)
+    size = f"{galleries:,} galleries marked new, {galleries * 3:,} images, {galleries:,} scenes"
+    link = {"hookLinkScenes": True}
+    preview = bench_task(rows, galleries, 3, "Finish new galleries", {"dry_run": "true"}, library, size, link)
+    bench_floor(rows, "read every scene's files and the marked galleries, page by page", size, library,
+                read_scenes_and_marked, preview)
+    bench_task(rows, galleries, 3, "Finish new galleries", {}, library, size, link)
+    bench_task(rows, galleries, 3, "Finish new galleries", {}, library, size,
+               {**link, "linkScenesCopyMetadata": True})
+    return rows
+
+
+def write_section(heading: str, note: str, rows: list[str], command: str) -> None:
     """Replace (or add) one section of RESULTS.md, keeping the others."""
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
     start = text.find(heading)
@@ -199,9 +307,7 @@ def write_section(heading: str, rows: list[str], quick: bool) -> None:
         end = text.find("\n## ", start + len(heading))
         text = text[:start].rstrip("\n") + ("\n" + text[end:] if end >= 0 else "")
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    section = [heading, "", f"Written by `bench/run.py --gallery-tasks{' --quick' if quick else ''}` on {stamp}"
-               f"; duplicates: every 100th gallery is the set of a zip moved to a folder (the same image checksums),"
-               " whose title and tag the merge copies.", "", *rows, ""]
+    section = [heading, "", f"Written by `{command}` on {stamp}. {note}", "", *rows, ""]
     RESULTS.write_text(text.rstrip("\n") + "\n\n" + "\n".join(section), encoding="utf-8")
     print("\n".join(section))
 
@@ -210,10 +316,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--gallery-tasks", action="store_true", help="only the duplicates / loose images section")
+    parser.add_argument("--finish-link-scenes", action="store_true",
+                        help="only the section of Finish new galleries with hookLinkScenes")
     options = parser.parse_args()
     quick = options.quick
-    if options.gallery_tasks:
-        write_section(GALLERY_TASKS_HEADING, bench_gallery_tasks(quick), quick)
+    if options.gallery_tasks or options.finish_link_scenes:
+        suffix = " --quick" if quick else ""
+        if options.gallery_tasks:
+            write_section(GALLERY_TASKS_HEADING, GALLERY_TASKS_NOTE, bench_gallery_tasks(quick),
+                          f"bench/run.py --gallery-tasks{suffix}")
+        if options.finish_link_scenes:
+            write_section(FINISH_HEADING, FINISH_NOTE, bench_finish_link_scenes(quick),
+                          f"bench/run.py --finish-link-scenes{suffix}")
         return
     big = 10_000 if quick else 100_000
     mid = 2_000 if quick else 10_000
