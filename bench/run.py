@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import platform
 import resource
@@ -26,7 +27,6 @@ import time
 import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT), str(Path(__file__).resolve().parent)]
@@ -35,8 +35,7 @@ from hook import hook_rows  # noqa: E402
 from stash_sim import StashSimulator  # noqa: E402
 from stash_sim.library import generate_library  # noqa: E402
 
-from gallery_ops import GalleryOps, fields  # noqa: E402
-from gallery_ops.batch import chunks  # noqa: E402
+from gallery_ops import GalleryOps  # noqa: E402
 from gallery_ops.constants import NEW_GALLERY_TAG  # noqa: E402
 from gallery_ops.limits import GALLERY_PAGE_SIZE, WORKFLOW_PAGE_SIZE  # noqa: E402
 
@@ -124,8 +123,8 @@ def plugin_copy(folder: Path, hooks: bool) -> Path:
 
 def bench_task(rows: list[str], galleries: int, images: int, task: str, args: dict,
                library: dict | None = None, size: str | None = None, settings: dict | None = None,
-               hooks: bool = True) -> tuple[float, float, int]:
-    """One task run as Stash runs it; returns (wall seconds, plugin CPU seconds, requests).
+               hooks: bool = True) -> tuple[float, float, int, int]:
+    """One task run as Stash runs it; returns (wall seconds, plugin CPU seconds, requests, task peak KiB).
 
     CPU and peak memory are those of the plugin processes the run started: the task's, and
     the Gallery.Create.Post hook processes Stash starts for each gallery the task creates
@@ -161,34 +160,32 @@ def bench_task(rows: list[str], galleries: int, images: int, task: str, args: di
                     f" {seconds:.1f} s (plugin CPU {cpu:.1f} s; load {load_before:.1f}..{load_average():.1f}) |"
                     f" {requests}, plugin peak memory {peaks[-1] / 1024:.0f} MiB; {summary} |")
         print(rows[-1], flush=True)
-        return seconds, cpu, len(sim.requests)
+        return seconds, cpu, len(sim.requests), peaks[-1]
 
 
-def bench_floor(rows: list[str], what: str, size: str, library: dict, read: Any,
-                task: tuple[float, float, int]) -> None:
-    """The floor of a task: only the reads any plan needs (the same pages), in-process, no planning,
-    no writes, no process start; and the task's ratios to it (wall, CPU, requests)."""
+def bench_floor(rows: list[str], what: str, size: str, library: dict, read: str,
+                task: tuple[float, float, int, int]) -> None:
+    """The floor of a task: only the reads any plan needs (the same pages), no planning, no writes,
+    in a process started as the plugin is (bench/floors.py); and the task's ratios to it."""
     sim, _ = seed(0, 0, library)
-    with sim:
-        ops = GalleryOps.from_server_connection(sim.server_connection())
-        start, cpu = time.perf_counter(), time.thread_time()
-        read(ops)
-        seconds, cpu = time.perf_counter() - start, time.thread_time() - cpu
+    with sim, tempfile.TemporaryDirectory() as scratch:
+        memory = Path(scratch) / "peaks"
+        os.environ["GT_BENCH_MEMORY"] = str(memory)
+        load_before = load_average()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run([measuring_python(Path(scratch)), str(Path(__file__).parent / "floors.py"), read,
+                        json.dumps(sim.server_connection())], check=True, capture_output=True)
+        seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        peak = int(memory.read_text().split()[-1])
         requests = len(sim.requests)
-    rows.append(f"| floor: {what} | {size} | {seconds:.1f} s (client CPU {cpu:.1f} s) | {requests} requests;"
-                f" the task is {task[0] / seconds:.2f}x the floor's wall time, {task[1] / cpu:.2f}x its CPU"
-                f" (plugin process, start included), {task[2] / requests:.2f}x its requests |")
-
-
-def read_duplicate_keys(ops: GalleryOps) -> None:
-    for page in chunks(ops.iter_galleries(None, WORKFLOW_PAGE_SIZE, "id " + fields.GALLERY_DUPLICATE_KEY),
-                       WORKFLOW_PAGE_SIZE):
-        ops.images_of_galleries([g.id for g in page if g.id], fields.IMAGE_CHECKSUM)
-
-
-def read_loose_images(ops: GalleryOps) -> None:
-    sum(1 for _ in ops.iter_images({"galleries": {"value": [], "modifier": "IS_NULL"}}, fields.IMAGE_PATH))
-    sum(1 for _ in ops.iter_galleries(None, selection="id " + fields.GALLERY_FOLDER_CHECK))
+    rows.append(f"| floor: {what} | {size} | {seconds:.1f} s (process CPU {cpu:.1f} s; load {load_before:.1f}.."
+                f"{load_average():.1f}) | {requests} requests, peak memory {peak / 1024:.0f} MiB;"
+                f" the task is {task[0] / seconds:.2f}x the floor's wall time, {task[1] / cpu:.2f}x its CPU,"
+                f" {task[2] / requests:.2f}x its requests, {task[3] / peak:.2f}x its peak memory |")
+    print(rows[-1], flush=True)
 
 
 def bench_hook(rows: list[str], runs: int) -> None:
@@ -215,7 +212,8 @@ GALLERY_TASKS_NOTE = (
     " a gallery per folder, and Stash starts the Gallery.Create.Post hook for each gallery made (docs/stash.md §3):"
     " the full-size apply is measured with the plugin's hook left out of its manifest (`hooks: none`, the task's own"
     " process), and a small apply with the hook as shipped (default settings) shows what Stash adds per gallery"
-    " made. Each task runs as Stash runs it; a floor is the same reads, in-process, without planning or writes;"
+    " made. Each task runs as Stash runs it; a floor is the same reads without planning or writes, in a process"
+    " started as the plugin is (bench/floors.py), run right after the preview it is compared with;"
     " \"load\" is the 1-minute load average before..after the run (2 cores shared with other sessions)."
     " Requests grow by the page of 100 galleries, the 1,000 images or 500 galleries of a read page and the 50"
     " writes of an aliased batch: no task sends one per gallery. What does come per gallery made is Stash's hook"
@@ -231,14 +229,13 @@ def bench_gallery_tasks(quick: bool) -> list[str]:
     size = f"{galleries:,} galleries, {galleries * 10:,} images"
     preview = bench_task(rows, galleries, 10, "Merge duplicate galleries (preview)", {}, duplicates)
     bench_floor(rows, "read every gallery's zip checksum and its images' checksums, page by page", size,
-                duplicates, read_duplicate_keys, preview)
+                duplicates, "duplicate_keys", preview)
     bench_task(rows, galleries, 10, "Merge duplicate galleries (apply)", {}, duplicates)
     loose = library_with_loose_images(galleries // 2, 10, galleries // 2)
     size = (f"{galleries // 2:,} galleries, {galleries * 10:,} images ({galleries * 5:,} in no gallery,"
             f" {galleries // 2:,} folders)")
     preview = bench_task(rows, galleries // 2, 10, "Galleries for loose images (preview)", {}, loose, size)
-    bench_floor(rows, "read the images in no gallery and every gallery's folder", size, loose, read_loose_images,
-                preview)
+    bench_floor(rows, "read the images in no gallery and every gallery's folder", size, loose, "loose_images", preview)
     bench_task(rows, galleries // 2, 10, "Galleries for loose images", {}, loose, size, hooks=False)
     # what Stash adds: the plugin's Gallery.Create.Post hook for each gallery made, default settings
     small = 50 if quick else 200
@@ -246,7 +243,7 @@ def bench_gallery_tasks(quick: bool) -> list[str]:
         f" ({small * 10:,} in no gallery, {small} folders)"
     alone = bench_task(rows, small, 10, "Galleries for loose images", {}, library, size, hooks=False)
     hooked = bench_task(rows, small, 10, "Galleries for loose images", {}, library, size)
-    wall, cpu, requests = ((h - a) / small for h, a in zip(hooked, alone, strict=True))
+    wall, cpu, requests = ((h - a) / small for h, a in zip(hooked[:3], alone[:3], strict=True))
     rows.append(f"| Stash's Gallery.Create.Post hook per gallery made (the two rows above) | {small} galleries made |"
                 f" {wall * 1000:.0f} ms (plugin CPU {cpu * 1000:.0f} ms) | {requests:.1f} requests |")
     return rows
@@ -276,13 +273,6 @@ def library_marked_new(galleries: int, images: int) -> dict:
     return library
 
 
-def read_scenes_and_marked(ops: GalleryOps) -> None:
-    sum(1 for _ in ops.iter_scenes(fields.SCENE_FILES))
-    tag_id = ops.find_tag_id(NEW_GALLERY_TAG)
-    marked = {"tags": {"value": [tag_id], "modifier": "INCLUDES"}}
-    sum(1 for _ in ops.iter_galleries(marked, WORKFLOW_PAGE_SIZE, "id " + fields.GALLERY_SCENE_LINK))
-
-
 def bench_finish_link_scenes(quick: bool) -> list[str]:
     """Finish new galleries with hookLinkScenes on 10k marked galleries and 10k scenes."""
     galleries = 2_000 if quick else 10_000
@@ -292,7 +282,7 @@ def bench_finish_link_scenes(quick: bool) -> list[str]:
     link = {"hookLinkScenes": True}
     preview = bench_task(rows, galleries, 3, "Finish new galleries", {"dry_run": "true"}, library, size, link)
     bench_floor(rows, "read every scene's files and the marked galleries, page by page", size, library,
-                read_scenes_and_marked, preview)
+                "scenes_and_marked", preview)
     bench_task(rows, galleries, 3, "Finish new galleries", {}, library, size, link)
     bench_task(rows, galleries, 3, "Finish new galleries", {}, library, size,
                {**link, "linkScenesCopyMetadata": True})
