@@ -256,7 +256,8 @@ FINISH_NOTE = (
     " metadata in memory). Finish reads every scene's files first (1,000 per request), then the marked galleries a"
     " page at a time; it links each gallery and removes the mark. \"load\" as above. Per page of 100 galleries:"
     " one read, two aliased write requests for the links (each gallery gets its own scene, so 50 per request), one"
-    " bulkGalleryUpdate removing the mark from all 100; with linkScenesCopyMetadata two more for the copied fields."
+    " bulkGalleryUpdate removing the mark from all 100; with linkScenesCopyMetadata four more for the copied fields"
+    " (two aliased galleryUpdate batches, each after a read of what they assume, changes.Expect)."
     " No request per gallery.")
 
 
