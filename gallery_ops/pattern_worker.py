@@ -8,12 +8,13 @@ exactly those of `re` in the same Python.
 
 The protocol, one JSON line each way (ASCII, so any name survives, lone surrogates too):
 - it writes `"ready"` once started;
-- a request is `[pattern, flags, first_only, names]`;
-- it answers with lines `[done, found]`: `done` names finished so far in this request, `found`
-  a list of `[index, spans]` (spans: start and end of group 0, 1, ... flattened; -1 where a
-  group took no part). A line is written when the request is finished, at the first found
-  name when `first_only`, and otherwise whenever PROGRESS_EVERY has passed since the last one,
-  so the plugin can tell a slow request from a stuck search.
+- a request is `[pattern, flags, names]`: search the names in order, up to the first one the
+  pattern is found in;
+- it answers with lines `[done, found]`: `done` names finished so far in this request (all of
+  them once one is found), `found` empty or `[[index, spans]]` (spans: start and end of group 0,
+  1, ... flattened; -1 where a group took no part). A line is written when the request is
+  finished, and before that whenever PROGRESS_EVERY has passed since the last one, so the
+  plugin can tell a long request from a stuck search.
 It ends when its stdin closes (the plugin exited). Where SIGALRM exists, a search that runs
 HARD_LIMIT seconds with no line written ends the process too (the plugin was killed while
 it waited: no orphan keeps a core busy).
@@ -50,7 +51,7 @@ def main() -> int:
     out.write(b'"ready"\n')
     out.flush()
     for line in source:
-        text, flags, first_only, names = json.loads(line)
+        text, flags, names = json.loads(line)
         pattern = compiled.get((text, flags))
         if pattern is None:
             pattern = compiled[(text, flags)] = re.compile(text, flags)
@@ -64,15 +65,15 @@ def main() -> int:
             done = index + 1
             if match is not None:
                 found.append([index, _spans(match)])
-                if first_only:
-                    break
+                done = len(names)
+                break
             if clock() - last >= PROGRESS_EVERY and done < len(names):
-                out.write(json.dumps([done, found]).encode("ascii") + b"\n")
+                out.write(b"[%d, []]\n" % done)
                 out.flush()
-                found, last = [], clock()
+                last = clock()
                 _arm(HARD_LIMIT)
         _arm(0)
-        out.write(json.dumps([len(names) if first_only and found else done, found]).encode("ascii") + b"\n")
+        out.write(json.dumps([done, found]).encode("ascii") + b"\n")
         out.flush()
     return 0
 

@@ -92,16 +92,20 @@ class UserPattern:
     def search(self, subject: str) -> Any:
         """compiled.search(subject) (a match, or None), stopped after SEARCH_TIMEOUT seconds (PatternTimeout)."""
         self._check_usable()
-        try:
-            if self.engine == "regex":
+        if self.engine == "regex":
+            try:
                 return self.compiled.search(subject, timeout=SEARCH_TIMEOUT)
-            if self.engine == "re":
-                return _search_with_alarm(self.compiled, subject)
-            raise _NoAlarm
+            except TimeoutError:
+                raise self._timed_out(subject) from None
+        try:
+            if self.engine == "worker":
+                raise _NoAlarm
+            found = _first_with_alarm(self.compiled, (subject,))
+            return None if found is None else found[1]
         except _NoAlarm:
-            found = self._in_worker([subject], first_only=True)
-            return None if not found else _WorkerMatch(subject, found[0][1], self.compiled)
-        except TimeoutError:
+            in_worker = self._in_worker([subject])
+            return _WorkerMatch(subject, in_worker[0][1], self.compiled) if in_worker else None
+        except _TimedOut:
             raise self._timed_out(subject) from None
 
     def first_found(self, subjects: Iterable[str]) -> int | None:
@@ -109,12 +113,20 @@ class UserPattern:
 
         In the worker, all subjects go in one request: a gallery's names cost one round trip.
         Elsewhere they are searched one by one, and read only up to the first found."""
-        if self.engine == "worker" or (self.engine == "re" and not _alarm_usable()):
-            self._check_usable()
+        self._check_usable()
+        if self.engine == "regex":
+            return next((index for index, subject in enumerate(subjects) if self.search(subject)), None)
+        try:
+            if self.engine == "worker":
+                raise _NoAlarm
+            found = _first_with_alarm(self.compiled, subjects)
+            return None if found is None else found[0]
+        except _NoAlarm:
             names = list(subjects)
-            found = self._in_worker(names, first_only=True) if names else []
-            return found[0][0] if found else None
-        return next((index for index, subject in enumerate(subjects) if self.search(subject)), None)
+            in_worker = self._in_worker(names) if names else []
+            return in_worker[0][0] if in_worker else None
+        except _TimedOut as stuck:
+            raise self._timed_out(stuck.subject) from None
 
     def _check_usable(self) -> None:
         if len(self.timeouts) >= GIVE_UP_AFTER:
@@ -128,9 +140,10 @@ class UserPattern:
         return PatternTimeout(f"the {self.what} {_short(self.text)} took more than {SEARCH_TIMEOUT} s on"
                               f" {on} and was stopped; {_ADVICE}")
 
-    def _in_worker(self, subjects: list[str], first_only: bool) -> list[tuple[int, list[int]]]:
+    def _in_worker(self, subjects: list[str]) -> list[tuple[int, list[int]]]:
+        """[(index, spans)] of the first subject the pattern is found in, searched in the worker."""
         try:
-            return _worker().run(self.compiled.pattern, self.compiled.flags, first_only, subjects)
+            return _worker().run(self.compiled.pattern, self.compiled.flags, subjects)
         except _Stuck as stuck:
             stop_worker()  # killed mid-search; the next search starts another
             raise self._timed_out(subjects[stuck.done], len(subjects) - stuck.done) from None
@@ -153,30 +166,36 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise _Alarm
 
 
-def _alarm_usable() -> bool:
-    """Whether a SIGALRM timer can interrupt a search here (it has SIGALRM, and this is the main thread)."""
-    if not hasattr(signal, "setitimer"):
-        return False
-    try:
-        signal.signal(signal.SIGALRM, signal.getsignal(signal.SIGALRM))
-    except (ValueError, TypeError):  # not the main thread (TypeError: a handler set outside Python)
-        return False
-    return True
+class _TimedOut(Exception):
+    """A search under the SIGALRM timer ran too long on `subject`."""
+
+    def __init__(self, subject: str) -> None:
+        super().__init__(subject)
+        self.subject = subject
 
 
-def _search_with_alarm(compiled: Any, subject: str) -> Any:
-    """compiled.search(subject) interrupted by SIGALRM after SEARCH_TIMEOUT (TimeoutError); _NoAlarm where it cannot."""
+def _first_with_alarm(compiled: Any, subjects: Iterable[str]) -> tuple[int, Any] | None:
+    """(index, match) of the first subject compiled.search finds something in, each search interrupted
+    by SIGALRM after SEARCH_TIMEOUT (_TimedOut); _NoAlarm, before any subject is read, where it cannot.
+
+    The handler is set once per call; the timer is armed around each search only (two calls a name)."""
     if not hasattr(signal, "setitimer"):
         raise _NoAlarm
     try:
         previous = signal.signal(signal.SIGALRM, _on_alarm)
-    except ValueError:  # not the main thread
+    except (ValueError, TypeError):  # not the main thread
         raise _NoAlarm from None
-    signal.setitimer(signal.ITIMER_REAL, SEARCH_TIMEOUT)
+    subject = ""
     try:
-        return compiled.search(subject)
+        for index, subject in enumerate(subjects):
+            signal.setitimer(signal.ITIMER_REAL, SEARCH_TIMEOUT)
+            match = compiled.search(subject)
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            if match is not None:
+                return index, match
+        return None
     except _Alarm:
-        raise TimeoutError from None
+        raise _TimedOut(subject) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -286,12 +305,13 @@ class _PatternWorker:
             self.waiting_since = None
         return line
 
-    def run(self, text: str, flags: int, first_only: bool, subjects: list[str]) -> list[tuple[int, list[int]]]:
-        """The (index, spans) of the subjects the pattern is found in; _Stuck when a search runs too long."""
+    def run(self, text: str, flags: int, subjects: list[str]) -> list[tuple[int, list[int]]]:
+        """[(index, spans)] of the first subject the pattern is found in ([]: none); _Stuck when a search
+        runs too long."""
         import json
 
         assert self.process.stdin is not None
-        request = json.dumps([text, flags, first_only, subjects]).encode("ascii") + b"\n"
+        request = json.dumps([text, flags, subjects]).encode("ascii") + b"\n"
         with self.lock:
             if self.killed:
                 raise _WorkerFailed("the pattern worker was stopped")

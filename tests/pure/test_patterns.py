@@ -201,7 +201,7 @@ sys.stderr.write(str(patterns._worker().process.pid) + "\\n")
 sys.stderr.flush()
 if sys.argv[2] == "stuck":
     patterns.SEARCH_TIMEOUT = 600.0  # this run would wait long: the test kills it first
-    pattern._in_worker(["a" * 40 + "!"], first_only=True)  # the test kills this process meanwhile
+    pattern._in_worker(["a" * 40 + "!"])  # the test kills this process meanwhile
 sys.stdout.write("only this\\n")
 sys.stdout.flush()
 os._exit(0)  # as every run ends (gallery_tools.exit_now): no clean-up runs
