@@ -18,7 +18,9 @@ How the search is stopped, with no new runtime dependency, in the first way that
    use) that is killed when a search takes too long, and started again for the next one.
    The worker runs the same Python's `re`, so its answers are those of `re`; a gallery's
    names for the cover rule go in one request (`first_found`). The worker ends when the
-   plugin does (its stdin closes).
+   plugin does (its stdin closes); one caught in a search when the plugin is killed (Stash
+   kills a cancelled task at once) ends by its own SIGALRM limit, or on Windows with the
+   plugin's job object (`_guard`).
 All read the same syntax (Python's; `regex` in its re-compatible mode): these patterns run in
 the plugin, not in Stash. Patterns sent to Stash (the `path` scope, Stash's own cover regex)
 are Go regexes and never pass through here. The environment variable ENGINE_ENV forces a
@@ -52,7 +54,6 @@ GIVE_UP_AFTER = 3  # timeouts after which a pattern fails at once (a run over 10
 WATCH_EVERY = 0.02  # seconds between the worker watchdog's looks (the bound holds to within this)
 WORKER_START_TIMEOUT = 30.0  # seconds the worker may take to start (a cold Windows disk, a virus scanner)
 ENGINE_ENV = "GALLERY_TOOLS_PATTERN_ENGINE"  # "regex", "alarm" or "worker": forces how searches are bounded
-ENGINES = ("regex", "alarm", "worker")
 WORKER_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pattern_worker.py")
 _SHOWN = 60  # characters of a pattern or a name quoted in a message
 _ADVICE = "simplify it (nested repeats such as (a|aa)+ can take forever)"
@@ -395,6 +396,9 @@ _WORKER: list[_PatternWorker] = []  # the run's worker, once started
 
 
 def _worker() -> _PatternWorker:
+    """The run's worker, started when there is none (or the one there was killed as its last answer came)."""
+    if _WORKER and _WORKER[0].killed:
+        stop_worker()
     if not _WORKER:
         _WORKER.append(_PatternWorker())
     return _WORKER[0]
