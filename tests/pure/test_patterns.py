@@ -102,6 +102,7 @@ CASES = [  # (pattern, ignore_case, names): answers must be those of `re`, group
     (r"(\w)(\w)?\1", False, ["abca", "aa", "xyz", "ππ"]),
     (r"\bé\w*", False, ["café éclair", "ÉCLAIR", "e"]),
     (r"(?P<a>x)|(?P<b>y)", False, ["y", "x", "z"]),
+    (r"(?s)^(?P<title>.+?)\s*(?P<code>[😀-🙏]+)?$", False, ["smile 😀😁", "line\nbreak", "tab\t😀", "\x00nul"]),
 ]
 
 

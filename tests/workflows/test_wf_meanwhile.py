@@ -76,9 +76,10 @@ def test_a_studio_set_meanwhile_under_add_only_sync_is_kept():
         other = named_id(sim, "studio", "Northwind Press")
         meanwhile(sim, lambda: sim.gql(
             f'mutation {{ bulkImageUpdate(input: {{ids: ["{image}"], studio_id: "{other}"}}) {{ id }} }}'))
-        out = run(sim, SYNC).output
-        images = state(sim)["images"]
+        result = run(sim, SYNC)
+        out, images = result.output, state(sim)["images"]
     assert images[f"{BEACH}/IMG_0001.jpg"]["studio"] == "Northwind Press"  # add-only never overwrites
+    assert f"(images {image}: {MOVED})" in result.log_text
     assert images[f"{BEACH}/IMG_0001.jpg"]["tags"] == []  # the image's whole change waits for the next run
     # only that image's change is dropped: the other images of its write are synced
     for name in ("IMG_0002.jpg", "cover.jpg", "IMG_0010.jpg"):
