@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import fields as selections
 from .. import paths
@@ -42,6 +42,7 @@ PARAMS = (Param("copy_metadata", "bool", False),)
 SKIP_NOT_UNIQUE = "several scenes match (left alone)"
 SKIP_NO_MATCH = "no scene named like it or in its folder"
 SKIP_HAND_MADE = "hand-made (no zip or folder to match)"
+K = TypeVar("K")
 
 
 def _name(path: str) -> str:
@@ -71,13 +72,25 @@ class SceneIndex:
 
     Only paths and ids: a scene's metadata is read when a gallery matched it (read_page)."""
 
-    by_name: dict[tuple[FolderKey, str], tuple[str, ...]] = field(default_factory=dict)
-    by_folder: dict[FolderKey, tuple[str, ...]] = field(default_factory=dict)
+    # a scene id, or a set when several scenes share the key: almost every name has one
+    # scene, and a one-item set costs more than the rest of its entry
+    by_name: dict[tuple[FolderKey, str], str | set[str]] = field(default_factory=dict)
+    by_folder: dict[FolderKey, str | set[str]] = field(default_factory=dict)
 
 
-def _add(ids: tuple[str, ...] | None, scene_id: str) -> tuple[str, ...]:
-    # tuples, not sets: almost every key has one scene, and a one-item set costs four times more
-    return (scene_id,) if not ids else ids if scene_id in ids else (*ids, scene_id)
+def _add(ids: dict[K, str | set[str]], key: K, scene_id: str) -> None:
+    have = ids.get(key)
+    if have is None:
+        ids[key] = scene_id
+    elif isinstance(have, str):
+        if have != scene_id:
+            ids[key] = {have, scene_id}
+    else:
+        have.add(scene_id)
+
+
+def _ids(found: str | set[str] | None) -> set[str]:
+    return set() if found is None else {found} if isinstance(found, str) else set(found)
 
 
 def build_index(scenes: Iterable[Scene]) -> SceneIndex:
@@ -90,9 +103,8 @@ def build_index(scenes: Iterable[Scene]) -> SceneIndex:
                 continue
             holder = _holder(file.path)
             folder = folders.setdefault(holder, holder)
-            key = (folder, _name(file.path))
-            index.by_name[key] = _add(index.by_name.get(key), scene.id)
-            index.by_folder[folder] = _add(index.by_folder.get(folder), scene.id)
+            _add(index.by_name, (folder, _name(file.path)), scene.id)
+            _add(index.by_folder, folder, scene.id)
     return index
 
 
@@ -100,11 +112,11 @@ def matching_scenes(gallery: Gallery, index: SceneIndex) -> set[str] | None:
     """The scene ids the rules find for a gallery; None for a hand-made gallery (pure)."""
     if gallery.files and gallery.files[0].path:
         zip_path = gallery.files[0].path
-        return set(index.by_name.get((_holder(zip_path), _name(zip_path)), ()))
+        return _ids(index.by_name.get((_holder(zip_path), _name(zip_path))))
     if gallery.folder is not None and gallery.folder.path:
         folder = gallery.folder.path
-        next_to = index.by_name.get((_holder(folder), _folder_name(folder)), ())
-        return {*next_to, *index.by_folder.get(_fold(folder, folder_key(folder)), ())}
+        next_to = _ids(index.by_name.get((_holder(folder), _folder_name(folder))))
+        return next_to | _ids(index.by_folder.get(_fold(folder, folder_key(folder))))
     return None
 
 
