@@ -252,13 +252,14 @@ def bench_gallery_tasks(quick: bool) -> list[str]:
 FINISH_HEADING = "## Finish new galleries with hookLinkScenes: every scene read"
 FINISH_NOTE = (
     "Every gallery is marked new (the hook's tag) and has a scene whose video is named like its zip or folder, next"
-    " to it; only hookLinkScenes is on (with linkScenesCopyMetadata in the last row, which keeps every scene's"
-    " metadata in memory). Finish reads every scene's files first (1,000 per request), then the marked galleries a"
-    " page at a time; it links each gallery and removes the mark. \"load\" as above. Per page of 100 galleries:"
-    " one read, two aliased write requests for the links (each gallery gets its own scene, so 50 per request), one"
-    " bulkGalleryUpdate removing the mark from all 100; with linkScenesCopyMetadata four more for the copied fields"
-    " (two aliased galleryUpdate batches, each after a read of what they assume, changes.Expect)."
-    " No request per gallery.")
+    " to it; only hookLinkScenes is on (with linkScenesCopyMetadata in the last row). Finish reads every scene's"
+    " files first (1,000 per request; the index keeps paths and ids only), then the marked galleries a page at a"
+    " time; it links each gallery and removes the mark. \"load\" as above. Per page of 100 galleries: one read, two"
+    " aliased write requests for the links (each gallery gets its own scene, so 50 per request), one"
+    " bulkGalleryUpdate removing the mark from all 100; with linkScenesCopyMetadata five more: one findScenes(ids)"
+    " reading the metadata of only the scenes the page's galleries match (so memory holds a page of scenes'"
+    " metadata, not the library's), and for the copied fields two aliased galleryUpdate batches, each after a read"
+    " of what they assume (changes.Expect). No request per gallery.")
 
 
 def library_marked_new(galleries: int, images: int) -> dict:

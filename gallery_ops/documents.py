@@ -130,6 +130,12 @@ def scenes_page(selection: str) -> str:
             f" findScenes(filter: $filter) {{ scenes {{ {selection} }} }} }}")
 
 
+def scenes_by_ids(selection: str) -> str:
+    """Scenes by id in one request ($ids; Stash ignores paging with ids): GalleryOps.scenes_by_ids."""
+    return ("query ScenesByIds($ids: [ID!]) {"
+            f" findScenes(ids: $ids, filter: {{ per_page: -1 }}) {{ scenes {{ {selection} }} }} }}")
+
+
 NAMED_KINDS = {"tag": ("findTags", "tag_filter", "tags"),
                "performer": ("findPerformers", "performer_filter", "performers")}
 

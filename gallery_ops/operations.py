@@ -55,6 +55,7 @@ M = TypeVar("M", bound=BaseModel)
 
 # Pages are validated in one call each (one pass in pydantic-core, not one call per item).
 IMAGE_LIST = TypeAdapter(list[Image])
+SCENE_LIST = TypeAdapter(list[Scene])
 
 
 class _Galleries(BaseModel):
@@ -258,6 +259,17 @@ class GalleryOps:
             if len(found) < page_size:
                 return
             page += 1
+
+    def scenes_by_ids(self, scene_ids: Sequence[Any], selection: str = fields.SCENE_META) -> dict[str, Scene]:
+        """Many scenes by id in one request (findScenes(ids)), keyed by id.
+
+        Stash answers an error for the whole request when an id names no scene
+        (`scene with id N not found`, pkg/sqlite/scene.go FindMany): StashServerError."""
+        ids = parse_ids(scene_ids, "scene ids")
+        if not ids:
+            return {}
+        data = self.connection.execute(doc.scenes_by_ids(selection), {"ids": ids})
+        return {scene.id: scene for scene in SCENE_LIST.validate_python(data["findScenes"]["scenes"])}
 
     def cover_regex_matches(self, gallery_ids: Sequence[str], cover_regex: str) -> dict[str, str | None]:
         """For each gallery, the first image (in gallery order) whose path matches Stash's gallery

@@ -121,7 +121,7 @@ def _link_scenes(ops: GalleryOps, args: dict[str, Any]) -> Report:
     env = read_env(ops)
     copy = bool(args["copy_metadata"]) if "copy_metadata" in args else bool(env.settings["linkScenesCopyMetadata"])
     scope, dry_run = read_scope(args), decide_dry_run(args, env.settings, destructive=False)
-    index = scene_links.build_index(ops.iter_scenes(fields.SCENE_META if copy else fields.SCENE_FILES), copy)
+    index = scene_links.build_index(ops.iter_scenes(fields.SCENE_FILES))
     return run_workflows(ops, "link_scenes", [scene_links.LinkScenes(index, copy)], env, scope, dry_run)
 
 

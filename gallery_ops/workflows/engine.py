@@ -166,7 +166,10 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
     progress(0.0)
     failed: dict[str, str] = {}
     asks_covers = any(getattr(w, "reads_cover_matches", False) for w in workflows)
+    page_readers = [w for w in workflows if hasattr(w, "read_page")]  # they read per page (scene_links)
     for page in chunks(stream, page_size):
+        for reader in page_readers:
+            reader.read_page(ops, page)
         plans: list[GalleryPlan] = []
         seen: dict[str, list[Image]] = {}  # per gallery: its first image only (finish() asks "has images?")
         # images are read, planned and let go a group at a time: memory follows IMAGES_IN_MEMORY,

@@ -12,7 +12,8 @@ gallery whose changes all went through.
 Metadata from files (hookFileMetadata) runs first, as its own pass over the marked galleries
 (run_import_file_metadata: it reads files on disk and looks names up per page), so that the
 other rules (image sync) see what it filled; link scenes (hookLinkScenes) is one more
-workflow of the main pass (scene_links.LinkScenes, over an index of every scene, read once).
+workflow of the main pass (scene_links.LinkScenes, over an index of every scene's paths, read
+once; with linkScenesCopyMetadata it reads the matched scenes' metadata per page).
 A gallery whose file metadata failed or was dropped (changed meanwhile) keeps its mark. A gallery with no images
 yet (made by hand, filled later) keeps its mark until it has some. Rerunning it is harmless
 (the rules are idempotent).
@@ -88,8 +89,7 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
                                               parse_artists_as(env.settings["fileMetadataArtists"]), held=held)
     scene_index: SceneIndex | None = None
     if "hookLinkScenes" in rules:
-        copy = bool(env.settings["linkScenesCopyMetadata"])
-        scene_index = build_index(ops.iter_scenes(fields.SCENE_META if copy else fields.SCENE_FILES), copy)
+        scene_index = build_index(ops.iter_scenes(fields.SCENE_FILES))  # paths only: metadata is read per page
 
     def unmark(done: list[str], images: dict[str, list[Image]]) -> list[Change]:
         # a gallery with no images yet (made by hand, filled later) stays marked until it has some

@@ -45,6 +45,10 @@ class Workflow(Protocol):
 
     def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan: ...
 
+    # Optional, not part of the protocol: a workflow with `read_page(ops, galleries)` has it
+    # called with each page before the page is planned, to read what its plans need besides
+    # the galleries (scene_links.LinkScenes: the matched scenes' metadata, one request).
+
 
 @dataclass(frozen=True)
 class Scope:

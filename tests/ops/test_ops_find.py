@@ -155,3 +155,18 @@ def test_find_galleries_selects_no_cover_and_no_image_lists(ops):
     for gallery in result.galleries:
         assert "cover" not in gallery.model_fields_set
         assert gallery.image_count is not None  # a count, not a list of images
+
+
+# -- scenes_by_ids (link_scenes' per-page metadata read) ------------------------------------------
+def test_scenes_by_ids_reads_the_named_scenes_in_one_request_and_refuses_a_missing_one(sim, ops):
+    every = sim.gql("{ findScenes(filter: {per_page: -1}) { scenes { id title } } }")["findScenes"]["scenes"]
+    assert len(every) >= 2
+    wanted = [every[-1]["id"], every[0]["id"], every[-1]["id"]]  # a repeat is sent once (Stash refuses repeats)
+    sim.requests.clear()
+    found = ops.scenes_by_ids(wanted)
+    assert {i: s.title for i, s in found.items()} == {s["id"]: s["title"] for s in (every[0], every[-1])}
+    [request] = sim.requests.records
+    assert request.operation_name == "ScenesByIds" and request.variables["ids"] == [every[-1]["id"], every[0]["id"]]
+    assert ops.scenes_by_ids([]) == {} and len(sim.requests.records) == 1  # nothing to read: no request
+    with pytest.raises(StashServerError, match="scene with id 9999 not found"):  # pkg/sqlite/scene.go FindMany
+        ops.scenes_by_ids(["9999"])

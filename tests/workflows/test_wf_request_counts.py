@@ -11,6 +11,7 @@ from wf_support import FINISH, fresh_sim, run
 
 from gallery_ops.constants import NEW_GALLERY_TAG
 from gallery_ops.limits import MUTATION_BATCH_SIZE, WORKFLOW_PAGE_SIZE
+from gallery_ops.workflows.scene_links import SKIP_NOT_UNIQUE
 
 GALLERIES = 250
 
@@ -67,7 +68,37 @@ def test_finish_with_hook_link_scenes_costs_requests_per_page_not_per_gallery():
         assert all((g["title"] or "").startswith("Scene ") for g in left) == copy  # copied: the scene's title
         page_count = pages(GALLERIES, WORKFLOW_PAGE_SIZE)
         reads = 4 + 1 + page_count + 1  # settings, marker tag, count, scenes (one page); the galleries' pages
+        reads += page_count if copy else 0  # with copy: the page's matched scenes' metadata, one request
         # per batch of 50: the links; with copy also the titles, each read again just before (changes.Expect)
         per_page = pages(WORKFLOW_PAGE_SIZE, MUTATION_BATCH_SIZE) * (3 if copy else 1) + 1  # + the unmark
         assert len(records) <= reads + page_count * per_page < GALLERIES // 5, (copy, len(records),
                                                                               reads + page_count * per_page)
+
+
+def test_finish_copying_scene_metadata_reads_only_the_matched_scenes_one_request_per_page():
+    """The scene index holds paths only; the metadata read is one findScenes(ids) per page of
+    galleries, for exactly the scenes those galleries match alone (not the other scenes, not a
+    match shared by two scenes), so memory follows the page, not the library's scenes."""
+    entries, scenes = [], []
+    for g in range(GALLERIES):
+        place = f"/lib/sets/set{g:04d}"
+        entries.append({"zip": f"{place}.zip", "images": ["a.jpg"], "tags": [NEW_GALLERY_TAG]})
+        scenes.append({"title": f"Scene {g}", "path": f"{place}.mp4"})
+        scenes.append({"title": f"Elsewhere {g}", "path": f"/lib/other/clip{g:04d}.mp4"})  # matches no gallery
+    scenes.append({"title": "Twin", "path": "/lib/sets/set0007.mkv"})  # gallery 7: two scenes match, left alone
+    library = {"tags": [NEW_GALLERY_TAG], "scenes": scenes, "galleries": entries}
+    with fresh_sim(library, {"hookLinkScenes": True, "linkScenesCopyMetadata": True}) as sim:
+        sim.requests.clear()
+        out = run(sim, FINISH).output
+        records = list(sim.requests.records)
+        titles = {s["id"]: s["title"] for s in sim.gql('{ findScenes(filter: {per_page: -1}) { scenes { id title } } }')
+                  ["findScenes"]["scenes"]}
+    assert out["changed"] == GALLERIES - 1 and out["skipped"] == {SKIP_NOT_UNIQUE: 1}
+    index_reads = [r for r in records if r.operation_name == "ScenesPage"]
+    assert index_reads and all("title" not in (r.query or "") for r in index_reads)  # the index: paths only
+    metadata_reads = [r for r in records if r.operation_name == "ScenesByIds"]
+    assert len(metadata_reads) == pages(GALLERIES, WORKFLOW_PAGE_SIZE)  # one per page of galleries
+    read = [i for r in metadata_reads for i in r.variables["ids"]]
+    assert all(len(r.variables["ids"]) <= WORKFLOW_PAGE_SIZE for r in metadata_reads)
+    assert len(read) == len(set(read)) == GALLERIES - 1  # each matched scene once; the twins never
+    assert sorted(titles[i] for i in read) == sorted(f"Scene {g}" for g in range(GALLERIES) if g != 7)

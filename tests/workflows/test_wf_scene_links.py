@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from wf_support import BEACH, BEST, CITY, LINK_SCENES, PORTRAITS, diff, fresh_sim, gallery, run, state
 
 from gallery_ops.models import FileRef, PerformerRef, Scene, SceneRef, StudioRef, TagRef
@@ -23,7 +24,7 @@ INDEX = build_index([
     scene(1, "/v/Set A.mp4"), scene(2, "/v/Set B.mp4"), scene(3, "/v/Set B/clip.mp4"),
     scene(4, "/v/Set C.mp4", "/v/Set C.mkv"),  # one scene, two files: still one match
     scene(5, "C:\\V\\Trip.MP4"), scene(6, "/v/Other/x.mp4"), scene(7, "/v/Other/y.mp4"),
-], keep_scenes=False)
+])
 
 
 def linked(plan):
@@ -54,11 +55,12 @@ def test_a_linked_scene_is_not_sent_again_and_hand_made_galleries_are_not_matche
 
 
 def test_copying_the_scenes_metadata_fills_only_what_the_gallery_lacks():
-    index = build_index([scene(1, "/v/Set A.mp4", title="Set A", date="2020-01-02", details="words",
-                               urls=["https://s"], studio=StudioRef(id="4"), tags=[TagRef(id="2"), TagRef(id="3")],
-                               performers=[PerformerRef(id="6")])], keep_scenes=True)
+    full = scene(1, "/v/Set A.mp4", title="Set A", date="2020-01-02", details="words",
+                 urls=["https://s"], studio=StudioRef(id="4"), tags=[TagRef(id="2"), TagRef(id="3")],
+                 performers=[PerformerRef(id="6")])
+    index, metadata = build_index([scene(1, "/v/Set A.mp4")]), {"1": full}  # the index holds paths only
     g = gallery(zip="/v/Set A.zip", date="1999-09-09", tags=(2,))
-    plan = plan_link(g, index, True)
+    plan = plan_link(g, index, True, metadata)
     fields, refs = plan.changes
     assert isinstance(fields, SetGalleryFields)
     assert dict(fields.fields) == {"title": "Set A", "details": "words", "studio": {"id": "4"}}
@@ -67,7 +69,9 @@ def test_copying_the_scenes_metadata_fills_only_what_the_gallery_lacks():
     done = g.model_copy(update={"title": "Set A", "details": "words", "studio": StudioRef(id="4"),
                                 "tags": [TagRef(id="2"), TagRef(id="3")], "performers": [PerformerRef(id="6")],
                                 "urls": ["https://s"], "scenes": [SceneRef(id="1")]})
-    assert plan_link(done, index, True).changes == []
+    assert plan_link(done, index, True, metadata).changes == []
+    with pytest.raises(LookupError):  # asked to copy without the scene's metadata: never a silent no-copy
+        plan_link(g, index, True, {})
 
 
 # -- end to end -----------------------------------------------------------------------------------
@@ -105,3 +109,20 @@ def test_a_title_set_while_the_run_reads_is_kept():
     assert after[CITY]["title"] == "Mine" and after[CITY]["scenes"] == []  # nothing of its plan was sent
     assert after[PORTRAITS]["scenes"] == ["Behind the Portraits"]
     assert out["skipped"][MOVED] == 1
+
+
+def test_a_scene_deleted_before_its_metadata_is_read_fails_the_page_s_matches_and_a_rerun_finishes():
+    # Stash answers findScenes(ids) with an error when an id names no scene (pkg/sqlite/scene.go FindMany)
+    with fresh_sim() as sim:
+        scene_ids = {s["title"]: s["id"] for s in sim.gql("{ findScenes { scenes { id title } } }")
+                     ["findScenes"]["scenes"]}
+        sim.faults.add("before", operation="ScenesByIds", action=lambda: sim.store.execute(
+            "DELETE FROM scenes WHERE id = ?", (int(scene_ids["City Walk"]),)))
+        before = state(sim)
+        first = run(sim, LINK_SCENES, {"copy_metadata": "true"}, ok=False)
+        assert diff(before, state(sim)) == {}  # the page's matched galleries failed: nothing half-done
+        assert "2 of 6 galleries failed" in first.error and "scene with id" in first.error
+        second = run(sim, LINK_SCENES, {"copy_metadata": "true"}).output
+        after = state(sim)["galleries"]
+    assert second["failed_count"] == 0
+    assert after[PORTRAITS]["scenes"] == ["Behind the Portraits"] and after[CITY]["scenes"] == []

@@ -301,6 +301,8 @@ SCENARIOS: dict[str, Scenario] = {
     # the sample's one loose folder holds one image in no gallery (night.jpg)
     "galleries_from_folders": Scenario(LOOSE, (LOOSE_PREVIEW, {}), settings={"folderGalleryMinImages": 1}),
     "link_scenes": Scenario(LINK_SCENES, (LINK_SCENES, PREVIEW)),
+    # with the copy: the matched scenes' metadata is read per page (one more request to be killed at)
+    "link_scenes_copy": Scenario(LINK_SCENES, (LINK_SCENES, PREVIEW), settings={"linkScenesCopyMetadata": True}),
     # the button after a scan: the hook leaves the galleries marked and queues nothing (finish by hand)
     "finish": Scenario(FINISH, (FINISH, PREVIEW), settings={**ALL_HOOK_RULES, "titlePattern": TITLE_PATTERN,
                                                             "hookFinishByHand": True}, prepare=scan_with_hooks),
