@@ -31,9 +31,7 @@ from wf_support import (
     TITLES,
     diff,
     fresh_sim,
-    give_images_tags_their_gallery_lacks,
     named_id,
-    portraits_moved_into_a_zip,
     run,
     state,
     update_images,
@@ -80,9 +78,10 @@ def _scan(sim: StashSimulator) -> None:
 
 WINDOWS_PREPARE: dict[str, Callable[[StashSimulator], None] | None] = {
     "sync": _metadata_of_their_own, "sync_mirror": _metadata_of_their_own, "finish": _scan,
-    "gallery_from_images": lambda sim: give_images_tags_their_gallery_lacks(sim, win),
-    "merge_duplicates": lambda sim: portraits_moved_into_a_zip(sim, win),
 }
+# The scenarios that read files on disk: a Windows host's library cannot be put on this disk
+# (the simulator refuses it), so on windows.yml they would only find nothing to read.
+ON_WINDOWS = [name for name in SCENARIOS if not SCENARIOS[name].on_disk]
 
 
 @contextmanager
@@ -105,7 +104,7 @@ WINDOWS_ORDER = {
 }
 
 
-@pytest.mark.parametrize("name", list(SCENARIOS))
+@pytest.mark.parametrize("name", ON_WINDOWS)
 def test_every_task_on_a_windows_host_does_what_it_does_on_linux(name, scenario_run):
     sample = scenario_run(name)
     with windows_sim(name) as sim:
