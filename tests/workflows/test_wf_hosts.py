@@ -18,7 +18,11 @@ import pytest
 from stash_sim import StashSimulator
 from stash_sim.library import LIBRARIES, load_library
 from wf_support import (
+    BEACH,
     CHAPTERS,
+    HARBOUR,
+    OLD_TRIP,
+    PORTRAITS_ZIP,
     RESET_COVERS_APPLY,
     SCAN_FOLDER,
     SCAN_FOLDER_IMAGES,
@@ -132,9 +136,9 @@ def test_the_windows_library_is_the_sample_on_windows(sim):
 
 
 @pytest.mark.parametrize("path, expected", [
-    ("C:\\Library\\photos", {"C:\\Library\\photos\\Beach 2021"}),
-    ("c:/library/photos/", {"C:\\Library\\photos\\Beach 2021"}),   # either separator, any case
-    ("\\\\nas\\share\\zips", {win(SUMMER), win("/library/zips/city_walk-2020.zip")}),
+    ("C:\\Library\\photos", {win(p) for p in (BEACH, HARBOUR, OLD_TRIP)}),
+    ("c:/library/photos/", {win(p) for p in (BEACH, HARBOUR, OLD_TRIP)}),   # either separator, any case
+    ("\\\\nas\\share\\zips", {win(SUMMER), win("/library/zips/city_walk-2020.zip"), win(PORTRAITS_ZIP)}),
     ("\\\\nas\\share\\zips\\Summer Trip [2022", {win(SUMMER)}),     # regex characters taken literally
     ("D:\\Library", set()),
 ])
