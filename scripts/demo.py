@@ -1,18 +1,18 @@
 """The demo: Gallery Tools working on the sample library, in the Stash simulator.
 
-It starts the simulator, shows what is in the library, runs the plugin through the
-runner exactly as Stash would (strict manifest, Go-shaped input, a working directory
-that is not the plugin's) and shows each run's output, log and the library after.
+It starts the simulator with the sample library written to a temporary folder (the
+plugin runs on Stash's machine and reads the zips and files there, as Import file
+metadata does), shows what is in the library, runs the plugin through the runner
+exactly as Stash would (strict manifest, Go-shaped input, a working directory that is
+not the plugin's) and shows each run's output, log and the library after. Each task
+that came with issue 13 runs twice: a preview, then the run that applies it.
 Run it with `bash scripts/demo.sh` (which sets up .venv first).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
-import tempfile
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +31,18 @@ def heading(text: str) -> None:
     print(f"\n{'=' * 100}\n{text}\n{'=' * 100}")
 
 
+def short(sim: StashSimulator, path: str) -> str:
+    """A path without the temporary folder the library is in."""
+    root = sim.library_root or ""
+    return path[len(root):] if root and path.startswith(root + "/") else path
+
+
 def show_library(sim: StashSimulator) -> None:
     galleries = sim.gql(LIBRARY_QUERY)["findGalleries"]["galleries"]
     print(f"{'id':>3}  {'kind':<6} {'title / path':<52} {'imgs':>4}  {'cover':<14} chapters")
     for g in galleries:
         kind = "zip" if g["files"] else "folder" if g["folder"] else "user"
-        where = g["files"][0]["path"] if g["files"] else g["folder"]["path"] if g["folder"] else ""
+        where = short(sim, g["files"][0]["path"] if g["files"] else g["folder"]["path"] if g["folder"] else "")
         label = f"{g['title']!r} {where}" if g["title"] else where
         cover = g["cover"]["visual_files"][0]["path"].rsplit("/", 1)[-1] if g["cover"] else "-"
         chapters = ", ".join(f"{c['image_index']}:{c['title']}" for c in g["chapters"]) or "-"
@@ -67,48 +73,46 @@ def show_run(title: str, result: RunResult) -> None:
         print(f"Output (debug level only): {json.dumps(output)[:300]}; error {json.dumps(result.error)}")
 
 
+def image_id(sim: StashSimulator, path: str) -> str:
+    """The id of the image at a sample path (tests/stash_sim/libraries/sample.yml)."""
+    data = sim.gql("query($p: String!) { findImages(image_filter: {path: {value: $p, modifier: EQUALS}})"
+                   " { images { id } } }", {"p": (sim.library_root or "") + path})
+    (found,) = data["findImages"]["images"]
+    return str(found["id"])
+
+
+# Each task of issue 13 on what the sample library holds for it (sample.yml says which gallery
+# is there for which task): a preview first, then the run that applies it.
+ISSUE_13_RUNS: list[tuple[str, dict[str, Any]]] = [
+    ("Sync gallery from images", {"dry_run": "true"}), ("Sync gallery from images", {}),
+    ("Clean empty galleries (preview)", {}), ("Clean empty galleries (apply)", {}),
+    ("Merge duplicate galleries (preview)", {}), ("Merge duplicate galleries (apply)", {}),
+    ("Link scenes", {"dry_run": "true", "copy_metadata": "true"}), ("Link scenes", {"copy_metadata": "true"}),
+    ("Import file metadata", {"dry_run": "true"}), ("Import file metadata", {}),
+    ("Galleries for loose images (preview)", {}), ("Galleries for loose images", {}),
+]
+
+
+def run_task(sim: StashSimulator, name: str, args: dict[str, Any]) -> None:
+    sim.requests.clear()
+    result = sim.run_task(name, args)
+    writes = len(sim.requests.mutations())
+    shown = f" {json.dumps(args)}" if args else ""
+    show_run(f"Task: {name}{shown}  ({len(sim.requests)} requests, {writes} of them writes)", result)
+
+
 def main() -> None:
-    with StashSimulator() as sim:
+    with StashSimulator(on_disk=True) as sim:
         sim.install_plugin(ROOT)
-        heading(f"The sample library (Stash simulator at {sim.url})")
+        heading(f"The sample library (Stash simulator at {sim.url}; the files are under {sim.library_root})")
         show_library(sim)
 
-        # the Portraits set scanned again as a zip (the same image checksums): a duplicate to merge
-        sim.uninstall_plugins()
-        sim.scan_zip("/library/zips/Portraits.zip", [
-            {"name": n, "md5": hashlib.md5(f"/library/photos/Portraits/{n}".encode()).hexdigest()}
-            for n in ("p01.jpg", "p02.jpg", "p03.jpg")])
-        # a comic zip on this disk, with a ComicInfo.xml inside (Import file metadata reads it in place)
-        comic = Path(tempfile.mkdtemp(prefix="gallery-tools-demo-")) / "Coast 3.cbz"
-        with zipfile.ZipFile(comic, "w") as archive:
-            archive.writestr("ComicInfo.xml", "<ComicInfo><Series>Coast</Series><Number>3</Number>"
-                             "<Title>The Harbour</Title><Year>2019</Year><Month>6</Month><Tags>Beach</Tags>"
-                             "</ComicInfo>")
-            archive.writestr("001.jpg", b"jpg")
-        sim.scan_zip(str(comic), ["001.jpg"])
-        sim.install_plugin(ROOT)
-        tasks = [
-            ("Chapters from folders", {}),
-            ("Set covers", {}),
-            ("Title from path", {}),
-            ("Sync images from gallery", {}),
-            ("Sync gallery from images", {"dry_run": "true"}),
-            ("Sync gallery from images", {}),
-            ("Clean empty galleries (preview)", {}),
-            ("Clean empty galleries (apply)", {}),
-            ("Merge duplicate galleries (preview)", {}),
-            ("Merge duplicate galleries (apply)", {}),
-            ("Link scenes", {"dry_run": "true"}),
-            ("Link scenes", {}),
-            ("Import file metadata", {"dry_run": "true"}),
-            ("Import file metadata", {}),
-            ("Galleries for loose images (preview)", {"min_images": "1"}),
-            ("Galleries for loose images", {"min_images": "1"}),
-        ]
-        for name, args in tasks:
-            sim.requests.clear()
-            result = sim.run_task(name, args)
-            show_run(f"Task: {name}  ({len(sim.requests)} requests)", result)
+        # the tasks of issue 13 first, on the library as it is (Title from path and Set covers would
+        # otherwise give the duplicate and the comic a title and a cover before they show theirs)
+        for name, args in ISSUE_13_RUNS:
+            run_task(sim, name, args)
+        for name in ("Chapters from folders", "Set covers", "Title from path", "Sync images from gallery"):
+            run_task(sim, name, {})
 
         heading("The library after the tasks")
         show_library(sim)
@@ -121,18 +125,19 @@ def main() -> None:
                  sim.run_task("Chapters from folders"))
         print("mutations in the second run:", len(sim.requests.mutations()))
 
+        night = image_id(sim, "/library/loose/night.jpg")
         show_run("Operation: update_gallery_images SET on 'Best of 2021'", sim.run_operation(
-            {"operation": "update_gallery_images", "gallery_id": "5", "image_ids": ["1", "5", "17"], "mode": "SET"}))
+            {"operation": "update_gallery_images", "gallery_id": "5", "image_ids": ["1", "5", night], "mode": "SET"}))
         show_run("Operation: set_gallery_cover with an image from another gallery (refused)", sim.run_operation(
             {"operation": "set_gallery_cover", "gallery_id": "5", "cover_image_id": "9"}))
 
         heading("New galleries: hooks on, then a scan adds a zip gallery image by image")
         sim.set_plugin_settings("gallery_tools", {"hookTitles": True, "hookChapters": True, "hookCovers": True})
-        jobs_before = len(sim.jobs.history)
-        gallery_id = sim.scan_zip("/library/zips/Mountain_Hike.2023.zip", [
+        jobs_before, hooks_before = len(sim.jobs.history), len(sim.hooks.runs)
+        gallery_id = sim.scan_zip(sim.library_root + "/library/zips/Mountain_Hike.2023.zip", [
             "Morning/01.jpg", "Morning/02.jpg", "Summit/01.jpg", {"name": "Summit/02.jpg", "width": 600, "height": 900},
         ])
-        for run in sim.hooks.runs:
+        for run in sim.hooks.runs[hooks_before:]:
             print(f"Hook {run.trigger} for gallery {run.hook_context.get('id')}, Stash's log:")
             show_stash_log(run.result)
         sim.jobs.wait_idle()  # the task the hook queued runs once the scan job is over

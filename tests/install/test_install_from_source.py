@@ -136,7 +136,7 @@ def test_install_from_the_source_then_update(clone: Path, served: tuple[Path, st
         assert plugin.dir == target
         result = sim.run_task("Set covers", {"dry_run": "false"})
         got = answer(result)
-        assert got["error"] is None and got["output"]["changed"] == 1
+        assert got["error"] is None and got["output"]["changed"] == 2  # city_walk and Portraits.zip
         assert result.plugin_input["server_connection"]["PluginDir"] == str(target)
         assert sim.gql('{ findGallery(id: "4") { cover { id } } }')["findGallery"]["cover"]["id"] == "14"
 

@@ -111,6 +111,9 @@ class Sample:
     city: str         # zip-based, 3 images
     best: str         # user-created, 3 images (one from beach, one from portraits, one loose), 1 chapter
     empty: str        # user-created, no images
+    portraits_zip: str  # zip-based, the Portraits set again (the same checksums)
+    comic: str        # zip-based (.cbz), a ComicInfo.xml inside
+    night_market: str  # zip-based, a gallery-dl JSON next to it
     images: dict[str, str]  # image path -> id
 
     def image(self, path_end: str) -> str:
@@ -137,6 +140,9 @@ def lib(sim: StashSimulator) -> Sample:
         city=by(lambda g: bool(g["files"]) and g["files"][0]["path"].endswith("city_walk-2020.zip")),
         best=by(lambda g: g["title"] == "Best of 2021"),
         empty=by(lambda g: g["title"] == "Empty Collection"),
+        portraits_zip=by(lambda g: bool(g["files"]) and g["files"][0]["path"].endswith("/Portraits.zip")),
+        comic=by(lambda g: bool(g["files"]) and g["files"][0]["path"].endswith("/Coast 3.cbz")),
+        night_market=by(lambda g: bool(g["files"]) and g["files"][0]["path"].endswith("/Night Market.zip")),
         images={i["files"][0]["path"]: i["id"] for i in images},
     )
 

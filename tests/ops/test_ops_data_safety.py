@@ -6,8 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 from stash_sim import StashSimulator
+from stash_sim.library import load_library
 
 from tests.conftest import REPO
+
+SAMPLE_GALLERIES = len(load_library()["galleries"])  # tests/stash_sim/libraries/sample.yml
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +65,7 @@ def test_find_galleries_takes_filter_under_both_names(stash, key):
     """The seed names the parameter filter_, Stash's FindFilterType is `filter`: both are accepted."""
     result = stash.run_operation({"operation": "find_galleries", key: {"per_page": 2, "sort": "title"}})
     assert result.error is None, result.error
-    assert result.output["count"] == 6 and len(result.output["galleries"]) == 2
+    assert result.output["count"] == SAMPLE_GALLERIES and len(result.output["galleries"]) == 2
 
 
 def test_find_galleries_refuses_both_names_at_once(stash):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from stash_sim.library import load_library
 
 from gallery_ops import (
     FindFilter,
@@ -12,6 +13,8 @@ from gallery_ops import (
     StashServerError,
     StashTransportError,
 )
+
+SAMPLE_GALLERIES = len(load_library()["galleries"])  # tests/stash_sim/libraries/sample.yml
 
 
 # -- find_gallery -------------------------------------------------------------------------------
@@ -96,9 +99,9 @@ def test_find_galleries_returns_count_and_galleries_sorted_by_id(sim, ops):
     result = ops.find_galleries()
 
     assert isinstance(result, FindGalleriesResult)
-    assert result.count == 6
+    assert result.count == SAMPLE_GALLERIES
     ids = [int(g.id) for g in result.galleries]
-    assert ids == sorted(ids) and len(ids) == 6
+    assert ids == sorted(ids) and len(ids) == SAMPLE_GALLERIES
     [request] = sim.requests.records
     assert request.operation_name == "FindGalleries"
     # Stash applies no ORDER BY without a sort: the client always asks for one
@@ -110,17 +113,19 @@ def test_find_galleries_pages_with_a_find_filter(sim, ops):
     second = ops.find_galleries(FindFilter(page=2, per_page=2))
     as_dict = ops.find_galleries({"page": 3, "per_page": 2, "sort": "id", "direction": "DESC"})
 
-    assert second.count == 6
+    assert second.count == SAMPLE_GALLERIES
     assert [g.id for g in second.galleries] == ["3", "4"]
-    assert [g.id for g in as_dict.galleries] == ["2", "1"]
+    newest = SAMPLE_GALLERIES - 4  # page 3 of 2, newest first: the 5th and 6th newest
+    assert [g.id for g in as_dict.galleries] == [str(newest), str(newest - 1)]
     assert sim.requests.records[0].variables["filter"] == {"page": 2, "per_page": 2, "sort": "id", "direction": "ASC"}
 
 
 def test_find_galleries_with_a_gallery_filter(sim, ops, lib):
     result = ops.find_galleries(gallery_filter={"is_zip": True})
 
-    assert result.count == 2
-    assert {g.id for g in result.galleries} == {lib.summer, lib.city}
+    zips = {lib.summer, lib.city, lib.portraits_zip, lib.comic, lib.night_market}
+    assert result.count == len(zips)
+    assert {g.id for g in result.galleries} == zips
     assert all(g.kind == "zip" for g in result.galleries)
     assert sim.requests.records[0].variables["gallery_filter"] == {"is_zip": True}
 
@@ -128,7 +133,9 @@ def test_find_galleries_with_a_gallery_filter(sim, ops, lib):
 def test_find_galleries_q_goes_into_the_find_filter(sim, ops, lib):
     result = ops.find_galleries(q="Portraits")
 
-    assert [g.id for g in result.galleries] == [lib.portraits]
+    # Stash's q on galleries looks at the title and the path (pkg/sqlite/gallery.go): the titled
+    # folder and the zip copy
+    assert [g.id for g in result.galleries] == [lib.portraits, lib.portraits_zip]
     assert sim.requests.records[0].variables["filter"]["q"] == "Portraits"
 
 

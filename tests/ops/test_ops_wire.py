@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from stash_sim import StashSimulator
+from stash_sim.library import load_library
 
 from gallery_ops import (
     GalleryInput,
@@ -14,6 +15,8 @@ from gallery_ops import (
     StashTransportError,
 )
 from gallery_ops.connection import ServerConnection
+
+SAMPLE_GALLERIES = len(load_library()["galleries"])  # tests/stash_sim/libraries/sample.yml
 
 
 # -- construction ---------------------------------------------------------------------------
@@ -151,7 +154,7 @@ def test_responses_do_not_grow_with_the_images_of_a_gallery(big_and_small, make_
 def test_a_page_of_galleries_is_small_per_gallery(sim, ops):
     galleries = list(ops.iter_galleries())
     [page] = sim.requests.records
-    assert len(galleries) == 6
+    assert len(galleries) == SAMPLE_GALLERIES
     assert page.response_size / len(galleries) < 160  # id, title, date, organized, paths
     assert all(set(g.model_fields_set) <= {"id", "title", "date", "organized", "files", "folder"}
                for g in galleries)

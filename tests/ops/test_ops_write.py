@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from stash_sim.library import load_library
 
 from gallery_ops import (
     BulkGalleryUpdateInput,
@@ -12,6 +13,8 @@ from gallery_ops import (
     IdRef,
     StashServerError,
 )
+
+SAMPLE_GALLERIES = len(load_library()["galleries"])  # tests/stash_sim/libraries/sample.yml
 
 
 def _gallery_count(sim) -> int:
@@ -219,7 +222,7 @@ def test_gallery_destroy_refuses_bad_ids_before_any_request(quiet, ids):
     with pytest.raises(ValueError):
         ops.gallery_destroy(ids)
     assert len(sim.requests) == 0
-    assert _gallery_count(sim) == 6
+    assert _gallery_count(sim) == SAMPLE_GALLERIES
 
 
 # -- bulk_gallery_update ------------------------------------------------------------------------

@@ -85,8 +85,12 @@ def mutated(sim: StashSimulator) -> list[str]:
 # 1-4, cover.jpg = image 3), 2 Studio Portraits (folder, images 5-7, explicit cover p03 = 7),
 # 3 Summer Trip zip (images 8-12 in Day 1 / Day 2 / Day 10), 4 city_walk zip (images 13-15,
 # b.jpg = 14 is portrait), 5 Best of 2021 (user-created: images 16 sunset, 1, 5; chapter 1
-# "Beach" at 1), 6 Empty Collection (user-created, empty). Image 17 is in no gallery.
-# Tags: 1 Beach, 2 Portrait, 3 Travel, 4 Archive. Performers: 1 Ada Vale, 2 Bo Lind.
+# "Beach" at 1), 6 Empty Collection (user-created, empty), 7 Portraits.zip (images 17-19, the
+# same checksums as 5-7; p02 = 18 is portrait), 8 Coast 3.cbz (20-22, a ComicInfo.xml inside),
+# 9 Night Market.zip (23-24, a gallery-dl JSON next to it), 10 Harbour (folder, 25-26, tagged
+# Travel with Bo Lind), 11 Old Trip (folder gone, no images). Images in no gallery: 27 night.jpg
+# (loose/), 28-30 (unsorted/Hiking 2019). Tags: 1 Beach, 2 Portrait, 3 Travel, 4 Archive.
+# Performers: 1 Ada Vale, 2 Bo Lind. Not on this disk (file metadata reads nothing).
 
 @dataclass(frozen=True)
 class Expect:
@@ -107,14 +111,17 @@ def _travel_on_city_walk_images(sim: StashSimulator) -> None:
 
 
 def check_gallery_from_images(sim, output, result):
-    assert output["changes"] == [{"gallery": "4", "add": {"tag_ids": ["3"]}}]
+    assert output["changes"] == [{"gallery": "4", "add": {"tag_ids": ["3"]}},
+                                 {"gallery": "10", "add": {"tag_ids": ["3"], "performer_ids": ["2"]}}]
     assert tag_ids(gallery(sim, "4")) == {"3"} and tag_ids(gallery(sim, "1")) == {"1"}
+    assert tag_ids(gallery(sim, "10")) == {"3"}  # Archive is on one of its two images only
 
 
 def check_clean_empty(sim, output, result):
     assert output["changes"] == [{"gallery": "6", "destroy_gallery": {"title": "Empty Collection",
                                                                       "why": "hand-made, no images"}}]
-    assert gallery(sim, "6") is None and gallery_count(sim) == 5
+    assert gallery(sim, "6") is None and gallery_count(sim) == 10
+    assert gallery(sim, "11") is not None  # its folder is gone, but Stash still has it: listed, kept
     assert image_ids(sim, "5") == {"1", "5", "16"}
 
 
@@ -123,23 +130,13 @@ def check_clean_empty_preview(sim, output, result):
     assert gallery(sim, "6") is not None
 
 
-def _portraits_moved_into_a_zip(sim: StashSimulator) -> None:
-    """Gallery 7: the Portraits set (gallery 2) scanned again as a zip, images 18-20 with the same md5s."""
-    import hashlib
-    sim.uninstall_plugins()
-    sim.scan_zip("/library/zips/Portraits.zip", [
-        {"name": n, "md5": hashlib.md5(f"/library/photos/Portraits/{n}".encode()).hexdigest()}
-        for n in ("p01.jpg", "p02.jpg", "p03.jpg")])
-    sim.install_plugin(REPO)
-
-
 MERGE_WRITES = ("galleryUpdate", "bulkGalleryUpdate", "setGalleryCover")
 
 
 def check_merge(sim, output, result):
     assert output["groups"] == [{"keep": "7", "duplicates": ["2"], "by": "image checksums"}]
     merged = gallery(sim, "7")
-    assert merged["title"] == "Studio Portraits" and tag_ids(merged) == {"2"} and cover(sim, "7") == "20"
+    assert merged["title"] == "Studio Portraits" and tag_ids(merged) == {"2"} and cover(sim, "7") == "19"
     assert gallery(sim, "2") is not None  # both sets' paths are not on this disk: nothing is deleted
 
 
@@ -148,21 +145,22 @@ def check_merge_preview(sim, output, result):
     assert gallery(sim, "7")["title"] in (None, "")
 
 
-def _one_loose_image_is_enough(sim: StashSimulator) -> None:
-    sim.set_plugin_settings("gallery_tools", {"folderGalleryMinImages": 1})
+HIKING = "/library/unsorted/Hiking 2019"
 
 
 def check_galleries_from_folders(sim, output, result):
-    assert output["changes"] == [{"folder": "/library/loose", "create_gallery": "loose", "images": 1},
-                                 {"folder": "/library/loose", "gallery": None, "add_images": 1}]
-    assert gallery_count(sim) == 7 and image_ids(sim, "7") == {"17"} and gallery(sim, "7")["title"] == "loose"
+    # loose/ holds one image in no gallery (night.jpg), under the default minimum of 2
+    assert output["changes"] == [{"folder": HIKING, "create_gallery": "Hiking 2019", "images": 3},
+                                 {"folder": HIKING, "gallery": None, "add_images": 3}]
+    assert gallery_count(sim) == 12 and image_ids(sim, "12") == {"28", "29", "30"}
+    assert gallery(sim, "12")["title"] == "Hiking 2019"
 
 
 def check_galleries_from_folders_preview(sim, output, result):
-    assert output["dry_run"] is True and output["summary"].startswith("1 gallery scanned, 1 would change")
-    assert output["changes"][0] == {"folder": "/library/loose", "create_gallery": "loose", "images": 1}
+    assert output["dry_run"] is True and output["summary"].startswith("2 galleries scanned, 1 would change")
+    assert output["changes"][0] == {"folder": HIKING, "create_gallery": "Hiking 2019", "images": 3}
     assert any("preview: nothing will be changed" in m for m in result.messages("info"))
-    assert gallery_count(sim) == 6
+    assert gallery_count(sim) == 11
 
 
 def check_link_scenes(sim, output, result):
@@ -173,18 +171,18 @@ def check_link_scenes(sim, output, result):
     assert output["skipped"]["several scenes match (left alone)"] == 1
     scenes = sim.gql('{ findGalleries(filter: {per_page: -1, sort: "id"}) { galleries { scenes { id } } } }')
     assert [[s["id"] for s in g["scenes"]] for g in scenes["findGalleries"]["galleries"]] == [
-        [], ["3"], [], ["2"], ["1"], []]
+        [], ["3"], [], ["2"], ["1"], []] + [[]] * 5
 
 
 def check_import_file_metadata(sim, output, result):
     # the sample's zips and folders are not on this disk: every gallery is skipped with its reason
     assert output["change_count"] == 0 and output["skipped"] == {
-        "its zip or folder is not on this disk": 4, "hand-made (no zip or folder)": 2}
+        "its zip or folder is not on this disk": 9, "hand-made (no zip or folder)": 2}
 
 
 def check_add_images(sim, output, result):
     assert output is True
-    assert image_ids(sim, "6") == {"16", "17"}
+    assert image_ids(sim, "6") == {"16", "27"}
 
 
 def check_bulk_update(sim, output, result):
@@ -199,13 +197,13 @@ def check_create(sim, output, result):
     assert output["title"] == "Holiday picks" and [t["id"] for t in output["tags"]] == ["1"]
     created = gallery(sim, output["id"])
     assert created["title"] == "Holiday picks" and tag_ids(created) == {"1"} and created["image_count"] == 0
-    assert gallery_count(sim) == 7
+    assert gallery_count(sim) == 12
 
 
 def check_find_galleries(sim, output, result):
-    assert output["count"] == 2
-    assert sorted(g["id"] for g in output["galleries"]) == ["3", "4"]  # the two zips
-    assert all(g["files"] and g["files"][0]["path"].endswith(".zip") for g in output["galleries"])
+    assert output["count"] == 5
+    assert sorted((g["id"] for g in output["galleries"]), key=int) == ["3", "4", "7", "8", "9"]  # the zips
+    assert all(g["files"] and g["files"][0]["path"].endswith((".zip", ".cbz")) for g in output["galleries"])
 
 
 def check_find_gallery(sim, output, result):
@@ -237,8 +235,8 @@ def check_chapter_update(sim, output, result):
 
 def check_destroy(sim, output, result):
     assert output is True
-    assert gallery(sim, "6") is None and gallery_count(sim) == 5
-    assert image(sim, "17") is not None  # a user-created gallery's images stay
+    assert gallery(sim, "6") is None and gallery_count(sim) == 10
+    assert image(sim, "16") is not None  # a user-created gallery's images stay
 
 
 def hook_check(gallery_id: str, by_scan: bool):
@@ -316,15 +314,17 @@ def check_reset_covers(sim, output, result):
 
 
 def check_set_covers(sim, output, result):
-    assert output["dry_run"] is False and output["changed"] == 1
+    assert output["dry_run"] is False and output["changed"] == 2
     assert cover(sim, "4") == "14"  # city_walk: no cover-like name, the first portrait image (b.jpg)
+    assert cover(sim, "7") == "18"  # the Portraits zip: p02, the same way
     assert cover(sim, "2") == "7"  # a chosen cover is never touched
     assert cover(sim, "1") == "3"  # cover.jpg: the rule agrees with Stash's pick
 
 
 def check_sync(mirror: bool):
     def check(sim, output, result):
-        assert output["dry_run"] is False and output["changed"] == 3
+        # mirror: Harbour (no tags, no performers) takes its images' own away too
+        assert output["dry_run"] is False and output["changed"] == (4 if mirror else 3)
         img2 = image(sim, "2")  # Beach 2021: Beach, Ada Vale, Lumen Studio, 2021-07-14
         assert tag_ids(img2) == ({"1"} if mirror else {"1", "4"})  # mirror removes Archive, add-only keeps it
         assert {p["id"] for p in img2["performers"]} == {"1"}
@@ -333,6 +333,7 @@ def check_sync(mirror: bool):
         assert tag_ids(img6) == {"2"} and img6["photographer"] == "Jo Marsh"
         img8 = image(sim, "8")  # Summer Trip: Travel, Bo Lind
         assert tag_ids(img8) == {"3"} and {p["id"] for p in img8["performers"]} == {"2"}
+        assert tag_ids(image(sim, "25")) == (set() if mirror else {"3"})
     return check
 
 
@@ -342,10 +343,11 @@ def check_sync_preview(sim, output, result):
 
 
 def check_titles(sim, output, result):
-    assert output["changed"] == 3
+    assert output["changed"] == 8  # every zip and folder gallery without a title
+    assert gallery(sim, "7")["title"] == "Portraits" and gallery(sim, "8")["title"] == "Coast 3"
     assert gallery(sim, "1")["title"] == "Beach 2021"
     assert gallery(sim, "2")["title"] == "Studio Portraits"  # a title a person set is kept
-    for zipped in ("3", "4"):
+    for zipped in ("3", "4", "9"):
         title = gallery(sim, zipped)["title"]
         assert title and ".zip" not in title
     assert gallery(sim, "5")["title"] == "Best of 2021" and gallery(sim, "6")["title"] == "Empty Collection"
@@ -360,7 +362,7 @@ def check_update(sim, output, result):
 
 def check_update_images(sim, output, result):
     assert output is True
-    assert image_ids(sim, "5") == {"1", "5", "17"}
+    assert image_ids(sim, "5") == {"1", "5", "27"}
 
 
 EXPECTATIONS: dict[str, Expect] = {
@@ -387,27 +389,24 @@ EXPECTATIONS: dict[str, Expect] = {
     "task_finish_new_galleries": Expect(check_finish),
     "destructive_task_reset_covers_apply": Expect(check_reset_covers, ("resetGalleryCover",)),
     "task_reset_covers_preview": Expect(preview_check("reset_covers", "2")),
-    "task_set_covers": Expect(check_set_covers, ("setGalleryCover",)),
+    "task_set_covers": Expect(check_set_covers, ("setGalleryCover",) * 2),
     "destructive_task_clean_empty_galleries_apply": Expect(check_clean_empty, ("galleryDestroy",)),
     "task_clean_empty_galleries_preview": Expect(check_clean_empty_preview),
-    "destructive_task_merge_duplicate_galleries_delete_apply": Expect(check_merge, MERGE_WRITES,
-                                                                      setup=_portraits_moved_into_a_zip),
-    "task_merge_duplicate_galleries_apply": Expect(check_merge, MERGE_WRITES, setup=_portraits_moved_into_a_zip),
-    "task_merge_duplicate_galleries_preview": Expect(check_merge_preview, setup=_portraits_moved_into_a_zip),
-    "task_galleries_from_folders": Expect(check_galleries_from_folders, ("galleryCreate", "addGalleryImages"),
-                                          setup=_one_loose_image_is_enough),
-    "task_galleries_from_folders_preview": Expect(check_galleries_from_folders_preview,
-                                                  setup=_one_loose_image_is_enough),
+    "destructive_task_merge_duplicate_galleries_delete_apply": Expect(check_merge, MERGE_WRITES),
+    "task_merge_duplicate_galleries_apply": Expect(check_merge, MERGE_WRITES),
+    "task_merge_duplicate_galleries_preview": Expect(check_merge_preview),
+    "task_galleries_from_folders": Expect(check_galleries_from_folders, ("galleryCreate", "addGalleryImages")),
+    "task_galleries_from_folders_preview": Expect(check_galleries_from_folders_preview),
     "task_link_scenes": Expect(check_link_scenes, ("bulkGalleryUpdate", "bulkGalleryUpdate")),
     "task_import_file_metadata": Expect(check_import_file_metadata),
-    "task_sync_gallery_from_images": Expect(check_gallery_from_images, ("bulkGalleryUpdate",),
+    "task_sync_gallery_from_images": Expect(check_gallery_from_images, ("bulkGalleryUpdate",) * 2,
                                             setup=_travel_on_city_walk_images),
     "task_sync_images_from_gallery": Expect(check_sync(mirror=False), ("bulkImageUpdate",) * 3,
                                             setup=_archive_on_image_2),
-    "destructive_task_sync_mirror_apply": Expect(check_sync(mirror=True), ("bulkImageUpdate",) * 3,
+    "destructive_task_sync_mirror_apply": Expect(check_sync(mirror=True), ("bulkImageUpdate",) * 4,
                                                  setup=_archive_on_image_2),
     "task_sync_mirror_preview": Expect(check_sync_preview, setup=_archive_on_image_2),
-    "task_title_from_path": Expect(check_titles, ("galleryUpdate",) * 3),
+    "task_title_from_path": Expect(check_titles, ("galleryUpdate",) * 8),
     "update_gallery": Expect(check_update, ("galleryUpdate",)),
     "destructive_update_gallery_images": Expect(check_update_images,
                                                 ("addGalleryImages", "removeGalleryImages")),
@@ -562,7 +561,8 @@ def test_manual_run_from_the_readme(name: str, plugin_sim: StashSimulator, load_
         assert got["output"]["id"] == "3" and got["output"]["image_count"] == 5
     else:
         assert got["output"]["changes"] == [
-            {"gallery": "4", "set_cover": {"image": "14", "path": "/library/zips/city_walk-2020.zip/b.jpg"}}]
+            {"gallery": "4", "set_cover": {"image": "14", "path": "/library/zips/city_walk-2020.zip/b.jpg"}},
+            {"gallery": "7", "set_cover": {"image": "18", "path": "/library/zips/Portraits.zip/p02.jpg"}}]
         assert cover(plugin_sim, "4") == "14"
-        assert "\x01i\x02Set covers: 6 galleries scanned, 1 changed" in stderr
+        assert "\x01i\x02Set covers: 11 galleries scanned, 2 changed" in stderr
 

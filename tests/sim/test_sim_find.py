@@ -120,11 +120,11 @@ def test_id_cursor_pages_through_a_changing_filter(thirty: StashSimulator) -> No
 # -- gallery criteria (pkg/sqlite/gallery_filter.go) and sorts ---------------------------------
 # (gallery_filter, find filter, ids expected)
 CRITERIA = [
-    pytest.param({"id": {"value": 3, "modifier": "GREATER_THAN"}}, BY_ID, [4, 5, 6],
+    pytest.param({"id": {"value": 8, "modifier": "GREATER_THAN"}}, BY_ID, [9, 10, 11],
                  id="id_greater_than_cursor[pkg/sqlite/criterion_handlers.go]"),
     pytest.param({"id": {"value": 2, "value2": 4, "modifier": "BETWEEN"}}, BY_ID, [2, 3, 4],
                  id="id_between[pkg/sqlite/criterion_handlers.go]"),
-    pytest.param({"path": {"value": "zips", "modifier": "INCLUDES"}}, BY_ID, [3, 4],
+    pytest.param({"path": {"value": "zips", "modifier": "INCLUDES"}}, BY_ID, [3, 4, 7],
                  id="path_includes_zip_path[pkg/sqlite/gallery_filter.go]"),
     pytest.param({"path": {"value": "/library/photos/portraits", "modifier": "EQUALS"}}, BY_ID, [2],
                  id="path_equals_folder_path_like_case_insensitive[pkg/sqlite/gallery_filter.go]"),
@@ -132,10 +132,10 @@ CRITERIA = [
                  id="path_equals_zip_file_path[pkg/sqlite/gallery_filter.go]"),
     pytest.param({"path": {"value": "", "modifier": "IS_NULL"}}, BY_ID, [5, 6],
                  id="path_is_null_means_user_created[pkg/sqlite/gallery_filter.go]"),
-    pytest.param({"is_zip": True}, BY_ID, [3, 4], id="is_zip_true[pkg/sqlite/gallery_filter.go]"),
-    pytest.param({"is_zip": False}, BY_ID, [1, 2, 5, 6],
+    pytest.param({"is_zip": True}, BY_ID, [3, 4, 7, 8, 9], id="is_zip_true[pkg/sqlite/gallery_filter.go]"),
+    pytest.param({"is_zip": False}, BY_ID, [1, 2, 5, 6, 10, 11],
                  id="is_zip_false_is_folder_and_user_created[pkg/sqlite/gallery_filter.go]"),
-    pytest.param({"title": {"value": "", "modifier": "IS_NULL"}}, BY_ID, [1, 3, 4],
+    pytest.param({"title": {"value": "", "modifier": "IS_NULL"}}, BY_ID, [1, 3, 4, 7, 8, 9, 10, 11],
                  id="title_is_null_has_no_basename_fallback[pkg/sqlite/gallery_filter.go]"),
     pytest.param({"title": {"value": "of", "modifier": "INCLUDES"}}, BY_ID, [5],
                  id="title_includes[pkg/sqlite/criterion_handlers.go]"),
@@ -143,23 +143,26 @@ CRITERIA = [
                  id="tags_includes[pkg/sqlite/gallery_filter.go]"),
     pytest.param({"tags": {"value": ["1", "3"], "modifier": "INCLUDES"}}, BY_ID, [1, 3],
                  id="tags_includes_any[pkg/sqlite/gallery_filter.go]"),
-    pytest.param({"tags": {"value": [], "modifier": "IS_NULL"}}, BY_ID, [4, 5, 6],
+    pytest.param({"tags": {"value": [], "modifier": "IS_NULL"}}, BY_ID, [4, 5, 6, 7, 8, 9, 10, 11],
                  id="tags_is_null[pkg/sqlite/gallery_filter.go]"),
     pytest.param({"is_zip": True, "AND": {"tags": {"value": ["3"], "modifier": "INCLUDES"}}}, BY_ID, [3],
                  id="and_sub_filter[pkg/sqlite/filter.go]"),
     pytest.param({"title": {"value": "", "modifier": "IS_NULL"},
-                  "OR": {"tags": {"value": ["2"], "modifier": "INCLUDES"}}}, BY_ID, [1, 2, 3, 4],
+                  "OR": {"tags": {"value": ["2"], "modifier": "INCLUDES"}}}, BY_ID, [1, 2, 3, 4, 7, 8, 9, 10, 11],
                  id="or_sub_filter[pkg/sqlite/filter.go]"),
     pytest.param({"is_zip": False, "NOT": {"title": {"value": "", "modifier": "IS_NULL"}}}, BY_ID, [2, 5, 6],
                  id="not_sub_filter[pkg/sqlite/filter.go]"),
     pytest.param({"has_chapters": "true"}, BY_ID, [5], id="has_chapters_true[pkg/sqlite/gallery_filter.go]"),
-    pytest.param({"image_count": {"value": 3, "modifier": "EQUALS"}}, BY_ID, [2, 4, 5],
+    pytest.param({"image_count": {"value": 3, "modifier": "EQUALS"}}, BY_ID, [2, 4, 5, 7, 8],
                  id="image_count_equals[pkg/sqlite/gallery_filter.go]"),
-    pytest.param({}, {"sort": "title", "per_page": -1}, [1, 5, 4, 6, 2, 3],
+    pytest.param({}, {"sort": "title", "per_page": -1}, [1, 5, 4, 8, 6, 10, 9, 11, 7, 2, 3],
                  id="sort_title_falls_back_to_zip_or_folder_name[pkg/sqlite/gallery.go]"),
-    pytest.param({"is_zip": True}, {"sort": "title", "direction": "DESC", "per_page": -1}, [3, 4],
+    pytest.param({"is_zip": True}, {"sort": "title", "direction": "DESC", "per_page": -1}, [3, 7, 9, 8, 4],
                  id="sort_title_desc[pkg/sqlite/gallery.go]"),
-    pytest.param({"path": {"value": "", "modifier": "NOT_NULL"}}, {"sort": "path", "per_page": -1}, [1, 2, 4, 3],
+    # a zip's key is its folder + its name: "/library/comicsCoast 3.cbz" < "/library/downloadsNight..." <
+    # "/library/photos/..." < "/library/zipscity_walk..." < "zipsPortraits..." < "zipsSummer..."
+    pytest.param({"path": {"value": "", "modifier": "NOT_NULL"}}, {"sort": "path", "per_page": -1},
+                 [8, 9, 1, 10, 11, 2, 4, 7, 3],
                  id="sort_path_natural_case_insensitive[pkg/sqlite/gallery.go]"),
 ]
 
@@ -238,9 +241,9 @@ def test_find_images_by_gallery_sorted_by_path_is_the_gallery_order(sim: StashSi
             ["findGallery"]["image"]["id"] for i in range(3)] == ["16", "1", "5"]
 
 
-# (bulkImageUpdate input, image to read back, its expected fields)
+# (bulkImageUpdate input, image to read back, its expected fields); image 27 is loose/night.jpg, in no gallery
 BULK_IMAGE_EFFECTS = [
-    pytest.param({"ids": ["16", "17"], "gallery_ids": {"ids": ["6"], "mode": "ADD"}}, "17",
+    pytest.param({"ids": ["16", "27"], "gallery_ids": {"ids": ["6"], "mode": "ADD"}}, "27",
                  {"title": "", "tags": [], "galleries": [{"id": "6"}]},
                  id="bulk_image_gallery_ids_add[pkg/sqlite/image.go]"),
     pytest.param({"ids": ["16"], "gallery_ids": {"ids": ["5", "6"], "mode": "ADD"}}, "16",
@@ -252,7 +255,7 @@ BULK_IMAGE_EFFECTS = [
     pytest.param({"ids": ["16"], "gallery_ids": {"ids": ["6"], "mode": "SET"}}, "16",
                  {"title": "", "tags": [], "galleries": [{"id": "6"}]},
                  id="bulk_image_gallery_ids_set[pkg/sqlite/table.go]"),
-    pytest.param({"ids": ["1", "17"], "title": "  Both  ", "tag_ids": {"ids": ["2", "1"], "mode": "SET"}}, "17",
+    pytest.param({"ids": ["1", "27"], "title": "  Both  ", "tag_ids": {"ids": ["2", "1"], "mode": "SET"}}, "27",
                  {"title": "Both", "tags": [{"name": "Beach"}, {"name": "Portrait"}], "galleries": []},
                  id="bulk_image_title_trimmed_for_all_and_tags_set[resolver_mutation_image.go]"),
 ]
@@ -266,15 +269,15 @@ def test_bulk_image_update(sim: StashSimulator, bulk_input: dict, image_id: str,
 
 
 @pytest.mark.parametrize(("bulk_input", "message"), [
-    pytest.param({"ids": ["17", "1"], "gallery_ids": {"ids": ["6"], "mode": "SET"}},
+    pytest.param({"ids": ["27", "1"], "gallery_ids": {"ids": ["6"], "mode": "SET"}},
                  'changing galleries of image "/library/photos/Beach 2021/IMG_0001.jpg": cannot change contents'
                  ' of folder-based gallery "Beach 2021"',
                  id="bulk_image_cannot_leave_folder_gallery[pkg/gallery/validation.go]"),
-    pytest.param({"ids": ["17"], "gallery_ids": {"ids": ["4"], "mode": "ADD"}},
+    pytest.param({"ids": ["27"], "gallery_ids": {"ids": ["4"], "mode": "ADD"}},
                  'changing galleries of image "/library/loose/night.jpg": cannot change contents'
                  ' of zip-based gallery "city_walk-2020.zip"',
                  id="bulk_image_cannot_join_zip_gallery[pkg/gallery/validation.go]"),
-    pytest.param({"ids": ["17", "999"], "title": "x"}, "image with id 999 not found",
+    pytest.param({"ids": ["27", "999"], "title": "x"}, "image with id 999 not found",
                  id="bulk_image_unknown_id[resolver_mutation_image.go]"),
 ])
 def test_bulk_image_update_refused_all_or_nothing(sim: StashSimulator, db_snapshot: Callable, bulk_input: dict,

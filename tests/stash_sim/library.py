@@ -28,9 +28,27 @@ defaultVideoExtensions), with their width, height and `duration`.
 Gallery keys besides folder/zip/images: title, code, date, details, photographer,
 rating100, organized, studio, tags, performers, scenes (scene titles), urls,
 cover (an image name or path: the explicit cover), chapters
-([{title, image_index}]) and zip_md5 (the zip's checksum: two copies of one zip).
+([{title, image_index}]), zip_md5 (the zip's checksum: two copies of one zip),
+disk_files (see below) and gone (true: its zip or folder is no longer on disk; Stash
+keeps the gallery and its files until its Clean task runs).
 Image entries are a name (relative to the folder or zip, or an absolute path for
-user-created galleries and loose images) or a mapping with name and any of width, height, md5, title, tags, performers.
+user-created galleries and loose images) or a mapping with name and any of width, height,
+md5, same_as (the path of another image of the library that this one is a copy of: its
+checksum), title, tags, performers.
+Scene entries are a mapping with path and any of title, code, date, details, studio,
+tags, performers and urls.
+
+The library on disk. A simulator made with `root` (StashSimulator(on_disk=True)) puts
+the library under that folder of this machine: every path of the description is then
+`root + path` (the paths Stash reports; a plugin runs on Stash's machine and reads
+them), and the files are written there: each folder gallery's images, each zip
+gallery's zip (a real zip with its images as members), the scenes' videos and the
+loose images. Only a Linux host's library can be put on disk. `disk_files` are files
+that are on disk but not in Stash (Stash's scan skips files whose extension is not an
+image, video or zip extension: ComicInfo.xml, a gallery-dl .json): a gallery's
+`disk_files` maps names inside its zip or folder to their text, the top-level
+`disk_files` maps paths to their text. Without a root nothing is written: the library
+is on a disk the tests cannot see (every zip and folder reads as not on this disk).
 
 A tag entry is a name or a mapping with name and any of sort_name, description,
 aliases, parents (tag names: the hierarchy that tag `depth` criteria follow) and
@@ -39,12 +57,14 @@ aliases, tags, urls and favorite; a studio entry a name or a mapping with name a
 parent (a studio name).
 
 A folder gallery holds the images directly in its folder, a zip gallery every image
-in its zip (docs/stash.md §3-§4). Checksums default to the md5 of the path.
+in its zip (docs/stash.md §3-§4). Checksums default to the md5 of the path as the
+description gives it (the same with or without a root).
 """
 
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -63,10 +83,11 @@ DEFAULT_IMAGE_SIZE = (1200, 800)
 GALLERY_KEYS = {
     "folder", "zip", "images", "title", "code", "date", "details", "photographer",
     "rating100", "organized", "studio", "tags", "performers", "scenes", "urls",
-    "cover", "chapters", "zip_md5",
+    "cover", "chapters", "zip_md5", "disk_files", "gone",
 }
-IMAGE_KEYS = {"name", "width", "height", "md5", "title", "tags", "performers", "duration"}
-TOP_KEYS = {"host", "studios", "tags", "performers", "scenes", "galleries", "images"}
+IMAGE_KEYS = {"name", "width", "height", "md5", "same_as", "title", "tags", "performers", "duration"}
+SCENE_KEYS = {"title", "path", "code", "date", "details", "studio", "tags", "performers", "urls"}
+TOP_KEYS = {"host", "studios", "tags", "performers", "scenes", "galleries", "images", "disk_files"}
 NAMED_KEYS = {
     "tags": {"name", "sort_name", "description", "aliases", "parents", "favorite"},
     "performers": {"name", "disambiguation", "aliases", "tags", "urls", "favorite"},
@@ -77,6 +98,10 @@ NAMED_KEYS = {
 VIDEO_EXTENSIONS = {"m4v", "mp4", "mov", "wmv", "avi", "mpg", "mpeg", "rmvb", "rm", "flv", "asf", "mkv", "webm",
                     "f4v"}
 DEFAULT_CLIP_DURATION = 12.5
+# Stash's default image and gallery (zip) extensions (config.go defaultImageExtensions,
+# defaultGalleryExtensions): its scan records such files, so they are not disk_files
+IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "webp", "avif"}
+ZIP_EXTENSIONS = {"zip", "cbz"}
 
 
 class LibraryError(ValueError):
@@ -252,35 +277,128 @@ def _image_entry(entry: Any, where: str) -> dict[str, Any]:
     raise LibraryError(f"{where}: an image is a name or a mapping with a name")
 
 
-def seed(store: Store, description: dict[str, Any]) -> dict[str, int]:
-    """Fill an empty store from a library description; returns counts of what was made."""
+class DiskLayout:
+    """What a library puts on disk under its root: plain files and zips (by their full path)."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.files: dict[str, bytes] = {}
+        self.zips: dict[str, dict[str, bytes]] = {}
+        self.folders: set[str] = set()
+        self.gone: list[str] = []  # zips and folders not on disk (nothing is written under them)
+
+    def is_gone(self, path: str) -> bool:
+        return any(path == g or path.startswith(g + "/") for g in self.gone)
+
+    def add_file(self, path: str, data: bytes) -> None:
+        if self.is_gone(path):
+            return
+        for zip_path, members in self.zips.items():
+            if path.startswith(zip_path + "/"):  # an image inside a zip: a member
+                members.setdefault(path[len(zip_path) + 1:], data)
+                return
+        self.files.setdefault(path, data)
+
+    def write(self) -> None:
+        """Write every folder, file and zip (members stored without compression)."""
+        for folder in sorted(self.folders):
+            Path(folder).mkdir(parents=True, exist_ok=True)
+        for path, data in self.files.items():
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            Path(path).write_bytes(data)
+        for path, members in self.zips.items():
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            with zipfile.ZipFile(path, "w") as archive:
+                for name, data in members.items():
+                    archive.writestr(name, data)
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest()
+
+
+def _placed(root: str | None, path: str, where: str) -> str:
+    """Where a description's path is in Stash: under the root when the library is on disk."""
+    if root is None:
+        return path
+    if not path.startswith("/"):
+        raise LibraryError(f"{where}: a library on disk takes absolute paths, not {path!r}")
+    return root + path
+
+
+def _disk_files(spec: Any, where: str) -> dict[str, str]:
+    """A disk_files mapping (name or path -> text), checked: Stash's scan would record an image,
+    video or zip, so such a file is not a disk file."""
+    if spec is None:
+        return {}
+    if not isinstance(spec, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in spec.items()):
+        raise LibraryError(f"{where}: disk_files maps names to their text")
+    for name in spec:
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if extension in IMAGE_EXTENSIONS | VIDEO_EXTENSIONS | ZIP_EXTENSIONS:
+            raise LibraryError(f"{where}: {name!r} is a file Stash's scan records (an image, video or zip),"
+                               " not a disk file")
+    return spec
+
+
+def seed(store: Store, description: dict[str, Any], root: str | None = None) -> dict[str, int]:
+    """Fill an empty store from a library description; returns counts of what was made.
+
+    With a root (a folder on this machine), the library is put on disk under it (see the
+    module's docstring): every path becomes root + path and the files are written.
+    """
     _check_keys("library", description, TOP_KEYS)
     host = description.get("host", "linux")
     if host not in HOSTS:
         raise LibraryError(f"library: host is one of {', '.join(HOSTS)}, not {host!r}")
+    if root is not None and host != "linux":
+        raise LibraryError("library: the simulator does not model a Windows host's files on this disk")
+    if root is not None:
+        root = root.rstrip("/")
+    disk = DiskLayout(root) if root is not None else None
     store.host = HOSTS[host]
     with store.transaction():
         writer = LibraryWriter(store)
         _seed_named(writer, description)
         scene_ids = {}
-        for scene in description.get("scenes") or []:
-            scene_ids[scene.get("title")] = writer.scene(scene.get("title"), scene["path"])
-        image_ids: dict[str, int] = {}
+        for index, scene in enumerate(description.get("scenes") or []):
+            where = f"scenes[{index}]"
+            _check_keys(where, scene, SCENE_KEYS)
+            if not scene.get("path"):
+                raise LibraryError(f"{where}: a scene needs a path")
+            path = _placed(root, scene["path"], where)
+            scene_ids[scene.get("title")] = writer.scene(scene.get("title"), path)
+            _scene_details(writer, scene_ids[scene.get("title")], scene)
+            if disk is not None:
+                disk.add_file(path, b"video")
+        image_ids: dict[str, int] = {}  # by the path Stash reports
+        checksums: dict[str, str] = {}  # by the description's path, for same_as
 
         def add_images(entries: list, base: str | None, zip_id: int | None, where: str) -> list[int]:
+            """base: the description's folder or zip path (None: entries are absolute paths)."""
             ids = []
             for raw in entries:
                 entry = _image_entry(raw, where)
-                path = writer.member_path(base, entry["name"], zip_id is not None) if base else entry["name"]
+                given = writer.member_path(base, entry["name"], zip_id is not None) if base else entry["name"]
+                path = _placed(root, given, where)
                 if path in image_ids:
                     ids.append(image_ids[path])
                     continue
+                if entry.get("same_as") is not None:
+                    if entry["same_as"] not in checksums:
+                        raise LibraryError(f"{where}: same_as {entry['same_as']!r} is no image given before it")
+                    md5 = checksums[entry["same_as"]]
+                else:
+                    md5 = entry.get("md5") or _md5(given)
+                checksums[given] = md5
                 image_id = writer.image(path, zip_id, entry.get("width"), entry.get("height"),
-                                        entry.get("md5"), entry.get("title"), entry.get("duration"))
+                                        md5, entry.get("title"), entry.get("duration"))
                 _relate(writer, "images_tags", "image_id", image_id, "tags", entry.get("tags"))
                 _relate(writer, "performers_images", "image_id", image_id, "performers", entry.get("performers"))
                 image_ids[path] = image_id
                 ids.append(image_id)
+                if disk is not None:
+                    disk.add_file(path, f"image {md5}\n".encode())
             return ids
 
         for index, spec in enumerate(description.get("galleries") or []):
@@ -288,31 +406,68 @@ def seed(store: Store, description: dict[str, Any]) -> dict[str, int]:
             _check_keys(where, spec, GALLERY_KEYS)
             if spec.get("folder") and spec.get("zip"):
                 raise LibraryError(f"{where}: a gallery has a folder or a zip, not both")
+            extra = _disk_files(spec.get("disk_files"), where)
+            if (extra or spec.get("gone")) and not (spec.get("folder") or spec.get("zip")):
+                raise LibraryError(f"{where}: only a zip or folder gallery has disk_files or can be gone")
             if spec.get("zip"):
-                zip_id = writer.zip_file(spec["zip"], spec.get("zip_md5"))
+                zip_path = _placed(root, spec["zip"], where)
+                zip_id = writer.zip_file(zip_path, spec.get("zip_md5") or _md5(spec["zip"]))
+                if disk is not None:
+                    if spec.get("gone"):
+                        disk.gone.append(zip_path)
+                    else:
+                        disk.zips[zip_path] = {}
                 ids = add_images(spec.get("images") or [], spec["zip"], zip_id, where)
-                gallery_id = writer.gallery(zip_path=spec["zip"], title=spec.get("title"))
+                gallery_id = writer.gallery(zip_path=zip_path, title=spec.get("title"))
             elif spec.get("folder"):
                 for raw in spec.get("images") or []:
                     name = _image_entry(raw, where)["name"]
                     if "/" in name or (writer.paths.windows and "\\" in name):
                         raise LibraryError(f"{where}: a folder gallery holds only the images directly in"
                                            " its folder (give sub-folders their own gallery)")
+                folder = _placed(root, spec["folder"], where)
+                if disk is not None:
+                    if spec.get("gone"):
+                        disk.gone.append(folder)
+                    else:
+                        disk.folders.add(folder)
                 ids = add_images(spec.get("images") or [], spec["folder"], None, where)
-                gallery_id = writer.gallery(folder=spec["folder"], title=spec.get("title"))
+                gallery_id = writer.gallery(folder=folder, title=spec.get("title"))
             else:
                 if not spec.get("title"):
                     raise LibraryError(f"{where}: a user-created gallery needs a title")
                 ids = add_images(spec.get("images") or [], None, None, where)
                 gallery_id = writer.gallery(title=spec["title"])
             writer.add_to_gallery(gallery_id, ids)
-            _gallery_details(writer, gallery_id, spec, scene_ids, image_ids, where)
+            _gallery_details(writer, gallery_id, spec, scene_ids, image_ids, root, where)
+            if disk is not None:
+                base = _placed(root, spec.get("zip") or spec.get("folder"), where) if extra else ""
+                for name, text in extra.items():
+                    disk.add_file(base + "/" + name, text.encode())
 
         add_images(description.get("images") or [], None, None, "images")
+        for path, text in _disk_files(description.get("disk_files"), "disk_files").items():
+            if disk is not None:
+                disk.add_file(_placed(root, path, "disk_files"), text.encode())
+    if disk is not None:
+        disk.write()
     return {
         "galleries": store.value("SELECT COUNT(*) FROM galleries"),
         "images": store.value("SELECT COUNT(*) FROM images"),
     }
+
+
+def _scene_details(writer: LibraryWriter, scene_id: int, spec: dict) -> None:
+    db = writer.db
+    for column in ("code", "date", "details"):
+        if spec.get(column) is not None:
+            db.execute(f"UPDATE scenes SET {column}=? WHERE id=?", (str(spec[column]), scene_id))
+    if spec.get("studio"):
+        db.execute("UPDATE scenes SET studio_id=? WHERE id=?", (writer.named("studios", spec["studio"]), scene_id))
+    _relate(writer, "scenes_tags", "scene_id", scene_id, "tags", spec.get("tags"))
+    _relate(writer, "performers_scenes", "scene_id", scene_id, "performers", spec.get("performers"))
+    for position, url in enumerate(spec.get("urls") or []):
+        db.execute("INSERT INTO scene_urls(scene_id, position, url) VALUES (?,?,?)", (scene_id, position, str(url)))
 
 
 def _seed_named(writer: LibraryWriter, description: dict[str, Any]) -> None:
@@ -372,7 +527,7 @@ def _relate(writer: LibraryWriter, join: str, owner_col: str, owner_id: int, tab
 
 
 def _gallery_details(writer: LibraryWriter, gallery_id: int, spec: dict, scene_ids: dict,
-                     image_ids: dict[str, int], where: str) -> None:
+                     image_ids: dict[str, int], root: str | None, where: str) -> None:
     db = writer.db
     for column in ("code", "date", "details", "photographer"):
         if spec.get(column) is not None:
@@ -396,6 +551,7 @@ def _gallery_details(writer: LibraryWriter, gallery_id: int, spec: dict, scene_i
         cover = spec["cover"]
         absolute = writer.paths.volume(cover) or cover.startswith(("/", "\\"))
         path = writer.member_path(base, cover, bool(spec.get("zip"))) if base and not absolute else cover
+        path = _placed(root, path, where)
         if path not in image_ids:
             raise LibraryError(f"{where}: cover {cover!r} is not one of its images")
         db.execute("UPDATE galleries_images SET cover=1 WHERE gallery_id=? AND image_id=?",

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import subprocess
 import sys
@@ -104,11 +105,15 @@ class StashSimulator:
 
     `release` names the Stash release served (schema.RELEASES); without it,
     $STASH_SIM_RELEASE (pytest --stash-release sets it) or schema.DEFAULT_RELEASE.
+    `on_disk` puts the library on this machine's disk, under a temporary folder
+    (`library_root`, removed with the simulator): its paths are then that folder + the
+    description's paths, and its zips, folders and other files are there to read
+    (library.py). Without it `library_root` is None and no file exists.
     """
 
     def __init__(self, library: dict[str, Any] | str | Path | None = SAMPLE_LIBRARY, *,
                  credentials: tuple[str, str] | None = None, python: str = sys.executable,
-                 db_path: str = ":memory:", release: str | None = None) -> None:
+                 db_path: str = ":memory:", release: str | None = None, on_disk: bool = False) -> None:
         self.release: Release = pick_release(release)
         self.store = Store(db_path)
         create_custom_fields_tables(self.store)
@@ -128,8 +133,11 @@ class StashSimulator:
         self._config_dir = tempfile.TemporaryDirectory(prefix="stash-config-")  # removed with the simulator
         self.config_dir = self._config_dir.name
         self.http = HttpFront(self)
+        self._library_dir = tempfile.TemporaryDirectory(prefix="stash-library-") if on_disk else None
+        self.library_root: str | None = (
+            os.path.realpath(self._library_dir.name) if self._library_dir is not None else None)
         if library is not None:
-            seed(self.store, library if isinstance(library, dict) else load_library(library))
+            seed(self.store, library if isinstance(library, dict) else load_library(library), self.library_root)
 
     def release_schema_fields(self, type_name: str) -> list[str]:
         """The field names of a type in the schema this simulator serves."""

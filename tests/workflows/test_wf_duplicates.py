@@ -6,13 +6,16 @@ import hashlib
 from pathlib import Path
 
 from wf_support import (
-    MOVED_PORTRAITS,
+    MERGE_APPLY,
+    MERGE_DELETE_APPLY,
+    MERGE_PREVIEW,
+    PORTRAITS,
+    PORTRAITS_ZIP,
     diff,
     fresh_sim,
     gallery,
     ids_by_path,
     image,
-    portraits_moved_into_a_zip,
     run,
     state,
 )
@@ -32,10 +35,10 @@ from gallery_ops.workflows.duplicates import (
     plan_merge,
 )
 
-PREVIEW = "Merge duplicate galleries (preview)"
-APPLY = "Merge duplicate galleries (apply)"
-APPLY_DELETE = "Merge duplicate galleries (delete duplicates, apply)"
-MOVED = MOVED_PORTRAITS
+PREVIEW = MERGE_PREVIEW
+APPLY = MERGE_APPLY
+APPLY_DELETE = MERGE_DELETE_APPLY
+MOVED = PORTRAITS_ZIP
 
 
 def md5(text: str) -> str:
@@ -152,6 +155,8 @@ def test_a_destroy_names_the_kept_gallery_so_it_is_not_sent_when_the_copy_failed
 
 
 # -- end to end on the sample library: the Portraits set moved into a zip ------------------------
+# (the scenario "merge_duplicates": test_wf_tasks checks its preview sends no mutation and its second
+# run no write, test_wf_kill that a run killed at any request and run again ends the same)
 def test_the_sample_set_that_moved_into_a_zip_gets_its_metadata(scenario_run):
     runs = scenario_run("merge_duplicates")
     assert diff(runs.before, runs.after) == {
@@ -161,18 +166,38 @@ def test_the_sample_set_that_moved_into_a_zip_gets_its_metadata(scenario_run):
         ("galleries", MOVED, "cover"): (f"{MOVED}/p01.jpg", f"{MOVED}/p03.jpg"),  # the chosen cover, mapped
     }
     out = runs.first.output
-    assert out["group_count"] == 1 and out["groups"] == [{"keep": "7", "duplicates": ["2"], "by": "image checksums"}]
-    assert out["skipped"] == {SKIP_BOTH_GONE: 1} and out["changed"] == 1 and out["scanned"] == 7
+    ids = {PORTRAITS: "2", MOVED: "7"}  # the sample's ids (checked below)
+    assert out["group_count"] == 1 and out["groups"] == [
+        {"keep": ids[MOVED], "duplicates": [ids[PORTRAITS]], "by": "image checksums"}]
+    # the sample is not on this disk: neither copy is present, so neither would be deleted
+    assert out["skipped"] == {SKIP_BOTH_GONE: 1} and out["changed"] == 1 and out["scanned"] == 11
+
+
+def test_the_sample_ids_are_the_ones_the_groups_name():
+    with fresh_sim() as sim:
+        found = ids_by_path(sim)
+    assert (found[PORTRAITS], found[MOVED]) == ("2", "7")
 
 
 def test_the_merge_previews_by_default():
     with fresh_sim() as sim:
-        portraits_moved_into_a_zip(sim)
         before = state(sim)
         sim.requests.clear()
         result = sim.run_operation({"mode": "merge_duplicate_galleries", "delete_duplicates": True})
         assert result.output["dry_run"] is True and result.output["change_count"] == 3
         assert sim.requests.mutations() == [] and state(sim) == before
+
+
+def test_on_disk_both_copies_are_present_and_the_delete_keeps_both():
+    """The sample written to disk: the folder and the zip both exist, so even the delete button only
+    merges (a duplicate is deleted only when it is empty or its zip or folder is gone)."""
+    with fresh_sim(on_disk=True) as sim:
+        before = state(sim)
+        out = run(sim, APPLY_DELETE).output
+        after = state(sim)
+    assert set(after["galleries"]) == set(before["galleries"])
+    assert out["skipped"] == {SKIP_PRESENT: 1} and out["changed"] == 1
+    assert after["galleries"][MOVED]["title"] == "Studio Portraits"
 
 
 # -- deleting, on a real disk --------------------------------------------------------------------
@@ -251,9 +276,4 @@ def test_killed_at_any_request_a_rerun_of_the_delete_ends_as_one_run(tmp_path):
                 problems.append(f"N={kill_at}: {diff(expected, state(sim))} {rerun.output['failed']}")
     assert total >= 6 and problems == []
 
-
-def test_ids_of_the_sample_are_unchanged_by_the_scan(scenario_run):
-    with fresh_sim() as sim:
-        portraits_moved_into_a_zip(sim)
-        assert ids_by_path(sim)[MOVED] == "7"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from wf_support import CLEAN_EMPTY_APPLY, CLEAN_EMPTY_PREVIEW, EMPTY, fresh_sim, gallery, run, state
+from wf_support import CLEAN_EMPTY_APPLY, CLEAN_EMPTY_PREVIEW, EMPTY, OLD_TRIP, fresh_sim, gallery, run, state
 
 from gallery_ops.constants import NEW_GALLERY_TAG
 from gallery_ops.models import Gallery, TagRef
@@ -43,6 +43,8 @@ def test_no_image_count_is_a_planning_error_not_a_delete():
 
 
 # -- end to end -----------------------------------------------------------------------------------
+# (the scenario "clean_empty" on the sample: test_wf_tasks checks its preview sends no mutation and
+# its second run no write, test_wf_kill that a run killed at any request and run again ends the same)
 def test_apply_deletes_only_the_empty_hand_made_gallery_and_no_image(scenario_run):
     runs = scenario_run("clean_empty")
     assert set(runs.before["galleries"]) - set(runs.after["galleries"]) == {EMPTY}
@@ -50,6 +52,9 @@ def test_apply_deletes_only_the_empty_hand_made_gallery_and_no_image(scenario_ru
     assert runs.after["images"] == runs.before["images"]
     assert [r.root_fields for r in runs.first_requests if r.is_mutation] == [["galleryDestroy"]]
     assert runs.first.output["changed"] == 1 and runs.second.output["changed"] == 0
+    # the sample's folder gallery whose folder is gone (no images left) is listed, and stays
+    assert OLD_TRIP in runs.after["galleries"]
+    assert runs.first.output["skipped"] == {SKIP_HAS_FILES: 1}
 
 
 def test_a_zip_and_a_folder_without_images_stay_and_are_listed():
@@ -81,4 +86,4 @@ def test_a_gallery_that_gets_images_while_the_run_reads_is_not_deleted():
         out = run(sim, CLEAN_EMPTY_APPLY).output
         assert EMPTY in state(sim)["galleries"]
         assert sim.requests.mutations() == []
-    assert out["skipped"] == {MOVED: 1} and out["change_count"] == 0
+    assert out["skipped"] == {MOVED: 1, SKIP_HAS_FILES: 1} and out["change_count"] == 0

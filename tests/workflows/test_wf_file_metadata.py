@@ -8,7 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from wf_support import PLUGIN, diff, fresh_sim, gallery, run, state
+from wf_support import COMIC as COMIC_ZIP
+from wf_support import IMPORT_FILE_METADATA, NIGHT_MARKET, PLUGIN, diff, fresh_sim, gallery, run, state
 
 from gallery_ops.limits import METADATA_FILE_MAX_BYTES
 from gallery_ops.metadata_files import (
@@ -22,7 +23,7 @@ from gallery_ops.metadata_files import (
 from gallery_ops.workflows.changes import AddGalleryRefs, SetGalleryFields
 from gallery_ops.workflows.file_metadata import plan_import
 
-IMPORT = "Import file metadata"
+IMPORT = IMPORT_FILE_METADATA
 COMIC = b"""<?xml version="1.0"?>
 <ComicInfo xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
   <Title>The Harbour</Title><Series>Coast</Series><Number>3</Number>
@@ -125,7 +126,40 @@ def test_artists_as_performers_by_name():
     assert sorted(unknown) == ["Nope", "Zed"]
 
 
-# -- end to end ----------------------------------------------------------------------------------
+# -- end to end on the sample library, written to disk ----------------------------------------------
+# (the scenario "import_file_metadata": test_wf_tasks checks its preview sends no mutation and its
+# second run no write, test_wf_kill that a run killed at any request and run again ends the same)
+def test_the_sample_comic_and_download_get_what_their_files_say(scenario_run):
+    runs = scenario_run("import_file_metadata")
+    assert diff(runs.before, runs.after) == {
+        ("galleries", COMIC_ZIP, "title"): ("", "Coast #3: The Harbour"),
+        ("galleries", COMIC_ZIP, "date"): (None, "2019-06-02"),
+        ("galleries", COMIC_ZIP, "details"): (None, "Boats at dawn."),
+        ("galleries", COMIC_ZIP, "photographer"): ("", "Ada Vale"),  # artists as photographer (the default)
+        ("galleries", COMIC_ZIP, "tags"): ([], ["Beach", "Travel"]),  # Tags and Genre
+        ("galleries", COMIC_ZIP, "urls"): ([], ["https://example.org/coast/3"]),
+        ("galleries", NIGHT_MARKET, "title"): ("", "Night Market"),
+        ("galleries", NIGHT_MARKET, "date"): (None, "2021-03-04"),
+        ("galleries", NIGHT_MARKET, "photographer"): ("", "Bo Lind"),
+        ("galleries", NIGHT_MARKET, "tags"): ([], ["Travel"]),
+        ("galleries", NIGHT_MARKET, "urls"): ([], ["https://gallery.example/night-market"]),
+    }
+    out = runs.first.output
+    assert out["unknown_names"] == ["Street food"]  # no such tag in Stash: left out, listed
+    assert out["skipped"] == {"no metadata file (ComicInfo.xml, gallery-dl JSON)": 6,
+                              "its zip or folder is not on this disk": 1,  # Old Trip is gone
+                              "hand-made (no zip or folder)": 2}
+
+
+def test_the_sample_not_on_this_disk_is_skipped_with_the_reason():
+    with fresh_sim() as sim:  # the sample as the tests usually see it: on a disk they cannot read
+        before = state(sim)
+        out = run(sim, IMPORT).output
+        assert sim.requests.mutations() == [] and state(sim) == before
+    assert out["skipped"] == {"its zip or folder is not on this disk": 9, "hand-made (no zip or folder)": 2}
+
+
+# -- end to end on a library of its own, on disk ----------------------------------------------------
 def disk_library(root: Path) -> dict:
     make_zip(root / "comics" / "Coast 3.cbz", {"ComicInfo.xml": COMIC, "001.jpg": b"j"})
     make_zip(root / "dl" / "Market.zip", {"001.jpg": b"j"})

@@ -18,7 +18,11 @@ import pytest
 from stash_sim import StashSimulator
 from stash_sim.library import LIBRARIES, load_library
 from wf_support import (
+    BEACH,
     CHAPTERS,
+    HARBOUR,
+    OLD_TRIP,
+    PORTRAITS_ZIP,
     RESET_COVERS_APPLY,
     SCAN_FOLDER,
     SCAN_FOLDER_IMAGES,
@@ -31,9 +35,7 @@ from wf_support import (
     TITLES,
     diff,
     fresh_sim,
-    give_images_tags_their_gallery_lacks,
     named_id,
-    portraits_moved_into_a_zip,
     run,
     state,
     update_images,
@@ -80,9 +82,10 @@ def _scan(sim: StashSimulator) -> None:
 
 WINDOWS_PREPARE: dict[str, Callable[[StashSimulator], None] | None] = {
     "sync": _metadata_of_their_own, "sync_mirror": _metadata_of_their_own, "finish": _scan,
-    "gallery_from_images": lambda sim: give_images_tags_their_gallery_lacks(sim, win),
-    "merge_duplicates": lambda sim: portraits_moved_into_a_zip(sim, win),
 }
+# The scenarios that read files on disk: a Windows host's library cannot be put on this disk
+# (the simulator refuses it), so on windows.yml they would only find nothing to read.
+ON_WINDOWS = [name for name in SCENARIOS if not SCENARIOS[name].on_disk]
 
 
 @contextmanager
@@ -105,7 +108,7 @@ WINDOWS_ORDER = {
 }
 
 
-@pytest.mark.parametrize("name", list(SCENARIOS))
+@pytest.mark.parametrize("name", ON_WINDOWS)
 def test_every_task_on_a_windows_host_does_what_it_does_on_linux(name, scenario_run):
     sample = scenario_run(name)
     with windows_sim(name) as sim:
@@ -133,9 +136,9 @@ def test_the_windows_library_is_the_sample_on_windows(sim):
 
 
 @pytest.mark.parametrize("path, expected", [
-    ("C:\\Library\\photos", {"C:\\Library\\photos\\Beach 2021"}),
-    ("c:/library/photos/", {"C:\\Library\\photos\\Beach 2021"}),   # either separator, any case
-    ("\\\\nas\\share\\zips", {win(SUMMER), win("/library/zips/city_walk-2020.zip")}),
+    ("C:\\Library\\photos", {win(p) for p in (BEACH, HARBOUR, OLD_TRIP)}),
+    ("c:/library/photos/", {win(p) for p in (BEACH, HARBOUR, OLD_TRIP)}),   # either separator, any case
+    ("\\\\nas\\share\\zips", {win(SUMMER), win("/library/zips/city_walk-2020.zip"), win(PORTRAITS_ZIP)}),
     ("\\\\nas\\share\\zips\\Summer Trip [2022", {win(SUMMER)}),     # regex characters taken literally
     ("D:\\Library", set()),
 ])

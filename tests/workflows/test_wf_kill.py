@@ -35,6 +35,10 @@ def kill_and_rerun(name: str, kill_at: int, expected: dict) -> str | None:
         if state(sim) != expected:
             return (f"N={kill_at}: the state after the rerun differs from an uninterrupted run:"
                     f" {diff(expected, state(sim))}; rerun: {rerun.output['changes']}; log: {rerun.log_text}")
+        # state() keys hand-made galleries by title: a gallery made twice would not show there
+        count = sim.gql("{ findGalleries { count } }")["findGalleries"]["count"]
+        if count != len(expected["galleries"]):
+            return f"N={kill_at}: {count} galleries after the rerun, {len(expected['galleries'])} in one run"
     return None
 
 

@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from wf_support import BEACH, BEST, CITY, LINK_SCENES, PORTRAITS, diff, fresh_sim, gallery, run, state
+from wf_support import (
+    BEACH,
+    BEST,
+    CITY,
+    LINK_SCENES,
+    PORTRAITS,
+    diff,
+    fresh_sim,
+    gallery,
+    ids_by_path,
+    named_id,
+    run,
+    state,
+)
 
 from gallery_ops.models import FileRef, PerformerRef, Scene, SceneRef, StudioRef, TagRef
 from gallery_ops.workflows.changes import AddGalleryRefs, SetGalleryFields
@@ -75,6 +88,9 @@ def test_copying_the_scenes_metadata_fills_only_what_the_gallery_lacks():
 
 
 # -- end to end -----------------------------------------------------------------------------------
+# (the scenarios "link_scenes" and "link_scenes_copy" on the sample: test_wf_tasks checks their
+# preview sends no mutation and their second run no write, test_wf_kill that a run killed at any
+# request and run again ends the same)
 def test_the_sample_galleries_get_their_scenes(scenario_run):
     runs = scenario_run("link_scenes")
     assert diff(runs.before, runs.after) == {
@@ -82,9 +98,56 @@ def test_the_sample_galleries_get_their_scenes(scenario_run):
         ("galleries", PORTRAITS, "scenes"): ([], ["Behind the Portraits"]),
     }
     out = runs.first.output
-    assert out["skipped"] == {SKIP_NOT_UNIQUE: 1, SKIP_NO_MATCH: 1, SKIP_HAND_MADE: 2}
+    # Beach 2021: two videos named like it; Summer Trip, the Portraits zip, the comic, Night Market,
+    # Harbour and Old Trip: no video of their name; Best of 2021, Empty Collection: hand-made
+    assert out["skipped"] == {SKIP_NOT_UNIQUE: 1, SKIP_NO_MATCH: 6, SKIP_HAND_MADE: 2}
     assert runs.after["galleries"][BEST]["scenes"] == ["Beach Day"]  # a link a person made stays
     assert runs.after["galleries"][BEACH]["scenes"] == []
+
+
+# City Walk (the scene) has every field Link scenes copies; the zip next to it has none of them
+CITY_WALK = {"title": "City Walk", "date": "2020-05-17", "details": "A walk through the old town at dusk.",
+             "studio": "Northwind Press", "performers": ["Bo Lind"], "tags": ["Travel"],
+             "urls": ["https://example.org/city-walk"]}
+
+
+def test_copy_metadata_by_setting_fills_each_field_the_gallery_lacks(scenario_run):
+    runs = scenario_run("link_scenes_copy")
+    assert diff(runs.before, runs.after) == {
+        ("galleries", CITY, "scenes"): ([], ["City Walk"]),
+        **{("galleries", CITY, field): (runs.before["galleries"][CITY][field], value)
+           for field, value in CITY_WALK.items()},
+        # Portraits keeps the title a person set; it gets the date, studio and tag it lacked
+        ("galleries", PORTRAITS, "scenes"): ([], ["Behind the Portraits"]),
+        ("galleries", PORTRAITS, "date"): (None, "2021-03-02"),
+        ("galleries", PORTRAITS, "studio"): (None, "Lumen Studio"),
+        ("galleries", PORTRAITS, "tags"): (["Portrait"], ["Archive", "Portrait"]),
+    }
+    assert runs.after["galleries"][PORTRAITS]["title"] == "Studio Portraits"
+
+
+def test_copy_metadata_never_overwrites_what_the_gallery_has():
+    """City Walk's zip with a value of its own in every field: none is replaced; tags, performers
+    and urls are lists, so the scene's are added next to the gallery's own."""
+    own = {"title": "Mine", "date": "1999-09-09", "details": "my words", "urls": ["https://example.org/mine"]}
+    with fresh_sim() as sim:
+        sim.gql("mutation($i: GalleryUpdateInput!) { galleryUpdate(input: $i) { id } }", {"i": {
+            "id": ids_by_path(sim)[CITY], **own, "studio_id": named_id(sim, "studio", "Lumen Studio"),
+            "performer_ids": [named_id(sim, "performer", "Ada Vale")], "tag_ids": [named_id(sim, "tag", "Beach")]}})
+        before = state(sim)
+        sim.requests.clear()
+        run(sim, LINK_SCENES, {"copy_metadata": "true"})
+        changed = diff(before, state(sim))
+        sim.requests.clear()
+        again = run(sim, LINK_SCENES, {"copy_metadata": "true"}).output
+        assert sim.requests.mutations() == [] and again["change_count"] == 0
+    city = {key[2]: values for key, values in changed.items() if key[1] == CITY}
+    assert city == {
+        "scenes": ([], ["City Walk"]),
+        "performers": (["Ada Vale"], ["Ada Vale", "Bo Lind"]),
+        "tags": (["Beach"], ["Beach", "Travel"]),
+        "urls": (["https://example.org/mine"], ["https://example.org/city-walk", "https://example.org/mine"]),
+    }  # title, date, details and studio stay the gallery's own
 
 
 def test_copy_metadata_by_arg_gives_the_zip_its_scenes_title():

@@ -11,8 +11,13 @@ from wf_support import (
     BEACH,
     CHAPTERS,
     CITY,
+    COMIC,
     FINISH,
+    HARBOUR,
+    NIGHT_MARKET,
+    OLD_TRIP,
     PORTRAITS,
+    PORTRAITS_ZIP,
     SUMMER,
     TITLES,
     diff,
@@ -22,7 +27,9 @@ from wf_support import (
     state,
 )
 
-UNTITLED = {BEACH, SUMMER, CITY}  # the sample galleries title_from_path gives a title
+# the sample galleries title_from_path gives a title: the zips and folders without one
+UNTITLED = {BEACH, SUMMER, CITY, PORTRAITS_ZIP, COMIC, NIGHT_MARKET, HARBOUR, OLD_TRIP}
+ZIPS = {SUMMER, CITY, PORTRAITS_ZIP, COMIC, NIGHT_MARKET}
 
 
 def titled_by(stash, args) -> tuple[set[str], dict]:
@@ -36,7 +43,7 @@ def titled_by(stash, args) -> tuple[set[str], dict]:
 def test_by_default_every_gallery_is_in_scope(stash):
     changed, out = titled_by(stash, {})
     assert changed == UNTITLED
-    assert out["scanned"] == 6
+    assert out["scanned"] == 11
 
 
 @pytest.mark.parametrize("form", ["list", "text", "json text", "numbers"])
@@ -67,8 +74,8 @@ def test_scope_by_ids_also_narrows_tasks_that_read_images(stash):
 
 
 @pytest.mark.parametrize("path, expected", [
-    ("/library/zips", {SUMMER, CITY}),
-    ("/library/zips/", {SUMMER, CITY}),
+    ("/library/zips", {SUMMER, CITY, PORTRAITS_ZIP}),
+    ("/library/zips/", {SUMMER, CITY, PORTRAITS_ZIP}),
     ("/library/photos/Beach", {BEACH}),                       # a prefix of "Beach 2021"
     ("/library/zips/Summer Trip [2022", {SUMMER}),            # regex characters are taken literally
     ("/library/zips/city_walk-2020.zip", {CITY}),
@@ -84,14 +91,15 @@ def test_path_is_a_prefix_of_the_zip_or_folder_path(stash, path, expected):
 def test_gallery_filter_as_an_object_or_json_text(stash, as_text):
     gallery_filter = {"is_zip": True}
     changed, out = titled_by(stash, {"gallery_filter": json.dumps(gallery_filter) if as_text else gallery_filter})
-    assert changed == {SUMMER, CITY}
-    assert out["scanned"] == 2
+    assert changed == ZIPS
+    assert out["scanned"] == len(ZIPS)
 
 
 def test_path_and_gallery_filter_combine_with_and(stash):
     changed, out = titled_by(stash, {"path": "/library/", "gallery_filter": '{"is_zip": false}'})
-    assert changed == {BEACH}  # folder galleries under /library: Beach 2021 and Portraits (titled)
-    assert out["scanned"] == 2
+    # folder galleries under /library: Beach 2021, Portraits (titled), Harbour, Old Trip
+    assert changed == {BEACH, HARBOUR, OLD_TRIP}
+    assert out["scanned"] == 4
 
 
 @pytest.mark.parametrize("args, message", [

@@ -14,10 +14,15 @@ from wf_support import (
     BEST,
     CHAPTERS,
     CITY,
+    COMIC,
     EMPTY,
+    HARBOUR,
     NEW_GALLERY_TAG,
+    NIGHT_MARKET,
+    OLD_TRIP,
     PLUGIN,
     PORTRAITS,
+    PORTRAITS_ZIP,
     SCAN_FOLDER,
     SCAN_ZIP,
     SCENARIOS,
@@ -26,6 +31,7 @@ from wf_support import (
     SYNC,
     TITLES,
     diff,
+    portable,
     run,
     scenario_sim,
     state,
@@ -56,8 +62,10 @@ def test_chapters_from_folders_on_the_sample(scenario_run):
                                           [("Beach", 1), ("photos/Beach 2021", 2), ("photos/Portraits", 3)]),
     }
     out = result.output
-    assert (out["scanned"], out["changed"], out["failed_count"]) == (6, 2, 0)
-    assert out["skipped"] == {"images share one folder": 3, "no images": 1}
+    assert (out["scanned"], out["changed"], out["failed_count"]) == (11, 2, 0)
+    # one folder each: Beach 2021, Portraits, city_walk, the Portraits zip, the comic, Night Market,
+    # Harbour; no images: Empty Collection, Old Trip
+    assert out["skipped"] == {"images share one folder": 7, "no images": 2}
 
 
 def test_chapters_replace_apply_on_the_sample(scenario_run):
@@ -73,11 +81,14 @@ def test_chapters_replace_apply_on_the_sample(scenario_run):
 def test_set_covers_on_the_sample(scenario_run):
     runs = scenario_run("set_covers")
     result, before, after = runs.first, runs.before, runs.after
-    # only city_walk changes: b.jpg is its first portrait image. Beach 2021 shows cover.jpg (the
-    # rule's pick), Portraits has a chosen cover, the others have no image the rule picks
-    assert diff(before, after) == {("galleries", CITY, "cover"): (f"{CITY}/a.jpg", f"{CITY}/b.jpg")}
+    # city_walk and the Portraits zip change: b.jpg and p02.jpg are their first portrait images.
+    # Beach 2021 shows cover.jpg (the rule's pick), Portraits has a chosen cover, the others have
+    # no image the rule picks
+    assert diff(before, after) == {("galleries", CITY, "cover"): (f"{CITY}/a.jpg", f"{CITY}/b.jpg"),
+                                   ("galleries", PORTRAITS_ZIP, "cover"): (f"{PORTRAITS_ZIP}/p01.jpg",
+                                                                           f"{PORTRAITS_ZIP}/p02.jpg")}
     assert result.output["skipped"] == {"has a chosen cover (it differs from Stash's default pick)": 1,
-                                        "no images": 1, "the cover rule picks no image": 2}
+                                        "no images": 2, "the cover rule picks no image": 5}
 
 
 def test_reset_covers_apply_on_the_sample(scenario_run):
@@ -95,6 +106,11 @@ def test_title_from_path_on_the_sample(scenario_run):
         ("galleries", SUMMER, "title"): ("", "Summer Trip"),        # the pattern's title group
         ("galleries", SUMMER, "date"): (None, "2022-08-01"),        # and its date group
         ("galleries", CITY, "title"): ("", "city walk-2020"),
+        ("galleries", PORTRAITS_ZIP, "title"): ("", "Portraits"),
+        ("galleries", COMIC, "title"): ("", "Coast 3"),
+        ("galleries", NIGHT_MARKET, "title"): ("", "Night Market"),
+        ("galleries", HARBOUR, "title"): ("", "Harbour"),
+        ("galleries", OLD_TRIP, "title"): ("", "Old Trip"),
     }  # "Studio Portraits" and the user-created galleries keep their titles
 
 
@@ -138,6 +154,11 @@ def test_sync_mirror_apply_on_the_sample(scenario_run):
         ("images", f"{CITY}/a.jpg", "studio"): ("Northwind Press", None),
         ("images", f"{SUMMER}/Day 1/001.jpg", "date"): ("1999-12-31", None),
         ("images", f"{SUMMER}/Day 1/001.jpg", "photographer"): ("Someone", None),
+        # Harbour has no tags or performers, its images' own go
+        ("images", f"{HARBOUR}/h01.jpg", "tags"): (["Travel"], []),
+        ("images", f"{HARBOUR}/h02.jpg", "tags"): (["Archive", "Travel"], []),
+        ("images", f"{HARBOUR}/h01.jpg", "performers"): (["Bo Lind"], []),
+        ("images", f"{HARBOUR}/h02.jpg", "performers"): (["Bo Lind"], []),
     }
     assert diff(before, after) == expected
 
@@ -176,6 +197,7 @@ def test_a_dry_run_changes_nothing_and_reports_what_the_run_would_do(name, scena
         preview = run(sim, button, args)
         assert sim.requests.mutations() == []
         assert state(sim) == before
+        preview.output = portable(sim, preview.output)  # as scenario_run's outputs (a library on disk)
     assert preview.output["dry_run"] is True and applied.output["dry_run"] is False
     assert preview.output["changes"] == applied.output["changes"]
     assert preview.output["changes"], "the scenario should have something to change"

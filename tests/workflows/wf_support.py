@@ -11,10 +11,9 @@ Two layers:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +45,10 @@ CLEAN_EMPTY_APPLY = "Clean empty galleries (apply)"
 LOOSE_PREVIEW = "Galleries for loose images (preview)"
 LOOSE = "Galleries for loose images"
 LINK_SCENES = "Link scenes"
+MERGE_PREVIEW = "Merge duplicate galleries (preview)"
+MERGE_APPLY = "Merge duplicate galleries (apply)"
+MERGE_DELETE_APPLY = "Merge duplicate galleries (delete duplicates, apply)"
+IMPORT_FILE_METADATA = "Import file metadata"
 
 ALL_HOOK_RULES = {"hookTitles": True, "hookChapters": True, "hookCovers": True, "hookSyncImages": True}
 TITLE_PATTERN = r"^(?P<title>.+?) \[(?P<date>\d{4}-\d{2}-\d{2})\]$"  # the README's example
@@ -94,9 +97,10 @@ def gallery(id: Any = "1", *, title: str | None = None, zip: str | None = None, 
 # -- simulators ---------------------------------------------------------------------------------
 @contextmanager
 def fresh_sim(library: dict[str, Any] | None = None, settings: dict[str, Any] | None = None,
-              install: bool = True) -> Iterator[StashSimulator]:
-    """A new simulator (the sample library unless given), the plugin installed, settings saved."""
-    with StashSimulator(library=SAMPLE if library is None else library) as simulator:
+              install: bool = True, on_disk: bool = False) -> Iterator[StashSimulator]:
+    """A new simulator (the sample library unless given), the plugin installed, settings saved.
+    on_disk: the library is on this disk, under sim.library_root (its paths start with it)."""
+    with StashSimulator(library=SAMPLE if library is None else library, on_disk=on_disk) as simulator:
         if install:
             simulator.install_plugin(REPO)
         if settings:
@@ -137,6 +141,27 @@ STATE = """{
 }""".replace("VISUAL_PATH", VISUAL_PATH)
 
 
+def unrooted(sim: StashSimulator, path: str) -> str:
+    """A path Stash reports as the library description gives it (without the root of a library on disk)."""
+    root = sim.library_root
+    return path[len(root):] if root and path.startswith(root + "/") else path
+
+
+def portable(sim: StashSimulator, value: Any) -> Any:
+    """A run's output with the root of a library on disk taken out of every string (comparable
+    between simulators)."""
+    root = sim.library_root
+    if not root:
+        return value
+    if isinstance(value, str):
+        return value.replace(root + "/", "/")
+    if isinstance(value, list):
+        return [portable(sim, v) for v in value]
+    if isinstance(value, dict):
+        return {portable(sim, k): portable(sim, v) for k, v in value.items()}
+    return value
+
+
 def _names(refs: list[dict[str, Any]] | None, drop_marker: bool) -> list[str]:
     return sorted(r["name"] for r in refs or [] if not (drop_marker and r["name"] == NEW_GALLERY_TAG))
 
@@ -147,9 +172,9 @@ def state(sim: StashSimulator, drop_marker: bool = False) -> dict[str, Any]:
     galleries = {}
     for g in data["findGalleries"]["galleries"]:
         key = g["files"][0]["path"] if g["files"] else (g["folder"] or {}).get("path") or f"user:{g['title']}"
-        galleries[key] = {
+        galleries[unrooted(sim, key)] = {
             "title": g["title"], "code": g["code"], "date": g["date"], "photographer": g["photographer"],
-            "cover": g["cover"]["visual_files"][0]["path"] if g["cover"] else None,
+            "cover": unrooted(sim, g["cover"]["visual_files"][0]["path"]) if g["cover"] else None,
             "chapters": [(c["title"], c["image_index"]) for c in g["chapters"]],
             "tags": _names(g["tags"], drop_marker), "performers": _names(g["performers"], False),
             "studio": (g["studio"] or {}).get("name"), "details": g["details"] or None,
@@ -157,7 +182,7 @@ def state(sim: StashSimulator, drop_marker: bool = False) -> dict[str, Any]:
             "scenes": sorted(s["title"] for s in g["scenes"] or []),
         }
     images = {
-        i["visual_files"][0]["path"]: {
+        unrooted(sim, i["visual_files"][0]["path"]): {
             "tags": _names(i["tags"], drop_marker), "performers": _names(i["performers"], False),
             "studio": (i["studio"] or {}).get("name"), "date": i["date"], "photographer": i["photographer"] or None,
         } for i in data["findImages"]["images"]
@@ -169,8 +194,8 @@ def ids_by_path(sim: StashSimulator) -> dict[str, str]:
     """Gallery id by zip/folder path, or by "user:<title>" for user-created galleries (as state())."""
     data = sim.gql('{ findGalleries(filter: {per_page: -1, sort: "id"}) {'
                    " galleries { id title files { path } folder { path } } } }")
-    return {(g["files"][0]["path"] if g["files"] else (g["folder"] or {}).get("path") or f"user:{g['title']}"): g["id"]
-            for g in data["findGalleries"]["galleries"]}
+    return {unrooted(sim, g["files"][0]["path"] if g["files"] else (g["folder"] or {}).get("path")
+                     or f"user:{g['title']}"): g["id"] for g in data["findGalleries"]["galleries"]}
 
 
 # The sample library's galleries (tests/stash_sim/libraries/sample.yml), by the keys of ids_by_path.
@@ -180,13 +205,20 @@ SUMMER = "/library/zips/Summer Trip [2022-08-01].zip"
 CITY = "/library/zips/city_walk-2020.zip"
 BEST = "user:Best of 2021"  # user-created galleries are keyed by title
 EMPTY = "user:Empty Collection"
+# appended for the issue-13 tasks (ids 7 to 11)
+PORTRAITS_ZIP = "/library/zips/Portraits.zip"  # the Portraits set again, as a zip: a duplicate
+COMIC = "/library/comics/Coast 3.cbz"  # a ComicInfo.xml inside
+NIGHT_MARKET = "/library/downloads/Night Market.zip"  # a gallery-dl JSON next to it
+HARBOUR = "/library/photos/Harbour"  # every image has a tag and a performer the gallery lacks
+OLD_TRIP = "/library/photos/Old Trip"  # its folder is gone, no images
+HIKING = "/library/unsorted/Hiking 2019"  # three images in no gallery
 
 
 
 def image_ids(sim: StashSimulator) -> dict[str, str]:
     """Image id by path."""
     data = sim.gql(f"{{ findImages(filter: {{per_page: -1}}) {{ images {{ id {VISUAL_PATH} }} }} }}")
-    return {i["visual_files"][0]["path"]: i["id"] for i in data["findImages"]["images"]}
+    return {unrooted(sim, i["visual_files"][0]["path"]): i["id"] for i in data["findImages"]["images"]}
 
 
 def named_id(sim: StashSimulator, kind: str, name: str) -> str:
@@ -231,17 +263,7 @@ def give_images_tags_their_gallery_lacks(sim: StashSimulator, path: Callable[[st
                   tag_ids={"ids": [named_id(sim, "tag", "Archive")], "mode": "ADD"})
 
 
-MOVED_PORTRAITS = "/library/zips/Portraits.zip"
-
-
-def portraits_moved_into_a_zip(sim: StashSimulator, path: Callable[[str], str] = same) -> None:
-    """A scan adds the Portraits set again as a zip (the same image checksums: Stash's md5 of each
-    file, which the simulator derives from the path); the plugin is not installed meanwhile (its
-    hook has nothing to do with this). `path` maps the sample's paths (test_wf_hosts)."""
-    sim.uninstall_plugins()
-    sim.scan_zip(path(MOVED_PORTRAITS), [{"name": n, "md5": hashlib.md5(path(f"{PORTRAITS}/{n}").encode()).hexdigest()}
-                                         for n in ("p01.jpg", "p02.jpg", "p03.jpg")])
-    sim.install_plugin(REPO)
+MOVED_PORTRAITS = PORTRAITS_ZIP
 
 
 def scan_with_hooks(sim: StashSimulator) -> None:
@@ -276,6 +298,7 @@ class Scenario:
     preview: tuple[str, dict[str, Any]]  # the button and args that preview the same run
     settings: dict[str, Any] | None = None
     prepare: Callable[[StashSimulator], None] | None = None
+    on_disk: bool = False  # the sample written to disk (sim.library_root): for tasks that look at files
 
     def setup(self, sim: StashSimulator) -> None:
         if self.settings:
@@ -293,16 +316,15 @@ SCENARIOS: dict[str, Scenario] = {
     "titles": Scenario(TITLES, (TITLES, PREVIEW), settings={"titlePattern": TITLE_PATTERN}),
     "sync": Scenario(SYNC, (SYNC, PREVIEW), prepare=give_images_metadata_of_their_own),
     "sync_mirror": Scenario(SYNC_MIRROR_APPLY, (SYNC_MIRROR_PREVIEW, {}), prepare=give_images_metadata_of_their_own),
-    "gallery_from_images": Scenario(GALLERY_FROM_IMAGES, (GALLERY_FROM_IMAGES, PREVIEW),
-                                    prepare=give_images_tags_their_gallery_lacks),
+    # the six tasks of issue 13, each on what the sample library holds for it
+    "gallery_from_images": Scenario(GALLERY_FROM_IMAGES, (GALLERY_FROM_IMAGES, PREVIEW)),
     "clean_empty": Scenario(CLEAN_EMPTY_APPLY, (CLEAN_EMPTY_PREVIEW, {})),
-    "merge_duplicates": Scenario("Merge duplicate galleries (apply)", ("Merge duplicate galleries (preview)", {}),
-                                 prepare=portraits_moved_into_a_zip),
-    # the sample's one loose folder holds one image in no gallery (night.jpg)
-    "galleries_from_folders": Scenario(LOOSE, (LOOSE_PREVIEW, {}), settings={"folderGalleryMinImages": 1}),
+    "merge_duplicates": Scenario(MERGE_APPLY, (MERGE_PREVIEW, {})),
+    "galleries_from_folders": Scenario(LOOSE, (LOOSE_PREVIEW, {})),
     "link_scenes": Scenario(LINK_SCENES, (LINK_SCENES, PREVIEW)),
     # with the copy: the matched scenes' metadata is read per page (one more request to be killed at)
     "link_scenes_copy": Scenario(LINK_SCENES, (LINK_SCENES, PREVIEW), settings={"linkScenesCopyMetadata": True}),
+    "import_file_metadata": Scenario(IMPORT_FILE_METADATA, (IMPORT_FILE_METADATA, PREVIEW), on_disk=True),
     # the button after a scan: the hook leaves the galleries marked and queues nothing (finish by hand)
     "finish": Scenario(FINISH, (FINISH, PREVIEW), settings={**ALL_HOOK_RULES, "titlePattern": TITLE_PATTERN,
                                                             "hookFinishByHand": True}, prepare=scan_with_hooks),
@@ -323,7 +345,7 @@ def scenario(name: str) -> Scenario:
 @contextmanager
 def scenario_sim(name: str) -> Iterator[StashSimulator]:
     """A fresh sample simulator with the plugin installed and the scenario's set-up done."""
-    with fresh_sim() as simulator:
+    with fresh_sim(on_disk=scenario(name).on_disk) as simulator:
         scenario(name).setup(simulator)
         simulator.requests.clear()
         simulator.hooks.clear()
@@ -362,4 +384,6 @@ def run_twice(name: str) -> ScenarioRun:
         after, first_requests = state(sim), sim.requests.records
         sim.requests.clear()
         second = run(sim, scenario(name).button)
+        # outputs without the library's root: comparable with another simulator's
+        first, second = (replace(r, output=portable(sim, r.output)) for r in (first, second))
         return ScenarioRun(first, second, before, after, state(sim), first_requests, sim.requests.records)
