@@ -76,6 +76,10 @@ GALLERIES_BY_ALIAS = TypeAdapter(Envelope[dict[str, Gallery | None]])
 IMAGES_BY_ALIAS = TypeAdapter(Envelope[dict[str, _ImagesCounted]])
 
 
+class ImagesChangedWhileRead(Exception):
+    """A gallery's image count changed between the pages of GalleryOps.gallery_image_pages."""
+
+
 @dataclass(frozen=True)
 class RunConfiguration:
     """What a run reads of Stash's configuration: the plugin's saved settings and the cover regex."""
@@ -222,6 +226,38 @@ class GalleryOps:
             result = data[f"g{n}"]
             out[gid] = self.gallery_images(gid, selection) if result.count > len(result.images) else result.images
         return out
+
+    # -- one big gallery's images, a page at a time (issue 9: memory flat in gallery size) ---------
+    def gallery_image_pages(self, gallery_id: str, selection: str = fields.IMAGE,
+                            page_size: int = IMAGE_PAGE_SIZE) -> Iterator[list[Image]]:
+        """One gallery's images in Stash's gallery order (sort `path`, the order chapter indexes
+        point into), a page per request, so a caller holds one page at a time.
+
+        Stash has no cursor for that order, so pages go by number; every page also answers the
+        gallery's image count, and when it changes between pages (images added or removed while
+        reading) ImagesChangedWhileRead is raised rather than handing out shifted pages. A
+        gallery that has no images (or no longer exists) yields nothing.
+        """
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, got {page_size}")
+        gallery_id = parse_id(gallery_id, "gallery id")
+        query = doc.images_of_galleries(1, selection)
+        count: int | None = None
+        read = page = 0
+        while True:
+            page += 1
+            answer = self.connection.execute_as(query, {
+                "page": {"per_page": page_size, "page": page, "sort": "path", "direction": "ASC"},
+                "f0": in_gallery(gallery_id)}, IMAGES_BY_ALIAS)["g0"]
+            if count is not None and answer.count != count:
+                raise ImagesChangedWhileRead(f"gallery {gallery_id}: its images changed while they were read "
+                                             f"({count} then {answer.count})")
+            count = answer.count
+            read += len(answer.images)
+            if answer.images:
+                yield answer.images
+            if len(answer.images) < page_size or read >= count:
+                return
 
     def iter_images(self, image_filter: dict[str, Any] | None = None, selection: str = fields.IMAGE,
                     page_size: int = IMAGE_PAGE_SIZE) -> Iterator[Image]:

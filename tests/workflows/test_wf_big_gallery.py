@@ -1,0 +1,129 @@
+"""A gallery bigger than the images a task holds at once (limits.IMAGES_IN_MEMORY) is read a page
+at a time and folded into small summaries (issue 9: memory flat in gallery size), with the same
+plans as when all its images are read together.
+
+The runs here are in-process (engine.run_workflows against the simulator) with the budget and
+the page size made small, so that a gallery of 95 images is "big" and takes ten pages.
+"""
+
+from __future__ import annotations
+
+import pytest
+from stash_sim import StashSimulator
+from wf_support import ids_by_path
+
+from gallery_ops import GalleryOps
+from gallery_ops.workflows import engine
+from gallery_ops.workflows.chapters import ChaptersFromFolders
+from gallery_ops.workflows.covers import ResetCovers, SetCovers, parse_cover_rule
+from gallery_ops.workflows.engine import read_env, run_workflows
+from gallery_ops.workflows.types import Scope, Workflow
+
+BIG_ZIP = "/big/Set.zip"
+# 95 images in Stash's gallery order: a/000..a/029, b/030..b/064, c/065..c/094; the folders'
+# first images (1, 31, 66) fall inside pages, not on their edges (pages of 10)
+BIG_IMAGES = [f"{'abc'[0 if i < 30 else 1 if i < 65 else 2]}/{i:03d}.jpg" for i in range(95)]
+BIG_IMAGES[71] = {"name": BIG_IMAGES[71], "width": 600, "height": 900}  # the first portrait: image 72
+SMALL = "/big/small"
+LOOSE = "/big/loose"
+LIBRARY = {"galleries": [
+    {"zip": BIG_ZIP, "images": BIG_IMAGES},
+    {"folder": SMALL, "images": ["1.jpg", "2.jpg"]},
+    {"title": "Picks", "images": [f"{LOOSE}/{n:02d}.jpg" for n in range(60)]},
+], "images": [f"{LOOSE}/extra.jpg"]}
+
+
+def run(sim: StashSimulator, workflows: list[Workflow], dry_run: bool = False) -> dict:
+    ops = GalleryOps.from_server_connection(sim.server_connection())
+    return run_workflows(ops, "test", workflows, read_env(ops), Scope(), dry_run=dry_run).to_output()
+
+
+def chapters_of(sim: StashSimulator, gallery_id: str) -> list[tuple[str, int]]:
+    found = sim.gql(f'{{ findGallery(id: "{gallery_id}") {{ chapters {{ title image_index }} }} }}')
+    return sorted((c["title"], c["image_index"]) for c in found["findGallery"]["chapters"])
+
+
+def cover_of(sim: StashSimulator, gallery_id: str) -> str:
+    found = sim.gql(f'{{ findGallery(id: "{gallery_id}") {{ cover {{'
+                    ' visual_files { ... on ImageFile { path } } } } }')
+    return str(found["findGallery"]["cover"]["visual_files"][0]["path"])
+
+
+@pytest.fixture
+def small_budget(monkeypatch):
+    """IMAGES_IN_MEMORY 40 and pages of 10: the 95-image zip (and the 60-image user gallery) are big."""
+    monkeypatch.setattr(engine, "IMAGES_IN_MEMORY", 40)
+    monkeypatch.setattr(engine, "IMAGE_PAGE_SIZE", 10)
+
+
+def image_pages(sim: StashSimulator) -> list[int]:
+    """per_page of every images request of one gallery alone (the big gallery's pages)."""
+    return [r.variables["page"]["per_page"] for r in sim.requests.records
+            if r.operation_name == "ImagesOfGalleries" and "f1" not in r.variables]
+
+
+@pytest.mark.parametrize("budget", ["small", "default"])
+def test_chapters_of_a_big_gallery_read_in_pages_are_the_chapters_of_all_its_images(request, budget):
+    if budget == "small":
+        request.getfixturevalue("small_budget")
+    with StashSimulator(library=LIBRARY) as sim:
+        big = ids_by_path(sim)[BIG_ZIP]
+        out = run(sim, [ChaptersFromFolders()])
+        assert out["failed_count"] == 0
+        assert chapters_of(sim, big) == [("a", 1), ("b", 31), ("c", 66)]
+        if budget == "small":  # ten pages of ten, a request each; the small folder is read with others
+            assert image_pages(sim).count(10) >= 10
+        assert run(sim, [ChaptersFromFolders()])["change_count"] == 0  # a rerun creates nothing twice
+
+
+def test_a_big_gallery_is_read_in_pages_of_the_page_size_and_no_page_twice(small_budget):
+    with StashSimulator(library=LIBRARY) as sim:
+        run(sim, [ChaptersFromFolders()], dry_run=True)
+        paged = [r.variables for r in sim.requests.records
+                 if r.operation_name == "ImagesOfGalleries" and r.variables["page"].get("page")]
+    # the zip (95 images: pages 1..10) and the user gallery (60 images: pages 1..6, the last full
+    # page ends the walk as the count says so), each page asked once, in order
+    by_gallery: dict[str, list[int]] = {}
+    for variables in paged:
+        assert variables["page"]["per_page"] == 10 and variables["page"]["sort"] == "path"
+        by_gallery.setdefault(variables["f0"]["galleries"]["value"][0], []).append(variables["page"]["page"])
+    assert sorted(by_gallery.values()) == [[1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]
+
+
+@pytest.mark.parametrize("rule, picked", [
+    ("position:57", "b/056.jpg"),           # a position in the sixth page
+    ("pattern:^09[0-9]; position:1", "c/090.jpg"),  # a name found in the last page wins over step 2
+    ("pattern:^nothing; portrait", "c/071.jpg"),   # the first step picks none: the portrait, page 8
+])
+def test_set_covers_on_a_big_gallery_read_in_pages_picks_what_the_rule_picks_over_all_images(small_budget, rule,
+                                                                                            picked):
+    with StashSimulator(library=LIBRARY) as sim:
+        big = ids_by_path(sim)[BIG_ZIP]
+        out = run(sim, [SetCovers(parse_cover_rule(rule))])
+        assert out["failed_count"] == 0
+        assert cover_of(sim, big) == f"{BIG_ZIP}/{picked}"
+        # reset takes that chosen cover away again, naming its path
+        reset = run(sim, [ResetCovers()])
+        assert any(picked in str(c) for c in reset["changes"])
+        assert cover_of(sim, big) == f"{BIG_ZIP}/a/000.jpg"  # Stash's default pick: the first image
+
+
+def test_a_big_gallery_whose_images_change_while_read_is_skipped_not_planned_from_shifted_pages(small_budget):
+    with StashSimulator(library=LIBRARY) as sim:
+        ids = ids_by_path(sim)
+        picks = ids["user:Picks"]
+        extra = sim.gql(f'{{ findImages(image_filter: {{path: {{value: "{LOOSE}/extra.jpg", modifier: EQUALS}}}})'
+                        " { images { id } } }")["findImages"]["images"][0]["id"]
+        calls: list[int] = []
+
+        def someone_adds_an_image() -> None:  # after the first page of Picks (zip: 10 pages, small: 1)
+            calls.append(1)
+            if len(calls) == 13:
+                sim.gql(f'mutation {{ addGalleryImages(input: {{gallery_id: "{picks}", image_ids: ["{extra}"]}}) }}')
+
+        sim.faults.add("before", count=100, operation="ImagesOfGalleries", action=someone_adds_an_image)
+        out = run(sim, [SetCovers(parse_cover_rule("position:2"))])
+        assert len(calls) >= 13
+        assert out["skipped"].get("changed meanwhile, skipped (its images changed while read)") == 1
+        assert out["failed_count"] == 0
+        assert out["changed"] == 2  # the other galleries are planned and written as usual
