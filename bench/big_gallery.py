@@ -31,9 +31,16 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 MARK = "## Big galleries"
 
 
+# Every task that reads a gallery's images, and one that does not (Title) as a check.
+TASKS = ("Chapters from folders", "Set covers", "Sync images from gallery", "Sync gallery from images",
+         "Merge duplicate galleries (preview)", "Title from path")
+
+
 def library(galleries: int, images: int) -> dict[str, Any]:
-    """Zip galleries of `images` images each, in 10 inner folders (chapters and covers have work)."""
-    return {"galleries": [{"zip": f"/big/set{g:03d}.zip",
+    """Zip galleries of `images` images each, in 10 inner folders, with a tag (chapters, covers
+    and Sync images have work: every image would get the tag)."""
+    return {"tags": ["Set"],
+            "galleries": [{"zip": f"/big/set{g:03d}.zip", "tags": ["Set"],
                            "images": [f"part{i % 10}/img{i:05d}.jpg" for i in range(images)]}
                           for g in range(galleries)]}
 
@@ -69,7 +76,7 @@ def main() -> None:
     sizes = [(1, 5_000), (1, 20_000)] if quick else [(1, 5_000), (1, 20_000), (20, 1_000)]
     rows = ["| task (preview) | galleries x images | plugin peak | floor (same galleries x 20 images) | ratio |"
             " time |", "|---|---|---|---|---|---|"]
-    for task in ("Chapters from folders", "Set covers"):
+    for task in TASKS:
         for galleries, images in sizes:
             floor, _, _ = plugin_peak(galleries, 20, task)  # interleaved: the floor right before its run
             peak, seconds, summary = plugin_peak(galleries, images, task)

@@ -160,5 +160,5 @@ class ChaptersFromFolders:
     def fold(self, gallery: Gallery) -> FolderFold:
         return FolderFold()
 
-    def plan(self, gallery: Gallery, images: FolderFold | None, env: Env) -> GalleryPlan:
-        return plan_chapters(gallery, images or FolderFold(), self.replace)
+    def plan(self, gallery: Gallery, images: Sequence[Image] | FolderFold | None, env: Env) -> GalleryPlan:
+        return plan_chapters(gallery, images or [], self.replace)

@@ -249,8 +249,8 @@ class SetCovers:
     def fold(self, gallery: Gallery) -> CoverFold:
         return CoverFold(self.rule, gallery.cover.id if gallery.cover else None)
 
-    def plan(self, gallery: Gallery, images: CoverFold | None, env: Env) -> GalleryPlan:
-        fold = images or self.fold(gallery)
+    def plan(self, gallery: Gallery, images: Sequence[Image] | CoverFold | None, env: Env) -> GalleryPlan:
+        fold = cover_fold(gallery, self.rule, images or [])
         return plan_set_cover(gallery, fold, self.rule, default_pick_of(gallery, fold.first_id, env))
 
 
@@ -262,6 +262,6 @@ class ResetCovers:
     def fold(self, gallery: Gallery) -> CoverFold:
         return CoverFold((), gallery.cover.id if gallery.cover else None)
 
-    def plan(self, gallery: Gallery, images: CoverFold | None, env: Env) -> GalleryPlan:
-        fold = images or self.fold(gallery)
+    def plan(self, gallery: Gallery, images: Sequence[Image] | CoverFold | None, env: Env) -> GalleryPlan:
+        fold = cover_fold(gallery, (), images or [])
         return plan_reset_cover(gallery, fold, default_pick_of(gallery, fold.first_id, env))

@@ -45,10 +45,10 @@ from .. import fields as selections
 from ..args import Param
 from ..batch import chunks
 from ..constants import NEW_GALLERY_TAG
-from ..limits import WORKFLOW_PAGE_SIZE
+from ..limits import IMAGES_IN_MEMORY, WORKFLOW_PAGE_SIZE
 from ..logs import progress
 from ..models import Gallery, Image
-from ..operations import GalleryOps
+from ..operations import GalleryOps, ImagesChangedWhileRead
 from .changes import (
     AddGalleryRefs,
     CreateChapter,
@@ -58,7 +58,7 @@ from .changes import (
     SetGalleryFields,
 )
 from .covers import UNKNOWN, Unknown, chosen_cover, stash_pick
-from .engine import apply_plans, galleries_in_scope
+from .engine import apply_plans, galleries_in_scope, group_images, image_groups
 from .report import MAX_DETAILS, GalleryPlan, Report
 from .types import Env, Scope
 
@@ -93,14 +93,37 @@ def image_md5(image: Image) -> str | None:
     return files[0].fingerprint if files else None
 
 
-def member(gallery: Gallery, images: list[Image]) -> Member:
+class ChecksumFold:
+    """What pass 1 keeps of a gallery's images while they are read (types.ImageFold): their md5s
+    (short strings, not the images); one image without an md5 makes the set unknown."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.md5s: list[str] | None = []  # None: an image without an md5 (or images changed while read)
+
+    def add(self, images: Sequence[Image]) -> None:
+        self.count += len(images)
+        if self.md5s is None:
+            return
+        for image in images:
+            md5 = image_md5(image)
+            if not md5:
+                self.md5s = None
+                return
+            self.md5s.append(md5)
+
+
+def member(gallery: Gallery, images: Sequence[Image] | ChecksumFold) -> Member:
     """A gallery's checksum keys (pure). Images without an md5 make the image set unknown."""
-    checksums = [image_md5(i) for i in images]
+    if not isinstance(images, ChecksumFold):
+        fold = ChecksumFold()
+        fold.add(images)
+        images = fold
     images_key = None
-    if checksums and all(checksums):
-        images_key = hashlib.sha1("\n".join(sorted(c for c in checksums if c)).encode()).hexdigest()
+    if images.count and images.md5s:
+        images_key = hashlib.sha1("\n".join(sorted(images.md5s)).encode()).hexdigest()
     zip_md5 = gallery.files[0].fingerprint if gallery.files else None
-    return Member(gallery.id, gallery.kind, gallery.path, gallery.image_count or len(images), zip_md5 or None,
+    return Member(gallery.id, gallery.kind, gallery.path, gallery.image_count or images.count, zip_md5 or None,
                   images_key)
 
 
@@ -244,13 +267,23 @@ def plan_donor(donor: Member, donor_images: list[Image], kept: Member, kept_pres
 
 def find_members(ops: GalleryOps, scope: Scope, report: Report,
                  page_size: int = WORKFLOW_PAGE_SIZE) -> list[Member]:
-    """Pass 1: every gallery in scope with its checksum keys (two requests per page)."""
+    """Pass 1: every gallery in scope with its checksum keys (two requests per page of small
+    galleries; images read in groups of IMAGES_IN_MEMORY, a big gallery a page at a time, as
+    engine.run_workflows does). A gallery whose images change while read is grouped by its zip
+    checksum only, this run."""
     total, stream = galleries_in_scope(ops, scope, "id " + selections.GALLERY_DUPLICATE_KEY, page_size, report)
     log.info("%s", report.start_line(total))
     members: list[Member] = []
     for page in chunks(stream, page_size):
-        images = ops.images_of_galleries([g.id for g in page], selections.IMAGE_CHECKSUM)
-        members.extend(member(g, images.get(g.id, [])) for g in page)
+        for group in image_groups(page, IMAGES_IN_MEMORY):
+            folds = {g.id: ChecksumFold() for g in group}
+            try:
+                for gallery_id, images in group_images(ops, group, selections.IMAGE_CHECKSUM):
+                    folds[gallery_id].add(images)
+            except ImagesChangedWhileRead as exc:  # a big gallery, in a group of its own
+                log.debug("merge_duplicate_galleries: %s", exc)
+                folds[group[0].id].md5s = None
+            members.extend(member(g, folds[g.id]) for g in group)
         if total:
             progress(min(0.5, 0.5 * len(members) / total))
     return members

@@ -4,7 +4,9 @@ Every task has the same shape:
   1. read the settings and Stash's gallery cover regex (one request);
   2. count the galleries in scope (one request) for the progress bar;
   3. for each page of galleries (id cursor): read their images if the task needs
-     them (one request), plan each gallery with the task's pure plan function, and,
+     them (one request per group of galleries holding IMAGES_IN_MEMORY images; a
+     bigger gallery a page per request, each page folded into the workflows' small
+     summaries, types.ImageFold), plan each gallery with the task's pure plan function, and,
      unless this is a preview, hand the page's changes to the operations layer, which
      writes them in batches (a few requests; changes.py);
   4. report: scanned, changed, unchanged, skipped (why), failed (why), first changes.

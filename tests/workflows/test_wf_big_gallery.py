@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import pytest
 from stash_sim import StashSimulator
-from wf_support import ids_by_path
+from wf_support import gallery, ids_by_path, image
 
 from gallery_ops import GalleryOps
 from gallery_ops.workflows import engine
 from gallery_ops.workflows.chapters import ChaptersFromFolders
 from gallery_ops.workflows.covers import ResetCovers, SetCovers, parse_cover_rule
+from gallery_ops.workflows.duplicates import ChecksumFold, member
 from gallery_ops.workflows.engine import read_env, run_workflows
+from gallery_ops.workflows.gallery_from_images import RefsFold, plan_gallery_from_images
+from gallery_ops.workflows.image_sync import SyncFold, plan_image_sync
 from gallery_ops.workflows.types import Scope, Workflow
 
 BIG_ZIP = "/big/Set.zip"
@@ -127,3 +130,40 @@ def test_a_big_gallery_whose_images_change_while_read_is_skipped_not_planned_fro
         assert out["skipped"].get("changed meanwhile, skipped (its images changed while read)") == 1
         assert out["failed_count"] == 0
         assert out["changed"] == 2  # the other galleries are planned and written as usual
+
+
+# -- the other folds, pure: chunks give what the whole list gives -----------------------------------
+def in_chunks(fold, images, size):
+    for start in range(0, len(images), size):
+        fold.add(images[start:start + size])
+    return fold
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_sync_images_folded_in_chunks_plans_the_same_bulk_updates(size):
+    source, other = gallery("1", tags=(1,)), gallery("2", tags=(2,))
+    images = [image(n, f"/s/{n}.jpg", tags=(1,) if n % 3 == 0 else (),
+                    galleries=[source, other] if n == 4 else [source]) for n in range(1, 9)]
+    whole = plan_image_sync(source, images, ("tags",), mirror=False)
+    chunked = plan_image_sync(source, in_chunks(SyncFold("1", ("tags",), False), images, size), ("tags",), False)
+    described = [(c.image_ids, c.fields, c.other_galleries) for c in chunked.changes]
+    assert described == [(c.image_ids, c.fields, c.other_galleries) for c in whole.changes]
+    assert ("4",) in [c.image_ids for c in chunked.changes] and ("2",) in [c.other_galleries for c in chunked.changes]
+
+
+@pytest.mark.parametrize("rule", ["all", "any"])
+def test_sync_gallery_from_images_folded_in_chunks_wants_the_same_refs(rule):
+    images = [image(n, f"/g/{n}.jpg", tags=(1,) if n < 4 else (1, 2)) for n in range(1, 7)]
+    whole = plan_gallery_from_images(gallery("1"), images, rule)
+    chunked = plan_gallery_from_images(gallery("1"), in_chunks(RefsFold(), images, 4), rule)
+    assert [c.refs for c in chunked.changes] == [c.refs for c in whole.changes] != []
+
+
+def test_duplicate_keys_folded_in_chunks_are_the_keys_of_the_whole_list():
+    pics = [image(n, f"/d/{n}.jpg") for n in range(1, 6)]
+    for n, found in enumerate(pics):
+        found.visual_files[0].fingerprint = f"md5-{n}"
+    g = gallery("1", folder="/d").model_copy(update={"image_count": 5})
+    assert member(g, in_chunks(ChecksumFold(), pics, 2)) == member(g, pics)
+    assert member(g, pics).images_key is not None
+    assert member(g, in_chunks(ChecksumFold(), [*pics, image(9, "/d/9.jpg")], 2)).images_key is None
