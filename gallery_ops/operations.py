@@ -76,6 +76,14 @@ GALLERIES_BY_ALIAS = TypeAdapter(Envelope[dict[str, Gallery | None]])
 IMAGES_BY_ALIAS = TypeAdapter(Envelope[dict[str, _ImagesCounted]])
 
 
+class _CountedPage(BaseModel):
+    findImages: _ImagesCounted
+
+
+# One page of a big gallery's images (GalleryOps.gallery_image_pages).
+COUNTED_PAGE = TypeAdapter(Envelope[_CountedPage])
+
+
 class ImagesChangedWhileRead(Exception):
     """A gallery's image count changed between the pages of GalleryOps.gallery_image_pages."""
 
@@ -241,14 +249,14 @@ class GalleryOps:
         if page_size < 1:
             raise ValueError(f"page_size must be at least 1, got {page_size}")
         gallery_id = parse_id(gallery_id, "gallery id")
-        query = doc.images_of_galleries(1, selection)
+        query = doc.gallery_image_page(selection)
         count: int | None = None
         read = page = 0
         while True:
             page += 1
             answer = self.connection.execute_as(query, {
-                "page": {"per_page": page_size, "page": page, "sort": "path", "direction": "ASC"},
-                "f0": in_gallery(gallery_id)}, IMAGES_BY_ALIAS)["g0"]
+                "filter": {"per_page": page_size, "page": page, "sort": "path", "direction": "ASC"},
+                "image_filter": in_gallery(gallery_id)}, COUNTED_PAGE).findImages
             if count is not None and answer.count != count:
                 raise ImagesChangedWhileRead(f"gallery {gallery_id}: its images changed while they were read "
                                              f"({count} then {answer.count})")
