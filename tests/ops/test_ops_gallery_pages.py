@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import pytest
+from graphql import parse, validate
 from stash_sim import StashSimulator
+from stash_sim.schema import RELEASES, stash_schema
 
-from gallery_ops import GalleryOps, fields
+from gallery_ops import GalleryOps, documents, fields
 from gallery_ops.operations import ImagesChangedWhileRead
 
 # Natural order, case-insensitive (docs/stash.md §4): img2 before img10, "B" between "a" and "c".
@@ -57,3 +59,11 @@ def test_images_added_between_pages_raise_instead_of_shifted_pages():
         sim.gql(f'mutation {{ addGalleryImages(input: {{gallery_id: "{picks}", image_ids: ["{extra}"]}}) }}')
         with pytest.raises(ImagesChangedWhileRead, match="12 then 13"):
             next(pages)
+
+
+@pytest.mark.parametrize("release", sorted(RELEASES))
+@pytest.mark.parametrize("selection", [fields.IMAGE_PATH, fields.IMAGE_PATH_SIZE, fields.IMAGE_SYNC, fields.IMAGE_REFS,
+                                       fields.IMAGE_CHECKSUM])
+def test_the_page_document_validates_on_every_release(release, selection):
+    """No fixture has a gallery big enough to send it (tests/sim/test_sim_plugin_documents.py), so here."""
+    assert validate(stash_schema(release), parse(documents.gallery_image_page(selection))) == []
