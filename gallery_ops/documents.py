@@ -116,18 +116,18 @@ def images_of_galleries(count: int, selection: str) -> str:
     return f"query ImagesOfGalleries($page: FindFilterType, {params}) {{ {body} }}"
 
 
-def gallery_image_page(selection: str) -> str:
-    """One page of one gallery's images and its image count: GalleryOps.gallery_image_pages."""
-    return ("query GalleryImagePage($filter: FindFilterType, $image_filter: ImageFilterType) {"
-            f" findImages(filter: $filter, image_filter: $image_filter) {{ count images {{ {selection} }} }} }}")
-
-
 def iter_images(selection: str) -> str:
     """One page of images (no count): the id-cursor walk of GalleryOps.iter_images."""
     return (
         "query IterImages($filter: FindFilterType, $image_filter: ImageFilterType) {"
         f" findImages(filter: $filter, image_filter: $image_filter) {{ images {{ {selection} }} }} }}"
     )
+
+
+def gallery_image_page(selection: str) -> str:
+    """One page of one gallery's images and its image count: GalleryOps.gallery_image_pages."""
+    return ("query GalleryImagePage($filter: FindFilterType, $image_filter: ImageFilterType) {"
+            f" findImages(filter: $filter, image_filter: $image_filter) {{ count images {{ {selection} }} }} }}")
 
 
 def scenes_page(selection: str) -> str:

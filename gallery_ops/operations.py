@@ -76,18 +76,6 @@ GALLERIES_BY_ALIAS = TypeAdapter(Envelope[dict[str, Gallery | None]])
 IMAGES_BY_ALIAS = TypeAdapter(Envelope[dict[str, _ImagesCounted]])
 
 
-class _CountedPage(BaseModel):
-    findImages: _ImagesCounted
-
-
-# One page of a big gallery's images (GalleryOps.gallery_image_pages).
-COUNTED_PAGE = TypeAdapter(Envelope[_CountedPage])
-
-
-class ImagesChangedWhileRead(Exception):
-    """A gallery's image count changed between the pages of GalleryOps.gallery_image_pages."""
-
-
 @dataclass(frozen=True)
 class RunConfiguration:
     """What a run reads of Stash's configuration: the plugin's saved settings and the cover regex."""
@@ -99,6 +87,18 @@ class RunConfiguration:
 def _configuration(data: dict[str, Any]) -> RunConfiguration:
     return RunConfiguration((data.get("plugins") or {}).get(PLUGIN_ID),
                             (data.get("general") or {}).get("galleryCoverRegex") or None)
+
+
+class _CountedPage(BaseModel):
+    findImages: _ImagesCounted
+
+
+# One page of a big gallery's images (GalleryOps.gallery_image_pages).
+COUNTED_PAGE = TypeAdapter(Envelope[_CountedPage])
+
+
+class ImagesChangedWhileRead(Exception):
+    """A gallery's image count changed between the pages of GalleryOps.gallery_image_pages."""
 
 
 def all_of(criteria: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
@@ -235,6 +235,25 @@ class GalleryOps:
             out[gid] = self.gallery_images(gid, selection) if result.count > len(result.images) else result.images
         return out
 
+    def iter_images(self, image_filter: dict[str, Any] | None = None, selection: str = fields.IMAGE,
+                    page_size: int = IMAGE_PAGE_SIZE) -> Iterator[Image]:
+        """Every image matching the filter, in id order, a page per request (an id cursor, like
+        iter_galleries: images changed or added meanwhile neither shift nor repeat the pages)."""
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, got {page_size}")
+        query = doc.iter_images(selection)
+        last = 0
+        while True:
+            cursor = all_of({"id": {"value": last, "modifier": "GREATER_THAN"}}, image_filter)
+            data = self.connection.execute(query, {
+                "filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "image_filter": cursor})
+            page = data["findImages"]["images"]
+            for raw in page:
+                yield Image.model_validate(raw)
+            if len(page) < page_size:
+                return
+            last = int(page[-1]["id"])
+
     # -- one big gallery's images, a page at a time (issue 9: memory flat in gallery size) ---------
     def gallery_image_pages(self, gallery_id: str, selection: str = fields.IMAGE,
                             page_size: int = IMAGE_PAGE_SIZE) -> Iterator[list[Image]]:
@@ -266,25 +285,6 @@ class GalleryOps:
                 yield answer.images
             if len(answer.images) < page_size or read >= count:
                 return
-
-    def iter_images(self, image_filter: dict[str, Any] | None = None, selection: str = fields.IMAGE,
-                    page_size: int = IMAGE_PAGE_SIZE) -> Iterator[Image]:
-        """Every image matching the filter, in id order, a page per request (an id cursor, like
-        iter_galleries: images changed or added meanwhile neither shift nor repeat the pages)."""
-        if page_size < 1:
-            raise ValueError(f"page_size must be at least 1, got {page_size}")
-        query = doc.iter_images(selection)
-        last = 0
-        while True:
-            cursor = all_of({"id": {"value": last, "modifier": "GREATER_THAN"}}, image_filter)
-            data = self.connection.execute(query, {
-                "filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "image_filter": cursor})
-            page = data["findImages"]["images"]
-            for raw in page:
-                yield Image.model_validate(raw)
-            if len(page) < page_size:
-                return
-            last = int(page[-1]["id"])
 
     def iter_scenes(self, selection: str = fields.SCENE_FILES, page_size: int = IMAGE_PAGE_SIZE) -> Iterator[Scene]:
         """Every scene, in id order, a page per request (page numbers: a scene added while this
