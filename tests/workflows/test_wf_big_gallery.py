@@ -14,7 +14,7 @@ from wf_support import gallery, ids_by_path, image
 
 from gallery_ops import GalleryOps
 from gallery_ops.workflows import engine
-from gallery_ops.workflows.chapters import ChaptersFromFolders
+from gallery_ops.workflows.chapters import ChaptersFromFolders, FolderFold
 from gallery_ops.workflows.covers import ResetCovers, SetCovers, parse_cover_rule
 from gallery_ops.workflows.duplicates import ChecksumFold, member
 from gallery_ops.workflows.engine import read_env, run_workflows
@@ -166,3 +166,30 @@ def test_duplicate_keys_folded_in_chunks_are_the_keys_of_the_whole_list():
     assert member(g, in_chunks(ChecksumFold(), pics, 2)) == member(g, pics)
     assert member(g, pics).images_key is not None
     assert member(g, in_chunks(ChecksumFold(), [*pics, image(9, "/d/9.jpg")], 2)).images_key is None
+
+
+class ExplodingFold(FolderFold):
+    def add(self, images):
+        if self.count >= 20:  # in the third page of the big zip
+            raise IndexError("list index out of range")
+        super().add(images)
+
+
+class ChaptersExplodingOnTheZip(ChaptersFromFolders):
+    def __init__(self, doomed: str) -> None:
+        super().__init__()
+        self.doomed = doomed
+
+    def fold(self, gallery):
+        return ExplodingFold() if gallery.id == self.doomed else FolderFold()
+
+
+def test_a_fold_that_raises_fails_its_gallery_only_and_the_run_goes_on(small_budget):
+    library = {"galleries": [*LIBRARY["galleries"][:1], {"zip": "/big/two.zip", "images": ["a/1.jpg", "b/1.jpg"]}]}
+    with StashSimulator(library=library) as sim:
+        ids = ids_by_path(sim)
+        out = run(sim, [ChaptersExplodingOnTheZip(ids[BIG_ZIP])])
+        error = "planning failed (IndexError: list index out of range)"
+        assert out["failed"] == [{"gallery": ids[BIG_ZIP], "error": error}]
+        assert (out["scanned"], out["changed"]) == (2, 1)
+        assert chapters_of(sim, ids[BIG_ZIP]) == [] and chapters_of(sim, ids["/big/two.zip"]) == [("a", 1), ("b", 2)]
