@@ -15,6 +15,9 @@ chapter is ever created twice. With replace=true the gallery's chapters become
 exactly the folder chapters: misplaced ones are moved, others deleted (created and
 moved first, deleted last); galleries with one folder are still left alone.
 Replacing previews unless the run says dry_run=false.
+
+The plan needs of the images only each folder's first position and the count: the engine
+folds them into a FolderFold while it reads them, a page at a time for a big gallery.
 """
 
 from __future__ import annotations

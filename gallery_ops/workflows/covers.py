@@ -26,6 +26,10 @@ tried in order, the first that picks an image wins:
                     time by patterns.py: a pattern that runs too long fails the gallery)
   portrait          first image taller than wide
   position:<n>      the n-th image (1 = first)
+
+The plans need of the images only the first one, each step's pick and the current cover's
+path: the engine folds them into a CoverFold while it reads them, a page at a time for a big
+gallery.
 """
 
 from __future__ import annotations

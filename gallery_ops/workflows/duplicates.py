@@ -28,8 +28,9 @@ in Stash (its files are gone), so one whose images are also in another gallery i
 deleted. Everything else stays: a duplicate that is still on disk is listed only.
 
 The task previews unless the run says dry_run=false. It reads the checksums of every
-gallery in scope page by page (two requests per page), keeps a small digest per gallery,
-and reads the full galleries and images of the groups only.
+gallery in scope page by page (two requests per page; a big gallery's images a page at a
+time, keeping only their md5s), keeps a small digest per gallery, and reads the full
+galleries and images of the groups only.
 """
 
 from __future__ import annotations
