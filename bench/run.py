@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/run.py            # writes bench/RESULTS.md
     .venv/bin/python bench/run.py --quick    # smaller libraries, for a smoke run
+    .venv/bin/python bench/run.py --gallery-tasks        # only its section: duplicates, loose images
+    .venv/bin/python bench/run.py --finish-link-scenes   # only its section: Finish with hookLinkScenes
 
 Timings include the simulator (Python, SQLite, graphql-core) on the same machine, which is
 most of the wall time; the plugin's own CPU time, its peak memory (bench/measure_plugin.py)
@@ -13,9 +15,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,7 +27,6 @@ import time
 import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT), str(Path(__file__).resolve().parent)]
@@ -32,8 +35,8 @@ from hook import hook_rows  # noqa: E402
 from stash_sim import StashSimulator  # noqa: E402
 from stash_sim.library import generate_library  # noqa: E402
 
-from gallery_ops import GalleryOps, fields  # noqa: E402
-from gallery_ops.batch import chunks  # noqa: E402
+from gallery_ops import GalleryOps  # noqa: E402
+from gallery_ops.constants import NEW_GALLERY_TAG  # noqa: E402
 from gallery_ops.limits import GALLERY_PAGE_SIZE, WORKFLOW_PAGE_SIZE  # noqa: E402
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
@@ -97,57 +100,92 @@ def measuring_python(folder: Path) -> str:
     return str(wrapper)
 
 
+def load_average() -> float:
+    """The machine's 1-minute load average (2 cores, shared): printed next to every figure."""
+    return os.getloadavg()[0]
+
+
+def plugin_copy(folder: Path, hooks: bool) -> Path:
+    """The plugin as installed in Stash; without `hooks`, its manifest lists no hooks (to measure
+    a task's own process apart from the Gallery.Create.Post processes Stash starts for it)."""
+    if hooks:
+        return ROOT
+    target = folder / "plugin"
+    target.mkdir()
+    for name in ("gallery_tools.py", "gallery_tools_deps.py", "requirements.txt"):
+        shutil.copy2(ROOT / name, target / name)
+    shutil.copytree(ROOT / "gallery_ops", target / "gallery_ops", ignore=shutil.ignore_patterns("__pycache__"))
+    manifest = (ROOT / "gallery_tools.yml").read_text(encoding="utf-8")
+    start, end = manifest.index("\nhooks:\n"), manifest.index("\nsettings:\n")
+    (target / "gallery_tools.yml").write_text(manifest[:start] + manifest[end:], encoding="utf-8")
+    return target
+
+
 def bench_task(rows: list[str], galleries: int, images: int, task: str, args: dict,
-               library: dict | None = None, size: str | None = None) -> tuple[float, float, int]:
-    """One task run as Stash runs it; returns (wall seconds, plugin CPU seconds, requests)."""
+               library: dict | None = None, size: str | None = None, settings: dict | None = None,
+               hooks: bool = True) -> tuple[float, float, int, int]:
+    """One task run as Stash runs it; returns (wall seconds, plugin CPU seconds, requests, task peak KiB).
+
+    CPU and peak memory are those of the plugin processes the run started: the task's, and
+    the Gallery.Create.Post hook processes Stash starts for each gallery the task creates
+    (counted apart in the row). `hooks=False` installs a copy whose manifest has no hook."""
     sim, _ = seed(galleries, images, library)
     with sim, tempfile.TemporaryDirectory() as scratch:
-        sim.install_plugin(ROOT)
+        sim.install_plugin(plugin_copy(Path(scratch), hooks))
+        if settings:
+            sim.set_plugin_settings("gallery_tools", settings)
         sim.python = measuring_python(Path(scratch))
         memory = Path(scratch) / "peaks"
         os.environ["GT_BENCH_MEMORY"] = str(memory)
         sim.requests.clear()
+        load_before = load_average()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         result = sim.run_task(task, args)
         seconds = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-        peak_kib = max(int(line) for line in memory.read_text().split())
-        summary = result.output["summary"] if isinstance(result.output, dict) else result.error
+        peaks = [int(line) for line in memory.read_text().split()]
+        output = result.output if isinstance(result.output, dict) else {}
+        summary = output.get("summary", result.error)
+        hook_runs = sum(1 for r in sim.hooks.runs if r.trigger == "Gallery.Create.Post")
         size = size or f"{galleries:,} galleries, {galleries * images:,} images"
-        rows.append(f"| task {task} {args or ''} (page {WORKFLOW_PAGE_SIZE}) | {size} | {seconds:.1f} s"
-                    f" (plugin CPU {cpu:.1f} s) |"
-                    f" {len(sim.requests)} requests ({len(sim.requests.mutations())} writes),"
-                    f" plugin peak memory {peak_kib / 1024:.0f} MiB; {summary} |")
-        return seconds, cpu, len(sim.requests)
+        requests = f"{len(sim.requests)} requests ({len(sim.requests.mutations())} writes)"
+        if hook_runs:
+            requests = (f"{len(sim.requests)} requests: {output.get('requests')} by the task process"
+                        f" ({len(sim.requests.mutations())} writes), the rest by {hook_runs:,} Gallery.Create.Post"
+                        f" hook processes (peak {max(peaks[:-1]) / 1024:.0f} MiB); plugin CPU: all of them")
+        shown = {**args, **({"settings": settings} if settings else {}), **({} if hooks else {"hooks": "none"})}
+        rows.append(f"| task {task}{f' {shown}' if shown else ''} (page {WORKFLOW_PAGE_SIZE}) | {size} |"
+                    f" {seconds:.1f} s (plugin CPU {cpu:.1f} s; load {load_before:.1f}..{load_average():.1f}) |"
+                    f" {requests}, plugin peak memory {peaks[-1] / 1024:.0f} MiB; {summary} |")
+        print(rows[-1], flush=True)
+        return seconds, cpu, len(sim.requests), peaks[-1]
 
 
-def bench_floor(rows: list[str], what: str, size: str, library: dict, read: Any,
-                task: tuple[float, float, int]) -> None:
-    """The floor of a task: only the reads any plan needs (the same pages), in-process, no planning,
-    no writes, no process start; and the task's ratios to it (wall, CPU, requests)."""
+def bench_floor(rows: list[str], what: str, size: str, library: dict, read: str,
+                task: tuple[float, float, int, int]) -> None:
+    """The floor of a task: only the reads any plan needs (the same pages), no planning, no writes,
+    in a process started as the plugin is (bench/floors.py); and the task's ratios to it."""
     sim, _ = seed(0, 0, library)
-    with sim:
-        ops = GalleryOps.from_server_connection(sim.server_connection())
-        start, cpu = time.perf_counter(), time.thread_time()
-        read(ops)
-        seconds, cpu = time.perf_counter() - start, time.thread_time() - cpu
+    with sim, tempfile.TemporaryDirectory() as scratch:
+        memory = Path(scratch) / "peaks"
+        os.environ["GT_BENCH_MEMORY"] = str(memory)
+        load_before = load_average()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run([measuring_python(Path(scratch)), str(Path(__file__).parent / "floors.py"), read,
+                        json.dumps(sim.server_connection())], check=True, capture_output=True)
+        seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        peak = int(memory.read_text().split()[-1])
         requests = len(sim.requests)
-    rows.append(f"| floor: {what} | {size} | {seconds:.1f} s (client CPU {cpu:.1f} s) | {requests} requests;"
-                f" the task is {task[0] / seconds:.2f}x the floor's wall time, {task[1] / cpu:.2f}x its CPU"
-                f" (plugin process, start included), {task[2] / requests:.2f}x its requests |")
-
-
-def read_duplicate_keys(ops: GalleryOps) -> None:
-    for page in chunks(ops.iter_galleries(None, WORKFLOW_PAGE_SIZE, "id " + fields.GALLERY_DUPLICATE_KEY),
-                       WORKFLOW_PAGE_SIZE):
-        ops.images_of_galleries([g.id for g in page if g.id], fields.IMAGE_CHECKSUM)
-
-
-def read_loose_images(ops: GalleryOps) -> None:
-    sum(1 for _ in ops.iter_images({"galleries": {"value": [], "modifier": "IS_NULL"}}, fields.IMAGE_PATH))
-    sum(1 for _ in ops.iter_galleries(None, selection="id " + fields.GALLERY_FOLDER_CHECK))
+    rows.append(f"| floor: {what} | {size} | {seconds:.1f} s (process CPU {cpu:.1f} s; load {load_before:.1f}.."
+                f"{load_average():.1f}) | {requests} requests, peak memory {peak / 1024:.0f} MiB;"
+                f" the task is {task[0] / seconds:.2f}x the floor's wall time, {task[1] / cpu:.2f}x its CPU,"
+                f" {task[2] / requests:.2f}x its requests, {task[3] / peak:.2f}x its peak memory |")
+    print(rows[-1], flush=True)
 
 
 def bench_hook(rows: list[str], runs: int) -> None:
@@ -168,6 +206,19 @@ def bench_hook(rows: list[str], runs: int) -> None:
 
 
 GALLERY_TASKS_HEADING = "## The tasks that read most: duplicates and loose images"
+GALLERY_TASKS_NOTE = (
+    "Duplicates: every 100th gallery is the set of a zip moved to a folder (the same image checksums), whose title"
+    " and tag the merge copies. Loose images: half the images are in no gallery, in folders of 10. Its apply makes"
+    " a gallery per folder, and Stash starts the Gallery.Create.Post hook for each gallery made (docs/stash.md §3):"
+    " the full-size apply is measured with the plugin's hook left out of its manifest (`hooks: none`, the task's own"
+    " process), and a small apply with the hook as shipped (default settings) shows what Stash adds per gallery"
+    " made. Each task runs as Stash runs it; a floor is the same reads without planning or writes, in a process"
+    " started as the plugin is (bench/floors.py), run right after the preview it is compared with;"
+    " \"load\" is the 1-minute load average before..after the run (2 cores shared with other sessions)."
+    " Requests grow by the page of 100 galleries, the 1,000 images or 500 galleries of a read page and the 50"
+    " writes of an aliased batch: no task sends one per gallery. What does come per gallery made is Stash's hook"
+    " process (last row): one request (the settings, with no new-gallery rule on) and a Python start, so the"
+    " full-size apply would add about 5,000 of each.")
 
 
 def bench_gallery_tasks(quick: bool) -> list[str]:
@@ -178,20 +229,68 @@ def bench_gallery_tasks(quick: bool) -> list[str]:
     size = f"{galleries:,} galleries, {galleries * 10:,} images"
     preview = bench_task(rows, galleries, 10, "Merge duplicate galleries (preview)", {}, duplicates)
     bench_floor(rows, "read every gallery's zip checksum and its images' checksums, page by page", size,
-                duplicates, read_duplicate_keys, preview)
+                duplicates, "duplicate_keys", preview)
     bench_task(rows, galleries, 10, "Merge duplicate galleries (apply)", {}, duplicates)
-    # loose images: half the images in no gallery, in folders of 10 (the apply is not benchmarked:
-    # each gallery it makes fires Stash's Gallery.Create.Post hook, a process per gallery)
     loose = library_with_loose_images(galleries // 2, 10, galleries // 2)
     size = (f"{galleries // 2:,} galleries, {galleries * 10:,} images ({galleries * 5:,} in no gallery,"
             f" {galleries // 2:,} folders)")
     preview = bench_task(rows, galleries // 2, 10, "Galleries for loose images (preview)", {}, loose, size)
-    bench_floor(rows, "read the images in no gallery and every gallery's folder", size, loose, read_loose_images,
-                preview)
+    bench_floor(rows, "read the images in no gallery and every gallery's folder", size, loose, "loose_images", preview)
+    bench_task(rows, galleries // 2, 10, "Galleries for loose images", {}, loose, size, hooks=False)
+    # what Stash adds: the plugin's Gallery.Create.Post hook for each gallery made, default settings
+    small = 50 if quick else 200
+    library, size = library_with_loose_images(small, 10, small), f"{small} galleries, {small * 20:,} images" \
+        f" ({small * 10:,} in no gallery, {small} folders)"
+    alone = bench_task(rows, small, 10, "Galleries for loose images", {}, library, size, hooks=False)
+    hooked = bench_task(rows, small, 10, "Galleries for loose images", {}, library, size)
+    wall, cpu, requests = ((h - a) / small for h, a in zip(hooked[:3], alone[:3], strict=True))
+    rows.append(f"| Stash's Gallery.Create.Post hook per gallery made (the two rows above) | {small} galleries made |"
+                f" {wall * 1000:.0f} ms (plugin CPU {cpu * 1000:.0f} ms) | {requests:.1f} requests |")
     return rows
 
 
-def write_section(heading: str, rows: list[str], quick: bool) -> None:
+FINISH_HEADING = "## Finish new galleries with hookLinkScenes: every scene read"
+FINISH_NOTE = (
+    "Every gallery is marked new (the hook's tag) and has a scene whose video is named like its zip or folder, next"
+    " to it; only hookLinkScenes is on (with linkScenesCopyMetadata in the last row, which keeps every scene's"
+    " metadata in memory). Finish reads every scene's files first (1,000 per request), then the marked galleries a"
+    " page at a time; it links each gallery and removes the mark. \"load\" as above. Per page of 100 galleries:"
+    " one read, two aliased write requests for the links (each gallery gets its own scene, so 50 per request), one"
+    " bulkGalleryUpdate removing the mark from all 100; with linkScenesCopyMetadata four more for the copied fields"
+    " (two aliased galleryUpdate batches, each after a read of what they assume, changes.Expect)."
+    " No request per gallery.")
+
+
+def library_marked_new(galleries: int, images: int) -> dict:
+    """generate_library, every gallery marked new and given a scene: a video named like its zip or
+    folder, next to it (link_scenes' first two rules)."""
+    library = generate_library(galleries, images)
+    library["tags"] = [*library["tags"], NEW_GALLERY_TAG]
+    library["scenes"] = []
+    for g, entry in enumerate(library["galleries"]):
+        entry["tags"] = [NEW_GALLERY_TAG]
+        place = entry["zip"].removesuffix(".zip") if "zip" in entry else entry["folder"]
+        library["scenes"].append({"title": f"Scene {g}", "path": f"{place}.mp4"})
+    return library
+
+
+def bench_finish_link_scenes(quick: bool) -> list[str]:
+    """Finish new galleries with hookLinkScenes on 10k marked galleries and 10k scenes."""
+    galleries = 2_000 if quick else 10_000
+    rows = ["| benchmark | size | time | requests / memory |", "|---|---|---|---|"]
+    library = library_marked_new(galleries, 3)
+    size = f"{galleries:,} galleries marked new, {galleries * 3:,} images, {galleries:,} scenes"
+    link = {"hookLinkScenes": True}
+    preview = bench_task(rows, galleries, 3, "Finish new galleries", {"dry_run": "true"}, library, size, link)
+    bench_floor(rows, "read every scene's files and the marked galleries, page by page", size, library,
+                "scenes_and_marked", preview)
+    bench_task(rows, galleries, 3, "Finish new galleries", {}, library, size, link)
+    bench_task(rows, galleries, 3, "Finish new galleries", {}, library, size,
+               {**link, "linkScenesCopyMetadata": True})
+    return rows
+
+
+def write_section(heading: str, note: str, rows: list[str], command: str) -> None:
     """Replace (or add) one section of RESULTS.md, keeping the others."""
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
     start = text.find(heading)
@@ -199,9 +298,7 @@ def write_section(heading: str, rows: list[str], quick: bool) -> None:
         end = text.find("\n## ", start + len(heading))
         text = text[:start].rstrip("\n") + ("\n" + text[end:] if end >= 0 else "")
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    section = [heading, "", f"Written by `bench/run.py --gallery-tasks{' --quick' if quick else ''}` on {stamp}"
-               f"; duplicates: every 100th gallery is the set of a zip moved to a folder (the same image checksums),"
-               " whose title and tag the merge copies.", "", *rows, ""]
+    section = [heading, "", f"Written by `{command}` on {stamp}. {note}", "", *rows, ""]
     RESULTS.write_text(text.rstrip("\n") + "\n\n" + "\n".join(section), encoding="utf-8")
     print("\n".join(section))
 
@@ -210,10 +307,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--gallery-tasks", action="store_true", help="only the duplicates / loose images section")
+    parser.add_argument("--finish-link-scenes", action="store_true",
+                        help="only the section of Finish new galleries with hookLinkScenes")
     options = parser.parse_args()
     quick = options.quick
-    if options.gallery_tasks:
-        write_section(GALLERY_TASKS_HEADING, bench_gallery_tasks(quick), quick)
+    if options.gallery_tasks or options.finish_link_scenes:
+        suffix = " --quick" if quick else ""
+        if options.gallery_tasks:
+            write_section(GALLERY_TASKS_HEADING, GALLERY_TASKS_NOTE, bench_gallery_tasks(quick),
+                          f"bench/run.py --gallery-tasks{suffix}")
+        if options.finish_link_scenes:
+            write_section(FINISH_HEADING, FINISH_NOTE, bench_finish_link_scenes(quick),
+                          f"bench/run.py --finish-link-scenes{suffix}")
         return
     big = 10_000 if quick else 100_000
     mid = 2_000 if quick else 10_000

@@ -15,3 +15,8 @@ NEW_GALLERY_TAG = "Gallery Tools: new"
 
 # The task (gallery_tools.yml) that finishes the marked galleries; the hook queues it by this name.
 FINISH_TASK_NAME = "Finish new galleries"
+
+# The task the entry (gallery_tools.py) runs itself, before anything gallery_ops needs is
+# imported: gallery_tools_deps.INSTALL_MODE, which cannot import this package, says the same
+# (tests/plugin/test_plugin_capabilities.py keeps the two equal).
+INSTALL_TASK_MODE = "install_dependencies"

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import fields
 from ..args import Param, read_params
+from ..constants import INSTALL_TASK_MODE
 from ..hook_wire import HookWire
 from ..new_gallery_hook import HOOK_TYPE, handle_gallery_created
 from ..operations import GalleryOps
@@ -143,6 +144,7 @@ def _capabilities(ops: GalleryOps, args: dict[str, Any]) -> dict[str, Any]:
     tasks: dict[str, dict[str, Any]] = {
         task.mode: {"description": task.description, "args": [p.name for p in task.all_params]}
         for task in TASKS.values()}
+    tasks.update({mode: {"description": description, "args": []} for mode, description in ENTRY_TASKS.items()})
     hooks = list(HOOK_HANDLERS)
     settings: dict[str, dict[str, Any]] = {
         s.key: {"value": env.settings[s.key], "default": s.default, "type": s.type, "name": s.display_name}
@@ -189,6 +191,13 @@ TASKS: dict[str, Task] = {task.mode: task for task in (
     Task("capabilities", "List the operations, tasks, hooks and settings of Gallery Tools.", (), _capabilities,
          scoped=False),
 )}
+
+# Tasks of gallery_tools.yml that the entry runs itself, before gallery_ops is imported (so that
+# they work while the dependencies are missing): not in TASKS, but listed by Show capabilities.
+ENTRY_TASKS: dict[str, str] = {
+    INSTALL_TASK_MODE: "Install the pinned Python packages (requirements.txt) into the plugin's own folder"
+                       " dependencies/, with the Python Stash runs (needs PyPI; takes no args).",
+}
 
 HOOK_HANDLERS: dict[str, Callable[[HookWire, dict[str, Any]], dict[str, Any]]] = {
     HOOK_TYPE: handle_gallery_created,

@@ -12,14 +12,16 @@ assumed is there now (`expects`: the values it overwrites, as the plan read them
 before each batch is sent, one request reads those values again (GalleryOps.recheck),
 and a change whose basis moved (a person set a title, a studio, a cover, a chapter in
 the meantime) is dropped and reported as "changed meanwhile, skipped"; the next run
-plans it again from what is there then.
+plans it again from what is there then. A change over many independent things (an image
+update over many images) is not dropped whole: only the images whose basis moved are left
+out of it (`Change.without`), and the others are written.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
@@ -38,10 +40,10 @@ from ..models import (
     validation_problems,
 )
 from ..operations import GalleryOps
+from .report import MOVED
 
 log = logging.getLogger("gallery_ops")
 
-MOVED = "changed meanwhile, skipped"
 
 
 def basis_value(found: Gallery | Image, name: str) -> Any:
@@ -100,6 +102,16 @@ class Change:
 
     def describe(self) -> dict[str, Any]:
         raise NotImplementedError
+
+    def without(self, moved_ids: set[str]) -> Change | None:
+        """This change less its parts whose basis moved (ids of moved Expects), or None when it
+        cannot be split (then it is dropped whole). Only changes over many images split."""
+        return None
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing of it is left to send (every part was left out by `without`)."""
+        return False
 
 
 @dataclass(frozen=True)
@@ -203,6 +215,7 @@ class UpdateImages(Change):
     image_ids: tuple[str, ...]
     fields: tuple[tuple[str, Any], ...]
     other_galleries: tuple[str, ...] = ()
+    moved_images: tuple[str, ...] = ()  # left out: changed meanwhile (see `without`)
 
     @property
     def galleries(self) -> tuple[str, ...]:
@@ -212,7 +225,24 @@ class UpdateImages(Change):
         return BulkImageUpdateInput.model_validate({"ids": list(self.image_ids), **dict(self.fields)})
 
     def describe(self) -> dict[str, Any]:
-        return {"gallery": self.gallery_id, "update_images": {"images": len(self.image_ids), **dict(self.fields)}}
+        described: dict[str, Any] = {"gallery": self.gallery_id,
+                                     "update_images": {"images": len(self.image_ids), **dict(self.fields)}}
+        if self.moved_images:
+            described[MOVED] = {"images": list(self.moved_images)}
+        return described
+
+    def without(self, moved_ids: set[str]) -> UpdateImages:
+        """The same update without the images whose basis moved (they are named in moved_images)."""
+        left = tuple(i for i in self.image_ids if i not in moved_ids)
+        if len(left) == len(self.image_ids):
+            return self
+        kept = set(left)
+        return replace(self, image_ids=left, expects=tuple(e for e in self.expects if e.id in kept),
+                       moved_images=(*self.moved_images, *(i for i in self.image_ids if i in moved_ids)))
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.image_ids
 
 
 @dataclass(frozen=True)
@@ -291,8 +321,10 @@ def _charge(failed: dict[str, str], change: Change, message: str) -> None:
         failed.setdefault(gallery_id, message)
 
 
-def _moved_away(ops: GalleryOps, sending: list[tuple[Change, Any]], moved: dict[str, str]) -> list[tuple[Change, Any]]:
-    """Read again what the changes would overwrite (one request); drop those whose basis moved."""
+def _moved_away(ops: GalleryOps, sending: list[tuple[Change, Any]], moved: dict[str, str],
+                narrowed: dict[int, Change]) -> list[tuple[Change, Any]]:
+    """Read again what the changes would overwrite (one request); drop those whose basis moved, or
+    only their moved parts where they split (`Change.without`; narrowed: id(change) -> what is left)."""
     expects = [e for change, _ in sending for e in change.expects]
     if not expects:
         return sending
@@ -301,26 +333,34 @@ def _moved_away(ops: GalleryOps, sending: list[tuple[Change, Any]], moved: dict[
     now: dict[str, dict[str, Any]] = {"gallery": galleries, "image": images}
     keep: list[tuple[Change, Any]] = []
     for change, value in sending:
-        stale = next((e for e in change.expects if e.id not in now[e.kind]
-                      or basis_value(now[e.kind][e.id], e.name) != e.value), None)
-        if stale is None:
+        stale = [e for e in change.expects if e.id not in now[e.kind]
+                 or basis_value(now[e.kind][e.id], e.name) != e.value]
+        if not stale:
             keep.append((change, value))
             continue
-        current = now[stale.kind].get(stale.id)
-        seen = "gone" if current is None else repr(basis_value(current, stale.name))
-        log.info("%s %s: %s was %r when read and is %s now: %s", stale.kind, stale.id, stale.name, stale.value,
-                 seen, MOVED)
-        _charge(moved, change, MOVED)
+        for e in {(e.kind, e.id): e for e in stale}.values():  # one line per gallery or image
+            current = now[e.kind].get(e.id)
+            seen = "gone" if current is None else repr(basis_value(current, e.name))
+            log.info("%s %s: %s was %r when read and is %s now: %s", e.kind, e.id, e.name, e.value, seen, MOVED)
+        part = change.without({e.id for e in stale})
+        if part is None:
+            _charge(moved, change, MOVED)
+            continue
+        narrowed[id(change)] = part
+        if not part.is_empty:
+            keep.append((part, part.to_input()))
     return keep
 
 
 def apply_changes(ops: GalleryOps, changes: Sequence[Change], failed: dict[str, str] | None = None,
-                  moved: dict[str, str] | None = None) -> dict[str, str]:
+                  moved: dict[str, str] | None = None, narrowed: dict[int, Change] | None = None) -> dict[str, str]:
     """Send the changes kind by kind; returns `failed` ({gallery id: error}) with what failed added.
 
     `moved` collects the galleries whose changes were dropped because what they would
     overwrite changed after it was read (see the module docstring); their later changes
-    are not sent either.
+    are not sent either. A change that splits loses only its moved parts: `narrowed`
+    collects what was left of it and sent (id of the change as given -> that change,
+    which names the parts left out), and its galleries' other changes still go.
 
     Changes for a gallery that already failed (given in `failed`, with an invalid change,
     or in an earlier kind or request) are not sent, so a gallery is never left half-finished and marked done. A
@@ -330,6 +370,7 @@ def apply_changes(ops: GalleryOps, changes: Sequence[Change], failed: dict[str, 
     """
     failed = {} if failed is None else failed
     moved = {} if moved is None else moved
+    narrowed = {} if narrowed is None else narrowed
     # every input first: a gallery with one change Stash would refuse gets none of them
     ready: list[tuple[Change, Any]] = []
     for change in changes:
@@ -343,7 +384,7 @@ def apply_changes(ops: GalleryOps, changes: Sequence[Change], failed: dict[str, 
         for chunk in chunks(todo, MUTATION_BATCH_SIZE):
             sending = [(change, value) for change, value in chunk
                        if not any(g in failed or g in moved for g in change.galleries)]
-            sending = _moved_away(ops, sending, moved) if sending else sending
+            sending = _moved_away(ops, sending, moved, narrowed) if sending else sending
             if not sending:
                 continue
             result = SENDERS[kind](ops, [value for _, value in sending])

@@ -74,8 +74,8 @@ class CoverStep:
         if self.kind == "position":
             return images[self.position - 1 - offset] if offset < self.position <= offset + len(images) else None
         if self.kind == "pattern" and self.pattern:
-            search, base_name = self.pattern.search, paths.base_name
-            return next((image for image in images if search(base_name(image.path or ""))), None)
+            found = self.pattern.first_found(paths.base_name(image.path or "") for image in images)
+            return None if found is None else images[found]
         if self.kind == "portrait":
             return next((image for image in images if _is_portrait(image)), None)
         return None

@@ -33,8 +33,8 @@ from ..logs import progress
 from ..models import Gallery, Image
 from ..operations import GalleryOps, ImagesChangedWhileRead
 from ..settings import Settings
-from .changes import MOVED, Change, apply_changes
-from .report import GalleryPlan, Report, variant_of
+from .changes import Change, apply_changes
+from .report import MOVED, GalleryPlan, Report, variant_of
 from .types import Env, ImageFold, ImageList, Scope, Workflow, env_from_configuration
 
 log = logging.getLogger("gallery_ops")
@@ -176,14 +176,25 @@ def _selection(parts: Sequence[str | None]) -> str:
 
 def apply_plans(ops: GalleryOps, plans: Sequence[GalleryPlan], failed: dict[str, str]) -> dict[str, str]:
     """Apply the plans' changes (failures go into `failed`); returns {gallery id: reason} for the
-    galleries whose changes were dropped because what they would overwrite changed meanwhile.
-    Those plans become skips with that reason: the next run plans them again."""
+    galleries some of whose changes were dropped because what they would overwrite changed
+    meanwhile (not done: the next run plans them again). A plan that lost all its changes
+    becomes a skip with that reason; one whose image updates lost only some images keeps the
+    rest, and its changes name the images left out."""
     moved: dict[str, str] = {}
-    apply_changes(ops, [c for p in plans for c in p.changes], failed, moved)
+    narrowed: dict[int, Change] = {}
+    apply_changes(ops, [c for p in plans for c in p.changes], failed, moved, narrowed)
+    held = dict(moved)
+    for part in narrowed.values():
+        for gallery_id in part.galleries:
+            held.setdefault(gallery_id, MOVED)
     for plan in plans:
-        if plan.gallery_id in moved and plan.gallery_id not in failed:
-            plan.changes, plan.skipped = [], moved[plan.gallery_id]
-    return moved
+        if narrowed:
+            plan.changes = [narrowed.get(id(c), c) for c in plan.changes]
+        if plan.gallery_id in failed:
+            continue
+        if plan.gallery_id in moved or (plan.changes and all(c.is_empty for c in plan.changes)):
+            plan.changes, plan.skipped = [], held[plan.gallery_id]
+    return held
 
 
 def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env: Env, scope: Scope,

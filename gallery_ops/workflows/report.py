@@ -20,6 +20,7 @@ from typing import Any
 MAX_DETAILS = 50  # changes listed one by one in the output; the counts cover the rest
 MAX_FAILURES = 50
 MAX_LOGGED = 20  # changes and failures logged one by one; then "and N more"
+MOVED = "changed meanwhile, skipped"  # a write left out: what it would overwrite changed after it was read
 
 # The task buttons' names (gallery_tools.yml; a test keeps each button's log in its words).
 BUTTONS = {
@@ -119,7 +120,9 @@ def sentence(change: dict[str, Any], dry_run: bool) -> str:
                 f" ({c.get('path') or 'not one of its images'})")
     if "update_images" in change:
         c = change["update_images"]
-        return f"{where}: {would}update {counted(c['images'], 'image')}: {_image_fields(c)}"
+        left_out = change.get(MOVED, {}).get("images", [])
+        moved = f" (images {', '.join(left_out)}: {MOVED})" if left_out else ""
+        return f"{where}: {would}update {counted(c['images'], 'image')}: {_image_fields(c)}{moved}"
     if "add" in change:
         added = "; ".join(f"{key.removesuffix('_ids')} {', '.join(values)}" for key, values in change["add"].items())
         return f"{where}: {would}add {added}"

@@ -268,7 +268,7 @@ def check_set_cover(sim, output, result):
 def check_capabilities(sim, output, result):
     assert list(output["operations"]) == list(OPERATION_NAMES)
     assert output["operations"]["find_galleries"] == ["filter?", "gallery_filter?", "q?"]  # names as documented
-    assert list(output["tasks"]) == list(TASKS)
+    assert list(output["tasks"]) == [*TASKS, INSTALL_MODE]  # the entry runs install_dependencies itself
     assert output["hooks"] == ["Gallery.Create.Post"]
     assert {k: v["value"] for k, v in output["settings"].items()} == {s.key: s.default for s in SETTINGS}
     # Stash logs a task's output at debug level only: the listing must be in the log

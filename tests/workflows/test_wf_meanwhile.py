@@ -15,6 +15,8 @@ from wf_support import (
     BEACH,
     CHAPTERS,
     CITY,
+    FINISH,
+    NEW_GALLERY_TAG,
     PORTRAITS,
     SET_COVERS,
     SUMMER,
@@ -74,12 +76,58 @@ def test_a_studio_set_meanwhile_under_add_only_sync_is_kept():
         other = named_id(sim, "studio", "Northwind Press")
         meanwhile(sim, lambda: sim.gql(
             f'mutation {{ bulkImageUpdate(input: {{ids: ["{image}"], studio_id: "{other}"}}) {{ id }} }}'))
+        result = run(sim, SYNC)
+        out, images = result.output, state(sim)["images"]
+    assert images[f"{BEACH}/IMG_0001.jpg"]["studio"] == "Northwind Press"  # add-only never overwrites
+    assert f"(images {image}: {MOVED})" in result.log_text
+    assert images[f"{BEACH}/IMG_0001.jpg"]["tags"] == []  # the image's whole change waits for the next run
+    # only that image's change is dropped: the other images of its write are synced
+    for name in ("IMG_0002.jpg", "cover.jpg", "IMG_0010.jpg"):
+        assert images[f"{BEACH}/{name}"]["studio"] == "Lumen Studio" and images[f"{BEACH}/{name}"]["tags"] == ["Beach"]
+    (beach,) = [c for c in out["changes"] if MOVED in c]
+    assert beach[MOVED] == {"images": [image]} and beach["update_images"]["images"] == 3
+    assert MOVED not in out["skipped"] and out["failed_count"] == 0
+
+
+def test_a_moved_image_shared_with_another_gallery_leaves_that_gallery_s_own_images_synced():
+    """The image in two galleries used to take both galleries' image writes with it, and to report
+    the second gallery as skipped even where its own write had been sent."""
+    library = {"studios": ["North", "South"], "tags": ["T"],
+               "galleries": [{"folder": "/s/A", "images": ["a1.jpg", "a2.jpg"], "studio": "North", "tags": ["T"]},
+                             {"title": "Picks", "images": ["/s/A/a1.jpg", "/s/B/b1.jpg"], "studio": "North",
+                              "tags": ["T"]}]}
+    with fresh_sim(library) as sim:
+        ids = image_ids(sim)
+        south = named_id(sim, "studio", "South")
+        meanwhile(sim, lambda: sim.gql(
+            f'mutation {{ bulkImageUpdate(input: {{ids: ["{ids["/s/A/a1.jpg"]}"], studio_id: "{south}"}}) {{ id }} }}'))
         out = run(sim, SYNC).output
         images = state(sim)["images"]
-    assert images[f"{BEACH}/IMG_0001.jpg"]["studio"] == "Northwind Press"  # add-only never overwrites
-    # the write that would have set it is dropped as a whole: it concerned Beach 2021 and Best of
-    # 2021 (which holds the same image); the next run syncs the rest
-    assert out["skipped"].get(MOVED) == 2
+        again = run(sim, SYNC).output  # the next run plans a1 from what is there now
+        after = state(sim)["images"]
+    assert images["/s/A/a1.jpg"]["studio"] == "South" and images["/s/A/a1.jpg"]["tags"] == []
+    assert images["/s/A/a2.jpg"]["studio"] == "North" and images["/s/A/a2.jpg"]["tags"] == ["T"]
+    assert images["/s/B/b1.jpg"]["studio"] == "North" and images["/s/B/b1.jpg"]["tags"] == ["T"]
+    assert (out["changed"], out["skipped"], out["failed_count"]) == (2, {}, 0)
+    assert [c.get(MOVED) for c in out["changes"]] == [{"images": [ids["/s/A/a1.jpg"]]}, None]
+    assert after["/s/A/a1.jpg"]["studio"] == "South" and after["/s/A/a1.jpg"]["tags"] == ["T"]  # add-only: kept
+    assert again["failed_count"] == 0
+
+
+def test_every_image_of_a_gallery_moved_skips_the_gallery():
+    library = {"studios": ["North", "South"],
+               "galleries": [{"folder": "/s/A", "images": ["a1.jpg", "a2.jpg"], "studio": "North"},
+                             {"folder": "/s/B", "images": ["b1.jpg"], "studio": "North"}]}
+    with fresh_sim(library) as sim:
+        ids = image_ids(sim)
+        south = named_id(sim, "studio", "South")
+        both = f'["{ids["/s/A/a1.jpg"]}", "{ids["/s/A/a2.jpg"]}"]'
+        meanwhile(sim, lambda: sim.gql(
+            f'mutation {{ bulkImageUpdate(input: {{ids: {both}, studio_id: "{south}"}}) {{ id }} }}'))
+        out = run(sim, SYNC).output
+        images = state(sim)["images"]
+    assert [images[p]["studio"] for p in ("/s/A/a1.jpg", "/s/A/a2.jpg", "/s/B/b1.jpg")] == ["South", "South", "North"]
+    assert (out["changed"], out["skipped"]) == (1, {MOVED: 1})
 
 
 def test_a_chapter_made_meanwhile_is_not_made_twice():
@@ -105,3 +153,25 @@ def test_galleries_nobody_touched_are_changed_as_usual():
             f'mutation {{ galleryUpdate(input: {{id: "{portraits}", details: "edited"}}) {{ id }} }}'))
         out = run(sim, TITLES).output
     assert out["changed"] == 3 and MOVED not in out["skipped"]  # details is not something titles overwrite
+
+
+def test_finish_new_galleries_keeps_the_mark_of_a_gallery_whose_image_moved_and_syncs_the_rest():
+    """A gallery with an image left out is not done: it keeps the new-gallery mark, and the next
+    Finish new galleries syncs what is left and takes the mark away."""
+    library = {"studios": ["North", "South"], "tags": ["T", NEW_GALLERY_TAG],
+               "galleries": [{"folder": "/n/A", "images": ["a1.jpg", "a2.jpg"], "studio": "North",
+                              "tags": ["T", NEW_GALLERY_TAG]}]}
+    with fresh_sim(library, settings={"hookSyncImages": True}) as sim:
+        ids = image_ids(sim)
+        south = named_id(sim, "studio", "South")
+        meanwhile(sim, lambda: sim.gql(
+            f'mutation {{ bulkImageUpdate(input: {{ids: ["{ids["/n/A/a1.jpg"]}"], studio_id: "{south}"}}) {{ id }} }}'))
+        run(sim, FINISH)
+        first = state(sim)
+        run(sim, FINISH)
+        second = state(sim)
+    assert first["images"]["/n/A/a2.jpg"]["studio"] == "North" and first["images"]["/n/A/a2.jpg"]["tags"] == ["T"]
+    assert first["images"]["/n/A/a1.jpg"]["studio"] == "South" and first["images"]["/n/A/a1.jpg"]["tags"] == []
+    assert NEW_GALLERY_TAG in first["galleries"]["/n/A"]["tags"]
+    assert second["images"]["/n/A/a1.jpg"]["tags"] == ["T"] and second["images"]["/n/A/a1.jpg"]["studio"] == "South"
+    assert second["galleries"]["/n/A"]["tags"] == ["T"]

@@ -1,0 +1,73 @@
+"""The tasks that read most send requests by the page and by the batch, never one per gallery:
+merge_duplicate_galleries applied, and Finish new galleries with hookLinkScenes (bench/run.py
+measures the same at 10k galleries; here the counts are exact enough to fail on a request per
+gallery)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from wf_support import FINISH, fresh_sim, run
+
+from gallery_ops.constants import NEW_GALLERY_TAG
+from gallery_ops.limits import MUTATION_BATCH_SIZE, WORKFLOW_PAGE_SIZE
+
+GALLERIES = 250
+
+
+def pages(count: int, size: int) -> int:
+    return -(-count // size)
+
+
+def test_merging_many_duplicates_costs_requests_per_page_and_batch_not_per_gallery():
+    pairs = 25  # the last 2 * pairs galleries: a zip and its set moved to a folder (same image checksums)
+    entries: list[dict] = [{"folder": f"/lib/single/{g:04d}", "images": ["a.jpg", "b.jpg"]}
+                           for g in range(GALLERIES - 2 * pairs)]
+    for p in range(pairs):
+        md5s = [hashlib.md5(f"{p}/{n}".encode()).hexdigest() for n in "ab"]
+        entries.append({"zip": f"/lib/zips/set{p:03d}.zip", "title": f"Set {p}", "tags": ["Kept"],
+                        "images": [{"name": f"{n}.jpg", "md5": m} for n, m in zip("ab", md5s, strict=True)]})
+        entries.append({"folder": f"/lib/moved/set{p:03d}",
+                        "images": [{"name": f"{n}.jpg", "md5": m} for n, m in zip("ab", md5s, strict=True)]})
+    with fresh_sim({"tags": ["Kept"], "galleries": entries}) as sim:
+        sim.requests.clear()
+        out = run(sim, "Merge duplicate galleries (apply)").output
+        records = list(sim.requests.records)
+        moved = sim.gql('{ findGalleries(gallery_filter: {path: {value: "/lib/moved/", modifier: INCLUDES}},'
+                        ' filter: {per_page: -1}) { galleries { title tags { name } } } }')
+    moved = moved["findGalleries"]["galleries"]
+    assert out["failed_count"] == 0 and out["group_count"] == pairs
+    assert sorted(g["title"] for g in moved) == sorted(f"Set {p}" for p in range(pairs))  # the kept one got it
+    assert all([t["name"] for t in g["tags"]] == ["Kept"] for g in moved)
+    page_count = pages(GALLERIES, WORKFLOW_PAGE_SIZE) + 1  # the last page may be full: one more, empty
+    group_batches = pages(pairs, WORKFLOW_PAGE_SIZE // 4)
+    reads = 2 + 2 * page_count + 3 * group_batches  # settings, count; galleries + images; groups, images, covers
+    writes = group_batches * 2 * pages(WORKFLOW_PAGE_SIZE // 4, MUTATION_BATCH_SIZE)  # title, tags: aliased
+    assert len(records) <= reads + writes < GALLERIES // 5, (len(records), reads + writes)
+    assert sum(1 for r in records if r.is_mutation) <= writes
+
+
+def test_finish_with_hook_link_scenes_costs_requests_per_page_not_per_gallery():
+    entries, scenes = [], []
+    for g in range(GALLERIES):
+        place = f"/lib/sets/set{g:04d}"
+        entries.append({"zip": f"{place}.zip", "images": ["a.jpg"], "tags": [NEW_GALLERY_TAG]} if g % 2
+                       else {"folder": place, "images": ["a.jpg"], "tags": [NEW_GALLERY_TAG]})
+        scenes.append({"title": f"Scene {g}", "path": f"{place}.mp4"})  # next to the zip or folder, same name
+    library = {"tags": [NEW_GALLERY_TAG], "scenes": scenes, "galleries": entries}
+    for copy in (False, True):
+        with fresh_sim(library, {"hookLinkScenes": True, "linkScenesCopyMetadata": copy}) as sim:
+            sim.requests.clear()
+            out = run(sim, FINISH).output
+            records = list(sim.requests.records)
+            left = sim.gql('{ findGalleries(filter: {per_page: -1}) { galleries { title scenes { id } tags { name } }'
+                           ' } }')["findGalleries"]["galleries"]
+        assert out["changed"] == GALLERIES and out["failed_count"] == 0
+        assert all(len(g["scenes"]) == 1 and g["tags"] == [] for g in left)  # linked, mark removed
+        assert all((g["title"] or "").startswith("Scene ") for g in left) == copy  # copied: the scene's title
+        page_count = pages(GALLERIES, WORKFLOW_PAGE_SIZE)
+        reads = 4 + 1 + page_count + 1  # settings, marker tag, count, scenes (one page); the galleries' pages
+        # per batch of 50: the links; with copy also the titles, each read again just before (changes.Expect)
+        per_page = pages(WORKFLOW_PAGE_SIZE, MUTATION_BATCH_SIZE) * (3 if copy else 1) + 1  # + the unmark
+        assert len(records) <= reads + page_count * per_page < GALLERIES // 5, (copy, len(records),
+                                                                              reads + page_count * per_page)
