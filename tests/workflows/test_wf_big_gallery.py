@@ -13,7 +13,7 @@ from stash_sim import StashSimulator
 from wf_support import gallery, ids_by_path, image
 
 from gallery_ops import GalleryOps
-from gallery_ops.workflows import engine
+from gallery_ops.workflows import duplicates, engine
 from gallery_ops.workflows.chapters import ChaptersFromFolders, FolderFold
 from gallery_ops.workflows.covers import ResetCovers, SetCovers, parse_cover_rule
 from gallery_ops.workflows.duplicates import ChecksumFold, member
@@ -56,6 +56,7 @@ def cover_of(sim: StashSimulator, gallery_id: str) -> str:
 def small_budget(monkeypatch):
     """IMAGES_IN_MEMORY 40 and pages of 10: the 95-image zip (and the 60-image user gallery) are big."""
     monkeypatch.setattr(engine, "IMAGES_IN_MEMORY", 40)
+    monkeypatch.setattr(duplicates, "IMAGES_IN_MEMORY", 40)  # its passes group the galleries themselves
     monkeypatch.setattr(engine, "IMAGE_PAGE_SIZE", 10)
 
 
@@ -193,3 +194,34 @@ def test_a_fold_that_raises_fails_its_gallery_only_and_the_run_goes_on(small_bud
         assert out["failed"] == [{"gallery": ids[BIG_ZIP], "error": error}]
         assert (out["scanned"], out["changed"]) == (2, 1)
         assert chapters_of(sim, ids[BIG_ZIP]) == [] and chapters_of(sim, ids["/big/two.zip"]) == [("a", 1), ("b", 2)]
+
+
+DUP_ZIP, DUP_FOLDER = "/dup/Set.zip", "/dup/Set moved"
+
+
+def duplicates_library() -> dict:
+    """A 95-image zip with a chapter at image 57 and a chosen cover, and the same set moved to a
+    folder (same md5s) whose names run the other way: the folder (added last) is kept."""
+    md5s = [f"{n:032x}" for n in range(95)]
+    zipped = [{"name": f"{'abc'[n // 32]}/{n:03d}.jpg", "md5": md5s[n]} for n in range(95)]
+    moved = [{"name": f"{94 - n:03d}.jpg", "md5": md5s[n]} for n in range(95)]
+    return {"galleries": [
+        {"zip": DUP_ZIP, "images": zipped, "chapters": [{"title": "Mid", "image_index": 57}], "cover": "c/071.jpg"},
+        {"folder": DUP_FOLDER, "images": moved}]}
+
+
+@pytest.mark.parametrize("budget", ["small", "default"])
+def test_merging_big_duplicates_read_in_pages_maps_chapters_and_the_cover_by_checksum(request, budget):
+    if budget == "small":
+        request.getfixturevalue("small_budget")
+    with StashSimulator(library=duplicates_library()) as sim:
+        ids = ids_by_path(sim)
+        ops = GalleryOps.from_server_connection(sim.server_connection())
+        out = duplicates.run_merge_duplicates(ops, read_env(ops), Scope(), dry_run=False, delete=False,
+                                              present=lambda m: True).to_output()
+        assert out["failed_count"] == 0 and out["changed"] == 1
+        # zip image 57 (n = 56) is folder image "038.jpg", the 39th; the cover c/071.jpg is "023.jpg"
+        assert chapters_of(sim, ids[DUP_FOLDER]) == [("Mid", 39)]
+        assert cover_of(sim, ids[DUP_FOLDER]) == f"{DUP_FOLDER}/023.jpg"
+        # both passes page through both galleries (ten pages each), or read them whole
+        assert image_pages(sim) == ([10] * 40 if budget == "small" else [])
