@@ -35,29 +35,42 @@ MARK = "## Big galleries"
 # Every task that reads a gallery's images, and one that does not (Title) as a check.
 TASKS = ("Chapters from folders", "Set covers", "Sync images from gallery", "Sync gallery from images",
          "Merge duplicate galleries (preview)", "Title from path")
+# The same button on a library where every set was also moved to a folder: the merge pass plans each pair.
+MERGE_PAIRS = "Merge duplicate galleries (preview), every set also moved to a folder"
 
 
 NOTE = ("A task holds at most IMAGES_IN_MEMORY (1,000) images at a time: galleries are read in groups of"
         " that many images, a bigger gallery a page of 1,000 per request, and each page is folded into the"
         " task's small summary (types.ImageFold: per folder the first position, per cover step its pick,"
-        " tag counts, md5s) and let go. What still grows with gallery size is what the plan itself holds:"
-        " Sync images keeps one entry per image that needs a change (here every image does), duplicates"
-        " one md5 per image; the merge pass of duplicates still reads a group's images whole.")
+        " tag counts, md5s) and let go. What still grows with gallery size is what the plan itself needs:"
+        " Sync images keeps one entry per image that needs a change (here every image does); duplicates"
+        " one md5 per image while it reads a gallery's checksums, and, for the gallery a merge keeps, one"
+        " entry per md5 (its position, id and path: where the others' chapters and cover go).")
 
 
-def library(galleries: int, images: int) -> dict[str, Any]:
+def library(galleries: int, images: int, moved: bool = False) -> dict[str, Any]:
     """Zip galleries of `images` images each, in 10 inner folders, with a tag (chapters, covers
-    and Sync images have work: every image would get the tag)."""
-    return {"tags": ["Set"],
-            "galleries": [{"zip": f"/big/set{g:03d}.zip", "tags": ["Set"],
-                           "images": [f"part{i % 10}/img{i:05d}.jpg" for i in range(images)]}
-                          for g in range(galleries)]}
+    and Sync images have work: every image would get the tag); with `moved`, each set is also
+    in a folder gallery (the same md5s, the names the other way round) and its zip has a chapter
+    and a chosen cover, which the merge maps onto the folder."""
+    sets = []
+    for g in range(galleries):
+        md5s = [f"{g:08x}{i:024x}" for i in range(images)] if moved else [None] * images
+        zipped: dict[str, Any] = {"zip": f"/big/set{g:03d}.zip", "tags": ["Set"], "images": [
+            {"name": f"part{i % 10}/img{i:05d}.jpg", **({"md5": md5s[i]} if moved else {})} for i in range(images)]}
+        sets.append(zipped)
+        if moved:
+            zipped.update(chapters=[{"title": "Middle", "image_index": images // 2}], cover="part3/img00003.jpg")
+            sets.append({"folder": f"/big/moved/set{g:03d}",
+                         "images": [{"name": f"img{images - i:05d}.jpg", "md5": md5s[i]} for i in range(images)]})
+    return {"tags": ["Set"], "galleries": sets}
 
 
 def plugin_peak(galleries: int, images: int, task: str, plugin: Path = ROOT) -> tuple[float, float, str]:
     """(peak MiB of the plugin process, seconds, summary) for one preview run of `task` by the
     plugin checked out at `plugin`."""
-    with StashSimulator(library=library(galleries, images)) as sim, tempfile.TemporaryDirectory() as scratch:
+    moved = task == MERGE_PAIRS
+    with StashSimulator(library=library(galleries, images, moved)) as sim, tempfile.TemporaryDirectory() as scratch:
         sim.install_plugin(plugin)
         wrapper = Path(scratch) / "python"
         wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{ROOT / "bench" / "measure_plugin.py"}" "$@"\n')
@@ -66,7 +79,7 @@ def plugin_peak(galleries: int, images: int, task: str, plugin: Path = ROOT) -> 
         peaks = Path(scratch) / "peaks"
         os.environ["GT_BENCH_MEMORY"] = str(peaks)
         start = time.perf_counter()
-        result = sim.run_task(task, {"dry_run": "true"})
+        result = sim.run_task("Merge duplicate galleries (preview)" if moved else task, {"dry_run": "true"})
         seconds = time.perf_counter() - start
         summary = result.output["summary"] if isinstance(result.output, dict) else str(result.error)
         return max(int(line) for line in peaks.read_text().split()) / 1024, seconds, summary
@@ -94,7 +107,7 @@ def main() -> None:
     compared = " | baseline peak | baseline ratio" if baseline else ""
     rows = ["| task (preview) | galleries x images | plugin peak | floor (same galleries x 20 images) |"
             f" ratio{compared} | time |", "|---|---|---|---|---|" + ("---|---|" if baseline else "") + "---|"]
-    for task in TASKS:
+    for task in (*TASKS, MERGE_PAIRS):
         for galleries, images in sizes:
             floor, _, _ = plugin_peak(galleries, 20, task)  # interleaved: the floor right before its run
             peak, seconds, summary = plugin_peak(galleries, images, task)

@@ -177,12 +177,13 @@ def _ids(refs: Sequence[Any] | None) -> list[str]:
 
 class MergeFold:
     """What the merge keeps of a group member's images while they are read (types.ImageFold):
-    per md5 its first image (position, id, path), the md5s at the gallery's chapter indexes and
-    of its cover, its first image, and whether an image is in another gallery too; not the
-    images themselves."""
+    for the kept gallery (`positions`) per md5 its first image (position, id, path); for every
+    member the md5s at its chapter indexes and of its cover, its first image, and whether an
+    image is in another gallery too; not the images themselves."""
 
-    def __init__(self, gallery: Gallery) -> None:
+    def __init__(self, gallery: Gallery, positions: bool = True) -> None:
         self.gallery_id = gallery.id
+        self.positions = positions
         self.count = 0
         self.first_id: str | None = None
         self.by_md5: dict[str, tuple[int, str, str | None]] = {}  # md5 -> (1-based position, id, path)
@@ -206,7 +207,7 @@ class MergeFold:
             self.first_id = images[0].id
         for position, image in enumerate(images, self.count + 1):
             md5 = image_md5(image)
-            if md5 and md5 not in self.by_md5:
+            if md5 and self.positions and md5 not in self.by_md5:
                 self.by_md5[md5] = (position, image.id, image.path)
             if position in self.chapter_indexes:
                 self.md5_at[position] = md5
@@ -327,10 +328,12 @@ def find_members(ops: GalleryOps, scope: Scope, report: Report,
     return members
 
 
-def read_merge_folds(ops: GalleryOps, galleries: Sequence[Gallery]) -> tuple[dict[str, MergeFold], set[str]]:
-    """The MergeFold of each group member's images, read in groups of IMAGES_IN_MEMORY images (a
-    big gallery a page at a time), and the ids of the galleries whose images changed while read."""
-    folds = {g.id: MergeFold(g) for g in galleries}
+def read_merge_folds(ops: GalleryOps, galleries: Sequence[Gallery],
+                     kept: set[str]) -> tuple[dict[str, MergeFold], set[str]]:
+    """The MergeFold of each group member's images (positions for the `kept` ones only), read in
+    groups of IMAGES_IN_MEMORY images (a big gallery a page at a time), and the ids of the
+    galleries whose images changed while read."""
+    folds = {g.id: MergeFold(g, positions=g.id in kept) for g in galleries}
     unread: set[str] = set()
     for group in image_groups(galleries, IMAGES_IN_MEMORY):
         try:
@@ -358,7 +361,9 @@ def run_merge_duplicates(ops: GalleryOps, env: Env, scope: Scope, dry_run: bool,
     for batch in chunks(groups, max(1, WORKFLOW_PAGE_SIZE // 4)):
         ids = [m.id for g in batch for m in g]
         galleries = {gid: g for gid, g in ops.galleries_by_ids(ids, "id " + selections.GALLERY_MERGE).items() if g}
-        images, unread = read_merge_folds(ops, list(galleries.values()))
+        kept_ids = {order[0].id for group in batch
+                    if len(order := [m for m in keep_order(group, present) if m.id in galleries]) > 1}
+        images, unread = read_merge_folds(ops, list(galleries.values()), kept_ids)
         cover_matches = ops.cover_regex_matches([g for g in galleries if images[g].count], env.cover_regex)
         plans: list[GalleryPlan] = []
         for group in batch:
