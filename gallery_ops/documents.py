@@ -124,6 +124,12 @@ def iter_images(selection: str) -> str:
     )
 
 
+def gallery_image_page(selection: str) -> str:
+    """One page of one gallery's images and its image count: GalleryOps.gallery_image_pages."""
+    return ("query GalleryImagePage($filter: FindFilterType, $image_filter: ImageFilterType) {"
+            f" findImages(filter: $filter, image_filter: $image_filter) {{ count images {{ {selection} }} }} }}")
+
+
 def scenes_page(selection: str) -> str:
     """One page of scenes (sorted by id, page numbers): GalleryOps.iter_scenes."""
     return ("query ScenesPage($filter: FindFilterType) {"

@@ -14,8 +14,10 @@ WORKFLOW_PAGE_SIZE = 100
 IMAGE_PAGE_SIZE = 1000
 
 # Images a task holds at a time: a page's galleries are read in groups of at most this many
-# images together (workflows/engine.py image_groups), so memory stays flat in gallery size.
-IMAGES_IN_MEMORY = 5000
+# images together (workflows/engine.py image_groups); a bigger gallery is read a page of
+# IMAGE_PAGE_SIZE at a time, folded into small summaries (types.ImageFold), so memory stays
+# flat in gallery size (bench/big_gallery.py).
+IMAGES_IN_MEMORY = 1000
 
 # Mutations sent in one request through aliases (batch.py), and galleries per
 # galleriesUpdate request. One request is one Stash transaction per mutation field,

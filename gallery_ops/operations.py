@@ -90,6 +90,18 @@ def _configuration(data: dict[str, Any]) -> RunConfiguration:
                             (data.get("general") or {}).get("galleryCoverRegex") or None)
 
 
+class _CountedPage(BaseModel):
+    findImages: _ImagesCounted
+
+
+# One page of a big gallery's images (GalleryOps.gallery_image_pages).
+COUNTED_PAGE = TypeAdapter(Envelope[_CountedPage])
+
+
+class ImagesChangedWhileRead(Exception):
+    """A gallery's image count changed between the pages of GalleryOps.gallery_image_pages."""
+
+
 def all_of(criteria: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
     """A filter (Gallery/ImageFilterType) matching `criteria` and, when given, `extra` too (its AND)."""
     return {**criteria, "AND": extra} if extra else criteria
@@ -242,6 +254,38 @@ class GalleryOps:
             if len(page) < page_size:
                 return
             last = int(page[-1]["id"])
+
+    # -- one big gallery's images, a page at a time (issue 9: memory flat in gallery size) ---------
+    def gallery_image_pages(self, gallery_id: str, selection: str = fields.IMAGE,
+                            page_size: int = IMAGE_PAGE_SIZE) -> Iterator[list[Image]]:
+        """One gallery's images in Stash's gallery order (sort `path`, the order chapter indexes
+        point into), a page per request, so a caller holds one page at a time.
+
+        Stash has no cursor for that order, so pages go by number; every page also answers the
+        gallery's image count, and when it changes between pages (images added or removed while
+        reading) ImagesChangedWhileRead is raised rather than handing out shifted pages. A
+        gallery that has no images (or no longer exists) yields nothing.
+        """
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, got {page_size}")
+        gallery_id = parse_id(gallery_id, "gallery id")
+        query = doc.gallery_image_page(selection)
+        count: int | None = None
+        read = page = 0
+        while True:
+            page += 1
+            answer = self.connection.execute_as(query, {
+                "filter": {"per_page": page_size, "page": page, "sort": "path", "direction": "ASC"},
+                "image_filter": in_gallery(gallery_id)}, COUNTED_PAGE).findImages
+            if count is not None and answer.count != count:
+                raise ImagesChangedWhileRead(f"gallery {gallery_id}: its images changed while they were read "
+                                             f"({count} then {answer.count})")
+            count = answer.count
+            read += len(answer.images)
+            if answer.images:
+                yield answer.images
+            if len(answer.images) < page_size or read >= count:
+                return
 
     def iter_scenes(self, selection: str = fields.SCENE_FILES, page_size: int = IMAGE_PAGE_SIZE) -> Iterator[Scene]:
         """Every scene, in id order, a page per request (page numbers: a scene added while this

@@ -15,10 +15,14 @@ chapter is ever created twice. With replace=true the gallery's chapters become
 exactly the folder chapters: misplaced ones are moved, others deleted (created and
 moved first, deleted last); galleries with one folder are still left alone.
 Replacing previews unless the run says dry_run=false.
+
+The plan needs of the images only each folder's first position and the count: the engine
+folds them into a FolderFold while it reads them, a page at a time for a big gallery.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import fields as selections
@@ -47,17 +51,36 @@ def _root_title(root: tuple[str, ...]) -> str:
     return paths.split_extension(names[-1])[0] if names else ""
 
 
-def folder_chapters(image_paths: list[str]) -> list[FolderChapter]:
-    """One chapter per folder, at its first image in the given (gallery) order.
+class FolderFold:
+    """What chapters keep of a gallery's images while they are read in gallery order: the
+    position of each folder's first image, and the count (not the images; types.ImageFold)."""
 
-    Returns [] when the images share one folder.
+    def __init__(self) -> None:
+        self.count = 0
+        self.no_path = False  # an image without a file path: the gallery is skipped
+        self.first_index: dict[tuple[str, ...], int] = {}  # folder -> 0-based position of its first image
+
+    def add(self, images: Sequence[Image]) -> None:
+        image_paths = [image.path for image in images]
+        if None in image_paths:
+            self.no_path = True
+        elif not self.no_path:
+            self.add_paths(image_paths)  # type: ignore[arg-type]
+        self.count += len(images)
+
+    def add_paths(self, image_paths: list[str]) -> None:
+        """The next images' paths, in gallery order (add() counts them)."""
+        first_index = self.first_index
+        for index, folder in enumerate(paths.folders_of(image_paths), self.count):
+            if folder not in first_index:
+                first_index[folder] = index
+
+
+def chapters_of_folders(first_index: dict[tuple[str, ...], int]) -> list[FolderChapter]:
+    """One chapter per folder (folder -> 0-based position of its first image, in gallery order).
+
+    Returns [] when there is one folder only.
     """
-    folders = paths.folders_of(image_paths)
-    if len(set(folders)) < 2:
-        return []
-    first_index: dict[tuple[str, ...], int] = {}
-    for index, folder in enumerate(folders):
-        first_index.setdefault(folder, index)
     if len(first_index) < 2:
         return []
     root = paths.common_folder(list(first_index))
@@ -72,17 +95,31 @@ def folder_chapters(image_paths: list[str]) -> list[FolderChapter]:
     return chapters
 
 
-def plan_chapters(gallery: Gallery, images: list[Image], replace: bool = False) -> GalleryPlan:
-    """The chapter changes for one gallery (pure: from the gallery's chapters and its images in order)."""
+def folder_chapters(image_paths: list[str]) -> list[FolderChapter]:
+    """One chapter per folder, at its first image in the given (gallery) order.
+
+    Returns [] when the images share one folder.
+    """
+    fold = FolderFold()
+    fold.add_paths(image_paths)
+    return chapters_of_folders(fold.first_index)
+
+
+def plan_chapters(gallery: Gallery, images: Sequence[Image] | FolderFold, replace: bool = False) -> GalleryPlan:
+    """The chapter changes for one gallery (pure: from the gallery's chapters and its images in
+    order, given as they are or as the FolderFold the engine filled while reading them)."""
+    if not isinstance(images, FolderFold):
+        fold = FolderFold()
+        fold.add(images)
+        images = fold
     plan = GalleryPlan(gallery.id)
-    if not images:
+    if not images.count:
         plan.skipped = SKIP_NO_IMAGES
         return plan
-    paths = [image.path for image in images]
-    if None in paths:
+    if images.no_path:
         plan.skipped = SKIP_NO_PATHS
         return plan
-    wanted = folder_chapters(paths)  # type: ignore[arg-type]
+    wanted = chapters_of_folders(images.first_index)
     existing = list(gallery.chapters or [])
     if not wanted:  # also with replace: a one-folder gallery's chapters are someone's own
         plan.skipped = SKIP_ONE_FOLDER
@@ -123,5 +160,8 @@ class ChaptersFromFolders:
     def __init__(self, replace: bool = False) -> None:
         self.replace = replace
 
-    def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan:
+    def fold(self, gallery: Gallery) -> FolderFold:
+        return FolderFold()
+
+    def plan(self, gallery: Gallery, images: Sequence[Image] | FolderFold | None, env: Env) -> GalleryPlan:
         return plan_chapters(gallery, images or [], self.replace)

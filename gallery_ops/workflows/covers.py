@@ -26,10 +26,15 @@ tried in order, the first that picks an image wins:
                     time by patterns.py: a pattern that runs too long fails the gallery)
   portrait          first image taller than wide
   position:<n>      the n-th image (1 = first)
+
+The plans need of the images only the first one, each step's pick and the current cover's
+path: the engine folds them into a CoverFold while it reads them, a page at a time for a big
+gallery.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import fields as selections
@@ -63,10 +68,11 @@ class CoverStep:
     pattern: UserPattern | None = None
     position: int = 0
 
-    def pick(self, images: list[Image]) -> Image | None:
-        """The step's image; PatternTimeout when its pattern runs too long on a name."""
+    def pick(self, images: Sequence[Image], offset: int = 0) -> Image | None:
+        """The step's image among `images`, the gallery's images from position `offset` (0-based)
+        on; PatternTimeout when its pattern runs too long on a name."""
         if self.kind == "position":
-            return images[self.position - 1] if self.position <= len(images) else None
+            return images[self.position - 1 - offset] if offset < self.position <= offset + len(images) else None
         if self.kind == "pattern" and self.pattern:
             found = self.pattern.first_found(paths.base_name(image.path or "") for image in images)
             return None if found is None else images[found]
@@ -106,7 +112,63 @@ def parse_cover_rule(text: str) -> list[CoverStep]:
     return steps
 
 
-def stash_pick(images: list[Image], regex_match: str | None) -> str | None:
+class CoverFold:
+    """What the cover tasks keep of a gallery's images while they are read in gallery order
+    (types.ImageFold): the first image, each rule step's pick so far, and the path of the
+    gallery's current cover; not the images.
+
+    A step is tried on further images only while no earlier step has picked one and it has
+    neither picked nor timed out itself, so the rule's answer (the first step that picks, in
+    order; a timeout fails only when no earlier step picks) is the one over the whole list.
+    """
+
+    def __init__(self, rule: Sequence[CoverStep], cover_id: str | None) -> None:
+        self.rule = tuple(rule)
+        self.cover_id = cover_id
+        self.count = 0
+        self.first_id: str | None = None
+        self.picks: list[Image | None] = [None] * len(self.rule)
+        self.timeouts: list[PatternTimeout | None] = [None] * len(self.rule)
+        self.cover_path: str | None = None  # the path of the image that is the cover now
+
+    def add(self, images: Sequence[Image]) -> None:
+        if not images:
+            return
+        if self.first_id is None:
+            self.first_id = images[0].id
+        for n, step in enumerate(self.rule):
+            if self.picks[n] is None and self.timeouts[n] is None:
+                try:
+                    self.picks[n] = step.pick(images, self.count)
+                except PatternTimeout as exc:
+                    self.timeouts[n] = exc
+            if self.picks[n] is not None or self.timeouts[n] is not None:
+                break  # the steps after it can no longer decide
+        if self.cover_id is not None and self.cover_path is None:
+            self.cover_path = next((image.path for image in images if image.id == self.cover_id), None)
+        self.count += len(images)
+
+    def wanted(self) -> Image | None:
+        """The rule's pick (the first step that picks an image); PatternTimeout when a step
+        before any pick ran too long."""
+        for picked, timeout in zip(self.picks, self.timeouts, strict=True):
+            if picked is not None:
+                return picked
+            if timeout is not None:
+                raise timeout
+        return None
+
+
+def cover_fold(gallery: Gallery, rule: Sequence[CoverStep], images: Sequence[Image] | CoverFold) -> CoverFold:
+    """The fold of the gallery's images (as given, or already folded by the engine)."""
+    if isinstance(images, CoverFold):
+        return images
+    fold = CoverFold(rule, gallery.cover.id if gallery.cover else None)
+    fold.add(images)
+    return fold
+
+
+def stash_pick(images: Sequence[Image], regex_match: str | None) -> str | None:
     """The id of the image Stash shows when no cover is chosen: the first image matching its
     cover regex as Stash found it (`regex_match`, GalleryOps.cover_regex_matches), else the first
     image in gallery order (the images as read, sorted by path like Stash's own query)."""
@@ -123,12 +185,14 @@ def chosen_cover(gallery: Gallery, default_pick: str | None) -> str | None:
     return None
 
 
-def plan_set_cover(gallery: Gallery, images: list[Image], rule: list[CoverStep],
+def plan_set_cover(gallery: Gallery, images: Sequence[Image] | CoverFold, rule: Sequence[CoverStep],
                    default_pick: str | Unknown | None) -> GalleryPlan:
-    """The cover change for one gallery; `default_pick` is Stash's default pick (stash_pick), or
+    """The cover change for one gallery (pure: from its images in gallery order, or the CoverFold
+    of them made with this rule); `default_pick` is Stash's default pick (stash_pick), or
     UNKNOWN when Stash could not be asked: the cover is then left as it is."""
     plan = GalleryPlan(gallery.id)
-    if not images:
+    fold = cover_fold(gallery, rule, images)
+    if not fold.count:
         plan.skipped = SKIP_NO_IMAGES
         return plan
     if isinstance(default_pick, Unknown):
@@ -139,7 +203,7 @@ def plan_set_cover(gallery: Gallery, images: list[Image], rule: list[CoverStep],
         return plan
     current = gallery.cover.id if gallery.cover else None
     try:
-        wanted = next((found for step in rule if (found := step.pick(images)) is not None), None)
+        wanted = fold.wanted()
     except PatternTimeout as exc:
         plan.error = str(exc)
         return plan
@@ -151,9 +215,12 @@ def plan_set_cover(gallery: Gallery, images: list[Image], rule: list[CoverStep],
     return plan
 
 
-def plan_reset_cover(gallery: Gallery, images: list[Image], default_pick: str | Unknown | None) -> GalleryPlan:
+def plan_reset_cover(gallery: Gallery, images: Sequence[Image] | CoverFold,
+                     default_pick: str | Unknown | None) -> GalleryPlan:
+    """Taking a chosen cover away (pure: from the gallery's images or their CoverFold)."""
     plan = GalleryPlan(gallery.id)
-    if not images:
+    fold = cover_fold(gallery, (), images)
+    if not fold.count:
         plan.skipped = SKIP_NO_IMAGES
         return plan
     if isinstance(default_pick, Unknown):
@@ -161,16 +228,18 @@ def plan_reset_cover(gallery: Gallery, images: list[Image], default_pick: str | 
         return plan
     chosen = chosen_cover(gallery, default_pick)
     if chosen is not None:
-        path = next((image.path for image in images if image.id == chosen), None)
+        path = fold.cover_path if chosen == fold.cover_id else None
         plan.changes = [ResetCover(gallery.id, chosen, path, expects=Expect.of("gallery", gallery, ["cover"]))]
     return plan
 
 
-def default_pick_of(gallery: Gallery, images: list[Image], env: Env) -> str | Unknown | None:
-    """Stash's default pick for a gallery from the page's answer, UNKNOWN when it has none."""
+def default_pick_of(gallery: Gallery, first_id: str | None, env: Env) -> str | Unknown | None:
+    """Stash's default pick for a gallery from the page's answer (else its first image, `first_id`),
+    UNKNOWN when the answer has none for it."""
     if gallery.id not in env.cover_matches:
         return UNKNOWN
-    return stash_pick(images, env.cover_matches[gallery.id])
+    match = env.cover_matches[gallery.id]
+    return match if match is not None else first_id
 
 
 class SetCovers:
@@ -181,8 +250,12 @@ class SetCovers:
     def __init__(self, rule: list[CoverStep]) -> None:
         self.rule = rule
 
-    def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan:
-        return plan_set_cover(gallery, images or [], self.rule, default_pick_of(gallery, images or [], env))
+    def fold(self, gallery: Gallery) -> CoverFold:
+        return CoverFold(self.rule, gallery.cover.id if gallery.cover else None)
+
+    def plan(self, gallery: Gallery, images: Sequence[Image] | CoverFold | None, env: Env) -> GalleryPlan:
+        fold = cover_fold(gallery, self.rule, images or [])
+        return plan_set_cover(gallery, fold, self.rule, default_pick_of(gallery, fold.first_id, env))
 
 
 class ResetCovers:
@@ -190,5 +263,9 @@ class ResetCovers:
     gallery_fields = selections.GALLERY_COVER
     image_fields = selections.IMAGE_PATH_SIZE
 
-    def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan:
-        return plan_reset_cover(gallery, images or [], default_pick_of(gallery, images or [], env))
+    def fold(self, gallery: Gallery) -> CoverFold:
+        return CoverFold((), gallery.cover.id if gallery.cover else None)
+
+    def plan(self, gallery: Gallery, images: Sequence[Image] | CoverFold | None, env: Env) -> GalleryPlan:
+        fold = cover_fold(gallery, (), images or [])
+        return plan_reset_cover(gallery, fold, default_pick_of(gallery, fold.first_id, env))

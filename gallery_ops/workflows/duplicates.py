@@ -28,8 +28,9 @@ in Stash (its files are gone), so one whose images are also in another gallery i
 deleted. Everything else stays: a duplicate that is still on disk is listed only.
 
 The task previews unless the run says dry_run=false. It reads the checksums of every
-gallery in scope page by page (two requests per page), keeps a small digest per gallery,
-and reads the full galleries and images of the groups only.
+gallery in scope page by page (two requests per page; a big gallery's images a page at a
+time, keeping only their md5s), keeps a small digest per gallery, and reads the full
+galleries and images of the groups only.
 """
 
 from __future__ import annotations
@@ -45,10 +46,10 @@ from .. import fields as selections
 from ..args import Param
 from ..batch import chunks
 from ..constants import NEW_GALLERY_TAG
-from ..limits import WORKFLOW_PAGE_SIZE
+from ..limits import IMAGES_IN_MEMORY, WORKFLOW_PAGE_SIZE
 from ..logs import progress
 from ..models import Gallery, Image
-from ..operations import GalleryOps
+from ..operations import GalleryOps, ImagesChangedWhileRead
 from .changes import (
     AddGalleryRefs,
     CreateChapter,
@@ -57,9 +58,9 @@ from .changes import (
     SetCover,
     SetGalleryFields,
 )
-from .covers import UNKNOWN, Unknown, chosen_cover, stash_pick
-from .engine import apply_plans, galleries_in_scope
-from .report import MAX_DETAILS, GalleryPlan, Report
+from .covers import UNKNOWN, Unknown, chosen_cover
+from .engine import apply_plans, galleries_in_scope, group_images, image_groups
+from .report import MAX_DETAILS, MOVED, GalleryPlan, Report
 from .types import Env, Scope
 
 log = logging.getLogger("gallery_ops")
@@ -93,14 +94,37 @@ def image_md5(image: Image) -> str | None:
     return files[0].fingerprint if files else None
 
 
-def member(gallery: Gallery, images: list[Image]) -> Member:
+class ChecksumFold:
+    """What pass 1 keeps of a gallery's images while they are read (types.ImageFold): their md5s
+    (short strings, not the images); one image without an md5 makes the set unknown."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.md5s: list[str] | None = []  # None: an image without an md5 (or images changed while read)
+
+    def add(self, images: Sequence[Image]) -> None:
+        self.count += len(images)
+        if self.md5s is None:
+            return
+        for image in images:
+            md5 = image_md5(image)
+            if not md5:
+                self.md5s = None
+                return
+            self.md5s.append(md5)
+
+
+def member(gallery: Gallery, images: Sequence[Image] | ChecksumFold) -> Member:
     """A gallery's checksum keys (pure). Images without an md5 make the image set unknown."""
-    checksums = [image_md5(i) for i in images]
+    if not isinstance(images, ChecksumFold):
+        fold = ChecksumFold()
+        fold.add(images)
+        images = fold
     images_key = None
-    if checksums and all(checksums):
-        images_key = hashlib.sha1("\n".join(sorted(c for c in checksums if c)).encode()).hexdigest()
+    if images.count and images.md5s:
+        images_key = hashlib.sha1("\n".join(sorted(images.md5s)).encode()).hexdigest()
     zip_md5 = gallery.files[0].fingerprint if gallery.files else None
-    return Member(gallery.id, gallery.kind, gallery.path, gallery.image_count or len(images), zip_md5 or None,
+    return Member(gallery.id, gallery.kind, gallery.path, gallery.image_count or images.count, zip_md5 or None,
                   images_key)
 
 
@@ -151,23 +175,60 @@ def _ids(refs: Sequence[Any] | None) -> list[str]:
     return [r.id for r in refs or [] if getattr(r, "name", None) != NEW_GALLERY_TAG]
 
 
-def _by_md5(images: Sequence[Image]) -> dict[str, int]:
-    """Checksum -> 1-based position of its first image."""
-    out: dict[str, int] = {}
-    for position, image in enumerate(images, 1):
-        md5 = image_md5(image)
-        if md5 and md5 not in out:
-            out[md5] = position
-    return out
+class MergeFold:
+    """What the merge keeps of a group member's images while they are read (types.ImageFold):
+    for the kept gallery (`positions`) per md5 its first image (position, id, path); for every
+    member the md5s at its chapter indexes and of its cover, its first image, and whether an
+    image is in another gallery too; not the images themselves."""
+
+    def __init__(self, gallery: Gallery, positions: bool = True) -> None:
+        self.gallery_id = gallery.id
+        self.positions = positions
+        self.count = 0
+        self.first_id: str | None = None
+        self.by_md5: dict[str, tuple[int, str, str | None]] = {}  # md5 -> (1-based position, id, path)
+        self.chapter_indexes = {c.image_index for c in gallery.chapters or [] if c.image_index}
+        self.md5_at: dict[int, str | None] = {}  # chapter index -> the md5 of the image there
+        self.cover_id = gallery.cover.id if gallery.cover else None
+        self.cover_md5: str | None = None  # the md5 of the image that is the cover now
+        self.shared = False  # an image is in another gallery too
+
+    @classmethod
+    def of(cls, gallery: Gallery, images: Sequence[Image] | MergeFold) -> MergeFold:
+        """The fold of the gallery's images (as given, or folded already)."""
+        if isinstance(images, MergeFold):
+            return images
+        fold = cls(gallery)
+        fold.add(images)
+        return fold
+
+    def add(self, images: Sequence[Image]) -> None:
+        if images and self.first_id is None:
+            self.first_id = images[0].id
+        for position, image in enumerate(images, self.count + 1):
+            md5 = image_md5(image)
+            if md5 and self.positions and md5 not in self.by_md5:
+                self.by_md5[md5] = (position, image.id, image.path)
+            if position in self.chapter_indexes:
+                self.md5_at[position] = md5
+            if image.id == self.cover_id and self.cover_md5 is None:
+                self.cover_md5 = md5
+            if not self.shared and any(g.id != self.gallery_id for g in image.galleries or []):
+                self.shared = True
+        self.count += len(images)
 
 
-def plan_merge(kept: Gallery, kept_images: list[Image], donors: Sequence[tuple[Gallery, list[Image]]],
+def plan_merge(kept: Gallery, kept_images: Sequence[Image] | MergeFold,
+               donors: Sequence[tuple[Gallery, Sequence[Image] | MergeFold]],
                cover_matches: Mapping[str, str | None]) -> GalleryPlan:
-    """What the kept gallery gets from the others (in keep order), never overwriting (pure).
+    """What the kept gallery gets from the others (in keep order), never overwriting (pure: from
+    the galleries and their images, or the MergeFolds of them).
 
     `cover_matches`: Stash's answer to its default-cover question per gallery
     (GalleryOps.cover_regex_matches); a gallery missing from it keeps its cover, and gives none."""
     plan = GalleryPlan(kept.id)
+    kept_fold = MergeFold.of(kept, kept_images)
+    folds = [(donor, MergeFold.of(donor, images)) for donor, images in donors]
     scalars: dict[str, Any] = {}
     for field in SCALARS:
         if not _empty(getattr(kept, field)):
@@ -192,42 +253,42 @@ def plan_merge(kept: Gallery, kept_images: list[Image], donors: Sequence[tuple[G
         refs.append(("urls", tuple(urls)))
     if refs:
         plan.changes.append(AddGalleryRefs(kept.id, tuple(refs)))
-    positions = _by_md5(kept_images)
+    positions = kept_fold.by_md5
     titles = {c.title for c in kept.chapters or []}
     indexes = {c.image_index for c in kept.chapters or []}
-    for donor, images in donors:
+    for donor, fold in folds:
         for chapter in sorted(donor.chapters or [], key=lambda c: c.image_index or 0):
-            index = chapter.image_index or 0
-            md5 = image_md5(images[index - 1]) if 0 < index <= len(images) else None
-            target = positions.get(md5) if md5 else None
+            md5 = fold.md5_at.get(chapter.image_index or 0)
+            target = positions[md5][0] if md5 and md5 in positions else None
             if target is None or not chapter.title or chapter.title in titles or target in indexes:
                 continue
             plan.changes.append(CreateChapter(kept.id, chapter.title, target, expects=Expect.of(
                 "gallery", kept, (f"titled:{chapter.title}", f"starting:{target}"))))
             titles.add(chapter.title)
             indexes.add(target)
-    def chosen(gallery: Gallery, images: list[Image]) -> str | Unknown | None:
+    def chosen(gallery: Gallery, fold: MergeFold) -> str | Unknown | None:
         if gallery.id not in cover_matches:
             return UNKNOWN  # Stash's default pick is unknown: the cover cannot be told chosen or not
-        return chosen_cover(gallery, stash_pick(images, cover_matches[gallery.id]))
+        match = cover_matches[gallery.id]
+        return chosen_cover(gallery, match if match is not None else fold.first_id)
 
-    if chosen(kept, kept_images) is None:
-        for donor, images in donors:
-            donor_cover = chosen(donor, images)
-            cover_image = next((i for i in images if i.id == donor_cover), None)
-            position = positions.get(image_md5(cover_image) or "") if cover_image else None
-            if position is None:
+    if chosen(kept, kept_fold) is None:
+        for donor, fold in folds:
+            donor_cover = chosen(donor, fold)
+            md5 = fold.cover_md5 if isinstance(donor_cover, str) and donor_cover == fold.cover_id else None
+            target_image = positions.get(md5) if md5 else None
+            if target_image is None:
                 continue
-            target_image = kept_images[position - 1]
-            if not (kept.cover and kept.cover.id == target_image.id):
-                plan.changes.append(SetCover(kept.id, target_image.id, target_image.path,
+            _, target_id, target_path = target_image
+            if not (kept.cover and kept.cover.id == target_id):
+                plan.changes.append(SetCover(kept.id, target_id, target_path,
                                              expects=Expect.of("gallery", kept, ("cover",))))
             break
     return plan
 
 
-def plan_donor(donor: Member, donor_images: list[Image], kept: Member, kept_present: bool, present: bool,
-               delete: bool) -> GalleryPlan:
+def plan_donor(donor: Member, donor_images: Sequence[Image] | MergeFold, kept: Member, kept_present: bool,
+               present: bool, delete: bool) -> GalleryPlan:
     """Whether a duplicate is deleted once merged (pure; `present`: its zip or folder exists)."""
     plan = GalleryPlan(donor.id)
     why = WHY_EMPTY if donor.image_count == 0 else WHY_MISSING if (not present and kept_present) else None
@@ -235,7 +296,8 @@ def plan_donor(donor: Member, donor_images: list[Image], kept: Member, kept_pres
         plan.skipped = SKIP_PRESENT if present else SKIP_BOTH_GONE
     elif not delete:
         plan.skipped = SKIP_KEPT_APART
-    elif donor.kind == "zip" and any(g.id != donor.id for i in donor_images for g in i.galleries or []):
+    elif donor.kind == "zip" and (donor_images.shared if isinstance(donor_images, MergeFold) else
+                                  any(g.id != donor.id for i in donor_images for g in i.galleries or [])):
         plan.skipped = SKIP_SHARED
     else:
         plan.changes.append(DestroyGallery(donor.id, None, why, merged_into=kept.id))
@@ -244,16 +306,43 @@ def plan_donor(donor: Member, donor_images: list[Image], kept: Member, kept_pres
 
 def find_members(ops: GalleryOps, scope: Scope, report: Report,
                  page_size: int = WORKFLOW_PAGE_SIZE) -> list[Member]:
-    """Pass 1: every gallery in scope with its checksum keys (two requests per page)."""
+    """Pass 1: every gallery in scope with its checksum keys (two requests per page of small
+    galleries; images read in groups of IMAGES_IN_MEMORY, a big gallery a page at a time, as
+    engine.run_workflows does). A gallery whose images change while read is grouped by its zip
+    checksum only, this run."""
     total, stream = galleries_in_scope(ops, scope, "id " + selections.GALLERY_DUPLICATE_KEY, page_size, report)
     log.info("%s", report.start_line(total))
     members: list[Member] = []
     for page in chunks(stream, page_size):
-        images = ops.images_of_galleries([g.id for g in page], selections.IMAGE_CHECKSUM)
-        members.extend(member(g, images.get(g.id, [])) for g in page)
+        for group in image_groups(page, IMAGES_IN_MEMORY):
+            folds = {g.id: ChecksumFold() for g in group}
+            try:
+                for gallery_id, images in group_images(ops, group, selections.IMAGE_CHECKSUM):
+                    folds[gallery_id].add(images)
+            except ImagesChangedWhileRead as exc:  # a big gallery, in a group of its own
+                log.debug("merge_duplicate_galleries: %s", exc)
+                folds[group[0].id].md5s = None
+            members.extend(member(g, folds[g.id]) for g in group)
         if total:
             progress(min(0.5, 0.5 * len(members) / total))
     return members
+
+
+def read_merge_folds(ops: GalleryOps, galleries: Sequence[Gallery],
+                     kept: set[str]) -> tuple[dict[str, MergeFold], set[str]]:
+    """The MergeFold of each group member's images (positions for the `kept` ones only), read in
+    groups of IMAGES_IN_MEMORY images (a big gallery a page at a time), and the ids of the
+    galleries whose images changed while read."""
+    folds = {g.id: MergeFold(g, positions=g.id in kept) for g in galleries}
+    unread: set[str] = set()
+    for group in image_groups(galleries, IMAGES_IN_MEMORY):
+        try:
+            for gallery_id, images in group_images(ops, group, selections.IMAGE_MERGE):
+                folds[gallery_id].add(images)
+        except ImagesChangedWhileRead as exc:  # a big gallery, in a group of its own
+            log.debug("merge_duplicate_galleries: %s", exc)
+            unread.add(group[0].id)
+    return folds, unread
 
 
 def run_merge_duplicates(ops: GalleryOps, env: Env, scope: Scope, dry_run: bool, delete: bool,
@@ -272,13 +361,18 @@ def run_merge_duplicates(ops: GalleryOps, env: Env, scope: Scope, dry_run: bool,
     for batch in chunks(groups, max(1, WORKFLOW_PAGE_SIZE // 4)):
         ids = [m.id for g in batch for m in g]
         galleries = {gid: g for gid, g in ops.galleries_by_ids(ids, "id " + selections.GALLERY_MERGE).items() if g}
-        images = ops.images_of_galleries(list(galleries), selections.IMAGE_MERGE)
-        cover_matches = ops.cover_regex_matches([g for g in galleries if images.get(g)], env.cover_regex)
+        kept_ids = {order[0].id for group in batch
+                    if len(order := [m for m in keep_order(group, present) if m.id in galleries]) > 1}
+        images, unread = read_merge_folds(ops, list(galleries.values()), kept_ids)
+        cover_matches = ops.cover_regex_matches([g for g in galleries if images[g].count], env.cover_regex)
         plans: list[GalleryPlan] = []
         for group in batch:
             order = [m for m in keep_order(group, present) if m.id in galleries]
             if len(order) < 2:
                 plans.extend(GalleryPlan(m.id, skipped="gone while the run read it") for m in group)
+                continue
+            if any(m.id in unread for m in order):  # the next run plans the group again
+                plans.extend(GalleryPlan(m.id, skipped=f"{MOVED} (images changed while read)") for m in group)
                 continue
             kept, donors = order[0], sorted(order[1:], key=lambda d: d.kind == "user")  # stable: keep order
             if len(listed) < MAX_DETAILS:
@@ -286,11 +380,10 @@ def run_merge_duplicates(ops: GalleryOps, env: Env, scope: Scope, dry_run: bool,
                                "by": "zip checksum" if any(d.zip_md5 and d.zip_md5 == kept.zip_md5 for d in donors)
                                else "image checksums"})
             try:
-                plans.append(plan_merge(galleries[kept.id], images.get(kept.id, []),
-                                        [(galleries[d.id], images.get(d.id, [])) for d in donors], cover_matches))
+                plans.append(plan_merge(galleries[kept.id], images[kept.id],
+                                        [(galleries[d.id], images[d.id]) for d in donors], cover_matches))
                 kept_present = present(kept)
-                plans.extend(plan_donor(d, images.get(d.id, []), kept, kept_present, present(d), delete)
-                             for d in donors)
+                plans.extend(plan_donor(d, images[d.id], kept, kept_present, present(d), delete) for d in donors)
             except Exception as exc:  # planning is pure: whatever went wrong concerns this group only
                 for m in order:
                     failed.setdefault(m.id, f"planning failed ({type(exc).__name__}: {exc})")

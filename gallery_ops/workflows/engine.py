@@ -4,7 +4,9 @@ Every task has the same shape:
   1. read the settings and Stash's gallery cover regex (one request);
   2. count the galleries in scope (one request) for the progress bar;
   3. for each page of galleries (id cursor): read their images if the task needs
-     them (one request), plan each gallery with the task's pure plan function, and,
+     them (one request per group of galleries holding IMAGES_IN_MEMORY images; a
+     bigger gallery a page per request, each page folded into the workflows' small
+     summaries, types.ImageFold), plan each gallery with the task's pure plan function, and,
      unless this is a preview, hand the page's changes to the operations layer, which
      writes them in batches (a few requests; changes.py);
   4. report: scanned, changed, unchanged, skipped (why), failed (why), first changes.
@@ -26,14 +28,14 @@ from .. import paths
 from ..args import Param
 from ..batch import chunks
 from ..errors import ArgError
-from ..limits import IMAGES_IN_MEMORY, WORKFLOW_PAGE_SIZE
+from ..limits import IMAGE_PAGE_SIZE, IMAGES_IN_MEMORY, WORKFLOW_PAGE_SIZE
 from ..logs import progress
 from ..models import Gallery, Image
-from ..operations import GalleryOps
+from ..operations import GalleryOps, ImagesChangedWhileRead
 from ..settings import Settings
 from .changes import Change, apply_changes
 from .report import MOVED, GalleryPlan, Report, variant_of
-from .types import Env, Scope, Workflow, env_from_configuration
+from .types import Env, ImageFold, ImageList, Scope, Workflow, env_from_configuration
 
 log = logging.getLogger("gallery_ops")
 
@@ -96,10 +98,58 @@ def _merge(gallery_id: str, plans: Sequence[GalleryPlan]) -> GalleryPlan:
     return merged
 
 
-def plan_gallery(workflows: Sequence[Workflow], gallery: Gallery, images: list[Image] | None,
+def plan_gallery(workflows: Sequence[Workflow], gallery: Gallery, folds: Sequence[ImageFold] | None,
                  env: Env) -> GalleryPlan:
-    """Every workflow's plan for one gallery, merged."""
-    return _merge(gallery.id, [w.plan(gallery, images, env) for w in workflows])
+    """Every workflow's plan for one gallery (from its fold of the images, None when no workflow
+    reads images), merged."""
+    if folds is None:
+        return _merge(gallery.id, [w.plan(gallery, None, env) for w in workflows])
+    return _merge(gallery.id, [w.plan(gallery, f.images if isinstance(f, ImageList) else f, env)
+                               for w, f in zip(workflows, folds, strict=True)])
+
+
+def image_folds(workflows: Sequence[Workflow], gallery: Gallery) -> list[ImageFold]:
+    """Per workflow, what it keeps of the gallery's images while they are read: its own fold
+    (a small summary), or the list of images for a workflow without one."""
+    return [make(gallery) if (make := getattr(w, "fold", None)) is not None else ImageList() for w in workflows]
+
+
+def group_images(ops: GalleryOps, group: Sequence[Gallery], selection: str) -> Iterator[tuple[str, list[Image]]]:
+    """A group's images as (gallery id, images) in gallery order: one aliased request for the group
+    (image_groups), or, for a gallery bigger than IMAGES_IN_MEMORY, a page per request, so that
+    only one page of it is held at a time (GalleryOps.gallery_image_pages)."""
+    if len(group) == 1 and (group[0].image_count or 0) > IMAGES_IN_MEMORY:
+        for images in ops.gallery_image_pages(group[0].id, selection, IMAGE_PAGE_SIZE):
+            yield group[0].id, images
+        return
+    yield from ops.images_of_galleries([g.id for g in group], selection).items()
+
+
+def fold_group(ops: GalleryOps, task: str, group: Sequence[Gallery], selection: str,
+               folds: dict[str, list[ImageFold]], failed: dict[str, str]) -> tuple[dict[str, list[Image]],
+                                                                                    dict[str, GalleryPlan]]:
+    """Read the group's images into the folds. Returns each gallery's first image (for finish()
+    and the cover question), and the plans of the galleries that cannot be planned: a fold that
+    raised (that gallery's planning failure, put in `failed`), images that changed while a big
+    gallery was read (skipped: the next run plans it again)."""
+    first: dict[str, list[Image]] = {}
+    broken: dict[str, GalleryPlan] = {}
+    try:
+        for gallery_id, images in group_images(ops, group, selection):
+            first.setdefault(gallery_id, images[:1])
+            if gallery_id in broken:
+                continue
+            try:
+                for fold in folds[gallery_id]:
+                    fold.add(images)
+            except Exception as exc:  # folding is planning: whatever went wrong concerns this gallery only
+                log.debug("%s: planning gallery %s failed:\n%s", task, gallery_id, traceback.format_exc())
+                failed.setdefault(gallery_id, f"planning failed ({type(exc).__name__}: {exc})")
+                broken[gallery_id] = GalleryPlan(gallery_id)
+    except ImagesChangedWhileRead as exc:  # only a big gallery is read in pages, in a group of its own
+        log.debug("%s: %s", task, exc)
+        broken[group[0].id] = GalleryPlan(group[0].id, skipped=f"{MOVED} (its images changed while read)")
+    return first, broken
 
 
 def image_groups(page: Sequence[Gallery], budget: int) -> list[list[Gallery]]:
@@ -172,30 +222,39 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
             reader.read_page(ops, page)
         plans: list[GalleryPlan] = []
         seen: dict[str, list[Image]] = {}  # per gallery: its first image only (finish() asks "has images?")
+        unread: set[str] = set()  # galleries that could not be planned from their images (not finished)
         # images are read, planned and let go a group at a time: memory follows IMAGES_IN_MEMORY,
-        # not the size of the page's galleries (a page of 100 galleries of 1,000 images each)
+        # not the size of the page's galleries (a page of 100 galleries of 1,000 images each); a
+        # bigger gallery is read a page at a time, each page folded into the workflows' small
+        # summaries (image_folds) and let go, so memory stays flat in gallery size too
         for group in image_groups(page, IMAGES_IN_MEMORY) if image_fields else [page]:
-            images = ops.images_of_galleries([g.id for g in group], image_fields) if image_fields else {}
+            folds = {g.id: image_folds(workflows, g) for g in group} if image_fields else {}
+            first, broken = fold_group(ops, task, group, image_fields, folds, failed) if image_fields else ({}, {})
             group_env = env
             if asks_covers:  # Stash's own default-cover answer, one request per group
                 group_env = replace(env, cover_matches=ops.cover_regex_matches(
-                    [g.id for g in group if images.get(g.id)], env.cover_regex))
+                    [g.id for g in group if first.get(g.id) and g.id not in broken], env.cover_regex))
             for gallery in group:
+                seen[gallery.id] = first.get(gallery.id, [])
+                if gallery.id in broken:
+                    plans.append(broken[gallery.id])
+                    unread.add(gallery.id)
+                    continue
                 try:
-                    plans.append(plan_gallery(workflows, gallery, images.get(gallery.id) if image_fields else None,
+                    plans.append(plan_gallery(workflows, gallery, folds.get(gallery.id) if image_fields else None,
                                               group_env))
                 except Exception as exc:  # planning is pure: whatever went wrong concerns this gallery only
                     log.debug("%s: planning gallery %s failed:\n%s", task, gallery.id, traceback.format_exc())
                     failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
                     plans.append(GalleryPlan(gallery.id))
-                seen[gallery.id] = (images.get(gallery.id) or [])[:1]
-            del images
+            del folds
         images = seen
         moved = apply_plans(ops, plans, failed) if not dry_run else {}
         extra: list[Change] = []
         if finish is not None:  # computed in a preview too, so that it says what it would do
             extra = finish([p.gallery_id for p in plans
-                            if p.gallery_id not in failed and p.gallery_id not in moved and p.error is None], images)
+                            if p.gallery_id not in failed and p.gallery_id not in moved and p.gallery_id not in unread
+                            and p.error is None], images)
             if not dry_run:
                 apply_changes(ops, extra, failed)
         for plan in plans:

@@ -13,6 +13,7 @@ bookkeeping and never copied. A gallery without images is skipped.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from .. import fields as selections
 from ..args import Param
@@ -52,25 +53,47 @@ def _refs(source: Gallery | Image, field: str) -> set[str]:
     return {ref.id for ref in getattr(source, field, None) or [] if getattr(ref, "name", None) != NEW_GALLERY_TAG}
 
 
-def wanted_refs(images: list[Image], field: str, rule: str) -> set[str]:
+class RefsFold:
+    """What the task keeps of a gallery's images while they are read (types.ImageFold): how
+    many images have each tag and performer, and how many images there are."""
+
+    def __init__(self, fields: Sequence[str] = FROM_IMAGES_FIELDS) -> None:
+        self.count = 0
+        self.counts: dict[str, Counter[str]] = {field: Counter() for field in fields}
+
+    def add(self, images: Sequence[Image]) -> None:
+        for field, counts in self.counts.items():
+            for image in images:
+                counts.update(_refs(image, field))
+        self.count += len(images)
+
+    def wanted(self, field: str, rule: str) -> set[str]:
+        """The ids that all (rule all) or any (rule any) of the images have."""
+        need = self.count if rule == "all" else 1
+        return {ref for ref, count in self.counts[field].items() if count >= need}
+
+
+def wanted_refs(images: Sequence[Image], field: str, rule: str) -> set[str]:
     """The ids that all (rule all) or any (rule any) of the images have."""
-    counts: Counter[str] = Counter()
-    for image in images:
-        counts.update(_refs(image, field))
-    need = len(images) if rule == "all" else 1
-    return {ref for ref, count in counts.items() if count >= need}
+    fold = RefsFold((field,))
+    fold.add(images)
+    return fold.wanted(field, rule)
 
 
-def plan_gallery_from_images(gallery: Gallery, images: list[Image], rule: str,
+def plan_gallery_from_images(gallery: Gallery, images: Sequence[Image] | RefsFold, rule: str,
                              fields: tuple[str, ...] = FROM_IMAGES_FIELDS) -> GalleryPlan:
-    """What the gallery lacks of what its images have (pure)."""
+    """What the gallery lacks of what its images have (pure: from the images, or their RefsFold)."""
+    if not isinstance(images, RefsFold):
+        fold = RefsFold(fields)
+        fold.add(images)
+        images = fold
     plan = GalleryPlan(gallery.id)
-    if not images:
+    if not images.count:
         plan.skipped = SKIP_NO_IMAGES
         return plan
     refs = []
     for field in fields:
-        missing = wanted_refs(images, field, rule) - _refs(gallery, field)
+        missing = images.wanted(field, rule) - _refs(gallery, field)
         if missing:
             refs.append((INPUT_KEYS[field], tuple(sorted(missing, key=int))))
     if refs:
@@ -86,5 +109,8 @@ class SyncGalleryFromImages:
         self.rule = rule
         self.fields = fields
 
-    def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan:
+    def fold(self, gallery: Gallery) -> RefsFold:
+        return RefsFold(self.fields)
+
+    def plan(self, gallery: Gallery, images: Sequence[Image] | RefsFold | None, env: Env) -> GalleryPlan:
         return plan_gallery_from_images(gallery, images or [], self.rule, self.fields)

@@ -21,7 +21,7 @@ image that is in several galleries is planned once per run.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from .. import fields as selections
@@ -111,29 +111,50 @@ def _overwritten(change: dict[str, Any]) -> list[str]:
             if key in names and not (isinstance(value, dict) and value.get("mode") == "ADD")]
 
 
-def plan_image_sync(gallery: Gallery, images: list[Image], fields: tuple[str, ...], mirror: bool,
+class SyncFold:
+    """What the task keeps of gallery `gallery_id`'s images while they are read (types.ImageFold):
+    per change, the images that need it (id, their other galleries, what the write would
+    overwrite), and the ids of the images in several galleries; not the images."""
+
+    def __init__(self, gallery_id: str, fields: tuple[str, ...], mirror: bool) -> None:
+        self.gallery_id, self.fields, self.mirror = gallery_id, fields, mirror
+        self.count = 0
+        self.groups: dict[str, tuple[dict[str, Any], list[tuple[str, tuple[str, ...], tuple[Expect, ...]]]]] = {}
+        self.shared: list[str] = []
+
+    def add(self, images: Sequence[Image]) -> None:
+        for image in images:
+            sources = image.galleries or []
+            if len(sources) > 1:
+                self.shared.append(image.id)
+            change = image_changes(image, self.fields, self.mirror)
+            if change:
+                key = repr(sorted(change.items()))
+                group = self.groups.setdefault(key, (change, []))
+                group[1].append((image.id, tuple(g.id for g in sources if g.id != self.gallery_id),
+                                 Expect.of("image", image, _overwritten(change))))
+        self.count += len(images)
+
+
+def plan_image_sync(gallery: Gallery, images: Sequence[Image] | SyncFold, fields: tuple[str, ...], mirror: bool,
                     already_planned: set[str] | None = None) -> GalleryPlan:
-    """Group the gallery's images by the change they need (pure, apart from skipping planned ids)."""
+    """Group the gallery's images (or their SyncFold) by the change they need (pure, apart from
+    skipping planned ids)."""
+    if not isinstance(images, SyncFold):
+        fold = SyncFold(gallery.id, fields, mirror)
+        fold.add(images)
+        images = fold
     plan = GalleryPlan(gallery.id)
-    if not images:
+    if not images.count:
         plan.skipped = SKIP_NO_IMAGES
         return plan
-    groups: dict[str, tuple[dict[str, Any], list[Image]]] = defaultdict(lambda: ({}, []))
-    for image in images:
-        if already_planned is not None and image.id in already_planned:
-            continue
-        change = image_changes(image, fields, mirror)
-        if change:
-            key = repr(sorted(change.items()))
-            groups[key][0].update(change)
-            groups[key][1].append(image)
-    for change, grouped in groups.values():
+    for change, needing in images.groups.values():
+        grouped = [i for i in needing if already_planned is None or i[0] not in already_planned]
         for chunk in chunks(grouped, BULK_IDS_CHUNK):
             # the other galleries these images are in fail with this write (they do not plan it again)
-            others = tuple(dict.fromkeys(g.id for i in chunk for g in i.galleries or [] if g.id != gallery.id))
-            overwritten = _overwritten(change)
-            expects = tuple(e for i in chunk for e in Expect.of("image", i, overwritten))
-            plan.changes.append(UpdateImages(gallery.id, tuple(i.id for i in chunk), tuple(sorted(change.items())),
+            others = tuple(dict.fromkeys(g for _, sources, _ in chunk for g in sources))
+            expects = tuple(e for _, _, basis in chunk for e in basis)
+            plan.changes.append(UpdateImages(gallery.id, tuple(i for i, _, _ in chunk), tuple(sorted(change.items())),
                                              others, expects=expects))
     return plan
 
@@ -147,7 +168,13 @@ class SyncImagesFromGallery:
         self.mirror = mirror
         self.planned_shared: set[str] = set()  # images in several galleries, planned already
 
-    def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan:
-        plan = plan_image_sync(gallery, images or [], self.fields, self.mirror, self.planned_shared)
-        self.planned_shared.update(i.id for i in images or [] if len(i.galleries or []) > 1)
+    def fold(self, gallery: Gallery) -> SyncFold:
+        return SyncFold(gallery.id, self.fields, self.mirror)
+
+    def plan(self, gallery: Gallery, images: Sequence[Image] | SyncFold | None, env: Env) -> GalleryPlan:
+        fold = images if isinstance(images, SyncFold) else self.fold(gallery)
+        if not isinstance(images, SyncFold):
+            fold.add(images or [])
+        plan = plan_image_sync(gallery, fold, self.fields, self.mirror, self.planned_shared)
+        self.planned_shared.update(fold.shared)
         return plan

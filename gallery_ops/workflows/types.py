@@ -5,7 +5,7 @@ The orchestrator (engine.py) and every task module import these from here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -34,8 +34,30 @@ def env_from_configuration(configuration: RunConfiguration) -> Env:
                configuration.cover_regex or STASH_DEFAULT_COVER_REGEX)
 
 
+class ImageFold(Protocol):
+    """What a workflow keeps of one gallery's images while the engine reads them in chunks
+    (in gallery order, one chunk in memory at a time): a small summary, not the images."""
+
+    def add(self, images: Sequence[Image]) -> None: ...
+
+
+class ImageList:
+    """The fold of a workflow that has none of its own: every image, in gallery order."""
+
+    def __init__(self) -> None:
+        self.images: list[Image] = []
+
+    def add(self, images: Sequence[Image]) -> None:
+        self.images.extend(images)
+
+
 class Workflow(Protocol):
-    """A task's logic: what to read (selections of fields.py), and a pure plan per gallery."""
+    """A task's logic: what to read (selections of fields.py), and a pure plan per gallery.
+
+    `plan(gallery, images, env)` gets None when `image_fields` is None. Otherwise it gets the
+    gallery's images as a list, or, when the workflow has a method `fold(gallery) -> ImageFold`,
+    that fold once every image went through it: memory then stays flat in gallery size.
+    """
 
     @property
     def gallery_fields(self) -> str: ...
@@ -43,7 +65,7 @@ class Workflow(Protocol):
     @property
     def image_fields(self) -> str | None: ...  # None: the plan does not need the gallery's images
 
-    def plan(self, gallery: Gallery, images: list[Image] | None, env: Env) -> GalleryPlan: ...
+    def plan(self, gallery: Gallery, images: Any, env: Env) -> GalleryPlan: ...
 
     # Optional, not part of the protocol: a workflow with `read_page(ops, galleries)` has it
     # called with each page before the page is planned, to read what its plans need besides

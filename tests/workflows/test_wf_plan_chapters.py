@@ -12,6 +12,7 @@ from gallery_ops.workflows.chapters import (
     SKIP_NO_PATHS,
     SKIP_ONE_FOLDER,
     FolderChapter,
+    FolderFold,
     folder_chapters,
     plan_chapters,
 )
@@ -176,3 +177,25 @@ def test_replace_creates_before_it_deletes():
     rerun = plan_chapters(applied(g, [c for c in plan.changes if isinstance(c, CreateChapter)]),
                           images_at(ZIP_PATHS), replace=True)
     assert sorted(planned(rerun)) == [("destroy", "1"), ("destroy", "2")]
+
+
+# -- the fold: a big gallery read in chunks (issue 9) ---------------------------------------------
+@pytest.mark.parametrize("size", [1, 2, 3, 7])
+def test_folding_the_images_in_chunks_plans_what_the_whole_list_plans(size):
+    paths = [f"{ZIP}/{'a' if n < 5 else 'b/c' if n < 9 else 'a'}/{n:03d}.jpg" for n in range(12)] + [f"{ZIP}/r.jpg"]
+    images = images_at(paths)
+    fold = FolderFold()
+    for start in range(0, len(images), size):
+        fold.add(images[start:start + size])
+    assert fold.count == 13 and list(fold.first_index.values()) == [0, 5, 12]
+    whole, folded = plan_chapters(gallery(zip=ZIP), images), plan_chapters(gallery(zip=ZIP), fold)
+    assert planned(folded) == planned(whole) == [("create", "a", 1), ("create", "b/c", 6),
+                                                 ("create", "Summer Trip", 13)]
+
+
+def test_one_image_without_a_path_in_a_later_chunk_skips_the_gallery():
+    fold = FolderFold()
+    fold.add(images_at(ZIP_PATHS))
+    fold.add([image(99, None)])
+    assert plan_chapters(gallery(zip=ZIP), fold).skipped == SKIP_NO_PATHS
+    assert plan_chapters(gallery(zip=ZIP), FolderFold()).skipped == SKIP_NO_IMAGES

@@ -17,6 +17,7 @@ from gallery_ops.workflows.covers import (
     SKIP_RULE_PICKS_NONE,
     SKIP_UNKNOWN,
     UNKNOWN,
+    CoverFold,
     parse_cover_rule,
     plan_reset_cover,
     plan_set_cover,
@@ -167,3 +168,48 @@ def test_reset_leaves_a_gallery_showing_the_default_pick_alone():
     assert plan_reset_cover(gallery("4", cover="2"), images, stash_answer(images, REGEX)).changes == []
     assert plan_reset_cover(gallery("4", cover="1"), images, stash_answer(images, "^nothing$")).changes == []
     assert plan_reset_cover(gallery("4"), [], None).skipped == SKIP_NO_IMAGES
+
+
+# -- the fold: a big gallery read in chunks (issue 9) ---------------------------------------------
+EVIL = "a" * 60 + "!"  # ^(a|aa)+$ on it runs past the pattern time bound
+
+
+def folded(images, rule, cover: str | None, size: int) -> CoverFold:
+    fold = CoverFold(rule, cover)
+    for start in range(0, len(images), size):
+        fold.add(images[start:start + size])
+    return fold
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 100])
+@pytest.mark.parametrize("rule_text", ["position:5", "pattern:^x; position:2", "pattern:^none; portrait",
+                                       "portrait; pattern:^x", "position:9"])
+def test_folding_the_images_in_chunks_picks_what_the_rule_picks_on_the_whole_list(size, rule_text):
+    images = [image(1, f"{DIR}/a.jpg"), image(2, f"{DIR}/b.jpg"), image(3, f"{DIR}/c.jpg"),
+              image(4, f"{DIR}/tall.jpg", width=600, height=900), image(5, f"{DIR}/x1.jpg"), image(6, f"{DIR}/x2.jpg")]
+    rule = parse_cover_rule(rule_text)
+    g = gallery("4", folder=DIR, cover="1")
+    whole = plan_set_cover(g, images, rule, "1")
+    chunked = plan_set_cover(g, folded(images, rule, "1", size), rule, "1")
+    assert [c.image_id for c in chunked.changes] == [c.image_id for c in whole.changes]
+    assert chunked.skipped == whole.skipped
+
+
+@pytest.mark.parametrize("size", [1, 2])
+def test_a_step_that_runs_too_long_fails_only_when_no_step_before_it_picks(size):
+    images = [image(1, f"{DIR}/a.jpg"), image(2, f"/p/{EVIL}.jpg"), image(3, f"{DIR}/front.jpg")]
+    g = gallery("4", folder=DIR, cover="1")
+    # the first step picks image 3 in a later chunk: the second step's timeout on image 2 does not count
+    rule = parse_cover_rule("pattern:^front; pattern:^(a|aa)+$")
+    plan = plan_set_cover(g, folded(images, rule, "1", size), rule, "1")
+    assert plan.error is None and [c.image_id for c in plan.changes] == ["3"]
+    # nothing before it picks: the gallery fails, as on the whole list
+    rule = parse_cover_rule("pattern:^none; pattern:^(a|aa)+$; position:1")
+    plan = plan_set_cover(g, folded(images, rule, "1", size), rule, "1")
+    assert plan.changes == [] and "cover rule pattern" in (plan.error or "")
+
+
+def test_reset_from_a_fold_names_the_chosen_cover_found_in_a_later_chunk():
+    images = [image(1, f"{DIR}/a.jpg"), image(2, f"{DIR}/b.jpg"), image(3, f"{DIR}/c.jpg")]
+    plan = plan_reset_cover(gallery("4", folder=DIR, cover="3"), folded(images, (), "3", 1), "1")
+    assert [(c.image_id, c.path) for c in plan.changes] == [("3", f"{DIR}/c.jpg")]
