@@ -116,6 +116,16 @@ def images_of_galleries(count: int, selection: str) -> str:
     return f"query ImagesOfGalleries($page: FindFilterType, {params}) {{ {body} }}"
 
 
+@lru_cache(maxsize=16)
+def images_and_cover_matches(count: int, selection: str) -> str:
+    """images_of_galleries and cover_matches for the same `count` galleries, in one request: g0.. with
+    image filters f0.. and $page (the images), c0.. with k0.. and $one (Stash's default-cover question)."""
+    params = ", ".join(f"$f{n}: ImageFilterType, $k{n}: ImageFilterType" for n in range(count))
+    body = " ".join(f"g{n}: findImages(image_filter: $f{n}, filter: $page) {{ count images {{ {selection} }} }}"
+                    f" c{n}: findImages(image_filter: $k{n}, filter: $one) {{ images {{ id }} }}" for n in range(count))
+    return f"query ImagesAndCoverMatches($page: FindFilterType, $one: FindFilterType, {params}) {{ {body} }}"
+
+
 def iter_images(selection: str) -> str:
     """One page of images (no count): the id-cursor walk of GalleryOps.iter_images."""
     return (

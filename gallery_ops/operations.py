@@ -70,10 +70,19 @@ class _ImagesCounted(BaseModel):
     images: list[Image]
 
 
+class _FoundImages(BaseModel):
+    """A findImages answer of ImagesAndCoverMatches: a gallery's images (with their count) or its
+    default-cover match (the first image only, no count)."""
+
+    count: int | None = None
+    images: list[Image]
+
+
 # The answers of the big reads, parsed from JSON straight into the models (connection.execute_as).
 GALLERY_PAGE = TypeAdapter(Envelope[_GalleryPage])
 GALLERIES_BY_ALIAS = TypeAdapter(Envelope[dict[str, Gallery | None]])
 IMAGES_BY_ALIAS = TypeAdapter(Envelope[dict[str, _ImagesCounted]])
+IMAGES_AND_COVERS = TypeAdapter(Envelope[dict[str, _FoundImages]])
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,15 @@ def all_of(criteria: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, 
 def in_gallery(gallery_id: str) -> dict[str, Any]:
     """ImageFilterType for the images of one gallery."""
     return {"galleries": {"value": [gallery_id], "modifier": "INCLUDES"}}
+
+
+# Stash's default-cover query reads one image, the first in gallery order (pkg/image/query.go).
+FIRST_BY_PATH = {"per_page": 1, "sort": "path", "direction": "ASC"}
+
+
+def _cover_regex_criterion(cover_regex: str) -> dict[str, Any]:
+    """The path criterion of Stash's default-cover query: its regex, case-insensitive ("(?i)")."""
+    return {"value": "(?i)" + cover_regex, "modifier": "MATCHES_REGEX"}
 
 
 class GalleryOps:
@@ -223,6 +241,42 @@ class GalleryOps:
             out[gid] = self.gallery_images(gid, selection) if result.count > len(result.images) else result.images
         return out
 
+    def images_and_cover_matches(self, gallery_ids: Sequence[str], selection: str, cover_regex: str,
+                                 limit: int = IMAGE_PAGE_SIZE) -> tuple[dict[str, list[Image]], dict[str, str | None]]:
+        """images_of_galleries and cover_regex_matches of the same galleries, in one request.
+
+        The default-cover question of a gallery with no images answers None, as Stash's own
+        query does. When Stash refuses a default-cover question (only those failed), the two
+        are asked again apart, so the images are still read and the picks Stash refused are
+        missing from the answer, as with cover_regex_matches.
+        """
+        ids = parse_ids(gallery_ids, "gallery ids")
+        if not ids:
+            return {}, {}
+        regex = _cover_regex_criterion(cover_regex)
+        variables: dict[str, Any] = {"page": {"per_page": limit, "sort": "path", "direction": "ASC"},
+                                     "one": FIRST_BY_PATH}
+        for n, gid in enumerate(ids):
+            variables[f"f{n}"] = in_gallery(gid)
+            variables[f"k{n}"] = {**variables[f"f{n}"], "path": regex}
+        try:
+            data = self.connection.execute_as(doc.images_and_cover_matches(len(ids), selection), variables,
+                                              IMAGES_AND_COVERS)
+        except StashServerError as exc:
+            if not exc.paths or not all(path and str(path[0]).startswith("c") for path in exc.paths):
+                raise
+            return self.images_of_galleries(ids, selection, limit), self.cover_regex_matches(ids, cover_regex)
+        images: dict[str, list[Image]] = {}
+        matches: dict[str, str | None] = {}
+        for n, gid in enumerate(ids):
+            found, cover = data.get(f"g{n}"), data.get(f"c{n}")
+            if found is None or found.count is None or cover is None:
+                raise StashTransportError(f"Stash at {self.connection.url} answered without the images of gallery"
+                                          f" {gid} (alias g{n} / c{n} of {len(ids)})")
+            images[gid] = self.gallery_images(gid, selection) if found.count > len(found.images) else found.images
+            matches[gid] = cover.images[0].id if cover.images else None
+        return images, matches
+
     def iter_images(self, image_filter: dict[str, Any] | None = None, selection: str = fields.IMAGE,
                     page_size: int = IMAGE_PAGE_SIZE) -> Iterator[Image]:
         """Every image matching the filter, in id order, a page per request (an id cursor, like
@@ -271,8 +325,8 @@ class GalleryOps:
         ids = parse_ids(gallery_ids, "gallery ids")
         if not ids:
             return {}
-        regex = {"value": "(?i)" + cover_regex, "modifier": "MATCHES_REGEX"}
-        variables: dict[str, Any] = {"one": {"per_page": 1, "sort": "path", "direction": "ASC"},
+        regex = _cover_regex_criterion(cover_regex)
+        variables: dict[str, Any] = {"one": FIRST_BY_PATH,
                                      **{f"f{n}": {**in_gallery(gid), "path": regex} for n, gid in enumerate(ids)}}
         data, _ = self.connection.execute_partial(doc.cover_matches(len(ids)), variables,
                                                   keys=[f"c{n}" for n in range(len(ids))])

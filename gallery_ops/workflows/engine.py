@@ -161,11 +161,12 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
         # images are read, planned and let go a group at a time: memory follows IMAGES_IN_MEMORY,
         # not the size of the page's galleries (a page of 100 galleries of 1,000 images each)
         for group in image_groups(page, IMAGES_IN_MEMORY) if image_fields else [page]:
-            images = ops.images_of_galleries([g.id for g in group], image_fields) if image_fields else {}
             group_env = env
-            if asks_covers:  # Stash's own default-cover answer, one request per group
-                group_env = replace(env, cover_matches=ops.cover_regex_matches(
-                    [g.id for g in group if images.get(g.id)], env.cover_regex))
+            if asks_covers and image_fields:  # the images and Stash's own default-cover answer, in one request
+                images, matches = ops.images_and_cover_matches([g.id for g in group], image_fields, env.cover_regex)
+                group_env = replace(env, cover_matches=matches)
+            else:
+                images = ops.images_of_galleries([g.id for g in group], image_fields) if image_fields else {}
             for gallery in group:
                 try:
                     plans.append(plan_gallery(workflows, gallery, images.get(gallery.id) if image_fields else None,
