@@ -234,7 +234,7 @@ class GalleryOps:
         data = self.connection.execute_as(
             doc.images_of_galleries(len(ids), selection),
             {"page": {"per_page": limit, "sort": "path", "direction": "ASC"},
-             **{f"f{n}": in_gallery(gid) for n, gid in enumerate(ids)}}, IMAGES_BY_ALIAS)
+             **{f"f{n}": [gid] for n, gid in enumerate(ids)}}, IMAGES_BY_ALIAS)
         out: dict[str, list[Image]] = {}
         for n, gid in enumerate(ids):
             result = data[f"g{n}"]
@@ -253,12 +253,9 @@ class GalleryOps:
         ids = parse_ids(gallery_ids, "gallery ids")
         if not ids:
             return {}, {}
-        regex = _cover_regex_criterion(cover_regex)
         variables: dict[str, Any] = {"page": {"per_page": limit, "sort": "path", "direction": "ASC"},
-                                     "one": FIRST_BY_PATH}
-        for n, gid in enumerate(ids):
-            variables[f"f{n}"] = in_gallery(gid)
-            variables[f"k{n}"] = {**variables[f"f{n}"], "path": regex}
+                                     "one": FIRST_BY_PATH, "cover": _cover_regex_criterion(cover_regex),
+                                     **{f"f{n}": [gid] for n, gid in enumerate(ids)}}
         try:
             data = self.connection.execute_as(doc.images_and_cover_matches(len(ids), selection), variables,
                                               IMAGES_AND_COVERS)
