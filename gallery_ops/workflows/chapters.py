@@ -19,7 +19,7 @@ Replacing previews unless the run says dry_run=false.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import fields as selections
 from .. import paths
@@ -35,8 +35,7 @@ SKIP_ONE_FOLDER = "images share one folder"
 SKIP_NO_PATHS = "images without file paths"
 
 
-@dataclass(frozen=True)
-class FolderChapter:
+class FolderChapter(NamedTuple):
     title: str
     image_index: int  # 1-based
 
@@ -52,11 +51,8 @@ def folder_chapters(image_paths: list[str]) -> list[FolderChapter]:
 
     Returns [] when the images share one folder.
     """
-    folders = paths.folders_of(image_paths)
-    if len(set(folders)) < 2:
-        return []
     first_index: dict[tuple[str, ...], int] = {}
-    for index, folder in enumerate(folders):
+    for index, folder in enumerate(paths.folders_of(image_paths)):
         first_index.setdefault(folder, index)
     if len(first_index) < 2:
         return []
@@ -91,10 +87,14 @@ def plan_chapters(gallery: Gallery, images: list[Image], replace: bool = False) 
     if not replace:
         titles = {c.title for c in existing}
         starts = {c.image_index for c in existing}
+        shown_titles = {c.title or "" for c in existing}  # as changes.basis_value reads them
         for chapter in wanted:
             if chapter.title not in titles and chapter.image_index not in starts:
-                changes.append(CreateChapter(gallery.id, chapter.title, chapter.image_index, expects=Expect.of(
-                    "gallery", gallery, [f"titled:{chapter.title}", f"starting:{chapter.image_index}"])))
+                # the basis: is there a chapter with this title, one starting at this image (Expect.of's
+                # values, made here from the sets above: a chapter plan makes two per chapter)
+                changes.append(CreateChapter(gallery.id, chapter.title, chapter.image_index, expects=(
+                    Expect("gallery", gallery.id, f"titled:{chapter.title}", chapter.title in shown_titles),
+                    Expect("gallery", gallery.id, f"starting:{chapter.image_index}", False))))
         plan.changes = changes
         return plan
     # replace: the chapters become exactly the folder chapters

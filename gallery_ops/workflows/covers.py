@@ -69,9 +69,14 @@ class CoverStep:
             return images[self.position - 1] if self.position <= len(images) else None
         if self.kind == "pattern" and self.pattern:
             search, base_name = self.pattern.search, paths.base_name
-            return next((image for image in images if search(base_name(image.path or ""))), None)
+            for image in images:  # plain loops: asked of every image of every gallery
+                if search(base_name(image.path or "")):
+                    return image
+            return None
         if self.kind == "portrait":
-            return next((image for image in images if _is_portrait(image)), None)
+            for image in images:
+                if _is_portrait(image):
+                    return image
         return None
 
 

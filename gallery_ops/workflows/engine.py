@@ -175,7 +175,8 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
                     log.debug("%s: planning gallery %s failed:\n%s", task, gallery.id, traceback.format_exc())
                     failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
                     plans.append(GalleryPlan(gallery.id))
-                seen[gallery.id] = (images.get(gallery.id) or [])[:1]
+                if finish is not None:
+                    seen[gallery.id] = (images.get(gallery.id) or [])[:1]
             del images
         images = seen
         moved = apply_plans(ops, plans, failed) if not dry_run else {}
