@@ -81,7 +81,7 @@ def main() -> None:
                         seconds, wall, summary = run_once(sims[size], runners[(size, name)], task, args)
                         cpu.setdefault((size, task, name), []).append(seconds)
                         summaries.setdefault((size, task), set()).add(summary)
-                        print(f"round {round_ + 1} {task} {name} ({sizes[size]} galleries): CPU {seconds:.2f} s,"
+                        print(f"round {round_ + 1} {task} {name} ({sizes[size]:,}): CPU {seconds:.2f} s,"
                               f" wall {wall:.1f} s; {summary}", file=sys.stderr)
     for (size, task), seen in summaries.items():
         if len(seen) != 1:

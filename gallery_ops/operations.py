@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Required, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
+from typing_extensions import TypedDict  # pydantic needs its TypedDict before Python 3.12 (it comes with pydantic)
 
 from . import documents as doc
 from . import fields
@@ -57,25 +58,28 @@ M = TypeVar("M", bound=BaseModel)
 IMAGE_LIST = TypeAdapter(list[Image])
 
 
-class _Galleries(BaseModel):
+# The containers of the big reads' answers are typed dicts (validated as strictly as models, and
+# about a third of a model's cost to build: one per gallery of a page); the galleries and images
+# in them are the models.
+class _Galleries(TypedDict):
     galleries: list[Gallery]
 
 
-class _GalleryPage(BaseModel):
+class _GalleryPage(TypedDict):
     findGalleries: _Galleries
 
 
-class _ImagesCounted(BaseModel):
+class _ImagesCounted(TypedDict):
     count: int
     images: list[Image]
 
 
-class _FoundImages(BaseModel):
-    """A findImages answer of ImagesAndCoverMatches: a gallery's images (with their count) or its
-    default-cover match (the first image only, no count)."""
+class _FoundImages(TypedDict, total=False):
+    """A findImages answer of ImagesAndCoverMatches: a gallery's images with their count (g..), or
+    its default-cover match, the first image only (c..)."""
 
-    count: int | None = None
-    images: list[Image]
+    count: int
+    images: Required[list[Image]]
 
 
 # The answers of the big reads, parsed from JSON straight into the models (connection.execute_as).
@@ -177,7 +181,7 @@ class GalleryOps:
             cursor = all_of({"id": {"value": last, "modifier": "GREATER_THAN"}}, gallery_filter)
             page = self.connection.execute_as(query, {
                 "filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "gallery_filter": cursor},
-                GALLERY_PAGE).findGalleries.galleries
+                GALLERY_PAGE)["findGalleries"]["galleries"]
             yield from page
             if len(page) < page_size:
                 return
@@ -238,7 +242,8 @@ class GalleryOps:
         out: dict[str, list[Image]] = {}
         for n, gid in enumerate(ids):
             result = data[f"g{n}"]
-            out[gid] = self.gallery_images(gid, selection) if result.count > len(result.images) else result.images
+            found = result["images"]
+            out[gid] = self.gallery_images(gid, selection) if result["count"] > len(found) else found
         return out
 
     def images_and_cover_matches(self, gallery_ids: Sequence[str], selection: str, cover_regex: str,
@@ -267,11 +272,12 @@ class GalleryOps:
         matches: dict[str, str | None] = {}
         for n, gid in enumerate(ids):
             found, cover = data.get(f"g{n}"), data.get(f"c{n}")
-            if found is None or found.count is None or cover is None:
+            if found is None or "count" not in found or cover is None:
                 raise StashTransportError(f"Stash at {self.connection.url} answered without the images of gallery"
                                           f" {gid} (alias g{n} / c{n} of {len(ids)})")
-            images[gid] = self.gallery_images(gid, selection) if found.count > len(found.images) else found.images
-            matches[gid] = cover.images[0].id if cover.images else None
+            read = found["images"]
+            images[gid] = self.gallery_images(gid, selection) if found["count"] > len(read) else read
+            matches[gid] = cover["images"][0].id if cover["images"] else None
         return images, matches
 
     def iter_images(self, image_filter: dict[str, Any] | None = None, selection: str = fields.IMAGE,

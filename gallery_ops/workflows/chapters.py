@@ -58,8 +58,9 @@ def folder_chapters(image_paths: list[str]) -> list[FolderChapter]:
         return []
     root = paths.common_folder(list(first_index))
     chapters: list[FolderChapter] = []
+    depth = len(root)
     for folder, index in first_index.items():
-        relative = paths.relative_names(folder, root)
+        relative = folder[depth:]  # paths.relative_names(folder, root): each folder is below the common root
         if not root:  # folders on different drives or shares: the whole path, after its root
             title = relative[0] + "/".join(relative[1:])
         else:
