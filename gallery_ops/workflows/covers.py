@@ -144,8 +144,12 @@ def plan_set_cover(gallery: Gallery, images: list[Image], rule: list[CoverStep],
         plan.skipped = SKIP_CHOSEN
         return plan
     current = gallery.cover.id if gallery.cover else None
+    wanted = None
     try:
-        wanted = next((found for step in rule if (found := step.pick(images)) is not None), None)
+        for step in rule:  # the first step that picks an image wins
+            wanted = step.pick(images)
+            if wanted is not None:
+                break
     except PatternTimeout as exc:
         plan.error = str(exc)
         return plan

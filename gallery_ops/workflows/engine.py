@@ -99,6 +99,8 @@ def _merge(gallery_id: str, plans: Sequence[GalleryPlan]) -> GalleryPlan:
 def plan_gallery(workflows: Sequence[Workflow], gallery: Gallery, images: list[Image] | None,
                  env: Env) -> GalleryPlan:
     """Every workflow's plan for one gallery, merged."""
+    if len(workflows) == 1:  # every task but Finish: asked once per gallery, so without a list
+        return _merge(gallery.id, (workflows[0].plan(gallery, images, env),))
     return _merge(gallery.id, [w.plan(gallery, images, env) for w in workflows])
 
 
