@@ -106,8 +106,13 @@ class ServerConnection(BaseModel):
 
 
 class Envelope(BaseModel, Generic[T]):
-    """A GraphQL answer: `data` of the query's shape, and errors."""
+    """A GraphQL answer: `data` of the query's shape, and errors.
 
+    Only the keys of the JSON text are looked up in pydantic-core's string cache: the values of a
+    big read (ids, paths) are nearly all different, so caching them costs more than it saves
+    (about a quarter of the parsing of a page of images)."""
+
+    model_config = ConfigDict(cache_strings="keys")
     data: T | None = None
     errors: list[dict[str, Any]] | None = None
 
