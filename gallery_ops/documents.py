@@ -107,13 +107,32 @@ def gallery_images(selection: str, first_page: bool) -> str:
             f" findImages(filter: $filter, image_filter: $image_filter) {{ images {{ {selection} }} }} }}")
 
 
+# A gallery's images, as the image filter of one alias: the gallery's id is its only variable.
+_IN_GALLERY = "{{ galleries: {{ value: $f{n}, modifier: INCLUDES }} }}"
+_IN_GALLERY_MATCHING = "{{ galleries: {{ value: $f{n}, modifier: INCLUDES }}, path: $cover }}"
+
+
 @lru_cache(maxsize=16)  # the same text for every full page of a run
 def images_of_galleries(count: int, selection: str) -> str:
-    """The images of `count` galleries in one request: g0.. with image filters f0.. and one $page."""
-    params = ", ".join(f"$f{n}: ImageFilterType" for n in range(count))
-    body = " ".join(f"g{n}: findImages(image_filter: $f{n}, filter: $page) {{ count images {{ {selection} }} }}"
-                    for n in range(count))
+    """The images of `count` galleries in one request: g0.. for the galleries $f0.. (each a list of
+    one id), with one $page."""
+    params = ", ".join(f"$f{n}: [ID!]" for n in range(count))
+    body = " ".join(f"g{n}: findImages(image_filter: {_IN_GALLERY.format(n=n)}, filter: $page)"
+                    f" {{ count images {{ {selection} }} }}" for n in range(count))
     return f"query ImagesOfGalleries($page: FindFilterType, {params}) {{ {body} }}"
+
+
+@lru_cache(maxsize=16)
+def images_and_cover_matches(count: int, selection: str) -> str:
+    """images_of_galleries and cover_matches for the same `count` galleries, in one request: g0.. (the
+    images, $page) and c0.. (Stash's default-cover question: path $cover, $one) for the galleries $f0..."""
+    params = ", ".join(f"$f{n}: [ID!]" for n in range(count))
+    body = " ".join(f"g{n}: findImages(image_filter: {_IN_GALLERY.format(n=n)}, filter: $page)"
+                    f" {{ count images {{ {selection} }} }}"
+                    f" c{n}: findImages(image_filter: {_IN_GALLERY_MATCHING.format(n=n)}, filter: $one)"
+                    " { images { id } }" for n in range(count))
+    return (f"query ImagesAndCoverMatches($page: FindFilterType, $one: FindFilterType, $cover: StringCriterionInput,"
+            f" {params}) {{ {body} }}")
 
 
 def iter_images(selection: str) -> str:

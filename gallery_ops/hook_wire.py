@@ -282,43 +282,50 @@ class HookWire:
     def _exchange(self, request: bytes) -> tuple[int, bytes]:
         """Send one request, read one answer: (status, body)."""
         self._socket.sendall(request)
-        reader = self._reader
-        status_line = reader.readline(65537)
-        if not status_line:
-            raise ConnectionResetError("the connection was closed before an answer")
-        parts = status_line.split(None, 2)
-        if len(parts) < 2 or not parts[0].startswith(b"HTTP/"):
-            raise ValueError("not an HTTP answer")
-        status = int(parts[1])
-        headers: dict[str, str] = {}
-        while True:
-            line = reader.readline(65537)
-            if line in (b"\r\n", b"\n", b""):
-                break
-            key, _, value = line.decode("latin-1").partition(":")
-            headers[key.strip().lower()] = value.strip()
-        if "chunked" in headers.get("transfer-encoding", "").lower():
-            body = self._read_chunked()
-        elif "content-length" in headers:
-            body = _read_exactly(reader, int(headers["content-length"]))
-        else:
-            body = reader.read()
-            headers["connection"] = "close"
-        if headers.get("connection", "").lower() == "close" or parts[0] == b"HTTP/1.0":
+        status, _, body, closes = read_answer(self._reader)
+        if closes:
             self.close()
         return status, body
 
-    def _read_chunked(self) -> bytes:
-        reader = self._reader
-        chunks: list[bytes] = []
-        while True:
-            size = int(reader.readline(65537).split(b";")[0].strip() or b"0", 16)
-            if size == 0:
-                while reader.readline(65537) not in (b"\r\n", b"\n", b""):
-                    pass  # trailers
-                return b"".join(chunks)
-            chunks.append(_read_exactly(reader, size))
-            reader.readline(65537)  # the CRLF after each chunk
+
+def read_answer(reader: Any) -> tuple[int, dict[str, str], bytes, bool]:
+    """One HTTP/1.1 answer from `reader` (a socket's binary file): the status, the headers (names in
+    lower case), the body (Content-Length, chunked, or up to the end), and whether the connection
+    closes after it. connection.StashConnection reads its answers with this too."""
+    status_line = reader.readline(65537)
+    if not status_line:
+        raise ConnectionResetError("the connection was closed before an answer")
+    parts = status_line.split(None, 2)
+    if len(parts) < 2 or not parts[0].startswith(b"HTTP/"):
+        raise ValueError("not an HTTP answer")
+    status = int(parts[1])
+    headers: dict[str, str] = {}
+    while True:
+        line = reader.readline(65537)
+        if line in (b"\r\n", b"\n", b""):
+            break
+        key, _, value = line.decode("latin-1").partition(":")
+        headers[key.strip().lower()] = value.strip()
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        body = _read_chunked(reader)
+    elif "content-length" in headers:
+        body = _read_exactly(reader, int(headers["content-length"]))
+    else:
+        body = reader.read()
+        return status, headers, body, True
+    return status, headers, body, headers.get("connection", "").lower() == "close" or parts[0] == b"HTTP/1.0"
+
+
+def _read_chunked(reader: Any) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        size = int(reader.readline(65537).split(b";")[0].strip() or b"0", 16)
+        if size == 0:
+            while reader.readline(65537) not in (b"\r\n", b"\n", b""):
+                pass  # trailers
+            return b"".join(chunks)
+        chunks.append(_read_exactly(reader, size))
+        reader.readline(65537)  # the CRLF after each chunk
 
 
 class _NeverReached(Exception):

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Required, TypeVar
 
 from pydantic import BaseModel, TypeAdapter
+from typing_extensions import TypedDict  # pydantic needs its TypedDict before Python 3.12 (it comes with pydantic)
 
 from . import documents as doc
 from . import fields
@@ -58,23 +59,35 @@ IMAGE_LIST = TypeAdapter(list[Image])
 SCENE_LIST = TypeAdapter(list[Scene])
 
 
-class _Galleries(BaseModel):
+# The containers of the big reads' answers are typed dicts (validated as strictly as models, and
+# about a third of a model's cost to build: one per gallery of a page); the galleries and images
+# in them are the models.
+class _Galleries(TypedDict):
     galleries: list[Gallery]
 
 
-class _GalleryPage(BaseModel):
+class _GalleryPage(TypedDict):
     findGalleries: _Galleries
 
 
-class _ImagesCounted(BaseModel):
+class _ImagesCounted(TypedDict):
     count: int
     images: list[Image]
+
+
+class _FoundImages(TypedDict, total=False):
+    """A findImages answer of ImagesAndCoverMatches: a gallery's images with their count (g..), or
+    its default-cover match, the first image only (c..)."""
+
+    count: int
+    images: Required[list[Image]]
 
 
 # The answers of the big reads, parsed from JSON straight into the models (connection.execute_as).
 GALLERY_PAGE = TypeAdapter(Envelope[_GalleryPage])
 GALLERIES_BY_ALIAS = TypeAdapter(Envelope[dict[str, Gallery | None]])
 IMAGES_BY_ALIAS = TypeAdapter(Envelope[dict[str, _ImagesCounted]])
+IMAGES_AND_COVERS = TypeAdapter(Envelope[dict[str, _FoundImages]])
 
 
 @dataclass(frozen=True)
@@ -110,6 +123,15 @@ def all_of(criteria: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, 
 def in_gallery(gallery_id: str) -> dict[str, Any]:
     """ImageFilterType for the images of one gallery."""
     return {"galleries": {"value": [gallery_id], "modifier": "INCLUDES"}}
+
+
+# Stash's default-cover query reads one image, the first in gallery order (pkg/image/query.go).
+FIRST_BY_PATH = {"per_page": 1, "sort": "path", "direction": "ASC"}
+
+
+def _cover_regex_criterion(cover_regex: str) -> dict[str, Any]:
+    """The path criterion of Stash's default-cover query: its regex, case-insensitive ("(?i)")."""
+    return {"value": "(?i)" + cover_regex, "modifier": "MATCHES_REGEX"}
 
 
 class GalleryOps:
@@ -172,7 +194,7 @@ class GalleryOps:
             cursor = all_of({"id": {"value": last, "modifier": "GREATER_THAN"}}, gallery_filter)
             page = self.connection.execute_as(query, {
                 "filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "gallery_filter": cursor},
-                GALLERY_PAGE).findGalleries.galleries
+                GALLERY_PAGE)["findGalleries"]["galleries"]
             yield from page
             if len(page) < page_size:
                 return
@@ -229,12 +251,47 @@ class GalleryOps:
         data = self.connection.execute_as(
             doc.images_of_galleries(len(ids), selection),
             {"page": {"per_page": limit, "sort": "path", "direction": "ASC"},
-             **{f"f{n}": in_gallery(gid) for n, gid in enumerate(ids)}}, IMAGES_BY_ALIAS)
+             **{f"f{n}": [gid] for n, gid in enumerate(ids)}}, IMAGES_BY_ALIAS)
         out: dict[str, list[Image]] = {}
         for n, gid in enumerate(ids):
             result = data[f"g{n}"]
-            out[gid] = self.gallery_images(gid, selection) if result.count > len(result.images) else result.images
+            found = result["images"]
+            out[gid] = self.gallery_images(gid, selection) if result["count"] > len(found) else found
         return out
+
+    def images_and_cover_matches(self, gallery_ids: Sequence[str], selection: str, cover_regex: str,
+                                 limit: int = IMAGE_PAGE_SIZE) -> tuple[dict[str, list[Image]], dict[str, str | None]]:
+        """images_of_galleries and cover_regex_matches of the same galleries, in one request.
+
+        The default-cover question of a gallery with no images answers None, as Stash's own
+        query does. When Stash refuses a default-cover question (only those failed), the two
+        are asked again apart, so the images are still read and the picks Stash refused are
+        missing from the answer, as with cover_regex_matches.
+        """
+        ids = parse_ids(gallery_ids, "gallery ids")
+        if not ids:
+            return {}, {}
+        variables: dict[str, Any] = {"page": {"per_page": limit, "sort": "path", "direction": "ASC"},
+                                     "one": FIRST_BY_PATH, "cover": _cover_regex_criterion(cover_regex),
+                                     **{f"f{n}": [gid] for n, gid in enumerate(ids)}}
+        try:
+            data = self.connection.execute_as(doc.images_and_cover_matches(len(ids), selection), variables,
+                                              IMAGES_AND_COVERS)
+        except StashServerError as exc:
+            if not exc.paths or not all(path and str(path[0]).startswith("c") for path in exc.paths):
+                raise
+            return self.images_of_galleries(ids, selection, limit), self.cover_regex_matches(ids, cover_regex)
+        images: dict[str, list[Image]] = {}
+        matches: dict[str, str | None] = {}
+        for n, gid in enumerate(ids):
+            found, cover = data.get(f"g{n}"), data.get(f"c{n}")
+            if found is None or "count" not in found or cover is None:
+                raise StashTransportError(f"Stash at {self.connection.url} answered without the images of gallery"
+                                          f" {gid} (alias g{n} / c{n} of {len(ids)})")
+            read = found["images"]
+            images[gid] = self.gallery_images(gid, selection) if found["count"] > len(read) else read
+            matches[gid] = cover["images"][0].id if cover["images"] else None
+        return images, matches
 
     def iter_images(self, image_filter: dict[str, Any] | None = None, selection: str = fields.IMAGE,
                     page_size: int = IMAGE_PAGE_SIZE) -> Iterator[Image]:
@@ -277,14 +334,14 @@ class GalleryOps:
             answer = self.connection.execute_as(query, {
                 "filter": {"per_page": page_size, "page": page, "sort": "path", "direction": "ASC"},
                 "image_filter": in_gallery(gallery_id)}, COUNTED_PAGE).findImages
-            if count is not None and answer.count != count:
+            if count is not None and answer["count"] != count:
                 raise ImagesChangedWhileRead(f"gallery {gallery_id}: its images changed while they were read "
-                                             f"({count} then {answer.count})")
-            count = answer.count
-            read += len(answer.images)
-            if answer.images:
-                yield answer.images
-            if len(answer.images) < page_size or read >= count:
+                                             f"({count} then {answer['count']})")
+            count = answer["count"]
+            read += len(answer["images"])
+            if answer["images"]:
+                yield answer["images"]
+            if len(answer["images"]) < page_size or read >= count:
                 return
 
     def iter_scenes(self, selection: str = fields.SCENE_FILES, page_size: int = IMAGE_PAGE_SIZE) -> Iterator[Scene]:
@@ -327,8 +384,8 @@ class GalleryOps:
         ids = parse_ids(gallery_ids, "gallery ids")
         if not ids:
             return {}
-        regex = {"value": "(?i)" + cover_regex, "modifier": "MATCHES_REGEX"}
-        variables: dict[str, Any] = {"one": {"per_page": 1, "sort": "path", "direction": "ASC"},
+        regex = _cover_regex_criterion(cover_regex)
+        variables: dict[str, Any] = {"one": FIRST_BY_PATH,
                                      **{f"f{n}": {**in_gallery(gid), "path": regex} for n, gid in enumerate(ids)}}
         data, _ = self.connection.execute_partial(doc.cover_matches(len(ids)), variables,
                                                   keys=[f"c{n}" for n in range(len(ids))])

@@ -61,7 +61,9 @@ def split(path: str) -> SplitPath:
 
 def base_name(path: str) -> str:
     """The last name of a path (`Set.zip` for `C:\\G\\Set.zip\\`); "" for a root alone."""
-    if not is_windows_path(path):  # the same as split(path).names[-1], without building the names
+    # "/x..." is never a Windows path (the usual case: asked of every image by a cover rule's pattern)
+    if (path[:1] == "/" and path[1:2] not in ("/", "\\")) or not is_windows_path(path):
+        # the same as split(path).names[-1], without building the names
         return path.rstrip("/").rpartition("/")[2]
     names = split(path).names
     return names[-1] if names else ""

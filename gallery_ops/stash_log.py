@@ -71,7 +71,9 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     for form in forms:
         if form in text:
             text = text.replace(form, REDACTED)
-    if not grams or len(text) < MIN_PART or not any(gram in text for gram in grams):
+    # is any MIN_PART window of the text a run of a secret? (a lookup per window: a secret's runs are
+    # many more than the windows of a usual line)
+    if not grams or not any(text[i:i + MIN_PART] in grams for i in range(len(text) - MIN_PART + 1)):
         return text  # no run of a secret in it: nothing more to replace
     out: list[str] = []
     i = 0

@@ -23,7 +23,7 @@ folds them into a FolderFold while it reads them, a page at a time for a big gal
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import fields as selections
 from .. import paths
@@ -39,8 +39,7 @@ SKIP_ONE_FOLDER = "images share one folder"
 SKIP_NO_PATHS = "images without file paths"
 
 
-@dataclass(frozen=True)
-class FolderChapter:
+class FolderChapter(NamedTuple):
     title: str
     image_index: int  # 1-based
 
@@ -85,8 +84,9 @@ def chapters_of_folders(first_index: dict[tuple[str, ...], int]) -> list[FolderC
         return []
     root = paths.common_folder(list(first_index))
     chapters: list[FolderChapter] = []
+    depth = len(root)
     for folder, index in first_index.items():
-        relative = paths.relative_names(folder, root)
+        relative = folder[depth:]  # paths.relative_names(folder, root): each folder is below the common root
         if not root:  # folders on different drives or shares: the whole path, after its root
             title = relative[0] + "/".join(relative[1:])
         else:
@@ -128,10 +128,14 @@ def plan_chapters(gallery: Gallery, images: Sequence[Image] | FolderFold, replac
     if not replace:
         titles = {c.title for c in existing}
         starts = {c.image_index for c in existing}
+        shown_titles = {c.title or "" for c in existing}  # as changes.basis_value reads them
         for chapter in wanted:
             if chapter.title not in titles and chapter.image_index not in starts:
-                changes.append(CreateChapter(gallery.id, chapter.title, chapter.image_index, expects=Expect.of(
-                    "gallery", gallery, [f"titled:{chapter.title}", f"starting:{chapter.image_index}"])))
+                # the basis: is there a chapter with this title, one starting at this image (Expect.of's
+                # values, made here from the sets above: a chapter plan makes two per chapter)
+                changes.append(CreateChapter(gallery.id, chapter.title, chapter.image_index, expects=(
+                    Expect("gallery", gallery.id, f"titled:{chapter.title}", chapter.title in shown_titles),
+                    Expect("gallery", gallery.id, f"starting:{chapter.image_index}", False))))
         plan.changes = changes
         return plan
     # replace: the chapters become exactly the folder chapters

@@ -5,8 +5,9 @@ per gallery: the explicit one if set, else its default pick (docs/stash.md §4):
 first image, in gallery order, whose path matches the gallery cover regex
 (configuration.general.galleryCoverRegex, case-insensitive), else the first image.
 Nothing says which of the two it is. Gallery Tools asks Stash its own default-cover
-question (the findImages query Stash runs, with Stash's Go regex engine; one aliased
-request per page of galleries, GalleryOps.cover_regex_matches), and decides:
+question (the findImages query Stash runs, with Stash's Go regex engine; aliased for a
+page of galleries in the request that reads their images, GalleryOps.images_and_cover_matches),
+and decides:
 
 - cover differs from the default pick -> somebody chose it (a person, or an earlier
   run): set_covers never touches it; reset_covers takes it away.
@@ -77,7 +78,9 @@ class CoverStep:
             found = self.pattern.first_found(paths.base_name(image.path or "") for image in images)
             return None if found is None else images[found]
         if self.kind == "portrait":
-            return next((image for image in images if _is_portrait(image)), None)
+            for image in images:
+                if _is_portrait(image):
+                    return image
         return None
 
 
@@ -202,6 +205,7 @@ def plan_set_cover(gallery: Gallery, images: Sequence[Image] | CoverFold, rule: 
         plan.skipped = SKIP_CHOSEN
         return plan
     current = gallery.cover.id if gallery.cover else None
+    wanted = None
     try:
         wanted = fold.wanted()
     except PatternTimeout as exc:
@@ -243,7 +247,7 @@ def default_pick_of(gallery: Gallery, first_id: str | None, env: Env) -> str | U
 
 
 class SetCovers:
-    reads_cover_matches = True  # the engine asks Stash the default-cover question per page
+    reads_cover_matches = True  # the engine asks Stash the default-cover question with the images
     gallery_fields = selections.GALLERY_COVER
     image_fields = selections.IMAGE_PATH_SIZE
 

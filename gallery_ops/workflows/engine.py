@@ -102,6 +102,10 @@ def plan_gallery(workflows: Sequence[Workflow], gallery: Gallery, folds: Sequenc
                  env: Env) -> GalleryPlan:
     """Every workflow's plan for one gallery (from its fold of the images, None when no workflow
     reads images), merged."""
+    if len(workflows) == 1:  # every task but Finish: asked once per gallery, so without a list
+        fold = folds[0] if folds is not None else None
+        return _merge(gallery.id, (workflows[0].plan(gallery, fold.images if isinstance(fold, ImageList) else fold,
+                                                     env),))
     if folds is None:
         return _merge(gallery.id, [w.plan(gallery, None, env) for w in workflows])
     return _merge(gallery.id, [w.plan(gallery, f.images if isinstance(f, ImageList) else f, env)
@@ -114,11 +118,16 @@ def image_folds(workflows: Sequence[Workflow], gallery: Gallery) -> list[ImageFo
     return [make(gallery) if (make := getattr(w, "fold", None)) is not None else ImageList() for w in workflows]
 
 
+def is_big(group: Sequence[Gallery]) -> bool:
+    """A group of one gallery bigger than IMAGES_IN_MEMORY: read a page per request."""
+    return len(group) == 1 and (group[0].image_count or 0) > IMAGES_IN_MEMORY
+
+
 def group_images(ops: GalleryOps, group: Sequence[Gallery], selection: str) -> Iterator[tuple[str, list[Image]]]:
     """A group's images as (gallery id, images) in gallery order: one aliased request for the group
     (image_groups), or, for a gallery bigger than IMAGES_IN_MEMORY, a page per request, so that
     only one page of it is held at a time (GalleryOps.gallery_image_pages)."""
-    if len(group) == 1 and (group[0].image_count or 0) > IMAGES_IN_MEMORY:
+    if is_big(group):
         for images in ops.gallery_image_pages(group[0].id, selection, IMAGE_PAGE_SIZE):
             yield group[0].id, images
         return
@@ -126,16 +135,25 @@ def group_images(ops: GalleryOps, group: Sequence[Gallery], selection: str) -> I
 
 
 def fold_group(ops: GalleryOps, task: str, group: Sequence[Gallery], selection: str,
-               folds: dict[str, list[ImageFold]], failed: dict[str, str]) -> tuple[dict[str, list[Image]],
-                                                                                    dict[str, GalleryPlan]]:
-    """Read the group's images into the folds. Returns each gallery's first image (for finish()
-    and the cover question), and the plans of the galleries that cannot be planned: a fold that
-    raised (that gallery's planning failure, put in `failed`), images that changed while a big
-    gallery was read (skipped: the next run plans it again)."""
+               folds: dict[str, list[ImageFold]], failed: dict[str, str],
+               cover_regex: str | None = None) -> tuple[dict[str, list[Image]], dict[str, GalleryPlan],
+                                                        dict[str, str | None]]:
+    """Read the group's images into the folds. Returns each gallery's first image (for finish()),
+    the plans of the galleries that cannot be planned (a fold that raised: that gallery's planning
+    failure, put in `failed`; images that changed while a big gallery was read: skipped, the next
+    run plans it again) and, when `cover_regex` is given, Stash's default-cover answers: asked in
+    the images request of a group (images_and_cover_matches), after the pages of a big gallery."""
     first: dict[str, list[Image]] = {}
     broken: dict[str, GalleryPlan] = {}
+    matches: dict[str, str | None] | None = None
+    source: Iterable[tuple[str, list[Image]]]
+    if cover_regex is not None and not is_big(group):
+        read, matches = ops.images_and_cover_matches([g.id for g in group], selection, cover_regex)
+        source = read.items()
+    else:
+        source = group_images(ops, group, selection)
     try:
-        for gallery_id, images in group_images(ops, group, selection):
+        for gallery_id, images in source:
             first.setdefault(gallery_id, images[:1])
             if gallery_id in broken:
                 continue
@@ -149,7 +167,10 @@ def fold_group(ops: GalleryOps, task: str, group: Sequence[Gallery], selection: 
     except ImagesChangedWhileRead as exc:  # only a big gallery is read in pages, in a group of its own
         log.debug("%s: %s", task, exc)
         broken[group[0].id] = GalleryPlan(group[0].id, skipped=f"{MOVED} (its images changed while read)")
-    return first, broken
+    if cover_regex is not None and matches is None:  # a big gallery: its question once its pages are read
+        matches = ops.cover_regex_matches([g.id for g in group if first.get(g.id) and g.id not in broken],
+                                          cover_regex)
+    return first, broken, matches or {}
 
 
 def image_groups(page: Sequence[Gallery], budget: int) -> list[list[Gallery]]:
@@ -229,11 +250,14 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
         # summaries (image_folds) and let go, so memory stays flat in gallery size too
         for group in image_groups(page, IMAGES_IN_MEMORY) if image_fields else [page]:
             folds = {g.id: image_folds(workflows, g) for g in group} if image_fields else {}
-            first, broken = fold_group(ops, task, group, image_fields, folds, failed) if image_fields else ({}, {})
+            first: dict[str, list[Image]] = {}
+            broken: dict[str, GalleryPlan] = {}
             group_env = env
-            if asks_covers:  # Stash's own default-cover answer, one request per group
-                group_env = replace(env, cover_matches=ops.cover_regex_matches(
-                    [g.id for g in group if first.get(g.id) and g.id not in broken], env.cover_regex))
+            if image_fields:
+                first, broken, matches = fold_group(ops, task, group, image_fields, folds, failed,
+                                                    env.cover_regex if asks_covers else None)
+                if asks_covers:  # Stash's own default-cover answer, asked with the images
+                    group_env = replace(env, cover_matches=matches)
             for gallery in group:
                 seen[gallery.id] = first.get(gallery.id, [])
                 if gallery.id in broken:

@@ -24,7 +24,7 @@ class Env:
     cover_regex: str
     # Per page, for workflows that set `reads_cover_matches`: each gallery's first image matching
     # Stash's cover regex as Stash found it (None: no image matches); a gallery missing here has
-    # an unknown default pick (GalleryOps.cover_regex_matches).
+    # an unknown default pick (GalleryOps.images_and_cover_matches).
     cover_matches: Mapping[str, str | None] = field(default_factory=dict)
 
 

@@ -72,9 +72,11 @@ def test_the_cover_tasks_ask_once_per_page_and_follow_stashs_answer():
                 {"g": ids["/c/Best"], "i": images["/c/Best/1.jpg"]})
         sim.requests.clear()
         out = run(sim, SET_COVERS, {"rule": "position:2"}).output
-        asked = [r for r in sim.requests.records if r.operation_name == "CoverMatches"]
+        # asked once per page, in the same request as the page's images (no request of its own)
+        asked = [r.operation_name for r in sim.requests.records if r.operation_name in (
+            "ImagesAndCoverMatches", "ImagesOfGalleries", "CoverMatches")]
         after = state(sim)["galleries"]
-        assert len(asked) == 1
+        assert asked == ["ImagesAndCoverMatches"]
         assert after["/c/Best"]["cover"] == "/c/Best/1.jpg"  # chosen: kept
         assert out["skipped"]["has a chosen cover (it differs from Stash's default pick)"] == 1
         assert after["/c/none"]["cover"] == "/c/none/b.jpg"  # showed Stash's pick (a.jpg): the rule's cover now
@@ -82,3 +84,27 @@ def test_the_cover_tasks_ask_once_per_page_and_follow_stashs_answer():
         out = run(sim, RESET_COVERS_APPLY).output
         after = state(sim)["galleries"]
         assert after["/c/Best"]["cover"] == "/c/Best/2.jpg"  # the chosen one taken away: Stash's pick shows
+
+
+def test_images_and_the_question_in_one_request_answer_as_the_two_apart():
+    with StashSimulator(library=LIBRARY) as sim:
+        ops = GalleryOps.from_server_connection(sim.server_connection())
+        ids = list(ids_by_path(sim).values())
+        images, matches = ops.images_and_cover_matches(ids, "id", STASH_DEFAULT_COVER_REGEX)
+        assert len(sim.requests) == 1
+        apart = ops.images_of_galleries(ids, "id")
+        assert {g: [i.id for i in found] for g, found in images.items()} == \
+            {g: [i.id for i in found] for g, found in apart.items()}
+        assert matches == ops.cover_regex_matches(ids, STASH_DEFAULT_COVER_REGEX) | {
+            gid: None for gid in ids if not apart[gid]}  # a gallery without images: no match
+
+
+def test_a_question_stash_refuses_in_the_images_request_still_gives_the_images_and_no_answer():
+    with StashSimulator(library=LIBRARY) as sim:
+        ops = GalleryOps.from_server_connection(sim.server_connection())
+        ids = list(ids_by_path(sim).values())
+        images, matches = ops.images_and_cover_matches(ids, "id", "(?=lookahead)")  # Go's regexp refuses it
+        assert matches == {}  # every pick unknown: the cover tasks leave those covers alone
+        assert [len(images[g]) for g in ids] == [3, 2, 2, 2, 0]
+        assert [r.operation_name for r in sim.requests.records] == [
+            "ImagesAndCoverMatches", "ImagesOfGalleries", "CoverMatches"]  # asked again apart

@@ -1,9 +1,9 @@
 """Paging and batching on a larger library, progress lines and the summary in the log.
 
-generate_library(250, 3): 125 zip galleries with inner folders part0..2 (three chapters
-each) and 125 folder galleries. A run reads WORKFLOW_PAGE_SIZE galleries per request, their
-images in one request per page, and writes in aliased batches: a handful of requests per
-page, never one per gallery.
+generate_library(600, 3): 300 zip galleries with inner folders part0..2 (three chapters
+each) and 300 folder galleries (two full pages and a partial one). A run reads
+WORKFLOW_PAGE_SIZE galleries per request, their images in one request per page, and writes
+in aliased batches: a handful of requests per page, never one per gallery.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from wf_support import CHAPTERS, SET_COVERS, SYNC, TITLES, fresh_sim, run, state
 from gallery_ops.limits import MUTATION_BATCH_SIZE, WORKFLOW_PAGE_SIZE
 from gallery_ops.workflows.report import MAX_DETAILS
 
-GALLERIES = 250
+GALLERIES = 600
+assert GALLERIES % WORKFLOW_PAGE_SIZE and GALLERIES > 2 * WORKFLOW_PAGE_SIZE  # a partial last page
 PAGES = math.ceil(GALLERIES / WORKFLOW_PAGE_SIZE)
 
 
@@ -50,10 +51,10 @@ def test_a_run_costs_a_handful_of_requests_per_page(big, button, args, per_galle
     assert out["scanned"] == GALLERIES and out["failed_count"] == 0
     changes = out["change_count"]
     assert changes == (3 * GALLERIES // 2 if per_gallery is None else GALLERIES)
-    # settings + count, then per page: galleries, images, (covers: Stash's default-cover answer),
-    # and the writes in batches of 50, each batch after one read of what it would overwrite
+    # settings + count, then per page: galleries, images (covers: with Stash's default-cover answer
+    # in the same request), and the writes in batches of 50, each after one read of what it would overwrite
     writes_per_page = math.ceil(changes / PAGES / MUTATION_BATCH_SIZE) + 1
-    assert len(records) <= 2 + PAGES * (3 + 2 * writes_per_page)
+    assert len(records) <= 2 + PAGES * (2 + 2 * writes_per_page)
     rechecks = [r for r in records if r.operation_name == "Recheck"]
     # one read per batch, not per gallery; tags added with ADD overwrite nothing and need none
     assert len(rechecks) == (0 if button == SYNC else len([r for r in records if r.is_mutation]))
@@ -76,13 +77,13 @@ def test_a_run_costs_a_handful_of_requests_per_page(big, button, args, per_galle
 
 
 def test_a_scope_by_ids_is_read_in_pages_too(big):
-    ids = [str(n) for n in range(1, 151)]
+    ids = [str(n) for n in range(1, 401)]
     big.requests.clear()
     out = run(big, TITLES, {"gallery_ids": ",".join(ids), "dry_run": "true"}).output
-    assert out["scanned"] == 150
+    assert out["scanned"] == 400
     records = big.requests.records
     reads = [r for r in records if "findGallery" in r.root_fields]
-    assert len(reads) == math.ceil(150 / WORKFLOW_PAGE_SIZE)
+    assert len(reads) == math.ceil(400 / WORKFLOW_PAGE_SIZE) == 2
     assert len(records) == 1 + len(reads)  # settings, then the pages; no count needed for ids
 
 

@@ -6,7 +6,7 @@ import pytest
 from wf_support import gallery, image
 
 from gallery_ops.models import Gallery, GalleryChapter
-from gallery_ops.workflows.changes import APPLY_ORDER, CreateChapter, DestroyChapter, UpdateChapter
+from gallery_ops.workflows.changes import APPLY_ORDER, CreateChapter, DestroyChapter, Expect, UpdateChapter
 from gallery_ops.workflows.chapters import (
     SKIP_NO_IMAGES,
     SKIP_NO_PATHS,
@@ -122,6 +122,23 @@ def test_existing_chapters_are_kept_and_never_duplicated():
     # only "Day 10" is missing. Nothing is moved or deleted.
     g = gallery(zip=ZIP, chapters=[("1", "Intro", 1), ("2", "Day 2", 2)])
     assert planned(plan_chapters(g, images_at(ZIP_PATHS))) == [("create", "Day 10", 5)]
+
+
+@pytest.mark.parametrize("paths, chapters", [
+    (ZIP_PATHS, []),
+    (ZIP_PATHS, [("1", "Intro", 1), ("2", "Day 2", 2)]),
+    (["/1.jpg", "/d/2.jpg", "/e/3.jpg"], [("3", None, 3)]),  # images at "/": a chapter titled "", and one untitled
+])
+def test_a_created_chapter_expects_what_the_recheck_reads(paths, chapters):
+    # the plan makes the basis values itself; they must be those Expect.of reads from the gallery
+    g = gallery(zip=ZIP, chapters=chapters)
+    plan = plan_chapters(g, images_at(paths))
+    assert plan.changes
+    for change in plan.changes:
+        names = [e.name for e in change.expects]
+        assert names == [f"titled:{change.title}", f"starting:{change.image_index}"]
+        assert change.expects == Expect.of("gallery", g, names)
+    assert any(e.value for c in plan.changes for e in c.expects) == (paths[0] == "/1.jpg")
 
 
 def test_a_second_plan_after_applying_the_first_is_empty():
