@@ -115,8 +115,15 @@ class UserPattern:
         In the worker, all subjects go in one request: a gallery's names cost one round trip.
         Elsewhere they are searched one by one, and read only up to the first found."""
         self._check_usable()
-        if self.engine == "regex":
-            return next((index for index, subject in enumerate(subjects) if self.search(subject)), None)
+        if self.engine == "regex":  # a plain loop: asked of every image of every gallery by the cover rule
+            search = self.compiled.search
+            for index, subject in enumerate(subjects):
+                try:
+                    if search(subject, timeout=SEARCH_TIMEOUT):
+                        return index
+                except TimeoutError:
+                    raise self._timed_out(subject) from None
+            return None
         try:
             if self.engine == "worker":
                 raise _NoAlarm

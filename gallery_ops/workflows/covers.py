@@ -75,7 +75,8 @@ class CoverStep:
         if self.kind == "position":
             return images[self.position - 1 - offset] if offset < self.position <= offset + len(images) else None
         if self.kind == "pattern" and self.pattern:
-            found = self.pattern.first_found(paths.base_name(image.path or "") for image in images)
+            base_name = paths.base_name  # a list, not a generator: asked of every image of every gallery
+            found = self.pattern.first_found([base_name(image.path or "") for image in images])
             return None if found is None else images[found]
         if self.kind == "portrait":
             for image in images:
@@ -139,16 +140,21 @@ class CoverFold:
             return
         if self.first_id is None:
             self.first_id = images[0].id
+        picks, timeouts = self.picks, self.timeouts
         for n, step in enumerate(self.rule):
-            if self.picks[n] is None and self.timeouts[n] is None:
+            if picks[n] is None and timeouts[n] is None:
                 try:
-                    self.picks[n] = step.pick(images, self.count)
+                    picks[n] = step.pick(images, self.count)
                 except PatternTimeout as exc:
-                    self.timeouts[n] = exc
-            if self.picks[n] is not None or self.timeouts[n] is not None:
+                    timeouts[n] = exc
+            if picks[n] is not None or timeouts[n] is not None:
                 break  # the steps after it can no longer decide
-        if self.cover_id is not None and self.cover_path is None:
-            self.cover_path = next((image.path for image in images if image.id == self.cover_id), None)
+        cover_id = self.cover_id
+        if cover_id is not None and self.cover_path is None:
+            for image in images:
+                if image.id == cover_id:
+                    self.cover_path = image.path
+                    break
         self.count += len(images)
 
     def wanted(self) -> Image | None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import paths
@@ -98,18 +98,17 @@ def _merge(gallery_id: str, plans: Sequence[GalleryPlan]) -> GalleryPlan:
     return merged
 
 
-def plan_gallery(workflows: Sequence[Workflow], gallery: Gallery, folds: Sequence[ImageFold] | None,
-                 env: Env) -> GalleryPlan:
-    """Every workflow's plan for one gallery (from its fold of the images, None when no workflow
-    reads images), merged."""
+def plan_gallery(workflows: Sequence[Workflow], gallery: Gallery, images: Sequence[Image] | None,
+                 folds: Sequence[ImageFold] | None, env: Env) -> GalleryPlan:
+    """Every workflow's plan for one gallery, merged: from its images (a gallery read in one
+    request), from each workflow's fold of them (a big gallery, read a page at a time), or from
+    neither (None when no workflow reads images)."""
+    if folds is not None:
+        return _merge(gallery.id, [w.plan(gallery, f.images if isinstance(f, ImageList) else f, env)
+                                   for w, f in zip(workflows, folds, strict=True)])
     if len(workflows) == 1:  # every task but Finish: asked once per gallery, so without a list
-        fold = folds[0] if folds is not None else None
-        return _merge(gallery.id, (workflows[0].plan(gallery, fold.images if isinstance(fold, ImageList) else fold,
-                                                     env),))
-    if folds is None:
-        return _merge(gallery.id, [w.plan(gallery, None, env) for w in workflows])
-    return _merge(gallery.id, [w.plan(gallery, f.images if isinstance(f, ImageList) else f, env)
-                               for w, f in zip(workflows, folds, strict=True)])
+        return _merge(gallery.id, (workflows[0].plan(gallery, images, env),))
+    return _merge(gallery.id, [w.plan(gallery, images, env) for w in workflows])
 
 
 def image_folds(workflows: Sequence[Workflow], gallery: Gallery) -> list[ImageFold]:
@@ -134,43 +133,60 @@ def group_images(ops: GalleryOps, group: Sequence[Gallery], selection: str) -> I
     yield from ops.images_of_galleries([g.id for g in group], selection).items()
 
 
-def fold_group(ops: GalleryOps, task: str, group: Sequence[Gallery], selection: str,
-               folds: dict[str, list[ImageFold]], failed: dict[str, str],
-               cover_regex: str | None = None) -> tuple[dict[str, list[Image]], dict[str, GalleryPlan],
-                                                        dict[str, str | None]]:
-    """Read the group's images into the folds. Returns each gallery's first image (for finish()),
-    the plans of the galleries that cannot be planned (a fold that raised: that gallery's planning
-    failure, put in `failed`; images that changed while a big gallery was read: skipped, the next
-    run plans it again) and, when `cover_regex` is given, Stash's default-cover answers: asked in
-    the images request of a group (images_and_cover_matches), after the pages of a big gallery."""
-    first: dict[str, list[Image]] = {}
-    broken: dict[str, GalleryPlan] = {}
-    matches: dict[str, str | None] | None = None
-    source: Iterable[tuple[str, list[Image]]]
-    if cover_regex is not None and not is_big(group):
-        read, matches = ops.images_and_cover_matches([g.id for g in group], selection, cover_regex)
-        source = read.items()
-    else:
-        source = group_images(ops, group, selection)
+@dataclass
+class GroupImages:
+    """What the engine read of a group of galleries (read_group).
+
+    `images`: each gallery's images, for a group read in one request (at most IMAGES_IN_MEMORY
+    images together); `folds`: for a big gallery, each workflow's fold of its pages instead.
+    `first`: each gallery's first image (for finish()); `broken`: the plans of the galleries that
+    cannot be planned; `matches`: Stash's default-cover answers, when asked."""
+
+    images: dict[str, list[Image]] = field(default_factory=dict)
+    folds: dict[str, list[ImageFold]] = field(default_factory=dict)
+    first: dict[str, list[Image]] = field(default_factory=dict)
+    broken: dict[str, GalleryPlan] = field(default_factory=dict)
+    matches: dict[str, str | None] = field(default_factory=dict)
+
+
+def read_group(ops: GalleryOps, task: str, workflows: Sequence[Workflow], group: Sequence[Gallery],
+               selection: str, failed: dict[str, str], cover_regex: str | None = None) -> GroupImages:
+    """Read a group's images: in one aliased request (with Stash's default-cover question when
+    `cover_regex` is given: images_and_cover_matches), or, for a gallery bigger than
+    IMAGES_IN_MEMORY, a page per request (GalleryOps.gallery_image_pages), each page folded into
+    the workflows' small summaries and let go, so that memory stays flat in gallery size; its
+    cover question is asked once its pages are read.
+
+    A fold that raises is that gallery's planning failure (put in `failed`); images that changed
+    while a big gallery was read make it skipped (the next run plans it again)."""
+    read = GroupImages()
+    if not is_big(group):
+        ids = [g.id for g in group]
+        if cover_regex is not None:
+            read.images, read.matches = ops.images_and_cover_matches(ids, selection, cover_regex)
+        else:
+            read.images = ops.images_of_galleries(ids, selection)
+        read.first = {gallery_id: images[:1] for gallery_id, images in read.images.items()}
+        return read
+    gallery_id = group[0].id
+    folds = read.folds[gallery_id] = image_folds(workflows, group[0])
     try:
-        for gallery_id, images in source:
-            first.setdefault(gallery_id, images[:1])
-            if gallery_id in broken:
-                continue
+        for _, images in group_images(ops, group, selection):
+            read.first.setdefault(gallery_id, images[:1])
             try:
-                for fold in folds[gallery_id]:
+                for fold in folds:
                     fold.add(images)
             except Exception as exc:  # folding is planning: whatever went wrong concerns this gallery only
                 log.debug("%s: planning gallery %s failed:\n%s", task, gallery_id, traceback.format_exc())
                 failed.setdefault(gallery_id, f"planning failed ({type(exc).__name__}: {exc})")
-                broken[gallery_id] = GalleryPlan(gallery_id)
-    except ImagesChangedWhileRead as exc:  # only a big gallery is read in pages, in a group of its own
+                read.broken[gallery_id] = GalleryPlan(gallery_id)
+                break
+    except ImagesChangedWhileRead as exc:
         log.debug("%s: %s", task, exc)
-        broken[group[0].id] = GalleryPlan(group[0].id, skipped=f"{MOVED} (its images changed while read)")
-    if cover_regex is not None and matches is None:  # a big gallery: its question once its pages are read
-        matches = ops.cover_regex_matches([g.id for g in group if first.get(g.id) and g.id not in broken],
-                                          cover_regex)
-    return first, broken, matches or {}
+        read.broken[gallery_id] = GalleryPlan(gallery_id, skipped=f"{MOVED} (its images changed while read)")
+    if cover_regex is not None and read.first.get(gallery_id) and gallery_id not in read.broken:
+        read.matches = ops.cover_regex_matches([gallery_id], cover_regex)
+    return read
 
 
 def image_groups(page: Sequence[Gallery], budget: int) -> list[list[Gallery]]:
@@ -249,29 +265,23 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
         # bigger gallery is read a page at a time, each page folded into the workflows' small
         # summaries (image_folds) and let go, so memory stays flat in gallery size too
         for group in image_groups(page, IMAGES_IN_MEMORY) if image_fields else [page]:
-            folds = {g.id: image_folds(workflows, g) for g in group} if image_fields else {}
-            first: dict[str, list[Image]] = {}
-            broken: dict[str, GalleryPlan] = {}
-            group_env = env
-            if image_fields:
-                first, broken, matches = fold_group(ops, task, group, image_fields, folds, failed,
-                                                    env.cover_regex if asks_covers else None)
-                if asks_covers:  # Stash's own default-cover answer, asked with the images
-                    group_env = replace(env, cover_matches=matches)
+            read = read_group(ops, task, workflows, group, image_fields, failed,
+                              env.cover_regex if asks_covers else None) if image_fields else GroupImages()
+            group_env = replace(env, cover_matches=read.matches) if asks_covers else env
             for gallery in group:
-                seen[gallery.id] = first.get(gallery.id, [])
-                if gallery.id in broken:
-                    plans.append(broken[gallery.id])
+                seen[gallery.id] = read.first.get(gallery.id, [])
+                if gallery.id in read.broken:
+                    plans.append(read.broken[gallery.id])
                     unread.add(gallery.id)
                     continue
                 try:
-                    plans.append(plan_gallery(workflows, gallery, folds.get(gallery.id) if image_fields else None,
-                                              group_env))
+                    plans.append(plan_gallery(workflows, gallery, read.images.get(gallery.id, []) if image_fields
+                                              else None, read.folds.get(gallery.id), group_env))
                 except Exception as exc:  # planning is pure: whatever went wrong concerns this gallery only
                     log.debug("%s: planning gallery %s failed:\n%s", task, gallery.id, traceback.format_exc())
                     failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
                     plans.append(GalleryPlan(gallery.id))
-            del folds
+            del read
         images = seen
         moved = apply_plans(ops, plans, failed) if not dry_run else {}
         extra: list[Change] = []
