@@ -62,10 +62,10 @@ def library_with_duplicates(galleries: int, images: int, every: int = 100) -> di
     return library
 
 
-def library_with_loose_images(folders: int, images: int, galleries: int) -> dict:
-    """`galleries` folder galleries with `images` images each, and `folders` folders of `images`
-    images that are in no gallery (galleries_from_folders)."""
-    library = generate_library(galleries, images, zip_every=galleries + 1)  # one zip, the rest folders
+def library_with_loose_images(folders: int, images: int, galleries: int, gallery_images: int | None = None) -> dict:
+    """`galleries` folder galleries with `gallery_images` images each (default `images`), and
+    `folders` folders of `images` images that are in no gallery (galleries_from_folders)."""
+    library = generate_library(galleries, gallery_images or images, zip_every=galleries + 1)  # one zip, the rest folders
     library["images"] = [f"/library/loose/f{f:05d}/img{i:03d}.jpg" for f in range(folders) for i in range(images)]
     return library
 
@@ -215,7 +215,7 @@ GALLERY_TASKS_NOTE = (
     " made. Each task runs as Stash runs it; a floor is the same reads without planning or writes, in a process"
     " started as the plugin is (bench/floors.py), run right after the preview it is compared with;"
     " \"load\" is the 1-minute load average before..after the run (2 cores shared with other sessions)."
-    " Requests grow by the page of 100 galleries, the 1,000 images or 500 galleries of a read page and the 50"
+    " Requests grow by the page of 250 galleries, the groups of at most 1,000 images (limits.IMAGES_IN_MEMORY) or 500 galleries of a read and the 50"
     " writes of an aliased batch: no task sends one per gallery. What does come per gallery made is Stash's hook"
     " process (last row): one request (the settings, with no new-gallery rule on) and a Python start, so the"
     " full-size apply would add about 5,000 of each.")
@@ -231,12 +231,13 @@ def bench_gallery_tasks(quick: bool) -> list[str]:
     bench_floor(rows, "read every gallery's zip checksum and its images' checksums, page by page", size,
                 duplicates, "duplicate_keys", preview)
     bench_task(rows, galleries, 10, "Merge duplicate galleries (apply)", {}, duplicates)
-    loose = library_with_loose_images(galleries // 2, 10, galleries // 2)
-    size = (f"{galleries // 2:,} galleries, {galleries * 10:,} images ({galleries * 5:,} in no gallery,"
+    # the same 10k galleries / 100k images: 10k galleries of 5 images, 5k folders of 10 loose images
+    loose = library_with_loose_images(galleries // 2, 10, galleries, gallery_images=5)
+    size = (f"{galleries:,} galleries, {galleries * 10:,} images ({galleries * 5:,} in no gallery,"
             f" {galleries // 2:,} folders)")
-    preview = bench_task(rows, galleries // 2, 10, "Galleries for loose images (preview)", {}, loose, size)
+    preview = bench_task(rows, galleries, 5, "Galleries for loose images (preview)", {}, loose, size)
     bench_floor(rows, "read the images in no gallery and every gallery's folder", size, loose, "loose_images", preview)
-    bench_task(rows, galleries // 2, 10, "Galleries for loose images", {}, loose, size, hooks=False)
+    bench_task(rows, galleries, 5, "Galleries for loose images", {}, loose, size, hooks=False)
     # what Stash adds: the plugin's Gallery.Create.Post hook for each gallery made, default settings
     small = 50 if quick else 200
     library, size = library_with_loose_images(small, 10, small), f"{small} galleries, {small * 20:,} images" \
