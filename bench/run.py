@@ -65,7 +65,8 @@ def library_with_duplicates(galleries: int, images: int, every: int = 100) -> di
 def library_with_loose_images(folders: int, images: int, galleries: int, gallery_images: int | None = None) -> dict:
     """`galleries` folder galleries with `gallery_images` images each (default `images`), and
     `folders` folders of `images` images that are in no gallery (galleries_from_folders)."""
-    library = generate_library(galleries, gallery_images or images, zip_every=galleries + 1)  # one zip, the rest folders
+    # one zip, the rest folders
+    library = generate_library(galleries, gallery_images or images, zip_every=galleries + 1)
     library["images"] = [f"/library/loose/f{f:05d}/img{i:03d}.jpg" for f in range(folders) for i in range(images)]
     return library
 
@@ -215,7 +216,8 @@ GALLERY_TASKS_NOTE = (
     " made. Each task runs as Stash runs it; a floor is the same reads without planning or writes, in a process"
     " started as the plugin is (bench/floors.py), run right after the preview it is compared with;"
     " \"load\" is the 1-minute load average before..after the run (2 cores shared with other sessions)."
-    " Requests grow by the page of 250 galleries, the groups of at most 1,000 images (limits.IMAGES_IN_MEMORY) or 500 galleries of a read and the 50"
+    " Requests grow by the page of 250 galleries, the groups of at most 1,000 images (limits.IMAGES_IN_MEMORY)"
+    " or 500 galleries of a read page and the 50"
     " writes of an aliased batch: no task sends one per gallery. What does come per gallery made is Stash's hook"
     " process (last row): one request (the settings, with no new-gallery rule on) and a Python start, so the"
     " full-size apply would add about 5,000 of each.")
