@@ -79,15 +79,11 @@ class CoverStep:
             found = self.pattern.first_found([base_name(image.path or "") for image in images])
             return None if found is None else images[found]
         if self.kind == "portrait":
-            for image in images:
-                if _is_portrait(image):
+            for image in images:  # a portrait: its first file is taller than wide
+                files = image.visual_files or image.files
+                if files and (files[0].height or 0) > (files[0].width or 0):
                     return image
         return None
-
-
-def _is_portrait(image: Image) -> bool:
-    files = image.visual_files or image.files or []
-    return bool(files) and (files[0].height or 0) > (files[0].width or 0)
 
 
 def parse_cover_rule(text: str) -> list[CoverStep]:
@@ -168,6 +164,16 @@ class CoverFold:
         return None
 
 
+def rule_pick(rule: Sequence[CoverStep], images: Sequence[Image]) -> Image | None:
+    """The rule's pick among a gallery's images in gallery order: the first step that picks one;
+    PatternTimeout when a step before any pick runs too long (as CoverFold.wanted, unfolded)."""
+    for step in rule:
+        picked = step.pick(images)
+        if picked is not None:
+            return picked
+    return None
+
+
 def cover_fold(gallery: Gallery, rule: Sequence[CoverStep], images: Sequence[Image] | CoverFold) -> CoverFold:
     """The fold of the gallery's images (as given, or already folded by the engine)."""
     if isinstance(images, CoverFold):
@@ -200,8 +206,7 @@ def plan_set_cover(gallery: Gallery, images: Sequence[Image] | CoverFold, rule: 
     of them made with this rule); `default_pick` is Stash's default pick (stash_pick), or
     UNKNOWN when Stash could not be asked: the cover is then left as it is."""
     plan = GalleryPlan(gallery.id)
-    fold = cover_fold(gallery, rule, images)
-    if not fold.count:
+    if not (images.count if isinstance(images, CoverFold) else images):
         plan.skipped = SKIP_NO_IMAGES
         return plan
     if isinstance(default_pick, Unknown):
@@ -212,8 +217,8 @@ def plan_set_cover(gallery: Gallery, images: Sequence[Image] | CoverFold, rule: 
         return plan
     current = gallery.cover.id if gallery.cover else None
     wanted = None
-    try:
-        wanted = fold.wanted()
+    try:  # a list's rule is run only now, for a gallery whose cover may change
+        wanted = images.wanted() if isinstance(images, CoverFold) else rule_pick(rule, images)
     except PatternTimeout as exc:
         plan.error = str(exc)
         return plan
@@ -264,8 +269,11 @@ class SetCovers:
         return CoverFold(self.rule, gallery.cover.id if gallery.cover else None)
 
     def plan(self, gallery: Gallery, images: Sequence[Image] | CoverFold | None, env: Env) -> GalleryPlan:
-        fold = cover_fold(gallery, self.rule, images or [])
-        return plan_set_cover(gallery, fold, self.rule, default_pick_of(gallery, fold.first_id, env))
+        if isinstance(images, CoverFold):  # a big gallery, folded while its pages were read
+            return plan_set_cover(gallery, images, self.rule, default_pick_of(gallery, images.first_id, env))
+        images = images or []
+        first_id = images[0].id if images else None
+        return plan_set_cover(gallery, images, self.rule, default_pick_of(gallery, first_id, env))
 
 
 class ResetCovers:
