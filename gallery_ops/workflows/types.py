@@ -55,8 +55,10 @@ class Workflow(Protocol):
     """A task's logic: what to read (selections of fields.py), and a pure plan per gallery.
 
     `plan(gallery, images, env)` gets None when `image_fields` is None. Otherwise it gets the
-    gallery's images as a list, or, when the workflow has a method `fold(gallery) -> ImageFold`,
-    that fold once every image went through it: memory then stays flat in gallery size.
+    gallery's images as a list (a gallery read in one request: at most IMAGES_IN_MEMORY images
+    are held together), or, for a bigger gallery read a page at a time, when the workflow has a
+    method `fold(gallery) -> ImageFold`, that fold once every page went through it (else the
+    list of every image): memory then stays flat in gallery size.
     """
 
     @property
