@@ -54,6 +54,12 @@ def _run_everything(release_name: str) -> dict[str, set[str]]:
         result = sim.run_task("Finish new galleries")
         assert result.error is None, result.stderr[-2000:]
         collect(sim, "finish new galleries")
+    # Link scenes copying what a gallery lacks: the matched scenes' metadata is read (ScenesByIds)
+    with StashSimulator(release=release_name) as sim:
+        sim.install_plugin(REPO)
+        result = sim.run_task("Link scenes", {"copy_metadata": "true"})
+        assert result.error is None, result.stderr[-2000:]
+        collect(sim, "link scenes with copy")
     return documents
 
 
@@ -76,7 +82,8 @@ def test_the_plugin_paths_send_many_distinct_documents() -> None:
     documents = all_documents()
     paths = {path for found in documents.values() for path in found}
     assert {f.stem for f in FIXTURES} <= paths
-    assert {"scan hook", "finish new galleries"} <= paths
+    assert {"scan hook", "finish new galleries", "link scenes with copy"} <= paths
+    assert any("query ScenesByIds" in query for query in documents)  # the copy read scenes by id
     kinds = {parse(query).definitions[0].operation.value for query in documents}  # type: ignore[attr-defined]
     assert kinds == {"query", "mutation"}
     assert len(documents) >= 20, sorted(documents)
