@@ -29,8 +29,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--library", default=str(SAMPLE_LIBRARY), help="a library description (YAML)")
     parser.add_argument("--hooks", action="store_true", help="run Gallery Tools' hooks after mutations")
+    parser.add_argument("--on-disk", action="store_true",
+                        help="put the library's files on this disk (a temporary folder), so that Import file"
+                             " metadata finds the ComicInfo.xml and sidecars Stash's paths point to")
     options = parser.parse_args()
-    sim = StashSimulator(options.library)
+    sim = StashSimulator(options.library, on_disk=options.on_disk)
     sim.http.port = options.port
     try:
         sim.start()
@@ -41,7 +44,8 @@ def main() -> None:
     if options.hooks:
         sim.install_plugin(ROOT)
     galleries = sim.store.value("SELECT COUNT(*) FROM galleries")
-    print(f"Stash simulator on {sim.url} with {galleries} galleries from {options.library}. Ctrl-C stops it.",
+    where = f", its files under {sim.library_root}" if options.on_disk else ""
+    print(f"Stash simulator on {sim.url} with {galleries} galleries from {options.library}{where}. Ctrl-C stops it.",
           flush=True)
     try:
         while True:
