@@ -248,7 +248,7 @@ class UpdateImages(Change):
 @dataclass(frozen=True)
 class DestroyGallery(Change):
     """galleryDestroy of one gallery, its files kept (delete_file false). Planned only for galleries
-    that hold no zip and no images (so Stash destroys no image with it)."""
+    that hold no image (so Stash destroys none with it): hand-made, or whose zip or folder is gone."""
 
     title: str | None
     why: str

@@ -8,7 +8,16 @@ from wf_support import CLEAN_EMPTY_APPLY, CLEAN_EMPTY_PREVIEW, EMPTY, OLD_TRIP, 
 from gallery_ops.constants import NEW_GALLERY_TAG
 from gallery_ops.models import Gallery, TagRef
 from gallery_ops.workflows.changes import DestroyGallery
-from gallery_ops.workflows.empty_galleries import SKIP_HAS_FILES, SKIP_NEW, plan_clean_empty
+from gallery_ops.workflows.empty_galleries import (
+    SKIP_HAS_FILES,
+    SKIP_NEW,
+    SKIP_UNREADABLE,
+    SKIP_UNSURE,
+    WHY_GONE,
+    OnDisk,
+    disk_state,
+    plan_clean_empty,
+)
 
 
 def counted(g: Gallery, count: int) -> Gallery:
@@ -26,10 +35,43 @@ def test_galleries_with_images_are_left_alone():
         assert plan_clean_empty(counted(g, 3)).status == "unchanged"
 
 
-def test_a_zip_or_folder_gallery_without_images_is_listed_never_destroyed():
+def test_a_zip_or_folder_gallery_without_images_still_on_disk_is_listed_never_destroyed():
     for g in (gallery("2", zip="/z/a.zip"), gallery("3", folder="/f")):
-        plan = plan_clean_empty(counted(g, 0))
+        plan = plan_clean_empty(counted(g, 0), OnDisk.PRESENT)
         assert plan.changes == [] and plan.skipped == SKIP_HAS_FILES
+
+
+def test_a_zip_or_folder_gallery_without_images_whose_file_is_gone_is_destroyed():
+    for g in (gallery("2", zip="/z/a.zip"), gallery("3", folder="/f")):
+        plan = plan_clean_empty(counted(g, 0), OnDisk.GONE)
+        assert plan.changes == [DestroyGallery(g.id, None, WHY_GONE)]
+        assert [e.name for e in plan.changes[0].expects] == ["image_count"]  # read again before the write
+
+
+def test_when_the_disk_cannot_tell_the_gallery_is_left_alone_and_reported():
+    for on_disk, why in ((OnDisk.UNSURE, SKIP_UNSURE), (OnDisk.UNREADABLE, SKIP_UNREADABLE), (None, SKIP_UNSURE)):
+        plan = plan_clean_empty(counted(gallery("3", folder="/f"), 0), on_disk)
+        assert plan.changes == [] and plan.skipped == why
+
+
+def test_a_gallery_with_images_is_left_alone_whatever_the_disk_says():
+    for on_disk in OnDisk:
+        assert plan_clean_empty(counted(gallery("2", zip="/z/a.zip"), 4), on_disk).status == "unchanged"
+
+
+def test_disk_state_tells_gone_from_not_mounted_and_unreadable(tmp_path, monkeypatch):
+    (tmp_path / "set").mkdir()
+    assert disk_state(str(tmp_path / "set")) is OnDisk.PRESENT
+    assert disk_state(str(tmp_path / "gone.zip")) is OnDisk.GONE  # its folder is there
+    assert disk_state(str(tmp_path / "share" / "set")) is OnDisk.UNSURE  # its folder is not either
+    assert disk_state("C:\\Library\\Old Trip") is OnDisk.UNSURE  # a Windows path on this disk
+    assert disk_state(str(tmp_path / "nul\x00name")) is OnDisk.UNREADABLE
+
+    def denied(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr("gallery_ops.workflows.empty_galleries.os.stat", denied)
+    assert disk_state(str(tmp_path / "set")) is OnDisk.UNREADABLE
 
 
 def test_a_hand_made_gallery_still_marked_new_is_kept():
@@ -52,9 +94,34 @@ def test_apply_deletes_only_the_empty_hand_made_gallery_and_no_image(scenario_ru
     assert runs.after["images"] == runs.before["images"]
     assert [r.root_fields for r in runs.first_requests if r.is_mutation] == [["galleryDestroy"]]
     assert runs.first.output["changed"] == 1 and runs.second.output["changed"] == 0
-    # the sample's folder gallery whose folder is gone (no images left) is listed, and stays
+    # the sample's folder gallery whose folder is gone (no images left): here the simulator's
+    # library is on no disk at all, so not even its parent folder is there: left alone, reported
     assert OLD_TRIP in runs.after["galleries"]
-    assert runs.first.output["skipped"] == {SKIP_HAS_FILES: 1}
+    assert runs.first.output["skipped"] == {SKIP_UNSURE: 1}
+
+
+def test_on_disk_a_gallery_whose_folder_is_gone_is_deleted_on_apply_and_one_still_there_is_kept():
+    # the sample library on this disk: Old Trip's folder is gone, /library/photos is there
+    with fresh_sim(on_disk=True) as sim:
+        before = state(sim)
+        preview = run(sim, CLEAN_EMPTY_PREVIEW).output
+        assert sim.requests.mutations() == [] and state(sim) == before
+        why = {c["destroy_gallery"]["why"] for c in preview["changes"]}
+        assert why == {"hand-made, no images", WHY_GONE}
+        applied = run(sim, CLEAN_EMPTY_APPLY).output
+        after = state(sim)
+        assert set(before["galleries"]) - set(after["galleries"]) == {EMPTY, OLD_TRIP}
+        assert after["images"] == before["images"]  # no image goes with them
+        assert applied["changes"] == preview["changes"]
+        sim.requests.clear()
+        assert run(sim, CLEAN_EMPTY_APPLY).output["change_count"] == 0 and sim.requests.mutations() == []
+    library = {"galleries": [{"folder": "/x/emptied"}, {"folder": "/x/gone", "gone": True},
+                             {"zip": "/x/full.zip", "images": ["1.jpg"], "gone": True}]}
+    with fresh_sim(library, on_disk=True) as sim:
+        out = run(sim, CLEAN_EMPTY_APPLY).output
+        left = set(state(sim)["galleries"])
+    assert out["skipped"] == {SKIP_HAS_FILES: 1} and out["changed"] == 1
+    assert left == {"/x/emptied", "/x/full.zip"}  # the empty folder on disk stays; the gone zip has images
 
 
 def test_a_zip_and_a_folder_without_images_stay_and_are_listed():
@@ -66,7 +133,7 @@ def test_a_zip_and_a_folder_without_images_stay_and_are_listed():
         before = state(sim)
         preview = run(sim, CLEAN_EMPTY_PREVIEW)
         assert sim.requests.mutations() == [] and state(sim) == before
-        assert preview.output["skipped"] == {SKIP_HAS_FILES: 2}
+        assert preview.output["skipped"] == {SKIP_UNSURE: 2}  # on no disk: not even /x is there
         applied = run(sim, CLEAN_EMPTY_APPLY)
         assert applied.output["changes"] == preview.output["changes"]
         assert set(before["galleries"]) - set(state(sim)["galleries"]) == {"user:Nothing yet"}
@@ -86,4 +153,4 @@ def test_a_gallery_that_gets_images_while_the_run_reads_is_not_deleted():
         out = run(sim, CLEAN_EMPTY_APPLY).output
         assert EMPTY in state(sim)["galleries"]
         assert sim.requests.mutations() == []
-    assert out["skipped"] == {MOVED: 1, SKIP_HAS_FILES: 1} and out["change_count"] == 0
+    assert out["skipped"] == {MOVED: 1, SKIP_UNSURE: 1} and out["change_count"] == 0
