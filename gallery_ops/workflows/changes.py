@@ -253,6 +253,7 @@ class DestroyGallery(Change):
     title: str | None
     why: str
     merged_into: str | None = None  # a merge's kept gallery: when its copy fails, this is not deleted
+    path: str | None = None  # its zip's or folder's path, said in the log (a gone gallery has no title)
 
     @property
     def galleries(self) -> tuple[str, ...]:
@@ -265,6 +266,8 @@ class DestroyGallery(Change):
         found: dict[str, Any] = {"title": self.title, "why": self.why}
         if self.merged_into is not None:
             found["merged_into"] = self.merged_into
+        if self.path is not None:
+            found["path"] = self.path
         return {"gallery": self.gallery_id, "destroy_gallery": found}
 
 

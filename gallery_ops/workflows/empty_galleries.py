@@ -77,7 +77,8 @@ def disk_state(path: str) -> OnDisk:
 
 def _destroy(gallery: Gallery, why: str) -> DestroyGallery:
     # read again just before the write: a gallery that got images meanwhile is not deleted
-    return DestroyGallery(gallery.id, gallery.title, why, expects=Expect.of("gallery", gallery, ("image_count",)))
+    return DestroyGallery(gallery.id, gallery.title, why, path=gallery.path,
+                          expects=Expect.of("gallery", gallery, ("image_count",)))
 
 
 def plan_clean_empty(gallery: Gallery, on_disk: OnDisk | None = None) -> GalleryPlan:

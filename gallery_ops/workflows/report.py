@@ -129,7 +129,8 @@ def sentence(change: dict[str, Any], dry_run: bool) -> str:
     if "destroy_gallery" in change:
         c = change["destroy_gallery"]
         merged = f", merged into gallery {c['merged_into']}" if c.get("merged_into") else ""
-        return f"{where}: {would}delete the gallery {shown(c['title'])} ({c['why']}{merged}; its files are kept)"
+        name = shown(c["title"]) if c.get("title") or not c.get("path") else f"at {c['path']}"
+        return f"{where}: {would}delete the gallery {name} ({c['why']}{merged}; its files are kept)"
     if "create_gallery" in change:
         return (f"folder {change['folder']}: {would}make the gallery {shown(change['create_gallery'])} for"
                 f" {counted(change['images'], 'image')}")

@@ -44,7 +44,7 @@ def test_a_zip_or_folder_gallery_without_images_still_on_disk_is_listed_never_de
 def test_a_zip_or_folder_gallery_without_images_whose_file_is_gone_is_destroyed():
     for g in (gallery("2", zip="/z/a.zip"), gallery("3", folder="/f")):
         plan = plan_clean_empty(counted(g, 0), OnDisk.GONE)
-        assert plan.changes == [DestroyGallery(g.id, None, WHY_GONE)]
+        assert plan.changes == [DestroyGallery(g.id, None, WHY_GONE, path=g.path)]
         assert [e.name for e in plan.changes[0].expects] == ["image_count"]  # read again before the write
 
 
