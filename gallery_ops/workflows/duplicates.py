@@ -8,7 +8,9 @@ images; galleries without one are left out.
 
 Which gallery is kept (the first by these rules, in order):
 1. its zip or folder is present on disk (a hand-made gallery always counts as present;
-   the plugin runs on Stash's machine and checks the paths Stash reports);
+   the plugin runs on Stash's machine and checks the paths Stash reports; a path that
+   cannot be told gone, because the folder holding it is missing too or cannot be read,
+   counts as present: on_disk.disk_state);
 2. it has more images;
 3. it is a zip or folder gallery rather than a hand-made one;
 4. it was added last (the highest id: after a move, the scan made the new one).
@@ -22,8 +24,8 @@ has a chapter with that title or at that image); a chosen cover, mapped the same
 when the kept gallery has none.
 
 With delete_duplicates=true (and dry_run=false) a duplicate is then deleted
-(galleryDestroy, files kept) when it has no images, or when its zip or folder is gone
-from disk and the kept one's is present. A zip gallery takes its image records with it
+(galleryDestroy, files kept) when it has no images, or when its zip or folder is surely
+gone from disk (the folder that held it is there) and the kept one's is present. A zip gallery takes its image records with it
 in Stash (its files are gone), so one whose images are also in another gallery is never
 deleted. Everything else stays: a duplicate that is still on disk is listed only.
 
@@ -37,7 +39,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,7 @@ from ..constants import NEW_GALLERY_TAG
 from ..limits import IMAGES_IN_MEMORY, WORKFLOW_PAGE_SIZE
 from ..logs import progress
 from ..models import Gallery, Image
+from ..on_disk import OnDisk, disk_state
 from ..operations import GalleryOps, ImagesChangedWhileRead
 from .changes import (
     AddGalleryRefs,
@@ -72,7 +74,7 @@ REFS = (("tags", "tag_ids"), ("performers", "performer_ids"), ("scenes", "scene_
 WHY_MISSING = "duplicate whose zip or folder is gone"
 WHY_EMPTY = "duplicate without images"
 SKIP_KEPT_APART = "duplicate, kept (delete_duplicates is off)"
-SKIP_PRESENT = "duplicate, kept (its zip or folder is still there)"
+SKIP_PRESENT = "duplicate, kept (its zip or folder is on disk, or cannot be told gone)"
 SKIP_BOTH_GONE = "duplicate, kept (the kept gallery's zip or folder is gone too)"
 SKIP_SHARED = "duplicate, kept (its images are in other galleries too)"
 
@@ -163,8 +165,10 @@ def keep_order(group: Sequence[Member], present: Callable[[Member], bool]) -> li
 
 
 def is_present(m: Member) -> bool:
-    """A hand-made gallery, or a zip or folder that exists on this machine (Stash's)."""
-    return m.path is None or os.path.exists(m.path)
+    """A hand-made gallery, or a zip or folder not known to be gone from this machine (Stash's):
+    on disk, or not to be told (its parent folder missing too, or not readable: on_disk.disk_state),
+    so that a duplicate is deleted as missing only when its zip or folder is surely gone."""
+    return m.path is None or disk_state(m.path) is not OnDisk.GONE
 
 
 def _empty(value: Any) -> bool:

@@ -23,14 +23,11 @@ their image records. Nothing here ever destroys an image.
 
 from __future__ import annotations
 
-import os
-from enum import Enum
-
 from .. import fields as selections
-from .. import paths
 from ..args import Param
 from ..constants import NEW_GALLERY_TAG
 from ..models import Gallery, Image
+from ..on_disk import OnDisk, disk_state
 from .changes import DestroyGallery, Expect
 from .report import GalleryPlan
 from .types import Env
@@ -43,36 +40,6 @@ SKIP_UNSURE = ("no images, and neither its zip or folder nor the folder holding 
                " (a drive or share not mounted?): left alone")
 SKIP_UNREADABLE = "no images; whether its zip or folder is on disk cannot be told: left alone"
 SKIP_NEW = "no images yet, marked new (made by hand a moment ago)"
-
-
-class OnDisk(Enum):
-    """What this disk says of a zip's or folder's path (disk_state)."""
-
-    PRESENT = "present"
-    GONE = "gone"  # not there, while the folder that held it is
-    UNSURE = "unsure"  # not there, nor its parent folder (not mounted?)
-    UNREADABLE = "unreadable"  # stat failed otherwise (permission denied, ...)
-
-
-def disk_state(path: str) -> OnDisk:
-    """Whether the zip or folder at `path` (as Stash reports it) is on this disk."""
-    try:
-        os.stat(path)
-        return OnDisk.PRESENT
-    except FileNotFoundError:
-        pass
-    except (OSError, ValueError):  # ValueError: a path Python cannot pass to the system (NUL)
-        return OnDisk.UNREADABLE
-    parent = paths.parent(path)
-    if not parent or parent == path:
-        return OnDisk.UNSURE
-    try:
-        os.stat(parent)
-        return OnDisk.GONE
-    except FileNotFoundError:
-        return OnDisk.UNSURE
-    except (OSError, ValueError):
-        return OnDisk.UNREADABLE
 
 
 def _destroy(gallery: Gallery, why: str) -> DestroyGallery:

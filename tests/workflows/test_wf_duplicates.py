@@ -169,8 +169,9 @@ def test_the_sample_set_that_moved_into_a_zip_gets_its_metadata(scenario_run):
     ids = {PORTRAITS: "2", MOVED: "7"}  # the sample's ids (checked below)
     assert out["group_count"] == 1 and out["groups"] == [
         {"keep": ids[MOVED], "duplicates": [ids[PORTRAITS]], "by": "image checksums"}]
-    # the sample is not on this disk: neither copy is present, so neither would be deleted
-    assert out["skipped"] == {SKIP_BOTH_GONE: 1} and out["changed"] == 1 and out["scanned"] == 11
+    # the sample is not on this disk, nor are its folders: neither copy can be told gone, so
+    # neither would be deleted
+    assert out["skipped"] == {SKIP_PRESENT: 1} and out["changed"] == 1 and out["scanned"] == 11
 
 
 def test_the_sample_ids_are_the_ones_the_groups_name():
@@ -205,7 +206,7 @@ def disk_library(root: Path) -> dict:
     """Group A: a zip that is gone (its set now in a folder on disk). Group B: a folder that is gone
     (now in another folder). Group C: one zip in two places, both on disk. D: a gone zip whose
     image is also in a hand-made collection (which is a duplicate of D too)."""
-    for folder in ("new_a", "new_b", "copies", "new_d"):
+    for folder in ("old", "new_a", "new_b", "copies", "new_d"):  # old/ is there, its zips are gone
         (root / folder).mkdir()
     (root / "copies" / "c1.zip").write_bytes(b"zip")
     (root / "copies" / "c2.zip").write_bytes(b"zip")
@@ -277,3 +278,20 @@ def test_killed_at_any_request_a_rerun_of_the_delete_ends_as_one_run(tmp_path):
     assert total >= 6 and problems == []
 
 
+
+
+def test_a_duplicate_whose_folder_is_missing_too_is_not_deleted(tmp_path):
+    """A zip gone together with the folder that held it looks like a drive or share that is not
+    mounted (on_disk.disk_state: unsure): it is merged but not deleted."""
+    (tmp_path / "new").mkdir()
+    r = str(tmp_path)
+    library = {"galleries": [
+        {"zip": f"{r}/unmounted/share/a.zip", "images": [{"name": "1.jpg", "md5": md5("A1")}], "title": "Set A"},
+        {"folder": f"{r}/new", "images": [{"name": "1.jpg", "md5": md5("A1")}]}]}
+    with fresh_sim(library) as sim:
+        before = state(sim)
+        result = run(sim, APPLY_DELETE)
+        after = state(sim)
+    assert set(after["galleries"]) == set(before["galleries"])
+    assert after["galleries"][f"{r}/new"]["title"] == "Set A"  # merged all the same
+    assert result.output["skipped"] == {SKIP_PRESENT: 1}
