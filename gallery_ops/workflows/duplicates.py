@@ -25,9 +25,9 @@ when the kept gallery has none.
 
 With delete_duplicates=true (and dry_run=false) a duplicate is then deleted
 (galleryDestroy, files kept) when it has no images, or when its zip or folder is surely
-gone from disk (the folder that held it is there) and the kept one's is present. A zip gallery takes its image records with it
-in Stash (its files are gone), so one whose images are also in another gallery is never
-deleted. Everything else stays: a duplicate that is still on disk is listed only.
+gone from disk (the folder that held it is there) and the kept one's is present. A zip
+gallery takes its image records with it in Stash (its files are gone), so one whose images
+are also in another gallery is never deleted. Everything else stays: a duplicate that is still on disk is listed only.
 
 The task previews unless the run says dry_run=false. It reads the checksums of every
 gallery in scope page by page (two requests per page; a big gallery's images a page at a
