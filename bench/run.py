@@ -257,12 +257,12 @@ FINISH_NOTE = (
     "Every gallery is marked new (the hook's tag) and has a scene whose video is named like its zip or folder, next"
     " to it; only hookLinkScenes is on (with linkScenesCopyMetadata in the last row). Finish reads every scene's"
     " files first (1,000 per request; the index keeps paths and ids only), then the marked galleries a page at a"
-    " time; it links each gallery and removes the mark. \"load\" as above. Per page of 100 galleries: one read, two"
+    " time; it links each gallery and removes the mark. \"load\" as above. Per page of 250 galleries: one read, five"
     " aliased write requests for the links (each gallery gets its own scene, so 50 per request), one"
-    " bulkGalleryUpdate removing the mark from all 100; with linkScenesCopyMetadata five more: one findScenes(ids)"
-    " reading the metadata of only the scenes the page's galleries match (so memory holds a page of scenes'"
-    " metadata, not the library's), and for the copied fields two aliased galleryUpdate batches, each after a read"
-    " of what they assume (changes.Expect). No request per gallery.")
+    " bulkGalleryUpdate removing the mark from all 250; with linkScenesCopyMetadata eleven more: one"
+    " findScenes(ids) reading the metadata of only the scenes the page's galleries match (so memory holds a page"
+    " of scenes' metadata, not the library's), and for the copied fields five aliased galleryUpdate batches, each"
+    " after a read of what they assume (changes.Expect). No request per gallery.")
 
 
 def library_marked_new(galleries: int, images: int) -> dict:
