@@ -356,14 +356,16 @@ def _moved_away(ops: GalleryOps, sending: list[tuple[Change, Any]], moved: dict[
 
 
 def apply_changes(ops: GalleryOps, changes: Sequence[Change], failed: dict[str, str] | None = None,
-                  moved: dict[str, str] | None = None, narrowed: dict[int, Change] | None = None) -> dict[str, str]:
+                  moved: dict[str, str] | None = None, narrowed: dict[int, Change] | None = None,
+                  sent: set[int] | None = None) -> dict[str, str]:
     """Send the changes kind by kind; returns `failed` ({gallery id: error}) with what failed added.
 
     `moved` collects the galleries whose changes were dropped because what they would
     overwrite changed after it was read (see the module docstring); their later changes
     are not sent either. A change that splits loses only its moved parts: `narrowed`
     collects what was left of it and sent (id of the change as given -> that change,
-    which names the parts left out), and its galleries' other changes still go.
+    which names the parts left out), and its galleries' other changes still go. `sent` collects
+    the ids of the changes (or of their narrowed parts) that Stash took.
 
     Changes for a gallery that already failed (given in `failed`, with an invalid change,
     or in an earlier kind or request) are not sent, so a gallery is never left half-finished and marked done. A
@@ -393,4 +395,6 @@ def apply_changes(ops: GalleryOps, changes: Sequence[Change], failed: dict[str, 
             result = SENDERS[kind](ops, [value for _, value in sending])
             for index, message in result.errors.items():
                 _charge(failed, sending[index][0], message)
+            if sent is not None:
+                sent.update(id(change) for index, (change, _) in enumerate(sending) if index not in result.errors)
     return failed

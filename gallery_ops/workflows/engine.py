@@ -215,11 +215,12 @@ def apply_plans(ops: GalleryOps, plans: Sequence[GalleryPlan], failed: dict[str,
     """Apply the plans' changes (failures go into `failed`); returns {gallery id: reason} for the
     galleries some of whose changes were dropped because what they would overwrite changed
     meanwhile (not done: the next run plans them again). A plan that lost all its changes
-    becomes a skip with that reason; one whose image updates lost only some images keeps the
-    rest, and its changes name the images left out."""
+    becomes a skip with that reason; one that lost some keeps, and reports, those that were
+    written (an image update that lost only some images names the images left out)."""
     moved: dict[str, str] = {}
     narrowed: dict[int, Change] = {}
-    apply_changes(ops, [c for p in plans for c in p.changes], failed, moved, narrowed)
+    sent: set[int] = set()
+    apply_changes(ops, [c for p in plans for c in p.changes], failed, moved, narrowed, sent)
     held = dict(moved)
     for part in narrowed.values():
         for gallery_id in part.galleries:
@@ -229,7 +230,11 @@ def apply_plans(ops: GalleryOps, plans: Sequence[GalleryPlan], failed: dict[str,
             plan.changes = [narrowed.get(id(c), c) for c in plan.changes]
         if plan.gallery_id in failed:
             continue
-        if plan.gallery_id in moved or (plan.changes and all(c.is_empty for c in plan.changes)):
+        if plan.gallery_id in moved:  # its changes from the one whose basis moved on were not sent
+            plan.changes = [c for c in plan.changes if id(c) in sent and not c.is_empty]
+            if not plan.changes:
+                plan.skipped = held[plan.gallery_id]
+        elif plan.changes and all(c.is_empty for c in plan.changes):
             plan.changes, plan.skipped = [], held[plan.gallery_id]
     return held
 

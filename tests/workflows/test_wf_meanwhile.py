@@ -175,3 +175,32 @@ def test_finish_new_galleries_keeps_the_mark_of_a_gallery_whose_image_moved_and_
     assert NEW_GALLERY_TAG in first["galleries"]["/n/A"]["tags"]
     assert second["images"]["/n/A/a1.jpg"]["tags"] == ["T"] and second["images"]["/n/A/a1.jpg"]["studio"] == "South"
     assert second["galleries"]["/n/A"]["tags"] == ["T"]
+
+
+def test_a_gallery_whose_later_change_moved_reports_the_changes_that_were_written():
+    """Finish writes a new gallery's chapters, then its cover. A cover a person chose meanwhile
+    drops the cover change only: the chapters went in, so the gallery is reported changed with
+    them (not skipped), keeps its new-gallery mark, and its chosen cover stays."""
+    library = {"tags": [NEW_GALLERY_TAG], "galleries": [{
+        "zip": "/n/B.zip", "tags": [NEW_GALLERY_TAG],
+        "images": ["d1/a.jpg", {"name": "d2/b.jpg", "width": 600, "height": 900}, "d2/c.jpg"]}]}
+    with fresh_sim(library, settings={"hookChapters": True, "hookCovers": True}) as sim:
+        ids = image_ids(sim)
+        gallery_id = ids_by_path(sim)["/n/B.zip"]
+        chosen = ids["/n/B.zip/d2/c.jpg"]
+        edits: list[bool] = []
+
+        def choose_cover() -> None:  # just before the cover's Recheck (the second one: chapters come first)
+            edits.append(True)
+            if len(edits) == 2:
+                sim.gql(f'mutation {{ setGalleryCover(input: {{gallery_id: "{gallery_id}", cover_image_id: "{chosen}"}}) }}')
+
+        sim.faults.add("before", count=2, operation="Recheck", action=choose_cover)
+        out = run(sim, FINISH).output
+        after = state(sim)["galleries"]["/n/B.zip"]
+    assert len(edits) == 2  # the cover had its own Recheck
+    assert [title for title, _ in after["chapters"]] == ["d1", "d2"]
+    assert after["cover"] == "/n/B.zip/d2/c.jpg"  # the person's choice, not the rule's portrait b.jpg
+    assert NEW_GALLERY_TAG in after["tags"]  # not done: the next Finish looks at it again
+    assert out["changed"] == 1 and out["skipped"] == {}
+    assert {k for c in out["changes"] for k in c if k != "gallery"} == {"create_chapter"}
