@@ -193,7 +193,8 @@ def test_a_gallery_whose_later_change_moved_reports_the_changes_that_were_writte
         def choose_cover() -> None:  # just before the cover's Recheck (the second one: chapters come first)
             edits.append(True)
             if len(edits) == 2:
-                sim.gql(f'mutation {{ setGalleryCover(input: {{gallery_id: "{gallery_id}", cover_image_id: "{chosen}"}}) }}')
+                sim.gql(f'mutation {{ setGalleryCover(input: {{gallery_id: "{gallery_id}",'
+                        f' cover_image_id: "{chosen}"}}) }}')
 
         sim.faults.add("before", count=2, operation="Recheck", action=choose_cover)
         out = run(sim, FINISH).output
