@@ -8,8 +8,8 @@ Nothing is sent when the connection is built: no version check, no schema
 introspection (stashapi's StashInterface does both on every construction, ~1.3 MB,
 paid by every hook process). Requests go over one kept-alive HTTP/1.1 connection on a
 plain socket (TCP_NODELAY; https through ssl), with the headers stashapi sends
-(`Content-Type` and `Accept: application/json`); answers are read by the lean hook
-path's reader (hook_wire.read_answer: Content-Length or chunked). That costs a third of
+(`Content-Type` and `Accept: application/json`), sent and read by the lean hook path's
+transport (hook_wire.KeptAliveHttp, hook_wire.read_answer: Content-Length or chunked). That costs a third of
 the CPU per request of http.client, itself a third of what requests and urllib3 take,
 which matters over the requests of a big task. Errors are typed here, with retries for
 transient faults.
@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import logging
 import select
-import socket
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, Literal, TypeVar
@@ -36,8 +35,8 @@ from .errors import (
     may_retry,
     server_error,
 )
-from .hook_wire import read_answer
-from .limits import CONNECT_TIMEOUT, READ_TIMEOUT, RETRY_DELAYS
+from .hook_wire import KeptAliveHttp
+from .limits import RETRY_DELAYS
 from .models import validation_problems
 
 log = logging.getLogger("gallery_ops")
@@ -127,16 +126,13 @@ class StashConnection:
         self.retry_delays = retry_delays
         self.sleep = sleep
         self.requests_sent = 0
-        self._socket: socket.socket | None = None
-        self._reader: Any = None
-        host = f"[{server.Host}]" if ":" in server.Host else server.Host
-        head = [f"Host: {host}:{server.Port}", "Content-Type: application/json", "Accept: application/json"]
+        head: list[str] = []
         if server.ApiKey is not None and server.ApiKey.get_secret_value():
             head.append(f"ApiKey: {server.ApiKey.get_secret_value()}")
         if server.SessionCookie is not None:
             cookie = server.SessionCookie
             head.append(f"Cookie: {cookie.Name or 'session'}={cookie.Value.get_secret_value()}")
-        self._head = "POST " + GRAPHQL_PATH + " HTTP/1.1\r\n" + "".join(f"{line}\r\n" for line in head)
+        self.http = KeptAliveHttp(server.Scheme, server.Host, server.Port, self.url, head)
 
     @classmethod
     def from_server_connection(cls, raw: Any, **kwargs: Any) -> StashConnection:
@@ -227,38 +223,9 @@ class StashConnection:
                             len(self.retry_delays), delay)
                 self.sleep(delay)
 
-    def _open(self) -> tuple[socket.socket, Any]:
-        """The kept-alive connection and its reader, (re)opened when there is none or Stash closed it.
-
-        Any failure here happens before the request is sent: it surely did not reach Stash.
-        """
-        if self._socket is not None and _closed_by_peer(self._socket):
-            self.close()
-        if self._socket is None:
-            try:
-                sock = socket.create_connection((self.server.Host, self.server.Port), timeout=CONNECT_TIMEOUT)
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                sock.settimeout(READ_TIMEOUT)
-                if self.server.Scheme == "https":
-                    import ssl
-
-                    sock = ssl.create_default_context().wrap_socket(sock, server_hostname=self.server.Host)
-            except OSError as exc:
-                what = "connection refused" if isinstance(exc, ConnectionRefusedError) else \
-                    f"connection failed ({type(exc).__name__})"
-                raise StashTransportError(f"cannot reach Stash at {self.url}: {what}", reached_server=False) from exc
-            self._socket, self._reader = sock, sock.makefile("rb")
-        return self._socket, self._reader
-
     def close(self) -> None:
         """Close the kept-alive connection (the next request opens a new one)."""
-        if self._socket is not None:
-            try:
-                self._reader.close()
-                self._socket.close()
-            except OSError:
-                pass
-        self._socket = self._reader = None
+        self.http.close()
 
     def _send(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         status, content = self._post(query, variables)
@@ -268,17 +235,17 @@ class StashConnection:
         """One POST: the status and the body, after the checks every answer gets (401, 502-504)."""
         self.requests_sent += 1
         payload = json.dumps({"query": query, "variables": variables}).encode()
-        request = (self._head + f"Content-Length: {len(payload)}\r\n\r\n").encode("latin-1") + payload
-        sock, reader = self._open()
+        http = self.http
+        if http.is_open and _closed_by_peer(http.socket):  # Stash closed the idle kept-alive connection
+            http.close()
+        if not http.is_open:
+            http.connect()  # a failure here surely did not reach Stash
         try:
-            sock.sendall(request)
-            status, headers, content, closes = read_answer(reader)
+            status, headers, content = http.exchange(payload)
         except (OSError, ValueError) as exc:  # sent, at least in part: it may have reached Stash
-            self.close()
+            http.close()
             raise StashTransportError(f"cannot reach Stash at {self.url}: connection failed ({type(exc).__name__})",
                                       reached_server=True) from exc
-        if closes:
-            self.close()
         if status in REDIRECT_STATUSES:  # never followed: the ApiKey and the cookie would go along
             target = urljoin(self.url, headers.get("location", ""))
             where = "another origin" if _origin(target) != _origin(self.url) else "another address"

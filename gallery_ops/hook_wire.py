@@ -146,23 +146,15 @@ class HookWire:
         self.retry_delays = retry_delays
         self.sleep = sleep
         self.requests_sent = 0
-        self._socket: Any = None
-        self._reader: Any = None
-        host = f"[{server.host}]" if ":" in server.host else server.host
-        head = [f"Host: {host}:{server.port}", "Content-Type: application/json", "Accept: application/json"]
+        head: list[str] = []
         if server.api_key:
             head.append(f"ApiKey: {server.api_key}")
         if server.cookie_value:
             head.append(f"Cookie: {server.cookie_name}={server.cookie_value}")
-        self._head = "POST /graphql HTTP/1.1\r\n" + "".join(f"{line}\r\n" for line in head)
+        self.http = KeptAliveHttp(server.scheme, server.host, server.port, self.url, head)
 
     def close(self) -> None:
-        if self._socket is not None:
-            try:
-                self._socket.close()
-            except OSError:
-                pass
-        self._socket = self._reader = None
+        self.http.close()
 
     # -- the hook's operations ----------------------------------------------------------------------
     def read_new_gallery(self, gallery_id: int, marker_tag: str) -> dict[str, Any]:
@@ -228,24 +220,21 @@ class HookWire:
     # -- HTTP -----------------------------------------------------------------------------------
     def _post(self, body: bytes) -> dict[str, Any]:
         self.requests_sent += 1
-        request = (self._head + f"Content-Length: {len(body)}\r\n\r\n").encode("latin-1") + body
-        fresh = self._socket is None
+        http = self.http
+        fresh = not http.is_open
+        if fresh:
+            http.connect()
         try:
-            if fresh:
-                self._connect()
             try:
-                status, raw = self._exchange(request)
+                status, _, raw = http.exchange(body)
             except ConnectionError:
                 if fresh:
                     raise
-                self.close()  # the kept-alive connection was closed meanwhile: once more on a new one
-                self._connect()
-                status, raw = self._exchange(request)
-        except _NeverReached as exc:
-            self.close()
-            raise StashTransportError(f"cannot reach Stash at {self.url}: {exc}", reached_server=False) from None
+                http.close()  # the kept-alive connection was closed meanwhile: once more on a new one
+                http.connect()
+                status, _, raw = http.exchange(body)
         except (OSError, ValueError) as exc:
-            self.close()
+            http.close()
             raise StashTransportError(f"cannot reach Stash at {self.url}: connection failed ({type(exc).__name__})",
                                       reached_server=True) from None
         if status == 401:
@@ -263,35 +252,67 @@ class HookWire:
                                       status=status)
         return decoded
 
-    def _connect(self) -> None:
+
+class KeptAliveHttp:
+    """POST /graphql to one Stash over one kept-alive HTTP/1.1 connection, standard library only
+    (TCP_NODELAY, as Go's own clients; https through ssl, imported only then). HookWire and
+    connection.StashConnection both send their requests with it; each keeps its own policy for a
+    connection Stash closed meanwhile, and turns failures into its errors."""
+
+    def __init__(self, scheme: str, host: str, port: int, url: str, headers: list[str]) -> None:
+        self.scheme, self.host, self.port, self.url = scheme, host, port, url
+        shown = f"[{host}]" if ":" in host else host
+        head = [f"Host: {shown}:{port}", "Content-Type: application/json", "Accept: application/json", *headers]
+        self.head = "POST /graphql HTTP/1.1\r\n" + "".join(f"{line}\r\n" for line in head)
+        self.socket: Any = None
+        self.reader: Any = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.socket is not None
+
+    def connect(self) -> None:
+        """Open the connection. When it cannot be opened, StashTransportError with reached_server
+        False: nothing was sent, so the request surely did not reach Stash."""
         try:
-            sock = socket.create_connection((self.server.host, self.server.port), timeout=CONNECT_TIMEOUT)
-        except ConnectionRefusedError:
-            raise _NeverReached("connection refused") from None
-        except (socket.gaierror, TimeoutError) as exc:
-            raise _NeverReached(f"connection failed ({type(exc).__name__})") from None
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.settimeout(READ_TIMEOUT)
-        if self.server.scheme == "https":
-            import ssl
+            sock = socket.create_connection((self.host, self.port), timeout=CONNECT_TIMEOUT)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.settimeout(READ_TIMEOUT)
+            if self.scheme == "https":
+                import ssl
 
-            sock = ssl.create_default_context().wrap_socket(sock, server_hostname=self.server.host)
-        self._socket = sock
-        self._reader = sock.makefile("rb")
+                sock = ssl.create_default_context().wrap_socket(sock, server_hostname=self.host)
+        except OSError as exc:
+            what = "connection refused" if isinstance(exc, ConnectionRefusedError) else \
+                f"connection failed ({type(exc).__name__})"
+            raise StashTransportError(f"cannot reach Stash at {self.url}: {what}", reached_server=False) from None
+        self.socket, self.reader = sock, sock.makefile("rb")
 
-    def _exchange(self, request: bytes) -> tuple[int, bytes]:
-        """Send one request, read one answer: (status, body)."""
-        self._socket.sendall(request)
-        status, _, body, closes = read_answer(self._reader)
+    def exchange(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        """Send `body` on the open connection and read one answer: (status, headers, body). The
+        connection is closed after an answer that says so. A failure (OSError, ValueError) may come
+        after some of the request was sent: it may have reached Stash."""
+        self.socket.sendall((self.head + f"Content-Length: {len(body)}\r\n\r\n").encode("latin-1") + body)
+        status, headers, content, closes = read_answer(self.reader)
         if closes:
             self.close()
-        return status, body
+        return status, headers, content
+
+    def close(self) -> None:
+        """Close the connection (the next request opens a new one)."""
+        if self.socket is not None:
+            try:
+                self.reader.close()
+                self.socket.close()
+            except OSError:
+                pass
+        self.socket = self.reader = None
 
 
 def read_answer(reader: Any) -> tuple[int, dict[str, str], bytes, bool]:
     """One HTTP/1.1 answer from `reader` (a socket's binary file): the status, the headers (names in
     lower case), the body (Content-Length, chunked, or up to the end), and whether the connection
-    closes after it. connection.StashConnection reads its answers with this too."""
+    closes after it (KeptAliveHttp, for HookWire and connection.StashConnection)."""
     status_line = reader.readline(65537)
     if not status_line:
         raise ConnectionResetError("the connection was closed before an answer")
@@ -326,10 +347,6 @@ def _read_chunked(reader: Any) -> bytes:
             return b"".join(chunks)
         chunks.append(_read_exactly(reader, size))
         reader.readline(65537)  # the CRLF after each chunk
-
-
-class _NeverReached(Exception):
-    """The connection itself failed: the request surely did not reach Stash."""
 
 
 def _read_exactly(reader: Any, size: int) -> bytes:
