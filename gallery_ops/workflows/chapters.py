@@ -31,7 +31,7 @@ from ..args import Param
 from ..models import Gallery, Image
 from .changes import Change, CreateChapter, DestroyChapter, Expect, UpdateChapter
 from .report import GalleryPlan
-from .types import Env
+from .types import Env, folded
 
 PARAMS = (Param("replace", "bool", False),)
 SKIP_NO_IMAGES = "no images"
@@ -108,10 +108,7 @@ def folder_chapters(image_paths: list[str]) -> list[FolderChapter]:
 def plan_chapters(gallery: Gallery, images: Sequence[Image] | FolderFold, replace: bool = False) -> GalleryPlan:
     """The chapter changes for one gallery (pure: from the gallery's chapters and its images in
     order, given as they are or as the FolderFold the engine filled while reading them)."""
-    if not isinstance(images, FolderFold):
-        fold = FolderFold()
-        fold.add(images)
-        images = fold
+    images = folded(images, FolderFold, FolderFold)
     plan = GalleryPlan(gallery.id)
     if not images.count:
         plan.skipped = SKIP_NO_IMAGES

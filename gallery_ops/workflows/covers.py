@@ -46,7 +46,7 @@ from ..models import Gallery, Image
 from ..patterns import PatternSyntaxError, PatternTimeout, UserPattern, compile_pattern
 from .changes import Expect, ResetCover, SetCover
 from .report import GalleryPlan
-from .types import Env
+from .types import Env, folded
 
 SET_PARAMS = (Param("rule", "str", False),)
 RESET_PARAMS: tuple[Param, ...] = ()
@@ -176,11 +176,7 @@ def rule_pick(rule: Sequence[CoverStep], images: Sequence[Image]) -> Image | Non
 
 def cover_fold(gallery: Gallery, rule: Sequence[CoverStep], images: Sequence[Image] | CoverFold) -> CoverFold:
     """The fold of the gallery's images (as given, or already folded by the engine)."""
-    if isinstance(images, CoverFold):
-        return images
-    fold = CoverFold(rule, gallery.cover.id if gallery.cover else None)
-    fold.add(images)
-    return fold
+    return folded(images, CoverFold, lambda: CoverFold(rule, gallery.cover.id if gallery.cover else None))
 
 
 def stash_pick(images: Sequence[Image], regex_match: str | None) -> str | None:

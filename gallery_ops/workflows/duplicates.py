@@ -63,7 +63,7 @@ from .changes import (
 from .covers import UNKNOWN, Unknown, chosen_cover
 from .engine import apply_plans, galleries_in_scope, group_images, image_groups
 from .report import MAX_DETAILS, MOVED, GalleryPlan, Report
-from .types import Env, Scope
+from .types import Env, Scope, folded
 
 log = logging.getLogger("gallery_ops")
 
@@ -118,10 +118,7 @@ class ChecksumFold:
 
 def member(gallery: Gallery, images: Sequence[Image] | ChecksumFold) -> Member:
     """A gallery's checksum keys (pure). Images without an md5 make the image set unknown."""
-    if not isinstance(images, ChecksumFold):
-        fold = ChecksumFold()
-        fold.add(images)
-        images = fold
+    images = folded(images, ChecksumFold, ChecksumFold)
     images_key = None
     if images.count and images.md5s:
         images_key = hashlib.sha1("\n".join(sorted(images.md5s)).encode()).hexdigest()
@@ -200,11 +197,7 @@ class MergeFold:
     @classmethod
     def of(cls, gallery: Gallery, images: Sequence[Image] | MergeFold) -> MergeFold:
         """The fold of the gallery's images (as given, or folded already)."""
-        if isinstance(images, MergeFold):
-            return images
-        fold = cls(gallery)
-        fold.add(images)
-        return fold
+        return folded(images, MergeFold, lambda: cls(gallery))
 
     def add(self, images: Sequence[Image]) -> None:
         if images and self.first_id is None:

@@ -22,7 +22,7 @@ from ..errors import ArgError
 from ..models import Gallery, Image
 from .changes import AddGalleryRefs
 from .report import GalleryPlan
-from .types import Env
+from .types import Env, folded
 
 PARAMS = (Param("rule", "str", False), Param("fields", "str", False))
 RULES = ("all", "any")
@@ -83,10 +83,7 @@ def wanted_refs(images: Sequence[Image], field: str, rule: str) -> set[str]:
 def plan_gallery_from_images(gallery: Gallery, images: Sequence[Image] | RefsFold, rule: str,
                              fields: tuple[str, ...] = FROM_IMAGES_FIELDS) -> GalleryPlan:
     """What the gallery lacks of what its images have (pure: from the images, or their RefsFold)."""
-    if not isinstance(images, RefsFold):
-        fold = RefsFold(fields)
-        fold.add(images)
-        images = fold
+    images = folded(images, RefsFold, lambda: RefsFold(fields))
     plan = GalleryPlan(gallery.id)
     if not images.count:
         plan.skipped = SKIP_NO_IMAGES

@@ -33,7 +33,7 @@ from ..limits import BULK_IDS_CHUNK
 from ..models import Gallery, Image
 from .changes import Expect, UpdateImages
 from .report import GalleryPlan
-from .types import Env
+from .types import Env, folded
 
 PARAMS = (Param("mirror", "bool", False), Param("fields", "str", False))
 SYNC_FIELDS = ("tags", "performers", "studio", "date", "photographer")
@@ -140,10 +140,7 @@ def plan_image_sync(gallery: Gallery, images: Sequence[Image] | SyncFold, fields
                     already_planned: set[str] | None = None) -> GalleryPlan:
     """Group the gallery's images (or their SyncFold) by the change they need (pure, apart from
     skipping planned ids)."""
-    if not isinstance(images, SyncFold):
-        fold = SyncFold(gallery.id, fields, mirror)
-        fold.add(images)
-        images = fold
+    images = folded(images, SyncFold, lambda: SyncFold(gallery.id, fields, mirror))
     plan = GalleryPlan(gallery.id)
     if not images.count:
         plan.skipped = SKIP_NO_IMAGES
@@ -172,9 +169,7 @@ class SyncImagesFromGallery:
         return SyncFold(gallery.id, self.fields, self.mirror)
 
     def plan(self, gallery: Gallery, images: Sequence[Image] | SyncFold | None, env: Env) -> GalleryPlan:
-        fold = images if isinstance(images, SyncFold) else self.fold(gallery)
-        if not isinstance(images, SyncFold):
-            fold.add(images or [])
+        fold = folded(images or [], SyncFold, lambda: self.fold(gallery))
         plan = plan_image_sync(gallery, fold, self.fields, self.mirror, self.planned_shared)
         self.planned_shared.update(fold.shared)
         return plan

@@ -5,9 +5,9 @@ The orchestrator (engine.py) and every task module import these from here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from ..constants import STASH_DEFAULT_COVER_REGEX
 from ..models import Gallery, Image
@@ -39,6 +39,20 @@ class ImageFold(Protocol):
     (in gallery order, one chunk in memory at a time): a small summary, not the images."""
 
     def add(self, images: Sequence[Image]) -> None: ...
+
+
+F = TypeVar("F", bound=ImageFold)
+
+
+def folded(images: Sequence[Image] | F, kind: type[F], make: Callable[[], F]) -> F:
+    """A plan's images as its fold: as given when the engine folded them already (a big gallery's
+    pages), else a new fold (`make()`) with every image added (a gallery read in one request, or
+    a plan test's list)."""
+    if isinstance(images, kind):
+        return images
+    fold = make()
+    fold.add(images)  # type: ignore[arg-type]  # not a `kind`: the images as a list
+    return fold
 
 
 class ImageList:
