@@ -16,6 +16,7 @@ from wf_support import (
     gallery,
     ids_by_path,
     image,
+    kill_and_rerun_at_every_request,
     run,
     state,
 )
@@ -260,21 +261,7 @@ def test_apply_with_delete_deletes_only_gone_duplicates_after_copying(tmp_path):
 
 def test_killed_at_any_request_a_rerun_of_the_delete_ends_as_one_run(tmp_path):
     library = disk_library(tmp_path)
-    with fresh_sim(library) as sim:
-        run(sim, APPLY_DELETE)
-        expected, total = state(sim), len(sim.requests.records)
-    problems = []
-    for kill_at in range(1, total + 1):
-        with fresh_sim(library) as sim:
-            sim.requests.clear()
-            sim.kill_plugin_after(kill_at)
-            killed = sim.run_task(APPLY_DELETE)
-            if killed.error != "signal: killed":
-                problems.append(f"N={kill_at}: not killed ({killed.error})")
-                continue
-            rerun = run(sim, APPLY_DELETE)
-            if rerun.output["failed_count"] or state(sim) != expected:
-                problems.append(f"N={kill_at}: {diff(expected, state(sim))} {rerun.output['failed']}")
+    total, problems = kill_and_rerun_at_every_request(lambda: library, APPLY_DELETE)
     assert total >= 6 and problems == []
 
 

@@ -9,7 +9,17 @@ from pathlib import Path
 
 import pytest
 from wf_support import COMIC as COMIC_ZIP
-from wf_support import IMPORT_FILE_METADATA, NIGHT_MARKET, PLUGIN, diff, fresh_sim, gallery, run, state
+from wf_support import (
+    IMPORT_FILE_METADATA,
+    NIGHT_MARKET,
+    PLUGIN,
+    diff,
+    fresh_sim,
+    gallery,
+    kill_and_rerun_at_every_request,
+    run,
+    state,
+)
 
 from gallery_ops.limits import METADATA_FILE_MAX_BYTES
 from gallery_ops.metadata_files import (
@@ -216,19 +226,5 @@ def test_artists_as_performers_by_setting(tmp_path):
 
 def test_killed_at_any_request_a_rerun_ends_as_one_run(tmp_path):
     library = disk_library(tmp_path)
-    with fresh_sim(library) as sim:
-        run(sim, IMPORT)
-        expected, total = state(sim), len(sim.requests.records)
-    problems = []
-    for kill_at in range(1, total + 1):
-        with fresh_sim(library) as sim:
-            sim.requests.clear()
-            sim.kill_plugin_after(kill_at)
-            killed = sim.run_task(IMPORT)
-            if killed.error != "signal: killed":
-                problems.append(f"N={kill_at}: not killed ({killed.error})")
-                continue
-            rerun = run(sim, IMPORT)
-            if rerun.output["failed_count"] or state(sim) != expected:
-                problems.append(f"N={kill_at}: {diff(expected, state(sim))}")
+    total, problems = kill_and_rerun_at_every_request(lambda: library, IMPORT)
     assert total >= 5 and problems == []

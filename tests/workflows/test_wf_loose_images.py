@@ -4,7 +4,17 @@ kill-and-rerun, and the request count on many folders."""
 from __future__ import annotations
 
 import pytest
-from wf_support import HIKING, LOOSE, LOOSE_PREVIEW, diff, fresh_sim, gallery, image, run, state
+from wf_support import (
+    HIKING,
+    LOOSE,
+    LOOSE_PREVIEW,
+    fresh_sim,
+    gallery,
+    image,
+    kill_and_rerun_at_every_request,
+    run,
+    state,
+)
 
 from gallery_ops.args import ArgError
 from gallery_ops.limits import IMAGE_PAGE_SIZE, MUTATION_BATCH_SIZE
@@ -143,23 +153,13 @@ def test_the_path_arg_limits_the_folders():
 def test_killed_at_any_request_a_rerun_makes_each_gallery_once(library):
     """Each galleryCreate runs Gallery Tools' own Gallery.Create.Post hook inside that request, so the
     hook's requests count among the N (the generic loop of test_wf_kill counts the task's only)."""
-    with fresh_sim(library()) as sim:
-        run(sim, LOOSE)
-        expected, total = state(sim), len(sim.requests.records)
-    problems = []
-    for kill_at in range(1, total + 1):
-        with fresh_sim(library()) as sim:
-            sim.requests.clear()
-            sim.kill_plugin_after(kill_at)
-            killed = sim.run_task(LOOSE)
-            if killed.error != "signal: killed":
-                problems.append(f"N={kill_at}: not killed ({killed.error})")
-                continue
-            rerun = run(sim, LOOSE)
-            titles = [g["title"] for g in sim.gql("{ findGalleries(filter: {per_page: -1}) { galleries { title } } }")[
-                "findGalleries"]["galleries"] if g["title"]]
-            if rerun.output["failed_count"] or state(sim) != expected or len(titles) != len(set(titles)):
-                problems.append(f"N={kill_at}: {diff(expected, state(sim))} {titles} {rerun.output['failed']}")
+
+    def made_twice(sim) -> str | None:
+        titles = [g["title"] for g in sim.gql("{ findGalleries(filter: {per_page: -1}) { galleries { title } } }")[
+            "findGalleries"]["galleries"] if g["title"]]
+        return None if len(titles) == len(set(titles)) else f"titles {titles}"
+
+    total, problems = kill_and_rerun_at_every_request(library, LOOSE, made_twice)
     assert total >= 5 and problems == []
 
 

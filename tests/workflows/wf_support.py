@@ -117,6 +117,33 @@ def run(sim: StashSimulator, task: str, args: dict[str, Any] | None = None, *, o
     return result
 
 
+def kill_and_rerun_at_every_request(library: Callable[[], dict[str, Any] | None], task: str,
+                                    check: Callable[[StashSimulator], str | None] = lambda sim: None,
+                                    ) -> tuple[int, list[str]]:
+    """Kill-and-rerun on a library of its own (test_wf_kill does the sample's scenarios): `task`
+    once on a fresh simulator of `library()`, then, for every N up to that run's requests (all of
+    them, the hooks' too), a fresh one whose run is killed after N requests and run again.
+    Returns (the uninterrupted run's requests, what went wrong: end states that differ from the
+    uninterrupted run's, failed reruns, and what `check` says of the rerun's simulator)."""
+    with fresh_sim(library()) as sim:
+        run(sim, task)
+        expected, total = state(sim), len(sim.requests.records)
+    problems = []
+    for kill_at in range(1, total + 1):
+        with fresh_sim(library()) as sim:
+            sim.requests.clear()
+            sim.kill_plugin_after(kill_at)
+            killed = sim.run_task(task)
+            if killed.error != "signal: killed":
+                problems.append(f"N={kill_at}: not killed ({killed.error})")
+                continue
+            rerun = run(sim, task)
+            extra = check(sim)
+            if rerun.output["failed_count"] or state(sim) != expected or extra:
+                problems.append(f"N={kill_at}: {diff(expected, state(sim))} {extra or ''} {rerun.output['failed']}")
+    return total, problems
+
+
 def scan_new_galleries(sim: StashSimulator) -> tuple[str, str]:
     """One scan (one job) of SCAN_FOLDER, then SCAN_ZIP, as Stash's scanner does; returns their gallery
     ids once the scan and the jobs queued during it (Finish new galleries) have ended."""
