@@ -8,10 +8,10 @@ venv="$root/.venv"
 # The schema package that the simulator reads; its SDL files are all we use, so it is
 # installed without its dependencies (it declares Python >= 3.12; the files need none).
 SCHEMA_PACKAGE="stash-graphql-client==0.12.12"
-# The schema of Stash v0.30.1 comes from an older version of the same package, which
-# cannot share site-packages with it: it goes to its own folder, where
+# The schemas of Stash v0.30.1 and v0.31.1 come from older versions of the same package,
+# which cannot share site-packages with it: each goes to its own folder, where
 # tests/stash_sim/schema.py looks for it (<venv>/stash-schemas/<name>-<version>).
-RELEASE_SCHEMA_PACKAGES="stash-graphql-client==0.10.14"
+RELEASE_SCHEMA_PACKAGES="stash-graphql-client==0.10.14 stash-graphql-client==0.11.2"
 
 pick_python() {
   for candidate in "${PYTHON:-}" python3.12 python3.13 python3.11 python3; do

@@ -52,6 +52,14 @@ def test_v0_30_1_names_its_tag_and_database_schema_75_database_go() -> None:
     assert data["systemStatus"]["appSchema"] == 75
 
 
+def test_v0_31_1_names_its_tag_and_database_schema_85_and_claims_no_commit() -> None:
+    """v0.31.1's database schema is 85 (85_performer_career_dates); its tag commit is not in the
+    sources read, so hash and build_time are empty rather than invented."""
+    data = StashSimulator(library={}, release="v0.31.1").gql(IDENTITY)
+    assert data["version"] == {"version": "v0.31.1", "hash": "", "build_time": ""}
+    assert data["systemStatus"]["appSchema"] == 85
+
+
 def test_develop_schema_is_not_labelled_a_release_build_version_go() -> None:
     """The newest pinned schema is ahead of every release: its version claims no tag."""
     data = StashSimulator(library={}, release="develop").gql(IDENTITY)
@@ -87,6 +95,35 @@ def test_release_comparison_each_release_serves_its_own_schema() -> None:
         assert field_name in old[type_name] and field_name in new[type_name]
 
 
+def test_v0_31_1_has_the_v0_31_api_and_not_what_develop_added_after_changelog_v0310() -> None:
+    """The changelog's API changes of v0.31 (custom fields on galleries and images, the gallery
+    parent_folder filter, Folder basename/parent_folders, destroy_file_entry, destroyFiles) are
+    in v0.31.1; Folder.sub_folders (#6738) and the file back-references (#6938) are not."""
+    old, v031, new = _fields("v0.30.1"), _fields("v0.31.1"), _fields("develop")
+    for type_name, field_name in [("Gallery", "custom_fields"), ("Image", "custom_fields"),
+                                  ("GalleryCreateInput", "custom_fields"), ("GalleryUpdateInput", "custom_fields"),
+                                  ("BulkGalleryUpdateInput", "custom_fields"), ("ImageUpdateInput", "custom_fields"),
+                                  ("BulkImageUpdateInput", "custom_fields"), ("GalleryFilterType", "custom_fields"),
+                                  ("GalleryFilterType", "parent_folder"), ("ImageFilterType", "custom_fields"),
+                                  ("Folder", "basename"), ("Folder", "parent_folders"),
+                                  ("GalleryDestroyInput", "destroy_file_entry"), ("Mutation", "destroyFiles"),
+                                  ("Mutation", "performerMerge")]:
+        assert field_name in v031[type_name] and field_name in new[type_name], (type_name, field_name)
+        assert field_name not in old.get(type_name, set()), (type_name, field_name)
+    assert {"full", "partial", "remove"} == v031["CustomFieldsInput"]
+    for type_name, field_name in [("Folder", "sub_folders"), ("GalleryFile", "galleries"), ("ImageFile", "images")]:
+        assert field_name not in v031[type_name] and field_name in new[type_name], (type_name, field_name)
+
+
+def test_the_v0_31_1_schema_is_its_package_less_folder_sub_folders() -> None:
+    rel = RELEASES["v0.31.1"]
+    from graphql import parse
+
+    document = parse(package_sdl(rel.distribution, rel.distribution_version), no_location=True)
+    assert rel.removed == ("Folder.sub_folders",)
+    _without(document, rel.removed)  # there to remove: 0.11.2 is the package described
+
+
 @pytest.mark.parametrize("name", ALL_RELEASES)
 def test_a_release_refuses_the_other_releases_fields_as_gqlparser_validation_does(name: str) -> None:
     """A field the release does not have is a validation error (GRAPHQL_VALIDATION_FAILED)."""
@@ -118,7 +155,7 @@ def test_the_release_is_picked_by_argument_then_environment_then_default(monkeyp
     assert release().name == "develop"
     assert StashSimulator(library={}).release.name == "develop"
     assert release("v0.30.1").name == "v0.30.1"
-    with pytest.raises(ValueError, match=r"serves v0\.30\.1, develop"):
+    with pytest.raises(ValueError, match=r"serves v0\.30\.1, v0\.31\.1, develop"):
         release("v0.31.0")
 
 

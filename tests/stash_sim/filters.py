@@ -26,6 +26,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import custom_fields
 from .engine import StashError
 from .goregex import GoRegexError, compile_go
 
@@ -245,6 +246,7 @@ def date_criterion(sql: Sql, column: str, crit: dict) -> None:
 HIERARCHY_EDGES = {
     "tags": "SELECT parent_id AS parent, child_id AS child FROM tags_relations",
     "studios": "SELECT parent_id AS parent, id AS child FROM studios WHERE parent_id IS NOT NULL",
+    "folders": "SELECT parent_folder_id AS parent, id AS child FROM folders WHERE parent_folder_id IS NOT NULL",
 }
 
 
@@ -384,6 +386,7 @@ GALLERY_CRITERIA = {
     "AND", "OR", "NOT", "id", "title", "details", "code", "photographer", "checksum", "path",
     "file_count", "is_missing", "is_zip", "rating100", "organized", "has_chapters", "scenes", "studios",
     "tags", "tag_count", "performers", "performer_count", "image_count", "url", "date",
+    "custom_fields", "parent_folder",  # v0.31 (the schema refuses them on v0.30.1)
 }
 GALLERY_SEARCH_COLUMNS = [
     "galleries.title", GALLERY_FOLDER_PATH, GALLERY_ZIP_PATH, GALLERY_ZIP_MD5,
@@ -454,6 +457,10 @@ def gallery_where(filter_: dict | None) -> Sql:
         studio_criterion(sql, "galleries.studio_id", filter_["studios"])
     if filter_.get("is_missing"):
         _gallery_missing(sql, filter_["is_missing"])
+    if filter_.get("parent_folder") is not None:
+        _gallery_parent_folder(sql, filter_["parent_folder"])
+    if filter_.get("custom_fields"):
+        custom_fields.add_criteria(sql.add, "galleries", filter_["custom_fields"])
     return combine(filter_, sql, gallery_where)
 
 
@@ -464,6 +471,28 @@ def _gallery_path(sql: Sql, crit: dict) -> None:
     string_criterion(folder_part, GALLERY_FOLDER_PATH, crit)
     glue = " AND " if crit["modifier"] in ("NOT_MATCHES_REGEX", "IS_NULL") else " OR "
     sql.add(f"({zip_part.joined()}){glue}({folder_part.joined()})", *zip_part.params, *folder_part.params)
+
+
+def _gallery_parent_folder(sql: Sql, crit: dict) -> None:
+    """parentFolderCriterionHandler (pkg/sqlite/gallery_filter.go, v0.31.1 with #6737): the folder
+    that holds a zip gallery's zip, or a folder gallery's parent folder, is one of the values'
+    folders (with their sub-folders down `depth`, as for tags). EQUALS is INCLUDES, NOT_EQUALS
+    EXCLUDES; any other modifier is refused."""
+    modifier = {"EQUALS": "INCLUDES", "NOT_EQUALS": "EXCLUDES"}.get(crit["modifier"], crit["modifier"])
+    if modifier not in ("INCLUDES", "EXCLUDES"):
+        raise StashError(f"invalid modifier for parent folder criterion: {crit['modifier']}")
+    ids = [_int_id(v) for v in crit.get("value") or []]
+    if modifier == "EXCLUDES" or crit.get("excludes"):
+        # Stash's excludes clause names a folders join it does not add: not modelled
+        raise StashError("the Stash simulator does not model excluded folders in the parent_folder criterion")
+    if not ids:
+        return
+    tree, params = hierarchy("folders", ids, crit.get("depth"))
+    zip_folder = ("(SELECT f.parent_folder_id FROM galleries_files gf JOIN files f ON f.id = gf.file_id"
+                  " WHERE gf.gallery_id = galleries.id LIMIT 1)")
+    folder_parent = "(SELECT parent_folder_id FROM folders WHERE folders.id = galleries.folder_id)"
+    sql.add(f"{zip_folder} IN (SELECT id FROM ({tree})) OR {folder_parent} IN (SELECT id FROM ({tree}))",
+            *params, *params)
 
 
 def _gallery_missing(sql: Sql, what: str) -> None:
@@ -483,7 +512,7 @@ def _gallery_missing(sql: Sql, what: str) -> None:
 
 # -- images ------------------------------------------------------------------------------
 IMAGE_CRITERIA = {"AND", "OR", "NOT", "id", "title", "path", "checksum", "galleries", "tags", "performers",
-                  "organized", "studios", "is_missing", "date", "rating100"}
+                  "organized", "studios", "is_missing", "date", "rating100", "custom_fields"}
 IMAGE_SEARCH_COLUMNS = ["images.title", IMAGE_PATH, f"({IMAGE_MD5})"]
 IMAGE_SORT_COLUMNS = {
     "id": "images.id",
@@ -545,6 +574,8 @@ def image_where(filter_: dict | None) -> Sql:
             sql.add(f"NOT EXISTS (SELECT 1 FROM {table} j WHERE j.image_id = images.id)")
         else:
             raise StashError(f"the Stash simulator does not model image is_missing {what!r}")
+    if filter_.get("custom_fields"):
+        custom_fields.add_criteria(sql.add, "images", filter_["custom_fields"])
     return combine(filter_, sql, image_where)
 
 

@@ -230,7 +230,7 @@ def _gallery_update(db: sqlite3.Connection, store: Store, input: dict) -> int:
 
 
 def _full_update_input(input: dict, info: Any) -> dict:
-    # models.GalleryUpdateInput has the release schema's keys (custom_fields on develop)
+    # models.GalleryUpdateInput has the release schema's keys (custom_fields from v0.31)
     keys = info.context.sim.release_schema_fields("GalleryUpdateInput")
     return {key: input.get(key) for key in (*GALLERY_UPDATE_KEYS, *(k for k in keys if k not in GALLERY_UPDATE_KEYS))}
 
@@ -562,8 +562,12 @@ def image_update(_: Any, info: Any, input: dict) -> Any:
             _check_image_galleries(store, db, image_id, joins["gallery_ids"], "SET")
         for key, ids in joins.items():
             _set_join(db, IMAGE_JOINS[key], image_id, ids)
+        custom_fields.apply_input(db, "images", image_id, input.get("custom_fields"))
         _touch(db, "images", image_id)
-    info.context.fire_hook("Image.Update.Post", image_id, {key: input.get(key) for key in IMAGE_UPDATE_KEYS},
+    keys = info.context.sim.release_schema_fields("ImageUpdateInput")  # custom_fields from v0.31
+    info.context.fire_hook("Image.Update.Post", image_id,
+                           {key: input.get(key) for key in (*IMAGE_UPDATE_KEYS,
+                                                             *(k for k in keys if k not in IMAGE_UPDATE_KEYS))},
                            list(input))
     return load_images(store, [image_id])[0]
 

@@ -16,6 +16,19 @@ Which package carries which Stash (checked against stashapp/stash's graphql/sche
   gives v0.30.1's schema exactly (same printed, sorted schema). The removal is checked
   each time: if a definition is not there to remove, the package is not the one
   described here and the simulator refuses to start.
+- v0.31.1 (2026-04-13; v0.31.0 plus fixes, no schema change in its release notes): no
+  package carries exactly this schema either. stash-graphql-client 0.11.x follows the
+  develop branch of March and April 2026: 0.11.1 (2026-03-22, yanked on PyPI) carries the
+  schema of v0.31.0's line (gallery, image, scene, group, studio and tag `custom_fields`,
+  `GalleryFilterType.parent_folder`, `Folder.basename` and `parent_folders`,
+  `destroy_file_entry`, `destroyFiles`, career_start/career_end as fuzzy-date strings:
+  database schema 85), and 0.11.2 (2026-04-06, the 0.11 line's kept release) differs from
+  it by one field only: `Folder.sub_folders`, added on develop by "Expand folder select
+  hierarchy" (#6738, 2026-03-23), an improvement that v0.31.1's notes do not list. So
+  v0.31.1 is 0.11.2 less `Folder.sub_folders` (checked as for v0.30.1). Its database
+  schema is 85 (85_performer_career_dates: the fuzzy career dates are in its schema).
+  Its tag commit is not in the sources read: hash and build_time are empty rather than
+  invented.
 - develop: the newest schema we pin, stash-graphql-client 0.12.12. It is ahead of every
   release in the Stash source read (gallery and image `custom_fields`, `Folder.sub_folders`,
   `destroy_file_entry`, ...); it is not labelled a release. Its appSchema, 85, is what the
@@ -72,6 +85,11 @@ RELEASES: dict[str, Release] = {
         name="v0.30.1", version="v0.30.1", hash="b23b0267", build_time="2025-12-18 03:57:33",
         app_schema=75, distribution="stash-graphql-client", distribution_version="0.10.14",
         is_release=True, removed=("Mutation.performerMerge", "PerformerMergeInput"),
+    ),
+    "v0.31.1": Release(
+        name="v0.31.1", version="v0.31.1", hash="", build_time="",
+        app_schema=85, distribution="stash-graphql-client", distribution_version="0.11.2",
+        is_release=True, removed=("Folder.sub_folders",),
     ),
     "develop": Release(
         name="develop", version="develop (schema of stash-graphql-client 0.12.12)", hash="", build_time="",
