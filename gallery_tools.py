@@ -9,7 +9,7 @@ anything the plugin depends on is imported, this file, with the standard library
    since a scan waits for every hook process);
 4. runs the Install dependencies task (mode install_dependencies) itself;
 5. answers a missing dependency with one JSON error that says how to install it;
-then it hands the input to gallery_ops.plugin.main. Every way ends with exit_now, without
+then it hands the input to gallery_ops.entry.dispatch.main. Every way ends with exit_now, without
 the interpreter's exit-time clean-up.
 """
 
@@ -52,7 +52,7 @@ def read_stdin():
 
 def stdin_again(text, raw):
     # type: (str | None, bytes) -> object
-    """stdin as a stream once more, for gallery_ops.plugin.main (undecodable bytes fail there, as before)."""
+    """stdin as a stream once more, for gallery_ops.entry.dispatch.main (undecodable bytes fail there, as before)."""
     import io
 
     if text is not None:
@@ -73,11 +73,11 @@ def decoded_json(text):
 
 def run_lean_hook(text):
     # type: (str) -> int | None
-    """Run a Gallery.Create.Post hook on the standard library alone (gallery_ops/new_gallery_hook.py):
+    """Run a Gallery.Create.Post hook on the standard library alone (gallery_ops/hook/new_gallery.py):
     a scan waits for every hook process. Returns the exit status, or None when the input is no
     plain hook run (then the full path answers it)."""
     try:
-        from gallery_ops.new_gallery_hook import lean_main
+        from gallery_ops.hook.new_gallery import lean_main
     except (ImportError, SyntaxError):
         return None
     return lean_main(text, sys.stdout)
@@ -97,7 +97,7 @@ def exit_now(status):
 
 def main():
     # type: () -> int
-    """One run: the checks above in order, then gallery_ops.plugin.main; returns the exit status."""
+    """One run: the checks above in order, then gallery_ops.entry.dispatch.main; returns the exit status."""
     problem = python_too_old()
     if problem is not None:
         return answer(None, problem)
@@ -113,7 +113,7 @@ def main():
         return answer(output, error)
     gallery_tools_deps.warn_if_outdated()
     try:
-        from gallery_ops.plugin import main as plugin_main
+        from gallery_ops.entry.dispatch import main as plugin_main
     except ImportError as exc:
         message = gallery_tools_deps.missing_dependency_message(exc)
         gallery_tools_deps.log("e", message)

@@ -26,7 +26,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from stash_sim import StashSimulator  # noqa: E402
 
-from gallery_ops.models import parse_ids  # noqa: E402
+from gallery_ops.common.ids import parse_ids  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 MARK = "## Big galleries"

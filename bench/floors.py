@@ -17,10 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gallery_ops import GalleryOps, fields
-from gallery_ops.batch import chunks
-from gallery_ops.constants import NEW_GALLERY_TAG
-from gallery_ops.limits import WORKFLOW_PAGE_SIZE
+from gallery_ops import GalleryOps
+from gallery_ops.common.constants import NEW_GALLERY_TAG
+from gallery_ops.common.limits import WORKFLOW_PAGE_SIZE
+from gallery_ops.stash import selections as fields
+from gallery_ops.stash.batch import chunks
 
 
 def duplicate_keys(ops: GalleryOps) -> None:

@@ -3,7 +3,7 @@
     .venv/bin/python bench/patterns.py [--rounds N] [--names N] [--gallery N]
 
 In one process, interleaved round by round (the order rotates each round), the same work is done
-by each engine of gallery_ops/patterns.py and by an unbounded `re.search` (the floor):
+by each engine of gallery_ops/common/patterns.py and by an unbounded `re.search` (the floor):
 - titles: one search per name, as the Title from path task and the hook search a gallery's name;
 - covers: first_found over a gallery's image names, no name found (the cover rule's worst case).
 The worker is the fallback of Windows without `regex` (or outside the main thread); here it is
@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gallery_ops import patterns  # noqa: E402
+from gallery_ops.common import patterns  # noqa: E402
 
 TITLE = r"^(?P<title>.+?)(?: \[(?P<date>\d{4}-\d{2}-\d{2})\])?$"
 COVER = r"^(cover|poster|folder|front)\b"

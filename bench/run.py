@@ -36,8 +36,8 @@ from stash_sim import StashSimulator  # noqa: E402
 from stash_sim.library import generate_library  # noqa: E402
 
 from gallery_ops import GalleryOps  # noqa: E402
-from gallery_ops.constants import NEW_GALLERY_TAG  # noqa: E402
-from gallery_ops.limits import GALLERY_PAGE_SIZE, WORKFLOW_PAGE_SIZE  # noqa: E402
+from gallery_ops.common.constants import NEW_GALLERY_TAG  # noqa: E402
+from gallery_ops.common.limits import GALLERY_PAGE_SIZE, WORKFLOW_PAGE_SIZE  # noqa: E402
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
 

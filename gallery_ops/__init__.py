@@ -1,7 +1,7 @@
-"""Gallery Tools' core: typed gallery operations on a Stash server (see operations.py).
+"""Gallery Tools' core: typed gallery operations on a Stash server (see stash/operations.py).
 
 The names below are loaded when first used (PEP 562), so that importing a light module of
-the package (the new-gallery hook's lean path: settings, title_rules, hook_wire) does not
+the package (the new-gallery hook's lean path: hook/, stash/hook_client, common/) does not
 import pydantic, requests and stashapi.
 """
 
@@ -11,7 +11,7 @@ import importlib
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .errors import (
+    from .common.errors import (
         GalleryContentsLocked,
         NotFound,
         StashAuthError,
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
         StashServerError,
         StashTransportError,
     )
-    from .models import (
+    from .stash.models import (
         BulkGalleryUpdateInput,
         BulkUpdateIds,
         BulkUpdateStrings,
@@ -35,15 +35,15 @@ if TYPE_CHECKING:
         StudioRef,
         TagRef,
     )
-    from .operations import GalleryOps
+    from .stash.operations import GalleryOps
 
 _HOMES = {
-    "errors": ("GalleryContentsLocked", "NotFound", "StashAuthError", "StashError", "StashServerError",
-               "StashTransportError"),
-    "models": ("BulkGalleryUpdateInput", "BulkUpdateIds", "BulkUpdateStrings", "FindFilter", "FindGalleriesResult",
-               "Gallery", "GalleryChapter", "GalleryInput", "IdRef", "Image", "PerformerRef", "SceneRef", "StudioRef",
-               "TagRef"),
-    "operations": ("GalleryOps",),
+    "common.errors": ("GalleryContentsLocked", "NotFound", "StashAuthError", "StashError", "StashServerError",
+                      "StashTransportError"),
+    "stash.models": ("BulkGalleryUpdateInput", "BulkUpdateIds", "BulkUpdateStrings", "FindFilter",
+                     "FindGalleriesResult", "Gallery", "GalleryChapter", "GalleryInput", "IdRef", "Image",
+                     "PerformerRef", "SceneRef", "StudioRef", "TagRef"),
+    "stash.operations": ("GalleryOps",),
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 

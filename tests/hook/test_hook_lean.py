@@ -18,8 +18,8 @@ from typing import Any, ClassVar
 import pytest
 from stash_sim import StashSimulator
 
-from gallery_ops.hook_wire import HookWire, LeanServer
-from gallery_ops.new_gallery_hook import recognise
+from gallery_ops.hook.new_gallery import recognise
+from gallery_ops.stash.hook_client import HookWire, LeanServer
 
 REPO = Path(__file__).resolve().parents[2]
 HEAVY = ("pydantic", "requests", "stashapi", "urllib3", "logging", "urllib.request", "http.client", "dataclasses")
@@ -82,7 +82,7 @@ def test_a_hook_run_imports_only_the_standard_library_and_skips_the_exit_clean_u
     report = report_of(wrapped)
     heavy = sorted(m for m in report["modules"] if m.split(".")[0] in HEAVY or m in HEAVY)
     assert heavy == []
-    assert "gallery_ops.new_gallery_hook" in report["modules"]
+    assert "gallery_ops.hook.new_gallery" in report["modules"]
     assert report["status"] == 0
     assert not (wrapped.parent / "report.json.atexit").exists()  # os._exit: no exit-time clean-up
 

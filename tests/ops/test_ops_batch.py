@@ -11,8 +11,8 @@ from stash_sim import StashSimulator
 from stash_sim.library import generate_library
 
 from gallery_ops import GalleryInput, StashTransportError
-from gallery_ops.batch import UNCONFIRMED
-from gallery_ops.limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, MUTATION_BATCH_SIZE
+from gallery_ops.common.limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, MUTATION_BATCH_SIZE
+from gallery_ops.stash.batch import UNCONFIRMED
 
 CHAPTER_RANGE = "Image # must greater than zero and in range of the gallery images"
 

@@ -5,14 +5,7 @@ from __future__ import annotations
 import pytest
 from stash_sim.library import load_library
 
-from gallery_ops import (
-    FindFilter,
-    FindGalleriesResult,
-    Gallery,
-    StashError,
-    StashServerError,
-    StashTransportError,
-)
+from gallery_ops import FindFilter, FindGalleriesResult, Gallery, StashError, StashServerError, StashTransportError
 
 SAMPLE_GALLERIES = len(load_library()["galleries"])  # tests/stash_sim/libraries/sample.yml
 

@@ -12,7 +12,7 @@ from stash_sim import StashSimulator
 from stash_sim.library import generate_library
 
 from gallery_ops import GalleryInput, GalleryOps
-from gallery_ops.limits import GALLERY_PAGE_SIZE
+from gallery_ops.common.limits import GALLERY_PAGE_SIZE
 
 N = 10_000
 # generate_library: gallery g (0-based) is a zip when g is even, so zip galleries have odd ids

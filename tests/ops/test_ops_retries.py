@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from gallery_ops import GalleryInput, GalleryOps, StashServerError, StashTransportError
-from gallery_ops.connection import ServerConnection, StashConnection
+from gallery_ops.stash.connection import ServerConnection, StashConnection
 
 
 def _ops_restarting_on_first_retry(sim) -> tuple[GalleryOps, list[float]]:

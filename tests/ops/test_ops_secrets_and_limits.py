@@ -14,8 +14,8 @@ from urllib.parse import quote
 import pytest
 
 from gallery_ops import GalleryOps
-from gallery_ops.errors import StashServerError, StashTransportError
-from gallery_ops.plugin import main
+from gallery_ops.common.errors import StashServerError, StashTransportError
+from gallery_ops.entry.dispatch import main
 
 API_KEY = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LWtleS1mb3ItdGVzdHM.Zm9vYmFy+/x="
 COOKIE = "MTcwMDAwMDAwMHxEdi1CQkFFQ180SUFBUkFCRUFBQU5QLUNBQUVHYzNSeWFXNW5EQWtBQjNWelpYSkpSQT09fA"

@@ -7,14 +7,8 @@ import pytest
 from stash_sim import StashSimulator
 from stash_sim.library import load_library
 
-from gallery_ops import (
-    GalleryInput,
-    GalleryOps,
-    StashAuthError,
-    StashError,
-    StashTransportError,
-)
-from gallery_ops.connection import ServerConnection
+from gallery_ops import GalleryInput, GalleryOps, StashAuthError, StashError, StashTransportError
+from gallery_ops.stash.connection import ServerConnection
 
 SAMPLE_GALLERIES = len(load_library()["galleries"])  # tests/stash_sim/libraries/sample.yml
 

@@ -169,7 +169,7 @@ def test_there_are_at_least_25_bad_inputs() -> None:
 
 
 def test_stash_refusing_connections_ends_with_a_clear_error(plugin_sim: StashSimulator, answer) -> None:
-    """Retried with backoff (gallery_ops/limits.py RETRY_DELAYS, ~8 s), then one clear error."""
+    """Retried with backoff (gallery_ops/common/limits.py RETRY_DELAYS, ~8 s), then one clear error."""
     with plugin_sim.http.refusing():
         result = plugin_sim.run_task("Set covers")
     got = answer(result)

@@ -8,8 +8,8 @@ from pathlib import Path
 from stash_sim import StashSimulator
 from stash_sim.runner import load_manifest
 
-from gallery_ops.constants import INSTALL_TASK_MODE
-from gallery_ops.workflows import ENTRY_TASKS, TASKS
+from gallery_ops.common.constants import INSTALL_TASK_MODE
+from gallery_ops.entry.registry import ENTRY_TASKS, TASKS
 from gallery_tools_deps import INSTALL_MODE
 
 REPO = Path(__file__).resolve().parents[2]

@@ -25,9 +25,9 @@ import pytest
 from stash_sim import StashSimulator
 from stash_sim.runner import RunResult, load_manifest, parse_stderr, parse_stdout
 
-from gallery_ops.plugin_operations import OPERATION_NAMES
-from gallery_ops.settings import SETTINGS
-from gallery_ops.workflows import TASKS
+from gallery_ops.common.settings import SETTINGS
+from gallery_ops.entry.plugin_operations import OPERATION_NAMES
+from gallery_ops.entry.registry import TASKS
 from gallery_tools_deps import INSTALL_MODE
 
 REPO = Path(__file__).resolve().parents[2]

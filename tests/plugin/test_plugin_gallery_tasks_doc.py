@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from gallery_ops.settings import SETTINGS_BY_KEY
-from gallery_ops.workflows import TASKS
+from gallery_ops.common.settings import SETTINGS_BY_KEY
+from gallery_ops.entry.registry import TASKS
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "gallery_tasks.md").read_text(encoding="utf-8")
 ISSUE_13_TASKS = {"sync_gallery_from_images", "clean_empty_galleries", "merge_duplicate_galleries", "link_scenes",

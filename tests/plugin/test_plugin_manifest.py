@@ -11,9 +11,9 @@ from pathlib import Path
 from stash_sim import StashSimulator
 from stash_sim.runner import PluginRunner, load_manifest, load_plugins
 
-from gallery_ops.plugin_operations import OPERATION_PARAMS
-from gallery_ops.settings import SETTINGS
-from gallery_ops.workflows import HOOK_HANDLERS, TASKS
+from gallery_ops.common.settings import SETTINGS
+from gallery_ops.entry.plugin_operations import OPERATION_PARAMS
+from gallery_ops.entry.registry import HOOK_HANDLERS, TASKS
 from gallery_tools_deps import INSTALL_MODE
 
 REPO = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from stash_sim import StashSimulator
 from stash_sim.library import generate_library
 from stash_sim.runner import RunResult
 
-from gallery_ops.limits import WORKFLOW_PAGE_SIZE
+from gallery_ops.common.limits import WORKFLOW_PAGE_SIZE
 
 REPO = Path(__file__).resolve().parents[2]
 

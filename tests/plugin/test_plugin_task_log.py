@@ -18,7 +18,7 @@ from stash_sim import StashSimulator
 from stash_sim.library import generate_library
 from stash_sim.runner import RunResult, load_manifest
 
-from gallery_ops.workflows.report import MAX_LOGGED
+from gallery_ops.tasks.report import MAX_LOGGED
 from gallery_tools_deps import INSTALL_MODE
 
 REPO = Path(__file__).resolve().parents[2]

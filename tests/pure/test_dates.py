@@ -1,10 +1,10 @@
-"""gallery_ops.dates: exactly the dates Stash accepts (Go layouts of pkg/models/date.go, pkg/utils/date.go)."""
+"""gallery_ops.common.dates: exactly the dates Stash accepts (Go layouts of pkg/models/date.go, pkg/utils/date.go)."""
 
 from __future__ import annotations
 
 import pytest
 
-from gallery_ops.dates import is_stash_date, stash_date
+from gallery_ops.common.dates import is_stash_date, stash_date
 
 
 @pytest.mark.parametrize("text, stored", [

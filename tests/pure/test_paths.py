@@ -1,11 +1,12 @@
-"""gallery_ops.paths: one place that takes Stash's paths apart, for Linux and Windows hosts (docs/stash.md §9)."""
+"""gallery_ops.common.paths: one place that takes Stash's paths apart, for Linux and Windows hosts
+(docs/stash.md §9)."""
 
 from __future__ import annotations
 
 import pytest
 import re2
 
-from gallery_ops import paths
+from gallery_ops.common import paths
 
 
 @pytest.mark.parametrize("path, root, names", [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from gallery_ops import paths
+from gallery_ops.common import paths
 
 ODD = [
     "", "/", "//", "\\", "\\\\", "a", "a/", "/a", "/a/", "//a", "//a/b", "//a/b/c.jpg", "/\\a\\b\\c.jpg",

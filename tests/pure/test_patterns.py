@@ -1,4 +1,4 @@
-"""gallery_ops.patterns: user-given patterns run in bounded time (docs/stash.md §2-§3: hooks have no timeout)."""
+"""gallery_ops.common.patterns: user-given patterns run in bounded time (docs/stash.md §2-§3: hooks have no timeout)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from gallery_ops import patterns
-from gallery_ops.patterns import PatternSyntaxError, PatternTimeout, compile_pattern
+from gallery_ops.common import patterns
+from gallery_ops.common.patterns import PatternSyntaxError, PatternTimeout, compile_pattern
 
 EVIL = r"^(?P<title>(a|aa)+)$"  # exponential backtracking on "aaa...!"
 
@@ -195,7 +195,7 @@ def test_the_environment_switch_picks_the_engine(monkeypatch):
 OWNER = """\
 import os, sys, time
 sys.path.insert(0, sys.argv[1])
-from gallery_ops import patterns
+from gallery_ops.common import patterns
 pattern = patterns.compile_pattern("^(a+)+$", "title pattern", engine="worker")
 assert pattern.search("aa")
 sys.stderr.write(str(patterns._worker().process.pid) + "\\n")

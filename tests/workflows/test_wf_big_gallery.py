@@ -13,14 +13,14 @@ from stash_sim import StashSimulator
 from wf_support import gallery, ids_by_path, image
 
 from gallery_ops import GalleryOps
-from gallery_ops.workflows import duplicates, engine
-from gallery_ops.workflows.chapters import ChaptersFromFolders, FolderFold
-from gallery_ops.workflows.covers import ResetCovers, SetCovers, parse_cover_rule
-from gallery_ops.workflows.duplicates import ChecksumFold, member
-from gallery_ops.workflows.engine import read_env, run_workflows
-from gallery_ops.workflows.gallery_from_images import RefsFold, plan_gallery_from_images
-from gallery_ops.workflows.image_sync import SyncFold, plan_image_sync
-from gallery_ops.workflows.types import Scope, Workflow
+from gallery_ops.tasks import duplicates, engine
+from gallery_ops.tasks.chapters import ChaptersFromFolders, FolderFold
+from gallery_ops.tasks.covers import ResetCovers, SetCovers, parse_cover_rule
+from gallery_ops.tasks.duplicates import ChecksumFold, member
+from gallery_ops.tasks.engine import read_env, run_workflows
+from gallery_ops.tasks.gallery_from_images import RefsFold, plan_gallery_from_images
+from gallery_ops.tasks.image_sync import SyncFold, plan_image_sync
+from gallery_ops.tasks.workflow import Scope, Workflow
 
 BIG_ZIP = "/big/Set.zip"
 # 95 images in Stash's gallery order: a/000..a/029, b/030..b/064, c/065..c/094; the folders'

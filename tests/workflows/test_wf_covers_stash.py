@@ -11,7 +11,7 @@ from stash_sim import StashSimulator
 from wf_support import RESET_COVERS_APPLY, SET_COVERS, fresh_sim, ids_by_path, run, state
 
 from gallery_ops import GalleryOps
-from gallery_ops.constants import STASH_DEFAULT_COVER_REGEX
+from gallery_ops.common.constants import STASH_DEFAULT_COVER_REGEX
 
 LIBRARY = {"galleries": [
     {"folder": "/c/poster", "images": ["a.jpg", "POSTER.PNG", "x_cover.jpg"]},

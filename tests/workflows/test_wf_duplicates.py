@@ -21,9 +21,9 @@ from wf_support import (
     state,
 )
 
-from gallery_ops.models import GalleryChapter, SceneRef
-from gallery_ops.workflows.changes import AddGalleryRefs, CreateChapter, DestroyGallery, SetCover, SetGalleryFields
-from gallery_ops.workflows.duplicates import (
+from gallery_ops.stash.models import GalleryChapter, SceneRef
+from gallery_ops.tasks.changes import AddGalleryRefs, CreateChapter, DestroyGallery, SetCover, SetGalleryFields
+from gallery_ops.tasks.duplicates import (
     SKIP_BOTH_GONE,
     SKIP_KEPT_APART,
     SKIP_PRESENT,

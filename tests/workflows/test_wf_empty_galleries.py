@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from wf_support import CLEAN_EMPTY_APPLY, CLEAN_EMPTY_PREVIEW, EMPTY, OLD_TRIP, fresh_sim, gallery, run, state
 
-from gallery_ops.constants import NEW_GALLERY_TAG
-from gallery_ops.models import Gallery, TagRef
-from gallery_ops.on_disk import OnDisk, disk_state
-from gallery_ops.workflows.changes import DestroyGallery
-from gallery_ops.workflows.empty_galleries import (
+from gallery_ops.common.constants import NEW_GALLERY_TAG
+from gallery_ops.common.on_disk import OnDisk, disk_state
+from gallery_ops.stash.models import Gallery, TagRef
+from gallery_ops.tasks.changes import DestroyGallery
+from gallery_ops.tasks.empty_galleries import (
     SKIP_HAS_FILES,
     SKIP_NEW,
     SKIP_UNREADABLE,
@@ -69,7 +69,7 @@ def test_disk_state_tells_gone_from_not_mounted_and_unreadable(tmp_path, monkeyp
     def denied(path, *args, **kwargs):
         raise PermissionError(13, "Permission denied", path)
 
-    monkeypatch.setattr("gallery_ops.on_disk.os.stat", denied)
+    monkeypatch.setattr("gallery_ops.common.on_disk.os.stat", denied)
     assert disk_state(str(tmp_path / "set")) is OnDisk.UNREADABLE
 
 

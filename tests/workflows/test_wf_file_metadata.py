@@ -21,8 +21,8 @@ from wf_support import (
     state,
 )
 
-from gallery_ops.limits import METADATA_FILE_MAX_BYTES
-from gallery_ops.metadata_files import (
+from gallery_ops.common.limits import METADATA_FILE_MAX_BYTES
+from gallery_ops.common.metadata_files import (
     FileMetadata,
     FileMetadataError,
     parse_comic_info,
@@ -30,8 +30,8 @@ from gallery_ops.metadata_files import (
     read_gallery_metadata,
     sidecar_candidates,
 )
-from gallery_ops.workflows.changes import AddGalleryRefs, SetGalleryFields
-from gallery_ops.workflows.file_metadata import plan_import
+from gallery_ops.tasks.changes import AddGalleryRefs, SetGalleryFields
+from gallery_ops.tasks.file_metadata import plan_import
 
 IMPORT = IMPORT_FILE_METADATA
 COMIC = b"""<?xml version="1.0"?>

@@ -19,11 +19,11 @@ from wf_support import (
 )
 from wf_support import give_images_tags_their_gallery_lacks as prepare
 
-from gallery_ops.args import ArgError
-from gallery_ops.constants import NEW_GALLERY_TAG
-from gallery_ops.models import TagRef
-from gallery_ops.workflows.changes import AddGalleryRefs
-from gallery_ops.workflows.gallery_from_images import parse_fields, parse_rule, plan_gallery_from_images
+from gallery_ops.common.args import ArgError
+from gallery_ops.common.constants import NEW_GALLERY_TAG
+from gallery_ops.stash.models import TagRef
+from gallery_ops.tasks.changes import AddGalleryRefs
+from gallery_ops.tasks.gallery_from_images import parse_fields, parse_rule, plan_gallery_from_images
 
 
 def adds(plan):

@@ -7,16 +7,17 @@ import pytest
 from stash_sim import StashSimulator
 from wf_support import FINISH, fresh_sim, ids_by_path, run, state
 
-from gallery_ops import GalleryOps, fields
-from gallery_ops.args import ArgError
-from gallery_ops.constants import NEW_GALLERY_TAG
-from gallery_ops.models import Gallery, Image
-from gallery_ops.workflows.covers import parse_cover_rule
-from gallery_ops.workflows.engine import read_env, run_workflows
-from gallery_ops.workflows.image_sync import plan_image_sync
-from gallery_ops.workflows.report import GalleryPlan
-from gallery_ops.workflows.titles import TitleFromPath
-from gallery_ops.workflows.types import Env, Scope
+from gallery_ops import GalleryOps
+from gallery_ops.common.args import ArgError
+from gallery_ops.common.constants import NEW_GALLERY_TAG
+from gallery_ops.stash import selections as fields
+from gallery_ops.stash.models import Gallery, Image
+from gallery_ops.tasks.covers import parse_cover_rule
+from gallery_ops.tasks.engine import read_env, run_workflows
+from gallery_ops.tasks.image_sync import plan_image_sync
+from gallery_ops.tasks.report import GalleryPlan
+from gallery_ops.tasks.titles import TitleFromPath
+from gallery_ops.tasks.workflow import Env, Scope
 
 FOLDERS = [f"/iso/f{n:02d}" for n in range(55)]
 

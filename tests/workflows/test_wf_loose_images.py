@@ -16,9 +16,9 @@ from wf_support import (
     state,
 )
 
-from gallery_ops.args import ArgError
-from gallery_ops.limits import IMAGE_PAGE_SIZE, MUTATION_BATCH_SIZE
-from gallery_ops.workflows.loose_images import (
+from gallery_ops.common.args import ArgError
+from gallery_ops.common.limits import IMAGE_PAGE_SIZE, MUTATION_BATCH_SIZE
+from gallery_ops.tasks.loose_images import (
     SKIP_FEW,
     SKIP_FOLDER_GALLERY,
     AddFolderImages,

@@ -14,8 +14,8 @@ import pytest
 from stash_sim.library import generate_library
 from wf_support import CHAPTERS, SET_COVERS, SYNC, TITLES, fresh_sim, run, state
 
-from gallery_ops.limits import MUTATION_BATCH_SIZE, WORKFLOW_PAGE_SIZE
-from gallery_ops.workflows.report import MAX_DETAILS
+from gallery_ops.common.limits import MUTATION_BATCH_SIZE, WORKFLOW_PAGE_SIZE
+from gallery_ops.tasks.report import MAX_DETAILS
 
 GALLERIES = 600
 assert GALLERIES % WORKFLOW_PAGE_SIZE and GALLERIES > 2 * WORKFLOW_PAGE_SIZE  # a partial last page

@@ -19,7 +19,7 @@ import pytest
 from stash_sim import StashSimulator
 from wf_support import REPO, SET_COVERS, TITLES, fresh_sim, state
 
-from gallery_ops import patterns
+from gallery_ops.common import patterns
 
 CATASTROPHIC = r"^(?P<title>(a+)+)$"  # issue 9: `re` takes hours on 35 letters and a '!'
 STUCK = "a" * 35 + "!"
@@ -104,5 +104,6 @@ def test_the_lean_hook_stays_bounded_and_light_with_the_worker(tmp_path: Path, m
     assert len(hook_modules) == 2
     for modules in hook_modules:
         assert "subprocess" in modules  # the worker ran the pattern
-        assert "gallery_ops.new_gallery_hook" in modules and "gallery_ops.plugin" not in modules  # the lean path
+        # the lean path
+        assert "gallery_ops.hook.new_gallery" in modules and "gallery_ops.entry.dispatch" not in modules
         assert not modules & {"pydantic", "requests", "stashapi", "dataclasses", "logging", "http.client"}

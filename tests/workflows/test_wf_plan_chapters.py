@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from wf_support import gallery, image
 
-from gallery_ops.models import Gallery, GalleryChapter
-from gallery_ops.workflows.changes import APPLY_ORDER, CreateChapter, DestroyChapter, Expect, UpdateChapter
-from gallery_ops.workflows.chapters import (
+from gallery_ops.stash.models import Gallery, GalleryChapter
+from gallery_ops.tasks.changes import APPLY_ORDER, CreateChapter, DestroyChapter, Expect, UpdateChapter
+from gallery_ops.tasks.chapters import (
     SKIP_NO_IMAGES,
     SKIP_NO_PATHS,
     SKIP_ONE_FOLDER,

@@ -7,11 +7,11 @@ import re
 import pytest
 from wf_support import gallery, image
 
-from gallery_ops.args import ArgError
-from gallery_ops.constants import STASH_DEFAULT_COVER_REGEX
-from gallery_ops.settings import DEFAULT_COVER_RULE
-from gallery_ops.workflows.changes import ResetCover, SetCover
-from gallery_ops.workflows.covers import (
+from gallery_ops.common.args import ArgError
+from gallery_ops.common.constants import STASH_DEFAULT_COVER_REGEX
+from gallery_ops.common.settings import DEFAULT_COVER_RULE
+from gallery_ops.tasks.changes import ResetCover, SetCover
+from gallery_ops.tasks.covers import (
     SKIP_CHOSEN,
     SKIP_NO_IMAGES,
     SKIP_RULE_PICKS_NONE,

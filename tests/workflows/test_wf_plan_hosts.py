@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from wf_support import gallery, image
 
-from gallery_ops.workflows.chapters import SKIP_ONE_FOLDER, folder_chapters, plan_chapters
-from gallery_ops.workflows.covers import parse_cover_rule, plan_set_cover
-from gallery_ops.workflows.titles import parse_title_pattern, plan_title
+from gallery_ops.tasks.chapters import SKIP_ONE_FOLDER, folder_chapters, plan_chapters
+from gallery_ops.tasks.covers import parse_cover_rule, plan_set_cover
+from gallery_ops.tasks.titles import parse_title_pattern, plan_title
 
 EVIL = "a" * 60 + "!"
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from wf_support import gallery, image
 
-from gallery_ops.args import ArgError
-from gallery_ops.constants import NEW_GALLERY_TAG, STASH_DEFAULT_COVER_REGEX
-from gallery_ops.limits import BULK_IDS_CHUNK
-from gallery_ops.models import TagRef
-from gallery_ops.settings import Settings
-from gallery_ops.workflows.changes import UpdateImages
-from gallery_ops.workflows.image_sync import (
+from gallery_ops.common.args import ArgError
+from gallery_ops.common.constants import NEW_GALLERY_TAG, STASH_DEFAULT_COVER_REGEX
+from gallery_ops.common.limits import BULK_IDS_CHUNK
+from gallery_ops.common.settings import Settings
+from gallery_ops.stash.models import TagRef
+from gallery_ops.tasks.changes import UpdateImages
+from gallery_ops.tasks.image_sync import (
     SKIP_NO_IMAGES,
     SYNC_FIELDS,
     SyncImagesFromGallery,
@@ -19,7 +19,7 @@ from gallery_ops.workflows.image_sync import (
     parse_sync_fields,
     plan_image_sync,
 )
-from gallery_ops.workflows.types import Env
+from gallery_ops.tasks.workflow import Env
 
 ALL = SYNC_FIELDS
 SOURCE = gallery("1", tags=(1, 2), performers=(5,), studio="8", date="2021-07-14", photographer="Jo")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from wf_support import TITLE_PATTERN, gallery
 
-from gallery_ops.args import ArgError
-from gallery_ops.workflows.changes import SetGalleryFields
-from gallery_ops.workflows.titles import SKIP_EMPTY_NAME, SKIP_NO_PATH, clean_name, parse_title_pattern, plan_title
+from gallery_ops.common.args import ArgError
+from gallery_ops.tasks.changes import SetGalleryFields
+from gallery_ops.tasks.titles import SKIP_EMPTY_NAME, SKIP_NO_PATH, clean_name, parse_title_pattern, plan_title
 
 
 def fields(plan) -> dict | None:

@@ -18,15 +18,9 @@ from wf_support import (
     state,
 )
 
-from gallery_ops.models import FileRef, PerformerRef, Scene, SceneRef, StudioRef, TagRef
-from gallery_ops.workflows.changes import AddGalleryRefs, SetGalleryFields
-from gallery_ops.workflows.scene_links import (
-    SKIP_HAND_MADE,
-    SKIP_NO_MATCH,
-    SKIP_NOT_UNIQUE,
-    build_index,
-    plan_link,
-)
+from gallery_ops.stash.models import FileRef, PerformerRef, Scene, SceneRef, StudioRef, TagRef
+from gallery_ops.tasks.changes import AddGalleryRefs, SetGalleryFields
+from gallery_ops.tasks.scene_links import SKIP_HAND_MADE, SKIP_NO_MATCH, SKIP_NOT_UNIQUE, build_index, plan_link
 
 
 def scene(id, *paths_, **meta):

@@ -20,8 +20,8 @@ from typing import Any
 from stash_sim import StashSimulator
 from stash_sim.library import SAMPLE_LIBRARY, load_library
 
-from gallery_ops.constants import NEW_GALLERY_TAG
-from gallery_ops.models import FileRef, FolderRef, Gallery, GalleryChapter, Image, PerformerRef, StudioRef, TagRef
+from gallery_ops.common.constants import NEW_GALLERY_TAG
+from gallery_ops.stash.models import FileRef, FolderRef, Gallery, GalleryChapter, Image, PerformerRef, StudioRef, TagRef
 
 REPO = Path(__file__).resolve().parents[2]
 PLUGIN = "gallery_tools"

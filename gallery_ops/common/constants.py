@@ -1,0 +1,22 @@
+"""Names and Stash facts that several parts of Gallery Tools share (standard library only).
+
+Kept apart from the orchestrator (tasks/engine.py) so that any module, the lean
+hook path included, can import them without importing the rest.
+"""
+
+from __future__ import annotations
+
+# Stash's default gallery_cover_regex (configuration.general.galleryCoverRegex when unset).
+STASH_DEFAULT_COVER_REGEX = r"(poster|cover|folder|board)\.[^\.]+$"
+
+# The tag the new-gallery hook puts on galleries until Finish new galleries is done with
+# them (tasks/new_galleries.py); bookkeeping that workflows never copy anywhere.
+NEW_GALLERY_TAG = "Gallery Tools: new"
+
+# The task (gallery_tools.yml) that finishes the marked galleries; the hook queues it by this name.
+FINISH_TASK_NAME = "Finish new galleries"
+
+# The task the entry (gallery_tools.py) runs itself, before anything gallery_ops needs is
+# imported: gallery_tools_deps.INSTALL_MODE, which cannot import this package, says the same
+# (tests/plugin/test_plugin_capabilities.py keeps the two equal).
+INSTALL_TASK_MODE = "install_dependencies"

@@ -1,0 +1,105 @@
+"""Errors raised by gallery_ops.
+
+Input that gallery_ops rejects before sending anything raises ValueError. Everything
+that goes wrong on the way to Stash or inside it raises a StashError subclass:
+
+    NotFound (a ValueError)       an id names no gallery / image / chapter in Stash
+
+    StashError
+    ├── StashTransportError      the request did not get a GraphQL answer (connection, HTTP status)
+    │   └── StashAuthError       HTTP 401: no valid session cookie or API key
+    └── StashServerError         Stash answered with GraphQL errors (its message is kept)
+        └── GalleryContentsLocked  add/remove images on a zip- or folder-based gallery
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+# How Stash answers faults worth retrying (gallery_ops.stash.connection and the hook's hook_client share this).
+TRANSIENT_STATUSES = (502, 503, 504)
+LOCKED_MESSAGE = "database is locked"
+CONTENTS_LOCKED_PREFIX = "cannot change contents of "
+
+
+class ArgError(ValueError):
+    """An argument that does not fit; the message names it and says what fits."""
+
+
+class NotFound(ValueError):
+    """An id that names nothing in Stash (found out by a read, before any write)."""
+
+
+class StashError(Exception):
+    """Base class of every error that comes from talking to Stash."""
+
+
+class StashTransportError(StashError):
+    """The request failed below GraphQL: refused or dropped connection, timeout, HTTP error status."""
+
+    def __init__(self, message: str, *, status: int | None = None, reached_server: bool = True) -> None:
+        super().__init__(message)
+        self.status = status
+        self.reached_server = reached_server
+
+
+class StashAuthError(StashTransportError):
+    """Stash answered 401: the session cookie or API key is missing, expired or wrong."""
+
+
+class StashServerError(StashError):
+    """Stash answered with GraphQL errors; `messages` holds them as Stash worded them."""
+
+    def __init__(self, messages: list[str], *, paths: list[list[str | int]] | None = None) -> None:
+        super().__init__(joined_causes(messages))
+        self.messages = messages
+        self.paths = paths or []
+
+
+class GalleryContentsLocked(StashServerError):
+    """Stash keeps the images of zip- and folder-based galleries in step with their files."""
+
+
+def joined_causes(messages: list[str]) -> str:
+    """Messages on one line, each cause once: six aliased fields failing alike say it once, with a count."""
+    counts: dict[str, int] = {}
+    for message in messages:
+        counts[message] = counts.get(message, 0) + 1
+    return "; ".join(m if n == 1 else f"{m} (x{n})" for m, n in counts.items())
+
+
+SHOWN_CHARS = 60  # how much of a bad value an error message quotes
+
+
+def short_repr(value: object, limit: int = SHOWN_CHARS) -> str:
+    """repr(value) cut to `limit` characters, saying how long it was: errors quote bad values,
+    they do not echo them whole (a 10 MB id must not make a 10 MB error)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text)} characters)"
+
+
+def server_error(errors: list[dict[str, Any]]) -> StashServerError:
+    """The error for a GraphQL answer with `errors` (Stash's messages kept, as Stash worded them)."""
+    messages = [str(e.get("message", e)) for e in errors]
+    paths = [list(e.get("path") or []) for e in errors]
+    if any(m.startswith(CONTENTS_LOCKED_PREFIX) for m in messages):
+        return GalleryContentsLocked(
+            [f"{m} (Stash keeps the images of zip- and folder-based galleries in step with their files;"
+             " only user-created galleries can be changed image by image)"
+             if m.startswith(CONTENTS_LOCKED_PREFIX) else m for m in messages], paths=paths)
+    return StashServerError(messages, paths=paths)
+
+
+def may_retry(exc: StashTransportError | StashServerError, idempotent: bool) -> bool:
+    """Whether a failed request may be sent again: a transient fault, and no risk of doing a change twice."""
+    if isinstance(exc, StashServerError):
+        return all(LOCKED_MESSAGE in m for m in exc.messages)  # the transaction failed and rolled back
+    if isinstance(exc, StashAuthError):
+        return False
+    if exc.status is not None and exc.status not in TRANSIENT_STATUSES:
+        return False
+    return idempotent or not exc.reached_server

@@ -1,0 +1,44 @@
+"""Every size, count and delay gallery_ops uses, in one place."""
+
+from __future__ import annotations
+
+# Galleries per page when streaming (iter_galleries). Small enough that a page with
+# its narrow fields stays well under a megabyte, large enough that 100k galleries
+# take a few hundred requests.
+GALLERY_PAGE_SIZE = 500
+
+# Galleries per page in task workflows: their images are read in one request per page (in groups
+# of at most IMAGES_IN_MEMORY images). Each request costs the plugin about 0.3 ms of CPU of its
+# own, so a page of 250 takes 10k galleries in 80 requests instead of 200 (bench/RESULTS.md).
+WORKFLOW_PAGE_SIZE = 250
+
+# Images per page when reading a gallery's images (update_gallery_images, workflows).
+IMAGE_PAGE_SIZE = 1000
+
+# Images a task holds at a time: a page's galleries are read in groups of at most this many
+# images together (tasks/engine.py image_groups); a bigger gallery is read a page of
+# IMAGE_PAGE_SIZE at a time, folded into small summaries (types.ImageFold), so memory stays
+# flat in gallery size (bench/big_gallery.py).
+IMAGES_IN_MEMORY = 1000
+
+# Mutations sent in one request through aliases (batch.py), and galleries per
+# galleriesUpdate request. One request is one Stash transaction per mutation field,
+# and hooks run for each, so this also bounds how long one request can take.
+MUTATION_BATCH_SIZE = 50
+GALLERIES_UPDATE_CHUNK = 50
+
+# Ids per bulkImageUpdate / bulkGalleryUpdate request.
+BULK_IDS_CHUNK = 500
+
+# Transient faults (refused connection, 502/503/504, "database is locked") are
+# retried after these pauses (seconds); the last failure is raised.
+RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)
+
+# HTTP timeouts (seconds): connecting, and waiting for an answer (big pages and
+# bulk mutations with hooks can take a while on a large library).
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 300.0
+
+# The largest metadata file import_file_metadata reads (a ComicInfo.xml inside a zip, a JSON
+# sidecar); bigger ones are skipped, never read. Zips are read through their directory only.
+METADATA_FILE_MAX_BYTES = 1024 * 1024

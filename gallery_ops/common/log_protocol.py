@@ -1,0 +1,120 @@
+"""Stash's plugin log protocol and secret redaction, with the standard library only.
+
+Each stderr line is "\\x01<level letter>\\x02<message>" (docs/stash.md §2), cut at stashapi's
+line limit; blank lines are dropped (Stash would log a bare prefix as an error). Session
+cookies and API keys are replaced by "***" in every message, also when a message quotes
+them escaped, URL-encoded or in base64, and so is any run of 8 or more of their characters
+(a server that echoes a prefix of the key). The hook's lean path (hook/new_gallery.py) writes through this module
+directly; everything else goes through logging and logs.StashLineHandler, which uses it too.
+"""
+
+from __future__ import annotations
+
+import base64
+import sys
+from urllib.parse import quote, quote_plus
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import Any
+
+REDACTED = "***"
+PAYLOAD_MAX = 64000  # stashapi.log.LOG_PAYLOAD_MAX_SZ: the longest message a line carries
+
+
+MIN_PART = 8  # a run of this many characters of a secret, in any of its forms, is redacted
+
+
+def secret_forms(secrets: Iterable[str]) -> list[str]:
+    """Each secret as it may appear in a message: as is, stripped, escaped (repr), URL-encoded,
+    and base64 (at every alignment inside a longer base64 text); longest first."""
+    forms: set[str] = set()
+    for secret in secrets:
+        if not secret:
+            continue
+        forms.update((secret, secret.strip(), repr(secret)[1:-1], secret.encode("unicode_escape").decode(),
+                      quote(secret, safe=""), quote_plus(secret)))
+        raw = secret.encode()
+        for shift in range(3):  # base64 of the secret after 0, 1 or 2 other bytes ("user:key", "session=...")
+            encoded = base64.b64encode(b"\0" * shift + raw).decode()
+            forms.add(encoded[4 if shift else 0:].rstrip("="))
+            forms.add(base64.urlsafe_b64encode(b"\0" * shift + raw).decode()[4 if shift else 0:].rstrip("="))
+    return sorted((f for f in forms if f), key=len, reverse=True)
+
+
+def _prepared(secrets: Iterable[str]) -> tuple[list[str], dict[str, list[tuple[str, int]]]]:
+    """The forms of the secrets (secret_forms) and their MIN_PART-character runs, each run with the
+    forms and offsets it occurs at; computed once per set of secrets (a run redacts every log line
+    and every string of its result with the same ones)."""
+    key = tuple(secrets)
+    found = _PREPARED.get(key)
+    if found is None:
+        forms = secret_forms(key)
+        grams: dict[str, list[tuple[str, int]]] = {}
+        for form in forms:
+            if len(form) < MIN_PART:
+                continue
+            for start in range(len(form) - MIN_PART + 1):
+                grams.setdefault(form[start:start + MIN_PART], []).append((form, start))
+        found = _PREPARED[key] = (forms, grams)
+    return found
+
+
+_PREPARED: dict[tuple[str, ...], tuple[list[str], dict[str, list[tuple[str, int]]]]] = {}
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every form of every secret replaced by ***, and so is any part of one (a prefix
+    a server echoed, a cut base64) of MIN_PART characters or more."""
+    forms, grams = _prepared(secrets)
+    for form in forms:
+        if form in text:
+            text = text.replace(form, REDACTED)
+    # is any MIN_PART window of the text a run of a secret? (a lookup per window: a secret's runs are
+    # many more than the windows of a usual line)
+    if not grams or not any(text[i:i + MIN_PART] in grams for i in range(len(text) - MIN_PART + 1)):
+        return text  # no run of a secret in it: nothing more to replace
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        found = grams.get(text[i:i + MIN_PART])
+        if not found:
+            out.append(text[i])
+            i += 1
+            continue
+        length = max(_common_run(text, i, form, start) for form, start in found)
+        out.append(REDACTED)
+        i += length
+    return "".join(out)
+
+
+def redact_value(value: Any, secrets: Sequence[str]) -> Any:
+    """A JSON-like value with every string in it redacted (the result object on stdout)."""
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, dict):
+        return {redact_value(k, secrets): redact_value(v, secrets) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_value(item, secrets) for item in value]
+    return value
+
+
+def _common_run(text: str, at: int, form: str, start: int) -> int:
+    """How many characters of `text` from `at` equal `form` from `start`."""
+    n = 0
+    while at + n < len(text) and start + n < len(form) and text[at + n] == form[start + n]:
+        n += 1
+    return n
+
+
+def protocol_lines(letter: str, message: str, secrets: Iterable[str] = ()) -> str:
+    """The stderr text for one message at level `letter` (t d i w e p), secrets redacted."""
+    message = redact(message, secrets)
+    return "".join(f"\x01{letter}\x02{line[:PAYLOAD_MAX]}\n" for line in message.splitlines() if line.strip())
+
+
+def write(letter: str, message: str, secrets: Iterable[str] = ()) -> None:
+    """Log one message to Stash (stderr) at level `letter`."""
+    sys.stderr.write(protocol_lines(letter, message, secrets))
+    sys.stderr.flush()

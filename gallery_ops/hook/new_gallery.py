@@ -1,0 +1,170 @@
+"""The Gallery.Create.Post hook: new-gallery rules, as cheap as a Python process can be.
+
+A gallery made by a scan holds only the images scanned so far when its create hook runs:
+the rest arrive in later transactions that fire no gallery hook (docs/stash.md §3). Rules
+that look at images (chapters, covers, image sync) would give wrong answers on that part,
+and a hand-made gallery gets its images after creation, also without a hook. So the hook:
+
+- applies at once what needs only the gallery itself: a title from its path (hookTitles);
+- marks the gallery with the tag "Gallery Tools: new" when a deferred rule is switched on
+  (settings.DEFERRED_RULES: hookChapters, hookCovers, hookSyncImages, hookLinkScenes,
+  hookFileMetadata), added by Stash to the gallery's tags
+  (bulkGalleryUpdate, mode ADD): nothing is read back, so a tag someone adds meanwhile stays;
+- queues the task "Finish new galleries" (runPluginTask) unless one is already waiting in
+  Stash's job queue, or the setting hookFinishByHand is on. Stash runs one job at a time and
+  a scan is a job (docs/stash.md §10), so the task starts once the scan is over, and finishes
+  every marked gallery, now complete (tasks/new_galleries.py). The first hook run of a
+  scan queues it; the later ones see it waiting and queue nothing.
+
+Requests: one read (settings, gallery, marker tag, job queue); with no rule switched on
+that is all. Then one write (title, marker, task: whatever is needed, in one request), plus
+one the very first time, to create the marker tag. Its writes fire Gallery.Update.Post,
+which Gallery Tools does not listen to: a hook run never starts another run of our hooks.
+
+This module and everything it imports use the standard library only (settings.py,
+title_rules.py, stash/hook_client.py, log_protocol.py, errors.py): gallery_tools.py runs a hook
+through `lean_main` without importing pydantic, requests or stashapi. Input it does not
+recognise as a plain hook run (anything unusual) goes the full way (plugin.main), which
+explains the problem with the usual words.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..common.constants import FINISH_TASK_NAME, NEW_GALLERY_TAG
+from ..common.errors import ArgError, StashError
+from ..common.log_protocol import redact, write
+from ..common.settings import DEFERRED_RULES, PLUGIN_ID, Settings, SettingsError
+from ..common.title_rules import parse_title_pattern, title_fields
+from ..stash.hook_client import HookWire, LeanServer, finish_waiting
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO, Any
+
+HOOK_TYPE = "Gallery.Create.Post"
+NO_RULES = ("no new-gallery rules are switched on (settings hookTitles, hookChapters, hookCovers, hookSyncImages,"
+            " hookLinkScenes, hookFileMetadata)")
+
+
+def handle_gallery_created(wire: HookWire, hook_context: dict[str, Any]) -> dict[str, Any]:
+    """Gallery.Create.Post: title now, image rules marked and their task queued (module docstring)."""
+    gallery_id = hook_context.get("id")
+    if isinstance(gallery_id, bool) or not isinstance(gallery_id, int) or gallery_id < 1:
+        raise ArgError(f"hookContext.id should be the new gallery's id, got {gallery_id!r}")
+    data = wire.read_new_gallery(gallery_id, NEW_GALLERY_TAG)
+    settings = Settings.from_saved(((data.get("configuration") or {}).get("plugins") or {}).get(PLUGIN_ID))
+    out: dict[str, Any] = {"gallery": str(gallery_id), "made_by_scan": hook_context.get("input") is None}
+    rules = settings.hook_rules
+    if not any(rules.values()):
+        out["result"] = NO_RULES
+        write("i", f"new gallery {gallery_id}: {NO_RULES}", wire.server.secrets)
+        return out
+    raw = data.get("findGallery")
+    if raw is None:
+        out["result"] = "the gallery no longer exists"
+        write("i", f"new gallery {gallery_id}: {out['result']}", wire.server.secrets)
+        return out
+    update: dict[str, str] = {}
+    if rules["hookTitles"]:
+        files = raw.get("files") or []
+        fields, _ = title_fields(raw.get("title"), raw.get("date"), raw.get("code"),
+                                 (files[0].get("path") or "") if files else None,
+                                 (raw.get("folder") or {}).get("path"),
+                                 parse_title_pattern(settings["titlePattern"]))
+        update.update(dict(fields))
+    deferred = [rule for rule in DEFERRED_RULES if rules[rule]]
+    dry_run = bool(settings["dryRun"])
+    out.update({"update": update, "dry_run": dry_run})
+    queue_task: str | None = None
+    note = ""
+    if deferred:
+        out["deferred"] = deferred
+        if settings["hookFinishByHand"]:
+            out["finish"] = "by hand (setting hookFinishByHand): run Finish new galleries after the scan"
+        elif dry_run:
+            out["finish"] = "not queued (preview)"
+        elif finish_waiting(data.get("jobQueue"), FINISH_TASK_NAME):
+            out["finish"] = "already queued"
+        else:
+            out["finish"] = "queued now"
+            queue_task = FINISH_TASK_NAME
+        note = f"; {out['finish']}: {FINISH_TASK_NAME} ({', '.join(deferred)})"
+    if dry_run:
+        out["result"] = "preview (setting dryRun): nothing changed"
+    elif update or deferred:
+        tag_id = wire.marker_tag_id((data.get("findTags") or {}).get("tags") or [], NEW_GALLERY_TAG) \
+            if deferred else None
+        answer = wire.write_new_gallery(gallery_id, update, tag_id, queue_task)
+        if deferred:
+            out["marked"] = True
+        if queue_task is not None:
+            out["finish_job"] = answer.get("runPluginTask")
+        out["result"] = "updated"
+    else:
+        out["result"] = "nothing to change now"
+    write("i", f"new gallery {gallery_id}: {hook_sentence(out['result'], update, bool(out.get('marked')))}{note}",
+          wire.server.secrets)
+    return out
+
+
+def hook_sentence(result: str, update: dict[str, str], marked: bool) -> str:
+    """The hook's result for the log: what it set, as JSON values, and the mark by its name."""
+    if result != "updated":
+        return result
+    done = [f"set {key} {json.dumps(value, ensure_ascii=False)}" for key, value in update.items()]
+    if marked:
+        done.append(f"tagged {json.dumps(NEW_GALLERY_TAG)}")
+    return "; ".join(done)
+
+
+# -- the lean entry ---------------------------------------------------------------------------
+def recognise(text: str) -> tuple[LeanServer, dict[str, Any]] | None:
+    """(server, hookContext) when stdin is a plain Gallery.Create.Post hook run, else None."""
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("args"), dict):
+        return None
+    args = raw["args"]
+    context = args.get("hookContext")
+    if "operation" in args or not isinstance(context, dict) or context.get("type") != HOOK_TYPE:
+        return None
+    gallery_id = context.get("id")
+    if isinstance(gallery_id, bool) or not isinstance(gallery_id, int) or gallery_id < 1:
+        return None
+    server = LeanServer.parse(raw.get("server_connection"))
+    return (server, context) if server is not None else None
+
+
+def lean_main(text: str, stdout: IO[str]) -> int | None:
+    """Run a plain hook run on the standard library alone; None when `text` is not one.
+
+    Writes the one result object to stdout, as plugin.main does; returns the exit status.
+    """
+    recognised = recognise(text)
+    if recognised is None:
+        return None
+    server, context = recognised
+    result: dict[str, Any] = {"output": None, "error": None}
+    wire = HookWire(server)
+    try:
+        result["output"] = handle_gallery_created(wire, context)
+    except (ArgError, SettingsError, StashError, ValueError) as exc:
+        result["error"] = " ".join(str(exc).split()) or type(exc).__name__
+        write("e", result["error"], server.secrets)
+    except Exception as exc:  # a bug: still one JSON answer, details in the debug log
+        import traceback
+
+        write("d", traceback.format_exc(), server.secrets)
+        result["error"] = f"internal error ({type(exc).__name__}): {' '.join(str(exc).split())}"
+        write("e", result["error"], server.secrets)
+    finally:
+        wire.close()
+    if result["error"] is not None:
+        result["error"] = redact(result["error"], server.secrets)
+    stdout.write(json.dumps(result, default=str) + "\n")
+    stdout.flush()
+    return 0 if result["error"] is None else 1

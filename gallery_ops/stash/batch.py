@@ -1,0 +1,109 @@
+"""Many mutations in few requests: GraphQL aliases, chunked.
+
+    mutation Batch($i0: GalleryChapterCreateInput!, $i1: ...) {
+      m0: galleryChapterCreate(input: $i0) { id }
+      m1: galleryChapterCreate(input: $i1) { id }
+    }
+
+Stash resolves the aliased fields one after another, each in its own transaction
+(and runs each one's hooks), so one field can fail while the others commit. The
+result therefore reports every item on its own: its data, or its error. Items that
+failed only because the database was locked are sent again (bounded by RETRY_DELAYS).
+When one field of a non-null type (a Boolean! mutation) fails, Stash still runs the
+others but answers `data: null`; their results are lost, so idempotent ones are sent
+again and the others are reported as UNCONFIRMED.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any, TypeVar
+
+from ..common.errors import LOCKED_MESSAGE, StashAuthError, StashServerError, StashTransportError
+from ..common.limits import MUTATION_BATCH_SIZE
+from .connection import StashConnection
+from .documents import Mutation
+
+T = TypeVar("T")
+
+UNCONFIRMED = ("no result: another item of the same request failed and Stash answered without data"
+               " (this one was probably applied)")
+
+
+@dataclass
+class BatchResult:
+    """Per item of the input, in order: the mutation's data, or the error message."""
+
+    data: list[Any] = field(default_factory=list)
+    errors: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """`items` (a list or a lazy stream) in consecutive lists of at most `size`: the one
+    chunking helper of gallery_ops (pages, requests, ids per bulk update)."""
+    stream = iter(items)
+    while chunk := list(islice(stream, size)):
+        yield chunk
+
+
+def run_batch(connection: StashConnection, mutation: Mutation, values: Sequence[Any],
+              batch_size: int = MUTATION_BATCH_SIZE, selection: str = "id") -> BatchResult:
+    """Send `mutation` once per value, `batch_size` per request; never raises for one item.
+
+    A request that reached Stash and failed as a whole (HTTP 500, Stash refusing the
+    document), after the connection's own retries, fails each of its items with that
+    message, and the next request still goes out. When Stash cannot be reached or
+    refuses the session, this raises: every further request would fail the same way.
+    """
+    result = BatchResult(data=[None] * len(values))
+    pending = list(range(len(values)))
+    locked: list[int] = []
+    for pause in (None, *connection.retry_delays):
+        if pause is not None and locked:
+            connection.sleep(pause)
+        locked, again = [], []
+        for chunk in chunks(pending, batch_size):
+            try:
+                data, errors = connection.execute_partial(
+                    mutation.aliased(len(chunk), selection), {f"i{n}": values[i] for n, i in enumerate(chunk)},
+                    idempotent=mutation.idempotent, keys=[f"m{n}" for n in range(len(chunk))])
+            except (StashServerError, StashTransportError) as exc:
+                if isinstance(exc, StashAuthError) or (isinstance(exc, StashTransportError)
+                                                       and not exc.reached_server):
+                    raise
+                message = str(exc)
+                if isinstance(exc, StashTransportError) and not mutation.idempotent:
+                    message += "; the request reached Stash: it may have been applied, check before sending it again"
+                data, errors = None, [{"message": message}]
+            failed: dict[int, str] = {}
+            for error in errors:
+                path = error.get("path") or []
+                alias = str(path[0]) if path else ""
+                if alias.startswith("m") and alias[1:].isdigit() and int(alias[1:]) < len(chunk):
+                    failed[chunk[int(alias[1:])]] = str(error.get("message"))
+                else:  # an error not tied to one field: every item of the chunk failed
+                    failed.update({i: str(error.get("message")) for i in chunk})
+            for n, index in enumerate(chunk):
+                if index in failed:
+                    if LOCKED_MESSAGE in failed[index]:
+                        locked.append(index)
+                    result.errors[index] = failed[index]
+                elif data is None:
+                    # Another field failed and was non-null, so Stash answered `data: null`:
+                    # this one ran, but its result is lost. Send it again if that is harmless.
+                    result.errors[index] = UNCONFIRMED
+                    if mutation.idempotent:
+                        again.append(index)
+                else:
+                    result.errors.pop(index, None)
+                    result.data[index] = data.get(f"m{n}")
+        if not locked and not again:
+            break
+        pending = locked + again
+    return result

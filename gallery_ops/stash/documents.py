@@ -1,0 +1,204 @@
+"""Every GraphQL document gallery_ops sends, in one place (the operations layer's wire text).
+
+Queries are fixed text, or built by the functions below from counts and the fixed
+selections of selections.py, never from user data: every value travels in variables.
+Mutations are declared once each (`Mutation`); the single request of an operation
+(`single`) and the aliased batch (`aliased`, batch.py) are both built from that one
+declaration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..common.settings import PLUGIN_ID
+from . import selections as fields
+from .hook_client import FIND_TAG as FIND_TAG  # the marker tag's lookup, shared with the hook
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """A mutation field that takes one argument, e.g. galleryChapterCreate(input: ...).
+
+    `returns_object`: the field returns an object (a selection is required), not a scalar
+    such as Boolean. `idempotent`: sending it twice does no harm (it may be retried after
+    a fault that may have reached Stash).
+    """
+
+    name: str
+    arg: str
+    arg_type: str
+    returns_object: bool
+    idempotent: bool = True
+
+    def single(self, selection: str = "id") -> str:
+        """The document for one call, named like the field (galleryCreate -> GalleryCreate)."""
+        chosen = f" {{ {selection} }}" if self.returns_object else ""
+        return (f"mutation {self.name[0].upper()}{self.name[1:]}(${self.arg}: {self.arg_type}) {{"
+                f" {self.name}({self.arg}: ${self.arg}){chosen} }}")
+
+    def aliased(self, count: int, selection: str = "id") -> str:
+        """The document for `count` calls in one request: m0..m<count-1> with variables i0..i<count-1>."""
+        chosen = f" {{ {selection} }}" if self.returns_object else ""
+        params = ", ".join(f"$i{n}: {self.arg_type}" for n in range(count))
+        calls = " ".join(f"m{n}: {self.name}({self.arg}: $i{n}){chosen}" for n in range(count))
+        return f"mutation Batch({params}) {{ {calls} }}"
+
+
+# -- mutations ----------------------------------------------------------------------------------
+GALLERY_CREATE = Mutation("galleryCreate", "input", "GalleryCreateInput!", True, idempotent=False)
+GALLERY_UPDATE = Mutation("galleryUpdate", "input", "GalleryUpdateInput!", True)
+GALLERIES_UPDATE = Mutation("galleriesUpdate", "input", "[GalleryUpdateInput!]!", True)
+GALLERY_DESTROY = Mutation("galleryDestroy", "input", "GalleryDestroyInput!", False, idempotent=False)
+BULK_GALLERY_UPDATE = Mutation("bulkGalleryUpdate", "input", "BulkGalleryUpdateInput!", True)
+BULK_IMAGE_UPDATE = Mutation("bulkImageUpdate", "input", "BulkImageUpdateInput!", True)
+ADD_IMAGES = Mutation("addGalleryImages", "input", "GalleryAddInput!", False)
+REMOVE_IMAGES = Mutation("removeGalleryImages", "input", "GalleryRemoveInput!", False)
+SET_COVER = Mutation("setGalleryCover", "input", "GallerySetCoverInput!", False)
+RESET_COVER = Mutation("resetGalleryCover", "input", "GalleryResetCoverInput!", False)
+CHAPTER_CREATE = Mutation("galleryChapterCreate", "input", "GalleryChapterCreateInput!", True, idempotent=False)
+CHAPTER_UPDATE = Mutation("galleryChapterUpdate", "input", "GalleryChapterUpdateInput!", True)
+CHAPTER_DESTROY = Mutation("galleryChapterDestroy", "id", "ID!", False, idempotent=False)
+
+# -- galleries ----------------------------------------------------------------------------------
+FIND_GALLERY = f"query FindGallery($id: ID!) {{ findGallery(id: $id) {{ {fields.GALLERY} }} }}"
+FIND_GALLERIES = (
+    "query FindGalleries($filter: FindFilterType, $gallery_filter: GalleryFilterType) {"
+    f" findGalleries(filter: $filter, gallery_filter: $gallery_filter) {{ count galleries {{ {fields.GALLERY} }} }} }}"
+)
+COUNT_GALLERIES = (
+    "query CountGalleries($gallery_filter: GalleryFilterType) {"
+    " findGalleries(gallery_filter: $gallery_filter, filter: { per_page: 0 }) { count } }"
+)
+# One read that both proves the gallery exists and counts it / checks an image in it.
+GALLERY_IMAGE_CHECK = (
+    "query GalleryImageCheck($id: ID!, $image_filter: ImageFilterType) {"
+    " findGallery(id: $id) { id image_count }"
+    " findImages(image_filter: $image_filter, filter: { per_page: 0 }) { count } }"
+)
+GALLERY_IMAGE_COUNT = "query GalleryImageCount($id: ID!) { findGallery(id: $id) { id image_count } }"
+
+
+def iter_galleries(selection: str) -> str:
+    """One page of galleries (no count): the id-cursor walk of GalleryOps.iter_galleries."""
+    return (
+        "query IterGalleries($filter: FindFilterType, $gallery_filter: GalleryFilterType) {"
+        f" findGalleries(filter: $filter, gallery_filter: $gallery_filter) {{ galleries {{ {selection} }} }} }}"
+    )
+
+
+@lru_cache(maxsize=16)  # the same text for every full page of a run
+def galleries_by_ids(count: int, selection: str) -> str:
+    """`count` galleries by id in one request: g0..g<count-1> with variables i0..i<count-1>."""
+    params = ", ".join(f"$i{n}: ID!" for n in range(count))
+    body = " ".join(f"g{n}: findGallery(id: $i{n}) {{ {selection} }}" for n in range(count))
+    return f"query GalleriesByIds({params}) {{ {body} }}"
+
+
+# -- images of galleries ------------------------------------------------------------------------
+def gallery_images(selection: str, first_page: bool) -> str:
+    """A page of one gallery's images; the first page also reads the gallery (does it exist?)."""
+    if first_page:
+        return ("query GalleryImages($id: ID!, $filter: FindFilterType, $image_filter: ImageFilterType) {"
+                " findGallery(id: $id) { id }"
+                f" findImages(filter: $filter, image_filter: $image_filter) {{ images {{ {selection} }} }} }}")
+    return ("query GalleryImages($filter: FindFilterType, $image_filter: ImageFilterType) {"
+            f" findImages(filter: $filter, image_filter: $image_filter) {{ images {{ {selection} }} }} }}")
+
+
+# A gallery's images, as the image filter of one alias: the gallery's id is its only variable.
+_IN_GALLERY = "{{ galleries: {{ value: $f{n}, modifier: INCLUDES }} }}"
+_IN_GALLERY_MATCHING = "{{ galleries: {{ value: $f{n}, modifier: INCLUDES }}, path: $cover }}"
+
+
+@lru_cache(maxsize=16)  # the same text for every full page of a run
+def images_of_galleries(count: int, selection: str) -> str:
+    """The images of `count` galleries in one request: g0.. for the galleries $f0.. (each a list of
+    one id), with one $page."""
+    params = ", ".join(f"$f{n}: [ID!]" for n in range(count))
+    body = " ".join(f"g{n}: findImages(image_filter: {_IN_GALLERY.format(n=n)}, filter: $page)"
+                    f" {{ count images {{ {selection} }} }}" for n in range(count))
+    return f"query ImagesOfGalleries($page: FindFilterType, {params}) {{ {body} }}"
+
+
+@lru_cache(maxsize=16)
+def images_and_cover_matches(count: int, selection: str) -> str:
+    """images_of_galleries and cover_matches for the same `count` galleries, in one request: g0.. (the
+    images, $page) and c0.. (Stash's default-cover question: path $cover, $one) for the galleries $f0..."""
+    params = ", ".join(f"$f{n}: [ID!]" for n in range(count))
+    body = " ".join(f"g{n}: findImages(image_filter: {_IN_GALLERY.format(n=n)}, filter: $page)"
+                    f" {{ count images {{ {selection} }} }}"
+                    f" c{n}: findImages(image_filter: {_IN_GALLERY_MATCHING.format(n=n)}, filter: $one)"
+                    " { images { id } }" for n in range(count))
+    return (f"query ImagesAndCoverMatches($page: FindFilterType, $one: FindFilterType, $cover: StringCriterionInput,"
+            f" {params}) {{ {body} }}")
+
+
+def iter_images(selection: str) -> str:
+    """One page of images (no count): the id-cursor walk of GalleryOps.iter_images."""
+    return (
+        "query IterImages($filter: FindFilterType, $image_filter: ImageFilterType) {"
+        f" findImages(filter: $filter, image_filter: $image_filter) {{ images {{ {selection} }} }} }}"
+    )
+
+
+def gallery_image_page(selection: str) -> str:
+    """One page of one gallery's images and its image count: GalleryOps.gallery_image_pages."""
+    return ("query GalleryImagePage($filter: FindFilterType, $image_filter: ImageFilterType) {"
+            f" findImages(filter: $filter, image_filter: $image_filter) {{ count images {{ {selection} }} }} }}")
+
+
+def scenes_page(selection: str) -> str:
+    """One page of scenes (sorted by id, page numbers): GalleryOps.iter_scenes."""
+    return ("query ScenesPage($filter: FindFilterType) {"
+            f" findScenes(filter: $filter) {{ scenes {{ {selection} }} }} }}")
+
+
+def scenes_by_ids(selection: str) -> str:
+    """Scenes by id in one request ($ids; Stash ignores paging with ids): GalleryOps.scenes_by_ids."""
+    return ("query ScenesByIds($ids: [ID!]) {"
+            f" findScenes(ids: $ids, filter: {{ per_page: -1 }}) {{ scenes {{ {selection} }} }} }}")
+
+
+NAMED_KINDS = {"tag": ("findTags", "tag_filter", "tags"),
+               "performer": ("findPerformers", "performer_filter", "performers")}
+
+
+def ids_by_name(kind: str, count: int) -> str:
+    """`count` tags or performers by exact name (Stash's EQUALS) in one request: n0.. with variables v0.."""
+    field, filter_arg, result = NAMED_KINDS[kind]
+    params = ", ".join(f"$v{n}: String!" for n in range(count))
+    body = " ".join(f"n{n}: {field}({filter_arg}: {{ name: {{ value: $v{n}, modifier: EQUALS }} }},"
+                    f" filter: {{ per_page: 1 }}) {{ {result} {{ id }} }}" for n in range(count))
+    return f"query IdsByName({params}) {{ {body} }}"
+
+
+@lru_cache(maxsize=16)  # the same text for every full page of a run
+def cover_matches(count: int) -> str:
+    """Stash's own default-cover question for `count` galleries in one request (docs/stash.md §4,
+    pkg/image/query.go findGalleryCover): c0.. are findImages with image filters f0.. (the
+    gallery and path MATCHES_REGEX "(?i)" + the cover regex) and $one (per_page 1, sort path)."""
+    params = ", ".join(f"$f{n}: ImageFilterType" for n in range(count))
+    body = " ".join(f"c{n}: findImages(image_filter: $f{n}, filter: $one) {{ images {{ id }} }}" for n in range(count))
+    return f"query CoverMatches($one: FindFilterType, {params}) {{ {body} }}"
+
+
+def recheck(galleries: bool, images: bool) -> str:
+    """Galleries ($g) and/or images ($i) by id, in one request: what a batch of writes would overwrite.
+
+    A list that is not needed is left out of the document: findGalleries(ids: []) would
+    mean every gallery."""
+    params = ", ".join(p for p, wanted in (("$g: [ID!]", galleries), ("$i: [ID!]", images)) if wanted)
+    body = []
+    if galleries:
+        body.append(f"findGalleries(ids: $g, filter: {{ per_page: -1 }}) {{ galleries {{ {fields.GALLERY_BASIS} }} }}")
+    if images:
+        body.append(f"findImages(ids: $i, filter: {{ per_page: -1 }}) {{ images {{ {fields.IMAGE_BASIS} }} }}")
+    return f"query Recheck({params}) {{ {' '.join(body)} }}"
+
+
+# -- the plugin's configuration and its marker tag ---------------------------------------------
+# What a run needs from Stash's configuration: the plugin's saved settings and the cover regex.
+CONFIGURATION_FIELD = f'configuration {{ plugins(include: ["{PLUGIN_ID}"]) general {{ galleryCoverRegex }} }}'
+RUN_CONFIG = f"query RunConfig {{ {CONFIGURATION_FIELD} }}"

@@ -1,0 +1,409 @@
+"""Typed models of what gallery_ops reads from Stash (output) and sends to it (input), pydantic v2.
+
+The two follow different rules, so they are different models.
+
+Output models (`Gallery`, `Image`, `GalleryChapter`, the refs) hold exactly the fields a
+query selected: a field that was not selected is *unset* (see `model_fields_set`), which
+is not the same as null. Ids are the strings Stash sends. The JSON form (`to_graphql()`)
+keeps only set fields, so it looks like Stash's answer.
+
+Input models (`GalleryInput`, `BulkGalleryUpdateInput`, the chapter and cover inputs)
+follow one rule: **a field is sent when it is set on the model, and only then**.
+`GalleryInput(id="3", title="Beach")` updates the title and nothing else;
+`GalleryInput(id="3", date=None)` clears the date (a title is cleared by sending "",
+which Stash allows for zip- and folder-based galleries only); a field you never set is
+never sent. `GalleryInput.of(gallery)` turns a Gallery read from Stash into an input
+holding its writable fields that were read (all of them are re-sent: build a small
+input with the fields you want to change instead). `organized` cannot be cleared (Stash
+has no null for it): setting it to None is a ValueError. Ids are strings holding
+integers; ints are accepted and converted.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from ..common.errors import short_repr
+from ..common.ids import to_id
+
+
+def _organized(value: bool | None) -> bool | None:
+    if value is None:
+        raise ValueError("organized is true or false; Stash cannot clear it (null is refused)")
+    return value
+
+
+def chapter_title(title: Any) -> str:
+    """A chapter title as Stash stores it: non-empty text, trimmed (Stash trims it too)."""
+    if not isinstance(title, str) or not title.strip():
+        raise ValueError(f"a chapter title is non-empty text, got {short_repr(title)}")
+    return title.strip()
+
+
+def chapter_index(image_index: Any) -> int:
+    """A chapter's start: an int, 1-based (Stash checks it is at most the image count)."""
+    if isinstance(image_index, bool) or not isinstance(image_index, int):
+        raise ValueError(f"image_index is an integer (1 = the first image), got {short_repr(image_index)}")
+    if image_index < 1:
+        raise ValueError(f"image_index is 1-based: the first image is 1, got {image_index}")
+    return image_index
+
+
+StashID = Annotated[str, BeforeValidator(to_id)]
+# organized may be left out, never sent as null (Stash crashes on it): checked when it is given.
+Organized = Annotated[bool | None, AfterValidator(_organized)]
+ChapterTitle = Annotated[str, BeforeValidator(chapter_title)]
+ChapterIndex = Annotated[int, BeforeValidator(chapter_index)]
+UpdateMode = Literal["SET", "ADD", "REMOVE"]
+UPDATE_MODES: tuple[str, ...] = ("SET", "ADD", "REMOVE")
+
+
+def validation_problems(exc: ValidationError, root: str) -> str:
+    """pydantic's errors on one line: "where: what; where: what" (`root` names the whole value)."""
+    return "; ".join(f"{'.'.join(str(p) for p in err['loc']) or root}: {err['msg']}" for err in exc.errors())
+
+
+class StashModel(BaseModel):
+    """Base of what Stash answers: unknown fields ignored (Stash may send more).
+
+    Output models take Stash's values as they are: ids are the strings Stash sends
+    (checked by pydantic's own str validation, no Python call per id: a task reads
+    hundreds of thousands of them).
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    def to_graphql(self) -> dict[str, Any]:
+        """The model as a GraphQL-shaped dict, with only the fields that are set."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+class TagRef(StashModel):
+    id: str
+    name: str | None = None
+
+
+class PerformerRef(StashModel):
+    id: str
+    name: str | None = None
+
+
+class StudioRef(StashModel):
+    id: str
+    name: str | None = None
+
+
+class SceneRef(StashModel):
+    id: str
+    title: str | None = None
+
+
+class FolderRef(StashModel):
+    id: str | None = None
+    path: str | None = None
+
+
+class FileRef(StashModel):
+    """A file of an image or gallery: path, and for images the pixel size; `fingerprint` is what
+    `fingerprint(type: "md5")` answered (the selection names the type)."""
+
+    id: str | None = None
+    path: str | None = None
+    fingerprint: str | None = None
+    basename: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+class GalleryRef(StashModel):
+    id: str
+    title: str | None = None
+
+
+class Image(StashModel):
+    """An image as gallery workflows need it."""
+
+    id: str
+    title: str | None = None
+    date: str | None = None
+    photographer: str | None = None
+    organized: bool | None = None
+    files: list[FileRef] | None = None
+    visual_files: list[FileRef] | None = None
+    galleries: list[Gallery] | None = None
+    studio: StudioRef | None = None
+    tags: list[TagRef] | None = None
+    performers: list[PerformerRef] | None = None
+
+    @property
+    def path(self) -> str | None:
+        files = self.visual_files or self.files or []
+        return files[0].path if files else None
+
+
+class Scene(StashModel):
+    """A scene as link_scenes reads it: its video files and the metadata a gallery may take from it."""
+
+    id: StashID
+    title: str | None = None
+    date: str | None = None
+    details: str | None = None
+    urls: list[str] | None = None
+    files: list[FileRef] | None = None
+    studio: StudioRef | None = None
+    tags: list[TagRef] | None = None
+    performers: list[PerformerRef] | None = None
+
+
+class GalleryChapter(StashModel):
+    id: str
+    title: str | None = None
+    image_index: int | None = None
+    gallery: GalleryRef | None = None
+
+
+class Gallery(StashModel):
+    """A gallery as Stash answers it (every query selects its id). To change one, send a GalleryInput."""
+
+    id: str
+    title: str | None = None
+    code: str | None = None
+    date: str | None = None
+    details: str | None = None
+    photographer: str | None = None
+    rating100: int | None = None
+    organized: bool | None = None
+    urls: list[str] | None = None
+    studio: StudioRef | None = None
+    tags: list[TagRef] | None = None
+    performers: list[PerformerRef] | None = None
+    scenes: list[SceneRef] | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    files: list[FileRef] | None = None
+    folder: FolderRef | None = None
+    chapters: list[GalleryChapter] | None = None
+    image_count: int | None = None
+    cover: Image | None = None
+
+    @property
+    def kind(self) -> Literal["zip", "folder", "user"]:
+        """zip-based (it has a file), folder-based (it has a folder) or user-created."""
+        if "files" not in self.model_fields_set or "folder" not in self.model_fields_set:
+            raise ValueError("the gallery's kind needs its `files` and `folder` fields; select them")
+        if self.files:
+            return "zip"
+        return "folder" if self.folder is not None else "user"
+
+    @property
+    def path(self) -> str | None:
+        """The zip file's path or the folder's path; None for user-created galleries."""
+        if self.files:
+            return self.files[0].path
+        return self.folder.path if self.folder else None
+
+
+Image.model_rebuild()
+
+
+# -- inputs -------------------------------------------------------------------------------------
+class InputModel(BaseModel):
+    """Base of what gallery_ops sends: ids are checked and normalised (ints accepted), assignment
+    validated, and only the fields that are set are sent."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True, defer_build=True)
+
+    def to_input(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+class IdRef(InputModel):
+    """A studio, tag, performer or scene given by its id (other keys, such as a name, are ignored)."""
+
+    id: StashID
+
+
+# The fields of a gallery that an input may set (GalleryCreateInput / GalleryUpdateInput);
+# references are given as objects with an id and sent as <name>_id(s).
+GALLERY_INPUT_FIELDS: tuple[str, ...] = (
+    "id", "title", "code", "date", "details", "photographer", "rating100", "organized", "urls",
+    "studio", "tags", "performers", "scenes")
+_GALLERY_REFS = {"studio": "studio_id", "tags": "tag_ids", "performers": "performer_ids", "scenes": "scene_ids"}
+
+
+class GalleryInput(InputModel):
+    """What to create or change on a gallery: **a field is sent when it is set, and only then**."""
+
+    id: StashID | None = None
+    title: str | None = None
+    code: str | None = None
+    date: str | None = None
+    details: str | None = None
+    photographer: str | None = None
+    rating100: int | None = Field(default=None, ge=0, le=100)
+    organized: Organized = None
+    urls: list[str] | None = None
+    studio: IdRef | None = None
+    tags: list[IdRef] | None = None
+    performers: list[IdRef] | None = None
+    scenes: list[IdRef] | None = None
+
+    @classmethod
+    def of(cls, value: GalleryInput | Gallery | dict[str, Any]) -> GalleryInput:
+        """An input from a dict, or from a Gallery read from Stash (its writable fields that were read)."""
+        if isinstance(value, GalleryInput):
+            return value
+        if isinstance(value, Gallery):
+            value = value.model_dump(exclude_unset=True, include=set(GALLERY_INPUT_FIELDS))
+        return cls.model_validate(value)
+
+    def create_input(self) -> dict[str, Any]:
+        """GalleryCreateInput from the set fields; the title is required."""
+        if not (self.title or "").strip():
+            raise ValueError("a new gallery needs a title (Stash: title must not be empty)")
+        if self.id is not None:
+            raise ValueError("a new gallery has no id yet; use update_gallery for an existing one")
+        return self._input()
+
+    def update_input(self) -> dict[str, Any]:
+        """GalleryUpdateInput from the set fields; the id is required."""
+        if self.id is None:
+            raise ValueError("updating a gallery needs its id")
+        return {"id": self.id, **self._input()}
+
+    def _input(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in GALLERY_INPUT_FIELDS[1:]:
+            if name not in self.model_fields_set:
+                continue
+            value = getattr(self, name)
+            if name == "studio":
+                out["studio_id"] = value.id if value else None
+            elif name in _GALLERY_REFS:
+                out[_GALLERY_REFS[name]] = [ref.id for ref in value or []]
+            else:
+                out[name] = value
+        if "title" in out and out["title"] is None:
+            out["title"] = ""  # Stash ignores a null title; "" clears it (refused for user-created galleries)
+        return out
+
+
+class FindGalleriesResult(StashModel):
+    count: int
+    galleries: list[Gallery]
+
+
+class FindFilter(InputModel):
+    """Stash's FindFilterType. page is 1-based; per_page -1 means all (use iter_galleries instead)."""
+
+    q: str | None = None
+    page: int | None = Field(default=None, ge=1)
+    per_page: int | None = Field(default=None, ge=-1)
+    sort: str | None = None
+    direction: Literal["ASC", "DESC"] | None = None
+
+
+def _require_mode(value: Any, what: str) -> Any:
+    """A BulkUpdate* value must say how to apply it: a missing mode is refused (Stash refuses it too;
+    guessing SET would replace the whole list)."""
+    if isinstance(value, dict) and value.get("mode") is None:
+        raise ValueError(f"{what} needs a mode: SET (replace the whole list), ADD or REMOVE")
+    return value
+
+
+class BulkUpdateIds(InputModel):
+    """ids and how to apply them: mode SET (replace), ADD (skip present ones) or REMOVE.
+
+    The mode is required (BulkUpdateIdMode! in Stash's schema): there is no default, since
+    a default of SET would silently replace every tag, performer or scene."""
+
+    ids: list[StashID] = Field(default_factory=list)
+    mode: UpdateMode
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mode_given(cls, value: Any) -> Any:
+        return _require_mode(value, "ids")
+
+
+class BulkUpdateStrings(InputModel):
+    """values and how to apply them; the mode is required (see BulkUpdateIds)."""
+
+    values: list[str] = Field(default_factory=list)
+    mode: UpdateMode
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mode_given(cls, value: Any) -> Any:
+        return _require_mode(value, "values")
+
+
+class BulkGalleryUpdateInput(InputModel):
+    """Stash's BulkGalleryUpdateInput: ids plus the fields to change on all of them (no title)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
+    ids: list[StashID]
+    code: str | None = None
+    urls: BulkUpdateStrings | None = None
+    date: str | None = None
+    details: str | None = None
+    photographer: str | None = None
+    rating100: int | None = Field(default=None, ge=0, le=100)
+    organized: Organized = None
+    studio_id: StashID | None = None
+    tag_ids: BulkUpdateIds | None = None
+    performer_ids: BulkUpdateIds | None = None
+    scene_ids: BulkUpdateIds | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> BulkGalleryUpdateInput:
+        if not self.ids:
+            raise ValueError("ids must name at least one gallery")
+        return self
+
+
+class StrictInput(InputModel):
+    """Inputs of batched mutations: unknown fields refused, immutable once checked."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+class ChapterCreateInput(StrictInput):
+    """GalleryChapterCreateInput. The title is trimmed, as Stash stores it; image_index is 1-based."""
+
+    gallery_id: StashID
+    title: ChapterTitle
+    image_index: ChapterIndex
+
+
+class ChapterUpdateInput(StrictInput):
+    """GalleryChapterUpdateInput: the chapter's id and what changes."""
+
+    id: StashID
+    gallery_id: StashID | None = None
+    title: ChapterTitle | None = None
+    image_index: ChapterIndex | None = None
+
+
+class SetCoverInput(StrictInput):
+    """GallerySetCoverInput. Stash does not check the image is in the gallery: the caller does."""
+
+    gallery_id: StashID
+    cover_image_id: StashID
+
+
+class ResetCoverInput(StrictInput):
+    gallery_id: StashID
+
+
+class BulkImageUpdateInput(StrictInput):
+    """BulkImageUpdateInput, the fields gallery workflows set on images."""
+
+    ids: list[StashID]
+    date: str | None = None
+    photographer: str | None = None
+    studio_id: StashID | None = None
+    tag_ids: BulkUpdateIds | None = None
+    performer_ids: BulkUpdateIds | None = None

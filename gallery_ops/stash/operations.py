@@ -1,0 +1,720 @@
+"""GalleryOps: the 15 gallery operations of a typed Stash client, plus streaming and batching.
+
+    ops = GalleryOps.from_server_connection(plugin_input["server_connection"])
+    gallery = ops.find_gallery("12")                       # Gallery | None
+    ops.update_gallery_images("12", ["3", "4"], mode="SET")  # exactly these images
+
+Every operation sends variables, never text built from data. Errors: ValueError for
+input refused before any request; StashTransportError / StashServerError (both
+StashError) for everything else. Nothing is turned into "not found".
+
+Where the peers are wrong, and these operations are not:
+- update_gallery_images(mode="SET") replaces the list: it adds the missing images
+  first, then removes the extras, so a failure never leaves fewer wanted images.
+- set_gallery_cover refuses an image that is not in the gallery (Stash would return
+  true and silently drop the existing cover).
+- chapters: image_index is 1-based, at most the gallery's image count, sent as Int.
+- galleryChapterDestroy selects nothing (it returns a Boolean).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Required, TypeVar
+
+from pydantic import BaseModel, TypeAdapter
+from typing_extensions import TypedDict  # pydantic needs its TypedDict before Python 3.12 (it comes with pydantic)
+
+from ..common.errors import NotFound, StashServerError, StashTransportError, short_repr
+from ..common.ids import parse_id, parse_ids
+from ..common.limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, GALLERY_PAGE_SIZE, IMAGE_PAGE_SIZE
+from ..common.settings import PLUGIN_ID
+from . import documents as doc
+from . import selections as fields
+from .batch import BatchResult, chunks, run_batch
+from .connection import Envelope, ServerConnection, StashConnection
+from .models import (
+    UPDATE_MODES,
+    BulkGalleryUpdateInput,
+    BulkImageUpdateInput,
+    ChapterCreateInput,
+    ChapterUpdateInput,
+    FindFilter,
+    FindGalleriesResult,
+    Gallery,
+    GalleryChapter,
+    GalleryInput,
+    Image,
+    ResetCoverInput,
+    Scene,
+    SetCoverInput,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+# Pages are validated in one call each (one pass in pydantic-core, not one call per item).
+IMAGE_LIST = TypeAdapter(list[Image])
+SCENE_LIST = TypeAdapter(list[Scene])
+
+
+# The containers of the big reads' answers are typed dicts (validated as strictly as models, and
+# about a third of a model's cost to build: one per gallery of a page); the galleries and images
+# in them are the models.
+class _Galleries(TypedDict):
+    galleries: list[Gallery]
+
+
+class _GalleryPage(TypedDict):
+    findGalleries: _Galleries
+
+
+class _ImagesCounted(TypedDict):
+    count: int
+    images: list[Image]
+
+
+class _FoundImages(TypedDict, total=False):
+    """A findImages answer of ImagesAndCoverMatches: a gallery's images with their count (g..), or
+    its default-cover match, the first image only (c..)."""
+
+    count: int
+    images: Required[list[Image]]
+
+
+# The answers of the big reads, parsed from JSON straight into the models (connection.execute_as).
+GALLERY_PAGE = TypeAdapter(Envelope[_GalleryPage])
+GALLERIES_BY_ALIAS = TypeAdapter(Envelope[dict[str, Gallery | None]])
+IMAGES_BY_ALIAS = TypeAdapter(Envelope[dict[str, _ImagesCounted]])
+IMAGES_AND_COVERS = TypeAdapter(Envelope[dict[str, _FoundImages]])
+
+
+@dataclass(frozen=True)
+class RunConfiguration:
+    """What a run reads of Stash's configuration: the plugin's saved settings and the cover regex."""
+
+    saved_settings: dict[str, Any] | None
+    cover_regex: str | None
+
+
+def _configuration(data: dict[str, Any]) -> RunConfiguration:
+    return RunConfiguration((data.get("plugins") or {}).get(PLUGIN_ID),
+                            (data.get("general") or {}).get("galleryCoverRegex") or None)
+
+
+class _CountedPage(BaseModel):
+    findImages: _ImagesCounted
+
+
+# One page of a big gallery's images (GalleryOps.gallery_image_pages).
+COUNTED_PAGE = TypeAdapter(Envelope[_CountedPage])
+
+
+class ImagesChangedWhileRead(Exception):
+    """A gallery's image count changed between the pages of GalleryOps.gallery_image_pages."""
+
+
+def all_of(criteria: dict[str, Any], extra: dict[str, Any] | None) -> dict[str, Any]:
+    """A filter (Gallery/ImageFilterType) matching `criteria` and, when given, `extra` too (its AND)."""
+    return {**criteria, "AND": extra} if extra else criteria
+
+
+def in_gallery(gallery_id: str) -> dict[str, Any]:
+    """ImageFilterType for the images of one gallery."""
+    return {"galleries": {"value": [gallery_id], "modifier": "INCLUDES"}}
+
+
+# Stash's default-cover query reads one image, the first in gallery order (pkg/image/query.go).
+FIRST_BY_PATH = {"per_page": 1, "sort": "path", "direction": "ASC"}
+
+
+def _cover_regex_criterion(cover_regex: str) -> dict[str, Any]:
+    """The path criterion of Stash's default-cover query: its regex, case-insensitive ("(?i)")."""
+    return {"value": "(?i)" + cover_regex, "modifier": "MATCHES_REGEX"}
+
+
+class GalleryOps:
+    """The gallery operations on one Stash connection. Building it sends nothing."""
+
+    def __init__(self, connection: StashConnection) -> None:
+        self.connection = connection
+
+    @classmethod
+    def from_server_connection(cls, server_connection: Any, **kwargs: Any) -> GalleryOps:
+        """Reuse the connection Stash hands a plugin (session cookie or ApiKey, scheme, host, port)."""
+        return cls(StashConnection.from_server_connection(server_connection, **kwargs))
+
+    @classmethod
+    def from_server(cls, server: ServerConnection, **kwargs: Any) -> GalleryOps:
+        """The same, from a server_connection already parsed (the plugin entry parses it once)."""
+        return cls(StashConnection(server, **kwargs))
+
+    @property
+    def requests_sent(self) -> int:
+        """How many requests this client has sent (retries included)."""
+        return self.connection.requests_sent
+
+    # -- finding --------------------------------------------------------------------------------
+    def find_gallery(self, id: Any) -> Gallery | None:
+        """The gallery with this id, or None when no gallery has it (errors raise, never None)."""
+        data = self.connection.execute(doc.FIND_GALLERY, {"id": parse_id(id, "gallery id")})
+        found = data.get("findGallery")
+        return Gallery.model_validate(found) if found is not None else None
+
+    def find_galleries(self, filter_: dict[str, Any] | FindFilter | None = None,
+                       gallery_filter: dict[str, Any] | None = None, q: str | None = None) -> FindGalleriesResult:
+        """One page of galleries and the total count of matches.
+
+        filter_ is Stash's FindFilterType (q, page from 1, per_page, sort, direction);
+        q, when given, goes into it. Without a sort the galleries are sorted by id,
+        since Stash applies no order at all when none is asked for. To walk every
+        match, use iter_galleries.
+        """
+        find = filter_ if isinstance(filter_, FindFilter) else FindFilter.model_validate(filter_ or {})
+        if q is not None:
+            find = find.model_copy(update={"q": q})
+        variables = {"filter": {"sort": "id", "direction": "ASC", **find.model_dump(exclude_none=True)},
+                     "gallery_filter": gallery_filter}
+        data = self.connection.execute(doc.FIND_GALLERIES, variables)
+        return FindGalleriesResult.model_validate(data["findGalleries"])
+
+    def iter_galleries(self, gallery_filter: dict[str, Any] | None = None, page_size: int = GALLERY_PAGE_SIZE,
+                       selection: str = fields.GALLERY_PAGE) -> Iterator[Gallery]:
+        """Every gallery matching the filter, in id order, one page in memory at a time.
+
+        Pages follow an id cursor (`id > last seen`), not page numbers, so galleries
+        changed, added or removed while iterating neither shift nor repeat the pages.
+        """
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, got {page_size}")
+        query = doc.iter_galleries(selection)
+        last = 0
+        while True:
+            cursor = all_of({"id": {"value": last, "modifier": "GREATER_THAN"}}, gallery_filter)
+            page = self.connection.execute_as(query, {
+                "filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "gallery_filter": cursor},
+                GALLERY_PAGE)["findGalleries"]["galleries"]
+            yield from page
+            if len(page) < page_size:
+                return
+            last = int(page[-1].id)
+
+    def galleries_by_ids(self, gallery_ids: Sequence[Any],
+                         selection: str = fields.GALLERY_PAGE) -> dict[str, Gallery | None]:
+        """Many galleries by id in one request (aliased findGallery); None for an id that names none."""
+        ids = parse_ids(gallery_ids, "gallery ids")
+        if not ids:
+            return {}
+        data = self.connection.execute_as(doc.galleries_by_ids(len(ids), selection),
+                                          {f"i{n}": gid for n, gid in enumerate(ids)}, GALLERIES_BY_ALIAS)
+        return {gid: data[f"g{n}"] for n, gid in enumerate(ids)}
+
+    def count_galleries(self, gallery_filter: dict[str, Any] | None = None) -> int:
+        """How many galleries match (per_page 0: no rows are loaded)."""
+        data = self.connection.execute(doc.COUNT_GALLERIES, {"gallery_filter": gallery_filter})
+        return int(data["findGalleries"]["count"])
+
+    def gallery_images(self, gallery_id: Any, selection: str = fields.IMAGE,
+                       page_size: int = IMAGE_PAGE_SIZE) -> list[Image]:
+        """The gallery's images in Stash's gallery order (sort `path`), read in pages.
+
+        The first page also checks the gallery exists (NotFound otherwise).
+        """
+        gallery_id = parse_id(gallery_id, "gallery id")
+        images: list[Image] = []
+        page = 1
+        while True:
+            variables: dict[str, Any] = {
+                "image_filter": in_gallery(gallery_id),
+                "filter": {"per_page": page_size, "page": page, "sort": "path", "direction": "ASC"}}
+            if page == 1:
+                variables["id"] = gallery_id
+            data = self.connection.execute(doc.gallery_images(selection, first_page=page == 1), variables)
+            if page == 1 and data["findGallery"] is None:
+                raise NotFound(f"no gallery with id {gallery_id}")
+            batch = data["findImages"]["images"]
+            images.extend(IMAGE_LIST.validate_python(batch))
+            if len(batch) < page_size:
+                return images
+            page += 1
+
+    def images_of_galleries(self, gallery_ids: Sequence[str], selection: str = fields.IMAGE,
+                            limit: int = IMAGE_PAGE_SIZE) -> dict[str, list[Image]]:
+        """Images of many galleries in one request (one aliased findImages per gallery).
+
+        A gallery with more than `limit` images is completed with gallery_images.
+        """
+        ids = parse_ids(gallery_ids, "gallery ids")
+        if not ids:
+            return {}
+        data = self.connection.execute_as(
+            doc.images_of_galleries(len(ids), selection),
+            {"page": {"per_page": limit, "sort": "path", "direction": "ASC"},
+             **{f"f{n}": [gid] for n, gid in enumerate(ids)}}, IMAGES_BY_ALIAS)
+        out: dict[str, list[Image]] = {}
+        for n, gid in enumerate(ids):
+            result = data[f"g{n}"]
+            found = result["images"]
+            out[gid] = self.gallery_images(gid, selection) if result["count"] > len(found) else found
+        return out
+
+    def images_and_cover_matches(self, gallery_ids: Sequence[str], selection: str, cover_regex: str,
+                                 limit: int = IMAGE_PAGE_SIZE) -> tuple[dict[str, list[Image]], dict[str, str | None]]:
+        """images_of_galleries and cover_regex_matches of the same galleries, in one request.
+
+        The default-cover question of a gallery with no images answers None, as Stash's own
+        query does. When Stash refuses a default-cover question (only those failed), the two
+        are asked again apart, so the images are still read and the picks Stash refused are
+        missing from the answer, as with cover_regex_matches.
+        """
+        ids = parse_ids(gallery_ids, "gallery ids")
+        if not ids:
+            return {}, {}
+        variables: dict[str, Any] = {"page": {"per_page": limit, "sort": "path", "direction": "ASC"},
+                                     "one": FIRST_BY_PATH, "cover": _cover_regex_criterion(cover_regex),
+                                     **{f"f{n}": [gid] for n, gid in enumerate(ids)}}
+        try:
+            data = self.connection.execute_as(doc.images_and_cover_matches(len(ids), selection), variables,
+                                              IMAGES_AND_COVERS)
+        except StashServerError as exc:
+            if not exc.paths or not all(path and str(path[0]).startswith("c") for path in exc.paths):
+                raise
+            return self.images_of_galleries(ids, selection, limit), self.cover_regex_matches(ids, cover_regex)
+        images: dict[str, list[Image]] = {}
+        matches: dict[str, str | None] = {}
+        for n, gid in enumerate(ids):
+            found, cover = data.get(f"g{n}"), data.get(f"c{n}")
+            if found is None or "count" not in found or cover is None:
+                raise StashTransportError(f"Stash at {self.connection.url} answered without the images of gallery"
+                                          f" {gid} (alias g{n} / c{n} of {len(ids)})")
+            read = found["images"]
+            images[gid] = self.gallery_images(gid, selection) if found["count"] > len(read) else read
+            matches[gid] = cover["images"][0].id if cover["images"] else None
+        return images, matches
+
+    def iter_images(self, image_filter: dict[str, Any] | None = None, selection: str = fields.IMAGE,
+                    page_size: int = IMAGE_PAGE_SIZE) -> Iterator[Image]:
+        """Every image matching the filter, in id order, a page per request (an id cursor, like
+        iter_galleries: images changed or added meanwhile neither shift nor repeat the pages)."""
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, got {page_size}")
+        query = doc.iter_images(selection)
+        last = 0
+        while True:
+            cursor = all_of({"id": {"value": last, "modifier": "GREATER_THAN"}}, image_filter)
+            data = self.connection.execute(query, {
+                "filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "image_filter": cursor})
+            page = data["findImages"]["images"]
+            for raw in page:
+                yield Image.model_validate(raw)
+            if len(page) < page_size:
+                return
+            last = int(page[-1]["id"])
+
+    # -- one big gallery's images, a page at a time (issue 9: memory flat in gallery size) ---------
+    def gallery_image_pages(self, gallery_id: str, selection: str = fields.IMAGE,
+                            page_size: int = IMAGE_PAGE_SIZE) -> Iterator[list[Image]]:
+        """One gallery's images in Stash's gallery order (sort `path`, the order chapter indexes
+        point into), a page per request, so a caller holds one page at a time.
+
+        Stash has no cursor for that order, so pages go by number; every page also answers the
+        gallery's image count, and when it changes between pages (images added or removed while
+        reading) ImagesChangedWhileRead is raised rather than handing out shifted pages. A
+        gallery that has no images (or no longer exists) yields nothing.
+        """
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, got {page_size}")
+        gallery_id = parse_id(gallery_id, "gallery id")
+        query = doc.gallery_image_page(selection)
+        count: int | None = None
+        read = page = 0
+        while True:
+            page += 1
+            answer = self.connection.execute_as(query, {
+                "filter": {"per_page": page_size, "page": page, "sort": "path", "direction": "ASC"},
+                "image_filter": in_gallery(gallery_id)}, COUNTED_PAGE).findImages
+            if count is not None and answer["count"] != count:
+                raise ImagesChangedWhileRead(f"gallery {gallery_id}: its images changed while they were read "
+                                             f"({count} then {answer['count']})")
+            count = answer["count"]
+            read += len(answer["images"])
+            if answer["images"]:
+                yield answer["images"]
+            if len(answer["images"]) < page_size or read >= count:
+                return
+
+    def iter_scenes(self, selection: str = fields.SCENE_FILES, page_size: int = IMAGE_PAGE_SIZE) -> Iterator[Scene]:
+        """Every scene, in id order, a page per request (page numbers: a scene added while this
+        runs may be missed or seen twice, which is harmless for readers that only match paths)."""
+        if page_size < 1:
+            raise ValueError(f"page_size must be at least 1, got {page_size}")
+        query = doc.scenes_page(selection)
+        page = 1
+        while True:
+            data = self.connection.execute(query, {
+                "filter": {"per_page": page_size, "page": page, "sort": "id", "direction": "ASC"}})
+            found = data["findScenes"]["scenes"]
+            for raw in found:
+                yield Scene.model_validate(raw)
+            if len(found) < page_size:
+                return
+            page += 1
+
+    def scenes_by_ids(self, scene_ids: Sequence[Any], selection: str = fields.SCENE_META) -> dict[str, Scene]:
+        """Many scenes by id in one request (findScenes(ids)), keyed by id.
+
+        Stash answers an error for the whole request when an id names no scene
+        (`scene with id N not found`, pkg/sqlite/scene.go FindMany): StashServerError."""
+        ids = parse_ids(scene_ids, "scene ids")
+        if not ids:
+            return {}
+        data = self.connection.execute(doc.scenes_by_ids(selection), {"ids": ids})
+        return {scene.id: scene for scene in SCENE_LIST.validate_python(data["findScenes"]["scenes"])}
+
+    def cover_regex_matches(self, gallery_ids: Sequence[str], cover_regex: str) -> dict[str, str | None]:
+        """For each gallery, the first image (in gallery order) whose path matches Stash's gallery
+        cover regex, as Stash itself finds it (its Go regexp, case-insensitive): an image id, or
+        None when no image matches (Stash then shows the first image).
+
+        This is Stash's default-cover question, asked of Stash for many galleries in one request
+        (aliased), so Go-only regex syntax and Go's matching rules apply as they do in Stash. A
+        gallery whose question Stash refused is missing from the answer (its pick is unknown).
+        """
+        ids = parse_ids(gallery_ids, "gallery ids")
+        if not ids:
+            return {}
+        regex = _cover_regex_criterion(cover_regex)
+        variables: dict[str, Any] = {"one": FIRST_BY_PATH,
+                                     **{f"f{n}": {**in_gallery(gid), "path": regex} for n, gid in enumerate(ids)}}
+        data, _ = self.connection.execute_partial(doc.cover_matches(len(ids)), variables,
+                                                  keys=[f"c{n}" for n in range(len(ids))])
+        out: dict[str, str | None] = {}
+        for n, gid in enumerate(ids):
+            found = (data or {}).get(f"c{n}")
+            if found is not None:
+                out[gid] = str(found["images"][0]["id"]) if found["images"] else None
+        return out
+
+    def recheck(self, gallery_ids: Sequence[str], image_ids: Sequence[str]) -> tuple[dict[str, Gallery],
+                                                                                     dict[str, Image]]:
+        """Galleries and images as they are now (fields.GALLERY_BASIS / IMAGE_BASIS), in one request.
+
+        Stash has no compare-and-set: a task re-reads what a batch of its writes would
+        overwrite just before sending it, and drops the writes whose basis moved. An id
+        that names nothing any more is missing from the answer.
+        """
+        galleries, images = parse_ids(gallery_ids, "gallery ids"), parse_ids(image_ids, "image ids")
+        if not galleries and not images:
+            return {}, {}
+        variables: dict[str, Any] = {}
+        if galleries:
+            variables["g"] = galleries
+        if images:
+            variables["i"] = images
+        data = self.connection.execute(doc.recheck(bool(galleries), bool(images)), variables)
+        found_galleries = [Gallery.model_validate(g) for g in (data.get("findGalleries") or {}).get("galleries", [])]
+        found_images = [Image.model_validate(i) for i in (data.get("findImages") or {}).get("images", [])]
+        return {g.id: g for g in found_galleries}, {i.id: i for i in found_images}
+
+    # -- the plugin's configuration and tags -----------------------------------------------------
+    def run_configuration(self) -> RunConfiguration:
+        """The plugin's saved settings and Stash's gallery cover regex, in one request."""
+        return _configuration(self.connection.execute(doc.RUN_CONFIG)["configuration"])
+
+    def ids_by_name(self, kind: str, names: Sequence[str], per_request: int = 100) -> dict[str, str | None]:
+        """The ids of tags or performers (`kind` "tag" or "performer") with exactly these names (Stash's
+        EQUALS, which ignores case), None for a name that names none; `per_request` names per request."""
+        if kind not in doc.NAMED_KINDS:
+            raise ValueError(f"kind should be one of {', '.join(doc.NAMED_KINDS)}, got {kind!r}")
+        result_key = doc.NAMED_KINDS[kind][2]
+        out: dict[str, str | None] = {}
+        for chunk in chunks(list(dict.fromkeys(names)), per_request):
+            data = self.connection.execute(doc.ids_by_name(kind, len(chunk)), {f"v{n}": v for n, v in enumerate(chunk)})
+            for n, name in enumerate(chunk):
+                found = data[f"n{n}"][result_key]
+                out[name] = str(found[0]["id"]) if found else None
+        return out
+
+    def find_tag_id(self, name: str) -> str | None:
+        """The id of the tag with exactly this name, or None."""
+        tags = self.connection.execute(doc.FIND_TAG, {"tag": name})["findTags"]["tags"]
+        return str(tags[0]["id"]) if tags else None
+
+    # -- creating, updating, destroying ------------------------------------------------------
+    def create_gallery(self, gallery: GalleryInput | dict[str, Any]) -> Gallery:
+        """Create a user-created gallery (title required); returns it as Stash stored it.
+
+        Not retried after a fault that may have reached Stash, so it is never created twice.
+        """
+        model = GalleryInput.of(gallery)
+        data = self.connection.execute(doc.GALLERY_CREATE.single(fields.GALLERY), {"input": model.create_input()},
+                                       idempotent=doc.GALLERY_CREATE.idempotent)
+        return Gallery.model_validate(data["galleryCreate"])
+
+    def update_gallery(self, gallery: GalleryInput | Gallery | dict[str, Any]) -> Gallery:
+        """Update one gallery: only the fields set on the input are sent (see models.py)."""
+        model = GalleryInput.of(gallery)
+        data = self.connection.execute(doc.GALLERY_UPDATE.single(fields.GALLERY), {"input": model.update_input()})
+        return Gallery.model_validate(data["galleryUpdate"])
+
+    def galleries_update(self, galleries: Sequence[GalleryInput | Gallery | dict[str, Any]]) -> list[Gallery]:
+        """Update many galleries, each with its own fields, GALLERIES_UPDATE_CHUNK per request.
+
+        Each request is one Stash transaction (all of its galleries or none). Inputs are
+        checked before the first request.
+        """
+        inputs = [GalleryInput.of(g).update_input() for g in galleries]
+        out: list[Gallery] = []
+        query = doc.GALLERIES_UPDATE.single(fields.GALLERY)
+        for chunk in chunks(inputs, GALLERIES_UPDATE_CHUNK):
+            data = self.connection.execute(query, {"input": list(chunk)})
+            out.extend(Gallery.model_validate(g) for g in data["galleriesUpdate"] if g is not None)
+        return out
+
+    def gallery_destroy(self, ids: Sequence[Any], delete_file: bool | None = None,
+                        delete_generated: bool | None = None) -> bool:
+        """Delete galleries (all or none). Zip galleries take their images with them; with
+        delete_file, files are deleted from disk. Not retried after a fault that may have
+        reached Stash."""
+        parsed = parse_ids(ids, "gallery ids")
+        if not parsed:
+            raise ValueError("gallery_destroy needs at least one gallery id")
+        payload: dict[str, Any] = {"ids": parsed}
+        if delete_file is not None:
+            payload["delete_file"] = bool(delete_file)
+        if delete_generated is not None:
+            payload["delete_generated"] = bool(delete_generated)
+        data = self.connection.execute(doc.GALLERY_DESTROY.single(), {"input": payload},
+                                       idempotent=doc.GALLERY_DESTROY.idempotent)
+        return bool(data["galleryDestroy"])
+
+    def bulk_gallery_update(self, input_data: BulkGalleryUpdateInput | dict[str, Any]) -> list[Gallery]:
+        """Set the same fields on many galleries (BulkUpdateIds modes SET / ADD / REMOVE for
+        tags, performers, scenes). Ids go BULK_IDS_CHUNK per request."""
+        model = input_data if isinstance(input_data, BulkGalleryUpdateInput) else \
+            BulkGalleryUpdateInput.model_validate(input_data)
+        payload = model.to_input()
+        out: list[Gallery] = []
+        query = doc.BULK_GALLERY_UPDATE.single(fields.GALLERY)
+        for chunk in chunks(payload["ids"], BULK_IDS_CHUNK):
+            data = self.connection.execute(query, {"input": {**payload, "ids": list(chunk)}})
+            out.extend(Gallery.model_validate(g) for g in data["bulkGalleryUpdate"] or [])
+        return out
+
+    # -- images of a gallery --------------------------------------------------------------------
+    def add_gallery_images(self, gallery_id: Any, image_ids: Sequence[Any]) -> bool:
+        """Add images to a user-created gallery (images already in it are ignored).
+
+        Zip- and folder-based galleries follow their files: Stash refuses, and this
+        raises GalleryContentsLocked saying so.
+        """
+        return self._change_images(doc.ADD_IMAGES, gallery_id, image_ids)
+
+    def remove_gallery_images(self, gallery_id: Any, image_ids: Sequence[Any]) -> bool:
+        """Remove images from a user-created gallery (GalleryContentsLocked for zip/folder ones)."""
+        return self._change_images(doc.REMOVE_IMAGES, gallery_id, image_ids)
+
+    def _change_images(self, mutation: doc.Mutation, gallery_id: Any, image_ids: Sequence[Any]) -> bool:
+        payload = {"gallery_id": parse_id(gallery_id, "gallery id"), "image_ids": parse_ids(image_ids, "image ids")}
+        if not payload["image_ids"]:
+            raise ValueError("image_ids must name at least one image")
+        return bool(self.connection.execute(mutation.single(), {"input": payload})[mutation.name])
+
+    def gallery_image_ids(self, gallery_id: Any) -> list[str]:
+        """The ids of the gallery's images, in Stash's gallery order."""
+        return [image.id for image in self.gallery_images(gallery_id, fields.IMAGE_ID)]
+
+    def update_gallery_images(self, gallery_id: Any, image_ids: Sequence[Any], mode: str = "SET",
+                              allow_empty: bool = False) -> bool:
+        """Change a gallery's images: ADD, REMOVE, or SET (exactly these images).
+
+        SET reads the current images, adds the missing ones, then removes the extras
+        (two writes at most, none when nothing differs). A failure between the two
+        leaves a superset of the wanted images, never fewer of them. SET with no ids
+        would empty the gallery: refused unless allow_empty=True says so.
+        """
+        if not isinstance(mode, str) or mode not in UPDATE_MODES:
+            raise ValueError(f"mode must be one of {', '.join(UPDATE_MODES)}, got {short_repr(mode)}")
+        wanted = parse_ids(image_ids, "image ids")
+        gallery_id = parse_id(gallery_id, "gallery id")
+        if mode == "SET" and not wanted and not allow_empty:
+            raise ValueError(f"mode SET with no image ids would remove every image of gallery {gallery_id};"
+                             " nothing was changed (pass allow_empty=true to empty it)")
+        if mode == "ADD":
+            return self.add_gallery_images(gallery_id, wanted)
+        if mode == "REMOVE":
+            return self.remove_gallery_images(gallery_id, wanted)
+        current = self.gallery_image_ids(gallery_id)
+        present, wanted_set = set(current), set(wanted)  # sets: linear in the number of ids
+        missing = [i for i in wanted if i not in present]
+        extra = [i for i in current if i not in wanted_set]
+        if missing:
+            self.add_gallery_images(gallery_id, missing)
+        if extra:
+            try:
+                self.remove_gallery_images(gallery_id, extra)
+            except (StashServerError, StashTransportError) as exc:
+                added = f"the {len(missing)} missing images were added" if missing else "nothing was missing"
+                note = f"{exc} (mode SET: {added}, but the {len(extra)} extra images were not removed; run it again)"
+                if isinstance(exc, StashTransportError):
+                    raise StashTransportError(note, status=exc.status, reached_server=exc.reached_server) from exc
+                raise StashServerError([note], paths=exc.paths) from exc
+        return True
+
+    # -- covers -------------------------------------------------------------------------------
+    def set_gallery_cover(self, gallery_id: Any, cover_image_id: Any) -> bool:
+        """Make an image of the gallery its explicit cover.
+
+        Refuses (ValueError, nothing changed) an image that is not in the gallery:
+        Stash would accept it, return true and silently drop the existing cover.
+        """
+        gallery_id = parse_id(gallery_id, "gallery id")
+        image_id = parse_id(cover_image_id, "cover image id")
+        data = self.connection.execute(doc.GALLERY_IMAGE_CHECK, {
+            "id": gallery_id,
+            "image_filter": {**in_gallery(gallery_id), "id": {"value": int(image_id), "modifier": "EQUALS"}}})
+        if data["findGallery"] is None:
+            raise NotFound(f"no gallery with id {gallery_id}")
+        if data["findImages"]["count"] == 0:
+            raise ValueError(f"image {image_id} is not in gallery {gallery_id}; a cover must be one of its images")
+        payload = SetCoverInput(gallery_id=gallery_id, cover_image_id=image_id).to_input()
+        return bool(self.connection.execute(doc.SET_COVER.single(), {"input": payload})["setGalleryCover"])
+
+    def reset_gallery_cover(self, gallery_id: Any) -> bool:
+        """Drop the explicit cover; Stash shows its default pick again."""
+        payload = ResetCoverInput(gallery_id=parse_id(gallery_id, "gallery id")).to_input()
+        return bool(self.connection.execute(doc.RESET_COVER.single(), {"input": payload})["resetGalleryCover"])
+
+    # -- chapters -------------------------------------------------------------------------------
+    def gallery_chapter_create(self, gallery_id: Any, title: str, image_index: int) -> GalleryChapter:
+        """A chapter starting at image_index (1-based, at most the gallery's image count).
+
+        The range is checked before anything is written (one read of the image count).
+        Not retried after a fault that may have reached Stash.
+        """
+        gallery_id = parse_id(gallery_id, "gallery id")
+        payload = _valid(ChapterCreateInput, {"gallery_id": gallery_id, "title": title, "image_index": image_index})
+        self._check_chapter_range(gallery_id, payload.image_index)
+        try:
+            data = self.connection.execute(doc.CHAPTER_CREATE.single(fields.CHAPTER), {"input": payload.to_input()},
+                                           idempotent=doc.CHAPTER_CREATE.idempotent)
+        except StashTransportError as exc:
+            if not exc.reached_server:
+                raise
+            raise StashTransportError(
+                f"{exc}; the request reached Stash, so the chapter {payload.title!r} may exist now: look at gallery"
+                f" {gallery_id}'s chapters before creating it again", status=exc.status) from exc
+        return GalleryChapter.model_validate(data["galleryChapterCreate"])
+
+    def gallery_chapter_update(self, id: Any, gallery_id: Any = None, title: str | None = None,
+                               image_index: int | None = None) -> GalleryChapter:
+        """Change a chapter's gallery, title or start image; only given values are sent.
+
+        When gallery_id is given the index is checked against that gallery first;
+        otherwise Stash checks it against the chapter's own gallery.
+        """
+        given = {"gallery_id": gallery_id, "title": title, "image_index": image_index}
+        payload = _valid(ChapterUpdateInput, {"id": parse_id(id, "chapter id"),
+                                              **{k: v for k, v in given.items() if v is not None}})
+        if payload.gallery_id is None and payload.title is None and payload.image_index is None:
+            raise ValueError("gallery_chapter_update needs a gallery_id, title or image_index to change")
+        if payload.gallery_id is not None and payload.image_index is not None:
+            self._check_chapter_range(payload.gallery_id, payload.image_index)
+        data = self.connection.execute(doc.CHAPTER_UPDATE.single(fields.CHAPTER), {"input": payload.to_input()})
+        return GalleryChapter.model_validate(data["galleryChapterUpdate"])
+
+    def gallery_chapter_destroy(self, id: Any) -> bool:
+        """Delete a chapter. Not retried after a fault that may have reached Stash."""
+        data = self.connection.execute(doc.CHAPTER_DESTROY.single(), {"id": parse_id(id, "chapter id")},
+                                       idempotent=doc.CHAPTER_DESTROY.idempotent)
+        return bool(data["galleryChapterDestroy"])
+
+    def _check_chapter_range(self, gallery_id: str, image_index: int) -> None:
+        data = self.connection.execute(doc.GALLERY_IMAGE_COUNT, {"id": gallery_id})
+        gallery = data["findGallery"]
+        if gallery is None:
+            raise NotFound(f"no gallery with id {gallery_id}")
+        if image_index > gallery["image_count"]:
+            raise ValueError(f"image_index {image_index} is past the end of gallery {gallery_id}, which has"
+                             f" {gallery['image_count']} images (chapter indexes are 1-based)")
+
+    # -- batches: many mutations in few requests, each item reported on its own ------------------
+    # The task workflows write through these (tasks/changes.py). Inputs are checked before
+    # the first request (ValueError); after that nothing raises for one item (see batch.py).
+    def create_chapters(self, chapters: Sequence[ChapterCreateInput | dict[str, Any]]) -> BatchResult:
+        """Create many chapters ({gallery_id, title, image_index}) in few requests.
+
+        The caller has checked the ranges (workflows compute them from the images they read).
+        """
+        inputs = [_valid(ChapterCreateInput, c).to_input() for c in chapters]
+        return run_batch(self.connection, doc.CHAPTER_CREATE, inputs)
+
+    def update_chapters(self, chapters: Sequence[ChapterUpdateInput | dict[str, Any]]) -> BatchResult:
+        """Change many chapters ({id, and gallery_id, title, image_index to change}) in few requests."""
+        inputs = [_valid(ChapterUpdateInput, c).to_input() for c in chapters]
+        return run_batch(self.connection, doc.CHAPTER_UPDATE, inputs)
+
+    def destroy_chapters(self, chapter_ids: Sequence[Any]) -> BatchResult:
+        """Delete many chapters in few requests (never sent twice: unconfirmed ones are reported)."""
+        return run_batch(self.connection, doc.CHAPTER_DESTROY, parse_ids(chapter_ids, "chapter ids"))
+
+    def set_covers(self, covers: Sequence[SetCoverInput | tuple[Any, Any]]) -> BatchResult:
+        """Set many (gallery_id, image_id) covers in few requests. The caller guarantees
+        each image belongs to its gallery (it read them); Stash does not check."""
+        inputs = [(c if isinstance(c, SetCoverInput) else SetCoverInput(gallery_id=c[0], cover_image_id=c[1]))
+                  .to_input() for c in covers]
+        return run_batch(self.connection, doc.SET_COVER, inputs)
+
+    def reset_covers(self, gallery_ids: Sequence[Any]) -> BatchResult:
+        """Drop the explicit covers of many galleries in few requests."""
+        inputs = [ResetCoverInput(gallery_id=g).to_input() for g in parse_ids(gallery_ids, "gallery ids")]
+        return run_batch(self.connection, doc.RESET_COVER, inputs)
+
+    def update_galleries_each(self, galleries: Sequence[GalleryInput | Gallery | dict[str, Any]]) -> BatchResult:
+        """galleryUpdate per gallery, aliased in few requests: one failure does not undo the others."""
+        inputs = [GalleryInput.of(g).update_input() for g in galleries]
+        return run_batch(self.connection, doc.GALLERY_UPDATE, inputs)
+
+    def bulk_gallery_update_each(self, updates: Sequence[BulkGalleryUpdateInput | dict[str, Any]]) -> BatchResult:
+        """bulkGalleryUpdate per input, aliased in few requests (each input: ids and the same fields)."""
+        inputs = [_valid(BulkGalleryUpdateInput, u).to_input() for u in updates]
+        return run_batch(self.connection, doc.BULK_GALLERY_UPDATE, inputs)
+
+    def create_galleries_each(self, galleries: Sequence[GalleryInput | dict[str, Any]]) -> BatchResult:
+        """galleryCreate per gallery, aliased in few requests; each item's data is {"id": ...}.
+
+        Never sent again after a fault that may have reached Stash (it would make a second
+        gallery): a caller that must not duplicate looks for what it made before (see
+        tasks/loose_images.py)."""
+        inputs = [GalleryInput.of(g).create_input() for g in galleries]
+        return run_batch(self.connection, doc.GALLERY_CREATE, inputs)
+
+    def add_gallery_images_each(self, additions: Sequence[tuple[Any, Sequence[Any]]]) -> BatchResult:
+        """addGalleryImages per (gallery id, image ids), aliased in few requests (adding twice is harmless)."""
+        inputs = []
+        for gallery_id, image_ids in additions:
+            ids = parse_ids(image_ids, "image ids")
+            if not ids:
+                raise ValueError("image_ids must name at least one image")
+            inputs.append({"gallery_id": parse_id(gallery_id, "gallery id"), "image_ids": ids})
+        return run_batch(self.connection, doc.ADD_IMAGES, inputs)
+
+    def destroy_galleries_each(self, gallery_ids: Sequence[Any]) -> BatchResult:
+        """galleryDestroy per gallery (delete_file false), aliased in few requests, each reported on its own.
+
+        Never sent again after a fault that may have reached Stash (a second destroy of the
+        same id fails). Zip galleries take their images with them in Stash; callers that
+        must keep images send only galleries without a zip (tasks/empty_galleries.py).
+        """
+        inputs = [{"ids": [gid], "delete_file": False} for gid in parse_ids(gallery_ids, "gallery ids")]
+        return run_batch(self.connection, doc.GALLERY_DESTROY, inputs)
+
+    def bulk_image_update_each(self, updates: Sequence[BulkImageUpdateInput | dict[str, Any]]) -> BatchResult:
+        """bulkImageUpdate per input, aliased in few requests (each input: image ids and the same fields)."""
+        inputs = [_valid(BulkImageUpdateInput, u).to_input() for u in updates]
+        return run_batch(self.connection, doc.BULK_IMAGE_UPDATE, inputs)
+
+
+def _valid(model: type[M], value: M | dict[str, Any]) -> M:
+    """`value` as `model`: validated from a dict, or as it is."""
+    return value if isinstance(value, model) else model.model_validate(value)

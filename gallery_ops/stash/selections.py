@@ -1,0 +1,73 @@
+"""GraphQL selections gallery_ops asks for. Narrow by default: no image lists, no
+cover (Stash computes it with a regex over the gallery's images), no totals on pages.
+
+Selections are fixed text chosen by code, never built from user data; every value
+travels in GraphQL variables.
+"""
+
+from __future__ import annotations
+
+# One gallery, as find_gallery and the mutations return it.
+GALLERY = (
+    "id title code date details photographer rating100 organized urls created_at updated_at image_count"
+    " studio { id name } tags { id name } performers { id name } scenes { id title }"
+    " files { id path basename } folder { id path } chapters { id title image_index }"
+)
+
+# A gallery in a page of many: enough to know what it is and where it lives.
+GALLERY_PAGE = "id title date organized files { path } folder { path }"
+
+CHAPTER = "id title image_index gallery { id }"
+
+# An image's visual file: an ImageFile, or a VideoFile for a clip (docs/stash.md §9); both have
+# path and size, and a selection of one alone leaves the other empty.
+VISUAL_FILE = "visual_files { ... on ImageFile { path width height } ... on VideoFile { path width height } }"
+
+# An image in a gallery, for workflows (order, folders, portrait/landscape, metadata).
+IMAGE = (
+    f"id title date photographer {VISUAL_FILE}"
+    " studio { id } tags { id } performers { id }"
+)
+IMAGE_ID = "id"
+
+
+# What each task workflow reads (tasks/*.py name these; the engine joins them).
+GALLERY_TITLE_SOURCE = "title date code files { path } folder { path }"
+GALLERY_COVER = "cover { id }"
+GALLERY_CHAPTERS = "chapters { id title image_index }"
+IMAGE_PATH = "id visual_files { ... on ImageFile { path } ... on VideoFile { path } }"
+IMAGE_PATH_SIZE = f"id {VISUAL_FILE}"
+_IMAGE_META = "date photographer studio { id } tags { id name } performers { id }"
+
+# What a write may overwrite, read again just before the batch that writes it (GalleryOps.recheck).
+GALLERY_BASIS = "id title date code image_count cover { id } chapters { id title image_index }"
+IMAGE_BASIS = "id date photographer studio { id } tags { id } performers { id }"
+IMAGE_SYNC = f"id {_IMAGE_META} galleries {{ id {_IMAGE_META} }}"
+GALLERY_REFS = "tags { id name } performers { id name }"
+IMAGE_REFS = "id tags { id name } performers { id }"
+GALLERY_EMPTY_CHECK = "title image_count files { path } folder { path } tags { id name }"
+# Duplicate galleries: the checksums that tell the same set (Stash computes md5 for zips and images),
+# then, for the galleries found in a group, what a merge copies.
+GALLERY_DUPLICATE_KEY = 'image_count files { path fingerprint(type: "md5") } folder { path }'
+_MD5 = 'fingerprint(type: "md5")'
+# (a clip's VideoFile has an md5 only when Stash is set to calculate one; without it the set is unknown)
+IMAGE_CHECKSUM = f"id visual_files {{ ... on ImageFile {{ {_MD5} }} ... on VideoFile {{ {_MD5} }} }}"
+GALLERY_MERGE = (
+    "title code date details photographer rating100 organized urls image_count"
+    ' files { path fingerprint(type: "md5") } folder { path }'
+    " studio { id } tags { id name } performers { id } scenes { id } chapters { id title image_index } cover { id }"
+)
+IMAGE_MERGE = (f"id visual_files {{ ... on ImageFile {{ path {_MD5} }} ... on VideoFile {{ path {_MD5} }} }}"
+               " galleries { id }")
+# Galleries from folders: which folders Stash made a gallery for, and hand-made galleries by title.
+GALLERY_FOLDER_CHECK = "title files { path } folder { path }"
+# Link scenes: where each scene's video is, and what a gallery may take from its scene.
+SCENE_FILES = "id files { path }"
+SCENE_META = "id title date details urls files { path } studio { id } tags { id } performers { id }"
+GALLERY_SCENE_LINK = (
+    "title date details urls files { path } folder { path } scenes { id } studio { id } tags { id name }"
+    " performers { id }"
+)
+# Metadata from files: what a gallery has of what its ComicInfo.xml or gallery-dl JSON may fill.
+GALLERY_FILE_METADATA = (
+    "title date details photographer urls files { path } folder { path } tags { id } performers { id }")

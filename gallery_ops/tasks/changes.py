@@ -1,0 +1,400 @@
+"""The changes a workflow plans, and how a page of them is handed to the operations layer.
+
+Plans are lists of these small records, computed by pure functions from what was
+read. Applying groups them by kind and hands each kind to the GalleryOps batch
+method that writes it (operations.py: many aliased mutations per request), so a
+page of galleries costs a handful of requests, not one per gallery. A change that
+fails, or whose input is invalid, is charged to every gallery it concerns; the
+others still apply.
+
+Edits made while a task runs. Stash has no compare-and-set, so a change carries what it
+assumed is there now (`expects`: the values it overwrites, as the plan read them). Just
+before each batch is sent, one request reads those values again (GalleryOps.recheck),
+and a change whose basis moved (a person set a title, a studio, a cover, a chapter in
+the meantime) is dropped and reported as "changed meanwhile, skipped"; the next run
+plans it again from what is there then. A change over many independent things (an image
+update over many images) is not dropped whole: only the images whose basis moved are left
+out of it (`Change.without`), and the others are written.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple
+
+from pydantic import ValidationError
+
+from ..common.limits import MUTATION_BATCH_SIZE
+from ..stash.batch import BatchResult, chunks
+from ..stash.models import (
+    BulkGalleryUpdateInput,
+    BulkImageUpdateInput,
+    ChapterCreateInput,
+    ChapterUpdateInput,
+    Gallery,
+    GalleryInput,
+    Image,
+    SetCoverInput,
+    validation_problems,
+)
+from ..stash.operations import GalleryOps
+from .report import MOVED
+
+log = logging.getLogger("gallery_ops")
+
+
+
+def basis_value(found: Gallery | Image, name: str) -> Any:
+    """A field of a gallery or image in the form the checks compare ("" and None alike)."""
+    if name == "cover":
+        cover = getattr(found, "cover", None)
+        return cover.id if cover else None
+    kind, colon, wanted = name.partition(":")
+    if colon and kind in ("chapter", "titled", "starting"):
+        chapters = getattr(found, "chapters", None) or []
+        if kind == "chapter":  # one chapter, by id: (title, image_index), None when gone
+            same = next((c for c in chapters if c.id == wanted), None)
+            return (same.title or "", same.image_index) if same else None
+        if kind == "titled":  # is there a chapter with this title?
+            return any((c.title or "") == wanted for c in chapters) if chapters else False
+        # is there a chapter starting at this image?
+        return any(str(c.image_index) == wanted for c in chapters) if chapters else False
+    if name == "studio":
+        return found.studio.id if found.studio else None
+    if name in ("tags", "performers"):
+        return tuple(sorted(ref.id for ref in getattr(found, name, None) or []))
+    return getattr(found, name, None) or None
+
+
+class Expect(NamedTuple):
+    """What a write assumes is there now: field `name` of gallery or image `id` reads `value`.
+
+    A named tuple (immutable like a frozen dataclass, and about three times cheaper to make:
+    a chapter plan makes two per chapter)."""
+
+    kind: str  # "gallery" or "image"
+    id: str
+    name: str
+    value: Any
+
+    @classmethod
+    def of(cls, kind: str, found: Gallery | Image, names: Sequence[str]) -> tuple[Expect, ...]:
+        """The current values of `names` on what the plan read."""
+        return tuple([cls(kind, found.id, name, basis_value(found, name)) for name in names])
+
+
+@dataclass(frozen=True)
+class Change:
+    """One write. Subclasses build the input of their batch operation (see SENDERS)."""
+
+    gallery_id: str
+    expects: tuple[Expect, ...] = field(default=(), kw_only=True, compare=False, repr=False)
+
+    @property
+    def galleries(self) -> tuple[str, ...]:
+        """Every gallery whose outcome depends on this write (it fails with it)."""
+        return (self.gallery_id,)
+
+    def to_input(self) -> Any:
+        raise NotImplementedError
+
+    def describe(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def without(self, moved_ids: set[str]) -> Change | None:
+        """This change less its parts whose basis moved (ids of moved Expects), or None when it
+        cannot be split (then it is dropped whole). Only changes over many images split."""
+        return None
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing of it is left to send (every part was left out by `without`)."""
+        return False
+
+
+@dataclass(frozen=True)
+class SetGalleryFields(Change):
+    fields: tuple[tuple[str, Any], ...]
+
+    def to_input(self) -> GalleryInput:
+        return GalleryInput.model_validate({"id": self.gallery_id, **dict(self.fields)})
+
+    def describe(self) -> dict[str, Any]:
+        return {"gallery": self.gallery_id, "set": dict(self.fields)}
+
+
+@dataclass(frozen=True)
+class AddGalleryRefs(Change):
+    """One bulkGalleryUpdate adding tags, performers, scenes or urls to a gallery (mode ADD: nothing is
+    removed, and what someone added meanwhile stays). refs: ((input key, ids or urls), ...), e.g.
+    (("tag_ids", ("3",)), ("urls", ("https://...",)))."""
+
+    refs: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def to_input(self) -> BulkGalleryUpdateInput:
+        return BulkGalleryUpdateInput.model_validate({"ids": [self.gallery_id], **{
+            key: {"values" if key == "urls" else "ids": list(values), "mode": "ADD"} for key, values in self.refs}})
+
+    def describe(self) -> dict[str, Any]:
+        return {"gallery": self.gallery_id, "add": {key: list(ids) for key, ids in self.refs}}
+
+
+@dataclass(frozen=True)
+class CreateChapter(Change):
+    title: str
+    image_index: int
+
+    def to_input(self) -> ChapterCreateInput:
+        return ChapterCreateInput(gallery_id=self.gallery_id, title=self.title, image_index=self.image_index)
+
+    def describe(self) -> dict[str, Any]:
+        return {"gallery": self.gallery_id, "create_chapter": {"title": self.title, "image_index": self.image_index}}
+
+
+@dataclass(frozen=True)
+class UpdateChapter(Change):
+    chapter_id: str
+    title: str
+    image_index: int
+
+    def to_input(self) -> ChapterUpdateInput:
+        return ChapterUpdateInput(id=self.chapter_id, title=self.title, image_index=self.image_index)
+
+    def describe(self) -> dict[str, Any]:
+        return {"gallery": self.gallery_id, "update_chapter": {"id": self.chapter_id, "title": self.title,
+                                                               "image_index": self.image_index}}
+
+
+@dataclass(frozen=True)
+class DestroyChapter(Change):
+    chapter_id: str
+    title: str
+
+    def to_input(self) -> str:
+        return self.chapter_id
+
+    def describe(self) -> dict[str, Any]:
+        return {"gallery": self.gallery_id, "destroy_chapter": {"id": self.chapter_id, "title": self.title}}
+
+
+@dataclass(frozen=True)
+class SetCover(Change):
+    image_id: str
+    path: str | None
+
+    def to_input(self) -> SetCoverInput:
+        return SetCoverInput(gallery_id=self.gallery_id, cover_image_id=self.image_id)
+
+    def describe(self) -> dict[str, Any]:
+        return {"gallery": self.gallery_id, "set_cover": {"image": self.image_id, "path": self.path}}
+
+
+@dataclass(frozen=True)
+class ResetCover(Change):
+    image_id: str
+    path: str | None = None  # None: the chosen cover is not one of the gallery's images
+
+    def to_input(self) -> str:
+        return self.gallery_id
+
+    def describe(self) -> dict[str, Any]:
+        return {"gallery": self.gallery_id, "reset_cover": {"was": self.image_id, "path": self.path}}
+
+
+@dataclass(frozen=True)
+class UpdateImages(Change):
+    """One bulkImageUpdate: the same fields on some images.
+
+    `other_galleries`: the other galleries these images are in. The images are planned
+    once per run, by the first gallery that reads them; when the write fails, every
+    gallery sharing them fails with it (so Finish new galleries keeps them all marked).
+    """
+
+    image_ids: tuple[str, ...]
+    fields: tuple[tuple[str, Any], ...]
+    other_galleries: tuple[str, ...] = ()
+    moved_images: tuple[str, ...] = ()  # left out: changed meanwhile (see `without`)
+
+    @property
+    def galleries(self) -> tuple[str, ...]:
+        return (self.gallery_id, *self.other_galleries)
+
+    def to_input(self) -> BulkImageUpdateInput:
+        return BulkImageUpdateInput.model_validate({"ids": list(self.image_ids), **dict(self.fields)})
+
+    def describe(self) -> dict[str, Any]:
+        described: dict[str, Any] = {"gallery": self.gallery_id,
+                                     "update_images": {"images": len(self.image_ids), **dict(self.fields)}}
+        if self.moved_images:
+            described[MOVED] = {"images": list(self.moved_images)}
+        return described
+
+    def without(self, moved_ids: set[str]) -> UpdateImages:
+        """The same update without the images whose basis moved (they are named in moved_images)."""
+        left = tuple(i for i in self.image_ids if i not in moved_ids)
+        if len(left) == len(self.image_ids):
+            return self
+        kept = set(left)
+        return replace(self, image_ids=left, expects=tuple(e for e in self.expects if e.id in kept),
+                       moved_images=(*self.moved_images, *(i for i in self.image_ids if i in moved_ids)))
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.image_ids
+
+
+@dataclass(frozen=True)
+class DestroyGallery(Change):
+    """galleryDestroy of one gallery, its files kept (delete_file false). Planned only for galleries
+    that hold no image (so Stash destroys none with it): hand-made, or whose zip or folder is gone."""
+
+    title: str | None
+    why: str
+    merged_into: str | None = None  # a merge's kept gallery: when its copy fails, this is not deleted
+    path: str | None = None  # its zip's or folder's path, said in the log (a gone gallery has no title)
+
+    @property
+    def galleries(self) -> tuple[str, ...]:
+        return (self.gallery_id,) if self.merged_into is None else (self.gallery_id, self.merged_into)
+
+    def to_input(self) -> str:
+        return self.gallery_id
+
+    def describe(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"title": self.title, "why": self.why}
+        if self.merged_into is not None:
+            found["merged_into"] = self.merged_into
+        if self.path is not None:
+            found["path"] = self.path
+        return {"gallery": self.gallery_id, "destroy_gallery": found}
+
+
+@dataclass(frozen=True)
+class UntagGalleries(Change):
+    """bulkGalleryUpdate removing one tag from galleries (the new-gallery marker)."""
+
+    tag_id: str
+    other_galleries: tuple[str, ...] = ()
+    tag_name: str = ""
+
+    @property
+    def galleries(self) -> tuple[str, ...]:
+        return (self.gallery_id, *self.other_galleries)
+
+    def to_input(self) -> BulkGalleryUpdateInput:
+        return BulkGalleryUpdateInput.model_validate(
+            {"ids": list(self.galleries), "tag_ids": {"ids": [self.tag_id], "mode": "REMOVE"}})
+
+    def describe(self) -> dict[str, Any]:
+        return {"galleries": list(self.galleries), "remove_tag": {"id": self.tag_id, "name": self.tag_name}}
+
+
+# The order in which a page's changes are sent: fields first, chapters (create before
+# destroy, so a killed run never has fewer chapters than it wanted), covers, images,
+# the new-gallery marker once everything else for its gallery went through, and deleting
+# galleries last of all (a merge copies a gallery's metadata before it deletes it).
+APPLY_ORDER: tuple[type[Change], ...] = (
+    SetGalleryFields, AddGalleryRefs, CreateChapter, UpdateChapter, DestroyChapter, SetCover, ResetCover, UpdateImages,
+    UntagGalleries, DestroyGallery,
+)
+
+# The GalleryOps batch method that writes each kind (the same methods the ops tests test).
+SENDERS: dict[type[Change], Callable[[GalleryOps, Sequence[Any]], BatchResult]] = {
+    SetGalleryFields: GalleryOps.update_galleries_each,
+    AddGalleryRefs: GalleryOps.bulk_gallery_update_each,
+    CreateChapter: GalleryOps.create_chapters,
+    UpdateChapter: GalleryOps.update_chapters,
+    DestroyChapter: GalleryOps.destroy_chapters,
+    SetCover: GalleryOps.set_covers,
+    ResetCover: GalleryOps.reset_covers,
+    UpdateImages: GalleryOps.bulk_image_update_each,
+    UntagGalleries: GalleryOps.bulk_gallery_update_each,
+    DestroyGallery: GalleryOps.destroy_galleries_each,
+}
+
+
+def _problem(exc: ValueError) -> str:
+    return validation_problems(exc, "input") if isinstance(exc, ValidationError) else " ".join(str(exc).split())
+
+
+def _charge(failed: dict[str, str], change: Change, message: str) -> None:
+    for gallery_id in change.galleries:
+        failed.setdefault(gallery_id, message)
+
+
+def _moved_away(ops: GalleryOps, sending: list[tuple[Change, Any]], moved: dict[str, str],
+                narrowed: dict[int, Change]) -> list[tuple[Change, Any]]:
+    """Read again what the changes would overwrite (one request); drop those whose basis moved, or
+    only their moved parts where they split (`Change.without`; narrowed: id(change) -> what is left)."""
+    expects = [e for change, _ in sending for e in change.expects]
+    if not expects:
+        return sending
+    galleries, images = ops.recheck(list(dict.fromkeys(e.id for e in expects if e.kind == "gallery")),
+                                    list(dict.fromkeys(e.id for e in expects if e.kind == "image")))
+    now: dict[str, dict[str, Any]] = {"gallery": galleries, "image": images}
+    keep: list[tuple[Change, Any]] = []
+    for change, value in sending:
+        stale = [e for e in change.expects if e.id not in now[e.kind]
+                 or basis_value(now[e.kind][e.id], e.name) != e.value]
+        if not stale:
+            keep.append((change, value))
+            continue
+        for e in {(e.kind, e.id): e for e in stale}.values():  # one line per gallery or image
+            current = now[e.kind].get(e.id)
+            seen = "gone" if current is None else repr(basis_value(current, e.name))
+            log.info("%s %s: %s was %r when read and is %s now: %s", e.kind, e.id, e.name, e.value, seen, MOVED)
+        part = change.without({e.id for e in stale})
+        if part is None:
+            _charge(moved, change, MOVED)
+            continue
+        narrowed[id(change)] = part
+        if not part.is_empty:
+            keep.append((part, part.to_input()))
+    return keep
+
+
+def apply_changes(ops: GalleryOps, changes: Sequence[Change], failed: dict[str, str] | None = None,
+                  moved: dict[str, str] | None = None, narrowed: dict[int, Change] | None = None,
+                  sent: set[int] | None = None) -> dict[str, str]:
+    """Send the changes kind by kind; returns `failed` ({gallery id: error}) with what failed added.
+
+    `moved` collects the galleries whose changes were dropped because what they would
+    overwrite changed after it was read (see the module docstring); their later changes
+    are not sent either. A change that splits loses only its moved parts: `narrowed`
+    collects what was left of it and sent (id of the change as given -> that change,
+    which names the parts left out), and its galleries' other changes still go. `sent` collects
+    the ids of the changes (or of their narrowed parts) that Stash took.
+
+    Changes for a gallery that already failed (given in `failed`, with an invalid change,
+    or in an earlier kind or request) are not sent, so a gallery is never left half-finished and marked done. A
+    request that reached Stash and failed as a whole (e.g. HTTP 500) fails the galleries
+    of its changes, and the others go on; when Stash cannot be reached (or refuses the
+    session), this raises and the run stops: every further request would fail the same way.
+    """
+    failed = {} if failed is None else failed
+    moved = {} if moved is None else moved
+    narrowed = {} if narrowed is None else narrowed
+    # every input first: a gallery with one change Stash would refuse gets none of them
+    ready: list[tuple[Change, Any]] = []
+    for change in changes:
+        try:
+            ready.append((change, change.to_input()))
+        except ValueError as exc:  # a plan built from odd data: that gallery's failure
+            _charge(failed, change, f"invalid change {change.describe()}: {_problem(exc)}")
+    for kind in APPLY_ORDER:
+        todo = [(change, value) for change, value in ready if type(change) is kind]
+        # one request per chunk, so that a failure is known before the next chunk is sent
+        for chunk in chunks(todo, MUTATION_BATCH_SIZE):
+            sending = [(change, value) for change, value in chunk
+                       if not any(g in failed or g in moved for g in change.galleries)]
+            sending = _moved_away(ops, sending, moved, narrowed) if sending else sending
+            if not sending:
+                continue
+            result = SENDERS[kind](ops, [value for _, value in sending])
+            for index, message in result.errors.items():
+                _charge(failed, sending[index][0], message)
+            if sent is not None:
+                sent.update(id(change) for index, (change, _) in enumerate(sending) if index not in result.errors)
+    return failed

@@ -1,0 +1,168 @@
+"""chapters_from_folders: a chapter at the first image of each sub-folder of a gallery.
+
+Galleries whose images span several folders (zip files with inner folders,
+user-created galleries collecting several folders) get one chapter per folder, at
+the folder's first image in Stash's gallery order (the order chapter indexes point
+into, docs/stash.md §4; 1-based). A chapter's title is the folder's path below the
+folders' common root (e.g. "Day 1", "Day 1/Morning"); images at the root itself get
+the root's name (a zip's name without its extension). Paths of every host are read
+(paths.py: `C:\\Sets\\Trip.zip\\Day 1\\001.jpg` is in folder "Day 1"); titles of nested
+folders always join the names with "/".
+
+Existing chapters are kept. A folder counts as having its chapter when a chapter
+has its title (anywhere) or a chapter already starts at its first image, so no
+chapter is ever created twice. With replace=true the gallery's chapters become
+exactly the folder chapters: misplaced ones are moved, others deleted (created and
+moved first, deleted last); galleries with one folder are still left alone.
+Replacing previews unless the run says dry_run=false.
+
+The plan needs of the images only each folder's first position and the count: the engine
+folds them into a FolderFold while it reads them, a page at a time for a big gallery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from ..common import paths
+from ..common.args import Param
+from ..stash import selections
+from ..stash.models import Gallery, Image
+from .changes import Change, CreateChapter, DestroyChapter, Expect, UpdateChapter
+from .report import GalleryPlan
+from .workflow import Env, folded
+
+PARAMS = (Param("replace", "bool", False),)
+SKIP_NO_IMAGES = "no images"
+SKIP_ONE_FOLDER = "images share one folder"
+SKIP_NO_PATHS = "images without file paths"
+
+
+class FolderChapter(NamedTuple):
+    title: str
+    image_index: int  # 1-based
+
+
+def _root_title(root: tuple[str, ...]) -> str:
+    """The title for images at the common root: its name, without a zip's extension."""
+    names = root[1:]  # root[0] is the path's root ("/", "C:\\", a share), which has no name
+    return paths.split_extension(names[-1])[0] if names else ""
+
+
+class FolderFold:
+    """What chapters keep of a gallery's images while they are read in gallery order: the
+    position of each folder's first image, and the count (not the images; types.ImageFold)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.no_path = False  # an image without a file path: the gallery is skipped
+        self.first_index: dict[tuple[str, ...], int] = {}  # folder -> 0-based position of its first image
+
+    def add(self, images: Sequence[Image]) -> None:
+        image_paths = [image.path for image in images]
+        if None in image_paths:
+            self.no_path = True
+        elif not self.no_path:
+            self.add_paths(image_paths)  # type: ignore[arg-type]
+        self.count += len(images)
+
+    def add_paths(self, image_paths: list[str]) -> None:
+        """The next images' paths, in gallery order (add() counts them)."""
+        first_index = self.first_index
+        for index, folder in enumerate(paths.folders_of(image_paths), self.count):
+            if folder not in first_index:
+                first_index[folder] = index
+
+
+def chapters_of_folders(first_index: dict[tuple[str, ...], int]) -> list[FolderChapter]:
+    """One chapter per folder (folder -> 0-based position of its first image, in gallery order).
+
+    Returns [] when there is one folder only.
+    """
+    if len(first_index) < 2:
+        return []
+    root = paths.common_folder(list(first_index))
+    chapters: list[FolderChapter] = []
+    depth = len(root)
+    for folder, index in first_index.items():
+        relative = folder[depth:]  # paths.relative_names(folder, root): each folder is below the common root
+        if not root:  # folders on different drives or shares: the whole path, after its root
+            title = relative[0] + "/".join(relative[1:])
+        else:
+            title = "/".join(relative) if relative else _root_title(root)
+        chapters.append(FolderChapter(title, index + 1))
+    return chapters
+
+
+def folder_chapters(image_paths: list[str]) -> list[FolderChapter]:
+    """One chapter per folder, at its first image in the given (gallery) order.
+
+    Returns [] when the images share one folder.
+    """
+    fold = FolderFold()
+    fold.add_paths(image_paths)
+    return chapters_of_folders(fold.first_index)
+
+
+def plan_chapters(gallery: Gallery, images: Sequence[Image] | FolderFold, replace: bool = False) -> GalleryPlan:
+    """The chapter changes for one gallery (pure: from the gallery's chapters and its images in
+    order, given as they are or as the FolderFold the engine filled while reading them)."""
+    images = folded(images, FolderFold, FolderFold)
+    plan = GalleryPlan(gallery.id)
+    if not images.count:
+        plan.skipped = SKIP_NO_IMAGES
+        return plan
+    if images.no_path:
+        plan.skipped = SKIP_NO_PATHS
+        return plan
+    wanted = chapters_of_folders(images.first_index)
+    existing = list(gallery.chapters or [])
+    if not wanted:  # also with replace: a one-folder gallery's chapters are someone's own
+        plan.skipped = SKIP_ONE_FOLDER
+        return plan
+    changes: list[Change] = []
+    if not replace:
+        titles = {c.title for c in existing}
+        starts = {c.image_index for c in existing}
+        shown_titles = {c.title or "" for c in existing}  # as changes.basis_value reads them
+        for chapter in wanted:
+            if chapter.title not in titles and chapter.image_index not in starts:
+                # the basis: is there a chapter with this title, one starting at this image (Expect.of's
+                # values, made here from the sets above: a chapter plan makes two per chapter)
+                changes.append(CreateChapter(gallery.id, chapter.title, chapter.image_index, expects=(
+                    Expect("gallery", gallery.id, f"titled:{chapter.title}", chapter.title in shown_titles),
+                    Expect("gallery", gallery.id, f"starting:{chapter.image_index}", False))))
+        plan.changes = changes
+        return plan
+    # replace: the chapters become exactly the folder chapters
+    unused = list(existing)
+    for chapter in wanted:
+        same = next((c for c in unused if c.title == chapter.title), None)
+        if same is None:
+            changes.append(CreateChapter(gallery.id, chapter.title, chapter.image_index,
+                                         expects=Expect.of("gallery", gallery, [f"titled:{chapter.title}"])))
+            continue
+        unused.remove(same)
+        if same.image_index != chapter.image_index:
+            changes.append(UpdateChapter(gallery.id, same.id, chapter.title, chapter.image_index,
+                                         expects=Expect.of("gallery", gallery, [f"chapter:{same.id}"])))
+    changes.extend(DestroyChapter(gallery.id, c.id, c.title or "", expects=Expect.of("gallery", gallery,
+                                                                                      [f"chapter:{c.id}"]))
+                   for c in unused)
+    plan.changes = changes
+    return plan
+
+
+class ChaptersFromFolders:
+    gallery_fields = selections.GALLERY_CHAPTERS
+    image_fields = selections.IMAGE_PATH
+
+    def __init__(self, replace: bool = False) -> None:
+        self.replace = replace
+
+    def fold(self, gallery: Gallery) -> FolderFold:
+        return FolderFold()
+
+    def plan(self, gallery: Gallery, images: Sequence[Image] | FolderFold | None, env: Env) -> GalleryPlan:
+        return plan_chapters(gallery, images or [], self.replace)

@@ -1,0 +1,96 @@
+"""What every workflow shares: the run's environment (Env), the Workflow protocol, the scope.
+
+The orchestrator (engine.py) and every task module import these from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from ..common.constants import STASH_DEFAULT_COVER_REGEX
+from ..common.settings import Settings
+from ..stash.models import Gallery, Image
+from ..stash.operations import RunConfiguration
+from .report import GalleryPlan
+
+
+@dataclass(frozen=True)
+class Env:
+    """What plans may look at besides a gallery, its images and their own parameters."""
+
+    settings: Settings
+    cover_regex: str
+    # Per page, for workflows that set `reads_cover_matches`: each gallery's first image matching
+    # Stash's cover regex as Stash found it (None: no image matches); a gallery missing here has
+    # an unknown default pick (GalleryOps.images_and_cover_matches).
+    cover_matches: Mapping[str, str | None] = field(default_factory=dict)
+
+
+def env_from_configuration(configuration: RunConfiguration) -> Env:
+    """Env from what a run read of Stash's configuration (defaults for what is not saved)."""
+    return Env(Settings.from_saved(configuration.saved_settings),
+               configuration.cover_regex or STASH_DEFAULT_COVER_REGEX)
+
+
+class ImageFold(Protocol):
+    """What a workflow keeps of one gallery's images while the engine reads them in chunks
+    (in gallery order, one chunk in memory at a time): a small summary, not the images."""
+
+    def add(self, images: Sequence[Image]) -> None: ...
+
+
+F = TypeVar("F", bound=ImageFold)
+
+
+def folded(images: Sequence[Image] | F, kind: type[F], make: Callable[[], F]) -> F:
+    """A plan's images as its fold: as given when the engine folded them already (a big gallery's
+    pages), else a new fold (`make()`) with every image added (a gallery read in one request, or
+    a plan test's list)."""
+    if isinstance(images, kind):
+        return images
+    fold = make()
+    fold.add(images)  # type: ignore[arg-type]  # not a `kind`: the images as a list
+    return fold
+
+
+class ImageList:
+    """The fold of a workflow that has none of its own: every image, in gallery order."""
+
+    def __init__(self) -> None:
+        self.images: list[Image] = []
+
+    def add(self, images: Sequence[Image]) -> None:
+        self.images.extend(images)
+
+
+class Workflow(Protocol):
+    """A task's logic: what to read (selections of selections.py), and a pure plan per gallery.
+
+    `plan(gallery, images, env)` gets None when `image_fields` is None. Otherwise it gets the
+    gallery's images as a list (a gallery read in one request: at most IMAGES_IN_MEMORY images
+    are held together), or, for a bigger gallery read a page at a time, when the workflow has a
+    method `fold(gallery) -> ImageFold`, that fold once every page went through it (else the
+    list of every image): memory then stays flat in gallery size.
+    """
+
+    @property
+    def gallery_fields(self) -> str: ...
+
+    @property
+    def image_fields(self) -> str | None: ...  # None: the plan does not need the gallery's images
+
+    def plan(self, gallery: Gallery, images: Any, env: Env) -> GalleryPlan: ...
+
+    # Optional, not part of the protocol: a workflow with `read_page(ops, galleries)` has it
+    # called with each page before the page is planned, to read what its plans need besides
+    # the galleries (scene_links.LinkScenes: the matched scenes' metadata, one request).
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which galleries a run looks at: explicit ids, or a gallery filter (None = all)."""
+
+    gallery_ids: tuple[str, ...] | None = None
+    gallery_filter: dict[str, Any] | None = None
