@@ -34,8 +34,10 @@ def python_too_old():
     found = tuple(sys.version_info[:3])
     if found[:2] >= MIN_PYTHON:
         return None
-    template = ("Gallery Tools needs Python %d.%d or newer, but %s is Python %s. Set Settings > System > Python"
-                " path to a newer Python (or update the one Stash runs).")
+    template = (
+        "Gallery Tools needs Python %d.%d or newer, but %s is Python %s. Set Settings > System > Python"
+        " path to a newer Python (or update the one Stash runs)."
+    )
     version = ".".join(str(n) for n in found)
     return template % (MIN_PYTHON[0], MIN_PYTHON[1], sys.executable, version)  # no f-strings: old Pythons read it
 

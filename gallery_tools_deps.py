@@ -36,10 +36,12 @@ INSTALL_MODE = "install_dependencies"
 BUTTON = "Settings > Tasks > Plugin Tasks > Gallery Tools > Install dependencies"
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9.+!_-]+)$")
 # What pip prints when it cannot reach the package index (or not trust it: a proxy's certificate).
-NO_NETWORK = re.compile(r"NewConnectionError|Failed to establish a new connection|Temporary failure in name"
-                        r" resolution|Name or service not known|nodename nor servname|Network is unreachable"
-                        r"|Connection refused|ConnectTimeoutError|Read timed out|ProxyError|getaddrinfo failed"
-                        r"|CERTIFICATE_VERIFY_FAILED|SSLError|Could not fetch URL")
+NO_NETWORK = re.compile(
+    r"NewConnectionError|Failed to establish a new connection|Temporary failure in name"
+    r" resolution|Name or service not known|nodename nor servname|Network is unreachable"
+    r"|Connection refused|ConnectTimeoutError|Read timed out|ProxyError|getaddrinfo failed"
+    r"|CERTIFICATE_VERIFY_FAILED|SSLError|Could not fetch URL"
+)
 NO_DISTRIBUTION = re.compile(r"No matching distribution found for (\S+)")
 
 
@@ -176,13 +178,15 @@ def warn_if_outdated() -> None:
         return
     held = stamp.get("packages")
     if isinstance(held, list) and held != wanted:
-        log("w", f"Gallery Tools now needs {', '.join(wanted)}, but {DEPENDENCY_FOLDER} holds"
-                 f" {', '.join(map(str, held))}: press {BUTTON} to bring them up to date")
+        log(
+            "w",
+            f"Gallery Tools now needs {', '.join(wanted)}, but {DEPENDENCY_FOLDER} holds"
+            f" {', '.join(map(str, held))}: press {BUTTON} to bring them up to date",
+        )
 
 
 def manual_command() -> str:
-    return (f"{sys.executable} -m pip install --target {DEPENDENCY_FOLDER} --only-binary=:all:"
-            f" -r {REQUIREMENTS}")
+    return f"{sys.executable} -m pip install --target {DEPENDENCY_FOLDER} --only-binary=:all: -r {REQUIREMENTS}"
 
 
 def _top_level_modules() -> dict[str, list[str]]:
@@ -225,8 +229,10 @@ def missing_dependency_message(problem: BaseException) -> str:
     reasons = [reason for reason in (unusable(pin, modules) for pin in pins) if reason]
     if not reasons:
         reasons = [f"its dependencies ({' '.join(str(problem).split()) or type(problem).__name__})"]
-    return (f"Gallery Tools cannot use {'; '.join(reasons)} with {sys.executable}. Press {BUTTON}"
-            f" (it installs them into {DEPENDENCY_FOLDER}), or run: {manual_command()}")
+    return (
+        f"Gallery Tools cannot use {'; '.join(reasons)} with {sys.executable}. Press {BUTTON}"
+        f" (it installs them into {DEPENDENCY_FOLDER}), or run: {manual_command()}"
+    )
 
 
 def wants_install(plugin_input: object) -> bool:
@@ -234,8 +240,12 @@ def wants_install(plugin_input: object) -> bool:
     if not isinstance(plugin_input, dict):
         return False
     args = plugin_input.get("args")
-    return isinstance(args, dict) and args.get("mode") == INSTALL_MODE and "operation" not in args \
+    return (
+        isinstance(args, dict)
+        and args.get("mode") == INSTALL_MODE
+        and "operation" not in args
         and "hookContext" not in args
+    )
 
 
 # -- the task -----------------------------------------------------------------------------------------
@@ -247,14 +257,18 @@ def pip_failure(lines: list[str], code: int, pins: list[Pin]) -> str:
     network = NO_NETWORK.search(text)
     if network:
         cause = network.group(0)
-        return (f"cannot reach the Python package index ({cause}): installing the dependencies needs network"
-                f" access to PyPI (or the index pip is configured with) from where Stash runs; nothing was"
-                f" changed. pip said: {last}")
+        return (
+            f"cannot reach the Python package index ({cause}): installing the dependencies needs network"
+            f" access to PyPI (or the index pip is configured with) from where Stash runs; nothing was"
+            f" changed. pip said: {last}"
+        )
     missing = NO_DISTRIBUTION.search(text)
     if missing:
         package = missing.group(1)
-        return (f"no wheel of {package} for this platform ({python_label()}): Gallery Tools installs wheels only"
-                f" (it never compiles packages); nothing was changed. pip said: {last}")
+        return (
+            f"no wheel of {package} for this platform ({python_label()}): Gallery Tools installs wheels only"
+            f" (it never compiles packages); nothing was changed. pip said: {last}"
+        )
     return f"pip could not install {', '.join(map(str, pins))} (exit status {code}); nothing was changed: {last}"
 
 
@@ -263,8 +277,13 @@ def pip_available() -> str | None:
     import subprocess
 
     try:
-        done = subprocess.run([sys.executable, "-m", "pip", "--version"], capture_output=True, text=True,
-                              timeout=120, stdin=subprocess.DEVNULL)
+        done = subprocess.run(
+            [sys.executable, "-m", "pip", "--version"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() if done.returncode == 0 else None
@@ -274,14 +293,28 @@ def run_pip(pins: list[Pin], target: str) -> None:
     """pip install --target `target`, wheels only, each line of pip's output logged as progress."""
     import subprocess
 
-    command = [sys.executable, "-m", "pip", "install", "--target", target, "--only-binary=:all:",
-               "--no-input", "--disable-pip-version-check", "--no-color", "--progress-bar", "off",
-               *map(str, pins)]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--target",
+        target,
+        "--only-binary=:all:",
+        "--no-input",
+        "--disable-pip-version-check",
+        "--no-color",
+        "--progress-bar",
+        "off",
+        *map(str, pins),
+    ]
     log("i", f"Install dependencies: running {' '.join(command)}")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_TARGET", "PIP_PREFIX", "PIP_USER",
-                                                                      "PIP_ROOT"))}
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                               text=True, env=env)
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PIP_TARGET", "PIP_PREFIX", "PIP_USER", "PIP_ROOT"))
+    }
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, env=env
+    )
     lines: list[str] = []
     assert process.stdout is not None
     for line in process.stdout:
@@ -304,17 +337,25 @@ def install(pins: list[Pin], folder: str = DEPENDENCY_FOLDER) -> dict[str, objec
     progress(0.0)
     missing = missing_pins(pins, folder)
     if not missing:
-        log("i", f"Install dependencies: nothing to do, {len(pins)} packages already installed for this Python"
-                 f" in {folder}: {', '.join(map(str, pins))}")
+        log(
+            "i",
+            f"Install dependencies: nothing to do, {len(pins)} packages already installed for this Python"
+            f" in {folder}: {', '.join(map(str, pins))}",
+        )
         progress(1.0)
         return {"installed": [], "already_present": [str(p) for p in pins], "folder": folder}
     pip_version = pip_available()
     if pip_version is None:
-        raise DependencyError(f"{sys.executable} has no pip (python -m pip fails), so nothing can be installed;"
-                              f" install pip for it (Alpine: apk add py3-pip; Debian/Ubuntu: apt install"
-                              f" python3-pip), or set Settings > System > Python path to a Python that has pip")
-    log("i", f"Install dependencies: {len(pins)} packages into {folder} for {python_label()}, with {pip_version}:"
-             f" {', '.join(map(str, pins))}")
+        raise DependencyError(
+            f"{sys.executable} has no pip (python -m pip fails), so nothing can be installed;"
+            f" install pip for it (Alpine: apk add py3-pip; Debian/Ubuntu: apt install"
+            f" python3-pip), or set Settings > System > Python path to a Python that has pip"
+        )
+    log(
+        "i",
+        f"Install dependencies: {len(pins)} packages into {folder} for {python_label()}, with {pip_version}:"
+        f" {', '.join(map(str, pins))}",
+    )
     staging, previous = folder + ".partial", folder + ".previous"
     try:
         for leftover in (staging, previous):  # from a run that was killed
@@ -336,8 +377,11 @@ def install(pins: list[Pin], folder: str = DEPENDENCY_FOLDER) -> dict[str, objec
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(previous, ignore_errors=True)
-    log("i", f"Install dependencies: done; installed {', '.join(map(str, pins))} into {folder}."
-             " Gallery Tools' tasks and hook use them from now on.")
+    log(
+        "i",
+        f"Install dependencies: done; installed {', '.join(map(str, pins))} into {folder}."
+        " Gallery Tools' tasks and hook use them from now on.",
+    )
     progress(1.0)
     return {"installed": [str(p) for p in pins], "folder": folder, "python": python_label()}
 

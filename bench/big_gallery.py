@@ -33,19 +33,27 @@ MARK = "## Big galleries"
 
 
 # Every task that reads a gallery's images, and one that does not (Title) as a check.
-TASKS = ("Chapters from folders", "Set covers", "Sync images from gallery", "Sync gallery from images",
-         "Merge duplicate galleries (preview)", "Title from path")
+TASKS = (
+    "Chapters from folders",
+    "Set covers",
+    "Sync images from gallery",
+    "Sync gallery from images",
+    "Merge duplicate galleries (preview)",
+    "Title from path",
+)
 # The same button on a library where every set was also moved to a folder: the merge pass plans each pair.
 MERGE_PAIRS = "Merge duplicate galleries (preview), every set also moved to a folder"
 
 
-NOTE = ("A task holds at most IMAGES_IN_MEMORY (1,000) images at a time: galleries are read in groups of"
-        " that many images, a bigger gallery a page of 1,000 per request, and each page is folded into the"
-        " task's small summary (types.ImageFold: per folder the first position, per cover step its pick,"
-        " tag counts, md5s) and let go. What still grows with gallery size is what the plan itself needs:"
-        " Sync images keeps one entry per image that needs a change (here every image does); duplicates"
-        " one md5 per image while it reads a gallery's checksums, and, for the gallery a merge keeps, one"
-        " entry per md5 (its position, id and path: where the others' chapters and cover go).")
+NOTE = (
+    "A task holds at most IMAGES_IN_MEMORY (1,000) images at a time: galleries are read in groups of"
+    " that many images, a bigger gallery a page of 1,000 per request, and each page is folded into the"
+    " task's small summary (types.ImageFold: per folder the first position, per cover step its pick,"
+    " tag counts, md5s) and let go. What still grows with gallery size is what the plan itself needs:"
+    " Sync images keeps one entry per image that needs a change (here every image does); duplicates"
+    " one md5 per image while it reads a gallery's checksums, and, for the gallery a merge keeps, one"
+    " entry per md5 (its position, id and path: where the others' chapters and cover go)."
+)
 
 
 def library(galleries: int, images: int, moved: bool = False) -> dict[str, Any]:
@@ -56,13 +64,22 @@ def library(galleries: int, images: int, moved: bool = False) -> dict[str, Any]:
     sets = []
     for g in range(galleries):
         md5s = [f"{g:08x}{i:024x}" for i in range(images)] if moved else [None] * images
-        zipped: dict[str, Any] = {"zip": f"/big/set{g:03d}.zip", "tags": ["Set"], "images": [
-            {"name": f"part{i % 10}/img{i:05d}.jpg", **({"md5": md5s[i]} if moved else {})} for i in range(images)]}
+        zipped: dict[str, Any] = {
+            "zip": f"/big/set{g:03d}.zip",
+            "tags": ["Set"],
+            "images": [
+                {"name": f"part{i % 10}/img{i:05d}.jpg", **({"md5": md5s[i]} if moved else {})} for i in range(images)
+            ],
+        }
         sets.append(zipped)
         if moved:
             zipped.update(chapters=[{"title": "Middle", "image_index": images // 2}], cover="part3/img00003.jpg")
-            sets.append({"folder": f"/big/moved/set{g:03d}",
-                         "images": [{"name": f"img{images - i:05d}.jpg", "md5": md5s[i]} for i in range(images)]})
+            sets.append(
+                {
+                    "folder": f"/big/moved/set{g:03d}",
+                    "images": [{"name": f"img{images - i:05d}.jpg", "md5": md5s[i]} for i in range(images)],
+                }
+            )
     return {"tags": ["Set"], "galleries": sets}
 
 
@@ -99,14 +116,21 @@ def id_seconds(count: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--baseline", type=Path, help="another checkout of the plugin (e.g. `git archive main`"
-                        " unpacked), measured the same way right after each run: the before column")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout of the plugin (e.g. `git archive main`"
+        " unpacked), measured the same way right after each run: the before column",
+    )
     options = parser.parse_args()
     quick, baseline = options.quick, options.baseline
     sizes = [(1, 5_000), (1, 20_000)] if quick else [(1, 5_000), (1, 20_000), (20, 1_000)]
     compared = " | baseline peak | baseline ratio" if baseline else ""
-    rows = ["| task (preview) | galleries x images | plugin peak | floor (same galleries x 20 images) |"
-            f" ratio{compared} | time |", "|---|---|---|---|---|" + ("---|---|" if baseline else "") + "---|"]
+    rows = [
+        "| task (preview) | galleries x images | plugin peak | floor (same galleries x 20 images) |"
+        f" ratio{compared} | time |",
+        "|---|---|---|---|---|" + ("---|---|" if baseline else "") + "---|",
+    ]
     for task in (*TASKS, MERGE_PAIRS):
         for galleries, images in sizes:
             floor, _, _ = plugin_peak(galleries, 20, task)  # interleaved: the floor right before its run
@@ -116,18 +140,32 @@ def main() -> None:
                 base_floor, _, _ = plugin_peak(galleries, 20, task, baseline)
                 base_peak, _, _ = plugin_peak(galleries, images, task, baseline)
                 before = f" {base_peak:.0f} MiB | {base_peak / base_floor:.2f} |"
-            rows.append(f"| {task} | {galleries} x {images:,} | {peak:.0f} MiB | {floor:.0f} MiB |"
-                        f" {peak / floor:.2f} |{before} {seconds:.1f} s ({summary}) |")
+            rows.append(
+                f"| {task} | {galleries} x {images:,} | {peak:.0f} MiB | {floor:.0f} MiB |"
+                f" {peak / floor:.2f} |{before} {seconds:.1f} s ({summary}) |"
+            )
     rows += ["", "| ids read (parse_ids) | time | per id | vs 10,000 ids |", "|---|---|---|---|"]
     base = id_seconds(10_000) / 10_000
     for count in (10_000, 20_000, 100_000, 200_000):
         seconds = id_seconds(count)
-        rows.append(f"| {count:,} | {seconds * 1000:.1f} ms | {seconds / count * 1e6:.2f} µs |"
-                    f" {seconds / count / base:.2f} |")
+        rows.append(
+            f"| {count:,} | {seconds * 1000:.1f} ms | {seconds / count * 1e6:.2f} µs | {seconds / count / base:.2f} |"
+        )
     how = (" --quick" if quick else "") + (" --baseline <main>" if baseline else "")
-    section = "\n".join([MARK, "", f"Written by `bench/big_gallery.py{how}`"
-                         f" ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}). Goal: plugin peak under 80 MiB"
-                         " for a 20,000-image gallery; time per id flat (linear).", "", NOTE, "", *rows, ""])
+    section = "\n".join(
+        [
+            MARK,
+            "",
+            f"Written by `bench/big_gallery.py{how}`"
+            f" ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}). Goal: plugin peak under 80 MiB"
+            " for a 20,000-image gallery; time per id flat (linear).",
+            "",
+            NOTE,
+            "",
+            *rows,
+            "",
+        ]
+    )
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
     if MARK in text:
         before, _, after = text.partition(MARK)

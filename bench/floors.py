@@ -26,8 +26,9 @@ from gallery_ops.stash.batch import chunks
 
 def duplicate_keys(ops: GalleryOps) -> None:
     """merge_duplicate_galleries' first pass: every gallery's zip checksum, its images' checksums."""
-    for page in chunks(ops.iter_galleries(None, WORKFLOW_PAGE_SIZE, "id " + fields.GALLERY_DUPLICATE_KEY),
-                       WORKFLOW_PAGE_SIZE):
+    for page in chunks(
+        ops.iter_galleries(None, WORKFLOW_PAGE_SIZE, "id " + fields.GALLERY_DUPLICATE_KEY), WORKFLOW_PAGE_SIZE
+    ):
         ops.images_of_galleries([g.id for g in page if g.id], fields.IMAGE_CHECKSUM)
 
 
@@ -46,7 +47,10 @@ def scenes_and_marked(ops: GalleryOps) -> None:
 
 
 READS: dict[str, Callable[[GalleryOps], None]] = {
-    "duplicate_keys": duplicate_keys, "loose_images": loose_images, "scenes_and_marked": scenes_and_marked}
+    "duplicate_keys": duplicate_keys,
+    "loose_images": loose_images,
+    "scenes_and_marked": scenes_and_marked,
+}
 
 if __name__ == "__main__":
     ops = GalleryOps.from_server_connection(json.loads(sys.argv[2]))

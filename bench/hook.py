@@ -111,14 +111,17 @@ def contender(folder: Path, name: str, source: str) -> PluginRunner:
     plugin_dir = folder / name
     plugin_dir.mkdir()
     (plugin_dir / f"{name}.py").write_text(source, encoding="utf-8")
-    (plugin_dir / f"{name}.yml").write_text(textwrap.dedent(f"""\
+    (plugin_dir / f"{name}.yml").write_text(
+        textwrap.dedent(f"""\
         name: {name}
         exec: [python, "{{pluginDir}}/{name}.py"]
         interface: raw
         hooks:
           - name: hook
             triggeredBy: [{HOOK_TYPE}]
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     return PluginRunner(load_manifest(plugin_dir / f"{name}.yml"))
 
 
@@ -172,14 +175,20 @@ def compare(rounds: int, settings: dict[str, Any]) -> dict[str, Measured]:
             nonlocal last_ours
             gallery_id = new_gallery(sim, n, "ours")
             with Capture() as capture:
-                timed(sim, lambda: ours.run_hook(ours_hook, context(gallery_id),
-                                                 sim.server_connection()), measured["ours"])
+                timed(
+                    sim,
+                    lambda: ours.run_hook(ours_hook, context(gallery_id), sim.server_connection()),
+                    measured["ours"],
+                )
             last_ours = (gallery_id, capture.payloads)
 
         def run_stashapi(n: int) -> None:
             gallery_id = new_gallery(sim, n, "stashapi")
-            timed(sim, lambda: stashapi.run_hook(stashapi.plugin.hooks[0], context(gallery_id),
-                                                 sim.server_connection()), measured["stashapi"])
+            timed(
+                sim,
+                lambda: stashapi.run_hook(stashapi.plugin.hooks[0], context(gallery_id), sim.server_connection()),
+                measured["stashapi"],
+            )
 
         def run_stdlib(n: int) -> None:
             gallery_id = new_gallery(sim, n, "stdlib")
@@ -187,8 +196,11 @@ def compare(rounds: int, settings: dict[str, Any]) -> dict[str, Measured]:
             hook = stdlib.plugin.hooks[0]
             hook.default_args = {}
             args = {"requests": replay(last_ours[1], last_ours[0], gallery_id)}
-            timed(sim, lambda: stdlib.run(hook, {**args, "hookContext": context(gallery_id)},
-                                          sim.server_connection()), measured["stdlib"])
+            timed(
+                sim,
+                lambda: stdlib.run(hook, {**args, "hookContext": context(gallery_id)}, sim.server_connection()),
+                measured["stdlib"],
+            )
 
         run_ours(0)  # warm-up (and the first requests to replay); not counted
         run_stashapi(0)
@@ -197,8 +209,8 @@ def compare(rounds: int, settings: dict[str, Any]) -> dict[str, Measured]:
             kind.wall.clear(), kind.cpu.clear(), kind.requests.clear()
         order = [run_ours, run_stashapi, run_stdlib]
         for n in range(1, rounds + 1):
-            rotated = order[n % 3:] + order[:n % 3]
-            if run_ours not in rotated[:rotated.index(run_stdlib)]:
+            rotated = order[n % 3 :] + order[: n % 3]
+            if run_ours not in rotated[: rotated.index(run_stdlib)]:
                 # stdlib replays the requests ours sent in this round: ours goes before it
                 rotated.remove(run_ours)
                 rotated.insert(rotated.index(run_stdlib), run_ours)
@@ -211,12 +223,17 @@ def summary(name: str, measured: dict[str, Measured]) -> list[str]:
     wall = {k: statistics.median(m.wall) for k, m in measured.items()}
     cpu = {k: statistics.mean(m.cpu) for k, m in measured.items()}
     requests = {k: statistics.mean(m.requests) for k, m in measured.items()}
-    rows = [f"| {name}: {kind} | {wall[kind] * 1000:.0f} ms | {cpu[kind] * 1000:.0f} ms | {requests[kind]:.1f} |"
-            for kind in measured]
-    rows.append(f"| {name}: ratio ours/stashapi | {wall['ours'] / wall['stashapi']:.2f} |"
-                f" {cpu['ours'] / cpu['stashapi']:.2f} | - |")
-    rows.append(f"| {name}: ratio ours/stdlib | {wall['ours'] / wall['stdlib']:.2f} |"
-                f" {cpu['ours'] / cpu['stdlib']:.2f} | - |")
+    rows = [
+        f"| {name}: {kind} | {wall[kind] * 1000:.0f} ms | {cpu[kind] * 1000:.0f} ms | {requests[kind]:.1f} |"
+        for kind in measured
+    ]
+    rows.append(
+        f"| {name}: ratio ours/stashapi | {wall['ours'] / wall['stashapi']:.2f} |"
+        f" {cpu['ours'] / cpu['stashapi']:.2f} | - |"
+    )
+    rows.append(
+        f"| {name}: ratio ours/stdlib | {wall['ours'] / wall['stdlib']:.2f} | {cpu['ours'] / cpu['stdlib']:.2f} | - |"
+    )
     return rows
 
 
@@ -228,8 +245,10 @@ SCENARIOS = {
 
 def hook_rows(rounds: int) -> list[str]:
     """The comparison table (markdown rows) for every scenario."""
-    rows = [f"| hook process ({rounds} interleaved rounds) | wall (median) | CPU (mean) | requests |",
-            "|---|---|---|---|"]
+    rows = [
+        f"| hook process ({rounds} interleaved rounds) | wall (median) | CPU (mean) | requests |",
+        "|---|---|---|---|",
+    ]
     for name, settings in SCENARIOS.items():
         rows += summary(name, compare(rounds, settings))
     return rows

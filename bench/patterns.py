@@ -58,9 +58,13 @@ def main() -> int:
     galleries = max(1, options.names // options.gallery)
     images = [[f"img_{g}_{i:04}.jpg" for i in range(options.gallery)] for g in range(galleries)]
     engines = ["re (floor)", "alarm", "worker"] + (["regex"] if patterns._regex is not None else [])
-    compiled = {engine: (patterns.compile_pattern(TITLE, "title pattern", engine=_engine(engine)),
-                         patterns.compile_pattern(COVER, "cover rule pattern", ignore_case=True,
-                                                  engine=_engine(engine))) for engine in engines}
+    compiled = {
+        engine: (
+            patterns.compile_pattern(TITLE, "title pattern", engine=_engine(engine)),
+            patterns.compile_pattern(COVER, "cover rule pattern", ignore_case=True, engine=_engine(engine)),
+        )
+        for engine in engines
+    }
     floor_title, floor_cover = re.compile(TITLE), re.compile(COVER, re.IGNORECASE)
     starts: list[float] = []
     for _ in range(3):
@@ -70,29 +74,36 @@ def main() -> int:
         starts.append(time.perf_counter() - started)
     results: dict[str, dict[str, list[tuple[float, float]]]] = {e: {"titles": [], "covers": []} for e in engines}
     for round_ in range(options.rounds):
-        order = engines[round_ % len(engines):] + engines[:round_ % len(engines)]
+        order = engines[round_ % len(engines) :] + engines[: round_ % len(engines)]
         for engine in order:
             title, cover = compiled[engine]
             if engine == "re (floor)":
+
                 def titles() -> object:
                     return [floor_title.search(name) for name in names]
 
                 def covers() -> object:
                     return [next((i for i, n in enumerate(g) if floor_cover.search(n)), None) for g in images]
             else:
+
                 def titles(title: patterns.UserPattern = title) -> object:
                     return [title.search(name) for name in names]
 
                 def covers(cover: patterns.UserPattern = cover) -> object:
                     return [cover.first_found(g) for g in images]
+
             results[engine]["titles"].append(timed(titles))
             results[engine]["covers"].append(timed(covers))
     per_title = 100_000 / len(names)
     per_gallery = 100_000 / galleries
-    print(f"{options.rounds} rounds, {len(names)} title searches and {galleries} galleries x {options.gallery} "
-          f"image names per round; medians; Python {sys.version.split()[0]}")
-    print("| engine | 100k titles: wall (worker CPU) | / floor | 100k galleries' cover rule: wall (worker CPU)"
-          " | / floor |")
+    print(
+        f"{options.rounds} rounds, {len(names)} title searches and {galleries} galleries x {options.gallery} "
+        f"image names per round; medians; Python {sys.version.split()[0]}"
+    )
+    print(
+        "| engine | 100k titles: wall (worker CPU) | / floor | 100k galleries' cover rule: wall (worker CPU)"
+        " | / floor |"
+    )
     print("|---|---|---|---|---|")
     floor = {kind: statistics.median(w for w, _ in results["re (floor)"][kind]) for kind in ("titles", "covers")}
     for engine in engines:

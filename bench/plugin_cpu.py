@@ -71,8 +71,11 @@ def main() -> None:
     cpu: dict[tuple[str, str, str], list[float]] = {}
     summaries: dict[tuple[str, str], set[str]] = {}
     with sims["big"], sims["one"]:
-        runners = {(size, name): PluginRunner(load_manifest(folder / "gallery_tools.yml"), sims[size].python)
-                   for size in sizes for name, folder in versions.items()}
+        runners = {
+            (size, name): PluginRunner(load_manifest(folder / "gallery_tools.yml"), sims[size].python)
+            for size in sizes
+            for name, folder in versions.items()
+        }
         for round_ in range(options.rounds):
             for task, args in TASKS:
                 order = list(versions) if round_ % 2 == 0 else list(reversed(versions))
@@ -81,20 +84,26 @@ def main() -> None:
                         seconds, wall, summary = run_once(sims[size], runners[(size, name)], task, args)
                         cpu.setdefault((size, task, name), []).append(seconds)
                         summaries.setdefault((size, task), set()).add(summary)
-                        print(f"round {round_ + 1} {task} {name} ({sizes[size]:,}): CPU {seconds:.2f} s,"
-                              f" wall {wall:.1f} s; {summary}", file=sys.stderr)
+                        print(
+                            f"round {round_ + 1} {task} {name} ({sizes[size]:,}): CPU {seconds:.2f} s,"
+                            f" wall {wall:.1f} s; {summary}",
+                            file=sys.stderr,
+                        )
     for (size, task), seen in summaries.items():
         if len(seen) != 1:
             raise SystemExit(f"{task} ({sizes[size]} galleries): the two versions report different results: {seen}")
     median = {key: statistics.median(values) for key, values in cpu.items()}
     for size, count in sizes.items():
-        print(f"| task (preview) | {count:,} {'gallery' if count == 1 else 'galleries'},"
-              f" {count * options.images:,} images | baseline plugin CPU | this plugin CPU | this / baseline |")
+        print(
+            f"| task (preview) | {count:,} {'gallery' if count == 1 else 'galleries'},"
+            f" {count * options.images:,} images | baseline plugin CPU | this plugin CPU | this / baseline |"
+        )
         print("|---|---|---|---|---|")
         for task, _ in TASKS:
             base, this = median[(size, task, "baseline")], median[(size, task, "this")]
-            print(f"| {task} | {next(iter(summaries[(size, task)]))} | {base:.2f} s | {this:.2f} s |"
-                  f" {this / base:.2f} |")
+            print(
+                f"| {task} | {next(iter(summaries[(size, task)]))} | {base:.2f} s | {this:.2f} s | {this / base:.2f} |"
+            )
         print()
     print(f"Per {options.galleries:,} galleries read (the first table less the second):")
     print()

@@ -56,9 +56,13 @@ def library_with_duplicates(galleries: int, images: int, every: int = 100) -> di
     for g in range(every - 1, galleries, every):
         source = entries[g - 1] if "zip" in entries[g - 1] else entries[g - 2]
         source.update({"title": f"Set {g}", "tags": ["Generated"]})  # what the merge copies to the moved set
-        entries[g] = {"folder": f"/library/moved/set{g:06d}", "images": [
-            {"name": f"img{i:04d}.jpg", "md5": hashlib.md5(f"{source['zip']}/{name}".encode()).hexdigest()}
-            for i, name in enumerate(source["images"])]}
+        entries[g] = {
+            "folder": f"/library/moved/set{g:06d}",
+            "images": [
+                {"name": f"img{i:04d}.jpg", "md5": hashlib.md5(f"{source['zip']}/{name}".encode()).hexdigest()}
+                for i, name in enumerate(source["images"])
+            ],
+        }
     return library
 
 
@@ -73,8 +77,9 @@ def library_with_loose_images(folders: int, images: int, galleries: int, gallery
 
 def bench_seed(rows: list[str], galleries: int, images: int) -> None:
     sim, seconds = seed(galleries, images)
-    rows.append(f"| seed the simulator | {galleries:,} galleries, {galleries * images:,} images |"
-                f" {seconds:.1f} s | - |")
+    rows.append(
+        f"| seed the simulator | {galleries:,} galleries, {galleries * images:,} images | {seconds:.1f} s | - |"
+    )
     sim.stop()
 
 
@@ -88,8 +93,10 @@ def bench_iter(rows: list[str], galleries: int) -> None:
         seconds, cpu = time.perf_counter() - start, time.thread_time() - cpu
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        rows.append(f"| iter_galleries (page {GALLERY_PAGE_SIZE}) | {count:,} galleries | {seconds:.1f} s"
-                    f" (client CPU {cpu:.1f} s) | {len(sim.requests)} requests, client peak {peak / 2**20:.1f} MiB |")
+        rows.append(
+            f"| iter_galleries (page {GALLERY_PAGE_SIZE}) | {count:,} galleries | {seconds:.1f} s"
+            f" (client CPU {cpu:.1f} s) | {len(sim.requests)} requests, client peak {peak / 2**20:.1f} MiB |"
+        )
 
 
 def measuring_python(folder: Path) -> str:
@@ -122,9 +129,17 @@ def plugin_copy(folder: Path, hooks: bool) -> Path:
     return target
 
 
-def bench_task(rows: list[str], galleries: int, images: int, task: str, args: dict,
-               library: dict | None = None, size: str | None = None, settings: dict | None = None,
-               hooks: bool = True) -> tuple[float, float, int, int]:
+def bench_task(
+    rows: list[str],
+    galleries: int,
+    images: int,
+    task: str,
+    args: dict,
+    library: dict | None = None,
+    size: str | None = None,
+    settings: dict | None = None,
+    hooks: bool = True,
+) -> tuple[float, float, int, int]:
     """One task run as Stash runs it; returns (wall seconds, plugin CPU seconds, requests, task peak KiB).
 
     CPU and peak memory are those of the plugin processes the run started: the task's, and
@@ -153,19 +168,24 @@ def bench_task(rows: list[str], galleries: int, images: int, task: str, args: di
         size = size or f"{galleries:,} galleries, {galleries * images:,} images"
         requests = f"{len(sim.requests)} requests ({len(sim.requests.mutations())} writes)"
         if hook_runs:
-            requests = (f"{len(sim.requests)} requests: {output.get('requests')} by the task process"
-                        f" ({len(sim.requests.mutations())} writes), the rest by {hook_runs:,} Gallery.Create.Post"
-                        f" hook processes (peak {max(peaks[:-1]) / 1024:.0f} MiB); plugin CPU: all of them")
+            requests = (
+                f"{len(sim.requests)} requests: {output.get('requests')} by the task process"
+                f" ({len(sim.requests.mutations())} writes), the rest by {hook_runs:,} Gallery.Create.Post"
+                f" hook processes (peak {max(peaks[:-1]) / 1024:.0f} MiB); plugin CPU: all of them"
+            )
         shown = {**args, **({"settings": settings} if settings else {}), **({} if hooks else {"hooks": "none"})}
-        rows.append(f"| task {task}{f' {shown}' if shown else ''} (page {WORKFLOW_PAGE_SIZE}) | {size} |"
-                    f" {seconds:.1f} s (plugin CPU {cpu:.1f} s; load {load_before:.1f}..{load_average():.1f}) |"
-                    f" {requests}, plugin peak memory {peaks[-1] / 1024:.0f} MiB; {summary} |")
+        rows.append(
+            f"| task {task}{f' {shown}' if shown else ''} (page {WORKFLOW_PAGE_SIZE}) | {size} |"
+            f" {seconds:.1f} s (plugin CPU {cpu:.1f} s; load {load_before:.1f}..{load_average():.1f}) |"
+            f" {requests}, plugin peak memory {peaks[-1] / 1024:.0f} MiB; {summary} |"
+        )
         print(rows[-1], flush=True)
         return seconds, cpu, len(sim.requests), peaks[-1]
 
 
-def bench_floor(rows: list[str], what: str, size: str, library: dict, read: str,
-                task: tuple[float, float, int, int]) -> None:
+def bench_floor(
+    rows: list[str], what: str, size: str, library: dict, read: str, task: tuple[float, float, int, int]
+) -> None:
     """The floor of a task: only the reads any plan needs (the same pages), no planning, no writes,
     in a process started as the plugin is (bench/floors.py); and the task's ratios to it."""
     sim, _ = seed(0, 0, library)
@@ -175,17 +195,27 @@ def bench_floor(rows: list[str], what: str, size: str, library: dict, read: str,
         load_before = load_average()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run([measuring_python(Path(scratch)), str(Path(__file__).parent / "floors.py"), read,
-                        json.dumps(sim.server_connection())], check=True, capture_output=True)
+        subprocess.run(
+            [
+                measuring_python(Path(scratch)),
+                str(Path(__file__).parent / "floors.py"),
+                read,
+                json.dumps(sim.server_connection()),
+            ],
+            check=True,
+            capture_output=True,
+        )
         seconds = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         peak = int(memory.read_text().split()[-1])
         requests = len(sim.requests)
-    rows.append(f"| floor: {what} | {size} | {seconds:.1f} s (process CPU {cpu:.1f} s; load {load_before:.1f}.."
-                f"{load_average():.1f}) | {requests} requests, peak memory {peak / 1024:.0f} MiB;"
-                f" the task is {task[0] / seconds:.2f}x the floor's wall time, {task[1] / cpu:.2f}x its CPU,"
-                f" {task[2] / requests:.2f}x its requests, {task[3] / peak:.2f}x its peak memory |")
+    rows.append(
+        f"| floor: {what} | {size} | {seconds:.1f} s (process CPU {cpu:.1f} s; load {load_before:.1f}.."
+        f"{load_average():.1f}) | {requests} requests, peak memory {peak / 1024:.0f} MiB;"
+        f" the task is {task[0] / seconds:.2f}x the floor's wall time, {task[1] / cpu:.2f}x its CPU,"
+        f" {task[2] / requests:.2f}x its requests, {task[3] / peak:.2f}x its peak memory |"
+    )
     print(rows[-1], flush=True)
 
 
@@ -193,17 +223,20 @@ def bench_hook(rows: list[str], runs: int) -> None:
     with StashSimulator() as sim:
         sim.install_plugin(ROOT)
         # the hook alone: Finish new galleries (which it would queue) is left to the button here
-        sim.set_plugin_settings("gallery_tools", {"hookTitles": True, "hookChapters": True, "hookCovers": True,
-                                                  "hookFinishByHand": True})
+        sim.set_plugin_settings(
+            "gallery_tools", {"hookTitles": True, "hookChapters": True, "hookCovers": True, "hookFinishByHand": True}
+        )
         sim.requests.clear()
         start = time.perf_counter()
         for n in range(runs):
             sim.scan_zip(f"/library/bench/set{n:03d}.zip", ["a/1.jpg", "a/2.jpg", "b/1.jpg"])
         seconds = time.perf_counter() - start
         hook_runs = [r for r in sim.hooks.runs if r.trigger == "Gallery.Create.Post"]
-        rows.append(f"| Gallery.Create.Post hook (scan of a 3-image zip) | {len(hook_runs)} runs |"
-                    f" {seconds / runs * 1000:.0f} ms per scanned gallery | {len(sim.requests) / runs:.1f} requests"
-                    " per run |")
+        rows.append(
+            f"| Gallery.Create.Post hook (scan of a 3-image zip) | {len(hook_runs)} runs |"
+            f" {seconds / runs * 1000:.0f} ms per scanned gallery | {len(sim.requests) / runs:.1f} requests"
+            " per run |"
+        )
 
 
 GALLERY_TASKS_HEADING = "## The tasks that read most: duplicates and loose images"
@@ -215,12 +248,13 @@ GALLERY_TASKS_NOTE = (
     " process), and a small apply with the hook as shipped (default settings) shows what Stash adds per gallery"
     " made. Each task runs as Stash runs it; a floor is the same reads without planning or writes, in a process"
     " started as the plugin is (bench/floors.py), run right after the preview it is compared with;"
-    " \"load\" is the 1-minute load average before..after the run (2 cores shared with other sessions)."
+    ' "load" is the 1-minute load average before..after the run (2 cores shared with other sessions).'
     " Requests grow by the page of 250 galleries, the groups of at most 1,000 images (limits.IMAGES_IN_MEMORY)"
     " or 500 galleries of a read page and the 50"
     " writes of an aliased batch: no task sends one per gallery. What does come per gallery made is Stash's hook"
     " process (last row): one request (the settings, with no new-gallery rule on) and a Python start, so the"
-    " full-size apply would add about 5,000 of each.")
+    " full-size apply would add about 5,000 of each."
+)
 
 
 def bench_gallery_tasks(quick: bool) -> list[str]:
@@ -230,25 +264,37 @@ def bench_gallery_tasks(quick: bool) -> list[str]:
     duplicates = library_with_duplicates(galleries, 10)
     size = f"{galleries:,} galleries, {galleries * 10:,} images"
     preview = bench_task(rows, galleries, 10, "Merge duplicate galleries (preview)", {}, duplicates)
-    bench_floor(rows, "read every gallery's zip checksum and its images' checksums, page by page", size,
-                duplicates, "duplicate_keys", preview)
+    bench_floor(
+        rows,
+        "read every gallery's zip checksum and its images' checksums, page by page",
+        size,
+        duplicates,
+        "duplicate_keys",
+        preview,
+    )
     bench_task(rows, galleries, 10, "Merge duplicate galleries (apply)", {}, duplicates)
     # the same 10k galleries / 100k images: 10k galleries of 5 images, 5k folders of 10 loose images
     loose = library_with_loose_images(galleries // 2, 10, galleries, gallery_images=5)
-    size = (f"{galleries:,} galleries, {galleries * 10:,} images ({galleries * 5:,} in no gallery,"
-            f" {galleries // 2:,} folders)")
+    size = (
+        f"{galleries:,} galleries, {galleries * 10:,} images ({galleries * 5:,} in no gallery,"
+        f" {galleries // 2:,} folders)"
+    )
     preview = bench_task(rows, galleries, 5, "Galleries for loose images (preview)", {}, loose, size)
     bench_floor(rows, "read the images in no gallery and every gallery's folder", size, loose, "loose_images", preview)
     bench_task(rows, galleries, 5, "Galleries for loose images", {}, loose, size, hooks=False)
     # what Stash adds: the plugin's Gallery.Create.Post hook for each gallery made, default settings
     small = 50 if quick else 200
-    library, size = library_with_loose_images(small, 10, small), f"{small} galleries, {small * 20:,} images" \
-        f" ({small * 10:,} in no gallery, {small} folders)"
+    library, size = (
+        library_with_loose_images(small, 10, small),
+        f"{small} galleries, {small * 20:,} images ({small * 10:,} in no gallery, {small} folders)",
+    )
     alone = bench_task(rows, small, 10, "Galleries for loose images", {}, library, size, hooks=False)
     hooked = bench_task(rows, small, 10, "Galleries for loose images", {}, library, size)
     wall, cpu, requests = ((h - a) / small for h, a in zip(hooked[:3], alone[:3], strict=True))
-    rows.append(f"| Stash's Gallery.Create.Post hook per gallery made (the two rows above) | {small} galleries made |"
-                f" {wall * 1000:.0f} ms (plugin CPU {cpu * 1000:.0f} ms) | {requests:.1f} requests |")
+    rows.append(
+        f"| Stash's Gallery.Create.Post hook per gallery made (the two rows above) | {small} galleries made |"
+        f" {wall * 1000:.0f} ms (plugin CPU {cpu * 1000:.0f} ms) | {requests:.1f} requests |"
+    )
     return rows
 
 
@@ -257,12 +303,13 @@ FINISH_NOTE = (
     "Every gallery is marked new (the hook's tag) and has a scene whose video is named like its zip or folder, next"
     " to it; only hookLinkScenes is on (with linkScenesCopyMetadata in the last row). Finish reads every scene's"
     " files first (1,000 per request; the index keeps paths and ids only), then the marked galleries a page at a"
-    " time; it links each gallery and removes the mark. \"load\" as above. Per page of 250 galleries: one read, five"
+    ' time; it links each gallery and removes the mark. "load" as above. Per page of 250 galleries: one read, five'
     " aliased write requests for the links (each gallery gets its own scene, so 50 per request), one"
     " bulkGalleryUpdate removing the mark from all 250; with linkScenesCopyMetadata eleven more: one"
     " findScenes(ids) reading the metadata of only the scenes the page's galleries match (so memory holds a page"
     " of scenes' metadata, not the library's), and for the copied fields five aliased galleryUpdate batches, each"
-    " after a read of what they assume (changes.Expect). No request per gallery.")
+    " after a read of what they assume (changes.Expect). No request per gallery."
+)
 
 
 def library_marked_new(galleries: int, images: int) -> dict:
@@ -286,11 +333,16 @@ def bench_finish_link_scenes(quick: bool) -> list[str]:
     size = f"{galleries:,} galleries marked new, {galleries * 3:,} images, {galleries:,} scenes"
     link = {"hookLinkScenes": True}
     preview = bench_task(rows, galleries, 3, "Finish new galleries", {"dry_run": "true"}, library, size, link)
-    bench_floor(rows, "read every scene's files and the marked galleries, page by page", size, library,
-                "scenes_and_marked", preview)
+    bench_floor(
+        rows,
+        "read every scene's files and the marked galleries, page by page",
+        size,
+        library,
+        "scenes_and_marked",
+        preview,
+    )
     bench_task(rows, galleries, 3, "Finish new galleries", {}, library, size, link)
-    bench_task(rows, galleries, 3, "Finish new galleries", {}, library, size,
-               {**link, "linkScenesCopyMetadata": True})
+    bench_task(rows, galleries, 3, "Finish new galleries", {}, library, size, {**link, "linkScenesCopyMetadata": True})
     return rows
 
 
@@ -311,18 +363,27 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--gallery-tasks", action="store_true", help="only the duplicates / loose images section")
-    parser.add_argument("--finish-link-scenes", action="store_true",
-                        help="only the section of Finish new galleries with hookLinkScenes")
+    parser.add_argument(
+        "--finish-link-scenes", action="store_true", help="only the section of Finish new galleries with hookLinkScenes"
+    )
     options = parser.parse_args()
     quick = options.quick
     if options.gallery_tasks or options.finish_link_scenes:
         suffix = " --quick" if quick else ""
         if options.gallery_tasks:
-            write_section(GALLERY_TASKS_HEADING, GALLERY_TASKS_NOTE, bench_gallery_tasks(quick),
-                          f"bench/run.py --gallery-tasks{suffix}")
+            write_section(
+                GALLERY_TASKS_HEADING,
+                GALLERY_TASKS_NOTE,
+                bench_gallery_tasks(quick),
+                f"bench/run.py --gallery-tasks{suffix}",
+            )
         if options.finish_link_scenes:
-            write_section(FINISH_HEADING, FINISH_NOTE, bench_finish_link_scenes(quick),
-                          f"bench/run.py --finish-link-scenes{suffix}")
+            write_section(
+                FINISH_HEADING,
+                FINISH_NOTE,
+                bench_finish_link_scenes(quick),
+                f"bench/run.py --finish-link-scenes{suffix}",
+            )
         return
     big = 10_000 if quick else 100_000
     mid = 2_000 if quick else 10_000
@@ -336,18 +397,26 @@ def main() -> None:
     hook_table = hook_rows(8 if quick else 30)
     python = subprocess.run([sys.executable, "--version"], capture_output=True, text=True).stdout.strip()
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    text = "\n".join([
-        "# Benchmark results", "",
-        f"Written by `bench/run.py{' --quick' if quick else ''}` on {stamp}, {python},"
-        f" {platform.machine()}, {platform.processor() or 'cpu'}; simulator and plugin on the same machine.", "",
-        *rows, "",
-        "## The new-gallery hook, side by side (bench/hook.py)", "",
-        "Our hook process, a typical stashapi hook process (StashInterface, find_gallery, update_gallery)"
-        " and a standard-library urllib process sending exactly our hook's requests, each started as Stash"
-        " starts a hook, interleaved round by round on one simulator. Goals (issue 11): ours/stashapi <= 0.3,"
-        " ours/stdlib <= 1.0 (wall time).", "",
-        *hook_table, "",
-    ])
+    text = "\n".join(
+        [
+            "# Benchmark results",
+            "",
+            f"Written by `bench/run.py{' --quick' if quick else ''}` on {stamp}, {python},"
+            f" {platform.machine()}, {platform.processor() or 'cpu'}; simulator and plugin on the same machine.",
+            "",
+            *rows,
+            "",
+            "## The new-gallery hook, side by side (bench/hook.py)",
+            "",
+            "Our hook process, a typical stashapi hook process (StashInterface, find_gallery, update_gallery)"
+            " and a standard-library urllib process sending exactly our hook's requests, each started as Stash"
+            " starts a hook, interleaved round by round on one simulator. Goals (issue 11): ours/stashapi <= 0.3,"
+            " ours/stdlib <= 1.0 (wall time).",
+            "",
+            *hook_table,
+            "",
+        ]
+    )
     RESULTS.write_text(text + kept_sections(text), encoding="utf-8")
     print(text)
 

@@ -38,11 +38,30 @@ if TYPE_CHECKING:
     from .stash.operations import GalleryOps
 
 _HOMES = {
-    "common.errors": ("GalleryContentsLocked", "NotFound", "StashAuthError", "StashError", "StashServerError",
-                      "StashTransportError"),
-    "stash.models": ("BulkGalleryUpdateInput", "BulkUpdateIds", "BulkUpdateStrings", "FindFilter",
-                     "FindGalleriesResult", "Gallery", "GalleryChapter", "GalleryInput", "IdRef", "Image",
-                     "PerformerRef", "SceneRef", "StudioRef", "TagRef"),
+    "common.errors": (
+        "GalleryContentsLocked",
+        "NotFound",
+        "StashAuthError",
+        "StashError",
+        "StashServerError",
+        "StashTransportError",
+    ),
+    "stash.models": (
+        "BulkGalleryUpdateInput",
+        "BulkUpdateIds",
+        "BulkUpdateStrings",
+        "FindFilter",
+        "FindGalleriesResult",
+        "Gallery",
+        "GalleryChapter",
+        "GalleryInput",
+        "IdRef",
+        "Image",
+        "PerformerRef",
+        "SceneRef",
+        "StudioRef",
+        "TagRef",
+    ),
     "stash.operations": ("GalleryOps",),
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}

@@ -34,7 +34,7 @@ def heading(text: str) -> None:
 def short(sim: StashSimulator, path: str) -> str:
     """A path without the temporary folder the library is in."""
     root = sim.library_root or ""
-    return path[len(root):] if root and path.startswith(root + "/") else path
+    return path[len(root) :] if root and path.startswith(root + "/") else path
 
 
 def show_library(sim: StashSimulator) -> None:
@@ -67,16 +67,20 @@ def show_run(title: str, result: RunResult) -> None:
     output: Any = result.output
     if isinstance(output, dict) and "summary" in output:
         changes = f"{output['change_count']} change{'' if output['change_count'] == 1 else 's'}"
-        print(f"Output (logged by Stash at debug level only): {changes},"
-              f" skipped {json.dumps(output['skipped'])}, error {json.dumps(result.error)}")
+        print(
+            f"Output (logged by Stash at debug level only): {changes},"
+            f" skipped {json.dumps(output['skipped'])}, error {json.dumps(result.error)}"
+        )
     else:
         print(f"Output (debug level only): {json.dumps(output)[:300]}; error {json.dumps(result.error)}")
 
 
 def image_id(sim: StashSimulator, path: str) -> str:
     """The id of the image at a sample path (tests/stash_sim/libraries/sample.yml)."""
-    data = sim.gql("query($p: String!) { findImages(image_filter: {path: {value: $p, modifier: EQUALS}})"
-                   " { images { id } } }", {"p": (sim.library_root or "") + path})
+    data = sim.gql(
+        "query($p: String!) { findImages(image_filter: {path: {value: $p, modifier: EQUALS}}) { images { id } } }",
+        {"p": (sim.library_root or "") + path},
+    )
     (found,) = data["findImages"]["images"]
     return str(found["id"])
 
@@ -84,12 +88,18 @@ def image_id(sim: StashSimulator, path: str) -> str:
 # Each task of issue 13 on what the sample library holds for it (sample.yml says which gallery
 # is there for which task): a preview first, then the run that applies it.
 ISSUE_13_RUNS: list[tuple[str, dict[str, Any]]] = [
-    ("Sync gallery from images", {"dry_run": "true"}), ("Sync gallery from images", {}),
-    ("Clean empty galleries (preview)", {}), ("Clean empty galleries (apply)", {}),
-    ("Merge duplicate galleries (preview)", {}), ("Merge duplicate galleries (apply)", {}),
-    ("Link scenes", {"dry_run": "true", "copy_metadata": "true"}), ("Link scenes", {"copy_metadata": "true"}),
-    ("Import file metadata", {"dry_run": "true"}), ("Import file metadata", {}),
-    ("Galleries for loose images (preview)", {}), ("Galleries for loose images", {}),
+    ("Sync gallery from images", {"dry_run": "true"}),
+    ("Sync gallery from images", {}),
+    ("Clean empty galleries (preview)", {}),
+    ("Clean empty galleries (apply)", {}),
+    ("Merge duplicate galleries (preview)", {}),
+    ("Merge duplicate galleries (apply)", {}),
+    ("Link scenes", {"dry_run": "true", "copy_metadata": "true"}),
+    ("Link scenes", {"copy_metadata": "true"}),
+    ("Import file metadata", {"dry_run": "true"}),
+    ("Import file metadata", {}),
+    ("Galleries for loose images (preview)", {}),
+    ("Galleries for loose images", {}),
 ]
 
 
@@ -116,38 +126,56 @@ def main() -> None:
 
         heading("The library after the tasks")
         show_library(sim)
-        image = sim.gql('{ findImage(id: "1") { visual_files { ... on ImageFile { path } }'
-                        " tags { name } performers { name } studio { name } date } }")["findImage"]
+        image = sim.gql(
+            '{ findImage(id: "1") { visual_files { ... on ImageFile { path } }'
+            " tags { name } performers { name } studio { name } date } }"
+        )["findImage"]
         print("image 1 now:", json.dumps(image))
 
         sim.requests.clear()
-        show_run("Task again: Chapters from folders (a second run writes nothing)",
-                 sim.run_task("Chapters from folders"))
+        show_run(
+            "Task again: Chapters from folders (a second run writes nothing)", sim.run_task("Chapters from folders")
+        )
         print("mutations in the second run:", len(sim.requests.mutations()))
 
         night = image_id(sim, "/library/loose/night.jpg")
-        show_run("Operation: update_gallery_images SET on 'Best of 2021'", sim.run_operation(
-            {"operation": "update_gallery_images", "gallery_id": "5", "image_ids": ["1", "5", night], "mode": "SET"}))
-        show_run("Operation: set_gallery_cover with an image from another gallery (refused)", sim.run_operation(
-            {"operation": "set_gallery_cover", "gallery_id": "5", "cover_image_id": "9"}))
+        show_run(
+            "Operation: update_gallery_images SET on 'Best of 2021'",
+            sim.run_operation(
+                {"operation": "update_gallery_images", "gallery_id": "5", "image_ids": ["1", "5", night], "mode": "SET"}
+            ),
+        )
+        show_run(
+            "Operation: set_gallery_cover with an image from another gallery (refused)",
+            sim.run_operation({"operation": "set_gallery_cover", "gallery_id": "5", "cover_image_id": "9"}),
+        )
 
         heading("New galleries: hooks on, then a scan adds a zip gallery image by image")
         sim.set_plugin_settings("gallery_tools", {"hookTitles": True, "hookChapters": True, "hookCovers": True})
         jobs_before, hooks_before = len(sim.jobs.history), len(sim.hooks.runs)
-        gallery_id = sim.scan_zip(sim.library_root + "/library/zips/Mountain_Hike.2023.zip", [
-            "Morning/01.jpg", "Morning/02.jpg", "Summit/01.jpg", {"name": "Summit/02.jpg", "width": 600, "height": 900},
-        ])
+        gallery_id = sim.scan_zip(
+            sim.library_root + "/library/zips/Mountain_Hike.2023.zip",
+            [
+                "Morning/01.jpg",
+                "Morning/02.jpg",
+                "Summit/01.jpg",
+                {"name": "Summit/02.jpg", "width": 600, "height": 900},
+            ],
+        )
         for run in sim.hooks.runs[hooks_before:]:
             print(f"Hook {run.trigger} for gallery {run.hook_context.get('id')}, Stash's log:")
             show_stash_log(run.result)
         sim.jobs.wait_idle()  # the task the hook queued runs once the scan job is over
         for job in sim.jobs.history[jobs_before:]:
             print(f"job {job.id}: {job.description} {job.status}")
-        show_run("Task the hook queued: Finish new galleries (ran after the scan, no button pressed)",
-                 sim.task_runs[-1])
+        show_run(
+            "Task the hook queued: Finish new galleries (ran after the scan, no button pressed)", sim.task_runs[-1]
+        )
         show_library(sim)
-        print(f"\nThe scanned gallery is {gallery_id}: titled by the hook at once; its chapters and its cover (the"
-              " first portrait image, by the cover rule) were set by Finish new galleries, once it was complete.")
+        print(
+            f"\nThe scanned gallery is {gallery_id}: titled by the hook at once; its chapters and its cover (the"
+            " first portrait image, by the cover rule) were set by Finish new galleries, once it was complete."
+        )
 
 
 if __name__ == "__main__":

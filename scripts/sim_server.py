@@ -29,24 +29,31 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--library", default=str(SAMPLE_LIBRARY), help="a library description (YAML)")
     parser.add_argument("--hooks", action="store_true", help="run Gallery Tools' hooks after mutations")
-    parser.add_argument("--on-disk", action="store_true",
-                        help="put the library's files on this disk (a temporary folder), so that Import file"
-                             " metadata finds the ComicInfo.xml and sidecars Stash's paths point to")
+    parser.add_argument(
+        "--on-disk",
+        action="store_true",
+        help="put the library's files on this disk (a temporary folder), so that Import file"
+        " metadata finds the ComicInfo.xml and sidecars Stash's paths point to",
+    )
     options = parser.parse_args()
     sim = StashSimulator(options.library, on_disk=options.on_disk)
     sim.http.port = options.port
     try:
         sim.start()
     except OSError as exc:
-        sys.stderr.write(f"sim_server: port {options.port} on 127.0.0.1 is taken ({exc.strerror or exc});"
-                         " stop what uses it, or pick another with --port N\n")
+        sys.stderr.write(
+            f"sim_server: port {options.port} on 127.0.0.1 is taken ({exc.strerror or exc});"
+            " stop what uses it, or pick another with --port N\n"
+        )
         sys.exit(2)
     if options.hooks:
         sim.install_plugin(ROOT)
     galleries = sim.store.value("SELECT COUNT(*) FROM galleries")
     where = f", its files under {sim.library_root}" if options.on_disk else ""
-    print(f"Stash simulator on {sim.url} with {galleries} galleries from {options.library}{where}. Ctrl-C stops it.",
-          flush=True)
+    print(
+        f"Stash simulator on {sim.url} with {galleries} galleries from {options.library}{where}. Ctrl-C stops it.",
+        flush=True,
+    )
     try:
         while True:
             time.sleep(3600)

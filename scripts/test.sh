@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up .venv if needed, then runs ruff, mypy --strict and the whole test suite. Extra arguments go to pytest
-# (after ours, so they win: `bash scripts/test.sh -n 0` runs in one process, `-x`, `-k`, paths...).
+# Sets up .venv if needed, then runs ruff (lint, and the format check), mypy --strict and the whole
+# test suite. Extra arguments go to pytest (after ours, so they win: `bash scripts/test.sh -n 0` runs in
+# one process, `-x`, `-k`, paths...).
 #
 # The suite runs on TEST_WORKERS pytest-xdist workers (default 3: CI has 2 cores, and a test spends
 # much of its time waiting for a plugin process or a retry pause, so one more worker than cores
@@ -13,6 +14,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/bootstrap.sh"
 cd "$root"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .  # the tree stays formatted: `.venv/bin/ruff format .` fixes it
 .venv/bin/mypy --strict gallery_ops
 status=0
 .venv/bin/python -m pytest -n "${TEST_WORKERS:-3}" --dist worksteal --durations=15 "$@" || status=$?

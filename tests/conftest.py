@@ -15,9 +15,13 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--stash-release", choices=sorted(RELEASES), default=None,
-                     help="the Stash release every simulator of the run serves (default: $STASH_SIM_RELEASE, "
-                          "else the simulator's default, the latest release)")
+    parser.addoption(
+        "--stash-release",
+        choices=sorted(RELEASES),
+        default=None,
+        help="the Stash release every simulator of the run serves (default: $STASH_SIM_RELEASE, "
+        "else the simulator's default, the latest release)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -101,8 +101,13 @@ def read_objects(name: str, value: Any) -> list[dict[str, Any]]:
 
 
 READERS = {
-    "bool": read_bool, "int": read_int, "str": read_str, "id": read_id, "ids": read_ids,
-    "object": read_object, "objects": read_objects,
+    "bool": read_bool,
+    "int": read_int,
+    "str": read_str,
+    "id": read_id,
+    "ids": read_ids,
+    "object": read_object,
+    "objects": read_objects,
 }
 
 

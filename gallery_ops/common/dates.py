@@ -24,8 +24,10 @@ import re
 
 _DIGITS = "[0-9]"
 _DAY = rf"(?P<y>{_DIGITS}{{4}})-(?P<m>{_DIGITS}{{2}})-(?P<d>{_DIGITS}{{2}})"
-_TIME = (rf"(?P<H>{_DIGITS}{{1,2}}):(?P<M>{_DIGITS}{{2}}):(?P<S>{_DIGITS}{{2}})"
-         rf"(?:[.,]{_DIGITS}+)?")
+_TIME = (
+    rf"(?P<H>{_DIGITS}{{1,2}}):(?P<M>{_DIGITS}{{2}}):(?P<S>{_DIGITS}{{2}})"
+    rf"(?:[.,]{_DIGITS}+)?"
+)
 _ZONE = rf"(?:Z|[+-](?P<zh>{_DIGITS}{{2}}):(?P<zm>{_DIGITS}{{2}}))"
 _LAYOUTS = (
     re.compile(rf"{_DAY}T{_TIME}{_ZONE}"),
@@ -49,8 +51,9 @@ def _in_range(found: dict[str, str | None]) -> bool:
         return False
     if found.get("d") is not None and not 1 <= int(found["d"] or 0) <= _days_in(int(found["m"] or 0), year):
         return False
-    if found.get("H") is not None and not (int(found["H"] or 0) < 24 and int(found["M"] or 0) < 60
-                                           and int(found["S"] or 0) < 60):
+    if found.get("H") is not None and not (
+        int(found["H"] or 0) < 24 and int(found["M"] or 0) < 60 and int(found["S"] or 0) < 60
+    ):
         return False
     return not (found.get("zh") is not None and (int(found["zh"] or 0) > 24 or int(found["zm"] or 0) > 60))
 

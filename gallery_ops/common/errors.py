@@ -88,9 +88,15 @@ def server_error(errors: list[dict[str, Any]]) -> StashServerError:
     paths = [list(e.get("path") or []) for e in errors]
     if any(m.startswith(CONTENTS_LOCKED_PREFIX) for m in messages):
         return GalleryContentsLocked(
-            [f"{m} (Stash keeps the images of zip- and folder-based galleries in step with their files;"
-             " only user-created galleries can be changed image by image)"
-             if m.startswith(CONTENTS_LOCKED_PREFIX) else m for m in messages], paths=paths)
+            [
+                f"{m} (Stash keeps the images of zip- and folder-based galleries in step with their files;"
+                " only user-created galleries can be changed image by image)"
+                if m.startswith(CONTENTS_LOCKED_PREFIX)
+                else m
+                for m in messages
+            ],
+            paths=paths,
+        )
     return StashServerError(messages, paths=paths)
 
 

@@ -21,8 +21,16 @@ from stashapi import log as stash_log  # type: ignore[import-untyped]  # stashap
 from .log_protocol import REDACTED, protocol_lines, redact, redact_value, secret_forms
 
 LOGGER_NAME = "gallery_ops"
-__all__ = ["LOGGER_NAME", "REDACTED", "StashLineHandler", "progress", "redact", "redact_value", "secret_forms",
-           "setup_logging"]
+__all__ = [
+    "LOGGER_NAME",
+    "REDACTED",
+    "StashLineHandler",
+    "progress",
+    "redact",
+    "redact_value",
+    "secret_forms",
+    "setup_logging",
+]
 
 
 class StashLineHandler(logging.Handler):

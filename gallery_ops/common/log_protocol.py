@@ -33,13 +33,21 @@ def secret_forms(secrets: Iterable[str]) -> list[str]:
     for secret in secrets:
         if not secret:
             continue
-        forms.update((secret, secret.strip(), repr(secret)[1:-1], secret.encode("unicode_escape").decode(),
-                      quote(secret, safe=""), quote_plus(secret)))
+        forms.update(
+            (
+                secret,
+                secret.strip(),
+                repr(secret)[1:-1],
+                secret.encode("unicode_escape").decode(),
+                quote(secret, safe=""),
+                quote_plus(secret),
+            )
+        )
         raw = secret.encode()
         for shift in range(3):  # base64 of the secret after 0, 1 or 2 other bytes ("user:key", "session=...")
             encoded = base64.b64encode(b"\0" * shift + raw).decode()
-            forms.add(encoded[4 if shift else 0:].rstrip("="))
-            forms.add(base64.urlsafe_b64encode(b"\0" * shift + raw).decode()[4 if shift else 0:].rstrip("="))
+            forms.add(encoded[4 if shift else 0 :].rstrip("="))
+            forms.add(base64.urlsafe_b64encode(b"\0" * shift + raw).decode()[4 if shift else 0 :].rstrip("="))
     return sorted((f for f in forms if f), key=len, reverse=True)
 
 
@@ -56,7 +64,7 @@ def _prepared(secrets: Iterable[str]) -> tuple[list[str], dict[str, list[tuple[s
             if len(form) < MIN_PART:
                 continue
             for start in range(len(form) - MIN_PART + 1):
-                grams.setdefault(form[start:start + MIN_PART], []).append((form, start))
+                grams.setdefault(form[start : start + MIN_PART], []).append((form, start))
         found = _PREPARED[key] = (forms, grams)
     return found
 
@@ -73,12 +81,12 @@ def redact(text: str, secrets: Iterable[str]) -> str:
             text = text.replace(form, REDACTED)
     # is any MIN_PART window of the text a run of a secret? (a lookup per window: a secret's runs are
     # many more than the windows of a usual line)
-    if not grams or not any(text[i:i + MIN_PART] in grams for i in range(len(text) - MIN_PART + 1)):
+    if not grams or not any(text[i : i + MIN_PART] in grams for i in range(len(text) - MIN_PART + 1)):
         return text  # no run of a secret in it: nothing more to replace
     out: list[str] = []
     i = 0
     while i < len(text):
-        found = grams.get(text[i:i + MIN_PART])
+        found = grams.get(text[i : i + MIN_PART])
         if not found:
             out.append(text[i])
             i += 1

@@ -90,10 +90,15 @@ def parse_comic_info(data: bytes, source: str) -> FileMetadata:
         head = f"{series} #{number}" if number else series
         title = f"{head}: {title}" if title and title != series else head
     date = _date(values["Year"], values.get("Month"), values.get("Day")) if values.get("Year") else None
-    return FileMetadata(source, title=title, date=date, details=_text(values.get("Summary")),
-                        artists=_names(values.get("Writer"), values.get("Penciller")),
-                        tags=_names(values.get("Tags"), values.get("Genre")),
-                        urls=_names(*(values.get("Web") or "").split()))
+    return FileMetadata(
+        source,
+        title=title,
+        date=date,
+        details=_text(values.get("Summary")),
+        artists=_names(values.get("Writer"), values.get("Penciller")),
+        tags=_names(values.get("Tags"), values.get("Genre")),
+        urls=_names(*(values.get("Web") or "").split()),
+    )
 
 
 def parse_gallery_dl(data: bytes, source: str) -> FileMetadata:
@@ -109,10 +114,15 @@ def parse_gallery_dl(data: bytes, source: str) -> FileMetadata:
     if isinstance(tags, dict):  # some extractors group tags by kind
         tags = [t for group in tags.values() for t in (group if isinstance(group, list) else [group])]
     urls = [u for u in (found.get("gallery_url"), found.get("url")) if isinstance(u, str) and "://" in u]
-    return FileMetadata(source, title=_text(found.get("title")),
-                        date=_date(*date_match.groups()) if date_match else None,
-                        details=_text(found.get("description")),
-                        artists=_names(found.get("artist")), tags=_names(tags), urls=_names(urls))
+    return FileMetadata(
+        source,
+        title=_text(found.get("title")),
+        date=_date(*date_match.groups()) if date_match else None,
+        details=_text(found.get("description")),
+        artists=_names(found.get("artist")),
+        tags=_names(tags),
+        urls=_names(urls),
+    )
 
 
 def _read_file(path: str) -> bytes:
@@ -130,8 +140,9 @@ def _comic_info(zip_path: str) -> FileMetadata | None:
             if member is None:
                 return None
             if member.file_size > METADATA_FILE_MAX_BYTES:
-                raise FileMetadataError(f"ComicInfo.xml is {member.file_size} bytes, more than"
-                                        f" {METADATA_FILE_MAX_BYTES}")
+                raise FileMetadataError(
+                    f"ComicInfo.xml is {member.file_size} bytes, more than {METADATA_FILE_MAX_BYTES}"
+                )
             with archive.open(member) as handle:
                 data = handle.read(METADATA_FILE_MAX_BYTES + 1)
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:

@@ -49,7 +49,7 @@ def split(path: str) -> SplitPath:
         unc = _UNC.match(path)
         if unc:
             share = _WINDOWS_SEPARATORS.split(unc.group(0).strip("\\/"))
-            root, rest = "\\\\" + "\\".join(share) + "\\", path[unc.end():]
+            root, rest = "\\\\" + "\\".join(share) + "\\", path[unc.end() :]
         elif _DRIVE.match(path):
             root, rest = path[:2] + "\\", path[2:]
         else:  # two separators and no share name: treat what follows as names
@@ -107,9 +107,9 @@ def folders_of(file_paths: list[str]) -> list[tuple[str, ...]]:
 
 def relative_names(folder: tuple[str, ...], root: tuple[str, ...]) -> tuple[str, ...]:
     """The names of `folder` below `root` (both from folder_names); () when they are the same folder."""
-    if folder[:len(root)] != root:
+    if folder[: len(root)] != root:
         raise ValueError(f"{folder!r} is not below {root!r}")
-    return folder[len(root):]
+    return folder[len(root) :]
 
 
 def common_folder(folders: list[tuple[str, ...]]) -> tuple[str, ...]:

@@ -140,13 +140,15 @@ class UserPattern:
         if len(self.timeouts) >= GIVE_UP_AFTER:
             raise PatternTimeout(
                 f"the {self.what} {_short(self.text)} is not used any more in this run: it took more than"
-                f" {SEARCH_TIMEOUT} s on {GIVE_UP_AFTER} names (first {_short(self.timeouts[0])}); {_ADVICE}")
+                f" {SEARCH_TIMEOUT} s on {GIVE_UP_AFTER} names (first {_short(self.timeouts[0])}); {_ADVICE}"
+            )
 
     def _timed_out(self, subject: str, among: int = 1) -> PatternTimeout:
         self.timeouts.append(subject)
         on = _short(subject) if among == 1 else f"one of {among} names from {_short(subject)} on"
-        return PatternTimeout(f"the {self.what} {_short(self.text)} took more than {SEARCH_TIMEOUT} s on"
-                              f" {on} and was stopped; {_ADVICE}")
+        return PatternTimeout(
+            f"the {self.what} {_short(self.text)} took more than {SEARCH_TIMEOUT} s on {on} and was stopped; {_ADVICE}"
+        )
 
     def _in_worker(self, subjects: list[str]) -> list[tuple[int, list[int]]]:
         """[(index, spans)] of the first subject the pattern is found in, searched in the worker."""
@@ -158,8 +160,9 @@ class UserPattern:
         except _WorkerFailed as failed:
             stop_worker()
             self.timeouts.append(subjects[0])
-            raise PatternTimeout(f"the {self.what} {_short(self.text)} could not be run in bounded time: {failed}")\
-                from None
+            raise PatternTimeout(
+                f"the {self.what} {_short(self.text)} could not be run in bounded time: {failed}"
+            ) from None
 
 
 class _NoAlarm(Exception):
@@ -279,8 +282,12 @@ class _PatternWorker:
         flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # Windows: no console window pops up
         try:
             self.process: subprocess.Popen[bytes] = subprocess.Popen(
-                [sys.executable, "-I", "-S", WORKER_SCRIPT], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL, creationflags=flags)
+                [sys.executable, "-I", "-S", WORKER_SCRIPT],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                creationflags=flags,
+            )
         except (OSError, ValueError) as exc:
             raise _WorkerFailed(f"the pattern worker did not start ({exc})") from None
         _guard(self.process)
@@ -372,16 +379,27 @@ def _guard(process: subprocess.Popen[bytes]) -> None:
         from ctypes import wintypes
 
         class _Basic(ctypes.Structure):
-            _fields_ = [("PerProcessUserTimeLimit", ctypes.c_int64), ("PerJobUserTimeLimit", ctypes.c_int64),
-                        ("LimitFlags", wintypes.DWORD), ("MinimumWorkingSetSize", ctypes.c_size_t),
-                        ("MaximumWorkingSetSize", ctypes.c_size_t), ("ActiveProcessLimit", wintypes.DWORD),
-                        ("Affinity", ctypes.c_size_t), ("PriorityClass", wintypes.DWORD),
-                        ("SchedulingClass", wintypes.DWORD)]
+            _fields_ = [
+                ("PerProcessUserTimeLimit", ctypes.c_int64),
+                ("PerJobUserTimeLimit", ctypes.c_int64),
+                ("LimitFlags", wintypes.DWORD),
+                ("MinimumWorkingSetSize", ctypes.c_size_t),
+                ("MaximumWorkingSetSize", ctypes.c_size_t),
+                ("ActiveProcessLimit", wintypes.DWORD),
+                ("Affinity", ctypes.c_size_t),
+                ("PriorityClass", wintypes.DWORD),
+                ("SchedulingClass", wintypes.DWORD),
+            ]
 
         class _Extended(ctypes.Structure):
-            _fields_ = [("BasicLimitInformation", _Basic), ("IoInfo", ctypes.c_uint64 * 6),
-                        ("ProcessMemoryLimit", ctypes.c_size_t), ("JobMemoryLimit", ctypes.c_size_t),
-                        ("PeakProcessMemoryUsed", ctypes.c_size_t), ("PeakJobMemoryUsed", ctypes.c_size_t)]
+            _fields_ = [
+                ("BasicLimitInformation", _Basic),
+                ("IoInfo", ctypes.c_uint64 * 6),
+                ("ProcessMemoryLimit", ctypes.c_size_t),
+                ("JobMemoryLimit", ctypes.c_size_t),
+                ("PeakProcessMemoryUsed", ctypes.c_size_t),
+                ("PeakJobMemoryUsed", ctypes.c_size_t),
+            ]
 
         kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
         kernel32.CreateJobObjectW.restype = wintypes.HANDLE
@@ -390,8 +408,12 @@ def _guard(process: subprocess.Popen[bytes]) -> None:
             return
         info = _Extended()
         info.BasicLimitInformation.LimitFlags = 0x2000  # JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE
-        kernel32.SetInformationJobObject(wintypes.HANDLE(job), 9,  # JobObjectExtendedLimitInformation
-                                         ctypes.byref(info), ctypes.sizeof(info))
+        kernel32.SetInformationJobObject(
+            wintypes.HANDLE(job),
+            9,  # JobObjectExtendedLimitInformation
+            ctypes.byref(info),
+            ctypes.sizeof(info),
+        )
         kernel32.AssignProcessToJobObject(wintypes.HANDLE(job), wintypes.HANDLE(int(process._handle)))
         _JOBS.append(job)  # the handle stays open until the plugin ends; then Windows kills the worker
     except Exception:  # best effort: the worker works without it

@@ -39,60 +39,146 @@ DEFAULT_COVER_RULE = r"pattern:^(cover|poster|folder|front)\b; portrait"
 DEFAULT_SYNC_FIELDS = "tags, performers, studio, date, photographer"
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("dryRun", "BOOLEAN", False, "Preview only",
-            "Tasks only report what they would change. A run's own dry_run argument wins. Tasks that delete or"
-            " replace (reset covers, replace chapters, mirror sync) preview unless the run says apply."),
-    Setting("coverRule", "STRING", DEFAULT_COVER_RULE, "Cover rule",
-            "How Set covers picks a cover: steps separated by ';', tried in order. pattern:<regex> = first image"
-            " whose file name matches (case-insensitive); portrait = first image taller than wide;"
-            " position:<n> = the n-th image. Default: " + DEFAULT_COVER_RULE),
-    Setting("titlePattern", "STRING", "", "Title pattern",
-            "Optional regex applied to the zip or folder name (without extension) by Title from path. Named groups"
-            " title, date (YYYY-MM-DD) and code fill those fields when they are empty."
-            r" Example: ^(?P<title>.+?) \[(?P<date>\d{4}-\d{2}-\d{2})\]$"),
-    Setting("syncFields", "STRING", DEFAULT_SYNC_FIELDS, "Fields synced to images",
-            "Which gallery fields Sync images from gallery copies to the gallery's images: any of tags,"
-            " performers, studio, date, photographer, separated by commas."),
-    Setting("syncMirror", "BOOLEAN", False, "Sync mirrors",
-            "Sync images from gallery also removes from images what their galleries do not have (tags,"
-            " performers) and overwrites differing studio, date and photographer. Off: it only adds."),
-    Setting("fromImagesRule", "STRING", "all", "Gallery from images: rule",
-            "Sync gallery from images adds to a gallery the tags and performers that all of its images have"
-            " (all), or that any of them has (any)."),
-    Setting("folderGalleryMinImages", "NUMBER", 2, "Galleries from folders: minimum images",
-            "Galleries for loose images makes a gallery for a folder only when it holds at least this many images"
-            " that are in no gallery."),
-    Setting("linkScenesCopyMetadata", "BOOLEAN", False, "Link scenes: copy scene metadata",
-            "Link scenes also gives a gallery what it lacks of its scene's title, date, details, studio, urls, tags"
-            " and performers (never overwriting)."),
-    Setting("fileMetadataArtists", "STRING", "photographer", "Metadata from files: artists as",
-            "Import file metadata puts the artists of a ComicInfo.xml (Writer, Penciller) or gallery-dl JSON (artist)"
-            " into the photographer (photographer) or adds the performers of those names (performers)."),
-    Setting("hookChapters", "BOOLEAN", False, "New galleries: chapters from folders",
-            "Galleries added by a scan or created by hand get chapters from their folders (by Finish new"
-            " galleries, which runs by itself once the scan is over)."),
-    Setting("hookCovers", "BOOLEAN", False, "New galleries: covers",
-            "New galleries get a cover by the cover rule (by Finish new galleries, which runs by itself once the"
-            " scan is over)."),
-    Setting("hookTitles", "BOOLEAN", False, "New galleries: titles",
-            "New zip and folder galleries get a title from their file or folder name at once."),
-    Setting("hookSyncImages", "BOOLEAN", False, "New galleries: sync images",
-            "New galleries' images get the gallery's metadata, added only (by Finish new galleries, which runs"
-            " by itself once the scan is over)."),
-    Setting("hookLinkScenes", "BOOLEAN", False, "New galleries: link scenes",
-            "New galleries get linked to the scene named like their zip or folder, or inside their folder, as Link"
-            " scenes does (added only; by Finish new galleries, which runs by itself once the scan is over)."),
-    Setting("hookFileMetadata", "BOOLEAN", False, "New galleries: metadata from files",
-            "New galleries get what they lack from their ComicInfo.xml or gallery-dl JSON, as Import file metadata"
-            " does (never overwriting; by Finish new galleries, which runs by itself once the scan is over)."),
-    Setting("hookFinishByHand", "BOOLEAN", False, "New galleries: finish by hand",
-            "Do not queue Finish new galleries after a scan: run it yourself from the Tasks page. Off (the"
-            " default): the first new gallery of a scan queues it, and it runs once the scan is over."),
+    Setting(
+        "dryRun",
+        "BOOLEAN",
+        False,
+        "Preview only",
+        "Tasks only report what they would change. A run's own dry_run argument wins. Tasks that delete or"
+        " replace (reset covers, replace chapters, mirror sync) preview unless the run says apply.",
+    ),
+    Setting(
+        "coverRule",
+        "STRING",
+        DEFAULT_COVER_RULE,
+        "Cover rule",
+        "How Set covers picks a cover: steps separated by ';', tried in order. pattern:<regex> = first image"
+        " whose file name matches (case-insensitive); portrait = first image taller than wide;"
+        " position:<n> = the n-th image. Default: " + DEFAULT_COVER_RULE,
+    ),
+    Setting(
+        "titlePattern",
+        "STRING",
+        "",
+        "Title pattern",
+        "Optional regex applied to the zip or folder name (without extension) by Title from path. Named groups"
+        " title, date (YYYY-MM-DD) and code fill those fields when they are empty."
+        r" Example: ^(?P<title>.+?) \[(?P<date>\d{4}-\d{2}-\d{2})\]$",
+    ),
+    Setting(
+        "syncFields",
+        "STRING",
+        DEFAULT_SYNC_FIELDS,
+        "Fields synced to images",
+        "Which gallery fields Sync images from gallery copies to the gallery's images: any of tags,"
+        " performers, studio, date, photographer, separated by commas.",
+    ),
+    Setting(
+        "syncMirror",
+        "BOOLEAN",
+        False,
+        "Sync mirrors",
+        "Sync images from gallery also removes from images what their galleries do not have (tags,"
+        " performers) and overwrites differing studio, date and photographer. Off: it only adds.",
+    ),
+    Setting(
+        "fromImagesRule",
+        "STRING",
+        "all",
+        "Gallery from images: rule",
+        "Sync gallery from images adds to a gallery the tags and performers that all of its images have"
+        " (all), or that any of them has (any).",
+    ),
+    Setting(
+        "folderGalleryMinImages",
+        "NUMBER",
+        2,
+        "Galleries from folders: minimum images",
+        "Galleries for loose images makes a gallery for a folder only when it holds at least this many images"
+        " that are in no gallery.",
+    ),
+    Setting(
+        "linkScenesCopyMetadata",
+        "BOOLEAN",
+        False,
+        "Link scenes: copy scene metadata",
+        "Link scenes also gives a gallery what it lacks of its scene's title, date, details, studio, urls, tags"
+        " and performers (never overwriting).",
+    ),
+    Setting(
+        "fileMetadataArtists",
+        "STRING",
+        "photographer",
+        "Metadata from files: artists as",
+        "Import file metadata puts the artists of a ComicInfo.xml (Writer, Penciller) or gallery-dl JSON (artist)"
+        " into the photographer (photographer) or adds the performers of those names (performers).",
+    ),
+    Setting(
+        "hookChapters",
+        "BOOLEAN",
+        False,
+        "New galleries: chapters from folders",
+        "Galleries added by a scan or created by hand get chapters from their folders (by Finish new"
+        " galleries, which runs by itself once the scan is over).",
+    ),
+    Setting(
+        "hookCovers",
+        "BOOLEAN",
+        False,
+        "New galleries: covers",
+        "New galleries get a cover by the cover rule (by Finish new galleries, which runs by itself once the"
+        " scan is over).",
+    ),
+    Setting(
+        "hookTitles",
+        "BOOLEAN",
+        False,
+        "New galleries: titles",
+        "New zip and folder galleries get a title from their file or folder name at once.",
+    ),
+    Setting(
+        "hookSyncImages",
+        "BOOLEAN",
+        False,
+        "New galleries: sync images",
+        "New galleries' images get the gallery's metadata, added only (by Finish new galleries, which runs"
+        " by itself once the scan is over).",
+    ),
+    Setting(
+        "hookLinkScenes",
+        "BOOLEAN",
+        False,
+        "New galleries: link scenes",
+        "New galleries get linked to the scene named like their zip or folder, or inside their folder, as Link"
+        " scenes does (added only; by Finish new galleries, which runs by itself once the scan is over).",
+    ),
+    Setting(
+        "hookFileMetadata",
+        "BOOLEAN",
+        False,
+        "New galleries: metadata from files",
+        "New galleries get what they lack from their ComicInfo.xml or gallery-dl JSON, as Import file metadata"
+        " does (never overwriting; by Finish new galleries, which runs by itself once the scan is over).",
+    ),
+    Setting(
+        "hookFinishByHand",
+        "BOOLEAN",
+        False,
+        "New galleries: finish by hand",
+        "Do not queue Finish new galleries after a scan: run it yourself from the Tasks page. Off (the"
+        " default): the first new gallery of a scan queues it, and it runs once the scan is over.",
+    ),
 )
 
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}
-HOOK_RULES = ("hookChapters", "hookCovers", "hookTitles", "hookSyncImages", "hookLinkScenes",
-              "hookFileMetadata")  # the new-gallery rules
+HOOK_RULES = (
+    "hookChapters",
+    "hookCovers",
+    "hookTitles",
+    "hookSyncImages",
+    "hookLinkScenes",
+    "hookFileMetadata",
+)  # the new-gallery rules
 IMAGE_RULES = ("hookChapters", "hookCovers", "hookSyncImages")  # those that need the gallery's images
 # those the hook leaves to Finish new galleries (marked, applied once the scan is over)
 DEFERRED_RULES = (*IMAGE_RULES, "hookLinkScenes", "hookFileMetadata")
@@ -130,8 +216,10 @@ class Settings:
                 continue  # a setting this version does not know, or cleared in the UI
             wrong_type = not isinstance(value, PYTHON_TYPES[setting.type])
             if wrong_type or (isinstance(value, bool) and setting.type == "NUMBER"):
-                raise SettingsError(f"setting {key} ({setting.display_name}) should be {setting.type.lower()},"
-                                    f" got {short_repr(value)}; fix it in Settings > Plugins > Gallery Tools")
+                raise SettingsError(
+                    f"setting {key} ({setting.display_name}) should be {setting.type.lower()},"
+                    f" got {short_repr(value)}; fix it in Settings > Plugins > Gallery Tools"
+                )
             values[key] = value
         return cls(values)
 

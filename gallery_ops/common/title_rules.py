@@ -57,8 +57,14 @@ def name_from(zip_path: str | None, folder_path: str | None) -> str | None:
     return None
 
 
-def title_fields(title: str | None, date: str | None, code: str | None, zip_path: str | None,
-                 folder_path: str | None, pattern: UserPattern | None) -> tuple[list[tuple[str, str]], str | None]:
+def title_fields(
+    title: str | None,
+    date: str | None,
+    code: str | None,
+    zip_path: str | None,
+    folder_path: str | None,
+    pattern: UserPattern | None,
+) -> tuple[list[tuple[str, str]], str | None]:
     """(fields to set, why skipped): nothing when the gallery has a title; see the module docstring.
 
     PatternTimeout (a ValueError) when the pattern runs too long on the name.

@@ -44,8 +44,15 @@ class InputError(ValueError):
     """The PluginInput itself is unusable."""
 
 
-JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number",
-              bool: "a boolean", type(None): "null"}
+JSON_TYPES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+}
 
 
 def json_type(value: Any) -> str:
@@ -72,8 +79,9 @@ def read_input(text: str) -> PluginInput:
     try:
         raw = json.loads(text, parse_constant=_refuse_constant)
     except RecursionError:
-        raise InputError(f"stdin nests too deeply to be read (over {sys.getrecursionlimit()} levels);"
-                         f" {expected}") from None
+        raise InputError(
+            f"stdin nests too deeply to be read (over {sys.getrecursionlimit()} levels); {expected}"
+        ) from None
     except ValueError as exc:
         raise InputError(f"stdin is not JSON ({' '.join(str(exc).split())[:200]}); {expected}") from None
     if not isinstance(raw, dict):
@@ -81,8 +89,10 @@ def read_input(text: str) -> PluginInput:
     if "server_connection" not in raw:
         raise InputError(f"server_connection is missing; {expected}")
     if not isinstance(raw["server_connection"], dict):
-        raise InputError(f"server_connection is {json_type(raw['server_connection'])}, not an object with Scheme,"
-                         f" Host, Port and SessionCookie or ApiKey; {expected}")
+        raise InputError(
+            f"server_connection is {json_type(raw['server_connection'])}, not an object with Scheme,"
+            f" Host, Port and SessionCookie or ApiKey; {expected}"
+        )
     try:
         server = ServerConnection.parse(raw["server_connection"])
     except ValueError as exc:
@@ -119,15 +129,18 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
     elif "mode" in args:
         chosen = "mode"
     else:
-        raise ArgError(f"nothing to do: args need an operation (one of {', '.join(OPERATION_NAMES)}) or a mode"
-                       f" (one of {', '.join(TASKS)})")
+        raise ArgError(
+            f"nothing to do: args need an operation (one of {', '.join(OPERATION_NAMES)}) or a mode"
+            f" (one of {', '.join(TASKS)})"
+        )
     if chosen == "hookContext":
         context = args["hookContext"]
         if not isinstance(context, dict) or not isinstance(context.get("type"), str):
             raise ArgError("hookContext must be an object with a type")
         if context["type"] not in HOOK_HANDLERS:
-            raise ArgError(f"Gallery Tools has no hook for {context['type'][:SHOWN_CHARS]}; it handles"
-                           f" {', '.join(HOOK_HANDLERS)}")
+            raise ArgError(
+                f"Gallery Tools has no hook for {context['type'][:SHOWN_CHARS]}; it handles {', '.join(HOOK_HANDLERS)}"
+            )
         return run_hook(HookWire(lean_server(plugin_input.server)), context)
     ops = GalleryOps.from_server(plugin_input.server)
     if chosen == "operation":
@@ -137,17 +150,23 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
         return run_operation(ops, name, args), None
     mode = args["mode"]
     if not isinstance(mode, str) or mode not in TASKS:
-        raise ArgError(f"unknown mode {short_repr(mode)} (args.mode is the name of a task, as text); one of"
-                       f" {', '.join(TASKS)}")
+        raise ArgError(
+            f"unknown mode {short_repr(mode)} (args.mode is the name of a task, as text); one of {', '.join(TASKS)}"
+        )
     return run_task(ops, mode, {k: v for k, v in args.items() if k != "mode"})
 
 
 def lean_server(server: ServerConnection) -> LeanServer:
     """The hook wire's view of a validated server_connection."""
     cookie = server.SessionCookie
-    return LeanServer(server.Scheme, server.Host, server.Port, (cookie.Name if cookie else None) or "session",
-                      cookie.Value.get_secret_value() if cookie else "",
-                      server.ApiKey.get_secret_value() if server.ApiKey else "")
+    return LeanServer(
+        server.Scheme,
+        server.Host,
+        server.Port,
+        (cookie.Name if cookie else None) or "session",
+        cookie.Value.get_secret_value() if cookie else "",
+        server.ApiKey.get_secret_value() if server.ApiKey else "",
+    )
 
 
 def secrets_of(plugin_input: PluginInput | None) -> list[str]:

@@ -19,22 +19,36 @@ from ..stash.operations import GalleryOps
 
 OPERATION_PARAMS: dict[str, tuple[Param, ...]] = {
     "find_gallery": (Param("id", "id"),),
-    "find_galleries": (Param("filter", "object", False), Param("gallery_filter", "object", False),
-                       Param("q", "str", False)),
+    "find_galleries": (
+        Param("filter", "object", False),
+        Param("gallery_filter", "object", False),
+        Param("q", "str", False),
+    ),
     "create_gallery": (Param("gallery", "object"),),
     "update_gallery": (Param("gallery", "object"),),
     "galleries_update": (Param("galleries", "objects"),),
-    "gallery_destroy": (Param("ids", "ids"), Param("delete_file", "bool", False),
-                        Param("delete_generated", "bool", False)),
+    "gallery_destroy": (
+        Param("ids", "ids"),
+        Param("delete_file", "bool", False),
+        Param("delete_generated", "bool", False),
+    ),
     "add_gallery_images": (Param("gallery_id", "id"), Param("image_ids", "ids")),
     "remove_gallery_images": (Param("gallery_id", "id"), Param("image_ids", "ids")),
-    "update_gallery_images": (Param("gallery_id", "id"), Param("image_ids", "ids"), Param("mode", "str", False),
-                              Param("allow_empty", "bool", False)),
+    "update_gallery_images": (
+        Param("gallery_id", "id"),
+        Param("image_ids", "ids"),
+        Param("mode", "str", False),
+        Param("allow_empty", "bool", False),
+    ),
     "set_gallery_cover": (Param("gallery_id", "id"), Param("cover_image_id", "id")),
     "reset_gallery_cover": (Param("gallery_id", "id"),),
     "gallery_chapter_create": (Param("gallery_id", "id"), Param("title", "str"), Param("image_index", "int")),
-    "gallery_chapter_update": (Param("id", "id"), Param("gallery_id", "id", False), Param("title", "str", False),
-                               Param("image_index", "int", False)),
+    "gallery_chapter_update": (
+        Param("id", "id"),
+        Param("gallery_id", "id", False),
+        Param("title", "str", False),
+        Param("image_index", "int", False),
+    ),
     "gallery_chapter_destroy": (Param("id", "id"),),
     "bulk_gallery_update": (Param("input_data", "object"),),
 }
@@ -63,8 +77,10 @@ def _check_keys(name: str, param: str, value: dict[str, Any] | list[dict[str, An
         unknown = [key for key in item if key not in allowed]
         if unknown:
             where = f"{param}[{n}]" if isinstance(value, list) else param
-            raise ArgError(f"argument {where} of operation {name} has keys it cannot take: {', '.join(unknown)};"
-                           f" it takes {', '.join(allowed)}{hint}")
+            raise ArgError(
+                f"argument {where} of operation {name} has keys it cannot take: {', '.join(unknown)};"
+                f" it takes {', '.join(allowed)}{hint}"
+            )
 
 
 def read_operation_args(name: str, args: dict[str, Any]) -> dict[str, Any]:

@@ -56,51 +56,96 @@ class Task:
 def _chapters(ops: GalleryOps, args: dict[str, Any]) -> Report:
     env = read_env(ops)
     replace = bool(args.get("replace"))
-    return run_workflows(ops, "chapters_from_folders", [chapters.ChaptersFromFolders(replace)], env,
-                         read_scope(args), decide_dry_run(args, env.settings, destructive=replace))
+    return run_workflows(
+        ops,
+        "chapters_from_folders",
+        [chapters.ChaptersFromFolders(replace)],
+        env,
+        read_scope(args),
+        decide_dry_run(args, env.settings, destructive=replace),
+    )
 
 
 def _set_covers(ops: GalleryOps, args: dict[str, Any]) -> Report:
     env = read_env(ops)
     rule = covers.parse_cover_rule(args.get("rule") or env.settings["coverRule"])
-    return run_workflows(ops, "set_covers", [covers.SetCovers(rule)], env, read_scope(args),
-                         decide_dry_run(args, env.settings, destructive=False))
+    return run_workflows(
+        ops,
+        "set_covers",
+        [covers.SetCovers(rule)],
+        env,
+        read_scope(args),
+        decide_dry_run(args, env.settings, destructive=False),
+    )
 
 
 def _reset_covers(ops: GalleryOps, args: dict[str, Any]) -> Report:
     env = read_env(ops)
-    return run_workflows(ops, "reset_covers", [covers.ResetCovers()], env, read_scope(args),
-                         decide_dry_run(args, env.settings, destructive=True))
+    return run_workflows(
+        ops,
+        "reset_covers",
+        [covers.ResetCovers()],
+        env,
+        read_scope(args),
+        decide_dry_run(args, env.settings, destructive=True),
+    )
 
 
 def _titles(ops: GalleryOps, args: dict[str, Any]) -> Report:
     env = read_env(ops)
     pattern = titles.parse_title_pattern(args["pattern"] if "pattern" in args else env.settings["titlePattern"])
-    return run_workflows(ops, "title_from_path", [titles.TitleFromPath(pattern)], env, read_scope(args),
-                         decide_dry_run(args, env.settings, destructive=False))
+    return run_workflows(
+        ops,
+        "title_from_path",
+        [titles.TitleFromPath(pattern)],
+        env,
+        read_scope(args),
+        decide_dry_run(args, env.settings, destructive=False),
+    )
 
 
 def _sync(ops: GalleryOps, args: dict[str, Any]) -> Report:
     env = read_env(ops)
     mirror = bool(args["mirror"]) if "mirror" in args else bool(env.settings["syncMirror"])
     fields = image_sync.parse_sync_fields(args.get("fields") or env.settings["syncFields"])
-    return run_workflows(ops, "sync_images_from_gallery", [image_sync.SyncImagesFromGallery(fields, mirror)], env,
-                         read_scope(args), decide_dry_run(args, env.settings, destructive=mirror))
+    return run_workflows(
+        ops,
+        "sync_images_from_gallery",
+        [image_sync.SyncImagesFromGallery(fields, mirror)],
+        env,
+        read_scope(args),
+        decide_dry_run(args, env.settings, destructive=mirror),
+    )
 
 
 def _gallery_from_images(ops: GalleryOps, args: dict[str, Any]) -> Report:
     env = read_env(ops)
     rule = gallery_from_images.parse_rule(args.get("rule") or env.settings["fromImagesRule"])
-    chosen = gallery_from_images.parse_fields(args["fields"]) if args.get("fields") else \
-        gallery_from_images.FROM_IMAGES_FIELDS
-    return run_workflows(ops, "sync_gallery_from_images", [gallery_from_images.SyncGalleryFromImages(rule, chosen)],
-                         env, read_scope(args), decide_dry_run(args, env.settings, destructive=False))
+    chosen = (
+        gallery_from_images.parse_fields(args["fields"])
+        if args.get("fields")
+        else gallery_from_images.FROM_IMAGES_FIELDS
+    )
+    return run_workflows(
+        ops,
+        "sync_gallery_from_images",
+        [gallery_from_images.SyncGalleryFromImages(rule, chosen)],
+        env,
+        read_scope(args),
+        decide_dry_run(args, env.settings, destructive=False),
+    )
 
 
 def _clean_empty(ops: GalleryOps, args: dict[str, Any]) -> Report:
     env = read_env(ops)
-    return run_workflows(ops, "clean_empty_galleries", [empty_galleries.CleanEmptyGalleries()], env,
-                         read_scope(args), decide_dry_run(args, env.settings, destructive=True))
+    return run_workflows(
+        ops,
+        "clean_empty_galleries",
+        [empty_galleries.CleanEmptyGalleries()],
+        env,
+        read_scope(args),
+        decide_dry_run(args, env.settings, destructive=True),
+    )
 
 
 def _merge_duplicates(ops: GalleryOps, args: dict[str, Any]) -> Report:
@@ -111,10 +156,12 @@ def _merge_duplicates(ops: GalleryOps, args: dict[str, Any]) -> Report:
 
 def _galleries_from_folders(ops: GalleryOps, args: dict[str, Any]) -> Report:
     env = read_env(ops)
-    minimum = loose_images.parse_min_images(args["min_images"] if "min_images" in args
-                                            else env.settings["folderGalleryMinImages"])
-    return loose_images.run_galleries_from_folders(ops, args.get("path"), minimum,
-                                                   decide_dry_run(args, env.settings, destructive=False))
+    minimum = loose_images.parse_min_images(
+        args["min_images"] if "min_images" in args else env.settings["folderGalleryMinImages"]
+    )
+    return loose_images.run_galleries_from_folders(
+        ops, args.get("path"), minimum, decide_dry_run(args, env.settings, destructive=False)
+    )
 
 
 def _link_scenes(ops: GalleryOps, args: dict[str, Any]) -> Report:
@@ -128,8 +175,9 @@ def _link_scenes(ops: GalleryOps, args: dict[str, Any]) -> Report:
 def _import_file_metadata(ops: GalleryOps, args: dict[str, Any]) -> Report:
     env = read_env(ops)
     artists_as = file_metadata.parse_artists_as(env.settings["fileMetadataArtists"])
-    return file_metadata.run_import_file_metadata(ops, read_scope(args),
-                                                  decide_dry_run(args, env.settings, destructive=False), artists_as)
+    return file_metadata.run_import_file_metadata(
+        ops, read_scope(args), decide_dry_run(args, env.settings, destructive=False), artists_as
+    )
 
 
 def _shown(value: Any) -> str:
@@ -139,16 +187,19 @@ def _shown(value: Any) -> str:
 
 def _capabilities(ops: GalleryOps, args: dict[str, Any]) -> dict[str, Any]:
     env = read_env(ops)
-    operations: dict[str, list[str]] = {name: [p.name if p.required else f"{p.name}?" for p in params]
-                                        for name, params in OPERATION_PARAMS.items()}
+    operations: dict[str, list[str]] = {
+        name: [p.name if p.required else f"{p.name}?" for p in params] for name, params in OPERATION_PARAMS.items()
+    }
     tasks: dict[str, dict[str, Any]] = {
         task.mode: {"description": task.description, "args": [p.name for p in task.all_params]}
-        for task in TASKS.values()}
+        for task in TASKS.values()
+    }
     tasks.update({mode: {"description": description, "args": []} for mode, description in ENTRY_TASKS.items()})
     hooks = list(HOOK_HANDLERS)
     settings: dict[str, dict[str, Any]] = {
         s.key: {"value": env.settings[s.key], "default": s.default, "type": s.type, "name": s.display_name}
-        for s in SETTINGS}
+        for s in SETTINGS
+    }
     # Stash logs a task's output at debug level only: the button's answer is these log lines.
     for name, params in operations.items():
         log.info("operation %s(%s)", name, ", ".join(params))
@@ -156,47 +207,114 @@ def _capabilities(ops: GalleryOps, args: dict[str, Any]) -> dict[str, Any]:
         log.info("task %s: %s Args: %s", mode, task["description"], ", ".join(task["args"]) or "none")
     log.info("hooks: %s", ", ".join(hooks))
     for key, setting in settings.items():
-        log.info("setting %s (%s) = %s (default %s)", key, setting["name"], _shown(setting["value"]),
-                 _shown(setting["default"]))
+        log.info(
+            "setting %s (%s) = %s (default %s)",
+            key,
+            setting["name"],
+            _shown(setting["value"]),
+            _shown(setting["default"]),
+        )
     found: dict[str, Any] = {"operations": operations, "tasks": tasks, "hooks": hooks, "settings": settings}
     return found
 
 
-TASKS: dict[str, Task] = {task.mode: task for task in (
-    Task("chapters_from_folders", "A chapter at the first image of each sub-folder of a gallery (replace=true to"
-         " make them exactly the folder chapters).", chapters.PARAMS, _chapters),
-    Task("set_covers", "A cover by the cover rule for galleries without a chosen cover.", covers.SET_PARAMS,
-         _set_covers),
-    Task("reset_covers", "Take chosen covers away again (previews unless dry_run=false).", covers.RESET_PARAMS,
-         _reset_covers),
-    Task("title_from_path", "A title from the zip or folder name for galleries without one.", titles.PARAMS, _titles),
-    Task("sync_images_from_gallery", "Copy galleries' tags, performers, studio, date and photographer to their"
-         " images (mirror=true also removes).", image_sync.PARAMS, _sync),
-    Task("sync_gallery_from_images", "Add to galleries the tags and performers all (or, by setting, any) of their"
-         " images have (add-only).", gallery_from_images.PARAMS, _gallery_from_images),
-    Task("clean_empty_galleries", "Delete hand-made galleries without images (previews unless dry_run=false);"
-         " list zip and folder galleries without images.", empty_galleries.PARAMS, _clean_empty),
-    Task("merge_duplicate_galleries", "Find galleries holding the same set (zip or image checksums), copy to the"
-         " kept one what it lacks (previews unless dry_run=false); delete_duplicates=true deletes the empty or"
-         " missing ones.", duplicates.PARAMS, _merge_duplicates),
-    Task("galleries_from_folders", "A hand-made gallery per folder of images that are in no gallery, titled by the"
-         " folder (folders Stash made a gallery for are left alone).", loose_images.PARAMS, _galleries_from_folders,
-         scoped=False),
-    Task("link_scenes", "Link galleries and the scene named like their zip or folder, or inside their folder"
-         " (added only; several matches are left alone).", scene_links.PARAMS, _link_scenes),
-    Task("import_file_metadata", "Fill what galleries lack from their ComicInfo.xml (in the zip) or gallery-dl JSON"
-         " sidecar (never overwriting).", file_metadata.PARAMS, _import_file_metadata),
-    Task("finish_new_galleries", "Apply the new-gallery rules to galleries added since the last run (after a scan).",
-         tuple(p for p in SCOPE_PARAMS if p.name != "gallery_ids"), finish_new_galleries, scoped=False),
-    Task("capabilities", "List the operations, tasks, hooks and settings of Gallery Tools.", (), _capabilities,
-         scoped=False),
-)}
+TASKS: dict[str, Task] = {
+    task.mode: task
+    for task in (
+        Task(
+            "chapters_from_folders",
+            "A chapter at the first image of each sub-folder of a gallery (replace=true to"
+            " make them exactly the folder chapters).",
+            chapters.PARAMS,
+            _chapters,
+        ),
+        Task(
+            "set_covers",
+            "A cover by the cover rule for galleries without a chosen cover.",
+            covers.SET_PARAMS,
+            _set_covers,
+        ),
+        Task(
+            "reset_covers",
+            "Take chosen covers away again (previews unless dry_run=false).",
+            covers.RESET_PARAMS,
+            _reset_covers,
+        ),
+        Task(
+            "title_from_path", "A title from the zip or folder name for galleries without one.", titles.PARAMS, _titles
+        ),
+        Task(
+            "sync_images_from_gallery",
+            "Copy galleries' tags, performers, studio, date and photographer to their"
+            " images (mirror=true also removes).",
+            image_sync.PARAMS,
+            _sync,
+        ),
+        Task(
+            "sync_gallery_from_images",
+            "Add to galleries the tags and performers all (or, by setting, any) of their images have (add-only).",
+            gallery_from_images.PARAMS,
+            _gallery_from_images,
+        ),
+        Task(
+            "clean_empty_galleries",
+            "Delete hand-made galleries without images (previews unless dry_run=false);"
+            " list zip and folder galleries without images.",
+            empty_galleries.PARAMS,
+            _clean_empty,
+        ),
+        Task(
+            "merge_duplicate_galleries",
+            "Find galleries holding the same set (zip or image checksums), copy to the"
+            " kept one what it lacks (previews unless dry_run=false); delete_duplicates=true deletes the empty or"
+            " missing ones.",
+            duplicates.PARAMS,
+            _merge_duplicates,
+        ),
+        Task(
+            "galleries_from_folders",
+            "A hand-made gallery per folder of images that are in no gallery, titled by the"
+            " folder (folders Stash made a gallery for are left alone).",
+            loose_images.PARAMS,
+            _galleries_from_folders,
+            scoped=False,
+        ),
+        Task(
+            "link_scenes",
+            "Link galleries and the scene named like their zip or folder, or inside their folder"
+            " (added only; several matches are left alone).",
+            scene_links.PARAMS,
+            _link_scenes,
+        ),
+        Task(
+            "import_file_metadata",
+            "Fill what galleries lack from their ComicInfo.xml (in the zip) or gallery-dl JSON"
+            " sidecar (never overwriting).",
+            file_metadata.PARAMS,
+            _import_file_metadata,
+        ),
+        Task(
+            "finish_new_galleries",
+            "Apply the new-gallery rules to galleries added since the last run (after a scan).",
+            tuple(p for p in SCOPE_PARAMS if p.name != "gallery_ids"),
+            finish_new_galleries,
+            scoped=False,
+        ),
+        Task(
+            "capabilities",
+            "List the operations, tasks, hooks and settings of Gallery Tools.",
+            (),
+            _capabilities,
+            scoped=False,
+        ),
+    )
+}
 
 # Tasks of gallery_tools.yml that the entry runs itself, before gallery_ops is imported (so that
 # they work while the dependencies are missing): not in TASKS, but listed by Show capabilities.
 ENTRY_TASKS: dict[str, str] = {
     INSTALL_TASK_MODE: "Install the pinned Python packages (requirements.txt) into the plugin's own folder"
-                       " dependencies/, with the Python Stash runs (needs PyPI; takes no args).",
+    " dependencies/, with the Python Stash runs (needs PyPI; takes no args).",
 }
 
 HOOK_HANDLERS: dict[str, Callable[[HookWire, dict[str, Any]], dict[str, Any]]] = {

@@ -44,8 +44,10 @@ if TYPE_CHECKING:
     from typing import IO, Any
 
 HOOK_TYPE = "Gallery.Create.Post"
-NO_RULES = ("no new-gallery rules are switched on (settings hookTitles, hookChapters, hookCovers, hookSyncImages,"
-            " hookLinkScenes, hookFileMetadata)")
+NO_RULES = (
+    "no new-gallery rules are switched on (settings hookTitles, hookChapters, hookCovers, hookSyncImages,"
+    " hookLinkScenes, hookFileMetadata)"
+)
 
 
 def handle_gallery_created(wire: HookWire, hook_context: dict[str, Any]) -> dict[str, Any]:
@@ -69,10 +71,14 @@ def handle_gallery_created(wire: HookWire, hook_context: dict[str, Any]) -> dict
     update: dict[str, str] = {}
     if rules["hookTitles"]:
         files = raw.get("files") or []
-        fields, _ = title_fields(raw.get("title"), raw.get("date"), raw.get("code"),
-                                 (files[0].get("path") or "") if files else None,
-                                 (raw.get("folder") or {}).get("path"),
-                                 parse_title_pattern(settings["titlePattern"]))
+        fields, _ = title_fields(
+            raw.get("title"),
+            raw.get("date"),
+            raw.get("code"),
+            (files[0].get("path") or "") if files else None,
+            (raw.get("folder") or {}).get("path"),
+            parse_title_pattern(settings["titlePattern"]),
+        )
         update.update(dict(fields))
     deferred = [rule for rule in DEFERRED_RULES if rules[rule]]
     dry_run = bool(settings["dryRun"])
@@ -94,8 +100,9 @@ def handle_gallery_created(wire: HookWire, hook_context: dict[str, Any]) -> dict
     if dry_run:
         out["result"] = "preview (setting dryRun): nothing changed"
     elif update or deferred:
-        tag_id = wire.marker_tag_id((data.get("findTags") or {}).get("tags") or [], NEW_GALLERY_TAG) \
-            if deferred else None
+        tag_id = (
+            wire.marker_tag_id((data.get("findTags") or {}).get("tags") or [], NEW_GALLERY_TAG) if deferred else None
+        )
         answer = wire.write_new_gallery(gallery_id, update, tag_id, queue_task)
         if deferred:
             out["marked"] = True
@@ -104,8 +111,11 @@ def handle_gallery_created(wire: HookWire, hook_context: dict[str, Any]) -> dict
         out["result"] = "updated"
     else:
         out["result"] = "nothing to change now"
-    write("i", f"new gallery {gallery_id}: {hook_sentence(out['result'], update, bool(out.get('marked')))}{note}",
-          wire.server.secrets)
+    write(
+        "i",
+        f"new gallery {gallery_id}: {hook_sentence(out['result'], update, bool(out.get('marked')))}{note}",
+        wire.server.secrets,
+    )
     return out
 
 

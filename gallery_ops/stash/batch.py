@@ -28,8 +28,9 @@ from .documents import Mutation
 
 T = TypeVar("T")
 
-UNCONFIRMED = ("no result: another item of the same request failed and Stash answered without data"
-               " (this one was probably applied)")
+UNCONFIRMED = (
+    "no result: another item of the same request failed and Stash answered without data (this one was probably applied)"
+)
 
 
 @dataclass
@@ -52,8 +53,13 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-def run_batch(connection: StashConnection, mutation: Mutation, values: Sequence[Any],
-              batch_size: int = MUTATION_BATCH_SIZE, selection: str = "id") -> BatchResult:
+def run_batch(
+    connection: StashConnection,
+    mutation: Mutation,
+    values: Sequence[Any],
+    batch_size: int = MUTATION_BATCH_SIZE,
+    selection: str = "id",
+) -> BatchResult:
     """Send `mutation` once per value, `batch_size` per request; never raises for one item.
 
     A request that reached Stash and failed as a whole (HTTP 500, Stash refusing the
@@ -71,11 +77,13 @@ def run_batch(connection: StashConnection, mutation: Mutation, values: Sequence[
         for chunk in chunks(pending, batch_size):
             try:
                 data, errors = connection.execute_partial(
-                    mutation.aliased(len(chunk), selection), {f"i{n}": values[i] for n, i in enumerate(chunk)},
-                    idempotent=mutation.idempotent, keys=[f"m{n}" for n in range(len(chunk))])
+                    mutation.aliased(len(chunk), selection),
+                    {f"i{n}": values[i] for n, i in enumerate(chunk)},
+                    idempotent=mutation.idempotent,
+                    keys=[f"m{n}" for n in range(len(chunk))],
+                )
             except (StashServerError, StashTransportError) as exc:
-                if isinstance(exc, StashAuthError) or (isinstance(exc, StashTransportError)
-                                                       and not exc.reached_server):
+                if isinstance(exc, StashAuthError) or (isinstance(exc, StashTransportError) and not exc.reached_server):
                     raise
                 message = str(exc)
                 if isinstance(exc, StashTransportError) and not mutation.idempotent:

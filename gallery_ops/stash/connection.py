@@ -91,16 +91,21 @@ class ServerConnection(BaseModel):
         try:
             server = cls.model_validate(normalized)
         except ValidationError as exc:
-            raise ValueError(f"server_connection is malformed: {validation_problems(exc, 'server_connection')}") \
-                from None
+            raise ValueError(
+                f"server_connection is malformed: {validation_problems(exc, 'server_connection')}"
+            ) from None
         # such a header or cookie would break the request, or be quoted in its error: refuse it
         # here, before it can reach an error message or a log
-        for name, secret in (("ApiKey", server.ApiKey),
-                             ("SessionCookie.Value", server.SessionCookie and server.SessionCookie.Value)):
+        for name, secret in (
+            ("ApiKey", server.ApiKey),
+            ("SessionCookie.Value", server.SessionCookie and server.SessionCookie.Value),
+        ):
             value = secret.get_secret_value() if secret else ""
             if value != value.strip() or any(ord(c) < 32 or ord(c) == 127 for c in value):
-                raise ValueError(f"server_connection.{name} has spaces or control characters (a line break?) in"
-                                 " it; give it exactly as Stash shows it")
+                raise ValueError(
+                    f"server_connection.{name} has spaces or control characters (a line break?) in"
+                    " it; give it exactly as Stash shows it"
+                )
         return server
 
 
@@ -119,8 +124,13 @@ class Envelope(BaseModel, Generic[T]):
 class StashConnection:
     """Sends GraphQL requests to one Stash server; counts them; retries transient faults."""
 
-    def __init__(self, server: ServerConnection, *, retry_delays: tuple[float, ...] = RETRY_DELAYS,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        server: ServerConnection,
+        *,
+        retry_delays: tuple[float, ...] = RETRY_DELAYS,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.server = server
         self.url = server.url
         self.retry_delays = retry_delays
@@ -138,8 +148,9 @@ class StashConnection:
     def from_server_connection(cls, raw: Any, **kwargs: Any) -> StashConnection:
         return cls(ServerConnection.parse(raw), **kwargs)
 
-    def execute(self, query: str, variables: dict[str, Any] | None = None, *,
-                idempotent: bool = True) -> dict[str, Any]:
+    def execute(
+        self, query: str, variables: dict[str, Any] | None = None, *, idempotent: bool = True
+    ) -> dict[str, Any]:
         """Send one GraphQL request and return its `data`; any GraphQL error raises.
 
         Transient faults are retried after RETRY_DELAYS. A request that is not
@@ -175,20 +186,21 @@ class StashConnection:
                 body = self._body(status, content)
                 if body.get("errors"):
                     raise server_error(_error_list(body)) from None
-                raise StashTransportError(f"Stash at {self.url} answered HTTP {status} with data this query"
-                                          " does not have", status=status) from None
+                raise StashTransportError(
+                    f"Stash at {self.url} answered HTTP {status} with data this query does not have", status=status
+                ) from None
             if envelope.errors:
                 raise server_error(_error_list({"errors": envelope.errors}))
             if envelope.data is None:
-                raise StashTransportError(f"Stash at {self.url} answered HTTP {status} without data",
-                                          status=status)
+                raise StashTransportError(f"Stash at {self.url} answered HTTP {status} without data", status=status)
             return envelope.data
 
         result: T = self._with_retries(once, True)
         return result
 
-    def execute_partial(self, query: str, variables: dict[str, Any] | None = None, *, idempotent: bool = True,
-                        keys: Sequence[str] = ()) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    def execute_partial(
+        self, query: str, variables: dict[str, Any] | None = None, *, idempotent: bool = True, keys: Sequence[str] = ()
+    ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
         """For aliased mutations: (data, errors) when some fields failed and others did not.
 
         `keys` are the response keys (aliases) of the root fields. Errors of single
@@ -219,8 +231,9 @@ class StashConnection:
                     raise
                 delay = self.retry_delays[attempt]
                 attempt += 1
-                log.warning("Stash request failed (%s); retry %d of %d in %.2fs", exc, attempt,
-                            len(self.retry_delays), delay)
+                log.warning(
+                    "Stash request failed (%s); retry %d of %d in %.2fs", exc, attempt, len(self.retry_delays), delay
+                )
                 self.sleep(delay)
 
     def close(self) -> None:
@@ -244,29 +257,35 @@ class StashConnection:
             status, headers, content = http.exchange(payload)
         except (OSError, ValueError) as exc:  # sent, at least in part: it may have reached Stash
             http.close()
-            raise StashTransportError(f"cannot reach Stash at {self.url}: connection failed ({type(exc).__name__})",
-                                      reached_server=True) from exc
+            raise StashTransportError(
+                f"cannot reach Stash at {self.url}: connection failed ({type(exc).__name__})", reached_server=True
+            ) from exc
         if status in REDIRECT_STATUSES:  # never followed: the ApiKey and the cookie would go along
             target = urljoin(self.url, headers.get("location", ""))
             where = "another origin" if _origin(target) != _origin(self.url) else "another address"
             raise StashTransportError(
                 f"Stash at {self.url} answered HTTP {status}, a redirect to {where} ({_origin(target)});"
                 " Gallery Tools does not follow redirects, so the session cookie and API key are not sent there."
-                " Give the address Stash really answers on (scheme, host, port)", status=status)
+                " Give the address Stash really answers on (scheme, host, port)",
+                status=status,
+            )
         if status == 401:
             raise StashAuthError(
                 f"Stash at {self.url} answered 401 Unauthorized: the session cookie or API key is missing or wrong",
-                status=401)
+                status=401,
+            )
         if status in TRANSIENT_STATUSES:
-            raise StashTransportError(f"Stash at {self.url} answered HTTP {status} without a GraphQL result",
-                                      status=status)
+            raise StashTransportError(
+                f"Stash at {self.url} answered HTTP {status} without a GraphQL result", status=status
+            )
         return status, content
 
     def _body(self, status: int, content: bytes) -> dict[str, Any]:
         body = _json_body(content)
         if body is None or ("data" not in body and "errors" not in body):
-            raise StashTransportError(f"Stash at {self.url} answered HTTP {status} without a GraphQL result",
-                                      status=status)
+            raise StashTransportError(
+                f"Stash at {self.url} answered HTTP {status} without a GraphQL result", status=status
+            )
         return body
 
 
@@ -300,5 +319,3 @@ def _json_body(content: bytes) -> dict[str, Any] | None:
     except ValueError:
         return None
     return body if isinstance(body, dict) else None
-
-

@@ -35,8 +35,10 @@ class Mutation:
     def single(self, selection: str = "id") -> str:
         """The document for one call, named like the field (galleryCreate -> GalleryCreate)."""
         chosen = f" {{ {selection} }}" if self.returns_object else ""
-        return (f"mutation {self.name[0].upper()}{self.name[1:]}(${self.arg}: {self.arg_type}) {{"
-                f" {self.name}({self.arg}: ${self.arg}){chosen} }}")
+        return (
+            f"mutation {self.name[0].upper()}{self.name[1:]}(${self.arg}: {self.arg_type}) {{"
+            f" {self.name}({self.arg}: ${self.arg}){chosen} }}"
+        )
 
     def aliased(self, count: int, selection: str = "id") -> str:
         """The document for `count` calls in one request: m0..m<count-1> with variables i0..i<count-1>."""
@@ -100,11 +102,15 @@ def galleries_by_ids(count: int, selection: str) -> str:
 def gallery_images(selection: str, first_page: bool) -> str:
     """A page of one gallery's images; the first page also reads the gallery (does it exist?)."""
     if first_page:
-        return ("query GalleryImages($id: ID!, $filter: FindFilterType, $image_filter: ImageFilterType) {"
-                " findGallery(id: $id) { id }"
-                f" findImages(filter: $filter, image_filter: $image_filter) {{ images {{ {selection} }} }} }}")
-    return ("query GalleryImages($filter: FindFilterType, $image_filter: ImageFilterType) {"
-            f" findImages(filter: $filter, image_filter: $image_filter) {{ images {{ {selection} }} }} }}")
+        return (
+            "query GalleryImages($id: ID!, $filter: FindFilterType, $image_filter: ImageFilterType) {"
+            " findGallery(id: $id) { id }"
+            f" findImages(filter: $filter, image_filter: $image_filter) {{ images {{ {selection} }} }} }}"
+        )
+    return (
+        "query GalleryImages($filter: FindFilterType, $image_filter: ImageFilterType) {"
+        f" findImages(filter: $filter, image_filter: $image_filter) {{ images {{ {selection} }} }} }}"
+    )
 
 
 # A gallery's images, as the image filter of one alias: the gallery's id is its only variable.
@@ -117,8 +123,10 @@ def images_of_galleries(count: int, selection: str) -> str:
     """The images of `count` galleries in one request: g0.. for the galleries $f0.. (each a list of
     one id), with one $page."""
     params = ", ".join(f"$f{n}: [ID!]" for n in range(count))
-    body = " ".join(f"g{n}: findImages(image_filter: {_IN_GALLERY.format(n=n)}, filter: $page)"
-                    f" {{ count images {{ {selection} }} }}" for n in range(count))
+    body = " ".join(
+        f"g{n}: findImages(image_filter: {_IN_GALLERY.format(n=n)}, filter: $page) {{ count images {{ {selection} }} }}"
+        for n in range(count)
+    )
     return f"query ImagesOfGalleries($page: FindFilterType, {params}) {{ {body} }}"
 
 
@@ -127,12 +135,17 @@ def images_and_cover_matches(count: int, selection: str) -> str:
     """images_of_galleries and cover_matches for the same `count` galleries, in one request: g0.. (the
     images, $page) and c0.. (Stash's default-cover question: path $cover, $one) for the galleries $f0..."""
     params = ", ".join(f"$f{n}: [ID!]" for n in range(count))
-    body = " ".join(f"g{n}: findImages(image_filter: {_IN_GALLERY.format(n=n)}, filter: $page)"
-                    f" {{ count images {{ {selection} }} }}"
-                    f" c{n}: findImages(image_filter: {_IN_GALLERY_MATCHING.format(n=n)}, filter: $one)"
-                    " { images { id } }" for n in range(count))
-    return (f"query ImagesAndCoverMatches($page: FindFilterType, $one: FindFilterType, $cover: StringCriterionInput,"
-            f" {params}) {{ {body} }}")
+    body = " ".join(
+        f"g{n}: findImages(image_filter: {_IN_GALLERY.format(n=n)}, filter: $page)"
+        f" {{ count images {{ {selection} }} }}"
+        f" c{n}: findImages(image_filter: {_IN_GALLERY_MATCHING.format(n=n)}, filter: $one)"
+        " { images { id } }"
+        for n in range(count)
+    )
+    return (
+        f"query ImagesAndCoverMatches($page: FindFilterType, $one: FindFilterType, $cover: StringCriterionInput,"
+        f" {params}) {{ {body} }}"
+    )
 
 
 def iter_images(selection: str) -> str:
@@ -145,32 +158,40 @@ def iter_images(selection: str) -> str:
 
 def gallery_image_page(selection: str) -> str:
     """One page of one gallery's images and its image count: GalleryOps.gallery_image_pages."""
-    return ("query GalleryImagePage($filter: FindFilterType, $image_filter: ImageFilterType) {"
-            f" findImages(filter: $filter, image_filter: $image_filter) {{ count images {{ {selection} }} }} }}")
+    return (
+        "query GalleryImagePage($filter: FindFilterType, $image_filter: ImageFilterType) {"
+        f" findImages(filter: $filter, image_filter: $image_filter) {{ count images {{ {selection} }} }} }}"
+    )
 
 
 def scenes_page(selection: str) -> str:
     """One page of scenes (sorted by id, page numbers): GalleryOps.iter_scenes."""
-    return ("query ScenesPage($filter: FindFilterType) {"
-            f" findScenes(filter: $filter) {{ scenes {{ {selection} }} }} }}")
+    return f"query ScenesPage($filter: FindFilterType) {{ findScenes(filter: $filter) {{ scenes {{ {selection} }} }} }}"
 
 
 def scenes_by_ids(selection: str) -> str:
     """Scenes by id in one request ($ids; Stash ignores paging with ids): GalleryOps.scenes_by_ids."""
-    return ("query ScenesByIds($ids: [ID!]) {"
-            f" findScenes(ids: $ids, filter: {{ per_page: -1 }}) {{ scenes {{ {selection} }} }} }}")
+    return (
+        "query ScenesByIds($ids: [ID!]) {"
+        f" findScenes(ids: $ids, filter: {{ per_page: -1 }}) {{ scenes {{ {selection} }} }} }}"
+    )
 
 
-NAMED_KINDS = {"tag": ("findTags", "tag_filter", "tags"),
-               "performer": ("findPerformers", "performer_filter", "performers")}
+NAMED_KINDS = {
+    "tag": ("findTags", "tag_filter", "tags"),
+    "performer": ("findPerformers", "performer_filter", "performers"),
+}
 
 
 def ids_by_name(kind: str, count: int) -> str:
     """`count` tags or performers by exact name (Stash's EQUALS) in one request: n0.. with variables v0.."""
     field, filter_arg, result = NAMED_KINDS[kind]
     params = ", ".join(f"$v{n}: String!" for n in range(count))
-    body = " ".join(f"n{n}: {field}({filter_arg}: {{ name: {{ value: $v{n}, modifier: EQUALS }} }},"
-                    f" filter: {{ per_page: 1 }}) {{ {result} {{ id }} }}" for n in range(count))
+    body = " ".join(
+        f"n{n}: {field}({filter_arg}: {{ name: {{ value: $v{n}, modifier: EQUALS }} }},"
+        f" filter: {{ per_page: 1 }}) {{ {result} {{ id }} }}"
+        for n in range(count)
+    )
     return f"query IdsByName({params}) {{ {body} }}"
 
 

@@ -61,8 +61,7 @@ WRITE_PARTS = {
 def write_document(parts: list[str]) -> str:
     """The write mutation for the chosen parts (keys of WRITE_PARTS, in that order)."""
     chosen = [WRITE_PARTS[key] for key in WRITE_PARTS if key in parts]
-    return (f"mutation NewGalleryWrite({', '.join(c[0] for c in chosen)}) {{"
-            f" {' '.join(c[1] for c in chosen)} }}")
+    return f"mutation NewGalleryWrite({', '.join(c[0] for c in chosen)}) {{ {' '.join(c[1] for c in chosen)} }}"
 
 
 # Stash names a plugin task's job "Running plugin task: <task name>" when no description is
@@ -76,8 +75,10 @@ def finish_waiting(job_queue: list[dict[str, Any]] | None, task_name: str) -> bo
     A running one does not count: it may have read the marked galleries already. Stash
     answers null for an empty queue.
     """
-    return any(job.get("status") == "READY" and job.get("description") == PLUGIN_TASK_JOB + task_name
-               for job in job_queue or [])
+    return any(
+        job.get("status") == "READY" and job.get("description") == PLUGIN_TASK_JOB + task_name
+        for job in job_queue or []
+    )
 
 
 class LeanServer:
@@ -132,15 +133,19 @@ class LeanServer:
             if secret != secret.strip() or any(ord(c) < 32 or ord(c) == 127 for c in secret):
                 return None
         host = host.strip()
-        return cls(scheme, "127.0.0.1" if host == "0.0.0.0" else host, port, name or "session", value,
-                   api_key or "")
+        return cls(scheme, "127.0.0.1" if host == "0.0.0.0" else host, port, name or "session", value, api_key or "")
 
 
 class HookWire:
     """The hook's operations on Stash, over one kept-alive connection; counts its requests."""
 
-    def __init__(self, server: LeanServer, *, retry_delays: tuple[float, ...] = RETRY_DELAYS,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        server: LeanServer,
+        *,
+        retry_delays: tuple[float, ...] = RETRY_DELAYS,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.server = server
         self.url = server.url
         self.retry_delays = retry_delays
@@ -173,8 +178,9 @@ class HookWire:
                 return str(again[0]["id"])
             raise
 
-    def write_new_gallery(self, gallery_id: int, fields: dict[str, str], marker_tag_id: str | None,
-                          queue_task: str | None) -> dict[str, Any]:
+    def write_new_gallery(
+        self, gallery_id: int, fields: dict[str, str], marker_tag_id: str | None, queue_task: str | None
+    ) -> dict[str, Any]:
         """One request: set the title fields, add the marker tag (mode ADD), queue the task, as given.
 
         Sent once after a fault that may have reached Stash when it queues the task (runPluginTask
@@ -213,8 +219,11 @@ class HookWire:
                     raise
                 delay = self.retry_delays[attempt]
                 attempt += 1
-                write("w", f"Stash request failed ({exc}); retry {attempt} of {len(self.retry_delays)} in"
-                           f" {delay:.2f}s", self.server.secrets)
+                write(
+                    "w",
+                    f"Stash request failed ({exc}); retry {attempt} of {len(self.retry_delays)} in {delay:.2f}s",
+                    self.server.secrets,
+                )
                 self.sleep(delay)
 
     # -- HTTP -----------------------------------------------------------------------------------
@@ -235,12 +244,14 @@ class HookWire:
                 status, _, raw = http.exchange(body)
         except (OSError, ValueError) as exc:
             http.close()
-            raise StashTransportError(f"cannot reach Stash at {self.url}: connection failed ({type(exc).__name__})",
-                                      reached_server=True) from None
+            raise StashTransportError(
+                f"cannot reach Stash at {self.url}: connection failed ({type(exc).__name__})", reached_server=True
+            ) from None
         if status == 401:
             raise StashAuthError(
                 f"Stash at {self.url} answered 401 Unauthorized: the session cookie or API key is missing or wrong",
-                status=401)
+                status=401,
+            )
         decoded = None
         if status not in TRANSIENT_STATUSES:
             try:
@@ -248,6 +259,7 @@ class HookWire:
             except ValueError:
                 decoded = None
         if not isinstance(decoded, dict) or ("data" not in decoded and "errors" not in decoded):
-            raise StashTransportError(f"Stash at {self.url} answered HTTP {status} without a GraphQL result",
-                                      status=status)
+            raise StashTransportError(
+                f"Stash at {self.url} answered HTTP {status} without a GraphQL result", status=status
+            )
         return decoded

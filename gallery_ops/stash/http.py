@@ -46,8 +46,11 @@ class KeptAliveHttp:
 
                 sock = ssl.create_default_context().wrap_socket(sock, server_hostname=self.host)
         except OSError as exc:
-            what = "connection refused" if isinstance(exc, ConnectionRefusedError) else \
-                f"connection failed ({type(exc).__name__})"
+            what = (
+                "connection refused"
+                if isinstance(exc, ConnectionRefusedError)
+                else f"connection failed ({type(exc).__name__})"
+            )
             raise StashTransportError(f"cannot reach Stash at {self.url}: {what}", reached_server=False) from None
         self.socket, self.reader = sock, sock.makefile("rb")
 

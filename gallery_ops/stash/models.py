@@ -228,8 +228,20 @@ class IdRef(InputModel):
 # The fields of a gallery that an input may set (GalleryCreateInput / GalleryUpdateInput);
 # references are given as objects with an id and sent as <name>_id(s).
 GALLERY_INPUT_FIELDS: tuple[str, ...] = (
-    "id", "title", "code", "date", "details", "photographer", "rating100", "organized", "urls",
-    "studio", "tags", "performers", "scenes")
+    "id",
+    "title",
+    "code",
+    "date",
+    "details",
+    "photographer",
+    "rating100",
+    "organized",
+    "urls",
+    "studio",
+    "tags",
+    "performers",
+    "scenes",
+)
 _GALLERY_REFS = {"studio": "studio_id", "tags": "tag_ids", "performers": "performer_ids", "scenes": "scene_ids"}
 
 

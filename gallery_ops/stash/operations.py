@@ -98,8 +98,9 @@ class RunConfiguration:
 
 
 def _configuration(data: dict[str, Any]) -> RunConfiguration:
-    return RunConfiguration((data.get("plugins") or {}).get(PLUGIN_ID),
-                            (data.get("general") or {}).get("galleryCoverRegex") or None)
+    return RunConfiguration(
+        (data.get("plugins") or {}).get(PLUGIN_ID), (data.get("general") or {}).get("galleryCoverRegex") or None
+    )
 
 
 class _CountedPage(BaseModel):
@@ -161,8 +162,12 @@ class GalleryOps:
         found = data.get("findGallery")
         return Gallery.model_validate(found) if found is not None else None
 
-    def find_galleries(self, filter_: dict[str, Any] | FindFilter | None = None,
-                       gallery_filter: dict[str, Any] | None = None, q: str | None = None) -> FindGalleriesResult:
+    def find_galleries(
+        self,
+        filter_: dict[str, Any] | FindFilter | None = None,
+        gallery_filter: dict[str, Any] | None = None,
+        q: str | None = None,
+    ) -> FindGalleriesResult:
         """One page of galleries and the total count of matches.
 
         filter_ is Stash's FindFilterType (q, page from 1, per_page, sort, direction);
@@ -173,13 +178,19 @@ class GalleryOps:
         find = filter_ if isinstance(filter_, FindFilter) else FindFilter.model_validate(filter_ or {})
         if q is not None:
             find = find.model_copy(update={"q": q})
-        variables = {"filter": {"sort": "id", "direction": "ASC", **find.model_dump(exclude_none=True)},
-                     "gallery_filter": gallery_filter}
+        variables = {
+            "filter": {"sort": "id", "direction": "ASC", **find.model_dump(exclude_none=True)},
+            "gallery_filter": gallery_filter,
+        }
         data = self.connection.execute(doc.FIND_GALLERIES, variables)
         return FindGalleriesResult.model_validate(data["findGalleries"])
 
-    def iter_galleries(self, gallery_filter: dict[str, Any] | None = None, page_size: int = GALLERY_PAGE_SIZE,
-                       selection: str = fields.GALLERY_PAGE) -> Iterator[Gallery]:
+    def iter_galleries(
+        self,
+        gallery_filter: dict[str, Any] | None = None,
+        page_size: int = GALLERY_PAGE_SIZE,
+        selection: str = fields.GALLERY_PAGE,
+    ) -> Iterator[Gallery]:
         """Every gallery matching the filter, in id order, one page in memory at a time.
 
         Pages follow an id cursor (`id > last seen`), not page numbers, so galleries
@@ -191,22 +202,26 @@ class GalleryOps:
         last = 0
         while True:
             cursor = all_of({"id": {"value": last, "modifier": "GREATER_THAN"}}, gallery_filter)
-            page = self.connection.execute_as(query, {
-                "filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "gallery_filter": cursor},
-                GALLERY_PAGE)["findGalleries"]["galleries"]
+            page = self.connection.execute_as(
+                query,
+                {"filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "gallery_filter": cursor},
+                GALLERY_PAGE,
+            )["findGalleries"]["galleries"]
             yield from page
             if len(page) < page_size:
                 return
             last = int(page[-1].id)
 
-    def galleries_by_ids(self, gallery_ids: Sequence[Any],
-                         selection: str = fields.GALLERY_PAGE) -> dict[str, Gallery | None]:
+    def galleries_by_ids(
+        self, gallery_ids: Sequence[Any], selection: str = fields.GALLERY_PAGE
+    ) -> dict[str, Gallery | None]:
         """Many galleries by id in one request (aliased findGallery); None for an id that names none."""
         ids = parse_ids(gallery_ids, "gallery ids")
         if not ids:
             return {}
-        data = self.connection.execute_as(doc.galleries_by_ids(len(ids), selection),
-                                          {f"i{n}": gid for n, gid in enumerate(ids)}, GALLERIES_BY_ALIAS)
+        data = self.connection.execute_as(
+            doc.galleries_by_ids(len(ids), selection), {f"i{n}": gid for n, gid in enumerate(ids)}, GALLERIES_BY_ALIAS
+        )
         return {gid: data[f"g{n}"] for n, gid in enumerate(ids)}
 
     def count_galleries(self, gallery_filter: dict[str, Any] | None = None) -> int:
@@ -214,8 +229,9 @@ class GalleryOps:
         data = self.connection.execute(doc.COUNT_GALLERIES, {"gallery_filter": gallery_filter})
         return int(data["findGalleries"]["count"])
 
-    def gallery_images(self, gallery_id: Any, selection: str = fields.IMAGE,
-                       page_size: int = IMAGE_PAGE_SIZE) -> list[Image]:
+    def gallery_images(
+        self, gallery_id: Any, selection: str = fields.IMAGE, page_size: int = IMAGE_PAGE_SIZE
+    ) -> list[Image]:
         """The gallery's images in Stash's gallery order (sort `path`), read in pages.
 
         The first page also checks the gallery exists (NotFound otherwise).
@@ -226,7 +242,8 @@ class GalleryOps:
         while True:
             variables: dict[str, Any] = {
                 "image_filter": in_gallery(gallery_id),
-                "filter": {"per_page": page_size, "page": page, "sort": "path", "direction": "ASC"}}
+                "filter": {"per_page": page_size, "page": page, "sort": "path", "direction": "ASC"},
+            }
             if page == 1:
                 variables["id"] = gallery_id
             data = self.connection.execute(doc.gallery_images(selection, first_page=page == 1), variables)
@@ -238,8 +255,9 @@ class GalleryOps:
                 return images
             page += 1
 
-    def images_of_galleries(self, gallery_ids: Sequence[str], selection: str = fields.IMAGE,
-                            limit: int = IMAGE_PAGE_SIZE) -> dict[str, list[Image]]:
+    def images_of_galleries(
+        self, gallery_ids: Sequence[str], selection: str = fields.IMAGE, limit: int = IMAGE_PAGE_SIZE
+    ) -> dict[str, list[Image]]:
         """Images of many galleries in one request (one aliased findImages per gallery).
 
         A gallery with more than `limit` images is completed with gallery_images.
@@ -249,8 +267,12 @@ class GalleryOps:
             return {}
         data = self.connection.execute_as(
             doc.images_of_galleries(len(ids), selection),
-            {"page": {"per_page": limit, "sort": "path", "direction": "ASC"},
-             **{f"f{n}": [gid] for n, gid in enumerate(ids)}}, IMAGES_BY_ALIAS)
+            {
+                "page": {"per_page": limit, "sort": "path", "direction": "ASC"},
+                **{f"f{n}": [gid] for n, gid in enumerate(ids)},
+            },
+            IMAGES_BY_ALIAS,
+        )
         out: dict[str, list[Image]] = {}
         for n, gid in enumerate(ids):
             result = data[f"g{n}"]
@@ -258,8 +280,9 @@ class GalleryOps:
             out[gid] = self.gallery_images(gid, selection) if result["count"] > len(found) else found
         return out
 
-    def images_and_cover_matches(self, gallery_ids: Sequence[str], selection: str, cover_regex: str,
-                                 limit: int = IMAGE_PAGE_SIZE) -> tuple[dict[str, list[Image]], dict[str, str | None]]:
+    def images_and_cover_matches(
+        self, gallery_ids: Sequence[str], selection: str, cover_regex: str, limit: int = IMAGE_PAGE_SIZE
+    ) -> tuple[dict[str, list[Image]], dict[str, str | None]]:
         """images_of_galleries and cover_regex_matches of the same galleries, in one request.
 
         The default-cover question of a gallery with no images answers None, as Stash's own
@@ -270,12 +293,16 @@ class GalleryOps:
         ids = parse_ids(gallery_ids, "gallery ids")
         if not ids:
             return {}, {}
-        variables: dict[str, Any] = {"page": {"per_page": limit, "sort": "path", "direction": "ASC"},
-                                     "one": FIRST_BY_PATH, "cover": _cover_regex_criterion(cover_regex),
-                                     **{f"f{n}": [gid] for n, gid in enumerate(ids)}}
+        variables: dict[str, Any] = {
+            "page": {"per_page": limit, "sort": "path", "direction": "ASC"},
+            "one": FIRST_BY_PATH,
+            "cover": _cover_regex_criterion(cover_regex),
+            **{f"f{n}": [gid] for n, gid in enumerate(ids)},
+        }
         try:
-            data = self.connection.execute_as(doc.images_and_cover_matches(len(ids), selection), variables,
-                                              IMAGES_AND_COVERS)
+            data = self.connection.execute_as(
+                doc.images_and_cover_matches(len(ids), selection), variables, IMAGES_AND_COVERS
+            )
         except StashServerError as exc:
             if not exc.paths or not all(path and str(path[0]).startswith("c") for path in exc.paths):
                 raise
@@ -285,15 +312,21 @@ class GalleryOps:
         for n, gid in enumerate(ids):
             found, cover = data.get(f"g{n}"), data.get(f"c{n}")
             if found is None or "count" not in found or cover is None:
-                raise StashTransportError(f"Stash at {self.connection.url} answered without the images of gallery"
-                                          f" {gid} (alias g{n} / c{n} of {len(ids)})")
+                raise StashTransportError(
+                    f"Stash at {self.connection.url} answered without the images of gallery"
+                    f" {gid} (alias g{n} / c{n} of {len(ids)})"
+                )
             read = found["images"]
             images[gid] = self.gallery_images(gid, selection) if found["count"] > len(read) else read
             matches[gid] = cover["images"][0].id if cover["images"] else None
         return images, matches
 
-    def iter_images(self, image_filter: dict[str, Any] | None = None, selection: str = fields.IMAGE,
-                    page_size: int = IMAGE_PAGE_SIZE) -> Iterator[Image]:
+    def iter_images(
+        self,
+        image_filter: dict[str, Any] | None = None,
+        selection: str = fields.IMAGE,
+        page_size: int = IMAGE_PAGE_SIZE,
+    ) -> Iterator[Image]:
         """Every image matching the filter, in id order, a page per request (an id cursor, like
         iter_galleries: images changed or added meanwhile neither shift nor repeat the pages)."""
         if page_size < 1:
@@ -302,8 +335,9 @@ class GalleryOps:
         last = 0
         while True:
             cursor = all_of({"id": {"value": last, "modifier": "GREATER_THAN"}}, image_filter)
-            data = self.connection.execute(query, {
-                "filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "image_filter": cursor})
+            data = self.connection.execute(
+                query, {"filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "image_filter": cursor}
+            )
             page = data["findImages"]["images"]
             for raw in page:
                 yield Image.model_validate(raw)
@@ -312,8 +346,9 @@ class GalleryOps:
             last = int(page[-1]["id"])
 
     # -- one big gallery's images, a page at a time (issue 9: memory flat in gallery size) ---------
-    def gallery_image_pages(self, gallery_id: str, selection: str = fields.IMAGE,
-                            page_size: int = IMAGE_PAGE_SIZE) -> Iterator[list[Image]]:
+    def gallery_image_pages(
+        self, gallery_id: str, selection: str = fields.IMAGE, page_size: int = IMAGE_PAGE_SIZE
+    ) -> Iterator[list[Image]]:
         """One gallery's images in Stash's gallery order (sort `path`, the order chapter indexes
         point into), a page per request, so a caller holds one page at a time.
 
@@ -330,12 +365,18 @@ class GalleryOps:
         read = page = 0
         while True:
             page += 1
-            answer = self.connection.execute_as(query, {
-                "filter": {"per_page": page_size, "page": page, "sort": "path", "direction": "ASC"},
-                "image_filter": in_gallery(gallery_id)}, COUNTED_PAGE).findImages
+            answer = self.connection.execute_as(
+                query,
+                {
+                    "filter": {"per_page": page_size, "page": page, "sort": "path", "direction": "ASC"},
+                    "image_filter": in_gallery(gallery_id),
+                },
+                COUNTED_PAGE,
+            ).findImages
             if count is not None and answer["count"] != count:
-                raise ImagesChangedWhileRead(f"gallery {gallery_id}: its images changed while they were read "
-                                             f"({count} then {answer['count']})")
+                raise ImagesChangedWhileRead(
+                    f"gallery {gallery_id}: its images changed while they were read ({count} then {answer['count']})"
+                )
             count = answer["count"]
             read += len(answer["images"])
             if answer["images"]:
@@ -351,8 +392,9 @@ class GalleryOps:
         query = doc.scenes_page(selection)
         page = 1
         while True:
-            data = self.connection.execute(query, {
-                "filter": {"per_page": page_size, "page": page, "sort": "id", "direction": "ASC"}})
+            data = self.connection.execute(
+                query, {"filter": {"per_page": page_size, "page": page, "sort": "id", "direction": "ASC"}}
+            )
             found = data["findScenes"]["scenes"]
             for raw in found:
                 yield Scene.model_validate(raw)
@@ -384,10 +426,13 @@ class GalleryOps:
         if not ids:
             return {}
         regex = _cover_regex_criterion(cover_regex)
-        variables: dict[str, Any] = {"one": FIRST_BY_PATH,
-                                     **{f"f{n}": {**in_gallery(gid), "path": regex} for n, gid in enumerate(ids)}}
-        data, _ = self.connection.execute_partial(doc.cover_matches(len(ids)), variables,
-                                                  keys=[f"c{n}" for n in range(len(ids))])
+        variables: dict[str, Any] = {
+            "one": FIRST_BY_PATH,
+            **{f"f{n}": {**in_gallery(gid), "path": regex} for n, gid in enumerate(ids)},
+        }
+        data, _ = self.connection.execute_partial(
+            doc.cover_matches(len(ids)), variables, keys=[f"c{n}" for n in range(len(ids))]
+        )
         out: dict[str, str | None] = {}
         for n, gid in enumerate(ids):
             found = (data or {}).get(f"c{n}")
@@ -395,8 +440,9 @@ class GalleryOps:
                 out[gid] = str(found["images"][0]["id"]) if found["images"] else None
         return out
 
-    def recheck(self, gallery_ids: Sequence[str], image_ids: Sequence[str]) -> tuple[dict[str, Gallery],
-                                                                                     dict[str, Image]]:
+    def recheck(
+        self, gallery_ids: Sequence[str], image_ids: Sequence[str]
+    ) -> tuple[dict[str, Gallery], dict[str, Image]]:
         """Galleries and images as they are now (fields.GALLERY_BASIS / IMAGE_BASIS), in one request.
 
         Stash has no compare-and-set: a task re-reads what a batch of its writes would
@@ -447,8 +493,11 @@ class GalleryOps:
         Not retried after a fault that may have reached Stash, so it is never created twice.
         """
         model = GalleryInput.of(gallery)
-        data = self.connection.execute(doc.GALLERY_CREATE.single(fields.GALLERY), {"input": model.create_input()},
-                                       idempotent=doc.GALLERY_CREATE.idempotent)
+        data = self.connection.execute(
+            doc.GALLERY_CREATE.single(fields.GALLERY),
+            {"input": model.create_input()},
+            idempotent=doc.GALLERY_CREATE.idempotent,
+        )
         return Gallery.model_validate(data["galleryCreate"])
 
     def update_gallery(self, gallery: GalleryInput | Gallery | dict[str, Any]) -> Gallery:
@@ -471,8 +520,9 @@ class GalleryOps:
             out.extend(Gallery.model_validate(g) for g in data["galleriesUpdate"] if g is not None)
         return out
 
-    def gallery_destroy(self, ids: Sequence[Any], delete_file: bool | None = None,
-                        delete_generated: bool | None = None) -> bool:
+    def gallery_destroy(
+        self, ids: Sequence[Any], delete_file: bool | None = None, delete_generated: bool | None = None
+    ) -> bool:
         """Delete galleries (all or none). Zip galleries take their images with them; with
         delete_file, files are deleted from disk. Not retried after a fault that may have
         reached Stash."""
@@ -484,15 +534,19 @@ class GalleryOps:
             payload["delete_file"] = bool(delete_file)
         if delete_generated is not None:
             payload["delete_generated"] = bool(delete_generated)
-        data = self.connection.execute(doc.GALLERY_DESTROY.single(), {"input": payload},
-                                       idempotent=doc.GALLERY_DESTROY.idempotent)
+        data = self.connection.execute(
+            doc.GALLERY_DESTROY.single(), {"input": payload}, idempotent=doc.GALLERY_DESTROY.idempotent
+        )
         return bool(data["galleryDestroy"])
 
     def bulk_gallery_update(self, input_data: BulkGalleryUpdateInput | dict[str, Any]) -> list[Gallery]:
         """Set the same fields on many galleries (BulkUpdateIds modes SET / ADD / REMOVE for
         tags, performers, scenes). Ids go BULK_IDS_CHUNK per request."""
-        model = input_data if isinstance(input_data, BulkGalleryUpdateInput) else \
-            BulkGalleryUpdateInput.model_validate(input_data)
+        model = (
+            input_data
+            if isinstance(input_data, BulkGalleryUpdateInput)
+            else BulkGalleryUpdateInput.model_validate(input_data)
+        )
         payload = model.to_input()
         out: list[Gallery] = []
         query = doc.BULK_GALLERY_UPDATE.single(fields.GALLERY)
@@ -524,8 +578,9 @@ class GalleryOps:
         """The ids of the gallery's images, in Stash's gallery order."""
         return [image.id for image in self.gallery_images(gallery_id, fields.IMAGE_ID)]
 
-    def update_gallery_images(self, gallery_id: Any, image_ids: Sequence[Any], mode: str = "SET",
-                              allow_empty: bool = False) -> bool:
+    def update_gallery_images(
+        self, gallery_id: Any, image_ids: Sequence[Any], mode: str = "SET", allow_empty: bool = False
+    ) -> bool:
         """Change a gallery's images: ADD, REMOVE, or SET (exactly these images).
 
         SET reads the current images, adds the missing ones, then removes the extras
@@ -538,8 +593,10 @@ class GalleryOps:
         wanted = parse_ids(image_ids, "image ids")
         gallery_id = parse_id(gallery_id, "gallery id")
         if mode == "SET" and not wanted and not allow_empty:
-            raise ValueError(f"mode SET with no image ids would remove every image of gallery {gallery_id};"
-                             " nothing was changed (pass allow_empty=true to empty it)")
+            raise ValueError(
+                f"mode SET with no image ids would remove every image of gallery {gallery_id};"
+                " nothing was changed (pass allow_empty=true to empty it)"
+            )
         if mode == "ADD":
             return self.add_gallery_images(gallery_id, wanted)
         if mode == "REMOVE":
@@ -570,9 +627,13 @@ class GalleryOps:
         """
         gallery_id = parse_id(gallery_id, "gallery id")
         image_id = parse_id(cover_image_id, "cover image id")
-        data = self.connection.execute(doc.GALLERY_IMAGE_CHECK, {
-            "id": gallery_id,
-            "image_filter": {**in_gallery(gallery_id), "id": {"value": int(image_id), "modifier": "EQUALS"}}})
+        data = self.connection.execute(
+            doc.GALLERY_IMAGE_CHECK,
+            {
+                "id": gallery_id,
+                "image_filter": {**in_gallery(gallery_id), "id": {"value": int(image_id), "modifier": "EQUALS"}},
+            },
+        )
         if data["findGallery"] is None:
             raise NotFound(f"no gallery with id {gallery_id}")
         if data["findImages"]["count"] == 0:
@@ -596,26 +657,33 @@ class GalleryOps:
         payload = _valid(ChapterCreateInput, {"gallery_id": gallery_id, "title": title, "image_index": image_index})
         self._check_chapter_range(gallery_id, payload.image_index)
         try:
-            data = self.connection.execute(doc.CHAPTER_CREATE.single(fields.CHAPTER), {"input": payload.to_input()},
-                                           idempotent=doc.CHAPTER_CREATE.idempotent)
+            data = self.connection.execute(
+                doc.CHAPTER_CREATE.single(fields.CHAPTER),
+                {"input": payload.to_input()},
+                idempotent=doc.CHAPTER_CREATE.idempotent,
+            )
         except StashTransportError as exc:
             if not exc.reached_server:
                 raise
             raise StashTransportError(
                 f"{exc}; the request reached Stash, so the chapter {payload.title!r} may exist now: look at gallery"
-                f" {gallery_id}'s chapters before creating it again", status=exc.status) from exc
+                f" {gallery_id}'s chapters before creating it again",
+                status=exc.status,
+            ) from exc
         return GalleryChapter.model_validate(data["galleryChapterCreate"])
 
-    def gallery_chapter_update(self, id: Any, gallery_id: Any = None, title: str | None = None,
-                               image_index: int | None = None) -> GalleryChapter:
+    def gallery_chapter_update(
+        self, id: Any, gallery_id: Any = None, title: str | None = None, image_index: int | None = None
+    ) -> GalleryChapter:
         """Change a chapter's gallery, title or start image; only given values are sent.
 
         When gallery_id is given the index is checked against that gallery first;
         otherwise Stash checks it against the chapter's own gallery.
         """
         given = {"gallery_id": gallery_id, "title": title, "image_index": image_index}
-        payload = _valid(ChapterUpdateInput, {"id": parse_id(id, "chapter id"),
-                                              **{k: v for k, v in given.items() if v is not None}})
+        payload = _valid(
+            ChapterUpdateInput, {"id": parse_id(id, "chapter id"), **{k: v for k, v in given.items() if v is not None}}
+        )
         if payload.gallery_id is None and payload.title is None and payload.image_index is None:
             raise ValueError("gallery_chapter_update needs a gallery_id, title or image_index to change")
         if payload.gallery_id is not None and payload.image_index is not None:
@@ -625,8 +693,9 @@ class GalleryOps:
 
     def gallery_chapter_destroy(self, id: Any) -> bool:
         """Delete a chapter. Not retried after a fault that may have reached Stash."""
-        data = self.connection.execute(doc.CHAPTER_DESTROY.single(), {"id": parse_id(id, "chapter id")},
-                                       idempotent=doc.CHAPTER_DESTROY.idempotent)
+        data = self.connection.execute(
+            doc.CHAPTER_DESTROY.single(), {"id": parse_id(id, "chapter id")}, idempotent=doc.CHAPTER_DESTROY.idempotent
+        )
         return bool(data["galleryChapterDestroy"])
 
     def _check_chapter_range(self, gallery_id: str, image_index: int) -> None:
@@ -635,8 +704,10 @@ class GalleryOps:
         if gallery is None:
             raise NotFound(f"no gallery with id {gallery_id}")
         if image_index > gallery["image_count"]:
-            raise ValueError(f"image_index {image_index} is past the end of gallery {gallery_id}, which has"
-                             f" {gallery['image_count']} images (chapter indexes are 1-based)")
+            raise ValueError(
+                f"image_index {image_index} is past the end of gallery {gallery_id}, which has"
+                f" {gallery['image_count']} images (chapter indexes are 1-based)"
+            )
 
     # -- batches: many mutations in few requests, each item reported on its own ------------------
     # The task workflows write through these (tasks/changes.py). Inputs are checked before
@@ -661,8 +732,10 @@ class GalleryOps:
     def set_covers(self, covers: Sequence[SetCoverInput | tuple[Any, Any]]) -> BatchResult:
         """Set many (gallery_id, image_id) covers in few requests. The caller guarantees
         each image belongs to its gallery (it read them); Stash does not check."""
-        inputs = [(c if isinstance(c, SetCoverInput) else SetCoverInput(gallery_id=c[0], cover_image_id=c[1]))
-                  .to_input() for c in covers]
+        inputs = [
+            (c if isinstance(c, SetCoverInput) else SetCoverInput(gallery_id=c[0], cover_image_id=c[1])).to_input()
+            for c in covers
+        ]
         return run_batch(self.connection, doc.SET_COVER, inputs)
 
     def reset_covers(self, gallery_ids: Sequence[Any]) -> BatchResult:

@@ -24,10 +24,7 @@ CHAPTER = "id title image_index gallery { id }"
 VISUAL_FILE = "visual_files { ... on ImageFile { path width height } ... on VideoFile { path width height } }"
 
 # An image in a gallery, for workflows (order, folders, portrait/landscape, metadata).
-IMAGE = (
-    f"id title date photographer {VISUAL_FILE}"
-    " studio { id } tags { id } performers { id }"
-)
+IMAGE = f"id title date photographer {VISUAL_FILE} studio {{ id }} tags {{ id }} performers {{ id }}"
 IMAGE_ID = "id"
 
 
@@ -57,8 +54,9 @@ GALLERY_MERGE = (
     ' files { path fingerprint(type: "md5") } folder { path }'
     " studio { id } tags { id name } performers { id } scenes { id } chapters { id title image_index } cover { id }"
 )
-IMAGE_MERGE = (f"id visual_files {{ ... on ImageFile {{ path {_MD5} }} ... on VideoFile {{ path {_MD5} }} }}"
-               " galleries { id }")
+IMAGE_MERGE = (
+    f"id visual_files {{ ... on ImageFile {{ path {_MD5} }} ... on VideoFile {{ path {_MD5} }} }} galleries {{ id }}"
+)
 # Galleries from folders: which folders Stash made a gallery for, and hand-made galleries by title.
 GALLERY_FOLDER_CHECK = "title files { path } folder { path }"
 # Link scenes: where each scene's video is, and what a gallery may take from its scene.
@@ -70,4 +68,5 @@ GALLERY_SCENE_LINK = (
 )
 # Metadata from files: what a gallery has of what its ComicInfo.xml or gallery-dl JSON may fill.
 GALLERY_FILE_METADATA = (
-    "title date details photographer urls files { path } folder { path } tags { id } performers { id }")
+    "title date details photographer urls files { path } folder { path } tags { id } performers { id }"
+)

@@ -45,7 +45,6 @@ from .report import MOVED
 log = logging.getLogger("gallery_ops")
 
 
-
 def basis_value(found: Gallery | Image, name: str) -> Any:
     """A field of a gallery or image in the form the checks compare ("" and None alike)."""
     if name == "cover":
@@ -134,8 +133,15 @@ class AddGalleryRefs(Change):
     refs: tuple[tuple[str, tuple[str, ...]], ...]
 
     def to_input(self) -> BulkGalleryUpdateInput:
-        return BulkGalleryUpdateInput.model_validate({"ids": [self.gallery_id], **{
-            key: {"values" if key == "urls" else "ids": list(values), "mode": "ADD"} for key, values in self.refs}})
+        return BulkGalleryUpdateInput.model_validate(
+            {
+                "ids": [self.gallery_id],
+                **{
+                    key: {"values" if key == "urls" else "ids": list(values), "mode": "ADD"}
+                    for key, values in self.refs
+                },
+            }
+        )
 
     def describe(self) -> dict[str, Any]:
         return {"gallery": self.gallery_id, "add": {key: list(ids) for key, ids in self.refs}}
@@ -163,8 +169,10 @@ class UpdateChapter(Change):
         return ChapterUpdateInput(id=self.chapter_id, title=self.title, image_index=self.image_index)
 
     def describe(self) -> dict[str, Any]:
-        return {"gallery": self.gallery_id, "update_chapter": {"id": self.chapter_id, "title": self.title,
-                                                               "image_index": self.image_index}}
+        return {
+            "gallery": self.gallery_id,
+            "update_chapter": {"id": self.chapter_id, "title": self.title, "image_index": self.image_index},
+        }
 
 
 @dataclass(frozen=True)
@@ -225,8 +233,10 @@ class UpdateImages(Change):
         return BulkImageUpdateInput.model_validate({"ids": list(self.image_ids), **dict(self.fields)})
 
     def describe(self) -> dict[str, Any]:
-        described: dict[str, Any] = {"gallery": self.gallery_id,
-                                     "update_images": {"images": len(self.image_ids), **dict(self.fields)}}
+        described: dict[str, Any] = {
+            "gallery": self.gallery_id,
+            "update_images": {"images": len(self.image_ids), **dict(self.fields)},
+        }
         if self.moved_images:
             described[MOVED] = {"images": list(self.moved_images)}
         return described
@@ -237,8 +247,12 @@ class UpdateImages(Change):
         if len(left) == len(self.image_ids):
             return self
         kept = set(left)
-        return replace(self, image_ids=left, expects=tuple(e for e in self.expects if e.id in kept),
-                       moved_images=(*self.moved_images, *(i for i in self.image_ids if i in moved_ids)))
+        return replace(
+            self,
+            image_ids=left,
+            expects=tuple(e for e in self.expects if e.id in kept),
+            moved_images=(*self.moved_images, *(i for i in self.image_ids if i in moved_ids)),
+        )
 
     @property
     def is_empty(self) -> bool:
@@ -285,7 +299,8 @@ class UntagGalleries(Change):
 
     def to_input(self) -> BulkGalleryUpdateInput:
         return BulkGalleryUpdateInput.model_validate(
-            {"ids": list(self.galleries), "tag_ids": {"ids": [self.tag_id], "mode": "REMOVE"}})
+            {"ids": list(self.galleries), "tag_ids": {"ids": [self.tag_id], "mode": "REMOVE"}}
+        )
 
     def describe(self) -> dict[str, Any]:
         return {"galleries": list(self.galleries), "remove_tag": {"id": self.tag_id, "name": self.tag_name}}
@@ -296,8 +311,16 @@ class UntagGalleries(Change):
 # the new-gallery marker once everything else for its gallery went through, and deleting
 # galleries last of all (a merge copies a gallery's metadata before it deletes it).
 APPLY_ORDER: tuple[type[Change], ...] = (
-    SetGalleryFields, AddGalleryRefs, CreateChapter, UpdateChapter, DestroyChapter, SetCover, ResetCover, UpdateImages,
-    UntagGalleries, DestroyGallery,
+    SetGalleryFields,
+    AddGalleryRefs,
+    CreateChapter,
+    UpdateChapter,
+    DestroyChapter,
+    SetCover,
+    ResetCover,
+    UpdateImages,
+    UntagGalleries,
+    DestroyGallery,
 )
 
 # The GalleryOps batch method that writes each kind (the same methods the ops tests test).
@@ -324,20 +347,24 @@ def _charge(failed: dict[str, str], change: Change, message: str) -> None:
         failed.setdefault(gallery_id, message)
 
 
-def _moved_away(ops: GalleryOps, sending: list[tuple[Change, Any]], moved: dict[str, str],
-                narrowed: dict[int, Change]) -> list[tuple[Change, Any]]:
+def _moved_away(
+    ops: GalleryOps, sending: list[tuple[Change, Any]], moved: dict[str, str], narrowed: dict[int, Change]
+) -> list[tuple[Change, Any]]:
     """Read again what the changes would overwrite (one request); drop those whose basis moved, or
     only their moved parts where they split (`Change.without`; narrowed: id(change) -> what is left)."""
     expects = [e for change, _ in sending for e in change.expects]
     if not expects:
         return sending
-    galleries, images = ops.recheck(list(dict.fromkeys(e.id for e in expects if e.kind == "gallery")),
-                                    list(dict.fromkeys(e.id for e in expects if e.kind == "image")))
+    galleries, images = ops.recheck(
+        list(dict.fromkeys(e.id for e in expects if e.kind == "gallery")),
+        list(dict.fromkeys(e.id for e in expects if e.kind == "image")),
+    )
     now: dict[str, dict[str, Any]] = {"gallery": galleries, "image": images}
     keep: list[tuple[Change, Any]] = []
     for change, value in sending:
-        stale = [e for e in change.expects if e.id not in now[e.kind]
-                 or basis_value(now[e.kind][e.id], e.name) != e.value]
+        stale = [
+            e for e in change.expects if e.id not in now[e.kind] or basis_value(now[e.kind][e.id], e.name) != e.value
+        ]
         if not stale:
             keep.append((change, value))
             continue
@@ -355,9 +382,14 @@ def _moved_away(ops: GalleryOps, sending: list[tuple[Change, Any]], moved: dict[
     return keep
 
 
-def apply_changes(ops: GalleryOps, changes: Sequence[Change], failed: dict[str, str] | None = None,
-                  moved: dict[str, str] | None = None, narrowed: dict[int, Change] | None = None,
-                  sent: set[int] | None = None) -> dict[str, str]:
+def apply_changes(
+    ops: GalleryOps,
+    changes: Sequence[Change],
+    failed: dict[str, str] | None = None,
+    moved: dict[str, str] | None = None,
+    narrowed: dict[int, Change] | None = None,
+    sent: set[int] | None = None,
+) -> dict[str, str]:
     """Send the changes kind by kind; returns `failed` ({gallery id: error}) with what failed added.
 
     `moved` collects the galleries whose changes were dropped because what they would
@@ -387,8 +419,11 @@ def apply_changes(ops: GalleryOps, changes: Sequence[Change], failed: dict[str, 
         todo = [(change, value) for change, value in ready if type(change) is kind]
         # one request per chunk, so that a failure is known before the next chunk is sent
         for chunk in chunks(todo, MUTATION_BATCH_SIZE):
-            sending = [(change, value) for change, value in chunk
-                       if not any(g in failed or g in moved for g in change.galleries)]
+            sending = [
+                (change, value)
+                for change, value in chunk
+                if not any(g in failed or g in moved for g in change.galleries)
+            ]
             sending = _moved_away(ops, sending, moved, narrowed) if sending else sending
             if not sending:
                 continue

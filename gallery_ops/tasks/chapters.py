@@ -130,9 +130,17 @@ def plan_chapters(gallery: Gallery, images: Sequence[Image] | FolderFold, replac
             if chapter.title not in titles and chapter.image_index not in starts:
                 # the basis: is there a chapter with this title, one starting at this image (Expect.of's
                 # values, made here from the sets above: a chapter plan makes two per chapter)
-                changes.append(CreateChapter(gallery.id, chapter.title, chapter.image_index, expects=(
-                    Expect("gallery", gallery.id, f"titled:{chapter.title}", chapter.title in shown_titles),
-                    Expect("gallery", gallery.id, f"starting:{chapter.image_index}", False))))
+                changes.append(
+                    CreateChapter(
+                        gallery.id,
+                        chapter.title,
+                        chapter.image_index,
+                        expects=(
+                            Expect("gallery", gallery.id, f"titled:{chapter.title}", chapter.title in shown_titles),
+                            Expect("gallery", gallery.id, f"starting:{chapter.image_index}", False),
+                        ),
+                    )
+                )
         plan.changes = changes
         return plan
     # replace: the chapters become exactly the folder chapters
@@ -140,16 +148,30 @@ def plan_chapters(gallery: Gallery, images: Sequence[Image] | FolderFold, replac
     for chapter in wanted:
         same = next((c for c in unused if c.title == chapter.title), None)
         if same is None:
-            changes.append(CreateChapter(gallery.id, chapter.title, chapter.image_index,
-                                         expects=Expect.of("gallery", gallery, [f"titled:{chapter.title}"])))
+            changes.append(
+                CreateChapter(
+                    gallery.id,
+                    chapter.title,
+                    chapter.image_index,
+                    expects=Expect.of("gallery", gallery, [f"titled:{chapter.title}"]),
+                )
+            )
             continue
         unused.remove(same)
         if same.image_index != chapter.image_index:
-            changes.append(UpdateChapter(gallery.id, same.id, chapter.title, chapter.image_index,
-                                         expects=Expect.of("gallery", gallery, [f"chapter:{same.id}"])))
-    changes.extend(DestroyChapter(gallery.id, c.id, c.title or "", expects=Expect.of("gallery", gallery,
-                                                                                      [f"chapter:{c.id}"]))
-                   for c in unused)
+            changes.append(
+                UpdateChapter(
+                    gallery.id,
+                    same.id,
+                    chapter.title,
+                    chapter.image_index,
+                    expects=Expect.of("gallery", gallery, [f"chapter:{same.id}"]),
+                )
+            )
+    changes.extend(
+        DestroyChapter(gallery.id, c.id, c.title or "", expects=Expect.of("gallery", gallery, [f"chapter:{c.id}"]))
+        for c in unused
+    )
     plan.changes = changes
     return plan
 

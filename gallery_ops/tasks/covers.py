@@ -196,8 +196,9 @@ def chosen_cover(gallery: Gallery, default_pick: str | None) -> str | None:
     return None
 
 
-def plan_set_cover(gallery: Gallery, images: Sequence[Image] | CoverFold, rule: Sequence[CoverStep],
-                   default_pick: str | Unknown | None) -> GalleryPlan:
+def plan_set_cover(
+    gallery: Gallery, images: Sequence[Image] | CoverFold, rule: Sequence[CoverStep], default_pick: str | Unknown | None
+) -> GalleryPlan:
     """The cover change for one gallery (pure: from its images in gallery order, or the CoverFold
     of them made with this rule); `default_pick` is Stash's default pick (stash_pick), or
     UNKNOWN when Stash could not be asked: the cover is then left as it is."""
@@ -226,8 +227,9 @@ def plan_set_cover(gallery: Gallery, images: Sequence[Image] | CoverFold, rule: 
     return plan
 
 
-def plan_reset_cover(gallery: Gallery, images: Sequence[Image] | CoverFold,
-                     default_pick: str | Unknown | None) -> GalleryPlan:
+def plan_reset_cover(
+    gallery: Gallery, images: Sequence[Image] | CoverFold, default_pick: str | Unknown | None
+) -> GalleryPlan:
     """Taking a chosen cover away (pure: from the gallery's images or their CoverFold)."""
     plan = GalleryPlan(gallery.id)
     fold = cover_fold(gallery, (), images)

@@ -116,8 +116,9 @@ def member(gallery: Gallery, images: Sequence[Image] | ChecksumFold) -> Member:
     if images.count and images.md5s:
         images_key = hashlib.sha1("\n".join(sorted(images.md5s)).encode()).hexdigest()
     zip_md5 = gallery.files[0].fingerprint if gallery.files else None
-    return Member(gallery.id, gallery.kind, gallery.path, gallery.image_count or images.count, zip_md5 or None,
-                  images_key)
+    return Member(
+        gallery.id, gallery.kind, gallery.path, gallery.image_count or images.count, zip_md5 or None, images_key
+    )
 
 
 def group_duplicates(members: Sequence[Member]) -> list[list[Member]]:
@@ -145,8 +146,9 @@ def group_duplicates(members: Sequence[Member]) -> list[list[Member]]:
     groups: dict[str, list[Member]] = {}
     for m in members:
         groups.setdefault(root(m.id), []).append(m)
-    return sorted((sorted(g, key=lambda m: int(m.id)) for g in groups.values() if len(g) > 1),
-                  key=lambda g: int(g[0].id))
+    return sorted(
+        (sorted(g, key=lambda m: int(m.id)) for g in groups.values() if len(g) > 1), key=lambda g: int(g[0].id)
+    )
 
 
 def keep_order(group: Sequence[Member], present: Callable[[Member], bool]) -> list[Member]:
@@ -208,9 +210,12 @@ class MergeFold:
         self.count += len(images)
 
 
-def plan_merge(kept: Gallery, kept_images: Sequence[Image] | MergeFold,
-               donors: Sequence[tuple[Gallery, Sequence[Image] | MergeFold]],
-               cover_matches: Mapping[str, str | None]) -> GalleryPlan:
+def plan_merge(
+    kept: Gallery,
+    kept_images: Sequence[Image] | MergeFold,
+    donors: Sequence[tuple[Gallery, Sequence[Image] | MergeFold]],
+    cover_matches: Mapping[str, str | None],
+) -> GalleryPlan:
     """What the kept gallery gets from the others (in keep order), never overwriting (pure: from
     the galleries and their images, or the MergeFolds of them).
 
@@ -230,8 +235,9 @@ def plan_merge(kept: Gallery, kept_images: Sequence[Image] | MergeFold,
         scalars["organized"] = True
     if scalars:
         basis = tuple(sorted(BASIS_FIELDS.intersection(scalars)))
-        plan.changes.append(SetGalleryFields(kept.id, tuple(scalars.items()),
-                                             expects=Expect.of("gallery", kept, basis)))
+        plan.changes.append(
+            SetGalleryFields(kept.id, tuple(scalars.items()), expects=Expect.of("gallery", kept, basis))
+        )
     refs: list[tuple[str, tuple[str, ...]]] = []
     for field, key in REFS:
         have = set(_ids(getattr(kept, field)))
@@ -252,10 +258,17 @@ def plan_merge(kept: Gallery, kept_images: Sequence[Image] | MergeFold,
             target = positions[md5][0] if md5 and md5 in positions else None
             if target is None or not chapter.title or chapter.title in titles or target in indexes:
                 continue
-            plan.changes.append(CreateChapter(kept.id, chapter.title, target, expects=Expect.of(
-                "gallery", kept, (f"titled:{chapter.title}", f"starting:{target}"))))
+            plan.changes.append(
+                CreateChapter(
+                    kept.id,
+                    chapter.title,
+                    target,
+                    expects=Expect.of("gallery", kept, (f"titled:{chapter.title}", f"starting:{target}")),
+                )
+            )
             titles.add(chapter.title)
             indexes.add(target)
+
     def chosen(gallery: Gallery, fold: MergeFold) -> str | Unknown | None:
         if gallery.id not in cover_matches:
             return UNKNOWN  # Stash's default pick is unknown: the cover cannot be told chosen or not
@@ -271,14 +284,21 @@ def plan_merge(kept: Gallery, kept_images: Sequence[Image] | MergeFold,
                 continue
             _, target_id, target_path = target_image
             if not (kept.cover and kept.cover.id == target_id):
-                plan.changes.append(SetCover(kept.id, target_id, target_path,
-                                             expects=Expect.of("gallery", kept, ("cover",))))
+                plan.changes.append(
+                    SetCover(kept.id, target_id, target_path, expects=Expect.of("gallery", kept, ("cover",)))
+                )
             break
     return plan
 
 
-def plan_donor(donor: Member, donor_images: Sequence[Image] | MergeFold, kept: Member, kept_present: bool,
-               present: bool, delete: bool) -> GalleryPlan:
+def plan_donor(
+    donor: Member,
+    donor_images: Sequence[Image] | MergeFold,
+    kept: Member,
+    kept_present: bool,
+    present: bool,
+    delete: bool,
+) -> GalleryPlan:
     """Whether a duplicate is deleted once merged (pure; `present`: its zip or folder exists)."""
     plan = GalleryPlan(donor.id)
     why = WHY_EMPTY if donor.image_count == 0 else WHY_MISSING if (not present and kept_present) else None
@@ -286,16 +306,18 @@ def plan_donor(donor: Member, donor_images: Sequence[Image] | MergeFold, kept: M
         plan.skipped = SKIP_PRESENT if present else SKIP_BOTH_GONE
     elif not delete:
         plan.skipped = SKIP_KEPT_APART
-    elif donor.kind == "zip" and (donor_images.shared if isinstance(donor_images, MergeFold) else
-                                  any(g.id != donor.id for i in donor_images for g in i.galleries or [])):
+    elif donor.kind == "zip" and (
+        donor_images.shared
+        if isinstance(donor_images, MergeFold)
+        else any(g.id != donor.id for i in donor_images for g in i.galleries or [])
+    ):
         plan.skipped = SKIP_SHARED
     else:
         plan.changes.append(DestroyGallery(donor.id, None, why, merged_into=kept.id))
     return plan
 
 
-def find_members(ops: GalleryOps, scope: Scope, report: Report,
-                 page_size: int = WORKFLOW_PAGE_SIZE) -> list[Member]:
+def find_members(ops: GalleryOps, scope: Scope, report: Report, page_size: int = WORKFLOW_PAGE_SIZE) -> list[Member]:
     """Pass 1: every gallery in scope with its checksum keys (two requests per page of small
     galleries; images read in groups of IMAGES_IN_MEMORY, a big gallery a page at a time, as
     engine.run_workflows does). A gallery whose images change while read is grouped by its zip
@@ -318,8 +340,9 @@ def find_members(ops: GalleryOps, scope: Scope, report: Report,
     return members
 
 
-def read_merge_folds(ops: GalleryOps, galleries: Sequence[Gallery],
-                     kept: set[str]) -> tuple[dict[str, MergeFold], set[str]]:
+def read_merge_folds(
+    ops: GalleryOps, galleries: Sequence[Gallery], kept: set[str]
+) -> tuple[dict[str, MergeFold], set[str]]:
     """The MergeFold of each group member's images (positions for the `kept` ones only), read in
     groups of IMAGES_IN_MEMORY images (a big gallery a page at a time), and the ids of the
     galleries whose images changed while read."""
@@ -335,8 +358,9 @@ def read_merge_folds(ops: GalleryOps, galleries: Sequence[Gallery],
     return folds, unread
 
 
-def run_merge_duplicates(ops: GalleryOps, env: Env, scope: Scope, dry_run: bool, delete: bool,
-                         present: Callable[[Member], bool] = is_present) -> Report:
+def run_merge_duplicates(
+    ops: GalleryOps, env: Env, scope: Scope, dry_run: bool, delete: bool, present: Callable[[Member], bool] = is_present
+) -> Report:
     """Find the groups, plan each merge, apply it (unless dry_run), and report."""
     report = Report("merge_duplicate_galleries", dry_run, "delete duplicates" if delete else None)
     progress(0.0)
@@ -351,8 +375,11 @@ def run_merge_duplicates(ops: GalleryOps, env: Env, scope: Scope, dry_run: bool,
     for batch in chunks(groups, max(1, WORKFLOW_PAGE_SIZE // 4)):
         ids = [m.id for g in batch for m in g]
         galleries = {gid: g for gid, g in ops.galleries_by_ids(ids, "id " + selections.GALLERY_MERGE).items() if g}
-        kept_ids = {order[0].id for group in batch
-                    if len(order := [m for m in keep_order(group, present) if m.id in galleries]) > 1}
+        kept_ids = {
+            order[0].id
+            for group in batch
+            if len(order := [m for m in keep_order(group, present) if m.id in galleries]) > 1
+        }
         images, unread = read_merge_folds(ops, list(galleries.values()), kept_ids)
         cover_matches = ops.cover_regex_matches([g for g in galleries if images[g].count], env.cover_regex)
         plans: list[GalleryPlan] = []
@@ -366,12 +393,24 @@ def run_merge_duplicates(ops: GalleryOps, env: Env, scope: Scope, dry_run: bool,
                 continue
             kept, donors = order[0], sorted(order[1:], key=lambda d: d.kind == "user")  # stable: keep order
             if len(listed) < MAX_DETAILS:
-                listed.append({"keep": kept.id, "duplicates": [d.id for d in donors],
-                               "by": "zip checksum" if any(d.zip_md5 and d.zip_md5 == kept.zip_md5 for d in donors)
-                               else "image checksums"})
+                listed.append(
+                    {
+                        "keep": kept.id,
+                        "duplicates": [d.id for d in donors],
+                        "by": "zip checksum"
+                        if any(d.zip_md5 and d.zip_md5 == kept.zip_md5 for d in donors)
+                        else "image checksums",
+                    }
+                )
             try:
-                plans.append(plan_merge(galleries[kept.id], images[kept.id],
-                                        [(galleries[d.id], images[d.id]) for d in donors], cover_matches))
+                plans.append(
+                    plan_merge(
+                        galleries[kept.id],
+                        images[kept.id],
+                        [(galleries[d.id], images[d.id]) for d in donors],
+                        cover_matches,
+                    )
+                )
                 kept_present = present(kept)
                 plans.extend(plan_donor(d, images[d.id], kept, kept_present, present(d), delete) for d in donors)
             except Exception as exc:  # planning is pure: whatever went wrong concerns this group only

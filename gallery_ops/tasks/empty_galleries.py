@@ -36,16 +36,19 @@ PARAMS: tuple[Param, ...] = ()
 WHY_EMPTY = "hand-made, no images"
 WHY_GONE = "no images, its zip or folder is gone from disk"
 SKIP_HAS_FILES = "no images, but its zip or folder is still on disk"
-SKIP_UNSURE = ("no images, and neither its zip or folder nor the folder holding it is on this disk"
-               " (a drive or share not mounted?): left alone")
+SKIP_UNSURE = (
+    "no images, and neither its zip or folder nor the folder holding it is on this disk"
+    " (a drive or share not mounted?): left alone"
+)
 SKIP_UNREADABLE = "no images; whether its zip or folder is on disk cannot be told: left alone"
 SKIP_NEW = "no images yet, marked new (made by hand a moment ago)"
 
 
 def _destroy(gallery: Gallery, why: str) -> DestroyGallery:
     # read again just before the write: a gallery that got images meanwhile is not deleted
-    return DestroyGallery(gallery.id, gallery.title, why, path=gallery.path,
-                          expects=Expect.of("gallery", gallery, ("image_count",)))
+    return DestroyGallery(
+        gallery.id, gallery.title, why, path=gallery.path, expects=Expect.of("gallery", gallery, ("image_count",))
+    )
 
 
 def plan_clean_empty(gallery: Gallery, on_disk: OnDisk | None = None) -> GalleryPlan:
@@ -62,7 +65,8 @@ def plan_clean_empty(gallery: Gallery, on_disk: OnDisk | None = None) -> Gallery
             plan.changes.append(_destroy(gallery, WHY_GONE))
         else:
             plan.skipped = {OnDisk.PRESENT: SKIP_HAS_FILES, OnDisk.UNREADABLE: SKIP_UNREADABLE}.get(
-                on_disk or OnDisk.UNSURE, SKIP_UNSURE)
+                on_disk or OnDisk.UNSURE, SKIP_UNSURE
+            )
     elif any(tag.name == NEW_GALLERY_TAG for tag in gallery.tags or []):
         plan.skipped = SKIP_NEW
     else:

@@ -83,8 +83,11 @@ def decide_dry_run(args: dict[str, Any], settings: Settings, destructive: bool) 
 def _merge(gallery_id: str, plans: Sequence[GalleryPlan]) -> GalleryPlan:
     if len(plans) == 1:  # one workflow (every task but Finish): its plan is already the merged one
         plan = plans[0]
-        if plan.gallery_id == gallery_id and plan.error is None and (
-                plan.skipped is None or (plan.skipped and not plan.changes)):
+        if (
+            plan.gallery_id == gallery_id
+            and plan.error is None
+            and (plan.skipped is None or (plan.skipped and not plan.changes))
+        ):
             return plan
     merged = GalleryPlan(gallery_id)
     for plan in plans:
@@ -98,14 +101,24 @@ def _merge(gallery_id: str, plans: Sequence[GalleryPlan]) -> GalleryPlan:
     return merged
 
 
-def plan_gallery(workflows: Sequence[Workflow], gallery: Gallery, images: Sequence[Image] | None,
-                 folds: Sequence[ImageFold] | None, env: Env) -> GalleryPlan:
+def plan_gallery(
+    workflows: Sequence[Workflow],
+    gallery: Gallery,
+    images: Sequence[Image] | None,
+    folds: Sequence[ImageFold] | None,
+    env: Env,
+) -> GalleryPlan:
     """Every workflow's plan for one gallery, merged: from its images (a gallery read in one
     request), from each workflow's fold of them (a big gallery, read a page at a time), or from
     neither (None when no workflow reads images)."""
     if folds is not None:
-        return _merge(gallery.id, [w.plan(gallery, f.images if isinstance(f, ImageList) else f, env)
-                                   for w, f in zip(workflows, folds, strict=True)])
+        return _merge(
+            gallery.id,
+            [
+                w.plan(gallery, f.images if isinstance(f, ImageList) else f, env)
+                for w, f in zip(workflows, folds, strict=True)
+            ],
+        )
     if len(workflows) == 1:  # every task but Finish: asked once per gallery, so without a list
         return _merge(gallery.id, (workflows[0].plan(gallery, images, env),))
     return _merge(gallery.id, [w.plan(gallery, images, env) for w in workflows])
@@ -149,8 +162,15 @@ class GroupImages:
     matches: dict[str, str | None] = field(default_factory=dict)
 
 
-def read_group(ops: GalleryOps, task: str, workflows: Sequence[Workflow], group: Sequence[Gallery],
-               selection: str, failed: dict[str, str], cover_regex: str | None = None) -> GroupImages:
+def read_group(
+    ops: GalleryOps,
+    task: str,
+    workflows: Sequence[Workflow],
+    group: Sequence[Gallery],
+    selection: str,
+    failed: dict[str, str],
+    cover_regex: str | None = None,
+) -> GroupImages:
     """Read a group's images: in one aliased request (with Stash's default-cover question when
     `cover_regex` is given: images_and_cover_matches), or, for a gallery bigger than
     IMAGES_IN_MEMORY, a page per request (GalleryOps.gallery_image_pages), each page folded into
@@ -239,9 +259,16 @@ def apply_plans(ops: GalleryOps, plans: Sequence[GalleryPlan], failed: dict[str,
     return held
 
 
-def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env: Env, scope: Scope,
-                  dry_run: bool, finish: Callable[[list[str], dict[str, list[Image]]], list[Change]] | None = None,
-                  page_size: int = WORKFLOW_PAGE_SIZE) -> Report:
+def run_workflows(
+    ops: GalleryOps,
+    task: str,
+    workflows: Sequence[Workflow],
+    env: Env,
+    scope: Scope,
+    dry_run: bool,
+    finish: Callable[[list[str], dict[str, list[Image]]], list[Change]] | None = None,
+    page_size: int = WORKFLOW_PAGE_SIZE,
+) -> Report:
     """Plan (and unless dry_run, apply) the workflows on every gallery in scope.
 
     `finish(ok_gallery_ids, images)` may add changes for the galleries of a page whose own
@@ -270,8 +297,11 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
         # bigger gallery is read a page at a time, each page folded into the workflows' small
         # summaries (image_folds) and let go, so memory stays flat in gallery size too
         for group in image_groups(page, IMAGES_IN_MEMORY) if image_fields else [page]:
-            read = read_group(ops, task, workflows, group, image_fields, failed,
-                              env.cover_regex if asks_covers else None) if image_fields else GroupImages()
+            read = (
+                read_group(ops, task, workflows, group, image_fields, failed, env.cover_regex if asks_covers else None)
+                if image_fields
+                else GroupImages()
+            )
             group_env = replace(env, cover_matches=read.matches) if asks_covers else env
             for gallery in group:
                 seen[gallery.id] = read.first.get(gallery.id, [])
@@ -280,8 +310,15 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
                     unread.add(gallery.id)
                     continue
                 try:
-                    plans.append(plan_gallery(workflows, gallery, read.images.get(gallery.id, []) if image_fields
-                                              else None, read.folds.get(gallery.id), group_env))
+                    plans.append(
+                        plan_gallery(
+                            workflows,
+                            gallery,
+                            read.images.get(gallery.id, []) if image_fields else None,
+                            read.folds.get(gallery.id),
+                            group_env,
+                        )
+                    )
                 except Exception as exc:  # planning is pure: whatever went wrong concerns this gallery only
                     log.debug("%s: planning gallery %s failed:\n%s", task, gallery.id, traceback.format_exc())
                     failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
@@ -291,9 +328,17 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
         moved = apply_plans(ops, plans, failed) if not dry_run else {}
         extra: list[Change] = []
         if finish is not None:  # computed in a preview too, so that it says what it would do
-            extra = finish([p.gallery_id for p in plans
-                            if p.gallery_id not in failed and p.gallery_id not in moved and p.gallery_id not in unread
-                            and p.error is None], images)
+            extra = finish(
+                [
+                    p.gallery_id
+                    for p in plans
+                    if p.gallery_id not in failed
+                    and p.gallery_id not in moved
+                    and p.gallery_id not in unread
+                    and p.error is None
+                ],
+                images,
+            )
             if not dry_run:
                 apply_changes(ops, extra, failed)
         for plan in plans:
@@ -308,18 +353,20 @@ def run_workflows(ops: GalleryOps, task: str, workflows: Sequence[Workflow], env
     return report
 
 
-def galleries_in_scope(ops: GalleryOps, scope: Scope, selection: str, page_size: int,
-                       report: Report) -> tuple[int, Iterable[Gallery]]:
+def galleries_in_scope(
+    ops: GalleryOps, scope: Scope, selection: str, page_size: int, report: Report
+) -> tuple[int, Iterable[Gallery]]:
     """How many galleries are in scope (one request, or the ids given), and a lazy stream of them,
     a page per request; ids that name no gallery are reported as skipped."""
     if scope.gallery_ids is not None:
         return len(scope.gallery_ids), _by_ids(ops, scope.gallery_ids, selection, page_size, report)
-    return (ops.count_galleries(scope.gallery_filter),
-            ops.iter_galleries(scope.gallery_filter, page_size=page_size, selection=selection))
+    return (
+        ops.count_galleries(scope.gallery_filter),
+        ops.iter_galleries(scope.gallery_filter, page_size=page_size, selection=selection),
+    )
 
 
-def _by_ids(ops: GalleryOps, ids: Sequence[str], selection: str, page_size: int,
-            report: Report) -> Iterator[Gallery]:
+def _by_ids(ops: GalleryOps, ids: Sequence[str], selection: str, page_size: int, report: Report) -> Iterator[Gallery]:
     """Galleries named by id, a page per request; ids that name none are reported as skipped."""
     for chunk in chunks(ids, page_size):
         for gallery_id, gallery in ops.galleries_by_ids(chunk, selection).items():

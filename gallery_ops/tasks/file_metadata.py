@@ -54,21 +54,33 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
-def plan_import(gallery: Gallery, found: FileMetadata, tag_ids: dict[str, str | None],
-                performer_ids: dict[str, str | None], artists_as: str) -> tuple[GalleryPlan, list[str]]:
+def plan_import(
+    gallery: Gallery,
+    found: FileMetadata,
+    tag_ids: dict[str, str | None],
+    performer_ids: dict[str, str | None],
+    artists_as: str,
+) -> tuple[GalleryPlan, list[str]]:
     """The gallery's changes from its file, and the names that name nothing in Stash (pure)."""
     plan = GalleryPlan(gallery.id)
     unknown: list[str] = []
-    scalars: dict[str, Any] = {f: getattr(found, f) for f in ("title", "date", "details")
-                               if _empty(getattr(gallery, f)) and getattr(found, f)}
+    scalars: dict[str, Any] = {
+        f: getattr(found, f) for f in ("title", "date", "details") if _empty(getattr(gallery, f)) and getattr(found, f)
+    }
     if artists_as == "photographer" and found.artists and _empty(gallery.photographer):
         scalars["photographer"] = ", ".join(found.artists)
     if scalars:
-        plan.changes.append(SetGalleryFields(gallery.id, tuple(scalars.items()), expects=Expect.of(
-            "gallery", gallery, tuple(f for f in ("title", "date") if f in scalars))))
+        plan.changes.append(
+            SetGalleryFields(
+                gallery.id,
+                tuple(scalars.items()),
+                expects=Expect.of("gallery", gallery, tuple(f for f in ("title", "date") if f in scalars)),
+            )
+        )
     refs: list[tuple[str, tuple[str, ...]]] = []
     wanted: list[tuple[str, Sequence[Any] | None, list[str], dict[str, str | None]]] = [
-        ("tag_ids", gallery.tags, found.tags, tag_ids)]
+        ("tag_ids", gallery.tags, found.tags, tag_ids)
+    ]
     if artists_as == "performers":
         wanted.append(("performer_ids", gallery.performers, found.artists, performer_ids))
     for key, have_refs, names, ids in wanted:
@@ -90,8 +102,14 @@ def plan_import(gallery: Gallery, found: FileMetadata, tag_ids: dict[str, str | 
     return plan, unknown
 
 
-def run_import_file_metadata(ops: GalleryOps, scope: Scope, dry_run: bool, artists_as: str,
-                             page_size: int = WORKFLOW_PAGE_SIZE, held: dict[str, str] | None = None) -> Report:
+def run_import_file_metadata(
+    ops: GalleryOps,
+    scope: Scope,
+    dry_run: bool,
+    artists_as: str,
+    page_size: int = WORKFLOW_PAGE_SIZE,
+    held: dict[str, str] | None = None,
+) -> Report:
     """Read each gallery's metadata file, plan, and (unless dry_run) apply, page by page.
 
     `held`, when given, receives {gallery id: reason} for the galleries whose changes did not
@@ -115,8 +133,10 @@ def run_import_file_metadata(ops: GalleryOps, scope: Scope, dry_run: bool, artis
             except FileMetadataError as exc:
                 read[gallery.id] = str(exc)
         files = [f for f in read.values() if isinstance(f, FileMetadata)]
-        for kind, names in (("tag", [n for f in files for n in f.tags]),
-                            ("performer", [n for f in files for n in f.artists] if artists_as == "performers" else [])):
+        for kind, names in (
+            ("tag", [n for f in files for n in f.tags]),
+            ("performer", [n for f in files for n in f.artists] if artists_as == "performers" else []),
+        ):
             new = [n for n in dict.fromkeys(names) if n not in known[kind]]
             if new:
                 known[kind].update(ops.ids_by_name(kind, new))
@@ -147,8 +167,11 @@ def run_import_file_metadata(ops: GalleryOps, scope: Scope, dry_run: bool, artis
     report.extra = {"unknown_names": list(unknown_names)[:MAX_DETAILS]}
     progress(1.0)
     if unknown_names:
-        log.info("%s: names that name no tag or performer in Stash (left out): %s", report.title,
-                 ", ".join(list(unknown_names)[:20]))
+        log.info(
+            "%s: names that name no tag or performer in Stash (left out): %s",
+            report.title,
+            ", ".join(list(unknown_names)[:20]),
+        )
     for level, line in report.log_lines():
         log.log(level, "%s", line)
     return report

@@ -80,8 +80,9 @@ def wanted_refs(images: Sequence[Image], field: str, rule: str) -> set[str]:
     return fold.wanted(field, rule)
 
 
-def plan_gallery_from_images(gallery: Gallery, images: Sequence[Image] | RefsFold, rule: str,
-                             fields: tuple[str, ...] = FROM_IMAGES_FIELDS) -> GalleryPlan:
+def plan_gallery_from_images(
+    gallery: Gallery, images: Sequence[Image] | RefsFold, rule: str, fields: tuple[str, ...] = FROM_IMAGES_FIELDS
+) -> GalleryPlan:
     """What the gallery lacks of what its images have (pure: from the images, or their RefsFold)."""
     images = folded(images, RefsFold, lambda: RefsFold(fields))
     plan = GalleryPlan(gallery.id)

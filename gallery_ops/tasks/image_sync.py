@@ -105,10 +105,18 @@ def image_changes(image: Image, fields: tuple[str, ...], mirror: bool) -> dict[s
 
 def _overwritten(change: dict[str, Any]) -> list[str]:
     """The image fields a bulkImageUpdate input replaces (ADD only adds: it overwrites nothing)."""
-    names = {"tag_ids": "tags", "performer_ids": "performers", "studio_id": "studio", "date": "date",
-             "photographer": "photographer"}
-    return [names[key] for key, value in change.items()
-            if key in names and not (isinstance(value, dict) and value.get("mode") == "ADD")]
+    names = {
+        "tag_ids": "tags",
+        "performer_ids": "performers",
+        "studio_id": "studio",
+        "date": "date",
+        "photographer": "photographer",
+    }
+    return [
+        names[key]
+        for key, value in change.items()
+        if key in names and not (isinstance(value, dict) and value.get("mode") == "ADD")
+    ]
 
 
 class SyncFold:
@@ -131,13 +139,23 @@ class SyncFold:
             if change:
                 key = repr(sorted(change.items()))
                 group = self.groups.setdefault(key, (change, []))
-                group[1].append((image.id, tuple(g.id for g in sources if g.id != self.gallery_id),
-                                 Expect.of("image", image, _overwritten(change))))
+                group[1].append(
+                    (
+                        image.id,
+                        tuple(g.id for g in sources if g.id != self.gallery_id),
+                        Expect.of("image", image, _overwritten(change)),
+                    )
+                )
         self.count += len(images)
 
 
-def plan_image_sync(gallery: Gallery, images: Sequence[Image] | SyncFold, fields: tuple[str, ...], mirror: bool,
-                    already_planned: set[str] | None = None) -> GalleryPlan:
+def plan_image_sync(
+    gallery: Gallery,
+    images: Sequence[Image] | SyncFold,
+    fields: tuple[str, ...],
+    mirror: bool,
+    already_planned: set[str] | None = None,
+) -> GalleryPlan:
     """Group the gallery's images (or their SyncFold) by the change they need (pure, apart from
     skipping planned ids)."""
     images = folded(images, SyncFold, lambda: SyncFold(gallery.id, fields, mirror))
@@ -151,8 +169,11 @@ def plan_image_sync(gallery: Gallery, images: Sequence[Image] | SyncFold, fields
             # the other galleries these images are in fail with this write (they do not plan it again)
             others = tuple(dict.fromkeys(g for _, sources, _ in chunk for g in sources))
             expects = tuple(e for _, _, basis in chunk for e in basis)
-            plan.changes.append(UpdateImages(gallery.id, tuple(i for i, _, _ in chunk), tuple(sorted(change.items())),
-                                             others, expects=expects))
+            plan.changes.append(
+                UpdateImages(
+                    gallery.id, tuple(i for i, _, _ in chunk), tuple(sorted(change.items())), others, expects=expects
+                )
+            )
     return plan
 
 

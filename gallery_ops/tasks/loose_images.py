@@ -116,8 +116,14 @@ def folder_titles(folders: Sequence[Folder]) -> dict[FolderKey, str]:
     return titles
 
 
-def plan_folder(folder: Folder, title: str, min_images: int, folder_galleries: set[FolderKey],
-                claimed: Gallery | None, claimed_image_ids: set[str]) -> GalleryPlan:
+def plan_folder(
+    folder: Folder,
+    title: str,
+    min_images: int,
+    folder_galleries: set[FolderKey],
+    claimed: Gallery | None,
+    claimed_image_ids: set[str],
+) -> GalleryPlan:
     """The folder's gallery: create it and add its images, or add the missing ones to `claimed` (pure)."""
     plan = GalleryPlan(folder.path)
     if folder.key in folder_galleries:
@@ -134,8 +140,9 @@ def plan_folder(folder: Folder, title: str, min_images: int, folder_galleries: s
     return plan
 
 
-def claim(title: str, folder: Folder, candidates: Sequence[Gallery], images: dict[str, list[Image]],
-          taken: set[str]) -> Gallery | None:
+def claim(
+    title: str, folder: Folder, candidates: Sequence[Gallery], images: dict[str, list[Image]], taken: set[str]
+) -> Gallery | None:
     """A hand-made gallery of an earlier (stopped) run for this folder: the title, and only its images."""
     for gallery in candidates:
         if gallery.id in taken or gallery.title != title:
@@ -148,8 +155,9 @@ def claim(title: str, folder: Folder, candidates: Sequence[Gallery], images: dic
 
 def parse_min_images(value: Any) -> int:
     if not isinstance(value, int | float) or isinstance(value, bool) or value < 1 or int(value) != value:
-        raise ArgError(f"the minimum number of images for a folder gallery should be a whole number of 1 or more,"
-                       f" got {value!r}")
+        raise ArgError(
+            f"the minimum number of images for a folder gallery should be a whole number of 1 or more, got {value!r}"
+        )
     return int(value)
 
 
@@ -182,8 +190,9 @@ def run_galleries_from_folders(ops: GalleryOps, path: str | None, min_images: in
     plans: list[GalleryPlan] = []
     for folder in ordered:
         title = titles[folder.key]
-        claimed = claim(title, folder, candidates, candidate_images, taken) if folder.key not in folder_galleries \
-            else None
+        claimed = (
+            claim(title, folder, candidates, candidate_images, taken) if folder.key not in folder_galleries else None
+        )
         have = {i.id for i in candidate_images.get(claimed.id, [])} if claimed else set()
         plans.append(plan_folder(folder, title, min_images, folder_galleries, claimed, have))
     if no_path:
@@ -212,8 +221,12 @@ def _apply(ops: GalleryOps, plans: Sequence[GalleryPlan], failed: dict[str, str]
                 failed.setdefault(folder, result.errors[index])
             else:
                 made[folder] = str(result.data[index]["id"])
-    adds = [(p.gallery_id, c) for p in plans for c in p.changes
-            if isinstance(c, AddFolderImages) and p.gallery_id not in failed]
+    adds = [
+        (p.gallery_id, c)
+        for p in plans
+        for c in p.changes
+        if isinstance(c, AddFolderImages) and p.gallery_id not in failed
+    ]
     for add_chunk in chunks(adds, MUTATION_BATCH_SIZE):
         sending = [(folder, c) for folder, c in add_chunk if folder not in failed]
         if not sending:

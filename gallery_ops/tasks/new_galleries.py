@@ -77,7 +77,7 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
     if tag_id is None:
         report = Report("finish_new_galleries", dry_run)
         # Stash shows a task's output at debug level only: say so in the log
-        log.info("%s: %s (no gallery has the tag \"%s\")", report.title, report.summary, NEW_GALLERY_TAG)
+        log.info('%s: %s (no gallery has the tag "%s")', report.title, report.summary, NEW_GALLERY_TAG)
         return report
     gallery_filter = all_of({"tags": {"value": [tag_id], "modifier": "INCLUDES"}}, scope.gallery_filter)
     rules = [name for name, on in env.settings.hook_rules.items() if on]
@@ -85,20 +85,33 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
     held: dict[str, str] = {}  # galleries whose file metadata did not all go through: they stay marked
     from_files: Report | None = None
     if "hookFileMetadata" in rules:
-        from_files = run_import_file_metadata(ops, Scope(gallery_filter=gallery_filter), dry_run,
-                                              parse_artists_as(env.settings["fileMetadataArtists"]), held=held)
+        from_files = run_import_file_metadata(
+            ops,
+            Scope(gallery_filter=gallery_filter),
+            dry_run,
+            parse_artists_as(env.settings["fileMetadataArtists"]),
+            held=held,
+        )
     scene_index: SceneIndex | None = None
     if "hookLinkScenes" in rules:
         scene_index = build_index(ops.iter_scenes(fields.SCENE_FILES))  # paths only: metadata is read per page
 
     def unmark(done: list[str], images: dict[str, list[Image]]) -> list[Change]:
         # a gallery with no images yet (made by hand, filled later) stays marked until it has some
-        ready = [gallery_id for gallery_id in done
-                 if (images.get(gallery_id) or not needs_images) and gallery_id not in held]
+        ready = [
+            gallery_id for gallery_id in done if (images.get(gallery_id) or not needs_images) and gallery_id not in held
+        ]
         return [UntagGalleries(ready[0], tag_id, tuple(ready[1:]), NEW_GALLERY_TAG)] if ready else []
 
-    report = run_workflows(ops, "finish_new_galleries", rule_workflows(env, rules, scene_index), env,
-                           Scope(gallery_filter=gallery_filter), dry_run, finish=unmark)
+    report = run_workflows(
+        ops,
+        "finish_new_galleries",
+        rule_workflows(env, rules, scene_index),
+        env,
+        Scope(gallery_filter=gallery_filter),
+        dry_run,
+        finish=unmark,
+    )
     if from_files is not None:
         add_file_metadata(report, from_files)
     return report
@@ -114,10 +127,14 @@ def add_file_metadata(report: Report, from_files: Report) -> None:
         if failure["gallery"] not in failed_here:
             report.failed_count += 1
             if len(report.failed) < MAX_FAILURES:
-                report.failed.append({"gallery": failure["gallery"],
-                                      "error": f"metadata from files: {failure['error']}"})
+                report.failed.append(
+                    {"gallery": failure["gallery"], "error": f"metadata from files: {failure['error']}"}
+                )
     report.extra["import_file_metadata"] = {
-        "summary": from_files.summary, "changed": from_files.changed,
-        "skipped": dict(sorted(from_files.skipped.items())), "failed_count": from_files.failed_count,
-        **from_files.extra}
+        "summary": from_files.summary,
+        "changed": from_files.changed,
+        "skipped": dict(sorted(from_files.skipped.items())),
+        "failed_count": from_files.failed_count,
+        **from_files.extra,
+    }
     report.requests = max(report.requests, from_files.requests)

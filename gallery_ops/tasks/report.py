@@ -116,8 +116,9 @@ def sentence(change: dict[str, Any], dry_run: bool) -> str:
         return f"{where}: {would}set the cover to image {c['image']} ({c.get('path') or 'path unknown'})"
     if "reset_cover" in change:
         c = change["reset_cover"]
-        return (f"{where}: {would}take away the chosen cover, image {c['was']}"
-                f" ({c.get('path') or 'not one of its images'})")
+        return (
+            f"{where}: {would}take away the chosen cover, image {c['was']} ({c.get('path') or 'not one of its images'})"
+        )
     if "update_images" in change:
         c = change["update_images"]
         left_out = change.get(MOVED, {}).get("images", [])
@@ -132,16 +133,20 @@ def sentence(change: dict[str, Any], dry_run: bool) -> str:
         name = shown(c["title"]) if c.get("title") or not c.get("path") else f"at {c['path']}"
         return f"{where}: {would}delete the gallery {name} ({c['why']}{merged}; its files are kept)"
     if "create_gallery" in change:
-        return (f"folder {change['folder']}: {would}make the gallery {shown(change['create_gallery'])} for"
-                f" {counted(change['images'], 'image')}")
+        return (
+            f"folder {change['folder']}: {would}make the gallery {shown(change['create_gallery'])} for"
+            f" {counted(change['images'], 'image')}"
+        )
     if "add_images" in change:
         target = f"gallery {change['gallery']}" if change.get("gallery") else "its new gallery"
         return f"folder {change['folder']}: {would}add {counted(change['add_images'], 'image')} to {target}"
     if "remove_tag" in change:
         tag, galleries = change["remove_tag"], change["galleries"]
         name = shown(tag["name"]) if isinstance(tag, dict) else f"id {tag}"
-        return (f"{counted(len(galleries), 'gallery', 'galleries')} ({', '.join(galleries)}): {would}remove"
-                f" the tag {name} (done with them)")
+        return (
+            f"{counted(len(galleries), 'gallery', 'galleries')} ({', '.join(galleries)}): {would}remove"
+            f" the tag {name} (done with them)"
+        )
     return f"{would}{shown(change)}"
 
 
@@ -201,9 +206,11 @@ class Report:
     @property
     def summary(self) -> str:
         verb = "would change" if self.dry_run else "changed"
-        return (f"{counted(self.scanned, 'gallery', 'galleries')} scanned, {self.changed} {verb},"
-                f" {self.unchanged} unchanged, {sum(self.skipped.values())} skipped, {self.failed_count} failed;"
-                f" {counted(self.change_count, 'change')}")
+        return (
+            f"{counted(self.scanned, 'gallery', 'galleries')} scanned, {self.changed} {verb},"
+            f" {self.unchanged} unchanged, {sum(self.skipped.values())} skipped, {self.failed_count} failed;"
+            f" {counted(self.change_count, 'change')}"
+        )
 
     def start_line(self, total: int) -> str:
         preview = " (preview: nothing will be changed)" if self.dry_run else ""
@@ -231,8 +238,10 @@ class Report:
         if not self.failed_count:
             return None
         first = self.failed[0]
-        return (f"{self.failed_count} of {counted(self.scanned, 'gallery', 'galleries')} failed (first: gallery"
-                f" {first['gallery']}: {first['error']}); the other changes were applied")
+        return (
+            f"{self.failed_count} of {counted(self.scanned, 'gallery', 'galleries')} failed (first: gallery"
+            f" {first['gallery']}: {first['error']}); the other changes were applied"
+        )
 
     def to_output(self) -> dict[str, Any]:
         return {

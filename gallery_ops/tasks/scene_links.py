@@ -138,18 +138,27 @@ def _empty(value: Any) -> bool:
 def copy_from_scene(gallery: Gallery, scene: Scene) -> list[Any]:
     """What the gallery lacks of the scene's metadata, as changes (pure, never overwriting)."""
     changes: list[Any] = []
-    scalars = {f: getattr(scene, f) for f in ("title", "date", "details")
-               if _empty(getattr(gallery, f)) and not _empty(getattr(scene, f))}
+    scalars = {
+        f: getattr(scene, f)
+        for f in ("title", "date", "details")
+        if _empty(getattr(gallery, f)) and not _empty(getattr(scene, f))
+    }
     if gallery.studio is None and scene.studio is not None:
         scalars["studio"] = {"id": scene.studio.id}
     if scalars:
-        changes.append(SetGalleryFields(gallery.id, tuple(scalars.items()), expects=Expect.of(
-            "gallery", gallery, tuple(f for f in ("title", "date") if f in scalars))))
+        changes.append(
+            SetGalleryFields(
+                gallery.id,
+                tuple(scalars.items()),
+                expects=Expect.of("gallery", gallery, tuple(f for f in ("title", "date") if f in scalars)),
+            )
+        )
     refs: list[tuple[str, tuple[str, ...]]] = []
     for name, key in (("tags", "tag_ids"), ("performers", "performer_ids")):
         have = {r.id for r in getattr(gallery, name) or []}
-        extra = sorted({r.id for r in getattr(scene, name) or [] if getattr(r, "name", None) != NEW_GALLERY_TAG}
-                       - have, key=int)
+        extra = sorted(
+            {r.id for r in getattr(scene, name) or [] if getattr(r, "name", None) != NEW_GALLERY_TAG} - have, key=int
+        )
         if extra:
             refs.append((key, tuple(extra)))
     urls = [u for u in scene.urls or [] if u not in (gallery.urls or [])]
@@ -160,8 +169,9 @@ def copy_from_scene(gallery: Gallery, scene: Scene) -> list[Any]:
     return changes
 
 
-def plan_link(gallery: Gallery, index: SceneIndex, copy_metadata: bool,
-              scenes: Mapping[str, Scene] | None = None) -> GalleryPlan:
+def plan_link(
+    gallery: Gallery, index: SceneIndex, copy_metadata: bool, scenes: Mapping[str, Scene] | None = None
+) -> GalleryPlan:
     """Link the gallery to its one matching scene (and copy what it lacks, by choice) (pure).
 
     With copy_metadata, `scenes` must hold that scene's metadata (LookupError otherwise: a

@@ -28,8 +28,19 @@ from .report import GalleryPlan
 from .workflow import Env
 
 PARAMS = (Param("pattern", "str", False),)
-__all__ = ["DATE_LAYOUTS", "PARAMS", "PATTERN_GROUPS", "SKIP_EMPTY_NAME", "SKIP_NO_PATH", "TitleFromPath",
-           "clean_name", "is_date", "name_of", "parse_title_pattern", "plan_title"]
+__all__ = [
+    "DATE_LAYOUTS",
+    "PARAMS",
+    "PATTERN_GROUPS",
+    "SKIP_EMPTY_NAME",
+    "SKIP_NO_PATH",
+    "TitleFromPath",
+    "clean_name",
+    "is_date",
+    "name_of",
+    "parse_title_pattern",
+    "plan_title",
+]
 
 
 def name_of(gallery: Gallery) -> str | None:
@@ -44,15 +55,24 @@ def _zip_path(gallery: Gallery) -> str | None:
 def plan_title(gallery: Gallery, pattern: UserPattern | None) -> GalleryPlan:
     plan = GalleryPlan(gallery.id)
     try:
-        fields, skipped = title_fields(gallery.title, gallery.date, gallery.code, _zip_path(gallery),
-                                       gallery.folder.path if gallery.folder else None, pattern)
+        fields, skipped = title_fields(
+            gallery.title,
+            gallery.date,
+            gallery.code,
+            _zip_path(gallery),
+            gallery.folder.path if gallery.folder else None,
+            pattern,
+        )
     except PatternTimeout as exc:
         plan.error = str(exc)
         return plan
     plan.skipped = skipped
     if fields:
-        plan.changes = [SetGalleryFields(gallery.id, tuple(fields),
-                                         expects=Expect.of("gallery", gallery, [name for name, _ in fields]))]
+        plan.changes = [
+            SetGalleryFields(
+                gallery.id, tuple(fields), expects=Expect.of("gallery", gallery, [name for name, _ in fields])
+            )
+        ]
     return plan
 
 

@@ -30,8 +30,9 @@ class Env:
 
 def env_from_configuration(configuration: RunConfiguration) -> Env:
     """Env from what a run read of Stash's configuration (defaults for what is not saved)."""
-    return Env(Settings.from_saved(configuration.saved_settings),
-               configuration.cover_regex or STASH_DEFAULT_COVER_REGEX)
+    return Env(
+        Settings.from_saved(configuration.saved_settings), configuration.cover_regex or STASH_DEFAULT_COVER_REGEX
+    )
 
 
 class ImageFold(Protocol):

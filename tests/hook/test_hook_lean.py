@@ -23,7 +23,7 @@ from gallery_ops.stash.hook_client import HookWire, LeanServer
 
 REPO = Path(__file__).resolve().parents[2]
 HEAVY = ("pydantic", "requests", "stashapi", "urllib3", "logging", "urllib.request", "http.client", "dataclasses")
-WRAPPER = '''\
+WRAPPER = """\
 import atexit, json, os, runpy, sys
 report = os.environ["LEAN_REPORT"]
 def at_exit():
@@ -38,7 +38,7 @@ script = sys.argv[1]
 sys.argv = sys.argv[1:]
 sys.path[0] = os.path.dirname(os.path.abspath(script))
 runpy.run_path(script, run_name="__main__")
-'''
+"""
 
 
 @pytest.fixture
@@ -67,8 +67,9 @@ def report_of(python: Path) -> dict[str, Any]:
 
 def run_hook(sim: StashSimulator, gallery_id: int = 4, connection: dict[str, Any] | None = None) -> Any:
     hook = sim.plugin().hooks_for("Gallery.Create.Post")[0]
-    return sim.runner().run_hook(hook, {"id": gallery_id, "type": "Gallery.Create.Post", "input": None},
-                                 connection or sim.server_connection())
+    return sim.runner().run_hook(
+        hook, {"id": gallery_id, "type": "Gallery.Create.Post", "input": None}, connection or sim.server_connection()
+    )
 
 
 def test_a_hook_run_imports_only_the_standard_library_and_skips_the_exit_clean_up(wrapped: Path) -> None:
@@ -107,11 +108,13 @@ def test_input_that_is_no_plain_hook_run_takes_the_full_path() -> None:
     conn = {"Scheme": "http", "Host": "0.0.0.0", "Port": 9999, "SessionCookie": None}
     plain = {"server_connection": conn, "args": {"hookContext": {"id": 4, "type": "Gallery.Create.Post"}}}
     assert recognise(json.dumps(plain)) is not None
-    for odd in ({**plain, "server_connection": {**conn, "Port": "9999"}},  # pydantic would coerce it
-                {**plain, "server_connection": {**conn, "ApiKey": "key\n"}},
-                {**plain, "args": {"hookContext": {"id": "4", "type": "Gallery.Create.Post"}}},
-                {**plain, "args": {"hookContext": {"id": 4, "type": "Gallery.Create.Post"}, "operation": "x"}},
-                {**plain, "args": {"hookContext": {"id": 4, "type": "Gallery.Update.Post"}}}):
+    for odd in (
+        {**plain, "server_connection": {**conn, "Port": "9999"}},  # pydantic would coerce it
+        {**plain, "server_connection": {**conn, "ApiKey": "key\n"}},
+        {**plain, "args": {"hookContext": {"id": "4", "type": "Gallery.Create.Post"}}},
+        {**plain, "args": {"hookContext": {"id": 4, "type": "Gallery.Create.Post"}, "operation": "x"}},
+        {**plain, "args": {"hookContext": {"id": 4, "type": "Gallery.Update.Post"}}},
+    ):
         assert recognise(json.dumps(odd)) is None, odd
 
 
@@ -149,10 +152,14 @@ def test_auth_with_an_api_key_and_a_refused_cookie_never_show_a_secret() -> None
         refused_key = run_hook(secured, connection={**with_key, "ApiKey": wrong_key})
     assert ok.error is None and ok.output["result"] == "updated"
     for result in (refused, refused_key):
-        assert result.error == (f"Stash at {secured.url} answered 401 Unauthorized: the session cookie or API key"
-                                " is missing or wrong")
-    for result, secret in ((ok, with_key["ApiKey"]), (refused, forged["SessionCookie"]["Value"]),
-                           (refused_key, wrong_key)):
+        assert result.error == (
+            f"Stash at {secured.url} answered 401 Unauthorized: the session cookie or API key is missing or wrong"
+        )
+    for result, secret in (
+        (ok, with_key["ApiKey"]),
+        (refused, forged["SessionCookie"]["Value"]),
+        (refused_key, wrong_key),
+    ):
         assert secret not in result.stdout and secret not in result.stderr
 
 
@@ -170,7 +177,7 @@ class _Chunked(BaseHTTPRequestHandler):
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         for start in range(0, len(body), 1000):
-            piece = body[start:start + 1000]
+            piece = body[start : start + 1000]
             self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
         self.wfile.write(b"0\r\n\r\n")
 

@@ -81,10 +81,18 @@ def list_remote(index_url: str) -> list[RemotePackage]:
         raise PackageError("reading package list: yaml: cannot unmarshal into []pkg.RemotePackage")
     packages = []
     for raw in data:
-        packages.append(RemotePackage(
-            id=raw.get("id", ""), name=raw.get("name", ""), version=raw.get("version", ""),
-            date=parse_time(raw.get("date", "")), path=raw.get("path", ""), sha256=raw.get("sha256", ""),
-            requires=list(raw.get("requires") or []), metadata=dict(raw.get("metadata") or {})))
+        packages.append(
+            RemotePackage(
+                id=raw.get("id", ""),
+                name=raw.get("name", ""),
+                version=raw.get("version", ""),
+                date=parse_time(raw.get("date", "")),
+                path=raw.get("path", ""),
+                sha256=raw.get("sha256", ""),
+                requires=list(raw.get("requires") or []),
+                metadata=dict(raw.get("metadata") or {}),
+            )
+        )
     return packages
 
 
@@ -153,9 +161,16 @@ def install(plugins: Path, local_path: str, index_url: str, package_id: str) -> 
         if mode:
             destination.chmod(mode)
         files.append(name)
-    manifest = {"id": package.id, "name": package.name, "metadata": package.metadata, "version": package.version,
-                "date": package.date.strftime(TIME_FORMAT), "requires": package.requires,
-                "source_repository": index_url, "files": files}
+    manifest = {
+        "id": package.id,
+        "name": package.name,
+        "metadata": package.metadata,
+        "version": package.version,
+        "date": package.date.strftime(TIME_FORMAT),
+        "requires": package.requires,
+        "source_repository": index_url,
+        "files": files,
+    }
     target.mkdir(parents=True, exist_ok=True)
     (target / MANIFEST_FILE).write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
     return target

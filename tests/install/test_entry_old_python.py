@@ -21,8 +21,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 ENTRY = REPO / "gallery_tools.py"
 SOURCE = ENTRY.read_text(encoding="utf-8")
-NEWER_THAN_OLD_PYTHONS = (ast.JoinedStr, ast.AnnAssign, ast.NamedExpr, ast.AsyncFunctionDef, ast.Await,
-                          ast.AsyncFor, ast.AsyncWith, ast.Match)
+NEWER_THAN_OLD_PYTHONS = (
+    ast.JoinedStr,
+    ast.AnnAssign,
+    ast.NamedExpr,
+    ast.AsyncFunctionDef,
+    ast.Await,
+    ast.AsyncFor,
+    ast.AsyncWith,
+    ast.Match,
+)
 
 
 def test_the_entry_parses_on_old_python_3() -> None:
@@ -42,18 +50,33 @@ def test_the_entry_parses_on_old_python_3() -> None:
 
 def test_the_minimum_is_the_projects() -> None:
     tree = ast.parse(SOURCE)
-    value = next(node.value for node in tree.body if isinstance(node, ast.Assign)
-                 and getattr(node.targets[0], "id", "") == "MIN_PYTHON")
+    value = next(
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "MIN_PYTHON"
+    )
     minimum = ast.literal_eval(value)
     required = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
     assert required == f">={minimum[0]}.{minimum[1]}"
 
 
 def run_entry(python: str, *prelude: str) -> subprocess.CompletedProcess[str]:
-    code = "; ".join([*prelude, "import runpy, sys", f"sys.argv = [{str(ENTRY)!r}]",
-                      f"runpy.run_path({str(ENTRY)!r}, run_name='__main__')"])
-    return subprocess.run([python, "-c", code], input='{"server_connection": {}, "args": {"mode": "set_covers"}}',
-                          capture_output=True, text=True, timeout=60, cwd=str(REPO.parent))
+    code = "; ".join(
+        [
+            *prelude,
+            "import runpy, sys",
+            f"sys.argv = [{str(ENTRY)!r}]",
+            f"runpy.run_path({str(ENTRY)!r}, run_name='__main__')",
+        ]
+    )
+    return subprocess.run(
+        [python, "-c", code],
+        input='{"server_connection": {}, "args": {"mode": "set_covers"}}',
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=str(REPO.parent),
+    )
 
 
 def check_too_old(done: subprocess.CompletedProcess[str], found: str) -> None:
@@ -81,8 +104,12 @@ def old_interpreters() -> list[tuple[str, str]]:
         if not re.search(r"python(3(\.\d+)?)?$", path):
             continue
         try:
-            done = subprocess.run([path, "-c", "import sys; print('.'.join(map(str, sys.version_info[:3])))"],
-                                  capture_output=True, text=True, timeout=30)
+            done = subprocess.run(
+                [path, "-c", "import sys; print('.'.join(map(str, sys.version_info[:3])))"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
         except OSError:
             continue
         version = done.stdout.strip()

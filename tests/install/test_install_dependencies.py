@@ -86,21 +86,35 @@ def make_system_python(prefix: Path, with_pip: bool) -> Path:
 def clean_env(machine_pip: bool = True, **extra: str) -> dict[str, str]:
     """Stash's environment, roughly: no virtualenv, no PYTHONPATH, no user site-packages; this
     machine's way to reach PyPI (proxies, and its PIP_* settings unless machine_pip is False)."""
-    keep = {k: v for k, v in os.environ.items()
-            if k in ("PATH", "HOME", "LANG", "TMPDIR", "SSL_CERT_FILE") or k.lower().endswith("_proxy")
-            or (machine_pip and k.startswith("PIP_"))}
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if k in ("PATH", "HOME", "LANG", "TMPDIR", "SSL_CERT_FILE")
+        or k.lower().endswith("_proxy")
+        or (machine_pip and k.startswith("PIP_"))
+    }
     return {**keep, "PYTHONNOUSERSITE": "1", **extra}
 
 
 def test_the_stand_in_is_an_externally_managed_python_without_pydantic(system_python: Path) -> None:
     env = clean_env()
-    probe = subprocess.run([str(system_python), "-c", "import sys, sysconfig; print(sys.prefix == sys.base_prefix,"
-                            " sysconfig.get_path('stdlib'))"], capture_output=True, text=True, env=env, check=True)
+    probe = subprocess.run(
+        [
+            str(system_python),
+            "-c",
+            "import sys, sysconfig; print(sys.prefix == sys.base_prefix, sysconfig.get_path('stdlib'))",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     not_a_venv, stdlib = probe.stdout.split()
     assert not_a_venv == "True" and (Path(stdlib) / "EXTERNALLY-MANAGED").is_file()
     assert subprocess.run([str(system_python), "-c", "import pydantic"], env=env, capture_output=True).returncode == 1
-    refused = subprocess.run([str(system_python), "-m", "pip", "install", PINS[-1]], env=env, capture_output=True,
-                             text=True, timeout=120)
+    refused = subprocess.run(
+        [str(system_python), "-m", "pip", "install", PINS[-1]], env=env, capture_output=True, text=True, timeout=120
+    )
     assert refused.returncode != 0 and "externally-managed-environment" in refused.stderr
 
 
@@ -119,8 +133,9 @@ def test_install_dependencies_where_pip_install_is_refused(system_python: Path, 
         # 1. any task: one clear error, naming what is missing, the button and the command
         missing = answer(runner.run_task("Set covers", None, conn))
         error = missing["error"]
-        assert error.startswith("Gallery Tools cannot use stashapp-tools==0.2.59 (not installed);"
-                                " pydantic==2.14.4 (not installed)")
+        assert error.startswith(
+            "Gallery Tools cannot use stashapp-tools==0.2.59 (not installed); pydantic==2.14.4 (not installed)"
+        )
         assert f"with {system_python}. Press Settings > Tasks > Plugin Tasks > Gallery Tools > Install" in error
         assert f"-m pip install --target {folder} --only-binary=:all: -r {target / 'requirements.txt'}" in error
         assert len(sim.requests) == 0
@@ -164,8 +179,10 @@ class _WrongPlatformIndex(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         project = self.path.strip("/").split("/")[-1].replace("-", "_")
-        body = (f'<html><body><a href="/files/{project}-99.0-cp311-cp311-win_arm64.whl">'
-                f"{project}-99.0-cp311-cp311-win_arm64.whl</a></body></html>").encode()
+        body = (
+            f'<html><body><a href="/files/{project}-99.0-cp311-cp311-win_arm64.whl">'
+            f"{project}-99.0-cp311-cp311-win_arm64.whl</a></body></html>"
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
         self.send_header("Content-Length", str(len(body)))
@@ -198,24 +215,30 @@ def closed_port() -> int:
 def run_install(tmp_path: Path, **env: str) -> tuple[Path, dict]:
     target = install_plugin_copy(tmp_path / "plugins")
     # only the index the test gives: no pip configuration file of this machine (extra indexes, links)
-    runner = PluginRunner(load_manifest(target / "gallery_tools.yml"), sys.executable,
-                          env=clean_env(False, PIP_CONFIG_FILE=os.devnull, **env))
-    result = runner.run_task("Install dependencies", None, server_connection(closed_port(), None, str(tmp_path)),
-                             timeout=300)
+    runner = PluginRunner(
+        load_manifest(target / "gallery_tools.yml"),
+        sys.executable,
+        env=clean_env(False, PIP_CONFIG_FILE=os.devnull, **env),
+    )
+    result = runner.run_task(
+        "Install dependencies", None, server_connection(closed_port(), None, str(tmp_path)), timeout=300
+    )
     return target, answer(result)
 
 
 def test_no_network_is_one_clear_error_and_changes_nothing(tmp_path: Path) -> None:
-    target, got = run_install(tmp_path, PIP_INDEX_URL=f"http://127.0.0.1:{closed_port()}/simple/",
-                              PIP_RETRIES="1", PIP_TIMEOUT="2")
+    target, got = run_install(
+        tmp_path, PIP_INDEX_URL=f"http://127.0.0.1:{closed_port()}/simple/", PIP_RETRIES="1", PIP_TIMEOUT="2"
+    )
     assert got["output"] is None
     assert got["error"].startswith("cannot reach the Python package index (")
     assert "needs network access to PyPI" in got["error"] and "nothing was changed" in got["error"]
     assert not (target / "dependencies").exists() and not (target / "dependencies.partial").exists()
 
 
-def test_no_wheel_for_this_platform_names_the_package_and_the_platform(tmp_path: Path,
-                                                                       wrong_platform_index: str) -> None:
+def test_no_wheel_for_this_platform_names_the_package_and_the_platform(
+    tmp_path: Path, wrong_platform_index: str
+) -> None:
     target, got = run_install(tmp_path, PIP_INDEX_URL=wrong_platform_index, PIP_RETRIES="0")
     first = PINS[0].split("==")[0]
     assert got["error"].startswith(f"no wheel of {first}==")
@@ -241,12 +264,30 @@ DOCKER_PLATFORMS = ["x86_64", "aarch64", "armv7l"]
 
 def download_for_alpine(machine: str, folder: Path) -> subprocess.CompletedProcess[str]:
     """pip download of requirements.txt as pip on an Alpine device (CPython 3.12) would resolve it."""
-    platforms = [arg for tag in (f"musllinux_1_2_{machine}", f"musllinux_1_1_{machine}")
-                 for arg in ("--platform", tag)]
-    return subprocess.run([sys.executable, "-m", "pip", "download", "--only-binary=:all:", *platforms,
-                           "--python-version", "3.12", "--implementation", "cp", "--disable-pip-version-check",
-                           "-d", str(folder), "-r", str(REPO / "requirements.txt")],
-                          capture_output=True, text=True, timeout=300, env=clean_env())
+    platforms = [arg for tag in (f"musllinux_1_2_{machine}", f"musllinux_1_1_{machine}") for arg in ("--platform", tag)]
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--only-binary=:all:",
+            *platforms,
+            "--python-version",
+            "3.12",
+            "--implementation",
+            "cp",
+            "--disable-pip-version-check",
+            "-d",
+            str(folder),
+            "-r",
+            str(REPO / "requirements.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=clean_env(),
+    )
 
 
 @pytest.mark.parametrize("machine", DOCKER_PLATFORMS)
@@ -267,6 +308,9 @@ def test_on_armv6_the_missing_wheel_is_named(tmp_path: Path) -> None:
     read by the task, names the package and says it installs wheels only."""
     done = download_for_alpine("armv6l", tmp_path)
     assert done.returncode != 0
-    message = gallery_tools_deps.pip_failure((done.stdout + done.stderr).splitlines(), done.returncode,
-                                             gallery_tools_deps.read_pins(str(REPO / "requirements.txt")))
+    message = gallery_tools_deps.pip_failure(
+        (done.stdout + done.stderr).splitlines(),
+        done.returncode,
+        gallery_tools_deps.read_pins(str(REPO / "requirements.txt")),
+    )
     assert message.startswith("no wheel of pydantic-core==") and "installs wheels only" in message

@@ -34,8 +34,13 @@ FIRST, SECOND = "2026-03-01T10:00:00+00:00", "2026-03-02T09:30:00+00:00"
 
 
 def git(cwd: Path, *args: str, date: str | None = None) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    }
     if date:
         env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
     return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
@@ -57,8 +62,9 @@ def clone(tmp_path: Path) -> Path:
 
 
 def build(repo: Path, out: Path) -> str:
-    done = subprocess.run(["bash", "scripts/build_source.sh", str(out)], cwd=repo, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        ["bash", "scripts/build_source.sh", str(out)], cwd=repo, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -97,12 +103,22 @@ def test_the_source_index_and_zip_are_what_stash_reads(clone: Path, tmp_path: Pa
     assert entry["path"] == "gallery_tools.zip" and re.fullmatch(r"[0-9a-f]{64}", entry["sha256"])
 
     names = zipfile.ZipFile(out / "gallery_tools.zip").namelist()
-    expected = git(clone, "ls-files", "gallery_tools.yml", "gallery_tools.py", "gallery_tools_deps.py",
-                   "requirements.txt", "gallery_ops").split()
+    expected = git(
+        clone,
+        "ls-files",
+        "gallery_tools.yml",
+        "gallery_tools.py",
+        "gallery_tools_deps.py",
+        "requirements.txt",
+        "gallery_ops",
+    ).split()
     assert sorted(names) == sorted(expected)
     assert [n for n in names if n.endswith((".yml", ".yaml"))] == ["gallery_tools.yml"]  # no second manifest
-    assert not [n for n in names if n.startswith(("tests/", "fixtures/", "bench/", "scripts/"))
-                or "__pycache__" in n or n.endswith(".pyc")]
+    assert not [
+        n
+        for n in names
+        if n.startswith(("tests/", "fixtures/", "bench/", "scripts/")) or "__pycache__" in n or n.endswith(".pyc")
+    ]
 
     again = tmp_path / "again"
     build(clone, again)  # the same commit builds the same bytes
@@ -174,7 +190,8 @@ def test_install_from_the_source_then_update(clone: Path, served: tuple[Path, st
 
 
 def test_a_zip_that_does_not_match_its_sha256_is_refused_and_the_install_kept(
-        clone: Path, served: tuple[Path, str], tmp_path: Path) -> None:
+    clone: Path, served: tuple[Path, str], tmp_path: Path
+) -> None:
     site, index_url = served
     build(clone, site / "releases")
     plugins = tmp_path / "plugins"
@@ -189,17 +206,20 @@ def test_a_zip_that_does_not_match_its_sha256_is_refused_and_the_install_kept(
 
 def test_publish_commits_the_source_to_gh_pages_without_touching_the_branch(clone: Path) -> None:
     head = git(clone, "rev-parse", "HEAD")
-    done = subprocess.run(["bash", "scripts/publish_source.sh"], cwd=clone, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(["bash", "scripts/publish_source.sh"], cwd=clone, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "committed 0.1.0-" in done.stdout and "git push origin gh-pages" in done.stdout
     assert git(clone, "rev-parse", "HEAD") == head and git(clone, "status", "--porcelain") == ""
     assert sorted(git(clone, "ls-tree", "--name-only", "gh-pages").split()) == [
-        ".nojekyll", "gallery_tools.zip", "index.yml"]
+        ".nojekyll",
+        "gallery_tools.zip",
+        "index.yml",
+    ]
     index = yaml.load(git(clone, "show", "gh-pages:index.yml"), Loader=yaml.BaseLoader)
     assert index[0]["date"] == "2026-03-01 10:00:00"
-    again = subprocess.run(["bash", "scripts/publish_source.sh"], cwd=clone, capture_output=True, text=True,
-                           timeout=120)
+    again = subprocess.run(
+        ["bash", "scripts/publish_source.sh"], cwd=clone, capture_output=True, text=True, timeout=120
+    )
     assert again.returncode == 0 and "nothing to commit" in again.stdout
     assert git(clone, "rev-list", "--count", "gh-pages").strip() == "1"
 
@@ -215,8 +235,8 @@ def test_one_list_of_plugin_files_everywhere() -> None:
 
     assert list(PLUGIN_FILES) == files
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    manual = readme[readme.index("**Without the source.**"):readme.index("### Publishing a release")]
-    assert sorted(re.findall(r"`([^`]+?)/?`", manual)[:len(files)]) == sorted(files)
+    manual = readme[readme.index("**Without the source.**") : readme.index("### Publishing a release")]
+    assert sorted(re.findall(r"`([^`]+?)/?`", manual)[: len(files)]) == sorted(files)
 
 
 def test_the_runtime_pins_are_the_tests_pins() -> None:

@@ -69,7 +69,8 @@ class State:
     def image_ids(self, gallery_id: Any) -> set[str]:
         data = self.sim.gql(
             "query($f: ImageFilterType) { findImages(image_filter: $f, filter: {per_page: -1}) { images { id } } }",
-            {"f": {"galleries": {"value": [str(gallery_id)], "modifier": "INCLUDES"}}})
+            {"f": {"galleries": {"value": [str(gallery_id)], "modifier": "INCLUDES"}}},
+        )
         return {image["id"] for image in data["findImages"]["images"]}
 
     def cover(self, gallery_id: Any) -> str | None:
@@ -79,21 +80,27 @@ class State:
     def gallery_ids(self, gallery_filter: dict[str, Any] | None = None) -> list[int]:
         data = self.sim.gql(
             "query($f: GalleryFilterType) { findGalleries(gallery_filter: $f,"
-            ' filter: {per_page: -1, sort: "id"}) { galleries { id } } }', {"f": gallery_filter})
+            ' filter: {per_page: -1, sort: "id"}) { galleries { id } } }',
+            {"f": gallery_filter},
+        )
         return [int(g["id"]) for g in data["findGalleries"]["galleries"]]
 
     def titled(self, title: str) -> list[str]:
         data = self.sim.gql(
             "query($f: GalleryFilterType) { findGalleries(gallery_filter: $f, filter: {per_page: -1}) {"
-            " galleries { id } } }", {"f": {"title": {"value": title, "modifier": "EQUALS"}}})
+            " galleries { id } } }",
+            {"f": {"title": {"value": title, "modifier": "EQUALS"}}},
+        )
         return [g["id"] for g in data["findGalleries"]["galleries"]]
 
     def chapters(self, gallery_id: Any) -> list[tuple[str, int]]:
         return [(c["title"], c["image_index"]) for c in self.gallery(gallery_id)["chapters"]]
 
     def image_exists(self, image_id: Any) -> bool:
-        return self.sim.gql("query($id: ID!) { findImage(id: $id) { id } }", {"id": str(image_id)})[
-            "findImage"] is not None
+        return (
+            self.sim.gql("query($id: ID!) { findImage(id: $id) { id } }", {"id": str(image_id)})["findImage"]
+            is not None
+        )
 
 
 @pytest.fixture
@@ -105,14 +112,14 @@ def state(sim: StashSimulator) -> State:
 class Sample:
     """Ids in the sample library (tests/stash_sim/libraries/sample.yml), found by path and title."""
 
-    beach: str        # folder-based, 4 images, default cover picked by name (cover.jpg)
-    portraits: str    # folder-based, 3 images, explicit cover p03.jpg
-    summer: str       # zip-based, 5 images
-    city: str         # zip-based, 3 images
-    best: str         # user-created, 3 images (one from beach, one from portraits, one loose), 1 chapter
-    empty: str        # user-created, no images
+    beach: str  # folder-based, 4 images, default cover picked by name (cover.jpg)
+    portraits: str  # folder-based, 3 images, explicit cover p03.jpg
+    summer: str  # zip-based, 5 images
+    city: str  # zip-based, 3 images
+    best: str  # user-created, 3 images (one from beach, one from portraits, one loose), 1 chapter
+    empty: str  # user-created, no images
     portraits_zip: str  # zip-based, the Portraits set again (the same checksums)
-    comic: str        # zip-based (.cbz), a ComicInfo.xml inside
+    comic: str  # zip-based (.cbz), a ComicInfo.xml inside
     night_market: str  # zip-based, a gallery-dl JSON next to it
     images: dict[str, str]  # image path -> id
 
@@ -124,8 +131,9 @@ class Sample:
 
 @pytest.fixture
 def lib(sim: StashSimulator) -> Sample:
-    galleries = sim.gql("{ findGalleries(filter: {per_page: -1}) {"
-                        " galleries { id title files { path } folder { path } } } }")["findGalleries"]["galleries"]
+    galleries = sim.gql(
+        "{ findGalleries(filter: {per_page: -1}) { galleries { id title files { path } folder { path } } } }"
+    )["findGalleries"]["galleries"]
 
     def by(pred: Callable[[dict], bool]) -> str:
         found = [g["id"] for g in galleries if pred(g)]

@@ -25,8 +25,11 @@ def many():
 
 
 def _image_ids(sim, gallery_id) -> list[str]:
-    data = sim.gql('query($f: ImageFilterType) { findImages(image_filter: $f, filter: {sort: "path", per_page: -1})'
-                   " { images { id } } }", {"f": {"galleries": {"value": [str(gallery_id)], "modifier": "INCLUDES"}}})
+    data = sim.gql(
+        'query($f: ImageFilterType) { findImages(image_filter: $f, filter: {sort: "path", per_page: -1})'
+        " { images { id } } }",
+        {"f": {"galleries": {"value": [str(gallery_id)], "modifier": "INCLUDES"}}},
+    )
     return [i["id"] for i in data["findImages"]["images"]]
 
 
@@ -45,7 +48,7 @@ def test_galleries_update_chunks_its_input(many, make_ops, count):
     assert len(requests) == math.ceil(count / GALLERIES_UPDATE_CHUNK)
     assert all(r.operation_name == "GalleriesUpdate" for r in requests)
     assert all(len(r.variables["input"]) <= GALLERIES_UPDATE_CHUNK for r in requests)
-    details = sim.gql("{ findGalleries(filter: {per_page: -1, sort: \"id\"}) { galleries { id details } } }")
+    details = sim.gql('{ findGalleries(filter: {per_page: -1, sort: "id"}) { galleries { id details } } }')
     stored = {g["id"]: g["details"] for g in details["findGalleries"]["galleries"]}
     assert all(stored[str(i)] == f"batch {i}" for i in range(1, count + 1))
     assert all(stored[str(i)] == "" for i in range(count + 1, 121))
@@ -62,8 +65,10 @@ def test_bulk_gallery_update_chunks_its_ids(make_ops):
         assert len(requests) == 3
         assert [len(r.variables["input"]["ids"]) for r in requests] == [BULK_IDS_CHUNK, BULK_IDS_CHUNK, 10]
         assert all(r.variables["input"]["rating100"] == 70 for r in requests)
-        rated = sim.gql("{ findGalleries(gallery_filter: {rating100: {value: 70, modifier: EQUALS}},"
-                        " filter: {per_page: 0}) { count } }")
+        rated = sim.gql(
+            "{ findGalleries(gallery_filter: {rating100: {value: 70, modifier: EQUALS}},"
+            " filter: {per_page: 0}) { count } }"
+        )
         assert rated["findGalleries"]["count"] == count
 
 
@@ -85,27 +90,36 @@ def test_create_chapters_sends_many_mutations_per_request(many, make_ops):
 
 def test_create_chapters_reports_a_failing_item_without_stopping_the_others(many, make_ops):
     sim, ops = many, make_ops(many)
-    result = ops.create_chapters([
-        {"gallery_id": "1", "title": "First", "image_index": 1},
-        {"gallery_id": "2", "title": "Too far", "image_index": 3},  # the gallery has 2 images
-        {"gallery_id": "3", "title": "Third", "image_index": 2},
-    ])
+    result = ops.create_chapters(
+        [
+            {"gallery_id": "1", "title": "First", "image_index": 1},
+            {"gallery_id": "2", "title": "Too far", "image_index": 3},  # the gallery has 2 images
+            {"gallery_id": "3", "title": "Third", "image_index": 2},
+        ]
+    )
 
     assert not result.ok
     assert result.errors == {1: CHAPTER_RANGE}
     assert result.data[0]["id"] and result.data[2]["id"] and result.data[1] is None
     assert len(sim.requests) == 1  # one request; a create is never sent twice
-    titles = {g: [c["title"] for c in sim.gql(f'{{ findGallery(id: "{g}") {{ chapters {{ title }} }} }}')[
-        "findGallery"]["chapters"]] for g in ("1", "2", "3")}
+    titles = {
+        g: [
+            c["title"]
+            for c in sim.gql(f'{{ findGallery(id: "{g}") {{ chapters {{ title }} }} }}')["findGallery"]["chapters"]
+        ]
+        for g in ("1", "2", "3")
+    }
     assert titles == {"1": ["First"], "2": [], "3": ["Third"]}
 
 
 def test_create_chapters_refuses_bad_input_before_any_request(many, make_ops):
     sim, ops = many, make_ops(many)
-    for bad in ([{"gallery_id": "1", "title": "ok", "image_index": 0}],
-                [{"gallery_id": "1", "title": "", "image_index": 1}],
-                [{"gallery_id": "x", "title": "ok", "image_index": 1}],
-                [{"gallery_id": "1", "title": "ok", "image_index": "1"}]):
+    for bad in (
+        [{"gallery_id": "1", "title": "ok", "image_index": 0}],
+        [{"gallery_id": "1", "title": "", "image_index": 1}],
+        [{"gallery_id": "x", "title": "ok", "image_index": 1}],
+        [{"gallery_id": "1", "title": "ok", "image_index": "1"}],
+    ):
         with pytest.raises(ValueError):
             ops.create_chapters(bad)
     assert len(sim.requests) == 0
@@ -120,8 +134,10 @@ def test_set_covers_sends_many_mutations_per_request(many, make_ops):
     assert len(sim.requests) == math.ceil(60 / MUTATION_BATCH_SIZE)
     assert all(set(r.root_fields) == {"setGalleryCover"} for r in _batches(sim))
     for gallery_id, image_id in covers:
-        assert sim.gql(f'{{ findGallery(id: "{gallery_id}") {{ cover {{ id }} }} }}')["findGallery"]["cover"][
-            "id"] == image_id
+        assert (
+            sim.gql(f'{{ findGallery(id: "{gallery_id}") {{ cover {{ id }} }} }}')["findGallery"]["cover"]["id"]
+            == image_id
+        )
 
 
 def test_set_covers_reports_a_failing_item_without_stopping_the_others(many, make_ops):
@@ -136,8 +152,10 @@ def test_set_covers_reports_a_failing_item_without_stopping_the_others(many, mak
     assert sim.gql('{ findGallery(id: "3") { cover { id } } }')["findGallery"]["cover"]["id"] == third
     assert all(r.operation_name == "Batch" for r in sim.requests.records)
     # the failing item is never sent again
-    assert sum(r.variables.get(f"i{n}", {}).get("gallery_id") == "999"
-               for r in sim.requests.records for n in range(3)) == 1
+    assert (
+        sum(r.variables.get(f"i{n}", {}).get("gallery_id") == "999" for r in sim.requests.records for n in range(3))
+        == 1
+    )
 
 
 def test_reset_covers_reports_a_failing_item_without_stopping_the_others(many, make_ops):
@@ -150,17 +168,21 @@ def test_reset_covers_reports_a_failing_item_without_stopping_the_others(many, m
     assert result.errors == {1: "gallery with id 999 not found"}
     assert result.data == [True, None, True]
     for g in ("1", "3"):  # back to Stash's default pick, the first image
-        assert sim.gql(f'{{ findGallery(id: "{g}") {{ cover {{ id }} }} }}')["findGallery"]["cover"][
-            "id"] == _image_ids(sim, g)[0]
+        assert (
+            sim.gql(f'{{ findGallery(id: "{g}") {{ cover {{ id }} }} }}')["findGallery"]["cover"]["id"]
+            == _image_ids(sim, g)[0]
+        )
 
 
 def test_update_galleries_each_reports_a_failing_item_without_stopping_the_others(sim, make_ops, lib, state):
     ops = make_ops(sim)
-    result = ops.update_galleries_each([
-        GalleryInput(id=lib.beach, details="one"),
-        GalleryInput(id=lib.best, title=""),  # Stash refuses an empty title on a user-created gallery
-        GalleryInput(id=lib.summer, details="three"),
-    ])
+    result = ops.update_galleries_each(
+        [
+            GalleryInput(id=lib.beach, details="one"),
+            GalleryInput(id=lib.best, title=""),  # Stash refuses an empty title on a user-created gallery
+            GalleryInput(id=lib.summer, details="three"),
+        ]
+    )
 
     assert result.errors == {1: "title must not be empty for user-created galleries"}
     assert result.data[0] == {"id": lib.beach} and result.data[2] == {"id": lib.summer}
@@ -230,8 +252,9 @@ def test_a_batch_raises_when_stash_cannot_be_reached(make_ops):
 def test_update_chapters_moves_and_renames_many_and_trims_titles_as_stash_does(sim, make_ops, lib, state):
     ops = make_ops(sim)
     [chapter] = state.gallery(lib.best)["chapters"]
-    result = ops.update_chapters([{"id": chapter["id"], "title": "  Sea  ", "image_index": 2},
-                                  {"id": "999", "title": "Nowhere"}])
+    result = ops.update_chapters(
+        [{"id": chapter["id"], "title": "  Sea  ", "image_index": 2}, {"id": "999", "title": "Nowhere"}]
+    )
 
     assert result.errors == {1: "gallery chapter with id 999 not found"}
     assert state.chapters(lib.best) == [("Sea", 2)]
@@ -242,13 +265,15 @@ def test_update_chapters_moves_and_renames_many_and_trims_titles_as_stash_does(s
 
 def test_bulk_image_update_each_sends_each_input_as_one_aliased_mutation(many, make_ops):
     sim, ops = many, make_ops(many)
-    tag = sim.gql('{ findTags(filter: {per_page: 1}) { tags { id } } }')["findTags"]["tags"][0]["id"]
+    tag = sim.gql("{ findTags(filter: {per_page: 1}) { tags { id } } }")["findTags"]["tags"][0]["id"]
     first, second = _image_ids(sim, 1), _image_ids(sim, 2)
-    result = ops.bulk_image_update_each([
-        {"ids": first, "tag_ids": {"ids": [tag], "mode": "ADD"}},
-        {"ids": second, "photographer": "Pat"},
-        {"ids": ["99999"], "photographer": "Nobody"},
-    ])
+    result = ops.bulk_image_update_each(
+        [
+            {"ids": first, "tag_ids": {"ids": [tag], "mode": "ADD"}},
+            {"ids": second, "photographer": "Pat"},
+            {"ids": ["99999"], "photographer": "Nobody"},
+        ]
+    )
 
     assert result.errors == {2: "image with id 99999 not found"}
     [request] = sim.requests.records
@@ -257,8 +282,9 @@ def test_bulk_image_update_each_sends_each_input_as_one_aliased_mutation(many, m
     for image_id in first:
         tags = sim.gql(f'{{ findImage(id: "{image_id}") {{ tags {{ id }} }} }}')["findImage"]["tags"]
         assert tags == [{"id": tag}]
-    assert all(sim.gql(f'{{ findImage(id: "{i}") {{ photographer }} }}')["findImage"]["photographer"] == "Pat"
-               for i in second)
+    assert all(
+        sim.gql(f'{{ findImage(id: "{i}") {{ photographer }} }}')["findImage"]["photographer"] == "Pat" for i in second
+    )
 
 
 def test_bulk_gallery_update_each_and_bad_input_refused_before_any_request(many, make_ops):
@@ -273,5 +299,5 @@ def test_bulk_gallery_update_each_and_bad_input_refused_before_any_request(many,
     assert result.ok
     [request] = sim.requests.records
     assert request.root_fields == ["bulkGalleryUpdate"] * 2
-    rated = sim.gql('{ findGalleries(gallery_filter: {rating100: {value: 20, modifier: EQUALS}}) { count } }')
+    rated = sim.gql("{ findGalleries(gallery_filter: {rating100: {value: 20, modifier: EQUALS}}) { count } }")
     assert rated["findGalleries"]["count"] == 2

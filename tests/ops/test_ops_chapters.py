@@ -49,10 +49,19 @@ def test_gallery_chapter_create_refuses_past_the_end_before_writing(sim, ops, li
     assert state.chapters(gallery_id) == before
 
 
-@pytest.mark.parametrize("gallery_id, title, index", [
-    ("1", "ok", "1"), ("1", "ok", 1.0), ("1", "ok", True), ("1", "ok", None),
-    ("1", "", 1), ("1", "   ", 1), ("1", None, 1), ("x", "ok", 1),
-])
+@pytest.mark.parametrize(
+    "gallery_id, title, index",
+    [
+        ("1", "ok", "1"),
+        ("1", "ok", 1.0),
+        ("1", "ok", True),
+        ("1", "ok", None),
+        ("1", "", 1),
+        ("1", "   ", 1),
+        ("1", None, 1),
+        ("x", "ok", 1),
+    ],
+)
 def test_gallery_chapter_create_refuses_bad_input_before_any_request(quiet, gallery_id, title, index):
     sim, ops = quiet
     with pytest.raises(ValueError):
@@ -125,10 +134,18 @@ def test_gallery_chapter_update_unknown_chapter_is_refused_by_stash(sim, ops):
     assert len(sim.requests) == 1
 
 
-@pytest.mark.parametrize("kwargs", [
-    {}, {"image_index": 0}, {"image_index": "2"}, {"image_index": 2.0}, {"title": ""}, {"gallery_id": "g"},
-    {"image_index": -4, "title": "x"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"image_index": 0},
+        {"image_index": "2"},
+        {"image_index": 2.0},
+        {"title": ""},
+        {"gallery_id": "g"},
+        {"image_index": -4, "title": "x"},
+    ],
+)
 def test_gallery_chapter_update_refuses_bad_input_before_any_request(sim, ops, lib, state, kwargs):
     with pytest.raises(ValueError):
         ops.gallery_chapter_update(_best_chapter(state, lib), **kwargs)

@@ -21,8 +21,13 @@ def stash() -> Iterator[StashSimulator]:
 
 
 def _gallery(sim: StashSimulator, title: str) -> str:
-    return next(g["id"] for g in sim.gql("{ findGalleries(filter: {per_page: -1}) { galleries { id title } } }")
-                ["findGalleries"]["galleries"] if g["title"] == title)
+    return next(
+        g["id"]
+        for g in sim.gql("{ findGalleries(filter: {per_page: -1}) { galleries { id title } } }")["findGalleries"][
+            "galleries"
+        ]
+        if g["title"] == title
+    )
 
 
 @pytest.mark.parametrize("image_ids", ["", ",", " , ", "[]", []])
@@ -30,8 +35,9 @@ def test_update_gallery_images_set_refuses_every_spelling_of_nothing(stash, imag
     """SET with "", ",", "[]" or [] emptied the gallery and answered success."""
     best = _gallery(stash, "Best of 2021")
     stash.requests.clear()
-    refused = stash.run_operation({"operation": "update_gallery_images", "gallery_id": best, "image_ids": image_ids,
-                                   "mode": "SET"})
+    refused = stash.run_operation(
+        {"operation": "update_gallery_images", "gallery_id": best, "image_ids": image_ids, "mode": "SET"}
+    )
     assert refused.error is not None and "allow_empty" in refused.error and "nothing was changed" in refused.error
     assert stash.requests.mutations() == []
     count = stash.gql(f'{{ findGallery(id: "{best}") {{ image_count }} }}')["findGallery"]["image_count"]
@@ -41,17 +47,27 @@ def test_update_gallery_images_set_refuses_every_spelling_of_nothing(stash, imag
 def test_update_gallery_images_set_empties_when_told_to(stash):
     empty = _gallery(stash, "Empty Collection")
     stash.gql(f'mutation {{ addGalleryImages(input: {{gallery_id: "{empty}", image_ids: ["1"]}}) }}')
-    done = stash.run_operation({"operation": "update_gallery_images", "gallery_id": empty, "image_ids": "",
-                                "mode": "SET", "allow_empty": "true"})
+    done = stash.run_operation(
+        {
+            "operation": "update_gallery_images",
+            "gallery_id": empty,
+            "image_ids": "",
+            "mode": "SET",
+            "allow_empty": "true",
+        }
+    )
     assert done.error is None
     assert stash.gql(f'{{ findGallery(id: "{empty}") {{ image_count }} }}')["findGallery"]["image_count"] == 0
 
 
-@pytest.mark.parametrize("input_data", [
-    {"ids": ["1"], "tag_ids": {"ids": ["2"]}},
-    {"ids": ["1"], "performer_ids": {"ids": ["2"], "mode": None}},
-    {"ids": ["1"], "urls": {"values": ["https://x.example"]}},
-])
+@pytest.mark.parametrize(
+    "input_data",
+    [
+        {"ids": ["1"], "tag_ids": {"ids": ["2"]}},
+        {"ids": ["1"], "performer_ids": {"ids": ["2"], "mode": None}},
+        {"ids": ["1"], "urls": {"values": ["https://x.example"]}},
+    ],
+)
 def test_bulk_gallery_update_without_a_mode_names_the_modes(stash, input_data):
     stash.requests.clear()
     result = stash.run_operation({"operation": "bulk_gallery_update", "input_data": input_data})

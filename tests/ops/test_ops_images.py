@@ -58,8 +58,10 @@ def test_add_gallery_images_surfaces_stash_refusals(sim, ops, lib, state):
     assert len(sim.requests) == 3
 
 
-@pytest.mark.parametrize("which, kind", [("summer", "zip-based"), ("city", "zip-based"),
-                                         ("beach", "folder-based"), ("portraits", "folder-based")])
+@pytest.mark.parametrize(
+    "which, kind",
+    [("summer", "zip-based"), ("city", "zip-based"), ("beach", "folder-based"), ("portraits", "folder-based")],
+)
 @pytest.mark.parametrize("operation", ["add_gallery_images", "remove_gallery_images"])
 def test_changing_images_of_a_zip_or_folder_gallery_says_why(sim, ops, lib, state, which, kind, operation):
     gallery_id = getattr(lib, which)
@@ -78,10 +80,20 @@ def test_changing_images_of_a_zip_or_folder_gallery_says_why(sim, ops, lib, stat
     assert len(sim.requests) == 1
 
 
-@pytest.mark.parametrize("gallery_id, image_ids", [
-    ("abc", ["1"]), ("", ["1"]), (None, ["1"]),
-    ("6", []), ("6", ["abc"]), ("6", "17"), ("6", 17), ("6", None), ("6", ["1", "-2"]),
-])
+@pytest.mark.parametrize(
+    "gallery_id, image_ids",
+    [
+        ("abc", ["1"]),
+        ("", ["1"]),
+        (None, ["1"]),
+        ("6", []),
+        ("6", ["abc"]),
+        ("6", "17"),
+        ("6", 17),
+        ("6", None),
+        ("6", ["1", "-2"]),
+    ],
+)
 @pytest.mark.parametrize("operation", ["add_gallery_images", "remove_gallery_images"])
 def test_add_and_remove_refuse_bad_input_before_any_request(quiet, operation, gallery_id, image_ids):
     sim, ops = quiet
@@ -128,8 +140,7 @@ def test_set_replaces_the_images_adding_the_missing_first_then_removing_the_extr
     read, add, remove = sim.requests.records  # the read it needs, then exactly two writes
     assert read.operation_type == "query" and "findImages" in read.root_fields
     assert add.operation_name == "AddGalleryImages"
-    assert add.variables["input"]["image_ids"] == [lib.image("loose/night.jpg"),
-                                                   lib.image("Beach 2021/IMG_0002.jpg")]
+    assert add.variables["input"]["image_ids"] == [lib.image("loose/night.jpg"), lib.image("Beach 2021/IMG_0002.jpg")]
     assert remove.operation_name == "RemoveGalleryImages"
     assert sorted(remove.variables["input"]["image_ids"]) == sorted(before - set(wanted))
 
@@ -193,9 +204,9 @@ def test_set_on_a_zip_gallery_is_refused_and_changes_nothing(sim, ops, lib, stat
 # error is raised and the gallery still holds every wanted image it held before.
 SET_FAULTS = [
     ("http_500", "GalleryImages", "raises", "unchanged"),
-    ("drop", "GalleryImages", "succeeds", "wanted"),          # a read is retried
+    ("drop", "GalleryImages", "succeeds", "wanted"),  # a read is retried
     ("http_500", "addGalleryImages", "raises", "unchanged"),  # nothing was removed first
-    ("drop", "addGalleryImages", "succeeds", "wanted"),       # adding is idempotent: retried
+    ("drop", "addGalleryImages", "succeeds", "wanted"),  # adding is idempotent: retried
     ("drop_after", "addGalleryImages", "succeeds", "wanted"),
     ("http_500", "removeGalleryImages", "raises", "superset"),  # the wanted ones were added first
     ("drop", "removeGalleryImages", "succeeds", "wanted"),
@@ -204,8 +215,9 @@ SET_FAULTS = [
 
 
 @pytest.mark.parametrize("fault, operation, outcome, images", SET_FAULTS)
-def test_set_never_leaves_fewer_wanted_images_when_a_request_fails(sim, ops, lib, state, fault, operation,
-                                                                  outcome, images):
+def test_set_never_leaves_fewer_wanted_images_when_a_request_fails(
+    sim, ops, lib, state, fault, operation, outcome, images
+):
     before = state.image_ids(lib.best)
     wanted = [lib.image("loose/sunset.jpg"), lib.image("Portraits/p01.jpg"), lib.image("loose/night.jpg")]
     sim.faults.add(fault, operation=operation)
@@ -248,6 +260,8 @@ def test_a_chapter_create_whose_answer_is_lost_says_the_chapter_may_exist(sim, o
     with pytest.raises(StashTransportError) as caught:
         ops.gallery_chapter_create(lib.summer, "Day 1", 1)
     assert "may exist now" in str(caught.value) and "Day 1" in str(caught.value)
-    titles = [c["title"] for c in sim.gql(f'{{ findGallery(id: "{lib.summer}") {{ chapters {{ title }} }} }}')[
-        "findGallery"]["chapters"]]
+    titles = [
+        c["title"]
+        for c in sim.gql(f'{{ findGallery(id: "{lib.summer}") {{ chapters {{ title }} }} }}')["findGallery"]["chapters"]
+    ]
     assert titles == ["Day 1"]  # it was created once, never sent again

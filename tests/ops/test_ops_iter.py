@@ -89,13 +89,18 @@ def test_iter_galleries_refuses_a_bad_page_size_before_any_request(big, page_siz
 
 
 FILTERS = [
-    ("OR", {"id": {"value": 101, "modifier": "LESS_THAN"}, "OR": {"is_zip": True}},
-     ZIP_IDS | set(range(1, 101))),
+    ("OR", {"id": {"value": 101, "modifier": "LESS_THAN"}, "OR": {"is_zip": True}}, ZIP_IDS | set(range(1, 101))),
     ("NOT", {"NOT": {"is_zip": True}}, set(range(1, N + 1)) - ZIP_IDS),
-    ("AND", {"is_zip": False, "AND": {"id": {"value": 7000, "modifier": "GREATER_THAN"}}},
-     {i for i in range(7001, N + 1) if i not in ZIP_IDS}),
-    ("path", {"path": {"value": "/folder001", "modifier": "INCLUDES"}},  # folder001000 .. folder001999
-     {g + 1 for g in range(1000, 2000) if g % 2 == 1}),
+    (
+        "AND",
+        {"is_zip": False, "AND": {"id": {"value": 7000, "modifier": "GREATER_THAN"}}},
+        {i for i in range(7001, N + 1) if i not in ZIP_IDS},
+    ),
+    (
+        "path",
+        {"path": {"value": "/folder001", "modifier": "INCLUDES"}},  # folder001000 .. folder001999
+        {g + 1 for g in range(1000, 2000) if g % 2 == 1},
+    ),
 ]
 
 

@@ -25,16 +25,32 @@ def test_update_input_holds_only_the_fields_that_were_set():
 
 
 def test_references_become_id_lists_and_none_clears():
-    gallery = GalleryInput(id="3", studio=None, tags=[IdRef(id="1"), IdRef(id=2)], scenes=None,
-                      performers=[], date=None)
-    assert gallery.update_input() == {"id": "3", "studio_id": None, "tag_ids": ["1", "2"], "scene_ids": [],
-                                      "performer_ids": [], "date": None}
+    gallery = GalleryInput(
+        id="3", studio=None, tags=[IdRef(id="1"), IdRef(id=2)], scenes=None, performers=[], date=None
+    )
+    assert gallery.update_input() == {
+        "id": "3",
+        "studio_id": None,
+        "tag_ids": ["1", "2"],
+        "scene_ids": [],
+        "performer_ids": [],
+        "date": None,
+    }
     assert GalleryInput(id="3", studio=IdRef(id="7")).update_input() == {"id": "3", "studio_id": "7"}
 
 
 def test_read_only_fields_are_never_sent():
-    gallery = Gallery.model_validate({"id": "3", "title": "t", "image_count": 4, "files": [], "folder": None,
-                                      "chapters": [], "created_at": "2024-01-01T00:00:00Z"})
+    gallery = Gallery.model_validate(
+        {
+            "id": "3",
+            "title": "t",
+            "image_count": 4,
+            "files": [],
+            "folder": None,
+            "chapters": [],
+            "created_at": "2024-01-01T00:00:00Z",
+        }
+    )
     assert GalleryInput.of(gallery).update_input() == {"id": "3", "title": "t"}
 
 
@@ -57,8 +73,7 @@ def test_update_gallery_sends_only_set_fields_over_the_wire(sim, ops, lib, state
 def test_explicit_none_clears_over_the_wire(sim, ops, lib, state):
     ops.update_gallery(GalleryInput(id=lib.portraits, photographer=None, tags=None))
 
-    assert sim.requests.records[0].variables == {"input": {"id": lib.portraits, "photographer": None,
-                                                           "tag_ids": []}}
+    assert sim.requests.records[0].variables == {"input": {"id": lib.portraits, "photographer": None, "tag_ids": []}}
     after = state.gallery(lib.portraits)
     assert after["photographer"] == ""  # Stash returns cleared text as ""
     assert after["tags"] == []
@@ -76,11 +91,13 @@ def test_organized_none_is_a_value_error():
 
 
 def test_organized_none_sends_nothing(sim, ops, lib, state):
-    for call in (lambda: ops.update_gallery(GalleryInput(id=lib.beach, organized=None)),
-                 lambda: ops.update_gallery({"id": lib.beach, "organized": None}),
-                 lambda: ops.galleries_update([{"id": lib.beach, "organized": None}]),
-                 lambda: ops.bulk_gallery_update({"ids": [lib.beach], "organized": None}),
-                 lambda: ops.create_gallery({"title": "x", "organized": None})):
+    for call in (
+        lambda: ops.update_gallery(GalleryInput(id=lib.beach, organized=None)),
+        lambda: ops.update_gallery({"id": lib.beach, "organized": None}),
+        lambda: ops.galleries_update([{"id": lib.beach, "organized": None}]),
+        lambda: ops.bulk_gallery_update({"ids": [lib.beach], "organized": None}),
+        lambda: ops.create_gallery({"title": "x", "organized": None}),
+    ):
         with pytest.raises(ValueError, match="organized"):
             call()
     assert len(sim.requests) == 0
@@ -113,20 +130,22 @@ def test_ids_are_strings_of_digits():
 
 
 def test_an_id_abc_is_refused_before_any_request(sim, ops):
-    for call in (lambda: ops.find_gallery("abc"),
-                 lambda: ops.update_gallery({"id": "abc", "title": "x"}),
-                 lambda: ops.gallery_destroy(["abc"]),
-                 lambda: ops.add_gallery_images("abc", ["1"]),
-                 lambda: ops.remove_gallery_images("1", ["abc"]),
-                 lambda: ops.update_gallery_images("abc", ["1"]),
-                 lambda: ops.set_gallery_cover("abc", "1"),
-                 lambda: ops.reset_gallery_cover("abc"),
-                 lambda: ops.gallery_chapter_create("abc", "t", 1),
-                 lambda: ops.gallery_chapter_update("abc", title="t"),
-                 lambda: ops.gallery_chapter_destroy("abc"),
-                 lambda: ops.bulk_gallery_update({"ids": ["abc"], "details": "x"}),
-                 lambda: ops.galleries_update([{"id": "abc"}]),
-                 lambda: ops.create_gallery({"title": "t", "studio": {"id": "abc"}})):
+    for call in (
+        lambda: ops.find_gallery("abc"),
+        lambda: ops.update_gallery({"id": "abc", "title": "x"}),
+        lambda: ops.gallery_destroy(["abc"]),
+        lambda: ops.add_gallery_images("abc", ["1"]),
+        lambda: ops.remove_gallery_images("1", ["abc"]),
+        lambda: ops.update_gallery_images("abc", ["1"]),
+        lambda: ops.set_gallery_cover("abc", "1"),
+        lambda: ops.reset_gallery_cover("abc"),
+        lambda: ops.gallery_chapter_create("abc", "t", 1),
+        lambda: ops.gallery_chapter_update("abc", title="t"),
+        lambda: ops.gallery_chapter_destroy("abc"),
+        lambda: ops.bulk_gallery_update({"ids": ["abc"], "details": "x"}),
+        lambda: ops.galleries_update([{"id": "abc"}]),
+        lambda: ops.create_gallery({"title": "t", "studio": {"id": "abc"}}),
+    ):
         with pytest.raises(ValueError):
             call()
     assert len(sim.requests) == 0
@@ -135,19 +154,27 @@ def test_an_id_abc_is_refused_before_any_request(sim, ops):
 # -- BulkGalleryUpdateInput and BulkUpdateIds -----------------------------------------------
 def test_bulk_input_from_a_dict_and_from_a_model_is_the_same():
     as_dict = BulkGalleryUpdateInput.model_validate(
-        {"ids": ["1", 2], "tag_ids": {"ids": ["3"], "mode": "ADD"}, "rating100": 40})
+        {"ids": ["1", 2], "tag_ids": {"ids": ["3"], "mode": "ADD"}, "rating100": 40}
+    )
     as_model = BulkGalleryUpdateInput(ids=["1", "2"], tag_ids=BulkUpdateIds(ids=["3"], mode="ADD"), rating100=40)
-    assert as_dict.to_input() == as_model.to_input() == {
-        "ids": ["1", "2"], "tag_ids": {"ids": ["3"], "mode": "ADD"}, "rating100": 40}
+    assert (
+        as_dict.to_input()
+        == as_model.to_input()
+        == {"ids": ["1", "2"], "tag_ids": {"ids": ["3"], "mode": "ADD"}, "rating100": 40}
+    )
 
 
 def test_bulk_update_ids_need_their_mode():
     # BulkUpdateIds.mode is required by Stash (BulkUpdateIdMode!); no default: SET would replace the list
     assert BulkUpdateIds(ids=["1"], mode="ADD").to_input() == {"ids": ["1"], "mode": "ADD"}
     assert BulkUpdateStrings(values=["u"], mode="REMOVE").to_input() == {"values": ["u"], "mode": "REMOVE"}
-    for build in (lambda: BulkUpdateIds(ids=["1"]), lambda: BulkUpdateIds(), lambda: BulkUpdateStrings(values=["u"]),
-                  lambda: BulkGalleryUpdateInput.model_validate({"ids": ["1"], "performer_ids": {"ids": ["2"]}}),
-                  lambda: BulkUpdateIds(ids=["1"], mode=None)):
+    for build in (
+        lambda: BulkUpdateIds(ids=["1"]),
+        lambda: BulkUpdateIds(),
+        lambda: BulkUpdateStrings(values=["u"]),
+        lambda: BulkGalleryUpdateInput.model_validate({"ids": ["1"], "performer_ids": {"ids": ["2"]}}),
+        lambda: BulkUpdateIds(ids=["1"], mode=None),
+    ):
         with pytest.raises(ValueError, match=r"needs a mode: SET \(replace the whole list\), ADD or REMOVE"):
             build()
 
@@ -166,10 +193,16 @@ def test_bulk_set_with_no_ids_clears(sim, ops, lib, state):
     assert state.gallery(lib.beach)["performers"] == []
 
 
-@pytest.mark.parametrize("payload", [
-    {"ids": ["1"], "title": "x"}, {"ids": ["1"], "tag_ids": {"ids": ["1"], "mode": "set"}},
-    {"ids": ["1"], "urls": {"values": ["u"], "mode": "APPEND"}}, {"ids": []}, {"ids": ["1"], "rating100": 101},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"ids": ["1"], "title": "x"},
+        {"ids": ["1"], "tag_ids": {"ids": ["1"], "mode": "set"}},
+        {"ids": ["1"], "urls": {"values": ["u"], "mode": "APPEND"}},
+        {"ids": []},
+        {"ids": ["1"], "rating100": 101},
+    ],
+)
 def test_bulk_input_refuses_what_stash_would_refuse(payload):
     with pytest.raises(ValueError):
         BulkGalleryUpdateInput.model_validate(payload)
@@ -177,8 +210,9 @@ def test_bulk_input_refuses_what_stash_would_refuse(payload):
 
 # -- output models --------------------------------------------------------------------------
 def test_output_models_keep_selected_fields_and_ignore_unknown_ones():
-    gallery = Gallery.model_validate({"id": "1", "title": "t", "something_new": 1, "files": [{"path": "/a.zip"}],
-                                      "folder": None})
+    gallery = Gallery.model_validate(
+        {"id": "1", "title": "t", "something_new": 1, "files": [{"path": "/a.zip"}], "folder": None}
+    )
     assert gallery.model_fields_set == {"id", "title", "files", "folder"}
     assert gallery.kind == "zip" and gallery.path == "/a.zip"
     assert gallery.to_graphql() == {"id": "1", "title": "t", "files": [{"path": "/a.zip"}], "folder": None}

@@ -19,8 +19,9 @@ def _ops_restarting_on_first_retry(sim) -> tuple[GalleryOps, list[float]]:
         if not sim.http.running:
             sim.http.start()
 
-    connection = StashConnection(ServerConnection.parse(sim.server_connection()), retry_delays=(0.01, 0.02),
-                                 sleep=sleep)
+    connection = StashConnection(
+        ServerConnection.parse(sim.server_connection()), retry_delays=(0.01, 0.02), sleep=sleep
+    )
     return GalleryOps(connection), pauses
 
 

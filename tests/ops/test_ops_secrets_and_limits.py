@@ -70,9 +70,20 @@ def error_body(message: str) -> bytes:
 
 
 def run_plugin(port: int, args: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
-    stdin = io.StringIO(json.dumps({"server_connection": {
-        "Scheme": "http", "Host": "127.0.0.1", "Port": port, "ApiKey": API_KEY,
-        "SessionCookie": {"Name": "session", "Value": COOKIE}}, "args": args}))
+    stdin = io.StringIO(
+        json.dumps(
+            {
+                "server_connection": {
+                    "Scheme": "http",
+                    "Host": "127.0.0.1",
+                    "Port": port,
+                    "ApiKey": API_KEY,
+                    "SessionCookie": {"Name": "session", "Value": COOKIE},
+                },
+                "args": args,
+            }
+        )
+    )
     stdout = io.StringIO()
     main(stdin, stdout)
     return stdout.getvalue(), capsys.readouterr().err
@@ -105,8 +116,15 @@ def test_a_server_echoing_part_of_a_secret_shows_it_nowhere(fake, capsys, form):
 def test_a_redirect_to_another_origin_is_not_followed_with_credentials(fake):
     elsewhere = fake(lambda handler: (200, {}, json.dumps({"data": {"findGallery": None}}).encode()))
     stash = fake(lambda handler: (307, {"Location": f"http://127.0.0.1:{elsewhere.port}/graphql"}, b""))
-    ops = GalleryOps.from_server_connection({"Scheme": "http", "Host": "127.0.0.1", "Port": stash.port,
-                                             "ApiKey": API_KEY, "SessionCookie": {"Value": COOKIE}})
+    ops = GalleryOps.from_server_connection(
+        {
+            "Scheme": "http",
+            "Host": "127.0.0.1",
+            "Port": stash.port,
+            "ApiKey": API_KEY,
+            "SessionCookie": {"Value": COOKIE},
+        }
+    )
     with pytest.raises(StashTransportError, match="redirect to another origin") as caught:
         ops.find_gallery("1")
     assert "not sent there" in str(caught.value)
@@ -116,8 +134,9 @@ def test_a_redirect_to_another_origin_is_not_followed_with_credentials(fake):
 
 def test_a_redirect_on_the_same_server_is_refused_with_a_clear_error(fake):
     stash = fake(lambda handler: (308, {"Location": "/api/graphql"}, b""))
-    ops = GalleryOps.from_server_connection({"Scheme": "http", "Host": "127.0.0.1", "Port": stash.port,
-                                             "ApiKey": API_KEY})
+    ops = GalleryOps.from_server_connection(
+        {"Scheme": "http", "Host": "127.0.0.1", "Port": stash.port, "ApiKey": API_KEY}
+    )
     with pytest.raises(StashTransportError, match="does not follow redirects"):
         ops.find_gallery("1")
     assert len(stash.seen) == 1
@@ -138,12 +157,15 @@ def test_repeated_causes_are_said_once():
     assert str(error) == "database is locked (x6); other"
 
 
-@pytest.mark.parametrize("args, says", [
-    ({"mode": ["set_covers"]}, "unknown mode ['set_covers']"),
-    ({"mode": {"name": "x"}}, "unknown mode {'name': 'x'}"),
-    ({"operation": ["find_gallery"]}, "unknown operation ['find_gallery']"),
-    ({"mode": "title_from_path", "gallery_filter": "[" * 5000 + "]" * 5000}, "gallery_filter"),
-])
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        ({"mode": ["set_covers"]}, "unknown mode ['set_covers']"),
+        ({"mode": {"name": "x"}}, "unknown mode {'name': 'x'}"),
+        ({"operation": ["find_gallery"]}, "unknown operation ['find_gallery']"),
+        ({"mode": "title_from_path", "gallery_filter": "[" * 5000 + "]" * 5000}, "gallery_filter"),
+    ],
+)
 def test_odd_args_get_one_line_errors(fake, capsys, args, says):
     server = fake(lambda handler: (200, {}, b"{}"))
     out, _ = run_plugin(server.port, args, capsys)
@@ -151,8 +173,13 @@ def test_odd_args_get_one_line_errors(fake, capsys, args, says):
     assert says in error and "\n" not in error and "internal error" not in error
 
 
-@pytest.mark.parametrize("stdin_args", ['{"mode": "title_from_path", "gallery_filter": {"rating100": NaN}}',
-                                        '{"mode": "title_from_path", "gallery_filter": {"x": Infinity}}'])
+@pytest.mark.parametrize(
+    "stdin_args",
+    [
+        '{"mode": "title_from_path", "gallery_filter": {"rating100": NaN}}',
+        '{"mode": "title_from_path", "gallery_filter": {"x": Infinity}}',
+    ],
+)
 def test_nan_in_a_filter_is_a_one_line_error(capsys, stdin_args):
     stdin = io.StringIO('{"server_connection": {"Port": 9}, "args": ' + stdin_args + "}")
     stdout = io.StringIO()

@@ -26,15 +26,17 @@ def test_building_the_client_with_credentials_sends_nothing(sim_with_credentials
     assert len(sim_with_credentials.requests) == 0
 
 
-@pytest.mark.parametrize("raw", [None, "http://localhost:9999", {"Port": "not a port"}, {"Port": 0},
-                                 {"Scheme": "ftp"}, {"Host": "  "}])
+@pytest.mark.parametrize(
+    "raw", [None, "http://localhost:9999", {"Port": "not a port"}, {"Port": 0}, {"Scheme": "ftp"}, {"Host": "  "}]
+)
 def test_a_malformed_server_connection_is_a_value_error(raw):
     with pytest.raises(ValueError, match="server_connection"):
         GalleryOps.from_server_connection(raw)
 
 
-@pytest.mark.parametrize("raw", [{"ApiKey": "abc\ndef"}, {"ApiKey": " abc"},
-                                 {"SessionCookie": {"Name": "session", "Value": "abc\r"}}])
+@pytest.mark.parametrize(
+    "raw", [{"ApiKey": "abc\ndef"}, {"ApiKey": " abc"}, {"SessionCookie": {"Name": "session", "Value": "abc\r"}}]
+)
 def test_a_key_or_cookie_with_a_line_break_is_refused_without_quoting_it(raw):
     """requests would refuse the header with an error quoting the secret; it never gets that far."""
     with pytest.raises(ValueError, match="control characters") as refused:
@@ -57,8 +59,11 @@ def test_every_operation_sends_its_documented_requests_and_never_introspects(sim
         ("find_galleries", lambda: ops.find_galleries(q="Beach"), 1),
         ("create_gallery", lambda: created.update(gallery=ops.create_gallery(GalleryInput(title="Wire")).id), 1),
         ("update_gallery", lambda: ops.update_gallery(GalleryInput(id=lib.best, details="d")), 1),
-        ("galleries_update", lambda: ops.galleries_update([GalleryInput(id=lib.best, code="c"),
-                                                           GalleryInput(id=lib.empty, code="e")]), 1),
+        (
+            "galleries_update",
+            lambda: ops.galleries_update([GalleryInput(id=lib.best, code="c"), GalleryInput(id=lib.empty, code="e")]),
+            1,
+        ),
         ("add_gallery_images", lambda: ops.add_gallery_images(lib.empty, [night]), 1),
         ("remove_gallery_images", lambda: ops.remove_gallery_images(lib.empty, [night]), 1),
         ("update_gallery_images ADD", lambda: ops.update_gallery_images(lib.empty, [night], "ADD"), 1),
@@ -69,16 +74,25 @@ def test_every_operation_sends_its_documented_requests_and_never_introspects(sim
         ("reset_gallery_cover", lambda: ops.reset_gallery_cover(lib.portraits), 1),
         ("gallery_chapter_create", create_chapter, 2),
         ("gallery_chapter_update", lambda: ops.gallery_chapter_update(chapter_id, title="T", image_index=2), 1),
-        ("gallery_chapter_update with gallery",
-         lambda: ops.gallery_chapter_update(chapter_id, gallery_id=lib.beach, image_index=2), 2),
+        (
+            "gallery_chapter_update with gallery",
+            lambda: ops.gallery_chapter_update(chapter_id, gallery_id=lib.beach, image_index=2),
+            2,
+        ),
         ("gallery_chapter_destroy", lambda: ops.gallery_chapter_destroy(created["chapter"]), 1),
-        ("bulk_gallery_update", lambda: ops.bulk_gallery_update({"ids": [lib.beach, lib.summer], "rating100": 5}),
-         1),
+        ("bulk_gallery_update", lambda: ops.bulk_gallery_update({"ids": [lib.beach, lib.summer], "rating100": 5}), 1),
         ("gallery_destroy", lambda: ops.gallery_destroy([created["gallery"]]), 1),
         ("iter_galleries", lambda: list(ops.iter_galleries()), 1),
-        ("create_chapters", lambda: ops.create_chapters([{"gallery_id": lib.beach, "title": "a", "image_index": 1},
-                                                         {"gallery_id": lib.summer, "title": "b",
-                                                          "image_index": 2}]), 1),
+        (
+            "create_chapters",
+            lambda: ops.create_chapters(
+                [
+                    {"gallery_id": lib.beach, "title": "a", "image_index": 1},
+                    {"gallery_id": lib.summer, "title": "b", "image_index": 2},
+                ]
+            ),
+            1,
+        ),
         ("set_covers", lambda: ops.set_covers([(lib.beach, lib.image("IMG_0010.jpg"))]), 1),
         ("reset_covers", lambda: ops.reset_covers([lib.beach, lib.portraits]), 1),
     ]
@@ -102,10 +116,12 @@ def test_every_operation_sends_its_documented_requests_and_never_introspects(sim
 @pytest.fixture
 def big_and_small():
     """Two folder galleries: one of 2000 images, one of a single image."""
-    library = {"galleries": [
-        {"folder": "/lib/big", "images": [f"{i:05d}.jpg" for i in range(2000)]},
-        {"folder": "/lib/sml", "images": ["00001.jpg"]},
-    ]}
+    library = {
+        "galleries": [
+            {"folder": "/lib/big", "images": [f"{i:05d}.jpg" for i in range(2000)]},
+            {"folder": "/lib/sml", "images": ["00001.jpg"]},
+        ]
+    }
     with StashSimulator(library=library) as simulator:
         yield simulator
 
@@ -113,13 +129,17 @@ def big_and_small():
 def test_responses_do_not_grow_with_the_images_of_a_gallery(big_and_small, make_ops):
     sim = big_and_small
     ops = make_ops(sim)
-    big = sim.gql('{ findGalleries(gallery_filter: {path: {value: "/lib/big", modifier: EQUALS}}) {'
-                  " galleries { id } } }")["findGalleries"]["galleries"][0]["id"]
-    small = sim.gql('{ findGalleries(gallery_filter: {path: {value: "/lib/sml", modifier: EQUALS}}) {'
-                    " galleries { id } } }")["findGalleries"]["galleries"][0]["id"]
-    first_big_image = sim.gql('{ findImages(filter: {sort: "path", per_page: 1},'
-                              f' image_filter: {{galleries: {{value: ["{big}"], modifier: INCLUDES}}}})'
-                              " { images { id } } }")["findImages"]["images"][0]["id"]
+    big = sim.gql(
+        '{ findGalleries(gallery_filter: {path: {value: "/lib/big", modifier: EQUALS}}) { galleries { id } } }'
+    )["findGalleries"]["galleries"][0]["id"]
+    small = sim.gql(
+        '{ findGalleries(gallery_filter: {path: {value: "/lib/sml", modifier: EQUALS}}) { galleries { id } } }'
+    )["findGalleries"]["galleries"][0]["id"]
+    first_big_image = sim.gql(
+        '{ findImages(filter: {sort: "path", per_page: 1},'
+        f' image_filter: {{galleries: {{value: ["{big}"], modifier: INCLUDES}}}})'
+        " { images { id } } }"
+    )["findImages"]["images"][0]["id"]
 
     def size_of(call) -> int:
         before = len(sim.requests)
@@ -130,10 +150,14 @@ def test_responses_do_not_grow_with_the_images_of_a_gallery(big_and_small, make_
     # the same operation on a 2000-image gallery and on a 1-image gallery answers about the same size
     for call_big, call_small in [
         (lambda: ops.find_gallery(big), lambda: ops.find_gallery(small)),
-        (lambda: ops.find_galleries(gallery_filter={"id": {"value": int(big), "modifier": "EQUALS"}}),
-         lambda: ops.find_galleries(gallery_filter={"id": {"value": int(small), "modifier": "EQUALS"}})),
-        (lambda: list(ops.iter_galleries({"id": {"value": int(big), "modifier": "EQUALS"}})),
-         lambda: list(ops.iter_galleries({"id": {"value": int(small), "modifier": "EQUALS"}}))),
+        (
+            lambda: ops.find_galleries(gallery_filter={"id": {"value": int(big), "modifier": "EQUALS"}}),
+            lambda: ops.find_galleries(gallery_filter={"id": {"value": int(small), "modifier": "EQUALS"}}),
+        ),
+        (
+            lambda: list(ops.iter_galleries({"id": {"value": int(big), "modifier": "EQUALS"}})),
+            lambda: list(ops.iter_galleries({"id": {"value": int(small), "modifier": "EQUALS"}})),
+        ),
         (lambda: ops.set_gallery_cover(big, first_big_image), lambda: ops.set_gallery_cover(small, "2001")),
         (lambda: ops.gallery_chapter_create(big, "c", 2000), lambda: ops.gallery_chapter_create(small, "c", 1)),
     ]:
@@ -150,8 +174,7 @@ def test_a_page_of_galleries_is_small_per_gallery(sim, ops):
     [page] = sim.requests.records
     assert len(galleries) == SAMPLE_GALLERIES
     assert page.response_size / len(galleries) < 160  # id, title, date, organized, paths
-    assert all(set(g.model_fields_set) <= {"id", "title", "date", "organized", "files", "folder"}
-               for g in galleries)
+    assert all(set(g.model_fields_set) <= {"id", "title", "date", "organized", "files", "folder"} for g in galleries)
 
 
 # -- authentication -------------------------------------------------------------------------
@@ -197,8 +220,16 @@ def test_host_0_0_0_0_is_reached_as_127_0_0_1(sim, ops):
 
 
 def test_server_connection_fields_are_read_as_stash_sends_them():
-    parsed = ServerConnection.parse({"scheme": "https", "host": "stash.lan", "port": 443, "sessioncookie": None,
-                                     "Dir": "/config", "PluginDir": "/plugins/gallery_tools"})
+    parsed = ServerConnection.parse(
+        {
+            "scheme": "https",
+            "host": "stash.lan",
+            "port": 443,
+            "sessioncookie": None,
+            "Dir": "/config",
+            "PluginDir": "/plugins/gallery_tools",
+        }
+    )
     assert parsed.url == "https://stash.lan:443/graphql"
     assert ServerConnection.parse({"Host": "::1", "Port": 9999}).url == "http://[::1]:9999/graphql"
     assert ServerConnection.parse({"Host": "0.0.0.0"}).url == "http://127.0.0.1:9999/graphql"

@@ -16,10 +16,19 @@ def _gallery_count(sim) -> int:
 
 # -- create_gallery -----------------------------------------------------------------------------
 def test_create_gallery_stores_the_fields_it_was_given(sim, ops, state):
-    created = ops.create_gallery(GalleryInput(
-        title="  Harbour Lights ", details="Night walk", date="2023-02-01", rating100=80, organized=True,
-        urls=["https://example.org/harbour"], studio=IdRef(id="2"), tags=[IdRef(id="3"), IdRef(id=4)],
-        performers=[IdRef(id="1")]))
+    created = ops.create_gallery(
+        GalleryInput(
+            title="  Harbour Lights ",
+            details="Night walk",
+            date="2023-02-01",
+            rating100=80,
+            organized=True,
+            urls=["https://example.org/harbour"],
+            studio=IdRef(id="2"),
+            tags=[IdRef(id="3"), IdRef(id=4)],
+            performers=[IdRef(id="1")],
+        )
+    )
 
     assert created.id is not None and created.kind == "user"
     stored = state.gallery(created.id)
@@ -35,9 +44,16 @@ def test_create_gallery_stores_the_fields_it_was_given(sim, ops, state):
     [request] = sim.requests.records
     assert request.operation_name == "GalleryCreate"
     assert request.variables["input"] == {
-        "title": "  Harbour Lights ", "details": "Night walk", "date": "2023-02-01", "rating100": 80,
-        "organized": True, "urls": ["https://example.org/harbour"], "studio_id": "2", "tag_ids": ["3", "4"],
-        "performer_ids": ["1"]}
+        "title": "  Harbour Lights ",
+        "details": "Night walk",
+        "date": "2023-02-01",
+        "rating100": 80,
+        "organized": True,
+        "urls": ["https://example.org/harbour"],
+        "studio_id": "2",
+        "tag_ids": ["3", "4"],
+        "performer_ids": ["1"],
+    }
 
 
 def test_create_gallery_from_a_dict_sends_only_the_title(sim, ops, state):
@@ -55,15 +71,18 @@ def test_create_gallery_surfaces_stash_refusal_and_creates_nothing(sim, ops):
     assert len(sim.requests) == 1
 
 
-@pytest.mark.parametrize("gallery", [
-    GalleryInput(details="no title"),
-    {"title": ""},
-    {"title": "   "},
-    {"id": "3", "title": "has an id"},
-    {"title": "x", "organized": None},
-    {"title": "x", "rating100": 101},
-    {"title": "x", "tags": [{"id": "abc"}]},
-])
+@pytest.mark.parametrize(
+    "gallery",
+    [
+        GalleryInput(details="no title"),
+        {"title": ""},
+        {"title": "   "},
+        {"id": "3", "title": "has an id"},
+        {"title": "x", "organized": None},
+        {"title": "x", "rating100": 101},
+        {"title": "x", "tags": [{"id": "abc"}]},
+    ],
+)
 def test_create_gallery_refuses_bad_input_before_any_request(quiet, gallery):
     sim, ops = quiet
     before = _gallery_count(sim)
@@ -98,12 +117,17 @@ def test_update_gallery_explicit_none_clears(sim, ops, lib, state):
     assert after["tags"] == []
     assert after["performers"] == [{"id": "1"}]  # not given, not touched
     assert sim.requests.records[0].variables["input"] == {
-        "id": lib.beach, "date": None, "studio_id": None, "tag_ids": []}
+        "id": lib.beach,
+        "date": None,
+        "studio_id": None,
+        "tag_ids": [],
+    }
 
 
 def test_update_gallery_replaces_lists(ops, lib, state):
-    ops.update_gallery({"id": lib.best, "urls": ["https://a.example", "https://b.example"],
-                        "performers": [{"id": "2"}]})
+    ops.update_gallery(
+        {"id": lib.best, "urls": ["https://a.example", "https://b.example"], "performers": [{"id": "2"}]}
+    )
 
     after = state.gallery(lib.best)
     assert after["urls"] == ["https://a.example", "https://b.example"]
@@ -134,12 +158,15 @@ def test_update_gallery_title_none_clears_it_with_an_empty_title(sim, ops, lib, 
         ops.update_gallery(GalleryInput(id=lib.best, title=None))
 
 
-@pytest.mark.parametrize("gallery", [
-    GalleryInput(title="no id"),
-    {"id": "abc", "title": "x"},
-    {"id": "1", "organized": None},
-    {"id": "1", "rating100": -1},
-])
+@pytest.mark.parametrize(
+    "gallery",
+    [
+        GalleryInput(title="no id"),
+        {"id": "abc", "title": "x"},
+        {"id": "1", "organized": None},
+        {"id": "1", "rating100": -1},
+    ],
+)
 def test_update_gallery_refuses_bad_input_before_any_request(quiet, gallery):
     sim, ops = quiet
     with pytest.raises(ValueError):
@@ -149,10 +176,12 @@ def test_update_gallery_refuses_bad_input_before_any_request(quiet, gallery):
 
 # -- galleries_update ---------------------------------------------------------------------------
 def test_galleries_update_updates_each_gallery_with_its_own_fields(sim, ops, lib, state):
-    result = ops.galleries_update([
-        GalleryInput(id=lib.beach, details="sand"),
-        {"id": lib.summer, "organized": True, "title": "Summer Trip"},
-    ])
+    result = ops.galleries_update(
+        [
+            GalleryInput(id=lib.beach, details="sand"),
+            {"id": lib.summer, "organized": True, "title": "Summer Trip"},
+        ]
+    )
 
     assert [g.id for g in result] == [lib.beach, lib.summer]
     assert state.gallery(lib.beach)["details"] == "sand"
@@ -161,8 +190,9 @@ def test_galleries_update_updates_each_gallery_with_its_own_fields(sim, ops, lib
     assert state.gallery(lib.summer)["details"] == ""
     [request] = sim.requests.records
     assert request.operation_name == "GalleriesUpdate"
-    assert request.variables == {"input": [{"id": lib.beach, "details": "sand"},
-                                           {"id": lib.summer, "title": "Summer Trip", "organized": True}]}
+    assert request.variables == {
+        "input": [{"id": lib.beach, "details": "sand"}, {"id": lib.summer, "title": "Summer Trip", "organized": True}]
+    }
 
 
 def test_galleries_update_is_all_or_nothing_on_stash_refusal(sim, ops, lib, state):
@@ -199,7 +229,8 @@ def test_gallery_destroy_zip_gallery_takes_its_images(sim, ops, lib, state):
     assert state.gallery(lib.city) is None
     assert not any(state.image_exists(i) for i in images)
     assert sim.requests.records[0].variables == {
-        "input": {"ids": [lib.city], "delete_file": False, "delete_generated": True}}
+        "input": {"ids": [lib.city], "delete_file": False, "delete_generated": True}
+    }
 
 
 def test_gallery_destroy_is_all_or_nothing_on_stash_refusal(sim, ops, lib, state):
@@ -220,8 +251,9 @@ def test_gallery_destroy_refuses_bad_ids_before_any_request(quiet, ids):
 
 # -- bulk_gallery_update ------------------------------------------------------------------------
 def test_bulk_gallery_update_from_a_dict_with_add_mode(sim, ops, lib, state):
-    result = ops.bulk_gallery_update({"ids": [lib.beach, lib.summer], "details": "bulk",
-                                      "tag_ids": {"ids": ["4"], "mode": "ADD"}})
+    result = ops.bulk_gallery_update(
+        {"ids": [lib.beach, lib.summer], "details": "bulk", "tag_ids": {"ids": ["4"], "mode": "ADD"}}
+    )
 
     assert {g.id for g in result} == {lib.beach, lib.summer}
     assert {t["id"] for t in state.gallery(lib.beach)["tags"]} == {"1", "4"}
@@ -229,15 +261,21 @@ def test_bulk_gallery_update_from_a_dict_with_add_mode(sim, ops, lib, state):
     assert state.gallery(lib.beach)["details"] == "bulk"
     [request] = sim.requests.records
     assert request.operation_name == "BulkGalleryUpdate"
-    assert request.variables == {"input": {"ids": [lib.beach, lib.summer], "details": "bulk",
-                                           "tag_ids": {"ids": ["4"], "mode": "ADD"}}}
+    assert request.variables == {
+        "input": {"ids": [lib.beach, lib.summer], "details": "bulk", "tag_ids": {"ids": ["4"], "mode": "ADD"}}
+    }
 
 
 def test_bulk_gallery_update_from_a_model_with_set_and_remove(sim, ops, lib, state):
-    ops.bulk_gallery_update(BulkGalleryUpdateInput(
-        ids=[lib.beach, lib.best], performer_ids=BulkUpdateIds(ids=["2"], mode="SET"),
-        tag_ids=BulkUpdateIds(ids=["1"], mode="REMOVE"), organized=True,
-        urls=BulkUpdateStrings(values=["https://x.example"], mode="ADD")))
+    ops.bulk_gallery_update(
+        BulkGalleryUpdateInput(
+            ids=[lib.beach, lib.best],
+            performer_ids=BulkUpdateIds(ids=["2"], mode="SET"),
+            tag_ids=BulkUpdateIds(ids=["1"], mode="REMOVE"),
+            organized=True,
+            urls=BulkUpdateStrings(values=["https://x.example"], mode="ADD"),
+        )
+    )
 
     beach, best = state.gallery(lib.beach), state.gallery(lib.best)
     assert beach["performers"] == [{"id": "2"}] and best["performers"] == [{"id": "2"}]
@@ -245,8 +283,7 @@ def test_bulk_gallery_update_from_a_model_with_set_and_remove(sim, ops, lib, sta
     assert beach["organized"] is True and best["organized"] is True
     assert best["urls"] == ["https://example.org/best-of-2021", "https://x.example"]
     assert beach["date"] == "2021-07-14"  # not given, not touched
-    assert set(sim.requests.records[0].variables["input"]) == {
-        "ids", "performer_ids", "tag_ids", "organized", "urls"}
+    assert set(sim.requests.records[0].variables["input"]) == {"ids", "performer_ids", "tag_ids", "organized", "urls"}
 
 
 @pytest.mark.parametrize("field", ["tag_ids", "performer_ids", "scene_ids"])
@@ -279,15 +316,18 @@ def test_bulk_gallery_update_surfaces_stash_refusals_in_one_transaction(sim, ops
     assert len(sim.requests) == 2
 
 
-@pytest.mark.parametrize("payload", [
-    {"ids": []},
-    {"ids": ["1"], "title": "bulk has no title"},
-    {"ids": ["1"], "organized": None},
-    {"ids": ["abc"], "details": "x"},
-    {"ids": ["1"], "tag_ids": {"ids": ["1"], "mode": "MERGE"}},
-    {"ids": ["1"], "tag_ids": {"ids": ["t1"], "mode": "ADD"}},
-    {"details": "no ids"},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"ids": []},
+        {"ids": ["1"], "title": "bulk has no title"},
+        {"ids": ["1"], "organized": None},
+        {"ids": ["abc"], "details": "x"},
+        {"ids": ["1"], "tag_ids": {"ids": ["1"], "mode": "MERGE"}},
+        {"ids": ["1"], "tag_ids": {"ids": ["t1"], "mode": "ADD"}},
+        {"details": "no ids"},
+    ],
+)
 def test_bulk_gallery_update_refuses_bad_input_before_any_request(quiet, payload):
     sim, ops = quiet
     with pytest.raises(ValueError):

@@ -31,8 +31,11 @@ def test_task_args_as_strings_and_as_json_values_mean_the_same(plugin_sim: Stash
     as_json = answer(plugin_sim.run_operation({"mode": "set_covers", "gallery_ids": [3, "4"], "dry_run": True}))
     as_json_text = answer(plugin_sim.run_task("Set covers", {"gallery_ids": '["3", 4]', "dry_run": "True"}))
     assert as_text["error"] is None and as_json["error"] is None and as_json_text["error"] is None
-    expected = (True, 2, [{"gallery": "4", "set_cover": {"image": "14",
-                                                         "path": "/library/zips/city_walk-2020.zip/b.jpg"}}])
+    expected = (
+        True,
+        2,
+        [{"gallery": "4", "set_cover": {"image": "14", "path": "/library/zips/city_walk-2020.zip/b.jpg"}}],
+    )
     assert preview_core(as_text["output"]) == expected
     assert preview_core(as_json["output"]) == expected
     assert preview_core(as_json_text["output"]) == expected
@@ -53,32 +56,43 @@ def test_a_gallery_filter_given_as_json_text(plugin_sim: StashSimulator, answer)
     assert got["output"]["scanned"] == 5 and {c["gallery"] for c in got["output"]["changes"]} == zips
 
 
-@pytest.mark.parametrize("image_ids", [["16", "17"], [16, 17], '["16", "17"]', "16, 17"],
-                         ids=["list_of_text", "list_of_numbers", "json_list_text", "comma_text"])
+@pytest.mark.parametrize(
+    "image_ids",
+    [["16", "17"], [16, 17], '["16", "17"]', "16, 17"],
+    ids=["list_of_text", "list_of_numbers", "json_list_text", "comma_text"],
+)
 def test_operation_ids_in_every_documented_form(image_ids: Any, plugin_sim: StashSimulator, answer) -> None:
-    got = answer(plugin_sim.run_operation({"operation": "add_gallery_images", "gallery_id": 6,
-                                           "image_ids": image_ids}))
+    got = answer(plugin_sim.run_operation({"operation": "add_gallery_images", "gallery_id": 6, "image_ids": image_ids}))
     assert got == {"output": True, "error": None}
     sent = plugin_sim.requests.mutations()[0].variables
     assert sent["input"] == {"gallery_id": "6", "image_ids": ["16", "17"]}  # Stash's ids: strings of digits
 
 
 def test_numbers_as_text_and_as_numbers(plugin_sim: StashSimulator, answer) -> None:
-    got = answer(plugin_sim.run_operation({"operation": "gallery_chapter_create", "gallery_id": 3, "title": "Day 2",
-                                           "image_index": "3"}))
+    got = answer(
+        plugin_sim.run_operation(
+            {"operation": "gallery_chapter_create", "gallery_id": 3, "title": "Day 2", "image_index": "3"}
+        )
+    )
     assert got["error"] is None and (got["output"]["title"], got["output"]["image_index"]) == ("Day 2", 3)
-    got = answer(plugin_sim.run_operation({"operation": "gallery_chapter_update", "id": got["output"]["id"],
-                                           "image_index": 4.0}))
+    got = answer(
+        plugin_sim.run_operation({"operation": "gallery_chapter_update", "id": got["output"]["id"], "image_index": 4.0})
+    )
     assert got["error"] is None and got["output"]["image_index"] == 4
 
 
-@pytest.mark.parametrize(("task", "given", "words"), [
-    ("Set covers", {"dry_run": "10"}, ["dry_run", "true or false", "'10'"]),
-    ("Set covers", {"gallery_ids": '["3", 4'}, ["gallery_ids", "a list of ids", "'[\"3\", 4'"]),
-    ("Chapters from folders (replace, preview)", {"replace": "replace"}, ["replace", "true or false"]),
-], ids=["dry_run_number", "broken_json_list", "replace_word"])
-def test_a_button_value_that_does_not_fit(task: str, given: dict[str, str], words: list[str],
-                                          plugin_sim: StashSimulator, answer) -> None:
+@pytest.mark.parametrize(
+    ("task", "given", "words"),
+    [
+        ("Set covers", {"dry_run": "10"}, ["dry_run", "true or false", "'10'"]),
+        ("Set covers", {"gallery_ids": '["3", 4'}, ["gallery_ids", "a list of ids", "'[\"3\", 4'"]),
+        ("Chapters from folders (replace, preview)", {"replace": "replace"}, ["replace", "true or false"]),
+    ],
+    ids=["dry_run_number", "broken_json_list", "replace_word"],
+)
+def test_a_button_value_that_does_not_fit(
+    task: str, given: dict[str, str], words: list[str], plugin_sim: StashSimulator, answer
+) -> None:
     got = answer(plugin_sim.run_task(task, given))
     assert got["output"] is None
     assert all(word in got["error"] for word in words), got["error"]
@@ -105,8 +119,7 @@ def test_saved_cover_rule_changes_the_pick(plugin_sim: StashSimulator, answer) -
     assert cover(plugin_sim, "1") == "4"  # IMG_0010 instead of cover.jpg
 
 
-def test_saved_hook_titles_setting_makes_the_hook_write(plugin_sim: StashSimulator, answer,
-                                                        load_fixture) -> None:
+def test_saved_hook_titles_setting_makes_the_hook_write(plugin_sim: StashSimulator, answer, load_fixture) -> None:
     plugin_sim.set_plugin_settings("gallery_tools", {"hookTitles": True})
     context = load_fixture("hook_gallery_created_by_scan")["args"]["hookContext"]
     hook = plugin_sim.plugin().hooks_for("Gallery.Create.Post")[0]
@@ -116,13 +129,21 @@ def test_saved_hook_titles_setting_makes_the_hook_write(plugin_sim: StashSimulat
     assert title and got["output"]["update"] == {"title": title}
 
 
-@pytest.mark.parametrize(("saved", "words"), [
-    ({"dryRun": "yes"}, ["setting dryRun (Preview only)", "boolean", "'yes'", "Settings > Plugins > Gallery Tools"]),
-    ({"coverRule": 5}, ["setting coverRule (Cover rule)", "string", "5"]),
-    ({"coverRule": "biggest first"}, ["cover rule step 'biggest first'", "pattern:<regex>, portrait"]),
-], ids=["boolean_as_text", "text_as_number", "bad_rule"])
-def test_a_saved_setting_that_does_not_fit(saved: dict[str, Any], words: list[str], plugin_sim: StashSimulator,
-                                           answer) -> None:
+@pytest.mark.parametrize(
+    ("saved", "words"),
+    [
+        (
+            {"dryRun": "yes"},
+            ["setting dryRun (Preview only)", "boolean", "'yes'", "Settings > Plugins > Gallery Tools"],
+        ),
+        ({"coverRule": 5}, ["setting coverRule (Cover rule)", "string", "5"]),
+        ({"coverRule": "biggest first"}, ["cover rule step 'biggest first'", "pattern:<regex>, portrait"]),
+    ],
+    ids=["boolean_as_text", "text_as_number", "bad_rule"],
+)
+def test_a_saved_setting_that_does_not_fit(
+    saved: dict[str, Any], words: list[str], plugin_sim: StashSimulator, answer
+) -> None:
     plugin_sim.set_plugin_settings("gallery_tools", saved)
     got = answer(plugin_sim.run_task("Set covers"))
     assert got["output"] is None

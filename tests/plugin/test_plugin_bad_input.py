@@ -34,9 +34,11 @@ def args(plugin_args: Any) -> Stdin:
 
 def connection(changes: dict[str, Any] | Any) -> Stdin:
     """The simulator's server_connection with these keys changed (or replaced by a non-object)."""
+
     def build(conn: dict[str, Any]) -> bytes:
         changed = {**conn, **changes} if isinstance(changes, dict) else changes
         return json.dumps({"server_connection": changed, "args": CAPABILITIES}).encode()
+
     return build
 
 
@@ -62,91 +64,159 @@ BAD_INPUTS = [
     pytest.param(raw(b"null"), ["null, not a json object"], id="json_null"),
     # server_connection
     pytest.param(without_connection, ["server_connection is missing", EXPECTED_INPUT], id="no_server_connection"),
-    pytest.param(connection([9999]), ["server_connection is an array", "scheme, host, port"],
-                 id="server_connection_list"),
+    pytest.param(
+        connection([9999]), ["server_connection is an array", "scheme, host, port"], id="server_connection_list"
+    ),
     pytest.param(connection(None), ["server_connection is null", "an object"], id="server_connection_null"),
-    pytest.param(connection({"Port": "abc"}), ["server_connection is malformed", "port", "integer"],
-                 id="port_not_a_number"),
-    pytest.param(connection({"Port": 70000}), ["server_connection is malformed", "port", "65535"],
-                 id="port_out_of_range"),
-    pytest.param(connection({"Scheme": "ftp"}), ["server_connection is malformed", "scheme", "'http' or 'https'"],
-                 id="scheme_ftp"),
-    pytest.param(connection({"Host": " "}), ["server_connection is malformed", "host must not be empty"],
-                 id="empty_host"),
-    pytest.param(connection({"SessionCookie": "session=abc"}), ["sessioncookie", "dictionary"],
-                 id="cookie_not_an_object"),
-    pytest.param(connection({"SessionCookie": None, "ApiKey": "abc\ndef"}),
-                 ["server_connection.apikey", "control characters", "exactly as stash shows it"],
-                 id="api_key_with_line_break"),
+    pytest.param(
+        connection({"Port": "abc"}), ["server_connection is malformed", "port", "integer"], id="port_not_a_number"
+    ),
+    pytest.param(
+        connection({"Port": 70000}), ["server_connection is malformed", "port", "65535"], id="port_out_of_range"
+    ),
+    pytest.param(
+        connection({"Scheme": "ftp"}),
+        ["server_connection is malformed", "scheme", "'http' or 'https'"],
+        id="scheme_ftp",
+    ),
+    pytest.param(
+        connection({"Host": " "}), ["server_connection is malformed", "host must not be empty"], id="empty_host"
+    ),
+    pytest.param(
+        connection({"SessionCookie": "session=abc"}), ["sessioncookie", "dictionary"], id="cookie_not_an_object"
+    ),
+    pytest.param(
+        connection({"SessionCookie": None, "ApiKey": "abc\ndef"}),
+        ["server_connection.apikey", "control characters", "exactly as stash shows it"],
+        id="api_key_with_line_break",
+    ),
     # args and dispatch
     pytest.param(args(["mode", "capabilities"]), ["args must be a json object", "an array"], id="args_list"),
     pytest.param(args("capabilities"), ["args must be a json object", "a string"], id="args_string"),
-    pytest.param(args({}), ["nothing to do", "an operation (one of find_gallery", "or a mode (one of",
-                            "set_covers"], id="no_operation_mode_or_hook"),
-    pytest.param(args({"operation": "drop_everything"}), ["unknown operation 'drop_everything'",
-                                                          "one of find_gallery"], id="unknown_operation"),
-    pytest.param(args({"mode": "destroy_all"}), ["unknown mode 'destroy_all'", "one of chapters_from_folders"],
-                 id="unknown_mode"),
-    pytest.param(args({"operation": "find_gallery", "id": "1", "hookContext": {"type": "Gallery.Create.Post",
-                                                                             "id": 1}}),
-                 ["both hookcontext and operation", "give one"], id="hook_and_operation"),
+    pytest.param(
+        args({}),
+        ["nothing to do", "an operation (one of find_gallery", "or a mode (one of", "set_covers"],
+        id="no_operation_mode_or_hook",
+    ),
+    pytest.param(
+        args({"operation": "drop_everything"}),
+        ["unknown operation 'drop_everything'", "one of find_gallery"],
+        id="unknown_operation",
+    ),
+    pytest.param(
+        args({"mode": "destroy_all"}), ["unknown mode 'destroy_all'", "one of chapters_from_folders"], id="unknown_mode"
+    ),
+    pytest.param(
+        args({"operation": "find_gallery", "id": "1", "hookContext": {"type": "Gallery.Create.Post", "id": 1}}),
+        ["both hookcontext and operation", "give one"],
+        id="hook_and_operation",
+    ),
     # operation parameters
-    pytest.param(args({"operation": "gallery_chapter_create", "gallery_id": "3", "title": "Day 1"}),
-                 ["gallery_chapter_create needs image_index"], id="missing_parameter"),
-    pytest.param(args({"operation": "find_gallery", "id": "1", "colour": "red"}),
-                 ["find_gallery does not take colour", "it takes: id"], id="unknown_parameter"),
+    pytest.param(
+        args({"operation": "gallery_chapter_create", "gallery_id": "3", "title": "Day 1"}),
+        ["gallery_chapter_create needs image_index"],
+        id="missing_parameter",
+    ),
+    pytest.param(
+        args({"operation": "find_gallery", "id": "1", "colour": "red"}),
+        ["find_gallery does not take colour", "it takes: id"],
+        id="unknown_parameter",
+    ),
     pytest.param(chapter(image_index="abc"), ["image_index", "whole number", "'abc'"], id="image_index_abc"),
     pytest.param(chapter(image_index=99), ["image_index 99", "gallery 3", "5 images"], id="image_index_past_end"),
-    pytest.param(args({"operation": "find_gallery", "id": "abc"}), ["argument id", "integer", "'abc'"],
-                 id="id_not_integer"),
-    pytest.param(args({"operation": "find_gallery", "id": "1.5"}), ["argument id", "integer", "'1.5'"],
-                 id="id_fraction_text"),
-    pytest.param(args({"operation": "find_gallery", "id": "-3"}), ["argument id", "integer", "'-3'"],
-                 id="id_negative"),
-    pytest.param(args({"operation": "find_gallery", "id": True}), ["argument id", "integer", "true"],
-                 id="id_boolean"),
-    pytest.param(args({"operation": "add_gallery_images", "gallery_id": "6", "image_ids": {"16": True}}),
-                 ["image_ids", "list of ids"], id="image_ids_object"),
-    pytest.param(args({"operation": "add_gallery_images", "gallery_id": "6", "image_ids": ["16", "x"]}),
-                 ["image_ids", "integer", "'x'"], id="image_ids_not_integers"),
-    pytest.param(args({"operation": "create_gallery", "gallery": "{title: Holiday}"}),
-                 ["argument gallery", "json object"], id="gallery_not_json"),
-    pytest.param(args({"operation": "create_gallery", "gallery": {"title": "Holiday", "colour": "red"}}),
-                 ["argument gallery", "colour", "it takes id, title"], id="gallery_unknown_key"),
-    pytest.param(args({"operation": "update_gallery", "gallery": {"id": "5", "tag_ids": ["1"]}}),
-                 ["argument gallery", "tag_ids", '"tags": [{"id": "1"}]'], id="gallery_graphql_style_key"),
-    pytest.param(args({"operation": "find_galleries", "filter": {"perpage": 10}}),
-                 ["argument filter", "perpage", "per_page"], id="find_filter_unknown_key"),
-    pytest.param(args({"operation": "update_gallery_images", "gallery_id": "6", "image_ids": ["16"],
-                       "mode": "MERGE"}), ["mode", "set, add, remove", "'merge'"], id="update_mode_unknown"),
-    pytest.param(args({"operation": "set_gallery_cover", "gallery_id": "5", "cover_image_id": "9"}),
-                 ["image 9 is not in gallery 5", "one of its images"], id="cover_not_in_gallery"),
+    pytest.param(
+        args({"operation": "find_gallery", "id": "abc"}), ["argument id", "integer", "'abc'"], id="id_not_integer"
+    ),
+    pytest.param(
+        args({"operation": "find_gallery", "id": "1.5"}), ["argument id", "integer", "'1.5'"], id="id_fraction_text"
+    ),
+    pytest.param(args({"operation": "find_gallery", "id": "-3"}), ["argument id", "integer", "'-3'"], id="id_negative"),
+    pytest.param(args({"operation": "find_gallery", "id": True}), ["argument id", "integer", "true"], id="id_boolean"),
+    pytest.param(
+        args({"operation": "add_gallery_images", "gallery_id": "6", "image_ids": {"16": True}}),
+        ["image_ids", "list of ids"],
+        id="image_ids_object",
+    ),
+    pytest.param(
+        args({"operation": "add_gallery_images", "gallery_id": "6", "image_ids": ["16", "x"]}),
+        ["image_ids", "integer", "'x'"],
+        id="image_ids_not_integers",
+    ),
+    pytest.param(
+        args({"operation": "create_gallery", "gallery": "{title: Holiday}"}),
+        ["argument gallery", "json object"],
+        id="gallery_not_json",
+    ),
+    pytest.param(
+        args({"operation": "create_gallery", "gallery": {"title": "Holiday", "colour": "red"}}),
+        ["argument gallery", "colour", "it takes id, title"],
+        id="gallery_unknown_key",
+    ),
+    pytest.param(
+        args({"operation": "update_gallery", "gallery": {"id": "5", "tag_ids": ["1"]}}),
+        ["argument gallery", "tag_ids", '"tags": [{"id": "1"}]'],
+        id="gallery_graphql_style_key",
+    ),
+    pytest.param(
+        args({"operation": "find_galleries", "filter": {"perpage": 10}}),
+        ["argument filter", "perpage", "per_page"],
+        id="find_filter_unknown_key",
+    ),
+    pytest.param(
+        args({"operation": "update_gallery_images", "gallery_id": "6", "image_ids": ["16"], "mode": "MERGE"}),
+        ["mode", "set, add, remove", "'merge'"],
+        id="update_mode_unknown",
+    ),
+    pytest.param(
+        args({"operation": "set_gallery_cover", "gallery_id": "5", "cover_image_id": "9"}),
+        ["image 9 is not in gallery 5", "one of its images"],
+        id="cover_not_in_gallery",
+    ),
     # task arguments
-    pytest.param(args({"mode": "set_covers", "dry_run": "maybe"}), ["dry_run", "true or false", "'maybe'"],
-                 id="dry_run_maybe"),
-    pytest.param(args({"mode": "set_covers", "gallery_ids": "1,x"}), ["gallery_ids", "integer", "'x'"],
-                 id="gallery_ids_text_not_integers"),
-    pytest.param(args({"mode": "set_covers", "colour": "red"}),
-                 ["task set_covers does not take colour", "gallery_ids (optional)", "rule (optional)"],
-                 id="unknown_task_arg"),
-    pytest.param(args({"mode": "set_covers", "rule": "biggest"}),
-                 ["cover rule step 'biggest'", "pattern:<regex>, portrait or position:<n>"], id="bad_cover_rule"),
-    pytest.param(args({"mode": "finish_new_galleries", "gallery_ids": "1"}),
-                 ["finish_new_galleries", "does not take gallery_ids", "it takes: path"],
-                 id="finish_with_gallery_ids"),
+    pytest.param(
+        args({"mode": "set_covers", "dry_run": "maybe"}), ["dry_run", "true or false", "'maybe'"], id="dry_run_maybe"
+    ),
+    pytest.param(
+        args({"mode": "set_covers", "gallery_ids": "1,x"}),
+        ["gallery_ids", "integer", "'x'"],
+        id="gallery_ids_text_not_integers",
+    ),
+    pytest.param(
+        args({"mode": "set_covers", "colour": "red"}),
+        ["task set_covers does not take colour", "gallery_ids (optional)", "rule (optional)"],
+        id="unknown_task_arg",
+    ),
+    pytest.param(
+        args({"mode": "set_covers", "rule": "biggest"}),
+        ["cover rule step 'biggest'", "pattern:<regex>, portrait or position:<n>"],
+        id="bad_cover_rule",
+    ),
+    pytest.param(
+        args({"mode": "finish_new_galleries", "gallery_ids": "1"}),
+        ["finish_new_galleries", "does not take gallery_ids", "it takes: path"],
+        id="finish_with_gallery_ids",
+    ),
     # hooks
-    pytest.param(args({"hookContext": {"id": 1}}), ["hookcontext must be an object with a type"],
-                 id="hook_without_type"),
-    pytest.param(args({"hookContext": {"id": 1, "type": "Gallery.Update.Post"}}),
-                 ["no hook for gallery.update.post", "it handles gallery.create.post"], id="hook_type_not_handled"),
-    pytest.param(args({"hookContext": {"id": "abc", "type": "Gallery.Create.Post"}}),
-                 ["hookcontext.id", "gallery's id", "'abc'"], id="hook_id_not_int"),
+    pytest.param(
+        args({"hookContext": {"id": 1}}), ["hookcontext must be an object with a type"], id="hook_without_type"
+    ),
+    pytest.param(
+        args({"hookContext": {"id": 1, "type": "Gallery.Update.Post"}}),
+        ["no hook for gallery.update.post", "it handles gallery.create.post"],
+        id="hook_type_not_handled",
+    ),
+    pytest.param(
+        args({"hookContext": {"id": "abc", "type": "Gallery.Create.Post"}}),
+        ["hookcontext.id", "gallery's id", "'abc'"],
+        id="hook_id_not_int",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("stdin", "words"), BAD_INPUTS)
-def test_bad_input_gets_a_clear_error_and_changes_nothing(stdin: Stdin, words: list[str],
-                                                          plugin_sim: StashSimulator, snapshot, answer) -> None:
+def test_bad_input_gets_a_clear_error_and_changes_nothing(
+    stdin: Stdin, words: list[str], plugin_sim: StashSimulator, snapshot, answer
+) -> None:
     before = snapshot(plugin_sim)
     plugin_sim.requests.clear()
 
@@ -182,17 +252,26 @@ def test_stash_refusing_connections_ends_with_a_clear_error(plugin_sim: StashSim
 
 # -- missing dependencies -------------------------------------------------------------------------
 SHADOWS = [
-    pytest.param("pydantic", "raise ImportError('hidden by the test')\n",
-                 "pydantic==2.14.4 (cannot import pydantic: hidden by the test)", id="pydantic"),
-    pytest.param("stashapi", "raise ImportError('hidden by the test')\n",
-                 "stashapp-tools==0.2.59 (cannot import stashapi: hidden by the test)", id="stashapi"),
+    pytest.param(
+        "pydantic",
+        "raise ImportError('hidden by the test')\n",
+        "pydantic==2.14.4 (cannot import pydantic: hidden by the test)",
+        id="pydantic",
+    ),
+    pytest.param(
+        "stashapi",
+        "raise ImportError('hidden by the test')\n",
+        "stashapp-tools==0.2.59 (cannot import stashapi: hidden by the test)",
+        id="stashapi",
+    ),
     pytest.param("pydantic", "VERSION = '1.10.13'\n", "pydantic==2.14.4 (found pydantic 1.10.13)", id="pydantic_1"),
 ]
 
 
 @pytest.mark.parametrize(("module", "source", "named"), SHADOWS)
 def test_missing_dependency_answer_says_what_to_install_with_which_python(
-        module: str, source: str, named: str, plugin_sim: StashSimulator, tmp_path: Path, answer) -> None:
+    module: str, source: str, named: str, plugin_sim: StashSimulator, tmp_path: Path, answer
+) -> None:
     """A module on PYTHONPATH shadows the installed package; only the runner's env is changed."""
     (tmp_path / f"{module}.py").write_text(source, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
@@ -209,8 +288,7 @@ def test_missing_dependency_answer_says_what_to_install_with_which_python(
     folder = REPO / "dependencies"
     # the button, and the same install by hand, with the interpreter Stash runs
     assert "Press Settings > Tasks > Plugin Tasks > Gallery Tools > Install dependencies" in error
-    assert (f"{plugin_sim.python} -m pip install --target {folder} --only-binary=:all: -r {requirements}"
-            in error)
+    assert f"{plugin_sim.python} -m pip install --target {folder} --only-binary=:all: -r {requirements}" in error
     assert f"with {plugin_sim.python}." in error
     assert len(plugin_sim.requests) == 0  # it answered before connecting
 
@@ -220,9 +298,11 @@ def test_missing_dependency_answer_uses_the_standard_library_only() -> None:
     each other) before gallery_ops."""
     for name in ("gallery_tools.py", "gallery_tools_deps.py"):
         tree = ast.parse((REPO / name).read_text(encoding="utf-8"))
-        imports = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-                   for alias in node.names}
-        imports |= {node.module.split(".")[0] for node in ast.walk(tree)
-                    if isinstance(node, ast.ImportFrom) and node.module}
+        imports = {
+            alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+        }
+        imports |= {
+            node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+        }
         assert imports - {"gallery_ops", "gallery_tools_deps"} <= set(sys.stdlib_module_names), (name, imports)
         assert name == "gallery_tools.py" or "gallery_ops" not in imports

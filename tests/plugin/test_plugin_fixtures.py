@@ -34,8 +34,11 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures"
 FIXTURE_NAMES = sorted(path.stem for path in FIXTURES.glob("*.json"))
 MANIFEST = load_manifest(REPO / "gallery_tools.yml")
-SIM_PORT = next(ast.literal_eval(node.value) for node in ast.parse((REPO / "scripts" / "sim_server.py").read_text(
-    encoding="utf-8")).body if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "DEFAULT_PORT")
+SIM_PORT = next(
+    ast.literal_eval(node.value)
+    for node in ast.parse((REPO / "scripts" / "sim_server.py").read_text(encoding="utf-8")).body
+    if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "DEFAULT_PORT"
+)
 
 GALLERY = """query($id: ID!) { findGallery(id: $id) {
   id title details rating100 organized urls image_count cover { id } tags { id } chapters { title image_index } } }"""
@@ -53,8 +56,10 @@ def gallery_count(sim: StashSimulator) -> int:
 
 
 def image_ids(sim: StashSimulator, gallery_id: str) -> set[str]:
-    data = sim.gql("query($f: ImageFilterType) { findImages(image_filter: $f, filter: {per_page: -1}) {"
-                   " images { id } } }", {"f": {"galleries": {"value": [gallery_id], "modifier": "INCLUDES"}}})
+    data = sim.gql(
+        "query($f: ImageFilterType) { findImages(image_filter: $f, filter: {per_page: -1}) { images { id } } }",
+        {"f": {"galleries": {"value": [gallery_id], "modifier": "INCLUDES"}}},
+    )
     return {image["id"] for image in data["findImages"]["images"]}
 
 
@@ -92,6 +97,7 @@ def mutated(sim: StashSimulator) -> list[str]:
 # (loose/), 28-30 (unsorted/Hiking 2019). Tags: 1 Beach, 2 Portrait, 3 Travel, 4 Archive.
 # Performers: 1 Ada Vale, 2 Bo Lind. Not on this disk (file metadata reads nothing).
 
+
 @dataclass(frozen=True)
 class Expect:
     check: Callable[[StashSimulator, Any, RunResult], None]  # (sim, output, result)
@@ -111,15 +117,18 @@ def _travel_on_city_walk_images(sim: StashSimulator) -> None:
 
 
 def check_gallery_from_images(sim, output, result):
-    assert output["changes"] == [{"gallery": "4", "add": {"tag_ids": ["3"]}},
-                                 {"gallery": "10", "add": {"tag_ids": ["3"], "performer_ids": ["2"]}}]
+    assert output["changes"] == [
+        {"gallery": "4", "add": {"tag_ids": ["3"]}},
+        {"gallery": "10", "add": {"tag_ids": ["3"], "performer_ids": ["2"]}},
+    ]
     assert tag_ids(gallery(sim, "4")) == {"3"} and tag_ids(gallery(sim, "1")) == {"1"}
     assert tag_ids(gallery(sim, "10")) == {"3"}  # Archive is on one of its two images only
 
 
 def check_clean_empty(sim, output, result):
-    assert output["changes"] == [{"gallery": "6", "destroy_gallery": {"title": "Empty Collection",
-                                                                      "why": "hand-made, no images"}}]
+    assert output["changes"] == [
+        {"gallery": "6", "destroy_gallery": {"title": "Empty Collection", "why": "hand-made, no images"}}
+    ]
     assert gallery(sim, "6") is None and gallery_count(sim) == 10
     assert gallery(sim, "11") is not None  # its folder is gone, but Stash still has it: listed, kept
     assert image_ids(sim, "5") == {"1", "5", "16"}
@@ -150,8 +159,10 @@ HIKING = "/library/unsorted/Hiking 2019"
 
 def check_galleries_from_folders(sim, output, result):
     # loose/ holds one image in no gallery (night.jpg), under the default minimum of 2
-    assert output["changes"] == [{"folder": HIKING, "create_gallery": "Hiking 2019", "images": 3},
-                                 {"folder": HIKING, "gallery": None, "add_images": 3}]
+    assert output["changes"] == [
+        {"folder": HIKING, "create_gallery": "Hiking 2019", "images": 3},
+        {"folder": HIKING, "gallery": None, "add_images": 3},
+    ]
     assert gallery_count(sim) == 12 and image_ids(sim, "12") == {"28", "29", "30"}
     assert gallery(sim, "12")["title"] == "Hiking 2019"
 
@@ -166,18 +177,28 @@ def check_galleries_from_folders_preview(sim, output, result):
 def check_link_scenes(sim, output, result):
     # scenes: 2 City Walk (next to city_walk-2020.zip), 3 Behind the Portraits (in the Portraits folder);
     # Beach 2021 has two videos named like it: left alone
-    assert output["changes"] == [{"gallery": "2", "add": {"scene_ids": ["3"]}},
-                                 {"gallery": "4", "add": {"scene_ids": ["2"]}}]
+    assert output["changes"] == [
+        {"gallery": "2", "add": {"scene_ids": ["3"]}},
+        {"gallery": "4", "add": {"scene_ids": ["2"]}},
+    ]
     assert output["skipped"]["several scenes match (left alone)"] == 1
     scenes = sim.gql('{ findGalleries(filter: {per_page: -1, sort: "id"}) { galleries { scenes { id } } } }')
     assert [[s["id"] for s in g["scenes"]] for g in scenes["findGalleries"]["galleries"]] == [
-        [], ["3"], [], ["2"], ["1"], []] + [[]] * 5
+        [],
+        ["3"],
+        [],
+        ["2"],
+        ["1"],
+        [],
+    ] + [[]] * 5
 
 
 def check_import_file_metadata(sim, output, result):
     # the sample's zips and folders are not on this disk: every gallery is skipped with its reason
     assert output["change_count"] == 0 and output["skipped"] == {
-        "its zip or folder is not on this disk": 9, "hand-made (no zip or folder)": 2}
+        "its zip or folder is not on this disk": 9,
+        "hand-made (no zip or folder)": 2,
+    }
 
 
 def check_add_images(sim, output, result):
@@ -245,6 +266,7 @@ def hook_check(gallery_id: str, by_scan: bool):
         assert "no new-gallery rules are switched on" in output["result"]
         assert any(m.startswith(f"new gallery {gallery_id}: ") for m in result.messages("info"))
         assert result.progress == []  # hooks drive no progress bar
+
     return check
 
 
@@ -299,6 +321,7 @@ def preview_check(task: str, gallery_in_changes: str):
         assert "would change" in output["summary"] and output["change_count"] >= 1
         assert any(change["gallery"] == gallery_in_changes for change in output["changes"])
         assert any("preview: nothing will be changed" in m for m in result.messages("info"))
+
     return check
 
 
@@ -308,7 +331,8 @@ def check_finish(sim, output, result):
 
 def check_reset_covers(sim, output, result):
     assert output["changes"] == [
-        {"gallery": "2", "reset_cover": {"was": "7", "path": "/library/photos/Portraits/p03.jpg"}}]
+        {"gallery": "2", "reset_cover": {"was": "7", "path": "/library/photos/Portraits/p03.jpg"}}
+    ]
     assert cover(sim, "2") == "5"
     assert [cover(sim, g) for g in ("1", "3", "4", "5")] == ["3", "8", "13", "16"]
 
@@ -334,6 +358,7 @@ def check_sync(mirror: bool):
         img8 = image(sim, "8")  # Summer Trip: Travel, Bo Lind
         assert tag_ids(img8) == {"3"} and {p["id"] for p in img8["performers"]} == {"2"}
         assert tag_ids(image(sim, "25")) == (set() if mirror else {"3"})
+
     return check
 
 
@@ -383,8 +408,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "set_gallery_cover": Expect(check_set_cover, ("setGalleryCover",)),
     "task_capabilities": Expect(check_capabilities),
     "task_chapters_from_folders": Expect(check_chapters, ("galleryChapterCreate",) * 5),
-    "destructive_task_chapters_replace_apply": Expect(check_chapters_replace, ("galleryChapterCreate",) * 6 +
-                                          ("galleryChapterDestroy",)),
+    "destructive_task_chapters_replace_apply": Expect(
+        check_chapters_replace, ("galleryChapterCreate",) * 6 + ("galleryChapterDestroy",)
+    ),
     "task_chapters_replace_preview": Expect(preview_check("chapters_from_folders", "5")),
     "task_finish_new_galleries": Expect(check_finish),
     "destructive_task_reset_covers_apply": Expect(check_reset_covers, ("resetGalleryCover",)),
@@ -399,17 +425,19 @@ EXPECTATIONS: dict[str, Expect] = {
     "task_galleries_from_folders_preview": Expect(check_galleries_from_folders_preview),
     "task_link_scenes": Expect(check_link_scenes, ("bulkGalleryUpdate", "bulkGalleryUpdate")),
     "task_import_file_metadata": Expect(check_import_file_metadata),
-    "task_sync_gallery_from_images": Expect(check_gallery_from_images, ("bulkGalleryUpdate",) * 2,
-                                            setup=_travel_on_city_walk_images),
-    "task_sync_images_from_gallery": Expect(check_sync(mirror=False), ("bulkImageUpdate",) * 3,
-                                            setup=_archive_on_image_2),
-    "destructive_task_sync_mirror_apply": Expect(check_sync(mirror=True), ("bulkImageUpdate",) * 4,
-                                                 setup=_archive_on_image_2),
+    "task_sync_gallery_from_images": Expect(
+        check_gallery_from_images, ("bulkGalleryUpdate",) * 2, setup=_travel_on_city_walk_images
+    ),
+    "task_sync_images_from_gallery": Expect(
+        check_sync(mirror=False), ("bulkImageUpdate",) * 3, setup=_archive_on_image_2
+    ),
+    "destructive_task_sync_mirror_apply": Expect(
+        check_sync(mirror=True), ("bulkImageUpdate",) * 4, setup=_archive_on_image_2
+    ),
     "task_sync_mirror_preview": Expect(check_sync_preview, setup=_archive_on_image_2),
     "task_title_from_path": Expect(check_titles, ("galleryUpdate",) * 8),
     "update_gallery": Expect(check_update, ("galleryUpdate",)),
-    "destructive_update_gallery_images": Expect(check_update_images,
-                                                ("addGalleryImages", "removeGalleryImages")),
+    "destructive_update_gallery_images": Expect(check_update_images, ("addGalleryImages", "removeGalleryImages")),
 }
 
 
@@ -432,8 +460,7 @@ def run_fixture(sim: StashSimulator, data: dict[str, Any]) -> RunResult:
 
 
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
-def test_fixture_runs_as_stash_runs_it(name: str, plugin_sim: StashSimulator, snapshot, answer,
-                                       load_fixture) -> None:
+def test_fixture_runs_as_stash_runs_it(name: str, plugin_sim: StashSimulator, snapshot, answer, load_fixture) -> None:
     expect = EXPECTATIONS[name]
     if expect.setup is not None:
         expect.setup(plugin_sim)
@@ -468,8 +495,8 @@ def test_task_fixtures_match_manifest_buttons_both_ways(load_fixture) -> None:
     has none: it talks to PyPI, not to Stash (tests/install covers it)."""
     task_args = [a for a in (load_fixture(n)["args"] for n in FIXTURE_NAMES) if kind(a) == "mode"]
     assert sorted(json.dumps(a, sort_keys=True) for a in task_args) == sorted(
-        json.dumps(t.default_args, sort_keys=True) for t in MANIFEST.tasks
-        if t.default_args["mode"] != INSTALL_MODE)
+        json.dumps(t.default_args, sort_keys=True) for t in MANIFEST.tasks if t.default_args["mode"] != INSTALL_MODE
+    )
 
 
 def test_one_operation_fixture_per_operation_and_hook_fixtures_for_the_manifest_hook(load_fixture) -> None:
@@ -494,15 +521,20 @@ def test_fixtures_point_at_the_simulator_never_at_a_default_stash(load_fixture) 
 
 def destructive(args: dict[str, Any]) -> bool:
     """Does the run remove or overwrite what a person set (destroy, SET, replace, reset, mirror)?"""
-    if args.get("operation") in ("gallery_destroy", "gallery_chapter_destroy", "remove_gallery_images",
-                                 "reset_gallery_cover"):
+    if args.get("operation") in (
+        "gallery_destroy",
+        "gallery_chapter_destroy",
+        "remove_gallery_images",
+        "reset_gallery_cover",
+    ):
         return True
     if args.get("operation") == "update_gallery_images":
         return args.get("mode", "SET") == "SET"
     applies = args.get("dry_run") == "false"
     deletes = args.get("mode") == "clean_empty_galleries" or args.get("delete_duplicates") == "true"
-    return applies and (args.get("mode") == "reset_covers" or deletes
-                        or "true" in (args.get("replace"), args.get("mirror")))
+    return applies and (
+        args.get("mode") == "reset_covers" or deletes or "true" in (args.get("replace"), args.get("mirror"))
+    )
 
 
 def test_destructive_fixtures_say_so_in_their_name(load_fixture) -> None:
@@ -516,8 +548,12 @@ def test_the_simulator_script_on_a_taken_port_says_so_in_one_line() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        done = subprocess.run([sys.executable, str(REPO / "scripts" / "sim_server.py"), "--port", str(port)],
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, str(REPO / "scripts" / "sim_server.py"), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert done.returncode == 2 and done.stdout == ""
     assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1, done.stderr
     assert done.stderr.startswith(f"sim_server: port {port} on 127.0.0.1 is taken")
@@ -540,8 +576,7 @@ def test_hook_fixtures_look_like_what_stash_sends(plugin_sim: StashSimulator, lo
 
 
 @pytest.mark.parametrize("name", ["find_gallery", "task_set_covers"])
-def test_manual_run_from_the_readme(name: str, plugin_sim: StashSimulator, load_fixture, answer,
-                                    tmp_path) -> None:
+def test_manual_run_from_the_readme(name: str, plugin_sim: StashSimulator, load_fixture, answer, tmp_path) -> None:
     """`python gallery_tools.py < fixtures/<name>.json`, the port rewritten to the simulator's:
     no runner, no PYTHONPATH, SessionCookie null, Host 0.0.0.0."""
     data = load_fixture(name, plugin_sim)
@@ -550,8 +585,9 @@ def test_manual_run_from_the_readme(name: str, plugin_sim: StashSimulator, load_
     stdin.write_text(json.dumps(data), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     with stdin.open("rb") as handle:
-        completed = subprocess.run([sys.executable, "gallery_tools.py"], stdin=handle, capture_output=True,
-                                   cwd=REPO, env=env, timeout=120)
+        completed = subprocess.run(
+            [sys.executable, "gallery_tools.py"], stdin=handle, capture_output=True, cwd=REPO, env=env, timeout=120
+        )
     stdout, stderr = completed.stdout.decode(), completed.stderr.decode()
     logs, progress = parse_stderr(stderr, "error")
     result = RunResult(*parse_stdout(stdout), completed.returncode, stdout, stderr, logs, progress, data)
@@ -562,7 +598,7 @@ def test_manual_run_from_the_readme(name: str, plugin_sim: StashSimulator, load_
     else:
         assert got["output"]["changes"] == [
             {"gallery": "4", "set_cover": {"image": "14", "path": "/library/zips/city_walk-2020.zip/b.jpg"}},
-            {"gallery": "7", "set_cover": {"image": "18", "path": "/library/zips/Portraits.zip/p02.jpg"}}]
+            {"gallery": "7", "set_cover": {"image": "18", "path": "/library/zips/Portraits.zip/p02.jpg"}},
+        ]
         assert cover(plugin_sim, "4") == "14"
         assert "\x01i\x02Set covers: 11 galleries scanned, 2 changed" in stderr
-

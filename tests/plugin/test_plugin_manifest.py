@@ -35,8 +35,9 @@ def test_manifest_loads_strictly_with_the_entry_stash_runs() -> None:
 
 
 def test_manifest_settings_are_the_code_settings() -> None:
-    assert manifest().settings == {s.key: {"displayName": s.display_name, "description": s.description,
-                                           "type": s.type} for s in SETTINGS}
+    assert manifest().settings == {
+        s.key: {"displayName": s.display_name, "description": s.description, "type": s.type} for s in SETTINGS
+    }
 
 
 def test_every_button_runs_a_task_and_every_task_has_a_button() -> None:
@@ -115,11 +116,13 @@ def test_readme_lists_every_operation_with_its_parameters() -> None:
 
 
 def test_readme_install_step_names_the_files_to_copy() -> None:
-    install = README[README.index("## Installing it in Stash"):README.index("## Tasks")]
+    install = README[README.index("## Installing it in Stash") : README.index("## Tasks")]
     assert all(f"`{name}{'/' if name == 'gallery_ops' else ''}`" in install for name in INSTALL_FILES)
     assert "Add this source URL in *Settings > Plugins > Available Plugins*" in install and "/index.yml" in install
-    assert ("--target <plugins>/<local path>/gallery_tools/dependencies --only-binary=:all:"
-            " -r <plugins>/<local path>/gallery_tools/requirements.txt") in install
+    assert (
+        "--target <plugins>/<local path>/gallery_tools/dependencies --only-binary=:all:"
+        " -r <plugins>/<local path>/gallery_tools/requirements.txt"
+    ) in install
 
 
 # -- where Stash puts it ---------------------------------------------------------------------------
@@ -157,27 +160,29 @@ def test_an_installed_copy_loads_alone_and_runs(tmp_path: Path, answer) -> None:
         (shadow / "pydantic.py").write_text("raise ImportError('not installed')\n", encoding="utf-8")
         hidden = PluginRunner(sim.plugin(), sim.python, env={**os.environ, "PYTHONPATH": str(shadow)})
         error = answer(hidden.run_task("Set covers", None, sim.server_connection()))["error"]
-        assert (f"-m pip install --target {target / 'dependencies'} --only-binary=:all:"
-                f" -r {target / 'requirements.txt'}") in error
+        assert (
+            f"-m pip install --target {target / 'dependencies'} --only-binary=:all: -r {target / 'requirements.txt'}"
+        ) in error
 
 
-def test_a_module_named_like_ours_in_the_working_directory_is_not_used(plugin_sim: StashSimulator,
-                                                                        answer) -> None:
+def test_a_module_named_like_ours_in_the_working_directory_is_not_used(plugin_sim: StashSimulator, answer) -> None:
     """Stash runs the plugin from its own working directory; nothing there is imported."""
     runner = plugin_sim.runner()
     decoy = Path(runner.cwd) / "gallery_ops"
     decoy.mkdir()
-    (decoy / "__init__.py").write_text("raise ImportError('the decoy in the working directory')\n",
-                                       encoding="utf-8")
+    (decoy / "__init__.py").write_text("raise ImportError('the decoy in the working directory')\n", encoding="utf-8")
     got = answer(runner.run_operation({"operation": "find_gallery", "id": "2"}, plugin_sim.server_connection()))
     assert got["error"] is None and got["output"]["title"] == "Studio Portraits"
 
 
 def test_no_other_manifest_in_what_gets_installed() -> None:
     """Stash loads every *.yml under its plugins folder: the installed files hold one."""
-    found = [p for name in INSTALL_FILES for p in ([REPO / name] if (REPO / name).is_file()
-                                                   else (REPO / name).rglob("*"))
-             if p.suffix in (".yml", ".yaml")]
+    found = [
+        p
+        for name in INSTALL_FILES
+        for p in ([REPO / name] if (REPO / name).is_file() else (REPO / name).rglob("*"))
+        if p.suffix in (".yml", ".yaml")
+    ]
     assert found == [REPO / "gallery_tools.yml"]
 
 
@@ -188,7 +193,8 @@ def test_an_update_with_other_pins_asks_for_install_dependencies(tmp_path: Path,
     folder = target / "dependencies"
     folder.mkdir()
     (folder / ".gallery-tools-installed.json").write_text(
-        '{"environment": {}, "packages": ["stashapp-tools==0.2.50", "pydantic==2.5.0"]}', encoding="utf-8")
+        '{"environment": {}, "packages": ["stashapp-tools==0.2.50", "pydantic==2.5.0"]}', encoding="utf-8"
+    )
     with StashSimulator() as sim:
         sim.install_plugin(target)
         result = sim.run_task("Set covers")

@@ -22,8 +22,11 @@ from gallery_ops.tasks.report import MAX_LOGGED
 from gallery_tools_deps import INSTALL_MODE
 
 REPO = Path(__file__).resolve().parents[2]
-BUTTONS = [task for task in load_manifest(REPO / "gallery_tools.yml").tasks
-           if task.default_args["mode"] not in (INSTALL_MODE, "capabilities")]
+BUTTONS = [
+    task
+    for task in load_manifest(REPO / "gallery_tools.yml").tasks
+    if task.default_args["mode"] not in (INSTALL_MODE, "capabilities")
+]
 
 
 def seen(result: RunResult) -> list[str]:
@@ -59,8 +62,9 @@ def test_every_button_logs_what_it_did_in_its_own_words(button, plugin_sim: Stas
 
 def test_the_summary_says_what_each_count_counts(plugin_sim: StashSimulator) -> None:
     result = plugin_sim.run_task("Chapters from folders")
-    assert result.messages("info")[-1] == ("Chapters from folders: 11 galleries scanned, 2 changed, 0 unchanged,"
-                                           " 9 skipped, 0 failed; 5 changes")
+    assert result.messages("info")[-1] == (
+        "Chapters from folders: 11 galleries scanned, 2 changed, 0 unchanged, 9 skipped, 0 failed; 5 changes"
+    )
     assert "Chapters from folders: 7 galleries skipped: images share one folder" in result.messages("info")
     assert 'Chapters from folders: gallery 3: create chapter "Day 1" at image 1' in result.messages("info")
     one = plugin_sim.run_task("Chapters from folders", {"gallery_ids": ["3"]})
@@ -70,11 +74,15 @@ def test_the_summary_says_what_each_count_counts(plugin_sim: StashSimulator) -> 
 
 def test_reset_lines_show_the_path_like_set_lines(plugin_sim: StashSimulator) -> None:
     preview = plugin_sim.run_task("Reset covers (preview)")
-    assert ("Reset covers (preview): gallery 2: would take away the chosen cover, image 7"
-            " (/library/photos/Portraits/p03.jpg)") in preview.messages("info")
+    assert (
+        "Reset covers (preview): gallery 2: would take away the chosen cover, image 7"
+        " (/library/photos/Portraits/p03.jpg)"
+    ) in preview.messages("info")
     applied = plugin_sim.run_task("Set covers")
-    assert ("Set covers: gallery 4: set the cover to image 14 (/library/zips/city_walk-2020.zip/b.jpg)"
-            in applied.messages("info"))
+    assert (
+        "Set covers: gallery 4: set the cover to image 14 (/library/zips/city_walk-2020.zip/b.jpg)"
+        in applied.messages("info")
+    )
 
 
 def test_finish_says_it_removes_the_mark_by_the_tags_name(plugin_sim: StashSimulator) -> None:
@@ -106,5 +114,7 @@ def test_the_changes_are_bounded_with_a_count_of_the_rest(many_sim: StashSimulat
     assert len(listed) == MAX_LOGGED
     rest = output["change_count"] - MAX_LOGGED
     assert f"Title from path (preview): and {rest} more change{'s' if rest != 1 else ''}" in info
-    assert info.index(f"Title from path (preview): and {rest} more change{'s' if rest != 1 else ''}") == \
-        info.index(listed[-1]) + 1
+    assert (
+        info.index(f"Title from path (preview): and {rest} more change{'s' if rest != 1 else ''}")
+        == info.index(listed[-1]) + 1
+    )

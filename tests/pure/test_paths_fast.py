@@ -8,12 +8,44 @@ import random
 from gallery_ops.common import paths
 
 ODD = [
-    "", "/", "//", "\\", "\\\\", "a", "a/", "/a", "/a/", "//a", "//a/b", "//a/b/c.jpg", "/\\a\\b\\c.jpg",
-    "\\/a/b/c.jpg", "/a//b///c.jpg", "/a/b/c.jpg/", "/a/b\\c.jpg", "a/b/c.jpg", "./a/b.jpg",
-    "C:", "C:\\", "C:/", "C:a.jpg", "C:\\G\\Set.zip\\day1/001.jpg", "c:/G/day1/002.jpg", "C:\\G\\x.jpg",
-    "\\\\nas\\share\\G\\Set.zip\\001.jpg", "\\\\nas\\share", "//nas/share/x.jpg", "//nas/x.jpg", "//nas/y.jpg",
-    "/data/Galleries/Set.zip/day 1/001.jpg", "/data/Galleries/Set.zip/day 1/002.jpg", "/x.jpg", "/y.jpg",
-    "/1:/a.jpg", "/C:/a.jpg", "C:/a.jpg",
+    "",
+    "/",
+    "//",
+    "\\",
+    "\\\\",
+    "a",
+    "a/",
+    "/a",
+    "/a/",
+    "//a",
+    "//a/b",
+    "//a/b/c.jpg",
+    "/\\a\\b\\c.jpg",
+    "\\/a/b/c.jpg",
+    "/a//b///c.jpg",
+    "/a/b/c.jpg/",
+    "/a/b\\c.jpg",
+    "a/b/c.jpg",
+    "./a/b.jpg",
+    "C:",
+    "C:\\",
+    "C:/",
+    "C:a.jpg",
+    "C:\\G\\Set.zip\\day1/001.jpg",
+    "c:/G/day1/002.jpg",
+    "C:\\G\\x.jpg",
+    "\\\\nas\\share\\G\\Set.zip\\001.jpg",
+    "\\\\nas\\share",
+    "//nas/share/x.jpg",
+    "//nas/x.jpg",
+    "//nas/y.jpg",
+    "/data/Galleries/Set.zip/day 1/001.jpg",
+    "/data/Galleries/Set.zip/day 1/002.jpg",
+    "/x.jpg",
+    "/y.jpg",
+    "/1:/a.jpg",
+    "/C:/a.jpg",
+    "C:/a.jpg",
 ]
 
 
@@ -45,8 +77,25 @@ def test_folders_of_matches_folder_names_in_order() -> None:
 
 
 def test_folders_of_one_folder_and_mixed_hosts() -> None:
-    batch = ["/g/Set.zip/day1/001.jpg", "/g/Set.zip/day1/002.jpg", "/g/Set.zip/day2/001.jpg", "/x.jpg", "/y.jpg",
-             "//nas/x.jpg", "//nas/y.jpg", "C:/G/a.jpg", "C:\\G/b.jpg"]
+    batch = [
+        "/g/Set.zip/day1/001.jpg",
+        "/g/Set.zip/day1/002.jpg",
+        "/g/Set.zip/day2/001.jpg",
+        "/x.jpg",
+        "/y.jpg",
+        "//nas/x.jpg",
+        "//nas/y.jpg",
+        "C:/G/a.jpg",
+        "C:\\G/b.jpg",
+    ]
     assert paths.folders_of(batch) == [
-        ("\\", "g", "Set.zip", "day1"), ("\\", "g", "Set.zip", "day1"), ("\\", "g", "Set.zip", "day2"),
-        ("\\",), ("\\",), ("\\\\nas\\x.jpg\\",), ("\\\\nas\\y.jpg\\",), ("C:\\", "G"), ("C:\\", "G")]
+        ("\\", "g", "Set.zip", "day1"),
+        ("\\", "g", "Set.zip", "day1"),
+        ("\\", "g", "Set.zip", "day2"),
+        ("\\",),
+        ("\\",),
+        ("\\\\nas\\x.jpg\\",),
+        ("\\\\nas\\y.jpg\\",),
+        ("C:\\", "G"),
+        ("C:\\", "G"),
+    ]

@@ -95,8 +95,11 @@ def _alive(pid: int) -> bool:
 
 
 CASES = [  # (pattern, ignore_case, names): answers must be those of `re`, group by group
-    (r"^(?P<title>.+?)(?: \[(?P<date>[\d-]+)\])?(?:_(?P<code>\w+))?$", False,
-     ["Trip [2022-08-01]_AB12", "Trip", "", "Été à Paris [2021-07]", "x_", "\udcff lone surrogate"]),
+    (
+        r"^(?P<title>.+?)(?: \[(?P<date>[\d-]+)\])?(?:_(?P<code>\w+))?$",
+        False,
+        ["Trip [2022-08-01]_AB12", "Trip", "", "Été à Paris [2021-07]", "x_", "\udcff lone surrogate"],
+    ),
     (r"(?i)cover|front", False, ["MyCover.JPG", "back.jpg", "FRONT.png", "frontal"]),
     ("cover", True, ["COVER.jpg", "c0ver.jpg", "Ǆcover"]),
     (r"(\w)(\w)?\1", False, ["abca", "aa", "xyz", "ππ"]),
@@ -133,7 +136,8 @@ def test_the_catastrophic_pattern_of_issue_9_fails_in_bounded_time_in_the_worker
     assert time.monotonic() - started < 5 * patterns.SEARCH_TIMEOUT + 1
     assert str(caught.value) == (
         f"the title pattern {CATASTROPHIC!r} took more than {patterns.SEARCH_TIMEOUT} s on {STUCK_NAME!r} and"
-        " was stopped; simplify it (nested repeats such as (a|aa)+ can take forever)")
+        " was stopped; simplify it (nested repeats such as (a|aa)+ can take forever)"
+    )
     assert not _alive(stuck_pid)  # killed, not left to spin
     assert pattern.search("aaaa").group("title") == "aaaa"  # a new worker answers the next search
     assert _worker_pid() != stuck_pid
@@ -215,8 +219,9 @@ def _owner(how: str):
     from pathlib import Path
 
     repo = str(Path(patterns.__file__).resolve().parents[1])
-    owner = subprocess.Popen([sys.executable, "-c", OWNER, repo, how], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    owner = subprocess.Popen(
+        [sys.executable, "-c", OWNER, repo, how], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     assert owner.stderr is not None
     return owner, int(owner.stderr.readline())
 

@@ -13,8 +13,7 @@ Snapshot = dict[str, list[tuple[Any, ...]]]
 
 def _snapshot(sim: StashSimulator) -> Snapshot:
     tables = sim.store.column("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-    return {table: [tuple(row) for row in sim.store.all(f'SELECT * FROM "{table}" ORDER BY rowid')]
-            for table in tables}
+    return {table: [tuple(row) for row in sim.store.all(f'SELECT * FROM "{table}" ORDER BY rowid')] for table in tables}
 
 
 @pytest.fixture

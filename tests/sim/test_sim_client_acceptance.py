@@ -37,15 +37,20 @@ IMAGES = gql("""query($g: [ID!]) { findImages(image_filter: {galleries: {value: 
 REMOVE_IMAGES = gql("mutation($g: ID!, $i: [ID!]!) { removeGalleryImages(input: {gallery_id: $g, image_ids: $i}) }")
 ADD_IMAGES = gql("mutation($g: ID!, $i: [ID!]!) { addGalleryImages(input: {gallery_id: $g, image_ids: $i}) }")
 SET_COVER = gql("mutation($g: ID!, $i: ID!) { setGalleryCover(input: {gallery_id: $g, cover_image_id: $i}) }")
-RATE_IMAGES = gql("mutation($ids: [ID!], $r: Int) { bulkImageUpdate(input: {ids: $ids, rating100: $r})"
-                  " { id rating100 } }")
+RATE_IMAGES = gql(
+    "mutation($ids: [ID!], $r: Int) { bulkImageUpdate(input: {ids: $ids, rating100: $r}) { id rating100 } }"
+)
 SCAN_DONE = gql("subscription { scanCompleteSubscribe }")
 
 
 def transport(sim: StashSimulator) -> WebsocketsTransport:
-    return WebsocketsTransport(url=f"ws://127.0.0.1:{sim.port}/graphql",
-                               subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],  # graphql-transport-ws
-                               ping_interval=0.2, pong_timeout=5, ack_timeout=5)
+    return WebsocketsTransport(
+        url=f"ws://127.0.0.1:{sim.port}/graphql",
+        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],  # graphql-transport-ws
+        ping_interval=0.2,
+        pong_timeout=5,
+        ack_timeout=5,
+    )
 
 
 async def client_session(sim: StashSimulator) -> dict[str, Any]:
@@ -80,41 +85,56 @@ async def client_session(sim: StashSimulator) -> dict[str, Any]:
         galleries = found["findGalleries"]["galleries"]
         seen["gallery_count"] = found["findGalleries"]["count"]
         gallery = next(g for g in galleries if g["image_count"] >= 3)
-        updated = await session.execute(GALLERY_UPDATE, variable_values={
-            "input": {"id": gallery["id"], "title": "Renamed by gql", "details": "over the WebSocket"}})
+        updated = await session.execute(
+            GALLERY_UPDATE,
+            variable_values={
+                "input": {"id": gallery["id"], "title": "Renamed by gql", "details": "over the WebSocket"}
+            },
+        )
         seen["updated"] = updated["galleryUpdate"]
 
         # chapters
-        chapter = (await session.execute(CHAPTER_CREATE, variable_values={
-            "g": gallery["id"], "t": "Part two", "i": 2}))["galleryChapterCreate"]
+        chapter = (
+            await session.execute(CHAPTER_CREATE, variable_values={"g": gallery["id"], "t": "Part two", "i": 2})
+        )["galleryChapterCreate"]
         seen["chapter"] = chapter
-        seen["chapter_renamed"] = (await session.execute(CHAPTER_UPDATE, variable_values={
-            "id": chapter["id"], "t": "Part 2"}))["galleryChapterUpdate"]
-        seen["chapters_after_create"] = (await session.execute(GALLERIES, variable_values={
-            "f": {"sort": "path", "per_page": 50}}))
-        seen["chapter_destroyed"] = (await session.execute(CHAPTER_DESTROY, variable_values={
-            "id": chapter["id"]}))["galleryChapterDestroy"]
+        seen["chapter_renamed"] = (
+            await session.execute(CHAPTER_UPDATE, variable_values={"id": chapter["id"], "t": "Part 2"})
+        )["galleryChapterUpdate"]
+        seen["chapters_after_create"] = await session.execute(
+            GALLERIES, variable_values={"f": {"sort": "path", "per_page": 50}}
+        )
+        seen["chapter_destroyed"] = (await session.execute(CHAPTER_DESTROY, variable_values={"id": chapter["id"]}))[
+            "galleryChapterDestroy"
+        ]
 
         # images
         images = (await session.execute(IMAGES, variable_values={"g": [gallery["id"]]}))["findImages"]["images"]
         seen["images_before"] = [i["id"] for i in images]
         await session.execute(REMOVE_IMAGES, variable_values={"g": gallery["id"], "i": [images[0]["id"]]})
-        seen["images_removed"] = [i["id"] for i in (await session.execute(
-            IMAGES, variable_values={"g": [gallery["id"]]}))["findImages"]["images"]]
+        seen["images_removed"] = [
+            i["id"]
+            for i in (await session.execute(IMAGES, variable_values={"g": [gallery["id"]]}))["findImages"]["images"]
+        ]
         await session.execute(ADD_IMAGES, variable_values={"g": gallery["id"], "i": [images[0]["id"]]})
-        seen["cover_set"] = (await session.execute(SET_COVER, variable_values={
-            "g": gallery["id"], "i": images[1]["id"]}))["setGalleryCover"]
-        seen["rated"] = (await session.execute(RATE_IMAGES, variable_values={
-            "ids": [i["id"] for i in images], "r": 80}))["bulkImageUpdate"]
+        seen["cover_set"] = (
+            await session.execute(SET_COVER, variable_values={"g": gallery["id"], "i": images[1]["id"]})
+        )["setGalleryCover"]
+        seen["rated"] = (
+            await session.execute(RATE_IMAGES, variable_values={"ids": [i["id"] for i in images], "r": 80})
+        )["bulkImageUpdate"]
         try:
-            await session.execute(gql("mutation($id: ID!) { galleryUpdate(input: {id: $id, title: \"\"}) { id } }"),
-                                  variable_values={"id": "999999"})
+            await session.execute(
+                gql('mutation($id: ID!) { galleryUpdate(input: {id: $id, title: ""}) { id } }'),
+                variable_values={"id": "999999"},
+            )
         except TransportQueryError as exc:
             seen["stash_error"] = exc.errors
 
         # the subscription sees a scan
         await asyncio.get_running_loop().run_in_executor(
-            None, lambda: sim.scan_folder("/library/From the client", ["x.jpg"]))
+            None, lambda: sim.scan_folder("/library/From the client", ["x.jpg"])
+        )
         await asyncio.wait_for(watcher, timeout=10)
         seen["scans"] = scans
         seen["gallery"] = gallery
@@ -152,10 +172,14 @@ def test_a_gql_websocket_client_runs_gallery_chapter_and_image_operations(releas
         assert seen["scans"] == [{"scanCompleteSubscribe": True}]
 
         # the simulator's own view agrees with what the client was told
-        state = sim.gql("query($id: ID!) { findGallery(id: $id) { title chapters { id } cover { id } } }",
-                        {"id": gallery_id})["findGallery"]
-        assert state == {"title": "Renamed by gql", "chapters": [{"id": c} for c in before],
-                         "cover": {"id": seen["images_before"][1]}}
+        state = sim.gql(
+            "query($id: ID!) { findGallery(id: $id) { title chapters { id } cover { id } } }", {"id": gallery_id}
+        )["findGallery"]
+        assert state == {
+            "title": "Renamed by gql",
+            "chapters": [{"id": c} for c in before],
+            "cover": {"id": seen["images_before"][1]},
+        }
         websocket = [r for r in sim.requests.records if r.transport == "websocket"]
         assert websocket and all(r.transport == "websocket" for r in sim.requests.records)
         assert any(r.is_introspection for r in websocket)  # the client read the schema over the socket

@@ -22,10 +22,20 @@ from stash_sim import StashSimulator
 from stash_sim.objects import GALLERY_COVER_REGEX
 
 LIBRARY = {
-    "studios": ["Lumen", {"name": "Lumen East", "parent": "Lumen"}, {"name": "Lumen East 2", "parent": "Lumen East"},
-                "Other"],
-    "tags": ["Outdoor", {"name": "Beach", "parents": ["Outdoor"]}, {"name": "Sand", "parents": ["Beach"]},
-             {"name": "tag 10", "sort_name": "tag 10"}, "tag 9", {"name": "Zed", "sort_name": "a first"}],
+    "studios": [
+        "Lumen",
+        {"name": "Lumen East", "parent": "Lumen"},
+        {"name": "Lumen East 2", "parent": "Lumen East"},
+        "Other",
+    ],
+    "tags": [
+        "Outdoor",
+        {"name": "Beach", "parents": ["Outdoor"]},
+        {"name": "Sand", "parents": ["Beach"]},
+        {"name": "tag 10", "sort_name": "tag 10"},
+        "tag 9",
+        {"name": "Zed", "sort_name": "a first"},
+    ],
     "performers": [{"name": "Ada", "tags": ["Sand"]}, {"name": "Bo", "tags": ["Outdoor"]}, "Cy"],
     "galleries": [
         {"title": "G-outdoor", "tags": ["Outdoor"], "studio": "Lumen"},
@@ -36,8 +46,10 @@ LIBRARY = {
     ],
     "images": [{"name": "/loose/1.jpg"}, {"name": "/loose/2.jpg"}, {"name": "/loose/3.jpg"}],
 }
-GALLERY_TITLES = ('query($f: GalleryFilterType) { findGalleries(gallery_filter: $f,'
-                  ' filter: {per_page: -1, sort: "title"}) { galleries { title } } }')
+GALLERY_TITLES = (
+    "query($f: GalleryFilterType) { findGalleries(gallery_filter: $f,"
+    ' filter: {per_page: -1, sort: "title"}) { galleries { title } } }'
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,14 +64,18 @@ def _titles(sim: StashSimulator, gallery_filter: dict) -> list[str]:
     return [g["title"] for g in sim.gql(GALLERY_TITLES, {"f": gallery_filter})["findGalleries"]["galleries"]]
 
 
-@pytest.mark.parametrize(("depth", "expected"), [
-    pytest.param(None, ["G-outdoor"], id="no_depth_the_tag_only"),
-    pytest.param(0, ["G-outdoor"], id="depth_0_the_tag_only"),
-    pytest.param(1, ["G-beach", "G-outdoor"], id="depth_1_children"),
-    pytest.param(-1, ["G-beach", "G-outdoor", "G-sand"], id="depth_minus_1_all_descendants"),
-])
-def test_tag_criterion_depth_filter_go_getHierarchicalValues(sim: StashSimulator, depth: int | None,
-                                                             expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("depth", "expected"),
+    [
+        pytest.param(None, ["G-outdoor"], id="no_depth_the_tag_only"),
+        pytest.param(0, ["G-outdoor"], id="depth_0_the_tag_only"),
+        pytest.param(1, ["G-beach", "G-outdoor"], id="depth_1_children"),
+        pytest.param(-1, ["G-beach", "G-outdoor", "G-sand"], id="depth_minus_1_all_descendants"),
+    ],
+)
+def test_tag_criterion_depth_filter_go_getHierarchicalValues(
+    sim: StashSimulator, depth: int | None, expected: list[str]
+) -> None:
     crit = {"value": ["1"], "modifier": "INCLUDES", "depth": depth}
     assert _titles(sim, {"tags": crit}) == expected
 
@@ -67,41 +83,52 @@ def test_tag_criterion_depth_filter_go_getHierarchicalValues(sim: StashSimulator
 def test_tag_criterion_depth_with_includes_all_and_excludes(sim: StashSimulator) -> None:
     # INCLUDES_ALL: one tag under each value's tree (count of distinct roots)
     assert _titles(sim, {"tags": {"value": ["1", "2"], "modifier": "INCLUDES_ALL", "depth": -1}}) == [
-        "G-beach", "G-sand"]
+        "G-beach",
+        "G-sand",
+    ]
     # the folder gallery has no title ("") and sorts by its folder's name, "cover-set", first
-    assert _titles(sim, {"tags": {"value": ["2"], "modifier": "EXCLUDES", "depth": -1}}) == [
-        "", "G-none", "G-outdoor"]
+    assert _titles(sim, {"tags": {"value": ["2"], "modifier": "EXCLUDES", "depth": -1}}) == ["", "G-none", "G-outdoor"]
     body = sim.gql_raw(GALLERY_TITLES, {"f": {"tags": {"value": ["1"], "modifier": "EQUALS", "depth": 1}}})
-    assert body["errors"][0]["message"] == "depth is not supported for equals modifier in hierarchical multi" \
-                                           " criterion input"
+    assert (
+        body["errors"][0]["message"] == "depth is not supported for equals modifier in hierarchical multi"
+        " criterion input"
+    )
 
 
-@pytest.mark.parametrize(("depth", "expected"), [
-    pytest.param(None, ["G-outdoor"], id="no_depth_the_studio_only"),
-    pytest.param(1, ["G-beach", "G-outdoor"], id="depth_1_child_studios"),
-    pytest.param(-1, ["G-beach", "G-outdoor", "G-sand"], id="depth_minus_1_all_child_studios"),
-])
+@pytest.mark.parametrize(
+    ("depth", "expected"),
+    [
+        pytest.param(None, ["G-outdoor"], id="no_depth_the_studio_only"),
+        pytest.param(1, ["G-beach", "G-outdoor"], id="depth_1_child_studios"),
+        pytest.param(-1, ["G-beach", "G-outdoor", "G-sand"], id="depth_minus_1_all_child_studios"),
+    ],
+)
 def test_studio_criterion_depth_criterion_handlers_go_studioCriterionHandler(
-        sim: StashSimulator, depth: int | None, expected: list[str]) -> None:
+    sim: StashSimulator, depth: int | None, expected: list[str]
+) -> None:
     assert _titles(sim, {"studios": {"value": ["1"], "modifier": "INCLUDES", "depth": depth}}) == expected
     excluded = _titles(sim, {"studios": {"value": ["1"], "modifier": "EXCLUDES", "depth": depth}})
     assert set(excluded) == {"G-beach", "G-outdoor", "G-sand", "G-none", ""} - set(expected)
 
 
 def test_image_filter_date_image_filter_go(sim: StashSimulator) -> None:
-    query = "query($f: ImageFilterType) { findImages(image_filter: $f, filter: {sort: \"id\"}) { images { id } } }"
+    query = 'query($f: ImageFilterType) { findImages(image_filter: $f, filter: {sort: "id"}) { images { id } } }'
     after = sim.gql(query, {"f": {"date": {"value": "2022-01-01", "modifier": "GREATER_THAN"}}})
     assert [i["id"] for i in after["findImages"]["images"]] == ["5"]
-    missing = sim.gql(query, {"f": {"date": {"value": "", "modifier": "IS_NULL"}, "path": {
-        "value": "/loose/", "modifier": "INCLUDES"}}})
+    missing = sim.gql(
+        query,
+        {"f": {"date": {"value": "", "modifier": "IS_NULL"}, "path": {"value": "/loose/", "modifier": "INCLUDES"}}},
+    )
     assert [i["id"] for i in missing["findImages"]["images"]] == ["6"]
     rated = sim.gql(query, {"f": {"rating100": {"value": 10, "modifier": "GREATER_THAN"}}})
     assert [i["id"] for i in rated["findImages"]["images"]] == ["4"]
 
 
 def test_performer_filter_tags_performer_filter_go(sim: StashSimulator) -> None:
-    query = ('query($f: PerformerFilterType) { findPerformers(performer_filter: $f, filter: {sort: "name"})'
-             " { performers { name } } }")
+    query = (
+        'query($f: PerformerFilterType) { findPerformers(performer_filter: $f, filter: {sort: "name"})'
+        " { performers { name } } }"
+    )
     direct = sim.gql(query, {"f": {"tags": {"value": ["1"], "modifier": "INCLUDES"}}})
     assert [p["name"] for p in direct["findPerformers"]["performers"]] == ["Bo"]
     deep = sim.gql(query, {"f": {"tags": {"value": ["1"], "modifier": "INCLUDES", "depth": -1}}})
@@ -111,12 +138,20 @@ def test_performer_filter_tags_performer_filter_go(sim: StashSimulator) -> None:
 
 
 def test_scene_filter_rating100_scene_filter_go(make_sim: Callable[..., StashSimulator]) -> None:
-    sim = make_sim({"scenes": [{"title": "A", "path": "/v/a.mp4"}, {"title": "B", "path": "/v/b.mp4"},
-                               {"title": "C", "path": "/v/c.mp4"}]})
-    sim.gql('mutation { a: sceneUpdate(input: {id: "1", rating100: 80}) { id }'
-            ' b: sceneUpdate(input: {id: "2", rating100: 40}) { id } }')
-    query = ('query($f: SceneFilterType) { findScenes(scene_filter: $f, filter: {sort: "title"})'
-             " { scenes { title } } }")
+    sim = make_sim(
+        {
+            "scenes": [
+                {"title": "A", "path": "/v/a.mp4"},
+                {"title": "B", "path": "/v/b.mp4"},
+                {"title": "C", "path": "/v/c.mp4"},
+            ]
+        }
+    )
+    sim.gql(
+        'mutation { a: sceneUpdate(input: {id: "1", rating100: 80}) { id }'
+        ' b: sceneUpdate(input: {id: "2", rating100: 40}) { id } }'
+    )
+    query = 'query($f: SceneFilterType) { findScenes(scene_filter: $f, filter: {sort: "title"}) { scenes { title } } }'
     high = sim.gql(query, {"f": {"rating100": {"value": 50, "modifier": "GREATER_THAN"}}})
     assert [s["title"] for s in high["findScenes"]["scenes"]] == ["A"]
     unrated = sim.gql(query, {"f": {"rating100": {"value": 0, "modifier": "IS_NULL"}}})
@@ -124,7 +159,7 @@ def test_scene_filter_rating100_scene_filter_go(make_sim: Callable[..., StashSim
 
 
 def test_tags_sort_by_sort_name_in_natural_order_tag_go_getTagSort(sim: StashSimulator) -> None:
-    names = [t["name"] for t in sim.gql('{ findTags(filter: {per_page: -1}) { tags { name } } }')["findTags"]["tags"]]
+    names = [t["name"] for t in sim.gql("{ findTags(filter: {per_page: -1}) { tags { name } } }")["findTags"]["tags"]]
     # "a first" (Zed's sort name) first; "tag 9" before "tag 10" (digit runs as numbers)
     assert names == ["Zed", "Beach", "Outdoor", "Sand", "tag 9", "tag 10"]
     desc = sim.gql('{ findTags(filter: {per_page: -1, sort: "name", direction: DESC}) { tags { name } } }')
@@ -132,17 +167,20 @@ def test_tags_sort_by_sort_name_in_natural_order_tag_go_getTagSort(sim: StashSim
 
 
 def test_gallery_chapter_update_trims_the_title_resolver_mutation_gallery_go(
-        make_sim: Callable[..., StashSimulator]) -> None:
+    make_sim: Callable[..., StashSimulator],
+) -> None:
     sim = make_sim({"galleries": [{"folder": "/p/set", "images": ["1.jpg", "2.jpg"]}]})
-    made = sim.gql('mutation { galleryChapterCreate(input: {gallery_id: "1", title: " Intro ", image_index: 1})'
-                   " { id title } }")["galleryChapterCreate"]
+    made = sim.gql(
+        'mutation { galleryChapterCreate(input: {gallery_id: "1", title: " Intro ", image_index: 1}) { id title } }'
+    )["galleryChapterCreate"]
     assert made["title"] == " Intro "  # create: newChapter.Title = input.Title
     updated = sim.gql('mutation { galleryChapterUpdate(input: {id: "1", title: "  Part 1  "}) { title } }')
     assert updated["galleryChapterUpdate"]["title"] == "Part 1"
 
 
 def test_invalid_gallery_cover_regex_falls_back_to_the_default_config_go_GetGalleryCoverRegex(
-        make_sim: Callable[..., StashSimulator]) -> None:
+    make_sim: Callable[..., StashSimulator],
+) -> None:
     sim = make_sim({"galleries": [{"folder": "/p/set", "images": ["a.jpg", "b.jpg", "poster.jpg"]}]})
     sim.config.gallery_cover_regex = "(unclosed"
     cover = sim.gql('{ findGallery(id: "1") { cover { files { path } } } }')["findGallery"]["cover"]
@@ -153,7 +191,8 @@ def test_invalid_gallery_cover_regex_falls_back_to_the_default_config_go_GetGall
 
 
 def test_configuration_plugins_empty_include_is_every_plugin_resolver_model_config_go(
-        make_sim: Callable[..., StashSimulator]) -> None:
+    make_sim: Callable[..., StashSimulator],
+) -> None:
     sim = make_sim({})
     sim.set_plugin_settings("alpha", {"a": 1})
     sim.set_plugin_settings("beta", {"b": True})

@@ -23,8 +23,10 @@ from stash_sim.gqlgen import json_loads
 
 UPDATE = "mutation($id: ID!, $cf: CustomFieldsInput) { galleryUpdate(input: {id: $id, custom_fields: $cf}) { id } }"
 READ = "query($id: ID!) { findGallery(id: $id) { custom_fields } }"
-FIND = "query($f: GalleryFilterType) { findGalleries(gallery_filter: $f, filter: {per_page: -1, sort: \"id\"})" \
-       " { galleries { id } } }"
+FIND = (
+    'query($f: GalleryFilterType) { findGalleries(gallery_filter: $f, filter: {per_page: -1, sort: "id"})'
+    " { galleries { id } } }"
+)
 
 
 @pytest.fixture
@@ -34,8 +36,12 @@ def v031() -> Iterator[StashSimulator]:
 
 
 def gallery_ids(sim: StashSimulator) -> list[str]:
-    return [g["id"] for g in sim.gql('{ findGalleries(filter: {per_page: -1, sort: "id"}) { galleries { id } } }')[
-        "findGalleries"]["galleries"]]
+    return [
+        g["id"]
+        for g in sim.gql('{ findGalleries(filter: {per_page: -1, sort: "id"}) { galleries { id } } }')["findGalleries"][
+            "galleries"
+        ]
+    ]
 
 
 def first_gallery(sim: StashSimulator) -> str:
@@ -82,8 +88,9 @@ def test_values_keep_their_sqlite_type_and_a_bool_comes_back_as_an_integer_blob_
     found = fields(v031, gallery)
     assert exact(found) == exact({"no": 0, "text": "12", "whole": 3, "yes": 1})
     assert isinstance(found["yes"], int) and not isinstance(found["yes"], bool)
-    rows = dict(v031.store.all("SELECT field, typeof(value) FROM gallery_custom_fields WHERE gallery_id = ?",
-                               (int(gallery),)))
+    rows = dict(
+        v031.store.all("SELECT field, typeof(value) FROM gallery_custom_fields WHERE gallery_id = ?", (int(gallery),))
+    )
     assert rows == {"yes": "integer", "no": "integer", "text": "text", "whole": "real"}
 
 
@@ -92,20 +99,26 @@ def test_numbers_follow_json_number_to_number_json_go(v031: StashSimulator) -> N
     (a syntax error), a number beyond int64 gives the limit."""
     gallery = first_gallery(v031)
     # the request body decoded as the server decodes it (gqlgen.json_loads keeps each float's text)
-    variables = json_loads('{"id": "' + gallery + '", "cf": {"full":'
-                           ' {"exp": 1e3, "dot": 1.50, "big": 123456789012345678901234, "neg": -7}}}')
+    variables = json_loads(
+        '{"id": "' + gallery + '", "cf": {"full":'
+        ' {"exp": 1e3, "dot": 1.50, "big": 123456789012345678901234, "neg": -7}}}'
+    )
     v031.gql(UPDATE, variables)
     assert exact(fields(v031, gallery)) == exact({"big": 9223372036854775807, "dot": 1.5, "exp": 0, "neg": -7})
 
 
 def test_gallery_create_and_bulk_update_carry_custom_fields(v031: StashSimulator) -> None:
-    created = v031.gql('mutation { galleryCreate(input: {title: "Made", custom_fields: {a: "1"}}) '
-                       "{ id custom_fields } }")["galleryCreate"]
+    created = v031.gql(
+        'mutation { galleryCreate(input: {title: "Made", custom_fields: {a: "1"}}) { id custom_fields } }'
+    )["galleryCreate"]
     assert created["custom_fields"] == {"a": "1"}
     other = first_gallery(v031)
     v031.gql(UPDATE, {"id": other, "cf": {"full": {"c": "kept", "gone": "x"}}})
-    v031.gql("mutation($ids: [ID!]) { bulkGalleryUpdate(input: {ids: $ids, custom_fields: {partial: {b: 2},"
-             ' remove: ["gone"]}}) { id } }', {"ids": [created["id"], other]})
+    v031.gql(
+        "mutation($ids: [ID!]) { bulkGalleryUpdate(input: {ids: $ids, custom_fields: {partial: {b: 2},"
+        ' remove: ["gone"]}}) { id } }',
+        {"ids": [created["id"], other]},
+    )
     assert exact(fields(v031, created["id"])) == exact({"a": "1", "b": 2})
     assert exact(fields(v031, other)) == exact({"b": 2, "c": "kept"})
 
@@ -113,35 +126,50 @@ def test_gallery_create_and_bulk_update_carry_custom_fields(v031: StashSimulator
 def test_galleries_update_is_one_transaction_with_custom_fields(v031: StashSimulator) -> None:
     first, second = gallery_ids(v031)[:2]
     with pytest.raises(SimGraphQLError, match="cannot have leading or trailing whitespace"):
-        v031.gql("mutation($i: [GalleryUpdateInput!]!) { galleriesUpdate(input: $i) { id } }",
-                 {"i": [{"id": first, "custom_fields": {"partial": {"ok": 1}}},
-                        {"id": second, "custom_fields": {"partial": {" bad": 1}}}]})
+        v031.gql(
+            "mutation($i: [GalleryUpdateInput!]!) { galleriesUpdate(input: $i) { id } }",
+            {
+                "i": [
+                    {"id": first, "custom_fields": {"partial": {"ok": 1}}},
+                    {"id": second, "custom_fields": {"partial": {" bad": 1}}},
+                ]
+            },
+        )
     assert fields(v031, first) == {}  # all or nothing
 
 
 def test_image_custom_fields_through_update_and_bulk_image_update(v031: StashSimulator) -> None:
     images = v031.gql('{ findImages(filter: {per_page: 2, sort: "path"}) { images { id } } }')["findImages"]["images"]
     first, second = images[0]["id"], images[1]["id"]
-    v031.gql('mutation($id: ID!) { imageUpdate(input: {id: $id, custom_fields: {full: {k: "v"}}}) { id } }',
-             {"id": first})
-    v031.gql("mutation($ids: [ID!]) { bulkImageUpdate(input: {ids: $ids, custom_fields: {partial: {n: 1}}})"
-             " { id } }", {"ids": [first, second]})
-    found = v031.gql("query($ids: [ID!]) { findImages(ids: $ids) { images { id custom_fields } } }",
-                     {"ids": [first, second]})["findImages"]["images"]
+    v031.gql(
+        'mutation($id: ID!) { imageUpdate(input: {id: $id, custom_fields: {full: {k: "v"}}}) { id } }', {"id": first}
+    )
+    v031.gql(
+        "mutation($ids: [ID!]) { bulkImageUpdate(input: {ids: $ids, custom_fields: {partial: {n: 1}}}) { id } }",
+        {"ids": [first, second]},
+    )
+    found = v031.gql(
+        "query($ids: [ID!]) { findImages(ids: $ids) { images { id custom_fields } } }", {"ids": [first, second]}
+    )["findImages"]["images"]
     assert {i["id"]: i["custom_fields"] for i in found} == {first: {"k": "v", "n": 1}, second: {"n": 1}}
 
 
-@pytest.mark.parametrize(("cf", "message"), [
-    ({"partial": {" padded": 1}}, 'custom field name " padded": custom field name cannot have leading or trailing'),
-    ({"partial": {"": 1}}, 'custom field name "": custom field name cannot be empty'),
-    ({"partial": {"x" * 65: 1}}, "custom field name must be less than 65 characters"),
-    ({"partial": {"é" * 33: 1}}, "custom field name must be less than 65 characters"),  # 66 bytes
-    ({"partial": {"a": 1}, "remove": ["a"]}, 'custom field name "a" cannot be in both values and delete keys'),
-    ({"full": {"nested": {"no": 1}}},
-     'getting SQL value for field "nested": unsupported custom field value type: map[string]interface {}'),
-    ({"partial": {"list": [1]}}, "unsupported custom field value type: []interface {}"),
-    ({"partial": {"empty": None}}, "NOT NULL constraint failed: gallery_custom_fields.value"),
-])
+@pytest.mark.parametrize(
+    ("cf", "message"),
+    [
+        ({"partial": {" padded": 1}}, 'custom field name " padded": custom field name cannot have leading or trailing'),
+        ({"partial": {"": 1}}, 'custom field name "": custom field name cannot be empty'),
+        ({"partial": {"x" * 65: 1}}, "custom field name must be less than 65 characters"),
+        ({"partial": {"é" * 33: 1}}, "custom field name must be less than 65 characters"),  # 66 bytes
+        ({"partial": {"a": 1}, "remove": ["a"]}, 'custom field name "a" cannot be in both values and delete keys'),
+        (
+            {"full": {"nested": {"no": 1}}},
+            'getting SQL value for field "nested": unsupported custom field value type: map[string]interface {}',
+        ),
+        ({"partial": {"list": [1]}}, "unsupported custom field value type: []interface {}"),
+        ({"partial": {"empty": None}}, "NOT NULL constraint failed: gallery_custom_fields.value"),
+    ],
+)
 def test_custom_field_rules_custom_fields_go(v031: StashSimulator, cf: dict[str, Any], message: str) -> None:
     gallery = first_gallery(v031)
     v031.gql(UPDATE, {"id": gallery, "cf": {"full": {"kept": 1}}})
@@ -162,8 +190,10 @@ def test_custom_fields_and_parent_folder_are_unknown_on_v0_30_1_gqlparser_valida
     sim = StashSimulator(release=release)
     gallery = first_gallery(sim)
     for document, variables in [
-        ('mutation($id: ID!) { galleryUpdate(input: {id: $id, custom_fields: {partial: {a: 1}}}) { id } }',
-         {"id": gallery}),
+        (
+            "mutation($id: ID!) { galleryUpdate(input: {id: $id, custom_fields: {partial: {a: 1}}}) { id } }",
+            {"id": gallery},
+        ),
         ("{ findGalleries { galleries { id custom_fields } } }", None),
         (FIND, {"f": {"custom_fields": [{"field": "a", "modifier": "NOT_NULL"}]}}),
         (FIND, {"f": {"parent_folder": {"value": ["1"], "modifier": "INCLUDES"}}}),
@@ -202,21 +232,22 @@ def matching(sim: StashSimulator, *criteria: dict[str, Any]) -> set[str]:
 
 
 def test_equals_compares_with_the_stored_type_a_blob_column_converts_nothing(
-        v031: StashSimulator, valued: dict[str, str]) -> None:
+    v031: StashSimulator, valued: dict[str, str]
+) -> None:
     assert matching(v031, {"field": "n", "value": [5], "modifier": "EQUALS"}) == {valued["int5"]}
     assert matching(v031, {"field": "n", "value": ["5"], "modifier": "EQUALS"}) == {valued["str5"]}
     assert matching(v031, {"field": "n", "value": [5, 12], "modifier": "EQUALS"}) == {valued["int5"], valued["int12"]}
 
 
 def test_not_equals_lets_a_gallery_without_the_field_through_left_join(
-        v031: StashSimulator, valued: dict[str, str]) -> None:
+    v031: StashSimulator, valued: dict[str, str]
+) -> None:
     found = matching(v031, {"field": "n", "value": [5], "modifier": "NOT_EQUALS"})
     assert valued["int5"] not in found
     assert {valued["str5"], valued["int12"], valued["abc"], valued["none"]} <= found
 
 
-def test_includes_and_excludes_are_like_on_the_text_of_the_value(
-        v031: StashSimulator, valued: dict[str, str]) -> None:
+def test_includes_and_excludes_are_like_on_the_text_of_the_value(v031: StashSimulator, valued: dict[str, str]) -> None:
     assert matching(v031, {"field": "n", "value": ["5"], "modifier": "INCLUDES"}) == {valued["int5"], valued["str5"]}
     assert matching(v031, {"field": "n", "value": [1, 2], "modifier": "INCLUDES"}) == {valued["int12"]}  # each one
     excluded = matching(v031, {"field": "n", "value": ["b"], "modifier": "EXCLUDES"})
@@ -225,7 +256,11 @@ def test_includes_and_excludes_are_like_on_the_text_of_the_value(
 
 def test_null_modifiers_count_a_missing_field_as_null(v031: StashSimulator, valued: dict[str, str]) -> None:
     assert matching(v031, {"field": "n", "modifier": "NOT_NULL"}) == {
-        valued["int5"], valued["str5"], valued["int12"], valued["abc"]}
+        valued["int5"],
+        valued["str5"],
+        valued["int12"],
+        valued["abc"],
+    }
     assert valued["none"] in matching(v031, {"field": "n", "modifier": "IS_NULL"})
     assert valued["abc"] not in matching(v031, {"field": "n", "modifier": "IS_NULL"})
 
@@ -233,7 +268,10 @@ def test_null_modifiers_count_a_missing_field_as_null(v031: StashSimulator, valu
 def test_ranges_compare_across_types_as_sqlite_does(v031: StashSimulator, valued: dict[str, str]) -> None:
     assert matching(v031, {"field": "n", "value": [4, 13], "modifier": "BETWEEN"}) == {valued["int5"], valued["int12"]}
     assert matching(v031, {"field": "n", "value": [6], "modifier": "GREATER_THAN"}) == {
-        valued["int12"], valued["str5"], valued["abc"]}  # every TEXT is greater than every INTEGER
+        valued["int12"],
+        valued["str5"],
+        valued["abc"],
+    }  # every TEXT is greater than every INTEGER
     assert matching(v031, {"field": "n", "value": [6], "modifier": "LESS_THAN"}) == {valued["int5"]}
     outside = matching(v031, {"field": "n", "value": [4, 6], "modifier": "NOT_BETWEEN"})
     assert valued["int5"] not in outside and valued["none"] in outside
@@ -256,25 +294,41 @@ def test_a_regex_over_a_value_that_is_not_text_fails_the_query(v031: StashSimula
 
 
 def test_criteria_are_anded(v031: StashSimulator, valued: dict[str, str]) -> None:
-    assert matching(v031, {"field": "n", "modifier": "NOT_NULL"},
-                    {"field": "n", "value": ["5"], "modifier": "INCLUDES"},
-                    {"field": "other", "value": ["x"], "modifier": "EQUALS"}) == {valued["int5"], valued["str5"]}
+    assert matching(
+        v031,
+        {"field": "n", "modifier": "NOT_NULL"},
+        {"field": "n", "value": ["5"], "modifier": "INCLUDES"},
+        {"field": "other", "value": ["x"], "modifier": "EQUALS"},
+    ) == {valued["int5"], valued["str5"]}
 
 
-@pytest.mark.parametrize(("criterion", "message"), [
-    ({"field": "n", "value": [1], "modifier": "BETWEEN"}, "expected 2 values for custom field criterion modifier"
-                                                          " BETWEEN, got 1"),
-    ({"field": "n", "value": [1, 2], "modifier": "GREATER_THAN"}, "expected 1 value for custom field criterion"
-                                                                  " modifier LESS_THAN, got 2"),
-    ({"field": "n", "value": [1], "modifier": "NOT_BETWEEN"}, "index out of range [1] with length 1"),
-    ({"field": "n", "value": [5], "modifier": "MATCHES_REGEX"}, "unsupported custom field criterion value type:"
-                                                                " int64"),
-    ({"field": "n", "value": ["("], "modifier": "MATCHES_REGEX"}, "error parsing regexp"),
-    ({"field": "n", "value": [{"a": 1}], "modifier": "EQUALS"}, "unsupported custom field value type:"
-                                                                " map[string]interface {}"),
-    ({"field": "n", "value": [1], "modifier": "INCLUDES_ALL"}, "unsupported custom field criterion modifier:"
-                                                               " INCLUDES_ALL"),
-])
+@pytest.mark.parametrize(
+    ("criterion", "message"),
+    [
+        (
+            {"field": "n", "value": [1], "modifier": "BETWEEN"},
+            "expected 2 values for custom field criterion modifier BETWEEN, got 1",
+        ),
+        (
+            {"field": "n", "value": [1, 2], "modifier": "GREATER_THAN"},
+            "expected 1 value for custom field criterion modifier LESS_THAN, got 2",
+        ),
+        ({"field": "n", "value": [1], "modifier": "NOT_BETWEEN"}, "index out of range [1] with length 1"),
+        (
+            {"field": "n", "value": [5], "modifier": "MATCHES_REGEX"},
+            "unsupported custom field criterion value type: int64",
+        ),
+        ({"field": "n", "value": ["("], "modifier": "MATCHES_REGEX"}, "error parsing regexp"),
+        (
+            {"field": "n", "value": [{"a": 1}], "modifier": "EQUALS"},
+            "unsupported custom field value type: map[string]interface {}",
+        ),
+        (
+            {"field": "n", "value": [1], "modifier": "INCLUDES_ALL"},
+            "unsupported custom field criterion modifier: INCLUDES_ALL",
+        ),
+    ],
+)
 def test_criterion_errors_custom_fields_go(v031: StashSimulator, criterion: dict[str, Any], message: str) -> None:
     with pytest.raises(SimGraphQLError) as raised:
         matching(v031, criterion)
@@ -282,19 +336,34 @@ def test_criterion_errors_custom_fields_go(v031: StashSimulator, criterion: dict
 
 
 def test_image_filter_has_the_criterion_too(v031: StashSimulator) -> None:
-    image = v031.gql('{ findImages(filter: {per_page: 1, sort: "path"}) { images { id } } }')["findImages"][
-        "images"][0]["id"]
-    v031.gql('mutation($id: ID!) { imageUpdate(input: {id: $id, custom_fields: {full: {k: "v"}}}) { id } }',
-             {"id": image})
-    found = v031.gql('{ findImages(image_filter: {custom_fields: [{field: "k", value: ["v"], modifier: EQUALS}]})'
-                     " { images { id } } }")["findImages"]["images"]
+    image = v031.gql('{ findImages(filter: {per_page: 1, sort: "path"}) { images { id } } }')["findImages"]["images"][
+        0
+    ]["id"]
+    v031.gql(
+        'mutation($id: ID!) { imageUpdate(input: {id: $id, custom_fields: {full: {k: "v"}}}) { id } }', {"id": image}
+    )
+    found = v031.gql(
+        '{ findImages(image_filter: {custom_fields: [{field: "k", value: ["v"], modifier: EQUALS}]})'
+        " { images { id } } }"
+    )["findImages"]["images"]
     assert [i["id"] for i in found] == [image]
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    (5, "5"), (True, "true"), ("a b", "a b"), (4.5, "4.5"), (3.0, "3"), (1234567.0, "1.234567e+06"),
-    (123456.5, "123456.5"), (0.0001, "0.0001"), (0.00001, "1e-05"), (-2.5e-7, "-2.5e-07"),
-])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (5, "5"),
+        (True, "true"),
+        ("a b", "a b"),
+        (4.5, "4.5"),
+        (3.0, "3"),
+        (1234567.0, "1.234567e+06"),
+        (123456.5, "123456.5"),
+        (0.0001, "0.0001"),
+        (0.00001, "1e-05"),
+        (-2.5e-7, "-2.5e-07"),
+    ],
+)
 def test_like_patterns_use_go_percent_v(value: Any, text: str) -> None:
     """fmt's %v: floats as strconv 'g' with the shortest digits, an exponent from 6 up or below -4."""
     assert go_v(value) == text
@@ -306,10 +375,12 @@ def folder_id(sim: StashSimulator, path: str) -> str:
 
 
 def titled(sim: StashSimulator, gallery_filter: dict[str, Any]) -> set[str]:
-    found = sim.gql("query($f: GalleryFilterType) { findGalleries(gallery_filter: $f, filter: {per_page: -1})"
-                    " { galleries { files { path } folder { path } } } }", {"f": gallery_filter})
-    return {(g["files"][0]["path"] if g["files"] else g["folder"]["path"])
-            for g in found["findGalleries"]["galleries"]}
+    found = sim.gql(
+        "query($f: GalleryFilterType) { findGalleries(gallery_filter: $f, filter: {per_page: -1})"
+        " { galleries { files { path } folder { path } } } }",
+        {"f": gallery_filter},
+    )
+    return {(g["files"][0]["path"] if g["files"] else g["folder"]["path"]) for g in found["findGalleries"]["galleries"]}
 
 
 def test_parent_folder_is_the_folder_of_a_zip_or_the_parent_of_a_gallery_folder(v031: StashSimulator) -> None:

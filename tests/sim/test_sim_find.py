@@ -29,24 +29,35 @@ def _ids(data: dict[str, Any], key: str = "findGalleries", items: str = "galleri
 # -- paging (pkg/models/find_filter.go) -------------------------------------------------------
 # (find filter, ids expected on the page, over a library of 30 galleries)
 PAGES = [
-    pytest.param({"sort": "id", "per_page": 10, "page": 0}, list(range(1, 11)),
-                 id="page_zero_is_page_one[pkg/models/find_filter.go]"),
-    pytest.param({"sort": "id", "per_page": 10, "page": -3}, list(range(1, 11)),
-                 id="page_negative_is_page_one[pkg/models/find_filter.go]"),
-    pytest.param({"sort": "id", "per_page": 10, "page": 2}, list(range(11, 21)),
-                 id="page_is_one_based[pkg/models/find_filter.go]"),
-    pytest.param({"sort": "id", "per_page": 10, "page": 4}, [],
-                 id="page_past_the_end_is_empty[pkg/sqlite/sql.go]"),
-    pytest.param({"sort": "id"}, list(range(1, 26)),
-                 id="per_page_null_is_25[pkg/models/find_filter.go]"),
-    pytest.param({"sort": "id", "per_page": -1}, list(range(1, 31)),
-                 id="per_page_minus_one_is_all[pkg/models/find_filter.go]"),
-    pytest.param({"sort": "id", "per_page": -7, "page": 3}, list(range(1, 31)),
-                 id="per_page_any_negative_is_all[pkg/models/find_filter.go]"),
-    pytest.param({"sort": "id", "per_page": 0}, [],
-                 id="per_page_zero_is_none[pkg/models/find_filter.go]"),
-    pytest.param({"sort": "id", "direction": "DESC", "per_page": 3}, [30, 29, 28],
-                 id="direction_desc[pkg/sqlite/sql.go]"),
+    pytest.param(
+        {"sort": "id", "per_page": 10, "page": 0},
+        list(range(1, 11)),
+        id="page_zero_is_page_one[pkg/models/find_filter.go]",
+    ),
+    pytest.param(
+        {"sort": "id", "per_page": 10, "page": -3},
+        list(range(1, 11)),
+        id="page_negative_is_page_one[pkg/models/find_filter.go]",
+    ),
+    pytest.param(
+        {"sort": "id", "per_page": 10, "page": 2},
+        list(range(11, 21)),
+        id="page_is_one_based[pkg/models/find_filter.go]",
+    ),
+    pytest.param({"sort": "id", "per_page": 10, "page": 4}, [], id="page_past_the_end_is_empty[pkg/sqlite/sql.go]"),
+    pytest.param({"sort": "id"}, list(range(1, 26)), id="per_page_null_is_25[pkg/models/find_filter.go]"),
+    pytest.param(
+        {"sort": "id", "per_page": -1}, list(range(1, 31)), id="per_page_minus_one_is_all[pkg/models/find_filter.go]"
+    ),
+    pytest.param(
+        {"sort": "id", "per_page": -7, "page": 3},
+        list(range(1, 31)),
+        id="per_page_any_negative_is_all[pkg/models/find_filter.go]",
+    ),
+    pytest.param({"sort": "id", "per_page": 0}, [], id="per_page_zero_is_none[pkg/models/find_filter.go]"),
+    pytest.param(
+        {"sort": "id", "direction": "DESC", "per_page": 3}, [30, 29, 28], id="direction_desc[pkg/sqlite/sql.go]"
+    ),
 ]
 
 
@@ -65,8 +76,10 @@ def test_paging(thirty: StashSimulator, find_filter: dict, expected: list[int]) 
 def test_no_sort_gives_a_stable_order_pkg_sqlite_gallery_go_setGallerySort(thirty: StashSimulator) -> None:
     """No sort = no ORDER BY in Stash (pkg/sqlite/gallery.go setGallerySort); SQLite then reads the
     same data in the same order every time, so pages of one unsorted find do not overlap."""
-    reads = [_ids(thirty.gql(GALLERY_IDS, {"filter": {"per_page": -1, "direction": direction}}))
-             for direction in ("ASC", "DESC", "ASC")]
+    reads = [
+        _ids(thirty.gql(GALLERY_IDS, {"filter": {"per_page": -1, "direction": direction}}))
+        for direction in ("ASC", "DESC", "ASC")
+    ]
     assert reads[0] == reads[1] == reads[2] == list(range(1, 31))  # no ORDER BY: direction does nothing
     pages = [_ids(thirty.gql(GALLERY_IDS, {"filter": {"per_page": 7, "page": n}})) for n in range(1, 6)]
     assert [i for page in pages for i in page] == list(range(1, 31))
@@ -89,6 +102,7 @@ def test_shuffle_unsorted_is_an_opt_in_fault(thirty: StashSimulator) -> None:
 
 def test_random_seed_sort_is_stash_formula(thirty: StashSimulator) -> None:
     """random_<seed>: a fixed order per seed, Stash's formula with the seed capped at 10^8 (pkg/sqlite/sql.go)."""
+
     def read(seed: int, direction: str = "ASC") -> list[int]:
         find_filter = {"sort": f"random_{seed}", "direction": direction, "per_page": -1}
         return _ids(thirty.gql(GALLERY_IDS, {"filter": find_filter}))
@@ -107,8 +121,10 @@ def test_id_cursor_pages_through_a_changing_filter(thirty: StashSimulator) -> No
     seen: list[int] = []
     last = 0
     while True:
-        data = thirty.gql(GALLERY_IDS, {"f": {"id": {"value": last, "modifier": "GREATER_THAN"}},
-                                        "filter": {"sort": "id", "per_page": 7}})
+        data = thirty.gql(
+            GALLERY_IDS,
+            {"f": {"id": {"value": last, "modifier": "GREATER_THAN"}}, "filter": {"sort": "id", "per_page": 7}},
+        )
         page = _ids(data)
         if not page:
             break
@@ -120,50 +136,121 @@ def test_id_cursor_pages_through_a_changing_filter(thirty: StashSimulator) -> No
 # -- gallery criteria (pkg/sqlite/gallery_filter.go) and sorts ---------------------------------
 # (gallery_filter, find filter, ids expected)
 CRITERIA = [
-    pytest.param({"id": {"value": 8, "modifier": "GREATER_THAN"}}, BY_ID, [9, 10, 11],
-                 id="id_greater_than_cursor[pkg/sqlite/criterion_handlers.go]"),
-    pytest.param({"id": {"value": 2, "value2": 4, "modifier": "BETWEEN"}}, BY_ID, [2, 3, 4],
-                 id="id_between[pkg/sqlite/criterion_handlers.go]"),
-    pytest.param({"path": {"value": "zips", "modifier": "INCLUDES"}}, BY_ID, [3, 4, 7],
-                 id="path_includes_zip_path[pkg/sqlite/gallery_filter.go]"),
-    pytest.param({"path": {"value": "/library/photos/portraits", "modifier": "EQUALS"}}, BY_ID, [2],
-                 id="path_equals_folder_path_like_case_insensitive[pkg/sqlite/gallery_filter.go]"),
-    pytest.param({"path": {"value": "/library/zips/city_walk-2020.zip", "modifier": "EQUALS"}}, BY_ID, [4],
-                 id="path_equals_zip_file_path[pkg/sqlite/gallery_filter.go]"),
-    pytest.param({"path": {"value": "", "modifier": "IS_NULL"}}, BY_ID, [5, 6],
-                 id="path_is_null_means_user_created[pkg/sqlite/gallery_filter.go]"),
+    pytest.param(
+        {"id": {"value": 8, "modifier": "GREATER_THAN"}},
+        BY_ID,
+        [9, 10, 11],
+        id="id_greater_than_cursor[pkg/sqlite/criterion_handlers.go]",
+    ),
+    pytest.param(
+        {"id": {"value": 2, "value2": 4, "modifier": "BETWEEN"}},
+        BY_ID,
+        [2, 3, 4],
+        id="id_between[pkg/sqlite/criterion_handlers.go]",
+    ),
+    pytest.param(
+        {"path": {"value": "zips", "modifier": "INCLUDES"}},
+        BY_ID,
+        [3, 4, 7],
+        id="path_includes_zip_path[pkg/sqlite/gallery_filter.go]",
+    ),
+    pytest.param(
+        {"path": {"value": "/library/photos/portraits", "modifier": "EQUALS"}},
+        BY_ID,
+        [2],
+        id="path_equals_folder_path_like_case_insensitive[pkg/sqlite/gallery_filter.go]",
+    ),
+    pytest.param(
+        {"path": {"value": "/library/zips/city_walk-2020.zip", "modifier": "EQUALS"}},
+        BY_ID,
+        [4],
+        id="path_equals_zip_file_path[pkg/sqlite/gallery_filter.go]",
+    ),
+    pytest.param(
+        {"path": {"value": "", "modifier": "IS_NULL"}},
+        BY_ID,
+        [5, 6],
+        id="path_is_null_means_user_created[pkg/sqlite/gallery_filter.go]",
+    ),
     pytest.param({"is_zip": True}, BY_ID, [3, 4, 7, 8, 9], id="is_zip_true[pkg/sqlite/gallery_filter.go]"),
-    pytest.param({"is_zip": False}, BY_ID, [1, 2, 5, 6, 10, 11],
-                 id="is_zip_false_is_folder_and_user_created[pkg/sqlite/gallery_filter.go]"),
-    pytest.param({"title": {"value": "", "modifier": "IS_NULL"}}, BY_ID, [1, 3, 4, 7, 8, 9, 10, 11],
-                 id="title_is_null_has_no_basename_fallback[pkg/sqlite/gallery_filter.go]"),
-    pytest.param({"title": {"value": "of", "modifier": "INCLUDES"}}, BY_ID, [5],
-                 id="title_includes[pkg/sqlite/criterion_handlers.go]"),
-    pytest.param({"tags": {"value": ["1"], "modifier": "INCLUDES"}}, BY_ID, [1],
-                 id="tags_includes[pkg/sqlite/gallery_filter.go]"),
-    pytest.param({"tags": {"value": ["1", "3"], "modifier": "INCLUDES"}}, BY_ID, [1, 3],
-                 id="tags_includes_any[pkg/sqlite/gallery_filter.go]"),
-    pytest.param({"tags": {"value": [], "modifier": "IS_NULL"}}, BY_ID, [4, 5, 6, 7, 8, 9, 10, 11],
-                 id="tags_is_null[pkg/sqlite/gallery_filter.go]"),
-    pytest.param({"is_zip": True, "AND": {"tags": {"value": ["3"], "modifier": "INCLUDES"}}}, BY_ID, [3],
-                 id="and_sub_filter[pkg/sqlite/filter.go]"),
-    pytest.param({"title": {"value": "", "modifier": "IS_NULL"},
-                  "OR": {"tags": {"value": ["2"], "modifier": "INCLUDES"}}}, BY_ID, [1, 2, 3, 4, 7, 8, 9, 10, 11],
-                 id="or_sub_filter[pkg/sqlite/filter.go]"),
-    pytest.param({"is_zip": False, "NOT": {"title": {"value": "", "modifier": "IS_NULL"}}}, BY_ID, [2, 5, 6],
-                 id="not_sub_filter[pkg/sqlite/filter.go]"),
+    pytest.param(
+        {"is_zip": False},
+        BY_ID,
+        [1, 2, 5, 6, 10, 11],
+        id="is_zip_false_is_folder_and_user_created[pkg/sqlite/gallery_filter.go]",
+    ),
+    pytest.param(
+        {"title": {"value": "", "modifier": "IS_NULL"}},
+        BY_ID,
+        [1, 3, 4, 7, 8, 9, 10, 11],
+        id="title_is_null_has_no_basename_fallback[pkg/sqlite/gallery_filter.go]",
+    ),
+    pytest.param(
+        {"title": {"value": "of", "modifier": "INCLUDES"}},
+        BY_ID,
+        [5],
+        id="title_includes[pkg/sqlite/criterion_handlers.go]",
+    ),
+    pytest.param(
+        {"tags": {"value": ["1"], "modifier": "INCLUDES"}}, BY_ID, [1], id="tags_includes[pkg/sqlite/gallery_filter.go]"
+    ),
+    pytest.param(
+        {"tags": {"value": ["1", "3"], "modifier": "INCLUDES"}},
+        BY_ID,
+        [1, 3],
+        id="tags_includes_any[pkg/sqlite/gallery_filter.go]",
+    ),
+    pytest.param(
+        {"tags": {"value": [], "modifier": "IS_NULL"}},
+        BY_ID,
+        [4, 5, 6, 7, 8, 9, 10, 11],
+        id="tags_is_null[pkg/sqlite/gallery_filter.go]",
+    ),
+    pytest.param(
+        {"is_zip": True, "AND": {"tags": {"value": ["3"], "modifier": "INCLUDES"}}},
+        BY_ID,
+        [3],
+        id="and_sub_filter[pkg/sqlite/filter.go]",
+    ),
+    pytest.param(
+        {"title": {"value": "", "modifier": "IS_NULL"}, "OR": {"tags": {"value": ["2"], "modifier": "INCLUDES"}}},
+        BY_ID,
+        [1, 2, 3, 4, 7, 8, 9, 10, 11],
+        id="or_sub_filter[pkg/sqlite/filter.go]",
+    ),
+    pytest.param(
+        {"is_zip": False, "NOT": {"title": {"value": "", "modifier": "IS_NULL"}}},
+        BY_ID,
+        [2, 5, 6],
+        id="not_sub_filter[pkg/sqlite/filter.go]",
+    ),
     pytest.param({"has_chapters": "true"}, BY_ID, [5], id="has_chapters_true[pkg/sqlite/gallery_filter.go]"),
-    pytest.param({"image_count": {"value": 3, "modifier": "EQUALS"}}, BY_ID, [2, 4, 5, 7, 8],
-                 id="image_count_equals[pkg/sqlite/gallery_filter.go]"),
-    pytest.param({}, {"sort": "title", "per_page": -1}, [1, 5, 4, 8, 6, 10, 9, 11, 7, 2, 3],
-                 id="sort_title_falls_back_to_zip_or_folder_name[pkg/sqlite/gallery.go]"),
-    pytest.param({"is_zip": True}, {"sort": "title", "direction": "DESC", "per_page": -1}, [3, 7, 9, 8, 4],
-                 id="sort_title_desc[pkg/sqlite/gallery.go]"),
+    pytest.param(
+        {"image_count": {"value": 3, "modifier": "EQUALS"}},
+        BY_ID,
+        [2, 4, 5, 7, 8],
+        id="image_count_equals[pkg/sqlite/gallery_filter.go]",
+    ),
+    pytest.param(
+        {},
+        {"sort": "title", "per_page": -1},
+        [1, 5, 4, 8, 6, 10, 9, 11, 7, 2, 3],
+        id="sort_title_falls_back_to_zip_or_folder_name[pkg/sqlite/gallery.go]",
+    ),
+    pytest.param(
+        {"is_zip": True},
+        {"sort": "title", "direction": "DESC", "per_page": -1},
+        [3, 7, 9, 8, 4],
+        id="sort_title_desc[pkg/sqlite/gallery.go]",
+    ),
     # a zip's key is its folder + its name: "/library/comicsCoast 3.cbz" < "/library/downloadsNight..." <
     # "/library/photos/..." < "/library/zipscity_walk..." < "zipsPortraits..." < "zipsSummer..."
-    pytest.param({"path": {"value": "", "modifier": "NOT_NULL"}}, {"sort": "path", "per_page": -1},
-                 [8, 9, 1, 10, 11, 2, 4, 7, 3],
-                 id="sort_path_natural_case_insensitive[pkg/sqlite/gallery.go]"),
+    pytest.param(
+        {"path": {"value": "", "modifier": "NOT_NULL"}},
+        {"sort": "path", "per_page": -1},
+        [8, 9, 1, 10, 11, 2, 4, 7, 3],
+        id="sort_path_natural_case_insensitive[pkg/sqlite/gallery.go]",
+    ),
 ]
 
 
@@ -177,42 +264,73 @@ def test_gallery_criteria(sim: StashSimulator, gallery_filter: dict, find_filter
 def test_sort_path_joins_zip_folder_and_name_without_separator(make_sim: Callable[..., StashSimulator]) -> None:
     """A zip gallery's path key is its folder + its base name, no '/' (pkg/sqlite/gallery.go setGallerySort):
     "/lib/z" + "a.zip" sorts after the folder "/lib/z/sub" ('a' > '/'); with a separator it would not."""
-    sim = make_sim({"galleries": [{"zip": "/lib/z/a.zip", "images": ["1.jpg"]},
-                                  {"folder": "/lib/z/sub", "images": ["1.jpg"]}]})
+    sim = make_sim(
+        {"galleries": [{"zip": "/lib/z/a.zip", "images": ["1.jpg"]}, {"folder": "/lib/z/sub", "images": ["1.jpg"]}]}
+    )
     assert _ids(sim.gql(GALLERY_IDS, {"filter": {"sort": "path"}})) == [2, 1]
 
 
 # (find filter or gallery filter that Stash refuses, Stash's message)
 FIND_REFUSALS = [
     pytest.param(None, {"sort": "name"}, "invalid sort: name", id="invalid_sort_refused[pkg/sqlite/sql.go]"),
-    pytest.param(None, {"sort": "random_x1"}, "invalid random seed: x1",
-                 id="invalid_random_seed_refused[pkg/sqlite/sql.go]"),
-    pytest.param({"AND": {"is_zip": True}, "OR": {"is_zip": False}}, None,
-                 "cannot have AND and OR in the same filter", id="and_with_or_refused[pkg/sqlite/filter.go]"),
-    pytest.param({"AND": {"is_zip": True}, "NOT": {"is_zip": False}}, None,
-                 "cannot have AND and NOT in the same filter", id="and_with_not_refused[pkg/sqlite/filter.go]"),
-    pytest.param({"OR": {"is_zip": True}, "NOT": {"is_zip": False}}, None,
-                 "cannot have OR and NOT in the same filter", id="or_with_not_refused[pkg/sqlite/filter.go]"),
-    pytest.param({"OR": {}, "NOT": {}}, None, "cannot have OR and NOT in the same filter",
-                 id="empty_sub_filters_still_count[pkg/sqlite/filter.go]"),
-    pytest.param({"AND": {"OR": {"is_zip": True}, "NOT": {"is_zip": True}}}, None,
-                 "cannot have OR and NOT in the same filter",
-                 id="nested_combination_refused[pkg/sqlite/gallery_filter.go]"),
-    pytest.param({"id": {"value": 1, "modifier": "INCLUDES"}}, None,
-                 "Internal system error. Error <unsupported numeric modifier type INCLUDES>",
-                 id="id_unsupported_modifier_panics[pkg/sqlite/sql.go]"),
-    pytest.param({"tags": {"value": ["1"], "modifier": "NOT_EQUALS"}}, None,
-                 "not equals modifier is not supported for hierarchical multi criterion input",
-                 id="tags_not_equals_refused[pkg/sqlite/criterion_handlers.go]"),
-    pytest.param({"created_at": {"value": "2020-01-01", "modifier": "GREATER_THAN"}}, None,
-                 "the Stash simulator does not model gallery criteria: created_at",
-                 id="unmodelled_criterion_refused_clearly[simulator]"),
+    pytest.param(
+        None, {"sort": "random_x1"}, "invalid random seed: x1", id="invalid_random_seed_refused[pkg/sqlite/sql.go]"
+    ),
+    pytest.param(
+        {"AND": {"is_zip": True}, "OR": {"is_zip": False}},
+        None,
+        "cannot have AND and OR in the same filter",
+        id="and_with_or_refused[pkg/sqlite/filter.go]",
+    ),
+    pytest.param(
+        {"AND": {"is_zip": True}, "NOT": {"is_zip": False}},
+        None,
+        "cannot have AND and NOT in the same filter",
+        id="and_with_not_refused[pkg/sqlite/filter.go]",
+    ),
+    pytest.param(
+        {"OR": {"is_zip": True}, "NOT": {"is_zip": False}},
+        None,
+        "cannot have OR and NOT in the same filter",
+        id="or_with_not_refused[pkg/sqlite/filter.go]",
+    ),
+    pytest.param(
+        {"OR": {}, "NOT": {}},
+        None,
+        "cannot have OR and NOT in the same filter",
+        id="empty_sub_filters_still_count[pkg/sqlite/filter.go]",
+    ),
+    pytest.param(
+        {"AND": {"OR": {"is_zip": True}, "NOT": {"is_zip": True}}},
+        None,
+        "cannot have OR and NOT in the same filter",
+        id="nested_combination_refused[pkg/sqlite/gallery_filter.go]",
+    ),
+    pytest.param(
+        {"id": {"value": 1, "modifier": "INCLUDES"}},
+        None,
+        "Internal system error. Error <unsupported numeric modifier type INCLUDES>",
+        id="id_unsupported_modifier_panics[pkg/sqlite/sql.go]",
+    ),
+    pytest.param(
+        {"tags": {"value": ["1"], "modifier": "NOT_EQUALS"}},
+        None,
+        "not equals modifier is not supported for hierarchical multi criterion input",
+        id="tags_not_equals_refused[pkg/sqlite/criterion_handlers.go]",
+    ),
+    pytest.param(
+        {"created_at": {"value": "2020-01-01", "modifier": "GREATER_THAN"}},
+        None,
+        "the Stash simulator does not model gallery criteria: created_at",
+        id="unmodelled_criterion_refused_clearly[simulator]",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("gallery_filter", "find_filter", "message"), FIND_REFUSALS)
-def test_find_refusals(sim: StashSimulator, gallery_filter: dict | None, find_filter: dict | None,
-                       message: str) -> None:
+def test_find_refusals(
+    sim: StashSimulator, gallery_filter: dict | None, find_filter: dict | None, message: str
+) -> None:
     body = sim.gql_raw(GALLERY_IDS, {"f": gallery_filter, "filter": find_filter})
     assert body == {"errors": [{"message": message, "path": ["findGalleries"]}], "data": None}
 
@@ -237,27 +355,46 @@ def test_find_images_by_gallery_sorted_by_path_is_the_gallery_order(sim: StashSi
     /library/loose/sunset.jpg (16): "loose" < "photos"."""
     data = sim.gql(IMAGES_OF, {"id": "5"})
     assert _ids(data, "findImages", "images") == [16, 1, 5]
-    assert [sim.gql("query($i: Int!) { findGallery(id: 5) { image(index: $i) { id } } }", {"i": i})
-            ["findGallery"]["image"]["id"] for i in range(3)] == ["16", "1", "5"]
+    assert [
+        sim.gql("query($i: Int!) { findGallery(id: 5) { image(index: $i) { id } } }", {"i": i})["findGallery"]["image"][
+            "id"
+        ]
+        for i in range(3)
+    ] == ["16", "1", "5"]
 
 
 # (bulkImageUpdate input, image to read back, its expected fields); image 27 is loose/night.jpg, in no gallery
 BULK_IMAGE_EFFECTS = [
-    pytest.param({"ids": ["16", "27"], "gallery_ids": {"ids": ["6"], "mode": "ADD"}}, "27",
-                 {"title": "", "tags": [], "galleries": [{"id": "6"}]},
-                 id="bulk_image_gallery_ids_add[pkg/sqlite/image.go]"),
-    pytest.param({"ids": ["16"], "gallery_ids": {"ids": ["5", "6"], "mode": "ADD"}}, "16",
-                 {"title": "", "tags": [], "galleries": [{"id": "5"}, {"id": "6"}]},
-                 id="bulk_image_gallery_ids_add_skips_present[pkg/sqlite/table.go]"),
-    pytest.param({"ids": ["16"], "gallery_ids": {"ids": ["5"], "mode": "REMOVE"}}, "16",
-                 {"title": "", "tags": [], "galleries": []},
-                 id="bulk_image_gallery_ids_remove[pkg/sqlite/table.go]"),
-    pytest.param({"ids": ["16"], "gallery_ids": {"ids": ["6"], "mode": "SET"}}, "16",
-                 {"title": "", "tags": [], "galleries": [{"id": "6"}]},
-                 id="bulk_image_gallery_ids_set[pkg/sqlite/table.go]"),
-    pytest.param({"ids": ["1", "27"], "title": "  Both  ", "tag_ids": {"ids": ["2", "1"], "mode": "SET"}}, "27",
-                 {"title": "Both", "tags": [{"name": "Beach"}, {"name": "Portrait"}], "galleries": []},
-                 id="bulk_image_title_trimmed_for_all_and_tags_set[resolver_mutation_image.go]"),
+    pytest.param(
+        {"ids": ["16", "27"], "gallery_ids": {"ids": ["6"], "mode": "ADD"}},
+        "27",
+        {"title": "", "tags": [], "galleries": [{"id": "6"}]},
+        id="bulk_image_gallery_ids_add[pkg/sqlite/image.go]",
+    ),
+    pytest.param(
+        {"ids": ["16"], "gallery_ids": {"ids": ["5", "6"], "mode": "ADD"}},
+        "16",
+        {"title": "", "tags": [], "galleries": [{"id": "5"}, {"id": "6"}]},
+        id="bulk_image_gallery_ids_add_skips_present[pkg/sqlite/table.go]",
+    ),
+    pytest.param(
+        {"ids": ["16"], "gallery_ids": {"ids": ["5"], "mode": "REMOVE"}},
+        "16",
+        {"title": "", "tags": [], "galleries": []},
+        id="bulk_image_gallery_ids_remove[pkg/sqlite/table.go]",
+    ),
+    pytest.param(
+        {"ids": ["16"], "gallery_ids": {"ids": ["6"], "mode": "SET"}},
+        "16",
+        {"title": "", "tags": [], "galleries": [{"id": "6"}]},
+        id="bulk_image_gallery_ids_set[pkg/sqlite/table.go]",
+    ),
+    pytest.param(
+        {"ids": ["1", "27"], "title": "  Both  ", "tag_ids": {"ids": ["2", "1"], "mode": "SET"}},
+        "27",
+        {"title": "Both", "tags": [{"name": "Beach"}, {"name": "Portrait"}], "galleries": []},
+        id="bulk_image_title_trimmed_for_all_and_tags_set[resolver_mutation_image.go]",
+    ),
 ]
 
 
@@ -268,20 +405,31 @@ def test_bulk_image_update(sim: StashSimulator, bulk_input: dict, image_id: str,
     assert sim.gql(IMAGE_FIELDS, {"id": image_id})["findImage"] == expected
 
 
-@pytest.mark.parametrize(("bulk_input", "message"), [
-    pytest.param({"ids": ["27", "1"], "gallery_ids": {"ids": ["6"], "mode": "SET"}},
-                 'changing galleries of image "/library/photos/Beach 2021/IMG_0001.jpg": cannot change contents'
-                 ' of folder-based gallery "Beach 2021"',
-                 id="bulk_image_cannot_leave_folder_gallery[pkg/gallery/validation.go]"),
-    pytest.param({"ids": ["27"], "gallery_ids": {"ids": ["4"], "mode": "ADD"}},
-                 'changing galleries of image "/library/loose/night.jpg": cannot change contents'
-                 ' of zip-based gallery "city_walk-2020.zip"',
-                 id="bulk_image_cannot_join_zip_gallery[pkg/gallery/validation.go]"),
-    pytest.param({"ids": ["27", "999"], "title": "x"}, "image with id 999 not found",
-                 id="bulk_image_unknown_id[resolver_mutation_image.go]"),
-])
-def test_bulk_image_update_refused_all_or_nothing(sim: StashSimulator, db_snapshot: Callable, bulk_input: dict,
-                                                  message: str) -> None:
+@pytest.mark.parametrize(
+    ("bulk_input", "message"),
+    [
+        pytest.param(
+            {"ids": ["27", "1"], "gallery_ids": {"ids": ["6"], "mode": "SET"}},
+            'changing galleries of image "/library/photos/Beach 2021/IMG_0001.jpg": cannot change contents'
+            ' of folder-based gallery "Beach 2021"',
+            id="bulk_image_cannot_leave_folder_gallery[pkg/gallery/validation.go]",
+        ),
+        pytest.param(
+            {"ids": ["27"], "gallery_ids": {"ids": ["4"], "mode": "ADD"}},
+            'changing galleries of image "/library/loose/night.jpg": cannot change contents'
+            ' of zip-based gallery "city_walk-2020.zip"',
+            id="bulk_image_cannot_join_zip_gallery[pkg/gallery/validation.go]",
+        ),
+        pytest.param(
+            {"ids": ["27", "999"], "title": "x"},
+            "image with id 999 not found",
+            id="bulk_image_unknown_id[resolver_mutation_image.go]",
+        ),
+    ],
+)
+def test_bulk_image_update_refused_all_or_nothing(
+    sim: StashSimulator, db_snapshot: Callable, bulk_input: dict, message: str
+) -> None:
     before = db_snapshot(sim)
     body = sim.gql_raw(BULK_IMAGES, {"input": bulk_input})
     assert body == {"errors": [{"message": message, "path": ["bulkImageUpdate"]}], "data": {"bulkImageUpdate": None}}
@@ -295,32 +443,52 @@ def test_bulk_image_update_without_ids_returns_null(sim: StashSimulator) -> None
 # -- scenes, tags, performers, studios (research notes Q9) --------------------------------------
 # (query, expected data)
 LOOKUPS = [
-    pytest.param('{ findScenes(scene_filter: {path: {value: "/library/videos/Beach Day.mp4", modifier: EQUALS}})'
-                 " { count scenes { title } } }",
-                 {"findScenes": {"count": 1, "scenes": [{"title": "Beach Day"}]}},
-                 id="find_scenes_by_path_equals[pkg/sqlite/scene_filter.go]"),
-    pytest.param('{ findScenes(scene_filter: {path: {value: "videos/beach", modifier: INCLUDES}}) { count } }',
-                 {"findScenes": {"count": 1}}, id="find_scenes_by_path_includes[pkg/sqlite/criterion_handlers.go]"),
-    pytest.param('{ findScenes(scene_filter: {path: {value: "/library/videos", modifier: EQUALS}}) { count } }',
-                 {"findScenes": {"count": 0}},
-                 id="find_scenes_path_equals_is_the_whole_path[pkg/sqlite/scene_filter.go]"),
-    pytest.param('{ findTags(tag_filter: {name: {value: "beach", modifier: EQUALS}}) { tags { id name } } }',
-                 {"findTags": {"tags": [{"id": "1", "name": "Beach"}]}},
-                 id="find_tags_name_equals_case_insensitive[pkg/sqlite/criterion_handlers.go]"),
-    pytest.param('{ findPerformers(performer_filter: {name: {value: "ADA vale", modifier: EQUALS}})'
-                 " { performers { name } } }", {"findPerformers": {"performers": [{"name": "Ada Vale"}]}},
-                 id="find_performers_name_equals_case_insensitive[pkg/sqlite/criterion_handlers.go]"),
-    pytest.param('{ findStudios(studio_filter: {name: {value: "lumen studio", modifier: EQUALS}})'
-                 " { studios { name } } }", {"findStudios": {"studios": [{"name": "Lumen Studio"}]}},
-                 id="find_studios_name_equals_case_insensitive[pkg/sqlite/criterion_handlers.go]"),
-    pytest.param("{ findTags { tags { name } } }",
-                 {"findTags": {"tags": [{"name": n} for n in ("Archive", "Beach", "Portrait", "Travel")]}},
-                 id="find_tags_default_sort_is_name[pkg/sqlite/tag.go]"),
-    pytest.param('mutation { tagCreate(input: {name: "  Sunset  "}) { id name } }',
-                 {"tagCreate": {"id": "5", "name": "Sunset"}}, id="tag_create_trims_name[resolver_mutation_tag.go]"),
-    pytest.param('mutation { performerCreate(input: {name: "Ada Vale", disambiguation: "II"}) { name } }',
-                 {"performerCreate": {"name": "Ada Vale"}},
-                 id="performer_same_name_other_disambiguation_allowed[pkg/performer/validate.go]"),
+    pytest.param(
+        '{ findScenes(scene_filter: {path: {value: "/library/videos/Beach Day.mp4", modifier: EQUALS}})'
+        " { count scenes { title } } }",
+        {"findScenes": {"count": 1, "scenes": [{"title": "Beach Day"}]}},
+        id="find_scenes_by_path_equals[pkg/sqlite/scene_filter.go]",
+    ),
+    pytest.param(
+        '{ findScenes(scene_filter: {path: {value: "videos/beach", modifier: INCLUDES}}) { count } }',
+        {"findScenes": {"count": 1}},
+        id="find_scenes_by_path_includes[pkg/sqlite/criterion_handlers.go]",
+    ),
+    pytest.param(
+        '{ findScenes(scene_filter: {path: {value: "/library/videos", modifier: EQUALS}}) { count } }',
+        {"findScenes": {"count": 0}},
+        id="find_scenes_path_equals_is_the_whole_path[pkg/sqlite/scene_filter.go]",
+    ),
+    pytest.param(
+        '{ findTags(tag_filter: {name: {value: "beach", modifier: EQUALS}}) { tags { id name } } }',
+        {"findTags": {"tags": [{"id": "1", "name": "Beach"}]}},
+        id="find_tags_name_equals_case_insensitive[pkg/sqlite/criterion_handlers.go]",
+    ),
+    pytest.param(
+        '{ findPerformers(performer_filter: {name: {value: "ADA vale", modifier: EQUALS}}) { performers { name } } }',
+        {"findPerformers": {"performers": [{"name": "Ada Vale"}]}},
+        id="find_performers_name_equals_case_insensitive[pkg/sqlite/criterion_handlers.go]",
+    ),
+    pytest.param(
+        '{ findStudios(studio_filter: {name: {value: "lumen studio", modifier: EQUALS}}) { studios { name } } }',
+        {"findStudios": {"studios": [{"name": "Lumen Studio"}]}},
+        id="find_studios_name_equals_case_insensitive[pkg/sqlite/criterion_handlers.go]",
+    ),
+    pytest.param(
+        "{ findTags { tags { name } } }",
+        {"findTags": {"tags": [{"name": n} for n in ("Archive", "Beach", "Portrait", "Travel")]}},
+        id="find_tags_default_sort_is_name[pkg/sqlite/tag.go]",
+    ),
+    pytest.param(
+        'mutation { tagCreate(input: {name: "  Sunset  "}) { id name } }',
+        {"tagCreate": {"id": "5", "name": "Sunset"}},
+        id="tag_create_trims_name[resolver_mutation_tag.go]",
+    ),
+    pytest.param(
+        'mutation { performerCreate(input: {name: "Ada Vale", disambiguation: "II"}) { name } }',
+        {"performerCreate": {"name": "Ada Vale"}},
+        id="performer_same_name_other_disambiguation_allowed[pkg/performer/validate.go]",
+    ),
 ]
 
 
@@ -329,22 +497,41 @@ def test_lookups(sim: StashSimulator, query: str, expected: dict) -> None:
     assert sim.gql(query) == expected
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    pytest.param('mutation { tagCreate(input: {name: "beach"}) { id } }', "tag with name 'beach' already exists",
-                 id="tag_duplicate_name_case_insensitive[pkg/tag/update.go]"),
-    pytest.param('mutation { tagCreate(input: {name: "Bea%"}) { id } }', "tag with name 'Bea%' already exists",
-                 id="tag_duplicate_check_is_like_with_wildcards[pkg/tag/update.go]"),
-    pytest.param('mutation { tagCreate(input: {name: "  "}) { id } }', "tag name must not be blank",
-                 id="tag_blank_name_refused[resolver_mutation_tag.go]"),
-    pytest.param('mutation { performerCreate(input: {name: "ada VALE"}) { id } }',
-                 "performer with name 'ada VALE' already exists",
-                 id="performer_duplicate_name_case_insensitive[pkg/performer/validate.go]"),
-    pytest.param('mutation { studioCreate(input: {name: " LUMEN STUDIO "}) { id } }',
-                 "studio with name 'LUMEN STUDIO' already exists",
-                 id="studio_duplicate_name_trimmed_case_insensitive[pkg/studio/validate.go]"),
-    pytest.param('mutation { studioCreate(input: {name: ""}) { id } }', "studio name must not be blank",
-                 id="studio_blank_name_refused[pkg/studio/validate.go]"),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        pytest.param(
+            'mutation { tagCreate(input: {name: "beach"}) { id } }',
+            "tag with name 'beach' already exists",
+            id="tag_duplicate_name_case_insensitive[pkg/tag/update.go]",
+        ),
+        pytest.param(
+            'mutation { tagCreate(input: {name: "Bea%"}) { id } }',
+            "tag with name 'Bea%' already exists",
+            id="tag_duplicate_check_is_like_with_wildcards[pkg/tag/update.go]",
+        ),
+        pytest.param(
+            'mutation { tagCreate(input: {name: "  "}) { id } }',
+            "tag name must not be blank",
+            id="tag_blank_name_refused[resolver_mutation_tag.go]",
+        ),
+        pytest.param(
+            'mutation { performerCreate(input: {name: "ada VALE"}) { id } }',
+            "performer with name 'ada VALE' already exists",
+            id="performer_duplicate_name_case_insensitive[pkg/performer/validate.go]",
+        ),
+        pytest.param(
+            'mutation { studioCreate(input: {name: " LUMEN STUDIO "}) { id } }',
+            "studio with name 'LUMEN STUDIO' already exists",
+            id="studio_duplicate_name_trimmed_case_insensitive[pkg/studio/validate.go]",
+        ),
+        pytest.param(
+            'mutation { studioCreate(input: {name: ""}) { id } }',
+            "studio name must not be blank",
+            id="studio_blank_name_refused[pkg/studio/validate.go]",
+        ),
+    ],
+)
 def test_create_refusals(sim: StashSimulator, db_snapshot: Callable, query: str, message: str) -> None:
     before = db_snapshot(sim)
     body = sim.gql_raw(query)
@@ -353,7 +540,7 @@ def test_create_refusals(sim: StashSimulator, db_snapshot: Callable, query: str,
 
 
 # -- configuration, configurePlugin, version (research notes Q10) -------------------------------
-PLUGINS = 'query($ids: [ID!]) { configuration { plugins(include: $ids) } }'
+PLUGINS = "query($ids: [ID!]) { configuration { plugins(include: $ids) } }"
 CONFIGURE = "mutation($id: ID!, $input: Map!) { configurePlugin(plugin_id: $id, input: $input) }"
 
 
@@ -363,15 +550,19 @@ def test_plugin_settings_absent_until_saved_and_replaced_whole(sim: StashSimulat
     assert saved == {"configurePlugin": {"dry_run": True, "limit": 10, "mode": "x"}}
     # only plugins with a saved, non-empty map appear
     assert sim.gql(PLUGINS, {"ids": ["gallery_tools", "other"]}) == {
-        "configuration": {"plugins": {"gallery_tools": {"dry_run": True, "limit": 10, "mode": "x"}}}}
+        "configuration": {"plugins": {"gallery_tools": {"dry_run": True, "limit": 10, "mode": "x"}}}
+    }
     # configurePlugin replaces the whole map (SetPluginConfiguration)
     sim.gql(CONFIGURE, {"id": "gallery_tools", "input": {"limit": 5}})
     assert sim.gql(PLUGINS, {"ids": ["gallery_tools"]}) == {
-        "configuration": {"plugins": {"gallery_tools": {"limit": 5}}}}
+        "configuration": {"plugins": {"gallery_tools": {"limit": 5}}}
+    }
     # any plugin id is accepted; without include, every saved map is returned
     sim.gql(CONFIGURE, {"id": "not_installed", "input": {"a": "b"}})
     assert sim.gql(PLUGINS, {"ids": None})["configuration"]["plugins"] == {
-        "gallery_tools": {"limit": 5}, "not_installed": {"a": "b"}}
+        "gallery_tools": {"limit": 5},
+        "not_installed": {"a": "b"},
+    }
     sim.gql(CONFIGURE, {"id": "gallery_tools", "input": {}})
     assert sim.gql(PLUGINS, {"ids": ["gallery_tools"]}) == {"configuration": {"plugins": {}}}
 

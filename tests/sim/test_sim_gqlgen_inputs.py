@@ -19,19 +19,21 @@ import pytest
 import requests
 from stash_sim import StashSimulator
 
-PER_PAGE = "query($n: Int!) { findGalleries(filter: {per_page: $n, sort: \"path\"}) { galleries { id } } }"
+PER_PAGE = 'query($n: Int!) { findGalleries(filter: {per_page: $n, sort: "path"}) { galleries { id } } }'
 FILTER = "query($f: FindFilterType) { findGalleries(filter: $f) { galleries { id } } }"
 RATING = "query($r: Int!) { findGalleries(gallery_filter: {rating100: {value: $r, modifier: GREATER_THAN}}) { count } }"
 
 
 def post(sim: StashSimulator, query: str, variables: dict[str, Any]) -> requests.Response:
-    return requests.post(sim.url, json={"query": query, "variables": variables},
-                         headers={"Accept": "application/json"}, timeout=10)
+    return requests.post(
+        sim.url, json={"query": query, "variables": variables}, headers={"Accept": "application/json"}, timeout=10
+    )
 
 
 @pytest.mark.parametrize("value", ["2", "+2", "02"])
-def test_int_variable_as_numeric_string_is_accepted_vars_go_is_valid_int_string(sim: StashSimulator,
-                                                                                 value: str) -> None:
+def test_int_variable_as_numeric_string_is_accepted_vars_go_is_valid_int_string(
+    sim: StashSimulator, value: str
+) -> None:
     as_string = post(sim, PER_PAGE, {"n": value})
     as_number = post(sim, PER_PAGE, {"n": 2})
     assert as_string.status_code == 200, as_string.text
@@ -57,8 +59,13 @@ def test_int_variables_parse_int_refuses_are_validation_errors(sim: StashSimulat
     assert body["data"] is None
     kind = "bool" if value is True else "value 0" if isinstance(value, float) else "string"
     # gqlparser's own error: its message, the path variable.<name>, no locations (vars.go ErrorPathf)
-    assert body["errors"] == [{"message": f"cannot use {kind} as Int", "path": ["variable", "n"],
-                               "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}]
+    assert body["errors"] == [
+        {
+            "message": f"cannot use {kind} as Int",
+            "path": ["variable", "n"],
+            "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
+        }
+    ]
 
 
 def test_a_refused_int_inside_an_input_object_has_its_path_vars_go(sim: StashSimulator) -> None:
@@ -74,9 +81,11 @@ def test_int_is_64_bits_as_go_int_unmarshal_int(sim: StashSimulator) -> None:
         response = post(sim, RATING, {"r": value})
         assert response.status_code == 200, (value, response.text)
         assert response.json()["data"]["findGalleries"]["count"] == 0
-    for value, message in ((2**63, "cannot use value 9223372036854775807 as Int"),
-                           (-(2**63) - 1, "cannot use value -9223372036854775808 as Int"),
-                           (str(2**63), "cannot use string as Int")):
+    for value, message in (
+        (2**63, "cannot use value 9223372036854775807 as Int"),
+        (-(2**63) - 1, "cannot use value -9223372036854775808 as Int"),
+        (str(2**63), "cannot use string as Int"),
+    ):
         response = post(sim, RATING, {"r": value})
         assert response.status_code == 422, (value, response.text)
         assert response.json()["errors"][0]["message"] == message
@@ -99,10 +108,22 @@ def test_large_int_results_are_served_not_refused_marshal_int(sim: StashSimulato
         GQLGEN_INT.serialize(2**63)
 
 
-@pytest.mark.parametrize(("value", "expected"), [("1.5", 1.5), ("2", 2.0), ("1e3", 1000.0), (3, 3.0), (0.25, 0.25),
-                                                 ("-Inf", float("-inf")), ("0x1p-2", 0.25), (".5", 0.5)])
-def test_float_variable_as_numeric_string_is_accepted_vars_go_is_valid_float_string(value: Any,
-                                                                                      expected: float) -> None:
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1.5", 1.5),
+        ("2", 2.0),
+        ("1e3", 1000.0),
+        (3, 3.0),
+        (0.25, 0.25),
+        ("-Inf", float("-inf")),
+        ("0x1p-2", 0.25),
+        (".5", 0.5),
+    ],
+)
+def test_float_variable_as_numeric_string_is_accepted_vars_go_is_valid_float_string(
+    value: Any, expected: float
+) -> None:
     from stash_sim.gqlgen import GQLGEN_FLOAT
 
     assert GQLGEN_FLOAT.parse_value(value) == expected
@@ -118,8 +139,10 @@ def test_float_strings_parse_float_refuses_are_refused(value: Any) -> None:
 
 def test_float_variable_as_string_over_http_is_coerced_not_refused(sim: StashSimulator) -> None:
     """The variable check passes for "1.5" (whatever the resolver then answers) and fails for "x"."""
-    query = ("query($f: Float!) { findPerformers(performer_filter: {penis_length: {value: $f, modifier: GREATER_THAN}})"
-             " { count } }")
+    query = (
+        "query($f: Float!) { findPerformers(performer_filter: {penis_length: {value: $f, modifier: GREATER_THAN}})"
+        " { count } }"
+    )
     accepted = post(sim, query, {"f": "1.5"})
     assert accepted.status_code == 200, accepted.text
     refused = post(sim, query, {"f": "x"})
@@ -137,7 +160,8 @@ ARGS = """query($all: Boolean!) {
 
 @pytest.mark.parametrize("include_deprecated", [False, True])
 def test_introspection_lists_deprecated_input_fields_as_gqlgen_type_go_input_fields(
-        sim: StashSimulator, include_deprecated: bool) -> None:
+    sim: StashSimulator, include_deprecated: bool
+) -> None:
     response = post(sim, INPUT_FIELDS, {"all": include_deprecated})
     fields = {f["name"]: f for f in response.json()["data"]["__type"]["inputFields"]}
     assert "url" in fields, "GalleryCreateInput.url is deprecated and still listed"
@@ -184,11 +208,13 @@ def test_numbers_for_string_variables_keep_their_json_text_unmarshal_string() ->
     """json.Number passes gqlparser's String check; UnmarshalString returns its text ("1.50" stays "1.50")."""
     with StashSimulator() as sim:
         gallery = sim.gql('{ findGalleries(filter: {per_page: 1, sort: "path"}) { galleries { id } } }')[
-            "findGalleries"]["galleries"][0]["id"]
+            "findGalleries"
+        ]["galleries"][0]["id"]
         mutation = "mutation($id: ID!, $t: String) { galleryUpdate(input: {id: $id, details: $t}) { details } }"
         body = json.dumps({"query": mutation, "variables": {"id": gallery}})[:-2] + ', "t": 1.50}}'
-        response = requests.post(sim.url, data=body, timeout=10,
-                                 headers={"Content-Type": "application/json", "Accept": "application/json"})
+        response = requests.post(
+            sim.url, data=body, timeout=10, headers={"Content-Type": "application/json", "Accept": "application/json"}
+        )
         assert response.status_code == 200, response.text
         assert response.json()["data"]["galleryUpdate"]["details"] == "1.50"
         as_int = post(sim, mutation, {"id": int(gallery), "t": 7})  # an ID as a JSON number too

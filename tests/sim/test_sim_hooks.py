@@ -23,8 +23,22 @@ PROBE = "hook_probe"
 
 # models.GalleryUpdateInput marshals every key (hand-written model, no omitempty)
 GALLERY_UPDATE_KEYS = {
-    "clientMutationId", "id", "title", "code", "urls", "date", "details", "photographer", "rating100",
-    "organized", "scene_ids", "studio_id", "tag_ids", "performer_ids", "primary_file_id", "url",
+    "clientMutationId",
+    "id",
+    "title",
+    "code",
+    "urls",
+    "date",
+    "details",
+    "photographer",
+    "rating100",
+    "organized",
+    "scene_ids",
+    "studio_id",
+    "tag_ids",
+    "performer_ids",
+    "primary_file_id",
+    "url",
 }
 GALLERY_UPDATE = "mutation($input: GalleryUpdateInput!) { galleryUpdate(input: $input) { id details photographer } }"
 SELF_UPDATE = 'mutation($id: ID!) { galleryUpdate(input: {id: $id, details: "from hook"}) { id } }'
@@ -73,8 +87,10 @@ def test_hooks_run_synchronously_after_commit(sim: StashSimulator, probe: Probe)
     """The hook sees the committed change, and the mutation's answer (read after its hooks) shows
     what the hook changed: the mutation waited for the hook process."""
     hook_mutation = 'mutation($id: ID!) { galleryUpdate(input: {id: $id, photographer: "hook"}) { id } }'
-    probe.configure(observe={"Gallery.Update.Post": "query($id: ID!) { findGallery(id: $id) { details } }"},
-                    act={"trigger": "Gallery.Update.Post", "limit": 1, "query": hook_mutation})
+    probe.configure(
+        observe={"Gallery.Update.Post": "query($id: ID!) { findGallery(id: $id) { details } }"},
+        act={"trigger": "Gallery.Update.Post", "limit": 1, "query": hook_mutation},
+    )
     probe.install(sim)
     variables = {"input": {"id": "1", "details": "new"}}
     response = requests.post(sim.url, json={"query": GALLERY_UPDATE, "variables": variables}, timeout=60)
@@ -93,8 +109,7 @@ def test_gallery_update_hook_context(sim: StashSimulator, probe: Probe) -> None:
     assert set(context) == {"id", "type", "input", "inputFields"}
     assert (context["id"], context["type"]) == (2, "Gallery.Update.Post")
     assert set(context["input"]) == update_keys(sim)
-    assert {k: v for k, v in context["input"].items() if v is not None} == {"id": "2", "details": "d",
-                                                                            "tag_ids": ["1"]}
+    assert {k: v for k, v in context["input"].items() if v is not None} == {"id": "2", "details": "d", "tag_ids": ["1"]}
     assert sorted(context["inputFields"]) == ["details", "id", "rating100", "tag_ids"]  # keys sent, null included
     # the hook's defaultArgs plus hookContext
     assert record["args"] == {"probe": "hook", "hookContext": context}
@@ -102,18 +117,24 @@ def test_gallery_update_hook_context(sim: StashSimulator, probe: Probe) -> None:
 
 def test_gallery_create_hook_has_input_without_nulls_and_no_input_fields(sim: StashSimulator, probe: Probe) -> None:
     probe.install(sim)
-    created = sim.gql("mutation($input: GalleryCreateInput!) { galleryCreate(input: $input) { id } }",
-                      {"input": {"title": " T ", "details": None, "code": "", "tag_ids": [], "rating100": 0}})
+    created = sim.gql(
+        "mutation($input: GalleryCreateInput!) { galleryCreate(input: $input) { id } }",
+        {"input": {"title": " T ", "details": None, "code": "", "tag_ids": [], "rating100": 0}},
+    )
     [context] = probe.contexts()
-    assert context == {"id": int(created["galleryCreate"]["id"]), "type": "Gallery.Create.Post",
-                       "input": {"title": " T ", "code": "", "rating100": 0}}
+    assert context == {
+        "id": int(created["galleryCreate"]["id"]),
+        "type": "Gallery.Create.Post",
+        "input": {"title": " T ", "code": "", "rating100": 0},
+    }
 
 
 def test_bulk_gallery_update_fires_one_hook_per_gallery(sim: StashSimulator, probe: Probe) -> None:
     probe.install(sim)
     bulk_input = {"ids": ["1", "2", "3"], "details": "x", "tag_ids": {"ids": ["4"], "mode": "ADD"}}
-    sim.gql("mutation($input: BulkGalleryUpdateInput!) { bulkGalleryUpdate(input: $input) { id } }",
-            {"input": bulk_input})
+    sim.gql(
+        "mutation($input: BulkGalleryUpdateInput!) { bulkGalleryUpdate(input: $input) { id } }", {"input": bulk_input}
+    )
     contexts = probe.contexts()
     assert [c["id"] for c in contexts] == [1, 2, 3]
     for context in contexts:
@@ -163,9 +184,13 @@ def test_gallery_destroy_hooks(sim: StashSimulator, probe: Probe) -> None:
     contexts = probe.contexts()
     destroyed = [c for c in contexts if c["type"] == "Gallery.Destroy.Post"]
     assert [c["id"] for c in destroyed] == [4, 3]
-    assert destroyed[0]["input"] == {"ids": ["4", "3"], "delete_file": False, "delete_generated": None,
-                                     "checksum": destroyed[0]["input"]["checksum"],
-                                     "path": "/library/zips/city_walk-2020.zip"}
+    assert destroyed[0]["input"] == {
+        "ids": ["4", "3"],
+        "delete_file": False,
+        "delete_generated": None,
+        "checksum": destroyed[0]["input"]["checksum"],
+        "path": "/library/zips/city_walk-2020.zip",
+    }
     assert len(destroyed[0]["input"]["checksum"]) == 32
     images = [c for c in contexts if c["type"] == "Image.Destroy.Post"]
     assert sorted(c["id"] for c in images) == [8, 9, 10, 11, 12]  # gallery 3's, not gallery 4's
@@ -185,8 +210,7 @@ def test_self_triggering_hook_stops_after_ten_nested_visits(sim: StashSimulator,
     assert sim.hooks.skipped == [(PROBE, "Gallery.Update.Post")]
 
 
-def test_api_key_with_cookie_keeps_the_cookies_history(make_sim: Callable[..., StashSimulator],
-                                                      probe: Probe) -> None:
+def test_api_key_with_cookie_keeps_the_cookies_history(make_sim: Callable[..., StashSimulator], probe: Probe) -> None:
     """ApiKey authenticates, the cookie still carries the visited hooks (as stashapi sends both)."""
     sim = probe.install(make_sim(load_library(), credentials=("admin", "secret")))
     probe.configure(act={"trigger": "Gallery.Update.Post", "query": SELF_UPDATE, "limit": 15, "auth": "both"})
@@ -208,18 +232,31 @@ def test_api_key_requests_carry_no_hook_history(make_sim: Callable[..., StashSim
 
 
 # -- the simulated scan ---------------------------------------------------------------------------
-COUNT_ON_CREATE = {"Gallery.Create.Post": "query($id: ID!) { findGallery(id: $id) { image_count folder { path }"
-                                          " files { path } } }"}
+COUNT_ON_CREATE = {
+    "Gallery.Create.Post": "query($id: ID!) { findGallery(id: $id) { image_count folder { path } files { path } } }"
+}
 
 
-@pytest.mark.parametrize(("scan", "path", "names"), [
-    pytest.param("scan_folder", "/library/new/Trip", ["b.jpg", "a.jpg", "c.jpg"],
-                 id="folder_gallery_created_with_its_first_image[pkg/image/scan.go]"),
-    pytest.param("scan_zip", "/library/new/Trip.zip", ["day 2/b.jpg", "a.jpg", "c.jpg"],
-                 id="zip_gallery_created_with_its_first_image[pkg/gallery/scan.go]"),
-])
-def test_scan_creates_gallery_with_first_image_then_image_hooks_only(empty_sim: StashSimulator, probe: Probe,
-                                                                     scan: str, path: str, names: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("scan", "path", "names"),
+    [
+        pytest.param(
+            "scan_folder",
+            "/library/new/Trip",
+            ["b.jpg", "a.jpg", "c.jpg"],
+            id="folder_gallery_created_with_its_first_image[pkg/image/scan.go]",
+        ),
+        pytest.param(
+            "scan_zip",
+            "/library/new/Trip.zip",
+            ["day 2/b.jpg", "a.jpg", "c.jpg"],
+            id="zip_gallery_created_with_its_first_image[pkg/gallery/scan.go]",
+        ),
+    ],
+)
+def test_scan_creates_gallery_with_first_image_then_image_hooks_only(
+    empty_sim: StashSimulator, probe: Probe, scan: str, path: str, names: list[str]
+) -> None:
     probe.configure(observe=COUNT_ON_CREATE)
     probe.install(empty_sim)
     counts: list[int] = []

@@ -22,10 +22,15 @@ GALLERY_UPDATE = "mutation Edit($input: GalleryUpdateInput!) { galleryUpdate(inp
 FIND_GALLERY = "query Find($id: ID!) { findGallery(id: $id) { id title } }"
 
 
-def post(sim: StashSimulator, query: str, variables: dict[str, Any] | None = None, *,
-         headers: dict[str, str] | None = None, timeout: float = 10) -> requests.Response:
-    return requests.post(sim.url, json={"query": query, "variables": variables or {}}, headers=headers,
-                         timeout=timeout)
+def post(
+    sim: StashSimulator,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    timeout: float = 10,
+) -> requests.Response:
+    return requests.post(sim.url, json={"query": query, "variables": variables or {}}, headers=headers, timeout=timeout)
 
 
 def details(sim: StashSimulator, gallery_id: str = "1") -> str:
@@ -34,31 +39,57 @@ def details(sim: StashSimulator, gallery_id: str = "1") -> str:
 
 # -- gqlgen: request-level errors 422 / 400, resolver errors 200 ------------------------------
 INVALID_REQUESTS = [
-    pytest.param("{ findGallery(id: 1) { nope } }", {}, "GRAPHQL_VALIDATION_FAILED",
-                 id="unknown_field[gqlparser validator]"),
-    pytest.param("query($id: Int!) { findGallery(id: $id) { id } }", {"id": 1}, "GRAPHQL_VALIDATION_FAILED",
-                 id="variable_declared_with_wrong_type[gqlparser validator]"),
-    pytest.param(GALLERY_UPDATE, {"input": {"id": "1", "organized": "yes"}}, "GRAPHQL_VALIDATION_FAILED",
-                 id="variable_value_of_wrong_type[gqlparser validator/vars.go]"),
-    pytest.param(GALLERY_UPDATE, {"input": {"id": "1", "nope": 1}}, "GRAPHQL_VALIDATION_FAILED",
-                 id="variable_with_unknown_input_field[gqlparser validator/vars.go]"),
-    pytest.param("{ findGallery(id: 1) { title { x } } }", {}, "GRAPHQL_VALIDATION_FAILED",
-                 id="selection_on_a_scalar[gqlparser validator]"),
-    pytest.param('mutation { galleryChapterDestroy(id: "1") { id } }', {}, "GRAPHQL_VALIDATION_FAILED",
-                 id="selection_on_boolean_chapter_destroy[gqlparser validator]"),
-    pytest.param("{ findGallery { id } }", {}, "GRAPHQL_VALIDATION_FAILED",
-                 id="missing_required_argument[gqlparser validator]"),
+    pytest.param(
+        "{ findGallery(id: 1) { nope } }", {}, "GRAPHQL_VALIDATION_FAILED", id="unknown_field[gqlparser validator]"
+    ),
+    pytest.param(
+        "query($id: Int!) { findGallery(id: $id) { id } }",
+        {"id": 1},
+        "GRAPHQL_VALIDATION_FAILED",
+        id="variable_declared_with_wrong_type[gqlparser validator]",
+    ),
+    pytest.param(
+        GALLERY_UPDATE,
+        {"input": {"id": "1", "organized": "yes"}},
+        "GRAPHQL_VALIDATION_FAILED",
+        id="variable_value_of_wrong_type[gqlparser validator/vars.go]",
+    ),
+    pytest.param(
+        GALLERY_UPDATE,
+        {"input": {"id": "1", "nope": 1}},
+        "GRAPHQL_VALIDATION_FAILED",
+        id="variable_with_unknown_input_field[gqlparser validator/vars.go]",
+    ),
+    pytest.param(
+        "{ findGallery(id: 1) { title { x } } }",
+        {},
+        "GRAPHQL_VALIDATION_FAILED",
+        id="selection_on_a_scalar[gqlparser validator]",
+    ),
+    pytest.param(
+        'mutation { galleryChapterDestroy(id: "1") { id } }',
+        {},
+        "GRAPHQL_VALIDATION_FAILED",
+        id="selection_on_boolean_chapter_destroy[gqlparser validator]",
+    ),
+    pytest.param(
+        "{ findGallery { id } }", {}, "GRAPHQL_VALIDATION_FAILED", id="missing_required_argument[gqlparser validator]"
+    ),
     pytest.param("{ findGallery(id: 1) { id ", {}, "GRAPHQL_PARSE_FAILED", id="parse_error[gqlparser parser]"),
 ]
 
 
-@pytest.mark.parametrize(("accept", "status"), [
-    pytest.param(JSON, 422, id="accept_json_422[gqlgen transport/http_post.go]"),
-    pytest.param("*/*", 400, id="accept_any_400[gqlgen transport/http_post.go]"),
-])
+@pytest.mark.parametrize(
+    ("accept", "status"),
+    [
+        pytest.param(JSON, 422, id="accept_json_422[gqlgen transport/http_post.go]"),
+        pytest.param("*/*", 400, id="accept_any_400[gqlgen transport/http_post.go]"),
+    ],
+)
 @pytest.mark.parametrize(("query", "variables", "code"), INVALID_REQUESTS)
-def test_request_level_errors(sim: StashSimulator, db_snapshot: Callable, query: str, variables: dict, code: str,
-                              accept: str, status: int) -> None:
+def test_request_level_errors(
+    sim: StashSimulator, db_snapshot: Callable, query: str, variables: dict, code: str, accept: str, status: int
+) -> None:
     before = db_snapshot(sim)
     response = post(sim, query, variables, headers={"Accept": accept})
     assert response.status_code == status
@@ -71,10 +102,12 @@ def test_request_level_errors(sim: StashSimulator, db_snapshot: Callable, query:
 def test_resolver_error_is_200_with_path(sim: StashSimulator) -> None:
     response = post(sim, GALLERY_UPDATE, {"input": {"id": "999", "details": "x"}}, headers={"Accept": JSON})
     assert response.status_code == 200
-    assert response.json() == {"errors": [{"message": "gallery with id 999 not found", "path": ["galleryUpdate"]}],
-                               "data": {"galleryUpdate": None}}
+    assert response.json() == {
+        "errors": [{"message": "gallery with id 999 not found", "path": ["galleryUpdate"]}],
+        "data": {"galleryUpdate": None},
+    }
     # a non-null root (Boolean!) makes the whole data null
-    boolean_root = post(sim, "mutation { addGalleryImages(input: {gallery_id: \"4\", image_ids: [\"17\"]}) }")
+    boolean_root = post(sim, 'mutation { addGalleryImages(input: {gallery_id: "4", image_ids: ["17"]}) }')
     assert boolean_root.status_code == 200
     assert boolean_root.json()["data"] is None
     assert boolean_root.json()["errors"][0]["path"] == ["addGalleryImages"]
@@ -89,8 +122,9 @@ def test_body_that_is_not_json_is_400(sim: StashSimulator) -> None:
 
 
 def test_post_without_json_content_type_is_400(sim: StashSimulator) -> None:
-    response = requests.post(sim.url, data=b'{"query": "{ version { version } }"}',
-                             headers={"Content-Type": "text/plain"}, timeout=10)
+    response = requests.post(
+        sim.url, data=b'{"query": "{ version { version } }"}', headers={"Content-Type": "text/plain"}, timeout=10
+    )
     assert response.status_code == 400
     assert response.json() == {"errors": [{"message": "transport not supported"}], "data": None}
 
@@ -109,12 +143,15 @@ def _cookie(sim: StashSimulator) -> str:
     return f"{cookie['Name']}={cookie['Value']}"
 
 
-@pytest.mark.parametrize(("headers", "path"), [
-    pytest.param({}, "", id="no_cookie_no_api_key[internal/api/authentication.go]"),
-    pytest.param({"ApiKey": "wrong"}, "", id="wrong_api_key[pkg/session/session.go]"),
-    pytest.param({}, "?apikey=wrong", id="wrong_apikey_parameter[pkg/session/session.go]"),
-    pytest.param({"Cookie": "session=forged.value"}, "", id="forged_cookie[pkg/session/session.go]"),
-])
+@pytest.mark.parametrize(
+    ("headers", "path"),
+    [
+        pytest.param({}, "", id="no_cookie_no_api_key[internal/api/authentication.go]"),
+        pytest.param({"ApiKey": "wrong"}, "", id="wrong_api_key[pkg/session/session.go]"),
+        pytest.param({}, "?apikey=wrong", id="wrong_apikey_parameter[pkg/session/session.go]"),
+        pytest.param({"Cookie": "session=forged.value"}, "", id="forged_cookie[pkg/session/session.go]"),
+    ],
+)
 def test_unauthenticated_request_is_401_with_empty_body(secured: StashSimulator, headers: dict, path: str) -> None:
     response = requests.post(secured.url + path, json={"query": VERSION}, headers=headers, timeout=10)
     assert response.status_code == 401
@@ -123,8 +160,12 @@ def test_unauthenticated_request_is_401_with_empty_body(secured: StashSimulator,
 
 
 def test_plugin_session_cookie_and_api_key_are_accepted(secured: StashSimulator) -> None:
-    for headers, path in (({"Cookie": _cookie(secured)}, ""), ({"ApiKey": secured.api_key}, ""),
-                          ({}, f"?apikey={secured.api_key}"), ({"ApiKey": "", "Cookie": _cookie(secured)}, "")):
+    for headers, path in (
+        ({"Cookie": _cookie(secured)}, ""),
+        ({"ApiKey": secured.api_key}, ""),
+        ({}, f"?apikey={secured.api_key}"),
+        ({"ApiKey": "", "Cookie": _cookie(secured)}, ""),
+    ):
         response = requests.post(secured.url + path, json={"query": VERSION}, headers=headers, timeout=10)
         assert response.status_code == 200, (headers, path)
         assert response.json()["data"]["version"]["version"]
@@ -145,8 +186,10 @@ def test_request_log_records_operation_variables_and_size(sim: StashSimulator) -
     post(sim, FIND_GALLERY, {"id": "3"})
     records = sim.requests.records
     assert [(r.operation_name, r.variables, r.status) for r in records] == [
-        ("Find", {"id": "2"}, 200), ("Edit", {"input": {"id": "2", "details": "logged"}}, 200),
-        ("Find", {"id": "3"}, 200)]
+        ("Find", {"id": "2"}, 200),
+        ("Edit", {"input": {"id": "2", "details": "logged"}}, 200),
+        ("Find", {"id": "3"}, 200),
+    ]
     assert records[0].response_size == len(found.content)
     assert records[1].response_size == len(edited.content)
     assert sim.requests.count("findGallery") == 2
@@ -178,8 +221,10 @@ def _expect_locked(sim: StashSimulator, query: str, variables: dict) -> None:
     """A locked database fails the field's transaction: a resolver error, the nullable field null."""
     response = post(sim, query, variables)
     assert response.status_code == 200
-    assert response.json() == {"errors": [{"message": "database is locked", "path": ["galleryUpdate"]}],
-                               "data": {"galleryUpdate": None}}
+    assert response.json() == {
+        "errors": [{"message": "database is locked", "path": ["galleryUpdate"]}],
+        "data": {"galleryUpdate": None},
+    }
 
 
 def _expect_slow_success(sim: StashSimulator, query: str, variables: dict) -> None:
@@ -218,17 +263,23 @@ def test_fault_for_the_next_n_requests(sim: StashSimulator, kind: str, expect: C
 def test_locked_fails_every_aliased_field_on_its_own(sim: StashSimulator) -> None:
     """Each aliased mutation is its own transaction: each gets the error, with its alias as path."""
     sim.faults.add("locked")
-    query = ('mutation { a: setGalleryCover(input: {gallery_id: "5", cover_image_id: "1"})'
-             ' b: setGalleryCover(input: {gallery_id: "5", cover_image_id: "5"}) }')
+    query = (
+        'mutation { a: setGalleryCover(input: {gallery_id: "5", cover_image_id: "1"})'
+        ' b: setGalleryCover(input: {gallery_id: "5", cover_image_id: "5"}) }'
+    )
     body = post(sim, query, {}).json()
-    assert body == {"errors": [{"message": "database is locked", "path": ["a"]},
-                               {"message": "database is locked", "path": ["b"]}], "data": None}
+    assert body == {
+        "errors": [{"message": "database is locked", "path": ["a"]}, {"message": "database is locked", "path": ["b"]}],
+        "data": None,
+    }
 
 
 def test_failed_non_null_mutation_does_not_stop_the_others_gqlgen_object_gotpl(sim: StashSimulator) -> None:
     """gqlgen runs every root mutation field, then nulls `data` when a non-null one failed."""
-    query = ('mutation { a: setGalleryCover(input: {gallery_id: "999", cover_image_id: "1"})'
-             ' b: setGalleryCover(input: {gallery_id: "5", cover_image_id: "5"}) }')
+    query = (
+        'mutation { a: setGalleryCover(input: {gallery_id: "999", cover_image_id: "1"})'
+        ' b: setGalleryCover(input: {gallery_id: "5", cover_image_id: "5"}) }'
+    )
     body = post(sim, query, {}).json()
     assert body == {"errors": [{"message": "gallery with id 999 not found", "path": ["a"]}], "data": None}
     assert sim.gql('{ findGallery(id: "5") { cover { id } } }')["findGallery"]["cover"] == {"id": "5"}
@@ -236,8 +287,11 @@ def test_failed_non_null_mutation_does_not_stop_the_others_gqlgen_object_gotpl(s
 
 def test_before_fault_runs_a_change_then_the_request(sim: StashSimulator) -> None:
     """`before`: somebody else's change lands just before the request, which then runs normally."""
-    sim.faults.add("before", operation="galleryUpdate",
-                   action=lambda: sim.gql('mutation { galleryUpdate(input: {id: "1", code: "X1"}) { id } }'))
+    sim.faults.add(
+        "before",
+        operation="galleryUpdate",
+        action=lambda: sim.gql('mutation { galleryUpdate(input: {id: "1", code: "X1"}) { id } }'),
+    )
     sim.requests.clear()
     response = post(sim, GALLERY_UPDATE, {"input": {"id": "1", "details": "mine"}})
     assert response.json() == {"data": {"galleryUpdate": {"id": "1", "details": "mine"}}}

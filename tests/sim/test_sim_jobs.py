@@ -17,8 +17,10 @@ from stash_sim import SimGraphQLError, StashSimulator
 
 JOB_PROBE_DIR = Path(__file__).parent / "plugins" / "job_probe"
 HOOK_PROBE_DIR = Path(__file__).parent / "plugins" / "hook_probe"
-RUN_TASK = ("mutation($task: String, $description: String, $args: Map) { runPluginTask(plugin_id: \"job_probe\","
-            " task_name: $task, description: $description, args_map: $args) }")
+RUN_TASK = (
+    'mutation($task: String, $description: String, $args: Map) { runPluginTask(plugin_id: "job_probe",'
+    " task_name: $task, description: $description, args_map: $args) }"
+)
 QUEUE = "{ jobQueue { id status description progress subTasks addTime startTime endTime error } }"
 FIND = "query($id: ID!) { findJob(input: {id: $id}) { id status description progress startTime endTime error } }"
 
@@ -77,8 +79,9 @@ def test_the_job_description_is_the_description_else_the_task_name(jobs_sim: Sta
 def test_jobs_run_one_at_a_time_in_the_order_they_were_queued(jobs_sim: StashSimulator, tmp_path: Path) -> None:
     log, release = tmp_path / "log", tmp_path / "release"
     ids = [queue_task(jobs_sim, "Wait", {"log": str(log), "release": str(release), "name": "one"})]
-    ids += [queue_task(jobs_sim, "Record", {"log": str(log), "name": name, "seconds": "0.05"})
-            for name in ("two", "three")]
+    ids += [
+        queue_task(jobs_sim, "Record", {"log": str(log), "name": name, "seconds": "0.05"}) for name in ("two", "three")
+    ]
     wait_for(lambda: lines(log) == ["start one"])
     queue = jobs_sim.gql(QUEUE)["jobQueue"]
     assert [(j["id"], j["status"]) for j in queue] == [(ids[0], "RUNNING"), (ids[1], "READY"), (ids[2], "READY")]
@@ -123,8 +126,10 @@ def test_stop_job_on_a_queued_job_cancels_it_before_it_runs(jobs_sim: StashSimul
 
 def test_stop_all_jobs_cancels_the_running_and_the_queued(jobs_sim: StashSimulator, tmp_path: Path) -> None:
     log = tmp_path / "log"
-    ids = [queue_task(jobs_sim, "Wait", {"log": str(log), "release": str(tmp_path / "never"), "name": n})
-           for n in ("a", "b")]
+    ids = [
+        queue_task(jobs_sim, "Wait", {"log": str(log), "release": str(tmp_path / "never"), "name": n})
+        for n in ("a", "b")
+    ]
     wait_for(lambda: lines(log) == ["start a"])
     assert jobs_sim.gql("mutation { stopAllJobs }") == {"stopAllJobs": True}
     jobs_sim.jobs.wait_idle()
@@ -160,28 +165,38 @@ def test_a_task_whose_plugin_answers_an_error_still_finishes(jobs_sim: StashSimu
     assert jobs_sim.task_runs[-1].error == "exit status 1"
 
 
-def test_the_last_progress_is_kept_and_ended_jobs_stay_findable_ten_at_most(jobs_sim: StashSimulator,
-                                                                             tmp_path: Path) -> None:
+def test_the_last_progress_is_kept_and_ended_jobs_stay_findable_ten_at_most(
+    jobs_sim: StashSimulator, tmp_path: Path
+) -> None:
     ids = [queue_task(jobs_sim, "Record", {"log": str(tmp_path / "log"), "progress": 0.5}) for _ in range(12)]
     jobs_sim.jobs.wait_idle()
     assert find(jobs_sim, ids[0]) is None and find(jobs_sim, ids[1]) is None  # maxGraveyardSize 10
     assert find(jobs_sim, ids[-1])["progress"] == 0.5
 
 
-def test_a_scan_is_a_job_and_a_task_queued_by_its_hook_runs_after_it(make_sim: Any, tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_scan_is_a_job_and_a_task_queued_by_its_hook_runs_after_it(
+    make_sim: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The scan is "Scanning..." in the queue while its hooks run; runPluginTask from a hook
     queues behind it, so the task sees the finished scan."""
     sim = make_sim()
     sim.install_plugin(JOB_PROBE_DIR, "job_probe")
     sim.install_plugin(HOOK_PROBE_DIR, "hook_probe")
     task_log = tmp_path / "task.log"
-    queue_from_hook = ('mutation { runPluginTask(plugin_id: "job_probe", task_name: "Record",'
-                       f' args_map: {{log: {json.dumps(str(task_log))}, name: "after scan"}}) }}')
+    queue_from_hook = (
+        'mutation { runPluginTask(plugin_id: "job_probe", task_name: "Record",'
+        f' args_map: {{log: {json.dumps(str(task_log))}, name: "after scan"}}) }}'
+    )
     monkeypatch.setenv("HOOK_PROBE_LOG", str(tmp_path / "hooks.jsonl"))
-    monkeypatch.setenv("HOOK_PROBE_CONFIG", json.dumps({
-        "observe": {"Gallery.Create.Post": "{ jobQueue { id status description } }"},
-        "act": {"trigger": "Gallery.Create.Post", "query": queue_from_hook, "limit": 1}}))
+    monkeypatch.setenv(
+        "HOOK_PROBE_CONFIG",
+        json.dumps(
+            {
+                "observe": {"Gallery.Create.Post": "{ jobQueue { id status description } }"},
+                "act": {"trigger": "Gallery.Create.Post", "query": queue_from_hook, "limit": 1},
+            }
+        ),
+    )
     sim.scan_folder("/library/new/Trip", ["a.jpg", "b.jpg", "c.jpg"])
     records = [json.loads(line) for line in (tmp_path / "hooks.jsonl").read_text().splitlines()]
     created = next(r for r in records if r["hookContext"]["type"] == "Gallery.Create.Post")

@@ -24,8 +24,10 @@ PATHS = """{ findGalleries(filter: {per_page: -1, sort: "id"}) { galleries { id 
 
 def paths(sim: StashSimulator) -> tuple[list[str], dict[str, str]]:
     data = sim.gql(PATHS)
-    galleries = [(g["files"][0]["path"] if g["files"] else (g["folder"] or {}).get("path") or "")
-                 for g in data["findGalleries"]["galleries"]]
+    galleries = [
+        (g["files"][0]["path"] if g["files"] else (g["folder"] or {}).get("path") or "")
+        for g in data["findGalleries"]["galleries"]
+    ]
     images = {i["files"][0]["path"]: i["files"][0]["fingerprint"] for i in data["findImages"]["images"]}
     return galleries, images
 
@@ -39,7 +41,11 @@ def test_the_sample_on_disk_reports_the_root_and_has_its_files_there():
         assert all(p.startswith(root + "/library/") for p in images)
         lib = Path(root, "library")
         assert sorted(p.name for p in (lib / "photos" / "Beach 2021").iterdir()) == [
-            "IMG_0001.jpg", "IMG_0002.jpg", "IMG_0010.jpg", "cover.jpg"]
+            "IMG_0001.jpg",
+            "IMG_0002.jpg",
+            "IMG_0010.jpg",
+            "cover.jpg",
+        ]
         with zipfile.ZipFile(lib / "comics" / "Coast 3.cbz") as comic:  # a real zip: images and ComicInfo.xml
             assert sorted(comic.namelist()) == ["001.jpg", "002.jpg", "003.jpg", "ComicInfo.xml"]
             assert b"<Series>Coast</Series>" in comic.read("ComicInfo.xml")
@@ -59,7 +65,7 @@ def test_without_a_root_nothing_is_written_and_checksums_are_the_same():
         _, plain_images = paths(plain)
         _, disk_images = paths(on_disk)
     root = on_disk.library_root
-    assert {p[len(root):]: md5 for p, md5 in disk_images.items()} == plain_images
+    assert {p[len(root) :]: md5 for p, md5 in disk_images.items()} == plain_images
 
 
 def test_same_as_gives_a_copy_the_checksum_of_the_image_it_copies():
@@ -70,11 +76,20 @@ def test_same_as_gives_a_copy_the_checksum_of_the_image_it_copies():
 
 
 def test_scenes_carry_their_metadata():
-    found = StashSimulator().gql('{ findScenes(scene_filter: {title: {value: "City Walk", modifier: EQUALS}}) {'
-                                 " scenes { date details studio { name } performers { name } tags { name } urls } } }")
-    assert found["findScenes"]["scenes"] == [{
-        "date": "2020-05-17", "details": "A walk through the old town at dusk.", "studio": {"name": "Northwind Press"},
-        "performers": [{"name": "Bo Lind"}], "tags": [{"name": "Travel"}], "urls": ["https://example.org/city-walk"]}]
+    found = StashSimulator().gql(
+        '{ findScenes(scene_filter: {title: {value: "City Walk", modifier: EQUALS}}) {'
+        " scenes { date details studio { name } performers { name } tags { name } urls } } }"
+    )
+    assert found["findScenes"]["scenes"] == [
+        {
+            "date": "2020-05-17",
+            "details": "A walk through the old town at dusk.",
+            "studio": {"name": "Northwind Press"},
+            "performers": [{"name": "Bo Lind"}],
+            "tags": [{"name": "Travel"}],
+            "urls": ["https://example.org/city-walk"],
+        }
+    ]
 
 
 def test_a_windows_library_is_not_put_on_this_disk():
@@ -82,18 +97,25 @@ def test_a_windows_library_is_not_put_on_this_disk():
         StashSimulator({"host": "windows", "galleries": [{"folder": "C:\\a", "images": ["1.jpg"]}]}, on_disk=True)
 
 
-@pytest.mark.parametrize("library, message", [
-    ({"galleries": [{"zip": "/z/a.zip", "images": ["1.jpg"], "disk_files": {"cover.jpg": "x"}}]},
-     "a file Stash's scan records"),
-    ({"disk_files": {"/z/clip.mp4": "x"}}, "a file Stash's scan records"),
-    ({"galleries": [{"zip": "/z/a.zip", "disk_files": {"info.json": 3}}]}, "maps names to their text"),
-    ({"galleries": [{"title": "Picks", "disk_files": {"info.json": "{}"}}]}, "only a zip or folder gallery"),
-    ({"galleries": [{"title": "Picks", "gone": True}]}, "only a zip or folder gallery"),
-    ({"galleries": [{"zip": "/z/a.zip", "images": [{"name": "1.jpg", "same_as": "/nowhere.jpg"}]}]},
-     "same_as '/nowhere.jpg' is no image given before it"),
-    ({"scenes": [{"title": "S", "path": "/v/s.mp4", "rating": 5}]}, "unknown key"),
-    ({"scenes": [{"title": "S"}]}, "a scene needs a path"),
-])
+@pytest.mark.parametrize(
+    "library, message",
+    [
+        (
+            {"galleries": [{"zip": "/z/a.zip", "images": ["1.jpg"], "disk_files": {"cover.jpg": "x"}}]},
+            "a file Stash's scan records",
+        ),
+        ({"disk_files": {"/z/clip.mp4": "x"}}, "a file Stash's scan records"),
+        ({"galleries": [{"zip": "/z/a.zip", "disk_files": {"info.json": 3}}]}, "maps names to their text"),
+        ({"galleries": [{"title": "Picks", "disk_files": {"info.json": "{}"}}]}, "only a zip or folder gallery"),
+        ({"galleries": [{"title": "Picks", "gone": True}]}, "only a zip or folder gallery"),
+        (
+            {"galleries": [{"zip": "/z/a.zip", "images": [{"name": "1.jpg", "same_as": "/nowhere.jpg"}]}]},
+            "same_as '/nowhere.jpg' is no image given before it",
+        ),
+        ({"scenes": [{"title": "S", "path": "/v/s.mp4", "rating": 5}]}, "unknown key"),
+        ({"scenes": [{"title": "S"}]}, "a scene needs a path"),
+    ],
+)
 def test_descriptions_the_seeder_refuses(library, message):
     with pytest.raises(LibraryError, match=message):
         StashSimulator(library)

@@ -38,18 +38,39 @@ ORDER_LIBRARY = {
 
 # (gallery id, base names in Stash's gallery image order, the default cover)
 ORDERS = [
-    pytest.param(1, ["b/c.jpg", "a.jpg"], "b/c.jpg",
-                 id="gallery_order_has_no_separator_subfolder_first[pkg/sqlite/image.go]"),
-    pytest.param(2, ["1/5.jpg", "2/1.jpg", "1/30.jpg"], "1/5.jpg",
-                 id="gallery_order_digit_runs_span_folder_and_name[pkg/sqlite/image.go]"),
-    pytest.param(3, ["ab.jpg", "a_b.jpg", "IMG1.jpg", "img2.jpg", "img02.jpg", "img10.jpg"], "ab.jpg",
-                 id="gallery_order_is_natural_case_insensitive[pkg/sqlite/driver.go]"),
-    pytest.param(4, ["a.jpg", "a_Cover.PNG", "b_poster.jpg"], "a_Cover.PNG",
-                 id="default_cover_first_regex_match_in_order[pkg/image/query.go]"),
-    pytest.param(5, ["a.jpg", "b.jpg", "z_Poster.webp"], "z_Poster.webp",
-                 id="default_cover_regex_match_beats_first_image[pkg/image/query.go]"),
-    pytest.param(6, ["img9.jpg", "img10.jpg"], "img9.jpg",
-                 id="default_cover_else_first_image_in_natural_order[pkg/image/query.go]"),
+    pytest.param(
+        1, ["b/c.jpg", "a.jpg"], "b/c.jpg", id="gallery_order_has_no_separator_subfolder_first[pkg/sqlite/image.go]"
+    ),
+    pytest.param(
+        2,
+        ["1/5.jpg", "2/1.jpg", "1/30.jpg"],
+        "1/5.jpg",
+        id="gallery_order_digit_runs_span_folder_and_name[pkg/sqlite/image.go]",
+    ),
+    pytest.param(
+        3,
+        ["ab.jpg", "a_b.jpg", "IMG1.jpg", "img2.jpg", "img02.jpg", "img10.jpg"],
+        "ab.jpg",
+        id="gallery_order_is_natural_case_insensitive[pkg/sqlite/driver.go]",
+    ),
+    pytest.param(
+        4,
+        ["a.jpg", "a_Cover.PNG", "b_poster.jpg"],
+        "a_Cover.PNG",
+        id="default_cover_first_regex_match_in_order[pkg/image/query.go]",
+    ),
+    pytest.param(
+        5,
+        ["a.jpg", "b.jpg", "z_Poster.webp"],
+        "z_Poster.webp",
+        id="default_cover_regex_match_beats_first_image[pkg/image/query.go]",
+    ),
+    pytest.param(
+        6,
+        ["img9.jpg", "img10.jpg"],
+        "img9.jpg",
+        id="default_cover_else_first_image_in_natural_order[pkg/image/query.go]",
+    ),
 ]
 
 GALLERY_IMAGES = """query($id: ID!) {
@@ -71,25 +92,38 @@ def _relative(path: str) -> str:
 
 
 @pytest.mark.parametrize(("gallery_id", "names", "cover"), ORDERS)
-def test_gallery_image_order_and_default_cover(order_sim: StashSimulator, gallery_id: int, names: list[str],
-                                               cover: str) -> None:
+def test_gallery_image_order_and_default_cover(
+    order_sim: StashSimulator, gallery_id: int, names: list[str], cover: str
+) -> None:
     data = order_sim.gql(GALLERY_IMAGES, {"id": str(gallery_id)})
     # findImages by gallery with sort "path" uses the same key as the gallery order
     found = [_relative(image["files"][0]["path"]) for image in data["findImages"]["images"]]
     assert found == names
     # Gallery.image(index) is 0-based over the gallery order
-    by_index = [order_sim.gql("query($id: ID!, $i: Int!) { findGallery(id: $id) { image(index: $i) { id } } }",
-                              {"id": str(gallery_id), "i": i})["findGallery"]["image"]["id"]
-                for i in range(data["findGallery"]["image_count"])]
+    by_index = [
+        order_sim.gql(
+            "query($id: ID!, $i: Int!) { findGallery(id: $id) { image(index: $i) { id } } }",
+            {"id": str(gallery_id), "i": i},
+        )["findGallery"]["image"]["id"]
+        for i in range(data["findGallery"]["image_count"])
+    ]
     assert by_index == [image["id"] for image in data["findImages"]["images"]]
     assert _relative(data["findGallery"]["cover"]["files"][0]["path"]) == cover
 
 
 def test_gallery_order_descending_reverses(order_sim: StashSimulator) -> None:
-    data = order_sim.gql('{ findImages(image_filter: {galleries: {value: ["3"], modifier: INCLUDES}},'
-                         ' filter: {sort: "path", direction: DESC, per_page: -1}) { images { files { basename } } } }')
+    data = order_sim.gql(
+        '{ findImages(image_filter: {galleries: {value: ["3"], modifier: INCLUDES}},'
+        ' filter: {sort: "path", direction: DESC, per_page: -1}) { images { files { basename } } } }'
+    )
     assert [i["files"][0]["basename"] for i in data["findImages"]["images"]] == [
-        "img10.jpg", "img02.jpg", "img2.jpg", "IMG1.jpg", "a_b.jpg", "ab.jpg"]
+        "img10.jpg",
+        "img02.jpg",
+        "img2.jpg",
+        "IMG1.jpg",
+        "a_b.jpg",
+        "ab.jpg",
+    ]
 
 
 def test_cover_regex_is_configurable(order_sim: StashSimulator) -> None:
@@ -126,7 +160,8 @@ def test_natural_key_orders_like_natural_less() -> None:
     alphabet = "aAbB0123456789 _-./éÉ"
     words = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(600)]
     by_key = sorted(words, key=natural_key)
-    by_rule = sorted(words, key=functools.cmp_to_key(
-        lambda a, b: -1 if natural_less(a, b) else (1 if natural_less(b, a) else 0)))
+    by_rule = sorted(
+        words, key=functools.cmp_to_key(lambda a, b: -1 if natural_less(a, b) else (1 if natural_less(b, a) else 0))
+    )
     assert [natural_key(w) for w in by_key] == [natural_key(w) for w in by_rule]
     assert all(not natural_less(b, a) for a, b in itertools.pairwise(by_key))

@@ -30,21 +30,32 @@ print(json.dumps({"output": "ok"}))
 """
 
 
-def plugin(root: Path, plugin_id: str, exec_lines: str = '  - python\n  - "{pluginDir}/main.py"\n',
-           interface: str = "raw", script: str = RECORD, folder_name: str | None = None) -> Path:
+def plugin(
+    root: Path,
+    plugin_id: str,
+    exec_lines: str = '  - python\n  - "{pluginDir}/main.py"\n',
+    interface: str = "raw",
+    script: str = RECORD,
+    folder_name: str | None = None,
+) -> Path:
     folder = root / "plugins" / (folder_name or plugin_id)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{plugin_id}.yml").write_text(textwrap.dedent(f"""\
+    (folder / f"{plugin_id}.yml").write_text(
+        textwrap.dedent(f"""\
         name: {plugin_id.title()}
         interface: {interface}
         exec:
-        """) + exec_lines + textwrap.dedent("""\
+        """)
+        + exec_lines
+        + textwrap.dedent("""\
         tasks:
           - name: Go
         hooks:
           - name: On create
             triggeredBy: [Gallery.Create.Post, Tag.Create.Post]
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     (folder / "main.py").write_text(textwrap.dedent(script), encoding="utf-8")
     return folder
 
@@ -86,8 +97,8 @@ def _broken(tmp_path: Path, setup: Callable[[Path], str]) -> Path:
 
 @pytest.mark.parametrize(("setup", "exec_name", "reason"), CANNOT_START)
 def test_hook_that_cannot_start_is_logged_and_the_mutation_succeeds_plugins_go_executePostHooks(
-        tmp_path: Path, make_sim: Callable[..., StashSimulator], setup: Callable[[Path], str], exec_name: str,
-        reason: str) -> None:
+    tmp_path: Path, make_sim: Callable[..., StashSimulator], setup: Callable[[Path], str], exec_name: str, reason: str
+) -> None:
     sim = make_sim({})
     folder = _broken(tmp_path, setup)
     sim.install_plugin(folder, "broken")
@@ -100,7 +111,8 @@ def test_hook_that_cannot_start_is_logged_and_the_mutation_succeeds_plugins_go_e
 
 
 def test_a_hook_that_cannot_start_stops_the_later_hooks_of_that_trigger(
-        tmp_path: Path, make_sim: Callable[..., StashSimulator]) -> None:
+    tmp_path: Path, make_sim: Callable[..., StashSimulator]
+) -> None:
     """executePostHooks returns on the first Start error: later plugins' hooks for it do not run."""
     sim = make_sim({})
     broken = _broken(tmp_path, _missing)
@@ -121,15 +133,15 @@ def test_a_scan_goes_on_when_a_hook_cannot_start(tmp_path: Path, make_sim: Calla
     sim = make_sim({})
     sim.install_plugin(_broken(tmp_path, _missing), "broken")
     gallery_id = sim.scan_folder("/library/new", ["1.jpg", "2.jpg", "3.jpg"])
-    count = sim.gql('query($id: ID!) { findGallery(id: $id) { image_count } }', {"id": str(gallery_id)})
+    count = sim.gql("query($id: ID!) { findGallery(id: $id) { image_count } }", {"id": str(gallery_id)})
     assert count["findGallery"]["image_count"] == 3
     assert len(sim.log_messages("error")) == 1  # Gallery.Create.Post; this plugin has no Image hooks
 
 
 @pytest.mark.parametrize(("setup", "exec_name", "reason"), CANNOT_START)
 def test_task_that_cannot_start_fails_its_job_task_plugin_go(
-        tmp_path: Path, make_sim: Callable[..., StashSimulator], setup: Callable[[Path], str], exec_name: str,
-        reason: str) -> None:
+    tmp_path: Path, make_sim: Callable[..., StashSimulator], setup: Callable[[Path], str], exec_name: str, reason: str
+) -> None:
     sim = make_sim({})
     folder = _broken(tmp_path, setup)
     sim.install_plugin(folder, "broken")
@@ -140,17 +152,23 @@ def test_task_that_cannot_start_fails_its_job_task_plugin_go(
 
 
 def test_run_plugin_operation_that_cannot_start_is_the_mutation_error_plugins_go_RunPlugin(
-        tmp_path: Path, make_sim: Callable[..., StashSimulator]) -> None:
+    tmp_path: Path, make_sim: Callable[..., StashSimulator]
+) -> None:
     sim = make_sim({})
     folder = _broken(tmp_path, _missing)
     sim.install_plugin(folder, "broken")
     body = sim.gql_raw('mutation { runPluginOperation(plugin_id: "broken") }')
-    assert body["errors"] == [{"message": f"error running plugin: fork/exec {folder / 'not-there'}:"
-                                          " no such file or directory", "path": ["runPluginOperation"]}]
+    assert body["errors"] == [
+        {
+            "message": f"error running plugin: fork/exec {folder / 'not-there'}: no such file or directory",
+            "path": ["runPluginOperation"],
+        }
+    ]
 
 
 def test_hook_error_output_is_logged_plugins_go_executePostHooks(
-        tmp_path: Path, make_sim: Callable[..., StashSimulator]) -> None:
+    tmp_path: Path, make_sim: Callable[..., StashSimulator]
+) -> None:
     sim = make_sim({})
     folder = plugin(tmp_path, "failing", script='import sys\nsys.stdin.read()\nprint(\'{"error": "no luck"}\')\n')
     sim.install_plugin(folder, "failing")
@@ -174,7 +192,8 @@ def test_js_plugins_are_refused_at_load(tmp_path: Path, make_sim: Callable[..., 
 
 
 def test_duplicate_plugin_ids_ignoring_case_are_refused_plugins_go_ReloadPlugins(
-        tmp_path: Path, make_sim: Callable[..., StashSimulator]) -> None:
+    tmp_path: Path, make_sim: Callable[..., StashSimulator]
+) -> None:
     first = plugin(tmp_path, "Tools", folder_name="a")
     second = plugin(tmp_path, "tools", folder_name="b")
     plugins, errors = load_plugins(tmp_path / "plugins")

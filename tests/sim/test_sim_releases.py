@@ -72,16 +72,24 @@ def test_develop_schema_is_not_labelled_a_release_build_version_go() -> None:
 
 def _fields(name: str) -> dict[str, set[str]]:
     schema = build_release_schema(name)
-    return {t.name: set(t.fields) for t in schema.type_map.values()
-            if isinstance(t, GraphQLObjectType | GraphQLInputObjectType)}
+    return {
+        t.name: set(t.fields)
+        for t in schema.type_map.values()
+        if isinstance(t, GraphQLObjectType | GraphQLInputObjectType)
+    }
 
 
 def test_release_comparison_each_release_serves_its_own_schema() -> None:
     """What is in develop's schema and not in v0.30.1's (docs/stash.md §8b), checked on both."""
     old, new = _fields("v0.30.1"), _fields("develop")
-    for type_name, field_name in [("Gallery", "custom_fields"), ("Image", "custom_fields"),
-                                  ("GalleryUpdateInput", "custom_fields"), ("ImageUpdateInput", "custom_fields"),
-                                  ("Folder", "sub_folders"), ("Folder", "basename")]:
+    for type_name, field_name in [
+        ("Gallery", "custom_fields"),
+        ("Image", "custom_fields"),
+        ("GalleryUpdateInput", "custom_fields"),
+        ("ImageUpdateInput", "custom_fields"),
+        ("Folder", "sub_folders"),
+        ("Folder", "basename"),
+    ]:
         assert field_name in new[type_name], (type_name, field_name)
         assert field_name not in old[type_name], (type_name, field_name)
     # added on develop after the tag (#5910): present in the package, removed for v0.30.1
@@ -89,9 +97,14 @@ def test_release_comparison_each_release_serves_its_own_schema() -> None:
     assert "performerMerge" not in old["Mutation"]
     assert "PerformerMergeInput" not in old
     # what the plugin relies on is in both
-    for type_name, field_name in [("Mutation", "galleryUpdate"), ("Mutation", "addGalleryImages"),
-                                  ("Mutation", "galleryChapterCreate"), ("Query", "findGalleries"),
-                                  ("Gallery", "image_count"), ("Subscription", "jobsSubscribe")]:
+    for type_name, field_name in [
+        ("Mutation", "galleryUpdate"),
+        ("Mutation", "addGalleryImages"),
+        ("Mutation", "galleryChapterCreate"),
+        ("Query", "findGalleries"),
+        ("Gallery", "image_count"),
+        ("Subscription", "jobsSubscribe"),
+    ]:
         assert field_name in old[type_name] and field_name in new[type_name]
 
 
@@ -100,14 +113,23 @@ def test_v0_31_1_has_the_v0_31_api_and_not_what_develop_added_after_changelog_v0
     parent_folder filter, Folder basename/parent_folders, destroy_file_entry, destroyFiles) are
     in v0.31.1; Folder.sub_folders (#6738) and the file back-references (#6938) are not."""
     old, v031, new = _fields("v0.30.1"), _fields("v0.31.1"), _fields("develop")
-    for type_name, field_name in [("Gallery", "custom_fields"), ("Image", "custom_fields"),
-                                  ("GalleryCreateInput", "custom_fields"), ("GalleryUpdateInput", "custom_fields"),
-                                  ("BulkGalleryUpdateInput", "custom_fields"), ("ImageUpdateInput", "custom_fields"),
-                                  ("BulkImageUpdateInput", "custom_fields"), ("GalleryFilterType", "custom_fields"),
-                                  ("GalleryFilterType", "parent_folder"), ("ImageFilterType", "custom_fields"),
-                                  ("Folder", "basename"), ("Folder", "parent_folders"),
-                                  ("GalleryDestroyInput", "destroy_file_entry"), ("Mutation", "destroyFiles"),
-                                  ("Mutation", "performerMerge")]:
+    for type_name, field_name in [
+        ("Gallery", "custom_fields"),
+        ("Image", "custom_fields"),
+        ("GalleryCreateInput", "custom_fields"),
+        ("GalleryUpdateInput", "custom_fields"),
+        ("BulkGalleryUpdateInput", "custom_fields"),
+        ("ImageUpdateInput", "custom_fields"),
+        ("BulkImageUpdateInput", "custom_fields"),
+        ("GalleryFilterType", "custom_fields"),
+        ("GalleryFilterType", "parent_folder"),
+        ("ImageFilterType", "custom_fields"),
+        ("Folder", "basename"),
+        ("Folder", "parent_folders"),
+        ("GalleryDestroyInput", "destroy_file_entry"),
+        ("Mutation", "destroyFiles"),
+        ("Mutation", "performerMerge"),
+    ]:
         assert field_name in v031[type_name] and field_name in new[type_name], (type_name, field_name)
         assert field_name not in old.get(type_name, set()), (type_name, field_name)
     assert {"full", "partial", "remove"} == v031["CustomFieldsInput"]
@@ -164,13 +186,34 @@ def test_pytest_option_stash_release_runs_the_suite_against_that_release() -> No
     probe = REPO / "tests" / "sim" / "test_sim_seed.py"
     env = {k: v for k, v in os.environ.items() if k != RELEASE_ENV}
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--stash-release", "develop",
-         "-k", "nothing_matches_this", str(probe)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--stash-release",
+            "develop",
+            "-k",
+            "nothing_matches_this",
+            str(probe),
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "unrecognized arguments" not in run.stderr
     assert run.returncode == 5, run.stdout + run.stderr  # collected, none selected: the option was accepted
     bad = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--stash-release", "v9.9.9", str(probe)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode != 0
     assert "v9.9.9" in bad.stdout + bad.stderr

@@ -72,21 +72,42 @@ def write_plugin(root: Path, manifest: str = MANIFEST, script: str = ECHO, plugi
 # (text replaced in MANIFEST, text added to it, a word the error must contain)
 BAD_MANIFESTS = [
     pytest.param("", "requires: [stashapi]\n", "requires", id="unknown_top_level_key_named[pkg/plugin/config.go]"),
-    pytest.param("    execArgs: [\"--task\"]\n", "    execArgs: [\"--task\"]\n    timeout: 5\n", "timeout",
-                 id="unknown_key_under_tasks_0_named[pkg/plugin/config.go]"),
-    pytest.param("    triggeredBy: [Gallery.Update.Post]\n",
-                 "    triggeredBy: [Gallery.Update.Post]\n    async: true\n", "async",
-                 id="unknown_key_under_hooks_0_named[pkg/plugin/config.go]"),
-    pytest.param("    displayName: Zeta\n", "    displayName: Zeta\n    default: true\n", "default",
-                 id="setting_default_is_unknown_key_named[pkg/plugin/config.go]"),
-    pytest.param("    type: NUMBER\n", "    type: INTEGER\n", "INTEGER",
-                 id="setting_invalid_type_refused[pkg/plugin/config.go]"),
-    pytest.param("interface: raw\n", "interface: python\n", "python",
-                 id="invalid_interface_refused[pkg/plugin/config.go]"),
-    pytest.param("url: https://example.org\n", "url: https://example.org\nname: Again\n", "name",
-                 id="duplicate_key_refused[yaml.v2]"),
-    pytest.param("exec:\n  - python\n  - \"{pluginDir}/main.py\"\n", "exec: python main.py\n", "exec",
-                 id="exec_must_be_a_list[pkg/plugin/config.go]"),
+    pytest.param(
+        '    execArgs: ["--task"]\n',
+        '    execArgs: ["--task"]\n    timeout: 5\n',
+        "timeout",
+        id="unknown_key_under_tasks_0_named[pkg/plugin/config.go]",
+    ),
+    pytest.param(
+        "    triggeredBy: [Gallery.Update.Post]\n",
+        "    triggeredBy: [Gallery.Update.Post]\n    async: true\n",
+        "async",
+        id="unknown_key_under_hooks_0_named[pkg/plugin/config.go]",
+    ),
+    pytest.param(
+        "    displayName: Zeta\n",
+        "    displayName: Zeta\n    default: true\n",
+        "default",
+        id="setting_default_is_unknown_key_named[pkg/plugin/config.go]",
+    ),
+    pytest.param(
+        "    type: NUMBER\n", "    type: INTEGER\n", "INTEGER", id="setting_invalid_type_refused[pkg/plugin/config.go]"
+    ),
+    pytest.param(
+        "interface: raw\n", "interface: python\n", "python", id="invalid_interface_refused[pkg/plugin/config.go]"
+    ),
+    pytest.param(
+        "url: https://example.org\n",
+        "url: https://example.org\nname: Again\n",
+        "name",
+        id="duplicate_key_refused[yaml.v2]",
+    ),
+    pytest.param(
+        'exec:\n  - python\n  - "{pluginDir}/main.py"\n',
+        "exec: python main.py\n",
+        "exec",
+        id="exec_must_be_a_list[pkg/plugin/config.go]",
+    ),
 ]
 
 
@@ -159,27 +180,55 @@ def test_plugin_input_is_stash_server_connection(echo: tuple[StashSimulator, Pat
     assert (conn["Scheme"], conn["Host"], conn["Port"]) == ("http", "0.0.0.0", sim.port)
     assert conn["Dir"] == sim.config_dir and conn["PluginDir"] == str(folder)
     cookie = conn["SessionCookie"]
-    assert list(cookie) == ["Name", "Value", "Quoted", "Path", "Domain", "Expires", "RawExpires", "MaxAge",
-                            "Secure", "HttpOnly", "SameSite", "Partitioned", "Raw", "Unparsed"]
+    assert list(cookie) == [
+        "Name",
+        "Value",
+        "Quoted",
+        "Path",
+        "Domain",
+        "Expires",
+        "RawExpires",
+        "MaxAge",
+        "Secure",
+        "HttpOnly",
+        "SameSite",
+        "Partitioned",
+        "Raw",
+        "Unparsed",
+    ]
     assert {k: v for k, v in cookie.items() if k != "Value"} == {
-        "Name": "session", "Quoted": False, "Path": "", "Domain": "", "Expires": "0001-01-01T00:00:00Z",
-        "RawExpires": "", "MaxAge": 0, "Secure": False, "HttpOnly": False, "SameSite": 0, "Partitioned": False,
-        "Raw": "", "Unparsed": None}
+        "Name": "session",
+        "Quoted": False,
+        "Path": "",
+        "Domain": "",
+        "Expires": "0001-01-01T00:00:00Z",
+        "RawExpires": "",
+        "MaxAge": 0,
+        "Secure": False,
+        "HttpOnly": False,
+        "SameSite": 0,
+        "Partitioned": False,
+        "Raw": "",
+        "Unparsed": None,
+    }
     # the cookie authenticates against a simulator with credentials
-    response = requests.post(sim.url, json={"query": "{ version { version } }"},
-                             headers={"Cookie": f"session={cookie['Value']}"}, timeout=10)
+    response = requests.post(
+        sim.url, json={"query": "{ version { version } }"}, headers={"Cookie": f"session={cookie['Value']}"}, timeout=10
+    )
     assert response.status_code == 200
 
 
-def test_exec_resolution(tmp_path: Path, make_sim: Callable[..., StashSimulator],
-                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_exec_resolution(
+    tmp_path: Path, make_sim: Callable[..., StashSimulator], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`python` runs the configured interpreter; {pluginDir} in exec[1:]; PYTHONPATH gets the folder
     above the plugin folder, after the user's; the working directory is not the plugin folder."""
     interpreter = tmp_path / "configured-python"
     interpreter.symlink_to(sys.executable)
     sim = make_sim(python=str(interpreter))
-    manifest = textwrap.dedent(MANIFEST).replace('  - "{pluginDir}/main.py"\n',
-                                                 '  - "{pluginDir}/main.py"\n  - "--dir={pluginDir}"\n')
+    manifest = textwrap.dedent(MANIFEST).replace(
+        '  - "{pluginDir}/main.py"\n', '  - "{pluginDir}/main.py"\n  - "--dir={pluginDir}"\n'
+    )
     folder = write_plugin(tmp_path, manifest.replace("  - python\n", "  - python3\n"))
     sim.install_plugin(folder, "probe")
     monkeypatch.setenv("PYTHONPATH", "/users/own/path")
@@ -194,25 +243,35 @@ def test_exec_resolution(tmp_path: Path, make_sim: Callable[..., StashSimulator]
 # (script, output, error)
 STDOUTS = [
     pytest.param('print("hello")', "hello\n", None, id="stdout_not_plugin_output_becomes_output_no_error"),
-    pytest.param('print(\'{"output": 1}\'); print(\'{"output": 2}\')', '{"output": 1}\n{"output": 2}\n', None,
-                 id="two_json_objects_become_raw_output"),
+    pytest.param(
+        "print('{\"output\": 1}'); print('{\"output\": 2}')",
+        '{"output": 1}\n{"output": 2}\n',
+        None,
+        id="two_json_objects_become_raw_output",
+    ),
     pytest.param('print("[1, 2]")', "[1, 2]\n", None, id="json_array_becomes_raw_output"),
     pytest.param('print(\'{"output": {"a": 1}, "error": "bad"}\')', {"a": 1}, "bad", id="plugin_output_parsed"),
     pytest.param('print(\'{"OUTPUT": 5, "Error": null}\')', 5, None, id="field_names_case_insensitive"),
     pytest.param('print("null")', None, None, id="null_is_an_empty_plugin_output"),
     pytest.param("import sys; sys.exit(3)", "", "exit status 3", id="nonzero_exit_without_error_is_exit_status"),
-    pytest.param('import sys; print(\'{"error": "boom"}\'); sys.exit(2)', None, "boom",
-                 id="nonzero_exit_keeps_plugin_error"),
-    pytest.param('import sys; print(\'{"output": "ok"}\'); sys.exit(1)', "ok", "exit status 1",
-                 id="nonzero_exit_with_output_but_no_error"),
+    pytest.param(
+        'import sys; print(\'{"error": "boom"}\'); sys.exit(2)', None, "boom", id="nonzero_exit_keeps_plugin_error"
+    ),
+    pytest.param(
+        'import sys; print(\'{"output": "ok"}\'); sys.exit(1)',
+        "ok",
+        "exit status 1",
+        id="nonzero_exit_with_output_but_no_error",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("script", "output", "error"), STDOUTS)
 def test_stdout_read_as_stash_does(tmp_path: Path, script: str, output: Any, error: str | None) -> None:
     runner = PluginRunner(load_manifest(write_plugin(tmp_path, script=script) / "probe.yml"))
-    result = runner.run_operation({}, {"Scheme": "http", "Host": "0.0.0.0", "Port": 1, "SessionCookie": None,
-                                       "Dir": str(tmp_path)})
+    result = runner.run_operation(
+        {}, {"Scheme": "http", "Host": "0.0.0.0", "Port": 1, "SessionCookie": None, "Dir": str(tmp_path)}
+    )
     assert (result.output, result.error) == (output, error)
 
 
@@ -226,21 +285,30 @@ print("{}")
 """
 
 
-@pytest.mark.parametrize(("err_log", "plain_level"), [
-    pytest.param("errLog: warning\n", "warning", id="unprefixed_lines_at_errLog_level"),
-    pytest.param("", "error", id="errLog_default_is_error"),
-    pytest.param("errLog: verbose\n", "error", id="unknown_errLog_is_error"),
-])
+@pytest.mark.parametrize(
+    ("err_log", "plain_level"),
+    [
+        pytest.param("errLog: warning\n", "warning", id="unprefixed_lines_at_errLog_level"),
+        pytest.param("", "error", id="errLog_default_is_error"),
+        pytest.param("errLog: verbose\n", "error", id="unknown_errLog_is_error"),
+    ],
+)
 def test_stderr_log_lines_and_progress(tmp_path: Path, err_log: str, plain_level: str) -> None:
     manifest = textwrap.dedent(MANIFEST).replace("errLog: warning\n", err_log)
     runner = PluginRunner(load_manifest(write_plugin(tmp_path, manifest, STDERR_SCRIPT) / "probe.yml"))
-    result = runner.run_operation({}, {"Scheme": "http", "Host": "0.0.0.0", "Port": 1, "SessionCookie": None,
-                                       "Dir": str(tmp_path)})
+    result = runner.run_operation(
+        {}, {"Scheme": "http", "Host": "0.0.0.0", "Port": 1, "SessionCookie": None, "Dir": str(tmp_path)}
+    )
     assert [(line.level, line.message) for line in result.logs] == [
-        ("trace", "trace me"), ("debug", "debug me"), ("info", "info me"), ("warning", "warn me"),
+        ("trace", "trace me"),
+        ("debug", "debug me"),
+        ("info", "info me"),
+        ("warning", "warn me"),
         ("error", "error me"),
         ("error", "Error parsing progress value 'half': strconv.ParseFloat: parsing \"half\": invalid syntax"),
-        (plain_level, "plain line"), (plain_level, "\x01x\x02odd")]
+        (plain_level, "plain line"),
+        (plain_level, "\x01x\x02odd"),
+    ]
     assert result.progress == [0.25, 1.0]
 
 

@@ -23,10 +23,15 @@ def test_seed_10k_galleries_100k_images() -> None:
     sim = StashSimulator(library=generate_library(GALLERIES, IMAGES_PER_GALLERY))
     seeded = time.perf_counter() - started
 
-    counts = sim.gql("{ findGalleries(filter: {per_page: 0}) { count } findImages(filter: {per_page: 0}) { count }"
-                     ' zips: findGalleries(gallery_filter: {is_zip: true}, filter: {per_page: 0}) { count } }')
-    assert counts == {"findGalleries": {"count": GALLERIES}, "findImages": {"count": GALLERIES * IMAGES_PER_GALLERY},
-                      "zips": {"count": GALLERIES // 2}}
+    counts = sim.gql(
+        "{ findGalleries(filter: {per_page: 0}) { count } findImages(filter: {per_page: 0}) { count }"
+        " zips: findGalleries(gallery_filter: {is_zip: true}, filter: {per_page: 0}) { count } }"
+    )
+    assert counts == {
+        "findGalleries": {"count": GALLERIES},
+        "findImages": {"count": GALLERIES * IMAGES_PER_GALLERY},
+        "zips": {"count": GALLERIES // 2},
+    }
 
     started = time.perf_counter()
     seen: list[int] = []
@@ -39,5 +44,7 @@ def test_seed_10k_galleries_100k_images() -> None:
 
     middle = sim.gql('{ findGallery(id: "5000") { image_count image(index: 9) { files { basename } } } }')
     assert middle == {"findGallery": {"image_count": 10, "image": {"files": [{"basename": "img0009.jpg"}]}}}
-    print(f"\nseeded {GALLERIES} galleries / {GALLERIES * IMAGES_PER_GALLERY} images in {seeded:.1f} s;"
-          f" paged through them by id cursor in {paged:.2f} s")
+    print(
+        f"\nseeded {GALLERIES} galleries / {GALLERIES * IMAGES_PER_GALLERY} images in {seeded:.1f} s;"
+        f" paged through them by id cursor in {paged:.2f} s"
+    )

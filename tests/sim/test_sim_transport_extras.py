@@ -27,15 +27,19 @@ def test_get_query_is_answered(sim: StashSimulator) -> None:
 
 
 def test_get_with_variables(sim: StashSimulator) -> None:
-    response = requests.get(sim.url, params={"query": "query Q($id: ID!) { findGallery(id: $id) { id } }",
-                                             "variables": json.dumps({"id": "2"})}, timeout=10)
+    response = requests.get(
+        sim.url,
+        params={"query": "query Q($id: ID!) { findGallery(id: $id) { id } }", "variables": json.dumps({"id": "2"})},
+        timeout=10,
+    )
     assert response.json()["data"]["findGallery"] == {"id": "2"}
 
 
 def test_get_refuses_mutations_gqlgen_http_get(sim: StashSimulator) -> None:
     before = sim.gql('{ findGallery(id: "1") { title } }')
-    response = requests.get(sim.url, params={
-        "query": 'mutation { galleryUpdate(input: { id: "1", title: "x" }) { id } }'}, timeout=10)
+    response = requests.get(
+        sim.url, params={"query": 'mutation { galleryUpdate(input: { id: "1", title: "x" }) { id } }'}, timeout=10
+    )
     assert response.status_code == 406
     assert response.json()["errors"][0]["message"] == "GET requests only allow query operations"
     assert sim.gql('{ findGallery(id: "1") { title } }') == before
@@ -46,14 +50,15 @@ def test_get_needs_authentication_authentication_go(make_sim: Callable[..., Stas
     response = requests.get(secured.url, params={"query": "{ version { version } }"}, timeout=10)
     assert response.status_code == 401
     assert response.content == b""
-    ok = requests.get(secured.url, params={"query": "{ version { version } }"},
-                      headers={"ApiKey": secured.api_key}, timeout=10)
+    ok = requests.get(
+        secured.url, params={"query": "{ version { version } }"}, headers={"ApiKey": secured.api_key}, timeout=10
+    )
     assert ok.status_code == 200
 
 
 def test_unmodelled_mutation_is_refused_not_faked(sim: StashSimulator) -> None:
     try:
-        sim.gql('mutation { metadataScan(input: {}) }')
+        sim.gql("mutation { metadataScan(input: {}) }")
     except SimGraphQLError as exc:
         assert "does not model the mutation metadataScan" in str(exc)
     else:
@@ -62,16 +67,20 @@ def test_unmodelled_mutation_is_refused_not_faked(sim: StashSimulator) -> None:
 
 def test_run_plugin_operation_returns_the_output_plugins_go(sim: StashSimulator) -> None:
     sim.install_plugin(REPO)
-    data = sim.gql('mutation($args: Map) { runPluginOperation(plugin_id: "gallery_tools", args: $args) }',
-                   {"args": {"operation": "find_gallery", "id": "3"}})
+    data = sim.gql(
+        'mutation($args: Map) { runPluginOperation(plugin_id: "gallery_tools", args: $args) }',
+        {"args": {"operation": "find_gallery", "id": "3"}},
+    )
     assert data["runPluginOperation"]["id"] == "3"
     assert data["runPluginOperation"]["files"][0]["path"].endswith("Summer Trip [2022-08-01].zip")
 
 
 def test_run_plugin_operation_error_becomes_the_mutation_error(sim: StashSimulator) -> None:
     sim.install_plugin(REPO)
-    body = sim.gql_raw('mutation($args: Map) { runPluginOperation(plugin_id: "gallery_tools", args: $args) }',
-                       {"args": {"operation": "no_such_operation"}})
+    body = sim.gql_raw(
+        'mutation($args: Map) { runPluginOperation(plugin_id: "gallery_tools", args: $args) }',
+        {"args": {"operation": "no_such_operation"}},
+    )
     assert body["data"] == {"runPluginOperation": None}
     assert "unknown operation 'no_such_operation'" in body["errors"][0]["message"]
 
@@ -80,6 +89,11 @@ def test_run_plugin_operation_unknown_plugin_panics_as_plugins_go_RunPlugin(sim:
     """pkg/plugin/plugins.go RunPlugin does not check getPlugin's nil (CreateTask does): the nil
     dereference is recovered by internal/api/server.go recoverFunc."""
     body = sim.gql_raw('mutation { runPluginOperation(plugin_id: "nope") }')
-    assert body["errors"] == [{"message": "Internal system error. Error <runtime error: invalid memory address or"
-                                          " nil pointer dereference>", "path": ["runPluginOperation"]}]
+    assert body["errors"] == [
+        {
+            "message": "Internal system error. Error <runtime error: invalid memory address or"
+            " nil pointer dereference>",
+            "path": ["runPluginOperation"],
+        }
+    ]
     assert body["data"] == {"runPluginOperation": None}

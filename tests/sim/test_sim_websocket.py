@@ -78,8 +78,12 @@ def raw_upgrade(sim: StashSimulator, headers: dict[str, str], method: str = "GET
     return data, sock
 
 
-UPGRADE = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
-           "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+UPGRADE = {
+    "Connection": "Upgrade",
+    "Upgrade": "websocket",
+    "Sec-WebSocket-Version": "13",
+    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+}
 
 
 def test_upgrade_answers_101_with_the_rfc_6455_accept_key(sim: StashSimulator) -> None:
@@ -91,15 +95,19 @@ def test_upgrade_answers_101_with_the_rfc_6455_accept_key(sim: StashSimulator) -
     assert b"Sec-WebSocket-Protocol: graphql-transport-ws\r\n" in head
 
 
-@pytest.mark.parametrize(("headers", "method", "status"), [
-    ({**UPGRADE, "Sec-WebSocket-Key": "short"}, "GET", 400),
-    ({k: v for k, v in UPGRADE.items() if k != "Sec-WebSocket-Key"}, "GET", 400),
-    ({**UPGRADE, "Sec-WebSocket-Version": "8"}, "GET", 400),
-    ({**UPGRADE, "Connection": "keep-alive"}, "GET", 400),
-    (UPGRADE, "POST", 405),
-])
+@pytest.mark.parametrize(
+    ("headers", "method", "status"),
+    [
+        ({**UPGRADE, "Sec-WebSocket-Key": "short"}, "GET", 400),
+        ({k: v for k, v in UPGRADE.items() if k != "Sec-WebSocket-Key"}, "GET", 400),
+        ({**UPGRADE, "Sec-WebSocket-Version": "8"}, "GET", 400),
+        ({**UPGRADE, "Connection": "keep-alive"}, "GET", 400),
+        (UPGRADE, "POST", 405),
+    ],
+)
 def test_a_bad_upgrade_is_refused_as_gorilla_upgrader_and_gqlgen_refuse_it(
-        sim: StashSimulator, headers: dict[str, str], method: str, status: int) -> None:
+    sim: StashSimulator, headers: dict[str, str], method: str, status: int
+) -> None:
     head, sock = raw_upgrade(sim, headers, method)
     body = sock.recv(4096) if b"unable to upgrade" not in head else b""
     sock.close()
@@ -124,8 +132,11 @@ def test_no_subprotocol_speaks_graphql_ws_with_keep_alive_gqlgen_default(sim: St
         assert recv(ws) == {"type": "connection_ack"}
         assert recv(ws) == {"type": "ka"}  # graphql-ws keep-alive right after the ack
         send(ws, {"id": "1", "type": "start", "payload": {"query": "{ version { version } }"}})
-        assert recv(ws) == {"payload": {"data": {"version": {"version": sim.release.version}}}, "id": "1",
-                            "type": "data"}
+        assert recv(ws) == {
+            "payload": {"data": {"version": {"version": sim.release.version}}},
+            "id": "1",
+            "type": "data",
+        }
         assert recv(ws) == {"id": "1", "type": "complete"}
         send(ws, {"type": "connection_terminate"})
         with pytest.raises(ConnectionClosed) as closed:
@@ -138,8 +149,11 @@ def test_the_websocket_needs_authentication_like_http_authentication_go(make_sim
     head, sock = raw_upgrade(sim, UPGRADE)
     sock.close()
     assert head.startswith(b"HTTP/1.1 401 ")
-    with connect(ws_url(sim), subprotocols=[TRANSPORT_WS],  # type: ignore[list-item]
-                 additional_headers={"ApiKey": sim.api_key}) as ws:
+    with connect(
+        ws_url(sim),
+        subprotocols=[TRANSPORT_WS],  # type: ignore[list-item]
+        additional_headers={"ApiKey": sim.api_key},
+    ) as ws:
         send(ws, {"type": "connection_init"})
         assert recv(ws) == {"type": "connection_ack"}
 
@@ -154,7 +168,7 @@ def test_ping_is_answered_with_pong_and_its_payload(client: ClientConnection) ->
 
 
 def test_query_over_the_websocket_answers_next_then_complete(sim: StashSimulator, client: ClientConnection) -> None:
-    query = "query($n: Int!) { findGalleries(filter: {per_page: $n, sort: \"path\"}) { count galleries { id } } }"
+    query = 'query($n: Int!) { findGalleries(filter: {per_page: $n, sort: "path"}) { count galleries { id } } }'
     send(client, {"id": "q1", "type": "subscribe", "payload": {"query": query, "variables": {"n": 2}}})
     message = recv(client)
     assert message["type"] == "next" and message["id"] == "q1"
@@ -165,9 +179,10 @@ def test_query_over_the_websocket_answers_next_then_complete(sim: StashSimulator
 
 
 def test_mutation_over_the_websocket_changes_stash(sim: StashSimulator, client: ClientConnection) -> None:
-    gallery = sim.gql("{ findGalleries(filter: {per_page: 1, sort: \"path\"}) { galleries { id } } }")[
-        "findGalleries"]["galleries"][0]["id"]
-    mutation = "mutation($id: ID!) { galleryUpdate(input: {id: $id, title: \"Over the socket\"}) { title } }"
+    gallery = sim.gql('{ findGalleries(filter: {per_page: 1, sort: "path"}) { galleries { id } } }')["findGalleries"][
+        "galleries"
+    ][0]["id"]
+    mutation = 'mutation($id: ID!) { galleryUpdate(input: {id: $id, title: "Over the socket"}) { title } }'
     send(client, {"id": "m", "type": "subscribe", "payload": {"query": mutation, "variables": {"id": gallery}}})
     assert recv(client)["payload"] == {"data": {"galleryUpdate": {"title": "Over the socket"}}}
     assert recv(client)["type"] == "complete"
@@ -183,9 +198,17 @@ def test_validation_errors_are_an_error_message_then_complete_gqlgen_websocket_g
     assert isinstance(message["payload"], list)
     assert message["payload"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert recv(client) == {"id": "bad", "type": "complete"}
-    send(client, {"id": "vars", "type": "subscribe",
-                  "payload": {"query": "subscription($x: Int!) { scanCompleteSubscribe @skip(if: false) "
-                                       "@include(if: true) }", "variables": {"x": "not a number"}}})
+    send(
+        client,
+        {
+            "id": "vars",
+            "type": "subscribe",
+            "payload": {
+                "query": "subscription($x: Int!) { scanCompleteSubscribe @skip(if: false) @include(if: true) }",
+                "variables": {"x": "not a number"},
+            },
+        },
+    )
     message = recv(client)
     assert message["type"] == "error"
     assert recv(client) == {"id": "vars", "type": "complete"}
@@ -214,15 +237,20 @@ def test_a_message_type_the_client_may_not_send_ends_the_connection(client: Clie
 
 
 def test_subscriptions_over_http_are_refused_with_a_clear_error(sim: StashSimulator) -> None:
-    response = requests.post(sim.url, json={"query": "subscription { scanCompleteSubscribe }"},
-                             headers={"Accept": "application/json"}, timeout=10)
+    response = requests.post(
+        sim.url,
+        json={"query": "subscription { scanCompleteSubscribe }"},
+        headers={"Accept": "application/json"},
+        timeout=10,
+    )
     assert response.status_code == 422
     assert "does not model subscriptions over HTTP" in response.json()["errors"][0]["message"]
 
 
 # -- the subscriptions -------------------------------------------------------------------------
-def test_scan_complete_subscribe_fires_when_a_scan_ends_manager_tasks_go(sim: StashSimulator,
-                                                                         client: ClientConnection) -> None:
+def test_scan_complete_subscribe_fires_when_a_scan_ends_manager_tasks_go(
+    sim: StashSimulator, client: ClientConnection
+) -> None:
     send(client, {"id": "s", "type": "subscribe", "payload": {"query": "subscription { scanCompleteSubscribe }"}})
     wait_for_subscriber(sim, "scanCompleteSubscribe")
     sim.scan_folder("/library/new scan", ["one.jpg", "two.jpg"])
@@ -238,21 +266,39 @@ def test_scan_complete_subscribe_fires_when_a_scan_ends_manager_tasks_go(sim: St
 
 
 def test_jobs_subscribe_delivers_job_manager_updates_resolver_subscription_job_go(
-        sim: StashSimulator, client: ClientConnection) -> None:
+    sim: StashSimulator, client: ClientConnection
+) -> None:
     query = "subscription { jobsSubscribe { type job { id status description progress } } }"
     send(client, {"id": "j", "type": "subscribe", "payload": {"query": query}})
     wait_for_subscriber(sim, "jobsSubscribe")
-    job = {"id": "7", "status": "RUNNING", "description": "Running plugin task: Set covers", "progress": 0.5,
-           "addTime": "2026-01-01T00:00:00Z"}
+    job = {
+        "id": "7",
+        "status": "RUNNING",
+        "description": "Running plugin task: Set covers",
+        "progress": 0.5,
+        "addTime": "2026-01-01T00:00:00Z",
+    }
     sim.events.publish_job("UPDATE", job)
-    assert recv(client)["payload"] == {"data": {"jobsSubscribe": {"type": "UPDATE", "job": {
-        "id": "7", "status": "RUNNING", "description": "Running plugin task: Set covers", "progress": 0.5}}}}
+    assert recv(client)["payload"] == {
+        "data": {
+            "jobsSubscribe": {
+                "type": "UPDATE",
+                "job": {
+                    "id": "7",
+                    "status": "RUNNING",
+                    "description": "Running plugin task: Set covers",
+                    "progress": 0.5,
+                },
+            }
+        }
+    }
     with pytest.raises(ValueError):
         sim.events.publish_job("MOVED", job)
 
 
 def test_jobs_subscribe_follows_the_job_queue_a_scan_is_added_started_and_removed_pkg_job_manager_go(
-        sim: StashSimulator, client: ClientConnection) -> None:
+    sim: StashSimulator, client: ClientConnection
+) -> None:
     # pkg/job/manager.go: notifyNewJob when queued, notifyJobUpdate when it starts, notifyJobRemove
     # when it has ended (the removed job carries its final status)
     query = "subscription { jobsSubscribe { type job { id status description } } }"
@@ -261,7 +307,10 @@ def test_jobs_subscribe_follows_the_job_queue_a_scan_is_added_started_and_remove
     sim.scan_folder("/library/job scan", ["one.jpg"])
     seen = [recv(client)["payload"]["data"]["jobsSubscribe"] for _ in range(3)]
     assert [(e["type"], e["job"]["status"], e["job"]["description"]) for e in seen] == [
-        ("ADD", "READY", "Scanning..."), ("UPDATE", "RUNNING", "Scanning..."), ("REMOVE", "FINISHED", "Scanning...")]
+        ("ADD", "READY", "Scanning..."),
+        ("UPDATE", "RUNNING", "Scanning..."),
+        ("REMOVE", "FINISHED", "Scanning..."),
+    ]
     assert len({e["job"]["id"] for e in seen}) == 1
 
 
@@ -285,22 +334,31 @@ print(json.dumps({"output": "ok"}))
 
 
 def test_logging_subscribe_delivers_plugin_log_lines_as_stash_logs_them_plugin_log_go(
-        sim: StashSimulator, client: ClientConnection, tmp_path: Path) -> None:
+    sim: StashSimulator, client: ClientConnection, tmp_path: Path
+) -> None:
     plugin_dir = tmp_path / "loud"
     plugin_dir.mkdir()
     (plugin_dir / "loud.yml").write_text(LOGGING_PLUGIN)
     (plugin_dir / "loud.py").write_text(textwrap.dedent(LOGGING_SCRIPT))
     sim.install_plugin(plugin_dir, "loud")
-    send(client, {"id": "l", "type": "subscribe",
-                  "payload": {"query": "subscription { loggingSubscribe { time level message } }"}})
+    send(
+        client,
+        {
+            "id": "l",
+            "type": "subscribe",
+            "payload": {"query": "subscription { loggingSubscribe { time level message } }"},
+        },
+    )
     wait_for_subscriber(sim, "loggingSubscribe")
     result = sim.run_task("Shout", plugin_id="loud")
     assert result.output == "ok"
     entries = recv(client)["payload"]["data"]["loggingSubscribe"]
     assert [(e["level"], e["message"]) for e in entries] == [
-        ("Debug", "[Plugin / Loud Plugin] debug line"), ("Info", "[Plugin / Loud Plugin] info line"),
+        ("Debug", "[Plugin / Loud Plugin] debug line"),
+        ("Info", "[Plugin / Loud Plugin] info line"),
         ("Warning", "[Plugin / Loud Plugin] careful"),
-        ("Error", "[Plugin / Loud Plugin] bad thing")]  # the progress line is not a log entry
+        ("Error", "[Plugin / Loud Plugin] bad thing"),
+    ]  # the progress line is not a log entry
     assert all(e["time"].endswith("Z") and "T" in e["time"] for e in entries)
     # Query.logs: the cache, newest first, Info and above only (logger.go addToCache)
     cached = sim.gql("{ logs { level message } }")["logs"]
@@ -312,8 +370,11 @@ def frame(opcode: int, payload: bytes, fin: bool = True, mask: bool = True) -> b
     head = bytes([(0x80 if fin else 0) | opcode])
     key = os.urandom(4)
     length = len(payload)
-    head += bytes([(0x80 if mask else 0) | length]) if length < 126 else bytes([(0x80 if mask else 0) | 126]) + \
-        struct.pack("!H", length)
+    head += (
+        bytes([(0x80 if mask else 0) | length])
+        if length < 126
+        else bytes([(0x80 if mask else 0) | 126]) + struct.pack("!H", length)
+    )
     if not mask:
         return head + payload
     return head + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
@@ -338,8 +399,14 @@ def read_frame(sock: socket.socket) -> tuple[int, bytes]:
 
 
 def opened(sim: StashSimulator) -> socket.socket:
-    head, sock = raw_upgrade(sim, {**UPGRADE, "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(),
-                                   "Sec-WebSocket-Protocol": TRANSPORT_WS})
+    head, sock = raw_upgrade(
+        sim,
+        {
+            **UPGRADE,
+            "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(),
+            "Sec-WebSocket-Protocol": TRANSPORT_WS,
+        },
+    )
     assert head.startswith(b"HTTP/1.1 101 ")
     return sock
 
@@ -373,9 +440,17 @@ def test_large_messages_both_ways_use_64_bit_lengths_rfc_6455(sim: StashSimulato
     send(client, {"id": "big", "type": "subscribe", "payload": {"query": padding + "{ version { version } }"}})
     assert recv(client)["payload"] == {"data": {"version": {"version": sim.release.version}}}
     assert recv(client)["type"] == "complete"
-    send(client, {"id": "schema", "type": "subscribe",
-                  "payload": {"query": "{ __schema { types { name description fields { name description } inputFields"
-                                       " { name description } } } }"}})
+    send(
+        client,
+        {
+            "id": "schema",
+            "type": "subscribe",
+            "payload": {
+                "query": "{ __schema { types { name description fields { name description } inputFields"
+                " { name description } } } }"
+            },
+        },
+    )
     raw = client.recv(timeout=10)
     assert isinstance(raw, str) and len(raw) > 65_535
     assert len(json.loads(raw)["payload"]["data"]["__schema"]["types"]) > 100

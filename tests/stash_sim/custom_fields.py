@@ -46,9 +46,11 @@ TABLES = {"galleries": ("gallery_custom_fields", "gallery_id"), "images": ("imag
 def create_tables(store: Store) -> None:
     store.db.create_function("custom_field_regexp", 2, _text_regexp, deterministic=True)
     for owner, (table, column) in TABLES.items():
-        store.execute(f"CREATE TABLE IF NOT EXISTS {table} ({column} INTEGER NOT NULL REFERENCES {owner}(id)"
-                      f" ON DELETE CASCADE, field VARCHAR(64) NOT NULL, value BLOB NOT NULL,"
-                      f" PRIMARY KEY ({column}, field))")
+        store.execute(
+            f"CREATE TABLE IF NOT EXISTS {table} ({column} INTEGER NOT NULL REFERENCES {owner}(id)"
+            f" ON DELETE CASCADE, field VARCHAR(64) NOT NULL, value BLOB NOT NULL,"
+            f" PRIMARY KEY ({column}, field))"
+        )
 
 
 def _text_regexp(pattern: str, value: Any) -> bool:
@@ -140,9 +142,11 @@ def _write(db: sqlite3.Connection, owner: str, owner_id: int, values: dict[str, 
             raise StashError(f"getting SQL value for field {_go_quote(name)}: {exc}") from None
         if value is None:
             raise StashError(f"inserting custom fields: NOT NULL constraint failed: {table}.value")
-        db.execute(f"INSERT INTO {table}({column}, field, value) VALUES (?, ?, ?)"
-                   f" ON CONFLICT({column}, field) DO UPDATE SET value = excluded.value",
-                   (owner_id, name, value))  # sqlite3 binds bool as 1 or 0, as the Go driver does
+        db.execute(
+            f"INSERT INTO {table}({column}, field, value) VALUES (?, ?, ?)"
+            f" ON CONFLICT({column}, field) DO UPDATE SET value = excluded.value",
+            (owner_id, name, value),
+        )  # sqlite3 binds bool as 1 or 0, as the Go driver does
 
 
 def set_on_create(db: sqlite3.Connection, owner: str, owner_id: int, values: dict[str, Any] | None) -> None:
@@ -182,8 +186,9 @@ def _answer(value: Any) -> Any:
 def custom_fields(parent: dict[str, Any], info: Any) -> dict[str, Any]:
     owner = "galleries" if info.parent_type.name == "Gallery" else "images"
     table, column = TABLES[owner]
-    rows = info.context.sim.store.all(f"SELECT field, value FROM {table} WHERE {column} = ? ORDER BY field",
-                                      (parent["_id"],))
+    rows = info.context.sim.store.all(
+        f"SELECT field, value FROM {table} WHERE {column} = ? ORDER BY field", (parent["_id"],)
+    )
     return {row["field"]: _answer(row["value"]) for row in rows}
 
 
@@ -269,8 +274,10 @@ def _criterion(add: Add, value_sql: str, criterion: dict[str, Any]) -> None:
         where("{v} BETWEEN ? AND ?", values[0], values[1], inner=True)
     elif modifier == "NOT_BETWEEN":
         if len(values) < 2:  # cv[0], cv[1] unchecked: the resolver's panic, recovered by Stash's handler
-            raise StashError("Internal system error. Error <runtime error: index out of range"
-                             f" [{len(values)}] with length {len(values)}>")
+            raise StashError(
+                "Internal system error. Error <runtime error: index out of range"
+                f" [{len(values)}] with length {len(values)}>"
+            )
         where("{v} NOT BETWEEN ? AND ? OR {v} IS NULL", values[0], values[1], inner=False)
     elif modifier in ("LESS_THAN", "GREATER_THAN"):
         if len(values) != 1:  # both say LESS_THAN (custom_fields.go)

@@ -149,8 +149,11 @@ def protocol_error_status(accept: str | None) -> int:
     return 400
 
 
-_COERCION = re.compile(r"Variable '\$(?P<name>\w+)' got invalid value .*?(?: at '(?P<at>[^']+)')?; "
-                       r"(?P<message>cannot use .*)", re.S)
+_COERCION = re.compile(
+    r"Variable '\$(?P<name>\w+)' got invalid value .*?(?: at '(?P<at>[^']+)')?; "
+    r"(?P<message>cannot use .*)",
+    re.S,
+)
 
 
 def _variable_error(error: GraphQLError) -> dict[str, Any]:
@@ -161,7 +164,7 @@ def _variable_error(error: GraphQLError) -> dict[str, Any]:
     if found is None:
         return _protocol_error(error.message, "GRAPHQL_VALIDATION_FAILED", _locations(error))
     path: list[Any] = ["variable", found["name"]]
-    inside = (found["at"] or found["name"])[len(found["name"]):]  # graphql-core prints "f.tags[0]"
+    inside = (found["at"] or found["name"])[len(found["name"]) :]  # graphql-core prints "f.tags[0]"
     for name, index in re.findall(r"\.(\w+)|\[(\d+)\]", inside):
         path.append(name or int(index))
     return {"message": found["message"], "path": path, "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}
@@ -172,8 +175,9 @@ def release_of(context: Any) -> str:
     return context.sim.release.name
 
 
-def run_graphql(payload: Any, context: Any, accept: str | None = "application/json",
-                allow_subscription: bool = False) -> Outcome:
+def run_graphql(
+    payload: Any, context: Any, accept: str | None = "application/json", allow_subscription: bool = False
+) -> Outcome:
     """Execute one decoded request body ({query, variables, operationName}).
 
     A subscription operation is refused unless `allow_subscription` (the WebSocket
@@ -187,42 +191,61 @@ def run_graphql(payload: Any, context: Any, accept: str | None = "application/js
 def _run(payload: Any, context: Any, allow_subscription: bool = False, root_value: Any = None) -> Outcome:
     release_name = release_of(context)
     if not isinstance(payload, dict) or not isinstance(payload.get("query"), str) or not payload["query"]:
-        return Outcome(422, {"errors": [_protocol_error("no operation provided", "GRAPHQL_VALIDATION_FAILED")],
-                             "data": None})
+        return Outcome(
+            422, {"errors": [_protocol_error("no operation provided", "GRAPHQL_VALIDATION_FAILED")], "data": None}
+        )
     variables = payload.get("variables") or {}
     operation_name = payload.get("operationName") or None
     document, errors, code = _parse_and_validate(release_name, payload["query"])
     if errors:
-        return Outcome(422, {"errors": [_protocol_error(e.message, code, _locations(e)) for e in errors],
-                             "data": None}, operation_name)
+        return Outcome(
+            422,
+            {"errors": [_protocol_error(e.message, code, _locations(e)) for e in errors], "data": None},
+            operation_name,
+        )
     assert document is not None
     operation = _pick_operation(document, operation_name)
     if operation is None:
         message = f"operation {operation_name} not found" if operation_name else "operation name is required"
-        return Outcome(422, {"errors": [_protocol_error(message, "GRAPHQL_VALIDATION_FAILED")], "data": None},
-                       operation_name)
+        return Outcome(
+            422, {"errors": [_protocol_error(message, "GRAPHQL_VALIDATION_FAILED")], "data": None}, operation_name
+        )
     op_name = operation.name.value if operation.name else None
     op_type = "mutation" if operation.operation == OperationType.MUTATION else operation.operation.value
     roots = [sel.name.value for sel in operation.selection_set.selections if hasattr(sel, "name")]
     if op_type == "subscription" and not allow_subscription:
         message = "the Stash simulator does not model subscriptions over HTTP; use the WebSocket on /graphql"
-        return Outcome(422, {"errors": [_protocol_error(message, "GRAPHQL_VALIDATION_FAILED")], "data": None},
-                       op_name, op_type, roots)
+        return Outcome(
+            422,
+            {"errors": [_protocol_error(message, "GRAPHQL_VALIDATION_FAILED")], "data": None},
+            op_name,
+            op_type,
+            roots,
+        )
     schema = mutation_execution_schema(release_name) if op_type == "mutation" else stash_schema(release_name)
     result = execute(
-        schema, document, root_value=root_value, context_value=context, variable_values=variables,
-        operation_name=op_name, field_resolver=field_resolver,
+        schema,
+        document,
+        root_value=root_value,
+        context_value=context,
+        variable_values=variables,
+        operation_name=op_name,
+        field_resolver=field_resolver,
     )
     if result.errors and result.data is None and not any(e.path for e in result.errors):
         # variable coercion failed before execution: a validation error in gqlgen
-        return Outcome(422, {"errors": [_variable_error(e) for e in result.errors], "data": None},
-                       op_name, op_type, roots)
+        return Outcome(
+            422, {"errors": [_variable_error(e) for e in result.errors], "data": None}, op_name, op_type, roots
+        )
     body: dict[str, Any] = {}
     if result.errors:
         body["errors"] = [_resolver_error(e) for e in result.errors]
     body["data"] = result.data
-    if op_type == "mutation" and result.data is not None and _failed_non_null_root(release_name, operation,
-                                                                                    result.data):
+    if (
+        op_type == "mutation"
+        and result.data is not None
+        and _failed_non_null_root(release_name, operation, result.data)
+    ):
         body["data"] = None
     return Outcome(200, body, op_name, op_type, roots)
 
@@ -251,12 +274,21 @@ def variables_problem(payload: dict[str, Any], context: Any) -> Outcome | None:
     assert document is not None
     op = _pick_operation(document, payload.get("operationName") or None)
     assert op is not None
-    coerced = get_variable_values(stash_schema(release_of(context)), op.variable_definitions or (),
-                                  payload.get("variables") or {})
+    coerced = get_variable_values(
+        stash_schema(release_of(context)), op.variable_definitions or (), payload.get("variables") or {}
+    )
     if isinstance(coerced, dict):
         return None
-    return Outcome(422, {"errors": [_protocol_error(e.message, "GRAPHQL_VALIDATION_FAILED", _locations(e))
-                                    for e in coerced], "data": None}, operation[2], operation[0], [operation[1]])
+    return Outcome(
+        422,
+        {
+            "errors": [_protocol_error(e.message, "GRAPHQL_VALIDATION_FAILED", _locations(e)) for e in coerced],
+            "data": None,
+        },
+        operation[2],
+        operation[0],
+        [operation[1]],
+    )
 
 
 def run_subscription_event(payload: dict[str, Any], context: Any, event: Any) -> Outcome:
@@ -272,8 +304,15 @@ def mutation_execution_schema(release_name: str | None = None) -> GraphQLSchema:
     for name, root in schema.mutation_type.fields.items():
         if isinstance(root.type, GraphQLNonNull):
             schema.mutation_type.fields[name] = GraphQLField(
-                root.type.of_type, root.args, root.resolve, root.subscribe, root.description,
-                root.deprecation_reason, root.extensions, root.ast_node)
+                root.type.of_type,
+                root.args,
+                root.resolve,
+                root.subscribe,
+                root.description,
+                root.deprecation_reason,
+                root.extensions,
+                root.ast_node,
+            )
     return schema
 
 
@@ -311,8 +350,9 @@ def every_field_failed(payload: Any, message: str, release_name: str | None = No
     (a locked database fails each field's transaction): one error per field, with its
     alias as the path; null data, or null fields when they are all nullable."""
     name = release(release_name).name
-    document, _, _ = (_parse_and_validate(name, payload.get("query") or "") if isinstance(payload, dict)
-                      else (None, (), ""))
+    document, _, _ = (
+        _parse_and_validate(name, payload.get("query") or "") if isinstance(payload, dict) else (None, (), "")
+    )
     operation = _pick_operation(document, payload.get("operationName")) if document else None
     if operation is None:
         return {"errors": [{"message": message}], "data": None}
@@ -320,7 +360,13 @@ def every_field_failed(payload: Any, message: str, release_name: str | None = No
     root = schema.mutation_type if operation.operation == OperationType.MUTATION else schema.query_type
     fields = [sel for sel in operation.selection_set.selections if isinstance(sel, FieldNode)]
     keys = [sel.alias.value if sel.alias else sel.name.value for sel in fields]
-    nullable = all(root is not None and sel.name.value in root.fields
-                   and not isinstance(root.fields[sel.name.value].type, GraphQLNonNull) for sel in fields)
-    return {"errors": [{"message": message, "path": [key]} for key in keys],
-            "data": {key: None for key in keys} if nullable else None}
+    nullable = all(
+        root is not None
+        and sel.name.value in root.fields
+        and not isinstance(root.fields[sel.name.value].type, GraphQLNonNull)
+        for sel in fields
+    )
+    return {
+        "errors": [{"message": message, "path": [key]} for key in keys],
+        "data": {key: None for key in keys} if nullable else None,
+    }

@@ -33,8 +33,15 @@ TOPICS = ("jobsSubscribe", "loggingSubscribe", "scanCompleteSubscribe")
 LOG_CACHE_SIZE = 30
 CACHED_LEVELS = {"Info", "Warning", "Error"}  # at or above Stash's default log level, Info
 # runner.LogLine levels -> Stash's LogLevel enum (resolver_subscription_logging.go getLogLevel)
-LOG_LEVELS = {"trace": "Trace", "debug": "Debug", "info": "Info", "progress": "Progress",
-              "warning": "Warning", "warn": "Warning", "error": "Error"}
+LOG_LEVELS = {
+    "trace": "Trace",
+    "debug": "Debug",
+    "info": "Info",
+    "progress": "Progress",
+    "warning": "Warning",
+    "warn": "Warning",
+    "error": "Error",
+}
 
 
 def go_time(moment: datetime | None = None) -> str:
@@ -97,8 +104,11 @@ class EventBus:
     def log(self, entries: list[tuple[str, str]]) -> None:
         """Log (level, message) pairs as one batch; levels as runner.LogLine names them."""
         now = go_time()
-        batch = [{"time": now, "level": LOG_LEVELS.get(level, "Debug"), "message": message}
-                 for level, message in entries if level != "progress"]
+        batch = [
+            {"time": now, "level": LOG_LEVELS.get(level, "Debug"), "message": message}
+            for level, message in entries
+            if level != "progress"
+        ]
         if not batch:
             return
         with self._lock:

@@ -33,12 +33,36 @@ from .goregex import GoRegexError, compile_go
 DEFAULT_PER_PAGE = 25
 
 GALLERY_SORTS = {
-    "created_at", "date", "file_count", "file_mod_time", "id", "images_count", "path",
-    "performer_count", "random", "rating", "tag_count", "title", "updated_at",
+    "created_at",
+    "date",
+    "file_count",
+    "file_mod_time",
+    "id",
+    "images_count",
+    "path",
+    "performer_count",
+    "random",
+    "rating",
+    "tag_count",
+    "title",
+    "updated_at",
 }
 IMAGE_SORTS = {
-    "created_at", "date", "file_count", "file_mod_time", "filesize", "id", "o_counter", "path",
-    "performer_count", "random", "rating", "resolution", "tag_count", "title", "updated_at",
+    "created_at",
+    "date",
+    "file_count",
+    "file_mod_time",
+    "filesize",
+    "id",
+    "o_counter",
+    "path",
+    "performer_count",
+    "random",
+    "rating",
+    "resolution",
+    "tag_count",
+    "title",
+    "updated_at",
 }
 NAMED_SORTS = {"name", "id", "created_at", "updated_at", "random"}  # tags, performers, studios
 SCENE_SORTS = {"id", "title", "path", "created_at", "updated_at", "date", "rating", "random"}
@@ -58,20 +82,17 @@ GALLERY_ZIP_BASENAME = (
     " WHERE gf.gallery_id = galleries.id LIMIT 1)"
 )
 # filepath.Base(folders.path), with the host's separators (hostpaths.py)
-GALLERY_FOLDER_BASENAME = (
-    "(SELECT base_name(path) FROM folders"
-    " WHERE folders.id = galleries.folder_id)"
-)
+GALLERY_FOLDER_BASENAME = "(SELECT base_name(path) FROM folders WHERE folders.id = galleries.folder_id)"
 IMAGE_PATH = (
     "(SELECT filter_path(fo.path, f.basename) FROM images_files i_f JOIN files f ON f.id = i_f.file_id"
     ' JOIN folders fo ON fo.id = f.parent_folder_id WHERE i_f.image_id = images.id AND i_f."primary" = 1)'
 )
 IMAGE_BASENAME = (
-    '(SELECT f.basename FROM images_files i_f JOIN files f ON f.id = i_f.file_id'
+    "(SELECT f.basename FROM images_files i_f JOIN files f ON f.id = i_f.file_id"
     ' WHERE i_f.image_id = images.id AND i_f."primary" = 1)'
 )
 IMAGE_MD5 = (
-    'SELECT f.md5 FROM images_files i_f JOIN files f ON f.id = i_f.file_id'
+    "SELECT f.md5 FROM images_files i_f JOIN files f ON f.id = i_f.file_id"
     ' WHERE i_f.image_id = images.id AND i_f."primary" = 1'
 )
 
@@ -124,7 +145,7 @@ def read_find_filter(find_filter: dict | None, valid_sorts: set[str], default_so
     if sort is not None:
         base = sort
         if sort.startswith("random_"):
-            seed = sort[len("random_"):]
+            seed = sort[len("random_") :]
             if not (seed.isascii() and seed.isdigit()) or int(seed) >= 1 << 64:  # strconv.ParseUint
                 raise StashError(f"invalid random seed: {seed}")
             base = "random"
@@ -133,8 +154,9 @@ def read_find_filter(find_filter: dict | None, valid_sorts: set[str], default_so
     return Page(find_filter.get("q"), page, per_page, sort, find_filter.get("direction") == "DESC")
 
 
-def order_clause(page: Page, table: str, columns: dict[str, str], tie_break: str,
-                 shuffle_unsorted: bool = False) -> str:
+def order_clause(
+    page: Page, table: str, columns: dict[str, str], tie_break: str, shuffle_unsorted: bool = False
+) -> str:
     """ORDER BY for a validated sort. With no sort Stash adds none (pkg/sqlite/gallery.go
     setGallerySort, image.go setImageSortAndPagination) and SQLite's order is stable for
     the same data: id order here, or a fresh shuffle per request when `shuffle_unsorted`."""
@@ -259,13 +281,16 @@ def hierarchy(kind: str, ids: list[int], depth: int | None) -> tuple[str, list[A
     if depth is None or depth >= 0:
         limit = " WHERE h.level < ?"
         params.append(depth or 0)
-    sql = (f"WITH RECURSIVE h(root, id, level) AS ({seeds} UNION SELECT h.root, e.child, h.level + 1"
-           f" FROM h JOIN ({HIERARCHY_EDGES[kind]}) e ON e.parent = h.id{limit}) SELECT root, id FROM h")
+    sql = (
+        f"WITH RECURSIVE h(root, id, level) AS ({seeds} UNION SELECT h.root, e.child, h.level + 1"
+        f" FROM h JOIN ({HIERARCHY_EDGES[kind]}) e ON e.parent = h.id{limit}) SELECT root, id FROM h"
+    )
     return sql, params
 
 
-def multi_criterion(sql: Sql, owner: str, join_table: str, owner_col: str, other_col: str, crit: dict,
-                    hierarchical: bool) -> None:
+def multi_criterion(
+    sql: Sql, owner: str, join_table: str, owner_col: str, other_col: str, crit: dict, hierarchical: bool
+) -> None:
     """tags / performers / scenes (joined) criteria on an owner table; tags follow the tag
     hierarchy with `depth` (pkg/sqlite/criterion_handlers.go joinedHierarchicalMultiCriterionHandlerBuilder)."""
     ids = [_int_id(v) for v in crit.get("value") or []]
@@ -283,25 +308,40 @@ def multi_criterion(sql: Sql, owner: str, join_table: str, owner_col: str, other
     elif modifier == "INCLUDES" and ids:
         if depth:
             tree, params = hierarchy("tags", ids, depth)
-            sql.add(f"{owner}.id IN (SELECT {owner_col} FROM {join_table} WHERE {other_col} IN"
-                    f" (SELECT id FROM ({tree})))", *params)
+            sql.add(
+                f"{owner}.id IN (SELECT {owner_col} FROM {join_table} WHERE {other_col} IN (SELECT id FROM ({tree})))",
+                *params,
+            )
         else:
             # the same rows as EXISTS (...), but SQLite can start from the join table's index
             sql.add(f"{owner}.id IN (SELECT {owner_col} FROM {join_table} WHERE {other_col} IN ({_marks(ids)}))", *ids)
     elif modifier == "INCLUDES_ALL" and ids:
         if depth:
             tree, params = hierarchy("tags", ids, depth)
-            sql.add(f"(SELECT COUNT(DISTINCT t.root) FROM {join_table} j JOIN ({tree}) t ON t.id = j.{other_col}"
-                    f" WHERE j.{owner_col} = {owner}.id) = ?", *params, len(set(ids)))
+            sql.add(
+                f"(SELECT COUNT(DISTINCT t.root) FROM {join_table} j JOIN ({tree}) t ON t.id = j.{other_col}"
+                f" WHERE j.{owner_col} = {owner}.id) = ?",
+                *params,
+                len(set(ids)),
+            )
         else:
-            sql.add(f"(SELECT COUNT(DISTINCT {other_col}) FROM {join_table} j WHERE j.{owner_col} = {owner}.id"
-                    f" AND {other_col} IN ({_marks(ids)})) = ?", *ids, len(set(ids)))
+            sql.add(
+                f"(SELECT COUNT(DISTINCT {other_col}) FROM {join_table} j WHERE j.{owner_col} = {owner}.id"
+                f" AND {other_col} IN ({_marks(ids)})) = ?",
+                *ids,
+                len(set(ids)),
+            )
     elif modifier == "EQUALS" and ids:
         if hierarchical and crit.get("depth"):
             raise StashError("depth is not supported for equals modifier in hierarchical multi criterion input")
-        sql.add(f"(SELECT COUNT(DISTINCT {other_col}) FROM {join_table} j WHERE j.{owner_col} = {owner}.id"
-                f" AND {other_col} IN ({_marks(ids)})) = ? AND (SELECT COUNT(*) FROM {join_table} j"
-                f" WHERE j.{owner_col} = {owner}.id) = ?", *ids, len(set(ids)), len(set(ids)))
+        sql.add(
+            f"(SELECT COUNT(DISTINCT {other_col}) FROM {join_table} j WHERE j.{owner_col} = {owner}.id"
+            f" AND {other_col} IN ({_marks(ids)})) = ? AND (SELECT COUNT(*) FROM {join_table} j"
+            f" WHERE j.{owner_col} = {owner}.id) = ?",
+            *ids,
+            len(set(ids)),
+            len(set(ids)),
+        )
     elif modifier == "EXCLUDES":
         excludes = ids + excludes
     if excludes:
@@ -383,13 +423,39 @@ def refuse_unmodelled(kind: str, filter_: dict, modelled: set[str]) -> None:
 
 # -- galleries -----------------------------------------------------------------------------
 GALLERY_CRITERIA = {
-    "AND", "OR", "NOT", "id", "title", "details", "code", "photographer", "checksum", "path",
-    "file_count", "is_missing", "is_zip", "rating100", "organized", "has_chapters", "scenes", "studios",
-    "tags", "tag_count", "performers", "performer_count", "image_count", "url", "date",
-    "custom_fields", "parent_folder",  # v0.31 (the schema refuses them on v0.30.1)
+    "AND",
+    "OR",
+    "NOT",
+    "id",
+    "title",
+    "details",
+    "code",
+    "photographer",
+    "checksum",
+    "path",
+    "file_count",
+    "is_missing",
+    "is_zip",
+    "rating100",
+    "organized",
+    "has_chapters",
+    "scenes",
+    "studios",
+    "tags",
+    "tag_count",
+    "performers",
+    "performer_count",
+    "image_count",
+    "url",
+    "date",
+    "custom_fields",
+    "parent_folder",  # v0.31 (the schema refuses them on v0.30.1)
 }
 GALLERY_SEARCH_COLUMNS = [
-    "galleries.title", GALLERY_FOLDER_PATH, GALLERY_ZIP_PATH, GALLERY_ZIP_MD5,
+    "galleries.title",
+    GALLERY_FOLDER_PATH,
+    GALLERY_ZIP_PATH,
+    GALLERY_ZIP_MD5,
     "(SELECT group_concat(title, char(31)) FROM galleries_chapters c WHERE c.gallery_id = galleries.id)",
 ]
 GALLERY_SORT_COLUMNS = {
@@ -398,7 +464,7 @@ GALLERY_SORT_COLUMNS = {
     # or folder's base name, Go's filepath.Base("") = "." (pkg/sqlite/gallery.go, functions.go);
     # its second key (the zip's folder) is never reached: NATURAL_CI never returns 0
     "title": f"natural_key(COALESCE(NULLIF(galleries.title, ''), {GALLERY_ZIP_BASENAME},"
-             f" {GALLERY_FOLDER_BASENAME}, '.'))",
+    f" {GALLERY_FOLDER_BASENAME}, '.'))",
     "path": "galleries.path_key",
     "created_at": "galleries.created_at",
     "updated_at": "galleries.updated_at",
@@ -418,8 +484,12 @@ def gallery_where(filter_: dict | None) -> Sql:
     filter_ = filter_ or {}
     refuse_unmodelled("gallery", filter_, GALLERY_CRITERIA)
     sql = Sql()
-    for name, column in (("title", "galleries.title"), ("details", "galleries.details"),
-                         ("code", "galleries.code"), ("photographer", "galleries.photographer")):
+    for name, column in (
+        ("title", "galleries.title"),
+        ("details", "galleries.details"),
+        ("code", "galleries.code"),
+        ("photographer", "galleries.photographer"),
+    ):
         if filter_.get(name):
             string_criterion(sql, column, filter_[name])
     if filter_.get("checksum"):
@@ -427,15 +497,19 @@ def gallery_where(filter_: dict | None) -> Sql:
     if filter_.get("path"):
         _gallery_path(sql, filter_["path"])
     if filter_.get("url"):
-        string_criterion(sql, "(SELECT group_concat(url, ' ') FROM gallery_urls u WHERE u.gallery_id = galleries.id)",
-                         filter_["url"])
+        string_criterion(
+            sql, "(SELECT group_concat(url, ' ') FROM gallery_urls u WHERE u.gallery_id = galleries.id)", filter_["url"]
+        )
     if filter_.get("date"):
         date_criterion(sql, "galleries.date", filter_["date"])
-    for name, column in (("id", "galleries.id"), ("rating100", "galleries.rating"),
-                         ("image_count", GALLERY_SORT_COLUMNS["images_count"]),
-                         ("file_count", GALLERY_SORT_COLUMNS["file_count"]),
-                         ("tag_count", GALLERY_SORT_COLUMNS["tag_count"]),
-                         ("performer_count", GALLERY_SORT_COLUMNS["performer_count"])):
+    for name, column in (
+        ("id", "galleries.id"),
+        ("rating100", "galleries.rating"),
+        ("image_count", GALLERY_SORT_COLUMNS["images_count"]),
+        ("file_count", GALLERY_SORT_COLUMNS["file_count"]),
+        ("tag_count", GALLERY_SORT_COLUMNS["tag_count"]),
+        ("performer_count", GALLERY_SORT_COLUMNS["performer_count"]),
+    ):
         if filter_.get(name):
             int_criterion(sql, column, filter_[name])
     if filter_.get("is_zip") is not None:
@@ -449,8 +523,9 @@ def gallery_where(filter_: dict | None) -> Sql:
     if filter_.get("tags"):
         multi_criterion(sql, "galleries", "galleries_tags", "gallery_id", "tag_id", filter_["tags"], True)
     if filter_.get("performers"):
-        multi_criterion(sql, "galleries", "performers_galleries", "gallery_id", "performer_id",
-                        filter_["performers"], False)
+        multi_criterion(
+            sql, "galleries", "performers_galleries", "gallery_id", "performer_id", filter_["performers"], False
+        )
     if filter_.get("scenes"):
         multi_criterion(sql, "galleries", "scenes_galleries", "gallery_id", "scene_id", filter_["scenes"], False)
     if filter_.get("studios"):
@@ -488,16 +563,21 @@ def _gallery_parent_folder(sql: Sql, crit: dict) -> None:
     if not ids:
         return
     tree, params = hierarchy("folders", ids, crit.get("depth"))
-    zip_folder = ("(SELECT f.parent_folder_id FROM galleries_files gf JOIN files f ON f.id = gf.file_id"
-                  " WHERE gf.gallery_id = galleries.id LIMIT 1)")
+    zip_folder = (
+        "(SELECT f.parent_folder_id FROM galleries_files gf JOIN files f ON f.id = gf.file_id"
+        " WHERE gf.gallery_id = galleries.id LIMIT 1)"
+    )
     folder_parent = "(SELECT parent_folder_id FROM folders WHERE folders.id = galleries.folder_id)"
-    sql.add(f"{zip_folder} IN (SELECT id FROM ({tree})) OR {folder_parent} IN (SELECT id FROM ({tree}))",
-            *params, *params)
+    sql.add(
+        f"{zip_folder} IN (SELECT id FROM ({tree})) OR {folder_parent} IN (SELECT id FROM ({tree}))", *params, *params
+    )
 
 
 def _gallery_missing(sql: Sql, what: str) -> None:
     joins = {
-        "scenes": "scenes_galleries", "performers": "performers_galleries", "tags": "galleries_tags",
+        "scenes": "scenes_galleries",
+        "performers": "performers_galleries",
+        "tags": "galleries_tags",
         "url": "gallery_urls",
     }
     if what in joins:
@@ -511,8 +591,24 @@ def _gallery_missing(sql: Sql, what: str) -> None:
 
 
 # -- images ------------------------------------------------------------------------------
-IMAGE_CRITERIA = {"AND", "OR", "NOT", "id", "title", "path", "checksum", "galleries", "tags", "performers",
-                  "organized", "studios", "is_missing", "date", "rating100", "custom_fields"}
+IMAGE_CRITERIA = {
+    "AND",
+    "OR",
+    "NOT",
+    "id",
+    "title",
+    "path",
+    "checksum",
+    "galleries",
+    "tags",
+    "performers",
+    "organized",
+    "studios",
+    "is_missing",
+    "date",
+    "rating100",
+    "custom_fields",
+}
 IMAGE_SEARCH_COLUMNS = ["images.title", IMAGE_PATH, f"({IMAGE_MD5})"]
 IMAGE_SORT_COLUMNS = {
     "id": "images.id",
@@ -527,9 +623,9 @@ IMAGE_SORT_COLUMNS = {
     "performer_count": "(SELECT COUNT(*) FROM performers_images pi WHERE pi.image_id = images.id)",
     "file_count": "(SELECT COUNT(*) FROM images_files i_f WHERE i_f.image_id = images.id)",
     "filesize": "(SELECT f.size FROM images_files i_f JOIN files f ON f.id = i_f.file_id"
-                ' WHERE i_f.image_id = images.id AND i_f."primary" = 1)',
+    ' WHERE i_f.image_id = images.id AND i_f."primary" = 1)',
     "resolution": "(SELECT MIN(f.width, f.height) FROM images_files i_f JOIN files f ON f.id = i_f.file_id"
-                  ' WHERE i_f.image_id = images.id AND i_f."primary" = 1)',
+    ' WHERE i_f.image_id = images.id AND i_f."primary" = 1)',
     "file_mod_time": "images.updated_at",
     "o_counter": "images.id * 0",
 }
@@ -594,7 +690,11 @@ def _image_galleries(sql: Sql, crit: dict) -> None:
         # the same rows as EXISTS (...), but SQLite can start from galleries_images' primary key
         sql.add(f"images.id IN (SELECT image_id FROM galleries_images WHERE gallery_id IN ({_marks(ids)}))", *ids)
     elif modifier == "INCLUDES_ALL":
-        sql.add(f"(SELECT COUNT(DISTINCT gallery_id) FROM galleries_images gi WHERE gi.image_id = images.id"
-                f" AND gallery_id IN ({_marks(ids)})) = ?", *ids, len(set(ids)))
+        sql.add(
+            f"(SELECT COUNT(DISTINCT gallery_id) FROM galleries_images gi WHERE gi.image_id = images.id"
+            f" AND gallery_id IN ({_marks(ids)})) = ?",
+            *ids,
+            len(set(ids)),
+        )
     elif modifier == "EXCLUDES":
         sql.add(f"NOT EXISTS ({members} AND gallery_id IN ({_marks(ids)}))", *ids)

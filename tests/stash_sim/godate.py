@@ -44,8 +44,10 @@ def go_quote(text: str) -> str:
 def _error(layout: str, value: str, layout_elem: str, value_elem: str, message: str = "") -> GoParseError:
     if message:
         return GoParseError(f"parsing time {go_quote(value)}{message}")
-    return GoParseError(f"parsing time {go_quote(value)} as {go_quote(layout)}: cannot parse"
-                        f" {go_quote(value_elem)} as {go_quote(layout_elem)}")
+    return GoParseError(
+        f"parsing time {go_quote(value)} as {go_quote(layout)}: cannot parse"
+        f" {go_quote(value_elem)} as {go_quote(layout_elem)}"
+    )
 
 
 def _chunks(layout: str) -> list[tuple[str, str]]:

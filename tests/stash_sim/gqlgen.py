@@ -184,14 +184,30 @@ def _scalar(name: str, **kwargs: Any) -> GraphQLScalarType:
     return scalar
 
 
-GQLGEN_INT = _scalar("Int", description=GraphQLInt.description, serialize=_serialize_int,
-                     parse_value=_go_int, parse_literal=_int_literal)
-GQLGEN_FLOAT = _scalar("Float", description=GraphQLFloat.description, serialize=GraphQLFloat.serialize,
-                       parse_value=_go_float, parse_literal=_float_literal)
-GQLGEN_STRING = _scalar("String", description=GraphQLString.description, serialize=GraphQLString.serialize,
-                        parse_value=_go_string, parse_literal=GraphQLString.parse_literal)
-GQLGEN_ID = _scalar("ID", description=GraphQLID.description, serialize=GraphQLID.serialize,
-                    parse_value=_go_id, parse_literal=GraphQLID.parse_literal)
+GQLGEN_INT = _scalar(
+    "Int", description=GraphQLInt.description, serialize=_serialize_int, parse_value=_go_int, parse_literal=_int_literal
+)
+GQLGEN_FLOAT = _scalar(
+    "Float",
+    description=GraphQLFloat.description,
+    serialize=GraphQLFloat.serialize,
+    parse_value=_go_float,
+    parse_literal=_float_literal,
+)
+GQLGEN_STRING = _scalar(
+    "String",
+    description=GraphQLString.description,
+    serialize=GraphQLString.serialize,
+    parse_value=_go_string,
+    parse_literal=GraphQLString.parse_literal,
+)
+GQLGEN_ID = _scalar(
+    "ID",
+    description=GraphQLID.description,
+    serialize=GraphQLID.serialize,
+    parse_value=_go_id,
+    parse_literal=GraphQLID.parse_literal,
+)
 _REPLACED = {"Int": GQLGEN_INT, "Float": GQLGEN_FLOAT, "String": GQLGEN_STRING, "ID": GQLGEN_ID}
 
 
@@ -249,8 +265,7 @@ def _install_introspection_rule() -> None:
         original = field.resolve
         assert original is not None
 
-        def resolve(parent: Any, info: Any, includeDeprecated: bool = False,
-                    _original: Any = original) -> Any:
+        def resolve(parent: Any, info: Any, includeDeprecated: bool = False, _original: Any = original) -> Any:
             if id(info.schema) in _SERVED:
                 includeDeprecated = True
             return _original(parent, info, includeDeprecated=includeDeprecated)

@@ -49,8 +49,9 @@ class HookExecutor:
         self.skipped: list[tuple[str, str]] = []  # (plugin, trigger) stopped by the loop guard
         self._lock = threading.Lock()
 
-    def fire(self, ctx: RequestContext, trigger: str, object_id: int, input_: Any,
-             input_fields: list[str] | None) -> None:
+    def fire(
+        self, ctx: RequestContext, trigger: str, object_id: int, input_: Any, input_fields: list[str] | None
+    ) -> None:
         hook_context: dict[str, Any] = {}
         if object_id:
             hook_context["id"] = object_id
@@ -72,8 +73,9 @@ class HookExecutor:
                     self.sim.log("error", f"error executing post hooks: {exc}")
                     return
 
-    def _run(self, plugin: Plugin, hook: Any, ctx: RequestContext, trigger: str,
-             hook_context: dict[str, Any], visits: int) -> None:
+    def _run(
+        self, plugin: Plugin, hook: Any, ctx: RequestContext, trigger: str, hook_context: dict[str, Any], visits: int
+    ) -> None:
         session = Session(ctx.session.user, (*ctx.session.visited, (plugin.id, trigger)))
         runner = PluginRunner(plugin, self.sim.python)
         result = runner.run_hook(hook, hook_context, self.sim.server_connection(session))

@@ -71,7 +71,7 @@ class HostPaths:
     def clean(self, path: str) -> str:
         """filepath.Clean."""
         volume = self.volume(path)
-        rest = path[len(volume):]
+        rest = path[len(volume) :]
         rooted = rest[:1] in self._seps and rest != ""
         names = _clean_names(rest, self._seps, rooted)
         body = self.sep.join(names)
@@ -96,7 +96,7 @@ class HostPaths:
         i = len(path) - 1
         while i >= len(volume) and path[i] not in self._seps:
             i -= 1
-        folder = self.clean(path[len(volume):i + 1])
+        folder = self.clean(path[len(volume) : i + 1])
         if folder == "." and len(volume) > 2:
             return volume
         return volume + folder
@@ -108,10 +108,10 @@ class HostPaths:
         path = path.rstrip(self._seps)
         if path == "":
             return self.sep
-        path = path[len(self.volume(path)):]
+        path = path[len(self.volume(path)) :]
         for index in range(len(path) - 1, -1, -1):
             if path[index] in self._seps:
-                return path[index + 1:]
+                return path[index + 1 :]
         return path
 
     def is_root_folder(self, path: str) -> bool:

@@ -36,8 +36,14 @@ if TYPE_CHECKING:
     from .server import Session
     from .simulator import StashSimulator
 
-READY, RUNNING, STOPPING, FINISHED, CANCELLED, FAILED = "READY", "RUNNING", "STOPPING", "FINISHED", "CANCELLED", \
-    "FAILED"
+READY, RUNNING, STOPPING, FINISHED, CANCELLED, FAILED = (
+    "READY",
+    "RUNNING",
+    "STOPPING",
+    "FINISHED",
+    "CANCELLED",
+    "FAILED",
+)
 MAX_GRAVEYARD_SIZE = 10
 PROGRESS_INDEFINITE = -1.0
 SCAN_DESCRIPTION = "Scanning..."
@@ -86,12 +92,15 @@ class Job:
     def to_graphql(self) -> dict[str, Any]:
         """The Job type as jobToJobModel builds it."""
         return {
-            "id": str(self.id), "status": self.status, "description": self.description,
+            "id": str(self.id),
+            "status": self.status,
+            "description": self.description,
             "subTasks": list(self.sub_tasks) if self.sub_tasks is not None else None,
             "progress": None if self.progress == PROGRESS_INDEFINITE else self.progress,
             "startTime": stash_time(self.start_time) if self.start_time else None,
             "endTime": stash_time(self.end_time) if self.end_time else None,
-            "addTime": stash_time(self.add_time), "error": self.error,
+            "addTime": stash_time(self.add_time),
+            "error": self.error,
         }
 
 
@@ -220,13 +229,20 @@ def plugin_start_failed(sim: StashSimulator, exc: Exception) -> JobError:
 
 def plugin_task_description(plugin_id: str, task_name: str | None, description: str | None) -> str:
     """The job description RunPluginTask gives: description, else task name, else plugin id."""
-    return PLUGIN_TASK_PREFIX + (description if description is not None else
-                                 task_name if task_name is not None else plugin_id)
+    return PLUGIN_TASK_PREFIX + (
+        description if description is not None else task_name if task_name is not None else plugin_id
+    )
 
 
-def queue_plugin_task(sim: StashSimulator, session: Session, plugin_id: str, task_name: str | None,
-                      description: str | None, args: dict[str, Any] | None,
-                      on_start: Callable[[subprocess.Popen[bytes]], None] | None = None) -> Job:
+def queue_plugin_task(
+    sim: StashSimulator,
+    session: Session,
+    plugin_id: str,
+    task_name: str | None,
+    description: str | None,
+    args: dict[str, Any] | None,
+    on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
+) -> Job:
     """runPluginTask: queue the task; the plugin and task are looked up when the job runs."""
     from .runner import PluginRunner, PluginStartError
 
@@ -292,8 +308,15 @@ def stop_all_jobs(_: Any, info: Any) -> bool:
 
 
 @resolves("Mutation.runPluginTask")
-def run_plugin_task(_: Any, info: Any, plugin_id: str, task_name: str | None = None, description: str | None = None,
-                    args: list[Any] | None = None, args_map: dict[str, Any] | None = None) -> str:
+def run_plugin_task(
+    _: Any,
+    info: Any,
+    plugin_id: str,
+    task_name: str | None = None,
+    description: str | None = None,
+    args: list[Any] | None = None,
+    args_map: dict[str, Any] | None = None,
+) -> str:
     if args_map is None and args:
         raise StashError("the Stash simulator does not model runPluginTask's deprecated args; use args_map")
     job = queue_plugin_task(info.context.sim, info.context.session, plugin_id, task_name, description, args_map)

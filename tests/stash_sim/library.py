@@ -81,9 +81,26 @@ FILE_MOD_TIME = "2024-01-01T00:00:00Z"
 DEFAULT_IMAGE_SIZE = (1200, 800)
 
 GALLERY_KEYS = {
-    "folder", "zip", "images", "title", "code", "date", "details", "photographer",
-    "rating100", "organized", "studio", "tags", "performers", "scenes", "urls",
-    "cover", "chapters", "zip_md5", "disk_files", "gone",
+    "folder",
+    "zip",
+    "images",
+    "title",
+    "code",
+    "date",
+    "details",
+    "photographer",
+    "rating100",
+    "organized",
+    "studio",
+    "tags",
+    "performers",
+    "scenes",
+    "urls",
+    "cover",
+    "chapters",
+    "zip_md5",
+    "disk_files",
+    "gone",
 }
 IMAGE_KEYS = {"name", "width", "height", "md5", "same_as", "title", "tags", "performers", "duration"}
 SCENE_KEYS = {"title", "path", "code", "date", "details", "studio", "tags", "performers", "urls"}
@@ -95,8 +112,7 @@ NAMED_KEYS = {
 }
 # Stash's default video extensions (internal/manager/config/config.go defaultVideoExtensions):
 # such files in a gallery are image clips
-VIDEO_EXTENSIONS = {"m4v", "mp4", "mov", "wmv", "avi", "mpg", "mpeg", "rmvb", "rm", "flv", "asf", "mkv", "webm",
-                    "f4v"}
+VIDEO_EXTENSIONS = {"m4v", "mp4", "mov", "wmv", "avi", "mpg", "mpeg", "rmvb", "rm", "flv", "asf", "mkv", "webm", "f4v"}
 DEFAULT_CLIP_DURATION = 12.5
 # Stash's default image and gallery (zip) extensions (config.go defaultImageExtensions,
 # defaultGalleryExtensions): its scan records such files, so they are not disk_files
@@ -122,15 +138,19 @@ def generate_library(galleries: int, images_per_gallery: int, zip_every: int = 2
     entries = []
     for g in range(galleries):
         if g % zip_every == 0:
-            entries.append({
-                "zip": f"/library/gen/set{g:06d}.zip",
-                "images": [f"part{i % 3}/img{i:04d}.jpg" for i in range(images_per_gallery)],
-            })
+            entries.append(
+                {
+                    "zip": f"/library/gen/set{g:06d}.zip",
+                    "images": [f"part{i % 3}/img{i:04d}.jpg" for i in range(images_per_gallery)],
+                }
+            )
         else:
-            entries.append({
-                "folder": f"/library/gen/folder{g:06d}",
-                "images": [f"img{i:04d}.jpg" for i in range(images_per_gallery)],
-            })
+            entries.append(
+                {
+                    "folder": f"/library/gen/folder{g:06d}",
+                    "images": [f"img{i:04d}.jpg" for i in range(images_per_gallery)],
+                }
+            )
     return {"tags": ["Generated"], "galleries": entries}
 
 
@@ -166,15 +186,31 @@ class LibraryWriter:
             return None
         return self.db.execute("SELECT zip_file_id FROM folders WHERE id=?", (folder_id,)).fetchone()[0]
 
-    def file(self, path: str, kind: str, zip_file_id: int | None = None, md5: str | None = None,
-             width: int = 0, height: int = 0) -> int:
+    def file(
+        self,
+        path: str,
+        kind: str,
+        zip_file_id: int | None = None,
+        md5: str | None = None,
+        width: int = 0,
+        height: int = 0,
+    ) -> int:
         """Insert a file row (its folder is created if needed) and return its id."""
         folder_id = self.folder(self.paths.dir(path), zip_file_id)
         cur = self.db.execute(
             "INSERT INTO files(basename, parent_folder_id, zip_file_id, kind, size, mod_time, md5,"
             " width, height) VALUES (?,?,?,?,?,?,?,?,?)",
-            (self.paths.base(path), folder_id, zip_file_id, kind, 1000 + len(path), FILE_MOD_TIME,
-             md5 or hashlib.md5(path.encode()).hexdigest(), width, height),
+            (
+                self.paths.base(path),
+                folder_id,
+                zip_file_id,
+                kind,
+                1000 + len(path),
+                FILE_MOD_TIME,
+                md5 or hashlib.md5(path.encode()).hexdigest(),
+                width,
+                height,
+            ),
         )
         return cur.lastrowid
 
@@ -194,16 +230,25 @@ class LibraryWriter:
         """The path of an image given by name under a folder or zip (a zip's member names as Go reads them)."""
         return self.paths.join(base, zip_member_name(name) if in_zip else name)
 
-    def image(self, path: str, zip_file_id: int | None = None, width: int | None = None,
-              height: int | None = None, md5: str | None = None, title: str | None = None,
-              duration: float | None = None) -> int:
+    def image(
+        self,
+        path: str,
+        zip_file_id: int | None = None,
+        width: int | None = None,
+        height: int | None = None,
+        md5: str | None = None,
+        title: str | None = None,
+        duration: float | None = None,
+    ) -> int:
         """An image record with its one file (a VideoFile for a clip); returns the image id."""
         w, h = DEFAULT_IMAGE_SIZE
         clip = self.paths.base(path).rsplit(".", 1)[-1].lower() in VIDEO_EXTENSIONS
         file_id = self.file(path, "video" if clip else "image", zip_file_id, md5, width or w, height or h)
         if clip:
-            self.db.execute("UPDATE files SET duration = ? WHERE id = ?",
-                            (DEFAULT_CLIP_DURATION if duration is None else float(duration), file_id))
+            self.db.execute(
+                "UPDATE files SET duration = ? WHERE id = ?",
+                (DEFAULT_CLIP_DURATION if duration is None else float(duration), file_id),
+            )
         stamp = now_text()
         cur = self.db.execute(
             "INSERT INTO images(title, created_at, updated_at, path_key) VALUES (?,?,?,?)",
@@ -215,8 +260,7 @@ class LibraryWriter:
         return cur.lastrowid
 
     # -- galleries ---------------------------------------------------------------------
-    def gallery(self, *, folder: str | None = None, zip_path: str | None = None,
-                title: str | None = None) -> int:
+    def gallery(self, *, folder: str | None = None, zip_path: str | None = None, title: str | None = None) -> int:
         """A gallery row: folder-based, zip-based or (neither) user-created."""
         stamp = now_text()
         folder_id = self.folder(folder) if folder else None
@@ -295,7 +339,7 @@ class DiskLayout:
             return
         for zip_path, members in self.zips.items():
             if path.startswith(zip_path + "/"):  # an image inside a zip: a member
-                members.setdefault(path[len(zip_path) + 1:], data)
+                members.setdefault(path[len(zip_path) + 1 :], data)
                 return
         self.files.setdefault(path, data)
 
@@ -336,8 +380,9 @@ def _disk_files(spec: Any, where: str) -> dict[str, str]:
     for name in spec:
         extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
         if extension in IMAGE_EXTENSIONS | VIDEO_EXTENSIONS | ZIP_EXTENSIONS:
-            raise LibraryError(f"{where}: {name!r} is a file Stash's scan records (an image, video or zip),"
-                               " not a disk file")
+            raise LibraryError(
+                f"{where}: {name!r} is a file Stash's scan records (an image, video or zip), not a disk file"
+            )
     return spec
 
 
@@ -391,8 +436,15 @@ def seed(store: Store, description: dict[str, Any], root: str | None = None) -> 
                 else:
                     md5 = entry.get("md5") or _md5(given)
                 checksums[given] = md5
-                image_id = writer.image(path, zip_id, entry.get("width"), entry.get("height"),
-                                        md5, entry.get("title"), entry.get("duration"))
+                image_id = writer.image(
+                    path,
+                    zip_id,
+                    entry.get("width"),
+                    entry.get("height"),
+                    md5,
+                    entry.get("title"),
+                    entry.get("duration"),
+                )
                 _relate(writer, "images_tags", "image_id", image_id, "tags", entry.get("tags"))
                 _relate(writer, "performers_images", "image_id", image_id, "performers", entry.get("performers"))
                 image_ids[path] = image_id
@@ -423,8 +475,10 @@ def seed(store: Store, description: dict[str, Any], root: str | None = None) -> 
                 for raw in spec.get("images") or []:
                     name = _image_entry(raw, where)["name"]
                     if "/" in name or (writer.paths.windows and "\\" in name):
-                        raise LibraryError(f"{where}: a folder gallery holds only the images directly in"
-                                           " its folder (give sub-folders their own gallery)")
+                        raise LibraryError(
+                            f"{where}: a folder gallery holds only the images directly in"
+                            " its folder (give sub-folders their own gallery)"
+                        )
                 folder = _placed(root, spec["folder"], where)
                 if disk is not None:
                     if spec.get("gone"):
@@ -494,30 +548,37 @@ def _seed_named(writer: LibraryWriter, description: dict[str, Any]) -> None:
         for alias in entry.get("aliases") or []:
             db.execute("INSERT OR IGNORE INTO tag_aliases(tag_id, alias) VALUES (?, ?)", (tag_id, str(alias)))
         for parent in entry.get("parents") or []:
-            db.execute("INSERT OR IGNORE INTO tags_relations(parent_id, child_id) VALUES (?, ?)",
-                       (writer.named("tags", str(parent)), tag_id))
+            db.execute(
+                "INSERT OR IGNORE INTO tags_relations(parent_id, child_id) VALUES (?, ?)",
+                (writer.named("tags", str(parent)), tag_id),
+            )
     for entry in entries["studios"]:
         if entry.get("parent"):
-            db.execute("UPDATE studios SET parent_id = ? WHERE id = ?",
-                       (writer.named("studios", str(entry["parent"])), writer.named("studios", str(entry["name"]))))
+            db.execute(
+                "UPDATE studios SET parent_id = ? WHERE id = ?",
+                (writer.named("studios", str(entry["parent"])), writer.named("studios", str(entry["name"]))),
+            )
     for entry in entries["performers"]:
         performer_id = writer.named("performers", str(entry["name"]))
         if entry.get("disambiguation"):
-            db.execute("UPDATE performers SET disambiguation = ? WHERE id = ?",
-                       (str(entry["disambiguation"]), performer_id))
+            db.execute(
+                "UPDATE performers SET disambiguation = ? WHERE id = ?", (str(entry["disambiguation"]), performer_id)
+            )
         if entry.get("favorite"):
             db.execute("UPDATE performers SET favorite = 1 WHERE id = ?", (performer_id,))
         for alias in entry.get("aliases") or []:
-            db.execute("INSERT OR IGNORE INTO performer_aliases(performer_id, alias) VALUES (?, ?)",
-                       (performer_id, str(alias)))
+            db.execute(
+                "INSERT OR IGNORE INTO performer_aliases(performer_id, alias) VALUES (?, ?)", (performer_id, str(alias))
+            )
         for position, url in enumerate(entry.get("urls") or []):
-            db.execute("INSERT INTO performer_urls(performer_id, position, url) VALUES (?, ?, ?)",
-                       (performer_id, position, str(url)))
+            db.execute(
+                "INSERT INTO performer_urls(performer_id, position, url) VALUES (?, ?, ?)",
+                (performer_id, position, str(url)),
+            )
         _relate(writer, "performers_tags", "performer_id", performer_id, "tags", entry.get("tags"))
 
 
-def _relate(writer: LibraryWriter, join: str, owner_col: str, owner_id: int, table: str,
-            names: list | None) -> None:
+def _relate(writer: LibraryWriter, join: str, owner_col: str, owner_id: int, table: str, names: list | None) -> None:
     other_col = {"tags": "tag_id", "performers": "performer_id"}[table]
     for name in names or []:
         writer.db.execute(
@@ -526,8 +587,15 @@ def _relate(writer: LibraryWriter, join: str, owner_col: str, owner_id: int, tab
         )
 
 
-def _gallery_details(writer: LibraryWriter, gallery_id: int, spec: dict, scene_ids: dict,
-                     image_ids: dict[str, int], root: str | None, where: str) -> None:
+def _gallery_details(
+    writer: LibraryWriter,
+    gallery_id: int,
+    spec: dict,
+    scene_ids: dict,
+    image_ids: dict[str, int],
+    root: str | None,
+    where: str,
+) -> None:
     db = writer.db
     for column in ("code", "date", "details", "photographer"):
         if spec.get(column) is not None:
@@ -554,12 +622,12 @@ def _gallery_details(writer: LibraryWriter, gallery_id: int, spec: dict, scene_i
         path = _placed(root, path, where)
         if path not in image_ids:
             raise LibraryError(f"{where}: cover {cover!r} is not one of its images")
-        db.execute("UPDATE galleries_images SET cover=1 WHERE gallery_id=? AND image_id=?",
-                   (gallery_id, image_ids[path]))
+        db.execute(
+            "UPDATE galleries_images SET cover=1 WHERE gallery_id=? AND image_id=?", (gallery_id, image_ids[path])
+        )
     stamp = now_text()
     for chapter in spec.get("chapters") or []:
         db.execute(
-            "INSERT INTO galleries_chapters(gallery_id, title, image_index, created_at, updated_at)"
-            " VALUES (?,?,?,?,?)",
+            "INSERT INTO galleries_chapters(gallery_id, title, image_index, created_at, updated_at) VALUES (?,?,?,?,?)",
             (gallery_id, chapter["title"], int(chapter["image_index"]), stamp, stamp),
         )

@@ -47,8 +47,22 @@ from .store import Store, now_text
 ORGANIZED_NULL = "Internal system error. Error <null value not allowed in optional bool>"
 FK_FAILED = "FOREIGN KEY constraint failed"
 GALLERY_UPDATE_KEYS = (  # models.GalleryUpdateInput, marshalled with every key (hookContext.input)
-    "clientMutationId", "id", "title", "code", "urls", "date", "details", "photographer", "rating100",
-    "organized", "scene_ids", "studio_id", "tag_ids", "performer_ids", "primary_file_id", "url",
+    "clientMutationId",
+    "id",
+    "title",
+    "code",
+    "urls",
+    "date",
+    "details",
+    "photographer",
+    "rating100",
+    "organized",
+    "scene_ids",
+    "studio_id",
+    "tag_ids",
+    "performer_ids",
+    "primary_file_id",
+    "url",
 )
 GALLERY_JOINS = {  # input key -> (join table, owner column, other column, converting-error noun)
     "tag_ids": ("galleries_tags", "gallery_id", "tag_id", "tag ids"),
@@ -108,8 +122,13 @@ def _omit_nulls(value: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- shared field writes ------------------------------------------------------------------------
-def _apply_scalars(db: sqlite3.Connection, table: str, row_id: int, given: dict[str, Any],
-                   text_keys: tuple[str, ...] = ("code", "details", "photographer")) -> None:
+def _apply_scalars(
+    db: sqlite3.Connection,
+    table: str,
+    row_id: int,
+    given: dict[str, Any],
+    text_keys: tuple[str, ...] = ("code", "details", "photographer"),
+) -> None:
     """code, details, photographer, date, rating100, organized, studio_id from a partial input."""
     sets: dict[str, Any] = {}
     for key in text_keys:
@@ -128,38 +147,44 @@ def _apply_scalars(db: sqlite3.Connection, table: str, row_id: int, given: dict[
         try:
             sets["studio_id"] = int(studio) if studio is not None else None
         except ValueError:
-            raise StashError(f'converting studio id: converting {studio} to int: strconv.Atoi: parsing'
-                             f' "{studio}": invalid syntax') from None
+            raise StashError(
+                f'converting studio id: converting {studio} to int: strconv.Atoi: parsing "{studio}": invalid syntax'
+            ) from None
     if not sets:
         return
     assignments = ", ".join(f"{column} = ?" for column in sets)
     try:
         db.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", (*sets.values(), row_id))
     except sqlite3.IntegrityError as exc:
-        raise _fk(f"updating {table}: executing `UPDATE \"{table}\" SET ...`", exc) from exc
+        raise _fk(f'updating {table}: executing `UPDATE "{table}" SET ...`', exc) from exc
 
 
-def _set_join(db: sqlite3.Connection, join: tuple[str, str, str, str], owner_id: int, ids: list[int],
-              mode: str = "SET") -> None:
+def _set_join(
+    db: sqlite3.Connection, join: tuple[str, str, str, str], owner_id: int, ids: list[int], mode: str = "SET"
+) -> None:
     table, owner_col, other_col, _ = join
     if mode == "SET":
         db.execute(f"DELETE FROM {table} WHERE {owner_col} = ?", (owner_id,))
     if mode == "REMOVE":
-        db.executemany(f"DELETE FROM {table} WHERE {owner_col} = ? AND {other_col} = ?",
-                       [(owner_id, i) for i in ids])
+        db.executemany(f"DELETE FROM {table} WHERE {owner_col} = ? AND {other_col} = ?", [(owner_id, i) for i in ids])
         return
     for other_id in ids:
         try:
             db.execute(f"INSERT OR IGNORE INTO {table}({owner_col}, {other_col}) VALUES (?, ?)", (owner_id, other_id))
         except sqlite3.IntegrityError as exc:
-            raise _fk(f"error executing `INSERT INTO {table} ({owner_col}, {other_col}) VALUES (?, ?) ON CONFLICT"
-                      f" ({owner_col}, {other_col}) DO NOTHING` [{owner_id} {other_id}]", exc) from exc
+            raise _fk(
+                f"error executing `INSERT INTO {table} ({owner_col}, {other_col}) VALUES (?, ?) ON CONFLICT"
+                f" ({owner_col}, {other_col}) DO NOTHING` [{owner_id} {other_id}]",
+                exc,
+            ) from exc
 
 
-def _set_urls(db: sqlite3.Connection, table: str, owner_col: str, owner_id: int, urls: list[str],
-              mode: str = "SET") -> None:
-    current = [r[0] for r in db.execute(f"SELECT url FROM {table} WHERE {owner_col} = ? ORDER BY position",
-                                        (owner_id,))]
+def _set_urls(
+    db: sqlite3.Connection, table: str, owner_col: str, owner_id: int, urls: list[str], mode: str = "SET"
+) -> None:
+    current = [
+        r[0] for r in db.execute(f"SELECT url FROM {table} WHERE {owner_col} = ? ORDER BY position", (owner_id,))
+    ]
     cleaned = [u.strip() for u in urls]
     if mode == "ADD":
         result = current + [u for u in cleaned if u not in current]
@@ -168,8 +193,10 @@ def _set_urls(db: sqlite3.Connection, table: str, owner_col: str, owner_id: int,
     else:
         result = cleaned
     db.execute(f"DELETE FROM {table} WHERE {owner_col} = ?", (owner_id,))
-    db.executemany(f"INSERT INTO {table}({owner_col}, position, url) VALUES (?, ?, ?)",
-                   [(owner_id, i, u) for i, u in enumerate(result)])
+    db.executemany(
+        f"INSERT INTO {table}({owner_col}, position, url) VALUES (?, ?, ?)",
+        [(owner_id, i, u) for i, u in enumerate(result)],
+    )
 
 
 def _require_gallery(db: sqlite3.Connection, gallery_id: int) -> None:
@@ -187,8 +214,10 @@ def gallery_create(_: Any, info: Any, input: dict) -> Any:
     joins = {key: _ids(input.get(key), f"converting {GALLERY_JOINS[key][3]}") for key in GALLERY_JOINS}
     with store.transaction() as db:
         stamp = now_text()
-        gallery_id = db.execute("INSERT INTO galleries(title, created_at, updated_at) VALUES (?, ?, ?)",
-                                (_text_or_null(input["title"]), stamp, stamp)).lastrowid
+        gallery_id = db.execute(
+            "INSERT INTO galleries(title, created_at, updated_at) VALUES (?, ?, ?)",
+            (_text_or_null(input["title"]), stamp, stamp),
+        ).lastrowid
         try:
             _apply_scalars(db, "galleries", gallery_id, given)
         except StashError as exc:
@@ -275,8 +304,14 @@ def bulk_gallery_update(_: Any, info: Any, input: dict) -> list:
             if db.execute("SELECT 1 FROM galleries WHERE id = ?", (gallery_id,)).fetchone() is None:
                 raise StashError("sql: no rows in result set")
             if input.get("urls") is not None:
-                _set_urls(db, "gallery_urls", "gallery_id", gallery_id, input["urls"].get("values") or [],
-                          input["urls"]["mode"])
+                _set_urls(
+                    db,
+                    "gallery_urls",
+                    "gallery_id",
+                    gallery_id,
+                    input["urls"].get("values") or [],
+                    input["urls"]["mode"],
+                )
             custom_fields.apply_input(db, "galleries", gallery_id, input.get("custom_fields"))
             _touch(db, "galleries", gallery_id)
     for gallery_id in ids:
@@ -298,33 +333,63 @@ def gallery_destroy(_: Any, info: Any, input: dict) -> bool:
             zip_row = db.execute(
                 "SELECT files.id, files.md5, file_path(folders.path, files.basename) FROM galleries_files gf"
                 " JOIN files ON files.id = gf.file_id JOIN folders ON folders.id = files.parent_folder_id"
-                " WHERE gf.gallery_id = ?", (gallery_id,)).fetchone()
-            folder_path = db.execute("SELECT folders.path FROM galleries JOIN folders ON folders.id ="
-                                     " galleries.folder_id WHERE galleries.id = ?", (gallery_id,)).fetchone()
+                " WHERE gf.gallery_id = ?",
+                (gallery_id,),
+            ).fetchone()
+            folder_path = db.execute(
+                "SELECT folders.path FROM galleries JOIN folders ON folders.id ="
+                " galleries.folder_id WHERE galleries.id = ?",
+                (gallery_id,),
+            ).fetchone()
             doomed: list[int] = []
             if kind == "zip-based":
-                doomed = [r[0] for r in db.execute(
-                    "SELECT i_f.image_id FROM images_files i_f JOIN files ON files.id = i_f.file_id"
-                    " WHERE files.zip_file_id = ?", (zip_row[0],))]
+                doomed = [
+                    r[0]
+                    for r in db.execute(
+                        "SELECT i_f.image_id FROM images_files i_f JOIN files ON files.id = i_f.file_id"
+                        " WHERE files.zip_file_id = ?",
+                        (zip_row[0],),
+                    )
+                ]
             elif kind == "folder-based" and delete_file:
-                doomed = [r[0] for r in db.execute(
-                    "SELECT gi.image_id FROM galleries_images gi WHERE gi.gallery_id = ? AND NOT EXISTS"
-                    " (SELECT 1 FROM galleries_images o WHERE o.image_id = gi.image_id AND o.gallery_id != ?)",
-                    (gallery_id, gallery_id))]
-            images_destroyed = [{"id": "", "delete_file": input.get("delete_file"),
-                                 "delete_generated": input.get("delete_generated"),
-                                 "checksum": store.value(
-                                     'SELECT files.md5 FROM images_files i_f JOIN files ON files.id = i_f.file_id'
-                                     ' WHERE i_f.image_id = ?', (i,)) or "",
-                                 "path": image_path(store, i), "_id": i} for i in doomed]
+                doomed = [
+                    r[0]
+                    for r in db.execute(
+                        "SELECT gi.image_id FROM galleries_images gi WHERE gi.gallery_id = ? AND NOT EXISTS"
+                        " (SELECT 1 FROM galleries_images o WHERE o.image_id = gi.image_id AND o.gallery_id != ?)",
+                        (gallery_id, gallery_id),
+                    )
+                ]
+            images_destroyed = [
+                {
+                    "id": "",
+                    "delete_file": input.get("delete_file"),
+                    "delete_generated": input.get("delete_generated"),
+                    "checksum": store.value(
+                        "SELECT files.md5 FROM images_files i_f JOIN files ON files.id = i_f.file_id"
+                        " WHERE i_f.image_id = ?",
+                        (i,),
+                    )
+                    or "",
+                    "path": image_path(store, i),
+                    "_id": i,
+                }
+                for i in doomed
+            ]
             db.executemany("DELETE FROM images WHERE id = ?", [(i,) for i in doomed])
             db.execute("DELETE FROM galleries WHERE id = ?", (gallery_id,))
-            destroyed.append((gallery_id, {
-                "ids": input.get("ids"), "delete_file": input.get("delete_file"),
-                "delete_generated": input.get("delete_generated"),
-                "checksum": zip_row[1] if zip_row else "",
-                "path": zip_row[2] if zip_row else (folder_path[0] if folder_path else ""),
-            }))
+            destroyed.append(
+                (
+                    gallery_id,
+                    {
+                        "ids": input.get("ids"),
+                        "delete_file": input.get("delete_file"),
+                        "delete_generated": input.get("delete_generated"),
+                        "checksum": zip_row[1] if zip_row else "",
+                        "path": zip_row[2] if zip_row else (folder_path[0] if folder_path else ""),
+                    },
+                )
+            )
     for gallery_id, hook_input in destroyed:
         info.context.fire_hook("Gallery.Destroy.Post", gallery_id, hook_input, None)
     for image in images_destroyed:  # Stash: only the last gallery's images get hooks
@@ -350,12 +415,16 @@ def add_gallery_images(_: Any, info: Any, input: dict) -> bool:
         gallery_id, image_ids = _content_change(store, db, input)
         for image_id in image_ids:
             try:
-                db.execute("INSERT OR IGNORE INTO galleries_images(gallery_id, image_id) VALUES (?, ?)",
-                           (gallery_id, image_id))
+                db.execute(
+                    "INSERT OR IGNORE INTO galleries_images(gallery_id, image_id) VALUES (?, ?)", (gallery_id, image_id)
+                )
             except sqlite3.IntegrityError as exc:
-                raise _fk("failed to add images to gallery: error executing `INSERT INTO galleries_images"
-                          " (gallery_id, image_id) VALUES (?, ?) ON CONFLICT (gallery_id, image_id) DO NOTHING`"
-                          f" [{gallery_id} {image_id}]", exc) from exc
+                raise _fk(
+                    "failed to add images to gallery: error executing `INSERT INTO galleries_images"
+                    " (gallery_id, image_id) VALUES (?, ?) ON CONFLICT (gallery_id, image_id) DO NOTHING`"
+                    f" [{gallery_id} {image_id}]",
+                    exc,
+                ) from exc
         _touch(db, "galleries", gallery_id)
     return True
 
@@ -365,8 +434,9 @@ def remove_gallery_images(_: Any, info: Any, input: dict) -> bool:
     store = _store(info)
     with store.transaction() as db:
         gallery_id, image_ids = _content_change(store, db, input)
-        db.executemany("DELETE FROM galleries_images WHERE gallery_id = ? AND image_id = ?",
-                       [(gallery_id, i) for i in image_ids])
+        db.executemany(
+            "DELETE FROM galleries_images WHERE gallery_id = ? AND image_id = ?", [(gallery_id, i) for i in image_ids]
+        )
         _touch(db, "galleries", gallery_id)
     return True
 
@@ -379,8 +449,9 @@ def set_gallery_cover(_: Any, info: Any, input: dict) -> bool:
         _require_gallery(db, gallery_id)
         db.execute("UPDATE galleries_images SET cover = 0 WHERE gallery_id = ?", (gallery_id,))
         # no check that the image is in the gallery: this may flag nothing (docs/stash.md §4)
-        db.execute("UPDATE galleries_images SET cover = 1 WHERE image_id = ? AND gallery_id = ?",
-                   (image_id, gallery_id))
+        db.execute(
+            "UPDATE galleries_images SET cover = 1 WHERE image_id = ? AND gallery_id = ?", (image_id, gallery_id)
+        )
         _touch(db, "galleries", gallery_id)
     return True
 
@@ -418,7 +489,9 @@ def gallery_chapter_create(_: Any, info: Any, input: dict) -> Any:
         stamp = now_text()
         chapter_id = db.execute(
             "INSERT INTO galleries_chapters(gallery_id, title, image_index, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?)", (gallery_id, input["title"], input["image_index"], stamp, stamp)).lastrowid
+            " VALUES (?, ?, ?, ?, ?)",
+            (gallery_id, input["title"], input["image_index"], stamp, stamp),
+        ).lastrowid
     info.context.fire_hook("GalleryChapter.Create.Post", chapter_id, _omit_nulls(input), None)
     return _chapter(store, chapter_id)
 
@@ -437,15 +510,18 @@ def gallery_chapter_update(_: Any, info: Any, input: dict) -> Any:
             try:
                 gallery_id = int(value) if value is not None else 0
             except ValueError:
-                raise StashError(f'converting gallery id: converting {value} to int: strconv.Atoi: parsing'
-                                 f' "{value}": invalid syntax') from None
+                raise StashError(
+                    f'converting gallery id: converting {value} to int: strconv.Atoi: parsing "{value}": invalid syntax'
+                ) from None
         if "image_index" in input:
             image_index = input["image_index"] or 0
         if "title" in input:  # translator.optionalString trims (create keeps the title as given)
             title = (input["title"] or "").strip()
         _check_index(db, gallery_id, image_index)
-        db.execute("UPDATE galleries_chapters SET gallery_id = ?, image_index = ?, title = ?, updated_at = ?"
-                   " WHERE id = ?", (gallery_id, image_index, title, now_text(), chapter_id))
+        db.execute(
+            "UPDATE galleries_chapters SET gallery_id = ?, image_index = ?, title = ?, updated_at = ? WHERE id = ?",
+            (gallery_id, image_index, title, now_text(), chapter_id),
+        )
     info.context.fire_hook("GalleryChapter.Update.Post", chapter_id, _omit_nulls(input), list(input))
     return _chapter(store, chapter_id)
 
@@ -483,8 +559,9 @@ def bulk_image_update(_: Any, info: Any, input: dict) -> Any:
             for key, (join_ids, mode) in joins.items():
                 _set_join(db, IMAGE_JOINS[key], image_id, join_ids, mode)
             if input.get("urls") is not None:
-                _set_urls(db, "image_urls", "image_id", image_id, input["urls"].get("values") or [],
-                          input["urls"]["mode"])
+                _set_urls(
+                    db, "image_urls", "image_id", image_id, input["urls"].get("values") or [], input["urls"]["mode"]
+                )
             custom_fields.apply_input(db, "images", image_id, input.get("custom_fields"))
             _touch(db, "images", image_id)
     for image_id in ids:
@@ -506,26 +583,74 @@ def _check_image_galleries(store: Store, db: sqlite3.Connection, image_id: int, 
             continue  # the foreign key refuses it on insert
         kind, title = gallery_kind(store, gallery_id)
         if kind != "user-created":
-            raise StashError(f"changing galleries of image {_quote(image_path(store, image_id))}: cannot change"
-                             f" contents of {kind} gallery {_quote(title)}")
+            raise StashError(
+                f"changing galleries of image {_quote(image_path(store, image_id))}: cannot change"
+                f" contents of {kind} gallery {_quote(title)}"
+            )
 
 
 IMAGE_UPDATE_KEYS = (  # models.ImageUpdateInput, marshalled with every key (hookContext.input)
-    "clientMutationId", "id", "title", "code", "urls", "date", "details", "photographer", "rating100", "organized",
-    "scene_ids", "studio_id", "tag_ids", "performer_ids", "gallery_ids", "primary_file_id", "url",
+    "clientMutationId",
+    "id",
+    "title",
+    "code",
+    "urls",
+    "date",
+    "details",
+    "photographer",
+    "rating100",
+    "organized",
+    "scene_ids",
+    "studio_id",
+    "tag_ids",
+    "performer_ids",
+    "gallery_ids",
+    "primary_file_id",
+    "url",
 )
 SCENE_UPDATE_KEYS = (  # models.SceneUpdateInput
-    "clientMutationId", "id", "title", "code", "details", "director", "url", "urls", "date", "rating100",
-    "o_counter", "organized", "studio_id", "gallery_ids", "performer_ids", "movies", "groups", "tag_ids",
-    "cover_image", "stash_ids", "resume_time", "play_duration", "play_count", "primary_file_id",
+    "clientMutationId",
+    "id",
+    "title",
+    "code",
+    "details",
+    "director",
+    "url",
+    "urls",
+    "date",
+    "rating100",
+    "o_counter",
+    "organized",
+    "studio_id",
+    "gallery_ids",
+    "performer_ids",
+    "movies",
+    "groups",
+    "tag_ids",
+    "cover_image",
+    "stash_ids",
+    "resume_time",
+    "play_duration",
+    "play_count",
+    "primary_file_id",
 )
 SCENE_JOINS = {
     "tag_ids": ("scenes_tags", "scene_id", "tag_id", "tag ids"),
     "performer_ids": ("performers_scenes", "scene_id", "performer_id", "performer ids"),
     "gallery_ids": ("scenes_galleries", "scene_id", "gallery_id", "gallery ids"),
 }
-SCENE_NOT_MODELLED = ("movies", "groups", "cover_image", "stash_ids", "o_counter", "resume_time", "play_duration",
-                      "play_count", "file_ids", "custom_fields")
+SCENE_NOT_MODELLED = (
+    "movies",
+    "groups",
+    "cover_image",
+    "stash_ids",
+    "o_counter",
+    "resume_time",
+    "play_duration",
+    "play_count",
+    "file_ids",
+    "custom_fields",
+)
 
 
 def _urls_input(input: dict) -> list[str] | None:
@@ -565,10 +690,12 @@ def image_update(_: Any, info: Any, input: dict) -> Any:
         custom_fields.apply_input(db, "images", image_id, input.get("custom_fields"))
         _touch(db, "images", image_id)
     keys = info.context.sim.release_schema_fields("ImageUpdateInput")  # custom_fields from v0.31
-    info.context.fire_hook("Image.Update.Post", image_id,
-                           {key: input.get(key) for key in (*IMAGE_UPDATE_KEYS,
-                                                             *(k for k in keys if k not in IMAGE_UPDATE_KEYS))},
-                           list(input))
+    info.context.fire_hook(
+        "Image.Update.Post",
+        image_id,
+        {key: input.get(key) for key in (*IMAGE_UPDATE_KEYS, *(k for k in keys if k not in IMAGE_UPDATE_KEYS))},
+        list(input),
+    )
     return load_images(store, [image_id])[0]
 
 
@@ -590,8 +717,9 @@ def scene_create(_: Any, info: Any, input: dict) -> Any:
     joins = {key: _ids(input.get(key), f"converting {join[3]}") for key, join in SCENE_JOINS.items()}
     with store.transaction() as db:
         stamp = now_text()
-        scene_id = db.execute("INSERT INTO scenes(title, created_at, updated_at) VALUES (?, ?, ?)",
-                              (title, stamp, stamp)).lastrowid
+        scene_id = db.execute(
+            "INSERT INTO scenes(title, created_at, updated_at) VALUES (?, ?, ?)", (title, stamp, stamp)
+        ).lastrowid
         given = {k: v for k, v in input.items() if v is not None}
         try:
             _apply_scalars(db, "scenes", scene_id, given, ("code", "details", "director"))
@@ -638,8 +766,9 @@ def scene_update(_: Any, info: Any, input: dict) -> Any:
     store = _store(info)
     with store.transaction() as db:
         scene_id = _scene_update(store, db, input)
-    info.context.fire_hook("Scene.Update.Post", scene_id, {key: input.get(key) for key in SCENE_UPDATE_KEYS},
-                           list(input))
+    info.context.fire_hook(
+        "Scene.Update.Post", scene_id, {key: input.get(key) for key in SCENE_UPDATE_KEYS}, list(input)
+    )
     return scene_object(store.all("SELECT * FROM scenes WHERE id = ?", (scene_id,))[0])
 
 
@@ -664,13 +793,26 @@ def save_filter(_: Any, info: Any, input: dict) -> Any:
     values = (input["mode"], name, encoded("find_filter"), encoded("object_filter"), encoded("ui_options"))
     with _store(info).transaction() as db:
         if filter_id is None:
-            filter_id = db.execute("INSERT INTO saved_filters(mode, name, find_filter, object_filter, ui_options)"
-                                   " VALUES (?, ?, ?, ?, ?)", values).lastrowid
+            filter_id = db.execute(
+                "INSERT INTO saved_filters(mode, name, find_filter, object_filter, ui_options) VALUES (?, ?, ?, ?, ?)",
+                values,
+            ).lastrowid
         else:
-            db.execute("UPDATE saved_filters SET mode = ?, name = ?, find_filter = ?, object_filter = ?,"
-                       " ui_options = ? WHERE id = ?", (*values, filter_id))
-    return saved_filter_object({"id": filter_id, "mode": values[0], "name": name, "find_filter": values[2],
-                                "object_filter": values[3], "ui_options": values[4]})
+            db.execute(
+                "UPDATE saved_filters SET mode = ?, name = ?, find_filter = ?, object_filter = ?,"
+                " ui_options = ? WHERE id = ?",
+                (*values, filter_id),
+            )
+    return saved_filter_object(
+        {
+            "id": filter_id,
+            "mode": values[0],
+            "name": name,
+            "find_filter": values[2],
+            "object_filter": values[3],
+            "ui_options": values[4],
+        }
+    )
 
 
 @resolves("Mutation.destroySavedFilter")
@@ -701,11 +843,11 @@ def run_plugin_operation(_: Any, info: Any, plugin_id: str, args: dict | None = 
     if plugin is None:
         # RunPlugin never checks the lookup: buildPluginInput dereferences the nil plugin, and
         # the panic reaches gqlgen's recover func (internal/api/server.go recoverFunc)
-        raise StashError("Internal system error. Error <runtime error: invalid memory address or nil pointer"
-                         " dereference>")
+        raise StashError(
+            "Internal system error. Error <runtime error: invalid memory address or nil pointer dereference>"
+        )
     try:
-        result = PluginRunner(plugin, sim.python).run_operation(args or {},
-                                                                sim.server_connection(info.context.session))
+        result = PluginRunner(plugin, sim.python).run_operation(args or {}, sim.server_connection(info.context.session))
     except PluginStartError as exc:
         raise StashError(str(exc)) from exc  # task.Start's error is the mutation's error
     if result.error is not None:

@@ -46,13 +46,54 @@ INSTAGRAM_RE = re.compile(r"^https?://(?:www\.)?instagram\.com/")
 
 # json keys of the pkg/models input structs (v0.30.1), in order
 PERFORMER_INPUT_KEYS = (
-    "name", "disambiguation", "url", "urls", "gender", "birthdate", "ethnicity", "country", "eye_color", "height",
-    "height_cm", "measurements", "fake_tits", "penis_length", "circumcised", "career_length", "tattoos", "piercings",
-    "aliases", "alias_list", "twitter", "instagram", "favorite", "tag_ids", "image", "stash_ids", "rating100",
-    "details", "death_date", "hair_color", "weight", "ignore_auto_tag", "custom_fields",
+    "name",
+    "disambiguation",
+    "url",
+    "urls",
+    "gender",
+    "birthdate",
+    "ethnicity",
+    "country",
+    "eye_color",
+    "height",
+    "height_cm",
+    "measurements",
+    "fake_tits",
+    "penis_length",
+    "circumcised",
+    "career_length",
+    "tattoos",
+    "piercings",
+    "aliases",
+    "alias_list",
+    "twitter",
+    "instagram",
+    "favorite",
+    "tag_ids",
+    "image",
+    "stash_ids",
+    "rating100",
+    "details",
+    "death_date",
+    "hair_color",
+    "weight",
+    "ignore_auto_tag",
+    "custom_fields",
 )
-STUDIO_INPUT_KEYS = ("name", "url", "urls", "parent_id", "image", "stash_ids", "rating100", "favorite", "details",
-                     "aliases", "tag_ids", "ignore_auto_tag")
+STUDIO_INPUT_KEYS = (
+    "name",
+    "url",
+    "urls",
+    "parent_id",
+    "image",
+    "stash_ids",
+    "rating100",
+    "favorite",
+    "details",
+    "aliases",
+    "tag_ids",
+    "ignore_auto_tag",
+)
 
 
 def _struct_input(keys: tuple[str, ...], input: dict, with_id: bool) -> dict[str, Any]:
@@ -81,19 +122,29 @@ def _ids(values: list | None, wrap: str) -> list[int]:
     return [parse_id(v, wrap) for v in values or []]
 
 
-def _set_list(db: sqlite3.Connection, table: str, owner_col: str, owner_id: int, column: str,
-              values: list[Any], positioned: bool = False) -> None:
+def _set_list(
+    db: sqlite3.Connection,
+    table: str,
+    owner_col: str,
+    owner_id: int,
+    column: str,
+    values: list[Any],
+    positioned: bool = False,
+) -> None:
     db.execute(f"DELETE FROM {table} WHERE {owner_col} = ?", (owner_id,))
     for position, value in enumerate(dict.fromkeys(values)):
         if positioned:
-            db.execute(f"INSERT INTO {table}({owner_col}, position, {column}) VALUES (?, ?, ?)",
-                       (owner_id, position, value))
+            db.execute(
+                f"INSERT INTO {table}({owner_col}, position, {column}) VALUES (?, ?, ?)", (owner_id, position, value)
+            )
         else:
             try:
                 db.execute(f"INSERT OR IGNORE INTO {table}({owner_col}, {column}) VALUES (?, ?)", (owner_id, value))
             except sqlite3.IntegrityError as exc:
-                raise StashError(f"error executing `INSERT INTO {table} ({owner_col}, {column}) VALUES (?, ?) ON"
-                                 f" CONFLICT DO NOTHING` [{owner_id} {value}]: {FK_FAILED}") from exc
+                raise StashError(
+                    f"error executing `INSERT INTO {table} ({owner_col}, {column}) VALUES (?, ?) ON"
+                    f" CONFLICT DO NOTHING` [{owner_id} {value}]: {FK_FAILED}"
+                ) from exc
 
 
 def _destroy(db: sqlite3.Connection, table: str, row_id: int) -> None:
@@ -115,8 +166,10 @@ def _ensure_tag_name_unique(db: sqlite3.Connection, tag_id: int, name: str) -> N
     same = db.execute("SELECT id FROM tags WHERE name LIKE ? AND id != ?", (name, tag_id)).fetchone()
     if same is not None:
         raise StashError(f"tag with name '{name}' already exists")
-    other = db.execute("SELECT tags.name FROM tag_aliases a JOIN tags ON tags.id = a.tag_id"
-                       " WHERE a.alias LIKE ? AND a.tag_id != ?", (name, tag_id)).fetchone()
+    other = db.execute(
+        "SELECT tags.name FROM tag_aliases a JOIN tags ON tags.id = a.tag_id WHERE a.alias LIKE ? AND a.tag_id != ?",
+        (name, tag_id),
+    ).fetchone()
     if other is not None:
         raise StashError(f"name '{name}' is used as alias for '{other[0]}'")
 
@@ -124,20 +177,25 @@ def _ensure_tag_name_unique(db: sqlite3.Connection, tag_id: int, name: str) -> N
 def _tag_paths(db: sqlite3.Connection, tag_id: int, up: bool) -> dict[int, tuple[str, str]]:
     """FindAllAncestors / FindAllDescendants: id -> (name, path), the tag itself included."""
     if up:
-        sql = ("WITH RECURSIVE p(id, path) AS (SELECT id, name FROM tags WHERE id = ? UNION SELECT r.parent_id,"
-               " t.name || '->' || p.path FROM tags_relations r JOIN p ON p.id = r.child_id JOIN tags t"
-               " ON t.id = r.parent_id WHERE r.parent_id != ?) SELECT p.id, t.name, p.path FROM p JOIN tags t"
-               " ON t.id = p.id")
+        sql = (
+            "WITH RECURSIVE p(id, path) AS (SELECT id, name FROM tags WHERE id = ? UNION SELECT r.parent_id,"
+            " t.name || '->' || p.path FROM tags_relations r JOIN p ON p.id = r.child_id JOIN tags t"
+            " ON t.id = r.parent_id WHERE r.parent_id != ?) SELECT p.id, t.name, p.path FROM p JOIN tags t"
+            " ON t.id = p.id"
+        )
     else:
-        sql = ("WITH RECURSIVE p(id, path) AS (SELECT id, name FROM tags WHERE id = ? UNION SELECT r.child_id,"
-               " p.path || '->' || t.name FROM tags_relations r JOIN p ON p.id = r.parent_id JOIN tags t"
-               " ON t.id = r.child_id WHERE r.child_id != ?) SELECT p.id, t.name, p.path FROM p JOIN tags t"
-               " ON t.id = p.id")
+        sql = (
+            "WITH RECURSIVE p(id, path) AS (SELECT id, name FROM tags WHERE id = ? UNION SELECT r.child_id,"
+            " p.path || '->' || t.name FROM tags_relations r JOIN p ON p.id = r.parent_id JOIN tags t"
+            " ON t.id = r.child_id WHERE r.child_id != ?) SELECT p.id, t.name, p.path FROM p JOIN tags t"
+            " ON t.id = p.id"
+        )
     return {row[0]: (row[1], row[2]) for row in db.execute(sql, (tag_id, tag_id))}
 
 
-def _validate_hierarchy(db: sqlite3.Connection, tag_name: str | None, tag_id: int | None, parents: list[int],
-                        children: list[int]) -> None:
+def _validate_hierarchy(
+    db: sqlite3.Connection, tag_name: str | None, tag_id: int | None, parents: list[int], children: list[int]
+) -> None:
     """pkg/tag/update.go ValidateHierarchyNew (a new tag) / ValidateHierarchyExisting."""
     if tag_id is not None:
         ancestors, descendants = _tag_paths(db, tag_id, True), _tag_paths(db, tag_id, False)
@@ -151,26 +209,35 @@ def _validate_hierarchy(db: sqlite3.Connection, tag_name: str | None, tag_id: in
     for parent_id in parents:
         if parent_id in descendants:
             name, path = descendants[parent_id]
-            raise StashError(f'cannot apply tag "{name}" as a parent{applying} as it is already a descendant'
-                             + (f" ({path})" if tag_id is not None else ""))
+            raise StashError(
+                f'cannot apply tag "{name}" as a parent{applying} as it is already a descendant'
+                + (f" ({path})" if tag_id is not None else "")
+            )
     for child_id in children:
         if child_id in ancestors:
             name, path = ancestors[child_id]
-            raise StashError(f'cannot apply tag "{name}" as a child{applying} as it is already an ancestor'
-                             + (f" ({path})" if tag_id is not None else ""))
+            raise StashError(
+                f'cannot apply tag "{name}" as a child{applying} as it is already an ancestor'
+                + (f" ({path})" if tag_id is not None else "")
+            )
 
 
-def _write_tag_relations(db: sqlite3.Connection, tag_id: int, parents: list[int] | None,
-                         children: list[int] | None) -> None:
+def _write_tag_relations(
+    db: sqlite3.Connection, tag_id: int, parents: list[int] | None, children: list[int] | None
+) -> None:
     try:
         if parents is not None:
             db.execute("DELETE FROM tags_relations WHERE child_id = ?", (tag_id,))
-            db.executemany("INSERT OR IGNORE INTO tags_relations(parent_id, child_id) VALUES (?, ?)",
-                           [(p, tag_id) for p in parents])
+            db.executemany(
+                "INSERT OR IGNORE INTO tags_relations(parent_id, child_id) VALUES (?, ?)",
+                [(p, tag_id) for p in parents],
+            )
         if children is not None:
             db.execute("DELETE FROM tags_relations WHERE parent_id = ?", (tag_id,))
-            db.executemany("INSERT OR IGNORE INTO tags_relations(parent_id, child_id) VALUES (?, ?)",
-                           [(tag_id, c) for c in children])
+            db.executemany(
+                "INSERT OR IGNORE INTO tags_relations(parent_id, child_id) VALUES (?, ?)",
+                [(tag_id, c) for c in children],
+            )
     except sqlite3.IntegrityError as exc:
         raise StashError(f"updating tag relations: {FK_FAILED}") from exc
 
@@ -204,8 +271,9 @@ def tag_create(_: Any, info: Any, input: dict) -> Any:
         if parents or children:
             _validate_hierarchy(db, None, None, parents, children)
         stamp = now_text()
-        tag_id = db.execute("INSERT INTO tags(name, created_at, updated_at) VALUES (?, ?, ?)",
-                            (name, stamp, stamp)).lastrowid
+        tag_id = db.execute(
+            "INSERT INTO tags(name, created_at, updated_at) VALUES (?, ?, ?)", (name, stamp, stamp)
+        ).lastrowid
         _tag_fields(db, tag_id, input)
         _set_list(db, "tag_aliases", "tag_id", tag_id, "alias", aliases)
         _write_tag_relations(db, tag_id, parents, children)
@@ -232,12 +300,19 @@ def tag_update(_: Any, info: Any, input: dict) -> Any:
             for alias in [a.strip() for a in input["aliases"] or []]:
                 _ensure_tag_name_unique(db, tag_id, alias)
         if parents is not None or children is not None:
-            current_parents = [r[0] for r in db.execute("SELECT parent_id FROM tags_relations WHERE child_id = ?",
-                                                        (tag_id,))]
-            current_children = [r[0] for r in db.execute("SELECT child_id FROM tags_relations WHERE parent_id = ?",
-                                                         (tag_id,))]
-            _validate_hierarchy(db, row["name"], tag_id, parents if parents is not None else current_parents,
-                                children if children is not None else current_children)
+            current_parents = [
+                r[0] for r in db.execute("SELECT parent_id FROM tags_relations WHERE child_id = ?", (tag_id,))
+            ]
+            current_children = [
+                r[0] for r in db.execute("SELECT child_id FROM tags_relations WHERE parent_id = ?", (tag_id,))
+            ]
+            _validate_hierarchy(
+                db,
+                row["name"],
+                tag_id,
+                parents if parents is not None else current_parents,
+                children if children is not None else current_children,
+            )
         db.execute("UPDATE tags SET name = ?, updated_at = ? WHERE id = ?", (name, now_text(), tag_id))
         _tag_fields(db, tag_id, input)
         if "aliases" in input:
@@ -277,11 +352,13 @@ def _check_performer_name(db: sqlite3.Connection, name: str, disambiguation: str
     if not name:
         raise StashError("performer name must not be blank")
     if disambiguation:
-        clash = db.execute("SELECT id FROM performers WHERE name LIKE ? AND disambiguation LIKE ?",
-                           (name, disambiguation)).fetchall()
+        clash = db.execute(
+            "SELECT id FROM performers WHERE name LIKE ? AND disambiguation LIKE ?", (name, disambiguation)
+        ).fetchall()
     else:
-        clash = db.execute("SELECT id FROM performers WHERE name LIKE ? AND TRIM(disambiguation) = ''",
-                           (name,)).fetchall()
+        clash = db.execute(
+            "SELECT id FROM performers WHERE name LIKE ? AND TRIM(disambiguation) = ''", (name,)
+        ).fetchall()
     if any(row[0] != own_id for row in clash):
         if disambiguation:
             raise StashError(f"performer with name '{name}' and disambiguation '{disambiguation}' already exists")
@@ -346,13 +423,16 @@ def performer_create(_: Any, info: Any, input: dict) -> Any:
         stamp = now_text()
         columns.update(name=name, created_at=stamp, updated_at=stamp)
         columns.setdefault("disambiguation", "")
-        performer_id = db.execute(f"INSERT INTO performers({', '.join(columns)}) VALUES"
-                                  f" ({', '.join('?' * len(columns))})", tuple(columns.values())).lastrowid
+        performer_id = db.execute(
+            f"INSERT INTO performers({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            tuple(columns.values()),
+        ).lastrowid
         _set_list(db, "performer_aliases", "performer_id", performer_id, "alias", aliases)
         _set_list(db, "performer_urls", "performer_id", performer_id, "url", urls, positioned=True)
         _set_list(db, "performers_tags", "performer_id", performer_id, "tag_id", tags)
-    info.context.fire_hook("Performer.Create.Post", performer_id, _struct_input(PERFORMER_INPUT_KEYS, input, False),
-                           None)
+    info.context.fire_hook(
+        "Performer.Create.Post", performer_id, _struct_input(PERFORMER_INPUT_KEYS, input, False), None
+    )
     return named_object(store, "performers", performer_id)
 
 
@@ -394,29 +474,51 @@ def performer_update(_: Any, info: Any, input: dict) -> Any:
         name = (input["name"] or "").strip() if "name" in input else row["name"]
         if "name" in input or "disambiguation" in input:
             _check_performer_name(db, name, columns.get("disambiguation", row["disambiguation"]) or "", performer_id)
-        current_aliases = [r[0] for r in db.execute("SELECT alias FROM performer_aliases WHERE performer_id = ?",
-                                                    (performer_id,))]
+        current_aliases = [
+            r[0] for r in db.execute("SELECT alias FROM performer_aliases WHERE performer_id = ?", (performer_id,))
+        ]
         aliases = [a.strip() for a in input.get("alias_list") or []] if "alias_list" in input else current_aliases
         if "name" in input or "alias_list" in input:
             _check_performer_aliases(name, aliases)
         _check_dates(columns.get("birthdate", row["birthdate"]), columns.get("death_date", row["death_date"]))
         columns.update(name=name, updated_at=now_text())
-        db.execute(f"UPDATE performers SET {', '.join(f'{k} = ?' for k in columns)} WHERE id = ?",
-                   (*columns.values(), performer_id))
+        db.execute(
+            f"UPDATE performers SET {', '.join(f'{k} = ?' for k in columns)} WHERE id = ?",
+            (*columns.values(), performer_id),
+        )
         if "alias_list" in input:
             _set_list(db, "performer_aliases", "performer_id", performer_id, "alias", aliases)
-        current_urls = [r[0] for r in db.execute("SELECT url FROM performer_urls WHERE performer_id = ?"
-                                                 " ORDER BY position", (performer_id,))]
+        current_urls = [
+            r[0]
+            for r in db.execute(
+                "SELECT url FROM performer_urls WHERE performer_id = ? ORDER BY position", (performer_id,)
+            )
+        ]
         if "urls" in input:
-            _set_list(db, "performer_urls", "performer_id", performer_id, "url",
-                      [u.strip() for u in input["urls"] or []], positioned=True)
+            _set_list(
+                db,
+                "performer_urls",
+                "performer_id",
+                performer_id,
+                "url",
+                [u.strip() for u in input["urls"] or []],
+                positioned=True,
+            )
         elif any(key in input for key in ("url", "twitter", "instagram")):
-            _set_list(db, "performer_urls", "performer_id", performer_id, "url", _legacy_urls(current_urls, input),
-                      positioned=True)
+            _set_list(
+                db,
+                "performer_urls",
+                "performer_id",
+                performer_id,
+                "url",
+                _legacy_urls(current_urls, input),
+                positioned=True,
+            )
         if tags is not None:
             _set_list(db, "performers_tags", "performer_id", performer_id, "tag_id", tags)
-    info.context.fire_hook("Performer.Update.Post", performer_id, _struct_input(PERFORMER_INPUT_KEYS, input, True),
-                           list(input))
+    info.context.fire_hook(
+        "Performer.Update.Post", performer_id, _struct_input(PERFORMER_INPUT_KEYS, input, True), list(input)
+    )
     return named_object(store, "performers", performer_id)
 
 
@@ -424,8 +526,9 @@ def performer_update(_: Any, info: Any, input: dict) -> Any:
 def _performer_legacy_url(parent: dict, info: Any) -> Any:
     """resolver_model_performer.go Twitter / Instagram: the first URL of that site."""
     pattern = TWITTER_RE if info.field_name == "twitter" else INSTAGRAM_RE
-    urls = _store(info).column("SELECT url FROM performer_urls WHERE performer_id = ? ORDER BY position",
-                               (parent["_id"],))
+    urls = _store(info).column(
+        "SELECT url FROM performer_urls WHERE performer_id = ? ORDER BY position", (parent["_id"],)
+    )
     return next((u for u in urls if pattern.match(u)), None)
 
 
@@ -444,8 +547,11 @@ def _ensure_studio_name(db: sqlite3.Connection, studio_id: int, name: str, alias
         raise StashError("studio alias must not be an empty string" if alias else "studio name must not be blank")
     if db.execute("SELECT 1 FROM studios WHERE name LIKE ? AND id != ?", (name, studio_id)).fetchone():
         raise StashError(f"studio with name '{name}' already exists")
-    other = db.execute("SELECT studios.name FROM studio_aliases a JOIN studios ON studios.id = a.studio_id"
-                       " WHERE a.alias LIKE ? AND a.studio_id != ?", (name, studio_id)).fetchone()
+    other = db.execute(
+        "SELECT studios.name FROM studio_aliases a JOIN studios ON studios.id = a.studio_id"
+        " WHERE a.alias LIKE ? AND a.studio_id != ?",
+        (name, studio_id),
+    ).fetchone()
     if other is not None:
         raise StashError(f"name '{name}' is used as alias for '{other[0]}'")
 
@@ -476,8 +582,9 @@ def _studio_fields(db: sqlite3.Connection, studio_id: int, input: dict) -> None:
         parent = input["parent_id"]
         sets["parent_id"] = parse_id(parent, "converting parent id") if parent else None
     if sets:
-        db.execute(f"UPDATE studios SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?",
-                   (*sets.values(), studio_id))
+        db.execute(
+            f"UPDATE studios SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?", (*sets.values(), studio_id)
+        )
 
 
 @resolves("Mutation.studioCreate")
@@ -497,8 +604,9 @@ def studio_create(_: Any, info: Any, input: dict) -> Any:
         if parent_id is not None and db.execute("SELECT 1 FROM studios WHERE id = ?", (parent_id,)).fetchone() is None:
             raise StashError(f"studio with id {parent_id} not found")
         stamp = now_text()
-        studio_id = db.execute("INSERT INTO studios(name, created_at, updated_at) VALUES (?, ?, ?)",
-                               (name, stamp, stamp)).lastrowid
+        studio_id = db.execute(
+            "INSERT INTO studios(name, created_at, updated_at) VALUES (?, ?, ?)", (name, stamp, stamp)
+        ).lastrowid
         _studio_fields(db, studio_id, input)
         _set_list(db, "studio_aliases", "studio_id", studio_id, "alias", aliases)
         _set_list(db, "studio_urls", "studio_id", studio_id, "url", urls, positioned=True)
@@ -529,18 +637,32 @@ def studio_update(_: Any, info: Any, input: dict) -> Any:
         db.execute("UPDATE studios SET name = ?, updated_at = ? WHERE id = ?", (name, now_text(), studio_id))
         _studio_fields(db, studio_id, input)
         if "aliases" in input:
-            _set_list(db, "studio_aliases", "studio_id", studio_id, "alias",
-                      [a.strip() for a in input["aliases"] or []])
+            _set_list(
+                db, "studio_aliases", "studio_id", studio_id, "alias", [a.strip() for a in input["aliases"] or []]
+            )
         if "urls" in input:
-            _set_list(db, "studio_urls", "studio_id", studio_id, "url", [u.strip() for u in input["urls"] or []],
-                      positioned=True)
+            _set_list(
+                db,
+                "studio_urls",
+                "studio_id",
+                studio_id,
+                "url",
+                [u.strip() for u in input["urls"] or []],
+                positioned=True,
+            )
         elif "url" in input:
-            _set_list(db, "studio_urls", "studio_id", studio_id, "url",
-                      [input["url"].strip()] if input["url"] else [], positioned=True)
+            _set_list(
+                db,
+                "studio_urls",
+                "studio_id",
+                studio_id,
+                "url",
+                [input["url"].strip()] if input["url"] else [],
+                positioned=True,
+            )
         if tags is not None:
             _set_list(db, "studios_tags", "studio_id", studio_id, "tag_id", tags)
-    info.context.fire_hook("Studio.Update.Post", studio_id, _struct_input(STUDIO_INPUT_KEYS, input, True),
-                           list(input))
+    info.context.fire_hook("Studio.Update.Post", studio_id, _struct_input(STUDIO_INPUT_KEYS, input, True), list(input))
     return named_object(store, "studios", studio_id)
 
 

@@ -44,21 +44,39 @@ def _store(info: Any) -> Store:
 # -- builders -------------------------------------------------------------------------------
 def gallery_object(row: Any) -> dict[str, Any]:
     return {
-        "__typename": "Gallery", "_id": row["id"], "id": str(row["id"]), "title": _text(row["title"]),
-        "code": _text(row["code"]), "details": _text(row["details"]),
-        "photographer": _text(row["photographer"]), "date": row["date"], "rating100": row["rating"],
-        "organized": bool(row["organized"]), "created_at": row["created_at"], "updated_at": row["updated_at"],
-        "_folder_id": row["folder_id"], "_studio_id": row["studio_id"],
+        "__typename": "Gallery",
+        "_id": row["id"],
+        "id": str(row["id"]),
+        "title": _text(row["title"]),
+        "code": _text(row["code"]),
+        "details": _text(row["details"]),
+        "photographer": _text(row["photographer"]),
+        "date": row["date"],
+        "rating100": row["rating"],
+        "organized": bool(row["organized"]),
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "_folder_id": row["folder_id"],
+        "_studio_id": row["studio_id"],
     }
 
 
 def image_object(row: Any) -> dict[str, Any]:
     return {
-        "__typename": "Image", "_id": row["id"], "id": str(row["id"]), "title": _text(row["title"]),
-        "code": _text(row["code"]), "details": _text(row["details"]),
-        "photographer": _text(row["photographer"]), "date": row["date"], "rating100": row["rating"],
-        "organized": bool(row["organized"]), "created_at": row["created_at"], "updated_at": row["updated_at"],
-        "o_counter": 0, "_studio_id": row["studio_id"],
+        "__typename": "Image",
+        "_id": row["id"],
+        "id": str(row["id"]),
+        "title": _text(row["title"]),
+        "code": _text(row["code"]),
+        "details": _text(row["details"]),
+        "photographer": _text(row["photographer"]),
+        "date": row["date"],
+        "rating100": row["rating"],
+        "organized": bool(row["organized"]),
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "o_counter": 0,
+        "_studio_id": row["studio_id"],
     }
 
 
@@ -66,8 +84,7 @@ def load_galleries(store: Store, ids: list[int]) -> list[dict[str, Any]]:
     """Gallery objects for ids, in the order of ids (missing ids are skipped)."""
     if not ids:
         return []
-    rows = {r["id"]: r for r in store.all(
-        f"SELECT * FROM galleries WHERE id IN ({','.join('?' * len(ids))})", ids)}
+    rows = {r["id"]: r for r in store.all(f"SELECT * FROM galleries WHERE id IN ({','.join('?' * len(ids))})", ids)}
     return [gallery_object(rows[i]) for i in ids if i in rows]
 
 
@@ -90,33 +107,78 @@ def named_object(store: Store, table: str, row_id: int | None) -> dict[str, Any]
     if row is None:
         return None
     typename = {"tags": "Tag", "performers": "Performer", "studios": "Studio"}[table]
-    obj = {"__typename": typename, "_id": row["id"], "id": str(row["id"]), "name": row["name"],
-           "created_at": row["created_at"], "updated_at": row["updated_at"]}
+    obj = {
+        "__typename": typename,
+        "_id": row["id"],
+        "id": str(row["id"]),
+        "name": row["name"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+    }
     # Text that models.Tag / Performer / Studio keep as Go strings resolves to "" when empty,
     # never null; pointers (dates, numbers, enums) resolve to null (pkg/models/{tag,performer,studio}.go).
     if table == "tags":
-        obj.update(sort_name=_text(row["sort_name"]), description=_text(row["description"]),
-                   favorite=bool(row["favorite"]), ignore_auto_tag=bool(row["ignore_auto_tag"]))
+        obj.update(
+            sort_name=_text(row["sort_name"]),
+            description=_text(row["description"]),
+            favorite=bool(row["favorite"]),
+            ignore_auto_tag=bool(row["ignore_auto_tag"]),
+        )
     if table == "performers":
         obj.update({key: _text(row[key]) if key in PERFORMER_TEXT else row[key] for key in PERFORMER_SCALARS})
-        obj.update(disambiguation=row["disambiguation"], rating100=row["rating"],
-                   favorite=bool(row["favorite"]), ignore_auto_tag=bool(row["ignore_auto_tag"]))
+        obj.update(
+            disambiguation=row["disambiguation"],
+            rating100=row["rating"],
+            favorite=bool(row["favorite"]),
+            ignore_auto_tag=bool(row["ignore_auto_tag"]),
+        )
     if table == "studios":
-        obj.update(_parent_id=row["parent_id"], details=_text(row["details"]), rating100=row["rating"],
-                   favorite=bool(row["favorite"]), ignore_auto_tag=bool(row["ignore_auto_tag"]),
-                   organized=bool(row["organized"]))
+        obj.update(
+            _parent_id=row["parent_id"],
+            details=_text(row["details"]),
+            rating100=row["rating"],
+            favorite=bool(row["favorite"]),
+            ignore_auto_tag=bool(row["ignore_auto_tag"]),
+            organized=bool(row["organized"]),
+        )
     return obj
 
 
 # Performer columns that are their GraphQL field as they are (PerformerCreateInput)
 PERFORMER_SCALARS = (
-    "gender", "birthdate", "ethnicity", "country", "eye_color", "height_cm", "measurements", "fake_tits",
-    "penis_length", "circumcised", "career_length", "career_start", "career_end", "tattoos", "piercings",
-    "details", "death_date", "hair_color", "weight",
+    "gender",
+    "birthdate",
+    "ethnicity",
+    "country",
+    "eye_color",
+    "height_cm",
+    "measurements",
+    "fake_tits",
+    "penis_length",
+    "circumcised",
+    "career_length",
+    "career_start",
+    "career_end",
+    "tattoos",
+    "piercings",
+    "details",
+    "death_date",
+    "hair_color",
+    "weight",
 )
 PERFORMER_TEXT = {  # Go strings in models.Performer (the rest are pointers)
-    "ethnicity", "country", "eye_color", "measurements", "fake_tits", "career_length", "career_start", "career_end",
-    "tattoos", "piercings", "details", "hair_color",
+    "ethnicity",
+    "country",
+    "eye_color",
+    "measurements",
+    "fake_tits",
+    "career_length",
+    "career_start",
+    "career_end",
+    "tattoos",
+    "piercings",
+    "details",
+    "hair_color",
 }
 
 
@@ -125,24 +187,42 @@ def file_object(store: Store, file_id: int | None) -> dict[str, Any] | None:
         return None
     row = store.one(
         "SELECT files.*, folders.path AS folder_path FROM files JOIN folders ON folders.id = files.parent_folder_id"
-        " WHERE files.id = ?", (file_id,))
+        " WHERE files.id = ?",
+        (file_id,),
+    )
     if row is None:
         return None
     typename = {"image": "ImageFile", "zip": "GalleryFile", "video": "VideoFile"}[row["kind"]]
-    video = {  # VideoFile's own fields (graphql/schema/types/file.graphql)
-        "duration": row["duration"] or 0.0, "video_codec": "h264", "audio_codec": "", "frame_rate": 30.0,
-        "bit_rate": 1_000_000,
-    } if row["kind"] == "video" else {}
-    return {**video,
-        "__typename": typename, "_id": row["id"], "id": str(row["id"]),
-        "path": store.host.join(row["folder_path"], row["basename"]), "basename": row["basename"],
+    video = (
+        {  # VideoFile's own fields (graphql/schema/types/file.graphql)
+            "duration": row["duration"] or 0.0,
+            "video_codec": "h264",
+            "audio_codec": "",
+            "frame_rate": 30.0,
+            "bit_rate": 1_000_000,
+        }
+        if row["kind"] == "video"
+        else {}
+    )
+    return {
+        **video,
+        "__typename": typename,
+        "_id": row["id"],
+        "id": str(row["id"]),
+        "path": store.host.join(row["folder_path"], row["basename"]),
+        "basename": row["basename"],
         "parent_folder_id": str(row["parent_folder_id"]),
         "zip_file_id": str(row["zip_file_id"]) if row["zip_file_id"] else None,
-        "_parent_folder_id": row["parent_folder_id"], "_zip_file_id": row["zip_file_id"],
-        "mod_time": row["mod_time"], "size": row["size"], "width": row["width"], "height": row["height"],
+        "_parent_folder_id": row["parent_folder_id"],
+        "_zip_file_id": row["zip_file_id"],
+        "mod_time": row["mod_time"],
+        "size": row["size"],
+        "width": row["width"],
+        "height": row["height"],
         "format": row["basename"].rsplit(".", 1)[-1].lower() if "." in row["basename"] else "",
         "fingerprints": [{"type": "md5", "value": row["md5"]}] if row["md5"] else [],
-        "created_at": row["mod_time"], "updated_at": row["mod_time"],
+        "created_at": row["mod_time"],
+        "updated_at": row["mod_time"],
     }
 
 
@@ -153,28 +233,50 @@ def folder_object(store: Store, folder_id: int | None) -> dict[str, Any] | None:
     if row is None:
         return None
     return {
-        "__typename": "Folder", "_id": row["id"], "id": str(row["id"]), "path": row["path"],
+        "__typename": "Folder",
+        "_id": row["id"],
+        "id": str(row["id"]),
+        "path": row["path"],
         "basename": store.host.base(row["path"]),
         "parent_folder_id": str(row["parent_folder_id"]) if row["parent_folder_id"] else None,
         "zip_file_id": str(row["zip_file_id"]) if row["zip_file_id"] else None,
-        "_parent_folder_id": row["parent_folder_id"], "_zip_file_id": row["zip_file_id"],
-        "mod_time": row["mod_time"], "created_at": row["mod_time"], "updated_at": row["mod_time"],
+        "_parent_folder_id": row["parent_folder_id"],
+        "_zip_file_id": row["zip_file_id"],
+        "mod_time": row["mod_time"],
+        "created_at": row["mod_time"],
+        "updated_at": row["mod_time"],
     }
 
 
 def chapter_object(row: Any) -> dict[str, Any]:
     return {
-        "__typename": "GalleryChapter", "_id": row["id"], "id": str(row["id"]), "title": row["title"],
-        "image_index": row["image_index"], "created_at": row["created_at"], "updated_at": row["updated_at"],
+        "__typename": "GalleryChapter",
+        "_id": row["id"],
+        "id": str(row["id"]),
+        "title": row["title"],
+        "image_index": row["image_index"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
         "_gallery_id": row["gallery_id"],
     }
 
 
 def scene_object(row: Any) -> dict[str, Any]:
-    return {"__typename": "Scene", "_id": row["id"], "id": str(row["id"]), "title": _text(row["title"]),
-            "code": _text(row["code"]), "details": _text(row["details"]), "director": _text(row["director"]),
-            "date": row["date"], "rating100": row["rating"], "organized": bool(row["organized"]),
-            "created_at": row["created_at"], "updated_at": row["updated_at"], "_studio_id": row["studio_id"]}
+    return {
+        "__typename": "Scene",
+        "_id": row["id"],
+        "id": str(row["id"]),
+        "title": _text(row["title"]),
+        "code": _text(row["code"]),
+        "details": _text(row["details"]),
+        "director": _text(row["director"]),
+        "date": row["date"],
+        "rating100": row["rating"],
+        "organized": bool(row["organized"]),
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "_studio_id": row["studio_id"],
+    }
 
 
 # -- gallery facts shared with the mutations -----------------------------------------------
@@ -182,14 +284,17 @@ def gallery_image_ids(store: Store, gallery_id: int) -> list[int]:
     """The gallery's images in Stash's gallery image order."""
     return store.column(
         f"SELECT images.id FROM galleries_images gi JOIN images ON images.id = gi.image_id"
-        f" WHERE gi.gallery_id = ? ORDER BY {GALLERY_IMAGE_ORDER}", (gallery_id,))
+        f" WHERE gi.gallery_id = ? ORDER BY {GALLERY_IMAGE_ORDER}",
+        (gallery_id,),
+    )
 
 
 def image_path(store: Store, image_id: int) -> str:
     row = store.one(
-        'SELECT file_path(folders.path, files.basename) FROM images_files i_f JOIN files ON files.id = i_f.file_id'
+        "SELECT file_path(folders.path, files.basename) FROM images_files i_f JOIN files ON files.id = i_f.file_id"
         ' JOIN folders ON folders.id = files.parent_folder_id WHERE i_f.image_id = ? AND i_f."primary" = 1',
-        (image_id,))
+        (image_id,),
+    )
     return row[0] if row else ""
 
 
@@ -222,8 +327,9 @@ def gallery_cover_id(store: Store, gallery_id: int, cover_regex: str = GALLERY_C
     "(?i)" + the regex in use (Go's regexp on folder path || separator || base name), sorted
     by path, first one; with no match the first image in that order.
     """
-    explicit = store.value("SELECT image_id FROM galleries_images WHERE gallery_id = ? AND cover = 1 LIMIT 1",
-                           (gallery_id,))
+    explicit = store.value(
+        "SELECT image_id FROM galleries_images WHERE gallery_id = ? AND cover = 1 LIMIT 1", (gallery_id,)
+    )
     if explicit is not None:
         return explicit
     pattern = "(?i)" + cover_regex_in_use(cover_regex)
@@ -232,7 +338,9 @@ def gallery_cover_id(store: Store, gallery_id: int, cover_regex: str = GALLERY_C
         " JOIN images ON images.id = gi.image_id"
         ' JOIN images_files i_f ON i_f.image_id = images.id AND i_f."primary" = 1'
         " JOIN files ON files.id = i_f.file_id JOIN folders ON folders.id = files.parent_folder_id"
-        f" WHERE gi.gallery_id = ? ORDER BY {GALLERY_IMAGE_ORDER}", (gallery_id,))
+        f" WHERE gi.gallery_id = ? ORDER BY {GALLERY_IMAGE_ORDER}",
+        (gallery_id,),
+    )
     for image_id, path in rows:
         if go_search(pattern, path):
             return image_id
@@ -244,7 +352,9 @@ def gallery_kind(store: Store, gallery_id: int) -> tuple[str, str]:
     row = store.one("SELECT title, folder_id FROM galleries WHERE id = ?", (gallery_id,))
     zip_path = store.value(
         "SELECT file_path(folders.path, files.basename) FROM galleries_files gf JOIN files ON files.id = gf.file_id"
-        " JOIN folders ON folders.id = files.parent_folder_id WHERE gf.gallery_id = ? LIMIT 1", (gallery_id,))
+        " JOIN folders ON folders.id = files.parent_folder_id WHERE gf.gallery_id = ? LIMIT 1",
+        (gallery_id,),
+    )
     if row["folder_id"] is not None:
         path = store.value("SELECT path FROM folders WHERE id = ?", (row["folder_id"],))
         return "folder-based", row["title"] or store.host.base(path)
@@ -260,8 +370,7 @@ def unix_time(stamp: str) -> int:
 # -- Gallery ----------------------------------------------------------------------------------
 @resolves("Gallery.urls", "Gallery.url")
 def _gallery_urls(parent: dict, info: Any) -> Any:
-    urls = _store(info).column("SELECT url FROM gallery_urls WHERE gallery_id = ? ORDER BY position",
-                               (parent["_id"],))
+    urls = _store(info).column("SELECT url FROM gallery_urls WHERE gallery_id = ? ORDER BY position", (parent["_id"],))
     if info.field_name == "url":
         return urls[0] if urls else None
     return urls
@@ -270,8 +379,9 @@ def _gallery_urls(parent: dict, info: Any) -> Any:
 @resolves("Gallery.files")
 def _gallery_files(parent: dict, info: Any) -> list:
     store = _store(info)
-    ids = store.column('SELECT file_id FROM galleries_files WHERE gallery_id = ? ORDER BY "primary" DESC',
-                       (parent["_id"],))
+    ids = store.column(
+        'SELECT file_id FROM galleries_files WHERE gallery_id = ? ORDER BY "primary" DESC', (parent["_id"],)
+    )
     return [file_object(store, i) for i in ids]
 
 
@@ -282,8 +392,9 @@ def _gallery_folder(parent: dict, info: Any) -> Any:
 
 @resolves("Gallery.chapters")
 def _gallery_chapters(parent: dict, info: Any) -> list:
-    rows = _store(info).all("SELECT * FROM galleries_chapters WHERE gallery_id = ? ORDER BY image_index, id",
-                            (parent["_id"],))
+    rows = _store(info).all(
+        "SELECT * FROM galleries_chapters WHERE gallery_id = ? ORDER BY image_index, id", (parent["_id"],)
+    )
     return [chapter_object(r) for r in rows]
 
 
@@ -291,7 +402,8 @@ def _gallery_chapters(parent: dict, info: Any) -> list:
 def _gallery_scenes(parent: dict, info: Any) -> list:
     rows = _store(info).all(
         "SELECT scenes.* FROM scenes_galleries sg JOIN scenes ON scenes.id = sg.scene_id WHERE sg.gallery_id = ?",
-        (parent["_id"],))
+        (parent["_id"],),
+    )
     return [scene_object(r) for r in rows]
 
 
@@ -340,8 +452,10 @@ def _gallery_image(parent: dict, info: Any, index: int) -> Any:
 @resolves("Gallery.paths")
 def _gallery_paths(parent: dict, info: Any) -> dict:
     base = _ctx(info).base_url
-    return {"cover": f"{base}/gallery/{parent['id']}/cover?t={unix_time(parent['updated_at'])}",
-            "preview": f"{base}/gallery/{parent['id']}/preview"}
+    return {
+        "cover": f"{base}/gallery/{parent['id']}/cover?t={unix_time(parent['updated_at'])}",
+        "preview": f"{base}/gallery/{parent['id']}/preview",
+    }
 
 
 # -- GalleryChapter ---------------------------------------------------------------------------
@@ -364,8 +478,7 @@ def _image_files(parent: dict, info: Any) -> list:
     """visual_files: every file, VideoFile (a clip) or ImageFile; files: the ImageFiles only
     (internal/api/resolver_model_image.go Files skips what is not an image file)."""
     store = _store(info)
-    ids = store.column('SELECT file_id FROM images_files WHERE image_id = ? ORDER BY "primary" DESC',
-                       (parent["_id"],))
+    ids = store.column('SELECT file_id FROM images_files WHERE image_id = ? ORDER BY "primary" DESC', (parent["_id"],))
     found = [file_object(store, i) for i in ids]
     if info.field_name == "files":
         return [f for f in found if f is not None and f["__typename"] == "ImageFile"]
@@ -375,8 +488,11 @@ def _image_files(parent: dict, info: Any) -> list:
 @resolves("Image.paths")
 def _image_paths(parent: dict, info: Any) -> dict:
     base, stamp = _ctx(info).base_url, unix_time(parent["updated_at"])
-    return {"image": f"{base}/image/{parent['id']}/image?t={stamp}",
-            "thumbnail": f"{base}/image/{parent['id']}/thumbnail?t={stamp}", "preview": ""}
+    return {
+        "image": f"{base}/image/{parent['id']}/image?t={stamp}",
+        "thumbnail": f"{base}/image/{parent['id']}/thumbnail?t={stamp}",
+        "preview": "",
+    }
 
 
 @resolves("Image.galleries")
@@ -397,14 +513,18 @@ def _image_performers(parent: dict, info: Any) -> list:
 
 
 # -- files and folders ------------------------------------------------------------------------
-@resolves("GalleryFile.parent_folder", "ImageFile.parent_folder", "VideoFile.parent_folder",
-          "BasicFile.parent_folder", "Folder.parent_folder")
+@resolves(
+    "GalleryFile.parent_folder",
+    "ImageFile.parent_folder",
+    "VideoFile.parent_folder",
+    "BasicFile.parent_folder",
+    "Folder.parent_folder",
+)
 def _parent_folder(parent: dict, info: Any) -> Any:
     return folder_object(_store(info), parent["_parent_folder_id"])
 
 
-@resolves("GalleryFile.zip_file", "ImageFile.zip_file", "VideoFile.zip_file", "BasicFile.zip_file",
-          "Folder.zip_file")
+@resolves("GalleryFile.zip_file", "ImageFile.zip_file", "VideoFile.zip_file", "BasicFile.zip_file", "Folder.zip_file")
 def _zip_file(parent: dict, info: Any) -> Any:
     found = file_object(_store(info), parent["_zip_file_id"])
     if found is not None:
@@ -425,8 +545,11 @@ def _file_images(parent: dict, info: Any) -> list:
 
 @resolves("VideoFile.scenes")
 def _file_scenes(parent: dict, info: Any) -> list:
-    rows = _store(info).all("SELECT scenes.* FROM scenes_files sf JOIN scenes ON scenes.id = sf.scene_id"
-                            " WHERE sf.file_id = ? ORDER BY scenes.id", (parent["_id"],))
+    rows = _store(info).all(
+        "SELECT scenes.* FROM scenes_files sf JOIN scenes ON scenes.id = sf.scene_id"
+        " WHERE sf.file_id = ? ORDER BY scenes.id",
+        (parent["_id"],),
+    )
     return [scene_object(r) for r in rows]
 
 
@@ -442,15 +565,18 @@ def _parent_folders(parent: dict, info: Any) -> list:
 @resolves("Folder.sub_folders")
 def _sub_folders(parent: dict, info: Any) -> list:
     store = _store(info)
-    return [folder_object(store, i) for i in store.column(
-        "SELECT id FROM folders WHERE parent_folder_id = ? ORDER BY path", (parent["_id"],))]
+    return [
+        folder_object(store, i)
+        for i in store.column("SELECT id FROM folders WHERE parent_folder_id = ? ORDER BY path", (parent["_id"],))
+    ]
 
 
 @resolves("GalleryFile.galleries")
 def _file_galleries(parent: dict, info: Any) -> list:
     store = _store(info)
-    return load_galleries(store, store.column("SELECT gallery_id FROM galleries_files WHERE file_id = ?",
-                                              (parent["_id"],)))
+    return load_galleries(
+        store, store.column("SELECT gallery_id FROM galleries_files WHERE file_id = ?", (parent["_id"],))
+    )
 
 
 # -- studios ----------------------------------------------------------------------------------
@@ -483,8 +609,11 @@ def tag_descendants(store: Store, tag_ids: list[int], depth: int | None) -> list
     found, frontier, level = list(dict.fromkeys(tag_ids)), list(dict.fromkeys(tag_ids)), 0
     while frontier and depth is not None and (depth < 0 or level < depth):
         marks = ",".join("?" * len(frontier))
-        frontier = [i for i in store.column(f"SELECT child_id FROM tags_relations WHERE parent_id IN ({marks})",
-                                            frontier) if i not in found]
+        frontier = [
+            i
+            for i in store.column(f"SELECT child_id FROM tags_relations WHERE parent_id IN ({marks})", frontier)
+            if i not in found
+        ]
         frontier = list(dict.fromkeys(frontier))
         found.extend(frontier)
         level += 1
@@ -516,9 +645,13 @@ def _tag_child_count(parent: dict, info: Any) -> int:
     return _store(info).value("SELECT COUNT(*) FROM tags_relations WHERE parent_id = ?", (parent["_id"],))
 
 
-TAG_COUNT_JOINS = {"image_count": ("images_tags", "image_id"), "gallery_count": ("galleries_tags", "gallery_id"),
-                   "performer_count": ("performers_tags", "performer_id"), "scene_count": ("scenes_tags", "scene_id"),
-                   "studio_count": ("studios_tags", "studio_id")}
+TAG_COUNT_JOINS = {
+    "image_count": ("images_tags", "image_id"),
+    "gallery_count": ("galleries_tags", "gallery_id"),
+    "performer_count": ("performers_tags", "performer_id"),
+    "scene_count": ("scenes_tags", "scene_id"),
+    "studio_count": ("studios_tags", "studio_id"),
+}
 
 
 @resolves(*(f"Tag.{name}" for name in TAG_COUNT_JOINS))
@@ -528,8 +661,9 @@ def _tag_count(parent: dict, info: Any, depth: int | None = None) -> int:
     store = _store(info)
     table, column = TAG_COUNT_JOINS[info.field_name]
     ids = tag_descendants(store, [parent["_id"]], depth)
-    return store.value(f"SELECT COUNT(DISTINCT {column}) FROM {table} WHERE tag_id IN ({','.join('?' * len(ids))})",
-                       ids)
+    return store.value(
+        f"SELECT COUNT(DISTINCT {column}) FROM {table} WHERE tag_id IN ({','.join('?' * len(ids))})", ids
+    )
 
 
 @resolves("Tag.image_path")
@@ -554,14 +688,31 @@ def _studio_tags(parent: dict, info: Any) -> list:
 # empty answer is the truth about this Stash, not a guess. Each is listed with its zero.
 # (Gallery and image custom_fields are stored and answered by custom_fields.py.)
 WORLD_EMPTY: dict[str, Any] = {
-    "Tag.scene_marker_count": 0, "Tag.group_count": 0, "Tag.movie_count": 0, "Tag.stash_ids": [],
-    "Tag.custom_fields": {}, "Performer.group_count": 0, "Performer.movie_count": 0, "Performer.groups": [],
-    "Performer.movies": [], "Performer.stash_ids": [], "Performer.custom_fields": {},
-    "Studio.group_count": 0, "Studio.movie_count": 0, "Studio.groups": [], "Studio.movies": [],
-    "Studio.stash_ids": [], "Studio.custom_fields": {},
+    "Tag.scene_marker_count": 0,
+    "Tag.group_count": 0,
+    "Tag.movie_count": 0,
+    "Tag.stash_ids": [],
+    "Tag.custom_fields": {},
+    "Performer.group_count": 0,
+    "Performer.movie_count": 0,
+    "Performer.groups": [],
+    "Performer.movies": [],
+    "Performer.stash_ids": [],
+    "Performer.custom_fields": {},
+    "Studio.group_count": 0,
+    "Studio.movie_count": 0,
+    "Studio.groups": [],
+    "Studio.movies": [],
+    "Studio.stash_ids": [],
+    "Studio.custom_fields": {},
     # o-counts come from sceneAddO / imageIncrementO, both refused
-    "Performer.o_counter": 0, "Studio.o_counter": 0, "Scene.o_counter": 0,
-    "Scene.scene_markers": [], "Scene.groups": [], "Scene.movies": [], "Scene.stash_ids": [],
+    "Performer.o_counter": 0,
+    "Studio.o_counter": 0,
+    "Scene.o_counter": 0,
+    "Scene.scene_markers": [],
+    "Scene.groups": [],
+    "Scene.movies": [],
+    "Scene.stash_ids": [],
     "Scene.custom_fields": {},
 }
 
@@ -577,8 +728,9 @@ resolves(*WORLD_EMPTY)(_world_empty)
 # -- performers -------------------------------------------------------------------------------
 @resolves("Performer.urls", "Performer.url")
 def _performer_urls(parent: dict, info: Any) -> Any:
-    urls = _store(info).column("SELECT url FROM performer_urls WHERE performer_id = ? ORDER BY position",
-                               (parent["_id"],))
+    urls = _store(info).column(
+        "SELECT url FROM performer_urls WHERE performer_id = ? ORDER BY position", (parent["_id"],)
+    )
     if info.field_name == "url":
         return urls[0] if urls else None
     return urls  # never null: Stash loads the list, empty when there is none
@@ -586,8 +738,9 @@ def _performer_urls(parent: dict, info: Any) -> Any:
 
 @resolves("Performer.alias_list")
 def _performer_aliases(parent: dict, info: Any) -> list:
-    return _store(info).column("SELECT alias FROM performer_aliases WHERE performer_id = ? ORDER BY alias",
-                               (parent["_id"],))
+    return _store(info).column(
+        "SELECT alias FROM performer_aliases WHERE performer_id = ? ORDER BY alias", (parent["_id"],)
+    )
 
 
 @resolves("Performer.tags")
@@ -595,23 +748,29 @@ def _performer_tags(parent: dict, info: Any) -> list:
     return tags_by_sql(_store(info), "SELECT tag_id FROM performers_tags WHERE performer_id = ?", (parent["_id"],))
 
 
-PERFORMER_COUNT_JOINS = {"image_count": ("performers_images", "image_id"),
-                         "gallery_count": ("performers_galleries", "gallery_id")}
+PERFORMER_COUNT_JOINS = {
+    "image_count": ("performers_images", "image_id"),
+    "gallery_count": ("performers_galleries", "gallery_id"),
+}
 
 
 @resolves(*(f"Performer.{name}" for name in PERFORMER_COUNT_JOINS))
 def _performer_count(parent: dict, info: Any) -> int:
     table, column = PERFORMER_COUNT_JOINS[info.field_name]
-    return _store(info).value(f"SELECT COUNT(DISTINCT {column}) FROM {table} WHERE performer_id = ?",
-                              (parent["_id"],))
+    return _store(info).value(f"SELECT COUNT(DISTINCT {column}) FROM {table} WHERE performer_id = ?", (parent["_id"],))
 
 
 def studio_descendants(store: Store, studio_ids: list[int], depth: int | None) -> list[int]:
     """studio_ids and their child studios down `depth` levels (-1: all; None or 0: none)."""
     ids, frontier, level = list(dict.fromkeys(studio_ids)), list(dict.fromkeys(studio_ids)), 0
     while frontier and depth is not None and (depth < 0 or level < depth):
-        frontier = [i for i in store.column(
-            f"SELECT id FROM studios WHERE parent_id IN ({','.join('?' * len(frontier))})", frontier) if i not in ids]
+        frontier = [
+            i
+            for i in store.column(
+                f"SELECT id FROM studios WHERE parent_id IN ({','.join('?' * len(frontier))})", frontier
+            )
+            if i not in ids
+        ]
         ids.extend(frontier)
         level += 1
     return ids
@@ -635,9 +794,12 @@ def _studio_performer_count(parent: dict, info: Any, depth: int | None = None) -
     marks = ",".join("?" * len(ids))
     shared = " UNION ".join(
         f"SELECT j.performer_id FROM {join} j JOIN {table} t ON t.id = j.{col} WHERE t.studio_id IN ({marks})"
-        for join, table, col in (("performers_scenes", "scenes", "scene_id"),
-                                 ("performers_images", "images", "image_id"),
-                                 ("performers_galleries", "galleries", "gallery_id")))
+        for join, table, col in (
+            ("performers_scenes", "scenes", "scene_id"),
+            ("performers_images", "images", "image_id"),
+            ("performers_galleries", "galleries", "gallery_id"),
+        )
+    )
     return store.value(f"SELECT COUNT(*) FROM ({shared})", ids * 3)
 
 
@@ -651,8 +813,7 @@ def _studio_urls(parent: dict, info: Any) -> Any:
 
 @resolves("Studio.aliases")
 def _studio_aliases(parent: dict, info: Any) -> list:
-    return _store(info).column("SELECT alias FROM studio_aliases WHERE studio_id = ? ORDER BY alias",
-                               (parent["_id"],))
+    return _store(info).column("SELECT alias FROM studio_aliases WHERE studio_id = ? ORDER BY alias", (parent["_id"],))
 
 
 @resolves("Studio.image_path")
@@ -674,8 +835,11 @@ def _performer_scene_count(parent: dict, info: Any) -> int:
 
 @resolves("Performer.scenes")
 def _performer_scenes(parent: dict, info: Any) -> list:
-    rows = _store(info).all("SELECT scenes.* FROM performers_scenes ps JOIN scenes ON scenes.id = ps.scene_id"
-                            " WHERE ps.performer_id = ? ORDER BY scenes.id", (parent["_id"],))
+    rows = _store(info).all(
+        "SELECT scenes.* FROM performers_scenes ps JOIN scenes ON scenes.id = ps.scene_id"
+        " WHERE ps.performer_id = ? ORDER BY scenes.id",
+        (parent["_id"],),
+    )
     return [scene_object(r) for r in rows]
 
 
@@ -685,8 +849,12 @@ def _performer_appears_with(parent: dict, info: Any) -> int:
     shared = " UNION ".join(
         f"SELECT o.performer_id FROM {join} o JOIN {join} me ON me.{col} = o.{col}"
         f" WHERE me.performer_id = ? AND o.performer_id != ?"
-        for join, col in (("performers_scenes", "scene_id"), ("performers_images", "image_id"),
-                          ("performers_galleries", "gallery_id")))
+        for join, col in (
+            ("performers_scenes", "scene_id"),
+            ("performers_images", "image_id"),
+            ("performers_galleries", "gallery_id"),
+        )
+    )
     return _store(info).value(f"SELECT COUNT(*) FROM ({shared})", (parent["_id"],) * 6)
 
 
@@ -713,5 +881,9 @@ def _scene_urls(parent: dict, info: Any) -> Any:
 @resolves("Scene.galleries")
 def _scene_galleries(parent: dict, info: Any) -> list:
     store = _store(info)
-    return load_galleries(store, store.column("SELECT gallery_id FROM scenes_galleries WHERE scene_id = ?"
-                                              " ORDER BY gallery_id", (parent["_id"],)))
+    return load_galleries(
+        store,
+        store.column(
+            "SELECT gallery_id FROM scenes_galleries WHERE scene_id = ? ORDER BY gallery_id", (parent["_id"],)
+        ),
+    )

@@ -104,8 +104,9 @@ def find_gallery(_: Any, info: Any, id: str) -> Any:
 
 
 @resolves("Query.findGalleries")
-def find_galleries(_: Any, info: Any, gallery_filter: dict | None = None, filter: dict | None = None,
-                   ids: list | None = None) -> dict:
+def find_galleries(
+    _: Any, info: Any, gallery_filter: dict | None = None, filter: dict | None = None, ids: list | None = None
+) -> dict:
     store = _store(info)
     if ids:
         parsed = _by_ids(store, "galleries", ids, "gallery")
@@ -113,9 +114,13 @@ def find_galleries(_: Any, info: Any, gallery_filter: dict | None = None, filter
     page = read_find_filter(filter, GALLERY_SORTS, None)
     where = gallery_where(gallery_filter)
     add_search(where, page.q, GALLERY_SEARCH_COLUMNS)
-    count, found = _find(store, "galleries", where, page.limit_sql,
-                         order_clause(page, "galleries", GALLERY_SORT_COLUMNS, GALLERY_TIE_BREAK,
-                                      _shuffle(info)))
+    count, found = _find(
+        store,
+        "galleries",
+        where,
+        page.limit_sql,
+        order_clause(page, "galleries", GALLERY_SORT_COLUMNS, GALLERY_TIE_BREAK, _shuffle(info)),
+    )
     return {"count": count, "galleries": load_galleries(store, found)}
 
 
@@ -126,9 +131,14 @@ def find_image(_: Any, info: Any, id: str | None = None, checksum: str | None = 
     if id is not None:
         found = load_images(store, [parse_id(id)])
     elif checksum is not None:
-        found = load_images(store, store.column(
-            'SELECT i_f.image_id FROM images_files i_f JOIN files ON files.id = i_f.file_id WHERE files.md5 = ?'
-            ' LIMIT 1', (checksum,)))
+        found = load_images(
+            store,
+            store.column(
+                "SELECT i_f.image_id FROM images_files i_f JOIN files ON files.id = i_f.file_id WHERE files.md5 = ?"
+                " LIMIT 1",
+                (checksum,),
+            ),
+        )
     else:
         found = []
     return found[0] if found else None
@@ -145,30 +155,50 @@ def _selected(info: Any) -> set[str]:
 
 
 @resolves("Query.findImages")
-def find_images(_: Any, info: Any, image_filter: dict | None = None, filter: dict | None = None,
-                ids: list | None = None, image_ids: list | None = None) -> dict:
+def find_images(
+    _: Any,
+    info: Any,
+    image_filter: dict | None = None,
+    filter: dict | None = None,
+    ids: list | None = None,
+    image_ids: list | None = None,
+) -> dict:
     """megapixels and filesize as internal/api/resolver_query_find_image.go computes them: over
     the primary files (in float) for an id list; else SUM over every file of the matches, the
     megapixels divided in SQLite's integer arithmetic (pkg/sqlite/image.go queryImagesResult)."""
     store = _store(info)
     if ids or image_ids:
         parsed = _by_ids(store, "images", list(ids or image_ids or []), "image")
-        rows = store.all(f'SELECT f.width, f.height, f.size FROM images_files i_f JOIN files f ON f.id = i_f.file_id'
-                         f' WHERE i_f."primary" = 1 AND i_f.image_id IN ({",".join("?" * len(parsed))})', parsed)
-        return {"count": len(parsed), "images": load_images(store, parsed),
-                "megapixels": sum(r["width"] * r["height"] / 1_000_000 for r in rows),
-                "filesize": float(sum(r["size"] for r in rows))}
+        rows = store.all(
+            f"SELECT f.width, f.height, f.size FROM images_files i_f JOIN files f ON f.id = i_f.file_id"
+            f' WHERE i_f."primary" = 1 AND i_f.image_id IN ({",".join("?" * len(parsed))})',
+            parsed,
+        )
+        return {
+            "count": len(parsed),
+            "images": load_images(store, parsed),
+            "megapixels": sum(r["width"] * r["height"] / 1_000_000 for r in rows),
+            "filesize": float(sum(r["size"] for r in rows)),
+        }
     page = read_find_filter(filter, IMAGE_SORTS, None)
     where = image_where(image_filter)
     add_search(where, page.q, IMAGE_SEARCH_COLUMNS)
-    count, found = _find(store, "images", where, page.limit_sql,
-                         order_clause(page, "images", IMAGE_SORT_COLUMNS, IMAGE_TIE_BREAK, _shuffle(info)))
+    count, found = _find(
+        store,
+        "images",
+        where,
+        page.limit_sql,
+        order_clause(page, "images", IMAGE_SORT_COLUMNS, IMAGE_TIE_BREAK, _shuffle(info)),
+    )
     result: dict[str, Any] = {"count": count, "images": load_images(store, found)}
     wanted = _selected(info)
     if wanted & {"megapixels", "filesize"}:
-        row = store.one(f"SELECT COALESCE(SUM(f.width * f.height), 0) / 1000000, COALESCE(SUM(f.size), 0)"
-                        f" FROM images JOIN images_files i_f ON i_f.image_id = images.id JOIN files f"
-                        f" ON f.id = i_f.file_id WHERE {where.joined()}", where.params)
+        row = store.one(
+            f"SELECT COALESCE(SUM(f.width * f.height), 0) / 1000000, COALESCE(SUM(f.size), 0)"
+            f" FROM images JOIN images_files i_f ON i_f.image_id = images.id JOIN files f"
+            f" ON f.id = i_f.file_id WHERE {where.joined()}",
+            where.params,
+        )
         result["megapixels"], result["filesize"] = float(row[0]), float(row[1])
     return result
 
@@ -182,8 +212,14 @@ SCENE_CRITERIA = {"id", "title", "path", "rating100", "organized", "tags", "perf
 
 
 @resolves("Query.findScenes")
-def find_scenes(_: Any, info: Any, scene_filter: dict | None = None, filter: dict | None = None,
-                ids: list | None = None, scene_ids: list | None = None) -> dict:
+def find_scenes(
+    _: Any,
+    info: Any,
+    scene_filter: dict | None = None,
+    filter: dict | None = None,
+    ids: list | None = None,
+    scene_ids: list | None = None,
+) -> dict:
     """pkg/sqlite/scene_filter.go, the criteria the simulator's scenes can answer; others refused."""
     store = _store(info)
     if ids or scene_ids:
@@ -209,51 +245,87 @@ def find_scenes(_: Any, info: Any, scene_filter: dict | None = None, filter: dic
     if scene_filter.get("tags"):
         multi_criterion(where, "scenes", "scenes_tags", "scene_id", "tag_id", scene_filter["tags"], True)
     if scene_filter.get("performers"):
-        multi_criterion(where, "scenes", "performers_scenes", "scene_id", "performer_id", scene_filter["performers"],
-                        False)
+        multi_criterion(
+            where, "scenes", "performers_scenes", "scene_id", "performer_id", scene_filter["performers"], False
+        )
     if scene_filter.get("studios"):
         studio_criterion(where, "scenes.studio_id", scene_filter["studios"])
     add_search(where, page.q, ["scenes.title", SCENE_PATH])
-    columns = {"id": "scenes.id", "title": "natural_key(COALESCE(scenes.title, ''))",
-               "path": f"natural_key({SCENE_PATH})", "created_at": "scenes.created_at",
-               "updated_at": "scenes.updated_at", "date": "scenes.date", "rating": "scenes.rating"}
-    count, found = _find(store, "scenes", where, page.limit_sql, order_clause(page, "scenes", columns, "scenes.id",
-                                                                          _shuffle(info)))
-    rows = {r["id"]: r for r in store.all(
-        f"SELECT * FROM scenes WHERE id IN ({','.join('?' * len(found))})", found)} if found else {}
+    columns = {
+        "id": "scenes.id",
+        "title": "natural_key(COALESCE(scenes.title, ''))",
+        "path": f"natural_key({SCENE_PATH})",
+        "created_at": "scenes.created_at",
+        "updated_at": "scenes.updated_at",
+        "date": "scenes.date",
+        "rating": "scenes.rating",
+    }
+    count, found = _find(
+        store, "scenes", where, page.limit_sql, order_clause(page, "scenes", columns, "scenes.id", _shuffle(info))
+    )
+    rows = (
+        {r["id"]: r for r in store.all(f"SELECT * FROM scenes WHERE id IN ({','.join('?' * len(found))})", found)}
+        if found
+        else {}
+    )
     result: dict[str, Any] = {"count": count, "scenes": [scene_object(rows[i]) for i in found]}
     if "filesize" in _selected(info):  # pkg/sqlite/scene.go queryScenesResult: SUM(files.size); duration refused
-        result["filesize"] = float(store.value(
-            f"SELECT COALESCE(SUM(f.size), 0) FROM scenes JOIN scenes_files sf ON sf.scene_id = scenes.id JOIN files f"
-            f" ON f.id = sf.file_id WHERE {where.joined()}", where.params))
+        result["filesize"] = float(
+            store.value(
+                "SELECT COALESCE(SUM(f.size), 0) FROM scenes JOIN scenes_files sf ON sf.scene_id = scenes.id"
+                f" JOIN files f ON f.id = sf.file_id WHERE {where.joined()}",
+                where.params,
+            )
+        )
     return result
 
 
 # -- tags, performers, studios ------------------------------------------------------------------
 TAG_SORTS = {  # pkg/sqlite/tag.go tagSortOptions
-    "created_at", "galleries_count", "groups_count", "id", "images_count", "movies_count", "studios_count", "name",
-    "performers_count", "random", "scene_markers_count", "scenes_count", "scenes_duration", "updated_at",
+    "created_at",
+    "galleries_count",
+    "groups_count",
+    "id",
+    "images_count",
+    "movies_count",
+    "studios_count",
+    "name",
+    "performers_count",
+    "random",
+    "scene_markers_count",
+    "scenes_count",
+    "scenes_duration",
+    "updated_at",
 }
 TAG_SORT_NAME = "natural_key(COALESCE(tags.sort_name, tags.name))"
 TAG_SORT_COLUMNS = {
-    "name": TAG_SORT_NAME, "id": "tags.id", "created_at": "tags.created_at", "updated_at": "tags.updated_at",
+    "name": TAG_SORT_NAME,
+    "id": "tags.id",
+    "created_at": "tags.created_at",
+    "updated_at": "tags.updated_at",
     "images_count": "(SELECT COUNT(*) FROM images_tags j WHERE j.tag_id = tags.id)",
     "galleries_count": "(SELECT COUNT(*) FROM galleries_tags j WHERE j.tag_id = tags.id)",
     "performers_count": "(SELECT COUNT(*) FROM performers_tags j WHERE j.tag_id = tags.id)",
     "scenes_count": "(SELECT COUNT(*) FROM scenes_tags j WHERE j.tag_id = tags.id)",
     "studios_count": "(SELECT COUNT(*) FROM studios_tags j WHERE j.tag_id = tags.id)",
     # scene markers, groups and scene durations cannot exist here: every tag counts 0
-    "groups_count": "0", "movies_count": "0", "scene_markers_count": "0", "scenes_duration": "0",
+    "groups_count": "0",
+    "movies_count": "0",
+    "scene_markers_count": "0",
+    "scenes_duration": "0",
 }
 # "Whatever the sorting, always use sort_name/name/id as a final sort" (pkg/sqlite/tag.go getTagSort)
 TAG_TIE_BREAK = "natural_key(COALESCE(tags.sort_name, tags.name, tags.id)), tags.id"
 TAG_SEARCH_COLUMNS = [  # pkg/sqlite/tag.go Query: name, aliases, sort_name
-    "tags.name", "(SELECT group_concat(alias, char(31)) FROM tag_aliases a WHERE a.tag_id = tags.id)", "tags.sort_name",
+    "tags.name",
+    "(SELECT group_concat(alias, char(31)) FROM tag_aliases a WHERE a.tag_id = tags.id)",
+    "tags.sort_name",
 ]
 
 
-def _find_named(info: Any, table: str, result_key: str, filter_: dict | None, criteria: dict | None,
-                ids: list | None) -> dict:
+def _find_named(
+    info: Any, table: str, result_key: str, filter_: dict | None, criteria: dict | None, ids: list | None
+) -> dict:
     store = _store(info)
     if ids:
         parsed = _by_ids(store, table, ids, table[:-1])
@@ -274,28 +346,40 @@ def _find_named(info: Any, table: str, result_key: str, filter_: dict | None, cr
         order = order_clause(page, table, TAG_SORT_COLUMNS, TAG_TIE_BREAK)
     else:
         add_search(where, page.q, [f"{table}.name"])
-        columns = {"name": f"natural_key({table}.name)", "id": f"{table}.id", "created_at": f"{table}.created_at",
-                   "updated_at": f"{table}.updated_at"}
+        columns = {
+            "name": f"natural_key({table}.name)",
+            "id": f"{table}.id",
+            "created_at": f"{table}.created_at",
+            "updated_at": f"{table}.updated_at",
+        }
         order = order_clause(page, table, columns, f"{table}.id")
     count, found = _find(store, table, where, page.limit_sql, order)
     return {"count": count, result_key: [named_object(store, table, i) for i in found]}
 
 
 @resolves("Query.findTags")
-def find_tags(_: Any, info: Any, tag_filter: dict | None = None, filter: dict | None = None,
-              ids: list | None = None) -> dict:
+def find_tags(
+    _: Any, info: Any, tag_filter: dict | None = None, filter: dict | None = None, ids: list | None = None
+) -> dict:
     return _find_named(info, "tags", "tags", filter, tag_filter, ids)
 
 
 @resolves("Query.findPerformers")
-def find_performers(_: Any, info: Any, performer_filter: dict | None = None, filter: dict | None = None,
-                    ids: list | None = None, performer_ids: list | None = None) -> dict:
+def find_performers(
+    _: Any,
+    info: Any,
+    performer_filter: dict | None = None,
+    filter: dict | None = None,
+    ids: list | None = None,
+    performer_ids: list | None = None,
+) -> dict:
     return _find_named(info, "performers", "performers", filter, performer_filter, ids or performer_ids)
 
 
 @resolves("Query.findStudios")
-def find_studios(_: Any, info: Any, studio_filter: dict | None = None, filter: dict | None = None,
-                 ids: list | None = None) -> dict:
+def find_studios(
+    _: Any, info: Any, studio_filter: dict | None = None, filter: dict | None = None, ids: list | None = None
+) -> dict:
     return _find_named(info, "studios", "studios", filter, studio_filter, ids)
 
 
@@ -316,13 +400,23 @@ def stats(_: Any, info: Any) -> dict:
         return store.value(f"SELECT COUNT(*) FROM {table}")
 
     return {
-        "scene_count": count("scenes"), "image_count": count("images"), "gallery_count": count("galleries"),
-        "performer_count": count("performers"), "studio_count": count("studios"), "tag_count": count("tags"),
-        "scenes_size": float(store.value("SELECT COALESCE(SUM(f.size), 0) FROM scenes_files sf JOIN files f"
-                                         " ON f.id = sf.file_id")),
-        "images_size": float(store.value("SELECT COALESCE(SUM(f.size), 0) FROM images_files i_f JOIN files f"
-                                         " ON f.id = i_f.file_id")),
-        "group_count": 0, "movie_count": 0, "total_o_count": 0, "total_play_duration": 0.0, "total_play_count": 0,
+        "scene_count": count("scenes"),
+        "image_count": count("images"),
+        "gallery_count": count("galleries"),
+        "performer_count": count("performers"),
+        "studio_count": count("studios"),
+        "tag_count": count("tags"),
+        "scenes_size": float(
+            store.value("SELECT COALESCE(SUM(f.size), 0) FROM scenes_files sf JOIN files f ON f.id = sf.file_id")
+        ),
+        "images_size": float(
+            store.value("SELECT COALESCE(SUM(f.size), 0) FROM images_files i_f JOIN files f ON f.id = i_f.file_id")
+        ),
+        "group_count": 0,
+        "movie_count": 0,
+        "total_o_count": 0,
+        "total_play_duration": 0.0,
+        "total_play_count": 0,
         "scenes_played": 0,
     }
 
@@ -337,9 +431,13 @@ FILE_DIR = "(SELECT path FROM folders WHERE folders.id = files.parent_folder_id)
 def _folder_tree(store: Store, ids: list[int], depth: int | None) -> list[int]:
     found, frontier, level = list(dict.fromkeys(ids)), list(dict.fromkeys(ids)), 0
     while frontier and depth is not None and (depth < 0 or level < depth):
-        frontier = [i for i in store.column(
-            f"SELECT id FROM folders WHERE parent_folder_id IN ({','.join('?' * len(frontier))})", frontier)
-            if i not in found]
+        frontier = [
+            i
+            for i in store.column(
+                f"SELECT id FROM folders WHERE parent_folder_id IN ({','.join('?' * len(frontier))})", frontier
+            )
+            if i not in found
+        ]
         found.extend(frontier)
         level += 1
     return found
@@ -391,13 +489,25 @@ def folder_where(store: Store, filter_: dict | None) -> Sql:
     if filter_.get("zip_file"):
         _zip_file(sql, "folders.zip_file_id", filter_["zip_file"])
     if filter_.get("gallery_count"):
-        int_criterion(sql, "(SELECT COUNT(*) FROM galleries g WHERE g.folder_id = folders.id)",
-                      filter_["gallery_count"])
+        int_criterion(
+            sql, "(SELECT COUNT(*) FROM galleries g WHERE g.folder_id = folders.id)", filter_["gallery_count"]
+        )
     return combine(filter_, sql, lambda sub: folder_where(store, sub))
 
 
-FILE_CRITERIA = {"AND", "OR", "NOT", "path", "basename", "dir", "parent_folder", "zip_file", "image_count",
-                 "gallery_count", "scene_count"}
+FILE_CRITERIA = {
+    "AND",
+    "OR",
+    "NOT",
+    "path",
+    "basename",
+    "dir",
+    "parent_folder",
+    "zip_file",
+    "image_count",
+    "gallery_count",
+    "scene_count",
+}
 
 
 def file_where(store: Store, filter_: dict | None) -> Sql:
@@ -412,8 +522,11 @@ def file_where(store: Store, filter_: dict | None) -> Sql:
         _parent_folder(store, sql, "files.parent_folder_id", filter_["parent_folder"])
     if filter_.get("zip_file"):
         _zip_file(sql, "files.zip_file_id", filter_["zip_file"])
-    for key, join in (("image_count", "images_files"), ("gallery_count", "galleries_files"),
-                      ("scene_count", "scenes_files")):
+    for key, join in (
+        ("image_count", "images_files"),
+        ("gallery_count", "galleries_files"),
+        ("scene_count", "scenes_files"),
+    ):
         if filter_.get(key):
             int_criterion(sql, f"(SELECT COUNT(*) FROM {join} j WHERE j.file_id = files.id)", filter_[key])
     return combine(filter_, sql, lambda sub: file_where(store, sub))
@@ -438,8 +551,9 @@ def find_folder(_: Any, info: Any, id: str | None = None, path: str | None = Non
 
 
 @resolves("Query.findFolders")
-def find_folders(_: Any, info: Any, folder_filter: dict | None = None, filter: dict | None = None,
-                 ids: list | None = None) -> dict:
+def find_folders(
+    _: Any, info: Any, folder_filter: dict | None = None, filter: dict | None = None, ids: list | None = None
+) -> dict:
     store = _store(info)
     if ids:
         parsed = [parse_id(i) for i in ids]
@@ -451,10 +565,15 @@ def find_folders(_: Any, info: Any, folder_filter: dict | None = None, filter: d
     page = read_find_filter(filter, FOLDER_SORTS, None)
     where = folder_where(store, folder_filter)
     add_search(where, page.q, ["folders.path"])
-    columns = {"path": "folders.path", "id": "folders.id", "created_at": "folders.mod_time",
-               "updated_at": "folders.mod_time"}
-    count, found = _find(store, "folders", where, page.limit_sql,
-                         order_clause(page, "folders", columns, "folders.id", _shuffle(info)))
+    columns = {
+        "path": "folders.path",
+        "id": "folders.id",
+        "created_at": "folders.mod_time",
+        "updated_at": "folders.mod_time",
+    }
+    count, found = _find(
+        store, "folders", where, page.limit_sql, order_clause(page, "folders", columns, "folders.id", _shuffle(info))
+    )
     return {"count": count, "folders": [folder_object(store, i) for i in found]}
 
 
@@ -473,8 +592,9 @@ def find_file(_: Any, info: Any, id: str | None = None, path: str | None = None)
 
 
 @resolves("Query.findFiles")
-def find_files(_: Any, info: Any, file_filter: dict | None = None, filter: dict | None = None,
-               ids: list | None = None) -> dict:
+def find_files(
+    _: Any, info: Any, file_filter: dict | None = None, filter: dict | None = None, ids: list | None = None
+) -> dict:
     """The library's files (zip, image, video). Video durations are not modelled: `duration`
     is refused when selected; megapixels and size are the matches' sums."""
     store = _store(info)
@@ -490,14 +610,26 @@ def find_files(_: Any, info: Any, file_filter: dict | None = None, filter: dict 
         page = read_find_filter(filter, FILE_SORTS, None)
         where = file_where(store, file_filter)
         add_search(where, page.q, [FILE_PATH])
-        columns = {"path": f"{FILE_DIR}, files.basename", "id": "files.id", "created_at": "files.mod_time",
-                   "updated_at": "files.mod_time"}
-        count, found = _find(store, "files", where, page.limit_sql,
-                             order_clause(page, "files", columns, "files.id", _shuffle(info)))
-    totals = store.one("SELECT COALESCE(SUM(CASE WHEN kind = 'image' THEN width * height ELSE 0 END), 0),"
-                       f" COALESCE(SUM(size), 0) FROM files WHERE {where.joined()}", where.params)
-    return {"count": count, "files": [file_object(store, i) for i in found],
-            "megapixels": totals[0] / 1_000_000, "size": totals[1]}
+        columns = {
+            "path": f"{FILE_DIR}, files.basename",
+            "id": "files.id",
+            "created_at": "files.mod_time",
+            "updated_at": "files.mod_time",
+        }
+        count, found = _find(
+            store, "files", where, page.limit_sql, order_clause(page, "files", columns, "files.id", _shuffle(info))
+        )
+    totals = store.one(
+        "SELECT COALESCE(SUM(CASE WHEN kind = 'image' THEN width * height ELSE 0 END), 0),"
+        f" COALESCE(SUM(size), 0) FROM files WHERE {where.joined()}",
+        where.params,
+    )
+    return {
+        "count": count,
+        "files": [file_object(store, i) for i in found],
+        "megapixels": totals[0] / 1_000_000,
+        "size": totals[1],
+    }
 
 
 # -- saved filters ------------------------------------------------------------------------------------
@@ -509,10 +641,16 @@ def saved_filter_object(row: Any) -> dict[str, Any]:
     if find_filter is not None:  # SavedFindFilterType: every key answers, null when not saved
         find_filter = {key: find_filter.get(key) for key in ("q", "page", "per_page", "sort", "direction")}
 
-    return {"__typename": "SavedFilter", "id": str(row["id"]), "mode": row["mode"], "name": row["name"],
-            "filter": "",  # resolver_model_saved_filter.go: the deprecated field is always ""
-            "find_filter": find_filter, "object_filter": decoded(row["object_filter"]),
-            "ui_options": decoded(row["ui_options"])}
+    return {
+        "__typename": "SavedFilter",
+        "id": str(row["id"]),
+        "mode": row["mode"],
+        "name": row["name"],
+        "filter": "",  # resolver_model_saved_filter.go: the deprecated field is always ""
+        "find_filter": find_filter,
+        "object_filter": decoded(row["object_filter"]),
+        "ui_options": decoded(row["ui_options"]),
+    }
 
 
 @resolves("Query.findSavedFilter")
@@ -529,8 +667,9 @@ def find_saved_filters(_: Any, info: Any, mode: str | None = None) -> list:
         rows = store.all("SELECT * FROM saved_filters ORDER BY id")
     else:
         modes = ["GROUPS", "MOVIES"] if mode in ("GROUPS", "MOVIES") else [mode]
-        rows = store.all(f"SELECT * FROM saved_filters WHERE mode IN ({','.join('?' * len(modes))}) ORDER BY name",
-                         modes)
+        rows = store.all(
+            f"SELECT * FROM saved_filters WHERE mode IN ({','.join('?' * len(modes))}) ORDER BY name", modes
+        )
     return [saved_filter_object(r) for r in rows]
 
 
@@ -538,9 +677,14 @@ def find_saved_filters(_: Any, info: Any, mode: str | None = None) -> list:
 @resolves("Query.configuration")
 def configuration(_: Any, info: Any) -> dict:
     sim = info.context.sim
-    return {"general": {"apiKey": sim.api_key, "galleryCoverRegex": effective_cover_regex(sim),
-                        "createGalleriesFromFolders": sim.config.create_galleries_from_folders,
-                        "username": sim.credentials[0] if sim.credentials else ""}}
+    return {
+        "general": {
+            "apiKey": sim.api_key,
+            "galleryCoverRegex": effective_cover_regex(sim),
+            "createGalleriesFromFolders": sim.config.create_galleries_from_folders,
+            "username": sim.credentials[0] if sim.credentials else "",
+        }
+    }
 
 
 @resolves("ConfigResult.plugins")

@@ -52,10 +52,22 @@ STASH_HOST = "0.0.0.0"  # Stash's default host, sent to plugins as-is
 STR, STR_LIST, STR_MAP = "string", "list of strings", "map of strings"
 OPERATION_FIELDS = {"name": STR, "description": STR, "execArgs": STR_LIST, "defaultArgs": STR_MAP}
 MANIFEST_FIELDS: dict[str, Any] = {
-    "name": STR, "description": STR, "url": STR, "version": STR, "interface": STR, "exec": STR_LIST,
-    "errLog": STR, "tasks": [OPERATION_FIELDS], "hooks": [{**OPERATION_FIELDS, "triggeredBy": STR_LIST}],
-    "ui": {"requires": STR_LIST, "csp": {"script-src": STR_LIST, "style-src": STR_LIST, "connect-src": STR_LIST},
-           "javascript": STR_LIST, "css": STR_LIST, "assets": STR_MAP},
+    "name": STR,
+    "description": STR,
+    "url": STR,
+    "version": STR,
+    "interface": STR,
+    "exec": STR_LIST,
+    "errLog": STR,
+    "tasks": [OPERATION_FIELDS],
+    "hooks": [{**OPERATION_FIELDS, "triggeredBy": STR_LIST}],
+    "ui": {
+        "requires": STR_LIST,
+        "csp": {"script-src": STR_LIST, "style-src": STR_LIST, "connect-src": STR_LIST},
+        "javascript": STR_LIST,
+        "css": STR_LIST,
+        "assets": STR_MAP,
+    },
     "settings": ("setting map", {"type": STR, "displayName": STR, "description": STR}),
 }
 
@@ -118,8 +130,10 @@ def _check_shape(value: Any, shape: Any, where: str) -> None:
         return  # a null leaves the Go zero value
     if shape == STR:
         if isinstance(value, (dict, list)):
-            raise ManifestError(f"yaml: unmarshal errors:\n  {where}: cannot unmarshal "
-                                f"{'!!map' if isinstance(value, dict) else '!!seq'} into string")
+            raise ManifestError(
+                f"yaml: unmarshal errors:\n  {where}: cannot unmarshal "
+                f"{'!!map' if isinstance(value, dict) else '!!seq'} into string"
+            )
     elif shape == STR_LIST:
         if not isinstance(value, list):
             raise ManifestError(f"yaml: unmarshal errors:\n  {where}: cannot unmarshal into []string")
@@ -158,8 +172,9 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node)
         if key in seen:
-            raise ManifestError(f'yaml: unmarshal errors:\n  line {key_node.start_mark.line + 1}: '
-                                f'key "{key}" already set in map')
+            raise ManifestError(
+                f'yaml: unmarshal errors:\n  line {key_node.start_mark.line + 1}: key "{key}" already set in map'
+            )
         seen[key] = loader.construct_object(value_node, deep=True)
     return seen
 
@@ -192,21 +207,30 @@ def load_manifest(path: str | Path) -> Plugin:
     plugin_id = path.stem
 
     def operation(raw: dict, cls: type) -> Any:
-        kwargs = {"name": raw.get("name") or "", "description": raw.get("description") or "",
-                  "exec_args": list(raw.get("execArgs") or []), "default_args": dict(raw.get("defaultArgs") or {})}
+        kwargs = {
+            "name": raw.get("name") or "",
+            "description": raw.get("description") or "",
+            "exec_args": list(raw.get("execArgs") or []),
+            "default_args": dict(raw.get("defaultArgs") or {}),
+        }
         if cls is Hook:
             kwargs["triggered_by"] = list(raw.get("triggeredBy") or [])
         return cls(**kwargs)
 
     return Plugin(
-        id=plugin_id, path=path, name=data.get("name") or plugin_id, exec=list(data.get("exec") or []),
+        id=plugin_id,
+        path=path,
+        name=data.get("name") or plugin_id,
+        exec=list(data.get("exec") or []),
         # errLog is not checked at load; an unknown level means error (pkg/plugin/log.go)
-        interface=interface, err_log=data.get("errLog") if data.get("errLog") in VALID_ERR_LOG else "error",
+        interface=interface,
+        err_log=data.get("errLog") if data.get("errLog") in VALID_ERR_LOG else "error",
         version=data.get("version"),
         description=data.get("description"),
         tasks=[operation(t or {}, Operation) for t in data.get("tasks") or []],
         hooks=[operation(h or {}, Hook) for h in data.get("hooks") or []],
-        settings={k: dict(v or {}) for k, v in settings.items()}, raw=data,
+        settings={k: dict(v or {}) for k, v in settings.items()},
+        raw=data,
     )
 
 
@@ -295,8 +319,13 @@ def parse_stderr(stderr: str, default_level: str) -> tuple[list[LogLine], list[f
             try:
                 progress.append(float(message))
             except ValueError:
-                logs.append(LogLine("error", f"Error parsing progress value '{message}': strconv.ParseFloat:"
-                                             f" parsing {json.dumps(message)}: invalid syntax"))
+                logs.append(
+                    LogLine(
+                        "error",
+                        f"Error parsing progress value '{message}': strconv.ParseFloat:"
+                        f" parsing {json.dumps(message)}: invalid syntax",
+                    )
+                )
             continue
         logs.append(LogLine(level, message))
     return logs, progress
@@ -340,8 +369,9 @@ class PluginRunner:
     def plugin_input(server_connection: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
         return {"server_connection": server_connection, "args": args}
 
-    def run_task(self, task_name: str, args: dict[str, Any] | None, server_connection: dict[str, Any],
-                 **kwargs: Any) -> RunResult:
+    def run_task(
+        self, task_name: str, args: dict[str, Any] | None, server_connection: dict[str, Any], **kwargs: Any
+    ) -> RunResult:
         """runPluginTask: the caller's args, then the task's defaultArgs for missing keys."""
         task = self.plugin.task(task_name)
         if task is None:
@@ -351,29 +381,37 @@ class PluginRunner:
             merged.setdefault(key, value)
         return self.run(task, merged, server_connection, **kwargs)
 
-    def run_operation(self, args: dict[str, Any] | None, server_connection: dict[str, Any],
-                      **kwargs: Any) -> RunResult:
+    def run_operation(self, args: dict[str, Any] | None, server_connection: dict[str, Any], **kwargs: Any) -> RunResult:
         """runPluginOperation: args as given, no defaults, no execArgs."""
         return self.run(None, dict(args or {}), server_connection, **kwargs)
 
-    def run_hook(self, hook: Hook, hook_context: dict[str, Any], server_connection: dict[str, Any],
-                 **kwargs: Any) -> RunResult:
+    def run_hook(
+        self, hook: Hook, hook_context: dict[str, Any], server_connection: dict[str, Any], **kwargs: Any
+    ) -> RunResult:
         args: dict[str, Any] = dict(hook.default_args)
         args["hookContext"] = hook_context
         return self.run(hook, args, server_connection, **kwargs)
 
-    def run(self, operation: Operation | None, args: dict[str, Any], server_connection: dict[str, Any],
-            **kwargs: Any) -> RunResult:
+    def run(
+        self, operation: Operation | None, args: dict[str, Any], server_connection: dict[str, Any], **kwargs: Any
+    ) -> RunResult:
         plugin_input = self.plugin_input(dict(server_connection, PluginDir=str(self.plugin.dir)), args)
         return self.run_stdin(json.dumps(plugin_input).encode(), operation, plugin_input, **kwargs)
 
-    def run_stdin(self, stdin: bytes, operation: Operation | None = None, plugin_input: dict | None = None,
-                  timeout: float = 300, on_start: Callable[[subprocess.Popen], None] | None = None) -> RunResult:
+    def run_stdin(
+        self,
+        stdin: bytes,
+        operation: Operation | None = None,
+        plugin_input: dict | None = None,
+        timeout: float = 300,
+        on_start: Callable[[subprocess.Popen], None] | None = None,
+    ) -> RunResult:
         """Run with raw stdin bytes (malformed-input tests use this directly)."""
         argv, env = self.command(operation)
         try:
-            process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                       stderr=subprocess.PIPE, cwd=self.cwd, env=env)
+            process = subprocess.Popen(
+                argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=self.cwd, env=env
+            )
         except OSError as exc:
             # Go's *PathError from fork/exec: the path, then the errno text in lower case
             reason = os.strerror(exc.errno).lower() if exc.errno else str(exc)
@@ -394,7 +432,8 @@ class PluginRunner:
         return RunResult(output, error, process.returncode, stdout, stderr, logs, progress, plugin_input or {})
 
 
-def server_connection(port: int, cookie: dict[str, Any] | None, config_dir: str, scheme: str = "http",
-                      host: str = STASH_HOST) -> dict[str, Any]:
+def server_connection(
+    port: int, cookie: dict[str, Any] | None, config_dir: str, scheme: str = "http", host: str = STASH_HOST
+) -> dict[str, Any]:
     """server_connection with Go field names, as Stash's makeServerConnection builds it."""
     return {"Scheme": scheme, "Host": host, "Port": port, "SessionCookie": cookie, "Dir": config_dir}

@@ -30,8 +30,14 @@ def _spec(image: ImageSpec) -> dict[str, Any]:
     return {"name": image} if isinstance(image, str) else dict(image)
 
 
-def scan(sim: StashSimulator, images: list[ImageSpec], *, folder: str | None = None, zip_path: str | None = None,
-         after_each: Callable[[int], None] | None = None) -> int | None:
+def scan(
+    sim: StashSimulator,
+    images: list[ImageSpec],
+    *,
+    folder: str | None = None,
+    zip_path: str | None = None,
+    after_each: Callable[[int], None] | None = None,
+) -> int | None:
     """Scan new images of one folder (or one zip); returns the gallery id (None if none made).
 
     Image names are relative to the folder or zip. `after_each(n)` is called after the
@@ -53,8 +59,9 @@ def scan(sim: StashSimulator, images: list[ImageSpec], *, folder: str | None = N
         created = False
         with store.transaction() as db:
             writer = LibraryWriter(store)
-            image_id = writer.image(path, zip_id, spec.get("width"), spec.get("height"), spec.get("md5"),
-                                    spec.get("title"))
+            image_id = writer.image(
+                path, zip_id, spec.get("width"), spec.get("height"), spec.get("md5"), spec.get("title")
+            )
             if gallery_id is None and (zip_path is not None or sim.config.create_galleries_from_folders):
                 gallery_id = writer.gallery(folder=folder, zip_path=zip_path)
                 created = True
@@ -74,8 +81,10 @@ def _existing_gallery(sim: StashSimulator, folder: str | None, zip_path: str | N
         return sim.store.value(
             "SELECT galleries.id FROM galleries JOIN folders ON folders.id = galleries.folder_id"
             " WHERE folders.path = ?",
-            (folder,))
+            (folder,),
+        )
     return sim.store.value(
         "SELECT gf.gallery_id FROM galleries_files gf JOIN files ON files.id = gf.file_id"
         " JOIN folders ON folders.id = files.parent_folder_id WHERE file_path(folders.path, files.basename) = ?",
-        (zip_path,))
+        (zip_path,),
+    )

@@ -82,19 +82,36 @@ class Release:
 
 RELEASES: dict[str, Release] = {
     "v0.30.1": Release(
-        name="v0.30.1", version="v0.30.1", hash="b23b0267", build_time="2025-12-18 03:57:33",
-        app_schema=75, distribution="stash-graphql-client", distribution_version="0.10.14",
-        is_release=True, removed=("Mutation.performerMerge", "PerformerMergeInput"),
+        name="v0.30.1",
+        version="v0.30.1",
+        hash="b23b0267",
+        build_time="2025-12-18 03:57:33",
+        app_schema=75,
+        distribution="stash-graphql-client",
+        distribution_version="0.10.14",
+        is_release=True,
+        removed=("Mutation.performerMerge", "PerformerMergeInput"),
     ),
     "v0.31.1": Release(
-        name="v0.31.1", version="v0.31.1", hash="", build_time="",
-        app_schema=85, distribution="stash-graphql-client", distribution_version="0.11.2",
-        is_release=True, removed=("Folder.sub_folders",),
+        name="v0.31.1",
+        version="v0.31.1",
+        hash="",
+        build_time="",
+        app_schema=85,
+        distribution="stash-graphql-client",
+        distribution_version="0.11.2",
+        is_release=True,
+        removed=("Folder.sub_folders",),
     ),
     "develop": Release(
-        name="develop", version="develop (schema of stash-graphql-client 0.12.12)", hash="", build_time="",
-        app_schema=85, distribution="stash-graphql-client",
-        distribution_version="0.12.12", is_release=False,
+        name="develop",
+        version="develop (schema of stash-graphql-client 0.12.12)",
+        hash="",
+        build_time="",
+        app_schema=85,
+        distribution="stash-graphql-client",
+        distribution_version="0.12.12",
+        is_release=False,
     ),
 }
 DEFAULT_RELEASE = "v0.30.1"
@@ -119,14 +136,14 @@ def schema_dirs(distribution: str, version: str) -> list[Path]:
 
 def _distribution(distribution: str, version: str) -> importlib.metadata.Distribution:
     candidates = list(importlib.metadata.distributions(name=distribution))
-    candidates += list(importlib.metadata.distributions(
-        name=distribution, path=[str(d) for d in schema_dirs(distribution, version)]))
+    candidates += list(
+        importlib.metadata.distributions(name=distribution, path=[str(d) for d in schema_dirs(distribution, version)])
+    )
     for dist in candidates:
         if dist.version == version:
             return dist
     found = ", ".join(sorted({d.version for d in candidates})) or "none"
-    raise SchemaNotInstalled(
-        f"{distribution}=={version} is not installed (found: {found}); run scripts/bootstrap.sh")
+    raise SchemaNotInstalled(f"{distribution}=={version} is not installed (found: {found}); run scripts/bootstrap.sh")
 
 
 def package_sdl(distribution: str, version: str) -> str:
@@ -152,12 +169,19 @@ def _without(document: DocumentNode, removed: tuple[str, ...]) -> DocumentNode:
             pending -= {f"{name}.{f.name.value}" for f in definition.fields}
             if len(kept) != len(definition.fields):
                 definition = ObjectTypeDefinitionNode(
-                    name=definition.name, description=definition.description, interfaces=definition.interfaces,
-                    directives=definition.directives, fields=kept, loc=definition.loc)
+                    name=definition.name,
+                    description=definition.description,
+                    interfaces=definition.interfaces,
+                    directives=definition.directives,
+                    fields=kept,
+                    loc=definition.loc,
+                )
         definitions.append(definition)
     if pending:
-        raise SchemaNotInstalled(f"the schema package has no {', '.join(sorted(pending))} to remove: "
-                                 "it is not the package this release is built from")
+        raise SchemaNotInstalled(
+            f"the schema package has no {', '.join(sorted(pending))} to remove: "
+            "it is not the package this release is built from"
+        )
     return DocumentNode(definitions=tuple(definitions))
 
 

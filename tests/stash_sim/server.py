@@ -129,8 +129,14 @@ class Faults:
         self._lock = threading.Lock()
         self._queue: list[Fault] = []
 
-    def add(self, kind: str, count: int = 1, operation: str | None = None, seconds: float = 0.0,
-            action: Callable[[], Any] | None = None) -> None:
+    def add(
+        self,
+        kind: str,
+        count: int = 1,
+        operation: str | None = None,
+        seconds: float = 0.0,
+        action: Callable[[], Any] | None = None,
+    ) -> None:
         """Make the next `count` requests (matching `operation`, if given) fail this way.
 
         drop: close the connection before the request runs; drop_after: run it, then
@@ -192,9 +198,20 @@ class SessionCodec:
         MaxAge 0, Expires the zero time and SameSite 0 (pkg/session/plugin.go).
         """
         return {
-            "Name": SESSION_COOKIE, "Value": self.encode(session), "Quoted": False, "Path": "",
-            "Domain": "", "Expires": "0001-01-01T00:00:00Z", "RawExpires": "", "MaxAge": 0, "Secure": False,
-            "HttpOnly": False, "SameSite": 0, "Partitioned": False, "Raw": "", "Unparsed": None,
+            "Name": SESSION_COOKIE,
+            "Value": self.encode(session),
+            "Quoted": False,
+            "Path": "",
+            "Domain": "",
+            "Expires": "0001-01-01T00:00:00Z",
+            "RawExpires": "",
+            "MaxAge": 0,
+            "Secure": False,
+            "HttpOnly": False,
+            "SameSite": 0,
+            "Partitioned": False,
+            "Raw": "",
+            "Unparsed": None,
         }
 
 
@@ -226,8 +243,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self.server.sim_http.handle(self)
 
-    def _send(self, status: int, body: bytes, content_type: str = "application/json",
-              headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, body: bytes, content_type: str = "application/json", headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -275,8 +293,9 @@ class HttpFront:
         self.port = server.server_address[1]
         self._server = server
         # stop() waits for the serving loop's next poll: a short poll makes a stop (once per test) cheap
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.005},
-                                        daemon=True, name="stash-sim-http")
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True, name="stash-sim-http"
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -365,12 +384,18 @@ class HttpFront:
             try:
                 payload["variables"] = json_loads(params["variables"]) if params.get("variables") else {}
             except ValueError as exc:
-                self._answer(request, Outcome(400, {"errors": [{"message": f"variables could not be decoded: {exc}"}],
-                                                    "data": None}), {})
+                self._answer(
+                    request,
+                    Outcome(400, {"errors": [{"message": f"variables could not be decoded: {exc}"}], "data": None}),
+                    {},
+                )
                 return None
             if _peek_type(payload, self.sim.release.name) == "mutation":
-                self._answer(request, Outcome(406, {"errors": [{"message": "GET requests only allow query operations"}],
-                                                    "data": None}), {})
+                self._answer(
+                    request,
+                    Outcome(406, {"errors": [{"message": "GET requests only allow query operations"}], "data": None}),
+                    {},
+                )
                 return None
             return payload
         content_type = (request.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -380,15 +405,26 @@ class HttpFront:
         try:
             return json_loads(raw)
         except ValueError as exc:
-            body = {"errors": [{"message": f"json request body could not be decoded: {exc} body:{raw[:200]!r}"}],
-                    "data": None}
+            body = {
+                "errors": [{"message": f"json request body could not be decoded: {exc} body:{raw[:200]!r}"}],
+                "data": None,
+            }
             self._answer(request, Outcome(400, body), {})
             return None
 
-    def _inject(self, request: _Handler, fault: Fault, payload: Any, session: Session,
-                name: str | None, roots: list[str], variables: dict) -> None:
-        record = RequestRecord(name, _peek_type(payload, self.sim.release.name), roots, variables, 0, 0, fault.kind,
-                               _query(payload))
+    def _inject(
+        self,
+        request: _Handler,
+        fault: Fault,
+        payload: Any,
+        session: Session,
+        name: str | None,
+        roots: list[str],
+        variables: dict,
+    ) -> None:
+        record = RequestRecord(
+            name, _peek_type(payload, self.sim.release.name), roots, variables, 0, 0, fault.kind, _query(payload)
+        )
         if fault.kind == "drop":
             self.sim.requests.add(record)
             request._drop()
@@ -407,13 +443,22 @@ class HttpFront:
             self.sim.requests.add(record)
             request._send(200, data)
 
-    def _answer(self, request: _Handler, outcome: Outcome, variables: dict, fault: str | None = None,
-                query: str | None = None) -> None:
+    def _answer(
+        self, request: _Handler, outcome: Outcome, variables: dict, fault: str | None = None, query: str | None = None
+    ) -> None:
         data = json.dumps(outcome.body).encode()
-        self.sim.requests.add(RequestRecord(
-            outcome.operation_name, outcome.operation_type, outcome.root_fields, variables,
-            outcome.status, len(data), fault, query,
-        ))
+        self.sim.requests.add(
+            RequestRecord(
+                outcome.operation_name,
+                outcome.operation_type,
+                outcome.root_fields,
+                variables,
+                outcome.status,
+                len(data),
+                fault,
+                query,
+            )
+        )
         request._send(outcome.status, data)
 
     def _authenticate(self, request: _Handler) -> Session | None:

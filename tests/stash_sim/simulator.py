@@ -1,12 +1,12 @@
 """The Stash simulator: state, GraphQL over HTTP, hooks, scans and plugin runs in one object.
 
-    with StashSimulator() as sim:                 # the sample library, a free port
-        sim.gql("{ findGalleries { count } }")     # in-process, for test set-up and checks
-        sim.requests                               # what reached the HTTP endpoint
-        sim.faults.add("http_503", count=2)        # the next two requests fail
-        sim.install_plugin(PLUGIN_DIR)             # its hooks now run after mutations
-        StashSimulator(release="develop")         # serve another release (schema.RELEASES)
-        result = sim.run_task("gallery_tools", "Set covers", {"dry_run": "false"})
+with StashSimulator() as sim:                 # the sample library, a free port
+    sim.gql("{ findGalleries { count } }")     # in-process, for test set-up and checks
+    sim.requests                               # what reached the HTTP endpoint
+    sim.faults.add("http_503", count=2)        # the next two requests fail
+    sim.install_plugin(PLUGIN_DIR)             # its hooks now run after mutations
+    StashSimulator(release="develop")         # serve another release (schema.RELEASES)
+    result = sim.run_task("gallery_tools", "Set covers", {"dry_run": "false"})
 """
 
 from __future__ import annotations
@@ -111,9 +111,16 @@ class StashSimulator:
     (library.py). Without it `library_root` is None and no file exists.
     """
 
-    def __init__(self, library: dict[str, Any] | str | Path | None = SAMPLE_LIBRARY, *,
-                 credentials: tuple[str, str] | None = None, python: str = sys.executable,
-                 db_path: str = ":memory:", release: str | None = None, on_disk: bool = False) -> None:
+    def __init__(
+        self,
+        library: dict[str, Any] | str | Path | None = SAMPLE_LIBRARY,
+        *,
+        credentials: tuple[str, str] | None = None,
+        python: str = sys.executable,
+        db_path: str = ":memory:",
+        release: str | None = None,
+        on_disk: bool = False,
+    ) -> None:
         self.release: Release = pick_release(release)
         self.store = Store(db_path)
         create_custom_fields_tables(self.store)
@@ -135,7 +142,8 @@ class StashSimulator:
         self.http = HttpFront(self)
         self._library_dir = tempfile.TemporaryDirectory(prefix="stash-library-") if on_disk else None
         self.library_root: str | None = (
-            os.path.realpath(self._library_dir.name) if self._library_dir is not None else None)
+            os.path.realpath(self._library_dir.name) if self._library_dir is not None else None
+        )
         if library is not None:
             seed(self.store, library if isinstance(library, dict) else load_library(library), self.library_root)
 
@@ -185,19 +193,20 @@ class StashSimulator:
         return RequestContext(self, session, f"http://127.0.0.1:{self.port}")
 
     # -- direct access for tests -----------------------------------------------------------
-    def gql(self, query: str, variables: dict[str, Any] | None = None,
-            session: Session | None = None) -> dict[str, Any]:
+    def gql(
+        self, query: str, variables: dict[str, Any] | None = None, session: Session | None = None
+    ) -> dict[str, Any]:
         """Run GraphQL in-process (not logged, no faults, hooks do run); raises on errors."""
-        outcome = run_graphql({"query": query, "variables": variables or {}},
-                              self.request_context(session or self.user_session()))
+        outcome = run_graphql(
+            {"query": query, "variables": variables or {}}, self.request_context(session or self.user_session())
+        )
         if outcome.body.get("errors"):
             raise SimGraphQLError(outcome.body["errors"], outcome.body.get("data"))
         return outcome.body["data"]
 
     def gql_raw(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """Like gql, but returns the whole body (errors included) without raising."""
-        outcome = run_graphql({"query": query, "variables": variables or {}},
-                              self.request_context(self.user_session()))
+        outcome = run_graphql({"query": query, "variables": variables or {}}, self.request_context(self.user_session()))
         return outcome.body
 
     # -- scans -----------------------------------------------------------------------------
@@ -223,8 +232,10 @@ class StashSimulator:
 
         def run(job: Job) -> list[int | None]:
             try:
-                return [scan_step(self, images, **{"folder" if kind == "folder" else "zip_path": path}, **kwargs)
-                        for kind, path, images in steps]
+                return [
+                    scan_step(self, images, **{"folder" if kind == "folder" else "zip_path": path}, **kwargs)
+                    for kind, path, images in steps
+                ]
             finally:
                 self.events.scan_complete()
 
@@ -283,8 +294,9 @@ class StashSimulator:
     def runner(self, plugin_id: str = "gallery_tools") -> PluginRunner:
         return PluginRunner(self.plugin(plugin_id), self.python)
 
-    def run_task(self, task_name: str, args: dict[str, Any] | None = None, plugin_id: str = "gallery_tools",
-                 **kwargs: Any) -> RunResult:
+    def run_task(
+        self, task_name: str, args: dict[str, Any] | None = None, plugin_id: str = "gallery_tools", **kwargs: Any
+    ) -> RunResult:
         """The Tasks button (runPluginTask): args merged over the task's defaultArgs. The task is a
         job: it waits for the jobs queued before it (a scan, a task a hook queued), then runs.
 
@@ -327,8 +339,10 @@ class StashSimulator:
         return json.loads(row) if row else {}
 
     def set_plugin_settings(self, plugin_id: str, settings: dict[str, Any]) -> None:
-        self.store.execute("INSERT OR REPLACE INTO plugin_settings(plugin_id, settings) VALUES (?, ?)",
-                           (plugin_id, json.dumps(settings)))
+        self.store.execute(
+            "INSERT OR REPLACE INTO plugin_settings(plugin_id, settings) VALUES (?, ?)",
+            (plugin_id, json.dumps(settings)),
+        )
 
 
 class SimGraphQLError(Exception):

@@ -341,8 +341,9 @@ class Store:
         # base name in path filters, filepath.Base (hostpaths.py)
         self.db.create_function("file_path", 2, self._file_path, deterministic=True)
         self.db.create_function("filter_path", 2, self._filter_path, deterministic=True)
-        self.db.create_function("base_name", 1, lambda path: None if path is None else self.host.base(path),
-                                deterministic=True)
+        self.db.create_function(
+            "base_name", 1, lambda path: None if path is None else self.host.base(path), deterministic=True
+        )
         self._depth = 0
 
     def _file_path(self, folder: str | None, base: str | None) -> str | None:

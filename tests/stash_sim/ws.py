@@ -88,8 +88,11 @@ class Protocol:
     @property
     def all_types(self) -> set[str]:
         extra = {"connection_error"} if self.name == "graphql-ws" else set()
-        return self.client_types | {t for t in (self.ack, self.data, self.error, self.complete, self.keep_alive)
-                                    if t} | extra
+        return (
+            self.client_types
+            | {t for t in (self.ack, self.data, self.error, self.complete, self.keep_alive) if t}
+            | extra
+        )
 
     def decodes(self, kind: str) -> bool:
         """Whether gqlgen's exchanger turns this type into a message: graphql-ws knows all its
@@ -98,8 +101,16 @@ class Protocol:
 
 
 GRAPHQL_TRANSPORT_WS = Protocol("graphql-transport-ws")
-GRAPHQL_WS = Protocol("graphql-ws", start="start", stop="stop", data="data", terminate="connection_terminate",
-                      keep_alive="ka", ping=None, pong=None)
+GRAPHQL_WS = Protocol(
+    "graphql-ws",
+    start="start",
+    stop="stop",
+    data="data",
+    terminate="connection_terminate",
+    keep_alive="ka",
+    ping=None,
+    pong=None,
+)
 PROTOCOLS = {p.name: p for p in (GRAPHQL_WS, GRAPHQL_TRANSPORT_WS)}
 
 
@@ -144,8 +155,10 @@ def serve(front: HttpFront, request: _Handler, session: Session) -> None:
     if problem is not None:
         status, _reason = problem
         text = {400: "Bad Request", 405: "Method Not Allowed"}[status]
-        body = f"{text}\n".encode() + json.dumps({"errors": [{"message": "unable to upgrade"}], "data": None},
-                                                  separators=(",", ":")).encode()
+        body = (
+            f"{text}\n".encode()
+            + json.dumps({"errors": [{"message": "unable to upgrade"}], "data": None}, separators=(",", ":")).encode()
+        )
         headers = {"Sec-Websocket-Version": "13"} if "version" in _reason else {}
         request._send(status, body, "text/plain; charset=utf-8", {"X-Content-Type-Options": "nosniff", **headers})
         return
@@ -394,11 +407,14 @@ class Connection:
                 self.active[id_] = cancel
             subscription = self.sim.events.subscribe(operation[1])
             self._log(payload, Outcome(200, {}, operation[2], "subscription", [operation[1]]))
-            threading.Thread(target=self._stream, args=(id_, payload, operation[1], subscription, cancel),
-                             daemon=True, name=f"stash-sim-ws-sub-{id_}").start()
+            threading.Thread(
+                target=self._stream,
+                args=(id_, payload, operation[1], subscription, cancel),
+                daemon=True,
+                name=f"stash-sim-ws-sub-{id_}",
+            ).start()
             return
-        threading.Thread(target=self._execute, args=(id_, payload), daemon=True,
-                         name=f"stash-sim-ws-op-{id_}").start()
+        threading.Thread(target=self._execute, args=(id_, payload), daemon=True, name=f"stash-sim-ws-op-{id_}").start()
 
     def _execute(self, id_: str, payload: dict[str, Any]) -> None:
         outcome = run_graphql(payload, self.sim.request_context(self.session))
@@ -412,8 +428,9 @@ class Connection:
         except Closed:
             pass
 
-    def _stream(self, id_: str, payload: dict[str, Any], field: str, subscription: Any,
-                cancel: threading.Event) -> None:
+    def _stream(
+        self, id_: str, payload: dict[str, Any], field: str, subscription: Any, cancel: threading.Event
+    ) -> None:
         try:
             while not cancel.is_set():
                 try:
@@ -437,6 +454,16 @@ class Connection:
 
         variables = payload.get("variables") if isinstance(payload.get("variables"), dict) else {}
         query = payload.get("query") if isinstance(payload.get("query"), str) else None
-        self.sim.requests.add(RequestRecord(
-            outcome.operation_name, outcome.operation_type, outcome.root_fields, variables or {},
-            outcome.status, len(json.dumps(outcome.body)), None, query, "websocket"))
+        self.sim.requests.add(
+            RequestRecord(
+                outcome.operation_name,
+                outcome.operation_type,
+                outcome.root_fields,
+                variables or {},
+                outcome.status,
+                len(json.dumps(outcome.body)),
+                None,
+                query,
+                "websocket",
+            )
+        )

@@ -28,13 +28,23 @@ MIXED: dict[str, Any] = {
     "tags": ["Keep", "Extra", "Shared"],
     "performers": ["Ann", "Ben"],
     "galleries": [
-        {"folder": "/m/one", "tags": ["Keep"], "performers": ["Ann"], "studio": "North", "date": "2020-01-02",
-         "photographer": "Pat",
-         "images": [{"name": "1.jpg", "tags": ["Extra"]}, {"name": "2.jpg", "performers": ["Ben"]}, "3.jpg"]},
-        {"folder": "/m/two", "tags": ["Shared"], "studio": "South", "date": "2021-03-04",
-         "images": ["1.jpg", "2.jpg"]},
-        {"title": "Collection", "tags": ["Shared"], "studio": "North", "photographer": "Pat",
-         "images": ["/m/one/1.jpg", "/m/two/1.jpg"]},
+        {
+            "folder": "/m/one",
+            "tags": ["Keep"],
+            "performers": ["Ann"],
+            "studio": "North",
+            "date": "2020-01-02",
+            "photographer": "Pat",
+            "images": [{"name": "1.jpg", "tags": ["Extra"]}, {"name": "2.jpg", "performers": ["Ben"]}, "3.jpg"],
+        },
+        {"folder": "/m/two", "tags": ["Shared"], "studio": "South", "date": "2021-03-04", "images": ["1.jpg", "2.jpg"]},
+        {
+            "title": "Collection",
+            "tags": ["Shared"],
+            "studio": "North",
+            "photographer": "Pat",
+            "images": ["/m/one/1.jpg", "/m/two/1.jpg"],
+        },
     ],
 }
 

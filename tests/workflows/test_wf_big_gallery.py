@@ -29,11 +29,14 @@ BIG_IMAGES = [f"{'abc'[0 if i < 30 else 1 if i < 65 else 2]}/{i:03d}.jpg" for i 
 BIG_IMAGES[71] = {"name": BIG_IMAGES[71], "width": 600, "height": 900}  # the first portrait: image 72
 SMALL = "/big/small"
 LOOSE = "/big/loose"
-LIBRARY = {"galleries": [
-    {"zip": BIG_ZIP, "images": BIG_IMAGES},
-    {"folder": SMALL, "images": ["1.jpg", "2.jpg"]},
-    {"title": "Picks", "images": [f"{LOOSE}/{n:02d}.jpg" for n in range(60)]},
-], "images": [f"{LOOSE}/extra.jpg"]}
+LIBRARY = {
+    "galleries": [
+        {"zip": BIG_ZIP, "images": BIG_IMAGES},
+        {"folder": SMALL, "images": ["1.jpg", "2.jpg"]},
+        {"title": "Picks", "images": [f"{LOOSE}/{n:02d}.jpg" for n in range(60)]},
+    ],
+    "images": [f"{LOOSE}/extra.jpg"],
+}
 
 
 def run(sim: StashSimulator, workflows: list[Workflow], dry_run: bool = False) -> dict:
@@ -47,8 +50,9 @@ def chapters_of(sim: StashSimulator, gallery_id: str) -> list[tuple[str, int]]:
 
 
 def cover_of(sim: StashSimulator, gallery_id: str) -> str:
-    found = sim.gql(f'{{ findGallery(id: "{gallery_id}") {{ cover {{'
-                    ' visual_files { ... on ImageFile { path } } } } }')
+    found = sim.gql(
+        f'{{ findGallery(id: "{gallery_id}") {{ cover {{ visual_files {{ ... on ImageFile {{ path }} }} }} }} }}'
+    )
     return str(found["findGallery"]["cover"]["visual_files"][0]["path"])
 
 
@@ -93,13 +97,17 @@ def test_a_big_gallery_is_read_in_pages_of_the_page_size_and_no_page_twice(small
     assert sorted(by_gallery.values()) == [[1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]
 
 
-@pytest.mark.parametrize("rule, picked", [
-    ("position:57", "b/056.jpg"),           # a position in the sixth page
-    ("pattern:^09[0-9]; position:1", "c/090.jpg"),  # a name found in the last page wins over step 2
-    ("pattern:^nothing; portrait", "c/071.jpg"),   # the first step picks none: the portrait, page 8
-])
-def test_set_covers_on_a_big_gallery_read_in_pages_picks_what_the_rule_picks_over_all_images(small_budget, rule,
-                                                                                            picked):
+@pytest.mark.parametrize(
+    "rule, picked",
+    [
+        ("position:57", "b/056.jpg"),  # a position in the sixth page
+        ("pattern:^09[0-9]; position:1", "c/090.jpg"),  # a name found in the last page wins over step 2
+        ("pattern:^nothing; portrait", "c/071.jpg"),  # the first step picks none: the portrait, page 8
+    ],
+)
+def test_set_covers_on_a_big_gallery_read_in_pages_picks_what_the_rule_picks_over_all_images(
+    small_budget, rule, picked
+):
     with StashSimulator(library=LIBRARY) as sim:
         big = ids_by_path(sim)[BIG_ZIP]
         out = run(sim, [SetCovers(parse_cover_rule(rule))])
@@ -115,8 +123,10 @@ def test_a_big_gallery_whose_images_change_while_read_is_skipped_not_planned_fro
     with StashSimulator(library=LIBRARY) as sim:
         ids = ids_by_path(sim)
         picks = ids["user:Picks"]
-        extra = sim.gql(f'{{ findImages(image_filter: {{path: {{value: "{LOOSE}/extra.jpg", modifier: EQUALS}}}})'
-                        " { images { id } } }")["findImages"]["images"][0]["id"]
+        extra = sim.gql(
+            f'{{ findImages(image_filter: {{path: {{value: "{LOOSE}/extra.jpg", modifier: EQUALS}}}})'
+            " { images { id } } }"
+        )["findImages"]["images"][0]["id"]
         calls: list[int] = []
 
         def someone_adds_an_image() -> None:  # after the first page of Picks (the zip's ten pages came first)
@@ -135,15 +145,17 @@ def test_a_big_gallery_whose_images_change_while_read_is_skipped_not_planned_fro
 # -- the other folds, pure: chunks give what the whole list gives -----------------------------------
 def in_chunks(fold, images, size):
     for start in range(0, len(images), size):
-        fold.add(images[start:start + size])
+        fold.add(images[start : start + size])
     return fold
 
 
 @pytest.mark.parametrize("size", [1, 3])
 def test_sync_images_folded_in_chunks_plans_the_same_bulk_updates(size):
     source, other = gallery("1", tags=(1,)), gallery("2", tags=(2,))
-    images = [image(n, f"/s/{n}.jpg", tags=(1,) if n % 3 == 0 else (),
-                    galleries=[source, other] if n == 4 else [source]) for n in range(1, 9)]
+    images = [
+        image(n, f"/s/{n}.jpg", tags=(1,) if n % 3 == 0 else (), galleries=[source, other] if n == 4 else [source])
+        for n in range(1, 9)
+    ]
     whole = plan_image_sync(source, images, ("tags",), mirror=False)
     chunked = plan_image_sync(source, in_chunks(SyncFold("1", ("tags",), False), images, size), ("tags",), False)
     described = [(c.image_ids, c.fields, c.other_galleries) for c in chunked.changes]
@@ -205,9 +217,12 @@ def duplicates_library() -> dict:
     md5s = [f"{n:032x}" for n in range(95)]
     zipped = [{"name": f"{'abc'[n // 32]}/{n:03d}.jpg", "md5": md5s[n]} for n in range(95)]
     moved = [{"name": f"{94 - n:03d}.jpg", "md5": md5s[n]} for n in range(95)]
-    return {"galleries": [
-        {"zip": DUP_ZIP, "images": zipped, "chapters": [{"title": "Mid", "image_index": 57}], "cover": "c/071.jpg"},
-        {"folder": DUP_FOLDER, "images": moved}]}
+    return {
+        "galleries": [
+            {"zip": DUP_ZIP, "images": zipped, "chapters": [{"title": "Mid", "image_index": 57}], "cover": "c/071.jpg"},
+            {"folder": DUP_FOLDER, "images": moved},
+        ]
+    }
 
 
 @pytest.mark.parametrize("budget", ["small", "default"])
@@ -217,8 +232,9 @@ def test_merging_big_duplicates_read_in_pages_maps_chapters_and_the_cover_by_che
     with StashSimulator(library=duplicates_library()) as sim:
         ids = ids_by_path(sim)
         ops = GalleryOps.from_server_connection(sim.server_connection())
-        out = duplicates.run_merge_duplicates(ops, read_env(ops), Scope(), dry_run=False, delete=False,
-                                              present=lambda m: True).to_output()
+        out = duplicates.run_merge_duplicates(
+            ops, read_env(ops), Scope(), dry_run=False, delete=False, present=lambda m: True
+        ).to_output()
         assert out["failed_count"] == 0 and out["changed"] == 1
         # zip image 57 (n = 56) is folder image "038.jpg", the 39th; the cover c/071.jpg is "023.jpg"
         assert chapters_of(sim, ids[DUP_FOLDER]) == [("Mid", 39)]

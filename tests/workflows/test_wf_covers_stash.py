@@ -13,13 +13,15 @@ from wf_support import RESET_COVERS_APPLY, SET_COVERS, fresh_sim, ids_by_path, r
 from gallery_ops import GalleryOps
 from gallery_ops.common.constants import STASH_DEFAULT_COVER_REGEX
 
-LIBRARY = {"galleries": [
-    {"folder": "/c/poster", "images": ["a.jpg", "POSTER.PNG", "x_cover.jpg"]},
-    {"folder": "/c/Best", "images": ["1.jpg", "2.jpg"]},
-    {"folder": "/c/none", "images": ["b.jpg", "a.jpg"]},
-    {"folder": "/c/clip", "images": ["a.jpg", "folder.mp4"]},
-    {"title": "Empty"},
-]}
+LIBRARY = {
+    "galleries": [
+        {"folder": "/c/poster", "images": ["a.jpg", "POSTER.PNG", "x_cover.jpg"]},
+        {"folder": "/c/Best", "images": ["1.jpg", "2.jpg"]},
+        {"folder": "/c/none", "images": ["b.jpg", "a.jpg"]},
+        {"folder": "/c/clip", "images": ["a.jpg", "folder.mp4"]},
+        {"title": "Empty"},
+    ]
+}
 
 
 def answers(regex: str, library=LIBRARY) -> tuple[dict[str, str | None], dict[str, str], dict[str, str], int]:
@@ -27,19 +29,26 @@ def answers(regex: str, library=LIBRARY) -> tuple[dict[str, str | None], dict[st
         ops = GalleryOps.from_server_connection(sim.server_connection())
         ids = ids_by_path(sim)
         found = ops.cover_regex_matches(list(ids.values()), regex)
-        paths = {i["id"]: i["visual_files"][0]["path"] for i in sim.gql(
-            "{ findImages(filter: {per_page: -1}) { images { id visual_files { ... on ImageFile { path }"
-            " ... on VideoFile { path } } } } }")["findImages"]["images"]}
+        paths = {
+            i["id"]: i["visual_files"][0]["path"]
+            for i in sim.gql(
+                "{ findImages(filter: {per_page: -1}) { images { id visual_files { ... on ImageFile { path }"
+                " ... on VideoFile { path } } } } }"
+            )["findImages"]["images"]
+        }
         return found, ids, paths, len(sim.requests)
 
 
 def test_stash_answers_for_a_page_of_galleries_in_one_request():
     found, ids, paths, requests = answers(STASH_DEFAULT_COVER_REGEX)
     by_path = {key: (paths[found[gid]] if found[gid] else None) for key, gid in ids.items()}
-    assert by_path == {"/c/poster": "/c/poster/POSTER.PNG",  # first in gallery order, any case
-                       "/c/Best": None, "/c/none": None,       # no match: Stash shows the first image
-                       "/c/clip": "/c/clip/folder.mp4",        # a clip counts like an image
-                       "user:Empty": None}
+    assert by_path == {
+        "/c/poster": "/c/poster/POSTER.PNG",  # first in gallery order, any case
+        "/c/Best": None,
+        "/c/none": None,  # no match: Stash shows the first image
+        "/c/clip": "/c/clip/folder.mp4",  # a clip counts like an image
+        "user:Empty": None,
+    }
     assert requests == 1
 
 
@@ -64,17 +73,26 @@ def test_the_cover_tasks_ask_once_per_page_and_follow_stashs_answer():
     with fresh_sim(LIBRARY) as sim:
         sim.config.gallery_cover_regex = r"2\.jpg\z"
         ids = ids_by_path(sim)
-        images = {i["visual_files"][0]["path"]: i["id"] for i in sim.gql(
-            "{ findImages(filter: {per_page: -1}) { images { id visual_files { ... on ImageFile { path }"
-            " ... on VideoFile { path } } } } }")["findImages"]["images"]}
+        images = {
+            i["visual_files"][0]["path"]: i["id"]
+            for i in sim.gql(
+                "{ findImages(filter: {per_page: -1}) { images { id visual_files { ... on ImageFile { path }"
+                " ... on VideoFile { path } } } } }"
+            )["findImages"]["images"]
+        }
         # a person chose 1.jpg in Best; Stash's own pick there is 2.jpg (the Go regex)
-        sim.gql('mutation($g: ID!, $i: ID!) { setGalleryCover(input: {gallery_id: $g, cover_image_id: $i}) }',
-                {"g": ids["/c/Best"], "i": images["/c/Best/1.jpg"]})
+        sim.gql(
+            "mutation($g: ID!, $i: ID!) { setGalleryCover(input: {gallery_id: $g, cover_image_id: $i}) }",
+            {"g": ids["/c/Best"], "i": images["/c/Best/1.jpg"]},
+        )
         sim.requests.clear()
         out = run(sim, SET_COVERS, {"rule": "position:2"}).output
         # asked once per page, in the same request as the page's images (no request of its own)
-        asked = [r.operation_name for r in sim.requests.records if r.operation_name in (
-            "ImagesAndCoverMatches", "ImagesOfGalleries", "CoverMatches")]
+        asked = [
+            r.operation_name
+            for r in sim.requests.records
+            if r.operation_name in ("ImagesAndCoverMatches", "ImagesOfGalleries", "CoverMatches")
+        ]
         after = state(sim)["galleries"]
         assert asked == ["ImagesAndCoverMatches"]
         assert after["/c/Best"]["cover"] == "/c/Best/1.jpg"  # chosen: kept
@@ -93,10 +111,12 @@ def test_images_and_the_question_in_one_request_answer_as_the_two_apart():
         images, matches = ops.images_and_cover_matches(ids, "id", STASH_DEFAULT_COVER_REGEX)
         assert len(sim.requests) == 1
         apart = ops.images_of_galleries(ids, "id")
-        assert {g: [i.id for i in found] for g, found in images.items()} == \
-            {g: [i.id for i in found] for g, found in apart.items()}
+        assert {g: [i.id for i in found] for g, found in images.items()} == {
+            g: [i.id for i in found] for g, found in apart.items()
+        }
         assert matches == ops.cover_regex_matches(ids, STASH_DEFAULT_COVER_REGEX) | {
-            gid: None for gid in ids if not apart[gid]}  # a gallery without images: no match
+            gid: None for gid in ids if not apart[gid]
+        }  # a gallery without images: no match
 
 
 def test_a_question_stash_refuses_in_the_images_request_still_gives_the_images_and_no_answer():
@@ -107,4 +127,7 @@ def test_a_question_stash_refuses_in_the_images_request_still_gives_the_images_a
         assert matches == {}  # every pick unknown: the cover tasks leave those covers alone
         assert [len(images[g]) for g in ids] == [3, 2, 2, 2, 0]
         assert [r.operation_name for r in sim.requests.records] == [
-            "ImagesAndCoverMatches", "ImagesOfGalleries", "CoverMatches"]  # asked again apart
+            "ImagesAndCoverMatches",
+            "ImagesOfGalleries",
+            "CoverMatches",
+        ]  # asked again apart

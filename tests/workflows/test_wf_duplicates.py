@@ -58,18 +58,27 @@ def m(id, kind="folder", count=2, zip_md5=None, images_key="k", path=None):
 
 # -- grouping and the keep rule ------------------------------------------------------------------
 def test_the_same_image_set_or_the_same_zip_makes_a_group():
-    a = member(gallery("1", folder="/a").model_copy(update={"image_count": 2}),
-               [pic(1, "/a/1.jpg", "x"), pic(2, "/a/2.jpg", "y")])
-    b = member(gallery("2", zip="/b.zip").model_copy(update={"image_count": 2}),
-               [pic(3, "/b.zip/2.jpg", "y"), pic(4, "/b.zip/1.jpg", "x")])
+    a = member(
+        gallery("1", folder="/a").model_copy(update={"image_count": 2}),
+        [pic(1, "/a/1.jpg", "x"), pic(2, "/a/2.jpg", "y")],
+    )
+    b = member(
+        gallery("2", zip="/b.zip").model_copy(update={"image_count": 2}),
+        [pic(3, "/b.zip/2.jpg", "y"), pic(4, "/b.zip/1.jpg", "x")],
+    )
     c = member(gallery("3", zip="/c.zip").model_copy(update={"image_count": 1}), [pic(5, "/c.zip/1.jpg", "x")])
     assert a.images_key == b.images_key != c.images_key  # order does not matter, the set does
     assert [[x.id for x in g] for g in group_duplicates([a, b, c])] == [["1", "2"]]
 
 
 def test_groups_join_through_either_key_and_unknown_checksums_match_nothing():
-    members = [m(1, images_key="s"), m(2, "zip", zip_md5="z", images_key="s"), m(3, "zip", zip_md5="z", images_key="t"),
-               m(4, images_key=None), m(5, images_key=None)]
+    members = [
+        m(1, images_key="s"),
+        m(2, "zip", zip_md5="z", images_key="s"),
+        m(3, "zip", zip_md5="z", images_key="t"),
+        m(4, images_key=None),
+        m(5, images_key=None),
+    ]
     assert [[x.id for x in g] for g in group_duplicates(members)] == [["1", "2", "3"]]
     no_md5 = member(gallery("9", folder="/n").model_copy(update={"image_count": 1}), [image(1, "/n/1.jpg")])
     assert no_md5.images_key is None
@@ -78,10 +87,10 @@ def test_groups_join_through_either_key_and_unknown_checksums_match_nothing():
 def test_keep_rule_present_then_more_images_then_files_then_newest():
     gone = {"1"}
     present = lambda x: x.id not in gone  # noqa: E731
-    assert keep_order([m(1, count=5), m(2, count=2)], present)[0].id == "2"          # 1. present on disk
-    assert keep_order([m(3, count=5), m(2, count=2)], present)[0].id == "3"          # 2. more images
-    assert keep_order([m(4, "user", path=None), m(3)], present)[0].id == "3"          # 3. files over hand-made
-    assert keep_order([m(3), m(4)], present)[0].id == "4"                             # 4. newest
+    assert keep_order([m(1, count=5), m(2, count=2)], present)[0].id == "2"  # 1. present on disk
+    assert keep_order([m(3, count=5), m(2, count=2)], present)[0].id == "3"  # 2. more images
+    assert keep_order([m(4, "user", path=None), m(3)], present)[0].id == "3"  # 3. files over hand-made
+    assert keep_order([m(3), m(4)], present)[0].id == "4"  # 4. newest
 
 
 # Stash's default-cover answer for galleries 1 and 2: no image matches its cover regex, so its
@@ -100,15 +109,31 @@ def test_a_cover_whose_default_pick_is_unknown_is_neither_replaced_nor_copied():
 # -- the merge plan ------------------------------------------------------------------------------
 def test_the_kept_gallery_gets_what_it_lacks_and_keeps_what_it_has():
     kept = gallery("2", zip="/new.zip", date="2020-01-01", tags=(1,))
-    donor = gallery("1", folder="/old", title="Old title", date="1999-01-01", tags=(1, 2), performers=(5,),
-                    studio="3", photographer="Pat").model_copy(
-        update={"urls": ["https://a"], "scenes": [SceneRef(id="8")], "organized": True, "rating100": 60})
+    donor = gallery(
+        "1",
+        folder="/old",
+        title="Old title",
+        date="1999-01-01",
+        tags=(1, 2),
+        performers=(5,),
+        studio="3",
+        photographer="Pat",
+    ).model_copy(update={"urls": ["https://a"], "scenes": [SceneRef(id="8")], "organized": True, "rating100": 60})
     plan = plan_merge(kept, [], [(donor, [])], {})
     fields, refs = plan.changes
     assert isinstance(fields, SetGalleryFields) and dict(fields.fields) == {
-        "title": "Old title", "photographer": "Pat", "rating100": 60, "studio": {"id": "3"}, "organized": True}
+        "title": "Old title",
+        "photographer": "Pat",
+        "rating100": 60,
+        "studio": {"id": "3"},
+        "organized": True,
+    }
     assert isinstance(refs, AddGalleryRefs) and dict(refs.refs) == {
-        "tag_ids": ("2",), "performer_ids": ("5",), "scene_ids": ("8",), "urls": ("https://a",)}
+        "tag_ids": ("2",),
+        "performer_ids": ("5",),
+        "scene_ids": ("8",),
+        "urls": ("https://a",),
+    }
 
 
 def test_chapters_and_a_chosen_cover_follow_their_image():
@@ -117,8 +142,11 @@ def test_chapters_and_a_chosen_cover_follow_their_image():
     donor = gallery("1", folder="/old", chapters=[(91, "Start", 1), (92, "Last", 3)], cover="2")
     kept = gallery("2", folder="/new", cover="11")  # shows Stash's default pick: no chosen cover
     plan = plan_merge(kept, new_images, [(donor, old_images)], NO_REGEX_MATCH)
-    assert plan.changes == [CreateChapter("2", "Start", 2), CreateChapter("2", "Last", 1),
-                            SetCover("2", "13", "/new/y/b.jpg")]
+    assert plan.changes == [
+        CreateChapter("2", "Start", 2),
+        CreateChapter("2", "Last", 1),
+        SetCover("2", "13", "/new/y/b.jpg"),
+    ]
 
 
 def test_no_chapter_twice_and_a_chosen_cover_is_never_replaced():
@@ -141,7 +169,8 @@ def test_a_duplicate_is_deleted_only_when_asked_and_empty_or_gone():
     kept = m(2)
     gone = m(1, "zip")
     assert plan_donor(gone, [], kept, True, False, delete=True).changes == [
-        DestroyGallery("1", None, "duplicate whose zip or folder is gone", merged_into="2")]
+        DestroyGallery("1", None, "duplicate whose zip or folder is gone", merged_into="2")
+    ]
     assert plan_donor(gone, [], kept, True, False, delete=False).skipped == SKIP_KEPT_APART
     assert plan_donor(gone, [], kept, True, True, delete=True).skipped == SKIP_PRESENT
     assert plan_donor(gone, [], kept, False, False, delete=True).skipped == SKIP_BOTH_GONE
@@ -169,7 +198,8 @@ def test_the_sample_set_that_moved_into_a_zip_gets_its_metadata(scenario_run):
     out = runs.first.output
     ids = {PORTRAITS: "2", MOVED: "7"}  # the sample's ids (checked below)
     assert out["group_count"] == 1 and out["groups"] == [
-        {"keep": ids[MOVED], "duplicates": [ids[PORTRAITS]], "by": "image checksums"}]
+        {"keep": ids[MOVED], "duplicates": [ids[PORTRAITS]], "by": "image checksums"}
+    ]
     # the sample is not on this disk, nor are its folders: neither copy can be told gone, so
     # neither would be deleted
     assert out["skipped"] == {SKIP_PRESENT: 1} and out["changed"] == 1 and out["scanned"] == 11
@@ -219,11 +249,18 @@ def disk_library(root: Path) -> dict:
     return {
         "tags": ["Old"],
         "galleries": [
-            {"zip": f"{r}/old/a.zip", "images": imgs("A", ["1.jpg", "2.jpg"]), "title": "Set A", "tags": ["Old"],
-             "chapters": [{"title": "Second", "image_index": 2}]},
+            {
+                "zip": f"{r}/old/a.zip",
+                "images": imgs("A", ["1.jpg", "2.jpg"]),
+                "title": "Set A",
+                "tags": ["Old"],
+                "chapters": [{"title": "Second", "image_index": 2}],
+            },
             # renamed in the move: x.jpg is the old 2.jpg, so the chapter at image 2 moves to image 1
-            {"folder": f"{r}/new_a", "images": [{"name": "x.jpg", "md5": md5("A2.jpg")},
-                                                {"name": "y.jpg", "md5": md5("A1.jpg")}]},
+            {
+                "folder": f"{r}/new_a",
+                "images": [{"name": "x.jpg", "md5": md5("A2.jpg")}, {"name": "y.jpg", "md5": md5("A1.jpg")}],
+            },
             {"folder": f"{r}/old_b", "images": imgs("B", ["1.jpg"]), "details": "kept words"},
             {"folder": f"{r}/new_b", "images": imgs("B", ["1.jpg"])},
             {"zip": f"{r}/copies/c1.zip", "zip_md5": "same", "images": imgs("C1", ["1.jpg"]), "rating100": 80},
@@ -265,16 +302,17 @@ def test_killed_at_any_request_a_rerun_of_the_delete_ends_as_one_run(tmp_path):
     assert total >= 6 and problems == []
 
 
-
-
 def test_a_duplicate_whose_folder_is_missing_too_is_not_deleted(tmp_path):
     """A zip gone together with the folder that held it looks like a drive or share that is not
     mounted (on_disk.disk_state: unsure): it is merged but not deleted."""
     (tmp_path / "new").mkdir()
     r = str(tmp_path)
-    library = {"galleries": [
-        {"zip": f"{r}/unmounted/share/a.zip", "images": [{"name": "1.jpg", "md5": md5("A1")}], "title": "Set A"},
-        {"folder": f"{r}/new", "images": [{"name": "1.jpg", "md5": md5("A1")}]}]}
+    library = {
+        "galleries": [
+            {"zip": f"{r}/unmounted/share/a.zip", "images": [{"name": "1.jpg", "md5": md5("A1")}], "title": "Set A"},
+            {"folder": f"{r}/new", "images": [{"name": "1.jpg", "md5": md5("A1")}]},
+        ]
+    }
     with fresh_sim(library) as sim:
         before = state(sim)
         result = run(sim, APPLY_DELETE)

@@ -114,8 +114,13 @@ def test_on_disk_a_gallery_whose_folder_is_gone_is_deleted_on_apply_and_one_stil
         assert applied["changes"] == preview["changes"]
         sim.requests.clear()
         assert run(sim, CLEAN_EMPTY_APPLY).output["change_count"] == 0 and sim.requests.mutations() == []
-    library = {"galleries": [{"folder": "/x/emptied"}, {"folder": "/x/gone", "gone": True},
-                             {"zip": "/x/full.zip", "images": ["1.jpg"], "gone": True}]}
+    library = {
+        "galleries": [
+            {"folder": "/x/emptied"},
+            {"folder": "/x/gone", "gone": True},
+            {"zip": "/x/full.zip", "images": ["1.jpg"], "gone": True},
+        ]
+    }
     with fresh_sim(library, on_disk=True) as sim:
         out = run(sim, CLEAN_EMPTY_APPLY).output
         left = set(state(sim)["galleries"])
@@ -124,10 +129,15 @@ def test_on_disk_a_gallery_whose_folder_is_gone_is_deleted_on_apply_and_one_stil
 
 
 def test_a_zip_and_a_folder_without_images_stay_and_are_listed():
-    library = {"galleries": [
-        {"folder": "/x/emptied"}, {"zip": "/x/emptied.zip"}, {"title": "Nothing yet"},
-        {"title": "Has one", "images": ["/x/loose/1.jpg"]}],
-        "images": ["/x/loose/1.jpg"]}
+    library = {
+        "galleries": [
+            {"folder": "/x/emptied"},
+            {"zip": "/x/emptied.zip"},
+            {"title": "Nothing yet"},
+            {"title": "Has one", "images": ["/x/loose/1.jpg"]},
+        ],
+        "images": ["/x/loose/1.jpg"],
+    }
     with fresh_sim(library) as sim:
         before = state(sim)
         preview = run(sim, CLEAN_EMPTY_PREVIEW)
@@ -147,8 +157,12 @@ def test_a_gallery_that_gets_images_while_the_run_reads_is_not_deleted():
 
     with fresh_sim() as sim:
         empty, night = ids_by_path(sim)[EMPTY], image_ids(sim)["/library/loose/night.jpg"]
-        meanwhile(sim, lambda: sim.gql(
-            f'mutation {{ addGalleryImages(input: {{gallery_id: "{empty}", image_ids: ["{night}"]}}) }}'))
+        meanwhile(
+            sim,
+            lambda: sim.gql(
+                f'mutation {{ addGalleryImages(input: {{gallery_id: "{empty}", image_ids: ["{night}"]}}) }}'
+            ),
+        )
         out = run(sim, CLEAN_EMPTY_APPLY).output
         assert EMPTY in state(sim)["galleries"]
         assert sim.requests.mutations() == []

@@ -25,8 +25,11 @@ def test_a_gallery_stash_refuses_is_reported_and_the_others_are_changed(dates_li
     with fresh_sim(dates_library, settings={"titlePattern": TITLE_PATTERN}) as sim:
         # by its exact path: Stash's INCLUDES matches any of the words ("One" is in "Good One" too)
         doomed = ids_by_path(sim)["/d/Bad One [2023-13-45]"]
-        sim.faults.add("before", operation="galleryUpdate", action=lambda: sim.gql(
-            "mutation($ids: [ID!]!) { galleryDestroy(input: {ids: $ids}) }", {"ids": [doomed]}))
+        sim.faults.add(
+            "before",
+            operation="galleryUpdate",
+            action=lambda: sim.gql("mutation($ids: [ID!]!) { galleryDestroy(input: {ids: $ids}) }", {"ids": [doomed]}),
+        )
         result = sim.run_task(TITLES)
         galleries = state(sim)["galleries"]
         assert galleries["/d/Good One [2023-01-02]"]["title"] == "Good One"
@@ -83,7 +86,7 @@ def test_finish_keeps_the_mark_on_galleries_whose_changes_failed():
         assert result.error is not None and result.error.startswith("2 of 2 galleries failed")
         marked = state(sim)["galleries"]
         assert marked[SCAN_ZIP]["tags"] == [NEW_GALLERY_TAG]  # not done: still marked
-        assert len(marked[SCAN_ZIP]["chapters"]) == 3         # what went through stays
+        assert len(marked[SCAN_ZIP]["chapters"]) == 3  # what went through stays
         again = run(sim, FINISH).output
         assert (again["scanned"], again["failed_count"]) == (2, 0)
         after = state(sim)["galleries"]

@@ -58,21 +58,35 @@ def test_comic_info_fields():
     assert found.urls == ["https://example.org/coast/3"]
 
 
-@pytest.mark.parametrize("data, reason", [
-    (b'<!DOCTYPE x [<!ENTITY a "aaaa">]><ComicInfo><Title>&a;</Title></ComicInfo>', "DTD"),
-    (b"<ComicInfo><Title>open", "not valid XML"),
-])
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b'<!DOCTYPE x [<!ENTITY a "aaaa">]><ComicInfo><Title>&a;</Title></ComicInfo>', "DTD"),
+        (b"<ComicInfo><Title>open", "not valid XML"),
+    ],
+)
 def test_comic_info_that_is_not_read(data, reason):
     with pytest.raises(FileMetadataError, match=reason):
         parse_comic_info(data, "x")
 
 
 def test_gallery_dl_json():
-    data = json.dumps({"title": "Night  Market", "date": "2021-03-04 18:00:00", "tags": {"general": ["Beach"],
-                       "artist": "Cy"}, "gallery_url": "https://g.example/1", "artist": ["Cy", "Di"]}).encode()
+    data = json.dumps(
+        {
+            "title": "Night  Market",
+            "date": "2021-03-04 18:00:00",
+            "tags": {"general": ["Beach"], "artist": "Cy"},
+            "gallery_url": "https://g.example/1",
+            "artist": ["Cy", "Di"],
+        }
+    ).encode()
     found = parse_gallery_dl(data, "/x/info.json")
-    assert (found.title, found.date, found.tags, found.artists) == ("Night Market", "2021-03-04", ["Beach", "Cy"],
-                                                                     ["Cy", "Di"])
+    assert (found.title, found.date, found.tags, found.artists) == (
+        "Night Market",
+        "2021-03-04",
+        ["Beach", "Cy"],
+        ["Cy", "Di"],
+    )
     assert found.urls == ["https://g.example/1"]
     with pytest.raises(FileMetadataError, match="not valid JSON"):
         parse_gallery_dl(b"{", "/x/info.json")
@@ -114,25 +128,31 @@ def test_where_sidecars_are_looked_for():
 
 
 # -- plans ---------------------------------------------------------------------------------------
-FOUND = FileMetadata("x", title="T", date="2020-01-02", details="D", artists=["Ann", "Zed"],
-                     tags=["Beach", "Nope"], urls=["https://u"])
+FOUND = FileMetadata(
+    "x", title="T", date="2020-01-02", details="D", artists=["Ann", "Zed"], tags=["Beach", "Nope"], urls=["https://u"]
+)
 
 
 def test_the_plan_fills_only_what_is_empty_and_lists_unknown_names():
     g = gallery(title="Mine", tags=(1,)).model_copy(update={"urls": ["https://u"]})
     plan, unknown = plan_import(g, FOUND, {"Beach": "1", "Nope": None}, {}, "photographer")
-    assert plan.changes == [SetGalleryFields(g.id, (("date", "2020-01-02"), ("details", "D"),
-                                                    ("photographer", "Ann, Zed")))]
+    assert plan.changes == [
+        SetGalleryFields(g.id, (("date", "2020-01-02"), ("details", "D"), ("photographer", "Ann, Zed")))
+    ]
     assert unknown == ["Nope"]
 
 
 def test_artists_as_performers_by_name():
-    plan, unknown = plan_import(gallery(photographer="Pat"), FOUND, {"Beach": "4"}, {"Ann": "7", "Zed": None},
-                                "performers")
+    plan, unknown = plan_import(
+        gallery(photographer="Pat"), FOUND, {"Beach": "4"}, {"Ann": "7", "Zed": None}, "performers"
+    )
     fields, refs = plan.changes
     assert "photographer" not in dict(fields.fields)
     assert isinstance(refs, AddGalleryRefs) and dict(refs.refs) == {
-        "tag_ids": ("4",), "performer_ids": ("7",), "urls": ("https://u",)}
+        "tag_ids": ("4",),
+        "performer_ids": ("7",),
+        "urls": ("https://u",),
+    }
     assert sorted(unknown) == ["Nope", "Zed"]
 
 
@@ -156,9 +176,11 @@ def test_the_sample_comic_and_download_get_what_their_files_say(scenario_run):
     }
     out = runs.first.output
     assert out["unknown_names"] == ["Street food"]  # no such tag in Stash: left out, listed
-    assert out["skipped"] == {"no metadata file (ComicInfo.xml, gallery-dl JSON)": 6,
-                              "its zip or folder is not on this disk": 1,  # Old Trip is gone
-                              "hand-made (no zip or folder)": 2}
+    assert out["skipped"] == {
+        "no metadata file (ComicInfo.xml, gallery-dl JSON)": 6,
+        "its zip or folder is not on this disk": 1,  # Old Trip is gone
+        "hand-made (no zip or folder)": 2,
+    }
 
 
 def test_the_sample_not_on_this_disk_is_skipped_with_the_reason():
@@ -173,18 +195,23 @@ def test_the_sample_not_on_this_disk_is_skipped_with_the_reason():
 def disk_library(root: Path) -> dict:
     make_zip(root / "comics" / "Coast 3.cbz", {"ComicInfo.xml": COMIC, "001.jpg": b"j"})
     make_zip(root / "dl" / "Market.zip", {"001.jpg": b"j"})
-    (root / "dl" / "Market.zip.json").write_text(json.dumps({"title": "Night Market", "tags": ["Travel"],
-                                                             "url": "https://g.example/9"}))
+    (root / "dl" / "Market.zip.json").write_text(
+        json.dumps({"title": "Night Market", "tags": ["Travel"], "url": "https://g.example/9"})
+    )
     (root / "photos" / "Dunes").mkdir(parents=True)
     (root / "photos" / "Dunes" / "info.json").write_text(json.dumps({"title": "Dunes", "date": "2018-10-11"}))
     r = str(root)
-    return {"tags": ["Beach", "Travel"], "performers": ["Ann Lee"], "galleries": [
-        {"zip": f"{r}/comics/Coast 3.cbz", "images": ["001.jpg"], "date": "2000-01-01"},
-        {"zip": f"{r}/dl/Market.zip", "images": ["001.jpg"]},
-        {"folder": f"{r}/photos/Dunes", "images": ["1.jpg"], "title": "Set by me"},
-        {"zip": f"{r}/gone.zip", "images": ["001.jpg"]},
-        {"title": "Picks", "images": [f"{r}/photos/Dunes/1.jpg"]},
-    ]}
+    return {
+        "tags": ["Beach", "Travel"],
+        "performers": ["Ann Lee"],
+        "galleries": [
+            {"zip": f"{r}/comics/Coast 3.cbz", "images": ["001.jpg"], "date": "2000-01-01"},
+            {"zip": f"{r}/dl/Market.zip", "images": ["001.jpg"]},
+            {"folder": f"{r}/photos/Dunes", "images": ["1.jpg"], "title": "Set by me"},
+            {"zip": f"{r}/gone.zip", "images": ["001.jpg"]},
+            {"title": "Picks", "images": [f"{r}/photos/Dunes/1.jpg"]},
+        ],
+    }
 
 
 def test_the_task_fills_from_files_then_writes_nothing_more(tmp_path):

@@ -39,8 +39,10 @@ def test_rule_all_adds_what_every_image_has():
 
 def test_rule_any_adds_what_one_image_has():
     images = [image(1, tags=(3, 4)), image(2, tags=(10,), performers=(8,))]
-    assert adds(plan_gallery_from_images(gallery(), images, "any")) == {"tag_ids": ["3", "4", "10"],
-                                                                        "performer_ids": ["8"]}
+    assert adds(plan_gallery_from_images(gallery(), images, "any")) == {
+        "tag_ids": ["3", "4", "10"],
+        "performer_ids": ["8"],
+    }
 
 
 def test_what_the_gallery_has_is_not_sent_again_and_nothing_is_removed():
@@ -113,8 +115,10 @@ def test_rule_any_by_setting_and_by_arg():
         prepare(sim)
         before = state(sim)
         run(sim, GALLERY_FROM_IMAGES, {"rule": "any", "fields": "performers"})
-        assert diff(before, state(sim)) == {("galleries", CITY, "performers"): ([], ["Ada Vale"]),
-                                            ("galleries", HARBOUR, "performers"): ([], ["Bo Lind"])}
+        assert diff(before, state(sim)) == {
+            ("galleries", CITY, "performers"): ([], ["Ada Vale"]),
+            ("galleries", HARBOUR, "performers"): ([], ["Bo Lind"]),
+        }
 
 
 def test_a_bad_rule_setting_fails_the_run_with_a_message():

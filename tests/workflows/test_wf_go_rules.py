@@ -20,15 +20,22 @@ def test_the_hook_leaves_out_a_date_stash_refuses_and_still_sets_the_title():
 
 
 def test_the_task_sends_only_dates_stash_accepts():
-    library = {"galleries": [{"folder": f"/d/Trip [{date}]", "images": ["1.jpg"]}
-                             for date in ("2022-1-5", "2022-01-05", "2022-01", "0000")]}
+    library = {
+        "galleries": [
+            {"folder": f"/d/Trip [{date}]", "images": ["1.jpg"]}
+            for date in ("2022-1-5", "2022-01-05", "2022-01", "0000")
+        ]
+    }
     with fresh_sim(library, settings={"titlePattern": DATE_PATTERN}) as sim:
         out = run(sim, TITLES).output
         galleries = state(sim)["galleries"]
     assert out["failed_count"] == 0
     assert {key: (g["title"], g["date"]) for key, g in galleries.items()} == {
-        "/d/Trip [2022-1-5]": ("Trip", None), "/d/Trip [2022-01-05]": ("Trip", "2022-01-05"),
-        "/d/Trip [2022-01]": ("Trip", "2022-01"), "/d/Trip [0000]": ("Trip", "0000")}
+        "/d/Trip [2022-1-5]": ("Trip", None),
+        "/d/Trip [2022-01-05]": ("Trip", "2022-01-05"),
+        "/d/Trip [2022-01]": ("Trip", "2022-01"),
+        "/d/Trip [0000]": ("Trip", "0000"),
+    }
 
 
 def test_a_title_pattern_that_never_finishes_fails_the_hook_quickly_and_the_scan_goes_on():
@@ -44,8 +51,9 @@ def test_a_title_pattern_that_never_finishes_fails_the_hook_quickly_and_the_scan
 
 
 def test_a_pattern_arg_that_never_finishes_fails_that_gallery_only():
-    library = {"galleries": [{"folder": f"/p/{EVIL_NAME}", "images": ["1.jpg"]},
-                             {"folder": "/p/aaaa", "images": ["1.jpg"]}]}
+    library = {
+        "galleries": [{"folder": f"/p/{EVIL_NAME}", "images": ["1.jpg"]}, {"folder": "/p/aaaa", "images": ["1.jpg"]}]
+    }
     with fresh_sim(library) as sim:
         result = sim.run_task(TITLES, {"pattern": EVIL_PATTERN})
         titles = {k: g["title"] for k, g in state(sim)["galleries"].items()}
@@ -59,8 +67,15 @@ def test_a_pattern_arg_that_never_finishes_fails_that_gallery_only():
 def test_a_go_only_cover_regex_never_gets_a_chosen_cover_replaced():
     """Stash's cover regex `front\\.[^.]+\\z` is Go syntax: Python refuses `\\z`. The old fallback to the
     default regex took the person's chosen cover.jpg for Stash's own pick and replaced it."""
-    library = {"galleries": [{"folder": "/c/Set", "cover": "cover.jpg", "images": [
-        "a.jpg", {"name": "b.jpg", "width": 600, "height": 900}, "cover.jpg", "front.jpg"]}]}
+    library = {
+        "galleries": [
+            {
+                "folder": "/c/Set",
+                "cover": "cover.jpg",
+                "images": ["a.jpg", {"name": "b.jpg", "width": 600, "height": 900}, "cover.jpg", "front.jpg"],
+            }
+        ]
+    }
     with fresh_sim(library) as sim:
         sim.config.gallery_cover_regex = r"front\.[^.]+\z"
         out = run(sim, SET_COVERS, {"rule": "portrait"}).output

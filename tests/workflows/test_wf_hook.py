@@ -48,7 +48,8 @@ def new_galleries(sim: StashSimulator) -> list[str]:
     """Scan the folder and the zip, then make a gallery by hand (a tag, images from three folders)."""
     folder_id, zip_id = scan_new_galleries(sim)
     hand_id = sim.gql(CREATE, {"i": {"title": "Hand Picked", "tag_ids": [named_id(sim, "tag", "Beach")]}})[
-        "galleryCreate"]["id"]
+        "galleryCreate"
+    ]["id"]
     ids = image_ids(sim)
     sim.gql(ADD, {"i": {"gallery_id": hand_id, "image_ids": [ids[p] for p in HAND_IMAGES]}})
     return [folder_id, zip_id, hand_id]
@@ -93,15 +94,21 @@ def test_a_scan_with_the_hooks_ends_finished_with_no_button_pressed():
     assert galleries[SCAN_ZIP]["chapters"] == [("Evening", 1), ("Night/Late", 3), ("Night", 4)]
     assert galleries[SCAN_ZIP]["cover"] == f"{SCAN_ZIP}/Night/001.jpg"
     images = after_tasks["images"]
-    assert images[f"{SCAN_FOLDER}/a03.jpg"] == {"tags": [], "performers": [], "studio": None,
-                                                 "date": "2023-05-01", "photographer": None}
+    assert images[f"{SCAN_FOLDER}/a03.jpg"] == {
+        "tags": [],
+        "performers": [],
+        "studio": None,
+        "date": "2023-05-01",
+        "photographer": None,
+    }
     assert images[f"{SCAN_ZIP}/Evening/001.jpg"]["date"] == "2023-06-10"
     # the sample's own galleries are untouched
     assert {k: v for k, v in after_hooks["galleries"].items() if k in before["galleries"]} == before["galleries"]
     # no hook run started another run of our hooks: one Gallery.Create.Post run per new gallery, and
     # the queued task's writes (Gallery.Update.Post) started none either
     assert [(r.plugin_id, r.trigger, str(r.hook_context["id"]), r.depth) for r in hook_runs] == [
-        (PLUGIN, "Gallery.Create.Post", gallery_id, 0) for gallery_id in created]
+        (PLUGIN, "Gallery.Create.Post", gallery_id, 0) for gallery_id in created
+    ]
     assert all(r.result.error is None for r in hook_runs)
 
 
@@ -112,9 +119,13 @@ def test_each_scan_gets_its_own_finish_which_also_finishes_a_hand_made_gallery_f
         sim.scan_folder("/library/new/Second", ["x1.jpg", "x2.jpg"])
         sim.jobs.wait_idle()
         descriptions = [job.description for job in sim.jobs.history]
-        assert descriptions == ["Scanning...", "Running plugin task: Finish new galleries",
-                                "Running plugin task: Finish new galleries",
-                                "Scanning...", "Running plugin task: Finish new galleries"]
+        assert descriptions == [
+            "Scanning...",
+            "Running plugin task: Finish new galleries",
+            "Running plugin task: Finish new galleries",
+            "Scanning...",
+            "Running plugin task: Finish new galleries",
+        ]
         assert all(job.status == "FINISHED" for job in sim.jobs.history)
         galleries = state(sim)["galleries"]
         assert galleries["/library/new/Second"]["tags"] == []  # the second scan's gallery is finished
@@ -131,8 +142,10 @@ def test_the_marker_is_added_by_stash_so_a_tag_added_meanwhile_stays():
 
         def someone_tags_it() -> None:  # in Stash's UI, between the hook's read and its write
             gallery_id = ids_by_path(sim)[SCAN_FOLDER]
-            sim.gql("mutation($i: BulkGalleryUpdateInput!) { bulkGalleryUpdate(input: $i) { id } }",
-                    {"i": {"ids": [gallery_id], "tag_ids": {"ids": [travel], "mode": "ADD"}}})
+            sim.gql(
+                "mutation($i: BulkGalleryUpdateInput!) { bulkGalleryUpdate(input: $i) { id } }",
+                {"i": {"ids": [gallery_id], "tag_ids": {"ids": [travel], "mode": "ADD"}}},
+            )
 
         sim.faults.add("before", operation="NewGalleryWrite", action=someone_tags_it)
         sim.set_plugin_settings(PLUGIN, {**SETTINGS, "hookFinishByHand": True})
@@ -147,8 +160,9 @@ def test_finish_by_hand_queues_nothing():
         assert [job.description for job in sim.jobs.history] == ["Scanning..."]
         assert sim.requests.count("runPluginTask") == 0
         assert all(r.result.output["finish"].startswith("by hand") for r in sim.hooks.runs)
-        assert all(NEW_GALLERY_TAG in g["tags"] for p, g in state(sim)["galleries"].items() if p.startswith(
-            "/library/new/"))
+        assert all(
+            NEW_GALLERY_TAG in g["tags"] for p, g in state(sim)["galleries"].items() if p.startswith("/library/new/")
+        )
         assert run(sim, FINISH).output["scanned"] == 2  # the button does it
 
 
@@ -158,8 +172,10 @@ def test_the_hook_on_a_scan_runs_on_the_first_image_and_costs_a_handful_of_reque
 
         def after_image(n: int) -> None:
             if n == 1:
-                gallery = sim.gql('{ findGalleries(gallery_filter: {path: {value: "/library/new/",'
-                                  ' modifier: INCLUDES}}) { galleries { title image_count tags { name } } } }')
+                gallery = sim.gql(
+                    '{ findGalleries(gallery_filter: {path: {value: "/library/new/",'
+                    " modifier: INCLUDES}}) { galleries { title image_count tags { name } } } }"
+                )
                 seen.extend(gallery["findGalleries"]["galleries"])
                 seen.append({"requests": sim.requests.fields()})
 
@@ -194,19 +210,35 @@ def test_the_hook_on_a_gallery_made_by_hand():
         sim.requests.clear()
         gallery_id = sim.gql(CREATE, {"i": {"title": "By Hand"}})["galleryCreate"]["id"]
         (hook_run,) = sim.hooks.runs
-        assert hook_run.hook_context == {"id": int(gallery_id), "type": "Gallery.Create.Post",
-                                         "input": {"title": "By Hand"}}
+        assert hook_run.hook_context == {
+            "id": int(gallery_id),
+            "type": "Gallery.Create.Post",
+            "input": {"title": "By Hand"},
+        }
         out = hook_run.result.output
         assert out["made_by_scan"] is False and out["update"] == {} and out["marked"] is True
         assert out["finish"] == "queued now"
         sim.jobs.wait_idle()  # the queued Finish ran at once (no scan): the gallery, still empty, stays marked
         # the hook's own requests (the Finish task's follow): read, the marker tag's creation, one write
-        assert sim.requests.fields()[:3] == ["configuration+findGallery+findTags+jobQueue", "tagCreate",
-                                             "bulkGalleryUpdate+runPluginTask"]
+        assert sim.requests.fields()[:3] == [
+            "configuration+findGallery+findTags+jobQueue",
+            "tagCreate",
+            "bulkGalleryUpdate+runPluginTask",
+        ]
         assert state(sim)["galleries"]["user:By Hand"]["tags"] == [NEW_GALLERY_TAG]
         ids = image_ids(sim)
-        sim.gql(ADD, {"i": {"gallery_id": gallery_id, "image_ids": [ids["/library/photos/Beach 2021/IMG_0002.jpg"],
-                                                                    ids["/library/photos/Portraits/p02.jpg"]]}})
+        sim.gql(
+            ADD,
+            {
+                "i": {
+                    "gallery_id": gallery_id,
+                    "image_ids": [
+                        ids["/library/photos/Beach 2021/IMG_0002.jpg"],
+                        ids["/library/photos/Portraits/p02.jpg"],
+                    ],
+                }
+            },
+        )
         before = state(sim)
         run(sim, FINISH)
         changes = diff(before, state(sim))
@@ -250,8 +282,10 @@ def test_titles_only_need_no_follow_up():
         assert [r.result.output.get("deferred") for r in sim.hooks.runs] == [None, None]
         assert sim.requests.count("tagCreate") == 0  # nothing to mark
         galleries = state(sim)["galleries"]
-        assert (galleries[SCAN_FOLDER]["title"], galleries[SCAN_ZIP]["title"]) == ("Hike [2023-05-01]",
-                                                                                   "Party Night [2023-06-10]")
+        assert (galleries[SCAN_FOLDER]["title"], galleries[SCAN_ZIP]["title"]) == (
+            "Hike [2023-05-01]",
+            "Party Night [2023-06-10]",
+        )
         assert galleries[SCAN_ZIP]["tags"] == []
 
 
@@ -275,11 +309,19 @@ def test_finish_only_adds_to_images_even_with_sync_mirror_on():
     with fresh_sim(settings={**SETTINGS, "syncMirror": True, "hookFinishByHand": True}) as sim:
         sim.scan_zip(SCAN_ZIP, SCAN_ZIP_IMAGES)
         own_image = image_ids(sim)[f"{SCAN_ZIP}/Evening/001.jpg"]
-        sim.gql("mutation($i: BulkImageUpdateInput!) { bulkImageUpdate(input: $i) { id } }",
-                {"i": {"ids": [own_image], "tag_ids": {"ids": [named_id(sim, "tag", "Archive")], "mode": "ADD"}}})
-        sim.gql("mutation($i: BulkGalleryUpdateInput!) { bulkGalleryUpdate(input: $i) { id } }",
-                {"i": {"ids": [ids_by_path(sim)[SCAN_ZIP]],
-                       "tag_ids": {"ids": [named_id(sim, "tag", "Travel")], "mode": "ADD"}}})
+        sim.gql(
+            "mutation($i: BulkImageUpdateInput!) { bulkImageUpdate(input: $i) { id } }",
+            {"i": {"ids": [own_image], "tag_ids": {"ids": [named_id(sim, "tag", "Archive")], "mode": "ADD"}}},
+        )
+        sim.gql(
+            "mutation($i: BulkGalleryUpdateInput!) { bulkGalleryUpdate(input: $i) { id } }",
+            {
+                "i": {
+                    "ids": [ids_by_path(sim)[SCAN_ZIP]],
+                    "tag_ids": {"ids": [named_id(sim, "tag", "Travel")], "mode": "ADD"},
+                }
+            },
+        )
         run(sim, FINISH)
         images = {path: image for path, image in state(sim)["images"].items() if path.startswith(SCAN_ZIP)}
         assert all("Travel" in image["tags"] for image in images.values())  # added from the gallery

@@ -37,14 +37,17 @@ def scene_library() -> dict[str, Any]:
     """The sample library with a video named like the scanned zip, next to it, and one inside the
     scanned folder (Stash's scenes; link_scenes' rules)."""
     library = copy.deepcopy(SAMPLE)
-    library["scenes"] = [*library["scenes"],
-                         {"title": "Party Video", "path": SCAN_ZIP.removesuffix(".zip") + ".mp4"},
-                         {"title": "Trail Video", "path": f"{SCAN_FOLDER}/trail.mp4"}]
+    library["scenes"] = [
+        *library["scenes"],
+        {"title": "Party Video", "path": SCAN_ZIP.removesuffix(".zip") + ".mp4"},
+        {"title": "Trail Video", "path": f"{SCAN_FOLDER}/trail.mp4"},
+    ]
     return library
 
 
-def scanned_end_state(settings: dict[str, Any], library: dict[str, Any],
-                      scan: Any) -> tuple[dict[str, Any], dict[str, Any], Any, list[Any]]:
+def scanned_end_state(
+    settings: dict[str, Any], library: dict[str, Any], scan: Any
+) -> tuple[dict[str, Any], dict[str, Any], Any, list[Any]]:
     """(before, after) of a scan with the plugin and `settings`, the one task run, and the jobs."""
     with fresh_sim(library, settings=settings) as hooked:
         before = state(hooked)
@@ -90,13 +93,17 @@ def make_disk_sets(root: Path) -> tuple[str, str]:
     cbz = root / "new" / "Coast 3.cbz"
     cbz.parent.mkdir(parents=True)
     with zipfile.ZipFile(cbz, "w") as archive:
-        archive.writestr("ComicInfo.xml", "<ComicInfo><Title>The Harbour</Title><Summary>Boats.</Summary>"
-                                          "<Writer>Ann Lee</Writer><Year>2019</Year><Tags>Beach</Tags></ComicInfo>")
+        archive.writestr(
+            "ComicInfo.xml",
+            "<ComicInfo><Title>The Harbour</Title><Summary>Boats.</Summary>"
+            "<Writer>Ann Lee</Writer><Year>2019</Year><Tags>Beach</Tags></ComicInfo>",
+        )
         archive.writestr("001.jpg", b"j")
     folder = root / "new" / "Dunes"
     folder.mkdir()
-    (folder / "info.json").write_text(json.dumps({"title": "Dunes", "date": "2018-10-11", "tags": ["Travel"],
-                                                  "url": "https://g.example/9"}))
+    (folder / "info.json").write_text(
+        json.dumps({"title": "Dunes", "date": "2018-10-11", "tags": ["Travel"], "url": "https://g.example/9"})
+    )
     return str(cbz), str(folder)
 
 
@@ -121,11 +128,21 @@ def test_a_scan_with_hook_file_metadata_ends_filled_with_no_button_pressed(tmp_p
     galleries = hooked["galleries"]
     fields = ("title", "date", "details", "photographer", "tags", "urls")
     assert {f: galleries[cbz][f] for f in fields} == {
-        "title": "The Harbour", "date": "2019-01-01", "details": "Boats.", "photographer": "Ann Lee",
-        "tags": ["Beach"], "urls": []}
+        "title": "The Harbour",
+        "date": "2019-01-01",
+        "details": "Boats.",
+        "photographer": "Ann Lee",
+        "tags": ["Beach"],
+        "urls": [],
+    }
     assert {f: galleries[folder][f] for f in fields} == {
-        "title": "Dunes", "date": "2018-10-11", "details": None, "photographer": "", "tags": ["Travel"],
-        "urls": ["https://g.example/9"]}
+        "title": "Dunes",
+        "date": "2018-10-11",
+        "details": None,
+        "photographer": "",
+        "tags": ["Travel"],
+        "urls": ["https://g.example/9"],
+    }
     assert galleries["user:Mine"] == before["galleries"]["user:Mine"]  # not new, not marked: left alone
     assert not any(NEW_GALLERY_TAG in g["tags"] for g in hooked["galleries"].values())
 
@@ -136,15 +153,19 @@ def test_with_both_settings_off_the_hook_marks_nothing_and_queues_nothing():
         scan_new_galleries(sim)
         assert [job.description for job in sim.jobs.history] == ["Scanning..."] and sim.task_runs == []
         assert all("no new-gallery rules" in r.result.output["result"] for r in sim.hooks.runs)
-        assert all(g["scenes"] == [] and g["title"] in ("", None)
-                   for k, g in state(sim)["galleries"].items() if k not in before["galleries"])
+        assert all(
+            g["scenes"] == [] and g["title"] in ("", None)
+            for k, g in state(sim)["galleries"].items()
+            if k not in before["galleries"]
+        )
 
 
 def test_finish_previews_with_dry_run_and_keeps_the_marks(tmp_path):
     cbz, folder = make_disk_sets(tmp_path)
     settings = {"hookFileMetadata": True, "hookLinkScenes": True, "hookFinishByHand": True}
-    with fresh_sim({"tags": ["Beach", "Travel"], "galleries": [{"title": "Mine", "images": []}]},
-                   settings=settings) as sim:
+    with fresh_sim(
+        {"tags": ["Beach", "Travel"], "galleries": [{"title": "Mine", "images": []}]}, settings=settings
+    ) as sim:
         sim.scan([("zip", cbz, ["001.jpg"]), ("folder", folder, ["1.jpg"])])
         sim.jobs.wait_idle()
         marked = state(sim)
@@ -169,8 +190,9 @@ def test_a_gallery_whose_file_metadata_failed_keeps_its_mark_and_the_next_finish
         failed = sim.run_task(FINISH)
         assert failed.output["failed_count"] == 2 and "metadata from files" in failed.error
         galleries = state(sim)["galleries"]
-        assert all(NEW_GALLERY_TAG in galleries[p]["tags"] and galleries[p]["title"] in ("", None)
-                   for p in (cbz, folder))
+        assert all(
+            NEW_GALLERY_TAG in galleries[p]["tags"] and galleries[p]["title"] in ("", None) for p in (cbz, folder)
+        )
         again = run(sim, FINISH).output
         assert again["failed_count"] == 0
         galleries = state(sim)["galleries"]

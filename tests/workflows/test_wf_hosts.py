@@ -50,27 +50,36 @@ def win(path: Any) -> Any:
     if not isinstance(path, str):
         return path
     if path.startswith("/library/zips/"):
-        return "\\\\nas\\share\\zips\\" + path[len("/library/zips/"):].replace("/", "\\")
+        return "\\\\nas\\share\\zips\\" + path[len("/library/zips/") :].replace("/", "\\")
     if path.startswith("/library/"):
-        return "C:\\Library\\" + path[len("/library/"):].replace("/", "\\")
+        return "C:\\Library\\" + path[len("/library/") :].replace("/", "\\")
     return path
 
 
 def on_windows(changes: dict) -> dict:
     """A diff() of the sample with every path in Windows form (chapter titles keep their '/')."""
-    return {(kind, win(key), field): tuple(win(v) for v in values) if field == "cover" else values
-            for (kind, key, field), values in changes.items()}
+    return {
+        (kind, win(key), field): tuple(win(v) for v in values) if field == "cover" else values
+        for (kind, key, field), values in changes.items()
+    }
 
 
 # -- the scenarios' set-ups, with Windows paths ----------------------------------------------------
 def _metadata_of_their_own(sim: StashSimulator) -> None:
     """wf_support.give_images_metadata_of_their_own on windows.yml."""
-    update_images(sim, [win("/library/photos/Beach 2021/IMG_0002.jpg")],
-                  tag_ids={"ids": [named_id(sim, "tag", "Archive")], "mode": "ADD"})
-    update_images(sim, [win("/library/photos/Portraits/p02.jpg")],
-                  performer_ids={"ids": [named_id(sim, "performer", "Bo Lind")], "mode": "ADD"})
-    update_images(sim, [win("/library/zips/city_walk-2020.zip/a.jpg")],
-                  studio_id=named_id(sim, "studio", "Northwind Press"))
+    update_images(
+        sim,
+        [win("/library/photos/Beach 2021/IMG_0002.jpg")],
+        tag_ids={"ids": [named_id(sim, "tag", "Archive")], "mode": "ADD"},
+    )
+    update_images(
+        sim,
+        [win("/library/photos/Portraits/p02.jpg")],
+        performer_ids={"ids": [named_id(sim, "performer", "Bo Lind")], "mode": "ADD"},
+    )
+    update_images(
+        sim, [win("/library/zips/city_walk-2020.zip/a.jpg")], studio_id=named_id(sim, "studio", "Northwind Press")
+    )
     update_images(sim, [win(f"{SUMMER}/Day 1/001.jpg")], date="1999-12-31", photographer="Someone")
 
 
@@ -81,7 +90,9 @@ def _scan(sim: StashSimulator) -> None:
 
 
 WINDOWS_PREPARE: dict[str, Callable[[StashSimulator], None] | None] = {
-    "sync": _metadata_of_their_own, "sync_mirror": _metadata_of_their_own, "finish": _scan,
+    "sync": _metadata_of_their_own,
+    "sync_mirror": _metadata_of_their_own,
+    "finish": _scan,
 }
 # The scenarios that read files on disk: a Windows host's library cannot be put on this disk
 # (the simulator refuses it), so on windows.yml they would only find nothing to read.
@@ -131,17 +142,21 @@ def test_the_windows_library_is_the_sample_on_windows(sim):
     with StashSimulator(WINDOWS) as windows:
         sample_state, windows_state = state(sim), state(windows)
     assert sorted(windows_state["images"]) == sorted(win(p) for p in sample_state["images"])
-    assert {win(k): {**v, "cover": win(v["cover"])} for k, v in sample_state["galleries"].items()} == \
-        windows_state["galleries"]
+    assert {win(k): {**v, "cover": win(v["cover"])} for k, v in sample_state["galleries"].items()} == windows_state[
+        "galleries"
+    ]
 
 
-@pytest.mark.parametrize("path, expected", [
-    ("C:\\Library\\photos", {win(p) for p in (BEACH, HARBOUR, OLD_TRIP)}),
-    ("c:/library/photos/", {win(p) for p in (BEACH, HARBOUR, OLD_TRIP)}),   # either separator, any case
-    ("\\\\nas\\share\\zips", {win(SUMMER), win("/library/zips/city_walk-2020.zip"), win(PORTRAITS_ZIP)}),
-    ("\\\\nas\\share\\zips\\Summer Trip [2022", {win(SUMMER)}),     # regex characters taken literally
-    ("D:\\Library", set()),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("C:\\Library\\photos", {win(p) for p in (BEACH, HARBOUR, OLD_TRIP)}),
+        ("c:/library/photos/", {win(p) for p in (BEACH, HARBOUR, OLD_TRIP)}),  # either separator, any case
+        ("\\\\nas\\share\\zips", {win(SUMMER), win("/library/zips/city_walk-2020.zip"), win(PORTRAITS_ZIP)}),
+        ("\\\\nas\\share\\zips\\Summer Trip [2022", {win(SUMMER)}),  # regex characters taken literally
+        ("D:\\Library", set()),
+    ],
+)
 def test_the_path_scope_on_a_windows_host(path, expected):
     with fresh_sim(WINDOWS) as sim:
         before = state(sim)
@@ -153,13 +168,20 @@ def test_the_path_scope_on_a_windows_host(path, expected):
 
 def test_a_windows_zip_gets_its_title_from_its_name_only():
     """Issue 9: `C:\\Galleries\\Summer_Trip.2022.zip` was titled `C:\\Galleries\\Summer Trip 2022`."""
-    library = {"host": "windows", "galleries": [{"zip": "C:\\Galleries\\Summer_Trip.2022.zip", "images": ["a.jpg"]},
-                                                {"folder": "\\\\nas\\photos\\Beach_Day", "images": ["a.jpg"]}]}
+    library = {
+        "host": "windows",
+        "galleries": [
+            {"zip": "C:\\Galleries\\Summer_Trip.2022.zip", "images": ["a.jpg"]},
+            {"folder": "\\\\nas\\photos\\Beach_Day", "images": ["a.jpg"]},
+        ],
+    }
     with fresh_sim(library) as sim:
         run(sim, TITLES)
         titles = {k: v["title"] for k, v in state(sim)["galleries"].items()}
-    assert titles == {"C:\\Galleries\\Summer_Trip.2022.zip": "Summer Trip 2022",
-                      "\\\\nas\\photos\\Beach_Day": "Beach Day"}
+    assert titles == {
+        "C:\\Galleries\\Summer_Trip.2022.zip": "Summer Trip 2022",
+        "\\\\nas\\photos\\Beach_Day": "Beach Day",
+    }
 
 
 # -- clips -----------------------------------------------------------------------------------------
@@ -205,17 +227,21 @@ def test_titles_and_sync_on_clips():
         after = state(sim)
     assert after["galleries"][ONLY_CLIPS]["title"] == "Only clips 2020"
     assert {p: i["tags"] for p, i in after["images"].items() if p.startswith(PARTY + "/")} == {
-        f"{PARTY}/{name}": ["Clips"] for name in ("a_intro.mp4", "b_dance.webm", "c.jpg", "d.jpg")}
+        f"{PARTY}/{name}": ["Clips"] for name in ("a_intro.mp4", "b_dance.webm", "c.jpg", "d.jpg")
+    }
 
 
 def test_clips_are_visual_files_but_not_image_files(sim):
     """The simulator: a clip's visual file is a VideoFile; Image.files lists ImageFiles only
     (internal/api/resolver_model_image.go)."""
     with StashSimulator(CLIPS) as clips:
-        data = clips.gql('{ findImages(image_filter: {path: {value: "b_dance", modifier: INCLUDES}}) { images {'
-                         " files { path } visual_files { __typename ... on VideoFile { path width height duration }"
-                         " } } } }")
+        data = clips.gql(
+            '{ findImages(image_filter: {path: {value: "b_dance", modifier: INCLUDES}}) { images {'
+            " files { path } visual_files { __typename ... on VideoFile { path width height duration }"
+            " } } } }"
+        )
     (found,) = data["findImages"]["images"]
     assert found["files"] == []
-    assert found["visual_files"] == [{"__typename": "VideoFile", "path": f"{PARTY}/b_dance.webm", "width": 720,
-                                      "height": 1280, "duration": 12.5}]
+    assert found["visual_files"] == [
+        {"__typename": "VideoFile", "path": f"{PARTY}/b_dance.webm", "width": 720, "height": 1280, "duration": 12.5}
+    ]

@@ -36,8 +36,13 @@ class Exploding(TitleFromPath):
 
 
 def test_an_exception_planning_one_gallery_fails_that_gallery_and_the_run_goes_on():
-    library = {"galleries": [{"folder": "/t/alpha", "images": ["1.jpg"]}, {"folder": "/t/beta", "images": ["1.jpg"]},
-                             {"folder": "/t/gamma", "images": ["1.jpg"]}]}
+    library = {
+        "galleries": [
+            {"folder": "/t/alpha", "images": ["1.jpg"]},
+            {"folder": "/t/beta", "images": ["1.jpg"]},
+            {"folder": "/t/gamma", "images": ["1.jpg"]},
+        ]
+    }
     with StashSimulator(library=library) as sim:
         ops = GalleryOps.from_server_connection(sim.server_connection())
         doomed = ids_by_path(sim)["/t/beta"]
@@ -62,9 +67,13 @@ def test_a_planning_failure_is_reported_in_a_preview_too():
 def test_a_change_planned_from_odd_data_that_stash_would_refuse_fails_only_its_gallery():
     # an image at the root of the file system: its folder has no name, so the chapter plan
     # proposes an empty title, which Stash refuses; it is that gallery's failure
-    library = {"galleries": [{"zip": "/z/a.zip", "images": ["x/1.jpg", "y/1.jpg"]},
-                             {"title": "Mixed", "images": ["/p/one/1.jpg", "/root.jpg"]},
-                             {"zip": "/z/b.zip", "images": ["x/1.jpg", "y/1.jpg"]}]}
+    library = {
+        "galleries": [
+            {"zip": "/z/a.zip", "images": ["x/1.jpg", "y/1.jpg"]},
+            {"title": "Mixed", "images": ["/p/one/1.jpg", "/root.jpg"]},
+            {"zip": "/z/b.zip", "images": ["x/1.jpg", "y/1.jpg"]},
+        ]
+    }
     with fresh_sim(library) as sim:
         result = run(sim, "Chapters from folders", ok=False)
         out = result.output
@@ -76,8 +85,9 @@ def test_a_change_planned_from_odd_data_that_stash_would_refuse_fails_only_its_g
         assert "chapter title is non-empty text" in failure["error"]
         assert galleries["user:Mixed"]["chapters"] == []
         assert result.error.startswith("1 of 3 galleries failed")
-        assert not any(r.variables.get(f"i{n}", {}).get("title") == "" for r in sim.requests.mutations()
-                       for n in range(50))  # never sent
+        assert not any(
+            r.variables.get(f"i{n}", {}).get("title") == "" for r in sim.requests.mutations() for n in range(50)
+        )  # never sent
 
 
 @pytest.mark.parametrize("rule", ["position:²", "position:٣", "position:0", "position:"])
@@ -89,10 +99,14 @@ def test_a_cover_position_that_is_no_ascii_number_is_an_arg_error(rule):
 def _shared_image_library() -> dict:
     """55 folder galleries tagged Keep, each with one untagged image; the user-created gallery
     Picks (tagged Extra) collects the first folder's image and a loose one."""
-    return {"tags": ["Keep", "Extra"],
-            "galleries": [*({"folder": f, "tags": ["Keep"], "images": ["1.jpg"]} for f in FOLDERS),
-                          {"title": "Picks", "tags": ["Extra"], "images": [f"{FOLDERS[0]}/1.jpg", "/iso/loose.jpg"]}],
-            "images": ["/iso/loose.jpg"]}
+    return {
+        "tags": ["Keep", "Extra"],
+        "galleries": [
+            *({"folder": f, "tags": ["Keep"], "images": ["1.jpg"]} for f in FOLDERS),
+            {"title": "Picks", "tags": ["Extra"], "images": [f"{FOLDERS[0]}/1.jpg", "/iso/loose.jpg"]},
+        ],
+        "images": ["/iso/loose.jpg"],
+    }
 
 
 def test_a_shared_image_whose_write_fails_fails_every_gallery_it_is_in():
@@ -102,10 +116,13 @@ def test_a_shared_image_whose_write_fails_fails_every_gallery_it_is_in():
     # are done.
     with fresh_sim(_shared_image_library(), settings={"hookSyncImages": True}) as sim:
         tag = sim.gql("mutation($n: String!) { tagCreate(input: {name: $n}) { id } }", {"n": NEW_GALLERY_TAG})[
-            "tagCreate"]["id"]
+            "tagCreate"
+        ]["id"]
         ids = ids_by_path(sim)
-        sim.gql("mutation($i: BulkGalleryUpdateInput!) { bulkGalleryUpdate(input: $i) { id } }",
-                {"i": {"ids": list(ids.values()), "tag_ids": {"ids": [tag], "mode": "ADD"}}})
+        sim.gql(
+            "mutation($i: BulkGalleryUpdateInput!) { bulkGalleryUpdate(input: $i) { id } }",
+            {"i": {"ids": list(ids.values()), "tag_ids": {"ids": [tag], "mode": "ADD"}}},
+        )
         sim.faults.add("http_500", operation="bulkImageUpdate")
         result = run(sim, FINISH, ok=False)
 
@@ -113,7 +130,7 @@ def test_a_shared_image_whose_write_fails_fails_every_gallery_it_is_in():
         assert out["failed_count"] == 51  # the first request's 50 galleries, and Picks
         assert {f["gallery"] for f in out["failed"]} == {ids[f] for f in FOLDERS[:50]}  # the first 50 listed
         galleries = state(sim)["galleries"]
-        assert NEW_GALLERY_TAG in galleries["user:Picks"]["tags"]          # not done: still marked
+        assert NEW_GALLERY_TAG in galleries["user:Picks"]["tags"]  # not done: still marked
         assert all(NEW_GALLERY_TAG not in galleries[f]["tags"] for f in FOLDERS[50:])  # done: unmarked
         # Picks failed with the first request, so its own change in the second one was not sent
         assert state(sim)["images"]["/iso/loose.jpg"]["tags"] == []
@@ -127,15 +144,22 @@ def test_a_shared_image_whose_write_fails_fails_every_gallery_it_is_in():
 def test_a_gallery_whose_only_image_another_gallery_wrote_fails_with_that_write():
     # Picks comes first and plans the shared image for both; the other gallery has nothing else to
     # write. The write fails: both galleries fail, and Finish keeps both marked.
-    library = {"tags": ["Keep", "Extra"],
-               "galleries": [{"title": "Picks", "tags": ["Extra"], "images": ["/iso/one/1.jpg"]},
-                             {"folder": "/iso/one", "tags": ["Keep"], "images": ["1.jpg"]}]}
+    library = {
+        "tags": ["Keep", "Extra"],
+        "galleries": [
+            {"title": "Picks", "tags": ["Extra"], "images": ["/iso/one/1.jpg"]},
+            {"folder": "/iso/one", "tags": ["Keep"], "images": ["1.jpg"]},
+        ],
+    }
     with fresh_sim(library, settings={"hookSyncImages": True}) as sim:
         tag = sim.gql("mutation($n: String!) { tagCreate(input: {name: $n}) { id } }", {"n": NEW_GALLERY_TAG})[
-            "tagCreate"]["id"]
+            "tagCreate"
+        ]["id"]
         ids = ids_by_path(sim)
-        sim.gql("mutation($i: BulkGalleryUpdateInput!) { bulkGalleryUpdate(input: $i) { id } }",
-                {"i": {"ids": list(ids.values()), "tag_ids": {"ids": [tag], "mode": "ADD"}}})
+        sim.gql(
+            "mutation($i: BulkGalleryUpdateInput!) { bulkGalleryUpdate(input: $i) { id } }",
+            {"i": {"ids": list(ids.values()), "tag_ids": {"ids": [tag], "mode": "ADD"}}},
+        )
         sim.faults.add("http_500", operation="bulkImageUpdate")
         result = run(sim, FINISH, ok=False)
 

@@ -33,8 +33,10 @@ def kill_and_rerun(name: str, kill_at: int, expected: dict) -> str | None:
         if rerun.output["failed_count"]:
             return f"N={kill_at}: the rerun failed: {rerun.output['failed']}"
         if state(sim) != expected:
-            return (f"N={kill_at}: the state after the rerun differs from an uninterrupted run:"
-                    f" {diff(expected, state(sim))}; rerun: {rerun.output['changes']}; log: {rerun.log_text}")
+            return (
+                f"N={kill_at}: the state after the rerun differs from an uninterrupted run:"
+                f" {diff(expected, state(sim))}; rerun: {rerun.output['changes']}; log: {rerun.log_text}"
+            )
         # state() keys hand-made galleries by title: a gallery made twice would not show there
         count = sim.gql("{ findGalleries { count } }")["findGalleries"]["count"]
         if count != len(expected["galleries"]):

@@ -34,20 +34,32 @@ from gallery_ops.tasks.loose_images import (
 
 # -- plans ----------------------------------------------------------------------------------------
 def test_images_are_grouped_by_their_folder_whichever_separators_windows_paths_use():
-    folders, no_path = group_by_folder([image(1, "C:\\Pics\\2021\\a.jpg"), image(2, "C:/Pics/2021/b.jpg"),
-                                        image(3, "/pics/2021/a.jpg"), image(4, "/pics/2021\\x/b.jpg"), image(5)])
+    folders, no_path = group_by_folder(
+        [
+            image(1, "C:\\Pics\\2021\\a.jpg"),
+            image(2, "C:/Pics/2021/b.jpg"),
+            image(3, "/pics/2021/a.jpg"),
+            image(4, "/pics/2021\\x/b.jpg"),
+            image(5),
+        ]
+    )
     assert no_path == 1
     assert sorted((f.path, f.image_ids) for f in folders.values()) == [
         ("/pics/2021", ["3"]),
         ("/pics/2021\\x", ["4"]),  # on Linux a backslash is part of a name: folder `2021\x`
-        ("C:\\Pics\\2021", ["1", "2"])]
-    assert folder_key("C:/Pics/2021") == folder_key("C:\\Pics\\2021\\") == next(
-        f.key for f in folders.values() if f.path.startswith("C:"))
+        ("C:\\Pics\\2021", ["1", "2"]),
+    ]
+    assert (
+        folder_key("C:/Pics/2021")
+        == folder_key("C:\\Pics\\2021\\")
+        == next(f.key for f in folders.values() if f.path.startswith("C:"))
+    )
 
 
 def test_titles_are_the_folder_name_and_the_parent_too_when_names_clash():
-    folders, _ = group_by_folder([image(1, "/t/Trips/2021/a.jpg"), image(2, "/t/Home/2021/a.jpg"),
-                                  image(3, "/t/Beach/a.jpg")])
+    folders, _ = group_by_folder(
+        [image(1, "/t/Trips/2021/a.jpg"), image(2, "/t/Home/2021/a.jpg"), image(3, "/t/Beach/a.jpg")]
+    )
     assert sorted(folder_titles(list(folders.values())).values()) == ["2021 (Home)", "2021 (Trips)", "Beach"]
 
 
@@ -101,22 +113,29 @@ def test_the_sample_hiking_folder_gallery_holds_its_three_images(scenario_run):
 
 
 def every_case() -> dict:
-    return {"galleries": [
-        {"folder": "/x/fg", "images": ["1.jpg"]},  # Stash made a folder gallery here
-        {"title": "Picks", "images": ["/x/a/1.jpg"]},  # a hand-made gallery holding one image of /x/a
-    ], "images": ["/x/fg/2.jpg", "/x/a/1.jpg", "/x/a/2.jpg", "/x/a/3.jpg", "/y/a/1.jpg", "/y/a/2.jpg",
-                  "/z/only.jpg"]}
+    return {
+        "galleries": [
+            {"folder": "/x/fg", "images": ["1.jpg"]},  # Stash made a folder gallery here
+            {"title": "Picks", "images": ["/x/a/1.jpg"]},  # a hand-made gallery holding one image of /x/a
+        ],
+        "images": ["/x/fg/2.jpg", "/x/a/1.jpg", "/x/a/2.jpg", "/x/a/3.jpg", "/y/a/1.jpg", "/y/a/2.jpg", "/z/only.jpg"],
+    }
 
 
 def names_of(sim, title):
     """The image paths of each gallery with that title."""
-    found = sim.gql('query($t: String!) { findGalleries(gallery_filter: {title: {value: $t, modifier: EQUALS}})'
-                    ' { galleries { id } } }', {"t": title})["findGalleries"]["galleries"]
+    found = sim.gql(
+        "query($t: String!) { findGalleries(gallery_filter: {title: {value: $t, modifier: EQUALS}})"
+        " { galleries { id } } }",
+        {"t": title},
+    )["findGalleries"]["galleries"]
     out = []
     for g in found:
-        images = sim.gql('query($f: ImageFilterType) { findImages(image_filter: $f, filter: {per_page: -1})'
-                         ' { images { files { path } } } }',
-                         {"f": {"galleries": {"value": [g["id"]], "modifier": "INCLUDES"}}})["findImages"]["images"]
+        images = sim.gql(
+            "query($f: ImageFilterType) { findImages(image_filter: $f, filter: {per_page: -1})"
+            " { images { files { path } } } }",
+            {"f": {"galleries": {"value": [g["id"]], "modifier": "INCLUDES"}}},
+        )["findImages"]["images"]
         out.append(sorted(i["files"][0]["path"] for i in images))
     return out
 
@@ -155,8 +174,13 @@ def test_killed_at_any_request_a_rerun_makes_each_gallery_once(library):
     hook's requests count among the N (the generic loop of test_wf_kill counts the task's only)."""
 
     def made_twice(sim) -> str | None:
-        titles = [g["title"] for g in sim.gql("{ findGalleries(filter: {per_page: -1}) { galleries { title } } }")[
-            "findGalleries"]["galleries"] if g["title"]]
+        titles = [
+            g["title"]
+            for g in sim.gql("{ findGalleries(filter: {per_page: -1}) { galleries { title } } }")["findGalleries"][
+                "galleries"
+            ]
+            if g["title"]
+        ]
         return None if len(titles) == len(set(titles)) else f"titles {titles}"
 
     total, problems = kill_and_rerun_at_every_request(library, LOOSE, made_twice)

@@ -49,8 +49,9 @@ def meanwhile(sim: StashSimulator, edit: Callable[[], object]) -> None:
 def test_a_title_set_meanwhile_is_kept():
     with fresh_sim() as sim:
         beach = ids_by_path(sim)[BEACH]
-        meanwhile(sim, lambda: sim.gql(
-            f'mutation {{ galleryUpdate(input: {{id: "{beach}", title: "Mine"}}) {{ id }} }}'))
+        meanwhile(
+            sim, lambda: sim.gql(f'mutation {{ galleryUpdate(input: {{id: "{beach}", title: "Mine"}}) {{ id }} }}')
+        )
         out = run(sim, TITLES).output
         galleries = state(sim)["galleries"]
     assert galleries[BEACH]["title"] == "Mine"
@@ -62,8 +63,12 @@ def test_a_cover_chosen_meanwhile_is_kept():
     with fresh_sim() as sim:
         city = ids_by_path(sim)[CITY]
         chosen = image_ids(sim)[f"{CITY}/c.jpg"]
-        meanwhile(sim, lambda: sim.gql(
-            f'mutation {{ setGalleryCover(input: {{gallery_id: "{city}", cover_image_id: "{chosen}"}}) }}'))
+        meanwhile(
+            sim,
+            lambda: sim.gql(
+                f'mutation {{ setGalleryCover(input: {{gallery_id: "{city}", cover_image_id: "{chosen}"}}) }}'
+            ),
+        )
         out = run(sim, SET_COVERS).output
         cover = state(sim)["galleries"][CITY]["cover"]
     assert cover == f"{CITY}/c.jpg"
@@ -74,8 +79,12 @@ def test_a_studio_set_meanwhile_under_add_only_sync_is_kept():
     with fresh_sim() as sim:
         image = image_ids(sim)[f"{BEACH}/IMG_0001.jpg"]
         other = named_id(sim, "studio", "Northwind Press")
-        meanwhile(sim, lambda: sim.gql(
-            f'mutation {{ bulkImageUpdate(input: {{ids: ["{image}"], studio_id: "{other}"}}) {{ id }} }}'))
+        meanwhile(
+            sim,
+            lambda: sim.gql(
+                f'mutation {{ bulkImageUpdate(input: {{ids: ["{image}"], studio_id: "{other}"}}) {{ id }} }}'
+            ),
+        )
         result = run(sim, SYNC)
         out, images = result.output, state(sim)["images"]
     assert images[f"{BEACH}/IMG_0001.jpg"]["studio"] == "Northwind Press"  # add-only never overwrites
@@ -92,15 +101,24 @@ def test_a_studio_set_meanwhile_under_add_only_sync_is_kept():
 def test_a_moved_image_shared_with_another_gallery_leaves_that_gallery_s_own_images_synced():
     """The image in two galleries used to take both galleries' image writes with it, and to report
     the second gallery as skipped even where its own write had been sent."""
-    library = {"studios": ["North", "South"], "tags": ["T"],
-               "galleries": [{"folder": "/s/A", "images": ["a1.jpg", "a2.jpg"], "studio": "North", "tags": ["T"]},
-                             {"title": "Picks", "images": ["/s/A/a1.jpg", "/s/B/b1.jpg"], "studio": "North",
-                              "tags": ["T"]}]}
+    library = {
+        "studios": ["North", "South"],
+        "tags": ["T"],
+        "galleries": [
+            {"folder": "/s/A", "images": ["a1.jpg", "a2.jpg"], "studio": "North", "tags": ["T"]},
+            {"title": "Picks", "images": ["/s/A/a1.jpg", "/s/B/b1.jpg"], "studio": "North", "tags": ["T"]},
+        ],
+    }
     with fresh_sim(library) as sim:
         ids = image_ids(sim)
         south = named_id(sim, "studio", "South")
-        meanwhile(sim, lambda: sim.gql(
-            f'mutation {{ bulkImageUpdate(input: {{ids: ["{ids["/s/A/a1.jpg"]}"], studio_id: "{south}"}}) {{ id }} }}'))
+        meanwhile(
+            sim,
+            lambda: sim.gql(
+                f'mutation {{ bulkImageUpdate(input: {{ids: ["{ids["/s/A/a1.jpg"]}"], studio_id: "{south}"}})'
+                " { id } }"
+            ),
+        )
         out = run(sim, SYNC).output
         images = state(sim)["images"]
         again = run(sim, SYNC).output  # the next run plans a1 from what is there now
@@ -115,15 +133,21 @@ def test_a_moved_image_shared_with_another_gallery_leaves_that_gallery_s_own_ima
 
 
 def test_every_image_of_a_gallery_moved_skips_the_gallery():
-    library = {"studios": ["North", "South"],
-               "galleries": [{"folder": "/s/A", "images": ["a1.jpg", "a2.jpg"], "studio": "North"},
-                             {"folder": "/s/B", "images": ["b1.jpg"], "studio": "North"}]}
+    library = {
+        "studios": ["North", "South"],
+        "galleries": [
+            {"folder": "/s/A", "images": ["a1.jpg", "a2.jpg"], "studio": "North"},
+            {"folder": "/s/B", "images": ["b1.jpg"], "studio": "North"},
+        ],
+    }
     with fresh_sim(library) as sim:
         ids = image_ids(sim)
         south = named_id(sim, "studio", "South")
         both = f'["{ids["/s/A/a1.jpg"]}", "{ids["/s/A/a2.jpg"]}"]'
-        meanwhile(sim, lambda: sim.gql(
-            f'mutation {{ bulkImageUpdate(input: {{ids: {both}, studio_id: "{south}"}}) {{ id }} }}'))
+        meanwhile(
+            sim,
+            lambda: sim.gql(f'mutation {{ bulkImageUpdate(input: {{ids: {both}, studio_id: "{south}"}}) {{ id }} }}'),
+        )
         out = run(sim, SYNC).output
         images = state(sim)["images"]
     assert [images[p]["studio"] for p in ("/s/A/a1.jpg", "/s/A/a2.jpg", "/s/B/b1.jpg")] == ["South", "South", "North"]
@@ -133,9 +157,13 @@ def test_every_image_of_a_gallery_moved_skips_the_gallery():
 def test_a_chapter_made_meanwhile_is_not_made_twice():
     with fresh_sim() as sim:
         summer = ids_by_path(sim)[SUMMER]
-        meanwhile(sim, lambda: sim.gql(
-            f'mutation {{ galleryChapterCreate(input: {{gallery_id: "{summer}", title: "Day 1", image_index: 1}})'
-            " { id } }"))
+        meanwhile(
+            sim,
+            lambda: sim.gql(
+                f'mutation {{ galleryChapterCreate(input: {{gallery_id: "{summer}", title: "Day 1", image_index: 1}})'
+                " { id } }"
+            ),
+        )
         out = run(sim, CHAPTERS).output
         chapters = state(sim)["galleries"][SUMMER]["chapters"]
         assert chapters.count(("Day 1", 1)) == 1
@@ -152,8 +180,10 @@ def test_a_chapter_made_meanwhile_is_not_made_twice():
 def test_galleries_nobody_touched_are_changed_as_usual():
     with fresh_sim() as sim:
         portraits = ids_by_path(sim)[PORTRAITS]
-        meanwhile(sim, lambda: sim.gql(
-            f'mutation {{ galleryUpdate(input: {{id: "{portraits}", details: "edited"}}) {{ id }} }}'))
+        meanwhile(
+            sim,
+            lambda: sim.gql(f'mutation {{ galleryUpdate(input: {{id: "{portraits}", details: "edited"}}) {{ id }} }}'),
+        )
         out = run(sim, TITLES).output
     assert out["changed"] == 8 and MOVED not in out["skipped"]  # details is not something titles overwrite
 
@@ -161,14 +191,23 @@ def test_galleries_nobody_touched_are_changed_as_usual():
 def test_finish_new_galleries_keeps_the_mark_of_a_gallery_whose_image_moved_and_syncs_the_rest():
     """A gallery with an image left out is not done: it keeps the new-gallery mark, and the next
     Finish new galleries syncs what is left and takes the mark away."""
-    library = {"studios": ["North", "South"], "tags": ["T", NEW_GALLERY_TAG],
-               "galleries": [{"folder": "/n/A", "images": ["a1.jpg", "a2.jpg"], "studio": "North",
-                              "tags": ["T", NEW_GALLERY_TAG]}]}
+    library = {
+        "studios": ["North", "South"],
+        "tags": ["T", NEW_GALLERY_TAG],
+        "galleries": [
+            {"folder": "/n/A", "images": ["a1.jpg", "a2.jpg"], "studio": "North", "tags": ["T", NEW_GALLERY_TAG]}
+        ],
+    }
     with fresh_sim(library, settings={"hookSyncImages": True}) as sim:
         ids = image_ids(sim)
         south = named_id(sim, "studio", "South")
-        meanwhile(sim, lambda: sim.gql(
-            f'mutation {{ bulkImageUpdate(input: {{ids: ["{ids["/n/A/a1.jpg"]}"], studio_id: "{south}"}}) {{ id }} }}'))
+        meanwhile(
+            sim,
+            lambda: sim.gql(
+                f'mutation {{ bulkImageUpdate(input: {{ids: ["{ids["/n/A/a1.jpg"]}"], studio_id: "{south}"}})'
+                " { id } }"
+            ),
+        )
         run(sim, FINISH)
         first = state(sim)
         run(sim, FINISH)
@@ -184,9 +223,16 @@ def test_a_gallery_whose_later_change_moved_reports_the_changes_that_were_writte
     """Finish writes a new gallery's chapters, then its cover. A cover a person chose meanwhile
     drops the cover change only: the chapters went in, so the gallery is reported changed with
     them (not skipped), keeps its new-gallery mark, and its chosen cover stays."""
-    library = {"tags": [NEW_GALLERY_TAG], "galleries": [{
-        "zip": "/n/B.zip", "tags": [NEW_GALLERY_TAG],
-        "images": ["d1/a.jpg", {"name": "d2/b.jpg", "width": 600, "height": 900}, "d2/c.jpg"]}]}
+    library = {
+        "tags": [NEW_GALLERY_TAG],
+        "galleries": [
+            {
+                "zip": "/n/B.zip",
+                "tags": [NEW_GALLERY_TAG],
+                "images": ["d1/a.jpg", {"name": "d2/b.jpg", "width": 600, "height": 900}, "d2/c.jpg"],
+            }
+        ],
+    }
     with fresh_sim(library, settings={"hookChapters": True, "hookCovers": True}) as sim:
         ids = image_ids(sim)
         gallery_id = ids_by_path(sim)["/n/B.zip"]
@@ -196,8 +242,9 @@ def test_a_gallery_whose_later_change_moved_reports_the_changes_that_were_writte
         def choose_cover() -> None:  # just before the cover's Recheck (the second one: chapters come first)
             edits.append(True)
             if len(edits) == 2:
-                sim.gql(f'mutation {{ setGalleryCover(input: {{gallery_id: "{gallery_id}",'
-                        f' cover_image_id: "{chosen}"}}) }}')
+                sim.gql(
+                    f'mutation {{ setGalleryCover(input: {{gallery_id: "{gallery_id}", cover_image_id: "{chosen}"}}) }}'
+                )
 
         sim.faults.add("before", count=2, operation="Recheck", action=choose_cover)
         out = run(sim, FINISH).output

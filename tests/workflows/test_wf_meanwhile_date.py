@@ -10,8 +10,12 @@ from wf_support import BEACH, SYNC, fresh_sim, image_ids, run, state
 def test_a_date_set_meanwhile_under_add_only_sync_is_kept():
     with fresh_sim() as sim:
         image = image_ids(sim)[f"{BEACH}/IMG_0001.jpg"]
-        meanwhile(sim, lambda: sim.gql(
-            f'mutation {{ bulkImageUpdate(input: {{ids: ["{image}"], date: "2019-03-04"}}) {{ id }} }}'))
+        meanwhile(
+            sim,
+            lambda: sim.gql(
+                f'mutation {{ bulkImageUpdate(input: {{ids: ["{image}"], date: "2019-03-04"}}) {{ id }} }}'
+            ),
+        )
         result = run(sim, SYNC)
         images = state(sim)["images"]
     assert images[f"{BEACH}/IMG_0001.jpg"]["date"] == "2019-03-04"  # add-only never overwrites

@@ -37,12 +37,15 @@ def aliases(record) -> int:
     return len(record.variables)
 
 
-@pytest.mark.parametrize("button, args, per_gallery", [
-    (CHAPTERS, {}, None),                      # 3 chapters per zip, none for folders
-    (TITLES, {}, 1),                           # a title for every gallery
-    (SET_COVERS, {"rule": "position:2"}, 1),   # a cover for every gallery
-    (SYNC, {}, 1),                             # one bulk image update per gallery
-])
+@pytest.mark.parametrize(
+    "button, args, per_gallery",
+    [
+        (CHAPTERS, {}, None),  # 3 chapters per zip, none for folders
+        (TITLES, {}, 1),  # a title for every gallery
+        (SET_COVERS, {"rule": "position:2"}, 1),  # a cover for every gallery
+        (SYNC, {}, 1),  # one bulk image update per gallery
+    ],
+)
 def test_a_run_costs_a_handful_of_requests_per_page(big, button, args, per_gallery):
     big.requests.clear()
     result = run(big, button, args)

@@ -32,9 +32,13 @@ def worker_engine(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_title_task_fails_only_the_gallery_the_pattern_gets_stuck_on():
-    library = {"galleries": [{"folder": f"/p/{STUCK}", "images": ["1.jpg"]},
-                             {"folder": "/p/aaaa", "images": ["1.jpg"]},
-                             {"folder": "/p/bbbb", "images": ["1.jpg"]}]}
+    library = {
+        "galleries": [
+            {"folder": f"/p/{STUCK}", "images": ["1.jpg"]},
+            {"folder": "/p/aaaa", "images": ["1.jpg"]},
+            {"folder": "/p/bbbb", "images": ["1.jpg"]},
+        ]
+    }
     with fresh_sim(library) as sim:
         started = time.monotonic()
         result = sim.run_task(TITLES, {"pattern": CATASTROPHIC})
@@ -45,13 +49,18 @@ def test_the_title_task_fails_only_the_gallery_the_pattern_gets_stuck_on():
     assert (out["scanned"], out["changed"], out["failed_count"]) == (3, 2, 1)
     assert out["failed"][0]["error"] == (
         f"the title pattern {CATASTROPHIC!r} took more than {patterns.SEARCH_TIMEOUT} s on {STUCK!r} and was"
-        " stopped; simplify it (nested repeats such as (a|aa)+ can take forever)")
+        " stopped; simplify it (nested repeats such as (a|aa)+ can take forever)"
+    )
     assert titles == {f"/p/{STUCK}": "", "/p/aaaa": "aaaa", "/p/bbbb": "bbbb"}
 
 
 def test_the_cover_rule_fails_only_the_gallery_the_pattern_gets_stuck_on():
-    library = {"galleries": [{"folder": "/c/Stuck", "images": [f"{STUCK}.jpg", "b.jpg", "d.jpg"]},
-                             {"folder": "/c/Fine", "images": ["b.jpg", "c.jpg", "d.jpg"]}]}
+    library = {
+        "galleries": [
+            {"folder": "/c/Stuck", "images": [f"{STUCK}.jpg", "b.jpg", "d.jpg"]},
+            {"folder": "/c/Fine", "images": ["b.jpg", "c.jpg", "d.jpg"]},
+        ]
+    }
     with fresh_sim(library) as sim:
         started = time.monotonic()
         result = sim.run_task(SET_COVERS, {"rule": r"pattern:^(a+)+\.jpg$|^d"})
@@ -65,7 +74,7 @@ def test_the_cover_rule_fails_only_the_gallery_the_pattern_gets_stuck_on():
     assert covers["/c/Stuck"] != "/c/Stuck/d.jpg"
 
 
-MODULES_WRAPPER = '''\
+MODULES_WRAPPER = """\
 import json, os, runpy, sys
 def recording_exit(status, _exit=os._exit):
     with open(os.environ["MODULES_REPORT"], "a") as out:
@@ -76,7 +85,7 @@ script = sys.argv[1]
 sys.argv = sys.argv[1:]
 sys.path[0] = os.path.dirname(os.path.abspath(script))
 runpy.run_path(script, run_name="__main__")
-'''
+"""
 
 
 def test_the_lean_hook_stays_bounded_and_light_with_the_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

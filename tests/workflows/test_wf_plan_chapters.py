@@ -19,8 +19,13 @@ from gallery_ops.tasks.chapters import (
 
 ZIP = "/lib/zips/Summer Trip.zip"
 # A zip with inner folders, in Stash's gallery order (natural: Day 2 before Day 10).
-ZIP_PATHS = [f"{ZIP}/Day 1/001.jpg", f"{ZIP}/Day 1/002.jpg", f"{ZIP}/Day 2/001.jpg", f"{ZIP}/Day 2/002.jpg",
-             f"{ZIP}/Day 10/001.jpg"]
+ZIP_PATHS = [
+    f"{ZIP}/Day 1/001.jpg",
+    f"{ZIP}/Day 1/002.jpg",
+    f"{ZIP}/Day 2/001.jpg",
+    f"{ZIP}/Day 2/002.jpg",
+    f"{ZIP}/Day 10/001.jpg",
+]
 ZIP_CHAPTERS = [("Day 1", 1), ("Day 2", 3), ("Day 10", 5)]
 
 
@@ -55,8 +60,12 @@ def applied(g: Gallery, changes: list, next_id: int = 100) -> Gallery:
             chapters.append(GalleryChapter(id=str(next_id), title=change.title, image_index=change.image_index))
             next_id += 1
         elif isinstance(change, UpdateChapter):
-            chapters = [GalleryChapter(id=c.id, title=change.title, image_index=change.image_index)
-                        if c.id == change.chapter_id else c for c in chapters]
+            chapters = [
+                GalleryChapter(id=c.id, title=change.title, image_index=change.image_index)
+                if c.id == change.chapter_id
+                else c
+                for c in chapters
+            ]
         elif isinstance(change, DestroyChapter):
             chapters = [c for c in chapters if c.id != change.chapter_id]
     return g.model_copy(update={"chapters": sorted(chapters, key=lambda c: c.image_index)})
@@ -76,8 +85,12 @@ def test_the_order_given_decides_which_image_is_first():
 def test_chapter_titles_are_the_folder_paths_below_the_common_root():
     paths = [f"{ZIP}/cover.jpg", f"{ZIP}/Day 1/Morning/1.jpg", f"{ZIP}/Day 1/Evening/1.jpg", f"{ZIP}/Day 2/1.jpg"]
     # images at the zip's root get the zip's name without its extension
-    assert pairs(folder_chapters(paths)) == [("Summer Trip", 1), ("Day 1/Morning", 2), ("Day 1/Evening", 3),
-                                             ("Day 2", 4)]
+    assert pairs(folder_chapters(paths)) == [
+        ("Summer Trip", 1),
+        ("Day 1/Morning", 2),
+        ("Day 1/Evening", 3),
+        ("Day 2", 4),
+    ]
 
 
 def test_a_hand_made_gallery_collecting_folders_gets_a_chapter_per_folder():
@@ -85,12 +98,15 @@ def test_a_hand_made_gallery_collecting_folders_gets_a_chapter_per_folder():
     assert pairs(folder_chapters(paths)) == [("Beach", 1), ("Portraits", 3)]
 
 
-@pytest.mark.parametrize("paths", [
-    ["/lib/photos/Beach/1.jpg", "/lib/photos/Beach/2.jpg"],
-    [f"{ZIP}/1.jpg", f"{ZIP}/2.jpg", f"{ZIP}/3.jpg"],
-    [f"{ZIP}/only/1.jpg"],
-    [],
-])
+@pytest.mark.parametrize(
+    "paths",
+    [
+        ["/lib/photos/Beach/1.jpg", "/lib/photos/Beach/2.jpg"],
+        [f"{ZIP}/1.jpg", f"{ZIP}/2.jpg", f"{ZIP}/3.jpg"],
+        [f"{ZIP}/only/1.jpg"],
+        [],
+    ],
+)
 def test_no_chapters_when_the_images_share_one_folder(paths):
     assert folder_chapters(paths) == []
 
@@ -124,11 +140,14 @@ def test_existing_chapters_are_kept_and_never_duplicated():
     assert planned(plan_chapters(g, images_at(ZIP_PATHS))) == [("create", "Day 10", 5)]
 
 
-@pytest.mark.parametrize("paths, chapters", [
-    (ZIP_PATHS, []),
-    (ZIP_PATHS, [("1", "Intro", 1), ("2", "Day 2", 2)]),
-    (["/1.jpg", "/d/2.jpg", "/e/3.jpg"], [("3", None, 3)]),  # images at "/": a chapter titled "", and one untitled
-])
+@pytest.mark.parametrize(
+    "paths, chapters",
+    [
+        (ZIP_PATHS, []),
+        (ZIP_PATHS, [("1", "Intro", 1), ("2", "Day 2", 2)]),
+        (["/1.jpg", "/d/2.jpg", "/e/3.jpg"], [("3", None, 3)]),  # images at "/": a chapter titled "", and one untitled
+    ],
+)
 def test_a_created_chapter_expects_what_the_recheck_reads(paths, chapters):
     # the plan makes the basis values itself; they must be those Expect.of reads from the gallery
     g = gallery(zip=ZIP, chapters=chapters)
@@ -163,11 +182,13 @@ def test_a_partly_applied_plan_is_finished_without_duplicates():
 def test_replace_moves_creates_and_deletes_so_the_chapters_become_the_folder_chapters():
     g = gallery(zip=ZIP, chapters=[("11", "Old", 1), ("12", "Day 1", 1), ("13", "Day 2", 2)])
     plan = plan_chapters(g, images_at(ZIP_PATHS), replace=True)
-    assert sorted(planned(plan)) == sorted([
-        ("update", "13", "Day 2", 3),       # misplaced: moved
-        ("create", "Day 10", 5),            # missing: created
-        ("destroy", "11"),                  # not a folder chapter: deleted
-    ])                                      # "Day 1" at 1 is right: untouched
+    assert sorted(planned(plan)) == sorted(
+        [
+            ("update", "13", "Day 2", 3),  # misplaced: moved
+            ("create", "Day 10", 5),  # missing: created
+            ("destroy", "11"),  # not a folder chapter: deleted
+        ]
+    )  # "Day 1" at 1 is right: untouched
     after = applied(g, plan.changes)
     assert [(c.title, c.image_index) for c in after.chapters] == ZIP_CHAPTERS
 
@@ -191,8 +212,9 @@ def test_replace_creates_before_it_deletes():
     kinds = [type(c) for c in plan.changes]
     assert kinds.count(CreateChapter) == 3 and kinds.count(DestroyChapter) == 2
     # killed after the creates: the rerun only deletes, it does not create again
-    rerun = plan_chapters(applied(g, [c for c in plan.changes if isinstance(c, CreateChapter)]),
-                          images_at(ZIP_PATHS), replace=True)
+    rerun = plan_chapters(
+        applied(g, [c for c in plan.changes if isinstance(c, CreateChapter)]), images_at(ZIP_PATHS), replace=True
+    )
     assert sorted(planned(rerun)) == [("destroy", "1"), ("destroy", "2")]
 
 
@@ -203,11 +225,12 @@ def test_folding_the_images_in_chunks_plans_what_the_whole_list_plans(size):
     images = images_at(paths)
     fold = FolderFold()
     for start in range(0, len(images), size):
-        fold.add(images[start:start + size])
+        fold.add(images[start : start + size])
     assert fold.count == 13 and list(fold.first_index.values()) == [0, 5, 12]
     whole, folded = plan_chapters(gallery(zip=ZIP), images), plan_chapters(gallery(zip=ZIP), fold)
-    assert planned(folded) == planned(whole) == [("create", "a", 1), ("create", "b/c", 6),
-                                                 ("create", "Summer Trip", 13)]
+    assert (
+        planned(folded) == planned(whole) == [("create", "a", 1), ("create", "b/c", 6), ("create", "Summer Trip", 13)]
+    )
 
 
 def test_one_image_without_a_path_in_a_later_chunk_skips_the_gallery():

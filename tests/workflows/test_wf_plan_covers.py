@@ -50,17 +50,21 @@ def test_the_default_rule_parses_into_a_pattern_then_portrait():
     assert [s.kind for s in steps] == ["pattern", "portrait"]
 
 
-@pytest.mark.parametrize("text, kinds", [
-    ("position:2", ["position"]),
-    ("PORTRAIT ; position:1", ["portrait", "position"]),
-    ("pattern:^front;;", ["pattern"]),
-])
+@pytest.mark.parametrize(
+    "text, kinds",
+    [
+        ("position:2", ["position"]),
+        ("PORTRAIT ; position:1", ["portrait", "position"]),
+        ("pattern:^front;;", ["pattern"]),
+    ],
+)
 def test_rules_that_parse(text, kinds):
     assert [s.kind for s in parse_cover_rule(text)] == kinds
 
 
-@pytest.mark.parametrize("text", ["", " ; ", "landscape", "position:0", "position:x", "position", "pattern:",
-                                  "pattern:([", "portrait:1"])
+@pytest.mark.parametrize(
+    "text", ["", " ; ", "landscape", "position:0", "position:x", "position", "pattern:", "pattern:([", "portrait:1"]
+)
 def test_rules_that_are_refused_with_a_message(text):
     with pytest.raises(ArgError, match="cover rule"):
         parse_cover_rule(text)
@@ -177,16 +181,24 @@ EVIL = "a" * 60 + "!"  # ^(a|aa)+$ on it runs past the pattern time bound
 def folded(images, rule, cover: str | None, size: int) -> CoverFold:
     fold = CoverFold(rule, cover)
     for start in range(0, len(images), size):
-        fold.add(images[start:start + size])
+        fold.add(images[start : start + size])
     return fold
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 100])
-@pytest.mark.parametrize("rule_text", ["position:5", "pattern:^x; position:2", "pattern:^none; portrait",
-                                       "portrait; pattern:^x", "position:9"])
+@pytest.mark.parametrize(
+    "rule_text",
+    ["position:5", "pattern:^x; position:2", "pattern:^none; portrait", "portrait; pattern:^x", "position:9"],
+)
 def test_folding_the_images_in_chunks_picks_what_the_rule_picks_on_the_whole_list(size, rule_text):
-    images = [image(1, f"{DIR}/a.jpg"), image(2, f"{DIR}/b.jpg"), image(3, f"{DIR}/c.jpg"),
-              image(4, f"{DIR}/tall.jpg", width=600, height=900), image(5, f"{DIR}/x1.jpg"), image(6, f"{DIR}/x2.jpg")]
+    images = [
+        image(1, f"{DIR}/a.jpg"),
+        image(2, f"{DIR}/b.jpg"),
+        image(3, f"{DIR}/c.jpg"),
+        image(4, f"{DIR}/tall.jpg", width=600, height=900),
+        image(5, f"{DIR}/x1.jpg"),
+        image(6, f"{DIR}/x2.jpg"),
+    ]
     rule = parse_cover_rule(rule_text)
     g = gallery("4", folder=DIR, cover="1")
     whole = plan_set_cover(g, images, rule, "1")

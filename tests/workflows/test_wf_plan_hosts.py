@@ -17,11 +17,14 @@ def fields(plan):
     return dict(change.fields)
 
 
-@pytest.mark.parametrize("zip_path", [
-    "C:\\Galleries\\Summer_Trip.2022.zip",
-    "\\\\nas\\share\\Galleries\\Summer_Trip.2022.zip",
-    "/library/Summer_Trip.2022.zip",
-])
+@pytest.mark.parametrize(
+    "zip_path",
+    [
+        "C:\\Galleries\\Summer_Trip.2022.zip",
+        "\\\\nas\\share\\Galleries\\Summer_Trip.2022.zip",
+        "/library/Summer_Trip.2022.zip",
+    ],
+)
 def test_a_zip_title_on_every_host(zip_path):
     assert fields(plan_title(gallery(zip=zip_path), None)) == {"title": "Summer Trip 2022"}
 
@@ -34,7 +37,9 @@ def test_a_folder_title_on_windows(folder):
 def test_a_title_pattern_on_a_windows_name():
     pattern = parse_title_pattern(r"^(?P<title>.+?) \[(?P<date>[\d-]+)\]$")
     assert fields(plan_title(gallery(zip="C:\\Z\\Trip [2022-08-01].zip"), pattern)) == {
-        "title": "Trip", "date": "2022-08-01"}
+        "title": "Trip",
+        "date": "2022-08-01",
+    }
 
 
 def test_a_title_pattern_that_runs_too_long_fails_that_gallery_only():
@@ -46,10 +51,19 @@ def test_a_title_pattern_that_runs_too_long_fails_that_gallery_only():
 
 def test_chapters_from_windows_folders_inside_a_zip():
     zip_path = "C:\\Sets\\Trip.zip"
-    paths = [f"{zip_path}\\Day 1\\001.jpg", f"{zip_path}\\Day 1\\002.jpg", f"{zip_path}/Day 2/001.jpg",
-             f"{zip_path}\\Day 2\\Late\\001.jpg", f"{zip_path}\\cover.jpg"]
+    paths = [
+        f"{zip_path}\\Day 1\\001.jpg",
+        f"{zip_path}\\Day 1\\002.jpg",
+        f"{zip_path}/Day 2/001.jpg",
+        f"{zip_path}\\Day 2\\Late\\001.jpg",
+        f"{zip_path}\\cover.jpg",
+    ]
     assert [(c.title, c.image_index) for c in folder_chapters(paths)] == [
-        ("Day 1", 1), ("Day 2", 3), ("Day 2/Late", 4), ("Trip", 5)]
+        ("Day 1", 1),
+        ("Day 2", 3),
+        ("Day 2/Late", 4),
+        ("Trip", 5),
+    ]
 
 
 def test_a_windows_zip_with_one_folder_has_no_chapters():

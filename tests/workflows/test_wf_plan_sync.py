@@ -44,42 +44,62 @@ def test_parse_sync_fields_refuses_unknown_or_no_fields(text):
 # -- add-only -------------------------------------------------------------------------------------
 def test_add_only_adds_what_is_missing():
     assert image_changes(img(), ALL, mirror=False) == {
-        "tag_ids": {"ids": ["1", "2"], "mode": "ADD"}, "performer_ids": {"ids": ["5"], "mode": "ADD"},
-        "studio_id": "8", "date": "2021-07-14", "photographer": "Jo"}
+        "tag_ids": {"ids": ["1", "2"], "mode": "ADD"},
+        "performer_ids": {"ids": ["5"], "mode": "ADD"},
+        "studio_id": "8",
+        "date": "2021-07-14",
+        "photographer": "Jo",
+    }
 
 
 def test_add_only_never_removes_or_overwrites():
     current = img(tags=(1, 9), performers=(6,), studio="3", date="2000-01-01", photographer="Al")
     assert image_changes(current, ALL, mirror=False) == {
-        "tag_ids": {"ids": ["2"], "mode": "ADD"}, "performer_ids": {"ids": ["5"], "mode": "ADD"}}
+        "tag_ids": {"ids": ["2"], "mode": "ADD"},
+        "performer_ids": {"ids": ["5"], "mode": "ADD"},
+    }
 
 
 def test_an_image_in_step_needs_nothing():
     done = img(tags=(1, 2, 9), performers=(5,), studio="8", date="2021-07-14", photographer="Jo")
     assert image_changes(done, ALL, mirror=False) == {}
-    assert image_changes(img(tags=(1, 2), performers=(5,), studio="8", date="2021-07-14", photographer="Jo"), ALL,
-                         mirror=True) == {}
+    assert (
+        image_changes(
+            img(tags=(1, 2), performers=(5,), studio="8", date="2021-07-14", photographer="Jo"), ALL, mirror=True
+        )
+        == {}
+    )
 
 
 def test_only_the_chosen_fields():
     assert image_changes(img(), ("tags", "date"), mirror=False) == {
-        "tag_ids": {"ids": ["1", "2"], "mode": "ADD"}, "date": "2021-07-14"}
+        "tag_ids": {"ids": ["1", "2"], "mode": "ADD"},
+        "date": "2021-07-14",
+    }
 
 
 # -- mirror ---------------------------------------------------------------------------------------
 def test_mirror_makes_the_image_match_exactly():
     current = img(tags=(1, 9), performers=(6,), studio="3", date="2000-01-01", photographer="Al")
     assert image_changes(current, ALL, mirror=True) == {
-        "tag_ids": {"ids": ["1", "2"], "mode": "SET"}, "performer_ids": {"ids": ["5"], "mode": "SET"},
-        "studio_id": "8", "date": "2021-07-14", "photographer": "Jo"}
+        "tag_ids": {"ids": ["1", "2"], "mode": "SET"},
+        "performer_ids": {"ids": ["5"], "mode": "SET"},
+        "studio_id": "8",
+        "date": "2021-07-14",
+        "photographer": "Jo",
+    }
 
 
 def test_mirror_clears_what_the_galleries_do_not_have():
     bare = gallery("2")
     current = img(galleries=(bare,), tags=(9,), performers=(6,), studio="3", date="2000-01-01", photographer="Al")
     assert image_changes(current, ALL, mirror=True) == {
-        "tag_ids": {"ids": [], "mode": "SET"}, "performer_ids": {"ids": [], "mode": "SET"},
-        "studio_id": None, "date": None, "photographer": None}
+        "tag_ids": {"ids": [], "mode": "SET"},
+        "performer_ids": {"ids": [], "mode": "SET"},
+        "studio_id": None,
+        "date": None,
+        "photographer": None,
+    }
     assert image_changes(current, ALL, mirror=False) == {}
 
 
@@ -87,7 +107,9 @@ def test_mirror_clears_what_the_galleries_do_not_have():
 def test_an_image_gets_the_union_of_all_its_galleries():
     other = gallery("2", tags=(3,), performers=(6,))
     assert image_changes(img(galleries=(SOURCE, other)), ("tags", "performers"), mirror=True) == {
-        "tag_ids": {"ids": ["1", "2", "3"], "mode": "SET"}, "performer_ids": {"ids": ["5", "6"], "mode": "SET"}}
+        "tag_ids": {"ids": ["1", "2", "3"], "mode": "SET"},
+        "performer_ids": {"ids": ["5", "6"], "mode": "SET"},
+    }
 
 
 @pytest.mark.parametrize("mirror", [False, True])
@@ -107,21 +129,32 @@ def test_the_new_gallery_marker_is_never_copied_and_mirror_removes_it():
     marker = TagRef(id="77", name=NEW_GALLERY_TAG)
     marked = gallery("3", tags=(TagRef(id="1", name="Beach"), marker))
     assert image_changes(img(galleries=(marked,)), ("tags",), mirror=False) == {
-        "tag_ids": {"ids": ["1"], "mode": "ADD"}}
+        "tag_ids": {"ids": ["1"], "mode": "ADD"}
+    }
     assert image_changes(img(galleries=(marked,), tags=("1", marker)), ("tags",), mirror=True) == {
-        "tag_ids": {"ids": ["1"], "mode": "SET"}}
+        "tag_ids": {"ids": ["1"], "mode": "SET"}
+    }
 
 
 # -- plans: grouping and planning once ------------------------------------------------------------
 def test_images_needing_the_same_change_share_one_bulk_update():
-    images = [img(1), img(2), img(3, tags=(1, 2), performers=(5,), studio="8", date="2021-07-14", photographer="Jo"),
-              img(4, tags=(1,), performers=(5,), studio="8", date="2021-07-14", photographer="Jo")]
+    images = [
+        img(1),
+        img(2),
+        img(3, tags=(1, 2), performers=(5,), studio="8", date="2021-07-14", photographer="Jo"),
+        img(4, tags=(1,), performers=(5,), studio="8", date="2021-07-14", photographer="Jo"),
+    ]
     plan = plan_image_sync(SOURCE, images, ALL, mirror=False)
     assert all(isinstance(c, UpdateImages) and c.gallery_id == "1" for c in plan.changes)
     by_images = {c.image_ids: dict(c.fields) for c in plan.changes}
     assert by_images == {
-        ("1", "2"): {"tag_ids": {"ids": ["1", "2"], "mode": "ADD"}, "performer_ids": {"ids": ["5"], "mode": "ADD"},
-                     "studio_id": "8", "date": "2021-07-14", "photographer": "Jo"},
+        ("1", "2"): {
+            "tag_ids": {"ids": ["1", "2"], "mode": "ADD"},
+            "performer_ids": {"ids": ["5"], "mode": "ADD"},
+            "studio_id": "8",
+            "date": "2021-07-14",
+            "photographer": "Jo",
+        },
         ("4",): {"tag_ids": {"ids": ["2"], "mode": "ADD"}},
     }
 
@@ -130,8 +163,9 @@ def test_big_groups_are_split_into_bulk_updates_of_bounded_size():
     images = [img(n) for n in range(1, 2 * BULK_IDS_CHUNK + 11)]
     plan = plan_image_sync(SOURCE, images, ("date",), mirror=False)
     assert [len(c.image_ids) for c in plan.changes] == [BULK_IDS_CHUNK, BULK_IDS_CHUNK, 10]
-    assert sorted(i for c in plan.changes for i in c.image_ids) == sorted(str(n) for n in range(1, 2 * BULK_IDS_CHUNK
-                                                                                                 + 11))
+    assert sorted(i for c in plan.changes for i in c.image_ids) == sorted(
+        str(n) for n in range(1, 2 * BULK_IDS_CHUNK + 11)
+    )
 
 
 def test_no_images_is_a_skip_and_images_in_step_are_unchanged():

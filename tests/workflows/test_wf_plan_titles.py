@@ -19,13 +19,16 @@ def fields(plan) -> dict | None:
     return dict(change.fields)
 
 
-@pytest.mark.parametrize("name, cleaned", [
-    ("Summer_Trip.2022", "Summer Trip 2022"),
-    ("  a__b..c  ", "a b c"),
-    ("city_walk-2020", "city walk-2020"),
-    ("- dashes -", "dashes"),
-    ("Beach 2021", "Beach 2021"),
-])
+@pytest.mark.parametrize(
+    "name, cleaned",
+    [
+        ("Summer_Trip.2022", "Summer Trip 2022"),
+        ("  a__b..c  ", "a b c"),
+        ("city_walk-2020", "city walk-2020"),
+        ("- dashes -", "dashes"),
+        ("Beach 2021", "Beach 2021"),
+    ],
+)
 def test_clean_name_turns_separators_into_single_spaces(name, cleaned):
     assert clean_name(name) == cleaned
 
@@ -67,8 +70,11 @@ def test_pattern_groups_fill_title_and_date():
 def test_pattern_fills_date_and_code_only_when_the_gallery_has_none():
     pattern = parse_title_pattern(r"^(?P<code>[A-Z]+-\d+) (?P<title>.+?) (?P<date>\d{4}(-\d{2})?)$")
     name = "/lib/zips/ABC-123 Beach Day 2021-07.zip"
-    assert fields(plan_title(gallery(zip=name), pattern)) == {"title": "Beach Day", "code": "ABC-123",
-                                                               "date": "2021-07"}
+    assert fields(plan_title(gallery(zip=name), pattern)) == {
+        "title": "Beach Day",
+        "code": "ABC-123",
+        "date": "2021-07",
+    }
     assert fields(plan_title(gallery(zip=name, date="2020-01-01", code="X-1"), pattern)) == {"title": "Beach Day"}
 
 
@@ -85,14 +91,16 @@ def test_a_date_group_that_is_not_a_stash_date_is_not_sent():
 @pytest.mark.parametrize("date", ["2023-13-45", "2023-02-29", "2023-00", "2022-1-5", "2022-01-5", "22-01-05"])
 def test_a_date_of_the_right_shape_that_is_no_calendar_date_is_not_sent(date):
     """Stash would refuse the whole update (converting date: failed to parse date), title included."""
-    assert fields(plan_title(gallery(folder=f"/p/Trip [{date}]"), parse_title_pattern(
-        r"^(?P<title>.+?) \[(?P<date>[\d-]+)\]$"))) == {"title": "Trip"}
+    assert fields(
+        plan_title(gallery(folder=f"/p/Trip [{date}]"), parse_title_pattern(r"^(?P<title>.+?) \[(?P<date>[\d-]+)\]$"))
+    ) == {"title": "Trip"}
 
 
 def test_year_zero_is_a_date_for_stash_and_is_sent():
     """Go's layout 2006 takes any four digits, 0000 too (pkg/models/date.go ParseDate)."""
-    assert fields(plan_title(gallery(folder="/p/Trip [0000]"), parse_title_pattern(
-        r"^(?P<title>.+?) \[(?P<date>[\d-]+)\]$"))) == {"title": "Trip", "date": "0000"}
+    assert fields(
+        plan_title(gallery(folder="/p/Trip [0000]"), parse_title_pattern(r"^(?P<title>.+?) \[(?P<date>[\d-]+)\]$"))
+    ) == {"title": "Trip", "date": "0000"}
 
 
 def test_a_title_group_that_is_empty_falls_back_to_the_name():

@@ -22,20 +22,33 @@ def pages(count: int, size: int) -> int:
 
 def test_merging_many_duplicates_costs_requests_per_page_and_batch_not_per_gallery():
     pairs = 25  # the last 2 * pairs galleries: a zip and its set moved to a folder (same image checksums)
-    entries: list[dict] = [{"folder": f"/lib/single/{g:04d}", "images": ["a.jpg", "b.jpg"]}
-                           for g in range(GALLERIES - 2 * pairs)]
+    entries: list[dict] = [
+        {"folder": f"/lib/single/{g:04d}", "images": ["a.jpg", "b.jpg"]} for g in range(GALLERIES - 2 * pairs)
+    ]
     for p in range(pairs):
         md5s = [hashlib.md5(f"{p}/{n}".encode()).hexdigest() for n in "ab"]
-        entries.append({"zip": f"/lib/zips/set{p:03d}.zip", "title": f"Set {p}", "tags": ["Kept"],
-                        "images": [{"name": f"{n}.jpg", "md5": m} for n, m in zip("ab", md5s, strict=True)]})
-        entries.append({"folder": f"/lib/moved/set{p:03d}",
-                        "images": [{"name": f"{n}.jpg", "md5": m} for n, m in zip("ab", md5s, strict=True)]})
+        entries.append(
+            {
+                "zip": f"/lib/zips/set{p:03d}.zip",
+                "title": f"Set {p}",
+                "tags": ["Kept"],
+                "images": [{"name": f"{n}.jpg", "md5": m} for n, m in zip("ab", md5s, strict=True)],
+            }
+        )
+        entries.append(
+            {
+                "folder": f"/lib/moved/set{p:03d}",
+                "images": [{"name": f"{n}.jpg", "md5": m} for n, m in zip("ab", md5s, strict=True)],
+            }
+        )
     with fresh_sim({"tags": ["Kept"], "galleries": entries}) as sim:
         sim.requests.clear()
         out = run(sim, "Merge duplicate galleries (apply)").output
         records = list(sim.requests.records)
-        moved = sim.gql('{ findGalleries(gallery_filter: {path: {value: "/lib/moved/", modifier: INCLUDES}},'
-                        ' filter: {per_page: -1}) { galleries { title tags { name } } } }')
+        moved = sim.gql(
+            '{ findGalleries(gallery_filter: {path: {value: "/lib/moved/", modifier: INCLUDES}},'
+            " filter: {per_page: -1}) { galleries { title tags { name } } } }"
+        )
     moved = moved["findGalleries"]["galleries"]
     assert out["failed_count"] == 0 and out["group_count"] == pairs
     assert sorted(g["title"] for g in moved) == sorted(f"Set {p}" for p in range(pairs))  # the kept one got it
@@ -52,8 +65,11 @@ def test_finish_with_hook_link_scenes_costs_requests_per_page_not_per_gallery():
     entries, scenes = [], []
     for g in range(GALLERIES):
         place = f"/lib/sets/set{g:04d}"
-        entries.append({"zip": f"{place}.zip", "images": ["a.jpg"], "tags": [NEW_GALLERY_TAG]} if g % 2
-                       else {"folder": place, "images": ["a.jpg"], "tags": [NEW_GALLERY_TAG]})
+        entries.append(
+            {"zip": f"{place}.zip", "images": ["a.jpg"], "tags": [NEW_GALLERY_TAG]}
+            if g % 2
+            else {"folder": place, "images": ["a.jpg"], "tags": [NEW_GALLERY_TAG]}
+        )
         scenes.append({"title": f"Scene {g}", "path": f"{place}.mp4"})  # next to the zip or folder, same name
     library = {"tags": [NEW_GALLERY_TAG], "scenes": scenes, "galleries": entries}
     for copy in (False, True):
@@ -61,8 +77,9 @@ def test_finish_with_hook_link_scenes_costs_requests_per_page_not_per_gallery():
             sim.requests.clear()
             out = run(sim, FINISH).output
             records = list(sim.requests.records)
-            left = sim.gql('{ findGalleries(filter: {per_page: -1}) { galleries { title scenes { id } tags { name } }'
-                           ' } }')["findGalleries"]["galleries"]
+            left = sim.gql(
+                "{ findGalleries(filter: {per_page: -1}) { galleries { title scenes { id } tags { name } } } }"
+            )["findGalleries"]["galleries"]
         assert out["changed"] == GALLERIES and out["failed_count"] == 0
         assert all(len(g["scenes"]) == 1 and g["tags"] == [] for g in left)  # linked, mark removed
         assert all((g["title"] or "").startswith("Scene ") for g in left) == copy  # copied: the scene's title
@@ -71,8 +88,11 @@ def test_finish_with_hook_link_scenes_costs_requests_per_page_not_per_gallery():
         reads += page_count if copy else 0  # with copy: the page's matched scenes' metadata, one request
         # per batch of 50: the links; with copy also the titles, each read again just before (changes.Expect)
         per_page = pages(WORKFLOW_PAGE_SIZE, MUTATION_BATCH_SIZE) * (3 if copy else 1) + 1  # + the unmark
-        assert len(records) <= reads + page_count * per_page < GALLERIES // 5, (copy, len(records),
-                                                                              reads + page_count * per_page)
+        assert len(records) <= reads + page_count * per_page < GALLERIES // 5, (
+            copy,
+            len(records),
+            reads + page_count * per_page,
+        )
 
 
 def test_finish_copying_scene_metadata_reads_only_the_matched_scenes_one_request_per_page():
@@ -91,8 +111,10 @@ def test_finish_copying_scene_metadata_reads_only_the_matched_scenes_one_request
         sim.requests.clear()
         out = run(sim, FINISH).output
         records = list(sim.requests.records)
-        titles = {s["id"]: s["title"] for s in sim.gql('{ findScenes(filter: {per_page: -1}) { scenes { id title } } }')
-                  ["findScenes"]["scenes"]}
+        titles = {
+            s["id"]: s["title"]
+            for s in sim.gql("{ findScenes(filter: {per_page: -1}) { scenes { id title } } }")["findScenes"]["scenes"]
+        }
     assert out["changed"] == GALLERIES - 1 and out["skipped"] == {SKIP_NOT_UNIQUE: 1}
     index_reads = [r for r in records if r.operation_name == "ScenesPage"]
     assert index_reads and all("title" not in (r.query or "") for r in index_reads)  # the index: paths only

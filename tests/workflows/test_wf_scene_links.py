@@ -27,11 +27,17 @@ def scene(id, *paths_, **meta):
     return Scene(id=str(id), files=[FileRef(path=p) for p in paths_], **meta)
 
 
-INDEX = build_index([
-    scene(1, "/v/Set A.mp4"), scene(2, "/v/Set B.mp4"), scene(3, "/v/Set B/clip.mp4"),
-    scene(4, "/v/Set C.mp4", "/v/Set C.mkv"),  # one scene, two files: still one match
-    scene(5, "C:\\V\\Trip.MP4"), scene(6, "/v/Other/x.mp4"), scene(7, "/v/Other/y.mp4"),
-])
+INDEX = build_index(
+    [
+        scene(1, "/v/Set A.mp4"),
+        scene(2, "/v/Set B.mp4"),
+        scene(3, "/v/Set B/clip.mp4"),
+        scene(4, "/v/Set C.mp4", "/v/Set C.mkv"),  # one scene, two files: still one match
+        scene(5, "C:\\V\\Trip.MP4"),
+        scene(6, "/v/Other/x.mp4"),
+        scene(7, "/v/Other/y.mp4"),
+    ]
+)
 
 
 def linked(plan):
@@ -62,9 +68,17 @@ def test_a_linked_scene_is_not_sent_again_and_hand_made_galleries_are_not_matche
 
 
 def test_copying_the_scenes_metadata_fills_only_what_the_gallery_lacks():
-    full = scene(1, "/v/Set A.mp4", title="Set A", date="2020-01-02", details="words",
-                 urls=["https://s"], studio=StudioRef(id="4"), tags=[TagRef(id="2"), TagRef(id="3")],
-                 performers=[PerformerRef(id="6")])
+    full = scene(
+        1,
+        "/v/Set A.mp4",
+        title="Set A",
+        date="2020-01-02",
+        details="words",
+        urls=["https://s"],
+        studio=StudioRef(id="4"),
+        tags=[TagRef(id="2"), TagRef(id="3")],
+        performers=[PerformerRef(id="6")],
+    )
     index, metadata = build_index([scene(1, "/v/Set A.mp4")]), {"1": full}  # the index holds paths only
     g = gallery(zip="/v/Set A.zip", date="1999-09-09", tags=(2,))
     plan = plan_link(g, index, True, metadata)
@@ -73,9 +87,17 @@ def test_copying_the_scenes_metadata_fills_only_what_the_gallery_lacks():
     assert dict(fields.fields) == {"title": "Set A", "details": "words", "studio": {"id": "4"}}
     assert dict(refs.refs) == {"scene_ids": ("1",), "tag_ids": ("3",), "performer_ids": ("6",), "urls": ("https://s",)}
     assert refs.to_input().to_input()["scene_ids"] == {"ids": ["1"], "mode": "ADD"}
-    done = g.model_copy(update={"title": "Set A", "details": "words", "studio": StudioRef(id="4"),
-                                "tags": [TagRef(id="2"), TagRef(id="3")], "performers": [PerformerRef(id="6")],
-                                "urls": ["https://s"], "scenes": [SceneRef(id="1")]})
+    done = g.model_copy(
+        update={
+            "title": "Set A",
+            "details": "words",
+            "studio": StudioRef(id="4"),
+            "tags": [TagRef(id="2"), TagRef(id="3")],
+            "performers": [PerformerRef(id="6")],
+            "urls": ["https://s"],
+            "scenes": [SceneRef(id="1")],
+        }
+    )
     assert plan_link(done, index, True, metadata).changes == []
     with pytest.raises(LookupError):  # asked to copy without the scene's metadata: never a silent no-copy
         plan_link(g, index, True, {})
@@ -100,17 +122,25 @@ def test_the_sample_galleries_get_their_scenes(scenario_run):
 
 
 # City Walk (the scene) has every field Link scenes copies; the zip next to it has none of them
-CITY_WALK = {"title": "City Walk", "date": "2020-05-17", "details": "A walk through the old town at dusk.",
-             "studio": "Northwind Press", "performers": ["Bo Lind"], "tags": ["Travel"],
-             "urls": ["https://example.org/city-walk"]}
+CITY_WALK = {
+    "title": "City Walk",
+    "date": "2020-05-17",
+    "details": "A walk through the old town at dusk.",
+    "studio": "Northwind Press",
+    "performers": ["Bo Lind"],
+    "tags": ["Travel"],
+    "urls": ["https://example.org/city-walk"],
+}
 
 
 def test_copy_metadata_by_setting_fills_each_field_the_gallery_lacks(scenario_run):
     runs = scenario_run("link_scenes_copy")
     assert diff(runs.before, runs.after) == {
         ("galleries", CITY, "scenes"): ([], ["City Walk"]),
-        **{("galleries", CITY, field): (runs.before["galleries"][CITY][field], value)
-           for field, value in CITY_WALK.items()},
+        **{
+            ("galleries", CITY, field): (runs.before["galleries"][CITY][field], value)
+            for field, value in CITY_WALK.items()
+        },
         # Portraits keeps the title a person set; it gets the date, studio and tag it lacked
         ("galleries", PORTRAITS, "scenes"): ([], ["Behind the Portraits"]),
         ("galleries", PORTRAITS, "date"): (None, "2021-03-02"),
@@ -125,9 +155,18 @@ def test_copy_metadata_never_overwrites_what_the_gallery_has():
     and urls are lists, so the scene's are added next to the gallery's own."""
     own = {"title": "Mine", "date": "1999-09-09", "details": "my words", "urls": ["https://example.org/mine"]}
     with fresh_sim() as sim:
-        sim.gql("mutation($i: GalleryUpdateInput!) { galleryUpdate(input: $i) { id } }", {"i": {
-            "id": ids_by_path(sim)[CITY], **own, "studio_id": named_id(sim, "studio", "Lumen Studio"),
-            "performer_ids": [named_id(sim, "performer", "Ada Vale")], "tag_ids": [named_id(sim, "tag", "Beach")]}})
+        sim.gql(
+            "mutation($i: GalleryUpdateInput!) { galleryUpdate(input: $i) { id } }",
+            {
+                "i": {
+                    "id": ids_by_path(sim)[CITY],
+                    **own,
+                    "studio_id": named_id(sim, "studio", "Lumen Studio"),
+                    "performer_ids": [named_id(sim, "performer", "Ada Vale")],
+                    "tag_ids": [named_id(sim, "tag", "Beach")],
+                }
+            },
+        )
         before = state(sim)
         sim.requests.clear()
         run(sim, LINK_SCENES, {"copy_metadata": "true"})
@@ -159,8 +198,9 @@ def test_a_title_set_while_the_run_reads_is_kept():
 
     with fresh_sim() as sim:
         city = ids_by_path(sim)[CITY]
-        meanwhile(sim, lambda: sim.gql(
-            f'mutation {{ galleryUpdate(input: {{id: "{city}", title: "Mine"}}) {{ id }} }}'))
+        meanwhile(
+            sim, lambda: sim.gql(f'mutation {{ galleryUpdate(input: {{id: "{city}", title: "Mine"}}) {{ id }} }}')
+        )
         out = run(sim, LINK_SCENES, {"copy_metadata": "true"}).output
         after = state(sim)["galleries"]
     assert after[CITY]["title"] == "Mine" and after[CITY]["scenes"] == []  # nothing of its plan was sent
@@ -171,10 +211,14 @@ def test_a_title_set_while_the_run_reads_is_kept():
 def test_a_scene_deleted_before_its_metadata_is_read_fails_the_page_s_matches_and_a_rerun_finishes():
     # Stash answers findScenes(ids) with an error when an id names no scene (pkg/sqlite/scene.go FindMany)
     with fresh_sim() as sim:
-        scene_ids = {s["title"]: s["id"] for s in sim.gql("{ findScenes { scenes { id title } } }")
-                     ["findScenes"]["scenes"]}
-        sim.faults.add("before", operation="ScenesByIds", action=lambda: sim.store.execute(
-            "DELETE FROM scenes WHERE id = ?", (int(scene_ids["City Walk"]),)))
+        scene_ids = {
+            s["title"]: s["id"] for s in sim.gql("{ findScenes { scenes { id title } } }")["findScenes"]["scenes"]
+        }
+        sim.faults.add(
+            "before",
+            operation="ScenesByIds",
+            action=lambda: sim.store.execute("DELETE FROM scenes WHERE id = ?", (int(scene_ids["City Walk"]),)),
+        )
         before = state(sim)
         first = run(sim, LINK_SCENES, {"copy_metadata": "true"}, ok=False)
         assert diff(before, state(sim)) == {}  # the page's matched galleries failed: nothing half-done

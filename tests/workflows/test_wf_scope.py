@@ -50,8 +50,12 @@ def test_by_default_every_gallery_is_in_scope(stash):
 def test_gallery_ids_as_a_list_or_as_text(stash, form):
     ids = ids_by_path(stash)
     wanted = [ids[SUMMER], ids[CITY]]
-    value = {"list": wanted, "text": ",".join(wanted), "json text": json.dumps(wanted),
-             "numbers": [int(i) for i in wanted]}[form]
+    value = {
+        "list": wanted,
+        "text": ",".join(wanted),
+        "json text": json.dumps(wanted),
+        "numbers": [int(i) for i in wanted],
+    }[form]
     changed, out = titled_by(stash, {"gallery_ids": value})
     assert changed == {SUMMER, CITY}
     assert out["scanned"] == 2
@@ -73,14 +77,17 @@ def test_scope_by_ids_also_narrows_tasks_that_read_images(stash):
     assert set(diff(before, state(stash))) == {("galleries", SUMMER, "chapters")}  # not Best of 2021
 
 
-@pytest.mark.parametrize("path, expected", [
-    ("/library/zips", {SUMMER, CITY, PORTRAITS_ZIP}),
-    ("/library/zips/", {SUMMER, CITY, PORTRAITS_ZIP}),
-    ("/library/photos/Beach", {BEACH}),                       # a prefix of "Beach 2021"
-    ("/library/zips/Summer Trip [2022", {SUMMER}),            # regex characters are taken literally
-    ("/library/zips/city_walk-2020.zip", {CITY}),
-    ("/elsewhere", set()),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("/library/zips", {SUMMER, CITY, PORTRAITS_ZIP}),
+        ("/library/zips/", {SUMMER, CITY, PORTRAITS_ZIP}),
+        ("/library/photos/Beach", {BEACH}),  # a prefix of "Beach 2021"
+        ("/library/zips/Summer Trip [2022", {SUMMER}),  # regex characters are taken literally
+        ("/library/zips/city_walk-2020.zip", {CITY}),
+        ("/elsewhere", set()),
+    ],
+)
 def test_path_is_a_prefix_of_the_zip_or_folder_path(stash, path, expected):
     changed, out = titled_by(stash, {"path": path})
     assert changed == expected
@@ -102,16 +109,19 @@ def test_path_and_gallery_filter_combine_with_and(stash):
     assert out["scanned"] == 4
 
 
-@pytest.mark.parametrize("args, message", [
-    ({"gallery_ids": "1", "path": "/library"}, "not both"),
-    ({"gallery_ids": ["1"], "gallery_filter": {"is_zip": True}}, "not both"),
-    ({"gallery_ids": ""}, "empty"),
-    ({"gallery_ids": "1,x"}, "gallery_ids"),
-    ({"path": "  "}, "path is empty"),
-    ({"gallery_filter": "{not json"}, "gallery_filter"),
-    ({"gallery_filter": "[1]"}, "gallery_filter"),
-    ({"galleries": "1"}, "gallery_ids"),  # unknown args are refused with the list of known ones
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ({"gallery_ids": "1", "path": "/library"}, "not both"),
+        ({"gallery_ids": ["1"], "gallery_filter": {"is_zip": True}}, "not both"),
+        ({"gallery_ids": ""}, "empty"),
+        ({"gallery_ids": "1,x"}, "gallery_ids"),
+        ({"path": "  "}, "path is empty"),
+        ({"gallery_filter": "{not json"}, "gallery_filter"),
+        ({"gallery_filter": "[1]"}, "gallery_filter"),
+        ({"galleries": "1"}, "gallery_ids"),  # unknown args are refused with the list of known ones
+    ],
+)
 def test_bad_scopes_are_refused_before_anything_is_written(stash, args, message):
     before = state(stash)
     result = stash.run_task(TITLES, args)

@@ -46,8 +46,13 @@ def image_diff(paths, field, old, new):
 
 BEACH_IMAGES = [f"{BEACH}/IMG_0001.jpg", f"{BEACH}/IMG_0002.jpg", f"{BEACH}/cover.jpg", f"{BEACH}/IMG_0010.jpg"]
 PORTRAIT_IMAGES = [f"{PORTRAITS}/p01.jpg", f"{PORTRAITS}/p02.jpg", f"{PORTRAITS}/p03.jpg"]
-SUMMER_IMAGES = [f"{SUMMER}/Day 1/001.jpg", f"{SUMMER}/Day 1/002.jpg", f"{SUMMER}/Day 2/001.jpg",
-                 f"{SUMMER}/Day 2/002.jpg", f"{SUMMER}/Day 10/001.jpg"]
+SUMMER_IMAGES = [
+    f"{SUMMER}/Day 1/001.jpg",
+    f"{SUMMER}/Day 1/002.jpg",
+    f"{SUMMER}/Day 2/001.jpg",
+    f"{SUMMER}/Day 2/002.jpg",
+    f"{SUMMER}/Day 10/001.jpg",
+]
 
 
 # -- (1) the result on the sample library ---------------------------------------------------------
@@ -58,8 +63,10 @@ def test_chapters_from_folders_on_the_sample(scenario_run):
         ("galleries", SUMMER, "chapters"): ([], [("Day 1", 1), ("Day 2", 3), ("Day 10", 5)]),
         # Best of 2021 keeps its own chapter "Beach" at image 1, where the "loose" folder starts:
         # no second chapter there
-        ("galleries", BEST, "chapters"): ([("Beach", 1)],
-                                          [("Beach", 1), ("photos/Beach 2021", 2), ("photos/Portraits", 3)]),
+        ("galleries", BEST, "chapters"): (
+            [("Beach", 1)],
+            [("Beach", 1), ("photos/Beach 2021", 2), ("photos/Portraits", 3)],
+        ),
     }
     out = result.output
     assert (out["scanned"], out["changed"], out["failed_count"]) == (11, 2, 0)
@@ -73,8 +80,10 @@ def test_chapters_replace_apply_on_the_sample(scenario_run):
     before, after = runs.before, runs.after
     assert diff(before, after) == {
         ("galleries", SUMMER, "chapters"): ([], [("Day 1", 1), ("Day 2", 3), ("Day 10", 5)]),
-        ("galleries", BEST, "chapters"): ([("Beach", 1)],
-                                          [("loose", 1), ("photos/Beach 2021", 2), ("photos/Portraits", 3)]),
+        ("galleries", BEST, "chapters"): (
+            [("Beach", 1)],
+            [("loose", 1), ("photos/Beach 2021", 2), ("photos/Portraits", 3)],
+        ),
     }
 
 
@@ -84,18 +93,21 @@ def test_set_covers_on_the_sample(scenario_run):
     # city_walk and the Portraits zip change: b.jpg and p02.jpg are their first portrait images.
     # Beach 2021 shows cover.jpg (the rule's pick), Portraits has a chosen cover, the others have
     # no image the rule picks
-    assert diff(before, after) == {("galleries", CITY, "cover"): (f"{CITY}/a.jpg", f"{CITY}/b.jpg"),
-                                   ("galleries", PORTRAITS_ZIP, "cover"): (f"{PORTRAITS_ZIP}/p01.jpg",
-                                                                           f"{PORTRAITS_ZIP}/p02.jpg")}
-    assert result.output["skipped"] == {"has a chosen cover (it differs from Stash's default pick)": 1,
-                                        "no images": 2, "the cover rule picks no image": 5}
+    assert diff(before, after) == {
+        ("galleries", CITY, "cover"): (f"{CITY}/a.jpg", f"{CITY}/b.jpg"),
+        ("galleries", PORTRAITS_ZIP, "cover"): (f"{PORTRAITS_ZIP}/p01.jpg", f"{PORTRAITS_ZIP}/p02.jpg"),
+    }
+    assert result.output["skipped"] == {
+        "has a chosen cover (it differs from Stash's default pick)": 1,
+        "no images": 2,
+        "the cover rule picks no image": 5,
+    }
 
 
 def test_reset_covers_apply_on_the_sample(scenario_run):
     runs = scenario_run("reset_covers")
     before, after = runs.before, runs.after
-    assert diff(before, after) == {("galleries", PORTRAITS, "cover"): (f"{PORTRAITS}/p03.jpg",
-                                                                       f"{PORTRAITS}/p01.jpg")}
+    assert diff(before, after) == {("galleries", PORTRAITS, "cover"): (f"{PORTRAITS}/p03.jpg", f"{PORTRAITS}/p01.jpg")}
 
 
 def test_title_from_path_on_the_sample(scenario_run):
@@ -103,8 +115,8 @@ def test_title_from_path_on_the_sample(scenario_run):
     before, after = runs.before, runs.after
     assert diff(before, after) == {
         ("galleries", BEACH, "title"): ("", "Beach 2021"),
-        ("galleries", SUMMER, "title"): ("", "Summer Trip"),        # the pattern's title group
-        ("galleries", SUMMER, "date"): (None, "2022-08-01"),        # and its date group
+        ("galleries", SUMMER, "title"): ("", "Summer Trip"),  # the pattern's title group
+        ("galleries", SUMMER, "date"): (None, "2022-08-01"),  # and its date group
         ("galleries", CITY, "title"): ("", "city walk-2020"),
         ("galleries", PORTRAITS_ZIP, "title"): ("", "Portraits"),
         ("galleries", COMIC, "title"): ("", "Coast 3"),
@@ -203,17 +215,22 @@ def test_a_dry_run_changes_nothing_and_reports_what_the_run_would_do(name, scena
     assert preview.output["changes"], "the scenario should have something to change"
     assert preview.output["change_count"] == applied.output["change_count"]
     assert "would change" in preview.output["summary"]
-    assert (preview.output["scanned"], preview.output["changed"]) == (applied.output["scanned"],
-                                                                      applied.output["changed"])
+    assert (preview.output["scanned"], preview.output["changed"]) == (
+        applied.output["scanned"],
+        applied.output["changed"],
+    )
 
 
 # -- (3) deleting or replacing previews unless the run says apply --------------------------------
-@pytest.mark.parametrize("name, args", [
-    ("chapters_replace", {"mode": "chapters_from_folders", "replace": "true"}),
-    ("reset_covers", {"mode": "reset_covers"}),
-    ("sync_mirror", {"mode": "sync_images_from_gallery", "mirror": True}),
-    ("clean_empty", {"mode": "clean_empty_galleries"}),
-])
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("chapters_replace", {"mode": "chapters_from_folders", "replace": "true"}),
+        ("reset_covers", {"mode": "reset_covers"}),
+        ("sync_mirror", {"mode": "sync_images_from_gallery", "mirror": True}),
+        ("clean_empty", {"mode": "clean_empty_galleries"}),
+    ],
+)
 def test_destructive_runs_preview_unless_told_to_apply(name, args):
     with scenario_sim(name) as sim:
         before = state(sim)

@@ -60,15 +60,29 @@ TITLE_PATTERN = r"^(?P<title>.+?) \[(?P<date>\d{4}-\d{2}-\d{2})\]$"  # the READM
 SCAN_FOLDER = "/library/new/Hike [2023-05-01]"
 SCAN_FOLDER_IMAGES: list[Any] = ["a01.jpg", "a02.jpg", {"name": "a03.jpg", "width": 600, "height": 900}, "a04.jpg"]
 SCAN_ZIP = "/library/new/Party.Night [2023-06-10].zip"
-SCAN_ZIP_IMAGES: list[Any] = ["Evening/001.jpg", "Evening/002.jpg",
-                              {"name": "Night/001.jpg", "width": 700, "height": 1000}, "Night/002.jpg",
-                              "Night/Late/001.jpg"]
+SCAN_ZIP_IMAGES: list[Any] = [
+    "Evening/001.jpg",
+    "Evening/002.jpg",
+    {"name": "Night/001.jpg", "width": 700, "height": 1000},
+    "Night/002.jpg",
+    "Night/Late/001.jpg",
+]
 
 
 # -- models for plan tests ------------------------------------------------------------------------
-def image(id: Any, path: str | None = None, width: int = 1200, height: int = 800, *, tags: tuple = (),
-          performers: tuple = (), studio: str | None = None, date: str | None = None,
-          photographer: str | None = None, galleries: list[Gallery] | None = None) -> Image:
+def image(
+    id: Any,
+    path: str | None = None,
+    width: int = 1200,
+    height: int = 800,
+    *,
+    tags: tuple = (),
+    performers: tuple = (),
+    studio: str | None = None,
+    date: str | None = None,
+    photographer: str | None = None,
+    galleries: list[Gallery] | None = None,
+) -> Image:
     """An Image as the workflows read it (visual_files with path and size; metadata; galleries)."""
     return Image(
         id=str(id),
@@ -76,28 +90,52 @@ def image(id: Any, path: str | None = None, width: int = 1200, height: int = 800
         tags=[TagRef(id=str(t)) if not isinstance(t, TagRef) else t for t in tags],
         performers=[PerformerRef(id=str(p)) for p in performers],
         studio=StudioRef(id=str(studio)) if studio is not None else None,
-        date=date, photographer=photographer, galleries=galleries)
+        date=date,
+        photographer=photographer,
+        galleries=galleries,
+    )
 
 
-def gallery(id: Any = "1", *, title: str | None = None, zip: str | None = None, folder: str | None = None,
-            chapters: list[tuple[Any, str, int]] = (), cover: str | None = None, tags: tuple = (),
-            performers: tuple = (), studio: str | None = None, date: str | None = None, code: str | None = None,
-            photographer: str | None = None) -> Gallery:
+def gallery(
+    id: Any = "1",
+    *,
+    title: str | None = None,
+    zip: str | None = None,
+    folder: str | None = None,
+    chapters: list[tuple[Any, str, int]] = (),
+    cover: str | None = None,
+    tags: tuple = (),
+    performers: tuple = (),
+    studio: str | None = None,
+    date: str | None = None,
+    code: str | None = None,
+    photographer: str | None = None,
+) -> Gallery:
     """A Gallery as the workflows read it. chapters: (id, title, image_index)."""
     return Gallery(
-        id=str(id), title=title, code=code, date=date, photographer=photographer,
-        files=[FileRef(path=zip)] if zip else [], folder=FolderRef(path=folder) if folder else None,
+        id=str(id),
+        title=title,
+        code=code,
+        date=date,
+        photographer=photographer,
+        files=[FileRef(path=zip)] if zip else [],
+        folder=FolderRef(path=folder) if folder else None,
         chapters=[GalleryChapter(id=str(c[0]), title=c[1], image_index=c[2]) for c in chapters],
         cover=Image(id=str(cover)) if cover is not None else None,
         tags=[TagRef(id=str(t)) if not isinstance(t, TagRef) else t for t in tags],
         performers=[PerformerRef(id=str(p)) for p in performers],
-        studio=StudioRef(id=str(studio)) if studio is not None else None)
+        studio=StudioRef(id=str(studio)) if studio is not None else None,
+    )
 
 
 # -- simulators ---------------------------------------------------------------------------------
 @contextmanager
-def fresh_sim(library: dict[str, Any] | None = None, settings: dict[str, Any] | None = None,
-              install: bool = True, on_disk: bool = False) -> Iterator[StashSimulator]:
+def fresh_sim(
+    library: dict[str, Any] | None = None,
+    settings: dict[str, Any] | None = None,
+    install: bool = True,
+    on_disk: bool = False,
+) -> Iterator[StashSimulator]:
     """A new simulator (the sample library unless given), the plugin installed, settings saved.
     on_disk: the library is on this disk, under sim.library_root (its paths start with it)."""
     with StashSimulator(library=SAMPLE if library is None else library, on_disk=on_disk) as simulator:
@@ -117,9 +155,11 @@ def run(sim: StashSimulator, task: str, args: dict[str, Any] | None = None, *, o
     return result
 
 
-def kill_and_rerun_at_every_request(library: Callable[[], dict[str, Any] | None], task: str,
-                                    check: Callable[[StashSimulator], str | None] = lambda sim: None,
-                                    ) -> tuple[int, list[str]]:
+def kill_and_rerun_at_every_request(
+    library: Callable[[], dict[str, Any] | None],
+    task: str,
+    check: Callable[[StashSimulator], str | None] = lambda sim: None,
+) -> tuple[int, list[str]]:
     """Kill-and-rerun on a library of its own (test_wf_kill does the sample's scenarios): `task`
     once on a fresh simulator of `library()`, then, for every N up to that run's requests (all of
     them, the hooks' too), a fresh one whose run is killed after N requests and run again.
@@ -171,7 +211,7 @@ STATE = """{
 def unrooted(sim: StashSimulator, path: str) -> str:
     """A path Stash reports as the library description gives it (without the root of a library on disk)."""
     root = sim.library_root
-    return path[len(root):] if root and path.startswith(root + "/") else path
+    return path[len(root) :] if root and path.startswith(root + "/") else path
 
 
 def portable(sim: StashSimulator, value: Any) -> Any:
@@ -200,29 +240,46 @@ def state(sim: StashSimulator, drop_marker: bool = False) -> dict[str, Any]:
     for g in data["findGalleries"]["galleries"]:
         key = g["files"][0]["path"] if g["files"] else (g["folder"] or {}).get("path") or f"user:{g['title']}"
         galleries[unrooted(sim, key)] = {
-            "title": g["title"], "code": g["code"], "date": g["date"], "photographer": g["photographer"],
+            "title": g["title"],
+            "code": g["code"],
+            "date": g["date"],
+            "photographer": g["photographer"],
             "cover": unrooted(sim, g["cover"]["visual_files"][0]["path"]) if g["cover"] else None,
             "chapters": [(c["title"], c["image_index"]) for c in g["chapters"]],
-            "tags": _names(g["tags"], drop_marker), "performers": _names(g["performers"], False),
-            "studio": (g["studio"] or {}).get("name"), "details": g["details"] or None,
-            "rating100": g["rating100"], "organized": g["organized"], "urls": sorted(g["urls"] or []),
+            "tags": _names(g["tags"], drop_marker),
+            "performers": _names(g["performers"], False),
+            "studio": (g["studio"] or {}).get("name"),
+            "details": g["details"] or None,
+            "rating100": g["rating100"],
+            "organized": g["organized"],
+            "urls": sorted(g["urls"] or []),
             "scenes": sorted(s["title"] for s in g["scenes"] or []),
         }
     images = {
         unrooted(sim, i["visual_files"][0]["path"]): {
-            "tags": _names(i["tags"], drop_marker), "performers": _names(i["performers"], False),
-            "studio": (i["studio"] or {}).get("name"), "date": i["date"], "photographer": i["photographer"] or None,
-        } for i in data["findImages"]["images"]
+            "tags": _names(i["tags"], drop_marker),
+            "performers": _names(i["performers"], False),
+            "studio": (i["studio"] or {}).get("name"),
+            "date": i["date"],
+            "photographer": i["photographer"] or None,
+        }
+        for i in data["findImages"]["images"]
     }
     return {"galleries": galleries, "images": images}
 
 
 def ids_by_path(sim: StashSimulator) -> dict[str, str]:
     """Gallery id by zip/folder path, or by "user:<title>" for user-created galleries (as state())."""
-    data = sim.gql('{ findGalleries(filter: {per_page: -1, sort: "id"}) {'
-                   " galleries { id title files { path } folder { path } } } }")
-    return {unrooted(sim, g["files"][0]["path"] if g["files"] else (g["folder"] or {}).get("path")
-                     or f"user:{g['title']}"): g["id"] for g in data["findGalleries"]["galleries"]}
+    data = sim.gql(
+        '{ findGalleries(filter: {per_page: -1, sort: "id"}) {'
+        " galleries { id title files { path } folder { path } } } }"
+    )
+    return {
+        unrooted(
+            sim, g["files"][0]["path"] if g["files"] else (g["folder"] or {}).get("path") or f"user:{g['title']}"
+        ): g["id"]
+        for g in data["findGalleries"]["galleries"]
+    }
 
 
 # The sample library's galleries (tests/stash_sim/libraries/sample.yml), by the keys of ids_by_path.
@@ -241,7 +298,6 @@ OLD_TRIP = "/library/photos/Old Trip"  # its folder is gone, no images
 HIKING = "/library/unsorted/Hiking 2019"  # three images in no gallery
 
 
-
 def image_ids(sim: StashSimulator) -> dict[str, str]:
     """Image id by path."""
     data = sim.gql(f"{{ findImages(filter: {{per_page: -1}}) {{ images {{ id {VISUAL_PATH} }} }} }}")
@@ -251,8 +307,11 @@ def image_ids(sim: StashSimulator) -> dict[str, str]:
 def named_id(sim: StashSimulator, kind: str, name: str) -> str:
     """The id of the tag, performer or studio with that name."""
     field = {"tag": "findTags", "performer": "findPerformers", "studio": "findStudios"}[kind]
-    data = sim.gql(f'query($n: String!) {{ {field}(filter: {{per_page: -1}},'
-                   f' {kind}_filter: {{name: {{value: $n, modifier: EQUALS}}}}) {{ {kind}s {{ id }} }} }}', {"n": name})
+    data = sim.gql(
+        f"query($n: String!) {{ {field}(filter: {{per_page: -1}},"
+        f" {kind}_filter: {{name: {{value: $n, modifier: EQUALS}}}}) {{ {kind}s {{ id }} }} }}",
+        {"n": name},
+    )
     (found,) = data[field][f"{kind}s"]
     return found["id"]
 
@@ -260,17 +319,25 @@ def named_id(sim: StashSimulator, kind: str, name: str) -> str:
 def update_images(sim: StashSimulator, paths: list[str], **fields: Any) -> None:
     """bulkImageUpdate in-process (set-up only; not in the request log)."""
     ids = image_ids(sim)
-    sim.gql("mutation($i: BulkImageUpdateInput!) { bulkImageUpdate(input: $i) { id } }",
-            {"i": {"ids": [ids[p] for p in paths], **fields}})
+    sim.gql(
+        "mutation($i: BulkImageUpdateInput!) { bulkImageUpdate(input: $i) { id } }",
+        {"i": {"ids": [ids[p] for p in paths], **fields}},
+    )
 
 
 # -- the task runs the end-to-end tests repeat -----------------------------------------------------
 def give_images_metadata_of_their_own(sim: StashSimulator) -> None:
     """Sample images with metadata their galleries do not have (mirror removes or overwrites it)."""
-    update_images(sim, ["/library/photos/Beach 2021/IMG_0002.jpg"],
-                  tag_ids={"ids": [named_id(sim, "tag", "Archive")], "mode": "ADD"})
-    update_images(sim, ["/library/photos/Portraits/p02.jpg"],
-                  performer_ids={"ids": [named_id(sim, "performer", "Bo Lind")], "mode": "ADD"})
+    update_images(
+        sim,
+        ["/library/photos/Beach 2021/IMG_0002.jpg"],
+        tag_ids={"ids": [named_id(sim, "tag", "Archive")], "mode": "ADD"},
+    )
+    update_images(
+        sim,
+        ["/library/photos/Portraits/p02.jpg"],
+        performer_ids={"ids": [named_id(sim, "performer", "Bo Lind")], "mode": "ADD"},
+    )
     update_images(sim, ["/library/zips/city_walk-2020.zip/a.jpg"], studio_id=named_id(sim, "studio", "Northwind Press"))
     update_images(sim, [f"{SUMMER}/Day 1/001.jpg"], date="1999-12-31", photographer="Someone")
 
@@ -283,11 +350,16 @@ def give_images_tags_their_gallery_lacks(sim: StashSimulator, path: Callable[[st
     """Every image of city_walk tagged Travel and with Ada Vale, one also Portrait; one Beach image Archive.
     `path` maps the sample's paths (test_wf_hosts: to a Windows host's)."""
     city = [path(f"{CITY}/{n}") for n in ("a.jpg", "b.jpg", "c.jpg")]
-    update_images(sim, city, tag_ids={"ids": [named_id(sim, "tag", "Travel")], "mode": "ADD"},
-                  performer_ids={"ids": [named_id(sim, "performer", "Ada Vale")], "mode": "ADD"})
+    update_images(
+        sim,
+        city,
+        tag_ids={"ids": [named_id(sim, "tag", "Travel")], "mode": "ADD"},
+        performer_ids={"ids": [named_id(sim, "performer", "Ada Vale")], "mode": "ADD"},
+    )
     update_images(sim, [path(f"{CITY}/b.jpg")], tag_ids={"ids": [named_id(sim, "tag", "Portrait")], "mode": "ADD"})
-    update_images(sim, [path(f"{BEACH}/IMG_0002.jpg")],
-                  tag_ids={"ids": [named_id(sim, "tag", "Archive")], "mode": "ADD"})
+    update_images(
+        sim, [path(f"{BEACH}/IMG_0002.jpg")], tag_ids={"ids": [named_id(sim, "tag", "Archive")], "mode": "ADD"}
+    )
 
 
 MOVED_PORTRAITS = PORTRAITS_ZIP
@@ -300,8 +372,10 @@ def scan_with_hooks(sim: StashSimulator) -> None:
 
 # What the hook does to the scanned galleries with SETTINGS of the "finish" scenario (a test
 # checks that marked_like_the_hook gives exactly the state the real hook leaves).
-HOOKED = {SCAN_FOLDER: {"title": "Hike", "date": "2023-05-01"},
-          SCAN_ZIP: {"title": "Party Night", "date": "2023-06-10"}}
+HOOKED = {
+    SCAN_FOLDER: {"title": "Hike", "date": "2023-05-01"},
+    SCAN_ZIP: {"title": "Party Night", "date": "2023-06-10"},
+}
 
 
 def marked_like_the_hook(sim: StashSimulator) -> None:
@@ -311,10 +385,13 @@ def marked_like_the_hook(sim: StashSimulator) -> None:
     folder_id, zip_id = scan_new_galleries(sim)
     sim.install_plugin(REPO)
     tag_id = sim.gql("mutation($n: String!) { tagCreate(input: {name: $n}) { id } }", {"n": NEW_GALLERY_TAG})[
-        "tagCreate"]["id"]
+        "tagCreate"
+    ]["id"]
     for gallery_id, path in ((folder_id, SCAN_FOLDER), (zip_id, SCAN_ZIP)):
-        sim.gql("mutation($i: GalleryUpdateInput!) { galleryUpdate(input: $i) { id } }",
-                {"i": {"id": gallery_id, **HOOKED[path], "tag_ids": [tag_id]}})
+        sim.gql(
+            "mutation($i: GalleryUpdateInput!) { galleryUpdate(input: $i) { id } }",
+            {"i": {"id": gallery_id, **HOOKED[path], "tag_ids": [tag_id]}},
+        )
 
 
 @dataclass(frozen=True)
@@ -353,15 +430,20 @@ SCENARIOS: dict[str, Scenario] = {
     "link_scenes_copy": Scenario(LINK_SCENES, (LINK_SCENES, PREVIEW), settings={"linkScenesCopyMetadata": True}),
     "import_file_metadata": Scenario(IMPORT_FILE_METADATA, (IMPORT_FILE_METADATA, PREVIEW), on_disk=True),
     # the button after a scan: the hook leaves the galleries marked and queues nothing (finish by hand)
-    "finish": Scenario(FINISH, (FINISH, PREVIEW), settings={**ALL_HOOK_RULES, "titlePattern": TITLE_PATTERN,
-                                                            "hookFinishByHand": True}, prepare=scan_with_hooks),
+    "finish": Scenario(
+        FINISH,
+        (FINISH, PREVIEW),
+        settings={**ALL_HOOK_RULES, "titlePattern": TITLE_PATTERN, "hookFinishByHand": True},
+        prepare=scan_with_hooks,
+    ),
 }
 
 
 # "finish" with the hook's work done in-process: for the kill-and-rerun loop only.
 SCENARIOS_CHEAP_SETUP: dict[str, Scenario] = {
-    "finish_marked": Scenario(FINISH, (FINISH, PREVIEW), settings=SCENARIOS["finish"].settings,
-                              prepare=marked_like_the_hook),
+    "finish_marked": Scenario(
+        FINISH, (FINISH, PREVIEW), settings=SCENARIOS["finish"].settings, prepare=marked_like_the_hook
+    ),
 }
 
 
@@ -395,8 +477,8 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[tuple[str, str, 
 class ScenarioRun:
     """A scenario's button pressed twice on a fresh simulator, with the state and requests around it."""
 
-    first: Any          # RunResult of the first run
-    second: Any         # RunResult of the run right after it
+    first: Any  # RunResult of the first run
+    second: Any  # RunResult of the run right after it
     before: dict[str, Any]
     after: dict[str, Any]
     after_second: dict[str, Any]

@@ -28,8 +28,7 @@ import urllib.request
 from typing import Any
 
 
-def graphql(conn: dict[str, Any], query: str, variables: dict[str, Any], api_key: str = "",
-            cookie: bool = True) -> Any:
+def graphql(conn: dict[str, Any], query: str, variables: dict[str, Any], api_key: str = "", cookie: bool = True) -> Any:
     host = "127.0.0.1" if conn["Host"] == "0.0.0.0" else conn["Host"]
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     session = conn.get("SessionCookie")
@@ -37,8 +36,11 @@ def graphql(conn: dict[str, Any], query: str, variables: dict[str, Any], api_key
         headers["ApiKey"] = api_key
     if cookie and session:
         headers["Cookie"] = f"{session['Name']}={session['Value']}"
-    request = urllib.request.Request(f"{conn['Scheme']}://{host}:{conn['Port']}/graphql",
-                                     json.dumps({"query": query, "variables": variables}).encode(), headers)
+    request = urllib.request.Request(
+        f"{conn['Scheme']}://{host}:{conn['Port']}/graphql",
+        json.dumps({"query": query, "variables": variables}).encode(),
+        headers,
+    )
     with urllib.request.urlopen(request, timeout=120) as response:
         return json.loads(response.read())
 
@@ -57,8 +59,13 @@ def main() -> None:
     config = json.loads(os.environ.get("HOOK_PROBE_CONFIG") or "{}")
     context = args.get("hookContext") or {}
     variables = {"id": str(context.get("id", ""))}
-    record: dict[str, Any] = {"hookContext": context, "args": args, "server_connection": conn,
-                              "observed": None, "acted": False}
+    record: dict[str, Any] = {
+        "hookContext": context,
+        "args": args,
+        "server_connection": conn,
+        "observed": None,
+        "acted": False,
+    }
     observe = config.get("observe", {}).get(context.get("type"))
     if observe:
         record["observed"] = graphql(conn, observe, variables)
@@ -72,8 +79,9 @@ def main() -> None:
         auth = act.get("auth", "cookie")
         api_key = ""
         if auth in ("apikey", "both"):
-            api_key = graphql(conn, "{ configuration { general { apiKey } } }", {})["data"]["configuration"][
-                "general"]["apiKey"]
+            api_key = graphql(conn, "{ configuration { general { apiKey } } }", {})["data"]["configuration"]["general"][
+                "apiKey"
+            ]
         response = graphql(conn, act["query"], variables, api_key, cookie=auth != "apikey")
     print(json.dumps({"output": {"type": context.get("type"), "response": response}, "error": None}))
 
