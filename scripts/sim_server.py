@@ -28,7 +28,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--library", default=str(SAMPLE_LIBRARY), help="a library description (YAML)")
-    parser.add_argument("--hooks", action="store_true", help="run Gallery Tools' hooks after mutations")
+    parser.add_argument(
+        "--plugin",
+        action="store_true",
+        help="install Gallery Tools: its hooks run after mutations, runPluginOperation and"
+        " runPluginTask run it, and Stash's UI loads its ui/ files",
+    )
+    parser.add_argument(
+        "--ui-location",
+        metavar="FOLDER",
+        help="serve a web UI from this folder at / (Stash's ui_location; the browser tests' host page)",
+    )
     parser.add_argument(
         "--on-disk",
         action="store_true",
@@ -46,8 +56,9 @@ def main() -> None:
             " stop what uses it, or pick another with --port N\n"
         )
         sys.exit(2)
-    if options.hooks:
+    if options.plugin:
         sim.install_plugin(ROOT)
+    sim.ui_location = options.ui_location
     galleries = sim.store.value("SELECT COUNT(*) FROM galleries")
     where = f", its files under {sim.library_root}" if options.on_disk else ""
     print(

@@ -335,7 +335,7 @@ class HttpFront:
     def handle(self, request: _Handler) -> None:
         sim = self.sim
         if request.path.split("?")[0] != "/graphql":
-            request._send(404, b"404 page not found\n", "text/plain")
+            self._serve_other(request)
             return
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
@@ -370,6 +370,19 @@ class HttpFront:
             time.sleep(fault.seconds)
         outcome = run_graphql(payload, sim.request_context(session), request.headers.get("Accept"))
         self._answer(request, outcome, variables, fault.kind if fault else None, _query(payload))
+
+    def _serve_other(self, request: _Handler) -> None:
+        """Every other route: plugins' UI files and the UI itself (plugin_ui.py), behind the same
+        authentication as /graphql."""
+        from .plugin_ui import serve
+
+        length = int(request.headers.get("Content-Length") or 0)
+        if length:
+            request.rfile.read(length)  # a body no route reads: the kept-alive connection stays in step
+        if self._authenticate(request) is None:
+            request._send(401, b"", "text/plain", {"WWW-Authenticate": "FormBased"})
+            return
+        serve(self.sim, request)
 
     def _payload(self, request: _Handler, raw: bytes) -> Any:
         """The request body (POST) or URL parameters (GET) as {query, variables, operationName}.

@@ -28,6 +28,7 @@ from . import (  # noqa: F401 - registering resolvers
     mutations,
     named_mutations,
     objects,
+    plugin_ui,
     queries,
 )
 from .custom_fields import create_tables as create_custom_fields_tables
@@ -137,6 +138,8 @@ class StashSimulator:
         self.plugins: list[Plugin] = []
         self.stash_log: list[LogLine] = []  # what Stash itself logs (plugin loading, hooks, tasks)
         self.python = python
+        # Stash's ui_location: a folder the web UI is served from at / (plugin_ui.py); None: no UI
+        self.ui_location: str | None = None
         self._config_dir = tempfile.TemporaryDirectory(prefix="stash-config-")  # removed with the simulator
         self.config_dir = self._config_dir.name
         self.http = HttpFront(self)
