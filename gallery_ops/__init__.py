@@ -1,7 +1,7 @@
 """Gallery Tools' core: typed gallery operations on a Stash server (see stash/operations.py).
 
 The names below are loaded when first used (PEP 562), so that importing a light module of
-the package (the new-gallery hook's lean path: hook/, stash/hook_client, common/) does not
+the package (the new-gallery hook's lean path: hook/, stash/connection, common/) does not
 import pydantic, requests and stashapi.
 """
 

@@ -18,7 +18,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-# How Stash answers faults worth retrying (gallery_ops.stash.connection and the hook's hook_client share this).
+# How Stash answers faults worth retrying (stash/connection.py).
 TRANSIENT_STATUSES = (502, 503, 504)
 LOCKED_MESSAGE = "database is locked"
 CONTENTS_LOCKED_PREFIX = "cannot change contents of "

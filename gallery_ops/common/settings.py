@@ -3,7 +3,7 @@
 Stash shows these in Settings > Plugins > Gallery Tools (from gallery_tools.yml, which
 must list exactly these; a test checks it). Stash stores only what the user saved,
 so a missing key means "the default below" (docs/stash.md §2). They are read once per
-run with `configuration { plugins(include: ["gallery_tools"]) }`.
+run, with Stash's configuration (stash/documents.py, PLUGIN_SETTINGS).
 
 Standard library only and cheap to import (no dataclasses, no typing at run time): the
 new-gallery hook's lean path reads its settings through this module.
@@ -226,6 +226,3 @@ class Settings:
     @property
     def hook_rules(self) -> dict[str, bool]:
         return {key: bool(self.values[key]) for key in HOOK_RULES}
-
-
-SETTINGS_QUERY_FIELD = f'plugins(include: ["{PLUGIN_ID}"])'

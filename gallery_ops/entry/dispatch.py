@@ -28,7 +28,7 @@ from ..common.errors import SHOWN_CHARS, ArgError, StashError, short_repr
 from ..common.log import redact_value, setup_logging
 from ..common.settings import SettingsError
 from ..stash.connection import ServerConnection
-from ..stash.hook_client import HookWire, LeanServer
+from ..stash.hook_operations import HookOps
 from ..stash.models import validation_problems
 from ..stash.operations import GalleryOps
 from .plugin_operations import OPERATION_NAMES, run_operation
@@ -141,7 +141,7 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
             raise ArgError(
                 f"Gallery Tools has no hook for {context['type'][:SHOWN_CHARS]}; it handles {', '.join(HOOK_HANDLERS)}"
             )
-        return run_hook(HookWire(lean_server(plugin_input.server)), context)
+        return run_hook(HookOps.from_server(plugin_input.server), context)
     ops = GalleryOps.from_server(plugin_input.server)
     if chosen == "operation":
         name = args["operation"]
@@ -156,29 +156,8 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
     return run_task(ops, mode, {k: v for k, v in args.items() if k != "mode"})
 
 
-def lean_server(server: ServerConnection) -> LeanServer:
-    """The hook wire's view of a validated server_connection."""
-    cookie = server.SessionCookie
-    return LeanServer(
-        server.Scheme,
-        server.Host,
-        server.Port,
-        (cookie.Name if cookie else None) or "session",
-        cookie.Value.get_secret_value() if cookie else "",
-        server.ApiKey.get_secret_value() if server.ApiKey else "",
-    )
-
-
 def secrets_of(plugin_input: PluginInput | None) -> list[str]:
-    if plugin_input is None:
-        return []
-    server = plugin_input.server
-    found = []
-    if server.SessionCookie is not None:
-        found.append(server.SessionCookie.Value.get_secret_value())
-    if server.ApiKey is not None:
-        found.append(server.ApiKey.get_secret_value())
-    return found
+    return plugin_input.server.secrets if plugin_input is not None else []
 
 
 def main(stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:

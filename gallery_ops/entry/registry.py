@@ -18,7 +18,7 @@ from ..common.constants import INSTALL_TASK_MODE
 from ..common.settings import SETTINGS
 from ..hook.new_gallery import HOOK_TYPE, handle_gallery_created
 from ..stash import selections as fields
-from ..stash.hook_client import HookWire
+from ..stash.hook_operations import HookOps
 from ..stash.operations import GalleryOps
 from ..tasks import (
     chapters,
@@ -317,7 +317,7 @@ ENTRY_TASKS: dict[str, str] = {
     " dependencies/, with the Python Stash runs (needs PyPI; takes no args).",
 }
 
-HOOK_HANDLERS: dict[str, Callable[[HookWire, dict[str, Any]], dict[str, Any]]] = {
+HOOK_HANDLERS: dict[str, Callable[[HookOps, dict[str, Any]], dict[str, Any]]] = {
     HOOK_TYPE: handle_gallery_created,
 }
 
@@ -331,9 +331,9 @@ def run_task(ops: GalleryOps, mode: str, args: dict[str, Any]) -> tuple[Any, str
     return result, None
 
 
-def run_hook(wire: HookWire, hook_context: dict[str, Any]) -> tuple[Any, str | None]:
-    """Run the hook handler for the context's type (the hook speaks through its lean wire)."""
+def run_hook(stash: HookOps, hook_context: dict[str, Any]) -> tuple[Any, str | None]:
+    """Run the hook handler for the context's type."""
     try:
-        return HOOK_HANDLERS[hook_context["type"]](wire, hook_context), None
+        return HOOK_HANDLERS[hook_context["type"]](stash, hook_context), None
     finally:
-        wire.close()
+        stash.close()

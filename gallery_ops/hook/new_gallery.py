@@ -21,11 +21,11 @@ that is all. Then one write (title, marker, task: whatever is needed, in one req
 one the very first time, to create the marker tag. Its writes fire Gallery.Update.Post,
 which Gallery Tools does not listen to: a hook run never starts another run of our hooks.
 
-This module and everything it imports use the standard library only (settings.py,
-title_rules.py, stash/hook_client.py, log_protocol.py, errors.py): gallery_tools.py runs a hook
-through `lean_main` without importing pydantic, requests or stashapi. Input it does not
-recognise as a plain hook run (anything unusual) goes the full way (plugin.main), which
-explains the problem with the usual words.
+This module and everything it imports use the standard library only (common/settings.py,
+common/title_rules.py, stash/hook_operations.py, stash/connection.py, common/log_protocol.py):
+gallery_tools.py runs a hook through `lean_main` without importing pydantic, requests or
+stashapi. Input it does not recognise as a plain hook run (anything unusual) goes the full way
+(entry/dispatch.py), which explains the problem with the usual words.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ from ..common.errors import ArgError, StashError
 from ..common.log_protocol import redact, write
 from ..common.settings import DEFERRED_RULES, PLUGIN_ID, Settings, SettingsError
 from ..common.title_rules import parse_title_pattern, title_fields
-from ..stash.hook_client import HookWire, LeanServer, finish_waiting
+from ..stash.connection import ServerConnection
+from ..stash.hook_operations import HookOps, finish_waiting
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -50,23 +51,23 @@ NO_RULES = (
 )
 
 
-def handle_gallery_created(wire: HookWire, hook_context: dict[str, Any]) -> dict[str, Any]:
+def handle_gallery_created(stash: HookOps, hook_context: dict[str, Any]) -> dict[str, Any]:
     """Gallery.Create.Post: title now, image rules marked and their task queued (module docstring)."""
     gallery_id = hook_context.get("id")
     if isinstance(gallery_id, bool) or not isinstance(gallery_id, int) or gallery_id < 1:
         raise ArgError(f"hookContext.id should be the new gallery's id, got {gallery_id!r}")
-    data = wire.read_new_gallery(gallery_id, NEW_GALLERY_TAG)
+    data = stash.read_new_gallery(gallery_id, NEW_GALLERY_TAG)
     settings = Settings.from_saved(((data.get("configuration") or {}).get("plugins") or {}).get(PLUGIN_ID))
     out: dict[str, Any] = {"gallery": str(gallery_id), "made_by_scan": hook_context.get("input") is None}
     rules = settings.hook_rules
     if not any(rules.values()):
         out["result"] = NO_RULES
-        write("i", f"new gallery {gallery_id}: {NO_RULES}", wire.server.secrets)
+        write("i", f"new gallery {gallery_id}: {NO_RULES}", stash.secrets)
         return out
     raw = data.get("findGallery")
     if raw is None:
         out["result"] = "the gallery no longer exists"
-        write("i", f"new gallery {gallery_id}: {out['result']}", wire.server.secrets)
+        write("i", f"new gallery {gallery_id}: {out['result']}", stash.secrets)
         return out
     update: dict[str, str] = {}
     if rules["hookTitles"]:
@@ -101,9 +102,9 @@ def handle_gallery_created(wire: HookWire, hook_context: dict[str, Any]) -> dict
         out["result"] = "preview (setting dryRun): nothing changed"
     elif update or deferred:
         tag_id = (
-            wire.marker_tag_id((data.get("findTags") or {}).get("tags") or [], NEW_GALLERY_TAG) if deferred else None
+            stash.marker_tag_id((data.get("findTags") or {}).get("tags") or [], NEW_GALLERY_TAG) if deferred else None
         )
-        answer = wire.write_new_gallery(gallery_id, update, tag_id, queue_task)
+        answer = stash.write_new_gallery(gallery_id, update, tag_id, queue_task)
         if deferred:
             out["marked"] = True
         if queue_task is not None:
@@ -114,7 +115,7 @@ def handle_gallery_created(wire: HookWire, hook_context: dict[str, Any]) -> dict
     write(
         "i",
         f"new gallery {gallery_id}: {hook_sentence(out['result'], update, bool(out.get('marked')))}{note}",
-        wire.server.secrets,
+        stash.secrets,
     )
     return out
 
@@ -130,7 +131,7 @@ def hook_sentence(result: str, update: dict[str, str], marked: bool) -> str:
 
 
 # -- the lean entry ---------------------------------------------------------------------------
-def recognise(text: str) -> tuple[LeanServer, dict[str, Any]] | None:
+def recognise(text: str) -> tuple[ServerConnection, dict[str, Any]] | None:
     """(server, hookContext) when stdin is a plain Gallery.Create.Post hook run, else None."""
     try:
         raw = json.loads(text)
@@ -145,23 +146,25 @@ def recognise(text: str) -> tuple[LeanServer, dict[str, Any]] | None:
     gallery_id = context.get("id")
     if isinstance(gallery_id, bool) or not isinstance(gallery_id, int) or gallery_id < 1:
         return None
-    server = LeanServer.parse(raw.get("server_connection"))
-    return (server, context) if server is not None else None
+    try:
+        return ServerConnection.parse(raw.get("server_connection")), context
+    except ValueError:  # the full path says what is wrong with it
+        return None
 
 
 def lean_main(text: str, stdout: IO[str]) -> int | None:
     """Run a plain hook run on the standard library alone; None when `text` is not one.
 
-    Writes the one result object to stdout, as plugin.main does; returns the exit status.
+    Writes the one result object to stdout, as entry/dispatch.main does; returns the exit status.
     """
     recognised = recognise(text)
     if recognised is None:
         return None
     server, context = recognised
     result: dict[str, Any] = {"output": None, "error": None}
-    wire = HookWire(server)
+    stash = HookOps.from_server(server)
     try:
-        result["output"] = handle_gallery_created(wire, context)
+        result["output"] = handle_gallery_created(stash, context)
     except (ArgError, SettingsError, StashError, ValueError) as exc:
         result["error"] = " ".join(str(exc).split()) or type(exc).__name__
         write("e", result["error"], server.secrets)
@@ -172,7 +175,7 @@ def lean_main(text: str, stdout: IO[str]) -> int | None:
         result["error"] = f"internal error ({type(exc).__name__}): {' '.join(str(exc).split())}"
         write("e", result["error"], server.secrets)
     finally:
-        wire.close()
+        stash.close()
     if result["error"] is not None:
         result["error"] = redact(result["error"], server.secrets)
     stdout.write(json.dumps(result, default=str) + "\n")

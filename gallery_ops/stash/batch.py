@@ -53,6 +53,11 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
+class _StillLocked(StashServerError):
+    """Items Stash answered "database is locked" for (their transactions rolled back): the batch
+    sends them again after the connection's next retry pause."""
+
+
 def run_batch(
     connection: StashConnection,
     mutation: Mutation,
@@ -66,52 +71,80 @@ def run_batch(
     document), after the connection's own retries, fails each of its items with that
     message, and the next request still goes out. When Stash cannot be reached or
     refuses the session, this raises: every further request would fail the same way.
+    Items refused because the database was locked are sent again as the connection retries
+    (StashConnection.retrying); those still locked after its last pause keep that error.
     """
     result = BatchResult(data=[None] * len(values))
     pending = list(range(len(values)))
-    locked: list[int] = []
-    for pause in (None, *connection.retry_delays):
-        if pause is not None and locked:
-            connection.sleep(pause)
-        locked, again = [], []
-        for chunk in chunks(pending, batch_size):
-            try:
-                data, errors = connection.execute_partial(
-                    mutation.aliased(len(chunk), selection),
-                    {f"i{n}": values[i] for n, i in enumerate(chunk)},
-                    idempotent=mutation.idempotent,
-                    keys=[f"m{n}" for n in range(len(chunk))],
-                )
-            except (StashServerError, StashTransportError) as exc:
-                if isinstance(exc, StashAuthError) or (isinstance(exc, StashTransportError) and not exc.reached_server):
-                    raise
-                message = str(exc)
-                if isinstance(exc, StashTransportError) and not mutation.idempotent:
-                    message += "; the request reached Stash: it may have been applied, check before sending it again"
-                data, errors = None, [{"message": message}]
-            failed: dict[int, str] = {}
-            for error in errors:
-                path = error.get("path") or []
-                alias = str(path[0]) if path else ""
-                if alias.startswith("m") and alias[1:].isdigit() and int(alias[1:]) < len(chunk):
-                    failed[chunk[int(alias[1:])]] = str(error.get("message"))
-                else:  # an error not tied to one field: every item of the chunk failed
-                    failed.update({i: str(error.get("message")) for i in chunk})
-            for n, index in enumerate(chunk):
-                if index in failed:
-                    if LOCKED_MESSAGE in failed[index]:
-                        locked.append(index)
-                    result.errors[index] = failed[index]
-                elif data is None:
-                    # Another field failed and was non-null, so Stash answered `data: null`:
-                    # this one ran, but its result is lost. Send it again if that is harmless.
-                    result.errors[index] = UNCONFIRMED
-                    if mutation.idempotent:
-                        again.append(index)
-                else:
-                    result.errors.pop(index, None)
-                    result.data[index] = data.get(f"m{n}")
-        if not locked and not again:
-            break
-        pending = locked + again
+
+    def send_pending() -> None:
+        nonlocal pending
+        locked: list[int] = []
+        while pending:
+            again = _send(connection, mutation, values, pending, batch_size, selection, result, locked)
+            if len(again) == len(pending):  # nothing was settled: the same request would answer the same
+                break
+            pending = again
+        pending = locked
+        if locked:
+            raise _StillLocked([LOCKED_MESSAGE] * len(locked))
+
+    try:
+        connection.retrying(send_pending, mutation.idempotent)
+    except _StillLocked:
+        pass  # each of those items holds Stash's "database is locked" as its error
     return result
+
+
+def _send(
+    connection: StashConnection,
+    mutation: Mutation,
+    values: Sequence[Any],
+    indexes: list[int],
+    batch_size: int,
+    selection: str,
+    result: BatchResult,
+    locked: list[int],
+) -> list[int]:
+    """Send the items at `indexes` once, recording each one's data or error in `result` and the
+    locked ones in `locked`; returns the items to send at once again: idempotent ones whose result
+    was lost because another item of their request failed (Stash answered `data: null`)."""
+    again: list[int] = []
+    for chunk in chunks(indexes, batch_size):
+        try:
+            data, errors = connection.execute_partial(
+                mutation.aliased(len(chunk), selection),
+                {f"i{n}": values[i] for n, i in enumerate(chunk)},
+                idempotent=mutation.idempotent,
+                keys=[f"m{n}" for n in range(len(chunk))],
+            )
+        except (StashServerError, StashTransportError) as exc:
+            if isinstance(exc, StashAuthError) or (isinstance(exc, StashTransportError) and not exc.reached_server):
+                raise
+            message = str(exc)
+            if isinstance(exc, StashTransportError) and not mutation.idempotent:
+                message += "; the request reached Stash: it may have been applied, check before sending it again"
+            data, errors = None, [{"message": message}]
+        failed: dict[int, str] = {}
+        for error in errors:
+            path = error.get("path") or []
+            alias = str(path[0]) if path else ""
+            if alias.startswith("m") and alias[1:].isdigit() and int(alias[1:]) < len(chunk):
+                failed[chunk[int(alias[1:])]] = str(error.get("message"))
+            else:  # an error not tied to one field: every item of the chunk failed
+                failed.update({i: str(error.get("message")) for i in chunk})
+        for n, index in enumerate(chunk):
+            if index in failed:
+                if LOCKED_MESSAGE in failed[index]:
+                    locked.append(index)
+                result.errors[index] = failed[index]
+            elif data is None:
+                # Another field failed and was non-null, so Stash answered `data: null`:
+                # this one ran, but its result is lost. Send it again if that is harmless.
+                result.errors[index] = UNCONFIRMED
+                if mutation.idempotent:
+                    again.append(index)
+            else:
+                result.errors.pop(index, None)
+                result.data[index] = data.get(f"m{n}")
+    return again

@@ -1,31 +1,25 @@
-"""One HTTP connection to Stash's GraphQL endpoint, built from the plugin's server_connection.
+"""The one connection to Stash's GraphQL endpoint, standard library only: the hook's lean path and
+the full path both send every request through it.
 
-Stash hands a plugin {Scheme, Host, Port, SessionCookie, Dir, PluginDir} (Go field
-names, docs/stash.md §2); manual runs may give an ApiKey instead of the cookie. Host
-0.0.0.0 (Stash's default bind address) is reached as 127.0.0.1.
+Stash hands a plugin {Scheme, Host, Port, SessionCookie, Dir, PluginDir} (Go field names,
+docs/stash.md §2); manual runs may give an ApiKey instead of the cookie. `ServerConnection.parse`
+reads it (keys matched case-insensitively, as stashapi does; Host 0.0.0.0, Stash's default bind
+address, is reached as 127.0.0.1) and says what is wrong with it.
 
-Nothing is sent when the connection is built: no version check, no schema
-introspection (stashapi's StashInterface does both on every construction, ~1.3 MB,
-paid by every hook process). Requests go over one kept-alive HTTP/1.1 connection on a
-plain socket (TCP_NODELAY; https through ssl), with the headers stashapi sends
-(`Content-Type` and `Accept: application/json`), sent and read by the lean hook path's
-transport (http.KeptAliveHttp, http.read_answer: Content-Length or chunked). That costs a third of
-the CPU per request of http.client, itself a third of what requests and urllib3 take,
-which matters over the requests of a big task. Errors are typed here, with retries for
-transient faults.
+Nothing is sent when the connection is built: no version check, no schema introspection
+(stashapi's StashInterface does both on every construction, ~1.3 MB, paid by every hook
+process). Requests go over one kept-alive HTTP/1.1 connection (http.py), with the session cookie
+or ApiKey. Failures become the errors of common/errors.py, here and only here; transient
+faults are retried (errors.may_retry, limits.RETRY_DELAYS). The full path adds typed parsing on
+top (typed.py); the hook uses `execute` as it is.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import select
 import time
-from collections.abc import Callable, Sequence
-from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import urljoin, urlsplit
-
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, ValidationError, field_validator
 
 from ..common.errors import (
     TRANSIENT_STATUSES,
@@ -34,95 +28,135 @@ from ..common.errors import (
     StashTransportError,
     may_retry,
     server_error,
+    short_repr,
 )
 from ..common.limits import RETRY_DELAYS
+from ..common.log_protocol import write
 from .http import KeptAliveHttp
-from .models import validation_problems
 
-log = logging.getLogger("gallery_ops")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any, TypeVar
 
-
-T = TypeVar("T")
+    T = TypeVar("T")
 
 GRAPHQL_PATH = "/graphql"
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+JSON_NAMES = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "an array"}
 
 
-class GoCookie(BaseModel):
-    """The part of Go's http.Cookie that matters: its value (kept secret in reprs and logs)."""
+class ServerConnection:
+    """server_connection as Stash sends it, checked: where to send requests and with which secret.
 
-    model_config = ConfigDict(extra="ignore")
-    Name: str = "session"
-    Value: SecretStr
+    The secrets stay out of repr() and str(); `secrets` lists them for redaction."""
 
+    __slots__ = ("api_key", "cookie_name", "cookie_value", "host", "port", "scheme")
 
-class ServerConnection(BaseModel):
-    """server_connection as Stash sends it (keys matched case-insensitively, as stashapi does)."""
+    def __init__(
+        self, scheme: str, host: str, port: int, cookie_name: str = "session", cookie_value: str = "", api_key: str = ""
+    ) -> None:
+        self.scheme, self.host, self.port = scheme, host, port
+        self.cookie_name, self.cookie_value, self.api_key = cookie_name, cookie_value, api_key
 
-    model_config = ConfigDict(extra="ignore")
-    Scheme: Literal["http", "https"] = "http"
-    Host: str = "localhost"
-    Port: int = Field(default=9999, ge=1, le=65535)
-    SessionCookie: GoCookie | None = None
-    ApiKey: SecretStr | None = None
-    Dir: str | None = None
-    PluginDir: str | None = None
-
-    @field_validator("Host")
-    @classmethod
-    def _host(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("Host must not be empty")
-        return "127.0.0.1" if value == "0.0.0.0" else value
+    def __repr__(self) -> str:
+        secret = "ApiKey" if self.api_key else "SessionCookie" if self.cookie_value else "no secret"
+        return f"ServerConnection({self.url}, {secret})"
 
     @property
     def url(self) -> str:
-        host = f"[{self.Host}]" if ":" in self.Host else self.Host
-        return f"{self.Scheme}://{host}:{self.Port}{GRAPHQL_PATH}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}:{self.port}{GRAPHQL_PATH}"
+
+    @property
+    def secrets(self) -> list[str]:
+        """The session cookie's value and the ApiKey, as given (for redaction)."""
+        return [s for s in (self.cookie_value, self.api_key) if s]
+
+    @property
+    def headers(self) -> list[str]:
+        """The request header lines that carry the secret."""
+        head = [f"ApiKey: {self.api_key}"] if self.api_key else []
+        if self.cookie_value:
+            head.append(f"Cookie: {self.cookie_name or 'session'}={self.cookie_value}")
+        return head
 
     @classmethod
     def parse(cls, raw: Any) -> ServerConnection:
-        """Validate a server_connection object; ValueError says what is wrong."""
+        """Check a server_connection object; ValueError says what is wrong (never quoting a secret)."""
         if not isinstance(raw, dict):
-            raise ValueError(f"server_connection must be an object, got {type(raw).__name__}")
-        names = {name.lower(): name for name in cls.model_fields}
-        normalized = {names.get(str(key).lower(), key): value for key, value in raw.items()}
-        try:
-            server = cls.model_validate(normalized)
-        except ValidationError as exc:
-            raise ValueError(
-                f"server_connection is malformed: {validation_problems(exc, 'server_connection')}"
-            ) from None
-        # such a header or cookie would break the request, or be quoted in its error: refuse it
-        # here, before it can reach an error message or a log
-        for name, secret in (
-            ("ApiKey", server.ApiKey),
-            ("SessionCookie.Value", server.SessionCookie and server.SessionCookie.Value),
-        ):
-            value = secret.get_secret_value() if secret else ""
-            if value != value.strip() or any(ord(c) < 32 or ord(c) == 127 for c in value):
-                raise ValueError(
-                    f"server_connection.{name} has spaces or control characters (a line break?) in"
-                    " it; give it exactly as Stash shows it"
+            raise ValueError(f"server_connection must be an object, got {_json_name(raw)}")
+        given = {str(key).lower(): value for key, value in raw.items()}
+        scheme = given.get("scheme", "http")
+        if scheme not in ("http", "https"):
+            raise _malformed(f"Scheme: should be 'http' or 'https', got {short_repr(scheme)}")
+        host = given.get("host", "localhost")
+        if not isinstance(host, str):
+            raise _malformed(f"Host: should be a string, got {_json_name(host)}")
+        if not host.strip():
+            raise _malformed("Host must not be empty")
+        host = "127.0.0.1" if host.strip() == "0.0.0.0" else host.strip()
+        port = _port(given.get("port", 9999))
+        api_key = _secret("ApiKey", given.get("apikey"))
+        cookie = given.get("sessioncookie")
+        name, value = "session", ""
+        if cookie is not None:
+            if not isinstance(cookie, dict):
+                raise _malformed(
+                    f"SessionCookie: should be a dictionary (an object with Name and Value), got {_json_name(cookie)}"
                 )
-        return server
+            parts = {str(key).lower(): part for key, part in cookie.items()}
+            name = parts.get("name", "session")
+            if not isinstance(name, str):
+                raise _malformed(f"SessionCookie.Name: should be a string, got {_json_name(name)}")
+            if "value" not in parts:
+                raise _malformed("SessionCookie.Value: missing")
+            value = _secret("SessionCookie.Value", parts["value"])
+        return cls(scheme, host, port, name, value, api_key)
 
 
-class Envelope(BaseModel, Generic[T]):
-    """A GraphQL answer: `data` of the query's shape, and errors.
+def _malformed(problem: str) -> ValueError:
+    return ValueError(f"server_connection is malformed: {problem}")
 
-    Only the keys of the JSON text are looked up in pydantic-core's string cache: the values of a
-    big read (ids, paths) are nearly all different, so caching them costs more than it saves
-    (about a quarter of the parsing of a page of images)."""
 
-    model_config = ConfigDict(cache_strings="keys")
-    data: T | None = None
-    errors: list[dict[str, Any]] | None = None
+def _json_name(value: Any) -> str:
+    return "null" if value is None else JSON_NAMES.get(type(value), "an object")
+
+
+def _port(value: Any) -> int:
+    """The port as Stash's JSON may give it: a number, or text holding one (whole, 1 to 65535)."""
+    number: Any = value
+    if isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise _malformed(f"Port: should be an integer from 1 to 65535, got {short_repr(value)}")
+    if not 1 <= number <= 65535:
+        raise _malformed(f"Port: should be an integer from 1 to 65535, got {number}")
+    return number
+
+
+def _secret(name: str, value: Any) -> str:
+    """A cookie value or key, refused (never quoted) when it would break the request header or be
+    quoted in its error."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _malformed(f"{name}: should be a string, got {_json_name(value)}")
+    if value != value.strip() or any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError(
+            f"server_connection.{name} has spaces or control characters (a line break?) in it; give it exactly as"
+            " Stash shows it"
+        )
+    return value
 
 
 class StashConnection:
-    """Sends GraphQL requests to one Stash server; counts them; retries transient faults."""
+    """Sends GraphQL requests to one Stash server; counts them; retries transient faults.
+
+    `warn` gets the line logged before each retry (default: Stash's log protocol on stderr, the
+    server's secrets redacted); the full path hands it its logger's warning."""
 
     def __init__(
         self,
@@ -130,19 +164,15 @@ class StashConnection:
         *,
         retry_delays: tuple[float, ...] = RETRY_DELAYS,
         sleep: Callable[[float], None] = time.sleep,
+        warn: Callable[[str], None] | None = None,
     ) -> None:
         self.server = server
         self.url = server.url
         self.retry_delays = retry_delays
         self.sleep = sleep
+        self.warn = warn or (lambda message: write("w", message, server.secrets))
         self.requests_sent = 0
-        head: list[str] = []
-        if server.ApiKey is not None and server.ApiKey.get_secret_value():
-            head.append(f"ApiKey: {server.ApiKey.get_secret_value()}")
-        if server.SessionCookie is not None:
-            cookie = server.SessionCookie
-            head.append(f"Cookie: {cookie.Name or 'session'}={cookie.Value.get_secret_value()}")
-        self.http = KeptAliveHttp(server.Scheme, server.Host, server.Port, self.url, head)
+        self.http = KeptAliveHttp(server.scheme, server.host, server.port, self.url, server.headers)
 
     @classmethod
     def from_server_connection(cls, raw: Any, **kwargs: Any) -> StashConnection:
@@ -161,45 +191,21 @@ class StashConnection:
         """
 
         def once() -> dict[str, Any]:
-            body = self._send(query, variables or {})
+            body = self.result(*self.post(query, variables or {}))
             if body.get("errors"):
-                raise server_error(_error_list(body))
+                raise server_error(error_list(body))
             data: dict[str, Any] = body.get("data") or {}
             return data
 
-        result: dict[str, Any] = self._with_retries(once, idempotent)
-        return result
-
-    def execute_as(self, query: str, variables: dict[str, Any], data: TypeAdapter[Envelope[T]]) -> T:
-        """Like execute (for reads), with Stash's answer parsed and validated in one pass.
-
-        `data` is `TypeAdapter(Envelope[<the query's data>])`: the JSON text goes straight into
-        the models (pydantic-core), without building dicts first; big reads cost about half
-        the CPU that way. Errors raise as with execute.
-        """
-
-        def once() -> T:
-            status, content = self._post(query, variables)
-            try:
-                envelope = data.validate_json(content)
-            except ValidationError:  # not the answer this query has: say what Stash did answer
-                body = self._body(status, content)
-                if body.get("errors"):
-                    raise server_error(_error_list(body)) from None
-                raise StashTransportError(
-                    f"Stash at {self.url} answered HTTP {status} with data this query does not have", status=status
-                ) from None
-            if envelope.errors:
-                raise server_error(_error_list({"errors": envelope.errors}))
-            if envelope.data is None:
-                raise StashTransportError(f"Stash at {self.url} answered HTTP {status} without data", status=status)
-            return envelope.data
-
-        result: T = self._with_retries(once, True)
-        return result
+        return self.retrying(once, idempotent)
 
     def execute_partial(
-        self, query: str, variables: dict[str, Any] | None = None, *, idempotent: bool = True, keys: Sequence[str] = ()
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        idempotent: bool = True,
+        keys: Sequence[str] = (),
     ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
         """For aliased mutations: (data, errors) when some fields failed and others did not.
 
@@ -211,17 +217,18 @@ class StashConnection:
         """
 
         def once() -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-            body = self._send(query, variables or {})
-            errors = _error_list(body)
+            body = self.result(*self.post(query, variables or {}))
+            errors = error_list(body)
             data = body.get("data")
             if errors and data is None and not all(_path_head(e) in keys for e in errors):
                 raise server_error(errors)
             return data, errors
 
-        result: tuple[dict[str, Any] | None, list[dict[str, Any]]] = self._with_retries(once, idempotent)
-        return result
+        return self.retrying(once, idempotent)
 
-    def _with_retries(self, once: Callable[[], Any], idempotent: bool) -> Any:
+    def retrying(self, once: Callable[[], T], idempotent: bool) -> T:
+        """`once()`, sent again after each pause of `retry_delays` while it fails in a way worth
+        retrying (errors.may_retry); the last failure is raised."""
         attempt = 0
         while True:
             try:
@@ -231,28 +238,28 @@ class StashConnection:
                     raise
                 delay = self.retry_delays[attempt]
                 attempt += 1
-                log.warning(
-                    "Stash request failed (%s); retry %d of %d in %.2fs", exc, attempt, len(self.retry_delays), delay
-                )
+                self.warn(f"Stash request failed ({exc}); retry {attempt} of {len(self.retry_delays)} in {delay:.2f}s")
                 self.sleep(delay)
 
     def close(self) -> None:
         """Close the kept-alive connection (the next request opens a new one)."""
         self.http.close()
 
-    def _send(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-        status, content = self._post(query, variables)
-        return self._body(status, content)
-
-    def _post(self, query: str, variables: dict[str, Any]) -> tuple[int, bytes]:
-        """One POST: the status and the body, after the checks every answer gets (401, 502-504)."""
+    def post(self, query: str, variables: dict[str, Any]) -> tuple[int, bytes]:
+        """One POST, not retried: the status and the body, after the checks every answer gets
+        (redirect, 401, 502-504)."""
         self.requests_sent += 1
         payload = json.dumps({"query": query, "variables": variables}).encode()
         http = self.http
         if http.is_open and _closed_by_peer(http.socket):  # Stash closed the idle kept-alive connection
             http.close()
         if not http.is_open:
-            http.connect()  # a failure here surely did not reach Stash
+            try:
+                http.connect()
+            except OSError as exc:  # nothing was sent: the request surely did not reach Stash
+                refused = isinstance(exc, ConnectionRefusedError)
+                what = "connection refused" if refused else f"connection failed ({type(exc).__name__})"
+                raise StashTransportError(f"cannot reach Stash at {self.url}: {what}", reached_server=False) from None
         try:
             status, headers, content = http.exchange(payload)
         except (OSError, ValueError) as exc:  # sent, at least in part: it may have reached Stash
@@ -275,18 +282,29 @@ class StashConnection:
                 status=401,
             )
         if status in TRANSIENT_STATUSES:
-            raise StashTransportError(
-                f"Stash at {self.url} answered HTTP {status} without a GraphQL result", status=status
-            )
+            raise self.no_result(status)
         return status, content
 
-    def _body(self, status: int, content: bytes) -> dict[str, Any]:
-        body = _json_body(content)
-        if body is None or ("data" not in body and "errors" not in body):
-            raise StashTransportError(
-                f"Stash at {self.url} answered HTTP {status} without a GraphQL result", status=status
-            )
+    def result(self, status: int, content: bytes) -> dict[str, Any]:
+        """The GraphQL result in an answer's body: an object with data or errors (else no_result)."""
+        try:
+            body = json.loads(content)
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or ("data" not in body and "errors" not in body):
+            raise self.no_result(status)
         return body
+
+    def no_result(self, status: int) -> StashTransportError:
+        """The error for an answer that holds no GraphQL result."""
+        return StashTransportError(
+            f"Stash at {self.url} answered HTTP {status} without a GraphQL result", status=status
+        )
+
+
+def error_list(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """A result's errors, each an object (a bare message becomes {"message": ...})."""
+    return [e if isinstance(e, dict) else {"message": str(e)} for e in body.get("errors") or []]
 
 
 def _closed_by_peer(sock: Any) -> bool:
@@ -302,20 +320,8 @@ def _path_head(error: dict[str, Any]) -> str | None:
     return str(path[0]) if isinstance(path, list) and path else None
 
 
-def _error_list(body: dict[str, Any]) -> list[dict[str, Any]]:
-    return [e if isinstance(e, dict) else {"message": str(e)} for e in body.get("errors") or []]
-
-
 def _origin(url: str) -> str:
     """scheme://host:port of a URL (the default port made explicit)."""
     parts = urlsplit(url)
     port = parts.port or {"http": 80, "https": 443}.get(parts.scheme, 0)
     return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
-
-
-def _json_body(content: bytes) -> dict[str, Any] | None:
-    try:
-        body = json.loads(content)
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None

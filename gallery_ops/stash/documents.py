@@ -1,23 +1,23 @@
-"""Every GraphQL document gallery_ops sends, in one place (the operations layer's wire text).
+"""Every GraphQL document gallery_ops sends, in one place: the full path's and the hook's.
 
 Queries are fixed text, or built by the functions below from counts and the fixed
 selections of selections.py, never from user data: every value travels in variables.
 Mutations are declared once each (`Mutation`); the single request of an operation
 (`single`) and the aliased batch (`aliased`, batch.py) are both built from that one
 declaration.
+
+Standard library only, and cheap to import (no dataclasses): the new-gallery hook's lean path
+sends its documents from here too.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from ..common.settings import PLUGIN_ID
 from . import selections as fields
-from .hook_client import FIND_TAG as FIND_TAG  # the marker tag's lookup, shared with the hook
 
 
-@dataclass(frozen=True)
 class Mutation:
     """A mutation field that takes one argument, e.g. galleryChapterCreate(input: ...).
 
@@ -26,11 +26,11 @@ class Mutation:
     a fault that may have reached Stash).
     """
 
-    name: str
-    arg: str
-    arg_type: str
-    returns_object: bool
-    idempotent: bool = True
+    __slots__ = ("arg", "arg_type", "idempotent", "name", "returns_object")
+
+    def __init__(self, name: str, arg: str, arg_type: str, returns_object: bool, idempotent: bool = True) -> None:
+        self.name, self.arg, self.arg_type = name, arg, arg_type
+        self.returns_object, self.idempotent = returns_object, idempotent
 
     def single(self, selection: str = "id") -> str:
         """The document for one call, named like the field (galleryCreate -> GalleryCreate)."""
@@ -220,6 +220,36 @@ def recheck(galleries: bool, images: bool) -> str:
 
 
 # -- the plugin's configuration and its marker tag ---------------------------------------------
+# The plugin's saved settings, as a field of Stash's configuration.
+PLUGIN_SETTINGS = f'plugins(include: ["{PLUGIN_ID}"])'
 # What a run needs from Stash's configuration: the plugin's saved settings and the cover regex.
-CONFIGURATION_FIELD = f'configuration {{ plugins(include: ["{PLUGIN_ID}"]) general {{ galleryCoverRegex }} }}'
-RUN_CONFIG = f"query RunConfig {{ {CONFIGURATION_FIELD} }}"
+RUN_CONFIG = f"query RunConfig {{ configuration {{ {PLUGIN_SETTINGS} general {{ galleryCoverRegex }} }} }}"
+FIND_TAG = (
+    "query FindMarkerTag($tag: String!) {"
+    " findTags(tag_filter: { name: { value: $tag, modifier: EQUALS } }, filter: { per_page: 1 }) { tags { id } } }"
+)
+CREATE_TAG = "mutation CreateMarkerTag($input: TagCreateInput!) { tagCreate(input: $input) { id } }"
+
+# -- the new-gallery hook ------------------------------------------------------------------------
+# One read: the plugin's settings, the new gallery, the marker tag and Stash's job queue.
+NEW_GALLERY_READ = (
+    f"query NewGalleryHook($id: ID!, $tag: String!) {{ configuration {{ {PLUGIN_SETTINGS} }}"
+    " findGallery(id: $id) { id title date code files { path } folder { path } }"
+    " findTags(tag_filter: { name: { value: $tag, modifier: EQUALS } }, filter: { per_page: 1 }) { tags { id } }"
+    " jobQueue { status description } }"
+)
+
+# The hook's one write, of the parts it needs: (variable declarations, root field). Title fields,
+# the marker (added to the gallery's tags by Stash itself: nothing is read back, nobody's tag is
+# lost), the Finish task.
+NEW_GALLERY_WRITE_PARTS = {
+    "title": ("$title: GalleryUpdateInput!", "galleryUpdate(input: $title) { id }"),
+    "mark": ("$mark: BulkGalleryUpdateInput!", "bulkGalleryUpdate(input: $mark) { id }"),
+    "finish": ("$plugin: ID!, $task: String!", "runPluginTask(plugin_id: $plugin, task_name: $task)"),
+}
+
+
+def new_gallery_write(parts: list[str]) -> str:
+    """The hook's write mutation for the chosen parts (keys of NEW_GALLERY_WRITE_PARTS, in that order)."""
+    chosen = [NEW_GALLERY_WRITE_PARTS[key] for key in NEW_GALLERY_WRITE_PARTS if key in parts]
+    return f"mutation NewGalleryWrite({', '.join(c[0] for c in chosen)}) {{ {' '.join(c[1] for c in chosen)} }}"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import socket
 
-from ..common.errors import StashTransportError
 from ..common.limits import CONNECT_TIMEOUT, READ_TIMEOUT
 
 TYPE_CHECKING = False
@@ -17,10 +16,8 @@ if TYPE_CHECKING:
 
 
 class KeptAliveHttp:
-    """POST /graphql to one Stash over one kept-alive HTTP/1.1 connection, standard library only
-    (TCP_NODELAY, as Go's own clients; https through ssl, imported only then). HookWire and
-    connection.StashConnection both send their requests with it; each keeps its own policy for a
-    connection Stash closed meanwhile, and turns failures into its errors."""
+    """POST /graphql to one Stash over one kept-alive HTTP/1.1 connection: the transport of
+    connection.StashConnection, which turns its OSErrors into errors."""
 
     def __init__(self, scheme: str, host: str, port: int, url: str, headers: list[str]) -> None:
         self.scheme, self.host, self.port, self.url = scheme, host, port, url
@@ -35,23 +32,18 @@ class KeptAliveHttp:
         return self.socket is not None
 
     def connect(self) -> None:
-        """Open the connection. When it cannot be opened, StashTransportError with reached_server
-        False: nothing was sent, so the request surely did not reach Stash."""
+        """Open the connection (OSError when it cannot be opened: then nothing was sent)."""
+        sock = socket.create_connection((self.host, self.port), timeout=CONNECT_TIMEOUT)
         try:
-            sock = socket.create_connection((self.host, self.port), timeout=CONNECT_TIMEOUT)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.settimeout(READ_TIMEOUT)
             if self.scheme == "https":
                 import ssl
 
                 sock = ssl.create_default_context().wrap_socket(sock, server_hostname=self.host)
-        except OSError as exc:
-            what = (
-                "connection refused"
-                if isinstance(exc, ConnectionRefusedError)
-                else f"connection failed ({type(exc).__name__})"
-            )
-            raise StashTransportError(f"cannot reach Stash at {self.url}: {what}", reached_server=False) from None
+        except OSError:
+            sock.close()
+            raise
         self.socket, self.reader = sock, sock.makefile("rb")
 
     def exchange(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
@@ -78,7 +70,7 @@ class KeptAliveHttp:
 def read_answer(reader: Any) -> tuple[int, dict[str, str], bytes, bool]:
     """One HTTP/1.1 answer from `reader` (a socket's binary file): the status, the headers (names in
     lower case), the body (Content-Length, chunked, or up to the end), and whether the connection
-    closes after it (KeptAliveHttp, for HookWire and connection.StashConnection)."""
+    closes after it."""
     status_line = reader.readline(65537)
     if not status_line:
         raise ConnectionResetError("the connection was closed before an answer")

@@ -19,6 +19,7 @@ Where the peers are wrong, and these operations are not:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Required, TypeVar
@@ -29,11 +30,12 @@ from typing_extensions import TypedDict  # pydantic needs its TypedDict before P
 from ..common.errors import NotFound, StashServerError, StashTransportError, short_repr
 from ..common.ids import parse_id, parse_ids
 from ..common.limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, GALLERY_PAGE_SIZE, IMAGE_PAGE_SIZE
+from ..common.log import LOGGER_NAME
 from ..common.settings import PLUGIN_ID
 from . import documents as doc
 from . import selections as fields
 from .batch import BatchResult, chunks, run_batch
-from .connection import Envelope, ServerConnection, StashConnection
+from .connection import ServerConnection, StashConnection
 from .models import (
     UPDATE_MODES,
     BulkGalleryUpdateInput,
@@ -50,6 +52,9 @@ from .models import (
     Scene,
     SetCoverInput,
 )
+from .typed import Envelope, read_as
+
+log = logging.getLogger(LOGGER_NAME)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -82,7 +87,7 @@ class _FoundImages(TypedDict, total=False):
     images: Required[list[Image]]
 
 
-# The answers of the big reads, parsed from JSON straight into the models (connection.execute_as).
+# The answers of the big reads, parsed from JSON straight into the models (typed.read_as).
 GALLERY_PAGE = TypeAdapter(Envelope[_GalleryPage])
 GALLERIES_BY_ALIAS = TypeAdapter(Envelope[dict[str, Gallery | None]])
 IMAGES_BY_ALIAS = TypeAdapter(Envelope[dict[str, _ImagesCounted]])
@@ -143,11 +148,13 @@ class GalleryOps:
     @classmethod
     def from_server_connection(cls, server_connection: Any, **kwargs: Any) -> GalleryOps:
         """Reuse the connection Stash hands a plugin (session cookie or ApiKey, scheme, host, port)."""
-        return cls(StashConnection.from_server_connection(server_connection, **kwargs))
+        return cls.from_server(ServerConnection.parse(server_connection), **kwargs)
 
     @classmethod
     def from_server(cls, server: ServerConnection, **kwargs: Any) -> GalleryOps:
-        """The same, from a server_connection already parsed (the plugin entry parses it once)."""
+        """The same, from a server_connection already parsed (the plugin entry parses it once).
+        `kwargs` go to StashConnection; a retry is logged through the gallery_ops logger."""
+        kwargs.setdefault("warn", log.warning)
         return cls(StashConnection(server, **kwargs))
 
     @property
@@ -202,7 +209,8 @@ class GalleryOps:
         last = 0
         while True:
             cursor = all_of({"id": {"value": last, "modifier": "GREATER_THAN"}}, gallery_filter)
-            page = self.connection.execute_as(
+            page = read_as(
+                self.connection,
                 query,
                 {"filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "gallery_filter": cursor},
                 GALLERY_PAGE,
@@ -219,8 +227,11 @@ class GalleryOps:
         ids = parse_ids(gallery_ids, "gallery ids")
         if not ids:
             return {}
-        data = self.connection.execute_as(
-            doc.galleries_by_ids(len(ids), selection), {f"i{n}": gid for n, gid in enumerate(ids)}, GALLERIES_BY_ALIAS
+        data = read_as(
+            self.connection,
+            doc.galleries_by_ids(len(ids), selection),
+            {f"i{n}": gid for n, gid in enumerate(ids)},
+            GALLERIES_BY_ALIAS,
         )
         return {gid: data[f"g{n}"] for n, gid in enumerate(ids)}
 
@@ -265,7 +276,8 @@ class GalleryOps:
         ids = parse_ids(gallery_ids, "gallery ids")
         if not ids:
             return {}
-        data = self.connection.execute_as(
+        data = read_as(
+            self.connection,
             doc.images_of_galleries(len(ids), selection),
             {
                 "page": {"per_page": limit, "sort": "path", "direction": "ASC"},
@@ -300,8 +312,8 @@ class GalleryOps:
             **{f"f{n}": [gid] for n, gid in enumerate(ids)},
         }
         try:
-            data = self.connection.execute_as(
-                doc.images_and_cover_matches(len(ids), selection), variables, IMAGES_AND_COVERS
+            data = read_as(
+                self.connection, doc.images_and_cover_matches(len(ids), selection), variables, IMAGES_AND_COVERS
             )
         except StashServerError as exc:
             if not exc.paths or not all(path and str(path[0]).startswith("c") for path in exc.paths):
@@ -365,7 +377,8 @@ class GalleryOps:
         read = page = 0
         while True:
             page += 1
-            answer = self.connection.execute_as(
+            answer = read_as(
+                self.connection,
                 query,
                 {
                     "filter": {"per_page": page_size, "page": page, "sort": "path", "direction": "ASC"},
