@@ -67,34 +67,51 @@ IMAGE_SORTS = {
 NAMED_SORTS = {"name", "id", "created_at", "updated_at", "random"}  # tags, performers, studios
 SCENE_SORTS = {"id", "title", "path", "created_at", "updated_at", "date", "rating", "random"}
 
-# SQL expressions for a gallery's paths (docs/stash.md §4: zip-based vs folder-based).
-GALLERY_ZIP_PATH = (
-    "(SELECT filter_path(zf.path, f.basename) FROM galleries_files gf JOIN files f ON f.id = gf.file_id"
-    " JOIN folders zf ON zf.id = f.parent_folder_id WHERE gf.gallery_id = galleries.id LIMIT 1)"
+# A gallery's and an image's files are joined, not looked up one: every file row counts
+# (pkg/sqlite/gallery_filter.go, image_filter.go, gallery.go and image.go makeQuery join
+# galleries_files / images_files with files, folders and files_fingerprints, and select DISTINCT
+# ids). So a path, checksum or q matches through any file of a gallery or image; a gallery
+# without files still has one row, with NULL file columns (a LEFT JOIN). Criteria on the files
+# are evaluated over those rows with MAX(), which keeps SQL's NULL where every row is NULL (as
+# the row-level clause is under NOT). Sorts take the file with the lowest id (related_files.py).
+GALLERY_FILE_ROWS = (
+    "FROM (SELECT 1) one LEFT JOIN galleries_files gf ON gf.gallery_id = galleries.id"
+    " LEFT JOIN files f ON f.id = gf.file_id LEFT JOIN folders zf ON zf.id = f.parent_folder_id"
 )
+IMAGE_FILE_ROWS = (
+    "FROM images_files i_f JOIN files f ON f.id = i_f.file_id JOIN folders fo ON fo.id = f.parent_folder_id"
+    " WHERE i_f.image_id = images.id"
+)
+GALLERY_FILE_PATH = "filter_path(zf.path, f.basename)"  # folders.path || separator || files.basename
+IMAGE_FILE_PATH = "filter_path(fo.path, f.basename)"
 GALLERY_FOLDER_PATH = "(SELECT path FROM folders WHERE folders.id = galleries.folder_id)"
-GALLERY_ZIP_MD5 = (
-    "(SELECT f.md5 FROM galleries_files gf JOIN files f ON f.id = gf.file_id"
-    " WHERE gf.gallery_id = galleries.id LIMIT 1)"
-)
 GALLERY_ZIP_BASENAME = (
     "(SELECT f.basename FROM galleries_files gf JOIN files f ON f.id = gf.file_id"
-    " WHERE gf.gallery_id = galleries.id LIMIT 1)"
+    " WHERE gf.gallery_id = galleries.id ORDER BY gf.file_id LIMIT 1)"
 )
 # filepath.Base(folders.path), with the host's separators (hostpaths.py)
 GALLERY_FOLDER_BASENAME = "(SELECT base_name(path) FROM folders WHERE folders.id = galleries.folder_id)"
-IMAGE_PATH = (
-    "(SELECT filter_path(fo.path, f.basename) FROM images_files i_f JOIN files f ON f.id = i_f.file_id"
-    ' JOIN folders fo ON fo.id = f.parent_folder_id WHERE i_f.image_id = images.id AND i_f."primary" = 1)'
-)
 IMAGE_BASENAME = (
     "(SELECT f.basename FROM images_files i_f JOIN files f ON f.id = i_f.file_id"
-    ' WHERE i_f.image_id = images.id AND i_f."primary" = 1)'
+    " WHERE i_f.image_id = images.id ORDER BY i_f.file_id LIMIT 1)"
 )
-IMAGE_MD5 = (
-    "SELECT f.md5 FROM images_files i_f JOIN files f ON f.id = i_f.file_id"
-    ' WHERE i_f.image_id = images.id AND i_f."primary" = 1'
-)
+
+
+def over_gallery_files(clause: str) -> str:
+    """A clause on one file row (f, zf) of a gallery, true when it holds for any (NULL logic kept)."""
+    return f"(SELECT MAX({clause}) {GALLERY_FILE_ROWS})"
+
+
+def over_image_files(clause: str) -> str:
+    """A clause on one file row (f, fo) of an image, true when it holds for any (NULL logic kept)."""
+    return f"(SELECT MAX({clause}) {IMAGE_FILE_ROWS})"
+
+
+def file_criterion(sql: Sql, over: Any, column: str, crit: dict) -> None:
+    """A string criterion on a file column (`over` is over_gallery_files or over_image_files)."""
+    row = Sql()
+    string_criterion(row, column, crit)
+    sql.add(f"{over(row.joined())} = 1", *row.params)
 
 
 @dataclass
@@ -188,14 +205,24 @@ def search_words(q: str) -> tuple[list[str], list[str]]:
     return include, exclude
 
 
-def add_search(sql: Sql, q: str | None, columns: list[str]) -> None:
+def add_search(sql: Sql, q: str | None, columns: list[str], rows: str | None = None) -> None:
+    """q's words against the columns. With `rows` (a FROM clause the columns are read from, such
+    as a gallery's files), the words must all hold on one row of it, as they do on Stash's
+    joined rows (parseQueryString adds its clauses to the query's WHERE)."""
     if not q:
         return
     include, exclude = search_words(q)
+    words = Sql()
     for word in include:
-        sql.add(" OR ".join(f"{c} LIKE ?" for c in columns), *[f"%{word}%"] * len(columns))
+        words.add(" OR ".join(f"{c} LIKE ?" for c in columns), *[f"%{word}%"] * len(columns))
     for word in exclude:
-        sql.add(" AND ".join(f"COALESCE({c}, '') NOT LIKE ?" for c in columns), *[f"%{word}%"] * len(columns))
+        words.add(" AND ".join(f"COALESCE({c}, '') NOT LIKE ?" for c in columns), *[f"%{word}%"] * len(columns))
+    if rows is None:
+        sql.parts += words.parts
+        sql.params += words.params
+        return
+    glue = " AND " if " WHERE " in rows else " WHERE "
+    sql.add(f"EXISTS (SELECT 1 {rows}{glue}{words.joined()})", *words.params)
 
 
 # -- criteria ----------------------------------------------------------------------------
@@ -451,13 +478,11 @@ GALLERY_CRITERIA = {
     "custom_fields",
     "parent_folder",  # v0.31 (the schema refuses them on v0.30.1)
 }
-GALLERY_SEARCH_COLUMNS = [
-    "galleries.title",
-    GALLERY_FOLDER_PATH,
-    GALLERY_ZIP_PATH,
-    GALLERY_ZIP_MD5,
-    "(SELECT group_concat(title, char(31)) FROM galleries_chapters c WHERE c.gallery_id = galleries.id)",
-]
+GALLERY_SEARCH_ROWS = (  # the rows q is matched on (pkg/sqlite/gallery.go makeQuery)
+    f"{GALLERY_FILE_ROWS} LEFT JOIN folders gallery_folder ON gallery_folder.id = galleries.folder_id"
+    " LEFT JOIN galleries_chapters c ON c.gallery_id = galleries.id"
+)
+GALLERY_SEARCH_COLUMNS = ["galleries.title", "gallery_folder.path", GALLERY_FILE_PATH, "f.md5", "f.oshash", "c.title"]
 GALLERY_SORT_COLUMNS = {
     "id": "galleries.id",
     # COALESCE(galleries.title, files.basename, basename(COALESCE(folders.path, ''))): the zip's
@@ -493,7 +518,8 @@ def gallery_where(filter_: dict | None) -> Sql:
         if filter_.get(name):
             string_criterion(sql, column, filter_[name])
     if filter_.get("checksum"):
-        string_criterion(sql, GALLERY_ZIP_MD5, filter_["checksum"])
+        # a left join of every zip file's md5 fingerprint (gallery_filter.go checksumCriterionHandler)
+        file_criterion(sql, over_gallery_files, "f.md5", filter_["checksum"])
     if filter_.get("path"):
         _gallery_path(sql, filter_["path"])
     if filter_.get("url"):
@@ -540,9 +566,10 @@ def gallery_where(filter_: dict | None) -> Sql:
 
 
 def _gallery_path(sql: Sql, crit: dict) -> None:
-    """A gallery's path is its zip's path or its folder's path; both are tried (gallery_filter.go)."""
+    """A gallery's path is any of its zips' paths or its folder's path; both are tried
+    (pkg/sqlite/gallery_filter.go pathCriterionHandler)."""
     zip_part, folder_part = Sql(), Sql()
-    string_criterion(zip_part, GALLERY_ZIP_PATH, crit)
+    file_criterion(zip_part, over_gallery_files, GALLERY_FILE_PATH, crit)
     string_criterion(folder_part, GALLERY_FOLDER_PATH, crit)
     glue = " AND " if crit["modifier"] in ("NOT_MATCHES_REGEX", "IS_NULL") else " OR "
     sql.add(f"({zip_part.joined()}){glue}({folder_part.joined()})", *zip_part.params, *folder_part.params)
@@ -609,7 +636,7 @@ IMAGE_CRITERIA = {
     "rating100",
     "custom_fields",
 }
-IMAGE_SEARCH_COLUMNS = ["images.title", IMAGE_PATH, f"({IMAGE_MD5})"]
+IMAGE_SEARCH_COLUMNS = ["images.title", IMAGE_FILE_PATH, "f.md5", "f.oshash"]  # over IMAGE_FILE_ROWS
 IMAGE_SORT_COLUMNS = {
     "id": "images.id",
     "path": "images.path_key",
@@ -642,9 +669,9 @@ def image_where(filter_: dict | None) -> Sql:
     if filter_.get("title"):
         string_criterion(sql, "images.title", filter_["title"])
     if filter_.get("path"):
-        string_criterion(sql, IMAGE_PATH, filter_["path"])
+        file_criterion(sql, over_image_files, IMAGE_FILE_PATH, filter_["path"])
     if filter_.get("checksum"):
-        string_criterion(sql, f"({IMAGE_MD5})", filter_["checksum"])
+        file_criterion(sql, over_image_files, "f.md5", filter_["checksum"])
     if filter_.get("organized") is not None:
         sql.add("images.organized = ?", 1 if filter_["organized"] else 0)
     if filter_.get("date"):  # pkg/sqlite/image_filter.go: dateCriterionHandler on images.date

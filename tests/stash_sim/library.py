@@ -29,12 +29,19 @@ Gallery keys besides folder/zip/images: title, code, date, details, photographer
 rating100, organized, studio, tags, performers, scenes (scene titles), urls,
 cover (an image name or path: the explicit cover), chapters
 ([{title, image_index}]), zip_md5 (the zip's checksum: two copies of one zip),
-disk_files (see below) and gone (true: its zip or folder is no longer on disk; Stash
-keeps the gallery and its files until its Clean task runs).
+disk_files (see below), gone (true: its zip or folder is no longer on disk; Stash
+keeps the gallery and its files until its Clean task runs) and copies (a zip gallery's
+byte copies: paths of more zip files of the same gallery, whose members are more files
+of its images, as Stash's scan merges a copy by its checksum).
 Image entries are a name (relative to the folder or zip, or an absolute path for
 user-created galleries and loose images) or a mapping with name and any of width, height,
 md5, same_as (the path of another image of the library that this one is a copy of: its
-checksum), title, tags, performers.
+checksum, a separate image), file_of (the path of another image given before it: this
+entry is one more file of that image, not an image of its own, and that image is in this
+gallery too, as the scan makes a copied picture), title, tags, performers.
+
+Galleries and images have one file unless copies or file_of give them more; the first file
+given is the primary one (related_files.py).
 Scene entries are a mapping with path and any of title, code, date, details, studio,
 tags, performers and urls.
 
@@ -64,6 +71,7 @@ description gives it (the same with or without a root).
 from __future__ import annotations
 
 import hashlib
+import shutil
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -71,6 +79,7 @@ from typing import Any
 
 import yaml
 
+from . import related_files
 from .hostpaths import HOSTS, zip_member_name
 from .natural import natural_key
 from .store import Store, now_text
@@ -101,8 +110,9 @@ GALLERY_KEYS = {
     "zip_md5",
     "disk_files",
     "gone",
+    "copies",
 }
-IMAGE_KEYS = {"name", "width", "height", "md5", "same_as", "title", "tags", "performers", "duration"}
+IMAGE_KEYS = {"name", "width", "height", "md5", "same_as", "file_of", "title", "tags", "performers", "duration"}
 SCENE_KEYS = {"title", "path", "code", "date", "details", "studio", "tags", "performers", "urls"}
 TOP_KEYS = {"host", "studios", "tags", "performers", "scenes", "galleries", "images", "disk_files"}
 NAMED_KEYS = {
@@ -118,6 +128,7 @@ DEFAULT_CLIP_DURATION = 12.5
 # defaultGalleryExtensions): its scan records such files, so they are not disk_files
 IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "webp", "avif"}
 ZIP_EXTENSIONS = {"zip", "cbz"}
+PROBED_COLUMNS = {"format", "oshash", "duration", "video_codec", "audio_codec", "frame_rate", "bit_rate"}
 
 
 class LibraryError(ValueError):
@@ -194,8 +205,16 @@ class LibraryWriter:
         md5: str | None = None,
         width: int = 0,
         height: int = 0,
+        *,
+        size: int | None = None,
+        mod_time: str = FILE_MOD_TIME,
+        **probed: Any,
     ) -> int:
-        """Insert a file row (its folder is created if needed) and return its id."""
+        """Insert a file row (its folder is created if needed) and return its id.
+
+        A described file's size is 1000 + the length of its path and its md5 the path's, unless
+        given; `probed` are the columns the scan fills (format, oshash, duration, video_codec,
+        audio_codec, frame_rate, bit_rate)."""
         folder_id = self.folder(self.paths.dir(path), zip_file_id)
         cur = self.db.execute(
             "INSERT INTO files(basename, parent_folder_id, zip_file_id, kind, size, mod_time, md5,"
@@ -205,13 +224,21 @@ class LibraryWriter:
                 folder_id,
                 zip_file_id,
                 kind,
-                1000 + len(path),
-                FILE_MOD_TIME,
-                md5 or hashlib.md5(path.encode()).hexdigest(),
+                1000 + len(path) if size is None else size,
+                mod_time,
+                hashlib.md5(path.encode()).hexdigest() if md5 is None else md5,
                 width,
                 height,
             ),
         )
+        if probed:
+            unknown = set(probed) - PROBED_COLUMNS
+            if unknown:
+                raise ValueError(f"no file column {', '.join(sorted(unknown))}")
+            self.db.execute(
+                f"UPDATE files SET {', '.join(f'{k} = ?' for k in probed)} WHERE id = ?",
+                (*probed.values(), cur.lastrowid),
+            )
         return cur.lastrowid
 
     def zip_file(self, path: str, md5: str | None = None) -> int:
@@ -241,6 +268,19 @@ class LibraryWriter:
         duration: float | None = None,
     ) -> int:
         """An image record with its one file (a VideoFile for a clip); returns the image id."""
+        file_id = self.image_file(path, zip_file_id, width, height, md5, duration)
+        return self.image_of_file(file_id, title, sort_path=self.paths.dir(path) + self.paths.base(path))
+
+    def image_file(
+        self,
+        path: str,
+        zip_file_id: int | None = None,
+        width: int | None = None,
+        height: int | None = None,
+        md5: str | None = None,
+        duration: float | None = None,
+    ) -> int:
+        """An image's file (a VideoFile for a clip) as a description gives it; returns the file id."""
         w, h = DEFAULT_IMAGE_SIZE
         clip = self.paths.base(path).rsplit(".", 1)[-1].lower() in VIDEO_EXTENSIONS
         file_id = self.file(path, "video" if clip else "image", zip_file_id, md5, width or w, height or h)
@@ -249,35 +289,63 @@ class LibraryWriter:
                 "UPDATE files SET duration = ? WHERE id = ?",
                 (DEFAULT_CLIP_DURATION if duration is None else float(duration), file_id),
             )
-        stamp = now_text()
-        cur = self.db.execute(
-            "INSERT INTO images(title, created_at, updated_at, path_key) VALUES (?,?,?,?)",
-            (title, stamp, stamp, natural_key(self.paths.dir(path) + self.paths.base(path))),
-        )
-        self.db.execute(
-            'INSERT INTO images_files(image_id, file_id, "primary") VALUES (?,?,1)', (cur.lastrowid, file_id)
-        )
+        return file_id
+
+    def image_of_file(
+        self, file_id: int, title: str | None = None, stamp: str | None = None, sort_path: str | None = None
+    ) -> int:
+        """A new image whose primary file is file_id; returns the image id. sort_path: the file's
+        folder path and base name joined (its sort key, related_files), when the caller knows it."""
+        stamp = stamp or now_text()
+        cur = self.db.execute("INSERT INTO images(title, created_at, updated_at) VALUES (?,?,?)", (title, stamp, stamp))
+        related_files.add_file(self.db, "images", cur.lastrowid, file_id, primary=True)
+        if sort_path is None:
+            related_files.refresh_image_key(self.db, cur.lastrowid)
+        else:
+            self.db.execute("UPDATE images SET path_key = ? WHERE id = ?", (natural_key(sort_path), cur.lastrowid))
         return cur.lastrowid
 
+    def add_image_file(self, image_id: int, file_id: int) -> None:
+        """Another file of an existing image (pkg/image/scan.go associateExisting: AddFileID)."""
+        related_files.add_file(self.db, "images", image_id, file_id)
+        related_files.refresh_image_key(self.db, image_id)
+
     # -- galleries ---------------------------------------------------------------------
-    def gallery(self, *, folder: str | None = None, zip_path: str | None = None, title: str | None = None) -> int:
-        """A gallery row: folder-based, zip-based or (neither) user-created."""
-        stamp = now_text()
+    def gallery(
+        self,
+        *,
+        folder: str | None = None,
+        zip_path: str | None = None,
+        title: str | None = None,
+        zip_file_id: int | None = None,
+        stamp: str | None = None,
+    ) -> int:
+        """A gallery row: folder-based, zip-based (by path or by its zip file's id) or (neither)
+        user-created."""
+        stamp = stamp or now_text()
         folder_id = self.folder(folder) if folder else None
-        # the `path` sort key: folders.path || file_folder.path || files.basename, so a zip's
-        # folder and base name join with no separator (pkg/sqlite/gallery.go setGallerySort)
-        path = folder or (self.paths.dir(zip_path) + self.paths.base(zip_path) if zip_path else "")
         cur = self.db.execute(
-            "INSERT INTO galleries(title, folder_id, created_at, updated_at, path_key) VALUES (?,?,?,?,?)",
-            (title or None, folder_id, stamp, stamp, natural_key(path)),
+            "INSERT INTO galleries(title, folder_id, created_at, updated_at) VALUES (?,?,?,?)",
+            (title or None, folder_id, stamp, stamp),
         )
         gallery_id = cur.lastrowid
         if zip_path:
-            self.db.execute(
-                'INSERT INTO galleries_files(gallery_id, file_id, "primary") VALUES (?,?,1)',
-                (gallery_id, self.zip_file(zip_path)),
-            )
+            zip_file_id = self.zip_file(zip_path)
+        if zip_file_id is not None:
+            related_files.add_file(self.db, "galleries", gallery_id, zip_file_id, primary=True)
+        if zip_path or folder:
+            # the `path` sort key: folders.path || file_folder.path || files.basename, so a zip's
+            # folder and base name join with no separator (pkg/sqlite/gallery.go setGallerySort)
+            path = folder or self.paths.dir(zip_path) + self.paths.base(zip_path)  # type: ignore[arg-type]
+            self.db.execute("UPDATE galleries SET path_key = ? WHERE id = ?", (natural_key(path), gallery_id))
+        elif zip_file_id is not None:
+            related_files.refresh_gallery_key(self.db, gallery_id)
         return gallery_id
+
+    def add_gallery_file(self, gallery_id: int, file_id: int) -> None:
+        """Another zip file of an existing gallery (pkg/gallery/scan.go associateExisting: AddFileID)."""
+        related_files.add_file(self.db, "galleries", gallery_id, file_id)
+        related_files.refresh_gallery_key(self.db, gallery_id)
 
     def add_to_gallery(self, gallery_id: int, image_ids: Iterable[int]) -> None:
         self.db.executemany(
@@ -330,6 +398,7 @@ class DiskLayout:
         self.zips: dict[str, dict[str, bytes]] = {}
         self.folders: set[str] = set()
         self.gone: list[str] = []  # zips and folders not on disk (nothing is written under them)
+        self.copies: dict[str, str] = {}  # a zip's byte copy -> the zip
 
     def is_gone(self, path: str) -> bool:
         return any(path == g or path.startswith(g + "/") for g in self.gone)
@@ -355,6 +424,9 @@ class DiskLayout:
             with zipfile.ZipFile(path, "w") as archive:
                 for name, data in members.items():
                     archive.writestr(name, data)
+        for copy, original in self.copies.items():
+            Path(copy).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(original, copy)
 
 
 def _md5(text: str) -> str:
@@ -417,6 +489,7 @@ def seed(store: Store, description: dict[str, Any], root: str | None = None) -> 
             if disk is not None:
                 disk.add_file(path, b"video")
         image_ids: dict[str, int] = {}  # by the path Stash reports
+        described: dict[str, int] = {}  # by the description's path of the image's first file, for file_of
         checksums: dict[str, str] = {}  # by the description's path, for same_as
 
         def add_images(entries: list, base: str | None, zip_id: int | None, where: str) -> list[int]:
@@ -428,6 +501,9 @@ def seed(store: Store, description: dict[str, Any], root: str | None = None) -> 
                 path = _placed(root, given, where)
                 if path in image_ids:
                     ids.append(image_ids[path])
+                    continue
+                if entry.get("file_of") is not None:
+                    ids.append(add_second_file(entry, given, path, zip_id, where))
                     continue
                 if entry.get("same_as") is not None:
                     if entry["same_as"] not in checksums:
@@ -448,10 +524,58 @@ def seed(store: Store, description: dict[str, Any], root: str | None = None) -> 
                 _relate(writer, "images_tags", "image_id", image_id, "tags", entry.get("tags"))
                 _relate(writer, "performers_images", "image_id", image_id, "performers", entry.get("performers"))
                 image_ids[path] = image_id
+                described[given] = image_id
                 ids.append(image_id)
                 if disk is not None:
                     disk.add_file(path, f"image {md5}\n".encode())
             return ids
+
+        def add_second_file(entry: dict, given: str, path: str, zip_id: int | None, where: str) -> int:
+            """An image entry with file_of: one more file (the same bytes) of an image given before
+            (pkg/image/scan.go associateExisting), not a new image."""
+            target = entry["file_of"]
+            if target not in described:
+                raise LibraryError(f"{where}: file_of {target!r} is no image given before it")
+            if entry.get("same_as") is not None or entry.get("md5") is not None:
+                raise LibraryError(f"{where}: a file_of entry has the checksum of its image (no same_as or md5)")
+            image_id, md5 = described[target], checksums[target]
+            width, height = store.db.execute(
+                "SELECT f.width, f.height FROM images_files i_f JOIN files f ON f.id = i_f.file_id"
+                ' WHERE i_f.image_id = ? AND i_f."primary" = 1',
+                (image_id,),
+            ).fetchone()
+            file_id = writer.image_file(
+                path, zip_id, entry.get("width") or width, entry.get("height") or height, md5, entry.get("duration")
+            )
+            writer.add_image_file(image_id, file_id)
+            checksums[given] = md5
+            image_ids[path] = image_id
+            if disk is not None:
+                disk.add_file(path, f"image {md5}\n".encode())
+            return image_id
+
+        def add_copies(spec: dict, gallery_id: int, zip_md5: str, where: str) -> None:
+            """A zip gallery's byte copies: more zip files of the gallery, whose members are more
+            files of its images (pkg/gallery/scan.go and pkg/image/scan.go associateExisting)."""
+            for copy in spec["copies"]:
+                copy_path = _placed(root, copy, where)
+                copy_id = writer.zip_file(copy_path, zip_md5)
+                writer.add_gallery_file(gallery_id, copy_id)
+                for raw in spec.get("images") or []:
+                    entry = _image_entry(raw, where)
+                    given = writer.member_path(spec["zip"], entry["name"], True)
+                    image_id = described[given]
+                    file_id = writer.image_file(
+                        writer.member_path(copy_path, entry["name"], True),
+                        copy_id,
+                        entry.get("width"),
+                        entry.get("height"),
+                        checksums[given],
+                        entry.get("duration"),
+                    )
+                    writer.add_image_file(image_id, file_id)
+                if disk is not None:
+                    disk.copies[copy_path] = _placed(root, spec["zip"], where)
 
         for index, spec in enumerate(description.get("galleries") or []):
             where = f"galleries[{index}]"
@@ -461,6 +585,8 @@ def seed(store: Store, description: dict[str, Any], root: str | None = None) -> 
             extra = _disk_files(spec.get("disk_files"), where)
             if (extra or spec.get("gone")) and not (spec.get("folder") or spec.get("zip")):
                 raise LibraryError(f"{where}: only a zip or folder gallery has disk_files or can be gone")
+            if spec.get("copies") is not None and (not spec.get("zip") or not isinstance(spec["copies"], list)):
+                raise LibraryError(f"{where}: copies are the paths of a zip gallery's byte copies")
             if spec.get("zip"):
                 zip_path = _placed(root, spec["zip"], where)
                 zip_id = writer.zip_file(zip_path, spec.get("zip_md5") or _md5(spec["zip"]))
@@ -471,6 +597,8 @@ def seed(store: Store, description: dict[str, Any], root: str | None = None) -> 
                         disk.zips[zip_path] = {}
                 ids = add_images(spec.get("images") or [], spec["zip"], zip_id, where)
                 gallery_id = writer.gallery(zip_path=zip_path, title=spec.get("title"))
+                if spec.get("copies"):
+                    add_copies(spec, gallery_id, spec.get("zip_md5") or _md5(spec["zip"]), where)
             elif spec.get("folder"):
                 for raw in spec.get("images") or []:
                     name = _image_entry(raw, where)["name"]

@@ -28,7 +28,7 @@ import json
 import sqlite3
 from typing import Any
 
-from . import custom_fields
+from . import custom_fields, related_files
 from .engine import StashError, resolves
 from .godate import parse_stash_date
 from .objects import (
@@ -246,6 +246,7 @@ def _gallery_update(db: sqlite3.Connection, store: Store, input: dict) -> int:
         files = [r[0] for r in db.execute("SELECT file_id FROM galleries_files WHERE gallery_id = ?", (gallery_id,))]
         if file_id not in files:
             raise StashError(f"file with id {file_id} not associated with gallery")
+        related_files.set_primary(db, "galleries", gallery_id, file_id)  # UpdatePartial: setPrimary
     for key, join in GALLERY_JOINS.items():
         if key in input:
             _set_join(db, join, gallery_id, _ids(input[key], f"converting {join[3]}"))
@@ -330,10 +331,10 @@ def gallery_destroy(_: Any, info: Any, input: dict) -> bool:
         for gallery_id in ids:
             _require_gallery(db, gallery_id)
             kind, _ = gallery_kind(store, gallery_id)
-            zip_row = db.execute(
+            zip_row = db.execute(  # the primary file: Gallery.Path and the checksum in the hook's input
                 "SELECT files.id, files.md5, file_path(folders.path, files.basename) FROM galleries_files gf"
                 " JOIN files ON files.id = gf.file_id JOIN folders ON folders.id = files.parent_folder_id"
-                " WHERE gf.gallery_id = ?",
+                f" WHERE gf.gallery_id = ? ORDER BY gf.{related_files.FILE_ORDER} LIMIT 1",
                 (gallery_id,),
             ).fetchone()
             folder_path = db.execute(
@@ -343,23 +344,9 @@ def gallery_destroy(_: Any, info: Any, input: dict) -> bool:
             ).fetchone()
             doomed: list[int] = []
             if kind == "zip-based":
-                doomed = [
-                    r[0]
-                    for r in db.execute(
-                        "SELECT i_f.image_id FROM images_files i_f JOIN files ON files.id = i_f.file_id"
-                        " WHERE files.zip_file_id = ?",
-                        (zip_row[0],),
-                    )
-                ]
-            elif kind == "folder-based" and delete_file:
-                doomed = [
-                    r[0]
-                    for r in db.execute(
-                        "SELECT gi.image_id FROM galleries_images gi WHERE gi.gallery_id = ? AND NOT EXISTS"
-                        " (SELECT 1 FROM galleries_images o WHERE o.image_id = gi.image_id AND o.gallery_id != ?)",
-                        (gallery_id, gallery_id),
-                    )
-                ]
+                doomed = _destroy_zip_images(db, gallery_id)
+            if kind == "folder-based" and delete_file:
+                doomed = _destroy_folder_images(db, gallery_id)
             images_destroyed = [
                 {
                     "id": "",
@@ -367,7 +354,7 @@ def gallery_destroy(_: Any, info: Any, input: dict) -> bool:
                     "delete_generated": input.get("delete_generated"),
                     "checksum": store.value(
                         "SELECT files.md5 FROM images_files i_f JOIN files ON files.id = i_f.file_id"
-                        " WHERE i_f.image_id = ?",
+                        ' WHERE i_f.image_id = ? AND i_f."primary" = 1',
                         (i,),
                     )
                     or "",
@@ -396,6 +383,65 @@ def gallery_destroy(_: Any, info: Any, input: dict) -> bool:
         image_id = image.pop("_id")
         info.context.fire_hook("Image.Destroy.Post", image_id, image, None)
     return True
+
+
+def _destroy_zip_images(db: sqlite3.Connection, gallery_id: int) -> list[int]:
+    """pkg/gallery/delete.go destroyZipFileImages: for each zip file of the gallery that no other
+    gallery has, pkg/image/delete.go DestroyZipImages: an image with a file inside that zip loses
+    that file when it has others (RemoveFileID), else it is destroyed. The ids destroyed, in order."""
+    doomed: list[int] = []
+    for zip_id in related_files.file_ids(db, "galleries", gallery_id):
+        if db.execute("SELECT COUNT(*) FROM galleries_files WHERE file_id = ?", (zip_id,)).fetchone()[0] > 1:
+            continue  # other gallery associated, don't remove
+        for image_id in _images_with_files(db, "files.zip_file_id = ?", zip_id):
+            if image_id in doomed:
+                continue
+            files = related_files.file_ids(db, "images", image_id)
+            if len(files) > 1:
+                for file_id in db.execute(
+                    f"SELECT id FROM files WHERE zip_file_id = ? AND id IN ({','.join('?' * len(files))})",
+                    (zip_id, *files),
+                ).fetchall():
+                    related_files.remove_file(db, "images", image_id, file_id[0])
+                related_files.refresh_image_key(db, image_id)
+                continue
+            doomed.append(image_id)
+    return doomed
+
+
+def _destroy_folder_images(db: sqlite3.Connection, gallery_id: int) -> list[int]:
+    """pkg/image/delete.go DestroyFolderImages (galleryDestroy with delete_file of a folder gallery):
+    an image with a file in the folder loses that file when it has others, else it is destroyed
+    unless it is in another gallery. Returns the images to destroy (the caller deletes them; the
+    files on disk are not deleted: the simulator does not model deleting files)."""
+    folder_id = db.execute("SELECT folder_id FROM galleries WHERE id = ?", (gallery_id,)).fetchone()[0]
+    doomed: list[int] = []
+    for image_id in _images_with_files(db, "files.parent_folder_id = ?", folder_id):
+        files = related_files.file_ids(db, "images", image_id)
+        if len(files) > 1:
+            for file_id in db.execute(
+                f"SELECT id FROM files WHERE parent_folder_id = ? AND id IN ({','.join('?' * len(files))})",
+                (folder_id, *files),
+            ).fetchall():
+                related_files.remove_file(db, "images", image_id, file_id[0])
+            related_files.refresh_image_key(db, image_id)
+            continue
+        if db.execute("SELECT COUNT(*) FROM galleries_images WHERE image_id = ?", (image_id,)).fetchone()[0] > 1:
+            continue
+        doomed.append(image_id)
+    return doomed
+
+
+def _images_with_files(db: sqlite3.Connection, where: str, value: int) -> list[int]:
+    """FindByZipFileID / FindByFolderID: images with a file matching `where` (findBySubquery: by id)."""
+    return [
+        r[0]
+        for r in db.execute(
+            f"SELECT DISTINCT i_f.image_id FROM images_files i_f JOIN files ON files.id = i_f.file_id WHERE {where}"
+            " ORDER BY i_f.image_id",
+            (value,),
+        )
+    ]
 
 
 def _content_change(store: Store, db: sqlite3.Connection, input: dict) -> tuple[int, list[int]]:
@@ -682,7 +728,7 @@ def image_update(_: Any, info: Any, input: dict) -> Any:
             files = [r[0] for r in db.execute("SELECT file_id FROM images_files WHERE image_id = ?", (image_id,))]
             if file_id not in files:
                 raise StashError(f"file with id {file_id} not associated with image")
-            db.execute('UPDATE images_files SET "primary" = (file_id = ?) WHERE image_id = ?', (file_id, image_id))
+            related_files.set_primary(db, "images", image_id, file_id)
         if "gallery_ids" in joins:
             _check_image_galleries(store, db, image_id, joins["gallery_ids"], "SET")
         for key, ids in joins.items():
@@ -749,7 +795,7 @@ def _scene_update(store: Store, db: sqlite3.Connection, input: dict) -> int:
         file_id = parse_id(input["primary_file_id"], "converting primary file id")
         if file_id not in files:
             raise StashError(f"file with id {file_id} not associated with scene")
-        db.execute('UPDATE scenes_files SET "primary" = (file_id = ?) WHERE scene_id = ?', (file_id, scene_id))
+        related_files.set_primary(db, "scenes", scene_id, file_id)
     for key, join in SCENE_JOINS.items():
         if key in input:
             _set_join(db, join, scene_id, _ids(input[key], f"converting {join[3]}"))

@@ -19,14 +19,16 @@ import calendar
 import time
 from typing import Any
 
+from . import related_files
 from .engine import StashError, resolves
-from .goregex import GoRegexError, compile_go, go_search
+from .goregex import GoRegexError, compile_go
 from .store import Store
 
 GALLERY_COVER_REGEX = r"(poster|cover|folder|board)\.[^\.]+$"  # Stash's default gallery_cover_regex
 
 # The gallery image order (pkg/sqlite/image.go defaultGalleryOrder), through images.path_key.
-GALLERY_IMAGE_ORDER = "images.path_key, images.id"
+GALLERY_IMAGE_TIE = "images.id"
+GALLERY_IMAGE_ORDER = f"images.path_key, {GALLERY_IMAGE_TIE}"
 
 
 def _text(value: Any) -> str:
@@ -194,16 +196,19 @@ def file_object(store: Store, file_id: int | None) -> dict[str, Any] | None:
         return None
     typename = {"image": "ImageFile", "zip": "GalleryFile", "video": "VideoFile"}[row["kind"]]
     video = (
-        {  # VideoFile's own fields (graphql/schema/types/file.graphql)
+        {  # VideoFile's own fields (graphql/schema/types/file.graphql); a scanned file's as ffprobe read them
             "duration": row["duration"] or 0.0,
-            "video_codec": "h264",
-            "audio_codec": "",
-            "frame_rate": 30.0,
-            "bit_rate": 1_000_000,
+            "video_codec": "h264" if row["video_codec"] is None else row["video_codec"],
+            "audio_codec": row["audio_codec"] or "",
+            "frame_rate": 30.0 if row["frame_rate"] is None else row["frame_rate"],
+            "bit_rate": 1_000_000 if row["bit_rate"] is None else row["bit_rate"],
         }
         if row["kind"] == "video"
         else {}
     )
+    # files_fingerprints rows come back in their key's order: md5 before oshash
+    fingerprints = [{"type": kind, "value": row[kind]} for kind in ("md5", "oshash") if row[kind]]
+    extension = row["basename"].rsplit(".", 1)[-1].lower() if "." in row["basename"] else ""
     return {
         **video,
         "__typename": typename,
@@ -219,8 +224,8 @@ def file_object(store: Store, file_id: int | None) -> dict[str, Any] | None:
         "size": row["size"],
         "width": row["width"],
         "height": row["height"],
-        "format": row["basename"].rsplit(".", 1)[-1].lower() if "." in row["basename"] else "",
-        "fingerprints": [{"type": "md5", "value": row["md5"]}] if row["md5"] else [],
+        "format": extension if row["format"] is None else row["format"],
+        "fingerprints": fingerprints,
         "created_at": row["mod_time"],
         "updated_at": row["mod_time"],
     }
@@ -279,6 +284,12 @@ def scene_object(row: Any) -> dict[str, Any]:
     }
 
 
+def _owner_file_ids(store: Store, owner: str, owner_id: int) -> list[int]:
+    """A gallery's, image's or scene's files, primary first (related_files.py)."""
+    with store.lock:
+        return related_files.file_ids(store.db, owner, owner_id)
+
+
 # -- gallery facts shared with the mutations -----------------------------------------------
 def gallery_image_ids(store: Store, gallery_id: int) -> list[int]:
     """The gallery's images in Stash's gallery image order."""
@@ -333,26 +344,33 @@ def gallery_cover_id(store: Store, gallery_id: int, cover_regex: str = GALLERY_C
     if explicit is not None:
         return explicit
     pattern = "(?i)" + cover_regex_in_use(cover_regex)
-    rows = store.all(
-        "SELECT images.id, filter_path(folders.path, files.basename) FROM galleries_images gi"
-        " JOIN images ON images.id = gi.image_id"
-        ' JOIN images_files i_f ON i_f.image_id = images.id AND i_f."primary" = 1'
-        " JOIN files ON files.id = i_f.file_id JOIN folders ON folders.id = files.parent_folder_id"
-        f" WHERE gi.gallery_id = ? ORDER BY {GALLERY_IMAGE_ORDER}",
-        (gallery_id,),
+    # an image matches through any of its files, and the matching file (the first, by id) is
+    # its sort key: the filter and the path sort join the same files rows (related_files.py)
+    matching_key = (
+        "(SELECT natural_key(fo.path || f.basename) FROM images_files i_f"
+        " JOIN files f ON f.id = i_f.file_id JOIN folders fo ON fo.id = f.parent_folder_id"
+        " WHERE i_f.image_id = images.id"
+        " AND filter_path(fo.path, f.basename) REGEXP ? ORDER BY i_f.file_id LIMIT 1)"
     )
-    for image_id, path in rows:
-        if go_search(pattern, path):
-            return image_id
-    return rows[0][0] if rows else None
+    found = store.value(
+        f"SELECT images.id FROM galleries_images gi JOIN images ON images.id = gi.image_id"
+        f" WHERE gi.gallery_id = ? AND {matching_key} IS NOT NULL"
+        f" ORDER BY {matching_key}, {GALLERY_IMAGE_TIE} LIMIT 1",
+        (gallery_id, pattern, pattern),
+    )
+    if found is not None:
+        return found
+    first = gallery_image_ids(store, gallery_id)
+    return first[0] if first else None
 
 
 def gallery_kind(store: Store, gallery_id: int) -> tuple[str, str]:
     """('zip-based' | 'folder-based' | 'user-created', GetTitle()) for messages."""
     row = store.one("SELECT title, folder_id FROM galleries WHERE id = ?", (gallery_id,))
-    zip_path = store.value(
+    zip_path = store.value(  # Gallery.Path: the primary file's
         "SELECT file_path(folders.path, files.basename) FROM galleries_files gf JOIN files ON files.id = gf.file_id"
-        " JOIN folders ON folders.id = files.parent_folder_id WHERE gf.gallery_id = ? LIMIT 1",
+        " JOIN folders ON folders.id = files.parent_folder_id WHERE gf.gallery_id = ?"
+        f" ORDER BY gf.{related_files.FILE_ORDER} LIMIT 1",
         (gallery_id,),
     )
     if row["folder_id"] is not None:
@@ -379,10 +397,7 @@ def _gallery_urls(parent: dict, info: Any) -> Any:
 @resolves("Gallery.files")
 def _gallery_files(parent: dict, info: Any) -> list:
     store = _store(info)
-    ids = store.column(
-        'SELECT file_id FROM galleries_files WHERE gallery_id = ? ORDER BY "primary" DESC', (parent["_id"],)
-    )
-    return [file_object(store, i) for i in ids]
+    return [file_object(store, i) for i in _owner_file_ids(store, "galleries", parent["_id"])]
 
 
 @resolves("Gallery.folder")
@@ -478,8 +493,7 @@ def _image_files(parent: dict, info: Any) -> list:
     """visual_files: every file, VideoFile (a clip) or ImageFile; files: the ImageFiles only
     (internal/api/resolver_model_image.go Files skips what is not an image file)."""
     store = _store(info)
-    ids = store.column('SELECT file_id FROM images_files WHERE image_id = ? ORDER BY "primary" DESC', (parent["_id"],))
-    found = [file_object(store, i) for i in ids]
+    found = [file_object(store, i) for i in _owner_file_ids(store, "images", parent["_id"])]
     if info.field_name == "files":
         return [f for f in found if f is not None and f["__typename"] == "ImageFile"]
     return found
@@ -866,8 +880,7 @@ def _scene_performers(parent: dict, info: Any) -> list:
 @resolves("Scene.files")
 def _scene_files(parent: dict, info: Any) -> list:
     store = _store(info)
-    ids = store.column('SELECT file_id FROM scenes_files WHERE scene_id = ? ORDER BY "primary" DESC', (parent["_id"],))
-    return [file_object(store, i) for i in ids]
+    return [file_object(store, i) for i in _owner_file_ids(store, "scenes", parent["_id"])]
 
 
 @resolves("Scene.urls", "Scene.url")

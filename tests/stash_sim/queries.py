@@ -18,9 +18,11 @@ from typing import Any
 from .engine import StashError, resolves
 from .filters import (
     GALLERY_SEARCH_COLUMNS,
+    GALLERY_SEARCH_ROWS,
     GALLERY_SORT_COLUMNS,
     GALLERY_SORTS,
     GALLERY_TIE_BREAK,
+    IMAGE_FILE_ROWS,
     IMAGE_SEARCH_COLUMNS,
     IMAGE_SORT_COLUMNS,
     IMAGE_SORTS,
@@ -113,7 +115,7 @@ def find_galleries(
         return {"count": len(parsed), "galleries": load_galleries(store, parsed)}
     page = read_find_filter(filter, GALLERY_SORTS, None)
     where = gallery_where(gallery_filter)
-    add_search(where, page.q, GALLERY_SEARCH_COLUMNS)
+    add_search(where, page.q, GALLERY_SEARCH_COLUMNS, GALLERY_SEARCH_ROWS)
     count, found = _find(
         store,
         "galleries",
@@ -182,7 +184,7 @@ def find_images(
         }
     page = read_find_filter(filter, IMAGE_SORTS, None)
     where = image_where(image_filter)
-    add_search(where, page.q, IMAGE_SEARCH_COLUMNS)
+    add_search(where, page.q, IMAGE_SEARCH_COLUMNS, IMAGE_FILE_ROWS)
     count, found = _find(
         store,
         "images",

@@ -46,13 +46,20 @@ CREATE TABLE files (
   size INTEGER NOT NULL,
   mod_time TEXT NOT NULL,
   md5 TEXT,
+  oshash TEXT,                     -- video files (pkg/hash/oshash)
+  format TEXT,                     -- as the scan decorated it; NULL: the extension (described files)
   width INTEGER NOT NULL DEFAULT 0,
   height INTEGER NOT NULL DEFAULT 0,
-  duration REAL,                   -- seconds, for video files (image clips)
+  duration REAL,                   -- seconds, for video files (scenes and image clips)
+  video_codec TEXT,                -- video files the scan probed (NULL: described files)
+  audio_codec TEXT,
+  frame_rate REAL,
+  bit_rate INTEGER,
   UNIQUE(parent_folder_id, basename)
 );
 CREATE INDEX files_zip ON files(zip_file_id);
 CREATE INDEX files_md5 ON files(md5);
+CREATE INDEX files_oshash ON files(oshash);
 
 CREATE TABLE studios (
   id INTEGER PRIMARY KEY,
