@@ -332,8 +332,13 @@ def _failed_non_null_root(release_name: str, operation: OperationDefinitionNode,
 def _resolver_error(error: GraphQLError) -> dict[str, Any]:
     original = error.original_error
     if isinstance(original, TypeError) and str(original).startswith("Cannot return null for non-nullable field"):
-        # a resolver returned nil for a non-null field: gqlgen's field.gotpl says "must not be null"
-        message = "must not be null"
+        # a resolver returned nil for a non-null field: gqlgen's field.gotpl says "must not be null";
+        # a null element of a [T!] list has the generated marshaller's own message
+        message = (
+            "the requested element is null which the schema does not allow"
+            if error.path and isinstance(error.path[-1], int)
+            else "must not be null"
+        )
     elif original is not None and not isinstance(original, StashError | GraphQLError):
         # a bug in the simulator: make it loud, as an internal error would be in Stash
         message = f"internal simulator error: {type(original).__name__}: {original}"

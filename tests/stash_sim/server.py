@@ -368,7 +368,7 @@ class HttpFront:
             fault.action()
         elif fault is not None:
             time.sleep(fault.seconds)
-        outcome = run_graphql(payload, sim.request_context(session), request.headers.get("Accept"))
+        outcome = run_graphql(payload, sim.request_context(session, request.connection), request.headers.get("Accept"))
         self._answer(request, outcome, variables, fault.kind if fault else None, _query(payload))
 
     def _serve_other(self, request: _Handler) -> None:

@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import socket
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from . import (  # noqa: F401 - registering resolvers
     objects,
     plugin_ui,
     queries,
+    scrapers,
 )
 from .custom_fields import create_tables as create_custom_fields_tables
 from .engine import run_graphql
@@ -64,6 +66,8 @@ class SimConfig:
     # an opt-in fault: finds without a sort come back in a new order on every request
     # (Stash's order is only stable, never promised; see filters.order_clause)
     shuffle_unsorted: bool = False
+    # Settings > Metadata Providers > Scraping: tag exclusion patterns (scrapers.py)
+    scraper_exclude_tag_patterns: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -73,6 +77,7 @@ class RequestContext:
     sim: StashSimulator
     session: Session
     base_url: str
+    connection: socket.socket | None = None  # the HTTP client's, while it waits (scrapers.client_gone)
 
     def fire_hook(self, trigger: str, object_id: int, input_: Any, input_fields: list[str] | None) -> None:
         """Run the hooks for a committed change (the caller holds no transaction)."""
@@ -143,6 +148,7 @@ class StashSimulator:
         self._config_dir = tempfile.TemporaryDirectory(prefix="stash-config-")  # removed with the simulator
         self.config_dir = self._config_dir.name
         self.http = HttpFront(self)
+        self.scrapers = scrapers.ScraperCache(self)  # <config dir>/scrapers, loaded now as at Stash's start
         self._library_dir = tempfile.TemporaryDirectory(prefix="stash-library-") if on_disk else None
         self.library_root: str | None = (
             os.path.realpath(self._library_dir.name) if self._library_dir is not None else None
@@ -192,8 +198,8 @@ class StashSimulator:
             conn["ApiKey"] = self.api_key
         return conn
 
-    def request_context(self, session: Session) -> RequestContext:
-        return RequestContext(self, session, f"http://127.0.0.1:{self.port}")
+    def request_context(self, session: Session, connection: socket.socket | None = None) -> RequestContext:
+        return RequestContext(self, session, f"http://127.0.0.1:{self.port}", connection)
 
     # -- direct access for tests -----------------------------------------------------------
     def gql(
