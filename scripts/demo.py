@@ -177,6 +177,34 @@ def main() -> None:
             " first portrait image, by the cover rule) were set by Finish new galleries, once it was complete."
         )
 
+    scrape_demo()
+
+
+def scrape_demo() -> None:
+    """Scrape galleries on a fresh sample library, with the test scrapers (tests/scrapers/) in Stash's
+    scrapers folder: a fragment scraper (Sample Site), a URL scraper (Example Org, for example.org/),
+    one whose site is down and one that never answers."""
+    with StashSimulator() as sim:
+        sim.install_plugin(ROOT)
+        sim.scrapers.install_folder(ROOT / "tests" / "scrapers")
+        sim.set_plugin_settings("gallery_tools", {"scrapers": "sample_site", "scrapePause": 0.2})
+        heading(f"Scraping galleries: a fresh sample library; Stash's scrapers folder {sim.scrapers.folder}")
+        listed = sim.gql("{ listScrapers(types: [GALLERY]) { id name gallery { urls supported_scrapes } } }")
+        for scraper in listed["listScrapers"]:
+            print(f"scraper {scraper['id']} ({scraper['name']}): {json.dumps(scraper['gallery'])}")
+        run_task(sim, "Scrape galleries (preview)", {})
+        run_task(sim, "Scrape galleries", {})
+        show_library(sim)
+        run_task(sim, "Scrape galleries", {})  # a second run: every gallery is done, no site is asked
+        heading("Scraping with sites that are down or never answer (3 s time limit, dropped after 2 in a row)")
+        sim.set_plugin_settings(
+            "gallery_tools",
+            {"scrapers": "broken_site", "scrapePause": 0, "scrapeTimeout": 3, "scrapeFailuresInARow": 2},
+        )
+        sim.gql('mutation { galleryUpdate(input: {id: "3", title: ""}) { id } }')
+        run_task(sim, "Scrape galleries", {"gallery_ids": "1,2,3,4,5"})
+        run_task(sim, "Scrape galleries", {"gallery_ids": "1,2,3", "scrapers": "hanging_site"})
+
 
 if __name__ == "__main__":
     main()

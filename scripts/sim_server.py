@@ -6,6 +6,9 @@
 The fixtures' server_connection points at 127.0.0.1:19999 (Host 0.0.0.0, as Stash sends
 it), never at Stash's own 9999: a fixture run by hand cannot change a real Stash by
 accident. Stop with Ctrl-C; the library is in memory and starts fresh every time.
+
+Stash's scrapers folder holds the test scrapers (tests/scrapers/), and Gallery Tools' setting
+`scrapers` names Sample Site, so that fixtures/task_scrape_galleries*.json scrape the sample.
 """
 
 from __future__ import annotations
@@ -56,6 +59,8 @@ def main() -> None:
             " stop what uses it, or pick another with --port N\n"
         )
         sys.exit(2)
+    sim.scrapers.install_folder(ROOT / "tests" / "scrapers")
+    sim.set_plugin_settings("gallery_tools", {"scrapers": "sample_site", "scrapePause": 0})
     if options.plugin:
         sim.install_plugin(ROOT)
     sim.ui_location = options.ui_location

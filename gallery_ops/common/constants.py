@@ -13,6 +13,14 @@ STASH_DEFAULT_COVER_REGEX = r"(poster|cover|folder|board)\.[^\.]+$"
 # them (tasks/new_galleries.py); bookkeeping that workflows never copy anywhere.
 NEW_GALLERY_TAG = "Gallery Tools: new"
 
+# The tag Scrape galleries puts on a gallery in the same write as what its scraper gave it (or alone,
+# when the scraper had nothing new): such a gallery is done, and later runs leave it out unless asked
+# for it by id or filter (tasks/scrape.py).
+SCRAPED_TAG = "Gallery Tools: scraped"
+
+# The plugin's bookkeeping tags: no workflow copies them anywhere (to images, scenes, kept galleries).
+MARKER_TAGS = (NEW_GALLERY_TAG, SCRAPED_TAG)
+
 # The task (gallery_tools.yml) that finishes the marked galleries; the hook queues it by this name.
 FINISH_TASK_NAME = "Finish new galleries"
 

@@ -7,7 +7,8 @@ that goes wrong on the way to Stash or inside it raises a StashError subclass:
 
     StashError
     ├── StashTransportError      the request did not get a GraphQL answer (connection, HTTP status)
-    │   └── StashAuthError       HTTP 401: no valid session cookie or API key
+    │   ├── StashAuthError       HTTP 401: no valid session cookie or API key
+    │   └── ScrapeTimedOut       a scrape got no answer in the time the run allows it
     └── StashServerError         Stash answered with GraphQL errors (its message is kept)
         └── GalleryContentsLocked  add/remove images on a zip- or folder-based gallery
 """
@@ -47,6 +48,11 @@ class StashTransportError(StashError):
 
 class StashAuthError(StashTransportError):
     """Stash answered 401: the session cookie or API key is missing, expired or wrong."""
+
+
+class ScrapeTimedOut(StashTransportError):
+    """A scrape got no answer in time. Stash sets no time limit on script scrapers, so the plugin does;
+    closing the connection makes Stash cancel the scrape (its request context) and kill the script."""
 
 
 class StashServerError(StashError):

@@ -42,3 +42,10 @@ READ_TIMEOUT = 300.0
 # The largest metadata file import_file_metadata reads (a ComicInfo.xml inside a zip, a JSON
 # sidecar); bigger ones are skipped, never read. Zips are read through their directory only.
 METADATA_FILE_MAX_BYTES = 1024 * 1024
+
+# Scrape galleries: galleries read per request, and how often what was scraped is written: after
+# SCRAPE_WRITE_EVERY galleries or SCRAPE_WRITE_SECONDS, whichever comes first (a killed run loses at
+# most that much scraping; each write request holds many galleries).
+SCRAPE_PAGE_SIZE = 50
+SCRAPE_WRITE_EVERY = 50
+SCRAPE_WRITE_SECONDS = 10.0

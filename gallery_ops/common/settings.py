@@ -114,6 +114,53 @@ SETTINGS: tuple[Setting, ...] = (
         " into the photographer (photographer) or adds the performers of those names (performers).",
     ),
     Setting(
+        "scrapers",
+        "STRING",
+        "",
+        "Scrape galleries: scrapers",
+        "The gallery scrapers (their ids or names, separated by commas) that Scrape galleries asks, in this"
+        " order, about a gallery no scraper takes by its URL; the first that finds something is used."
+        " A run's own scrapers argument wins. Default: none (only scrapers that claim a gallery's URL run).",
+    ),
+    Setting(
+        "scrapePause",
+        "NUMBER",
+        1,
+        "Scrape galleries: pause (seconds)",
+        "Seconds between one scrape and the next (each scrape asks a site). Default: 1.",
+    ),
+    Setting(
+        "scrapeParallel",
+        "NUMBER",
+        1,
+        "Scrape galleries: scrapes at once",
+        "At most this many scrapes at the same time. Default: 1.",
+    ),
+    Setting(
+        "scrapeTimeout",
+        "NUMBER",
+        60,
+        "Scrape galleries: timeout (seconds)",
+        "A scrape that has not answered after this many seconds fails its gallery (Stash itself sets no"
+        " limit on script scrapers). Default: 60.",
+    ),
+    Setting(
+        "scrapeFailuresInARow",
+        "NUMBER",
+        3,
+        "Scrape galleries: failures in a row",
+        "A scraper that fails this many galleries in a row (errors, timeouts) is not used for the rest of"
+        " the run: its site is down or blocks us. Default: 3.",
+    ),
+    Setting(
+        "scrapeCreateMissing",
+        "BOOLEAN",
+        False,
+        "Scrape galleries: create missing",
+        "Create the tags, performers and studios a scraper names that Stash does not have. Off (the default):"
+        " they are left out and listed in the log.",
+    ),
+    Setting(
         "hookChapters",
         "BOOLEAN",
         False,

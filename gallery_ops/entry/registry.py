@@ -30,6 +30,7 @@ from ..tasks import (
     image_sync,
     loose_images,
     scene_links,
+    scrape,
     titles,
 )
 from ..tasks.engine import SCOPE_PARAMS, decide_dry_run, read_env, read_scope, run_workflows
@@ -180,6 +181,10 @@ def _import_file_metadata(ops: GalleryOps, args: dict[str, Any]) -> Report:
     )
 
 
+def _scrape_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
+    return scrape.run_scrape_galleries(ops, read_env(ops), args)
+
+
 def _shown(value: Any) -> str:
     """A setting's value in a log line: text quoted as is (a regex keeps its backslashes)."""
     return f'"{value}"' if isinstance(value, str) else json.dumps(value)
@@ -292,6 +297,14 @@ TASKS: dict[str, Task] = {
             " sidecar (never overwriting).",
             file_metadata.PARAMS,
             _import_file_metadata,
+        ),
+        Task(
+            "scrape_galleries",
+            "Run Stash's gallery scrapers on many galleries: the one that claims a gallery's URL,"
+            " else those named by the setting scrapers (or the scrapers arg); fills what is empty, adds urls, tags and"
+            " performers (overwrite=title,date to overwrite those).",
+            scrape.PARAMS,
+            _scrape_galleries,
         ),
         Task(
             "finish_new_galleries",

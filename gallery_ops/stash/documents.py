@@ -177,6 +177,22 @@ def scenes_by_ids(selection: str) -> str:
     )
 
 
+# -- scrapers: Stash runs them (internal/api/resolver_query_scraper.go) ---------------------------
+GALLERY_SCRAPERS = f"query GalleryScrapers {{ listScrapers(types: [GALLERY]) {{ {fields.SCRAPER} }} }}"
+SCRAPE_GALLERY = (
+    "query ScrapeGallery($source: ScraperSourceInput!, $input: ScrapeSingleGalleryInput!) {"
+    f" scrapeSingleGallery(source: $source, input: $input) {{ {fields.SCRAPED_GALLERY} }} }}"
+)
+SCRAPE_GALLERY_URL = (
+    f"query ScrapeGalleryURL($url: String!) {{ scrapeGalleryURL(url: $url) {{ {fields.SCRAPED_GALLERY} }} }}"
+)
+# Creating the tags, performers and studios a scraper named that Stash does not have (by name only).
+CREATE_NAMED = {
+    "tag": Mutation("tagCreate", "input", "TagCreateInput!", True, idempotent=False),
+    "performer": Mutation("performerCreate", "input", "PerformerCreateInput!", True, idempotent=False),
+    "studio": Mutation("studioCreate", "input", "StudioCreateInput!", True, idempotent=False),
+}
+
 NAMED_KINDS = {
     "tag": ("findTags", "tag_filter", "tags"),
     "performer": ("findPerformers", "performer_filter", "performers"),

@@ -26,6 +26,7 @@ class KeptAliveHttp:
         self.head = "POST /graphql HTTP/1.1\r\n" + "".join(f"{line}\r\n" for line in head)
         self.socket: Any = None
         self.reader: Any = None
+        self.read_timeout = READ_TIMEOUT  # how long an answer may take (a scrape client sets its own)
 
     @property
     def is_open(self) -> bool:
@@ -36,7 +37,7 @@ class KeptAliveHttp:
         sock = socket.create_connection((self.host, self.port), timeout=CONNECT_TIMEOUT)
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            sock.settimeout(READ_TIMEOUT)
+            sock.settimeout(self.read_timeout)
             if self.scheme == "https":
                 import ssl
 

@@ -208,6 +208,67 @@ class Gallery(StashModel):
 Image.model_rebuild()
 
 
+class ScraperSpec(StashModel):
+    urls: list[str] | None = None
+    supported_scrapes: list[str] = Field(default_factory=list)
+
+
+class Scraper(StashModel):
+    """A scraper Stash has (listScrapers): `gallery` says what it does for galleries."""
+
+    id: str
+    name: str
+    gallery: ScraperSpec | None = None
+
+    @property
+    def url_patterns(self) -> list[str]:
+        """The strings of its galleryByURL configs: it takes a URL that contains one of them."""
+        return list(self.gallery.urls or []) if self.gallery else []
+
+    @property
+    def scrapes_stored_galleries(self) -> bool:
+        """It has a galleryByFragment config (scrapeSingleGallery with a gallery_id)."""
+        return self.gallery is not None and "FRAGMENT" in self.gallery.supported_scrapes
+
+
+class ScrapedRef(StashModel):
+    """A studio, tag or performer a scraper named; `stored_id` when Stash matched the name to one it has."""
+
+    stored_id: str | None = None
+    name: str | None = None
+
+
+class ScrapedGallery(StashModel):
+    """What a scraper answered for a gallery (ScrapedGallery)."""
+
+    title: str | None = None
+    code: str | None = None
+    details: str | None = None
+    photographer: str | None = None
+    date: str | None = None
+    urls: list[str] | None = None
+    studio: ScrapedRef | None = None
+    tags: list[ScrapedRef] | None = None
+    performers: list[ScrapedRef] | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing in it: the scraper found nothing."""
+        return not any(
+            (
+                self.title,
+                self.code,
+                self.details,
+                self.photographer,
+                self.date,
+                self.urls,
+                self.studio and self.studio.name,
+                self.tags,
+                self.performers,
+            )
+        )
+
+
 # -- inputs -------------------------------------------------------------------------------------
 class InputModel(BaseModel):
     """Base of what gallery_ops sends: ids are checked and normalised (ints accepted), assignment

@@ -27,7 +27,7 @@ from typing import Any, Required, TypeVar
 from pydantic import BaseModel, TypeAdapter
 from typing_extensions import TypedDict  # pydantic needs its TypedDict before Python 3.12 (it comes with pydantic)
 
-from ..common.errors import NotFound, StashServerError, StashTransportError, short_repr
+from ..common.errors import NotFound, ScrapeTimedOut, StashServerError, StashTransportError, short_repr
 from ..common.ids import parse_id, parse_ids
 from ..common.limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, GALLERY_PAGE_SIZE, IMAGE_PAGE_SIZE
 from ..common.log import LOGGER_NAME
@@ -50,6 +50,8 @@ from .models import (
     Image,
     ResetCoverInput,
     Scene,
+    ScrapedGallery,
+    Scraper,
     SetCoverInput,
 )
 from .typed import Envelope, read_as
@@ -498,6 +500,57 @@ class GalleryOps:
         """The id of the tag with exactly this name, or None."""
         tags = self.connection.execute(doc.FIND_TAG, {"tag": name})["findTags"]["tags"]
         return str(tags[0]["id"]) if tags else None
+
+    # -- scrapers: Stash runs them, the plugin asks (internal/api/resolver_query_scraper.go) ------------
+    def gallery_scrapers(self) -> list[Scraper]:
+        """The scrapers Stash has that do something for galleries (listScrapers(types: [GALLERY]))."""
+        data = self.connection.execute(doc.GALLERY_SCRAPERS)
+        return [Scraper.model_validate(s) for s in data["listScrapers"]]
+
+    def scrape_client(self, timeout: float) -> GalleryOps:
+        """A client on a connection of its own, for scrapes one at a time: none is sent twice (a
+        scrape sent again would run again on the site) and an answer is awaited `timeout` seconds at
+        most (Stash sets no limit on script scrapers); then ScrapeTimedOut, and the connection
+        closes, which makes Stash cancel the scrape."""
+        connection = StashConnection(self.connection.server, retry_delays=())
+        connection.http.read_timeout = timeout
+        return GalleryOps(connection)
+
+    def scrape_gallery(self, scraper_id: str, gallery_id: str) -> ScrapedGallery | None:
+        """Scraper `scraper_id` (its galleryByFragment) on a stored gallery, which Stash hands it
+        (title, urls, date, details, code, photographer, files); None when it found nothing."""
+        data = self._scrape(
+            doc.SCRAPE_GALLERY,
+            {"source": {"scraper_id": scraper_id}, "input": {"gallery_id": parse_id(gallery_id, "gallery id")}},
+        )
+        found = data["scrapeSingleGallery"]
+        return ScrapedGallery.model_validate(found[0]) if found else None
+
+    def scrape_gallery_url(self, url: str) -> ScrapedGallery | None:
+        """The scraper whose galleryByURL claims `url` (Stash picks it) on that URL; None when it found
+        nothing. A URL no scraper claims is an error in Stash: ask only with one it claims."""
+        found = self._scrape(doc.SCRAPE_GALLERY_URL, {"url": url})["scrapeGalleryURL"]
+        return ScrapedGallery.model_validate(found) if found else None
+
+    def _scrape(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self.connection.execute(query, variables, idempotent=False)
+        except StashTransportError as exc:
+            if isinstance(exc.__cause__, TimeoutError):
+                raise ScrapeTimedOut(f"no answer within {self.connection.http.read_timeout:g} s") from None
+            raise
+
+    def create_named_each(self, kind: str, names: Sequence[str]) -> BatchResult:
+        """tagCreate, performerCreate or studioCreate (`kind` tag, performer, studio) per name, aliased in
+        few requests; each item's data is {"id": ...}. Never sent again after a fault that may have
+        reached Stash (it would fail on the name, which is taken then)."""
+        if kind not in doc.CREATE_NAMED:
+            raise ValueError(f"kind should be one of {', '.join(doc.CREATE_NAMED)}, got {kind!r}")
+        return run_batch(self.connection, doc.CREATE_NAMED[kind], [{"name": name} for name in names])
+
+    def close(self) -> None:
+        """Close this client's connection."""
+        self.connection.close()
 
     # -- creating, updating, destroying ------------------------------------------------------
     def create_gallery(self, gallery: GalleryInput | dict[str, Any]) -> Gallery:

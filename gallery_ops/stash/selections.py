@@ -37,7 +37,10 @@ IMAGE_PATH_SIZE = f"id {VISUAL_FILE}"
 _IMAGE_META = "date photographer studio { id } tags { id name } performers { id }"
 
 # What a write may overwrite, read again just before the batch that writes it (GalleryOps.recheck).
-GALLERY_BASIS = "id title date code image_count cover { id } chapters { id title image_index }"
+GALLERY_BASIS = (
+    "id title date code details photographer urls image_count cover { id } chapters { id title image_index }"
+    " studio { id } tags { id } performers { id }"
+)
 IMAGE_BASIS = "id date photographer studio { id } tags { id } performers { id }"
 IMAGE_SYNC = f"id {_IMAGE_META} galleries {{ id {_IMAGE_META} }}"
 GALLERY_REFS = "tags { id name } performers { id name }"
@@ -69,4 +72,15 @@ GALLERY_SCENE_LINK = (
 # Metadata from files: what a gallery has of what its ComicInfo.xml or gallery-dl JSON may fill.
 GALLERY_FILE_METADATA = (
     "title date details photographer urls files { path } folder { path } tags { id } performers { id }"
+)
+# Scrape galleries: what a scrape may fill or add to; the gallery scrapers Stash has; what one answers
+# (a name Stash matched to one of its tags, performers or studios has its stored_id).
+GALLERY_SCRAPE = (
+    "title code details photographer date organized urls files { path } folder { path }"
+    " studio { id name } tags { id name } performers { id name }"
+)
+SCRAPER = "id name gallery { urls supported_scrapes }"
+SCRAPED_GALLERY = (
+    "title code details photographer date urls studio { stored_id name } tags { stored_id name }"
+    " performers { stored_id name }"
 )

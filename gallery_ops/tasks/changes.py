@@ -306,12 +306,96 @@ class UntagGalleries(Change):
         return {"galleries": list(self.galleries), "remove_tag": {"id": self.tag_id, "name": self.tag_name}}
 
 
+@dataclass(frozen=True)
+class TagGalleries(Change):
+    """bulkGalleryUpdate adding one tag to galleries (a marker: "Gallery Tools: scraped")."""
+
+    tag_id: str | None  # None only in a preview, before the tag exists
+    other_galleries: tuple[str, ...] = ()
+    tag_name: str = ""
+
+    @property
+    def galleries(self) -> tuple[str, ...]:
+        return (self.gallery_id, *self.other_galleries)
+
+    def to_input(self) -> BulkGalleryUpdateInput:
+        if self.tag_id is None:
+            raise ValueError(f"the tag {self.tag_name!r} does not exist yet")
+        return BulkGalleryUpdateInput.model_validate(
+            {"ids": list(self.galleries), "tag_ids": {"ids": [self.tag_id], "mode": "ADD"}}
+        )
+
+    def describe(self) -> dict[str, Any]:
+        return {"galleries": list(self.galleries), "add_tag": {"id": self.tag_id, "name": self.tag_name}}
+
+
+@dataclass(frozen=True)
+class ScrapeGallery(Change):
+    """What a scraper gave one gallery, and the scraped marker, in one galleryUpdate: so a run killed
+    at any request has either written all of a gallery's scrape and marked it, or nothing of it.
+
+    `sets`: (field, old, new) of title, code, details, photographer, date, and ("studio", old name,
+    new name) with `studio_id`; `add_*`: what is added, ((id, name), ...) for tags and performers (id
+    None: a name to be created, in a preview); the lists sent are the gallery's as read plus these
+    (galleryUpdate replaces lists: `expects` makes sure they are still what was read)."""
+
+    name: str
+    scraper: str
+    sets: tuple[tuple[str, Any, Any], ...] = ()
+    studio_id: str | None = None
+    add_tags: tuple[tuple[str | None, str], ...] = ()
+    add_performers: tuple[tuple[str | None, str], ...] = ()
+    add_urls: tuple[str, ...] = ()
+    tag_ids: tuple[str, ...] = ()
+    performer_ids: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    marker_id: str | None = None
+    notes: tuple[str, ...] = ()  # what the scraper said that was not taken, and why
+
+    def to_input(self) -> GalleryInput:
+        added = [ref_id for ref_id, _ in (*self.add_tags, *self.add_performers)]
+        if self.marker_id is None or None in added:
+            raise ValueError("a tag, performer or the scraped marker does not exist yet")
+        fields: dict[str, Any] = {"id": self.gallery_id}
+        for name, _, new in self.sets:
+            if name == "studio":
+                fields["studio"] = {"id": self.studio_id}
+            else:
+                fields[name] = new
+        fields["tags"] = [
+            {"id": i} for i in dict.fromkeys((*self.tag_ids, *(i for i, _ in self.add_tags), self.marker_id))
+        ]
+        if self.add_performers:
+            fields["performers"] = [{"id": i} for i in (*self.performer_ids, *(i for i, _ in self.add_performers))]
+        if self.add_urls:
+            fields["urls"] = [*self.urls, *self.add_urls]
+        return GalleryInput.model_validate(fields)
+
+    def describe(self) -> dict[str, Any]:
+        scrape: dict[str, Any] = {"scraper": self.scraper}
+        if self.sets:
+            scrape["set"] = {name: {"old": old, "new": new} for name, old, new in self.sets}
+        added = {
+            kind: [name if ref_id else f"{name} (new)" for ref_id, name in refs]
+            for kind, refs in (("tags", self.add_tags), ("performers", self.add_performers))
+            if refs
+        }
+        if self.add_urls:
+            added["urls"] = list(self.add_urls)
+        if added:
+            scrape["add"] = added
+        if self.notes:
+            scrape["notes"] = list(self.notes)
+        return {"gallery": self.gallery_id, "name": self.name, "scrape": scrape}
+
+
 # The order in which a page's changes are sent: fields first, chapters (create before
 # destroy, so a killed run never has fewer chapters than it wanted), covers, images,
 # the new-gallery marker once everything else for its gallery went through, and deleting
 # galleries last of all (a merge copies a gallery's metadata before it deletes it).
 APPLY_ORDER: tuple[type[Change], ...] = (
     SetGalleryFields,
+    ScrapeGallery,
     AddGalleryRefs,
     CreateChapter,
     UpdateChapter,
@@ -320,12 +404,14 @@ APPLY_ORDER: tuple[type[Change], ...] = (
     ResetCover,
     UpdateImages,
     UntagGalleries,
+    TagGalleries,
     DestroyGallery,
 )
 
 # The GalleryOps batch method that writes each kind (the same methods the ops tests test).
 SENDERS: dict[type[Change], Callable[[GalleryOps, Sequence[Any]], BatchResult]] = {
     SetGalleryFields: GalleryOps.update_galleries_each,
+    ScrapeGallery: GalleryOps.update_galleries_each,
     AddGalleryRefs: GalleryOps.bulk_gallery_update_each,
     CreateChapter: GalleryOps.create_chapters,
     UpdateChapter: GalleryOps.update_chapters,
@@ -334,6 +420,7 @@ SENDERS: dict[type[Change], Callable[[GalleryOps, Sequence[Any]], BatchResult]] 
     ResetCover: GalleryOps.reset_covers,
     UpdateImages: GalleryOps.bulk_image_update_each,
     UntagGalleries: GalleryOps.bulk_gallery_update_each,
+    TagGalleries: GalleryOps.bulk_gallery_update_each,
     DestroyGallery: GalleryOps.destroy_galleries_each,
 }
 

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..common.args import Param
-from ..common.constants import NEW_GALLERY_TAG
+from ..common.constants import MARKER_TAGS
 from ..common.limits import IMAGES_IN_MEMORY, WORKFLOW_PAGE_SIZE
 from ..common.log import progress
 from ..common.on_disk import OnDisk, disk_state
@@ -168,7 +168,7 @@ def _empty(value: Any) -> bool:
 
 
 def _ids(refs: Sequence[Any] | None) -> list[str]:
-    return [r.id for r in refs or [] if getattr(r, "name", None) != NEW_GALLERY_TAG]
+    return [r.id for r in refs or [] if getattr(r, "name", None) not in MARKER_TAGS]
 
 
 class MergeFold:

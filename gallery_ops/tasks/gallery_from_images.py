@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ..common.args import Param
-from ..common.constants import NEW_GALLERY_TAG
+from ..common.constants import MARKER_TAGS
 from ..common.errors import ArgError
 from ..stash import selections
 from ..stash.models import Gallery, Image
@@ -50,7 +50,7 @@ def parse_fields(text: str) -> tuple[str, ...]:
 
 def _refs(source: Gallery | Image, field: str) -> set[str]:
     """Ids of the tags or performers of an image or gallery, the new-gallery marker left out."""
-    return {ref.id for ref in getattr(source, field, None) or [] if getattr(ref, "name", None) != NEW_GALLERY_TAG}
+    return {ref.id for ref in getattr(source, field, None) or [] if getattr(ref, "name", None) not in MARKER_TAGS}
 
 
 class RefsFold:

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..common.args import Param
-from ..common.constants import NEW_GALLERY_TAG
+from ..common.constants import MARKER_TAGS
 from ..common.errors import ArgError
 from ..common.limits import BULK_IDS_CHUNK
 from ..stash import selections
@@ -54,7 +54,7 @@ def _ids(refs: list[Any] | None) -> set[str]:
 
 def _gallery_ids(gallery: Gallery, field: str) -> set[str]:
     """The gallery's tag or performer ids that images should get (not the new-gallery marker)."""
-    return {ref.id for ref in getattr(gallery, field, None) or [] if getattr(ref, "name", None) != NEW_GALLERY_TAG}
+    return {ref.id for ref in getattr(gallery, field, None) or [] if getattr(ref, "name", None) not in MARKER_TAGS}
 
 
 def _value(source: Image | Gallery, field: str) -> str | None:

@@ -36,6 +36,7 @@ BUTTONS = {
     "link_scenes": "Link scenes",
     "galleries_from_folders": "Galleries for loose images",
     "import_file_metadata": "Import file metadata",
+    "scrape_galleries": "Scrape galleries",
 }
 # their buttons say "(preview)" or "(apply)" either way
 ALWAYS_SAYS_MODE = ("reset_covers", "clean_empty_galleries", "merge_duplicate_galleries")
@@ -140,6 +141,14 @@ def sentence(change: dict[str, Any], dry_run: bool) -> str:
     if "add_images" in change:
         target = f"gallery {change['gallery']}" if change.get("gallery") else "its new gallery"
         return f"folder {change['folder']}: {would}add {counted(change['add_images'], 'image')} to {target}"
+    if "scrape" in change:
+        return scrape_sentence(change, dry_run)
+    if "add_tag" in change:
+        tag, galleries = change["add_tag"], change["galleries"]
+        return (
+            f"{counted(len(galleries), 'gallery', 'galleries')} ({', '.join(galleries)}): {would}add"
+            f" the tag {shown(tag['name'])} (done with them)"
+        )
     if "remove_tag" in change:
         tag, galleries = change["remove_tag"], change["galleries"]
         name = shown(tag["name"]) if isinstance(tag, dict) else f"id {tag}"
@@ -148,6 +157,24 @@ def sentence(change: dict[str, Any], dry_run: bool) -> str:
             f" the tag {name} (done with them)"
         )
     return f"{would}{shown(change)}"
+
+
+def scrape_sentence(change: dict[str, Any], dry_run: bool) -> str:
+    """What a scrape gave a gallery (ScrapeGallery.describe()), each field with what it was:
+    'gallery 4 "a.zip": from Site: would set title "A" (was empty), date ... ; add tags Beach, Sun (new)'."""
+    scrape = change["scrape"]
+    sets = [
+        f"{name} {shown(values['new'])} ("
+        f"{'was empty' if values['old'] in (None, '') else 'was ' + shown(values['old'])})"
+        for name, values in scrape.get("set", {}).items()
+    ]
+    parts = [f"set {', '.join(sets)}"] if sets else []
+    parts += [f"add {kind} {', '.join(values)}" for kind, values in scrape.get("add", {}).items()]
+    parts += scrape.get("notes", [])
+    return (
+        f"gallery {change['gallery']} {shown(change.get('name'))}: from {scrape['scraper']}:"
+        f" {'would ' if dry_run else ''}{'; '.join(parts)}"
+    )
 
 
 @dataclass
@@ -216,17 +243,22 @@ class Report:
         preview = " (preview: nothing will be changed)" if self.dry_run else ""
         return f"{self.title}: {counted(total, 'gallery', 'galleries')} in scope{preview}"
 
-    def log_lines(self) -> list[tuple[int, str]]:
-        """(level, message) for the end of the run: changes, skip reasons, failures, then the summary."""
-        lines = [(logging.INFO, f"{self.title}: {sentence(c, self.dry_run)}") for c in self.changes[:MAX_LOGGED]]
-        listed = min(len(self.changes), MAX_LOGGED)
-        if self.change_count > listed:
-            lines.append((logging.INFO, f"{self.title}: and {counted(self.change_count - listed, 'more change')}"))
+    def log_lines(self, per_gallery_logged: bool = False) -> list[tuple[int, str]]:
+        """(level, message) for the end of the run: changes, skip reasons, failures, then the summary.
+
+        `per_gallery_logged`: the run logged each gallery's changes and failure as it went (a
+        long run: scrape_galleries); then only the skip reasons and the summary are left to say."""
+        lines: list[tuple[int, str]] = []
+        if not per_gallery_logged:
+            lines += [(logging.INFO, f"{self.title}: {sentence(c, self.dry_run)}") for c in self.changes[:MAX_LOGGED]]
+            listed = min(len(self.changes), MAX_LOGGED)
+            if self.change_count > listed:
+                lines.append((logging.INFO, f"{self.title}: and {counted(self.change_count - listed, 'more change')}"))
         for reason, number in sorted(self.skipped.items()):
             lines.append((logging.INFO, f"{self.title}: {counted(number, 'gallery', 'galleries')} skipped: {reason}"))
-        for failure in self.failed[:MAX_LOGGED]:
+        for failure in [] if per_gallery_logged else self.failed[:MAX_LOGGED]:
             lines.append((logging.WARNING, f"{self.title}: gallery {failure['gallery']} failed: {failure['error']}"))
-        if self.failed_count > MAX_LOGGED:
+        if self.failed_count > MAX_LOGGED and not per_gallery_logged:
             more = counted(self.failed_count - MAX_LOGGED, "more gallery", "more galleries")
             lines.append((logging.WARNING, f"{self.title}: and {more} failed"))
         lines.append((logging.INFO, f"{self.title}: {self.summary}"))

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 from ..common import paths
 from ..common.args import Param
-from ..common.constants import NEW_GALLERY_TAG
+from ..common.constants import MARKER_TAGS
 from ..common.errors import StashServerError
 from ..stash import selections
 from ..stash.models import Gallery, Image, Scene
@@ -157,7 +157,7 @@ def copy_from_scene(gallery: Gallery, scene: Scene) -> list[Any]:
     for name, key in (("tags", "tag_ids"), ("performers", "performer_ids")):
         have = {r.id for r in getattr(gallery, name) or []}
         extra = sorted(
-            {r.id for r in getattr(scene, name) or [] if getattr(r, "name", None) != NEW_GALLERY_TAG} - have, key=int
+            {r.id for r in getattr(scene, name) or [] if getattr(r, "name", None) not in MARKER_TAGS} - have, key=int
         )
         if extra:
             refs.append((key, tuple(extra)))

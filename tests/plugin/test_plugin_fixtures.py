@@ -111,6 +111,13 @@ def _archive_on_image_2(sim: StashSimulator) -> None:
     assert tag_ids(image(sim, "2")) == {"4"}
 
 
+def _sample_scrapers(sim: StashSimulator) -> None:
+    """Stash's scrapers folder holds the test scrapers, and the setting names Sample Site (as
+    scripts/sim_server.py does for manual runs)."""
+    sim.scrapers.install_folder(REPO / "tests" / "scrapers")
+    sim.set_plugin_settings("gallery_tools", {"scrapers": "sample_site", "scrapePause": 0})
+
+
 def _travel_on_city_walk_images(sim: StashSimulator) -> None:
     """Images 13-15 (city_walk, a gallery without tags) get the tag Travel."""
     sim.gql('mutation { bulkImageUpdate(input: {ids: ["13", "14", "15"], tag_ids: {ids: ["3"], mode: ADD}}) { id } }')
@@ -199,6 +206,20 @@ def check_import_file_metadata(sim, output, result):
         "its zip or folder is not on this disk": 9,
         "hand-made (no zip or folder)": 2,
     }
+
+
+def check_scrape(sim, output, result):
+    # Sample Site finds 5 galleries, Example Org Best of 2021 by its URL; 5 galleries are not found
+    assert (output["changed"], output["skipped"]) == (6, {"nothing found by Sample Site": 5})
+    assert output["unmatched_names"] == {"tags": ["Sunset"], "performers": ["Cy Moss"]}
+    done = sim.gql(
+        '{ findTags(tag_filter: {name: {value: "Gallery Tools: scraped", modifier: EQUALS}})'
+        " { tags { gallery_count } } }"
+    )["findTags"]["tags"]
+    if output["dry_run"]:
+        assert done == [] and gallery(sim, "1")["title"] in (None, "")
+    else:
+        assert done == [{"gallery_count": 11}] and gallery(sim, "1")["title"] == "Beach Days 2021"
 
 
 def check_add_images(sim, output, result):
@@ -425,6 +446,10 @@ EXPECTATIONS: dict[str, Expect] = {
     "task_galleries_from_folders_preview": Expect(check_galleries_from_folders_preview),
     "task_link_scenes": Expect(check_link_scenes, ("bulkGalleryUpdate", "bulkGalleryUpdate")),
     "task_import_file_metadata": Expect(check_import_file_metadata),
+    "task_scrape_galleries": Expect(
+        check_scrape, ("tagCreate", *("galleryUpdate",) * 6, "bulkGalleryUpdate"), setup=_sample_scrapers
+    ),
+    "task_scrape_galleries_preview": Expect(check_scrape, setup=_sample_scrapers),
     "task_sync_gallery_from_images": Expect(
         check_gallery_from_images, ("bulkGalleryUpdate",) * 2, setup=_travel_on_city_walk_images
     ),

@@ -159,18 +159,22 @@ def kill_and_rerun_at_every_request(
     library: Callable[[], dict[str, Any] | None],
     task: str,
     check: Callable[[StashSimulator], str | None] = lambda sim: None,
+    setup: Callable[[StashSimulator], None] = lambda sim: None,
 ) -> tuple[int, list[str]]:
     """Kill-and-rerun on a library of its own (test_wf_kill does the sample's scenarios): `task`
     once on a fresh simulator of `library()`, then, for every N up to that run's requests (all of
     them, the hooks' too), a fresh one whose run is killed after N requests and run again.
     Returns (the uninterrupted run's requests, what went wrong: end states that differ from the
-    uninterrupted run's, failed reruns, and what `check` says of the rerun's simulator)."""
+    uninterrupted run's, failed reruns, and what `check` says of the rerun's simulator).
+    `setup` prepares each simulator (settings, scrapers) before its first run."""
     with fresh_sim(library()) as sim:
+        setup(sim)
         run(sim, task)
         expected, total = state(sim), len(sim.requests.records)
     problems = []
     for kill_at in range(1, total + 1):
         with fresh_sim(library()) as sim:
+            setup(sim)
             sim.requests.clear()
             sim.kill_plugin_after(kill_at)
             killed = sim.run_task(task)

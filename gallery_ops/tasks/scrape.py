@@ -1,0 +1,617 @@
+"""scrape_galleries: Stash's own gallery scrapers, run on many galleries, filling what is empty.
+
+Stash scrapes one gallery at a time, in its edit dialog; through its API the plugin asks the same
+questions for many (docs/stash.md §11: listScrapers, scrapeSingleGallery, scrapeGalleryURL).
+
+Which galleries. By default those that are not organized and do not have the tag
+"Gallery Tools: scraped" (constants.SCRAPED_TAG), which a run puts on each gallery it is done with;
+`path` narrows that. `gallery_ids` or `gallery_filter` name the galleries instead (organized and
+scraped ones too: which to scrape again is the user's choice). Every id is collected before
+anything is written, so that writes never move galleries in or out of the pages being read.
+
+Which scraper (attempts_for, pure). A gallery with a URL that a scraper claims (the URL contains
+one of its galleryByURL `url:` strings: Stash's rule) is scraped by that URL first (Stash runs the
+scraper that claims it); when that finds nothing, or no URL is claimed, the scrapers named by the
+`scrapers` setting or argument are asked in order, with the stored gallery (scrapeSingleGallery),
+and the first that finds something is used. No scraper for a gallery: skipped with the reason.
+
+What is written (plan_scrape, pure). Title, code, details, photographer, date and studio where
+the gallery has none; urls, tags and performers added, never removed; a field the run names in
+`overwrite` (title, code, details, photographer, date, studio) is overwritten when the scraper
+says something else. A tag, performer or studio is used when Stash matched its name (stored_id);
+other names are listed, and created first when the setting scrapeCreateMissing is on. All of a
+gallery's scrape goes in one galleryUpdate with the scraped tag (changes.ScrapeGallery), checked
+right before it is sent (`expects`: nothing a person changed meanwhile is overwritten). A gallery
+whose scraper had nothing new gets only the tag (changes.TagGalleries).
+
+Safe on a real site. One scrape at a time by default (setting scrapeParallel), a pause between
+one scrape and the next (scrapePause, 1 s), an answer awaited scrapeTimeout seconds at most. A
+scraper's error, timeout or a malformed answer fails that gallery only; a scraper that fails
+scrapeFailuresInARow galleries in a row is not asked again in this run (one warning says so).
+
+Kill and run again. What was scraped is written every SCRAPE_WRITE_EVERY galleries or
+SCRAPE_WRITE_SECONDS; a gallery is marked in the same request that writes its scrape, so a run
+killed at any point and run again goes on with the galleries not marked yet and never scrapes
+again one whose scrape it wrote.
+
+Requests other than scrapes: the settings, the scrapers, the tag, the ids (one per 500
+galleries), the galleries (one per 50), and per write: one recheck and one request of up to 50
+galleries' writes (plus one per kind when names are created).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..common.args import Param
+from ..common.constants import MARKER_TAGS, SCRAPED_TAG
+from ..common.dates import stash_date
+from ..common.errors import ArgError, StashAuthError, StashServerError, StashTransportError
+from ..common.limits import SCRAPE_PAGE_SIZE, SCRAPE_WRITE_EVERY, SCRAPE_WRITE_SECONDS
+from ..common.log import progress
+from ..common.paths import base_name
+from ..common.settings import Settings, SettingsError
+from ..stash import selections
+from ..stash.batch import chunks
+from ..stash.models import Gallery, ScrapedGallery, ScrapedRef, Scraper
+from ..stash.operations import GalleryOps, all_of
+from .changes import Change, Expect, ScrapeGallery, TagGalleries, apply_changes
+from .engine import apply_plans, decide_dry_run, read_scope
+from .report import MAX_DETAILS, GalleryPlan, Report, scrape_sentence, shown
+from .workflow import Env
+
+log = logging.getLogger("gallery_ops")
+
+PARAMS: tuple[Param, ...] = (Param("scrapers", "str", False), Param("overwrite", "str", False))
+
+SCALARS = ("title", "code", "details", "photographer", "date")
+OVERWRITABLE = (*SCALARS, "studio")
+ADDED_ONLY = ("urls", "tags", "performers")
+NAMED = {"tags": "tag", "performers": "performer", "studio": "studio"}  # scraped field -> kind of name
+
+NO_SCRAPER = "no scraper for it (no scraper claims its URLs, and the setting scrapers names none)"
+GONE = "gone meanwhile (deleted since the run started)"
+
+
+# -- what the run asks for -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class ScrapeOptions:
+    fragment_scrapers: tuple[Scraper, ...]  # asked in this order about a stored gallery
+    url_scrapers: tuple[Scraper, ...]  # every scraper with galleryByURL strings
+    overwrite: frozenset[str] = frozenset()
+    create_missing: bool = False
+    pause: float = 1.0
+    parallel: int = 1
+    timeout: float = 60.0
+    failures_in_a_row: int = 3
+
+
+def _number(settings: Settings, key: str, minimum: float, whole: bool) -> float:
+    """A number setting of the scrape, checked: at least `minimum`, whole when it counts something."""
+    value = settings[key]
+    if value < minimum or (whole and value != int(value)):
+        kind = "a whole number" if whole else "a number"
+        raise SettingsError(
+            f"setting {key} should be {kind} of at least {minimum:g}, got {value}; fix it in"
+            " Settings > Plugins > Gallery Tools"
+        )
+    return float(value)
+
+
+def parse_scrapers(text: str, available: Sequence[Scraper]) -> tuple[Scraper, ...]:
+    """Scrapers named by id or by name (case ignored), separated by commas, in that order."""
+    chosen: dict[str, Scraper] = {}
+    for wanted in (part.strip() for part in text.split(",")):
+        if not wanted:
+            continue
+        found = next((s for s in available if s.id == wanted), None) or next(
+            (s for s in available if s.name.casefold() == wanted.casefold()), None
+        )
+        if found is None:
+            known = ", ".join(f"{s.name} ({s.id})" for s in available) or "none"
+            raise ArgError(f"scraper {wanted!r} is not one of Stash's gallery scrapers: {known}")
+        if not found.scrapes_stored_galleries:
+            raise ArgError(
+                f"scraper {found.name} ({found.id}) cannot scrape a stored gallery (it has no"
+                " galleryByFragment); it runs by itself for the gallery URLs it claims"
+            )
+        chosen[found.id] = found
+    return tuple(chosen.values())
+
+
+def parse_overwrite(text: str) -> frozenset[str]:
+    """The fields a run may overwrite: some of title, code, details, photographer, date, studio."""
+    names = {part.strip().lower() for part in text.split(",") if part.strip()}
+    added = sorted(names & set(ADDED_ONLY))
+    if added:
+        raise ArgError(f"overwrite: {', '.join(added)} are only ever added to, never overwritten")
+    unknown = sorted(names - set(OVERWRITABLE))
+    if unknown:
+        raise ArgError(
+            f"overwrite: {', '.join(unknown)} is not a field a scrape fills; choose from {', '.join(OVERWRITABLE)}"
+        )
+    return frozenset(names)
+
+
+def read_options(args: dict[str, Any], settings: Settings, available: Sequence[Scraper]) -> ScrapeOptions:
+    return ScrapeOptions(
+        fragment_scrapers=parse_scrapers(args["scrapers"] if "scrapers" in args else settings["scrapers"], available),
+        url_scrapers=tuple(s for s in available if s.url_patterns),
+        overwrite=parse_overwrite(args.get("overwrite") or ""),
+        create_missing=bool(settings["scrapeCreateMissing"]),
+        pause=_number(settings, "scrapePause", 0, whole=False),
+        parallel=int(_number(settings, "scrapeParallel", 1, whole=True)),
+        timeout=_number(settings, "scrapeTimeout", 1, whole=False),
+        failures_in_a_row=int(_number(settings, "scrapeFailuresInARow", 1, whole=True)),
+    )
+
+
+# -- which scraper (pure) ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Attempt:
+    """One scrape to try: by URL (Stash picks the scraper that claims it) or a scraper by id."""
+
+    label: str  # the scraper's name, for people
+    key: str  # what failures in a row are counted by
+    scraper_id: str | None = None
+    url: str | None = None
+
+
+def attempts_for(gallery: Gallery, options: ScrapeOptions) -> list[Attempt]:
+    """The scrapes to try for a gallery, in order: its first URL a scraper claims, then the named scrapers."""
+    attempts: list[Attempt] = []
+    for url in gallery.urls or []:
+        claim = [s for s in options.url_scrapers if any(pattern in url for pattern in s.url_patterns)]
+        if claim:
+            # several scrapers claiming one URL: Stash runs one of them (Go's map order: any)
+            label = claim[0].name if len(claim) == 1 else " or ".join(s.name for s in claim)
+            attempts.append(Attempt(label, "url:" + ",".join(sorted(s.id for s in claim)), url=url))
+            break
+    attempts += [Attempt(s.name, s.id, scraper_id=s.id) for s in options.fragment_scrapers]
+    return attempts
+
+
+# -- what is written (pure) ----------------------------------------------------------------------
+def _text(value: str | None) -> str | None:
+    return value.strip() if value and value.strip() else None
+
+
+def name_key(kind: str, name: str) -> tuple[str, str]:
+    """How Stash tells names apart when it matches them (case ignored)."""
+    return kind, name.strip().casefold()
+
+
+@dataclass
+class Named:
+    """The ids of names Stash did not match: created by this run (None: would be, in a preview)."""
+
+    created: dict[tuple[str, str], str | None] = field(default_factory=dict)
+
+    def id_of(self, kind: str, ref: ScrapedRef) -> tuple[bool, str | None]:
+        """(known, id): a matched or created name is known; id None for one a preview would create."""
+        if ref.stored_id:
+            return True, ref.stored_id
+        key = name_key(kind, ref.name or "")
+        return (key in self.created), self.created.get(key)
+
+
+def gallery_label(gallery: Gallery) -> str:
+    """What people call a gallery: its title, else its zip's or folder's name."""
+    if gallery.title:
+        return gallery.title
+    path = gallery.path
+    return base_name(path) if path else f"gallery {gallery.id}"
+
+
+def unmatched_names(scraped: ScrapedGallery) -> list[tuple[str, str]]:
+    """(kind, name) of what the scraper named that Stash did not match (no stored_id)."""
+    found: list[tuple[str, str]] = []
+    for field_name, kind in NAMED.items():
+        value = getattr(scraped, field_name)
+        refs = [value] if isinstance(value, ScrapedRef) else list(value or [])
+        for ref in refs:
+            name = _text(ref.name)
+            if ref.stored_id is None and name is not None and name not in MARKER_TAGS:
+                found.append((kind, name))
+    return found
+
+
+def plan_scrape(
+    gallery: Gallery,
+    scraped: ScrapedGallery,
+    scraper: str,
+    overwrite: frozenset[str],
+    marker_id: str | None,
+    named: Named,
+) -> tuple[GalleryPlan, list[str]]:
+    """The gallery's write from what the scraper found, and notes (what was left out and why)."""
+    notes: list[str] = []
+    sets: list[tuple[str, Any, Any]] = []
+    for name in SCALARS:
+        new = _text(getattr(scraped, name))
+        if new is None:
+            continue
+        if name == "date":
+            stored = stash_date(new)
+            if stored is None:
+                notes.append(f"date {shown(new)} is not a date Stash takes: left out")
+                continue
+            new = stored
+        old = getattr(gallery, name) or None
+        if old is None or (name in overwrite and old != new):
+            sets.append((name, old, new))
+        elif old != new:
+            notes.append(f"kept {name} {shown(old)} (the scraper says {shown(new)}; overwrite={name} takes it)")
+    studio_id: str | None = None
+    if scraped.studio is not None and _text(scraped.studio.name):
+        known, found_id = named.id_of("studio", scraped.studio)
+        old_studio = gallery.studio
+        if known and (old_studio is None or ("studio" in overwrite and old_studio.id != found_id)):
+            sets.append(("studio", old_studio.name if old_studio else None, scraped.studio.name))
+            studio_id = found_id
+        elif old_studio is not None and old_studio.id != found_id:
+            notes.append(
+                f"kept studio {shown(old_studio.name)} (the scraper says {shown(scraped.studio.name)};"
+                " overwrite=studio takes it)"
+            )
+    adds: dict[str, list[tuple[str | None, str]]] = {"tags": [], "performers": []}
+    for field_name in adds:
+        have = {ref.id for ref in getattr(gallery, field_name) or []}
+        for ref in getattr(scraped, field_name) or []:
+            ref_name = _text(ref.name)
+            if ref_name is None or ref_name in MARKER_TAGS:
+                continue
+            known, found_id = named.id_of(NAMED[field_name], ref)
+            if known and (found_id is None or found_id not in have) and (found_id, ref_name) not in adds[field_name]:
+                adds[field_name].append((found_id, ref_name))
+                if found_id is not None:
+                    have.add(found_id)
+    urls = [u for u in dict.fromkeys(_text(u) for u in scraped.urls or []) if u and u not in (gallery.urls or [])]
+    plan = GalleryPlan(gallery.id)
+    if not (sets or adds["tags"] or adds["performers"] or urls):
+        return plan, notes
+    expected = ["tags", *(name for name, _, _ in sets)]
+    if adds["performers"]:
+        expected.append("performers")
+    if urls:
+        expected.append("urls")
+    plan.changes.append(
+        ScrapeGallery(
+            gallery.id,
+            name=gallery_label(gallery),
+            scraper=scraper,
+            sets=tuple(sets),
+            studio_id=studio_id,
+            add_tags=tuple(adds["tags"]),
+            add_performers=tuple(adds["performers"]),
+            add_urls=tuple(urls),
+            tag_ids=tuple(ref.id for ref in gallery.tags or []),
+            performer_ids=tuple(ref.id for ref in gallery.performers or []),
+            urls=tuple(gallery.urls or []),
+            marker_id=marker_id,
+            notes=tuple(notes),
+            expects=Expect.of("gallery", gallery, expected),
+        )
+    )
+    return plan, notes
+
+
+# -- scraping ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Outcome:
+    """What the scrapes of one gallery came to."""
+
+    kind: str  # "found", "nothing" (every scraper asked answered, none found anything), "failed", "skipped"
+    label: str = ""  # the scraper that found it (found) or failed (failed)
+    scraped: ScrapedGallery | None = None
+    message: str = ""  # why it failed or was skipped; which scrapers found nothing
+
+
+class ScrapeRunner:
+    """Runs the scrapes of a run: one client per worker (at most `parallel`), the pause between a
+    worker's scrapes, and each scraper's failures in a row (a scraper failing too often is dropped)."""
+
+    def __init__(self, ops: GalleryOps, options: ScrapeOptions, title: str) -> None:
+        self.ops = ops
+        self.options = options
+        self.title = title
+        self.lock = threading.Lock()
+        self.in_a_row: dict[str, int] = {}
+        self.dropped: dict[str, str] = {}  # failure key -> the scraper's name
+        self.scrapes = 0
+        self.seconds = 0.0  # time spent waiting for scrapes (all workers)
+        self.local = threading.local()
+        self.clients: list[GalleryOps] = []
+        self.pool = ThreadPoolExecutor(max_workers=options.parallel, thread_name_prefix="scrape")
+
+    def submit(self, gallery: Gallery) -> Future[Outcome]:
+        return self.pool.submit(self.scrape, gallery)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        for client in self.clients:
+            client.close()
+
+    def _client(self) -> GalleryOps:
+        client: GalleryOps | None = getattr(self.local, "client", None)
+        if client is None:
+            client = self.local.client = self.ops.scrape_client(self.options.timeout)
+            with self.lock:
+                self.clients.append(client)
+        return client
+
+    def _wait_turn(self) -> None:
+        """The pause after this worker's last scrape."""
+        last: float | None = getattr(self.local, "last", None)
+        if last is not None:
+            time.sleep(max(0.0, last + self.options.pause - time.monotonic()))
+
+    def scrape(self, gallery: Gallery) -> Outcome:
+        """Try the gallery's scrapes in order (runs in a worker thread)."""
+        attempts = attempts_for(gallery, self.options)
+        if not attempts:
+            return Outcome("skipped", message=NO_SCRAPER)
+        asked: list[str] = []
+        for attempt in attempts:
+            if attempt.key in self.dropped:
+                continue
+            self._wait_turn()
+            client = self._client()
+            started = time.monotonic()
+            try:
+                if attempt.url is not None:
+                    scraped = client.scrape_gallery_url(attempt.url)
+                else:
+                    assert attempt.scraper_id is not None
+                    scraped = client.scrape_gallery(attempt.scraper_id, gallery.id)
+            except StashAuthError:
+                raise
+            except (StashServerError, StashTransportError) as exc:
+                if isinstance(exc, StashTransportError) and not exc.reached_server:
+                    raise  # Stash cannot be reached: every further request would fail alike
+                message = f"{attempt.label}: {exc}"
+                self._count(attempt, started, message)
+                return Outcome("failed", attempt.label, message=message)
+            self._count(attempt, started, None)
+            asked.append(attempt.label)
+            if scraped is not None and not scraped.is_empty:
+                return Outcome("found", attempt.label, scraped)
+        if not asked:
+            return Outcome(
+                "skipped",
+                message="its scrapers were dropped in this run (failures in a row: "
+                + ", ".join(sorted({a.label for a in attempts}))
+                + ")",
+            )
+        return Outcome("nothing", message=f"nothing found by {' or '.join(dict.fromkeys(asked))}")
+
+    def _count(self, attempt: Attempt, started: float, failure: str | None) -> None:
+        self.local.last = time.monotonic()
+        with self.lock:
+            self.scrapes += 1
+            self.seconds += self.local.last - started
+            if failure is None:
+                self.in_a_row[attempt.key] = 0
+                return
+            self.in_a_row[attempt.key] = self.in_a_row.get(attempt.key, 0) + 1
+            if self.in_a_row[attempt.key] >= self.options.failures_in_a_row and attempt.key not in self.dropped:
+                self.dropped[attempt.key] = attempt.label
+                log.warning(
+                    "%s: %s failed %d galleries in a row (last: %s); it is not asked again in this run:"
+                    " its site may be down or blocking us",
+                    self.title,
+                    attempt.label,
+                    self.in_a_row[attempt.key],
+                    failure,
+                )
+
+
+# -- the run -------------------------------------------------------------------------------------
+def collect_ids(ops: GalleryOps, args: dict[str, Any], marker_id: str | None) -> list[str]:
+    """Every gallery id of the run, before anything is written: gallery_ids as given; else `path` and
+    `gallery_filter`, and without a gallery_filter the galleries not organized and not marked scraped."""
+    scope = read_scope(args)
+    if scope.gallery_ids is not None:
+        return list(scope.gallery_ids)
+    gallery_filter = scope.gallery_filter
+    if args.get("gallery_filter") is None:
+        default: dict[str, Any] = {"organized": False}
+        if marker_id is not None:
+            default["tags"] = {"value": [marker_id], "modifier": "EXCLUDES"}
+        gallery_filter = all_of(default, gallery_filter)
+    return [g.id for g in ops.iter_galleries(gallery_filter, selection="id")]
+
+
+@dataclass
+class Pending:
+    """Galleries scraped and not written yet."""
+
+    items: list[tuple[Gallery, Outcome]] = field(default_factory=list)
+    since: float = field(default_factory=time.monotonic)
+
+
+class ScrapeRun:
+    """One run: the galleries, page by page, their scrapes, and their writes every so often."""
+
+    def __init__(self, ops: GalleryOps, options: ScrapeOptions, dry_run: bool, marker_id: str | None) -> None:
+        self.ops = ops
+        self.options = options
+        self.dry_run = dry_run
+        self.marker_id = marker_id
+        self.report = Report("scrape_galleries", dry_run, "overwrite" if options.overwrite else None)
+        self.failed: dict[str, str] = {}
+        self.named = Named()
+        self.unmatched: dict[str, dict[str, str]] = {"tag": {}, "performer": {}, "studio": {}}
+        self.total = 0
+
+    def run(self, ids: list[str]) -> Report:
+        self.total = len(ids)
+        log.info("%s", self.report.start_line(self.total))
+        progress(0.0)
+        runner = ScrapeRunner(self.ops, self.options, self.report.title)
+        pending = Pending()
+        scraped = 0
+        try:
+            for page in chunks(ids, SCRAPE_PAGE_SIZE):
+                found = self.ops.galleries_by_ids(page, "id " + selections.GALLERY_SCRAPE)
+                futures: list[tuple[Gallery, Future[Outcome]]] = []
+                for gallery_id in page:
+                    gallery = found.get(gallery_id)
+                    if gallery is None:
+                        self.report.add(GalleryPlan(gallery_id, skipped=GONE))
+                        continue
+                    futures.append((gallery, runner.submit(gallery)))
+                for gallery, future in futures:
+                    pending.items.append((gallery, future.result()))
+                    scraped += 1
+                    if scraped < self.total:  # the last step is the 1.0 below, sent once
+                        progress(scraped / self.total)
+                    if (
+                        len(pending.items) >= SCRAPE_WRITE_EVERY
+                        or time.monotonic() - pending.since >= SCRAPE_WRITE_SECONDS
+                    ):
+                        self.write(pending)
+                        pending = Pending()
+            self.write(pending)
+        finally:
+            runner.close()
+        report = self.report
+        report.requests = self.ops.requests_sent
+        report.extra = {
+            "every_change_logged": True,
+            "scrapes": runner.scrapes,
+            "scrape_seconds": round(runner.seconds, 3),
+            "dropped_scrapers": list(runner.dropped.values()),
+            "unmatched_names": {
+                kind + "s": list(names.values())[:MAX_DETAILS] for kind, names in self.unmatched.items() if names
+            },
+        }
+        progress(1.0)
+        if any(self.unmatched.values()):
+            listed = "; ".join(
+                f"{kind}s {', '.join(list(names.values())[:20])}" for kind, names in self.unmatched.items() if names
+            )
+            log.info(
+                "%s: names Stash has no tag, performer or studio for (left out; the setting"
+                " scrapeCreateMissing creates them): %s",
+                report.title,
+                listed,
+            )
+        for level, line in report.log_lines(per_gallery_logged=True):
+            log.log(level, "%s", line)
+        return report
+
+    def _create_names(self, pending: Pending) -> dict[str, str]:
+        """Create the names the pending scrapes need that Stash lacks (when the setting says so);
+        returns {gallery id: why it fails} for galleries whose names could not be created."""
+        wanted: dict[tuple[str, str], str] = {}
+        for _, outcome in pending.items:
+            if outcome.scraped is not None:
+                for kind, name in unmatched_names(outcome.scraped):
+                    wanted.setdefault(name_key(kind, name), name)
+        if not self.options.create_missing:
+            for (kind, folded), name in wanted.items():
+                self.unmatched[kind].setdefault(folded, name)
+            return {}
+        new = {key: name for key, name in wanted.items() if key not in self.named.created}
+        if self.dry_run:
+            self.named.created.update(dict.fromkeys(new))
+            return {}
+        cannot: dict[tuple[str, str], str] = {}
+        for kind in ("tag", "performer", "studio"):
+            keys = [key for key in new if key[0] == kind]
+            if not keys:
+                continue
+            result = self.ops.create_named_each(kind, [new[key] for key in keys])
+            for index, key in enumerate(keys):
+                if index in result.errors:
+                    cannot[key] = f"could not create the {kind} {shown(new[key])}: {result.errors[index]}"
+                else:
+                    self.named.created[key] = str(result.data[index]["id"])
+                    log.info("%s: created the %s %s", self.report.title, kind, shown(new[key]))
+        failing: dict[str, str] = {}
+        for gallery, outcome in pending.items:
+            if outcome.scraped is not None:
+                for kind, name in unmatched_names(outcome.scraped):
+                    if name_key(kind, name) in cannot:
+                        failing.setdefault(gallery.id, cannot[name_key(kind, name)])
+        return failing
+
+    def write(self, pending: Pending) -> None:
+        """Plan the pending galleries, write them (unless a preview), log each, count them."""
+        if not pending.items:
+            return
+        failing = self._create_names(pending)
+        plans: list[GalleryPlan] = []
+        done: list[str] = []  # galleries to mark: scraped, nothing new to write
+        notes: dict[str, list[str]] = {}
+        for gallery, outcome in pending.items:
+            if outcome.kind == "failed" or gallery.id in failing:
+                self.failed.setdefault(gallery.id, failing.get(gallery.id) or outcome.message)
+                plans.append(GalleryPlan(gallery.id))
+            elif outcome.kind == "skipped":
+                plans.append(GalleryPlan(gallery.id, skipped=outcome.message))
+            elif outcome.kind == "nothing":
+                plans.append(GalleryPlan(gallery.id, skipped=outcome.message))
+                done.append(gallery.id)
+            else:
+                assert outcome.scraped is not None
+                try:
+                    plan, notes[gallery.id] = plan_scrape(
+                        gallery, outcome.scraped, outcome.label, self.options.overwrite, self.marker_id, self.named
+                    )
+                except Exception as exc:  # planning is pure: whatever went wrong concerns this gallery only
+                    log.debug("%s: planning gallery %s failed", self.report.title, gallery.id, exc_info=True)
+                    self.failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
+                    plan = GalleryPlan(gallery.id)
+                if not plan.changes and gallery.id not in self.failed:
+                    done.append(gallery.id)
+                plans.append(plan)
+        moved = apply_plans(self.ops, plans, self.failed) if not self.dry_run else {}
+        marked = {
+            gallery.id for gallery, _ in pending.items if any(ref.id == self.marker_id for ref in gallery.tags or [])
+        }
+        done = [g for g in done if g not in self.failed and g not in moved and g not in marked]
+        marks: list[Change] = [TagGalleries(done[0], self.marker_id, tuple(done[1:]), SCRAPED_TAG)] if done else []
+        if marks and not self.dry_run:
+            apply_changes(self.ops, marks, self.failed)
+        names = {gallery.id: gallery_label(gallery) for gallery, _ in pending.items}
+        for plan in plans:
+            self._log_gallery(plan, names[plan.gallery_id], notes.get(plan.gallery_id, []))
+            self.report.add(plan, self.failed.get(plan.gallery_id))
+        self.report.add_changes(marks, self.failed)
+
+    def _log_gallery(self, plan: GalleryPlan, name: str, notes: list[str]) -> None:
+        """A gallery's line, as it is written: what it got from which scraper (every gallery's, not only
+        the first ones: a scrape is slow, and this is its record), or its failure. Skips are counted
+        at the end; what a scraper said that an unchanged gallery did not take is said at debug level."""
+        title = self.report.title
+        error = self.failed.get(plan.gallery_id)
+        if error is not None:
+            log.warning("%s: gallery %s %s failed: %s", title, plan.gallery_id, shown(name), error)
+            return
+        for change in plan.changes:
+            log.info("%s: %s", title, scrape_sentence(change.describe(), self.dry_run))
+        if not plan.changes:
+            for note in notes:
+                log.debug("%s: gallery %s %s: %s", title, plan.gallery_id, shown(name), note)
+
+
+def run_scrape_galleries(ops: GalleryOps, env: Env, args: dict[str, Any]) -> Report:
+    """The task: read what the run needs, collect the galleries, scrape and write them."""
+    options = read_options(args, env.settings, ops.gallery_scrapers())
+    dry_run = decide_dry_run(args, env.settings, destructive=bool(options.overwrite))
+    marker_id = ops.find_tag_id(SCRAPED_TAG)
+    ids = collect_ids(ops, args, marker_id)
+    if ids and marker_id is None and not dry_run:
+        created = ops.create_named_each("tag", [SCRAPED_TAG])
+        if created.errors:
+            raise StashServerError([f"could not create the tag {SCRAPED_TAG!r}: {created.errors[0]}"])
+        marker_id = str(created.data[0]["id"])
+    return ScrapeRun(ops, options, dry_run, marker_id).run(ids)
