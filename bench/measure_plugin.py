@@ -2,13 +2,15 @@
 
 bench/run.py points the runner's interpreter at this (through a small shell wrapper), so
 the plugin runs unchanged and its own high-water mark (VmHWM: this process only, not the
-benchmark that started it) is appended to the file named by GT_BENCH_MEMORY.
+benchmark that started it) is appended to the file named by GT_BENCH_MEMORY; when
+GT_BENCH_CPU names a file, its own CPU time (user and system, seconds) is appended there too.
 """
 
 from __future__ import annotations
 
 import atexit
 import os
+import resource
 import runpy
 import sys
 
@@ -18,6 +20,10 @@ def record_peak() -> None:
         peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
     with open(os.environ["GT_BENCH_MEMORY"], "a", encoding="ascii") as out:
         out.write(f"{peak}\n")
+    if os.environ.get("GT_BENCH_CPU"):
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        with open(os.environ["GT_BENCH_CPU"], "a", encoding="ascii") as out:
+            out.write(f"{own.ru_utime} {own.ru_stime}\n")
 
 
 def recording_exit(status: int, _exit=os._exit) -> None:

@@ -372,10 +372,17 @@ class ScrapeRunner:
                     scraped = client.scrape_gallery(attempt.scraper_id, gallery.id)
             except StashAuthError:
                 raise
-            except (StashServerError, StashTransportError) as exc:
+            except (StashServerError, StashTransportError, ValueError) as exc:
                 if isinstance(exc, StashTransportError) and not exc.reached_server:
                     raise  # Stash cannot be reached: every further request would fail alike
-                message = f"{attempt.label}: {exc}"
+                # a ValueError: an answer that is not a scraped gallery (pydantic could not read it)
+                message = (
+                    f"{attempt.label}: {exc}"
+                    if not isinstance(exc, ValueError)
+                    else (
+                        f"{attempt.label}: an answer that is not a scraped gallery ({' '.join(str(exc).split())[:200]})"
+                    )
+                )
                 self._count(attempt, started, message)
                 return Outcome("failed", attempt.label, message=message)
             self._count(attempt, started, None)

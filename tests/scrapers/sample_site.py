@@ -2,11 +2,10 @@
 
 Stash starts it with the scrape's input as JSON on stdin (a stored gallery for galleryByFragment,
 {"url": ...} for galleryByURL) and reads the scraped gallery as JSON from stdout; null means
-nothing found. Modes (the yml's last argument): fragment, url, broken, hang, slow.
+nothing found. Modes (the yml's last argument): fragment, url, broken, hang.
 """
 
 import json
-import os
 import sys
 import time
 
@@ -56,10 +55,6 @@ def main() -> None:
         sys.exit(1)
     if mode == "hang":
         time.sleep(600)
-    if mode == "slow":
-        time.sleep(float(os.environ.get("SCRAPE_DELAY", "0.05")))
-        print(json.dumps({"details": f"Scraped: {given['title']}", "tags": [{"name": "Scraped"}]}))
-        return
     found = BY_URL.get(given["url"]) if mode == "url" else BY_TITLE.get(given["title"])
     print(json.dumps(found))
 

@@ -499,3 +499,14 @@ def _alive(pid: int) -> bool:
             return stat.read().split(")")[-1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_a_performers_country_is_refused_not_passed_through_country_go_is_not_modelled(sim):
+    install(sim, "where", answering({"performers": [{"name": "Ada Vale", "country": "Germany"}, {"name": "Bo"}]}))
+    query = 'query { scrapeSingleGallery(source: {scraper_id: "where"}, input: {gallery_id: "1"}) %s }'
+    assert sim.gql(query % "{ performers { name stored_id } }")["scrapeSingleGallery"][0]["performers"] == [
+        {"name": "Ada Vale", "stored_id": "1"},
+        {"name": "Bo", "stored_id": None},
+    ]
+    body = sim.gql_raw(query % "{ performers { country } }")
+    assert error_of(body) == "the Stash simulator does not model ScrapedPerformer.country"
