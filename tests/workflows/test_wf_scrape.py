@@ -66,7 +66,8 @@ def test_preview_writes_nothing_and_shows_old_and_new_side_by_side():
         assert (
             'Scrape galleries (preview): gallery 1 "Beach 2021": from Sample Site: would set title'
             ' "Beach Days 2021" (was empty), details "Two weeks by the sea." (was empty); add urls'
-            " https://sample.example/g/beach-2021"
+            ' https://sample.example/g/beach-2021; kept date "2021-07-14" (the scraper says "2021-07-15";'
+            " overwrite=date takes it)"
         ) in result.messages("info")
         assert len(scrapes(sim)) == 11  # every gallery asked once, Best of 2021 by its URL
 
@@ -100,12 +101,18 @@ def test_apply_fills_only_what_is_empty_and_adds_never_removes():
             for name in ("title", "code", "date", "details", "photographer", "studio"):
                 assert gallery[name] in (None, "", after[key][name]), (key, name)
         assert marked(sim) == sorted(before)  # every gallery answered: all done
+        # one line per gallery written, by the scraper's name; those found by no scraper counted
         messages = result.messages("info")
-        assert 'Scrape galleries: gallery 4 "city_walk-2020.zip": nothing found by Sample Site' in messages
-        assert (
-            'Scrape galleries: gallery 1 "Beach 2021": kept date "2021-07-14" (the scraper says "2021-07-15";'
-            " overwrite=date takes it)"
-        ) in messages
+        assert [m.split(": from ")[1].split(":")[0] for m in messages if ": from " in m] == [
+            "Sample Site",
+            "Sample Site",
+            "Sample Site",
+            "Example Org",
+            "Sample Site",
+            "Sample Site",
+        ]
+        assert result.output["skipped"] == {"nothing found by Sample Site": 5}
+        assert "Scrape galleries: 5 galleries skipped: nothing found by Sample Site" in messages
 
 
 def test_a_second_run_writes_nothing_and_scrapes_no_gallery_it_finished():
