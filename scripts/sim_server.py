@@ -43,6 +43,13 @@ def main() -> None:
         help="serve a web UI from this folder at / (Stash's ui_location; the browser tests' host page)",
     )
     parser.add_argument(
+        "--hooks",
+        action="store_true",
+        help="kept for older scripts, changes nothing: as in Stash, the plugins in the plugins folder"
+        " (configuration.general.pluginsPath) load at start and on reloadPlugins, and their"
+        " hooks run after mutations; a fresh simulator has none",
+    )
+    parser.add_argument(
         "--on-disk",
         action="store_true",
         help="put the library's files on this disk (a temporary folder), so that Import file"

@@ -183,7 +183,7 @@ REFUSALS = [
         GALLERY_UPDATE,
         _input(id="1", title="changed", tag_ids=["2", "999"]),
         "error executing `INSERT INTO galleries_tags (gallery_id, tag_id) VALUES (?, ?) ON CONFLICT"
-        " (gallery_id, tag_id) DO NOTHING` [1 999]: FOREIGN KEY constraint failed",
+        " (gallery_id, tag_id) DO NOTHING` [[1 999]]: FOREIGN KEY constraint failed",
         id="gallery_update_unknown_tag_fk_rolls_back[pkg/sqlite/repository.go]",
     ),
     pytest.param(
@@ -213,7 +213,7 @@ REFUSALS = [
         BULK_UPDATE,
         _input(ids=["1", "2"], details="x", tag_ids={"ids": ["999"], "mode": "ADD"}),
         "error executing `INSERT INTO galleries_tags (gallery_id, tag_id) VALUES (?, ?) ON CONFLICT"
-        " (gallery_id, tag_id) DO NOTHING` [1 999]: FOREIGN KEY constraint failed",
+        " (gallery_id, tag_id) DO NOTHING` [[1 999]]: FOREIGN KEY constraint failed",
         id="bulk_update_unknown_tag_fk_rolls_back[resolver_mutation_gallery.go]",
     ),
     # BulkGalleryUpdate looks nothing up: UpdatePartial reads the row back (pkg/sqlite/gallery.go)
@@ -279,7 +279,7 @@ REFUSALS = [
         ADD_IMAGES,
         _input(gallery_id="6", image_ids=["17", "999"]),
         "failed to add images to gallery: error executing `INSERT INTO galleries_images (gallery_id,"
-        " image_id) VALUES (?, ?) ON CONFLICT (gallery_id, image_id) DO NOTHING` [6 999]: " + FK_FAILED,
+        " image_id) VALUES (?, ?) ON CONFLICT (gallery_id, image_id) DO NOTHING` [[6 999]]: " + FK_FAILED,
         id="add_unknown_image_fk_rolls_back[pkg/sqlite/repository.go]",
     ),
     pytest.param(

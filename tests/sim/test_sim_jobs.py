@@ -60,7 +60,8 @@ def test_run_plugin_task_queues_a_job_and_returns_its_id_at_once(jobs_sim: Stash
     (running,) = jobs_sim.gql(QUEUE)["jobQueue"]
     assert running["id"] == "1" and running["status"] == "RUNNING"
     assert running["description"] == "Running plugin task: Wait"  # the task name when no description
-    assert running["progress"] is None and running["subTasks"] is None  # indefinite: null
+    # nothing reported yet: the job's zero progress, 0 (pkg/job/manager.go, jobToJobModel)
+    assert running["progress"] == 0 and running["subTasks"] is None
     assert running["addTime"].endswith("Z") and running["startTime"] and running["endTime"] is None
     release.touch()
     jobs_sim.jobs.wait_idle()

@@ -18,8 +18,9 @@ Error objects put `message` first, then `path` (resolver errors) or `locations`.
 
 Each simulator serves one Stash release (schema.py); everything here takes the
 release's name and uses that release's schema, made to coerce Int/Float and answer
-introspection as gqlgen does (gqlgen.py). Subscriptions are served on the WebSocket
-(ws.py); over HTTP the simulator refuses them.
+introspection as gqlgen does (gqlgen.py); the messages of invalid requests are gqlparser's
+(gqlparser.py). Subscriptions are served on the WebSocket (ws.py) and, by POST, answered
+with their first event (server.py).
 """
 
 from __future__ import annotations
@@ -38,15 +39,22 @@ from graphql import (
     GraphQLNonNull,
     GraphQLResolveInfo,
     GraphQLSchema,
+    GraphQLSyntaxError,
     OperationDefinitionNode,
     OperationType,
+    SelectionSetNode,
+    StringValueNode,
+    Visitor,
     execute,
     parse,
     validate,
+    visit,
 )
 from graphql.execution.values import get_variable_values
 
 from .gqlgen import gqlgen_schema
+from .gqlparser import parse_message, validation_message
+from .gqlparser import variables_problem as gqlparser_variables_problem
 from .schema import build_release_schema, release, stash_schema
 
 Resolver = Callable[..., Any]
@@ -109,10 +117,36 @@ class Outcome:
 def _parse_and_validate(release_name: str, query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...], str]:
     try:
         document = parse(query)
-    except GraphQLError as exc:
-        return None, (exc,), "GRAPHQL_PARSE_FAILED"
-    errors = validate(stash_schema(release_name), document)
+    except GraphQLSyntaxError as exc:
+        return (
+            None,
+            (GraphQLError(parse_message(exc.description), source=exc.source, positions=exc.positions),),
+            "GRAPHQL_PARSE_FAILED",
+        )
+    errors = [
+        GraphQLError(validation_message(e.message), _gqlparser_nodes(document, e))
+        for e in validate(stash_schema(release_name), document)
+    ]
     return document, tuple(errors), "GRAPHQL_VALIDATION_FAILED"
+
+
+def _gqlparser_nodes(document: DocumentNode, error: GraphQLError) -> Any:
+    """The nodes whose positions gqlparser reports: scalar_leafs.go points at the field where
+    graphql-core points at the field's selection set."""
+    if not error.nodes or not isinstance(error.nodes[0], SelectionSetNode):
+        return error.nodes
+    selection_set = error.nodes[0]
+
+    class _Find(Visitor):
+        found: FieldNode | None = None
+
+        def enter_field(self, node: FieldNode, *_: Any) -> None:
+            if node.selection_set is selection_set:
+                self.found = node
+
+    finder = _Find()
+    visit(document, finder)
+    return [finder.found] if finder.found is not None else error.nodes
 
 
 def _protocol_error(message: str, code: str, locations: list | None = None) -> dict[str, Any]:
@@ -124,16 +158,21 @@ def _protocol_error(message: str, code: str, locations: list | None = None) -> d
 
 
 def _locations(error: GraphQLError) -> list[dict[str, int]] | None:
+    """The error's locations as gqlparser gives them: a string value's token starts after its
+    opening quote (lexer.go readString skips it; readBlockString skips three)."""
     if not error.locations:
         return None
-    return [{"line": loc.line, "column": loc.column} for loc in error.locations]
+    shift = 0
+    if error.nodes and isinstance(error.nodes[0], StringValueNode):
+        shift = 3 if error.nodes[0].block else 1
+    return [{"line": loc.line, "column": loc.column + shift} for loc in error.locations]
 
 
 def _pick_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if name:
-        return next((op for op in operations if op.name and op.name.value == name), None)
-    return operations[0] if len(operations) == 1 else None
+    if not name and len(operations) == 1:  # ast.OperationList.ForName
+        return operations[0]
+    return next((op for op in operations if (op.name.value if op.name else "") == (name or "")), None)
 
 
 def protocol_error_status(accept: str | None) -> int:
@@ -206,7 +245,8 @@ def _run(payload: Any, context: Any, allow_subscription: bool = False, root_valu
     assert document is not None
     operation = _pick_operation(document, operation_name)
     if operation is None:
-        message = f"operation {operation_name} not found" if operation_name else "operation name is required"
+        # gqlgen executor: "operation %s not found", so "operation  not found" without a name
+        message = f"operation {operation_name or ''} not found"
         return Outcome(
             422, {"errors": [_protocol_error(message, "GRAPHQL_VALIDATION_FAILED")], "data": None}, operation_name
         )
@@ -214,10 +254,19 @@ def _run(payload: Any, context: Any, allow_subscription: bool = False, root_valu
     op_type = "mutation" if operation.operation == OperationType.MUTATION else operation.operation.value
     roots = [sel.name.value for sel in operation.selection_set.selections if hasattr(sel, "name")]
     if op_type == "subscription" and not allow_subscription:
-        message = "the Stash simulator does not model subscriptions over HTTP; use the WebSocket on /graphql"
+        message = "the Stash simulator does not model subscriptions in-process; use its WebSocket or HTTP endpoint"
         return Outcome(
             422,
             {"errors": [_protocol_error(message, "GRAPHQL_VALIDATION_FAILED")], "data": None},
+            op_name,
+            op_type,
+            roots,
+        )
+    problem = gqlparser_variables_problem(stash_schema(release_name), operation, variables)
+    if problem is not None:
+        return Outcome(
+            422,
+            {"errors": [dict(problem.to_json(), extensions={"code": "GRAPHQL_VALIDATION_FAILED"})], "data": None},
             op_name,
             op_type,
             roots,
@@ -240,6 +289,8 @@ def _run(payload: Any, context: Any, allow_subscription: bool = False, root_valu
     body: dict[str, Any] = {}
     if result.errors:
         body["errors"] = [_resolver_error(e) for e in result.errors]
+        for error in body["errors"]:
+            _log_resolver_error(context, error)
     body["data"] = result.data
     if (
         op_type == "mutation"
@@ -274,6 +325,15 @@ def variables_problem(payload: dict[str, Any], context: Any) -> Outcome | None:
     assert document is not None
     op = _pick_operation(document, payload.get("operationName") or None)
     assert op is not None
+    problem = gqlparser_variables_problem(stash_schema(release_of(context)), op, payload.get("variables") or {})
+    if problem is not None:
+        return Outcome(
+            422,
+            {"errors": [dict(problem.to_json(), extensions={"code": "GRAPHQL_VALIDATION_FAILED"})], "data": None},
+            operation[2],
+            operation[0],
+            [operation[1]],
+        )
     coerced = get_variable_values(
         stash_schema(release_of(context)), op.variable_definitions or (), payload.get("variables") or {}
     )
@@ -327,6 +387,24 @@ def _failed_non_null_root(release_name: str, operation: OperationDefinitionNode,
         if declared is not None and isinstance(declared.type, GraphQLNonNull) and data.get(key) is None:
             return True
     return False
+
+
+PANIC = re.compile(r"Internal system error\. Error <(.*)>", re.S)
+
+
+def _log_resolver_error(context: Any, error: dict[str, Any]) -> None:
+    """Stash logs every resolver error (internal/api/error.go gqlErrorHandler): "<field path>:
+    <error>" at Error, where the error is a gqlerror whose text is "input: <path> <message>"
+    (gqlparser gqlerror.Error.Error, ast.Path.String). A panic's value is logged first, by the
+    recover function (internal/api/server.go). (The Debug line with the field's arguments that
+    follows is not modelled.)"""
+    path = "".join(
+        f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(error.get("path") or [])
+    )
+    panic = PANIC.fullmatch(error["message"])
+    if panic:
+        context.sim.events.log([("error", panic.group(1))])
+    context.sim.events.log([("error", f"{path}: input: {path} {error['message']}")])
 
 
 def _resolver_error(error: GraphQLError) -> dict[str, Any]:

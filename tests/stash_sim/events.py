@@ -1,12 +1,16 @@
 """What Stash's subscriptions report, fed from what happens in the simulator.
 
 Stash's sources (internal/api/resolver_subscription_*.go):
-- loggingSubscribe: each message is a list of log entries (internal/log/logger.go
-  batches what was logged, at most one batch a second); only entries logged after the
-  subscription started, at every level. Here a batch is what one event logged: a plugin
-  run's stderr lines, as Stash logs them, "[Plugin / <plugin name>] <message>" at the
-  line's level (pkg/plugin/log.go), delivered when the run ends (the runner reads
-  stderr at the end); progress lines are not log entries.
+- loggingSubscribe: each message is a list of log entries, only entries logged after the
+  subscription started, at every level. internal/log/logger.go addLogItem hands each entry
+  to its own goroutine (broadcastLogItem), which appends it to a buffer and sends the buffer
+  at once when the last send is a second old or more, else a second after the last send:
+  the first line after a quiet second goes alone, the rest of a burst follows up to a
+  second later, and a burst's lines may be in any order (the goroutines race). Here each
+  log call's lines are appended in a shuffled order, and the same one-a-second rule sends
+  them. A plugin run's stderr lines are logged as "[Plugin / <plugin name>] <message>" at
+  the line's level (pkg/plugin/log.go) when the run ends (the runner reads stderr at the
+  end); progress lines are not log entries. Stash's own lines (sim.log) go the same way.
 - Query.logs: the logger's cache, newest first, at most 30 entries, only those at or
   above the configured level (Info by default) (internal/log/logger.go addToCache);
   subscribers get every level.
@@ -21,8 +25,11 @@ Stash's sources (internal/api/resolver_subscription_*.go):
 
 from __future__ import annotations
 
+import math
 import queue
+import random
 import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,6 +38,7 @@ from .engine import resolves
 TOPICS = ("jobsSubscribe", "loggingSubscribe", "scanCompleteSubscribe")
 
 LOG_CACHE_SIZE = 30
+LOG_SEND_INTERVAL = 1.0  # seconds: logger.go sends the log buffer at most once a second
 CACHED_LEVELS = {"Info", "Warning", "Error"}  # at or above Stash's default log level, Info
 # runner.LogLine levels -> Stash's LogLevel enum (resolver_subscription_logging.go getLogLevel)
 LOG_LEVELS = {
@@ -76,6 +84,10 @@ class EventBus:
         self._lock = threading.Lock()
         self._subscribers: dict[str, list[Subscription]] = {topic: [] for topic in TOPICS}
         self.log_cache: list[dict[str, Any]] = []  # what Query.logs answers: newest first
+        self._log_buffer: list[dict[str, Any]] = []  # entries waiting for the next send
+        self._log_waiting = False
+        self._last_send = -math.inf  # time.monotonic() of the last send
+        self._shuffle = random.Random()
 
     def subscribe(self, topic: str) -> Subscription:
         if topic not in self._subscribers:
@@ -116,7 +128,34 @@ class EventBus:
                 if entry["level"] in CACHED_LEVELS:
                     self.log_cache.insert(0, entry)
             del self.log_cache[LOG_CACHE_SIZE:]
-        self.publish("loggingSubscribe", batch)
+            self._shuffle.shuffle(batch)  # one goroutine per entry: any order
+            sending: list[dict[str, Any]] = []
+            for entry in batch:  # broadcastLogItem, entry by entry
+                self._log_buffer.append(entry)
+                if self._log_waiting:
+                    continue
+                wait = self._last_send + LOG_SEND_INTERVAL - time.monotonic()
+                if wait > 0:
+                    self._log_waiting = True
+                    timer = threading.Timer(wait, self._send_logs)
+                    timer.daemon = True
+                    timer.start()
+                else:
+                    sending = self._take_logs()
+        if sending:
+            self.publish("loggingSubscribe", sending)
+
+    def _take_logs(self) -> list[dict[str, Any]]:
+        # assumes the lock is held
+        sending, self._log_buffer = self._log_buffer, []
+        self._log_waiting = False
+        self._last_send = time.monotonic()
+        return sending
+
+    def _send_logs(self) -> None:
+        with self._lock:
+            sending = self._take_logs()
+        self.publish("loggingSubscribe", sending)
 
     def log_plugin_run(self, plugin_name: str, logs: list[Any]) -> None:
         """A plugin run's stderr log lines, as Stash's plugin logger logs them."""

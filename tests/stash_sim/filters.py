@@ -172,18 +172,41 @@ def read_find_filter(find_filter: dict | None, valid_sorts: set[str], default_so
 
 
 def order_clause(
-    page: Page, table: str, columns: dict[str, str], tie_break: str, shuffle_unsorted: bool = False
+    page: Page,
+    table: str,
+    columns: dict[str, str],
+    tie_break: str,
+    shuffle_unsorted: bool = False,
+    collated: frozenset[str] = frozenset(),
+    unsorted: str | None = None,
 ) -> str:
-    """ORDER BY for a validated sort. With no sort Stash adds none (pkg/sqlite/gallery.go
-    setGallerySort, image.go setImageSortAndPagination) and SQLite's order is stable for
-    the same data: id order here, or a fresh shuffle per request when `shuffle_unsorted`."""
+    """ORDER BY for a validated sort, with Stash's ties.
+
+    A sort key compared with the NATURAL_CI collation (`collated`: path and title) is never
+    "equal" (pkg/sqlite/driver.go answers -1 or 1), so SQLite's sorter puts tied rows in the
+    reverse of the order it read them, which is id order: by descending id under ASC, by
+    ascending id under DESC, and the ORDER BY terms after it are never reached. Any other
+    key goes on to the entity's final term (`tie_break`, Stash's "title/id as a final sort").
+
+    With no sort Stash adds no ORDER BY (pkg/sqlite/gallery.go setGallerySort, image.go
+    setImageSortAndPagination) and SQLite answers in the order it reads the rows: `unsorted`
+    (id order by default), or a fresh shuffle per request when `shuffle_unsorted`."""
     direction = "DESC" if page.descending else "ASC"
     if page.sort is None and not shuffle_unsorted:
-        return f" ORDER BY {table}.id ASC"  # no direction either: there is no ORDER BY to apply it to
+        return f" ORDER BY {unsorted or f'{table}.id ASC'}"  # no direction: there is no ORDER BY to apply it to
     if page.sort is None or page.sort == "random" or page.sort.startswith("random_"):
         seed = int(page.sort[7:]) if page.sort and page.sort.startswith("random_") else random.randrange(1 << 64)
         return random_order(f"{table}.id", seed, direction)
+    if page.sort in collated:
+        return f" ORDER BY {columns[page.sort]} {direction}, {table}.id {'ASC' if page.descending else 'DESC'}"
     return f" ORDER BY {columns[page.sort]} {direction}, {tie_break}"
+
+
+def final_term(table: str, title: str) -> str:
+    """`COALESCE(<title>, <table>.id) COLLATE NATURAL_CI ASC`, Stash's final sort term: a NULL
+    title gives the integer id, and SQLite orders numbers before text, by value; titles go
+    by NATURAL_CI, equal ones by descending id (the collation never answers "equal")."""
+    return f"{title} IS NOT NULL, CASE WHEN {title} IS NULL THEN {table}.id END, natural_key({title}), {table}.id DESC"
 
 
 def random_order(id_column: str, seed: int, direction: str) -> str:
@@ -501,7 +524,43 @@ GALLERY_SORT_COLUMNS = {
     "performer_count": "(SELECT COUNT(*) FROM performers_galleries pg WHERE pg.gallery_id = galleries.id)",
     "file_mod_time": "galleries.updated_at",
 }
-GALLERY_TIE_BREAK = "natural_key(COALESCE(galleries.title, galleries.id)), galleries.id"
+GALLERY_TIE_BREAK = final_term("galleries", "galleries.title")
+GALLERY_COLLATED_SORTS = frozenset({"path", "title"})  # COLLATE NATURAL_CI (setGallerySort)
+# findGalleries with no sort reads the covering index on folder_id: zip and hand-made galleries
+# (no folder) by id, then folder galleries by folder (measured on v0.30.1)
+GALLERY_UNSORTED = "galleries.folder_id ASC, galleries.id ASC"
+# With a path criterion, q or files_filter the query already joins `folders` on the gallery's
+# files (galleryRepositoryType.addFoldersTable), and the path sort's own join of that alias
+# (folders.id = galleries.folder_id) drops out: the key becomes the zip's folder, the zip's
+# folder again and its base name, and '' for folder and hand-made galleries.
+GALLERY_PATH_UNDER_FILES_JOIN = (
+    "natural_key(COALESCE((SELECT zf.path || zf.path || f.basename FROM galleries_files gf JOIN files f"
+    " ON f.id = gf.file_id JOIN folders zf ON zf.id = f.parent_folder_id WHERE gf.gallery_id = galleries.id"
+    " ORDER BY gf.file_id LIMIT 1), ''))"
+)
+# ... and the title sort's last fallback, basename(COALESCE(folders.path, '')), is the zip's folder
+# for zip galleries and filepath.Base("") = "." for the others
+GALLERY_TITLE_UNDER_FILES_JOIN = f"natural_key(COALESCE(NULLIF(galleries.title, ''), {GALLERY_ZIP_BASENAME}, '.'))"
+
+
+def joins_gallery_files(gallery_filter: dict | None, q: str | None) -> bool:
+    """Whether Stash's query joins `folders` on the gallery's files: a path criterion (in the
+    filter or any AND / OR / NOT under it) or a q (GalleryStore.makeQuery, pathCriterionHandler)."""
+    if q:
+        return True
+    node = gallery_filter or {}
+    while node:
+        if node.get("path") is not None:
+            return True
+        node = next((node[key] for key in ("AND", "OR", "NOT") if node.get(key)), {})
+    return False
+
+
+def gallery_sort_columns(gallery_filter: dict | None, q: str | None) -> dict[str, str]:
+    """GALLERY_SORT_COLUMNS, with the path and title keys Stash's joins give under a path filter or q."""
+    if not joins_gallery_files(gallery_filter, q):
+        return GALLERY_SORT_COLUMNS
+    return dict(GALLERY_SORT_COLUMNS, path=GALLERY_PATH_UNDER_FILES_JOIN, title=GALLERY_TITLE_UNDER_FILES_JOIN)
 
 
 def gallery_where(filter_: dict | None) -> Sql:
@@ -600,7 +659,37 @@ def _gallery_parent_folder(sql: Sql, crit: dict) -> None:
     )
 
 
+# The columns of Stash's galleries table (pkg/sqlite/tables.go, schema 75); is_missing names them raw.
+GALLERY_COLUMNS = {
+    "id",
+    "title",
+    "code",
+    "details",
+    "photographer",
+    "date",
+    "rating",
+    "organized",
+    "studio_id",
+    "folder_id",
+    "created_at",
+    "updated_at",
+}
+
+
+class NoSuchColumn(Exception):
+    """is_missing's default branch named a column the table does not have: Stash's SQL fails
+    (galleryFilterHandler.missingCriterionHandler writes `galleries.<value>` into the query)."""
+
+    def __init__(self, table: str, value: str) -> None:
+        super().__init__(f"no such column: {table}.{value}")
+        self.table = table
+        self.value = value
+
+
 def _gallery_missing(sql: Sql, what: str) -> None:
+    """pkg/sqlite/gallery_filter.go missingCriterionHandler: url, scenes, studio, performers,
+    date and tags have their own clause; any other value is a column name in the default
+    clause `(galleries.<value> IS NULL OR TRIM(galleries.<value>) = '')`."""
     joins = {
         "scenes": "scenes_galleries",
         "performers": "performers_galleries",
@@ -611,10 +700,14 @@ def _gallery_missing(sql: Sql, what: str) -> None:
         sql.add(f"NOT EXISTS (SELECT 1 FROM {joins[what]} j WHERE j.gallery_id = galleries.id)")
     elif what == "studio":
         sql.add("galleries.studio_id IS NULL")
-    elif what in ("date", "title", "details", "code", "photographer", "rating"):
+    elif what == "date":
+        sql.add("galleries.date IS NULL OR galleries.date = ''")
+    elif what in GALLERY_COLUMNS:
         sql.add(f"galleries.{what} IS NULL OR TRIM(galleries.{what}) = ''")
+    elif what.isidentifier() and what.isascii():
+        raise NoSuchColumn("galleries", what)
     else:
-        raise StashError(f"the Stash simulator does not model is_missing {what!r}")
+        raise StashError(f"the Stash simulator does not model is_missing {what!r} (not a column name)")
 
 
 # -- images ------------------------------------------------------------------------------
@@ -656,7 +749,8 @@ IMAGE_SORT_COLUMNS = {
     "file_mod_time": "images.updated_at",
     "o_counter": "images.id * 0",
 }
-IMAGE_TIE_BREAK = "natural_key(COALESCE(images.title, images.id)), images.id"
+IMAGE_TIE_BREAK = final_term("images", "images.title")
+IMAGE_COLLATED_SORTS = frozenset({"path", "title"})  # COLLATE NATURAL_CI (setImageSortAndPagination)
 
 
 def image_where(filter_: dict | None) -> Sql:

@@ -50,6 +50,7 @@ from graphql import (
     IntValueNode,
     ValueNode,
     is_specified_directive,
+    print_ast,
 )
 from graphql.type.introspection import introspection_types
 
@@ -155,14 +156,19 @@ def _go_float(value: Any) -> float:
 
 
 def _int_literal(node: ValueNode, _variables: Any = None) -> int:
+    """An Int literal as gqlparser's ValuesOfCorrectType checks it (values_of_correct_type.go):
+    an integer within int64 (ast.Value.Value parses with ParseInt(raw, 10, 64)); the error
+    carries the literal's location."""
     if not isinstance(node, IntValueNode):
-        raise GraphQLError("Int cannot represent a non-integer value")
-    return _go_int(node.value)
+        raise GraphQLError(f"Int cannot represent non-integer value: {print_ast(node)}", node)
+    if not INT64_MIN <= int(node.value) <= INT64_MAX:
+        raise GraphQLError(f"Int cannot represent non 32-bit signed integer value: {node.value}", node)
+    return int(node.value)
 
 
 def _float_literal(node: ValueNode, _variables: Any = None) -> float:
     if not isinstance(node, IntValueNode | FloatValueNode):
-        raise GraphQLError("Float cannot represent a non numeric value")
+        raise GraphQLError(f"Float cannot represent non numeric value: {print_ast(node)}", node)
     return float(node.value)
 
 

@@ -16,8 +16,10 @@ internal/manager/manager_tasks.go, internal/api/resolver_query_job.go, resolver_
 - `jobQueue` lists the jobs still in the queue (READY, RUNNING, STOPPING), in order, and is
   null when the queue is empty (a nil Go slice for the nullable list). `findJob` looks in
   the queue and the graveyard; an unknown id is null; a non-integer id is strconv's error.
-- `progress` is null while indefinite (-1, how every job starts); subTasks are cleared when
-  the job leaves the queue.
+- A job starts with progress 0 (job.Job.Progress, a float64's zero value) and answers 0 until
+  something is reported; only an explicit Indefinite (-1) answers null (jobToJobModel). A
+  plugin task reports what its `p` lines say, clamped to 0..1 (Progress.SetPercent). subTasks
+  are cleared when the job leaves the queue.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ class Job:
     description: str
     exec: Callable[[Job], Any]
     status: str = READY
-    progress: float = PROGRESS_INDEFINITE
+    progress: float = 0.0
     sub_tasks: list[str] | None = None
     add_time: datetime = field(default_factory=lambda: datetime.now(UTC))
     start_time: datetime | None = None
@@ -268,7 +270,7 @@ def queue_plugin_task(
         except PluginStartError as exc:
             raise plugin_start_failed(sim, exc) from None
         if result.progress:
-            job.progress = result.progress[-1]
+            job.progress = min(max(result.progress[-1], 0.0), 1.0)
         sim.task_runs.append(result)
         sim.events.log_plugin_run(plugin.name, result.logs)
         return result

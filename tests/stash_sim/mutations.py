@@ -9,7 +9,10 @@ studio,configure}.go, internal/api/changeset_translator.go, pkg/gallery/*; resea
 - tag_ids / performer_ids / scene_ids / urls replace the whole list on update; in bulk
   updates they are BulkUpdateIds / BulkUpdateStrings with SET, ADD (skips present), REMOVE.
 - Unknown studio, tag, performer, scene or image ids fail on SQLite's foreign keys
-  ("... FOREIGN KEY constraint failed") and roll the transaction back.
+  ("... FOREIGN KEY constraint failed", the statement's arguments as pkg/sqlite/tx.go
+  prints them: [[23 999999]]) and roll the transaction back.
+- galleriesUpdate, bulkGalleryUpdate and bulkImageUpdate with no galleries or images answer
+  null: the resolvers append to a nil slice (resolver_mutation_gallery.go, _image.go).
 - add/removeGalleryImages refuse zip- and folder-based galleries; add ignores images
   already there; remove does not check membership; setGalleryCover does not check the
   image at all (the old cover is cleared and nothing may be flagged); none of these four
@@ -42,7 +45,7 @@ from .objects import (
 )
 from .queries import parse_id
 from .runner import PluginRunner, PluginStartError
-from .store import Store, now_text
+from .store import Store, executing_error, now_text
 
 ORGANIZED_NULL = "Internal system error. Error <null value not allowed in optional bool>"
 FK_FAILED = "FOREIGN KEY constraint failed"
@@ -106,6 +109,11 @@ def _text_or_null(value: str | None) -> str | None:
 
 def _touch(db: sqlite3.Connection, table: str, row_id: int) -> None:
     db.execute(f"UPDATE {table} SET updated_at = ? WHERE id = ?", (now_text(), row_id))
+
+
+def _sqlite_message(exc: sqlite3.IntegrityError) -> str:
+    """go-sqlite3's text of a constraint failure ("FOREIGN KEY constraint failed")."""
+    return FK_FAILED if FK_FAILED in str(exc) else str(exc)
 
 
 def _fk(where: str, exc: sqlite3.IntegrityError) -> StashError:
@@ -172,10 +180,13 @@ def _set_join(
         try:
             db.execute(f"INSERT OR IGNORE INTO {table}({owner_col}, {other_col}) VALUES (?, ?)", (owner_id, other_id))
         except sqlite3.IntegrityError as exc:
-            raise _fk(
-                f"error executing `INSERT INTO {table} ({owner_col}, {other_col}) VALUES (?, ?) ON CONFLICT"
-                f" ({owner_col}, {other_col}) DO NOTHING` [{owner_id} {other_id}]",
-                exc,
+            raise StashError(
+                executing_error(
+                    f"INSERT INTO {table} ({owner_col}, {other_col}) VALUES (?, ?) ON CONFLICT"
+                    f" ({owner_col}, {other_col}) DO NOTHING",
+                    (owner_id, other_id),
+                    _sqlite_message(exc),
+                )
             ) from exc
 
 
@@ -282,7 +293,7 @@ def galleries_update(_: Any, info: Any, input: list[dict]) -> list:
     whole = [_full_update_input(item, info) for item in input]
     for gallery_id, item in zip(ids, input, strict=True):
         info.context.fire_hook("Gallery.Update.Post", gallery_id, whole, list(item))
-    return load_galleries(store, ids)
+    return load_galleries(store, ids) or None  # no galleries: the nil slice, null
 
 
 @resolves("Mutation.bulkGalleryUpdate")
@@ -317,7 +328,7 @@ def bulk_gallery_update(_: Any, info: Any, input: dict) -> list:
             _touch(db, "galleries", gallery_id)
     for gallery_id in ids:
         info.context.fire_hook("Gallery.Update.Post", gallery_id, _omit_nulls(input), list(input))
-    return load_galleries(store, ids)
+    return load_galleries(store, ids) or None  # no ids: the nil slice, null
 
 
 @resolves("Mutation.galleryDestroy")
@@ -465,11 +476,14 @@ def add_gallery_images(_: Any, info: Any, input: dict) -> bool:
                     "INSERT OR IGNORE INTO galleries_images(gallery_id, image_id) VALUES (?, ?)", (gallery_id, image_id)
                 )
             except sqlite3.IntegrityError as exc:
-                raise _fk(
-                    "failed to add images to gallery: error executing `INSERT INTO galleries_images"
-                    " (gallery_id, image_id) VALUES (?, ?) ON CONFLICT (gallery_id, image_id) DO NOTHING`"
-                    f" [{gallery_id} {image_id}]",
-                    exc,
+                raise StashError(
+                    "failed to add images to gallery: "
+                    + executing_error(
+                        "INSERT INTO galleries_images (gallery_id, image_id) VALUES (?, ?) ON CONFLICT (gallery_id,"
+                        " image_id) DO NOTHING",
+                        (gallery_id, image_id),
+                        _sqlite_message(exc),
+                    )
                 ) from exc
         _touch(db, "galleries", gallery_id)
     return True

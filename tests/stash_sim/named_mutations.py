@@ -36,7 +36,7 @@ from .engine import StashError, resolves
 from .mutations import FK_FAILED, _omit_nulls, parse_date
 from .objects import PERFORMER_SCALARS, named_object
 from .queries import parse_id
-from .store import Store, now_text
+from .store import Store, executing_error, now_text
 
 UNMODELLED_INPUTS = ("image", "stash_ids", "custom_fields")
 TWITTER_URL, INSTAGRAM_URL = "https://twitter.com", "https://instagram.com"
@@ -142,8 +142,11 @@ def _set_list(
                 db.execute(f"INSERT OR IGNORE INTO {table}({owner_col}, {column}) VALUES (?, ?)", (owner_id, value))
             except sqlite3.IntegrityError as exc:
                 raise StashError(
-                    f"error executing `INSERT INTO {table} ({owner_col}, {column}) VALUES (?, ?) ON"
-                    f" CONFLICT DO NOTHING` [{owner_id} {value}]: {FK_FAILED}"
+                    executing_error(
+                        f"INSERT INTO {table} ({owner_col}, {column}) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                        (owner_id, value),
+                        FK_FAILED,
+                    )
                 ) from exc
 
 

@@ -8,8 +8,7 @@ Stash facts (v0.30.1):
   Go's filepath.Join (which cleans the path; `..` is not refused).
 - internal/api/resolver_model_plugin.go Paths: `paths.javascript` is the external scripts, then
   `<BaseURL>/plugin/<id>/javascript`, and null when the plugin has neither; `css` the same with
-  `/css`. `requires` is the `ui.requires` list. pkg/plugin/plugins.go ListPlugins: every loaded
-  plugin in load order, `enabled` unless the configuration disables it.
+  `/css` (ui_paths; the rest of the Plugin type is plugins.py).
 - internal/api/routes_plugin.go: GET /plugin/{id}/javascript answers the plugin's JavaScript files
   concatenated, each followed by a newline (server.go serveFiles), Content-Type text/javascript;
   /css the same with text/css; a file that cannot be read is logged ("error serving file <path>:
@@ -32,7 +31,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from .engine import resolves
 from .runner import Plugin
 
 if TYPE_CHECKING:
@@ -68,50 +66,12 @@ def ui_files(plugin: Plugin, key: str) -> list[str]:
     ]
 
 
-def _paths(plugin: Plugin, base_url: str, key: str, route: str) -> list[str] | None:
+def ui_paths(plugin: Plugin, base_url: str, key: str, route: str) -> list[str] | None:
+    """`Plugin.paths.javascript` / `.css` (internal/api/resolver_model_plugin.go; plugins.py answers the rest)."""
     external = [v for v in _entries(plugin, key) if _is_url(v)]
     if not external and not ui_files(plugin, key):
         return None
     return [*external, f"{base_url}{PLUGIN_ROUTE}{plugin.id}/{route}"]
-
-
-def plugin_object(plugin: Plugin, base_url: str) -> dict[str, Any]:
-    """A plugin as the `Plugin` type answers it (pkg/plugin/config.go toPlugin)."""
-    found: dict[str, Any] = {
-        "id": plugin.id,
-        "name": plugin.name,
-        "description": plugin.description,
-        "url": plugin.raw.get("url"),
-        "version": plugin.version,
-        "enabled": True,
-        "requires": _entries(plugin, "requires") or None,
-        "paths": {
-            "javascript": _paths(plugin, base_url, "javascript", "javascript"),
-            "css": _paths(plugin, base_url, "css", "css"),
-        },
-        "settings": [
-            {
-                "name": key,
-                "display_name": s.get("displayName") or None,
-                "description": s.get("description") or None,
-                "type": s.get("type") or "STRING",
-            }
-            for key, s in sorted(plugin.settings.items())
-        ],
-    }
-    found["tasks"] = [{"name": t.name, "description": t.description, "plugin": found} for t in plugin.tasks] or None
-    found["hooks"] = [
-        {"name": h.name, "description": h.description, "hooks": h.triggered_by or None, "plugin": found}
-        for h in plugin.hooks
-    ] or None
-    return found
-
-
-@resolves("Query.plugins")
-def plugins(_: Any, info: Any) -> list[dict[str, Any]]:
-    """Every installed plugin, in the order it was loaded; none is disabled in the simulator."""
-    context = info.context
-    return [plugin_object(p, context.base_url) for p in context.sim.plugins]
 
 
 def content_security_policy(sim: StashSimulator) -> str:

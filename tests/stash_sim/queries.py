@@ -7,7 +7,8 @@ Facts (internal/api/resolver_query_*.go; research notes of issue 2):
   `validating ids: duplicate id found: N`; count = number found; filter and paging ignored.
 - findImages computes count only when `count` is selected (it is cheap here anyway).
 - configuration.plugins(include): only plugins with a non-empty saved map appear.
-- configuration.general.apiKey is "" unless credentials (and so a key) exist.
+- configuration.general.apiKey is "" unless credentials (and so a key) exist; pluginsPath is
+  the plugins folder (plugins.py), a real folder on this machine.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from typing import Any
 
 from .engine import StashError, resolves
 from .filters import (
+    GALLERY_COLLATED_SORTS,
     GALLERY_SEARCH_COLUMNS,
     GALLERY_SEARCH_ROWS,
-    GALLERY_SORT_COLUMNS,
     GALLERY_SORTS,
     GALLERY_TIE_BREAK,
+    GALLERY_UNSORTED,
+    IMAGE_COLLATED_SORTS,
     IMAGE_FILE_ROWS,
     IMAGE_SEARCH_COLUMNS,
     IMAGE_SORT_COLUMNS,
@@ -29,9 +32,11 @@ from .filters import (
     IMAGE_TIE_BREAK,
     NAMED_SORTS,
     SCENE_SORTS,
+    NoSuchColumn,
     Sql,
     add_search,
     combine,
+    gallery_sort_columns,
     gallery_where,
     image_where,
     int_criterion,
@@ -51,7 +56,7 @@ from .objects import (
     named_object,
     scene_object,
 )
-from .store import Store
+from .store import Store, executing_error
 
 INT64_MAX = 2**63 - 1
 
@@ -114,16 +119,60 @@ def find_galleries(
         parsed = _by_ids(store, "galleries", ids, "gallery")
         return {"count": len(parsed), "galleries": load_galleries(store, parsed)}
     page = read_find_filter(filter, GALLERY_SORTS, None)
-    where = gallery_where(gallery_filter)
+    try:
+        where = gallery_where(gallery_filter)
+    except NoSuchColumn as exc:
+        raise StashError(_no_such_column(exc, gallery_filter or {}, page)) from None
     add_search(where, page.q, GALLERY_SEARCH_COLUMNS, GALLERY_SEARCH_ROWS)
     count, found = _find(
         store,
         "galleries",
         where,
         page.limit_sql,
-        order_clause(page, "galleries", GALLERY_SORT_COLUMNS, GALLERY_TIE_BREAK, _shuffle(info)),
+        order_clause(
+            page,
+            "galleries",
+            gallery_sort_columns(gallery_filter, page.q),
+            GALLERY_TIE_BREAK,
+            _shuffle(info),
+            GALLERY_COLLATED_SORTS,
+            GALLERY_UNSORTED,
+        ),
     )
     return {"count": count, "galleries": load_galleries(store, found)}
+
+
+# the joins setGallerySort adds (pkg/sqlite/gallery.go), which the count query carries too
+_GALLERY_FILE_JOINS = (
+    " LEFT JOIN galleries_files ON galleries_files.gallery_id = galleries.id"
+    " LEFT JOIN files ON galleries_files.file_id = files.id"
+)
+_GALLERY_FOLDER_JOINS = (
+    " LEFT JOIN folders ON folders.id = galleries.folder_id"
+    " LEFT JOIN folders AS file_folder ON files.parent_folder_id = file_folder.id"
+)
+_GALLERY_SORT_JOINS = {
+    "path": _GALLERY_FILE_JOINS + _GALLERY_FOLDER_JOINS,
+    "title": _GALLERY_FILE_JOINS + _GALLERY_FOLDER_JOINS,
+    "file_mod_time": _GALLERY_FILE_JOINS,
+}
+
+
+def _no_such_column(exc: NoSuchColumn, gallery_filter: dict, page: Any) -> str:
+    """The error of findGalleries whose is_missing names no column: repository.executeFindQuery
+    runs the count query first (with the sort's joins: queryBuilder.body(true)) and reports
+    its failure with the query text and arguments (pkg/sqlite/repository.go, tx.go)."""
+    others = [key for key, value in gallery_filter.items() if value is not None and key != "is_missing"]
+    if others or page.q:
+        raise StashError(
+            "the Stash simulator does not model the text of this SQL error (is_missing with other criteria or q)"
+        )
+    body = (
+        f"SELECT DISTINCT galleries.id FROM galleries{_GALLERY_SORT_JOINS.get(page.sort or '', '')}"
+        f" WHERE ((galleries.{exc.value} IS NULL OR TRIM(galleries.{exc.value}) = ''))"
+    )
+    count = f"SELECT COUNT(*) as count FROM ({body}) as temp"
+    return f"error executing count query with SQL: {count}, args: [], error: {executing_error(count, [], str(exc))}"
 
 
 # -- images ----------------------------------------------------------------------------------
@@ -190,7 +239,7 @@ def find_images(
         "images",
         where,
         page.limit_sql,
-        order_clause(page, "images", IMAGE_SORT_COLUMNS, IMAGE_TIE_BREAK, _shuffle(info)),
+        order_clause(page, "images", IMAGE_SORT_COLUMNS, IMAGE_TIE_BREAK, _shuffle(info), IMAGE_COLLATED_SORTS),
     )
     result: dict[str, Any] = {"count": count, "images": load_images(store, found)}
     wanted = _selected(info)
@@ -317,7 +366,8 @@ TAG_SORT_COLUMNS = {
     "scenes_duration": "0",
 }
 # "Whatever the sorting, always use sort_name/name/id as a final sort" (pkg/sqlite/tag.go getTagSort)
-TAG_TIE_BREAK = "natural_key(COALESCE(tags.sort_name, tags.name, tags.id)), tags.id"
+# (name is never NULL, so the final term is text: NATURAL_CI, never equal, ties by descending id)
+TAG_TIE_BREAK = "natural_key(COALESCE(tags.sort_name, tags.name)), tags.id DESC"
 TAG_SEARCH_COLUMNS = [  # pkg/sqlite/tag.go Query: name, aliases, sort_name
     "tags.name",
     "(SELECT group_concat(alias, char(31)) FROM tag_aliases a WHERE a.tag_id = tags.id)",
@@ -345,7 +395,7 @@ def _find_named(
         multi_criterion(where, "performers", "performers_tags", "performer_id", "tag_id", criteria["tags"], True)
     if table == "tags":
         add_search(where, page.q, TAG_SEARCH_COLUMNS)
-        order = order_clause(page, table, TAG_SORT_COLUMNS, TAG_TIE_BREAK)
+        order = order_clause(page, table, TAG_SORT_COLUMNS, TAG_TIE_BREAK, collated=frozenset({"name"}))
     else:
         add_search(where, page.q, [f"{table}.name"])
         columns = {
@@ -383,6 +433,15 @@ def find_studios(
     _: Any, info: Any, studio_filter: dict | None = None, filter: dict | None = None, ids: list | None = None
 ) -> dict:
     return _find_named(info, "studios", "studios", filter, studio_filter, ids)
+
+
+@resolves("Query.allTags")
+def all_tags(_: Any, info: Any) -> list[dict[str, Any] | None]:
+    """The deprecated allTags still answers: every tag by sort name, else name (NATURAL_CI), then
+    id (pkg/sqlite/tag.go TagStore.All)."""
+    store = _store(info)
+    ids = store.column(f"SELECT id FROM tags ORDER BY {TAG_SORT_NAME}, id")
+    return [named_object(store, "tags", i) for i in ids]
 
 
 @resolves("Query.findTag", "Query.findPerformer", "Query.findStudio")
@@ -685,6 +744,7 @@ def configuration(_: Any, info: Any) -> dict:
             "galleryCoverRegex": effective_cover_regex(sim),
             "createGalleriesFromFolders": sim.config.create_galleries_from_folders,
             "username": sim.credentials[0] if sim.credentials else "",
+            "pluginsPath": sim.plugins_path,
         }
     }
 

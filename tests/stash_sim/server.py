@@ -17,6 +17,8 @@ import base64
 import hashlib
 import hmac
 import json
+import queue
+import select
 import socket
 import sys
 import threading
@@ -360,6 +362,9 @@ class HttpFront:
         variables = variables if isinstance(variables, dict) else {}
         name, roots = _peek(payload, sim.release.name)
 
+        if _peek_type(payload, sim.release.name) == "subscription":
+            self._subscription(request, payload, session, variables)
+            return
         fault = sim.faults.take(name, roots)
         if fault is not None and fault.kind not in ("delay", "before"):
             self._inject(request, fault, payload, session, name, roots, variables)
@@ -424,6 +429,40 @@ class HttpFront:
             }
             self._answer(request, Outcome(400, body), {})
             return None
+
+    def _subscription(self, request: _Handler, payload: dict[str, Any], session: Session, variables: dict) -> None:
+        """A subscription sent by POST: gqlgen's POST transport runs it like any operation and
+        writes its first response, which for a subscription is its first event
+        (graphql/handler/transport/http_post.go, executor DispatchOperation). Until that event
+        the request is not answered; a scan that ends answers scanCompleteSubscribe, a log line
+        loggingSubscribe. A server that stops closes the connection without an answer."""
+        from .engine import operation_of, run_subscription_event, variables_problem
+
+        context = self.sim.request_context(session)
+        operation = operation_of(payload, context)
+        problem = variables_problem(payload, context) if operation is not None else None
+        if operation is None or problem is not None:
+            self._answer(
+                request,
+                problem or run_graphql(payload, context, request.headers.get("Accept")),
+                variables,
+                query=_query(payload),
+            )
+            return
+        subscription = self.sim.events.subscribe(operation[1])
+        try:
+            while True:
+                try:
+                    event = subscription.next(timeout=0.2)
+                    break
+                except queue.Empty:
+                    if not self.running or _client_gone(request.connection):
+                        request.close_connection = True
+                        return
+        finally:
+            subscription.close()
+        outcome = run_subscription_event(payload, context, {operation[1]: event})
+        self._answer(request, outcome, variables, query=_query(payload))
 
     def _inject(
         self,
@@ -498,6 +537,15 @@ class HttpFront:
         if not sim.credentials:
             return session
         return session if session.user else None
+
+
+def _client_gone(connection: socket.socket) -> bool:
+    """The client closed its side (a read would return end of file)."""
+    try:
+        readable, _, _ = select.select([connection], [], [], 0)
+        return bool(readable) and connection.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
 
 
 def _query(payload: Any) -> str | None:

@@ -30,6 +30,7 @@ from . import (  # noqa: F401 - registering resolvers
     named_mutations,
     objects,
     plugin_ui,
+    plugins,
     queries,
     scrapers,
 )
@@ -48,6 +49,7 @@ from .runner import (
     PluginStartError,
     RunResult,
     load_manifest,
+    load_plugins,
     server_connection,
 )
 from .scan import scan as scan_step
@@ -147,6 +149,10 @@ class StashSimulator:
         self.ui_location: str | None = None
         self._config_dir = tempfile.TemporaryDirectory(prefix="stash-config-")  # removed with the simulator
         self.config_dir = self._config_dir.name
+        # Stash's default plugins_path: `plugins` beside config.yml (internal/manager/config/config.go)
+        self.plugins_path = os.path.join(self.config_dir, "plugins")
+        os.makedirs(self.plugins_path)
+        self._linked_manifests: list[Path] = []  # install_plugin: manifests outside the folder
         self.http = HttpFront(self)
         self.scrapers = scrapers.ScraperCache(self)  # <config dir>/scrapers, loaded now as at Stash's start
         self._library_dir = tempfile.TemporaryDirectory(prefix="stash-library-") if on_disk else None
@@ -255,14 +261,16 @@ class StashSimulator:
 
     # -- plugins ---------------------------------------------------------------------------
     def log(self, level: str, message: str) -> None:
-        """A line of Stash's own log."""
+        """A line of Stash's own log; its log stream and `logs` get it too (events.py)."""
         self.stash_log.append(LogLine(level, message))
+        self.events.log([(level, message)])
 
     def log_messages(self, level: str | None = None) -> list[str]:
         return [line.message for line in self.stash_log if level is None or line.level == level]
 
     def install_plugin(self, plugin_dir: str | Path, plugin_id: str = "gallery_tools") -> Plugin:
-        """Load <plugin_dir>/<plugin_id>.yml strictly; its hooks run from now on.
+        """Load <plugin_dir>/<plugin_id>.yml strictly, as if that manifest were in the plugins
+        folder; its hooks run from now on, and reloadPlugins keeps it.
 
         Installing the same manifest again reloads it. A manifest Stash would skip (a bad one,
         a js plugin, or an id that another installed plugin has, ignoring case: pkg/plugin/
@@ -280,7 +288,29 @@ class StashSimulator:
             self.log("error", f"Error loading plugin {path}: {message}")
             raise ManifestError(message)
         self.plugins = [p for p in self.plugins if p.path != plugin.path] + [plugin]
+        if path not in self._linked_manifests:
+            self._linked_manifests.append(path)
         return plugin
+
+    def reload_plugins(self) -> None:
+        """reloadPlugins (pkg/plugin/plugins.go ReloadPlugins): the list becomes every manifest
+        under the plugins folder (and those install_plugin linked), each failure logged."""
+        loaded, errors = load_plugins(self.plugins_path)
+        seen = {p.id.lower() for p in loaded}
+        for path in self._linked_manifests:
+            try:
+                plugin = load_manifest(path)
+            except (ManifestError, OSError) as exc:
+                errors.append(f"Error loading plugin {path}: {exc}")
+                continue
+            if plugin.id.lower() in seen:
+                errors.append(f"Error loading plugin {path}: plugin ID {plugin.id} already exists")
+                continue
+            seen.add(plugin.id.lower())
+            loaded.append(plugin)
+        for line in errors:
+            self.log("error", line)
+        self.plugins = loaded
 
     def uninstall_plugins(self) -> None:
         self.plugins = []

@@ -6,7 +6,9 @@ hierarchy), performers (with tags, urls and aliases), studios (with parents), sc
 and plugin settings. Paths follow Stash: a folder row holds its full path, a file row
 its base name and parent folder; files and folders inside a zip point at the zip
 file. The explicit gallery cover is the `cover` flag on galleries_images, as in
-Stash (migration 67), so an image outside the gallery cannot hold it.
+Stash (migration 67), so an image outside the gallery cannot hold it. Every id column is
+`INTEGER PRIMARY KEY AUTOINCREMENT`, as in Stash's schema (pkg/sqlite/migrations): a deleted
+object's id is never given again; the id of an insert that was rolled back is.
 
 All access goes through one connection guarded by one re-entrant lock: the HTTP
 server is threaded, and hooks run plugin processes that call back in while a
@@ -28,7 +30,7 @@ from .natural import natural_key
 
 SCHEMA = """
 CREATE TABLE folders (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   path TEXT NOT NULL UNIQUE,
   parent_folder_id INTEGER REFERENCES folders(id),
   zip_file_id INTEGER REFERENCES files(id),
@@ -38,7 +40,7 @@ CREATE INDEX folders_parent ON folders(parent_folder_id);
 CREATE INDEX folders_zip ON folders(zip_file_id);
 
 CREATE TABLE files (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   basename TEXT NOT NULL,
   parent_folder_id INTEGER NOT NULL REFERENCES folders(id),
   zip_file_id INTEGER REFERENCES files(id),
@@ -62,7 +64,7 @@ CREATE INDEX files_md5 ON files(md5);
 CREATE INDEX files_oshash ON files(oshash);
 
 CREATE TABLE studios (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL UNIQUE COLLATE NOCASE,
   parent_id INTEGER REFERENCES studios(id) ON DELETE SET NULL,
   details TEXT,
@@ -87,7 +89,7 @@ CREATE TABLE studio_aliases (
 );
 
 CREATE TABLE tags (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL UNIQUE COLLATE NOCASE,
   sort_name TEXT,
   description TEXT,
@@ -109,7 +111,7 @@ CREATE TABLE tags_relations (      -- the tag hierarchy (pkg/sqlite/tables.go ta
 CREATE INDEX tags_relations_child ON tags_relations(child_id);
 
 CREATE TABLE performers (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL,
   disambiguation TEXT NOT NULL DEFAULT '',
   gender TEXT, birthdate TEXT, ethnicity TEXT, country TEXT, eye_color TEXT, height_cm INTEGER,
@@ -141,7 +143,7 @@ CREATE TABLE performer_aliases (
 );
 
 CREATE TABLE scenes (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   title TEXT,
   code TEXT,
   details TEXT,
@@ -186,7 +188,7 @@ CREATE TABLE studios_tags (
 CREATE INDEX studios_tags_tag ON studios_tags(tag_id);
 
 CREATE TABLE images (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   title TEXT,
   code TEXT,
   details TEXT,
@@ -231,7 +233,7 @@ CREATE TABLE performers_images (
 CREATE INDEX performers_images_performer ON performers_images(performer_id);
 
 CREATE TABLE galleries (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   title TEXT,
   code TEXT,
   details TEXT,
@@ -267,7 +269,7 @@ CREATE TABLE galleries_images (
 CREATE INDEX galleries_images_image ON galleries_images(image_id);
 
 CREATE TABLE galleries_chapters (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   gallery_id INTEGER NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,
   title TEXT NOT NULL,
   image_index INTEGER NOT NULL,
@@ -302,7 +304,7 @@ CREATE TABLE scenes_galleries (
 CREATE INDEX scenes_galleries_scene ON scenes_galleries(scene_id);
 
 CREATE TABLE saved_filters (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   mode TEXT NOT NULL,
   name TEXT NOT NULL,
   find_filter TEXT,                -- JSON
@@ -323,6 +325,24 @@ def _regexp(pattern: str, value: str | None) -> bool:
         return go_search(pattern, value)
     except GoRegexError:
         return False  # the filter compiled the pattern first and refused it with Go's message
+
+
+def go_value(value: Any) -> str:
+    """fmt's %v of a value in Stash's query arguments (a []interface{}: [a b], nil <nil>)."""
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "[" + " ".join(go_value(v) for v in value) + "]"
+    return str(value)
+
+
+def executing_error(sql: str, args: Sequence[Any], error: str) -> str:
+    """The error text of a failed statement (pkg/sqlite/tx.go): "error executing `%s` [%v]: %w",
+    where args is the statement's []interface{}, so a list prints inside the brackets:
+    ``error executing `INSERT ...` [[23 999999]]: FOREIGN KEY constraint failed``."""
+    return f"error executing `{sql}` [{go_value(list(args))}]: {error}"
 
 
 def now_text() -> str:
