@@ -89,9 +89,18 @@ def short_repr(value: object, limit: int = SHOWN_CHARS) -> str:
 
 
 def server_error(errors: list[dict[str, Any]]) -> StashServerError:
-    """The error for a GraphQL answer with `errors` (Stash's messages kept, as Stash worded them)."""
-    messages = [str(e.get("message", e)) for e in errors]
+    """The error for a GraphQL answer with `errors` (Stash's messages kept, as Stash worded them).
+
+    A variable Stash refuses is named only by the error's path (gqlparser's `unknown field` at
+    `["variable", "gallery_filter", "colour"]`), so the message says where: `unknown field:
+    gallery_filter.colour`."""
     paths = [list(e.get("path") or []) for e in errors]
+    messages = [
+        f"{e.get('message', e)}: {'.'.join(map(str, path[1:]))}"
+        if path[:1] == ["variable"] and len(path) > 1
+        else str(e.get("message", e))
+        for e, path in zip(errors, paths, strict=True)
+    ]
     if any(m.startswith(CONTENTS_LOCKED_PREFIX) for m in messages):
         return GalleryContentsLocked(
             [
