@@ -7,7 +7,8 @@ internal/manager/manager_tasks.go, internal/api/resolver_query_job.go, resolver_
   puts it in the graveyard (the last 10 ended jobs), then runs the next.
 - A scan is one job, "Scanning..."; a plugin task is one job, "Running plugin task: <name>"
   where <name> is the description if given, else the task name, else the plugin id.
-- A job's exec ending with an error makes it FAILED with that error; otherwise FINISHED.
+- A job's exec ending with an error makes it FAILED with that error, logged as `task failed due
+  to error: <error>` (executeJob); otherwise FINISHED.
   A plugin task that cannot be created fails with "Error creating plugin task: <why>"; a
   task whose plugin answered with an error still FINISHES (the error is only logged).
 - Cancel (`stopJob`): a READY job becomes CANCELLED and leaves the queue at once; a RUNNING
@@ -109,10 +110,16 @@ class Job:
 class JobManager:
     """The queue, its dispatcher thread (started with the first job) and the graveyard."""
 
-    def __init__(self, on_change: Callable[[str, Job], None] | None = None) -> None:
+    def __init__(
+        self,
+        on_change: Callable[[str, Job], None] | None = None,
+        log: Callable[[str, str], None] | None = None,
+    ) -> None:
         # on_change(kind, job): the job manager's subscriber notices (pkg/job/manager.go
         # notifyNewJob / notifyJobUpdate / notifyJobRemove): "ADD", "UPDATE", "REMOVE"
         self._on_change = on_change or (lambda kind, job: None)
+        # log(level, message): Stash's log, where executeJob writes a failed job's error
+        self._log = log or (lambda level, message: None)
         self._lock = threading.Condition()
         self._queue: list[Job] = []
         self._graveyard: list[Job] = []
@@ -193,6 +200,7 @@ class JobManager:
             try:
                 job.result = job.exec(job)
             except JobError as exc:
+                self._log("error", f"task failed due to error: {exc}")  # pkg/job/manager.go executeJob
                 job.error = str(exc)
                 with self._lock:
                     job.status = FAILED
@@ -222,10 +230,9 @@ class JobManager:
         self._lock.notify_all()
 
 
-def plugin_start_failed(sim: StashSimulator, exc: Exception) -> JobError:
-    """A task whose process cannot start fails its job, and Stash logs it (pkg/job/manager.go:
-    `task failed due to error: ...`; internal/manager/task_plugin.go wraps the start error)."""
-    sim.log("error", f"task failed due to error: Error running plugin task: {exc}")
+def plugin_start_failed(exc: Exception) -> JobError:
+    """A task whose process cannot start fails its job (internal/manager/task_plugin.go wraps the
+    start error; the job manager logs it as every failed job's error)."""
     return JobError(f"Error running plugin task: {exc}")
 
 
@@ -268,7 +275,7 @@ def queue_plugin_task(
             else:
                 result = runner.run_task(task_name, args, connection, on_start=started)
         except PluginStartError as exc:
-            raise plugin_start_failed(sim, exc) from None
+            raise plugin_start_failed(exc) from None
         if result.progress:
             job.progress = min(max(result.progress[-1], 0.0), 1.0)
         sim.task_runs.append(result)

@@ -163,7 +163,11 @@ def _check_shape(value: Any, shape: Any, where: str) -> None:
             _check_shape(item, shape[key], f"{where}.{key}" if where else key)
 
 
-class _StrictLoader(yaml.BaseLoader):
+# libyaml's parser when PyYAML has it: a manifest loads in a few milliseconds (reloadPlugins)
+_YAML_BASE: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+
+class _StrictLoader(_YAML_BASE):  # type: ignore[misc]
     """Every scalar stays text (as yaml.v2 decodes into Go string fields); duplicate keys fail."""
 
 

@@ -140,7 +140,9 @@ class StashSimulator:
         self.faults = Faults()
         self.hooks = HookExecutor(self)
         self.events = EventBus()  # what the WebSocket subscriptions deliver (events.py)
-        self.jobs = JobManager(on_change=lambda kind, job: self.events.publish_job(kind, job.to_graphql()))
+        self.jobs = JobManager(
+            on_change=lambda kind, job: self.events.publish_job(kind, job.to_graphql()), log=self.log
+        )
         self.task_runs: list[RunResult] = []  # every plugin task the job queue ran
         self.plugins: list[Plugin] = []
         self.stash_log: list[LogLine] = []  # what Stash itself logs (plugin loading, hooks, tasks)
@@ -358,7 +360,7 @@ class StashSimulator:
                 result = runner.run_task(task_name, args, self.server_connection(), on_start=started, **kwargs)
             except PluginStartError as exc:
                 failures.append(RunResult(None, str(exc), None, "", "", [], [], {}))
-                raise plugin_start_failed(self, exc) from None
+                raise plugin_start_failed(exc) from None
             self.task_runs.append(result)
             self.events.log_plugin_run(runner.plugin.name, result.logs)
             return result
