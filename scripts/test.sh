@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets up .venv if needed, then runs ruff (lint, and the format check), mypy --strict and the whole
-# test suite. Extra arguments go to pytest (after ours, so they win: `bash scripts/test.sh -n 0` runs in
-# one process, `-x`, `-k`, paths...).
+# Sets up .venv (and, for the browser tests, Chromium and tests/ui/node_modules) if needed, then runs ruff
+# (lint, and the format check), mypy --strict and the whole test suite, the browser tests included. Extra
+# arguments go to pytest (after ours, so they win: `bash scripts/test.sh -n 0` runs in one process, `-x`,
+# `-k`, paths...).
 #
 # The suite runs on TEST_WORKERS pytest-xdist workers (default 3: CI has 2 cores, and a test spends
 # much of its time waiting for a plugin process or a retry pause, so one more worker than cores
@@ -12,6 +13,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/bootstrap.sh"
+bash "$root/scripts/bootstrap_ui.sh"
 cd "$root"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .  # the tree stays formatted: `.venv/bin/ruff format .` fixes it

@@ -12,6 +12,10 @@ GALLERY_PAGE_SIZE = 500
 # own, so a page of 250 takes 10k galleries in 80 requests instead of 200 (bench/RESULTS.md).
 WORKFLOW_PAGE_SIZE = 250
 
+# Galleries one page action may cover (the galleries list's selection): a run with a gate checks one
+# page of plans before it writes (tasks/gate.py), and the engine's pages are bigger than this.
+PAGE_ACTION_GALLERIES = 100
+
 # Images per page when reading a gallery's images (update_gallery_images, workflows).
 IMAGE_PAGE_SIZE = 1000
 

@@ -4,6 +4,7 @@ Stash writes {"server_connection": {...}, "args": {...}} on stdin and reads
 {"output": ..., "error": ...} from stdout (docs/stash.md §2). Three kinds of run:
 - args.hookContext -> the hook handler for its type (Gallery.Create.Post);
 - args.operation   -> one of the 15 gallery operations (manual runs, runPluginOperation);
+- args.page        -> a gallery page action: preview, or apply of a preview (page.py);
 - args.mode        -> a task workflow (the Tasks button).
 
 stdout carries exactly one JSON object, success or failure; anything else that would
@@ -31,6 +32,7 @@ from ..stash.connection import ServerConnection
 from ..stash.hook_operations import HookOps
 from ..stash.models import validation_problems
 from ..stash.operations import GalleryOps
+from .page import run_page
 from .plugin_operations import OPERATION_NAMES, run_operation
 from .registry import HOOK_HANDLERS, TASKS, run_hook, run_task
 
@@ -126,6 +128,8 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
         chosen = "hookContext"
     elif "operation" in args:
         chosen = "operation"  # an operation may take its own `mode` (update_gallery_images)
+    elif "page" in args:
+        chosen = "page"  # the gallery page's preview / apply (page.py); it runs a task of its own choosing
     elif "mode" in args:
         chosen = "mode"
     else:
@@ -148,6 +152,8 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
         if not isinstance(name, str) or name not in OPERATION_NAMES:
             raise ArgError(f"unknown operation {short_repr(name)}; one of {', '.join(OPERATION_NAMES)}")
         return run_operation(ops, name, args), None
+    if chosen == "page":
+        return run_page(ops, args), None
     mode = args["mode"]
     if not isinstance(mode, str) or mode not in TASKS:
         raise ArgError(

@@ -34,11 +34,17 @@ from ..tasks import (
     titles,
 )
 from ..tasks.engine import SCOPE_PARAMS, decide_dry_run, read_env, read_scope, run_workflows
+from ..tasks.gate import Gate
 from ..tasks.new_galleries import finish_new_galleries
 from ..tasks.report import Report
 from .plugin_operations import OPERATION_PARAMS
 
 log = logging.getLogger("gallery_ops")
+
+STALE_JOB = (
+    "the galleries changed since the preview this job was queued from (or they are more than one page):"
+    " nothing was written; preview again on the galleries list"
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,8 @@ class Task:
     mode: str
     description: str
     params: tuple[Param, ...]
-    run: Callable[[GalleryOps, dict[str, Any]], Report | dict[str, Any]]
+    # a page action's or a previewed job's run gets a gate (tasks/gate.py); the unscoped tasks never do
+    run: Callable[[GalleryOps, dict[str, Any], Gate | None], Report | dict[str, Any]]
     scoped: bool = True  # takes the scope args (gallery_ids, path, gallery_filter) and dry_run besides its own
 
     @property
@@ -54,7 +61,7 @@ class Task:
         return (*SCOPE_PARAMS, *self.params) if self.scoped else self.params
 
 
-def _chapters(ops: GalleryOps, args: dict[str, Any]) -> Report:
+def _chapters(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
     env = read_env(ops)
     replace = bool(args.get("replace"))
     return run_workflows(
@@ -64,10 +71,11 @@ def _chapters(ops: GalleryOps, args: dict[str, Any]) -> Report:
         env,
         read_scope(args),
         decide_dry_run(args, env.settings, destructive=replace),
+        gate=gate,
     )
 
 
-def _set_covers(ops: GalleryOps, args: dict[str, Any]) -> Report:
+def _set_covers(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
     env = read_env(ops)
     rule = covers.parse_cover_rule(args.get("rule") or env.settings["coverRule"])
     return run_workflows(
@@ -77,10 +85,11 @@ def _set_covers(ops: GalleryOps, args: dict[str, Any]) -> Report:
         env,
         read_scope(args),
         decide_dry_run(args, env.settings, destructive=False),
+        gate=gate,
     )
 
 
-def _reset_covers(ops: GalleryOps, args: dict[str, Any]) -> Report:
+def _reset_covers(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
     env = read_env(ops)
     return run_workflows(
         ops,
@@ -89,10 +98,11 @@ def _reset_covers(ops: GalleryOps, args: dict[str, Any]) -> Report:
         env,
         read_scope(args),
         decide_dry_run(args, env.settings, destructive=True),
+        gate=gate,
     )
 
 
-def _titles(ops: GalleryOps, args: dict[str, Any]) -> Report:
+def _titles(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
     env = read_env(ops)
     pattern = titles.parse_title_pattern(args["pattern"] if "pattern" in args else env.settings["titlePattern"])
     return run_workflows(
@@ -102,10 +112,11 @@ def _titles(ops: GalleryOps, args: dict[str, Any]) -> Report:
         env,
         read_scope(args),
         decide_dry_run(args, env.settings, destructive=False),
+        gate=gate,
     )
 
 
-def _sync(ops: GalleryOps, args: dict[str, Any]) -> Report:
+def _sync(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
     env = read_env(ops)
     mirror = bool(args["mirror"]) if "mirror" in args else bool(env.settings["syncMirror"])
     fields = image_sync.parse_sync_fields(args.get("fields") or env.settings["syncFields"])
@@ -116,10 +127,11 @@ def _sync(ops: GalleryOps, args: dict[str, Any]) -> Report:
         env,
         read_scope(args),
         decide_dry_run(args, env.settings, destructive=mirror),
+        gate=gate,
     )
 
 
-def _gallery_from_images(ops: GalleryOps, args: dict[str, Any]) -> Report:
+def _gallery_from_images(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
     env = read_env(ops)
     rule = gallery_from_images.parse_rule(args.get("rule") or env.settings["fromImagesRule"])
     chosen = (
@@ -134,10 +146,11 @@ def _gallery_from_images(ops: GalleryOps, args: dict[str, Any]) -> Report:
         env,
         read_scope(args),
         decide_dry_run(args, env.settings, destructive=False),
+        gate=gate,
     )
 
 
-def _clean_empty(ops: GalleryOps, args: dict[str, Any]) -> Report:
+def _clean_empty(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
     env = read_env(ops)
     return run_workflows(
         ops,
@@ -146,16 +159,19 @@ def _clean_empty(ops: GalleryOps, args: dict[str, Any]) -> Report:
         env,
         read_scope(args),
         decide_dry_run(args, env.settings, destructive=True),
+        gate=gate,
     )
 
 
-def _merge_duplicates(ops: GalleryOps, args: dict[str, Any]) -> Report:
+def _merge_duplicates(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
     env = read_env(ops)
     dry_run = decide_dry_run(args, env.settings, destructive=True)
-    return duplicates.run_merge_duplicates(ops, env, read_scope(args), dry_run, bool(args.get("delete_duplicates")))
+    return duplicates.run_merge_duplicates(
+        ops, env, read_scope(args), dry_run, bool(args.get("delete_duplicates")), gate=gate
+    )
 
 
-def _galleries_from_folders(ops: GalleryOps, args: dict[str, Any]) -> Report:
+def _galleries_from_folders(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
     env = read_env(ops)
     minimum = loose_images.parse_min_images(
         args["min_images"] if "min_images" in args else env.settings["folderGalleryMinImages"]
@@ -165,19 +181,19 @@ def _galleries_from_folders(ops: GalleryOps, args: dict[str, Any]) -> Report:
     )
 
 
-def _link_scenes(ops: GalleryOps, args: dict[str, Any]) -> Report:
+def _link_scenes(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
     env = read_env(ops)
     copy = bool(args["copy_metadata"]) if "copy_metadata" in args else bool(env.settings["linkScenesCopyMetadata"])
     scope, dry_run = read_scope(args), decide_dry_run(args, env.settings, destructive=False)
     index = scene_links.build_index(ops.iter_scenes(fields.SCENE_FILES))
-    return run_workflows(ops, "link_scenes", [scene_links.LinkScenes(index, copy)], env, scope, dry_run)
+    return run_workflows(ops, "link_scenes", [scene_links.LinkScenes(index, copy)], env, scope, dry_run, gate=gate)
 
 
-def _import_file_metadata(ops: GalleryOps, args: dict[str, Any]) -> Report:
+def _import_file_metadata(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
     env = read_env(ops)
     artists_as = file_metadata.parse_artists_as(env.settings["fileMetadataArtists"])
     return file_metadata.run_import_file_metadata(
-        ops, read_scope(args), decide_dry_run(args, env.settings, destructive=False), artists_as
+        ops, read_scope(args), decide_dry_run(args, env.settings, destructive=False), artists_as, gate=gate
     )
 
 
@@ -190,7 +206,7 @@ def _shown(value: Any) -> str:
     return f'"{value}"' if isinstance(value, str) else json.dumps(value)
 
 
-def _capabilities(ops: GalleryOps, args: dict[str, Any]) -> dict[str, Any]:
+def _capabilities(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> dict[str, Any]:
     env = read_env(ops)
     operations: dict[str, list[str]] = {
         name: [p.name if p.required else f"{p.name}?" for p in params] for name, params in OPERATION_PARAMS.items()
@@ -309,8 +325,8 @@ TASKS: dict[str, Task] = {
         Task(
             "finish_new_galleries",
             "Apply the new-gallery rules to galleries added since the last run (after a scan).",
-            tuple(p for p in SCOPE_PARAMS if p.name != "gallery_ids"),
-            finish_new_galleries,
+            tuple(p for p in SCOPE_PARAMS if p.name not in ("gallery_ids", "fingerprint")),
+            lambda ops, args, gate: finish_new_galleries(ops, args),
             scoped=False,
         ),
         Task(
@@ -338,7 +354,13 @@ HOOK_HANDLERS: dict[str, Callable[[HookOps, dict[str, Any]], dict[str, Any]]] = 
 def run_task(ops: GalleryOps, mode: str, args: dict[str, Any]) -> tuple[Any, str | None]:
     """Run task `mode`; returns (output, error). The error says how many galleries failed."""
     task = TASKS[mode]
-    result = task.run(ops, read_params(task.all_params, args, f"task {mode}"))
+    params = read_params(task.all_params, args, f"task {mode}")
+    # a job the gallery page queued after its preview (runPluginTask with the preview's fingerprint)
+    gate = Gate(ops, params["fingerprint"]) if "fingerprint" in params else None
+    result = task.run(ops, params, gate)
+    if gate is not None and gate.held:
+        log.warning("%s: %s", result.title if isinstance(result, Report) else mode, STALE_JOB)
+        return None, STALE_JOB
     if isinstance(result, Report):
         return result.to_output(), result.error
     return result, None

@@ -16,6 +16,7 @@ top (typed.py); the hook uses `execute` as it is.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import select
 import time
@@ -173,6 +174,10 @@ class StashConnection:
         self.warn = warn or (lambda message: write("w", message, server.secrets))
         self.requests_sent = 0
         self.http = KeptAliveHttp(server.scheme, server.host, server.port, self.url, server.headers)
+        # the digest of the answers to reads (start_read_digest), and the last answer, taken into it
+        # once it is known to be a good one (a failed attempt that is retried is not)
+        self._reads: Any = None
+        self._answer: bytes | None = None
 
     @classmethod
     def from_server_connection(cls, raw: Any, **kwargs: Any) -> StashConnection:
@@ -226,13 +231,27 @@ class StashConnection:
 
         return self.retrying(once, idempotent)
 
+    def start_read_digest(self) -> None:
+        """Keep a digest of the answers to every read from now on (a page action's basis)."""
+        self._reads = hashlib.sha256()
+
+    def read_digest(self) -> str:
+        """The digest of the answers to the reads since start_read_digest (sha256, hex)."""
+        if self._reads is None:
+            raise RuntimeError("start_read_digest was not called")
+        return str(self._reads.hexdigest())
+
     def retrying(self, once: Callable[[], T], idempotent: bool) -> T:
         """`once()`, sent again after each pause of `retry_delays` while it fails in a way worth
         retrying (errors.may_retry); the last failure is raised."""
         attempt = 0
         while True:
             try:
-                return once()
+                result = once()
+                if self._answer is not None:  # a read answered without error
+                    self._reads.update(self._answer)
+                    self._answer = None
+                return result
             except (StashTransportError, StashServerError) as exc:
                 if not may_retry(exc, idempotent) or attempt >= len(self.retry_delays):
                     raise
@@ -248,6 +267,7 @@ class StashConnection:
     def post(self, query: str, variables: dict[str, Any]) -> tuple[int, bytes]:
         """One POST, not retried: the status and the body, after the checks every answer gets
         (redirect, 401, 502-504)."""
+        self._answer = None
         self.requests_sent += 1
         payload = json.dumps({"query": query, "variables": variables}).encode()
         http = self.http
@@ -283,6 +303,8 @@ class StashConnection:
             )
         if status in TRANSIENT_STATUSES:
             raise self.no_result(status)
+        if self._reads is not None and not query.startswith("mutation"):
+            self._answer = content
         return status, content
 
     def result(self, status: int, content: bytes) -> dict[str, Any]:

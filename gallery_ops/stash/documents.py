@@ -235,6 +235,56 @@ def recheck(galleries: bool, images: bool) -> str:
     return f"query Recheck({params}) {{ {' '.join(body)} }}"
 
 
+# -- names for ids (names.py) ----------------------------------------------------------------------
+# kind -> (alias prefix, the query for one id, the selection). One id each: findX(id) answers null for
+# an id that names nothing, where findXs(ids: [...]) fails as a whole (pkg/sqlite FindMany).
+NAME_QUERIES = {
+    "tags": ("t", "findTag", fields.NAMED),
+    "performers": ("p", "findPerformer", fields.NAMED),
+    "studios": ("s", "findStudio", fields.NAMED),
+    "scenes": ("c", "findScene", fields.SCENE_NAME),
+    "galleries": ("g", "findGallery", fields.GALLERY_NOW),
+    "images": ("i", "findImage", fields.IMAGE_NAME),
+}
+
+
+@lru_cache(maxsize=64)
+def names(counts: tuple[tuple[str, int], ...], positions: int) -> str:
+    """Names for `counts` ids of each kind ((kind, count), ...: aliases <prefix><n> with the variable of
+    the same name) and the images at `positions` places of galleries: o0.. with the gallery's images
+    as $of<n> and the place as $op<n> (a page of one image), in one request."""
+    params, body = [], []
+    for kind, count in counts:
+        prefix, query, selection = NAME_QUERIES[kind]
+        for n in range(count):
+            params.append(f"${prefix}{n}: ID!")
+            body.append(f"{prefix}{n}: {query}(id: ${prefix}{n}) {{ {selection} }}")
+    for n in range(positions):
+        params += [f"$of{n}: ImageFilterType", f"$op{n}: FindFilterType"]
+        body.append(f"o{n}: findImages(image_filter: $of{n}, filter: $op{n}) {{ images {{ {fields.IMAGE_NAME} }} }}")
+    return f"query Names({', '.join(params)}) {{ {' '.join(body)} }}"
+
+
+# -- duplicates of one gallery (GalleryOps.duplicate_candidates) ---------------------------------------
+DUPLICATE_KEYS = (
+    "query DuplicateKeys($id: ID!, $in: ImageFilterType, $one: FindFilterType) {"
+    f" findGallery(id: $id) {{ id files {{ {fields._MD5} }} }}"
+    f" findImages(image_filter: $in, filter: $one) {{ images {{ {fields.IMAGE_CHECKSUM} galleries {{ id }} }} }} }}"
+)
+
+
+def same_checksums(zip_md5: bool, image_md5: bool) -> str:
+    """The galleries whose zip has the checksum $zip, and those of the images whose file has $image."""
+    params, body = [], []
+    if zip_md5:
+        params.append("$zip: GalleryFilterType")
+        body.append("z: findGalleries(gallery_filter: $zip, filter: { per_page: -1 }) { galleries { id } }")
+    if image_md5:
+        params.append("$image: ImageFilterType")
+        body.append("i: findImages(image_filter: $image, filter: { per_page: -1 }) { images { galleries { id } } }")
+    return f"query SameChecksums({', '.join(params)}) {{ {' '.join(body)} }}"
+
+
 # -- the plugin's configuration and its marker tag ---------------------------------------------
 # The plugin's saved settings, as a field of Stash's configuration.
 PLUGIN_SETTINGS = f'plugins(include: ["{PLUGIN_ID}"])'

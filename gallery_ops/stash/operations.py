@@ -54,6 +54,8 @@ from .models import (
     Scraper,
     SetCoverInput,
 )
+from .names import KINDS as NAME_KINDS
+from .names import NameRequest, Names
 from .typed import Envelope, read_as
 
 log = logging.getLogger(LOGGER_NAME)
@@ -477,6 +479,81 @@ class GalleryOps:
         found_images = [Image.model_validate(i) for i in (data.get("findImages") or {}).get("images", [])]
         return {g.id: g for g in found_galleries}, {i.id: i for i in found_images}
 
+    def names(self, wanted: NameRequest) -> Names:
+        """Names for every id of `wanted`, in one request (names.py): tags, performers and studios by
+        name, scenes, galleries (as they are now, selections.GALLERY_NOW) and images, and the images at
+        the asked places of galleries (1-based, in gallery order). Ids that name nothing are missing."""
+        found = Names()
+        if wanted.empty:
+            return found
+        ids = {kind: parse_ids(wanted.ids(kind), f"{kind} ids") for kind in NAME_KINDS}
+        positions = sorted(wanted.positions)
+        variables: dict[str, Any] = {}
+        for kind, kind_ids in ids.items():
+            prefix = doc.NAME_QUERIES[kind][0]
+            variables.update({f"{prefix}{n}": value for n, value in enumerate(kind_ids)})
+        for n, (gallery_id, position) in enumerate(positions):
+            variables[f"of{n}"] = in_gallery(parse_id(gallery_id, "gallery id"))
+            variables[f"op{n}"] = {"per_page": 1, "page": position, "sort": "path", "direction": "ASC"}
+        counts = tuple((kind, len(kind_ids)) for kind, kind_ids in ids.items() if kind_ids)
+        data = self.connection.execute(doc.names(counts, len(positions)), variables)
+        for kind, kind_ids in ids.items():
+            prefix = doc.NAME_QUERIES[kind][0]
+            answers = [(value, data[f"{prefix}{n}"]) for n, value in enumerate(kind_ids)]
+            known = [(value, answer) for value, answer in answers if answer is not None]
+            if kind in ("tags", "performers", "studios"):
+                getattr(found, kind).update({value: answer["name"] for value, answer in known})
+            elif kind == "scenes":
+                found.scenes = {value: Scene.model_validate(answer) for value, answer in known}
+            elif kind == "galleries":
+                found.galleries = {value: Gallery.model_validate(answer) for value, answer in known}
+            else:
+                found.images = {value: Image.model_validate(answer) for value, answer in known}
+        for n, place in enumerate(positions):
+            images = data[f"o{n}"]["images"]
+            if images:
+                found.at_position[place] = Image.model_validate(images[0])
+        return found
+
+    def duplicate_candidates(self, gallery_id: str) -> list[str]:
+        """The galleries that may hold the same set as this one (two requests): those whose zip has
+        its zip's checksum, and those holding an image whose file has the checksum of its first image
+        (a set moved from a zip to a folder, or copied). merge_duplicate_galleries decides on them."""
+        gid = parse_id(gallery_id, "gallery id")
+        data = self.connection.execute(doc.DUPLICATE_KEYS, {"id": gid, "in": in_gallery(gid), "one": FIRST_BY_PATH})
+        if data.get("findGallery") is None:
+            return []
+        found: set[str] = set()
+        files = data["findGallery"].get("files") or []
+        zip_md5 = files[0].get("fingerprint") if files else None
+        first = data["findImages"]["images"][:1]
+        image = Image.model_validate(first[0]) if first else None
+        image_files = (image.visual_files or []) if image else []
+        image_md5 = image_files[0].fingerprint if image_files else None
+        if image is not None:  # one image record in several galleries
+            found.update(g.id for g in image.galleries or [])
+        if zip_md5 or image_md5:
+            variables: dict[str, Any] = {}
+            if zip_md5:
+                variables["zip"] = {"checksum": {"value": zip_md5, "modifier": "EQUALS"}}
+            if image_md5:
+                variables["image"] = {"checksum": {"value": image_md5, "modifier": "EQUALS"}}
+            same = self.connection.execute(doc.same_checksums(bool(zip_md5), bool(image_md5)), variables)
+            found.update(str(g["id"]) for g in (same.get("z") or {}).get("galleries", []))
+            for other in (same.get("i") or {}).get("images", []):
+                found.update(str(g["id"]) for g in other.get("galleries") or [])
+        found.discard(gid)
+        return sorted(found, key=int)
+
+    def record_reads(self) -> None:
+        """From now on, keep a digest of every answer to a read (reads_digest)."""
+        self.connection.start_read_digest()
+
+    def reads_digest(self) -> str:
+        """The digest (sha256, hex) of the answers to every read since record_reads, in order: two runs
+        that read the same things get the same digest only when Stash answered them the same."""
+        return self.connection.read_digest()
+
     # -- the plugin's configuration and tags -----------------------------------------------------
     def run_configuration(self) -> RunConfiguration:
         """The plugin's saved settings and Stash's gallery cover regex, in one request."""
@@ -828,6 +905,20 @@ class GalleryOps:
         inputs = [GalleryInput.of(g).create_input() for g in galleries]
         return run_batch(self.connection, doc.GALLERY_CREATE, inputs)
 
+    def create_galleries_with_images(self, galleries: Sequence[tuple[GalleryInput, Sequence[Any]]]) -> BatchResult:
+        """galleryCreate per (gallery, image ids), then addGalleryImages of each made gallery's images: a
+        few requests; each item's data is the made gallery's {"id": ...}, its error that of the step that
+        failed (a gallery made whose images could not be added is reported so, with its id)."""
+        made = self.create_galleries_each([gallery for gallery, _ in galleries])
+        result = BatchResult(list(made.data), dict(made.errors))
+        added_from = [n for n in range(len(galleries)) if n not in made.errors and galleries[n][1]]
+        if added_from:
+            added = self.add_gallery_images_each([(made.data[n]["id"], galleries[n][1]) for n in added_from])
+            for index, message in added.errors.items():
+                n = added_from[index]
+                result.errors[n] = f"gallery {made.data[n]['id']} was made, its images were not added: {message}"
+        return result
+
     def add_gallery_images_each(self, additions: Sequence[tuple[Any, Sequence[Any]]]) -> BatchResult:
         """addGalleryImages per (gallery id, image ids), aliased in few requests (adding twice is harmless)."""
         inputs = []
@@ -837,6 +928,17 @@ class GalleryOps:
                 raise ValueError("image_ids must name at least one image")
             inputs.append({"gallery_id": parse_id(gallery_id, "gallery id"), "image_ids": ids})
         return run_batch(self.connection, doc.ADD_IMAGES, inputs)
+
+    def remove_gallery_images_each(self, removals: Sequence[tuple[Any, Sequence[Any]]]) -> BatchResult:
+        """removeGalleryImages per (gallery id, image ids), aliased in few requests: the images leave the
+        gallery; their files and image records stay (removing twice is harmless)."""
+        inputs = []
+        for gallery_id, image_ids in removals:
+            ids = parse_ids(image_ids, "image ids")
+            if not ids:
+                raise ValueError("image_ids must name at least one image")
+            inputs.append({"gallery_id": parse_id(gallery_id, "gallery id"), "image_ids": ids})
+        return run_batch(self.connection, doc.REMOVE_IMAGES, inputs)
 
     def destroy_galleries_each(self, gallery_ids: Sequence[Any]) -> BatchResult:
         """galleryDestroy per gallery (delete_file false), aliased in few requests, each reported on its own.

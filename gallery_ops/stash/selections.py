@@ -32,6 +32,7 @@ IMAGE_ID = "id"
 GALLERY_TITLE_SOURCE = "title date code files { path } folder { path }"
 GALLERY_COVER = "cover { id }"
 GALLERY_CHAPTERS = "chapters { id title image_index }"
+GALLERY_KIND = "files { path } folder { path }"  # zip, folder or hand-made (models.Gallery.kind)
 IMAGE_PATH = "id visual_files { ... on ImageFile { path } ... on VideoFile { path } }"
 IMAGE_PATH_SIZE = f"id {VISUAL_FILE}"
 _IMAGE_META = "date photographer studio { id } tags { id name } performers { id }"
@@ -50,6 +51,7 @@ GALLERY_EMPTY_CHECK = "title image_count files { path } folder { path } tags { i
 # then, for the galleries found in a group, what a merge copies.
 GALLERY_DUPLICATE_KEY = 'image_count files { path fingerprint(type: "md5") } folder { path }'
 _MD5 = 'fingerprint(type: "md5")'
+GALLERY_ZIP_MD5 = f"files {{ {_MD5} }}"
 # (a clip's VideoFile has an md5 only when Stash is set to calculate one; without it the set is unknown)
 IMAGE_CHECKSUM = f"id visual_files {{ ... on ImageFile {{ {_MD5} }} ... on VideoFile {{ {_MD5} }} }}"
 GALLERY_MERGE = (
@@ -84,3 +86,14 @@ SCRAPED_GALLERY = (
     "title code details photographer date urls studio { stored_id name } tags { stored_id name }"
     " performers { stored_id name }"
 )
+
+# What a person reads on the gallery page (names.py): a gallery's fields as they are now, and the names
+# of what changes refer to.
+GALLERY_NOW = (
+    "id title code date details photographer rating100 organized urls image_count"
+    " files { path } folder { path } studio { id name } tags { id name } performers { id name }"
+    f" scenes {{ id title }} chapters {{ id title image_index }} cover {{ {IMAGE_PATH} }}"
+)
+NAMED = "id name"
+SCENE_NAME = "id title files { path }"
+IMAGE_NAME = f"{IMAGE_PATH} title"

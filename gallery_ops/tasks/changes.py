@@ -191,12 +191,16 @@ class DestroyChapter(Change):
 class SetCover(Change):
     image_id: str
     path: str | None
+    replaces: str | None = None  # the id of a chosen cover this one replaces (only a person's own choice does)
 
     def to_input(self) -> SetCoverInput:
         return SetCoverInput(gallery_id=self.gallery_id, cover_image_id=self.image_id)
 
     def describe(self) -> dict[str, Any]:
-        return {"gallery": self.gallery_id, "set_cover": {"image": self.image_id, "path": self.path}}
+        found: dict[str, Any] = {"image": self.image_id, "path": self.path}
+        if self.replaces is not None:
+            found["replaces"] = self.replaces
+        return {"gallery": self.gallery_id, "set_cover": found}
 
 
 @dataclass(frozen=True)
@@ -257,6 +261,47 @@ class UpdateImages(Change):
     @property
     def is_empty(self) -> bool:
         return not self.image_ids
+
+
+@dataclass(frozen=True)
+class AddGalleryImages(Change):
+    """addGalleryImages: images join a hand-made gallery (Stash refuses zip and folder galleries)."""
+
+    image_ids: tuple[str, ...]
+
+    def to_input(self) -> tuple[str, tuple[str, ...]]:
+        return (self.gallery_id, self.image_ids)
+
+    def describe(self) -> dict[str, Any]:
+        return {"gallery": self.gallery_id, "add_gallery_images": list(self.image_ids)}
+
+
+@dataclass(frozen=True)
+class RemoveGalleryImages(Change):
+    """removeGalleryImages: images leave a hand-made gallery; their files and image records stay."""
+
+    image_ids: tuple[str, ...]
+
+    def to_input(self) -> tuple[str, tuple[str, ...]]:
+        return (self.gallery_id, self.image_ids)
+
+    def describe(self) -> dict[str, Any]:
+        return {"gallery": self.gallery_id, "remove_gallery_images": list(self.image_ids)}
+
+
+@dataclass(frozen=True)
+class CreateGallery(Change):
+    """galleryCreate of a hand-made gallery with this title, then addGalleryImages of its images.
+    `gallery_id` is "" (it has none yet): its outcome is charged to no gallery of the run."""
+
+    title: str
+    image_ids: tuple[str, ...]
+
+    def to_input(self) -> tuple[GalleryInput, tuple[str, ...]]:
+        return (GalleryInput(title=self.title), self.image_ids)
+
+    def describe(self) -> dict[str, Any]:
+        return {"new_gallery": {"title": self.title, "images": list(self.image_ids)}}
 
 
 @dataclass(frozen=True)
@@ -394,15 +439,18 @@ class ScrapeGallery(Change):
 # the new-gallery marker once everything else for its gallery went through, and deleting
 # galleries last of all (a merge copies a gallery's metadata before it deletes it).
 APPLY_ORDER: tuple[type[Change], ...] = (
+    CreateGallery,
     SetGalleryFields,
     ScrapeGallery,
     AddGalleryRefs,
+    AddGalleryImages,
     CreateChapter,
     UpdateChapter,
     DestroyChapter,
     SetCover,
     ResetCover,
     UpdateImages,
+    RemoveGalleryImages,
     UntagGalleries,
     TagGalleries,
     DestroyGallery,
@@ -419,6 +467,9 @@ SENDERS: dict[type[Change], Callable[[GalleryOps, Sequence[Any]], BatchResult]] 
     SetCover: GalleryOps.set_covers,
     ResetCover: GalleryOps.reset_covers,
     UpdateImages: GalleryOps.bulk_image_update_each,
+    AddGalleryImages: GalleryOps.add_gallery_images_each,
+    RemoveGalleryImages: GalleryOps.remove_gallery_images_each,
+    CreateGallery: GalleryOps.create_galleries_with_images,
     UntagGalleries: GalleryOps.bulk_gallery_update_each,
     TagGalleries: GalleryOps.bulk_gallery_update_each,
     DestroyGallery: GalleryOps.destroy_galleries_each,

@@ -127,6 +127,13 @@ def plan_chapters(gallery: Gallery, images: Sequence[Image] | FolderFold, replac
         starts = {c.image_index for c in existing}
         shown_titles = {c.title or "" for c in existing}  # as changes.basis_value reads them
         for chapter in wanted:
+            if chapter.title in titles:
+                plan.left_alone.append(f"“{chapter.title}”: a chapter with that title exists already")
+            elif chapter.image_index in starts:
+                there = next(c.title for c in existing if c.image_index == chapter.image_index)
+                plan.left_alone.append(
+                    f"“{chapter.title}” at image {chapter.image_index}: chapter “{there}” starts there already"
+                )
             if chapter.title not in titles and chapter.image_index not in starts:
                 # the basis: is there a chapter with this title, one starting at this image (Expect.of's
                 # values, made here from the sets above: a chapter plan makes two per chapter)

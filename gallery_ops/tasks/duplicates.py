@@ -54,7 +54,8 @@ from ..stash.models import Gallery, Image
 from ..stash.operations import GalleryOps, ImagesChangedWhileRead
 from .changes import AddGalleryRefs, CreateChapter, DestroyGallery, Expect, SetCover, SetGalleryFields
 from .covers import UNKNOWN, Unknown, chosen_cover
-from .engine import apply_plans, galleries_in_scope, group_images, image_groups
+from .engine import apply_page, galleries_in_scope, group_images, image_groups
+from .gate import Gate
 from .report import MAX_DETAILS, MOVED, GalleryPlan, Report
 from .workflow import Env, Scope, folded
 
@@ -359,9 +360,15 @@ def read_merge_folds(
 
 
 def run_merge_duplicates(
-    ops: GalleryOps, env: Env, scope: Scope, dry_run: bool, delete: bool, present: Callable[[Member], bool] = is_present
+    ops: GalleryOps,
+    env: Env,
+    scope: Scope,
+    dry_run: bool,
+    delete: bool,
+    present: Callable[[Member], bool] = is_present,
+    gate: Gate | None = None,
 ) -> Report:
-    """Find the groups, plan each merge, apply it (unless dry_run), and report."""
+    """Find the groups, plan each merge, apply it (unless dry_run, or `gate` holds it back), and report."""
     report = Report("merge_duplicate_galleries", dry_run, "delete duplicates" if delete else None)
     progress(0.0)
     members = find_members(ops, scope, report)
@@ -417,8 +424,7 @@ def run_merge_duplicates(
                 for m in order:
                     failed.setdefault(m.id, f"planning failed ({type(exc).__name__}: {exc})")
                     plans.append(GalleryPlan(m.id))
-        if not dry_run:
-            apply_plans(ops, plans, failed)
+        apply_page(ops, plans, failed, dry_run, gate)
         for plan in plans:
             report.add(plan, failed.get(plan.gallery_id))
         if report.scanned < len(members):  # the last step is the 1.0 below, sent once

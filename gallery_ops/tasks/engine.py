@@ -34,6 +34,7 @@ from ..stash.batch import chunks
 from ..stash.models import Gallery, Image
 from ..stash.operations import GalleryOps, ImagesChangedWhileRead
 from .changes import Change, apply_changes
+from .gate import Gate
 from .report import MOVED, GalleryPlan, Report, variant_of
 from .workflow import Env, ImageFold, ImageList, Scope, Workflow, env_from_configuration
 
@@ -45,6 +46,8 @@ SCOPE_PARAMS: tuple[Param, ...] = (
     Param("path", "str", False),
     Param("gallery_filter", "object", False),
     Param("dry_run", "bool", False),
+    # the preview's fingerprint (tasks/gate.py): write only what that preview showed
+    Param("fingerprint", "str", False),
 )
 
 
@@ -92,6 +95,7 @@ def _merge(gallery_id: str, plans: Sequence[GalleryPlan]) -> GalleryPlan:
     merged = GalleryPlan(gallery_id)
     for plan in plans:
         merged.changes.extend(plan.changes)
+        merged.left_alone.extend(plan.left_alone)
         merged.error = merged.error or plan.error
     if merged.error is not None:  # a gallery whose plan failed is left alone as a whole
         merged.changes = []
@@ -259,6 +263,16 @@ def apply_plans(ops: GalleryOps, plans: Sequence[GalleryPlan], failed: dict[str,
     return held
 
 
+def apply_page(
+    ops: GalleryOps, plans: Sequence[GalleryPlan], failed: dict[str, str], dry_run: bool, gate: Gate | None
+) -> dict[str, str]:
+    """A page's plans, written (apply_plans) unless the run previews or its gate holds them back (a
+    page action whose gallery changed since its preview: gate.py); returns what apply_plans returns."""
+    if gate is not None and not gate.passes(plans):
+        return {}
+    return apply_plans(ops, plans, failed) if not dry_run else {}
+
+
 def run_workflows(
     ops: GalleryOps,
     task: str,
@@ -268,11 +282,13 @@ def run_workflows(
     dry_run: bool,
     finish: Callable[[list[str], dict[str, list[Image]]], list[Change]] | None = None,
     page_size: int = WORKFLOW_PAGE_SIZE,
+    gate: Gate | None = None,
 ) -> Report:
     """Plan (and unless dry_run, apply) the workflows on every gallery in scope.
 
     `finish(ok_gallery_ids, images)` may add changes for the galleries of a page whose own
-    changes all went through (the new-gallery task removes its marker tag that way).
+    changes all went through (the new-gallery task removes its marker tag that way). `gate`
+    (a page action's) sees each page's plans before they are written (apply_page).
     An exception while planning one gallery (odd data, a bug) is that gallery's failure.
     Failures are kept for the whole run: a write shared by several galleries (an image in
     two of them) fails each of them, also one on a later page.
@@ -325,7 +341,7 @@ def run_workflows(
                     plans.append(GalleryPlan(gallery.id))
             del read
         images = seen
-        moved = apply_plans(ops, plans, failed) if not dry_run else {}
+        moved = apply_page(ops, plans, failed, dry_run, gate)
         extra: list[Change] = []
         if finish is not None:  # computed in a preview too, so that it says what it would do
             extra = finish(

@@ -32,7 +32,8 @@ from ..stash.batch import chunks
 from ..stash.models import Gallery
 from ..stash.operations import GalleryOps
 from .changes import AddGalleryRefs, Expect, SetGalleryFields
-from .engine import apply_plans, galleries_in_scope
+from .engine import apply_page, galleries_in_scope
+from .gate import Gate
 from .report import MAX_DETAILS, GalleryPlan, Report
 from .workflow import Scope
 
@@ -90,6 +91,8 @@ def plan_import(
             found_id = ids.get(name)
             if found_id is None:
                 unknown.append(name)
+                kind = "tag" if key == "tag_ids" else "performer"
+                plan.left_alone.append(f"{kind} “{name}”: no {kind} of that name in Stash (none is made)")
             elif found_id not in have and found_id not in extra:
                 extra.append(found_id)
         if extra:
@@ -109,8 +112,10 @@ def run_import_file_metadata(
     artists_as: str,
     page_size: int = WORKFLOW_PAGE_SIZE,
     held: dict[str, str] | None = None,
+    gate: Gate | None = None,
 ) -> Report:
-    """Read each gallery's metadata file, plan, and (unless dry_run) apply, page by page.
+    """Read each gallery's metadata file, plan, and (unless dry_run, or `gate` holds it back) apply,
+    page by page.
 
     `held`, when given, receives {gallery id: reason} for the galleries whose changes did not
     all go through (failed, or dropped because a person changed the field meanwhile):
@@ -154,7 +159,7 @@ def run_import_file_metadata(
                 log.debug("import_file_metadata: planning gallery %s failed:\n%s", gallery.id, traceback.format_exc())
                 failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
                 plans.append(GalleryPlan(gallery.id))
-        moved = apply_plans(ops, plans, failed) if not dry_run else {}
+        moved = apply_page(ops, plans, failed, dry_run, gate)
         if held is not None:
             held.update(moved)
         for plan in plans:

@@ -70,6 +70,8 @@ class GalleryPlan:
     changes: list[Any] = field(default_factory=list)
     skipped: str | None = None  # a reason when the gallery cannot or must not be changed
     error: str | None = None  # the plan itself failed for this gallery (e.g. a pattern that ran too long)
+    # what the plan leaves alone in a gallery it may otherwise change, and why (the page's previews show it)
+    left_alone: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -114,7 +116,8 @@ def sentence(change: dict[str, Any], dry_run: bool) -> str:
         return f"{where}: {would}delete chapter {c['id']} {shown(c['title'])}"
     if "set_cover" in change:
         c = change["set_cover"]
-        return f"{where}: {would}set the cover to image {c['image']} ({c.get('path') or 'path unknown'})"
+        replacing = f", replacing the chosen cover, image {c['replaces']}" if c.get("replaces") else ""
+        return f"{where}: {would}set the cover to image {c['image']} ({c.get('path') or 'path unknown'}){replacing}"
     if "reset_cover" in change:
         c = change["reset_cover"]
         return (
@@ -149,6 +152,13 @@ def sentence(change: dict[str, Any], dry_run: bool) -> str:
             f"{counted(len(galleries), 'gallery', 'galleries')} ({', '.join(galleries)}): {would}add"
             f" the tag {shown(tag['name'])} (done with them)"
         )
+    if "add_gallery_images" in change:
+        return f"{where}: {would}add images {', '.join(change['add_gallery_images'])}"
+    if "remove_gallery_images" in change:
+        return f"{where}: {would}remove images {', '.join(change['remove_gallery_images'])} (their files stay)"
+    if "new_gallery" in change:
+        made = change["new_gallery"]
+        return f"{would}make the gallery {shown(made['title'])} with images {', '.join(made['images'])}"
     if "remove_tag" in change:
         tag, galleries = change["remove_tag"], change["galleries"]
         name = shown(tag["name"]) if isinstance(tag, dict) else f"id {tag}"

@@ -67,6 +67,8 @@ def plan_title(gallery: Gallery, pattern: UserPattern | None) -> GalleryPlan:
         plan.error = str(exc)
         return plan
     plan.skipped = skipped
+    if (gallery.title or "").strip():
+        plan.left_alone.append(f"it has a title, “{gallery.title}” (a title is never replaced)")
     if fields:
         plan.changes = [
             SetGalleryFields(

@@ -31,7 +31,14 @@ from stash_sim.runner import PluginRunner, load_manifest, load_plugins, server_c
 import gallery_tools_deps
 
 REPO = Path(__file__).resolve().parents[2]
-PLUGIN_FILES = ("gallery_tools.yml", "gallery_tools.py", "gallery_tools_deps.py", "requirements.txt", "gallery_ops")
+PLUGIN_FILES = (
+    "gallery_tools.yml",
+    "gallery_tools.py",
+    "gallery_tools_deps.py",
+    "requirements.txt",
+    "gallery_ops",
+    "ui",
+)
 PINS = [str(pin) for pin in gallery_tools_deps.read_pins(str(REPO / "requirements.txt"))]
 MARKER = "[externally-managed]\nError=This Python is managed by its distribution (a test stand-in for Alpine's).\n"
 

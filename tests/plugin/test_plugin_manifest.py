@@ -18,7 +18,14 @@ from gallery_tools_deps import INSTALL_MODE
 
 REPO = Path(__file__).resolve().parents[2]
 README = (REPO / "README.md").read_text(encoding="utf-8")
-INSTALL_FILES = ("gallery_tools.yml", "gallery_tools.py", "gallery_tools_deps.py", "gallery_ops", "requirements.txt")
+INSTALL_FILES = (
+    "gallery_tools.yml",
+    "gallery_tools.py",
+    "gallery_tools_deps.py",
+    "gallery_ops",
+    "ui",
+    "requirements.txt",
+)
 
 
 def manifest():
@@ -31,7 +38,13 @@ def test_manifest_loads_strictly_with_the_entry_stash_runs() -> None:
     assert plugin.version and plugin.description
     assert plugin.exec == ["python", "{pluginDir}/gallery_tools.py"]
     assert plugin.interface == "raw" and "interface" in plugin.raw  # said, not defaulted
-    assert plugin.raw.get("ui") is None
+    # the UI part: plain JavaScript and CSS files of the plugin's own folder, no URL (nothing is
+    # loaded from outside the Stash server; pkg/plugin/config.go: http(s) entries are external)
+    ui = plugin.raw["ui"]
+    assert set(ui) == {"javascript", "css"}
+    for name in ui["javascript"] + ui["css"]:
+        assert not name.startswith(("http://", "https://")) and (REPO / name).is_file(), name
+        assert name.startswith("ui/")
 
 
 def test_manifest_settings_are_the_code_settings() -> None:
@@ -117,7 +130,7 @@ def test_readme_lists_every_operation_with_its_parameters() -> None:
 
 def test_readme_install_step_names_the_files_to_copy() -> None:
     install = README[README.index("## Installing it in Stash") : README.index("## Tasks")]
-    assert all(f"`{name}{'/' if name == 'gallery_ops' else ''}`" in install for name in INSTALL_FILES)
+    assert all(f"`{name}{'/' if (REPO / name).is_dir() else ''}`" in install for name in INSTALL_FILES)
     assert "Add this source URL in *Settings > Plugins > Available Plugins*" in install and "/index.yml" in install
     assert (
         "--target <plugins>/<local path>/gallery_tools/dependencies --only-binary=:all:"

@@ -17,6 +17,7 @@ import json
 import textwrap
 from pathlib import Path
 
+import pytest
 from stash_sim import StashSimulator
 
 REPO = Path(__file__).resolve().parents[2]
@@ -135,6 +136,16 @@ def test_the_ui_routes_need_a_session_when_credentials_are_set(tmp_path: Path) -
         (tmp_path / "index.html").write_text("x", encoding="utf-8")
         assert _get(sim, "/")[0] == 401
         assert _get(sim, "/", {"ApiKey": sim.api_key})[0] == 200
+
+
+@pytest.mark.parametrize("route", ["/plugin/gallery_tools/javascript", "/plugin/gallery_tools/css"])
+def test_gallery_tools_ui_files_are_served(sim: StashSimulator, route: str) -> None:
+    sim.install_plugin(REPO)
+    plugin = sim.gql(PLUGINS)["plugins"][0]
+    assert f"http://127.0.0.1:{sim.port}{route}" in (plugin["paths"]["javascript"] + plugin["paths"]["css"])
+    status, _, body = _get(sim, route)
+    assert status == 200 and len(body) > 100 and b"error serving file" not in body
+    assert not [m for m in sim.log_messages("error") if "error serving file" in m]
 
 
 def test_the_policy_lists_a_plugins_csp_sources(sim: StashSimulator, tmp_path: Path) -> None:

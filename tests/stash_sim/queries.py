@@ -262,6 +262,16 @@ SCENE_PATH = (
 SCENE_CRITERIA = {"id", "title", "path", "rating100", "organized", "tags", "performers", "studios"}
 
 
+@resolves("Query.findScene")
+def find_scene(_: Any, info: Any, id: str | None = None, checksum: str | None = None) -> Any:
+    """internal/api/resolver_query_find_scene.go FindScene: by id (null when none has it); the
+    simulator's scenes have no checksums to look up."""
+    if id is None:
+        raise StashError("the Stash simulator does not model findScene by checksum")
+    row = _store(info).one("SELECT * FROM scenes WHERE id = ?", (parse_id(id),))
+    return scene_object(row) if row is not None else None
+
+
 @resolves("Query.findScenes")
 def find_scenes(
     _: Any,
