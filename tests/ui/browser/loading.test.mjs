@@ -26,7 +26,7 @@ test("the gallery page has one Gallery Tools menu, also after going away and bac
   // the plugin's script run a second time (a second load of Stash's plugin scripts) patches nothing more
   await page.addScriptTag({ url: stash.url + "/plugin/gallery_tools/javascript" });
   await page.evaluate(() => window.hostNavigate("/galleries/4"));
-  await page.waitForSelector(".gallery-field-path:has-text('city_walk')");
+  await page.waitForSelector(".gallery-title:text-is('city_walk-2020.zip')");
   assert.equal(await page.locator(".gallery-tools-menu").count(), 1);
   await page.locator(".item-card .card-check").first().check();
   await page.click("#more-menu");

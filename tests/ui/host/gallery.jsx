@@ -110,7 +110,6 @@ export function makeGalleryPage({ ImageList }, patchable) {
           <dt>URLs</dt><dd className="gallery-field-urls">{(gallery.urls || []).join(" ")}</dd>
           <dt>Cover</dt><dd className="gallery-field-cover">{cover}</dd>
           <dt>Images</dt><dd className="gallery-field-image-count">{gallery.image_count}</dd>
-          <dt>Path</dt><dd className="gallery-field-path">{path}</dd>
         </dl>
         <ol className="gallery-chapters">
           {gallery.chapters.map((c) => (
