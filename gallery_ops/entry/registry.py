@@ -52,13 +52,17 @@ class Task:
     mode: str
     description: str
     params: tuple[Param, ...]
-    # a page action's or a previewed job's run gets a gate (tasks/gate.py); the unscoped tasks never do
+    # a page action's or a previewed job's run gets a gate (tasks/gate.py); only a gated task ever does
     run: Callable[[GalleryOps, dict[str, Any], Gate | None], Report | dict[str, Any]]
     scoped: bool = True  # takes the scope args (gallery_ids, path, gallery_filter) and dry_run besides its own
+    gated: bool = True  # a scoped task whose writes a gate can hold: it takes a preview's fingerprint
 
     @property
     def all_params(self) -> tuple[Param, ...]:
-        return (*SCOPE_PARAMS, *self.params) if self.scoped else self.params
+        if not self.scoped:
+            return self.params
+        scope = SCOPE_PARAMS if self.gated else tuple(p for p in SCOPE_PARAMS if p.name != "fingerprint")
+        return (*scope, *self.params)
 
 
 def _chapters(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
@@ -320,7 +324,8 @@ TASKS: dict[str, Task] = {
             " else those named by the setting scrapers (or the scrapers arg); fills what is empty, adds urls, tags and"
             " performers (overwrite=title,date to overwrite those).",
             scrape.PARAMS,
-            _scrape_galleries,
+            lambda ops, args, gate: _scrape_galleries(ops, args),
+            gated=False,  # a scraper's answers change from one run to the next: no preview can be held to
         ),
         Task(
             "finish_new_galleries",
