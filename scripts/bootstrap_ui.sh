@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what the browser tests need (tests/ui): Debian's Chromium and the pinned npm packages.
 # Safe to run again: npm ci runs only when tests/ui/package-lock.json changed, and Chromium is
-# installed only when /usr/bin/chromium is missing (with apt-get, as root; otherwise it says how).
+# installed only when /usr/bin/chromium is missing (with apt-get, as root or through sudo without a
+# password; otherwise it says how).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ui="$root/tests/ui"
@@ -12,10 +13,14 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 fi
 
 if [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  as_root=""
+  if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    as_root="sudo -n"
+  fi
+  if { [ "$(id -u)" = "0" ] || [ -n "$as_root" ]; } && command -v apt-get >/dev/null 2>&1; then
     echo "bootstrap_ui: installing Debian's chromium for the browser tests" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    $as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else
     echo "bootstrap_ui: the browser tests need Debian's chromium: sudo apt-get install chromium" >&2
     exit 1

@@ -111,6 +111,7 @@ def test_the_source_index_and_zip_are_what_stash_reads(clone: Path, tmp_path: Pa
         "gallery_tools_deps.py",
         "requirements.txt",
         "gallery_ops",
+        "ui",
     ).split()
     assert sorted(names) == sorted(expected)
     assert [n for n in names if n.endswith((".yml", ".yaml"))] == ["gallery_tools.yml"]  # no second manifest
