@@ -78,7 +78,8 @@ function usePlugins() {
   const [state, setState] = useState({ loaded: false, error: null });
   useEffect(() => {
     client.query({ query: PLUGINS }).then(async ({ data }) => {
-      const enabled = data.plugins.filter((p) => p.enabled); // in the order Stash lists them (no requires here)
+      // in the order Stash lists them (no requires here); none loaded: null (a nil slice)
+      const enabled = (data.plugins || []).filter((p) => p.enabled);
       for (const plugin of enabled) {
         for (const url of plugin.paths.css || []) {
           const link = document.createElement("link");
