@@ -55,6 +55,9 @@ class PageAction:
     workflow: Callable[[dict[str, Any]], Workflow] | None = None
     params: tuple[Param, ...] = ()  # the action's own args besides the gallery
     on_list: bool = False  # offered for selected galleries on the galleries list (applied as a job)
+    # it may overwrite what is there (a mirror sync overwrites images' studio, date, photographer):
+    # Apply needs the confirm whenever it changes anything, not only for the rows marked
+    replaces: bool = False
 
 
 ACTIONS: dict[str, PageAction] = {
@@ -68,7 +71,11 @@ ACTIONS: dict[str, PageAction] = {
         "Sync images from gallery", "sync_images_from_gallery", {"mirror": False}, on_list=True
     ),
     "sync_images_from_gallery_mirror": PageAction(
-        "Sync images from gallery (mirror)", "sync_images_from_gallery", {"mirror": True}, on_list=True
+        "Sync images from gallery (mirror)",
+        "sync_images_from_gallery",
+        {"mirror": True},
+        on_list=True,
+        replaces=True,
     ),
     "tags_performers_from_images": PageAction(
         "Tags and performers from images", "sync_gallery_from_images", on_list=True
@@ -251,7 +258,7 @@ def document(name: str, action: PageAction, run: Run, words: Words) -> dict[str,
     else:
         why = left[0]["text"] if len(left) == 1 else ""
         summary = "Nothing to change." + (f" {why[0].upper()}{why[1:]}." if why else "")
-    deletes = any(r.deletes for r in rows)
+    deletes = any(r.deletes for r in rows) or (action.replaces and bool(rows))
     doc: dict[str, Any] = {
         "action": name,
         "label": action.label,
@@ -278,6 +285,8 @@ def document(name: str, action: PageAction, run: Run, words: Words) -> dict[str,
 
 def _confirm(rows: Sequence[Any]) -> str:
     deleting = [r for r in rows if r.deletes]
+    if not deleting:  # an action that may overwrite, none of whose rows says so by itself
+        return "Yes: make these changes, which may overwrite what is there now"
     return (
         f"Yes: make the {counted(len(deleting), 'change')} marked above, which remove or replace what is there now"
         if len(deleting) > 1

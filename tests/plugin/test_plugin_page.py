@@ -9,10 +9,16 @@ part of the contract: a one-gallery action is a handful of requests.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from stash_sim import SimGraphQLError, StashSimulator
+
+from gallery_ops.entry.page import ACTIONS
+
+UI_SCRIPT = (Path(__file__).resolve().parents[2] / "ui" / "gallery_tools.js").read_text(encoding="utf-8")
 
 RUN = 'mutation Run($args: Map) { runPluginOperation(plugin_id: "gallery_tools", args: $args) }'
 
@@ -121,6 +127,14 @@ def test_deleting_actions_say_so_and_name_what_goes(plugin_sim: StashSimulator) 
     assert doc["deletes"] is True
     assert doc["confirm"] == "Yes: make the change marked above, which removes or replaces what is there now"
     assert doc["task"]["name"] == "Chapters from folders (replace, apply)"
+
+
+def test_a_mirror_sync_always_asks_for_the_confirm(plugin_sim: StashSimulator) -> None:
+    doc = page(plugin_sim, {"page": "preview", "action": "sync_images_from_gallery_mirror", "gallery_id": "1"})
+    assert doc["changes"] and doc["deletes"] is True and doc["confirm"].startswith("Yes: make ")
+    assert doc["task"]["name"] == "Sync images from gallery (mirror, apply)"
+    plain = page(plugin_sim, {"page": "preview", "action": "sync_images_from_gallery", "gallery_id": "1"})
+    assert plain["deletes"] is False  # the same images, adding only
 
 
 def test_the_selected_image_actions(plugin_sim: StashSimulator) -> None:
@@ -248,3 +262,14 @@ def test_bad_page_args_are_a_graphql_error_as_stash_answers_a_plugin_error(
     errors = raised.value.errors
     assert len(errors) == 1 and errors[0]["path"] == ["runPluginOperation"]
     assert message in errors[0]["message"]
+
+
+def test_the_menu_offers_the_page_actions_by_their_labels() -> None:
+    """ui/gallery_tools.js lists the gallery menu's actions with the labels the previews carry, and
+    the galleries list offers exactly the actions a job can apply."""
+    menu = dict(re.findall(r'\{ action: "(\w+)", label: "([^"]+)" \}', UI_SCRIPT))
+    assert menu == {name: a.label for name, a in ACTIONS.items() if a.mode is not None}
+    listed = {name for name in menu if not name.startswith("duplicates")}  # the script's LIST_ACTIONS rule
+    assert listed == {name for name, a in ACTIONS.items() if a.on_list}
+    for name in ("set_cover", "start_chapter", "remove_images", "add_images"):
+        assert f'action: "{name}"' in UI_SCRIPT  # the operations on selected images
