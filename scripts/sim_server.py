@@ -1,6 +1,7 @@
 """Start the Stash simulator with the sample library, for manual runs of the plugin.
 
     .venv/bin/python scripts/sim_server.py            # listens on 127.0.0.1:19999
+    .venv/bin/python scripts/sim_server.py --empty    # no library: configureGeneral + metadataScan
     .venv/bin/python gallery_tools.py < fixtures/find_gallery.json   # in another terminal
 
 The fixtures' server_connection points at 127.0.0.1:19999 (Host 0.0.0.0, as Stash sends
@@ -33,9 +34,17 @@ def main() -> None:
     parser.add_argument("--library", default=str(SAMPLE_LIBRARY), help="a library description (YAML)")
     parser.add_argument(
         "--plugin",
+        "--hooks",  # the name ../shared/real-stash/run_sim.py passes
+        dest="plugin",
         action="store_true",
         help="install Gallery Tools: its hooks run after mutations, runPluginOperation and"
         " runPluginTask run it, and Stash's UI loads its ui/ files",
+    )
+    parser.add_argument(
+        "--empty",
+        action="store_true",
+        help="start with no library and no stash path, as a fresh Stash after its setup: add a library"
+        " folder with configureGeneral and scan it with metadataScan (the simulator's scanner)",
     )
     parser.add_argument(
         "--ui-location",
@@ -56,7 +65,9 @@ def main() -> None:
         " metadata finds the ComicInfo.xml and sidecars Stash's paths point to",
     )
     options = parser.parse_args()
-    sim = StashSimulator(options.library, on_disk=options.on_disk)
+    if options.empty and (options.on_disk or options.library != str(SAMPLE_LIBRARY)):
+        parser.error("--empty starts with no library: no --library or --on-disk with it")
+    sim = StashSimulator(None if options.empty else options.library, on_disk=options.on_disk)
     sim.http.port = options.port
     try:
         sim.start()
@@ -73,8 +84,9 @@ def main() -> None:
     sim.ui_location = options.ui_location
     galleries = sim.store.value("SELECT COUNT(*) FROM galleries")
     where = f", its files under {sim.library_root}" if options.on_disk else ""
+    source = "no library (add one with configureGeneral, then metadataScan)" if options.empty else options.library
     print(
-        f"Stash simulator on {sim.url} with {galleries} galleries from {options.library}{where}. Ctrl-C stops it.",
+        f"Stash simulator on {sim.url} with {galleries} galleries from {source}{where}. Ctrl-C stops it.",
         flush=True,
     )
     try:

@@ -18,6 +18,7 @@ import sys
 from typing import Any
 
 from .engine import resolves
+from .scanner import ffmpeg_paths
 
 GOOS = {"linux": "linux", "darwin": "darwin", "win32": "windows"}.get(sys.platform, sys.platform)
 
@@ -33,15 +34,16 @@ def system_status(_: Any, info: Any) -> dict[str, Any]:
     sim = info.context.sim
     release = sim.release
     config_dir = sim.config_dir
+    ffmpeg, ffprobe = ffmpeg_paths()
     return {
         "databaseSchema": release.app_schema,
         "databasePath": os.path.join(config_dir, "stash-go.sqlite"),
         "configPath": os.path.join(config_dir, "config.yml"),
         "appSchema": release.app_schema,
-        "status": "OK",
+        "status": "OK" if sim.config.configured else "SETUP",
         "os": GOOS,
         "workingDir": config_dir,
         "homeDir": os.path.expanduser("~"),
-        "ffmpegPath": "",
-        "ffprobePath": "",
+        "ffmpegPath": ffmpeg,  # found on PATH, as Stash looks for them (scanner.py)
+        "ffprobePath": ffprobe,
     }

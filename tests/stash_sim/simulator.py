@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import (  # noqa: F401 - registering resolvers
+    configure,
     events,
     identity,
     jobs,
@@ -53,6 +54,8 @@ from .runner import (
     server_connection,
 )
 from .scan import scan as scan_step
+from .scanned import scanned_library
+from .scanner import run_scan, scan_paths
 from .schema import Release, stash_schema
 from .schema import release as pick_release
 from .server import Faults, HttpFront, RequestLog, RequestRecord, Session, SessionCodec
@@ -65,6 +68,11 @@ class SimConfig:
 
     gallery_cover_regex: str = GALLERY_COVER_REGEX
     create_galleries_from_folders: bool = True
+    # the library folders a scan looks in ({path, excludeVideo, excludeImage}; configure.py)
+    stashes: list[dict[str, Any]] = field(default_factory=list)
+    parallel_tasks: int = 1
+    calculate_md5: bool = False  # a video's md5 besides its oshash (internal/manager/fingerprint.go)
+    configured: bool = True  # False: a Stash before its `setup` (systemStatus SETUP)
     # an opt-in fault: finds without a sort come back in a new order on every request
     # (Stash's order is only stable, never promised; see filters.order_clause)
     shuffle_unsorted: bool = False
@@ -116,7 +124,10 @@ class StashSimulator:
     `on_disk` puts the library on this machine's disk, under a temporary folder
     (`library_root`, removed with the simulator): its paths are then that folder + the
     description's paths, and its zips, folders and other files are there to read
-    (library.py). Without it `library_root` is None and no file exists.
+    (library.py). Without it `library_root` is None and no file exists. `scanned` writes the
+    library as real files there and scans them instead (scanned.py). `needs_setup` starts
+    a Stash that has no configuration yet (systemStatus SETUP until `setup`); every simulator
+    scans the stash paths configured (configure.py) with metadataScan or sim.metadata_scan.
     """
 
     def __init__(
@@ -128,11 +139,13 @@ class StashSimulator:
         db_path: str = ":memory:",
         release: str | None = None,
         on_disk: bool = False,
+        needs_setup: bool = False,
+        scanned: bool = False,
     ) -> None:
         self.release: Release = pick_release(release)
         self.store = Store(db_path)
         create_custom_fields_tables(self.store)
-        self.config = SimConfig()
+        self.config = SimConfig(configured=not needs_setup)
         self.credentials = credentials
         self.api_key = secrets.token_hex(16) if credentials else ""
         self.sessions = SessionCodec(secrets.token_bytes(32))
@@ -157,12 +170,16 @@ class StashSimulator:
         self._linked_manifests: list[Path] = []  # install_plugin: manifests outside the folder
         self.http = HttpFront(self)
         self.scrapers = scrapers.ScraperCache(self)  # <config dir>/scrapers, loaded now as at Stash's start
-        self._library_dir = tempfile.TemporaryDirectory(prefix="stash-library-") if on_disk else None
+        self._library_dir = tempfile.TemporaryDirectory(prefix="stash-library-") if on_disk or scanned else None
         self.library_root: str | None = (
             os.path.realpath(self._library_dir.name) if self._library_dir is not None else None
         )
         if library is not None:
-            seed(self.store, library if isinstance(library, dict) else load_library(library), self.library_root)
+            described = library if isinstance(library, dict) else load_library(library)
+            if scanned:
+                scanned_library(self, described)
+            else:
+                seed(self.store, described, self.library_root)
 
     def release_schema_fields(self, type_name: str) -> list[str]:
         """The field names of a type in the schema this simulator serves."""
@@ -236,6 +253,39 @@ class StashSimulator:
     def scan_zip(self, zip_path: str, images: list, **kwargs: Any) -> int | None:
         """Scan a new zip file and the images inside it; returns the gallery id."""
         return self.scan([("zip", zip_path, images)], **kwargs)[0]
+
+    def stash_for(self, path: str) -> dict[str, Any] | None:
+        """The stash path a path is in (config.StashConfigs GetStashFromDirPath: filepath.Rel
+        gives no `..` prefix), or None."""
+        for stash in self.config.stashes:
+            if not os.path.relpath(path, stash["path"]).startswith(".."):
+                return stash
+        return None
+
+    def metadata_scan(
+        self,
+        paths: list[str] | None = None,
+        *,
+        rescan: bool = False,
+        min_mod_time: float | None = None,
+        wait: bool = True,
+    ) -> Job:
+        """metadataScan of real folders and zips on this disk (scanner.py), as one job: the paths
+        inside a stash path (by default every stash path), waited for (wait=False: queued; the
+        job is returned either way)."""
+
+        def run(job: Job) -> None:
+            try:
+                run_scan(self, scan_paths(self, paths), rescan, min_mod_time, job)
+            finally:
+                self.events.scan_complete()
+
+        job = self.jobs.add(SCAN_DESCRIPTION, run)
+        if wait:
+            job.done.wait()
+            if job.exception is not None:
+                raise job.exception
+        return job
 
     def scan(self, steps: list[tuple[str, str, list]], wait: bool = True, **kwargs: Any) -> list[int | None]:
         """One scan job over several folders and zips: steps are ("folder" | "zip", path, images).

@@ -19,6 +19,7 @@ from typing import Any
 
 from stash_sim import StashSimulator
 from stash_sim.library import SAMPLE_LIBRARY, load_library
+from stash_sim.scanned import add_real_files
 
 from gallery_ops.common.constants import NEW_GALLERY_TAG
 from gallery_ops.stash.models import FileRef, FolderRef, Gallery, GalleryChapter, Image, PerformerRef, StudioRef, TagRef
@@ -67,6 +68,11 @@ SCAN_ZIP_IMAGES: list[Any] = [
     "Night/002.jpg",
     "Night/Late/001.jpg",
 ]
+
+
+SCAN_BATCH: dict[str, Any] = {  # the same, as a library description (real files on a scanned library)
+    "galleries": [{"folder": SCAN_FOLDER, "images": SCAN_FOLDER_IMAGES}, {"zip": SCAN_ZIP, "images": SCAN_ZIP_IMAGES}]
+}
 
 
 # -- models for plan tests ------------------------------------------------------------------------
@@ -135,10 +141,13 @@ def fresh_sim(
     settings: dict[str, Any] | None = None,
     install: bool = True,
     on_disk: bool = False,
+    scanned: bool = False,
 ) -> Iterator[StashSimulator]:
     """A new simulator (the sample library unless given), the plugin installed, settings saved.
-    on_disk: the library is on this disk, under sim.library_root (its paths start with it)."""
-    with StashSimulator(library=SAMPLE if library is None else library, on_disk=on_disk) as simulator:
+    on_disk: the library is on this disk, under sim.library_root (its paths start with it).
+    scanned: the library is real files there, scanned by the simulator's scanner (stash_sim/scanned.py)."""
+    library = SAMPLE if library is None else library
+    with StashSimulator(library=library, on_disk=on_disk, scanned=scanned) as simulator:
         if install:
             simulator.install_plugin(REPO)
         if settings:
@@ -190,7 +199,15 @@ def kill_and_rerun_at_every_request(
 
 def scan_new_galleries(sim: StashSimulator) -> tuple[str, str]:
     """One scan (one job) of SCAN_FOLDER, then SCAN_ZIP, as Stash's scanner does; returns their gallery
-    ids once the scan and the jobs queued during it (Finish new galleries) have ended."""
+    ids once the scan and the jobs queued during it (Finish new galleries) have ended. On a scanned
+    library they are real files, copied into the library and found by metadataScan."""
+    if sim.config.stashes:
+        add_real_files(sim, SCAN_BATCH)
+        root = str(sim.library_root)
+        sim.metadata_scan([root + "/library/new"])
+        sim.jobs.wait_idle()
+        ids = ids_by_path(sim)
+        return ids[SCAN_FOLDER], ids[SCAN_ZIP]
     folder_id, zip_id = sim.scan([("folder", SCAN_FOLDER, SCAN_FOLDER_IMAGES), ("zip", SCAN_ZIP, SCAN_ZIP_IMAGES)])
     sim.jobs.wait_idle()
     assert folder_id is not None and zip_id is not None
@@ -456,9 +473,10 @@ def scenario(name: str) -> Scenario:
 
 
 @contextmanager
-def scenario_sim(name: str) -> Iterator[StashSimulator]:
-    """A fresh sample simulator with the plugin installed and the scenario's set-up done."""
-    with fresh_sim(on_disk=scenario(name).on_disk) as simulator:
+def scenario_sim(name: str, scanned: bool = False) -> Iterator[StashSimulator]:
+    """A fresh sample simulator with the plugin installed and the scenario's set-up done (scanned:
+    the sample as real files, scanned)."""
+    with fresh_sim(on_disk=scenario(name).on_disk, scanned=scanned) as simulator:
         scenario(name).setup(simulator)
         simulator.requests.clear()
         simulator.hooks.clear()
@@ -490,8 +508,8 @@ class ScenarioRun:
     second_requests: list[Any]
 
 
-def run_twice(name: str) -> ScenarioRun:
-    with scenario_sim(name) as sim:
+def run_twice(name: str, scanned: bool = False) -> ScenarioRun:
+    with scenario_sim(name, scanned) as sim:
         before = state(sim)
         first = run(sim, scenario(name).button)
         after, first_requests = state(sim), sim.requests.records
