@@ -485,3 +485,36 @@ def test_the_scanned_sample_library_is_the_described_one_made_real(sim: StashSim
         for g in got["findGalleries"]["galleries"]
     }
     assert counts["/library/zips/Portraits.zip"] == 3 and counts["/library/photos/Portraits"] == 3
+
+
+def test_a_linked_folder_is_walked_under_the_links_path_walk_go(
+    scanner: StashSimulator, disk: Disk, tmp_path: Path
+) -> None:
+    """walkSym follows a symbolic link to a directory and reports what is inside under the link's path."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "1.jpg").write_bytes(picture("linked", 12, 12, "jpg"))
+    disk.root.joinpath("linked").symlink_to(elsewhere, target_is_directory=True)
+    scan(scanner)
+    assert images(scanner, disk) == [["linked/1.jpg"]]
+    assert galleries(scanner, disk) == ["linked"]
+
+
+def test_a_rescan_runs_every_files_handlers_again_and_makes_nothing_new_scan_go(
+    scanner: StashSimulator, disk: Disk, hook_log: Path
+) -> None:
+    """rescan: onExistingFile for every file, its handlers with the old file: Image.Update.Post,
+    Gallery.Update.Post for a zip (associateExisting with updateExisting)."""
+    disk.picture("set/1.jpg")
+    disk.zip("z.zip", {"a.jpg": picture("za", 9, 9, "jpg")})
+    scan(scanner)
+    before = scanner.gql(FIND_I), scanner.gql(FIND_G)
+    scanner.install_plugin(HOOK_PROBE, "hook_probe")
+    scan(scanner, rescan=True)
+    assert (scanner.gql(FIND_I), scanner.gql(FIND_G)) == before
+    records = [json.loads(line)["hookContext"] for line in hook_log.read_text().splitlines()]
+    assert [(r["type"], r["id"]) for r in records] == [
+        ("Image.Update.Post", 1),
+        ("Gallery.Update.Post", 2),
+        ("Image.Update.Post", 2),
+    ]

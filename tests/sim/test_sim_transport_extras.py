@@ -58,9 +58,9 @@ def test_get_needs_authentication_authentication_go(make_sim: Callable[..., Stas
 
 def test_unmodelled_mutation_is_refused_not_faked(sim: StashSimulator) -> None:
     try:
-        sim.gql("mutation { metadataScan(input: {}) }")
+        sim.gql("mutation { metadataAutoTag(input: {}) }")
     except SimGraphQLError as exc:
-        assert "does not model the mutation metadataScan" in str(exc)
+        assert "does not model the mutation metadataAutoTag" in str(exc)
     else:
         raise AssertionError("an unmodelled mutation must not look like it succeeded")
 

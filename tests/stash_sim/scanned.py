@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 ZIP_DATE = (2024, 1, 1, 0, 0, 0)
 FIXED_MTIME = 1704067200  # 2024-01-01T00:00:00Z: the same bytes and times on every run
 FORCE_GALLERY = ".forcegallery"
+REAL_FILES_VERSION = 1  # part of the cache's key: raise it when the files written change
 
 
 def picture(seed: str, width: int, height: int, kind: str) -> bytes:
@@ -231,7 +232,7 @@ class RealFiles:
 def write_real_files(description: dict[str, Any], root: str | Path) -> None:
     """The description's files under root, made once per description and copied from a cache
     (the system's temporary folder) after that."""
-    key = hashlib.md5(repr(sorted(_flatten(description))).encode()).hexdigest()
+    key = hashlib.md5(repr([REAL_FILES_VERSION, *sorted(_flatten(description))]).encode()).hexdigest()
     cache = Path(tempfile.gettempdir()) / f"stash-sim-real-files-{key}"
     if not cache.is_dir():
         partial = Path(tempfile.mkdtemp(prefix="stash-sim-real-files-partial-"))
