@@ -34,8 +34,6 @@ def main() -> None:
     parser.add_argument("--library", default=str(SAMPLE_LIBRARY), help="a library description (YAML)")
     parser.add_argument(
         "--plugin",
-        "--hooks",  # the name ../shared/real-stash/run_sim.py passes
-        dest="plugin",
         action="store_true",
         help="install Gallery Tools: its hooks run after mutations, runPluginOperation and"
         " runPluginTask run it, and Stash's UI loads its ui/ files",
