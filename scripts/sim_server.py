@@ -9,12 +9,20 @@ it), never at Stash's own 9999: a fixture run by hand cannot change a real Stash
 accident. Stop with Ctrl-C; the library is in memory and starts fresh every time.
 
 Stash's scrapers folder holds the test scrapers (tests/scrapers/), and Gallery Tools' setting
-`scrapers` names Sample Site, so that fixtures/task_scrape_galleries*.json scrape the sample.
+`scrapers` names Sample Site, so that fixtures/task_scrape_galleries*.json scrape the sample
+(not with --empty: a fresh Stash has no scrapers and no plugin settings).
+
+$STASH_SIM_STASHES gives the simulator its stash paths at start, as a Stash's config.yml gives
+them (`stashes:`): glob patterns separated by os.pathsep, each matching exactly one existing
+folder. ../shared/real-stash/run_sim.py cannot pass options, and the recorded Stash had the
+library folder as its stash path before the recording began.
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
+import os
 import sys
 import time
 from pathlib import Path
@@ -26,6 +34,19 @@ from stash_sim import StashSimulator  # noqa: E402
 from stash_sim.library import SAMPLE_LIBRARY  # noqa: E402
 
 DEFAULT_PORT = 19999  # not Stash's 9999; the fixtures use the same (a test keeps them equal)
+STASHES_ENV = "STASH_SIM_STASHES"
+
+
+def configured_stashes(patterns: str) -> list[dict[str, object]]:
+    """The stash paths $STASH_SIM_STASHES names (config.yml's `stashes:`, nothing excluded);
+    a pattern that matches no folder or several is an error that says which."""
+    stashes: list[dict[str, object]] = []
+    for pattern in filter(None, patterns.split(os.pathsep)):
+        folders = sorted(p for p in glob.glob(pattern) if os.path.isdir(p))
+        if len(folders) != 1:
+            raise SystemExit(f"sim_server: ${STASHES_ENV} {pattern!r} matches {len(folders)} folders: {folders}")
+        stashes.append({"path": folders[0], "excludeVideo": False, "excludeImage": False})
+    return stashes
 
 
 def main() -> None:
@@ -65,7 +86,9 @@ def main() -> None:
     options = parser.parse_args()
     if options.empty and (options.on_disk or options.library != str(SAMPLE_LIBRARY)):
         parser.error("--empty starts with no library: no --library or --on-disk with it")
+    stashes = configured_stashes(os.environ.get(STASHES_ENV, ""))
     sim = StashSimulator(None if options.empty else options.library, on_disk=options.on_disk)
+    sim.config.stashes += stashes
     sim.http.port = options.port
     try:
         sim.start()
@@ -75,8 +98,9 @@ def main() -> None:
             " stop what uses it, or pick another with --port N\n"
         )
         sys.exit(2)
-    sim.scrapers.install_folder(ROOT / "tests" / "scrapers")
-    sim.set_plugin_settings("gallery_tools", {"scrapers": "sample_site", "scrapePause": 0})
+    if not options.empty:
+        sim.scrapers.install_folder(ROOT / "tests" / "scrapers")
+        sim.set_plugin_settings("gallery_tools", {"scrapers": "sample_site", "scrapePause": 0})
     if options.plugin:
         sim.install_plugin(ROOT)
     sim.ui_location = options.ui_location
