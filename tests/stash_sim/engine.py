@@ -45,7 +45,7 @@ from graphql import (
     SelectionSetNode,
     StringValueNode,
     Visitor,
-    execute,
+    execute_sync,
     parse,
     validate,
     visit,
@@ -149,7 +149,7 @@ def _gqlparser_nodes(document: DocumentNode, error: GraphQLError) -> Any:
     return [finder.found] if finder.found is not None else error.nodes
 
 
-def _protocol_error(message: str, code: str, locations: list | None = None) -> dict[str, Any]:
+def _protocol_error(message: str, code: str, locations: list[Any] | None = None) -> dict[str, Any]:
     error: dict[str, Any] = {"message": message}
     if locations:
         error["locations"] = locations
@@ -211,7 +211,7 @@ def _variable_error(error: GraphQLError) -> dict[str, Any]:
 
 def release_of(context: Any) -> str:
     """The name of the release a request context's simulator serves."""
-    return context.sim.release.name
+    return str(context.sim.release.name)
 
 
 def run_graphql(
@@ -272,7 +272,7 @@ def _run(payload: Any, context: Any, allow_subscription: bool = False, root_valu
             roots,
         )
     schema = mutation_execution_schema(release_name) if op_type == "mutation" else stash_schema(release_name)
-    result = execute(
+    result = execute_sync(
         schema,
         document,
         root_value=root_value,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import random
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,7 +108,7 @@ def over_image_files(clause: str) -> str:
     return f"(SELECT MAX({clause}) {IMAGE_FILE_ROWS})"
 
 
-def file_criterion(sql: Sql, over: Any, column: str, crit: dict) -> None:
+def file_criterion(sql: Sql, over: Any, column: str, crit: dict[str, Any]) -> None:
     """A string criterion on a file column (`over` is over_gallery_files or over_image_files)."""
     row = Sql()
     string_criterion(row, column, crit)
@@ -146,7 +147,7 @@ class Page:
         return f" LIMIT {self.per_page} OFFSET {(self.page - 1) * self.per_page}"
 
 
-def read_find_filter(find_filter: dict | None, valid_sorts: set[str], default_sort: str | None) -> Page:
+def read_find_filter(find_filter: dict[str, Any] | None, valid_sorts: set[str], default_sort: str | None) -> Page:
     """Apply Stash's paging defaults and validate the sort."""
     find_filter = find_filter or {}
     page = find_filter.get("page")
@@ -249,7 +250,7 @@ def add_search(sql: Sql, q: str | None, columns: list[str], rows: str | None = N
 
 
 # -- criteria ----------------------------------------------------------------------------
-def string_criterion(sql: Sql, column: str, crit: dict) -> None:
+def string_criterion(sql: Sql, column: str, crit: dict[str, Any]) -> None:
     value, modifier = crit["value"], crit["modifier"]
     if modifier == "EQUALS":
         sql.add(f"{column} LIKE ?", value)
@@ -289,7 +290,7 @@ def _check_regex(pattern: str) -> None:
         raise StashError(str(exc)) from None
 
 
-def int_criterion(sql: Sql, column: str, crit: dict) -> None:
+def int_criterion(sql: Sql, column: str, crit: dict[str, Any]) -> None:
     value, value2, modifier = crit["value"], crit.get("value2") or 0, crit["modifier"]
     simple = {"EQUALS": "=", "NOT_EQUALS": "!=", "GREATER_THAN": ">", "LESS_THAN": "<"}
     if modifier in simple:
@@ -306,7 +307,7 @@ def int_criterion(sql: Sql, column: str, crit: dict) -> None:
         raise StashError(f"Internal system error. Error <unsupported numeric modifier type {modifier}>")
 
 
-def date_criterion(sql: Sql, column: str, crit: dict) -> None:
+def date_criterion(sql: Sql, column: str, crit: dict[str, Any]) -> None:
     """Dates are stored as YYYY-MM-DD text, so they compare as text."""
     if crit["modifier"] in ("IS_NULL", "NOT_NULL"):
         sql.add(f"{column} IS {'' if crit['modifier'] == 'IS_NULL' else 'NOT '}NULL")
@@ -339,7 +340,7 @@ def hierarchy(kind: str, ids: list[int], depth: int | None) -> tuple[str, list[A
 
 
 def multi_criterion(
-    sql: Sql, owner: str, join_table: str, owner_col: str, other_col: str, crit: dict, hierarchical: bool
+    sql: Sql, owner: str, join_table: str, owner_col: str, other_col: str, crit: dict[str, Any], hierarchical: bool
 ) -> None:
     """tags / performers / scenes (joined) criteria on an owner table; tags follow the tag
     hierarchy with `depth` (pkg/sqlite/criterion_handlers.go joinedHierarchicalMultiCriterionHandlerBuilder)."""
@@ -402,7 +403,7 @@ def multi_criterion(
             sql.add(f"NOT EXISTS ({members} AND {other_col} IN ({_marks(excludes)}))", *excludes)
 
 
-def studio_criterion(sql: Sql, column: str, crit: dict) -> None:
+def studio_criterion(sql: Sql, column: str, crit: dict[str, Any]) -> None:
     """pkg/sqlite/criterion_handlers.go studioCriterionHandler: EQUALS is INCLUDES_ALL, NOT_EQUALS
     EXCLUDES; values follow the studio hierarchy with `depth`."""
     ids = [_int_id(v) for v in crit.get("value") or []]
@@ -425,7 +426,7 @@ def studio_criterion(sql: Sql, column: str, crit: dict) -> None:
         sql.add(f"{column} NOT IN ({members}) OR {column} IS NULL", *member_params)
 
 
-def _marks(values: list) -> str:
+def _marks(values: list[Any]) -> str:
     return ", ".join("?" for _ in values)
 
 
@@ -436,14 +437,14 @@ def _int_id(value: Any) -> int:
         raise StashError(f'strconv.Atoi: parsing "{value}": invalid syntax') from exc
 
 
-def check_combination(filter_: dict) -> None:
+def check_combination(filter_: dict[str, Any]) -> None:
     # validateFilterCombination (pkg/sqlite/filter.go) tests for non-nil: an empty {} counts
     present = [key for key in ("AND", "OR", "NOT") if filter_.get(key) is not None]
     if len(present) > 1:
         raise StashError(f"cannot have {present[0]} and {present[1]} in the same filter")
 
 
-def combine(filter_: dict, own: Sql, compile_sub) -> Sql:
+def combine(filter_: dict[str, Any], own: Sql, compile_sub: Callable[[dict[str, Any]], Sql]) -> Sql:
     """Join a filter's own criteria with its AND / OR / NOT sub-filter, as Stash does."""
     check_combination(filter_)
     out = Sql()
@@ -465,7 +466,7 @@ def combine(filter_: dict, own: Sql, compile_sub) -> Sql:
     return own
 
 
-def refuse_unmodelled(kind: str, filter_: dict, modelled: set[str]) -> None:
+def refuse_unmodelled(kind: str, filter_: dict[str, Any], modelled: set[str]) -> None:
     unknown = sorted(k for k, v in filter_.items() if v is not None and k not in modelled)
     if unknown:
         raise StashError(f"the Stash simulator does not model {kind} criteria: {', '.join(unknown)}")
@@ -543,7 +544,7 @@ GALLERY_PATH_UNDER_FILES_JOIN = (
 GALLERY_TITLE_UNDER_FILES_JOIN = f"natural_key(COALESCE(NULLIF(galleries.title, ''), {GALLERY_ZIP_BASENAME}, '.'))"
 
 
-def joins_gallery_files(gallery_filter: dict | None, q: str | None) -> bool:
+def joins_gallery_files(gallery_filter: dict[str, Any] | None, q: str | None) -> bool:
     """Whether Stash's query joins `folders` on the gallery's files: a path criterion (in the
     filter or any AND / OR / NOT under it) or a q (GalleryStore.makeQuery, pathCriterionHandler)."""
     if q:
@@ -556,14 +557,14 @@ def joins_gallery_files(gallery_filter: dict | None, q: str | None) -> bool:
     return False
 
 
-def gallery_sort_columns(gallery_filter: dict | None, q: str | None) -> dict[str, str]:
+def gallery_sort_columns(gallery_filter: dict[str, Any] | None, q: str | None) -> dict[str, str]:
     """GALLERY_SORT_COLUMNS, with the path and title keys Stash's joins give under a path filter or q."""
     if not joins_gallery_files(gallery_filter, q):
         return GALLERY_SORT_COLUMNS
     return dict(GALLERY_SORT_COLUMNS, path=GALLERY_PATH_UNDER_FILES_JOIN, title=GALLERY_TITLE_UNDER_FILES_JOIN)
 
 
-def gallery_where(filter_: dict | None) -> Sql:
+def gallery_where(filter_: dict[str, Any] | None) -> Sql:
     """Compile a GalleryFilterType into a WHERE clause over `galleries`."""
     filter_ = filter_ or {}
     refuse_unmodelled("gallery", filter_, GALLERY_CRITERIA)
@@ -624,7 +625,7 @@ def gallery_where(filter_: dict | None) -> Sql:
     return combine(filter_, sql, gallery_where)
 
 
-def _gallery_path(sql: Sql, crit: dict) -> None:
+def _gallery_path(sql: Sql, crit: dict[str, Any]) -> None:
     """A gallery's path is any of its zips' paths or its folder's path; both are tried
     (pkg/sqlite/gallery_filter.go pathCriterionHandler)."""
     zip_part, folder_part = Sql(), Sql()
@@ -634,7 +635,7 @@ def _gallery_path(sql: Sql, crit: dict) -> None:
     sql.add(f"({zip_part.joined()}){glue}({folder_part.joined()})", *zip_part.params, *folder_part.params)
 
 
-def _gallery_parent_folder(sql: Sql, crit: dict) -> None:
+def _gallery_parent_folder(sql: Sql, crit: dict[str, Any]) -> None:
     """parentFolderCriterionHandler (pkg/sqlite/gallery_filter.go, v0.31.1 with #6737): the folder
     that holds a zip gallery's zip, or a folder gallery's parent folder, is one of the values'
     folders (with their sub-folders down `depth`, as for tags). EQUALS is INCLUDES, NOT_EQUALS
@@ -753,7 +754,7 @@ IMAGE_TIE_BREAK = final_term("images", "images.title")
 IMAGE_COLLATED_SORTS = frozenset({"path", "title"})  # COLLATE NATURAL_CI (setImageSortAndPagination)
 
 
-def image_where(filter_: dict | None) -> Sql:
+def image_where(filter_: dict[str, Any] | None) -> Sql:
     """Compile an ImageFilterType into a WHERE clause over `images`."""
     filter_ = filter_ or {}
     refuse_unmodelled("image", filter_, IMAGE_CRITERIA)
@@ -796,7 +797,7 @@ def image_where(filter_: dict | None) -> Sql:
     return combine(filter_, sql, image_where)
 
 
-def _image_galleries(sql: Sql, crit: dict) -> None:
+def _image_galleries(sql: Sql, crit: dict[str, Any]) -> None:
     """ImageFilterType.galleries: EQUALS / NOT_EQUALS add no condition (image_filter.go)."""
     ids = [_int_id(v) for v in crit.get("value") or []]
     modifier = crit["modifier"]

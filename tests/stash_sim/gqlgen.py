@@ -130,7 +130,8 @@ def _go_int(value: Any) -> int:
 
 
 def _go_kind(value: Any) -> str:
-    return {dict: "map", list: "slice"}.get(type(value), type(value).__name__)
+    kinds: dict[type, str] = {dict: "map", list: "slice"}
+    return kinds.get(type(value), type(value).__name__)
 
 
 def _go_float(value: Any) -> float:
@@ -267,7 +268,9 @@ def _install_introspection_rule() -> None:
         return
     _installed = True
     for type_name, field_name in (("__Type", "inputFields"), ("__Field", "args"), ("__Directive", "args")):
-        field = introspection_types[type_name].fields[field_name]  # type: ignore[union-attr]
+        introspected = introspection_types[type_name]
+        assert isinstance(introspected, GraphQLObjectType)
+        field = introspected.fields[field_name]
         original = field.resolve
         assert original is not None
 

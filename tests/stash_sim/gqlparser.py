@@ -115,7 +115,8 @@ def _go_kind(value: Any, top_level_number: str | None = None) -> str:
         return "bool"
     if isinstance(value, int | float):
         return top_level_number or "string"
-    return {str: "string", dict: "map", list: "slice"}.get(type(value), type(value).__name__)
+    kinds: dict[type, str] = {str: "string", dict: "map", list: "slice"}
+    return kinds.get(type(value), type(value).__name__)
 
 
 def _go_int_string(text: str) -> bool:

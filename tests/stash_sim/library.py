@@ -77,12 +77,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # PyYAML ships no types
 
 from . import related_files
 from .hostpaths import HOSTS, zip_member_name
 from .natural import natural_key
-from .store import Store, now_text
+from .store import Store, inserted_id, now_text
 
 LIBRARIES = Path(__file__).parent / "libraries"
 SAMPLE_LIBRARY = LIBRARIES / "sample.yml"
@@ -188,14 +188,17 @@ class LibraryWriter:
             "INSERT INTO folders(path, parent_folder_id, zip_file_id, mod_time) VALUES (?,?,?,?)",
             (path, parent_id, zip_file_id, FILE_MOD_TIME),
         )
-        self._folders[path] = cur.lastrowid
-        return cur.lastrowid
+        self._folders[path] = inserted_id(cur)
+        return inserted_id(cur)
 
     def _zip_of(self, folder_path: str) -> int | None:
         folder_id = self._folders.get(folder_path)
         if folder_id is None:
             return None
-        return self.db.execute("SELECT zip_file_id FROM folders WHERE id=?", (folder_id,)).fetchone()[0]
+        zip_file_id: int | None = self.db.execute(
+            "SELECT zip_file_id FROM folders WHERE id=?", (folder_id,)
+        ).fetchone()[0]
+        return zip_file_id
 
     def file(
         self,
@@ -237,9 +240,9 @@ class LibraryWriter:
                 raise ValueError(f"no file column {', '.join(sorted(unknown))}")
             self.db.execute(
                 f"UPDATE files SET {', '.join(f'{k} = ?' for k in probed)} WHERE id = ?",
-                (*probed.values(), cur.lastrowid),
+                (*probed.values(), inserted_id(cur)),
             )
-        return cur.lastrowid
+        return inserted_id(cur)
 
     def zip_file(self, path: str, md5: str | None = None) -> int:
         """The zip file at path (md5: its checksum, by default the md5 of the path); its own path
@@ -298,12 +301,12 @@ class LibraryWriter:
         folder path and base name joined (its sort key, related_files), when the caller knows it."""
         stamp = stamp or now_text()
         cur = self.db.execute("INSERT INTO images(title, created_at, updated_at) VALUES (?,?,?)", (title, stamp, stamp))
-        related_files.add_file(self.db, "images", cur.lastrowid, file_id, primary=True)
+        related_files.add_file(self.db, "images", inserted_id(cur), file_id, primary=True)
         if sort_path is None:
-            related_files.refresh_image_key(self.db, cur.lastrowid)
+            related_files.refresh_image_key(self.db, inserted_id(cur))
         else:
-            self.db.execute("UPDATE images SET path_key = ? WHERE id = ?", (natural_key(sort_path), cur.lastrowid))
-        return cur.lastrowid
+            self.db.execute("UPDATE images SET path_key = ? WHERE id = ?", (natural_key(sort_path), inserted_id(cur)))
+        return inserted_id(cur)
 
     def add_image_file(self, image_id: int, file_id: int) -> None:
         """Another file of an existing image (pkg/image/scan.go associateExisting: AddFileID)."""
@@ -328,7 +331,7 @@ class LibraryWriter:
             "INSERT INTO galleries(title, folder_id, created_at, updated_at) VALUES (?,?,?,?)",
             (title or None, folder_id, stamp, stamp),
         )
-        gallery_id = cur.lastrowid
+        gallery_id = inserted_id(cur)
         if zip_path:
             zip_file_id = self.zip_file(zip_path)
         if zip_file_id is not None:
@@ -358,23 +361,23 @@ class LibraryWriter:
         """The id of the tag, performer or studio with that name, created if missing."""
         row = self.db.execute(f"SELECT id FROM {table} WHERE name = ?", (name,)).fetchone()
         if row:
-            return row[0]
+            return int(row[0])
         stamp = now_text()
-        return self.db.execute(
-            f"INSERT INTO {table}(name, created_at, updated_at) VALUES (?,?,?)", (name, stamp, stamp)
-        ).lastrowid
+        return inserted_id(
+            self.db.execute(f"INSERT INTO {table}(name, created_at, updated_at) VALUES (?,?,?)", (name, stamp, stamp))
+        )
 
     def scene(self, title: str | None, path: str) -> int:
         stamp = now_text()
-        scene_id = self.db.execute(
-            "INSERT INTO scenes(title, created_at, updated_at) VALUES (?,?,?)", (title, stamp, stamp)
-        ).lastrowid
+        scene_id = inserted_id(
+            self.db.execute("INSERT INTO scenes(title, created_at, updated_at) VALUES (?,?,?)", (title, stamp, stamp))
+        )
         file_id = self.file(path, "video")
         self.db.execute('INSERT INTO scenes_files(scene_id, file_id, "primary") VALUES (?,?,1)', (scene_id, file_id))
         return scene_id
 
 
-def _check_keys(where: str, given: dict, allowed: set[str]) -> None:
+def _check_keys(where: str, given: dict[str, Any], allowed: set[str]) -> None:
     unknown = sorted(set(given) - allowed)
     if unknown:
         raise LibraryError(f"{where}: unknown key(s) {', '.join(unknown)}")
@@ -492,7 +495,7 @@ def seed(store: Store, description: dict[str, Any], root: str | None = None) -> 
         described: dict[str, int] = {}  # by the description's path of the image's first file, for file_of
         checksums: dict[str, str] = {}  # by the description's path, for same_as
 
-        def add_images(entries: list, base: str | None, zip_id: int | None, where: str) -> list[int]:
+        def add_images(entries: list[Any], base: str | None, zip_id: int | None, where: str) -> list[int]:
             """base: the description's folder or zip path (None: entries are absolute paths)."""
             ids = []
             for raw in entries:
@@ -530,7 +533,7 @@ def seed(store: Store, description: dict[str, Any], root: str | None = None) -> 
                     disk.add_file(path, f"image {md5}\n".encode())
             return ids
 
-        def add_second_file(entry: dict, given: str, path: str, zip_id: int | None, where: str) -> int:
+        def add_second_file(entry: dict[str, Any], given: str, path: str, zip_id: int | None, where: str) -> int:
             """An image entry with file_of: one more file (the same bytes) of an image given before
             (pkg/image/scan.go associateExisting), not a new image."""
             target = entry["file_of"]
@@ -554,7 +557,7 @@ def seed(store: Store, description: dict[str, Any], root: str | None = None) -> 
                 disk.add_file(path, f"image {md5}\n".encode())
             return image_id
 
-        def add_copies(spec: dict, gallery_id: int, zip_md5: str, where: str) -> None:
+        def add_copies(spec: dict[str, Any], gallery_id: int, zip_md5: str, where: str) -> None:
             """A zip gallery's byte copies: more zip files of the gallery, whose members are more
             files of its images (pkg/gallery/scan.go and pkg/image/scan.go associateExisting)."""
             for copy in spec["copies"]:
@@ -639,7 +642,7 @@ def seed(store: Store, description: dict[str, Any], root: str | None = None) -> 
     }
 
 
-def _scene_details(writer: LibraryWriter, scene_id: int, spec: dict) -> None:
+def _scene_details(writer: LibraryWriter, scene_id: int, spec: dict[str, Any]) -> None:
     db = writer.db
     for column in ("code", "date", "details"):
         if spec.get(column) is not None:
@@ -706,7 +709,9 @@ def _seed_named(writer: LibraryWriter, description: dict[str, Any]) -> None:
         _relate(writer, "performers_tags", "performer_id", performer_id, "tags", entry.get("tags"))
 
 
-def _relate(writer: LibraryWriter, join: str, owner_col: str, owner_id: int, table: str, names: list | None) -> None:
+def _relate(
+    writer: LibraryWriter, join: str, owner_col: str, owner_id: int, table: str, names: list[Any] | None
+) -> None:
     other_col = {"tags": "tag_id", "performers": "performer_id"}[table]
     for name in names or []:
         writer.db.execute(
@@ -718,8 +723,8 @@ def _relate(writer: LibraryWriter, join: str, owner_col: str, owner_id: int, tab
 def _gallery_details(
     writer: LibraryWriter,
     gallery_id: int,
-    spec: dict,
-    scene_ids: dict,
+    spec: dict[str, Any],
+    scene_ids: dict[str | None, int],
     image_ids: dict[str, int],
     root: str | None,
     where: str,

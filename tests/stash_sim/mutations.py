@@ -45,7 +45,7 @@ from .objects import (
 )
 from .queries import parse_id
 from .runner import PluginRunner, PluginStartError
-from .store import Store, executing_error, now_text
+from .store import Store, executing_error, inserted_id, now_text
 
 ORGANIZED_NULL = "Internal system error. Error <null value not allowed in optional bool>"
 FK_FAILED = "FOREIGN KEY constraint failed"
@@ -80,7 +80,8 @@ IMAGE_JOINS = {
 
 
 def _store(info: Any) -> Store:
-    return info.context.sim.store
+    store: Store = info.context.sim.store
+    return store
 
 
 def _quote(text: str) -> str:
@@ -88,7 +89,7 @@ def _quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _ids(values: list | None, wrap: str) -> list[int]:
+def _ids(values: list[Any] | None, wrap: str) -> list[int]:
     return [parse_id(v, wrap) for v in values or []]
 
 
@@ -217,7 +218,7 @@ def _require_gallery(db: sqlite3.Connection, gallery_id: int) -> None:
 
 # -- galleries ---------------------------------------------------------------------------------
 @resolves("Mutation.galleryCreate")
-def gallery_create(_: Any, info: Any, input: dict) -> Any:
+def gallery_create(_: Any, info: Any, input: dict[str, Any]) -> Any:
     if input["title"] == "":
         raise StashError("title must not be empty")
     store = _store(info)
@@ -225,24 +226,28 @@ def gallery_create(_: Any, info: Any, input: dict) -> Any:
     joins = {key: _ids(input.get(key), f"converting {GALLERY_JOINS[key][3]}") for key in GALLERY_JOINS}
     with store.transaction() as db:
         stamp = now_text()
-        gallery_id = db.execute(
-            "INSERT INTO galleries(title, created_at, updated_at) VALUES (?, ?, ?)",
-            (_text_or_null(input["title"]), stamp, stamp),
-        ).lastrowid
+        gallery_id = inserted_id(
+            db.execute(
+                "INSERT INTO galleries(title, created_at, updated_at) VALUES (?, ?, ?)",
+                (_text_or_null(input["title"]), stamp, stamp),
+            )
+        )
         try:
             _apply_scalars(db, "galleries", gallery_id, given)
         except StashError as exc:
             raise StashError(str(exc).replace("updating galleries", "inserting into galleries")) from exc
         for key, ids in joins.items():
             _set_join(db, GALLERY_JOINS[key], gallery_id, ids)
-        urls = input.get("urls") if input.get("urls") is not None else ([input["url"]] if input.get("url") else [])
+        urls: list[str] = (
+            input["urls"] if input.get("urls") is not None else ([input["url"]] if input.get("url") else [])
+        )
         _set_urls(db, "gallery_urls", "gallery_id", gallery_id, urls)
         custom_fields.set_on_create(db, "galleries", gallery_id, input.get("custom_fields"))
     info.context.fire_hook("Gallery.Create.Post", gallery_id, _omit_nulls(input), None)
     return gallery_by_id(store, gallery_id)
 
 
-def _gallery_update(db: sqlite3.Connection, store: Store, input: dict) -> int:
+def _gallery_update(db: sqlite3.Connection, store: Store, input: dict[str, Any]) -> int:
     gallery_id = parse_id(input["id"], "converting id")
     row = db.execute("SELECT folder_id FROM galleries WHERE id = ?", (gallery_id,)).fetchone()
     if row is None:
@@ -270,14 +275,14 @@ def _gallery_update(db: sqlite3.Connection, store: Store, input: dict) -> int:
     return gallery_id
 
 
-def _full_update_input(input: dict, info: Any) -> dict:
+def _full_update_input(input: dict[str, Any], info: Any) -> dict[str, Any]:
     # models.GalleryUpdateInput has the release schema's keys (custom_fields from v0.31)
     keys = info.context.sim.release_schema_fields("GalleryUpdateInput")
     return {key: input.get(key) for key in (*GALLERY_UPDATE_KEYS, *(k for k in keys if k not in GALLERY_UPDATE_KEYS))}
 
 
 @resolves("Mutation.galleryUpdate")
-def gallery_update(_: Any, info: Any, input: dict) -> Any:
+def gallery_update(_: Any, info: Any, input: dict[str, Any]) -> Any:
     store = _store(info)
     with store.transaction() as db:
         gallery_id = _gallery_update(db, store, input)
@@ -286,7 +291,7 @@ def gallery_update(_: Any, info: Any, input: dict) -> Any:
 
 
 @resolves("Mutation.galleriesUpdate")
-def galleries_update(_: Any, info: Any, input: list[dict]) -> list:
+def galleries_update(_: Any, info: Any, input: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
     store = _store(info)
     with store.transaction() as db:
         ids = [_gallery_update(db, store, item) for item in input]
@@ -297,7 +302,7 @@ def galleries_update(_: Any, info: Any, input: list[dict]) -> list:
 
 
 @resolves("Mutation.bulkGalleryUpdate")
-def bulk_gallery_update(_: Any, info: Any, input: dict) -> list:
+def bulk_gallery_update(_: Any, info: Any, input: dict[str, Any]) -> list[dict[str, Any]] | None:
     store = _store(info)
     ids = _ids(input.get("ids"), "converting ids")
     joins = {}
@@ -332,12 +337,12 @@ def bulk_gallery_update(_: Any, info: Any, input: dict) -> list:
 
 
 @resolves("Mutation.galleryDestroy")
-def gallery_destroy(_: Any, info: Any, input: dict) -> bool:
+def gallery_destroy(_: Any, info: Any, input: dict[str, Any]) -> bool:
     store = _store(info)
     ids = _ids(input.get("ids"), "converting ids")
     delete_file = bool(input.get("delete_file"))
-    destroyed: list[tuple[int, dict]] = []
-    images_destroyed: list[dict] = []
+    destroyed: list[tuple[int, dict[str, Any]]] = []
+    images_destroyed: list[dict[str, Any]] = []
     with store.transaction() as db:
         for gallery_id in ids:
             _require_gallery(db, gallery_id)
@@ -455,7 +460,7 @@ def _images_with_files(db: sqlite3.Connection, where: str, value: int) -> list[i
     ]
 
 
-def _content_change(store: Store, db: sqlite3.Connection, input: dict) -> tuple[int, list[int]]:
+def _content_change(store: Store, db: sqlite3.Connection, input: dict[str, Any]) -> tuple[int, list[int]]:
     gallery_id = parse_id(input["gallery_id"], "converting gallery id")
     image_ids = _ids(input["image_ids"], "converting image ids")
     _require_gallery(db, gallery_id)
@@ -466,7 +471,7 @@ def _content_change(store: Store, db: sqlite3.Connection, input: dict) -> tuple[
 
 
 @resolves("Mutation.addGalleryImages")
-def add_gallery_images(_: Any, info: Any, input: dict) -> bool:
+def add_gallery_images(_: Any, info: Any, input: dict[str, Any]) -> bool:
     store = _store(info)
     with store.transaction() as db:
         gallery_id, image_ids = _content_change(store, db, input)
@@ -490,7 +495,7 @@ def add_gallery_images(_: Any, info: Any, input: dict) -> bool:
 
 
 @resolves("Mutation.removeGalleryImages")
-def remove_gallery_images(_: Any, info: Any, input: dict) -> bool:
+def remove_gallery_images(_: Any, info: Any, input: dict[str, Any]) -> bool:
     store = _store(info)
     with store.transaction() as db:
         gallery_id, image_ids = _content_change(store, db, input)
@@ -502,7 +507,7 @@ def remove_gallery_images(_: Any, info: Any, input: dict) -> bool:
 
 
 @resolves("Mutation.setGalleryCover")
-def set_gallery_cover(_: Any, info: Any, input: dict) -> bool:
+def set_gallery_cover(_: Any, info: Any, input: dict[str, Any]) -> bool:
     gallery_id = parse_id(input["gallery_id"], "converting gallery id")
     image_id = parse_id(input["cover_image_id"], "converting cover image id")
     with _store(info).transaction() as db:
@@ -517,7 +522,7 @@ def set_gallery_cover(_: Any, info: Any, input: dict) -> bool:
 
 
 @resolves("Mutation.resetGalleryCover")
-def reset_gallery_cover(_: Any, info: Any, input: dict) -> bool:
+def reset_gallery_cover(_: Any, info: Any, input: dict[str, Any]) -> bool:
     gallery_id = parse_id(input["gallery_id"], "converting gallery id")
     with _store(info).transaction() as db:
         _require_gallery(db, gallery_id)
@@ -536,28 +541,30 @@ def _check_index(db: sqlite3.Connection, gallery_id: int, image_index: int) -> N
         raise StashError(CHAPTER_RANGE)
 
 
-def _chapter(store: Store, chapter_id: int) -> dict:
+def _chapter(store: Store, chapter_id: int) -> dict[str, Any]:
     return chapter_object(store.one("SELECT * FROM galleries_chapters WHERE id = ?", (chapter_id,)))
 
 
 @resolves("Mutation.galleryChapterCreate")
-def gallery_chapter_create(_: Any, info: Any, input: dict) -> Any:
+def gallery_chapter_create(_: Any, info: Any, input: dict[str, Any]) -> Any:
     store = _store(info)
     gallery_id = parse_id(input["gallery_id"], "converting gallery id")
     with store.transaction() as db:
         _check_index(db, gallery_id, input["image_index"])
         stamp = now_text()
-        chapter_id = db.execute(
-            "INSERT INTO galleries_chapters(gallery_id, title, image_index, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (gallery_id, input["title"], input["image_index"], stamp, stamp),
-        ).lastrowid
+        chapter_id = inserted_id(
+            db.execute(
+                "INSERT INTO galleries_chapters(gallery_id, title, image_index, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (gallery_id, input["title"], input["image_index"], stamp, stamp),
+            )
+        )
     info.context.fire_hook("GalleryChapter.Create.Post", chapter_id, _omit_nulls(input), None)
     return _chapter(store, chapter_id)
 
 
 @resolves("Mutation.galleryChapterUpdate")
-def gallery_chapter_update(_: Any, info: Any, input: dict) -> Any:
+def gallery_chapter_update(_: Any, info: Any, input: dict[str, Any]) -> Any:
     store = _store(info)
     chapter_id = parse_id(input["id"], "converting id")
     with store.transaction() as db:
@@ -599,7 +606,7 @@ def gallery_chapter_destroy(_: Any, info: Any, id: str) -> bool:
 
 # -- images ------------------------------------------------------------------------------------
 @resolves("Mutation.bulkImageUpdate")
-def bulk_image_update(_: Any, info: Any, input: dict) -> Any:
+def bulk_image_update(_: Any, info: Any, input: dict[str, Any]) -> Any:
     store = _store(info)
     ids = _ids(input.get("ids"), "converting ids")
     joins = {}
@@ -713,7 +720,7 @@ SCENE_NOT_MODELLED = (
 )
 
 
-def _urls_input(input: dict) -> list[str] | None:
+def _urls_input(input: dict[str, Any]) -> list[str] | None:
     """translator.optionalURLs: urls when given, else the deprecated url as a one-item list."""
     if "urls" in input:
         return input["urls"] or []
@@ -723,7 +730,7 @@ def _urls_input(input: dict) -> list[str] | None:
 
 
 @resolves("Mutation.imageUpdate")
-def image_update(_: Any, info: Any, input: dict) -> Any:
+def image_update(_: Any, info: Any, input: dict[str, Any]) -> Any:
     """internal/api/resolver_mutation_image.go ImageUpdate / imageUpdate."""
     store = _store(info)
     image_id = parse_id(input["id"], "converting id")
@@ -759,14 +766,14 @@ def image_update(_: Any, info: Any, input: dict) -> Any:
     return load_images(store, [image_id])[0]
 
 
-def _refuse_scene_inputs(input: dict) -> None:
+def _refuse_scene_inputs(input: dict[str, Any]) -> None:
     given = [key for key in SCENE_NOT_MODELLED if input.get(key) not in (None, [], {})]
     if given:
         raise StashError(f"the Stash simulator does not model scene {', '.join(given)}")
 
 
 @resolves("Mutation.sceneCreate")
-def scene_create(_: Any, info: Any, input: dict) -> Any:
+def scene_create(_: Any, info: Any, input: dict[str, Any]) -> Any:
     """internal/api/resolver_mutation_scene.go SceneCreate, pkg/scene/create.go Create: a scene
     without files needs a title; Scene.Create.Post fires with no input (RegisterPostHooks nil)."""
     _refuse_scene_inputs(input)
@@ -777,9 +784,9 @@ def scene_create(_: Any, info: Any, input: dict) -> Any:
     joins = {key: _ids(input.get(key), f"converting {join[3]}") for key, join in SCENE_JOINS.items()}
     with store.transaction() as db:
         stamp = now_text()
-        scene_id = db.execute(
-            "INSERT INTO scenes(title, created_at, updated_at) VALUES (?, ?, ?)", (title, stamp, stamp)
-        ).lastrowid
+        scene_id = inserted_id(
+            db.execute("INSERT INTO scenes(title, created_at, updated_at) VALUES (?, ?, ?)", (title, stamp, stamp))
+        )
         given = {k: v for k, v in input.items() if v is not None}
         try:
             _apply_scalars(db, "scenes", scene_id, given, ("code", "details", "director"))
@@ -793,7 +800,7 @@ def scene_create(_: Any, info: Any, input: dict) -> Any:
     return scene_object(rows[0])
 
 
-def _scene_update(store: Store, db: sqlite3.Connection, input: dict) -> int:
+def _scene_update(store: Store, db: sqlite3.Connection, input: dict[str, Any]) -> int:
     _refuse_scene_inputs(input)
     scene_id = parse_id(input["id"], "converting id")
     if db.execute("SELECT 1 FROM scenes WHERE id = ?", (scene_id,)).fetchone() is None:
@@ -821,7 +828,7 @@ def _scene_update(store: Store, db: sqlite3.Connection, input: dict) -> int:
 
 
 @resolves("Mutation.sceneUpdate")
-def scene_update(_: Any, info: Any, input: dict) -> Any:
+def scene_update(_: Any, info: Any, input: dict[str, Any]) -> Any:
     """internal/api/resolver_mutation_scene.go SceneUpdate / sceneUpdate."""
     store = _store(info)
     with store.transaction() as db:
@@ -837,7 +844,7 @@ def scene_update(_: Any, info: Any, input: dict) -> Any:
 
 # -- saved filters ---------------------------------------------------------------------------------
 @resolves("Mutation.saveFilter")
-def save_filter(_: Any, info: Any, input: dict) -> Any:
+def save_filter(_: Any, info: Any, input: dict[str, Any]) -> Any:
     """internal/api/resolver_mutation_saved_filter.go SaveFilter: an id updates (an unknown id
     updates nothing and still answers the filter as given: pkg/sqlite/saved_filter.go Update)."""
     from .queries import saved_filter_object
@@ -853,10 +860,13 @@ def save_filter(_: Any, info: Any, input: dict) -> Any:
     values = (input["mode"], name, encoded("find_filter"), encoded("object_filter"), encoded("ui_options"))
     with _store(info).transaction() as db:
         if filter_id is None:
-            filter_id = db.execute(
-                "INSERT INTO saved_filters(mode, name, find_filter, object_filter, ui_options) VALUES (?, ?, ?, ?, ?)",
-                values,
-            ).lastrowid
+            filter_id = inserted_id(
+                db.execute(
+                    "INSERT INTO saved_filters(mode, name, find_filter, object_filter, ui_options)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    values,
+                )
+            )
         else:
             db.execute(
                 "UPDATE saved_filters SET mode = ?, name = ?, find_filter = ?, object_filter = ?,"
@@ -876,7 +886,7 @@ def save_filter(_: Any, info: Any, input: dict) -> Any:
 
 
 @resolves("Mutation.destroySavedFilter")
-def destroy_saved_filter(_: Any, info: Any, input: dict) -> bool:
+def destroy_saved_filter(_: Any, info: Any, input: dict[str, Any]) -> bool:
     filter_id = parse_id(input["id"], "converting id")
     with _store(info).transaction() as db:
         if db.execute("SELECT 1 FROM saved_filters WHERE id = ?", (filter_id,)).fetchone() is None:
@@ -887,15 +897,16 @@ def destroy_saved_filter(_: Any, info: Any, input: dict) -> bool:
 
 # -- plugin settings ---------------------------------------------------------------------------
 @resolves("Mutation.configurePlugin")
-def configure_plugin(_: Any, info: Any, plugin_id: str, input: dict) -> dict:
+def configure_plugin(_: Any, info: Any, plugin_id: str, input: dict[str, Any]) -> dict[str, Any]:
     """Replaces the plugin's whole settings map; any id is accepted (configure.go)."""
     info.context.sim.set_plugin_settings(plugin_id, input)
-    return info.context.sim.plugin_settings(plugin_id)
+    settings: dict[str, Any] = info.context.sim.plugin_settings(plugin_id)
+    return settings
 
 
 # -- plugins -------------------------------------------------------------------------------
 @resolves("Mutation.runPluginOperation")
-def run_plugin_operation(_: Any, info: Any, plugin_id: str, args: dict | None = None) -> Any:
+def run_plugin_operation(_: Any, info: Any, plugin_id: str, args: dict[str, Any] | None = None) -> Any:
     """Runs the plugin with args as given (no defaultArgs) and returns its output, or its error
     as the mutation's error (pkg/plugin/plugins.go RunPlugin)."""
     sim = info.context.sim

@@ -36,7 +36,7 @@ from .engine import StashError, resolves
 from .mutations import FK_FAILED, _omit_nulls, parse_date
 from .objects import PERFORMER_SCALARS, named_object
 from .queries import parse_id
-from .store import Store, executing_error, now_text
+from .store import Store, executing_error, inserted_id, now_text
 
 UNMODELLED_INPUTS = ("image", "stash_ids", "custom_fields")
 TWITTER_URL, INSTAGRAM_URL = "https://twitter.com", "https://instagram.com"
@@ -96,7 +96,7 @@ STUDIO_INPUT_KEYS = (
 )
 
 
-def _struct_input(keys: tuple[str, ...], input: dict, with_id: bool) -> dict[str, Any]:
+def _struct_input(keys: tuple[str, ...], input: dict[str, Any], with_id: bool) -> dict[str, Any]:
     """A pkg/models input struct as encoding/json writes it: every field, null when not given."""
     ordered = (("id",) if with_id else ()) + keys
     out = {key: input.get(key) for key in ordered}
@@ -105,10 +105,11 @@ def _struct_input(keys: tuple[str, ...], input: dict, with_id: bool) -> dict[str
 
 
 def _store(info: Any) -> Store:
-    return info.context.sim.store
+    store: Store = info.context.sim.store
+    return store
 
 
-def _refuse_unmodelled(noun: str, input: dict) -> None:
+def _refuse_unmodelled(noun: str, input: dict[str, Any]) -> None:
     given = [key for key in UNMODELLED_INPUTS if input.get(key) not in (None, [], {})]
     if given:
         raise StashError(f"the Stash simulator does not model {noun} {', '.join(given)}")
@@ -118,7 +119,7 @@ def _trim(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _ids(values: list | None, wrap: str) -> list[int]:
+def _ids(values: list[Any] | None, wrap: str) -> list[int]:
     return [parse_id(v, wrap) for v in values or []]
 
 
@@ -160,7 +161,8 @@ def _require(db: sqlite3.Connection, table: str, noun: str, row_id: int) -> sqli
     row = db.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
     if row is None:
         raise StashError(f"{noun} with id {row_id} not found")
-    return row
+    found: sqlite3.Row = row
+    return found
 
 
 # -- tags --------------------------------------------------------------------------------------------
@@ -245,7 +247,7 @@ def _write_tag_relations(
         raise StashError(f"updating tag relations: {FK_FAILED}") from exc
 
 
-def _tag_fields(db: sqlite3.Connection, tag_id: int, input: dict) -> None:
+def _tag_fields(db: sqlite3.Connection, tag_id: int, input: dict[str, Any]) -> None:
     sets: dict[str, Any] = {}
     for key in ("sort_name", "description"):
         if key in input:
@@ -258,7 +260,7 @@ def _tag_fields(db: sqlite3.Connection, tag_id: int, input: dict) -> None:
 
 
 @resolves("Mutation.tagCreate")
-def tag_create(_: Any, info: Any, input: dict) -> Any:
+def tag_create(_: Any, info: Any, input: dict[str, Any]) -> Any:
     _refuse_unmodelled("tag", input)
     store = _store(info)
     name = input["name"].strip()
@@ -274,9 +276,9 @@ def tag_create(_: Any, info: Any, input: dict) -> Any:
         if parents or children:
             _validate_hierarchy(db, None, None, parents, children)
         stamp = now_text()
-        tag_id = db.execute(
-            "INSERT INTO tags(name, created_at, updated_at) VALUES (?, ?, ?)", (name, stamp, stamp)
-        ).lastrowid
+        tag_id = inserted_id(
+            db.execute("INSERT INTO tags(name, created_at, updated_at) VALUES (?, ?, ?)", (name, stamp, stamp))
+        )
         _tag_fields(db, tag_id, input)
         _set_list(db, "tag_aliases", "tag_id", tag_id, "alias", aliases)
         _write_tag_relations(db, tag_id, parents, children)
@@ -285,7 +287,7 @@ def tag_create(_: Any, info: Any, input: dict) -> Any:
 
 
 @resolves("Mutation.tagUpdate")
-def tag_update(_: Any, info: Any, input: dict) -> Any:
+def tag_update(_: Any, info: Any, input: dict[str, Any]) -> Any:
     _refuse_unmodelled("tag", input)
     store = _store(info)
     tag_id = parse_id(input["id"], "converting id")
@@ -326,7 +328,7 @@ def tag_update(_: Any, info: Any, input: dict) -> Any:
 
 
 @resolves("Mutation.tagDestroy")
-def tag_destroy(_: Any, info: Any, input: dict) -> bool:
+def tag_destroy(_: Any, info: Any, input: dict[str, Any]) -> bool:
     tag_id = parse_id(input["id"], "converting id")
     with _store(info).transaction() as db:
         _destroy(db, "tags", tag_id)
@@ -376,7 +378,7 @@ def _check_performer_aliases(name: str, aliases: list[str]) -> None:
         seen.add(alias.lower())
 
 
-def _performer_scalars(input: dict) -> dict[str, Any]:
+def _performer_scalars(input: dict[str, Any]) -> dict[str, Any]:
     """Column values from a partial input: text trimmed, dates parsed as Stash does."""
     out: dict[str, Any] = {}
     for key in PERFORMER_SCALARS:
@@ -404,7 +406,7 @@ def _check_dates(birthdate: str | None, death_date: str | None) -> None:
 
 
 @resolves("Mutation.performerCreate")
-def performer_create(_: Any, info: Any, input: dict) -> Any:
+def performer_create(_: Any, info: Any, input: dict[str, Any]) -> Any:
     _refuse_unmodelled("performer", input)
     store = _store(info)
     name = input["name"].strip()
@@ -426,10 +428,12 @@ def performer_create(_: Any, info: Any, input: dict) -> Any:
         stamp = now_text()
         columns.update(name=name, created_at=stamp, updated_at=stamp)
         columns.setdefault("disambiguation", "")
-        performer_id = db.execute(
-            f"INSERT INTO performers({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            tuple(columns.values()),
-        ).lastrowid
+        performer_id = inserted_id(
+            db.execute(
+                f"INSERT INTO performers({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                tuple(columns.values()),
+            )
+        )
         _set_list(db, "performer_aliases", "performer_id", performer_id, "alias", aliases)
         _set_list(db, "performer_urls", "performer_id", performer_id, "url", urls, positioned=True)
         _set_list(db, "performers_tags", "performer_id", performer_id, "tag_id", tags)
@@ -439,7 +443,7 @@ def performer_create(_: Any, info: Any, input: dict) -> Any:
     return named_object(store, "performers", performer_id)
 
 
-def _legacy_urls(current: list[str], input: dict) -> list[str]:
+def _legacy_urls(current: list[str], input: dict[str, Any]) -> list[str]:
     """handleLegacyURLs: url replaces the first URL that is not twitter/instagram; twitter and
     instagram replace theirs; each is appended when there is none to replace."""
     urls = list(current)
@@ -462,7 +466,7 @@ def _legacy_urls(current: list[str], input: dict) -> list[str]:
 
 
 @resolves("Mutation.performerUpdate")
-def performer_update(_: Any, info: Any, input: dict) -> Any:
+def performer_update(_: Any, info: Any, input: dict[str, Any]) -> Any:
     _refuse_unmodelled("performer", input)
     store = _store(info)
     performer_id = parse_id(input["id"], "converting id")
@@ -526,7 +530,7 @@ def performer_update(_: Any, info: Any, input: dict) -> Any:
 
 
 @resolves("Performer.twitter", "Performer.instagram")
-def _performer_legacy_url(parent: dict, info: Any) -> Any:
+def _performer_legacy_url(parent: dict[str, Any], info: Any) -> Any:
     """resolver_model_performer.go Twitter / Instagram: the first URL of that site."""
     pattern = TWITTER_RE if info.field_name == "twitter" else INSTAGRAM_RE
     urls = _store(info).column(
@@ -536,7 +540,7 @@ def _performer_legacy_url(parent: dict, info: Any) -> Any:
 
 
 @resolves("Mutation.performerDestroy")
-def performer_destroy(_: Any, info: Any, input: dict) -> bool:
+def performer_destroy(_: Any, info: Any, input: dict[str, Any]) -> bool:
     performer_id = parse_id(input["id"], "converting id")
     with _store(info).transaction() as db:
         _destroy(db, "performers", performer_id)
@@ -572,7 +576,7 @@ def _check_studio_parent(db: sqlite3.Connection, studio_id: int, parent_id: int)
         parent_id = row[0]
 
 
-def _studio_fields(db: sqlite3.Connection, studio_id: int, input: dict) -> None:
+def _studio_fields(db: sqlite3.Connection, studio_id: int, input: dict[str, Any]) -> None:
     sets: dict[str, Any] = {}
     if "details" in input:
         sets["details"] = _trim(input["details"]) or None
@@ -591,7 +595,7 @@ def _studio_fields(db: sqlite3.Connection, studio_id: int, input: dict) -> None:
 
 
 @resolves("Mutation.studioCreate")
-def studio_create(_: Any, info: Any, input: dict) -> Any:
+def studio_create(_: Any, info: Any, input: dict[str, Any]) -> Any:
     _refuse_unmodelled("studio", input)
     store = _store(info)
     name = input["name"].strip()
@@ -607,9 +611,9 @@ def studio_create(_: Any, info: Any, input: dict) -> Any:
         if parent_id is not None and db.execute("SELECT 1 FROM studios WHERE id = ?", (parent_id,)).fetchone() is None:
             raise StashError(f"studio with id {parent_id} not found")
         stamp = now_text()
-        studio_id = db.execute(
-            "INSERT INTO studios(name, created_at, updated_at) VALUES (?, ?, ?)", (name, stamp, stamp)
-        ).lastrowid
+        studio_id = inserted_id(
+            db.execute("INSERT INTO studios(name, created_at, updated_at) VALUES (?, ?, ?)", (name, stamp, stamp))
+        )
         _studio_fields(db, studio_id, input)
         _set_list(db, "studio_aliases", "studio_id", studio_id, "alias", aliases)
         _set_list(db, "studio_urls", "studio_id", studio_id, "url", urls, positioned=True)
@@ -619,7 +623,7 @@ def studio_create(_: Any, info: Any, input: dict) -> Any:
 
 
 @resolves("Mutation.studioUpdate")
-def studio_update(_: Any, info: Any, input: dict) -> Any:
+def studio_update(_: Any, info: Any, input: dict[str, Any]) -> Any:
     _refuse_unmodelled("studio", input)
     store = _store(info)
     studio_id = parse_id(input["id"], "converting id")
@@ -670,7 +674,7 @@ def studio_update(_: Any, info: Any, input: dict) -> Any:
 
 
 @resolves("Mutation.studioDestroy")
-def studio_destroy(_: Any, info: Any, input: dict) -> bool:
+def studio_destroy(_: Any, info: Any, input: dict[str, Any]) -> bool:
     studio_id = parse_id(input["id"], "converting id")
     with _store(info).transaction() as db:
         _destroy(db, "studios", studio_id)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 _DIGIT_MARK = 0x30  # any code in '0'..'9': digit runs sort where a digit would
 _DIGIT_MARK_BYTES = _DIGIT_MARK.to_bytes(3, "big")
@@ -33,9 +34,9 @@ def _fold(char: str) -> int:
     return min(candidates)
 
 
-def _tokens(text: str) -> list[tuple]:
+def _tokens(text: str) -> list[tuple[Any, ...]]:
     """Split text into comparable tokens: (fold,) per character, a 4-tuple per digit run."""
-    tokens: list[tuple] = []
+    tokens: list[tuple[Any, ...]] = []
     i, n = 0, len(text)
     while i < n:
         char = text[i]

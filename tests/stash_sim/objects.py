@@ -35,12 +35,13 @@ def _text(value: Any) -> str:
     return value if value is not None else ""
 
 
-def _ctx(info: Any):
+def _ctx(info: Any) -> Any:
     return info.context
 
 
 def _store(info: Any) -> Store:
-    return info.context.sim.store
+    store: Store = info.context.sim.store
+    return store
 
 
 # -- builders -------------------------------------------------------------------------------
@@ -313,7 +314,7 @@ def effective_cover_regex(sim: Any) -> str:
     """config.GetGalleryCoverRegex (internal/manager/config/config.go): a regex Go's regexp refuses
     is logged ("Gallery cover regex '<r>' invalid, reverting to default.") and the default is used,
     for the cover and in configuration.general alike (goregex.py: Go's syntax, not Python's)."""
-    regex = sim.config.gallery_cover_regex
+    regex: str = sim.config.gallery_cover_regex
     try:
         compile_go(regex)
     except GoRegexError:
@@ -338,7 +339,7 @@ def gallery_cover_id(store: Store, gallery_id: int, cover_regex: str = GALLERY_C
     "(?i)" + the regex in use (Go's regexp on folder path || separator || base name), sorted
     by path, first one; with no match the first image in that order.
     """
-    explicit = store.value(
+    explicit: int | None = store.value(
         "SELECT image_id FROM galleries_images WHERE gallery_id = ? AND cover = 1 LIMIT 1", (gallery_id,)
     )
     if explicit is not None:
@@ -352,7 +353,7 @@ def gallery_cover_id(store: Store, gallery_id: int, cover_regex: str = GALLERY_C
         " WHERE i_f.image_id = images.id"
         " AND filter_path(fo.path, f.basename) REGEXP ? ORDER BY i_f.file_id LIMIT 1)"
     )
-    found = store.value(
+    found: int | None = store.value(
         f"SELECT images.id FROM galleries_images gi JOIN images ON images.id = gi.image_id"
         f" WHERE gi.gallery_id = ? AND {matching_key} IS NOT NULL"
         f" ORDER BY {matching_key}, {GALLERY_IMAGE_TIE} LIMIT 1",
@@ -367,6 +368,7 @@ def gallery_cover_id(store: Store, gallery_id: int, cover_regex: str = GALLERY_C
 def gallery_kind(store: Store, gallery_id: int) -> tuple[str, str]:
     """('zip-based' | 'folder-based' | 'user-created', GetTitle()) for messages."""
     row = store.one("SELECT title, folder_id FROM galleries WHERE id = ?", (gallery_id,))
+    assert row is not None, f"gallery {gallery_id} is gone"
     zip_path = store.value(  # Gallery.Path: the primary file's
         "SELECT file_path(folders.path, files.basename) FROM galleries_files gf JOIN files ON files.id = gf.file_id"
         " JOIN folders ON folders.id = files.parent_folder_id WHERE gf.gallery_id = ?"
@@ -387,7 +389,7 @@ def unix_time(stamp: str) -> int:
 
 # -- Gallery ----------------------------------------------------------------------------------
 @resolves("Gallery.urls", "Gallery.url")
-def _gallery_urls(parent: dict, info: Any) -> Any:
+def _gallery_urls(parent: dict[str, Any], info: Any) -> Any:
     urls = _store(info).column("SELECT url FROM gallery_urls WHERE gallery_id = ? ORDER BY position", (parent["_id"],))
     if info.field_name == "url":
         return urls[0] if urls else None
@@ -395,18 +397,18 @@ def _gallery_urls(parent: dict, info: Any) -> Any:
 
 
 @resolves("Gallery.files")
-def _gallery_files(parent: dict, info: Any) -> list:
+def _gallery_files(parent: dict[str, Any], info: Any) -> list[Any]:
     store = _store(info)
     return [file_object(store, i) for i in _owner_file_ids(store, "galleries", parent["_id"])]
 
 
 @resolves("Gallery.folder")
-def _gallery_folder(parent: dict, info: Any) -> Any:
+def _gallery_folder(parent: dict[str, Any], info: Any) -> Any:
     return folder_object(_store(info), parent["_folder_id"])
 
 
 @resolves("Gallery.chapters")
-def _gallery_chapters(parent: dict, info: Any) -> list:
+def _gallery_chapters(parent: dict[str, Any], info: Any) -> list[Any]:
     rows = _store(info).all(
         "SELECT * FROM galleries_chapters WHERE gallery_id = ? ORDER BY image_index, id", (parent["_id"],)
     )
@@ -414,7 +416,7 @@ def _gallery_chapters(parent: dict, info: Any) -> list:
 
 
 @resolves("Gallery.scenes")
-def _gallery_scenes(parent: dict, info: Any) -> list:
+def _gallery_scenes(parent: dict[str, Any], info: Any) -> list[Any]:
     rows = _store(info).all(
         "SELECT scenes.* FROM scenes_galleries sg JOIN scenes ON scenes.id = sg.scene_id WHERE sg.gallery_id = ?",
         (parent["_id"],),
@@ -423,11 +425,11 @@ def _gallery_scenes(parent: dict, info: Any) -> list:
 
 
 @resolves("Gallery.studio", "Image.studio", "Scene.studio")
-def _studio(parent: dict, info: Any) -> Any:
+def _studio(parent: dict[str, Any], info: Any) -> Any:
     return named_object(_store(info), "studios", parent["_studio_id"])
 
 
-def _related(info: Any, table: str, join: str, owner_col: str, other_col: str, owner_id: int) -> list:
+def _related(info: Any, table: str, join: str, owner_col: str, other_col: str, owner_id: int) -> list[Any]:
     store = _store(info)
     ids = store.column(f"SELECT {other_col} FROM {join} WHERE {owner_col} = ?", (owner_id,))
     objs = [named_object(store, table, i) for i in ids]
@@ -435,29 +437,29 @@ def _related(info: Any, table: str, join: str, owner_col: str, other_col: str, o
 
 
 @resolves("Gallery.tags")
-def _gallery_tags(parent: dict, info: Any) -> list:
+def _gallery_tags(parent: dict[str, Any], info: Any) -> list[Any]:
     return _related(info, "tags", "galleries_tags", "gallery_id", "tag_id", parent["_id"])
 
 
 @resolves("Gallery.performers")
-def _gallery_performers(parent: dict, info: Any) -> list:
+def _gallery_performers(parent: dict[str, Any], info: Any) -> list[Any]:
     return _related(info, "performers", "performers_galleries", "gallery_id", "performer_id", parent["_id"])
 
 
 @resolves("Gallery.image_count")
-def _gallery_image_count(parent: dict, info: Any) -> int:
-    return _store(info).value("SELECT COUNT(*) FROM galleries_images WHERE gallery_id = ?", (parent["_id"],))
+def _gallery_image_count(parent: dict[str, Any], info: Any) -> int:
+    return _store(info).count("SELECT COUNT(*) FROM galleries_images WHERE gallery_id = ?", (parent["_id"],))
 
 
 @resolves("Gallery.cover")
-def _gallery_cover(parent: dict, info: Any) -> Any:
+def _gallery_cover(parent: dict[str, Any], info: Any) -> Any:
     store = _store(info)
     cover = gallery_cover_id(store, parent["_id"], effective_cover_regex(_ctx(info).sim))
     return load_images(store, [cover])[0] if cover is not None else None
 
 
 @resolves("Gallery.image")
-def _gallery_image(parent: dict, info: Any, index: int) -> Any:
+def _gallery_image(parent: dict[str, Any], info: Any, index: int) -> Any:
     if index < 0:
         raise StashError("index must >= 0")
     ids = gallery_image_ids(_store(info), parent["_id"])
@@ -465,7 +467,7 @@ def _gallery_image(parent: dict, info: Any, index: int) -> Any:
 
 
 @resolves("Gallery.paths")
-def _gallery_paths(parent: dict, info: Any) -> dict:
+def _gallery_paths(parent: dict[str, Any], info: Any) -> dict[str, Any]:
     base = _ctx(info).base_url
     return {
         "cover": f"{base}/gallery/{parent['id']}/cover?t={unix_time(parent['updated_at'])}",
@@ -475,13 +477,13 @@ def _gallery_paths(parent: dict, info: Any) -> dict:
 
 # -- GalleryChapter ---------------------------------------------------------------------------
 @resolves("GalleryChapter.gallery")
-def _chapter_gallery(parent: dict, info: Any) -> Any:
+def _chapter_gallery(parent: dict[str, Any], info: Any) -> Any:
     return gallery_by_id(_store(info), parent["_gallery_id"])
 
 
 # -- Image -------------------------------------------------------------------------------------
 @resolves("Image.urls", "Image.url")
-def _image_urls(parent: dict, info: Any) -> Any:
+def _image_urls(parent: dict[str, Any], info: Any) -> Any:
     urls = _store(info).column("SELECT url FROM image_urls WHERE image_id = ? ORDER BY position", (parent["_id"],))
     if info.field_name == "url":
         return urls[0] if urls else None
@@ -489,7 +491,7 @@ def _image_urls(parent: dict, info: Any) -> Any:
 
 
 @resolves("Image.files", "Image.visual_files")
-def _image_files(parent: dict, info: Any) -> list:
+def _image_files(parent: dict[str, Any], info: Any) -> list[Any]:
     """visual_files: every file, VideoFile (a clip) or ImageFile; files: the ImageFiles only
     (internal/api/resolver_model_image.go Files skips what is not an image file)."""
     store = _store(info)
@@ -500,7 +502,7 @@ def _image_files(parent: dict, info: Any) -> list:
 
 
 @resolves("Image.paths")
-def _image_paths(parent: dict, info: Any) -> dict:
+def _image_paths(parent: dict[str, Any], info: Any) -> dict[str, Any]:
     base, stamp = _ctx(info).base_url, unix_time(parent["updated_at"])
     return {
         "image": f"{base}/image/{parent['id']}/image?t={stamp}",
@@ -510,19 +512,19 @@ def _image_paths(parent: dict, info: Any) -> dict:
 
 
 @resolves("Image.galleries")
-def _image_galleries(parent: dict, info: Any) -> list:
+def _image_galleries(parent: dict[str, Any], info: Any) -> list[Any]:
     store = _store(info)
     ids = store.column("SELECT gallery_id FROM galleries_images WHERE image_id = ? ORDER BY rowid", (parent["_id"],))
     return load_galleries(store, ids)
 
 
 @resolves("Image.tags")
-def _image_tags(parent: dict, info: Any) -> list:
+def _image_tags(parent: dict[str, Any], info: Any) -> list[Any]:
     return _related(info, "tags", "images_tags", "image_id", "tag_id", parent["_id"])
 
 
 @resolves("Image.performers")
-def _image_performers(parent: dict, info: Any) -> list:
+def _image_performers(parent: dict[str, Any], info: Any) -> list[Any]:
     return _related(info, "performers", "performers_images", "image_id", "performer_id", parent["_id"])
 
 
@@ -534,12 +536,12 @@ def _image_performers(parent: dict, info: Any) -> list:
     "BasicFile.parent_folder",
     "Folder.parent_folder",
 )
-def _parent_folder(parent: dict, info: Any) -> Any:
+def _parent_folder(parent: dict[str, Any], info: Any) -> Any:
     return folder_object(_store(info), parent["_parent_folder_id"])
 
 
 @resolves("GalleryFile.zip_file", "ImageFile.zip_file", "VideoFile.zip_file", "BasicFile.zip_file", "Folder.zip_file")
-def _zip_file(parent: dict, info: Any) -> Any:
+def _zip_file(parent: dict[str, Any], info: Any) -> Any:
     found = file_object(_store(info), parent["_zip_file_id"])
     if found is not None:
         found["__typename"] = "BasicFile"
@@ -547,18 +549,18 @@ def _zip_file(parent: dict, info: Any) -> Any:
 
 
 @resolves("GalleryFile.fingerprint", "ImageFile.fingerprint", "VideoFile.fingerprint", "BasicFile.fingerprint")
-def _fingerprint(parent: dict, info: Any, type: str) -> Any:
+def _fingerprint(parent: dict[str, Any], info: Any, type: str) -> Any:
     return next((f["value"] for f in parent["fingerprints"] if f["type"] == type), None)
 
 
 @resolves("ImageFile.images")
-def _file_images(parent: dict, info: Any) -> list:
+def _file_images(parent: dict[str, Any], info: Any) -> list[Any]:
     store = _store(info)
     return load_images(store, store.column("SELECT image_id FROM images_files WHERE file_id = ?", (parent["_id"],)))
 
 
 @resolves("VideoFile.scenes")
-def _file_scenes(parent: dict, info: Any) -> list:
+def _file_scenes(parent: dict[str, Any], info: Any) -> list[Any]:
     rows = _store(info).all(
         "SELECT scenes.* FROM scenes_files sf JOIN scenes ON scenes.id = sf.scene_id"
         " WHERE sf.file_id = ? ORDER BY scenes.id",
@@ -568,7 +570,7 @@ def _file_scenes(parent: dict, info: Any) -> list:
 
 
 @resolves("Folder.parent_folders")
-def _parent_folders(parent: dict, info: Any) -> list:
+def _parent_folders(parent: dict[str, Any], info: Any) -> list[Any]:
     out, current = [], folder_object(_store(info), parent["_parent_folder_id"])
     while current is not None:
         out.append(current)
@@ -577,7 +579,7 @@ def _parent_folders(parent: dict, info: Any) -> list:
 
 
 @resolves("Folder.sub_folders")
-def _sub_folders(parent: dict, info: Any) -> list:
+def _sub_folders(parent: dict[str, Any], info: Any) -> list[Any]:
     store = _store(info)
     return [
         folder_object(store, i)
@@ -586,7 +588,7 @@ def _sub_folders(parent: dict, info: Any) -> list:
 
 
 @resolves("GalleryFile.galleries")
-def _file_galleries(parent: dict, info: Any) -> list:
+def _file_galleries(parent: dict[str, Any], info: Any) -> list[Any]:
     store = _store(info)
     return load_galleries(
         store, store.column("SELECT gallery_id FROM galleries_files WHERE file_id = ?", (parent["_id"],))
@@ -595,12 +597,12 @@ def _file_galleries(parent: dict, info: Any) -> list:
 
 # -- studios ----------------------------------------------------------------------------------
 @resolves("Studio.parent_studio")
-def _parent_studio(parent: dict, info: Any) -> Any:
+def _parent_studio(parent: dict[str, Any], info: Any) -> Any:
     return named_object(_store(info), "studios", parent.get("_parent_id"))
 
 
 @resolves("Studio.child_studios")
-def _child_studios(parent: dict, info: Any) -> list:
+def _child_studios(parent: dict[str, Any], info: Any) -> list[Any]:
     store = _store(info)
     ids = store.column("SELECT id FROM studios WHERE parent_id = ? ORDER BY natural_key(name), id", (parent["_id"],))
     return [named_object(store, "studios", i) for i in ids]
@@ -612,7 +614,7 @@ def _child_studios(parent: dict, info: Any) -> list:
 TAG_ORDER = "natural_key(COALESCE(tags.sort_name, tags.name)), tags.id"
 
 
-def tags_by_sql(store: Store, sql: str, params: tuple) -> list[dict[str, Any]]:
+def tags_by_sql(store: Store, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
     ids = store.column(f"SELECT tags.id FROM tags WHERE tags.id IN ({sql}) ORDER BY {TAG_ORDER}", params)
     return [o for o in (named_object(store, "tags", i) for i in ids) if o]
 
@@ -635,28 +637,28 @@ def tag_descendants(store: Store, tag_ids: list[int], depth: int | None) -> list
 
 
 @resolves("Tag.aliases")
-def _tag_aliases(parent: dict, info: Any) -> list:
+def _tag_aliases(parent: dict[str, Any], info: Any) -> list[Any]:
     return _store(info).column("SELECT alias FROM tag_aliases WHERE tag_id = ? ORDER BY alias", (parent["_id"],))
 
 
 @resolves("Tag.parents")
-def _tag_parents(parent: dict, info: Any) -> list:
+def _tag_parents(parent: dict[str, Any], info: Any) -> list[Any]:
     return tags_by_sql(_store(info), "SELECT parent_id FROM tags_relations WHERE child_id = ?", (parent["_id"],))
 
 
 @resolves("Tag.children")
-def _tag_children(parent: dict, info: Any) -> list:
+def _tag_children(parent: dict[str, Any], info: Any) -> list[Any]:
     return tags_by_sql(_store(info), "SELECT child_id FROM tags_relations WHERE parent_id = ?", (parent["_id"],))
 
 
 @resolves("Tag.parent_count")
-def _tag_parent_count(parent: dict, info: Any) -> int:
-    return _store(info).value("SELECT COUNT(*) FROM tags_relations WHERE child_id = ?", (parent["_id"],))
+def _tag_parent_count(parent: dict[str, Any], info: Any) -> int:
+    return _store(info).count("SELECT COUNT(*) FROM tags_relations WHERE child_id = ?", (parent["_id"],))
 
 
 @resolves("Tag.child_count")
-def _tag_child_count(parent: dict, info: Any) -> int:
-    return _store(info).value("SELECT COUNT(*) FROM tags_relations WHERE parent_id = ?", (parent["_id"],))
+def _tag_child_count(parent: dict[str, Any], info: Any) -> int:
+    return _store(info).count("SELECT COUNT(*) FROM tags_relations WHERE parent_id = ?", (parent["_id"],))
 
 
 TAG_COUNT_JOINS = {
@@ -669,30 +671,30 @@ TAG_COUNT_JOINS = {
 
 
 @resolves(*(f"Tag.{name}" for name in TAG_COUNT_JOINS))
-def _tag_count(parent: dict, info: Any, depth: int | None = None) -> int:
+def _tag_count(parent: dict[str, Any], info: Any, depth: int | None = None) -> int:
     """Distinct objects tagged with the tag or, with depth, one of its descendants
     (internal/api/resolver_model_tag.go, pkg/sqlite/tag.go countByTagIDs)."""
     store = _store(info)
     table, column = TAG_COUNT_JOINS[info.field_name]
     ids = tag_descendants(store, [parent["_id"]], depth)
-    return store.value(
+    return store.count(
         f"SELECT COUNT(DISTINCT {column}) FROM {table} WHERE tag_id IN ({','.join('?' * len(ids))})", ids
     )
 
 
 @resolves("Tag.image_path")
-def _tag_image_path(parent: dict, info: Any) -> str:
+def _tag_image_path(parent: dict[str, Any], info: Any) -> str:
     """urlbuilders.GetTagImageURL: tags have no image here (the `image` input is refused)."""
     return f"{_ctx(info).base_url}/tag/{parent['id']}/image?t={unix_time(parent['updated_at'])}&default=true"
 
 
 @resolves("Scene.tags")
-def _scene_tags(parent: dict, info: Any) -> list:
+def _scene_tags(parent: dict[str, Any], info: Any) -> list[Any]:
     return tags_by_sql(_store(info), "SELECT tag_id FROM scenes_tags WHERE scene_id = ?", (parent["_id"],))
 
 
 @resolves("Studio.tags")
-def _studio_tags(parent: dict, info: Any) -> list:
+def _studio_tags(parent: dict[str, Any], info: Any) -> list[Any]:
     return tags_by_sql(_store(info), "SELECT tag_id FROM studios_tags WHERE studio_id = ?", (parent["_id"],))
 
 
@@ -731,7 +733,7 @@ WORLD_EMPTY: dict[str, Any] = {
 }
 
 
-def _world_empty(parent: dict, info: Any, **_: Any) -> Any:
+def _world_empty(parent: dict[str, Any], info: Any, **_: Any) -> Any:
     value = WORLD_EMPTY[f"{info.parent_type.name}.{info.field_name}"]
     return type(value)()
 
@@ -741,7 +743,7 @@ resolves(*WORLD_EMPTY)(_world_empty)
 
 # -- performers -------------------------------------------------------------------------------
 @resolves("Performer.urls", "Performer.url")
-def _performer_urls(parent: dict, info: Any) -> Any:
+def _performer_urls(parent: dict[str, Any], info: Any) -> Any:
     urls = _store(info).column(
         "SELECT url FROM performer_urls WHERE performer_id = ? ORDER BY position", (parent["_id"],)
     )
@@ -751,14 +753,14 @@ def _performer_urls(parent: dict, info: Any) -> Any:
 
 
 @resolves("Performer.alias_list")
-def _performer_aliases(parent: dict, info: Any) -> list:
+def _performer_aliases(parent: dict[str, Any], info: Any) -> list[Any]:
     return _store(info).column(
         "SELECT alias FROM performer_aliases WHERE performer_id = ? ORDER BY alias", (parent["_id"],)
     )
 
 
 @resolves("Performer.tags")
-def _performer_tags(parent: dict, info: Any) -> list:
+def _performer_tags(parent: dict[str, Any], info: Any) -> list[Any]:
     return tags_by_sql(_store(info), "SELECT tag_id FROM performers_tags WHERE performer_id = ?", (parent["_id"],))
 
 
@@ -769,9 +771,9 @@ PERFORMER_COUNT_JOINS = {
 
 
 @resolves(*(f"Performer.{name}" for name in PERFORMER_COUNT_JOINS))
-def _performer_count(parent: dict, info: Any) -> int:
+def _performer_count(parent: dict[str, Any], info: Any) -> int:
     table, column = PERFORMER_COUNT_JOINS[info.field_name]
-    return _store(info).value(f"SELECT COUNT(DISTINCT {column}) FROM {table} WHERE performer_id = ?", (parent["_id"],))
+    return _store(info).count(f"SELECT COUNT(DISTINCT {column}) FROM {table} WHERE performer_id = ?", (parent["_id"],))
 
 
 def studio_descendants(store: Store, studio_ids: list[int], depth: int | None) -> list[int]:
@@ -791,16 +793,16 @@ def studio_descendants(store: Store, studio_ids: list[int], depth: int | None) -
 
 
 @resolves("Studio.image_count", "Studio.gallery_count", "Studio.scene_count")
-def _studio_count(parent: dict, info: Any, depth: int | None = None) -> int:
+def _studio_count(parent: dict[str, Any], info: Any, depth: int | None = None) -> int:
     """Objects of the studio or, with depth, of its child studios too (resolver_model_studio.go)."""
     store = _store(info)
     ids = studio_descendants(store, [parent["_id"]], depth)
     table = {"image_count": "images", "gallery_count": "galleries", "scene_count": "scenes"}[info.field_name]
-    return store.value(f"SELECT COUNT(*) FROM {table} WHERE studio_id IN ({','.join('?' * len(ids))})", ids)
+    return store.count(f"SELECT COUNT(*) FROM {table} WHERE studio_id IN ({','.join('?' * len(ids))})", ids)
 
 
 @resolves("Studio.performer_count")
-def _studio_performer_count(parent: dict, info: Any, depth: int | None = None) -> int:
+def _studio_performer_count(parent: dict[str, Any], info: Any, depth: int | None = None) -> int:
     """performer.CountByStudioID: performers in a scene, image or gallery of the studio (or, with
     depth, of its child studios), as the performer filter `studios` counts them."""
     store = _store(info)
@@ -814,11 +816,11 @@ def _studio_performer_count(parent: dict, info: Any, depth: int | None = None) -
             ("performers_galleries", "galleries", "gallery_id"),
         )
     )
-    return store.value(f"SELECT COUNT(*) FROM ({shared})", ids * 3)
+    return store.count(f"SELECT COUNT(*) FROM ({shared})", ids * 3)
 
 
 @resolves("Studio.urls", "Studio.url")
-def _studio_urls(parent: dict, info: Any) -> Any:
+def _studio_urls(parent: dict[str, Any], info: Any) -> Any:
     urls = _store(info).column("SELECT url FROM studio_urls WHERE studio_id = ? ORDER BY position", (parent["_id"],))
     if info.field_name == "url":
         return urls[0] if urls else None
@@ -826,29 +828,29 @@ def _studio_urls(parent: dict, info: Any) -> Any:
 
 
 @resolves("Studio.aliases")
-def _studio_aliases(parent: dict, info: Any) -> list:
+def _studio_aliases(parent: dict[str, Any], info: Any) -> list[Any]:
     return _store(info).column("SELECT alias FROM studio_aliases WHERE studio_id = ? ORDER BY alias", (parent["_id"],))
 
 
 @resolves("Studio.image_path")
-def _studio_image_path(parent: dict, info: Any) -> str:
+def _studio_image_path(parent: dict[str, Any], info: Any) -> str:
     """urlbuilders.GetStudioImageURL: no studio has an image here (the `image` input is refused)."""
     return f"{_ctx(info).base_url}/studio/{parent['id']}/image?t={unix_time(parent['updated_at'])}&default=true"
 
 
 @resolves("Performer.image_path")
-def _performer_image_path(parent: dict, info: Any) -> str:
+def _performer_image_path(parent: dict[str, Any], info: Any) -> str:
     """urlbuilders.GetPerformerImageURL: no performer has an image here (the `image` input is refused)."""
     return f"{_ctx(info).base_url}/performer/{parent['id']}/image?t={unix_time(parent['updated_at'])}&default=true"
 
 
 @resolves("Performer.scene_count")
-def _performer_scene_count(parent: dict, info: Any) -> int:
-    return _store(info).value("SELECT COUNT(*) FROM performers_scenes WHERE performer_id = ?", (parent["_id"],))
+def _performer_scene_count(parent: dict[str, Any], info: Any) -> int:
+    return _store(info).count("SELECT COUNT(*) FROM performers_scenes WHERE performer_id = ?", (parent["_id"],))
 
 
 @resolves("Performer.scenes")
-def _performer_scenes(parent: dict, info: Any) -> list:
+def _performer_scenes(parent: dict[str, Any], info: Any) -> list[Any]:
     rows = _store(info).all(
         "SELECT scenes.* FROM performers_scenes ps JOIN scenes ON scenes.id = ps.scene_id"
         " WHERE ps.performer_id = ? ORDER BY scenes.id",
@@ -858,7 +860,7 @@ def _performer_scenes(parent: dict, info: Any) -> list:
 
 
 @resolves("Performer.performer_count")
-def _performer_appears_with(parent: dict, info: Any) -> int:
+def _performer_appears_with(parent: dict[str, Any], info: Any) -> int:
     """performer.CountByAppearsWith: other performers sharing a scene, image or gallery."""
     shared = " UNION ".join(
         f"SELECT o.performer_id FROM {join} o JOIN {join} me ON me.{col} = o.{col}"
@@ -869,22 +871,22 @@ def _performer_appears_with(parent: dict, info: Any) -> int:
             ("performers_galleries", "gallery_id"),
         )
     )
-    return _store(info).value(f"SELECT COUNT(*) FROM ({shared})", (parent["_id"],) * 6)
+    return _store(info).count(f"SELECT COUNT(*) FROM ({shared})", (parent["_id"],) * 6)
 
 
 @resolves("Scene.performers")
-def _scene_performers(parent: dict, info: Any) -> list:
+def _scene_performers(parent: dict[str, Any], info: Any) -> list[Any]:
     return _related(info, "performers", "performers_scenes", "scene_id", "performer_id", parent["_id"])
 
 
 @resolves("Scene.files")
-def _scene_files(parent: dict, info: Any) -> list:
+def _scene_files(parent: dict[str, Any], info: Any) -> list[Any]:
     store = _store(info)
     return [file_object(store, i) for i in _owner_file_ids(store, "scenes", parent["_id"])]
 
 
 @resolves("Scene.urls", "Scene.url")
-def _scene_urls(parent: dict, info: Any) -> Any:
+def _scene_urls(parent: dict[str, Any], info: Any) -> Any:
     urls = _store(info).column("SELECT url FROM scene_urls WHERE scene_id = ? ORDER BY position", (parent["_id"],))
     if info.field_name == "url":
         return urls[0] if urls else None
@@ -892,7 +894,7 @@ def _scene_urls(parent: dict, info: Any) -> Any:
 
 
 @resolves("Scene.galleries")
-def _scene_galleries(parent: dict, info: Any) -> list:
+def _scene_galleries(parent: dict[str, Any], info: Any) -> list[Any]:
     store = _store(info)
     return load_galleries(
         store,

@@ -14,6 +14,7 @@ Facts (internal/api/resolver_query_*.go; research notes of issue 2):
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 from .engine import StashError, resolves
@@ -75,7 +76,8 @@ def parse_id(value: Any, wrap: str | None = None) -> int:
 
 
 def _store(info: Any) -> Store:
-    return info.context.sim.store
+    store: Store = info.context.sim.store
+    return store
 
 
 def _shuffle(info: Any) -> bool:
@@ -112,8 +114,12 @@ def find_gallery(_: Any, info: Any, id: str) -> Any:
 
 @resolves("Query.findGalleries")
 def find_galleries(
-    _: Any, info: Any, gallery_filter: dict | None = None, filter: dict | None = None, ids: list | None = None
-) -> dict:
+    _: Any,
+    info: Any,
+    gallery_filter: dict[str, Any] | None = None,
+    filter: dict[str, Any] | None = None,
+    ids: list[Any] | None = None,
+) -> dict[str, Any]:
     store = _store(info)
     if ids:
         parsed = _by_ids(store, "galleries", ids, "gallery")
@@ -158,7 +164,7 @@ _GALLERY_SORT_JOINS = {
 }
 
 
-def _no_such_column(exc: NoSuchColumn, gallery_filter: dict, page: Any) -> str:
+def _no_such_column(exc: NoSuchColumn, gallery_filter: dict[str, Any], page: Any) -> str:
     """The error of findGalleries whose is_missing names no column: repository.executeFindQuery
     runs the count query first (with the sort's joins: queryBuilder.body(true)) and reports
     its failure with the query text and arguments (pkg/sqlite/repository.go, tx.go)."""
@@ -209,11 +215,11 @@ def _selected(info: Any) -> set[str]:
 def find_images(
     _: Any,
     info: Any,
-    image_filter: dict | None = None,
-    filter: dict | None = None,
-    ids: list | None = None,
-    image_ids: list | None = None,
-) -> dict:
+    image_filter: dict[str, Any] | None = None,
+    filter: dict[str, Any] | None = None,
+    ids: list[Any] | None = None,
+    image_ids: list[Any] | None = None,
+) -> dict[str, Any]:
     """megapixels and filesize as internal/api/resolver_query_find_image.go computes them: over
     the primary files (in float) for an id list; else SUM over every file of the matches, the
     megapixels divided in SQLite's integer arithmetic (pkg/sqlite/image.go queryImagesResult)."""
@@ -250,6 +256,7 @@ def find_images(
             f" ON f.id = i_f.file_id WHERE {where.joined()}",
             where.params,
         )
+        assert row is not None  # an aggregate answers one row
         result["megapixels"], result["filesize"] = float(row[0]), float(row[1])
     return result
 
@@ -276,11 +283,11 @@ def find_scene(_: Any, info: Any, id: str | None = None, checksum: str | None = 
 def find_scenes(
     _: Any,
     info: Any,
-    scene_filter: dict | None = None,
-    filter: dict | None = None,
-    ids: list | None = None,
-    scene_ids: list | None = None,
-) -> dict:
+    scene_filter: dict[str, Any] | None = None,
+    filter: dict[str, Any] | None = None,
+    ids: list[Any] | None = None,
+    scene_ids: list[Any] | None = None,
+) -> dict[str, Any]:
     """pkg/sqlite/scene_filter.go, the criteria the simulator's scenes can answer; others refused."""
     store = _store(info)
     if ids or scene_ids:
@@ -324,12 +331,12 @@ def find_scenes(
     count, found = _find(
         store, "scenes", where, page.limit_sql, order_clause(page, "scenes", columns, "scenes.id", _shuffle(info))
     )
-    rows = (
+    by_id: dict[int, sqlite3.Row] = (
         {r["id"]: r for r in store.all(f"SELECT * FROM scenes WHERE id IN ({','.join('?' * len(found))})", found)}
         if found
         else {}
     )
-    result: dict[str, Any] = {"count": count, "scenes": [scene_object(rows[i]) for i in found]}
+    result: dict[str, Any] = {"count": count, "scenes": [scene_object(by_id[i]) for i in found]}
     if "filesize" in _selected(info):  # pkg/sqlite/scene.go queryScenesResult: SUM(files.size); duration refused
         result["filesize"] = float(
             store.value(
@@ -386,8 +393,13 @@ TAG_SEARCH_COLUMNS = [  # pkg/sqlite/tag.go Query: name, aliases, sort_name
 
 
 def _find_named(
-    info: Any, table: str, result_key: str, filter_: dict | None, criteria: dict | None, ids: list | None
-) -> dict:
+    info: Any,
+    table: str,
+    result_key: str,
+    filter_: dict[str, Any] | None,
+    criteria: dict[str, Any] | None,
+    ids: list[Any] | None,
+) -> dict[str, Any]:
     store = _store(info)
     if ids:
         parsed = _by_ids(store, table, ids, table[:-1])
@@ -421,8 +433,12 @@ def _find_named(
 
 @resolves("Query.findTags")
 def find_tags(
-    _: Any, info: Any, tag_filter: dict | None = None, filter: dict | None = None, ids: list | None = None
-) -> dict:
+    _: Any,
+    info: Any,
+    tag_filter: dict[str, Any] | None = None,
+    filter: dict[str, Any] | None = None,
+    ids: list[Any] | None = None,
+) -> dict[str, Any]:
     return _find_named(info, "tags", "tags", filter, tag_filter, ids)
 
 
@@ -430,18 +446,22 @@ def find_tags(
 def find_performers(
     _: Any,
     info: Any,
-    performer_filter: dict | None = None,
-    filter: dict | None = None,
-    ids: list | None = None,
-    performer_ids: list | None = None,
-) -> dict:
+    performer_filter: dict[str, Any] | None = None,
+    filter: dict[str, Any] | None = None,
+    ids: list[Any] | None = None,
+    performer_ids: list[Any] | None = None,
+) -> dict[str, Any]:
     return _find_named(info, "performers", "performers", filter, performer_filter, ids or performer_ids)
 
 
 @resolves("Query.findStudios")
 def find_studios(
-    _: Any, info: Any, studio_filter: dict | None = None, filter: dict | None = None, ids: list | None = None
-) -> dict:
+    _: Any,
+    info: Any,
+    studio_filter: dict[str, Any] | None = None,
+    filter: dict[str, Any] | None = None,
+    ids: list[Any] | None = None,
+) -> dict[str, Any]:
     return _find_named(info, "studios", "studios", filter, studio_filter, ids)
 
 
@@ -462,13 +482,13 @@ def find_named(_: Any, info: Any, id: str) -> Any:
 
 # -- stats --------------------------------------------------------------------------------------
 @resolves("Query.stats")
-def stats(_: Any, info: Any) -> dict:
+def stats(_: Any, info: Any) -> dict[str, Any]:
     """internal/api/resolver.go Stats. Scene durations are not modelled (refused when selected);
     groups, o-counts and plays cannot exist here (their mutations are refused), so they count 0."""
     store = _store(info)
 
     def count(table: str) -> int:
-        return store.value(f"SELECT COUNT(*) FROM {table}")
+        return store.count(f"SELECT COUNT(*) FROM {table}")
 
     return {
         "scene_count": count("scenes"),
@@ -514,7 +534,7 @@ def _folder_tree(store: Store, ids: list[int], depth: int | None) -> list[int]:
     return found
 
 
-def _parent_folder(store: Store, sql: Sql, column: str, crit: dict) -> None:
+def _parent_folder(store: Store, sql: Sql, column: str, crit: dict[str, Any]) -> None:
     """parent_folder (hierarchical): INCLUDES / EXCLUDES the folders and, with depth, their sub-folders."""
     ids = _folder_tree(store, [parse_id(v) for v in crit.get("value") or []], crit.get("depth"))
     modifier = crit["modifier"]
@@ -530,7 +550,7 @@ def _parent_folder(store: Store, sql: Sql, column: str, crit: dict) -> None:
         raise StashError(f"the Stash simulator does not model the parent_folder modifier {modifier}")
 
 
-def _zip_file(sql: Sql, column: str, crit: dict) -> None:
+def _zip_file(sql: Sql, column: str, crit: dict[str, Any]) -> None:
     ids = [parse_id(v) for v in crit.get("value") or []]
     modifier = crit["modifier"]
     if modifier == "IS_NULL":
@@ -548,7 +568,7 @@ def _zip_file(sql: Sql, column: str, crit: dict) -> None:
 FOLDER_CRITERIA = {"AND", "OR", "NOT", "path", "parent_folder", "zip_file", "gallery_count"}
 
 
-def folder_where(store: Store, filter_: dict | None) -> Sql:
+def folder_where(store: Store, filter_: dict[str, Any] | None) -> Sql:
     """pkg/sqlite/folder_filter.go: path, parent_folder, zip_file, gallery_count; others refused."""
     filter_ = filter_ or {}
     refuse_unmodelled("folder", filter_, FOLDER_CRITERIA)
@@ -581,7 +601,7 @@ FILE_CRITERIA = {
 }
 
 
-def file_where(store: Store, filter_: dict | None) -> Sql:
+def file_where(store: Store, filter_: dict[str, Any] | None) -> Sql:
     """pkg/sqlite/file_filter.go, the criteria the simulator's files can answer; others refused."""
     filter_ = filter_ or {}
     refuse_unmodelled("file", filter_, FILE_CRITERIA)
@@ -604,7 +624,8 @@ def file_where(store: Store, filter_: dict | None) -> Sql:
 
 
 def _folder_by_path(store: Store, path: str) -> int | None:
-    return store.value("SELECT id FROM folders WHERE path = ?", (path,))
+    folder_id: int | None = store.value("SELECT id FROM folders WHERE path = ?", (path,))
+    return folder_id
 
 
 @resolves("Query.findFolder")
@@ -623,8 +644,12 @@ def find_folder(_: Any, info: Any, id: str | None = None, path: str | None = Non
 
 @resolves("Query.findFolders")
 def find_folders(
-    _: Any, info: Any, folder_filter: dict | None = None, filter: dict | None = None, ids: list | None = None
-) -> dict:
+    _: Any,
+    info: Any,
+    folder_filter: dict[str, Any] | None = None,
+    filter: dict[str, Any] | None = None,
+    ids: list[Any] | None = None,
+) -> dict[str, Any]:
     store = _store(info)
     if ids:
         parsed = [parse_id(i) for i in ids]
@@ -664,8 +689,12 @@ def find_file(_: Any, info: Any, id: str | None = None, path: str | None = None)
 
 @resolves("Query.findFiles")
 def find_files(
-    _: Any, info: Any, file_filter: dict | None = None, filter: dict | None = None, ids: list | None = None
-) -> dict:
+    _: Any,
+    info: Any,
+    file_filter: dict[str, Any] | None = None,
+    filter: dict[str, Any] | None = None,
+    ids: list[Any] | None = None,
+) -> dict[str, Any]:
     """The library's files (zip, image, video). Video durations are not modelled: `duration`
     is refused when selected; megapixels and size are the matches' sums."""
     store = _store(info)
@@ -695,6 +724,7 @@ def find_files(
         f" COALESCE(SUM(size), 0) FROM files WHERE {where.joined()}",
         where.params,
     )
+    assert totals is not None  # an aggregate answers one row
     return {
         "count": count,
         "files": [file_object(store, i) for i in found],
@@ -731,7 +761,7 @@ def find_saved_filter(_: Any, info: Any, id: str) -> Any:
 
 
 @resolves("Query.findSavedFilters")
-def find_saved_filters(_: Any, info: Any, mode: str | None = None) -> list:
+def find_saved_filters(_: Any, info: Any, mode: str | None = None) -> list[Any]:
     """pkg/sqlite/saved_filter.go: FindByMode orders by name (GROUPS and MOVIES together); All has no order."""
     store = _store(info)
     if mode is None:
@@ -746,7 +776,7 @@ def find_saved_filters(_: Any, info: Any, mode: str | None = None) -> list:
 
 # -- configuration and version -------------------------------------------------------------
 @resolves("Query.configuration")
-def configuration(_: Any, info: Any) -> dict:
+def configuration(_: Any, info: Any) -> dict[str, Any]:
     sim = info.context.sim
     return {
         "general": {
@@ -760,7 +790,7 @@ def configuration(_: Any, info: Any) -> dict:
 
 
 @resolves("ConfigResult.plugins")
-def configured_plugins(_: Any, info: Any, include: list[str] | None = None) -> dict:
+def configured_plugins(_: Any, info: Any, include: list[str] | None = None) -> dict[str, Any]:
     """internal/api/resolver_model_config.go Plugins: no include, or an empty one, is every
     plugin's settings (GetAllPluginConfiguration); else the named plugins that have any."""
     rows = _store(info).all("SELECT plugin_id, settings FROM plugin_settings ORDER BY plugin_id")

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # PyYAML ships no types
 
 VALID_INTERFACES = ("raw", "rpc", "js")
 VALID_SETTING_TYPES = ("STRING", "NUMBER", "BOOLEAN")
@@ -171,7 +171,7 @@ class _StrictLoader(_YAML_BASE):  # type: ignore[misc]
     """Every scalar stays text (as yaml.v2 decodes into Go string fields); duplicate keys fail."""
 
 
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict:
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node)
@@ -210,7 +210,7 @@ def load_manifest(path: str | Path) -> Plugin:
             raise ManifestError(f"invalid type {key} for setting {setting['type']}")
     plugin_id = path.stem
 
-    def operation(raw: dict, cls: type) -> Any:
+    def operation(raw: dict[str, Any], cls: type) -> Any:
         kwargs = {
             "name": raw.get("name") or "",
             "description": raw.get("description") or "",
@@ -228,7 +228,7 @@ def load_manifest(path: str | Path) -> Plugin:
         exec=list(data.get("exec") or []),
         # errLog is not checked at load; an unknown level means error (pkg/plugin/log.go)
         interface=interface,
-        err_log=data.get("errLog") if data.get("errLog") in VALID_ERR_LOG else "error",
+        err_log=str(data["errLog"]) if data.get("errLog") in VALID_ERR_LOG else "error",
         version=data.get("version"),
         description=data.get("description"),
         tasks=[operation(t or {}, Operation) for t in data.get("tasks") or []],
@@ -406,9 +406,9 @@ class PluginRunner:
         self,
         stdin: bytes,
         operation: Operation | None = None,
-        plugin_input: dict | None = None,
+        plugin_input: dict[str, Any] | None = None,
         timeout: float = 300,
-        on_start: Callable[[subprocess.Popen], None] | None = None,
+        on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
     ) -> RunResult:
         """Run with raw stdin bytes (malformed-input tests use this directly)."""
         argv, env = self.command(operation)

@@ -55,6 +55,7 @@ def scan(
     for n, raw in enumerate(images, start=1):
         spec = _spec(raw)
         base = folder if folder is not None else zip_path
+        assert base is not None
         path = LibraryWriter(store).member_path(base, spec["name"], zip_path is not None)
         created = False
         with store.transaction() as db:
@@ -68,7 +69,7 @@ def scan(
             if gallery_id is not None:
                 writer.add_to_gallery(gallery_id, [image_id])
                 db.execute("UPDATE galleries SET updated_at = ? WHERE id = ?", (now_text(), gallery_id))
-        if created:
+        if created and gallery_id is not None:
             ctx.fire_hook("Gallery.Create.Post", gallery_id, None, None)
         ctx.fire_hook("Image.Create.Post", image_id, None, None)
         if after_each is not None:
@@ -77,14 +78,17 @@ def scan(
 
 
 def _existing_gallery(sim: StashSimulator, folder: str | None, zip_path: str | None) -> int | None:
+    found: int | None
     if folder is not None:
-        return sim.store.value(
+        found = sim.store.value(
             "SELECT galleries.id FROM galleries JOIN folders ON folders.id = galleries.folder_id"
             " WHERE folders.path = ?",
             (folder,),
         )
-    return sim.store.value(
+        return found
+    found = sim.store.value(
         "SELECT gf.gallery_id FROM galleries_files gf JOIN files ON files.id = gf.file_id"
         " JOIN folders ON folders.id = files.parent_folder_id WHERE file_path(folders.path, files.basename) = ?",
         (zip_path,),
     )
+    return found

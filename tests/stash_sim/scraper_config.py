@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # PyYAML ships no types
 
 # scraper.ScrapeContentType and the config keys that give each one (config.go spec/supports)
 CONTENT_TYPES = ("GALLERY", "IMAGE", "MOVIE", "GROUP", "PERFORMER", "SCENE")

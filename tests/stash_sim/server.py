@@ -23,7 +23,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
@@ -318,7 +318,7 @@ class HttpFront:
         return self._server is not None
 
     @contextmanager
-    def refusing(self):
+    def refusing(self) -> Iterator[None]:
         """Inside this block the port is closed: every connection attempt is refused."""
         self.stop()
         try:
@@ -430,7 +430,9 @@ class HttpFront:
             self._answer(request, Outcome(400, body), {})
             return None
 
-    def _subscription(self, request: _Handler, payload: dict[str, Any], session: Session, variables: dict) -> None:
+    def _subscription(
+        self, request: _Handler, payload: dict[str, Any], session: Session, variables: dict[str, Any]
+    ) -> None:
         """A subscription sent by POST: gqlgen's POST transport runs it like any operation and
         writes its first response, which for a subscription is its first event
         (graphql/handler/transport/http_post.go, executor DispatchOperation). Until that event
@@ -472,7 +474,7 @@ class HttpFront:
         session: Session,
         name: str | None,
         roots: list[str],
-        variables: dict,
+        variables: dict[str, Any],
     ) -> None:
         record = RequestRecord(
             name, _peek_type(payload, self.sim.release.name), roots, variables, 0, 0, fault.kind, _query(payload)
@@ -496,7 +498,12 @@ class HttpFront:
             request._send(200, data)
 
     def _answer(
-        self, request: _Handler, outcome: Outcome, variables: dict, fault: str | None = None, query: str | None = None
+        self,
+        request: _Handler,
+        outcome: Outcome,
+        variables: dict[str, Any],
+        fault: str | None = None,
+        query: str | None = None,
     ) -> None:
         data = json.dumps(outcome.body).encode()
         self.sim.requests.add(

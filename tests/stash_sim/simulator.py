@@ -105,7 +105,7 @@ class _KillingLog(RequestLog):
     def __init__(self) -> None:
         super().__init__()
         self.kill_at: int | None = None
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self.killed = False
 
     def add(self, record: RequestRecord) -> None:
@@ -236,7 +236,8 @@ class StashSimulator:
         )
         if outcome.body.get("errors"):
             raise SimGraphQLError(outcome.body["errors"], outcome.body.get("data"))
-        return outcome.body["data"]
+        data: dict[str, Any] = outcome.body["data"]
+        return data
 
     def gql_raw(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """Like gql, but returns the whole body (errors included) without raising."""
@@ -246,11 +247,11 @@ class StashSimulator:
     # -- scans -----------------------------------------------------------------------------
     # A scan is one job, "Scanning..." (docs/stash.md §10): it waits for the jobs queued before it,
     # and jobs queued while it runs (a hook's runPluginTask) start when it has ended.
-    def scan_folder(self, folder: str, images: list, **kwargs: Any) -> int | None:
+    def scan_folder(self, folder: str, images: list[Any], **kwargs: Any) -> int | None:
         """Scan new images in a folder as Stash's scanner does (see scan.py); returns the gallery id."""
         return self.scan([("folder", folder, images)], **kwargs)[0]
 
-    def scan_zip(self, zip_path: str, images: list, **kwargs: Any) -> int | None:
+    def scan_zip(self, zip_path: str, images: list[Any], **kwargs: Any) -> int | None:
         """Scan a new zip file and the images inside it; returns the gallery id."""
         return self.scan([("zip", zip_path, images)], **kwargs)[0]
 
@@ -287,7 +288,7 @@ class StashSimulator:
                 raise job.exception
         return job
 
-    def scan(self, steps: list[tuple[str, str, list]], wait: bool = True, **kwargs: Any) -> list[int | None]:
+    def scan(self, steps: list[tuple[str, str, list[Any]]], wait: bool = True, **kwargs: Any) -> list[int | None]:
         """One scan job over several folders and zips: steps are ("folder" | "zip", path, images).
 
         Returns the gallery ids once the scan job has ended; with wait=False it returns at once
@@ -300,7 +301,9 @@ class StashSimulator:
         def run(job: Job) -> list[int | None]:
             try:
                 return [
-                    scan_step(self, images, **{"folder" if kind == "folder" else "zip_path": path}, **kwargs)
+                    scan_step(self, images, folder=path, **kwargs)
+                    if kind == "folder"
+                    else scan_step(self, images, zip_path=path, **kwargs)
                     for kind, path, images in steps
                 ]
             finally:
@@ -309,7 +312,8 @@ class StashSimulator:
         if not wait:
             self.jobs.add(SCAN_DESCRIPTION, run)
             return []
-        return self.jobs.run(SCAN_DESCRIPTION, run)
+        gallery_ids: list[int | None] = self.jobs.run(SCAN_DESCRIPTION, run)
+        return gallery_ids
 
     # -- plugins ---------------------------------------------------------------------------
     def log(self, level: str, message: str) -> None:
@@ -379,7 +383,7 @@ class StashSimulator:
         self.requests.kill_at = requests
         self.requests.killed = False
 
-    def _track(self, process: subprocess.Popen) -> None:
+    def _track(self, process: subprocess.Popen[bytes]) -> None:
         self.requests.process = process
 
     def runner(self, plugin_id: str = "gallery_tools") -> PluginRunner:
@@ -402,7 +406,7 @@ class StashSimulator:
         failures: list[RunResult] = []
 
         def run(job: Job) -> RunResult:
-            def started(process: subprocess.Popen) -> None:
+            def started(process: subprocess.Popen[bytes]) -> None:
                 job.started(process)
                 track(process)
 

@@ -345,6 +345,13 @@ def executing_error(sql: str, args: Sequence[Any], error: str) -> str:
     return f"error executing `{sql}` [{go_value(list(args))}]: {error}"
 
 
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The id SQLite gave the row the cursor's INSERT made (never None after an INSERT)."""
+    if cursor.lastrowid is None:
+        raise RuntimeError("no row was inserted")
+    return cursor.lastrowid
+
+
 def now_text() -> str:
     """The current time as Stash's Time scalar prints it (RFC 3339, seconds)."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -404,11 +411,16 @@ class Store:
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
         with self.lock:
-            return self.db.execute(sql, params).fetchone()
+            row: sqlite3.Row | None = self.db.execute(sql, params).fetchone()
+            return row
 
     def value(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self.one(sql, params)
         return None if row is None else row[0]
+
+    def count(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """The number a `SELECT COUNT(...)` answers."""
+        return int(self.value(sql, params))
 
     def column(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         return [row[0] for row in self.all(sql, params)]
