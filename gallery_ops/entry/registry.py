@@ -15,6 +15,7 @@ from typing import Any
 
 from ..common.args import Param, read_params
 from ..common.constants import INSTALL_TASK_MODE
+from ..common.log import progress
 from ..common.settings import SETTINGS
 from ..hook.new_gallery import HOOK_TYPE, handle_gallery_created
 from ..stash import selections as fields
@@ -240,6 +241,7 @@ def _capabilities(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> d
             _shown(setting["default"]),
         )
     found: dict[str, Any] = {"operations": operations, "tasks": tasks, "hooks": hooks, "settings": settings}
+    progress(1.0)  # a task's job shows 0 until its progress is reported, even when it is done
     return found
 
 

@@ -25,6 +25,7 @@ import logging
 from typing import Any
 
 from ..common.constants import NEW_GALLERY_TAG
+from ..common.log import progress
 from ..common.settings import IMAGE_RULES
 from ..stash import selections as fields
 from ..stash.models import Image
@@ -78,6 +79,7 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
         report = Report("finish_new_galleries", dry_run)
         # Stash shows a task's output at debug level only: say so in the log
         log.info('%s: %s (no gallery has the tag "%s")', report.title, report.summary, NEW_GALLERY_TAG)
+        progress(1.0)  # done: without it Stash's job shows 0 to the end
         return report
     gallery_filter = all_of({"tags": {"value": [tag_id], "modifier": "INCLUDES"}}, scope.gallery_filter)
     rules = [name for name, on in env.settings.hook_rules.items() if on]

@@ -10,10 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from stash_sim import StashSimulator
 from stash_sim.library import generate_library
 from stash_sim.runner import RunResult
 
+from gallery_ops.common.constants import INSTALL_TASK_MODE
 from gallery_ops.common.limits import WORKFLOW_PAGE_SIZE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -50,6 +52,23 @@ def test_a_task_over_many_galleries_drives_the_progress_bar(big_sim: StashSimula
     assert len(steps) == math.ceil(600 / WORKFLOW_PAGE_SIZE) - 1 >= 2  # a step per page of galleries
     assert steps == pytest.approx([n * WORKFLOW_PAGE_SIZE / 600 for n in range(1, len(steps) + 1)])
     assert not [line for line in result.logs if line.level == "error"]
+
+
+def test_every_task_ends_its_progress_bar_on_a_scanned_library() -> None:
+    """Stash's job list shows the last progress a task reported, 0 when it reported none
+    (pkg/job/manager.go): on a real Stash v0.30.1, Finish new galleries with nothing marked and
+    Show capabilities stayed at 0 after they had ended. Every task of the manifest ends at 1.0
+    (Install dependencies is checked in tests/install: it runs pip)."""
+    manifest = yaml.safe_load((REPO / "gallery_tools.yml").read_text(encoding="utf-8"))
+    names = [task["name"] for task in manifest["tasks"] if task["defaultArgs"]["mode"] != INSTALL_TASK_MODE]
+    assert len(names) >= 20
+    with StashSimulator(scanned=True) as simulator:
+        simulator.install_plugin(REPO)
+        for name in names:
+            result = simulator.run_task(name)
+            assert result.returncode == 0, f"{name}: {result.log_text}"
+            assert result.progress and result.progress[-1] == 1.0, f"{name} reported {result.progress}"
+            assert all(0.0 <= p <= 1.0 for p in result.progress), name
 
 
 # -- secrets -------------------------------------------------------------------------------------
