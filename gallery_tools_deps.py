@@ -25,8 +25,12 @@ import os
 import re
 import sys
 
-# Only these four are imported on every run (the hook's path stays short); what the install
-# and the missing-dependency answer need is imported where they need it.
+# Stash's log protocol, written by the one standard-library writer the hook uses too.
+from gallery_ops.common.log_protocol import progress
+from gallery_ops.common.log_protocol import write as log
+
+# Only these are imported on every run (the hook's path stays short); what the install and the
+# missing-dependency answer need is imported where they need it.
 
 PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
 REQUIREMENTS = os.path.join(PLUGIN_DIR, "requirements.txt")
@@ -71,20 +75,6 @@ class Pin:
     def key(self) -> str:
         """The name as pip compares names (PEP 503)."""
         return re.sub(r"[-_.]+", "-", self.name).lower()
-
-
-# -- logging in Stash's plugin log protocol (docs/stash.md §2) ---------------------------------------
-def log(level: str, message: str) -> None:
-    """One stderr line Stash logs at `level` (t d i w e); never stdout."""
-    for line in message.splitlines():
-        if line.strip():
-            sys.stderr.write(f"\x01{level}\x02{line}\n")
-    sys.stderr.flush()
-
-
-def progress(fraction: float) -> None:
-    sys.stderr.write(f"\x01p\x02{fraction:.2f}\n")
-    sys.stderr.flush()
 
 
 # -- what is wanted, what is there -------------------------------------------------------------------

@@ -4,8 +4,11 @@ Each stderr line is "\\x01<level letter>\\x02<message>" (docs/stash.md §2), cut
 line limit; blank lines are dropped (Stash would log a bare prefix as an error). Session
 cookies and API keys are replaced by "***" in every message, also when a message quotes
 them escaped, URL-encoded or in base64, and so is any run of 8 or more of their characters
-(a server that echoes a prefix of the key). The hook's lean path (hook/new_gallery.py) writes through this module
-directly; everything else goes through logging and logs.StashLineHandler, which uses it too.
+(a server that echoes a prefix of the key).
+
+The writer here (`write`, `progress`) is for what runs before or without the plugin's
+dependencies: the hook's lean path and the dependency installer (gallery_tools_deps.py). The
+full path logs through stashapi's log module (log.py), with the redaction of this module.
 """
 
 from __future__ import annotations
@@ -126,3 +129,8 @@ def write(letter: str, message: str, secrets: Iterable[str] = ()) -> None:
     """Log one message to Stash (stderr) at level `letter`."""
     sys.stderr.write(protocol_lines(letter, message, secrets))
     sys.stderr.flush()
+
+
+def progress(fraction: float) -> None:
+    """Move the task's progress bar (0..1), as stashapi.log.progress writes it."""
+    write("p", str(min(max(fraction, 0.0), 1.0)))

@@ -26,7 +26,8 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from ..common.errors import SHOWN_CHARS, ArgError, StashError, short_repr
-from ..common.log import redact_value, setup_logging
+from ..common.log import setup_logging
+from ..common.log_protocol import redact_value
 from ..common.settings import SettingsError
 from ..stash.connection import ServerConnection
 from ..stash.hook_operations import HookOps

@@ -22,12 +22,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Required, TypeVar
+from typing import Any, Generic, Required, TypeVar
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from typing_extensions import TypedDict  # pydantic needs its TypedDict before Python 3.12 (it comes with pydantic)
 
-from ..common.errors import NotFound, ScrapeTimedOut, StashServerError, StashTransportError, short_repr
+from ..common.errors import NotFound, ScrapeTimedOut, StashServerError, StashTransportError, server_error, short_repr
 from ..common.ids import parse_id, parse_ids
 from ..common.limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, GALLERY_PAGE_SIZE, IMAGE_PAGE_SIZE
 from ..common.log import LOGGER_NAME
@@ -35,7 +35,7 @@ from ..common.settings import PLUGIN_ID
 from . import documents as doc
 from . import selections as fields
 from .batch import BatchResult, chunks, run_batch
-from .connection import ServerConnection, StashConnection
+from .connection import ServerConnection, StashConnection, error_list
 from .models import (
     UPDATE_MODES,
     BulkGalleryUpdateInput,
@@ -56,11 +56,51 @@ from .models import (
 )
 from .names import KINDS as NAME_KINDS
 from .names import NameRequest, Names
-from .typed import Envelope, read_as
 
 log = logging.getLogger(LOGGER_NAME)
 
 M = TypeVar("M", bound=BaseModel)
+
+
+# -- typed reads on top of the connection: the answer parsed from JSON straight into the models --
+T = TypeVar("T")
+
+
+class Envelope(BaseModel, Generic[T]):
+    """A GraphQL answer: `data` of the query's shape, and errors.
+
+    Only the keys of the JSON text are looked up in pydantic-core's string cache: the values of a
+    big read (ids, paths) are nearly all different, so caching them costs more than it saves
+    (about a quarter of the parsing of a page of images)."""
+
+    model_config = ConfigDict(cache_strings="keys")
+    data: T | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+def read_as(connection: StashConnection, query: str, variables: dict[str, Any], data: TypeAdapter[Envelope[T]]) -> T:
+    """Send a read and return its `data` parsed as `data` (`TypeAdapter(Envelope[<the query's data>])`);
+    errors raise and transient faults are retried as with StashConnection.execute."""
+
+    def once() -> T:
+        status, content = connection.post(query, variables)
+        try:
+            envelope = data.validate_json(content)
+        except ValidationError:  # not the answer this query has: say what Stash did answer
+            body = connection.result(status, content)
+            if body.get("errors"):
+                raise server_error(error_list(body)) from None
+            raise StashTransportError(
+                f"Stash at {connection.url} answered HTTP {status} with data this query does not have", status=status
+            ) from None
+        if envelope.errors:
+            raise server_error(error_list({"errors": envelope.errors}))
+        if envelope.data is None:
+            raise StashTransportError(f"Stash at {connection.url} answered HTTP {status} without data", status=status)
+        return envelope.data
+
+    return connection.retrying(once, True)
+
 
 # Pages are validated in one call each (one pass in pydantic-core, not one call per item).
 IMAGE_LIST = TypeAdapter(list[Image])
@@ -91,7 +131,7 @@ class _FoundImages(TypedDict, total=False):
     images: Required[list[Image]]
 
 
-# The answers of the big reads, parsed from JSON straight into the models (typed.read_as).
+# The answers of the big reads, parsed from JSON straight into the models (read_as).
 GALLERY_PAGE = TypeAdapter(Envelope[_GalleryPage])
 GALLERIES_BY_ALIAS = TypeAdapter(Envelope[dict[str, Gallery | None]])
 IMAGES_BY_ALIAS = TypeAdapter(Envelope[dict[str, _ImagesCounted]])
