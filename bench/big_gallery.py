@@ -1,4 +1,4 @@
-"""Big galleries and long id lists: memory flat in gallery size, id handling linear (issue 9).
+"""Big galleries and long id lists: memory flat in gallery size, id handling linear.
 
     .venv/bin/python bench/big_gallery.py [--quick] [--baseline DIR]
 

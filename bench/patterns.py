@@ -1,4 +1,4 @@
-"""User patterns: what each way of bounding a search costs (issue 9), side by side with plain `re`.
+"""User patterns: what each way of bounding a search costs, side by side with plain `re`.
 
     .venv/bin/python bench/patterns.py [--rounds N] [--names N] [--gallery N]
 

@@ -9,7 +9,7 @@ first page: what a run costs whatever the library). The figure is the plugin pro
 CPU time (user + system, from the children's rusage), not the wall time, which is
 mostly the simulator's. Previews change nothing, so every run sees the same library; the
 two versions must report the same counts (the numbers of the summary up to its
-"; N changes", which the code before issue 8 does not say). Both versions are compiled
+"; N changes", which the older code does not say). Both versions are compiled
 to bytecode first, so neither pays for compiling at every start (PYTHONDONTWRITEBYTECODE
 may be set). Printed as Markdown tables: the medians on the big library, on the single
 gallery, and their difference, the CPU per --galleries galleries read, each with the
@@ -51,7 +51,7 @@ def run_once(sim: StashSimulator, runner: PluginRunner, task: str, args: dict[st
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if result.error is not None:
         raise SystemExit(f"{task} failed in {runner.plugin.dir}: {result.error}")
-    counts = result.output["summary"].split("; ")[0]  # before issue 8 it said "1 galleries"
+    counts = result.output["summary"].split("; ")[0]  # older code said "1 galleries"
     return cpu, wall, re.sub(r"^1 galleries ", "1 gallery ", counts)
 
 

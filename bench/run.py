@@ -410,7 +410,7 @@ def main() -> None:
             "",
             "Our hook process, a typical stashapi hook process (StashInterface, find_gallery, update_gallery)"
             " and a standard-library urllib process sending exactly our hook's requests, each started as Stash"
-            " starts a hook, interleaved round by round on one simulator. Goals (issue 11): ours/stashapi <= 0.3,"
+            " starts a hook, interleaved round by round on one simulator. Goals: ours/stashapi <= 0.3,"
             " ours/stdlib <= 1.0 (wall time).",
             "",
             *hook_table,

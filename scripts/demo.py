@@ -4,8 +4,8 @@ It starts the simulator with the sample library written to a temporary folder (t
 plugin runs on Stash's machine and reads the zips and files there, as Import file
 metadata does), shows what is in the library, runs the plugin through the runner
 exactly as Stash would (strict manifest, Go-shaped input, a working directory that is
-not the plugin's) and shows each run's output, log and the library after. Each task
-that came with issue 13 runs twice: a preview, then the run that applies it.
+not the plugin's) and shows each run's output, log and the library after. Each of
+the gallery tasks runs twice: a preview, then the run that applies it.
 Run it with `bash scripts/demo.sh` (which sets up .venv first).
 """
 
@@ -85,7 +85,7 @@ def image_id(sim: StashSimulator, path: str) -> str:
     return str(found["id"])
 
 
-# Each task of issue 13 on what the sample library holds for it (sample.yml says which gallery
+# Each gallery task on what the sample library holds for it (sample.yml says which gallery
 # is there for which task): a preview first, then the run that applies it.
 ISSUE_13_RUNS: list[tuple[str, dict[str, Any]]] = [
     ("Sync gallery from images", {"dry_run": "true"}),
@@ -117,7 +117,7 @@ def main() -> None:
         heading(f"The sample library (Stash simulator at {sim.url}; the files are under {sim.library_root})")
         show_library(sim)
 
-        # the tasks of issue 13 first, on the library as it is (Title from path and Set covers would
+        # the gallery tasks first, on the library as it is (Title from path and Set covers would
         # otherwise give the duplicate and the comic a title and a cover before they show theirs)
         for name, args in ISSUE_13_RUNS:
             run_task(sim, name, args)

@@ -131,3 +131,12 @@ def read_params(params: tuple[Param, ...], given: dict[str, Any], what: str) -> 
     if missing:
         raise ArgError(f"{what} needs {', '.join(missing)}")
     return {p.name: READERS[p.kind](p.name, given[p.name]) for p in params if given.get(p.name) is not None}
+
+
+def read_choices(text: str, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
+    """A comma-separated choice of `allowed` (at least one; repeats dropped, order kept); ArgError
+    naming `what` and what may be chosen otherwise."""
+    chosen = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    if not chosen or any(c not in allowed for c in chosen):
+        raise ArgError(f"{what} {text!r}: choose from {', '.join(allowed)} (comma-separated)")
+    return chosen

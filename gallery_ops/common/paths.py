@@ -105,13 +105,6 @@ def folders_of(file_paths: list[str]) -> list[tuple[str, ...]]:
     return out
 
 
-def relative_names(folder: tuple[str, ...], root: tuple[str, ...]) -> tuple[str, ...]:
-    """The names of `folder` below `root` (both from folder_names); () when they are the same folder."""
-    if folder[: len(root)] != root:
-        raise ValueError(f"{folder!r} is not below {root!r}")
-    return folder[len(root) :]
-
-
 def common_folder(folders: list[tuple[str, ...]]) -> tuple[str, ...]:
     """The longest folder (as folder_names) that holds all of them; () when even the roots differ."""
     if not folders:

@@ -22,9 +22,8 @@ from . import paths
 from .dates import is_stash_date, stash_date
 from .errors import ArgError
 from .patterns import PatternSyntaxError, UserPattern, compile_pattern
+from .skips import SKIP_EMPTY_NAME, SKIP_NO_PATH
 
-SKIP_NO_PATH = "user-created gallery (no zip or folder name)"
-SKIP_EMPTY_NAME = "the name gives no title"
 DATE_LAYOUTS = ("2006-01-02T15:04:05Z07:00", "2006-01-02", "2006-01-02 15:04:05", "2006-01", "2006")  # Go's
 PATTERN_GROUPS = ("title", "date", "code")
 is_date = is_stash_date  # a date Stash accepts (dates.py)

@@ -22,6 +22,7 @@ from typing import Any
 from ..common.args import Param, read_params
 from ..common.errors import ArgError, short_repr
 from ..common.limits import PAGE_ACTION_GALLERIES
+from ..common.skips import SKIP_NO_SUCH_GALLERY
 from ..stash.operations import GalleryOps
 from ..tasks import page_actions
 from ..tasks.changes import CreateGallery, RemoveGalleryImages
@@ -199,9 +200,8 @@ def new_gallery(ops: GalleryOps, title: str, image_ids: list[str], gate: Gate, p
     """Add images to a gallery made for them: one change (galleryCreate, then addGalleryImages)."""
     report = Report("add_images", preview)
     plan = GalleryPlan("", [CreateGallery("", title, tuple(image_ids))])
-    failed: dict[str, str] = {}
-    apply_page(ops, [plan], failed, preview, gate)
-    report.add(plan, failed.get(""))
+    applied = apply_page(ops, [plan], {}, preview, gate)
+    report.add(applied.plans[0], applied.failed.get(""))
     return report
 
 
@@ -220,7 +220,7 @@ def _left_alone(name: str, run: Run, words: Words) -> list[dict[str, str]]:
         items.extend(_item(words, plan.gallery_id, text) for text in plan.left_alone)
     for gallery_id in run.gallery_ids:
         if gallery_id not in planned and name not in ("duplicates", "duplicates_delete"):
-            items.append(_item(words, gallery_id, "no gallery with that id"))
+            items.append(_item(words, gallery_id, SKIP_NO_SUCH_GALLERY))
     named = {i for p in run.gate.plans for c in p.changes for i in getattr(c, "image_ids", ())}
     if run.gate.plans and any(p.changes for p in run.gate.plans) and name in ("remove_images", "add_images"):
         why = "not in this gallery" if name == "remove_images" else "in this gallery already"

@@ -1,8 +1,9 @@
 """The tasks (args.mode) and hooks (args.hookContext) of the plugin, in one registry.
 
-Each task reads its args (scope, dry_run, its own), reads the settings once, and runs
-its workflow through engine.run_workflows. gallery_tools.yml lists the same tasks (a
-test keeps the two in step).
+Each task reads its args (scope, dry_run, its own), reads the settings once, and runs its
+workflow through engine.run_workflows (or, for a task of several passes, its own run, through
+the same engine.run_pages). gallery_tools.yml lists the same tasks (a test keeps the two in
+step).
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ..common.args import Param, read_params
 from ..common.constants import INSTALL_TASK_MODE
 from ..common.log import progress
-from ..common.settings import SETTINGS
+from ..common.settings import SETTINGS, Settings
 from ..hook.new_gallery import HOOK_TYPE, handle_gallery_created
-from ..stash import selections as fields
+from ..stash import selections
 from ..stash.hook_operations import HookOps
 from ..stash.operations import GalleryOps
 from ..tasks import (
@@ -38,23 +40,35 @@ from ..tasks.engine import SCOPE_PARAMS, decide_dry_run, read_env, read_scope, r
 from ..tasks.gate import Gate
 from ..tasks.new_galleries import finish_new_galleries
 from ..tasks.report import Report
+from ..tasks.workflow import Workflow
 from .plugin_operations import OPERATION_PARAMS
 
 log = logging.getLogger("gallery_ops")
+
+
+# A task that runs one workflow: (ops, its args, the settings) -> the workflow, and whether the run
+# may remove or overwrite what a person set (then it previews unless dry_run=false says otherwise).
+WorkflowOf = Callable[[GalleryOps, dict[str, Any], Settings], tuple[Workflow, bool]]
+
 
 STALE_JOB = (
     "the galleries changed since the preview this job was queued from (or they are more than one page):"
     " nothing was written; preview again on the galleries list"
 )
 
+# How a task runs: (ops, its args, the gate of a page action or of a job queued from a preview, else None)
+TaskRun = Callable[[GalleryOps, dict[str, Any], Gate | None], Report | dict[str, Any]]
+
 
 @dataclass(frozen=True)
 class Task:
+    """A button of gallery_tools.yml: its mode, what it does, its args, and how it runs (one
+    workflow over the galleries in scope: one_workflow; or a run of its own)."""
+
     mode: str
     description: str
     params: tuple[Param, ...]
-    # a page action's or a previewed job's run gets a gate (tasks/gate.py); only a gated task ever does
-    run: Callable[[GalleryOps, dict[str, Any], Gate | None], Report | dict[str, Any]]
+    run: TaskRun
     scoped: bool = True  # takes the scope args (gallery_ids, path, gallery_filter) and dry_run besides its own
     gated: bool = True  # a scoped task whose writes a gate can hold: it takes a preview's fingerprint
 
@@ -66,143 +80,89 @@ class Task:
         return (*scope, *self.params)
 
 
-def _chapters(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
+def one_workflow(mode: str, description: str, params: tuple[Param, ...], workflow_of: WorkflowOf) -> Task:
+    """A task that runs one workflow over the galleries in scope (run_one_workflow)."""
+    return Task(mode, description, params, partial(run_one_workflow, mode, workflow_of))
+
+
+def run_one_workflow(
+    mode: str, workflow_of: WorkflowOf, ops: GalleryOps, args: dict[str, Any], gate: Gate | None
+) -> Report:
+    """A workflow task: the settings (one request), its workflow, then every gallery in scope."""
     env = read_env(ops)
+    workflow, destructive = workflow_of(ops, args, env.settings)
+    dry_run = decide_dry_run(args, env.settings, destructive=destructive)
+    return run_workflows(ops, mode, [workflow], env, read_scope(args), dry_run, gate=gate)
+
+
+def arg_or_setting(args: dict[str, Any], name: str, settings: Settings, key: str) -> Any:
+    """The run's arg when given, else the saved setting (or its default)."""
+    return args[name] if name in args else settings[key]
+
+
+def _chapters(ops: GalleryOps, args: dict[str, Any], settings: Settings) -> tuple[Workflow, bool]:
     replace = bool(args.get("replace"))
-    return run_workflows(
-        ops,
-        "chapters_from_folders",
-        [chapters.ChaptersFromFolders(replace)],
-        env,
-        read_scope(args),
-        decide_dry_run(args, env.settings, destructive=replace),
-        gate=gate,
-    )
+    return chapters.ChaptersFromFolders(replace), replace
 
 
-def _set_covers(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
-    env = read_env(ops)
-    rule = covers.parse_cover_rule(args.get("rule") or env.settings["coverRule"])
-    return run_workflows(
-        ops,
-        "set_covers",
-        [covers.SetCovers(rule)],
-        env,
-        read_scope(args),
-        decide_dry_run(args, env.settings, destructive=False),
-        gate=gate,
-    )
+def _set_covers(ops: GalleryOps, args: dict[str, Any], settings: Settings) -> tuple[Workflow, bool]:
+    return covers.SetCovers(covers.parse_cover_rule(args.get("rule") or settings["coverRule"])), False
 
 
-def _reset_covers(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
-    env = read_env(ops)
-    return run_workflows(
-        ops,
-        "reset_covers",
-        [covers.ResetCovers()],
-        env,
-        read_scope(args),
-        decide_dry_run(args, env.settings, destructive=True),
-        gate=gate,
-    )
+def _reset_covers(ops: GalleryOps, args: dict[str, Any], settings: Settings) -> tuple[Workflow, bool]:
+    return covers.ResetCovers(), True
 
 
-def _titles(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
-    env = read_env(ops)
-    pattern = titles.parse_title_pattern(args["pattern"] if "pattern" in args else env.settings["titlePattern"])
-    return run_workflows(
-        ops,
-        "title_from_path",
-        [titles.TitleFromPath(pattern)],
-        env,
-        read_scope(args),
-        decide_dry_run(args, env.settings, destructive=False),
-        gate=gate,
-    )
+def _titles(ops: GalleryOps, args: dict[str, Any], settings: Settings) -> tuple[Workflow, bool]:
+    pattern = titles.parse_title_pattern(arg_or_setting(args, "pattern", settings, "titlePattern"))
+    return titles.TitleFromPath(pattern), False
 
 
-def _sync(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
-    env = read_env(ops)
-    mirror = bool(args["mirror"]) if "mirror" in args else bool(env.settings["syncMirror"])
-    fields = image_sync.parse_sync_fields(args.get("fields") or env.settings["syncFields"])
-    return run_workflows(
-        ops,
-        "sync_images_from_gallery",
-        [image_sync.SyncImagesFromGallery(fields, mirror)],
-        env,
-        read_scope(args),
-        decide_dry_run(args, env.settings, destructive=mirror),
-        gate=gate,
-    )
+def _sync(ops: GalleryOps, args: dict[str, Any], settings: Settings) -> tuple[Workflow, bool]:
+    mirror = bool(arg_or_setting(args, "mirror", settings, "syncMirror"))
+    fields = image_sync.parse_sync_fields(args.get("fields") or settings["syncFields"])
+    return image_sync.SyncImagesFromGallery(fields, mirror), mirror
 
 
-def _gallery_from_images(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
-    env = read_env(ops)
-    rule = gallery_from_images.parse_rule(args.get("rule") or env.settings["fromImagesRule"])
-    chosen = (
-        gallery_from_images.parse_fields(args["fields"])
-        if args.get("fields")
-        else gallery_from_images.FROM_IMAGES_FIELDS
-    )
-    return run_workflows(
-        ops,
-        "sync_gallery_from_images",
-        [gallery_from_images.SyncGalleryFromImages(rule, chosen)],
-        env,
-        read_scope(args),
-        decide_dry_run(args, env.settings, destructive=False),
-        gate=gate,
-    )
+def _gallery_from_images(ops: GalleryOps, args: dict[str, Any], settings: Settings) -> tuple[Workflow, bool]:
+    rule = gallery_from_images.parse_rule(args.get("rule") or settings["fromImagesRule"])
+    fields = args.get("fields")
+    chosen = gallery_from_images.parse_fields(fields) if fields else gallery_from_images.FROM_IMAGES_FIELDS
+    return gallery_from_images.SyncGalleryFromImages(rule, chosen), False
 
 
-def _clean_empty(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
-    env = read_env(ops)
-    return run_workflows(
-        ops,
-        "clean_empty_galleries",
-        [empty_galleries.CleanEmptyGalleries()],
-        env,
-        read_scope(args),
-        decide_dry_run(args, env.settings, destructive=True),
-        gate=gate,
-    )
+def _clean_empty(ops: GalleryOps, args: dict[str, Any], settings: Settings) -> tuple[Workflow, bool]:
+    return empty_galleries.CleanEmptyGalleries(), True
+
+
+def _link_scenes(ops: GalleryOps, args: dict[str, Any], settings: Settings) -> tuple[Workflow, bool]:
+    copy = bool(arg_or_setting(args, "copy_metadata", settings, "linkScenesCopyMetadata"))
+    index = scene_links.build_index(ops.iter_scenes(selections.SCENE_FILES))
+    return scene_links.LinkScenes(index, copy), False
 
 
 def _merge_duplicates(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
     env = read_env(ops)
     dry_run = decide_dry_run(args, env.settings, destructive=True)
-    return duplicates.run_merge_duplicates(
-        ops, env, read_scope(args), dry_run, bool(args.get("delete_duplicates")), gate=gate
-    )
+    delete = bool(args.get("delete_duplicates"))
+    return duplicates.run_merge_duplicates(ops, env, read_scope(args), dry_run, delete, gate=gate)
 
 
 def _galleries_from_folders(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
     env = read_env(ops)
-    minimum = loose_images.parse_min_images(
-        args["min_images"] if "min_images" in args else env.settings["folderGalleryMinImages"]
-    )
-    return loose_images.run_galleries_from_folders(
-        ops, args.get("path"), minimum, decide_dry_run(args, env.settings, destructive=False)
-    )
-
-
-def _link_scenes(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
-    env = read_env(ops)
-    copy = bool(args["copy_metadata"]) if "copy_metadata" in args else bool(env.settings["linkScenesCopyMetadata"])
-    scope, dry_run = read_scope(args), decide_dry_run(args, env.settings, destructive=False)
-    index = scene_links.build_index(ops.iter_scenes(fields.SCENE_FILES))
-    return run_workflows(ops, "link_scenes", [scene_links.LinkScenes(index, copy)], env, scope, dry_run, gate=gate)
+    minimum = loose_images.parse_min_images(arg_or_setting(args, "min_images", env.settings, "folderGalleryMinImages"))
+    dry_run = decide_dry_run(args, env.settings, destructive=False)
+    return loose_images.run_galleries_from_folders(ops, args.get("path"), minimum, dry_run)
 
 
 def _import_file_metadata(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
     env = read_env(ops)
     artists_as = file_metadata.parse_artists_as(env.settings["fileMetadataArtists"])
-    return file_metadata.run_import_file_metadata(
-        ops, read_scope(args), decide_dry_run(args, env.settings, destructive=False), artists_as, gate=gate
-    )
+    dry_run = decide_dry_run(args, env.settings, destructive=False)
+    return file_metadata.run_import_file_metadata(ops, read_scope(args), dry_run, artists_as, gate=gate)
 
 
-def _scrape_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
+def _scrape_galleries(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
     return scrape.run_scrape_galleries(ops, read_env(ops), args)
 
 
@@ -241,49 +201,51 @@ def _capabilities(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> d
             _shown(setting["default"]),
         )
     found: dict[str, Any] = {"operations": operations, "tasks": tasks, "hooks": hooks, "settings": settings}
-    progress(1.0)  # a task's job shows 0 until its progress is reported, even when it is done
     return found
 
 
 TASKS: dict[str, Task] = {
     task.mode: task
     for task in (
-        Task(
+        one_workflow(
             "chapters_from_folders",
             "A chapter at the first image of each sub-folder of a gallery (replace=true to"
             " make them exactly the folder chapters).",
             chapters.PARAMS,
             _chapters,
         ),
-        Task(
+        one_workflow(
             "set_covers",
             "A cover by the cover rule for galleries without a chosen cover.",
             covers.SET_PARAMS,
             _set_covers,
         ),
-        Task(
+        one_workflow(
             "reset_covers",
             "Take chosen covers away again (previews unless dry_run=false).",
             covers.RESET_PARAMS,
             _reset_covers,
         ),
-        Task(
-            "title_from_path", "A title from the zip or folder name for galleries without one.", titles.PARAMS, _titles
+        one_workflow(
+            "title_from_path",
+            "A title from the zip or folder name for galleries without one.",
+            titles.PARAMS,
+            _titles,
         ),
-        Task(
+        one_workflow(
             "sync_images_from_gallery",
             "Copy galleries' tags, performers, studio, date and photographer to their"
             " images (mirror=true also removes).",
             image_sync.PARAMS,
             _sync,
         ),
-        Task(
+        one_workflow(
             "sync_gallery_from_images",
             "Add to galleries the tags and performers all (or, by setting, any) of their images have (add-only).",
             gallery_from_images.PARAMS,
             _gallery_from_images,
         ),
-        Task(
+        one_workflow(
             "clean_empty_galleries",
             "Delete hand-made galleries without images (previews unless dry_run=false);"
             " list zip and folder galleries without images.",
@@ -306,7 +268,7 @@ TASKS: dict[str, Task] = {
             _galleries_from_folders,
             scoped=False,
         ),
-        Task(
+        one_workflow(
             "link_scenes",
             "Link galleries and the scene named like their zip or folder, or inside their folder"
             " (added only; several matches are left alone).",
@@ -326,7 +288,7 @@ TASKS: dict[str, Task] = {
             " else those named by the setting scrapers (or the scrapers arg); fills what is empty, adds urls, tags and"
             " performers (overwrite=title,date to overwrite those).",
             scrape.PARAMS,
-            lambda ops, args, gate: _scrape_galleries(ops, args),
+            _scrape_galleries,
             gated=False,  # a scraper's answers change from one run to the next: no preview can be held to
         ),
         Task(
@@ -359,12 +321,17 @@ HOOK_HANDLERS: dict[str, Callable[[HookOps, dict[str, Any]], dict[str, Any]]] = 
 
 
 def run_task(ops: GalleryOps, mode: str, args: dict[str, Any]) -> tuple[Any, str | None]:
-    """Run task `mode`; returns (output, error). The error says how many galleries failed."""
+    """Run task `mode`; returns (output, error). The error says how many galleries failed.
+
+    Every task's progress bar starts at 0 and ends at 1 here; the run skeleton (engine.run_pages)
+    moves it page by page in between. A job the gallery page queued after its preview
+    (runPluginTask with the preview's fingerprint) runs behind a gate (tasks/gate.py)."""
     task = TASKS[mode]
     params = read_params(task.all_params, args, f"task {mode}")
-    # a job the gallery page queued after its preview (runPluginTask with the preview's fingerprint)
     gate = Gate(ops, params["fingerprint"]) if "fingerprint" in params else None
+    progress(0.0)
     result = task.run(ops, params, gate)
+    progress(1.0)
     if gate is not None and gate.held:
         log.warning("%s: %s", result.title if isinstance(result, Report) else mode, STALE_JOB)
         return None, STALE_JOB

@@ -21,7 +21,7 @@ integers; ints are accepted and converted.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
@@ -80,19 +80,23 @@ class StashModel(BaseModel):
         return self.model_dump(mode="json", exclude_unset=True)
 
 
-class TagRef(StashModel):
+class NamedRef(StashModel):
+    """A tag, performer or studio as a gallery or image refers to it: its id, and its name when selected."""
+
     id: str
     name: str | None = None
 
 
-class PerformerRef(StashModel):
-    id: str
-    name: str | None = None
+class TagRef(NamedRef):
+    pass
 
 
-class StudioRef(StashModel):
-    id: str
-    name: str | None = None
+class PerformerRef(NamedRef):
+    pass
+
+
+class StudioRef(NamedRef):
+    pass
 
 
 class SceneRef(StashModel):
@@ -122,20 +126,25 @@ class GalleryRef(StashModel):
     title: str | None = None
 
 
-class Image(StashModel):
-    """An image as gallery workflows need it."""
+class Described(StashModel):
+    """What galleries, images and scenes have alike: an id, and the metadata a person sets."""
 
     id: str
     title: str | None = None
     date: str | None = None
+    studio: StudioRef | None = None
+    tags: list[TagRef] | None = None
+    performers: list[PerformerRef] | None = None
+
+
+class Image(Described):
+    """An image as gallery workflows need it."""
+
     photographer: str | None = None
     organized: bool | None = None
     files: list[FileRef] | None = None
     visual_files: list[FileRef] | None = None
     galleries: list[Gallery] | None = None
-    studio: StudioRef | None = None
-    tags: list[TagRef] | None = None
-    performers: list[PerformerRef] | None = None
 
     @property
     def path(self) -> str | None:
@@ -143,18 +152,13 @@ class Image(StashModel):
         return files[0].path if files else None
 
 
-class Scene(StashModel):
+class Scene(Described):
     """A scene as link_scenes reads it: its video files and the metadata a gallery may take from it."""
 
     id: StashID
-    title: str | None = None
-    date: str | None = None
     details: str | None = None
     urls: list[str] | None = None
     files: list[FileRef] | None = None
-    studio: StudioRef | None = None
-    tags: list[TagRef] | None = None
-    performers: list[PerformerRef] | None = None
 
 
 class GalleryChapter(StashModel):
@@ -164,21 +168,15 @@ class GalleryChapter(StashModel):
     gallery: GalleryRef | None = None
 
 
-class Gallery(StashModel):
+class Gallery(Described):
     """A gallery as Stash answers it (every query selects its id). To change one, send a GalleryInput."""
 
-    id: str
-    title: str | None = None
     code: str | None = None
-    date: str | None = None
     details: str | None = None
     photographer: str | None = None
     rating100: int | None = None
     organized: bool | None = None
     urls: list[str] | None = None
-    studio: StudioRef | None = None
-    tags: list[TagRef] | None = None
-    performers: list[PerformerRef] | None = None
     scenes: list[SceneRef] | None = None
     created_at: str | None = None
     updated_at: str | None = None
@@ -386,31 +384,33 @@ def _require_mode(value: Any, what: str) -> Any:
     return value
 
 
-class BulkUpdateIds(InputModel):
-    """ids and how to apply them: mode SET (replace), ADD (skip present ones) or REMOVE.
+class BulkUpdate(InputModel):
+    """A list and how to apply it: mode SET (replace), ADD (skip present ones) or REMOVE.
 
     The mode is required (BulkUpdateIdMode! in Stash's schema): there is no default, since
     a default of SET would silently replace every tag, performer or scene."""
 
+    list_field: ClassVar[str]  # the name of the list: "ids" or "values"
+    mode: UpdateMode
+
+    @model_validator(mode="before")
+    @classmethod
+    def _mode_given(cls, value: Any) -> Any:
+        return _require_mode(value, cls.list_field)
+
+
+class BulkUpdateIds(BulkUpdate):
+    """ids and how to apply them (BulkUpdateIds)."""
+
+    list_field = "ids"
     ids: list[StashID] = Field(default_factory=list)
-    mode: UpdateMode
-
-    @model_validator(mode="before")
-    @classmethod
-    def _mode_given(cls, value: Any) -> Any:
-        return _require_mode(value, "ids")
 
 
-class BulkUpdateStrings(InputModel):
-    """values and how to apply them; the mode is required (see BulkUpdateIds)."""
+class BulkUpdateStrings(BulkUpdate):
+    """values and how to apply them (BulkUpdateStrings)."""
 
+    list_field = "values"
     values: list[str] = Field(default_factory=list)
-    mode: UpdateMode
-
-    @model_validator(mode="before")
-    @classmethod
-    def _mode_given(cls, value: Any) -> Any:
-        return _require_mode(value, "values")
 
 
 class BulkGalleryUpdateInput(InputModel):

@@ -20,9 +20,9 @@ Where the peers are wrong, and these operations are not:
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Required, TypeVar
+from typing import Any, Generic, Protocol, Required, TypeVar
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from typing_extensions import TypedDict  # pydantic needs its TypedDict before Python 3.12 (it comes with pydantic)
@@ -183,6 +183,45 @@ def _cover_regex_criterion(cover_regex: str) -> dict[str, Any]:
     return {"value": "(?i)" + cover_regex, "modifier": "MATCHES_REGEX"}
 
 
+class _HasId(Protocol):
+    id: str
+
+
+P = TypeVar("P", bound=_HasId)
+
+
+def paged(
+    read: Callable[[int], list[P]], page_size: int, *, by_id: bool = False, last: Callable[[], bool] = lambda: False
+) -> Iterator[list[P]]:
+    """The pages `read(cursor)` answers, until one holds fewer than `page_size` items (or `last()`
+    says the one just read was the last); empty pages are not yielded.
+
+    The cursor is the page number (1, 2, ...), or, `by_id`, the id of the last item read (0
+    first): an id cursor's pages neither shift nor repeat when items are added, changed or
+    removed meanwhile (`read` then asks for ids greater than the cursor, sorted by id)."""
+    if page_size < 1:
+        raise ValueError(f"page_size must be at least 1, got {page_size}")
+    cursor = 0 if by_id else 1
+    while True:
+        page = read(cursor)
+        if page:
+            yield page
+        if len(page) < page_size or last():
+            return
+        cursor = int(page[-1].id) if by_id else cursor + 1
+
+
+def _by_id(page_size: int) -> dict[str, Any]:
+    return {"per_page": page_size, "sort": "id", "direction": "ASC"}
+
+
+def _in_gallery_order(page_size: int, page: int | None = None) -> dict[str, Any]:
+    """Stash's gallery order (sort `path`, the order chapter indexes point into): the first page
+    (the one read of each gallery of a request), or one page by number."""
+    find = {"per_page": page_size, "sort": "path", "direction": "ASC"}
+    return find if page is None else {**find, "page": page}
+
+
 class GalleryOps:
     """The gallery operations on one Stash connection. Building it sends nothing."""
 
@@ -247,22 +286,17 @@ class GalleryOps:
         Pages follow an id cursor (`id > last seen`), not page numbers, so galleries
         changed, added or removed while iterating neither shift nor repeat the pages.
         """
-        if page_size < 1:
-            raise ValueError(f"page_size must be at least 1, got {page_size}")
         query = doc.iter_galleries(selection)
-        last = 0
-        while True:
+
+        def read(last: int) -> list[Gallery]:
             cursor = all_of({"id": {"value": last, "modifier": "GREATER_THAN"}}, gallery_filter)
-            page = read_as(
-                self.connection,
-                query,
-                {"filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "gallery_filter": cursor},
-                GALLERY_PAGE,
-            )["findGalleries"]["galleries"]
+            answer = read_as(
+                self.connection, query, {"filter": _by_id(page_size), "gallery_filter": cursor}, GALLERY_PAGE
+            )
+            return answer["findGalleries"]["galleries"]
+
+        for page in paged(read, page_size, by_id=True):
             yield from page
-            if len(page) < page_size:
-                return
-            last = int(page[-1].id)
 
     def galleries_by_ids(
         self, gallery_ids: Sequence[Any], selection: str = fields.GALLERY_PAGE
@@ -271,12 +305,8 @@ class GalleryOps:
         ids = parse_ids(gallery_ids, "gallery ids")
         if not ids:
             return {}
-        data = read_as(
-            self.connection,
-            doc.galleries_by_ids(len(ids), selection),
-            {f"i{n}": gid for n, gid in enumerate(ids)},
-            GALLERIES_BY_ALIAS,
-        )
+        variables = {f"i{n}": gid for n, gid in enumerate(ids)}
+        data = read_as(self.connection, doc.galleries_by_ids(len(ids), selection), variables, GALLERIES_BY_ALIAS)
         return {gid: data[f"g{n}"] for n, gid in enumerate(ids)}
 
     def count_galleries(self, gallery_filter: dict[str, Any] | None = None) -> int:
@@ -292,23 +322,20 @@ class GalleryOps:
         The first page also checks the gallery exists (NotFound otherwise).
         """
         gallery_id = parse_id(gallery_id, "gallery id")
-        images: list[Image] = []
-        page = 1
-        while True:
+
+        def read(page: int) -> list[Image]:
             variables: dict[str, Any] = {
                 "image_filter": in_gallery(gallery_id),
-                "filter": {"per_page": page_size, "page": page, "sort": "path", "direction": "ASC"},
+                "filter": _in_gallery_order(page_size, page),
             }
             if page == 1:
                 variables["id"] = gallery_id
             data = self.connection.execute(doc.gallery_images(selection, first_page=page == 1), variables)
             if page == 1 and data["findGallery"] is None:
                 raise NotFound(f"no gallery with id {gallery_id}")
-            batch = data["findImages"]["images"]
-            images.extend(IMAGE_LIST.validate_python(batch))
-            if len(batch) < page_size:
-                return images
-            page += 1
+            return IMAGE_LIST.validate_python(data["findImages"]["images"])
+
+        return [image for page in paged(read, page_size) for image in page]
 
     def images_of_galleries(
         self, gallery_ids: Sequence[str], selection: str = fields.IMAGE, limit: int = IMAGE_PAGE_SIZE
@@ -320,15 +347,8 @@ class GalleryOps:
         ids = parse_ids(gallery_ids, "gallery ids")
         if not ids:
             return {}
-        data = read_as(
-            self.connection,
-            doc.images_of_galleries(len(ids), selection),
-            {
-                "page": {"per_page": limit, "sort": "path", "direction": "ASC"},
-                **{f"f{n}": [gid] for n, gid in enumerate(ids)},
-            },
-            IMAGES_BY_ALIAS,
-        )
+        variables = {"page": _in_gallery_order(limit), **{f"f{n}": [gid] for n, gid in enumerate(ids)}}
+        data = read_as(self.connection, doc.images_of_galleries(len(ids), selection), variables, IMAGES_BY_ALIAS)
         out: dict[str, list[Image]] = {}
         for n, gid in enumerate(ids):
             result = data[f"g{n}"]
@@ -350,7 +370,7 @@ class GalleryOps:
         if not ids:
             return {}, {}
         variables: dict[str, Any] = {
-            "page": {"per_page": limit, "sort": "path", "direction": "ASC"},
+            "page": _in_gallery_order(limit),
             "one": FIRST_BY_PATH,
             "cover": _cover_regex_criterion(cover_regex),
             **{f"f{n}": [gid] for n, gid in enumerate(ids)},
@@ -385,23 +405,17 @@ class GalleryOps:
     ) -> Iterator[Image]:
         """Every image matching the filter, in id order, a page per request (an id cursor, like
         iter_galleries: images changed or added meanwhile neither shift nor repeat the pages)."""
-        if page_size < 1:
-            raise ValueError(f"page_size must be at least 1, got {page_size}")
         query = doc.iter_images(selection)
-        last = 0
-        while True:
-            cursor = all_of({"id": {"value": last, "modifier": "GREATER_THAN"}}, image_filter)
-            data = self.connection.execute(
-                query, {"filter": {"per_page": page_size, "sort": "id", "direction": "ASC"}, "image_filter": cursor}
-            )
-            page = data["findImages"]["images"]
-            for raw in page:
-                yield Image.model_validate(raw)
-            if len(page) < page_size:
-                return
-            last = int(page[-1]["id"])
 
-    # -- one big gallery's images, a page at a time (issue 9: memory flat in gallery size) ---------
+        def read(last: int) -> list[Image]:
+            cursor = all_of({"id": {"value": last, "modifier": "GREATER_THAN"}}, image_filter)
+            data = self.connection.execute(query, {"filter": _by_id(page_size), "image_filter": cursor})
+            return IMAGE_LIST.validate_python(data["findImages"]["images"])
+
+        for page in paged(read, page_size, by_id=True):
+            yield from page
+
+    # -- one big gallery's images, a page at a time (memory flat in gallery size) ---------
     def gallery_image_pages(
         self, gallery_id: str, selection: str = fields.IMAGE, page_size: int = IMAGE_PAGE_SIZE
     ) -> Iterator[list[Image]]:
@@ -413,51 +427,38 @@ class GalleryOps:
         reading) ImagesChangedWhileRead is raised rather than handing out shifted pages. A
         gallery that has no images (or no longer exists) yields nothing.
         """
-        if page_size < 1:
-            raise ValueError(f"page_size must be at least 1, got {page_size}")
         gallery_id = parse_id(gallery_id, "gallery id")
         query = doc.gallery_image_page(selection)
         count: int | None = None
-        read = page = 0
-        while True:
-            page += 1
-            answer = read_as(
-                self.connection,
-                query,
-                {
-                    "filter": {"per_page": page_size, "page": page, "sort": "path", "direction": "ASC"},
-                    "image_filter": in_gallery(gallery_id),
-                },
-                COUNTED_PAGE,
-            ).findImages
+        read_so_far = 0
+
+        def read(page: int) -> list[Image]:
+            nonlocal count, read_so_far
+            variables = {"filter": _in_gallery_order(page_size, page), "image_filter": in_gallery(gallery_id)}
+            answer = read_as(self.connection, query, variables, COUNTED_PAGE).findImages
             if count is not None and answer["count"] != count:
                 raise ImagesChangedWhileRead(
                     f"gallery {gallery_id}: its images changed while they were read ({count} then {answer['count']})"
                 )
             count = answer["count"]
-            read += len(answer["images"])
-            if answer["images"]:
-                yield answer["images"]
-            if len(answer["images"]) < page_size or read >= count:
-                return
+            read_so_far += len(answer["images"])
+            return answer["images"]
+
+        yield from paged(read, page_size, last=lambda: count is not None and read_so_far >= count)
 
     def iter_scenes(self, selection: str = fields.SCENE_FILES, page_size: int = IMAGE_PAGE_SIZE) -> Iterator[Scene]:
         """Every scene, in id order, a page per request (page numbers: a scene added while this
         runs may be missed or seen twice, which is harmless for readers that only match paths)."""
-        if page_size < 1:
-            raise ValueError(f"page_size must be at least 1, got {page_size}")
         query = doc.scenes_page(selection)
-        page = 1
-        while True:
+
+        def read(page: int) -> list[Scene]:
             data = self.connection.execute(
                 query, {"filter": {"per_page": page_size, "page": page, "sort": "id", "direction": "ASC"}}
             )
-            found = data["findScenes"]["scenes"]
-            for raw in found:
-                yield Scene.model_validate(raw)
-            if len(found) < page_size:
-                return
-            page += 1
+            return SCENE_LIST.validate_python(data["findScenes"]["scenes"])
+
+        for page in paged(read, page_size):
+            yield from page
 
     def scenes_by_ids(self, scene_ids: Sequence[Any], selection: str = fields.SCENE_META) -> dict[str, Scene]:
         """Many scenes by id in one request (findScenes(ids)), keyed by id.

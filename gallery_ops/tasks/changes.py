@@ -20,13 +20,14 @@ out of it (`Change.without`), and the others are written.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
 from ..common.limits import MUTATION_BATCH_SIZE
+from ..common.skips import MOVED
 from ..stash.batch import BatchResult, chunks
 from ..stash.models import (
     BulkGalleryUpdateInput,
@@ -40,7 +41,6 @@ from ..stash.models import (
     validation_problems,
 )
 from ..stash.operations import GalleryOps
-from .report import MOVED
 
 log = logging.getLogger("gallery_ops")
 
@@ -485,12 +485,81 @@ def _charge(failed: dict[str, str], change: Change, message: str) -> None:
         failed.setdefault(gallery_id, message)
 
 
-def _moved_away(
-    ops: GalleryOps, sending: list[tuple[Change, Any]], moved: dict[str, str], narrowed: dict[int, Change]
-) -> list[tuple[Change, Any]]:
-    """Read again what the changes would overwrite (one request); drop those whose basis moved, or
-    only their moved parts where they split (`Change.without`; narrowed: id(change) -> what is left)."""
-    expects = [e for change, _ in sending for e in change.expects]
+@dataclass
+class Applied:
+    """What apply_changes did with the changes it was given (`given`, in their order).
+
+    `changes[i]` is the i-th change given, or what was left of it once the parts whose basis
+    moved were left out (Change.without: it names them); `taken[i]` says whether Stash took it.
+    `failed` and `moved` name the galleries whose changes failed now ({gallery id: error}), or
+    were dropped because what they would overwrite changed after it was read ({gallery id:
+    reason}): their later changes were not sent either."""
+
+    given: list[Change]
+    changes: list[Change]
+    taken: list[bool]
+    failed: dict[str, str] = field(default_factory=dict)
+    moved: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def nothing_yet(cls, changes: Sequence[Change]) -> Applied:
+        return cls(list(changes), list(changes), [False] * len(changes))
+
+    def held(self) -> dict[str, str]:
+        """The galleries not done ({gallery id: reason}): changes dropped, or narrowed, because
+        what they would overwrite moved."""
+        found = dict(self.moved)
+        for change, given in zip(self.changes, self.given, strict=True):
+            if change is not given:
+                for gallery_id in change.galleries:
+                    found.setdefault(gallery_id, MOVED)
+        return found
+
+
+def apply_changes(ops: GalleryOps, changes: Sequence[Change], already_failed: Collection[str] = ()) -> Applied:
+    """Send the changes kind by kind (APPLY_ORDER), a request per chunk; returns what happened to each.
+
+    Every input is built first: a gallery with one change Stash would refuse gets none of them.
+    Changes for a gallery that failed (in `already_failed`, with an invalid change, or in an
+    earlier kind or request) or whose basis moved are not sent, so a gallery is never left
+    half-finished and marked done. Just before each chunk, what it would overwrite is read again
+    (module docstring). A request that reached Stash and failed as a whole (e.g. HTTP 500) fails
+    the galleries of its changes, and the others go on; when Stash cannot be reached (or refuses
+    the session), this raises and the run stops: every further request would fail the same way.
+    """
+    applied = Applied.nothing_yet(changes)
+
+    def blocked(change: Change) -> bool:
+        return any(g in already_failed or g in applied.failed or g in applied.moved for g in change.galleries)
+
+    ready: list[tuple[int, Any]] = []
+    for index, change in enumerate(changes):
+        try:
+            ready.append((index, change.to_input()))
+        except ValueError as exc:  # a plan built from odd data: that gallery's failure
+            _charge(applied.failed, change, f"invalid change {change.describe()}: {_problem(exc)}")
+    for kind in APPLY_ORDER:
+        todo = [(index, value) for index, value in ready if type(changes[index]) is kind]
+        # one request per chunk, so that a failure is known before the next chunk is sent
+        for chunk in chunks(todo, MUTATION_BATCH_SIZE):
+            sending = [(index, value) for index, value in chunk if not blocked(changes[index])]
+            sending = _unmoved(ops, sending, applied) if sending else sending
+            if not sending:
+                continue
+            result = SENDERS[kind](ops, [value for _, value in sending])
+            for n, (index, _) in enumerate(sending):
+                if n in result.errors:
+                    _charge(applied.failed, applied.changes[index], result.errors[n])
+                else:
+                    applied.taken[index] = True
+    return applied
+
+
+def _unmoved(ops: GalleryOps, sending: list[tuple[int, Any]], applied: Applied) -> list[tuple[int, Any]]:
+    """Read again what the changes would overwrite (one request); drop those whose basis moved
+    (into `applied.moved`), or only their moved parts where they split (Change.without: what is
+    left replaces the change in `applied.changes`). Returns what is still to send."""
+    expects = [e for index, _ in sending for e in applied.changes[index].expects]
     if not expects:
         return sending
     galleries, images = ops.recheck(
@@ -498,13 +567,14 @@ def _moved_away(
         list(dict.fromkeys(e.id for e in expects if e.kind == "image")),
     )
     now: dict[str, dict[str, Any]] = {"gallery": galleries, "image": images}
-    keep: list[tuple[Change, Any]] = []
-    for change, value in sending:
+    keep: list[tuple[int, Any]] = []
+    for index, value in sending:
+        change = applied.changes[index]
         stale = [
             e for e in change.expects if e.id not in now[e.kind] or basis_value(now[e.kind][e.id], e.name) != e.value
         ]
         if not stale:
-            keep.append((change, value))
+            keep.append((index, value))
             continue
         for e in {(e.kind, e.id): e for e in stale}.values():  # one line per gallery or image
             current = now[e.kind].get(e.id)
@@ -512,62 +582,9 @@ def _moved_away(
             log.info("%s %s: %s was %r when read and is %s now: %s", e.kind, e.id, e.name, e.value, seen, MOVED)
         part = change.without({e.id for e in stale})
         if part is None:
-            _charge(moved, change, MOVED)
+            _charge(applied.moved, change, MOVED)
             continue
-        narrowed[id(change)] = part
+        applied.changes[index] = part
         if not part.is_empty:
-            keep.append((part, part.to_input()))
+            keep.append((index, part.to_input()))
     return keep
-
-
-def apply_changes(
-    ops: GalleryOps,
-    changes: Sequence[Change],
-    failed: dict[str, str] | None = None,
-    moved: dict[str, str] | None = None,
-    narrowed: dict[int, Change] | None = None,
-    sent: set[int] | None = None,
-) -> dict[str, str]:
-    """Send the changes kind by kind; returns `failed` ({gallery id: error}) with what failed added.
-
-    `moved` collects the galleries whose changes were dropped because what they would
-    overwrite changed after it was read (see the module docstring); their later changes
-    are not sent either. A change that splits loses only its moved parts: `narrowed`
-    collects what was left of it and sent (id of the change as given -> that change,
-    which names the parts left out), and its galleries' other changes still go. `sent` collects
-    the ids of the changes (or of their narrowed parts) that Stash took.
-
-    Changes for a gallery that already failed (given in `failed`, with an invalid change,
-    or in an earlier kind or request) are not sent, so a gallery is never left half-finished and marked done. A
-    request that reached Stash and failed as a whole (e.g. HTTP 500) fails the galleries
-    of its changes, and the others go on; when Stash cannot be reached (or refuses the
-    session), this raises and the run stops: every further request would fail the same way.
-    """
-    failed = {} if failed is None else failed
-    moved = {} if moved is None else moved
-    narrowed = {} if narrowed is None else narrowed
-    # every input first: a gallery with one change Stash would refuse gets none of them
-    ready: list[tuple[Change, Any]] = []
-    for change in changes:
-        try:
-            ready.append((change, change.to_input()))
-        except ValueError as exc:  # a plan built from odd data: that gallery's failure
-            _charge(failed, change, f"invalid change {change.describe()}: {_problem(exc)}")
-    for kind in APPLY_ORDER:
-        todo = [(change, value) for change, value in ready if type(change) is kind]
-        # one request per chunk, so that a failure is known before the next chunk is sent
-        for chunk in chunks(todo, MUTATION_BATCH_SIZE):
-            sending = [
-                (change, value)
-                for change, value in chunk
-                if not any(g in failed or g in moved for g in change.galleries)
-            ]
-            sending = _moved_away(ops, sending, moved, narrowed) if sending else sending
-            if not sending:
-                continue
-            result = SENDERS[kind](ops, [value for _, value in sending])
-            for index, message in result.errors.items():
-                _charge(failed, sending[index][0], message)
-            if sent is not None:
-                sent.update(id(change) for index, (change, _) in enumerate(sending) if index not in result.errors)
-    return failed

@@ -27,16 +27,14 @@ from typing import NamedTuple
 
 from ..common import paths
 from ..common.args import Param
+from ..common.skips import SKIP_NO_IMAGES, SKIP_NO_PATHS, SKIP_ONE_FOLDER
 from ..stash import selections
 from ..stash.models import Gallery, Image
 from .changes import Change, CreateChapter, DestroyChapter, Expect, UpdateChapter
 from .report import GalleryPlan
-from .workflow import Env, folded
+from .workflow import Env, Workflow, folded
 
 PARAMS = (Param("replace", "bool", False),)
-SKIP_NO_IMAGES = "no images"
-SKIP_ONE_FOLDER = "images share one folder"
-SKIP_NO_PATHS = "images without file paths"
 
 
 class FolderChapter(NamedTuple):
@@ -86,23 +84,13 @@ def chapters_of_folders(first_index: dict[tuple[str, ...], int]) -> list[FolderC
     chapters: list[FolderChapter] = []
     depth = len(root)
     for folder, index in first_index.items():
-        relative = folder[depth:]  # paths.relative_names(folder, root): each folder is below the common root
+        relative = folder[depth:]  # each folder is below the common root
         if not root:  # folders on different drives or shares: the whole path, after its root
             title = relative[0] + "/".join(relative[1:])
         else:
             title = "/".join(relative) if relative else _root_title(root)
         chapters.append(FolderChapter(title, index + 1))
     return chapters
-
-
-def folder_chapters(image_paths: list[str]) -> list[FolderChapter]:
-    """One chapter per folder, at its first image in the given (gallery) order.
-
-    Returns [] when the images share one folder.
-    """
-    fold = FolderFold()
-    fold.add_paths(image_paths)
-    return chapters_of_folders(fold.first_index)
 
 
 def plan_chapters(gallery: Gallery, images: Sequence[Image] | FolderFold, replace: bool = False) -> GalleryPlan:
@@ -183,12 +171,16 @@ def plan_chapters(gallery: Gallery, images: Sequence[Image] | FolderFold, replac
     return plan
 
 
-class ChaptersFromFolders:
+class ChaptersFromFolders(Workflow):
     gallery_fields = selections.GALLERY_CHAPTERS
     image_fields = selections.IMAGE_PATH
 
     def __init__(self, replace: bool = False) -> None:
         self.replace = replace
+
+    @property
+    def variant(self) -> str | None:
+        return "replace" if self.replace else None
 
     def fold(self, gallery: Gallery) -> FolderFold:
         return FolderFold()

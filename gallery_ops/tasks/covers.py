@@ -42,18 +42,15 @@ from ..common import paths
 from ..common.args import Param
 from ..common.errors import ArgError
 from ..common.patterns import PatternSyntaxError, PatternTimeout, UserPattern, compile_pattern
+from ..common.skips import SKIP_CHOSEN, SKIP_NO_IMAGES, SKIP_RULE_PICKS_NONE, SKIP_UNKNOWN
 from ..stash import selections
 from ..stash.models import Gallery, Image
 from .changes import Expect, ResetCover, SetCover
 from .report import GalleryPlan
-from .workflow import Env, folded
+from .workflow import Env, Workflow, folded
 
 SET_PARAMS = (Param("rule", "str", False),)
 RESET_PARAMS: tuple[Param, ...] = ()
-SKIP_NO_IMAGES = "no images"
-SKIP_CHOSEN = "has a chosen cover (it differs from Stash's default pick)"
-SKIP_RULE_PICKS_NONE = "the cover rule picks no image"
-SKIP_UNKNOWN = "cannot tell whether its cover was chosen (left as it is)"
 
 
 class Unknown:
@@ -179,15 +176,6 @@ def cover_fold(gallery: Gallery, rule: Sequence[CoverStep], images: Sequence[Ima
     return folded(images, CoverFold, lambda: CoverFold(rule, gallery.cover.id if gallery.cover else None))
 
 
-def stash_pick(images: Sequence[Image], regex_match: str | None) -> str | None:
-    """The id of the image Stash shows when no cover is chosen: the first image matching its
-    cover regex as Stash found it (`regex_match`, GalleryOps.cover_regex_matches), else the first
-    image in gallery order (the images as read, sorted by path like Stash's own query)."""
-    if regex_match is not None:
-        return regex_match
-    return images[0].id if images else None
-
-
 def chosen_cover(gallery: Gallery, default_pick: str | None) -> str | None:
     """The id of the gallery's cover when somebody chose it: it differs from Stash's default pick."""
     current = gallery.cover.id if gallery.cover else None
@@ -200,7 +188,7 @@ def plan_set_cover(
     gallery: Gallery, images: Sequence[Image] | CoverFold, rule: Sequence[CoverStep], default_pick: str | Unknown | None
 ) -> GalleryPlan:
     """The cover change for one gallery (pure: from its images in gallery order, or the CoverFold
-    of them made with this rule); `default_pick` is Stash's default pick (stash_pick), or
+    of them made with this rule); `default_pick` is Stash's default pick (default_pick_of), or
     UNKNOWN when Stash could not be asked: the cover is then left as it is."""
     plan = GalleryPlan(gallery.id)
     if not (images.count if isinstance(images, CoverFold) else images):
@@ -255,7 +243,7 @@ def default_pick_of(gallery: Gallery, first_id: str | None, env: Env) -> str | U
     return match if match is not None else first_id
 
 
-class SetCovers:
+class SetCovers(Workflow):
     reads_cover_matches = True  # the engine asks Stash the default-cover question with the images
     gallery_fields = selections.GALLERY_COVER
     image_fields = selections.IMAGE_PATH_SIZE
@@ -274,7 +262,7 @@ class SetCovers:
         return plan_set_cover(gallery, images, self.rule, default_pick_of(gallery, first_id, env))
 
 
-class ResetCovers:
+class ResetCovers(Workflow):
     reads_cover_matches = True
     gallery_fields = selections.GALLERY_COVER
     image_fields = selections.IMAGE_PATH_SIZE

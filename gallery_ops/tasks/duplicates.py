@@ -39,8 +39,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ..common.args import Param
@@ -48,15 +49,23 @@ from ..common.constants import MARKER_TAGS
 from ..common.limits import IMAGES_IN_MEMORY, WORKFLOW_PAGE_SIZE
 from ..common.log import progress
 from ..common.on_disk import OnDisk, disk_state
+from ..common.skips import (
+    SKIP_BOTH_GONE,
+    SKIP_GONE_WHILE_READ,
+    SKIP_IMAGES_CHANGED,
+    SKIP_KEPT_APART,
+    SKIP_PRESENT,
+    SKIP_SHARED,
+)
 from ..stash import selections
 from ..stash.batch import chunks
 from ..stash.models import Gallery, Image
 from ..stash.operations import GalleryOps, ImagesChangedWhileRead
 from .changes import AddGalleryRefs, CreateChapter, DestroyGallery, Expect, SetCover, SetGalleryFields
 from .covers import UNKNOWN, Unknown, chosen_cover
-from .engine import apply_page, galleries_in_scope, group_images, image_groups
+from .engine import Page, galleries_in_scope, group_images, image_groups, planned, run_pages
 from .gate import Gate
-from .report import MAX_DETAILS, MOVED, GalleryPlan, Report
+from .report import MAX_DETAILS, GalleryPlan, Report
 from .workflow import Env, Scope, folded
 
 log = logging.getLogger("gallery_ops")
@@ -67,10 +76,6 @@ BASIS_FIELDS = {"title", "date", "code"}  # what GalleryOps.recheck reads again 
 REFS = (("tags", "tag_ids"), ("performers", "performer_ids"), ("scenes", "scene_ids"))
 WHY_MISSING = "duplicate whose zip or folder is gone"
 WHY_EMPTY = "duplicate without images"
-SKIP_KEPT_APART = "duplicate, kept (delete_duplicates is off)"
-SKIP_PRESENT = "duplicate, kept (its zip or folder is on disk, or cannot be told gone)"
-SKIP_BOTH_GONE = "duplicate, kept (the kept gallery's zip or folder is gone too)"
-SKIP_SHARED = "duplicate, kept (its images are in other galleries too)"
 
 
 @dataclass(frozen=True)
@@ -318,13 +323,13 @@ def plan_donor(
     return plan
 
 
-def find_members(ops: GalleryOps, scope: Scope, report: Report, page_size: int = WORKFLOW_PAGE_SIZE) -> list[Member]:
-    """Pass 1: every gallery in scope with its checksum keys (two requests per page of small
-    galleries; images read in groups of IMAGES_IN_MEMORY, a big gallery a page at a time, as
-    engine.run_workflows does). A gallery whose images change while read is grouped by its zip
-    checksum only, this run."""
-    total, stream = galleries_in_scope(ops, scope, "id " + selections.GALLERY_DUPLICATE_KEY, page_size, report)
-    log.info("%s", report.start_line(total))
+def find_members(
+    ops: GalleryOps, total: int, stream: Iterable[Gallery], page_size: int = WORKFLOW_PAGE_SIZE
+) -> list[Member]:
+    """Pass 1: every gallery in scope (`stream`, `total` of them) with its checksum keys (two
+    requests per page of small galleries; images read in groups of IMAGES_IN_MEMORY, a big
+    gallery a page at a time, as engine.run_workflows does), the first half of the progress bar.
+    A gallery whose images change while read is grouped by its zip checksum only, this run."""
     members: list[Member] = []
     for page in chunks(stream, page_size):
         for group in image_groups(page, IMAGES_IN_MEMORY):
@@ -368,17 +373,31 @@ def run_merge_duplicates(
     present: Callable[[Member], bool] = is_present,
     gate: Gate | None = None,
 ) -> Report:
-    """Find the groups, plan each merge, apply it (unless dry_run, or `gate` holds it back), and report."""
+    """Find the groups, plan each merge, apply it (unless dry_run, or `gate` holds it back), and
+    report (run_pages: the merges are the second half of the progress bar)."""
     report = Report("merge_duplicate_galleries", dry_run, "delete duplicates" if delete else None)
-    progress(0.0)
-    members = find_members(ops, scope, report)
+    total, stream = galleries_in_scope(ops, scope, "id " + selections.GALLERY_DUPLICATE_KEY, WORKFLOW_PAGE_SIZE, report)
+    pages = _merge_pages(ops, env, report, total, stream, delete, present)
+    return run_pages(ops, report, total, pages, progress_span=(0.5, 1.0), gate=gate)
+
+
+def _merge_pages(
+    ops: GalleryOps,
+    env: Env,
+    report: Report,
+    total: int,
+    stream: Iterable[Gallery],
+    delete: bool,
+    present: Callable[[Member], bool],
+) -> Iterator[Page]:
+    """Pass 1 (find_members), then the galleries without a duplicate (unchanged), then the groups
+    a batch at a time, each group read again and planned as a whole; at the end, the groups in
+    the report."""
+    members = find_members(ops, total, stream)
     groups = group_duplicates(members)
     in_groups = {m.id for g in groups for m in g}
-    for m in members:
-        if m.id not in in_groups:
-            report.add(GalleryPlan(m.id))
+    yield Page([GalleryPlan(m.id) for m in members if m.id not in in_groups])
     listed: list[dict[str, Any]] = []
-    failed: dict[str, str] = {}
     for batch in chunks(groups, max(1, WORKFLOW_PAGE_SIZE // 4)):
         ids = [m.id for g in batch for m in g]
         galleries = {gid: g for gid, g in ops.galleries_by_ids(ids, "id " + selections.GALLERY_MERGE).items() if g}
@@ -393,10 +412,10 @@ def run_merge_duplicates(
         for group in batch:
             order = [m for m in keep_order(group, present) if m.id in galleries]
             if len(order) < 2:
-                plans.extend(GalleryPlan(m.id, skipped="gone while the run read it") for m in group)
+                plans.extend(GalleryPlan(m.id, skipped=SKIP_GONE_WHILE_READ) for m in group)
                 continue
             if any(m.id in unread for m in order):  # the next run plans the group again
-                plans.extend(GalleryPlan(m.id, skipped=f"{MOVED} (images changed while read)") for m in group)
+                plans.extend(GalleryPlan(m.id, skipped=SKIP_IMAGES_CHANGED) for m in group)
                 continue
             kept, donors = order[0], sorted(order[1:], key=lambda d: d.kind == "user")  # stable: keep order
             if len(listed) < MAX_DETAILS:
@@ -409,29 +428,33 @@ def run_merge_duplicates(
                         else "image checksums",
                     }
                 )
-            try:
-                plans.append(
-                    plan_merge(
-                        galleries[kept.id],
-                        images[kept.id],
-                        [(galleries[d.id], images[d.id]) for d in donors],
-                        cover_matches,
-                    )
-                )
-                kept_present = present(kept)
-                plans.extend(plan_donor(d, images[d.id], kept, kept_present, present(d), delete) for d in donors)
-            except Exception as exc:  # planning is pure: whatever went wrong concerns this group only
-                for m in order:
-                    failed.setdefault(m.id, f"planning failed ({type(exc).__name__}: {exc})")
-                    plans.append(GalleryPlan(m.id))
-        apply_page(ops, plans, failed, dry_run, gate)
-        for plan in plans:
-            report.add(plan, failed.get(plan.gallery_id))
-        if report.scanned < len(members):  # the last step is the 1.0 below, sent once
-            progress(0.5 + 0.5 * report.scanned / len(members))
-    report.requests = ops.requests_sent
-    progress(1.0)
+            group_read = GroupRead(galleries, images, cover_matches)
+            plan = partial(plan_group, group_read, kept, donors, present, delete)
+            plans.extend(planned(report.task, [m.id for m in order], plan))
+        yield Page(plans)
     report.extra = {"group_count": len(groups), "groups": listed}
-    for level, line in report.log_lines():
-        log.log(level, "%s", line)
-    return report
+
+
+@dataclass(frozen=True)
+class GroupRead:
+    """What a batch of groups read again before planning: the galleries, their MergeFolds, and
+    Stash's default-cover picks."""
+
+    galleries: Mapping[str, Gallery]
+    images: Mapping[str, MergeFold]
+    cover_matches: Mapping[str, str | None]
+
+
+def plan_group(
+    read: GroupRead, kept: Member, donors: Sequence[Member], present: Callable[[Member], bool], delete: bool
+) -> list[GalleryPlan]:
+    """The plans of one group: the kept gallery's merge, then each duplicate's (pure but for
+    `present`, which looks at the disk)."""
+    merged = plan_merge(
+        read.galleries[kept.id],
+        read.images[kept.id],
+        [(read.galleries[d.id], read.images[d.id]) for d in donors],
+        read.cover_matches,
+    )
+    kept_present = present(kept)
+    return [merged, *(plan_donor(d, read.images[d.id], kept, kept_present, present(d), delete) for d in donors)]

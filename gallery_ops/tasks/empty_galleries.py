@@ -26,22 +26,16 @@ from __future__ import annotations
 from ..common.args import Param
 from ..common.constants import NEW_GALLERY_TAG
 from ..common.on_disk import OnDisk, disk_state
+from ..common.skips import SKIP_HAS_FILES, SKIP_NEW, SKIP_UNREADABLE, SKIP_UNSURE
 from ..stash import selections
 from ..stash.models import Gallery, Image
 from .changes import DestroyGallery, Expect
 from .report import GalleryPlan
-from .workflow import Env
+from .workflow import Env, Workflow
 
 PARAMS: tuple[Param, ...] = ()
 WHY_EMPTY = "hand-made, no images"
 WHY_GONE = "no images, its zip or folder is gone from disk"
-SKIP_HAS_FILES = "no images, but its zip or folder is still on disk"
-SKIP_UNSURE = (
-    "no images, and neither its zip or folder nor the folder holding it is on this disk"
-    " (a drive or share not mounted?): left alone"
-)
-SKIP_UNREADABLE = "no images; whether its zip or folder is on disk cannot be told: left alone"
-SKIP_NEW = "no images yet, marked new (made by hand a moment ago)"
 
 
 def _destroy(gallery: Gallery, why: str) -> DestroyGallery:
@@ -74,7 +68,7 @@ def plan_clean_empty(gallery: Gallery, on_disk: OnDisk | None = None) -> Gallery
     return plan
 
 
-class CleanEmptyGalleries:
+class CleanEmptyGalleries(Workflow):
     gallery_fields = selections.GALLERY_EMPTY_CHECK
     image_fields = None
 

@@ -1,27 +1,29 @@
 """Running a task: scope, preview or apply, pages of galleries, progress and the report.
 
-Every task has the same shape:
-  1. read the settings and Stash's gallery cover regex (one request);
-  2. count the galleries in scope (one request) for the progress bar;
-  3. for each page of galleries (id cursor): read their images if the task needs
-     them (one request per group of galleries holding IMAGES_IN_MEMORY images; a
-     bigger gallery a page per request, each page folded into the workflows' small
-     summaries, types.ImageFold), plan each gallery with the task's pure plan function, and,
-     unless this is a preview, hand the page's changes to the operations layer, which
-     writes them in batches (a few requests; changes.py);
-  4. report: scanned, changed, unchanged, skipped (why), failed (why), first changes.
-A failure on one gallery, in planning or in writing, is reported and the run goes on.
-Each page is applied before the next is read, so a run killed at any point leaves
-finished pages finished, and the next run (plans are computed from what Stash has now)
-does the rest and nothing twice.
+Every task runs through one skeleton (run_pages):
+  1. the start line (the button's name and how many galleries are in scope);
+  2. for each page the task plans (Page): unless this is a preview, its changes are handed
+     to the stash layer, which writes them in batches (a few requests; changes.py); the
+     page is counted in the report, and the progress bar moves;
+  3. the report: scanned, changed, unchanged, skipped (why), failed (why), first changes.
+A failure on one gallery, in planning (`planned`) or in writing, is reported and the run goes
+on. Each page is applied before the next is read, so a run killed at any point leaves finished
+pages finished, and the next run (plans are computed from what Stash has now) does the rest
+and nothing twice.
+
+Most tasks plan galleries one by one with workflows (run_workflows): the galleries in scope
+are read a page at a time (id cursor), their images in groups of IMAGES_IN_MEMORY images (a
+bigger gallery a page per request, each page folded into the workflows' small summaries,
+workflow.ImageFold), and each gallery is planned by the workflows' pure plans.
 """
 
 from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from ..common import paths
@@ -30,12 +32,13 @@ from ..common.errors import ArgError
 from ..common.limits import IMAGE_PAGE_SIZE, IMAGES_IN_MEMORY, WORKFLOW_PAGE_SIZE
 from ..common.log import progress
 from ..common.settings import Settings
+from ..common.skips import SKIP_IMAGES_CHANGED, SKIP_NO_SUCH_GALLERY
 from ..stash.batch import chunks
 from ..stash.models import Gallery, Image
 from ..stash.operations import GalleryOps, ImagesChangedWhileRead
 from .changes import Change, apply_changes
 from .gate import Gate
-from .report import MOVED, GalleryPlan, Report, variant_of
+from .report import GalleryPlan, Report
 from .workflow import Env, ImageFold, ImageList, Scope, Workflow, env_from_configuration
 
 log = logging.getLogger("gallery_ops")
@@ -131,7 +134,7 @@ def plan_gallery(
 def image_folds(workflows: Sequence[Workflow], gallery: Gallery) -> list[ImageFold]:
     """Per workflow, what it keeps of the gallery's images while they are read: its own fold
     (a small summary), or the list of images for a workflow without one."""
-    return [make(gallery) if (make := getattr(w, "fold", None)) is not None else ImageList() for w in workflows]
+    return [w.fold(gallery) or ImageList() for w in workflows]
 
 
 def is_big(group: Sequence[Gallery]) -> bool:
@@ -172,7 +175,6 @@ def read_group(
     workflows: Sequence[Workflow],
     group: Sequence[Gallery],
     selection: str,
-    failed: dict[str, str],
     cover_regex: str | None = None,
 ) -> GroupImages:
     """Read a group's images: in one aliased request (with Stash's default-cover question when
@@ -181,8 +183,8 @@ def read_group(
     the workflows' small summaries and let go, so that memory stays flat in gallery size; its
     cover question is asked once its pages are read.
 
-    A fold that raises is that gallery's planning failure (put in `failed`); images that changed
-    while a big gallery was read make it skipped (the next run plans it again)."""
+    A fold that raises is that gallery's planning failure; images that changed while a big
+    gallery was read make it skipped (the next run plans it again)."""
     read = GroupImages()
     if not is_big(group):
         ids = [g.id for g in group]
@@ -197,20 +199,24 @@ def read_group(
     try:
         for _, images in group_images(ops, group, selection):
             read.first.setdefault(gallery_id, images[:1])
-            try:
-                for fold in folds:
-                    fold.add(images)
-            except Exception as exc:  # folding is planning: whatever went wrong concerns this gallery only
-                log.debug("%s: planning gallery %s failed:\n%s", task, gallery_id, traceback.format_exc())
-                failed.setdefault(gallery_id, f"planning failed ({type(exc).__name__}: {exc})")
-                read.broken[gallery_id] = GalleryPlan(gallery_id)
+            # folding is planning: whatever goes wrong concerns this gallery only
+            failure = planned(task, [gallery_id], partial(_fold, folds, images))
+            if failure:
+                read.broken[gallery_id] = failure[0]
                 break
     except ImagesChangedWhileRead as exc:
         log.debug("%s: %s", task, exc)
-        read.broken[gallery_id] = GalleryPlan(gallery_id, skipped=f"{MOVED} (its images changed while read)")
+        read.broken[gallery_id] = GalleryPlan(gallery_id, skipped=SKIP_IMAGES_CHANGED)
     if cover_regex is not None and read.first.get(gallery_id) and gallery_id not in read.broken:
         read.matches = ops.cover_regex_matches([gallery_id], cover_regex)
     return read
+
+
+def _fold(folds: Sequence[ImageFold], images: Sequence[Image]) -> list[GalleryPlan]:
+    """Add a page of images to each fold (no plan yet: that comes once every page is folded)."""
+    for fold in folds:
+        fold.add(images)
+    return []
 
 
 def image_groups(page: Sequence[Gallery], budget: int) -> list[list[Gallery]]:
@@ -235,42 +241,132 @@ def _selection(parts: Sequence[str | None]) -> str:
     return " ".join(dict.fromkeys(p for p in parts if p))
 
 
-def apply_plans(ops: GalleryOps, plans: Sequence[GalleryPlan], failed: dict[str, str]) -> dict[str, str]:
-    """Apply the plans' changes (failures go into `failed`); returns {gallery id: reason} for the
-    galleries some of whose changes were dropped because what they would overwrite changed
-    meanwhile (not done: the next run plans them again). A plan that lost all its changes
-    becomes a skip with that reason; one that lost some keeps, and reports, those that were
-    written (an image update that lost only some images names the images left out)."""
-    moved: dict[str, str] = {}
-    narrowed: dict[int, Change] = {}
-    sent: set[int] = set()
-    apply_changes(ops, [c for p in plans for c in p.changes], failed, moved, narrowed, sent)
-    held = dict(moved)
-    for part in narrowed.values():
-        for gallery_id in part.galleries:
-            held.setdefault(gallery_id, MOVED)
+@dataclass
+class PageApplied:
+    """A page's plans once applied (what was written of each, and why the rest was not), the
+    galleries whose changes failed ({gallery id: error}), and those held back because what
+    they would overwrite changed meanwhile ({gallery id: reason}: the next run plans them again)."""
+
+    plans: list[GalleryPlan]
+    failed: dict[str, str]
+    held: dict[str, str]
+
+
+def apply_plans(ops: GalleryOps, plans: Sequence[GalleryPlan], failed: Mapping[str, str]) -> PageApplied:
+    """Apply the plans' changes (not those of galleries in `failed`). A plan that lost all its
+    changes because what they would overwrite changed meanwhile becomes a skip with that reason;
+    one that lost some keeps, and reports, those that were written (an image update that lost
+    only some images names the images left out)."""
+    given = [c for p in plans for c in p.changes]
+    applied = apply_changes(ops, given, failed)
+    held = applied.held()
+    out: list[GalleryPlan] = []
+    start = 0
     for plan in plans:
-        if narrowed:
-            plan.changes = [narrowed.get(id(c), c) for c in plan.changes]
-        if plan.gallery_id in failed:
-            continue
-        if plan.gallery_id in moved:  # its changes from the one whose basis moved on were not sent
-            plan.changes = [c for c in plan.changes if id(c) in sent and not c.is_empty]
-            if not plan.changes:
-                plan.skipped = held[plan.gallery_id]
-        elif plan.changes and all(c.is_empty for c in plan.changes):
-            plan.changes, plan.skipped = [], held[plan.gallery_id]
-    return held
+        end = start + len(plan.changes)
+        changes, taken = applied.changes[start:end], applied.taken[start:end]
+        start = end
+        if plan.gallery_id in failed or plan.gallery_id in applied.failed:
+            out.append(replace(plan, changes=changes))
+        elif plan.gallery_id in applied.moved:  # its changes from the one whose basis moved on were not sent
+            written = [c for c, ok in zip(changes, taken, strict=True) if ok and not c.is_empty]
+            out.append(replace(plan, changes=written, skipped=plan.skipped if written else held[plan.gallery_id]))
+        elif changes and all(c.is_empty for c in changes):
+            out.append(replace(plan, changes=[], skipped=held[plan.gallery_id]))
+        else:
+            out.append(replace(plan, changes=changes))
+    return PageApplied(out, applied.failed, held)
 
 
 def apply_page(
-    ops: GalleryOps, plans: Sequence[GalleryPlan], failed: dict[str, str], dry_run: bool, gate: Gate | None
-) -> dict[str, str]:
-    """A page's plans, written (apply_plans) unless the run previews or its gate holds them back (a
-    page action whose gallery changed since its preview: gate.py); returns what apply_plans returns."""
-    if gate is not None and not gate.passes(plans):
-        return {}
-    return apply_plans(ops, plans, failed) if not dry_run else {}
+    ops: GalleryOps,
+    plans: Sequence[GalleryPlan],
+    failed: Mapping[str, str],
+    dry_run: bool,
+    gate: Gate | None,
+    apply: Callable[[GalleryOps, Sequence[GalleryPlan], Mapping[str, str]], PageApplied] = apply_plans,
+) -> PageApplied:
+    """A page's plans, written (`apply`) unless the run previews or its gate holds them back (a page
+    action whose galleries changed since its preview: gate.py); as they were when nothing is written."""
+    if (gate is not None and not gate.passes(plans)) or dry_run:
+        return PageApplied(list(plans), {}, {})
+    return apply(ops, plans, failed)
+
+
+@dataclass
+class Page:
+    """The plans of one page of a run, and what was read with them for the task's `after_page`."""
+
+    plans: list[GalleryPlan]
+    unread: set[str] = field(default_factory=set)  # galleries not planned from their images
+    first_images: dict[str, list[Image]] = field(default_factory=dict)  # each gallery's first image
+
+
+def planned(
+    task: str, gallery_ids: Sequence[str], plan: Callable[[], GalleryPlan | list[GalleryPlan]]
+) -> list[GalleryPlan]:
+    """`plan()`'s plans, or, when it raises (odd data, a bug), a failed plan for each of the
+    galleries: planning is pure, so whatever went wrong concerns them only, and the run goes on."""
+    try:
+        found = plan()
+    except Exception as exc:
+        log.debug("%s: planning galleries %s failed:\n%s", task, ", ".join(gallery_ids), traceback.format_exc())
+        return [GalleryPlan(g, error=f"planning failed ({type(exc).__name__}: {exc})") for g in gallery_ids]
+    return [found] if isinstance(found, GalleryPlan) else found
+
+
+def run_pages(
+    ops: GalleryOps,
+    report: Report,
+    total: int,
+    pages: Iterable[Page],
+    *,
+    apply: Callable[[GalleryOps, Sequence[GalleryPlan], Mapping[str, str]], PageApplied] = apply_plans,
+    after_page: Callable[[Page, list[str]], list[Change]] | None = None,
+    on_page_done: Callable[[Page, Mapping[str, str]], None] | None = None,
+    note: str = "",
+    progress_span: tuple[float, float] = (0.0, 1.0),
+    gate: Gate | None = None,
+) -> Report:
+    """The run skeleton of every task: the start line; each page applied (unless the report is a
+    preview, or `gate` holds it back: apply_page), counted and shown on the progress bar (its
+    part `progress_span` of it: a task of several passes gives each its part); the report logged.
+
+    `after_page(page, done)` may add changes for the galleries of a page whose own changes all
+    went through (the new-gallery task removes its marker tag that way); it is asked in a
+    preview too, so that the preview says what it would do. `on_page_done(page, failed)` hears
+    of each page once it is written (scrape_galleries logs each gallery's line then). Failures are kept for the whole
+    run: a write shared by several galleries (an image in two of them) fails each of them, also
+    one on a later page. `report.unfinished` ends up naming every gallery whose changes did not
+    all go through."""
+    log.info("%s%s", report.start_line(total), note)
+    failed: dict[str, str] = {}
+    held: dict[str, str] = {}
+    for page in pages:
+        applied = apply_page(ops, page.plans, failed, report.dry_run, gate, apply)
+        plans = applied.plans
+        failed.update(applied.failed)
+        held.update(applied.held)
+        failed.update({p.gallery_id: p.error for p in plans if p.error is not None and p.gallery_id not in failed})
+        extra: list[Change] = []
+        if after_page is not None:
+            not_done = {*failed, *held, *page.unread}
+            extra = after_page(page, [p.gallery_id for p in plans if p.gallery_id not in not_done])
+            if extra and not report.dry_run and not (gate is not None and gate.held):
+                failed.update(apply_changes(ops, extra, failed).failed)
+        if on_page_done is not None:
+            on_page_done(replace(page, plans=plans), failed)
+        for plan in plans:
+            report.add(plan, failed.get(plan.gallery_id))
+        report.add_changes(extra, failed)
+        if report.scanned < total:  # the task's end is the 1.0 its runner sends (registry.run_task)
+            start, end = progress_span
+            progress(start + (end - start) * report.scanned / total)
+    report.unfinished = {**held, **failed}
+    report.requests = ops.requests_sent
+    for level, line in report.log_lines():
+        log.log(level, "%s", line)
+    return report
 
 
 def run_workflows(
@@ -280,93 +376,53 @@ def run_workflows(
     env: Env,
     scope: Scope,
     dry_run: bool,
-    finish: Callable[[list[str], dict[str, list[Image]]], list[Change]] | None = None,
+    after_page: Callable[[Page, list[str]], list[Change]] | None = None,
     page_size: int = WORKFLOW_PAGE_SIZE,
+    progress_span: tuple[float, float] = (0.0, 1.0),
     gate: Gate | None = None,
 ) -> Report:
-    """Plan (and unless dry_run, apply) the workflows on every gallery in scope.
-
-    `finish(ok_gallery_ids, images)` may add changes for the galleries of a page whose own
-    changes all went through (the new-gallery task removes its marker tag that way). `gate`
-    (a page action's) sees each page's plans before they are written (apply_page).
-    An exception while planning one gallery (odd data, a bug) is that gallery's failure.
-    Failures are kept for the whole run: a write shared by several galleries (an image in
-    two of them) fails each of them, also one on a later page.
-    """
-    report = Report(task, dry_run, variant_of(workflows))
+    """Plan (and unless dry_run, apply) the workflows on every gallery in scope, a page at a time
+    (run_pages; `after_page`, `progress_span` and `gate` as there)."""
+    report = Report(task, dry_run, next((w.variant for w in workflows if w.variant), None))
     image_fields = _selection([w.image_fields for w in workflows])
     gallery_fields = _selection(["id", "image_count" if image_fields else None, *(w.gallery_fields for w in workflows)])
     total, stream = galleries_in_scope(ops, scope, gallery_fields, page_size, report)
-    log.info("%s", report.start_line(total))
-    progress(0.0)
-    failed: dict[str, str] = {}
-    asks_covers = any(getattr(w, "reads_cover_matches", False) for w in workflows)
-    page_readers = [w for w in workflows if hasattr(w, "read_page")]  # they read per page (scene_links)
-    for page in chunks(stream, page_size):
-        for reader in page_readers:
-            reader.read_page(ops, page)
-        plans: list[GalleryPlan] = []
-        seen: dict[str, list[Image]] = {}  # per gallery: its first image only (finish() asks "has images?")
-        unread: set[str] = set()  # galleries that could not be planned from their images (not finished)
-        # images are read, planned and let go a group at a time: memory follows IMAGES_IN_MEMORY,
-        # not the size of the page's galleries (a page of 100 galleries of 1,000 images each); a
-        # bigger gallery is read a page at a time, each page folded into the workflows' small
-        # summaries (image_folds) and let go, so memory stays flat in gallery size too
-        for group in image_groups(page, IMAGES_IN_MEMORY) if image_fields else [page]:
-            read = (
-                read_group(ops, task, workflows, group, image_fields, failed, env.cover_regex if asks_covers else None)
-                if image_fields
-                else GroupImages()
+    pages = (plan_page(ops, task, workflows, env, page, image_fields) for page in chunks(stream, page_size))
+    return run_pages(ops, report, total, pages, after_page=after_page, progress_span=progress_span, gate=gate)
+
+
+def plan_page(
+    ops: GalleryOps, task: str, workflows: Sequence[Workflow], env: Env, page: Sequence[Gallery], image_fields: str
+) -> Page:
+    """Read what the workflows need of a page of galleries and plan each gallery.
+
+    Images are read, planned and let go a group at a time: memory follows IMAGES_IN_MEMORY, not
+    the size of the page's galleries (a page of 100 galleries of 1,000 images each); a bigger
+    gallery is read a page at a time, each page folded into the workflows' small summaries
+    (image_folds) and let go, so memory stays flat in gallery size too."""
+    for workflow in workflows:
+        workflow.read_page(ops, page)
+    asks_covers = any(w.reads_cover_matches for w in workflows)
+    planned_page = Page([])
+    for group in image_groups(page, IMAGES_IN_MEMORY) if image_fields else [page]:
+        read = (
+            read_group(ops, task, workflows, group, image_fields, env.cover_regex if asks_covers else None)
+            if image_fields
+            else GroupImages()
+        )
+        group_env = replace(env, cover_matches=read.matches) if asks_covers else env
+        for gallery in group:
+            planned_page.first_images[gallery.id] = read.first.get(gallery.id, [])
+            if gallery.id in read.broken:
+                planned_page.plans.append(read.broken[gallery.id])
+                planned_page.unread.add(gallery.id)
+                continue
+            images = read.images.get(gallery.id, []) if image_fields else None
+            folds = read.folds.get(gallery.id)
+            planned_page.plans.extend(
+                planned(task, [gallery.id], partial(plan_gallery, workflows, gallery, images, folds, group_env))
             )
-            group_env = replace(env, cover_matches=read.matches) if asks_covers else env
-            for gallery in group:
-                seen[gallery.id] = read.first.get(gallery.id, [])
-                if gallery.id in read.broken:
-                    plans.append(read.broken[gallery.id])
-                    unread.add(gallery.id)
-                    continue
-                try:
-                    plans.append(
-                        plan_gallery(
-                            workflows,
-                            gallery,
-                            read.images.get(gallery.id, []) if image_fields else None,
-                            read.folds.get(gallery.id),
-                            group_env,
-                        )
-                    )
-                except Exception as exc:  # planning is pure: whatever went wrong concerns this gallery only
-                    log.debug("%s: planning gallery %s failed:\n%s", task, gallery.id, traceback.format_exc())
-                    failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
-                    plans.append(GalleryPlan(gallery.id))
-            del read
-        images = seen
-        moved = apply_page(ops, plans, failed, dry_run, gate)
-        extra: list[Change] = []
-        if finish is not None:  # computed in a preview too, so that it says what it would do
-            extra = finish(
-                [
-                    p.gallery_id
-                    for p in plans
-                    if p.gallery_id not in failed
-                    and p.gallery_id not in moved
-                    and p.gallery_id not in unread
-                    and p.error is None
-                ],
-                images,
-            )
-            if not dry_run:
-                apply_changes(ops, extra, failed)
-        for plan in plans:
-            report.add(plan, failed.get(plan.gallery_id))
-        report.add_changes(extra, failed)
-        if report.scanned < total:  # the last step is the 1.0 below, sent once
-            progress(report.scanned / total)
-    report.requests = ops.requests_sent
-    progress(1.0)
-    for level, line in report.log_lines():
-        log.log(level, "%s", line)
-    return report
+    return planned_page
 
 
 def galleries_in_scope(
@@ -387,6 +443,6 @@ def _by_ids(ops: GalleryOps, ids: Sequence[str], selection: str, page_size: int,
     for chunk in chunks(ids, page_size):
         for gallery_id, gallery in ops.galleries_by_ids(chunk, selection).items():
             if gallery is None:
-                report.add(GalleryPlan(gallery_id, skipped="no gallery with that id"))
+                report.add(GalleryPlan(gallery_id, skipped=SKIP_NO_SUCH_GALLERY))
             else:
                 yield gallery

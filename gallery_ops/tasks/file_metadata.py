@@ -17,31 +17,27 @@ page for the tag and performer names not looked up before in the run.
 
 from __future__ import annotations
 
-import logging
-import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from ..common.args import Param
 from ..common.errors import ArgError
 from ..common.limits import WORKFLOW_PAGE_SIZE
-from ..common.log import progress
 from ..common.metadata_files import FileMetadata, FileMetadataError, read_gallery_metadata
+from ..common.skips import SKIP_HAND_MADE
 from ..stash import selections
 from ..stash.batch import chunks
 from ..stash.models import Gallery
 from ..stash.operations import GalleryOps
 from .changes import AddGalleryRefs, Expect, SetGalleryFields
-from .engine import apply_page, galleries_in_scope
+from .engine import Page, galleries_in_scope, planned, run_pages
 from .gate import Gate
 from .report import MAX_DETAILS, GalleryPlan, Report
 from .workflow import Scope
 
-log = logging.getLogger("gallery_ops")
-
 PARAMS: tuple[Param, ...] = ()
 ARTISTS_AS = ("photographer", "performers")
-SKIP_HAND_MADE = "hand-made (no zip or folder)"
 
 
 def parse_artists_as(text: str) -> str:
@@ -111,23 +107,27 @@ def run_import_file_metadata(
     dry_run: bool,
     artists_as: str,
     page_size: int = WORKFLOW_PAGE_SIZE,
-    held: dict[str, str] | None = None,
+    progress_span: tuple[float, float] = (0.0, 1.0),
     gate: Gate | None = None,
 ) -> Report:
     """Read each gallery's metadata file, plan, and (unless dry_run, or `gate` holds it back) apply,
-    page by page.
+    page by page (run_pages).
 
-    `held`, when given, receives {gallery id: reason} for the galleries whose changes did not
-    all go through (failed, or dropped because a person changed the field meanwhile):
-    Finish new galleries keeps their mark."""
+    The report's `unfinished` names the galleries whose changes did not all go through (failed,
+    or dropped because a person changed the field meanwhile): Finish new galleries keeps their
+    mark."""
     report = Report("import_file_metadata", dry_run)
     total, stream = galleries_in_scope(ops, scope, "id " + selections.GALLERY_FILE_METADATA, page_size, report)
-    log.info("%s", report.start_line(total))
-    progress(0.0)
+    pages = _pages(ops, report, chunks(stream, page_size), artists_as)
+    return run_pages(ops, report, total, pages, progress_span=progress_span, gate=gate)
+
+
+def _pages(ops: GalleryOps, report: Report, pages: Iterable[list[Gallery]], artists_as: str) -> Iterator[Page]:
+    """Per page: each gallery's metadata file read, the names not seen before looked up (one
+    request per 100), each gallery planned; at the end, the names that name nothing in the report."""
     known: dict[str, dict[str, str | None]] = {"tag": {}, "performer": {}}
     unknown_names: dict[str, None] = {}
-    failed: dict[str, str] = {}
-    for page in chunks(stream, page_size):
+    for page in pages:
         read: dict[str, FileMetadata | str] = {}
         for gallery in page:
             if gallery.path is None:
@@ -145,38 +145,22 @@ def run_import_file_metadata(
             new = [n for n in dict.fromkeys(names) if n not in known[kind]]
             if new:
                 known[kind].update(ops.ids_by_name(kind, new))
+
+        def plan(gallery: Gallery, found: FileMetadata) -> list[GalleryPlan]:
+            planned_one, unknown = plan_import(gallery, found, known["tag"], known["performer"], artists_as)
+            unknown_names.update(dict.fromkeys(unknown))
+            return [planned_one]
+
         plans: list[GalleryPlan] = []
         for gallery in page:
             found = read[gallery.id]
-            if not isinstance(found, FileMetadata):
+            if isinstance(found, FileMetadata):
+                plans.extend(planned(report.task, [gallery.id], partial(plan, gallery, found)))
+            else:
                 plans.append(GalleryPlan(gallery.id, skipped=found))
-                continue
-            try:
-                plan, unknown = plan_import(gallery, found, known["tag"], known["performer"], artists_as)
-                unknown_names.update(dict.fromkeys(unknown))
-                plans.append(plan)
-            except Exception as exc:  # planning is pure: whatever went wrong concerns this gallery only
-                log.debug("import_file_metadata: planning gallery %s failed:\n%s", gallery.id, traceback.format_exc())
-                failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
-                plans.append(GalleryPlan(gallery.id))
-        moved = apply_page(ops, plans, failed, dry_run, gate)
-        if held is not None:
-            held.update(moved)
-        for plan in plans:
-            report.add(plan, failed.get(plan.gallery_id))
-        if report.scanned < total:  # the last step is the 1.0 below, sent once
-            progress(report.scanned / total)
-    if held is not None:
-        held.update(failed)
-    report.requests = ops.requests_sent
+        yield Page(plans)
     report.extra = {"unknown_names": list(unknown_names)[:MAX_DETAILS]}
-    progress(1.0)
     if unknown_names:
-        log.info(
-            "%s: names that name no tag or performer in Stash (left out): %s",
-            report.title,
-            ", ".join(list(unknown_names)[:20]),
+        report.notes.append(
+            f"names that name no tag or performer in Stash (left out): {', '.join(list(unknown_names)[:20])}"
         )
-    for level, line in report.log_lines():
-        log.log(level, "%s", line)
-    return report

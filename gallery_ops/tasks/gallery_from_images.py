@@ -15,20 +15,20 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from ..common.args import Param
+from ..common.args import Param, read_choices
 from ..common.constants import MARKER_TAGS
 from ..common.errors import ArgError
+from ..common.skips import SKIP_NO_IMAGES
 from ..stash import selections
 from ..stash.models import Gallery, Image
 from .changes import AddGalleryRefs
 from .report import GalleryPlan
-from .workflow import Env, folded
+from .workflow import Env, Workflow, folded
 
 PARAMS = (Param("rule", "str", False), Param("fields", "str", False))
 RULES = ("all", "any")
 FROM_IMAGES_FIELDS = ("tags", "performers")
 INPUT_KEYS = {"tags": "tag_ids", "performers": "performer_ids"}
-SKIP_NO_IMAGES = "no images"
 
 
 def parse_rule(text: str) -> str:
@@ -41,11 +41,7 @@ def parse_rule(text: str) -> str:
 
 def parse_fields(text: str) -> tuple[str, ...]:
     """Comma-separated: any of tags, performers."""
-    chosen = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
-    unknown = [f for f in chosen if f not in FROM_IMAGES_FIELDS]
-    if unknown or not chosen:
-        raise ArgError(f"fields {text!r}: choose from {', '.join(FROM_IMAGES_FIELDS)} (comma-separated)")
-    return chosen
+    return read_choices(text, FROM_IMAGES_FIELDS, "fields")
 
 
 def _refs(source: Gallery | Image, field: str) -> set[str]:
@@ -73,13 +69,6 @@ class RefsFold:
         return {ref for ref, count in self.counts[field].items() if count >= need}
 
 
-def wanted_refs(images: Sequence[Image], field: str, rule: str) -> set[str]:
-    """The ids that all (rule all) or any (rule any) of the images have."""
-    fold = RefsFold((field,))
-    fold.add(images)
-    return fold.wanted(field, rule)
-
-
 def plan_gallery_from_images(
     gallery: Gallery, images: Sequence[Image] | RefsFold, rule: str, fields: tuple[str, ...] = FROM_IMAGES_FIELDS
 ) -> GalleryPlan:
@@ -99,7 +88,7 @@ def plan_gallery_from_images(
     return plan
 
 
-class SyncGalleryFromImages:
+class SyncGalleryFromImages(Workflow):
     gallery_fields = selections.GALLERY_REFS
     image_fields = selections.IMAGE_REFS
 

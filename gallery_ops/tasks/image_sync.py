@@ -24,28 +24,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..common.args import Param
+from ..common.args import Param, read_choices
 from ..common.constants import MARKER_TAGS
-from ..common.errors import ArgError
 from ..common.limits import BULK_IDS_CHUNK
+from ..common.skips import SKIP_NO_IMAGES
 from ..stash import selections
 from ..stash.batch import chunks
 from ..stash.models import Gallery, Image
 from .changes import Expect, UpdateImages
 from .report import GalleryPlan
-from .workflow import Env, folded
+from .workflow import Env, Workflow, folded
 
 PARAMS = (Param("mirror", "bool", False), Param("fields", "str", False))
 SYNC_FIELDS = ("tags", "performers", "studio", "date", "photographer")
-SKIP_NO_IMAGES = "no images"
 
 
 def parse_sync_fields(text: str) -> tuple[str, ...]:
-    chosen = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
-    unknown = [f for f in chosen if f not in SYNC_FIELDS]
-    if unknown or not chosen:
-        raise ArgError(f"sync fields {text!r}: choose from {', '.join(SYNC_FIELDS)} (comma-separated)")
-    return chosen
+    """Comma-separated: any of SYNC_FIELDS."""
+    return read_choices(text, SYNC_FIELDS, "sync fields")
 
 
 def _ids(refs: list[Any] | None) -> set[str]:
@@ -177,7 +173,7 @@ def plan_image_sync(
     return plan
 
 
-class SyncImagesFromGallery:
+class SyncImagesFromGallery(Workflow):
     gallery_fields = ""
     image_fields = selections.IMAGE_SYNC
 
@@ -185,6 +181,10 @@ class SyncImagesFromGallery:
         self.fields = fields
         self.mirror = mirror
         self.planned_shared: set[str] = set()  # images in several galleries, planned already
+
+    @property
+    def variant(self) -> str | None:
+        return "mirror" if self.mirror else None
 
     def fold(self, gallery: Gallery) -> SyncFold:
         return SyncFold(gallery.id, self.fields, self.mirror)

@@ -23,8 +23,7 @@ planned one. Writes: galleryCreate and addGalleryImages, aliased in batches.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,18 +32,15 @@ from ..common.args import Param
 from ..common.errors import ArgError
 from ..common.limits import BULK_IDS_CHUNK, MUTATION_BATCH_SIZE
 from ..common.log import progress
+from ..common.skips import SKIP_FEW, SKIP_FOLDER_GALLERY, SKIP_NO_FILE_PATH
 from ..stash import selections
 from ..stash.batch import chunks
 from ..stash.models import Gallery, GalleryInput, Image
 from ..stash.operations import GalleryOps
+from .engine import Page, PageApplied, run_pages
 from .report import GalleryPlan, Report
 
-log = logging.getLogger("gallery_ops")
-
 PARAMS = (Param("path", "str", False), Param("min_images", "int", False), Param("dry_run", "bool", False))
-SKIP_FEW = "fewer loose images than the minimum"
-SKIP_FOLDER_GALLERY = "Stash has a folder gallery for this folder"
-SKIP_NO_PATH = "images without a file path"
 LOOSE = {"galleries": {"value": [], "modifier": "IS_NULL"}}
 
 FolderKey = tuple[str, ...]
@@ -162,9 +158,9 @@ def parse_min_images(value: Any) -> int:
 
 
 def run_galleries_from_folders(ops: GalleryOps, path: str | None, min_images: int, dry_run: bool) -> Report:
-    """Plan a gallery per folder of loose images, and unless dry_run, make them."""
-    report = Report("galleries_from_folders", dry_run)  # one gallery planned per folder
-    progress(0.0)
+    """Plan a gallery per folder of loose images, and unless dry_run, make them (run_pages: one
+    page, every folder; one gallery planned per folder)."""
+    report = Report("galleries_from_folders", dry_run)
     image_filter: dict[str, Any] = dict(LOOSE)
     if path is not None:
         if not path.strip():
@@ -172,8 +168,17 @@ def run_galleries_from_folders(ops: GalleryOps, path: str | None, min_images: in
         image_filter = {**LOOSE, "path": {"value": paths.prefix_regex(path.strip()), "modifier": "MATCHES_REGEX"}}
     folders, no_path = group_by_folder(ops.iter_images(image_filter, selections.IMAGE_PATH))
     loose = sum(len(f.image_ids) for f in folders.values())
-    log.info("%s (%d images in no gallery, in %d folders)", report.start_line(len(folders)), loose, len(folders))
-    progress(0.3)
+    report.extra = {"loose_images": loose}
+    if no_path:
+        report.skipped[SKIP_NO_FILE_PATH] += no_path
+    note = f" ({loose} images in no gallery, in {len(folders)} folders)"
+    pages = _folder_page(ops, folders, min_images)
+    return run_pages(ops, report, len(folders), pages, apply=_apply, note=note)
+
+
+def _folder_page(ops: GalleryOps, folders: dict[FolderKey, Folder], min_images: int) -> Iterator[Page]:
+    """Every folder planned, once the galleries are read (the folder galleries Stash made, and
+    the hand-made galleries a folder may have been given before)."""
     ordered = sorted(folders.values(), key=lambda f: f.key)
     titles = folder_titles(ordered)
     folder_galleries: set[FolderKey] = set()
@@ -195,42 +200,32 @@ def run_galleries_from_folders(ops: GalleryOps, path: str | None, min_images: in
         )
         have = {i.id for i in candidate_images.get(claimed.id, [])} if claimed else set()
         plans.append(plan_folder(folder, title, min_images, folder_galleries, claimed, have))
-    if no_path:
-        report.skipped[SKIP_NO_PATH] += no_path
-    failed: dict[str, str] = {}
-    if not dry_run:
-        _apply(ops, plans, failed)
-    for plan in plans:
-        report.add(plan, failed.get(plan.gallery_id))
-    report.requests = ops.requests_sent
-    report.extra = {"loose_images": loose}
-    progress(1.0)
-    for level, line in report.log_lines():
-        log.log(level, "%s", line)
-    return report
+    yield Page(plans)
 
 
-def _apply(ops: GalleryOps, plans: Sequence[GalleryPlan], failed: dict[str, str]) -> None:
+def _apply(ops: GalleryOps, plans: Sequence[GalleryPlan], failed: Mapping[str, str]) -> PageApplied:
     """galleryCreate for the new galleries, then addGalleryImages; a folder whose create fails gets nothing more."""
+    failures: dict[str, str] = {}
     creates = [(p.gallery_id, c) for p in plans for c in p.changes if isinstance(c, CreateFolderGallery)]
     made: dict[str, str] = {}
     for chunk in chunks(creates, MUTATION_BATCH_SIZE):
         result = ops.create_galleries_each([GalleryInput(title=c.title) for _, c in chunk])
         for index, (folder, _) in enumerate(chunk):
             if index in result.errors:
-                failed.setdefault(folder, result.errors[index])
+                failures.setdefault(folder, result.errors[index])
             else:
                 made[folder] = str(result.data[index]["id"])
     adds = [
         (p.gallery_id, c)
         for p in plans
         for c in p.changes
-        if isinstance(c, AddFolderImages) and p.gallery_id not in failed
+        if isinstance(c, AddFolderImages) and p.gallery_id not in failures
     ]
     for add_chunk in chunks(adds, MUTATION_BATCH_SIZE):
-        sending = [(folder, c) for folder, c in add_chunk if folder not in failed]
+        sending = [(folder, c) for folder, c in add_chunk if folder not in failures]
         if not sending:
             continue
         added = ops.add_gallery_images_each([(c.gallery_id or made[folder], c.image_ids) for folder, c in sending])
         for index, message in added.errors.items():
-            failed.setdefault(sending[index][0], message)
+            failures.setdefault(sending[index][0], message)
+    return PageApplied(list(plans), failures, {})

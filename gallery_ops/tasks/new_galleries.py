@@ -25,15 +25,13 @@ import logging
 from typing import Any
 
 from ..common.constants import NEW_GALLERY_TAG
-from ..common.log import progress
 from ..common.settings import IMAGE_RULES
 from ..stash import selections as fields
-from ..stash.models import Image
 from ..stash.operations import GalleryOps, all_of
 from .changes import Change, UntagGalleries
 from .chapters import ChaptersFromFolders
 from .covers import SetCovers, parse_cover_rule
-from .engine import decide_dry_run, read_env, read_scope, run_workflows
+from .engine import Page, decide_dry_run, read_env, read_scope, run_workflows
 from .file_metadata import parse_artists_as, run_import_file_metadata
 from .image_sync import SyncImagesFromGallery, parse_sync_fields
 from .report import MAX_FAILURES, Report
@@ -42,6 +40,8 @@ from .titles import TitleFromPath, parse_title_pattern
 from .workflow import Env, Scope, Workflow
 
 log = logging.getLogger("gallery_ops")
+
+FILES_PASS = (0.0, 0.5)  # the part of the progress bar the file-metadata pass moves, when it runs
 
 __all__ = ["IMAGE_RULES", "finish_new_galleries", "rule_workflows"]
 
@@ -79,7 +79,6 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
         report = Report("finish_new_galleries", dry_run)
         # Stash shows a task's output at debug level only: say so in the log
         log.info('%s: %s (no gallery has the tag "%s")', report.title, report.summary, NEW_GALLERY_TAG)
-        progress(1.0)  # done: without it Stash's job shows 0 to the end
         return report
     gallery_filter = all_of({"tags": {"value": [tag_id], "modifier": "INCLUDES"}}, scope.gallery_filter)
     rules = [name for name, on in env.settings.hook_rules.items() if on]
@@ -92,17 +91,16 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
             Scope(gallery_filter=gallery_filter),
             dry_run,
             parse_artists_as(env.settings["fileMetadataArtists"]),
-            held=held,
+            progress_span=FILES_PASS,
         )
+        held = from_files.unfinished
     scene_index: SceneIndex | None = None
     if "hookLinkScenes" in rules:
         scene_index = build_index(ops.iter_scenes(fields.SCENE_FILES))  # paths only: metadata is read per page
 
-    def unmark(done: list[str], images: dict[str, list[Image]]) -> list[Change]:
+    def unmark(page: Page, done: list[str]) -> list[Change]:
         # a gallery with no images yet (made by hand, filled later) stays marked until it has some
-        ready = [
-            gallery_id for gallery_id in done if (images.get(gallery_id) or not needs_images) and gallery_id not in held
-        ]
+        ready = [g for g in done if (page.first_images.get(g) or not needs_images) and g not in held]
         return [UntagGalleries(ready[0], tag_id, tuple(ready[1:]), NEW_GALLERY_TAG)] if ready else []
 
     report = run_workflows(
@@ -112,7 +110,8 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
         env,
         Scope(gallery_filter=gallery_filter),
         dry_run,
-        finish=unmark,
+        after_page=unmark,
+        progress_span=(FILES_PASS[1], 1.0) if from_files is not None else (0.0, 1.0),
     )
     if from_files is not None:
         add_file_metadata(report, from_files)

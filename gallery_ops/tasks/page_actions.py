@@ -17,24 +17,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..common.skips import (
+    SKIP_ALL_IN_GALLERY,
+    SKIP_CHAPTER_THERE,
+    SKIP_IS_COVER,
+    SKIP_NO_TITLE,
+    SKIP_NONE_IN_GALLERY,
+    SKIP_NOT_HAND_MADE,
+    SKIP_NOT_IN_GALLERY,
+    SKIP_UNKNOWN,
+)
 from ..stash import selections
 from ..stash.models import Gallery, Image
 from .changes import AddGalleryImages, CreateChapter, Expect, RemoveGalleryImages, SetCover
 from .covers import Unknown, chosen_cover, default_pick_of
 from .report import GalleryPlan
-from .workflow import Env
-
-SKIP_NOT_IN_GALLERY = "the image is not one of this gallery's images"
-SKIP_IS_COVER = "the image is the cover already"
-SKIP_COVER_UNKNOWN = "cannot tell whether its cover was chosen (left as it is)"
-SKIP_CHAPTER_THERE = "a chapter starts at this image already"
-SKIP_NO_TITLE = "the chapter needs a title"
-SKIP_NONE_IN_GALLERY = "none of the images is in this gallery"
-SKIP_ALL_IN_GALLERY = "the images are in this gallery already"
-SKIP_NOT_HAND_MADE = {
-    "zip": "it is a zip gallery: its images are the zip's files, which only a scan changes",
-    "folder": "it is a folder gallery: its images are the folder's files, which only a scan changes",
-}
+from .workflow import Env, Workflow
 
 
 def _positions(images: Sequence[Image]) -> dict[str, int]:
@@ -42,7 +40,7 @@ def _positions(images: Sequence[Image]) -> dict[str, int]:
     return {image.id: n for n, image in enumerate(images, start=1)}
 
 
-class SetCoverTo:
+class SetCoverTo(Workflow):
     reads_cover_matches = True  # is the cover now somebody's choice? (covers.py)
     gallery_fields = selections.GALLERY_COVER
     image_fields = selections.IMAGE_PATH
@@ -62,7 +60,7 @@ class SetCoverTo:
         else:
             default = default_pick_of(gallery, images[0].id if images else None, env)
             if isinstance(default, Unknown):
-                plan.skipped = SKIP_COVER_UNKNOWN
+                plan.skipped = SKIP_UNKNOWN
                 return plan
             replaces = chosen_cover(gallery, default)
             plan.changes = [
@@ -77,7 +75,7 @@ class SetCoverTo:
         return plan
 
 
-class StartChapterAt:
+class StartChapterAt(Workflow):
     gallery_fields = selections.GALLERY_CHAPTERS
     image_fields = selections.IMAGE_PATH
 
@@ -106,7 +104,7 @@ class StartChapterAt:
         return plan
 
 
-class RemoveImagesFrom:
+class RemoveImagesFrom(Workflow):
     gallery_fields = selections.GALLERY_KIND
     image_fields = selections.IMAGE_PATH
 
@@ -127,7 +125,7 @@ class RemoveImagesFrom:
         return plan
 
 
-class AddImagesTo:
+class AddImagesTo(Workflow):
     gallery_fields = selections.GALLERY_KIND
     image_fields = selections.IMAGE_ID
 

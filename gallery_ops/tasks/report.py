@@ -13,14 +13,15 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..common.skips import MOVED
 
 MAX_DETAILS = 50  # changes listed one by one in the output; the counts cover the rest
 MAX_FAILURES = 50
 MAX_LOGGED = 20  # changes and failures logged one by one; then "and N more"
-MOVED = "changed meanwhile, skipped"  # a write left out: what it would overwrite changed after it was read
 
 # The task buttons' names (gallery_tools.yml; a test keeps each button's log in its words).
 BUTTONS = {
@@ -50,16 +51,6 @@ def counted(number: int, one: str, many: str | None = None) -> str:
 def shown(value: Any) -> str:
     """A value in a log line as JSON writes it (null, true, "text")."""
     return json.dumps(value, ensure_ascii=False)
-
-
-def variant_of(workflows: Iterable[Any]) -> str | None:
-    """'replace' or 'mirror' when a workflow runs in that mode (the buttons name it)."""
-    workflows = list(workflows)
-    if any(getattr(w, "replace", False) for w in workflows):
-        return "replace"
-    if any(getattr(w, "mirror", False) for w in workflows):
-        return "mirror"
-    return None
 
 
 @dataclass
@@ -98,44 +89,44 @@ def _image_fields(fields: dict[str, Any]) -> str:
     return "; ".join(words)
 
 
+def _deleted(c: dict[str, Any]) -> str:
+    merged = f", merged into gallery {c['merged_into']}" if c.get("merged_into") else ""
+    name = shown(c["title"]) if c.get("title") or not c.get("path") else f"at {c['path']}"
+    return f"delete the gallery {name} ({c['why']}{merged}; its files are kept)"
+
+
+# What a change to one gallery does, in words, by the key of its kind in Change.describe().
+GALLERY_CHANGE_WORDS: dict[str, Callable[[Any], str]] = {
+    "set": lambda c: "set " + ", ".join(f"{key} {shown(value)}" for key, value in c.items()),
+    "add": lambda c: "add " + "; ".join(f"{key.removesuffix('_ids')} {', '.join(ids)}" for key, ids in c.items()),
+    "create_chapter": lambda c: f"create chapter {shown(c['title'])} at image {c['image_index']}",
+    "update_chapter": lambda c: f"change chapter {c['id']} to {shown(c['title'])} at image {c['image_index']}",
+    "destroy_chapter": lambda c: f"delete chapter {c['id']} {shown(c['title'])}",
+    "set_cover": lambda c: (
+        f"set the cover to image {c['image']} ({c.get('path') or 'path unknown'})"
+        + (f", replacing the chosen cover, image {c['replaces']}" if c.get("replaces") else "")
+    ),
+    "reset_cover": lambda c: (
+        f"take away the chosen cover, image {c['was']} ({c.get('path') or 'not one of its images'})"
+    ),
+    "destroy_gallery": _deleted,
+    "add_gallery_images": lambda ids: f"add images {', '.join(ids)}",
+    "remove_gallery_images": lambda ids: f"remove images {', '.join(ids)} (their files stay)",
+}
+
+
 def sentence(change: dict[str, Any], dry_run: bool) -> str:
     """One change (Change.describe()) in words; a preview says what it would do."""
     would = "would " if dry_run else ""
     where = f"gallery {change.get('gallery')}"
-    if "set" in change:
-        fields = ", ".join(f"{key} {shown(value)}" for key, value in change["set"].items())
-        return f"{where}: {would}set {fields}"
-    if "create_chapter" in change:
-        c = change["create_chapter"]
-        return f"{where}: {would}create chapter {shown(c['title'])} at image {c['image_index']}"
-    if "update_chapter" in change:
-        c = change["update_chapter"]
-        return f"{where}: {would}change chapter {c['id']} to {shown(c['title'])} at image {c['image_index']}"
-    if "destroy_chapter" in change:
-        c = change["destroy_chapter"]
-        return f"{where}: {would}delete chapter {c['id']} {shown(c['title'])}"
-    if "set_cover" in change:
-        c = change["set_cover"]
-        replacing = f", replacing the chosen cover, image {c['replaces']}" if c.get("replaces") else ""
-        return f"{where}: {would}set the cover to image {c['image']} ({c.get('path') or 'path unknown'}){replacing}"
-    if "reset_cover" in change:
-        c = change["reset_cover"]
-        return (
-            f"{where}: {would}take away the chosen cover, image {c['was']} ({c.get('path') or 'not one of its images'})"
-        )
+    for key, words in GALLERY_CHANGE_WORDS.items():
+        if key in change:
+            return f"{where}: {would}{words(change[key])}"
     if "update_images" in change:
         c = change["update_images"]
         left_out = change.get(MOVED, {}).get("images", [])
         moved = f" (images {', '.join(left_out)}: {MOVED})" if left_out else ""
         return f"{where}: {would}update {counted(c['images'], 'image')}: {_image_fields(c)}{moved}"
-    if "add" in change:
-        added = "; ".join(f"{key.removesuffix('_ids')} {', '.join(values)}" for key, values in change["add"].items())
-        return f"{where}: {would}add {added}"
-    if "destroy_gallery" in change:
-        c = change["destroy_gallery"]
-        merged = f", merged into gallery {c['merged_into']}" if c.get("merged_into") else ""
-        name = shown(c["title"]) if c.get("title") or not c.get("path") else f"at {c['path']}"
-        return f"{where}: {would}delete the gallery {name} ({c['why']}{merged}; its files are kept)"
     if "create_gallery" in change:
         return (
             f"folder {change['folder']}: {would}make the gallery {shown(change['create_gallery'])} for"
@@ -152,10 +143,6 @@ def sentence(change: dict[str, Any], dry_run: bool) -> str:
             f"{counted(len(galleries), 'gallery', 'galleries')} ({', '.join(galleries)}): {would}add"
             f" the tag {shown(tag['name'])} (done with them)"
         )
-    if "add_gallery_images" in change:
-        return f"{where}: {would}add images {', '.join(change['add_gallery_images'])}"
-    if "remove_gallery_images" in change:
-        return f"{where}: {would}remove images {', '.join(change['remove_gallery_images'])} (their files stay)"
     if "new_gallery" in change:
         made = change["new_gallery"]
         return f"{would}make the gallery {shown(made['title'])} with images {', '.join(made['images'])}"
@@ -202,6 +189,10 @@ class Report:
     change_count: int = 0
     requests: int = 0
     extra: dict[str, Any] = field(default_factory=dict)  # a task's own findings (e.g. groups of duplicates)
+    notes: list[str] = field(default_factory=list)  # a task's own lines for the log, before the summary
+    per_gallery_logged: bool = False  # each gallery's changes and failure were logged as the run went
+    # not in the output: the galleries whose changes did not all go through ({gallery id: why})
+    unfinished: dict[str, str] = field(default_factory=dict)
 
     def add(self, plan: GalleryPlan, error: str | None = None) -> None:
         """Count one gallery's outcome (error: its changes failed; a failed plan counts as failed too)."""
@@ -253,22 +244,21 @@ class Report:
         preview = " (preview: nothing will be changed)" if self.dry_run else ""
         return f"{self.title}: {counted(total, 'gallery', 'galleries')} in scope{preview}"
 
-    def log_lines(self, per_gallery_logged: bool = False) -> list[tuple[int, str]]:
-        """(level, message) for the end of the run: changes, skip reasons, failures, then the summary.
-
-        `per_gallery_logged`: the run logged each gallery's changes and failure as it went (a
-        long run: scrape_galleries); then only the skip reasons and the summary are left to say."""
-        lines: list[tuple[int, str]] = []
-        if not per_gallery_logged:
+    def log_lines(self) -> list[tuple[int, str]]:
+        """(level, message) for the end of the run: the task's notes, changes, skip reasons, failures,
+        then the summary. A run that logged each gallery's changes and failure as it went (a long
+        run: scrape_galleries, `per_gallery_logged`) leaves only the skip reasons and the summary."""
+        lines = [(logging.INFO, f"{self.title}: {note}") for note in self.notes]
+        if not self.per_gallery_logged:
             lines += [(logging.INFO, f"{self.title}: {sentence(c, self.dry_run)}") for c in self.changes[:MAX_LOGGED]]
             listed = min(len(self.changes), MAX_LOGGED)
             if self.change_count > listed:
                 lines.append((logging.INFO, f"{self.title}: and {counted(self.change_count - listed, 'more change')}"))
         for reason, number in sorted(self.skipped.items()):
             lines.append((logging.INFO, f"{self.title}: {counted(number, 'gallery', 'galleries')} skipped: {reason}"))
-        for failure in [] if per_gallery_logged else self.failed[:MAX_LOGGED]:
+        for failure in [] if self.per_gallery_logged else self.failed[:MAX_LOGGED]:
             lines.append((logging.WARNING, f"{self.title}: gallery {failure['gallery']} failed: {failure['error']}"))
-        if self.failed_count > MAX_LOGGED and not per_gallery_logged:
+        if self.failed_count > MAX_LOGGED and not self.per_gallery_logged:
             more = counted(self.failed_count - MAX_LOGGED, "more gallery", "more galleries")
             lines.append((logging.WARNING, f"{self.title}: and {more} failed"))
         lines.append((logging.INFO, f"{self.title}: {self.summary}"))

@@ -30,18 +30,16 @@ from ..common import paths
 from ..common.args import Param
 from ..common.constants import MARKER_TAGS
 from ..common.errors import StashServerError
+from ..common.skips import SKIP_HAND_MADE_SCENES, SKIP_NO_MATCH, SKIP_NOT_UNIQUE
 from ..stash import selections
 from ..stash.models import Gallery, Image, Scene
 from ..stash.operations import GalleryOps
 from .changes import AddGalleryRefs, Expect, SetGalleryFields
 from .loose_images import FolderKey, folder_key
 from .report import GalleryPlan
-from .workflow import Env
+from .workflow import Env, Workflow
 
 PARAMS = (Param("copy_metadata", "bool", False),)
-SKIP_NOT_UNIQUE = "several scenes match (left alone)"
-SKIP_NO_MATCH = "no scene named like it or in its folder"
-SKIP_HAND_MADE = "hand-made (no zip or folder to match)"
 K = TypeVar("K")
 
 
@@ -179,7 +177,7 @@ def plan_link(
     plan = GalleryPlan(gallery.id)
     found = matching_scenes(gallery, index)
     if found is None:
-        plan.skipped = SKIP_HAND_MADE
+        plan.skipped = SKIP_HAND_MADE_SCENES
         return plan
     if not found:
         plan.skipped = SKIP_NO_MATCH
@@ -202,7 +200,7 @@ def plan_link(
     return plan
 
 
-class LinkScenes:
+class LinkScenes(Workflow):
     """The workflow; with copy_metadata it reads, per page, the scenes its galleries matched."""
 
     gallery_fields = selections.GALLERY_SCENE_LINK

@@ -44,9 +44,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from ..common.args import Param
@@ -54,15 +55,15 @@ from ..common.constants import MARKER_TAGS, SCRAPED_TAG
 from ..common.dates import stash_date
 from ..common.errors import ArgError, StashAuthError, StashServerError, StashTransportError
 from ..common.limits import SCRAPE_PAGE_SIZE, SCRAPE_WRITE_EVERY, SCRAPE_WRITE_SECONDS
-from ..common.log import progress
 from ..common.paths import base_name
 from ..common.settings import Settings, SettingsError
+from ..common.skips import SKIP_GONE_MEANWHILE, SKIP_NO_SCRAPER
 from ..stash import selections
 from ..stash.batch import chunks
 from ..stash.models import Gallery, ScrapedGallery, ScrapedRef, Scraper
 from ..stash.operations import GalleryOps, all_of
-from .changes import Change, Expect, ScrapeGallery, TagGalleries, apply_changes
-from .engine import apply_plans, decide_dry_run, read_scope
+from .changes import Change, Expect, ScrapeGallery, TagGalleries
+from .engine import Page, decide_dry_run, planned, read_scope, run_pages
 from .report import MAX_DETAILS, GalleryPlan, Report, scrape_sentence, shown
 from .workflow import Env
 
@@ -74,9 +75,6 @@ SCALARS = ("title", "code", "details", "photographer", "date")
 OVERWRITABLE = (*SCALARS, "studio")
 ADDED_ONLY = ("urls", "tags", "performers")
 NAMED = {"tags": "tag", "performers": "performer", "studio": "studio"}  # scraped field -> kind of name
-
-NO_SCRAPER = "no scraper for it (no scraper claims its URLs, and the setting scrapers names none)"
-GONE = "gone meanwhile (deleted since the run started)"
 
 
 # -- what the run asks for -----------------------------------------------------------------------
@@ -356,7 +354,7 @@ class ScrapeRunner:
         """Try the gallery's scrapes in order (runs in a worker thread)."""
         attempts = attempts_for(gallery, self.options)
         if not attempts:
-            return Outcome("skipped", message=NO_SCRAPER)
+            return Outcome("skipped", message=SKIP_NO_SCRAPER)
         asked: list[str] = []
         for attempt in attempts:
             if attempt.key in self.dropped:
@@ -444,7 +442,8 @@ class Pending:
 
 
 class ScrapeRun:
-    """One run: the galleries, page by page, their scrapes, and their writes every so often."""
+    """One run: the galleries, page by page, their scrapes, and their writes every so often (each
+    write a page of engine.run_pages)."""
 
     def __init__(self, ops: GalleryOps, options: ScrapeOptions, dry_run: bool, marker_id: str | None) -> None:
         self.ops = ops
@@ -452,18 +451,23 @@ class ScrapeRun:
         self.dry_run = dry_run
         self.marker_id = marker_id
         self.report = Report("scrape_galleries", dry_run, "overwrite" if options.overwrite else None)
-        self.failed: dict[str, str] = {}
+        self.report.per_gallery_logged = True
         self.named = Named()
         self.unmatched: dict[str, dict[str, str]] = {"tag": {}, "performer": {}, "studio": {}}
-        self.total = 0
+        self.written: Pending = Pending()  # the galleries of the page run_pages is writing
+        self.notes: dict[str, list[str]] = {}  # per gallery: what it did not take of its scrape
+        self.to_mark: list[str] = []  # galleries scraped with nothing new: marked done once the page went through
 
     def run(self, ids: list[str]) -> Report:
-        self.total = len(ids)
-        log.info("%s", self.report.start_line(self.total))
-        progress(0.0)
+        pages = self.pages(ids)
+        return run_pages(self.ops, self.report, len(ids), pages, after_page=self.marks, on_page_done=self.log_page)
+
+    def pages(self, ids: list[str]) -> Iterator[Page]:
+        """The galleries read a page at a time and scraped; every SCRAPE_WRITE_EVERY of them (or
+        SCRAPE_WRITE_SECONDS) one page to write. At the end, what the run found in the report."""
         runner = ScrapeRunner(self.ops, self.options, self.report.title)
         pending = Pending()
-        scraped = 0
+        gone: list[GalleryPlan] = []
         try:
             for page in chunks(ids, SCRAPE_PAGE_SIZE):
                 found = self.ops.galleries_by_ids(page, "id " + selections.GALLERY_SCRAPE)
@@ -471,26 +475,22 @@ class ScrapeRun:
                 for gallery_id in page:
                     gallery = found.get(gallery_id)
                     if gallery is None:
-                        self.report.add(GalleryPlan(gallery_id, skipped=GONE))
+                        gone.append(GalleryPlan(gallery_id, skipped=SKIP_GONE_MEANWHILE))
                         continue
                     futures.append((gallery, runner.submit(gallery)))
                 for gallery, future in futures:
                     pending.items.append((gallery, future.result()))
-                    scraped += 1
-                    if scraped < self.total:  # the last step is the 1.0 below, sent once
-                        progress(scraped / self.total)
                     if (
                         len(pending.items) >= SCRAPE_WRITE_EVERY
                         or time.monotonic() - pending.since >= SCRAPE_WRITE_SECONDS
                     ):
-                        self.write(pending)
-                        pending = Pending()
-            self.write(pending)
+                        yield self.plan(pending, gone)
+                        pending, gone = Pending(), []
+            if pending.items or gone:
+                yield self.plan(pending, gone)
         finally:
             runner.close()
-        report = self.report
-        report.requests = self.ops.requests_sent
-        report.extra = {
+        self.report.extra = {
             "every_change_logged": True,
             "scrapes": runner.scrapes,
             "scrape_seconds": round(runner.seconds, 3),
@@ -499,20 +499,14 @@ class ScrapeRun:
                 kind + "s": list(names.values())[:MAX_DETAILS] for kind, names in self.unmatched.items() if names
             },
         }
-        progress(1.0)
         if any(self.unmatched.values()):
             listed = "; ".join(
                 f"{kind}s {', '.join(list(names.values())[:20])}" for kind, names in self.unmatched.items() if names
             )
-            log.info(
-                "%s: names Stash has no tag, performer or studio for (left out; the setting"
-                " scrapeCreateMissing creates them): %s",
-                report.title,
-                listed,
+            self.report.notes.append(
+                "names Stash has no tag, performer or studio for (left out; the setting scrapeCreateMissing"
+                f" creates them): {listed}"
             )
-        for level, line in report.log_lines(per_gallery_logged=True):
-            log.log(level, "%s", line)
-        return report
 
     def _create_names(self, pending: Pending) -> dict[str, str]:
         """Create the names the pending scrapes need that Stash lacks (when the setting says so);
@@ -550,56 +544,59 @@ class ScrapeRun:
                         failing.setdefault(gallery.id, cannot[name_key(kind, name)])
         return failing
 
-    def write(self, pending: Pending) -> None:
-        """Plan the pending galleries, write them (unless a preview), log each, count them."""
-        if not pending.items:
-            return
+    def plan(self, pending: Pending, gone: list[GalleryPlan]) -> Page:
+        """The page of the pending galleries: the names they need created first (when the setting
+        says so), then each gallery's plan (planning failures and scrape failures are its failure)."""
         failing = self._create_names(pending)
-        plans: list[GalleryPlan] = []
-        done: list[str] = []  # galleries to mark: scraped, nothing new to write
-        notes: dict[str, list[str]] = {}
+        plans: list[GalleryPlan] = list(gone)
+        self.written, self.notes, self.to_mark = pending, {}, []
         for gallery, outcome in pending.items:
             if outcome.kind == "failed" or gallery.id in failing:
-                self.failed.setdefault(gallery.id, failing.get(gallery.id) or outcome.message)
-                plans.append(GalleryPlan(gallery.id))
-            elif outcome.kind == "skipped":
+                plans.append(GalleryPlan(gallery.id, error=failing.get(gallery.id) or outcome.message))
+            elif outcome.kind in ("skipped", "nothing"):
                 plans.append(GalleryPlan(gallery.id, skipped=outcome.message))
-            elif outcome.kind == "nothing":
-                plans.append(GalleryPlan(gallery.id, skipped=outcome.message))
-                done.append(gallery.id)
+                if outcome.kind == "nothing":
+                    self.to_mark.append(gallery.id)
             else:
                 assert outcome.scraped is not None
-                try:
-                    plan, notes[gallery.id] = plan_scrape(
-                        gallery, outcome.scraped, outcome.label, self.options.overwrite, self.marker_id, self.named
-                    )
-                except Exception as exc:  # planning is pure: whatever went wrong concerns this gallery only
-                    log.debug("%s: planning gallery %s failed", self.report.title, gallery.id, exc_info=True)
-                    self.failed.setdefault(gallery.id, f"planning failed ({type(exc).__name__}: {exc})")
-                    plan = GalleryPlan(gallery.id)
-                if not plan.changes and gallery.id not in self.failed:
-                    done.append(gallery.id)
-                plans.append(plan)
-        moved = apply_plans(self.ops, plans, self.failed) if not self.dry_run else {}
-        marked = {
-            gallery.id for gallery, _ in pending.items if any(ref.id == self.marker_id for ref in gallery.tags or [])
-        }
-        done = [g for g in done if g not in self.failed and g not in moved and g not in marked]
-        marks: list[Change] = [TagGalleries(done[0], self.marker_id, tuple(done[1:]), SCRAPED_TAG)] if done else []
-        if marks and not self.dry_run:
-            apply_changes(self.ops, marks, self.failed)
-        names = {gallery.id: gallery_label(gallery) for gallery, _ in pending.items}
-        for plan in plans:
-            self._log_gallery(plan, names[plan.gallery_id], notes.get(plan.gallery_id, []))
-            self.report.add(plan, self.failed.get(plan.gallery_id))
-        self.report.add_changes(marks, self.failed)
+                planned_one = planned(
+                    self.report.task, [gallery.id], partial(self._plan_scraped, gallery, outcome.scraped, outcome.label)
+                )[0]
+                if not planned_one.changes and planned_one.error is None:
+                    self.to_mark.append(gallery.id)
+                plans.append(planned_one)
+        return Page(plans)
 
-    def _log_gallery(self, plan: GalleryPlan, name: str, notes: list[str]) -> None:
+    def _plan_scraped(self, gallery: Gallery, scraped: ScrapedGallery, label: str) -> GalleryPlan:
+        plan, self.notes[gallery.id] = plan_scrape(
+            gallery, scraped, label, self.options.overwrite, self.marker_id, self.named
+        )
+        return plan
+
+    def marks(self, page: Page, done: list[str]) -> list[Change]:
+        """After a page went through: the scraped tag on its galleries that had nothing new to write
+        (the others got it with their write), unless they have it already."""
+        marked = {
+            gallery.id
+            for gallery, _ in self.written.items
+            if any(ref.id == self.marker_id for ref in gallery.tags or [])
+        }
+        ready = [g for g in self.to_mark if g in done and g not in marked]
+        return [TagGalleries(ready[0], self.marker_id, tuple(ready[1:]), SCRAPED_TAG)] if ready else []
+
+    def log_page(self, page: Page, failed: Mapping[str, str]) -> None:
+        """Each gallery's line, once its page is written (a scrape is slow: this is its record)."""
+        names = {gallery.id: gallery_label(gallery) for gallery, _ in self.written.items}
+        for plan in page.plans:
+            if plan.gallery_id in names:
+                self._log_gallery(plan, names[plan.gallery_id], self.notes.get(plan.gallery_id, []), failed)
+
+    def _log_gallery(self, plan: GalleryPlan, name: str, notes: list[str], failed: Mapping[str, str]) -> None:
         """A gallery's line, as it is written: what it got from which scraper (every gallery's, not only
         the first ones: a scrape is slow, and this is its record), or its failure. Skips are counted
         at the end; what a scraper said that an unchanged gallery did not take is said at debug level."""
         title = self.report.title
-        error = self.failed.get(plan.gallery_id)
+        error = failed.get(plan.gallery_id)
         if error is not None:
             log.warning("%s: gallery %s %s failed: %s", title, plan.gallery_id, shown(name), error)
             return

@@ -13,8 +13,6 @@ from ..common.patterns import PatternTimeout, UserPattern
 from ..common.title_rules import (
     DATE_LAYOUTS,
     PATTERN_GROUPS,
-    SKIP_EMPTY_NAME,
-    SKIP_NO_PATH,
     clean_name,
     is_date,
     name_from,
@@ -25,15 +23,13 @@ from ..stash import selections
 from ..stash.models import Gallery, Image
 from .changes import Expect, SetGalleryFields
 from .report import GalleryPlan
-from .workflow import Env
+from .workflow import Env, Workflow
 
 PARAMS = (Param("pattern", "str", False),)
 __all__ = [
     "DATE_LAYOUTS",
     "PARAMS",
     "PATTERN_GROUPS",
-    "SKIP_EMPTY_NAME",
-    "SKIP_NO_PATH",
     "TitleFromPath",
     "clean_name",
     "is_date",
@@ -78,7 +74,7 @@ def plan_title(gallery: Gallery, pattern: UserPattern | None) -> GalleryPlan:
     return plan
 
 
-class TitleFromPath:
+class TitleFromPath(Workflow):
     gallery_fields = selections.GALLERY_TITLE_SOURCE
     image_fields = None
 

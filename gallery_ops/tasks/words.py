@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..common import paths
+from ..common.skips import MOVED
 from ..stash.models import Gallery, Image
 from ..stash.names import NameRequest, Names
 from .changes import (
@@ -30,7 +31,7 @@ from .changes import (
     UpdateChapter,
     UpdateImages,
 )
-from .report import MOVED, GalleryPlan, counted
+from .report import GalleryPlan, counted
 
 NAMED_IMAGES = 5  # image files named in one row; then "and N more"
 NOTHING = "—"

@@ -12,7 +12,7 @@ from typing import Any, Protocol, TypeVar
 from ..common.constants import STASH_DEFAULT_COVER_REGEX
 from ..common.settings import Settings
 from ..stash.models import Gallery, Image
-from ..stash.operations import RunConfiguration
+from ..stash.operations import GalleryOps, RunConfiguration
 from .report import GalleryPlan
 
 
@@ -69,24 +69,36 @@ class ImageList:
 class Workflow(Protocol):
     """A task's logic: what to read (selections of selections.py), and a pure plan per gallery.
 
+    Every capability the engine uses is declared here; a workflow class names Workflow as its
+    base, sets `gallery_fields` and `image_fields`, writes `plan`, and overrides what it needs
+    of the rest (the defaults do nothing).
+
     `plan(gallery, images, env)` gets None when `image_fields` is None. Otherwise it gets the
     gallery's images as a list (a gallery read in one request: at most IMAGES_IN_MEMORY images
-    are held together), or, for a bigger gallery read a page at a time, when the workflow has a
-    method `fold(gallery) -> ImageFold`, that fold once every page went through it (else the
-    list of every image): memory then stays flat in gallery size.
+    are held together), or, for a bigger gallery read a page at a time, what `fold(gallery)`
+    made of its pages (the list of every image when `fold` makes nothing): memory then stays
+    flat in gallery size.
     """
 
-    @property
-    def gallery_fields(self) -> str: ...
+    gallery_fields: str  # the selection each gallery is read with
+    image_fields: str | None  # None: the plan does not need the gallery's images
+    reads_cover_matches: bool = False  # the engine asks Stash's default-cover question with the images (Env)
 
     @property
-    def image_fields(self) -> str | None: ...  # None: the plan does not need the gallery's images
+    def variant(self) -> str | None:
+        """ "replace" or "mirror" when the workflow runs in that mode (the button names it)."""
+        return None
+
+    def fold(self, gallery: Gallery) -> ImageFold | None:
+        """What to keep of a big gallery's images while its pages are read; None: every image."""
+        return None
+
+    def read_page(self, ops: GalleryOps, galleries: Sequence[Gallery]) -> None:
+        """Called with each page of galleries before it is planned, to read what the plans need
+        besides the galleries (scene_links.LinkScenes: the matched scenes' metadata)."""
+        return None
 
     def plan(self, gallery: Gallery, images: Any, env: Env) -> GalleryPlan: ...
-
-    # Optional, not part of the protocol: a workflow with `read_page(ops, galleries)` has it
-    # called with each page before the page is planned, to read what its plans need besides
-    # the galleries (scene_links.LinkScenes: the matched scenes' metadata, one request).
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The new-gallery hook's lean path (issue 11): standard library only, same answers, same errors.
+"""The new-gallery hook's lean path: standard library only, same answers, same errors.
 
 The plugin is run as Stash runs it (the simulator's runner), through an interpreter wrapper
 that records, when the process ends, which modules it had imported and whether the

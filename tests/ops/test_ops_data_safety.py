@@ -1,4 +1,4 @@
-"""Data safety at the operation boundary, as plugin operations (runPluginOperation, manual runs) (issue 9)."""
+"""Data safety at the operation boundary, as plugin operations (runPluginOperation, manual runs)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """GalleryOps.gallery_image_pages: one gallery's images in Stash's gallery order, a page per request
-(issue 9: a task holds one page of a big gallery at a time)."""
+(a task holds one page of a big gallery at a time)."""
 
 from __future__ import annotations
 

@@ -174,7 +174,7 @@ def test_set_only_removes_when_nothing_is_missing(sim, ops, lib, state):
 
 
 def test_set_to_an_empty_list_is_refused_unless_allowed(sim, ops, lib, state):
-    """Issue 9: SET with no ids emptied the gallery and answered success."""
+    """SET with no ids does not empty the gallery and answer success (it once did)."""
     before = state.image_ids(lib.best)
     with pytest.raises(ValueError, match=r"would remove every image.*allow_empty"):
         ops.update_gallery_images(lib.best, [], mode="SET")

@@ -1,4 +1,4 @@
-"""Secrets a server echoes, redirects to another origin, and bounded, one-line errors (issue 9)."""
+"""Secrets a server echoes, redirects to another origin, and bounded, one-line errors."""
 
 from __future__ import annotations
 

@@ -288,7 +288,7 @@ def test_bulk_gallery_update_from_a_model_with_set_and_remove(sim, ops, lib, sta
 
 @pytest.mark.parametrize("field", ["tag_ids", "performer_ids", "scene_ids"])
 def test_bulk_gallery_update_without_a_mode_is_refused_naming_the_modes(sim, ops, lib, state, field):
-    """Issue 9: a missing mode became SET and replaced every tag; Stash itself refuses it."""
+    """A missing mode is not taken for SET (that replaced every tag); Stash itself refuses it."""
     before = state.gallery(lib.beach)
     with pytest.raises(ValueError, match=r"SET .*ADD or REMOVE"):
         ops.bulk_gallery_update({"ids": [lib.beach], field: {"ids": ["2", "3"]}})

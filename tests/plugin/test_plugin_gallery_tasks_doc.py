@@ -1,5 +1,5 @@
 """docs/gallery_tasks.md says what the code does: the args and the settings' defaults of the six
-tasks of issue 13."""
+gallery tasks."""
 
 from __future__ import annotations
 

@@ -70,7 +70,7 @@ def test_long_patterns_and_names_are_cut_in_messages():
 # The worker (Windows without `regex`, or a search outside the main thread): forced here with
 # engine="worker", and reached naturally from a thread with engine="re".
 
-CATASTROPHIC = r"^(?P<title>(a+)+)$"  # issue 9: hangs `re` for hours on 35 letters and a '!'
+CATASTROPHIC = r"^(?P<title>(a+)+)$"  # hangs `re` for hours on 35 letters and a '!'
 STUCK_NAME = "a" * 35 + "!"
 
 

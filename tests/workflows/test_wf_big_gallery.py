@@ -1,5 +1,5 @@
 """A gallery bigger than the images a task holds at once (limits.IMAGES_IN_MEMORY) is read a page
-at a time and folded into small summaries (issue 9: memory flat in gallery size), with the same
+at a time and folded into small summaries (memory flat in gallery size), with the same
 plans as when all its images are read together.
 
 The runs here are in-process (engine.run_workflows against the simulator) with the budget and

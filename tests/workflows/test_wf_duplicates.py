@@ -21,20 +21,10 @@ from wf_support import (
     state,
 )
 
+from gallery_ops.common.skips import SKIP_BOTH_GONE, SKIP_KEPT_APART, SKIP_PRESENT, SKIP_SHARED
 from gallery_ops.stash.models import GalleryChapter, SceneRef
 from gallery_ops.tasks.changes import AddGalleryRefs, CreateChapter, DestroyGallery, SetCover, SetGalleryFields
-from gallery_ops.tasks.duplicates import (
-    SKIP_BOTH_GONE,
-    SKIP_KEPT_APART,
-    SKIP_PRESENT,
-    SKIP_SHARED,
-    Member,
-    group_duplicates,
-    keep_order,
-    member,
-    plan_donor,
-    plan_merge,
-)
+from gallery_ops.tasks.duplicates import Member, group_duplicates, keep_order, member, plan_donor, plan_merge
 
 PREVIEW = MERGE_PREVIEW
 APPLY = MERGE_APPLY

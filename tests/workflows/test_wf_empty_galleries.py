@@ -7,16 +7,10 @@ from wf_support import CLEAN_EMPTY_APPLY, CLEAN_EMPTY_PREVIEW, EMPTY, OLD_TRIP, 
 
 from gallery_ops.common.constants import NEW_GALLERY_TAG
 from gallery_ops.common.on_disk import OnDisk, disk_state
+from gallery_ops.common.skips import SKIP_HAS_FILES, SKIP_NEW, SKIP_UNREADABLE, SKIP_UNSURE
 from gallery_ops.stash.models import Gallery, TagRef
 from gallery_ops.tasks.changes import DestroyGallery
-from gallery_ops.tasks.empty_galleries import (
-    SKIP_HAS_FILES,
-    SKIP_NEW,
-    SKIP_UNREADABLE,
-    SKIP_UNSURE,
-    WHY_GONE,
-    plan_clean_empty,
-)
+from gallery_ops.tasks.empty_galleries import WHY_GONE, plan_clean_empty
 
 
 def counted(g: Gallery, count: int) -> Gallery:

@@ -1,4 +1,4 @@
-"""End to end: dates as Stash parses them, Stash's Go cover regex, and user patterns in bounded time (issue 9)."""
+"""End to end: dates as Stash parses them, Stash's Go cover regex, and user patterns in bounded time."""
 
 from __future__ import annotations
 

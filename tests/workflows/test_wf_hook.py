@@ -56,7 +56,7 @@ def new_galleries(sim: StashSimulator) -> list[str]:
 
 
 def test_a_scan_with_the_hooks_ends_finished_with_no_button_pressed():
-    """Issue 11: one scan of a folder and a zip gallery, hooks on: the hook queues Finish new
+    """One scan of a folder and a zip gallery, hooks on: the hook queues Finish new
     galleries once, Stash runs it after the scan, and the library ends as the tasks leave an
     unhooked copy. No hook run starts another run of our hooks."""
     with fresh_sim(settings=SETTINGS) as hooked:

@@ -1,4 +1,4 @@
-"""The new-gallery rules hookLinkScenes and hookFileMetadata (issue 13, Also): through the hook's
+"""The new-gallery rules hookLinkScenes and hookFileMetadata: through the hook's
 deferred path, a scan ends, with no button pressed, as Link scenes / Import file metadata leave
 an unhooked copy scanned the same way (the new galleries only: the mark is the scope).
 

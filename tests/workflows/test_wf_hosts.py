@@ -167,7 +167,7 @@ def test_the_path_scope_on_a_windows_host(path, expected):
 
 
 def test_a_windows_zip_gets_its_title_from_its_name_only():
-    """Issue 9: `C:\\Galleries\\Summer_Trip.2022.zip` was titled `C:\\Galleries\\Summer Trip 2022`."""
+    """`C:\\Galleries\\Summer_Trip.2022.zip` is not titled `C:\\Galleries\\Summer Trip 2022`."""
     library = {
         "host": "windows",
         "galleries": [

@@ -18,9 +18,8 @@ from wf_support import (
 
 from gallery_ops.common.args import ArgError
 from gallery_ops.common.limits import IMAGE_PAGE_SIZE, MUTATION_BATCH_SIZE
+from gallery_ops.common.skips import SKIP_FEW, SKIP_FOLDER_GALLERY
 from gallery_ops.tasks.loose_images import (
-    SKIP_FEW,
-    SKIP_FOLDER_GALLERY,
     AddFolderImages,
     CreateFolderGallery,
     claim,

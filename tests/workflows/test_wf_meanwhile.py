@@ -1,4 +1,4 @@
-"""Edits a person makes while a task runs are not overwritten (issue 9).
+"""Edits a person makes while a task runs are not overwritten.
 
 Stash has no compare-and-set. Each batch of writes is preceded by one read of what it
 would overwrite (the Recheck request); a change whose basis moved is dropped and reported

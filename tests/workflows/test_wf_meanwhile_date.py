@@ -1,4 +1,4 @@
-"""A date a person sets on an image while add-only Sync images runs is kept (issue 9: "a studio/date
+"""A date a person sets on an image while add-only Sync images runs is kept ("a studio/date
 under add-only sync, which promises never to overwrite"). The studio case is in test_wf_meanwhile.py."""
 
 from __future__ import annotations

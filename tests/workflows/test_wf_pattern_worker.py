@@ -1,4 +1,4 @@
-"""End to end: user patterns stay bounded where no timer can stop `re` (issue 9, Windows without `regex`).
+"""End to end: user patterns stay bounded where no timer can stop `re` (Windows without `regex`).
 
 Windows has no SIGALRM, and `regex` is no runtime dependency (no armv7 musl wheel), so there
 patterns.py runs Python's `re` in a worker process it kills when a search takes too long. On
@@ -21,7 +21,7 @@ from wf_support import REPO, SET_COVERS, TITLES, fresh_sim, state
 
 from gallery_ops.common import patterns
 
-CATASTROPHIC = r"^(?P<title>(a+)+)$"  # issue 9: `re` takes hours on 35 letters and a '!'
+CATASTROPHIC = r"^(?P<title>(a+)+)$"  # `re` takes hours on 35 letters and a '!'
 STUCK = "a" * 35 + "!"
 BOUND = 30.0  # seconds a whole run may take here; unbounded, these runs would take hours
 

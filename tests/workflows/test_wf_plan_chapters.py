@@ -1,21 +1,14 @@
-"""chapters_from_folders, the pure plan: folder_chapters and plan_chapters (no server)."""
+"""chapters_from_folders, the pure plan: the folder chapters and plan_chapters (no server)."""
 
 from __future__ import annotations
 
 import pytest
 from wf_support import gallery, image
 
+from gallery_ops.common.skips import SKIP_NO_IMAGES, SKIP_NO_PATHS, SKIP_ONE_FOLDER
 from gallery_ops.stash.models import Gallery, GalleryChapter
 from gallery_ops.tasks.changes import APPLY_ORDER, CreateChapter, DestroyChapter, Expect, UpdateChapter
-from gallery_ops.tasks.chapters import (
-    SKIP_NO_IMAGES,
-    SKIP_NO_PATHS,
-    SKIP_ONE_FOLDER,
-    FolderChapter,
-    FolderFold,
-    folder_chapters,
-    plan_chapters,
-)
+from gallery_ops.tasks.chapters import FolderChapter, FolderFold, chapters_of_folders, plan_chapters
 
 ZIP = "/lib/zips/Summer Trip.zip"
 # A zip with inner folders, in Stash's gallery order (natural: Day 2 before Day 10).
@@ -71,7 +64,16 @@ def applied(g: Gallery, changes: list, next_id: int = 100) -> Gallery:
     return g.model_copy(update={"chapters": sorted(chapters, key=lambda c: c.image_index)})
 
 
-# -- folder_chapters ------------------------------------------------------------------------------
+# -- the folder chapters ------------------------------------------------------------------------
+
+
+def folder_chapters(image_paths: list[str]) -> list[FolderChapter]:
+    """The chapters of images with these paths, in this (gallery) order, as the plan finds them."""
+    fold = FolderFold()
+    fold.add_paths(image_paths)
+    return chapters_of_folders(fold.first_index)
+
+
 def test_one_chapter_per_inner_folder_at_its_first_image_in_the_given_order():
     assert pairs(folder_chapters(ZIP_PATHS)) == ZIP_CHAPTERS
 
@@ -218,7 +220,7 @@ def test_replace_creates_before_it_deletes():
     assert sorted(planned(rerun)) == [("destroy", "1"), ("destroy", "2")]
 
 
-# -- the fold: a big gallery read in chunks (issue 9) ---------------------------------------------
+# -- the fold: a big gallery read in chunks -----------------------------------------------------
 @pytest.mark.parametrize("size", [1, 2, 3, 7])
 def test_folding_the_images_in_chunks_plans_what_the_whole_list_plans(size):
     paths = [f"{ZIP}/{'a' if n < 5 else 'b/c' if n < 9 else 'a'}/{n:03d}.jpg" for n in range(12)] + [f"{ZIP}/r.jpg"]

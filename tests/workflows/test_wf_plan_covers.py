@@ -9,20 +9,18 @@ from wf_support import gallery, image
 
 from gallery_ops.common.args import ArgError
 from gallery_ops.common.constants import STASH_DEFAULT_COVER_REGEX
-from gallery_ops.common.settings import DEFAULT_COVER_RULE
+from gallery_ops.common.settings import DEFAULT_COVER_RULE, Settings
+from gallery_ops.common.skips import SKIP_CHOSEN, SKIP_NO_IMAGES, SKIP_RULE_PICKS_NONE, SKIP_UNKNOWN
 from gallery_ops.tasks.changes import ResetCover, SetCover
 from gallery_ops.tasks.covers import (
-    SKIP_CHOSEN,
-    SKIP_NO_IMAGES,
-    SKIP_RULE_PICKS_NONE,
-    SKIP_UNKNOWN,
     UNKNOWN,
     CoverFold,
+    default_pick_of,
     parse_cover_rule,
     plan_reset_cover,
     plan_set_cover,
-    stash_pick,
 )
+from gallery_ops.tasks.workflow import Env
 
 REGEX = STASH_DEFAULT_COVER_REGEX
 DIR = "/lib/photos/Trip"
@@ -33,7 +31,7 @@ def stash_answer(images, regex: str):
     (GalleryOps.cover_regex_matches, tested against the simulator in test_wf_covers_stash.py);
     for the plain regexes of these tests Python's re gives the same answer."""
     match = next((i.id for i in images if re.search(regex, i.path or "", re.IGNORECASE)), None)
-    return stash_pick(images, match)
+    return match if match is not None else images[0].id if images else None
 
 
 def pick(images, rule_text: str, cover: str | None = None, regex: str = REGEX):
@@ -71,11 +69,14 @@ def test_rules_that_are_refused_with_a_message(text):
 
 
 # -- Stash's default pick -------------------------------------------------------------------------
-def test_stashs_pick_is_its_regex_match_else_the_first_image():
-    images = [image(5, f"{DIR}/b.jpg"), image(6, f"{DIR}/a.jpg")]
-    assert stash_pick(images, "6") == "6"
-    assert stash_pick(images, None) == "5"
-    assert stash_pick([], None) is None
+def test_stashs_pick_is_its_regex_match_else_the_first_image_and_unknown_when_not_asked():
+    def env(matches):
+        return Env(Settings.from_saved(None), REGEX, matches)
+
+    assert default_pick_of(gallery(), "5", env({"1": "6"})) == "6"
+    assert default_pick_of(gallery(), "5", env({"1": None})) == "5"
+    assert default_pick_of(gallery(), None, env({"1": None})) is None
+    assert default_pick_of(gallery(), "5", env({})) is UNKNOWN
 
 
 def test_a_cover_whose_default_pick_is_unknown_is_left_alone():
@@ -174,7 +175,7 @@ def test_reset_leaves_a_gallery_showing_the_default_pick_alone():
     assert plan_reset_cover(gallery("4"), [], None).skipped == SKIP_NO_IMAGES
 
 
-# -- the fold: a big gallery read in chunks (issue 9) ---------------------------------------------
+# -- the fold: a big gallery read in chunks -----------------------------------------------------
 EVIL = "a" * 60 + "!"  # ^(a|aa)+$ on it runs past the pattern time bound
 
 

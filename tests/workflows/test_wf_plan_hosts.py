@@ -1,11 +1,13 @@
-"""The pure plans on Windows paths and with user patterns that run too long (issue 9)."""
+"""The pure plans on Windows paths and with user patterns that run too long."""
 
 from __future__ import annotations
 
 import pytest
+from test_wf_plan_chapters import folder_chapters
 from wf_support import gallery, image
 
-from gallery_ops.tasks.chapters import SKIP_ONE_FOLDER, folder_chapters, plan_chapters
+from gallery_ops.common.skips import SKIP_ONE_FOLDER
+from gallery_ops.tasks.chapters import plan_chapters
 from gallery_ops.tasks.covers import parse_cover_rule, plan_set_cover
 from gallery_ops.tasks.titles import parse_title_pattern, plan_title
 

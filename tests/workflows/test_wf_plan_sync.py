@@ -9,10 +9,10 @@ from gallery_ops.common.args import ArgError
 from gallery_ops.common.constants import NEW_GALLERY_TAG, STASH_DEFAULT_COVER_REGEX
 from gallery_ops.common.limits import BULK_IDS_CHUNK
 from gallery_ops.common.settings import Settings
+from gallery_ops.common.skips import SKIP_NO_IMAGES
 from gallery_ops.stash.models import TagRef
 from gallery_ops.tasks.changes import UpdateImages
 from gallery_ops.tasks.image_sync import (
-    SKIP_NO_IMAGES,
     SYNC_FIELDS,
     SyncImagesFromGallery,
     image_changes,

@@ -6,8 +6,9 @@ import pytest
 from wf_support import TITLE_PATTERN, gallery
 
 from gallery_ops.common.args import ArgError
+from gallery_ops.common.skips import SKIP_EMPTY_NAME, SKIP_NO_PATH
 from gallery_ops.tasks.changes import SetGalleryFields
-from gallery_ops.tasks.titles import SKIP_EMPTY_NAME, SKIP_NO_PATH, clean_name, parse_title_pattern, plan_title
+from gallery_ops.tasks.titles import clean_name, parse_title_pattern, plan_title
 
 
 def fields(plan) -> dict | None:

@@ -11,7 +11,7 @@ from wf_support import FINISH, fresh_sim, run
 
 from gallery_ops.common.constants import NEW_GALLERY_TAG
 from gallery_ops.common.limits import MUTATION_BATCH_SIZE, WORKFLOW_PAGE_SIZE
-from gallery_ops.tasks.scene_links import SKIP_NOT_UNIQUE
+from gallery_ops.common.skips import SKIP_NOT_UNIQUE
 
 GALLERIES = 250
 

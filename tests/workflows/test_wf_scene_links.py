@@ -18,9 +18,10 @@ from wf_support import (
     state,
 )
 
+from gallery_ops.common.skips import SKIP_HAND_MADE_SCENES, SKIP_NO_MATCH, SKIP_NOT_UNIQUE
 from gallery_ops.stash.models import FileRef, PerformerRef, Scene, SceneRef, StudioRef, TagRef
 from gallery_ops.tasks.changes import AddGalleryRefs, SetGalleryFields
-from gallery_ops.tasks.scene_links import SKIP_HAND_MADE, SKIP_NO_MATCH, SKIP_NOT_UNIQUE, build_index, plan_link
+from gallery_ops.tasks.scene_links import build_index, plan_link
 
 
 def scene(id, *paths_, **meta):
@@ -64,7 +65,7 @@ def test_windows_names_compare_without_case_and_either_separator():
 def test_a_linked_scene_is_not_sent_again_and_hand_made_galleries_are_not_matched():
     g = gallery(zip="/v/Set A.zip").model_copy(update={"scenes": [SceneRef(id="1"), SceneRef(id="9")]})
     assert plan_link(g, INDEX, False).status == "unchanged"
-    assert plan_link(gallery(title="Picks"), INDEX, False).skipped == SKIP_HAND_MADE
+    assert plan_link(gallery(title="Picks"), INDEX, False).skipped == SKIP_HAND_MADE_SCENES
 
 
 def test_copying_the_scenes_metadata_fills_only_what_the_gallery_lacks():
@@ -116,7 +117,7 @@ def test_the_sample_galleries_get_their_scenes(scenario_run):
     out = runs.first.output
     # Beach 2021: two videos named like it; Summer Trip, the Portraits zip, the comic, Night Market,
     # Harbour and Old Trip: no video of their name; Best of 2021, Empty Collection: hand-made
-    assert out["skipped"] == {SKIP_NOT_UNIQUE: 1, SKIP_NO_MATCH: 6, SKIP_HAND_MADE: 2}
+    assert out["skipped"] == {SKIP_NOT_UNIQUE: 1, SKIP_NO_MATCH: 6, SKIP_HAND_MADE_SCENES: 2}
     assert runs.after["galleries"][BEST]["scenes"] == ["Beach Day"]  # a link a person made stays
     assert runs.after["galleries"][BEACH]["scenes"] == []
 

@@ -441,7 +441,7 @@ SCENARIOS: dict[str, Scenario] = {
     "titles": Scenario(TITLES, (TITLES, PREVIEW), settings={"titlePattern": TITLE_PATTERN}),
     "sync": Scenario(SYNC, (SYNC, PREVIEW), prepare=give_images_metadata_of_their_own),
     "sync_mirror": Scenario(SYNC_MIRROR_APPLY, (SYNC_MIRROR_PREVIEW, {}), prepare=give_images_metadata_of_their_own),
-    # the six tasks of issue 13, each on what the sample library holds for it
+    # six gallery tasks, each on what the sample library holds for it
     "gallery_from_images": Scenario(GALLERY_FROM_IMAGES, (GALLERY_FROM_IMAGES, PREVIEW)),
     "clean_empty": Scenario(CLEAN_EMPTY_APPLY, (CLEAN_EMPTY_PREVIEW, {})),
     "merge_duplicates": Scenario(MERGE_APPLY, (MERGE_PREVIEW, {})),

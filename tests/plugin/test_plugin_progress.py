@@ -1,0 +1,80 @@
+"""Every task of the manifest moves Stash's progress bar, from 0 to the end.
+
+Stash shows a task's job at 0% until the plugin writes a progress line (`p` in the log
+protocol, docs/stash.md §2), so a task that wrote none stayed at 0 to the end. Each button of
+gallery_tools.yml is pressed as Stash presses it (the simulator's runner); its progress lines
+must start at 0, never go back, and end with one 1.0.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from stash_sim import StashSimulator
+from stash_sim.runner import load_manifest
+
+import gallery_tools_deps
+from gallery_ops.common.constants import INSTALL_TASK_MODE
+
+REPO = Path(__file__).resolve().parents[2]
+BUTTONS = load_manifest(REPO / "gallery_tools.yml").tasks
+PLUGIN_FILES = ("gallery_tools.yml", "gallery_tools.py", "gallery_tools_deps.py", "requirements.txt", "gallery_ops")
+
+
+def plugin_with_its_dependencies(target: Path) -> Path:
+    """A copy of the plugin whose dependency folder holds every pin for this Python (as a pressed
+    Install dependencies leaves it), so that pressing it again does its check and no pip run."""
+    for name in PLUGIN_FILES:
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(REPO / name, target / name)
+    folder = target / "dependencies"
+    pins = gallery_tools_deps.read_pins(str(target / "requirements.txt"))
+    for pin in pins:
+        info = folder / f"{pin.name}-{pin.version}.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: {pin.name}\nVersion: {pin.version}\n", encoding="utf-8"
+        )
+    stamp = {"environment": gallery_tools_deps.environment_key(), "packages": [str(p) for p in pins]}
+    (folder / gallery_tools_deps.STAMP_FILE).write_text(gallery_tools_deps.json.dumps(stamp), encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="module")
+def progress_sim(tmp_path_factory: pytest.TempPathFactory):
+    plugin = plugin_with_its_dependencies(tmp_path_factory.mktemp("plugin"))
+    with StashSimulator() as simulator:
+        simulator.install_plugin(plugin)
+        yield simulator
+
+
+def test_every_task_of_the_manifest_is_pressed_here() -> None:
+    modes = {button.default_args["mode"] for button in BUTTONS}
+    assert INSTALL_TASK_MODE in modes and "capabilities" in modes and "finish_new_galleries" in modes
+    assert len(modes) >= 14 and len(BUTTONS) >= len(modes)
+
+
+@pytest.mark.parametrize("button", BUTTONS, ids=[task.name for task in BUTTONS])
+def test_every_task_moves_the_progress_bar_from_0_to_the_end(button, progress_sim: StashSimulator) -> None:
+    result = progress_sim.run_task(button.name)
+    assert result.returncode == 0, result.stderr
+    assert result.progress, f"{button.name} reported no progress: its job would show 0% to the end"
+    assert result.progress[0] == 0.0 and result.progress[-1] == 1.0 and result.progress.count(1.0) == 1
+    assert result.progress == sorted(result.progress), "the bar never goes back"
+
+
+def test_finish_with_both_passes_moves_the_bar_once(progress_sim: StashSimulator) -> None:
+    """Finish new galleries runs the file-metadata pass, then the page pass: each moves its own
+    part of the bar, so the bar still only moves forward."""
+    progress_sim.set_plugin_settings(
+        "gallery_tools", {"hookChapters": True, "hookFileMetadata": True, "hookFinishByHand": True}
+    )
+    progress_sim.scan_zip("/library/zips/Progress.2024.zip", ["A/01.jpg", "B/01.jpg"])
+    result = progress_sim.run_task("Finish new galleries")
+    assert result.returncode == 0, result.stderr
+    assert result.progress[0] == 0.0 and result.progress[-1] == 1.0 and result.progress.count(1.0) == 1
+    assert result.progress == sorted(result.progress)
