@@ -160,7 +160,8 @@ class StashConnection:
     """Sends GraphQL requests to one Stash server; counts them; retries transient faults.
 
     `warn` gets the line logged before each retry (default: Stash's log protocol on stderr, the
-    server's secrets redacted); the full path hands it its logger's warning."""
+    server's secrets redacted); the full path hands it its logger's warning. `read_timeout`: how
+    long an answer may take (a scrape client sets its own: Stash sets none on script scrapers)."""
 
     def __init__(
         self,
@@ -169,14 +170,17 @@ class StashConnection:
         retry_delays: tuple[float, ...] = RETRY_DELAYS,
         sleep: Callable[[float], None] = time.sleep,
         warn: Callable[[str], None] | None = None,
+        read_timeout: float = READ_TIMEOUT,
     ) -> None:
         self.server = server
+        self.read_timeout = read_timeout
         self.url = server.url
         self.retry_delays = retry_delays
         self.sleep = sleep
         self.warn = warn or (lambda message: write("w", message, server.secrets))
         self.requests_sent = 0
         self.http = KeptAliveHttp(server.scheme, server.host, server.port, self.url, server.headers)
+        self.http.read_timeout = read_timeout
         # the digest of the answers to reads (start_read_digest), and the last answer, taken into it
         # once it is known to be a good one (a failed attempt that is retried is not)
         self._reads: Any = None

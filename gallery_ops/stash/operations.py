@@ -630,9 +630,7 @@ class GalleryOps:
         scrape sent again would run again on the site) and an answer is awaited `timeout` seconds at
         most (Stash sets no limit on script scrapers); then ScrapeTimedOut, and the connection
         closes, which makes Stash cancel the scrape."""
-        connection = StashConnection(self.connection.server, retry_delays=())
-        connection.http.read_timeout = timeout
-        return GalleryOps(connection)
+        return GalleryOps.from_server(self.connection.server, retry_delays=(), read_timeout=timeout)
 
     def scrape_gallery(self, scraper_id: str, gallery_id: str) -> ScrapedGallery | None:
         """Scraper `scraper_id` (its galleryByFragment) on a stored gallery, which Stash hands it
@@ -655,7 +653,7 @@ class GalleryOps:
             return self.connection.execute(query, variables, idempotent=False)
         except StashTransportError as exc:
             if isinstance(exc.__cause__, TimeoutError):
-                raise ScrapeTimedOut(f"no answer within {self.connection.http.read_timeout:g} s") from None
+                raise ScrapeTimedOut(f"no answer within {self.connection.read_timeout:g} s") from None
             raise
 
     def create_named_each(self, kind: str, names: Sequence[str]) -> BatchResult:
