@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,52 +16,28 @@ from typing import Any, ClassVar
 
 import pytest
 from stash_sim import StashSimulator
+from support.manifest import button
+from support.python import RecordingPython
 
 from gallery_ops.hook.new_gallery import recognise
 from gallery_ops.stash.connection import ServerConnection, StashConnection
 
 REPO = Path(__file__).resolve().parents[2]
 HEAVY = ("pydantic", "requests", "stashapi", "urllib3", "logging", "urllib.request", "http.client", "dataclasses")
-WRAPPER = """\
-import atexit, json, os, runpy, sys
-report = os.environ["LEAN_REPORT"]
-def at_exit():
-    open(report + ".atexit", "w").close()
-def recording_exit(status, _exit=os._exit):
-    with open(report, "w") as out:
-        json.dump({"modules": sorted(sys.modules), "status": status}, out)
-    _exit(status)
-atexit.register(at_exit)
-os._exit = recording_exit
-script = sys.argv[1]
-sys.argv = sys.argv[1:]
-sys.path[0] = os.path.dirname(os.path.abspath(script))
-runpy.run_path(script, run_name="__main__")
-"""
 
 
 @pytest.fixture
-def wrapped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An interpreter for the runner that reports modules and exit; returns the report's path."""
-    (tmp_path / "wrapper.py").write_text(WRAPPER, encoding="utf-8")
-    python = tmp_path / "python"
-    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{tmp_path / "wrapper.py"}" "$@"\n', encoding="utf-8")
-    python.chmod(0o755)
-    report = tmp_path / "report.json"
-    monkeypatch.setenv("LEAN_REPORT", str(report))
-    return python
+def wrapped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> RecordingPython:
+    """An interpreter for the runner that records each process's modules and exit status."""
+    return RecordingPython(tmp_path, monkeypatch)
 
 
-def hook_sim(python: Path, settings: dict[str, Any] | None = None, **kwargs: Any) -> StashSimulator:
-    sim = StashSimulator(python=str(python), **kwargs).start()
+def hook_sim(python: RecordingPython, settings: dict[str, Any] | None = None, **kwargs: Any) -> StashSimulator:
+    sim = StashSimulator(python=str(python.python), **kwargs).start()
     sim.install_plugin(REPO)
     if settings:
         sim.set_plugin_settings("gallery_tools", settings)
     return sim
-
-
-def report_of(python: Path) -> dict[str, Any]:
-    return json.loads((python.parent / "report.json").read_text(encoding="utf-8"))
 
 
 def run_hook(sim: StashSimulator, gallery_id: int = 4, connection: dict[str, Any] | None = None) -> Any:
@@ -72,7 +47,7 @@ def run_hook(sim: StashSimulator, gallery_id: int = 4, connection: dict[str, Any
     )
 
 
-def test_a_hook_run_imports_only_the_standard_library_and_skips_the_exit_clean_up(wrapped: Path) -> None:
+def test_a_hook_run_imports_only_the_standard_library_and_skips_the_exit_clean_up(wrapped: RecordingPython) -> None:
     sim = hook_sim(wrapped, {"hookTitles": True, "hookCovers": True, "hookFinishByHand": True})
     try:
         result = run_hook(sim)
@@ -80,28 +55,28 @@ def test_a_hook_run_imports_only_the_standard_library_and_skips_the_exit_clean_u
         sim.stop()
     assert result.error is None and result.output["result"] == "updated" and result.returncode == 0
     assert result.stdout.count("\n") == 1  # one result object, nothing else
-    report = report_of(wrapped)
+    (report,) = wrapped.runs()
     heavy = sorted(m for m in report["modules"] if m.split(".")[0] in HEAVY or m in HEAVY)
     assert heavy == []
     assert "gallery_ops.hook.new_gallery" in report["modules"]
     assert report["status"] == 0
-    assert not (wrapped.parent / "report.json.atexit").exists()  # os._exit: no exit-time clean-up
+    assert not wrapped.exit_clean_up_ran  # os._exit: no exit-time clean-up
 
 
-def test_a_task_also_ends_without_the_exit_clean_up_and_keeps_its_status(wrapped: Path) -> None:
+def test_a_task_also_ends_without_the_exit_clean_up_and_keeps_its_status(wrapped: RecordingPython) -> None:
     sim = hook_sim(wrapped, {"dryRun": "yes"})  # a setting of the wrong type: the task fails
     try:
-        failed = sim.run_task("Set covers")
-        failed_report = report_of(wrapped)
+        failed = sim.run_task(button("set_covers"))
+        failed_report = wrapped.runs()[-1]
         sim.set_plugin_settings("gallery_tools", {})
-        ok = sim.run_task("Set covers", {"dry_run": "true"})
+        ok = sim.run_task(button("set_covers"), {"dry_run": "true"})
     finally:
         sim.stop()
     assert failed.returncode == 1 and failed_report["status"] == 1 and "setting dryRun" in failed.error
     assert "pydantic" in failed_report["modules"]  # a task takes the full path
     assert ok.returncode == 0 and ok.error is None and ok.output["summary"]
-    assert report_of(wrapped)["status"] == 0
-    assert not (wrapped.parent / "report.json.atexit").exists()
+    assert wrapped.runs()[-1]["status"] == 0
+    assert not wrapped.exit_clean_up_ran
 
 
 def test_input_that_is_no_plain_hook_run_takes_the_full_path() -> None:

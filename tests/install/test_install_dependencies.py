@@ -27,31 +27,17 @@ import pytest
 from install_support import answer
 from stash_sim import StashSimulator
 from stash_sim.runner import PluginRunner, load_manifest, load_plugins, server_connection
+from support.manifest import button, copy_plugin
 
 import gallery_tools_deps
 
 REPO = Path(__file__).resolve().parents[2]
-PLUGIN_FILES = (
-    "gallery_tools.yml",
-    "gallery_tools.py",
-    "gallery_tools_deps.py",
-    "requirements.txt",
-    "gallery_ops",
-    "ui",
-)
 PINS = [str(pin) for pin in gallery_tools_deps.read_pins(str(REPO / "requirements.txt"))]
 MARKER = "[externally-managed]\nError=This Python is managed by its distribution (a test stand-in for Alpine's).\n"
 
 
 def install_plugin_copy(plugins: Path) -> Path:
-    target = plugins / "gallery_tools"
-    target.mkdir(parents=True)
-    for name in PLUGIN_FILES:
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(REPO / name, target / name)
-    return target
+    return copy_plugin(plugins / "gallery_tools")
 
 
 def tree(folder: Path) -> list[tuple[str, int]]:
@@ -138,7 +124,7 @@ def test_install_dependencies_where_pip_install_is_refused(system_python: Path, 
         conn = sim.server_connection()
 
         # 1. any task: one clear error, naming what is missing, the button and the command
-        missing = answer(runner.run_task("Set covers", None, conn))
+        missing = answer(runner.run_task(button("set_covers"), None, conn))
         error = missing["error"]
         assert error.startswith(
             "Gallery Tools cannot use stashapp-tools==0.2.59 (not installed); pydantic==2.14.4 (not installed)"
@@ -148,7 +134,7 @@ def test_install_dependencies_where_pip_install_is_refused(system_python: Path, 
         assert len(sim.requests) == 0
 
         # 2. the button: pip install --target <plugin folder>/dependencies, from PyPI, wheels only
-        run = runner.run_task("Install dependencies", None, conn, timeout=600)
+        run = runner.run_task(button("install_dependencies"), None, conn, timeout=600)
         installed = answer(run)
         assert installed["error"] is None, run.stderr
         assert installed["output"]["installed"] == PINS and installed["output"]["folder"] == str(folder)
@@ -166,13 +152,13 @@ def test_install_dependencies_where_pip_install_is_refused(system_python: Path, 
 
         # 3. the same task now works, with the packages from the plugin folder
         sim.requests.clear()
-        works = answer(runner.run_task("Set covers", {"dry_run": "false"}, conn))
+        works = answer(runner.run_task(button("set_covers"), {"dry_run": "false"}, conn))
         assert works["error"] is None and works["output"]["changed"] == 2  # city_walk and Portraits.zip
         assert sim.gql('{ findGallery(id: "4") { cover { id } } }')["findGallery"]["cover"]["id"] == "14"
 
         # 4. a second press finds everything and does nothing (pip is not run)
         stamp = (folder / gallery_tools_deps.STAMP_FILE).stat()
-        again = runner.run_task("Install dependencies", None, conn)
+        again = runner.run_task(button("install_dependencies"), None, conn)
         assert answer(again)["output"] == {"installed": [], "already_present": PINS, "folder": str(folder)}
         assert not [m for m in again.messages() if m.startswith(("pip", "Install dependencies: running"))]
         assert (folder / gallery_tools_deps.STAMP_FILE).stat().st_mtime_ns == stamp.st_mtime_ns
@@ -259,7 +245,7 @@ def test_a_python_without_pip_is_told_what_to_install(tmp_path: Path) -> None:
     python = make_system_python(tmp_path / "no-pip", with_pip=False)
     target = install_plugin_copy(tmp_path / "plugins")
     runner = PluginRunner(load_manifest(target / "gallery_tools.yml"), str(python), env=clean_env())
-    got = answer(runner.run_task("Install dependencies", None, server_connection(closed_port(), None, "/c")))
+    got = answer(runner.run_task(button("install_dependencies"), None, server_connection(closed_port(), None, "/c")))
     assert got["error"].startswith(f"{python} has no pip (python -m pip fails), so nothing can be installed")
     assert "apk add py3-pip" in got["error"] and "Settings > System > Python path" in got["error"]
     assert not (target / "dependencies").exists()

@@ -27,6 +27,7 @@ import yaml
 from install_support import answer
 from stash_sim import StashSimulator
 from stash_sim.runner import load_plugins
+from support.manifest import button
 
 REPO = Path(__file__).resolve().parents[2]
 LOCAL_PATH = "gallery-tools"  # the local path the user gives the source
@@ -151,7 +152,7 @@ def test_install_from_the_source_then_update(clone: Path, served: tuple[Path, st
     with StashSimulator() as sim:
         plugin = sim.install_plugin(target)
         assert plugin.dir == target
-        result = sim.run_task("Set covers", {"dry_run": "false"})
+        result = sim.run_task(button("set_covers"), {"dry_run": "false"})
         got = answer(result)
         assert got["error"] is None and got["output"]["changed"] == 2  # city_walk and Portraits.zip
         assert result.plugin_input["server_connection"]["PluginDir"] == str(target)
@@ -232,7 +233,7 @@ def test_one_list_of_plugin_files_everywhere() -> None:
     files = re.search(r"^PLUGIN_FILES=\(([^)]*)\)", build_script, re.MULTILINE).group(1).split()
     publish = (REPO / "scripts" / "publish_source.sh").read_text(encoding="utf-8")
     assert f"git status --porcelain -- {' '.join(files)})" in publish
-    from test_install_dependencies import PLUGIN_FILES
+    from support.manifest import PLUGIN_FILES
 
     assert list(PLUGIN_FILES) == files
     readme = (REPO / "README.md").read_text(encoding="utf-8")

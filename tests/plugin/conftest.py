@@ -16,22 +16,10 @@ from typing import Any
 import pytest
 from stash_sim import StashSimulator
 from stash_sim.runner import RunResult
+from support import state
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures"
-
-# Everything a run could change in the sample library: galleries (fields, images, cover,
-# chapters), images (metadata, galleries), tags and plugin settings.
-SNAPSHOT_QUERY = """{
-  findGalleries(filter: {per_page: -1, sort: "id"}) { count galleries {
-    id title code date details photographer rating100 organized urls image_count updated_at
-    studio { id } tags { id } performers { id } scenes { id } cover { id }
-    chapters { id title image_index } } }
-  findImages(filter: {per_page: -1, sort: "id"}) { count images {
-    id title date photographer updated_at studio { id } tags { id } performers { id } galleries { id } } }
-  findTags(filter: {per_page: -1, sort: "id"}) { count tags { id name } }
-  configuration { plugins }
-}"""
 
 
 @pytest.fixture
@@ -42,14 +30,10 @@ def plugin_sim() -> Iterator[StashSimulator]:
         yield simulator
 
 
-def _snapshot(sim: StashSimulator) -> dict[str, Any]:
-    return sim.gql(SNAPSHOT_QUERY)
-
-
 @pytest.fixture
 def snapshot() -> Callable[[StashSimulator], dict[str, Any]]:
     """snapshot(sim): galleries, chapters, covers, images' tags and metadata, tags, settings."""
-    return _snapshot
+    return state.snapshot
 
 
 def _answer(result: RunResult) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from stash_sim import StashSimulator
+from support.manifest import button
 
 COVER = """query($id: ID!) { findGallery(id: $id) { cover { id } } }"""
 
@@ -27,9 +28,9 @@ def preview_core(output: dict[str, Any]) -> tuple:
 
 def test_task_args_as_strings_and_as_json_values_mean_the_same(plugin_sim: StashSimulator, answer) -> None:
     """gallery_ids "3,4" and dry_run "true" (a button's strings) = [3, 4] and true (JSON values)."""
-    as_text = answer(plugin_sim.run_task("Set covers", {"gallery_ids": "3,4", "dry_run": "true"}))
+    as_text = answer(plugin_sim.run_task(button("set_covers"), {"gallery_ids": "3,4", "dry_run": "true"}))
     as_json = answer(plugin_sim.run_operation({"mode": "set_covers", "gallery_ids": [3, "4"], "dry_run": True}))
-    as_json_text = answer(plugin_sim.run_task("Set covers", {"gallery_ids": '["3", 4]', "dry_run": "True"}))
+    as_json_text = answer(plugin_sim.run_task(button("set_covers"), {"gallery_ids": '["3", 4]', "dry_run": "True"}))
     assert as_text["error"] is None and as_json["error"] is None and as_json_text["error"] is None
     expected = (
         True,
@@ -44,13 +45,15 @@ def test_task_args_as_strings_and_as_json_values_mean_the_same(plugin_sim: Stash
 
 def test_callers_args_win_over_the_buttons_default_args(plugin_sim: StashSimulator, answer) -> None:
     """runPluginTask: the caller's dry_run "false" over the preview button's "true" applies."""
-    got = answer(plugin_sim.run_task("Reset covers (preview)", {"dry_run": "false"}))
+    got = answer(plugin_sim.run_task(button("reset_covers", dry_run="true"), {"dry_run": "false"}))
     assert got["error"] is None and got["output"]["dry_run"] is False
     assert cover(plugin_sim, "2") == "5"  # the chosen cover (p03) is gone: Stash's default pick again
 
 
 def test_a_gallery_filter_given_as_json_text(plugin_sim: StashSimulator, answer) -> None:
-    got = answer(plugin_sim.run_task("Title from path", {"gallery_filter": '{"is_zip": true}', "dry_run": "true"}))
+    got = answer(
+        plugin_sim.run_task(button("title_from_path"), {"gallery_filter": '{"is_zip": true}', "dry_run": "true"})
+    )
     assert got["error"] is None
     zips = {"3", "4", "7", "8", "9"}  # Summer Trip, city_walk, Portraits.zip, Coast 3.cbz, Night Market.zip
     assert got["output"]["scanned"] == 5 and {c["gallery"] for c in got["output"]["changes"]} == zips
@@ -102,19 +105,19 @@ def test_a_button_value_that_does_not_fit(
 # -- settings ------------------------------------------------------------------------------------
 def test_saved_dry_run_setting_makes_set_covers_a_preview(plugin_sim: StashSimulator, answer) -> None:
     plugin_sim.set_plugin_settings("gallery_tools", {"dryRun": True, "settingOfAnOlderVersion": 3})
-    result = plugin_sim.run_task("Set covers")
+    result = plugin_sim.run_task(button("set_covers"))
     got = answer(result)
     assert got["error"] is None and got["output"]["dry_run"] is True and got["output"]["change_count"] == 2
     assert plugin_sim.requests.mutations() == [] and cover(plugin_sim, "4") == "13"
     assert any("preview: nothing will be changed" in m for m in result.messages("info"))
     # the run's own dry_run wins over the setting
-    got = answer(plugin_sim.run_task("Set covers", {"dry_run": "false"}))
+    got = answer(plugin_sim.run_task(button("set_covers"), {"dry_run": "false"}))
     assert got["error"] is None and got["output"]["dry_run"] is False and cover(plugin_sim, "4") == "14"
 
 
 def test_saved_cover_rule_changes_the_pick(plugin_sim: StashSimulator, answer) -> None:
     plugin_sim.set_plugin_settings("gallery_tools", {"coverRule": "pattern:^IMG_0010"})
-    got = answer(plugin_sim.run_task("Set covers", {"gallery_ids": "1"}))
+    got = answer(plugin_sim.run_task(button("set_covers"), {"gallery_ids": "1"}))
     assert got["error"] is None and got["output"]["changed"] == 1
     assert cover(plugin_sim, "1") == "4"  # IMG_0010 instead of cover.jpg
 
@@ -145,7 +148,7 @@ def test_a_saved_setting_that_does_not_fit(
     saved: dict[str, Any], words: list[str], plugin_sim: StashSimulator, answer
 ) -> None:
     plugin_sim.set_plugin_settings("gallery_tools", saved)
-    got = answer(plugin_sim.run_task("Set covers"))
+    got = answer(plugin_sim.run_task(button("set_covers")))
     assert got["output"] is None
     assert all(word in got["error"] for word in words), got["error"]
     assert plugin_sim.requests.mutations() == []

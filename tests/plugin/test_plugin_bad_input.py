@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from stash_sim import StashSimulator
 from stash_sim.runner import PluginRunner
+from support.manifest import button
 
 REPO = Path(__file__).resolve().parents[2]
 CAPABILITIES = {"mode": "capabilities"}
@@ -241,7 +242,7 @@ def test_there_are_at_least_25_bad_inputs() -> None:
 def test_stash_refusing_connections_ends_with_a_clear_error(plugin_sim: StashSimulator, answer) -> None:
     """Retried with backoff (gallery_ops/common/limits.py RETRY_DELAYS, ~8 s), then one clear error."""
     with plugin_sim.http.refusing():
-        result = plugin_sim.run_task("Set covers")
+        result = plugin_sim.run_task(button("set_covers"))
     got = answer(result)
     assert got["error"] == f"cannot reach Stash at {plugin_sim.url}: connection refused"
     warnings = result.messages("warning")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stash_sim import StashSimulator
-from stash_sim.runner import load_manifest
+from support.manifest import MANIFEST, button
 
 from gallery_ops.common.constants import INSTALL_TASK_MODE
 from gallery_ops.entry.registry import ENTRY_TASKS, TASKS
@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def manifest_modes() -> list[str]:
-    modes = [task.default_args["mode"] for task in load_manifest(REPO / "gallery_tools.yml").tasks]
+    modes = [task.default_args["mode"] for task in MANIFEST.tasks]
     return list(dict.fromkeys(modes))  # several buttons run one mode with other args
 
 
@@ -26,7 +26,7 @@ def test_the_entry_and_the_package_name_the_install_task_alike() -> None:
 
 
 def test_capabilities_list_every_task_of_the_manifest_and_only_those(plugin_sim: StashSimulator, answer) -> None:
-    result = plugin_sim.run_task("Show capabilities")
+    result = plugin_sim.run_task(button("capabilities"))
     got = answer(result)
     assert got["error"] is None
     tasks = got["output"]["tasks"]

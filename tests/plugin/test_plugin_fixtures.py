@@ -23,7 +23,9 @@ from typing import Any
 
 import pytest
 from stash_sim import StashSimulator
-from stash_sim.runner import RunResult, load_manifest, parse_stderr, parse_stdout
+from stash_sim.runner import RunResult, parse_stderr, parse_stdout
+from support.manifest import MANIFEST
+from support.state import State
 
 from gallery_ops.common.settings import SETTINGS
 from gallery_ops.entry.plugin_operations import OPERATION_NAMES
@@ -33,51 +35,17 @@ from gallery_tools_deps import INSTALL_MODE
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures"
 FIXTURE_NAMES = sorted(path.stem for path in FIXTURES.glob("*.json"))
-MANIFEST = load_manifest(REPO / "gallery_tools.yml")
 SIM_PORT = next(
     ast.literal_eval(node.value)
     for node in ast.parse((REPO / "scripts" / "sim_server.py").read_text(encoding="utf-8")).body
     if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "DEFAULT_PORT"
 )
 
-GALLERY = """query($id: ID!) { findGallery(id: $id) {
-  id title details rating100 organized urls image_count cover { id } tags { id } chapters { title image_index } } }"""
-IMAGE = """query($id: ID!) { findImage(id: $id) {
-  id date photographer studio { id } tags { id } performers { id } } }"""
-
-
-# -- reading the simulator's state (in-process, not in the request log) -----------------------
-def gallery(sim: StashSimulator, gallery_id: str) -> dict[str, Any] | None:
-    return sim.gql(GALLERY, {"id": gallery_id})["findGallery"]
-
-
-def gallery_count(sim: StashSimulator) -> int:
-    return sim.gql("{ findGalleries(filter: {per_page: 0}) { count } }")["findGalleries"]["count"]
-
-
-def image_ids(sim: StashSimulator, gallery_id: str) -> set[str]:
-    data = sim.gql(
-        "query($f: ImageFilterType) { findImages(image_filter: $f, filter: {per_page: -1}) { images { id } } }",
-        {"f": {"galleries": {"value": [gallery_id], "modifier": "INCLUDES"}}},
-    )
-    return {image["id"] for image in data["findImages"]["images"]}
-
-
-def chapters(sim: StashSimulator, gallery_id: str) -> list[tuple[str, int]]:
-    return [(c["title"], c["image_index"]) for c in gallery(sim, gallery_id)["chapters"]]
-
-
-def cover(sim: StashSimulator, gallery_id: str) -> str | None:
-    found = gallery(sim, gallery_id)["cover"]
-    return found["id"] if found else None
+# -- reading the simulator's state (in-process, not in the request log): support.state.State --------
 
 
 def tag_ids(found: dict[str, Any]) -> set[str]:
     return {tag["id"] for tag in found["tags"]}
-
-
-def image(sim: StashSimulator, image_id: str) -> dict[str, Any]:
-    return sim.gql(IMAGE, {"id": image_id})["findImage"]
 
 
 def mutated(sim: StashSimulator) -> list[str]:
@@ -108,7 +76,7 @@ class Expect:
 def _archive_on_image_2(sim: StashSimulator) -> None:
     """Image 2 (Beach 2021) gets the tag Archive, which its gallery does not have."""
     sim.gql('mutation { bulkImageUpdate(input: {ids: ["2"], tag_ids: {ids: ["4"], mode: ADD}}) { id } }')
-    assert tag_ids(image(sim, "2")) == {"4"}
+    assert tag_ids(State(sim).image("2")) == {"4"}
 
 
 def _sample_scrapers(sim: StashSimulator) -> None:
@@ -128,22 +96,22 @@ def check_gallery_from_images(sim, output, result):
         {"gallery": "4", "add": {"tag_ids": ["3"]}},
         {"gallery": "10", "add": {"tag_ids": ["3"], "performer_ids": ["2"]}},
     ]
-    assert tag_ids(gallery(sim, "4")) == {"3"} and tag_ids(gallery(sim, "1")) == {"1"}
-    assert tag_ids(gallery(sim, "10")) == {"3"}  # Archive is on one of its two images only
+    assert tag_ids(State(sim).gallery("4")) == {"3"} and tag_ids(State(sim).gallery("1")) == {"1"}
+    assert tag_ids(State(sim).gallery("10")) == {"3"}  # Archive is on one of its two images only
 
 
 def check_clean_empty(sim, output, result):
     assert output["changes"] == [
         {"gallery": "6", "destroy_gallery": {"title": "Empty Collection", "why": "hand-made, no images"}}
     ]
-    assert gallery(sim, "6") is None and gallery_count(sim) == 10
-    assert gallery(sim, "11") is not None  # its folder is gone, but Stash still has it: listed, kept
-    assert image_ids(sim, "5") == {"1", "5", "16"}
+    assert State(sim).gallery("6") is None and State(sim).gallery_count() == 10
+    assert State(sim).gallery("11") is not None  # its folder is gone, but Stash still has it: listed, kept
+    assert State(sim).image_ids("5") == {"1", "5", "16"}
 
 
 def check_clean_empty_preview(sim, output, result):
     preview_check("clean_empty_galleries", "6")(sim, output, result)
-    assert gallery(sim, "6") is not None
+    assert State(sim).gallery("6") is not None
 
 
 MERGE_WRITES = ("galleryUpdate", "bulkGalleryUpdate", "setGalleryCover")
@@ -151,14 +119,14 @@ MERGE_WRITES = ("galleryUpdate", "bulkGalleryUpdate", "setGalleryCover")
 
 def check_merge(sim, output, result):
     assert output["groups"] == [{"keep": "7", "duplicates": ["2"], "by": "image checksums"}]
-    merged = gallery(sim, "7")
-    assert merged["title"] == "Studio Portraits" and tag_ids(merged) == {"2"} and cover(sim, "7") == "19"
-    assert gallery(sim, "2") is not None  # both sets' paths are not on this disk: nothing is deleted
+    merged = State(sim).gallery("7")
+    assert merged["title"] == "Studio Portraits" and tag_ids(merged) == {"2"} and State(sim).cover("7") == "19"
+    assert State(sim).gallery("2") is not None  # both sets' paths are not on this disk: nothing is deleted
 
 
 def check_merge_preview(sim, output, result):
     preview_check("merge_duplicate_galleries", "7")(sim, output, result)
-    assert gallery(sim, "7")["title"] in (None, "")
+    assert State(sim).gallery("7")["title"] in (None, "")
 
 
 HIKING = "/library/unsorted/Hiking 2019"
@@ -170,15 +138,15 @@ def check_galleries_from_folders(sim, output, result):
         {"folder": HIKING, "create_gallery": "Hiking 2019", "images": 3},
         {"folder": HIKING, "gallery": None, "add_images": 3},
     ]
-    assert gallery_count(sim) == 12 and image_ids(sim, "12") == {"28", "29", "30"}
-    assert gallery(sim, "12")["title"] == "Hiking 2019"
+    assert State(sim).gallery_count() == 12 and State(sim).image_ids("12") == {"28", "29", "30"}
+    assert State(sim).gallery("12")["title"] == "Hiking 2019"
 
 
 def check_galleries_from_folders_preview(sim, output, result):
     assert output["dry_run"] is True and output["summary"].startswith("2 galleries scanned, 1 would change")
     assert output["changes"][0] == {"folder": HIKING, "create_gallery": "Hiking 2019", "images": 3}
     assert any("preview: nothing will be changed" in m for m in result.messages("info"))
-    assert gallery_count(sim) == 11
+    assert State(sim).gallery_count() == 11
 
 
 def check_link_scenes(sim, output, result):
@@ -217,29 +185,29 @@ def check_scrape(sim, output, result):
         " { tags { gallery_count } } }"
     )["findTags"]["tags"]
     if output["dry_run"]:
-        assert done == [] and gallery(sim, "1")["title"] in (None, "")
+        assert done == [] and State(sim).gallery("1")["title"] in (None, "")
     else:
-        assert done == [{"gallery_count": 11}] and gallery(sim, "1")["title"] == "Beach Days 2021"
+        assert done == [{"gallery_count": 11}] and State(sim).gallery("1")["title"] == "Beach Days 2021"
 
 
 def check_add_images(sim, output, result):
     assert output is True
-    assert image_ids(sim, "6") == {"16", "27"}
+    assert State(sim).image_ids("6") == {"16", "27"}
 
 
 def check_bulk_update(sim, output, result):
     assert sorted(g["id"] for g in output) == ["1", "3"]
     assert all("4" in tag_ids(g) for g in output)
-    assert tag_ids(gallery(sim, "1")) == {"1", "4"}  # ADD keeps Beach
-    assert tag_ids(gallery(sim, "3")) == {"3", "4"}  # ADD keeps Travel
-    assert tag_ids(gallery(sim, "2")) == {"2"}
+    assert tag_ids(State(sim).gallery("1")) == {"1", "4"}  # ADD keeps Beach
+    assert tag_ids(State(sim).gallery("3")) == {"3", "4"}  # ADD keeps Travel
+    assert tag_ids(State(sim).gallery("2")) == {"2"}
 
 
 def check_create(sim, output, result):
     assert output["title"] == "Holiday picks" and [t["id"] for t in output["tags"]] == ["1"]
-    created = gallery(sim, output["id"])
+    created = State(sim).gallery(output["id"])
     assert created["title"] == "Holiday picks" and tag_ids(created) == {"1"} and created["image_count"] == 0
-    assert gallery_count(sim) == 12
+    assert State(sim).gallery_count() == 12
 
 
 def check_find_galleries(sim, output, result):
@@ -256,29 +224,29 @@ def check_find_gallery(sim, output, result):
 
 def check_galleries_update(sim, output, result):
     assert [g["id"] for g in output] == ["1", "2"]
-    assert gallery(sim, "1")["rating100"] == 60 and gallery(sim, "1")["organized"] is False
-    assert gallery(sim, "2")["organized"] is True and gallery(sim, "2")["rating100"] is None
+    assert State(sim).gallery("1")["rating100"] == 60 and State(sim).gallery("1")["organized"] is False
+    assert State(sim).gallery("2")["organized"] is True and State(sim).gallery("2")["rating100"] is None
 
 
 def check_chapter_create(sim, output, result):
     assert (output["title"], output["image_index"], output["gallery"]["id"]) == ("Day 1", 1, "3")
-    assert chapters(sim, "3") == [("Day 1", 1)]
+    assert State(sim).chapters("3") == [("Day 1", 1)]
 
 
 def check_chapter_destroy(sim, output, result):
     assert output is True
-    assert chapters(sim, "5") == []
+    assert State(sim).chapters("5") == []
 
 
 def check_chapter_update(sim, output, result):
     assert (output["id"], output["title"], output["image_index"]) == ("1", "Beach days", 2)
-    assert chapters(sim, "5") == [("Beach days", 2)]
+    assert State(sim).chapters("5") == [("Beach days", 2)]
 
 
 def check_destroy(sim, output, result):
     assert output is True
-    assert gallery(sim, "6") is None and gallery_count(sim) == 10
-    assert image(sim, "16") is not None  # a user-created gallery's images stay
+    assert State(sim).gallery("6") is None and State(sim).gallery_count() == 10
+    assert State(sim).image("16") is not None  # a user-created gallery's images stay
 
 
 def hook_check(gallery_id: str, by_scan: bool):
@@ -293,17 +261,17 @@ def hook_check(gallery_id: str, by_scan: bool):
 
 def check_remove_images(sim, output, result):
     assert output is True
-    assert image_ids(sim, "5") == {"1", "5"}
+    assert State(sim).image_ids("5") == {"1", "5"}
 
 
 def check_reset_cover(sim, output, result):
     assert output is True
-    assert cover(sim, "2") == "5"  # Stash's default pick again: the first image, p01
+    assert State(sim).cover("2") == "5"  # Stash's default pick again: the first image, p01
 
 
 def check_set_cover(sim, output, result):
     assert output is True
-    assert cover(sim, "5") == "5"
+    assert State(sim).cover("5") == "5"
 
 
 def check_capabilities(sim, output, result):
@@ -322,16 +290,16 @@ def check_capabilities(sim, output, result):
 
 def check_chapters(sim, output, result):
     assert output["dry_run"] is False and output["changed"] == 2
-    assert chapters(sim, "3") == [("Day 1", 1), ("Day 2", 3), ("Day 10", 5)]  # natural image order
-    kept = chapters(sim, "5")
+    assert State(sim).chapters("3") == [("Day 1", 1), ("Day 2", 3), ("Day 10", 5)]  # natural image order
+    kept = State(sim).chapters("5")
     assert ("Beach", 1) in kept and len(kept) == 3  # existing chapter kept, two folder chapters added
-    assert chapters(sim, "1") == [] and chapters(sim, "4") == []  # one-folder galleries
+    assert State(sim).chapters("1") == [] and State(sim).chapters("4") == []  # one-folder galleries
 
 
 def check_chapters_replace(sim, output, result):
     assert output["dry_run"] is False
-    assert chapters(sim, "3") == [("Day 1", 1), ("Day 2", 3), ("Day 10", 5)]
-    replaced = chapters(sim, "5")
+    assert State(sim).chapters("3") == [("Day 1", 1), ("Day 2", 3), ("Day 10", 5)]
+    replaced = State(sim).chapters("5")
     assert [index for _, index in replaced] == [1, 2, 3] and ("Beach", 1) not in replaced
     assert [any(word in title for title, _ in replaced) for word in ("loose", "Beach 2021", "Portraits")] == [True] * 3
 
@@ -354,61 +322,61 @@ def check_reset_covers(sim, output, result):
     assert output["changes"] == [
         {"gallery": "2", "reset_cover": {"was": "7", "path": "/library/photos/Portraits/p03.jpg"}}
     ]
-    assert cover(sim, "2") == "5"
-    assert [cover(sim, g) for g in ("1", "3", "4", "5")] == ["3", "8", "13", "16"]
+    assert State(sim).cover("2") == "5"
+    assert [State(sim).cover(g) for g in ("1", "3", "4", "5")] == ["3", "8", "13", "16"]
 
 
 def check_set_covers(sim, output, result):
     assert output["dry_run"] is False and output["changed"] == 2
-    assert cover(sim, "4") == "14"  # city_walk: no cover-like name, the first portrait image (b.jpg)
-    assert cover(sim, "7") == "18"  # the Portraits zip: p02, the same way
-    assert cover(sim, "2") == "7"  # a chosen cover is never touched
-    assert cover(sim, "1") == "3"  # cover.jpg: the rule agrees with Stash's pick
+    assert State(sim).cover("4") == "14"  # city_walk: no cover-like name, the first portrait image (b.jpg)
+    assert State(sim).cover("7") == "18"  # the Portraits zip: p02, the same way
+    assert State(sim).cover("2") == "7"  # a chosen cover is never touched
+    assert State(sim).cover("1") == "3"  # cover.jpg: the rule agrees with Stash's pick
 
 
 def check_sync(mirror: bool):
     def check(sim, output, result):
         # mirror: Harbour (no tags, no performers) takes its images' own away too
         assert output["dry_run"] is False and output["changed"] == (4 if mirror else 3)
-        img2 = image(sim, "2")  # Beach 2021: Beach, Ada Vale, Lumen Studio, 2021-07-14
+        img2 = State(sim).image("2")  # Beach 2021: Beach, Ada Vale, Lumen Studio, 2021-07-14
         assert tag_ids(img2) == ({"1"} if mirror else {"1", "4"})  # mirror removes Archive, add-only keeps it
         assert {p["id"] for p in img2["performers"]} == {"1"}
         assert (img2["studio"] or {}).get("id") == "1" and img2["date"] == "2021-07-14"
-        img6 = image(sim, "6")  # Portraits: Portrait tag, photographer Jo Marsh
+        img6 = State(sim).image("6")  # Portraits: Portrait tag, photographer Jo Marsh
         assert tag_ids(img6) == {"2"} and img6["photographer"] == "Jo Marsh"
-        img8 = image(sim, "8")  # Summer Trip: Travel, Bo Lind
+        img8 = State(sim).image("8")  # Summer Trip: Travel, Bo Lind
         assert tag_ids(img8) == {"3"} and {p["id"] for p in img8["performers"]} == {"2"}
-        assert tag_ids(image(sim, "25")) == (set() if mirror else {"3"})
+        assert tag_ids(State(sim).image("25")) == (set() if mirror else {"3"})
 
     return check
 
 
 def check_sync_preview(sim, output, result):
     preview_check("sync_images_from_gallery", "1")(sim, output, result)
-    assert tag_ids(image(sim, "2")) == {"4"}
+    assert tag_ids(State(sim).image("2")) == {"4"}
 
 
 def check_titles(sim, output, result):
     assert output["changed"] == 8  # every zip and folder gallery without a title
-    assert gallery(sim, "7")["title"] == "Portraits" and gallery(sim, "8")["title"] == "Coast 3"
-    assert gallery(sim, "1")["title"] == "Beach 2021"
-    assert gallery(sim, "2")["title"] == "Studio Portraits"  # a title a person set is kept
+    assert State(sim).gallery("7")["title"] == "Portraits" and State(sim).gallery("8")["title"] == "Coast 3"
+    assert State(sim).gallery("1")["title"] == "Beach 2021"
+    assert State(sim).gallery("2")["title"] == "Studio Portraits"  # a title a person set is kept
     for zipped in ("3", "4", "9"):
-        title = gallery(sim, zipped)["title"]
+        title = State(sim).gallery(zipped)["title"]
         assert title and ".zip" not in title
-    assert gallery(sim, "5")["title"] == "Best of 2021" and gallery(sim, "6")["title"] == "Empty Collection"
+    assert State(sim).gallery("5")["title"] == "Best of 2021" and State(sim).gallery("6")["title"] == "Empty Collection"
 
 
 def check_update(sim, output, result):
     assert (output["id"], output["details"], output["rating100"]) == ("5", "My favourite photos of 2021", 80)
-    after = gallery(sim, "5")
+    after = State(sim).gallery("5")
     assert after["details"] == "My favourite photos of 2021" and after["rating100"] == 80
     assert after["title"] == "Best of 2021" and after["urls"] == ["https://example.org/best-of-2021"]  # untouched
 
 
 def check_update_images(sim, output, result):
     assert output is True
-    assert image_ids(sim, "5") == {"1", "5", "27"}
+    assert State(sim).image_ids("5") == {"1", "5", "27"}
 
 
 EXPECTATIONS: dict[str, Expect] = {
@@ -625,5 +593,5 @@ def test_manual_run_from_the_readme(name: str, plugin_sim: StashSimulator, load_
             {"gallery": "4", "set_cover": {"image": "14", "path": "/library/zips/city_walk-2020.zip/b.jpg"}},
             {"gallery": "7", "set_cover": {"image": "18", "path": "/library/zips/Portraits.zip/p02.jpg"}},
         ]
-        assert cover(plugin_sim, "4") == "14"
+        assert State(plugin_sim).cover("4") == "14"
         assert "\x01i\x02Set covers: 11 galleries scanned, 2 changed" in stderr

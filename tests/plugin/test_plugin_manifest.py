@@ -10,6 +10,7 @@ from pathlib import Path
 
 from stash_sim import StashSimulator
 from stash_sim.runner import PluginRunner, load_manifest, load_plugins
+from support.manifest import button
 
 from gallery_ops.common.settings import SETTINGS
 from gallery_ops.entry.plugin_operations import OPERATION_PARAMS
@@ -161,7 +162,7 @@ def test_an_installed_copy_loads_alone_and_runs(tmp_path: Path, answer) -> None:
         sim.install_plugin(target)
         runner = sim.runner()
         assert not Path(runner.cwd).is_relative_to(target) and not Path(runner.cwd).is_relative_to(REPO)
-        result = sim.run_task("Set covers", {"dry_run": "false"})
+        result = sim.run_task(button("set_covers"), {"dry_run": "false"})
         got = answer(result)
         assert got["error"] is None and got["output"]["changed"] == 2  # city_walk and Portraits.zip
         assert result.plugin_input["server_connection"]["PluginDir"] == str(target)
@@ -172,7 +173,7 @@ def test_an_installed_copy_loads_alone_and_runs(tmp_path: Path, answer) -> None:
         shadow.mkdir()
         (shadow / "pydantic.py").write_text("raise ImportError('not installed')\n", encoding="utf-8")
         hidden = PluginRunner(sim.plugin(), sim.python, env={**os.environ, "PYTHONPATH": str(shadow)})
-        error = answer(hidden.run_task("Set covers", None, sim.server_connection()))["error"]
+        error = answer(hidden.run_task(button("set_covers"), None, sim.server_connection()))["error"]
         assert (
             f"-m pip install --target {target / 'dependencies'} --only-binary=:all: -r {target / 'requirements.txt'}"
         ) in error
@@ -210,7 +211,7 @@ def test_an_update_with_other_pins_asks_for_install_dependencies(tmp_path: Path,
     )
     with StashSimulator() as sim:
         sim.install_plugin(target)
-        result = sim.run_task("Set covers")
+        result = sim.run_task(button("set_covers"))
         assert answer(result)["error"] is None
         (warning,) = result.messages("warning")
         assert warning.startswith("Gallery Tools now needs stashapp-tools==0.2.59, pydantic==2.14.4, but")

@@ -14,6 +14,7 @@ import yaml
 from stash_sim import StashSimulator
 from stash_sim.library import generate_library
 from stash_sim.runner import RunResult
+from support.manifest import button
 
 from gallery_ops.common.constants import INSTALL_TASK_MODE
 from gallery_ops.common.limits import WORKFLOW_PAGE_SIZE
@@ -22,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_one_json_object_and_the_exit_status_for_success_and_failure(plugin_sim: StashSimulator) -> None:
-    ok = plugin_sim.run_task("Show capabilities")
+    ok = plugin_sim.run_task(button("capabilities"))
     failed = plugin_sim.run_operation({"mode": "no_such_task"})
     for result, status in ((ok, 0), (failed, 1)):
         answer = json.loads(result.stdout.strip())
@@ -42,7 +43,7 @@ def big_sim() -> Iterator[StashSimulator]:
 
 
 def test_a_task_over_many_galleries_drives_the_progress_bar(big_sim: StashSimulator, answer) -> None:
-    result = big_sim.run_task("Title from path", {"dry_run": "true"})
+    result = big_sim.run_task(button("title_from_path"), {"dry_run": "true"})
     got = answer(result)
     assert got["error"] is None and got["output"]["scanned"] == 600
     progress = result.progress
@@ -95,23 +96,23 @@ def test_cookie_and_api_key_never_appear_in_stdout_or_stderr(secured_sim: StashS
     runner = secured_sim.runner()
 
     # a run that logs a lot: the whole capabilities listing, with the cookie
-    listing = secured_sim.run_task("Show capabilities")
+    listing = secured_sim.run_task(button("capabilities"))
     assert answer(listing)["error"] is None and len(listing.logs) > 30
     # a task with the ApiKey, Stash failing twice on the way (retry warnings quote the failure)
     secured_sim.faults.add("http_503", count=2)
-    task = runner.run_task("Set covers", {"dry_run": "true"}, with_key)
+    task = runner.run_task(button("set_covers"), {"dry_run": "true"}, with_key)
     assert answer(task)["error"] is None and len(task.messages("warning")) == 2
     # auth errors: a wrong key, a forged cookie
     wrong_key = secrets.token_hex(16)
-    refused_key = runner.run_task("Set covers", None, {**with_key, "ApiKey": wrong_key})
+    refused_key = runner.run_task(button("set_covers"), None, {**with_key, "ApiKey": wrong_key})
     forged = secured_sim.server_connection()
     forged["SessionCookie"] = {**forged["SessionCookie"], "Value": cookie[:-8] + "00000000"}
-    refused_cookie = runner.run_task("Set covers", None, forged)
+    refused_cookie = runner.run_task(button("set_covers"), None, forged)
     for refused in (refused_key, refused_cookie):
         assert "401 Unauthorized" in answer(refused)["error"]
         assert "session cookie or API key is missing or wrong" in refused.error
     # a key pasted with a line break, which requests would quote in its error
-    broken = runner.run_task("Set covers", None, {**with_key, "ApiKey": api_key + "\n"})
+    broken = runner.run_task(button("set_covers"), None, {**with_key, "ApiKey": api_key + "\n"})
     assert "server_connection.ApiKey" in answer(broken)["error"]
 
     for result in (listing, task, refused_key, refused_cookie, broken):

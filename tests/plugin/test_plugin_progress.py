@@ -8,29 +8,22 @@ must start at 0, never go back, and end with one 1.0.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from stash_sim import StashSimulator
-from stash_sim.runner import load_manifest
+from support.manifest import BUTTONS, button, copy_plugin
 
 import gallery_tools_deps
 from gallery_ops.common.constants import INSTALL_TASK_MODE
 
 REPO = Path(__file__).resolve().parents[2]
-BUTTONS = load_manifest(REPO / "gallery_tools.yml").tasks
-PLUGIN_FILES = ("gallery_tools.yml", "gallery_tools.py", "gallery_tools_deps.py", "requirements.txt", "gallery_ops")
 
 
 def plugin_with_its_dependencies(target: Path) -> Path:
     """A copy of the plugin whose dependency folder holds every pin for this Python (as a pressed
     Install dependencies leaves it), so that pressing it again does its check and no pip run."""
-    for name in PLUGIN_FILES:
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(REPO / name, target / name)
+    copy_plugin(target)
     folder = target / "dependencies"
     pins = gallery_tools_deps.read_pins(str(target / "requirements.txt"))
     for pin in pins:
@@ -74,7 +67,7 @@ def test_finish_with_both_passes_moves_the_bar_once(progress_sim: StashSimulator
         "gallery_tools", {"hookChapters": True, "hookFileMetadata": True, "hookFinishByHand": True}
     )
     progress_sim.scan_zip("/library/zips/Progress.2024.zip", ["A/01.jpg", "B/01.jpg"])
-    result = progress_sim.run_task("Finish new galleries")
+    result = progress_sim.run_task(button("finish_new_galleries"))
     assert result.returncode == 0, result.stderr
     assert result.progress[0] == 0.0 and result.progress[-1] == 1.0 and result.progress.count(1.0) == 1
     assert result.progress == sorted(result.progress)

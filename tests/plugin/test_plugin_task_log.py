@@ -16,17 +16,14 @@ from pathlib import Path
 import pytest
 from stash_sim import StashSimulator
 from stash_sim.library import generate_library
-from stash_sim.runner import RunResult, load_manifest
+from stash_sim.runner import RunResult
+from support.manifest import MANIFEST, button
 
 from gallery_ops.tasks.report import MAX_LOGGED
 from gallery_tools_deps import INSTALL_MODE
 
 REPO = Path(__file__).resolve().parents[2]
-BUTTONS = [
-    task
-    for task in load_manifest(REPO / "gallery_tools.yml").tasks
-    if task.default_args["mode"] not in (INSTALL_MODE, "capabilities")
-]
+BUTTONS = [task for task in MANIFEST.tasks if task.default_args["mode"] not in (INSTALL_MODE, "capabilities")]
 
 
 def seen(result: RunResult) -> list[str]:
@@ -64,24 +61,24 @@ def test_every_button_logs_what_it_did_in_its_own_words(button, plugin_sim: Stas
 
 
 def test_the_summary_says_what_each_count_counts(plugin_sim: StashSimulator) -> None:
-    result = plugin_sim.run_task("Chapters from folders")
+    result = plugin_sim.run_task(button("chapters_from_folders"))
     assert result.messages("info")[-1] == (
         "Chapters from folders: 11 galleries scanned, 2 changed, 0 unchanged, 9 skipped, 0 failed; 5 changes"
     )
     assert "Chapters from folders: 7 galleries skipped: images share one folder" in result.messages("info")
     assert 'Chapters from folders: gallery 3: create chapter "Day 1" at image 1' in result.messages("info")
-    one = plugin_sim.run_task("Chapters from folders", {"gallery_ids": ["3"]})
+    one = plugin_sim.run_task(button("chapters_from_folders"), {"gallery_ids": ["3"]})
     assert one.messages("info")[0] == "Chapters from folders: 1 gallery in scope"
     assert one.messages("info")[-1].startswith("Chapters from folders: 1 gallery scanned, 0 changed")
 
 
 def test_reset_lines_show_the_path_like_set_lines(plugin_sim: StashSimulator) -> None:
-    preview = plugin_sim.run_task("Reset covers (preview)")
+    preview = plugin_sim.run_task(button("reset_covers", dry_run="true"))
     assert (
         "Reset covers (preview): gallery 2: would take away the chosen cover, image 7"
         " (/library/photos/Portraits/p03.jpg)"
     ) in preview.messages("info")
-    applied = plugin_sim.run_task("Set covers")
+    applied = plugin_sim.run_task(button("set_covers"))
     assert (
         "Set covers: gallery 4: set the cover to image 14 (/library/zips/city_walk-2020.zip/b.jpg)"
         in applied.messages("info")
@@ -91,10 +88,10 @@ def test_reset_lines_show_the_path_like_set_lines(plugin_sim: StashSimulator) ->
 def test_finish_says_it_removes_the_mark_by_the_tags_name(plugin_sim: StashSimulator) -> None:
     plugin_sim.set_plugin_settings("gallery_tools", {"hookChapters": True, "hookFinishByHand": True})
     gallery_id = plugin_sim.scan_zip("/library/zips/Mountain_Hike.2023.zip", ["Morning/01.jpg", "Summit/01.jpg"])
-    preview = plugin_sim.run_task("Finish new galleries", {"dry_run": "true"})
+    preview = plugin_sim.run_task(button("finish_new_galleries"), {"dry_run": "true"})
     mark = f'1 gallery ({gallery_id}): would remove the tag "Gallery Tools: new" (done with them)'
     assert f"Finish new galleries (preview): {mark}" in preview.messages("info")
-    done = plugin_sim.run_task("Finish new galleries")
+    done = plugin_sim.run_task(button("finish_new_galleries"))
     assert f"Finish new galleries: {mark.replace('would remove', 'remove')}" in done.messages("info")
     assert done.output["change_count"] == 3  # two chapters and the mark
     tags = plugin_sim.gql("query($id: ID!) { findGallery(id: $id) { tags { name } } }", {"id": str(gallery_id)})
@@ -109,7 +106,7 @@ def many_sim() -> Iterator[StashSimulator]:
 
 
 def test_the_changes_are_bounded_with_a_count_of_the_rest(many_sim: StashSimulator) -> None:
-    result = many_sim.run_task("Title from path", {"dry_run": "true"})
+    result = many_sim.run_task(button("title_from_path"), {"dry_run": "true"})
     output = result.output
     assert output["change_count"] > MAX_LOGGED
     info = result.messages("info")

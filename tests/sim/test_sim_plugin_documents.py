@@ -20,6 +20,7 @@ import pytest
 from graphql import parse, validate
 from stash_sim import StashSimulator
 from stash_sim.schema import RELEASES, stash_schema
+from support.manifest import button
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = sorted((REPO / "fixtures").glob("*.json"))
@@ -51,13 +52,13 @@ def _run_everything(release_name: str) -> dict[str, set[str]]:
         assert sim.hooks.runs, "the scan ran the plugin's hook"
         collect(sim, "scan hook")
         sim.requests.clear()
-        result = sim.run_task("Finish new galleries")
+        result = sim.run_task(button("finish_new_galleries"))
         assert result.error is None, result.stderr[-2000:]
         collect(sim, "finish new galleries")
     # Link scenes copying what a gallery lacks: the matched scenes' metadata is read (ScenesByIds)
     with StashSimulator(release=release_name) as sim:
         sim.install_plugin(REPO)
-        result = sim.run_task("Link scenes", {"copy_metadata": "true"})
+        result = sim.run_task(button("link_scenes"), {"copy_metadata": "true"})
         assert result.error is None, result.stderr[-2000:]
         collect(sim, "link scenes with copy")
     return documents

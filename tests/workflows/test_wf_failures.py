@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from stash_sim.library import generate_library
+from support.manifest import button
 from wf_support import (
     CHAPTERS,
     FINISH,
@@ -96,7 +97,7 @@ def test_finish_keeps_the_mark_on_galleries_whose_changes_failed():
 
 def test_a_bad_setting_fails_the_run_with_a_message_that_names_it(dates_library):
     with fresh_sim(dates_library, settings={"coverRule": "sideways"}) as sim:
-        result = sim.run_task("Set covers")
+        result = sim.run_task(button("set_covers"))
         assert result.error is not None and "sideways" in result.error
         assert sim.requests.mutations() == []
         sim.set_plugin_settings(PLUGIN, {"titlePattern": "(unclosed"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from stash_sim import StashSimulator
+from support.manifest import button
 from wf_support import FINISH, fresh_sim, ids_by_path, run, state
 
 from gallery_ops import GalleryOps
@@ -75,7 +76,7 @@ def test_a_change_planned_from_odd_data_that_stash_would_refuse_fails_only_its_g
         ]
     }
     with fresh_sim(library) as sim:
-        result = run(sim, "Chapters from folders", ok=False)
+        result = run(sim, button("chapters_from_folders"), ok=False)
         out = result.output
         galleries = state(sim)["galleries"]
         assert galleries["/z/a.zip"]["chapters"] == [("x", 1), ("y", 2)]

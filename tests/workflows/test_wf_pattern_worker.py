@@ -10,13 +10,12 @@ a clear message; the others are done.
 
 from __future__ import annotations
 
-import json
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from stash_sim import StashSimulator
+from support.python import RecordingPython
 from wf_support import REPO, SET_COVERS, TITLES, fresh_sim, state
 
 from gallery_ops.common import patterns
@@ -74,28 +73,9 @@ def test_the_cover_rule_fails_only_the_gallery_the_pattern_gets_stuck_on():
     assert covers["/c/Stuck"] != "/c/Stuck/d.jpg"
 
 
-MODULES_WRAPPER = """\
-import json, os, runpy, sys
-def recording_exit(status, _exit=os._exit):
-    with open(os.environ["MODULES_REPORT"], "a") as out:
-        out.write(json.dumps(sorted(sys.modules)) + "\\n")
-    _exit(status)
-os._exit = recording_exit
-script = sys.argv[1]
-sys.argv = sys.argv[1:]
-sys.path[0] = os.path.dirname(os.path.abspath(script))
-runpy.run_path(script, run_name="__main__")
-"""
-
-
 def test_the_lean_hook_stays_bounded_and_light_with_the_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    (tmp_path / "wrapper.py").write_text(MODULES_WRAPPER, encoding="utf-8")
-    python = tmp_path / "python"
-    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{tmp_path / "wrapper.py"}" "$@"\n', encoding="utf-8")
-    python.chmod(0o755)
-    report = tmp_path / "modules.jsonl"
-    monkeypatch.setenv("MODULES_REPORT", str(report))
-    with StashSimulator(library={}, python=str(python)) as sim:
+    python = RecordingPython(tmp_path, monkeypatch)
+    with StashSimulator(library={}, python=str(python.python)) as sim:
         sim.install_plugin(REPO)
         sim.set_plugin_settings("gallery_tools", {"hookTitles": True, "titlePattern": CATASTROPHIC})
         started = time.monotonic()
@@ -109,7 +89,7 @@ def test_the_lean_hook_stays_bounded_and_light_with_the_worker(tmp_path: Path, m
     assert f"took more than {patterns.SEARCH_TIMEOUT} s on {STUCK!r} and was stopped" in runs[stuck].error
     assert runs[fine].error is None
     assert titles == {f"/library/new/{STUCK}": "", "/library/new/aaaa": "aaaa"}
-    hook_modules = [set(json.loads(line)) for line in report.read_text(encoding="utf-8").splitlines()]
+    hook_modules = [set(run["modules"]) for run in python.runs()]
     assert len(hook_modules) == 2
     for modules in hook_modules:
         assert "subprocess" in modules  # the worker ran the pattern

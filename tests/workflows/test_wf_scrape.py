@@ -12,13 +12,14 @@ from typing import Any
 
 import pytest
 from stash_sim import StashSimulator
+from support.manifest import button
 from wf_support import REPO, fresh_sim, kill_and_rerun_at_every_request, run, state
 
 from gallery_ops.common.constants import SCRAPED_TAG
 
 SCRAPERS = REPO / "tests" / "scrapers"
-SCRAPE = "Scrape galleries"
-SCRAPE_PREVIEW = "Scrape galleries (preview)"
+SCRAPE = button("scrape_galleries")
+SCRAPE_PREVIEW = button("scrape_galleries", dry_run="true")
 APPLY = {"dry_run": "false"}
 SETTINGS = {"scrapers": "sample_site", "scrapePause": 0}
 SCRAPE_FIELDS = ("scrapeSingleGallery", "scrapeGalleryURL")

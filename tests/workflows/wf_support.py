@@ -20,6 +20,49 @@ from typing import Any
 from stash_sim import StashSimulator
 from stash_sim.library import SAMPLE_LIBRARY, load_library
 from stash_sim.scanned import add_real_files
+from support.library import (
+    BEACH as BEACH,
+)
+from support.library import (
+    BEST as BEST,
+)
+from support.library import (
+    CITY as CITY,
+)
+from support.library import (
+    COMIC as COMIC,
+)
+from support.library import (
+    EMPTY as EMPTY,
+)
+from support.library import (
+    HARBOUR as HARBOUR,
+)
+from support.library import (
+    HIKING as HIKING,
+)
+from support.library import (
+    NIGHT_MARKET as NIGHT_MARKET,
+)
+from support.library import (
+    OLD_TRIP as OLD_TRIP,
+)
+from support.library import (
+    PORTRAITS as PORTRAITS,
+)
+from support.library import (
+    PORTRAITS_ZIP as PORTRAITS_ZIP,
+)
+from support.library import (
+    SUMMER as SUMMER,
+)
+from support.manifest import button
+from support.state import ids_by_path as ids_by_path
+from support.state import image_ids_by_path as image_ids
+from support.state import library_state as state
+from support.state import named_id as named_id
+from support.state import portable as portable
+from support.state import unrooted as unrooted
 
 from gallery_ops.common.constants import NEW_GALLERY_TAG
 from gallery_ops.stash.models import FileRef, FolderRef, Gallery, GalleryChapter, Image, PerformerRef, StudioRef, TagRef
@@ -28,28 +71,28 @@ REPO = Path(__file__).resolve().parents[2]
 PLUGIN = "gallery_tools"
 SAMPLE = load_library(SAMPLE_LIBRARY)
 
-# Task buttons of gallery_tools.yml (their defaultArgs decide mode, replace, mirror, dry_run).
-CHAPTERS = "Chapters from folders"
-CHAPTERS_REPLACE_PREVIEW = "Chapters from folders (replace, preview)"
-CHAPTERS_REPLACE_APPLY = "Chapters from folders (replace, apply)"
-SET_COVERS = "Set covers"
-RESET_COVERS_PREVIEW = "Reset covers (preview)"
-RESET_COVERS_APPLY = "Reset covers (apply)"
-TITLES = "Title from path"
-SYNC = "Sync images from gallery"
-SYNC_MIRROR_PREVIEW = "Sync images from gallery (mirror, preview)"
-SYNC_MIRROR_APPLY = "Sync images from gallery (mirror, apply)"
-FINISH = "Finish new galleries"
-GALLERY_FROM_IMAGES = "Sync gallery from images"
-CLEAN_EMPTY_PREVIEW = "Clean empty galleries (preview)"
-CLEAN_EMPTY_APPLY = "Clean empty galleries (apply)"
-LOOSE_PREVIEW = "Galleries for loose images (preview)"
-LOOSE = "Galleries for loose images"
-LINK_SCENES = "Link scenes"
-MERGE_PREVIEW = "Merge duplicate galleries (preview)"
-MERGE_APPLY = "Merge duplicate galleries (apply)"
-MERGE_DELETE_APPLY = "Merge duplicate galleries (delete duplicates, apply)"
-IMPORT_FILE_METADATA = "Import file metadata"
+# Task buttons of gallery_tools.yml, by their defaultArgs (mode, replace, mirror, dry_run, ...).
+CHAPTERS = button("chapters_from_folders")
+CHAPTERS_REPLACE_PREVIEW = button("chapters_from_folders", replace="true", dry_run="true")
+CHAPTERS_REPLACE_APPLY = button("chapters_from_folders", replace="true", dry_run="false")
+SET_COVERS = button("set_covers")
+RESET_COVERS_PREVIEW = button("reset_covers", dry_run="true")
+RESET_COVERS_APPLY = button("reset_covers", dry_run="false")
+TITLES = button("title_from_path")
+SYNC = button("sync_images_from_gallery")
+SYNC_MIRROR_PREVIEW = button("sync_images_from_gallery", mirror="true", dry_run="true")
+SYNC_MIRROR_APPLY = button("sync_images_from_gallery", mirror="true", dry_run="false")
+FINISH = button("finish_new_galleries")
+GALLERY_FROM_IMAGES = button("sync_gallery_from_images")
+CLEAN_EMPTY_PREVIEW = button("clean_empty_galleries", dry_run="true")
+CLEAN_EMPTY_APPLY = button("clean_empty_galleries", dry_run="false")
+LOOSE_PREVIEW = button("galleries_from_folders", dry_run="true")
+LOOSE = button("galleries_from_folders")
+LINK_SCENES = button("link_scenes")
+MERGE_PREVIEW = button("merge_duplicate_galleries", dry_run="true")
+MERGE_APPLY = button("merge_duplicate_galleries", dry_run="false")
+MERGE_DELETE_APPLY = button("merge_duplicate_galleries", delete_duplicates="true", dry_run="false")
+IMPORT_FILE_METADATA = button("import_file_metadata")
 
 ALL_HOOK_RULES = {"hookTitles": True, "hookChapters": True, "hookCovers": True, "hookSyncImages": True}
 TITLE_PATTERN = r"^(?P<title>.+?) \[(?P<date>\d{4}-\d{2}-\d{2})\]$"  # the README's example
@@ -216,127 +259,6 @@ def scan_new_galleries(sim: StashSimulator) -> tuple[str, str]:
 
 # -- reading the state --------------------------------------------------------------------------
 # An image's path, for clips too (Image.files lists ImageFiles only; docs/stash.md §9)
-VISUAL_PATH = "visual_files { ... on ImageFile { path } ... on VideoFile { path } }"
-STATE = """{
-  findGalleries(filter: {per_page: -1, sort: "id"}) { galleries {
-    id title code date details photographer rating100 organized urls scenes { title }
-    files { path } folder { path }
-    cover { VISUAL_PATH } chapters { title image_index } tags { name } performers { name } studio { name }
-  } }
-  findImages(filter: {per_page: -1, sort: "id"}) { images {
-    VISUAL_PATH tags { name } performers { name } studio { name } date photographer
-  } }
-}""".replace("VISUAL_PATH", VISUAL_PATH)
-
-
-def unrooted(sim: StashSimulator, path: str) -> str:
-    """A path Stash reports as the library description gives it (without the root of a library on disk)."""
-    root = sim.library_root
-    return path[len(root) :] if root and path.startswith(root + "/") else path
-
-
-def portable(sim: StashSimulator, value: Any) -> Any:
-    """A run's output with the root of a library on disk taken out of every string (comparable
-    between simulators)."""
-    root = sim.library_root
-    if not root:
-        return value
-    if isinstance(value, str):
-        return value.replace(root + "/", "/")
-    if isinstance(value, list):
-        return [portable(sim, v) for v in value]
-    if isinstance(value, dict):
-        return {portable(sim, k): portable(sim, v) for k, v in value.items()}
-    return value
-
-
-def _names(refs: list[dict[str, Any]] | None, drop_marker: bool) -> list[str]:
-    return sorted(r["name"] for r in refs or [] if not (drop_marker and r["name"] == NEW_GALLERY_TAG))
-
-
-def state(sim: StashSimulator, drop_marker: bool = False) -> dict[str, Any]:
-    """Every gallery and image as the tasks may change them, keyed by path (or title), by names."""
-    data = sim.gql(STATE)
-    galleries = {}
-    for g in data["findGalleries"]["galleries"]:
-        key = g["files"][0]["path"] if g["files"] else (g["folder"] or {}).get("path") or f"user:{g['title']}"
-        galleries[unrooted(sim, key)] = {
-            "title": g["title"],
-            "code": g["code"],
-            "date": g["date"],
-            "photographer": g["photographer"],
-            "cover": unrooted(sim, g["cover"]["visual_files"][0]["path"]) if g["cover"] else None,
-            "chapters": [(c["title"], c["image_index"]) for c in g["chapters"]],
-            "tags": _names(g["tags"], drop_marker),
-            "performers": _names(g["performers"], False),
-            "studio": (g["studio"] or {}).get("name"),
-            "details": g["details"] or None,
-            "rating100": g["rating100"],
-            "organized": g["organized"],
-            "urls": sorted(g["urls"] or []),
-            "scenes": sorted(s["title"] for s in g["scenes"] or []),
-        }
-    images = {
-        unrooted(sim, i["visual_files"][0]["path"]): {
-            "tags": _names(i["tags"], drop_marker),
-            "performers": _names(i["performers"], False),
-            "studio": (i["studio"] or {}).get("name"),
-            "date": i["date"],
-            "photographer": i["photographer"] or None,
-        }
-        for i in data["findImages"]["images"]
-    }
-    return {"galleries": galleries, "images": images}
-
-
-def ids_by_path(sim: StashSimulator) -> dict[str, str]:
-    """Gallery id by zip/folder path, or by "user:<title>" for user-created galleries (as state())."""
-    data = sim.gql(
-        '{ findGalleries(filter: {per_page: -1, sort: "id"}) {'
-        " galleries { id title files { path } folder { path } } } }"
-    )
-    return {
-        unrooted(
-            sim, g["files"][0]["path"] if g["files"] else (g["folder"] or {}).get("path") or f"user:{g['title']}"
-        ): g["id"]
-        for g in data["findGalleries"]["galleries"]
-    }
-
-
-# The sample library's galleries (tests/stash_sim/libraries/sample.yml), by the keys of ids_by_path.
-BEACH = "/library/photos/Beach 2021"
-PORTRAITS = "/library/photos/Portraits"
-SUMMER = "/library/zips/Summer Trip [2022-08-01].zip"
-CITY = "/library/zips/city_walk-2020.zip"
-BEST = "user:Best of 2021"  # user-created galleries are keyed by title
-EMPTY = "user:Empty Collection"
-# appended for the issue-13 tasks (ids 7 to 11)
-PORTRAITS_ZIP = "/library/zips/Portraits.zip"  # the Portraits set again, as a zip: a duplicate
-COMIC = "/library/comics/Coast 3.cbz"  # a ComicInfo.xml inside
-NIGHT_MARKET = "/library/downloads/Night Market.zip"  # a gallery-dl JSON next to it
-HARBOUR = "/library/photos/Harbour"  # every image has a tag and a performer the gallery lacks
-OLD_TRIP = "/library/photos/Old Trip"  # its folder is gone, no images
-HIKING = "/library/unsorted/Hiking 2019"  # three images in no gallery
-
-
-def image_ids(sim: StashSimulator) -> dict[str, str]:
-    """Image id by path."""
-    data = sim.gql(f"{{ findImages(filter: {{per_page: -1}}) {{ images {{ id {VISUAL_PATH} }} }} }}")
-    return {unrooted(sim, i["visual_files"][0]["path"]): i["id"] for i in data["findImages"]["images"]}
-
-
-def named_id(sim: StashSimulator, kind: str, name: str) -> str:
-    """The id of the tag, performer or studio with that name."""
-    field = {"tag": "findTags", "performer": "findPerformers", "studio": "findStudios"}[kind]
-    data = sim.gql(
-        f"query($n: String!) {{ {field}(filter: {{per_page: -1}},"
-        f" {kind}_filter: {{name: {{value: $n, modifier: EQUALS}}}}) {{ {kind}s {{ id }} }} }}",
-        {"n": name},
-    )
-    (found,) = data[field][f"{kind}s"]
-    return found["id"]
-
-
 def update_images(sim: StashSimulator, paths: list[str], **fields: Any) -> None:
     """bulkImageUpdate in-process (set-up only; not in the request log)."""
     ids = image_ids(sim)

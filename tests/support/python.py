@@ -1,0 +1,51 @@
+"""An interpreter for the simulator's runner that records, when each plugin process ends, which
+modules it had imported and its exit status (a JSON line each), and whether the interpreter's
+exit-time clean-up (atexit) ran."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+WRAPPER = """\
+import atexit, json, os, runpy, sys
+report = os.environ["RECORDED_PYTHON_REPORT"]
+def at_exit():
+    open(report + ".atexit", "w").close()
+def recording_exit(status, _exit=os._exit):
+    with open(report, "a") as out:
+        out.write(json.dumps({"modules": sorted(sys.modules), "status": status}) + "\\n")
+    _exit(status)
+atexit.register(at_exit)
+os._exit = recording_exit
+script = sys.argv[1]
+sys.argv = sys.argv[1:]
+sys.path[0] = os.path.dirname(os.path.abspath(script))
+runpy.run_path(script, run_name="__main__")
+"""
+
+
+class RecordingPython:
+    """`python`: the interpreter to hand the runner; `runs()`: what each process recorded."""
+
+    def __init__(self, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        (folder / "wrapper.py").write_text(WRAPPER, encoding="utf-8")
+        self.python = folder / "python"
+        self.python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{folder / "wrapper.py"}" "$@"\n', encoding="utf-8")
+        self.python.chmod(0o755)
+        self.report = folder / "runs.jsonl"
+        monkeypatch.setenv("RECORDED_PYTHON_REPORT", str(self.report))
+
+    def runs(self) -> list[dict[str, Any]]:
+        """{"modules": [...], "status": n} per process that ended, in order."""
+        if not self.report.exists():
+            return []
+        return [json.loads(line) for line in self.report.read_text(encoding="utf-8").splitlines()]
+
+    @property
+    def exit_clean_up_ran(self) -> bool:
+        return Path(str(self.report) + ".atexit").exists()
