@@ -1,6 +1,6 @@
 """The new-gallery hook, side by side: our hook process against two others doing the same job.
 
-    .venv/bin/python bench/hook.py [--rounds N]
+    .venv/bin/python bench/hook.py [--rounds N] [--baseline /path/to/other/checkout]
 
 Three plugin processes are started exactly as Stash starts a hook (the simulator's runner:
 the same interpreter, PYTHONPATH, working directory, stdin and stdout handling), one after
@@ -10,7 +10,9 @@ another, interleaved round by round (the order rotates each round), on one simul
 - stashapi: a typical stashapi hook, StashInterface(server_connection), find_gallery and
   update_gallery (its write completes: the gallery gets a title);
 - stdlib: a standard-library process (urllib) sending exactly the requests our hook sent
-  for its own gallery (captured from the simulator in the same round), nothing else.
+  for its own gallery (captured from the simulator in the same round), nothing else;
+- baseline (with --baseline): the hook of another checkout of the plugin (e.g. a git archive
+  of an older commit), run as ours is, for the ratio ours/baseline.
 
 Each round creates three new, untitled zip galleries, one per process. Two settings: the title
 rule on (our hook reads, then writes the title: the comparable job) and every rule off (our
@@ -22,6 +24,7 @@ Nothing is asserted here: tests count requests, benchmarks measure.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import resource
 import statistics
@@ -156,13 +159,17 @@ def replay(payloads: list[Any], own_id: int, new_id: int) -> list[Any]:
     return json.loads(text)
 
 
-def compare(rounds: int, settings: dict[str, Any]) -> dict[str, Measured]:
-    """Run the three hook processes `rounds` times each, interleaved; returns what was measured."""
+def compare(rounds: int, settings: dict[str, Any], baseline: Path | None = None) -> dict[str, Measured]:
+    """Run the hook processes `rounds` times each, interleaved; returns what was measured."""
     measured = {"ours": Measured(), "stashapi": Measured(), "stdlib": Measured()}
+    if baseline is not None:
+        measured["baseline"] = Measured()
     with StashSimulator() as sim, tempfile.TemporaryDirectory() as scratch:
         ours_plugin = load_manifest(ROOT / "gallery_tools.yml")
         ours = PluginRunner(ours_plugin)
         ours_hook = ours_plugin.hooks_for(HOOK_TYPE)[0]
+        other_plugin = load_manifest(baseline / "gallery_tools.yml") if baseline is not None else None
+        other = PluginRunner(other_plugin) if other_plugin is not None else None
         stashapi = contender(Path(scratch), "bench_stashapi", STASHAPI_HOOK)
         stdlib = contender(Path(scratch), "bench_stdlib", STDLIB_HOOK)
         sim.set_plugin_settings("gallery_tools", settings)
@@ -202,14 +209,19 @@ def compare(rounds: int, settings: dict[str, Any]) -> dict[str, Measured]:
                 measured["stdlib"],
             )
 
-        run_ours(0)  # warm-up (and the first requests to replay); not counted
-        run_stashapi(0)
-        run_stdlib(0)
+        def run_baseline(n: int) -> None:
+            assert other is not None and other_plugin is not None
+            gallery_id = new_gallery(sim, n, "baseline")
+            hook = other_plugin.hooks_for(HOOK_TYPE)[0]
+            timed(sim, lambda: other.run_hook(hook, context(gallery_id), sim.server_connection()), measured["baseline"])
+
+        order = [run_ours, run_stashapi, run_stdlib] + ([run_baseline] if other is not None else [])
+        for step in order:  # warm-up (and the first requests to replay); not counted
+            step(0)
         for kind in measured.values():
             kind.wall.clear(), kind.cpu.clear(), kind.requests.clear()
-        order = [run_ours, run_stashapi, run_stdlib]
         for n in range(1, rounds + 1):
-            rotated = order[n % 3 :] + order[: n % 3]
+            rotated = order[n % len(order) :] + order[: n % len(order)]
             if run_ours not in rotated[: rotated.index(run_stdlib)]:
                 # stdlib replays the requests ours sent in this round: ours goes before it
                 rotated.remove(run_ours)
@@ -234,6 +246,11 @@ def summary(name: str, measured: dict[str, Measured]) -> list[str]:
     rows.append(
         f"| {name}: ratio ours/stdlib | {wall['ours'] / wall['stdlib']:.2f} | {cpu['ours'] / cpu['stdlib']:.2f} | - |"
     )
+    if "baseline" in measured:
+        rows.append(
+            f"| {name}: ratio ours/baseline | {wall['ours'] / wall['baseline']:.2f} |"
+            f" {cpu['ours'] / cpu['baseline']:.2f} | - |"
+        )
     return rows
 
 
@@ -243,21 +260,28 @@ SCENARIOS = {
 }
 
 
-def hook_rows(rounds: int) -> list[str]:
+def hook_rows(rounds: int, baseline: Path | None = None) -> list[str]:
     """The comparison table (markdown rows) for every scenario."""
     rows = [
         f"| hook process ({rounds} interleaved rounds) | wall (median) | CPU (mean) | requests |",
         "|---|---|---|---|",
     ]
     for name, settings in SCENARIOS.items():
-        rows += summary(name, compare(rounds, settings))
+        rows += summary(name, compare(rounds, settings, baseline))
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=20)
-    print("\n".join(hook_rows(parser.parse_args().rounds)))
+    parser.add_argument("--baseline", type=Path, help="another checkout of the plugin (e.g. a git archive)")
+    args = parser.parse_args()
+    if args.baseline is not None:  # both compiled to bytecode first: neither pays for compiling at every start
+        for folder in (ROOT, args.baseline):
+            compileall.compile_dir(folder / "gallery_ops", quiet=1)
+            compileall.compile_file(folder / "gallery_tools.py", quiet=1)
+            compileall.compile_file(folder / "gallery_tools_deps.py", quiet=1)
+    print("\n".join(hook_rows(args.rounds, args.baseline)))
 
 
 if __name__ == "__main__":
