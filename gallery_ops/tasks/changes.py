@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from pydantic import ValidationError
 
@@ -331,30 +331,11 @@ class DestroyGallery(Change):
 
 
 @dataclass(frozen=True)
-class UntagGalleries(Change):
-    """bulkGalleryUpdate removing one tag from galleries (the new-gallery marker)."""
+class MarkerTag(Change):
+    """bulkGalleryUpdate adding (TagGalleries) or removing (UntagGalleries) one tag on galleries:
+    a marker of the plugin's ("Gallery Tools: new", "Gallery Tools: scraped")."""
 
-    tag_id: str
-    other_galleries: tuple[str, ...] = ()
-    tag_name: str = ""
-
-    @property
-    def galleries(self) -> tuple[str, ...]:
-        return (self.gallery_id, *self.other_galleries)
-
-    def to_input(self) -> BulkGalleryUpdateInput:
-        return BulkGalleryUpdateInput.model_validate(
-            {"ids": list(self.galleries), "tag_ids": {"ids": [self.tag_id], "mode": "REMOVE"}}
-        )
-
-    def describe(self) -> dict[str, Any]:
-        return {"galleries": list(self.galleries), "remove_tag": {"id": self.tag_id, "name": self.tag_name}}
-
-
-@dataclass(frozen=True)
-class TagGalleries(Change):
-    """bulkGalleryUpdate adding one tag to galleries (a marker: "Gallery Tools: scraped")."""
-
+    MODE: ClassVar[str] = "ADD"
     tag_id: str | None  # None only in a preview, before the tag exists
     other_galleries: tuple[str, ...] = ()
     tag_name: str = ""
@@ -367,11 +348,26 @@ class TagGalleries(Change):
         if self.tag_id is None:
             raise ValueError(f"the tag {self.tag_name!r} does not exist yet")
         return BulkGalleryUpdateInput.model_validate(
-            {"ids": list(self.galleries), "tag_ids": {"ids": [self.tag_id], "mode": "ADD"}}
+            {"ids": list(self.galleries), "tag_ids": {"ids": [self.tag_id], "mode": self.MODE}}
         )
 
     def describe(self) -> dict[str, Any]:
-        return {"galleries": list(self.galleries), "add_tag": {"id": self.tag_id, "name": self.tag_name}}
+        key = "add_tag" if self.MODE == "ADD" else "remove_tag"
+        return {"galleries": list(self.galleries), key: {"id": self.tag_id, "name": self.tag_name}}
+
+
+@dataclass(frozen=True)
+class UntagGalleries(MarkerTag):
+    """The new-gallery marker taken off galleries Finish new galleries is done with."""
+
+    MODE: ClassVar[str] = "REMOVE"
+
+
+@dataclass(frozen=True)
+class TagGalleries(MarkerTag):
+    """The scraped marker put on galleries Scrape galleries is done with."""
+
+    MODE: ClassVar[str] = "ADD"
 
 
 @dataclass(frozen=True)
