@@ -12,7 +12,14 @@ REPO = Path(__file__).resolve().parents[2]
 MANIFEST = load_manifest(REPO / "gallery_tools.yml")
 BUTTONS = MANIFEST.tasks
 # What a release of the plugin holds (scripts/build_source.sh PLUGIN_FILES; a test keeps them equal).
-PLUGIN_FILES = ("gallery_tools.yml", "gallery_tools.py", "gallery_tools_deps.py", "requirements.txt", "gallery_ops", "ui")
+PLUGIN_FILES = (
+    "gallery_tools.yml",
+    "gallery_tools.py",
+    "gallery_tools_deps.py",
+    "requirements.txt",
+    "gallery_ops",
+    "ui",
+)
 
 
 def button(mode: str, **args: str) -> str:
