@@ -390,14 +390,16 @@ def _merge_pages(
     delete: bool,
     present: Callable[[Member], bool],
 ) -> Iterator[Page]:
-    """Pass 1 (find_members), then the galleries without a duplicate (unchanged), then the groups
-    a batch at a time, each group read again and planned as a whole; at the end, the groups in
-    the report."""
+    """Pass 1 (find_members), then the groups a batch at a time, each group read again and planned
+    as a whole (the galleries without a duplicate, unchanged, on the first page: a gate checks one
+    page); at the end, the groups in the report."""
     members = find_members(ops, total, stream)
     groups = group_duplicates(members)
     in_groups = {m.id for g in groups for m in g}
-    yield Page([GalleryPlan(m.id) for m in members if m.id not in in_groups])
+    alone = [GalleryPlan(m.id) for m in members if m.id not in in_groups]  # on the first page
     listed: list[dict[str, Any]] = []
+    if not groups:
+        yield Page(alone)
     for batch in chunks(groups, max(1, WORKFLOW_PAGE_SIZE // 4)):
         ids = [m.id for g in batch for m in g]
         galleries = {gid: g for gid, g in ops.galleries_by_ids(ids, "id " + selections.GALLERY_MERGE).items() if g}
@@ -408,7 +410,7 @@ def _merge_pages(
         }
         images, unread = read_merge_folds(ops, list(galleries.values()), kept_ids)
         cover_matches = ops.cover_regex_matches([g for g in galleries if images[g].count], env.cover_regex)
-        plans: list[GalleryPlan] = []
+        plans, alone = alone, []
         for group in batch:
             order = [m for m in keep_order(group, present) if m.id in galleries]
             if len(order) < 2:
