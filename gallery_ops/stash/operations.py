@@ -960,24 +960,12 @@ class GalleryOps:
 
     def add_gallery_images_each(self, additions: Sequence[tuple[Any, Sequence[Any]]]) -> BatchResult:
         """addGalleryImages per (gallery id, image ids), aliased in few requests (adding twice is harmless)."""
-        inputs = []
-        for gallery_id, image_ids in additions:
-            ids = parse_ids(image_ids, "image ids")
-            if not ids:
-                raise ValueError("image_ids must name at least one image")
-            inputs.append({"gallery_id": parse_id(gallery_id, "gallery id"), "image_ids": ids})
-        return run_batch(self.connection, doc.ADD_IMAGES, inputs)
+        return run_batch(self.connection, doc.ADD_IMAGES, _gallery_images_inputs(additions))
 
     def remove_gallery_images_each(self, removals: Sequence[tuple[Any, Sequence[Any]]]) -> BatchResult:
         """removeGalleryImages per (gallery id, image ids), aliased in few requests: the images leave the
         gallery; their files and image records stay (removing twice is harmless)."""
-        inputs = []
-        for gallery_id, image_ids in removals:
-            ids = parse_ids(image_ids, "image ids")
-            if not ids:
-                raise ValueError("image_ids must name at least one image")
-            inputs.append({"gallery_id": parse_id(gallery_id, "gallery id"), "image_ids": ids})
-        return run_batch(self.connection, doc.REMOVE_IMAGES, inputs)
+        return run_batch(self.connection, doc.REMOVE_IMAGES, _gallery_images_inputs(removals))
 
     def destroy_galleries_each(self, gallery_ids: Sequence[Any]) -> BatchResult:
         """galleryDestroy per gallery (delete_file false), aliased in few requests, each reported on its own.
@@ -998,3 +986,15 @@ class GalleryOps:
 def _valid(model: type[M], value: M | dict[str, Any]) -> M:
     """`value` as `model`: validated from a dict, or as it is."""
     return value if isinstance(value, model) else model.model_validate(value)
+
+
+def _gallery_images_inputs(pairs: Sequence[tuple[Any, Sequence[Any]]]) -> list[dict[str, Any]]:
+    """(gallery id, image ids) pairs as addGalleryImages / removeGalleryImages inputs, ids checked:
+    a pair without an image is refused here (Stash would answer it with nothing done)."""
+    inputs = []
+    for gallery_id, image_ids in pairs:
+        ids = parse_ids(image_ids, "image ids")
+        if not ids:
+            raise ValueError("image_ids must name at least one image")
+        inputs.append({"gallery_id": parse_id(gallery_id, "gallery id"), "image_ids": ids})
+    return inputs

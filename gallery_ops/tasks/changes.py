@@ -264,29 +264,32 @@ class UpdateImages(Change):
 
 
 @dataclass(frozen=True)
-class AddGalleryImages(Change):
-    """addGalleryImages: images join a hand-made gallery (Stash refuses zip and folder galleries)."""
+class GalleryImages(Change):
+    """Images joining or leaving a hand-made gallery (Stash refuses zip and folder galleries): the
+    input and description AddGalleryImages and RemoveGalleryImages share; `action` names which."""
 
     image_ids: tuple[str, ...]
+    action: ClassVar[str]
 
     def to_input(self) -> tuple[str, tuple[str, ...]]:
         return (self.gallery_id, self.image_ids)
 
     def describe(self) -> dict[str, Any]:
-        return {"gallery": self.gallery_id, "add_gallery_images": list(self.image_ids)}
+        return {"gallery": self.gallery_id, self.action: list(self.image_ids)}
 
 
 @dataclass(frozen=True)
-class RemoveGalleryImages(Change):
+class AddGalleryImages(GalleryImages):
+    """addGalleryImages: images join a hand-made gallery."""
+
+    action = "add_gallery_images"
+
+
+@dataclass(frozen=True)
+class RemoveGalleryImages(GalleryImages):
     """removeGalleryImages: images leave a hand-made gallery; their files and image records stay."""
 
-    image_ids: tuple[str, ...]
-
-    def to_input(self) -> tuple[str, tuple[str, ...]]:
-        return (self.gallery_id, self.image_ids)
-
-    def describe(self) -> dict[str, Any]:
-        return {"gallery": self.gallery_id, "remove_gallery_images": list(self.image_ids)}
+    action = "remove_gallery_images"
 
 
 @dataclass(frozen=True)

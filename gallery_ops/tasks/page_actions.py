@@ -29,7 +29,7 @@ from ..common.skips import (
 )
 from ..stash import selections
 from ..stash.models import Gallery, Image
-from .changes import AddGalleryImages, CreateChapter, Expect, RemoveGalleryImages, SetCover
+from .changes import AddGalleryImages, CreateChapter, Expect, GalleryImages, RemoveGalleryImages, SetCover
 from .covers import Unknown, chosen_cover, default_pick_of
 from .report import GalleryPlan
 from .workflow import Env, Workflow
@@ -38,6 +38,19 @@ from .workflow import Env, Workflow
 def _positions(images: Sequence[Image]) -> dict[str, int]:
     """Each image's 1-based place in gallery order (the order the engine reads them in)."""
     return {image.id: n for n, image in enumerate(images, start=1)}
+
+
+def _plan_images_change(gallery: Gallery, change: GalleryImages, nothing_to_do: str) -> GalleryPlan:
+    """`change` planned when the gallery is hand-made (Stash changes no other gallery's images) and it
+    names an image; skipped with the reason otherwise."""
+    plan = GalleryPlan(gallery.id)
+    if gallery.kind != "user":
+        plan.skipped = SKIP_NOT_HAND_MADE[gallery.kind]
+    elif not change.image_ids:
+        plan.skipped = nothing_to_do
+    else:
+        plan.changes = [change]
+    return plan
 
 
 class SetCoverTo(Workflow):
@@ -104,43 +117,29 @@ class StartChapterAt(Workflow):
         return plan
 
 
-class RemoveImagesFrom(Workflow):
+class _SelectedImages(Workflow):
+    """An action on the images a person selected (each once, in the order selected), which only a
+    hand-made gallery takes (_plan_images_change)."""
+
     gallery_fields = selections.GALLERY_KIND
+
+    def __init__(self, image_ids: Sequence[str]) -> None:
+        self.image_ids = tuple(dict.fromkeys(image_ids))
+
+
+class RemoveImagesFrom(_SelectedImages):
     image_fields = selections.IMAGE_PATH
 
-    def __init__(self, image_ids: Sequence[str]) -> None:
-        self.image_ids = tuple(dict.fromkeys(image_ids))
-
     def plan(self, gallery: Gallery, images: Sequence[Image] | None, env: Env) -> GalleryPlan:
-        plan = GalleryPlan(gallery.id)
-        if gallery.kind != "user":
-            plan.skipped = SKIP_NOT_HAND_MADE[gallery.kind]
-            return plan
         present = _positions(images or [])
         leaving = tuple(i for i in self.image_ids if i in present)
-        if not leaving:
-            plan.skipped = SKIP_NONE_IN_GALLERY
-        else:
-            plan.changes = [RemoveGalleryImages(gallery.id, leaving)]
-        return plan
+        return _plan_images_change(gallery, RemoveGalleryImages(gallery.id, leaving), SKIP_NONE_IN_GALLERY)
 
 
-class AddImagesTo(Workflow):
-    gallery_fields = selections.GALLERY_KIND
+class AddImagesTo(_SelectedImages):
     image_fields = selections.IMAGE_ID
 
-    def __init__(self, image_ids: Sequence[str]) -> None:
-        self.image_ids = tuple(dict.fromkeys(image_ids))
-
     def plan(self, gallery: Gallery, images: Sequence[Image] | None, env: Env) -> GalleryPlan:
-        plan = GalleryPlan(gallery.id)
-        if gallery.kind != "user":
-            plan.skipped = SKIP_NOT_HAND_MADE[gallery.kind]
-            return plan
         present = _positions(images or [])
         joining = tuple(i for i in self.image_ids if i not in present)
-        if not joining:
-            plan.skipped = SKIP_ALL_IN_GALLERY
-        else:
-            plan.changes = [AddGalleryImages(gallery.id, joining)]
-        return plan
+        return _plan_images_change(gallery, AddGalleryImages(gallery.id, joining), SKIP_ALL_IN_GALLERY)
