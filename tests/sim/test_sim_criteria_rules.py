@@ -1,4 +1,4 @@
-"""Criteria and smaller rules clients rely on (issue 10, "Modelled for the clients our users run").
+"""Criteria and smaller rules clients rely on: what the clients our users run need.
 
 - Image filter `date` (pkg/sqlite/image_filter.go), performer filter `tags`
   (pkg/sqlite/performer_filter.go), scene filter `rating100` (pkg/sqlite/scene_filter.go).

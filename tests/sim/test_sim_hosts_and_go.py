@@ -1,4 +1,4 @@
-"""The simulator follows Go and Stash, not Python: Windows paths, clips, date layouts, regex syntax (issue 9)."""
+"""The simulator follows Go and Stash, not Python: Windows paths, clips, date layouts, regex syntax."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Plugins as Stash loads and starts them (issue 10, "Plugins as Stash runs them").
+"""Plugins as Stash loads and starts them.
 
 - pkg/plugin/plugins.go ReloadPlugins: ids compared case-insensitively, a second one skipped
   with "Error loading plugin <path>: plugin ID <id> already exists".

@@ -1,5 +1,5 @@
 """Refuse, don't invent: what the simulator does not model is refused, never answered with
-plausible empty data (issue 10, "Refuse, don't invent").
+plausible empty data.
 
 Every root Query field of the served schema is walked: it is either modelled (a resolver is
 registered for it) or it answers the simulator's "does not model" error. The same walk runs

@@ -1,4 +1,4 @@
-"""Seeding speed: 10k galleries with 100k images (issue 2: "takes seconds, not minutes").
+"""Seeding speed: 10k galleries with 100k images: seconds, not minutes.
 
 The time is printed, not asserted: `pytest -s` or `-rP` shows it.
 """

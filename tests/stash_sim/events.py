@@ -18,7 +18,7 @@ Stash's sources (internal/api/resolver_subscription_*.go):
   (internal/manager/task_clean.go scanSubs.notify); here each scan_folder / scan_zip.
 - jobsSubscribe: {type: ADD | UPDATE | REMOVE, job} as the job manager adds, updates
   and removes jobs (pkg/job/manager.go). The simulator publishes a job event only where
-  a job exists: the job queue (tests/stash_sim/jobs.py, issue 11) calls `publish_job`;
+  a job exists: the job queue (tests/stash_sim/jobs.py) calls `publish_job`;
   until a job runs, the subscription stays open and delivers nothing, as Stash's does
   when no job runs.
 """

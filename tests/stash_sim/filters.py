@@ -1,7 +1,7 @@
 """Stash's find filters and criteria, compiled to SQL for the simulator's database.
 
 Facts (pkg/models/find_filter.go, pkg/sqlite/{sql,filter,criterion_handlers,gallery_filter,
-image_filter}.go; details in the research notes of issue 2):
+image_filter}.go):
 - page: null or < 1 means 1. per_page: null means 25, negative means all, 0 means none.
 - direction: null means ASC. sort: validated per entity, else `invalid sort: X`;
   galleries, images and scenes with no sort get no ORDER BY: SQLite then answers in

@@ -1,6 +1,6 @@
 """GraphQL objects of the simulator: rows turned into dicts, plus resolvers for computed fields.
 
-Facts (internal/api/resolver_model_*.go; research notes of issue 2):
+Facts (internal/api/resolver_model_*.go):
 - Text fields that Stash keeps as Go strings (title, code, details, photographer)
   resolve to "" when empty, never null, and there is no file-name fallback.
 - Gallery.files lists the zip file of a zip-based gallery ([] otherwise);

@@ -1,6 +1,6 @@
 """Query resolvers: finding galleries, images, scenes, tags, performers, studios; configuration.
 
-Facts (internal/api/resolver_query_*.go; research notes of issue 2):
+Facts (internal/api/resolver_query_*.go):
 - findGallery(id): a non-integer id is `strconv.Atoi: parsing "x": invalid syntax`;
   an unknown id is null with no error.
 - findGalleries(ids): an unknown id is `gallery with id N not found`; a repeated id

@@ -1,4 +1,4 @@
-"""The Gallery.Create.Post hook and the scan (issues 5 and 11, Acceptance).
+"""The Gallery.Create.Post hook and the scan.
 
 A scan creates a folder or zip gallery with its FIRST image and runs the create hook
 then; the other images arrive later without a gallery hook. With the hook rules on, the
