@@ -19,7 +19,6 @@ limits.RETRY_DELAYS). The full path adds typed parsing on top (operations.read_a
 
 from __future__ import annotations
 
-import hashlib
 import json
 import select
 import socket
@@ -240,6 +239,8 @@ class StashConnection:
 
     def start_read_digest(self) -> None:
         """Keep a digest of the answers to every read from now on (a page action's basis)."""
+        import hashlib  # here, not at the top: the hook's process never digests, and the import costs it
+
         self._reads = hashlib.sha256()
 
     def read_digest(self) -> str:

@@ -23,7 +23,19 @@ from gallery_ops.hook.new_gallery import recognise
 from gallery_ops.stash.connection import ServerConnection, StashConnection
 
 REPO = Path(__file__).resolve().parents[2]
-HEAVY = ("pydantic", "requests", "stashapi", "urllib3", "logging", "urllib.request", "http.client", "dataclasses")
+# what a hook process must not import: the dependencies, and the standard-library modules whose
+# import costs the hook most for little (hashlib loads OpenSSL; only a page action digests its reads)
+HEAVY = (
+    "pydantic",
+    "requests",
+    "stashapi",
+    "urllib3",
+    "logging",
+    "urllib.request",
+    "http.client",
+    "dataclasses",
+    "hashlib",
+)
 
 
 @pytest.fixture
