@@ -51,7 +51,6 @@ GALLERY_EMPTY_CHECK = "title image_count files { path } folder { path } tags { i
 # then, for the galleries found in a group, what a merge copies.
 GALLERY_DUPLICATE_KEY = 'image_count files { path fingerprint(type: "md5") } folder { path }'
 _MD5 = 'fingerprint(type: "md5")'
-GALLERY_ZIP_MD5 = f"files {{ {_MD5} }}"
 # (a clip's VideoFile has an md5 only when Stash is set to calculate one; without it the set is unknown)
 IMAGE_CHECKSUM = f"id visual_files {{ ... on ImageFile {{ {_MD5} }} ... on VideoFile {{ {_MD5} }} }}"
 GALLERY_MERGE = (
