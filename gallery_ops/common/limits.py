@@ -53,3 +53,7 @@ METADATA_FILE_MAX_BYTES = 1024 * 1024
 SCRAPE_PAGE_SIZE = 50
 SCRAPE_WRITE_EVERY = 50
 SCRAPE_WRITE_SECONDS = 10.0
+
+# Proof that a drive is there before a gallery counts as gone (common/on_disk.py): how many of the
+# files, and of the folders, that Stash recorded inside a folder are looked at on this disk.
+RECORDED_PER_FOLDER = 20

@@ -28,17 +28,37 @@ SKIP_UNKNOWN = "cannot tell whether its cover was chosen (left as it is)"
 # Clean empty galleries
 SKIP_HAS_FILES = "no images, but its zip or folder is still on disk"
 SKIP_UNSURE = (
-    "no images, and neither its zip or folder nor the folder holding it is on this disk"
-    " (a drive or share not mounted?): left alone"
+    "no images; its zip or folder is not on this disk, but nothing proves that the drive it was on is"
+    " (no file Stash recorded in that folder is there, and the folder is no mount point: a drive or"
+    " share not mounted?): left alone"
 )
+SKIP_LINK = "no images; its zip or folder is a link whose target is missing (a drive unplugged?): left alone"
 SKIP_UNREADABLE = "no images; whether its zip or folder is on disk cannot be told: left alone"
 SKIP_NEW = "no images yet, marked new (made by hand a moment ago)"
+SKIP_PERSON_SET = "no images, but it carries what a person set ({}): kept (name it in gallery_ids to delete it)"
 
 # Merge duplicate galleries
 SKIP_KEPT_APART = "duplicate, kept (delete_duplicates is off)"
-SKIP_PRESENT = "duplicate, kept (its zip or folder is on disk, or cannot be told gone)"
-SKIP_BOTH_GONE = "duplicate, kept (the kept gallery's zip or folder is gone too)"
-SKIP_SHARED = "duplicate, kept (its images are in other galleries too)"
+SKIP_PRESENT = "duplicate, kept (its zip or folder is on disk)"
+SKIP_DUPLICATE_UNSURE = (
+    "duplicate, kept (its zip or folder is not on this disk, but nothing proves that the drive it was on"
+    " is: left alone)"
+)
+SKIP_DUPLICATE_LINK = "duplicate, kept (its zip or folder is a link whose target is missing: left alone)"
+SKIP_DUPLICATE_UNREADABLE = "duplicate, kept (whether its zip or folder is on disk cannot be told: left alone)"
+SKIP_BOTH_GONE = "duplicate, kept (the kept gallery's zip or folder is not on disk either)"
+SKIP_SHARED = "duplicate, kept (images it would take with it are in other galleries too)"
+SKIP_COVER_UNKNOWN = "duplicate, kept (whether its cover was chosen could not be read: left for a later run)"
+SKIP_COVER_DIFFERS = "duplicate, kept (its chosen cover is not the kept gallery's cover)"
+SKIP_IMAGE_ORPHAN = (
+    "duplicate, kept (an image it would take with it carries what a person set, and no image of the"
+    " kept gallery has its checksum)"
+)
+SKIP_IMAGE_CONFLICT = (
+    "duplicate, kept (an image it would take with it has a {} that the kept gallery's image with"
+    " the same checksum has otherwise: never overwritten)"
+)
+SKIP_IMAGE_O_COUNT = "duplicate, kept (an image it would take with it has an O-count, which cannot be moved)"
 SKIP_GONE_WHILE_READ = "gone while the run read it"
 SKIP_IMAGES_CHANGED = f"{MOVED} (its images changed while read)"
 

@@ -132,7 +132,8 @@ def _gallery_from_images(ops: GalleryOps, args: dict[str, Any], settings: Settin
 
 
 def _clean_empty(ops: GalleryOps, args: dict[str, Any], settings: Settings) -> tuple[Workflow, bool]:
-    return empty_galleries.CleanEmptyGalleries(), True
+    # galleries named in gallery_ids are deleted even when they carry what a person set
+    return empty_galleries.CleanEmptyGalleries(read_scope(args).gallery_ids or ()), True
 
 
 def _link_scenes(ops: GalleryOps, args: dict[str, Any], settings: Settings) -> tuple[Workflow, bool]:

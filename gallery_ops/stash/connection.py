@@ -26,6 +26,7 @@ import time
 from urllib.parse import urljoin, urlsplit
 
 from ..common.errors import (
+    LOCKED_MESSAGE,
     TRANSIENT_STATUSES,
     StashAuthError,
     StashServerError,
@@ -217,6 +218,7 @@ class StashConnection:
         *,
         idempotent: bool = True,
         keys: Sequence[str] = (),
+        retry_locked: bool = False,
     ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
         """For aliased mutations: (data, errors) when some fields failed and others did not.
 
@@ -225,6 +227,10 @@ class StashConnection:
         non-null field (a Boolean! mutation) fails, Stash (gqlgen) still runs every
         other field but answers `data: null`: then `data` is None and the errors are
         those of the failed fields. Only a request-level failure raises and is retried.
+
+        `retry_locked` (for reads): a field that failed with "database is locked" sends the whole
+        request again, as a request-level failure is (a read never did anything to undo); when
+        Stash stays locked, StashServerError with those errors.
         """
 
         def once() -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
@@ -233,6 +239,9 @@ class StashConnection:
             data = body.get("data")
             if errors and data is None and not all(_path_head(e) in keys for e in errors):
                 raise server_error(errors)
+            locked = [e for e in errors if LOCKED_MESSAGE in str(e.get("message"))]
+            if retry_locked and locked:
+                raise server_error(locked)
             return data, errors
 
         return self.retrying(once, idempotent)

@@ -285,6 +285,40 @@ def same_checksums(zip_md5: bool, image_md5: bool) -> str:
     return f"query SameChecksums({', '.join(params)}) {{ {' '.join(body)} }}"
 
 
+@lru_cache(maxsize=16)
+def recorded_paths(count: int) -> str:
+    """What Stash recorded inside `count` folders, in one request (proof that a drive is there,
+    common/on_disk.py): f<n> its files not inside a zip (file filter $p<n>), d<n> its folders
+    ($q<n>), $few of each."""
+    params = ", ".join(f"$p{n}: FileFilterType, $q{n}: FolderFilterType" for n in range(count))
+    path = fields.RECORDED_PATH
+    body = " ".join(
+        f"f{n}: findFiles(file_filter: $p{n}, filter: $few) {{ files {{ {path} }} }}"
+        f" d{n}: findFolders(folder_filter: $q{n}, filter: $few) {{ folders {{ {path} }} }}"
+        for n in range(count)
+    )
+    return f"query RecordedPaths($few: FindFilterType, {params}) {{ {body} }}"
+
+
+def delete_recheck(galleries: int, with_images: tuple[bool, ...]) -> str:
+    """What deletes would take with them, read again right before they are sent: g<n> the gallery
+    $i<n> (selections.GALLERY_DELETE_BASIS) and, where `with_images[n]`, m<n> its images ($f<n>,
+    an image filter; selections.IMAGE_DELETE_BASIS), every one of them."""
+    params = ", ".join(
+        [f"$i{n}: ID!" for n in range(galleries)]
+        + [f"$f{n}: ImageFilterType" for n in range(galleries) if with_images[n]]
+    )
+    body = []
+    for n in range(galleries):
+        body.append(f"g{n}: findGallery(id: $i{n}) {{ id {fields.GALLERY_DELETE_BASIS} }}")
+        if with_images[n]:
+            body.append(
+                f'm{n}: findImages(image_filter: $f{n}, filter: {{ per_page: -1, sort: "id" }})'
+                f" {{ images {{ {fields.IMAGE_DELETE_BASIS} }} }}"
+            )
+    return f"query DeleteRecheck({params}) {{ {' '.join(body)} }}"
+
+
 # -- the plugin's configuration and its marker tag ---------------------------------------------
 # The plugin's saved settings, as a field of Stash's configuration.
 PLUGIN_SETTINGS = f'plugins(include: ["{PLUGIN_ID}"])'

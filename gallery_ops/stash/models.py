@@ -131,6 +131,8 @@ class Described(StashModel):
 
     id: str
     title: str | None = None
+    code: str | None = None
+    details: str | None = None
     date: str | None = None
     studio: StudioRef | None = None
     tags: list[TagRef] | None = None
@@ -141,7 +143,10 @@ class Image(Described):
     """An image as gallery workflows need it."""
 
     photographer: str | None = None
+    rating100: int | None = None
     organized: bool | None = None
+    urls: list[str] | None = None
+    o_counter: int | None = None
     files: list[FileRef] | None = None
     visual_files: list[FileRef] | None = None
     galleries: list[Gallery] | None = None
@@ -197,10 +202,19 @@ class Gallery(Described):
 
     @property
     def path(self) -> str | None:
-        """The zip file's path or the folder's path; None for user-created galleries."""
+        """The primary zip file's path (Stash lists it first) or the folder's path; None for
+        user-created galleries. A zip gallery may have more zip files (byte copies that Stash's
+        scan merged into it): what depends on every file reads `file_paths`."""
         if self.files:
             return self.files[0].path
         return self.folder.path if self.folder else None
+
+    @property
+    def file_paths(self) -> tuple[str, ...]:
+        """Every zip file's path (primary first), or the folder's path; () for user-created galleries."""
+        if self.files:
+            return tuple(f.path for f in self.files if f.path)
+        return (self.folder.path,) if self.folder and self.folder.path else ()
 
 
 Image.model_rebuild()
@@ -475,8 +489,14 @@ class BulkImageUpdateInput(StrictInput):
     """BulkImageUpdateInput, the fields gallery workflows set on images."""
 
     ids: list[StashID]
+    title: str | None = None
+    code: str | None = None
+    details: str | None = None
     date: str | None = None
     photographer: str | None = None
+    rating100: int | None = Field(default=None, ge=0, le=100)
+    organized: Organized = None
+    urls: BulkUpdateStrings | None = None
     studio_id: StashID | None = None
     tag_ids: BulkUpdateIds | None = None
     performer_ids: BulkUpdateIds | None = None

@@ -27,9 +27,24 @@ from typing import Any, Generic, Protocol, Required, TypeVar
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from typing_extensions import TypedDict  # pydantic needs its TypedDict before Python 3.12 (it comes with pydantic)
 
-from ..common.errors import NotFound, ScrapeTimedOut, StashServerError, StashTransportError, server_error, short_repr
+from ..common import paths
+from ..common.errors import (
+    LOCKED_MESSAGE,
+    NotFound,
+    ScrapeTimedOut,
+    StashServerError,
+    StashTransportError,
+    server_error,
+    short_repr,
+)
 from ..common.ids import parse_id, parse_ids
-from ..common.limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, GALLERY_PAGE_SIZE, IMAGE_PAGE_SIZE
+from ..common.limits import (
+    BULK_IDS_CHUNK,
+    GALLERIES_UPDATE_CHUNK,
+    GALLERY_PAGE_SIZE,
+    IMAGE_PAGE_SIZE,
+    RECORDED_PER_FOLDER,
+)
 from ..common.log import LOGGER_NAME
 from ..common.settings import PLUGIN_ID
 from . import documents as doc
@@ -488,9 +503,14 @@ class GalleryOps:
             "one": FIRST_BY_PATH,
             **{f"f{n}": {**in_gallery(gid), "path": regex} for n, gid in enumerate(ids)},
         }
-        data, _ = self.connection.execute_partial(
-            doc.cover_matches(len(ids)), variables, keys=[f"c{n}" for n in range(len(ids))]
-        )
+        try:
+            data, _ = self.connection.execute_partial(
+                doc.cover_matches(len(ids)), variables, keys=[f"c{n}" for n in range(len(ids))], retry_locked=True
+            )
+        except StashServerError as exc:
+            if not all(LOCKED_MESSAGE in m for m in exc.messages):
+                raise
+            data = None  # Stash stayed locked: every pick is unknown (and unknown is never a reason to change)
         out: dict[str, str | None] = {}
         for n, gid in enumerate(ids):
             found = (data or {}).get(f"c{n}")
@@ -594,6 +614,48 @@ class GalleryOps:
         """The digest (sha256, hex) of the answers to every read since record_reads, in order: two runs
         that read the same things get the same digest only when Stash answered them the same."""
         return self.connection.read_digest()
+
+    def recorded_paths_in(self, folders: Sequence[str], per_folder: int = RECORDED_PER_FOLDER) -> dict[str, list[str]]:
+        """For each folder, paths Stash recorded inside it (at any depth): up to `per_folder` files
+        that are not inside a zip and as many folders, in one request. What proves that a drive is
+        there before a zip or folder on it counts as gone (common/on_disk.py)."""
+        unique = list(dict.fromkeys(folders))
+        if not unique:
+            return {}
+        variables: dict[str, Any] = {"few": {"per_page": per_folder}}
+        for n, folder in enumerate(unique):
+            inside = folder if folder.endswith(("/", "\\")) else folder + paths.split(folder).separator
+            below = {"value": paths.prefix_regex(inside), "modifier": "MATCHES_REGEX"}
+            variables[f"p{n}"] = {"path": below, "zip_file": {"modifier": "IS_NULL"}}
+            variables[f"q{n}"] = {"path": below, "zip_file": {"modifier": "IS_NULL"}}
+        data = self.connection.execute(doc.recorded_paths(len(unique)), variables)
+        return {
+            folder: [str(f["path"]) for f in data[f"f{n}"]["files"]]
+            + [str(d["path"]) for d in data[f"d{n}"]["folders"]]
+            for n, folder in enumerate(unique)
+        }
+
+    def delete_basis(
+        self, gallery_ids: Sequence[str], with_images: Sequence[str] = ()
+    ) -> tuple[dict[str, Gallery | None], dict[str, list[Image]]]:
+        """What deleting these galleries would take with it, as it is now, in one request: each gallery
+        (selections.GALLERY_DELETE_BASIS; None when it is gone) and, for those in `with_images`, all
+        their images (selections.IMAGE_DELETE_BASIS). Read to plan a delete, and again right before
+        it is sent (Stash has no compare-and-set: a delete whose basis moved is dropped)."""
+        ids = parse_ids(gallery_ids, "gallery ids")
+        if not ids:
+            return {}, {}
+        imaged = set(parse_ids(with_images, "gallery ids"))
+        flags = tuple(gid in imaged for gid in ids)
+        variables: dict[str, Any] = {f"i{n}": gid for n, gid in enumerate(ids)}
+        variables.update({f"f{n}": in_gallery(gid) for n, gid in enumerate(ids) if flags[n]})
+        data = self.connection.execute(doc.delete_recheck(len(ids), flags), variables)
+        galleries = {
+            gid: Gallery.model_validate(data[f"g{n}"]) if data.get(f"g{n}") is not None else None
+            for n, gid in enumerate(ids)
+        }
+        images = {gid: IMAGE_LIST.validate_python(data[f"m{n}"]["images"]) for n, gid in enumerate(ids) if flags[n]}
+        return galleries, images
 
     # -- the plugin's configuration and tags -----------------------------------------------------
     def run_configuration(self) -> RunConfiguration:

@@ -42,7 +42,10 @@ GALLERY_BASIS = (
     "id title date code details photographer urls image_count cover { id } chapters { id title image_index }"
     " studio { id } tags { id } performers { id }"
 )
-IMAGE_BASIS = "id date photographer studio { id } tags { id } performers { id }"
+# (an image's every field a person sets: a merge copies any of them to a kept image, never over one)
+IMAGE_BASIS = (
+    "id title code details date photographer rating100 organized urls studio { id } tags { id } performers { id }"
+)
 IMAGE_SYNC = f"id {_IMAGE_META} galleries {{ id {_IMAGE_META} }}"
 GALLERY_REFS = "tags { id name } performers { id name }"
 IMAGE_REFS = "id tags { id name } performers { id }"
@@ -53,14 +56,22 @@ GALLERY_DUPLICATE_KEY = 'image_count files { path fingerprint(type: "md5") } fol
 _MD5 = 'fingerprint(type: "md5")'
 # (a clip's VideoFile has an md5 only when Stash is set to calculate one; without it the set is unknown)
 IMAGE_CHECKSUM = f"id visual_files {{ ... on ImageFile {{ {_MD5} }} ... on VideoFile {{ {_MD5} }} }}"
-GALLERY_MERGE = (
+# What a delete takes with it (a gallery's every field, its files, chapters and chosen cover; the
+# images Stash destroys with a zip gallery, with what a person set on them and their galleries),
+# read to plan the delete and read again right before it is sent (GalleryOps.delete_basis).
+GALLERY_DELETE_BASIS = (
     "title code date details photographer rating100 organized urls image_count"
     ' files { path fingerprint(type: "md5") } folder { path }'
     " studio { id } tags { id name } performers { id } scenes { id } chapters { id title image_index } cover { id }"
 )
-IMAGE_MERGE = (
-    f"id visual_files {{ ... on ImageFile {{ path {_MD5} }} ... on VideoFile {{ path {_MD5} }} }} galleries {{ id }}"
+IMAGE_DELETE_BASIS = (
+    f"{IMAGE_BASIS} o_counter galleries {{ id }}"
+    f" visual_files {{ ... on ImageFile {{ path {_MD5} }} ... on VideoFile {{ path {_MD5} }} }}"
 )
+GALLERY_MERGE = GALLERY_DELETE_BASIS  # a merge's plan is read as its deletes' basis: the same fields
+IMAGE_MERGE = IMAGE_DELETE_BASIS
+# Proof that a drive is there (common/on_disk.py): what Stash recorded inside a folder.
+RECORDED_PATH = "path"
 # Galleries from folders: which folders Stash made a gallery for, and hand-made galleries by title.
 GALLERY_FOLDER_CHECK = "title files { path } folder { path }"
 # Link scenes: where each scene's video is, and what a gallery may take from its scene.

@@ -41,6 +41,7 @@ from ..stash.models import (
     validation_problems,
 )
 from ..stash.operations import GalleryOps
+from .deletes import DeleteBasis, basis_now, moved_deletes
 
 log = logging.getLogger("gallery_ops")
 
@@ -245,7 +246,7 @@ class UpdateImages(Change):
             described[MOVED] = {"images": list(self.moved_images)}
         return described
 
-    def without(self, moved_ids: set[str]) -> UpdateImages:
+    def without(self, moved_ids: set[str]) -> UpdateImages | None:
         """The same update without the images whose basis moved (they are named in moved_images)."""
         left = tuple(i for i in self.image_ids if i not in moved_ids)
         if len(left) == len(self.image_ids):
@@ -308,14 +309,34 @@ class CreateGallery(Change):
 
 
 @dataclass(frozen=True)
+class CarryImageMetadata(UpdateImages):
+    """bulkImageUpdate of one kept image: what a person set on the image of a duplicate that the
+    duplicate's delete destroys (never overwriting: every value it sets was empty when read).
+    Dropped whole when its basis moved, and the duplicate's delete with it (`other_galleries`)."""
+
+    def without(self, moved_ids: set[str]) -> None:
+        return None
+
+
+@dataclass(frozen=True)
 class DestroyGallery(Change):
-    """galleryDestroy of one gallery, its files kept (delete_file false). Planned only for galleries
-    that hold no image (so Stash destroys none with it): hand-made, or whose zip or folder is gone."""
+    """galleryDestroy of one gallery, its files kept (delete_file false).
+
+    Sent only when its `basis` (deletes.DeleteBasis: everything it would take with it, as the plan
+    read it, and the disk's proof when it is deleted as gone) is read again unchanged in the
+    request right before it (`deletes_unmoved`); a delete without a basis is never sent. A merge's
+    delete names the gallery it was merged into: when that copy fails or moved, it is not sent.
+    `image_records`: the images Stash destroys with it (a zip gallery's); `image_metadata`: what a
+    person set on them, copied to the kept gallery's images first."""
 
     title: str | None
     why: str
     merged_into: str | None = None  # a merge's kept gallery: when its copy fails, this is not deleted
     path: str | None = None  # its zip's or folder's path, said in the log (a gone gallery has no title)
+    basis: DeleteBasis | None = field(default=None, compare=False, repr=False)
+    paths: tuple[str, ...] = ()  # every zip file's path, when it has more than one
+    image_records: int = 0
+    image_metadata: tuple[str, ...] = ()
 
     @property
     def galleries(self) -> tuple[str, ...]:
@@ -330,6 +351,11 @@ class DestroyGallery(Change):
             found["merged_into"] = self.merged_into
         if self.path is not None:
             found["path"] = self.path
+        if len(self.paths) > 1:
+            found["paths"] = list(self.paths)
+        if self.image_records:
+            found["image_records"] = self.image_records
+            found["image_metadata"] = list(self.image_metadata)
         return {"gallery": self.gallery_id, "destroy_gallery": found}
 
 
@@ -449,6 +475,7 @@ APPLY_ORDER: tuple[type[Change], ...] = (
     SetCover,
     ResetCover,
     UpdateImages,
+    CarryImageMetadata,
     RemoveGalleryImages,
     UntagGalleries,
     TagGalleries,
@@ -469,6 +496,7 @@ SENDERS: dict[type[Change], Callable[[GalleryOps, Sequence[Any]], BatchResult]] 
     AddGalleryImages: GalleryOps.add_gallery_images_each,
     RemoveGalleryImages: GalleryOps.remove_gallery_images_each,
     CreateGallery: GalleryOps.create_galleries_with_images,
+    CarryImageMetadata: GalleryOps.bulk_image_update_each,
     UntagGalleries: GalleryOps.bulk_gallery_update_each,
     TagGalleries: GalleryOps.bulk_gallery_update_each,
     DestroyGallery: GalleryOps.destroy_galleries_each,
@@ -543,6 +571,8 @@ def apply_changes(ops: GalleryOps, changes: Sequence[Change], already_failed: Co
         for chunk in chunks(todo, MUTATION_BATCH_SIZE):
             sending = [(index, value) for index, value in chunk if not blocked(changes[index])]
             sending = _unmoved(ops, sending, applied) if sending else sending
+            if kind is DestroyGallery and sending:
+                sending = _deletes_unmoved(ops, sending, applied)
             if not sending:
                 continue
             result = SENDERS[kind](ops, [value for _, value in sending])
@@ -586,4 +616,27 @@ def _unmoved(ops: GalleryOps, sending: list[tuple[int, Any]], applied: Applied) 
         applied.changes[index] = part
         if not part.is_empty:
             keep.append((index, part.to_input()))
+    return keep
+
+
+def _deletes_unmoved(ops: GalleryOps, sending: list[tuple[int, Any]], applied: Applied) -> list[tuple[int, Any]]:
+    """The deletes whose basis is unchanged, read again in one request right before they are sent
+    (GalleryOps.delete_basis); the others are dropped as changed meanwhile (into `applied.moved`),
+    and a delete without a basis is never sent. Stash has no compare-and-set: an edit between this
+    read and the delete itself (one round trip) is the one window left."""
+    deletes = [(index, applied.changes[index]) for index, _ in sending]
+    planned = {c.gallery_id: c.basis for _, c in deletes if isinstance(c, DestroyGallery) and c.basis is not None}
+    ids = list(dict.fromkeys([*planned, *(b.kept for b in planned.values() if b.kept is not None)]))
+    now_galleries, now_images = (
+        basis_now(ops, ids, [g for g, b in planned.items() if b.images is not None]) if planned else ({}, {})
+    )
+    changed = moved_deletes(planned, now_galleries, now_images)
+    keep: list[tuple[int, Any]] = []
+    for (index, value), (_, change) in zip(sending, deletes, strict=True):
+        why = changed.get(change.gallery_id) if change.gallery_id in planned else "it was planned without a basis"
+        if why is None:
+            keep.append((index, value))
+            continue
+        log.info("gallery %s: not deleted, %s since the run read it: %s", change.gallery_id, why, MOVED)
+        _charge(applied.moved, change, MOVED)
     return keep

@@ -8,9 +8,9 @@ images; galleries without one are left out.
 
 Which gallery is kept (the first by these rules, in order):
 1. its zip or folder is present on disk (a hand-made gallery always counts as present;
-   the plugin runs on Stash's machine and checks the paths Stash reports; a path that
-   cannot be told gone, because the folder holding it is missing too or cannot be read,
-   counts as present: on_disk.disk_state);
+   the plugin runs on Stash's machine and checks the paths Stash reports, every zip of a gallery
+   with byte copies; a path that is not there counts as present unless it is gone with proof
+   that its drive is there: deletes.py, common/on_disk.py);
 2. it has more images;
 3. it is a zip or folder gallery rather than a hand-made one;
 4. it was added last (the highest id: after a move, the scan made the new one).
@@ -23,11 +23,18 @@ chapters, each moved to the image with the same checksum (not when the kept gall
 has a chapter with that title or at that image); a chosen cover, mapped the same way,
 when the kept gallery has none.
 
-With delete_duplicates=true (and dry_run=false) a duplicate is then deleted
-(galleryDestroy, files kept) when it has no images, or when its zip or folder is surely
-gone from disk (the folder that held it is there) and the kept one's is present. A zip
-gallery takes its image records with it in Stash (its files are gone), so one whose images
-are also in another gallery is never deleted. Everything else stays: a duplicate that is still on disk is listed only.
+With delete_duplicates=true (and dry_run=false) a duplicate is then deleted (galleryDestroy,
+files kept) when it has no images, or when every zip or folder of it is gone from disk with
+proof that the drive it was on is there (a mount point, or another file Stash recorded in that
+folder still on disk) and the kept one's is present. A zip gallery takes with it the image
+records whose only file is in its zips (Stash destroys them): what a person set on them goes
+first to the kept gallery's image with the same checksum (added, never overwriting); when it
+cannot (no such image, a value the kept image has otherwise, an O-count), or when such an image
+is also in another gallery, the duplicate is kept and the reason said. A duplicate whose chosen
+cover could not be read (Stash did not answer) is kept too: a state that could not be read is
+never a reason to delete. Right before each delete, one request reads again everything it
+would take with it (changes.deletes_unmoved): an edit made meanwhile keeps the duplicate.
+Everything else stays: a duplicate that is still on disk is listed only.
 
 The task previews unless the run says dry_run=false. It reads the checksums of every
 gallery in scope page by page (two requests per page; a big gallery's images a page at a
@@ -40,7 +47,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -48,10 +55,18 @@ from ..common.args import Param
 from ..common.constants import MARKER_TAGS
 from ..common.limits import IMAGES_IN_MEMORY, WORKFLOW_PAGE_SIZE
 from ..common.log import progress
-from ..common.on_disk import OnDisk, disk_state
+from ..common.on_disk import OnDisk, Verdict
 from ..common.skips import (
     SKIP_BOTH_GONE,
+    SKIP_COVER_DIFFERS,
+    SKIP_COVER_UNKNOWN,
+    SKIP_DUPLICATE_LINK,
+    SKIP_DUPLICATE_UNREADABLE,
+    SKIP_DUPLICATE_UNSURE,
     SKIP_GONE_WHILE_READ,
+    SKIP_IMAGE_CONFLICT,
+    SKIP_IMAGE_O_COUNT,
+    SKIP_IMAGE_ORPHAN,
     SKIP_IMAGES_CHANGED,
     SKIP_KEPT_APART,
     SKIP_PRESENT,
@@ -61,8 +76,26 @@ from ..stash import selections
 from ..stash.batch import chunks
 from ..stash.models import Gallery, Image
 from ..stash.operations import GalleryOps, ImagesChangedWhileRead
-from .changes import AddGalleryRefs, CreateChapter, DestroyGallery, Expect, SetCover, SetGalleryFields
+from .changes import (
+    AddGalleryRefs,
+    CarryImageMetadata,
+    Change,
+    CreateChapter,
+    DestroyGallery,
+    Expect,
+    SetCover,
+    SetGalleryFields,
+)
 from .covers import UNKNOWN, Unknown, chosen_cover
+from .deletes import (
+    IMAGE_LISTS,
+    IMAGE_SCALARS,
+    DeleteBasis,
+    ImagesDigest,
+    gallery_digest,
+    image_metadata,
+    verdicts_from,
+)
 from .engine import Page, galleries_in_scope, group_images, image_groups, planned, run_pages
 from .gate import Gate
 from .report import MAX_DETAILS, GalleryPlan, Report
@@ -76,18 +109,31 @@ BASIS_FIELDS = {"title", "date", "code"}  # what GalleryOps.recheck reads again 
 REFS = (("tags", "tag_ids"), ("performers", "performer_ids"), ("scenes", "scene_ids"))
 WHY_MISSING = "duplicate whose zip or folder is gone"
 WHY_EMPTY = "duplicate without images"
+SKIP_BY_STATE = {
+    OnDisk.PRESENT: SKIP_PRESENT,
+    OnDisk.UNSURE: SKIP_DUPLICATE_UNSURE,
+    OnDisk.MISSING: SKIP_DUPLICATE_UNSURE,
+    OnDisk.LINK: SKIP_DUPLICATE_LINK,
+    OnDisk.UNREADABLE: SKIP_DUPLICATE_UNREADABLE,
+}
+
+NOT_TOLD: Verdict = (OnDisk.UNSURE, ())
 
 
 @dataclass(frozen=True)
 class Member:
-    """What the first pass keeps of a gallery: its kind, path, size and checksum keys."""
+    """What the first pass keeps of a gallery: its kind, paths, size and checksum keys."""
 
     id: str
     kind: str
-    path: str | None
+    paths: tuple[str, ...]  # every zip file's path (byte copies merged by the scan), or the folder's
     image_count: int
-    zip_md5: str | None
+    zip_md5s: tuple[str, ...]  # the md5 of each of its zip files
     images_key: str | None  # sha1 of the sorted image md5s
+
+    @property
+    def path(self) -> str | None:
+        return self.paths[0] if self.paths else None
 
 
 def image_md5(image: Image) -> str | None:
@@ -96,7 +142,7 @@ def image_md5(image: Image) -> str | None:
 
 
 class ChecksumFold:
-    """What pass 1 keeps of a gallery's images while they are read (types.ImageFold): their md5s
+    """What pass 1 keeps of a gallery's images while they are read (workflow.ImageFold): their md5s
     (short strings, not the images); one image without an md5 makes the set unknown."""
 
     def __init__(self) -> None:
@@ -121,14 +167,15 @@ def member(gallery: Gallery, images: Sequence[Image] | ChecksumFold) -> Member:
     images_key = None
     if images.count and images.md5s:
         images_key = hashlib.sha1("\n".join(sorted(images.md5s)).encode()).hexdigest()
-    zip_md5 = gallery.files[0].fingerprint if gallery.files else None
+    zip_md5s = tuple(dict.fromkeys(f.fingerprint for f in gallery.files or [] if f.fingerprint))
     return Member(
-        gallery.id, gallery.kind, gallery.path, gallery.image_count or images.count, zip_md5 or None, images_key
+        gallery.id, gallery.kind, gallery.file_paths, gallery.image_count or images.count, zip_md5s, images_key
     )
 
 
 def group_duplicates(members: Sequence[Member]) -> list[list[Member]]:
-    """Groups of two or more galleries sharing a zip checksum or an image set (pure), by lowest id."""
+    """Groups of two or more galleries sharing a zip checksum (any of their zips') or an image set
+    (pure), by lowest id."""
     parent = {m.id: m.id for m in members}
 
     def root(x: str) -> str:
@@ -139,10 +186,8 @@ def group_duplicates(members: Sequence[Member]) -> list[list[Member]]:
 
     first_with: dict[tuple[str, str], str] = {}
     for m in members:
-        for kind, value in (("zip", m.zip_md5), ("images", m.images_key)):
-            if value is None:
-                continue
-            key = (kind, value)
+        keys = [("zip", md5) for md5 in m.zip_md5s] + ([("images", m.images_key)] if m.images_key else [])
+        for key in keys:
             if key in first_with:
                 a, b = root(first_with[key]), root(m.id)
                 if a != b:
@@ -162,13 +207,6 @@ def keep_order(group: Sequence[Member], present: Callable[[Member], bool]) -> li
     return sorted(group, key=lambda m: (present(m), m.image_count, m.kind != "user", int(m.id)), reverse=True)
 
 
-def is_present(m: Member) -> bool:
-    """A hand-made gallery, or a zip or folder not known to be gone from this machine (Stash's):
-    on disk, or not to be told (its parent folder missing too, or not readable: on_disk.disk_state),
-    so that a duplicate is deleted as missing only when its zip or folder is surely gone."""
-    return m.path is None or disk_state(m.path) is not OnDisk.GONE
-
-
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
@@ -177,11 +215,24 @@ def _ids(refs: Sequence[Any] | None) -> list[str]:
     return [r.id for r in refs or [] if getattr(r, "name", None) not in MARKER_TAGS]
 
 
+@dataclass
+class Taken:
+    """An image a zip gallery's delete destroys (its only file is in one of the gallery's zips)
+    that carries what a person set: its md5 and that metadata."""
+
+    id: str
+    md5: str | None
+    image: Image
+    fields: list[str] = field(default_factory=list)
+
+
 class MergeFold:
-    """What the merge keeps of a group member's images while they are read (types.ImageFold):
-    for the kept gallery (`positions`) per md5 its first image (position, id, path); for every
-    member the md5s at its chapter indexes and of its cover, its first image, and whether an
-    image is in another gallery too; not the images themselves."""
+    """What the merge keeps of a group member's images while they are read (workflow.ImageFold):
+    for the kept gallery (`positions`) per md5 its first image (position, id, path) and the image
+    itself when it carries what a person set; for every member the md5s at its chapter indexes
+    and of its cover, its first image, the digest of its images (a delete's basis), and, for a
+    zip gallery, the images its delete would take with it: their count, the ones that carry what
+    a person set, and whether one of them is in another gallery too. Not the images themselves."""
 
     def __init__(self, gallery: Gallery, positions: bool = True) -> None:
         self.gallery_id = gallery.id
@@ -189,31 +240,62 @@ class MergeFold:
         self.count = 0
         self.first_id: str | None = None
         self.by_md5: dict[str, tuple[int, str, str | None]] = {}  # md5 -> (1-based position, id, path)
+        self.kept_meta: dict[str, Image] = {}  # md5 -> the kept gallery's image there, when it carries metadata
         self.chapter_indexes = {c.image_index for c in gallery.chapters or [] if c.image_index}
         self.md5_at: dict[int, str | None] = {}  # chapter index -> the md5 of the image there
         self.cover_id = gallery.cover.id if gallery.cover else None
         self.cover_md5: str | None = None  # the md5 of the image that is the cover now
-        self.shared = False  # an image is in another gallery too
+        self.zips = tuple(f.path for f in gallery.files or [] if f.path)
+        self.digest = ImagesDigest()
+        self.taken = 0  # images a delete of this (zip) gallery destroys
+        self.taken_meta: list[Taken] = []
+        self.shared = False  # one of the taken images is in another gallery too
 
     @classmethod
     def of(cls, gallery: Gallery, images: Sequence[Image] | MergeFold) -> MergeFold:
         """The fold of the gallery's images (as given, or folded already)."""
         return folded(images, MergeFold, lambda: cls(gallery))
 
+    def _taken(self, image: Image) -> bool:
+        """Stash destroys a zip gallery's image whose only file is inside one of its zips
+        (pkg/image/delete.go DestroyZipImages: an image with more files only loses that one)."""
+        files = image.visual_files or image.files or []
+        if len(files) != 1 or not files[0].path:
+            return False
+        path = files[0].path
+        return any(path.startswith(z) and path[len(z) : len(z) + 1] in ("/", "\\") for z in self.zips)
+
     def add(self, images: Sequence[Image]) -> None:
         if images and self.first_id is None:
             self.first_id = images[0].id
+        self.digest.add(images)
         for position, image in enumerate(images, self.count + 1):
             md5 = image_md5(image)
             if md5 and self.positions and md5 not in self.by_md5:
                 self.by_md5[md5] = (position, image.id, image.path)
+                if md5 not in self.kept_meta and image_metadata(image):
+                    self.kept_meta[md5] = image
             if position in self.chapter_indexes:
                 self.md5_at[position] = md5
             if image.id == self.cover_id and self.cover_md5 is None:
                 self.cover_md5 = md5
-            if not self.shared and any(g.id != self.gallery_id for g in image.galleries or []):
-                self.shared = True
+            if self.zips and self._taken(image):
+                self.taken += 1
+                if any(g.id != self.gallery_id for g in image.galleries or []):
+                    self.shared = True
+                carried = image_metadata(image)
+                if carried:
+                    self.taken_meta.append(Taken(image.id, md5, image, carried))
         self.count += len(images)
+
+
+def chosen_of(gallery: Gallery, fold: MergeFold, cover_matches: Mapping[str, str | None]) -> str | Unknown | None:
+    """The gallery's chosen cover (an image id), None when it shows Stash's default pick, UNKNOWN
+    when Stash's default pick could not be read."""
+    if gallery.id not in cover_matches:
+        return UNKNOWN  # Stash's default pick is unknown: the cover cannot be told chosen or not
+    match = cover_matches[gallery.id]
+    return chosen_cover(gallery, match if match is not None else fold.first_id)
 
 
 def plan_merge(
@@ -231,12 +313,12 @@ def plan_merge(
     kept_fold = MergeFold.of(kept, kept_images)
     folds = [(donor, MergeFold.of(donor, images)) for donor, images in donors]
     scalars: dict[str, Any] = {}
-    for field in SCALARS:
-        if not _empty(getattr(kept, field)):
+    for name in SCALARS:
+        if not _empty(getattr(kept, name)):
             continue
-        value = next((getattr(d, field) for d, _ in donors if not _empty(getattr(d, field))), None)
+        value = next((getattr(d, name) for d, _ in donors if not _empty(getattr(d, name))), None)
         if value is not None:
-            scalars[field] = {"id": value.id} if field == "studio" else value
+            scalars[name] = {"id": value.id} if name == "studio" else value
     if not kept.organized and any(d.organized for d, _ in donors):
         scalars["organized"] = True
     if scalars:
@@ -245,9 +327,9 @@ def plan_merge(
             SetGalleryFields(kept.id, tuple(scalars.items()), expects=Expect.of("gallery", kept, basis))
         )
     refs: list[tuple[str, tuple[str, ...]]] = []
-    for field, key in REFS:
-        have = set(_ids(getattr(kept, field)))
-        extra = dict.fromkeys(i for d, _ in donors for i in _ids(getattr(d, field)) if i not in have)
+    for name, key in REFS:
+        have = set(_ids(getattr(kept, name)))
+        extra = dict.fromkeys(i for d, _ in donors for i in _ids(getattr(d, name)) if i not in have)
         if extra:
             refs.append((key, tuple(sorted(extra, key=int))))
     urls = dict.fromkeys(u for d, _ in donors for u in d.urls or [] if u not in (kept.urls or []))
@@ -274,16 +356,9 @@ def plan_merge(
             )
             titles.add(chapter.title)
             indexes.add(target)
-
-    def chosen(gallery: Gallery, fold: MergeFold) -> str | Unknown | None:
-        if gallery.id not in cover_matches:
-            return UNKNOWN  # Stash's default pick is unknown: the cover cannot be told chosen or not
-        match = cover_matches[gallery.id]
-        return chosen_cover(gallery, match if match is not None else fold.first_id)
-
-    if chosen(kept, kept_fold) is None:
+    if chosen_of(kept, kept_fold, cover_matches) is None:
         for donor, fold in folds:
-            donor_cover = chosen(donor, fold)
+            donor_cover = chosen_of(donor, fold, cover_matches)
             md5 = fold.cover_md5 if isinstance(donor_cover, str) and donor_cover == fold.cover_id else None
             target_image = positions.get(md5) if md5 else None
             if target_image is None:
@@ -297,29 +372,142 @@ def plan_merge(
     return plan
 
 
+def final_cover_md5(
+    kept: Gallery, kept_fold: MergeFold, merge: GalleryPlan, cover_matches: Mapping[str, str | None]
+) -> str | Unknown | None:
+    """The md5 of the kept gallery's chosen cover once merged; None: it shows Stash's default pick."""
+    carried = next((c for c in merge.changes if isinstance(c, SetCover)), None)
+    if carried is not None:
+        return next((md5 for md5, (_, image_id, _) in kept_fold.by_md5.items() if image_id == carried.image_id), None)
+    chosen = chosen_of(kept, kept_fold, cover_matches)
+    if isinstance(chosen, str):
+        return kept_fold.cover_md5
+    return chosen
+
+
+def plan_carry(
+    donor: Gallery, fold: MergeFold, kept_fold: MergeFold, planned: dict[str, dict[str, Any]]
+) -> tuple[list[Change], list[str], str | None]:
+    """The writes that copy what a person set on the images a zip duplicate's delete destroys to the
+    kept gallery's images with the same checksums (pure); the fields copied; or why it cannot be
+    done. `planned`: values already planned per kept image in this group (a second duplicate must
+    agree with the first)."""
+    changes: list[Change] = []
+    carried: dict[str, None] = {}
+    for taken in fold.taken_meta:
+        if "o_counter" in taken.fields:
+            return [], [], SKIP_IMAGE_O_COUNT
+        target = kept_fold.by_md5.get(taken.md5) if taken.md5 else None
+        if target is None:
+            return [], [], SKIP_IMAGE_ORPHAN
+        _, target_id, _ = target
+        kept_image = kept_fold.kept_meta.get(taken.md5 or "")
+        wanted = planned.setdefault(target_id, {})
+        fields: dict[str, Any] = {}
+        expects: list[Expect] = []
+        for name in (*IMAGE_SCALARS, "studio"):
+            value = getattr(taken.image, name)
+            if _empty(value):
+                continue
+            value = value.id if name == "studio" else value
+            have = getattr(kept_image, name, None) if kept_image is not None else None
+            have = have.id if name == "studio" and have is not None else have
+            if not _empty(have):
+                if have != value:
+                    return [], [], SKIP_IMAGE_CONFLICT.format(name)
+                continue
+            if name in wanted and wanted[name] != value:
+                return [], [], SKIP_IMAGE_CONFLICT.format(name)
+            wanted[name] = value
+            fields["studio_id" if name == "studio" else name] = value
+            expects.append(Expect("image", target_id, name, None))
+            carried[name] = None
+        if taken.image.organized and not (kept_image is not None and kept_image.organized):
+            fields["organized"] = True
+            carried["organized"] = None
+        for name, key in IMAGE_LISTS:
+            ids = [r.id for r in getattr(taken.image, name) or []]
+            if ids:
+                fields[key] = {"ids": ids, "mode": "ADD"}
+                carried[name] = None
+        if taken.image.urls:
+            fields["urls"] = {"values": list(taken.image.urls), "mode": "ADD"}
+            carried["urls"] = None
+        if fields:
+            changes.append(
+                CarryImageMetadata(
+                    kept_fold.gallery_id,
+                    (target_id,),
+                    tuple(fields.items()),
+                    other_galleries=(donor.id,),
+                    expects=tuple(expects),
+                )
+            )
+    return changes, list(carried), None
+
+
 def plan_donor(
-    donor: Member,
-    donor_images: Sequence[Image] | MergeFold,
-    kept: Member,
-    kept_present: bool,
-    present: bool,
+    donor: Gallery,
+    fold: MergeFold,
+    kept: Gallery,
+    kept_fold: MergeFold,
+    verdicts: Mapping[str, Verdict],
     delete: bool,
+    cover_md5: str | Unknown | None,
+    cover_matches: Mapping[str, str | None],
+    planned: dict[str, dict[str, Any]],
 ) -> GalleryPlan:
-    """Whether a duplicate is deleted once merged (pure; `present`: its zip or folder exists)."""
+    """Whether a duplicate is deleted once merged (pure), and what goes first to the kept gallery's
+    images (the module docstring). `verdicts`: common/on_disk verdicts of the group's galleries;
+    `cover_md5`: the kept gallery's cover once merged (final_cover_md5)."""
     plan = GalleryPlan(donor.id)
-    why = WHY_EMPTY if donor.image_count == 0 else WHY_MISSING if (not present and kept_present) else None
-    if why is None:
-        plan.skipped = SKIP_PRESENT if present else SKIP_BOTH_GONE
-    elif not delete:
-        plan.skipped = SKIP_KEPT_APART
-    elif donor.kind == "zip" and (
-        donor_images.shared
-        if isinstance(donor_images, MergeFold)
-        else any(g.id != donor.id for i in donor_images for g in i.galleries or [])
-    ):
-        plan.skipped = SKIP_SHARED
+    state, proof = verdicts.get(donor.id, NOT_TOLD) if donor.file_paths else (OnDisk.PRESENT, ())
+    kept_present = not kept.file_paths or verdicts.get(kept.id, NOT_TOLD)[0] is OnDisk.PRESENT
+    count = donor.image_count or fold.count
+    if count == 0:
+        why = WHY_EMPTY
+    elif state is OnDisk.GONE and kept_present:
+        why = WHY_MISSING
     else:
-        plan.changes.append(DestroyGallery(donor.id, None, why, merged_into=kept.id))
+        plan.skipped = SKIP_BOTH_GONE if state is OnDisk.GONE else SKIP_BY_STATE[state]
+        return plan
+    if not delete:
+        plan.skipped = SKIP_KEPT_APART
+        return plan
+    if count:
+        donor_cover = chosen_of(donor, fold, cover_matches)
+        if isinstance(donor_cover, Unknown) or isinstance(cover_md5, Unknown):
+            plan.skipped = SKIP_COVER_UNKNOWN
+            return plan
+        if isinstance(donor_cover, str) and fold.cover_md5 != cover_md5:
+            plan.skipped = SKIP_COVER_DIFFERS
+            return plan
+    if fold.shared:
+        plan.skipped = SKIP_SHARED
+        return plan
+    carry, carried, refused = plan_carry(donor, fold, kept_fold, planned)
+    if refused is not None:
+        plan.skipped = refused
+        return plan
+    plan.changes.extend(carry)
+    plan.changes.append(
+        DestroyGallery(
+            donor.id,
+            donor.title,
+            why,
+            merged_into=kept.id,
+            path=donor.path,
+            paths=donor.file_paths,
+            basis=DeleteBasis(
+                gallery_digest(donor),
+                fold.digest.value if count else None,
+                proof if why == WHY_MISSING else (),
+                kept=kept.id,
+            ),
+            image_records=fold.taken,
+            image_metadata=tuple(carried),
+        )
+    )
     return plan
 
 
@@ -364,20 +552,19 @@ def read_merge_folds(
     return folds, unread
 
 
+def present_by(verdicts: Mapping[str, Verdict]) -> Callable[[Member], bool]:
+    """The keep rule's "present": a hand-made gallery, or one not gone with proof."""
+    return lambda m: not m.paths or verdicts.get(m.id, NOT_TOLD)[0] is not OnDisk.GONE
+
+
 def run_merge_duplicates(
-    ops: GalleryOps,
-    env: Env,
-    scope: Scope,
-    dry_run: bool,
-    delete: bool,
-    present: Callable[[Member], bool] = is_present,
-    gate: Gate | None = None,
+    ops: GalleryOps, env: Env, scope: Scope, dry_run: bool, delete: bool, gate: Gate | None = None
 ) -> Report:
     """Find the groups, plan each merge, apply it (unless dry_run, or `gate` holds it back), and
     report (run_pages: the merges are the second half of the progress bar)."""
     report = Report("merge_duplicate_galleries", dry_run, "delete duplicates" if delete else None)
     total, stream = galleries_in_scope(ops, scope, "id " + selections.GALLERY_DUPLICATE_KEY, WORKFLOW_PAGE_SIZE, report)
-    pages = _merge_pages(ops, env, report, total, stream, delete, present)
+    pages = _merge_pages(ops, env, report, total, stream, delete)
     return run_pages(ops, report, total, pages, progress_span=(0.5, 1.0), gate=gate)
 
 
@@ -388,7 +575,6 @@ def _merge_pages(
     total: int,
     stream: Iterable[Gallery],
     delete: bool,
-    present: Callable[[Member], bool],
 ) -> Iterator[Page]:
     """Pass 1 (find_members), then the groups a batch at a time, each group read again and planned
     as a whole (the galleries without a duplicate, unchanged, on the first page: a gate checks one
@@ -403,6 +589,8 @@ def _merge_pages(
     for batch in chunks(groups, max(1, WORKFLOW_PAGE_SIZE // 4)):
         ids = [m.id for g in batch for m in g]
         galleries = {gid: g for gid, g in ops.galleries_by_ids(ids, "id " + selections.GALLERY_MERGE).items() if g}
+        verdicts = verdicts_from(ops, list(galleries.values()))
+        present = present_by(verdicts)
         kept_ids = {
             order[0].id
             for group in batch
@@ -426,12 +614,12 @@ def _merge_pages(
                         "keep": kept.id,
                         "duplicates": [d.id for d in donors],
                         "by": "zip checksum"
-                        if any(d.zip_md5 and d.zip_md5 == kept.zip_md5 for d in donors)
+                        if any(set(d.zip_md5s) & set(kept.zip_md5s) for d in donors)
                         else "image checksums",
                     }
                 )
             group_read = GroupRead(galleries, images, cover_matches)
-            plan = partial(plan_group, group_read, kept, donors, present, delete)
+            plan = partial(plan_group, group_read, kept, donors, verdicts, delete)
             plans.extend(planned(report.task, [m.id for m in order], plan))
         yield Page(plans)
     report.extra = {"group_count": len(groups), "groups": listed}
@@ -448,15 +636,32 @@ class GroupRead:
 
 
 def plan_group(
-    read: GroupRead, kept: Member, donors: Sequence[Member], present: Callable[[Member], bool], delete: bool
+    read: GroupRead, kept: Member, donors: Sequence[Member], verdicts: Mapping[str, Verdict], delete: bool
 ) -> list[GalleryPlan]:
-    """The plans of one group: the kept gallery's merge, then each duplicate's (pure but for
-    `present`, which looks at the disk)."""
+    """The plans of one group (pure): the kept gallery's merge, then each duplicate's, deleted only
+    with proof that its files are gone (`verdicts`: deletes.verdicts_from) and its images' metadata
+    carried to the kept gallery's images first."""
+    kept_gallery, kept_fold = read.galleries[kept.id], read.images[kept.id]
     merged = plan_merge(
-        read.galleries[kept.id],
-        read.images[kept.id],
+        kept_gallery,
+        kept_fold,
         [(read.galleries[d.id], read.images[d.id]) for d in donors],
         read.cover_matches,
     )
-    kept_present = present(kept)
-    return [merged, *(plan_donor(d, read.images[d.id], kept, kept_present, present(d), delete) for d in donors)]
+    cover_md5 = final_cover_md5(kept_gallery, kept_fold, merged, read.cover_matches)
+    carried: dict[str, dict[str, Any]] = {}  # per kept image: what earlier duplicates carry to it
+    donor_plans = [
+        plan_donor(
+            read.galleries[d.id],
+            read.images[d.id],
+            kept_gallery,
+            kept_fold,
+            verdicts,
+            delete,
+            cover_md5,
+            read.cover_matches,
+            carried,
+        )
+        for d in donors
+    ]
+    return [merged, *donor_plans]

@@ -90,9 +90,21 @@ def _image_fields(fields: dict[str, Any]) -> str:
 
 
 def _deleted(c: dict[str, Any]) -> str:
+    """A delete names the gallery (title, every path) and what it takes with it: how many image
+    records, and which of what a person set on them is copied to the kept images first."""
     merged = f", merged into gallery {c['merged_into']}" if c.get("merged_into") else ""
-    name = shown(c["title"]) if c.get("title") or not c.get("path") else f"at {c['path']}"
-    return f"delete the gallery {name} ({c['why']}{merged}; its files are kept)"
+    places = c.get("paths") or ([c["path"]] if c.get("path") else [])
+    at = f"at {', '.join(places)}" if places else ""
+    name = " ".join(part for part in (shown(c["title"]) if c.get("title") else "", at) if part) or "without a title"
+    taken = ""
+    if c.get("image_records"):
+        records = counted(c["image_records"], "image record")
+        carried = ", ".join(c.get("image_metadata") or [])
+        target = f"gallery {c['merged_into']}'s" if c.get("merged_into") else "the kept"
+        taken = f"; takes {records} with it" + (
+            f", their {carried} copied to {target} images first" if carried else ", nothing a person set on them"
+        )
+    return f"delete the gallery {name} ({c['why']}{merged}{taken}; its files are kept)"
 
 
 # What a change to one gallery does, in words, by the key of its kind in Change.describe().

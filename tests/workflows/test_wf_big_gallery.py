@@ -232,9 +232,7 @@ def test_merging_big_duplicates_read_in_pages_maps_chapters_and_the_cover_by_che
     with StashSimulator(library=duplicates_library()) as sim:
         ids = ids_by_path(sim)
         ops = GalleryOps.from_server_connection(sim.server_connection())
-        out = duplicates.run_merge_duplicates(
-            ops, read_env(ops), Scope(), dry_run=False, delete=False, present=lambda m: True
-        ).to_output()
+        out = duplicates.run_merge_duplicates(ops, read_env(ops), Scope(), dry_run=False, delete=False).to_output()
         assert out["failed_count"] == 0 and out["changed"] == 1
         # zip image 57 (n = 56) is folder image "038.jpg", the 39th; the cover c/071.jpg is "023.jpg"
         assert chapters_of(sim, ids[DUP_FOLDER]) == [("Mid", 39)]

@@ -21,10 +21,26 @@ from wf_support import (
     state,
 )
 
-from gallery_ops.common.skips import SKIP_BOTH_GONE, SKIP_KEPT_APART, SKIP_PRESENT, SKIP_SHARED
+from gallery_ops.common.on_disk import OnDisk
+from gallery_ops.common.skips import (
+    SKIP_BOTH_GONE,
+    SKIP_COVER_UNKNOWN,
+    SKIP_DUPLICATE_UNSURE,
+    SKIP_KEPT_APART,
+    SKIP_PRESENT,
+    SKIP_SHARED,
+)
 from gallery_ops.stash.models import GalleryChapter, SceneRef
 from gallery_ops.tasks.changes import AddGalleryRefs, CreateChapter, DestroyGallery, SetCover, SetGalleryFields
-from gallery_ops.tasks.duplicates import Member, group_duplicates, keep_order, member, plan_donor, plan_merge
+from gallery_ops.tasks.duplicates import (
+    Member,
+    MergeFold,
+    group_duplicates,
+    keep_order,
+    member,
+    plan_donor,
+    plan_merge,
+)
 
 PREVIEW = MERGE_PREVIEW
 APPLY = MERGE_APPLY
@@ -43,7 +59,8 @@ def pic(id, path, checksum, galleries=()):
 
 
 def m(id, kind="folder", count=2, zip_md5=None, images_key="k", path=None):
-    return Member(str(id), kind, path or f"/p/{id}", count, zip_md5, images_key)
+    paths = () if kind == "user" else (path or f"/p/{id}",)
+    return Member(str(id), kind, paths, count, (zip_md5,) if zip_md5 else (), images_key)
 
 
 # -- grouping and the keep rule ------------------------------------------------------------------
@@ -155,19 +172,43 @@ def test_a_merged_gallery_plans_nothing_again():
 
 
 # -- deleting duplicates -------------------------------------------------------------------------
+def counted(g, count):
+    return g.model_copy(update={"image_count": count})
+
+
+def donor_plan(donor, images, kept, verdicts, delete=True, matches=None):
+    """plan_donor of `donor` (with `images`) merged into `kept` (no images of its own)."""
+    fold, kept_fold = MergeFold.of(donor, images), MergeFold.of(kept, [])
+    matches = {donor.id: None, kept.id: None} if matches is None else matches
+    return plan_donor(donor, fold, kept, kept_fold, verdicts, delete, None, matches, {})
+
+
 def test_a_duplicate_is_deleted_only_when_asked_and_empty_or_gone():
-    kept = m(2)
-    gone = m(1, "zip")
-    assert plan_donor(gone, [], kept, True, False, delete=True).changes == [
-        DestroyGallery("1", None, "duplicate whose zip or folder is gone", merged_into="2")
-    ]
-    assert plan_donor(gone, [], kept, True, False, delete=False).skipped == SKIP_KEPT_APART
-    assert plan_donor(gone, [], kept, True, True, delete=True).skipped == SKIP_PRESENT
-    assert plan_donor(gone, [], kept, False, False, delete=True).skipped == SKIP_BOTH_GONE
+    kept = counted(gallery("2", folder="/n"), 1)
+    gone = counted(gallery("1", zip="/o.zip"), 1)
+    own = [pic(1, "/o.zip/a.jpg", "A", galleries=("1",))]
+    proof = (("/o.zip", "/o.jpg"),)
+    here, lost = {"2": (OnDisk.PRESENT, ())}, {"1": (OnDisk.GONE, proof)}
+    (destroy,) = donor_plan(gone, own, kept, {**here, **lost}).changes
+    assert destroy == DestroyGallery(
+        "1",
+        None,
+        "duplicate whose zip or folder is gone",
+        merged_into="2",
+        path="/o.zip",
+        paths=("/o.zip",),
+        image_records=1,
+    )
+    assert destroy.basis is not None and destroy.basis.proof == proof and destroy.basis.kept == "2"
+    assert donor_plan(gone, own, kept, {**here, **lost}, delete=False).skipped == SKIP_KEPT_APART
+    assert donor_plan(gone, own, kept, {**here, "1": (OnDisk.PRESENT, ())}).skipped == SKIP_PRESENT
+    assert donor_plan(gone, own, kept, {**here, "1": (OnDisk.UNSURE, ())}).skipped == SKIP_DUPLICATE_UNSURE
+    assert donor_plan(gone, own, kept, {"2": (OnDisk.UNSURE, ()), **lost}).skipped == SKIP_BOTH_GONE
     shared = [pic(1, "/o.zip/a.jpg", "A", galleries=("1", "7"))]
-    assert plan_donor(gone, shared, kept, True, False, delete=True).skipped == SKIP_SHARED
-    empty = m(3, "zip", count=0)
-    assert plan_donor(empty, [], kept, False, True, delete=True).changes[0].why == "duplicate without images"
+    assert donor_plan(gone, shared, kept, {**here, **lost}).skipped == SKIP_SHARED
+    assert donor_plan(gone, own, kept, {**here, **lost}, matches={"2": None}).skipped == SKIP_COVER_UNKNOWN
+    empty = counted(gallery("3", zip="/e.zip"), 0)
+    assert donor_plan(empty, [], kept, {**here, "3": (OnDisk.PRESENT, ())}).changes[0].why == "duplicate without images"
 
 
 def test_a_destroy_names_the_kept_gallery_so_it_is_not_sent_when_the_copy_failed():
@@ -190,9 +231,9 @@ def test_the_sample_set_that_moved_into_a_zip_gets_its_metadata(scenario_run):
     assert out["group_count"] == 1 and out["groups"] == [
         {"keep": ids[MOVED], "duplicates": [ids[PORTRAITS]], "by": "image checksums"}
     ]
-    # the sample is not on this disk, nor are its folders: neither copy can be told gone, so
+    # the sample is not on this disk, nor are its folders: nothing proves either copy gone, so
     # neither would be deleted
-    assert out["skipped"] == {SKIP_PRESENT: 1} and out["changed"] == 1 and out["scanned"] == 11
+    assert out["skipped"] == {SKIP_DUPLICATE_UNSURE: 1} and out["changed"] == 1 and out["scanned"] == 11
 
 
 def test_the_sample_ids_are_the_ones_the_groups_name():
@@ -229,6 +270,7 @@ def disk_library(root: Path) -> dict:
     image is also in a hand-made collection (which is a duplicate of D too)."""
     for folder in ("old", "new_a", "new_b", "copies", "new_d"):  # old/ is there, its zips are gone
         (root / folder).mkdir()
+    (root / "old" / "keep.jpg").write_bytes(b"jpg")  # recorded by Stash and still there: old/'s drive is
     (root / "copies" / "c1.zip").write_bytes(b"zip")
     (root / "copies" / "c2.zip").write_bytes(b"zip")
     r = str(root)
@@ -238,6 +280,7 @@ def disk_library(root: Path) -> dict:
 
     return {
         "tags": ["Old"],
+        "images": [f"{r}/old/keep.jpg"],
         "galleries": [
             {
                 "zip": f"{r}/old/a.zip",
@@ -309,4 +352,4 @@ def test_a_duplicate_whose_folder_is_missing_too_is_not_deleted(tmp_path):
         after = state(sim)
     assert set(after["galleries"]) == set(before["galleries"])
     assert after["galleries"][f"{r}/new"]["title"] == "Set A"  # merged all the same
-    assert result.output["skipped"] == {SKIP_PRESENT: 1}
+    assert result.output["skipped"] == {SKIP_DUPLICATE_UNSURE: 1}

@@ -6,8 +6,8 @@ import pytest
 from wf_support import CLEAN_EMPTY_APPLY, CLEAN_EMPTY_PREVIEW, EMPTY, OLD_TRIP, fresh_sim, gallery, run, state
 
 from gallery_ops.common.constants import NEW_GALLERY_TAG
-from gallery_ops.common.on_disk import OnDisk, disk_state
-from gallery_ops.common.skips import SKIP_HAS_FILES, SKIP_NEW, SKIP_UNREADABLE, SKIP_UNSURE
+from gallery_ops.common.on_disk import OnDisk, judge, look, still_gone
+from gallery_ops.common.skips import SKIP_HAS_FILES, SKIP_LINK, SKIP_NEW, SKIP_UNREADABLE, SKIP_UNSURE
 from gallery_ops.stash.models import Gallery, TagRef
 from gallery_ops.tasks.changes import DestroyGallery
 from gallery_ops.tasks.empty_galleries import WHY_GONE, plan_clean_empty
@@ -36,13 +36,20 @@ def test_a_zip_or_folder_gallery_without_images_still_on_disk_is_listed_never_de
 
 def test_a_zip_or_folder_gallery_without_images_whose_file_is_gone_is_destroyed():
     for g in (gallery("2", zip="/z/a.zip"), gallery("3", folder="/f")):
-        plan = plan_clean_empty(counted(g, 0), OnDisk.GONE)
-        assert plan.changes == [DestroyGallery(g.id, None, WHY_GONE, path=g.path)]
-        assert [e.name for e in plan.changes[0].expects] == ["image_count"]  # read again before the write
+        proof = ((g.path, "/z/other.jpg"),)
+        plan = plan_clean_empty(counted(g, 0), (OnDisk.GONE, proof))
+        assert plan.changes == [DestroyGallery(g.id, None, WHY_GONE, path=g.path, paths=(g.path,))]
+        # read again right before the write: everything it takes, and the disk's proof
+        assert plan.changes[0].basis is not None and plan.changes[0].basis.proof == proof
 
 
 def test_when_the_disk_cannot_tell_the_gallery_is_left_alone_and_reported():
-    for on_disk, why in ((OnDisk.UNSURE, SKIP_UNSURE), (OnDisk.UNREADABLE, SKIP_UNREADABLE), (None, SKIP_UNSURE)):
+    for on_disk, why in (
+        (OnDisk.UNSURE, SKIP_UNSURE),
+        (OnDisk.UNREADABLE, SKIP_UNREADABLE),
+        (None, SKIP_UNSURE),
+        (OnDisk.LINK, SKIP_LINK),
+    ):
         plan = plan_clean_empty(counted(gallery("3", folder="/f"), 0), on_disk)
         assert plan.changes == [] and plan.skipped == why
 
@@ -52,19 +59,32 @@ def test_a_gallery_with_images_is_left_alone_whatever_the_disk_says():
         assert plan_clean_empty(counted(gallery("2", zip="/z/a.zip"), 4), on_disk).status == "unchanged"
 
 
-def test_disk_state_tells_gone_from_not_mounted_and_unreadable(tmp_path, monkeypatch):
+def test_the_disk_tells_gone_only_with_proof_that_the_drive_is_there(tmp_path, monkeypatch):
     (tmp_path / "set").mkdir()
-    assert disk_state(str(tmp_path / "set")) is OnDisk.PRESENT
-    assert disk_state(str(tmp_path / "gone.zip")) is OnDisk.GONE  # its folder is there
-    assert disk_state(str(tmp_path / "share" / "set")) is OnDisk.UNSURE  # its folder is not either
-    assert disk_state("C:\\Library\\Old Trip") is OnDisk.UNSURE  # a Windows path on this disk
-    assert disk_state(str(tmp_path / "nul\x00name")) is OnDisk.UNREADABLE
+    (tmp_path / "other.jpg").write_bytes(b"x")
+    (tmp_path / "dangling").symlink_to(tmp_path / "unplugged" / "set")
+    assert look(str(tmp_path / "set")) is OnDisk.PRESENT
+    assert look(str(tmp_path / "gone.zip")) is OnDisk.MISSING  # its folder is there: gone if its drive is
+    assert look(str(tmp_path / "share" / "set")) is OnDisk.UNSURE  # its folder is not either
+    assert look(str(tmp_path / "dangling")) is OnDisk.LINK  # os.stat says "no such file"; the link is there
+    assert look("C:\\Library\\Old Trip") is OnDisk.UNSURE  # a Windows path on this disk
+    assert look(str(tmp_path / "nul\x00name")) is OnDisk.UNREADABLE
+    gone, other = str(tmp_path / "gone.zip"), str(tmp_path / "other.jpg")
+    # what Stash recorded in that folder: proof only when it is on disk
+    assert judge([gone], {}) == (OnDisk.UNSURE, ())
+    assert judge([gone], {str(tmp_path): [gone, str(tmp_path / "also-gone.jpg")]}) == (OnDisk.UNSURE, ())
+    assert judge([gone], {str(tmp_path): [other]}) == (OnDisk.GONE, ((gone, other),))
+    # a gallery with several files is gone only when every one is
+    assert judge([gone, str(tmp_path / "set")], {str(tmp_path): [other]})[0] is OnDisk.PRESENT
+    assert still_gone(((gone, other),))
+    (tmp_path / "gone.zip").write_bytes(b"back")
+    assert not still_gone(((gone, other),))
 
     def denied(path, *args, **kwargs):
         raise PermissionError(13, "Permission denied", path)
 
-    monkeypatch.setattr("gallery_ops.common.on_disk.os.stat", denied)
-    assert disk_state(str(tmp_path / "set")) is OnDisk.UNREADABLE
+    monkeypatch.setattr("gallery_ops.common.on_disk.os.lstat", denied)
+    assert look(str(tmp_path / "set")) is OnDisk.UNREADABLE
 
 
 def test_a_hand_made_gallery_still_marked_new_is_kept():
@@ -145,13 +165,13 @@ def test_a_zip_and_a_folder_without_images_stay_and_are_listed():
 
 
 def test_a_gallery_that_gets_images_while_the_run_reads_is_not_deleted():
-    """The delete carries image_count 0; the Recheck just before it sees the image added meanwhile."""
-    from test_wf_meanwhile import MOVED, meanwhile
+    """The delete's basis has image_count 0; the DeleteRecheck just before it sees the image added meanwhile."""
+    from test_wf_delete_checks import MOVED, before_the_delete
     from wf_support import ids_by_path, image_ids
 
     with fresh_sim() as sim:
         empty, night = ids_by_path(sim)[EMPTY], image_ids(sim)["/library/loose/night.jpg"]
-        meanwhile(
+        before_the_delete(
             sim,
             lambda: sim.gql(
                 f'mutation {{ addGalleryImages(input: {{gallery_id: "{empty}", image_ids: ["{night}"]}}) }}'
