@@ -69,7 +69,7 @@ def decoded_json(text):
         return None
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # too deep for the parser: the full path answers it
         return None
 
 

@@ -11,10 +11,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ArgError, short_repr
+from .errors import ArgError, short_repr, shortened
 from .ids import parse_id, parse_ids
 
 TRUE_TEXT = ("true", "yes", "1")
+UNKNOWN_SHOWN = 10  # unknown argument names an error lists
 FALSE_TEXT = ("false", "no", "0")
 
 
@@ -126,7 +127,9 @@ def read_params(params: tuple[Param, ...], given: dict[str, Any], what: str) -> 
     unknown = sorted(set(given) - known)
     if unknown:
         takes = ", ".join(p.name if p.required else f"{p.name} (optional)" for p in params) or "nothing"
-        raise ArgError(f"{what} does not take {', '.join(unknown)}; it takes: {takes}")
+        named = ", ".join(shortened(name) for name in unknown[:UNKNOWN_SHOWN])
+        more = f" and {len(unknown) - UNKNOWN_SHOWN} more" if len(unknown) > UNKNOWN_SHOWN else ""
+        raise ArgError(f"{what} does not take {named}{more}; it takes: {takes}")
     missing = [p.name for p in params if p.required and given.get(p.name) is None]
     if missing:
         raise ArgError(f"{what} needs {', '.join(missing)}")
@@ -138,5 +141,5 @@ def read_choices(text: str, allowed: tuple[str, ...], what: str) -> tuple[str, .
     naming `what` and what may be chosen otherwise."""
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
     if not chosen or any(c not in allowed for c in chosen):
-        raise ArgError(f"{what} {text!r}: choose from {', '.join(allowed)} (comma-separated)")
+        raise ArgError(f"{what} {short_repr(text)}: choose from {', '.join(allowed)} (comma-separated)")
     return chosen

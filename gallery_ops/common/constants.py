@@ -13,6 +13,14 @@ STASH_DEFAULT_COVER_REGEX = r"(poster|cover|folder|board)\.[^\.]+$"
 # them (tasks/new_galleries.py); bookkeeping that workflows never copy anywhere.
 NEW_GALLERY_TAG = "Gallery Tools: new"
 
+# The new-gallery tag's description, which also holds how far Finish new galleries has looked: the
+# galleries after that id that are not marked are found by it and finished too (their hook did not
+# get to mark them: killed, or Stash stopped). The hook writes it when it creates the tag.
+NEW_GALLERY_TAG_DESCRIPTION = (
+    "Gallery Tools marks new galleries with this tag until Finish new galleries has applied the new-gallery"
+    " rules to them. Finish also looks at the galleries after id {} that are not marked."
+)
+
 # The tag Scrape galleries puts on a gallery in the same write as what its scraper gave it (or alone,
 # when the scraper had nothing new): such a gallery is done, and later runs leave it out unless asked
 # for it by id or filter (tasks/scrape.py).

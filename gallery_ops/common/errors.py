@@ -88,6 +88,14 @@ def short_repr(value: object, limit: int = SHOWN_CHARS) -> str:
     return f"{text[:limit]}... ({len(text)} characters)"
 
 
+def shortened(text: str, limit: int = SHOWN_CHARS) -> str:
+    """Text cut to `limit` characters, saying how long it was (a name or value an error quotes)."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+ERROR_MAX = 2000  # the longest error a run answers or logs: whatever it quotes, an answer stays small
+
+
 def server_error(errors: list[dict[str, Any]]) -> StashServerError:
     """The error for a GraphQL answer with `errors` (Stash's messages kept, as Stash worded them).
 

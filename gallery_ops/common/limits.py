@@ -57,3 +57,8 @@ SCRAPE_WRITE_SECONDS = 10.0
 # Proof that a drive is there before a gallery counts as gone (common/on_disk.py): how many of the
 # files, and of the folders, that Stash recorded inside a folder are looked at on this disk.
 RECORDED_PER_FOLDER = 20
+
+# What import_file_metadata reads of one zip's directory (walked one entry at a time, memory flat:
+# common/zip_member.py), and how deep a metadata file may nest (XML elements, JSON arrays and objects).
+ZIP_MEMBERS_MAX = 1_000_000
+METADATA_NESTING_MAX = 64

@@ -2,9 +2,10 @@
 
 Each stderr line is "\\x01<level letter>\\x02<message>" (docs/stash.md §2), cut at stashapi's
 line limit; blank lines are dropped (Stash would log a bare prefix as an error). Session
-cookies and API keys are replaced by "***" in every message, also when a message quotes
-them escaped, URL-encoded or in base64, and so is any run of 8 or more of their characters
-(a server that echoes a prefix of the key).
+cookies and API keys are replaced by "***" in every message, whatever the case, also when a
+message quotes them escaped, URL-encoded, in hex, \\u- or \\x-escaped or in base64, and so is any
+run of 8 or more of their characters in any of those forms (a server that echoes a prefix of the
+key).
 
 The writer here (`write`, `progress`) is for what runs before or without the plugin's
 dependencies: the hook's lean path and the dependency installer (gallery_tools_deps.py). The
@@ -30,12 +31,15 @@ MIN_PART = 8  # a run of this many characters of a secret, in any of its forms, 
 
 
 def secret_forms(secrets: Iterable[str]) -> list[str]:
-    """Each secret as it may appear in a message: as is, stripped, escaped (repr), URL-encoded,
-    and base64 (at every alignment inside a longer base64 text); longest first."""
+    """Each secret as it may appear in a message, lower-cased (matching ignores case: a secret
+    upper-cased, or hex in capitals, is found too): as is, stripped, escaped (repr), URL-encoded
+    (its unsafe bytes, or every byte), hex, \\u- and \\x-escaped character by character, and
+    base64 (at every alignment inside a longer base64 text); longest first."""
     forms: set[str] = set()
     for secret in secrets:
         if not secret:
             continue
+        raw = secret.encode()
         forms.update(
             (
                 secret,
@@ -44,14 +48,25 @@ def secret_forms(secrets: Iterable[str]) -> list[str]:
                 secret.encode("unicode_escape").decode(),
                 quote(secret, safe=""),
                 quote_plus(secret),
+                "".join(f"%{b:02x}" for b in raw),
+                raw.hex(),
+                "".join(f"\\u{ord(c):04x}" for c in secret),
+                "".join(f"\\x{b:02x}" for b in raw),
             )
         )
-        raw = secret.encode()
         for shift in range(3):  # base64 of the secret after 0, 1 or 2 other bytes ("user:key", "session=...")
             encoded = base64.b64encode(b"\0" * shift + raw).decode()
             forms.add(encoded[4 if shift else 0 :].rstrip("="))
             forms.add(base64.urlsafe_b64encode(b"\0" * shift + raw).decode()[4 if shift else 0 :].rstrip("="))
-    return sorted((f for f in forms if f), key=len, reverse=True)
+    return sorted({_fold(f) for f in forms if f}, key=len, reverse=True)
+
+
+def _fold(text: str) -> str:
+    """`text` lower-cased character for character (the same length, so positions carry over)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 def _prepared(secrets: Iterable[str]) -> tuple[list[str], dict[str, list[tuple[str, int]]]]:
@@ -76,27 +91,40 @@ _PREPARED: dict[tuple[str, ...], tuple[list[str], dict[str, list[tuple[str, int]
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every form of every secret replaced by ***, and so is any part of one (a prefix
-    a server echoed, a cut base64) of MIN_PART characters or more."""
+    """`text` with every form of every secret replaced by ***, whatever its case, and so is any
+    part of one (a prefix a server echoed, a cut base64) of MIN_PART characters or more."""
     forms, grams = _prepared(secrets)
+    folded = _fold(text)
+    spans: list[tuple[int, int]] = []
     for form in forms:
-        if form in text:
-            text = text.replace(form, REDACTED)
+        at = folded.find(form)
+        while at != -1:
+            spans.append((at, at + len(form)))
+            at = folded.find(form, at + len(form))
     # is any MIN_PART window of the text a run of a secret? (a lookup per window: a secret's runs are
     # many more than the windows of a usual line)
-    if not grams or not any(text[i : i + MIN_PART] in grams for i in range(len(text) - MIN_PART + 1)):
-        return text  # no run of a secret in it: nothing more to replace
+    if grams and any(folded[i : i + MIN_PART] in grams for i in range(len(folded) - MIN_PART + 1)):
+        i = 0
+        while i <= len(folded) - MIN_PART:
+            found = grams.get(folded[i : i + MIN_PART])
+            if not found:
+                i += 1
+                continue
+            length = max(_common_run(folded, i, form, start) for form, start in found)
+            spans.append((i, i + length))
+            i += length
+    if not spans:
+        return text
     out: list[str] = []
-    i = 0
-    while i < len(text):
-        found = grams.get(text[i : i + MIN_PART])
-        if not found:
-            out.append(text[i])
-            i += 1
+    at = 0
+    for start, end in sorted(spans):
+        if end <= at:
             continue
-        length = max(_common_run(text, i, form, start) for form, start in found)
-        out.append(REDACTED)
-        i += length
+        out.append(text[at:start] if start > at else "")
+        if start >= at:
+            out.append(REDACTED)
+        at = max(at, end)
+    out.append(text[at:])
     return "".join(out)
 
 

@@ -8,9 +8,18 @@ it looks, in this order (the first found is used):
 - a folder gallery: `info.json` in the folder (gallery-dl --write-info-json), then
   `<folder>.json` next to the folder.
 
-Nothing bigger than limits.METADATA_FILE_MAX_BYTES is read; an XML file with a DTD is
-not parsed (no entity expansion). A file that is missing, too big or unreadable is a
-reason (FileMetadataError), never an exception for the run. Standard library only.
+Whatever a file holds, reading it cannot stop a run or take it over:
+- only regular files are opened (a named pipe, a device or a socket would block or never end),
+  checked again on the open file itself;
+- what is read is bounded: limits.METADATA_FILE_MAX_BYTES per file (a deflated member is
+  inflated only up to that), limits.ZIP_MEMBERS_MAX members of a zip's directory, walked one
+  entry at a time so memory stays flat in the member count (zip_member.py), and
+  limits.METADATA_NESTING_MAX levels of nesting in XML and JSON;
+- a DTD is refused by the XML parser itself, whatever the file's encoding (no entity is ever
+  expanded), and an encoding the parser does not know is a reason, not a crash;
+- only http(s) URLs are taken (`<Web>` holds URLs separated by white space).
+A file that is missing, too big, damaged or refused is a reason (FileMetadataError); the caller
+fails that one gallery on any other error too. Standard library only.
 """
 
 from __future__ import annotations
@@ -18,13 +27,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import zipfile
+import stat
 from dataclasses import dataclass, field
-from typing import Any
-from xml.etree import ElementTree
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
+from xml.parsers import expat
 
-from . import paths
-from .limits import METADATA_FILE_MAX_BYTES
+from . import paths, zip_member
+from .limits import METADATA_FILE_MAX_BYTES, METADATA_NESTING_MAX, ZIP_MEMBERS_MAX
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
@@ -75,16 +85,72 @@ def _date(year: Any, month: Any, day: Any) -> str | None:
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 
+def web_urls(*values: Any) -> list[str]:
+    """The http(s) URLs in strings (separated by white space) and lists, each once, in order."""
+    out: list[str] = []
+    for value in values:
+        items = value if isinstance(value, list) else str(value).split() if value is not None else []
+        for item in items:
+            url = str(item).strip()
+            try:
+                parts = urlsplit(url)
+            except ValueError:
+                continue
+            if parts.scheme.lower() in ("http", "https") and parts.netloc and url not in out:
+                out.append(url)
+    return out
+
+
+class _Refused(Exception):
+    """Raised from inside the XML parser: the file is not parsed further (the message says why)."""
+
+
+def _xml_children(data: bytes) -> dict[str, str]:
+    """The text of the root element's children, by tag (namespace dropped). The parser refuses a
+    DTD as soon as it meets one, in whatever encoding the file is, and nesting past the bound."""
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    values: dict[str, str] = {}
+    stack: list[str] = []
+    text: list[str] = []
+
+    def doctype(*_: Any) -> None:
+        raise _Refused("ComicInfo.xml has a DTD (not parsed)")
+
+    def start(name: str, _: Any) -> None:
+        if len(stack) >= METADATA_NESTING_MAX:
+            raise _Refused(f"ComicInfo.xml nests more than {METADATA_NESTING_MAX} levels deep")
+        stack.append(name.split("}")[-1])
+        text.clear()
+
+    def end(_: str) -> None:
+        if len(stack) == 2:
+            values.setdefault(stack[1], "".join(text))
+        stack.pop()
+        text.clear()
+
+    def chars(data: str) -> None:
+        if len(stack) == 2:
+            text.append(data)
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    try:
+        parser.Parse(data, True)
+    except _Refused as exc:
+        raise FileMetadataError(str(exc)) from None
+    except (expat.ExpatError, ValueError, LookupError, UnicodeError) as exc:
+        raise FileMetadataError(f"ComicInfo.xml is not valid XML ({' '.join(str(exc).split())})") from None
+    return values
+
+
 def parse_comic_info(data: bytes, source: str) -> FileMetadata:
     """ComicInfo.xml (the ComicRack schema): Title, Series, Number, Summary, Writer/Penciller,
     Year/Month/Day, Tags, Genre, Web."""
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise FileMetadataError("ComicInfo.xml has a DTD (not parsed)")
-    try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError as exc:
-        raise FileMetadataError(f"ComicInfo.xml is not valid XML ({exc})") from None
-    values = {child.tag.split("}")[-1]: (child.text or "") for child in root}
+    values = _xml_children(data)
     title, series, number = (_text(values.get(k)) for k in ("Title", "Series", "Number"))
     if series:
         head = f"{series} #{number}" if number else series
@@ -97,23 +163,42 @@ def parse_comic_info(data: bytes, source: str) -> FileMetadata:
         details=_text(values.get("Summary")),
         artists=_names(values.get("Writer"), values.get("Penciller")),
         tags=_names(values.get("Tags"), values.get("Genre")),
-        urls=_names(*(values.get("Web") or "").split()),
+        urls=web_urls(values.get("Web")),
     )
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def json_depth(text: str) -> int:
+    """How deep a JSON text nests (its strings taken out first): checked before json.loads, whose
+    parser recurses once per level."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def parse_gallery_dl(data: bytes, source: str) -> FileMetadata:
     """A gallery-dl JSON file: title, date ("YYYY-MM-DD ..."), tags, url / gallery_url, artist."""
+    name = paths.base_name(source)
     try:
-        found = json.loads(data)
-    except ValueError as exc:
-        raise FileMetadataError(f"{paths.base_name(source)} is not valid JSON ({exc})") from None
+        text = data.decode(json.detect_encoding(data))
+        if json_depth(text) > METADATA_NESTING_MAX:
+            raise FileMetadataError(f"{name} nests more than {METADATA_NESTING_MAX} levels deep")
+        found = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        if isinstance(exc, FileMetadataError):
+            raise
+        raise FileMetadataError(f"{name} is not valid JSON ({' '.join(str(exc).split())[:200]})") from None
     if not isinstance(found, dict):
-        raise FileMetadataError(f"{paths.base_name(source)} is not a JSON object")
+        raise FileMetadataError(f"{name} is not a JSON object")
     date_match = _DATE.match(str(found.get("date") or ""))
     tags = found.get("tags")
     if isinstance(tags, dict):  # some extractors group tags by kind
         tags = [t for group in tags.values() for t in (group if isinstance(group, list) else [group])]
-    urls = [u for u in (found.get("gallery_url"), found.get("url")) if isinstance(u, str) and "://" in u]
     return FileMetadata(
         source,
         title=_text(found.get("title")),
@@ -121,33 +206,53 @@ def parse_gallery_dl(data: bytes, source: str) -> FileMetadata:
         details=_text(found.get("description")),
         artists=_names(found.get("artist")),
         tags=_names(tags),
-        urls=_names(urls),
+        urls=web_urls([u for u in (found.get("gallery_url"), found.get("url")) if isinstance(u, str)]),
     )
 
 
+NOT_REGULAR = "is not a regular file (a pipe, a device or a socket): not opened"
+
+
+def _open_regular(path: str) -> tuple[BinaryIO, int]:
+    """The file at `path` opened for reading, and its size, only when it is a regular file: checked
+    on the open file itself (opened without blocking, so a pipe cannot hold the run)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode):
+            raise FileMetadataError(f"{paths.base_name(path)} {NOT_REGULAR}")
+        handle = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    return handle, found.st_size
+
+
 def _read_file(path: str) -> bytes:
-    size = os.path.getsize(path)
-    if size > METADATA_FILE_MAX_BYTES:
-        raise FileMetadataError(f"{paths.base_name(path)} is {size} bytes, more than {METADATA_FILE_MAX_BYTES}")
-    with open(path, "rb") as handle:
-        return handle.read(METADATA_FILE_MAX_BYTES + 1)
+    handle, size = _open_regular(path)
+    with handle:
+        if size > METADATA_FILE_MAX_BYTES:
+            raise FileMetadataError(f"{paths.base_name(path)} is {size} bytes, more than {METADATA_FILE_MAX_BYTES}")
+        data = handle.read(METADATA_FILE_MAX_BYTES + 1)
+    if len(data) > METADATA_FILE_MAX_BYTES:
+        raise FileMetadataError(f"{paths.base_name(path)} is more than {METADATA_FILE_MAX_BYTES} bytes")
+    return data
 
 
 def _comic_info(zip_path: str) -> FileMetadata | None:
     try:
-        with zipfile.ZipFile(zip_path) as archive:
-            member = next((i for i in archive.infolist() if i.filename.lower() == "comicinfo.xml"), None)
+        handle, size = _open_regular(zip_path)
+        with handle:
+            member = zip_member.find(handle, size, lambda name: name.lower() == "comicinfo.xml", ZIP_MEMBERS_MAX)
             if member is None:
                 return None
-            if member.file_size > METADATA_FILE_MAX_BYTES:
-                raise FileMetadataError(
-                    f"ComicInfo.xml is {member.file_size} bytes, more than {METADATA_FILE_MAX_BYTES}"
-                )
-            with archive.open(member) as handle:
-                data = handle.read(METADATA_FILE_MAX_BYTES + 1)
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+            data = zip_member.read(handle, size, member, METADATA_FILE_MAX_BYTES)
+    except zip_member.ZipMemberError as exc:
+        raise FileMetadataError(f"the zip cannot be read ({exc})") from None
+    except OSError as exc:
         raise FileMetadataError(f"the zip cannot be read ({type(exc).__name__}: {exc})") from None
-    return parse_comic_info(data, f"{zip_path}/{member.filename}")
+    return parse_comic_info(data, f"{zip_path}/{member.name}")
 
 
 def sidecar_candidates(gallery_path: str, is_zip: bool) -> list[str]:
@@ -159,18 +264,37 @@ def sidecar_candidates(gallery_path: str, is_zip: bool) -> list[str]:
     return [gallery_path.rstrip("\\/") + sep + "info.json", gallery_path.rstrip("\\/") + ".json"]
 
 
+def _kind(path: str) -> int | None:
+    """The file type bits of what is at `path` (links followed), None when nothing is there."""
+    try:
+        return stat.S_IFMT(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except (OSError, ValueError) as exc:
+        raise FileMetadataError(f"{paths.base_name(path)} cannot be looked at ({type(exc).__name__})") from None
+
+
 def read_gallery_metadata(gallery_path: str, is_zip: bool) -> FileMetadata:
     """The first metadata file found for a zip or folder gallery; FileMetadataError says why none was read."""
-    if not os.path.exists(gallery_path):
+    kind = _kind(gallery_path)
+    if kind is None:
         raise FileMetadataError("its zip or folder is not on this disk")
+    if is_zip and kind != stat.S_IFREG:
+        raise FileMetadataError(f"its zip {NOT_REGULAR}")
+    if not is_zip and kind != stat.S_IFDIR:
+        raise FileMetadataError("its folder is not a folder")
     if is_zip:
         found = _comic_info(gallery_path)
         if found is not None:
             return found
     for candidate in sidecar_candidates(gallery_path, is_zip):
-        if os.path.isfile(candidate):
-            try:
-                return parse_gallery_dl(_read_file(candidate), candidate)
-            except OSError as exc:
-                raise FileMetadataError(f"{paths.base_name(candidate)} cannot be read ({exc})") from None
+        kind = _kind(candidate)
+        if kind is None:
+            continue
+        if kind != stat.S_IFREG:
+            raise FileMetadataError(f"{paths.base_name(candidate)} {NOT_REGULAR}")
+        try:
+            return parse_gallery_dl(_read_file(candidate), candidate)
+        except OSError as exc:
+            raise FileMetadataError(f"{paths.base_name(candidate)} cannot be read ({exc})") from None
     raise FileMetadataError("no metadata file (ComicInfo.xml, gallery-dl JSON)")

@@ -164,3 +164,18 @@ def still_gone(proof: Sequence[tuple[str, str]]) -> bool:
             if found is None or isinstance(found, OnDisk):
                 return False
     return bool(proof)
+
+
+NO_GALLERY_MARK = ".nogallery"  # Stash's scan makes no folder gallery for a folder holding it (pkg/image/scan.go)
+
+
+def marked_no_gallery(folder: str) -> bool | None:
+    """Whether the folder holds Stash's `.nogallery` mark (a link counts, whatever it points to);
+    None when that cannot be told (permission denied, ...). A folder not on this disk holds none."""
+    try:
+        os.lstat(folder.rstrip("/\\") + paths.split(folder).separator + NO_GALLERY_MARK)
+        return True
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except (OSError, ValueError):
+        return None

@@ -59,6 +59,19 @@ def split(path: str) -> SplitPath:
     return SplitPath(root, tuple(filter(None, path.split("/"))), False)
 
 
+def ntfs_upper(name: str) -> str:
+    """A name as NTFS compares names on Windows: each character upper-cased by a simple one-to-one
+    table (Windows' upcase table, UTF-16 code unit by code unit), never by full case folding: "ß"
+    stays "ß" (not "SS"), "ﬁ" stays "ﬁ" (not "FI"), and the Kelvin sign stays apart from "K"."""
+    if name.isascii():
+        return name.upper()
+    out = []
+    for char in name:
+        upper = char.upper()
+        out.append(upper if len(upper) == 1 and ord(char) <= 0xFFFF and ord(upper) <= 0xFFFF else char)
+    return "".join(out)
+
+
 def base_name(path: str) -> str:
     """The last name of a path (`Set.zip` for `C:\\G\\Set.zip\\`); "" for a root alone."""
     # "/x..." is never a Windows path (the usual case: asked of every image by a cover rule's pattern)

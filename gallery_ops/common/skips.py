@@ -37,6 +37,9 @@ SKIP_UNREADABLE = "no images; whether its zip or folder is on disk cannot be tol
 SKIP_NEW = "no images yet, marked new (made by hand a moment ago)"
 SKIP_PERSON_SET = "no images, but it carries what a person set ({}): kept (name it in gallery_ids to delete it)"
 
+# Finish new galleries
+SKIP_WAITS_FOR_IMAGES = "no images yet: keeps the new-gallery mark until it has some ({})"
+
 # Merge duplicate galleries
 SKIP_KEPT_APART = "duplicate, kept (delete_duplicates is off)"
 SKIP_PRESENT = "duplicate, kept (its zip or folder is on disk)"
@@ -59,6 +62,8 @@ SKIP_IMAGE_CONFLICT = (
     " the same checksum has otherwise: never overwritten)"
 )
 SKIP_IMAGE_O_COUNT = "duplicate, kept (an image it would take with it has an O-count, which cannot be moved)"
+SKIP_DIFFERS = "duplicate, kept (its {} is not the kept gallery's, which is never overwritten)"
+SKIP_CHAPTER = "duplicate, kept (a chapter of it has no place in the kept gallery)"
 SKIP_GONE_WHILE_READ = "gone while the run read it"
 SKIP_IMAGES_CHANGED = f"{MOVED} (its images changed while read)"
 
@@ -72,6 +77,9 @@ SKIP_HAND_MADE = "hand-made (no zip or folder)"
 
 # Galleries for loose images
 SKIP_FEW = "fewer loose images than the minimum"
+SKIP_NO_GALLERY = "its folder is marked .nogallery (Stash's scan makes no gallery for it either)"
+SKIP_MARK_UNKNOWN = "whether its folder is marked .nogallery cannot be told: left alone"
+SKIP_FILED_MEANWHILE = "its images are in galleries now (filed while the run read them)"
 SKIP_FOLDER_GALLERY = "Stash has a folder gallery for this folder"
 SKIP_NO_FILE_PATH = "images without a file path"
 

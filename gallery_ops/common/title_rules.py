@@ -20,7 +20,7 @@ import re
 
 from . import paths
 from .dates import is_stash_date, stash_date
-from .errors import ArgError
+from .errors import ArgError, short_repr
 from .patterns import PatternSyntaxError, UserPattern, compile_pattern
 from .skips import SKIP_EMPTY_NAME, SKIP_NO_PATH
 
@@ -38,7 +38,7 @@ def parse_title_pattern(text: str) -> UserPattern | None:
     except PatternSyntaxError as exc:
         raise ArgError(str(exc)) from None
     if not pattern.group_names & set(PATTERN_GROUPS):
-        raise ArgError(f"title pattern {text!r} has no named group title, date or code, e.g. (?P<title>...)")
+        raise ArgError(f"title pattern {short_repr(text)} has no named group title, date or code, e.g. (?P<title>...)")
     return pattern
 
 

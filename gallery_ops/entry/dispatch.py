@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
-from ..common.errors import SHOWN_CHARS, ArgError, StashError, short_repr
+from ..common.errors import ERROR_MAX, SHOWN_CHARS, ArgError, StashError, short_repr, shortened
 from ..common.log import setup_logging
 from ..common.log_protocol import redact_value
 from ..common.settings import SettingsError
@@ -111,9 +111,9 @@ def read_input(text: str) -> PluginInput:
 def describe(exc: BaseException) -> str:
     """One line for any error."""
     if isinstance(exc, ValidationError):
-        return f"invalid input: {validation_problems(exc, 'value')}"
+        return shortened(f"invalid input: {validation_problems(exc, 'value')}", ERROR_MAX)
     text = " ".join(str(exc).split())
-    return text or type(exc).__name__
+    return shortened(text, ERROR_MAX) or type(exc).__name__
 
 
 def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:

@@ -344,6 +344,7 @@ def run_task(ops: GalleryOps, mode: str, args: dict[str, Any]) -> tuple[Any, str
 def run_hook(stash: HookOps, hook_context: dict[str, Any]) -> tuple[Any, str | None]:
     """Run the hook handler for the context's type."""
     try:
-        return HOOK_HANDLERS[hook_context["type"]](stash, hook_context), None
+        output = HOOK_HANDLERS[hook_context["type"]](stash, hook_context)
+        return output, output.get("title_error")  # a title that failed: the rest was done (marked, queued)
     finally:
         stash.close()

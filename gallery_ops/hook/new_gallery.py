@@ -16,10 +16,20 @@ and a hand-made gallery gets its images after creation, also without a hook. So 
   every marked gallery, now complete (tasks/new_galleries.py). The first hook run of a
   scan queues it; the later ones see it waiting and queue nothing.
 
+The hook cannot lose its work: the mark is written before anything that may fail or take
+time. A title pattern may run a (bounded) while on a name, or fail on it: with one, the mark
+and the queued task go first, in one write, then the title; a title that fails fails the title
+only (the hook answers the error, the gallery stays marked and Finish applies the other
+rules). A hook that dies before its write (killed, Stash stopped) leaves its gallery unmarked:
+Finish new galleries finds such galleries by another route (the galleries made after the id the
+marker tag's description names, written when the hook creates the tag and moved on by every
+Finish run).
+
 Requests: one read (settings, gallery, marker tag, job queue); with no rule switched on
-that is all. Then one write (title, marker, task: whatever is needed, in one request), plus
-one the very first time, to create the marker tag. Its writes fire Gallery.Update.Post,
-which Gallery Tools does not listen to: a hook run never starts another run of our hooks.
+that is all. Then one write (title, marker, task: whatever is needed, in one request; two with
+a title pattern, as above), plus one the very first time, to create the marker tag. Its writes
+fire Gallery.Update.Post, which Gallery Tools does not listen to: a hook run never starts
+another run of our hooks.
 
 This module and everything it imports use the standard library only (common/settings.py,
 common/title_rules.py, stash/hook_operations.py, stash/connection.py, common/log_protocol.py):
@@ -32,8 +42,8 @@ from __future__ import annotations
 
 import json
 
-from ..common.constants import FINISH_TASK_NAME, NEW_GALLERY_TAG
-from ..common.errors import ArgError, StashError
+from ..common.constants import FINISH_TASK_NAME, NEW_GALLERY_TAG, NEW_GALLERY_TAG_DESCRIPTION
+from ..common.errors import ERROR_MAX, ArgError, StashError, short_repr, shortened
 from ..common.log_protocol import redact, write
 from ..common.settings import DEFERRED_RULES, PLUGIN_ID, Settings, SettingsError
 from ..common.title_rules import parse_title_pattern, title_fields
@@ -55,7 +65,7 @@ def handle_gallery_created(stash: HookOps, hook_context: dict[str, Any]) -> dict
     """Gallery.Create.Post: title now, image rules marked and their task queued (module docstring)."""
     gallery_id = hook_context.get("id")
     if isinstance(gallery_id, bool) or not isinstance(gallery_id, int) or gallery_id < 1:
-        raise ArgError(f"hookContext.id should be the new gallery's id, got {gallery_id!r}")
+        raise ArgError(f"hookContext.id should be the new gallery's id, got {short_repr(gallery_id)}")
     data = stash.read_new_gallery(gallery_id, NEW_GALLERY_TAG)
     settings = Settings.from_saved(((data.get("configuration") or {}).get("plugins") or {}).get(PLUGIN_ID))
     out: dict[str, Any] = {"gallery": str(gallery_id), "made_by_scan": hook_context.get("input") is None}
@@ -69,21 +79,9 @@ def handle_gallery_created(stash: HookOps, hook_context: dict[str, Any]) -> dict
         out["result"] = "the gallery no longer exists"
         write("i", f"new gallery {gallery_id}: {out['result']}", stash.secrets)
         return out
-    update: dict[str, str] = {}
-    if rules["hookTitles"]:
-        files = raw.get("files") or []
-        fields, _ = title_fields(
-            raw.get("title"),
-            raw.get("date"),
-            raw.get("code"),
-            (files[0].get("path") or "") if files else None,
-            (raw.get("folder") or {}).get("path"),
-            parse_title_pattern(settings["titlePattern"]),
-        )
-        update.update(dict(fields))
     deferred = [rule for rule in DEFERRED_RULES if rules[rule]]
     dry_run = bool(settings["dryRun"])
-    out.update({"update": update, "dry_run": dry_run})
+    out.update({"dry_run": dry_run})
     queue_task: str | None = None
     note = ""
     if deferred:
@@ -98,25 +96,51 @@ def handle_gallery_created(stash: HookOps, hook_context: dict[str, Any]) -> dict
             out["finish"] = "queued now"
             queue_task = FINISH_TASK_NAME
         note = f"; {out['finish']}: {FINISH_TASK_NAME} ({', '.join(deferred)})"
+    pattern_text = settings["titlePattern"] if rules["hookTitles"] else ""
+    # The mark comes first: a title pattern may run (a bounded while) or fail on this name, and the
+    # mark must not wait for it. Without a pattern the title costs nothing: one write holds both.
+    mark_first = bool(deferred) and not dry_run and bool(pattern_text.strip())
+    tag_id: str | None = None
+    if deferred and not dry_run:
+        found_tags = (data.get("findTags") or {}).get("tags") or []
+        tag_id = stash.marker_tag_id(found_tags, NEW_GALLERY_TAG, NEW_GALLERY_TAG_DESCRIPTION.format(gallery_id - 1))
+    if mark_first:
+        answer = stash.write_new_gallery(gallery_id, {}, tag_id, queue_task)
+        out["marked"] = True
+        if queue_task is not None:
+            out["finish_job"] = answer.get("runPluginTask")
+        tag_id, queue_task = None, None
+    update: dict[str, str] = {}
+    if rules["hookTitles"]:
+        files = raw.get("files") or []
+        try:
+            fields, _ = title_fields(
+                raw.get("title"),
+                raw.get("date"),
+                raw.get("code"),
+                (files[0].get("path") or "") if files else None,
+                (raw.get("folder") or {}).get("path"),
+                parse_title_pattern(pattern_text),
+            )
+            update.update(dict(fields))
+        except (ArgError, ValueError) as exc:  # the pattern: stuck on this name, or not usable; the rest goes on
+            out["title_error"] = " ".join(str(exc).split())
+    out["update"] = update
     if dry_run:
         out["result"] = "preview (setting dryRun): nothing changed"
-    elif update or deferred:
-        tag_id = (
-            stash.marker_tag_id((data.get("findTags") or {}).get("tags") or [], NEW_GALLERY_TAG) if deferred else None
-        )
+    elif update or tag_id is not None or queue_task is not None:
         answer = stash.write_new_gallery(gallery_id, update, tag_id, queue_task)
-        if deferred:
+        if tag_id is not None:
             out["marked"] = True
         if queue_task is not None:
             out["finish_job"] = answer.get("runPluginTask")
         out["result"] = "updated"
     else:
-        out["result"] = "nothing to change now"
-    write(
-        "i",
-        f"new gallery {gallery_id}: {hook_sentence(out['result'], update, bool(out.get('marked')))}{note}",
-        stash.secrets,
-    )
+        out["result"] = "updated" if out.get("marked") else "nothing to change now"
+    said = hook_sentence(out["result"], update, bool(out.get("marked")))
+    if "title_error" in out:
+        said += f"; no title: {out['title_error']}"
+    write("i", f"new gallery {gallery_id}: {said}{note}", stash.secrets)
     return out
 
 
@@ -135,7 +159,7 @@ def recognise(text: str) -> tuple[ServerConnection, dict[str, Any]] | None:
     """(server, hookContext) when stdin is a plain Gallery.Create.Post hook run, else None."""
     try:
         raw = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser: the full path answers it
         return None
     if not isinstance(raw, dict) or not isinstance(raw.get("args"), dict):
         return None
@@ -165,14 +189,17 @@ def lean_main(text: str, stdout: IO[str]) -> int | None:
     stash = HookOps.from_server(server)
     try:
         result["output"] = handle_gallery_created(stash, context)
+        if result["output"].get("title_error"):  # the gallery is marked; its title is what failed
+            result["error"] = shortened(result["output"]["title_error"], ERROR_MAX)
+            write("e", result["error"], server.secrets)
     except (ArgError, SettingsError, StashError, ValueError) as exc:
-        result["error"] = " ".join(str(exc).split()) or type(exc).__name__
+        result["error"] = shortened(" ".join(str(exc).split()), ERROR_MAX) or type(exc).__name__
         write("e", result["error"], server.secrets)
     except Exception as exc:  # a bug: still one JSON answer, details in the debug log
         import traceback
 
         write("d", traceback.format_exc(), server.secrets)
-        result["error"] = f"internal error ({type(exc).__name__}): {' '.join(str(exc).split())}"
+        result["error"] = shortened(f"internal error ({type(exc).__name__}): {' '.join(str(exc).split())}", ERROR_MAX)
         write("e", result["error"], server.secrets)
     finally:
         stash.close()

@@ -319,6 +319,28 @@ def delete_recheck(galleries: int, with_images: tuple[bool, ...]) -> str:
     return f"query DeleteRecheck({params}) {{ {' '.join(body)} }}"
 
 
+def loose_recheck(count: int, titles: bool) -> str:
+    """Right before Galleries for loose images creates or fills folder galleries: per folder l<n>
+    its images in no gallery now (image filter $l<n>, every one), and with `titles`, t<n> the
+    galleries titled like the one it would make ($t<n>), to claim one made meanwhile."""
+    params = ", ".join(
+        [f"$l{n}: ImageFilterType" for n in range(count)]
+        + ([f"$t{n}: GalleryFilterType" for n in range(count)] if titles else [])
+    )
+    body = [
+        f'l{n}: findImages(image_filter: $l{n}, filter: {{ per_page: -1, sort: "id" }})'
+        f" {{ images {{ {fields.IMAGE_PATH} }} }}"
+        for n in range(count)
+    ]
+    if titles:
+        body += [
+            f'k{n}: findGalleries(gallery_filter: $t{n}, filter: {{ per_page: -1, sort: "id" }})'
+            f" {{ galleries {{ id {fields.GALLERY_FOLDER_CHECK} }} }}"
+            for n in range(count)
+        ]
+    return f"query LooseRecheck({params}) {{ {' '.join(body)} }}"
+
+
 # -- the plugin's configuration and its marker tag ---------------------------------------------
 # The plugin's saved settings, as a field of Stash's configuration.
 PLUGIN_SETTINGS = f'plugins(include: ["{PLUGIN_ID}"])'
@@ -329,6 +351,19 @@ FIND_TAG = (
     " findTags(tag_filter: { name: { value: $tag, modifier: EQUALS } }, filter: { per_page: 1 }) { tags { id } } }"
 )
 CREATE_TAG = "mutation CreateMarkerTag($input: TagCreateInput!) { tagCreate(input: $input) { id } }"
+MARKER_TAG = (
+    "query MarkerTag($tag: String!) {"
+    " findTags(tag_filter: { name: { value: $tag, modifier: EQUALS } }, filter: { per_page: 1 })"
+    " { tags { id name description } } }"
+)
+SET_TAG_DESCRIPTION = "mutation MarkerTagDescription($input: TagUpdateInput!) { tagUpdate(input: $input) { id } }"
+# Galleries made after an id that lack a tag (their hook did not mark them), and the newest gallery's id.
+UNMARKED_SINCE = (
+    "query UnmarkedSince($unmarked: GalleryFilterType) {"
+    ' u: findGalleries(gallery_filter: $unmarked, filter: { per_page: -1, sort: "id", direction: ASC })'
+    " { galleries { id } }"
+    ' newest: findGalleries(filter: { per_page: 1, sort: "id", direction: DESC }) { galleries { id } } }'
+)
 
 # -- the new-gallery hook ------------------------------------------------------------------------
 # One read: the plugin's settings, the new gallery, the marker tag and Stash's job queue.

@@ -45,12 +45,14 @@ class HookOps:
         """One request: {configuration, findGallery, findTags, jobQueue} (documents.NEW_GALLERY_READ)."""
         return self.connection.execute(doc.NEW_GALLERY_READ, {"id": str(gallery_id), "tag": marker_tag})
 
-    def marker_tag_id(self, found: list[dict[str, Any]], marker_tag: str) -> str:
-        """The marker tag's id: the one the read found, else created now (another hook may win that race)."""
+    def marker_tag_id(self, found: list[dict[str, Any]], marker_tag: str, description: str = "") -> str:
+        """The marker tag's id: the one the read found, else created now with `description` (another
+        hook may win that race)."""
         if found:
             return str(found[0]["id"])
+        tag = {"name": marker_tag, **({"description": description} if description else {})}
         try:
-            created = self.connection.execute(doc.CREATE_TAG, {"input": {"name": marker_tag}}, idempotent=False)
+            created = self.connection.execute(doc.CREATE_TAG, {"input": tag}, idempotent=False)
             return str(created["tagCreate"]["id"])
         except StashServerError:
             again = self.connection.execute(doc.FIND_TAG, {"tag": marker_tag})["findTags"]["tags"]

@@ -21,6 +21,7 @@ integers; ints are accepted and converted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
@@ -153,7 +154,22 @@ class Image(Described):
 
     @property
     def path(self) -> str | None:
+        """The primary file's path (Stash lists it first)."""
         files = self.visual_files or self.files or []
+        return files[0].path if files else None
+
+    def path_in(self, roots: Sequence[str]) -> str | None:
+        """The path of the image's file inside one of `roots` (a zip gallery's zips, a folder
+        gallery's folder): an image with several files (byte copies Stash's scan merged, a loose
+        picture also in a zip) is in a gallery by one of them, not always its primary one. The
+        primary file's path when none is inside them (a hand-made gallery: no roots)."""
+        files = self.visual_files or self.files or []
+        if len(files) > 1:
+            for file in files:
+                if file.path and any(
+                    file.path[len(r) : len(r) + 1] in ("/", "\\") and file.path.startswith(r) for r in roots
+                ):
+                    return file.path
         return files[0].path if files else None
 
 

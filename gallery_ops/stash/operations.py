@@ -657,6 +657,38 @@ class GalleryOps:
         images = {gid: IMAGE_LIST.validate_python(data[f"m{n}"]["images"]) for n, gid in enumerate(ids) if flags[n]}
         return galleries, images
 
+    def loose_now(
+        self,
+        folders: Sequence[str],
+        titles: Sequence[str] | None = None,
+    ) -> tuple[dict[str, list[Image]], dict[str, list[Gallery]]]:
+        """In one request: per folder, the images in no gallery at or below it now (selections.IMAGE_PATH),
+        and with `titles` (one per folder), the galleries whose title is that one (Stash's EQUALS,
+        which ignores case). Read right before folder galleries are made or filled: a gallery
+        another run made meanwhile is claimed, an image filed meanwhile is left out."""
+        if not folders:
+            return {}, {}
+        variables: dict[str, Any] = {}
+        for n, folder in enumerate(folders):
+            inside = folder if folder.endswith(("/", "\\")) else folder + paths.split(folder).separator
+            variables[f"l{n}"] = {
+                "galleries": {"value": [], "modifier": "IS_NULL"},
+                "path": {"value": paths.prefix_regex(inside), "modifier": "MATCHES_REGEX"},
+            }
+            if titles is not None:
+                variables[f"t{n}"] = {"title": {"value": titles[n], "modifier": "EQUALS"}}
+        data = self.connection.execute(doc.loose_recheck(len(folders), titles is not None), variables)
+        images = {folder: IMAGE_LIST.validate_python(data[f"l{n}"]["images"]) for n, folder in enumerate(folders)}
+        galleries = (
+            {
+                folder: [Gallery.model_validate(g) for g in data[f"k{n}"]["galleries"]]
+                for n, folder in enumerate(folders)
+            }
+            if titles is not None
+            else {}
+        )
+        return images, galleries
+
     # -- the plugin's configuration and tags -----------------------------------------------------
     def run_configuration(self) -> RunConfiguration:
         """The plugin's saved settings and Stash's gallery cover regex, in one request."""
@@ -675,6 +707,33 @@ class GalleryOps:
                 found = data[f"n{n}"][result_key]
                 out[name] = str(found[0]["id"]) if found else None
         return out
+
+    def marker_tag(self, name: str) -> tuple[str, str] | None:
+        """The id and description of the tag with exactly this name, or None."""
+        tags = self.connection.execute(doc.MARKER_TAG, {"tag": name})["findTags"]["tags"]
+        return (str(tags[0]["id"]), str(tags[0].get("description") or "")) if tags else None
+
+    def set_tag_description(self, tag_id: str, description: str) -> None:
+        """Write a tag's description (the plugin's own marker tag's bookkeeping)."""
+        self.connection.execute(
+            doc.SET_TAG_DESCRIPTION, {"input": {"id": parse_id(tag_id), "description": description}}
+        )
+
+    def unmarked_since(
+        self, after_id: int, tag_id: str, gallery_filter: dict[str, Any] | None
+    ) -> tuple[list[str], int]:
+        """In one request: the ids of the galleries after `after_id` (Stash's ids only grow) that lack
+        the tag, within `gallery_filter`; and the newest gallery's id (0 when there is none)."""
+        unmarked = all_of(
+            {
+                "id": {"value": after_id, "modifier": "GREATER_THAN"},
+                "tags": {"value": [parse_id(tag_id)], "modifier": "EXCLUDES"},
+            },
+            gallery_filter,
+        )
+        data = self.connection.execute(doc.UNMARKED_SINCE, {"unmarked": unmarked})
+        newest = data["newest"]["galleries"]
+        return [str(g["id"]) for g in data["u"]["galleries"]], int(newest[0]["id"]) if newest else 0
 
     def find_tag_id(self, name: str) -> str | None:
         """The id of the tag with exactly this name, or None."""

@@ -52,13 +52,15 @@ class FolderFold:
     """What chapters keep of a gallery's images while they are read in gallery order: the
     position of each folder's first image, and the count (not the images; types.ImageFold)."""
 
-    def __init__(self) -> None:
+    def __init__(self, roots: Sequence[str] = ()) -> None:
+        self.roots = tuple(roots)  # the gallery's zips or folder: an image's file there is where it is
         self.count = 0
         self.no_path = False  # an image without a file path: the gallery is skipped
         self.first_index: dict[tuple[str, ...], int] = {}  # folder -> 0-based position of its first image
 
     def add(self, images: Sequence[Image]) -> None:
-        image_paths = [image.path for image in images]
+        roots = self.roots
+        image_paths = [image.path_in(roots) for image in images]
         if None in image_paths:
             self.no_path = True
         elif not self.no_path:
@@ -96,7 +98,7 @@ def chapters_of_folders(first_index: dict[tuple[str, ...], int]) -> list[FolderC
 def plan_chapters(gallery: Gallery, images: Sequence[Image] | FolderFold, replace: bool = False) -> GalleryPlan:
     """The chapter changes for one gallery (pure: from the gallery's chapters and its images in
     order, given as they are or as the FolderFold the engine filled while reading them)."""
-    images = folded(images, FolderFold, FolderFold)
+    images = folded(images, FolderFold, lambda: FolderFold(gallery.file_paths))
     plan = GalleryPlan(gallery.id)
     if not images.count:
         plan.skipped = SKIP_NO_IMAGES
@@ -172,7 +174,7 @@ def plan_chapters(gallery: Gallery, images: Sequence[Image] | FolderFold, replac
 
 
 class ChaptersFromFolders(Workflow):
-    gallery_fields = selections.GALLERY_CHAPTERS
+    gallery_fields = selections.GALLERY_CHAPTERS + " " + selections.GALLERY_KIND
     image_fields = selections.IMAGE_PATH
 
     def __init__(self, replace: bool = False) -> None:
@@ -183,7 +185,7 @@ class ChaptersFromFolders(Workflow):
         return "replace" if self.replace else None
 
     def fold(self, gallery: Gallery) -> FolderFold:
-        return FolderFold()
+        return FolderFold(gallery.file_paths)
 
     def plan(self, gallery: Gallery, images: Sequence[Image] | FolderFold | None, env: Env) -> GalleryPlan:
         return plan_chapters(gallery, images or [], self.replace)

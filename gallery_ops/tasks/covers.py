@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from ..common import paths
 from ..common.args import Param
-from ..common.errors import ArgError
+from ..common.errors import ArgError, short_repr
 from ..common.patterns import PatternSyntaxError, PatternTimeout, UserPattern, compile_pattern
 from ..common.skips import SKIP_CHOSEN, SKIP_NO_IMAGES, SKIP_RULE_PICKS_NONE, SKIP_UNKNOWN
 from ..stash import selections
@@ -96,14 +96,16 @@ def parse_cover_rule(text: str) -> list[CoverStep]:
             try:
                 pattern = compile_pattern(value.strip(), "cover rule pattern", ignore_case=True)
             except PatternSyntaxError as exc:
-                raise ArgError(f"cover rule step {step!r}: {exc}") from None
+                raise ArgError(f"cover rule step {short_repr(step)}: {exc}") from None
             steps.append(CoverStep("pattern", pattern=pattern))
         elif kind == "portrait" and not value:
             steps.append(CoverStep("portrait"))
         elif kind == "position" and value.strip().isascii() and value.strip().isdigit() and int(value) >= 1:
             steps.append(CoverStep("position", position=int(value)))
         else:
-            raise ArgError(f"cover rule step {step!r} is not pattern:<regex>, portrait or position:<n> (n >= 1)")
+            raise ArgError(
+                f"cover rule step {short_repr(step)} is not pattern:<regex>, portrait or position:<n> (n >= 1)"
+            )
     if not steps:
         raise ArgError("the cover rule is empty; give at least one step (pattern:<regex>, portrait, position:<n>)")
     return steps

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..common.constants import NEW_GALLERY_TAG
+from ..common.constants import MARKER_TAGS
 from ..common.on_disk import OnDisk, Verdict, holder, judge, look, still_gone
 from ..stash.models import Gallery, Image
 from ..stash.operations import GalleryOps
@@ -43,12 +43,12 @@ def _set(value: Any) -> bool:
 
 
 def person_set(gallery: Gallery) -> list[str]:
-    """The fields of PERSON_SET this gallery carries (the new-gallery mark is ours, not a person's)."""
+    """The fields of PERSON_SET this gallery carries (the plugin's own marker tags are not a person's)."""
     found = []
     for name in PERSON_SET:
         value = getattr(gallery, name, None)
         if name == "tags":
-            value = [t for t in value or [] if t.name != NEW_GALLERY_TAG]
+            value = [t for t in value or [] if t.name not in MARKER_TAGS]
         if _set(value):
             found.append(name)
     return found

@@ -58,8 +58,10 @@ from ..common.log import progress
 from ..common.on_disk import OnDisk, Verdict
 from ..common.skips import (
     SKIP_BOTH_GONE,
+    SKIP_CHAPTER,
     SKIP_COVER_DIFFERS,
     SKIP_COVER_UNKNOWN,
+    SKIP_DIFFERS,
     SKIP_DUPLICATE_LINK,
     SKIP_DUPLICATE_UNREADABLE,
     SKIP_DUPLICATE_UNSURE,
@@ -372,6 +374,24 @@ def plan_merge(
     return plan
 
 
+def _scalar(gallery: Gallery, name: str) -> Any:
+    value = getattr(gallery, name)
+    return value.id if name == "studio" and value is not None else value
+
+
+def merged_values(kept: Gallery, merge: GalleryPlan) -> tuple[dict[str, Any], set[str]]:
+    """The kept gallery's fields (SCALARS) and chapter titles once the merge went in: what a
+    duplicate's own must be found in before it may be deleted (nothing it carries is lost)."""
+    values = {name: _scalar(kept, name) for name in SCALARS}
+    titles = {c.title or "" for c in kept.chapters or []}
+    for change in merge.changes:
+        if isinstance(change, SetGalleryFields):
+            values.update({name: value["id"] if name == "studio" else value for name, value in change.fields})
+        elif isinstance(change, CreateChapter):
+            titles.add(change.title)
+    return values, titles
+
+
 def final_cover_md5(
     kept: Gallery, kept_fold: MergeFold, merge: GalleryPlan, cover_matches: Mapping[str, str | None]
 ) -> str | Unknown | None:
@@ -456,10 +476,12 @@ def plan_donor(
     cover_md5: str | Unknown | None,
     cover_matches: Mapping[str, str | None],
     planned: dict[str, dict[str, Any]],
+    merged: tuple[dict[str, Any], set[str]] | None = None,
 ) -> GalleryPlan:
     """Whether a duplicate is deleted once merged (pure), and what goes first to the kept gallery's
     images (the module docstring). `verdicts`: common/on_disk verdicts of the group's galleries;
-    `cover_md5`: the kept gallery's cover once merged (final_cover_md5)."""
+    `cover_md5`: the kept gallery's cover once merged (final_cover_md5); `merged`: its fields and
+    chapter titles once merged (merged_values; without it, the kept gallery's own)."""
     plan = GalleryPlan(donor.id)
     state, proof = verdicts.get(donor.id, NOT_TOLD) if donor.file_paths else (OnDisk.PRESENT, ())
     kept_present = not kept.file_paths or verdicts.get(kept.id, NOT_TOLD)[0] is OnDisk.PRESENT
@@ -482,6 +504,14 @@ def plan_donor(
         if isinstance(donor_cover, str) and fold.cover_md5 != cover_md5:
             plan.skipped = SKIP_COVER_DIFFERS
             return plan
+    values, titles = merged or merged_values(kept, GalleryPlan(kept.id))
+    lost = next((n for n in SCALARS if not _empty(_scalar(donor, n)) and _scalar(donor, n) != values[n]), None)
+    if lost is not None:
+        plan.skipped = SKIP_DIFFERS.format(lost)
+        return plan
+    if any((c.title or "") not in titles for c in donor.chapters or []):
+        plan.skipped = SKIP_CHAPTER
+        return plan
     if fold.shared:
         plan.skipped = SKIP_SHARED
         return plan
@@ -642,14 +672,15 @@ def plan_group(
     with proof that its files are gone (`verdicts`: deletes.verdicts_from) and its images' metadata
     carried to the kept gallery's images first."""
     kept_gallery, kept_fold = read.galleries[kept.id], read.images[kept.id]
-    merged = plan_merge(
+    merge = plan_merge(
         kept_gallery,
         kept_fold,
         [(read.galleries[d.id], read.images[d.id]) for d in donors],
         read.cover_matches,
     )
-    cover_md5 = final_cover_md5(kept_gallery, kept_fold, merged, read.cover_matches)
+    cover_md5 = final_cover_md5(kept_gallery, kept_fold, merge, read.cover_matches)
     carried: dict[str, dict[str, Any]] = {}  # per kept image: what earlier duplicates carry to it
+    merged = merged_values(kept_gallery, merge)
     donor_plans = [
         plan_donor(
             read.galleries[d.id],
@@ -661,7 +692,8 @@ def plan_group(
             cover_md5,
             read.cover_matches,
             carried,
+            merged,
         )
         for d in donors
     ]
-    return [merged, *donor_plans]
+    return [merge, *donor_plans]

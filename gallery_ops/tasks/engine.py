@@ -100,8 +100,9 @@ def _merge(gallery_id: str, plans: Sequence[GalleryPlan]) -> GalleryPlan:
         merged.changes.extend(plan.changes)
         merged.left_alone.extend(plan.left_alone)
         merged.error = merged.error or plan.error
-    if merged.error is not None:  # a gallery whose plan failed is left alone as a whole
-        merged.changes = []
+    if merged.error is not None:  # failed: it is reported so (and keeps a new-gallery mark), and gets only
+        # the changes of the workflows that did not fail (a title pattern stuck on its name drops no other rule)
+        merged.changes = [change for plan in plans if plan.error is None for change in plan.changes]
         return merged
     if not merged.changes and plans and all(p.skipped for p in plans):
         merged.skipped = "; ".join(dict.fromkeys(p.skipped for p in plans if p.skipped))
@@ -351,7 +352,9 @@ def run_pages(
         extra: list[Change] = []
         if after_page is not None:
             not_done = {*failed, *held, *page.unread}
-            extra = after_page(page, [p.gallery_id for p in plans if p.gallery_id not in not_done])
+            extra = after_page(
+                replace(page, plans=plans), [p.gallery_id for p in plans if p.gallery_id not in not_done]
+            )
             if extra and not report.dry_run and not (gate is not None and gate.held):
                 failed.update(apply_changes(ops, extra, failed).failed)
         if on_page_done is not None:

@@ -2,8 +2,9 @@
 
 Where the files are looked for and how they are read: metadata_files.py (ComicInfo.xml
 inside the zip, read without extracting; gallery-dl JSON next to the zip or in the
-folder; size limits). A gallery without such a file, or whose file cannot be read, is
-skipped with the reason.
+folder; only regular files, bounded reads, no DTD, http(s) URLs). A gallery without such a
+file, or whose file is refused or cannot be read, is skipped with the reason; any other error
+while reading one gallery's files fails that gallery only, and the run goes on.
 
 What is filled, never overwriting: title, date, details (ComicInfo Summary), urls
 (added); tags (added) by name: a name that names no tag in Stash is left out and
@@ -17,14 +18,17 @@ page for the tag and performer names not looked up before in the run.
 
 from __future__ import annotations
 
+import logging
+import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
 from ..common.args import Param
-from ..common.errors import ArgError
+from ..common.errors import ArgError, short_repr
 from ..common.limits import WORKFLOW_PAGE_SIZE
 from ..common.metadata_files import FileMetadata, FileMetadataError, read_gallery_metadata
+from ..common.on_disk import OnDisk, look
 from ..common.skips import SKIP_HAND_MADE
 from ..stash import selections
 from ..stash.batch import chunks
@@ -36,6 +40,8 @@ from .gate import Gate
 from .report import MAX_DETAILS, GalleryPlan, Report
 from .workflow import Scope
 
+log = logging.getLogger("gallery_ops")
+
 PARAMS: tuple[Param, ...] = ()
 ARTISTS_AS = ("photographer", "performers")
 
@@ -43,7 +49,7 @@ ARTISTS_AS = ("photographer", "performers")
 def parse_artists_as(text: str) -> str:
     choice = text.strip().lower()
     if choice not in ARTISTS_AS:
-        raise ArgError(f"file metadata artists {text!r}: choose photographer or performers")
+        raise ArgError(f"file metadata artists {short_repr(text)}: choose photographer or performers")
     return choice
 
 
@@ -129,14 +135,23 @@ def _pages(ops: GalleryOps, report: Report, pages: Iterable[list[Gallery]], arti
     unknown_names: dict[str, None] = {}
     for page in pages:
         read: dict[str, FileMetadata | str] = {}
+        broken: dict[str, str] = {}  # galleries whose files failed in a way no reason foresaw
         for gallery in page:
             if gallery.path is None:
                 read[gallery.id] = SKIP_HAND_MADE
                 continue
             try:
-                read[gallery.id] = read_gallery_metadata(gallery.path, gallery.kind == "zip")
+                # a zip gallery with byte copies (merged by Stash's scan): the first of its zips on disk
+                on_disk = next((p for p in gallery.file_paths if look(p) is OnDisk.PRESENT), gallery.path)
+                read[gallery.id] = read_gallery_metadata(on_disk, gallery.kind == "zip")
             except FileMetadataError as exc:
                 read[gallery.id] = str(exc)
+            except Exception as exc:  # whatever a file holds, it fails only its own gallery
+                log.debug(
+                    "import_file_metadata: reading gallery %s's files failed:\n%s", gallery.id, traceback.format_exc()
+                )
+                broken[gallery.id] = f"its files could not be read ({type(exc).__name__}: {exc})"
+                read[gallery.id] = ""
         files = [f for f in read.values() if isinstance(f, FileMetadata)]
         for kind, names in (
             ("tag", [n for f in files for n in f.tags]),
@@ -154,7 +169,9 @@ def _pages(ops: GalleryOps, report: Report, pages: Iterable[list[Gallery]], arti
         plans: list[GalleryPlan] = []
         for gallery in page:
             found = read[gallery.id]
-            if isinstance(found, FileMetadata):
+            if gallery.id in broken:
+                plans.append(GalleryPlan(gallery.id, error=broken[gallery.id]))
+            elif isinstance(found, FileMetadata):
                 plans.extend(planned(report.task, [gallery.id], partial(plan, gallery, found)))
             else:
                 plans.append(GalleryPlan(gallery.id, skipped=found))

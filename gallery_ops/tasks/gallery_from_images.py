@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from ..common.args import Param, read_choices
 from ..common.constants import MARKER_TAGS
-from ..common.errors import ArgError
+from ..common.errors import ArgError, short_repr
 from ..common.skips import SKIP_NO_IMAGES
 from ..stash import selections
 from ..stash.models import Gallery, Image
@@ -35,7 +35,7 @@ def parse_rule(text: str) -> str:
     """`all` or `any` (case and spaces ignored)."""
     rule = text.strip().lower()
     if rule not in RULES:
-        raise ArgError(f"rule {text!r}: choose all (every image has it) or any (at least one image has it)")
+        raise ArgError(f"rule {short_repr(text)}: choose all (every image has it) or any (at least one image has it)")
     return rule
 
 

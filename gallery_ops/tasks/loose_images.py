@@ -8,7 +8,9 @@ the folder's name, and its loose images are added to it. When two such folders h
 the same name, the title also names the parent folder: `2021 (Trips)`.
 
 Left alone: folders that Stash already made a folder gallery for (their images are
-not touched), folders with fewer images than the minimum, and images whose path is
+not touched), folders marked `.nogallery` (a file of that name in the folder: Stash's scan makes
+no folder gallery there, and neither does this task; when the mark cannot be looked for, the
+folder is left alone too), folders with fewer images than the minimum, and images whose path is
 unknown.
 
 A run never makes a gallery twice. A hand-made gallery with exactly the planned title
@@ -16,23 +18,40 @@ whose images are all in that folder (or that has none yet: a run stopped between
 galleryCreate and addGalleryImages) is that folder's gallery: its missing images are
 added to it instead. A second run finds no loose images left in those folders.
 
+Two runs at once (a script, runPluginOperation) and a person filing images meanwhile: right
+before each batch of creates, one request reads again the folders' loose images and the
+galleries titled like the ones it would make (a gallery made meanwhile is claimed and filled,
+not made twice); right before each batch of adds, the loose images again (an image filed
+into a gallery meanwhile is left out). What lands between that read and the write (one
+request) is the window Stash's lack of compare-and-set leaves.
+
 Reads: the loose images (a page of 1000 per request), every gallery's folder and title
-(500 per request), and the images of the few hand-made galleries whose title is a
-planned one. Writes: galleryCreate and addGalleryImages, aliased in batches.
+(500 per request), the images of the few hand-made galleries whose title is a planned one,
+and the re-reads above (one request per batch of creates, one per batch of adds). Writes:
+galleryCreate and addGalleryImages, aliased in batches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from ..common import paths
 from ..common.args import Param
-from ..common.errors import ArgError
+from ..common.errors import ArgError, short_repr
 from ..common.limits import BULK_IDS_CHUNK, MUTATION_BATCH_SIZE
 from ..common.log import progress
-from ..common.skips import SKIP_FEW, SKIP_FOLDER_GALLERY, SKIP_NO_FILE_PATH
+from ..common.on_disk import marked_no_gallery
+from ..common.skips import (
+    SKIP_FEW,
+    SKIP_FILED_MEANWHILE,
+    SKIP_FOLDER_GALLERY,
+    SKIP_MARK_UNKNOWN,
+    SKIP_NO_FILE_PATH,
+    SKIP_NO_GALLERY,
+)
 from ..stash import selections
 from ..stash.batch import chunks
 from ..stash.models import Gallery, GalleryInput, Image
@@ -119,11 +138,16 @@ def plan_folder(
     folder_galleries: set[FolderKey],
     claimed: Gallery | None,
     claimed_image_ids: set[str],
+    marked: bool | None = False,
 ) -> GalleryPlan:
-    """The folder's gallery: create it and add its images, or add the missing ones to `claimed` (pure)."""
+    """The folder's gallery: create it and add its images, or add the missing ones to `claimed` (pure).
+    `marked`: the folder holds Stash's `.nogallery` mark (None: that cannot be told)."""
     plan = GalleryPlan(folder.path)
     if folder.key in folder_galleries:
         plan.skipped = SKIP_FOLDER_GALLERY
+        return plan
+    if marked is not False:
+        plan.skipped = SKIP_NO_GALLERY if marked else SKIP_MARK_UNKNOWN
         return plan
     if claimed is None and len(folder.image_ids) < min_images:
         plan.skipped = SKIP_FEW
@@ -152,7 +176,8 @@ def claim(
 def parse_min_images(value: Any) -> int:
     if not isinstance(value, int | float) or isinstance(value, bool) or value < 1 or int(value) != value:
         raise ArgError(
-            f"the minimum number of images for a folder gallery should be a whole number of 1 or more, got {value!r}"
+            "the minimum number of images for a folder gallery should be a whole number of 1 or more,"
+            f" got {short_repr(value)}"
         )
     return int(value)
 
@@ -173,7 +198,7 @@ def run_galleries_from_folders(ops: GalleryOps, path: str | None, min_images: in
         report.skipped[SKIP_NO_FILE_PATH] += no_path
     note = f" ({loose} images in no gallery, in {len(folders)} folders)"
     pages = _folder_page(ops, folders, min_images)
-    return run_pages(ops, report, len(folders), pages, apply=_apply, note=note)
+    return run_pages(ops, report, len(folders), pages, apply=partial(_apply, min_images=min_images), note=note)
 
 
 def _folder_page(ops: GalleryOps, folders: dict[FolderKey, Folder], min_images: int) -> Iterator[Page]:
@@ -199,18 +224,53 @@ def _folder_page(ops: GalleryOps, folders: dict[FolderKey, Folder], min_images: 
             claim(title, folder, candidates, candidate_images, taken) if folder.key not in folder_galleries else None
         )
         have = {i.id for i in candidate_images.get(claimed.id, [])} if claimed else set()
-        plans.append(plan_folder(folder, title, min_images, folder_galleries, claimed, have))
+        marked = marked_no_gallery(folder.path) if folder.key not in folder_galleries else False
+        plans.append(plan_folder(folder, title, min_images, folder_galleries, claimed, have, marked))
     yield Page(plans)
 
 
-def _apply(ops: GalleryOps, plans: Sequence[GalleryPlan], failed: Mapping[str, str]) -> PageApplied:
-    """galleryCreate for the new galleries, then addGalleryImages; a folder whose create fails gets nothing more."""
+def _still_loose(images: Sequence[Image], key: FolderKey) -> list[str]:
+    return [i.id for i in images if i.path and paths.folder_names(i.path) == key]
+
+
+def _apply(ops: GalleryOps, plans: Sequence[GalleryPlan], failed: Mapping[str, str], min_images: int) -> PageApplied:
+    """galleryCreate for the new galleries, then addGalleryImages; a folder whose create fails gets nothing more.
+
+    Right before each batch of creates, one request reads again each folder's loose images and
+    the galleries titled like the one it would make: a gallery another run made meanwhile is
+    claimed instead (filled, never made twice), and a folder whose images were filed meanwhile
+    gets none. Right before each batch of adds, the loose images are read again: an image a
+    person filed into a gallery meanwhile is left out."""
     failures: dict[str, str] = {}
+    by_folder = {p.gallery_id: p for p in plans}
     creates = [(p.gallery_id, c) for p in plans for c in p.changes if isinstance(c, CreateFolderGallery)]
     made: dict[str, str] = {}
+    taken: set[str] = set()
     for chunk in chunks(creates, MUTATION_BATCH_SIZE):
-        result = ops.create_galleries_each([GalleryInput(title=c.title) for _, c in chunk])
-        for index, (folder, _) in enumerate(chunk):
+        loose, titled = ops.loose_now([folder for folder, _ in chunk], [c.title for _, c in chunk])
+        candidates = {f: [g for g in found if not g.files and g.folder is None] for f, found in titled.items()}
+        ids = [g.id for found in candidates.values() for g in found]
+        their_images = ops.images_of_galleries(ids, selections.IMAGE_PATH) if ids else {}
+        sending: list[tuple[str, CreateFolderGallery]] = []
+        for folder, create in chunk:
+            plan, key = by_folder[folder], folder_key(folder)
+            here = Folder(key, folder, _still_loose(loose[folder], key))
+            claimed = claim(create.title, here, candidates[folder], their_images, taken)
+            if claimed is not None:  # made meanwhile (another run): fill it, do not make a second one
+                plan.changes = [c for c in plan.changes if not isinstance(c, CreateFolderGallery)]
+                plan.changes = [
+                    replace(c, gallery_id=claimed.id) if isinstance(c, AddFolderImages) else c for c in plan.changes
+                ]
+            elif not here.image_ids:
+                plan.changes, plan.skipped = [], SKIP_FILED_MEANWHILE
+            elif len(here.image_ids) < min_images:
+                plan.changes, plan.skipped = [], SKIP_FEW
+            else:
+                sending.append((folder, create))
+        if not sending:
+            continue
+        result = ops.create_galleries_each([GalleryInput(title=c.title) for _, c in sending])
+        for index, (folder, _) in enumerate(sending):
             if index in result.errors:
                 failures.setdefault(folder, result.errors[index])
             else:
@@ -222,10 +282,20 @@ def _apply(ops: GalleryOps, plans: Sequence[GalleryPlan], failed: Mapping[str, s
         if isinstance(c, AddFolderImages) and p.gallery_id not in failures
     ]
     for add_chunk in chunks(adds, MUTATION_BATCH_SIZE):
-        sending = [(folder, c) for folder, c in add_chunk if folder not in failures]
-        if not sending:
+        loose, _ = ops.loose_now(list(dict.fromkeys(folder for folder, _ in add_chunk)))
+        sending_adds: list[tuple[str, AddFolderImages]] = []
+        for folder, add in add_chunk:
+            still = set(_still_loose(loose[folder], folder_key(folder)))
+            kept = replace(add, image_ids=tuple(i for i in add.image_ids if i in still))
+            plan = by_folder[folder]
+            plan.changes = [kept if c is add else c for c in plan.changes]
+            if kept.image_ids and folder not in failures:
+                sending_adds.append((folder, kept))
+        if not sending_adds:
             continue
-        added = ops.add_gallery_images_each([(c.gallery_id or made[folder], c.image_ids) for folder, c in sending])
+        added = ops.add_gallery_images_each([(c.gallery_id or made[folder], c.image_ids) for folder, c in sending_adds])
         for index, message in added.errors.items():
-            failures.setdefault(sending[index][0], message)
+            failures.setdefault(sending_adds[index][0], message)
+    for plan in plans:  # what was left out is not reported as done
+        plan.changes = [c for c in plan.changes if not (isinstance(c, AddFolderImages) and not c.image_ids)]
     return PageApplied(list(plans), failures, {})

@@ -14,19 +14,30 @@ Metadata from files (hookFileMetadata) runs first, as its own pass over the mark
 other rules (image sync) see what it filled; link scenes (hookLinkScenes) is one more
 workflow of the main pass (scene_links.LinkScenes, over an index of every scene's paths, read
 once; with linkScenesCopyMetadata it reads the matched scenes' metadata per page).
-A gallery whose file metadata failed or was dropped (changed meanwhile) keeps its mark. A gallery with no images
-yet (made by hand, filled later) keeps its mark until it has some. Rerunning it is harmless
-(the rules are idempotent).
+A gallery whose file metadata failed or was dropped (changed meanwhile) keeps its mark, and so
+does one whose rule failed (a title pattern stuck on its name: the other rules are applied). A
+gallery with no images yet (made by hand, filled later) keeps its mark until it has some while a
+rule waits for images, and the run says so; with no such rule it is done and unmarked.
+
+Galleries whose hook died before marking them (killed, Stash stopped) are found by another route:
+the marker tag's description names the newest gallery Finish has looked at; each run first marks
+the galleries made after it that have no mark, then moves it on, then finishes every marked
+gallery. (The first run that finds no such note only writes it: galleries made before are not
+swept in.) Rerunning it is harmless (the rules are idempotent).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
-from ..common.constants import NEW_GALLERY_TAG
+from ..common.constants import NEW_GALLERY_TAG, NEW_GALLERY_TAG_DESCRIPTION
+from ..common.limits import BULK_IDS_CHUNK
 from ..common.settings import IMAGE_RULES
+from ..common.skips import SKIP_WAITS_FOR_IMAGES
 from ..stash import selections as fields
+from ..stash.batch import chunks
 from ..stash.operations import GalleryOps, all_of
 from .changes import Change, UntagGalleries
 from .chapters import ChaptersFromFolders
@@ -34,7 +45,7 @@ from .covers import SetCovers, parse_cover_rule
 from .engine import Page, decide_dry_run, read_env, read_scope, run_workflows
 from .file_metadata import parse_artists_as, run_import_file_metadata
 from .image_sync import SyncImagesFromGallery, parse_sync_fields
-from .report import MAX_FAILURES, Report
+from .report import MAX_DETAILS, MAX_FAILURES, Report
 from .scene_links import LinkScenes, SceneIndex, build_index
 from .titles import TitleFromPath, parse_title_pattern
 from .workflow import Env, Scope, Workflow
@@ -69,20 +80,59 @@ def rule_workflows(env: Env, names: list[str], scene_index: SceneIndex | None = 
     return chosen
 
 
+WATERMARK = re.compile(r"after id (\d+)")
+
+
+def watermark_of(description: str) -> int | None:
+    """How far Finish has looked, from the marker tag's description (None: not written yet)."""
+    found = WATERMARK.search(description)
+    return int(found.group(1)) if found else None
+
+
+def mark_unmarked(ops: GalleryOps, tag_id: str, description: str, scope: Scope, dry_run: bool) -> list[str]:
+    """Galleries made since Finish last looked that have no mark: their hook did not get to mark them
+    (killed, Stash stopped). They are marked now, so that this run finishes them with the others,
+    and then the tag's description says how far Finish has looked (in that order: a run killed in
+    between marks them again, which is harmless). The very first time (no such note yet) only the
+    note is written: galleries made before the plugin was set up are not swept in."""
+    after = watermark_of(description)
+    found, newest = ops.unmarked_since(after if after is not None else 0, tag_id, scope.gallery_filter)
+    unmarked = found if after is not None else []
+    if dry_run:
+        return unmarked
+    for chunk in chunks(unmarked, BULK_IDS_CHUNK):
+        ops.bulk_gallery_update({"ids": chunk, "tag_ids": {"ids": [tag_id], "mode": "ADD"}})
+    if after is None or newest > after:
+        ops.set_tag_description(tag_id, NEW_GALLERY_TAG_DESCRIPTION.format(newest))
+    return unmarked
+
+
 def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
     """Apply the switched-on rules to the galleries marked new, then unmark them."""
     env = read_env(ops)
     scope = read_scope(args)
     dry_run = decide_dry_run(args, env.settings, destructive=False)
-    tag_id = ops.find_tag_id(NEW_GALLERY_TAG)
-    if tag_id is None:
+    marker = ops.marker_tag(NEW_GALLERY_TAG)
+    if marker is None:
         report = Report("finish_new_galleries", dry_run)
         # Stash shows a task's output at debug level only: say so in the log
         log.info('%s: %s (no gallery has the tag "%s")', report.title, report.summary, NEW_GALLERY_TAG)
         return report
-    gallery_filter = all_of({"tags": {"value": [tag_id], "modifier": "INCLUDES"}}, scope.gallery_filter)
+    tag_id, description = marker
     rules = [name for name, on in env.settings.hook_rules.items() if on]
-    needs_images = any(rule in IMAGE_RULES for rule in rules)
+    found = mark_unmarked(ops, tag_id, description, scope, dry_run) if rules else []
+    if found:
+        title = "Finish new galleries" + (" (preview)" if dry_run else "")
+        log.info(
+            "%s: %d galleries made since the last run had no mark (their hook did not finish): %s %s",
+            title,
+            len(found),
+            "would mark and finish" if dry_run else "marked and finished",
+            ", ".join(found[:20]) + (" ..." if len(found) > 20 else ""),
+        )
+    # (a preview marks nothing: it names the galleries it would mark and finish, above)
+    gallery_filter = all_of({"tags": {"value": [tag_id], "modifier": "INCLUDES"}}, scope.gallery_filter)
+    needs_images = [rule for rule in rules if rule in IMAGE_RULES]
     held: dict[str, str] = {}  # galleries whose file metadata did not all go through: they stay marked
     from_files: Report | None = None
     if "hookFileMetadata" in rules:
@@ -99,8 +149,19 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
         scene_index = build_index(ops.iter_scenes(fields.SCENE_FILES))  # paths only: metadata is read per page
 
     def unmark(page: Page, done: list[str]) -> list[Change]:
-        # a gallery with no images yet (made by hand, filled later) stays marked until it has some
-        ready = [g for g in done if (page.first_images.get(g) or not needs_images) and g not in held]
+        # a gallery with no images yet (made by hand, filled later) stays marked until it has some, and
+        # says so; one with nothing left to do (no rule waits for images) is unmarked
+        plans = {p.gallery_id: p for p in page.plans}
+        ready = []
+        for gallery_id in done:
+            if gallery_id in held:
+                continue
+            if needs_images and not page.first_images.get(gallery_id):
+                plan = plans.get(gallery_id)
+                if plan is not None and not plan.changes:
+                    plan.skipped = SKIP_WAITS_FOR_IMAGES.format(", ".join(needs_images))
+                continue
+            ready.append(gallery_id)
         return [UntagGalleries(ready[0], tag_id, tuple(ready[1:]), NEW_GALLERY_TAG)] if ready else []
 
     report = run_workflows(
@@ -115,6 +176,8 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
     )
     if from_files is not None:
         add_file_metadata(report, from_files)
+    if found:
+        report.extra["found_unmarked"] = found[:MAX_DETAILS]
     return report
 
 

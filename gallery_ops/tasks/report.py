@@ -220,7 +220,7 @@ class Report:
             self.unchanged += 1
         else:
             self.changed += 1
-        if error is None:
+        if error is None or error == plan.error:  # a failed rule: the other rules' changes were written
             self.add_changes(plan.changes)
 
     def add_changes(self, changes: Sequence[Any], failed: dict[str, str] | None = None) -> None:

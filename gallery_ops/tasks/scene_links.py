@@ -1,7 +1,7 @@
 """link_scenes: a gallery and the scene that belongs with it get linked (scene_ids, added only).
 
 The rules, on the paths Stash reports (paths.py: either separator on Windows hosts, where
-names also compare without case):
+names also compare without case, as NTFS compares them: paths.ntfs_upper, not full case folding):
 - a zip gallery and a video next to it with the same name: `Set A.zip` and `Set A.mp4`;
 - a folder gallery and a video next to the folder with the folder's name: `Set A/` and
   `Set A.mp4`;
@@ -46,12 +46,12 @@ K = TypeVar("K")
 def _name(path: str) -> str:
     """A file's name without extension, as names compare on its host (no case on Windows)."""
     name = paths.stem(path)
-    return name.casefold() if paths.is_windows_path(path) else name
+    return paths.ntfs_upper(name) if paths.is_windows_path(path) else name
 
 
 def _fold(path: str, key: FolderKey) -> FolderKey:
     """A folder key as folders compare on the path's host (no case on Windows)."""
-    return tuple(n.casefold() for n in key) if paths.is_windows_path(path) else key
+    return tuple(paths.ntfs_upper(n) for n in key) if paths.is_windows_path(path) else key
 
 
 def _holder(path: str) -> FolderKey:
@@ -61,7 +61,7 @@ def _holder(path: str) -> FolderKey:
 
 def _folder_name(path: str) -> str:
     name = paths.base_name(path)
-    return name.casefold() if paths.is_windows_path(path) else name
+    return paths.ntfs_upper(name) if paths.is_windows_path(path) else name
 
 
 @dataclass
@@ -108,9 +108,9 @@ def build_index(scenes: Iterable[Scene]) -> SceneIndex:
 
 def matching_scenes(gallery: Gallery, index: SceneIndex) -> set[str] | None:
     """The scene ids the rules find for a gallery; None for a hand-made gallery (pure)."""
-    if gallery.files and gallery.files[0].path:
-        zip_path = gallery.files[0].path
-        return _ids(index.by_name.get((_holder(zip_path), _name(zip_path))))
+    zips = [f.path for f in gallery.files or [] if f.path]
+    if zips:  # every zip of the gallery (byte copies Stash's scan merged into it), not only the first
+        return set().union(*(_ids(index.by_name.get((_holder(z), _name(z)))) for z in zips))
     if gallery.folder is not None and gallery.folder.path:
         folder = gallery.folder.path
         next_to = _ids(index.by_name.get((_holder(folder), _folder_name(folder))))

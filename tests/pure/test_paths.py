@@ -94,3 +94,13 @@ def test_prefix_regex_under_go_semantics(given, matches, misses):
     pattern = re2.compile(paths.prefix_regex(given))
     assert [p for p in matches if pattern.search(p)] == matches
     assert [p for p in misses if pattern.search(p)] == []
+
+
+def test_ntfs_upper_is_simple_and_one_to_one():
+    """NTFS compares names by a simple upper-case table, never by full case folding."""
+    from gallery_ops.common.paths import ntfs_upper
+
+    kelvin = "\u212a"
+    assert ntfs_upper("Straße") == "STRAßE" and ntfs_upper("ﬁsh") == "ﬁSH" and ntfs_upper(kelvin) == kelvin
+    assert ntfs_upper("été") == "ÉTÉ" and ntfs_upper("beach") == "BEACH"
+    assert ntfs_upper("k") != ntfs_upper(kelvin) and ntfs_upper("ss") != ntfs_upper("ß")

@@ -82,6 +82,56 @@ class LateLine:
 Change = Wording | Added | Gone | NewEntries | LateLine
 
 SCRAPE = "Scrape galleries (scrape_galleries), a task added after the recording, with its settings scrape* and scrapers"
+GT = r"(Info: \[Plugin / Gallery Tools\] )"  # a log line of the plugin's (group 1)
+
+# Clean empty galleries no longer deletes an empty hand-made gallery that carries what a person set
+KEPT = (
+    "Clean empty galleries keeps (and lists) an empty gallery that carries what a person set (organized, a"
+    " rating, details, tags, performers, a studio, scenes, chapters, urls) unless the run names it: the"
+    " recording deleted H Full, H Trimmed, H Rating 150 and H Deprecated Url, so they stay for the later tasks"
+)
+SKIP_KEPT = (
+    r"1 gallery skipped: no images, but it carries what a person set \(.*\): kept \(name it in gallery_ids to"
+    r" delete it\)"
+)
+KEPT_LINES = [
+    (
+        rf"{GT}Clean empty galleries( \(\w+\)): gallery <title:{title}>: (would )?delete the gallery .*",
+        rf"\1Clean empty galleries\2: 1 gallery skipped: no images, but it carries what a person set ({carried}):"
+        " kept (name it in gallery_ids to delete it)",
+    )
+    for title, carried in (
+        ("H Full", "organized, rating100, tags, performers, scenes"),
+        ("H Trimmed", "details"),
+        ("H Rating 150", "rating100"),
+        ("H Deprecated Url", "urls"),
+    )
+]
+KEPT_GALLERIES = r"title:H (Full|Trimmed|Rating 150|Deprecated Url)"
+# the entries whose library state comes after Clean empty galleries applied (state.galleries keys)
+STATES_FROM_CLEAN = (
+    "task.clean_empty_galleries_*.apply",
+    "task.merge_duplicate_galleries_*.apply",
+    "task.galleries_for_loose_images*.apply",
+    "task.link_scenes.apply",
+    "task.import_file_metadata.apply",
+    "task.finish_new_galleries.apply",
+    "task.show_capabilities.run",
+    "final.state",
+)
+# Galleries for loose images makes no gallery for a folder marked .nogallery
+NO_GALLERY = (
+    "Galleries for loose images leaves a folder marked .nogallery alone, as Stash's scan does: the recording"
+    " made the gallery Hiking 2019 for such a folder"
+)
+SKIP_MARKED = r"its folder is marked \.nogallery \(Stash's scan makes no gallery for it either\)"
+STATES_FROM_LOOSE = STATES_FROM_CLEAN[2:]
+BOTH = KEPT + "; and " + NO_GALLERY + " (4 more galleries and 1 fewer: 3 more in scope, all hand-made)"
+# Finish new galleries says why a gallery keeps its mark
+WAITS = (
+    "Finish new galleries says why a hand-made gallery with no images keeps its mark (a skip: no images yet);"
+    " the recording counted it as unchanged and said nothing"
+)
 
 CHANGES: list[Change] = [
     LateLine(
@@ -109,6 +159,131 @@ CHANGES: list[Change] = [
     ),
     Added("task.*", r"Gallery Tools: scraped", SCRAPE + ": the tag it marks galleries with, made by its first run"),
     Added("final.state", r"Gallery Tools: scraped", SCRAPE + ": its tag is in the final state"),
+    *(Wording("task.clean_empty_galleries_preview.*", real, ours, KEPT) for real, ours in KEPT_LINES),
+    Wording(
+        "task.clean_empty_galleries_preview.*",
+        rf"{GT}Clean empty galleries( \(\w+\)): 20 galleries scanned, 6 (would change|changed), 14 unchanged, 0"
+        r" skipped, 0 failed; 6 changes",
+        r"\1Clean empty galleries\2: 20 galleries scanned, 2 \3, 14 unchanged, 4 skipped, 0 failed; 2 changes",
+        KEPT,
+    ),
+    Added("task.clean_empty_galleries_apply.*", rf"{GT}Clean empty galleries .*: {SKIP_KEPT}", KEPT),
+    Wording(
+        "task.clean_empty_galleries_apply.*",
+        rf"{GT}Clean empty galleries( \(\w+\)): 14 galleries in scope(.*)",
+        r"\1Clean empty galleries\2: 18 galleries in scope\3",
+        KEPT,
+    ),
+    Wording(
+        "task.clean_empty_galleries_apply.*",
+        rf"{GT}Clean empty galleries( \(\w+\)): 14 galleries scanned, 0 (would change|changed), 14 unchanged, 0"
+        r" skipped(.*)",
+        r"\1Clean empty galleries\2: 18 galleries scanned, 0 \3, 14 unchanged, 4 skipped\4",
+        KEPT,
+    ),
+    Wording(
+        "task.merge_duplicate_galleries_*",
+        rf"{GT}(Merge duplicate galleries \(.*\)): 1 gallery skipped: duplicate, kept \(its zip or folder is on disk,"
+        r" or cannot be told gone\)",
+        r"\1\2: 1 gallery skipped: duplicate, kept (its zip or folder is on disk)",
+        "a duplicate whose zip or folder is on disk is kept for that reason; one that cannot be proved gone has a"
+        ' reason of its own now (README: "Gone" needs proof)',
+    ),
+    Wording(
+        "task.merge_duplicate_galleries_*",
+        rf"{GT}(Merge duplicate galleries \(.*\)): 14 galleries in scope(.*)",
+        r"\1\2: 18 galleries in scope\3",
+        KEPT,
+    ),
+    Wording(
+        "task.merge_duplicate_galleries_*",
+        rf"{GT}(Merge duplicate galleries \(.*\)): 14 galleries scanned, 0 (would change|changed), 13 unchanged(.*)",
+        r"\1\2: 18 galleries scanned, 0 \3, 17 unchanged\4",
+        KEPT,
+    ),
+    *(Added(entries, KEPT_GALLERIES, KEPT) for entries in STATES_FROM_CLEAN),
+    Added(
+        "task.galleries_for_loose_images*",
+        rf"{GT}Galleries for loose images.*: 2 galleries skipped: {SKIP_MARKED}",
+        NO_GALLERY,
+    ),
+    Gone(
+        "task.galleries_for_loose_images_preview.*",
+        rf"{GT}Galleries for loose images.*: folder <LIB>/loose/Hiking 2019: .*",
+        NO_GALLERY,
+    ),
+    Gone("task.galleries_for_loose_images_preview.apply", rf"{GT}new gallery <title:Hiking 2019>: .*", NO_GALLERY),
+    Wording(
+        "task.galleries_for_loose_images*",
+        rf"{GT}(Galleries for loose images.*): 2 galleries skipped: fewer loose images than the minimum",
+        r"\1\2: 1 gallery skipped: fewer loose images than the minimum",
+        NO_GALLERY,
+    ),
+    Wording(
+        "task.galleries_for_loose_images_preview.*",
+        rf"{GT}(Galleries for loose images.*): 3 galleries scanned, 1 (would change|changed), 0 unchanged, 2 skipped,"
+        r" 0 failed; 2 changes",
+        r"\1\2: 3 galleries scanned, 0 \3, 0 unchanged, 3 skipped, 0 failed; 0 changes",
+        NO_GALLERY,
+    ),
+    Wording(
+        "task.galleries_for_loose_images.*",
+        rf"{GT}(Galleries for loose images.*): 2 galleries in scope(.*)\(2 images in no gallery, in 2 folders\)",
+        r"\1\2: 3 galleries in scope\3(5 images in no gallery, in 3 folders)",
+        NO_GALLERY,
+    ),
+    Wording(
+        "task.galleries_for_loose_images.*",
+        rf"{GT}(Galleries for loose images.*): 2 galleries scanned, 0 (would change|changed), 0 unchanged,"
+        r" 2 skipped(.*)",
+        r"\1\2: 3 galleries scanned, 0 \3, 0 unchanged, 3 skipped\4",
+        NO_GALLERY,
+    ),
+    *(Gone(entries, r"title:Hiking 2019", NO_GALLERY) for entries in STATES_FROM_LOOSE),
+    Wording(
+        "task.[li][im]*",  # link_scenes, import_file_metadata
+        rf"{GT}((Link scenes|Import file metadata)( \(\w+\))?): 15 galleries (in scope|scanned)(.*)",
+        r"\1\2: 18 galleries \5\6",
+        BOTH,
+    ),
+    Wording(
+        "task.link_scenes.*",
+        rf"{GT}(Link scenes( \(\w+\))?): 18 galleries scanned, 0 (would change|changed), 0 unchanged, 15 skipped(.*)",
+        r"\1\2: 18 galleries scanned, 0 \4, 0 unchanged, 18 skipped\5",
+        BOTH,
+    ),
+    Wording(
+        "task.import_file_metadata.*",
+        rf"{GT}(Import file metadata( \(\w+\))?): 18 galleries scanned, 2 (would change|changed), 0 unchanged, 13"
+        r" skipped(.*)",
+        r"\1\2: 18 galleries scanned, 2 \4, 0 unchanged, 16 skipped\5",
+        BOTH,
+    ),
+    Wording(
+        "task.[li][im]*",
+        rf"{GT}((Link scenes|Import file metadata)( \(\w+\))?): 2 galleries skipped: hand-made (.*)",
+        r"\1\2: 5 galleries skipped: hand-made \5",
+        BOTH,
+    ),
+    Added("hook.by_hand.create", rf"{GT}Finish new galleries: 1 gallery skipped: no images yet: .*", WAITS),
+    Wording(
+        "hook.by_hand.create",
+        rf"{GT}Finish new galleries: 1 gallery scanned, 0 changed, 1 unchanged, 0 skipped(.*)",
+        r"\1Finish new galleries: 1 gallery scanned, 0 changed, 0 unchanged, 1 skipped\2",
+        WAITS,
+    ),
+    Wording(
+        "hook.by_hand.finish",
+        rf"{GT}Finish new galleries: 1 gallery \(27\): (.*)",
+        r"\1Finish new galleries: 1 gallery (26): \2",
+        NO_GALLERY + ": the galleries made after it have ids one lower",
+    ),
+    Wording(
+        "hook.scan.scan_and_finish",
+        rf"{GT}Finish new galleries: 2 galleries \(28, 29\): (.*)",
+        r"\1Finish new galleries: 2 galleries (27, 28): \2",
+        NO_GALLERY + ": the galleries made after it have ids one lower",
+    ),
 ]
 
 
@@ -122,6 +297,8 @@ def _without(node: Any, pattern: re.Pattern[str]) -> tuple[Any, bool]:
                 changed = True
                 continue
             out[key], hit = _without(value, pattern)
+            if hit and out[key] == []:  # a list emptied so is left out, as a state leaves out an empty one
+                del out[key]
             changed |= hit
         return out, changed
     if isinstance(node, list):

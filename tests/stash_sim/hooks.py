@@ -78,7 +78,8 @@ class HookExecutor:
     ) -> None:
         session = Session(ctx.session.user, (*ctx.session.visited, (plugin.id, trigger)))
         runner = PluginRunner(plugin, self.sim.python)
-        result = runner.run_hook(hook, hook_context, self.sim.server_connection(session))
+        on_start = self.sim._track if self.sim.requests.kill_hooks else None  # kill_plugin_after(..., hooks=True)
+        result = runner.run_hook(hook, hook_context, self.sim.server_connection(session), on_start=on_start)
         if result.error is not None:
             self.sim.log("error", f"{trigger} [{plugin.name}]: returned error: {result.error}")
         self.sim.events.log_plugin_run(plugin.name, result.logs)

@@ -105,6 +105,7 @@ class _KillingLog(RequestLog):
     def __init__(self) -> None:
         super().__init__()
         self.kill_at: int | None = None
+        self.kill_hooks = False  # hook runs are tracked (and killed) too
         self.process: subprocess.Popen[bytes] | None = None
         self.killed = False
 
@@ -113,6 +114,7 @@ class _KillingLog(RequestLog):
         if self.kill_at is not None and self.process is not None and len(self) >= self.kill_at:
             self.killed = True  # before the kill: the run may return before this line otherwise
             self.kill_at = None
+            self.kill_hooks = False
             self.process.kill()
 
 
@@ -377,10 +379,11 @@ class StashSimulator:
             raise KeyError(f"plugin {plugin_id} is not installed")
         return found
 
-    def kill_plugin_after(self, requests: int) -> None:
-        """Kill the next plugin run (run_task / run_operation) once the request log holds
-        `requests` records (clear the log first to count from the run's start)."""
+    def kill_plugin_after(self, requests: int, hooks: bool = False) -> None:
+        """Kill the next plugin run (run_task / run_operation; with `hooks`, a hook run too) once the
+        request log holds `requests` records (clear the log first to count from the run's start)."""
         self.requests.kill_at = requests
+        self.requests.kill_hooks = hooks
         self.requests.killed = False
 
     def _track(self, process: subprocess.Popen[bytes]) -> None:

@@ -24,7 +24,9 @@ from wf_support import (
 from gallery_ops.common.on_disk import OnDisk
 from gallery_ops.common.skips import (
     SKIP_BOTH_GONE,
+    SKIP_CHAPTER,
     SKIP_COVER_UNKNOWN,
+    SKIP_DIFFERS,
     SKIP_DUPLICATE_UNSURE,
     SKIP_KEPT_APART,
     SKIP_PRESENT,
@@ -209,6 +211,20 @@ def test_a_duplicate_is_deleted_only_when_asked_and_empty_or_gone():
     assert donor_plan(gone, own, kept, {**here, **lost}, matches={"2": None}).skipped == SKIP_COVER_UNKNOWN
     empty = counted(gallery("3", zip="/e.zip"), 0)
     assert donor_plan(empty, [], kept, {**here, "3": (OnDisk.PRESENT, ())}).changes[0].why == "duplicate without images"
+
+
+def test_a_duplicate_whose_own_value_the_merge_cannot_keep_is_not_deleted():
+    """What the kept gallery has otherwise is never overwritten: the duplicate that carries a
+    different value (or a chapter with no place in the kept gallery) stays, with the reason."""
+    kept = counted(gallery("2", folder="/n", title="Mine"), 1)
+    lost = {"1": (OnDisk.GONE, (("/o.zip", "/o.jpg"),)), "2": (OnDisk.PRESENT, ())}
+    own = [pic(1, "/o.zip/a.jpg", "A", galleries=("1",))]
+    titled = counted(gallery("1", zip="/o.zip", title="Theirs"), 1)
+    assert donor_plan(titled, own, kept, lost).skipped == SKIP_DIFFERS.format("title")
+    same = counted(gallery("1", zip="/o.zip", title="Mine"), 1)
+    assert isinstance(donor_plan(same, own, kept, lost).changes[-1], DestroyGallery)
+    chaptered = counted(gallery("1", zip="/o.zip", chapters=[(91, "Start", 1)]), 1)
+    assert donor_plan(chaptered, own, kept, lost).skipped == SKIP_CHAPTER
 
 
 def test_a_destroy_names_the_kept_gallery_so_it_is_not_sent_when_the_copy_failed():

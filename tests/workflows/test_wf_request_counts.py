@@ -85,6 +85,7 @@ def test_finish_with_hook_link_scenes_costs_requests_per_page_not_per_gallery():
         assert all((g["title"] or "").startswith("Scene ") for g in left) == copy  # copied: the scene's title
         page_count = pages(GALLERIES, WORKFLOW_PAGE_SIZE)
         reads = 4 + 1 + page_count + 1  # settings, marker tag, count, scenes (one page); the galleries' pages
+        reads += 2  # galleries made since the last Finish without a mark; the tag's note (first run)
         reads += page_count if copy else 0  # with copy: the page's matched scenes' metadata, one request
         # per batch of 50: the links; with copy also the titles, each read again just before (changes.Expect)
         per_page = pages(WORKFLOW_PAGE_SIZE, MUTATION_BATCH_SIZE) * (3 if copy else 1) + 1  # + the unmark
