@@ -11,6 +11,7 @@ Two layers:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -207,6 +208,20 @@ def run(sim: StashSimulator, task: str, args: dict[str, Any] | None = None, *, o
     return result
 
 
+SETTLE_SECONDS = 300.0  # at most, for a killed run's last request to end (its hooks run inside it)
+
+
+def settle(sim: StashSimulator) -> None:
+    """Wait until the simulator holds no connection: a killed run's last request is still being
+    answered after the kill (a galleryCreate runs Gallery.Create.Post's hooks inside it), as on a
+    real Stash, and the rerun is the person's next click, not a race with that request."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while sim.http.connections:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the simulator still answers a request {SETTLE_SECONDS:.0f} s after the kill")
+        time.sleep(0.01)
+
+
 def kill_and_rerun_at_every_request(
     library: Callable[[], dict[str, Any] | None],
     task: str,
@@ -233,6 +248,7 @@ def kill_and_rerun_at_every_request(
             if killed.error != "signal: killed":
                 problems.append(f"N={kill_at}: not killed ({killed.error})")
                 continue
+            settle(sim)
             rerun = run(sim, task)
             extra = check(sim)
             if rerun.output["failed_count"] or state(sim) != expected or extra:
