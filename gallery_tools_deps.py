@@ -26,8 +26,7 @@ import re
 import sys
 
 # Stash's log protocol, written by the one standard-library writer the hook uses too.
-from gallery_ops.common.log_protocol import progress
-from gallery_ops.common.log_protocol import write as log
+from gallery_ops.common.log_protocol import progress, write as log
 
 # Only these are imported on every run (the hook's path stays short); what the install and the
 # missing-dependency answer need is imported where they need it.

@@ -13,62 +13,26 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .common.errors import (
         GalleryContentsLocked as GalleryContentsLocked,
-    )
-    from .common.errors import (
         NotFound as NotFound,
-    )
-    from .common.errors import (
         StashAuthError as StashAuthError,
-    )
-    from .common.errors import (
         StashError as StashError,
-    )
-    from .common.errors import (
         StashServerError as StashServerError,
-    )
-    from .common.errors import (
         StashTransportError as StashTransportError,
     )
     from .stash.models import (
         BulkGalleryUpdateInput as BulkGalleryUpdateInput,
-    )
-    from .stash.models import (
         BulkUpdateIds as BulkUpdateIds,
-    )
-    from .stash.models import (
         BulkUpdateStrings as BulkUpdateStrings,
-    )
-    from .stash.models import (
         FindFilter as FindFilter,
-    )
-    from .stash.models import (
         FindGalleriesResult as FindGalleriesResult,
-    )
-    from .stash.models import (
         Gallery as Gallery,
-    )
-    from .stash.models import (
         GalleryChapter as GalleryChapter,
-    )
-    from .stash.models import (
         GalleryInput as GalleryInput,
-    )
-    from .stash.models import (
         IdRef as IdRef,
-    )
-    from .stash.models import (
         Image as Image,
-    )
-    from .stash.models import (
         PerformerRef as PerformerRef,
-    )
-    from .stash.models import (
         SceneRef as SceneRef,
-    )
-    from .stash.models import (
         StudioRef as StudioRef,
-    )
-    from .stash.models import (
         TagRef as TagRef,
     )
     from .stash.operations import (

@@ -47,8 +47,7 @@ from ..common.limits import (
 )
 from ..common.log import LOGGER_NAME
 from ..common.settings import PLUGIN_ID
-from . import documents as doc
-from . import selections as fields
+from . import documents as doc, selections as fields
 from .batch import BatchResult, chunks, run_batch
 from .connection import ServerConnection, StashConnection, error_list
 from .models import (
@@ -69,8 +68,7 @@ from .models import (
     Scraper,
     SetCoverInput,
 )
-from .names import KINDS as NAME_KINDS
-from .names import NameRequest, Names
+from .names import KINDS as NAME_KINDS, NameRequest, Names
 
 log = logging.getLogger(LOGGER_NAME)
 

@@ -9,8 +9,7 @@ from stash_sim import StashSimulator
 from stash_sim.schema import RELEASES, stash_schema
 
 from gallery_ops import GalleryOps
-from gallery_ops.stash import documents
-from gallery_ops.stash import selections as fields
+from gallery_ops.stash import documents, selections as fields
 from gallery_ops.stash.operations import ImagesChangedWhileRead
 
 # Natural order, case-insensitive (docs/stash.md §4): img2 before img10, "B" between "a" and "c".

@@ -53,8 +53,7 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 
 from .gqlgen import gqlgen_schema
-from .gqlparser import parse_message, validation_message
-from .gqlparser import variables_problem as gqlparser_variables_problem
+from .gqlparser import parse_message, validation_message, variables_problem as gqlparser_variables_problem
 from .schema import build_release_schema, release, stash_schema
 
 Resolver = Callable[..., Any]

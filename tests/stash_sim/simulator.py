@@ -56,8 +56,7 @@ from .runner import (
 from .scan import scan as scan_step
 from .scanned import scanned_library
 from .scanner import run_scan, scan_paths
-from .schema import Release, stash_schema
-from .schema import release as pick_release
+from .schema import Release, release as pick_release, stash_schema
 from .server import Faults, HttpFront, RequestLog, RequestRecord, Session, SessionCodec
 from .store import Store
 

@@ -8,8 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from wf_support import COMIC as COMIC_ZIP
 from wf_support import (
+    COMIC as COMIC_ZIP,
     IMPORT_FILE_METADATA,
     NIGHT_MARKET,
     PLUGIN,

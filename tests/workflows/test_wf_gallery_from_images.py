@@ -13,11 +13,11 @@ from wf_support import (
     diff,
     fresh_sim,
     gallery,
+    give_images_tags_their_gallery_lacks as prepare,
     image,
     run,
     state,
 )
-from wf_support import give_images_tags_their_gallery_lacks as prepare
 
 from gallery_ops.common.args import ArgError
 from gallery_ops.common.constants import NEW_GALLERY_TAG

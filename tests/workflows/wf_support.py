@@ -23,47 +23,27 @@ from stash_sim.library import SAMPLE_LIBRARY, load_library
 from stash_sim.scanned import add_real_files
 from support.library import (
     BEACH as BEACH,
-)
-from support.library import (
     BEST as BEST,
-)
-from support.library import (
     CITY as CITY,
-)
-from support.library import (
     COMIC as COMIC,
-)
-from support.library import (
     EMPTY as EMPTY,
-)
-from support.library import (
     HARBOUR as HARBOUR,
-)
-from support.library import (
     HIKING as HIKING,
-)
-from support.library import (
     NIGHT_MARKET as NIGHT_MARKET,
-)
-from support.library import (
     OLD_TRIP as OLD_TRIP,
-)
-from support.library import (
     PORTRAITS as PORTRAITS,
-)
-from support.library import (
     PORTRAITS_ZIP as PORTRAITS_ZIP,
-)
-from support.library import (
     SUMMER as SUMMER,
 )
 from support.manifest import button
-from support.state import ids_by_path as ids_by_path
-from support.state import image_ids_by_path as image_ids
-from support.state import library_state as state
-from support.state import named_id as named_id
-from support.state import portable as portable
-from support.state import unrooted as unrooted
+from support.state import (
+    ids_by_path as ids_by_path,
+    image_ids_by_path as image_ids,
+    library_state as state,
+    named_id as named_id,
+    portable as portable,
+    unrooted as unrooted,
+)
 
 from gallery_ops.common.constants import NEW_GALLERY_TAG
 from gallery_ops.stash.models import FileRef, FolderRef, Gallery, GalleryChapter, Image, PerformerRef, StudioRef, TagRef
