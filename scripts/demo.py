@@ -176,6 +176,57 @@ def main() -> None:
             f"\nThe scanned gallery is {gallery_id}: titled by the hook at once; its chapters and its cover (the"
             " first portrait image, by the cover rule) were set by Finish new galleries, once it was complete."
         )
+        show_run(
+            "Task: Repair chapters on Stash v0.30.1 (no custom fields: it says so and does nothing)",
+            sim.run_task("Repair chapters"),
+        )
+    demo_v031()
+
+
+CHAPTERED_ZIP = "/library/zips/Summer Trip [2022-08-01].zip"
+
+
+def show_chapters(sim: StashSimulator, path: str) -> None:
+    """A gallery's chapters, each with the image it starts at, and its custom fields."""
+    full = (sim.library_root or "") + path
+    gallery = sim.gql(
+        "query($p: String!) { findGalleries(gallery_filter: {path: {value: $p, modifier: EQUALS}})"
+        " { galleries { id chapters { title image_index } custom_fields } } }",
+        {"p": full},
+    )["findGalleries"]["galleries"][0]
+    images = sim.gql(
+        "query($g: [ID!]) { findImages(image_filter: {galleries: {value: $g, modifier: INCLUDES}},"
+        ' filter: {per_page: -1, sort: "path"})'
+        " { images { visual_files { ... on ImageFile { path } } } } }",
+        {"g": [gallery["id"]]},
+    )["findImages"]["images"]
+    names = [i["visual_files"][0]["path"][len(full) + 1 :] for i in images]
+    print(f"gallery {gallery['id']} {path}: images {', '.join(names)}")
+    for c in gallery["chapters"]:
+        at = names[c["image_index"] - 1] if c["image_index"] <= len(names) else "past the end"
+        print(f"  chapter {c['title']!r} at image {c['image_index']}: {at}")
+    for name, value in gallery["custom_fields"].items():
+        print(f"  custom field {name} = {value}")
+
+
+def demo_v031() -> None:
+    """Stash v0.31.1: chapters that stay on their image, and file metadata in custom fields."""
+    with StashSimulator(on_disk=True, release="v0.31.1") as sim:
+        sim.install_plugin(ROOT)
+        heading(f"Stash v0.31.1 (simulator at {sim.url}): custom fields on galleries")
+        run_task(sim, "Chapters from folders", {})
+        show_chapters(sim, CHAPTERED_ZIP)
+        heading("A rescan finds two new images that sort before the others: every chapter drifts")
+        sim.scan_zip(sim.library_root + CHAPTERED_ZIP, ["Day 0/001.jpg", "Day 0/002.jpg"])
+        show_chapters(sim, CHAPTERED_ZIP)
+        run_task(sim, "Repair chapters (preview)", {})
+        run_task(sim, "Repair chapters", {})
+        show_chapters(sim, CHAPTERED_ZIP)
+        sim.requests.clear()
+        show_run("Task again: Repair chapters (a second run writes nothing)", sim.run_task("Repair chapters"))
+        print("mutations in the second run:", len(sim.requests.mutations()))
+        run_task(sim, "Import file metadata", {})
+        show_chapters(sim, "/library/comics/Coast 3.cbz")
 
     scrape_demo()
 

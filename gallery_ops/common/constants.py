@@ -36,3 +36,10 @@ FINISH_TASK_NAME = "Finish new galleries"
 # imported: gallery_tools_deps.INSTALL_MODE, which cannot import this package, says the same
 # (tests/plugin/test_plugin_capabilities.py keeps the two equal).
 INSTALL_TASK_MODE = "install_dependencies"
+
+# What a Stash has, by the database schema version it reports (systemStatus.appSchema): the
+# migration that added each feature (pkg/sqlite/migrations). v0.30.1 reports 75, v0.31.x 85.
+GALLERY_CUSTOM_FIELDS_SCHEMA = 81  # 81_gallery_custom_fields (#6592)
+IMAGE_CUSTOM_FIELDS_SCHEMA = 83  # 83_image_custom_fields (#6598)
+PARENT_FOLDER_SCHEMA = 84  # GalleryFilterType.parent_folder (#6636), after 84_folder_basename
+NEEDS_V031 = "needs Stash v0.31 or newer (custom fields)"

@@ -43,6 +43,59 @@ class FileMetadataError(ValueError):
     """Why a gallery's metadata file was not read (the message is the skip reason)."""
 
 
+# What goes into gallery custom fields (Stash v0.31), by the custom field's name (before the
+# customFieldPrefix setting): the ComicInfo.xml element or gallery-dl keys it comes from, and
+# whether it is a whole number (stored as a number, so that Stash's filters compare it as one).
+# docs/custom_fields.md lists them for people.
+COMIC_INFO_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("Series", "Series", False),
+    ("Number", "Number", False),
+    ("Count", "Count", True),
+    ("Volume", "Volume", True),
+    ("AlternateSeries", "AlternateSeries", False),
+    ("AlternateNumber", "AlternateNumber", False),
+    ("AlternateCount", "AlternateCount", True),
+    ("StoryArc", "StoryArc", False),
+    ("StoryArcNumber", "StoryArcNumber", False),
+    ("SeriesGroup", "SeriesGroup", False),
+    ("Publisher", "Publisher", False),
+    ("Imprint", "Imprint", False),
+    ("Format", "Format", False),
+    ("Language", "LanguageISO", False),
+    ("AgeRating", "AgeRating", False),
+    ("Manga", "Manga", False),
+    ("BlackAndWhite", "BlackAndWhite", False),
+    ("Characters", "Characters", False),
+    ("Teams", "Teams", False),
+    ("Locations", "Locations", False),
+    ("MainCharacterOrTeam", "MainCharacterOrTeam", False),
+    ("Colorist", "Colorist", False),
+    ("Inker", "Inker", False),
+    ("Letterer", "Letterer", False),
+    ("CoverArtist", "CoverArtist", False),
+    ("Editor", "Editor", False),
+    ("Translator", "Translator", False),
+    ("PageCount", "PageCount", True),
+    ("GTIN", "GTIN", False),
+    ("ScanInformation", "ScanInformation", False),
+)
+GALLERY_DL_FIELDS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
+    ("Series", ("series", "manga"), False),
+    ("Number", ("chapter",), False),
+    ("Volume", ("volume",), True),
+    ("Count", ("count",), True),
+    ("Language", ("language", "lang"), False),
+    ("Site", ("category",), False),
+    ("Characters", ("characters",), False),
+    ("Parody", ("parody", "parodies"), False),
+    ("Group", ("group", "groups", "circle"), False),
+    ("Uploader", ("uploader",), False),
+)
+CUSTOM_FIELD_NAMES: tuple[str, ...] = tuple(
+    dict.fromkeys([name for name, _, _ in COMIC_INFO_FIELDS] + [name for name, _, _ in GALLERY_DL_FIELDS])
+)
+
+
 @dataclass
 class FileMetadata:
     """What a metadata file says, in Stash's terms (names, not ids)."""
@@ -54,6 +107,20 @@ class FileMetadata:
     artists: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
+    custom: dict[str, str | int] = field(default_factory=dict)  # for gallery custom fields (COMIC_INFO_FIELDS)
+
+
+def _custom_value(value: Any, whole: bool) -> str | int | None:
+    """A file's value as a custom field value: text joined and trimmed, a whole number as an int."""
+    text = ", ".join(_names(value)) if isinstance(value, list) else _text(value)
+    if not text:
+        return None
+    if whole:
+        try:
+            return int(text)
+        except ValueError:
+            return text
+    return text
 
 
 def _text(value: Any) -> str | None:
@@ -156,6 +223,11 @@ def parse_comic_info(data: bytes, source: str) -> FileMetadata:
         head = f"{series} #{number}" if number else series
         title = f"{head}: {title}" if title and title != series else head
     date = _date(values["Year"], values.get("Month"), values.get("Day")) if values.get("Year") else None
+    custom = {
+        name: found
+        for name, element, whole in COMIC_INFO_FIELDS
+        if (found := _custom_value(values.get(element), whole)) is not None
+    }
     return FileMetadata(
         source,
         title=title,
@@ -164,6 +236,7 @@ def parse_comic_info(data: bytes, source: str) -> FileMetadata:
         artists=_names(values.get("Writer"), values.get("Penciller")),
         tags=_names(values.get("Tags"), values.get("Genre")),
         urls=web_urls(values.get("Web")),
+        custom=custom,
     )
 
 
@@ -199,6 +272,18 @@ def parse_gallery_dl(data: bytes, source: str) -> FileMetadata:
     tags = found.get("tags")
     if isinstance(tags, dict):  # some extractors group tags by kind
         tags = [t for group in tags.values() for t in (group if isinstance(group, list) else [group])]
+    custom: dict[str, str | int] = {}
+    for name, keys, whole in GALLERY_DL_FIELDS:
+        value = next(
+            (
+                found[k]
+                for k in keys
+                if isinstance(found.get(k), str | int | list) and not isinstance(found.get(k), bool)
+            ),
+            None,
+        )
+        if (converted := _custom_value(value, whole)) is not None:
+            custom[name] = converted
     return FileMetadata(
         source,
         title=_text(found.get("title")),
@@ -207,6 +292,7 @@ def parse_gallery_dl(data: bytes, source: str) -> FileMetadata:
         artists=_names(found.get("artist")),
         tags=_names(tags),
         urls=web_urls([u for u in (found.get("gallery_url"), found.get("url")) if isinstance(u, str)]),
+        custom=custom,
     )
 
 

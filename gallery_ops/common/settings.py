@@ -161,6 +161,15 @@ SETTINGS: tuple[Setting, ...] = (
         " they are left out and listed in the log.",
     ),
     Setting(
+        "customFieldPrefix",
+        "STRING",
+        "",
+        "Metadata from files: custom field prefix",
+        "Stash v0.31: Import file metadata writes series, number, volume, count, publisher, language and"
+        " the like into gallery custom fields named Series, Number, ... (never overwriting); this text goes"
+        " in front of each name (e.g. comic. gives comic.Series). Empty: the names as they are.",
+    ),
+    Setting(
         "hookChapters",
         "BOOLEAN",
         False,
@@ -208,6 +217,15 @@ SETTINGS: tuple[Setting, ...] = (
         " does (never overwriting; by Finish new galleries, which runs by itself once the scan is over).",
     ),
     Setting(
+        "hookRepairChapters",
+        "BOOLEAN",
+        False,
+        "New galleries: chapter anchors",
+        "Stash v0.31: new galleries' chapters get their anchors recorded (the image each starts at, in"
+        " the gallery's custom fields) before images can shift, so that Repair chapters can put them back"
+        " later (by Finish new galleries, which runs by itself once the scan is over).",
+    ),
+    Setting(
         "hookFinishByHand",
         "BOOLEAN",
         False,
@@ -225,8 +243,9 @@ HOOK_RULES = (
     "hookSyncImages",
     "hookLinkScenes",
     "hookFileMetadata",
+    "hookRepairChapters",
 )  # the new-gallery rules
-IMAGE_RULES = ("hookChapters", "hookCovers", "hookSyncImages")  # those that need the gallery's images
+IMAGE_RULES = ("hookChapters", "hookCovers", "hookSyncImages", "hookRepairChapters")  # those that need images
 # those the hook leaves to Finish new galleries (marked, applied once the scan is over)
 DEFERRED_RULES = (*IMAGE_RULES, "hookLinkScenes", "hookFileMetadata")
 PYTHON_TYPES = {"STRING": (str,), "NUMBER": (int, float), "BOOLEAN": (bool,)}

@@ -32,23 +32,24 @@ from ..tasks import (
     gallery_from_images,
     image_sync,
     loose_images,
+    repair_chapters,
     scene_links,
     scrape,
     titles,
 )
-from ..tasks.engine import SCOPE_PARAMS, decide_dry_run, read_env, read_scope, run_workflows
+from ..tasks.engine import SCOPE_PARAMS, decide_dry_run, read_env, read_scope, run_pages, run_workflows
 from ..tasks.gate import Gate
 from ..tasks.new_galleries import finish_new_galleries
 from ..tasks.report import Report
-from ..tasks.workflow import Workflow
+from ..tasks.workflow import Env, Workflow
 from .plugin_operations import OPERATION_PARAMS
 
 log = logging.getLogger("gallery_ops")
 
 
-# A task that runs one workflow: (ops, its args, the settings) -> the workflow, and whether the run
-# may remove or overwrite what a person set (then it previews unless dry_run=false says otherwise).
-WorkflowOf = Callable[[GalleryOps, dict[str, Any], Settings], tuple[Workflow, bool]]
+# A task that runs one workflow: (ops, its args, the run's Env: settings, which Stash) -> the workflow,
+# and whether the run may remove or overwrite what a person set (then it previews unless dry_run=false says otherwise).
+WorkflowOf = Callable[[GalleryOps, dict[str, Any], Env], tuple[Workflow, bool]]
 
 
 STALE_JOB = (
@@ -90,7 +91,7 @@ def run_one_workflow(
 ) -> Report:
     """A workflow task: the settings (one request), its workflow, then every gallery in scope."""
     env = read_env(ops)
-    workflow, destructive = workflow_of(ops, args, env.settings)
+    workflow, destructive = workflow_of(ops, args, env)
     dry_run = decide_dry_run(args, env.settings, destructive=destructive)
     return run_workflows(ops, mode, [workflow], env, read_scope(args), dry_run, gate=gate)
 
@@ -100,44 +101,61 @@ def arg_or_setting(args: dict[str, Any], name: str, settings: Settings, key: str
     return args[name] if name in args else settings[key]
 
 
-def _chapters(ops: GalleryOps, args: dict[str, Any], settings: Settings) -> tuple[Workflow, bool]:
+def _chapters(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
     replace = bool(args.get("replace"))
-    return chapters.ChaptersFromFolders(replace), replace
+    return chapters.ChaptersFromFolders(replace, env.features), replace
 
 
-def _set_covers(ops: GalleryOps, args: dict[str, Any], settings: Settings) -> tuple[Workflow, bool]:
-    return covers.SetCovers(covers.parse_cover_rule(args.get("rule") or settings["coverRule"])), False
+def _repair_chapters(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
+    env = read_env(ops)
+    dry_run = decide_dry_run(args, env.settings, destructive=False)
+    if not env.features.custom_fields:
+        report = Report("repair_chapters", dry_run, stopped=repair_chapters.needs_custom_fields(env.features.name))
+        return run_pages(ops, report, 0, ())
+    return run_workflows(
+        ops,
+        "repair_chapters",
+        [repair_chapters.RepairChapters()],
+        env,
+        repair_chapters.with_chapters(read_scope(args)),
+        dry_run,
+        gate=gate,
+    )
 
 
-def _reset_covers(ops: GalleryOps, args: dict[str, Any], settings: Settings) -> tuple[Workflow, bool]:
+def _set_covers(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
+    return covers.SetCovers(covers.parse_cover_rule(args.get("rule") or env.settings["coverRule"])), False
+
+
+def _reset_covers(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
     return covers.ResetCovers(), True
 
 
-def _titles(ops: GalleryOps, args: dict[str, Any], settings: Settings) -> tuple[Workflow, bool]:
-    pattern = titles.parse_title_pattern(arg_or_setting(args, "pattern", settings, "titlePattern"))
+def _titles(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
+    pattern = titles.parse_title_pattern(arg_or_setting(args, "pattern", env.settings, "titlePattern"))
     return titles.TitleFromPath(pattern), False
 
 
-def _sync(ops: GalleryOps, args: dict[str, Any], settings: Settings) -> tuple[Workflow, bool]:
-    mirror = bool(arg_or_setting(args, "mirror", settings, "syncMirror"))
-    fields = image_sync.parse_sync_fields(args.get("fields") or settings["syncFields"])
+def _sync(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
+    mirror = bool(arg_or_setting(args, "mirror", env.settings, "syncMirror"))
+    fields = image_sync.parse_sync_fields(args.get("fields") or env.settings["syncFields"])
     return image_sync.SyncImagesFromGallery(fields, mirror), mirror
 
 
-def _gallery_from_images(ops: GalleryOps, args: dict[str, Any], settings: Settings) -> tuple[Workflow, bool]:
-    rule = gallery_from_images.parse_rule(args.get("rule") or settings["fromImagesRule"])
+def _gallery_from_images(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
+    rule = gallery_from_images.parse_rule(args.get("rule") or env.settings["fromImagesRule"])
     fields = args.get("fields")
     chosen = gallery_from_images.parse_fields(fields) if fields else gallery_from_images.FROM_IMAGES_FIELDS
     return gallery_from_images.SyncGalleryFromImages(rule, chosen), False
 
 
-def _clean_empty(ops: GalleryOps, args: dict[str, Any], settings: Settings) -> tuple[Workflow, bool]:
+def _clean_empty(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
     # galleries named in gallery_ids are deleted even when they carry what a person set
     return empty_galleries.CleanEmptyGalleries(read_scope(args).gallery_ids or ()), True
 
 
-def _link_scenes(ops: GalleryOps, args: dict[str, Any], settings: Settings) -> tuple[Workflow, bool]:
-    copy = bool(arg_or_setting(args, "copy_metadata", settings, "linkScenesCopyMetadata"))
+def _link_scenes(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
+    copy = bool(arg_or_setting(args, "copy_metadata", env.settings, "linkScenesCopyMetadata"))
     index = scene_links.build_index(ops.iter_scenes(selections.SCENE_FILES))
     return scene_links.LinkScenes(index, copy), False
 
@@ -160,7 +178,9 @@ def _import_file_metadata(ops: GalleryOps, args: dict[str, Any], gate: Gate | No
     env = read_env(ops)
     artists_as = file_metadata.parse_artists_as(env.settings["fileMetadataArtists"])
     dry_run = decide_dry_run(args, env.settings, destructive=False)
-    return file_metadata.run_import_file_metadata(ops, read_scope(args), dry_run, artists_as, gate=gate)
+    return file_metadata.run_import_file_metadata(
+        ops, read_scope(args), dry_run, artists_as, gate=gate, custom_prefix=env.settings["customFieldPrefix"]
+    )
 
 
 def _scrape_galleries(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
@@ -214,6 +234,13 @@ TASKS: dict[str, Task] = {
             " make them exactly the folder chapters).",
             chapters.PARAMS,
             _chapters,
+        ),
+        Task(
+            "repair_chapters",
+            "Move chapters back to the image they start at after images were added or removed"
+            " (Stash v0.31: anchors in custom fields; chapters a person moved are kept, lost images reported).",
+            repair_chapters.PARAMS,
+            _repair_chapters,
         ),
         one_workflow(
             "set_covers",

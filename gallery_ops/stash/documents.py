@@ -63,12 +63,20 @@ CHAPTER_CREATE = Mutation("galleryChapterCreate", "input", "GalleryChapterCreate
 CHAPTER_UPDATE = Mutation("galleryChapterUpdate", "input", "GalleryChapterUpdateInput!", True)
 CHAPTER_DESTROY = Mutation("galleryChapterDestroy", "id", "ID!", False, idempotent=False)
 
+
 # -- galleries ----------------------------------------------------------------------------------
-FIND_GALLERY = f"query FindGallery($id: ID!) {{ findGallery(id: $id) {{ {fields.GALLERY} }} }}"
-FIND_GALLERIES = (
-    "query FindGalleries($filter: FindFilterType, $gallery_filter: GalleryFilterType) {"
-    f" findGalleries(filter: $filter, gallery_filter: $gallery_filter) {{ count galleries {{ {fields.GALLERY} }} }} }}"
-)
+def find_gallery(selection: str) -> str:
+    return f"query FindGallery($id: ID!) {{ findGallery(id: $id) {{ {selection} }} }}"
+
+
+def find_galleries(selection: str) -> str:
+    return (
+        "query FindGalleries($filter: FindFilterType, $gallery_filter: GalleryFilterType) {"
+        " findGalleries(filter: $filter, gallery_filter: $gallery_filter)"
+        f" {{ count galleries {{ {selection} }} }} }}"
+    )
+
+
 COUNT_GALLERIES = (
     "query CountGalleries($gallery_filter: GalleryFilterType) {"
     " findGalleries(gallery_filter: $gallery_filter, filter: { per_page: 0 }) { count } }"
@@ -221,7 +229,7 @@ def cover_matches(count: int) -> str:
     return f"query CoverMatches($one: FindFilterType, {params}) {{ {body} }}"
 
 
-def recheck(galleries: bool, images: bool) -> str:
+def recheck(galleries: bool, images: bool, gallery_selection: str = fields.GALLERY_BASIS) -> str:
     """Galleries ($g) and/or images ($i) by id, in one request: what a batch of writes would overwrite.
 
     A list that is not needed is left out of the document: findGalleries(ids: []) would
@@ -229,7 +237,7 @@ def recheck(galleries: bool, images: bool) -> str:
     params = ", ".join(p for p, wanted in (("$g: [ID!]", galleries), ("$i: [ID!]", images)) if wanted)
     body = []
     if galleries:
-        body.append(f"findGalleries(ids: $g, filter: {{ per_page: -1 }}) {{ galleries {{ {fields.GALLERY_BASIS} }} }}")
+        body.append(f"findGalleries(ids: $g, filter: {{ per_page: -1 }}) {{ galleries {{ {gallery_selection} }} }}")
     if images:
         body.append(f"findImages(ids: $i, filter: {{ per_page: -1 }}) {{ images {{ {fields.IMAGE_BASIS} }} }}")
     return f"query Recheck({params}) {{ {' '.join(body)} }}"
@@ -341,11 +349,21 @@ def loose_recheck(count: int, titles: bool) -> str:
     return f"query LooseRecheck({params}) {{ {' '.join(body)} }}"
 
 
+# -- folders ------------------------------------------------------------------------------------
+# A folder by its exact path (Stash answers "folder not found" when there is none).
+FIND_FOLDER = "query FindFolder($path: String) { findFolder(path: $path) { id } }"
+
+
 # -- the plugin's configuration and its marker tag ---------------------------------------------
 # The plugin's saved settings, as a field of Stash's configuration.
 PLUGIN_SETTINGS = f'plugins(include: ["{PLUGIN_ID}"])'
 # What a run needs from Stash's configuration: the plugin's saved settings and the cover regex.
-RUN_CONFIG = f"query RunConfig {{ configuration {{ {PLUGIN_SETTINGS} general {{ galleryCoverRegex }} }} }}"
+# Which Stash this is: its database schema version says which fields it has (every release answers it).
+FEATURES_FIELDS = "systemStatus { appSchema } version { version }"
+RUN_CONFIG = (
+    f"query RunConfig {{ configuration {{ {PLUGIN_SETTINGS} general {{ galleryCoverRegex }} }} {FEATURES_FIELDS} }}"
+)
+FEATURES = f"query Features {{ {FEATURES_FIELDS} }}"
 FIND_TAG = (
     "query FindMarkerTag($tag: String!) {"
     " findTags(tag_filter: { name: { value: $tag, modifier: EQUALS } }, filter: { per_page: 1 }) { tags { id } } }"

@@ -52,7 +52,38 @@ def chapter_index(image_index: Any) -> int:
     return image_index
 
 
+MAX_CUSTOM_FIELD_NAME_BYTES = 64  # pkg/sqlite/custom_fields.go maxCustomFieldNameLength
+
+
+def custom_field_name(name: Any) -> str:
+    """A custom field's name as Stash accepts it: 1 to 64 bytes, no leading or trailing whitespace."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"a custom field name is non-empty text, got {short_repr(name)}")
+    if name != name.strip():
+        raise ValueError(f"custom field name {short_repr(name)} has leading or trailing whitespace (Stash refuses it)")
+    if len(name.encode()) > MAX_CUSTOM_FIELD_NAME_BYTES:
+        raise ValueError(f"custom field name {short_repr(name)} is longer than {MAX_CUSTOM_FIELD_NAME_BYTES} bytes")
+    return name
+
+
+def custom_field_value(value: Any) -> str | int | float:
+    """A value Stash keeps as it is: text, an integer or a float (docs/stash.md §8c)."""
+    if isinstance(value, bool):
+        raise ValueError(
+            f"custom field value {value}: Stash would store it as the number {int(value)}; give text or a number"
+        )
+    if value is None:
+        raise ValueError("a custom field value cannot be null; list the name in `remove` to drop the field")
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        raise ValueError(f"custom field value {value} is not a number JSON can carry")
+    if not isinstance(value, str | int | float):
+        raise ValueError(f"a custom field value is text or a number, got {short_repr(value)}")
+    return value
+
+
 StashID = Annotated[str, BeforeValidator(to_id)]
+CustomFieldName = Annotated[str, BeforeValidator(custom_field_name)]
+CustomFieldValue = Annotated[str | int | float, BeforeValidator(custom_field_value)]
 # organized may be left out, never sent as null (Stash crashes on it): checked when it is given.
 Organized = Annotated[bool | None, AfterValidator(_organized)]
 ChapterTitle = Annotated[str, BeforeValidator(chapter_title)]
@@ -206,6 +237,8 @@ class Gallery(Described):
     chapters: list[GalleryChapter] | None = None
     image_count: int | None = None
     cover: Image | None = None
+    # Stash v0.31: {name: value}; values come back as Stash stored them (text, integer or float)
+    custom_fields: dict[str, str | int | float] | None = None
 
     @property
     def kind(self) -> Literal["zip", "folder", "user"]:
@@ -298,6 +331,34 @@ class ScrapedGallery(StashModel):
 
 
 # -- inputs -------------------------------------------------------------------------------------
+class CustomFieldsInput(BaseModel):
+    """Stash v0.31's CustomFieldsInput: `full` replaces every field, else `partial` sets the given
+    ones; then `remove` drops names. Names and values are checked as Stash checks them, and
+    what Stash would take differently from what was meant is refused: both full and partial
+    (Stash would ignore partial), a name both set and removed, and booleans (stored as 1 or 0)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    full: dict[CustomFieldName, CustomFieldValue] | None = None
+    partial: dict[CustomFieldName, CustomFieldValue] | None = None
+    remove: list[CustomFieldName] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> CustomFieldsInput:
+        if self.full is not None and self.partial is not None:
+            raise ValueError("give full (replace every custom field) or partial (set some), not both")
+        both = set(self.full or self.partial or {}) & set(self.remove or [])
+        if both:
+            raise ValueError(f"custom fields {', '.join(sorted(both))} are both set and removed")
+        return self
+
+    @property
+    def is_empty(self) -> bool:
+        return self.full is None and not self.partial and not self.remove
+
+    def to_input(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
 class InputModel(BaseModel):
     """Base of what gallery_ops sends: ids are checked and normalised (ints accepted), assignment
     validated, and only the fields that are set are sent."""
@@ -330,6 +391,7 @@ GALLERY_INPUT_FIELDS: tuple[str, ...] = (
     "tags",
     "performers",
     "scenes",
+    "custom_fields",
 )
 _GALLERY_REFS = {"studio": "studio_id", "tags": "tag_ids", "performers": "performer_ids", "scenes": "scene_ids"}
 
@@ -350,14 +412,21 @@ class GalleryInput(InputModel):
     tags: list[IdRef] | None = None
     performers: list[IdRef] | None = None
     scenes: list[IdRef] | None = None
+    # Stash v0.31: on create the fields of `full` or `partial` are the new gallery's fields
+    custom_fields: CustomFieldsInput | None = None
 
     @classmethod
     def of(cls, value: GalleryInput | Gallery | dict[str, Any]) -> GalleryInput:
-        """An input from a dict, or from a Gallery read from Stash (its writable fields that were read)."""
+        """An input from a dict, or from a Gallery read from Stash (its writable fields that were read;
+        its custom fields are set again as they were read, others are left as they are)."""
         if isinstance(value, GalleryInput):
             return value
         if isinstance(value, Gallery):
             value = value.model_dump(exclude_unset=True, include=set(GALLERY_INPUT_FIELDS))
+            if "custom_fields" in value:
+                read = value.pop("custom_fields")
+                if read:
+                    value["custom_fields"] = {"partial": read}
         return cls.model_validate(value)
 
     def create_input(self) -> dict[str, Any]:
@@ -366,7 +435,12 @@ class GalleryInput(InputModel):
             raise ValueError("a new gallery needs a title (Stash: title must not be empty)")
         if self.id is not None:
             raise ValueError("a new gallery has no id yet; use update_gallery for an existing one")
-        return self._input()
+        out = self._input()
+        if self.custom_fields is not None:
+            if self.custom_fields.remove:
+                raise ValueError("a new gallery has no custom fields to remove")
+            out["custom_fields"] = self.custom_fields.full or self.custom_fields.partial or {}
+        return out
 
     def update_input(self) -> dict[str, Any]:
         """GalleryUpdateInput from the set fields; the id is required."""
@@ -384,6 +458,9 @@ class GalleryInput(InputModel):
                 out["studio_id"] = value.id if value else None
             elif name in _GALLERY_REFS:
                 out[_GALLERY_REFS[name]] = [ref.id for ref in value or []]
+            elif name == "custom_fields":
+                if value is not None:
+                    out[name] = value.to_input()
             else:
                 out[name] = value
         if "title" in out and out["title"] is None:
@@ -459,6 +536,7 @@ class BulkGalleryUpdateInput(InputModel):
     tag_ids: BulkUpdateIds | None = None
     performer_ids: BulkUpdateIds | None = None
     scene_ids: BulkUpdateIds | None = None
+    custom_fields: CustomFieldsInput | None = None  # Stash v0.31
 
     @model_validator(mode="after")
     def _check(self) -> BulkGalleryUpdateInput:

@@ -28,6 +28,13 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from typing_extensions import TypedDict  # pydantic needs its TypedDict before Python 3.12 (it comes with pydantic)
 
 from ..common import paths
+from ..common.chapter_anchors import Anchor, anchor_field
+from ..common.constants import (
+    GALLERY_CUSTOM_FIELDS_SCHEMA,
+    IMAGE_CUSTOM_FIELDS_SCHEMA,
+    NEEDS_V031,
+    PARENT_FOLDER_SCHEMA,
+)
 from ..common.errors import (
     LOCKED_MESSAGE,
     NotFound,
@@ -152,16 +159,60 @@ IMAGES_AND_COVERS = TypeAdapter(Envelope[dict[str, _FoundImages]])
 
 
 @dataclass(frozen=True)
+class StashFeatures:
+    """Which Stash a run talks to, learned once per run: the database schema version it reports
+    (systemStatus.appSchema) says which migrations, and so which fields, it has. Its version text
+    is kept for messages only: a development build's (`v0.30.1-161-g2e48dbfc`) names no release."""
+
+    app_schema: int
+    version: str | None = None
+
+    @property
+    def custom_fields(self) -> bool:
+        """Gallery custom fields (Stash v0.31)."""
+        return self.app_schema >= GALLERY_CUSTOM_FIELDS_SCHEMA
+
+    @property
+    def image_custom_fields(self) -> bool:
+        return self.app_schema >= IMAGE_CUSTOM_FIELDS_SCHEMA
+
+    @property
+    def parent_folder(self) -> bool:
+        """GalleryFilterType.parent_folder (Stash v0.31)."""
+        return self.app_schema >= PARENT_FOLDER_SCHEMA
+
+    @property
+    def name(self) -> str:
+        """'Stash v0.30.1 (database schema 75)', for messages."""
+        return f"Stash {self.version or 'of unknown version'} (database schema {self.app_schema})"
+
+    def require_custom_fields(self, what: str) -> None:
+        """ValueError before anything is sent when this Stash has no gallery custom fields."""
+        if not self.custom_fields:
+            raise ValueError(f"{what} {NEEDS_V031}; this is {self.name}")
+
+
+def _features(data: dict[str, Any]) -> StashFeatures:
+    status, version = data.get("systemStatus") or {}, data.get("version") or {}
+    return StashFeatures(int(status.get("appSchema") or 0), version.get("version"))
+
+
+@dataclass(frozen=True)
 class RunConfiguration:
-    """What a run reads of Stash's configuration: the plugin's saved settings and the cover regex."""
+    """What a run reads of Stash at its start: the plugin's saved settings, the cover regex, and
+    which Stash it is."""
 
     saved_settings: dict[str, Any] | None
     cover_regex: str | None
+    features: StashFeatures
 
 
 def _configuration(data: dict[str, Any]) -> RunConfiguration:
+    configuration = data["configuration"]
     return RunConfiguration(
-        (data.get("plugins") or {}).get(PLUGIN_ID), (data.get("general") or {}).get("galleryCoverRegex") or None
+        (configuration.get("plugins") or {}).get(PLUGIN_ID),
+        (configuration.get("general") or {}).get("galleryCoverRegex") or None,
+        _features(data),
     )
 
 
@@ -238,30 +289,49 @@ def _in_gallery_order(page_size: int, page: int | None = None) -> dict[str, Any]
 class GalleryOps:
     """The gallery operations on one Stash connection. Building it sends nothing."""
 
-    def __init__(self, connection: StashConnection) -> None:
+    def __init__(self, connection: StashConnection, features: StashFeatures | None = None) -> None:
         self.connection = connection
+        self._features = features  # None: learnt with the first request that needs it
 
     @classmethod
-    def from_server_connection(cls, server_connection: Any, **kwargs: Any) -> GalleryOps:
+    def from_server_connection(
+        cls, server_connection: Any, features: StashFeatures | None = None, **kwargs: Any
+    ) -> GalleryOps:
         """Reuse the connection Stash hands a plugin (session cookie or ApiKey, scheme, host, port)."""
-        return cls.from_server(ServerConnection.parse(server_connection), **kwargs)
+        return cls.from_server(ServerConnection.parse(server_connection), features, **kwargs)
 
     @classmethod
-    def from_server(cls, server: ServerConnection, **kwargs: Any) -> GalleryOps:
+    def from_server(cls, server: ServerConnection, features: StashFeatures | None = None, **kwargs: Any) -> GalleryOps:
         """The same, from a server_connection already parsed (the plugin entry parses it once).
         `kwargs` go to StashConnection; a retry is logged through the gallery_ops logger."""
         kwargs.setdefault("warn", log.warning)
-        return cls(StashConnection(server, **kwargs))
+        return cls(StashConnection(server, **kwargs), features)
 
     @property
     def requests_sent(self) -> int:
         """How many requests this client has sent (retries included)."""
         return self.connection.requests_sent
 
+    def features(self) -> StashFeatures:
+        """Which Stash this is: learned once (with the run's configuration, or one small request)."""
+        if self._features is None:
+            self._features = _features(self.connection.execute(doc.FEATURES))
+        return self._features
+
+    def gallery_selection(self, selection: str = fields.GALLERY) -> str:
+        """A gallery selection with the gallery's custom fields where Stash has them."""
+        return f"{selection} {fields.CUSTOM_FIELDS}" if self.features().custom_fields else selection
+
+    def _check_custom_fields(self, inputs: Sequence[dict[str, Any]], what: str) -> None:
+        """Inputs that set custom fields are refused before anything is sent on a Stash without them."""
+        if any("custom_fields" in i for i in inputs):
+            self.features().require_custom_fields(what)
+
     # -- finding --------------------------------------------------------------------------------
     def find_gallery(self, id: Any) -> Gallery | None:
         """The gallery with this id, or None when no gallery has it (errors raise, never None)."""
-        data = self.connection.execute(doc.FIND_GALLERY, {"id": parse_id(id, "gallery id")})
+        gallery_id = parse_id(id, "gallery id")
+        data = self.connection.execute(doc.find_gallery(self.gallery_selection()), {"id": gallery_id})
         found = data.get("findGallery")
         return Gallery.model_validate(found) if found is not None else None
 
@@ -285,7 +355,7 @@ class GalleryOps:
             "filter": {"sort": "id", "direction": "ASC", **find.model_dump(exclude_none=True)},
             "gallery_filter": gallery_filter,
         }
-        data = self.connection.execute(doc.FIND_GALLERIES, variables)
+        data = self.connection.execute(doc.find_galleries(self.gallery_selection()), variables)
         return FindGalleriesResult.model_validate(data["findGalleries"])
 
     def iter_galleries(
@@ -533,7 +603,9 @@ class GalleryOps:
             variables["g"] = galleries
         if images:
             variables["i"] = images
-        data = self.connection.execute(doc.recheck(bool(galleries), bool(images)), variables)
+        data = self.connection.execute(
+            doc.recheck(bool(galleries), bool(images), self.gallery_selection(fields.GALLERY_BASIS)), variables
+        )
         found_galleries = [Gallery.model_validate(g) for g in (data.get("findGalleries") or {}).get("galleries", [])]
         found_images = [Image.model_validate(i) for i in (data.get("findImages") or {}).get("images", [])]
         return {g.id: g for g in found_galleries}, {i.id: i for i in found_images}
@@ -689,8 +761,10 @@ class GalleryOps:
 
     # -- the plugin's configuration and tags -----------------------------------------------------
     def run_configuration(self) -> RunConfiguration:
-        """The plugin's saved settings and Stash's gallery cover regex, in one request."""
-        return _configuration(self.connection.execute(doc.RUN_CONFIG)["configuration"])
+        """The plugin's saved settings, Stash's gallery cover regex and which Stash this is, in one request."""
+        configuration = _configuration(self.connection.execute(doc.RUN_CONFIG))
+        self._features = configuration.features
+        return configuration
 
     def ids_by_name(self, kind: str, names: Sequence[str], per_request: int = 100) -> dict[str, str | None]:
         """The ids of tags or performers (`kind` "tag" or "performer") with exactly these names (Stash's
@@ -732,6 +806,16 @@ class GalleryOps:
         data = self.connection.execute(doc.UNMARKED_SINCE, {"unmarked": unmarked})
         newest = data["newest"]["galleries"]
         return [str(g["id"]) for g in data["u"]["galleries"]], int(newest[0]["id"]) if newest else 0
+
+    def folder_id(self, path: str) -> str | None:
+        """The id of the folder Stash has at exactly this path, or None when it has none."""
+        try:
+            data = self.connection.execute(doc.FIND_FOLDER, {"path": path})
+        except StashServerError as exc:
+            if "folder not found" in str(exc):
+                return None
+            raise
+        return str(data["findFolder"]["id"])
 
     def find_tag_id(self, name: str) -> str | None:
         """The id of the tag with exactly this name, or None."""
@@ -793,18 +877,20 @@ class GalleryOps:
 
         Not retried after a fault that may have reached Stash, so it is never created twice.
         """
-        model = GalleryInput.of(gallery)
+        payload = GalleryInput.of(gallery).create_input()
+        self._check_custom_fields([payload], "a gallery's custom fields")
         data = self.connection.execute(
-            doc.GALLERY_CREATE.single(fields.GALLERY),
-            {"input": model.create_input()},
+            doc.GALLERY_CREATE.single(self.gallery_selection()),
+            {"input": payload},
             idempotent=doc.GALLERY_CREATE.idempotent,
         )
         return Gallery.model_validate(data["galleryCreate"])
 
     def update_gallery(self, gallery: GalleryInput | Gallery | dict[str, Any]) -> Gallery:
         """Update one gallery: only the fields set on the input are sent (see models.py)."""
-        model = GalleryInput.of(gallery)
-        data = self.connection.execute(doc.GALLERY_UPDATE.single(fields.GALLERY), {"input": model.update_input()})
+        payload = GalleryInput.of(gallery).update_input()
+        self._check_custom_fields([payload], "a gallery's custom fields")
+        data = self.connection.execute(doc.GALLERY_UPDATE.single(self.gallery_selection()), {"input": payload})
         return Gallery.model_validate(data["galleryUpdate"])
 
     def galleries_update(self, galleries: Sequence[GalleryInput | Gallery | dict[str, Any]]) -> list[Gallery]:
@@ -814,8 +900,9 @@ class GalleryOps:
         checked before the first request.
         """
         inputs = [GalleryInput.of(g).update_input() for g in galleries]
+        self._check_custom_fields(inputs, "a gallery's custom fields")
         out: list[Gallery] = []
-        query = doc.GALLERIES_UPDATE.single(fields.GALLERY)
+        query = doc.GALLERIES_UPDATE.single(self.gallery_selection())
         for chunk in chunks(inputs, GALLERIES_UPDATE_CHUNK):
             data = self.connection.execute(query, {"input": list(chunk)})
             out.extend(Gallery.model_validate(g) for g in data["galleriesUpdate"] if g is not None)
@@ -849,8 +936,9 @@ class GalleryOps:
             else BulkGalleryUpdateInput.model_validate(input_data)
         )
         payload = model.to_input()
+        self._check_custom_fields([payload], "a gallery's custom fields")
         out: list[Gallery] = []
-        query = doc.BULK_GALLERY_UPDATE.single(fields.GALLERY)
+        query = doc.BULK_GALLERY_UPDATE.single(self.gallery_selection())
         for chunk in chunks(payload["ids"], BULK_IDS_CHUNK):
             data = self.connection.execute(query, {"input": {**payload, "ids": list(chunk)}})
             out.extend(Gallery.model_validate(g) for g in data["bulkGalleryUpdate"] or [])
@@ -971,7 +1059,9 @@ class GalleryOps:
                 f" {gallery_id}'s chapters before creating it again",
                 status=exc.status,
             ) from exc
-        return GalleryChapter.model_validate(data["galleryChapterCreate"])
+        chapter = GalleryChapter.model_validate(data["galleryChapterCreate"])
+        self._record_anchor(gallery_id, chapter.id, payload.image_index)
+        return chapter
 
     def gallery_chapter_update(
         self, id: Any, gallery_id: Any = None, title: str | None = None, image_index: int | None = None
@@ -990,7 +1080,48 @@ class GalleryOps:
         if payload.gallery_id is not None and payload.image_index is not None:
             self._check_chapter_range(payload.gallery_id, payload.image_index)
         data = self.connection.execute(doc.CHAPTER_UPDATE.single(fields.CHAPTER), {"input": payload.to_input()})
-        return GalleryChapter.model_validate(data["galleryChapterUpdate"])
+        chapter = GalleryChapter.model_validate(data["galleryChapterUpdate"])
+        if payload.image_index is not None and chapter.gallery is not None:
+            self._record_anchor(chapter.gallery.id, chapter.id, payload.image_index)
+        return chapter
+
+    def _record_anchor(self, gallery_id: str, chapter_id: str, image_index: int) -> None:
+        """Stash v0.31: the image a chapter made or moved here starts at, kept in the gallery's custom
+        fields (its anchor, common/chapter_anchors.py), so that Repair chapters can follow it; two
+        requests. The chapter is written already: a failure here is logged, not raised (the caller
+        would otherwise make the chapter twice); Repair chapters records it later."""
+        if not self.features().custom_fields:
+            return
+        try:
+            answer = read_as(
+                self.connection,
+                doc.gallery_image_page(fields.IMAGE_ANCHOR),
+                {
+                    "filter": {"per_page": 1, "page": image_index, "sort": "path", "direction": "ASC"},
+                    "image_filter": in_gallery(gallery_id),
+                },
+                COUNTED_PAGE,
+            ).findImages
+            if not answer["images"]:
+                return
+            files = answer["images"][0].visual_files or []
+            anchor = Anchor(image_index, files[0].path if files else None, files[0].fingerprint if files else None)
+            self.connection.execute(
+                doc.GALLERY_UPDATE.single("id"),
+                {
+                    "input": {
+                        "id": gallery_id,
+                        "custom_fields": {"partial": {anchor_field(chapter_id): anchor.encode()}},
+                    }
+                },
+            )
+        except (StashServerError, StashTransportError) as exc:
+            log.warning(
+                "chapter %s of gallery %s: where it starts was not recorded (%s); Repair chapters will record it",
+                chapter_id,
+                gallery_id,
+                exc,
+            )
 
     def gallery_chapter_destroy(self, id: Any) -> bool:
         """Delete a chapter. Not retried after a fault that may have reached Stash."""
@@ -1047,11 +1178,13 @@ class GalleryOps:
     def update_galleries_each(self, galleries: Sequence[GalleryInput | Gallery | dict[str, Any]]) -> BatchResult:
         """galleryUpdate per gallery, aliased in few requests: one failure does not undo the others."""
         inputs = [GalleryInput.of(g).update_input() for g in galleries]
+        self._check_custom_fields(inputs, "a gallery's custom fields")
         return run_batch(self.connection, doc.GALLERY_UPDATE, inputs)
 
     def bulk_gallery_update_each(self, updates: Sequence[BulkGalleryUpdateInput | dict[str, Any]]) -> BatchResult:
         """bulkGalleryUpdate per input, aliased in few requests (each input: ids and the same fields)."""
         inputs = [_valid(BulkGalleryUpdateInput, u).to_input() for u in updates]
+        self._check_custom_fields(inputs, "a gallery's custom fields")
         return run_batch(self.connection, doc.BULK_GALLERY_UPDATE, inputs)
 
     def create_galleries_each(self, galleries: Sequence[GalleryInput | dict[str, Any]]) -> BatchResult:
@@ -1061,6 +1194,7 @@ class GalleryOps:
         gallery): a caller that must not duplicate looks for what it made before (see
         tasks/loose_images.py)."""
         inputs = [GalleryInput.of(g).create_input() for g in galleries]
+        self._check_custom_fields(inputs, "a gallery's custom fields")
         return run_batch(self.connection, doc.GALLERY_CREATE, inputs)
 
     def create_galleries_with_images(self, galleries: Sequence[tuple[GalleryInput, Sequence[Any]]]) -> BatchResult:

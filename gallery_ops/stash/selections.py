@@ -14,6 +14,9 @@ GALLERY = (
     " files { id path basename } folder { id path } chapters { id title image_index }"
 )
 
+# Stash v0.31: a gallery's custom fields (a map), added to the selections above where Stash has them.
+CUSTOM_FIELDS = "custom_fields"
+
 # A gallery in a page of many: enough to know what it is and where it lives.
 GALLERY_PAGE = "id title date organized files { path } folder { path }"
 
@@ -64,6 +67,10 @@ GALLERY_DELETE_BASIS = (
     ' files { path fingerprint(type: "md5") } folder { path }'
     " studio { id } tags { id name } performers { id } scenes { id } chapters { id title image_index } cover { id }"
 )
+# Chapter anchors (Stash v0.31): which image a chapter starts at, by path and checksum.
+IMAGE_ANCHOR = f"id visual_files {{ ... on ImageFile {{ path {_MD5} }} ... on VideoFile {{ path {_MD5} }} }}"
+GALLERY_ANCHORS = "chapters { id title image_index } custom_fields"
+GALLERY_REPAIR = f"title files {{ path }} folder {{ path }} {GALLERY_ANCHORS}"  # named in notes
 IMAGE_DELETE_BASIS = (
     f"{IMAGE_BASIS} o_counter galleries {{ id }}"
     f" visual_files {{ ... on ImageFile {{ path {_MD5} }} ... on VideoFile {{ path {_MD5} }} }}"

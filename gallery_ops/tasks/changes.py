@@ -41,6 +41,7 @@ from ..stash.models import (
     validation_problems,
 )
 from ..stash.operations import GalleryOps
+from .anchors import Anchor, anchor_field
 from .deletes import DeleteBasis, basis_now, moved_deletes
 
 log = logging.getLogger("gallery_ops")
@@ -61,6 +62,8 @@ def basis_value(found: Gallery | Image, name: str) -> Any:
             return any((c.title or "") == wanted for c in chapters) if chapters else False
         # is there a chapter starting at this image?
         return any(str(c.image_index) == wanted for c in chapters) if chapters else False
+    if kind == "custom" and colon:  # one custom field (Stash v0.31): its value, None when absent
+        return (getattr(found, "custom_fields", None) or {}).get(wanted)
     if name == "studio":
         return found.studio.id if found.studio else None
     if name in ("tags", "performers"):
@@ -152,6 +155,9 @@ class AddGalleryRefs(Change):
 class CreateChapter(Change):
     title: str
     image_index: int
+    # where the new chapter starts, recorded in the gallery's custom fields once Stash gave it an id
+    # (Stash v0.31; apply_changes adds the SetCustomFields)
+    anchor: Anchor | None = field(default=None, kw_only=True)
 
     def to_input(self) -> ChapterCreateInput:
         return ChapterCreateInput(gallery_id=self.gallery_id, title=self.title, image_index=self.image_index)
@@ -167,6 +173,8 @@ class UpdateChapter(Change):
     image_index: int
 
     def to_input(self) -> ChapterUpdateInput:
+        if not self.title:  # a chapter without a title is moved, its title left as it is
+            return ChapterUpdateInput(id=self.chapter_id, image_index=self.image_index)
         return ChapterUpdateInput(id=self.chapter_id, title=self.title, image_index=self.image_index)
 
     def describe(self) -> dict[str, Any]:
@@ -186,6 +194,31 @@ class DestroyChapter(Change):
 
     def describe(self) -> dict[str, Any]:
         return {"gallery": self.gallery_id, "destroy_chapter": {"id": self.chapter_id, "title": self.title}}
+
+
+@dataclass(frozen=True)
+class SetCustomFields(Change):
+    """One galleryUpdate setting some of a gallery's custom fields and removing others (a partial
+    update: no other field is touched). Stash v0.31."""
+
+    set: tuple[tuple[str, str | int | float], ...] = ()
+    remove: tuple[str, ...] = ()
+
+    def to_input(self) -> GalleryInput:
+        given: dict[str, Any] = {}
+        if self.set:
+            given["partial"] = dict(self.set)
+        if self.remove:
+            given["remove"] = list(self.remove)
+        return GalleryInput.model_validate({"id": self.gallery_id, "custom_fields": given})
+
+    def describe(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        if self.set:
+            found["set"] = dict(self.set)
+        if self.remove:
+            found["remove"] = list(self.remove)
+        return {"gallery": self.gallery_id, "custom_fields": found}
 
 
 @dataclass(frozen=True)
@@ -460,7 +493,9 @@ class ScrapeGallery(Change):
 
 
 # The order in which a page's changes are sent: fields first, chapters (create before
-# destroy, so a killed run never has fewer chapters than it wanted), covers, images,
+# destroy, so a killed run never has fewer chapters than it wanted), then the chapters'
+# anchors (after the chapters they follow: a run stopped between the two finds its chapters
+# on their images and only records them, anchors.py), covers, images,
 # the new-gallery marker once everything else for its gallery went through, and deleting
 # galleries last of all (a merge copies a gallery's metadata before it deletes it).
 APPLY_ORDER: tuple[type[Change], ...] = (
@@ -472,6 +507,7 @@ APPLY_ORDER: tuple[type[Change], ...] = (
     CreateChapter,
     UpdateChapter,
     DestroyChapter,
+    SetCustomFields,
     SetCover,
     ResetCover,
     UpdateImages,
@@ -490,6 +526,7 @@ SENDERS: dict[type[Change], Callable[[GalleryOps, Sequence[Any]], BatchResult]] 
     CreateChapter: GalleryOps.create_chapters,
     UpdateChapter: GalleryOps.update_chapters,
     DestroyChapter: GalleryOps.destroy_chapters,
+    SetCustomFields: GalleryOps.update_galleries_each,
     SetCover: GalleryOps.set_covers,
     ResetCover: GalleryOps.reset_covers,
     UpdateImages: GalleryOps.bulk_image_update_each,
@@ -516,7 +553,8 @@ def _charge(failed: dict[str, str], change: Change, message: str) -> None:
 class Applied:
     """What apply_changes did with the changes it was given (`given`, in their order).
 
-    `changes[i]` is the i-th change given, or what was left of it once the parts whose basis
+    `changes[i]` is the i-th change given (after them, the anchors of the chapters it made: add),
+    or what was left of it once the parts whose basis
     moved were left out (Change.without: it names them); `taken[i]` says whether Stash took it.
     `failed` and `moved` name the galleries whose changes failed now ({gallery id: error}), or
     were dropped because what they would overwrite changed after it was read ({gallery id:
@@ -531,6 +569,12 @@ class Applied:
     @classmethod
     def nothing_yet(cls, changes: Sequence[Change]) -> Applied:
         return cls(list(changes), list(changes), [False] * len(changes))
+
+    def add(self, change: Change) -> None:
+        """A change apply_changes made while it ran (a new chapter's anchor), after those given."""
+        self.given.append(change)
+        self.changes.append(change)
+        self.taken.append(False)
 
     def held(self) -> dict[str, str]:
         """The galleries not done ({gallery id: reason}): changes dropped, or narrowed, because
@@ -566,10 +610,10 @@ def apply_changes(ops: GalleryOps, changes: Sequence[Change], already_failed: Co
         except ValueError as exc:  # a plan built from odd data: that gallery's failure
             _charge(applied.failed, change, f"invalid change {change.describe()}: {_problem(exc)}")
     for kind in APPLY_ORDER:
-        todo = [(index, value) for index, value in ready if type(changes[index]) is kind]
+        todo = [(index, value) for index, value in ready if type(applied.given[index]) is kind]
         # one request per chunk, so that a failure is known before the next chunk is sent
         for chunk in chunks(todo, MUTATION_BATCH_SIZE):
-            sending = [(index, value) for index, value in chunk if not blocked(changes[index])]
+            sending = [(index, value) for index, value in chunk if not blocked(applied.given[index])]
             sending = _unmoved(ops, sending, applied) if sending else sending
             if kind is DestroyGallery and sending:
                 sending = _deletes_unmoved(ops, sending, applied)
@@ -581,6 +625,10 @@ def apply_changes(ops: GalleryOps, changes: Sequence[Change], already_failed: Co
                     _charge(applied.failed, applied.changes[index], result.errors[n])
                 else:
                     applied.taken[index] = True
+            if kind is CreateChapter:  # their anchors, sent with the SetCustomFields (later in APPLY_ORDER)
+                for write in _new_anchors(applied, sending, result):
+                    applied.add(write)
+                    ready.append((len(applied.given) - 1, write.to_input()))
     return applied
 
 
@@ -640,3 +688,16 @@ def _deletes_unmoved(ops: GalleryOps, sending: list[tuple[int, Any]], applied: A
         log.info("gallery %s: not deleted, %s since the run read it: %s", change.gallery_id, why, MOVED)
         _charge(applied.moved, change, MOVED)
     return keep
+
+
+def _new_anchors(applied: Applied, sending: list[tuple[int, Any]], result: BatchResult) -> list[SetCustomFields]:
+    """The anchor writes of the chapters just made, now that Stash gave them ids: one
+    SetCustomFields per gallery, sent with the page's SetCustomFields."""
+    by_gallery: dict[str, dict[str, str]] = {}
+    for n, (index, _) in enumerate(sending):
+        change = applied.changes[index]
+        anchor = getattr(change, "anchor", None)
+        made = result.data[n] if n not in result.errors else None
+        if anchor is not None and isinstance(change, CreateChapter) and isinstance(made, dict) and made.get("id"):
+            by_gallery.setdefault(change.gallery_id, {})[anchor_field(str(made["id"]))] = anchor.encode()
+    return [SetCustomFields(gallery_id, set=tuple(fields_set.items())) for gallery_id, fields_set in by_gallery.items()]

@@ -27,10 +27,13 @@ from typing import NamedTuple
 
 from ..common import paths
 from ..common.args import Param
+from ..common.constants import NEEDS_V031
 from ..common.skips import SKIP_NO_IMAGES, SKIP_NO_PATHS, SKIP_ONE_FOLDER
 from ..stash import selections
 from ..stash.models import Gallery, Image
-from .changes import Change, CreateChapter, DestroyChapter, Expect, UpdateChapter
+from ..stash.operations import StashFeatures
+from .anchors import Anchor, AnchorImage, anchor_at, anchor_field, anchors_of
+from .changes import Change, CreateChapter, DestroyChapter, Expect, SetCustomFields, UpdateChapter
 from .report import GalleryPlan
 from .workflow import Env, Workflow, folded
 
@@ -57,6 +60,7 @@ class FolderFold:
         self.count = 0
         self.no_path = False  # an image without a file path: the gallery is skipped
         self.first_index: dict[tuple[str, ...], int] = {}  # folder -> 0-based position of its first image
+        self.first_image: dict[int, AnchorImage] = {}  # 0-based position -> a folder's first image (anchors)
 
     def add(self, images: Sequence[Image]) -> None:
         roots = self.roots
@@ -64,7 +68,11 @@ class FolderFold:
         if None in image_paths:
             self.no_path = True
         elif not self.no_path:
+            before = len(self.first_index)
             self.add_paths(image_paths)  # type: ignore[arg-type]
+            if len(self.first_index) > before:  # a folder began in these images: keep its first image
+                for index in list(self.first_index.values())[before:]:
+                    self.first_image[index] = AnchorImage.of(images[index - self.count])
         self.count += len(images)
 
     def add_paths(self, image_paths: list[str]) -> None:
@@ -95,9 +103,14 @@ def chapters_of_folders(first_index: dict[tuple[str, ...], int]) -> list[FolderC
     return chapters
 
 
-def plan_chapters(gallery: Gallery, images: Sequence[Image] | FolderFold, replace: bool = False) -> GalleryPlan:
+def plan_chapters(
+    gallery: Gallery, images: Sequence[Image] | FolderFold, replace: bool = False, anchors: bool = False
+) -> GalleryPlan:
     """The chapter changes for one gallery (pure: from the gallery's chapters and its images in
-    order, given as they are or as the FolderFold the engine filled while reading them)."""
+    order, given as they are or as the FolderFold the engine filled while reading them).
+
+    With `anchors` (Stash v0.31) each chapter made or moved gets its anchor (anchors.py): the
+    image it starts at, recorded in the gallery's custom fields; a deleted one loses it."""
     images = folded(images, FolderFold, lambda: FolderFold(gallery.file_paths))
     plan = GalleryPlan(gallery.id)
     if not images.count:
@@ -112,6 +125,11 @@ def plan_chapters(gallery: Gallery, images: Sequence[Image] | FolderFold, replac
         plan.skipped = SKIP_ONE_FOLDER
         return plan
     changes: list[Change] = []
+
+    def anchor(index: int) -> Anchor | None:  # the anchor of a chapter made at this (1-based) image
+        image = images.first_image.get(index - 1) if anchors else None
+        return anchor_at(index, image) if image is not None else None
+
     if not replace:
         titles = {c.title for c in existing}
         starts = {c.image_index for c in existing}
@@ -136,12 +154,14 @@ def plan_chapters(gallery: Gallery, images: Sequence[Image] | FolderFold, replac
                             Expect("gallery", gallery.id, f"titled:{chapter.title}", chapter.title in shown_titles),
                             Expect("gallery", gallery.id, f"starting:{chapter.image_index}", False),
                         ),
+                        anchor=anchor(chapter.image_index),
                     )
                 )
         plan.changes = changes
         return plan
     # replace: the chapters become exactly the folder chapters
     unused = list(existing)
+    moved: dict[str, str] = {}  # the anchors of moved chapters
     for chapter in wanted:
         same = next((c for c in unused if c.title == chapter.title), None)
         if same is None:
@@ -151,6 +171,7 @@ def plan_chapters(gallery: Gallery, images: Sequence[Image] | FolderFold, replac
                     chapter.title,
                     chapter.image_index,
                     expects=Expect.of("gallery", gallery, [f"titled:{chapter.title}"]),
+                    anchor=anchor(chapter.image_index),
                 )
             )
             continue
@@ -165,20 +186,35 @@ def plan_chapters(gallery: Gallery, images: Sequence[Image] | FolderFold, replac
                     expects=Expect.of("gallery", gallery, [f"chapter:{same.id}"]),
                 )
             )
+            found = anchor(chapter.image_index)
+            if found is not None:
+                moved[anchor_field(same.id)] = found.encode()
     changes.extend(
         DestroyChapter(gallery.id, c.id, c.title or "", expects=Expect.of("gallery", gallery, [f"chapter:{c.id}"]))
         for c in unused
     )
+    stored = anchors_of(gallery.custom_fields) if anchors else {}
+    dropped = tuple(anchor_field(c.id) for c in unused if c.id in stored)
+    if moved or dropped:
+        changes.append(SetCustomFields(gallery.id, set=tuple(moved.items()), remove=dropped))
     plan.changes = changes
     return plan
 
 
 class ChaptersFromFolders(Workflow):
-    gallery_fields = selections.GALLERY_CHAPTERS + " " + selections.GALLERY_KIND
-    image_fields = selections.IMAGE_PATH
+    """On a Stash with custom fields (`features`: v0.31) the images' checksums are read too, and
+    the chapters made or moved get their anchors; on one without, that is said as left out."""
 
-    def __init__(self, replace: bool = False) -> None:
+    def __init__(self, replace: bool = False, features: StashFeatures | None = None) -> None:
         self.replace = replace
+        anchors = self.anchors = features is not None and features.custom_fields
+        if features is not None and not anchors:
+            self.left_out = (
+                f"where each chapter starts (its anchor, for Repair chapters) {NEEDS_V031} ({features.name})",
+            )
+        chapters = selections.GALLERY_ANCHORS if anchors else selections.GALLERY_CHAPTERS
+        self.gallery_fields = chapters + " " + selections.GALLERY_KIND
+        self.image_fields = selections.IMAGE_ANCHOR if anchors else selections.IMAGE_PATH
 
     @property
     def variant(self) -> str | None:
@@ -188,4 +224,4 @@ class ChaptersFromFolders(Workflow):
         return FolderFold(gallery.file_paths)
 
     def plan(self, gallery: Gallery, images: Sequence[Image] | FolderFold | None, env: Env) -> GalleryPlan:
-        return plan_chapters(gallery, images or [], self.replace)
+        return plan_chapters(gallery, images or [], self.replace, self.anchors)

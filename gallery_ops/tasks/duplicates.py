@@ -78,6 +78,7 @@ from ..stash import selections
 from ..stash.batch import chunks
 from ..stash.models import Gallery, Image
 from ..stash.operations import GalleryOps, ImagesChangedWhileRead
+from .anchors import Anchor, is_anchor_field
 from .changes import (
     AddGalleryRefs,
     CarryImageMetadata,
@@ -86,6 +87,7 @@ from .changes import (
     DestroyGallery,
     Expect,
     SetCover,
+    SetCustomFields,
     SetGalleryFields,
 )
 from .covers import UNKNOWN, Unknown, chosen_cover
@@ -305,12 +307,16 @@ def plan_merge(
     kept_images: Sequence[Image] | MergeFold,
     donors: Sequence[tuple[Gallery, Sequence[Image] | MergeFold]],
     cover_matches: Mapping[str, str | None],
+    anchors: bool = False,
 ) -> GalleryPlan:
     """What the kept gallery gets from the others (in keep order), never overwriting (pure: from
     the galleries and their images, or the MergeFolds of them).
 
     `cover_matches`: Stash's answer to its default-cover question per gallery
-    (GalleryOps.cover_regex_matches); a gallery missing from it keeps its cover, and gives none."""
+    (GalleryOps.cover_regex_matches); a gallery missing from it keeps its cover, and gives none.
+    With `anchors` (Stash v0.31) the custom fields merge too (the kept gallery's values win; the
+    others' chapter anchors are not copied, since they name the others' chapters) and each chapter
+    copied gets its anchor: the kept gallery's image it starts at."""
     plan = GalleryPlan(kept.id)
     kept_fold = MergeFold.of(kept, kept_images)
     folds = [(donor, MergeFold.of(donor, images)) for donor, images in donors]
@@ -339,6 +345,21 @@ def plan_merge(
         refs.append(("urls", tuple(urls)))
     if refs:
         plan.changes.append(AddGalleryRefs(kept.id, tuple(refs)))
+    if anchors:
+        kept_fields = kept.custom_fields or {}
+        merged: dict[str, str | int | float] = {}
+        for donor, _ in donors:  # in keep order: the first that has a field gives it
+            for name, value in (donor.custom_fields or {}).items():
+                if not is_anchor_field(name) and name not in kept_fields and name not in merged:
+                    merged[name] = value
+        if merged:
+            plan.changes.append(
+                SetCustomFields(
+                    kept.id,
+                    set=tuple(sorted(merged.items())),
+                    expects=Expect.of("gallery", kept, [f"custom:{name}" for name in merged]),
+                )
+            )
     positions = kept_fold.by_md5
     titles = {c.title for c in kept.chapters or []}
     indexes = {c.image_index for c in kept.chapters or []}
@@ -348,12 +369,14 @@ def plan_merge(
             target = positions[md5][0] if md5 and md5 in positions else None
             if target is None or not chapter.title or chapter.title in titles or target in indexes:
                 continue
+            _, _, target_path = positions[md5]  # type: ignore[index]  # target is set: md5 is in positions
             plan.changes.append(
                 CreateChapter(
                     kept.id,
                     chapter.title,
                     target,
                     expects=Expect.of("gallery", kept, (f"titled:{chapter.title}", f"starting:{target}")),
+                    anchor=Anchor(target, target_path, md5) if anchors else None,
                 )
             )
             titles.add(chapter.title)
@@ -618,7 +641,8 @@ def _merge_pages(
         yield Page(alone)
     for batch in chunks(groups, max(1, WORKFLOW_PAGE_SIZE // 4)):
         ids = [m.id for g in batch for m in g]
-        galleries = {gid: g for gid, g in ops.galleries_by_ids(ids, "id " + selections.GALLERY_MERGE).items() if g}
+        selection = ops.gallery_selection("id " + selections.GALLERY_MERGE)  # custom fields on v0.31
+        galleries = {gid: g for gid, g in ops.galleries_by_ids(ids, selection).items() if g}
         verdicts = verdicts_from(ops, list(galleries.values()))
         present = present_by(verdicts)
         kept_ids = {
@@ -649,7 +673,7 @@ def _merge_pages(
                     }
                 )
             group_read = GroupRead(galleries, images, cover_matches)
-            plan = partial(plan_group, group_read, kept, donors, verdicts, delete)
+            plan = partial(plan_group, group_read, kept, donors, verdicts, delete, env.features.custom_fields)
             plans.extend(planned(report.task, [m.id for m in order], plan))
         yield Page(plans)
     report.extra = {"group_count": len(groups), "groups": listed}
@@ -666,17 +690,23 @@ class GroupRead:
 
 
 def plan_group(
-    read: GroupRead, kept: Member, donors: Sequence[Member], verdicts: Mapping[str, Verdict], delete: bool
+    read: GroupRead,
+    kept: Member,
+    donors: Sequence[Member],
+    verdicts: Mapping[str, Verdict],
+    delete: bool,
+    anchors: bool = False,
 ) -> list[GalleryPlan]:
     """The plans of one group (pure): the kept gallery's merge, then each duplicate's, deleted only
     with proof that its files are gone (`verdicts`: deletes.verdicts_from) and its images' metadata
-    carried to the kept gallery's images first."""
+    carried to the kept gallery's images first. `anchors`: a Stash with custom fields (plan_merge)."""
     kept_gallery, kept_fold = read.galleries[kept.id], read.images[kept.id]
     merge = plan_merge(
         kept_gallery,
         kept_fold,
         [(read.galleries[d.id], read.images[d.id]) for d in donors],
         read.cover_matches,
+        anchors=anchors,
     )
     cover_md5 = final_cover_md5(kept_gallery, kept_fold, merge, read.cover_matches)
     carried: dict[str, dict[str, Any]] = {}  # per kept image: what earlier duplicates carry to it

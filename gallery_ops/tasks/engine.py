@@ -73,10 +73,49 @@ def read_scope(args: dict[str, Any]) -> Scope:
     if path is not None:
         if not path.strip():
             raise ArgError("path is empty; give a folder or zip path (galleries under it are scanned)")
-        gallery_filter = {"path": {"value": paths.prefix_regex(path.strip()), "modifier": "MATCHES_REGEX"}}
+        gallery_filter = {"path": path_criterion(path.strip())}
     if given_filter is not None:
         gallery_filter = {**gallery_filter, "AND": given_filter} if gallery_filter else given_filter
-    return Scope(gallery_filter=gallery_filter)
+    return Scope(gallery_filter=gallery_filter, path=path.strip() if path is not None else None)
+
+
+def path_criterion(path: str) -> dict[str, Any]:
+    """The galleries whose zip or folder path starts with `path` (Stash's MATCHES_REGEX)."""
+    return {"value": paths.prefix_regex(path), "modifier": "MATCHES_REGEX"}
+
+
+def by_folder(ops: GalleryOps, scope: Scope) -> Scope:
+    """The scope's `path` as Stash's parent_folder criterion where Stash has it (v0.31) and it
+    means the same galleries: a path ending in a separator names everything inside a folder,
+    and the galleries whose zip or folder path starts with it are those whose zip's folder, or
+    whose folder's parent, is that folder or below it. Stash answers that from the folders'
+    parent index instead of matching a regex against every gallery's path (bench/scope_path.py).
+    Another path (a prefix of names, or a folder Stash does not have) keeps the regex."""
+    path = scope.path
+    if (
+        path is None
+        or scope.gallery_filter is None
+        or not path.endswith(("/", "\\"))
+        or len(path.rstrip("\\/")) == 0
+        or not ops.features().parent_folder
+    ):
+        return scope
+    folder_id = ops.folder_id(path.rstrip("\\/"))
+    if folder_id is None:
+        return scope
+    folder = {"value": [folder_id], "modifier": "INCLUDES", "depth": -1}
+    return replace(scope, gallery_filter=_swapped(scope.gallery_filter, path_criterion(path), folder))
+
+
+def _swapped(gallery_filter: dict[str, Any], criterion: dict[str, Any], folder: dict[str, Any]) -> dict[str, Any]:
+    """The filter with its path criterion (here or in an AND below) made a parent_folder criterion."""
+    out = dict(gallery_filter)
+    if out.get("path") == criterion:
+        del out["path"]
+        out["parent_folder"] = folder
+    elif isinstance(out.get("AND"), dict):
+        out["AND"] = _swapped(out["AND"], criterion, folder)
+    return out
 
 
 def decide_dry_run(args: dict[str, Any], settings: Settings, destructive: bool) -> bool:
@@ -99,6 +138,7 @@ def _merge(gallery_id: str, plans: Sequence[GalleryPlan]) -> GalleryPlan:
     for plan in plans:
         merged.changes.extend(plan.changes)
         merged.left_alone.extend(plan.left_alone)
+        merged.notes.extend(plan.notes)
         merged.error = merged.error or plan.error
     if merged.error is not None:  # failed: it is reported so (and keeps a new-gallery mark), and gets only
         # the changes of the workflows that did not fail (a title pattern stuck on its name drops no other rule)
@@ -383,10 +423,13 @@ def run_workflows(
     page_size: int = WORKFLOW_PAGE_SIZE,
     progress_span: tuple[float, float] = (0.0, 1.0),
     gate: Gate | None = None,
+    left_out: Sequence[str] = (),
 ) -> Report:
     """Plan (and unless dry_run, apply) the workflows on every gallery in scope, a page at a time
-    (run_pages; `after_page`, `progress_span` and `gate` as there)."""
-    report = Report(task, dry_run, next((w.variant for w in workflows if w.variant), None))
+    (run_pages; `after_page`, `progress_span` and `gate` as there). `left_out`, with each
+    workflow's own: what this Stash cannot take (e.g. chapter anchors on v0.30), said in the log."""
+    said = list(dict.fromkeys([*left_out, *(what for w in workflows for what in w.left_out)]))
+    report = Report(task, dry_run, next((w.variant for w in workflows if w.variant), None), left_out=said)
     image_fields = _selection([w.image_fields for w in workflows])
     gallery_fields = _selection(["id", "image_count" if image_fields else None, *(w.gallery_fields for w in workflows)])
     total, stream = galleries_in_scope(ops, scope, gallery_fields, page_size, report)
@@ -435,6 +478,7 @@ def galleries_in_scope(
     a page per request; ids that name no gallery are reported as skipped."""
     if scope.gallery_ids is not None:
         return len(scope.gallery_ids), _by_ids(ops, scope.gallery_ids, selection, page_size, report)
+    scope = by_folder(ops, scope)
     return (
         ops.count_galleries(scope.gallery_filter),
         ops.iter_galleries(scope.gallery_filter, page_size=page_size, selection=selection),

@@ -25,19 +25,20 @@ from functools import partial
 from typing import Any
 
 from ..common.args import Param
+from ..common.constants import NEEDS_V031
 from ..common.errors import ArgError, short_repr
 from ..common.limits import WORKFLOW_PAGE_SIZE
-from ..common.metadata_files import FileMetadata, FileMetadataError, read_gallery_metadata
+from ..common.metadata_files import CUSTOM_FIELD_NAMES, FileMetadata, FileMetadataError, read_gallery_metadata
 from ..common.on_disk import OnDisk, look
 from ..common.skips import SKIP_HAND_MADE
 from ..stash import selections
 from ..stash.batch import chunks
-from ..stash.models import Gallery
+from ..stash.models import Gallery, custom_field_name
 from ..stash.operations import GalleryOps
-from .changes import AddGalleryRefs, Expect, SetGalleryFields
+from .changes import AddGalleryRefs, Expect, SetCustomFields, SetGalleryFields
 from .engine import Page, galleries_in_scope, planned, run_pages
 from .gate import Gate
-from .report import MAX_DETAILS, GalleryPlan, Report
+from .report import MAX_DETAILS, GalleryPlan, Report, counted
 from .workflow import Scope
 
 log = logging.getLogger("gallery_ops")
@@ -57,14 +58,30 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
+def custom_field_names(prefix: str) -> dict[str, str]:
+    """{name in the file's terms: the gallery custom field's name}, the prefix in front; ArgError
+    when the prefix makes a name Stash refuses."""
+    names = {}
+    for name in CUSTOM_FIELD_NAMES:
+        try:
+            names[name] = custom_field_name(prefix + name)
+        except ValueError as exc:
+            raise ArgError(f"setting customFieldPrefix {prefix!r}: {exc}") from None
+    return names
+
+
 def plan_import(
     gallery: Gallery,
     found: FileMetadata,
     tag_ids: dict[str, str | None],
     performer_ids: dict[str, str | None],
     artists_as: str,
+    custom_names: dict[str, str] | None = None,
 ) -> tuple[GalleryPlan, list[str]]:
-    """The gallery's changes from its file, and the names that name nothing in Stash (pure)."""
+    """The gallery's changes from its file, and the names that name nothing in Stash (pure).
+
+    With `custom_names` (a Stash with custom fields: file name -> field name) what the file says
+    of series, number, volume and the like goes into the gallery's custom fields it does not have."""
     plan = GalleryPlan(gallery.id)
     unknown: list[str] = []
     scalars: dict[str, Any] = {
@@ -104,6 +121,19 @@ def plan_import(
         refs.append(("urls", tuple(urls)))
     if refs:
         plan.changes.append(AddGalleryRefs(gallery.id, tuple(refs)))
+    if custom_names is not None:
+        present = gallery.custom_fields or {}
+        custom = {
+            custom_names[name]: value for name, value in found.custom.items() if custom_names[name] not in present
+        }
+        if custom:
+            plan.changes.append(
+                SetCustomFields(
+                    gallery.id,
+                    set=tuple(custom.items()),
+                    expects=Expect.of("gallery", gallery, [f"custom:{name}" for name in custom]),
+                )
+            )
     return plan, unknown
 
 
@@ -115,22 +145,35 @@ def run_import_file_metadata(
     page_size: int = WORKFLOW_PAGE_SIZE,
     progress_span: tuple[float, float] = (0.0, 1.0),
     gate: Gate | None = None,
+    custom_prefix: str = "",
 ) -> Report:
     """Read each gallery's metadata file, plan, and (unless dry_run, or `gate` holds it back) apply,
     page by page (run_pages).
 
     The report's `unfinished` names the galleries whose changes did not all go through (failed,
     or dropped because a person changed the field meanwhile): Finish new galleries keeps their
-    mark."""
+    mark. On a Stash without custom fields (v0.30) the series, number and the like are left out,
+    and the report says which and how often."""
     report = Report("import_file_metadata", dry_run)
-    total, stream = galleries_in_scope(ops, scope, "id " + selections.GALLERY_FILE_METADATA, page_size, report)
-    pages = _pages(ops, report, chunks(stream, page_size), artists_as)
+    features = ops.features()
+    custom_names = custom_field_names(custom_prefix) if features.custom_fields else None
+    selection = ops.gallery_selection("id " + selections.GALLERY_FILE_METADATA)
+    total, stream = galleries_in_scope(ops, scope, selection, page_size, report)
+    pages = _pages(ops, report, chunks(stream, page_size), artists_as, custom_names)
     return run_pages(ops, report, total, pages, progress_span=progress_span, gate=gate)
 
 
-def _pages(ops: GalleryOps, report: Report, pages: Iterable[list[Gallery]], artists_as: str) -> Iterator[Page]:
+def _pages(
+    ops: GalleryOps,
+    report: Report,
+    pages: Iterable[list[Gallery]],
+    artists_as: str,
+    custom_names: dict[str, str] | None,
+) -> Iterator[Page]:
     """Per page: each gallery's metadata file read, the names not seen before looked up (one
-    request per 100), each gallery planned; at the end, the names that name nothing in the report."""
+    request per 100), each gallery planned; at the end, the names that name nothing in the report,
+    and (without `custom_names`: a Stash without custom fields) what the files said that was left out."""
+    not_kept: dict[str, int] = {}  # v0.30: custom field name -> galleries whose file had it
     known: dict[str, dict[str, str | None]] = {"tag": {}, "performer": {}}
     unknown_names: dict[str, None] = {}
     for page in pages:
@@ -162,7 +205,9 @@ def _pages(ops: GalleryOps, report: Report, pages: Iterable[list[Gallery]], arti
                 known[kind].update(ops.ids_by_name(kind, new))
 
         def plan(gallery: Gallery, found: FileMetadata) -> list[GalleryPlan]:
-            planned_one, unknown = plan_import(gallery, found, known["tag"], known["performer"], artists_as)
+            planned_one, unknown = plan_import(
+                gallery, found, known["tag"], known["performer"], artists_as, custom_names
+            )
             unknown_names.update(dict.fromkeys(unknown))
             return [planned_one]
 
@@ -172,11 +217,18 @@ def _pages(ops: GalleryOps, report: Report, pages: Iterable[list[Gallery]], arti
             if gallery.id in broken:
                 plans.append(GalleryPlan(gallery.id, error=broken[gallery.id]))
             elif isinstance(found, FileMetadata):
+                for name in found.custom if custom_names is None else ():
+                    not_kept[name] = not_kept.get(name, 0) + 1
                 plans.extend(planned(report.task, [gallery.id], partial(plan, gallery, found)))
             else:
                 plans.append(GalleryPlan(gallery.id, skipped=found))
         yield Page(plans)
     report.extra = {"unknown_names": list(unknown_names)[:MAX_DETAILS]}
+    if not_kept:
+        counts = ", ".join(f"{name} ({counted(n, 'gallery', 'galleries')})" for name, n in not_kept.items())
+        report.left_out.append(
+            f"what the files say of {counts}: gallery custom fields {NEEDS_V031} ({ops.features().name})"
+        )
     if unknown_names:
         report.notes.append(
             f"names that name no tag or performer in Stash (left out): {', '.join(list(unknown_names)[:20])}"

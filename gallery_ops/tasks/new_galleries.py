@@ -32,7 +32,7 @@ import logging
 import re
 from typing import Any
 
-from ..common.constants import NEW_GALLERY_TAG, NEW_GALLERY_TAG_DESCRIPTION
+from ..common.constants import NEEDS_V031, NEW_GALLERY_TAG, NEW_GALLERY_TAG_DESCRIPTION
 from ..common.limits import BULK_IDS_CHUNK
 from ..common.settings import IMAGE_RULES
 from ..common.skips import SKIP_WAITS_FOR_IMAGES
@@ -45,6 +45,7 @@ from .covers import SetCovers, parse_cover_rule
 from .engine import Page, decide_dry_run, read_env, read_scope, run_workflows
 from .file_metadata import parse_artists_as, run_import_file_metadata
 from .image_sync import SyncImagesFromGallery, parse_sync_fields
+from .repair_chapters import RepairChapters
 from .report import MAX_DETAILS, MAX_FAILURES, Report
 from .scene_links import LinkScenes, SceneIndex, build_index
 from .titles import TitleFromPath, parse_title_pattern
@@ -67,7 +68,9 @@ def rule_workflows(env: Env, names: list[str], scene_index: SceneIndex | None = 
     if "hookTitles" in names:
         chosen.append(TitleFromPath(parse_title_pattern(settings["titlePattern"])))
     if "hookChapters" in names:
-        chosen.append(ChaptersFromFolders(replace=False))
+        chosen.append(ChaptersFromFolders(replace=False, features=env.features))
+    if "hookRepairChapters" in names and env.features.custom_fields:  # v0.30: left out (left_out_of)
+        chosen.append(RepairChapters())
     if "hookCovers" in names:
         chosen.append(SetCovers(parse_cover_rule(settings["coverRule"])))
     if "hookSyncImages" in names:
@@ -142,6 +145,7 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
             dry_run,
             parse_artists_as(env.settings["fileMetadataArtists"]),
             progress_span=FILES_PASS,
+            custom_prefix=env.settings["customFieldPrefix"],
         )
         held = from_files.unfinished
     scene_index: SceneIndex | None = None
@@ -173,12 +177,21 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
         dry_run,
         after_page=unmark,
         progress_span=(FILES_PASS[1], 1.0) if from_files is not None else (0.0, 1.0),
+        left_out=left_out_of(env, rules),
     )
     if from_files is not None:
         add_file_metadata(report, from_files)
     if found:
         report.extra["found_unmarked"] = found[:MAX_DETAILS]
     return report
+
+
+def left_out_of(env: Env, rules: list[str]) -> list[str]:
+    """What the switched-on rules that are no workflow here could not do on a Stash without custom
+    fields (v0.30); a workflow says its own (Workflow.left_out)."""
+    if env.features.custom_fields or "hookRepairChapters" not in rules:
+        return []
+    return [f"the rule New galleries: chapter anchors {NEEDS_V031} ({env.features.name})"]
 
 
 def add_file_metadata(report: Report, from_files: Report) -> None:
@@ -202,3 +215,4 @@ def add_file_metadata(report: Report, from_files: Report) -> None:
         **from_files.extra,
     }
     report.requests = max(report.requests, from_files.requests)
+    report.left_out.extend(from_files.left_out)

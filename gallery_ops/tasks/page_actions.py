@@ -29,6 +29,7 @@ from ..common.skips import (
 )
 from ..stash import selections
 from ..stash.models import Gallery, Image
+from .anchors import AnchorImage, anchor_at
 from .changes import AddGalleryImages, CreateChapter, Expect, GalleryImages, RemoveGalleryImages, SetCover
 from .covers import Unknown, chosen_cover, default_pick_of
 from .report import GalleryPlan
@@ -90,7 +91,7 @@ class SetCoverTo(Workflow):
 
 class StartChapterAt(Workflow):
     gallery_fields = selections.GALLERY_CHAPTERS
-    image_fields = selections.IMAGE_PATH
+    image_fields = selections.IMAGE_ANCHOR  # path and checksum: the new chapter's anchor (Stash v0.31)
 
     def __init__(self, image_id: str, title: str) -> None:
         self.image_id = image_id
@@ -106,12 +107,14 @@ class StartChapterAt(Workflow):
         elif any(c.image_index == position for c in gallery.chapters or []):
             plan.skipped = SKIP_CHAPTER_THERE
         else:
+            image = AnchorImage.of((images or [])[position - 1])
             plan.changes = [
                 CreateChapter(
                     gallery.id,
                     self.title,
                     position,
                     expects=(Expect("gallery", gallery.id, f"starting:{position}", False),),
+                    anchor=anchor_at(position, image) if env.features.custom_fields else None,
                 )
             ]
         return plan

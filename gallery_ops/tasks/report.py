@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..common.chapter_anchors import ANCHOR_PREFIX  # anchors are said as chapters, not as field names
 from ..common.skips import MOVED
 
 MAX_DETAILS = 50  # changes listed one by one in the output; the counts cover the rest
@@ -38,6 +39,7 @@ BUTTONS = {
     "galleries_from_folders": "Galleries for loose images",
     "import_file_metadata": "Import file metadata",
     "scrape_galleries": "Scrape galleries",
+    "repair_chapters": "Repair chapters",
 }
 # their buttons say "(preview)" or "(apply)" either way
 ALWAYS_SAYS_MODE = ("reset_covers", "clean_empty_galleries", "merge_duplicate_galleries")
@@ -63,6 +65,7 @@ class GalleryPlan:
     error: str | None = None  # the plan itself failed for this gallery (e.g. a pattern that ran too long)
     # what the plan leaves alone in a gallery it may otherwise change, and why (the page's previews show it)
     left_alone: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a person should look at (left as it is)
 
     @property
     def status(self) -> str:
@@ -107,8 +110,33 @@ def _deleted(c: dict[str, Any]) -> str:
     return f"delete the gallery {name} ({c['why']}{merged}{taken}; its files are kept)"
 
 
+def _custom_fields(found: dict[str, Any]) -> str:
+    """What a custom fields change does: anchors as chapters, other fields by name and value."""
+    words = []
+    written, removed = found.get("set") or {}, found.get("remove") or []
+    anchors = [name[len(ANCHOR_PREFIX) :] for name in written if name.startswith(ANCHOR_PREFIX)]
+    if anchors:
+        words.append(
+            f"record the image {'chapter' if len(anchors) == 1 else 'chapters'} {', '.join(anchors)}"
+            f" {'starts' if len(anchors) == 1 else 'start'} at (anchor)"
+        )
+    others = {name: value for name, value in written.items() if not name.startswith(ANCHOR_PREFIX)}
+    if others:
+        words.append(
+            "set custom fields " + ", ".join(f"{shown(name)} {shown(value)}" for name, value in others.items())
+        )
+    gone = [name[len(ANCHOR_PREFIX) :] for name in removed if name.startswith(ANCHOR_PREFIX)]
+    if gone:
+        words.append(f"drop the anchors of deleted chapters {', '.join(gone)}")
+    rest = [name for name in removed if not name.startswith(ANCHOR_PREFIX)]
+    if rest:
+        words.append("remove custom fields " + ", ".join(shown(name) for name in rest))
+    return "; ".join(words)
+
+
 # What a change to one gallery does, in words, by the key of its kind in Change.describe().
 GALLERY_CHANGE_WORDS: dict[str, Callable[[Any], str]] = {
+    "custom_fields": _custom_fields,
     "set": lambda c: "set " + ", ".join(f"{key} {shown(value)}" for key, value in c.items()),
     "add": lambda c: "add " + "; ".join(f"{key.removesuffix('_ids')} {', '.join(ids)}" for key, ids in c.items()),
     "create_chapter": lambda c: f"create chapter {shown(c['title'])} at image {c['image_index']}",
@@ -203,6 +231,10 @@ class Report:
     extra: dict[str, Any] = field(default_factory=dict)  # a task's own findings (e.g. groups of duplicates)
     notes: list[str] = field(default_factory=list)  # a task's own lines for the log, before the summary
     per_gallery_logged: bool = False  # each gallery's changes and failure were logged as the run went
+    gallery_notes: list[dict[str, str]] = field(default_factory=list)  # GalleryPlan.notes: what to look at
+    gallery_note_count: int = 0
+    left_out: list[str] = field(default_factory=list)  # what this Stash cannot take (e.g. custom fields on v0.30)
+    stopped: str | None = None  # the task could not run at all on this Stash: its error
     # not in the output: the galleries whose changes did not all go through ({gallery id: why})
     unfinished: dict[str, str] = field(default_factory=dict)
 
@@ -222,6 +254,10 @@ class Report:
             self.changed += 1
         if error is None or error == plan.error:  # a failed rule: the other rules' changes were written
             self.add_changes(plan.changes)
+        for note in plan.notes:
+            self.gallery_note_count += 1
+            if len(self.gallery_notes) < MAX_DETAILS:
+                self.gallery_notes.append({"gallery": plan.gallery_id, "note": note})
 
     def add_changes(self, changes: Sequence[Any], failed: dict[str, str] | None = None) -> None:
         """List changes that went through (or would): those of a gallery, or bookkeeping over many."""
@@ -260,6 +296,8 @@ class Report:
         """(level, message) for the end of the run: the task's notes, changes, skip reasons, failures,
         then the summary. A run that logged each gallery's changes and failure as it went (a long
         run: scrape_galleries, `per_gallery_logged`) leaves only the skip reasons and the summary."""
+        if self.stopped:
+            return [(logging.WARNING, f"{self.title}: {self.stopped}"), (logging.INFO, f"{self.title}: {self.summary}")]
         lines = [(logging.INFO, f"{self.title}: {note}") for note in self.notes]
         if not self.per_gallery_logged:
             lines += [(logging.INFO, f"{self.title}: {sentence(c, self.dry_run)}") for c in self.changes[:MAX_LOGGED]]
@@ -273,12 +311,21 @@ class Report:
         if self.failed_count > MAX_LOGGED and not self.per_gallery_logged:
             more = counted(self.failed_count - MAX_LOGGED, "more gallery", "more galleries")
             lines.append((logging.WARNING, f"{self.title}: and {more} failed"))
+        for note in self.gallery_notes[:MAX_LOGGED]:
+            lines.append((logging.WARNING, f"{self.title}: gallery {note['gallery']}: {note['note']}"))
+        if self.gallery_note_count > MAX_LOGGED:
+            more = counted(self.gallery_note_count - MAX_LOGGED, "more note")
+            lines.append((logging.WARNING, f"{self.title}: and {more}"))
+        for what in self.left_out:
+            lines.append((logging.INFO, f"{self.title}: left out: {what}"))
         lines.append((logging.INFO, f"{self.title}: {self.summary}"))
         return lines
 
     @property
     def error(self) -> str | None:
         """The run's error: how many galleries failed (None when none did)."""
+        if self.stopped:
+            return self.stopped
         if not self.failed_count:
             return None
         first = self.failed[0]
@@ -302,5 +349,8 @@ class Report:
             "change_count": self.change_count,
             "changes": self.changes,
             "requests": self.requests,
+            **({"notes": self.gallery_notes, "note_count": self.gallery_note_count} if self.gallery_note_count else {}),
+            **({"left_out": self.left_out} if self.left_out else {}),
+            **({"stopped": self.stopped} if self.stopped else {}),
             **self.extra,
         }

@@ -12,8 +12,10 @@ from typing import Any, Protocol, TypeVar
 from ..common.constants import STASH_DEFAULT_COVER_REGEX
 from ..common.settings import Settings
 from ..stash.models import Gallery, Image
-from ..stash.operations import GalleryOps, RunConfiguration
+from ..stash.operations import GalleryOps, RunConfiguration, StashFeatures
 from .report import GalleryPlan
+
+V030 = StashFeatures(75, "v0.30.1")
 
 
 @dataclass(frozen=True)
@@ -26,12 +28,16 @@ class Env:
     # Stash's cover regex as Stash found it (None: no image matches); a gallery missing here has
     # an unknown default pick (GalleryOps.images_and_cover_matches).
     cover_matches: Mapping[str, str | None] = field(default_factory=dict)
+    # Which Stash the run talks to (custom fields from v0.31); a plan test's default is v0.30.1
+    features: StashFeatures = V030
 
 
 def env_from_configuration(configuration: RunConfiguration) -> Env:
     """Env from what a run read of Stash's configuration (defaults for what is not saved)."""
     return Env(
-        Settings.from_saved(configuration.saved_settings), configuration.cover_regex or STASH_DEFAULT_COVER_REGEX
+        Settings.from_saved(configuration.saved_settings),
+        configuration.cover_regex or STASH_DEFAULT_COVER_REGEX,
+        features=configuration.features,
     )
 
 
@@ -83,6 +89,7 @@ class Workflow(Protocol):
     gallery_fields: str  # the selection each gallery is read with
     image_fields: str | None  # None: the plan does not need the gallery's images
     reads_cover_matches: bool = False  # the engine asks Stash's default-cover question with the images (Env)
+    left_out: tuple[str, ...] = ()  # what it cannot do on the Stash it runs on (v0.30), said in the run's log
 
     @property
     def variant(self) -> str | None:
@@ -107,3 +114,4 @@ class Scope:
 
     gallery_ids: tuple[str, ...] | None = None
     gallery_filter: dict[str, Any] | None = None
+    path: str | None = None  # the `path` arg its filter holds as a path criterion (engine.by_folder)

@@ -16,14 +16,22 @@ from support.library import Sample
 from support.state import State
 
 from gallery_ops import GalleryOps
+from gallery_ops.stash.operations import StashFeatures
 
 # Short pauses so retry tests stay fast; three retries, four attempts in all.
 FAST_RETRIES = (0.01, 0.02, 0.04)
 
 
 def connect(sim: StashSimulator, retry_delays: tuple[float, ...] = FAST_RETRIES, **kwargs: Any) -> GalleryOps:
-    """A client built from the server_connection the simulator hands a plugin."""
-    return GalleryOps.from_server_connection(sim.server_connection(**kwargs), retry_delays=retry_delays)
+    """A client built from the server_connection the simulator hands a plugin, told which Stash it
+    talks to (a run learns that once, with its first request: GalleryOps.features, tested in
+    test_ops_features.py), so that a test's request log holds what its own calls send."""
+    release = sim.release
+    return GalleryOps.from_server_connection(
+        sim.server_connection(**kwargs),
+        retry_delays=retry_delays,
+        features=StashFeatures(release.app_schema, release.version),
+    )
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 
 from gallery_ops import GalleryInput, GalleryOps, StashServerError, StashTransportError
 from gallery_ops.stash.connection import ServerConnection, StashConnection
+from gallery_ops.stash.operations import StashFeatures
 
 
 def _ops_restarting_on_first_retry(sim) -> tuple[GalleryOps, list[float]]:
@@ -22,7 +23,7 @@ def _ops_restarting_on_first_retry(sim) -> tuple[GalleryOps, list[float]]:
     connection = StashConnection(
         ServerConnection.parse(sim.server_connection()), retry_delays=(0.01, 0.02), sleep=sleep
     )
-    return GalleryOps(connection), pauses
+    return GalleryOps(connection, StashFeatures(sim.release.app_schema, sim.release.version)), pauses
 
 
 # -- transient faults are retried -------------------------------------------------------------

@@ -52,15 +52,15 @@ def test_preview_names_everything_and_writes_nothing(plugin_sim: StashSimulator,
 def test_a_one_gallery_preview_and_apply_take_a_handful_of_requests(plugin_sim: StashSimulator) -> None:
     plugin_sim.requests.clear()
     doc = page(plugin_sim, {"page": "preview", "action": "title_from_path", "gallery_id": "1"})
-    # the settings; the gallery; the names (sim.gql itself is not in the request log)
-    assert plugin_sim.requests.fields() == ["configuration", "findGallery", "findGallery"]
+    # the settings and which Stash this is; the gallery; the names (sim.gql itself is not in the request log)
+    assert plugin_sim.requests.fields() == ["configuration+systemStatus+version", "findGallery", "findGallery"]
     plugin_sim.requests.clear()
     done = page(
         plugin_sim, {"page": "apply", "action": "title_from_path", "gallery_id": "1", "fingerprint": doc["fingerprint"]}
     )
     # the same reads, then the engine's re-read of what the write overwrites, the write, the names
     assert plugin_sim.requests.fields() == [
-        "configuration",
+        "configuration+systemStatus+version",
         "findGallery",
         "findGalleries",
         "galleryUpdate",

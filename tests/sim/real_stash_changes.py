@@ -133,6 +133,13 @@ WAITS = (
     " the recording counted it as unchanged and said nothing"
 )
 
+V031 = (
+    "Stash v0.31 support, added after the recording: Repair chapters (repair_chapters), the settings"
+    " customFieldPrefix and hookRepairChapters, and on v0.30 the `left out:` line (and output `left_out`) of a"
+    " run that could not keep what needs custom fields (chapter anchors, series and number from file metadata)"
+)
+LEFT_OUT = r"left_out|Info: \[Plugin / Gallery Tools\] [^:]+: left out: .* needs Stash v0\.31 or newer .*"
+
 CHANGES: list[Change] = [
     LateLine(
         "task.chapters_from_folders.dry_run",
@@ -284,6 +291,16 @@ CHANGES: list[Change] = [
         r"\1Finish new galleries: 2 galleries (27, 28): \2",
         NO_GALLERY + ": the galleries made after it have ids one lower",
     ),
+    Added("plugin.*", r"Repair chapters( \(preview\))?|customFieldPrefix|hookRepairChapters", V031),
+    Added(
+        "task.show_capabilities.run",
+        r"Info: \[Plugin / Gallery Tools\] (setting (customFieldPrefix|hookRepairChapters) \(.*|task"
+        r" repair_chapters: .*)",
+        V031,
+    ),
+    NewEntries("task.repair_chapters*", V031),
+    Added("task.*", LEFT_OUT, V031 + ": on tasks"),
+    Added("hook.*", LEFT_OUT, V031 + ": on Finish new galleries after the hook"),
 ]
 
 
