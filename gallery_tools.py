@@ -1,12 +1,16 @@
 """Gallery Tools, a Stash plugin: the entry Stash runs (see gallery_tools.yml).
 
-Stash writes one JSON object on stdin and reads one from stdout (docs/stash.md, section 2). Before
-anything the plugin depends on is imported, this file, with the standard library alone:
+Stash writes one JSON object on stdin and reads one from stdout (docs/stash.md, section 2). Stash
+starts it as `python -S gallery_tools.py`: without `site`, so that Python reads no site-packages
+folder and runs no `.pth` file before the first line here (a hook needs neither). Before anything
+the plugin depends on is imported, this file, with the standard library alone:
 1. answers with one JSON error on a Python too old to run the plugin (so this file must
    parse on old Python 3 versions too: no f-strings, no annotations, nothing newer);
-2. puts the plugin's own dependency folder on sys.path (gallery_tools_deps.py);
-3. runs a Gallery.Create.Post hook the lean way (run_lean_hook: the standard library only,
+2. runs a Gallery.Create.Post hook the lean way (run_lean_hook: the standard library only,
    since a scan waits for every hook process);
+3. makes the installed packages importable (gallery_ops/common/site_packages.py): the plugin's
+   own dependency folder (filled by gallery_tools_deps.py), then the Python's site-packages (what
+   `site` would have done at start-up);
 4. runs the Install dependencies task (mode install_dependencies) itself;
 5. answers a missing dependency with one JSON error that says how to install it;
 then it hands the input to gallery_ops.entry.dispatch.main. Every way ends with exit_now, without
@@ -103,13 +107,15 @@ def main():
     problem = python_too_old()
     if problem is not None:
         return answer(None, problem)
-    import gallery_tools_deps
-
-    gallery_tools_deps.use_dependency_folder()
     text, raw = read_stdin()
     status = run_lean_hook(text) if text is not None else None
     if status is not None:
         return status
+    from gallery_ops.common import site_packages
+
+    site_packages.load()
+    import gallery_tools_deps
+
     if gallery_tools_deps.wants_install(decoded_json(text)):
         output, error = gallery_tools_deps.run_install_task()
         return answer(output, error)

@@ -27,13 +27,12 @@ import sys
 
 # Stash's log protocol, written by the one standard-library writer the hook uses too.
 from gallery_ops.common.log_protocol import progress, write as log
+from gallery_ops.common.site_packages import DEPENDENCY_FOLDER, PLUGIN_DIR
 
 # Only these are imported on every run (the hook's path stays short); what the install and the
 # missing-dependency answer need is imported where they need it.
 
-PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
 REQUIREMENTS = os.path.join(PLUGIN_DIR, "requirements.txt")
-DEPENDENCY_FOLDER = os.path.join(PLUGIN_DIR, "dependencies")
 STAMP_FILE = ".gallery-tools-installed.json"
 INSTALL_MODE = "install_dependencies"
 BUTTON = "Settings > Tasks > Plugin Tasks > Gallery Tools > Install dependencies"
@@ -150,12 +149,6 @@ def missing_pins(pins: list[Pin], folder: str = DEPENDENCY_FOLDER) -> list[Pin]:
 
 
 # -- the entry's side: sys.path and the missing-dependency answer -------------------------------------
-def use_dependency_folder() -> None:
-    """Put the plugin's dependency folder on sys.path, after the plugin's own folder."""
-    if os.path.isdir(DEPENDENCY_FOLDER) and DEPENDENCY_FOLDER not in sys.path:
-        sys.path.insert(1, DEPENDENCY_FOLDER)
-
-
 def warn_if_outdated() -> None:
     """A warning when the folder holds other pins than requirements.txt (the plugin was updated)."""
     stamp = read_stamp()

@@ -14,9 +14,8 @@ full path logs through stashapi's log module (log.py), with the redaction of thi
 
 from __future__ import annotations
 
-import base64
+import binascii
 import sys
-from urllib.parse import quote, quote_plus
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -46,8 +45,8 @@ def secret_forms(secrets: Iterable[str]) -> list[str]:
                 secret.strip(),
                 repr(secret)[1:-1],
                 secret.encode("unicode_escape").decode(),
-                quote(secret, safe=""),
-                quote_plus(secret),
+                url_encoded(secret, plus=False),
+                url_encoded(secret, plus=True),
                 "".join(f"%{b:02x}" for b in raw),
                 raw.hex(),
                 "".join(f"\\u{ord(c):04x}" for c in secret),
@@ -55,9 +54,9 @@ def secret_forms(secrets: Iterable[str]) -> list[str]:
             )
         )
         for shift in range(3):  # base64 of the secret after 0, 1 or 2 other bytes ("user:key", "session=...")
-            encoded = base64.b64encode(b"\0" * shift + raw).decode()
-            forms.add(encoded[4 if shift else 0 :].rstrip("="))
-            forms.add(base64.urlsafe_b64encode(b"\0" * shift + raw).decode()[4 if shift else 0 :].rstrip("="))
+            encoded = binascii.b2a_base64(b"\0" * shift + raw, newline=False).decode()[4 if shift else 0 :].rstrip("=")
+            forms.add(encoded)
+            forms.add(encoded.translate(_URL_SAFE))
     return sorted({_fold(f) for f in forms if f}, key=len, reverse=True)
 
 
@@ -67,6 +66,21 @@ def _fold(text: str) -> str:
     if len(lowered) == len(text):
         return lowered
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+# What urllib.parse.quote(text, safe="") leaves as it is; the rest of the UTF-8 bytes become %XX.
+# (urllib.parse is not imported for this: the hook logs through this module, and a hook process
+# should import no more than it needs.)
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+_URL_SAFE = str.maketrans("+/", "-_")  # base64 to its URL-safe alphabet
+
+
+def url_encoded(text: str, plus: bool) -> str:
+    """`text` URL-encoded as urllib.parse.quote(text, safe="") does, or with plus=True as quote_plus
+    does (a space becomes +)."""
+    return "".join(
+        chr(byte) if byte in _UNRESERVED else "+" if plus and byte == 32 else f"%{byte:02X}" for byte in text.encode()
+    )
 
 
 def _prepared(secrets: Iterable[str]) -> tuple[list[str], dict[str, list[tuple[str, int]]]]:

@@ -26,22 +26,21 @@ the plugin, not in Stash. Patterns sent to Stash (the `path` scope, Stash's own 
 are Go regexes and never pass through here. The environment variable ENGINE_ENV forces a
 way ("regex", "alarm" or "worker"), for tests and for trouble-shooting.
 
-Standard library only, and light to import: the worker's modules (subprocess, threading)
-are imported only when a worker is started; the new-gallery hook's lean path imports this.
+Standard library only, and light to import: `regex` and `signal` are imported at the first
+pattern compiled, the worker's modules (subprocess, threading) only when a worker is started.
+The new-gallery hook imports this module only when a title pattern is set; it runs without the
+Python's site-packages (gallery_tools.yml: `python -S`), so `site_packages.load()` makes them
+importable first: the hook and the tasks pick the same engine.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import signal
 import sys
 import time
 
-try:  # optional: used when present (it has its own timeout); `re` with a timer otherwise
-    import regex as _regex  # type: ignore[import-untyped]  # regex ships no type stubs
-except ImportError:  # pragma: no cover - depends on the environment
-    _regex = None
+from . import site_packages
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -190,6 +189,8 @@ def _first_with_alarm(compiled: Any, subjects: Iterable[str]) -> tuple[int, Any]
     by SIGALRM after SEARCH_TIMEOUT (_TimedOut); _NoAlarm, before any subject is read, where it cannot.
 
     The handler is set once per call; the timer is armed around each search only (two calls a name)."""
+    import signal
+
     if not hasattr(signal, "setitimer"):
         raise _NoAlarm
     try:
@@ -447,24 +448,48 @@ def compile_pattern(text: str, what: str, *, ignore_case: bool = False, engine: 
     ("alarm" is "re"), else `regex` when installed, else `re` (see the module docstring).
     """
     chosen = engine or _default_engine()
+    package = regex_package()
     try:
         if chosen == "regex":
-            compiled = _regex.compile(text, _regex.VERSION0 | (_regex.IGNORECASE if ignore_case else 0))
+            if package is None:
+                raise PatternSyntaxError(
+                    f"{what} {_short(text)} cannot be compiled: the regex package is not installed"
+                )
+            compiled = package.compile(text, package.VERSION0 | (package.IGNORECASE if ignore_case else 0))
         else:
             compiled = re.compile(text, re.IGNORECASE if ignore_case else 0)
     except (re.error, ValueError, OverflowError, RecursionError) as exc:
         raise PatternSyntaxError(f"{what} {_short(text)} is not a valid regex ({exc})") from None
     except Exception as exc:  # regex.error is not a subclass of re.error
-        if _regex is not None and isinstance(exc, _regex.error):
+        if package is not None and isinstance(exc, package.error):
             raise PatternSyntaxError(f"{what} {_short(text)} is not a valid regex ({exc})") from None
         raise
     return UserPattern(text, what, compiled, chosen)
 
 
+def regex_package() -> Any:
+    """The `regex` package (optional: it has its own timeout), or None when it is not installed.
+
+    Looked for once per run, at the first pattern, among the packages installed for this Python
+    (site_packages.load: the hook starts without them)."""
+    if not _REGEX:
+        site_packages.load()
+        try:
+            import regex  # type: ignore[import-untyped]  # regex ships no type stubs
+        except ImportError:  # pragma: no cover - depends on the environment
+            regex = None
+        _REGEX.append(regex)
+    return _REGEX[0]
+
+
+_REGEX: list[Any] = []  # [the regex package or None], once looked for
+
+
 def _default_engine() -> str:
     forced = os.environ.get(ENGINE_ENV, "").strip().lower()
-    if forced == "regex" and _regex is not None:
+    installed = regex_package() is not None
+    if forced == "regex" and installed:
         return "regex"
     if forced in ("alarm", "worker"):
         return "re" if forced == "alarm" else "worker"
-    return "regex" if _regex is not None else "re"
+    return "regex" if installed else "re"

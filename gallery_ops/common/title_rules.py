@@ -11,7 +11,8 @@ refuse the whole update with it. A title a person set (any non-empty title) is n
 overwritten; user-created galleries have no path.
 
 Standard library and `regex` only (no pydantic): the task (tasks/titles.py) and the
-new-gallery hook's lean path (hook/new_gallery.py) both plan titles with it.
+new-gallery hook's lean path (hook/new_gallery.py) both plan titles with it. The pattern engine
+(patterns.py) is imported only when a pattern is given.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ import re
 from . import paths
 from .dates import is_stash_date, stash_date
 from .errors import ArgError, short_repr
-from .patterns import PatternSyntaxError, UserPattern, compile_pattern
 from .skips import SKIP_EMPTY_NAME, SKIP_NO_PATH
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .patterns import UserPattern
 
 DATE_LAYOUTS = ("2006-01-02T15:04:05Z07:00", "2006-01-02", "2006-01-02 15:04:05", "2006-01", "2006")  # Go's
 PATTERN_GROUPS = ("title", "date", "code")
@@ -33,6 +37,8 @@ def parse_title_pattern(text: str) -> UserPattern | None:
     """The title pattern of a setting or arg (None when empty); ArgError when it cannot work."""
     if not text.strip():
         return None
+    from .patterns import PatternSyntaxError, compile_pattern
+
     try:
         pattern = compile_pattern(text.strip(), "title pattern")
     except PatternSyntaxError as exc:

@@ -34,7 +34,9 @@ another run of our hooks.
 This module and everything it imports use the standard library only (common/settings.py,
 common/title_rules.py, stash/hook_operations.py, stash/connection.py, common/log_protocol.py):
 gallery_tools.py runs a hook through `lean_main` without importing pydantic, requests or
-stashapi. Input it does not recognise as a plain hook run (anything unusual) goes the full way
+stashapi, and without the Python's site-packages. A rule's code is imported only when the rule
+is on (title_rules with hookTitles; the pattern engine, patterns.py, only with a titlePattern).
+Input it does not recognise as a plain hook run (anything unusual) goes the full way
 (entry/dispatch.py), which explains the problem with the usual words.
 """
 
@@ -46,7 +48,6 @@ from ..common.constants import FINISH_TASK_NAME, NEW_GALLERY_TAG, NEW_GALLERY_TA
 from ..common.errors import ERROR_MAX, ArgError, StashError, short_repr, shortened
 from ..common.log_protocol import redact, write
 from ..common.settings import DEFERRED_RULES, PLUGIN_ID, Settings, SettingsError
-from ..common.title_rules import parse_title_pattern, title_fields
 from ..stash.connection import ServerConnection
 from ..stash.hook_operations import HookOps, finish_waiting
 
@@ -112,6 +113,8 @@ def handle_gallery_created(stash: HookOps, hook_context: dict[str, Any]) -> dict
         tag_id, queue_task = None, None
     update: dict[str, str] = {}
     if rules["hookTitles"]:
+        from ..common.title_rules import parse_title_pattern, title_fields  # only with the rule on
+
         files = raw.get("files") or []
         try:
             fields, _ = title_fields(

@@ -23,7 +23,6 @@ import json
 import select
 import socket
 import time
-from urllib.parse import urljoin, urlsplit
 
 from ..common.errors import (
     LOCKED_MESSAGE,
@@ -305,6 +304,8 @@ class StashConnection:
                 f"cannot reach Stash at {self.url}: connection failed ({type(exc).__name__})", reached_server=True
             ) from exc
         if status in REDIRECT_STATUSES:  # never followed: the ApiKey and the cookie would go along
+            from urllib.parse import urljoin  # here: a hook's process imports no urllib
+
             target = urljoin(self.url, headers.get("location", ""))
             where = "another origin" if _origin(target) != _origin(self.url) else "another address"
             raise StashTransportError(
@@ -361,6 +362,8 @@ def _path_head(error: dict[str, Any]) -> str | None:
 
 def _origin(url: str) -> str:
     """scheme://host:port of a URL (the default port made explicit)."""
+    from urllib.parse import urlsplit
+
     parts = urlsplit(url)
     port = parts.port or {"http": 80, "https": 443}.get(parts.scheme, 0)
     return f"{parts.scheme}://{(parts.hostname or '').lower()}:{port}"
@@ -386,7 +389,11 @@ class KeptAliveHttp:
 
     def connect(self) -> None:
         """Open the connection (OSError when it cannot be opened: then nothing was sent)."""
-        sock = socket.create_connection((self.host, self.port), timeout=CONNECT_TIMEOUT)
+        # An ASCII host goes as bytes: a str is encoded with the idna codec first, whose import
+        # (encodings.idna, stringprep, unicodedata) would cost a hook more than its connect.
+        # (typeshed says str; getaddrinfo, which create_connection calls, takes bytes as well.)
+        host: Any = self.host.encode("ascii") if self.host.isascii() else self.host
+        sock = socket.create_connection((host, self.port), timeout=CONNECT_TIMEOUT)
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.settimeout(self.read_timeout)

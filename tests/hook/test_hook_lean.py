@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -73,6 +74,50 @@ def test_a_hook_run_imports_only_the_standard_library_and_skips_the_exit_clean_u
     assert "gallery_ops.hook.new_gallery" in report["modules"]
     assert report["status"] == 0
     assert not wrapped.exit_clean_up_ran  # os._exit: no exit-time clean-up
+
+
+# What a hook process may import beyond the standard library: the plugin's own modules.
+OURS = ("gallery_ops", "__main__", "__future__")
+# What the hook needs only for a rule that is on: the title rule's code, the pattern engine (and,
+# through it, the optional `regex` and the Python's site-packages, which `python -S` leaves out).
+RULE_MODULES = {
+    "title": {"gallery_ops.common.title_rules", "gallery_ops.common.paths"},
+    "pattern": {"gallery_ops.common.patterns", "regex", "site"},
+}
+NEVER = {"gallery_tools_deps", "urllib.parse", "base64", "encodings.idna", "signal"}  # (and HEAVY)
+
+
+@pytest.mark.parametrize(
+    ("settings", "rules"),
+    [
+        ({}, ()),
+        ({"hookTitles": True}, ("title",)),
+        ({"hookTitles": True, "titlePattern": r"^(?P<title>[a-z_]+)-"}, ("title", "pattern")),
+    ],
+    ids=["no rule", "title rule", "title rule with a pattern"],
+)
+def test_a_hook_imports_what_its_rules_need_and_nothing_else(
+    wrapped: RecordingPython, settings: dict[str, Any], rules: tuple[str, ...]
+) -> None:
+    """Stash starts the hook as `python -S` (gallery_tools.yml): no site-packages, no .pth file; the
+    standard library and the plugin's own modules only, each rule's modules only when it is on
+    (a pattern brings the Python's packages back: `regex` when installed, as the tasks use it)."""
+    sim = hook_sim(wrapped, settings)
+    try:
+        result = run_hook(sim, 4)  # the sample's untitled city_walk-2020.zip
+        title = sim.gql('{ findGallery(id: "4") { title } }')["findGallery"]["title"]
+    finally:
+        sim.stop()
+    assert result.error is None and result.returncode == 0
+    assert title == {(): "", ("title",): "city walk-2020", ("title", "pattern"): "city walk"}[rules]
+    modules = set(wrapped.runs()[-1]["modules"])
+    outside = sorted(m for m in modules if m.split(".")[0] not in sys.stdlib_module_names | set(OURS))
+    if "pattern" not in rules:  # (with one, site-packages are loaded: the .pth files' modules too)
+        assert outside == []
+    assert "gallery_ops.hook.new_gallery" in modules
+    assert sorted(modules & NEVER) == []
+    for rule, needs in RULE_MODULES.items():
+        assert needs <= modules if rule in rules else not needs & modules, rule
 
 
 def test_a_task_also_ends_without_the_exit_clean_up_and_keeps_its_status(wrapped: RecordingPython) -> None:

@@ -296,16 +296,18 @@ def test_missing_dependency_answer_says_what_to_install_with_which_python(
 
 def test_missing_dependency_answer_uses_the_standard_library_only() -> None:
     """gallery_tools.py and gallery_tools_deps.py import nothing but the standard library (and
-    each other) before gallery_ops; gallery_tools_deps.py takes only the log writer of gallery_ops,
-    a module of the standard library alone (as is the package's own __init__)."""
+    each other) before gallery_ops; gallery_tools_deps.py takes only the log writer and the
+    dependency folder's place (site_packages) of gallery_ops, modules of the standard library
+    alone (as is the package's own __init__)."""
     for name in ("gallery_tools.py", "gallery_tools_deps.py"):
         modules = imported_modules(REPO / name)
         assert {m.split(".")[0] for m in modules} - {"gallery_ops", "gallery_tools_deps"} <= set(
             sys.stdlib_module_names
         ), (name, modules)
         ours = {m for m in modules if m.startswith("gallery_ops")}
-        assert name == "gallery_tools.py" or ours == {"gallery_ops.common.log_protocol"}, ours
-    for module in ("__init__.py", "common/__init__.py", "common/log_protocol.py"):
+        allowed = {"gallery_ops.common.log_protocol", "gallery_ops.common.site_packages"}
+        assert name == "gallery_tools.py" or ours == allowed, ours
+    for module in ("__init__.py", "common/__init__.py", "common/log_protocol.py", "common/site_packages.py"):
         modules = imported_modules(REPO / "gallery_ops" / module)
         assert all(m and m.split(".")[0] in sys.stdlib_module_names for m in modules), (module, modules)
 

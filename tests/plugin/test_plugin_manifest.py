@@ -37,7 +37,7 @@ def test_manifest_loads_strictly_with_the_entry_stash_runs() -> None:
     plugin = manifest()
     assert plugin.id == "gallery_tools" and plugin.name == "Gallery Tools"
     assert plugin.version and plugin.description
-    assert plugin.exec == ["python", "{pluginDir}/gallery_tools.py"]
+    assert plugin.exec == ["python", "-S", "{pluginDir}/gallery_tools.py"]  # no site-packages at start
     assert plugin.interface == "raw" and "interface" in plugin.raw  # said, not defaulted
     # the UI part: plain JavaScript and CSS files of the plugin's own folder, no URL (nothing is
     # loaded from outside the Stash server; pkg/plugin/config.go: http(s) entries are external)

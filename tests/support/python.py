@@ -35,7 +35,12 @@ class RecordingPython:
     def __init__(self, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         (folder / "wrapper.py").write_text(WRAPPER, encoding="utf-8")
         self.python = folder / "python"
-        self.python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{folder / "wrapper.py"}" "$@"\n', encoding="utf-8")
+        self.python.write_text(
+            "#!/bin/sh\n"  # the interpreter's options (gallery_tools.yml: -S) stay before the wrapper
+            'opts=; while [ "${1#-}" != "$1" ]; do opts="$opts $1"; shift; done\n'
+            f'exec "{sys.executable}" $opts "{folder / "wrapper.py"}" "$@"\n',
+            encoding="utf-8",
+        )
         self.python.chmod(0o755)
         self.report = folder / "runs.jsonl"
         monkeypatch.setenv("RECORDED_PYTHON_REPORT", str(self.report))

