@@ -11,8 +11,10 @@ the plugin depends on is imported, this file, with the standard library alone:
 3. makes the installed packages importable (gallery_ops/common/site_packages.py): the plugin's
    own dependency folder (filled by gallery_tools_deps.py), then the Python's site-packages (what
    `site` would have done at start-up);
-4. runs the Install dependencies task (mode install_dependencies) itself;
-5. answers a missing dependency with one JSON error that says how to install it;
+4. where Python writes no bytecode itself (PYTHONDONTWRITEBYTECODE, as in Stash's Docker image),
+   writes the plugin's own once (gallery_tools_deps.compile_plugin), so hooks start from it;
+5. runs the Install dependencies task (mode install_dependencies) itself;
+6. answers a missing dependency with one JSON error that says how to install it;
 then it hands the input to gallery_ops.entry.dispatch.main. Every way ends with exit_now, without
 the interpreter's exit-time clean-up.
 """
@@ -115,6 +117,9 @@ def main():
 
     site_packages.load()
     import gallery_tools_deps
+
+    if sys.dont_write_bytecode and gallery_tools_deps.bytecode_stale():
+        gallery_tools_deps.compile_plugin()  # (Stash's Docker image: the hooks then start from bytecode)
 
     if gallery_tools_deps.wants_install(decoded_json(text)):
         output, error = gallery_tools_deps.run_install_task()

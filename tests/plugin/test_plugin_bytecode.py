@@ -1,0 +1,48 @@
+"""Where Python writes no bytecode (PYTHONDONTWRITEBYTECODE, as in Stash's Docker image), the first
+run that is not a hook writes the plugin's own, once, so that hooks start from it instead of
+compiling every module they import; nothing of it reaches stdout."""
+
+from __future__ import annotations
+
+import os
+from importlib.util import cache_from_source
+from pathlib import Path
+
+from stash_sim import StashSimulator
+from stash_sim.runner import PluginRunner, load_manifest
+from support.manifest import copy_plugin
+
+HOOK = "Gallery.Create.Post"
+
+
+def sources(plugin: Path) -> list[Path]:
+    return [
+        *sorted((plugin / "gallery_ops").rglob("*.py")),
+        plugin / "gallery_tools.py",
+        plugin / "gallery_tools_deps.py",
+    ]
+
+
+def fresh_bytecode(source: Path) -> bool:
+    cached = Path(cache_from_source(str(source)))
+    return cached.is_file() and cached.stat().st_mtime >= source.stat().st_mtime
+
+
+def test_the_first_full_run_writes_the_plugins_bytecode_and_hooks_use_it(tmp_path: Path) -> None:
+    plugin = copy_plugin(tmp_path / "gallery_tools")  # as a release installs it: no __pycache__
+    assert not list(plugin.rglob("__pycache__"))
+    manifest = load_manifest(plugin / "gallery_tools.yml")
+    runner = PluginRunner(manifest, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    hook = manifest.hooks_for(HOOK)[0]
+    with StashSimulator() as sim:
+        first_hook = runner.run_hook(hook, {"id": 4, "type": HOOK, "input": None}, sim.server_connection())
+        after_hook = list(plugin.rglob("__pycache__"))
+        found = runner.run_operation({"operation": "find_gallery", "id": "4"}, sim.server_connection())
+        after_operation = {source: fresh_bytecode(source) for source in sources(plugin)}
+        again = runner.run_operation({"operation": "find_gallery", "id": "4"}, sim.server_connection())
+        second_hook = runner.run_hook(hook, {"id": 4, "type": HOOK, "input": None}, sim.server_connection())
+    assert first_hook.error is None and second_hook.error is None
+    assert after_hook == []  # a hook compiles nothing (nor does Python write anything)
+    assert found.error is None and found.output["id"] == "4"  # the answer is the one object on stdout
+    assert again.output == found.output
+    assert [s.relative_to(plugin) for s, fresh in after_operation.items() if not fresh] == []
