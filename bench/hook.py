@@ -1,24 +1,34 @@
-"""The new-gallery hook, side by side: our hook process against two others doing the same job.
+"""The new-gallery hook, side by side: our hook process against others doing the same job.
 
-    .venv/bin/python bench/hook.py [--rounds N] [--baseline /path/to/other/checkout]
+    .venv/bin/python bench/hook.py [--rounds N] [--baseline /path/to/other/checkout] [--no-bytecode]
 
-Three plugin processes are started exactly as Stash starts a hook (the simulator's runner:
-the same interpreter, PYTHONPATH, working directory, stdin and stdout handling), one after
-another, interleaved round by round (the order rotates each round), on one simulator:
+Plugin processes are started exactly as Stash starts a hook (the simulator's runner: the same
+interpreter, PYTHONPATH, working directory, stdin and stdout handling, each manifest's `exec`),
+one after another, interleaved round by round (the order rotates each round), on one simulator:
 
-- ours: gallery_tools.py with a Gallery.Create.Post hook context;
+- ours: gallery_tools.py with a Gallery.Create.Post hook context (its manifest: `python -S`);
 - stashapi: a typical stashapi hook, StashInterface(server_connection), find_gallery and
   update_gallery (its write completes: the gallery gets a title);
 - stdlib: a standard-library process (urllib) sending exactly the requests our hook sent
-  for its own gallery (captured from the simulator in the same round), nothing else;
+  for its own gallery (captured from the simulator in the same round), nothing else, started
+  as plugins are (`python script.py`);
+- stdlib -S: the same script started as ours is (`python -S script.py`): the leanest
+  standard-library script, with what Python does before its first line cut as ours is;
+- floor, floor -S: a process that reads its input and answers, sending nothing: Python's start,
+  with and without `site`; no hook can take less;
 - baseline (with --baseline): the hook of another checkout of the plugin (e.g. a git archive
-  of an older commit), run as ours is, for the ratio ours/baseline.
+  of an older commit), run as its own manifest says, for the ratio ours/baseline.
 
-Each round creates three new, untitled zip galleries, one per process. Two settings: the title
-rule on (our hook reads, then writes the title: the comparable job) and every rule off (our
-hook reads its settings and stops). Printed: the median wall time and mean CPU time (user +
-system, of the child process) per process, and the ratios ours/stashapi and ours/stdlib.
-Nothing is asserted here: tests count requests, benchmarks measure.
+With --no-bytecode every process runs as in Stash's Docker image (PYTHONDONTWRITEBYTECODE=1) and
+ours (and the baseline) from a copy of its files without __pycache__, so each start compiles
+what it imports; without it both are compiled to bytecode first.
+
+Each round creates a new, untitled zip gallery per process. Two settings: the title rule on (our
+hook reads, then writes the title: the comparable job) and every rule off (our hook reads its
+settings and stops). Printed: per process the wall time (min / median / max), the median CPU
+time (user + system, of the child process) and the requests; then ours against each other
+process as ratios of the medians. Nothing is asserted here: tests count requests, benchmarks
+measure.
 """
 
 from __future__ import annotations
@@ -26,7 +36,9 @@ from __future__ import annotations
 import argparse
 import compileall
 import json
+import os
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -110,14 +122,15 @@ class Capture:
         sim_server.run_graphql = self._real
 
 
-def contender(folder: Path, name: str, source: str) -> PluginRunner:
+def contender(folder: Path, name: str, source: str, env: dict[str, str], flags: str = "") -> PluginRunner:
+    """A plugin of one hook, `source`, started as `python [flags] <its file>`."""
     plugin_dir = folder / name
     plugin_dir.mkdir()
     (plugin_dir / f"{name}.py").write_text(source, encoding="utf-8")
     (plugin_dir / f"{name}.yml").write_text(
         textwrap.dedent(f"""\
         name: {name}
-        exec: [python, "{{pluginDir}}/{name}.py"]
+        exec: [python, {flags + ", " if flags else ""}"{{pluginDir}}/{name}.py"]
         interface: raw
         hooks:
           - name: hook
@@ -125,7 +138,7 @@ def contender(folder: Path, name: str, source: str) -> PluginRunner:
         """),
         encoding="utf-8",
     )
-    return PluginRunner(load_manifest(plugin_dir / f"{name}.yml"))
+    return PluginRunner(load_manifest(plugin_dir / f"{name}.yml"), env=env)
 
 
 def new_gallery(sim: StashSimulator, n: int, who: str) -> int:
@@ -159,98 +172,98 @@ def replay(payloads: list[Any], own_id: int, new_id: int) -> list[Any]:
     return json.loads(text)
 
 
-def compare(rounds: int, settings: dict[str, Any], baseline: Path | None = None) -> dict[str, Measured]:
+FLOOR_HOOK = """\
+import json
+import sys
+
+json.loads(sys.stdin.read())
+print(json.dumps({"output": "ok"}))
+"""
+
+
+def context(gallery_id: int) -> dict[str, Any]:
+    return {"id": gallery_id, "type": HOOK_TYPE, "input": None}
+
+
+def compare(
+    rounds: int, settings: dict[str, Any], ours_dir: Path, baseline: Path | None, env: dict[str, str]
+) -> dict[str, Measured]:
     """Run the hook processes `rounds` times each, interleaved; returns what was measured."""
-    measured = {"ours": Measured(), "stashapi": Measured(), "stdlib": Measured()}
-    if baseline is not None:
-        measured["baseline"] = Measured()
     with StashSimulator() as sim, tempfile.TemporaryDirectory() as scratch:
-        ours_plugin = load_manifest(ROOT / "gallery_tools.yml")
-        ours = PluginRunner(ours_plugin)
-        ours_hook = ours_plugin.hooks_for(HOOK_TYPE)[0]
-        other_plugin = load_manifest(baseline / "gallery_tools.yml") if baseline is not None else None
-        other = PluginRunner(other_plugin) if other_plugin is not None else None
-        stashapi = contender(Path(scratch), "bench_stashapi", STASHAPI_HOOK)
-        stdlib = contender(Path(scratch), "bench_stdlib", STDLIB_HOOK)
+        folder = Path(scratch)
         sim.set_plugin_settings("gallery_tools", settings)
-        last_ours: tuple[int, list[Any]] | None = None
+        last_ours: list[tuple[int, list[Any]]] = []
 
-        def context(gallery_id: int) -> dict[str, Any]:
-            return {"id": gallery_id, "type": HOOK_TYPE, "input": None}
+        def plugin_hook(checkout: Path, name: str) -> Callable[[int], None]:
+            plugin = load_manifest(checkout / "gallery_tools.yml")
+            runner, hook = PluginRunner(plugin, env=env), plugin.hooks_for(HOOK_TYPE)[0]
 
-        def run_ours(n: int) -> None:
-            nonlocal last_ours
-            gallery_id = new_gallery(sim, n, "ours")
-            with Capture() as capture:
-                timed(
-                    sim,
-                    lambda: ours.run_hook(ours_hook, context(gallery_id), sim.server_connection()),
-                    measured["ours"],
-                )
-            last_ours = (gallery_id, capture.payloads)
+            def run(n: int) -> None:
+                gallery_id = new_gallery(sim, n, name)
+                with Capture() as capture:
+                    timed(
+                        sim, lambda: runner.run_hook(hook, context(gallery_id), sim.server_connection()), measured[name]
+                    )
+                if name == "ours":
+                    last_ours[:] = [(gallery_id, capture.payloads)]
 
-        def run_stashapi(n: int) -> None:
-            gallery_id = new_gallery(sim, n, "stashapi")
-            timed(
-                sim,
-                lambda: stashapi.run_hook(stashapi.plugin.hooks[0], context(gallery_id), sim.server_connection()),
-                measured["stashapi"],
-            )
+            return run
 
-        def run_stdlib(n: int) -> None:
-            gallery_id = new_gallery(sim, n, "stdlib")
-            assert last_ours is not None
-            hook = stdlib.plugin.hooks[0]
-            hook.default_args = {}
-            args = {"requests": replay(last_ours[1], last_ours[0], gallery_id)}
-            timed(
-                sim,
-                lambda: stdlib.run(hook, {**args, "hookContext": context(gallery_id)}, sim.server_connection()),
-                measured["stdlib"],
-            )
+        def other_hook(name: str, source: str, flags: str = "") -> Callable[[int], None]:
+            runner = contender(folder, "bench_" + name.replace(" -", "_"), source, env, flags)
+            hook = runner.plugin.hooks[0]
 
-        def run_baseline(n: int) -> None:
-            assert other is not None and other_plugin is not None
-            gallery_id = new_gallery(sim, n, "baseline")
-            hook = other_plugin.hooks_for(HOOK_TYPE)[0]
-            timed(sim, lambda: other.run_hook(hook, context(gallery_id), sim.server_connection()), measured["baseline"])
+            def run(n: int) -> None:
+                gallery_id = new_gallery(sim, n, name.replace(" -", "_"))
+                args: dict[str, Any] = {"hookContext": context(gallery_id)}
+                if source == STDLIB_HOOK:  # the requests ours sent in this round, for this gallery
+                    hook.default_args = {}
+                    args["requests"] = replay(last_ours[0][1], last_ours[0][0], gallery_id)
+                timed(sim, lambda: runner.run(hook, args, sim.server_connection()), measured[name])
 
-        order = [run_ours, run_stashapi, run_stdlib] + ([run_baseline] if other is not None else [])
-        for step in order:  # warm-up (and the first requests to replay); not counted
+            return run
+
+        steps = {
+            "ours": plugin_hook(ours_dir, "ours"),
+            "stashapi": other_hook("stashapi", STASHAPI_HOOK),
+            "stdlib": other_hook("stdlib", STDLIB_HOOK),
+            "stdlib -S": other_hook("stdlib -S", STDLIB_HOOK, "-S"),
+            "floor": other_hook("floor", FLOOR_HOOK),
+            "floor -S": other_hook("floor -S", FLOOR_HOOK, "-S"),
+        }
+        if baseline is not None:
+            steps["baseline"] = plugin_hook(baseline, "baseline")
+        measured = {name: Measured() for name in steps}
+        for step in steps.values():  # warm-up (and the first requests to replay); not counted
             step(0)
         for kind in measured.values():
             kind.wall.clear(), kind.cpu.clear(), kind.requests.clear()
+        order = list(steps)
         for n in range(1, rounds + 1):
             rotated = order[n % len(order) :] + order[: n % len(order)]
-            if run_ours not in rotated[: rotated.index(run_stdlib)]:
-                # stdlib replays the requests ours sent in this round: ours goes before it
-                rotated.remove(run_ours)
-                rotated.insert(rotated.index(run_stdlib), run_ours)
-            for step in rotated:
-                step(n)
+            rotated.remove("ours")  # the stdlib processes replay the requests ours sent in this round
+            rotated.insert(min(rotated.index("stdlib"), rotated.index("stdlib -S")), "ours")
+            for name in rotated:
+                steps[name](n)
     return measured
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
 
 
 def summary(name: str, measured: dict[str, Measured]) -> list[str]:
     wall = {k: statistics.median(m.wall) for k, m in measured.items()}
-    cpu = {k: statistics.mean(m.cpu) for k, m in measured.items()}
-    requests = {k: statistics.mean(m.requests) for k, m in measured.items()}
+    cpu = {k: statistics.median(m.cpu) for k, m in measured.items()}
     rows = [
-        f"| {name}: {kind} | {wall[kind] * 1000:.0f} ms | {cpu[kind] * 1000:.0f} ms | {requests[kind]:.1f} |"
-        for kind in measured
+        f"| {name}: {kind} | {ms(min(m.wall))} / {ms(wall[kind])} / {ms(max(m.wall))} | {ms(cpu[kind])}"
+        f" | {statistics.mean(m.requests):.1f} |"
+        for kind, m in measured.items()
     ]
-    rows.append(
-        f"| {name}: ratio ours/stashapi | {wall['ours'] / wall['stashapi']:.2f} |"
-        f" {cpu['ours'] / cpu['stashapi']:.2f} | - |"
-    )
-    rows.append(
-        f"| {name}: ratio ours/stdlib | {wall['ours'] / wall['stdlib']:.2f} | {cpu['ours'] / cpu['stdlib']:.2f} | - |"
-    )
-    if "baseline" in measured:
-        rows.append(
-            f"| {name}: ratio ours/baseline | {wall['ours'] / wall['baseline']:.2f} |"
-            f" {cpu['ours'] / cpu['baseline']:.2f} | - |"
-        )
+    for other in measured:
+        if other != "ours":
+            ratios = f"{wall['ours'] / wall[other]:.2f} | {cpu['ours'] / cpu[other]:.2f}"
+            rows.append(f"| {name}: ratio ours/{other} | {ratios} | - |")
     return rows
 
 
@@ -260,28 +273,53 @@ SCENARIOS = {
 }
 
 
-def hook_rows(rounds: int, baseline: Path | None = None) -> list[str]:
-    """The comparison table (markdown rows) for every scenario."""
+def hook_rows(
+    rounds: int, ours_dir: Path = ROOT, baseline: Path | None = None, env: dict[str, str] | None = None
+) -> list[str]:
+    """The comparison table (markdown rows) for every scenario (ours from `ours_dir`, every process
+    with `env`, this process's environment by default)."""
+    env = dict(os.environ) if env is None else env
     rows = [
-        f"| hook process ({rounds} interleaved rounds) | wall (median) | CPU (mean) | requests |",
+        f"| hook process ({rounds} interleaved rounds) | wall (min / median / max) | CPU (median) | requests |",
         "|---|---|---|---|",
     ]
     for name, settings in SCENARIOS.items():
-        rows += summary(name, compare(rounds, settings, baseline))
+        rows += summary(name, compare(rounds, settings, ours_dir, baseline, env))
     return rows
+
+
+def plugin_copy(checkout: Path, into: Path) -> Path:
+    """The plugin's own files of `checkout` (no __pycache__), as an install from a source has them."""
+    into.mkdir()
+    for name in ("gallery_tools.yml", "gallery_tools.py", "gallery_tools_deps.py", "requirements.txt", "gallery_ops"):
+        if (checkout / name).is_dir():
+            shutil.copytree(checkout / name, into / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(checkout / name, into / name)
+    return into
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--baseline", type=Path, help="another checkout of the plugin (e.g. a git archive)")
+    parser.add_argument("--no-bytecode", action="store_true", help="as Stash's Docker image: PYTHONDONTWRITEBYTECODE")
     args = parser.parse_args()
-    if args.baseline is not None:  # both compiled to bytecode first: neither pays for compiling at every start
-        for folder in (ROOT, args.baseline):
-            compileall.compile_dir(folder / "gallery_ops", quiet=1)
-            compileall.compile_file(folder / "gallery_tools.py", quiet=1)
-            compileall.compile_file(folder / "gallery_tools_deps.py", quiet=1)
-    print("\n".join(hook_rows(args.rounds, args.baseline)))
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as scratch:
+        ours, baseline = ROOT, args.baseline
+        if args.no_bytecode:
+            env["PYTHONDONTWRITEBYTECODE"] = "1"
+            ours = plugin_copy(ROOT, Path(scratch) / "ours")
+            baseline = plugin_copy(baseline, Path(scratch) / "baseline") if baseline is not None else None
+        else:  # compiled to bytecode first: neither pays for compiling at every start
+            for folder in (ours, baseline) if baseline is not None else (ours,):
+                compileall.compile_dir(folder / "gallery_ops", quiet=1)
+                compileall.compile_file(folder / "gallery_tools.py", quiet=1)
+                compileall.compile_file(folder / "gallery_tools_deps.py", quiet=1)
+        print(f"Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f} at the start")
+        print("\n".join(hook_rows(args.rounds, ours, baseline, env)))
+        print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":

@@ -9,13 +9,19 @@ over HTTP as the browser does, interleaved (the order rotates each round):
 
 - floor: runPluginOperation of a plugin that reads its input and answers at once (Python's start,
   Stash's plugin process, nothing else): no page action can take less;
+- floor+pydantic: the same plugin validating one answer with a two-field pydantic model first
+  (the typed client's base: what any action that reads through it pays before its first request);
+- hook: our Gallery.Create.Post hook process with the title rule on, for gallery 4 of the sample
+  (untitled: it reads, then writes its title), started as Stash starts a hook (the simulator's
+  runner): what a page action is measured against (the goal: at most twice the hook);
 - task: the same gallery's task as a plain preview ({"mode": ..., "gallery_ids": [id], "dry_run":
   true}), as scripts could already ask it (ids, no names, no fingerprint);
 - preview: the page's preview of the action;
 - apply: the page's apply of that preview (after the others: it writes).
 
-Printed: per action, the median wall time of the request, the plugin's mean CPU (user + system of
-the child process), the requests the plugin sent, and the ratios preview/floor and preview/task.
+Printed: per action, the wall time of the request (min / median / max), the plugin's median CPU
+(user + system of the child process), the requests the plugin sent, and the ratios of the medians
+preview/hook, apply/hook (wall and CPU), preview/floor and preview/task.
 Nothing is asserted here: tests count requests, benchmarks measure.
 """
 
@@ -23,11 +29,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import sys
 import tempfile
-import textwrap
 import time
 import urllib.request
 from pathlib import Path
@@ -37,6 +43,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
 
 from stash_sim import StashSimulator  # noqa: E402
+from stash_sim.runner import PluginRunner, load_manifest  # noqa: E402
+
+HOOK_TYPE = "Gallery.Create.Post"
+HOOK_GALLERY = 4  # the sample's untitled city_walk-2020.zip
 
 RUN = "mutation Run($id: ID!, $args: Map) { runPluginOperation(plugin_id: $id, args: $args) }"
 # (page action, gallery, the task it runs): one of each kind of basis on the sample library
@@ -48,8 +58,8 @@ ACTIONS = [
     ("metadata_from_files", "8", "import_file_metadata"),
 ]
 FLOOR_PLUGIN = """\
-name: Floor
-exec: [python, "{pluginDir}/floor.py"]
+name: {name}
+exec: [python, "{{pluginDir}}/{name}.py"]
 interface: raw
 """
 FLOOR_SCRIPT = """\
@@ -57,6 +67,15 @@ import json, sys
 json.loads(sys.stdin.read())
 print(json.dumps({"output": "ok", "error": None}))
 """
+# The same with one pydantic model validating one answer: what a page action's typed reads cost
+# before their first request (pydantic's own modules and one validator built; ours has more).
+PYDANTIC_SCRIPT = (
+    "from pydantic import BaseModel\n"
+    "class Gallery(BaseModel):\n"
+    "    id: str\n"
+    "    title: str | None = None\n"
+    "Gallery.model_validate({'id': '1', 'title': 'a'})\n" + FLOOR_SCRIPT
+)
 
 
 def operation(sim: StashSimulator, plugin_id: str, args: dict[str, Any]) -> tuple[Any, float, float, int]:
@@ -76,32 +95,57 @@ def operation(sim: StashSimulator, plugin_id: str, args: dict[str, Any]) -> tupl
     return result["data"]["runPluginOperation"], wall, used, len(sim.requests) - 1  # less the call itself
 
 
+def hook_run(sim: StashSimulator) -> tuple[float, float, int]:
+    """(wall seconds, plugin CPU seconds, requests) of our hook process on HOOK_GALLERY, title rule on."""
+    plugin = load_manifest(ROOT / "gallery_tools.yml")
+    runner, hook = PluginRunner(plugin), plugin.hooks_for(HOOK_TYPE)[0]
+    sim.set_plugin_settings("gallery_tools", {"hookTitles": True})
+    sim.requests.clear()
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = runner.run_hook(hook, {"id": HOOK_GALLERY, "type": HOOK_TYPE, "input": None}, sim.server_connection())
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    sim.set_plugin_settings("gallery_tools", {})
+    title = sim.gql(f'{{ findGallery(id: "{HOOK_GALLERY}") {{ title }} }}')["findGallery"]["title"]
+    if result.error is not None or not title:
+        raise RuntimeError(f"the hook failed or wrote no title: {result.error} {result.output}")
+    return wall, (after.ru_utime - cpu.ru_utime) + (after.ru_stime - cpu.ru_stime), len(sim.requests)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=10)
     rounds = parser.parse_args().rounds
-    kinds = ("floor", "task", "preview", "apply")
+    kinds = ("floor", "floor+pydantic", "hook", "task", "preview", "apply")
     results: dict[tuple[str, str], list[tuple[float, float, int]]] = {
         (action, kind): [] for action, _, _ in ACTIONS for kind in kinds
     }
     with tempfile.TemporaryDirectory() as folder:
-        floor = Path(folder) / "floor"
-        floor.mkdir()
-        (floor / "floor.yml").write_text(textwrap.dedent(FLOOR_PLUGIN), encoding="utf-8")
-        (floor / "floor.py").write_text(FLOOR_SCRIPT, encoding="utf-8")
+        floors = {"floor": FLOOR_SCRIPT, "floor_pydantic": PYDANTIC_SCRIPT}
+        for name, script in floors.items():
+            (Path(folder) / name).mkdir()
+            (Path(folder) / name / f"{name}.yml").write_text(FLOOR_PLUGIN.format(name=name), encoding="utf-8")
+            (Path(folder) / name / f"{name}.py").write_text(script, encoding="utf-8")
         for round_ in range(rounds):
             for action, gallery, mode in ACTIONS:
                 with StashSimulator(on_disk=True) as sim:
                     sim.install_plugin(ROOT)
-                    sim.install_plugin(floor, "floor")
+                    for name in floors:
+                        sim.install_plugin(Path(folder) / name, name)
                     calls = {
                         "floor": ("floor", {}),
+                        "floor+pydantic": ("floor_pydantic", {}),
                         "task": ("gallery_tools", {"mode": mode, "gallery_ids": [gallery], "dry_run": True}),
                         "preview": ("gallery_tools", {"page": "preview", "action": action, "gallery_id": gallery}),
                     }
-                    order = list(calls)[round_ % 3 :] + list(calls)[: round_ % 3]
+                    kinds_now = [*calls, "hook"]
+                    order = kinds_now[round_ % len(kinds_now) :] + kinds_now[: round_ % len(kinds_now)]
                     fingerprint = None
                     for kind in order:
+                        if kind == "hook":
+                            results[(action, kind)].append(hook_run(sim))
+                            continue
                         output, wall, cpu, requests = operation(sim, *calls[kind])
                         results[(action, kind)].append((wall, cpu, requests))
                         if kind == "preview":
@@ -111,20 +155,33 @@ def main() -> None:
                     if not output.get("applied"):
                         raise RuntimeError(f"{action}: the apply was refused: {output}")
                     results[(action, "apply")].append((wall, cpu, requests))
-    print(f"| action ({rounds} interleaved rounds) | call | wall (median) | plugin CPU (mean) | requests |")
+    print(f"Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f} at the end")
+    print(
+        f"| action ({rounds} interleaved rounds) | call | wall (min / median / max) | plugin CPU (median) | requests |"
+    )
     print("|---|---|---|---|---|")
     for action, gallery, _ in ACTIONS:
-        median = {kind: statistics.median(w for w, _, _ in results[(action, kind)]) for kind in kinds}
+        wall = {kind: statistics.median(w for w, _, _ in results[(action, kind)]) for kind in kinds}
+        cpu = {kind: statistics.median(c for _, c, _ in results[(action, kind)]) for kind in kinds}
         for kind in kinds:
             found = results[(action, kind)]
-            cpu = statistics.mean(c for _, c, _ in found)
+            walls = [w for w, _, _ in found]
             requests = statistics.mean(r for _, _, r in found)
             print(
-                f"| {action} (gallery {gallery}) | {kind} | {median[kind] * 1000:.0f} ms | {cpu * 1000:.0f} ms |"
-                f" {requests:.0f} |"
+                f"| {action} (gallery {gallery}) | {kind} | {min(walls) * 1000:.0f} / {wall[kind] * 1000:.0f} /"
+                f" {max(walls) * 1000:.0f} ms | {cpu[kind] * 1000:.0f} ms | {requests:.0f} |"
             )
-        print(f"| {action} (gallery {gallery}) | preview / floor | {median['preview'] / median['floor']:.2f} | - | - |")
-        print(f"| {action} (gallery {gallery}) | preview / task | {median['preview'] / median['task']:.2f} | - | - |")
+        for kind, base in (
+            ("preview", "hook"),
+            ("apply", "hook"),
+            ("floor+pydantic", "hook"),
+            ("preview", "floor"),
+            ("preview", "task"),
+        ):
+            print(
+                f"| {action} (gallery {gallery}) | {kind} / {base} | {wall[kind] / wall[base]:.2f} |"
+                f" {cpu[kind] / cpu[base]:.2f} | - |"
+            )
 
 
 if __name__ == "__main__":
