@@ -199,7 +199,12 @@ def compile_plugin() -> None:
 
 
 def manual_command() -> str:
-    return f"{sys.executable} -m pip install --target {DEPENDENCY_FOLDER} --only-binary=:all: -r {REQUIREMENTS}"
+    """The install as one command to run by hand. `--upgrade`: pip --target leaves a package that
+    is already in the folder as it is ("Target directory ... already exists"), and after the Python
+    path changes the folder holds packages built for the other Python, which must be replaced."""
+    return (
+        f"{sys.executable} -m pip install --upgrade --target {DEPENDENCY_FOLDER} --only-binary=:all: -r {REQUIREMENTS}"
+    )
 
 
 def _top_level_modules() -> dict[str, list[str]]:
@@ -262,14 +267,17 @@ def wants_install(plugin_input: object) -> bool:
 
 
 # -- the task -----------------------------------------------------------------------------------------
-def pip_failure(lines: list[str], code: int, pins: list[Pin]) -> str:
-    """One line for a failed pip run: no network, no wheel for this platform, or pip's own error."""
+def pip_failure(lines: list[str], code: int, pins: list[Pin], unreachable: str | None = None) -> str:
+    """One line for a failed pip run: no network, no wheel for this platform, or pip's own error.
+
+    `unreachable`: the network error a second, verbose look found behind "No matching distribution"
+    (index_unreachable): with its retries off pip says nothing else about the index."""
     text = "\n".join(lines)
     errors = [line.strip() for line in lines if line.strip().startswith("ERROR:")]
     last = errors[-1] if errors else (lines[-1].strip() if lines else f"exit status {code}")
     network = NO_NETWORK.search(text)
-    if network:
-        cause = network.group(0)
+    if network or unreachable:
+        cause = network.group(0) if network else unreachable
         return (
             f"cannot reach the Python package index ({cause}): installing the dependencies needs network"
             f" access to PyPI (or the index pip is configured with) from where Stash runs; nothing was"
@@ -283,6 +291,37 @@ def pip_failure(lines: list[str], code: int, pins: list[Pin]) -> str:
             f" (it never compiles packages); nothing was changed. pip said: {last}"
         )
     return f"pip could not install {', '.join(map(str, pins))} (exit status {code}); nothing was changed: {last}"
+
+
+def index_unreachable(requirement: str, env: dict[str, str]) -> str | None:
+    """Why pip found no distribution of `requirement`, asked again verbosely: the network error it
+    met reaching the package index, or None (the index answered: then no wheel fits this Python).
+
+    With retries off (PIP_RETRIES=0 or a config file) pip says only "No matching distribution
+    found" when the index cannot be reached: the same words as for a platform without a wheel.
+    Its debug output (-vv) names the connection error ("Could not fetch URL ..."). Only the
+    requirement itself is asked for, into a folder thrown away: nothing is installed."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="gallery-tools-pip-") as scratch:
+        try:
+            done = subprocess.run(
+                [
+                    *(sys.executable, "-m", "pip", "download", "-vv", "--no-deps", "--only-binary=:all:"),
+                    *("--no-input", "--disable-pip-version-check", "--no-color", "--progress-bar", "off"),
+                    *("--dest", scratch, requirement),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+    found = NO_NETWORK.search(done.stdout + done.stderr)
+    return found.group(0) if found else None
 
 
 def pip_available() -> str | None:
@@ -340,7 +379,10 @@ def run_pip(pins: list[Pin], target: str) -> None:
             progress(0.8)
     code = process.wait()
     if code != 0:
-        raise DependencyError(pip_failure(lines, code, pins))
+        text = "\n".join(lines)
+        missing = NO_DISTRIBUTION.search(text)
+        unreachable = index_unreachable(missing.group(1), env) if missing and not NO_NETWORK.search(text) else None
+        raise DependencyError(pip_failure(lines, code, pins, unreachable))
 
 
 def install(pins: list[Pin], folder: str = DEPENDENCY_FOLDER) -> dict[str, object]:

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Builds a Stash plugin source in OUT_DIR: OUT_DIR/index.yml and OUT_DIR/gallery_tools.zip.
+# Builds a Stash plugin source in OUT_DIR: OUT_DIR/index.yml and OUT_DIR/gallery_tools.zip, and the
+# plugin as Stash's community source (stashapp/CommunityScripts) holds its plugins:
+# OUT_DIR/community/plugins/gallery_tools/, to be copied as it is into that repository's plugins/.
 #
 #   bash scripts/build_source.sh OUT_DIR
 #
@@ -8,6 +10,11 @@
 # <plugins>/<source's local path>/gallery_tools/ (docs/stash.md §7). Updates are found by `date`
 # alone, so the date is the last commit of the plugin's files (UTC), and the version is the
 # manifest's version plus the short git revision, as community sources do (docs/stash.md §7b).
+# CommunityScripts' build_site.sh makes a package of every .yml under plugins/ (its folder zipped
+# whole; id = the file's name) and copies the manifest's name:, description: and version: lines
+# into its index as they are (after the first space, a pair of double quotes taken off): the build
+# fails when one of them would not read back as the same YAML text, or when the plugin folder
+# would hold a second .yml.
 #
 # The zip holds only what the plugin needs (PLUGIN_FILES below, tracked files only): no tests,
 # no second .yml (Stash would load it as another plugin), no caches. A build from a work tree
@@ -16,7 +23,7 @@
 set -euo pipefail
 
 # What Stash needs to run the plugin; everything else in the repository stays out.
-PLUGIN_FILES=(gallery_tools.yml gallery_tools.py gallery_tools_deps.py requirements.txt gallery_ops ui)
+PLUGIN_FILES=(gallery_tools.yml gallery_tools.py gallery_tools_deps.py requirements.txt LICENSE gallery_ops ui)
 PLUGIN_ID="gallery_tools"
 
 if [ "$#" -ne 1 ] || [ -z "$1" ]; then
@@ -46,6 +53,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sys
 import zipfile
 
@@ -69,6 +77,14 @@ def manifest_value(key):
 stray = [f for f in files if f.endswith((".yml", ".yaml")) and f != f"{plugin_id}.yml"]
 if stray:
     sys.exit(f"build_source: Stash would load these as plugins too: {', '.join(stray)}")
+for key in ("name", "description", "version"):
+    # build_site.sh writes the line's text into its index.yml unquoted: it must be a plain YAML scalar
+    line = re.search(rf"^{key}:(.*)$", manifest, re.MULTILINE).group(1)
+    text = line[1:] if line.startswith(" ") else line
+    text = text[1:-1] if len(text) > 1 and text[0] == text[-1] == '"' else text
+    plain = text == text.strip() and text and text[0] not in "-?:,[]{}#&*!|>'\"%@`" and ": " not in text
+    if not plain or " #" in text or text.endswith(":"):
+        sys.exit(f"build_source: {plugin_id}.yml {key}: {text!r} would not read back from build_site.sh's index")
 if dirty:
     when = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
 else:
@@ -88,6 +104,13 @@ with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as archive:
 with open(zip_path, "rb") as handle:
     sha256 = hashlib.sha256(handle.read()).hexdigest()
 
+# the plugin's folder for stashapp/CommunityScripts (plugins/<id>/): build_site.sh zips it whole
+community = os.path.join(out, "community", "plugins", plugin_id)
+shutil.rmtree(os.path.join(out, "community"), ignore_errors=True)
+for name in files:
+    os.makedirs(os.path.join(community, os.path.dirname(name)), exist_ok=True)
+    shutil.copyfile(name, os.path.join(community, name))
+
 q = json.dumps  # a JSON string is a YAML double-quoted scalar
 index = (
     f"- id: {q(plugin_id)}\n"
@@ -103,5 +126,5 @@ index = (
 with open(os.path.join(out, "index.yml"), "w", encoding="utf-8", newline="\n") as handle:
     handle.write(index)
 print(f"build_source: {out}/index.yml and {zip_name}: {plugin_id} {version}, {stamp} UTC, {len(files)} files,"
-      f" sha256 {sha256}")
+      f" sha256 {sha256}; for CommunityScripts: {community}")
 PY

@@ -4,8 +4,11 @@ It starts the simulator with the sample library written to a temporary folder (t
 plugin runs on Stash's machine and reads the zips and files there, as Import file
 metadata does), shows what is in the library, runs the plugin through the runner
 exactly as Stash would (strict manifest, Go-shaped input, a working directory that is
-not the plugin's) and shows each run's output, log and the library after. Each of
-the gallery tasks runs twice: a preview, then the run that applies it.
+not the plugin's) and shows each run's output, log and the library after. Every task
+button of gallery_tools.yml runs, but Install dependencies (it runs pip: see the README); the
+tasks that leave what the sample holds for the others run first, each as a preview and then as
+the run that applies it, and the ones that take things away (replace, reset, mirror, deleting
+duplicates) run last.
 Run it with `bash scripts/demo.sh` (which sets up .venv first).
 """
 
@@ -85,9 +88,9 @@ def image_id(sim: StashSimulator, path: str) -> str:
     return str(found["id"])
 
 
-# Each gallery task on what the sample library holds for it (sample.yml says which gallery
-# is there for which task): a preview first, then the run that applies it.
-ISSUE_13_RUNS: list[tuple[str, dict[str, Any]]] = [
+# The tasks that act on what the sample library holds for them (sample.yml says which gallery is
+# there for which task): a preview first, then the run that applies it.
+FIRST_RUNS: list[tuple[str, dict[str, Any]]] = [
     ("Sync gallery from images", {"dry_run": "true"}),
     ("Sync gallery from images", {}),
     ("Clean empty galleries (preview)", {}),
@@ -100,6 +103,19 @@ ISSUE_13_RUNS: list[tuple[str, dict[str, Any]]] = [
     ("Import file metadata", {}),
     ("Galleries for loose images (preview)", {}),
     ("Galleries for loose images", {}),
+]
+
+
+# What replaces, resets, mirrors or deletes, last: previews, then applies.
+LAST_RUNS = [
+    "Chapters from folders (replace, preview)",
+    "Chapters from folders (replace, apply)",
+    "Reset covers (preview)",
+    "Reset covers (apply)",
+    "Sync images from gallery (mirror, preview)",
+    "Sync images from gallery (mirror, apply)",
+    "Merge duplicate galleries (delete duplicates, apply)",
+    "Show capabilities",
 ]
 
 
@@ -117,9 +133,9 @@ def main() -> None:
         heading(f"The sample library (Stash simulator at {sim.url}; the files are under {sim.library_root})")
         show_library(sim)
 
-        # the gallery tasks first, on the library as it is (Title from path and Set covers would
-        # otherwise give the duplicate and the comic a title and a cover before they show theirs)
-        for name, args in ISSUE_13_RUNS:
+        # these first, on the library as it is (Title from path and Set covers would otherwise give
+        # the duplicate and the comic a title and a cover before they show theirs)
+        for name, args in FIRST_RUNS:
             run_task(sim, name, args)
         for name in ("Chapters from folders", "Set covers", "Title from path", "Sync images from gallery"):
             run_task(sim, name, {})
@@ -227,6 +243,12 @@ def demo_v031() -> None:
         print("mutations in the second run:", len(sim.requests.mutations()))
         run_task(sim, "Import file metadata", {})
         show_chapters(sim, "/library/comics/Coast 3.cbz")
+
+        heading("The buttons that take things away: each previews first, or is a preview button of its own")
+        sim.set_plugin_settings("gallery_tools", {})
+        for name in LAST_RUNS:
+            run_task(sim, name, {})
+        show_library(sim)
 
     scrape_demo()
 

@@ -6,9 +6,12 @@ import compileall
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from bare_ids import bare_ids
 from stash_sim import StashSimulator
+from stash_sim.runner import PluginRunner, RunResult
 from stash_sim.schema import RELEASE_ENV, RELEASES, release
 
 REPO = Path(__file__).resolve().parent.parent
@@ -60,3 +63,23 @@ def empty_sim() -> Iterator[StashSimulator]:
     """A started simulator with an empty library."""
     with StashSimulator(library={}) as simulator:
         yield simulator
+
+
+@pytest.fixture(autouse=True)
+def names_not_ids(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every log line of every run of Gallery Tools in a test (a task, an operation, a hook run by a
+    scan, at every level) names galleries, tags, performers, studios and scenes, never an id alone
+    (bare_ids.py); a test whose runs logged one fails at its teardown, quoting the lines."""
+    runs: list[RunResult] = []
+    run_stdin = PluginRunner.run_stdin
+
+    def recording(self: PluginRunner, *args: Any, **kwargs: Any) -> RunResult:
+        result = run_stdin(self, *args, **kwargs)
+        if self.plugin.id == "gallery_tools":
+            runs.append(result)
+        return result
+
+    monkeypatch.setattr(PluginRunner, "run_stdin", recording)
+    yield
+    found = bare_ids([line.message for result in runs for line in result.logs])
+    assert not found, f"log lines with a bare id instead of a name: {found[:5]}"

@@ -25,6 +25,30 @@ LOCKED_MESSAGE = "database is locked"
 CONTENTS_LOCKED_PREFIX = "cannot change contents of "
 
 
+# What a person can check when a run cannot talk to Stash, said once with the run's error (not in
+# every retry's warning): where the address comes from, and where an API key comes from.
+CHECK_REACH = (
+    "check that Stash is running and answers at that address: Stash hands a plugin it runs its own"
+    " address (server_connection: Scheme, Host, Port); a manual run or a script must give the scheme,"
+    " host and port of your Stash's web page, and a firewall or a container's network must let it through"
+)
+CHECK_AUTH = (
+    "Stash hands a plugin it runs a session cookie of its own; a manual run or a script needs an API key:"
+    ' generate one in Stash under Settings > Security > API Key and give it as "ApiKey" in server_connection'
+)
+
+
+def what_to_check(exc: StashError) -> str:
+    """The error as a run ends with it: for Stash not answering at all, or refusing the credentials,
+    followed by what to check (CHECK_REACH, CHECK_AUTH)."""
+    text = " ".join(str(exc).split())
+    if isinstance(exc, StashAuthError):
+        return f"{text}. {CHECK_AUTH}"
+    if isinstance(exc, StashTransportError) and exc.status is None:  # no HTTP answer at all
+        return f"{text}. {CHECK_REACH}"
+    return text
+
+
 class ArgError(ValueError):
     """An argument that does not fit; the message names it and says what fits."""
 

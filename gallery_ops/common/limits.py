@@ -62,3 +62,7 @@ RECORDED_PER_FOLDER = 20
 # common/zip_member.py), and how deep a metadata file may nest (XML elements, JSON arrays and objects).
 ZIP_MEMBERS_MAX = 1_000_000
 METADATA_NESTING_MAX = 64
+
+# Galleries and images whose names a run keeps (stash/names.py): a report names the changes of
+# the page it just planned, so a few pages' worth is plenty, and memory stays flat on big runs.
+LEARNED_KEPT = 4 * WORKFLOW_PAGE_SIZE

@@ -11,19 +11,32 @@ new-gallery hook's lean path reads its settings through this module.
 
 from __future__ import annotations
 
-from .errors import short_repr
+from .errors import ArgError, short_repr
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Literal
+    from collections.abc import Callable
+    from typing import Any, Literal, TypeVar
 
     SettingType = Literal["STRING", "NUMBER", "BOOLEAN"]
+    T = TypeVar("T")
 
 PLUGIN_ID = "gallery_tools"
 
 
+def said_default(type: SettingType, default: Any) -> str:
+    """The default as a setting's description ends with it (Stash's settings page shows no default):
+    'Default: off.', 'Default: 2.', 'Default: "all".', 'Default: empty.'"""
+    if type == "BOOLEAN":
+        return f"Default: {'on' if default else 'off'}."
+    if type == "STRING":
+        return f'Default: "{default}".' if default else "Default: empty."
+    return f"Default: {default}."
+
+
 class Setting:
-    """One setting as gallery_tools.yml declares it, with the default the plugin supplies."""
+    """One setting as gallery_tools.yml declares it, with the default the plugin supplies; its
+    description ends with that default (said_default)."""
 
     __slots__ = ("default", "description", "display_name", "key", "type")
 
@@ -32,7 +45,12 @@ class Setting:
         self.type = type
         self.default = default
         self.display_name = display_name
-        self.description = description
+        self.description = f"{description} {said_default(type, default)}"
+
+
+# The date forms a title pattern's date group may hold (common/dates.py: what Stash's Go layouts
+# take); the manifest's and the README's words for titlePattern say the same (a test keeps them).
+DATE_FORMS = "YYYY-MM-DD, YYYY-MM or YYYY"
 
 
 DEFAULT_COVER_RULE = r"pattern:^(cover|poster|folder|front)\b; portrait"
@@ -54,7 +72,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Cover rule",
         "How Set covers picks a cover: steps separated by ';', tried in order. pattern:<regex> = first image"
         " whose file name matches (case-insensitive); portrait = first image taller than wide;"
-        " position:<n> = the n-th image. Default: " + DEFAULT_COVER_RULE,
+        " position:<n> = the n-th image.",
     ),
     Setting(
         "titlePattern",
@@ -62,7 +80,7 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Title pattern",
         "Optional regex applied to the zip or folder name (without extension) by Title from path. Named groups"
-        " title, date (YYYY-MM-DD) and code fill those fields when they are empty."
+        f" title, date ({DATE_FORMS}) and code fill those fields when they are empty."
         r" Example: ^(?P<title>.+?) \[(?P<date>\d{4}-\d{2}-\d{2})\]$",
     ),
     Setting(
@@ -120,21 +138,21 @@ SETTINGS: tuple[Setting, ...] = (
         "Scrape galleries: scrapers",
         "The gallery scrapers (their ids or names, separated by commas) that Scrape galleries asks, in this"
         " order, about a gallery no scraper takes by its URL; the first that finds something is used."
-        " A run's own scrapers argument wins. Default: none (only scrapers that claim a gallery's URL run).",
+        " A run's own scrapers argument wins. Empty: only scrapers that claim a gallery's URL run.",
     ),
     Setting(
         "scrapePause",
         "NUMBER",
         1,
         "Scrape galleries: pause (seconds)",
-        "Seconds between one scrape and the next (each scrape asks a site). Default: 1.",
+        "Seconds between one scrape and the next (each scrape asks a site).",
     ),
     Setting(
         "scrapeParallel",
         "NUMBER",
         1,
         "Scrape galleries: scrapes at once",
-        "At most this many scrapes at the same time. Default: 1.",
+        "At most this many scrapes at the same time.",
     ),
     Setting(
         "scrapeTimeout",
@@ -142,7 +160,7 @@ SETTINGS: tuple[Setting, ...] = (
         60,
         "Scrape galleries: timeout (seconds)",
         "A scrape that has not answered after this many seconds fails its gallery (Stash itself sets no"
-        " limit on script scrapers). Default: 60.",
+        " limit on script scrapers).",
     ),
     Setting(
         "scrapeFailuresInARow",
@@ -150,15 +168,15 @@ SETTINGS: tuple[Setting, ...] = (
         3,
         "Scrape galleries: failures in a row",
         "A scraper that fails this many galleries in a row (errors, timeouts) is not used for the rest of"
-        " the run: its site is down or blocks us. Default: 3.",
+        " the run: its site is down or blocks us.",
     ),
     Setting(
         "scrapeCreateMissing",
         "BOOLEAN",
         False,
         "Scrape galleries: create missing",
-        "Create the tags, performers and studios a scraper names that Stash does not have. Off (the default):"
-        " they are left out and listed in the log.",
+        "Create the tags, performers and studios a scraper names that Stash does not have. Off: they are left"
+        " out and listed in the log.",
     ),
     Setting(
         "customFieldPrefix",
@@ -230,8 +248,8 @@ SETTINGS: tuple[Setting, ...] = (
         "BOOLEAN",
         False,
         "New galleries: finish by hand",
-        "Do not queue Finish new galleries after a scan: run it yourself from the Tasks page. Off (the"
-        " default): the first new gallery of a scan queues it, and it runs once the scan is over.",
+        "Do not queue Finish new galleries after a scan: run it yourself from the Tasks page. Off: the first"
+        " new gallery of a scan queues it, and it runs once the scan is over.",
     ),
 )
 
@@ -252,7 +270,10 @@ PYTHON_TYPES = {"STRING": (str,), "NUMBER": (int, float), "BOOLEAN": (bool,)}
 
 
 class SettingsError(ValueError):
-    """A saved setting has a value of the wrong type."""
+    """A saved setting has a value of the wrong type, or one its task cannot use."""
+
+
+WHERE_SETTINGS_ARE = "fix it in Settings > Plugins > Gallery Tools"
 
 
 class Settings:
@@ -284,10 +305,20 @@ class Settings:
             if wrong_type or (isinstance(value, bool) and setting.type == "NUMBER"):
                 raise SettingsError(
                     f"setting {key} ({setting.display_name}) should be {setting.type.lower()},"
-                    f" got {short_repr(value)}; fix it in Settings > Plugins > Gallery Tools"
+                    f" got {short_repr(value)}; {WHERE_SETTINGS_ARE}"
                 )
             values[key] = value
         return cls(values)
+
+    def parsed(self, key: str, parse: Callable[[Any], T]) -> T:
+        """A setting read by `parse` (a cover rule, a pattern, a list of fields); when it does not
+        parse, the error says it is that setting and where to fix it, as a wrong type does (the
+        same text given as a run's argument is that argument's error)."""
+        try:
+            return parse(self.values[key])
+        except ArgError as exc:
+            display = SETTINGS_BY_KEY[key].display_name
+            raise SettingsError(f"setting {key} ({display}): {exc}; {WHERE_SETTINGS_ARE}") from None
 
     @property
     def hook_rules(self) -> dict[str, bool]:

@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
-from ..common.errors import ERROR_MAX, SHOWN_CHARS, ArgError, StashError, short_repr, shortened
+from ..common.errors import ERROR_MAX, SHOWN_CHARS, ArgError, StashError, short_repr, shortened, what_to_check
 from ..common.log import setup_logging
 from ..common.log_protocol import redact_value
 from ..common.settings import SettingsError
@@ -35,7 +35,7 @@ from ..stash.models import validation_problems
 from ..stash.operations import GalleryOps
 from .page import run_page
 from .plugin_operations import OPERATION_NAMES, run_operation
-from .registry import HOOK_HANDLERS, TASKS, run_hook, run_task
+from .registry import HOOK_HANDLERS, MODES, TASKS, run_hook, run_task
 
 log = logging.getLogger("gallery_ops")
 
@@ -112,7 +112,7 @@ def describe(exc: BaseException) -> str:
     """One line for any error."""
     if isinstance(exc, ValidationError):
         return shortened(f"invalid input: {validation_problems(exc, 'value')}", ERROR_MAX)
-    text = " ".join(str(exc).split())
+    text = what_to_check(exc) if isinstance(exc, StashError) else " ".join(str(exc).split())
     return shortened(text, ERROR_MAX) or type(exc).__name__
 
 
@@ -136,7 +136,7 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
     else:
         raise ArgError(
             f"nothing to do: args need an operation (one of {', '.join(OPERATION_NAMES)}) or a mode"
-            f" (one of {', '.join(TASKS)})"
+            f" (one of {', '.join(MODES)})"
         )
     if chosen == "hookContext":
         context = args["hookContext"]
@@ -158,7 +158,7 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
     mode = args["mode"]
     if not isinstance(mode, str) or mode not in TASKS:
         raise ArgError(
-            f"unknown mode {short_repr(mode)} (args.mode is the name of a task, as text); one of {', '.join(TASKS)}"
+            f"unknown mode {short_repr(mode)} (args.mode is the name of a task, as text); one of {', '.join(MODES)}"
         )
     return run_task(ops, mode, {k: v for k, v in args.items() if k != "mode"})
 

@@ -200,7 +200,7 @@ def new_gallery(ops: GalleryOps, title: str, image_ids: list[str], gate: Gate, p
     """Add images to a gallery made for them: one change (galleryCreate, then addGalleryImages)."""
     report = Report("add_images", preview)
     plan = GalleryPlan("", [CreateGallery("", title, tuple(image_ids))])
-    applied = apply_page(ops, [plan], {}, preview, gate)
+    applied = apply_page(ops, [plan], {}, preview, gate, report.names)
     report.add(applied.plans[0], applied.failed.get(""))
     return report
 

@@ -3,19 +3,28 @@
     {"operation": "update_gallery_images", "gallery_id": "12", "image_ids": ["3", "4"], "mode": "SET"}
 
 This is what manual runs and Stash's runPluginOperation use. The output is the JSON
-form of the operation's return value (models as GraphQL-shaped dicts).
+form of the operation's return value (models as GraphQL-shaped dicts). An operation that
+writes also says what it did in one Info line of Stash's log, naming galleries, images, tags,
+performers, studios and scenes (stash/names.py): from what the operation read or answered,
+and at most one more request for the rest (before a delete, so that what goes is named).
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
 
 from ..common.args import Param, read_params
 from ..common.errors import ArgError
-from ..stash.models import GALLERY_INPUT_FIELDS, FindFilter
+from ..stash.models import GALLERY_INPUT_FIELDS, FindFilter, Gallery, GalleryChapter
+from ..stash.names import REF_KINDS, Mention, NameBook
 from ..stash.operations import GalleryOps
+from ..tasks.report import counted, field_changes, shown, things
+
+log = logging.getLogger("gallery_ops")
 
 OPERATION_PARAMS: dict[str, tuple[Param, ...]] = {
     "find_gallery": (Param("id", "id"),),
@@ -107,7 +116,129 @@ def to_json(value: Any) -> Any:
     return value
 
 
+# An input object's reference keys (create_gallery, update_gallery) and the kind each names.
+GALLERY_REFS = {"studio": "studio", "tags": "tag", "performers": "performer", "scenes": "scene"}
+
+
+def _mentions(kwargs: dict[str, Any]) -> list[Mention]:
+    """What an operation's arguments name (galleries, images, and the references it sets)."""
+    out = [Mention("gallery", str(g)) for g in [kwargs.get("gallery_id"), *kwargs.get("ids", ())] if g is not None]
+    out += [Mention("image", str(i)) for i in [kwargs.get("cover_image_id"), *kwargs.get("image_ids", ())] if i]
+    objects = [kwargs.get("gallery"), *kwargs.get("galleries", ()), kwargs.get("input_data")]
+    for given in (o for o in objects if isinstance(o, dict)):
+        out += [Mention("gallery", str(g)) for g in [given.get("id"), *given.get("ids", ())] if g is not None]
+        for key, value in given.items():
+            kind = GALLERY_REFS.get(key) or REF_KINDS.get(key)
+            refs = value.get("ids", []) if isinstance(value, dict) and "ids" in value else value
+            for ref in refs if isinstance(refs, list) else [refs]:
+                ref_id = ref.get("id") if isinstance(ref, dict) else ref
+                if kind is not None and ref_id is not None:
+                    out.append(Mention(kind, str(ref_id)))
+    return out
+
+
+def _learn(names: NameBook, result: Any) -> None:
+    """The names in what an operation answered (galleries with their references, a chapter)."""
+    for item in result if isinstance(result, list) else [result]:
+        if isinstance(item, Gallery):
+            names.learn_gallery(item)
+        elif isinstance(item, GalleryChapter):
+            names.learn("chapter", item.id, item.title)
+
+
+def _gallery_fields(given: dict[str, Any], names: NameBook) -> str:
+    """What an update sets on a gallery: 'title "Beach", tags "Beach" [1]'."""
+    out = []
+    for key, value in given.items():
+        kind = GALLERY_REFS.get(key)
+        if key == "id":
+            continue
+        if kind is None:
+            out.append(f"{key} {shown(value)}")
+        elif value is None or value == []:
+            out.append(f"{key} none")
+        else:
+            refs = value if isinstance(value, list) else [value]
+            out.append(things(names.known, kind, [str(r["id"]) if isinstance(r, dict) else str(r) for r in refs]))
+    return ", ".join(out) or "nothing"
+
+
+def _galleries(names: NameBook, ids: list[Any]) -> str:
+    return things(names.known, "gallery", [str(i) for i in ids])
+
+
+def _images(names: NameBook, ids: list[Any]) -> str:
+    return f"{counted(len(ids), 'image')} ({', '.join(names.called('image', str(i)) for i in ids[:10])}" + (
+        f" and {len(ids) - 10} more)" if len(ids) > 10 else ")"
+    )
+
+
+def _images_updated(args: dict[str, Any], names: NameBook) -> str:
+    gallery = f"gallery {names.called('gallery', str(args['gallery_id']))}"
+    mode = args.get("mode") or "SET"
+    if mode == "ADD":
+        return f"added {_images(names, args['image_ids'])} to {gallery}"
+    if mode == "REMOVE":
+        return f"removed {_images(names, args['image_ids'])} from {gallery} (the image files and records stay)"
+    return f"{gallery} now holds exactly {_images(names, args['image_ids'])}"
+
+
+# What each writing operation says it did: (the operation's args, its result, the names) -> a line.
+DONE: dict[str, Callable[[dict[str, Any], Any, NameBook], str]] = {
+    "create_gallery": lambda a, r, n: f"created gallery {n.called('gallery', r.id)}",
+    "update_gallery": lambda a, r, n: (
+        f"updated gallery {n.called('gallery', r.id)}: set {_gallery_fields(a['gallery'], n)}"
+    ),
+    "galleries_update": lambda a, r, n: f"updated {_galleries(n, [g.id for g in r])}",
+    "gallery_destroy": lambda a, r, n: (
+        f"deleted {_galleries(n, a['ids'])}" + (" (and their files)" if a.get("delete_file") else " (files kept)")
+    ),
+    "add_gallery_images": lambda a, r, n: (
+        f"added {_images(n, a['image_ids'])} to gallery {n.called('gallery', str(a['gallery_id']))}"
+    ),
+    "remove_gallery_images": lambda a, r, n: (
+        f"removed {_images(n, a['image_ids'])} from gallery {n.called('gallery', str(a['gallery_id']))}"
+        " (the image files and records stay)"
+    ),
+    "update_gallery_images": lambda a, r, n: _images_updated(a, n),
+    "set_gallery_cover": lambda a, r, n: (
+        f"set the cover of gallery {n.called('gallery', str(a['gallery_id']))}"
+        f" to image {n.called('image', str(a['cover_image_id']))}"
+    ),
+    "reset_gallery_cover": lambda a, r, n: (
+        f"took away the chosen cover of gallery {n.called('gallery', str(a['gallery_id']))}"
+        " (Stash shows its default pick again)"
+    ),
+    "gallery_chapter_create": lambda a, r, n: (
+        f"created chapter {n.called('chapter', r.id)} at image {r.image_index}"
+        f" in gallery {n.called('gallery', str(a['gallery_id']))}"
+    ),
+    "gallery_chapter_update": lambda a, r, n: (
+        f"changed chapter {n.called('chapter', r.id)}: now at image {r.image_index}"
+        + (f" of gallery {n.called('gallery', r.gallery.id)}" if r.gallery else "")
+    ),
+    "gallery_chapter_destroy": lambda a, r, n: f"deleted chapter [{a['id']}]",
+    "bulk_gallery_update": lambda a, r, n: (
+        f"updated {_galleries(n, a['input_data']['ids'])}:"
+        f" {field_changes({k: v for k, v in a['input_data'].items() if k != 'ids'}, n.known)}"
+    ),
+}
+
+
 def run_operation(ops: GalleryOps, name: str, args: dict[str, Any]) -> Any:
-    """Run operation `name` and return its result as JSON."""
+    """Run operation `name`, say in the log what it did (when it writes), and return its result as JSON."""
     kwargs = read_operation_args(name, args)
-    return to_json(getattr(ops, name)(**kwargs))
+    said = DONE.get(name)
+    names = NameBook()
+    wanted = names.unknown(_mentions(kwargs)) if said is not None else {}
+    if name == "gallery_destroy" and wanted:  # named before they go
+        names.learn_found(ops.names_of(wanted))
+    result = getattr(ops, name)(**kwargs)
+    if said is None:
+        return to_json(result)
+    _learn(names, result)
+    also = [Mention("gallery", result.gallery.id)] if isinstance(result, GalleryChapter) and result.gallery else []
+    if name != "gallery_destroy" and (wanted := names.unknown([*_mentions(kwargs), *also])):
+        names.learn_found(ops.names_of(wanted))
+    log.info("%s", said(kwargs, result, names))
+    return to_json(result)

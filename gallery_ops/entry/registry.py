@@ -96,9 +96,12 @@ def run_one_workflow(
     return run_workflows(ops, mode, [workflow], env, read_scope(args), dry_run, gate=gate)
 
 
-def arg_or_setting(args: dict[str, Any], name: str, settings: Settings, key: str) -> Any:
-    """The run's arg when given, else the saved setting (or its default)."""
-    return args[name] if name in args else settings[key]
+def arg_or_setting(
+    args: dict[str, Any], name: str, settings: Settings, key: str, parse: Callable[[Any], Any] = lambda value: value
+) -> Any:
+    """The run's arg when given, else the saved setting (or its default), each read by `parse`: a
+    setting that does not parse says it is that setting and where to fix it (Settings.parsed)."""
+    return parse(args[name]) if name in args else settings.parsed(key, parse)
 
 
 def _chapters(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
@@ -124,7 +127,9 @@ def _repair_chapters(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -
 
 
 def _set_covers(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
-    return covers.SetCovers(covers.parse_cover_rule(args.get("rule") or env.settings["coverRule"])), False
+    rule = args.get("rule")
+    parsed = covers.parse_cover_rule(rule) if rule else env.settings.parsed("coverRule", covers.parse_cover_rule)
+    return covers.SetCovers(parsed), False
 
 
 def _reset_covers(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
@@ -132,18 +137,22 @@ def _reset_covers(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Work
 
 
 def _titles(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
-    pattern = titles.parse_title_pattern(arg_or_setting(args, "pattern", env.settings, "titlePattern"))
+    pattern = arg_or_setting(args, "pattern", env.settings, "titlePattern", titles.parse_title_pattern)
     return titles.TitleFromPath(pattern), False
 
 
 def _sync(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
     mirror = bool(arg_or_setting(args, "mirror", env.settings, "syncMirror"))
-    fields = image_sync.parse_sync_fields(args.get("fields") or env.settings["syncFields"])
+    given = args.get("fields")
+    parse = image_sync.parse_sync_fields
+    fields = parse(given) if given else env.settings.parsed("syncFields", parse)
     return image_sync.SyncImagesFromGallery(fields, mirror), mirror
 
 
 def _gallery_from_images(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
-    rule = gallery_from_images.parse_rule(args.get("rule") or env.settings["fromImagesRule"])
+    given = args.get("rule")
+    parse = gallery_from_images.parse_rule
+    rule = parse(given) if given else env.settings.parsed("fromImagesRule", parse)
     fields = args.get("fields")
     chosen = gallery_from_images.parse_fields(fields) if fields else gallery_from_images.FROM_IMAGES_FIELDS
     return gallery_from_images.SyncGalleryFromImages(rule, chosen), False
@@ -169,14 +178,14 @@ def _merge_duplicates(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) 
 
 def _galleries_from_folders(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
     env = read_env(ops)
-    minimum = loose_images.parse_min_images(arg_or_setting(args, "min_images", env.settings, "folderGalleryMinImages"))
+    minimum = arg_or_setting(args, "min_images", env.settings, "folderGalleryMinImages", loose_images.parse_min_images)
     dry_run = decide_dry_run(args, env.settings, destructive=False)
     return loose_images.run_galleries_from_folders(ops, args.get("path"), minimum, dry_run)
 
 
 def _import_file_metadata(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
     env = read_env(ops)
-    artists_as = file_metadata.parse_artists_as(env.settings["fileMetadataArtists"])
+    artists_as = env.settings.parsed("fileMetadataArtists", file_metadata.parse_artists_as)
     dry_run = decide_dry_run(args, env.settings, destructive=False)
     return file_metadata.run_import_file_metadata(
         ops, read_scope(args), dry_run, artists_as, gate=gate, custom_prefix=env.settings["customFieldPrefix"]
@@ -275,8 +284,8 @@ TASKS: dict[str, Task] = {
         ),
         one_workflow(
             "clean_empty_galleries",
-            "Delete hand-made galleries without images (previews unless dry_run=false);"
-            " list zip and folder galleries without images.",
+            "Delete galleries without images that are hand-made, or whose zip or folder is gone from disk (the"
+            " folder that held it still there; files kept); list the others (previews unless dry_run=false).",
             empty_galleries.PARAMS,
             _clean_empty,
         ),
@@ -342,6 +351,9 @@ ENTRY_TASKS: dict[str, str] = {
     INSTALL_TASK_MODE: "Install the pinned Python packages (requirements.txt) into the plugin's own folder"
     " dependencies/, with the Python Stash runs (needs PyPI; takes no args).",
 }
+
+# Every mode args.mode may name: what an unknown mode's error lists.
+MODES: tuple[str, ...] = (*TASKS, *ENTRY_TASKS)
 
 HOOK_HANDLERS: dict[str, Callable[[HookOps, dict[str, Any]], dict[str, Any]]] = {
     HOOK_TYPE: handle_gallery_created,

@@ -45,11 +45,12 @@ from __future__ import annotations
 import json
 
 from ..common.constants import FINISH_TASK_NAME, NEW_GALLERY_TAG, NEW_GALLERY_TAG_DESCRIPTION
-from ..common.errors import ERROR_MAX, ArgError, StashError, short_repr, shortened
+from ..common.errors import ERROR_MAX, ArgError, StashError, short_repr, shortened, what_to_check
 from ..common.log_protocol import redact, write
 from ..common.settings import DEFERRED_RULES, PLUGIN_ID, Settings, SettingsError
 from ..stash.connection import ServerConnection
 from ..stash.hook_operations import HookOps, finish_waiting
+from ..stash.names import called, display_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -71,14 +72,15 @@ def handle_gallery_created(stash: HookOps, hook_context: dict[str, Any]) -> dict
     settings = Settings.from_saved(((data.get("configuration") or {}).get("plugins") or {}).get(PLUGIN_ID))
     out: dict[str, Any] = {"gallery": str(gallery_id), "made_by_scan": hook_context.get("input") is None}
     rules = settings.hook_rules
+    raw = data.get("findGallery")
+    gallery = f"new gallery {called(gallery_label(raw), str(gallery_id))}"
     if not any(rules.values()):
         out["result"] = NO_RULES
-        write("i", f"new gallery {gallery_id}: {NO_RULES}", stash.secrets)
+        write("d", f"{gallery}: {NO_RULES}", stash.secrets)  # nothing to do: nothing for Stash's log at Info
         return out
-    raw = data.get("findGallery")
     if raw is None:
         out["result"] = "the gallery no longer exists"
-        write("i", f"new gallery {gallery_id}: {out['result']}", stash.secrets)
+        write("d", f"{gallery}: {out['result']}", stash.secrets)
         return out
     deferred = [rule for rule in DEFERRED_RULES if rules[rule]]
     dry_run = bool(settings["dryRun"])
@@ -123,7 +125,7 @@ def handle_gallery_created(stash: HookOps, hook_context: dict[str, Any]) -> dict
                 raw.get("code"),
                 (files[0].get("path") or "") if files else None,
                 (raw.get("folder") or {}).get("path"),
-                parse_title_pattern(pattern_text),
+                settings.parsed("titlePattern", parse_title_pattern),
             )
             update.update(dict(fields))
         except (ArgError, ValueError) as exc:  # the pattern: stuck on this name, or not usable; the rest goes on
@@ -140,11 +142,26 @@ def handle_gallery_created(stash: HookOps, hook_context: dict[str, Any]) -> dict
         out["result"] = "updated"
     else:
         out["result"] = "updated" if out.get("marked") else "nothing to change now"
-    said = hook_sentence(out["result"], update, bool(out.get("marked")))
+    said = f"{gallery}: {hook_sentence(out['result'], update, bool(out.get('marked')))}"
     if "title_error" in out:
         said += f"; no title: {out['title_error']}"
-    write("i", f"new gallery {gallery_id}: {said}{note}", stash.secrets)
+    said += note
+    # A scan adds galleries by the thousand, each with its hook run: only the run that queues the
+    # task writes at Info (one line per scan); a gallery made by hand is one person's action.
+    queued_now = out.get("finish") == "queued now"
+    if queued_now and out["made_by_scan"]:
+        said += " (when the scan is over; the scan's other new galleries are in the log at debug level)"
+    write("i" if queued_now or not out["made_by_scan"] else "d", said, stash.secrets)
     return out
+
+
+def gallery_label(raw: dict[str, Any] | None) -> str | None:
+    """The new gallery's name as Stash shows it (its title, else its zip's or folder's name)."""
+    if raw is None:
+        return None
+    files = raw.get("files") or []
+    path = files[0].get("path") if files else (raw.get("folder") or {}).get("path")
+    return display_name(raw.get("title"), path)
 
 
 def hook_sentence(result: str, update: dict[str, str], marked: bool) -> str:
@@ -196,7 +213,8 @@ def lean_main(text: str, stdout: IO[str]) -> int | None:
             result["error"] = shortened(result["output"]["title_error"], ERROR_MAX)
             write("e", result["error"], server.secrets)
     except (ArgError, SettingsError, StashError, ValueError) as exc:
-        result["error"] = shortened(" ".join(str(exc).split()), ERROR_MAX) or type(exc).__name__
+        text = what_to_check(exc) if isinstance(exc, StashError) else " ".join(str(exc).split())
+        result["error"] = shortened(text, ERROR_MAX) or type(exc).__name__
         write("e", result["error"], server.secrets)
     except Exception as exc:  # a bug: still one JSON answer, details in the debug log
         import traceback

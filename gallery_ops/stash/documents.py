@@ -87,7 +87,9 @@ GALLERY_IMAGE_CHECK = (
     " findGallery(id: $id) { id image_count }"
     " findImages(image_filter: $image_filter, filter: { per_page: 0 }) { count } }"
 )
-GALLERY_IMAGE_COUNT = "query GalleryImageCount($id: ID!) { findGallery(id: $id) { id image_count } }"
+GALLERY_IMAGE_COUNT = (
+    f"query GalleryImageCount($id: ID!) {{ findGallery(id: $id) {{ image_count id {fields.GALLERY_NAME} }} }}"
+)
 
 
 def iter_galleries(selection: str) -> str:

@@ -20,7 +20,7 @@ Where the peers are wrong, and these operations are not:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, Required, TypeVar
 
@@ -75,7 +75,7 @@ from .models import (
     Scraper,
     SetCoverInput,
 )
-from .names import KINDS as NAME_KINDS, NameRequest, Names
+from .names import KINDS as NAME_KINDS, NameRequest, Names, called, gallery_name
 
 log = logging.getLogger(LOGGER_NAME)
 
@@ -521,7 +521,7 @@ class GalleryOps:
             answer = read_as(self.connection, query, variables, COUNTED_PAGE).findImages
             if count is not None and answer["count"] != count:
                 raise ImagesChangedWhileRead(
-                    f"gallery {gallery_id}: its images changed while they were read ({count} then {answer['count']})"
+                    f"its images changed while they were read ({count} then {answer['count']})"
                 )
             count = answer["count"]
             read_so_far += len(answer["images"])
@@ -645,6 +645,13 @@ class GalleryOps:
             if images:
                 found.at_position[place] = Image.model_validate(images[0])
         return found
+
+    def names_of(self, wanted: Mapping[str, Sequence[str]]) -> dict[str, dict[str, str]]:
+        """The names of things by kind and id ({"tag": ["3"], "gallery": ["10"]} ->
+        {"tag": {"3": "Outdoor"}, "gallery": {"10": "Harbour"}}), every kind in one request
+        (`names`; stash/names.py says what each kind's name is). Ids that name nothing, and kinds
+        Stash has no query by id for (chapters), are missing from the answer."""
+        return self.names(NameRequest.of(wanted)).named()
 
     def duplicate_candidates(self, gallery_id: str) -> list[str]:
         """The galleries that may hold the same set as this one (two requests): those whose zip has
@@ -983,7 +990,7 @@ class GalleryOps:
         gallery_id = parse_id(gallery_id, "gallery id")
         if mode == "SET" and not wanted and not allow_empty:
             raise ValueError(
-                f"mode SET with no image ids would remove every image of gallery {gallery_id};"
+                "mode SET with no image ids would remove every image of the gallery;"
                 " nothing was changed (pass allow_empty=true to empty it)"
             )
         if mode == "ADD":
@@ -1026,7 +1033,10 @@ class GalleryOps:
         if data["findGallery"] is None:
             raise NotFound(f"no gallery with id {gallery_id}")
         if data["findImages"]["count"] == 0:
-            raise ValueError(f"image {image_id} is not in gallery {gallery_id}; a cover must be one of its images")
+            found = self.names_of({"gallery": [gallery_id], "image": [image_id]})  # only to say it by name
+            image = called(found.get("image", {}).get(image_id), image_id)
+            gallery = called(found.get("gallery", {}).get(gallery_id), gallery_id)
+            raise ValueError(f"image {image} is not in gallery {gallery}; a cover must be one of its images")
         payload = SetCoverInput(gallery_id=gallery_id, cover_image_id=image_id).to_input()
         return bool(self.connection.execute(doc.SET_COVER.single(), {"input": payload})["setGalleryCover"])
 
@@ -1136,8 +1146,9 @@ class GalleryOps:
         if gallery is None:
             raise NotFound(f"no gallery with id {gallery_id}")
         if image_index > gallery["image_count"]:
+            said = called(gallery_name(Gallery.model_validate(gallery)), gallery_id)
             raise ValueError(
-                f"image_index {image_index} is past the end of gallery {gallery_id}, which has"
+                f"image_index {image_index} is past the end of gallery {said}, which has"
                 f" {gallery['image_count']} images (chapter indexes are 1-based)"
             )
 

@@ -31,6 +31,9 @@ IMAGE = f"id title date photographer {VISUAL_FILE} studio {{ id }} tags {{ id }}
 IMAGE_ID = "id"
 
 
+# What names a gallery in what a person reads (stash/names.py): every task's page reads it.
+GALLERY_NAME = "title files { path } folder { path }"
+
 # What each task workflow reads (tasks/*.py name these; the engine joins them).
 GALLERY_TITLE_SOURCE = "title date code files { path } folder { path }"
 GALLERY_COVER = "cover { id }"
@@ -45,9 +48,11 @@ GALLERY_BASIS = (
     "id title date code details photographer urls image_count cover { id } chapters { id title image_index }"
     " studio { id } tags { id } performers { id }"
 )
-# (an image's every field a person sets: a merge copies any of them to a kept image, never over one)
+# (an image's every field a person sets: a merge copies any of them to a kept image, never over one;
+# with the file's path: a log line names an image that changed meanwhile by its file name)
 IMAGE_BASIS = (
-    "id title code details date photographer rating100 organized urls studio { id } tags { id } performers { id }"
+    f"{IMAGE_PATH} title code details date photographer rating100 organized urls studio {{ id }} tags {{ id }}"
+    " performers { id }"
 )
 IMAGE_SYNC = f"id {_IMAGE_META} galleries {{ id {_IMAGE_META} }}"
 GALLERY_REFS = "tags { id name } performers { id name }"

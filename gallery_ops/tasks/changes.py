@@ -40,11 +40,33 @@ from ..stash.models import (
     SetCoverInput,
     validation_problems,
 )
+from ..stash.names import NAMED_IMAGES, REF_KINDS, Mention, NameBook, file_name
 from ..stash.operations import GalleryOps
 from .anchors import Anchor, anchor_field
 from .deletes import DeleteBasis, basis_now, moved_deletes
 
 log = logging.getLogger("gallery_ops")
+
+
+def _ref_mentions(fields: Sequence[tuple[str, Any]]) -> list[Mention]:
+    """What an input's reference fields name: ("tag_ids", {"ids": [...]}) or ("tag_ids", (...)),
+    ("studio_id", "1"), ("studio", {"id": "1"})."""
+    out: list[Mention] = []
+    for key, value in fields:
+        kind = REF_KINDS.get(key) or ("studio" if key == "studio" else None)
+        if kind is None or value is None:
+            continue
+        if isinstance(value, dict):
+            ids = value.get("ids", [value["id"]] if "id" in value else [])
+        else:
+            ids = [value] if isinstance(value, str) else value
+        out.extend(Mention(kind, str(i)) for i in ids)
+    return out
+
+
+def _image_mentions(image_ids: Sequence[str]) -> tuple[Mention, ...]:
+    """The images a change lists by name (the first NAMED_IMAGES: the rest are counted)."""
+    return tuple(Mention("image", i) for i in image_ids[:NAMED_IMAGES])
 
 
 def basis_value(found: Gallery | Image, name: str) -> Any:
@@ -106,6 +128,11 @@ class Change:
     def describe(self) -> dict[str, Any]:
         raise NotImplementedError
 
+    def mentions(self) -> tuple[Mention, ...]:
+        """Everything the change names, for its description (stash/names.py): its gallery, and
+        what a subclass adds."""
+        return (Mention("gallery", self.gallery_id),)
+
     def without(self, moved_ids: set[str]) -> Change | None:
         """This change less its parts whose basis moved (ids of moved Expects), or None when it
         cannot be split (then it is dropped whole). Only changes over many images split."""
@@ -126,6 +153,9 @@ class SetGalleryFields(Change):
 
     def describe(self) -> dict[str, Any]:
         return {"gallery": self.gallery_id, "set": dict(self.fields)}
+
+    def mentions(self) -> tuple[Mention, ...]:
+        return (Mention("gallery", self.gallery_id), *_ref_mentions(self.fields))
 
 
 @dataclass(frozen=True)
@@ -149,6 +179,9 @@ class AddGalleryRefs(Change):
 
     def describe(self) -> dict[str, Any]:
         return {"gallery": self.gallery_id, "add": {key: list(ids) for key, ids in self.refs}}
+
+    def mentions(self) -> tuple[Mention, ...]:
+        return (Mention("gallery", self.gallery_id), *_ref_mentions(self.refs))
 
 
 @dataclass(frozen=True)
@@ -183,6 +216,9 @@ class UpdateChapter(Change):
             "update_chapter": {"id": self.chapter_id, "title": self.title, "image_index": self.image_index},
         }
 
+    def mentions(self) -> tuple[Mention, ...]:
+        return (Mention("gallery", self.gallery_id), Mention("chapter", self.chapter_id))
+
 
 @dataclass(frozen=True)
 class DestroyChapter(Change):
@@ -194,6 +230,9 @@ class DestroyChapter(Change):
 
     def describe(self) -> dict[str, Any]:
         return {"gallery": self.gallery_id, "destroy_chapter": {"id": self.chapter_id, "title": self.title}}
+
+    def mentions(self) -> tuple[Mention, ...]:
+        return (Mention("gallery", self.gallery_id), Mention("chapter", self.chapter_id, self.title or None))
 
 
 @dataclass(frozen=True)
@@ -236,6 +275,9 @@ class SetCover(Change):
             found["replaces"] = self.replaces
         return {"gallery": self.gallery_id, "set_cover": found}
 
+    def mentions(self) -> tuple[Mention, ...]:
+        return (Mention("gallery", self.gallery_id), Mention("image", self.image_id, file_name(self.path)))
+
 
 @dataclass(frozen=True)
 class ResetCover(Change):
@@ -247,6 +289,9 @@ class ResetCover(Change):
 
     def describe(self) -> dict[str, Any]:
         return {"gallery": self.gallery_id, "reset_cover": {"was": self.image_id, "path": self.path}}
+
+    def mentions(self) -> tuple[Mention, ...]:
+        return (Mention("gallery", self.gallery_id), Mention("image", self.image_id, file_name(self.path)))
 
 
 @dataclass(frozen=True)
@@ -278,6 +323,13 @@ class UpdateImages(Change):
         if self.moved_images:
             described[MOVED] = {"images": list(self.moved_images)}
         return described
+
+    def mentions(self) -> tuple[Mention, ...]:
+        return (
+            Mention("gallery", self.gallery_id),
+            *_ref_mentions(self.fields),
+            *(Mention("image", i) for i in self.moved_images),
+        )
 
     def without(self, moved_ids: set[str]) -> UpdateImages | None:
         """The same update without the images whose basis moved (they are named in moved_images)."""
@@ -311,6 +363,9 @@ class GalleryImages(Change):
     def describe(self) -> dict[str, Any]:
         return {"gallery": self.gallery_id, self.action: list(self.image_ids)}
 
+    def mentions(self) -> tuple[Mention, ...]:
+        return (Mention("gallery", self.gallery_id), *_image_mentions(self.image_ids))
+
 
 @dataclass(frozen=True)
 class AddGalleryImages(GalleryImages):
@@ -339,6 +394,9 @@ class CreateGallery(Change):
 
     def describe(self) -> dict[str, Any]:
         return {"new_gallery": {"title": self.title, "images": list(self.image_ids)}}
+
+    def mentions(self) -> tuple[Mention, ...]:
+        return _image_mentions(self.image_ids)  # the gallery has no id yet: its title says it
 
 
 @dataclass(frozen=True)
@@ -391,6 +449,10 @@ class DestroyGallery(Change):
             found["image_metadata"] = list(self.image_metadata)
         return {"gallery": self.gallery_id, "destroy_gallery": found}
 
+    def mentions(self) -> tuple[Mention, ...]:
+        own = Mention("gallery", self.gallery_id, self.title or file_name(self.path))
+        return (own,) if self.merged_into is None else (own, Mention("gallery", self.merged_into))
+
 
 @dataclass(frozen=True)
 class MarkerTag(Change):
@@ -416,6 +478,10 @@ class MarkerTag(Change):
     def describe(self) -> dict[str, Any]:
         key = "add_tag" if self.MODE == "ADD" else "remove_tag"
         return {"galleries": list(self.galleries), key: {"id": self.tag_id, "name": self.tag_name}}
+
+    def mentions(self) -> tuple[Mention, ...]:
+        tag = (Mention("tag", self.tag_id, self.tag_name or None),) if self.tag_id else ()
+        return (*(Mention("gallery", g) for g in self.galleries), *tag)
 
 
 @dataclass(frozen=True)
@@ -490,6 +556,9 @@ class ScrapeGallery(Change):
         if self.notes:
             scrape["notes"] = list(self.notes)
         return {"gallery": self.gallery_id, "name": self.name, "scrape": scrape}
+
+    def mentions(self) -> tuple[Mention, ...]:
+        return (Mention("gallery", self.gallery_id, self.name or None),)
 
 
 # The order in which a page's changes are sent: fields first, chapters (create before
@@ -587,7 +656,9 @@ class Applied:
         return found
 
 
-def apply_changes(ops: GalleryOps, changes: Sequence[Change], already_failed: Collection[str] = ()) -> Applied:
+def apply_changes(
+    ops: GalleryOps, changes: Sequence[Change], already_failed: Collection[str] = (), names: NameBook | None = None
+) -> Applied:
     """Send the changes kind by kind (APPLY_ORDER), a request per chunk; returns what happened to each.
 
     Every input is built first: a gallery with one change Stash would refuse gets none of them.
@@ -597,8 +668,10 @@ def apply_changes(ops: GalleryOps, changes: Sequence[Change], already_failed: Co
     (module docstring). A request that reached Stash and failed as a whole (e.g. HTTP 500) fails
     the galleries of its changes, and the others go on; when Stash cannot be reached (or refuses
     the session), this raises and the run stops: every further request would fail the same way.
+    `names` (the run's, stash/names.py) names what the log says was changed meanwhile.
     """
     applied = Applied.nothing_yet(changes)
+    names = NameBook() if names is None else names
 
     def blocked(change: Change) -> bool:
         return any(g in already_failed or g in applied.failed or g in applied.moved for g in change.galleries)
@@ -614,9 +687,9 @@ def apply_changes(ops: GalleryOps, changes: Sequence[Change], already_failed: Co
         # one request per chunk, so that a failure is known before the next chunk is sent
         for chunk in chunks(todo, MUTATION_BATCH_SIZE):
             sending = [(index, value) for index, value in chunk if not blocked(applied.given[index])]
-            sending = _unmoved(ops, sending, applied) if sending else sending
+            sending = _unmoved(ops, sending, applied, names) if sending else sending
             if kind is DestroyGallery and sending:
-                sending = _deletes_unmoved(ops, sending, applied)
+                sending = _deletes_unmoved(ops, sending, applied, names)
             if not sending:
                 continue
             result = SENDERS[kind](ops, [value for _, value in sending])
@@ -632,7 +705,18 @@ def apply_changes(ops: GalleryOps, changes: Sequence[Change], already_failed: Co
     return applied
 
 
-def _unmoved(ops: GalleryOps, sending: list[tuple[int, Any]], applied: Applied) -> list[tuple[int, Any]]:
+def _basis_said(names: NameBook, field: str, value: Any) -> str:
+    """A value a write assumed, as a log line says it: tags, performers and a studio by name."""
+    kind = {"tags": "tag", "performers": "performer", "studio": "studio"}.get(field)
+    if kind is None:
+        return repr(value)
+    ids = value if isinstance(value, tuple) else () if value is None else (value,)
+    return ", ".join(names.called(kind, i) for i in ids) or "none"
+
+
+def _unmoved(
+    ops: GalleryOps, sending: list[tuple[int, Any]], applied: Applied, names: NameBook
+) -> list[tuple[int, Any]]:
     """Read again what the changes would overwrite (one request); drop those whose basis moved
     (into `applied.moved`), or only their moved parts where they split (Change.without: what is
     left replaces the change in `applied.changes`). Returns what is still to send."""
@@ -655,8 +739,14 @@ def _unmoved(ops: GalleryOps, sending: list[tuple[int, Any]], applied: Applied) 
             continue
         for e in {(e.kind, e.id): e for e in stale}.values():  # one line per gallery or image
             current = now[e.kind].get(e.id)
-            seen = "gone" if current is None else repr(basis_value(current, e.name))
-            log.info("%s %s: %s was %r when read and is %s now: %s", e.kind, e.id, e.name, e.value, seen, MOVED)
+            if isinstance(current, Gallery):
+                names.learn_gallery(current)
+            elif isinstance(current, Image):
+                names.learn_image(current)
+            seen = "gone" if current is None else _basis_said(names, e.name, basis_value(current, e.name))
+            was = _basis_said(names, e.name, e.value)
+            said = names.called(e.kind, e.id)
+            log.info("%s %s: %s was %s when read and is %s now: %s", e.kind, said, e.name, was, seen, MOVED)
         part = change.without({e.id for e in stale})
         if part is None:
             _charge(applied.moved, change, MOVED)
@@ -667,7 +757,9 @@ def _unmoved(ops: GalleryOps, sending: list[tuple[int, Any]], applied: Applied) 
     return keep
 
 
-def _deletes_unmoved(ops: GalleryOps, sending: list[tuple[int, Any]], applied: Applied) -> list[tuple[int, Any]]:
+def _deletes_unmoved(
+    ops: GalleryOps, sending: list[tuple[int, Any]], applied: Applied, names: NameBook
+) -> list[tuple[int, Any]]:
     """The deletes whose basis is unchanged, read again in one request right before they are sent
     (GalleryOps.delete_basis); the others are dropped as changed meanwhile (into `applied.moved`),
     and a delete without a basis is never sent. Stash has no compare-and-set: an edit between this
@@ -685,7 +777,8 @@ def _deletes_unmoved(ops: GalleryOps, sending: list[tuple[int, Any]], applied: A
         if why is None:
             keep.append((index, value))
             continue
-        log.info("gallery %s: not deleted, %s since the run read it: %s", change.gallery_id, why, MOVED)
+        said = names.called("gallery", change.gallery_id)
+        log.info("gallery %s: not deleted, %s since the run read it: %s", said, why, MOVED)
         _charge(applied.moved, change, MOVED)
     return keep
 

@@ -77,6 +77,7 @@ from ..common.skips import (
 from ..stash import selections
 from ..stash.batch import chunks
 from ..stash.models import Gallery, Image
+from ..stash.names import Mention, called, gallery_name, said
 from ..stash.operations import GalleryOps, ImagesChangedWhileRead
 from .anchors import Anchor, is_anchor_field
 from .changes import (
@@ -102,7 +103,7 @@ from .deletes import (
 )
 from .engine import Page, galleries_in_scope, group_images, image_groups, planned, run_pages
 from .gate import Gate
-from .report import MAX_DETAILS, GalleryPlan, Report
+from .report import MAX_DETAILS, MAX_LOGGED, GalleryPlan, Report, counted, things
 from .workflow import Env, Scope, folded
 
 log = logging.getLogger("gallery_ops")
@@ -579,7 +580,7 @@ def find_members(
                 for gallery_id, images in group_images(ops, group, selections.IMAGE_CHECKSUM):
                     folds[gallery_id].add(images)
             except ImagesChangedWhileRead as exc:  # a big gallery, in a group of its own
-                log.debug("merge_duplicate_galleries: %s", exc)
+                log.debug("merge_duplicate_galleries: gallery %s: %s", called(gallery_name(group[0]), group[0].id), exc)
                 folds[group[0].id].md5s = None
             members.extend(member(g, folds[g.id]) for g in group)
         if total:
@@ -600,7 +601,7 @@ def read_merge_folds(
             for gallery_id, images in group_images(ops, group, selections.IMAGE_MERGE):
                 folds[gallery_id].add(images)
         except ImagesChangedWhileRead as exc:  # a big gallery, in a group of its own
-            log.debug("merge_duplicate_galleries: %s", exc)
+            log.debug("merge_duplicate_galleries: gallery %s: %s", called(gallery_name(group[0]), group[0].id), exc)
             unread.add(group[0].id)
     return folds, unread
 
@@ -608,6 +609,21 @@ def read_merge_folds(
 def present_by(verdicts: Mapping[str, Verdict]) -> Callable[[Member], bool]:
     """The keep rule's "present": a hand-made gallery, or one not gone with proof."""
     return lambda m: not m.paths or verdicts.get(m.id, NOT_TOLD)[0] is not OnDisk.GONE
+
+
+def group_lines(listed: Sequence[dict[str, Any]], count: int) -> list[str]:
+    """Per group of duplicates (the first MAX_LOGGED), which gallery is kept and which are its
+    duplicates, by name (Report.named gave each group its names)."""
+    lines = []
+    for group in listed[:MAX_LOGGED]:
+        names = group.get("names")
+        duplicates = things(names, "gallery", group["duplicates"])
+        word = "duplicate" if len(group["duplicates"]) == 1 else "duplicates"
+        kept = said(names, "gallery", group["keep"])
+        lines.append(f"keeps gallery {kept}; its {word}: {duplicates} (the same {group['by']})")
+    if count > min(len(listed), MAX_LOGGED):
+        lines.append(f"and {counted(count - min(len(listed), MAX_LOGGED), 'more group')} of duplicates")
+    return lines
 
 
 def run_merge_duplicates(
@@ -645,6 +661,7 @@ def _merge_pages(
         galleries = {gid: g for gid, g in ops.galleries_by_ids(ids, selection).items() if g}
         verdicts = verdicts_from(ops, list(galleries.values()))
         present = present_by(verdicts)
+        report.names.learn_galleries(galleries.values())
         kept_ids = {
             order[0].id
             for group in batch
@@ -664,19 +681,23 @@ def _merge_pages(
             kept, donors = order[0], sorted(order[1:], key=lambda d: d.kind == "user")  # stable: keep order
             if len(listed) < MAX_DETAILS:
                 listed.append(
-                    {
-                        "keep": kept.id,
-                        "duplicates": [d.id for d in donors],
-                        "by": "zip checksum"
-                        if any(set(d.zip_md5s) & set(kept.zip_md5s) for d in donors)
-                        else "image checksums",
-                    }
+                    report.named(
+                        {
+                            "keep": kept.id,
+                            "duplicates": [d.id for d in donors],
+                            "by": "zip checksum"
+                            if any(set(d.zip_md5s) & set(kept.zip_md5s) for d in donors)
+                            else "image checksums",
+                        },
+                        [Mention("gallery", m.id) for m in (kept, *donors)],
+                    )
                 )
             group_read = GroupRead(galleries, images, cover_matches)
             plan = partial(plan_group, group_read, kept, donors, verdicts, delete, env.features.custom_fields)
-            plans.extend(planned(report.task, [m.id for m in order], plan))
+            plans.extend(planned(report.task, [m.id for m in order], plan, report.names))
         yield Page(plans)
     report.extra = {"group_count": len(groups), "groups": listed}
+    report.notes.extend(group_lines(listed, len(groups)))
 
 
 @dataclass(frozen=True)

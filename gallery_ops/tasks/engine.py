@@ -33,8 +33,10 @@ from ..common.limits import IMAGE_PAGE_SIZE, IMAGES_IN_MEMORY, WORKFLOW_PAGE_SIZ
 from ..common.log import progress
 from ..common.settings import Settings
 from ..common.skips import SKIP_IMAGES_CHANGED, SKIP_NO_SUCH_GALLERY
+from ..stash import selections
 from ..stash.batch import chunks
 from ..stash.models import Gallery, Image
+from ..stash.names import NameBook
 from ..stash.operations import GalleryOps, ImagesChangedWhileRead
 from .changes import Change, apply_changes
 from .gate import Gate
@@ -216,6 +218,7 @@ def read_group(
     workflows: Sequence[Workflow],
     group: Sequence[Gallery],
     selection: str,
+    names: NameBook,
     cover_regex: str | None = None,
 ) -> GroupImages:
     """Read a group's images: in one aliased request (with Stash's default-cover question when
@@ -241,12 +244,12 @@ def read_group(
         for _, images in group_images(ops, group, selection):
             read.first.setdefault(gallery_id, images[:1])
             # folding is planning: whatever goes wrong concerns this gallery only
-            failure = planned(task, [gallery_id], partial(_fold, folds, images))
+            failure = planned(task, [gallery_id], partial(_fold, folds, images), names)
             if failure:
                 read.broken[gallery_id] = failure[0]
                 break
     except ImagesChangedWhileRead as exc:
-        log.debug("%s: %s", task, exc)
+        log.debug("%s: gallery %s: %s", task, names.called("gallery", gallery_id), exc)
         read.broken[gallery_id] = GalleryPlan(gallery_id, skipped=SKIP_IMAGES_CHANGED)
     if cover_regex is not None and read.first.get(gallery_id) and gallery_id not in read.broken:
         read.matches = ops.cover_regex_matches([gallery_id], cover_regex)
@@ -282,6 +285,10 @@ def _selection(parts: Sequence[str | None]) -> str:
     return " ".join(dict.fromkeys(p for p in parts if p))
 
 
+# How a page's plans are written: (ops, plans, failed so far, the run's names) -> what was done.
+Apply = Callable[[GalleryOps, Sequence[GalleryPlan], Mapping[str, str], NameBook], "PageApplied"]
+
+
 @dataclass
 class PageApplied:
     """A page's plans once applied (what was written of each, and why the rest was not), the
@@ -293,13 +300,16 @@ class PageApplied:
     held: dict[str, str]
 
 
-def apply_plans(ops: GalleryOps, plans: Sequence[GalleryPlan], failed: Mapping[str, str]) -> PageApplied:
+def apply_plans(
+    ops: GalleryOps, plans: Sequence[GalleryPlan], failed: Mapping[str, str], names: NameBook
+) -> PageApplied:
     """Apply the plans' changes (not those of galleries in `failed`). A plan that lost all its
     changes because what they would overwrite changed meanwhile becomes a skip with that reason;
     one that lost some keeps, and reports, those that were written (an image update that lost
-    only some images names the images left out)."""
+    only some images names the images left out). `names`: the run's (what changed meanwhile is
+    logged by name)."""
     given = [c for p in plans for c in p.changes]
-    applied = apply_changes(ops, given, failed)
+    applied = apply_changes(ops, given, failed, names)
     held = applied.held()
     out: list[GalleryPlan] = []
     start = 0
@@ -325,13 +335,14 @@ def apply_page(
     failed: Mapping[str, str],
     dry_run: bool,
     gate: Gate | None,
-    apply: Callable[[GalleryOps, Sequence[GalleryPlan], Mapping[str, str]], PageApplied] = apply_plans,
+    names: NameBook,
+    apply: Apply = apply_plans,
 ) -> PageApplied:
     """A page's plans, written (`apply`) unless the run previews or its gate holds them back (a page
     action whose galleries changed since its preview: gate.py); as they were when nothing is written."""
     if (gate is not None and not gate.passes(plans)) or dry_run:
         return PageApplied(list(plans), {}, {})
-    return apply(ops, plans, failed)
+    return apply(ops, plans, failed, names)
 
 
 @dataclass
@@ -344,14 +355,16 @@ class Page:
 
 
 def planned(
-    task: str, gallery_ids: Sequence[str], plan: Callable[[], GalleryPlan | list[GalleryPlan]]
+    task: str, gallery_ids: Sequence[str], plan: Callable[[], GalleryPlan | list[GalleryPlan]], names: NameBook
 ) -> list[GalleryPlan]:
     """`plan()`'s plans, or, when it raises (odd data, a bug), a failed plan for each of the
-    galleries: planning is pure, so whatever went wrong concerns them only, and the run goes on."""
+    galleries: planning is pure, so whatever went wrong concerns them only, and the run goes on.
+    `names`: the run's (the debug line names the galleries)."""
     try:
         found = plan()
     except Exception as exc:
-        log.debug("%s: planning galleries %s failed:\n%s", task, ", ".join(gallery_ids), traceback.format_exc())
+        said = ", ".join(names.called("gallery", g) for g in gallery_ids)
+        log.debug("%s: planning galleries %s failed:\n%s", task, said, traceback.format_exc())
         return [GalleryPlan(g, error=f"planning failed ({type(exc).__name__}: {exc})") for g in gallery_ids]
     return [found] if isinstance(found, GalleryPlan) else found
 
@@ -362,7 +375,7 @@ def run_pages(
     total: int,
     pages: Iterable[Page],
     *,
-    apply: Callable[[GalleryOps, Sequence[GalleryPlan], Mapping[str, str]], PageApplied] = apply_plans,
+    apply: Apply = apply_plans,
     after_page: Callable[[Page, list[str]], list[Change]] | None = None,
     on_page_done: Callable[[Page, Mapping[str, str]], None] | None = None,
     note: str = "",
@@ -384,7 +397,7 @@ def run_pages(
     failed: dict[str, str] = {}
     held: dict[str, str] = {}
     for page in pages:
-        applied = apply_page(ops, page.plans, failed, report.dry_run, gate, apply)
+        applied = apply_page(ops, page.plans, failed, report.dry_run, gate, report.names, apply)
         plans = applied.plans
         failed.update(applied.failed)
         held.update(applied.held)
@@ -396,7 +409,7 @@ def run_pages(
                 replace(page, plans=plans), [p.gallery_id for p in plans if p.gallery_id not in not_done]
             )
             if extra and not report.dry_run and not (gate is not None and gate.held):
-                failed.update(apply_changes(ops, extra, failed).failed)
+                failed.update(apply_changes(ops, extra, failed, report.names).failed)
         if on_page_done is not None:
             on_page_done(replace(page, plans=plans), failed)
         for plan in plans:
@@ -406,6 +419,7 @@ def run_pages(
             start, end = progress_span
             progress(start + (end - start) * report.scanned / total)
     report.unfinished = {**held, **failed}
+    report.read_names(ops)
     report.requests = ops.requests_sent
     for level, line in report.log_lines():
         log.log(level, "%s", line)
@@ -431,28 +445,40 @@ def run_workflows(
     said = list(dict.fromkeys([*left_out, *(what for w in workflows for what in w.left_out)]))
     report = Report(task, dry_run, next((w.variant for w in workflows if w.variant), None), left_out=said)
     image_fields = _selection([w.image_fields for w in workflows])
-    gallery_fields = _selection(["id", "image_count" if image_fields else None, *(w.gallery_fields for w in workflows)])
+    gallery_fields = _selection(
+        ["id", "image_count" if image_fields else None, selections.GALLERY_NAME, *(w.gallery_fields for w in workflows)]
+    )
     total, stream = galleries_in_scope(ops, scope, gallery_fields, page_size, report)
-    pages = (plan_page(ops, task, workflows, env, page, image_fields) for page in chunks(stream, page_size))
+    pages = (
+        plan_page(ops, task, workflows, env, page, image_fields, report.names) for page in chunks(stream, page_size)
+    )
     return run_pages(ops, report, total, pages, after_page=after_page, progress_span=progress_span, gate=gate)
 
 
 def plan_page(
-    ops: GalleryOps, task: str, workflows: Sequence[Workflow], env: Env, page: Sequence[Gallery], image_fields: str
+    ops: GalleryOps,
+    task: str,
+    workflows: Sequence[Workflow],
+    env: Env,
+    page: Sequence[Gallery],
+    image_fields: str,
+    names: NameBook,
 ) -> Page:
     """Read what the workflows need of a page of galleries and plan each gallery.
 
     Images are read, planned and let go a group at a time: memory follows IMAGES_IN_MEMORY, not
     the size of the page's galleries (a page of 100 galleries of 1,000 images each); a bigger
     gallery is read a page at a time, each page folded into the workflows' small summaries
-    (image_folds) and let go, so memory stays flat in gallery size too."""
+    (image_folds) and let go, so memory stays flat in gallery size too. The page's galleries go to
+    the run's names book (`names`), which reads their names only if one is asked for."""
+    names.learn_galleries(page)
     for workflow in workflows:
         workflow.read_page(ops, page)
     asks_covers = any(w.reads_cover_matches for w in workflows)
     planned_page = Page([])
     for group in image_groups(page, IMAGES_IN_MEMORY) if image_fields else [page]:
         read = (
-            read_group(ops, task, workflows, group, image_fields, env.cover_regex if asks_covers else None)
+            read_group(ops, task, workflows, group, image_fields, names, env.cover_regex if asks_covers else None)
             if image_fields
             else GroupImages()
         )
@@ -466,7 +492,7 @@ def plan_page(
             images = read.images.get(gallery.id, []) if image_fields else None
             folds = read.folds.get(gallery.id)
             planned_page.plans.extend(
-                planned(task, [gallery.id], partial(plan_gallery, workflows, gallery, images, folds, group_env))
+                planned(task, [gallery.id], partial(plan_gallery, workflows, gallery, images, folds, group_env), names)
             )
     return planned_page
 

@@ -177,6 +177,7 @@ def _pages(
     known: dict[str, dict[str, str | None]] = {"tag": {}, "performer": {}}
     unknown_names: dict[str, None] = {}
     for page in pages:
+        report.names.learn_galleries(page)
         read: dict[str, FileMetadata | str] = {}
         broken: dict[str, str] = {}  # galleries whose files failed in a way no reason foresaw
         for gallery in page:
@@ -219,7 +220,7 @@ def _pages(
             elif isinstance(found, FileMetadata):
                 for name in found.custom if custom_names is None else ():
                     not_kept[name] = not_kept.get(name, 0) + 1
-                plans.extend(planned(report.task, [gallery.id], partial(plan, gallery, found)))
+                plans.extend(planned(report.task, [gallery.id], partial(plan, gallery, found), report.names))
             else:
                 plans.append(GalleryPlan(gallery.id, skipped=found))
         yield Page(plans)

@@ -55,6 +55,7 @@ from ..common.skips import (
 from ..stash import selections
 from ..stash.batch import chunks
 from ..stash.models import Gallery, GalleryInput, Image
+from ..stash.names import Mention, NameBook
 from ..stash.operations import GalleryOps
 from .engine import Page, PageApplied, run_pages
 from .report import GalleryPlan, Report
@@ -91,6 +92,9 @@ class CreateFolderGallery:
     def describe(self) -> dict[str, Any]:
         return {"folder": self.folder, "create_gallery": self.title, "images": self.images}
 
+    def mentions(self) -> tuple[Mention, ...]:
+        return ()  # the gallery is new: its title is in the description
+
 
 @dataclass(frozen=True)
 class AddFolderImages:
@@ -102,6 +106,9 @@ class AddFolderImages:
 
     def describe(self) -> dict[str, Any]:
         return {"folder": self.folder, "gallery": self.gallery_id, "add_images": len(self.image_ids)}
+
+    def mentions(self) -> tuple[Mention, ...]:
+        return () if self.gallery_id is None else (Mention("gallery", self.gallery_id),)
 
 
 def group_by_folder(images: Iterable[Image]) -> tuple[dict[FolderKey, Folder], int]:
@@ -197,13 +204,14 @@ def run_galleries_from_folders(ops: GalleryOps, path: str | None, min_images: in
     if no_path:
         report.skipped[SKIP_NO_FILE_PATH] += no_path
     note = f" ({loose} images in no gallery, in {len(folders)} folders)"
-    pages = _folder_page(ops, folders, min_images)
+    pages = _folder_page(ops, folders, min_images, report.names)
     return run_pages(ops, report, len(folders), pages, apply=partial(_apply, min_images=min_images), note=note)
 
 
-def _folder_page(ops: GalleryOps, folders: dict[FolderKey, Folder], min_images: int) -> Iterator[Page]:
+def _folder_page(ops: GalleryOps, folders: dict[FolderKey, Folder], min_images: int, names: NameBook) -> Iterator[Page]:
     """Every folder planned, once the galleries are read (the folder galleries Stash made, and
-    the hand-made galleries a folder may have been given before)."""
+    the hand-made galleries a folder may have been given before, whose names go to the run's
+    `names`)."""
     ordered = sorted(folders.values(), key=lambda f: f.key)
     titles = folder_titles(ordered)
     folder_galleries: set[FolderKey] = set()
@@ -214,6 +222,7 @@ def _folder_page(ops: GalleryOps, folders: dict[FolderKey, Folder], min_images: 
             folder_galleries.add(folder_key(gallery.folder.path))
         elif not gallery.files and gallery.title in wanted:
             candidates.append(gallery)
+    names.learn_galleries(candidates)
     candidate_images = ops.images_of_galleries([g.id for g in candidates], selections.IMAGE_PATH) if candidates else {}
     progress(0.5)
     taken: set[str] = set()
@@ -233,7 +242,9 @@ def _still_loose(images: Sequence[Image], key: FolderKey) -> list[str]:
     return [i.id for i in images if i.path and paths.folder_names(i.path) == key]
 
 
-def _apply(ops: GalleryOps, plans: Sequence[GalleryPlan], failed: Mapping[str, str], min_images: int) -> PageApplied:
+def _apply(
+    ops: GalleryOps, plans: Sequence[GalleryPlan], failed: Mapping[str, str], names: NameBook, min_images: int
+) -> PageApplied:
     """galleryCreate for the new galleries, then addGalleryImages; a folder whose create fails gets nothing more.
 
     Right before each batch of creates, one request reads again each folder's loose images and

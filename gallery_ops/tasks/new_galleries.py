@@ -66,16 +66,16 @@ def rule_workflows(env: Env, names: list[str], scene_index: SceneIndex | None = 
     settings = env.settings
     chosen: list[Workflow] = []
     if "hookTitles" in names:
-        chosen.append(TitleFromPath(parse_title_pattern(settings["titlePattern"])))
+        chosen.append(TitleFromPath(settings.parsed("titlePattern", parse_title_pattern)))
     if "hookChapters" in names:
         chosen.append(ChaptersFromFolders(replace=False, features=env.features))
     if "hookRepairChapters" in names and env.features.custom_fields:  # v0.30: left out (left_out_of)
         chosen.append(RepairChapters())
     if "hookCovers" in names:
-        chosen.append(SetCovers(parse_cover_rule(settings["coverRule"])))
+        chosen.append(SetCovers(settings.parsed("coverRule", parse_cover_rule)))
     if "hookSyncImages" in names:
         # adds only: removing what images already have is for the Sync task, which previews it first
-        chosen.append(SyncImagesFromGallery(parse_sync_fields(settings["syncFields"]), mirror=False))
+        chosen.append(SyncImagesFromGallery(settings.parsed("syncFields", parse_sync_fields), mirror=False))
     if "hookLinkScenes" in names:
         if scene_index is None:
             raise ValueError("hookLinkScenes needs the scene index")
@@ -143,7 +143,7 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
             ops,
             Scope(gallery_filter=gallery_filter),
             dry_run,
-            parse_artists_as(env.settings["fileMetadataArtists"]),
+            env.settings.parsed("fileMetadataArtists", parse_artists_as),
             progress_span=FILES_PASS,
             custom_prefix=env.settings["customFieldPrefix"],
         )
@@ -204,9 +204,7 @@ def add_file_metadata(report: Report, from_files: Report) -> None:
         if failure["gallery"] not in failed_here:
             report.failed_count += 1
             if len(report.failed) < MAX_FAILURES:
-                report.failed.append(
-                    {"gallery": failure["gallery"], "error": f"metadata from files: {failure['error']}"}
-                )
+                report.failed.append({**failure, "error": f"metadata from files: {failure['error']}"})
     report.extra["import_file_metadata"] = {
         "summary": from_files.summary,
         "changed": from_files.changed,

@@ -6,6 +6,11 @@ above. So the log of every task carries what the user needs, in the button's wor
 summary, the skip reasons counted by reason, the first changes one by one ("would" in a
 preview) with a count of the rest, and each failure at warning level. The output (for
 scripts and runPluginOperation) carries the same, as data.
+
+Both name things as Stash shows them, with the id in brackets (`gallery "Harbour" [10]: add tag
+"Outdoor" [3]`): each listed change carries `names` ({kind: {id: name}}) for every id it holds,
+from the run's names book (stash/names.py), and the few names still unknown when the run ends are
+read in one request (Report.read_names).
 """
 
 from __future__ import annotations
@@ -13,12 +18,17 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ..common.chapter_anchors import ANCHOR_PREFIX  # anchors are said as chapters, not as field names
+from ..common.errors import StashError
 from ..common.skips import MOVED
+from ..stash.names import NAMED_IMAGES, REF_KINDS, Mention, NameBook, called, said
+from ..stash.operations import GalleryOps
+
+log = logging.getLogger("gallery_ops")
 
 MAX_DETAILS = 50  # changes listed one by one in the output; the counts cover the rest
 MAX_FAILURES = 50
@@ -43,6 +53,19 @@ BUTTONS = {
 }
 # their buttons say "(preview)" or "(apply)" either way
 ALWAYS_SAYS_MODE = ("reset_covers", "clean_empty_galleries", "merge_duplicate_galleries")
+# the word for several of a kind
+PLURALS = {"gallery": "galleries"}
+# a change's names, as the output carries them ({kind: {id: name}}; None before they are known)
+ChangeNames = Mapping[str, Mapping[str, str]] | None
+GALLERIES_NAMED = 10  # galleries named one by one in a change over many (then "and N more")
+
+
+class Described(Protocol):
+    """What the report lists of a change: its description (data) and what it names."""
+
+    def describe(self) -> dict[str, Any]: ...
+
+    def mentions(self) -> tuple[Mention, ...]: ...
 
 
 def counted(number: int, one: str, many: str | None = None) -> str:
@@ -74,40 +97,83 @@ class GalleryPlan:
         return "changed" if self.changes else "unchanged"
 
 
-def _image_fields(fields: dict[str, Any]) -> str:
-    """What an image update does, field by field: 'add tag ids 1, 2; set date "2021-07-14"'."""
+def things(names: ChangeNames, kind: str, ids: Sequence[Any]) -> str:
+    """'tag "Beach" [1]', 'tags "Beach" [1], "Travel" [3]': things of one kind, by name."""
+    word = kind if len(ids) == 1 else PLURALS.get(kind, kind + "s")
+    return f"{word} {', '.join(said(names, kind, i) for i in ids)}" if ids else f"no {PLURALS.get(kind, kind + 's')}"
+
+
+def field_changes(fields: dict[str, Any], names: ChangeNames) -> str:
+    """What an image update does, field by field: 'add tags "Beach" [1], "Travel" [3]; set date
+    "2021-07-14"'."""
     words = []
     for key, value in fields.items():
         if key == "images":
             continue
-        name = key.removesuffix("_ids").removesuffix("_id")
-        if isinstance(value, dict) and "ids" in value:
-            ids = ", ".join(value["ids"]) or "none"
+        kind = REF_KINDS.get(key)
+        if kind is not None and isinstance(value, dict) and "ids" in value:
             verb = {"ADD": "add", "REMOVE": "remove", "SET": "set"}.get(value.get("mode", "SET"), "set")
-            words.append(f"{verb} {name} ids {ids}" if verb != "set" else f"set {name} ids to {ids}")
-        elif key.endswith("_id"):
-            words.append(f"set {name} id {value if isinstance(value, str) else shown(value)}")
+            listed = things(names, kind, value["ids"])
+            plural = PLURALS.get(kind, kind + "s")
+            words.append(f"{verb} {listed}" if verb != "set" else f"set the {plural} to {listed}")
+        elif kind is not None:
+            words.append(f"set {things(names, kind, [value])}" if value is not None else f"clear the {kind}")
         else:
-            words.append(f"set {name} {shown(value)}")
+            words.append(f"set {key} {shown(value)}")
     return "; ".join(words)
 
 
-def _deleted(c: dict[str, Any]) -> str:
-    """A delete names the gallery (title, every path) and what it takes with it: how many image
-    records, and which of what a person set on them is copied to the kept images first."""
-    merged = f", merged into gallery {c['merged_into']}" if c.get("merged_into") else ""
+def _field_values(fields: dict[str, Any], names: ChangeNames) -> str:
+    """A gallery's fields as set: 'title "City Walk", studio "Northwind Press" [2]'."""
+    out = []
+    for key, value in fields.items():
+        if key == "studio":
+            out.append(f"studio {said(names, 'studio', value['id'])}" if isinstance(value, dict) else "studio none")
+        else:
+            out.append(f"{key} {shown(value)}")
+    return ", ".join(out)
+
+
+def _added(refs: dict[str, list[str]], names: ChangeNames) -> str:
+    return "add " + "; ".join(
+        things(names, REF_KINDS[key], ids) if key in REF_KINDS else f"{key} {', '.join(ids)}"
+        for key, ids in refs.items()
+    )
+
+
+def _images(ids: Sequence[str], names: ChangeNames) -> str:
+    """'images "a.jpg" [1], "b.jpg" [2]': the first NAMED_IMAGES by name, then how many more."""
+    listed = things(names, "image", ids[:NAMED_IMAGES])
+    return listed + (f" and {len(ids) - NAMED_IMAGES} more" if len(ids) > NAMED_IMAGES else "")
+
+
+def _set_cover(c: dict[str, Any], names: ChangeNames) -> str:
+    replaced = f", replacing the chosen cover, image {said(names, 'image', c['replaces'])}" if c.get("replaces") else ""
+    return f"set the cover to image {said(names, 'image', c['image'])}{replaced}"
+
+
+def _reset_cover(c: dict[str, Any], names: ChangeNames) -> str:
+    outside = "" if c.get("path") else " (not one of its images)"
+    return f"take away the chosen cover, image {said(names, 'image', c['was'])}{outside}"
+
+
+def _deleted(c: dict[str, Any], names: ChangeNames) -> str:
+    """A delete names the gallery (by its name before the colon; here every path) and what it takes
+    with it: how many image records, and which of what a person set on them is copied to the kept
+    images first."""
+    kept = said(names, "gallery", c["merged_into"]) if c.get("merged_into") else None
+    merged = f", merged into gallery {kept}" if kept else ""
     places = c.get("paths") or ([c["path"]] if c.get("path") else [])
-    at = f"at {', '.join(places)}" if places else ""
-    name = " ".join(part for part in (shown(c["title"]) if c.get("title") else "", at) if part) or "without a title"
+    at = f" at {', '.join(places)}" if places else ""
     taken = ""
     if c.get("image_records"):
         records = counted(c["image_records"], "image record")
         carried = ", ".join(c.get("image_metadata") or [])
-        target = f"gallery {c['merged_into']}'s" if c.get("merged_into") else "the kept"
+        target = f"gallery {kept}'s" if kept else "the kept"
         taken = f"; takes {records} with it" + (
             f", their {carried} copied to {target} images first" if carried else ", nothing a person set on them"
         )
-    return f"delete the gallery {name} ({c['why']}{merged}{taken}; its files are kept)"
+    return f"delete the gallery{at} ({c['why']}{merged}{taken}; its files are kept)"
 
 
 def _custom_fields(found: dict[str, Any]) -> str:
@@ -134,71 +200,68 @@ def _custom_fields(found: dict[str, Any]) -> str:
     return "; ".join(words)
 
 
-# What a change to one gallery does, in words, by the key of its kind in Change.describe().
-GALLERY_CHANGE_WORDS: dict[str, Callable[[Any], str]] = {
-    "custom_fields": _custom_fields,
-    "set": lambda c: "set " + ", ".join(f"{key} {shown(value)}" for key, value in c.items()),
-    "add": lambda c: "add " + "; ".join(f"{key.removesuffix('_ids')} {', '.join(ids)}" for key, ids in c.items()),
-    "create_chapter": lambda c: f"create chapter {shown(c['title'])} at image {c['image_index']}",
-    "update_chapter": lambda c: f"change chapter {c['id']} to {shown(c['title'])} at image {c['image_index']}",
-    "destroy_chapter": lambda c: f"delete chapter {c['id']} {shown(c['title'])}",
-    "set_cover": lambda c: (
-        f"set the cover to image {c['image']} ({c.get('path') or 'path unknown'})"
-        + (f", replacing the chosen cover, image {c['replaces']}" if c.get("replaces") else "")
+# What a change to one gallery does, in words, by the key of its kind in Change.describe(), with
+# the change's names ({kind: {id: name}}).
+GALLERY_CHANGE_WORDS: dict[str, Callable[[Any, ChangeNames], str]] = {
+    "custom_fields": lambda c, names: _custom_fields(c),
+    "set": lambda c, names: f"set {_field_values(c, names)}",
+    "add": _added,
+    "create_chapter": lambda c, names: f"create chapter {shown(c['title'])} at image {c['image_index']}",
+    "update_chapter": lambda c, names: (
+        f"change chapter {said(names, 'chapter', c['id'])} to {shown(c['title'])} at image {c['image_index']}"
     ),
-    "reset_cover": lambda c: (
-        f"take away the chosen cover, image {c['was']} ({c.get('path') or 'not one of its images'})"
-    ),
+    "destroy_chapter": lambda c, names: f"delete chapter {said(names, 'chapter', c['id'])}",
+    "set_cover": _set_cover,
+    "reset_cover": _reset_cover,
     "destroy_gallery": _deleted,
-    "add_gallery_images": lambda ids: f"add images {', '.join(ids)}",
-    "remove_gallery_images": lambda ids: f"remove images {', '.join(ids)} (their files stay)",
+    "add_gallery_images": lambda ids, names: f"add {_images(ids, names)}",
+    "remove_gallery_images": lambda ids, names: f"remove {_images(ids, names)} (their files stay)",
 }
 
 
 def sentence(change: dict[str, Any], dry_run: bool) -> str:
-    """One change (Change.describe()) in words; a preview says what it would do."""
+    """One change (Change.describe(), with its names) in words; a preview says what it would do."""
     would = "would " if dry_run else ""
-    where = f"gallery {change.get('gallery')}"
+    names = change.get("names")
+    where = f"gallery {said(names, 'gallery', change.get('gallery'))}"
     for key, words in GALLERY_CHANGE_WORDS.items():
         if key in change:
-            return f"{where}: {would}{words(change[key])}"
+            return f"{where}: {would}{words(change[key], names)}"
     if "update_images" in change:
         c = change["update_images"]
         left_out = change.get(MOVED, {}).get("images", [])
-        moved = f" (images {', '.join(left_out)}: {MOVED})" if left_out else ""
-        return f"{where}: {would}update {counted(c['images'], 'image')}: {_image_fields(c)}{moved}"
+        moved = f" ({things(names, 'image', left_out)}: {MOVED})" if left_out else ""
+        return f"{where}: {would}update {counted(c['images'], 'image')}: {field_changes(c, names)}{moved}"
     if "create_gallery" in change:
         return (
             f"folder {change['folder']}: {would}make the gallery {shown(change['create_gallery'])} for"
             f" {counted(change['images'], 'image')}"
         )
     if "add_images" in change:
-        target = f"gallery {change['gallery']}" if change.get("gallery") else "its new gallery"
+        target = f"gallery {said(names, 'gallery', change['gallery'])}" if change.get("gallery") else "its new gallery"
         return f"folder {change['folder']}: {would}add {counted(change['add_images'], 'image')} to {target}"
     if "scrape" in change:
         return scrape_sentence(change, dry_run)
-    if "add_tag" in change:
-        tag, galleries = change["add_tag"], change["galleries"]
-        return (
-            f"{counted(len(galleries), 'gallery', 'galleries')} ({', '.join(galleries)}): {would}add"
-            f" the tag {shown(tag['name'])} (done with them)"
-        )
     if "new_gallery" in change:
         made = change["new_gallery"]
-        return f"{would}make the gallery {shown(made['title'])} with images {', '.join(made['images'])}"
-    if "remove_tag" in change:
-        tag, galleries = change["remove_tag"], change["galleries"]
-        name = shown(tag["name"]) if isinstance(tag, dict) else f"id {tag}"
+        return f"{would}make the gallery {shown(made['title'])} with {_images(made['images'], names)}"
+    if "add_tag" in change or "remove_tag" in change:
+        galleries = change["galleries"]
+        listed = ", ".join(said(names, "gallery", g) for g in galleries[:GALLERIES_NAMED])
+        more = f" and {len(galleries) - GALLERIES_NAMED} more" if len(galleries) > GALLERIES_NAMED else ""
+        verb, tag = ("add", change["add_tag"]) if "add_tag" in change else ("remove", change["remove_tag"])
+        # a marker tag a preview would make has no id yet: its name alone
+        marker = said(names, "tag", tag["id"]) if tag.get("id") else shown(tag["name"])
         return (
-            f"{counted(len(galleries), 'gallery', 'galleries')} ({', '.join(galleries)}): {would}remove"
-            f" the tag {name} (done with them)"
+            f"{counted(len(galleries), 'gallery', 'galleries')} ({listed}{more}): {would}{verb}"
+            f" the tag {marker} (done with them)"
         )
     return f"{would}{shown(change)}"
 
 
 def scrape_sentence(change: dict[str, Any], dry_run: bool) -> str:
     """What a scrape gave a gallery (ScrapeGallery.describe()), each field with what it was:
-    'gallery 4 "a.zip": from Site: would set title "A" (was empty), date ... ; add tags Beach, Sun (new)'."""
+    'gallery "a.zip" [4]: from Site: would set title "A" (was empty), date ... ; add tags Beach, Sun (new)'."""
     scrape = change["scrape"]
     sets = [
         f"{name} {shown(values['new'])} ("
@@ -209,7 +272,7 @@ def scrape_sentence(change: dict[str, Any], dry_run: bool) -> str:
     parts += [f"add {kind} {', '.join(values)}" for kind, values in scrape.get("add", {}).items()]
     parts += scrape.get("notes", [])
     return (
-        f"gallery {change['gallery']} {shown(change.get('name'))}: from {scrape['scraper']}:"
+        f"gallery {called(change.get('name'), change['gallery'])}: from {scrape['scraper']}:"
         f" {'would ' if dry_run else ''}{'; '.join(parts)}"
     )
 
@@ -237,6 +300,9 @@ class Report:
     stopped: str | None = None  # the task could not run at all on this Stash: its error
     # not in the output: the galleries whose changes did not all go through ({gallery id: why})
     unfinished: dict[str, str] = field(default_factory=dict)
+    names: NameBook = field(default_factory=NameBook, repr=False)  # the run's names book: tasks fill it as they read
+    # what was listed while some of its names were unknown: named by read_names at the end
+    _unnamed: list[tuple[dict[str, Any], tuple[Mention, ...]]] = field(default_factory=list, repr=False)
 
     def add(self, plan: GalleryPlan, error: str | None = None) -> None:
         """Count one gallery's outcome (error: its changes failed; a failed plan counts as failed too)."""
@@ -245,7 +311,7 @@ class Report:
         if error is not None:
             self.failed_count += 1
             if len(self.failed) < MAX_FAILURES:
-                self.failed.append({"gallery": plan.gallery_id, "error": error})
+                self.failed.append(self.named({"gallery": plan.gallery_id, "error": error}))
         elif plan.skipped:
             self.skipped[plan.skipped] += 1
         elif plan.status == "unchanged":
@@ -266,7 +332,38 @@ class Report:
                 continue
             self.change_count += 1
             if len(self.changes) < MAX_DETAILS:
-                self.changes.append(change.describe())
+                self.changes.append(self.named(change.describe(), change.mentions()))
+
+    def named(self, entry: dict[str, Any], mentions: Sequence[Mention] = ()) -> dict[str, Any]:
+        """An entry of the output with the names of what it mentions: `names` ({kind: {id: name}})
+        for a change or a group, `name` for a failure (its "gallery"); what is unknown yet is
+        named by read_names."""
+        if "error" in entry:
+            mentions = (Mention("gallery", entry["gallery"]),)
+            entry["name"] = self.names.name("gallery", entry["gallery"])
+        else:
+            entry["names"] = self.names.of(mentions)
+        if self.names.unknown(mentions):
+            self._unnamed.append((entry, tuple(mentions)))
+        return entry
+
+    def read_names(self, ops: GalleryOps) -> None:
+        """Name what was listed with ids only, in one request for every kind (GalleryOps.names_of;
+        none when every name is known). Names are for reading: when Stash cannot answer, the
+        ids stay, and the run's outcome does not change."""
+        wanted = self.names.unknown(m for _, mentions in self._unnamed for m in mentions)
+        if wanted:
+            try:
+                self.names.learn_found(ops.names_of(wanted))
+            except StashError as exc:
+                log.debug("names of %s could not be read: %s", wanted, exc)
+        for entry, mentions in self._unnamed:
+            if "error" in entry:
+                entry["name"] = entry["name"] or self.names.name("gallery", entry["gallery"])
+                continue
+            for kind, found in self.names.of(mentions).items():
+                entry["names"].setdefault(kind, {}).update(found)
+        self._unnamed.clear()
 
     @property
     def title(self) -> str:
@@ -307,7 +404,8 @@ class Report:
         for reason, number in sorted(self.skipped.items()):
             lines.append((logging.INFO, f"{self.title}: {counted(number, 'gallery', 'galleries')} skipped: {reason}"))
         for failure in [] if self.per_gallery_logged else self.failed[:MAX_LOGGED]:
-            lines.append((logging.WARNING, f"{self.title}: gallery {failure['gallery']} failed: {failure['error']}"))
+            gallery = called(failure.get("name"), failure["gallery"])
+            lines.append((logging.WARNING, f"{self.title}: gallery {gallery} failed: {failure['error']}"))
         if self.failed_count > MAX_LOGGED and not self.per_gallery_logged:
             more = counted(self.failed_count - MAX_LOGGED, "more gallery", "more galleries")
             lines.append((logging.WARNING, f"{self.title}: and {more} failed"))
@@ -329,9 +427,10 @@ class Report:
         if not self.failed_count:
             return None
         first = self.failed[0]
+        outcome = "nothing was changed (a preview)" if self.dry_run else "the other changes were applied"
         return (
             f"{self.failed_count} of {counted(self.scanned, 'gallery', 'galleries')} failed (first: gallery"
-            f" {first['gallery']}: {first['error']}); the other changes were applied"
+            f" {called(first.get('name'), first['gallery'])}: {first['error']}); {outcome}"
         )
 
     def to_output(self) -> dict[str, Any]:

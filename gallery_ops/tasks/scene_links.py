@@ -190,7 +190,7 @@ def plan_link(
         plan.changes.append(AddGalleryRefs(gallery.id, (("scene_ids", (scene_id,)),)))
     if copy_metadata:
         if scenes is None or scene_id not in scenes:
-            raise LookupError(f"scene {scene_id}'s metadata was not read")
+            raise LookupError("the metadata of the scene it matches was not read")
         copied = copy_from_scene(gallery, scenes[scene_id])
         if plan.changes and copied and isinstance(copied[-1], AddGalleryRefs):
             # one bulkGalleryUpdate: the scene link and the copied refs together

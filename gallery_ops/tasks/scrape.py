@@ -55,12 +55,12 @@ from ..common.constants import MARKER_TAGS, SCRAPED_TAG
 from ..common.dates import stash_date
 from ..common.errors import ArgError, StashAuthError, StashServerError, StashTransportError
 from ..common.limits import SCRAPE_PAGE_SIZE, SCRAPE_WRITE_EVERY, SCRAPE_WRITE_SECONDS
-from ..common.paths import base_name
 from ..common.settings import Settings, SettingsError
 from ..common.skips import SKIP_GONE_MEANWHILE, SKIP_NO_SCRAPER
 from ..stash import selections
 from ..stash.batch import chunks
 from ..stash.models import Gallery, ScrapedGallery, ScrapedRef, Scraper
+from ..stash.names import called, gallery_name
 from ..stash.operations import GalleryOps, all_of
 from .changes import Change, Expect, ScrapeGallery, TagGalleries
 from .engine import Page, decide_dry_run, planned, read_scope, run_pages
@@ -200,11 +200,8 @@ class Named:
 
 
 def gallery_label(gallery: Gallery) -> str:
-    """What people call a gallery: its title, else its zip's or folder's name."""
-    if gallery.title:
-        return gallery.title
-    path = gallery.path
-    return base_name(path) if path else f"gallery {gallery.id}"
+    """What people call a gallery: its title, else its zip's or folder's name (stash/names.py)."""
+    return gallery_name(gallery) or ""
 
 
 def unmatched_names(scraped: ScrapedGallery) -> list[tuple[str, str]]:
@@ -550,6 +547,7 @@ class ScrapeRun:
         failing = self._create_names(pending)
         plans: list[GalleryPlan] = list(gone)
         self.written, self.notes, self.to_mark = pending, {}, []
+        self.report.names.learn_galleries(gallery for gallery, _ in pending.items)
         for gallery, outcome in pending.items:
             if outcome.kind == "failed" or gallery.id in failing:
                 plans.append(GalleryPlan(gallery.id, error=failing.get(gallery.id) or outcome.message))
@@ -559,9 +557,8 @@ class ScrapeRun:
                     self.to_mark.append(gallery.id)
             else:
                 assert outcome.scraped is not None
-                planned_one = planned(
-                    self.report.task, [gallery.id], partial(self._plan_scraped, gallery, outcome.scraped, outcome.label)
-                )[0]
+                plan = partial(self._plan_scraped, gallery, outcome.scraped, outcome.label)
+                planned_one = planned(self.report.task, [gallery.id], plan, self.report.names)[0]
                 if not planned_one.changes and planned_one.error is None:
                     self.to_mark.append(gallery.id)
                 plans.append(planned_one)
@@ -598,13 +595,13 @@ class ScrapeRun:
         title = self.report.title
         error = failed.get(plan.gallery_id)
         if error is not None:
-            log.warning("%s: gallery %s %s failed: %s", title, plan.gallery_id, shown(name), error)
+            log.warning("%s: gallery %s failed: %s", title, called(name, plan.gallery_id), error)
             return
         for change in plan.changes:
             log.info("%s: %s", title, scrape_sentence(change.describe(), self.dry_run))
         if not plan.changes:
             for note in notes:
-                log.debug("%s: gallery %s %s: %s", title, plan.gallery_id, shown(name), note)
+                log.debug("%s: gallery %s: %s", title, called(name, plan.gallery_id), note)
 
 
 def run_scrape_galleries(ops: GalleryOps, env: Env, args: dict[str, Any]) -> Report:

@@ -11,10 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..common import paths
 from ..common.skips import MOVED
+from ..stash import names as naming
 from ..stash.models import Gallery, Image
-from ..stash.names import NameRequest, Names
+from ..stash.names import NAMED_IMAGES, NameRequest, Names
 from .changes import (
     AddGalleryImages,
     AddGalleryRefs,
@@ -33,7 +33,6 @@ from .changes import (
 )
 from .report import GalleryPlan, counted
 
-NAMED_IMAGES = 5  # image files named in one row; then "and N more"
 NOTHING = "—"
 FIELD_LABELS = {
     "title": "Title",
@@ -105,21 +104,15 @@ def _want(request: NameRequest, change: Change) -> None:
 
 # -- names as Stash shows them --------------------------------------------------------------------------
 def gallery_name(gallery: Gallery | None, gallery_id: str) -> str:
-    """A gallery's title, else its zip's or folder's name (Stash's galleryTitle), else its id."""
-    if gallery is None:
-        return f"gallery {gallery_id}"
-    if gallery.title:
-        return gallery.title
-    path = gallery.path
-    return paths.base_name(path) if path else f"gallery {gallery_id}"
+    """A gallery's name as the log says it (stash/names.py: its title, else its zip's or folder's
+    name, as Stash's galleryTitle), else its id."""
+    return (naming.gallery_name(gallery) if gallery else None) or f"gallery {gallery_id}"
 
 
 def image_name(image: Image | None, image_id: str) -> str:
-    """An image's file name (a clip's too), else its title, else its id."""
-    if image is None:
-        return f"image {image_id}"
-    path = image.path
-    return paths.base_name(path) if path else image.title or f"image {image_id}"
+    """An image's name as the log says it (stash/names.py: its file's name, a clip's too, else its
+    title), else its id."""
+    return (naming.image_name(image) if image else None) or f"image {image_id}"
 
 
 class Words:
@@ -148,9 +141,7 @@ class Words:
         kind = REF_KINDS.get(key)
         if kind == "scenes":
             scene = self.names.scenes.get(ref_id)
-            if scene is None:
-                return f"scene {ref_id}"
-            return scene.title or (paths.base_name(scene.files[0].path or "") if scene.files else f"scene {ref_id}")
+            return (naming.scene_name(scene) if scene else None) or f"scene {ref_id}"
         if kind is None:
             return ref_id  # a URL
         found: dict[str, str] = getattr(self.names, kind)

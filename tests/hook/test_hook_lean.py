@@ -20,6 +20,7 @@ from stash_sim import StashSimulator
 from support.manifest import button
 from support.python import RecordingPython
 
+from gallery_ops.common.errors import CHECK_AUTH, CHECK_REACH
 from gallery_ops.hook.new_gallery import recognise
 from gallery_ops.stash.connection import ServerConnection, StashConnection
 
@@ -162,7 +163,7 @@ def test_refused_connections_give_the_same_error_as_the_tasks(sim: StashSimulato
     sim.install_plugin(REPO)
     with sim.http.refusing():
         hook = run_hook(sim)
-    assert hook.error == f"cannot reach Stash at {sim.url}: connection refused"
+    assert hook.error == f"cannot reach Stash at {sim.url}: connection refused. {CHECK_REACH}"
     assert hook.returncode == 1 and json.loads(hook.stdout) == {"output": None, "error": hook.error}
     warnings = hook.messages("warning")
     assert len(warnings) == 5 and all("retry" in w and "connection refused" in w for w in warnings)
@@ -184,8 +185,10 @@ def test_auth_with_an_api_key_and_a_refused_cookie_never_show_a_secret() -> None
     assert ok.error is None and ok.output["result"] == "updated"
     for result in (refused, refused_key):
         assert result.error == (
-            f"Stash at {secured.url} answered 401 Unauthorized: the session cookie or API key is missing or wrong"
+            f"Stash at {secured.url} answered 401 Unauthorized: the session cookie or API key is missing or wrong."
+            f" {CHECK_AUTH}"
         )
+        assert "Settings > Security > API Key" in result.error
     for result, secret in (
         (ok, with_key["ApiKey"]),
         (refused, forged["SessionCookie"]["Value"]),

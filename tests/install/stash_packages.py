@@ -13,6 +13,8 @@ createPackageManager):
   <plugins>/<source's local path>/<id>/ with the entry's mode, and a YAML file `manifest`
   listing id, name, metadata, version, date, requires, source_repository and files.
 - An installed package is upgradable when the source's date is after the installed one.
+- Uninstall: delete the files the local manifest lists (errors ignored) and the manifest, then the
+  package's folder only if it is empty (os.Remove); the folders the files were in stay.
 The simulator does not model Stash's UI or its index cache (HEAD/Last-Modified); the tests
 call these functions in the order the UI's Install and Update buttons do.
 """
@@ -174,3 +176,21 @@ def install(plugins: Path, local_path: str, index_url: str, package_id: str) -> 
     target.mkdir(parents=True, exist_ok=True)
     (target / MANIFEST_FILE).write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
     return target
+
+
+def uninstall(plugins: Path, local_path: str, package_id: str) -> None:
+    """Manager.Uninstall: the listed files (errors ignored), the manifest, then the folder when empty."""
+    target = package_dir(plugins, local_path, package_id)
+    manifest = installed(plugins, local_path, package_id)
+    if manifest is None:
+        raise PackageError(f"deleting local package: getting manifest: package {package_id!r} does not exist")
+    for name in manifest.get("files") or []:
+        try:
+            (target / name).unlink()
+        except OSError:
+            pass
+    (target / MANIFEST_FILE).unlink()
+    try:
+        target.rmdir()  # os.Remove: only an empty folder
+    except OSError:
+        pass

@@ -130,7 +130,9 @@ def test_install_dependencies_where_pip_install_is_refused(system_python: Path, 
             "Gallery Tools cannot use stashapp-tools==0.2.59 (not installed); pydantic==2.14.4 (not installed)"
         )
         assert f"with {system_python}. Press Settings > Tasks > Plugin Tasks > Gallery Tools > Install" in error
-        assert f"-m pip install --target {folder} --only-binary=:all: -r {target / 'requirements.txt'}" in error
+        assert (
+            f"-m pip install --upgrade --target {folder} --only-binary=:all: -r {target / 'requirements.txt'}" in error
+        )
         assert len(sim.requests) == 0
 
         # 2. the button: pip install --target <plugin folder>/dependencies, from PyPI, wheels only
@@ -229,6 +231,18 @@ def test_no_network_is_one_clear_error_and_changes_nothing(tmp_path: Path) -> No
     assert not (target / "dependencies").exists() and not (target / "dependencies.partial").exists()
 
 
+def test_no_network_with_pips_retries_off_is_not_read_as_a_missing_wheel(tmp_path: Path) -> None:
+    """With its retries off pip says only "No matching distribution found" when the index cannot be
+    reached, the words it uses for a platform without a wheel: the task looks again (pip -vv)."""
+    target, got = run_install(
+        tmp_path, PIP_INDEX_URL=f"http://127.0.0.1:{closed_port()}/simple/", PIP_RETRIES="0", PIP_TIMEOUT="2"
+    )
+    assert got["error"].startswith("cannot reach the Python package index (")
+    assert "no wheel" not in got["error"] and "for this platform" not in got["error"]
+    assert "needs network access to PyPI" in got["error"] and "nothing was changed" in got["error"]
+    assert not (target / "dependencies").exists()
+
+
 def test_no_wheel_for_this_platform_names_the_package_and_the_platform(
     tmp_path: Path, wrong_platform_index: str
 ) -> None:
@@ -238,6 +252,37 @@ def test_no_wheel_for_this_platform_names_the_package_and_the_platform(
     assert f"for this platform ({sysconfig.get_platform()}" in got["error"]
     assert "Gallery Tools installs wheels only" in got["error"]
     assert not (target / "dependencies").exists()
+
+
+def test_the_printed_command_replaces_packages_built_for_another_python(system_python: Path, tmp_path: Path) -> None:
+    """After the Python path changes, dependencies/ holds packages the new Python cannot use. The
+    command the error prints must replace them: pip --target leaves a package that is in the folder
+    already as it is, unless told --upgrade."""
+    target = install_plugin_copy(tmp_path / "plugins")
+    folder = target / "dependencies"
+    for pin in PINS:  # what another Python's install left: importable names that fail to import
+        name, version = pin.split("==")
+        module = "stashapi" if name == "stashapp-tools" else name
+        (folder / module).mkdir(parents=True)
+        (folder / module / "__init__.py").write_text('raise ImportError("built for another Python")\n')
+        info = folder / f"{name.replace('-', '_')}-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+        (info / "top_level.txt").write_text(f"{module}\n")
+        (info / "RECORD").write_text("")
+    env = clean_env()
+    with StashSimulator(python=str(system_python)) as sim:
+        sim.install_plugin(target)
+        runner = PluginRunner(sim.plugin(), str(system_python), env=env)
+        conn = sim.server_connection()
+        error = answer(runner.run_task("Set covers", None, conn))["error"]
+        assert "cannot import" in error and ", or run: " in error
+        command = error.rsplit(", or run: ", 1)[1]
+        assert " --upgrade " in command
+        done = subprocess.run(command.split(" "), env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        works = answer(runner.run_task("Set covers", {"dry_run": "true"}, conn))
+        assert works["error"] is None and works["output"]["scanned"] == 11
 
 
 def test_a_python_without_pip_is_told_what_to_install(tmp_path: Path) -> None:

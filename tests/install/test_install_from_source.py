@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 import stash_packages as pm
 import yaml
+from community_site import build_site
 from install_support import answer
 from stash_sim import StashSimulator
 from stash_sim.runner import load_plugins
@@ -111,10 +112,11 @@ def test_the_source_index_and_zip_are_what_stash_reads(clone: Path, tmp_path: Pa
         "gallery_tools.py",
         "gallery_tools_deps.py",
         "requirements.txt",
+        "LICENSE",
         "gallery_ops",
         "ui",
     ).split()
-    assert sorted(names) == sorted(expected)
+    assert sorted(names) == sorted(expected) and "LICENSE" in names
     assert [n for n in names if n.endswith((".yml", ".yaml"))] == ["gallery_tools.yml"]  # no second manifest
     assert not [
         n
@@ -189,6 +191,82 @@ def test_install_from_the_source_then_update(clone: Path, served: tuple[Path, st
     loaded, errors = load_plugins(plugins)
     assert errors == [] and [p.version for p in loaded] == ["0.1.1"]
     assert (plugins / "other").is_dir()
+
+
+def test_the_community_folder_is_a_package_as_communityscripts_builds_it(
+    clone: Path, served: tuple[Path, str], tmp_path: Path
+) -> None:
+    """The build's community/plugins/gallery_tools/, copied as it is into a tree shaped like
+    stashapp/CommunityScripts (with a plugin already there and a #pkgignore helper), is one package
+    of the index that tree's build_site.sh makes (community_site.py), installs as Stash installs it,
+    loads alone and runs."""
+    site, index_url = served
+    out = tmp_path / "out"
+    build(clone, out)
+    folder = out / "community" / "plugins" / "gallery_tools"
+    built = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    assert built == sorted(zipfile.ZipFile(out / "gallery_tools.zip").namelist())
+    assert [name for name in built if name.endswith((".yml", ".yaml"))] == ["gallery_tools.yml"]
+    assert "LICENSE" in built
+
+    community = tmp_path / "CommunityScripts"
+    shutil.copytree(folder, community / "plugins" / "gallery_tools")
+    (community / "plugins" / "otherPlugin").mkdir()
+    (community / "plugins" / "otherPlugin" / "otherPlugin.yml").write_text(
+        "name: Other Plugin\ndescription: Someone else's plugin\nversion: 2.0\nexec: [python, x.py]\ninterface: raw\n"
+    )
+    (community / "plugins" / "py_common").mkdir()
+    (community / "plugins" / "py_common" / "py_common.yml").write_text("#pkgignore\nname: shared code\n")
+    git(community, "init", "-q", "-b", "main")
+    git(community, "add", "-A")
+    git(community, "commit", "-q", "-m", "Add Gallery Tools", date=SECOND)
+    assert build_site(community, site / "releases") == ["gallery_tools", "otherPlugin"]
+
+    remote = {package.id: package for package in pm.list_remote(index_url)}["gallery_tools"]
+    manifest = yaml.safe_load((folder / "gallery_tools.yml").read_text(encoding="utf-8"))
+    revision = git(community, "log", "-n", "1", "--pretty=format:%h").strip()
+    assert (remote.name, remote.metadata) == (manifest["name"], {"description": manifest["description"]})
+    assert remote.version == f"{manifest['version']}-{revision}" and remote.requires == []
+    assert remote.date.isoformat() == SECOND
+
+    plugins = tmp_path / "plugins"
+    target = pm.install(plugins, "community", index_url, "gallery_tools")
+    assert (target / "LICENSE").read_text(encoding="utf-8").startswith(" " * 20 + "GNU AFFERO GENERAL PUBLIC LICENSE")
+    loaded, errors = load_plugins(plugins)
+    assert errors == [] and [p.id for p in loaded] == ["gallery_tools"]
+    with StashSimulator() as sim:
+        sim.install_plugin(target)
+        got = answer(sim.run_task("Set covers", {"dry_run": "true"}))
+        assert got["error"] is None and got["output"]["scanned"] == 11
+
+
+def test_uninstalling_leaves_only_what_the_readme_says(
+    clone: Path, served: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stash's uninstall deletes the files it installed, then the plugin's folder if it is empty. What
+    stays is what the README says: the folders Stash made for the files and the plugin's own
+    bytecode (__pycache__ folders: hooks start from it), and dependencies/ when Install dependencies
+    was pressed; nothing else."""
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)  # as Stash runs it: Python writes bytecode
+    site, index_url = served
+    build(clone, site / "releases")
+    plugins = tmp_path / "plugins"
+    target = pm.install(plugins, LOCAL_PATH, index_url, "gallery_tools")
+    made = {p for p in target.rglob("*") if p.is_dir()}
+    with StashSimulator() as sim:
+        sim.install_plugin(target)
+        assert answer(sim.run_task("Set covers", {"dry_run": "true"}))["error"] is None
+        sim.set_plugin_settings("gallery_tools", {"hookTitles": True})
+        sim.scan_folder("/library/new/Fresh_Start.2024", ["001.jpg", "002.jpg"])
+        assert [answer(run.result)["error"] for run in sim.hooks.runs] == [None]
+        assert answer(sim.run_operation({"operation": "find_gallery", "id": "1"}))["error"] is None
+    pm.uninstall(plugins, LOCAL_PATH, "gallery_tools")
+    left = list(target.rglob("*")) if target.exists() else []
+    assert [p for p in left if not p.is_dir() and p.parent.name != "__pycache__"] == []
+    assert all(p.suffix == ".pyc" for p in left if not p.is_dir())
+    assert {p for p in left if p.is_dir() and p.name != "__pycache__"} <= made
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "delete `dependencies/` and the `__pycache__` folders" in readme
 
 
 def test_a_zip_that_does_not_match_its_sha256_is_refused_and_the_install_kept(

@@ -35,7 +35,13 @@ def test_task_args_as_strings_and_as_json_values_mean_the_same(plugin_sim: Stash
     expected = (
         True,
         2,
-        [{"gallery": "4", "set_cover": {"image": "14", "path": "/library/zips/city_walk-2020.zip/b.jpg"}}],
+        [
+            {
+                "gallery": "4",
+                "set_cover": {"image": "14", "path": "/library/zips/city_walk-2020.zip/b.jpg"},
+                "names": {"gallery": {"4": "city_walk-2020.zip"}, "image": {"14": "b.jpg"}},
+            }
+        ],
     )
     assert preview_core(as_text["output"]) == expected
     assert preview_core(as_json["output"]) == expected
@@ -133,22 +139,42 @@ def test_saved_hook_titles_setting_makes_the_hook_write(plugin_sim: StashSimulat
 
 
 @pytest.mark.parametrize(
-    ("saved", "words"),
+    ("saved", "task_button", "words"),
     [
         (
             {"dryRun": "yes"},
+            "Set covers",
             ["setting dryRun (Preview only)", "boolean", "'yes'", "Settings > Plugins > Gallery Tools"],
         ),
-        ({"coverRule": 5}, ["setting coverRule (Cover rule)", "string", "5"]),
-        ({"coverRule": "biggest first"}, ["cover rule step 'biggest first'", "pattern:<regex>, portrait"]),
+        ({"coverRule": 5}, "Set covers", ["setting coverRule (Cover rule)", "string", "5"]),
+        # a value of the right type that the task cannot use says it is the setting, and where to fix it
+        (
+            {"coverRule": "biggest first"},
+            "Set covers",
+            [
+                "setting coverRule (Cover rule): cover rule step 'biggest first'",
+                "pattern:<regex>, portrait",
+                "Settings > Plugins > Gallery Tools",
+            ],
+        ),
+        (
+            {"folderGalleryMinImages": 0},
+            "Galleries for loose images",
+            ["setting folderGalleryMinImages (", "1 or more, got 0", "Settings > Plugins > Gallery Tools"],
+        ),
+        (
+            {"titlePattern": "(unclosed"},
+            "Title from path",
+            ["setting titlePattern (", "Settings > Plugins > Gallery Tools"],
+        ),
     ],
-    ids=["boolean_as_text", "text_as_number", "bad_rule"],
+    ids=["boolean_as_text", "text_as_number", "bad_rule", "min_images_zero", "bad_title_pattern"],
 )
 def test_a_saved_setting_that_does_not_fit(
-    saved: dict[str, Any], words: list[str], plugin_sim: StashSimulator, answer
+    saved: dict[str, Any], task_button: str, words: list[str], plugin_sim: StashSimulator, answer
 ) -> None:
     plugin_sim.set_plugin_settings("gallery_tools", saved)
-    got = answer(plugin_sim.run_task(button("set_covers")))
+    got = answer(plugin_sim.run_task(task_button))
     assert got["output"] is None
     assert all(word in got["error"] for word in words), got["error"]
     assert plugin_sim.requests.mutations() == []

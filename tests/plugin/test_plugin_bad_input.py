@@ -18,6 +18,8 @@ from stash_sim import StashSimulator
 from stash_sim.runner import PluginRunner
 from support.manifest import button
 
+from gallery_ops.common.errors import CHECK_REACH
+
 REPO = Path(__file__).resolve().parents[2]
 CAPABILITIES = {"mode": "capabilities"}
 
@@ -96,7 +98,13 @@ BAD_INPUTS = [
     pytest.param(args("capabilities"), ["args must be a json object", "a string"], id="args_string"),
     pytest.param(
         args({}),
-        ["nothing to do", "an operation (one of find_gallery", "or a mode (one of", "set_covers"],
+        [
+            "nothing to do",
+            "an operation (one of find_gallery",
+            "or a mode (one of",
+            "set_covers",
+            "install_dependencies",
+        ],
         id="no_operation_mode_or_hook",
     ),
     pytest.param(
@@ -105,7 +113,9 @@ BAD_INPUTS = [
         id="unknown_operation",
     ),
     pytest.param(
-        args({"mode": "destroy_all"}), ["unknown mode 'destroy_all'", "one of chapters_from_folders"], id="unknown_mode"
+        args({"mode": "destroy_all"}),
+        ["unknown mode 'destroy_all'", "one of chapters_from_folders", "capabilities, install_dependencies"],
+        id="unknown_mode",
     ),
     pytest.param(
         args({"operation": "find_gallery", "id": "1", "hookContext": {"type": "Gallery.Create.Post", "id": 1}}),
@@ -124,7 +134,11 @@ BAD_INPUTS = [
         id="unknown_parameter",
     ),
     pytest.param(chapter(image_index="abc"), ["image_index", "whole number", "'abc'"], id="image_index_abc"),
-    pytest.param(chapter(image_index=99), ["image_index 99", "gallery 3", "5 images"], id="image_index_past_end"),
+    pytest.param(
+        chapter(image_index=99),
+        ["image_index 99", 'gallery "Summer Trip [2022-08-01].zip" [3]', "5 images"],
+        id="image_index_past_end",
+    ),
     pytest.param(
         args({"operation": "find_gallery", "id": "abc"}), ["argument id", "integer", "'abc'"], id="id_not_integer"
     ),
@@ -170,7 +184,7 @@ BAD_INPUTS = [
     ),
     pytest.param(
         args({"operation": "set_gallery_cover", "gallery_id": "5", "cover_image_id": "9"}),
-        ["image 9 is not in gallery 5", "one of its images"],
+        ['image "002.jpg" [9] is not in gallery "Best of 2021" [5]', "one of its images"],
         id="cover_not_in_gallery",
     ),
     # task arguments
@@ -244,7 +258,8 @@ def test_stash_refusing_connections_ends_with_a_clear_error(plugin_sim: StashSim
     with plugin_sim.http.refusing():
         result = plugin_sim.run_task(button("set_covers"))
     got = answer(result)
-    assert got["error"] == f"cannot reach Stash at {plugin_sim.url}: connection refused"
+    assert got["error"] == f"cannot reach Stash at {plugin_sim.url}: connection refused. {CHECK_REACH}"
+    assert "check that Stash is running" in got["error"] and "Host, Port" in got["error"]
     warnings = result.messages("warning")
     assert warnings and all("retry" in w and "connection refused" in w for w in warnings)
     assert result.messages("error") == [got["error"]]
@@ -289,7 +304,9 @@ def test_missing_dependency_answer_says_what_to_install_with_which_python(
     folder = REPO / "dependencies"
     # the button, and the same install by hand, with the interpreter Stash runs
     assert "Press Settings > Tasks > Plugin Tasks > Gallery Tools > Install dependencies" in error
-    assert f"{plugin_sim.python} -m pip install --target {folder} --only-binary=:all: -r {requirements}" in error
+    assert (
+        f"{plugin_sim.python} -m pip install --upgrade --target {folder} --only-binary=:all: -r {requirements}" in error
+    )
     assert f"with {plugin_sim.python}." in error
     assert len(plugin_sim.requests) == 0  # it answered before connecting
 

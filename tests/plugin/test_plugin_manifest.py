@@ -12,7 +12,7 @@ from stash_sim import StashSimulator
 from stash_sim.runner import PluginRunner, load_manifest, load_plugins
 from support.manifest import button
 
-from gallery_ops.common.settings import SETTINGS
+from gallery_ops.common.settings import DATE_FORMS, SETTINGS
 from gallery_ops.entry.plugin_operations import OPERATION_PARAMS
 from gallery_ops.entry.registry import HOOK_HANDLERS, TASKS
 from gallery_tools_deps import INSTALL_MODE
@@ -26,6 +26,7 @@ INSTALL_FILES = (
     "gallery_ops",
     "ui",
     "requirements.txt",
+    "LICENSE",
 )
 
 
@@ -118,6 +119,49 @@ def test_readme_lists_every_task_mode_and_task_argument() -> None:
     assert documented_args == {p.name for task in TASKS.values() for p in task.all_params}
 
 
+def test_readme_tasks_are_the_manifests_buttons_in_the_manifests_words() -> None:
+    """One row per button, in the manifest's order; its text starts with the manifest's description
+    (what Stash shows under the button), and its mode and args are the button's defaultArgs."""
+    rows = table("## Tasks")
+    buttons = manifest().tasks
+    assert [row[0] for row in rows] == [task.name for task in buttons]
+    for row, task in zip(rows, buttons, strict=True):
+        assert row[2].startswith(task.description), task.name
+        given = [f"{key}={value}" if key != "mode" else value for key, value in task.default_args.items()]
+        assert ticked(row[1]) == given, task.name
+
+
+def test_the_title_patterns_date_forms_are_the_same_everywhere() -> None:
+    """The date forms a title pattern's date group may hold: the setting's description (the manifest,
+    from settings.py) and the README's settings table say the same."""
+    in_manifest = manifest().settings["titlePattern"]["description"]
+    (row,) = [row for row in table("## Settings") if ticked(row[0]) == ["titlePattern"]]
+    assert f"date ({DATE_FORMS})" in in_manifest
+    assert f"`date` ({DATE_FORMS})" in row[3]
+
+
+def test_every_setting_says_its_default() -> None:
+    """Stash's settings page shows a setting's description, not its default: the description says it."""
+    for setting in manifest().settings.values():
+        assert re.search(r"Default: (off|on|empty|-?\d+|\".*\")\.$", setting["description"]), setting
+
+
+def test_readme_layout_names_every_module_and_folder() -> None:
+    """The README's layout names every module of the layers (a task's own module aside: "one module
+    per task"), every folder of tests/, every script, and the files of the plugin's folder."""
+    layout = README[README.index("## Layout") :]
+    layout = layout[: layout.index("```", layout.index("```") + 3)]
+    words = set(re.findall(r"[\w.]+/?", layout))
+    for layer in ("entry", "hook", "stash", "common"):
+        assert {p.name for p in (REPO / "gallery_ops" / layer).glob("*.py")} - {"__init__.py"} <= words, layer
+    assert {"engine.py", "workflow.py", "changes.py", "report.py"} <= words
+    folders = {f"{p.name}/" for p in (REPO / "tests").iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
+    assert folders <= words, folders - words
+    assert {p.name for p in (REPO / "scripts").iterdir() if p.is_file()} <= words
+    assert {p.name for p in (REPO / "docs").glob("*.md")} <= words
+    assert {"gallery_tools.yml", "gallery_tools.py", "gallery_tools_deps.py", "requirements.txt", "LICENSE"} <= words
+
+
 def test_readme_lists_every_operation_with_its_parameters() -> None:
     documented: dict[str, set[str]] = {}
     for row in table("## Operations"):
@@ -175,7 +219,8 @@ def test_an_installed_copy_loads_alone_and_runs(tmp_path: Path, answer) -> None:
         hidden = PluginRunner(sim.plugin(), sim.python, env={**os.environ, "PYTHONPATH": str(shadow)})
         error = answer(hidden.run_task(button("set_covers"), None, sim.server_connection()))["error"]
         assert (
-            f"-m pip install --target {target / 'dependencies'} --only-binary=:all: -r {target / 'requirements.txt'}"
+            f"-m pip install --upgrade --target {target / 'dependencies'} --only-binary=:all:"
+            f" -r {target / 'requirements.txt'}"
         ) in error
 
 

@@ -116,6 +116,7 @@ def test_cookie_and_api_key_never_appear_in_stdout_or_stderr(secured_sim: StashS
     for refused in (refused_key, refused_cookie):
         assert "401 Unauthorized" in answer(refused)["error"]
         assert "session cookie or API key is missing or wrong" in refused.error
+        assert "generate one in Stash under Settings > Security > API Key" in refused.error  # where a key comes from
     # a key pasted with a line break, which requests would quote in its error
     broken = runner.run_task(button("set_covers"), None, {**with_key, "ApiKey": api_key + "\n"})
     assert "server_connection.ApiKey" in answer(broken)["error"]

@@ -17,6 +17,7 @@ PLUGIN_FILES = (
     "gallery_tools.py",
     "gallery_tools_deps.py",
     "requirements.txt",
+    "LICENSE",
     "gallery_ops",
     "ui",
 )

@@ -203,7 +203,7 @@ def test_a_fold_that_raises_fails_its_gallery_only_and_the_run_goes_on(small_bud
         ids = ids_by_path(sim)
         out = run(sim, [ChaptersExplodingOnTheZip(ids[BIG_ZIP])])
         error = "planning failed (IndexError: list index out of range)"
-        assert out["failed"] == [{"gallery": ids[BIG_ZIP], "error": error}]
+        assert out["failed"] == [{"gallery": ids[BIG_ZIP], "name": "Set.zip", "error": error}]
         assert (out["scanned"], out["changed"]) == (2, 1)
         assert chapters_of(sim, ids[BIG_ZIP]) == [] and chapters_of(sim, ids["/big/two.zip"]) == [("a", 1), ("b", 2)]
 

@@ -245,8 +245,17 @@ def test_the_sample_set_that_moved_into_a_zip_gets_its_metadata(scenario_run):
     out = runs.first.output
     ids = {PORTRAITS: "2", MOVED: "7"}  # the sample's ids (checked below)
     assert out["group_count"] == 1 and out["groups"] == [
-        {"keep": ids[MOVED], "duplicates": [ids[PORTRAITS]], "by": "image checksums"}
+        {
+            "keep": ids[MOVED],
+            "duplicates": [ids[PORTRAITS]],
+            "by": "image checksums",
+            "names": {"gallery": {ids[MOVED]: "Portraits.zip", ids[PORTRAITS]: "Studio Portraits"}},
+        }
     ]
+    assert (
+        f'Merge duplicate galleries (apply): keeps gallery "Portraits.zip" [{ids[MOVED]}]; its duplicate:'
+        f' gallery "Studio Portraits" [{ids[PORTRAITS]}] (the same image checksums)'
+    ) in runs.first.messages("info")
     # the sample is not on this disk, nor are its folders: nothing proves either copy gone, so
     # neither would be deleted
     assert out["skipped"] == {SKIP_DUPLICATE_UNSURE: 1} and out["changed"] == 1 and out["scanned"] == 11

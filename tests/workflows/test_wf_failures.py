@@ -40,9 +40,15 @@ def test_a_gallery_stash_refuses_is_reported_and_the_others_are_changed(dates_li
         out = result.output
         assert (out["scanned"], out["changed"], out["failed_count"]) == (3, 2, 1)
         (failure,) = out["failed"]
-        assert failure == {"gallery": doomed, "error": f"gallery with id {doomed} not found"}  # Stash's message
+        # Stash's message, and the gallery by the name it had when the run read it
+        assert failure == {
+            "gallery": doomed,
+            "name": "Bad One [2023-13-45]",
+            "error": f"gallery with id {doomed} not found",
+        }
         assert result.error.startswith("1 of 3 galleries failed")
-        assert f"gallery {failure['gallery']}" in result.error
+        assert f'gallery "Bad One [2023-13-45]" [{doomed}]' in result.error
+        assert result.error.endswith("; the other changes were applied")
         assert any("failed" in m and failure["gallery"] in m for m in result.messages("warning"))
         assert "1 failed" in out["summary"]
         assert any(out["summary"] in m for m in result.messages("info"))

@@ -81,6 +81,10 @@ def test_a_scan_with_the_hooks_ends_finished_with_no_button_pressed():
     assert jobs == [("Scanning...", "FINISHED"), ("Running plugin task: Finish new galleries", "FINISHED")]
     assert job_order[1].start_time >= job_order[0].end_time
     assert [r.result.output["finish"] for r in hook_runs] == ["queued now", "already queued"]
+    # one Info line for the scan (the run that queued the task), each gallery by name at debug level
+    info = [m for r in hook_runs for m in r.result.messages("info")]
+    assert len(info) == 1 and info[0].startswith('new gallery "Hike [2023-05-01]" [') and "queued now" in info[0]
+    assert 'new gallery "Party.Night [2023-06-10].zip" [' in hook_runs[1].result.messages("debug")[-1]
     assert finish.error is None and finish.output["scanned"] == 2 and finish.output["failed_count"] == 0
     # the same end state, marker tag gone from every gallery (and never copied to an image)
     assert after_hooks == after_tasks

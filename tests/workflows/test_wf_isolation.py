@@ -51,7 +51,9 @@ def test_an_exception_planning_one_gallery_fails_that_gallery_and_the_run_goes_o
 
         out = report.to_output()
         assert (out["scanned"], out["changed"], out["failed_count"]) == (3, 2, 1)
-        assert out["failed"] == [{"gallery": doomed, "error": "planning failed (IndexError: list index out of range)"}]
+        assert out["failed"] == [
+            {"gallery": doomed, "name": "beta", "error": "planning failed (IndexError: list index out of range)"}
+        ]
         titles = {path: g["title"] for path, g in state(sim)["galleries"].items()}
         assert titles == {"/t/alpha": "alpha", "/t/beta": "", "/t/gamma": "gamma"}
 

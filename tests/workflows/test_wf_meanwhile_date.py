@@ -19,6 +19,6 @@ def test_a_date_set_meanwhile_under_add_only_sync_is_kept():
         result = run(sim, SYNC)
         images = state(sim)["images"]
     assert images[f"{BEACH}/IMG_0001.jpg"]["date"] == "2019-03-04"  # add-only never overwrites
-    assert f"(images {image}: {MOVED})" in result.log_text
+    assert f'(image "IMG_0001.jpg" [{image}]: {MOVED})' in result.log_text
     for name in ("IMG_0002.jpg", "cover.jpg", "IMG_0010.jpg"):  # the gallery's other images get its date
         assert images[f"{BEACH}/{name}"]["date"] == "2021-07-14"

@@ -65,7 +65,7 @@ def test_preview_writes_nothing_and_shows_old_and_new_side_by_side():
         beach = next(c for c in result.output["changes"] if c.get("gallery") == "1")
         assert beach["scrape"]["set"]["title"] == {"old": None, "new": "Beach Days 2021"}
         assert (
-            'Scrape galleries (preview): gallery 1 "Beach 2021": from Sample Site: would set title'
+            'Scrape galleries (preview): gallery "Beach 2021" [1]: from Sample Site: would set title'
             ' "Beach Days 2021" (was empty), details "Two weeks by the sea." (was empty); add urls'
             ' https://sample.example/g/beach-2021; kept date "2021-07-14" (the scraper says "2021-07-15";'
             " overwrite=date takes it)"
