@@ -9,6 +9,12 @@ speaks, and it has changed since the recording (Gallery Tools at 3384b0f).
   `name`, or a mapping key such as a gallery of a state) appear only in our recording and are
   left out before the comparison. `Gone` is the same for what only the recording has.
 - `NewEntries`: entries only our recording has (the runs of a task added since).
+- `Phrase`: like Wording, for a part of a line: every match in a recorded Gallery Tools line is
+  rewritten (a line may say several things the new way).
+- `Named`: Gallery Tools names things where it gave ids (`gallery "Harbour" [10]`, `[10]` for a name
+  it could not read). On both sides a thing named (ours) or an id the harness normalized (the
+  recording: `<zip:...>`, `<tag:...>`, `<img:...>`, ...) becomes `<named>` for the changes listed
+  after it (the changes are taken out in their order).
 - `LateLine`: a line of Stash's own log that the real log stream delivered into this entry's
   window up to a second late (internal/log/logger.go sends at most once a second). The
   simulator sends its log the same way, but whether the line lands in this window or just
@@ -71,6 +77,25 @@ class NewEntries:
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """In entries matching `entries`, every match of `real` (a regex) in a recorded Gallery Tools log
+    line is what Gallery Tools now says as `ours` (re.sub's template)."""
+
+    entries: str
+    real: str
+    ours: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Named:
+    """In entries matching `entries`, both sides' things named or normalized become NAMED."""
+
+    entries: str
+    why: str
+
+
+@dataclass(frozen=True)
 class LateLine:
     """In entries matching `entries`, the recorded log line `line` may be missing from ours."""
 
@@ -79,8 +104,19 @@ class LateLine:
     why: str
 
 
-Change = Wording | Added | Gone | NewEntries | LateLine
+Change = Wording | Phrase | Added | Gone | NewEntries | Named | LateLine
 
+NAMED = "<named>"
+PLUGIN_LINE = "[Plugin / Gallery Tools]"
+# ours: a name and its id in brackets (a JSON string), or the id alone in brackets
+OURS_NAMED = re.compile(r'"(?:[^"\\]|\\.)*" \[\d+\]|\[\d+\]')
+# the recording: an id the harness normalized into the thing's key
+RECORDED_NAMED = re.compile(r"<(?:zip|folder|title|tag|performer|studio|scene|img|chapter|gallery):[^<>]*>")
+
+NAMES = (
+    "Gallery Tools names what it speaks of as Stash shows it, the id in brackets (stash/names.py:"
+    ' `gallery "Harbour" [10]`), where the recording has ids'
+)
 SCRAPE = "Scrape galleries (scrape_galleries), a task added after the recording, with its settings scrape* and scrapers"
 GT = r"(Info: \[Plugin / Gallery Tools\] )"  # a log line of the plugin's (group 1)
 
@@ -301,6 +337,71 @@ CHANGES: list[Change] = [
     NewEntries("task.repair_chapters*", V031),
     Added("task.*", LEFT_OUT, V031 + ": on tasks"),
     Added("hook.*", LEFT_OUT, V031 + ": on Finish new galleries after the hook"),
+    *(Named(f"{section}.*", NAMES) for section in ("task", "hook", "operation")),
+    *(
+        Phrase(entries, real, ours, NAMES)
+        for entries, real, ours in (
+            # image updates: the things by name, "tags" for several
+            ("task.*", r"(add|remove) (tag|performer|studio|scene) ids (<named>)(?!, <named>)", r"\1 \2 \3"),
+            ("task.*", r"(add|remove) (tag|performer|studio|scene) ids (<named>(?:, <named>)+)", r"\1 \2s \3"),
+            ("task.*", r"set (tag|performer|scene) ids to (<named>(?:, <named>)+)", r"set the \1s to \1s \2"),
+            # a cover by its file's name, its path no more
+            ("task.*", r"(image <named>) \(<LIB>/.*\)$", r"\1"),
+            ("hook.*", r"(image <named>) \(<LIB>/.*\)$", r"\1"),
+            # a chapter, a gallery deleted: by name once, in the name
+            ("task.*", r"(delete chapter <named>) \".*\"$", r"\1"),
+            ("task.*", r"(delete the gallery) \"[^\"]*\" \(", r"\1 ("),
+            # the marker tag taken off the galleries Finish is done with: they and the tag by name
+            ("hook.*", r"\(\d+\): ((?:would )?remove the tag) \"Gallery Tools: new\"", r"(<named>): \1 <named>"),
+            (
+                "hook.*",
+                r"\(\d+, \d+\): ((?:would )?remove the tag) \"Gallery Tools: new\"",
+                r"(<named>, <named>): \1 <named>",
+            ),
+        )
+    ),
+    Phrase(
+        "task.import_file_metadata.*",
+        r"add tag <named>, \d+;",
+        "add tags <named>, <named>;",
+        NAMES + ": the recording's second tag was left as a number (its normalizer took only the first)",
+    ),
+    Added(
+        "task.merge_duplicate_galleries*",
+        r"Info: \[Plugin / Gallery Tools\] Merge duplicate galleries \(.*\): keeps gallery <named>;"
+        r" its duplicates?: .*",
+        "the merge's log says, per group, which gallery is kept and which are its duplicates",
+    ),
+    *(
+        Gone(
+            entries,
+            r"Info: \[Plugin / Gallery Tools\] new gallery <named>: no new-gallery rules are switched on .*",
+            "the new-gallery hook with nothing to do logs at debug level (a scan of 1,000 galleries adds no"
+            " 1,000 lines to Stash's log)",
+        )
+        for entries in ("operation.create_gallery",)
+    ),
+    Gone(
+        "hook.scan.scan_and_finish",
+        r"Info: \[Plugin / Gallery Tools\] new gallery <named>: .*; already queued: Finish new galleries .*",
+        "one Info line per scan: the scan's galleries after the one that queues Finish new galleries are"
+        " logged at debug level",
+    ),
+    Phrase(
+        "hook.scan.scan_and_finish",
+        r"(queued now: Finish new galleries \([^)]*\))$",
+        r"\1 (when the scan is over; the scan's other new galleries are in the log at debug level)",
+        "one Info line per scan: the line that queues Finish new galleries says where the scan's other galleries are",
+    ),
+    Phrase(
+        "task.show_capabilities.run",
+        r"Delete hand-made galleries without images \(previews unless dry_run=false\); list zip and folder"
+        r" galleries without images\.",
+        "Delete galleries without images that are hand-made, or whose zip or folder is gone from disk (the"
+        " folder that held it still there; files kept); list the others (previews unless dry_run=false).",
+        "Clean empty galleries' description says what apply deletes: also zip and folder galleries whose zip"
+        " or folder is gone",
+    ),
 ]
 
 
@@ -314,7 +415,9 @@ def _without(node: Any, pattern: re.Pattern[str]) -> tuple[Any, bool]:
                 changed = True
                 continue
             out[key], hit = _without(value, pattern)
-            if hit and out[key] == []:  # a list emptied so is left out, as a state leaves out an empty one
+            # a list emptied so is left out, as a state leaves out an empty one (not a log: the
+            # recording keeps a run's empty log as [])
+            if hit and out[key] == [] and key != "logs":
                 del out[key]
             changed |= hit
         return out, changed
@@ -339,8 +442,12 @@ def apply_changes(
     the changes that took something out."""
     real, ours = copy.deepcopy(real_entry), copy.deepcopy(our_entry)
     used: set[int] = set()
-    for index, change in enumerate(CHANGES):
+    for index, change in enumerate(CHANGES):  # in order: the changes after a Named are worded with NAMED
         if isinstance(change, NewEntries) or not fnmatch.fnmatchcase(name, change.entries):
+            continue
+        if isinstance(change, Named):
+            if _named(real) | _named(ours):
+                used.add(index)
             continue
         if isinstance(change, Added | Gone):
             side = ours if isinstance(change, Added) else real
@@ -358,10 +465,30 @@ def apply_changes(
             continue
         pattern = re.compile(change.real)
         for position, line in enumerate(logs):
-            if isinstance(line, str) and pattern.fullmatch(line):
+            if not isinstance(line, str):
+                continue
+            if isinstance(change, Phrase) and PLUGIN_LINE in line and pattern.search(line):
+                logs[position] = pattern.sub(change.ours, line)
+                used.add(index)
+            elif isinstance(change, Wording) and pattern.fullmatch(line):
                 logs[position] = pattern.sub(change.ours, line)
                 used.add(index)
     return real, ours, used
+
+
+def _named(entry: dict[str, Any]) -> bool:
+    """The entry's log lines with every thing named (ours) or normalized (the recording) as NAMED;
+    whether any was."""
+    logs = entry.get("outcome", {}).get("logs")
+    if not isinstance(logs, list):
+        return False
+    changed = False
+    for position, line in enumerate(logs):
+        if isinstance(line, str) and PLUGIN_LINE in line:  # Gallery Tools' own lines only
+            named = RECORDED_NAMED.sub(NAMED, OURS_NAMED.sub(NAMED, line))
+            changed |= named != line
+            logs[position] = named
+    return changed
 
 
 def new_entry(name: str) -> int | None:
