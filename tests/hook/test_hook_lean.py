@@ -82,7 +82,8 @@ OURS = ("gallery_ops", "__main__", "__future__")
 # What the hook needs only for a rule that is on: the title rule's code, the pattern engine (and,
 # through it, the optional `regex` and the Python's site-packages, which `python -S` leaves out).
 RULE_MODULES = {
-    "title": {"gallery_ops.common.title_rules", "gallery_ops.common.paths"},
+    # (common.paths is not the title rule's alone: the hook names its gallery by its file's name)
+    "title": {"gallery_ops.common.title_rules"},
     "pattern": {"gallery_ops.common.patterns", "regex", "site"},
 }
 NEVER = {"gallery_tools_deps", "urllib.parse", "base64", "encodings.idna", "signal"}  # (and HEAVY)
