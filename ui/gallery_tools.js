@@ -53,6 +53,8 @@
     "query GalleryToolsFindGalleries($filter: FindFilterType) {" +
     " findGalleries(filter: $filter) { count galleries { id title image_count files { path } folder { path } } } }");
   var VERSION = Apollo.gql("query GalleryToolsVersion { version { version } }");
+  var GALLERY_SCRAPERS = Apollo.gql(
+    "query GalleryToolsScrapers { listScrapers(types: [GALLERY]) { id name gallery { urls supported_scrapes } } }");
 
   // Gallery Tools (the Python plugin) answers one request; Stash starts it for each (about half a
   // second), and the request stays open until it is done.
@@ -114,12 +116,20 @@
     { action: "duplicates_delete", label: "Duplicates of this gallery (merge and delete)" },
   ];
   var LIST_ACTIONS = GALLERY_ACTIONS.filter(function (a) { return a.action.indexOf("duplicates") !== 0; });
+  // Scrape with…: first which scraper (and which fields it may replace), then the preview; its
+  // scrapers' answers come back with Apply (or the job), which writes them without scraping again.
+  var SCRAPE = { action: "scrape", label: "Scrape with…", pick: true };
+  var OVERWRITABLE = [
+    { field: "title", label: "Title" }, { field: "code", label: "Code" }, { field: "details", label: "Details" },
+    { field: "photographer", label: "Photographer" }, { field: "date", label: "Date" },
+    { field: "studio", label: "Studio" },
+  ];
 
   // -- the preview dialog -------------------------------------------------------------------------------
-  function Working() {
+  function Working(props) {
     return h("div", { className: "gallery-tools-working" },
       h(B.Spinner, { animation: "border", size: "sm", role: "status" }), " ",
-      "Gallery Tools is working… (Stash starts it for each step: about half a second)");
+      props.text || "Gallery Tools is working… (Stash starts it for each step: about half a second)");
   }
 
   function ChangesTable(props) {
@@ -190,7 +200,8 @@
           }, function (error) { update({ working: false, error: errorText(error) }); });
         return;
       }
-      var args = Object.assign({ page: "apply", fingerprint: s.doc.fingerprint }, request.args);
+      // the preview's own apply args (a scrape's answers) go back with it: Apply writes exactly them
+      var args = Object.assign({ page: "apply", fingerprint: s.doc.fingerprint }, request.args, s.doc.apply_args);
       runGalleryTools(client, args).then(function (result) {
         if (!result.applied) {
           update({ working: false, doc: result.preview, notice: result.message, confirmed: false });
@@ -218,7 +229,7 @@
           label: doc.confirm, checked: s.confirmed,
           onChange: function (e) { update({ confirmed: e.target.checked }); },
         }) : null,
-        s.working ? h(Working) : null),
+        s.working ? h(Working, { text: request.working }) : null),
       h(B.Modal.Footer, null,
         h(B.Button, { variant: "secondary", onClick: props.onClose }, "Cancel"),
         h(B.Button, {
@@ -300,9 +311,96 @@
         }, "Preview")));
   }
 
+  // The scrapes a person can choose (Stash's listScrapers): each scraper that scrapes a stored
+  // gallery (galleryByFragment), and scraping by URL (Stash picks the scraper whose galleryByURL
+  // strings the URL contains: for one gallery, named when one of its URLs is claimed).
+  function scrapeChoices(scrapers, gallery) {
+    var choices = [];
+    var byUrl = scrapers.filter(function (s) { return s.gallery && (s.gallery.urls || []).length; });
+    if (gallery) {
+      var claimed = byUrl.filter(function (s) {
+        return (gallery.urls || []).some(function (url) {
+          return s.gallery.urls.some(function (part) { return url.indexOf(part) >= 0; });
+        });
+      });
+      if (claimed.length) {
+        choices.push({ key: "by-url", name: claimed.map(function (s) { return s.name; }).join(" or "),
+                       hint: "by the gallery's URL", args: { scrapers: "", by_url: true } });
+      }
+    } else if (byUrl.length) {
+      choices.push({ key: "by-url", name: "Each gallery's URL scraper",
+                     hint: byUrl.map(function (s) { return s.name; }).join(", "), args: { scrapers: "", by_url: true } });
+    }
+    scrapers.forEach(function (s) {
+      if (s.gallery && (s.gallery.supported_scrapes || []).indexOf("FRAGMENT") >= 0) {
+        choices.push({ key: s.id, name: s.name, hint: null, args: { scrapers: s.id, by_url: false } });
+      }
+    });
+    return choices;
+  }
+
+  // Scrape with…: pick the scraper and what it may replace, then its preview (for the selected
+  // galleries of a list, applied as a Stash job).
+  function ScrapeWith(props) {
+    var found = Apollo.useQuery(GALLERY_SCRAPERS, { fetchPolicy: "network-only" });
+    var chosen = useState(null);
+    var replacing = useState([]);
+    var asked = useState(false);
+    var many = props.galleryIds.length > 1 || props.asJob;
+    var choices = found.data ? scrapeChoices(found.data.listScrapers, props.gallery) : [];
+    var choice = choices.filter(function (c) { return c.key === chosen[0]; })[0];
+    if (asked[0] && choice) {
+      var args = Object.assign({ action: "scrape", overwrite: replacing[0].join(",") }, choice.args,
+        many ? { gallery_ids: props.galleryIds } : { gallery_id: props.galleryIds[0] });
+      return h(ActionDialog, {
+        request: { title: "Scrape with " + choice.name, args: args, asJob: props.asJob,
+                   working: "Scraping with " + choice.name + "… (Stash runs the scraper; a pause between" +
+                            " scrapes, as the scrapePause setting says)" },
+        onClose: props.onClose,
+      });
+    }
+    function toggle(field, on) {
+      replacing[1](OVERWRITABLE.map(function (o) { return o.field; }).filter(function (f) {
+        return f === field ? on : replacing[0].indexOf(f) >= 0;
+      }));
+    }
+    return h(B.Modal, { show: true, onHide: props.onClose, className: "gallery-tools-dialog gallery-tools-scrape" },
+      h(B.Modal.Header, { closeButton: true },
+        h(B.Modal.Title, null, "Scrape " + (many ? props.galleryIds.length + " galler" +
+          (props.galleryIds.length === 1 ? "y" : "ies") : props.subject || "this gallery") + " with…")),
+      h(B.Modal.Body, null,
+        found.loading ? h(Working, { text: "Asking Stash for its gallery scrapers…" }) : null,
+        found.error ? h(B.Alert, { variant: "danger", className: "gallery-tools-error" }, errorText(found.error)) : null,
+        found.data && !choices.length ? h("p", { className: "gallery-tools-nothing" },
+          "Stash has no gallery scraper for this: add one in Settings > Metadata Providers > Scrapers.") : null,
+        h("div", { className: "gallery-tools-scrapers list-group mb-3" }, choices.map(function (c) {
+          return h("button", {
+            key: c.key, type: "button",
+            className: "list-group-item list-group-item-action" + (chosen[0] === c.key ? " active" : ""),
+            onClick: function () { chosen[1](c.key); },
+          }, c.name, c.hint ? h("small", { className: "gallery-tools-hint" }, " (" + c.hint + ")") : null);
+        })),
+        choices.length ? h(B.Form.Group, { className: "gallery-tools-replace" },
+          h(B.Form.Label, null, "Fields with a value are kept. Replace these with what the scraper says:"),
+          h("div", null, OVERWRITABLE.map(function (o) {
+            return h(B.Form.Check, {
+              key: o.field, inline: true, type: "checkbox", id: "gallery-tools-replace-" + o.field, label: o.label,
+              checked: replacing[0].indexOf(o.field) >= 0,
+              onChange: function (e) { toggle(o.field, e.target.checked); },
+            });
+          }))) : null),
+      h(B.Modal.Footer, null,
+        h(B.Button, { variant: "secondary", onClick: props.onClose }, "Cancel"),
+        h(B.Button, { variant: "primary", className: "gallery-tools-next", disabled: !choice,
+                      onClick: function () { asked[1](true); } }, "Preview")));
+  }
+
   // Pick a task for the selected galleries; its preview, then Stash runs it as a job.
   function TaskOnGalleries(props) {
     var picked = useState(null);
+    if (picked[0] && picked[0].pick) {
+      return h(ScrapeWith, { galleryIds: props.galleryIds, asJob: true, onClose: props.onClose });
+    }
     if (picked[0]) {
       return h(ActionDialog, {
         request: { title: picked[0].label, asJob: true,
@@ -314,7 +412,7 @@
       h(B.Modal.Header, { closeButton: true },
         h(B.Modal.Title, null, "Gallery Tools on " + props.galleryIds.length + " galler" +
           (props.galleryIds.length === 1 ? "y" : "ies"))),
-      h(B.Modal.Body, null, h("div", { className: "list-group" }, LIST_ACTIONS.map(function (a) {
+      h(B.Modal.Body, null, h("div", { className: "list-group" }, LIST_ACTIONS.concat([SCRAPE]).map(function (a) {
         return h("button", { key: a.action, type: "button", className: "list-group-item list-group-item-action",
                              onClick: function () { picked[1](a); } }, a.label);
       }))),
@@ -351,13 +449,16 @@
       h(B.Dropdown, { className: "gallery-tools-menu" },
         h(B.Dropdown.Toggle, { variant: "secondary", id: "gallery-tools-menu-" + gallery.id },
           icons.faWandMagicSparkles ? h(Icon, { icon: icons.faWandMagicSparkles }) : null, " Gallery Tools"),
-        h(B.Dropdown.Menu, { className: "bg-secondary text-white" }, GALLERY_ACTIONS.map(function (a) {
+        h(B.Dropdown.Menu, { className: "bg-secondary text-white" }, GALLERY_ACTIONS.concat([SCRAPE]).map(function (a) {
           return h(B.Dropdown.Item, {
             key: a.action, className: "bg-secondary text-white gallery-tools-action-" + a.action,
             onClick: function () { open[1](a); },
           }, a.label);
         }))),
-      open[0] ? h(ActionDialog, {
+      open[0] && open[0].pick ? h(ScrapeWith, {
+        galleryIds: [gallery.id], gallery: gallery, subject: galleryName(gallery),
+        onClose: function () { open[1](null); },
+      }) : open[0] ? h(ActionDialog, {
         key: open[0].action,
         request: { title: open[0].label, args: { action: open[0].action, gallery_id: gallery.id } },
         onClose: function () { open[1](null); },

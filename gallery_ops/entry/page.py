@@ -6,8 +6,10 @@ and gets a preview: each change as a row (what, now, after) with names, what is 
 why, and the fingerprint of the preview's basis. Apply is the same call with "page": "apply" and
 that fingerprint: the action's task runs again, and its gate (tasks/gate.py) lets the writes
 through only when the run read and planned exactly what the preview did. Otherwise nothing is
-written and the answer holds the new preview. Every action runs through a task of the registry
-or one of the page's own workflows (tasks/page_actions.py), in the same engine as the Tasks page.
+written and the answer holds the new preview. A preview may hand the page more to send back with
+Apply (`apply_args`): a scrape's answers, which Apply writes instead of scraping again. Every
+action runs through a task of the registry or one of the page's own workflows
+(tasks/page_actions.py), in the same engine as the Tasks page.
 
 On the galleries list the same preview (with "gallery_ids") names the button and args of the
 Stash job that applies it (runPluginTask with the fingerprint: registry.run_task checks it too).
@@ -15,6 +17,7 @@ Stash job that applies it (runPluginTask with the fingerprint: registry.run_task
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +27,7 @@ from ..common.errors import ArgError, short_repr
 from ..common.limits import PAGE_ACTION_GALLERIES
 from ..common.skips import SKIP_NO_SUCH_GALLERY
 from ..stash.operations import GalleryOps
-from ..tasks import page_actions
+from ..tasks import page_actions, scrape
 from ..tasks.changes import CreateGallery, RemoveGalleryImages
 from ..tasks.engine import apply_page, read_env, run_workflows
 from ..tasks.gate import Gate
@@ -42,6 +45,10 @@ STALE_MANY = (
 )
 TOO_MANY = f"at most {PAGE_ACTION_GALLERIES} galleries at a time (one page of a run); select fewer"
 NO_DUPLICATES = "No other gallery holds the same set (same zip checksum, or the same image checksums)."
+UNMATCHED = (
+    "Left out, as Stash has none by these names (the setting scrapeCreateMissing creates them; or create"
+    " them and scrape again):"
+)
 REMOVE_NOTE = "The images leave this gallery only: their files and image records stay in Stash."
 
 
@@ -54,7 +61,7 @@ class PageAction:
     mode: str | None = None
     args: dict[str, Any] = field(default_factory=dict)
     workflow: Callable[[dict[str, Any]], Workflow] | None = None
-    params: tuple[Param, ...] = ()  # the action's own args besides the gallery
+    params: tuple[Param, ...] = ()  # the action's own args besides the gallery (a task's: handed to it)
     on_list: bool = False  # offered for selected galleries on the galleries list (applied as a job)
     # it may overwrite what is there (a mirror sync overwrites images' studio, date, photographer):
     # Apply needs the confirm whenever it changes anything, not only for the rows marked
@@ -83,6 +90,8 @@ ACTIONS: dict[str, PageAction] = {
     ),
     "link_scene": PageAction("Link scene", "link_scenes", on_list=True),
     "metadata_from_files": PageAction("Metadata from files", "import_file_metadata", on_list=True),
+    # the scrapers' answers are part of the preview: Apply writes them (the arg scraped), never scrapes again
+    "scrape": PageAction("Scrape", "scrape_galleries", params=scrape.PARAMS, on_list=True),
     "duplicates": PageAction("Duplicates of this gallery", "merge_duplicate_galleries"),
     "duplicates_delete": PageAction(
         "Duplicates of this gallery (merge and delete)", "merge_duplicate_galleries", {"delete_duplicates": True}
@@ -125,6 +134,7 @@ class Run:
     report: Report
     gallery_ids: list[str]
     image_ids: list[str]
+    task_args: dict[str, Any] = field(default_factory=dict)  # the action's own args its task got
 
 
 def run_page(ops: GalleryOps, args: dict[str, Any]) -> dict[str, Any]:
@@ -177,6 +187,7 @@ def run_action(
     images = list(params.get("image_ids") or ([params["image_id"]] if "image_id" in params else []))
     if params.get("new_title") is not None:
         return Run(gate, new_gallery(ops, params["new_title"].strip(), images, gate, preview), [], images)
+    own = {p.name: params[p.name] for p in action.params if p.name in params}
     if action.workflow is not None:
         report = run_workflows(
             ops, name, [action.workflow(params)], read_env(ops), Scope(gallery_ids=tuple(ids)), preview, gate=gate
@@ -186,14 +197,14 @@ def run_action(
         scope = ids + ops.duplicate_candidates(ids[0]) if action.mode == "merge_duplicate_galleries" else ids
         task = TASKS[action.mode]
         task_args = read_params(
-            task.all_params, {"gallery_ids": scope, "dry_run": preview, **action.args}, f"task {action.mode}"
+            task.all_params, {"gallery_ids": scope, "dry_run": preview, **action.args, **own}, f"task {action.mode}"
         )
         result = task.run(ops, task_args, gate)
         assert isinstance(result, Report)
         report = result
     if gate.fingerprint is None:  # nothing was planned (no such gallery, no duplicates): the reads still count
         gate.passes([])
-    return Run(gate, report, ids, images)
+    return Run(gate, report, ids, images, own if action.workflow is None else {})
 
 
 def new_gallery(ops: GalleryOps, title: str, image_ids: list[str], gate: Gate, preview: bool) -> Report:
@@ -259,9 +270,13 @@ def document(name: str, action: PageAction, run: Run, words: Words) -> dict[str,
         why = left[0]["text"] if len(left) == 1 else ""
         summary = "Nothing to change." + (f" {why[0].upper()}{why[1:]}." if why else "")
     deletes = any(r.deletes for r in rows) or (action.replaces and bool(rows))
+    # what Apply (or the job) sends back besides the fingerprint: a scrape's answers, so that it
+    # writes exactly what was previewed without asking the sites again
+    answers = run.report.extra.get("answers")
+    again = {"scraped": json.dumps(answers, sort_keys=True)} if answers is not None else {}
     doc: dict[str, Any] = {
         "action": name,
-        "label": action.label,
+        "label": _label(action, run),
         "subject": subject,
         "fingerprint": run.gate.fingerprint,
         "summary": summary,
@@ -272,6 +287,7 @@ def document(name: str, action: PageAction, run: Run, words: Words) -> dict[str,
         "deletes": deletes,
         "confirm": _confirm(rows) if deletes else None,
         "note": _note(name, run, words),
+        "apply_args": again,
     }
     if action.on_list and action.mode is not None:
         button = Report(
@@ -279,8 +295,19 @@ def document(name: str, action: PageAction, run: Run, words: Words) -> dict[str,
             False,
             "replace" if action.args.get("replace") else "mirror" if action.args.get("mirror") else None,
         ).title
-        doc["task"] = {"name": button, "args": {"gallery_ids": run.gallery_ids, "dry_run": False, **action.args}}
+        own = {key: value for key, value in run.task_args.items() if key != "scraped"}
+        args = {"gallery_ids": run.gallery_ids, "dry_run": False, **action.args, **own, **again}
+        doc["task"] = {"name": button, "args": args}
     return doc
+
+
+def _label(action: PageAction, run: Run) -> str:
+    """The action's name; a scrape's names the scrapers that answered ("Scrape with Sample Site")."""
+    answers = run.report.extra.get("answers")
+    if not answers:
+        return action.label
+    used = sorted({a["scraper"] for a in answers.values() if a["scraper"]})
+    return f"{action.label} with {' and '.join(used)}" if used else action.label
 
 
 def _confirm(rows: Sequence[Any]) -> str:
@@ -306,6 +333,10 @@ def _note(name: str, run: Run, words: Words) -> str | None:
         )
     if any(isinstance(c, RemoveGalleryImages) for p in run.gate.plans for c in p.changes):
         return REMOVE_NOTE
+    unmatched = run.report.extra.get("unmatched_names")
+    if unmatched:
+        listed = "; ".join(f"{kind} {', '.join(names)}" for kind, names in unmatched.items())
+        return f"{UNMATCHED} {listed}."
     return None
 
 
@@ -315,13 +346,13 @@ def applied(action: PageAction, run: Run, words: Words) -> dict[str, Any]:
     done = [r.text for p in run.gate.plans if p.gallery_id not in failed_ids for r in words.rows([p])]
     failed = _failures(run, words)
     subject = _subject(run, words)
-    toast = f"{action.label}: {counted(len(done), 'change')} written for {subject}"
+    toast = f"{_label(action, run)}: {counted(len(done), 'change')} written for {subject}"
     if failed:
         toast += f"; {counted(len(failed), 'failure')}: {failed[0]['text']}"
     written = {p.gallery_id for p in run.gate.plans if p.changes} - failed_ids - {""}
     return {
         "applied": True,
-        "label": action.label,
+        "label": _label(action, run),
         "subject": subject,
         "done": done,
         "failed": failed,

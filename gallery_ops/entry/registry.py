@@ -71,14 +71,12 @@ class Task:
     params: tuple[Param, ...]
     run: TaskRun
     scoped: bool = True  # takes the scope args (gallery_ids, path, gallery_filter) and dry_run besides its own
-    gated: bool = True  # a scoped task whose writes a gate can hold: it takes a preview's fingerprint
 
     @property
     def all_params(self) -> tuple[Param, ...]:
         if not self.scoped:
             return self.params
-        scope = SCOPE_PARAMS if self.gated else tuple(p for p in SCOPE_PARAMS if p.name != "fingerprint")
-        return (*scope, *self.params)
+        return (*SCOPE_PARAMS, *self.params)
 
 
 def one_workflow(mode: str, description: str, params: tuple[Param, ...], workflow_of: WorkflowOf) -> Task:
@@ -193,7 +191,7 @@ def _import_file_metadata(ops: GalleryOps, args: dict[str, Any], gate: Gate | No
 
 
 def _scrape_galleries(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
-    return scrape.run_scrape_galleries(ops, read_env(ops), args)
+    return scrape.run_scrape_galleries(ops, read_env(ops), args, gate)
 
 
 def _shown(value: Any) -> str:
@@ -326,7 +324,6 @@ TASKS: dict[str, Task] = {
             " performers (overwrite=title,date to overwrite those).",
             scrape.PARAMS,
             _scrape_galleries,
-            gated=False,  # a scraper's answers change from one run to the next: no preview can be held to
         ),
         Task(
             "finish_new_galleries",

@@ -34,6 +34,13 @@ SCRAPE_WRITE_SECONDS; a gallery is marked in the same request that writes its sc
 killed at any point and run again goes on with the galleries not marked yet and never scrapes
 again one whose scrape it wrote.
 
+From the gallery page (entry/page.py, "Scrape with..."): a run with a gate (tasks/gate.py) is one
+page, written only when the gate lets it, and its report carries each gallery's outcome (`answers`);
+Apply sends them back as the arg `scraped`, and that run plans from them instead of scraping, so it
+writes exactly what the preview showed (a scraper may answer differently the next time) and asks
+no site twice. `by_url` false leaves out the scraper that claims a gallery's URL (a scraper chosen
+by name).
+
 Requests other than scrapes: the settings, the scrapers, the tag, the ids (one per 500
 galleries), the galleries (one per 50), and per write: one recheck and one request of up to 50
 galleries' writes (plus one per kind when names are created).
@@ -46,7 +53,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -54,22 +61,31 @@ from ..common.args import Param
 from ..common.constants import MARKER_TAGS, SCRAPED_TAG
 from ..common.dates import stash_date
 from ..common.errors import ArgError, StashAuthError, StashServerError, StashTransportError
-from ..common.limits import SCRAPE_PAGE_SIZE, SCRAPE_WRITE_EVERY, SCRAPE_WRITE_SECONDS
+from ..common.limits import PAGE_ACTION_GALLERIES, SCRAPE_PAGE_SIZE, SCRAPE_WRITE_EVERY, SCRAPE_WRITE_SECONDS
 from ..common.settings import Settings, SettingsError
 from ..common.skips import SKIP_GONE_MEANWHILE, SKIP_NO_SCRAPER
 from ..stash import selections
 from ..stash.batch import chunks
 from ..stash.models import Gallery, ScrapedGallery, ScrapedRef, Scraper
-from ..stash.names import called, gallery_name
+from ..stash.names import NameBook, called, gallery_name
 from ..stash.operations import GalleryOps, all_of
 from .changes import Change, Expect, ScrapeGallery, TagGalleries
-from .engine import Page, decide_dry_run, planned, read_scope, run_pages
+from .engine import Page, PageApplied, apply_plans, decide_dry_run, planned, read_scope, run_pages
+from .gate import Gate
 from .report import MAX_DETAILS, GalleryPlan, Report, scrape_sentence, shown
 from .workflow import Env
 
 log = logging.getLogger("gallery_ops")
 
-PARAMS: tuple[Param, ...] = (Param("scrapers", "str", False), Param("overwrite", "str", False))
+PARAMS: tuple[Param, ...] = (
+    Param("scrapers", "str", False),
+    Param("overwrite", "str", False),
+    # false: only the scrapers named (scrapers), not the one claiming a gallery's URL ("Scrape with ...")
+    Param("by_url", "bool", False),
+    # the scrapers' answers of the preview this run applies (the gallery page sends them back): the
+    # run writes from them instead of scraping again, behind the preview's fingerprint
+    Param("scraped", "object", False),
+)
 
 SCALARS = ("title", "code", "details", "photographer", "date")
 OVERWRITABLE = (*SCALARS, "studio")
@@ -88,6 +104,7 @@ class ScrapeOptions:
     parallel: int = 1
     timeout: float = 60.0
     failures_in_a_row: int = 3
+    by_url: bool = True  # a gallery URL a scraper claims is scraped first
 
 
 def _number(settings: Settings, key: str, minimum: float, whole: bool) -> float:
@@ -147,6 +164,7 @@ def read_options(args: dict[str, Any], settings: Settings, available: Sequence[S
         parallel=int(_number(settings, "scrapeParallel", 1, whole=True)),
         timeout=_number(settings, "scrapeTimeout", 1, whole=False),
         failures_in_a_row=int(_number(settings, "scrapeFailuresInARow", 1, whole=True)),
+        by_url=bool(args.get("by_url", True)),
     )
 
 
@@ -164,7 +182,7 @@ class Attempt:
 def attempts_for(gallery: Gallery, options: ScrapeOptions) -> list[Attempt]:
     """The scrapes to try for a gallery, in order: its first URL a scraper claims, then the named scrapers."""
     attempts: list[Attempt] = []
-    for url in gallery.urls or []:
+    for url in (gallery.urls or []) if options.by_url else []:
         claim = [s for s in options.url_scrapers if any(pattern in url for pattern in s.url_patterns)]
         if claim:
             # several scrapers claiming one URL: Stash runs one of them (Go's map order: any)
@@ -298,6 +316,10 @@ def plan_scrape(
 
 
 # -- scraping ------------------------------------------------------------------------------------
+OUTCOMES = ("found", "nothing", "failed", "skipped")
+NOT_IN_PREVIEW = "not scraped in the preview this run applies"
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What the scrapes of one gallery came to."""
@@ -306,6 +328,34 @@ class Outcome:
     label: str = ""  # the scraper that found it (found) or failed (failed)
     scraped: ScrapedGallery | None = None
     message: str = ""  # why it failed or was skipped; which scrapers found nothing
+
+    def to_answer(self) -> dict[str, Any]:
+        """The outcome as JSON (a preview hands it to the page, which sends it back to apply)."""
+        answer: dict[str, Any] = {"kind": self.kind, "scraper": self.label, "message": self.message}
+        if self.scraped is not None:
+            answer["scraped"] = self.scraped.model_dump(mode="json", exclude_none=True)
+        return answer
+
+
+def read_answers(value: dict[str, Any]) -> dict[str, Outcome]:
+    """The answers a preview handed out (Outcome.to_answer per gallery id), read back."""
+    answers: dict[str, Outcome] = {}
+    for gallery_id, answer in value.items():
+        try:
+            if not isinstance(answer, dict) or answer.get("kind") not in OUTCOMES:
+                raise ValueError(f"kind should be one of {', '.join(OUTCOMES)}")
+            scraped = answer.get("scraped")
+            answers[gallery_id] = Outcome(
+                answer["kind"],
+                str(answer.get("scraper") or ""),
+                ScrapedGallery.model_validate(scraped) if scraped is not None else None,
+                str(answer.get("message") or ""),
+            )
+        except ValueError as exc:
+            raise ArgError(f"argument scraped: gallery {gallery_id}: {' '.join(str(exc).split())[:200]}") from None
+        if answers[gallery_id].kind == "found" and answers[gallery_id].scraped is None:
+            raise ArgError(f"argument scraped: gallery {gallery_id}: found, but nothing scraped")
+    return answers
 
 
 class ScrapeRunner:
@@ -442,11 +492,23 @@ class ScrapeRun:
     """One run: the galleries, page by page, their scrapes, and their writes every so often (each
     write a page of engine.run_pages)."""
 
-    def __init__(self, ops: GalleryOps, options: ScrapeOptions, dry_run: bool, marker_id: str | None) -> None:
+    def __init__(
+        self,
+        ops: GalleryOps,
+        options: ScrapeOptions,
+        dry_run: bool,
+        marker_id: str | None,
+        gate: Gate | None = None,
+        given: dict[str, Outcome] | None = None,
+    ) -> None:
         self.ops = ops
         self.options = options
         self.dry_run = dry_run
         self.marker_id = marker_id
+        # a page action's or a previewed job's run: one page, behind the gate, its answers in the report
+        self.gate = gate
+        self.given = given  # the answers of the preview this run applies: no scrapes
+        self.answers: dict[str, dict[str, Any]] = {}
         self.report = Report("scrape_galleries", dry_run, "overwrite" if options.overwrite else None)
         self.report.per_gallery_logged = True
         self.named = Named()
@@ -457,7 +519,29 @@ class ScrapeRun:
 
     def run(self, ids: list[str]) -> Report:
         pages = self.pages(ids)
-        return run_pages(self.ops, self.report, len(ids), pages, after_page=self.marks, on_page_done=self.log_page)
+        return run_pages(
+            self.ops,
+            self.report,
+            len(ids),
+            pages,
+            apply=self.apply,
+            after_page=self.marks,
+            on_page_done=self.log_page,
+            gate=self.gate,
+        )
+
+    def apply(
+        self, ops: GalleryOps, plans: Sequence[GalleryPlan], failed: Mapping[str, str], names: NameBook
+    ) -> PageApplied:
+        """A page's writes; behind a gate the scraped tag is created here, once the gate let the
+        writes through (a preview held back writes nothing, not even the tag)."""
+        if self.marker_id is None and (self.to_mark or any(p.changes for p in plans)):
+            self.marker_id = create_marker(ops)
+            plans = [replace(p, changes=[self._marked(c) for c in p.changes]) if p.changes else p for p in plans]
+        return apply_plans(ops, plans, failed, names)
+
+    def _marked(self, change: Change) -> Change:
+        return replace(change, marker_id=self.marker_id) if isinstance(change, ScrapeGallery) else change
 
     def pages(self, ids: list[str]) -> Iterator[Page]:
         """The galleries read a page at a time and scraped; every SCRAPE_WRITE_EVERY of them (or
@@ -465,6 +549,7 @@ class ScrapeRun:
         runner = ScrapeRunner(self.ops, self.options, self.report.title)
         pending = Pending()
         gone: list[GalleryPlan] = []
+        one_page = self.gate is not None  # a gate checks one page (gate.py): written all at once
         try:
             for page in chunks(ids, SCRAPE_PAGE_SIZE):
                 found = self.ops.galleries_by_ids(page, "id " + selections.GALLERY_SCRAPE)
@@ -474,10 +559,12 @@ class ScrapeRun:
                     if gallery is None:
                         gone.append(GalleryPlan(gallery_id, skipped=SKIP_GONE_MEANWHILE))
                         continue
-                    futures.append((gallery, runner.submit(gallery)))
+                    futures.append((gallery, self.outcome(runner, gallery)))
                 for gallery, future in futures:
-                    pending.items.append((gallery, future.result()))
-                    if (
+                    outcome = future.result()
+                    pending.items.append((gallery, outcome))
+                    self.answers[gallery.id] = outcome.to_answer()
+                    if not one_page and (
                         len(pending.items) >= SCRAPE_WRITE_EVERY
                         or time.monotonic() - pending.since >= SCRAPE_WRITE_SECONDS
                     ):
@@ -496,6 +583,8 @@ class ScrapeRun:
                 kind + "s": list(names.values())[:MAX_DETAILS] for kind, names in self.unmatched.items() if names
             },
         }
+        if self.gate is not None:  # what the page sends back to apply exactly this preview
+            self.report.extra["answers"] = self.answers
         if any(self.unmatched.values()):
             listed = "; ".join(
                 f"{kind}s {', '.join(list(names.values())[:20])}" for kind, names in self.unmatched.items() if names
@@ -504,6 +593,14 @@ class ScrapeRun:
                 "names Stash has no tag, performer or studio for (left out; the setting scrapeCreateMissing"
                 f" creates them): {listed}"
             )
+
+    def outcome(self, runner: ScrapeRunner, gallery: Gallery) -> Future[Outcome]:
+        """The gallery's scrapes (in a worker), or its answer in the preview this run applies."""
+        if self.given is None:
+            return runner.submit(gallery)
+        done: Future[Outcome] = Future()
+        done.set_result(self.given.get(gallery.id) or Outcome("skipped", message=NOT_IN_PREVIEW))
+        return done
 
     def _create_names(self, pending: Pending) -> dict[str, str]:
         """Create the names the pending scrapes need that Stash lacks (when the setting says so);
@@ -568,6 +665,7 @@ class ScrapeRun:
         plan, self.notes[gallery.id] = plan_scrape(
             gallery, scraped, label, self.options.overwrite, self.marker_id, self.named
         )
+        plan.left_alone.extend(self.notes[gallery.id])  # the page's previews show what was not taken
         return plan
 
     def marks(self, page: Page, done: list[str]) -> list[Change]:
@@ -604,15 +702,27 @@ class ScrapeRun:
                 log.debug("%s: gallery %s: %s", title, called(name, plan.gallery_id), note)
 
 
-def run_scrape_galleries(ops: GalleryOps, env: Env, args: dict[str, Any]) -> Report:
-    """The task: read what the run needs, collect the galleries, scrape and write them."""
+def create_marker(ops: GalleryOps) -> str:
+    """The scraped tag, created (the first run that writes makes it)."""
+    created = ops.create_named_each("tag", [SCRAPED_TAG])
+    if created.errors:
+        raise StashServerError([f"could not create the tag {SCRAPED_TAG!r}: {created.errors[0]}"])
+    return str(created.data[0]["id"])
+
+
+def run_scrape_galleries(ops: GalleryOps, env: Env, args: dict[str, Any], gate: Gate | None = None) -> Report:
+    """The task: read what the run needs, collect the galleries, scrape and write them. With a gate
+    (a page action, or a job queued from its preview) one page, written only when the gate lets it;
+    with `scraped` (the preview's answers) nothing is scraped again."""
     options = read_options(args, env.settings, ops.gallery_scrapers())
     dry_run = decide_dry_run(args, env.settings, destructive=bool(options.overwrite))
+    given = read_answers(args["scraped"]) if "scraped" in args else None
+    if given is not None and gate is None:
+        raise ArgError("scraped (a preview's answers) is applied only with that preview's fingerprint")
     marker_id = ops.find_tag_id(SCRAPED_TAG)
     ids = collect_ids(ops, args, marker_id)
-    if ids and marker_id is None and not dry_run:
-        created = ops.create_named_each("tag", [SCRAPED_TAG])
-        if created.errors:
-            raise StashServerError([f"could not create the tag {SCRAPED_TAG!r}: {created.errors[0]}"])
-        marker_id = str(created.data[0]["id"])
-    return ScrapeRun(ops, options, dry_run, marker_id).run(ids)
+    if gate is not None and len(ids) > PAGE_ACTION_GALLERIES:
+        raise ArgError(f"a previewed scrape covers at most {PAGE_ACTION_GALLERIES} galleries; select fewer")
+    if ids and marker_id is None and not dry_run and gate is None:
+        marker_id = create_marker(ops)
+    return ScrapeRun(ops, options, dry_run, marker_id, gate, given).run(ids)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..common.constants import SCRAPED_TAG
 from ..common.skips import MOVED
 from ..stash import names as naming
 from ..stash.models import Gallery, Image
@@ -25,6 +26,7 @@ from .changes import (
     DestroyGallery,
     RemoveGalleryImages,
     ResetCover,
+    ScrapeGallery,
     SetCover,
     SetGalleryFields,
     UntagGalleries,
@@ -90,6 +92,10 @@ def _want(request: NameRequest, change: Change) -> None:
             if kind is not None:
                 ids = value.get("ids", []) if isinstance(value, dict) else value
                 getattr(request, kind).update([ids] if isinstance(ids, str) else ids)
+    if isinstance(change, ScrapeGallery):  # matched names as Stash has them (a scraper's may differ in case)
+        request.studios.update([change.studio_id] if change.studio_id else [])
+        request.tags.update(ref_id for ref_id, _ in change.add_tags if ref_id)
+        request.performers.update(ref_id for ref_id, _ in change.add_performers if ref_id)
     if isinstance(change, UpdateImages | AddGalleryImages | RemoveGalleryImages | CreateGallery):
         request.images.update(change.image_ids[:NAMED_IMAGES])
     if isinstance(change, SetCover):
@@ -251,10 +257,44 @@ class Words:
             merged = f", merged into {self.gallery(change.merged_into)}" if change.merged_into else ""
             after = f"deleted ({change.why}{merged}; its files are kept)"
             return [row("Gallery", where, after, f"{where}: {after}", True)]
+        if isinstance(change, ScrapeGallery):
+            return [row(*parts) for parts in self._scrape(change, where)]
         if isinstance(change, UntagGalleries):
             after = f"“{change.tag_name}” removed"
             return [row("Tag", change.tag_name, after, f"{where}: tag {after}", True)]
         return [row("Change", NOTHING, str(change.describe()), str(change.describe()))]
+
+    def _scrape(self, change: ScrapeGallery, where: str) -> list[tuple[str, str, str, str, bool]]:
+        """A scrape's rows: each field it sets (replacing a value: marked), then what it adds to the
+        tags (the scraped tag too: it is written with them), performers and URLs."""
+        source = f" (from {change.scraper})"
+        rows = []
+        for name, old, new in change.sets:
+            label = FIELD_LABELS["studio_id" if name == "studio" else name]
+            before, after = self.value(name, old), self.value(name, new)
+            if name == "studio" and change.studio_id:
+                after = self.ref("studio_id", change.studio_id)
+            rows.append((label, before, after, f"{where}: {label.lower()} {after}{source}", before != NOTHING))
+        added = {
+            "tag_ids": [self._named("tags", ref_id, name) for ref_id, name in change.add_tags] + [SCRAPED_TAG],
+            "performer_ids": [self._named("performers", ref_id, name) for ref_id, name in change.add_performers],
+            "urls": list(change.add_urls),
+        }
+        for key, names in added.items():
+            if not names:
+                continue
+            label = REF_LABELS[key]
+            before = self.now(change.gallery_id, key) if key == "urls" else self._refs_now(change.gallery_id, key)
+            after = ", ".join(v for v in (before if before != NOTHING else "", *[f"+ {n}" for n in names]) if v)
+            rows.append((label, before, after, f"{where}: add {label.lower()} {', '.join(names)}{source}", False))
+        return rows
+
+    def _named(self, kind: str, ref_id: str | None, name: str) -> str:
+        """A tag's or performer's name as Stash has it; one a run would create, as the scraper wrote it."""
+        if ref_id is None:
+            return f"{name} (new)"
+        found: dict[str, str] = getattr(self.names, kind)
+        return found.get(ref_id, name)
 
     def _refs_now(self, gallery_id: str, key: str) -> str:
         gallery = self.names.galleries.get(gallery_id)
