@@ -535,7 +535,7 @@ class ScrapeRun:
     ) -> PageApplied:
         """A page's writes; behind a gate the scraped tag is created here, once the gate let the
         writes through (a preview held back writes nothing, not even the tag)."""
-        if self.marker_id is None and (self.to_mark or any(p.changes for p in plans)):
+        if self.marker_id is None and any(p.changes for p in plans):
             self.marker_id = create_marker(ops)
             plans = [replace(p, changes=[self._marked(c) for c in p.changes]) if p.changes else p for p in plans]
         return apply_plans(ops, plans, failed, names)
@@ -670,7 +670,11 @@ class ScrapeRun:
 
     def marks(self, page: Page, done: list[str]) -> list[Change]:
         """After a page went through: the scraped tag on its galleries that had nothing new to write
-        (the others got it with their write), unless they have it already."""
+        (the others got it with their write), unless they have it already. Not behind a gate: a page's
+        scrape writes what its preview shows, and a scraper chosen there that found nothing does not
+        make the gallery done for the other scrapers of a later run."""
+        if self.gate is not None:
+            return []
         marked = {
             gallery.id
             for gallery, _ in self.written.items

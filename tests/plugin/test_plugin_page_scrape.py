@@ -174,12 +174,13 @@ def test_by_url_only_and_a_failing_scraper(sim: StashSimulator) -> None:
 
 
 def test_the_list_job_writes_the_previews_answers_or_nothing(sim: StashSimulator, snapshot) -> None:
-    args = {"gallery_ids": ["3", "8"], **WITH_SAMPLE}
+    args = {"gallery_ids": ["3", "8", "4"], **WITH_SAMPLE}
     doc = page(sim, {"page": "preview", **args})
+    assert {"gallery": "city_walk-2020.zip", "text": "nothing found by Sample Site"} in doc["left_alone"]
     task = doc["task"]
     assert task["name"] == "Scrape galleries"
     assert task["args"] == {
-        "gallery_ids": ["3", "8"],
+        "gallery_ids": ["3", "8", "4"],
         "dry_run": False,
         "scrapers": "sample_site",
         "by_url": False,
@@ -195,7 +196,7 @@ def test_the_list_job_writes_the_previews_answers_or_nothing(sim: StashSimulator
     done = sim.run_task(doc["task"]["name"], {**doc["task"]["args"], "fingerprint": doc["fingerprint"]})
     assert done.error is None
     assert not any(f in SCRAPE_FIELDS for f in sim.requests.fields())
-    found = sim.gql('{ findGalleries(ids: ["3", "8"]) { galleries { title date details tags { name } } } }')
+    found = sim.gql('{ findGalleries(ids: ["3", "8", "4"]) { galleries { title date details tags { name } } } }')
     assert found["findGalleries"]["galleries"] == [
         # Stash lists a gallery's tags by name
         {
@@ -205,6 +206,8 @@ def test_the_list_job_writes_the_previews_answers_or_nothing(sim: StashSimulator
             "tags": [{"name": SCRAPED_TAG}, {"name": "Travel"}],
         },
         {"title": "The Harbour", "date": None, "details": "Boats, by hand", "tags": [{"name": SCRAPED_TAG}]},
+        # nothing found: not written, not even marked (the preview showed nothing for it)
+        {"title": "", "date": None, "details": "", "tags": []},
     ]
 
 
