@@ -352,9 +352,9 @@ def read_answers(value: dict[str, Any]) -> dict[str, Outcome]:
                 str(answer.get("message") or ""),
             )
         except ValueError as exc:
-            raise ArgError(f"argument scraped: gallery {gallery_id}: {' '.join(str(exc).split())[:200]}") from None
+            raise ArgError(f"argument scraped, key {gallery_id!r}: {' '.join(str(exc).split())[:200]}") from None
         if answers[gallery_id].kind == "found" and answers[gallery_id].scraped is None:
-            raise ArgError(f"argument scraped: gallery {gallery_id}: found, but nothing scraped")
+            raise ArgError(f"argument scraped, key {gallery_id!r}: found, but nothing scraped")
     return answers
 
 

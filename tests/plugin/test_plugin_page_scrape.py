@@ -65,7 +65,7 @@ def test_the_preview_scrapes_once_and_writes_nothing(sim: StashSimulator, snapsh
     assert snapshot(sim) == before and not scraped_tag_exists(sim)
     # the settings, the scrapers, the scraped tag, the gallery, one scrape, the names
     assert sim.requests.fields() == [
-        "configuration",
+        "configuration+systemStatus+version",
         "listScrapers",
         "findTags",
         "findGallery",
@@ -98,7 +98,7 @@ def test_apply_writes_the_previews_answers_without_scraping_again(sim: StashSimu
     # the same reads as the preview, the scraped tag made once the gate let the writes through, the
     # engine's re-read of what it overwrites, the one galleryUpdate, the names
     assert fields == [
-        "configuration",
+        "configuration+systemStatus+version",
         "listScrapers",
         "findTags",
         "findGallery",
@@ -215,9 +215,9 @@ def test_the_list_job_writes_the_previews_answers_or_nothing(sim: StashSimulator
     ("args", "message"),
     [
         ({"scraped": "{nope"}, "argument scraped should be a JSON object"),
-        ({"scraped": {"1": {"kind": "maybe"}}}, "argument scraped: gallery 1: kind should be one of found"),
+        ({"scraped": {"1": {"kind": "maybe"}}}, "argument scraped, key '1': kind should be one of found"),
         ({"scraped": {"1": {"kind": "found", "scraper": "X"}}}, "found, but nothing scraped"),
-        ({"scraped": {"1": {"kind": "found", "scraped": {"title": 3}}}}, "argument scraped: gallery 1:"),
+        ({"scraped": {"1": {"kind": "found", "scraped": {"title": 3}}}}, "argument scraped, key '1':"),
         ({"overwrite": "tags"}, "tags are only ever added to"),
         ({"scrapers": "nope"}, "scraper 'nope' is not one of Stash's gallery scrapers"),
     ],
