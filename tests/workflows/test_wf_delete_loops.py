@@ -214,7 +214,11 @@ def edits_at_every_request(
     _, total, operations = uninterrupted(library, task)
     with ThreadPoolExecutor(WORKERS) as pool:
         found = pool.map(
-            lambda n: edited_then_rerun(library, task, n, edited, image, "galleryDestroy" in operations[n - 1]),
+            # from the delete on (its request, and any read after it, such as the end's names): what went is only
+            # what the deleted galleries took
+            lambda n: edited_then_rerun(
+                library, task, n, edited, image, any("galleryDestroy" in o for o in operations[:n])
+            ),
             range(1, total + 1),
         )
     return [p for p in found if p]
