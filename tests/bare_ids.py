@@ -13,8 +13,11 @@ from __future__ import annotations
 import re
 
 BARE_ID = re.compile(r'\b(?:tags?|performers?|studios?|scenes?|galler(?:y|ies))(?: ids?)? (?:\d|\[\d|\{"id")')
+# A name in quotes is what a person typed (a scene titled "scene 3"): it is read as a name, not
+# searched for bare ids. A quoted key (`"id":`) stays, so an id object is still caught.
+QUOTED_NAME = re.compile(r'"(?:[^"\\]|\\.)*"(?!\s*:)')
 
 
 def bare_ids(lines: list[str]) -> list[str]:
     """The lines that name a tag, performer, studio, scene or gallery by its id alone."""
-    return [line for line in lines if BARE_ID.search(line)]
+    return [line for line in lines if BARE_ID.search(QUOTED_NAME.sub('""', line))]

@@ -49,17 +49,12 @@ def with_chapters(scope: Scope) -> Scope:
     return Scope(gallery_filter=all_of(WITH_CHAPTERS, scope.gallery_filter), path=scope.path)
 
 
-def gallery_name(gallery: Gallery) -> str:
-    """How a note names a gallery: its title, else its zip's or folder's path, else its id."""
-    return f'"{gallery.title}"' if gallery.title else gallery.path or f"gallery {gallery.id}"
-
-
 def plan_repair(gallery: Gallery, images: Sequence[Image] | AnchorFold) -> GalleryPlan:
     """One gallery's chapter moves and anchor writes (pure: from the gallery's chapters and custom
     fields, and its images in gallery order or the AnchorFold of them)."""
     fold = folded(images, AnchorFold, lambda: AnchorFold(gallery))
     repair = plan_anchors(gallery, fold)
-    plan = GalleryPlan(gallery.id, notes=[f"{gallery_name(gallery)}: {note}" for note in repair.lost])
+    plan = GalleryPlan(gallery.id, notes=list(repair.lost))
     changes: list[Change] = [
         UpdateChapter(
             gallery.id, chapter_id, title, new, expects=Expect.of("gallery", gallery, [f"chapter:{chapter_id}"])

@@ -294,7 +294,7 @@ class Report:
     extra: dict[str, Any] = field(default_factory=dict)  # a task's own findings (e.g. groups of duplicates)
     notes: list[str] = field(default_factory=list)  # a task's own lines for the log, before the summary
     per_gallery_logged: bool = False  # each gallery's changes and failure were logged as the run went
-    gallery_notes: list[dict[str, str]] = field(default_factory=list)  # GalleryPlan.notes: what to look at
+    gallery_notes: list[dict[str, Any]] = field(default_factory=list)  # GalleryPlan.notes: what to look at
     gallery_note_count: int = 0
     left_out: list[str] = field(default_factory=list)  # what this Stash cannot take (e.g. custom fields on v0.30)
     stopped: str | None = None  # the task could not run at all on this Stash: its error
@@ -323,7 +323,7 @@ class Report:
         for note in plan.notes:
             self.gallery_note_count += 1
             if len(self.gallery_notes) < MAX_DETAILS:
-                self.gallery_notes.append({"gallery": plan.gallery_id, "note": note})
+                self.gallery_notes.append(self.named({"gallery": plan.gallery_id, "note": note}))
 
     def add_changes(self, changes: Sequence[Any], failed: dict[str, str] | None = None) -> None:
         """List changes that went through (or would): those of a gallery, or bookkeeping over many."""
@@ -336,9 +336,9 @@ class Report:
 
     def named(self, entry: dict[str, Any], mentions: Sequence[Mention] = ()) -> dict[str, Any]:
         """An entry of the output with the names of what it mentions: `names` ({kind: {id: name}})
-        for a change or a group, `name` for a failure (its "gallery"); what is unknown yet is
-        named by read_names."""
-        if "error" in entry:
+        for a change or a group, `name` for a failure or a gallery's note (its "gallery"); what is
+        unknown yet is named by read_names."""
+        if "error" in entry or "note" in entry:
             mentions = (Mention("gallery", entry["gallery"]),)
             entry["name"] = self.names.name("gallery", entry["gallery"])
         else:
@@ -358,7 +358,7 @@ class Report:
             except StashError as exc:
                 log.debug("names of %s could not be read: %s", wanted, exc)
         for entry, mentions in self._unnamed:
-            if "error" in entry:
+            if "error" in entry or "note" in entry:
                 entry["name"] = entry["name"] or self.names.name("gallery", entry["gallery"])
                 continue
             for kind, found in self.names.of(mentions).items():
@@ -410,7 +410,8 @@ class Report:
             more = counted(self.failed_count - MAX_LOGGED, "more gallery", "more galleries")
             lines.append((logging.WARNING, f"{self.title}: and {more} failed"))
         for note in self.gallery_notes[:MAX_LOGGED]:
-            lines.append((logging.WARNING, f"{self.title}: gallery {note['gallery']}: {note['note']}"))
+            gallery = called(note.get("name"), note["gallery"])
+            lines.append((logging.WARNING, f"{self.title}: gallery {gallery}: {note['note']}"))
         if self.gallery_note_count > MAX_LOGGED:
             more = counted(self.gallery_note_count - MAX_LOGGED, "more note")
             lines.append((logging.WARNING, f"{self.title}: and {more}"))

@@ -40,3 +40,19 @@ def test_the_demo_names_everything(capsys: pytest.CaptureFixture[str]) -> None:
     ran |= set(re.findall(r"^Task the hook queued: (.+?) \(ran", printed, re.MULTILINE))
     buttons = {task.name for task in load_manifest(REPO / "gallery_tools.yml").tasks}
     assert ran == buttons - {"Install dependencies"}
+
+
+@pytest.mark.parametrize(
+    ("line", "bare"),
+    [
+        ("gallery 3: chapter 2 lost its image", True),
+        ("add tag ids 1", True),
+        ('set studio {"id": "1"}', True),
+        ("gallery [10]: add tag [3]", True),
+        ('gallery "Harbour" [10]: add tag "Travel" [3]', False),
+        ('link scene "scene 3" [3]', False),  # a scene a person titled "scene 3" is named, not an id
+        ('gallery "a \\"gallery 3\\" b" [2]: x', False),
+    ],
+)
+def test_the_bare_id_check_reads_quoted_names_as_names(line: str, bare: bool) -> None:
+    assert bare_ids([line]) == ([line] if bare else [])

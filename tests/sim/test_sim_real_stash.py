@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from real_stash_changes import CHANGES, PLUGIN_SECTIONS, LateLine, apply_changes, new_entry, unused
+from real_stash_changes import CHANGES, PLUGIN_SECTIONS, LateLine, UnseenJob, apply_changes, new_entry, unused
 
 REPO = Path(__file__).resolve().parents[2]
 REAL = "transcripts/real-v0.30.1.json"
@@ -137,6 +137,24 @@ def test_a_late_line_may_be_missing_and_nothing_else_is_forgiven() -> None:
     with_it, _, _ = apply_changes(late.entries, recorded, {"outcome": {"logs": [late.line]}})
     assert with_it == recorded
     elsewhere, _, _ = apply_changes("task.other.apply", recorded, {"outcome": {"logs": []}})
+    assert elsewhere == recorded
+
+
+def test_an_unseen_job_may_be_missing_and_nothing_else_is_forgiven() -> None:
+    """apply_changes drops the described job from the recording's queued jobs only where ours lacks it."""
+    unseen = next(change for change in CHANGES if isinstance(change, UnseenJob))
+    job = {"status": "FINISHED", "description": unseen.description, "error": None, "progress": 1}
+    other = dict(job, description="Running plugin task: Set covers")
+    recorded = {"outcome": {"queued_by_it": [job], "logs": ["Info: x"]}}
+    without, _, _ = apply_changes(unseen.entries, recorded, {"outcome": {"logs": ["Info: x"]}})
+    assert without == {"outcome": {"logs": ["Info: x"]}}
+    seen_failed = {"outcome": {"queued_by_it": [dict(job, status="FAILED")]}}
+    kept, _, _ = apply_changes(unseen.entries, recorded, seen_failed)
+    assert kept == recorded  # seen by ours: compared as it is (a failed Finish still differs)
+    both = {"outcome": {"queued_by_it": [other, job]}}
+    only_other, _, _ = apply_changes(unseen.entries, both, {"outcome": {}})
+    assert only_other == {"outcome": {"queued_by_it": [other]}}
+    elsewhere, _, _ = apply_changes("task.set_covers.apply", recorded, {"outcome": {}})
     assert elsewhere == recorded
 
 
