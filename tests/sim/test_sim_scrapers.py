@@ -482,10 +482,8 @@ def test_a_hanging_script_runs_until_the_client_gives_up_then_is_killed(sim, tmp
     install(
         sim, "hang", script(f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(120)\n")
     )
-    started = time.monotonic()
-    with pytest.raises(TimeoutError):
+    with pytest.raises(TimeoutError):  # no answer in 1.5 s: Stash sets no timeout on scripts
         _post(sim.port, BY_GALLERY % "hang", {"id": "1"}, timeout=1.5)
-    assert time.monotonic() - started >= 1.5  # no answer: Stash sets no timeout on scripts
     pid = int(pid_file.read_text())
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and _alive(pid):
