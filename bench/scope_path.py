@@ -26,13 +26,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from results_file import replace_section  # noqa: E402
 from stash_sim import StashSimulator  # noqa: E402
 
 from gallery_ops import GalleryOps  # noqa: E402
 from gallery_ops.tasks.engine import galleries_in_scope, read_scope  # noqa: E402
 from gallery_ops.tasks.report import Report  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
 MARK = "## Scope by path"
 FOLDERS = 10
 
@@ -99,14 +99,7 @@ def main() -> None:
             "",
         ]
     )
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    if MARK in text:
-        start = text.index(MARK)
-        end = text.find("\n## ", start + len(MARK))
-        text = text[:start] + table + (text[end + 1 :] if end != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + table
-    RESULTS.write_text(text, encoding="utf-8")
+    replace_section(MARK, table)
 
 
 if __name__ == "__main__":

@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from results_file import replace_section  # noqa: E402
 from stash_sim import StashSimulator  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
 MARK = "## Import file metadata: a zip's member count (bench/zip_members.py)"
 TASK = "Import file metadata"
 COMIC = b"<ComicInfo><Title>Found</Title></ComicInfo>"
@@ -106,15 +106,7 @@ def main() -> None:
             "",
         ]
     )
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if MARK in text:
-        head, _, after = text.partition(MARK)
-        rest = after.split("\n## ", 1)
-        text = head + section + ("\n## " + rest[1] if len(rest) > 1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
-    print(section)
+    replace_section(MARK, section)
 
 
 if __name__ == "__main__":
