@@ -28,7 +28,7 @@ from community_site import build_site
 from install_support import answer
 from stash_sim import StashSimulator
 from stash_sim.runner import load_plugins
-from support.manifest import button
+from support.manifest import PLUGIN_FILES, button
 
 REPO = Path(__file__).resolve().parents[2]
 LOCAL_PATH = "gallery-tools"  # the local path the user gives the source
@@ -105,17 +105,7 @@ def test_the_source_index_and_zip_are_what_stash_reads(clone: Path, tmp_path: Pa
     assert entry["path"] == "gallery_tools.zip" and re.fullmatch(r"[0-9a-f]{64}", entry["sha256"])
 
     names = zipfile.ZipFile(out / "gallery_tools.zip").namelist()
-    expected = git(
-        clone,
-        "ls-files",
-        "gallery_tools.yml",
-        "gallery_tools.py",
-        "gallery_tools_deps.py",
-        "requirements.txt",
-        "LICENSE",
-        "gallery_ops",
-        "ui",
-    ).split()
+    expected = git(clone, "ls-files", *PLUGIN_FILES).split()
     assert sorted(names) == sorted(expected) and "LICENSE" in names
     assert [n for n in names if n.endswith((".yml", ".yaml"))] == ["gallery_tools.yml"]  # no second manifest
     assert not [
@@ -311,8 +301,6 @@ def test_one_list_of_plugin_files_everywhere() -> None:
     files = re.search(r"^PLUGIN_FILES=\(([^)]*)\)", build_script, re.MULTILINE).group(1).split()
     publish = (REPO / "scripts" / "publish_source.sh").read_text(encoding="utf-8")
     assert f"git status --porcelain -- {' '.join(files)})" in publish
-    from support.manifest import PLUGIN_FILES
-
     assert list(PLUGIN_FILES) == files
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     manual = readme[readme.index("**Without the source.**") : readme.index("### Publishing a release")]
