@@ -35,7 +35,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -238,8 +238,9 @@ def load_manifest(path: str | Path) -> Plugin:
     )
 
 
-def load_plugins(folder: str | Path) -> tuple[list[Plugin], list[str]]:
-    """Every *.yml under folder, recursively, as Stash loads them: (plugins, error lines).
+def load_plugins(folder: str | Path, linked: Sequence[Path] = ()) -> tuple[list[Plugin], list[str]]:
+    """Every *.yml under folder, recursively, as Stash loads them, then the manifests in `linked`
+    (the simulator's installed plugins that live elsewhere): (plugins, error lines).
 
     filepath.Walk order (a folder's entries by name, depth first), so `a/b.yml` comes
     before `a.yml`; a plugin whose id matches an earlier one, ignoring case, is skipped.
@@ -248,10 +249,11 @@ def load_plugins(folder: str | Path) -> tuple[list[Plugin], list[str]]:
     errors: list[str] = []
     seen: set[str] = set()
     root = Path(folder)
-    for path in sorted(root.rglob("*.yml"), key=lambda p: p.relative_to(root).parts):
+    walked = sorted(root.rglob("*.yml"), key=lambda p: p.relative_to(root).parts)
+    for path in [*walked, *linked]:
         try:
             plugin = load_manifest(path)
-        except ManifestError as exc:
+        except (ManifestError, OSError) as exc:  # pkg/plugin/plugins.go logs any load error, goes on
             errors.append(f"Error loading plugin {path}: {exc}")
             continue
         if plugin.id.lower() in seen:

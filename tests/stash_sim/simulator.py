@@ -352,19 +352,7 @@ class StashSimulator:
     def reload_plugins(self) -> None:
         """reloadPlugins (pkg/plugin/plugins.go ReloadPlugins): the list becomes every manifest
         under the plugins folder (and those install_plugin linked), each failure logged."""
-        loaded, errors = load_plugins(self.plugins_path)
-        seen = {p.id.lower() for p in loaded}
-        for path in self._linked_manifests:
-            try:
-                plugin = load_manifest(path)
-            except (ManifestError, OSError) as exc:
-                errors.append(f"Error loading plugin {path}: {exc}")
-                continue
-            if plugin.id.lower() in seen:
-                errors.append(f"Error loading plugin {path}: plugin ID {plugin.id} already exists")
-                continue
-            seen.add(plugin.id.lower())
-            loaded.append(plugin)
+        loaded, errors = load_plugins(self.plugins_path, self._linked_manifests)
         for line in errors:
             self.log("error", line)
         self.plugins = loaded
