@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from ..common.args import Param, read_params
@@ -27,7 +28,6 @@ from ..common.errors import ArgError, short_repr
 from ..common.limits import PAGE_ACTION_GALLERIES
 from ..common.skips import SKIP_NO_SUCH_GALLERY
 from ..stash.operations import GalleryOps
-from ..tasks import page_actions, scrape
 from ..tasks.changes import CreateGallery, RemoveGalleryImages
 from ..tasks.engine import apply_page, read_env, run_workflows
 from ..tasks.gate import Gate
@@ -62,10 +62,26 @@ class PageAction:
     args: dict[str, Any] = field(default_factory=dict)
     workflow: Callable[[dict[str, Any]], Workflow] | None = None
     params: tuple[Param, ...] = ()  # the action's own args besides the gallery (a task's: handed to it)
+    task_params: bool = False  # its own args are its task's (read from the task's module when it runs)
     on_list: bool = False  # offered for selected galleries on the galleries list (applied as a job)
     # it may overwrite what is there (a mirror sync overwrites images' studio, date, photographer):
     # Apply needs the confirm whenever it changes anything, not only for the rows marked
     replaces: bool = False
+
+    @property
+    def own_params(self) -> tuple[Param, ...]:
+        """The action's own args besides the gallery."""
+        if self.task_params:
+            assert self.mode is not None
+            return TASKS[self.mode].params
+        return self.params
+
+
+def _page_actions() -> ModuleType:
+    """tasks/page_actions.py, imported when an action on selected images runs (not by the others)."""
+    from ..tasks import page_actions
+
+    return page_actions
 
 
 ACTIONS: dict[str, PageAction] = {
@@ -91,27 +107,27 @@ ACTIONS: dict[str, PageAction] = {
     "link_scene": PageAction("Link scene", "link_scenes", on_list=True),
     "metadata_from_files": PageAction("Metadata from files", "import_file_metadata", on_list=True),
     # the scrapers' answers are part of the preview: Apply writes them (the arg scraped), never scrapes again
-    "scrape": PageAction("Scrape", "scrape_galleries", params=scrape.PARAMS, on_list=True),
+    "scrape": PageAction("Scrape", "scrape_galleries", task_params=True, on_list=True),
     "duplicates": PageAction("Duplicates of this gallery", "merge_duplicate_galleries"),
     "duplicates_delete": PageAction(
         "Duplicates of this gallery (merge and delete)", "merge_duplicate_galleries", {"delete_duplicates": True}
     ),
     "set_cover": PageAction(
-        "Set as cover", workflow=lambda a: page_actions.SetCoverTo(a["image_id"]), params=(Param("image_id", "id"),)
+        "Set as cover", workflow=lambda a: _page_actions().SetCoverTo(a["image_id"]), params=(Param("image_id", "id"),)
     ),
     "start_chapter": PageAction(
         "Start a chapter here",
-        workflow=lambda a: page_actions.StartChapterAt(a["image_id"], a["title"]),
+        workflow=lambda a: _page_actions().StartChapterAt(a["image_id"], a["title"]),
         params=(Param("image_id", "id"), Param("title", "str")),
     ),
     "remove_images": PageAction(
         "Remove from this gallery",
-        workflow=lambda a: page_actions.RemoveImagesFrom(a["image_ids"]),
+        workflow=lambda a: _page_actions().RemoveImagesFrom(a["image_ids"]),
         params=(Param("image_ids", "ids"),),
     ),
     "add_images": PageAction(
         "Add to a gallery",
-        workflow=lambda a: page_actions.AddImagesTo(a["image_ids"]),
+        workflow=lambda a: _page_actions().AddImagesTo(a["image_ids"]),
         params=(Param("image_ids", "ids"), Param("new_title", "str", False)),
     ),
 }
@@ -143,7 +159,7 @@ def run_page(ops: GalleryOps, args: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(name, str) or name not in ACTIONS:
         raise ArgError(f"unknown page action {short_repr(name)}; one of {', '.join(ACTIONS)}")
     action = ACTIONS[name]
-    params = read_params(PAGE_PARAMS + action.params, args, f"the page action {name}")
+    params = read_params(PAGE_PARAMS + action.own_params, args, f"the page action {name}")
     step = params["page"]
     if step not in ("preview", "apply"):
         raise ArgError(f'args.page should be "preview" or "apply", got {short_repr(step)}')
@@ -187,7 +203,7 @@ def run_action(
     images = list(params.get("image_ids") or ([params["image_id"]] if "image_id" in params else []))
     if params.get("new_title") is not None:
         return Run(gate, new_gallery(ops, params["new_title"].strip(), images, gate, preview), [], images)
-    own = {p.name: params[p.name] for p in action.params if p.name in params}
+    own = {p.name: params[p.name] for p in action.own_params if p.name in params}
     if action.workflow is not None:
         report = run_workflows(
             ops, name, [action.workflow(params)], read_env(ops), Scope(gallery_ids=tuple(ids)), preview, gate=gate

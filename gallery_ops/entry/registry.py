@@ -4,6 +4,10 @@ Each task reads its args (scope, dry_run, its own), reads the settings once, and
 workflow through engine.run_workflows (or, for a task of several passes, its own run, through
 the same engine.run_pages). gallery_tools.yml lists the same tasks (a test keeps the two in
 step).
+
+A task's module (gallery_ops/tasks/<module>.py) is imported when that task runs or its args are
+read, not with the registry: a run pays for the one task it runs (the gallery page waits for
+every action's process, docs/ui.md), not for the twelve others.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from importlib import import_module
 from typing import Any
 
 from ..common.args import Param, read_params
@@ -23,23 +28,8 @@ from ..hook.new_gallery import HOOK_TYPE, handle_gallery_created
 from ..stash import selections
 from ..stash.hook_operations import HookOps
 from ..stash.operations import GalleryOps
-from ..tasks import (
-    chapters,
-    covers,
-    duplicates,
-    empty_galleries,
-    file_metadata,
-    gallery_from_images,
-    image_sync,
-    loose_images,
-    repair_chapters,
-    scene_links,
-    scrape,
-    titles,
-)
-from ..tasks.engine import SCOPE_PARAMS, decide_dry_run, read_env, read_scope, run_pages, run_workflows
+from ..tasks.engine import decide_dry_run, read_env, read_scope, run_pages, run_workflows
 from ..tasks.gate import Gate
-from ..tasks.new_galleries import finish_new_galleries
 from ..tasks.report import Report
 from ..tasks.workflow import Env, Workflow
 from .plugin_operations import OPERATION_PARAMS
@@ -68,20 +58,36 @@ class Task:
 
     mode: str
     description: str
-    params: tuple[Param, ...]
+    module: str | None  # its module in gallery_ops/tasks, which declares its own args (None: it has none)
     run: TaskRun
+    params_name: str = "PARAMS"  # the name of its own args in its module
     scoped: bool = True  # takes the scope args (gallery_ids, path, gallery_filter) and dry_run besides its own
+
+    @property
+    def params(self) -> tuple[Param, ...]:
+        """The task's own args, read from its module (which this imports)."""
+        if self.module is None:
+            return ()
+        found: tuple[Param, ...] = getattr(import_module(f"{TASKS_PACKAGE}.{self.module}"), self.params_name)
+        return found
 
     @property
     def all_params(self) -> tuple[Param, ...]:
         if not self.scoped:
             return self.params
+        from ..tasks.engine import SCOPE_PARAMS
+
         return (*SCOPE_PARAMS, *self.params)
 
 
-def one_workflow(mode: str, description: str, params: tuple[Param, ...], workflow_of: WorkflowOf) -> Task:
+TASKS_PACKAGE = __package__.rsplit(".", 1)[0] + ".tasks"  # gallery_ops.tasks
+
+
+def one_workflow(
+    mode: str, description: str, module: str, workflow_of: WorkflowOf, params_name: str = "PARAMS"
+) -> Task:
     """A task that runs one workflow over the galleries in scope (run_one_workflow)."""
-    return Task(mode, description, params, partial(run_one_workflow, mode, workflow_of))
+    return Task(mode, description, module, partial(run_one_workflow, mode, workflow_of), params_name)
 
 
 def run_one_workflow(
@@ -103,11 +109,15 @@ def arg_or_setting(
 
 
 def _chapters(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
+    from ..tasks import chapters
+
     replace = bool(args.get("replace"))
     return chapters.ChaptersFromFolders(replace, env.features), replace
 
 
 def _repair_chapters(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
+    from ..tasks import repair_chapters
+
     env = read_env(ops)
     dry_run = decide_dry_run(args, env.settings, destructive=False)
     if not env.features.custom_fields:
@@ -125,21 +135,29 @@ def _repair_chapters(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -
 
 
 def _set_covers(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
+    from ..tasks import covers
+
     rule = args.get("rule")
     parsed = covers.parse_cover_rule(rule) if rule else env.settings.parsed("coverRule", covers.parse_cover_rule)
     return covers.SetCovers(parsed), False
 
 
 def _reset_covers(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
+    from ..tasks import covers
+
     return covers.ResetCovers(), True
 
 
 def _titles(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
+    from ..tasks import titles
+
     pattern = arg_or_setting(args, "pattern", env.settings, "titlePattern", titles.parse_title_pattern)
     return titles.TitleFromPath(pattern), False
 
 
 def _sync(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
+    from ..tasks import image_sync
+
     mirror = bool(arg_or_setting(args, "mirror", env.settings, "syncMirror"))
     given = args.get("fields")
     parse = image_sync.parse_sync_fields
@@ -148,6 +166,8 @@ def _sync(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bo
 
 
 def _gallery_from_images(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
+    from ..tasks import gallery_from_images
+
     given = args.get("rule")
     parse = gallery_from_images.parse_rule
     rule = parse(given) if given else env.settings.parsed("fromImagesRule", parse)
@@ -157,17 +177,23 @@ def _gallery_from_images(ops: GalleryOps, args: dict[str, Any], env: Env) -> tup
 
 
 def _clean_empty(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
+    from ..tasks import empty_galleries
+
     # galleries named in gallery_ids are deleted even when they carry what a person set
     return empty_galleries.CleanEmptyGalleries(read_scope(args).gallery_ids or ()), True
 
 
 def _link_scenes(ops: GalleryOps, args: dict[str, Any], env: Env) -> tuple[Workflow, bool]:
+    from ..tasks import scene_links
+
     copy = bool(arg_or_setting(args, "copy_metadata", env.settings, "linkScenesCopyMetadata"))
     index = scene_links.build_index(ops.iter_scenes(selections.SCENE_FILES))
     return scene_links.LinkScenes(index, copy), False
 
 
 def _merge_duplicates(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
+    from ..tasks import duplicates
+
     env = read_env(ops)
     dry_run = decide_dry_run(args, env.settings, destructive=True)
     delete = bool(args.get("delete_duplicates"))
@@ -175,6 +201,8 @@ def _merge_duplicates(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) 
 
 
 def _galleries_from_folders(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
+    from ..tasks import loose_images
+
     env = read_env(ops)
     minimum = arg_or_setting(args, "min_images", env.settings, "folderGalleryMinImages", loose_images.parse_min_images)
     dry_run = decide_dry_run(args, env.settings, destructive=False)
@@ -182,6 +210,8 @@ def _galleries_from_folders(ops: GalleryOps, args: dict[str, Any], gate: Gate | 
 
 
 def _import_file_metadata(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
+    from ..tasks import file_metadata
+
     env = read_env(ops)
     artists_as = env.settings.parsed("fileMetadataArtists", file_metadata.parse_artists_as)
     dry_run = decide_dry_run(args, env.settings, destructive=False)
@@ -191,7 +221,15 @@ def _import_file_metadata(ops: GalleryOps, args: dict[str, Any], gate: Gate | No
 
 
 def _scrape_galleries(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report:
+    from ..tasks import scrape
+
     return scrape.run_scrape_galleries(ops, read_env(ops), args, gate)
+
+
+def _finish_new_galleries(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> Report | dict[str, Any]:
+    from ..tasks.new_galleries import finish_new_galleries
+
+    return finish_new_galleries(ops, args)
 
 
 def _shown(value: Any) -> str:
@@ -239,52 +277,54 @@ TASKS: dict[str, Task] = {
             "chapters_from_folders",
             "A chapter at the first image of each sub-folder of a gallery (replace=true to"
             " make them exactly the folder chapters).",
-            chapters.PARAMS,
+            "chapters",
             _chapters,
         ),
         Task(
             "repair_chapters",
             "Move chapters back to the image they start at after images were added or removed"
             " (Stash v0.31: anchors in custom fields; chapters a person moved are kept, lost images reported).",
-            repair_chapters.PARAMS,
+            "repair_chapters",
             _repair_chapters,
         ),
         one_workflow(
             "set_covers",
             "A cover by the cover rule for galleries without a chosen cover.",
-            covers.SET_PARAMS,
+            "covers",
             _set_covers,
+            "SET_PARAMS",
         ),
         one_workflow(
             "reset_covers",
             "Take chosen covers away again (previews unless dry_run=false).",
-            covers.RESET_PARAMS,
+            "covers",
             _reset_covers,
+            "RESET_PARAMS",
         ),
         one_workflow(
             "title_from_path",
             "A title from the zip or folder name for galleries without one.",
-            titles.PARAMS,
+            "titles",
             _titles,
         ),
         one_workflow(
             "sync_images_from_gallery",
             "Copy galleries' tags, performers, studio, date and photographer to their"
             " images (mirror=true also removes).",
-            image_sync.PARAMS,
+            "image_sync",
             _sync,
         ),
         one_workflow(
             "sync_gallery_from_images",
             "Add to galleries the tags and performers all (or, by setting, any) of their images have (add-only).",
-            gallery_from_images.PARAMS,
+            "gallery_from_images",
             _gallery_from_images,
         ),
         one_workflow(
             "clean_empty_galleries",
             "Delete galleries without images that are hand-made, or whose zip or folder is gone from disk (the"
             " folder that held it still there; files kept); list the others (previews unless dry_run=false).",
-            empty_galleries.PARAMS,
+            "empty_galleries",
             _clean_empty,
         ),
         Task(
@@ -292,14 +332,14 @@ TASKS: dict[str, Task] = {
             "Find galleries holding the same set (zip or image checksums), copy to the"
             " kept one what it lacks (previews unless dry_run=false); delete_duplicates=true deletes the empty or"
             " missing ones.",
-            duplicates.PARAMS,
+            "duplicates",
             _merge_duplicates,
         ),
         Task(
             "galleries_from_folders",
             "A hand-made gallery per folder of images that are in no gallery, titled by the"
             " folder (folders Stash made a gallery for are left alone).",
-            loose_images.PARAMS,
+            "loose_images",
             _galleries_from_folders,
             scoped=False,
         ),
@@ -307,14 +347,14 @@ TASKS: dict[str, Task] = {
             "link_scenes",
             "Link galleries and the scene named like their zip or folder, or inside their folder"
             " (added only; several matches are left alone).",
-            scene_links.PARAMS,
+            "scene_links",
             _link_scenes,
         ),
         Task(
             "import_file_metadata",
             "Fill what galleries lack from their ComicInfo.xml (in the zip) or gallery-dl JSON"
             " sidecar (never overwriting).",
-            file_metadata.PARAMS,
+            "file_metadata",
             _import_file_metadata,
         ),
         Task(
@@ -322,20 +362,20 @@ TASKS: dict[str, Task] = {
             "Run Stash's gallery scrapers on many galleries: the one that claims a gallery's URL,"
             " else those named by the setting scrapers (or the scrapers arg); fills what is empty, adds urls, tags and"
             " performers (overwrite=title,date to overwrite those).",
-            scrape.PARAMS,
+            "scrape",
             _scrape_galleries,
         ),
         Task(
             "finish_new_galleries",
             "Apply the new-gallery rules to galleries added since the last run (after a scan).",
-            tuple(p for p in SCOPE_PARAMS if p.name not in ("gallery_ids", "fingerprint")),
-            lambda ops, args, gate: finish_new_galleries(ops, args),
+            "new_galleries",
+            _finish_new_galleries,
             scoped=False,
         ),
         Task(
             "capabilities",
             "List the operations, tasks, hooks and settings of Gallery Tools.",
-            (),
+            None,
             _capabilities,
             scoped=False,
         ),

@@ -42,7 +42,7 @@ from ..stash.operations import GalleryOps, all_of
 from .changes import Change, UntagGalleries
 from .chapters import ChaptersFromFolders
 from .covers import SetCovers, parse_cover_rule
-from .engine import Page, decide_dry_run, read_env, read_scope, run_workflows
+from .engine import SCOPE_PARAMS, Page, decide_dry_run, read_env, read_scope, run_workflows
 from .file_metadata import parse_artists_as, run_import_file_metadata
 from .image_sync import SyncImagesFromGallery, parse_sync_fields
 from .repair_chapters import RepairChapters
@@ -53,6 +53,8 @@ from .workflow import Env, Scope, Workflow
 
 log = logging.getLogger("gallery_ops")
 
+# its args: the scope's, less the ones that name galleries (it finds its own: those marked new)
+PARAMS = tuple(p for p in SCOPE_PARAMS if p.name not in ("gallery_ids", "fingerprint"))
 FILES_PASS = (0.0, 0.5)  # the part of the progress bar the file-metadata pass moves, when it runs
 
 __all__ = ["IMAGE_RULES", "finish_new_galleries", "rule_workflows"]

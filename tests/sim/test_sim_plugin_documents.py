@@ -89,8 +89,8 @@ def _run_page(sim: StashSimulator, collect: Callable[[StashSimulator, str], None
     chosen = {"image_id": own["IMG_0001.jpg"], "image_ids": [own["sunset.jpg"], other], "title": "Page documents"}
     # the selected-images actions first, while SELECTED is as the sample made it (a task's Apply may
     # put a chapter where Start a chapter here would, which leaves it nothing to write)
-    for name, action in sorted(ACTIONS.items(), key=lambda item: not item[1].params):
-        params = {p.name for p in action.params}
+    for name, action in sorted(ACTIONS.items(), key=lambda item: not item[1].own_params):
+        params = {p.name for p in action.own_params}
         own_args = {key: value for key, value in chosen.items() if key in params}
         gallery_id = SELECTED if own_args else NOT_ON_THE_LIST
         if action.on_list:

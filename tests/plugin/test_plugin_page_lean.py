@@ -1,0 +1,64 @@
+"""What a gallery page action's process imports: the one task it runs, nothing of the others.
+
+The page waits for every action's process (runPluginOperation holds the browser's request open
+while the plugin runs, docs/ui.md), so a run imports what it needs and nothing else: the registry
+imports a task's module when that task runs. The plugin is run as Stash runs it (the simulator's
+runner), through an interpreter wrapper that records the modules each process had imported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from stash_sim import StashSimulator
+from support.python import RecordingPython
+
+from gallery_ops.entry.registry import TASKS
+
+REPO = Path(__file__).resolve().parents[2]
+RUN = 'mutation Run($args: Map) { runPluginOperation(plugin_id: "gallery_tools", args: $args) }'
+
+# The modules of gallery_ops/tasks that belong to one task (or to the page's own actions) alone.
+TASK_MODULES = {f"gallery_ops.tasks.{task.module}" for task in TASKS.values() if task.module} | {
+    "gallery_ops.tasks.page_actions"
+}
+
+
+@pytest.fixture
+def wrapped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> RecordingPython:
+    """An interpreter for the runner that records each process's modules and exit status."""
+    return RecordingPython(tmp_path, monkeypatch)
+
+
+def page(sim: StashSimulator, args: dict[str, Any]) -> Any:
+    return sim.gql(RUN, {"args": args})["runPluginOperation"]
+
+
+@pytest.mark.parametrize(
+    ("action", "gallery_id", "modules"),
+    [
+        ("title_from_path", "1", {"titles"}),
+        ("chapters_from_folders", "3", {"chapters"}),
+        ("cover_by_rule", "4", {"covers"}),
+        ("sync_images_from_gallery", "1", {"image_sync"}),
+        ("metadata_from_files", "8", {"file_metadata"}),
+    ],
+)
+def test_a_page_action_imports_its_own_task_and_no_other(
+    wrapped: RecordingPython, action: str, gallery_id: str, modules: set[str]
+) -> None:
+    """A preview and its apply (which writes): each process imports its task's module, no other's."""
+    with StashSimulator(python=str(wrapped.python), on_disk=True) as sim:
+        sim.install_plugin(REPO)
+        preview = page(sim, {"page": "preview", "action": action, "gallery_id": gallery_id})
+        done = page(
+            sim, {"page": "apply", "action": action, "gallery_id": gallery_id, "fingerprint": preview["fingerprint"]}
+        )
+    assert preview["changes"] and done["applied"] is True, (preview, done)
+    runs = wrapped.runs()
+    assert len(runs) == 2 and all(run["status"] == 0 for run in runs)
+    for run in runs:
+        imported = set(run["modules"])
+        assert imported & TASK_MODULES == {f"gallery_ops.tasks.{m}" for m in modules}
