@@ -24,6 +24,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from measure_plugin import wrapper  # noqa: E402
 from results_file import replace_section  # noqa: E402
 from stash_sim import StashSimulator  # noqa: E402
 
@@ -89,10 +90,7 @@ def plugin_peak(galleries: int, images: int, task: str, plugin: Path = ROOT) -> 
     moved = task == MERGE_PAIRS
     with StashSimulator(library=library(galleries, images, moved)) as sim, tempfile.TemporaryDirectory() as scratch:
         sim.install_plugin(plugin)
-        wrapper = Path(scratch) / "python"
-        wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{ROOT / "bench" / "measure_plugin.py"}" "$@"\n')
-        wrapper.chmod(0o755)
-        sim.python = str(wrapper)
+        sim.python = str(wrapper(Path(scratch)))
         peaks = Path(scratch) / "peaks"
         os.environ["GT_BENCH_MEMORY"] = str(peaks)
         start = time.perf_counter()

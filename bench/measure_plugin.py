@@ -13,6 +13,26 @@ import os
 import resource
 import runpy
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the plugin's process imports no more than it would
+    from pathlib import Path
+
+# The shell wrapper the runner starts instead of Python: the interpreter's own options of a
+# manifest's `exec` (gallery_tools.yml starts `python -S`) go to the interpreter, before this file.
+WRAPPER = """#!/bin/sh
+flags=""
+while [ "${1#-}" != "$1" ]; do flags="$flags $1"; shift; done
+exec "%s" $flags "%s" "$@"
+"""
+
+
+def wrapper(folder: Path) -> Path:
+    """A `python` for the simulator's runner (sim.python) that runs each plugin through this file."""
+    path = folder / "python"
+    path.write_text(WRAPPER % (sys.executable, os.path.realpath(__file__)), encoding="utf-8")
+    path.chmod(0o755)
+    return path
 
 
 def record_peak() -> None:
