@@ -268,11 +268,13 @@ def paged(
     cursor = 0 if by_id else 1
     while True:
         page = read(cursor)
+        full, next_cursor = len(page) >= page_size, int(page[-1].id) if by_id and page else cursor + 1
         if page:
             yield page
-        if len(page) < page_size or last():
+        del page  # not held while the next page is read: one page in memory at a time
+        if not full or last():
             return
-        cursor = int(page[-1].id) if by_id else cursor + 1
+        cursor = next_cursor
 
 
 def _by_id(page_size: int) -> dict[str, Any]:

@@ -192,6 +192,7 @@ def group_images(ops: GalleryOps, group: Sequence[Gallery], selection: str) -> I
     if is_big(group):
         for images in ops.gallery_image_pages(group[0].id, selection, IMAGE_PAGE_SIZE):
             yield group[0].id, images
+            del images  # not held while the next page is read
         return
     yield from ops.images_of_galleries([g.id for g in group], selection).items()
 
@@ -245,6 +246,7 @@ def read_group(
             read.first.setdefault(gallery_id, images[:1])
             # folding is planning: whatever goes wrong concerns this gallery only
             failure = planned(task, [gallery_id], partial(_fold, folds, images), names)
+            del images  # folded: let it go before the next page is read (one page in memory at a time)
             if failure:
                 read.broken[gallery_id] = failure[0]
                 break

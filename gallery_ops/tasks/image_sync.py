@@ -21,8 +21,11 @@ image that is in several galleries is planned once per run.
 
 from __future__ import annotations
 
+import dataclasses
+from array import array
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from ..common.args import Param, read_choices
 from ..common.constants import MARKER_TAGS
@@ -60,43 +63,64 @@ def _value(source: Image | Gallery, field: str) -> str | None:
     return getattr(source, field, None) or None
 
 
-def image_changes(image: Image, fields: tuple[str, ...], mirror: bool) -> dict[str, Any]:
-    """The bulkImageUpdate fields one image needs (empty when it is in step)."""
-    sources = image.galleries or []
+REF_FIELDS = (("tags", "tag_ids"), ("performers", "performer_ids"))
+VALUE_FIELDS = (("studio", "studio_id"), ("date", "date"), ("photographer", "photographer"))
+
+
+class Wanted(NamedTuple):
+    """What an image's galleries ask of it: per tag/performer field the union of their ids; per
+    studio/date/photographer field the value they agree on (None: none has one). A field the run
+    does not sync, or (a value field) on which the galleries disagree, is missing."""
+
+    refs: dict[str, set[str]]
+    values: dict[str, str | None]
+
+
+def wanted_of(sources: Sequence[Gallery], fields: tuple[str, ...]) -> Wanted:
+    """What the galleries `sources` (all the galleries an image is in) ask of their images: the
+    same for every image in exactly these galleries, so a page's images share it."""
+    refs: dict[str, set[str]] = {}
+    for field, _ in REF_FIELDS:
+        if field in fields:
+            refs[field] = set().union(*(_gallery_ids(source, field) for source in sources))
+    values: dict[str, str | None] = {}
+    for field, _ in VALUE_FIELDS:
+        if field not in fields:
+            continue
+        found = {value for value in (_value(source, field) for source in sources) if value is not None}
+        if len(found) <= 1:  # more than one: the image's galleries disagree, the field is left alone
+            values[field] = next(iter(found), None)
+    return Wanted(refs, values)
+
+
+def changes_for(image: Image, wanted: Wanted, mirror: bool) -> dict[str, Any]:
+    """The bulkImageUpdate fields one image needs to have what its galleries want (empty when it
+    is in step)."""
     out: dict[str, Any] = {}
-    for field, key in (("tags", "tag_ids"), ("performers", "performer_ids")):
-        if field not in fields:
+    for field, key in REF_FIELDS:
+        want = wanted.refs.get(field)
+        if want is None:
             continue
-        wanted: set[str] = set()
-        for source in sources:  # the union of the galleries' ids (run per image: kept to plain loops)
-            wanted.update(_gallery_ids(source, field))
         have = _ids(getattr(image, field))
-        if mirror and wanted != have:
-            out[key] = {"ids": sorted(wanted, key=int), "mode": "SET"}
-        elif not mirror and not wanted <= have:
-            out[key] = {"ids": sorted(wanted - have, key=int), "mode": "ADD"}
-    for field in ("studio", "date", "photographer"):
-        if field not in fields:
+        if mirror and want != have:
+            out[key] = {"ids": sorted(want, key=int), "mode": "SET"}
+        elif not mirror and not want <= have:
+            out[key] = {"ids": sorted(want - have, key=int), "mode": "ADD"}
+    for field, key in VALUE_FIELDS:
+        if field not in wanted.values:
             continue
-        target: str | None = None
-        agree = True
-        for source in sources:
-            value = _value(source, field)
-            if value is not None:
-                if target is None:
-                    target = value
-                elif value != target:
-                    agree = False  # the image's galleries disagree: leave the field alone
-                    break
-        if not agree:
-            continue
-        current = _value(image, field)
-        key = "studio_id" if field == "studio" else field
+        target, current = wanted.values[field], _value(image, field)
         if mirror and target != current:
             out[key] = target
         elif not mirror and target is not None and current is None:
             out[key] = target
     return out
+
+
+def image_changes(image: Image, fields: tuple[str, ...], mirror: bool) -> dict[str, Any]:
+    """The bulkImageUpdate fields one image needs (empty when it is in step): the union of its
+    galleries' tags and performers, and the studio, date and photographer they agree on."""
+    return changes_for(image, wanted_of(image.galleries or [], fields), mirror)
 
 
 def _overwritten(change: dict[str, Any]) -> list[str]:
@@ -115,33 +139,53 @@ def _overwritten(change: dict[str, Any]) -> list[str]:
     ]
 
 
+@dataclass
+class SyncGroup:
+    """The images of a gallery that need one change: their ids in an array of integers (not the
+    id strings of the answers they came in, whose pages would stay in memory with them: a big
+    gallery's fold outlives its pages), and per image its other galleries and what the write
+    would overwrite (shared empty tuples where there are none, as in an add-only sync of tags)."""
+
+    change: dict[str, Any]
+    overwrites: list[str]  # the image fields the change overwrites
+    ids: array[int] = dataclasses.field(default_factory=lambda: array("q"))
+    others: list[tuple[str, ...]] = dataclasses.field(default_factory=list)
+    expects: list[tuple[Expect, ...]] = dataclasses.field(default_factory=list)
+
+
 class SyncFold:
     """What the task keeps of gallery `gallery_id`'s images while they are read (types.ImageFold):
-    per change, the images that need it (id, their other galleries, what the write would
-    overwrite), and the ids of the images in several galleries; not the images."""
+    per change, the images that need it (SyncGroup), and the ids of the images in several
+    galleries; not the images."""
 
     def __init__(self, gallery_id: str, fields: tuple[str, ...], mirror: bool) -> None:
         self.gallery_id, self.fields, self.mirror = gallery_id, fields, mirror
         self.count = 0
-        self.groups: dict[str, tuple[dict[str, Any], list[tuple[str, tuple[str, ...], tuple[Expect, ...]]]]] = {}
-        self.shared: list[str] = []
+        self.groups: dict[str, SyncGroup] = {}
+        self.shared: array[int] = array("q")
 
     def add(self, images: Sequence[Image]) -> None:
+        # per set of galleries: what they want of an image and its other galleries (an answer reads
+        # each gallery once, so images in the same galleries share them)
+        asked: dict[tuple[str, ...], tuple[Wanted, tuple[str, ...]]] = {}
         for image in images:
             sources = image.galleries or []
+            key = tuple([g.id for g in sources])
+            known = asked.get(key)
+            if known is None:
+                others = tuple([g for g in key if g != self.gallery_id])
+                known = asked[key] = (wanted_of(sources, self.fields), others)
             if len(sources) > 1:
-                self.shared.append(image.id)
-            change = image_changes(image, self.fields, self.mirror)
+                self.shared.append(int(image.id))
+            change = changes_for(image, known[0], self.mirror)
             if change:
-                key = repr(sorted(change.items()))
-                group = self.groups.setdefault(key, (change, []))
-                group[1].append(
-                    (
-                        image.id,
-                        tuple(g.id for g in sources if g.id != self.gallery_id),
-                        Expect.of("image", image, _overwritten(change)),
-                    )
-                )
+                group_key = repr(sorted(change.items()))
+                group = self.groups.get(group_key)
+                if group is None:
+                    group = self.groups[group_key] = SyncGroup(change, _overwritten(change))
+                group.ids.append(int(image.id))
+                group.others.append(known[1])
+                group.expects.append(Expect.of("image", image, group.overwrites) if group.overwrites else ())
         self.count += len(images)
 
 
@@ -159,7 +203,11 @@ def plan_image_sync(
     if not images.count:
         plan.skipped = SKIP_NO_IMAGES
         return plan
-    for change, needing in images.groups.values():
+    for group in images.groups.values():
+        needing = [
+            (str(image_id), others, expects)
+            for image_id, others, expects in zip(group.ids, group.others, group.expects, strict=True)
+        ]
         grouped = [i for i in needing if already_planned is None or i[0] not in already_planned]
         for chunk in chunks(grouped, BULK_IDS_CHUNK):
             # the other galleries these images are in fail with this write (they do not plan it again)
@@ -167,7 +215,11 @@ def plan_image_sync(
             expects = tuple(e for _, _, basis in chunk for e in basis)
             plan.changes.append(
                 UpdateImages(
-                    gallery.id, tuple(i for i, _, _ in chunk), tuple(sorted(change.items())), others, expects=expects
+                    gallery.id,
+                    tuple(i for i, _, _ in chunk),
+                    tuple(sorted(group.change.items())),
+                    others,
+                    expects=expects,
                 )
             )
     return plan
@@ -192,5 +244,5 @@ class SyncImagesFromGallery(Workflow):
     def plan(self, gallery: Gallery, images: Sequence[Image] | SyncFold | None, env: Env) -> GalleryPlan:
         fold = folded(images or [], SyncFold, lambda: self.fold(gallery))
         plan = plan_image_sync(gallery, fold, self.fields, self.mirror, self.planned_shared)
-        self.planned_shared.update(fold.shared)
+        self.planned_shared.update(str(image_id) for image_id in fold.shared)
         return plan
