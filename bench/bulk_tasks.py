@@ -228,7 +228,8 @@ class Run:
     wall: float
     requests: int
     state: dict[str, Any] = field(default_factory=dict, repr=False)
-    summary: str = ""
+    summary: str = ""  # the task's own (ours)
+    did: str = ""  # what changed in the library (when the state was read)
 
 
 @contextmanager
@@ -242,12 +243,21 @@ def measured_processes() -> Iterator[tuple[Path, Path, Path]]:
 
 
 def run_one(
-    lib: dict[str, Any], plugins: Path, python: Path, peaks: Path, cpus: Path, who: str, task: int, state: bool
+    lib: dict[str, Any],
+    plugins: Path,
+    python: Path,
+    peaks: Path,
+    cpus: Path,
+    who: str,
+    task: int,
+    state: bool,
+    plugin: Path = ROOT,
 ) -> Run:
-    """One run of `who` (one of WHO) of TASKS[task] on a fresh simulator of `lib`."""
+    """One run of `who` (one of WHO; ours is the checkout at `plugin`) of TASKS[task] on a fresh
+    simulator of `lib`."""
     name, args, _ = TASKS[task]
     with StashSimulator(library=lib) as sim:
-        sim.install_plugin(ROOT)
+        sim.install_plugin(plugin)
         sim.install_plugin(plugins / PEER_ID, PEER_ID)
         sim.install_plugin(plugins / FLOOR_ID, FLOOR_ID)
         sim.python = str(python)
@@ -266,7 +276,7 @@ def run_one(
         peak = int(peaks.read_text().split()[0]) / 1024
         after = end_state(sim) if state else {}
         summary = result.output["summary"] if who == "ours" and isinstance(result.output, dict) else ""
-        return Run(user + system, peak, wall, requests, after, changed(before, after) if state else summary)
+        return Run(user + system, peak, wall, requests, after, summary, changed(before, after) if state else "")
 
 
 def spread(values: list[float], unit: str, digits: int = 2) -> str:
@@ -296,7 +306,7 @@ def compare(options: argparse.Namespace, plugins: Path, python: Path, peaks: Pat
                 runs[who].append(run)
                 print(
                     f"{name} round {round_ + 1} {who}: CPU {run.cpu:.2f} s, peak {run.peak_mib:.1f} MiB,"
-                    f" wall {run.wall:.1f} s, {run.requests} requests; {run.summary}"
+                    f" wall {run.wall:.1f} s, {run.requests} requests; {run.did}"
                     f" (load {os.getloadavg()[0]:.1f})",
                     file=sys.stderr,
                     flush=True,
@@ -308,7 +318,7 @@ def compare(options: argparse.Namespace, plugins: Path, python: Path, peaks: Pat
             rows.append(
                 f"| {name} | {who} | {spread([r.cpu for r in done], 's')} |"
                 f" {spread([r.peak_mib for r in done], 'MiB', 0)} | {spread([r.wall for r in done], 's', 1)} |"
-                f" {statistics.median(r.requests for r in done):,.0f} | {done[0].summary or '-'} |"
+                f" {statistics.median(r.requests for r in done):,.0f} | {done[0].did or '-'} |"
             )
         med = {
             who: {k: statistics.median(getattr(r, k) for r in done) for k in ("cpu", "peak_mib", "wall", "requests")}
@@ -332,23 +342,32 @@ def sweep(options: argparse.Namespace, plugins: Path, python: Path, peaks: Path,
         [(500, images), (2_000, images)] + ([] if options.quick else [(8_000, images)]),
         [(1, 1_000), (1, 5_000)] + ([] if options.quick else [(1, 20_000)]),
     )
+    base = options.baseline
     rows = [
         "| task (apply) | galleries x images | our peak | vs the smallest | floor (Python's start) | our CPU |"
-        " requests | what it did |",
-        "|---|---|---|---|---|---|---|---|",
+        + (" baseline peak | vs its smallest | baseline CPU |" if base else "")
+        + " requests | what it did |",
+        "|---|---|---|---|---|---|" + ("---|---|---|" if base else "") + "---|---|",
     ]
     for task, (name, _, _) in enumerate(TASKS):
         for shape in shapes:
-            smallest = None
+            smallest = base_smallest = 0.0
             for galleries, count in shape:
                 lib = library(galleries, count)
                 floor = run_one(lib, plugins, python, peaks, cpus, "floor", task, False)
-                run = run_one(lib, plugins, python, peaks, cpus, "ours", task, False)
+                run = run_one(lib, plugins, python, peaks, cpus, "ours", task, bool(base))
                 smallest = smallest or run.peak_mib
                 print(f"sweep {name} {galleries} x {count}: {run}", file=sys.stderr, flush=True)
+                before = ""
+                if base:
+                    was = run_one(lib, plugins, python, peaks, cpus, "ours", task, True, base)
+                    if (was.state, was.requests) != (run.state, run.requests):
+                        raise SystemExit(f"{name} {galleries} x {count}: the baseline did otherwise ({was.summary})")
+                    base_smallest = base_smallest or was.peak_mib
+                    before = f" {was.peak_mib:.1f} MiB | {was.peak_mib / base_smallest:.2f} | {was.cpu:.2f} s |"
                 rows.append(
                     f"| {name} | {galleries:,} x {count:,} | {run.peak_mib:.1f} MiB | {run.peak_mib / smallest:.2f} |"
-                    f" {floor.peak_mib:.1f} MiB | {run.cpu:.2f} s | {run.requests:,} | {run.summary} |"
+                    f" {floor.peak_mib:.1f} MiB | {run.cpu:.2f} s |{before} {run.requests:,} | {run.summary} |"
                 )
     return rows
 
@@ -360,6 +379,9 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="a smaller sweep (no 8,000 galleries, no 20,000 images)")
     parser.add_argument("--no-sweep", action="store_true")
+    parser.add_argument(
+        "--baseline", type=Path, help="another checkout of the plugin (e.g. a git archive), beside ours in the sweep"
+    )
     options = parser.parse_args()
     load_start = os.getloadavg()[0]
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
