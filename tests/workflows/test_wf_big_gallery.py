@@ -8,18 +8,22 @@ the page size made small, so that a gallery of 95 images is "big" and takes ten 
 
 from __future__ import annotations
 
+import functools
+import gc
+
 import pytest
 from stash_sim import StashSimulator
 from wf_support import gallery, ids_by_path, image
 
 from gallery_ops import GalleryOps
+from gallery_ops.stash.models import Image
 from gallery_ops.tasks import duplicates, engine
 from gallery_ops.tasks.chapters import ChaptersFromFolders, FolderFold
 from gallery_ops.tasks.covers import ResetCovers, SetCovers, parse_cover_rule
 from gallery_ops.tasks.duplicates import ChecksumFold, member
 from gallery_ops.tasks.engine import read_env, run_workflows
 from gallery_ops.tasks.gallery_from_images import RefsFold, plan_gallery_from_images
-from gallery_ops.tasks.image_sync import SyncFold, plan_image_sync
+from gallery_ops.tasks.image_sync import SyncFold, SyncImagesFromGallery, plan_image_sync
 from gallery_ops.tasks.workflow import Scope, Workflow
 
 BIG_ZIP = "/big/Set.zip"
@@ -140,6 +144,27 @@ def test_a_big_gallery_whose_images_change_while_read_is_skipped_not_planned_fro
         assert out["skipped"].get("changed meanwhile, skipped (its images changed while read)") == 1
         assert out["failed_count"] == 0
         assert out["changed"] == 2  # the other galleries are planned and written as usual
+
+
+@pytest.mark.parametrize("workflow", ["chapters", "sync"])
+def test_a_big_gallery_s_page_is_let_go_before_the_next_is_read(small_budget, workflow):
+    """One page in memory at a time: when the next page of a big gallery is asked for, no whole
+    page of images read before is alive any more (the paging, the engine's loops and the folds
+    let it go; Sync keeps integer ids, not the images' own id strings)."""
+    alive: list[int] = []
+
+    def count_images(record, add=None):
+        if record.operation_name == "GalleryImagePage":
+            alive.append(sum(1 for o in gc.get_objects() if isinstance(o, Image)))
+        return add(record)
+
+    with StashSimulator(library=LIBRARY) as sim:
+        sim.requests.add = functools.partial(count_images, add=sim.requests.add)  # in the server's thread
+        sync = SyncImagesFromGallery(("tags", "performers"), mirror=False)
+        out = run(sim, [ChaptersFromFolders() if workflow == "chapters" else sync])
+    assert out["failed_count"] == 0 and out["scanned"] == 3
+    assert len(alive) >= 10  # the 95-image zip and the 60-image gallery, in pages of 10
+    assert max(alive) < 10, alive  # pages of 10: never a whole earlier page
 
 
 # -- the other folds, pure: chunks give what the whole list gives -----------------------------------
