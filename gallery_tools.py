@@ -8,9 +8,11 @@ the plugin depends on is imported, this file, with the standard library alone:
    parse on old Python 3 versions too: no f-strings, no annotations, nothing newer);
 2. runs a Gallery.Create.Post hook the lean way (run_lean_hook: the standard library only,
    since a scan waits for every hook process);
-3. makes the installed packages importable (gallery_ops/common/site_packages.py): the plugin's
-   own dependency folder (filled by gallery_tools_deps.py), then the Python's site-packages (what
-   `site` would have done at start-up);
+3. leaves the installed packages out: gallery_ops runs on the standard library (the optional
+   `regex` of a user's pattern loads them when a pattern is first compiled, common/patterns.py);
+   the Install dependencies task and the missing-dependency answer make them importable first
+   (gallery_ops/common/site_packages.py: the plugin's own dependency folder, filled by
+   gallery_tools_deps.py, then the Python's site-packages: what `site` would have done);
 4. where Python writes no bytecode itself (PYTHONDONTWRITEBYTECODE, as in Stash's Docker image),
    writes the plugin's own once (gallery_tools_deps.compile_plugin), so hooks start from it;
 5. runs the Install dependencies task (mode install_dependencies) itself;
@@ -113,21 +115,21 @@ def main():
     status = run_lean_hook(text) if text is not None else None
     if status is not None:
         return status
-    from gallery_ops.common import site_packages
-
-    site_packages.load()
     import gallery_tools_deps
+    from gallery_ops.common import site_packages
 
     if sys.dont_write_bytecode and gallery_tools_deps.bytecode_stale():
         gallery_tools_deps.compile_plugin()  # (Stash's Docker image: the hooks then start from bytecode)
 
     if gallery_tools_deps.wants_install(decoded_json(text)):
+        site_packages.load()
         output, error = gallery_tools_deps.run_install_task()
         return answer(output, error)
     gallery_tools_deps.warn_if_outdated()
     try:
         from gallery_ops.entry.dispatch import main as plugin_main
     except ImportError as exc:
+        site_packages.load()  # (to say which installed package is missing or unusable)
         message = gallery_tools_deps.missing_dependency_message(exc)
         gallery_tools_deps.log("e", message)
         return answer(None, message)

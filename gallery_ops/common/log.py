@@ -1,5 +1,6 @@
-"""The full path's logging: the gallery_ops logger, written by stashapi's log module in Stash's
-plugin log protocol (docs/stash.md §2), with secrets redacted; and the progress bar.
+"""The full path's logging: the gallery_ops logger, written in Stash's plugin log protocol
+(docs/stash.md §2) by log_protocol.py, the writer the hook's lean path uses too, with secrets
+redacted; and the progress bar.
 
 Each stderr line is "\\x01<level>\\x02<message>"; Stash shows it in its log at that level, and
 `p` lines drive a task's progress bar. A multi-line message (a traceback) becomes several
@@ -15,18 +16,19 @@ import logging
 import sys
 from collections.abc import Iterable
 
-from stashapi import log as stash_log  # type: ignore[import-untyped]  # stashapi ships no types
-
-from .log_protocol import redact
+from . import log_protocol
 
 LOGGER_NAME = "gallery_ops"
+# Python's levels as Stash's level letters (trace, debug, info, warning, error)
+LEVEL_LETTERS = {5: "t", logging.DEBUG: "d", logging.INFO: "i", logging.WARNING: "w", logging.ERROR: "e"}
 
 
-class StashLineHandler(stash_log.StashLogHandler):  # type: ignore[misc]  # an untyped base class
-    """stashapi's handler, with secrets redacted and blank lines (and blank messages) left out."""
+class StashLineHandler(logging.Handler):
+    """Each record as Stash's log lines on stderr (the stderr of now), secrets redacted, blank
+    lines (and blank messages) left out."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
-        super().__init__(sys.stderr)  # the stderr of now (stashapi's default is the one at its import)
+        super().__init__()
         self.secrets = [s for s in secrets if s]
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -34,13 +36,11 @@ class StashLineHandler(stash_log.StashLogHandler):  # type: ignore[misc]  # an u
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            super().emit(record)
+            letter = LEVEL_LETTERS.get(record.levelno, "e" if record.levelno > logging.ERROR else "d")
+            sys.stderr.write(log_protocol.protocol_lines(letter, self.format(record), self.secrets))
+            sys.stderr.flush()
         except Exception:  # logging must never break the run
             self.handleError(record)
-
-    def format(self, record: logging.LogRecord) -> str:
-        text = redact(super().format(record), self.secrets)
-        return "\n".join(line for line in text.splitlines() if line.strip())
 
 
 def setup_logging(secrets: Iterable[str] = ()) -> logging.Logger:
@@ -54,4 +54,4 @@ def setup_logging(secrets: Iterable[str] = ()) -> logging.Logger:
 
 def progress(fraction: float) -> None:
     """Move the task's progress bar (0..1)."""
-    stash_log.progress(min(max(fraction, 0.0), 1.0))
+    log_protocol.progress(fraction)

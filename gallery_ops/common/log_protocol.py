@@ -7,9 +7,9 @@ message quotes them escaped, URL-encoded, in hex, \\u- or \\x-escaped or in base
 run of 8 or more of their characters in any of those forms (a server that echoes a prefix of the
 key).
 
-The writer here (`write`, `progress`) is for what runs before or without the plugin's
-dependencies: the hook's lean path and the dependency installer (gallery_tools_deps.py). The
-full path logs through stashapi's log module (log.py), with the redaction of this module.
+The writer here (`write`, `progress`, `protocol_lines`) is the one writer of every run: the
+hook's lean path, the dependency installer (gallery_tools_deps.py) and the full path's logger
+(log.py).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 REDACTED = "***"
-PAYLOAD_MAX = 64000  # stashapi.log.LOG_PAYLOAD_MAX_SZ: the longest message a line carries
+PAYLOAD_MAX = 64000  # the longest message a line carries (as stashapi's LOG_PAYLOAD_MAX_SZ)
 
 
 MIN_PART = 8  # a run of this many characters of a secret, in any of its forms, is redacted
@@ -174,5 +174,5 @@ def write(letter: str, message: str, secrets: Iterable[str] = ()) -> None:
 
 
 def progress(fraction: float) -> None:
-    """Move the task's progress bar (0..1), as stashapi.log.progress writes it."""
+    """Move the task's progress bar (0..1): a `p` line holding the fraction (as stashapi writes it)."""
     write("p", str(min(max(fraction, 0.0), 1.0)))

@@ -23,8 +23,6 @@ import traceback
 from dataclasses import dataclass
 from typing import IO, Any
 
-from pydantic import ValidationError
-
 from ..common.errors import ERROR_MAX, SHOWN_CHARS, ArgError, StashError, short_repr, shortened, what_to_check
 from ..common.log import setup_logging
 from ..common.log_protocol import redact_value
@@ -33,6 +31,7 @@ from ..stash.connection import ServerConnection
 from ..stash.hook_operations import HookOps
 from ..stash.models import validation_problems
 from ..stash.operations import GalleryOps
+from ..stash.record import RecordError
 from .page import run_page
 from .plugin_operations import OPERATION_NAMES, run_operation
 from .registry import HOOK_HANDLERS, MODES, TASKS, run_hook, run_task
@@ -110,7 +109,7 @@ def read_input(text: str) -> PluginInput:
 
 def describe(exc: BaseException) -> str:
     """One line for any error."""
-    if isinstance(exc, ValidationError):
+    if isinstance(exc, RecordError):
         return shortened(f"invalid input: {validation_problems(exc, 'value')}", ERROR_MAX)
     text = what_to_check(exc) if isinstance(exc, StashError) else " ".join(str(exc).split())
     return shortened(text, ERROR_MAX) or type(exc).__name__

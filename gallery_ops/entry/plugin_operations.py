@@ -15,13 +15,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel
-
 from ..common.args import Param, read_params
 from ..common.errors import ArgError
 from ..stash.models import GALLERY_INPUT_FIELDS, FindFilter, Gallery, GalleryChapter
 from ..stash.names import REF_KINDS, Mention, NameBook
 from ..stash.operations import GalleryOps
+from ..stash.record import Record
 from ..tasks.report import counted, field_changes, shown, things
 
 log = logging.getLogger("gallery_ops")
@@ -109,7 +108,7 @@ def read_operation_args(name: str, args: dict[str, Any]) -> dict[str, Any]:
 
 def to_json(value: Any) -> Any:
     """Return values as JSON: models become GraphQL-shaped dicts."""
-    if isinstance(value, BaseModel):
+    if isinstance(value, Record):
         return value.model_dump(mode="json", exclude_unset=True)
     if isinstance(value, list):
         return [to_json(item) for item in value]

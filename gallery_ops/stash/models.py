@@ -1,4 +1,4 @@
-"""Typed models of what gallery_ops reads from Stash (output) and sends to it (input), pydantic v2.
+"""Typed models of what gallery_ops reads from Stash (output) and sends to it (input), on record.py.
 
 The two follow different rules, so they are different models.
 
@@ -24,10 +24,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
-
 from ..common.errors import short_repr
 from ..common.ids import to_id
+from .record import After, Before, Bounds, Record, RecordError, field
 
 
 def _organized(value: bool | None) -> bool | None:
@@ -81,31 +80,29 @@ def custom_field_value(value: Any) -> str | int | float:
     return value
 
 
-StashID = Annotated[str, BeforeValidator(to_id)]
-CustomFieldName = Annotated[str, BeforeValidator(custom_field_name)]
-CustomFieldValue = Annotated[str | int | float, BeforeValidator(custom_field_value)]
+StashID = Annotated[str, Before(to_id)]
+CustomFieldName = Annotated[str, Before(custom_field_name)]
+CustomFieldValue = Annotated[str | int | float, Before(custom_field_value)]
 # organized may be left out, never sent as null (Stash crashes on it): checked when it is given.
-Organized = Annotated[bool | None, AfterValidator(_organized)]
-ChapterTitle = Annotated[str, BeforeValidator(chapter_title)]
-ChapterIndex = Annotated[int, BeforeValidator(chapter_index)]
+Organized = Annotated[bool | None, After(_organized)]
+ChapterTitle = Annotated[str, Before(chapter_title)]
+ChapterIndex = Annotated[int, Before(chapter_index)]
+Rating = Annotated[int | None, Bounds(ge=0, le=100)]
 UpdateMode = Literal["SET", "ADD", "REMOVE"]
 UPDATE_MODES: tuple[str, ...] = ("SET", "ADD", "REMOVE")
 
 
-def validation_problems(exc: ValidationError, root: str) -> str:
-    """pydantic's errors on one line: "where: what; where: what" (`root` names the whole value)."""
+def validation_problems(exc: RecordError, root: str) -> str:
+    """A record's errors on one line: "where: what; where: what" (`root` names the whole value)."""
     return "; ".join(f"{'.'.join(str(p) for p in err['loc']) or root}: {err['msg']}" for err in exc.errors())
 
 
-class StashModel(BaseModel):
+class StashModel(Record):
     """Base of what Stash answers: unknown fields ignored (Stash may send more).
 
     Output models take Stash's values as they are: ids are the strings Stash sends
-    (checked by pydantic's own str validation, no Python call per id: a task reads
-    hundreds of thousands of them).
+    (checked as text inline, no Python call per id: a task reads hundreds of thousands of them).
     """
-
-    model_config = ConfigDict(extra="ignore")
 
     def to_graphql(self) -> dict[str, Any]:
         """The model as a GraphQL-shaped dict, with only the fields that are set."""
@@ -266,12 +263,9 @@ class Gallery(Described):
         return (self.folder.path,) if self.folder and self.folder.path else ()
 
 
-Image.model_rebuild()
-
-
 class ScraperSpec(StashModel):
     urls: list[str] | None = None
-    supported_scrapes: list[str] = Field(default_factory=list)
+    supported_scrapes: list[str] = field(default_factory=list)
 
 
 class Scraper(StashModel):
@@ -331,25 +325,22 @@ class ScrapedGallery(StashModel):
 
 
 # -- inputs -------------------------------------------------------------------------------------
-class CustomFieldsInput(BaseModel):
+class CustomFieldsInput(Record, extra="forbid", frozen=True):
     """Stash v0.31's CustomFieldsInput: `full` replaces every field, else `partial` sets the given
     ones; then `remove` drops names. Names and values are checked as Stash checks them, and
     what Stash would take differently from what was meant is refused: both full and partial
     (Stash would ignore partial), a name both set and removed, and booleans (stored as 1 or 0)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     full: dict[CustomFieldName, CustomFieldValue] | None = None
     partial: dict[CustomFieldName, CustomFieldValue] | None = None
     remove: list[CustomFieldName] | None = None
 
-    @model_validator(mode="after")
-    def _check(self) -> CustomFieldsInput:
+    def check_record(self) -> None:
         if self.full is not None and self.partial is not None:
             raise ValueError("give full (replace every custom field) or partial (set some), not both")
         both = set(self.full or self.partial or {}) & set(self.remove or [])
         if both:
             raise ValueError(f"custom fields {', '.join(sorted(both))} are both set and removed")
-        return self
 
     @property
     def is_empty(self) -> bool:
@@ -359,11 +350,9 @@ class CustomFieldsInput(BaseModel):
         return self.model_dump(mode="json", exclude_none=True)
 
 
-class InputModel(BaseModel):
+class InputModel(Record, validate_assignment=True):
     """Base of what gallery_ops sends: ids are checked and normalised (ints accepted), assignment
     validated, and only the fields that are set are sent."""
-
-    model_config = ConfigDict(extra="ignore", validate_assignment=True, defer_build=True)
 
     def to_input(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_unset=True)
@@ -405,7 +394,7 @@ class GalleryInput(InputModel):
     date: str | None = None
     details: str | None = None
     photographer: str | None = None
-    rating100: int | None = Field(default=None, ge=0, le=100)
+    rating100: Rating = None
     organized: Organized = None
     urls: list[str] | None = None
     studio: IdRef | None = None
@@ -477,8 +466,8 @@ class FindFilter(InputModel):
     """Stash's FindFilterType. page is 1-based; per_page -1 means all (use iter_galleries instead)."""
 
     q: str | None = None
-    page: int | None = Field(default=None, ge=1)
-    per_page: int | None = Field(default=None, ge=-1)
+    page: Annotated[int | None, Bounds(ge=1)] = None
+    per_page: Annotated[int | None, Bounds(ge=-1)] = None
     sort: str | None = None
     direction: Literal["ASC", "DESC"] | None = None
 
@@ -500,37 +489,35 @@ class BulkUpdate(InputModel):
     list_field: ClassVar[str]  # the name of the list: "ids" or "values"
     mode: UpdateMode
 
-    @model_validator(mode="before")
     @classmethod
-    def _mode_given(cls, value: Any) -> Any:
-        return _require_mode(value, cls.list_field)
+    def check_data(cls, data: Any) -> Any:
+        return _require_mode(data, cls.list_field)
 
 
 class BulkUpdateIds(BulkUpdate):
     """ids and how to apply them (BulkUpdateIds)."""
 
     list_field = "ids"
-    ids: list[StashID] = Field(default_factory=list)
+    ids: list[StashID] = field(default_factory=list)
 
 
 class BulkUpdateStrings(BulkUpdate):
     """values and how to apply them (BulkUpdateStrings)."""
 
     list_field = "values"
-    values: list[str] = Field(default_factory=list)
+    values: list[str] = field(default_factory=list)
 
 
-class BulkGalleryUpdateInput(InputModel):
+class BulkGalleryUpdateInput(InputModel, extra="forbid"):
     """Stash's BulkGalleryUpdateInput: ids plus the fields to change on all of them (no title)."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
     ids: list[StashID]
     code: str | None = None
     urls: BulkUpdateStrings | None = None
     date: str | None = None
     details: str | None = None
     photographer: str | None = None
-    rating100: int | None = Field(default=None, ge=0, le=100)
+    rating100: Rating = None
     organized: Organized = None
     studio_id: StashID | None = None
     tag_ids: BulkUpdateIds | None = None
@@ -538,20 +525,20 @@ class BulkGalleryUpdateInput(InputModel):
     scene_ids: BulkUpdateIds | None = None
     custom_fields: CustomFieldsInput | None = None  # Stash v0.31
 
-    @model_validator(mode="after")
-    def _check(self) -> BulkGalleryUpdateInput:
+    def check_record(self) -> None:
         if not self.ids:
             raise ValueError("ids must name at least one gallery")
-        return self
 
 
-class StrictInput(InputModel):
-    """Inputs of batched mutations: unknown fields refused, immutable once checked."""
+class StrictInput(Record, extra="forbid", frozen=True):
+    """Inputs of batched mutations: unknown fields refused, immutable once checked (each subclass
+    says frozen=True again: a type checker reads it from the class statement)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    def to_input(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_unset=True)
 
 
-class ChapterCreateInput(StrictInput):
+class ChapterCreateInput(StrictInput, frozen=True):
     """GalleryChapterCreateInput. The title is trimmed, as Stash stores it; image_index is 1-based."""
 
     gallery_id: StashID
@@ -559,7 +546,7 @@ class ChapterCreateInput(StrictInput):
     image_index: ChapterIndex
 
 
-class ChapterUpdateInput(StrictInput):
+class ChapterUpdateInput(StrictInput, frozen=True):
     """GalleryChapterUpdateInput: the chapter's id and what changes."""
 
     id: StashID
@@ -568,18 +555,18 @@ class ChapterUpdateInput(StrictInput):
     image_index: ChapterIndex | None = None
 
 
-class SetCoverInput(StrictInput):
+class SetCoverInput(StrictInput, frozen=True):
     """GallerySetCoverInput. Stash does not check the image is in the gallery: the caller does."""
 
     gallery_id: StashID
     cover_image_id: StashID
 
 
-class ResetCoverInput(StrictInput):
+class ResetCoverInput(StrictInput, frozen=True):
     gallery_id: StashID
 
 
-class BulkImageUpdateInput(StrictInput):
+class BulkImageUpdateInput(StrictInput, frozen=True):
     """BulkImageUpdateInput, the fields gallery workflows set on images."""
 
     ids: list[StashID]
@@ -588,7 +575,7 @@ class BulkImageUpdateInput(StrictInput):
     details: str | None = None
     date: str | None = None
     photographer: str | None = None
-    rating100: int | None = Field(default=None, ge=0, le=100)
+    rating100: Rating = None
     organized: Organized = None
     urls: BulkUpdateStrings | None = None
     studio_id: StashID | None = None

@@ -22,10 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, Required, TypeVar
-
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
-from typing_extensions import TypedDict  # pydantic needs its TypedDict before Python 3.12 (it comes with pydantic)
+from typing import Any, Protocol, Required, TypedDict, TypeVar
 
 from ..common import paths
 from ..common.chapter_anchors import Anchor, anchor_field
@@ -76,86 +73,95 @@ from .models import (
     SetCoverInput,
 )
 from .names import KINDS as NAME_KINDS, NameRequest, Names, called, gallery_name
+from .record import Record, RecordError, checker
 
 log = logging.getLogger(LOGGER_NAME)
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=Record)
 
 
-# -- typed reads on top of the connection: the answer parsed from JSON straight into the models --
+# -- typed reads on top of the connection: the answer's data checked into the models --------------
 T = TypeVar("T")
 
 
-class Envelope(BaseModel, Generic[T]):
-    """A GraphQL answer: `data` of the query's shape, and errors.
-
-    Only the keys of the JSON text are looked up in pydantic-core's string cache: the values of a
-    big read (ids, paths) are nearly all different, so caching them costs more than it saves
-    (about a quarter of the parsing of a page of images)."""
-
-    model_config = ConfigDict(cache_strings="keys")
-    data: T | None = None
-    errors: list[dict[str, Any]] | None = None
-
-
-def read_as(connection: StashConnection, query: str, variables: dict[str, Any], data: TypeAdapter[Envelope[T]]) -> T:
-    """Send a read and return its `data` parsed as `data` (`TypeAdapter(Envelope[<the query's data>])`);
-    errors raise and transient faults are retried as with StashConnection.execute."""
+def read_as(connection: StashConnection, query: str, variables: dict[str, Any], parse: Callable[[Any], T]) -> T:
+    """Send a read and return its `data` as `parse` reads it (one of the readers below: the query's
+    shape, its galleries and images checked into the models); errors raise and transient faults are
+    retried as with StashConnection.execute."""
 
     def once() -> T:
         status, content = connection.post(query, variables)
+        body = connection.result(status, content)
+        if body.get("errors"):
+            raise server_error(error_list(body))
+        data = body.get("data")
+        if data is None:
+            raise StashTransportError(f"Stash at {connection.url} answered HTTP {status} without data", status=status)
         try:
-            envelope = data.validate_json(content)
-        except ValidationError:  # not the answer this query has: say what Stash did answer
-            body = connection.result(status, content)
-            if body.get("errors"):
-                raise server_error(error_list(body)) from None
+            return parse(data)
+        except (RecordError, KeyError, TypeError):  # not the answer this query has
             raise StashTransportError(
                 f"Stash at {connection.url} answered HTTP {status} with data this query does not have", status=status
             ) from None
-        if envelope.errors:
-            raise server_error(error_list({"errors": envelope.errors}))
-        if envelope.data is None:
-            raise StashTransportError(f"Stash at {connection.url} answered HTTP {status} without data", status=status)
-        return envelope.data
 
     return connection.retrying(once, True)
 
 
-# Pages are validated in one call each (one pass in pydantic-core, not one call per item).
-IMAGE_LIST = TypeAdapter(list[Image])
-SCENE_LIST = TypeAdapter(list[Scene])
+# A page's images (or scenes, galleries) are checked in one call each: one loop over the list, the
+# plain fields of each checked inline by the record's generated checker (record.py).
+IMAGE_LIST: Callable[[Any], list[Image]] = checker(list[Image])
+SCENE_LIST: Callable[[Any], list[Scene]] = checker(list[Scene])
+GALLERY_LIST: Callable[[Any], list[Gallery]] = checker(list[Gallery])
+GALLERY_OR_NONE: Callable[[Any], Gallery | None] = checker(Gallery | None)
+_COUNT: Callable[[Any], int] = checker(int)
 
 
-# The containers of the big reads' answers are typed dicts (validated as strictly as models, and
-# about a third of a model's cost to build: one per gallery of a page); the galleries and images
-# in them are the models.
-class _Galleries(TypedDict):
-    galleries: list[Gallery]
-
-
-class _GalleryPage(TypedDict):
-    findGalleries: _Galleries
-
-
-class _ImagesCounted(TypedDict):
-    count: int
-    images: list[Image]
-
-
-class _FoundImages(TypedDict, total=False):
-    """A findImages answer of ImagesAndCoverMatches: a gallery's images with their count (g..), or
-    its default-cover match, the first image only (c..)."""
+class ImagesCounted(TypedDict, total=False):
+    """A findImages answer: a gallery's images with their count (`count` is missing from the
+    default-cover question's answer, which reads the first image only)."""
 
     count: int
     images: Required[list[Image]]
 
 
-# The answers of the big reads, parsed from JSON straight into the models (read_as).
-GALLERY_PAGE = TypeAdapter(Envelope[_GalleryPage])
-GALLERIES_BY_ALIAS = TypeAdapter(Envelope[dict[str, Gallery | None]])
-IMAGES_BY_ALIAS = TypeAdapter(Envelope[dict[str, _ImagesCounted]])
-IMAGES_AND_COVERS = TypeAdapter(Envelope[dict[str, _FoundImages]])
+def _images_counted(value: Any) -> ImagesCounted:
+    """A findImages answer as ImagesCounted (its images checked; its count when it has one)."""
+    found = ImagesCounted(images=IMAGE_LIST(value["images"]))
+    if "count" in value:
+        found["count"] = _COUNT(value["count"])
+    return found
+
+
+def gallery_page(data: Any) -> list[Gallery]:
+    """The galleries of a findGalleries page."""
+    return GALLERY_LIST(data["findGalleries"]["galleries"])
+
+
+def galleries_by_alias(data: Any) -> dict[str, Gallery | None]:
+    """Aliased findGallery answers: {alias: gallery, or None when the id names none}."""
+    return {alias: GALLERY_OR_NONE(value) for alias, value in data.items()}
+
+
+def images_by_alias(data: Any) -> dict[str, ImagesCounted]:
+    """Aliased findImages answers, each with its count: {alias: its images and count}."""
+    found = {alias: _images_counted(value) for alias, value in data.items()}
+    if not all("count" in answer for answer in found.values()):
+        raise KeyError("count")
+    return found
+
+
+def images_and_covers(data: Any) -> dict[str, ImagesCounted]:
+    """Aliased findImages answers: a gallery's images with their count (g..), or its default-cover
+    match, the first image only (c..)."""
+    return {alias: _images_counted(value) for alias, value in data.items()}
+
+
+def counted_page(data: Any) -> ImagesCounted:
+    """One page of a big gallery's images, with the gallery's image count."""
+    found = _images_counted(data["findImages"])
+    if "count" not in found:
+        raise KeyError("count")
+    return found
 
 
 @dataclass(frozen=True)
@@ -214,14 +220,6 @@ def _configuration(data: dict[str, Any]) -> RunConfiguration:
         (configuration.get("general") or {}).get("galleryCoverRegex") or None,
         _features(data),
     )
-
-
-class _CountedPage(BaseModel):
-    findImages: _ImagesCounted
-
-
-# One page of a big gallery's images (GalleryOps.gallery_image_pages).
-COUNTED_PAGE = TypeAdapter(Envelope[_CountedPage])
 
 
 class ImagesChangedWhileRead(Exception):
@@ -376,9 +374,9 @@ class GalleryOps:
         def read(last: int) -> list[Gallery]:
             cursor = all_of({"id": {"value": last, "modifier": "GREATER_THAN"}}, gallery_filter)
             answer = read_as(
-                self.connection, query, {"filter": _by_id(page_size), "gallery_filter": cursor}, GALLERY_PAGE
+                self.connection, query, {"filter": _by_id(page_size), "gallery_filter": cursor}, gallery_page
             )
-            return answer["findGalleries"]["galleries"]
+            return answer
 
         for page in paged(read, page_size, by_id=True):
             yield from page
@@ -391,7 +389,7 @@ class GalleryOps:
         if not ids:
             return {}
         variables = {f"i{n}": gid for n, gid in enumerate(ids)}
-        data = read_as(self.connection, doc.galleries_by_ids(len(ids), selection), variables, GALLERIES_BY_ALIAS)
+        data = read_as(self.connection, doc.galleries_by_ids(len(ids), selection), variables, galleries_by_alias)
         return {gid: data[f"g{n}"] for n, gid in enumerate(ids)}
 
     def count_galleries(self, gallery_filter: dict[str, Any] | None = None) -> int:
@@ -418,7 +416,7 @@ class GalleryOps:
             data = self.connection.execute(doc.gallery_images(selection, first_page=page == 1), variables)
             if page == 1 and data["findGallery"] is None:
                 raise NotFound(f"no gallery with id {gallery_id}")
-            return IMAGE_LIST.validate_python(data["findImages"]["images"])
+            return IMAGE_LIST(data["findImages"]["images"])
 
         return [image for page in paged(read, page_size) for image in page]
 
@@ -433,7 +431,7 @@ class GalleryOps:
         if not ids:
             return {}
         variables = {"page": _in_gallery_order(limit), **{f"f{n}": [gid] for n, gid in enumerate(ids)}}
-        data = read_as(self.connection, doc.images_of_galleries(len(ids), selection), variables, IMAGES_BY_ALIAS)
+        data = read_as(self.connection, doc.images_of_galleries(len(ids), selection), variables, images_by_alias)
         out: dict[str, list[Image]] = {}
         for n, gid in enumerate(ids):
             result = data[f"g{n}"]
@@ -462,7 +460,7 @@ class GalleryOps:
         }
         try:
             data = read_as(
-                self.connection, doc.images_and_cover_matches(len(ids), selection), variables, IMAGES_AND_COVERS
+                self.connection, doc.images_and_cover_matches(len(ids), selection), variables, images_and_covers
             )
         except StashServerError as exc:
             if not exc.paths or not all(path and str(path[0]).startswith("c") for path in exc.paths):
@@ -495,7 +493,7 @@ class GalleryOps:
         def read(last: int) -> list[Image]:
             cursor = all_of({"id": {"value": last, "modifier": "GREATER_THAN"}}, image_filter)
             data = self.connection.execute(query, {"filter": _by_id(page_size), "image_filter": cursor})
-            return IMAGE_LIST.validate_python(data["findImages"]["images"])
+            return IMAGE_LIST(data["findImages"]["images"])
 
         for page in paged(read, page_size, by_id=True):
             yield from page
@@ -520,7 +518,7 @@ class GalleryOps:
         def read(page: int) -> list[Image]:
             nonlocal count, read_so_far
             variables = {"filter": _in_gallery_order(page_size, page), "image_filter": in_gallery(gallery_id)}
-            answer = read_as(self.connection, query, variables, COUNTED_PAGE).findImages
+            answer = read_as(self.connection, query, variables, counted_page)
             if count is not None and answer["count"] != count:
                 raise ImagesChangedWhileRead(
                     f"its images changed while they were read ({count} then {answer['count']})"
@@ -540,7 +538,7 @@ class GalleryOps:
             data = self.connection.execute(
                 query, {"filter": {"per_page": page_size, "page": page, "sort": "id", "direction": "ASC"}}
             )
-            return SCENE_LIST.validate_python(data["findScenes"]["scenes"])
+            return SCENE_LIST(data["findScenes"]["scenes"])
 
         for page in paged(read, page_size):
             yield from page
@@ -554,7 +552,7 @@ class GalleryOps:
         if not ids:
             return {}
         data = self.connection.execute(doc.scenes_by_ids(selection), {"ids": ids})
-        return {scene.id: scene for scene in SCENE_LIST.validate_python(data["findScenes"]["scenes"])}
+        return {scene.id: scene for scene in SCENE_LIST(data["findScenes"]["scenes"])}
 
     def cover_regex_matches(self, gallery_ids: Sequence[str], cover_regex: str) -> dict[str, str | None]:
         """For each gallery, the first image (in gallery order) whose path matches Stash's gallery
@@ -733,7 +731,7 @@ class GalleryOps:
             gid: Gallery.model_validate(data[f"g{n}"]) if data.get(f"g{n}") is not None else None
             for n, gid in enumerate(ids)
         }
-        images = {gid: IMAGE_LIST.validate_python(data[f"m{n}"]["images"]) for n, gid in enumerate(ids) if flags[n]}
+        images = {gid: IMAGE_LIST(data[f"m{n}"]["images"]) for n, gid in enumerate(ids) if flags[n]}
         return galleries, images
 
     def loose_now(
@@ -757,7 +755,7 @@ class GalleryOps:
             if titles is not None:
                 variables[f"t{n}"] = {"title": {"value": titles[n], "modifier": "EQUALS"}}
         data = self.connection.execute(doc.loose_recheck(len(folders), titles is not None), variables)
-        images = {folder: IMAGE_LIST.validate_python(data[f"l{n}"]["images"]) for n, folder in enumerate(folders)}
+        images = {folder: IMAGE_LIST(data[f"l{n}"]["images"]) for n, folder in enumerate(folders)}
         galleries = (
             {
                 folder: [Gallery.model_validate(g) for g in data[f"k{n}"]["galleries"]]
@@ -1112,8 +1110,8 @@ class GalleryOps:
                     "filter": {"per_page": 1, "page": image_index, "sort": "path", "direction": "ASC"},
                     "image_filter": in_gallery(gallery_id),
                 },
-                COUNTED_PAGE,
-            ).findImages
+                counted_page,
+            )
             if not answer["images"]:
                 return
             files = answer["images"][0].visual_files or []

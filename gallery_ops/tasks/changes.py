@@ -24,8 +24,6 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, NamedTuple
 
-from pydantic import ValidationError
-
 from ..common.limits import MUTATION_BATCH_SIZE
 from ..common.skips import MOVED
 from ..stash.batch import BatchResult, chunks
@@ -42,6 +40,7 @@ from ..stash.models import (
 )
 from ..stash.names import NAMED_IMAGES, REF_KINDS, Mention, NameBook, file_name
 from ..stash.operations import GalleryOps
+from ..stash.record import RecordError
 from .anchors import Anchor, anchor_field
 from .deletes import DeleteBasis, basis_now, moved_deletes
 
@@ -610,7 +609,7 @@ SENDERS: dict[type[Change], Callable[[GalleryOps, Sequence[Any]], BatchResult]] 
 
 
 def _problem(exc: ValueError) -> str:
-    return validation_problems(exc, "input") if isinstance(exc, ValidationError) else " ".join(str(exc).split())
+    return validation_problems(exc, "input") if isinstance(exc, RecordError) else " ".join(str(exc).split())
 
 
 def _charge(failed: dict[str, str], change: Change, message: str) -> None:

@@ -132,7 +132,7 @@ def test_a_task_also_ends_without_the_exit_clean_up_and_keeps_its_status(wrapped
     finally:
         sim.stop()
     assert failed.returncode == 1 and failed_report["status"] == 1 and "setting dryRun" in failed.error
-    assert "pydantic" in failed_report["modules"]  # a task takes the full path
+    assert "gallery_ops.entry.dispatch" in failed_report["modules"]  # a task takes the full path
     assert ok.returncode == 0 and ok.error is None and ok.output["summary"]
     assert wrapped.runs()[-1]["status"] == 0
     assert not wrapped.exit_clean_up_ran

@@ -5,9 +5,10 @@ those) built in a temporary folder from the interpreter running the tests: its b
 standard library (linked), pip, an empty site-packages, and the EXTERNALLY-MANAGED file PEP 668
 defines in its stdlib folder. Like Alpine's python3 in the official image (docs/stash.md §6b),
 `pip install` is refused there and pydantic is missing. The plugin, run by the strict runner
-with that Python, answers the missing dependency clearly; the task installs the pinned packages
-from PyPI into the plugin folder (wheels only); the same task then works; nothing under the
-environment's prefix changed. Failures (no network, no wheel for the platform) are one line.
+with that Python, runs a task without them (gallery_ops imports none of them), and the answer a
+failed import would get names what is missing; the task installs the pinned packages from PyPI
+into the plugin folder (wheels only); the same task then works; nothing under the environment's
+prefix changed. Failures (no network, no wheel for the platform) are one line.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import pytest
 from install_support import answer
 from stash_sim import StashSimulator
 from stash_sim.runner import PluginRunner, load_manifest, load_plugins, server_connection
+from support.deps import missing_dependency_answer
 from support.manifest import button, copy_plugin
 
 import gallery_tools_deps
@@ -123,9 +125,13 @@ def test_install_dependencies_where_pip_install_is_refused(system_python: Path, 
         runner = PluginRunner(sim.plugin(), str(system_python), env=env)
         conn = sim.server_connection()
 
-        # 1. any task: one clear error, naming what is missing, the button and the command
-        missing = answer(runner.run_task(button("set_covers"), None, conn))
-        error = missing["error"]
+        # 1. a task runs without the packages (gallery_ops imports none of them): a preview; the
+        # answer a failed import of the full path gets names what is missing, the button and the command
+        preview = answer(runner.run_task(button("set_covers"), {"dry_run": "true"}, conn))
+        assert preview["error"] is None and preview["output"]["changed"] == 2 and preview["output"]["dry_run"]
+        assert sim.gql('{ findGallery(id: "4") { cover { id } } }')["findGallery"]["cover"]["id"] != "14"
+        sim.requests.clear()
+        error = missing_dependency_answer(system_python, target, env)
         assert error.startswith(
             "Gallery Tools cannot use stashapp-tools==0.2.59 (not installed); pydantic==2.14.4 (not installed)"
         )

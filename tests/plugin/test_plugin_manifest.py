@@ -9,7 +9,8 @@ import shutil
 from pathlib import Path
 
 from stash_sim import StashSimulator
-from stash_sim.runner import PluginRunner, load_manifest, load_plugins
+from stash_sim.runner import load_manifest, load_plugins
+from support.deps import missing_dependency_answer
 from support.manifest import button
 
 from gallery_ops.common.settings import DATE_FORMS, SETTINGS
@@ -216,8 +217,7 @@ def test_an_installed_copy_loads_alone_and_runs(tmp_path: Path, answer) -> None:
         shadow = tmp_path / "shadow"
         shadow.mkdir()
         (shadow / "pydantic.py").write_text("raise ImportError('not installed')\n", encoding="utf-8")
-        hidden = PluginRunner(sim.plugin(), sim.python, env={**os.environ, "PYTHONPATH": str(shadow)})
-        error = answer(hidden.run_task(button("set_covers"), None, sim.server_connection()))["error"]
+        error = missing_dependency_answer(sim.python, target, {**os.environ, "PYTHONPATH": str(shadow)})
         assert (
             f"-m pip install --upgrade --target {target / 'dependencies'} --only-binary=:all:"
             f" -r {target / 'requirements.txt'}"

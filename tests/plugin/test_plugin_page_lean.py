@@ -1,13 +1,16 @@
-"""What a gallery page action's process imports: the one task it runs, nothing of the others.
+"""What a gallery page action's process imports: the standard library and the one task it runs.
 
 The page waits for every action's process (runPluginOperation holds the browser's request open
-while the plugin runs, docs/ui.md), so a run imports what it needs and nothing else: the registry
-imports a task's module when that task runs. The plugin is run as Stash runs it (the simulator's
+while the plugin runs, docs/ui.md), so a run imports what it needs and nothing else: no installed
+package (the stash layer's models are records of the standard library, stash/record.py; pydantic's
+import alone cost more than a whole hook), and of the tasks only the one it runs (the registry
+imports a task's module when that task runs). The plugin is run as Stash runs it (the simulator's
 runner), through an interpreter wrapper that records the modules each process had imported.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,9 @@ from gallery_ops.entry.registry import TASKS
 REPO = Path(__file__).resolve().parents[2]
 RUN = 'mutation Run($args: Map) { runPluginOperation(plugin_id: "gallery_tools", args: $args) }'
 
+# What a page action must never import: the packages the plugin once needed on this path.
+NEVER = {"pydantic", "pydantic_core", "annotated_types", "typing_extensions", "stashapi", "requests", "urllib3"}
+OURS = {"gallery_ops", "gallery_tools_deps", "__main__", "__future__"}
 # The modules of gallery_ops/tasks that belong to one task (or to the page's own actions) alone.
 TASK_MODULES = {f"gallery_ops.tasks.{task.module}" for task in TASKS.values() if task.module} | {
     "gallery_ops.tasks.page_actions"
@@ -37,19 +43,22 @@ def page(sim: StashSimulator, args: dict[str, Any]) -> Any:
 
 
 @pytest.mark.parametrize(
-    ("action", "gallery_id", "modules"),
+    ("action", "gallery_id", "modules", "pattern"),
     [
-        ("title_from_path", "1", {"titles"}),
-        ("chapters_from_folders", "3", {"chapters"}),
-        ("cover_by_rule", "4", {"covers"}),
-        ("sync_images_from_gallery", "1", {"image_sync"}),
-        ("metadata_from_files", "8", {"file_metadata"}),
+        ("title_from_path", "1", {"titles"}, False),
+        ("chapters_from_folders", "3", {"chapters"}, False),
+        # Stash's cover regex is searched by the pattern engine, which takes the optional `regex`
+        # from the Python's packages (common/patterns.py): the one installed package a run may load
+        ("cover_by_rule", "4", {"covers"}, True),
+        ("sync_images_from_gallery", "1", {"image_sync"}, False),
+        ("metadata_from_files", "8", {"file_metadata"}, False),
     ],
 )
-def test_a_page_action_imports_its_own_task_and_no_other(
-    wrapped: RecordingPython, action: str, gallery_id: str, modules: set[str]
+def test_a_page_action_imports_the_standard_library_and_its_own_task_only(
+    wrapped: RecordingPython, action: str, gallery_id: str, modules: set[str], pattern: bool
 ) -> None:
-    """A preview and its apply (which writes): each process imports its task's module, no other's."""
+    """A preview and its apply (which writes): each process imports no installed package but a
+    pattern's `regex`, never pydantic or stashapi, and its task's module, no other task's."""
     with StashSimulator(python=str(wrapped.python), on_disk=True) as sim:
         sim.install_plugin(REPO)
         preview = page(sim, {"page": "preview", "action": action, "gallery_id": gallery_id})
@@ -62,3 +71,9 @@ def test_a_page_action_imports_its_own_task_and_no_other(
     for run in runs:
         imported = set(run["modules"])
         assert imported & TASK_MODULES == {f"gallery_ops.tasks.{m}" for m in modules}
+        assert not {m.split(".")[0] for m in imported} & NEVER
+        outside = sorted(m for m in imported if m.split(".")[0] not in sys.stdlib_module_names | OURS)
+        if pattern:
+            assert "regex" in outside and "gallery_ops.common.patterns" in imported
+        else:
+            assert outside == []

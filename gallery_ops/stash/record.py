@@ -1,0 +1,595 @@
+"""The base of the stash layer's models (stash/models.py): typed records checked by their annotations.
+
+Why not pydantic: a gallery page action's process pays for every import before its first request,
+and `pydantic` with its own modules cost more than the whole new-gallery hook (about 150 ms against
+35 ms). This module uses the standard library only, and `typing` for the annotations.
+
+What a record is:
+- fields are declared as annotations with defaults (`title: str | None = None`), in the order of
+  the class and its bases; a record is made by keyword (`Gallery(id="1")`) or from a dict
+  (`Gallery.model_validate(answer)`);
+- a field not given is *unset* (not in `model_fields_set`), which is not the same as null: an
+  output model holds what a query selected, and an input sends a field when it is set, and only
+  then (the rule that keeps a person's data from being overwritten by what nobody asked to send);
+- every given value is checked by its annotation, strictly: `str` takes text only, `int` integers
+  but not booleans, `float` numbers, `bool` only true or false, `None` only null; `Literal[...]`
+  one of its values; `list[X]` and `dict[str, X]` each item; a record type a dict (checked as that
+  record) or such a record; `Annotated[X, Before(f)]` runs `f` on the given value first (it may
+  normalise it, or raise ValueError), `After(f)` on the checked one, `Bounds(ge, le)` limits a
+  number. Unknown keys are ignored, or refused with `extra="forbid"`;
+- `frozen=True` refuses assignment; `validate_assignment=True` checks an assigned value as a given
+  one (and marks the field set); a record with neither takes an assigned value as it is;
+- model-level checks: `check_data` (a classmethod, before the fields) and `check_record` (after);
+- every problem is reported at once in one RecordError (a ValueError) whose `errors()` are
+  `{"loc": (...), "msg": ...}`, so a caller can say "where: what" on one line (models.py).
+
+How it stays fast on a page of 250 galleries and their images: a class's checker is built on its
+first use (not at import: a run builds only the ones it reads), as one generated function that
+checks the plain fields inline and calls one prepared checker per list, dict or nested record. Only
+the fields set live in the instance's `__dict__`; an unset field reads its default from the class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import (
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    TypeVar,
+    Union,
+    dataclass_transform,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
+
+from ..common.errors import short_repr
+
+R = TypeVar("R", bound="Record")
+T = TypeVar("T")
+
+# -- the messages of the checks, in one place ----------------------------------------------------
+EXTRA_FIELD = "Extra inputs are not permitted"  # (the words pydantic used, which callers may quote)
+REQUIRED = "is required"
+FROZEN = "cannot be changed (the record is frozen: make a new one)"
+KINDS = {str: "text", int: "an integer", float: "a number", bool: "true or false", type(None): "null"}
+
+
+def should_be(what: str, value: Any) -> str:
+    return f"should be {what}, got {short_repr(value)}"
+
+
+def at_least(bound: int, value: Any) -> str:
+    return f"should be at least {bound}, got {short_repr(value)}"
+
+
+def at_most(bound: int, value: Any) -> str:
+    return f"should be at most {bound}, got {short_repr(value)}"
+
+
+def not_a_field(model: str) -> str:
+    return f"is not a field of {model}"
+
+
+class RecordError(ValueError):
+    """What was wrong with the values given to a record: `errors()` lists each problem as
+    {"loc": (field, index or key, ...), "msg": "..."}; str() says them all on one line."""
+
+    def __init__(self, model: str, errors: list[dict[str, Any]]) -> None:
+        self.model = model
+        self._errors = errors
+        where = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in errors)
+        super().__init__(f"{model}: {where}" if model else where)
+
+    def errors(self) -> list[dict[str, Any]]:
+        return list(self._errors)
+
+    def at(self, place: str | int) -> list[dict[str, Any]]:
+        """The errors as seen from the container: their places below `place`."""
+        return [{"loc": (place, *e["loc"]), "msg": e["msg"]} for e in self._errors]
+
+
+def _problem(msg: str) -> RecordError:
+    return RecordError("", [{"loc": (), "msg": msg}])
+
+
+def _should_be(what: str, value: Any) -> RecordError:
+    return _problem(should_be(what, value))
+
+
+# -- what an annotation may carry besides its type -------------------------------------------------
+class Before:
+    """Annotated[X, Before(f)]: f(value) runs on the given value before it is checked as X (it may
+    return it normalised, or raise ValueError with the problem)."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        self.function = function
+
+
+class After:
+    """Annotated[X, After(f)]: f(value) runs on the value once checked as X."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        self.function = function
+
+
+class Bounds:
+    """Annotated[int | None, Bounds(ge=0, le=100)]: the number's limits (null passes)."""
+
+    def __init__(self, ge: int | None = None, le: int | None = None) -> None:
+        self.ge = ge
+        self.le = le
+
+
+class _Factory:
+    """A field's default made anew for each read while the field is unset (a list default is never shared)."""
+
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        self.factory = factory
+
+    def __get__(self, record: object, owner: type) -> Any:
+        return self if record is None else self.factory()
+
+
+def field(*, default_factory: Callable[[], T]) -> T:
+    """A field whose default is made by `default_factory` (`ids: list[str] = field(default_factory=list)`)."""
+    return _Factory(default_factory)  # type: ignore[return-value]  # the descriptor stands for the value
+
+
+# -- checkers: value -> checked value, or RecordError ---------------------------------------------
+Check = Callable[[Any], Any]
+
+
+def _scalar(kind: type) -> Check:
+    what = KINDS[kind]
+    if kind is int:
+
+        def check_int(value: Any) -> Any:
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+            raise _should_be(what, value)
+
+        return check_int
+    if kind is float:
+
+        def check_float(value: Any) -> Any:
+            if isinstance(value, float):
+                return value
+            if isinstance(value, int) and not isinstance(value, bool):
+                return float(value)
+            raise _should_be(what, value)
+
+        return check_float
+
+    def check(value: Any) -> Any:
+        if isinstance(value, kind):
+            return value
+        raise _should_be(what, value)
+
+    return check
+
+
+def _optional(inner: Check) -> Check:
+    def check(value: Any) -> Any:
+        return None if value is None else inner(value)
+
+    return check
+
+
+def _literal(values: tuple[Any, ...]) -> Check:
+    allowed = set(values)
+    kinds = {type(v) for v in values}  # (True == 1: a bool is not the literal 1)
+    what = "one of " + ", ".join(repr(v) for v in values)
+
+    def check(value: Any) -> Any:
+        if type(value) in kinds and value in allowed:
+            return value
+        raise _should_be(what, value)
+
+    return check
+
+
+def _list(item: Check) -> Check:
+    def check(value: Any) -> Any:
+        if not isinstance(value, list | tuple):
+            raise _should_be("a list", value)
+        try:
+            return [item(v) for v in value]
+        except RecordError:
+            pass
+        errors: list[dict[str, Any]] = []
+        for n, v in enumerate(value):
+            try:
+                item(v)
+            except RecordError as exc:
+                errors.extend(exc.at(n))
+        raise RecordError("", errors)
+
+    return check
+
+
+def _dict(key: Check, item: Check) -> Check:
+    def check(value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise _should_be("an object", value)
+        out: dict[Any, Any] = {}
+        errors: list[dict[str, Any]] = []
+        for k, v in value.items():
+            try:
+                out[key(k)] = item(v)
+            except RecordError as exc:
+                errors.extend(exc.at(k if isinstance(k, str | int) else repr(k)))
+        if errors:
+            raise RecordError("", errors)
+        return out
+
+    return check
+
+
+def _union(kinds: tuple[type, ...]) -> Check:
+    """A union of plain types (str | int | float): the value as it is when it is one of them."""
+    what = " or ".join(KINDS[k] for k in kinds)
+    numbers = bool({int, float} & set(kinds)) and bool not in kinds
+
+    def check(value: Any) -> Any:
+        if isinstance(value, kinds) and not (numbers and isinstance(value, bool)):
+            return value
+        raise _should_be(what, value)
+
+    return check
+
+
+def _annotated(inner: Check, extras: tuple[Any, ...]) -> Check:
+    befores = [e.function for e in extras if isinstance(e, Before)]
+    afters = [e.function for e in extras if isinstance(e, After)]
+    bounds = [e for e in extras if isinstance(e, Bounds)]
+
+    def check(value: Any) -> Any:
+        try:
+            for function in befores:
+                value = function(value)
+        except ValueError as exc:
+            raise _problem(str(exc)) from None
+        value = inner(value)
+        for limit in bounds:
+            if value is not None and limit.ge is not None and value < limit.ge:
+                raise _problem(at_least(limit.ge, value))
+            if value is not None and limit.le is not None and value > limit.le:
+                raise _problem(at_most(limit.le, value))
+        try:
+            for function in afters:
+                value = function(value)
+        except ValueError as exc:
+            raise _problem(str(exc)) from None
+        return value
+
+    return check
+
+
+def _record(kind: type[Record]) -> Check:
+    def check(value: Any) -> Any:
+        if type(value) is dict:
+            return kind._from_dict(value)
+        if isinstance(value, kind):
+            return value
+        raise _should_be(f"an object ({kind.__name__})", value)
+
+    return check
+
+
+def checker(annotation: Any) -> Check:
+    """The checker of one annotation (resolved: no strings)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        inner, *extras = get_args(annotation)
+        return _annotated(checker(inner), tuple(extras))
+    if annotation in KINDS:
+        return _scalar(annotation)
+    if annotation is Any:
+        return lambda value: value
+    if isinstance(annotation, type) and issubclass(annotation, Record):
+        return _record(annotation)
+    args = get_args(annotation)
+    if origin is Literal:
+        return _literal(args)
+    if origin is list:
+        return _list(checker(args[0]))
+    if origin is dict:
+        return _dict(checker(args[0]), checker(args[1]))
+    if origin is Union or origin is type(int | None):
+        others = tuple(a for a in args if a is not type(None))
+        if len(others) == 1:
+            return _optional(checker(others[0]))
+        if all(a in KINDS for a in others):
+            found = _union(others)
+            return _optional(found) if len(others) < len(args) else found
+    raise TypeError(f"a record field cannot be {annotation!r}")
+
+
+# -- the generated checker of a record's fields ----------------------------------------------------
+_MISSING: Any = object()
+
+
+def _plain(annotation: Any) -> tuple[type, bool] | None:
+    """(type, None allowed) when the annotation is a plain str/int/float/bool, or one or null."""
+    if annotation in (str, int, float, bool):
+        return annotation, False
+    if get_origin(annotation) in (Union, type(int | None)):
+        args = get_args(annotation)
+        others = [a for a in args if a is not type(None)]
+        if len(args) == 2 and len(others) == 1 and others[0] in (str, int, bool):
+            return others[0], True
+    return None
+
+
+_INLINE = {
+    str: "isinstance(v, str)",
+    int: "isinstance(v, int) and v is not True and v is not False",
+    bool: "v is True or v is False",
+}
+
+
+def _generate(
+    cls: type[Record], hints: dict[str, Any], checks: dict[str, Check]
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """def check_fields(data) -> the checked values of the fields given, in the fields' order."""
+    lines = ["def check_fields(data):", "    out = {}", "    errors = []"]
+    scope: dict[str, Any] = {
+        "_MISSING": _MISSING,
+        "RecordError": RecordError,
+        "should_be": should_be,
+    }
+    for n, name in enumerate(cls.model_fields):
+        lines.append(f"    v = data.get({name!r}, _MISSING)")
+        lines.append("    if v is not _MISSING:")
+        plain = _plain(hints[name])
+        if plain is not None and plain[0] in _INLINE:
+            kind, nullable = plain
+            test = _INLINE[kind] if not nullable else f"v is None or {_INLINE[kind]}"
+            what = KINDS[kind] + (" or null" if nullable else "")
+            lines += [
+                f"        if {test}:",
+                f"            out[{name!r}] = v",
+                "        else:",
+                f"            msg = should_be({what!r}, v)",
+                f"            errors.append({{'loc': ({name!r},), 'msg': msg}})",
+            ]
+        else:
+            scope[f"check_{n}"] = checks[name]
+            lines += [
+                "        try:",
+                f"            out[{name!r}] = check_{n}(v)",
+                "        except RecordError as exc:",
+                f"            errors.extend(exc.at({name!r}))",
+            ]
+        if name in cls._required:
+            lines += ["    else:", f"        errors.append({{'loc': ({name!r},), 'msg': {REQUIRED!r}}})"]
+    if cls._forbid_extra:
+        scope["FIELDS"] = frozenset(cls.model_fields)
+        lines += [
+            "    for key in data:",
+            "        if key not in FIELDS:",
+            f"            errors.append({{'loc': (key,), 'msg': {EXTRA_FIELD!r}}})",
+        ]
+    lines += ["    if errors:", f"        raise RecordError({cls.__name__!r}, errors)", "    return out"]
+    exec("\n".join(lines), scope)  # our own text, built from the class's field names
+    generated: Callable[[dict[str, Any]], dict[str, Any]] = scope["check_fields"]
+    return generated
+
+
+# -- the base --------------------------------------------------------------------------------------
+@dataclass_transform(kw_only_default=True, field_specifiers=(field,))
+class Record:
+    """A typed record checked by its annotations (see the module's docstring).
+
+    Class keywords: `extra="forbid"` (unknown keys refused; default "ignore"), `frozen=True`,
+    `validate_assignment=True`; each is inherited unless a subclass says otherwise."""
+
+    model_fields: ClassVar[dict[str, Any]] = {}  # name -> default (_MISSING: required), in order
+    _required: ClassVar[frozenset[str]] = frozenset()
+    _forbid_extra: ClassVar[bool] = False
+    _frozen: ClassVar[bool] = False
+    _validate_assignment: ClassVar[bool] = False
+    _checks_data: ClassVar[bool] = False  # it overrides check_data
+    _checks_record: ClassVar[bool] = False  # it overrides check_record
+    _check_fields: ClassVar[Callable[[dict[str, Any]], dict[str, Any]] | None] = None
+    _field_checks: ClassVar[dict[str, Check]] = {}
+
+    def __init_subclass__(
+        cls,
+        *,
+        extra: Literal["ignore", "forbid"] | None = None,
+        frozen: bool | None = None,
+        validate_assignment: bool | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        if extra is not None:
+            cls._forbid_extra = extra == "forbid"
+        if frozen is not None:
+            cls._frozen = frozen
+        if validate_assignment is not None:
+            cls._validate_assignment = validate_assignment
+        fields = dict(cls.model_fields)
+        required = set(cls._required)
+        for name, annotation in vars(cls).get("__annotations__", {}).items():  # (inspect costs an import)
+            if str(annotation).startswith(("ClassVar", "typing.ClassVar")):
+                continue
+            default = cls.__dict__.get(name, _MISSING)  # (a field(...) default stays: it makes the value)
+            if default is _MISSING:
+                required.add(name)  # (declared again without a default: required here too)
+            else:
+                required.discard(name)
+            fields[name] = default
+        cls.model_fields = fields
+        cls._required = frozenset(required)
+        cls._checks_data = cls.__dict__.get("check_data", None) is not None or cls._checks_data
+        cls._checks_record = cls.check_record is not Record.check_record
+        cls._check_fields = None  # built on first use (_checkers)
+
+    # -- checking --------------------------------------------------------------------------------
+    @classmethod
+    def _checkers(cls) -> Callable[[dict[str, Any]], dict[str, Any]]:
+        """The class's generated field checker (and its checker per field), built on first use:
+        the annotations are resolved then, when every record they name exists."""
+        if cls._check_fields is None:
+            hints = get_type_hints(cls, include_extras=True)
+            cls._field_checks = {name: checker(hints[name]) for name in cls.model_fields}
+            cls._check_fields = _generate(cls, hints, cls._field_checks)
+        return cls._check_fields
+
+    @classmethod
+    def check_data(cls, data: Any) -> Any:
+        """A model-level check of the given data before the fields' (override; ValueError refuses)."""
+        return data
+
+    def check_record(self) -> None:
+        """A model-level check of the record once its fields are checked (override; ValueError refuses)."""
+
+    @classmethod
+    def _from_dict(cls: type[R], data: dict[str, Any]) -> R:
+        """The record of `data`, checked (the path every record takes: keep it short)."""
+        if cls._checks_data:
+            try:
+                data = cls.check_data(data)
+            except ValueError as exc:
+                raise RecordError(cls.__name__, [{"loc": (), "msg": str(exc)}]) from None
+            if not isinstance(data, dict):
+                raise RecordError(cls.__name__, _should_be("an object", data).errors())
+        record = object.__new__(cls)
+        object.__setattr__(record, "__dict__", (cls._check_fields or cls._checkers())(data))
+        if cls._checks_record:
+            try:
+                record.check_record()
+            except ValueError as exc:
+                raise RecordError(cls.__name__, [{"loc": (), "msg": str(exc)}]) from None
+        return record
+
+    def __init__(self, **data: Any) -> None:
+        made = self._from_dict(data)
+        object.__setattr__(self, "__dict__", made.__dict__)
+
+    @classmethod
+    def model_validate(cls: type[R], value: Any) -> R:
+        """A record from a dict (checked), or the record itself when it is one already."""
+        if isinstance(value, cls):
+            return value
+        if not isinstance(value, dict):
+            raise RecordError(cls.__name__, _should_be(f"an object ({cls.__name__})", value).errors())
+        return cls._from_dict(value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        cls = type(self)
+        if name not in cls.model_fields:
+            raise AttributeError(f"{name} {not_a_field(cls.__name__)}")
+        if cls._frozen:
+            raise RecordError(cls.__name__, [{"loc": (name,), "msg": FROZEN}])
+        if cls._validate_assignment:
+            try:
+                cls._checkers()
+                value = cls._field_checks[name](value)
+            except RecordError as exc:
+                raise RecordError(cls.__name__, exc.at(name)) from None
+            before = self.__dict__.get(name, _MISSING)
+            self.__dict__[name] = value
+            if cls._checks_record:
+                try:
+                    self.check_record()
+                except ValueError as exc:
+                    if before is _MISSING:
+                        del self.__dict__[name]
+                    else:
+                        self.__dict__[name] = before
+                    raise RecordError(cls.__name__, [{"loc": (), "msg": str(exc)}]) from None
+            return
+        self.__dict__[name] = value
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__}.{name} cannot be deleted")
+
+    # -- reading -----------------------------------------------------------------------------------
+    @property
+    def model_fields_set(self) -> set[str]:
+        """The fields given (or assigned): an unset field is not sent, and not the same as null."""
+        return set(self.__dict__)
+
+    def model_dump(
+        self,
+        *,
+        mode: Literal["json", "python"] = "python",
+        exclude_unset: bool = False,
+        exclude_none: bool = False,
+        include: set[str] | None = None,
+    ) -> dict[str, Any]:
+        """The record as a dict of plain values (the same in both modes: every value is JSON's
+        already); nested records too, with the same exclusions; `include` limits the top level."""
+        out: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            if exclude_unset and name not in self.__dict__:
+                continue
+            if include is not None and name not in include:
+                continue
+            value = getattr(self, name)
+            if exclude_none and value is None:
+                continue
+            out[name] = _dumped(value, exclude_unset, exclude_none)
+        return out
+
+    def model_copy(self: R, *, update: dict[str, Any] | None = None) -> R:
+        """A copy, with the fields of `update` set (checked as given ones)."""
+        cls = type(self)
+        copy = object.__new__(cls)
+        values = dict(self.__dict__)
+        if update:
+            cls._checkers()
+            checks = cls._field_checks
+            errors: list[dict[str, Any]] = []
+            for name, value in update.items():
+                if name not in checks:
+                    errors.append({"loc": (name,), "msg": not_a_field(cls.__name__)})
+                    continue
+                try:
+                    values[name] = checks[name](value)
+                except RecordError as exc:
+                    errors.extend(exc.at(name))
+            if errors:
+                raise RecordError(cls.__name__, errors)
+        object.__setattr__(copy, "__dict__", values)
+        return copy
+
+    def _values(self) -> Iterator[Any]:
+        return (getattr(self, name) for name in type(self).model_fields)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(a == b for a, b in zip(self._values(), other._values(), strict=True))
+
+    def __hash__(self) -> int:
+        if not type(self)._frozen:
+            raise TypeError(f"unhashable type: {type(self).__name__!r} (not frozen)")
+        return hash((type(self), *(_hashable(v) for v in self._values())))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in self.__dict__.items())
+        return f"{type(self).__name__}({shown})"
+
+
+def _dumped(value: Any, exclude_unset: bool, exclude_none: bool) -> Any:
+    if isinstance(value, Record):
+        return value.model_dump(exclude_unset=exclude_unset, exclude_none=exclude_none)
+    if isinstance(value, list):
+        return [_dumped(v, exclude_unset, exclude_none) for v in value]
+    if isinstance(value, dict):
+        return {k: _dumped(v, exclude_unset, exclude_none) for k, v in value.items()}
+    return value
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _hashable(v)) for k, v in value.items())
+    return value

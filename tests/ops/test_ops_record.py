@@ -1,0 +1,231 @@
+"""The stash layer's record base (gallery_ops/stash/record.py), on records declared here: unset is not
+null, values are checked strictly by their annotations, unknown keys are ignored or refused, field
+and record checks run, frozen records refuse changes, assignment is checked where asked, and every
+problem comes back at once as "where: what"."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal
+
+import pytest
+
+from gallery_ops.stash.models import Gallery, validation_problems
+from gallery_ops.stash.record import EXTRA_FIELD, After, Before, Bounds, Record, RecordError, field
+
+
+def _upper(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError(f"a code is text, got {value!r}")
+    return value.upper()
+
+
+def _not_empty(value: list[str]) -> list[str]:
+    if not value:
+        raise ValueError("at least one")
+    return value
+
+
+class Ref(Record):
+    id: str
+    name: str | None = None
+
+
+class Thing(Record):
+    id: str
+    count: int | None = None
+    share: float | None = None
+    flag: bool | None = None
+    kind: Literal["zip", "folder"] | None = None
+    code: Annotated[str, Before(_upper)] | None = None
+    words: Annotated[list[str], After(_not_empty)] | None = None
+    rating: Annotated[int | None, Bounds(ge=0, le=100)] = None
+    refs: list[Ref] | None = None
+    fields: dict[str, str | int | float] | None = None
+    parent: Thing | None = None
+    tags: list[str] = field(default_factory=list)
+    label: ClassVar[str] = "a class constant, not a field"
+
+
+class Strict(Record, extra="forbid", frozen=True):
+    id: str
+    note: str | None = None
+
+    def check_record(self) -> None:
+        if self.note == self.id:
+            raise ValueError("the note repeats the id")
+
+
+class Checked(Record, validate_assignment=True):
+    id: str
+    rating: Annotated[int | None, Bounds(ge=0, le=100)] = None
+
+    @classmethod
+    def check_data(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "legacy_id" in data:
+            raise ValueError("legacy_id is gone: give id")
+        return data
+
+
+def problems(call: Any) -> list[tuple[tuple[Any, ...], str]]:
+    with pytest.raises(RecordError) as caught:
+        call()
+    return [(e["loc"], e["msg"]) for e in caught.value.errors()]
+
+
+# -- unset is not null --------------------------------------------------------------------------
+def test_a_field_not_given_is_unset_and_reads_its_default() -> None:
+    thing = Thing(id="1", count=None)
+    assert thing.model_fields_set == {"id", "count"}
+    assert thing.count is None and thing.flag is None  # null given, and unset: the same value...
+    assert thing.model_dump(exclude_unset=True) == {"id": "1", "count": None}  # ...not the same record
+    assert "flag" in thing.model_dump() and "flag" not in thing.model_dump(exclude_unset=True)
+    assert thing.model_dump(exclude_none=True) == {"id": "1", "tags": []}
+
+
+def test_a_factory_default_is_never_shared_and_stays_unset() -> None:
+    one, two = Thing(id="1"), Thing(id="2")
+    one.tags.append("x")  # a new list at each read while unset: nothing leaks into another record
+    assert two.tags == [] and one.tags == [] and "tags" not in one.model_fields_set
+    one.tags = ["kept"]
+    assert one.tags == ["kept"] and "tags" in one.model_fields_set
+
+
+def test_nested_records_keep_their_own_unset_fields() -> None:
+    thing = Thing.model_validate({"id": "1", "refs": [{"id": "2"}], "parent": {"id": "0", "flag": False}})
+    assert thing.refs is not None and thing.refs[0].model_fields_set == {"id"}
+    assert thing.model_dump(exclude_unset=True) == {
+        "id": "1",
+        "refs": [{"id": "2"}],
+        "parent": {"id": "0", "flag": False},
+    }
+
+
+def test_assignment_sets_a_field_and_a_copy_keeps_what_was_set() -> None:
+    thing = Thing(id="1")
+    thing.count = 3
+    assert thing.model_fields_set == {"id", "count"}
+    copy = thing.model_copy(update={"flag": True})
+    assert copy.model_fields_set == {"id", "count", "flag"} and thing.model_fields_set == {"id", "count"}
+    assert problems(lambda: thing.model_copy(update={"count": "3"})) == [(("count",), "should be an integer, got '3'")]
+
+
+# -- strict by the annotation -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("id", 1),  # an id Stash sends is text: a number is not silently made one
+        ("count", True),  # a boolean is not an integer
+        ("count", 1.0),
+        ("count", "1"),
+        ("share", True),
+        ("share", "0.5"),
+        ("flag", 1),
+        ("flag", "true"),
+        ("kind", "ZIP"),
+        ("kind", 1),
+        ("refs", {"id": "1"}),
+        ("refs", [{"name": "no id"}]),
+        ("fields", {"a": [1]}),
+        ("fields", {"a": None}),
+        ("fields", {"a": False}),
+        ("parent", "1"),
+        ("tags", "a"),
+        ("tags", [1]),
+    ],
+)
+def test_values_that_are_not_of_the_annotation_are_refused(name: str, value: Any) -> None:
+    found = problems(lambda: Thing.model_validate({"id": "1", name: value} if name != "id" else {"id": value}))
+    assert len(found) == 1 and found[0][0][0] == name
+
+
+def test_values_of_the_annotation_are_kept() -> None:
+    thing = Thing.model_validate(
+        {"id": "1", "count": 0, "share": 2, "flag": False, "kind": "zip", "fields": {"a": "x", "b": 1, "c": 1.5}}
+    )
+    assert (thing.count, thing.share, thing.flag, thing.kind) == (0, 2.0, False, "zip")
+    assert isinstance(thing.share, float) and thing.fields == {"a": "x", "b": 1, "c": 1.5}
+    assert Thing(id="1", refs=[Ref(id="2")]).refs == [Ref(id="2")]  # a record where one is declared
+
+
+def test_every_problem_is_reported_at_once_with_its_place() -> None:
+    found = problems(
+        lambda: Thing.model_validate({"id": "1", "count": "2", "refs": [{"id": "1"}, {"id": 2}], "fields": {"k": []}})
+    )
+    assert found == [
+        (("count",), "should be an integer or null, got '2'"),
+        (("refs", 1, "id"), "should be text, got 2"),
+        (("fields", "k"), "should be text or an integer or a number, got []"),
+    ]
+    with pytest.raises(RecordError) as caught:
+        Thing.model_validate({"id": "1", "count": "2"})
+    assert validation_problems(caught.value, "input") == "count: should be an integer or null, got '2'"
+
+
+def test_a_required_field_missing_is_refused() -> None:
+    assert problems(lambda: Thing.model_validate({"count": 1})) == [(("id",), "is required")]
+    assert problems(lambda: Thing.model_validate(["id"])) == [((), "should be an object (Thing), got ['id']")]
+
+
+# -- unknown keys ---------------------------------------------------------------------------------
+def test_unknown_keys_are_ignored_or_refused_as_the_record_says() -> None:
+    assert Thing.model_validate({"id": "1", "new_in_stash": 1}).model_fields_set == {"id"}
+    assert problems(lambda: Strict.model_validate({"id": "1", "nte": "x"})) == [(("nte",), EXTRA_FIELD)]
+    assert EXTRA_FIELD == "Extra inputs are not permitted"  # the words callers quote
+
+
+# -- field and record checks ------------------------------------------------------------------------
+def test_field_checks_run_before_and_after_the_type() -> None:
+    assert Thing(id="1", code="ab").code == "AB"  # before: normalised, then checked as text
+    assert problems(lambda: Thing(id="1", code=5)) == [(("code",), "a code is text, got 5")]
+    assert problems(lambda: Thing(id="1", words=[])) == [(("words",), "at least one")]  # after the type
+    assert problems(lambda: Thing(id="1", words=[1])) == [(("words", 0), "should be text, got 1")]
+    assert Thing(id="1", code=None).code is None  # null passes an optional field's checks
+
+
+def test_bounds_limit_numbers_and_let_null_pass() -> None:
+    assert Thing(id="1", rating=0).rating == 0 and Thing(id="1", rating=None).rating is None
+    assert problems(lambda: Thing(id="1", rating=101)) == [(("rating",), "should be at most 100, got 101")]
+    assert problems(lambda: Thing(id="1", rating=-1)) == [(("rating",), "should be at least 0, got -1")]
+
+
+def test_record_checks_run_before_and_after_the_fields() -> None:
+    assert problems(lambda: Strict(id="1", note="1")) == [((), "the note repeats the id")]
+    assert problems(lambda: Checked.model_validate({"legacy_id": "1"})) == [((), "legacy_id is gone: give id")]
+
+
+# -- frozen and checked assignment -----------------------------------------------------------------
+def test_a_frozen_record_refuses_changes_and_can_be_hashed() -> None:
+    strict = Strict(id="1", note="n")
+    with pytest.raises(RecordError, match="frozen"):
+        strict.note = "other"
+    assert strict.note == "n"
+    assert hash(strict) == hash(Strict(id="1", note="n")) and strict == Strict(id="1", note="n")
+    with pytest.raises(TypeError):
+        hash(Thing(id="1"))
+
+
+def test_assignment_is_checked_where_the_record_asks_for_it() -> None:
+    checked = Checked(id="1")
+    with pytest.raises(RecordError, match="at most 100"):
+        checked.rating = 101
+    assert checked.rating is None and checked.model_fields_set == {"id"}  # nothing was set
+    checked.rating = 5
+    assert checked.model_fields_set == {"id", "rating"}
+    with pytest.raises(AttributeError):
+        checked.ratng = 5  # type: ignore[attr-defined]  # a name that is no field
+
+
+# -- what a person reads ----------------------------------------------------------------------------
+def test_equality_and_repr() -> None:
+    assert Thing(id="1") == Thing(id="1", count=None)  # the same values
+    assert Thing(id="1") != Thing(id="2") and Ref(id="1") != Thing(id="1")
+    assert repr(Thing(id="1", count=2)) == "Thing(id='1', count=2)"
+
+
+def test_the_models_forward_references_resolve() -> None:
+    gallery = Gallery.model_validate({"id": "1", "cover": {"id": "5", "galleries": [{"id": "1", "title": "t"}]}})
+    assert gallery.cover is not None and gallery.cover.galleries is not None
+    assert gallery.cover.galleries[0].title == "t"
+    assert problems(lambda: Gallery.model_validate({"id": "1", "cover": {"id": "5", "galleries": [{"id": 1}]}})) == [
+        (("cover", "galleries", 0, "id"), "should be text, got 1")
+    ]
