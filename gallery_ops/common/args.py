@@ -8,11 +8,11 @@ both, deliberately, and refuses anything else.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from .errors import ArgError, short_repr, shortened
 from .ids import parse_id, parse_ids
+from .plain import dataclass
 
 TRUE_TEXT = ("true", "yes", "1")
 UNKNOWN_SHOWN = 10  # unknown argument names an error lists

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from .plain import dataclass
 
 ANCHOR_PREFIX = "gallery_tools.chapter."
 

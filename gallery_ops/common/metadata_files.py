@@ -28,13 +28,13 @@ import json
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 from xml.parsers import expat
 
 from . import paths, zip_member
 from .limits import METADATA_FILE_MAX_BYTES, METADATA_NESTING_MAX, ZIP_MEMBERS_MAX
+from .plain import dataclass, field
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import BinaryIO
+
+from .plain import dataclass
 
 END = b"PK\x05\x06"
 END64 = b"PK\x06\x06"

@@ -17,15 +17,13 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-import logging
 import sys
-import traceback
-from dataclasses import dataclass
 from typing import IO, Any
 
 from ..common.errors import ERROR_MAX, SHOWN_CHARS, ArgError, StashError, short_repr, shortened, what_to_check
-from ..common.log import setup_logging
+from ..common.log import current_traceback, log, setup_logging
 from ..common.log_protocol import redact_value
+from ..common.plain import dataclass
 from ..common.settings import SettingsError
 from ..stash.connection import ServerConnection
 from ..stash.hook_operations import HookOps
@@ -35,9 +33,6 @@ from ..stash.record import RecordError
 from .page import run_page
 from .plugin_operations import OPERATION_NAMES, run_operation
 from .registry import HOOK_HANDLERS, MODES, TASKS, run_hook, run_task
-
-log = logging.getLogger("gallery_ops")
-
 
 GC_THRESHOLDS = (50_000, 20, 20)  # allocations between collections (Python's default: 700, 10, 10)
 
@@ -191,7 +186,7 @@ def main(stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
             result["error"] = "the args nest too deeply to be handled (a filter or object hundreds of levels deep)"
             log.error("%s", result["error"])
         except Exception as exc:  # a bug: still one JSON answer, details in the debug log
-            log.debug("%s", traceback.format_exc())
+            log.debug("%s", current_traceback())
             result["error"] = f"internal error ({type(exc).__name__}): {describe(exc)}"
             log.error("%s", result["error"])
     # an error may quote a malformed cookie or key (requests' InvalidHeader), and a server may echo

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
 from ..common.args import Param, read_params
 from ..common.errors import ArgError, short_repr
 from ..common.limits import PAGE_ACTION_GALLERIES
+from ..common.plain import dataclass, field
 from ..common.skips import SKIP_NO_SUCH_GALLERY
 from ..stash.operations import GalleryOps
 from ..tasks.changes import CreateGallery, RemoveGalleryImages

@@ -11,19 +11,17 @@ and at most one more request for the rest (before a delete, so that what goes is
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
 from ..common.args import Param, read_params
 from ..common.errors import ArgError
+from ..common.log import log
 from ..stash.models import GALLERY_INPUT_FIELDS, FindFilter, Gallery, GalleryChapter
 from ..stash.names import REF_KINDS, Mention, NameBook
 from ..stash.operations import GalleryOps
 from ..stash.record import Record
 from ..tasks.report import counted, field_changes, shown, things
-
-log = logging.getLogger("gallery_ops")
 
 OPERATION_PARAMS: dict[str, tuple[Param, ...]] = {
     "find_gallery": (Param("id", "id"),),

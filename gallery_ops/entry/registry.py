@@ -13,16 +13,15 @@ every action's process, docs/ui.md), not for the twelve others.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from importlib import import_module
 from typing import Any
 
 from ..common.args import Param, read_params
 from ..common.constants import INSTALL_TASK_MODE
-from ..common.log import progress
+from ..common.log import log, progress
+from ..common.plain import dataclass
 from ..common.settings import SETTINGS, Settings
 from ..hook.new_gallery import HOOK_TYPE, handle_gallery_created
 from ..stash import selections
@@ -33,9 +32,6 @@ from ..tasks.gate import Gate
 from ..tasks.report import Report
 from ..tasks.workflow import Env, Workflow
 from .plugin_operations import OPERATION_PARAMS
-
-log = logging.getLogger("gallery_ops")
-
 
 # A task that runs one workflow: (ops, its args, the run's Env: settings, which Stash) -> the workflow,
 # and whether the run may remove or overwrite what a person set (then it previews unless dry_run=false says otherwise).

@@ -17,12 +17,12 @@ again and the others are reported as UNCONFIRMED.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypeVar
 
 from ..common.errors import LOCKED_MESSAGE, StashAuthError, StashServerError, StashTransportError
 from ..common.limits import MUTATION_BATCH_SIZE
+from ..common.plain import dataclass, field
 from .connection import StashConnection
 from .documents import Mutation
 

@@ -19,9 +19,7 @@ Where the peers are wrong, and these operations are not:
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol, Required, TypedDict, TypeVar
 
 from ..common import paths
@@ -49,7 +47,8 @@ from ..common.limits import (
     IMAGE_PAGE_SIZE,
     RECORDED_PER_FOLDER,
 )
-from ..common.log import LOGGER_NAME
+from ..common.log import log
+from ..common.plain import dataclass
 from ..common.settings import PLUGIN_ID
 from . import documents as doc, selections as fields
 from .batch import BatchResult, chunks, run_batch
@@ -74,8 +73,6 @@ from .models import (
 )
 from .names import KINDS as NAME_KINDS, NameRequest, Names, called, gallery_name
 from .record import Record, RecordError, checker
-
-log = logging.getLogger(LOGGER_NAME)
 
 M = TypeVar("M", bound=Record)
 

@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from ..common.chapter_anchors import ANCHOR_PREFIX, Anchor, anchor_field, anchors_of, is_anchor_field
+from ..common.plain import dataclass, field
 from ..stash.models import Gallery, Image
 
 __all__ = [

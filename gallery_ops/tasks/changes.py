@@ -19,12 +19,12 @@ out of it (`Change.without`), and the others are written.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, NamedTuple
 
 from ..common.limits import MUTATION_BATCH_SIZE
+from ..common.log import log
+from ..common.plain import dataclass, field, replace
 from ..common.skips import MOVED
 from ..stash.batch import BatchResult, chunks
 from ..stash.models import (
@@ -43,8 +43,6 @@ from ..stash.operations import GalleryOps
 from ..stash.record import RecordError
 from .anchors import Anchor, anchor_field
 from .deletes import DeleteBasis, basis_now, moved_deletes
-
-log = logging.getLogger("gallery_ops")
 
 
 def _ref_mentions(fields: Sequence[tuple[str, Any]]) -> list[Mention]:

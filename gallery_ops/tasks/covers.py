@@ -36,12 +36,12 @@ gallery.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ..common import paths
 from ..common.args import Param
 from ..common.errors import ArgError, short_repr
 from ..common.patterns import PatternSyntaxError, PatternTimeout, UserPattern, compile_pattern
+from ..common.plain import dataclass
 from ..common.skips import SKIP_CHOSEN, SKIP_NO_IMAGES, SKIP_RULE_PICKS_NONE, SKIP_UNKNOWN
 from ..stash import selections
 from ..stash.models import Gallery, Image

@@ -22,11 +22,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..common.constants import MARKER_TAGS
 from ..common.on_disk import OnDisk, Verdict, holder, judge, look, still_gone
+from ..common.plain import dataclass
 from ..stash.models import Gallery, Image
 from ..stash.operations import GalleryOps
 

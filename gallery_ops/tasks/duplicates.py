@@ -45,17 +45,16 @@ galleries and images of the groups only.
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from ..common.args import Param
 from ..common.constants import MARKER_TAGS
 from ..common.limits import IMAGES_IN_MEMORY, WORKFLOW_PAGE_SIZE
-from ..common.log import progress
+from ..common.log import log, progress
 from ..common.on_disk import OnDisk, Verdict
+from ..common.plain import dataclass, field
 from ..common.skips import (
     SKIP_BOTH_GONE,
     SKIP_CHAPTER,
@@ -105,8 +104,6 @@ from .engine import Page, galleries_in_scope, group_images, image_groups, planne
 from .gate import Gate
 from .report import MAX_DETAILS, MAX_LOGGED, GalleryPlan, Report, counted, things
 from .workflow import Env, Scope, folded
-
-log = logging.getLogger("gallery_ops")
 
 PARAMS = (Param("delete_duplicates", "bool", False),)
 SCALARS = ("title", "code", "details", "photographer", "date", "rating100", "studio")

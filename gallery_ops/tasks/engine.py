@@ -19,10 +19,7 @@ workflow.ImageFold), and each gallery is planned by the workflows' pure plans.
 
 from __future__ import annotations
 
-import logging
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -30,7 +27,8 @@ from ..common import paths
 from ..common.args import Param
 from ..common.errors import ArgError
 from ..common.limits import IMAGE_PAGE_SIZE, IMAGES_IN_MEMORY, WORKFLOW_PAGE_SIZE
-from ..common.log import progress
+from ..common.log import current_traceback, log, progress
+from ..common.plain import dataclass, field, replace
 from ..common.settings import Settings
 from ..common.skips import SKIP_IMAGES_CHANGED, SKIP_NO_SUCH_GALLERY
 from ..stash import selections
@@ -42,8 +40,6 @@ from .changes import Change, apply_changes
 from .gate import Gate
 from .report import GalleryPlan, Report
 from .workflow import Env, ImageFold, ImageList, Scope, Workflow, env_from_configuration
-
-log = logging.getLogger("gallery_ops")
 
 # Args every task takes: which galleries, and preview or apply.
 SCOPE_PARAMS: tuple[Param, ...] = (
@@ -366,7 +362,7 @@ def planned(
         found = plan()
     except Exception as exc:
         said = ", ".join(names.called("gallery", g) for g in gallery_ids)
-        log.debug("%s: planning galleries %s failed:\n%s", task, said, traceback.format_exc())
+        log.debug("%s: planning galleries %s failed:\n%s", task, said, current_traceback())
         return [GalleryPlan(g, error=f"planning failed ({type(exc).__name__}: {exc})") for g in gallery_ids]
     return [found] if isinstance(found, GalleryPlan) else found
 

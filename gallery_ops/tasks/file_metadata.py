@@ -18,8 +18,6 @@ page for the tag and performer names not looked up before in the run.
 
 from __future__ import annotations
 
-import logging
-import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
@@ -28,6 +26,7 @@ from ..common.args import Param
 from ..common.constants import NEEDS_V031
 from ..common.errors import ArgError, short_repr
 from ..common.limits import WORKFLOW_PAGE_SIZE
+from ..common.log import current_traceback, log
 from ..common.metadata_files import CUSTOM_FIELD_NAMES, FileMetadata, FileMetadataError, read_gallery_metadata
 from ..common.on_disk import OnDisk, look
 from ..common.skips import SKIP_HAND_MADE
@@ -40,8 +39,6 @@ from .engine import Page, galleries_in_scope, planned, run_pages
 from .gate import Gate
 from .report import MAX_DETAILS, GalleryPlan, Report, counted
 from .workflow import Scope
-
-log = logging.getLogger("gallery_ops")
 
 PARAMS: tuple[Param, ...] = ()
 ARTISTS_AS = ("photographer", "performers")
@@ -192,7 +189,7 @@ def _pages(
                 read[gallery.id] = str(exc)
             except Exception as exc:  # whatever a file holds, it fails only its own gallery
                 log.debug(
-                    "import_file_metadata: reading gallery %s's files failed:\n%s", gallery.id, traceback.format_exc()
+                    "import_file_metadata: reading gallery %s's files failed:\n%s", gallery.id, current_traceback()
                 )
                 broken[gallery.id] = f"its files could not be read ({type(exc).__name__}: {exc})"
                 read[gallery.id] = ""

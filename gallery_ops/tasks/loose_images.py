@@ -34,7 +34,6 @@ galleryCreate and addGalleryImages, aliased in batches.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -44,6 +43,7 @@ from ..common.errors import ArgError, short_repr
 from ..common.limits import BULK_IDS_CHUNK, MUTATION_BATCH_SIZE
 from ..common.log import progress
 from ..common.on_disk import marked_no_gallery
+from ..common.plain import dataclass, field, replace
 from ..common.skips import (
     SKIP_FEW,
     SKIP_FILED_MEANWHILE,

@@ -28,12 +28,12 @@ swept in.) Rerunning it is harmless (the rules are idempotent).
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
 from ..common.constants import NEEDS_V031, NEW_GALLERY_TAG, NEW_GALLERY_TAG_DESCRIPTION
 from ..common.limits import BULK_IDS_CHUNK
+from ..common.log import log
 from ..common.settings import IMAGE_RULES
 from ..common.skips import SKIP_WAITS_FOR_IMAGES
 from ..stash import selections as fields
@@ -50,8 +50,6 @@ from .report import MAX_DETAILS, MAX_FAILURES, Report
 from .scene_links import LinkScenes, SceneIndex, build_index
 from .titles import TitleFromPath, parse_title_pattern
 from .workflow import Env, Scope, Workflow
-
-log = logging.getLogger("gallery_ops")
 
 # its args: the scope's, less the ones that name galleries (it finds its own: those marked new)
 PARAMS = tuple(p for p in SCOPE_PARAMS if p.name not in ("gallery_ids", "fingerprint"))

@@ -16,19 +16,17 @@ read in one request (Report.read_names).
 from __future__ import annotations
 
 import json
-import logging
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..common.chapter_anchors import ANCHOR_PREFIX  # anchors are said as chapters, not as field names
 from ..common.errors import StashError
+from ..common.log import INFO, WARNING, log
+from ..common.plain import dataclass, field
 from ..common.skips import MOVED
 from ..stash.names import NAMED_IMAGES, REF_KINDS, Mention, NameBook, called, said
 from ..stash.operations import GalleryOps
-
-log = logging.getLogger("gallery_ops")
 
 MAX_DETAILS = 50  # changes listed one by one in the output; the counts cover the rest
 MAX_FAILURES = 50
@@ -394,30 +392,30 @@ class Report:
         then the summary. A run that logged each gallery's changes and failure as it went (a long
         run: scrape_galleries, `per_gallery_logged`) leaves only the skip reasons and the summary."""
         if self.stopped:
-            return [(logging.WARNING, f"{self.title}: {self.stopped}"), (logging.INFO, f"{self.title}: {self.summary}")]
-        lines = [(logging.INFO, f"{self.title}: {note}") for note in self.notes]
+            return [(WARNING, f"{self.title}: {self.stopped}"), (INFO, f"{self.title}: {self.summary}")]
+        lines = [(INFO, f"{self.title}: {note}") for note in self.notes]
         if not self.per_gallery_logged:
-            lines += [(logging.INFO, f"{self.title}: {sentence(c, self.dry_run)}") for c in self.changes[:MAX_LOGGED]]
+            lines += [(INFO, f"{self.title}: {sentence(c, self.dry_run)}") for c in self.changes[:MAX_LOGGED]]
             listed = min(len(self.changes), MAX_LOGGED)
             if self.change_count > listed:
-                lines.append((logging.INFO, f"{self.title}: and {counted(self.change_count - listed, 'more change')}"))
+                lines.append((INFO, f"{self.title}: and {counted(self.change_count - listed, 'more change')}"))
         for reason, number in sorted(self.skipped.items()):
-            lines.append((logging.INFO, f"{self.title}: {counted(number, 'gallery', 'galleries')} skipped: {reason}"))
+            lines.append((INFO, f"{self.title}: {counted(number, 'gallery', 'galleries')} skipped: {reason}"))
         for failure in [] if self.per_gallery_logged else self.failed[:MAX_LOGGED]:
             gallery = called(failure.get("name"), failure["gallery"])
-            lines.append((logging.WARNING, f"{self.title}: gallery {gallery} failed: {failure['error']}"))
+            lines.append((WARNING, f"{self.title}: gallery {gallery} failed: {failure['error']}"))
         if self.failed_count > MAX_LOGGED and not self.per_gallery_logged:
             more = counted(self.failed_count - MAX_LOGGED, "more gallery", "more galleries")
-            lines.append((logging.WARNING, f"{self.title}: and {more} failed"))
+            lines.append((WARNING, f"{self.title}: and {more} failed"))
         for note in self.gallery_notes[:MAX_LOGGED]:
             gallery = called(note.get("name"), note["gallery"])
-            lines.append((logging.WARNING, f"{self.title}: gallery {gallery}: {note['note']}"))
+            lines.append((WARNING, f"{self.title}: gallery {gallery}: {note['note']}"))
         if self.gallery_note_count > MAX_LOGGED:
             more = counted(self.gallery_note_count - MAX_LOGGED, "more note")
-            lines.append((logging.WARNING, f"{self.title}: and {more}"))
+            lines.append((WARNING, f"{self.title}: and {more}"))
         for what in self.left_out:
-            lines.append((logging.INFO, f"{self.title}: left out: {what}"))
-        lines.append((logging.INFO, f"{self.title}: {self.summary}"))
+            lines.append((INFO, f"{self.title}: left out: {what}"))
+        lines.append((INFO, f"{self.title}: {self.summary}"))
         return lines
 
     @property

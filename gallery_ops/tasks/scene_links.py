@@ -23,13 +23,13 @@ number of scenes' paths, not their metadata. Writes are aliased batches.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ..common import paths
 from ..common.args import Param
 from ..common.constants import MARKER_TAGS
 from ..common.errors import StashServerError
+from ..common.plain import dataclass, field
 from ..common.skips import SKIP_HAND_MADE_SCENES, SKIP_NO_MATCH, SKIP_NOT_UNIQUE
 from ..stash import selections
 from ..stash.models import Gallery, Image, Scene

@@ -48,12 +48,10 @@ galleries' writes (plus one per kind when names are created).
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -62,6 +60,8 @@ from ..common.constants import MARKER_TAGS, SCRAPED_TAG
 from ..common.dates import stash_date
 from ..common.errors import ArgError, StashAuthError, StashServerError, StashTransportError
 from ..common.limits import PAGE_ACTION_GALLERIES, SCRAPE_PAGE_SIZE, SCRAPE_WRITE_EVERY, SCRAPE_WRITE_SECONDS
+from ..common.log import log
+from ..common.plain import dataclass, field, replace
 from ..common.settings import Settings, SettingsError
 from ..common.skips import SKIP_GONE_MEANWHILE, SKIP_NO_SCRAPER
 from ..stash import selections
@@ -74,8 +74,6 @@ from .engine import Page, PageApplied, apply_plans, decide_dry_run, planned, rea
 from .gate import Gate
 from .report import MAX_DETAILS, GalleryPlan, Report, scrape_sentence, shown
 from .workflow import Env
-
-log = logging.getLogger("gallery_ops")
 
 PARAMS: tuple[Param, ...] = (
     Param("scrapers", "str", False),

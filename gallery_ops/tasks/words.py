@@ -8,10 +8,10 @@ Pure: the names come from one GalleryOps.names request, asked with `wanted(plans
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..common.constants import SCRAPED_TAG
+from ..common.plain import dataclass
 from ..common.skips import MOVED
 from ..stash import names as naming
 from ..stash.models import Gallery, Image

@@ -6,10 +6,10 @@ The orchestrator (engine.py) and every task module import these from here.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from ..common.constants import STASH_DEFAULT_COVER_REGEX
+from ..common.plain import dataclass, field
 from ..common.settings import Settings
 from ..stash.models import Gallery, Image
 from ..stash.operations import GalleryOps, RunConfiguration, StashFeatures

@@ -23,8 +23,11 @@ from gallery_ops.entry.registry import TASKS
 REPO = Path(__file__).resolve().parents[2]
 RUN = 'mutation Run($args: Map) { runPluginOperation(plugin_id: "gallery_tools", args: $args) }'
 
-# What a page action must never import: the packages the plugin once needed on this path.
+# What a page action must never import: the packages the plugin once needed on this path, and the
+# standard library's modules that cost most for little (logging and dataclasses, with inspect: the
+# plugin's own common/log.py and common/plain.py do what it needs of them).
 NEVER = {"pydantic", "pydantic_core", "annotated_types", "typing_extensions", "stashapi", "requests", "urllib3"}
+NEVER |= {"logging", "dataclasses", "inspect", "http"}
 OURS = {"gallery_ops", "gallery_tools_deps", "__main__", "__future__"}
 # The modules of gallery_ops/tasks that belong to one task (or to the page's own actions) alone.
 TASK_MODULES = {f"gallery_ops.tasks.{task.module}" for task in TASKS.values() if task.module} | {
