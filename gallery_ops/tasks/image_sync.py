@@ -21,15 +21,15 @@ image that is in several galleries is planned once per run.
 
 from __future__ import annotations
 
-import dataclasses
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from ..common import plain
 from ..common.args import Param, read_choices
 from ..common.constants import MARKER_TAGS
 from ..common.limits import BULK_IDS_CHUNK
+from ..common.plain import dataclass
 from ..common.skips import SKIP_NO_IMAGES
 from ..stash import selections
 from ..stash.batch import chunks
@@ -148,9 +148,9 @@ class SyncGroup:
 
     change: dict[str, Any]
     overwrites: list[str]  # the image fields the change overwrites
-    ids: array[int] = dataclasses.field(default_factory=lambda: array("q"))
-    others: list[tuple[str, ...]] = dataclasses.field(default_factory=list)
-    expects: list[tuple[Expect, ...]] = dataclasses.field(default_factory=list)
+    ids: array[int] = plain.field(default_factory=lambda: array("q"))
+    others: list[tuple[str, ...]] = plain.field(default_factory=list)
+    expects: list[tuple[Expect, ...]] = plain.field(default_factory=list)
 
 
 class SyncFold:
