@@ -2,7 +2,7 @@
 
 The names below are loaded when first used (PEP 562), so that importing a light module of
 the package (the new-gallery hook's lean path: hook/, stash/connection, common/) does not
-import pydantic, requests and stashapi.
+import the stash layer's models and operations.
 """
 
 from __future__ import annotations

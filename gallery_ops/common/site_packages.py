@@ -3,8 +3,8 @@
 Stash starts Gallery Tools as `python -S gallery_tools.py` (gallery_tools.yml): without `site`,
 Python reads no site-packages folder and runs no `.pth` file, which is most of its start-up on a
 Python with many packages, and the new-gallery hook needs only the standard library. A run that
-needs an installed package (pydantic and stashapi on the full path, the optional `regex` for a
-user's pattern) calls `load()` first. It does, once, what `site` would have done at start-up (the
+needs an installed package (the optional `regex` for a user's pattern, the Install dependencies
+task, the answer naming a missing one) calls `load()` first. It does, once, what `site` would have done at start-up (the
 Python's own site-packages, a virtualenv's, the user's; `.pth` files; sitecustomize), and puts
 the plugin's own dependency folder (filled by the Install dependencies task, gallery_tools_deps.py)
 on sys.path before them, right after the plugin's folder. Standard library only.

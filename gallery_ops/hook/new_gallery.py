@@ -33,8 +33,8 @@ another run of our hooks.
 
 This module and everything it imports use the standard library only (common/settings.py,
 common/title_rules.py, stash/hook_operations.py, stash/connection.py, common/log_protocol.py):
-gallery_tools.py runs a hook through `lean_main` without importing pydantic, requests or
-stashapi, and without the Python's site-packages. A rule's code is imported only when the rule
+gallery_tools.py runs a hook through `lean_main` on the standard library alone (not even the full
+path's models and engine), and without the Python's site-packages. A rule's code is imported only when the rule
 is on (title_rules with hookTitles; the pattern engine, patterns.py, only with a titlePattern).
 Input it does not recognise as a plain hook run (anything unusual) goes the full way
 (entry/dispatch.py), which explains the problem with the usual words.

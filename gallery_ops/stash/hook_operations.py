@@ -3,7 +3,7 @@
 A scan waits for every Gallery.Create.Post hook process (docs/stash.md §3), so the hook's
 process must cost little more than starting Python and its requests: they go through the one
 connection (connection.py, standard library only) with the documents of documents.py, without
-pydantic, requests or stashapi, whose imports alone cost several times the requests.
+the models and operations of the full path (models.py, operations.py), which the hook does not need.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ PLUGIN_TASK_JOB = "Running plugin task: "
 
 class HookOps:
     """The new-gallery hook's operations on Stash, over the one connection; as GalleryOps is for
-    the full path, without pydantic. Building it sends nothing."""
+    the full path, without the models. Building it sends nothing."""
 
     def __init__(self, connection: StashConnection) -> None:
         self.connection = connection

@@ -23,14 +23,17 @@ What a record is:
 - every problem is reported at once in one RecordError (a ValueError) whose `errors()` are
   `{"loc": (...), "msg": ...}`, so a caller can say "where: what" on one line (models.py).
 
-How it stays fast on a page of 250 galleries and their images: a class's checker is built on its
-first use (not at import: a run builds only the ones it reads), as one generated function that
-checks the plain fields inline and calls one prepared checker per list, dict or nested record. Only
-the fields set live in the instance's `__dict__`; an unset field reads its default from the class.
+How it stays fast on a page of 250 galleries and their images: a class's checkers are built on its
+first use (not at import: a run builds only the ones it reads): one per field, run by one loop;
+once a class has checked GENERATE_AFTER records, one generated function that checks the plain
+fields inline and calls the prepared checker of each list, dict or nested record (compiling it
+costs a run that reads one gallery more than it saves). Only the fields set live in the
+instance's `__dict__`; an unset field reads its default from the class.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from typing import (
     Annotated,
@@ -42,7 +45,6 @@ from typing import (
     dataclass_transform,
     get_args,
     get_origin,
-    get_type_hints,
 )
 
 from ..common.errors import short_repr
@@ -142,12 +144,13 @@ def field(*, default_factory: Callable[[], T]) -> T:
 Check = Callable[[Any], Any]
 
 
-def _scalar(kind: type) -> Check:
-    what = KINDS[kind]
+def _scalar(kind: type, nullable: bool = False) -> Check:
+    """text, an integer (no boolean), a number (an integer made a float) or true/false; or null too."""
+    what = KINDS[kind] + (" or null" if nullable else "")
     if kind is int:
 
         def check_int(value: Any) -> Any:
-            if isinstance(value, int) and not isinstance(value, bool):
+            if (isinstance(value, int) and not isinstance(value, bool)) or (nullable and value is None):
                 return value
             raise _should_be(what, value)
 
@@ -155,7 +158,7 @@ def _scalar(kind: type) -> Check:
     if kind is float:
 
         def check_float(value: Any) -> Any:
-            if isinstance(value, float):
+            if isinstance(value, float) or (nullable and value is None):
                 return value
             if isinstance(value, int) and not isinstance(value, bool):
                 return float(value)
@@ -164,7 +167,7 @@ def _scalar(kind: type) -> Check:
         return check_float
 
     def check(value: Any) -> Any:
-        if isinstance(value, kind):
+        if isinstance(value, kind) or (nullable and value is None):
             return value
         raise _should_be(what, value)
 
@@ -228,13 +231,13 @@ def _dict(key: Check, item: Check) -> Check:
     return check
 
 
-def _union(kinds: tuple[type, ...]) -> Check:
-    """A union of plain types (str | int | float): the value as it is when it is one of them."""
-    what = " or ".join(KINDS[k] for k in kinds)
+def _union(kinds: tuple[type, ...], nullable: bool) -> Check:
+    """A union of plain types (str | int | float, or null too): the value as it is when it is one of them."""
+    what = " or ".join(KINDS[k] for k in kinds) + (" or null" if nullable else "")
     numbers = bool({int, float} & set(kinds)) and bool not in kinds
 
     def check(value: Any) -> Any:
-        if isinstance(value, kinds) and not (numbers and isinstance(value, bool)):
+        if (isinstance(value, kinds) and not (numbers and isinstance(value, bool))) or (nullable and value is None):
             return value
         raise _should_be(what, value)
 
@@ -300,16 +303,48 @@ def checker(annotation: Any) -> Check:
         return _dict(checker(args[0]), checker(args[1]))
     if origin is Union or origin is type(int | None):
         others = tuple(a for a in args if a is not type(None))
+        nullable = len(others) < len(args)
+        if len(others) == 1 and others[0] in KINDS:
+            return _scalar(others[0], nullable)
         if len(others) == 1:
             return _optional(checker(others[0]))
         if all(a in KINDS for a in others):
-            found = _union(others)
-            return _optional(found) if len(others) < len(args) else found
+            return _union(others, nullable)
     raise TypeError(f"a record field cannot be {annotation!r}")
 
 
-# -- the generated checker of a record's fields ----------------------------------------------------
+# -- a record's fields checked: the same loop for every class, then generated code for a busy one ---
 _MISSING: Any = object()
+# Records of a class checked by the plain loop before its own checker is generated: compiling one
+# costs about what checking a hundred records by the loop does, so a run that reads one gallery
+# (a page action) compiles none, and a task reading pages of them compiles each once.
+GENERATE_AFTER = 100
+
+
+def _loop(cls: type[Record], checks: dict[str, Check]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """def check_fields(data) -> the checked values of the fields given, in the fields' order."""
+    required, forbid, fields, model = cls._required, cls._forbid_extra, cls.model_fields, cls.__name__
+
+    def check_fields(data: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        errors: list[dict[str, Any]] = []
+        for name, check in checks.items():
+            value = data.get(name, _MISSING)
+            if value is _MISSING:
+                if name in required:
+                    errors.append({"loc": (name,), "msg": REQUIRED})
+                continue
+            try:
+                out[name] = check(value)
+            except RecordError as exc:
+                errors.extend(exc.at(name))
+        if forbid:
+            errors += [{"loc": (key,), "msg": EXTRA_FIELD} for key in data if key not in fields]
+        if errors:
+            raise RecordError(model, errors)
+        return out
+
+    return check_fields
 
 
 def _plain(annotation: Any) -> tuple[type, bool] | None:
@@ -379,6 +414,28 @@ def _generate(
     return generated
 
 
+_EVALUATED: dict[tuple[str, str], Any] = {}  # (module, annotation text) -> what it names
+
+
+def _field_types(cls: type[Record]) -> dict[str, Any]:
+    """The types the record's fields are annotated with, Annotated's extras kept. Each annotation
+    text is evaluated in its class's module once per run (typing.get_type_hints compiles every one
+    anew: "str | None" a hundred times over the models)."""
+    found: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__):
+        names: dict[str, Any] = vars(sys.modules[klass.__module__]) if klass.__module__ in sys.modules else {}
+        for name, annotation in vars(klass).get("__annotations__", {}).items():
+            if name not in cls.model_fields:
+                continue  # (a ClassVar)
+            if isinstance(annotation, str):
+                key = (klass.__module__, annotation)
+                if key not in _EVALUATED:
+                    _EVALUATED[key] = eval(annotation, names)  # our own annotations, in their module
+                annotation = _EVALUATED[key]
+            found[name] = annotation
+    return found
+
+
 # -- the base --------------------------------------------------------------------------------------
 @dataclass_transform(kw_only_default=True, field_specifiers=(field,))
 class Record:
@@ -435,9 +492,17 @@ class Record:
         """The class's generated field checker (and its checker per field), built on first use:
         the annotations are resolved then, when every record they name exists."""
         if cls._check_fields is None:
-            hints = get_type_hints(cls, include_extras=True)
-            cls._field_checks = {name: checker(hints[name]) for name in cls.model_fields}
-            cls._check_fields = _generate(cls, hints, cls._field_checks)
+            hints = _field_types(cls)
+            checks = cls._field_checks = {name: checker(hints[name]) for name in cls.model_fields}
+            loop, checked = _loop(cls, checks), [0]
+
+            def check_fields(data: dict[str, Any]) -> dict[str, Any]:
+                checked[0] += 1
+                if checked[0] == GENERATE_AFTER:  # a busy class: its own checker from now on
+                    cls._check_fields = _generate(cls, hints, checks)
+                return loop(data)
+
+            cls._check_fields = check_fields
         return cls._check_fields
 
     @classmethod

@@ -418,7 +418,7 @@ class ScrapeRunner:
             except (StashServerError, StashTransportError, ValueError) as exc:
                 if isinstance(exc, StashTransportError) and not exc.reached_server:
                     raise  # Stash cannot be reached: every further request would fail alike
-                # a ValueError: an answer that is not a scraped gallery (pydantic could not read it)
+                # a ValueError: an answer that is not a scraped gallery (its models refused it: a RecordError)
                 message = (
                     f"{attempt.label}: {exc}"
                     if not isinstance(exc, ValueError)

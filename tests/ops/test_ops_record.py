@@ -10,7 +10,7 @@ from typing import Annotated, Any, ClassVar, Literal
 import pytest
 
 from gallery_ops.stash.models import Gallery, validation_problems
-from gallery_ops.stash.record import EXTRA_FIELD, After, Before, Bounds, Record, RecordError, field
+from gallery_ops.stash.record import EXTRA_FIELD, GENERATE_AFTER, After, Before, Bounds, Record, RecordError, field
 
 
 def _upper(value: Any) -> Any:
@@ -106,7 +106,9 @@ def test_assignment_sets_a_field_and_a_copy_keeps_what_was_set() -> None:
     assert thing.model_fields_set == {"id", "count"}
     copy = thing.model_copy(update={"flag": True})
     assert copy.model_fields_set == {"id", "count", "flag"} and thing.model_fields_set == {"id", "count"}
-    assert problems(lambda: thing.model_copy(update={"count": "3"})) == [(("count",), "should be an integer, got '3'")]
+    assert problems(lambda: thing.model_copy(update={"count": "3"})) == [
+        (("count",), "should be an integer or null, got '3'")
+    ]
 
 
 # -- strict by the annotation -------------------------------------------------------------------
@@ -229,3 +231,40 @@ def test_the_models_forward_references_resolve() -> None:
     assert problems(lambda: Gallery.model_validate({"id": "1", "cover": {"id": "5", "galleries": [{"id": 1}]}})) == [
         (("cover", "galleries", 0, "id"), "should be text, got 1")
     ]
+
+
+# -- the loop, then the generated checker --------------------------------------------------------------
+class Busy(Record, extra="forbid"):
+    id: str
+    count: int | None = None
+    share: float | None = None
+    refs: list[Ref] | None = None
+
+
+BAD = {"id": 1, "count": True, "share": "x", "refs": [{"id": "1"}, {}], "extra": 1}
+
+
+def test_a_busy_record_checks_the_same_before_and_after_its_checker_is_generated() -> None:
+    """The first records of a class go through the loop, the later ones through the code generated
+    for it: what they accept, what they make and what they say is the same."""
+    before = problems(lambda: Busy.model_validate(BAD))
+    made = Busy.model_validate({"id": "1", "share": 2, "refs": [{"id": "2", "name": None}]})
+    for n in range(GENERATE_AFTER):
+        Busy.model_validate({"id": str(n)})
+    assert Busy._check_fields is not None and Busy._check_fields.__name__ == "check_fields"
+    assert Busy._check_fields.__code__.co_filename == "<string>"  # generated
+    assert (
+        problems(lambda: Busy.model_validate(BAD))
+        == before
+        == [
+            (("id",), "should be text, got 1"),
+            (("count",), "should be an integer or null, got True"),
+            (("share",), "should be a number or null, got 'x'"),
+            (("refs", 1, "id"), "is required"),
+            (("extra",), EXTRA_FIELD),
+        ]
+    )
+    again = Busy.model_validate({"id": "1", "share": 2, "refs": [{"id": "2", "name": None}]})
+    assert again == made and again.model_fields_set == made.model_fields_set == {"id", "share", "refs"}
+    assert isinstance(again.share, float) and again.refs == [Ref(id="2", name=None)]
+    assert problems(lambda: Busy.model_validate({"count": 1})) == [(("id",), "is required")]
