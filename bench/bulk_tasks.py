@@ -290,6 +290,8 @@ def run_one(
         user, system = (float(x) for x in cpus.read_text().split())
         peak = int(peaks.read_text().split()[0]) / 1024
         after = end_state(sim) if state else {}
+        if state and after == before:  # a run that did nothing compares nothing
+            raise SystemExit(f"{who} {name} changed nothing in the library")
         summary = result.output["summary"] if who == "ours" and isinstance(result.output, dict) else ""
         return Run(user + system, peak, wall, requests, after, summary, changed(before, after) if state else "")
 
