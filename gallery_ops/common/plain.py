@@ -81,29 +81,30 @@ def _fields_of(cls: type) -> dict[str, Field]:
 
 
 def _make_init(fields: dict[str, Field]) -> Callable[..., None]:
-    positional = [f for f in fields.values() if not f.kw_only]
-    names = set(fields)
+    """The class's __init__: the values given, then a factory's default for each field not given; a
+    plain default is not copied into the instance (it reads the class attribute, as it would after
+    dataclasses' __init__ set it: the same value), which keeps making an instance cheap."""
+    positional = tuple(name for name, spec in fields.items() if not spec.kw_only)
+    factories = tuple((name, spec.default_factory) for name, spec in fields.items() if spec.default_factory)
+    required = tuple(name for name, spec in fields.items() if spec.default_factory is None and spec.default is _MISSING)
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         if len(args) > len(positional):
             raise TypeError(f"{type(self).__name__}() takes {len(positional)} positional arguments, got {len(args)}")
         values = self.__dict__
-        for spec, value in zip(positional, args, strict=False):
-            values[spec.name] = value
-        for name, value in kwargs.items():
-            if name not in names or name in values:
-                raise TypeError(f"{type(self).__name__}() got an unexpected or repeated argument {name!r}")
-            values[name] = value
-        if len(values) < len(fields):
-            for name, spec in fields.items():
-                if name in values:
-                    continue
-                if spec.default_factory is not None:
-                    values[name] = spec.default_factory()
-                elif spec.default is not _MISSING:
-                    values[name] = spec.default
-                else:
-                    raise TypeError(f"{type(self).__name__}() missing the argument {name!r}")
+        if args:
+            values.update(zip(positional, args, strict=False))
+        if kwargs:
+            for name in kwargs:
+                if name not in fields or name in values:
+                    raise TypeError(f"{type(self).__name__}() got an unexpected or repeated argument {name!r}")
+            values.update(kwargs)
+        for name, factory in factories:
+            if name not in values:
+                values[name] = factory()
+        for name in required:
+            if name not in values:
+                raise TypeError(f"{type(self).__name__}() missing the argument {name!r}")
 
     return __init__
 
