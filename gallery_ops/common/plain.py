@@ -75,6 +75,11 @@ def _fields_of(cls: type) -> dict[str, Field]:
                 setattr(cls, name, spec.default)
         else:
             spec = Field(value, None, False, True, True)
+        if spec.default is not _MISSING and type(spec.default).__hash__ is None:
+            # one list, dict or set shared by every instance (dataclasses refuses it the same way)
+            raise ValueError(
+                f"mutable default {type(spec.default)} for field {name} is not allowed: use default_factory"
+            )
         spec.name = name
         fields[name] = spec
     return fields
