@@ -17,7 +17,6 @@ a level; the message %-formatted with its arguments), at the levels of Python's 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 
 from . import log_protocol
@@ -42,8 +41,7 @@ class Logger:
             return
         letter = LEVEL_LETTERS.get(level, "e" if level > ERROR else "d")
         try:
-            sys.stderr.write(log_protocol.protocol_lines(letter, text, self.secrets))
-            sys.stderr.flush()
+            log_protocol.write(letter, text, self.secrets)
         except (OSError, ValueError):  # logging must never break the run (stderr closed)
             pass
 
