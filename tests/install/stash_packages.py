@@ -144,13 +144,8 @@ def install(plugins: Path, local_path: str, index_url: str, package_id: str) -> 
         raise PackageError(f"reading zip data: {exc}") from None
     target = package_dir(plugins, local_path, package_id)
     previous = installed(plugins, local_path, package_id)
-    if previous is not None:  # deletePackageFiles: the listed files and the manifest, errors ignored
-        for name in previous.get("files") or []:
-            try:
-                (target / name).unlink()
-            except OSError:
-                pass
-        (target / MANIFEST_FILE).unlink()
+    if previous is not None:
+        _delete_package_files(target, previous)
     files = []
     for entry in archive.infolist():
         if entry.is_dir():
@@ -178,18 +173,24 @@ def install(plugins: Path, local_path: str, index_url: str, package_id: str) -> 
     return target
 
 
-def uninstall(plugins: Path, local_path: str, package_id: str) -> None:
-    """Manager.Uninstall: the listed files (errors ignored), the manifest, then the folder when empty."""
-    target = package_dir(plugins, local_path, package_id)
-    manifest = installed(plugins, local_path, package_id)
-    if manifest is None:
-        raise PackageError(f"deleting local package: getting manifest: package {package_id!r} does not exist")
+def _delete_package_files(target: Path, manifest: dict[str, Any]) -> None:
+    """deletePackageFiles (pkg/pkg/manager.go), before an install over a package and on uninstall:
+    the files its manifest lists (errors ignored), then the manifest."""
     for name in manifest.get("files") or []:
         try:
             (target / name).unlink()
         except OSError:
             pass
     (target / MANIFEST_FILE).unlink()
+
+
+def uninstall(plugins: Path, local_path: str, package_id: str) -> None:
+    """Manager.Uninstall: the listed files (errors ignored), the manifest, then the folder when empty."""
+    target = package_dir(plugins, local_path, package_id)
+    manifest = installed(plugins, local_path, package_id)
+    if manifest is None:
+        raise PackageError(f"deleting local package: getting manifest: package {package_id!r} does not exist")
+    _delete_package_files(target, manifest)
     try:
         target.rmdir()  # os.Remove: only an empty folder
     except OSError:
