@@ -29,13 +29,22 @@ _TIME = (
     rf"(?:[.,]{_DIGITS}+)?"
 )
 _ZONE = rf"(?:Z|[+-](?P<zh>{_DIGITS}{{2}}):(?P<zm>{_DIGITS}{{2}}))"
+# Go's layouts as patterns, compiled at the first date read (_layouts): the new-gallery hook imports
+# this module with its title rule, and reads a date only from a title pattern's `date` group.
 _LAYOUTS = (
-    re.compile(rf"{_DAY}T{_TIME}{_ZONE}"),
-    re.compile(_DAY),
-    re.compile(rf"{_DAY} +{_TIME}"),  # a space in a Go layout matches a run of spaces
-    re.compile(rf"(?P<y>{_DIGITS}{{4}})-(?P<m>{_DIGITS}{{2}})"),
-    re.compile(rf"(?P<y>{_DIGITS}{{4}})"),
+    rf"{_DAY}T{_TIME}{_ZONE}",
+    _DAY,
+    rf"{_DAY} +{_TIME}",  # a space in a Go layout matches a run of spaces
+    rf"(?P<y>{_DIGITS}{{4}})-(?P<m>{_DIGITS}{{2}})",
+    rf"(?P<y>{_DIGITS}{{4}})",
 )
+_COMPILED: list[re.Pattern[str]] = []
+
+
+def _layouts() -> list[re.Pattern[str]]:
+    if not _COMPILED:
+        _COMPILED.extend(re.compile(layout) for layout in _LAYOUTS)
+    return _COMPILED
 
 
 def _days_in(month: int, year: int) -> int:
@@ -60,7 +69,7 @@ def _in_range(found: dict[str, str | None]) -> bool:
 
 def stash_date(text: str) -> str | None:
     """The date Stash stores for `text` (`2022-01-05`, `2022-01` or `2022`), or None when Stash refuses it."""
-    for layout in _LAYOUTS:
+    for layout in _layouts():
         match = layout.fullmatch(text)
         if match is None:
             continue

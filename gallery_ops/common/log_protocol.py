@@ -14,7 +14,6 @@ hook's lean path, the dependency installer (gallery_tools_deps.py) and the full 
 
 from __future__ import annotations
 
-import binascii
 import sys
 
 TYPE_CHECKING = False
@@ -44,7 +43,7 @@ def secret_forms(secrets: Iterable[str]) -> list[str]:
                 secret,
                 secret.strip(),
                 repr(secret)[1:-1],
-                secret.encode("unicode_escape").decode(),
+                _unicode_escaped(secret),
                 url_encoded(secret, plus=False),
                 url_encoded(secret, plus=True),
                 "".join(f"%{b:02x}" for b in raw),
@@ -54,10 +53,32 @@ def secret_forms(secrets: Iterable[str]) -> list[str]:
             )
         )
         for shift in range(3):  # base64 of the secret after 0, 1 or 2 other bytes ("user:key", "session=...")
-            encoded = binascii.b2a_base64(b"\0" * shift + raw, newline=False).decode()[4 if shift else 0 :].rstrip("=")
+            encoded = _base64(b"\0" * shift + raw)[4 if shift else 0 :]
             forms.add(encoded)
             forms.add(encoded.translate(_URL_SAFE))
     return sorted({_fold(f) for f in forms if f}, key=len, reverse=True)
+
+
+def _unicode_escaped(text: str) -> str:
+    """`text` as the unicode_escape codec writes it; printable ASCII without a backslash is left as it
+    is there, and then the codec (a module of its own to import, in every hook process) is not used."""
+    if text.isascii() and text.isprintable() and "\\" not in text:
+        return text
+    return text.encode("unicode_escape").decode()
+
+
+_BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def _base64(data: bytes) -> str:
+    """`data` in base64 without its "=" padding (as binascii.b2a_base64 writes it, padding stripped;
+    written out here: a secret is a few dozen bytes, and binascii is a module to load in every hook)."""
+    out: list[str] = []
+    for at in range(0, len(data), 3):
+        chunk = data[at : at + 3]
+        bits = int.from_bytes(chunk + b"\0" * (3 - len(chunk)), "big")
+        out.extend(_BASE64[(bits >> shift) & 63] for shift in (18, 12, 6, 0)[: len(chunk) + 1])
+    return "".join(out)
 
 
 def _fold(text: str) -> str:
@@ -83,48 +104,77 @@ def url_encoded(text: str, plus: bool) -> str:
     )
 
 
-def _prepared(secrets: Iterable[str]) -> tuple[list[str], dict[str, list[tuple[str, int]]]]:
-    """The forms of the secrets (secret_forms) and their MIN_PART-character runs, each run with the
-    forms and offsets it occurs at; computed once per set of secrets (a run redacts every log line
-    and every string of its result with the same ones)."""
-    key = tuple(secrets)
-    found = _PREPARED.get(key)
-    if found is None:
-        forms = secret_forms(key)
-        grams: dict[str, list[tuple[str, int]]] = {}
-        for form in forms:
-            if len(form) < MIN_PART:
-                continue
-            for start in range(len(form) - MIN_PART + 1):
-                grams.setdefault(form[start : start + MIN_PART], []).append((form, start))
-        found = _PREPARED[key] = (forms, grams)
-    return found
+class _Prepared:
+    """The forms of one set of secrets (secret_forms) and a quick test of a text's MIN_PART-character
+    windows for runs of them; made once per set of secrets (a run redacts every log line and every
+    string of its result with the same ones).
+
+    The test first looks each window up in the forms joined (a substring search); once the windows
+    looked up add up to about what a table of every MIN_PART-character run of the forms costs to
+    build, it builds that table (a set) and looks windows up there. A hook process writes a line
+    or two and never pays for the table; a task writing thousands of lines has it after a few."""
+
+    __slots__ = ("budget", "forms", "grams", "joined", "long")
+
+    def __init__(self, secrets: tuple[str, ...]) -> None:
+        self.forms = secret_forms(secrets)
+        self.long = [form for form in self.forms if len(form) >= MIN_PART]
+        self.joined = "\n".join(self.long)
+        self.grams: set[str] | None = None
+        self.budget = len(self.joined) // MIN_PART  # windows looked up in `joined` before the table is built
+
+    def any_run(self, folded: str) -> bool:
+        """Whether some MIN_PART-character window of `folded` may be a run of a form (a window that
+        spans two joined forms may say yes wrongly: runs_at decides)."""
+        windows = range(len(folded) - MIN_PART + 1)
+        if self.grams is None:
+            self.budget -= len(windows)
+            if self.budget < 0:
+                self.grams = {form[at : at + MIN_PART] for form in self.long for at in range(len(form) - MIN_PART + 1)}
+        if self.grams is not None:
+            grams = self.grams
+            return any(folded[i : i + MIN_PART] in grams for i in windows)
+        joined = self.joined
+        return any(folded[i : i + MIN_PART] in joined for i in windows)
+
+    def run_at(self, folded: str, i: int) -> int:
+        """The length of the longest run of a form that starts at `i` in `folded` (0: none of MIN_PART)."""
+        window = folded[i : i + MIN_PART]
+        longest = 0
+        for form in self.long:
+            start = form.find(window)
+            while start != -1:
+                longest = max(longest, _common_run(folded, i, form, start))
+                start = form.find(window, start + 1)
+        return longest
 
 
-_PREPARED: dict[tuple[str, ...], tuple[list[str], dict[str, list[tuple[str, int]]]]] = {}
+_PREPARED: dict[tuple[str, ...], _Prepared] = {}
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
     """`text` with every form of every secret replaced by ***, whatever its case, and so is any
     part of one (a prefix a server echoed, a cut base64) of MIN_PART characters or more."""
-    forms, grams = _prepared(secrets)
+    key = tuple(secrets)
+    prepared = _PREPARED.get(key)
+    if prepared is None:
+        prepared = _PREPARED[key] = _Prepared(key)
     folded = _fold(text)
     spans: list[tuple[int, int]] = []
-    for form in forms:
+    for form in prepared.forms:
         at = folded.find(form)
         while at != -1:
             spans.append((at, at + len(form)))
             at = folded.find(form, at + len(form))
-    # is any MIN_PART window of the text a run of a secret? (a lookup per window: a secret's runs are
-    # many more than the windows of a usual line)
-    if grams and any(folded[i : i + MIN_PART] in grams for i in range(len(folded) - MIN_PART + 1)):
+    # is any MIN_PART window of the text a run of a secret? (a quick test first: it is all a usual
+    # line costs)
+    if prepared.long and prepared.any_run(folded):
         i = 0
         while i <= len(folded) - MIN_PART:
-            found = grams.get(folded[i : i + MIN_PART])
-            if not found:
+            length = prepared.run_at(folded, i)
+            if not length:
                 i += 1
                 continue
-            length = max(_common_run(folded, i, form, start) for form, start in found)
             spans.append((i, i + length))
             i += length
     if not spans:

@@ -17,14 +17,38 @@ from __future__ import annotations
 
 import re
 
-_DRIVE = re.compile(r"^[A-Za-z]:")
-_UNC = re.compile(r"^[\\/]{2}[^\\/]+[\\/]+[^\\/]+")  # \\server\share (or //server/share)
-_WINDOWS_SEPARATORS = re.compile(r"[\\/]+")
+# No regex is compiled at import, nor used by what the new-gallery hook asks (names of paths): each
+# compile would cost every hook process. prefix_regex's pattern is compiled at its first use.
+_GO_SPECIAL = r"([\\.+*?()|\[\]{}^$])"  # what Go's regexp.QuoteMeta escapes
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _has_drive(path: str) -> bool:
+    """True when `path` starts with a drive letter and a colon (`C:`)."""
+    return path[1:2] == ":" and path[:1] in _ASCII_LETTERS
+
+
+def _windows_names(text: str) -> list[str]:
+    """The names in `text` split at either separator, empty ones dropped."""
+    return [name for name in text.replace("/", "\\").split("\\") if name]
+
+
+def _share_end(path: str) -> int:
+    """Where `\\\\server\\share` (either separators, one or more between the two names) ends at the
+    start of `path`; 0 when it does not start with one."""
+    text = path.replace("/", "\\")
+    server_end = text.find("\\", 2)
+    if not text.startswith("\\\\") or server_end <= 2:
+        return 0
+    share_start = len(text) - len(text[server_end:].lstrip("\\"))
+    share_end = text.find("\\", share_start)
+    share_end = len(text) if share_end == -1 else share_end
+    return share_end if share_end > share_start else 0
 
 
 def is_windows_path(path: str) -> bool:
     """True for `C:...` and `\\\\server\\share...` paths (either separator)."""
-    return bool(_DRIVE.match(path)) or path[:2] in ("\\\\", "//", "\\/", "/\\")
+    return _has_drive(path) or path[:2] in ("\\\\", "//", "\\/", "/\\")
 
 
 class SplitPath:
@@ -46,15 +70,15 @@ class SplitPath:
 def split(path: str) -> SplitPath:
     """The root and the names of a path; empty names (doubled or trailing separators) are dropped."""
     if is_windows_path(path):
-        unc = _UNC.match(path)
-        if unc:
-            share = _WINDOWS_SEPARATORS.split(unc.group(0).strip("\\/"))
-            root, rest = "\\\\" + "\\".join(share) + "\\", path[unc.end() :]
-        elif _DRIVE.match(path):
+        share_end = _share_end(path)
+        if share_end:
+            share = _windows_names(path[:share_end])
+            root, rest = "\\\\" + "\\".join(share) + "\\", path[share_end:]
+        elif _has_drive(path):
             root, rest = path[:2] + "\\", path[2:]
         else:  # two separators and no share name: treat what follows as names
             root, rest = "\\\\", path[2:]
-        return SplitPath(root, tuple(n for n in _WINDOWS_SEPARATORS.split(rest) if n), True)
+        return SplitPath(root, tuple(_windows_names(rest)), True)
     root = "/" if path.startswith("/") else ""
     return SplitPath(root, tuple(filter(None, path.split("/"))), False)
 
@@ -155,12 +179,9 @@ def extension(path: str) -> str:
     return split_extension(base_name(path))[1].lower()
 
 
-_GO_SPECIAL = re.compile(r"([\\.+*?()|\[\]{}^$])")  # what Go's regexp.QuoteMeta escapes
-
-
 def go_quote(text: str) -> str:
     """Text as a literal in a Go regex (Go's regexp.QuoteMeta); valid in Python's re too."""
-    return _GO_SPECIAL.sub(r"\\\1", text)
+    return re.sub(_GO_SPECIAL, r"\\\1", text)
 
 
 def prefix_regex(path: str) -> str:

@@ -17,8 +17,6 @@ new-gallery hook's lean path (hook/new_gallery.py) both plan titles with it. The
 
 from __future__ import annotations
 
-import re
-
 from . import paths
 from .dates import is_stash_date, stash_date
 from .errors import ArgError, short_repr
@@ -50,7 +48,7 @@ def parse_title_pattern(text: str) -> UserPattern | None:
 
 def clean_name(name: str) -> str:
     """Underscores and dots to spaces, runs of spaces to one, trimmed."""
-    return " ".join(re.sub(r"[_.]+", " ", name).split()).strip(" -")
+    return " ".join(name.replace("_", " ").replace(".", " ").split()).strip(" -")
 
 
 def name_from(zip_path: str | None, folder_path: str | None) -> str | None:

@@ -87,6 +87,8 @@ RULE_MODULES = {
     "pattern": {"gallery_ops.common.patterns", "regex", "site"},
 }
 NEVER = {"gallery_tools_deps", "urllib.parse", "base64", "encodings.idna", "signal"}  # (and HEAVY)
+# the codecs and binascii the log's redaction once loaded for every line
+NEVER |= {"binascii", "encodings.unicode_escape"}
 
 
 @pytest.mark.parametrize(
@@ -120,6 +122,45 @@ def test_a_hook_imports_what_its_rules_need_and_nothing_else(
     assert sorted(modules & NEVER) == []
     for rule, needs in RULE_MODULES.items():
         assert needs <= modules if rule in rules else not needs & modules, rule
+
+
+NO_REGEX = """\
+import json, re, sys
+sys.path.insert(0, sys.argv[1])
+def refuse(pattern, *args, **kwargs):
+    raise AssertionError(f"a regex compiled or run: {pattern!r}")
+for name in ("compile", "match", "fullmatch", "search", "sub", "subn", "split", "findall", "finditer"):
+    setattr(re, name, refuse)
+from gallery_ops.hook import new_gallery
+from gallery_ops.common import title_rules
+from gallery_ops.common.log_protocol import protocol_lines
+print(json.dumps([
+    title_rules.title_fields(None, None, None, "/library/Summer_Trip.2022.zip", None, None)[0],
+    title_rules.title_fields(None, None, None, None, "/library/day_1", None)[0],
+    new_gallery.gallery_label({"files": [{"path": "C:\\\\G\\\\Set.zip"}]}),
+    new_gallery.gallery_label({"folder": {"path": "\\\\\\\\nas\\\\share\\\\Day_1"}}),
+    protocol_lines("i", "cookie session=abcdefgh12345678", ["abcdefgh12345678"]),
+]))
+"""
+
+
+def test_the_hook_s_modules_and_the_title_rule_without_a_pattern_compile_no_regex() -> None:
+    """json compiles its own few patterns; the hook's modules (imported, and the title rule run on a
+    zip's and a folder's path, a Windows path named, a line logged with a secret) none: each compile
+    costs every hook process (a scan starts one per new gallery)."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", NO_REGEX, str(REPO)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [
+        [["title", "Summer Trip 2022"]],
+        [["title", "day 1"]],
+        "Set.zip",
+        "Day_1",
+        "\x01i\x02cookie session=***\n",
+    ]
 
 
 def test_a_task_also_ends_without_the_exit_clean_up_and_keeps_its_status(wrapped: RecordingPython) -> None:
