@@ -57,7 +57,7 @@ def main() -> int:
     names = [f"Trip number {i} [2022-08-{1 + i % 28:02}]" for i in range(options.names)]
     galleries = max(1, options.names // options.gallery)
     images = [[f"img_{g}_{i:04}.jpg" for i in range(options.gallery)] for g in range(galleries)]
-    engines = ["re (floor)", "alarm", "worker"] + (["regex"] if patterns._regex is not None else [])
+    engines = ["re (floor)", "alarm", "worker"] + (["regex"] if patterns.regex_package() is not None else [])
     compiled = {
         engine: (
             patterns.compile_pattern(TITLE, "title pattern", engine=_engine(engine)),

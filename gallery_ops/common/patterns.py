@@ -9,32 +9,39 @@ to do. After GIVE_UP_AFTER timeouts a pattern fails at once, so a bad pattern co
 run under a second or two, not a quarter second per gallery.
 
 How the search is stopped, with no new runtime dependency, in the first way that applies:
-1. the `regex` package, when installed, with its own timeout;
-2. Python's `re` under a SIGALRM timer: `re` checks for signals while it matches, so on
-   Linux, macOS and Stash's Docker image (every Alpine platform, armv7 too, where `regex`
-   has no wheel) the timer interrupts it. Only the main thread can take a signal;
-3. elsewhere (Windows, which has no SIGALRM, or a search outside the main thread) Python's
-   `re` runs in a worker process (pattern_worker.py, one per run, started at its first
-   use) that is killed when a search takes too long, and started again for the next one.
-   The worker runs the same Python's `re`, so its answers are those of `re`; a gallery's
-   names for the cover rule go in one request (`first_found`). The worker ends when the
-   plugin does (its stdin closes); one caught in a search when the plugin is killed (Stash
-   kills a cancelled task at once) ends by its own SIGALRM limit, or on Windows with the
-   plugin's job object (`_guard`).
-All read the same syntax (Python's; `regex` in its re-compatible mode): these patterns run in
-the plugin, not in Stash. Patterns sent to Stash (the `path` scope, Stash's own cover regex)
-are Go regexes and never pass through here. The environment variable ENGINE_ENV forces a
-way ("regex", "alarm" or "worker"), for tests and for trouble-shooting.
+1. Python's `re` under a SIGALRM timer: `re` checks for signals while it matches, so on
+   Linux, macOS and Stash's Docker image (every Alpine platform, armv7 too) the timer
+   interrupts it. Only the main thread can take a signal: the handler is set once, at the
+   first pattern compiled there, and does nothing outside a search; each search only arms
+   and clears the timer (two system calls, cheaper than `regex`'s own timeout);
+2. elsewhere (Windows, which has no SIGALRM, or a pattern compiled outside the main thread)
+   the `regex` package, when installed, with its own timeout;
+3. elsewhere again (no `regex` either, or a search made outside the main thread with a
+   pattern compiled in it) Python's `re` runs in a worker process (pattern_worker.py, one
+   per run, started at its first use) that is killed when a search takes too long, and
+   started again for the next one. The worker runs the same Python's `re`, so its answers
+   are those of `re`; a gallery's names for the cover rule go in one request (`first_found`).
+   The worker ends when the plugin does (its stdin closes); one caught in a search when the
+   plugin is killed (Stash kills a cancelled task at once) ends by its own SIGALRM limit, or
+   on Windows with the plugin's job object (`_guard`).
+All read the same syntax, Python's `re`: a pattern is compiled by `re` first, also where
+`regex` then runs it (in its re-compatible mode), so what `regex` alone accepts (`\\p{L}`,
+variable-width look-behind) is refused on every host alike, with re's message; a pattern
+`regex` cannot compile goes to the worker. These patterns run in the plugin, not in Stash.
+Patterns sent to Stash (the `path` scope, Stash's own cover regex) are Go regexes and never
+pass through here. The environment variable ENGINE_ENV forces a way ("regex", "alarm" or
+"worker"), for tests and for trouble-shooting.
 
-Standard library only, and light to import: `regex` and `signal` are imported at the first
-pattern compiled, the worker's modules (subprocess, threading) only when a worker is started.
-The new-gallery hook imports this module only when a title pattern is set; it runs without the
-Python's site-packages (gallery_tools.yml: `python -S`), so `site_packages.load()` makes them
-importable first: the hook and the tasks pick the same engine.
+Standard library only, and light to import: `signal` is imported at the first pattern compiled,
+`regex` (with the Python's site-packages, which the hook starts without: `python -S`,
+site_packages.load()) only where the timer cannot work, and the worker's modules (subprocess,
+threading) only when a worker is started. The new-gallery hook imports this module only when a
+title pattern is set; on Linux, macOS and Docker it imports neither `regex` nor site-packages.
 """
 
 from __future__ import annotations
 
+import _thread  # documented (the threading module's own base): which thread asks, without importing threading
 import os
 import re
 import sys
@@ -172,10 +179,6 @@ class _Alarm(Exception):
     """Raised by the SIGALRM handler inside a search that ran too long."""
 
 
-def _on_alarm(signum: int, frame: Any) -> None:
-    raise _Alarm
-
-
 class _TimedOut(Exception):
     """A search under the SIGALRM timer ran too long on `subject`."""
 
@@ -184,33 +187,61 @@ class _TimedOut(Exception):
         self.subject = subject
 
 
+class _AlarmState:
+    """The SIGALRM handler, once set: the thread it was set in (the main thread: only it can set one,
+    and only it takes the signal) and whether a search is under way (outside one it does nothing)."""
+
+    thread: int | None = None  # _thread.get_ident() of the main thread, once the handler is set
+    searching = False
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    if _AlarmState.searching:
+        raise _Alarm
+
+
+def _alarm_ready() -> bool:
+    """Whether searches in this thread can be bounded by SIGALRM; sets the handler at the first call
+    from the main thread of a platform with setitimer (Linux, macOS, Docker; not Windows)."""
+    if _AlarmState.thread is not None:
+        return _thread.get_ident() == _AlarmState.thread
+    import signal
+
+    if not hasattr(signal, "setitimer"):
+        return False
+    try:
+        signal.signal(signal.SIGALRM, _on_alarm)
+    except (ValueError, TypeError):  # not the main thread
+        return False
+    _AlarmState.thread = _thread.get_ident()
+    return True
+
+
 def _first_with_alarm(compiled: Any, subjects: Iterable[str]) -> tuple[int, Any] | None:
     """(index, match) of the first subject compiled.search finds something in, each search interrupted
     by SIGALRM after SEARCH_TIMEOUT (_TimedOut); _NoAlarm, before any subject is read, where it cannot.
 
-    The handler is set once per call; the timer is armed around each search only (two calls a name)."""
-    import signal
-
-    if not hasattr(signal, "setitimer"):
+    The timer is armed around each search only (two calls a name); the handler stays set."""
+    if not _alarm_ready():
         raise _NoAlarm
-    try:
-        previous = signal.signal(signal.SIGALRM, _on_alarm)
-    except (ValueError, TypeError):  # not the main thread
-        raise _NoAlarm from None
+    from signal import ITIMER_REAL, setitimer
+
     subject = ""
     try:
         for index, subject in enumerate(subjects):
-            signal.setitimer(signal.ITIMER_REAL, SEARCH_TIMEOUT)
+            _AlarmState.searching = True
+            setitimer(ITIMER_REAL, SEARCH_TIMEOUT)
             match = compiled.search(subject)
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            setitimer(ITIMER_REAL, 0)
+            _AlarmState.searching = False
             if match is not None:
                 return index, match
         return None
     except _Alarm:
         raise _TimedOut(subject) from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        _AlarmState.searching = False
+        setitimer(ITIMER_REAL, 0)
 
 
 class _WorkerMatch:
@@ -445,25 +476,24 @@ def compile_pattern(text: str, what: str, *, ignore_case: bool = False, engine: 
     """Compile a user-given pattern; PatternSyntaxError says what is wrong with it.
 
     `engine` ("regex", "re" or "worker") is for tests; by default the one ENGINE_ENV names
-    ("alarm" is "re"), else `regex` when installed, else `re` (see the module docstring).
+    ("alarm" is "re"), else `re` under the timer where it works, else `regex` when installed,
+    else `re` in the worker (see the module docstring). Every engine takes `re`'s syntax.
     """
     chosen = engine or _default_engine()
-    package = regex_package()
     try:
-        if chosen == "regex":
-            if package is None:
-                raise PatternSyntaxError(
-                    f"{what} {_short(text)} cannot be compiled: the regex package is not installed"
-                )
-            compiled = package.compile(text, package.VERSION0 | (package.IGNORECASE if ignore_case else 0))
-        else:
-            compiled = re.compile(text, re.IGNORECASE if ignore_case else 0)
+        compiled = re.compile(text, re.IGNORECASE if ignore_case else 0)
     except (re.error, ValueError, OverflowError, RecursionError) as exc:
         raise PatternSyntaxError(f"{what} {_short(text)} is not a valid regex ({exc})") from None
-    except Exception as exc:  # regex.error is not a subclass of re.error
-        if package is not None and isinstance(exc, package.error):
-            raise PatternSyntaxError(f"{what} {_short(text)} is not a valid regex ({exc})") from None
-        raise
+    if chosen == "regex":
+        package = regex_package()
+        if package is None:
+            raise PatternSyntaxError(f"{what} {_short(text)} cannot be compiled: the regex package is not installed")
+        try:
+            compiled = package.compile(text, package.VERSION0 | (package.IGNORECASE if ignore_case else 0))
+        except Exception as exc:  # regex.error is not a subclass of re.error
+            if not isinstance(exc, (package.error, ValueError, OverflowError, RecursionError)):
+                raise
+            chosen = "re"  # valid for `re`, as everywhere else: `re` runs it (in the worker, off the timer)
     return UserPattern(text, what, compiled, chosen)
 
 
@@ -487,9 +517,10 @@ _REGEX: list[Any] = []  # [the regex package or None], once looked for
 
 def _default_engine() -> str:
     forced = os.environ.get(ENGINE_ENV, "").strip().lower()
-    installed = regex_package() is not None
-    if forced == "regex" and installed:
-        return "regex"
     if forced in ("alarm", "worker"):
         return "re" if forced == "alarm" else "worker"
-    return "regex" if installed else "re"
+    if forced == "regex" and regex_package() is not None:
+        return "regex"
+    if _alarm_ready():
+        return "re"
+    return "regex" if regex_package() is not None else "re"

@@ -79,15 +79,16 @@ def test_a_hook_run_imports_only_the_standard_library_and_skips_the_exit_clean_u
 
 # What a hook process may import beyond the standard library: the plugin's own modules.
 OURS = ("gallery_ops", "__main__", "__future__")
-# What the hook needs only for a rule that is on: the title rule's code, the pattern engine (and,
-# through it, the optional `regex` and the Python's site-packages, which `python -S` leaves out).
+# What the hook needs only for a rule that is on: the title rule's code, the pattern engine (on
+# Linux, macOS and Docker: Python's `re` under the SIGALRM timer).
 RULE_MODULES = {
     # (common.paths is not the title rule's alone: the hook names its gallery by its file's name)
     "title": {"gallery_ops.common.title_rules"},
-    "pattern": {"gallery_ops.common.patterns", "regex", "site"},
+    "pattern": {"gallery_ops.common.patterns", "signal"},
 }
-NEVER = {"gallery_tools_deps", "urllib.parse", "base64", "encodings.idna", "signal"}  # (and HEAVY)
-# the codecs and binascii the log's redaction once loaded for every line
+# (and HEAVY); a pattern's optional `regex` and the Python's site-packages only where the timer
+# cannot work (not here); the codecs and binascii the log's redaction once loaded for every line
+NEVER = {"gallery_tools_deps", "urllib.parse", "base64", "encodings.idna", "regex", "site"}
 NEVER |= {"binascii", "encodings.unicode_escape"}
 
 
@@ -105,7 +106,7 @@ def test_a_hook_imports_what_its_rules_need_and_nothing_else(
 ) -> None:
     """Stash starts the hook as `python -S` (gallery_tools.yml): no site-packages, no .pth file; the
     standard library and the plugin's own modules only, each rule's modules only when it is on
-    (a pattern brings the Python's packages back: `regex` when installed, as the tasks use it)."""
+    (a pattern runs in `re` under the timer: no `regex`, no site-packages, even when installed)."""
     sim = hook_sim(wrapped, settings)
     try:
         result = run_hook(sim, 4)  # the sample's untitled city_walk-2020.zip
@@ -116,8 +117,7 @@ def test_a_hook_imports_what_its_rules_need_and_nothing_else(
     assert title == {(): "", ("title",): "city walk-2020", ("title", "pattern"): "city walk"}[rules]
     modules = set(wrapped.runs()[-1]["modules"])
     outside = sorted(m for m in modules if m.split(".")[0] not in sys.stdlib_module_names | set(OURS))
-    if "pattern" not in rules:  # (with one, site-packages are loaded: the .pth files' modules too)
-        assert outside == []
+    assert outside == []
     assert "gallery_ops.hook.new_gallery" in modules
     assert sorted(modules & NEVER) == []
     for rule, needs in RULE_MODULES.items():

@@ -70,12 +70,41 @@ def test_a_bad_pattern_names_itself(engine):
         compile_pattern("(", "title pattern", engine=engine)
 
 
-def test_the_timer_is_cleared_after_each_search():
+def test_the_timer_is_cleared_after_each_search_and_a_signal_outside_one_does_nothing():
+    import os
     import signal
 
-    compile_pattern("a", "title pattern", engine="re").search("a")
+    pattern = compile_pattern("a", "title pattern", engine="re")
+    assert pattern.search("a") and pattern.first_found(["b", "a"]) == 1
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
-    assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.default_int_handler, None)
+    os.kill(os.getpid(), signal.SIGALRM)  # the handler stays set; outside a search it does nothing
+    assert pattern.search("a") and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("text", [r"\p{L}+", r"(?<=a|bc)x", r"(?<title>\w+)"])
+def test_what_only_regex_accepts_is_refused_by_every_engine_alike(engine, text):
+    """One syntax on every host: re's (a pattern that worked where `regex` runs it must not fail where
+    the timer runs `re`)."""
+    with pytest.raises(PatternSyntaxError, match="is not a valid regex"):
+        compile_pattern(text, "title pattern", engine=engine)
+
+
+def test_a_pattern_only_regex_refuses_is_run_by_re(monkeypatch):
+    """Valid for `re`, so valid everywhere: where `regex` would run it but refuses it, `re` does (under
+    the timer, or in the worker off the main thread)."""
+    from types import SimpleNamespace
+
+    class RegexError(Exception):
+        pass
+
+    def refuse(text: str, flags: int) -> None:
+        raise RegexError("refused")
+
+    monkeypatch.setattr(
+        patterns, "_REGEX", [SimpleNamespace(compile=refuse, VERSION0=0, IGNORECASE=2, error=RegexError)]
+    )
+    pattern = compile_pattern(r"(?P<title>\w+)", "title pattern", engine="regex")
+    assert pattern.engine == "re" and pattern.search("trip").group("title") == "trip"
 
 
 def test_long_patterns_and_names_are_cut_in_messages():
@@ -205,12 +234,29 @@ def test_outside_the_main_thread_re_goes_to_the_worker_and_stays_bounded(fresh_w
 
 
 def test_the_environment_switch_picks_the_engine(monkeypatch):
-    for forced, engine in (("worker", "worker"), ("alarm", "re"), ("regex", "regex"), ("", "regex")):
+    for forced, engine in (("worker", "worker"), ("alarm", "re"), ("regex", "regex"), ("", "re")):
         monkeypatch.setenv(patterns.ENGINE_ENV, forced)
         assert compile_pattern("a", "title pattern").engine == engine
     monkeypatch.setattr(patterns, "_REGEX", [None])  # as if the regex package were not installed
     monkeypatch.delenv(patterns.ENGINE_ENV)
     assert compile_pattern("a", "title pattern").engine == "re"
+
+
+def test_the_timer_is_the_default_in_the_main_thread_and_regex_off_it(monkeypatch):
+    """`re` under SIGALRM wherever it works (no `regex` import), `regex` where no signal reaches the
+    search, the worker where neither can work."""
+    import threading
+
+    monkeypatch.delenv(patterns.ENGINE_ENV, raising=False)
+    assert compile_pattern("a", "title pattern").engine == "re"
+    engines: list[str] = []
+    for installed in (True, False):
+        if not installed:
+            monkeypatch.setattr(patterns, "_REGEX", [None])  # as if the regex package were not installed
+        thread = threading.Thread(target=lambda: engines.append(compile_pattern("a", "title pattern").engine))
+        thread.start()
+        thread.join()
+    assert engines == ["regex", "re"]
 
 
 OWNER = """\
