@@ -7,7 +7,7 @@ from typing import Any
 
 from .errors import short_repr
 
-_INTEGER = re.compile(r"^[0-9]+$")
+_INTEGER = r"^[0-9]+$"  # compiled at its first use (re's cache): only an id given with spaces needs it
 
 
 def to_id(value: Any) -> str:
@@ -19,7 +19,7 @@ def to_id(value: Any) -> str:
         if value < 0:
             raise ValueError(f"an id is a non-negative integer, got {value}")
         return str(value)
-    if isinstance(value, str) and _INTEGER.match(value.strip()):
+    if isinstance(value, str) and re.match(_INTEGER, value.strip()):
         return value.strip()
     raise ValueError(f"an id is an integer (or a string holding one), got {short_repr(value)}")
 

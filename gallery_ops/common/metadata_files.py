@@ -29,14 +29,14 @@ import os
 import re
 import stat
 from typing import Any, BinaryIO
-from urllib.parse import urlsplit
-from xml.parsers import expat
 
-from . import paths, zip_member
+from . import paths
 from .limits import METADATA_FILE_MAX_BYTES, METADATA_NESTING_MAX, ZIP_MEMBERS_MAX
 from .plain import dataclass, field
 
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+# Patterns as text, compiled at their first use (re's own cache): only a gallery-dl JSON file needs
+# them, and a gallery page action on a ComicInfo.xml, or on no file, should not pay for the compile.
+_DATE = r"^(\d{4})-(\d{2})-(\d{2})"
 
 
 class FileMetadataError(ValueError):
@@ -159,13 +159,35 @@ def web_urls(*values: Any) -> list[str]:
         items = value if isinstance(value, list) else str(value).split() if value is not None else []
         for item in items:
             url = str(item).strip()
-            try:
-                parts = urlsplit(url)
-            except ValueError:
-                continue
-            if parts.scheme.lower() in ("http", "https") and parts.netloc and url not in out:
+            if _is_web_url(url) and url not in out:
                 out.append(url)
     return out
+
+
+_C0_OR_SPACE = "".join(map(chr, range(33)))  # what urlsplit strips from a URL's start
+
+
+def _is_web_url(url: str) -> bool:
+    """Whether urllib.parse.urlsplit(url) has the scheme http or https and a host (False where it
+    raises ValueError). Read here as urlsplit reads it, for the usual URL: urllib.parse (with the
+    ipaddress module it loads) costs a page action more than its whole reading of a file; a host
+    in brackets (IPv6) or with non-ASCII characters, which urlsplit checks further, goes to it."""
+    text = url.lstrip(_C0_OR_SPACE).replace("\t", "").replace("\r", "").replace("\n", "")
+    scheme, colon, rest = text.partition(":")
+    if not colon or scheme.lower() not in ("http", "https") or rest[:2] != "//":
+        return False
+    netloc = rest[2:]
+    for delimiter in "/?#":
+        netloc = netloc.partition(delimiter)[0]
+    if netloc.isascii() and "[" not in netloc and "]" not in netloc:
+        return bool(netloc)
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 class _Refused(Exception):
@@ -175,6 +197,8 @@ class _Refused(Exception):
 def _xml_children(data: bytes) -> dict[str, str]:
     """The text of the root element's children, by tag (namespace dropped). The parser refuses a
     DTD as soon as it meets one, in whatever encoding the file is, and nesting past the bound."""
+    from xml.parsers import expat  # here: only a ComicInfo.xml is XML (a folder's JSON needs no parser)
+
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     values: dict[str, str] = {}
@@ -240,15 +264,15 @@ def parse_comic_info(data: bytes, source: str) -> FileMetadata:
     )
 
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
-_BRACKETS = re.compile(r"[\[\]{}]")
+_JSON_STRING = r'(?s)"(?:[^"\\]|\\.)*"'
+_BRACKETS = r"[\[\]{}]"
 
 
 def json_depth(text: str) -> int:
     """How deep a JSON text nests (its strings taken out first): checked before json.loads, whose
     parser recurses once per level."""
     depth = deepest = 0
-    for bracket in _BRACKETS.findall(_JSON_STRING.sub("", text)):
+    for bracket in re.findall(_BRACKETS, re.sub(_JSON_STRING, "", text)):
         depth += 1 if bracket in "[{" else -1
         deepest = max(deepest, depth)
     return deepest
@@ -268,7 +292,7 @@ def parse_gallery_dl(data: bytes, source: str) -> FileMetadata:
         raise FileMetadataError(f"{name} is not valid JSON ({' '.join(str(exc).split())[:200]})") from None
     if not isinstance(found, dict):
         raise FileMetadataError(f"{name} is not a JSON object")
-    date_match = _DATE.match(str(found.get("date") or ""))
+    date_match = re.match(_DATE, str(found.get("date") or ""))
     tags = found.get("tags")
     if isinstance(tags, dict):  # some extractors group tags by kind
         tags = [t for group in tags.values() for t in (group if isinstance(group, list) else [group])]
@@ -327,6 +351,8 @@ def _read_file(path: str) -> bytes:
 
 
 def _comic_info(zip_path: str) -> FileMetadata | None:
+    from . import zip_member  # here: only a zip is read member by member
+
     try:
         handle, size = _open_regular(zip_path)
         with handle:

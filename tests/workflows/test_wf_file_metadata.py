@@ -70,6 +70,70 @@ def test_comic_info_that_is_not_read(data, reason):
         parse_comic_info(data, "x")
 
 
+URL_PIECES = ["http", "HTTPS", "ftp", ":", "//", "/", "?", "#", "[", "]", "::1", "example.org", "\t", " ", "\x01"]
+URL_PIECES += ["ｈ", "@", "％", "︰", "v1.x", "a"]  # (fullwidth and compatibility characters: NFKC changes them)
+
+
+def test_web_urls_are_those_urlsplit_reads_as_http_with_a_host():
+    """web_urls reads the usual URL without urllib.parse (its import costs a page action more than the
+    file); the answers stay urlsplit's, brackets (IPv6) and non-ASCII hosts included, on generated URLs."""
+    import random
+    from urllib.parse import urlsplit
+
+    from gallery_ops.common.metadata_files import web_urls
+
+    def urlsplit_says(url: str) -> bool:
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return False
+        return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+    chosen = random.Random(4)
+    urls = [
+        "https://example.org/coast/3",
+        "http://[::1]/x",
+        "http://[::1",
+        "http://a]b",
+        "https://ex︰ample",
+        "http:///x",
+    ]
+    urls += ["".join(chosen.choice(URL_PIECES) for _ in range(chosen.randrange(9))) for _ in range(20000)]
+    for url in urls:
+        assert web_urls([url]) == ([url.strip()] if urlsplit_says(url.strip()) else []), repr(url)
+
+
+def test_reading_files_imports_the_xml_and_zip_modules_only_for_a_zip(tmp_path):
+    """A page action on a folder with a gallery-dl JSON loads neither the XML parser nor the zip reader
+    (nor urllib.parse); a zip's ComicInfo.xml loads both. In a fresh interpreter, as a run is."""
+    import subprocess
+    import sys
+
+    make_zip(tmp_path / "comic.cbz", {"ComicInfo.xml": COMIC})
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "info.json").write_text(json.dumps({"title": "T", "url": "https://example.org/t"}))
+    code = (
+        "import json, sys\n"
+        "from gallery_ops.common.metadata_files import read_gallery_metadata\n"
+        "found = read_gallery_metadata(sys.argv[1], sys.argv[2] == 'zip')\n"
+        "print(json.dumps([found is not None, sorted(m for m in ('xml.parsers.expat', 'gallery_ops.common.zip_member',"
+        " 'urllib.parse') if m in sys.modules)]))\n"
+    )
+    seen = {}
+    for kind, path in (("folder", tmp_path / "folder"), ("zip", tmp_path / "comic.cbz")):
+        done = subprocess.run(
+            [sys.executable, "-S", "-c", code, str(path), kind],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parents[2],
+            check=False,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        seen[kind] = json.loads(done.stdout)
+    assert seen == {"folder": [True, []], "zip": [True, ["gallery_ops.common.zip_member", "xml.parsers.expat"]]}
+
+
 def test_gallery_dl_json():
     data = json.dumps(
         {
