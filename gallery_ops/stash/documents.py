@@ -231,17 +231,18 @@ def cover_matches(count: int) -> str:
     return f"query CoverMatches($one: FindFilterType, {params}) {{ {body} }}"
 
 
-def recheck(galleries: bool, images: bool, gallery_selection: str = fields.GALLERY_BASIS) -> str:
-    """Galleries ($g) and/or images ($i) by id, in one request: what a batch of writes would overwrite.
+def recheck(gallery_selection: str | None, image_selection: str | None) -> str:
+    """Galleries ($g) and/or images ($i) by id, in one request: what a batch of writes would overwrite,
+    each with its selection (selections.basis_selection).
 
-    A list that is not needed is left out of the document: findGalleries(ids: []) would
+    A list that is not needed (None) is left out of the document: findGalleries(ids: []) would
     mean every gallery."""
-    params = ", ".join(p for p, wanted in (("$g: [ID!]", galleries), ("$i: [ID!]", images)) if wanted)
+    params = ", ".join(p for p, wanted in (("$g: [ID!]", gallery_selection), ("$i: [ID!]", image_selection)) if wanted)
     body = []
-    if galleries:
+    if gallery_selection:
         body.append(f"findGalleries(ids: $g, filter: {{ per_page: -1 }}) {{ galleries {{ {gallery_selection} }} }}")
-    if images:
-        body.append(f"findImages(ids: $i, filter: {{ per_page: -1 }}) {{ images {{ {fields.IMAGE_BASIS} }} }}")
+    if image_selection:
+        body.append(f"findImages(ids: $i, filter: {{ per_page: -1 }}) {{ images {{ {image_selection} }} }}")
     return f"query Recheck({params}) {{ {' '.join(body)} }}"
 
 

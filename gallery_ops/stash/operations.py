@@ -19,7 +19,7 @@ Where the peers are wrong, and these operations are not:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any, Protocol, Required, TypedDict, TypeVar
 
 from ..common import paths
@@ -584,9 +584,15 @@ class GalleryOps:
         return out
 
     def recheck(
-        self, gallery_ids: Sequence[str], image_ids: Sequence[str]
+        self,
+        gallery_ids: Sequence[str],
+        image_ids: Sequence[str],
+        gallery_basis: Collection[str],
+        image_basis: Collection[str],
     ) -> tuple[dict[str, Gallery], dict[str, Image]]:
-        """Galleries and images as they are now (fields.GALLERY_BASIS / IMAGE_BASIS), in one request.
+        """Galleries and images as they are now, in one request: the fields their basis names
+        (`gallery_basis`, `image_basis`: "cover", "tags", "chapter:<id>", ...; selections.
+        GALLERY_BASIS_FIELDS / IMAGE_BASIS_FIELDS) and what names them, nothing else.
 
         Stash has no compare-and-set: a task re-reads what a batch of its writes would
         overwrite just before sending it, and drops the writes whose basis moved. An id
@@ -596,13 +602,19 @@ class GalleryOps:
         if not galleries and not images:
             return {}, {}
         variables: dict[str, Any] = {}
+        gallery_selection = image_selection = None
         if galleries:
             variables["g"] = galleries
+            custom = [name for name in gallery_basis if name.startswith("custom:")]
+            gallery_selection = fields.basis_selection(
+                fields.GALLERY_BASIS_FIELDS, fields.GALLERY_BASIS_NAME, [n for n in gallery_basis if n not in custom]
+            )
+            if custom:  # (where Stash has them)
+                gallery_selection = self.gallery_selection(gallery_selection)
         if images:
             variables["i"] = images
-        data = self.connection.execute(
-            doc.recheck(bool(galleries), bool(images), self.gallery_selection(fields.GALLERY_BASIS)), variables
-        )
+            image_selection = fields.basis_selection(fields.IMAGE_BASIS_FIELDS, fields.IMAGE_BASIS_NAME, image_basis)
+        data = self.connection.execute(doc.recheck(gallery_selection, image_selection), variables)
         found_galleries = [Gallery.model_validate(g) for g in (data.get("findGalleries") or {}).get("galleries", [])]
         found_images = [Image.model_validate(i) for i in (data.get("findImages") or {}).get("images", [])]
         return {g.id: g for g in found_galleries}, {i.id: i for i in found_images}

@@ -1,11 +1,15 @@
 """GraphQL selections gallery_ops asks for. Narrow by default: no image lists, no
 cover (Stash computes it with a regex over the gallery's images), no totals on pages.
 
-Selections are fixed text chosen by code, never built from user data; every value
-travels in GraphQL variables.
+Selections are fixed text chosen by code, never built from user data (basis_selection picks
+among fixed fields by a name's kind); every value travels in GraphQL variables.
 """
 
 from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # (the new-gallery hook imports this module: nothing more at run time)
+    from collections.abc import Iterable
 
 # One gallery, as find_gallery and the mutations return it.
 GALLERY = (
@@ -43,17 +47,27 @@ IMAGE_PATH = "id visual_files { ... on ImageFile { path } ... on VideoFile { pat
 IMAGE_PATH_SIZE = f"id {VISUAL_FILE}"
 _IMAGE_META = "date photographer studio { id } tags { id name } performers { id }"
 
-# What a write may overwrite, read again just before the batch that writes it (GalleryOps.recheck).
-GALLERY_BASIS = (
-    "id title date code details photographer urls image_count cover { id } chapters { id title image_index }"
-    " studio { id } tags { id } performers { id }"
-)
-# (an image's every field a person sets: a merge copies any of them to a kept image, never over one;
-# with the file's path: a log line names an image that changed meanwhile by its file name)
-IMAGE_BASIS = (
-    f"{IMAGE_PATH} title code details date photographer rating100 organized urls studio {{ id }} tags {{ id }}"
-    " performers { id }"
-)
+# What a write may overwrite, read again just before the batch that writes it (GalleryOps.recheck):
+# the field each name of a change's basis reads (tasks/changes.py basis_value: "cover", "tags",
+# "chapter:<id>", ...: a name's kind is its part before ":"). The re-read selects only the fields its
+# batch's changes name: what they rely on, no more (a batch of covers reads 50 covers, not 50
+# galleries). A gallery's custom fields ("custom:<name>", Stash v0.31) are GalleryOps.gallery_selection's.
+_REF = "{ id }"
+GALLERY_BASIS_FIELDS = {
+    **{name: name for name in ("title", "date", "code", "details", "photographer", "urls", "image_count")},
+    **{name: f"{name} {_REF}" for name in ("cover", "studio", "tags", "performers")},
+    **{kind: GALLERY_CHAPTERS for kind in ("chapter", "titled", "starting")},
+}
+# (an image's every field a person sets: a merge copies any of them to a kept image, never over one)
+IMAGE_BASIS_FIELDS = {
+    **{name: name for name in ("title", "code", "details", "date", "photographer", "rating100", "organized", "urls")},
+    **{name: f"{name} {_REF}" for name in ("studio", "tags", "performers")},
+}
+# What a re-read always selects besides: what names the gallery or image in a log line that says it
+# changed meanwhile (a gallery's title, an image's file name: stash/names.py).
+GALLERY_BASIS_NAME = "id title"
+IMAGE_BASIS_NAME = IMAGE_PATH
+IMAGE_BASIS = f"{IMAGE_BASIS_NAME} {' '.join(IMAGE_BASIS_FIELDS.values())}"
 IMAGE_SYNC = f"id {_IMAGE_META} galleries {{ id {_IMAGE_META} }}"
 GALLERY_REFS = "tags { id name } performers { id name }"
 IMAGE_REFS = "id tags { id name } performers { id }"
@@ -119,3 +133,16 @@ GALLERY_NOW = (
 NAMED = "id name"
 SCENE_NAME = "id title files { path }"
 IMAGE_NAME = f"{IMAGE_PATH} title"
+
+
+def basis_selection(known: dict[str, str], always: str, names: Iterable[str]) -> str:
+    """The selection that reads the basis `names` (of `known`: GALLERY_BASIS_FIELDS or
+    IMAGE_BASIS_FIELDS), after `always`. A name it does not know is a plan's mistake: ValueError
+    (a change must never be sent on a basis nobody read)."""
+    kinds = {name.partition(":")[0]: name for name in names}
+    unknown = [name for kind, name in kinds.items() if kind not in known]
+    if unknown:
+        raise ValueError(f"no field reads the basis {', '.join(map(repr, sorted(unknown)))}")
+    read = always.split()
+    chosen = dict.fromkeys(field for kind, field in known.items() if kind in kinds and field not in read)
+    return " ".join([always, *chosen])

@@ -723,6 +723,8 @@ def _unmoved(
     galleries, images = ops.recheck(
         list(dict.fromkeys(e.id for e in expects if e.kind == "gallery")),
         list(dict.fromkeys(e.id for e in expects if e.kind == "image")),
+        gallery_basis={e.name for e in expects if e.kind == "gallery"},
+        image_basis={e.name for e in expects if e.kind == "image"},
     )
     now: dict[str, dict[str, Any]] = {"gallery": galleries, "image": images}
     keep: list[tuple[int, Any]] = []

@@ -107,7 +107,7 @@ from .workflow import Env, Scope, folded
 
 PARAMS = (Param("delete_duplicates", "bool", False),)
 SCALARS = ("title", "code", "details", "photographer", "date", "rating100", "studio")
-BASIS_FIELDS = {"title", "date", "code"}  # what GalleryOps.recheck reads again before a write (fields.GALLERY_BASIS)
+BASIS_FIELDS = {"title", "date", "code"}  # what the merge's write expects unchanged (GalleryOps.recheck)
 REFS = (("tags", "tag_ids"), ("performers", "performer_ids"), ("scenes", "scene_ids"))
 WHY_MISSING = "duplicate whose zip or folder is gone"
 WHY_EMPTY = "duplicate without images"

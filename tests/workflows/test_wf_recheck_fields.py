@@ -1,0 +1,127 @@
+"""The read right before a batch of writes (the Recheck request) selects what the batch relies on.
+
+Stash has no compare-and-set: before each batch a task reads again what its changes assumed (each
+change's `expects`: "cover", "tags", "chapter:<id>", ...) and drops a change whose basis moved
+(test_wf_meanwhile.py). That read selects the fields those expectations name, and what names the
+thing in a log line (a gallery's title, an image's file), nothing more: a batch of 50 covers reads 50
+covers, not 50 whole galleries. The safety is the same (every field compared is read); the requests
+are the same (one per batch).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from stash_sim import StashSimulator
+from wf_support import CHAPTERS, SET_COVERS, SYNC, fresh_sim, run
+
+from gallery_ops import GalleryOps
+from gallery_ops.stash import selections
+
+IMAGE_NAME = {"id", "visual_files"}  # what names an image in a log line: its file
+GALLERY_NAME = {"id", "title"}
+
+
+def selected(query: str, root: str, listed: str) -> set[str] | None:
+    """The top-level fields selected for `listed` ("galleries", "images") under the root field `root`
+    of a GraphQL document (None when the document has no such root field)."""
+    start = query.find(f"{root}(")
+    if start < 0:
+        return None
+    start = query.index("{", query.index(f"{listed} {{", start) + len(listed))
+    depth, fields, word = 0, set(), ""
+    for char in query[start + 1 :]:
+        if char.isalnum() or char == "_":
+            word += char
+            continue
+        if word and depth == 0:
+            fields.add(word)
+        word = ""
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return fields
+            depth -= 1
+    raise AssertionError(f"unbalanced selection in {query!r}")
+
+
+def rechecks(sim: StashSimulator) -> list[str]:
+    found = [r.query or "" for r in sim.requests.records if r.operation_name == "Recheck"]
+    assert found, "the run wrote without reading its basis again"
+    return found
+
+
+def test_the_selection_parser_reads_top_level_fields() -> None:
+    query = "query Recheck($g: [ID!]) { findGalleries(ids: $g) { galleries { id cover { id } chapters { id } } } }"
+    assert selected(query, "findGalleries", "galleries") == {"id", "cover", "chapters"}
+    assert selected(query, "findImages", "images") is None
+
+
+def test_set_covers_reads_again_only_the_covers_it_would_replace() -> None:
+    with fresh_sim() as sim:
+        sim.requests.clear()
+        out = run(sim, SET_COVERS, {"rule": "position:2", "dry_run": "false"}).output
+        assert out["change_count"] > 0 and out["failed_count"] == 0
+        for query in rechecks(sim):
+            assert selected(query, "findGalleries", "galleries") == GALLERY_NAME | {"cover"}
+            assert selected(query, "findImages", "images") is None
+
+
+def test_chapters_from_folders_reads_again_only_the_chapters() -> None:
+    with fresh_sim() as sim:
+        sim.requests.clear()
+        out = run(sim, CHAPTERS, {"dry_run": "false"}).output
+        assert out["change_count"] > 0 and out["failed_count"] == 0
+        for query in rechecks(sim):
+            assert selected(query, "findGalleries", "galleries") == GALLERY_NAME | {"chapters"}
+
+
+def test_a_mirror_sync_reads_again_only_the_image_fields_it_overwrites() -> None:
+    with fresh_sim() as sim:
+        sim.requests.clear()
+        out = run(sim, SYNC, {"mirror": "true", "dry_run": "false"}).output
+        assert out["change_count"] > 0 and out["failed_count"] == 0
+        for query in rechecks(sim):
+            images = selected(query, "findImages", "images")
+            assert images is not None and IMAGE_NAME < images
+            # only what a sync writes (tags, performers, studio, date, photographer), never the rest
+            assert images <= IMAGE_NAME | {"tags", "performers", "studio", "date", "photographer"}
+            assert selected(query, "findGalleries", "galleries") is None
+
+
+@pytest.fixture
+def v031() -> Iterator[StashSimulator]:
+    with StashSimulator(release="v0.31.1") as sim:
+        yield sim
+
+
+def test_custom_fields_are_read_again_only_when_named_and_stash_has_them(v031: StashSimulator) -> None:
+    ops = GalleryOps.from_server_connection(v031.server_connection())
+    ops.features()
+    v031.requests.clear()
+    galleries, images = ops.recheck(["1"], [], gallery_basis={"custom:anchor", "cover"}, image_basis=())
+    assert "1" in galleries and images == {}
+    assert galleries["1"].model_fields_set == {"id", "title", "cover", "custom_fields"}
+    ops.recheck(["1"], [], gallery_basis={"title"}, image_basis=())
+    queries = [r.query or "" for r in v031.requests.records]
+    assert selected(queries[0], "findGalleries", "galleries") == {"id", "title", "cover", "custom_fields"}
+    assert selected(queries[1], "findGalleries", "galleries") == {"id", "title"}
+
+
+def test_custom_fields_are_not_asked_of_a_stash_without_them() -> None:
+    with StashSimulator(release="v0.30.1") as sim:
+        ops = GalleryOps.from_server_connection(sim.server_connection())
+        galleries, _ = ops.recheck(["1"], [], gallery_basis={"custom:anchor"}, image_basis=())
+        assert galleries["1"].model_fields_set == {"id", "title"}
+
+
+def test_a_basis_no_field_reads_is_refused_before_anything_is_sent() -> None:
+    with pytest.raises(ValueError, match="'rating100'"):
+        selections.basis_selection(selections.GALLERY_BASIS_FIELDS, selections.GALLERY_BASIS_NAME, ["rating100"])
+    chapters = selections.basis_selection(
+        selections.GALLERY_BASIS_FIELDS, selections.GALLERY_BASIS_NAME, ["titled:Day 1", "starting:3", "chapter:9"]
+    )
+    assert chapters == f"id title {selections.GALLERY_CHAPTERS}"  # one selection for every chapter basis
+    assert "Day 1" not in chapters  # a name's own text never reaches the document
