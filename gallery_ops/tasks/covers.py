@@ -248,10 +248,12 @@ def default_pick_of(gallery: Gallery, first_id: str | None, env: Env) -> str | U
 class SetCovers(Workflow):
     reads_cover_matches = True  # the engine asks Stash the default-cover question with the images
     gallery_fields = selections.GALLERY_COVER
-    image_fields = selections.IMAGE_PATH_SIZE
 
     def __init__(self, rule: list[CoverStep]) -> None:
         self.rule = rule
+        # the images' paths; their sizes only for a rule that asks for a portrait
+        portrait = any(step.kind == "portrait" for step in rule)
+        self.image_fields = selections.IMAGE_PATH_SIZE if portrait else selections.IMAGE_PATH
 
     def fold(self, gallery: Gallery) -> CoverFold:
         return CoverFold(self.rule, gallery.cover.id if gallery.cover else None)
@@ -267,7 +269,7 @@ class SetCovers(Workflow):
 class ResetCovers(Workflow):
     reads_cover_matches = True
     gallery_fields = selections.GALLERY_COVER
-    image_fields = selections.IMAGE_PATH_SIZE
+    image_fields = selections.IMAGE_PATH  # the first image and the cover's path
 
     def fold(self, gallery: Gallery) -> CoverFold:
         return CoverFold((), gallery.cover.id if gallery.cover else None)

@@ -1,11 +1,13 @@
-"""The read right before a batch of writes (the Recheck request) selects what the batch relies on.
+"""What a run asks Stash for is what it uses: fewer fields to send, decode and check per gallery.
 
-Stash has no compare-and-set: before each batch a task reads again what its changes assumed (each
-change's `expects`: "cover", "tags", "chapter:<id>", ...) and drops a change whose basis moved
-(test_wf_meanwhile.py). That read selects the fields those expectations name, and what names the
-thing in a log line (a gallery's title, an image's file), nothing more: a batch of 50 covers reads 50
-covers, not 50 whole galleries. The safety is the same (every field compared is read); the requests
-are the same (one per batch).
+The read right before a batch of writes (the Recheck request). Stash has no compare-and-set: before
+each batch a task reads again what its changes assumed (each change's `expects`: "cover", "tags",
+"chapter:<id>", ...) and drops a change whose basis moved (test_wf_meanwhile.py). That read selects
+the fields those expectations name, and what names the thing in a log line (a gallery's title, an
+image's file), nothing more: a batch of 50 covers reads 50 covers, not 50 whole galleries. The safety
+is the same (every field compared is read); the requests are the same (one per batch).
+
+The cover tasks' image reads: paths, and the images' sizes only for a rule with a portrait step.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 from stash_sim import StashSimulator
-from wf_support import CHAPTERS, SET_COVERS, SYNC, fresh_sim, run
+from wf_support import CHAPTERS, RESET_COVERS_PREVIEW, SET_COVERS, SYNC, fresh_sim, run
 
 from gallery_ops import GalleryOps
 from gallery_ops.stash import selections
@@ -85,7 +87,7 @@ def test_a_mirror_sync_reads_again_only_the_image_fields_it_overwrites() -> None
         assert out["change_count"] > 0 and out["failed_count"] == 0
         for query in rechecks(sim):
             images = selected(query, "findImages", "images")
-            assert images is not None and IMAGE_NAME < images
+            assert images is not None and images > IMAGE_NAME
             # only what a sync writes (tags, performers, studio, date, photographer), never the rest
             assert images <= IMAGE_NAME | {"tags", "performers", "studio", "date", "photographer"}
             assert selected(query, "findGalleries", "galleries") is None
@@ -125,3 +127,27 @@ def test_a_basis_no_field_reads_is_refused_before_anything_is_sent() -> None:
     )
     assert chapters == f"id title {selections.GALLERY_CHAPTERS}"  # one selection for every chapter basis
     assert "Day 1" not in chapters  # a name's own text never reaches the document
+
+
+def image_reads(sim: StashSimulator) -> list[str]:
+    found = [r.query or "" for r in sim.requests.records if r.operation_name == "ImagesAndCoverMatches"]
+    assert found, "the run read no images"
+    return found
+
+
+@pytest.mark.parametrize("rule, sizes", [("position:2", False), ("pattern:^b;position:3", False), ("portrait", True)])
+def test_set_covers_reads_the_images_sizes_only_for_a_portrait_rule(rule: str, sizes: bool) -> None:
+    with fresh_sim() as sim:
+        sim.requests.clear()
+        out = run(sim, SET_COVERS, {"rule": rule, "dry_run": "true"}).output
+        assert out["failed_count"] == 0
+        for query in image_reads(sim):
+            assert ("width" in query and "height" in query) == sizes
+            assert "path" in query
+
+
+def test_reset_covers_reads_no_image_sizes() -> None:
+    with fresh_sim() as sim:
+        sim.requests.clear()
+        run(sim, RESET_COVERS_PREVIEW)
+        assert not any("width" in query for query in image_reads(sim))
