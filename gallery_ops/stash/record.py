@@ -25,10 +25,12 @@ What a record is:
 
 How it stays fast on a page of 250 galleries and their images: a class's checkers are built on its
 first use (not at import: a run builds only the ones it reads): one per field, run by one loop;
-once a class has checked GENERATE_AFTER records, one generated function that checks the plain
-fields inline and calls the prepared checker of each list, dict or nested record (compiling it
-costs a run that reads one gallery more than it saves). Only the fields set live in the
-instance's `__dict__`; an unset field reads its default from the class.
+once a class has checked GENERATE_AFTER records, one generated function that walks the keys given
+(an answer holds the few fields its query selected), checks the plain ones inline and calls the
+prepared checker of each list, dict or nested record, and hands anything wrong to the loop, which
+says every problem (compiling it costs a run that reads one gallery more than it saves). A list of
+records is made in one loop (`_records`). Only the fields set live in the instance's `__dict__`;
+an unset field reads its default from the class.
 """
 
 from __future__ import annotations
@@ -271,15 +273,47 @@ def _annotated(inner: Check, extras: tuple[Any, ...]) -> Check:
     return check
 
 
-def _record(kind: type[Record]) -> Check:
+def _record(kind: type[Record], nullable: bool = False) -> Check:
     def check(value: Any) -> Any:
         if type(value) is dict:
             return kind._from_dict(value)
-        if isinstance(value, kind):
+        if isinstance(value, kind) or (nullable and value is None):
             return value
         raise _should_be(f"an object ({kind.__name__})", value)
 
     return check
+
+
+def _records(kind: type[Record], nullable: bool = False) -> Check:
+    """list[kind] (or null too): as _list(_record(kind)), in one loop that makes each record itself
+    (a page holds thousands: a call less per record). At the first item that is not a plain dict
+    of good values, the list is checked again by _list, which says what is wrong where."""
+    each, new, set_dict = _list(_record(kind)), object.__new__, object.__setattr__
+
+    def check(value: Any) -> Any:
+        if type(value) is list and not (kind._checks_data or kind._checks_record):
+            fields = kind._check_fields or kind._checkers()
+            out = []
+            try:
+                for item in value:
+                    if type(item) is not dict:
+                        break
+                    record = new(kind)
+                    set_dict(record, "__dict__", fields(item))
+                    out.append(record)
+                else:
+                    return out
+            except RecordError:
+                pass
+        elif nullable and value is None:
+            return None
+        return each(value)
+
+    return check
+
+
+def _is_record(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, Record)
 
 
 def checker(annotation: Any) -> Check:
@@ -292,13 +326,13 @@ def checker(annotation: Any) -> Check:
         return _scalar(annotation)
     if annotation is Any:
         return lambda value: value
-    if isinstance(annotation, type) and issubclass(annotation, Record):
+    if _is_record(annotation):
         return _record(annotation)
     args = get_args(annotation)
     if origin is Literal:
         return _literal(args)
     if origin is list:
-        return _list(checker(args[0]))
+        return _records(args[0]) if _is_record(args[0]) else _list(checker(args[0]))
     if origin is dict:
         return _dict(checker(args[0]), checker(args[1]))
     if origin is Union or origin is type(int | None):
@@ -306,6 +340,10 @@ def checker(annotation: Any) -> Check:
         nullable = len(others) < len(args)
         if len(others) == 1 and others[0] in KINDS:
             return _scalar(others[0], nullable)
+        if len(others) == 1 and nullable and _is_record(others[0]):
+            return _record(others[0], nullable=True)
+        if len(others) == 1 and nullable and get_origin(others[0]) is list and _is_record(get_args(others[0])[0]):
+            return _records(get_args(others[0])[0], nullable=True)
         if len(others) == 1:
             return _optional(checker(others[0]))
         if all(a in KINDS for a in others):
@@ -359,56 +397,65 @@ def _plain(annotation: Any) -> tuple[type, bool] | None:
     return None
 
 
+# The inline test of each plain kind (`v` the value), and its code in the generated checker.
 _INLINE = {
     str: "isinstance(v, str)",
     int: "isinstance(v, int) and v is not True and v is not False",
     bool: "v is True or v is False",
 }
+_PLAIN_CODES = {(kind, nullable): 2 * n + nullable for n, kind in enumerate(_INLINE) for nullable in (False, True)}
+_CALL = len(_PLAIN_CODES)  # the code of a field checked by its own checker
 
 
 def _generate(
-    cls: type[Record], hints: dict[str, Any], checks: dict[str, Check]
+    cls: type[Record],
+    hints: dict[str, Any],
+    checks: dict[str, Check],
+    loop: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """def check_fields(data) -> the checked values of the fields given, in the fields' order."""
-    lines = ["def check_fields(data):", "    out = {}", "    errors = []"]
-    scope: dict[str, Any] = {
-        "_MISSING": _MISSING,
-        "RecordError": RecordError,
-        "should_be": should_be,
-    }
-    for n, name in enumerate(cls.model_fields):
-        lines.append(f"    v = data.get({name!r}, _MISSING)")
-        lines.append("    if v is not _MISSING:")
+    """def check_fields(data) -> the checked values of the fields given.
+
+    It walks the keys given, not the class's fields (an answer holds the few fields its query
+    selected of a record's many): each key's code says how its value is checked, a plain one
+    inline. At the first problem (a value of the wrong kind, a required field missing, an
+    unknown key where they are forbidden) it hands the data to the loop, which says every
+    problem, in the fields' order: what is accepted and what is said stay the loop's."""
+    codes: dict[str, int] = {}
+    for name in cls.model_fields:
         plain = _plain(hints[name])
-        if plain is not None and plain[0] in _INLINE:
-            kind, nullable = plain
-            test = _INLINE[kind] if not nullable else f"v is None or {_INLINE[kind]}"
-            what = KINDS[kind] + (" or null" if nullable else "")
-            lines += [
-                f"        if {test}:",
-                f"            out[{name!r}] = v",
-                "        else:",
-                f"            msg = should_be({what!r}, v)",
-                f"            errors.append({{'loc': ({name!r},), 'msg': msg}})",
-            ]
-        else:
-            scope[f"check_{n}"] = checks[name]
-            lines += [
-                "        try:",
-                f"            out[{name!r}] = check_{n}(v)",
-                "        except RecordError as exc:",
-                f"            errors.extend(exc.at({name!r}))",
-            ]
-        if name in cls._required:
-            lines += ["    else:", f"        errors.append({{'loc': ({name!r},), 'msg': {REQUIRED!r}}})"]
-    if cls._forbid_extra:
-        scope["FIELDS"] = frozenset(cls.model_fields)
+        codes[name] = _PLAIN_CODES[plain] if plain is not None and plain[0] in _INLINE else _CALL
+    lines = ["def check_fields(data):", "    out = {}", "    for name, v in data.items():"]
+    lines.append("        code = CODES.get(name)")
+    lines += [
+        "        if code is None:",
+        "            return loop(data)" if cls._forbid_extra else "            continue",
+    ]
+    branches = [
+        (code, f"v is None or {_INLINE[kind]}" if nullable else _INLINE[kind])
+        for (kind, nullable), code in _PLAIN_CODES.items()
+    ]
+    branches.sort(key=lambda branch: (not branch[0] % 2, branch[0]))  # (the nullable kinds first: the most common)
+    for n, (code, test) in enumerate(branches):
         lines += [
-            "    for key in data:",
-            "        if key not in FIELDS:",
-            f"            errors.append({{'loc': (key,), 'msg': {EXTRA_FIELD!r}}})",
+            f"        {'if' if n == 0 else 'elif'} code == {code}:",
+            f"            if {test}:",
+            "                out[name] = v",
+            "                continue",
         ]
-    lines += ["    if errors:", f"        raise RecordError({cls.__name__!r}, errors)", "    return out"]
+    lines += [
+        "        else:",
+        "            try:",
+        "                out[name] = CHECKS[name](v)",
+        "                continue",
+        "            except RecordError:",
+        "                pass",
+        "        return loop(data)",
+    ]
+    lines += [
+        f"    if {name!r} not in out:\n        return loop(data)" for name in cls.model_fields if name in cls._required
+    ]
+    lines.append("    return out")
+    scope: dict[str, Any] = {"CODES": codes, "CHECKS": checks, "RecordError": RecordError, "loop": loop}
     exec("\n".join(lines), scope)  # our own text, built from the class's field names
     generated: Callable[[dict[str, Any]], dict[str, Any]] = scope["check_fields"]
     return generated
@@ -499,7 +546,7 @@ class Record:
             def check_fields(data: dict[str, Any]) -> dict[str, Any]:
                 checked[0] += 1
                 if checked[0] == GENERATE_AFTER:  # a busy class: its own checker from now on
-                    cls._check_fields = _generate(cls, hints, checks)
+                    cls._check_fields = _generate(cls, hints, checks, loop)
                 return loop(data)
 
             cls._check_fields = check_fields

@@ -268,3 +268,99 @@ def test_a_busy_record_checks_the_same_before_and_after_its_checker_is_generated
     assert again == made and again.model_fields_set == made.model_fields_set == {"id", "share", "refs"}
     assert isinstance(again.share, float) and again.refs == [Ref(id="2", name=None)]
     assert problems(lambda: Busy.model_validate({"count": 1})) == [(("id",), "is required")]
+
+
+class Wide(Record):
+    """Many fields, of which an answer gives a few (as a query selects a few of a gallery's)."""
+
+    id: str
+    a: str | None = None
+    b: int | None = None
+    c: bool | None = None
+    d: str | None = None
+    e: list[str] | None = None
+    f: Ref | None = None
+    g: list[Ref] | None = None
+
+
+class Counted(dict):  # type: ignore[type-arg]
+    """A dict that counts the lookups of keys it was asked for one by one."""
+
+    looked_up: ClassVar[list[str]] = []
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        Counted.looked_up.append(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: Any) -> Any:
+        Counted.looked_up.append(key)
+        return super().__getitem__(key)
+
+
+def test_a_generated_checker_walks_the_keys_given_not_every_field_declared() -> None:
+    for n in range(GENERATE_AFTER):
+        Wide.model_validate({"id": str(n)})
+    assert Wide._check_fields is not None and Wide._check_fields.__code__.co_filename == "<string>"
+    Counted.looked_up.clear()
+    made = Wide.model_validate(Counted(id="1", b=2, unknown="ignored"))
+    assert Counted.looked_up == []  # no field asked for by name: absent ones cost nothing
+    assert made.model_fields_set == {"id", "b"} and made.b == 2 and made.a is None
+
+
+@pytest.mark.parametrize(
+    "given, said",
+    [
+        ({"id": "1", "a": 1}, [(("a",), "should be text or null, got 1")]),
+        ({"id": "1", "c": 0}, [(("c",), "should be true or false or null, got 0")]),
+        ({"a": "x"}, [(("id",), "is required")]),
+        ({"id": "1", "f": "x"}, [(("f",), "should be an object (Ref), got 'x'")]),
+        (
+            {"id": "1", "g": [{"id": "1"}, "x", {"id": 2}]},
+            [(("g", 1), "should be an object (Ref), got 'x'"), (("g", 2, "id"), "should be text, got 2")],
+        ),
+        ({"id": "1", "g": {"id": "1"}}, [(("g",), "should be a list, got {'id': '1'}")]),
+        (
+            {"id": 5, "e": ["x", 1], "b": "2"},
+            [
+                (("id",), "should be text, got 5"),
+                (("b",), "should be an integer or null, got '2'"),
+                (("e", 1), "should be text, got 1"),
+            ],
+        ),
+    ],
+)
+def test_a_generated_checker_says_what_the_loop_says(given: dict[str, Any], said: list[Any]) -> None:
+    """Before (the loop) and after the checker is generated: the same problems, in the fields' order."""
+
+    class Fresh(Wide):
+        pass
+
+    assert problems(lambda: Fresh.model_validate(given)) == said
+    for n in range(GENERATE_AFTER):
+        Fresh.model_validate({"id": str(n)})
+    assert Fresh._check_fields is not None and Fresh._check_fields.__code__.co_filename == "<string>"
+    assert problems(lambda: Fresh.model_validate(given)) == said
+
+
+class Noted(Record):
+    id: str
+
+    def check_record(self) -> None:
+        if self.id == "0":
+            raise ValueError("no zero")
+
+
+class Holder(Record):
+    items: list[Noted] | None = None
+    one: Noted | None = None
+
+
+def test_records_in_a_list_or_alone_are_made_and_checked_as_records() -> None:
+    held = Holder.model_validate({"items": [{"id": "1"}, Noted(id="2")], "one": None})
+    assert [type(i) for i in held.items or []] == [Noted, Noted] and [i.id for i in held.items or []] == ["1", "2"]
+    assert held.one is None and held.model_fields_set == {"items", "one"}
+    assert Holder.model_validate({"items": None}).items is None
+    # a record's own check runs for records in a list too
+    assert problems(lambda: Holder.model_validate({"items": [{"id": "1"}, {"id": "0"}]})) == [(("items", 1), "no zero")]
+    wide = Wide.model_validate({"id": "1", "g": [{"id": "2", "name": None}], "f": {"id": "3"}})
+    assert wide.g == [Ref(id="2", name=None)] and wide.f == Ref(id="3")
