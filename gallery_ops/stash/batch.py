@@ -64,8 +64,11 @@ def run_batch(
     values: Sequence[Any],
     batch_size: int = MUTATION_BATCH_SIZE,
     selection: str = "id",
+    keep_data: bool = True,
 ) -> BatchResult:
     """Send `mutation` once per value, `batch_size` per request; never raises for one item.
+    `keep_data=False`: nothing of the items' answers is kept (their `{ id }` objects are never
+    made: StashConnection.result), only which items failed; `data` holds None for each.
 
     A request that reached Stash and failed as a whole (HTTP 500, Stash refusing the
     document), after the connection's own retries, fails each of its items with that
@@ -81,7 +84,7 @@ def run_batch(
         nonlocal pending
         locked: list[int] = []
         while pending:
-            again = _send(connection, mutation, values, pending, batch_size, selection, result, locked)
+            again = _send(connection, mutation, values, pending, batch_size, selection, keep_data, result, locked)
             if len(again) == len(pending):  # nothing was settled: the same request would answer the same
                 break
             pending = again
@@ -103,6 +106,7 @@ def _send(
     indexes: list[int],
     batch_size: int,
     selection: str,
+    keep_data: bool,
     result: BatchResult,
     locked: list[int],
 ) -> list[int]:
@@ -117,6 +121,7 @@ def _send(
                 {f"i{n}": values[i] for n, i in enumerate(chunk)},
                 idempotent=mutation.idempotent,
                 keys=[f"m{n}" for n in range(len(chunk))],
+                keep_items=keep_data,
             )
         except (StashServerError, StashTransportError) as exc:
             if isinstance(exc, StashAuthError) or (isinstance(exc, StashTransportError) and not exc.reached_server):
@@ -146,5 +151,5 @@ def _send(
                     again.append(index)
             else:
                 result.errors.pop(index, None)
-                result.data[index] = data.get(f"m{n}")
+                result.data[index] = data.get(f"m{n}") if keep_data else None
     return again

@@ -1251,9 +1251,12 @@ class GalleryOps:
         return run_batch(self.connection, doc.GALLERY_DESTROY, inputs)
 
     def bulk_image_update_each(self, updates: Sequence[BulkImageUpdateInput | dict[str, Any]]) -> BatchResult:
-        """bulkImageUpdate per input, aliased in few requests (each input: image ids and the same fields)."""
+        """bulkImageUpdate per input, aliased in few requests (each input: image ids and the same fields).
+
+        Stash answers each with its images (a big gallery's sync: 20,000 of them in one answer);
+        nobody reads them, so none is kept (`data` holds None), only which inputs failed."""
         inputs = [_valid(BulkImageUpdateInput, u).to_input() for u in updates]
-        return run_batch(self.connection, doc.BULK_IMAGE_UPDATE, inputs)
+        return run_batch(self.connection, doc.BULK_IMAGE_UPDATE, inputs, keep_data=False)
 
 
 def _valid(model: type[M], value: M | dict[str, Any]) -> M:

@@ -13,6 +13,7 @@ from stash_sim.library import generate_library
 from gallery_ops import GalleryInput, StashTransportError
 from gallery_ops.common.limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, MUTATION_BATCH_SIZE
 from gallery_ops.stash.batch import UNCONFIRMED
+from gallery_ops.stash.connection import ServerConnection, StashConnection
 
 CHAPTER_RANGE = "Image # must greater than zero and in range of the gallery images"
 
@@ -276,6 +277,8 @@ def test_bulk_image_update_each_sends_each_input_as_one_aliased_mutation(many, m
     )
 
     assert result.errors == {2: "image with id 99999 not found"}
+    # Stash answered each update with its images: nobody reads them, none is kept
+    assert result.data == [None, None, None]
     [request] = sim.requests.records
     assert request.root_fields == ["bulkImageUpdate"] * 3
     assert request.variables["i0"] == {"ids": first, "tag_ids": {"ids": [tag], "mode": "ADD"}}
@@ -301,3 +304,20 @@ def test_bulk_gallery_update_each_and_bad_input_refused_before_any_request(many,
     assert request.root_fields == ["bulkGalleryUpdate"] * 2
     rated = sim.gql("{ findGalleries(gallery_filter: {rating100: {value: 20, modifier: EQUALS}}) { count } }")
     assert rated["findGalleries"]["count"] == 2
+
+
+def test_an_answer_read_without_its_items_keeps_its_errors_and_places() -> None:
+    """StashConnection.result(keep_items=False): each `{ id }` object is None, never made; the rest
+    (the envelope, other objects, the errors with their paths and locations) as json reads it."""
+    connection = StashConnection(ServerConnection.parse({"Scheme": "http", "Host": "127.0.0.1", "Port": 9}))
+    content = (
+        b'{"data": {"m0": [{"id": "1"}, {"id": "2"}], "m1": null, "m2": {"id": "3", "title": "t"}},'
+        b' "errors": [{"message": "image with id 9 not found", "path": ["m1"],'
+        b' "locations": [{"line": 1, "column": 9}]}]}'
+    )
+    body = connection.result(200, content, keep_items=False)
+    assert body["data"] == {"m0": [None, None], "m1": None, "m2": {"id": "3", "title": "t"}}
+    assert body["errors"] == [
+        {"message": "image with id 9 not found", "path": ["m1"], "locations": [{"line": 1, "column": 9}]}
+    ]
+    assert connection.result(200, content)["data"]["m0"] == [{"id": "1"}, {"id": "2"}]
