@@ -68,7 +68,8 @@ IMAGE_BASIS_FIELDS = {
 GALLERY_BASIS_NAME = "id title"
 IMAGE_BASIS_NAME = IMAGE_PATH
 IMAGE_BASIS = f"{IMAGE_BASIS_NAME} {' '.join(IMAGE_BASIS_FIELDS.values())}"
-IMAGE_SYNC = f"id {_IMAGE_META} galleries {{ id {_IMAGE_META} }}"
+# (an image's own tags by id: only its galleries' tag names are read, to leave out the new-gallery marker)
+IMAGE_SYNC = f"id date photographer studio {{ id }} tags {{ id }} performers {{ id }} galleries {{ id {_IMAGE_META} }}"
 GALLERY_REFS = "tags { id name } performers { id name }"
 IMAGE_REFS = "id tags { id name } performers { id }"
 GALLERY_EMPTY_CHECK = "title image_count files { path } folder { path } tags { id name }"

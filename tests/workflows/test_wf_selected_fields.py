@@ -151,3 +151,18 @@ def test_reset_covers_reads_no_image_sizes() -> None:
         sim.requests.clear()
         run(sim, RESET_COVERS_PREVIEW)
         assert not any("width" in query for query in image_reads(sim))
+
+
+def test_sync_reads_the_names_of_its_galleries_tags_not_of_the_images_own() -> None:
+    """Sync leaves the new-gallery marker out of what it copies: it reads the names of the galleries'
+    tags for that; an image's own tags are compared by id."""
+    with fresh_sim() as sim:
+        sim.requests.clear()
+        out = run(sim, SYNC, {"dry_run": "true"}).output
+        assert out["failed_count"] == 0 and out["change_count"] > 0
+        reads = [r.query or "" for r in sim.requests.records if r.operation_name == "ImagesOfGalleries"]
+        assert reads
+        for query in reads:
+            own, _, galleries = query.partition(" galleries {")
+            assert "tags { id }" in own and "name" not in own.partition(" images {")[2]
+            assert "tags { id name }" in galleries
