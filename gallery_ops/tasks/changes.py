@@ -671,16 +671,18 @@ def apply_changes(
     names = NameBook() if names is None else names
 
     def blocked(change: Change) -> bool:
+        if not (already_failed or applied.failed or applied.moved):
+            return False
         return any(g in already_failed or g in applied.failed or g in applied.moved for g in change.galleries)
 
-    ready: list[tuple[int, Any]] = []
+    ready: dict[type[Change], list[tuple[int, Any]]] = {}  # per kind, in the order given
     for index, change in enumerate(changes):
         try:
-            ready.append((index, change.to_input()))
+            ready.setdefault(type(change), []).append((index, change.to_input()))
         except ValueError as exc:  # a plan built from odd data: that gallery's failure
             _charge(applied.failed, change, f"invalid change {change.describe()}: {_problem(exc)}")
     for kind in APPLY_ORDER:
-        todo = [(index, value) for index, value in ready if type(applied.given[index]) is kind]
+        todo = ready.pop(kind, [])
         # one request per chunk, so that a failure is known before the next chunk is sent
         for chunk in chunks(todo, MUTATION_BATCH_SIZE):
             sending = [(index, value) for index, value in chunk if not blocked(applied.given[index])]
@@ -698,7 +700,7 @@ def apply_changes(
             if kind is CreateChapter:  # their anchors, sent with the SetCustomFields (later in APPLY_ORDER)
                 for write in _new_anchors(applied, sending, result):
                     applied.add(write)
-                    ready.append((len(applied.given) - 1, write.to_input()))
+                    ready.setdefault(type(write), []).append((len(applied.given) - 1, write.to_input()))
     return applied
 
 
