@@ -67,19 +67,25 @@ TASKS: tuple[tuple[str, dict[str, str], str], ...] = (
     ("Chapters from folders", {"dry_run": "false"}, "chapters"),
 )
 
-# What the tables mean (measured with cProfile on in-process runs and with the sweep's small runs).
+# What the tables mean (measured with cProfile and per-function CPU accounting of runs of the task
+# process, and with the sweep's small runs).
 NOTE = (
     "Where our CPU goes: the start (Python, the package's imports, the settings request, the first page:"
-    " the column 'on 1 gallery', the same run on a library of one gallery) is paid whatever the library;"
-    " the last column takes each process's start out. The rest is parsing the answers into the models (a page's"
-    " images with their galleries' metadata for Sync; the re-read of what a write would overwrite, just"
-    " before it, for Set covers and Chapters), the plans and building the writes. The scripts' CPU is"
-    " stashapi's and requests' cost per request: they send a request per gallery and per write where"
-    " ours reads a page of galleries and its images in a few requests and aliases its writes. Peak"
-    " memory in the number of galleries: a step from 500 to 2,000 galleries (the run's names book"
-    " keeps the names of the last four pages' galleries, for the log lines), then flat. In a gallery's"
-    " size: a gallery bigger than IMAGES_IN_MEMORY is read a page at a time, each page folded and let go"
-    " before the next is read."
+    " the column 'on 1 gallery', the same run on a library of one gallery) is paid whatever the library,"
+    " about a third of Set covers' run here; the last column takes each process's start out. The rest is"
+    " spread thin: decoding the answers (json) and checking them into the models (a page's images, for"
+    " Sync with their galleries' metadata on every image), the plans, building the writes and sending them"
+    " (Chapters: 200 write requests, each after a re-read of the chapters it relies on). The re-read right"
+    " before each batch of writes selects only the fields its changes rely on (Set covers: the covers)."
+    " The scripts' CPU is stashapi's and requests' cost per request: they send a request per gallery and"
+    " per write where ours reads a page of galleries and its images in a few requests and aliases its"
+    " writes. Peak memory in the number of galleries: a step from 500 to 2,000 galleries (the run's names"
+    " book keeps the names of the last four pages' galleries, for the log lines), then flat. In a"
+    " gallery's size: a gallery bigger than IMAGES_IN_MEMORY is read a page at a time, each page folded"
+    " and let go before the next is read; what Sync still holds in proportion to a gallery's size is its"
+    " write: the image ids of its bulkImageUpdates (as text, in the inputs and the request), sent aliased"
+    " in one request per 50 of them (25,000 images), as before; Stash's answer (every image written) is"
+    " read without keeping it."
 )
 
 STASHAPI_SCRIPT = '''\
