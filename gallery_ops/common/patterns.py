@@ -189,10 +189,13 @@ class _TimedOut(Exception):
 
 class _AlarmState:
     """The SIGALRM handler, once set: the thread it was set in (the main thread: only it can set one,
-    and only it takes the signal) and whether a search is under way (outside one it does nothing)."""
+    and only it takes the signal), whether a search is under way (outside one it does nothing), and
+    signal.setitimer and ITIMER_REAL (kept here: a search arms and clears the timer, nothing else)."""
 
     thread: int | None = None  # _thread.get_ident() of the main thread, once the handler is set
     searching = False
+    setitimer: Any = None
+    real = 0
 
 
 def _on_alarm(signum: int, frame: Any) -> None:
@@ -213,6 +216,7 @@ def _alarm_ready() -> bool:
         signal.signal(signal.SIGALRM, _on_alarm)
     except (ValueError, TypeError):  # not the main thread
         return False
+    _AlarmState.setitimer, _AlarmState.real = signal.setitimer, signal.ITIMER_REAL
     _AlarmState.thread = _thread.get_ident()
     return True
 
@@ -224,24 +228,22 @@ def _first_with_alarm(compiled: Any, subjects: Iterable[str]) -> tuple[int, Any]
     The timer is armed around each search only (two calls a name); the handler stays set."""
     if not _alarm_ready():
         raise _NoAlarm
-    from signal import ITIMER_REAL, setitimer
-
+    setitimer, real = _AlarmState.setitimer, _AlarmState.real
     subject = ""
     try:
         for index, subject in enumerate(subjects):
             _AlarmState.searching = True
-            setitimer(ITIMER_REAL, SEARCH_TIMEOUT)
-            match = compiled.search(subject)
-            setitimer(ITIMER_REAL, 0)
-            _AlarmState.searching = False
+            setitimer(real, SEARCH_TIMEOUT)
+            try:
+                match = compiled.search(subject)
+            finally:
+                setitimer(real, 0)
+                _AlarmState.searching = False
             if match is not None:
                 return index, match
         return None
-    except _Alarm:
+    except _Alarm:  # (also when the timer went off just as the search ended: it took the whole bound)
         raise _TimedOut(subject) from None
-    finally:
-        _AlarmState.searching = False
-        setitimer(ITIMER_REAL, 0)
 
 
 class _WorkerMatch:
