@@ -2,21 +2,16 @@
 
 Stash writes one JSON object on stdin and reads one from stdout (docs/stash.md, section 2). Stash
 starts it as `python -S gallery_tools.py`: without `site`, so that Python reads no site-packages
-folder and runs no `.pth` file before the first line here (a hook needs neither). Before anything
-the plugin depends on is imported, this file, with the standard library alone:
+folder and runs no `.pth` file before the first line here. Gallery Tools runs on the standard
+library alone (docs/architecture.md, "The models"); the one installed package a run can use, the
+optional `regex` for a user's pattern, is looked for when a pattern is first compiled
+(gallery_ops/common/patterns.py). This file, with the standard library alone:
 1. answers with one JSON error on a Python too old to run the plugin (so this file must
    parse on old Python 3 versions too: no f-strings, no annotations, nothing newer);
-2. runs a Gallery.Create.Post hook the lean way (run_lean_hook: the standard library only,
-   since a scan waits for every hook process);
-3. leaves the installed packages out: gallery_ops runs on the standard library (the optional
-   `regex` of a user's pattern loads them when a pattern is first compiled, common/patterns.py);
-   the Install dependencies task and the missing-dependency answer make them importable first
-   (gallery_ops/common/site_packages.py: the plugin's own dependency folder, filled by
-   gallery_tools_deps.py, then the Python's site-packages: what `site` would have done);
-4. where Python writes no bytecode itself (PYTHONDONTWRITEBYTECODE, as in Stash's Docker image),
-   writes the plugin's own once (gallery_tools_deps.compile_plugin), so hooks start from it;
-5. runs the Install dependencies task (mode install_dependencies) itself;
-6. answers a missing dependency with one JSON error that says how to install it;
+2. runs a Gallery.Create.Post hook the lean way (run_lean_hook: since a scan waits for every
+   hook process, it imports the least it can);
+3. where Python writes no bytecode itself (PYTHONDONTWRITEBYTECODE, as in Stash's Docker image),
+   writes the plugin's own once (gallery_ops/common/bytecode.py), so hooks start from it;
 then it hands the input to gallery_ops.entry.dispatch.main. Every way ends with exit_now, without
 the interpreter's exit-time clean-up.
 """
@@ -70,17 +65,6 @@ def stdin_again(text, raw):
     return io.TextIOWrapper(io.BytesIO(raw), encoding=sys.stdin.encoding or "utf-8", errors=sys.stdin.errors)
 
 
-def decoded_json(text):
-    # type: (str | None) -> object
-    """stdin as decoded JSON when it is JSON, else None."""
-    if text is None:
-        return None
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):  # too deep for the parser: the full path answers it
-        return None
-
-
 def run_lean_hook(text):
     # type: (str) -> int | None
     """Run a Gallery.Create.Post hook on the standard library alone (gallery_ops/hook/new_gallery.py):
@@ -115,24 +99,13 @@ def main():
     status = run_lean_hook(text) if text is not None else None
     if status is not None:
         return status
-    import gallery_tools_deps
-    from gallery_ops.common import site_packages
+    if sys.dont_write_bytecode:
+        from gallery_ops.common import bytecode
 
-    if sys.dont_write_bytecode and gallery_tools_deps.bytecode_stale():
-        gallery_tools_deps.compile_plugin()  # (Stash's Docker image: the hooks then start from bytecode)
+        if bytecode.stale():
+            bytecode.compile_plugin()  # (Stash's Docker image: the hooks then start from bytecode)
+    from gallery_ops.entry.dispatch import main as plugin_main
 
-    if gallery_tools_deps.wants_install(decoded_json(text)):
-        site_packages.load()
-        output, error = gallery_tools_deps.run_install_task()
-        return answer(output, error)
-    gallery_tools_deps.warn_if_outdated()
-    try:
-        from gallery_ops.entry.dispatch import main as plugin_main
-    except ImportError as exc:
-        site_packages.load()  # (to say which installed package is missing or unusable)
-        message = gallery_tools_deps.missing_dependency_message(exc)
-        gallery_tools_deps.log("e", message)
-        return answer(None, message)
     return plugin_main(stdin_again(text, raw))
 
 

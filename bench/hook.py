@@ -289,13 +289,12 @@ def hook_rows(
 
 
 def plugin_copy(checkout: Path, into: Path) -> Path:
-    """The plugin's own files of `checkout` (no __pycache__), as an install from a source has them."""
+    """The plugin's own files of `checkout` (no __pycache__), as an install from a source has them:
+    the manifest, the modules beside it (the entry; an older checkout's helpers too) and the package."""
     into.mkdir()
-    for name in ("gallery_tools.yml", "gallery_tools.py", "gallery_tools_deps.py", "requirements.txt", "gallery_ops"):
-        if (checkout / name).is_dir():
-            shutil.copytree(checkout / name, into / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(checkout / name, into / name)
+    for path in [checkout / "gallery_tools.yml", *sorted(checkout.glob("*.py"))]:
+        shutil.copy2(path, into / path.name)
+    shutil.copytree(checkout / "gallery_ops", into / "gallery_ops", ignore=shutil.ignore_patterns("__pycache__"))
     return into
 
 
@@ -315,8 +314,7 @@ def main() -> None:
         else:  # compiled to bytecode first: neither pays for compiling at every start
             for folder in (ours, baseline) if baseline is not None else (ours,):
                 compileall.compile_dir(folder / "gallery_ops", quiet=1)
-                compileall.compile_file(folder / "gallery_tools.py", quiet=1)
-                compileall.compile_file(folder / "gallery_tools_deps.py", quiet=1)
+                compileall.compile_dir(folder, maxlevels=0, quiet=1)  # the modules beside the entry
         print(f"Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f} at the start")
         print("\n".join(hook_rows(args.rounds, ours, baseline, env)))
         print(f"load average {os.getloadavg()[0]:.1f} at the end")

@@ -64,7 +64,7 @@ def main() -> None:
     options = parser.parse_args()
     versions = {"baseline": Path(options.baseline).resolve(), "this": ROOT}
     for folder in versions.values():
-        compileall.compile_dir(folder, maxlevels=0, quiet=1)  # gallery_tools_deps.py and the like
+        compileall.compile_dir(folder, maxlevels=0, quiet=1)  # the modules beside the entry
         compileall.compile_dir(folder / "gallery_ops", quiet=1)
     sizes = {"big": options.galleries, "one": 1}
     sims = {size: StashSimulator(library=generate_library(count, options.images)) for size, count in sizes.items()}

@@ -120,8 +120,7 @@ def plugin_copy(folder: Path, hooks: bool) -> Path:
         return ROOT
     target = folder / "plugin"
     target.mkdir()
-    for name in ("gallery_tools.py", "gallery_tools_deps.py", "requirements.txt"):
-        shutil.copy2(ROOT / name, target / name)
+    shutil.copy2(ROOT / "gallery_tools.py", target / "gallery_tools.py")
     shutil.copytree(ROOT / "gallery_ops", target / "gallery_ops", ignore=shutil.ignore_patterns("__pycache__"))
     manifest = (ROOT / "gallery_tools.yml").read_text(encoding="utf-8")
     start, end = manifest.index("\nhooks:\n"), manifest.index("\nsettings:\n")

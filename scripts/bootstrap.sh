@@ -27,7 +27,7 @@ pick_python() {
 }
 
 stamp="$venv/.requirements-stamp"
-wanted="$(cat "$root/requirements.txt" "$root/requirements-dev.txt"; echo "$SCHEMA_PACKAGE $RELEASE_SCHEMA_PACKAGES")"
+wanted="$(cat "$root/requirements-dev.txt"; echo "$SCHEMA_PACKAGE $RELEASE_SCHEMA_PACKAGES")"
 if [ -x "$venv/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
   exit 0
 fi

@@ -23,7 +23,7 @@
 set -euo pipefail
 
 # What Stash needs to run the plugin; everything else in the repository stays out.
-PLUGIN_FILES=(gallery_tools.yml gallery_tools.py gallery_tools_deps.py requirements.txt LICENSE gallery_ops ui)
+PLUGIN_FILES=(gallery_tools.yml gallery_tools.py LICENSE gallery_ops ui)
 PLUGIN_ID="gallery_tools"
 
 if [ "$#" -ne 1 ] || [ -z "$1" ]; then

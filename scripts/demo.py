@@ -5,10 +5,9 @@ plugin runs on Stash's machine and reads the zips and files there, as Import fil
 metadata does), shows what is in the library, runs the plugin through the runner
 exactly as Stash would (strict manifest, Go-shaped input, a working directory that is
 not the plugin's) and shows each run's output, log and the library after. Every task
-button of gallery_tools.yml runs, but Install dependencies (it runs pip: see the README); the
-tasks that leave what the sample holds for the others run first, each as a preview and then as
-the run that applies it, and the ones that take things away (replace, reset, mirror, deleting
-duplicates) run last.
+button of gallery_tools.yml runs; the tasks that leave what the sample holds for the others run
+first, each as a preview and then as the run that applies it, and the ones that take things away
+(replace, reset, mirror, deleting duplicates) run last.
 Run it with `bash scripts/demo.sh` (which sets up .venv first).
 """
 

@@ -17,7 +17,7 @@ for arg in "$@"; do
   esac
 done
 cd "$root"
-if [ -n "$(git status --porcelain -- gallery_tools.yml gallery_tools.py gallery_tools_deps.py requirements.txt LICENSE gallery_ops ui)" ]; then
+if [ -n "$(git status --porcelain -- gallery_tools.yml gallery_tools.py LICENSE gallery_ops ui)" ]; then
   echo "publish_source: the plugin's files have uncommitted changes; commit them first" >&2
   exit 1
 fi

@@ -32,11 +32,6 @@ MARKER_TAGS = (NEW_GALLERY_TAG, SCRAPED_TAG)
 # The task (gallery_tools.yml) that finishes the marked galleries; the hook queues it by this name.
 FINISH_TASK_NAME = "Finish new galleries"
 
-# The task the entry (gallery_tools.py) runs itself, before anything gallery_ops needs is
-# imported: gallery_tools_deps.INSTALL_MODE, which cannot import this package, says the same
-# (tests/plugin/test_plugin_capabilities.py keeps the two equal).
-INSTALL_TASK_MODE = "install_dependencies"
-
 # What a Stash has, by the database schema version it reports (systemStatus.appSchema): the
 # migration that added each feature (pkg/sqlite/migrations). v0.30.1 reports 75, v0.31.x 85.
 GALLERY_CUSTOM_FIELDS_SCHEMA = 81  # 81_gallery_custom_fields (#6592)

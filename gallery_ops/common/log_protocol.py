@@ -8,8 +8,7 @@ run of 8 or more of their characters in any of those forms (a server that echoes
 key).
 
 The writer here (`write`, `progress`, `protocol_lines`) is the one writer of every run: the
-hook's lean path, the dependency installer (gallery_tools_deps.py) and the full path's logger
-(log.py).
+hook's lean path and the full path's logger (log.py).
 """
 
 from __future__ import annotations

@@ -19,7 +19,6 @@ from importlib import import_module
 from typing import Any
 
 from ..common.args import Param, read_params
-from ..common.constants import INSTALL_TASK_MODE
 from ..common.log import log, progress
 from ..common.plain import dataclass
 from ..common.settings import SETTINGS, Settings
@@ -242,7 +241,6 @@ def _capabilities(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> d
         task.mode: {"description": task.description, "args": [p.name for p in task.all_params]}
         for task in TASKS.values()
     }
-    tasks.update({mode: {"description": description, "args": []} for mode, description in ENTRY_TASKS.items()})
     hooks = list(HOOK_HANDLERS)
     settings: dict[str, dict[str, Any]] = {
         s.key: {"value": env.settings[s.key], "default": s.default, "type": s.type, "name": s.display_name}
@@ -378,15 +376,8 @@ TASKS: dict[str, Task] = {
     )
 }
 
-# Tasks of gallery_tools.yml that the entry runs itself, before gallery_ops is imported (so that
-# they work while the dependencies are missing): not in TASKS, but listed by Show capabilities.
-ENTRY_TASKS: dict[str, str] = {
-    INSTALL_TASK_MODE: "Install the pinned Python packages (requirements.txt) into the plugin's own folder"
-    " dependencies/, with the Python Stash runs (needs PyPI; takes no args).",
-}
-
 # Every mode args.mode may name: what an unknown mode's error lists.
-MODES: tuple[str, ...] = (*TASKS, *ENTRY_TASKS)
+MODES: tuple[str, ...] = tuple(TASKS)
 
 HOOK_HANDLERS: dict[str, Callable[[HookOps, dict[str, Any]], dict[str, Any]]] = {
     HOOK_TYPE: handle_gallery_created,

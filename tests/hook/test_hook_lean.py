@@ -88,7 +88,7 @@ RULE_MODULES = {
 }
 # (and HEAVY); a pattern's optional `regex` and the Python's site-packages only where the timer
 # cannot work (not here); the codecs and binascii the log's redaction once loaded for every line
-NEVER = {"gallery_tools_deps", "urllib.parse", "base64", "encodings.idna", "regex", "site"}
+NEVER = {"gallery_ops.common.bytecode", "urllib.parse", "base64", "encodings.idna", "regex", "site"}
 NEVER |= {"binascii", "encodings.unicode_escape"}
 
 

@@ -158,9 +158,10 @@ def test_install_from_the_source_then_update(clone: Path, served: tuple[Path, st
         title = sim.gql("query($id: ID!) { findGallery(id: $id) { title } }", {"id": str(gallery_id)})
         assert title["findGallery"]["title"] == "Fresh Start 2024"
 
-    # what Install dependencies put there is not part of the package: an update keeps it
+    # what an older version's Install dependencies task put there is not part of the package: an
+    # update keeps it (and the plugin no longer reads it: tests/plugin/test_plugin_manifest.py)
     (target / "dependencies").mkdir()
-    (target / "dependencies" / "kept.txt").write_text("installed by the button\n", encoding="utf-8")
+    (target / "dependencies" / "kept.txt").write_text("installed by the old button\n", encoding="utf-8")
 
     # the second release: a newer commit date is what makes it an update
     (clone / "gallery_ops" / "retired_notes.txt").unlink()
@@ -235,8 +236,7 @@ def test_uninstalling_leaves_only_what_the_readme_says(
 ) -> None:
     """Stash's uninstall deletes the files it installed, then the plugin's folder if it is empty. What
     stays is what the README says: the folders Stash made for the files and the plugin's own
-    bytecode (__pycache__ folders: hooks start from it), and dependencies/ when Install dependencies
-    was pressed; nothing else."""
+    bytecode (__pycache__ folders: hooks start from it); nothing else."""
     monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)  # as Stash runs it: Python writes bytecode
     site, index_url = served
     build(clone, site / "releases")
@@ -256,7 +256,7 @@ def test_uninstalling_leaves_only_what_the_readme_says(
     assert all(p.suffix == ".pyc" for p in left if not p.is_dir())
     assert {p for p in left if p.is_dir() and p.name != "__pycache__"} <= made
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert "delete `dependencies/` and the `__pycache__` folders" in readme
+    assert "delete the `__pycache__` folders (Python's compiled modules) and the then empty folders" in readme
 
 
 def test_a_zip_that_does_not_match_its_sha256_is_refused_and_the_install_kept(
@@ -296,7 +296,7 @@ def test_publish_commits_the_source_to_gh_pages_without_touching_the_branch(clon
 
 def test_one_list_of_plugin_files_everywhere() -> None:
     """build_source.sh's list is what publish_source.sh checks, what the manual install copies
-    (README, tests/plugin) and what the Install dependencies test installs."""
+    (README, tests/plugin)."""
     build_script = (REPO / "scripts" / "build_source.sh").read_text(encoding="utf-8")
     files = re.search(r"^PLUGIN_FILES=\(([^)]*)\)", build_script, re.MULTILINE).group(1).split()
     publish = (REPO / "scripts" / "publish_source.sh").read_text(encoding="utf-8")
@@ -307,10 +307,24 @@ def test_one_list_of_plugin_files_everywhere() -> None:
     assert sorted(re.findall(r"`([^`]+?)/?`", manual)[: len(files)]) == sorted(files)
 
 
-def test_the_runtime_pins_are_the_tests_pins() -> None:
-    """requirements.txt (what users get) and requirements-dev.txt (what the tests run) pin the same."""
-    import gallery_tools_deps
+def test_the_runtime_needs_no_installed_package() -> None:
+    """Gallery Tools runs on the standard library: pyproject.toml declares no dependency, a release
+    holds no requirements file, and every module of gallery_ops imports only the standard library,
+    its own package and, in common/patterns.py alone, the optional `regex` (requirements-dev.txt
+    pins it, so that the tests run both pattern engines)."""
+    import ast
+    import sys
+    import tomllib
 
-    runtime = gallery_tools_deps.read_pins(str(REPO / "requirements.txt"))
-    dev = (REPO / "requirements-dev.txt").read_text(encoding="utf-8").split()
-    assert runtime and all(str(pin) in dev for pin in runtime), (runtime, dev)
+    assert tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"] == []
+    assert not [name for name in PLUGIN_FILES if "requirements" in name]
+    assert re.search(r"^regex==[\d.]+$", (REPO / "requirements-dev.txt").read_text(encoding="utf-8"), re.MULTILINE)
+    outside: dict[str, set[str]] = {}
+    for path in sorted((REPO / "gallery_ops").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names = [node.module]
+            for top in {name.split(".")[0] for name in names} - {"gallery_ops", *sys.stdlib_module_names}:
+                outside.setdefault(top, set()).add(path.relative_to(REPO).as_posix())
+    assert outside == {"regex": {"gallery_ops/common/patterns.py"}}

@@ -158,7 +158,7 @@ def graphql_texts(source: str) -> list[str]:
 
 def outside_the_documents() -> list[Path]:
     modules = [p for p in sorted(PACKAGE.rglob("*.py")) if p.relative_to(ROOT).as_posix() not in GRAPHQL_HOMES]
-    return [*modules, ROOT / "gallery_tools.py", ROOT / "gallery_tools_deps.py"]
+    return [*modules, ROOT / "gallery_tools.py"]
 
 
 @pytest.mark.parametrize("path", outside_the_documents(), ids=lambda p: p.relative_to(ROOT).as_posix())

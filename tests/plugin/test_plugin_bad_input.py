@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,8 +14,6 @@ from typing import Any
 
 import pytest
 from stash_sim import StashSimulator
-from stash_sim.runner import PluginRunner
-from support.deps import missing_dependency_answer
 from support.manifest import button
 
 from gallery_ops.common.errors import CHECK_REACH
@@ -104,7 +101,7 @@ BAD_INPUTS = [
             "an operation (one of find_gallery",
             "or a mode (one of",
             "set_covers",
-            "install_dependencies",
+            "finish_new_galleries",
         ],
         id="no_operation_mode_or_hook",
     ),
@@ -115,7 +112,7 @@ BAD_INPUTS = [
     ),
     pytest.param(
         args({"mode": "destroy_all"}),
-        ["unknown mode 'destroy_all'", "one of chapters_from_folders", "capabilities, install_dependencies"],
+        ["unknown mode 'destroy_all'", "one of chapters_from_folders", "finish_new_galleries, capabilities"],
         id="unknown_mode",
     ),
     pytest.param(
@@ -267,67 +264,19 @@ def test_stash_refusing_connections_ends_with_a_clear_error(plugin_sim: StashSim
     assert "Traceback" not in result.stderr
 
 
-# -- missing dependencies -------------------------------------------------------------------------
-SHADOWS = [
-    pytest.param(
-        "pydantic",
-        "raise ImportError('hidden by the test')\n",
-        "pydantic==2.14.4 (cannot import pydantic: hidden by the test)",
-        id="pydantic",
-    ),
-    pytest.param(
-        "stashapi",
-        "raise ImportError('hidden by the test')\n",
-        "stashapp-tools==0.2.59 (cannot import stashapi: hidden by the test)",
-        id="stashapi",
-    ),
-    pytest.param("pydantic", "VERSION = '1.10.13'\n", "pydantic==2.14.4 (found pydantic 1.10.13)", id="pydantic_1"),
-]
-
-
-@pytest.mark.parametrize(("module", "source", "named"), SHADOWS)
-def test_a_pinned_package_missing_stops_no_run_and_is_named_for_the_install(
-    module: str, source: str, named: str, plugin_sim: StashSimulator, tmp_path: Path, answer
-) -> None:
-    """A module on PYTHONPATH shadows the installed package; only the runner's env is changed.
-    gallery_ops imports neither pydantic nor stashapi, so the operation answers as usual; the
-    answer a failed import of the full path gets names the pin, the button and the command."""
-    (tmp_path / f"{module}.py").write_text(source, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
-    runner = PluginRunner(plugin_sim.plugin(), plugin_sim.python, env=env)
-    plugin_sim.requests.clear()
-
-    result = runner.run_operation({"operation": "find_gallery", "id": "1"}, plugin_sim.server_connection())
-
-    got = answer(result)
-    assert got["error"] is None and got["output"]["id"] == "1"
-    error = missing_dependency_answer(plugin_sim.python, REPO, env)
-    assert named in error
-    requirements = REPO / "requirements.txt"
-    assert requirements.is_file()
-    folder = REPO / "dependencies"
-    # the button, and the same install by hand, with the interpreter Stash runs
-    assert "Press Settings > Tasks > Plugin Tasks > Gallery Tools > Install dependencies" in error
-    assert (
-        f"{plugin_sim.python} -m pip install --upgrade --target {folder} --only-binary=:all: -r {requirements}" in error
-    )
-    assert f"with {plugin_sim.python}." in error
-
-
-def test_missing_dependency_answer_uses_the_standard_library_only() -> None:
-    """gallery_tools.py and gallery_tools_deps.py import nothing but the standard library (and
-    each other) before gallery_ops; gallery_tools_deps.py takes only the log writer and the
-    dependency folder's place (site_packages) of gallery_ops, modules of the standard library
-    alone (as is the package's own __init__)."""
-    for name in ("gallery_tools.py", "gallery_tools_deps.py"):
-        modules = imported_modules(REPO / name)
-        assert {m.split(".")[0] for m in modules} - {"gallery_ops", "gallery_tools_deps"} <= set(
-            sys.stdlib_module_names
-        ), (name, modules)
-        ours = {m for m in modules if m.startswith("gallery_ops")}
-        allowed = {"gallery_ops.common.log_protocol", "gallery_ops.common.site_packages"}
-        assert name == "gallery_tools.py" or ours == allowed, ours
-    for module in ("__init__.py", "common/__init__.py", "common/log_protocol.py", "common/site_packages.py"):
+# -- the entry ------------------------------------------------------------------------------------
+def test_the_entry_imports_the_standard_library_and_its_own_package_only() -> None:
+    """gallery_tools.py imports nothing but the standard library and gallery_ops, and what it
+    imports of gallery_ops before the full path (the bytecode writer, the packages' __init__)
+    nothing but the standard library: the runtime has no third-party package."""
+    modules = imported_modules(REPO / "gallery_tools.py")
+    assert {m.split(".")[0] for m in modules} - {"gallery_ops"} <= set(sys.stdlib_module_names), modules
+    assert {m for m in modules if m.startswith("gallery_ops")} == {
+        "gallery_ops.common",  # (bytecode)
+        "gallery_ops.hook.new_gallery",
+        "gallery_ops.entry.dispatch",
+    }
+    for module in ("__init__.py", "common/__init__.py", "common/bytecode.py", "common/site_packages.py"):
         modules = imported_modules(REPO / "gallery_ops" / module)
         assert all(m and m.split(".")[0] in sys.stdlib_module_names for m in modules), (module, modules)
 

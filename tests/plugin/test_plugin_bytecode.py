@@ -16,11 +16,7 @@ HOOK = "Gallery.Create.Post"
 
 
 def sources(plugin: Path) -> list[Path]:
-    return [
-        *sorted((plugin / "gallery_ops").rglob("*.py")),
-        plugin / "gallery_tools.py",
-        plugin / "gallery_tools_deps.py",
-    ]
+    return sorted((plugin / "gallery_ops").rglob("*.py"))
 
 
 def fresh_bytecode(source: Path) -> bool:

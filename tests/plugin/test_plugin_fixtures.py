@@ -30,7 +30,6 @@ from support.state import State
 from gallery_ops.common.settings import SETTINGS
 from gallery_ops.entry.plugin_operations import OPERATION_NAMES
 from gallery_ops.entry.registry import TASKS
-from gallery_tools_deps import INSTALL_MODE
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures"
@@ -307,7 +306,7 @@ def check_set_cover(sim, output, result):
 def check_capabilities(sim, output, result):
     assert list(output["operations"]) == list(OPERATION_NAMES)
     assert output["operations"]["find_galleries"] == ["filter?", "gallery_filter?", "q?"]  # names as documented
-    assert list(output["tasks"]) == [*TASKS, INSTALL_MODE]  # the entry runs install_dependencies itself
+    assert list(output["tasks"]) == list(TASKS)
     assert output["hooks"] == ["Gallery.Create.Post"]
     assert {k: v["value"] for k, v in output["settings"].items()} == {s.key: s.default for s in SETTINGS}
     # Stash logs a task's output at debug level only: the listing must be in the log
@@ -540,11 +539,10 @@ def kind(args: dict[str, Any]) -> str:
 
 
 def test_task_fixtures_match_manifest_buttons_both_ways(load_fixture) -> None:
-    """A fixture per task button, and a task button for every task fixture. Install dependencies
-    has none: it talks to PyPI, not to Stash (tests/install covers it)."""
+    """A fixture per task button, and a task button for every task fixture."""
     task_args = [a for a in (load_fixture(n)["args"] for n in FIXTURE_NAMES) if kind(a) == "mode"]
     assert sorted(json.dumps(a, sort_keys=True) for a in task_args) == sorted(
-        json.dumps(t.default_args, sort_keys=True) for t in MANIFEST.tasks if t.default_args["mode"] != INSTALL_MODE
+        json.dumps(t.default_args, sort_keys=True) for t in MANIFEST.tasks
     )
 
 

@@ -10,23 +10,19 @@ from pathlib import Path
 
 from stash_sim import StashSimulator
 from stash_sim.runner import load_manifest, load_plugins
-from support.deps import missing_dependency_answer
 from support.manifest import button
 
 from gallery_ops.common.settings import DATE_FORMS, SETTINGS
 from gallery_ops.entry.plugin_operations import OPERATION_PARAMS
 from gallery_ops.entry.registry import HOOK_HANDLERS, TASKS
-from gallery_tools_deps import INSTALL_MODE
 
 REPO = Path(__file__).resolve().parents[2]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 INSTALL_FILES = (
     "gallery_tools.yml",
     "gallery_tools.py",
-    "gallery_tools_deps.py",
     "gallery_ops",
     "ui",
-    "requirements.txt",
     "LICENSE",
 )
 
@@ -61,12 +57,8 @@ def test_every_button_runs_a_task_and_every_task_has_a_button() -> None:
     names = [task.name for task in plugin.tasks]
     assert len(names) == len(set(names))  # Stash finds a task by its name
     modes = [task.default_args.get("mode") for task in plugin.tasks]
-    assert all(mode in TASKS or mode == INSTALL_MODE for mode in modes), modes
-    assert set(modes) == {*TASKS, INSTALL_MODE}  # the entry runs install_dependencies itself
+    assert set(modes) == set(TASKS), modes
     for task in plugin.tasks:
-        if task.default_args["mode"] == INSTALL_MODE:
-            assert task.default_args == {"mode": INSTALL_MODE} and task.description
-            continue
         takes = {"mode"} | {p.name for p in TASKS[task.default_args["mode"]].all_params}
         assert set(task.default_args) <= takes, task.name
         assert task.description and not task.exec_args
@@ -115,7 +107,7 @@ def test_readme_lists_every_setting_with_its_type_and_default() -> None:
 
 def test_readme_lists_every_task_mode_and_task_argument() -> None:
     modes = {ticked(row[1])[0] for row in table("## Tasks")}
-    assert modes == {*TASKS, INSTALL_MODE}
+    assert modes == set(TASKS)
     documented_args = {name for row in table("### Arguments") for name in ticked(row[0])}
     assert documented_args == {p.name for task in TASKS.values() for p in task.all_params}
 
@@ -160,7 +152,7 @@ def test_readme_layout_names_every_module_and_folder() -> None:
     assert folders <= words, folders - words
     assert {p.name for p in (REPO / "scripts").iterdir() if p.is_file()} <= words
     assert {p.name for p in (REPO / "docs").glob("*.md")} <= words
-    assert {"gallery_tools.yml", "gallery_tools.py", "gallery_tools_deps.py", "requirements.txt", "LICENSE"} <= words
+    assert {"gallery_tools.yml", "gallery_tools.py", "LICENSE"} <= words
 
 
 def test_readme_lists_every_operation_with_its_parameters() -> None:
@@ -178,10 +170,6 @@ def test_readme_install_step_names_the_files_to_copy() -> None:
     install = README[README.index("## Installing it in Stash") : README.index("## Tasks")]
     assert all(f"`{name}{'/' if (REPO / name).is_dir() else ''}`" in install for name in INSTALL_FILES)
     assert "Add this source URL in *Settings > Plugins > Available Plugins*" in install and "/index.yml" in install
-    assert (
-        "--target <plugins>/<local path>/gallery_tools/dependencies --only-binary=:all:"
-        " -r <plugins>/<local path>/gallery_tools/requirements.txt"
-    ) in install
 
 
 # -- where Stash puts it ---------------------------------------------------------------------------
@@ -213,16 +201,6 @@ def test_an_installed_copy_loads_alone_and_runs(tmp_path: Path, answer) -> None:
         assert result.plugin_input["server_connection"]["PluginDir"] == str(target)
         assert sim.gql('{ findGallery(id: "4") { cover { id } } }')["findGallery"]["cover"]["id"] == "14"
 
-        # the missing-dependency answer names the installed copy's requirements.txt
-        shadow = tmp_path / "shadow"
-        shadow.mkdir()
-        (shadow / "pydantic.py").write_text("raise ImportError('not installed')\n", encoding="utf-8")
-        error = missing_dependency_answer(sim.python, target, {**os.environ, "PYTHONPATH": str(shadow)})
-        assert (
-            f"-m pip install --upgrade --target {target / 'dependencies'} --only-binary=:all:"
-            f" -r {target / 'requirements.txt'}"
-        ) in error
-
 
 def test_a_module_named_like_ours_in_the_working_directory_is_not_used(plugin_sim: StashSimulator, answer) -> None:
     """Stash runs the plugin from its own working directory; nothing there is imported."""
@@ -245,19 +223,33 @@ def test_no_other_manifest_in_what_gets_installed() -> None:
     assert found == [REPO / "gallery_tools.yml"]
 
 
-def test_an_update_with_other_pins_asks_for_install_dependencies(tmp_path: Path, answer) -> None:
-    """The dependency folder says which pins it holds; after an update that pins others, every
-    run still works (with what it finds) and warns once, naming the button."""
+def test_a_dependency_folder_left_by_an_older_version_is_never_read(tmp_path: Path, answer) -> None:
+    """Older versions installed pinned packages into <plugin>/dependencies/, and an update from a
+    plugin source keeps files it did not install. The plugin no longer reads that folder: a task
+    that compiles a pattern (the default cover rule: the pattern engine loads the installed
+    packages to look for the optional `regex`), an operation and the hook all run with what the
+    Python has, and none of the folder's modules (each fails on import) is imported."""
     target = install_copy(tmp_path)
     folder = target / "dependencies"
-    folder.mkdir()
+    for module in ("regex", "pydantic", "stashapi"):
+        (folder / module).mkdir(parents=True)
+        (folder / module / "__init__.py").write_text(
+            f"raise RuntimeError('{module} from the old dependencies folder')\n", encoding="utf-8"
+        )
     (folder / ".gallery-tools-installed.json").write_text(
-        '{"environment": {}, "packages": ["stashapp-tools==0.2.50", "pydantic==2.5.0"]}', encoding="utf-8"
+        '{"environment": {}, "packages": ["stashapp-tools==0.2.59", "pydantic==2.14.4"]}', encoding="utf-8"
     )
     with StashSimulator() as sim:
         sim.install_plugin(target)
-        result = sim.run_task(button("set_covers"))
-        assert answer(result)["error"] is None
-        (warning,) = result.messages("warning")
-        assert warning.startswith("Gallery Tools now needs stashapp-tools==0.2.59, pydantic==2.14.4, but")
-        assert "holds stashapp-tools==0.2.50, pydantic==2.5.0: press Settings > Tasks > Plugin Tasks" in warning
+        result = sim.run_task(button("set_covers"), {"dry_run": "true"})
+        got = answer(result)
+        assert got["error"] is None and got["output"]["changed"] == 2, result.log_text
+        assert result.messages("warning") == [] and result.messages("error") == []
+        found = answer(sim.run_operation({"operation": "find_gallery", "id": "1"}))
+        assert found["error"] is None and found["output"]["id"] == "1"
+        sim.set_plugin_settings("gallery_tools", {"hookTitles": True, "titlePattern": r"^(?P<title>[A-Za-z_]+)\."})
+        gallery_id = sim.scan_folder("/library/new/Fresh_Start.2024", ["001.jpg", "002.jpg"])
+        (run,) = [r for r in sim.hooks.runs if r.plugin_id == "gallery_tools"]
+        assert answer(run.result)["error"] is None
+        title = sim.gql("query($id: ID!) { findGallery(id: $id) { title } }", {"id": str(gallery_id)})
+        assert title["findGallery"]["title"] == "Fresh Start"

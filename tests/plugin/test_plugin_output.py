@@ -16,7 +16,6 @@ from stash_sim.library import generate_library
 from stash_sim.runner import RunResult
 from support.manifest import button
 
-from gallery_ops.common.constants import INSTALL_TASK_MODE
 from gallery_ops.common.limits import WORKFLOW_PAGE_SIZE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -58,11 +57,10 @@ def test_a_task_over_many_galleries_drives_the_progress_bar(big_sim: StashSimula
 def test_every_task_ends_its_progress_bar_on_a_scanned_library() -> None:
     """Stash's job list shows the last progress a task reported, 0 when it reported none
     (pkg/job/manager.go): on a real Stash v0.30.1, Finish new galleries with nothing marked and
-    Show capabilities stayed at 0 after they had ended. Every task of the manifest ends at 1.0
-    (Install dependencies is checked in tests/install: it runs pip), also Repair chapters, which on
-    this v0.30.1 says it needs v0.31 and stops."""
+    Show capabilities stayed at 0 after they had ended. Every task of the manifest ends at 1.0,
+    also Repair chapters, which on this v0.30.1 says it needs v0.31 and stops."""
     manifest = yaml.safe_load((REPO / "gallery_tools.yml").read_text(encoding="utf-8"))
-    tasks = [task for task in manifest["tasks"] if task["defaultArgs"]["mode"] != INSTALL_TASK_MODE]
+    tasks = manifest["tasks"]
     assert len(tasks) >= 20
     with StashSimulator(scanned=True) as simulator:
         simulator.install_plugin(REPO)

@@ -28,7 +28,7 @@ RUN = 'mutation Run($args: Map) { runPluginOperation(plugin_id: "gallery_tools",
 # plugin's own common/log.py and common/plain.py do what it needs of them).
 NEVER = {"pydantic", "pydantic_core", "annotated_types", "typing_extensions", "stashapi", "requests", "urllib3"}
 NEVER |= {"logging", "dataclasses", "inspect", "http"}
-OURS = {"gallery_ops", "gallery_tools_deps", "__main__", "__future__"}
+OURS = {"gallery_ops", "__main__", "__future__"}
 # The modules of gallery_ops/tasks that belong to one task (or to the page's own actions) alone.
 TASK_MODULES = {f"gallery_ops.tasks.{task.module}" for task in TASKS.values() if task.module} | {
     "gallery_ops.tasks.page_actions"

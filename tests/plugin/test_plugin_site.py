@@ -1,7 +1,9 @@
-"""Stash starts the plugin as `python -S` (gallery_tools.yml): no site-packages at start-up. A run
-that needs installed packages calls site_packages.load(), which must leave sys.path as a start
-without -S would have (site-packages of the Python or its virtualenv, the user's, `.pth` files),
-with the plugin's dependency folder right after the plugin's own folder."""
+"""Stash starts the plugin as `python -S` (gallery_tools.yml): no site-packages at start-up. The
+plugin runs on the standard library alone, on a Python with nothing installed (Stash's Docker
+image); a run that looks for the optional `regex` calls site_packages.load(), which must leave
+sys.path as a start without -S would have (site-packages of the Python or its virtualenv, the
+user's, `.pth` files), and nothing more: no folder of the plugin's (older versions installed
+packages into <plugin>/dependencies/)."""
 
 from __future__ import annotations
 
@@ -12,11 +14,10 @@ import sys
 from pathlib import Path
 
 import yaml
-
-from gallery_ops.common import site_packages
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "install"))
-from test_install_dependencies import make_system_python  # a system-wide Python stand-in
+from stash_sim import StashSimulator
+from stash_sim.runner import PluginRunner
+from support.manifest import button, copy_plugin
+from support.python import make_system_python
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -51,8 +52,7 @@ def test_load_gives_this_virtualenvs_path_of_a_start_with_site(tmp_path: Path) -
     bare = sys_path(sys.executable, "-S", folder=tmp_path, env=env)
     loaded = sys_path(sys.executable, "-S", load=True, folder=tmp_path, env=env)
     assert any(p.endswith("site-packages") for p in normal) and not any(p.endswith("site-packages") for p in bare)
-    assert loaded == normal  # (this checkout has no dependencies/ folder: nothing more)
-    assert not Path(site_packages.DEPENDENCY_FOLDER).exists()
+    assert loaded == normal
 
 
 def test_load_gives_a_system_pythons_path_with_user_site_and_pth_files(tmp_path: Path) -> None:
@@ -60,7 +60,7 @@ def test_load_gives_a_system_pythons_path_with_user_site_and_pth_files(tmp_path:
     site-packages), a .pth file in its site-packages and one in the user's (PYTHONUSERBASE): after
     load(), sys.path is the one a start without -S has, every folder in the same order."""
     (tmp_path / "system").mkdir()
-    python = make_system_python(tmp_path / "system", with_pip=False)
+    python = make_system_python(tmp_path / "system")
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     system_site = python.parent.parent / "lib" / version / "site-packages"
     user_base = tmp_path / "userbase"
@@ -81,20 +81,24 @@ def test_load_gives_a_system_pythons_path_with_user_site_and_pth_files(tmp_path:
     assert loaded == normal
 
 
-def test_the_dependency_folder_comes_right_after_the_plugins_folder(tmp_path: Path) -> None:
-    """A copy of the plugin with a dependencies/ folder: it goes first among the installed packages,
-    as the Install dependencies task's packages must win over older system-wide ones."""
-    plugin = tmp_path / "gallery_tools"
-    (plugin / "gallery_ops" / "common").mkdir(parents=True)
-    for name in ("__init__.py", "common/__init__.py", "common/site_packages.py"):
-        (plugin / "gallery_ops" / name).write_bytes((REPO / "gallery_ops" / name).read_bytes())
-    (plugin / "dependencies").mkdir()
-    (plugin / "entry.py").write_text(
-        "import json, sys\nfrom gallery_ops.common import site_packages\n"
-        "site_packages.load()\nprint(json.dumps(sys.path))\n",
-        encoding="utf-8",
-    )
-    out = subprocess.run([sys.executable, "-S", str(plugin / "entry.py")], capture_output=True, text=True, check=True)
-    path = json.loads(out.stdout)
-    assert path[:2] == [str(plugin), str(plugin / "dependencies")]
-    assert any(p.endswith("site-packages") for p in path[2:])  # and the Python's own after them
+def test_a_python_with_nothing_installed_runs_tasks_operations_and_the_hook(tmp_path: Path) -> None:
+    """Stash's Docker image runs Alpine's python3 (docs/stash.md §6b), a system-wide Python: the
+    plugin needs nothing installed there. A task whose cover rule compiles a pattern (no `regex`
+    here: Python's `re` bounded by the timer), an operation, and the hook with a title pattern."""
+    (tmp_path / "system").mkdir()
+    python = make_system_python(tmp_path / "system")
+    env = {"PATH": os.environ["PATH"], "PYTHONNOUSERSITE": "1"}
+    assert subprocess.run([str(python), "-c", "import regex"], env=env, capture_output=True).returncode == 1
+    target = copy_plugin(tmp_path / "plugins" / "gallery_tools")
+    with StashSimulator(python=str(python)) as sim:
+        sim.install_plugin(target)
+        runner = PluginRunner(sim.plugin(), str(python), env=env)
+        covers = runner.run_task(button("set_covers"), {"dry_run": "true"}, sim.server_connection())
+        assert covers.error is None and covers.output["changed"] == 2, covers.log_text
+        found = runner.run_operation({"operation": "find_gallery", "id": "1"}, sim.server_connection())
+        assert found.error is None and found.output["id"] == "1"
+        sim.set_plugin_settings("gallery_tools", {"hookTitles": True, "titlePattern": r"^(?P<title>[a-z_]+)-"})
+        hook = sim.plugin().hooks_for("Gallery.Create.Post")[0]
+        titled = runner.run_hook(hook, {"id": 4, "type": "Gallery.Create.Post", "input": None}, sim.server_connection())
+        assert titled.error is None and titled.returncode == 0, titled.log_text
+        assert sim.gql('{ findGallery(id: "4") { title } }')["findGallery"]["title"] == "city walk"

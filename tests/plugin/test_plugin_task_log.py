@@ -20,10 +20,9 @@ from stash_sim.runner import RunResult
 from support.manifest import MANIFEST, button
 
 from gallery_ops.tasks.report import MAX_LOGGED
-from gallery_tools_deps import INSTALL_MODE
 
 REPO = Path(__file__).resolve().parents[2]
-BUTTONS = [task for task in MANIFEST.tasks if task.default_args["mode"] not in (INSTALL_MODE, "capabilities")]
+BUTTONS = [task for task in MANIFEST.tasks if task.default_args["mode"] != "capabilities"]
 
 
 def seen(result: RunResult) -> list[str]:

@@ -97,11 +97,11 @@ def test_a_bad_manifest_is_skipped_and_logged_the_others_load(empty_sim: StashSi
 
 
 def test_gallery_tools_installed_as_a_user_installs_it_runs_its_tasks(empty_sim: StashSimulator) -> None:
-    """The five paths of an install copied into the plugins folder, then reloadPlugins: the
+    """The paths of an install copied into the plugins folder, then reloadPlugins: the
     manifest Stash lists is the repository's, and its tasks run from the copy."""
     target = Path(empty_sim.plugins_path) / "gallery_tools"
     target.mkdir()
-    for name in ("gallery_tools.yml", "gallery_tools.py", "gallery_tools_deps.py", "requirements.txt"):
+    for name in ("gallery_tools.yml", "gallery_tools.py"):
         shutil.copy2(REPO / name, target / name)
     shutil.copytree(REPO / "gallery_ops", target / "gallery_ops", ignore=shutil.ignore_patterns("__pycache__"))
     empty_sim.gql("mutation { reloadPlugins }")

@@ -15,8 +15,6 @@ BUTTONS = MANIFEST.tasks
 PLUGIN_FILES = (
     "gallery_tools.yml",
     "gallery_tools.py",
-    "gallery_tools_deps.py",
-    "requirements.txt",
     "LICENSE",
     "gallery_ops",
     "ui",

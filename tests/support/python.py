@@ -1,11 +1,15 @@
-"""An interpreter for the simulator's runner that records, when each plugin process ends, which
+"""Interpreters for the simulator's runner: one that records, when each plugin process ends, which
 modules it had imported and its exit status (a JSON line each), and whether the interpreter's
-exit-time clean-up (atexit) ran."""
+exit-time clean-up (atexit) ran; and a system-wide Python with nothing installed, as in Stash's
+Docker image."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
+import sysconfig
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +58,20 @@ class RecordingPython:
     @property
     def exit_clean_up_ran(self) -> bool:
         return Path(str(self.report) + ".atexit").exists()
+
+
+def make_system_python(prefix: Path) -> Path:
+    """A Python installation in `prefix` made from the interpreter running the tests, as Stash's
+    Docker image has one (Alpine's python3, docs/stash.md §6b): not a virtualenv, its standard
+    library (linked) and an empty site-packages: nothing installed. Returns its binary."""
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    stdlib = Path(sysconfig.get_path("stdlib"))
+    (prefix / "bin").mkdir()
+    binary = prefix / "bin" / version
+    shutil.copy2(os.path.realpath(sys.executable), binary)
+    lib = prefix / "lib" / version
+    (lib / "site-packages").mkdir(parents=True)
+    for entry in stdlib.iterdir():
+        if entry.name not in ("site-packages", "dist-packages", "EXTERNALLY-MANAGED"):
+            (lib / entry.name).symlink_to(entry)
+    return binary

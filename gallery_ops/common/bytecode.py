@@ -1,0 +1,37 @@
+"""The plugin's own bytecode, written once where Python writes none.
+
+Python writes a module's bytecode at its first import, except where PYTHONDONTWRITEBYTECODE is
+set, as in Stash's Docker image: there every run would compile every module it imports from
+source, about a third of a hook's CPU. Python reads bytecode there all the same, so the entry
+(gallery_tools.py) writes it once, in a run that is not a hook and finds it missing or older than
+the files (after an install or an update from a plugin source, which writes every file anew).
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import os
+
+# <plugin folder>/gallery_ops: this file is <plugin folder>/gallery_ops/common/bytecode.py.
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PROBE = os.path.join(PACKAGE_DIR, "hook", "new_gallery.py")  # what every hook imports
+
+
+def stale() -> bool:
+    """Whether the plugin's files lack current bytecode (checked on the hook's module: an install or
+    update writes every file anew, so one stands for all)."""
+    from importlib.util import cache_from_source
+
+    try:
+        return os.stat(cache_from_source(PROBE)).st_mtime < os.stat(PROBE).st_mtime
+    except OSError:
+        return True
+
+
+def compile_plugin() -> None:
+    """Write the bytecode of every module of gallery_ops (its `__pycache__` folders). Nothing is
+    printed (stdout is the result's); a folder that cannot be written is left as it is. The entry
+    itself, run as a script, is never read from bytecode."""
+    import compileall
+
+    compileall.compile_dir(PACKAGE_DIR, quiet=2)
