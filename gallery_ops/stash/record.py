@@ -1,8 +1,7 @@
 """The base of the stash layer's models (stash/models.py): typed records checked by their annotations.
 
-Why not pydantic: a gallery page action's process pays for every import before its first request,
-and `pydantic` with its own modules cost more than the whole new-gallery hook (about 150 ms against
-35 ms). This module uses the standard library only, and `typing` for the annotations.
+The standard library only, and `typing` for the annotations: why not pydantic is told in
+docs/architecture.md, "The runtime" (its import alone costs more than a whole new-gallery hook).
 
 What a record is:
 - fields are declared as annotations with defaults (`title: str | None = None`), in the order of
