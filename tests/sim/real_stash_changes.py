@@ -192,7 +192,18 @@ V031 = (
 )
 LEFT_OUT = r"left_out|Info: \[Plugin / Gallery Tools\] [^:]+: left out: .* needs Stash v0\.31 or newer .*"
 
+RETIRED = (
+    "the task Install dependencies is gone: Gallery Tools needs no installed package (the optional regex"
+    ' aside), so there is nothing for it to install (docs/architecture.md, "The runtime")'
+)
+
 CHANGES: list[Change] = [
+    Gone("plugin.*", r"Install dependencies", RETIRED),
+    Gone(
+        "task.show_capabilities.run",
+        r"install_dependencies|Info: \[Plugin / Gallery Tools\] task install_dependencies: .*",
+        RETIRED,
+    ),
     LateLine(
         "task.chapters_from_folders.dry_run",
         "Error: runPluginOperation: input: runPluginOperation Internal system error. Error <runtime error: invalid"
