@@ -8,10 +8,12 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from stash_sim import StashSimulator
 from stash_sim.runner import load_manifest, load_plugins
 from support.manifest import button
 
+from gallery_ops.common.patterns import ENGINE_ENV
 from gallery_ops.common.settings import DATE_FORMS, SETTINGS
 from gallery_ops.entry.plugin_operations import OPERATION_PARAMS
 from gallery_ops.entry.registry import HOOK_HANDLERS, TASKS
@@ -223,12 +225,16 @@ def test_no_other_manifest_in_what_gets_installed() -> None:
     assert found == [REPO / "gallery_tools.yml"]
 
 
-def test_a_dependency_folder_left_by_an_older_version_is_never_read(tmp_path: Path, answer) -> None:
+def test_a_dependency_folder_left_by_an_older_version_is_never_read(
+    tmp_path: Path, answer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Older versions installed pinned packages into <plugin>/dependencies/, and an update from a
     plugin source keeps files it did not install. The plugin no longer reads that folder: a task
-    that compiles a pattern (the default cover rule: the pattern engine loads the installed
-    packages to look for the optional `regex`), an operation and the hook all run with what the
-    Python has, and none of the folder's modules (each fails on import) is imported."""
+    that compiles a pattern (the default cover rule), an operation and the hook with a title
+    pattern all run with what the Python has, and none of the folder's modules (each fails on
+    import) is imported. The pattern engine is told to take `regex` (installed here), so that it
+    loads the installed packages and looks for it, as it does where no timer bounds `re`."""
+    monkeypatch.setenv(ENGINE_ENV, "regex")  # the simulator's runner hands its environment on
     target = install_copy(tmp_path)
     folder = target / "dependencies"
     for module in ("regex", "pydantic", "stashapi"):
