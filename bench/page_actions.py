@@ -124,9 +124,7 @@ def main() -> None:
     # compiled to bytecode first, as bench/hook.py does: a source newer than its bytecode (a checkout
     # just changed) would otherwise be compiled again by every process, tens of ms each
     compileall.compile_dir(ROOT / "gallery_ops", quiet=1)
-    for name in ("gallery_tools.py", "gallery_tools_deps.py"):
-        if (ROOT / name).exists():
-            compileall.compile_file(ROOT / name, quiet=1)
+    compileall.compile_dir(ROOT, maxlevels=0, quiet=1)  # the modules beside the entry
     print(f"Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f} at the start")
     if str(HOOK_GALLERY) in {gallery for _, gallery, _ in ACTIONS}:
         raise SystemExit(f"the hook's gallery {HOOK_GALLERY} is an action's: its title write would stale the apply")
