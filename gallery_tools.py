@@ -10,8 +10,9 @@ optional `regex` for a user's pattern, is looked for when a pattern is first com
    parse on old Python 3 versions too: no f-strings, no annotations, nothing newer);
 2. runs a Gallery.Create.Post hook the lean way (run_lean_hook: since a scan waits for every
    hook process, it imports the least it can);
-3. where Python writes no bytecode itself (PYTHONDONTWRITEBYTECODE, as in Stash's Docker image),
-   writes the plugin's own once (gallery_ops/common/bytecode.py), so hooks start from it;
+3. where Python writes no bytecode itself (PYTHONDONTWRITEBYTECODE set), writes the plugin's
+   own once (gallery_ops/common/bytecode.py), so hooks start from it;
+4. answers with one JSON error when the plugin's own files cannot be imported (an incomplete copy);
 then it hands the input to gallery_ops.entry.dispatch.main. Every way ends with exit_now, without
 the interpreter's exit-time clean-up.
 """
@@ -43,6 +44,19 @@ def python_too_old():
     )
     version = ".".join(str(n) for n in found)
     return template % (MIN_PYTHON[0], MIN_PYTHON[1], sys.executable, version)  # no f-strings: old Pythons read it
+
+
+def incomplete_install(problem):
+    # type: (BaseException) -> str
+    """A one-line error when the plugin's own files cannot be imported (a copy that missed files,
+    a file cut short): the plugin needs no installed package, so this is the one import that can fail."""
+    folder = os.path.dirname(os.path.abspath(__file__))
+    found = " ".join(str(problem).split()) or type(problem).__name__
+    template = (
+        "Gallery Tools is incomplete in %s: %s. Install it again (Settings > Plugins) or copy all of its"
+        " files (gallery_tools.yml, gallery_tools.py, gallery_ops/, ui/)."
+    )
+    return template % (folder, found)
 
 
 def read_stdin():
@@ -99,13 +113,15 @@ def main():
     status = run_lean_hook(text) if text is not None else None
     if status is not None:
         return status
-    if sys.dont_write_bytecode:
-        from gallery_ops.common import bytecode
+    try:
+        if sys.dont_write_bytecode:
+            from gallery_ops.common import bytecode
 
-        if bytecode.stale():
-            bytecode.compile_plugin()  # (Stash's Docker image: the hooks then start from bytecode)
-    from gallery_ops.entry.dispatch import main as plugin_main
-
+            if bytecode.stale():
+                bytecode.compile_plugin()  # (where Python writes no bytecode: the hooks then start from it)
+        from gallery_ops.entry.dispatch import main as plugin_main
+    except (ImportError, SyntaxError) as exc:
+        return answer(None, incomplete_install(exc))
     return plugin_main(stdin_again(text, raw))
 
 

@@ -102,3 +102,25 @@ def test_a_python_with_nothing_installed_runs_tasks_operations_and_the_hook(tmp_
         titled = runner.run_hook(hook, {"id": 4, "type": "Gallery.Create.Post", "input": None}, sim.server_connection())
         assert titled.error is None and titled.returncode == 0, titled.log_text
         assert sim.gql('{ findGallery(id: "4") { title } }')["findGallery"]["title"] == "city walk"
+
+
+def test_an_incomplete_copy_answers_one_error_that_says_what_is_missing(tmp_path: Path) -> None:
+    """A copy that missed a file of gallery_ops (a manual install, an interrupted update): every kind
+    of run, a task, an operation and the hook, answers one JSON error naming the folder and the
+    module, not a traceback (the plugin needs no installed package, so its own files are what can
+    be missing)."""
+    target = copy_plugin(tmp_path / "plugins" / "gallery_tools")
+    (target / "gallery_ops" / "stash" / "connection.py").unlink()
+    with StashSimulator() as sim:
+        sim.install_plugin(target)
+        runner = PluginRunner(sim.plugin(), sys.executable)
+        task = runner.run_task(button("set_covers"), {"dry_run": "true"}, sim.server_connection())
+        operation = runner.run_operation({"operation": "find_gallery", "id": "1"}, sim.server_connection())
+        sim.set_plugin_settings("gallery_tools", {"hookTitles": True})
+        hook = sim.plugin().hooks_for("Gallery.Create.Post")[0]
+        hooked = runner.run_hook(hook, {"id": 1, "type": "Gallery.Create.Post", "input": None}, sim.server_connection())
+    for result in (task, operation, hooked):
+        assert result.returncode == 1, result.log_text
+        assert result.error is not None and result.error.startswith(f"Gallery Tools is incomplete in {target}:")
+        assert "gallery_ops.stash.connection" in result.error
+        assert "Traceback" not in result.log_text
