@@ -19,7 +19,7 @@ one after another, interleaved round by round (the order rotates each round), on
 - baseline (with --baseline): the hook of another checkout of the plugin (e.g. a git archive
   of an older commit), run as its own manifest says, for the ratio ours/baseline.
 
-With --no-bytecode every process runs as in Stash's Docker image (PYTHONDONTWRITEBYTECODE=1) and
+With --no-bytecode every process runs with PYTHONDONTWRITEBYTECODE=1 (set by a person or an image) and
 ours (and the baseline) from a copy of its files without __pycache__, so each start compiles
 what it imports; without it both are compiled to bytecode first.
 
@@ -302,7 +302,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--baseline", type=Path, help="another checkout of the plugin (e.g. a git archive)")
-    parser.add_argument("--no-bytecode", action="store_true", help="as Stash's Docker image: PYTHONDONTWRITEBYTECODE")
+    parser.add_argument("--no-bytecode", action="store_true", help="PYTHONDONTWRITEBYTECODE=1: each start compiles")
     args = parser.parse_args()
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as scratch:

@@ -1,4 +1,5 @@
-"""Where Python writes no bytecode (PYTHONDONTWRITEBYTECODE, as in Stash's Docker image), the first
+"""Where Python writes no bytecode (PYTHONDONTWRITEBYTECODE set by a person or a
+derived image; Stash's own Dockerfile does not set it, docs/stash.md §6), the first
 run that is not a hook writes the plugin's own, once, so that hooks start from it instead of
 compiling every module they import; nothing of it reaches stdout."""
 
