@@ -404,6 +404,26 @@ _INLINE = {
 }
 _PLAIN_CODES = {(kind, nullable): 2 * n + nullable for n, kind in enumerate(_INLINE) for nullable in (False, True)}
 _CALL = len(_PLAIN_CODES)  # the code of a field checked by its own checker
+# The codes of a nested record made inline (R, R | None) and of a list of them (list[R], list[R] | None).
+_RECORD, _RECORD_OR_NONE, _RECORDS, _RECORDS_OR_NONE = range(_CALL + 1, _CALL + 5)
+
+
+def _nested(annotation: Any) -> tuple[int, type[Record]] | None:
+    """(code, record class) when the field holds a record, or a list of them (or null too), of a
+    class whose checks are its fields' only (no check_data or check_record to run)."""
+    nullable = False
+    if get_origin(annotation) in (Union, type(int | None)):
+        args = get_args(annotation)
+        others = [a for a in args if a is not type(None)]
+        if len(args) != 2 or len(others) != 1:
+            return None
+        annotation, nullable = others[0], True
+    many = get_origin(annotation) is list
+    kind = get_args(annotation)[0] if many else annotation
+    if not _is_record(kind) or kind._checks_data or kind._checks_record:
+        return None
+    codes = ((_RECORD, _RECORD_OR_NONE), (_RECORDS, _RECORDS_OR_NONE))
+    return codes[many][nullable], kind
 
 
 def _generate(
@@ -420,14 +440,20 @@ def _generate(
     unknown key where they are forbidden) it hands the data to the loop, which says every
     problem, in the fields' order: what is accepted and what is said stay the loop's."""
     codes: dict[str, int] = {}
+    kinds: dict[str, type[Record]] = {}  # the record class of each nested field
     for name in cls.model_fields:
-        plain = _plain(hints[name])
-        codes[name] = _PLAIN_CODES[plain] if plain is not None and plain[0] in _INLINE else _CALL
+        plain, nested = _plain(hints[name]), _nested(hints[name])
+        if plain is not None and plain[0] in _INLINE:
+            codes[name] = _PLAIN_CODES[plain]
+        elif nested is not None:
+            codes[name], kinds[name] = nested
+        else:
+            codes[name] = _CALL
     lines = ["def check_fields(data):", "    out = {}", "    for name, v in data.items():"]
-    lines.append("        code = CODES.get(name)")
-    lines += [
-        "        if code is None:",
+    lines += [  # (`in` and a subscript: no method call per key)
+        "        if name not in CODES:",
         "            return loop(data)" if cls._forbid_extra else "            continue",
+        "        code = CODES[name]",
     ]
     branches = [
         (code, f"v is None or {_INLINE[kind]}" if nullable else _INLINE[kind])
@@ -441,7 +467,37 @@ def _generate(
             "                out[name] = v",
             "                continue",
         ]
+    # a nested record (or a list of them) made here, without a call through its field's checker;
+    # anything else (a record given as one, not a list, an item not a dict) goes to that checker
     lines += [
+        f"        elif code > {_CALL}:",
+        "            try:",
+        f"                if v is None and (code == {_RECORD_OR_NONE} or code == {_RECORDS_OR_NONE}):",
+        "                    out[name] = None",
+        "                    continue",
+        "                kind = KINDS[name]",
+        "                fields = kind._check_fields or kind._checkers()",
+        f"                if code < {_RECORDS}:",
+        "                    if type(v) is dict:",
+        "                        record = new(kind)",
+        "                        set_dict(record, '__dict__', fields(v))",
+        "                        out[name] = record",
+        "                        continue",
+        "                elif type(v) is list:",
+        "                    made = []",
+        "                    for item in v:",
+        "                        if type(item) is not dict:",
+        "                            break",
+        "                        record = new(kind)",
+        "                        set_dict(record, '__dict__', fields(item))",
+        "                        made.append(record)",
+        "                    else:",
+        "                        out[name] = made",
+        "                        continue",
+        "                out[name] = CHECKS[name](v)",
+        "                continue",
+        "            except RecordError:",
+        "                pass",
         "        else:",
         "            try:",
         "                out[name] = CHECKS[name](v)",
@@ -454,7 +510,15 @@ def _generate(
         f"    if {name!r} not in out:\n        return loop(data)" for name in cls.model_fields if name in cls._required
     ]
     lines.append("    return out")
-    scope: dict[str, Any] = {"CODES": codes, "CHECKS": checks, "RecordError": RecordError, "loop": loop}
+    scope: dict[str, Any] = {
+        "CODES": codes,
+        "CHECKS": checks,
+        "KINDS": kinds,
+        "RecordError": RecordError,
+        "loop": loop,
+        "new": object.__new__,
+        "set_dict": object.__setattr__,
+    }
     exec("\n".join(lines), scope)  # our own text, built from the class's field names
     generated: Callable[[dict[str, Any]], dict[str, Any]] = scope["check_fields"]
     return generated

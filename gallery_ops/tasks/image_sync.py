@@ -47,15 +47,6 @@ def parse_sync_fields(text: str) -> tuple[str, ...]:
     return read_choices(text, SYNC_FIELDS, "sync fields")
 
 
-def _ids(refs: list[Any] | None) -> set[str]:
-    return {ref.id for ref in refs or []}
-
-
-def _gallery_ids(gallery: Gallery, field: str) -> set[str]:
-    """The gallery's tag or performer ids that images should get (not the new-gallery marker)."""
-    return {ref.id for ref in getattr(gallery, field, None) or [] if getattr(ref, "name", None) not in MARKER_TAGS}
-
-
 def _value(source: Image | Gallery, field: str) -> str | None:
     if field == "studio":
         studio = getattr(source, "studio", None)
@@ -68,53 +59,81 @@ VALUE_FIELDS = (("studio", "studio_id"), ("date", "date"), ("photographer", "pho
 
 
 class Wanted(NamedTuple):
-    """What an image's galleries ask of it: per tag/performer field the union of their ids; per
-    studio/date/photographer field the value they agree on (None: none has one). A field the run
-    does not sync, or (a value field) on which the galleries disagree, is missing."""
+    """What an image's galleries ask of it, ready to compare with each image of a page (they share
+    it): per tag/performer field (field, input key, the union of their ids, those ids sorted as
+    Stash's ids sort); per studio/date/photographer field (field, input key, the value they agree
+    on, None when none has one). A field the run does not sync, or (a value field) on which the
+    galleries disagree, is not there."""
 
-    refs: dict[str, set[str]]
-    values: dict[str, str | None]
+    refs: tuple[tuple[str, str, frozenset[str], tuple[str, ...]], ...]
+    values: tuple[tuple[str, str, str | None], ...]
 
 
 def wanted_of(sources: Sequence[Gallery], fields: tuple[str, ...]) -> Wanted:
     """What the galleries `sources` (all the galleries an image is in) ask of their images: the
     same for every image in exactly these galleries, so a page's images share it."""
-    refs: dict[str, set[str]] = {}
-    for field, _ in REF_FIELDS:
+    refs = []
+    for field, key in REF_FIELDS:
         if field in fields:
-            refs[field] = set().union(*(_gallery_ids(source, field) for source in sources))
-    values: dict[str, str | None] = {}
-    for field, _ in VALUE_FIELDS:
+            # (not the new-gallery marker)
+            want = frozenset(
+                [
+                    ref.id
+                    for source in sources
+                    for ref in getattr(source, field) or ()
+                    if getattr(ref, "name", None) not in MARKER_TAGS
+                ]
+            )
+            refs.append((field, key, want, tuple(sorted(want, key=int))))
+    values = []
+    for field, key in VALUE_FIELDS:
         if field not in fields:
             continue
-        found = {value for value in (_value(source, field) for source in sources) if value is not None}
+        found = {_value(source, field) for source in sources}
+        found.discard(None)
         if len(found) <= 1:  # more than one: the image's galleries disagree, the field is left alone
-            values[field] = next(iter(found), None)
-    return Wanted(refs, values)
+            values.append((field, key, next(iter(found), None)))
+    return Wanted(tuple(refs), tuple(values))
+
+
+_NO_IDS: frozenset[str] = frozenset()
+
+
+def change_of(image: Image, wanted: Wanted, mirror: bool) -> tuple[dict[str, Any], tuple[Any, ...]]:
+    """The bulkImageUpdate fields one image needs to have what its galleries want (empty when it
+    is in step), and the same as a key that is equal for images needing the same change (a page's
+    images are grouped by it: one cheap tuple per image, the fields always in the same order)."""
+    out: dict[str, Any] = {}
+    same: list[Any] = []
+    for field, key, want, ordered in wanted.refs:
+        refs = getattr(image, field)
+        have = {ref.id for ref in refs} if refs else _NO_IDS
+        if mirror:
+            if want == have:
+                continue
+            ids, mode = ordered, "SET"
+        elif want <= have:
+            continue
+        else:
+            ids, mode = (tuple(sorted(want - have, key=int)) if have else ordered), "ADD"
+        out[key] = {"ids": list(ids), "mode": mode}
+        same.append((key, mode, ids))
+    for field, key, target in wanted.values:
+        if field == "studio":
+            studio = image.studio
+            current = studio.id if studio else None
+        else:
+            current = getattr(image, field) or None
+        if (mirror and target != current) or (not mirror and target is not None and current is None):
+            out[key] = target
+            same.append((key, target))
+    return out, tuple(same)
 
 
 def changes_for(image: Image, wanted: Wanted, mirror: bool) -> dict[str, Any]:
     """The bulkImageUpdate fields one image needs to have what its galleries want (empty when it
     is in step)."""
-    out: dict[str, Any] = {}
-    for field, key in REF_FIELDS:
-        want = wanted.refs.get(field)
-        if want is None:
-            continue
-        have = _ids(getattr(image, field))
-        if mirror and want != have:
-            out[key] = {"ids": sorted(want, key=int), "mode": "SET"}
-        elif not mirror and not want <= have:
-            out[key] = {"ids": sorted(want - have, key=int), "mode": "ADD"}
-    for field, key in VALUE_FIELDS:
-        if field not in wanted.values:
-            continue
-        target, current = wanted.values[field], _value(image, field)
-        if mirror and target != current:
-            out[key] = target
-        elif not mirror and target is not None and current is None:
-            out[key] = target
-    return out
+    return change_of(image, wanted, mirror)[0]
 
 
 def image_changes(image: Image, fields: tuple[str, ...], mirror: bool) -> dict[str, Any]:
@@ -161,13 +180,14 @@ class SyncFold:
     def __init__(self, gallery_id: str, fields: tuple[str, ...], mirror: bool) -> None:
         self.gallery_id, self.fields, self.mirror = gallery_id, fields, mirror
         self.count = 0
-        self.groups: dict[str, SyncGroup] = {}
+        self.groups: dict[tuple[Any, ...], SyncGroup] = {}  # by change_of's key
         self.shared: array[int] = array("q")
 
     def add(self, images: Sequence[Image]) -> None:
         # per set of galleries: what they want of an image and its other galleries (an answer reads
         # each gallery once, so images in the same galleries share them)
         asked: dict[tuple[str, ...], tuple[Wanted, tuple[str, ...]]] = {}
+        mirror, groups = self.mirror, self.groups
         for image in images:
             sources = image.galleries or []
             key = tuple([g.id for g in sources])
@@ -177,12 +197,11 @@ class SyncFold:
                 known = asked[key] = (wanted_of(sources, self.fields), others)
             if len(sources) > 1:
                 self.shared.append(int(image.id))
-            change = changes_for(image, known[0], self.mirror)
+            change, same = change_of(image, known[0], mirror)
             if change:
-                group_key = repr(sorted(change.items()))
-                group = self.groups.get(group_key)
+                group = groups.get(same)
                 if group is None:
-                    group = self.groups[group_key] = SyncGroup(change, _overwritten(change))
+                    group = groups[same] = SyncGroup(change, _overwritten(change))
                 group.ids.append(int(image.id))
                 group.others.append(known[1])
                 group.expects.append(Expect.of("image", image, group.overwrites) if group.overwrites else ())
@@ -204,23 +223,17 @@ def plan_image_sync(
         plan.skipped = SKIP_NO_IMAGES
         return plan
     for group in images.groups.values():
-        needing = [
-            (str(image_id), others, expects)
-            for image_id, others, expects in zip(group.ids, group.others, group.expects, strict=True)
-        ]
-        grouped = [i for i in needing if already_planned is None or i[0] not in already_planned]
-        for chunk in chunks(grouped, BULK_IDS_CHUNK):
+        ids = [str(image_id) for image_id in group.ids]
+        fields_set = tuple(sorted(group.change.items()))
+        rows: Sequence[int] = range(len(ids))  # the group's images, by their place in it
+        if already_planned:
+            rows = [n for n in rows if ids[n] not in already_planned]
+        for chunk in chunks(rows, BULK_IDS_CHUNK):
             # the other galleries these images are in fail with this write (they do not plan it again)
-            others = tuple(dict.fromkeys(g for _, sources, _ in chunk for g in sources))
-            expects = tuple(e for _, _, basis in chunk for e in basis)
+            others = tuple(dict.fromkeys(g for n in chunk for g in group.others[n]))
+            expects = tuple(e for n in chunk for e in group.expects[n]) if group.overwrites else ()
             plan.changes.append(
-                UpdateImages(
-                    gallery.id,
-                    tuple(i for i, _, _ in chunk),
-                    tuple(sorted(group.change.items())),
-                    others,
-                    expects=expects,
-                )
+                UpdateImages(gallery.id, tuple([ids[n] for n in chunk]), fields_set, others, expects=expects)
             )
     return plan
 

@@ -364,3 +364,59 @@ def test_records_in_a_list_or_alone_are_made_and_checked_as_records() -> None:
     assert problems(lambda: Holder.model_validate({"items": [{"id": "1"}, {"id": "0"}]})) == [(("items", 1), "no zero")]
     wide = Wide.model_validate({"id": "1", "g": [{"id": "2", "name": None}], "f": {"id": "3"}})
     assert wide.g == [Ref(id="2", name=None)] and wide.f == Ref(id="3")
+
+
+class Nest(Record):
+    id: str
+    one: Ref | None = None
+    must: Ref
+    many: list[Ref] | None = None
+    all: list[Ref]
+    noted: Noted | None = None  # (a record with its own check: through its field's checker)
+    notes: list[Noted] | None = None
+
+
+def test_a_generated_checker_makes_nested_records_itself_and_says_what_the_loop_says() -> None:
+    """A record or a list of records in a field is made inline by the generated checker (no call
+    through the field's checker per record); a record with a check of its own, a record given as
+    one, and every problem still go through the checkers, which say what the loop says."""
+    bad = [
+        {"id": "1", "must": None, "all": [{"id": "1"}]},
+        {"id": "1", "must": {"id": 2}, "all": []},
+        {"id": "1", "must": {"id": "2"}, "all": None},
+        {"id": "1", "must": {"id": "2"}, "all": [{"id": "3"}, 4], "many": {"id": "5"}},
+        {"id": "1", "must": {"id": "2"}, "all": [], "one": [], "notes": [{"id": "0"}], "noted": {"id": "0"}},
+    ]
+    said = [problems(lambda given=given: Nest.model_validate(given)) for given in bad]
+    assert all(said)
+    for n in range(GENERATE_AFTER):
+        Nest.model_validate({"id": str(n), "must": {"id": "1"}, "all": []})
+    assert Nest._check_fields is not None and Nest._check_fields.__code__.co_filename == "<string>"
+    assert [problems(lambda given=given: Nest.model_validate(given)) for given in bad] == said
+    called: list[str] = []
+    checks = Nest._field_checks
+    originals = dict(checks)
+    for name, check in originals.items():
+        checks[name] = lambda value, name=name, check=check: called.append(name) or check(value)
+    try:
+        made = Nest.model_validate(
+            {
+                "id": "1",
+                "one": None,
+                "must": {"id": "2", "name": "x"},
+                "many": [{"id": "3"}, {"id": "4", "name": None}],
+                "all": [],
+                "noted": {"id": "5"},
+                "notes": [{"id": "6"}],
+            }
+        )
+        assert called == ["noted", "notes"]  # the nested records of plain classes made inline
+        assert made.one is None and made.must == Ref(id="2", name="x") and made.all == []
+        assert made.many == [Ref(id="3"), Ref(id="4", name=None)] and [type(r) for r in made.many] == [Ref, Ref]
+        assert made.noted == Noted(id="5") and made.notes == [Noted(id="6")]
+        given = Ref(id="7")
+        assert Nest.model_validate({"id": "1", "must": given, "all": [given]}).must is given
+        assert called[2:] == ["must", "all"]  # records given as records: their checkers take them
+        assert problems(lambda: Nest.model_validate(bad[-1])) == said[-1]
+    finally:
+        checks.update(originals)

@@ -159,6 +159,42 @@ def test_images_needing_the_same_change_share_one_bulk_update():
     }
 
 
+@pytest.mark.parametrize("mirror", [False, True])
+def test_images_are_grouped_by_exactly_the_change_they_need(mirror):
+    """A page's images are grouped by a key made beside each change: images whose changes are
+    equal share one update, images whose changes differ in anything (ids, mode, a value) never do."""
+    source = gallery("1", tags=(9, 10, 2), performers=(5,), studio="8", date="2021-07-14")
+    states = [
+        {},
+        {"tags": (9,)},
+        {"tags": (10,)},
+        {"tags": (2, 9, 10)},
+        {"tags": (2, 9, 10, 11)},
+        {"performers": (5,)},
+        {"performers": (6,)},
+        {"studio": "8"},
+        {"studio": "7"},
+        {"date": "2021-07-14"},
+        {"date": "2020-01-01", "photographer": "Jo"},
+    ]
+    images = [img(n, galleries=(source,), **state) for n, state in enumerate(states * 2, start=1)]
+    # in a second gallery too, which wants another photographer: changes that differ in a value only
+    other = gallery("2", photographer="Al")
+    images += [img(n, galleries=(source, other), photographer="Jo") for n in (30, 31)]
+    images += [img(n, galleries=(source,), photographer="Al") for n in (32, 33)]
+    plan = plan_image_sync(source, images, ALL, mirror)
+    wanted = {}
+    for one in images:
+        change = image_changes(one, ALL, mirror)
+        if change:
+            wanted.setdefault(repr(sorted(change.items())), set()).add(one.id)
+    got = {repr(sorted(dict(c.fields).items())): set(c.image_ids) for c in plan.changes}
+    assert got == wanted and len(plan.changes) == len(wanted) > 5
+    # the ids of a tag change in Stash's order (as integers: "9" before "10")
+    tags = [dict(c.fields)["tag_ids"]["ids"] for c in plan.changes if "tag_ids" in dict(c.fields)]
+    assert ["2", "9", "10"] in tags and all(ids == sorted(ids, key=int) for ids in tags)
+
+
 def test_big_groups_are_split_into_bulk_updates_of_bounded_size():
     images = [img(n) for n in range(1, 2 * BULK_IDS_CHUNK + 11)]
     plan = plan_image_sync(SOURCE, images, ("date",), mirror=False)
