@@ -752,11 +752,14 @@ class Record:
         return f"{type(self).__name__}({shown})"
 
 
+_AS_THEY_ARE = frozenset({str, int, float, bool, type(None)})  # values a dump keeps as they are
+
+
 def _dumped(value: Any, exclude_unset: bool, exclude_none: bool) -> Any:
     if isinstance(value, Record):
         return value.model_dump(exclude_unset=exclude_unset, exclude_none=exclude_none)
-    if isinstance(value, list):
-        return [_dumped(v, exclude_unset, exclude_none) for v in value]
+    if isinstance(value, list):  # (a write's thousands of ids: no call per plain item)
+        return [v if type(v) in _AS_THEY_ARE else _dumped(v, exclude_unset, exclude_none) for v in value]
     if isinstance(value, dict):
         return {k: _dumped(v, exclude_unset, exclude_none) for k, v in value.items()}
     return value

@@ -420,3 +420,16 @@ def test_a_generated_checker_makes_nested_records_itself_and_says_what_the_loop_
         assert problems(lambda: Nest.model_validate(bad[-1])) == said[-1]
     finally:
         checks.update(originals)
+
+
+class Mixed(Record):
+    items: list[Any] | None = None
+
+
+def test_a_dump_keeps_plain_items_of_a_list_as_they_are_and_dumps_the_others() -> None:
+    ref = Ref(id="2")
+    mixed = Mixed(items=["1", 2, 2.5, True, None, ref, {"r": ref}, [ref, "3"]])
+    dumped = mixed.model_dump(exclude_unset=True)
+    assert dumped == {"items": ["1", 2, 2.5, True, None, {"id": "2"}, {"r": {"id": "2"}}, [{"id": "2"}, "3"]]}
+    assert [type(v) for v in dumped["items"][:5]] == [str, int, float, bool, type(None)]
+    assert mixed.model_dump()["items"][5] == {"id": "2", "name": None}  # (unset fields too, when asked)
