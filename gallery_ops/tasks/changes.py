@@ -66,14 +66,22 @@ def _image_mentions(image_ids: Sequence[str]) -> tuple[Mention, ...]:
     return tuple(Mention("image", i) for i in image_ids[:NAMED_IMAGES])
 
 
+def basis_field(name: str) -> str:
+    """The field of a gallery or image that the basis `name` reads ("titled:Intro" -> "chapters")."""
+    kind, colon, _ = name.partition(":")
+    if colon and kind in ("chapter", "titled", "starting"):
+        return "chapters"
+    if colon and kind == "custom":
+        return "custom_fields"
+    return name
+
+
 def basis_value(found: Gallery | Image, name: str) -> Any:
     """A field of a gallery or image in the form the checks compare ("" and None alike)."""
-    if name == "cover":
-        cover = getattr(found, "cover", None)
-        return cover.id if cover else None
+    value = getattr(found, basis_field(name), None)
     kind, colon, wanted = name.partition(":")
     if colon and kind in ("chapter", "titled", "starting"):
-        chapters = getattr(found, "chapters", None) or []
+        chapters = value or []
         if kind == "chapter":  # one chapter, by id: (title, image_index), None when gone
             same = next((c for c in chapters if c.id == wanted), None)
             return (same.title or "", same.image_index) if same else None
@@ -81,13 +89,13 @@ def basis_value(found: Gallery | Image, name: str) -> Any:
             return any((c.title or "") == wanted for c in chapters) if chapters else False
         # is there a chapter starting at this image?
         return any(str(c.image_index) == wanted for c in chapters) if chapters else False
-    if kind == "custom" and colon:  # one custom field (Stash v0.31): its value, None when absent
-        return (getattr(found, "custom_fields", None) or {}).get(wanted)
-    if name == "studio":
-        return found.studio.id if found.studio else None
+    if colon and kind == "custom":  # one custom field (Stash v0.31): its value, None when absent
+        return (value or {}).get(wanted)
+    if name in ("cover", "studio"):
+        return value.id if value else None
     if name in ("tags", "performers"):
-        return tuple(sorted(ref.id for ref in getattr(found, name, None) or []))
-    return getattr(found, name, None) or None
+        return tuple(sorted(ref.id for ref in value or []))
+    return value or None
 
 
 class Expect(NamedTuple):
@@ -729,6 +737,10 @@ def _unmoved(
         image_basis={e.name for e in expects if e.kind == "image"},
     )
     now: dict[str, dict[str, Any]] = {"gallery": galleries, "image": images}
+    for e in expects:  # an unread field reads as its default (no cover, no tags): never compare one
+        found = now[e.kind].get(e.id)
+        if found is not None and basis_field(e.name) not in found.model_fields_set:
+            raise ValueError(f"the re-read of {e.kind} {e.id} did not select {basis_field(e.name)}: nothing sent")
     keep: list[tuple[int, Any]] = []
     for index, value in sending:
         change = applied.changes[index]

@@ -20,6 +20,8 @@ from wf_support import CHAPTERS, RESET_COVERS_PREVIEW, SET_COVERS, SYNC, fresh_s
 
 from gallery_ops import GalleryOps
 from gallery_ops.stash import selections
+from gallery_ops.stash.operations import StashFeatures
+from gallery_ops.tasks.changes import Expect, SetCover, apply_changes
 
 IMAGE_NAME = {"id", "visual_files"}  # what names an image in a log line: its file
 GALLERY_NAME = {"id", "title"}
@@ -166,3 +168,25 @@ def test_sync_reads_the_names_of_its_galleries_tags_not_of_the_images_own() -> N
             own, _, galleries = query.partition(" galleries {")
             assert "tags { id }" in own and "name" not in own.partition(" images {")[2]
             assert "tags { id name }" in galleries
+
+
+def test_a_basis_the_re_read_did_not_select_stops_the_batch_instead_of_reading_as_its_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Were the map of basis names to fields wrong (here: "cover" selecting the title), the re-read's
+    gallery would have no cover field, which reads as None: a change planned on "no cover" would pass
+    over a cover set meanwhile. The batch is refused before anything is sent instead."""
+    with fresh_sim() as sim:
+        ops = GalleryOps.from_server_connection(
+            sim.server_connection(), features=StashFeatures(sim.release.app_schema, sim.release.version)
+        )
+        image = sim.gql("{ findImages(filter: { per_page: 1 }) { images { id galleries { id } } } }")["findImages"][
+            "images"
+        ][0]
+        gallery_id = image["galleries"][0]["id"]
+        change = SetCover(gallery_id, image["id"], None, expects=(Expect("gallery", gallery_id, "cover", None),))
+        monkeypatch.setitem(selections.GALLERY_BASIS_FIELDS, "cover", "title")
+        sim.requests.clear()
+        with pytest.raises(ValueError, match="did not select cover"):
+            apply_changes(ops, [change])
+        assert [r.operation_name for r in sim.requests.records] == ["Recheck"]  # nothing written
