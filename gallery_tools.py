@@ -3,7 +3,7 @@
 Stash writes one JSON object on stdin and reads one from stdout (docs/stash.md, section 2). Stash
 starts it as `python -S gallery_tools.py`: without `site`, so that Python reads no site-packages
 folder and runs no `.pth` file before the first line here. Gallery Tools runs on the standard
-library alone (docs/architecture.md, "The models"); the one installed package a run can use, the
+library alone (docs/architecture.md, "The runtime"); the one installed package a run can use, the
 optional `regex` for a user's pattern, is looked for when a pattern is first compiled
 (gallery_ops/common/patterns.py). This file, with the standard library alone:
 1. answers with one JSON error on a Python too old to run the plugin (so this file must

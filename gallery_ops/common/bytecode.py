@@ -1,10 +1,11 @@
 """The plugin's own bytecode, written once where Python writes none.
 
 Python writes a module's bytecode at its first import, except where PYTHONDONTWRITEBYTECODE is
-set, as in Stash's Docker image: there every run would compile every module it imports from
-source, about a third of a hook's CPU. Python reads bytecode there all the same, so the entry
-(gallery_tools.py) writes it once, in a run that is not a hook and finds it missing or older than
-the files (after an install or an update from a plugin source, which writes every file anew).
+set (by a person, or an image built on Stash's: Stash's own Dockerfile does not set it,
+docs/stash.md §6): there every run would compile every module it imports from source, about a
+third of a hook's CPU. Python reads bytecode there all the same, so the entry (gallery_tools.py)
+writes it once, in a run that is not a hook and finds it missing or older than the files (after
+an install or an update from a plugin source, which writes every file anew).
 Standard library only.
 """
 

@@ -10,9 +10,9 @@ Stash would refuse (dates.py: "2023-13-45", "2022-1-5") is left out, since Stash
 refuse the whole update with it. A title a person set (any non-empty title) is never
 overwritten; user-created galleries have no path.
 
-Standard library and `regex` only: the task (tasks/titles.py) and the
-new-gallery hook's lean path (hook/new_gallery.py) both plan titles with it. The pattern engine
-(patterns.py) is imported only when a pattern is given.
+Standard library only: the task (tasks/titles.py) and the new-gallery hook's lean path
+(hook/new_gallery.py) both plan titles with it. The pattern engine (patterns.py, which may use
+the optional `regex` where its timer cannot work) is imported only when a pattern is given.
 """
 
 from __future__ import annotations

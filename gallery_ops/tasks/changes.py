@@ -738,9 +738,9 @@ def _unmoved(
     )
     now: dict[str, dict[str, Any]] = {"gallery": galleries, "image": images}
     for e in expects:  # an unread field reads as its default (no cover, no tags): never compare one
-        found = now[e.kind].get(e.id)
-        if found is not None and basis_field(e.name) not in found.model_fields_set:
-            raise ValueError(f"the re-read of {e.kind} {e.id} did not select {basis_field(e.name)}: nothing sent")
+        found, read = now[e.kind].get(e.id), basis_field(e.name)
+        if found is not None and read not in found.model_fields_set:
+            raise ValueError(f"the re-read of {e.kind} {e.id} did not select {read}: nothing sent")
     keep: list[tuple[int, Any]] = []
     for index, value in sending:
         change = applied.changes[index]

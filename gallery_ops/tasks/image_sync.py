@@ -130,16 +130,10 @@ def change_of(image: Image, wanted: Wanted, mirror: bool) -> tuple[dict[str, Any
     return out, tuple(same)
 
 
-def changes_for(image: Image, wanted: Wanted, mirror: bool) -> dict[str, Any]:
-    """The bulkImageUpdate fields one image needs to have what its galleries want (empty when it
-    is in step)."""
-    return change_of(image, wanted, mirror)[0]
-
-
 def image_changes(image: Image, fields: tuple[str, ...], mirror: bool) -> dict[str, Any]:
     """The bulkImageUpdate fields one image needs (empty when it is in step): the union of its
     galleries' tags and performers, and the studio, date and photographer they agree on."""
-    return changes_for(image, wanted_of(image.galleries or [], fields), mirror)
+    return change_of(image, wanted_of(image.galleries or [], fields), mirror)[0]
 
 
 def _overwritten(change: dict[str, Any]) -> list[str]:
