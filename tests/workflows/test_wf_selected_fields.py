@@ -20,7 +20,6 @@ from wf_support import CHAPTERS, RESET_COVERS_PREVIEW, SET_COVERS, SYNC, fresh_s
 
 from gallery_ops import GalleryOps
 from gallery_ops.stash import selections
-from gallery_ops.stash.operations import StashFeatures
 from gallery_ops.tasks.changes import Expect, SetCover, apply_changes
 
 IMAGE_NAME = {"id", "visual_files"}  # what names an image in a log line: its file
@@ -57,6 +56,16 @@ def rechecks(sim: StashSimulator) -> list[str]:
     return found
 
 
+def applied_rechecks(task: str, args: dict[str, str]) -> list[str]:
+    """The Recheck documents of one applied run of `task` on the sample library, a run that must
+    change something and fail nothing."""
+    with fresh_sim() as sim:
+        sim.requests.clear()
+        out = run(sim, task, {**args, "dry_run": "false"}).output
+        assert out["change_count"] > 0 and out["failed_count"] == 0
+        return rechecks(sim)
+
+
 def test_the_selection_parser_reads_top_level_fields() -> None:
     query = "query Recheck($g: [ID!]) { findGalleries(ids: $g) { galleries { id cover { id } chapters { id } } } }"
     assert selected(query, "findGalleries", "galleries") == {"id", "cover", "chapters"}
@@ -64,35 +73,23 @@ def test_the_selection_parser_reads_top_level_fields() -> None:
 
 
 def test_set_covers_reads_again_only_the_covers_it_would_replace() -> None:
-    with fresh_sim() as sim:
-        sim.requests.clear()
-        out = run(sim, SET_COVERS, {"rule": "position:2", "dry_run": "false"}).output
-        assert out["change_count"] > 0 and out["failed_count"] == 0
-        for query in rechecks(sim):
-            assert selected(query, "findGalleries", "galleries") == GALLERY_NAME | {"cover"}
-            assert selected(query, "findImages", "images") is None
+    for query in applied_rechecks(SET_COVERS, {"rule": "position:2"}):
+        assert selected(query, "findGalleries", "galleries") == GALLERY_NAME | {"cover"}
+        assert selected(query, "findImages", "images") is None
 
 
 def test_chapters_from_folders_reads_again_only_the_chapters() -> None:
-    with fresh_sim() as sim:
-        sim.requests.clear()
-        out = run(sim, CHAPTERS, {"dry_run": "false"}).output
-        assert out["change_count"] > 0 and out["failed_count"] == 0
-        for query in rechecks(sim):
-            assert selected(query, "findGalleries", "galleries") == GALLERY_NAME | {"chapters"}
+    for query in applied_rechecks(CHAPTERS, {}):
+        assert selected(query, "findGalleries", "galleries") == GALLERY_NAME | {"chapters"}
 
 
 def test_a_mirror_sync_reads_again_only_the_image_fields_it_overwrites() -> None:
-    with fresh_sim() as sim:
-        sim.requests.clear()
-        out = run(sim, SYNC, {"mirror": "true", "dry_run": "false"}).output
-        assert out["change_count"] > 0 and out["failed_count"] == 0
-        for query in rechecks(sim):
-            images = selected(query, "findImages", "images")
-            assert images is not None and images > IMAGE_NAME
-            # only what a sync writes (tags, performers, studio, date, photographer), never the rest
-            assert images <= IMAGE_NAME | {"tags", "performers", "studio", "date", "photographer"}
-            assert selected(query, "findGalleries", "galleries") is None
+    for query in applied_rechecks(SYNC, {"mirror": "true"}):
+        images = selected(query, "findImages", "images")
+        assert images is not None and images > IMAGE_NAME
+        # only what a sync writes (tags, performers, studio, date, photographer), never the rest
+        assert images <= IMAGE_NAME | {"tags", "performers", "studio", "date", "photographer"}
+        assert selected(query, "findGalleries", "galleries") is None
 
 
 @pytest.fixture
@@ -177,9 +174,8 @@ def test_a_basis_the_re_read_did_not_select_stops_the_batch_instead_of_reading_a
     gallery would have no cover field, which reads as None: a change planned on "no cover" would pass
     over a cover set meanwhile. The batch is refused before anything is sent instead."""
     with fresh_sim() as sim:
-        ops = GalleryOps.from_server_connection(
-            sim.server_connection(), features=StashFeatures(sim.release.app_schema, sim.release.version)
-        )
+        ops = GalleryOps.from_server_connection(sim.server_connection())
+        ops.features()  # (which Stash: learned before the requests counted below)
         image = sim.gql("{ findImages(filter: { per_page: 1 }) { images { id galleries { id } } } }")["findImages"][
             "images"
         ][0]
