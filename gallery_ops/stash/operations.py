@@ -1063,7 +1063,7 @@ class GalleryOps:
         """
         gallery_id = parse_id(gallery_id, "gallery id")
         payload = _valid(ChapterCreateInput, {"gallery_id": gallery_id, "title": title, "image_index": image_index})
-        self._check_chapter_range(gallery_id, payload.image_index)
+        said = self._check_chapter_range(gallery_id, payload.image_index)
         try:
             data = self.connection.execute(
                 doc.CHAPTER_CREATE.single(fields.CHAPTER),
@@ -1074,8 +1074,8 @@ class GalleryOps:
             if not exc.reached_server:
                 raise
             raise StashTransportError(
-                f"{exc}; the request reached Stash, so the chapter {payload.title!r} may exist now: look at gallery"
-                f" {gallery_id}'s chapters before creating it again",
+                f"{exc}; the request reached Stash, so the chapter {payload.title!r} may exist now: look at the"
+                f" chapters of gallery {said} before creating it again",
                 status=exc.status,
             ) from exc
         chapter = GalleryChapter.model_validate(data["galleryChapterCreate"])
@@ -1149,17 +1149,20 @@ class GalleryOps:
         )
         return bool(data["galleryChapterDestroy"])
 
-    def _check_chapter_range(self, gallery_id: str, image_index: int) -> None:
+    def _check_chapter_range(self, gallery_id: str, image_index: int) -> str:
+        """Refuse an image_index past the gallery's end; return the gallery as messages say it
+        (read here so that a later message, e.g. after a lost connection, needs no request)."""
         data = self.connection.execute(doc.GALLERY_IMAGE_COUNT, {"id": gallery_id})
         gallery = data["findGallery"]
         if gallery is None:
             raise NotFound(f"no gallery with id {gallery_id}")
+        said = called(gallery_name(Gallery.model_validate(gallery)), gallery_id)
         if image_index > gallery["image_count"]:
-            said = called(gallery_name(Gallery.model_validate(gallery)), gallery_id)
             raise ValueError(
                 f"image_index {image_index} is past the end of gallery {said}, which has"
                 f" {gallery['image_count']} images (chapter indexes are 1-based)"
             )
+        return said
 
     # -- batches: many mutations in few requests, each item reported on its own ------------------
     # The task workflows write through these (tasks/changes.py). Inputs are checked before

@@ -260,6 +260,8 @@ def test_a_chapter_create_whose_answer_is_lost_says_the_chapter_may_exist(sim, o
     with pytest.raises(StashTransportError) as caught:
         ops.gallery_chapter_create(lib.summer, "Day 1", 1)
     assert "may exist now" in str(caught.value) and "Day 1" in str(caught.value)
+    # said by name, read before the create (after a lost answer no further request is wise)
+    assert f'chapters of gallery "Summer Trip [2022-08-01].zip" [{lib.summer}]' in str(caught.value), caught.value
     titles = [
         c["title"]
         for c in sim.gql(f'{{ findGallery(id: "{lib.summer}") {{ chapters {{ title }} }} }}')["findGallery"]["chapters"]
