@@ -89,6 +89,10 @@ SCALARS = ("title", "code", "details", "photographer", "date")
 OVERWRITABLE = (*SCALARS, "studio")
 ADDED_ONLY = ("urls", "tags", "performers")
 NAMED = {"tags": "tag", "performers": "performer", "studio": "studio"}  # scraped field -> kind of name
+# How a person takes a value a scrape kept: a task's arg, or the scrape dialog's "replace" boxes
+# (ui/gallery_tools.js labels each box with its field's name, capitalized)
+TAKE_IN_TASK = "overwrite={field} takes it"
+TAKE_ON_PAGE = 'tick "{label}" among the fields to replace to take it'
 
 
 # -- what the run asks for -----------------------------------------------------------------------
@@ -240,9 +244,16 @@ def plan_scrape(
     overwrite: frozenset[str],
     marker_id: str | None,
     named: Named,
+    take: str = TAKE_IN_TASK,
 ) -> tuple[GalleryPlan, list[str]]:
-    """The gallery's write from what the scraper found, and notes (what was left out and why)."""
+    """The gallery's write from what the scraper found, and notes (what was left out and why; `take`
+    says how a kept value is taken where the person reads the note)."""
     notes: list[str] = []
+
+    def kept(name: str, old: Any, new: Any) -> str:
+        how = take.format(field=name, label=name.capitalize())
+        return f"kept {name} {shown(old)} (the scraper says {shown(new)}; {how})"
+
     sets: list[tuple[str, Any, Any]] = []
     for name in SCALARS:
         new = _text(getattr(scraped, name))
@@ -258,7 +269,7 @@ def plan_scrape(
         if old is None or (name in overwrite and old != new):
             sets.append((name, old, new))
         elif old != new:
-            notes.append(f"kept {name} {shown(old)} (the scraper says {shown(new)}; overwrite={name} takes it)")
+            notes.append(kept(name, old, new))
     studio_id: str | None = None
     if scraped.studio is not None and _text(scraped.studio.name):
         known, found_id = named.id_of("studio", scraped.studio)
@@ -267,10 +278,7 @@ def plan_scrape(
             sets.append(("studio", old_studio.name if old_studio else None, scraped.studio.name))
             studio_id = found_id
         elif old_studio is not None and old_studio.id != found_id:
-            notes.append(
-                f"kept studio {shown(old_studio.name)} (the scraper says {shown(scraped.studio.name)};"
-                " overwrite=studio takes it)"
-            )
+            notes.append(kept("studio", old_studio.name, scraped.studio.name))
     adds: dict[str, list[tuple[str | None, str]]] = {"tags": [], "performers": []}
     for field_name in adds:
         have = {ref.id for ref in getattr(gallery, field_name) or []}
@@ -660,8 +668,9 @@ class ScrapeRun:
         return Page(plans)
 
     def _plan_scraped(self, gallery: Gallery, scraped: ScrapedGallery, label: str) -> GalleryPlan:
+        take = TAKE_IN_TASK if self.gate is None else TAKE_ON_PAGE  # a gate: the page's preview or its job
         plan, self.notes[gallery.id] = plan_scrape(
-            gallery, scraped, label, self.options.overwrite, self.marker_id, self.named
+            gallery, scraped, label, self.options.overwrite, self.marker_id, self.named, take
         )
         plan.left_alone.extend(self.notes[gallery.id])  # the page's previews show what was not taken
         return plan

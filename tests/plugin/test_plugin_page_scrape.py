@@ -80,7 +80,10 @@ def test_the_preview_scrapes_once_and_writes_nothing(sim: StashSimulator, snapsh
         ("URLs", "—", "+ https://sample.example/g/beach-2021"),
     ]
     assert doc["left_alone"] == [
-        {"text": 'kept date "2021-07-14" (the scraper says "2021-07-15"; overwrite=date takes it)'}
+        {
+            "text": 'kept date "2021-07-14" (the scraper says "2021-07-15"; tick "Date" among the fields to replace'
+            " to take it)"
+        }
     ]
     assert "tags Sunset; performers Cy Moss" in doc["note"]
     assert doc["deletes"] is False

@@ -11,9 +11,10 @@ import pytest
 from wf_support import gallery
 
 from gallery_ops.common.errors import ArgError, ScrapeTimedOut, StashServerError, StashTransportError
-from gallery_ops.stash.models import PerformerRef, ScrapedGallery, Scraper, ScraperSpec, TagRef
+from gallery_ops.stash.models import PerformerRef, ScrapedGallery, Scraper, ScraperSpec, StudioRef, TagRef
 from gallery_ops.tasks.changes import ScrapeGallery
 from gallery_ops.tasks.scrape import (
+    TAKE_ON_PAGE,
     Named,
     ScrapeOptions,
     ScrapeRunner,
@@ -96,6 +97,29 @@ def test_only_empty_fields_are_filled_and_what_differs_is_kept_and_said():
         'kept date "2020-01-01" (the scraper says "2020-01-02"; overwrite=date takes it)',
     ]
     assert change.to_input().update_input() == {"id": "1", "details": "Words", "tag_ids": ["99"]}
+
+
+def test_on_the_page_a_kept_value_says_which_box_takes_it():
+    # the page's scrape dialog has a box per field ("Date", "Studio"), not the task's overwrite arg;
+    # the task's log keeps the arg (the test above)
+    found = gallery("1", date="2020-01-01")
+    found.studio = StudioRef(id="4", name="Mine Studio")
+    plan, notes = plan_scrape(
+        found,
+        scraped(date="2020-01-02", studio={"stored_id": "5", "name": "Their Studio"}),
+        "Site",
+        frozenset(),
+        "99",
+        Named(),
+        TAKE_ON_PAGE,
+    )
+    expected = [
+        'kept date "2020-01-01" (the scraper says "2020-01-02"; tick "Date" among the fields to replace to take it)',
+        'kept studio "Mine Studio" (the scraper says "Their Studio"; tick "Studio" among the fields to replace'
+        " to take it)",
+    ]
+    assert notes == expected
+    assert plan.changes == []  # both kept, nothing else new
 
 
 def test_overwrite_takes_the_named_fields_with_the_old_value_for_the_preview():

@@ -49,7 +49,7 @@ test("Scrape with Sample Site: the preview names what it fills, Apply writes exa
   ]);
   // a date is there already: kept; names Stash has none of: left out, and said so
   assert.deepEqual(preview.leftAlone,
-    ['kept date "2021-07-14" (the scraper says "2021-07-15"; overwrite=date takes it)']);
+    ['kept date "2021-07-14" (the scraper says "2021-07-15"; tick "Date" among the fields to replace to take it)']);
   assert.match(preview.text, /Left out, as Stash has none by these names .*tags Sunset; performers Cy Moss\./);
   assert.doesNotMatch(preview.text, /\b(gallery|image|tag|performer|studio|scene) \d+\b/); // names, never ids
   assert.equal(await page.locator(".gallery-tools-confirm").count(), 0); // it only fills what is empty
@@ -105,7 +105,7 @@ test("a gallery changed after its preview is not written; the new preview keeps 
     ["Photographer", "Jo Marsh"], ["Tags", `+ Portrait, + ${SCRAPED}`],
   ]);
   assert.deepEqual(stale.leftAlone,
-    ['kept title "Portraits, named by hand" (the scraper says "Portraits (zip)"; overwrite=title takes it)']);
+    ['kept title "Portraits, named by hand" (the scraper says "Portraits (zip)"; tick "Title" among the fields to replace to take it)']);
   const toast = await applyAndWait(page);
   assert.equal(toast, "Scrape with Sample Site: 2 changes written for Portraits, named by hand");
   assertExactly(beforeApply, await snapshot(stash), stale.rows, "7");
