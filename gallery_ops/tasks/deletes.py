@@ -19,16 +19,18 @@ delete only with proof and send it only when nothing it would take with it moved
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..common.constants import MARKER_TAGS
-from ..common.on_disk import OnDisk, Verdict, holder, judge, look, still_gone
 from ..common.plain import dataclass
 from ..stash.models import Gallery, Image
 from ..stash.operations import GalleryOps
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # (common/on_disk is imported where the disk is looked at: only deleting tasks do)
+    from ..common.on_disk import Verdict
 
 # What a person sets on a gallery, title aside (a title is what Stash shows; every other field is
 # a choice someone made): Clean empty galleries keeps a gallery carrying any of these.
@@ -76,8 +78,16 @@ def _canonical(model: Gallery | Image) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
+def _sha256(text: str) -> str:
+    """The text's sha256, hex. hashlib is imported here, not at the top: it loads OpenSSL (3-4 ms),
+    and most runs that import this module (every task that writes: changes.py) make no digest."""
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def gallery_digest(gallery: Gallery | None) -> str:
-    return "gone" if gallery is None else hashlib.sha256(_canonical(gallery).encode()).hexdigest()
+    return "gone" if gallery is None else _sha256(_canonical(gallery))
 
 
 class ImagesDigest:
@@ -90,7 +100,7 @@ class ImagesDigest:
 
     def add(self, images: Sequence[Image]) -> None:
         for image in images:
-            self.total = (self.total + int(hashlib.sha256(_canonical(image).encode()).hexdigest(), 16)) % (1 << 256)
+            self.total = (self.total + int(_sha256(_canonical(image)), 16)) % (1 << 256)
         self.count += len(images)
 
     @property
@@ -121,6 +131,8 @@ def verdicts_from(ops: GalleryOps, galleries: Sequence[Gallery]) -> dict[str, Ve
     """Each gallery's verdict on this disk (common/on_disk.judge over all its files) and its proof;
     one request to Stash for the folders whose proof is needed (none when no file is missing).
     Hand-made galleries (no files) are left out."""
+    from ..common.on_disk import OnDisk, holder, judge, look
+
     looks = {path: look(path) for g in galleries for path in g.file_paths}
     needed = [holder(path) for path, state in looks.items() if state is OnDisk.MISSING]
     recorded = ops.recorded_paths_in(needed) if needed else {}
@@ -142,6 +154,8 @@ def moved_deletes(
     bases: Mapping[str, DeleteBasis], galleries: Mapping[str, str], images: Mapping[str, str]
 ) -> dict[str, str]:
     """The deletes whose basis moved (gallery id -> what moved), from the digests read now."""
+    from ..common.on_disk import still_gone
+
     out: dict[str, str] = {}
     for gid, basis in bases.items():
         if galleries.get(gid) != basis.gallery:

@@ -23,7 +23,6 @@ written. Runs with a gate are limited to one page (limits.PAGE_ACTION_GALLERIES)
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 
@@ -66,4 +65,6 @@ def fingerprint(reads_digest: str, plans: Sequence[GalleryPlan]) -> str:
         for plan in plans
     ]
     text = json.dumps([reads_digest, planned], sort_keys=True, default=str)
+    import hashlib  # here, not at the top: the engine imports this module for every task, few run a gate
+
     return hashlib.sha256(text.encode()).hexdigest()

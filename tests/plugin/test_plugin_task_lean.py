@@ -1,0 +1,47 @@
+"""What a bulk task's process imports: no digest machinery when the run makes no digest.
+
+A task's CPU on a big library is a few tenths of a second, a good part of it Python's start and the
+imports (bench/bulk_tasks.py). `hashlib` loads OpenSSL (3-4 ms): only a run that digests imports it
+(a delete's basis, tasks/deletes.py; a page action's gate, tasks/gate.py), and the disk's proofs
+(common/on_disk.py) only a run that looks at the disk. The plugin is run as Stash runs a task (the
+simulator's runner), through an interpreter wrapper that records the modules each process had imported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from stash_sim import StashSimulator
+from support.python import RecordingPython
+
+REPO = Path(__file__).resolve().parents[2]
+DIGESTS = {"hashlib", "_hashlib", "gallery_ops.common.on_disk"}
+
+
+@pytest.mark.parametrize(
+    ("task", "args", "module"),
+    [
+        ("Set covers", {"rule": "position:2", "dry_run": "false"}, "covers"),
+        ("Set covers", {"rule": "pattern:\\d;portrait", "dry_run": "false"}, "covers"),
+        ("Chapters from folders", {"dry_run": "false"}, "chapters"),
+        ("Sync images from gallery", {"dry_run": "false"}, "image_sync"),
+    ],
+)
+def test_a_task_that_makes_no_digest_imports_no_hashlib(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, task: str, args: dict[str, Any], module: str
+) -> None:
+    """The task writes (its changes go through the re-read before writes, changes.py, which imports
+    tasks/deletes.py for a delete's basis), yet its process never imports hashlib nor on_disk."""
+    wrapped = RecordingPython(tmp_path, monkeypatch)
+    with StashSimulator(python=str(wrapped.python)) as sim:
+        sim.install_plugin(REPO)
+        result = sim.run_task(task, args)
+    assert result.error is None, result.stderr[-2000:]
+    assert result.output["changed"] > 0, result.output
+    (run,) = wrapped.runs()
+    imported = set(run["modules"])
+    assert run["status"] == 0
+    assert {f"gallery_ops.tasks.{module}", "gallery_ops.tasks.changes", "gallery_ops.tasks.deletes"} <= imported
+    assert imported & DIGESTS == set()
