@@ -418,28 +418,42 @@ class GalleryOps:
         return [image for page in paged(read, page_size) for image in page]
 
     def images_of_galleries(
-        self, gallery_ids: Sequence[str], selection: str = fields.IMAGE, limit: int = IMAGE_PAGE_SIZE
+        self,
+        gallery_ids: Sequence[str],
+        selection: str = fields.IMAGE,
+        limit: int = IMAGE_PAGE_SIZE,
+        first: int | None = None,
     ) -> dict[str, list[Image]]:
         """Images of many galleries in one request (one aliased findImages per gallery).
 
-        A gallery with more than `limit` images is completed with gallery_images.
+        A gallery with more than `limit` images is completed with gallery_images; with `first`,
+        each gallery's first `first` images in gallery order are all that is read (for a caller
+        that needs no more: a cover rule of positions), never completed.
         """
         ids = parse_ids(gallery_ids, "gallery ids")
         if not ids:
             return {}
-        variables = {"page": _in_gallery_order(limit), **{f"f{n}": [gid] for n, gid in enumerate(ids)}}
+        page = _in_gallery_order(limit if first is None else first)
+        variables = {"page": page, **{f"f{n}": [gid] for n, gid in enumerate(ids)}}
         data = read_as(self.connection, doc.images_of_galleries(len(ids), selection), variables, images_by_alias)
         out: dict[str, list[Image]] = {}
         for n, gid in enumerate(ids):
             result = data[f"g{n}"]
             found = result["images"]
-            out[gid] = self.gallery_images(gid, selection) if result["count"] > len(found) else found
+            complete = first is None and result["count"] > len(found)
+            out[gid] = self.gallery_images(gid, selection) if complete else found
         return out
 
     def images_and_cover_matches(
-        self, gallery_ids: Sequence[str], selection: str, cover_regex: str, limit: int = IMAGE_PAGE_SIZE
+        self,
+        gallery_ids: Sequence[str],
+        selection: str,
+        cover_regex: str,
+        limit: int = IMAGE_PAGE_SIZE,
+        first: int | None = None,
     ) -> tuple[dict[str, list[Image]], dict[str, str | None]]:
-        """images_of_galleries and cover_regex_matches of the same galleries, in one request.
+        """images_of_galleries (`limit`, `first` as there) and cover_regex_matches of the same
+        galleries, in one request.
 
         The default-cover question of a gallery with no images answers None, as Stash's own
         query does. When Stash refuses a default-cover question (only those failed), the two
@@ -450,7 +464,7 @@ class GalleryOps:
         if not ids:
             return {}, {}
         variables: dict[str, Any] = {
-            "page": _in_gallery_order(limit),
+            "page": _in_gallery_order(limit if first is None else first),
             "one": FIRST_BY_PATH,
             "cover": _cover_regex_criterion(cover_regex),
             **{f"f{n}": [gid] for n, gid in enumerate(ids)},
@@ -462,7 +476,8 @@ class GalleryOps:
         except StashServerError as exc:
             if not exc.paths or not all(path and str(path[0]).startswith("c") for path in exc.paths):
                 raise
-            return self.images_of_galleries(ids, selection, limit), self.cover_regex_matches(ids, cover_regex)
+            apart = self.images_of_galleries(ids, selection, limit, first)
+            return apart, self.cover_regex_matches(ids, cover_regex)
         images: dict[str, list[Image]] = {}
         matches: dict[str, str | None] = {}
         for n, gid in enumerate(ids):
@@ -473,7 +488,8 @@ class GalleryOps:
                     f" {gid} (alias g{n} / c{n} of {len(ids)})"
                 )
             read = found["images"]
-            images[gid] = self.gallery_images(gid, selection) if found["count"] > len(read) else read
+            complete = first is None and found["count"] > len(read)
+            images[gid] = self.gallery_images(gid, selection) if complete else read
             matches[gid] = cover["images"][0].id if cover["images"] else None
         return images, matches
 

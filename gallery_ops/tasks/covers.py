@@ -30,7 +30,8 @@ tried in order, the first that picks an image wins:
 
 The plans need of the images only the first one, each step's pick and the current cover's
 path: the engine folds them into a CoverFold while it reads them, a page at a time for a big
-gallery.
+gallery. A rule of positions alone needs only the first images, up to its largest position: Set
+covers then reads no more of each gallery (Workflow.images_needed).
 """
 
 from __future__ import annotations
@@ -254,6 +255,11 @@ class SetCovers(Workflow):
         # the images' paths; their sizes only for a rule that asks for a portrait
         portrait = any(step.kind == "portrait" for step in rule)
         self.image_fields = selections.IMAGE_PATH_SIZE if portrait else selections.IMAGE_PATH
+        # a rule of positions alone picks among the first images (the largest position's), and the
+        # plan needs besides only the first image (Stash's default pick when no path matches its
+        # cover regex) and whether there is any: the engine reads no more of each gallery
+        positions = [step.position for step in rule if step.kind == "position"]
+        self.images_needed = max(positions) if positions and len(positions) == len(rule) else None
 
     def fold(self, gallery: Gallery) -> CoverFold:
         return CoverFold(self.rule, gallery.cover.id if gallery.cover else None)

@@ -181,6 +181,16 @@ def is_big(group: Sequence[Gallery]) -> bool:
     return len(group) == 1 and (group[0].image_count or 0) > IMAGES_IN_MEMORY
 
 
+def images_needed(workflows: Sequence[Workflow]) -> int | None:
+    """How many of each gallery's first images the run reads, when every workflow that reads images
+    needs only its first ones (Workflow.images_needed) and they fit in one page; None: every image."""
+    needs = [w.images_needed for w in workflows if w.image_fields]
+    if not needs or None in needs:
+        return None
+    most = max(n for n in needs if n is not None)
+    return most if most <= IMAGE_PAGE_SIZE else None
+
+
 def group_images(ops: GalleryOps, group: Sequence[Gallery], selection: str) -> Iterator[tuple[str, list[Image]]]:
     """A group's images as (gallery id, images) in gallery order: one aliased request for the group
     (image_groups), or, for a gallery bigger than IMAGES_IN_MEMORY, a page per request, so that
@@ -217,22 +227,24 @@ def read_group(
     selection: str,
     names: NameBook,
     cover_regex: str | None = None,
+    needed: int | None = None,
 ) -> GroupImages:
     """Read a group's images: in one aliased request (with Stash's default-cover question when
     `cover_regex` is given: images_and_cover_matches), or, for a gallery bigger than
     IMAGES_IN_MEMORY, a page per request (GalleryOps.gallery_image_pages), each page folded into
     the workflows' small summaries and let go, so that memory stays flat in gallery size; its
-    cover question is asked once its pages are read.
+    cover question is asked once its pages are read. `needed` (images_needed): each gallery's
+    first `needed` images only, in one aliased request whatever the galleries' sizes.
 
     A fold that raises is that gallery's planning failure; images that changed while a big
     gallery was read make it skipped (the next run plans it again)."""
     read = GroupImages()
-    if not is_big(group):
+    if needed is not None or not is_big(group):
         ids = [g.id for g in group]
         if cover_regex is not None:
-            read.images, read.matches = ops.images_and_cover_matches(ids, selection, cover_regex)
+            read.images, read.matches = ops.images_and_cover_matches(ids, selection, cover_regex, first=needed)
         else:
-            read.images = ops.images_of_galleries(ids, selection)
+            read.images = ops.images_of_galleries(ids, selection, first=needed)
         read.first = {gallery_id: images[:1] for gallery_id, images in read.images.items()}
         return read
     gallery_id = group[0].id
@@ -261,14 +273,17 @@ def _fold(folds: Sequence[ImageFold], images: Sequence[Image]) -> list[GalleryPl
     return []
 
 
-def image_groups(page: Sequence[Gallery], budget: int) -> list[list[Gallery]]:
+def image_groups(page: Sequence[Gallery], budget: int, needed: int | None = None) -> list[list[Gallery]]:
     """The page's galleries in consecutive groups holding at most `budget` images together (by
-    image_count); a gallery bigger than that is a group of its own (read in pages)."""
+    image_count, or at most `needed` of each: images_needed); a gallery bigger than that is a
+    group of its own (read in pages)."""
     groups: list[list[Gallery]] = []
     current: list[Gallery] = []
     held = 0
     for gallery in page:
         count = gallery.image_count or 0
+        if needed is not None:
+            count = min(count, needed)
         if current and held + count > budget:
             groups.append(current)
             current, held = [], 0
@@ -447,8 +462,10 @@ def run_workflows(
         ["id", "image_count" if image_fields else None, selections.GALLERY_NAME, *(w.gallery_fields for w in workflows)]
     )
     total, stream = galleries_in_scope(ops, scope, gallery_fields, page_size, report)
+    needed = images_needed(workflows)
     pages = (
-        plan_page(ops, task, workflows, env, page, image_fields, report.names) for page in chunks(stream, page_size)
+        plan_page(ops, task, workflows, env, page, image_fields, report.names, needed)
+        for page in chunks(stream, page_size)
     )
     return run_pages(ops, report, total, pages, after_page=after_page, progress_span=progress_span, gate=gate)
 
@@ -461,8 +478,10 @@ def plan_page(
     page: Sequence[Gallery],
     image_fields: str,
     names: NameBook,
+    needed: int | None = None,
 ) -> Page:
-    """Read what the workflows need of a page of galleries and plan each gallery.
+    """Read what the workflows need of a page of galleries and plan each gallery (of each gallery's
+    images its first `needed` only, when given: images_needed).
 
     Images are read, planned and let go a group at a time: memory follows IMAGES_IN_MEMORY, not
     the size of the page's galleries (a page of 100 galleries of 1,000 images each); a bigger
@@ -474,9 +493,11 @@ def plan_page(
         workflow.read_page(ops, page)
     asks_covers = any(w.reads_cover_matches for w in workflows)
     planned_page = Page([])
-    for group in image_groups(page, IMAGES_IN_MEMORY) if image_fields else [page]:
+    for group in image_groups(page, IMAGES_IN_MEMORY, needed) if image_fields else [page]:
         read = (
-            read_group(ops, task, workflows, group, image_fields, names, env.cover_regex if asks_covers else None)
+            read_group(
+                ops, task, workflows, group, image_fields, names, env.cover_regex if asks_covers else None, needed
+            )
             if image_fields
             else GroupImages()
         )

@@ -83,12 +83,16 @@ class Workflow(Protocol):
     gallery's images as a list (a gallery read in one request: at most IMAGES_IN_MEMORY images
     are held together), or, for a bigger gallery read a page at a time, what `fold(gallery)`
     made of its pages (the list of every image when `fold` makes nothing): memory then stays
-    flat in gallery size.
+    flat in gallery size. With `images_needed`, the list of its first images only (when every
+    workflow of the run that reads images needs only its first ones).
     """
 
     gallery_fields: str  # the selection each gallery is read with
     image_fields: str | None  # None: the plan does not need the gallery's images
     reads_cover_matches: bool = False  # the engine asks Stash's default-cover question with the images (Env)
+    # The plan needs only each gallery's first N images in gallery order (a cover rule of positions):
+    # the engine then reads at most that many of each gallery. None: every image.
+    images_needed: int | None = None
     left_out: tuple[str, ...] = ()  # what it cannot do on the Stash it runs on (v0.30), said in the run's log
 
     @property
