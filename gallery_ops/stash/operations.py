@@ -121,9 +121,43 @@ class ImagesCounted(TypedDict, total=False):
     images: Required[list[Image]]
 
 
+def image_list(value: Any) -> list[Image]:
+    """A findImages answer's images, checked (IMAGE_LIST), each run of images whose galleries the
+    answer gives alike checked once. A gallery's images all carry their galleries, and a read that
+    selects those galleries' metadata (Sync reads what it copies with every image) gives the same
+    galleries again and again: comparing an image's galleries with the previous image's as the
+    answer gave them (a comparison in C) costs a fraction of checking them. Those images share the
+    Gallery records (read only, as every answer's records are), each image in its own list.
+    Anything wrong goes to IMAGE_LIST as it was given, which says what and where."""
+    if not (type(value) is list and value and type(value[0]) is dict and value[0].get("galleries")):
+        return IMAGE_LIST(value)  # (a read without galleries: nothing to share)
+    made: list[list[Gallery] | None] = []  # each image's galleries, checked
+    given: Any = None
+    last: list[Gallery] = []
+    try:
+        for item in value:
+            galleries = item.get("galleries") if type(item) is dict else None
+            if type(galleries) is not list:
+                made.append(None)  # (none selected, null or wrong: checked with the image)
+                continue
+            if galleries != given:
+                given, last = galleries, GALLERY_LIST(galleries)
+            made.append(last)
+    except RecordError:
+        return IMAGE_LIST(value)
+    for item, galleries in zip(value, made, strict=True):
+        if galleries is not None:
+            del item["galleries"]
+    images = IMAGE_LIST(value)
+    for image, galleries in zip(images, made, strict=True):
+        if galleries is not None:
+            image.galleries = list(galleries)
+    return images
+
+
 def _images_counted(value: Any) -> ImagesCounted:
     """A findImages answer as ImagesCounted (its images checked; its count when it has one)."""
-    found = ImagesCounted(images=IMAGE_LIST(value["images"]))
+    found = ImagesCounted(images=image_list(value["images"]))
     if "count" in value:
         found["count"] = _COUNT(value["count"])
     return found
@@ -413,7 +447,7 @@ class GalleryOps:
             data = self.connection.execute(doc.gallery_images(selection, first_page=page == 1), variables)
             if page == 1 and data["findGallery"] is None:
                 raise NotFound(f"no gallery with id {gallery_id}")
-            return IMAGE_LIST(data["findImages"]["images"])
+            return image_list(data["findImages"]["images"])
 
         return [image for page in paged(read, page_size) for image in page]
 

@@ -1,0 +1,113 @@
+"""A findImages answer's images checked with their galleries made once per run of images that carry
+the same galleries (operations.image_list): the same records, the same refusals, as checking every
+image on its own (IMAGE_LIST)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from gallery_ops.stash import operations
+from gallery_ops.stash.models import Gallery
+from gallery_ops.stash.operations import IMAGE_LIST, image_list
+from gallery_ops.stash.record import RecordError
+
+
+def gallery(gid: str, *tags: str, studio: str | None = None) -> dict[str, Any]:
+    return {
+        "id": gid,
+        "date": None,
+        "photographer": "",
+        "studio": {"id": studio} if studio else None,
+        "tags": [{"id": t, "name": f"Tag {t}"} for t in tags],
+        "performers": [],
+    }
+
+
+def image(iid: str, *galleries: dict[str, Any] | None, **fields: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": iid, "date": None, "photographer": None, "studio": None, "tags": [], "performers": []}
+    out.update(fields)
+    if galleries != (None,):
+        out["galleries"] = [copy.deepcopy(g) for g in galleries]  # equal, never the same objects
+    else:
+        out["galleries"] = None
+    return out
+
+
+A, B = gallery("1", "5"), gallery("2", "6", studio="9")
+ANSWER = [
+    image("10", A),
+    image("11", A, tags=[{"id": "7"}]),
+    image("12", A, B),  # also in another gallery
+    image("13", A, B),
+    image("14", A),  # the first galleries again
+    image("15", gallery("1", "5", "8")),  # the same gallery, other metadata (changed meanwhile)
+    image("16"),  # in no gallery
+    image("17", None),  # galleries null
+    {"id": "18", "date": "2020-01-02"},  # galleries not selected
+    image("19", A),
+]
+
+
+def fields_set(images: list[Any]) -> list[set[str]]:
+    return [i.model_fields_set for i in images]
+
+
+def test_the_images_are_the_records_checking_each_image_alone_makes():
+    alone, shared = IMAGE_LIST(copy.deepcopy(ANSWER)), image_list(copy.deepcopy(ANSWER))
+    assert shared == alone
+    assert fields_set(shared) == fields_set(alone)
+    assert [[g.model_fields_set for g in i.galleries or []] for i in shared] == [
+        [g.model_fields_set for g in i.galleries or []] for i in alone
+    ]
+    assert shared[5].galleries[0].tags != shared[4].galleries[0].tags  # compared by value, not by id
+    assert shared[7].galleries is None and shared[8].galleries is None and shared[6].galleries == []
+
+
+def test_images_with_the_same_galleries_share_their_records_each_in_its_own_list(monkeypatch):
+    made: list[int] = []
+    check = operations.GALLERY_LIST
+
+    def counting(value: Any) -> list[Gallery]:
+        made.append(len(value))
+        return check(value)
+
+    monkeypatch.setattr(operations, "GALLERY_LIST", counting)
+    images = image_list(copy.deepcopy(ANSWER))
+    # runs of equal galleries: 10-11, 12-13, 14, 15, 16, 17 and 18 have none to check, 19
+    assert made == [1, 2, 1, 1, 0, 1]
+    assert images[0].galleries[0] is images[1].galleries[0]
+    assert images[2].galleries[1] is images[3].galleries[1]
+    assert images[4].galleries[0] is not images[0].galleries[0]  # (only the previous image's are compared)
+    assert images[0].galleries is not images[1].galleries  # each image's own list
+    images[0].galleries.append(images[2].galleries[1])
+    assert len(images[1].galleries) == 1
+
+
+def test_an_answer_without_galleries_is_checked_as_it_is():
+    plain = [{"id": "1", "tags": [{"id": "2"}]}, {"id": "3"}]
+    assert image_list(copy.deepcopy(plain)) == IMAGE_LIST(copy.deepcopy(plain))
+    assert image_list([]) == []
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        lambda answer: answer[3]["galleries"][1].update(id=5),  # a gallery's id not text
+        lambda answer: answer[0]["galleries"][0]["tags"].append("7"),  # a tag not an object
+        lambda answer: answer[2].update(galleries="1"),  # galleries not a list
+        lambda answer: answer[4].update(date=20200102),  # the image's own field
+        lambda answer: answer.insert(1, "12"),  # an image not an object
+    ],
+)
+def test_a_wrong_answer_is_refused_with_what_checking_each_image_alone_says(broken):
+    answer = copy.deepcopy(ANSWER)
+    broken(answer)
+    with pytest.raises(RecordError) as alone:
+        IMAGE_LIST(copy.deepcopy(answer))
+    with pytest.raises(RecordError) as shared:
+        image_list(answer)
+    assert shared.value.errors() == alone.value.errors()
+    assert str(shared.value) == str(alone.value)
