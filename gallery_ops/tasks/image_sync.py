@@ -25,11 +25,9 @@ from array import array
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from ..common import plain
 from ..common.args import Param, read_choices
 from ..common.constants import MARKER_TAGS
 from ..common.limits import BULK_IDS_CHUNK
-from ..common.plain import dataclass
 from ..common.skips import SKIP_NO_IMAGES
 from ..stash import selections
 from ..stash.batch import chunks
@@ -77,17 +75,15 @@ def wanted_of(sources: Sequence[Gallery], fields: tuple[str, ...]) -> Wanted:
         if field in fields:
             # (not the new-gallery marker)
             want = frozenset(
-                [
-                    ref.id
-                    for source in sources
-                    for ref in getattr(source, field) or ()
-                    if getattr(ref, "name", None) not in MARKER_TAGS
-                ]
+                [ref.id for source in sources for ref in getattr(source, field) or () if ref.name not in MARKER_TAGS]
             )
-            refs.append((field, key, want, tuple(sorted(want, key=int))))
+            refs.append((field, key, want, tuple(sorted(want, key=int)) if want else ()))
     values = []
     for field, key in VALUE_FIELDS:
         if field not in fields:
+            continue
+        if len(sources) == 1:  # (most images are in one gallery: nothing to agree on)
+            values.append((field, key, _value(sources[0], field)))
             continue
         found = {_value(source, field) for source in sources}
         found.discard(None)
@@ -136,34 +132,40 @@ def image_changes(image: Image, fields: tuple[str, ...], mirror: bool) -> dict[s
     return change_of(image, wanted_of(image.galleries or [], fields), mirror)[0]
 
 
+# The image field each bulkImageUpdate input key of a sync sets.
+_FIELD_OF = {
+    "tag_ids": "tags",
+    "performer_ids": "performers",
+    "studio_id": "studio",
+    "date": "date",
+    "photographer": "photographer",
+}
+
+
 def _overwritten(change: dict[str, Any]) -> list[str]:
     """The image fields a bulkImageUpdate input replaces (ADD only adds: it overwrites nothing)."""
-    names = {
-        "tag_ids": "tags",
-        "performer_ids": "performers",
-        "studio_id": "studio",
-        "date": "date",
-        "photographer": "photographer",
-    }
     return [
-        names[key]
+        _FIELD_OF[key]
         for key, value in change.items()
-        if key in names and not (isinstance(value, dict) and value.get("mode") == "ADD")
+        if key in _FIELD_OF and not (isinstance(value, dict) and value.get("mode") == "ADD")
     ]
 
 
-@dataclass
 class SyncGroup:
     """The images of a gallery that need one change: their ids in an array of integers (not the
     id strings of the answers they came in, whose pages would stay in memory with them: a big
     gallery's fold outlives its pages), and per image its other galleries and what the write
-    would overwrite (shared empty tuples where there are none, as in an add-only sync of tags)."""
+    would overwrite (shared empty tuples where there are none, as in an add-only sync of tags).
+    (A plain class: a gallery makes one or two, and a page 250 galleries.)"""
 
-    change: dict[str, Any]
-    overwrites: list[str]  # the image fields the change overwrites
-    ids: array[int] = plain.field(default_factory=lambda: array("q"))
-    others: list[tuple[str, ...]] = plain.field(default_factory=list)
-    expects: list[tuple[Expect, ...]] = plain.field(default_factory=list)
+    __slots__ = ("change", "expects", "ids", "others", "overwrites")
+
+    def __init__(self, change: dict[str, Any]) -> None:
+        self.change = change
+        self.overwrites = _overwritten(change)  # the image fields the change overwrites
+        self.ids: array[int] = array("q")
+        self.others: list[tuple[str, ...]] = []
+        self.expects: list[tuple[Expect, ...]] = []
 
 
 class SyncFold:
@@ -195,7 +197,7 @@ class SyncFold:
             if change:
                 group = groups.get(same)
                 if group is None:
-                    group = groups[same] = SyncGroup(change, _overwritten(change))
+                    group = groups[same] = SyncGroup(change)
                 group.ids.append(int(image.id))
                 group.others.append(known[1])
                 group.expects.append(Expect.of("image", image, group.overwrites) if group.overwrites else ())
@@ -219,12 +221,13 @@ def plan_image_sync(
     for group in images.groups.values():
         ids = [str(image_id) for image_id in group.ids]
         fields_set = tuple(sorted(group.change.items()))
+        shared = any(group.others)  # (most images are in this gallery alone)
         rows: Sequence[int] = range(len(ids))  # the group's images, by their place in it
         if already_planned:
             rows = [n for n in rows if ids[n] not in already_planned]
         for chunk in chunks(rows, BULK_IDS_CHUNK):
             # the other galleries these images are in fail with this write (they do not plan it again)
-            others = tuple(dict.fromkeys(g for n in chunk for g in group.others[n]))
+            others = tuple(dict.fromkeys(g for n in chunk for g in group.others[n])) if shared else ()
             expects = tuple(e for n in chunk for e in group.expects[n]) if group.overwrites else ()
             plan.changes.append(
                 UpdateImages(gallery.id, tuple([ids[n] for n in chunk]), fields_set, others, expects=expects)
