@@ -1,6 +1,7 @@
 """Bulk tasks, side by side: our task run against a per-gallery stashapi script doing the same work.
 
     .venv/bin/python bench/bulk_tasks.py [--rounds 3] [--galleries 2000] [--images 5] [--quick] [--no-sweep]
+                                         [--task "Set covers"] [--baseline <checkout>]
 
 Both are plugins of the simulator, started as Stash starts a task (the runner: the same Python,
 each manifest's `exec`, the Tasks button's defaultArgs), on a fresh simulator each run seeded
@@ -17,12 +18,16 @@ with the tag "Set"), so each run does all the work:
 - floor: a process that reads its input and answers, sending nothing (Python's start: no task
   can take less).
 
-Each round runs the three in a rotating order (interleaved), per task. Measured per process: its
+Each round runs the four in a rotating order (interleaved), per task (--task: that one only; the
+section of RESULTS.md is then left alone and the tables printed). Measured per process: its
 own CPU (user + system) and peak memory (VmHWM), both by bench/measure_plugin.py inside the
 process; the wall time; the requests Stash saw. After each run of ours and of the script the
 library's end state (each gallery's cover and chapters, each image's tags, performers, studio,
 date, photographer) is read in-process and must be the same for both, and differ from the
 library before the run: else the ratio means nothing.
+
+With --baseline (another checkout of the plugin, e.g. a git archive of main), that checkout's task
+runs in every round too, interleaved with the others, and its ratios are shown beside ours.
 
 Then (unless --no-sweep) our peak memory as the library grows, for each task, in the number of
 galleries (500 / 2,000 / 8,000 x the same images each) and in one gallery's size (1 x 1,000 /
@@ -34,8 +39,10 @@ Nothing is asserted on time: the checks are on what the runs did.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import platform
+import shlex
 import statistics
 import sys
 import tempfile
@@ -274,7 +281,7 @@ def run_one(
     state: bool,
     plugin: Path = ROOT,
 ) -> Run:
-    """One run of `who` (one of WHO; ours is the checkout at `plugin`) of TASKS[task] on a fresh
+    """One run of `who` (one of WHO, or "baseline"; ours is the checkout at `plugin`) of TASKS[task] on a fresh
     simulator of `lib`."""
     name, args, _ = TASKS[task]
     with StashSimulator(library=lib) as sim:
@@ -285,8 +292,8 @@ def run_one(
         before = end_state(sim) if state else {}
         peaks.write_text(""), cpus.write_text("")
         sim.requests.clear()
-        plugin_id = {"ours": "gallery_tools", "stashapi": PEER_ID, "stashapi lean": PEER_ID, "floor": FLOOR_ID}[who]
-        given = args if who == "ours" else {"fragments": "lean"} if who == "stashapi lean" else {}
+        plugin_id = {"stashapi": PEER_ID, "stashapi lean": PEER_ID, "floor": FLOOR_ID}.get(who, "gallery_tools")
+        given = args if who in ("ours", "baseline") else {"fragments": "lean"} if who == "stashapi lean" else {}
         start = time.perf_counter()
         result = sim.run_task(name, given, plugin_id)
         wall = time.perf_counter() - start
@@ -322,14 +329,18 @@ def compare(options: argparse.Namespace, plugins: Path, python: Path, peaks: Pat
         "|---|---|---|---|---|---|---|---|",
     ]
     for task, (name, _, _) in enumerate(TASKS):
-        runs: dict[str, list[Run]] = {who: [] for who in WHO}
-        started: dict[str, list[float]] = {who: [] for who in WHO}  # the CPU of a run on one gallery
+        if options.task and name != options.task:
+            continue
+        everyone = (*WHO, "baseline") if options.baseline else WHO
+        runs: dict[str, list[Run]] = {who: [] for who in everyone}
+        started: dict[str, list[float]] = {who: [] for who in everyone}  # the CPU of a run on one gallery
         order = list(runs)
         for round_ in range(options.rounds):
             for who in order[round_ % len(order) :] + order[: round_ % len(order)]:
-                run = run_one(lib, plugins, python, peaks, cpus, who, task, who != "floor")
+                plugin = options.baseline if who == "baseline" else ROOT
+                run = run_one(lib, plugins, python, peaks, cpus, who, task, who != "floor", plugin)
                 runs[who].append(run)
-                started[who].append(run_one(one, plugins, python, peaks, cpus, who, task, False).cpu)
+                started[who].append(run_one(one, plugins, python, peaks, cpus, who, task, False, plugin).cpu)
                 print(
                     f"{name} round {round_ + 1} {who}: CPU {run.cpu:.2f} s, peak {run.peak_mib:.1f} MiB,"
                     f" wall {run.wall:.1f} s, {run.requests} requests; {run.did}"
@@ -337,7 +348,7 @@ def compare(options: argparse.Namespace, plugins: Path, python: Path, peaks: Pat
                     file=sys.stderr,
                     flush=True,
                 )
-        states = [r.state for who in WHO if who != "floor" for r in runs[who]]
+        states = [r.state for who in everyone if who != "floor" for r in runs[who]]
         if any(s != states[0] for s in states):
             raise SystemExit(f"{name}: ours and the stashapi scripts left the library in different states")
         for who, done in runs.items():
@@ -351,16 +362,19 @@ def compare(options: argparse.Namespace, plugins: Path, python: Path, peaks: Pat
             who: {k: statistics.median(getattr(r, k) for r in done) for k in ("cpu", "peak_mib", "wall", "requests")}
             for who, done in runs.items()
         }
-        ours, floor = med["ours"], med["floor"]
+        floor = med["floor"]
         start = {who: statistics.median(cpu) for who, cpu in started.items()}
-        for who in ("stashapi", "stashapi lean"):
-            peer = med[who]
-            work = (ours["cpu"] - start["ours"]) / (peer["cpu"] - start[who])
-            ratios.append(
-                f"| {name} | {who} | {ours['cpu'] / peer['cpu']:.3f} | {ours['peak_mib'] / peer['peak_mib']:.2f} |"
-                f" {ours['wall'] / peer['wall']:.2f} | {ours['requests'] / peer['requests']:.3f} |"
-                f" {(ours['cpu'] - floor['cpu']) / (peer['cpu'] - floor['cpu']):.3f} | {work:.3f} |"
-            )
+        for mine in ("ours", "baseline") if options.baseline else ("ours",):
+            ours = med[mine]
+            for who in ("stashapi", "stashapi lean"):
+                peer = med[who]
+                work = (ours["cpu"] - start[mine]) / (peer["cpu"] - start[who])
+                ratios.append(
+                    f"| {name}{' (baseline)' if mine == 'baseline' else ''} | {who} | {ours['cpu'] / peer['cpu']:.3f} |"
+                    f" {ours['peak_mib'] / peer['peak_mib']:.2f} | {ours['wall'] / peer['wall']:.2f} |"
+                    f" {ours['requests'] / peer['requests']:.3f} |"
+                    f" {(ours['cpu'] - floor['cpu']) / (peer['cpu'] - floor['cpu']):.3f} | {work:.3f} |"
+                )
     return [*rows, "", *ratios]
 
 
@@ -379,6 +393,8 @@ def sweep(options: argparse.Namespace, plugins: Path, python: Path, peaks: Path,
         "|---|---|---|---|---|---|" + ("---|---|---|" if base else "") + "---|---|",
     ]
     for task, (name, _, _) in enumerate(TASKS):
+        if options.task and name != options.task:
+            continue
         for shape in shapes:
             smallest = base_smallest = 0.0
             for galleries, count in shape:
@@ -409,9 +425,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a smaller sweep (no 8,000 galleries, no 20,000 images)")
     parser.add_argument("--no-sweep", action="store_true")
     parser.add_argument(
-        "--baseline", type=Path, help="another checkout of the plugin (e.g. a git archive), beside ours in the sweep"
+        "--baseline",
+        type=Path,
+        help="another checkout of the plugin (e.g. a git archive), beside ours in the rounds and the sweep",
     )
+    parser.add_argument("--task", choices=[name for name, _, _ in TASKS], help="run this task only (prints the tables)")
     options = parser.parse_args()
+    # Each checkout compiled to bytecode first (as bench/hook.py does): where PYTHONDONTWRITEBYTECODE is
+    # set, a source newer than its bytecode (a checkout just changed) is compiled again by every process
+    for checkout in [ROOT, *([options.baseline] if options.baseline else [])]:
+        compileall.compile_dir(checkout / "gallery_ops", quiet=1)
     load_start = os.getloadavg()[0]
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     with measured_processes() as (python, peaks, cpus), tempfile.TemporaryDirectory() as scratch:
@@ -422,7 +445,7 @@ def main() -> None:
         load_mid = os.getloadavg()[0]
         swept = [] if options.no_sweep else sweep(options, plugins, python, peaks, cpus)
     load_end = os.getloadavg()[0]
-    how = " ".join(sys.argv[1:])
+    how = shlex.join(sys.argv[1:])
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     section = [
         MARK,
@@ -438,9 +461,11 @@ def main() -> None:
             " as the Tasks button runs it (applied), the stashapi script a per-gallery script doing the same"
             " work (find_galleries page by page, find_images per gallery, the writes per gallery) with"
             " stashapi's default fragments (every field, as most peers call it), stashapi lean the same"
-            " asking only for the fields it needs, the floor Python's start alone. CPU and peak are each"
-            f" process's own (user + system; VmHWM); {options.rounds} interleaved rounds. All three left the"
-            " library in the same state (checked after every run).",
+            " asking only for the fields it needs, the floor Python's start alone"
+            + (", the baseline the task of the checkout given (--baseline)" if options.baseline else "")
+            + ". CPU and peak are each"
+            f" process's own (user + system; VmHWM); {options.rounds} interleaved rounds. All of them (the floor"
+            " aside) left the library in the same state (checked after every run).",
             100,
         ),
         "",
@@ -456,6 +481,9 @@ def main() -> None:
             "",
             *swept,
         ]
+    if options.task:  # one task: the section keeps the run of every task
+        print("\n".join(section))
+        return
     replace_section(MARK, "\n".join([*section, ""]))
 
 
