@@ -128,7 +128,10 @@ def image_list(value: Any) -> list[Image]:
     galleries again and again: comparing an image's galleries with the previous image's as the
     answer gave them (a comparison in C) costs a fraction of checking them. Those images share the
     Gallery records (read only, as every answer's records are), each image in its own list.
-    Anything wrong goes to IMAGE_LIST as it was given, which says what and where."""
+    Anything wrong goes to IMAGE_LIST as it was given, which says what and where. (Equal as Python
+    compares decoded JSON, where 1, 1.0 and true are equal: a gallery given with 1 where the previous
+    image's had true would pass as that one. A field is always encoded as its one GraphQL type, so
+    Stash's answers never do that.)"""
     if not (type(value) is list and value and type(value[0]) is dict and value[0].get("galleries")):
         return IMAGE_LIST(value)  # (a read without galleries: nothing to share)
     made: list[list[Gallery] | None] = []  # each image's galleries, checked
