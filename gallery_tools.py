@@ -83,8 +83,14 @@ def run_lean_hook(text):
     # type: (str) -> int | None
     """Run a Gallery.Create.Post hook on the standard library alone (gallery_ops/hook/new_gallery.py):
     a scan waits for every hook process. Returns the exit status, or None when the input is no
-    plain hook run (then the full path answers it)."""
+    plain hook run (then the full path answers it). Input that does not name the hook's type is
+    none (Stash writes it as is), and is not even looked at here: a page action or a task imports
+    nothing of the hook's."""
     try:
+        from gallery_ops.common.constants import HOOK_TYPE
+
+        if json.dumps(HOOK_TYPE) not in text:
+            return None
         from gallery_ops.hook.new_gallery import lean_main
     except (ImportError, SyntaxError):
         return None

@@ -15,16 +15,16 @@ import os
 
 # <plugin folder>/gallery_ops: this file is <plugin folder>/gallery_ops/common/bytecode.py.
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PROBE = os.path.join(PACKAGE_DIR, "hook", "new_gallery.py")  # what every hook imports
 
 
 def stale() -> bool:
-    """Whether the plugin's files lack current bytecode (checked on the hook's module: an install or
-    update writes every file anew, so one stands for all)."""
-    from importlib.util import cache_from_source
-
+    """Whether the plugin's files lack current bytecode, checked on this module's own (an install
+    or update writes every file anew, so one stands for all). Where its bytecode would be is what
+    Python's import set in `__spec__.cached` (importlib.util.cache_from_source, without importing
+    importlib.util and contextlib: 1.3 ms of a page action's process)."""
+    cached = __spec__.cached if __spec__ is not None else None
     try:
-        return os.stat(cache_from_source(PROBE)).st_mtime < os.stat(PROBE).st_mtime
+        return cached is None or os.stat(cached).st_mtime < os.stat(__file__).st_mtime
     except OSError:
         return True
 

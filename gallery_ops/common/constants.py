@@ -29,6 +29,9 @@ SCRAPED_TAG = "Gallery Tools: scraped"
 # The plugin's bookkeeping tags: no workflow copies them anywhere (to images, scenes, kept galleries).
 MARKER_TAGS = (NEW_GALLERY_TAG, SCRAPED_TAG)
 
+# The one hook Gallery Tools handles (gallery_tools.yml's hooks; hook/new_gallery.py).
+HOOK_TYPE = "Gallery.Create.Post"
+
 # The task (gallery_tools.yml) that finishes the marked galleries; the hook queues it by this name.
 FINISH_TASK_NAME = "Finish new galleries"
 

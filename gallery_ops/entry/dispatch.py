@@ -26,13 +26,12 @@ from ..common.log_protocol import redact_value
 from ..common.plain import dataclass
 from ..common.settings import SettingsError
 from ..stash.connection import ServerConnection
-from ..stash.hook_operations import HookOps
 from ..stash.models import validation_problems
 from ..stash.operations import GalleryOps
 from ..stash.record import RecordError
 from .page import run_page
 from .plugin_operations import OPERATION_NAMES, run_operation
-from .registry import HOOK_HANDLERS, MODES, TASKS, run_hook, run_task
+from .registry import HOOK_TYPES, MODES, TASKS, run_hook, run_task
 
 GC_THRESHOLDS = (50_000, 20, 20)  # allocations between collections (Python's default: 700, 10, 10)
 
@@ -136,10 +135,12 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
         context = args["hookContext"]
         if not isinstance(context, dict) or not isinstance(context.get("type"), str):
             raise ArgError("hookContext must be an object with a type")
-        if context["type"] not in HOOK_HANDLERS:
+        if context["type"] not in HOOK_TYPES:
             raise ArgError(
-                f"Gallery Tools has no hook for {context['type'][:SHOWN_CHARS]}; it handles {', '.join(HOOK_HANDLERS)}"
+                f"Gallery Tools has no hook for {context['type'][:SHOWN_CHARS]}; it handles {', '.join(HOOK_TYPES)}"
             )
+        from ..stash.hook_operations import HookOps  # here: only a hook run uses it
+
         return run_hook(HookOps.from_server(plugin_input.server), context)
     ops = GalleryOps.from_server(plugin_input.server)
     if chosen == "operation":

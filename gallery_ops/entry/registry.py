@@ -19,18 +19,21 @@ from importlib import import_module
 from typing import Any
 
 from ..common.args import Param, read_params
+from ..common.constants import HOOK_TYPE
 from ..common.log import log, progress
 from ..common.plain import dataclass
 from ..common.settings import SETTINGS, Settings
-from ..hook.new_gallery import HOOK_TYPE, handle_gallery_created
 from ..stash import selections
-from ..stash.hook_operations import HookOps
 from ..stash.operations import GalleryOps
 from ..tasks.engine import decide_dry_run, read_env, read_scope, run_pages, run_workflows
 from ..tasks.gate import Gate
 from ..tasks.report import Report
 from ..tasks.workflow import Env, Workflow
 from .plugin_operations import OPERATION_PARAMS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..stash.hook_operations import HookOps
 
 # A task that runs one workflow: (ops, its args, the run's Env: settings, which Stash) -> the workflow,
 # and whether the run may remove or overwrite what a person set (then it previews unless dry_run=false says otherwise).
@@ -241,7 +244,7 @@ def _capabilities(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> d
         task.mode: {"description": task.description, "args": [p.name for p in task.all_params]}
         for task in TASKS.values()
     }
-    hooks = list(HOOK_HANDLERS)
+    hooks = list(HOOK_TYPES)
     settings: dict[str, dict[str, Any]] = {
         s.key: {"value": env.settings[s.key], "default": s.default, "type": s.type, "name": s.display_name}
         for s in SETTINGS
@@ -379,9 +382,9 @@ TASKS: dict[str, Task] = {
 # Every mode args.mode may name: what an unknown mode's error lists.
 MODES: tuple[str, ...] = tuple(TASKS)
 
-HOOK_HANDLERS: dict[str, Callable[[HookOps, dict[str, Any]], dict[str, Any]]] = {
-    HOOK_TYPE: handle_gallery_created,
-}
+# The hooks the plugin handles. Their handler (hook/new_gallery.py) is imported when a hook runs:
+# a page action's or a task's process imports no module of the hook's.
+HOOK_TYPES: tuple[str, ...] = (HOOK_TYPE,)
 
 
 def run_task(ops: GalleryOps, mode: str, args: dict[str, Any]) -> tuple[Any, str | None]:
@@ -405,9 +408,11 @@ def run_task(ops: GalleryOps, mode: str, args: dict[str, Any]) -> tuple[Any, str
 
 
 def run_hook(stash: HookOps, hook_context: dict[str, Any]) -> tuple[Any, str | None]:
-    """Run the hook handler for the context's type."""
+    """Run the hook handler for the context's type (one of HOOK_TYPES: Gallery.Create.Post's)."""
+    from ..hook.new_gallery import handle_gallery_created
+
     try:
-        output = HOOK_HANDLERS[hook_context["type"]](stash, hook_context)
+        output = handle_gallery_created(stash, hook_context)
         return output, output.get("title_error")  # a title that failed: the rest was done (marked, queued)
     finally:
         stash.close()

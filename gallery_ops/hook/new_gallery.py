@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import json
 
-from ..common.constants import FINISH_TASK_NAME, NEW_GALLERY_TAG, NEW_GALLERY_TAG_DESCRIPTION
+from ..common.constants import FINISH_TASK_NAME, HOOK_TYPE, NEW_GALLERY_TAG, NEW_GALLERY_TAG_DESCRIPTION
 from ..common.errors import ERROR_MAX, ArgError, StashError, short_repr, shortened, what_to_check
 from ..common.log_protocol import redact, write
 from ..common.settings import DEFERRED_RULES, PLUGIN_ID, Settings, SettingsError
@@ -56,7 +56,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import IO, Any
 
-HOOK_TYPE = "Gallery.Create.Post"
 NO_RULES = (
     "no new-gallery rules are switched on (settings hookTitles, hookChapters, hookCovers, hookSyncImages,"
     " hookLinkScenes, hookFileMetadata)"

@@ -251,9 +251,9 @@ class StashConnection:
 
     def start_read_digest(self) -> None:
         """Keep a digest of the answers to every read from now on (a page action's basis)."""
-        import hashlib  # here, not at the top: the hook's process never digests, and the import costs it
+        from ..common.digest import sha256  # here, not at the top: the hook's process never digests
 
-        self._reads = hashlib.sha256()
+        self._reads = sha256()
 
     def read_digest(self) -> str:
         """The digest of the answers to the reads since start_read_digest (sha256, hex)."""

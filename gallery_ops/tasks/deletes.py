@@ -79,11 +79,12 @@ def _canonical(model: Gallery | Image) -> str:
 
 
 def _sha256(text: str) -> str:
-    """The text's sha256, hex. hashlib is imported here, not at the top: it loads OpenSSL (3-4 ms),
-    and most runs that import this module (every task that writes: changes.py) make no digest."""
-    import hashlib
+    """The text's sha256, hex (common/digest.py: CPython's builtin SHA-256, not OpenSSL's), imported
+    here, not at the top: most runs that import this module (every task that writes: changes.py)
+    make no digest."""
+    from ..common.digest import sha256_hex
 
-    return hashlib.sha256(text.encode()).hexdigest()
+    return sha256_hex(text)
 
 
 def gallery_digest(gallery: Gallery | None) -> str:

@@ -65,6 +65,7 @@ def fingerprint(reads_digest: str, plans: Sequence[GalleryPlan]) -> str:
         for plan in plans
     ]
     text = json.dumps([reads_digest, planned], sort_keys=True, default=str)
-    import hashlib  # here, not at the top: the engine imports this module for every task, few run a gate
+    # (imported here, not at the top: the engine imports this module for every task, few run a gate)
+    from ..common.digest import sha256_hex
 
-    return hashlib.sha256(text.encode()).hexdigest()
+    return sha256_hex(text)

@@ -16,7 +16,7 @@ from support.manifest import button
 from gallery_ops.common.patterns import ENGINE_ENV
 from gallery_ops.common.settings import DATE_FORMS, SETTINGS
 from gallery_ops.entry.plugin_operations import OPERATION_PARAMS
-from gallery_ops.entry.registry import HOOK_HANDLERS, TASKS
+from gallery_ops.entry.registry import HOOK_TYPES, TASKS
 
 REPO = Path(__file__).resolve().parents[2]
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -69,7 +69,7 @@ def test_every_button_runs_a_task_and_every_task_has_a_button() -> None:
 def test_the_hook_is_exactly_gallery_create_post() -> None:
     plugin = manifest()
     assert [trigger for hook in plugin.hooks for trigger in hook.triggered_by] == ["Gallery.Create.Post"]
-    assert list(HOOK_HANDLERS) == ["Gallery.Create.Post"]
+    assert list(HOOK_TYPES) == ["Gallery.Create.Post"]
     assert all(hook.default_args == {} and not hook.exec_args for hook in plugin.hooks)
 
 
