@@ -9,9 +9,12 @@ address, is reached as 127.0.0.1) and says what is wrong with it.
 Nothing is sent when the connection is built: no version check, no schema introspection
 (stashapi's StashInterface does both on every construction, ~1.3 MB, paid by every hook
 process). Requests go over one kept-alive HTTP/1.1 connection on a plain socket (KeptAliveHttp:
-TCP_NODELAY, as Go's own clients; https through ssl, imported only then; answers with
-Content-Length, chunked, or up to the end), with the session cookie or ApiKey: a third of the CPU
-per request of http.client, itself a third of what requests and urllib3 take. Failures become the
+TCP_NODELAY, as Go's own clients; answers with Content-Length, chunked, or up to the end), with the
+session cookie or ApiKey: a third of the CPU per request of http.client, itself a third of what
+requests and urllib3 take. The socket is `_socket`'s, the C module that the `socket` module wraps:
+importing `socket` builds four enum classes from the C module's constants and imports `selectors`
+(with `math`), 2-3 ms of a hook process for nothing this connection uses. https goes through
+`socket` and `ssl`, imported only then. Failures become the
 errors of common/errors.py, here and only here; transient faults are retried (errors.may_retry,
 limits.RETRY_DELAYS). The full path adds typed parsing on top (operations.read_as); the hook uses
 `execute` as it is.
@@ -19,9 +22,10 @@ limits.RETRY_DELAYS). The full path adds typed parsing on top (operations.read_a
 
 from __future__ import annotations
 
+import _socket
+import io
 import json
 import select
-import socket
 import time
 
 from ..common.errors import (
@@ -407,20 +411,19 @@ class KeptAliveHttp:
         """Open the connection (OSError when it cannot be opened: then nothing was sent)."""
         # An ASCII host goes as bytes: a str is encoded with the idna codec first, whose import
         # (encodings.idna, stringprep, unicodedata) would cost a hook more than its connect.
-        # (typeshed says str; getaddrinfo, which create_connection calls, takes bytes as well.)
+        # (typeshed says str; getaddrinfo takes bytes as well.)
         host: Any = self.host.encode("ascii") if self.host.isascii() else self.host
-        sock = socket.create_connection((host, self.port), timeout=CONNECT_TIMEOUT)
+        if self.scheme == "https":
+            self.socket, self.reader = _tls_connection(host, self.host, self.port, self.read_timeout)
+            return
+        sock = _tcp_connection(host, self.port)
         try:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
             sock.settimeout(self.read_timeout)
-            if self.scheme == "https":
-                import ssl
-
-                sock = ssl.create_default_context().wrap_socket(sock, server_hostname=self.host)
         except OSError:
             sock.close()
             raise
-        self.socket, self.reader = sock, sock.makefile("rb")
+        self.socket, self.reader = sock, io.BufferedReader(_Received(sock))
 
     def exchange(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
         """Send `body` on the open connection and read one answer: (status, headers, body). The
@@ -441,6 +444,55 @@ class KeptAliveHttp:
             except OSError:
                 pass
         self.socket = self.reader = None
+
+
+def _tcp_connection(host: Any, port: int) -> _socket.socket:
+    """A TCP connection to `host` as socket.create_connection makes it: each address getaddrinfo
+    gives, in its order, until one takes the connection; when none does, the first failure (a
+    ConnectionRefusedError says that nothing was sent)."""
+    failures: list[OSError] = []
+    for family, kind, proto, _, address in _socket.getaddrinfo(host, port, 0, _socket.SOCK_STREAM):
+        sock = _socket.socket(family, kind, proto)
+        try:
+            sock.settimeout(CONNECT_TIMEOUT)
+            sock.connect(address)
+            return sock
+        except OSError as exc:
+            sock.close()
+            failures.append(exc)
+    if failures:
+        raise failures[0]
+    raise OSError(f"getaddrinfo found no address for {host!r}")
+
+
+def _tls_connection(host: Any, server_hostname: str, port: int, read_timeout: float) -> tuple[Any, Any]:
+    """https: (socket, reader) through the `socket` and `ssl` modules (ssl wraps only their sockets)."""
+    import socket
+    import ssl
+
+    sock = socket.create_connection((host, port), timeout=CONNECT_TIMEOUT)
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.settimeout(read_timeout)
+        sock = ssl.create_default_context().wrap_socket(sock, server_hostname=server_hostname)
+    except OSError:
+        sock.close()
+        raise
+    return sock, sock.makefile("rb")
+
+
+class _Received(io.RawIOBase):
+    """The bytes a socket receives, as a raw stream for io.BufferedReader (what socket.makefile("rb")
+    builds, without the `socket` module). A timeout raises TimeoutError, as there."""
+
+    def __init__(self, sock: _socket.socket) -> None:
+        self.sock = sock
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self.sock.recv_into(buffer)
 
 
 def read_answer(reader: Any) -> tuple[int, dict[str, str], bytes, bool]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import socket
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,14 +21,17 @@ from stash_sim import StashSimulator
 from support.manifest import button
 from support.python import RecordingPython
 
-from gallery_ops.common.errors import CHECK_AUTH, CHECK_REACH
+from gallery_ops.common.errors import CHECK_AUTH, CHECK_REACH, StashTransportError
 from gallery_ops.hook.new_gallery import recognise
 from gallery_ops.stash.connection import ServerConnection, StashConnection
 
 REPO = Path(__file__).resolve().parents[2]
 # what a hook process must not import: the dependencies, and the standard-library modules whose
-# import costs the hook most for little (hashlib loads OpenSSL; only a page action digests its reads)
+# import costs the hook most for little (hashlib loads OpenSSL; only a page action digests its reads;
+# socket builds enum classes and imports selectors: the connection uses _socket, the C module under it)
 HEAVY = (
+    "socket",
+    "selectors",
     "pydantic",
     "requests",
     "stashapi",
@@ -90,6 +94,7 @@ RULE_MODULES = {
 # cannot work (not here); the codecs and binascii the log's redaction once loaded for every line
 NEVER = {"gallery_ops.common.bytecode", "urllib.parse", "base64", "encodings.idna", "regex", "site"}
 NEVER |= {"binascii", "encodings.unicode_escape"}
+NEVER |= {"socket", "selectors"}  # (the connection's socket is _socket's, the C module under socket)
 
 
 @pytest.mark.parametrize(
@@ -284,3 +289,52 @@ def test_the_wire_reads_chunked_answers_on_one_kept_alive_connection() -> None:
     assert first == second == {"echo": "x" * 5000}
     assert [json.loads(b)["variables"] for b in _Chunked.bodies] == [{"n": 1}, {"n": 2}]
     assert len(accepted) == 1 and connection.requests_sent == 2
+
+
+class _UntilClosed(BaseHTTPRequestHandler):
+    """An HTTP/1.0 answer without Content-Length: the body is what comes before the connection closes."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(json.dumps({"data": {"echo": "y" * 20000}}).encode())
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_the_wire_tries_each_address_in_turn_and_reads_an_answer_up_to_its_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As socket.create_connection: a host's addresses in getaddrinfo's order (here the first refuses,
+    as ::1 does where Stash listens on 127.0.0.1 only); when every one refuses, nothing was sent."""
+    from gallery_ops.stash import connection as wire
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    refusing = closed.getsockname()[1]  # bound, never listening: connecting to it is refused
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _UntilClosed)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    asked: list[Any] = []
+
+    def addresses(host: Any, port: int, *args: Any) -> list[Any]:
+        asked.append((host, port))
+        tcp = (socket.AF_INET, socket.SOCK_STREAM, 6, "")
+        return [(*tcp, ("127.0.0.1", refusing)), (*tcp, ("127.0.0.1", server.server_address[1]))]
+
+    monkeypatch.setattr(wire._socket, "getaddrinfo", addresses)
+    try:
+        connection = StashConnection(ServerConnection("http", "stash.lan", 9999), retry_delays=())
+        first = connection.execute("{ a }")
+        second = connection.execute("{ b }")  # the first answer closed the connection: a new one
+        connection.close()
+        monkeypatch.setattr(wire._socket, "getaddrinfo", lambda *a: [addresses(*a)[0]] * 2)
+        with pytest.raises(StashTransportError) as refused:
+            StashConnection(ServerConnection("http", "stash.lan", 9999), retry_delays=()).execute("{ c }")
+    finally:
+        server.shutdown()
+        server.server_close()
+        closed.close()
+    assert first == second == {"echo": "y" * 20000}
+    assert asked[:2] == [(b"stash.lan", 9999)] * 2  # an ASCII host goes as bytes (no idna codec)
+    assert "connection refused" in str(refused.value) and refused.value.reached_server is False

@@ -204,7 +204,17 @@ def test_the_graphql_check_lets_ordinary_text_through(source: str) -> None:
 
 # -- the connection ------------------------------------------------------------------------------------
 CONNECTION_NAMES = {"execute", "execute_partial", "run_batch", "read_as", "connection", "StashConnection"}
-CLIENTS = {"socket", "ssl", "select", "http.client", "requests", "urllib.request", "stashapi.stashapp", "gql"}
+CLIENTS = {
+    "socket",
+    "_socket",
+    "ssl",
+    "select",
+    "http.client",
+    "requests",
+    "urllib.request",
+    "stashapi.stashapp",
+    "gql",
+}
 
 
 def connection_uses(source: str) -> list[str]:

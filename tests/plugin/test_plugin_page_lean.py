@@ -31,6 +31,7 @@ NEVER |= {"logging", "dataclasses", "inspect", "http"}
 # nor OpenSSL: its digests (the fingerprint, the read digest) are CPython's builtin SHA-256
 # (common/digest.py); nor the hook's modules (gallery_tools.py runs them for a hook run only)
 NEVER |= {"hashlib", "_hashlib"}
+NEVER |= {"socket", "selectors"}  # (the one connection's socket is _socket's: stash/connection.py)
 HOOK_MODULES = {"gallery_ops.hook", "gallery_ops.hook.new_gallery", "gallery_ops.stash.hook_operations"}
 OURS = {"gallery_ops", "__main__", "__future__"}
 # The modules of gallery_ops/tasks that belong to one task (or to the page's own actions) alone.
