@@ -1,6 +1,6 @@
 """The gallery page's actions on one gallery: time and requests of a preview and of its apply.
 
-    .venv/bin/python bench/page_actions.py [--rounds N]
+    .venv/bin/python bench/page_actions.py [--rounds N] [--baseline /path/to/other/checkout]
 
 What the page waits for is one runPluginOperation: Stash starts Gallery Tools, which reads, plans
 and answers (docs/ui.md). Each round makes a fresh simulator with the sample library (written to
@@ -18,7 +18,10 @@ over HTTP as the browser does, interleaved (the order rotates each round):
 - task: the same gallery's task as a plain preview ({"mode": ..., "gallery_ids": [id], "dry_run":
   true}), as scripts could already ask it (ids, no names, no fingerprint);
 - preview: the page's preview of the action;
-- apply: the page's apply of that preview (after the others: it writes).
+- apply: the page's apply of that preview (after the others: it writes);
+- with --baseline, another checkout of the plugin (e.g. a git archive of main) in a simulator of its
+  own, made right before or after ours in the same round (the order alternates): its hook, preview
+  and apply, for the ratios ours/baseline and the baseline's own ratios to its hook.
 
 Printed: per action, the wall time of the request (min / median / max), the plugin's median CPU
 (user + system of the child process), the requests the plugin sent, and the ratios of the medians
@@ -99,9 +102,10 @@ def operation(sim: StashSimulator, plugin_id: str, args: dict[str, Any]) -> tupl
     return result["data"]["runPluginOperation"], wall, used, len(sim.requests) - 1  # less the call itself
 
 
-def hook_run(sim: StashSimulator) -> tuple[float, float, int]:
-    """(wall seconds, plugin CPU seconds, requests) of our hook process on HOOK_GALLERY, title rule on."""
-    plugin = load_manifest(ROOT / "gallery_tools.yml")
+def hook_run(sim: StashSimulator, root: Path = ROOT) -> tuple[float, float, int]:
+    """(wall seconds, plugin CPU seconds, requests) of the hook process of the plugin in `root` on
+    HOOK_GALLERY, title rule on."""
+    plugin = load_manifest(root / "gallery_tools.yml")
     runner, hook = PluginRunner(plugin), plugin.hooks_for(HOOK_TYPE)[0]
     sim.set_plugin_settings("gallery_tools", {"hookTitles": True})
     sim.requests.clear()
@@ -120,11 +124,14 @@ def hook_run(sim: StashSimulator) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=10)
-    rounds = parser.parse_args().rounds
+    parser.add_argument("--baseline", type=Path, help="another checkout of the plugin (e.g. a git archive)")
+    given = parser.parse_args()
+    rounds, baseline = given.rounds, given.baseline
     # compiled to bytecode first, as bench/hook.py does: a source newer than its bytecode (a checkout
     # just changed) would otherwise be compiled again by every process, tens of ms each
-    compileall.compile_dir(ROOT / "gallery_ops", quiet=1)
-    compileall.compile_dir(ROOT, maxlevels=0, quiet=1)  # the modules beside the entry
+    for root in [ROOT] + ([baseline] if baseline else []):
+        compileall.compile_dir(root / "gallery_ops", quiet=1)
+        compileall.compile_dir(root, maxlevels=0, quiet=1)  # the modules beside the entry
     print(f"Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f} at the start")
     if str(HOOK_GALLERY) in {gallery for _, gallery, _ in ACTIONS}:
         raise SystemExit(f"the hook's gallery {HOOK_GALLERY} is an action's: its title write would stale the apply")
@@ -140,6 +147,8 @@ def main() -> None:
             (Path(folder) / name / f"{name}.py").write_text(script, encoding="utf-8")
         for round_ in range(rounds):
             for action, gallery, mode in ACTIONS:
+                if baseline is not None and round_ % 2 == 0:
+                    baseline_round(baseline, action, gallery, round_, results)
                 with StashSimulator(on_disk=True) as sim:
                     sim.install_plugin(ROOT)
                     for name in floors:
@@ -166,6 +175,8 @@ def main() -> None:
                     if not output.get("applied"):
                         raise RuntimeError(f"{action}: the apply was refused: {output}")
                     results[(action, "apply")].append((wall, cpu, requests))
+                if baseline is not None and round_ % 2 == 1:
+                    baseline_round(baseline, action, gallery, round_, results)
     print(f"Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f} at the end")
     print(
         f"| action ({rounds} interleaved rounds) | call | wall (min / median / max) | plugin CPU (median) | requests |"
@@ -192,6 +203,63 @@ def main() -> None:
             print(
                 f"| {action} (gallery {gallery}) | {kind} / {base} | {wall[kind] / wall[base]:.2f} |"
                 f" {cpu[kind] / cpu[base]:.2f} | - |"
+            )
+
+    if baseline is not None:
+        print_baseline(results, rounds)
+
+
+BASELINE_KINDS = ("hook", "preview", "apply")
+
+
+def baseline_round(
+    root: Path, action: str, gallery: str, round_: int, results: dict[tuple[str, str], list[tuple[float, float, int]]]
+) -> None:
+    """The baseline's hook, preview and apply of one action, in a simulator of its own (kinds
+    "baseline hook", "baseline preview", "baseline apply")."""
+    with StashSimulator(on_disk=True) as sim:
+        sim.install_plugin(root)
+        order = ["preview", "hook"] if round_ % 4 < 2 else ["hook", "preview"]
+        fingerprint = None
+        for kind in order:
+            if kind == "hook":
+                results.setdefault((action, "baseline hook"), []).append(hook_run(sim, root))
+                continue
+            args = {"page": "preview", "action": action, "gallery_id": gallery}
+            output, wall, cpu, requests = operation(sim, "gallery_tools", args)
+            results.setdefault((action, "baseline preview"), []).append((wall, cpu, requests))
+            fingerprint = output["fingerprint"]
+        args = {"page": "apply", "action": action, "gallery_id": gallery, "fingerprint": fingerprint}
+        output, wall, cpu, requests = operation(sim, "gallery_tools", args)
+        if not output.get("applied"):
+            raise RuntimeError(f"{action}: the baseline's apply was refused: {output}")
+        results.setdefault((action, "baseline apply"), []).append((wall, cpu, requests))
+
+
+def print_baseline(results: dict[tuple[str, str], list[tuple[float, float, int]]], rounds: int) -> None:
+    """Ours against the baseline (ratios of medians, wall and CPU), and the baseline's own ratios to its hook."""
+    print()
+    print(
+        f"| action ({rounds} rounds) | call | baseline wall (min / median / max) | baseline CPU |"
+        " ours/baseline wall | CPU |"
+    )
+    print("|---|---|---|---|---|---|")
+    for action, gallery, _ in ACTIONS:
+        wall = {k: statistics.median(w for w, _, _ in results[(action, k)]) for k in (*BASELINE_KINDS, "floor")}
+        cpu = {k: statistics.median(c for _, c, _ in results[(action, k)]) for k in BASELINE_KINDS}
+        base_wall = {k: statistics.median(w for w, _, _ in results[(action, f"baseline {k}")]) for k in BASELINE_KINDS}
+        base_cpu = {k: statistics.median(c for _, c, _ in results[(action, f"baseline {k}")]) for k in BASELINE_KINDS}
+        for kind in BASELINE_KINDS:
+            walls = [w for w, _, _ in results[(action, f"baseline {kind}")]]
+            print(
+                f"| {action} (gallery {gallery}) | {kind} | {min(walls) * 1000:.0f} / {base_wall[kind] * 1000:.0f} /"
+                f" {max(walls) * 1000:.0f} ms | {base_cpu[kind] * 1000:.0f} ms | {wall[kind] / base_wall[kind]:.2f} |"
+                f" {cpu[kind] / base_cpu[kind]:.2f} |"
+            )
+        for kind in ("preview", "apply"):
+            print(
+                f"| {action} (gallery {gallery}) | baseline {kind} / baseline hook |"
+                f" {base_wall[kind] / base_wall['hook']:.2f} | {base_cpu[kind] / base_cpu['hook']:.2f} | - | - |"
             )
 
 
