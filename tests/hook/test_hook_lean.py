@@ -79,6 +79,10 @@ def test_a_hook_run_imports_only_the_standard_library_and_skips_the_exit_clean_u
     assert "gallery_ops.hook.new_gallery" in report["modules"]
     assert report["status"] == 0
     assert not wrapped.exit_clean_up_ran  # os._exit: no exit-time clean-up
+    # the cyclic collector, off while the modules were imported, ran again for the hook's work, what
+    # the imports made frozen out of its scans (gallery_tools.imports_done)
+    collector_on, _ = report["gc"]  # off while the modules were imported, on for the hook's work
+    assert collector_on
 
 
 # What a hook process may import beyond the standard library: the plugin's own modules.

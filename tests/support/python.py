@@ -16,19 +16,23 @@ from typing import Any
 import pytest
 
 WRAPPER = """\
-import atexit, json, os, runpy, sys
+import atexit, gc, json, os, runpy, sys
 report = os.environ["RECORDED_PYTHON_REPORT"]
 def at_exit():
     open(report + ".atexit", "w").close()
 def recording_exit(status, _exit=os._exit):
     with open(report, "a") as out:
-        out.write(json.dumps({"modules": sorted(sys.modules), "status": status}) + "\\n")
+        collector = [gc.isenabled(), collections() - collections_before]
+        out.write(json.dumps({"modules": sorted(sys.modules), "status": status, "gc": collector}) + "\\n")
     _exit(status)
+def collections():
+    return sum(generation["collections"] for generation in gc.get_stats())
 atexit.register(at_exit)
 os._exit = recording_exit
 script = sys.argv[1]
 sys.argv = sys.argv[1:]
 sys.path[0] = os.path.dirname(os.path.abspath(script))
+collections_before = collections()
 runpy.run_path(script, run_name="__main__")
 """
 
@@ -50,7 +54,8 @@ class RecordingPython:
         monkeypatch.setenv("RECORDED_PYTHON_REPORT", str(self.report))
 
     def runs(self) -> list[dict[str, Any]]:
-        """{"modules": [...], "status": n} per process that ended, in order."""
+        """Per process that ended, in order: {"modules": [...], "status": n, "gc": [the cyclic collector
+        on at the end, the collections it made while the script ran]}."""
         if not self.report.exists():
             return []
         return [json.loads(line) for line in self.report.read_text(encoding="utf-8").splitlines()]
