@@ -7,6 +7,7 @@ Python's re. The cover tasks use the answer to tell chosen covers from Stash's o
 
 from __future__ import annotations
 
+import pytest
 from stash_sim import StashSimulator
 from wf_support import RESET_COVERS_APPLY, SET_COVERS, fresh_sim, ids_by_path, run, state
 
@@ -131,3 +132,25 @@ def test_a_question_stash_refuses_in_the_images_request_still_gives_the_images_a
             "ImagesOfGalleries",
             "CoverMatches",
         ]  # asked again apart
+
+
+@pytest.mark.parametrize("cover_regex", [STASH_DEFAULT_COVER_REGEX, "(?=lookahead)"])
+def test_first_reads_each_gallery_s_first_images_only_and_never_completes_them(cover_regex):
+    """`first` (a cover rule of positions, tasks/covers.py): per_page `first`, sort path, in the one
+    request (and, when Stash refuses the default-cover question, in the images read asked apart), each
+    gallery's first images in gallery order, never a further read for a gallery that has more."""
+    with StashSimulator(library=LIBRARY) as sim:
+        ops = GalleryOps.from_server_connection(sim.server_connection())
+        ids = list(ids_by_path(sim).values())
+        whole = ops.images_of_galleries(ids, "id")
+        sim.requests.clear()
+        images, _ = ops.images_and_cover_matches(ids, "id", cover_regex, first=2)
+        plain = ops.images_of_galleries(ids, "id", first=2)
+        assert {g: [i.id for i in found] for g, found in images.items()} == {
+            g: [i.id for i in found[:2]] for g, found in whole.items()
+        }
+        assert plain == images
+        assert any(len(found) > 2 for found in whole.values())  # a gallery with more than it read
+        reads = [r for r in sim.requests.records if r.operation_name in ("ImagesAndCoverMatches", "ImagesOfGalleries")]
+        assert {r.variables["page"]["per_page"] for r in reads} == {2}
+        assert [r.operation_name for r in sim.requests.records].count("GalleryImages") == 0
