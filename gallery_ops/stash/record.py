@@ -643,8 +643,12 @@ class Record:
         return record
 
     def __init__(self, **data: Any) -> None:
-        made = self._from_dict(data)
-        object.__setattr__(self, "__dict__", made.__dict__)
+        cls = type(self)
+        if cls._checks_data or cls._checks_record:
+            data = cls._from_dict(data).__dict__
+        else:  # (_from_dict's path without making a record of its own: an input is made per write)
+            data = (cls._check_fields or cls._checkers())(data)
+        object.__setattr__(self, "__dict__", data)
 
     @classmethod
     def model_validate(cls: type[R], value: Any) -> R:
@@ -709,7 +713,7 @@ class Record:
             value = getattr(self, name)
             if exclude_none and value is None:
                 continue
-            out[name] = _dumped(value, exclude_unset, exclude_none)
+            out[name] = value if type(value) in _AS_THEY_ARE else _dumped(value, exclude_unset, exclude_none)
         return out
 
     def model_copy(self: R, *, update: dict[str, Any] | None = None) -> R:

@@ -337,6 +337,8 @@ def apply_plans(
             out.append(replace(plan, changes=written, skipped=plan.skipped if written else held[plan.gallery_id]))
         elif changes and all(c.is_empty for c in changes):
             out.append(replace(plan, changes=[], skipped=held[plan.gallery_id]))
+        elif all(now is planned for now, planned in zip(changes, plan.changes, strict=True)):
+            out.append(plan)  # every change written as planned (most plans): the plan as it is
         else:
             out.append(replace(plan, changes=changes))
     return PageApplied(out, applied.failed, held)

@@ -433,3 +433,43 @@ def test_a_dump_keeps_plain_items_of_a_list_as_they_are_and_dumps_the_others() -
     assert dumped == {"items": ["1", 2, 2.5, True, None, {"id": "2"}, {"r": {"id": "2"}}, [{"id": "2"}, "3"]]}
     assert [type(v) for v in dumped["items"][:5]] == [str, int, float, bool, type(None)]
     assert mixed.model_dump()["items"][5] == {"id": "2", "name": None}  # (unset fields too, when asked)
+
+
+@pytest.mark.parametrize(
+    ("cls", "given"),
+    [
+        (Ref, {"id": "1", "name": "n"}),
+        (Ref, {"id": 1}),
+        (Ref, {"name": "no id"}),
+        (Thing, {"id": "1", "count": "x", "refs": [{"id": "2"}], "parent": {"id": "3", "rating": 101}}),
+        (Strict, {"id": "1", "note": "1"}),  # a record's own check after the fields
+        (Strict, {"id": "1", "other": "x"}),
+        (Checked, {"id": "1", "rating": 5}),
+        (Checked, {"legacy_id": "1"}),  # the class's check of the data before the fields
+    ],
+)
+def test_a_record_made_from_keywords_is_what_model_validate_makes_of_them(cls: type[Record], given: dict) -> None:
+    """Keywords take model_validate's checks (without a record made twice where the class has no
+    check of its own): the same record, or the same problems at the same places."""
+    try:
+        expected = cls.model_validate(dict(given))
+    except RecordError as exc:
+        assert problems(lambda: cls(**given)) == [(e["loc"], e["msg"]) for e in exc.errors()]
+        return
+    made = cls(**given)
+    assert made == expected and made.model_fields_set == expected.model_fields_set
+
+
+def test_a_dump_keeps_a_record_s_plain_values_and_dumps_its_records() -> None:
+    thing = Thing(id="1", count=2, share=0.5, flag=False, refs=[Ref(id="2")], parent=Thing(id="3"), tags=["a"])
+    dumped = thing.model_dump(exclude_unset=True)
+    assert dumped == {
+        "id": "1",
+        "count": 2,
+        "share": 0.5,
+        "flag": False,
+        "refs": [{"id": "2"}],
+        "parent": {"id": "3"},
+        "tags": ["a"],
+    }
+    assert type(dumped["parent"]) is dict and type(dumped["refs"][0]) is dict
