@@ -170,7 +170,10 @@ def run_page(ops: GalleryOps, args: dict[str, Any]) -> dict[str, Any]:
     ids = gallery_ids(params, name)
     run = run_action(ops, name, action, params, ids, step == "preview")
     covered = {p.gallery_id for p in run.gate.plans} | set(run.gallery_ids)  # duplicates: the others too
-    words = Words(ops.names(wanted(run.gate.plans, run.image_ids)), many=len(covered) > 1)
+    names = run.report.page_names
+    if names is None:  # (the report had no names to read, or Stash did not answer them)
+        names = ops.names(wanted(run.gate.plans, run.image_ids))
+    words = Words(names, many=len(covered) > 1)
     preview = document(name, action, run, words)
     if step == "preview":
         return preview
@@ -201,6 +204,7 @@ def run_action(
     """Run the action once, as a preview or gated by the preview's fingerprint."""
     gate = Gate(ops, None if preview else params["fingerprint"])
     images = list(params.get("image_ids") or ([params["image_id"]] if "image_id" in params else []))
+    gate.page_images = images  # the rows' names are read with the report's (Report.read_names)
     if params.get("new_title") is not None:
         return Run(gate, new_gallery(ops, params["new_title"].strip(), images, gate, preview), [], images)
     own = {p.name: params[p.name] for p in action.own_params if p.name in params}

@@ -227,6 +227,12 @@ class NameRequest:
     def empty(self) -> bool:
         return not self.positions and not any(getattr(self, kind) for kind in KINDS)
 
+    def add(self, other: NameRequest) -> NameRequest:
+        """This request with every id and place of `other` too (one request for both)."""
+        for kind in (*KINDS, "positions"):
+            getattr(self, kind).update(getattr(other, kind))
+        return self
+
     @classmethod
     def of(cls, wanted: Mapping[str, Iterable[str]]) -> NameRequest:
         """The request for ids by named kind ({"tag": ["3"], ...}; kinds Stash cannot read by id,

@@ -434,7 +434,12 @@ def run_pages(
             start, end = progress_span
             progress(start + (end - start) * report.scanned / total)
     report.unfinished = {**held, **failed}
-    report.read_names(ops)
+    page_rows = None  # a gallery page's rows (entry/page.py): their names are read with the report's
+    if gate is not None and gate.page_images is not None and gate.fingerprint is not None:
+        from .words import wanted  # (the page's own module: a task's run does not import it)
+
+        page_rows = wanted(gate.plans, gate.page_images)
+    report.read_names(ops, page_rows)
     report.requests = ops.requests_sent
     for level, line in report.log_lines():
         log.log(level, "%s", line)

@@ -40,6 +40,9 @@ class Gate:
         self.plans: list[GalleryPlan] = []
         self.fingerprint: str | None = None
         self.held = False  # apply: the basis moved since the preview, nothing was written
+        # a gallery page's gate (entry/page.py): the images its rows name besides the plans' (the
+        # report's names are read in the same request as the rows', Report.read_names)
+        self.page_images: list[str] | None = None
         ops.record_reads()
 
     def passes(self, plans: Sequence[GalleryPlan]) -> bool:

@@ -25,7 +25,7 @@ from ..common.errors import StashError
 from ..common.log import INFO, WARNING, log
 from ..common.plain import dataclass, field
 from ..common.skips import MOVED
-from ..stash.names import NAMED_IMAGES, REF_KINDS, Mention, NameBook, called, said
+from ..stash.names import NAMED_IMAGES, REF_KINDS, Mention, NameBook, NameRequest, Names, called, said
 from ..stash.operations import GalleryOps
 
 MAX_DETAILS = 50  # changes listed one by one in the output; the counts cover the rest
@@ -299,6 +299,8 @@ class Report:
     # not in the output: the galleries whose changes did not all go through ({gallery id: why})
     unfinished: dict[str, str] = field(default_factory=dict)
     names: NameBook = field(default_factory=NameBook, repr=False)  # the run's names book: tasks fill it as they read
+    # a gallery page's rows' names, read with the report's own (read_names): the page asks no more
+    page_names: Names | None = field(default=None, repr=False)
     # what was listed while some of its names were unknown: named by read_names at the end
     _unnamed: list[tuple[dict[str, Any], tuple[Mention, ...]]] = field(default_factory=list, repr=False)
 
@@ -345,14 +347,20 @@ class Report:
             self._unnamed.append((entry, tuple(mentions)))
         return entry
 
-    def read_names(self, ops: GalleryOps) -> None:
+    def read_names(self, ops: GalleryOps, page: NameRequest | None = None) -> None:
         """Name what was listed with ids only, in one request for every kind (GalleryOps.names_of;
         none when every name is known). Names are for reading: when Stash cannot answer, the
-        ids stay, and the run's outcome does not change."""
+        ids stay, and the run's outcome does not change. `page`: what a gallery page's rows will
+        name (entry/page.py); when the report has names to read, both go in that one request, and
+        the answer is kept for the page (page_names)."""
         wanted = self.names.unknown(m for _, mentions in self._unnamed for m in mentions)
         if wanted:
             try:
-                self.names.learn_found(ops.names_of(wanted))
+                if page is None:
+                    self.names.learn_found(ops.names_of(wanted))
+                else:
+                    self.page_names = ops.names(NameRequest.of(wanted).add(page))
+                    self.names.learn_found(self.page_names.named())
             except StashError as exc:
                 log.debug("names of %s could not be read: %s", wanted, exc)
         for entry, mentions in self._unnamed:

@@ -77,6 +77,23 @@ def test_a_one_gallery_preview_and_apply_take_a_handful_of_requests(plugin_sim: 
     }
 
 
+def test_the_reports_names_and_the_rows_names_come_in_one_request(plugin_sim: StashSimulator) -> None:
+    """Sync's report names the tag, performer and studio it writes (its log lines), and the page's rows
+    name them too, with the gallery and its images as they are: one request for both, preview and apply."""
+    plugin_sim.requests.clear()
+    doc = page(plugin_sim, {"page": "preview", "action": "sync_images_from_gallery", "gallery_id": "1"})
+    names = "findTag+findPerformer+findStudio+findGallery+findImage+findImage+findImage+findImage"
+    assert plugin_sim.requests.fields() == ["configuration+systemStatus+version", "findGallery", "findImages", names]
+    plugin_sim.requests.clear()
+    args = {"page": "apply", "action": "sync_images_from_gallery", "gallery_id": "1", "fingerprint": doc["fingerprint"]}
+    done = page(plugin_sim, args)
+    reads = ["configuration+systemStatus+version", "findGallery", "findImages"]
+    assert plugin_sim.requests.fields() == [*reads, "findImages", "bulkImageUpdate", names]
+    assert done["done"] == [
+        "Beach 2021: 4 images: date 2021-07-14; + performers Ada Vale; studio Lumen Studio; + tags Beach"
+    ]
+
+
 def test_apply_writes_nothing_when_the_gallery_changed_and_answers_the_new_preview(
     plugin_sim: StashSimulator, snapshot
 ) -> None:
