@@ -275,6 +275,11 @@ def scrape_sentence(change: dict[str, Any], dry_run: bool) -> str:
     )
 
 
+def _only(names: Mapping[str, str], ids: Sequence[str]) -> dict[str, str]:
+    """The names of `ids` among `names`."""
+    return {id: names[id] for id in ids if id in names}
+
+
 @dataclass
 class Report:
     task: str
@@ -360,7 +365,8 @@ class Report:
                     self.names.learn_found(ops.names_of(wanted))
                 else:
                     self.page_names = ops.names(NameRequest.of(wanted).add(page))
-                    self.names.learn_found(self.page_names.named())
+                    answered = self.page_names.named()  # (what was wanted only: as names_of would answer)
+                    self.names.learn_found({kind: _only(answered.get(kind, {}), ids) for kind, ids in wanted.items()})
             except StashError as exc:
                 log.debug("names of %s could not be read: %s", wanted, exc)
         for entry, mentions in self._unnamed:
