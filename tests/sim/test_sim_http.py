@@ -7,6 +7,8 @@ Facts: research notes Q11 (internal/api/authentication.go, pkg/session/session.g
 
 from __future__ import annotations
 
+import errno
+import socket
 import time
 from collections.abc import Callable
 from typing import Any
@@ -314,6 +316,26 @@ def test_refusing_connections_then_recovering(sim: StashSimulator) -> None:
     with sim.http.refusing(), pytest.raises(requests.ConnectionError, match=r"(?i)refused"):
         post(sim, VERSION)
     assert sim.port == port
+    assert post(sim, VERSION).status_code == 200
+
+
+def test_while_refusing_the_port_stays_the_simulators(sim: StashSimulator) -> None:
+    # a port let go while refusing is free for any socket: the system once handed it to another
+    # test's outgoing connection, and the simulator could not listen on it again
+    with sim.http.refusing():
+        other = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            with pytest.raises(OSError) as taken:
+                other.bind(("127.0.0.1", sim.port))
+            assert taken.value.errno == errno.EADDRINUSE
+        finally:
+            other.close()
+        with pytest.raises(requests.ConnectionError, match=r"(?i)refused"):
+            post(sim, VERSION)
+    assert post(sim, VERSION).status_code == 200
+    # twice over: the second stop holds the port again
+    with sim.http.refusing(), pytest.raises(requests.ConnectionError, match=r"(?i)refused"):
+        post(sim, VERSION)
     assert post(sim, VERSION).status_code == 200
 
 

@@ -287,10 +287,18 @@ class HttpFront:
         self.connections: set[socket.socket] = set()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._held: socket.socket | None = None  # the port while not listening (stop)
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(self) -> None:
-        server = _Server(("127.0.0.1", self.port), _Handler)
+        held, self._held = self._held, None
+        server = _Server(("127.0.0.1", self.port), _Handler, bind_and_activate=held is None)
+        if held is not None:  # listen on the port stop() kept (see there)
+            server.socket.close()
+            server.socket = held
+            server.server_address = held.getsockname()
+            server.server_name, server.server_port = socket.getfqdn("127.0.0.1"), self.port
+            server.server_activate()
         server.sim_http = self
         self.port = server.server_address[1]
         self._server = server
@@ -301,17 +309,32 @@ class HttpFront:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop listening and cut every open connection: new connects are refused."""
+        """Stop listening and cut every open connection: new connects are refused.
+
+        The port stays this front's until start() listens on it again, or release(): a socket
+        bound to it and not listening (a connect to it is refused, as to a closed port). A port
+        let go would be free for any socket of the machine, and the system hands free ports out as
+        the local end of outgoing connections: another test's client took one once, and the
+        restart could not listen on it ("Address already in use")."""
         if self._server is None:
             return
         self._server.shutdown()
         self._server.server_close()
+        self._held = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._held.bind(("127.0.0.1", self.port))
         for conn in list(self.connections):
             try:
                 conn.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
         self._server = None
+
+    def release(self) -> None:
+        """Let the port go (the simulator's end)."""
+        if self._held is not None:
+            self._held.close()
+            self._held = None
 
     @property
     def running(self) -> bool:

@@ -195,6 +195,7 @@ class StashSimulator:
     def stop(self) -> None:
         self.jobs.cancel_all()  # Stash's shutdown cancels every job (a running task is killed)
         self.http.stop()
+        self.http.release()
 
     def __enter__(self) -> StashSimulator:
         return self.start()
