@@ -278,6 +278,18 @@ class _Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
+def _bound_only(port: int) -> socket.socket | None:
+    """A socket bound to 127.0.0.1:port and not listening, or None when the system refuses it."""
+    held = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        held.bind(("127.0.0.1", port))
+    except OSError:
+        held.close()
+        return None
+    return held
+
+
 class HttpFront:
     """Listens on 127.0.0.1, routes POST /graphql to the engine, applies auth and faults."""
 
@@ -308,27 +320,28 @@ class HttpFront:
         )
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, hold: bool = True) -> None:
         """Stop listening and cut every open connection: new connects are refused.
 
-        The port stays this front's until start() listens on it again, or release(): a socket
-        bound to it and not listening (a connect to it is refused, as to a closed port). A port
-        let go would be free for any socket of the machine, and the system hands free ports out as
-        the local end of outgoing connections: another test's client took one once, and the
-        restart could not listen on it ("Address already in use")."""
+        With `hold` (a stop that start() ends: refusing, refuse_for, a test's own) the port stays
+        this front's until start() listens on it again, or release(): a socket bound to it and not
+        listening (a connect to it is refused, as to a closed port). A port let go is free for any
+        socket of the machine, and the system hands free ports out as the local end of outgoing
+        connections: another test's client took one once, and the restart could not listen on it
+        ("Address already in use"). When the system refuses the hold too (connections of the old
+        listener still closing), the port is let go as before."""
         if self._server is None:
             return
         self._server.shutdown()
         self._server.server_close()
-        self._held = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._held.bind(("127.0.0.1", self.port))
         for conn in list(self.connections):
             try:
                 conn.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
         self._server = None
+        if hold:
+            self._held = _bound_only(self.port)
 
     def release(self) -> None:
         """Let the port go (the simulator's end)."""

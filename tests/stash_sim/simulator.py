@@ -194,8 +194,8 @@ class StashSimulator:
 
     def stop(self) -> None:
         self.jobs.cancel_all()  # Stash's shutdown cancels every job (a running task is killed)
-        self.http.stop()
-        self.http.release()
+        self.http.stop(hold=False)
+        self.http.release()  # (a port held by a stop that was never started again)
 
     def __enter__(self) -> StashSimulator:
         return self.start()
