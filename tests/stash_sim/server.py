@@ -326,10 +326,10 @@ class HttpFront:
         With `hold` (a stop that start() ends: refusing, refuse_for, a test's own) the port stays
         this front's until start() listens on it again, or release(): a socket bound to it and not
         listening (a connect to it is refused, as to a closed port). A port let go is free for any
-        socket of the machine, and the system hands free ports out as the local end of outgoing
-        connections: another test's client took one once, and the restart could not listen on it
-        ("Address already in use"). When the system refuses the hold too (connections of the old
-        listener still closing), the port is let go as before."""
+        socket of the machine (another worker's server binding port 0 is handed free ports): one
+        was taken once while a test refused, and the restart could not listen on it ("Address
+        already in use"). When the system refuses the hold itself (seen at a simulator's end in
+        the kill tests, cause unknown), the port is let go as before."""
         if self._server is None:
             return
         self._server.shutdown()
