@@ -100,8 +100,10 @@ class ImagesDigest:
         self.total = 0
 
     def add(self, images: Sequence[Image]) -> None:
+        from ..common.digest import sha256_hex  # (once a page, not once an image: see _sha256)
+
         for image in images:
-            self.total = (self.total + int(_sha256(_canonical(image)), 16)) % (1 << 256)
+            self.total = (self.total + int(sha256_hex(_canonical(image)), 16)) % (1 << 256)
         self.count += len(images)
 
     @property
