@@ -16,6 +16,7 @@ again and the others are reported as UNCONFIRMED.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any, TypeVar
@@ -23,8 +24,9 @@ from typing import Any, TypeVar
 from ..common.errors import LOCKED_MESSAGE, StashAuthError, StashServerError, StashTransportError
 from ..common.limits import MUTATION_BATCH_SIZE
 from ..common.plain import dataclass, field
-from .connection import StashConnection
+from .connection import JsonObject, StashConnection
 from .documents import Mutation
+from .models import InputJson
 
 T = TypeVar("T")
 
@@ -118,7 +120,7 @@ def _send(
         try:
             data, errors = connection.execute_partial(
                 mutation.aliased(len(chunk), selection),
-                {f"i{n}": values[i] for n, i in enumerate(chunk)},
+                JsonObject([(f"i{n}", _json(values[i])) for n, i in enumerate(chunk)]),
                 idempotent=mutation.idempotent,
                 keys=[f"m{n}" for n in range(len(chunk))],
                 keep_items=keep_data,
@@ -153,3 +155,9 @@ def _send(
                 result.errors.pop(index, None)
                 result.data[index] = data.get(f"m{n}") if keep_data else None
     return again
+
+
+def _json(value: Any) -> bytes:
+    """An item's input as its request carries it: the text it was checked into (InputJson), or a
+    plain JSON value's (as json.dumps writes it in the request)."""
+    return value.text if isinstance(value, InputJson) else json.dumps(value).encode()

@@ -21,6 +21,7 @@ integers; ints are accepted and converted.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -536,6 +537,25 @@ class StrictInput(Record, extra="forbid", frozen=True):
 
     def to_input(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_unset=True)
+
+    def as_json(self) -> InputJson:
+        """The checked input as the JSON text its request will carry (InputJson)."""
+        return InputJson(type(self), json.dumps(self.to_input()).encode())
+
+
+class InputJson:
+    """A checked input kept as the JSON text of its request, until it is sent (batch.py): the way a
+    write of many ids waits for its request without a string per id (a gallery of 20,000 images
+    would hold 20,000 of them in its inputs). Made only from a checked record (StrictInput.as_json),
+    so the text is always one that record's contract accepted; `model` says which."""
+
+    __slots__ = ("model", "text")
+
+    def __init__(self, model: type[StrictInput], text: bytes) -> None:
+        self.model, self.text = model, text
+
+    def __repr__(self) -> str:
+        return f"InputJson({self.model.__name__}, {self.text.decode()})"
 
 
 class ChapterCreateInput(StrictInput, frozen=True):

@@ -65,16 +65,19 @@ from .models import (
     GalleryChapter,
     GalleryInput,
     Image,
+    InputJson,
     ResetCoverInput,
     Scene,
     ScrapedGallery,
     Scraper,
     SetCoverInput,
+    StrictInput,
 )
 from .names import KINDS as NAME_KINDS, NameRequest, Names, called, gallery_name
 from .record import Record, RecordError, checker
 
 M = TypeVar("M", bound=Record)
+S = TypeVar("S", bound=StrictInput)
 
 
 # -- typed reads on top of the connection: the answer's data checked into the models --------------
@@ -1306,18 +1309,32 @@ class GalleryOps:
         inputs = [{"ids": [gid], "delete_file": False} for gid in parse_ids(gallery_ids, "gallery ids")]
         return run_batch(self.connection, doc.GALLERY_DESTROY, inputs)
 
-    def bulk_image_update_each(self, updates: Sequence[BulkImageUpdateInput | dict[str, Any]]) -> BatchResult:
+    def bulk_image_update_each(
+        self, updates: Sequence[BulkImageUpdateInput | InputJson | dict[str, Any]]
+    ) -> BatchResult:
         """bulkImageUpdate per input, aliased in few requests (each input: image ids and the same fields).
 
-        Stash answers each with its images (a big gallery's sync: 20,000 of them in one answer);
-        nobody reads them, so none is kept (`data` holds None), only which inputs failed."""
-        inputs = [_valid(BulkImageUpdateInput, u).to_input() for u in updates]
+        Each input is held as the JSON text its request carries (InputJson: one already checked as a
+        BulkImageUpdateInput is taken as it is), so a big gallery's 20,000 ids are never strings all
+        at once. Stash answers each with its images (20,000 of them in one answer); nobody reads
+        them, so none is kept (`data` holds None), only which inputs failed."""
+        inputs = [_json_of(BulkImageUpdateInput, u) for u in updates]
         return run_batch(self.connection, doc.BULK_IMAGE_UPDATE, inputs, keep_data=False)
 
 
 def _valid(model: type[M], value: M | dict[str, Any]) -> M:
     """`value` as `model`: validated from a dict, or as it is."""
     return value if isinstance(value, model) else model.model_validate(value)
+
+
+def _json_of(model: type[S], value: S | InputJson | dict[str, Any]) -> InputJson:
+    """`value` as the JSON text of a checked `model`: checked from a dict, written from a record, or
+    as it is when it was checked as `model` already (another model's text is refused)."""
+    if isinstance(value, InputJson):
+        if value.model is not model:
+            raise ValueError(f"a {value.model.__name__} was given where a {model.__name__} is needed")
+        return value
+    return _valid(model, value).as_json()
 
 
 def _gallery_images_inputs(pairs: Sequence[tuple[Any, Sequence[Any]]]) -> list[dict[str, Any]]:

@@ -35,6 +35,7 @@ from ..stash.models import (
     Gallery,
     GalleryInput,
     Image,
+    InputJson,
     SetCoverInput,
     validation_problems,
 )
@@ -303,12 +304,15 @@ class ResetCover(Change):
 class UpdateImages(Change):
     """One bulkImageUpdate: the same fields on some images.
 
+    `image_ids`: a tuple, or Ids (common/ids.py: 8 bytes an id, where a big gallery names thousands);
+    its input is kept as the JSON text of its request (InputJson), so the ids become strings only
+    while it is checked and written, 500 at a time, never all of a big gallery's at once.
     `other_galleries`: the other galleries these images are in. The images are planned
     once per run, by the first gallery that reads them; when the write fails, every
     gallery sharing them fails with it (so Finish new galleries keeps them all marked).
     """
 
-    image_ids: tuple[str, ...]
+    image_ids: Sequence[str]
     fields: tuple[tuple[str, Any], ...]
     other_galleries: tuple[str, ...] = ()
     moved_images: tuple[str, ...] = ()  # left out: changed meanwhile (see `without`)
@@ -317,8 +321,8 @@ class UpdateImages(Change):
     def galleries(self) -> tuple[str, ...]:
         return (self.gallery_id, *self.other_galleries)
 
-    def to_input(self) -> BulkImageUpdateInput:
-        return BulkImageUpdateInput.model_validate({"ids": list(self.image_ids), **dict(self.fields)})
+    def to_input(self) -> InputJson:
+        return BulkImageUpdateInput.model_validate({"ids": list(self.image_ids), **dict(self.fields)}).as_json()
 
     def describe(self) -> dict[str, Any]:
         described: dict[str, Any] = {

@@ -27,10 +27,10 @@ from typing import Any, NamedTuple
 
 from ..common.args import Param, read_choices
 from ..common.constants import MARKER_TAGS
+from ..common.ids import Ids
 from ..common.limits import BULK_IDS_CHUNK
 from ..common.skips import SKIP_NO_IMAGES
 from ..stash import selections
-from ..stash.batch import chunks
 from ..stash.models import Gallery, Image
 from .changes import Expect, UpdateImages
 from .report import GalleryPlan
@@ -154,8 +154,10 @@ def _overwritten(change: dict[str, Any]) -> list[str]:
 class SyncGroup:
     """The images of a gallery that need one change: their ids in an array of integers (not the
     id strings of the answers they came in, whose pages would stay in memory with them: a big
-    gallery's fold outlives its pages), and per image its other galleries and what the write
-    would overwrite (shared empty tuples where there are none, as in an add-only sync of tags).
+    gallery's fold outlives its pages); by an image's place in `ids`, its other galleries (only for
+    the images that have any: most are in this gallery alone), and, when the change overwrites
+    something (`overwrites`), what it would overwrite (one entry per image, else none). So an
+    add-only sync holds 8 bytes an image while a big gallery is read, nothing more.
     (A plain class: a gallery makes one or two, and a page 250 galleries.)"""
 
     __slots__ = ("change", "expects", "ids", "others", "overwrites")
@@ -164,7 +166,7 @@ class SyncGroup:
         self.change = change
         self.overwrites = _overwritten(change)  # the image fields the change overwrites
         self.ids: array[int] = array("q")
-        self.others: list[tuple[str, ...]] = []
+        self.others: dict[int, tuple[str, ...]] = {}
         self.expects: list[tuple[Expect, ...]] = []
 
 
@@ -199,8 +201,10 @@ class SyncFold:
                 if group is None:
                     group = groups[same] = SyncGroup(change)
                 group.ids.append(int(image.id))
-                group.others.append(known[1])
-                group.expects.append(Expect.of("image", image, group.overwrites) if group.overwrites else ())
+                if known[1]:
+                    group.others[len(group.ids) - 1] = known[1]
+                if group.overwrites:
+                    group.expects.append(Expect.of("image", image, group.overwrites))
         self.count += len(images)
 
 
@@ -209,29 +213,30 @@ def plan_image_sync(
     images: Sequence[Image] | SyncFold,
     fields: tuple[str, ...],
     mirror: bool,
-    already_planned: set[str] | None = None,
+    already_planned: set[int] | None = None,
 ) -> GalleryPlan:
     """Group the gallery's images (or their SyncFold) by the change they need (pure, apart from
-    skipping planned ids)."""
+    skipping planned ids: `already_planned`, as integers). Each update names its images as Ids (the
+    group's integers, BULK_IDS_CHUNK a write): no string per image is made before its request is."""
     images = folded(images, SyncFold, lambda: SyncFold(gallery.id, fields, mirror))
     plan = GalleryPlan(gallery.id)
     if not images.count:
         plan.skipped = SKIP_NO_IMAGES
         return plan
     for group in images.groups.values():
-        ids = [str(image_id) for image_id in group.ids]
         fields_set = tuple(sorted(group.change.items()))
-        shared = any(group.others)  # (most images are in this gallery alone)
+        shared = bool(group.others)  # (most images are in this gallery alone)
+        ids = group.ids
         rows: Sequence[int] = range(len(ids))  # the group's images, by their place in it
-        if already_planned:
+        if already_planned and shared:  # (only an image in several galleries can have been planned)
             rows = [n for n in rows if ids[n] not in already_planned]
-        for chunk in chunks(rows, BULK_IDS_CHUNK):
+        for start in range(0, len(rows), BULK_IDS_CHUNK):
+            chunk = rows[start : start + BULK_IDS_CHUNK]
             # the other galleries these images are in fail with this write (they do not plan it again)
-            others = tuple(dict.fromkeys(g for n in chunk for g in group.others[n])) if shared else ()
+            others = tuple(dict.fromkeys(g for n in chunk for g in group.others.get(n, ()))) if shared else ()
             expects = tuple(e for n in chunk for e in group.expects[n]) if group.overwrites else ()
-            plan.changes.append(
-                UpdateImages(gallery.id, tuple([ids[n] for n in chunk]), fields_set, others, expects=expects)
-            )
+            taken = ids[chunk.start : chunk.stop] if isinstance(chunk, range) else [ids[n] for n in chunk]
+            plan.changes.append(UpdateImages(gallery.id, Ids(taken), fields_set, others, expects=expects))
     return plan
 
 
@@ -242,7 +247,7 @@ class SyncImagesFromGallery(Workflow):
     def __init__(self, fields: tuple[str, ...], mirror: bool) -> None:
         self.fields = fields
         self.mirror = mirror
-        self.planned_shared: set[str] = set()  # images in several galleries, planned already
+        self.planned_shared: set[int] = set()  # images in several galleries, planned already
 
     @property
     def variant(self) -> str | None:
@@ -254,5 +259,5 @@ class SyncImagesFromGallery(Workflow):
     def plan(self, gallery: Gallery, images: Sequence[Image] | SyncFold | None, env: Env) -> GalleryPlan:
         fold = folded(images or [], SyncFold, lambda: self.fold(gallery))
         plan = plan_image_sync(gallery, fold, self.fields, self.mirror, self.planned_shared)
-        self.planned_shared.update(str(image_id) for image_id in fold.shared)
+        self.planned_shared.update(fold.shared)
         return plan

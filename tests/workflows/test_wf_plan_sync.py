@@ -7,6 +7,7 @@ from wf_support import gallery, image
 
 from gallery_ops.common.args import ArgError
 from gallery_ops.common.constants import NEW_GALLERY_TAG, STASH_DEFAULT_COVER_REGEX
+from gallery_ops.common.ids import Ids
 from gallery_ops.common.limits import BULK_IDS_CHUNK
 from gallery_ops.common.settings import Settings
 from gallery_ops.common.skips import SKIP_NO_IMAGES
@@ -14,6 +15,7 @@ from gallery_ops.stash.models import TagRef
 from gallery_ops.tasks.changes import UpdateImages
 from gallery_ops.tasks.image_sync import (
     SYNC_FIELDS,
+    SyncFold,
     SyncImagesFromGallery,
     image_changes,
     parse_sync_fields,
@@ -224,3 +226,35 @@ def test_an_image_in_several_galleries_is_planned_once_per_run():
     assert sorted(planned) == ["10", "11", "12"]
     shared_change = next(c for c in first.changes if "10" in c.image_ids)
     assert dict(shared_change.fields) == {"tag_ids": {"ids": ["1", "2"], "mode": "ADD"}}  # both galleries' tags
+
+
+def test_a_big_gallery_s_plan_holds_its_image_ids_as_integers():
+    """What a big gallery's sync holds per image while it is read and until its writes are sent
+    (counted, not timed): its fold 8 bytes an image (no other galleries, no expects, in an add-only
+    sync of images in this gallery alone), its plan the ids as Ids (8 bytes, no string per image)."""
+    import tracemalloc
+
+    images = [img(n) for n in range(1, 5_001)]
+    fold = SyncFold("1", ("tags",), mirror=False)  # (adding tags overwrites nothing: no expects)
+    fold.add(images)
+    [group] = fold.groups.values()
+    assert len(group.ids) == 5_000 and group.others == {} and group.expects == []
+
+    tracemalloc.start()
+    try:
+        plan = plan_image_sync(SOURCE, fold, ("tags",), mirror=False)
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert [len(c.image_ids) for c in plan.changes] == [BULK_IDS_CHUNK] * 10
+    assert all(isinstance(c.image_ids, Ids) for c in plan.changes)
+    assert [i for c in plan.changes for i in c.image_ids] == [str(n) for n in range(1, 5_001)]
+    assert held < 5_000 * 16  # (as strings, the ids alone were 5,000 x 57 bytes)
+
+
+def test_images_in_other_galleries_carry_them_in_a_big_gallery_s_plan():
+    other = gallery("2", tags=(3,))
+    images = [img(n, galleries=(SOURCE, other) if n % 700 == 0 else (SOURCE,)) for n in range(1, 1_501)]
+    plan = plan_image_sync(SOURCE, images, ("date",), mirror=False)  # (both galleries agree: no date)
+    by_others = [(len(c.image_ids), c.other_galleries) for c in plan.changes]
+    assert by_others == [(500, ()), (500, ("2",)), (500, ("2",))]  # images 700 and 1400
