@@ -29,7 +29,6 @@ from ..stash.connection import ServerConnection
 from ..stash.models import validation_problems
 from ..stash.operations import GalleryOps
 from ..stash.record import RecordError
-from .page import run_page
 from .plugin_operations import OPERATION_NAMES, run_operation
 from .registry import HOOK_TYPES, MODES, TASKS, run_hook, run_task
 
@@ -149,6 +148,8 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
             raise ArgError(f"unknown operation {short_repr(name)}; one of {', '.join(OPERATION_NAMES)}")
         return run_operation(ops, name, args), None
     if chosen == "page":
+        from .page import run_page  # here: a task's or an operation's process does not import the page's modules
+
         return run_page(ops, args), None
     mode = args["mode"]
     if not isinstance(mode, str) or mode not in TASKS:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
+from operator import is_
 from typing import Any
 
 from ..common import paths
@@ -37,7 +38,7 @@ from ..stash.batch import chunks
 from ..stash.models import Gallery, Image
 from ..stash.names import NameBook
 from ..stash.operations import GalleryOps, ImagesChangedWhileRead
-from .changes import Change, apply_changes
+from .changes import Applied, Change, apply_changes
 from .gate import Gate
 from .report import GalleryPlan, Report
 from .workflow import Env, ImageFold, ImageList, Scope, Workflow, env_from_configuration
@@ -329,6 +330,8 @@ def apply_plans(
     given = [c for p in plans for c in p.changes]
     applied = apply_changes(ops, given, failed, names)
     held = applied.held()
+    if _all_as_planned(plans, given, applied, failed):
+        return PageApplied(list(plans), applied.failed, held)
     out: list[GalleryPlan] = []
     start = 0
     for plan in plans:
@@ -347,6 +350,21 @@ def apply_plans(
         else:
             out.append(replace(plan, changes=changes))
     return PageApplied(out, applied.failed, held)
+
+
+def _all_as_planned(
+    plans: Sequence[GalleryPlan], given: Sequence[Change], applied: Applied, failed: Mapping[str, str]
+) -> bool:
+    """Whether apply_plans keeps every plan as it is (most pages): nothing failed or moved, each
+    change is the one planned, and no plan's first change came back empty (the page's checks, in C
+    where they can be, instead of each plan's; any doubt goes the plan-by-plan way)."""
+    return (
+        not applied.failed
+        and not applied.moved
+        and all(map(is_, applied.changes, given))
+        and not any(p.changes and p.changes[0].is_empty for p in plans)
+        and not (failed and any(p.gallery_id in failed for p in plans))
+    )
 
 
 def apply_page(
@@ -383,10 +401,16 @@ def planned(
     try:
         found = plan()
     except Exception as exc:
-        said = ", ".join(names.called("gallery", g) for g in gallery_ids)
-        log.debug("%s: planning galleries %s failed:\n%s", task, said, current_traceback())
-        return [GalleryPlan(g, error=f"planning failed ({type(exc).__name__}: {exc})") for g in gallery_ids]
+        return planning_failed(task, gallery_ids, exc, names)
     return [found] if isinstance(found, GalleryPlan) else found
+
+
+def planning_failed(task: str, gallery_ids: Sequence[str], exc: Exception, names: NameBook) -> list[GalleryPlan]:
+    """A failed plan for each of the galleries whose planning raised `exc` (called in its handler:
+    the debug line carries the traceback)."""
+    said = ", ".join(names.called("gallery", g) for g in gallery_ids)
+    log.debug("%s: planning galleries %s failed:\n%s", task, said, current_traceback())
+    return [GalleryPlan(g, error=f"planning failed ({type(exc).__name__}: {exc})") for g in gallery_ids]
 
 
 def run_pages(
@@ -514,17 +538,20 @@ def plan_page(
             else GroupImages()
         )
         group_env = replace(env, cover_matches=read.matches) if asks_covers else env
+        plans, first = planned_page.plans, read.first
         for gallery in group:
-            planned_page.first_images[gallery.id] = read.first.get(gallery.id, [])
-            if gallery.id in read.broken:
-                planned_page.plans.append(read.broken[gallery.id])
-                planned_page.unread.add(gallery.id)
+            gallery_id = gallery.id
+            planned_page.first_images[gallery_id] = first.get(gallery_id, [])
+            if gallery_id in read.broken:
+                plans.append(read.broken[gallery_id])
+                planned_page.unread.add(gallery_id)
                 continue
-            images = read.images.get(gallery.id, []) if image_fields else None
-            folds = read.folds.get(gallery.id)
-            planned_page.plans.extend(
-                planned(task, [gallery.id], partial(plan_gallery, workflows, gallery, images, folds, group_env), names)
-            )
+            images = read.images.get(gallery_id, []) if image_fields else None
+            # (planned(), written out: this runs once per gallery of every task)
+            try:
+                plans.append(plan_gallery(workflows, gallery, images, read.folds.get(gallery_id), group_env))
+            except Exception as exc:
+                plans.extend(planning_failed(task, [gallery_id], exc, names))
     return planned_page
 
 

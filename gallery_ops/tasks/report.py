@@ -78,15 +78,34 @@ def shown(value: Any) -> str:
 
 @dataclass
 class GalleryPlan:
-    """The plan for one gallery: its changes, or why it is left alone."""
+    """The plan for one gallery: its changes, or why it is left alone.
+
+    Its own __init__ (plain.dataclass keeps it): every task makes one or more per gallery, and the
+    generic one, which reads the field list on each call, costs several times more."""
 
     gallery_id: str
-    changes: list[Any] = field(default_factory=list)
-    skipped: str | None = None  # a reason when the gallery cannot or must not be changed
-    error: str | None = None  # the plan itself failed for this gallery (e.g. a pattern that ran too long)
+    changes: list[Any]
+    skipped: str | None  # a reason when the gallery cannot or must not be changed
+    error: str | None  # the plan itself failed for this gallery (e.g. a pattern that ran too long)
     # what the plan leaves alone in a gallery it may otherwise change, and why (the page's previews show it)
-    left_alone: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # what a person should look at (left as it is)
+    left_alone: list[str]
+    notes: list[str]  # what a person should look at (left as it is)
+
+    def __init__(
+        self,
+        gallery_id: str,
+        changes: list[Any] | None = None,
+        skipped: str | None = None,
+        error: str | None = None,
+        left_alone: list[str] | None = None,
+        notes: list[str] | None = None,
+    ) -> None:
+        self.gallery_id = gallery_id
+        self.changes = [] if changes is None else changes
+        self.skipped = skipped
+        self.error = error
+        self.left_alone = [] if left_alone is None else left_alone
+        self.notes = [] if notes is None else notes
 
     @property
     def status(self) -> str:
@@ -319,12 +338,15 @@ class Report:
                 self.failed.append(self.named({"gallery": plan.gallery_id, "error": error}))
         elif plan.skipped:
             self.skipped[plan.skipped] += 1
-        elif plan.status == "unchanged":
-            self.unchanged += 1
-        else:
+        elif plan.changes:  # (plan.status, written out: this runs once per gallery of every task)
             self.changed += 1
+        else:
+            self.unchanged += 1
         if error is None or error == plan.error:  # a failed rule: the other rules' changes were written
-            self.add_changes(plan.changes)
+            if len(self.changes) < MAX_DETAILS:
+                self.add_changes(plan.changes)
+            else:  # (add_changes, once the output lists all it can: only counted)
+                self.change_count += len(plan.changes)
         for note in plan.notes:
             self.gallery_note_count += 1
             if len(self.gallery_notes) < MAX_DETAILS:

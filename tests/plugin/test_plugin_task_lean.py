@@ -1,9 +1,11 @@
-"""What a bulk task's process imports: no digest machinery when the run makes no digest.
+"""What a bulk task's process imports: no digest machinery when the run makes no digest, nothing of
+the gallery page's.
 
 A task's CPU on a big library is a few tenths of a second, a good part of it Python's start and the
 imports (bench/bulk_tasks.py). `hashlib` loads OpenSSL (3-4 ms): only a run that digests imports it
 (a delete's basis, tasks/deletes.py; a page action's gate, tasks/gate.py), and the disk's proofs
-(common/on_disk.py) only a run that looks at the disk. The plugin is run as Stash runs a task (the
+(common/on_disk.py) only a run that looks at the disk; the gallery page's own modules (entry/page.py,
+tasks/words.py) only a page action. The plugin is run as Stash runs a task (the
 simulator's runner), through an interpreter wrapper that records the modules each process had imported.
 """
 
@@ -18,6 +20,7 @@ from support.python import RecordingPython
 
 REPO = Path(__file__).resolve().parents[2]
 DIGESTS = {"hashlib", "_hashlib", "gallery_ops.common.on_disk"}
+PAGE_ONLY = {"gallery_ops.entry.page", "gallery_ops.tasks.words"}
 
 
 @pytest.mark.parametrize(
@@ -33,7 +36,8 @@ def test_a_task_that_makes_no_digest_imports_no_hashlib(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, task: str, args: dict[str, Any], module: str
 ) -> None:
     """The task writes (its changes go through the re-read before writes, changes.py, which imports
-    tasks/deletes.py for a delete's basis), yet its process never imports hashlib nor on_disk."""
+    tasks/deletes.py for a delete's basis), yet its process never imports hashlib nor on_disk, nor
+    the page's modules."""
     wrapped = RecordingPython(tmp_path, monkeypatch)
     with StashSimulator(python=str(wrapped.python)) as sim:
         sim.install_plugin(REPO)
@@ -45,3 +49,4 @@ def test_a_task_that_makes_no_digest_imports_no_hashlib(
     assert run["status"] == 0
     assert {f"gallery_ops.tasks.{module}", "gallery_ops.tasks.changes", "gallery_ops.tasks.deletes"} <= imported
     assert imported & DIGESTS == set()
+    assert imported & PAGE_ONLY == set()
