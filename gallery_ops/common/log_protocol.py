@@ -193,12 +193,21 @@ def redact(text: str, secrets: Iterable[str]) -> str:
 
 def redact_value(value: Any, secrets: Sequence[str]) -> Any:
     """A JSON-like value with every string in it redacted (the result object on stdout)."""
+    return _redacted(value, secrets, {})
+
+
+def _redacted(value: Any, secrets: Sequence[str], done: dict[str, str]) -> Any:
+    """redact_value, each distinct string redacted once (`done`: those redacted so far, as redacted;
+    a task's output repeats its keys and ids in every change it lists)."""
     if isinstance(value, str):
-        return redact(value, secrets)
+        found = done.get(value)
+        if found is None:
+            found = done[value] = redact(value, secrets)
+        return found
     if isinstance(value, dict):
-        return {redact_value(k, secrets): redact_value(v, secrets) for k, v in value.items()}
+        return {_redacted(k, secrets, done): _redacted(v, secrets, done) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [redact_value(item, secrets) for item in value]
+        return [_redacted(item, secrets, done) for item in value]
     return value
 
 

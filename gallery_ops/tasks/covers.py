@@ -214,7 +214,10 @@ def plan_set_cover(
         plan.skipped = SKIP_RULE_PICKS_NONE
         return plan
     if wanted.id != current:
-        plan.changes = [SetCover(gallery.id, wanted.id, wanted.path, expects=Expect.of("gallery", gallery, ["cover"]))]
+        # the write relies on the cover as read: Expect.of(..., ["cover"]) would find `current` again
+        # (a cover's basis value is its id), here once per gallery of the run
+        expects = (Expect("gallery", gallery.id, "cover", current),)
+        plan.changes = [SetCover(gallery.id, wanted.id, wanted.path, expects=expects)]
     return plan
 
 

@@ -11,7 +11,7 @@ from gallery_ops.common.args import ArgError
 from gallery_ops.common.constants import STASH_DEFAULT_COVER_REGEX
 from gallery_ops.common.settings import DEFAULT_COVER_RULE, Settings
 from gallery_ops.common.skips import SKIP_CHOSEN, SKIP_NO_IMAGES, SKIP_RULE_PICKS_NONE, SKIP_UNKNOWN
-from gallery_ops.tasks.changes import ResetCover, SetCover
+from gallery_ops.tasks.changes import Expect, ResetCover, SetCover
 from gallery_ops.tasks.covers import (
     UNKNOWN,
     CoverFold,
@@ -40,6 +40,18 @@ def pick(images, rule_text: str, cover: str | None = None, regex: str = REGEX):
     plan = plan_set_cover(g, images, parse_cover_rule(rule_text), stash_answer(images, regex))
     assert len(plan.changes) <= 1
     return (plan.changes[0].image_id if plan.changes else None), plan
+
+
+@pytest.mark.parametrize("cover", ["1", None])
+def test_a_new_cover_relies_on_the_cover_as_read_in_the_form_the_re_read_compares(cover):
+    """The SetCover's basis (checked right before the batch is sent, changes._unmoved) is what
+    Expect.of finds on the gallery read: its cover's id, or None for a gallery without one."""
+    images = [image("1", f"{DIR}/a.jpg"), image("2", f"{DIR}/b.jpg")]
+    g = gallery("4", folder=DIR, cover=cover)
+    plan = plan_set_cover(g, images, parse_cover_rule("position:2"), cover)
+    (change,) = plan.changes
+    assert change.image_id == "2"
+    assert change.expects == Expect.of("gallery", g, ["cover"]) == (Expect("gallery", "4", "cover", cover),)
 
 
 # -- the rule -------------------------------------------------------------------------------------
