@@ -125,40 +125,84 @@ class ImagesCounted(TypedDict, total=False):
 
 
 def image_list(value: Any) -> list[Image]:
-    """A findImages answer's images, checked (IMAGE_LIST), each run of images whose galleries the
-    answer gives alike checked once. A gallery's images all carry their galleries, and a read that
-    selects those galleries' metadata (Sync reads what it copies with every image) gives the same
-    galleries again and again: comparing an image's galleries with the previous image's as the
-    answer gave them (a comparison in C) costs a fraction of checking them. Those images share the
-    Gallery records (read only, as every answer's records are), each image in its own list.
-    Anything wrong goes to IMAGE_LIST as it was given, which says what and where. (Equal as Python
-    compares decoded JSON, where 1, 1.0 and true are equal: a gallery given with 1 where the previous
-    image's had true would pass as that one. A field is always encoded as its one GraphQL type, so
-    Stash's answers never do that.)"""
+    """A findImages answer's images, checked (IMAGE_LIST), when they carry their galleries: each
+    run of images alike but for their ids checked once, and each run of images whose galleries
+    are alike.
+
+    A gallery's images are often alike but for their ids (a fresh scan's have nothing set; after
+    a sync each has what its galleries gave it), and a read that selects their galleries' metadata
+    (Sync reads what it copies with every image) gives the same galleries again and again.
+    Comparing an image with the first of its run as the answer gave them (a comparison in C, the
+    first's id set to the image's meanwhile) costs a fraction of checking it. An image alike the
+    first is the first's checked values with its own id, its lists its own (their records
+    shared); images whose galleries are alike share the Gallery records, each image in its own
+    list (read only, as every answer's records are). Anything wrong goes to IMAGE_LIST as it was
+    given, which says what and where. (Alike as Python compares decoded JSON, where 1, 1.0 and
+    true are equal: a value given as 1 where the first had true would pass as that one. A field
+    is always encoded as its one GraphQL type, so Stash's answers never do that.) Images read
+    without their galleries (paths, covers) are rarely alike: IMAGE_LIST checks them as they are."""
     if not (type(value) is list and value and type(value[0]) is dict and value[0].get("galleries")):
-        return IMAGE_LIST(value)  # (a read without galleries: nothing to share)
-    made: list[list[Gallery] | None] = []  # each image's galleries, checked
-    given: Any = None
+        return IMAGE_LIST(value)
+    firsts: list[dict[str, Any]] = []  # the first image of each run, as given
+    made: list[list[Gallery] | None] = []  # per run: its galleries, checked (None: with the image)
+    runs: list[list[str]] = []  # per run: the ids of the images alike its first
+    first: dict[str, Any] = {}  # the first image of this run (its id the image's while they are compared)
+    first_id: str | None = None  # its id (None: no image is compared with it)
+    run: list[str] = []
+    given: Any = None  # the galleries last checked, as given
     last: list[Gallery] = []
     try:
         for item in value:
-            galleries = item.get("galleries") if type(item) is dict else None
+            if type(item) is not dict:
+                raise RecordError("", [])  # (IMAGE_LIST says what)
+            item_id = item.get("id")
+            if type(item_id) is str and first_id is not None:
+                first["id"] = item_id
+                alike = item == first
+                first["id"] = first_id
+                if alike:
+                    run.append(item_id)
+                    item.pop("galleries", None)  # (let go as the answer is read)
+                    continue
+            first, first_id, run = item, item_id if type(item_id) is str else None, []
+            firsts.append(item)
+            runs.append(run)
+            galleries = item.get("galleries")
             if type(galleries) is not list:
-                made.append(None)  # (none selected, null or wrong: checked with the image)
+                made.append(None)  # (null or wrong: checked with the image)
                 continue
             if galleries != given:
                 given, last = galleries, GALLERY_LIST(galleries)
             made.append(last)
     except RecordError:
         return IMAGE_LIST(value)
-    for item, galleries in zip(value, made, strict=True):
+    for item, galleries in zip(firsts, made, strict=True):
         if galleries is not None:
             del item["galleries"]
-    images = IMAGE_LIST(value)
-    for image, galleries in zip(images, made, strict=True):
+    try:
+        checked = IMAGE_LIST(firsts)
+    except RecordError:
+        return IMAGE_LIST(value)  # (which says where in the answer)
+    images: list[Image] = []
+    for image, galleries, run in zip(checked, made, runs, strict=True):
         if galleries is not None:
             image.galleries = list(galleries)
+        images.append(image)
+        if run:
+            values = image.__dict__
+            lists = [name for name, held in values.items() if type(held) is list]
+            for image_id in run:
+                own = values.copy()
+                own["id"] = image_id
+                for name in lists:
+                    own[name] = own[name][:]
+                alike_image = _new(Image)
+                _set_dict(alike_image, "__dict__", own)
+                images.append(alike_image)
     return images
+
+
+_new, _set_dict = object.__new__, object.__setattr__
 
 
 def _images_counted(value: Any) -> ImagesCounted:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from ..common.args import Param, read_choices
@@ -93,6 +94,7 @@ def wanted_of(sources: Sequence[Gallery], fields: tuple[str, ...]) -> Wanted:
 
 
 _NO_IDS: frozenset[str] = frozenset()
+_NOTHING = object()  # (no image before the first)
 
 
 def change_of(image: Image, wanted: Wanted, mirror: bool) -> tuple[dict[str, Any], tuple[Any, ...]]:
@@ -182,29 +184,53 @@ class SyncFold:
         self.shared: array[int] = array("q")
 
     def add(self, images: Sequence[Image]) -> None:
+        """Fold a page of the gallery's images in. An image's change is worked out only when its
+        galleries or its synced fields differ from the image before's: a gallery's images are
+        mostly alike (a fresh scan's have nothing set, a synced gallery's have what it gave them),
+        and an image alike the one before needs exactly its change (the same galleries want the
+        same of it, and it has the same), goes to its group and expects the same of its own fields."""
         # per set of galleries: what they want of an image and its other galleries (an answer reads
         # each gallery once, so images in the same galleries share them)
         asked: dict[tuple[str, ...], tuple[Wanted, tuple[str, ...]]] = {}
-        mirror, groups = self.mirror, self.groups
+        mirror, groups, own_of = self.mirror, self.groups, attrgetter(*self.fields)
+        last_sources: list[Gallery] | None = None
+        last_own: Any = _NOTHING
+        group: SyncGroup | None = None
+        others: tuple[str, ...] = ()
+        many = False
+        expects: tuple[Expect, ...] | None = None
         for image in images:
             sources = image.galleries or []
-            key = tuple([g.id for g in sources])
-            known = asked.get(key)
-            if known is None:
-                others = tuple([g for g in key if g != self.gallery_id])
-                known = asked[key] = (wanted_of(sources, self.fields), others)
-            if len(sources) > 1:
+            own = own_of(image)
+            if sources != last_sources or own != last_own:
+                # (else: the galleries and synced fields of the image before, so its change and group)
+                last_sources, last_own = sources, own
+                key = tuple([g.id for g in sources])
+                known = asked.get(key)
+                if known is None:
+                    others = tuple([g for g in key if g != self.gallery_id])
+                    known = asked[key] = (wanted_of(sources, self.fields), others)
+                others, many = known[1], len(key) > 1
+                change, same = change_of(image, known[0], mirror)
+                group = None
+                if change:
+                    group = groups.get(same)
+                    if group is None:
+                        group = groups[same] = SyncGroup(change)
+                expects = None
+            if many:
                 self.shared.append(int(image.id))
-            change, same = change_of(image, known[0], mirror)
-            if change:
-                group = groups.get(same)
-                if group is None:
-                    group = groups[same] = SyncGroup(change)
+            if group is not None:
                 group.ids.append(int(image.id))
-                if known[1]:
-                    group.others[len(group.ids) - 1] = known[1]
+                if others:
+                    group.others[len(group.ids) - 1] = others
                 if group.overwrites:
-                    group.expects.append(Expect.of("image", image, group.overwrites))
+                    # (an image alike the one before: the same values, its own id)
+                    if expects is None:
+                        expects = Expect.of("image", image, group.overwrites)
+                    else:
+                        expects = tuple([Expect("image", image.id, e.name, e.value) for e in expects])
+                    group.expects.append(expects)
         self.count += len(images)
 
 

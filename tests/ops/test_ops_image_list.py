@@ -1,6 +1,6 @@
-"""A findImages answer's images checked with their galleries made once per run of images that carry
-the same galleries (operations.image_list): the same records, the same refusals, as checking every
-image on its own (IMAGE_LIST)."""
+"""A findImages answer's images checked once per run of images alike but for their ids, and their
+galleries once per run of images that carry the same galleries (operations.image_list): the same
+records, the same refusals, as checking every image on its own (IMAGE_LIST)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from gallery_ops.stash import operations
-from gallery_ops.stash.models import Gallery
+from gallery_ops.stash.models import Gallery, TagRef
 from gallery_ops.stash.operations import IMAGE_LIST, image_list
 from gallery_ops.stash.record import RecordError
 
@@ -111,3 +111,60 @@ def test_a_wrong_answer_is_refused_with_what_checking_each_image_alone_says(brok
         image_list(answer)
     assert shared.value.errors() == alone.value.errors()
     assert str(shared.value) == str(alone.value)
+
+
+# Runs of images alike but for their ids (a fresh scan's, or a synced gallery's): 20-22, 23-24, 25-26, 27.
+RUNS = [
+    image("20", A),
+    image("21", A),
+    image("22", A),
+    image("23", A, tags=[{"id": "7", "name": "Seven"}]),
+    image("24", A, tags=[{"id": "7", "name": "Seven"}]),
+    image("25", A, B),
+    image("26", A, B),
+    image("27", A),
+]
+
+
+def test_images_alike_but_for_their_ids_are_checked_once_a_run_each_with_its_own_lists(monkeypatch):
+    alone = IMAGE_LIST(copy.deepcopy(RUNS))
+    checked: list[list[str]] = []
+    check = operations.IMAGE_LIST
+
+    def counting(value: Any) -> list[Any]:
+        checked.append([item["id"] for item in value])
+        return check(value)
+
+    monkeypatch.setattr(operations, "IMAGE_LIST", counting)
+    images = image_list(copy.deepcopy(RUNS))
+    assert checked == [["20", "23", "25", "27"]]  # the first of each run, in one call
+    assert images == alone and [i.id for i in images] == [str(n) for n in range(20, 28)]
+    assert fields_set(images) == fields_set(alone)
+    assert images[4].tags == [TagRef(id="7", name="Seven")] and images[4].tags[0] is images[3].tags[0]
+    for one, next_one in ((images[0], images[1]), (images[3], images[4]), (images[5], images[6])):
+        assert one.tags is not next_one.tags and one.galleries is not next_one.galleries  # each its own lists
+        assert one.galleries == next_one.galleries
+    images[3].tags.append(TagRef(id="8"))
+    assert len(images[4].tags) == 1
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        lambda answer: answer[1].update(id=21),  # an id not text, on an image otherwise alike
+        lambda answer: answer[2].update(date=20200102),  # the image's own field, in a run
+        lambda answer: answer[4]["tags"][0].update(id=7),  # a tag's id, in a run
+        lambda answer: answer[6]["galleries"][1].update(id=5),  # a gallery's id, in a run
+        lambda answer: answer[1].pop("id"),  # no id
+        lambda answer: answer.insert(2, None),  # an image not an object, in a run
+    ],
+)
+def test_a_wrong_image_in_a_run_is_refused_with_what_checking_each_image_alone_says(broken):
+    answer = copy.deepcopy(RUNS)
+    broken(answer)
+    with pytest.raises(RecordError) as alone:
+        IMAGE_LIST(copy.deepcopy(answer))
+    with pytest.raises(RecordError) as runs:
+        image_list(answer)
+    assert runs.value.errors() == alone.value.errors()
+    assert str(runs.value) == str(alone.value)

@@ -12,6 +12,7 @@ from gallery_ops.common.limits import BULK_IDS_CHUNK
 from gallery_ops.common.settings import Settings
 from gallery_ops.common.skips import SKIP_NO_IMAGES
 from gallery_ops.stash.models import TagRef
+from gallery_ops.tasks import image_sync
 from gallery_ops.tasks.changes import UpdateImages
 from gallery_ops.tasks.image_sync import (
     SYNC_FIELDS,
@@ -195,6 +196,54 @@ def test_images_are_grouped_by_exactly_the_change_they_need(mirror):
     # the ids of a tag change in Stash's order (as integers: "9" before "10")
     tags = [dict(c.fields)["tag_ids"]["ids"] for c in plan.changes if "tag_ids" in dict(c.fields)]
     assert ["2", "9", "10"] in tags and all(ids == sorted(ids, key=int) for ids in tags)
+
+
+def _folded(fold: SyncFold) -> tuple:
+    """All a fold keeps: per change its images, their other galleries and expects; the shared images."""
+    groups = {key: (g.change, list(g.ids), g.others, g.expects) for key, g in fold.groups.items()}
+    return groups, list(fold.shared), fold.count
+
+
+@pytest.mark.parametrize("mirror", [False, True])
+@pytest.mark.parametrize("fields", [ALL, ("tags",), ("studio", "date")])
+def test_images_alike_the_one_before_take_its_change_as_if_each_was_planned_alone(mirror, fields, monkeypatch):
+    """SyncFold.add works an image's change out only when its galleries or synced fields differ
+    from the image before's (a fresh scan's images, a synced gallery's): what it keeps is what
+    working out every image's change alone keeps, expects (each with its image's id) included."""
+    other = gallery("2", tags=(3,), studio="7", photographer="Al")
+    runs = [  # (galleries, the image's fields, how many images alike)
+        ((SOURCE,), {}, 3),
+        ((SOURCE,), {"tags": (1,), "studio": "7"}, 2),
+        ((SOURCE, other), {}, 2),
+        ((SOURCE,), {}, 1),
+        ((SOURCE,), {"date": "2020-01-01", "photographer": "Jo"}, 2),
+        ((SOURCE,), {"tags": (1, 2), "performers": (5,), "studio": "8", "date": "2021-07-14", "photographer": "Jo"}, 2),
+        ((SOURCE, other), {"tags": (4,)}, 1),
+        ((SOURCE, other), {"tags": (4,), "date": "2019-02-02"}, 2),
+    ]
+    images = [img(n, galleries=galleries, **state) for galleries, state, count in runs for n in range(count)]
+    for n, one in enumerate(images, start=1):  # (the helper's ids: one per image)
+        object.__setattr__(one, "__dict__", {**one.__dict__, "id": str(n)})
+    worked_out: list[str] = []
+    change_of = image_sync.change_of
+
+    def counting(image, wanted, mirror):
+        worked_out.append(image.id)
+        return change_of(image, wanted, mirror)
+
+    monkeypatch.setattr(image_sync, "change_of", counting)
+    together = SyncFold("1", fields, mirror)
+    together.add(images)
+    firsts = list(worked_out)
+    alone = SyncFold("1", fields, mirror)
+    for one in images:
+        alone.add([one])
+    assert _folded(together) == _folded(alone)
+    assert together.groups and (not mirror or any(g.overwrites for g in together.groups.values()))
+    # worked out: each image whose galleries, or one of the synced fields, differ from the image before's
+    described = [(galleries, [state.get(f) for f in fields]) for galleries, state, count in runs for _ in range(count)]
+    differ = [str(n) for n, one in enumerate(described, start=1) if n == 1 or one != described[n - 2]]
+    assert firsts == differ and len(differ) < len(images)
 
 
 def test_big_groups_are_split_into_bulk_updates_of_bounded_size():
