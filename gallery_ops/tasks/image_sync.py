@@ -70,21 +70,23 @@ class Wanted(NamedTuple):
 
 def wanted_of(sources: Sequence[Gallery], fields: tuple[str, ...]) -> Wanted:
     """What the galleries `sources` (all the galleries an image is in) ask of their images: the
-    same for every image in exactly these galleries, so a page's images share it."""
+    same for every image in exactly these galleries, so a page's images share it. (Worked out
+    once per gallery of a run, or more: kept plain.)"""
     refs = []
     for field, key in REF_FIELDS:
         if field in fields:
             # (not the new-gallery marker)
-            want = frozenset(
-                [ref.id for source in sources for ref in getattr(source, field) or () if ref.name not in MARKER_TAGS]
-            )
-            refs.append((field, key, want, tuple(sorted(want, key=int)) if want else ()))
+            ids = [ref.id for source in sources for ref in getattr(source, field) or () if ref.name not in MARKER_TAGS]
+            want = frozenset(ids)
+            ordered = (tuple(ids) if len(ids) == 1 else tuple(sorted(want, key=int))) if ids else ()
+            refs.append((field, key, want, ordered))
     values = []
+    one = sources[0] if len(sources) == 1 else None  # (most images are in one gallery: nothing to agree on)
     for field, key in VALUE_FIELDS:
         if field not in fields:
             continue
-        if len(sources) == 1:  # (most images are in one gallery: nothing to agree on)
-            values.append((field, key, _value(sources[0], field)))
+        if one is not None:
+            values.append((field, key, _value(one, field)))
             continue
         found = {_value(source, field) for source in sources}
         found.discard(None)
