@@ -207,10 +207,10 @@ class SyncFold:
             if sources != last_sources or own != last_own:
                 # (else: the galleries and synced fields of the image before, so its change and group)
                 last_sources, last_own = sources, own
-                key = tuple([g.id for g in sources])
+                key = (sources[0].id,) if len(sources) == 1 else tuple([g.id for g in sources])
                 known = asked.get(key)
                 if known is None:
-                    others = tuple([g for g in key if g != self.gallery_id])
+                    others = () if key == (self.gallery_id,) else tuple([g for g in key if g != self.gallery_id])
                     known = asked[key] = (wanted_of(sources, self.fields), others)
                 others, many = known[1], len(key) > 1
                 change, same = change_of(image, known[0], mirror)
