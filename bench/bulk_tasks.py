@@ -89,10 +89,11 @@ NOTE = (
     " writes. Peak memory in the number of galleries: a step from 500 to 2,000 galleries (the run's names"
     " book keeps the names of the last four pages' galleries, for the log lines), then flat. In a"
     " gallery's size: a gallery bigger than IMAGES_IN_MEMORY is read a page at a time, each page folded"
-    " and let go before the next is read; what Sync still holds in proportion to a gallery's size is its"
-    " write: the image ids of its bulkImageUpdates (as text, in the inputs and the request), sent aliased"
-    " in one request per 50 of them (25,000 images), as before; Stash's answer (every image written) is"
-    " read without keeping it."
+    " and let go (with CPython's free lists, which would keep its memory) before the next is read; what"
+    " Sync still holds in proportion to a gallery's size is its write: the image ids as 8-byte integers"
+    " (fold and plan), each bulkImageUpdate input as the JSON text of its request (its ids strings only"
+    " while it is checked, 500 at a time), the request, sent aliased per 50 inputs (25,000 images) as"
+    " before, and Stash's answer (every image written), read without keeping it."
 )
 
 STASHAPI_SCRIPT = '''\
