@@ -328,7 +328,9 @@ class StashConnection:
                 what = "connection refused" if refused else f"connection failed ({type(exc).__name__})"
                 raise StashTransportError(f"cannot reach Stash at {self.url}: {what}", reached_server=False) from None
         try:
-            status, headers, content = http.exchange(payload)
+            http.send(payload)
+            del payload  # (a big write's request is not held while its answer is read)
+            status, headers, content = http.receive()
         except (OSError, ValueError) as exc:  # sent, at least in part: it may have reached Stash
             http.close()
             raise StashTransportError(
@@ -448,11 +450,14 @@ class KeptAliveHttp:
             raise
         self.socket, self.reader = sock, io.BufferedReader(_Received(sock))
 
-    def exchange(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
-        """Send `body` on the open connection and read one answer: (status, headers, body). The
-        connection is closed after an answer that says so. A failure (OSError, ValueError) may come
-        after some of the request was sent: it may have reached Stash."""
+    def send(self, body: bytes) -> None:
+        """Send a request of `body` on the open connection (then `receive` its answer). A failure
+        (OSError) may come after some of it was sent: it may have reached Stash."""
         self.socket.sendall((self.head + f"Content-Length: {len(body)}\r\n\r\n").encode("latin-1") + body)
+
+    def receive(self) -> tuple[int, dict[str, str], bytes]:
+        """The answer to the request sent: (status, headers, body). The connection is closed after
+        an answer that says so. A failure (OSError, ValueError) means it may have reached Stash."""
         status, headers, content, closes = read_answer(self.reader)
         if closes:
             self.close()

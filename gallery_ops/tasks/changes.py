@@ -304,7 +304,7 @@ class ResetCover(Change):
 class UpdateImages(Change):
     """One bulkImageUpdate: the same fields on some images.
 
-    `image_ids`: a tuple, or Ids (common/ids.py: 8 bytes an id, where a big gallery names thousands);
+    `image_ids`: a tuple, or Ids (common/id_array.py: 8 bytes an id, where a big gallery names thousands);
     its input is kept as the JSON text of its request (InputJson), so the ids become strings only
     while it is checked and written, 500 at a time, never all of a big gallery's at once.
     `other_galleries`: the other galleries these images are in. The images are planned

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 from ..common.args import Param, read_choices
 from ..common.constants import MARKER_TAGS
-from ..common.ids import Ids
+from ..common.id_array import Ids
 from ..common.limits import BULK_IDS_CHUNK
 from ..common.skips import SKIP_NO_IMAGES
 from ..stash import selections

@@ -10,7 +10,7 @@ import pytest
 from stash_sim import StashSimulator
 from stash_sim.library import generate_library
 
-from gallery_ops.common.ids import Ids
+from gallery_ops.common.id_array import Ids
 from gallery_ops.stash.connection import JsonObject, KeptAliveHttp
 from gallery_ops.stash.models import BulkImageUpdateInput, InputJson, SetCoverInput
 from gallery_ops.stash.record import RecordError
@@ -77,13 +77,13 @@ def test_bulk_image_update_each_refuses_another_input_s_text(sim, make_ops):
 def test_texts_dicts_and_records_go_out_as_the_same_request(sim, make_ops, monkeypatch):
     """A batch of inputs given as texts, as records or as dicts: the same bytes on the wire."""
     sent: list[bytes] = []
-    exchange = KeptAliveHttp.exchange
+    send = KeptAliveHttp.send
 
     def recording(self, body):
         sent.append(body)
-        return exchange(self, body)
+        return send(self, body)
 
-    monkeypatch.setattr(KeptAliveHttp, "exchange", recording)
+    monkeypatch.setattr(KeptAliveHttp, "send", recording)
     ops = make_ops(sim)
     given = [
         {"ids": ["1", "2"], "tag_ids": {"ids": ["1"], "mode": "ADD"}},

@@ -54,7 +54,7 @@ def test_the_walk_to_the_set_covers_write_is_the_documented_one(
     sim: StashSimulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     stacks: dict[str, list[tuple[str, str]]] = {}
-    plan_set_cover, exchange = covers.plan_set_cover, KeptAliveHttp.exchange
+    plan_set_cover, send = covers.plan_set_cover, KeptAliveHttp.send
 
     def planning(*args: Any, **kwargs: Any) -> Any:
         stacks.setdefault("plan", [*plugin_calls(sys._getframe(1)), ("tasks/covers.py", "plan_set_cover")])
@@ -62,13 +62,11 @@ def test_the_walk_to_the_set_covers_write_is_the_documented_one(
 
     def sending(self: KeptAliveHttp, body: bytes) -> Any:
         if b"setGalleryCover" in body:
-            stacks.setdefault(
-                "write", [*plugin_calls(sys._getframe(1)), ("stash/connection.py", "KeptAliveHttp.exchange")]
-            )
-        return exchange(self, body)
+            stacks.setdefault("write", [*plugin_calls(sys._getframe(1)), ("stash/connection.py", "KeptAliveHttp.send")])
+        return send(self, body)
 
     monkeypatch.setattr(covers, "plan_set_cover", planning)
-    monkeypatch.setattr(KeptAliveHttp, "exchange", sending)
+    monkeypatch.setattr(KeptAliveHttp, "send", sending)
     stdin = {"server_connection": sim.server_connection(), "args": {"mode": "set_covers", "dry_run": False}}
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(stdin).encode()), encoding="utf-8"))
     assert gallery_tools.main() == 0

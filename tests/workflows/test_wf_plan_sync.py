@@ -7,7 +7,7 @@ from wf_support import gallery, image
 
 from gallery_ops.common.args import ArgError
 from gallery_ops.common.constants import NEW_GALLERY_TAG, STASH_DEFAULT_COVER_REGEX
-from gallery_ops.common.ids import Ids
+from gallery_ops.common.id_array import Ids
 from gallery_ops.common.limits import BULK_IDS_CHUNK
 from gallery_ops.common.settings import Settings
 from gallery_ops.common.skips import SKIP_NO_IMAGES

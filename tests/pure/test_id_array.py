@@ -1,10 +1,10 @@
-"""common/ids.Ids: ids held as 8-byte integers that read as the id strings Stash sends."""
+"""common/id_array.Ids: ids held as 8-byte integers that read as the id strings Stash sends."""
 
 from __future__ import annotations
 
 import pytest
 
-from gallery_ops.common.ids import Ids
+from gallery_ops.common.id_array import Ids
 
 
 def test_ids_read_as_the_tuple_of_their_strings():
