@@ -68,7 +68,8 @@ def run_batch(
     selection: str = "id",
     keep_data: bool = True,
 ) -> BatchResult:
-    """Send `mutation` once per value, `batch_size` per request; never raises for one item.
+    """Send `mutation` once per value, `batch_size` per request; never raises for one item. A value
+    is a plain JSON value, or an input kept as its request's text already (models.InputJson).
     `keep_data=False`: nothing of the items' answers is kept (their `{ id }` objects are never
     made: StashConnection.result), only which items failed; `data` holds None for each.
 
