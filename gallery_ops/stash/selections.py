@@ -9,7 +9,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (the new-gallery hook imports this module: nothing more at run time)
-    from collections.abc import Iterable
+    from collections.abc import Collection, Iterable
 
 # One gallery, as find_gallery and the mutations return it.
 GALLERY = (
@@ -45,7 +45,6 @@ GALLERY_CHAPTERS = "chapters { id title image_index }"
 GALLERY_KIND = "files { path } folder { path }"  # zip, folder or hand-made (models.Gallery.kind)
 IMAGE_PATH = "id visual_files { ... on ImageFile { path } ... on VideoFile { path } }"
 IMAGE_PATH_SIZE = f"id {VISUAL_FILE}"
-_IMAGE_META = "date photographer studio { id } tags { id name } performers { id }"
 
 # What a write may overwrite, read again just before the batch that writes it (GalleryOps.recheck):
 # the field each name of a change's basis reads (tasks/changes.py basis_value: "cover", "tags",
@@ -68,8 +67,28 @@ IMAGE_BASIS_FIELDS = {
 GALLERY_BASIS_NAME = "id title"
 IMAGE_BASIS_NAME = IMAGE_PATH
 IMAGE_BASIS = f"{IMAGE_BASIS_NAME} {' '.join(IMAGE_BASIS_FIELDS.values())}"
-# (an image's own tags by id: only its galleries' tag names are read, to leave out the new-gallery marker)
-IMAGE_SYNC = f"id date photographer studio {{ id }} tags {{ id }} performers {{ id }} galleries {{ id {_IMAGE_META} }}"
+# Sync images from gallery (tasks/image_sync.py): per field it syncs, what it reads of an image and of
+# each of the image's galleries (an image's own tags by id: only its galleries' tag names are read, to
+# leave out the new-gallery marker). A run reads the fields it syncs, no more (`fields: tags` reads no
+# dates, studios or performers with every image).
+_SYNC_OWN = {
+    "date": "date",
+    "photographer": "photographer",
+    "studio": f"studio {_REF}",
+    "tags": f"tags {_REF}",
+    "performers": f"performers {_REF}",
+}
+_SYNC_GALLERY = {**_SYNC_OWN, "tags": "tags { id name }"}
+
+
+def image_sync(fields: Collection[str]) -> str:
+    """What Sync reads of each image to sync `fields` (of _SYNC_OWN), in one order whatever the run's."""
+    chosen = [name for name in _SYNC_OWN if name in fields]
+    own, theirs = (" ".join(parts[name] for name in chosen) for parts in (_SYNC_OWN, _SYNC_GALLERY))
+    return f"id {own} galleries {{ id {theirs} }}"
+
+
+IMAGE_SYNC = image_sync(_SYNC_OWN)  # every field (the default run)
 GALLERY_REFS = "tags { id name } performers { id name }"
 IMAGE_REFS = "id tags { id name } performers { id }"
 GALLERY_EMPTY_CHECK = "title image_count files { path } folder { path } tags { id name }"

@@ -270,10 +270,10 @@ def plan_image_sync(
 
 class SyncImagesFromGallery(Workflow):
     gallery_fields = ""
-    image_fields = selections.IMAGE_SYNC
 
     def __init__(self, fields: tuple[str, ...], mirror: bool) -> None:
         self.fields = fields
+        self.image_fields = selections.image_sync(fields)  # (what the synced fields need, no more)
         self.mirror = mirror
         self.planned_shared: set[int] = set()  # images in several galleries, planned already
 

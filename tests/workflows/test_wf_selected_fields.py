@@ -167,6 +167,27 @@ def test_sync_reads_the_names_of_its_galleries_tags_not_of_the_images_own() -> N
             assert "tags { id name }" in galleries
 
 
+@pytest.mark.parametrize(
+    "fields",
+    ["tags", "date,studio", "photographer,performers", "tags, performers, studio, date, photographer", None],
+)
+def test_sync_reads_of_each_image_and_its_galleries_the_fields_it_syncs_and_no_other(fields: str | None) -> None:
+    """Every image comes with its galleries: a field the run does not sync, read with each, would be
+    decoded and checked for nothing (`fields: tags` reads no dates, studios or performers)."""
+    synced = {"tags", "performers", "studio", "date", "photographer"}
+    if fields is not None:
+        synced = {name.strip() for name in fields.split(",")}
+    with fresh_sim() as sim:
+        sim.requests.clear()
+        out = run(sim, SYNC, {"dry_run": "true", **({"fields": fields} if fields else {})}).output
+        assert out["failed_count"] == 0 and out["change_count"] > 0
+        reads = [r.query or "" for r in sim.requests.records if r.operation_name == "ImagesOfGalleries"]
+        assert reads
+        for query in reads:
+            assert selected(query, "findImages", "images") == {"id", "galleries", *synced}
+            assert selected(query, "findImages", "galleries") == {"id", *synced}
+
+
 def test_a_basis_the_re_read_did_not_select_stops_the_batch_instead_of_reading_as_its_default(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
