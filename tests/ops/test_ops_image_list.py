@@ -92,6 +92,16 @@ def test_an_answer_without_galleries_is_checked_as_it_is():
     assert image_list([]) == []
 
 
+def refused_alike(answer: list[Any]) -> None:
+    """image_list refuses `answer` with exactly the errors and message IMAGE_LIST gives it."""
+    with pytest.raises(RecordError) as alone:
+        IMAGE_LIST(copy.deepcopy(answer))
+    with pytest.raises(RecordError) as shared:
+        image_list(answer)
+    assert shared.value.errors() == alone.value.errors()
+    assert str(shared.value) == str(alone.value)
+
+
 @pytest.mark.parametrize(
     "broken",
     [
@@ -105,12 +115,7 @@ def test_an_answer_without_galleries_is_checked_as_it_is():
 def test_a_wrong_answer_is_refused_with_what_checking_each_image_alone_says(broken):
     answer = copy.deepcopy(ANSWER)
     broken(answer)
-    with pytest.raises(RecordError) as alone:
-        IMAGE_LIST(copy.deepcopy(answer))
-    with pytest.raises(RecordError) as shared:
-        image_list(answer)
-    assert shared.value.errors() == alone.value.errors()
-    assert str(shared.value) == str(alone.value)
+    refused_alike(answer)
 
 
 # Runs of images alike but for their ids (a fresh scan's, or a synced gallery's): 20-22, 23-24, 25-26, 27.
@@ -162,9 +167,4 @@ def test_images_alike_but_for_their_ids_are_checked_once_a_run_each_with_its_own
 def test_a_wrong_image_in_a_run_is_refused_with_what_checking_each_image_alone_says(broken):
     answer = copy.deepcopy(RUNS)
     broken(answer)
-    with pytest.raises(RecordError) as alone:
-        IMAGE_LIST(copy.deepcopy(answer))
-    with pytest.raises(RecordError) as runs:
-        image_list(answer)
-    assert runs.value.errors() == alone.value.errors()
-    assert str(runs.value) == str(alone.value)
+    refused_alike(answer)
