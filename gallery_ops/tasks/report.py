@@ -343,10 +343,7 @@ class Report:
         else:
             self.unchanged += 1
         if error is None or error == plan.error:  # a failed rule: the other rules' changes were written
-            if len(self.changes) < MAX_DETAILS:
-                self.add_changes(plan.changes)
-            else:  # (add_changes, once the output lists all it can: only counted)
-                self.change_count += len(plan.changes)
+            self.add_changes(plan.changes)
         for note in plan.notes:
             self.gallery_note_count += 1
             if len(self.gallery_notes) < MAX_DETAILS:
@@ -354,6 +351,9 @@ class Report:
 
     def add_changes(self, changes: Sequence[Any], failed: dict[str, str] | None = None) -> None:
         """List changes that went through (or would): those of a gallery, or bookkeeping over many."""
+        if not failed and len(self.changes) >= MAX_DETAILS:  # the output lists all it can: only counted
+            self.change_count += len(changes)  # (once per gallery of every task: no loop)
+            return
         for change in changes:
             if failed and any(g in failed for g in change.galleries):
                 continue
