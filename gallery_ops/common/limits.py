@@ -34,6 +34,11 @@ GALLERIES_UPDATE_CHUNK = 50
 # Ids per bulkImageUpdate / bulkGalleryUpdate request.
 BULK_IDS_CHUNK = 500
 
+# Distinct fields of image updates whose checked text a run keeps (models.image_update_json): Sync
+# writes the same gallery metadata onto many groups of images; a library of all-different galleries
+# holds no more than this many texts.
+IMAGE_UPDATE_FIELDS_KEPT = 256
+
 # Transient faults (refused connection, 502/503/504, "database is locked") are
 # retried after these pauses (seconds); the last failure is raised.
 RETRY_DELAYS = (0.25, 0.5, 1.0, 2.0, 4.0)

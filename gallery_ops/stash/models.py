@@ -23,11 +23,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Annotated, Any, ClassVar, Literal
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from ..common.errors import short_repr
 from ..common.ids import to_id
+from ..common.limits import IMAGE_UPDATE_FIELDS_KEPT
 from .record import After, Before, Bounds, Record, RecordError, field
+
+if TYPE_CHECKING:
+    from ..common.id_array import Ids
 
 
 def _organized(value: bool | None) -> bool | None:
@@ -547,7 +552,9 @@ class InputJson:
     """A checked input kept as the JSON text of its request, until it is sent (batch.py): the way a
     write of many ids waits for its request without a string per id (a gallery of 20,000 images
     would hold 20,000 of them in its inputs). Made only from a checked record (StrictInput.as_json),
-    so the text is always one that record's contract accepted; `model` says which."""
+    or from an image update's fields checked by BulkImageUpdateInput and ids held as Ids
+    (image_update_json), so the text is always one that record's contract accepted; `model` says
+    which."""
 
     __slots__ = ("model", "text")
 
@@ -601,3 +608,47 @@ class BulkImageUpdateInput(StrictInput, frozen=True):
     studio_id: StashID | None = None
     tag_ids: BulkUpdateIds | None = None
     performer_ids: BulkUpdateIds | None = None
+
+
+# Where the ids' items go in the text of a BulkImageUpdateInput of no ids ('{"ids": [], ...'): between
+# the brackets of its first field.
+_IDS_AT = len(b'{"ids": [')
+# An image update's fields, by their repr -> those fields and their checked text (image_update_json).
+_FIELDS_TEXTS: dict[str, tuple[Sequence[tuple[str, Any]], bytes]] = {}
+
+
+def image_update_json(ids: Ids, fields: Sequence[tuple[str, Any]]) -> InputJson:
+    """The text of the BulkImageUpdateInput setting `fields` on `ids`: byte for byte what json.dumps
+    writes of the record checked from {"ids": [...], **fields} (StrictInput.as_json), made without a
+    check or a string per id and without checking the same fields twice.
+
+    Why it may: an Ids holds only valid ids (non-negative integers, common/id_array.py), so only the
+    fields can be wrong; they are checked by BulkImageUpdateInput itself (with no ids), and the ids'
+    items are written into its text. Sync writes the same gallery metadata onto many groups of images,
+    so the checked text of each distinct fields value is kept (the last IMAGE_UPDATE_FIELDS_KEPT) and
+    used again for fields equal to it with the same repr (a plan's plain values: their repr says their
+    types, where 1 == True == 1.0); fields that are refused are never kept, so they are refused with
+    the same error each time."""
+    if not isinstance(ids, _ids_type()):
+        raise TypeError(f"an image update's ids are Ids, got {type(ids).__name__}")
+    key = repr(fields)
+    kept = _FIELDS_TEXTS.get(key)
+    if kept is not None and kept[0] == fields:
+        text = kept[1]
+    else:
+        given = dict(fields)
+        if "ids" in given:
+            raise RecordError(BulkImageUpdateInput.__name__, [{"loc": ("ids",), "msg": "the ids are the update's Ids"}])
+        text = BulkImageUpdateInput.model_validate({"ids": [], **given}).as_json().text
+        if len(_FIELDS_TEXTS) >= IMAGE_UPDATE_FIELDS_KEPT:
+            _FIELDS_TEXTS.clear()
+        _FIELDS_TEXTS[key] = (fields, text)
+    return InputJson(BulkImageUpdateInput, text[:_IDS_AT] + ids.json_items() + text[_IDS_AT:])
+
+
+@cache
+def _ids_type() -> type[Ids]:
+    """Ids, imported by the first write that holds some: no other run pays for `array` (its module)."""
+    from ..common.id_array import Ids
+
+    return Ids

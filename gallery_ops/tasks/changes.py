@@ -20,7 +20,7 @@ out of it (`Change.without`), and the others are written.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from typing import Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from ..common.limits import MUTATION_BATCH_SIZE
 from ..common.log import log
@@ -37,6 +37,7 @@ from ..stash.models import (
     Image,
     InputJson,
     SetCoverInput,
+    image_update_json,
     validation_problems,
 )
 from ..stash.names import NAMED_IMAGES, REF_KINDS, Mention, NameBook, file_name
@@ -44,6 +45,9 @@ from ..stash.operations import GalleryOps
 from ..stash.record import RecordError
 from .anchors import Anchor, anchor_field
 from .deletes import DeleteBasis, basis_now, moved_deletes
+
+if TYPE_CHECKING:
+    from ..common.id_array import Ids  # (imported by Sync alone, which makes them: see its module)
 
 
 def _ref_mentions(fields: Sequence[tuple[str, Any]]) -> list[Mention]:
@@ -306,13 +310,14 @@ class UpdateImages(Change):
 
     `image_ids`: a tuple, or Ids (common/id_array.py: 8 bytes an id, where a big gallery names thousands);
     its input is kept as the JSON text of its request (InputJson), so the ids become strings only
-    while it is checked and written, 500 at a time, never all of a big gallery's at once.
+    while it is written, 500 at a time, never all of a big gallery's at once. Ids are valid ids by
+    construction: only the fields are checked, once per distinct value (models.image_update_json).
     `other_galleries`: the other galleries these images are in. The images are planned
     once per run, by the first gallery that reads them; when the write fails, every
     gallery sharing them fails with it (so Finish new galleries keeps them all marked).
     """
 
-    image_ids: Sequence[str]
+    image_ids: tuple[str, ...] | Ids
     fields: tuple[tuple[str, Any], ...]
     other_galleries: tuple[str, ...] = ()
     moved_images: tuple[str, ...] = ()  # left out: changed meanwhile (see `without`)
@@ -322,7 +327,9 @@ class UpdateImages(Change):
         return (self.gallery_id, *self.other_galleries)
 
     def to_input(self) -> InputJson:
-        return BulkImageUpdateInput.model_validate({"ids": list(self.image_ids), **dict(self.fields)}).as_json()
+        if isinstance(self.image_ids, tuple):  # (ids given as text: each is checked as a Stash id)
+            return BulkImageUpdateInput.model_validate({"ids": list(self.image_ids), **dict(self.fields)}).as_json()
+        return image_update_json(self.image_ids, self.fields)
 
     def describe(self) -> dict[str, Any]:
         described: dict[str, Any] = {

@@ -11,8 +11,9 @@ from stash_sim import StashSimulator
 from stash_sim.library import generate_library
 
 from gallery_ops.common.id_array import Ids
+from gallery_ops.common.limits import IMAGE_UPDATE_FIELDS_KEPT
 from gallery_ops.stash.connection import JsonObject, KeptAliveHttp
-from gallery_ops.stash.models import BulkImageUpdateInput, InputJson, SetCoverInput
+from gallery_ops.stash.models import BulkImageUpdateInput, InputJson, SetCoverInput, image_update_json
 from gallery_ops.stash.record import RecordError
 from gallery_ops.tasks.changes import UpdateImages
 
@@ -54,9 +55,15 @@ def test_an_input_s_text_is_its_checked_record_s():
     ],
 )
 def test_an_image_update_whose_input_stash_would_refuse_is_refused_before_it_is_written(fields):
+    """Refused as the whole record checked with its ids refuses it, every time (refused fields are not
+    kept as checked)."""
+    with pytest.raises(RecordError) as checked:
+        BulkImageUpdateInput.model_validate({"ids": ["5", "6"], **dict(fields)})
     change = UpdateImages("1", Ids([5, 6]), fields)
-    with pytest.raises(RecordError):
-        change.to_input()
+    for _ in range(2):
+        with pytest.raises(RecordError) as refused:
+            change.to_input()
+        assert str(refused.value) == str(checked.value) and refused.value.errors() == checked.value.errors()
 
 
 def test_an_image_update_s_ids_are_checked_as_stash_ids():
@@ -92,9 +99,84 @@ def test_texts_dicts_and_records_go_out_as_the_same_request(sim, make_ops, monke
     ops.bulk_image_update_each(given)
     ops.bulk_image_update_each([BulkImageUpdateInput.model_validate(g) for g in given])
     ops.bulk_image_update_each([BulkImageUpdateInput.model_validate(g).as_json() for g in given])
-    assert len(sent) == 3 and sent[0] == sent[1] == sent[2]
+    # and as a plan's updates write them: their fields checked alone, their ids written from Ids
+    ops.bulk_image_update_each(
+        [UpdateImages("1", Ids(int(i) for i in g["ids"]), tuple(g.items())[1:]).to_input() for g in given]
+    )
+    assert len(sent) == 4 and sent[0] == sent[1] == sent[2] == sent[3]
     [query] = {r.query for r in sim.requests.records}
     # as before inputs were kept as text: one json.dumps of the request's checked inputs (fields in the
     # models' order: a BulkUpdateIds writes its mode first)
     variables = {f"i{n}": BulkImageUpdateInput.model_validate(g).to_input() for n, g in enumerate(given)}
     assert sent[0] == json.dumps({"query": query, "variables": variables}).encode()
+
+
+def _checked_text(ids, fields) -> bytes:
+    """What an image update's text was before its fields were checked alone: json.dumps of the whole
+    record checked from its ids as strings and its fields."""
+    record = BulkImageUpdateInput.model_validate({"ids": [str(i) for i in ids], **dict(fields)})
+    return json.dumps(record.model_dump(mode="json", exclude_unset=True)).encode()
+
+
+FIELDS = [
+    (),
+    (("tag_ids", {"ids": ["1"], "mode": "ADD"}),),
+    (("photographer", 'Zoë "Z" \\ Ång\n\u2028\t\x00 😀'), ("date", "2021-07-14"), ("studio_id", "3")),
+    # given in another order than the model's, an id as an int, a mode before its ids
+    (("tag_ids", {"mode": "SET", "ids": ["2", 3]}), ("title", ""), ("code", "A-1")),
+    (("performer_ids", {"ids": [], "mode": "REMOVE"}), ("rating100", None), ("organized", True), ("details", None)),
+    (("urls", {"values": ['https://e.x/ä?q=1&r="2"'], "mode": "ADD"}), ("rating100", 0), ("organized", False)),
+]
+IDS = [[], [0], [5, 6], [2**63 - 1, 7, 7], list(range(10**9, 10**9 + 500)), list(range(20_000))]
+
+
+@pytest.mark.parametrize("fields", FIELDS)
+@pytest.mark.parametrize("ids", IDS, ids=lambda ids: f"{len(ids)}ids")
+def test_an_image_update_s_text_is_the_checked_record_s_byte_for_byte(ids, fields):
+    """The fast path (fields checked alone and kept, ids written from their integers) writes exactly
+    what json.dumps of the whole checked record writes: first and kept, from a record or from Sync's
+    update (UpdateImages)."""
+    expected = _checked_text(ids, fields)
+    first = image_update_json(Ids(ids), fields)
+    again = UpdateImages("1", Ids(ids), fields).to_input()
+    assert first.model is again.model is BulkImageUpdateInput
+    assert first.text == again.text == expected
+    assert json.loads(first.text)["ids"] == [str(i) for i in ids]
+
+
+def test_kept_fields_are_used_only_for_fields_of_the_same_types():
+    """1 == True, but rating100 takes an integer and organized true or false: fields equal to kept
+    ones but of other types are checked (and refused) on their own."""
+    assert image_update_json(Ids([1]), (("rating100", 1),)).text == b'{"ids": ["1"], "rating100": 1}'
+    with pytest.raises(RecordError, match="rating100"):
+        image_update_json(Ids([1]), (("rating100", True),))
+    assert image_update_json(Ids([1]), (("organized", True),)).text == b'{"ids": ["1"], "organized": true}'
+    with pytest.raises(RecordError, match="organized"):
+        image_update_json(Ids([1]), (("organized", 1),))
+
+
+def test_more_distinct_fields_than_are_kept_are_all_written_as_checked():
+    distinct = [(("tag_ids", {"ids": [str(n)], "mode": "ADD"}),) for n in range(IMAGE_UPDATE_FIELDS_KEPT + 3)]
+    for fields in distinct + distinct[:5]:  # (the first ones again, once the kept texts were let go)
+        assert image_update_json(Ids([4]), fields).text == _checked_text([4], fields)
+
+
+def test_an_image_update_s_ids_come_only_from_its_ids():
+    with pytest.raises(RecordError, match="ids: the ids are the update's Ids"):
+        image_update_json(Ids([1]), (("ids", ["2"]), ("date", "2021-07-14")))
+    with pytest.raises(TypeError, match="ids are Ids, got list"):
+        image_update_json(["1"], (("date", "2021-07-14"),))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="ids are Ids, got tuple"):
+        image_update_json(("1",), (("date", "2021-07-14"),))  # type: ignore[arg-type]
+
+
+def test_kept_fields_are_used_only_for_equal_fields():
+    """A kept text is found by the fields' repr and used only for fields equal to the kept ones:
+    values whose repr does not say them (here a str subclass) are still written as given."""
+
+    class Shown(str):
+        def __repr__(self) -> str:
+            return "Shown(...)"
+
+    for title in (Shown("a"), Shown("b")):
+        assert image_update_json(Ids([1]), (("title", title),)).text == _checked_text([1], (("title", title),))

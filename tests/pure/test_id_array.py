@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from gallery_ops.common.id_array import Ids
@@ -47,3 +49,8 @@ def test_they_hold_8_bytes_an_id():
     held = sys.getsizeof(many) + sys.getsizeof(many._values)  # (what it holds, counted)
     assert held <= 20_000 * 9  # (an array made from an iterable keeps a little room to grow)
     assert sys.getsizeof("1000000") * 20_000 > 5 * held
+
+
+@pytest.mark.parametrize("values", [[], [0], [12, 7, 12], [2**63 - 1], list(range(500))])
+def test_their_json_items_are_what_json_dumps_writes_of_their_strings(values):
+    assert b"[" + Ids(values).json_items() + b"]" == json.dumps([str(v) for v in values]).encode()
