@@ -127,79 +127,140 @@ class ImagesCounted(TypedDict, total=False):
 def image_list(value: Any) -> list[Image]:
     """A findImages answer's images, checked (IMAGE_LIST), when they carry their galleries: each
     run of images alike but for their ids checked once, and each run of images whose galleries
-    are alike.
+    are alike (image_lists, for one answer)."""
+    return image_lists([value])[0]
+
+
+def image_lists(values: Sequence[Any]) -> list[list[Image]]:
+    """Several findImages answers' images (a request's aliases), each list checked as IMAGE_LIST
+    checks it, with what is alike checked once, in one call for all the answers: the first image
+    of each run of images alike but for their ids (IMAGE_LIST), and the galleries of each run whose
+    galleries differ from the run before's, but for those of a run whose one gallery is alike the
+    last one checked but for its id (GALLERY_LIST).
 
     A gallery's images are often alike but for their ids (a fresh scan's have nothing set; after
-    a sync each has what its galleries gave it), and a read that selects their galleries' metadata
-    (Sync reads what it copies with every image) gives the same galleries again and again.
-    Comparing an image with the first of its run as the answer gave them (a comparison in C, the
-    first's id set to the image's meanwhile) costs a fraction of checking it. An image alike the
-    first is the first's checked values with its own id, its lists its own (their records
-    shared); images whose galleries are alike share the Gallery records, each image in its own
-    list (read only, as every answer's records are). Anything wrong goes to IMAGE_LIST as it was
-    given, which says what and where. (Alike as Python compares decoded JSON, where 1, 1.0 and
-    true are equal: a value given as 1 where the first had true would pass as that one. A field
-    is always encoded as its one GraphQL type, so Stash's answers never do that.) Images read
-    without their galleries (paths, covers) are rarely alike: IMAGE_LIST checks them as they are."""
-    if not (type(value) is list and value and type(value[0]) is dict and value[0].get("galleries")):
-        return IMAGE_LIST(value)
+    a sync each has what its galleries gave it), a read that selects their galleries' metadata
+    (Sync reads what it copies with every image) gives the same galleries again and again, and a
+    page's galleries are often alike but for their ids too (a fresh scan's have nothing set, a
+    hook's have its marker tag). Comparing an image (or a gallery) with the first of its run as
+    the answer gave them (a comparison in C, the first's id set to the other's meanwhile) costs a
+    fraction of checking it. One alike is the first's checked values with its own id, its lists
+    its own (their records shared); images whose galleries are equal share the Gallery records,
+    each image in its own list (read only, as every answer's records are). Anything wrong: each
+    answer goes to IMAGE_LIST as it was given (only what was checked is taken out of it, after
+    every check), which says what and where, in the answers' order. (Alike as Python compares
+    decoded JSON, where 1, 1.0 and true are equal: a value given as 1 where the first had true
+    would pass as that one. A field is always encoded as its one GraphQL type, so Stash's answers
+    never do that.) Answers whose images come without their galleries (paths, covers) are rarely
+    alike: IMAGE_LIST checks them as they are."""
     firsts: list[dict[str, Any]] = []  # the first image of each run, as given
-    made: list[list[Gallery] | None] = []  # per run: its galleries, checked (None: with the image)
+    made: list[int] = []  # per run: its galleries' place in `shared` (-1: checked with the image)
     runs: list[list[str]] = []  # per run: the ids of the images alike its first
-    first: dict[str, Any] = {}  # the first image of this run (its id the image's while they are compared)
-    first_id: str | None = None  # its id (None: no image is compared with it)
-    run: list[str] = []
-    given: Any = None  # the galleries last checked, as given
-    last: list[Gallery] = []
+    ends: list[int] = []  # per answer: the end of its runs in `firsts` (-1: IMAGE_LIST checks it alone)
+    checked_given: list[Any] = []  # galleries to check, as given (lists)
+    places: list[tuple[int, str | None]] = []  # per galleries of `shared`: (in checked_given, its own id)
+    previous: Any = None
+    template: dict[str, Any] = {}  # the last gallery checked alone in its list, as given
+    template_id: Any = None
+    template_place = -1  # its list's place in checked_given
     try:
-        for item in value:
-            if type(item) is not dict:
-                raise RecordError("", [])  # (IMAGE_LIST says what)
-            item_id = item.get("id")
-            if type(item_id) is str and first_id is not None:
-                first["id"] = item_id
-                alike = item == first
-                first["id"] = first_id
-                if alike:
-                    run.append(item_id)
-                    item.pop("galleries", None)  # (let go as the answer is read)
-                    continue
-            first, first_id, run = item, item_id if type(item_id) is str else None, []
-            firsts.append(item)
-            runs.append(run)
-            galleries = item.get("galleries")
-            if type(galleries) is not list:
-                made.append(None)  # (null or wrong: checked with the image)
+        for value in values:
+            if not (type(value) is list and value and type(value[0]) is dict and value[0].get("galleries")):
+                ends.append(-1)
                 continue
-            if galleries != given:
-                given, last = galleries, GALLERY_LIST(galleries)
-            made.append(last)
-    except RecordError:
-        return IMAGE_LIST(value)
-    for item, galleries in zip(firsts, made, strict=True):
-        if galleries is not None:
-            del item["galleries"]
-    try:
+            first: dict[str, Any] = {}  # the first image of this run (its id the image's while they are compared)
+            first_id: str | None = None  # its id (None: no image is compared with it)
+            run: list[str] = []
+            for item in value:
+                if type(item) is not dict:
+                    raise RecordError("", [])  # (IMAGE_LIST says what)
+                item_id = item.get("id")
+                if type(item_id) is str and first_id is not None:
+                    first["id"] = item_id
+                    alike = item == first
+                    first["id"] = first_id
+                    if alike:
+                        run.append(item_id)
+                        continue
+                first, first_id, run = item, item_id if type(item_id) is str else None, []
+                firsts.append(item)
+                runs.append(run)
+                galleries = item.get("galleries")
+                if type(galleries) is not list:
+                    made.append(-1)  # (null or wrong: checked with the image)
+                    continue
+                if galleries != previous:
+                    previous = galleries
+                    one: Any = galleries[0] if len(galleries) == 1 else None
+                    gallery_id = one.get("id") if type(one) is dict else None
+                    alike = False
+                    if type(gallery_id) is str and type(template_id) is str:
+                        template["id"] = gallery_id
+                        alike = one == template
+                        template["id"] = template_id
+                    if alike:
+                        places.append((template_place, gallery_id))
+                    else:
+                        checked_given.append(galleries)
+                        places.append((len(checked_given) - 1, None))
+                        if type(gallery_id) is str:
+                            template, template_id, template_place = one, gallery_id, len(checked_given) - 1
+                made.append(len(places) - 1)
+            ends.append(len(firsts))
+        checked_galleries = GALLERY_LIST([g for galleries in checked_given for g in galleries])
+        for item, place in zip(firsts, made, strict=True):
+            if place >= 0:
+                del item["galleries"]
         checked = IMAGE_LIST(firsts)
     except RecordError:
-        return IMAGE_LIST(value)  # (which says where in the answer)
-    images: list[Image] = []
-    for image, galleries, run in zip(checked, made, runs, strict=True):
-        if galleries is not None:
-            image.galleries = list(galleries)
-        images.append(image)
-        if run:
-            values = image.__dict__
-            lists = [name for name, held in values.items() if type(held) is list]
-            for image_id in run:
-                own = values.copy()
-                own["id"] = image_id
-                for name in lists:
-                    own[name] = own[name][:]
-                alike_image = _new(Image)
-                _set_dict(alike_image, "__dict__", own)
-                images.append(alike_image)
-    return images
+        return [IMAGE_LIST(value) for value in values]  # (which says where in the answer)
+    checked_lists: list[list[Gallery]] = []  # per entry of checked_given: its galleries, checked
+    at = 0
+    for galleries in checked_given:
+        checked_lists.append(checked_galleries[at : at + len(galleries)])
+        at += len(galleries)
+    shared: list[list[Gallery]] = []
+    for place, own_id in places:
+        shared.append(checked_lists[place] if own_id is None else [_alike(checked_lists[place][0], own_id)])
+    out: list[list[Image]] = []
+    start = 0
+    for value, end in zip(values, ends, strict=True):
+        if end < 0:
+            out.append(IMAGE_LIST(value))
+            continue
+        for item in value:
+            item.pop("galleries", None)  # (checked: let go as the images are made)
+        images: list[Image] = []
+        for image, place, run in zip(checked[start:end], made[start:end], runs[start:end], strict=True):
+            if place >= 0:
+                image.galleries = shared[place][:]
+            images.append(image)
+            if run:  # (_alike, written out: a page's images are mostly alike)
+                values_of = image.__dict__
+                list_fields = [name for name, held in values_of.items() if type(held) is list]
+                for image_id in run:
+                    own = values_of.copy()
+                    own["id"] = image_id
+                    for name in list_fields:
+                        own[name] = own[name][:]
+                    copied = _new(Image)
+                    _set_dict(copied, "__dict__", own)
+                    images.append(copied)
+        out.append(images)
+        start = end
+    return out
+
+
+def _alike(record: M, record_id: str) -> M:
+    """A record with `record`'s checked values but its own id and its own lists (their items shared)."""
+    own = record.__dict__.copy()
+    own["id"] = record_id
+    for name, held in own.items():
+        if type(held) is list:
+            own[name] = held[:]
+    copied = _new(type(record))
+    _set_dict(copied, "__dict__", own)
+    return copied
 
 
 _new, _set_dict = object.__new__, object.__setattr__
@@ -225,16 +286,29 @@ def galleries_by_alias(data: Any) -> dict[str, Gallery | None]:
 
 def images_by_alias(data: Any) -> dict[str, ImagesCounted]:
     """Aliased findImages answers, each with its count: {alias: its images and count}."""
-    found = {alias: _images_counted(value) for alias, value in data.items()}
+    found = _counted_by_alias(data)
     if not all("count" in answer for answer in found.values()):
         raise KeyError("count")
+    return found
+
+
+def _counted_by_alias(data: Any) -> dict[str, ImagesCounted]:
+    """Aliased findImages answers as ImagesCounted, their images checked together (image_lists)."""
+    aliases = list(data)
+    lists = image_lists([data[alias]["images"] for alias in aliases])
+    found: dict[str, ImagesCounted] = {}
+    for alias, images in zip(aliases, lists, strict=True):
+        value = data[alias]
+        found[alias] = ImagesCounted(images=images)
+        if "count" in value:
+            found[alias]["count"] = _COUNT(value["count"])
     return found
 
 
 def images_and_covers(data: Any) -> dict[str, ImagesCounted]:
     """Aliased findImages answers: a gallery's images with their count (g..), or its default-cover
     match, the first image only (c..)."""
-    return {alias: _images_counted(value) for alias, value in data.items()}
+    return _counted_by_alias(data)
 
 
 def counted_page(data: Any) -> ImagesCounted:

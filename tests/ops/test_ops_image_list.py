@@ -76,8 +76,9 @@ def test_images_with_the_same_galleries_share_their_records_each_in_its_own_list
 
     monkeypatch.setattr(operations, "GALLERY_LIST", counting)
     images = image_list(copy.deepcopy(ANSWER))
-    # runs of equal galleries: 10-11, 12-13, 14, 15, 16, 17 and 18 have none to check, 19
-    assert made == [1, 2, 1, 1, 0, 1]
+    # in one call, the galleries of the runs of equal galleries 10-11, 12-13, 15, 16 (none) and 19;
+    # not 14's (alike 10's last checked gallery, here with the same id), 17's and 18's (none to check)
+    assert made == [1 + 2 + 1 + 0 + 1]
     assert images[0].galleries[0] is images[1].galleries[0]
     assert images[2].galleries[1] is images[3].galleries[1]
     assert images[4].galleries[0] is not images[0].galleries[0]  # (only the previous image's are compared)
@@ -168,3 +169,101 @@ def test_a_wrong_image_in_a_run_is_refused_with_what_checking_each_image_alone_s
     answer = copy.deepcopy(RUNS)
     broken(answer)
     refused_alike(answer)
+
+
+# A request's answers (one per gallery of a page, aliased), checked together: galleries 30-33 alike
+# but for their ids (a fresh scan's, or a page whose galleries carry the same tag), 34 not.
+def alike_gallery(gid: str) -> dict[str, Any]:
+    return gallery(gid, "5", studio="9")
+
+
+PAGE = [
+    [image("40", alike_gallery("30")), image("41", alike_gallery("30"))],
+    [image("42", alike_gallery("31"))],
+    [image("43", alike_gallery("32"), gallery("34", "6")), image("44", alike_gallery("32"))],  # two, then one
+    [],  # a gallery without images
+    [image("45", alike_gallery("33")), image("46", alike_gallery("33"), tags=[{"id": "7"}])],
+    [image("47", gallery("34", "6"))],
+]
+
+
+def test_a_requests_answers_are_checked_together_with_galleries_alike_but_for_their_ids_checked_once(monkeypatch):
+    alone = [IMAGE_LIST(copy.deepcopy(answer)) for answer in PAGE]
+    calls: dict[str, list[list[str]]] = {"images": [], "galleries": []}
+    check_images, check_galleries = operations.IMAGE_LIST, operations.GALLERY_LIST
+
+    def images(value: Any) -> list[Any]:
+        calls["images"].append([item["id"] for item in value])
+        return check_images(value)
+
+    def galleries(value: Any) -> list[Gallery]:
+        calls["galleries"].append([item["id"] for item in value])
+        return check_galleries(value)
+
+    monkeypatch.setattr(operations, "IMAGE_LIST", images)
+    monkeypatch.setattr(operations, "GALLERY_LIST", galleries)
+    lists = operations.image_lists(copy.deepcopy(PAGE))
+    # the firsts of every run of every answer in one call (the empty answer checked on its own);
+    # galleries in one call: 30 (then 31, 32 and 33 alike it but for their ids), 32 with 34, 34
+    assert calls["images"] == [["40", "42", "43", "44", "45", "46", "47"], []]
+    assert calls["galleries"] == [["30", "32", "34", "34"]]
+    assert lists == alone
+    assert [fields_set(images) for images in lists] == [fields_set(images) for images in alone]
+    assert [[[g.model_fields_set for g in i.galleries] for i in images] for images in lists] == [
+        [[g.model_fields_set for g in i.galleries] for i in images] for images in alone
+    ]
+    first, alike = lists[0][0].galleries[0], lists[1][0].galleries[0]
+    assert (first.id, alike.id) == ("30", "31") and alike.tags == first.tags
+    assert alike.tags is not first.tags and alike.tags[0] is first.tags[0]  # its own list, the same records
+    alike.tags.append(TagRef(id="8"))
+    assert len(first.tags) == 1
+
+
+def test_a_gallery_alike_the_last_one_checked_alone_is_made_from_that_one():
+    # 52's gallery is alike 50's (the last checked alone), not 51's first (checked with another)
+    page = [
+        [image("60", alike_gallery("50"))],
+        [image("61", gallery("51", "6"), alike_gallery("53"))],
+        [image("62", alike_gallery("52"))],
+    ]
+    alone = [IMAGE_LIST(copy.deepcopy(answer)) for answer in page]
+    lists = operations.image_lists(copy.deepcopy(page))
+    assert lists == alone
+    assert lists[2][0].galleries[0].tags == [TagRef(id="5", name="Tag 5")]
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        lambda page: page[1][0]["galleries"][0].update(id=31),  # a gallery's id, alike but for it
+        lambda page: page[1][0]["galleries"][0]["studio"].update(id=9),  # a field of a gallery like the last
+        lambda page: page[0][0]["galleries"][0]["tags"][0].update(name=5),  # the first gallery, with others alike it
+        lambda page: page[4][1].update(date=20200102),  # an image's own field, in the fifth answer
+        lambda page: page[2].insert(1, "44"),  # an image not an object, in the third
+        lambda page: page.__setitem__(3, {"id": "48"}),  # an answer not a list
+    ],
+)
+def test_a_wrong_answer_of_a_request_is_refused_with_what_checking_each_answer_alone_says(broken):
+    page = copy.deepcopy(PAGE)
+    broken(page)
+    with pytest.raises(RecordError) as alone:
+        for answer in copy.deepcopy(page):
+            IMAGE_LIST(answer)
+    with pytest.raises(RecordError) as together:
+        operations.image_lists(page)
+    assert together.value.errors() == alone.value.errors()
+    assert str(together.value) == str(alone.value)
+
+
+def test_aliased_answers_keep_their_counts_and_a_wrong_count_is_refused():
+    data = {f"g{n}": {"count": len(answer), "images": copy.deepcopy(answer)} for n, answer in enumerate(PAGE)}
+    found = operations.images_by_alias(data)
+    assert {alias: value["count"] for alias, value in found.items()} == {f"g{n}": len(a) for n, a in enumerate(PAGE)}
+    assert [value["images"] for value in found.values()] == [IMAGE_LIST(copy.deepcopy(a)) for a in PAGE]
+    broken = {f"g{n}": {"count": len(answer), "images": copy.deepcopy(answer)} for n, answer in enumerate(PAGE)}
+    broken["g2"]["count"] = "2"
+    with pytest.raises(RecordError):
+        operations.images_by_alias(broken)
+    del broken["g2"]["count"]
+    with pytest.raises(KeyError):
+        operations.images_by_alias(broken)
