@@ -71,10 +71,13 @@ def _image_mentions(image_ids: Sequence[str]) -> tuple[Mention, ...]:
     return tuple(Mention("image", i) for i in image_ids[:NAMED_IMAGES])
 
 
+CHAPTER_BASES = ("chapter", "titled", "starting")  # the bases ("<kind>:<what>") that read a gallery's chapters
+
+
 def basis_field(name: str) -> str:
     """The field of a gallery or image that the basis `name` reads ("titled:Intro" -> "chapters")."""
     kind, colon, _ = name.partition(":")
-    if colon and kind in ("chapter", "titled", "starting"):
+    if colon and kind in CHAPTER_BASES:
         return "chapters"
     if colon and kind == "custom":
         return "custom_fields"
@@ -82,11 +85,13 @@ def basis_field(name: str) -> str:
 
 
 def basis_value(found: Gallery | Image, name: str) -> Any:
-    """A field of a gallery or image in the form the checks compare ("" and None alike)."""
-    value = getattr(found, basis_field(name), None)
+    """A field of a gallery or image in the form the checks compare ("" and None alike).
+
+    (The field is found as basis_field finds it, written out: the re-read before each batch asks
+    this of every change's every basis, two per chapter made.)"""
     kind, colon, wanted = name.partition(":")
-    if colon and kind in ("chapter", "titled", "starting"):
-        chapters = value or []
+    if colon and kind in CHAPTER_BASES:
+        chapters = getattr(found, "chapters", None) or []
         if kind == "chapter":  # one chapter, by id: (title, image_index), None when gone
             same = next((c for c in chapters if c.id == wanted), None)
             return (same.title or "", same.image_index) if same else None
@@ -95,7 +100,8 @@ def basis_value(found: Gallery | Image, name: str) -> Any:
         # is there a chapter starting at this image?
         return any(str(c.image_index) == wanted for c in chapters) if chapters else False
     if colon and kind == "custom":  # one custom field (Stash v0.31): its value, None when absent
-        return (value or {}).get(wanted)
+        return (getattr(found, "custom_fields", None) or {}).get(wanted)
+    value = getattr(found, name, None)
     if name in ("cover", "studio"):
         return value.id if value else None
     if name in ("tags", "performers"):
@@ -202,6 +208,24 @@ class CreateChapter(Change):
     # (Stash v0.31; apply_changes adds the SetCustomFields)
     anchor: Anchor | None = field(default=None, kw_only=True)
 
+    def __init__(
+        self,
+        gallery_id: str,
+        title: str,
+        image_index: int,
+        *,
+        expects: tuple[Expect, ...] = (),
+        anchor: Anchor | None = None,
+    ) -> None:
+        """Its own (plain.dataclass keeps it): a chapter plan makes one per chapter, and the generic
+        one, which reads the field list on each call, costs several times more."""
+        values = self.__dict__  # (frozen: set as plain.dataclass's __init__ sets them)
+        values["gallery_id"] = gallery_id
+        values["expects"] = expects
+        values["title"] = title
+        values["image_index"] = image_index
+        values["anchor"] = anchor
+
     def to_input(self) -> ChapterCreateInput:
         return ChapterCreateInput(gallery_id=self.gallery_id, title=self.title, image_index=self.image_index)
 
@@ -275,6 +299,24 @@ class SetCover(Change):
     image_id: str
     path: str | None
     replaces: str | None = None  # the id of a chosen cover this one replaces (only a person's own choice does)
+
+    def __init__(
+        self,
+        gallery_id: str,
+        image_id: str,
+        path: str | None,
+        replaces: str | None = None,
+        *,
+        expects: tuple[Expect, ...] = (),
+    ) -> None:
+        """Its own (plain.dataclass keeps it): Set covers makes one per gallery, and the generic
+        one, which reads the field list on each call, costs several times more."""
+        values = self.__dict__  # (frozen: set as plain.dataclass's __init__ sets them)
+        values["gallery_id"] = gallery_id
+        values["expects"] = expects
+        values["image_id"] = image_id
+        values["path"] = path
+        values["replaces"] = replaces
 
     def to_input(self) -> SetCoverInput:
         return SetCoverInput(gallery_id=self.gallery_id, cover_image_id=self.image_id)
@@ -690,8 +732,6 @@ def apply_changes(
     names = NameBook() if names is None else names
 
     def blocked(change: Change) -> bool:
-        if not (already_failed or applied.failed or applied.moved):
-            return False
         return any(g in already_failed or g in applied.failed or g in applied.moved for g in change.galleries)
 
     ready: dict[type[Change], list[tuple[int, Any]]] = {}  # per kind, in the order given
@@ -704,7 +744,9 @@ def apply_changes(
         todo = ready.pop(kind, [])
         # one request per chunk, so that a failure is known before the next chunk is sent
         for chunk in chunks(todo, MUTATION_BATCH_SIZE):
-            sending = [(index, value) for index, value in chunk if not blocked(applied.given[index])]
+            sending = chunk  # (as it is while nothing failed or moved: most runs)
+            if already_failed or applied.failed or applied.moved:
+                sending = [(index, value) for index, value in chunk if not blocked(applied.given[index])]
             sending = _unmoved(ops, sending, applied, names) if sending else sending
             if kind is DestroyGallery and sending:
                 sending = _deletes_unmoved(ops, sending, applied, names)
@@ -748,10 +790,13 @@ def _unmoved(
         image_basis={e.name for e in expects if e.kind == "image"},
     )
     now: dict[str, dict[str, Any]] = {"gallery": galleries, "image": images}
-    for e in expects:  # an unread field reads as its default (no cover, no tags): never compare one
-        found, read = now[e.kind].get(e.id), basis_field(e.name)
+    # an unread field reads as its default (no cover, no tags): never compare one. Checked once per
+    # object and field read (a chapter plan's ten bases of a gallery all read its chapters).
+    read_as = {name: basis_field(name) for name in {e.name for e in expects}}
+    for kind, found_id, read in dict.fromkeys((e.kind, e.id, read_as[e.name]) for e in expects):
+        found = now[kind].get(found_id)
         if found is not None and read not in found.model_fields_set:
-            raise ValueError(f"the re-read of {e.kind} {e.id} did not select {read}: nothing sent")
+            raise ValueError(f"the re-read of {kind} {found_id} did not select {read}: nothing sent")
     keep: list[tuple[int, Any]] = []
     for index, value in sending:
         change = applied.changes[index]
@@ -814,7 +859,9 @@ def _new_anchors(applied: Applied, sending: list[tuple[int, Any]], result: Batch
     for n, (index, _) in enumerate(sending):
         change = applied.changes[index]
         anchor = getattr(change, "anchor", None)
+        if anchor is None:  # (every chapter on a Stash without custom fields)
+            continue
         made = result.data[n] if n not in result.errors else None
-        if anchor is not None and isinstance(change, CreateChapter) and isinstance(made, dict) and made.get("id"):
+        if isinstance(change, CreateChapter) and isinstance(made, dict) and made.get("id"):
             by_gallery.setdefault(change.gallery_id, {})[anchor_field(str(made["id"]))] = anchor.encode()
     return [SetCustomFields(gallery_id, set=tuple(fields_set.items())) for gallery_id, fields_set in by_gallery.items()]

@@ -55,12 +55,15 @@ class FolderFold:
     """What chapters keep of a gallery's images while they are read in gallery order: the
     position of each folder's first image, and the count (not the images; types.ImageFold)."""
 
-    def __init__(self, roots: Sequence[str] = ()) -> None:
+    def __init__(self, roots: Sequence[str] = (), anchors: bool = False) -> None:
         self.roots = tuple(roots)  # the gallery's zips or folder: an image's file there is where it is
         self.count = 0
         self.no_path = False  # an image without a file path: the gallery is skipped
         self.first_index: dict[tuple[str, ...], int] = {}  # folder -> 0-based position of its first image
-        self.first_image: dict[int, AnchorImage] = {}  # 0-based position -> a folder's first image (anchors)
+        # 0-based position -> a folder's first image, kept only for the chapters' anchors (Stash v0.31):
+        # without them each image of a gallery whose folders hold one image each would be kept for nothing
+        self.anchors = anchors
+        self.first_image: dict[int, AnchorImage] = {}
 
     def add(self, images: Sequence[Image]) -> None:
         roots = self.roots
@@ -70,7 +73,7 @@ class FolderFold:
         elif not self.no_path:
             before = len(self.first_index)
             self.add_paths(image_paths)  # type: ignore[arg-type]
-            if len(self.first_index) > before:  # a folder began in these images: keep its first image
+            if self.anchors and len(self.first_index) > before:  # a folder began in these images: its first image
                 for index in list(self.first_index.values())[before:]:
                     self.first_image[index] = AnchorImage.of(images[index - self.count])
         self.count += len(images)
@@ -111,7 +114,7 @@ def plan_chapters(
 
     With `anchors` (Stash v0.31) each chapter made or moved gets its anchor (anchors.py): the
     image it starts at, recorded in the gallery's custom fields; a deleted one loses it."""
-    images = folded(images, FolderFold, lambda: FolderFold(gallery.file_paths))
+    images = folded(images, FolderFold, lambda: FolderFold(gallery.file_paths, anchors))
     plan = GalleryPlan(gallery.id)
     if not images.count:
         plan.skipped = SKIP_NO_IMAGES
@@ -134,27 +137,26 @@ def plan_chapters(
         titles = {c.title for c in existing}
         starts = {c.image_index for c in existing}
         shown_titles = {c.title or "" for c in existing}  # as changes.basis_value reads them
-        for chapter in wanted:
-            if chapter.title in titles:
-                plan.left_alone.append(f"“{chapter.title}”: a chapter with that title exists already")
-            elif chapter.image_index in starts:
-                there = next(c.title for c in existing if c.image_index == chapter.image_index)
-                plan.left_alone.append(
-                    f"“{chapter.title}” at image {chapter.image_index}: chapter “{there}” starts there already"
-                )
-            if chapter.title not in titles and chapter.image_index not in starts:
+        gallery_id = gallery.id
+        for title, image_index in wanted:
+            if title in titles:
+                plan.left_alone.append(f"“{title}”: a chapter with that title exists already")
+            elif image_index in starts:
+                there = next(c.title for c in existing if c.image_index == image_index)
+                plan.left_alone.append(f"“{title}” at image {image_index}: chapter “{there}” starts there already")
+            else:
                 # the basis: is there a chapter with this title, one starting at this image (Expect.of's
                 # values, made here from the sets above: a chapter plan makes two per chapter)
                 changes.append(
                     CreateChapter(
-                        gallery.id,
-                        chapter.title,
-                        chapter.image_index,
+                        gallery_id,
+                        title,
+                        image_index,
                         expects=(
-                            Expect("gallery", gallery.id, f"titled:{chapter.title}", chapter.title in shown_titles),
-                            Expect("gallery", gallery.id, f"starting:{chapter.image_index}", False),
+                            Expect("gallery", gallery_id, f"titled:{title}", title in shown_titles),
+                            Expect("gallery", gallery_id, f"starting:{image_index}", False),
                         ),
-                        anchor=anchor(chapter.image_index),
+                        anchor=anchor(image_index) if anchors else None,
                     )
                 )
         plan.changes = changes
@@ -221,7 +223,7 @@ class ChaptersFromFolders(Workflow):
         return "replace" if self.replace else None
 
     def fold(self, gallery: Gallery) -> FolderFold:
-        return FolderFold(gallery.file_paths)
+        return FolderFold(gallery.file_paths, self.anchors)
 
     def plan(self, gallery: Gallery, images: Sequence[Image] | FolderFold | None, env: Env) -> GalleryPlan:
         return plan_chapters(gallery, images or [], self.replace, self.anchors)

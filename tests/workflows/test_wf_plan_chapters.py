@@ -7,8 +7,16 @@ from wf_support import gallery, image
 
 from gallery_ops.common.skips import SKIP_NO_IMAGES, SKIP_NO_PATHS, SKIP_ONE_FOLDER
 from gallery_ops.stash.models import Gallery, GalleryChapter
+from gallery_ops.stash.operations import StashFeatures
 from gallery_ops.tasks.changes import APPLY_ORDER, CreateChapter, DestroyChapter, Expect, UpdateChapter
-from gallery_ops.tasks.chapters import FolderChapter, FolderFold, chapters_of_folders, plan_chapters
+from gallery_ops.tasks.chapters import (
+    ChaptersFromFolders,
+    FolderChapter,
+    FolderFold,
+    chapters_of_folders,
+    plan_chapters,
+)
+from gallery_ops.tasks.workflow import V030
 
 ZIP = "/lib/zips/Summer Trip.zip"
 # A zip with inner folders, in Stash's gallery order (natural: Day 2 before Day 10).
@@ -233,6 +241,26 @@ def test_folding_the_images_in_chunks_plans_what_the_whole_list_plans(size):
     assert (
         planned(folded) == planned(whole) == [("create", "a", 1), ("create", "b/c", 6), ("create", "Summer Trip", 13)]
     )
+
+
+def test_the_fold_keeps_each_folders_first_image_only_for_the_anchors():
+    """Without anchors (Stash v0.30) no image is kept: a gallery whose folders hold one image each
+    would otherwise keep every image; with them (v0.31), each folder's first, also from a big
+    gallery's pages (the workflow's fold follows the Stash it runs on)."""
+    images = images_at(ZIP_PATHS)
+    without, anchored = FolderFold((ZIP,)), FolderFold((ZIP,), anchors=True)
+    for fold in (without, anchored):
+        fold.add(images[:3])
+        fold.add(images[3:])
+        assert list(fold.first_index.values()) == [0, 2, 4]
+    assert without.first_image == {}
+    assert {n: kept.path for n, kept in anchored.first_image.items()} == {n: ZIP_PATHS[n] for n in (0, 2, 4)}
+    g = gallery(zip=ZIP)
+    assert ChaptersFromFolders(features=StashFeatures(85, "v0.31.1")).fold(g).anchors
+    assert not ChaptersFromFolders(features=V030).fold(g).anchors
+    made = plan_chapters(g, anchored, anchors=True).changes
+    assert [(c.image_index, c.anchor.path) for c in made] == [(n + 1, ZIP_PATHS[n]) for n in (0, 2, 4)]
+    assert all(c.anchor is None for c in plan_chapters(g, images).changes)
 
 
 def test_one_image_without_a_path_in_a_later_chunk_skips_the_gallery():
