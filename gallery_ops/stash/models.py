@@ -572,6 +572,18 @@ class ChapterCreateInput(StrictInput, frozen=True):
     title: ChapterTitle
     image_index: ChapterIndex
 
+    @classmethod
+    def json_of(cls, gallery_id: Any, title: Any, image_index: Any) -> InputJson:
+        """`cls(gallery_id=..., title=..., image_index=...).as_json()`, byte for byte, made by the
+        fields' own checks without a record (a chapter run writes one per chapter); what they refuse
+        is refused by the record itself, with its error."""
+        try:
+            gallery, shown, index = to_id(gallery_id), json.dumps(chapter_title(title)), chapter_index(image_index)
+        except ValueError:
+            return cls(gallery_id=gallery_id, title=title, image_index=image_index).as_json()
+        # (an id is ASCII digits: its JSON is itself in quotes)
+        return InputJson(cls, f'{{"gallery_id": "{gallery}", "title": {shown}, "image_index": {index:d}}}'.encode())
+
 
 class ChapterUpdateInput(StrictInput, frozen=True):
     """GalleryChapterUpdateInput: the chapter's id and what changes."""
@@ -587,6 +599,17 @@ class SetCoverInput(StrictInput, frozen=True):
 
     gallery_id: StashID
     cover_image_id: StashID
+
+    @classmethod
+    def json_of(cls, gallery_id: Any, cover_image_id: Any) -> InputJson:
+        """`cls(gallery_id=..., cover_image_id=...).as_json()`, byte for byte, made by the fields' own
+        checks without a record (Set covers writes one per gallery); what they refuse is refused by
+        the record itself, with its error."""
+        try:
+            gallery, image = to_id(gallery_id), to_id(cover_image_id)
+        except ValueError:
+            return cls(gallery_id=gallery_id, cover_image_id=cover_image_id).as_json()
+        return InputJson(cls, f'{{"gallery_id": "{gallery}", "cover_image_id": "{image}"}}'.encode())
 
 
 class ResetCoverInput(StrictInput, frozen=True):

@@ -1341,12 +1341,12 @@ class GalleryOps:
     # -- batches: many mutations in few requests, each item reported on its own ------------------
     # The task workflows write through these (tasks/changes.py). Inputs are checked before
     # the first request (ValueError); after that nothing raises for one item (see batch.py).
-    def create_chapters(self, chapters: Sequence[ChapterCreateInput | dict[str, Any]]) -> BatchResult:
+    def create_chapters(self, chapters: Sequence[ChapterCreateInput | InputJson | dict[str, Any]]) -> BatchResult:
         """Create many chapters ({gallery_id, title, image_index}) in few requests.
 
         The caller has checked the ranges (workflows compute them from the images they read).
         """
-        inputs = [_valid(ChapterCreateInput, c).to_input() for c in chapters]
+        inputs = [_json_of(ChapterCreateInput, c) for c in chapters]
         return run_batch(self.connection, doc.CHAPTER_CREATE, inputs)
 
     def update_chapters(self, chapters: Sequence[ChapterUpdateInput | dict[str, Any]]) -> BatchResult:
@@ -1358,13 +1358,10 @@ class GalleryOps:
         """Delete many chapters in few requests (never sent twice: unconfirmed ones are reported)."""
         return run_batch(self.connection, doc.CHAPTER_DESTROY, parse_ids(chapter_ids, "chapter ids"))
 
-    def set_covers(self, covers: Sequence[SetCoverInput | tuple[Any, Any]]) -> BatchResult:
+    def set_covers(self, covers: Sequence[SetCoverInput | InputJson | tuple[Any, Any]]) -> BatchResult:
         """Set many (gallery_id, image_id) covers in few requests. The caller guarantees
         each image belongs to its gallery (it read them); Stash does not check."""
-        inputs = [
-            (c if isinstance(c, SetCoverInput) else SetCoverInput(gallery_id=c[0], cover_image_id=c[1])).to_input()
-            for c in covers
-        ]
+        inputs = [_json_of(SetCoverInput, c) if not isinstance(c, tuple) else SetCoverInput.json_of(*c) for c in covers]
         return run_batch(self.connection, doc.SET_COVER, inputs)
 
     def reset_covers(self, gallery_ids: Sequence[Any]) -> BatchResult:

@@ -226,8 +226,8 @@ class CreateChapter(Change):
         values["image_index"] = image_index
         values["anchor"] = anchor
 
-    def to_input(self) -> ChapterCreateInput:
-        return ChapterCreateInput(gallery_id=self.gallery_id, title=self.title, image_index=self.image_index)
+    def to_input(self) -> InputJson:
+        return ChapterCreateInput.json_of(self.gallery_id, self.title, self.image_index)
 
     def describe(self) -> dict[str, Any]:
         return {"gallery": self.gallery_id, "create_chapter": {"title": self.title, "image_index": self.image_index}}
@@ -318,8 +318,8 @@ class SetCover(Change):
         values["path"] = path
         values["replaces"] = replaces
 
-    def to_input(self) -> SetCoverInput:
-        return SetCoverInput(gallery_id=self.gallery_id, cover_image_id=self.image_id)
+    def to_input(self) -> InputJson:
+        return SetCoverInput.json_of(self.gallery_id, self.image_id)
 
     def describe(self) -> dict[str, Any]:
         found: dict[str, Any] = {"image": self.image_id, "path": self.path}
@@ -792,8 +792,8 @@ def _unmoved(
     now: dict[str, dict[str, Any]] = {"gallery": galleries, "image": images}
     # an unread field reads as its default (no cover, no tags): never compare one. Checked once per
     # object and field read (a chapter plan's ten bases of a gallery all read its chapters).
-    read_as = {name: basis_field(name) for name in {e.name for e in expects}}
-    for kind, found_id, read in dict.fromkeys((e.kind, e.id, read_as[e.name]) for e in expects):
+    field_of = {name: basis_field(name) for name in {e.name for e in expects}}
+    for kind, found_id, read in dict.fromkeys((e.kind, e.id, field_of[e.name]) for e in expects):
         found = now[kind].get(found_id)
         if found is not None and read not in found.model_fields_set:
             raise ValueError(f"the re-read of {kind} {found_id} did not select {read}: nothing sent")
