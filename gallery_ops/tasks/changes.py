@@ -783,16 +783,18 @@ def _unmoved(
     expects = [e for index, _ in sending for e in applied.changes[index].expects]
     if not expects:
         return sending
+    ids: dict[str, dict[str, None]] = {"gallery": {}, "image": {}}  # each kind's ids, once each, in order
+    bases: dict[str, set[str]] = {"gallery": set(), "image": set()}
+    for e in expects:  # (one pass: a chapter plan has two per chapter)
+        ids[e.kind][e.id] = None
+        bases[e.kind].add(e.name)
     galleries, images = ops.recheck(
-        list(dict.fromkeys(e.id for e in expects if e.kind == "gallery")),
-        list(dict.fromkeys(e.id for e in expects if e.kind == "image")),
-        gallery_basis={e.name for e in expects if e.kind == "gallery"},
-        image_basis={e.name for e in expects if e.kind == "image"},
+        list(ids["gallery"]), list(ids["image"]), gallery_basis=bases["gallery"], image_basis=bases["image"]
     )
     now: dict[str, dict[str, Any]] = {"gallery": galleries, "image": images}
     # an unread field reads as its default (no cover, no tags): never compare one. Checked once per
     # object and field read (a chapter plan's ten bases of a gallery all read its chapters).
-    field_of = {name: basis_field(name) for name in {e.name for e in expects}}
+    field_of = {name: basis_field(name) for kind_bases in bases.values() for name in kind_bases}
     for kind, found_id, read in dict.fromkeys((e.kind, e.id, field_of[e.name]) for e in expects):
         found = now[kind].get(found_id)
         if found is not None and read not in found.model_fields_set:
