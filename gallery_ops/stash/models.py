@@ -552,9 +552,10 @@ class InputJson:
     """A checked input kept as the JSON text of its request, until it is sent (batch.py): the way a
     write of many ids waits for its request without a string per id (a gallery of 20,000 images
     would hold 20,000 of them in its inputs). Made only from a checked record (StrictInput.as_json),
-    or from an image update's fields checked by BulkImageUpdateInput and ids held as Ids
-    (image_update_json), so the text is always one that record's contract accepted; `model` says
-    which."""
+    from an image update's fields checked by BulkImageUpdateInput and ids held as Ids
+    (image_update_json), or from a chapter's or a cover's values checked by their fields' own checks
+    (ChapterCreateInput.json_of, SetCoverInput.json_of), so the text is always one that record's
+    contract accepted; `model` says which."""
 
     __slots__ = ("model", "text")
 
