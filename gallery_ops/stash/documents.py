@@ -42,10 +42,15 @@ class Mutation:
 
     def aliased(self, count: int, selection: str = "id") -> str:
         """The document for `count` calls in one request: m0..m<count-1> with variables i0..i<count-1>."""
-        chosen = f" {{ {selection} }}" if self.returns_object else ""
-        params = ", ".join(f"$i{n}: {self.arg_type}" for n in range(count))
-        calls = " ".join(f"m{n}: {self.name}({self.arg}: $i{n}){chosen}" for n in range(count))
-        return f"mutation Batch({params}) {{ {calls} }}"
+        return _aliased(self, count, selection)
+
+
+@lru_cache(maxsize=16)  # the same text for every full batch of a run
+def _aliased(mutation: Mutation, count: int, selection: str) -> str:
+    chosen = f" {{ {selection} }}" if mutation.returns_object else ""
+    params = ", ".join(f"$i{n}: {mutation.arg_type}" for n in range(count))
+    calls = " ".join(f"m{n}: {mutation.name}({mutation.arg}: $i{n}){chosen}" for n in range(count))
+    return f"mutation Batch({params}) {{ {calls} }}"
 
 
 # -- mutations ----------------------------------------------------------------------------------
