@@ -364,6 +364,26 @@ class UpdateImages(Change):
     other_galleries: tuple[str, ...] = ()
     moved_images: tuple[str, ...] = ()  # left out: changed meanwhile (see `without`)
 
+    def __init__(
+        self,
+        gallery_id: str,
+        image_ids: tuple[str, ...] | Ids,
+        fields: tuple[tuple[str, Any], ...],
+        other_galleries: tuple[str, ...] = (),
+        moved_images: tuple[str, ...] = (),
+        *,
+        expects: tuple[Expect, ...] = (),
+    ) -> None:
+        """Its own (plain.dataclass keeps it): Sync makes one per group of images of every gallery,
+        and the generic one, which reads the field list on each call, costs several times more."""
+        values = self.__dict__  # (frozen: set as plain.dataclass's __init__ sets them)
+        values["gallery_id"] = gallery_id
+        values["expects"] = expects
+        values["image_ids"] = image_ids
+        values["fields"] = fields
+        values["other_galleries"] = other_galleries
+        values["moved_images"] = moved_images
+
     @property
     def galleries(self) -> tuple[str, ...]:
         return (self.gallery_id, *self.other_galleries)
