@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from functools import cache
+from json.encoder import encode_basestring_ascii  # what json.dumps writes of a str
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from ..common.errors import short_repr
@@ -579,7 +580,8 @@ class ChapterCreateInput(StrictInput, frozen=True):
         fields' own checks without a record (a chapter run writes one per chapter); what they refuse
         is refused by the record itself, with its error."""
         try:
-            gallery, shown, index = to_id(gallery_id), json.dumps(chapter_title(title)), chapter_index(image_index)
+            gallery, shown = to_id(gallery_id), encode_basestring_ascii(chapter_title(title))
+            index = chapter_index(image_index)
         except ValueError:
             return cls(gallery_id=gallery_id, title=title, image_index=image_index).as_json()
         # (an id is ASCII digits: its JSON is itself in quotes)
