@@ -4,7 +4,11 @@ and report each item on its own, a failing item not stopping the others."""
 
 from __future__ import annotations
 
+import json
 import math
+import random
+import tracemalloc
+from typing import Any
 
 import pytest
 from stash_sim import StashSimulator
@@ -13,7 +17,7 @@ from stash_sim.library import generate_library
 from gallery_ops import GalleryInput, StashTransportError
 from gallery_ops.common.limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, MUTATION_BATCH_SIZE
 from gallery_ops.stash.batch import UNCONFIRMED
-from gallery_ops.stash.connection import ServerConnection, StashConnection
+from gallery_ops.stash.connection import ServerConnection, StashConnection, _item_dropped, id_lists
 
 CHAPTER_RANGE = "Image # must greater than zero and in range of the gallery images"
 
@@ -321,3 +325,80 @@ def test_an_answer_read_without_its_items_keeps_its_errors_and_places() -> None:
         {"message": "image with id 9 not found", "path": ["m1"], "locations": [{"line": 1, "column": 9}]}
     ]
     assert connection.result(200, content)["data"]["m0"] == [{"id": "1"}, {"id": "2"}]
+
+
+def _decoded(content: bytes) -> Any:
+    """What json reads of a write's answer whose items nobody reads (each `{ id }` object None)."""
+    try:
+        return json.loads(content, object_pairs_hook=_item_dropped)
+    except ValueError:
+        return "not JSON"
+
+
+def _ids_answer(separators: tuple[str, str], fields: int = 4, ids: int = 5) -> bytes:
+    data = {f"b{n}": [{"id": str(n * 1000 + i)} for i in range(ids)] for n in range(fields)}
+    return json.dumps({"data": data}, separators=separators).encode()
+
+
+@pytest.mark.parametrize("separators", [(",", ":"), (", ", ": ")])  # Stash's (Go's) JSON; json.dumps' default
+def test_an_answer_of_id_lists_alone_is_read_without_decoding_it_as_json_reads_it(separators):
+    content = _ids_answer(separators)
+    assert id_lists(content) == _decoded(content) == {"data": {f"b{n}": [None] * 5 for n in range(4)}}
+    # every text a few edits away from it (of the characters that matter) is read as json reads it, or left to json
+    alphabet = b'{}[]",:id0123456789 ab_\\'
+    rnd = random.Random(7)
+    read = 0
+    for _ in range(20_000):
+        edited = bytearray(content)
+        for _ in range(rnd.randint(1, 3)):
+            at, kind = rnd.randrange(len(edited)), rnd.random()
+            if kind < 0.4:
+                edited[at:at] = bytes([rnd.choice(alphabet)])
+            elif kind < 0.8:
+                del edited[at]
+            else:
+                edited[at] = rnd.choice(alphabet)
+        found = id_lists(bytes(edited))
+        if found is not None:
+            read += 1
+            assert found == _decoded(bytes(edited)), bytes(edited)
+    assert read > 100  # (edits of the ids' digits, and of the last field: the fast way still reads them)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"data":{"b0":[{"id":"1"}],"b1":null}}',  # a field failed
+        b'{"data":{"b0":[{"id":"1"}]},"errors":[{"message":"x"}]}',
+        b'{"data":{"id":[{"id":"1"}]}}',  # (json reads an object of "id" alone as None: data too)
+        b'{"data":{"b0":[{"id":"1","title":"t"}]}}',
+        b'{"data":{"b0":[{"id":1}]}}',  # an id not text
+        b'{"data":{"b0":[{"id":"x1"}]}}',
+        b'{"data":{"b0":[{"i1d":"1"}]}}',
+        b'{"data":{"b0":[{"id":"1"}5,{"id":"2"}]}}',  # not JSON
+        b'{"data":{"b0":[{"id":"1"},{"id": "2"}]}}',  # two spacings
+        b'{"data":{"b 0":[{"id":"1"}]}}',
+        b'{"data":{}}',
+        b'{"data": {"b0": [{"id": "1"}]}}\n',
+    ],
+)
+def test_any_other_answer_is_left_to_json(content):
+    assert id_lists(content) is None
+    connection = StashConnection(ServerConnection.parse({"Scheme": "http", "Host": "127.0.0.1", "Port": 9}))
+    if isinstance(_decoded(content), dict):
+        assert connection.result(200, content, keep_items=False) == _decoded(content)
+
+
+def test_a_big_write_s_answer_is_read_without_its_text_made_again():
+    """The answer of 20,000 images written (40 fields of 500 ids): read with less memory than its
+    own size (json would first make its text, as big again, then the lists)."""
+    connection = StashConnection(ServerConnection.parse({"Scheme": "http", "Host": "127.0.0.1", "Port": 9}))
+    content = _ids_answer((",", ":"), fields=40, ids=500)
+    tracemalloc.start()
+    try:
+        body = connection.result(200, content, keep_items=False)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert body == _decoded(content)
+    assert peak < len(content)
