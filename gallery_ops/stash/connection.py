@@ -358,14 +358,27 @@ class StashConnection:
             self._answer = content
         return status, content
 
-    def result(self, status: int, content: bytes, keep_items: bool = True) -> dict[str, Any]:
+    def answer(self, query: str, variables: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """post, then result, with the answer's bytes let go once they are text (as json.loads
+        makes them, json.detect_encoding): a page of 1,000 images answers 0.24 MB, which json
+        would otherwise hold twice over while it reads the text into objects, a big gallery's
+        peak on every page."""
+        status, content = self.post(query, variables)
+        try:
+            text = content.decode(json.detect_encoding(content), "surrogatepass")
+        except ValueError:  # (not text: result says so)
+            return status, self.result(status, content)
+        del content
+        return status, self.result(status, text)
+
+    def result(self, status: int, content: bytes | str, keep_items: bool = True) -> dict[str, Any]:
         """The GraphQL result in an answer's body: an object with data or errors (else no_result).
 
         `keep_items=False`: every `{ id }` object in it is read as None, never made (the answer of
         a bulkImageUpdate that wrote 20,000 images is 20,000 of them, a 4 MiB peak for nothing),
         and an answer of nothing else (a batch whose writes all went through) is not even decoded
         (id_lists); the envelope, the errors and their places are read as usual."""
-        body = None if keep_items else id_lists(content)
+        body = None if keep_items or type(content) is not bytes else id_lists(content)
         if body is None:
             try:
                 body = json.loads(content) if keep_items else json.loads(content, object_pairs_hook=_item_dropped)

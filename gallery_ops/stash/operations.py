@@ -90,8 +90,7 @@ def read_as(connection: StashConnection, query: str, variables: dict[str, Any], 
     retried as with StashConnection.execute."""
 
     def once() -> T:
-        status, content = connection.post(query, variables)
-        body = connection.result(status, content)
+        status, body = connection.answer(query, variables)
         if body.get("errors"):
             raise server_error(error_list(body))
         data = body.get("data")

@@ -402,3 +402,33 @@ def test_a_big_write_s_answer_is_read_without_its_text_made_again():
         tracemalloc.stop()
     assert body == _decoded(content)
     assert peak < len(content)
+
+
+def test_a_read_s_answer_is_let_go_as_bytes_once_it_is_text(monkeypatch):
+    """StashConnection.answer (every typed read): the answer's bytes are not held while json reads
+    its text (json.loads of bytes would hold both, and the objects it makes)."""
+    connection = StashConnection(ServerConnection.parse({"Scheme": "http", "Host": "127.0.0.1", "Port": 9}))
+    size = 2_000_000
+    filler = b"x" * size  # (made before memory is traced)
+
+    def post(query: str, variables: Any) -> tuple[int, bytes]:
+        return 200, b"".join((b'{"data": {"title": "', filler, b'"}}'))  # (its bytes: held by nobody else)
+
+    monkeypatch.setattr(connection, "post", post)
+    tracemalloc.start()
+    try:
+        status, body = connection.answer("query { title }", {})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert status == 200 and body == {"data": {"title": "x" * size}}
+    # the bytes and their text while it is decoded, then the text and the title: twice the answer, not thrice
+    assert peak < 2.5 * size
+    tracemalloc.start()
+    try:
+        status, content = connection.post("query { title }", {})
+        connection.result(status, content)  # (the bytes held while json reads their text: thrice)
+        held = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert held > 2.5 * size
