@@ -71,32 +71,22 @@ class Wanted(NamedTuple):
 def wanted_of(sources: Sequence[Gallery], fields: tuple[str, ...]) -> Wanted:
     """What the galleries `sources` (all the galleries an image is in) ask of their images: the
     same for every image in exactly these galleries, so a page's images share it. (Worked out
-    once per gallery of a run, or more: most images are in one gallery, whose values are taken
-    as they are, with nothing to agree on.)"""
-    one = sources[0] if len(sources) == 1 else None
+    once per gallery of a run, or more: kept plain.)"""
     refs = []
     for field, key in REF_FIELDS:
         if field in fields:
             # (not the new-gallery marker)
-            if one is not None:
-                ids = [ref.id for ref in getattr(one, field) or () if ref.name not in MARKER_TAGS]
-            else:
-                ids = [
-                    ref.id for source in sources for ref in getattr(source, field) or () if ref.name not in MARKER_TAGS
-                ]
+            ids = [ref.id for source in sources for ref in getattr(source, field) or () if ref.name not in MARKER_TAGS]
             want = frozenset(ids)
             ordered = (tuple(ids) if len(ids) == 1 else tuple(sorted(want, key=int))) if ids else ()
             refs.append((field, key, want, ordered))
     values = []
+    one = sources[0] if len(sources) == 1 else None  # (most images are in one gallery: nothing to agree on)
     for field, key in VALUE_FIELDS:
         if field not in fields:
             continue
         if one is not None:
-            if field == "studio":
-                studio = one.studio
-                values.append((field, key, studio.id if studio else None))
-            else:
-                values.append((field, key, getattr(one, field) or None))
+            values.append((field, key, _value(one, field)))
             continue
         found = {_value(source, field) for source in sources}
         found.discard(None)
