@@ -220,7 +220,7 @@ def image_lists(values: Sequence[Any]) -> list[list[Image]]:
         at += len(galleries)
     shared: list[list[Gallery]] = []
     for place, own_id in places:
-        shared.append(checked_lists[place] if own_id is None else [_alike(checked_lists[place][0], own_id)])
+        shared.append(checked_lists[place] if own_id is None else _alikes(checked_lists[place][0], [own_id]))
     out: list[list[Image]] = []
     start = 0
     for value, end in zip(values, ends, strict=True):
@@ -234,32 +234,28 @@ def image_lists(values: Sequence[Any]) -> list[list[Image]]:
             if place >= 0:
                 image.galleries = shared[place][:]
             images.append(image)
-            if run:  # (_alike, written out: a page's images are mostly alike)
-                values_of = image.__dict__
-                list_fields = [name for name, held in values_of.items() if type(held) is list]
-                for image_id in run:
-                    own = values_of.copy()
-                    own["id"] = image_id
-                    for name in list_fields:
-                        own[name] = own[name][:]
-                    copied = _new(Image)
-                    _set_dict(copied, "__dict__", own)
-                    images.append(copied)
+            if run:
+                images.extend(_alikes(image, run))
         out.append(images)
         start = end
     return out
 
 
-def _alike(record: M, record_id: str) -> M:
-    """A record with `record`'s checked values but its own id and its own lists (their items shared)."""
-    own = record.__dict__.copy()
-    own["id"] = record_id
-    for name, held in own.items():
-        if type(held) is list:
-            own[name] = held[:]
-    copied = _new(type(record))
-    _set_dict(copied, "__dict__", own)
-    return copied
+def _alikes(record: M, record_ids: Sequence[str]) -> list[M]:
+    """Per id, a record with `record`'s checked values but that id and its own lists (their items
+    shared); which fields are lists is found once for them all (a page's images are mostly alike)."""
+    values = record.__dict__
+    lists = [name for name, held in values.items() if type(held) is list]
+    made: list[M] = []
+    for record_id in record_ids:
+        own = values.copy()
+        own["id"] = record_id
+        for name in lists:
+            own[name] = own[name][:]
+        copied = _new(type(record))
+        _set_dict(copied, "__dict__", own)
+        made.append(copied)
+    return made
 
 
 _new, _set_dict = object.__new__, object.__setattr__
