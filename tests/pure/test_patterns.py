@@ -200,8 +200,13 @@ def test_a_gallery_of_names_goes_in_one_request_and_a_stuck_one_fails_it(fresh_w
     assert isinstance(caught.value.__context__, patterns._Stuck) and len(pattern.timeouts) == 1
 
 
-def test_a_slow_but_finishing_gallery_is_not_stopped(fresh_worker):
-    """The bound is per name: a request whose names each finish in time may take longer in all."""
+def test_a_slow_but_finishing_gallery_is_not_stopped(fresh_worker, monkeypatch):
+    """The bound is per name: a request whose names each finish in time may take longer in all.
+
+    (The bound is raised to 1 s here: the watchdog measures wall time, and on a busy CI machine a
+    worker that shares two cores with the suite's other processes can be kept off a core for a
+    quarter of a second between two progress lines; the request still takes twice the bound.)"""
+    monkeypatch.setattr(patterns, "SEARCH_TIMEOUT", 1.0)
     pattern = compile_pattern(r"^(a|aa)+$", "cover rule pattern", engine="worker")
     slow = "a" * 24 + "!"  # a few milliseconds each in `re`
     one = time.monotonic()
