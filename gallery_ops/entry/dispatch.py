@@ -29,7 +29,6 @@ from ..stash.connection import ServerConnection
 from ..stash.models import validation_problems
 from ..stash.operations import GalleryOps
 from ..stash.record import RecordError
-from .plugin_operations import OPERATION_NAMES, run_operation
 from .registry import HOOK_TYPES, MODES, TASKS, run_hook, run_task
 
 GC_THRESHOLDS = (50_000, 20, 20)  # allocations between collections (Python's default: 700, 10, 10)
@@ -126,6 +125,8 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
     elif "mode" in args:
         chosen = "mode"
     else:
+        from .plugin_operations import OPERATION_NAMES
+
         raise ArgError(
             f"nothing to do: args need an operation (one of {', '.join(OPERATION_NAMES)}) or a mode"
             f" (one of {', '.join(MODES)})"
@@ -143,6 +144,9 @@ def dispatch(plugin_input: PluginInput) -> tuple[Any, str | None]:
         return run_hook(HookOps.from_server(plugin_input.server), context)
     ops = GalleryOps.from_server(plugin_input.server)
     if chosen == "operation":
+        # (imported here: a task's or a page action's process does not import the operations)
+        from .plugin_operations import OPERATION_NAMES, run_operation
+
         name = args["operation"]
         if not isinstance(name, str) or name not in OPERATION_NAMES:
             raise ArgError(f"unknown operation {short_repr(name)}; one of {', '.join(OPERATION_NAMES)}")

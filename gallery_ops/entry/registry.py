@@ -26,14 +26,13 @@ from ..common.settings import SETTINGS, Settings
 from ..stash import selections
 from ..stash.operations import GalleryOps
 from ..tasks.engine import decide_dry_run, read_env, read_scope, run_pages, run_workflows
-from ..tasks.gate import Gate
 from ..tasks.report import Report
 from ..tasks.workflow import Env, Workflow
-from .plugin_operations import OPERATION_PARAMS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ..stash.hook_operations import HookOps
+    from ..tasks.gate import Gate
 
 # A task that runs one workflow: (ops, its args, the run's Env: settings, which Stash) -> the workflow,
 # and whether the run may remove or overwrite what a person set (then it previews unless dry_run=false says otherwise).
@@ -46,7 +45,7 @@ STALE_JOB = (
 )
 
 # How a task runs: (ops, its args, the gate of a page action or of a job queued from a preview, else None)
-TaskRun = Callable[[GalleryOps, dict[str, Any], Gate | None], Report | dict[str, Any]]
+TaskRun = Callable[[GalleryOps, dict[str, Any], "Gate | None"], Report | dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -236,6 +235,8 @@ def _shown(value: Any) -> str:
 
 
 def _capabilities(ops: GalleryOps, args: dict[str, Any], gate: Gate | None) -> dict[str, Any]:
+    from .plugin_operations import OPERATION_PARAMS  # (here: no other task's process imports the operations)
+
     env = read_env(ops)
     operations: dict[str, list[str]] = {
         name: [p.name if p.required else f"{p.name}?" for p in params] for name, params in OPERATION_PARAMS.items()
@@ -395,7 +396,11 @@ def run_task(ops: GalleryOps, mode: str, args: dict[str, Any]) -> tuple[Any, str
     (runPluginTask with the preview's fingerprint) runs behind a gate (tasks/gate.py)."""
     task = TASKS[mode]
     params = read_params(task.all_params, args, f"task {mode}")
-    gate = Gate(ops, params["fingerprint"]) if "fingerprint" in params else None
+    gate = None
+    if "fingerprint" in params:  # a job queued from a preview (only then is tasks/gate.py imported)
+        from ..tasks.gate import Gate
+
+        gate = Gate(ops, params["fingerprint"])
     progress(0.0)
     result = task.run(ops, params, gate)
     progress(1.0)

@@ -47,8 +47,6 @@ REF_KINDS = {"tag_ids": "tag", "performer_ids": "performer", "scene_ids": "scene
 NAMED_IMAGES = 5  # image files named one by one in a change or a row; then "and N more"
 # kinds that can be many per library: only the most recently learned are kept
 _RECENT_ONLY = ("gallery", "image", "chapter")
-# a gallery's refs and the kind of each: (field, kind)
-_REFS = (("tags", "tag"), ("performers", "performer"), ("scenes", "scene"))
 
 
 # A thing a change or a log line names: its kind (NAMED_KINDS), its id, and its name when the change
@@ -67,9 +65,9 @@ def display_name(title: str | None, path: str | None) -> str | None:
 
 
 def gallery_name(gallery: Gallery) -> str | None:
-    """A gallery's display_name (None when neither its title nor its path was read)."""
-    path = gallery.path if {"files", "folder"} & gallery.model_fields_set else None
-    return display_name(gallery.title, path)
+    """A gallery's display_name (None when neither its title nor its path was read: an unread
+    `files` or `folder` is None, as a gallery without them)."""
+    return gallery.title or file_name(gallery.path)
 
 
 def image_name(image: Image) -> str | None:
@@ -111,11 +109,15 @@ class NameBook:
         """A gallery's name, and those of what it carries with names (studio, tags, performers,
         scenes, chapters), as far as they were read."""
         self.learn("gallery", gallery.id, gallery_name(gallery))
-        if gallery.studio is not None:
-            self.learn("studio", gallery.studio.id, gallery.studio.name)
-        for attr, kind in _REFS:
-            for ref in getattr(gallery, attr) or ():
-                self.learn(kind, ref.id, ref.name if kind != "scene" else ref.title)
+        studio = gallery.studio
+        if studio is not None:
+            self.learn("studio", studio.id, studio.name)
+        for tag in gallery.tags or ():
+            self.learn("tag", tag.id, tag.name)
+        for performer in gallery.performers or ():
+            self.learn("performer", performer.id, performer.name)
+        for scene in gallery.scenes or ():
+            self.learn("scene", scene.id, scene.title)
         for chapter in gallery.chapters or ():
             self.learn("chapter", chapter.id, chapter.title)
 

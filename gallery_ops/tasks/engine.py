@@ -39,9 +39,12 @@ from ..stash.models import Gallery, Image
 from ..stash.names import NameBook
 from ..stash.operations import GalleryOps, ImagesChangedWhileRead
 from .changes import Applied, Change, apply_changes
-from .gate import Gate
 from .report import GalleryPlan, Report
 from .workflow import Env, ImageFold, ImageList, Scope, Workflow, env_from_configuration
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .gate import Gate  # (a task's run has no gate unless it is a page action's or was queued from one)
 
 # Args every task takes: which galleries, and preview or apply.
 SCOPE_PARAMS: tuple[Param, ...] = (

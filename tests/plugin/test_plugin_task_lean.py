@@ -1,12 +1,14 @@
 """What a bulk task's process imports: no digest machinery when the run makes no digest, nothing of
-the gallery page's.
+the gallery page's, nor of the operations' or of a preview's gate.
 
 A task's CPU on a big library is a few tenths of a second, a good part of it Python's start and the
 imports (bench/bulk_tasks.py). `hashlib` loads OpenSSL (3-4 ms): only a run that digests imports it
 (a delete's basis, tasks/deletes.py; a page action's gate, tasks/gate.py), and the disk's proofs
 (common/on_disk.py) only a run that looks at the disk; the gallery page's own modules (entry/page.py,
-tasks/words.py) only a page action. The plugin is run as Stash runs a task (the
-simulator's runner), through an interpreter wrapper that records the modules each process had imported.
+tasks/words.py) only a page action; the operations' (entry/plugin_operations.py) only an operation's
+run; a gate (tasks/gate.py) only a page action or a job queued from a preview. The plugin is run as
+Stash runs a task (the simulator's runner), through an interpreter wrapper that records the modules
+each process had imported.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from support.python import RecordingPython
 REPO = Path(__file__).resolve().parents[2]
 DIGESTS = {"hashlib", "_hashlib", "gallery_ops.common.on_disk"}
 PAGE_ONLY = {"gallery_ops.entry.page", "gallery_ops.tasks.words"}
+NOT_A_TASK_S = {"gallery_ops.entry.plugin_operations", "gallery_ops.tasks.gate"}
 
 
 @pytest.mark.parametrize(
@@ -37,7 +40,7 @@ def test_a_task_that_makes_no_digest_imports_no_hashlib(
 ) -> None:
     """The task writes (its changes go through the re-read before writes, changes.py, which imports
     tasks/deletes.py for a delete's basis), yet its process never imports hashlib nor on_disk, nor
-    the page's modules."""
+    the page's modules, the operations' or a gate's."""
     wrapped = RecordingPython(tmp_path, monkeypatch)
     with StashSimulator(python=str(wrapped.python)) as sim:
         sim.install_plugin(REPO)
@@ -50,3 +53,4 @@ def test_a_task_that_makes_no_digest_imports_no_hashlib(
     assert {f"gallery_ops.tasks.{module}", "gallery_ops.tasks.changes", "gallery_ops.tasks.deletes"} <= imported
     assert imported & DIGESTS == set()
     assert imported & PAGE_ONLY == set()
+    assert imported & NOT_A_TASK_S == set()
