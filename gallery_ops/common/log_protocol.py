@@ -25,6 +25,10 @@ PAYLOAD_MAX = 64000  # the longest message a line carries (as stashapi's LOG_PAY
 
 
 MIN_PART = 8  # a run of this many characters of a secret, in any of its forms, is redacted
+# A text's MIN_PART-character window at i holds whole its PIECE characters at the multiple of PIECE
+# in [i, i + PIECE) (2 * PIECE <= MIN_PART): a text none of whose pieces at multiples of PIECE is a
+# piece of a form has no run of one (what _Prepared.any_run looks at first)
+PIECE = MIN_PART // 2
 
 
 def secret_forms(secrets: Iterable[str]) -> list[str]:
@@ -110,16 +114,19 @@ class _Prepared:
 
     The test first looks each window up in the forms joined (a substring search); once the windows
     looked up add up to about what a table of every MIN_PART-character run of the forms costs to
-    build, it builds that table (a set) and looks windows up there. A hook process writes a line
-    or two and never pays for the table; a task writing thousands of lines has it after a few."""
+    build, it builds that table (a set) and looks windows up there, after a look at every PIECE-th
+    piece of the text in a table of the forms' PIECE-character pieces (a line with no piece of a
+    form, the usual one, is done after a quarter of the look-ups). A hook process writes a line
+    or two and never pays for the tables; a task writing thousands of lines has them after a few."""
 
-    __slots__ = ("budget", "forms", "grams", "joined", "long")
+    __slots__ = ("budget", "forms", "grams", "joined", "long", "pieces")
 
     def __init__(self, secrets: tuple[str, ...]) -> None:
         self.forms = secret_forms(secrets)
         self.long = [form for form in self.forms if len(form) >= MIN_PART]
         self.joined = "\n".join(self.long)
         self.grams: set[str] | None = None
+        self.pieces: set[str] = set()
         self.budget = len(self.joined) // MIN_PART  # windows looked up in `joined` before the table is built
 
     def any_run(self, folded: str) -> bool:
@@ -130,7 +137,11 @@ class _Prepared:
             self.budget -= len(windows)
             if self.budget < 0:
                 self.grams = {form[at : at + MIN_PART] for form in self.long for at in range(len(form) - MIN_PART + 1)}
+                self.pieces = {form[at : at + PIECE] for form in self.long for at in range(len(form) - PIECE + 1)}
         if self.grams is not None:
+            pieces = self.pieces
+            if not any(folded[i : i + PIECE] in pieces for i in range(0, len(folded) - PIECE + 1, PIECE)):
+                return False
             grams = self.grams
             return any(folded[i : i + MIN_PART] in grams for i in windows)
         joined = self.joined
