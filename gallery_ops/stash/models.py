@@ -641,6 +641,9 @@ class BulkImageUpdateInput(StrictInput, frozen=True):
 _IDS_AT = len(b'{"ids": [')
 # An image update's fields, by their repr -> those fields and their checked text (image_update_json).
 _FIELDS_TEXTS: dict[str, tuple[Sequence[tuple[str, Any]], bytes]] = {}
+# The fields of the last image update made and their checked text: the same object again (Sync's
+# galleries that need the same change share their fields, image_sync.Need) is known without its repr.
+_LAST_FIELDS: list[Any] = [None, b""]
 
 
 def image_update_json(ids: Ids, fields: Sequence[tuple[str, Any]]) -> InputJson:
@@ -654,21 +657,27 @@ def image_update_json(ids: Ids, fields: Sequence[tuple[str, Any]]) -> InputJson:
     so the checked text of each distinct fields value is kept (the last IMAGE_UPDATE_FIELDS_KEPT) and
     used again for fields equal to it with the same repr (a plan's plain values: their repr says their
     types, where 1 == True == 1.0); fields that are refused are never kept, so they are refused with
-    the same error each time."""
+    the same error each time. The very tuple of the update before (Sync's galleries that need one
+    change share its fields: image_sync.Need) is known by identity, without its repr."""
     if not isinstance(ids, _ids_type()):
         raise TypeError(f"an image update's ids are Ids, got {type(ids).__name__}")
-    key = repr(fields)
-    kept = _FIELDS_TEXTS.get(key)
-    if kept is not None and kept[0] == fields:
-        text = kept[1]
+    if type(fields) is tuple and fields is _LAST_FIELDS[0]:  # (a plan's fields: not changed once planned)
+        text = _LAST_FIELDS[1]
     else:
-        given = dict(fields)
-        if "ids" in given:
-            raise RecordError(BulkImageUpdateInput.__name__, [{"loc": ("ids",), "msg": "the ids are the update's Ids"}])
-        text = BulkImageUpdateInput.model_validate({"ids": [], **given}).as_json().text
-        if len(_FIELDS_TEXTS) >= IMAGE_UPDATE_FIELDS_KEPT:
-            _FIELDS_TEXTS.clear()
-        _FIELDS_TEXTS[key] = (fields, text)
+        key = repr(fields)
+        kept = _FIELDS_TEXTS.get(key)
+        if kept is not None and kept[0] == fields:
+            text = kept[1]
+        else:
+            given = dict(fields)
+            if "ids" in given:
+                refused = [{"loc": ("ids",), "msg": "the ids are the update's Ids"}]
+                raise RecordError(BulkImageUpdateInput.__name__, refused)
+            text = BulkImageUpdateInput.model_validate({"ids": [], **given}).as_json().text
+            if len(_FIELDS_TEXTS) >= IMAGE_UPDATE_FIELDS_KEPT:
+                _FIELDS_TEXTS.clear()
+            _FIELDS_TEXTS[key] = (fields, text)
+        _LAST_FIELDS[:] = (fields, text)
     return InputJson(BulkImageUpdateInput, text[:_IDS_AT] + ids.json_items() + text[_IDS_AT:])
 
 

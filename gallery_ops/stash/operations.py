@@ -218,9 +218,12 @@ def image_lists(values: Sequence[Any]) -> list[list[Image]]:
     for galleries in checked_given:
         checked_lists.append(checked_galleries[at : at + len(galleries)])
         at += len(galleries)
-    shared: list[list[Gallery]] = []
+    alike_ids: dict[int, list[str]] = {}  # per template (its place in checked_lists): the galleries alike it
     for place, own_id in places:
-        shared.append(checked_lists[place] if own_id is None else _alikes(checked_lists[place][0], [own_id]))
+        if own_id is not None:
+            alike_ids.setdefault(place, []).append(own_id)
+    alikes = {place: iter(_alikes(checked_lists[place][0], ids)) for place, ids in alike_ids.items()}
+    shared = [checked_lists[place] if own_id is None else [next(alikes[place])] for place, own_id in places]
     out: list[list[Image]] = []
     start = 0
     for value, end in zip(values, ends, strict=True):
@@ -244,7 +247,7 @@ def image_lists(values: Sequence[Any]) -> list[list[Image]]:
 def _alikes(record: M, record_ids: Sequence[str]) -> list[M]:
     """Per id, a record with `record`'s checked values but that id and its own lists (their items
     shared); which fields are lists is found once for them all (a page's images are mostly alike)."""
-    values = record.__dict__
+    values, kind = record.__dict__, type(record)
     lists = [name for name, held in values.items() if type(held) is list]
     made: list[M] = []
     for record_id in record_ids:
@@ -252,7 +255,7 @@ def _alikes(record: M, record_ids: Sequence[str]) -> list[M]:
         own["id"] = record_id
         for name in lists:
             own[name] = own[name][:]
-        copied = _new(type(record))
+        copied = _new(kind)
         _set_dict(copied, "__dict__", own)
         made.append(copied)
     return made

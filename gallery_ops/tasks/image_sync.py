@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
+from functools import cache
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -97,6 +98,8 @@ def wanted_of(sources: Sequence[Gallery], fields: tuple[str, ...]) -> Wanted:
 
 _NO_IDS: frozenset[str] = frozenset()
 _NOTHING = object()  # (no image before the first)
+_NO_WANTS = Wanted((), ())
+_NO_FIELDS: list[str] = []  # (read only)
 
 
 def change_of(image: Image, wanted: Wanted, mirror: bool) -> tuple[dict[str, Any], tuple[Any, ...]]:
@@ -155,20 +158,46 @@ def _overwritten(change: dict[str, Any]) -> list[str]:
     ]
 
 
+class Need(NamedTuple):
+    """A change images need (change_of): its bulkImageUpdate fields (`change`), the key images that
+    need it are grouped by (`same`), those fields as a plan writes them (`fields`: sorted (key,
+    value) pairs) and the image fields it overwrites (`overwrites`, none when it only adds)."""
+
+    change: dict[str, Any]
+    same: tuple[Any, ...]
+    fields: tuple[tuple[str, Any], ...]
+    overwrites: list[str]
+
+
+class Worked:
+    """What a run worked out last (SyncFold.add), kept from gallery to gallery: what the last
+    gallery looked at wanted (by its synced fields, `values`), and the last change needed (by
+    its key). A run's galleries are often alike but for their ids (a fresh scan's, a synced
+    library's), and so are their images: a gallery then wants what the one before wanted, and
+    its images need the change worked out before, the same Need, whose `fields` every such
+    gallery's writes share (models.image_update_json makes their text once, found by identity)."""
+
+    __slots__ = ("need", "values", "wanted")
+
+    def __init__(self) -> None:
+        self.values: Any = _NOTHING  # (no gallery yet)
+        self.wanted = _NO_WANTS
+        self.need: Need | None = None
+
+
 class SyncGroup:
-    """The images of a gallery that need one change: their ids in an array of integers (not the
+    """The images of a gallery that need one change (`need`): their ids in an array of integers (not the
     id strings of the answers they came in, whose pages would stay in memory with them: a big
     gallery's fold outlives its pages); by an image's place in `ids`, its other galleries (only for
     the images that have any: most are in this gallery alone), and, when the change overwrites
-    something (`overwrites`), what it would overwrite (one entry per image, else none). So an
+    something (`need.overwrites`), what it would overwrite (one entry per image, else none). So an
     add-only sync holds 8 bytes an image while a big gallery is read, nothing more.
     (A plain class: a gallery makes one or two, and a page 250 galleries.)"""
 
-    __slots__ = ("change", "expects", "ids", "others", "overwrites")
+    __slots__ = ("expects", "ids", "need", "others")
 
-    def __init__(self, change: dict[str, Any]) -> None:
-        self.change = change
-        self.overwrites = _overwritten(change)  # the image fields the change overwrites
+    def __init__(self, need: Need) -> None:
+        self.need = need
         self.ids: array[int] = array("q")
         self.others: dict[int, tuple[str, ...]] = {}
         self.expects: list[tuple[Expect, ...]] = []
@@ -177,10 +206,11 @@ class SyncGroup:
 class SyncFold:
     """What the task keeps of gallery `gallery_id`'s images while they are read (types.ImageFold):
     per change, the images that need it (SyncGroup), and the ids of the images in several
-    galleries; not the images."""
+    galleries; not the images. `worked`: what the run worked out before (a fold of its own else)."""
 
-    def __init__(self, gallery_id: str, fields: tuple[str, ...], mirror: bool) -> None:
+    def __init__(self, gallery_id: str, fields: tuple[str, ...], mirror: bool, worked: Worked | None = None) -> None:
         self.gallery_id, self.fields, self.mirror = gallery_id, fields, mirror
+        self.worked = Worked() if worked is None else worked
         self.count = 0
         self.groups: dict[tuple[Any, ...], SyncGroup] = {}  # by change_of's key
         self.shared: array[int] = array("q")
@@ -190,16 +220,18 @@ class SyncFold:
         galleries or its synced fields differ from the image before's: a gallery's images are
         mostly alike (a fresh scan's have nothing set, a synced gallery's have what it gave them),
         and an image alike the one before needs exactly its change (the same galleries want the
-        same of it, and it has the same), goes to its group and expects the same of its own fields."""
+        same of it, and it has the same), goes to its group and expects the same of its own fields.
+        What one gallery wants, and a change's Need, come from the run's last (Worked) when equal."""
         # per set of galleries: what they want of an image and its other galleries (an answer reads
         # each gallery once, so images in the same galleries share them)
         asked: dict[tuple[str, ...], tuple[Wanted, tuple[str, ...]]] = {}
-        mirror, groups, own_of = self.mirror, self.groups, attrgetter(*self.fields)
+        mirror, groups, worked, own_of = self.mirror, self.groups, self.worked, _getter(self.fields)
         last_sources: list[Gallery] | None = None
         last_own: Any = _NOTHING
         group: SyncGroup | None = None
         others: tuple[str, ...] = ()
         many = False
+        overwrites: list[str] = _NO_FIELDS
         expects: tuple[Expect, ...] | None = None
         for image in images:
             sources = image.galleries or []
@@ -211,29 +243,45 @@ class SyncFold:
                 known = asked.get(key)
                 if known is None:
                     others = () if key == (self.gallery_id,) else tuple([g for g in key if g != self.gallery_id])
-                    known = asked[key] = (wanted_of(sources, self.fields), others)
+                    if len(sources) == 1:  # (as the gallery before, when its synced fields are)
+                        values = own_of(sources[0])
+                        if values != worked.values:
+                            worked.values, worked.wanted = values, wanted_of(sources, self.fields)
+                        known = asked[key] = (worked.wanted, others)
+                    else:
+                        known = asked[key] = (wanted_of(sources, self.fields), others)
                 others, many = known[1], len(key) > 1
                 change, same = change_of(image, known[0], mirror)
-                group = None
+                group, overwrites, expects = None, _NO_FIELDS, None
                 if change:
                     group = groups.get(same)
                     if group is None:
-                        group = groups[same] = SyncGroup(change)
-                expects = None
+                        need = worked.need
+                        if need is None or need.same != same:
+                            need = worked.need = Need(change, same, tuple(sorted(change.items())), _overwritten(change))
+                        group = groups[same] = SyncGroup(need)
+                    overwrites = group.need.overwrites
             if many:
                 self.shared.append(int(image.id))
             if group is not None:
-                group.ids.append(int(image.id))
+                ids = group.ids
+                ids.append(int(image.id))
                 if others:
-                    group.others[len(group.ids) - 1] = others
-                if group.overwrites:
+                    group.others[len(ids) - 1] = others
+                if overwrites:
                     # (an image alike the one before: the same values, its own id)
                     if expects is None:
-                        expects = Expect.of("image", image, group.overwrites)
+                        expects = Expect.of("image", image, overwrites)
                     else:
                         expects = tuple([Expect("image", image.id, e.name, e.value) for e in expects])
                     group.expects.append(expects)
         self.count += len(images)
+
+
+@cache
+def _getter(fields: tuple[str, ...]) -> attrgetter[Any]:
+    """The synced fields of an image or a gallery (the same names on both), as one tuple."""
+    return attrgetter(*fields)
 
 
 def plan_image_sync(
@@ -252,7 +300,7 @@ def plan_image_sync(
         plan.skipped = SKIP_NO_IMAGES
         return plan
     for group in images.groups.values():
-        fields_set = tuple(sorted(group.change.items()))
+        need = group.need
         shared = bool(group.others)  # (most images are in this gallery alone)
         ids = group.ids
         rows: Sequence[int] = range(len(ids))  # the group's images, by their place in it
@@ -262,9 +310,9 @@ def plan_image_sync(
             chunk = rows[start : start + BULK_IDS_CHUNK]
             # the other galleries these images are in fail with this write (they do not plan it again)
             others = tuple(dict.fromkeys(g for n in chunk for g in group.others.get(n, ()))) if shared else ()
-            expects = tuple(e for n in chunk for e in group.expects[n]) if group.overwrites else ()
+            expects = tuple(e for n in chunk for e in group.expects[n]) if need.overwrites else ()
             taken = ids[chunk.start : chunk.stop] if isinstance(chunk, range) else [ids[n] for n in chunk]
-            plan.changes.append(UpdateImages(gallery.id, Ids(taken), fields_set, others, expects=expects))
+            plan.changes.append(UpdateImages(gallery.id, Ids(taken), need.fields, others, expects=expects))
     return plan
 
 
@@ -276,13 +324,14 @@ class SyncImagesFromGallery(Workflow):
         self.image_fields = selections.image_sync(fields)  # (what the synced fields need, no more)
         self.mirror = mirror
         self.planned_shared: set[int] = set()  # images in several galleries, planned already
+        self.worked = Worked()  # (from gallery to gallery)
 
     @property
     def variant(self) -> str | None:
         return "mirror" if self.mirror else None
 
     def fold(self, gallery: Gallery) -> SyncFold:
-        return SyncFold(gallery.id, self.fields, self.mirror)
+        return SyncFold(gallery.id, self.fields, self.mirror, self.worked)
 
     def plan(self, gallery: Gallery, images: Sequence[Image] | SyncFold | None, env: Env) -> GalleryPlan:
         fold = folded(images or [], SyncFold, lambda: self.fold(gallery))

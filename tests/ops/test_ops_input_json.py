@@ -180,3 +180,30 @@ def test_kept_fields_are_used_only_for_equal_fields():
 
     for title in (Shown("a"), Shown("b")):
         assert image_update_json(Ids([1]), (("title", title),)).text == _checked_text([1], (("title", title),))
+
+
+def test_the_very_fields_of_the_update_before_are_written_without_a_second_check_and_a_changed_list_is(monkeypatch):
+    """Sync's galleries that need one change share its fields (image_sync.Need): the same tuple again
+    is known by identity, its checked text used without another check (counted here, with the kept
+    texts let go meanwhile); a list of fields is never taken by identity (it may have changed)."""
+    from gallery_ops.stash import models
+
+    checked: list[dict] = []
+    validate = BulkImageUpdateInput.model_validate.__func__  # type: ignore[attr-defined]
+
+    def counting(cls, value):
+        if value.get("ids") == []:  # (the fields checked alone: not _checked_text's whole record)
+            checked.append(value)
+        return validate(cls, value)
+
+    monkeypatch.setattr(BulkImageUpdateInput, "model_validate", classmethod(counting))
+    fields = (("tag_ids", {"ids": ["3"], "mode": "ADD"}), ("date", "2021-07-14"))
+    assert image_update_json(Ids([1, 2]), fields).text == _checked_text([1, 2], fields)
+    models._FIELDS_TEXTS.clear()
+    assert image_update_json(Ids([7]), fields).text == _checked_text([7], fields)
+    assert len(checked) == 1
+    listed = [("date", "2020-01-01")]
+    assert image_update_json(Ids([1]), listed).text == _checked_text([1], listed)
+    listed[0] = ("date", "2022-02-02")
+    assert image_update_json(Ids([1]), listed).text == _checked_text([1], listed)
+    assert len(checked) == 3

@@ -222,6 +222,11 @@ def test_equality_and_repr() -> None:
     assert Thing(id="1") == Thing(id="1", count=None)  # the same values
     assert Thing(id="1") != Thing(id="2") and Ref(id="1") != Thing(id="1")
     assert repr(Thing(id="1", count=2)) == "Thing(id='1', count=2)"
+    # the same fields set (compared as dicts), or not (compared field by field, defaults read)
+    refs = [Ref(id="2", name="n")]
+    assert Thing(id="1", refs=refs, fields={"a": 1}) == Thing(id="1", refs=[Ref(id="2", name="n")], fields={"a": 1})
+    assert Thing(id="1", refs=refs) != Thing(id="1", refs=[Ref(id="2")]) != Thing(id="1", refs=[])
+    assert Thing(id="1", tags=[]) == Thing(id="1") and Thing(id="1", tags=["x"]) != Thing(id="1")
 
 
 def test_the_models_forward_references_resolve() -> None:

@@ -200,7 +200,7 @@ def test_images_are_grouped_by_exactly_the_change_they_need(mirror):
 
 def _folded(fold: SyncFold) -> tuple:
     """All a fold keeps: per change its images, their other galleries and expects; the shared images."""
-    groups = {key: (g.change, list(g.ids), g.others, g.expects) for key, g in fold.groups.items()}
+    groups = {key: (g.need, list(g.ids), g.others, g.expects) for key, g in fold.groups.items()}
     return groups, list(fold.shared), fold.count
 
 
@@ -239,7 +239,7 @@ def test_images_alike_the_one_before_take_its_change_as_if_each_was_planned_alon
     for one in images:
         alone.add([one])
     assert _folded(together) == _folded(alone)
-    assert together.groups and (not mirror or any(g.overwrites for g in together.groups.values()))
+    assert together.groups and (not mirror or any(g.need.overwrites for g in together.groups.values()))
     # worked out: each image whose galleries, or one of the synced fields, differ from the image before's
     described = [(galleries, [state.get(f) for f in fields]) for galleries, state, count in runs for _ in range(count)]
     differ = [str(n) for n, one in enumerate(described, start=1) if n == 1 or one != described[n - 2]]
@@ -307,3 +307,39 @@ def test_images_in_other_galleries_carry_them_in_a_big_gallery_s_plan():
     plan = plan_image_sync(SOURCE, images, ("date",), mirror=False)  # (both galleries agree: no date)
     by_others = [(len(c.image_ids), c.other_galleries) for c in plan.changes]
     assert by_others == [(500, ()), (500, ("2",)), (500, ("2",))]  # images 700 and 1400
+
+
+@pytest.mark.parametrize("mirror", [False, True])
+def test_a_run_s_galleries_alike_the_one_before_want_what_it_wanted_and_share_its_change(mirror, monkeypatch):
+    """The workflow keeps what it worked out last from gallery to gallery (image_sync.Worked): a
+    gallery whose synced fields equal the gallery before's wants what that one wanted (wanted_of
+    is not called again; counted), and a change equal to the one before is that Need, whose fields
+    the galleries' writes share (one tuple: models.image_update_json checks it once). What is
+    planned is what a workflow of its own plans for each gallery."""
+    asked: list[str] = []
+    wanted_of = image_sync.wanted_of
+
+    def counting(sources, fields):
+        asked.append(sources[0].id)
+        return wanted_of(sources, fields)
+
+    monkeypatch.setattr(image_sync, "wanted_of", counting)
+    galleries = [
+        *(gallery(str(n), tags=(1, 2), studio="8") for n in (1, 2, 3)),
+        gallery("4", tags=(3,)),
+        gallery("5", tags=(3,)),
+        gallery("6", tags=(1, 2), studio="8"),  # (as the first three, but not as the one before)
+    ]
+    images = {g.id: [img(10 * int(g.id) + k, galleries=(g,), date="2020-02-02") for k in range(3)] for g in galleries}
+    env = Env(Settings.from_saved(None), STASH_DEFAULT_COVER_REGEX)
+    run = SyncImagesFromGallery(ALL, mirror)
+    plans = [run.plan(g, images[g.id], env) for g in galleries]
+    assert asked == ["1", "4", "6"]
+    alone = [SyncImagesFromGallery(ALL, mirror).plan(g, images[g.id], env) for g in galleries]
+    assert [p.changes for p in plans] == [p.changes for p in alone]
+    assert all(len(p.changes) == 1 for p in plans)
+    fields = [p.changes[0].fields for p in plans]
+    assert fields[0] is fields[1] is fields[2] and fields[3] is fields[4]
+    assert fields[5] == fields[0] and fields[5] is not fields[0] and fields[3] != fields[0]
+    if mirror:  # (each image expects its own date, with its own id)
+        assert [e.id for e in plans[1].changes[0].expects if e.name == "date"] == ["20", "21", "22"]
