@@ -17,7 +17,7 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Container, Iterable, Sequence
     from typing import Any
 
 REDACTED = "***"
@@ -112,11 +112,11 @@ class _Prepared:
     windows for runs of them; made once per set of secrets (a run redacts every log line and every
     string of its result with the same ones).
 
-    The test first looks each window up in the forms joined (a substring search); once the windows
-    looked up add up to about what a table of every MIN_PART-character run of the forms costs to
-    build, it builds that table (a set) and looks windows up there, after a look at every PIECE-th
-    piece of the text in a table of the forms' PIECE-character pieces (a line with no piece of a
-    form, the usual one, is done after a quarter of the look-ups). A hook process writes a line
+    The test looks up the text's PIECE-character pieces at every PIECE-th place first: a text none
+    of which is a piece of a form (the usual line) has no run, after a quarter of the look-ups;
+    then each window. It looks them up in the forms joined (a substring search); once the windows
+    looked up add up to about what tables of every MIN_PART- and PIECE-character run of the forms
+    cost to build, it builds those (sets) and looks them up there. A hook process writes a line
     or two and never pays for the tables; a task writing thousands of lines has them after a few."""
 
     __slots__ = ("budget", "forms", "grams", "joined", "long", "pieces")
@@ -138,14 +138,11 @@ class _Prepared:
             if self.budget < 0:
                 self.grams = {form[at : at + MIN_PART] for form in self.long for at in range(len(form) - MIN_PART + 1)}
                 self.pieces = {form[at : at + PIECE] for form in self.long for at in range(len(form) - PIECE + 1)}
-        if self.grams is not None:
-            pieces = self.pieces
-            if not any(folded[i : i + PIECE] in pieces for i in range(0, len(folded) - PIECE + 1, PIECE)):
-                return False
-            grams = self.grams
-            return any(folded[i : i + MIN_PART] in grams for i in windows)
-        joined = self.joined
-        return any(folded[i : i + MIN_PART] in joined for i in windows)
+        pieces: Container[str] = self.joined if self.grams is None else self.pieces
+        if not any(folded[i : i + PIECE] in pieces for i in range(0, len(folded) - PIECE + 1, PIECE)):
+            return False
+        grams: Container[str] = self.joined if self.grams is None else self.grams
+        return any(folded[i : i + MIN_PART] in grams for i in windows)
 
     def run_at(self, folded: str, i: int) -> int:
         """The length of the longest run of a form that starts at `i` in `folded` (0: none of MIN_PART)."""

@@ -47,6 +47,8 @@ def test_the_quick_test_of_a_text_misses_no_run_of_a_form(tables: bool) -> None:
     if tables:
         prepared.any_run("x" * 10_000)  # past its budget: the tables are built
         assert prepared.grams is not None and prepared.pieces
+    else:
+        prepared.budget = 10**9  # never past it: the forms joined are searched
     forms = prepared.long
     line = 'Sync images from gallery: gallery "set000.zip" [1]: update 5 images: add tag "Set" [1]'
     assert not prepared.any_run(line.lower()) and redact(line, secrets) == line
@@ -70,3 +72,4 @@ def test_the_quick_test_of_a_text_misses_no_run_of_a_form(tables: bool) -> None:
             assert prepared.any_run(text), text
             assert REDACTED in redact(text, secrets)
     assert runs > 500
+    assert (prepared.grams is not None) == tables
