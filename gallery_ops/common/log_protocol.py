@@ -49,10 +49,10 @@ def secret_forms(secrets: Iterable[str]) -> list[str]:
                 _unicode_escaped(secret),
                 url_encoded(secret, plus=False),
                 url_encoded(secret, plus=True),
-                "".join(f"%{b:02x}" for b in raw),
+                "%" + raw.hex("%"),  # (each byte as %xx; `raw` is not empty)
                 raw.hex(),
-                "".join(f"\\u{ord(c):04x}" for c in secret),
-                "".join(f"\\x{b:02x}" for b in raw),
+                _escaped_by_code(secret),
+                "\\x" + raw.hex(" ").replace(" ", "\\x"),  # (each byte as \xhh)
             )
         )
         for shift in range(3):  # base64 of the secret after 0, 1 or 2 other bytes ("user:key", "session=...")
@@ -70,18 +70,29 @@ def _unicode_escaped(text: str) -> str:
     return text.encode("unicode_escape").decode()
 
 
+def _escaped_by_code(text: str) -> str:
+    """`text` \\u-escaped character by character (`\\u` and its code in hex, at least 4 digits)."""
+    if text.isascii():  # (each character a byte: its code is that byte's hex after 00)
+        return "\\u00" + text.encode().hex(" ").replace(" ", "\\u00")
+    return "".join(f"\\u{ord(c):04x}" for c in text)
+
+
 _BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+# base64's digit for each 6 bits, by those bits as two octal digits
+_BASE64_OF_OCTAL = dict(zip([high + low for high in "01234567" for low in "01234567"], _BASE64, strict=True))
 
 
 def _base64(data: bytes) -> str:
     """`data` in base64 without its "=" padding (as binascii.b2a_base64 writes it, padding stripped;
-    written out here: a secret is a few dozen bytes, and binascii is a module to load in every hook)."""
-    out: list[str] = []
-    for at in range(0, len(data), 3):
-        chunk = data[at : at + 3]
-        bits = int.from_bytes(chunk + b"\0" * (3 - len(chunk)), "big")
-        out.extend(_BASE64[(bits >> shift) & 63] for shift in (18, 12, 6, 0)[: len(chunk) + 1])
-    return "".join(out)
+    written out here: a secret is a few dozen bytes, and binascii is a module to load in every hook).
+    Its bits, zero-padded to a multiple of 6, are written in octal at once: each two octal digits
+    are 6 bits, one base64 digit."""
+    if not data:
+        return ""
+    digits = (8 * len(data) + 5) // 6
+    bits = int.from_bytes(data, "big") << (6 * digits - 8 * len(data))
+    octal = iter(f"{bits:0{2 * digits}o}")
+    return "".join(map(_BASE64_OF_OCTAL.__getitem__, map(str.__add__, octal, octal)))
 
 
 def _fold(text: str) -> str:

@@ -10,7 +10,16 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from gallery_ops.common.log_protocol import MIN_PART, PIECE, REDACTED, _Prepared, redact, secret_forms, url_encoded
+from gallery_ops.common.log_protocol import (
+    MIN_PART,
+    PIECE,
+    REDACTED,
+    _base64,
+    _Prepared,
+    redact,
+    secret_forms,
+    url_encoded,
+)
 
 TEXTS = ["", "plain", "a b+c/d?e=f&g", "~_.-", "ключ é 鍵 🔑", "%41 %", "\x00\x7f\n\t", "A" * 300]
 
@@ -30,6 +39,24 @@ def test_the_base64_forms_are_the_standard_librarys(secret: str) -> None:
             encoded = encode(b"\0" * shift + raw).decode()[4 if shift else 0 :].rstrip("=")
             assert encoded.lower() in forms  # (the forms are lower-cased: matching ignores case)
     assert {quote(secret, safe="").lower(), quote_plus(secret).lower(), secret.lower()} <= forms
+
+
+def test_base64_is_the_standard_librarys_at_every_length() -> None:
+    rnd = random.Random(64)
+    for length in range(80):
+        data = bytes(rnd.randrange(256) for _ in range(length))
+        assert _base64(data) == base64.b64encode(data).decode().rstrip("="), data
+
+
+@pytest.mark.parametrize("secret", ["Ab+/=% key_1", "sessiön ключ 🔑", "\x00\\u"])
+def test_the_escaped_forms_are_each_byte_or_character_escaped(secret: str) -> None:
+    """%xx and \\xhh of each UTF-8 byte, \\u and the code of each character (4 hex digits or more)."""
+    forms = set(secret_forms([secret]))
+    raw = secret.encode()
+    assert "".join(f"%{b:02x}" for b in raw) in forms
+    assert "".join(f"\\x{b:02x}" for b in raw) in forms
+    assert "".join(f"\\u{ord(c):04x}" for c in secret) in forms
+    assert raw.hex() in forms
 
 
 def _has_run(forms: list[str], text: str) -> bool:
