@@ -171,17 +171,19 @@ class Need(NamedTuple):
 
 class Worked:
     """What a run worked out last (SyncFold.add), kept from gallery to gallery: what the last
-    gallery looked at wanted (by its synced fields, `values`), and the last change needed (by
-    its key). A run's galleries are often alike but for their ids (a fresh scan's, a synced
-    library's), and so are their images: a gallery then wants what the one before wanted, and
-    its images need the change worked out before, the same Need, whose `fields` every such
-    gallery's writes share (models.image_update_json makes their text once, found by identity)."""
+    gallery looked at wanted (by its synced fields, `values`), and what the last image whose
+    change was worked out against that had (its synced fields, `own`) and needed (`need`, None:
+    nothing). A run's galleries are often alike but for their ids (a fresh scan's, a synced
+    library's), and so are their images: a gallery then wants what the one before wanted, its
+    first image needs what that one's did, and every such gallery's writes share one Need's
+    `fields` (models.image_update_json makes their text once, found by identity)."""
 
-    __slots__ = ("need", "values", "wanted")
+    __slots__ = ("need", "own", "values", "wanted")
 
     def __init__(self) -> None:
         self.values: Any = _NOTHING  # (no gallery yet)
         self.wanted = _NO_WANTS
+        self.own: Any = _NOTHING
         self.need: Need | None = None
 
 
@@ -247,20 +249,28 @@ class SyncFold:
                         values = own_of(sources[0])
                         if values != worked.values:
                             worked.values, worked.wanted = values, wanted_of(sources, self.fields)
+                            worked.own = _NOTHING
                         known = asked[key] = (worked.wanted, others)
                     else:
                         known = asked[key] = (wanted_of(sources, self.fields), others)
-                others, many = known[1], len(key) > 1
-                change, same = change_of(image, known[0], mirror)
+                others, many, wanted = known[1], len(key) > 1, known[0]
+                if wanted is worked.wanted and own == worked.own:  # (as the last image worked out)
+                    need = worked.need
+                else:
+                    change, same = change_of(image, wanted, mirror)
+                    need = worked.need
+                    if change and (need is None or need.same != same):
+                        need = Need(change, same, tuple(sorted(change.items())), _overwritten(change))
+                    elif not change:
+                        need = None
+                    if wanted is worked.wanted:
+                        worked.own, worked.need = own, need
                 group, overwrites, expects = None, _NO_FIELDS, None
-                if change:
-                    group = groups.get(same)
+                if need is not None:
+                    group = groups.get(need.same)
                     if group is None:
-                        need = worked.need
-                        if need is None or need.same != same:
-                            need = worked.need = Need(change, same, tuple(sorted(change.items())), _overwritten(change))
-                        group = groups[same] = SyncGroup(need)
-                    overwrites = group.need.overwrites
+                        group = groups[need.same] = SyncGroup(need)
+                    overwrites = need.overwrites
             if many:
                 self.shared.append(int(image.id))
             if group is not None:

@@ -313,17 +313,25 @@ def test_images_in_other_galleries_carry_them_in_a_big_gallery_s_plan():
 def test_a_run_s_galleries_alike_the_one_before_want_what_it_wanted_and_share_its_change(mirror, monkeypatch):
     """The workflow keeps what it worked out last from gallery to gallery (image_sync.Worked): a
     gallery whose synced fields equal the gallery before's wants what that one wanted (wanted_of
-    is not called again; counted), and a change equal to the one before is that Need, whose fields
-    the galleries' writes share (one tuple: models.image_update_json checks it once). What is
-    planned is what a workflow of its own plans for each gallery."""
+    is not called again; counted), its first image, with the synced fields of the image worked out
+    before, needs what that one needed (change_of not called again; counted), and a change equal to
+    the one before is that Need, whose fields the galleries' writes share (one tuple:
+    models.image_update_json checks it once). What is planned is what a workflow of its own plans
+    for each gallery."""
     asked: list[str] = []
-    wanted_of = image_sync.wanted_of
+    worked_out: list[str] = []
+    wanted_of, change_of = image_sync.wanted_of, image_sync.change_of
 
     def counting(sources, fields):
         asked.append(sources[0].id)
         return wanted_of(sources, fields)
 
+    def counting_changes(image, wanted, mirror):
+        worked_out.append(image.id)
+        return change_of(image, wanted, mirror)
+
     monkeypatch.setattr(image_sync, "wanted_of", counting)
+    monkeypatch.setattr(image_sync, "change_of", counting_changes)
     galleries = [
         *(gallery(str(n), tags=(1, 2), studio="8") for n in (1, 2, 3)),
         gallery("4", tags=(3,)),
@@ -334,7 +342,7 @@ def test_a_run_s_galleries_alike_the_one_before_want_what_it_wanted_and_share_it
     env = Env(Settings.from_saved(None), STASH_DEFAULT_COVER_REGEX)
     run = SyncImagesFromGallery(ALL, mirror)
     plans = [run.plan(g, images[g.id], env) for g in galleries]
-    assert asked == ["1", "4", "6"]
+    assert asked == ["1", "4", "6"] and worked_out == ["10", "40", "60"]
     alone = [SyncImagesFromGallery(ALL, mirror).plan(g, images[g.id], env) for g in galleries]
     assert [p.changes for p in plans] == [p.changes for p in alone]
     assert all(len(p.changes) == 1 for p in plans)
