@@ -359,17 +359,20 @@ class StashConnection:
         return status, content
 
     def answer(self, query: str, variables: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        """post, then result, with the answer's bytes let go once they are text (as json.loads
-        makes them, json.detect_encoding): a page of 1,000 images answers 0.24 MB, which json
-        would otherwise hold twice over while it reads the text into objects, a big gallery's
-        peak on every page."""
+        """post, then result, with the answer's bytes let go once they are text (answer_text)."""
+        status, content = self.answer_text(query, variables)
+        return status, self.result(status, content)
+
+    def answer_text(self, query: str, variables: dict[str, Any]) -> tuple[int, str | bytes]:
+        """post, with the answer's bytes let go once they are text (as json.loads makes them,
+        json.detect_encoding; bytes that are not text are given as they are, for `result` to
+        refuse): a page of 1,000 images answers 0.24 MB, which json would otherwise hold twice
+        over while it reads the text into objects, a big gallery's peak on every page."""
         status, content = self.post(query, variables)
         try:
-            text = content.decode(json.detect_encoding(content), "surrogatepass")
-        except ValueError:  # (not text: result says so)
-            return status, self.result(status, content)
-        del content
-        return status, self.result(status, text)
+            return status, content.decode(json.detect_encoding(content), "surrogatepass")
+        except ValueError:
+            return status, content
 
     def result(self, status: int, content: bytes | str, keep_items: bool = True) -> dict[str, Any]:
         """The GraphQL result in an answer's body: an object with data or errors (else no_result).

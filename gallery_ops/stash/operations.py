@@ -84,13 +84,26 @@ S = TypeVar("S", bound=StrictInput)
 T = TypeVar("T")
 
 
-def read_as(connection: StashConnection, query: str, variables: dict[str, Any], parse: Callable[[Any], T]) -> T:
+def read_as(
+    connection: StashConnection,
+    query: str,
+    variables: dict[str, Any],
+    parse: Callable[[Any], T],
+    in_pieces: Callable[[str], T | None] | None = None,
+) -> T:
     """Send a read and return its `data` as `parse` reads it (one of the readers below: the query's
     shape, its galleries and images checked into the models); errors raise and transient faults are
-    retried as with StashConnection.execute."""
+    retried as with StashConnection.execute. `in_pieces` (counted_page_in_pieces) reads the answer's
+    text a piece at a time, or gives None for it to be read whole as above."""
 
     def once() -> T:
-        status, body = connection.answer(query, variables)
+        status, content = connection.answer_text(query, variables)
+        if in_pieces is not None and type(content) is str:
+            found = in_pieces(content)
+            if found is not None:
+                return found
+        body = connection.result(status, content)
+        del content
         if body.get("errors"):
             raise server_error(error_list(body))
         data = body.get("data")
@@ -315,6 +328,27 @@ def counted_page(data: Any) -> ImagesCounted:
     if "count" not in found:
         raise KeyError("count")
     return found
+
+
+def counted_page_in_pieces(text: str) -> ImagesCounted | None:
+    """counted_page of a page's answer text, its images decoded and checked a piece at a time
+    (stash/pieces.py: a page's peak about halved); None when the text is not a plain page or a
+    piece is refused: it is read whole then, and so answered or refused as the whole answer is.
+    (pieces is imported here: only a gallery of more than a page needs it.)"""
+    from .pieces import images_page
+
+    page = images_page(text)
+    if page is None:
+        return None
+    count, pieces = page
+    images: list[Image] = []
+    try:
+        for items in pieces:
+            images += image_list(items)
+            del items  # (not held while the next piece is decoded)
+    except (ValueError, RecordError, KeyError, TypeError):
+        return None
+    return ImagesCounted(images=images, count=count)
 
 
 @dataclass(frozen=True)
@@ -687,7 +721,7 @@ class GalleryOps:
         def read(page: int) -> list[Image]:
             nonlocal count, read_so_far
             variables = {"filter": _in_gallery_order(page_size, page), "image_filter": in_gallery(gallery_id)}
-            answer = read_as(self.connection, query, variables, counted_page)
+            answer = read_as(self.connection, query, variables, counted_page, counted_page_in_pieces)
             if count is not None and answer["count"] != count:
                 raise ImagesChangedWhileRead(
                     f"its images changed while they were read ({count} then {answer['count']})"

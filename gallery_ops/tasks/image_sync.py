@@ -271,6 +271,8 @@ class SyncFold:
                     if group is None:
                         group = groups[need.same] = SyncGroup(need)
                     overwrites = need.overwrites
+            else:  # (equal records, maybe not the same ones: the next image is compared with these, at once)
+                last_sources, last_own = sources, own
             if many:
                 self.shared.append(int(image.id))
             if group is not None:
