@@ -94,6 +94,7 @@ class NameBook:
         # galleries handed over by learn_galleries and not looked at yet: read for names only when a
         # name is asked for (a run whose pages change nothing spends no time on names)
         self.unread: list[Gallery] = []
+        self.refs_read = False  # (their studios', tags', performers' and scenes' names learned already)
 
     def learn(self, kind: str, id: str, name: str | None) -> None:
         """Remember a name (nothing for an empty one)."""
@@ -109,6 +110,13 @@ class NameBook:
         """A gallery's name, and those of what it carries with names (studio, tags, performers,
         scenes, chapters), as far as they were read."""
         self.learn("gallery", gallery.id, gallery_name(gallery))
+        self._learn_refs(gallery)
+        for chapter in gallery.chapters or ():
+            self.learn("chapter", chapter.id, chapter.title)
+
+    def _learn_refs(self, gallery: Gallery) -> None:
+        """The names of a gallery's studio, tags, performers and scenes (kinds kept without a bound:
+        learning them puts no gallery, image or chapter out of the book)."""
         studio = gallery.studio
         if studio is not None:
             self.learn("studio", studio.id, studio.name)
@@ -118,20 +126,14 @@ class NameBook:
             self.learn("performer", performer.id, performer.name)
         for scene in gallery.scenes or ():
             self.learn("scene", scene.id, scene.title)
-        for chapter in gallery.chapters or ():
-            self.learn("chapter", chapter.id, chapter.title)
 
     def learn_galleries(self, galleries: Iterable[Gallery]) -> None:
         """The galleries of a page a run read: their names are learned when one is first asked for
         (the last LEARNED_KEPT galleries handed over are kept until then)."""
         self.unread.extend(galleries)
+        self.refs_read = False
         if len(self.unread) > self.kept:
             del self.unread[: len(self.unread) - self.kept]
-
-    def _read_unread(self) -> None:
-        unread, self.unread = self.unread, []
-        for gallery in unread:
-            self.learn_gallery(gallery)
 
     def learn_image(self, image: Image) -> None:
         self.learn("image", image.id, image_name(image))
@@ -146,11 +148,23 @@ class NameBook:
                 self.learn(kind, id, name)
 
     def name(self, kind: str, id: str) -> str | None:
+        """What the book knows `kind` `id` by, after reading the unread galleries for it if need be:
+        all of them for a gallery or a chapter, only their refs for a studio, tag, performer or
+        scene (never for an image: a gallery names none). Reading every unread gallery for a tag
+        would learn up to LEARNED_KEPT galleries' names, putting out of the book the galleries a
+        report names, which it would then ask Stash for again."""
         found = self.known[kind].get(id)
-        if found is None and self.unread:
-            self._read_unread()
-            found = self.known[kind].get(id)
-        return found
+        if found is not None or not self.unread or kind == "image":
+            return found
+        if kind in _RECENT_ONLY:  # (a gallery or a chapter)
+            unread, self.unread = self.unread, []
+            for gallery in unread:
+                self.learn_gallery(gallery)
+        elif not self.refs_read:
+            self.refs_read = True
+            for gallery in self.unread:
+                self._learn_refs(gallery)
+        return self.known[kind].get(id)
 
     def name_of(self, mention: Mention) -> str | None:
         """The mention's own name, else the one learned."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from stash_sim import StashSimulator
 
 from gallery_ops import GalleryOps
-from gallery_ops.stash.models import FileRef, FolderRef, Gallery
+from gallery_ops.stash.models import FileRef, FolderRef, Gallery, TagRef
 from gallery_ops.stash.names import Mention, NameBook, called, gallery_name
 
 
@@ -62,6 +62,24 @@ def test_the_book_keeps_recent_galleries_and_every_tag() -> None:
     mentions = [Mention("gallery", "1"), Mention("image", "7", "a.jpg"), Mention("chapter", "5"), Mention("tag", "2")]
     assert names.unknown(mentions) == {"gallery": ["1"]}
     assert names.of(mentions) == {"image": {"7": "a.jpg"}, "tag": {"2": "t2"}}
+
+
+def test_asking_a_tag_of_unread_galleries_keeps_the_galleries_named_before() -> None:
+    """A run's report names the galleries its changes were on (learned on an early page) and the
+    tags it added: looking the tag up in the last pages' unread galleries learns their refs only,
+    not their names, which would put the early galleries out of the book (and into a request)."""
+    names = NameBook(kept=2)
+    names.learn("gallery", "1", "early")
+    names.learn_galleries([Gallery(id=str(n), title=f"late {n}", tags=[TagRef(id="5", name="Set")]) for n in (8, 9)])
+    assert names.name("tag", "5") == "Set"
+    assert names.name("tag", "6") is None  # (refs read once: nothing more to learn there)
+    assert names.name("image", "8") is None  # a gallery names no image
+    assert names.known["gallery"] == {"1": "early"}
+    assert names.unknown([Mention("gallery", "1"), Mention("tag", "5")]) == {}
+    # a gallery asked for reads them whole (the book then keeps the last two)
+    assert names.name("gallery", "9") == "late 9"
+    assert names.known["gallery"] == {"8": "late 8", "9": "late 9"}
+    assert names.unread == []
 
 
 def test_a_gallery_is_called_by_its_title_else_its_file_or_folder() -> None:
