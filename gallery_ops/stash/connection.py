@@ -358,11 +358,6 @@ class StashConnection:
             self._answer = content
         return status, content
 
-    def answer(self, query: str, variables: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        """post, then result, with the answer's bytes let go once they are text (answer_text)."""
-        status, content = self.answer_text(query, variables)
-        return status, self.result(status, content)
-
     def answer_text(self, query: str, variables: dict[str, Any]) -> tuple[int, str | bytes]:
         """post, with the answer's bytes let go once they are text (as json.loads makes them,
         json.detect_encoding; bytes that are not text are given as they are, for `result` to

@@ -18,6 +18,7 @@ from gallery_ops import GalleryInput, StashTransportError
 from gallery_ops.common.limits import BULK_IDS_CHUNK, GALLERIES_UPDATE_CHUNK, MUTATION_BATCH_SIZE
 from gallery_ops.stash.batch import UNCONFIRMED
 from gallery_ops.stash.connection import ServerConnection, StashConnection, _item_dropped, id_lists
+from gallery_ops.stash.operations import read_as
 
 CHAPTER_RANGE = "Image # must greater than zero and in range of the gallery images"
 
@@ -405,8 +406,9 @@ def test_a_big_write_s_answer_is_read_without_its_text_made_again():
 
 
 def test_a_read_s_answer_is_let_go_as_bytes_once_it_is_text(monkeypatch):
-    """StashConnection.answer (every typed read): the answer's bytes are not held while json reads
-    its text (json.loads of bytes would hold both, and the objects it makes)."""
+    """operations.read_as (every typed read, through StashConnection.answer_text): the answer's
+    bytes are not held while json reads its text (json.loads of bytes would hold both, and the
+    objects it makes)."""
     connection = StashConnection(ServerConnection.parse({"Scheme": "http", "Host": "127.0.0.1", "Port": 9}))
     size = 2_000_000
     filler = b"x" * size  # (made before memory is traced)
@@ -417,11 +419,11 @@ def test_a_read_s_answer_is_let_go_as_bytes_once_it_is_text(monkeypatch):
     monkeypatch.setattr(connection, "post", post)
     tracemalloc.start()
     try:
-        status, body = connection.answer("query { title }", {})
+        title = read_as(connection, "query { title }", {}, lambda data: data["title"])
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert status == 200 and body == {"data": {"title": "x" * size}}
+    assert title == "x" * size
     # the bytes and their text while it is decoded, then the text and the title: twice the answer, not thrice
     assert peak < 2.5 * size
     tracemalloc.start()
