@@ -238,9 +238,11 @@ class SyncFold:
         for image in images:
             sources = image.galleries or []
             own = own_of(image)
-            if sources != last_sources or own != last_own:
+            changed = sources != last_sources or own != last_own
+            # (compared with these next, at once: equal records, maybe not the same ones)
+            last_sources, last_own = sources, own
+            if changed:
                 # (else: the galleries and synced fields of the image before, so its change and group)
-                last_sources, last_own = sources, own
                 key = (sources[0].id,) if len(sources) == 1 else tuple([g.id for g in sources])
                 known = asked.get(key)
                 if known is None:
@@ -271,8 +273,6 @@ class SyncFold:
                     if group is None:
                         group = groups[need.same] = SyncGroup(need)
                     overwrites = need.overwrites
-            else:  # (equal records, maybe not the same ones: the next image is compared with these, at once)
-                last_sources, last_own = sources, own
             if many:
                 self.shared.append(int(image.id))
             if group is not None:
