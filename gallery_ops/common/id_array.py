@@ -26,6 +26,16 @@ class Ids(Sequence[str]):
             raise ValueError(f"an id is a non-negative integer, got {min(held)}")
         self._values = held
 
+    @classmethod
+    def taking(cls, held: array[int]) -> Ids:
+        """The Ids of an array its caller hands over (it keeps no use of it: a fold's array, or a slice
+        of one, once planned), without the copy __init__ makes; checked as __init__ checks."""
+        if held and min(held) < 0:
+            raise ValueError(f"an id is a non-negative integer, got {min(held)}")
+        ids = cls.__new__(cls)
+        ids._values = held
+        return ids
+
     def __len__(self) -> int:
         return len(self._values)
 

@@ -100,6 +100,7 @@ _NO_IDS: frozenset[str] = frozenset()
 _NOTHING = object()  # (no image before the first)
 _NO_WANTS = Wanted((), ())
 _NO_FIELDS: list[str] = []  # (read only)
+_NO_IDS_HELD: array[int] = array("q")  # (read only)
 
 
 def change_of(image: Image, wanted: Wanted, mirror: bool) -> tuple[dict[str, Any], tuple[Any, ...]]:
@@ -218,19 +219,20 @@ class SyncFold:
         self.shared: array[int] = array("q")
 
     def add(self, images: Sequence[Image]) -> None:
-        """Fold a page of the gallery's images in. An image's change is worked out only when its
-        galleries or its synced fields differ from the image before's: a gallery's images are
-        mostly alike (a fresh scan's have nothing set, a synced gallery's have what it gave them),
-        and an image alike the one before needs exactly its change (the same galleries want the
-        same of it, and it has the same), goes to its group and expects the same of its own fields.
-        What one gallery wants, and a change's Need, come from the run's last (Worked) when equal."""
-        # per set of galleries: what they want of an image and its other galleries (an answer reads
-        # each gallery once, so images in the same galleries share them)
+        """Fold a page of the gallery's images in. An image's group is looked for (_group_of) only
+        when its galleries or its synced fields differ from the image before's: a gallery's images
+        are mostly alike (a fresh scan's have nothing set, a synced gallery's have what it gave
+        them), and an image alike the one before needs exactly its change (the same galleries want
+        the same of it, and it has the same), goes to its group and expects the same of its own
+        fields. Per image, only those two comparisons and its id are new."""
+        # per set of several galleries: what they want of an image and its other galleries (an
+        # answer reads each gallery once, so images in the same galleries share them)
         asked: dict[tuple[str, ...], tuple[Wanted, tuple[str, ...]]] = {}
-        mirror, groups, worked, own_of = self.mirror, self.groups, self.worked, _getter(self.fields)
+        own_of, shared = _getter(self.fields), self.shared
         last_sources: list[Gallery] | None = None
         last_own: Any = _NOTHING
         group: SyncGroup | None = None
+        ids = _NO_IDS_HELD  # (the group's, or none)
         others: tuple[str, ...] = ()
         many = False
         overwrites: list[str] = _NO_FIELDS
@@ -238,56 +240,73 @@ class SyncFold:
         for image in images:
             sources = image.galleries or []
             own = own_of(image)
-            changed = sources != last_sources or own != last_own
+            if sources != last_sources or own != last_own:
+                # (else: the galleries and synced fields of the image before, so its group)
+                group, others = self._group_of(image, sources, own, asked)
+                many, expects = len(sources) > 1, None
+                if group is not None:
+                    ids, overwrites = group.ids, group.need.overwrites
             # (compared with these next, at once: equal records, maybe not the same ones)
             last_sources, last_own = sources, own
-            if changed:
-                # (else: the galleries and synced fields of the image before, so its change and group)
-                key = (sources[0].id,) if len(sources) == 1 else tuple([g.id for g in sources])
-                known = asked.get(key)
-                if known is None:
-                    others = () if key == (self.gallery_id,) else tuple([g for g in key if g != self.gallery_id])
-                    if len(sources) == 1:  # (as the gallery before, when its synced fields are)
-                        values = own_of(sources[0])
-                        if values != worked.values:
-                            worked.values, worked.wanted = values, wanted_of(sources, self.fields)
-                            worked.own = _NOTHING
-                        known = asked[key] = (worked.wanted, others)
-                    else:
-                        known = asked[key] = (wanted_of(sources, self.fields), others)
-                others, many, wanted = known[1], len(key) > 1, known[0]
-                if wanted is worked.wanted and own == worked.own:  # (as the last image worked out)
-                    need = worked.need
-                else:
-                    change, same = change_of(image, wanted, mirror)
-                    need = worked.need
-                    if change and (need is None or need.same != same):
-                        need = Need(change, same, tuple(sorted(change.items())), _overwritten(change))
-                    elif not change:
-                        need = None
-                    if wanted is worked.wanted:
-                        worked.own, worked.need = own, need
-                group, overwrites, expects = None, _NO_FIELDS, None
-                if need is not None:
-                    group = groups.get(need.same)
-                    if group is None:
-                        group = groups[need.same] = SyncGroup(need)
-                    overwrites = need.overwrites
             if many:
-                self.shared.append(int(image.id))
-            if group is not None:
-                ids = group.ids
-                ids.append(int(image.id))
-                if others:
-                    group.others[len(ids) - 1] = others
-                if overwrites:
-                    # (an image alike the one before: the same values, its own id)
-                    if expects is None:
-                        expects = Expect.of("image", image, overwrites)
-                    else:
-                        expects = tuple([Expect("image", image.id, e.name, e.value) for e in expects])
-                    group.expects.append(expects)
+                shared.append(int(image.id))
+            if group is None:
+                continue
+            ids.append(int(image.id))
+            if others:
+                group.others[len(ids) - 1] = others
+            if overwrites:
+                # (an image alike the one before: the same values, its own id)
+                if expects is None:
+                    expects = Expect.of("image", image, overwrites)
+                else:
+                    expects = tuple([Expect("image", image.id, e.name, e.value) for e in expects])
+                group.expects.append(expects)
         self.count += len(images)
+
+    def _group_of(
+        self,
+        image: Image,
+        sources: list[Gallery],
+        own: Any,
+        asked: dict[tuple[str, ...], tuple[Wanted, tuple[str, ...]]],
+    ) -> tuple[SyncGroup | None, tuple[str, ...]]:
+        """The group of an image whose galleries or synced fields (`own`) differ from the image
+        before's (None: it needs nothing), and its other galleries. What one gallery wants comes
+        from the run's last (Worked) when that gallery's synced fields are equal to the last
+        one's; what several want, from this page's (`asked`); the change, from the last image
+        worked out when its galleries wanted the same and it had the same."""
+        worked, gallery_id = self.worked, self.gallery_id
+        if len(sources) == 1:  # (most images: in this gallery alone)
+            values = _getter(self.fields)(sources[0])
+            if values != worked.values:
+                worked.wanted, worked.own = wanted_of(sources, self.fields), _NOTHING
+            worked.values = values  # (equal, and now the same records: compared at once next time)
+            wanted = worked.wanted
+            others: tuple[str, ...] = () if sources[0].id == gallery_id else (sources[0].id,)
+        else:
+            key = tuple([g.id for g in sources])
+            known = asked.get(key)
+            if known is None:
+                known = asked[key] = (wanted_of(sources, self.fields), tuple([g for g in key if g != gallery_id]))
+            wanted, others = known
+        if wanted is worked.wanted and own == worked.own:  # (as the last image worked out)
+            need = worked.need
+        else:
+            change, same = change_of(image, wanted, self.mirror)
+            need = worked.need
+            if change and (need is None or need.same != same):
+                need = Need(change, same, tuple(sorted(change.items())), _overwritten(change))
+            elif not change:
+                need = None
+            if wanted is worked.wanted:
+                worked.own, worked.need = own, need
+        if need is None:
+            return None, others
+        group = self.groups.get(need.same)
+        if group is None:
+            group = self.groups[need.same] = SyncGroup(need)
+        return group, others
 
 
 @cache
@@ -306,15 +325,20 @@ def plan_image_sync(
     """Group the gallery's images (or their SyncFold) by the change they need (pure, apart from
     skipping planned ids: `already_planned`, as integers). Each update names its images as Ids (the
     group's integers, BULK_IDS_CHUNK a write): no string per image is made before its request is."""
-    images = folded(images, SyncFold, lambda: SyncFold(gallery.id, fields, mirror))
-    plan = GalleryPlan(gallery.id)
+    if not isinstance(images, SyncFold):  # (a plan test's list: the run's fold is the workflow's)
+        images = folded(images, SyncFold, lambda: SyncFold(gallery.id, fields, mirror))
+    gallery_id = gallery.id
+    plan = GalleryPlan(gallery_id)
     if not images.count:
         plan.skipped = SKIP_NO_IMAGES
         return plan
     for group in images.groups.values():
-        need = group.need
+        need, ids = group.need, group.ids
         shared = bool(group.others)  # (most images are in this gallery alone)
-        ids = group.ids
+        if not shared and len(ids) <= BULK_IDS_CHUNK:  # (most groups: every image in one write)
+            expects = tuple([e for row in group.expects for e in row]) if need.overwrites else ()
+            plan.changes.append(UpdateImages(gallery_id, Ids.taking(ids), need.fields, expects=expects))
+            continue
         rows: Sequence[int] = range(len(ids))  # the group's images, by their place in it
         if already_planned and shared:  # (only an image in several galleries can have been planned)
             rows = [n for n in rows if ids[n] not in already_planned]
@@ -323,8 +347,8 @@ def plan_image_sync(
             # the other galleries these images are in fail with this write (they do not plan it again)
             others = tuple(dict.fromkeys(g for n in chunk for g in group.others.get(n, ()))) if shared else ()
             expects = tuple(e for n in chunk for e in group.expects[n]) if need.overwrites else ()
-            taken = ids[chunk.start : chunk.stop] if isinstance(chunk, range) else [ids[n] for n in chunk]
-            plan.changes.append(UpdateImages(gallery.id, Ids(taken), need.fields, others, expects=expects))
+            taken = ids[chunk.start : chunk.stop] if isinstance(chunk, range) else array("q", [ids[n] for n in chunk])
+            plan.changes.append(UpdateImages(gallery_id, Ids.taking(taken), need.fields, others, expects=expects))
     return plan
 
 
@@ -346,7 +370,12 @@ class SyncImagesFromGallery(Workflow):
         return SyncFold(gallery.id, self.fields, self.mirror, self.worked)
 
     def plan(self, gallery: Gallery, images: Sequence[Image] | SyncFold | None, env: Env) -> GalleryPlan:
-        fold = folded(images or [], SyncFold, lambda: self.fold(gallery))
+        if isinstance(images, SyncFold):  # (a big gallery's pages, folded as they were read)
+            fold = images
+        else:  # (a gallery read in one request: workflow.folded, written out, once per gallery)
+            fold = self.fold(gallery)
+            fold.add(images or [])
         plan = plan_image_sync(gallery, fold, self.fields, self.mirror, self.planned_shared)
-        self.planned_shared.update(fold.shared)
+        if fold.shared:
+            self.planned_shared.update(fold.shared)
         return plan

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from array import array
 
 import pytest
 
@@ -32,6 +33,17 @@ def test_they_are_a_copy_of_what_they_were_made_from():
     ids = Ids(source)
     source.append(3)
     assert ids == ("1", "2")
+
+
+def test_taking_an_array_holds_that_array_and_checks_it_as_making_them_does():
+    """Ids.taking: a fold's array handed over (Sync's plan), held without a copy, read as Ids made
+    from its values; a negative value is refused as Ids refuses it."""
+    held = array("q", [3, 12])
+    ids = Ids.taking(held)
+    assert ids == Ids([3, 12]) == ("3", "12") and ids._values is held
+    assert Ids.taking(array("q")) == ()
+    with pytest.raises(ValueError, match="non-negative"):
+        Ids.taking(array("q", [1, -5]))
 
 
 @pytest.mark.parametrize("bad", [[-1], [1, -5], ["7"], [1.5], [None]])

@@ -351,3 +351,27 @@ def test_a_run_s_galleries_alike_the_one_before_want_what_it_wanted_and_share_it
     assert fields[5] == fields[0] and fields[5] is not fields[0] and fields[3] != fields[0]
     if mirror:  # (each image expects its own date, with its own id)
         assert [e.id for e in plans[1].changes[0].expects if e.name == "date"] == ["20", "21", "22"]
+
+
+def test_a_gallery_equal_to_the_last_one_looked_at_is_compared_field_by_field_once(monkeypatch):
+    """Worked keeps the synced fields of the last gallery looked at, not of the first of its kind:
+    galleries equal to the one before but read in another answer (their tag records other objects)
+    are compared field by field once (TagRef.__eq__, counted), and the galleries after them, which
+    share their answer's records, at once by identity, as the first answer's were."""
+    compared: list[str] = []
+    equal = TagRef.__eq__
+
+    def counting(self, other):
+        compared.append(self.id)
+        return equal(self, other)
+
+    first, second = [TagRef(id="1", name="Set")], [TagRef(id="1", name="Set")]  # (two answers' records)
+    galleries = [gallery(str(n), tags=tuple(first if n < 3 else second)) for n in range(1, 7)]
+    images = {g.id: [img(10 * int(g.id) + k, galleries=(g,)) for k in range(3)] for g in galleries}
+    env = Env(Settings.from_saved(None), STASH_DEFAULT_COVER_REGEX)
+    run = SyncImagesFromGallery(ALL, False)
+    monkeypatch.setattr(TagRef, "__eq__", counting)
+    plans = [run.plan(g, images[g.id], env) for g in galleries]
+    assert compared == ["1"]  # (gallery 3 with gallery 2's tag; galleries 4, 5 and 6 as gallery 3's)
+    fields = [p.changes[0].fields for p in plans]
+    assert all(f is fields[0] for f in fields)
