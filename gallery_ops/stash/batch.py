@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -118,12 +119,13 @@ def _send(
     was lost because another item of their request failed (Stash answered `data: null`)."""
     again: list[int] = []
     for chunk in chunks(indexes, batch_size):
+        names, keys = _aliases(len(chunk))
         try:
             data, errors = connection.execute_partial(
                 mutation.aliased(len(chunk), selection),
-                JsonObject([(f"i{n}", _json(values[i])) for n, i in enumerate(chunk)]),
+                JsonObject(list(zip(names, [_json(values[i]) for i in chunk], strict=True))),
                 idempotent=mutation.idempotent,
-                keys=[f"m{n}" for n in range(len(chunk))],
+                keys=keys,
                 keep_items=keep_data,
             )
         except (StashServerError, StashTransportError) as exc:
@@ -154,8 +156,15 @@ def _send(
                     again.append(index)
             else:
                 result.errors.pop(index, None)
-                result.data[index] = data.get(f"m{n}") if keep_data else None
+                result.data[index] = data.get(keys[n]) if keep_data else None
     return again
+
+
+@cache
+def _aliases(count: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The variables (i0..) and the answer's keys (m0..) of a request of `count` items, as
+    Mutation.aliased names them: made once per size (every full chunk of a run is one size)."""
+    return tuple([f"i{n}" for n in range(count)]), tuple([f"m{n}" for n in range(count)])
 
 
 def _json(value: Any) -> bytes:
