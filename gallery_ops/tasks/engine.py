@@ -214,12 +214,12 @@ class GroupImages:
 
     `images`: each gallery's images, for a group read in one request (at most IMAGES_IN_MEMORY
     images together); `folds`: for a big gallery, each workflow's fold of its pages instead.
-    `first`: each gallery's first image (for finish()); `broken`: the plans of the galleries that
-    cannot be planned; `matches`: Stash's default-cover answers, when asked."""
+    `with_images`: the galleries that have images (Page.with_images); `broken`: the plans of the
+    galleries that cannot be planned; `matches`: Stash's default-cover answers, when asked."""
 
     images: dict[str, list[Image]] = field(default_factory=dict)
     folds: dict[str, list[ImageFold]] = field(default_factory=dict)
-    first: dict[str, list[Image]] = field(default_factory=dict)
+    with_images: set[str] = field(default_factory=set)
     broken: dict[str, GalleryPlan] = field(default_factory=dict)
     matches: dict[str, str | None] = field(default_factory=dict)
 
@@ -250,13 +250,14 @@ def read_group(
             read.images, read.matches = ops.images_and_cover_matches(ids, selection, cover_regex, first=needed)
         else:
             read.images = ops.images_of_galleries(ids, selection, first=needed)
-        read.first = {gallery_id: images[:1] for gallery_id, images in read.images.items()}
+        read.with_images = {gallery_id for gallery_id, images in read.images.items() if images}
         return read
     gallery_id = group[0].id
     folds = read.folds[gallery_id] = image_folds(workflows, group[0])
     try:
         for _, images in group_images(ops, group, selection):
-            read.first.setdefault(gallery_id, images[:1])
+            if images:
+                read.with_images.add(gallery_id)
             # folding is planning: whatever goes wrong concerns this gallery only
             failure = planned(task, [gallery_id], partial(_fold, folds, images), names)
             del images  # folded: let it go before the next page is read (one page in memory at a time)
@@ -270,7 +271,7 @@ def read_group(
     except ImagesChangedWhileRead as exc:
         log.debug("%s: gallery %s: %s", task, names.called("gallery", gallery_id), exc)
         read.broken[gallery_id] = GalleryPlan(gallery_id, skipped=SKIP_IMAGES_CHANGED)
-    if cover_regex is not None and read.first.get(gallery_id) and gallery_id not in read.broken:
+    if cover_regex is not None and gallery_id in read.with_images and gallery_id not in read.broken:
         read.matches = ops.cover_regex_matches([gallery_id], cover_regex)
     return read
 
@@ -392,7 +393,7 @@ class Page:
 
     plans: list[GalleryPlan]
     unread: set[str] = field(default_factory=set)  # galleries not planned from their images
-    first_images: dict[str, list[Image]] = field(default_factory=dict)  # each gallery's first image
+    with_images: set[str] = field(default_factory=set)  # galleries that have images (as read)
 
 
 def planned(
@@ -541,10 +542,10 @@ def plan_page(
             else GroupImages()
         )
         group_env = replace(env, cover_matches=read.matches) if asks_covers else env
-        plans, first = planned_page.plans, read.first
+        plans = planned_page.plans
+        planned_page.with_images |= read.with_images
         for gallery in group:
             gallery_id = gallery.id
-            planned_page.first_images[gallery_id] = first.get(gallery_id, [])
             if gallery_id in read.broken:
                 plans.append(read.broken[gallery_id])
                 planned_page.unread.add(gallery_id)

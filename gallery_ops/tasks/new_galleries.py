@@ -160,7 +160,7 @@ def finish_new_galleries(ops: GalleryOps, args: dict[str, Any]) -> Report:
         for gallery_id in done:
             if gallery_id in held:
                 continue
-            if needs_images and not page.first_images.get(gallery_id):
+            if needs_images and gallery_id not in page.with_images:
                 plan = plans.get(gallery_id)
                 if plan is not None and not plan.changes:
                     plan.skipped = SKIP_WAITS_FOR_IMAGES.format(", ".join(needs_images))
