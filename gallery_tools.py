@@ -19,7 +19,6 @@ the interpreter's exit-time clean-up.
 """
 
 import gc
-import json
 import os
 import sys
 
@@ -29,6 +28,8 @@ MIN_PYTHON = (3, 11)  # the same as requires-python in pyproject.toml
 def answer(output, error):
     # type: (object, str | None) -> int
     """Write the one result object Stash reads; the exit status: 0 on success, 1 on error."""
+    import json  # (here: only these answers need it; the plugin writes JSON with gallery_ops/common/json_text.py)
+
     sys.stdout.write(json.dumps({"output": output, "error": error}) + "\n")
     sys.stdout.flush()
     return 0 if error is None else 1
@@ -89,9 +90,10 @@ def run_lean_hook(text):
     none (Stash writes it as is), and is not even looked at here: a page action or a task imports
     nothing of the hook's."""
     try:
+        from gallery_ops.common import json_text
         from gallery_ops.common.constants import HOOK_TYPE
 
-        if json.dumps(HOOK_TYPE) not in text:
+        if json_text.dumps(HOOK_TYPE) not in text:
             return None
         from gallery_ops.hook.new_gallery import lean_main
     except (ImportError, SyntaxError):

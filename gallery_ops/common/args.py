@@ -7,12 +7,14 @@ both, deliberately, and refuses anything else.
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
+from . import json_text as json
 from .errors import ArgError, short_repr, shortened
 from .ids import parse_id, parse_ids
 from .plain import dataclass
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 TRUE_TEXT = ("true", "yes", "1")
 UNKNOWN_SHOWN = 10  # unknown argument names an error lists

@@ -8,11 +8,14 @@ docs/custom_fields.md describes them for people. Standard library only.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from typing import Any
 
+from . import json_text as json
 from .plain import dataclass
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 ANCHOR_PREFIX = "gallery_tools.chapter."
 
@@ -26,9 +29,7 @@ class Anchor:
     md5: str | None
 
     def encode(self) -> str:
-        return json.dumps(
-            {"index": self.index, "path": self.path, "md5": self.md5}, ensure_ascii=False, separators=(", ", ": ")
-        )
+        return json.dumps({"index": self.index, "path": self.path, "md5": self.md5}, ensure_ascii=False)  # (`, ` `: `)
 
     @classmethod
     def decode(cls, value: Any) -> Anchor | None:

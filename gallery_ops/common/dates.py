@@ -20,7 +20,9 @@ count as digits.
 
 from __future__ import annotations
 
-import re
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import re
 
 _DIGITS = "[0-9]"
 _DAY = rf"(?P<y>{_DIGITS}{{4}})-(?P<m>{_DIGITS}{{2}})-(?P<d>{_DIGITS}{{2}})"
@@ -29,8 +31,8 @@ _TIME = (
     rf"(?:[.,]{_DIGITS}+)?"
 )
 _ZONE = rf"(?:Z|[+-](?P<zh>{_DIGITS}{{2}}):(?P<zm>{_DIGITS}{{2}}))"
-# Go's layouts as patterns, compiled at the first date read (_layouts): the new-gallery hook imports
-# this module with its title rule, and reads a date only from a title pattern's `date` group.
+# Go's layouts as patterns, compiled at the first date read (_layouts), `re` imported then: the new-gallery
+# hook imports this module with its title rule, and reads a date only from a title pattern's `date` group.
 _LAYOUTS = (
     rf"{_DAY}T{_TIME}{_ZONE}",
     _DAY,
@@ -43,6 +45,8 @@ _COMPILED: list[re.Pattern[str]] = []
 
 def _layouts() -> list[re.Pattern[str]]:
     if not _COMPILED:
+        import re
+
         _COMPILED.extend(re.compile(layout) for layout in _LAYOUTS)
     return _COMPILED
 

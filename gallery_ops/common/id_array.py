@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from typing import overload
+
+from .lean_typing import overload
 
 
 class Ids(Sequence[str]):

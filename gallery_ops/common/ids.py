@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 from .errors import short_repr
 
-_INTEGER = r"^[0-9]+$"  # compiled at its first use (re's cache): only an id given with spaces needs it
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def to_id(value: Any) -> str:
@@ -19,8 +18,8 @@ def to_id(value: Any) -> str:
         if value < 0:
             raise ValueError(f"an id is a non-negative integer, got {value}")
         return str(value)
-    if isinstance(value, str) and re.match(_INTEGER, value.strip()):
-        return value.strip()
+    if isinstance(value, str) and (digits := value.strip()).isdigit() and digits.isascii():  # (0-9 only)
+        return digits
     raise ValueError(f"an id is an integer (or a string holding one), got {short_repr(value)}")
 
 

@@ -24,15 +24,17 @@ fails that one gallery on any other error too. Standard library only.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
-from typing import Any, BinaryIO
 
-from . import paths
+from . import json_text as json, paths
 from .limits import METADATA_FILE_MAX_BYTES, METADATA_NESTING_MAX, ZIP_MEMBERS_MAX
 from .plain import dataclass, field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, BinaryIO
 
 # Patterns as text, compiled at their first use (re's own cache): only a gallery-dl JSON file needs
 # them, and a gallery page action on a ComicInfo.xml, or on no file, should not pay for the compile.

@@ -15,11 +15,10 @@ is never a name of its own.
 
 from __future__ import annotations
 
-import re
-
-# No regex is compiled at import, nor used by what the new-gallery hook asks (names of paths): each
-# compile would cost every hook process. prefix_regex's pattern is compiled at its first use.
-_GO_SPECIAL = r"([\\.+*?()|\[\]{}^$])"  # what Go's regexp.QuoteMeta escapes
+# No regex here, and no `re` (its import costs every process that imports this module: a hook, a
+# task; docs/architecture.md, "The runtime"): the paths are taken apart by hand.
+_GO_SPECIAL = "\\.+*?()|[]{}^$"  # what Go's regexp.QuoteMeta escapes (each with a backslash before it)
+_GO_QUOTED = {ord(char): "\\" + char for char in _GO_SPECIAL}
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
@@ -181,7 +180,7 @@ def extension(path: str) -> str:
 
 def go_quote(text: str) -> str:
     """Text as a literal in a Go regex (Go's regexp.QuoteMeta); valid in Python's re too."""
-    return re.sub(_GO_SPECIAL, r"\\\1", text)
+    return text.translate(_GO_QUOTED)
 
 
 def prefix_regex(path: str) -> str:
@@ -193,5 +192,5 @@ def prefix_regex(path: str) -> str:
     """
     if not is_windows_path(path):
         return "^" + go_quote(path)
-    pieces = re.split(r"[\\/]", path)
+    pieces = path.replace("\\", "/").split("/")  # (at either separator)
     return "(?i)^" + r"[\\/]".join(go_quote(piece) for piece in pieces)

@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import _thread  # documented (the threading module's own base): which thread asks, without importing threading
 import os
-import re
 import sys
 import time
 
@@ -481,6 +480,8 @@ def compile_pattern(text: str, what: str, *, ignore_case: bool = False, engine: 
     ("alarm" is "re"), else `re` under the timer where it works, else `regex` when installed,
     else `re` in the worker (see the module docstring). Every engine takes `re`'s syntax.
     """
+    import re  # (here: a run that compiles no pattern, a Set covers by position, imports no `re`)
+
     chosen = engine or _default_engine()
     try:
         compiled = re.compile(text, re.IGNORECASE if ignore_case else 0)

@@ -18,10 +18,15 @@ than by a generated `__init__`, which matters less than the start (bench/RESULTS
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, dataclass_transform, overload
 
-T = TypeVar("T")
-C = TypeVar("C", bound=type)
+from .lean_typing import dataclass_transform, overload
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
+    C = TypeVar("C", bound=type)
 
 _MISSING: Any = object()
 

@@ -14,9 +14,12 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Callable
-from typing import BinaryIO
 
 from .plain import dataclass
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 END = b"PK\x05\x06"
 END64 = b"PK\x06\x06"

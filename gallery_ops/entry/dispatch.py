@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import sys
-from typing import IO, Any
 
+from ..common import json_text as json
 from ..common.errors import ERROR_MAX, SHOWN_CHARS, ArgError, StashError, short_repr, shortened, what_to_check
 from ..common.log import current_traceback, log, setup_logging
 from ..common.log_protocol import redact_value
@@ -30,6 +29,10 @@ from ..stash.models import validation_problems
 from ..stash.operations import GalleryOps
 from ..stash.record import RecordError
 from .registry import HOOK_TYPES, MODES, TASKS, run_hook, run_task
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 GC_THRESHOLDS = (50_000, 20, 20)  # allocations between collections (Python's default: 700, 10, 10)
 

@@ -17,11 +17,10 @@ Stash job that applies it (runPluginTask with the fingerprint: registry.run_task
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from types import ModuleType
-from typing import Any
 
+from ..common import json_text as json
 from ..common.args import Param, read_params
 from ..common.errors import ArgError, short_repr
 from ..common.limits import PAGE_ACTION_GALLERIES
@@ -35,6 +34,10 @@ from ..tasks.report import GalleryPlan, Report, counted
 from ..tasks.words import Words, image_name, wanted
 from ..tasks.workflow import Scope, Workflow
 from .registry import TASKS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 STALE = (
     "The gallery changed since this preview, so nothing was written. This is the new preview: check it and apply again."

@@ -12,7 +12,6 @@ and at most one more request for the rest (before a delete, so that what goes is
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from ..common.args import Param, read_params
 from ..common.errors import ArgError
@@ -22,6 +21,10 @@ from ..stash.names import REF_KINDS, Mention, NameBook
 from ..stash.operations import GalleryOps
 from ..stash.record import Record
 from ..tasks.report import counted, field_changes, shown, things
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 OPERATION_PARAMS: dict[str, tuple[Param, ...]] = {
     "find_gallery": (Param("id", "id"),),

@@ -12,12 +12,11 @@ every action's process, docs/ui.md), not for the twelve others.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import partial
 from importlib import import_module
-from typing import Any
 
+from ..common import json_text as json
 from ..common.args import Param, read_params
 from ..common.constants import HOOK_TYPE
 from ..common.log import log, progress
@@ -31,12 +30,14 @@ from ..tasks.workflow import Env, Workflow
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..stash.hook_operations import HookOps
     from ..tasks.gate import Gate
 
-# A task that runs one workflow: (ops, its args, the run's Env: settings, which Stash) -> the workflow,
-# and whether the run may remove or overwrite what a person set (then it previews unless dry_run=false says otherwise).
-WorkflowOf = Callable[[GalleryOps, dict[str, Any], Env], tuple[Workflow, bool]]
+    # A task that runs one workflow: (ops, its args, the run's Env: settings, which Stash) -> the workflow, and
+    # whether the run may remove or overwrite what a person set (then it previews unless dry_run=false says otherwise).
+    WorkflowOf = Callable[[GalleryOps, dict[str, Any], Env], tuple[Workflow, bool]]
 
 
 STALE_JOB = (
@@ -44,8 +45,9 @@ STALE_JOB = (
     " nothing was written; preview again on the galleries list"
 )
 
-# How a task runs: (ops, its args, the gate of a page action or of a job queued from a preview, else None)
-TaskRun = Callable[[GalleryOps, dict[str, Any], "Gate | None"], Report | dict[str, Any]]
+if TYPE_CHECKING:
+    # How a task runs: (ops, its args, the gate of a page action or of a job queued from a preview, else None)
+    TaskRun = Callable[[GalleryOps, dict[str, Any], Gate | None], Report | dict[str, Any]]
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,7 @@ Input it does not recognise as a plain hook run (anything unusual) goes the full
 
 from __future__ import annotations
 
-import json
-
+from ..common import json_text as json
 from ..common.constants import FINISH_TASK_NAME, HOOK_TYPE, NEW_GALLERY_TAG, NEW_GALLERY_TAG_DESCRIPTION
 from ..common.errors import ERROR_MAX, ArgError, StashError, short_repr, shortened, what_to_check
 from ..common.log_protocol import redact, write

@@ -16,12 +16,11 @@ again and the others are reported as UNCONFIRMED.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from itertools import islice
-from typing import Any, TypeVar
 
+from ..common import json_text as json
 from ..common.errors import LOCKED_MESSAGE, StashAuthError, StashServerError, StashTransportError
 from ..common.limits import MUTATION_BATCH_SIZE
 from ..common.plain import dataclass, field
@@ -29,7 +28,11 @@ from .connection import JsonObject, StashConnection
 from .documents import Mutation
 from .models import InputJson
 
-T = TypeVar("T")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 UNCONFIRMED = (
     "no result: another item of the same request failed and Stash answered without data (this one was probably applied)"

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import _socket
 import io
-import json
 import select
 import time
 
+from ..common import json_text as json
 from ..common.errors import (
     LOCKED_MESSAGE,
     TRANSIENT_STATUSES,

@@ -21,18 +21,20 @@ integers; ints are accepted and converted.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from functools import cache
-from json.encoder import encode_basestring_ascii  # what json.dumps writes of a str
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
+from ..common import json_text as json
 from ..common.errors import short_repr
 from ..common.ids import to_id
+from ..common.json_text import encode_basestring_ascii  # what json.dumps writes of a str
 from ..common.limits import IMAGE_UPDATE_FIELDS_KEPT
-from .record import After, Before, Bounds, Record, RecordError, field
+from .record import After, Annotated, Before, Bounds, Literal, Record, RecordError, field
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, ClassVar
+
     from ..common.id_array import Ids
 
 

@@ -28,10 +28,9 @@ Standard library only, like the new-gallery hook that names its gallery with `di
 
 from __future__ import annotations
 
-import json
 from collections import namedtuple
 
-from ..common import paths
+from ..common import json_text as json, paths
 from ..common.limits import LEARNED_KEPT
 
 TYPE_CHECKING = False

@@ -20,7 +20,6 @@ Where the peers are wrong, and these operations are not:
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from typing import Any, Protocol, Required, TypedDict, TypeVar
 
 from ..common import paths
 from ..common.chapter_anchors import Anchor, anchor_field
@@ -40,6 +39,7 @@ from ..common.errors import (
     short_repr,
 )
 from ..common.ids import parse_id, parse_ids
+from ..common.lean_typing import Protocol, TypedDict
 from ..common.limits import (
     BULK_IDS_CHUNK,
     GALLERIES_UPDATE_CHUNK,
@@ -76,12 +76,17 @@ from .models import (
 from .names import KINDS as NAME_KINDS, NameRequest, Names, called, gallery_name
 from .record import Record, RecordError, checker
 
-M = TypeVar("M", bound=Record)
-S = TypeVar("S", bound=StrictInput)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Required, TypeVar
+
+    M = TypeVar("M", bound=Record)
+    S = TypeVar("S", bound=StrictInput)
+    T = TypeVar("T")
+    P = TypeVar("P", bound="_HasId")
 
 
 # -- typed reads on top of the connection: the answer's data checked into the models --------------
-T = TypeVar("T")
 
 
 def read_as(
@@ -434,9 +439,6 @@ def _cover_regex_criterion(cover_regex: str) -> dict[str, Any]:
 
 class _HasId(Protocol):
     id: str
-
-
-P = TypeVar("P", bound=_HasId)
 
 
 def paged(

@@ -1,7 +1,9 @@
 """The base of the stash layer's models (stash/models.py): typed records checked by their annotations.
 
-The standard library only, and `typing` for the annotations: why not pydantic is told in
-docs/architecture.md, "The runtime" (its import alone costs more than a whole new-gallery hook).
+The standard library only, without `typing` when the code runs: the models' `Annotated[...]` and
+`Literal[...]` are this module's own forms then (typing's for the type checker; common/lean_typing.py
+says why), and typing's forms are read too where a module imported typing. Why not pydantic is told
+in docs/architecture.md, "The runtime" (its import alone costs more than a whole new-gallery hook).
 
 What a record is:
 - fields are declared as annotations with defaults (`title: str | None = None`), in the order of
@@ -36,22 +38,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from typing import (
-    Annotated,
-    Any,
-    ClassVar,
-    Literal,
-    TypeVar,
-    Union,
-    dataclass_transform,
-    get_args,
-    get_origin,
-)
 
 from ..common.errors import short_repr
+from ..common.lean_typing import dataclass_transform
 
-R = TypeVar("R", bound="Record")
-T = TypeVar("T")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, TypeVar
+
+    R = TypeVar("R", bound="Record")
+    T = TypeVar("T")
 
 # -- the messages of the checks, in one place ----------------------------------------------------
 EXTRA_FIELD = "Extra inputs are not permitted"  # (the words pydantic used, which callers may quote)
@@ -141,8 +137,104 @@ def field(*, default_factory: Callable[[], T]) -> T:
     return _Factory(default_factory)  # type: ignore[return-value]  # the descriptor stands for the value
 
 
+# -- an annotation's form: typing's names for the type checker, these when the code runs -----------
+class _Special:
+    """Annotated, Literal and Union as the models use them when the code runs. Type checkers read
+    typing's (imported for them only: common/lean_typing.py says why typing is not imported)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __getitem__(self, args: Any) -> _Form:
+        return _Form(self, args if isinstance(args, tuple) else (args,))
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class _Form:
+    """`Annotated[X, extra, ...]` (its args: X, then the extras), `Literal[value, ...]` (the values),
+    or a union made with `|` of such a form and other types (the members, None as type(None))."""
+
+    __slots__ = ("args", "origin")
+
+    def __init__(self, origin: _Special, args: tuple[Any, ...]) -> None:
+        self.origin = origin
+        self.args = args
+
+    def __or__(self, other: Any) -> _Form:
+        return _union_of(self, other)
+
+    def __ror__(self, other: Any) -> _Form:
+        return _union_of(other, self)
+
+    def __repr__(self) -> str:
+        return f"{self.origin!r}[{', '.join(repr(arg) for arg in self.args)}]"
+
+
+_UNION = _Special("Union")
+_UnionType: Any = type(int | None)  # `X | Y` of types (types.UnionType)
+_GenericAlias: Any = type(list[int])  # list[X], dict[K, V] (types.GenericAlias)
+if not TYPE_CHECKING:
+    Annotated, Literal, Union = _Special("Annotated"), _Special("Literal"), _UNION
+else:
+    from typing import Annotated as Annotated, Literal as Literal, Union
+
+
+def _union_of(*members: Any) -> _Form:
+    """A union of `members` (unions in it flattened, each member once), as typing makes one."""
+    flat: list[Any] = []
+    for member in members:
+        if isinstance(member, _Form) and member.origin is _UNION:
+            found = member.args
+        elif type(member) is _UnionType:
+            found = member.__args__
+        else:
+            found = (type(None) if member is None else member,)
+        flat += [each for each in found if each not in flat]
+    return _Form(_UNION, tuple(flat))
+
+
+def _parts(annotation: Any) -> tuple[Any, tuple[Any, ...]]:
+    """(origin, args) of an annotation, as typing.get_origin and get_args give them, with
+    Annotated, Literal and Union (of any kind) standing for the forms of record's names and
+    typing's alike; (None, ()) for a type that takes no arguments."""
+    if isinstance(annotation, _Form):
+        return annotation.origin, annotation.args
+    if type(annotation) is _UnionType:
+        return Union, annotation.__args__
+    if type(annotation) is _GenericAlias:
+        return annotation.__origin__, annotation.__args__
+    typing = sys.modules.get("typing")  # (typing's forms exist only where a module imported typing)
+    origin = None if typing is None else typing.get_origin(annotation)
+    if typing is None or origin is None:
+        return None, ()
+    if origin is typing.Annotated:
+        origin = Annotated
+    elif origin is typing.Literal:
+        origin = Literal
+    elif origin is typing.Union or origin is _UnionType:
+        origin = Union
+    return origin, typing.get_args(annotation)
+
+
+def get_origin(annotation: Any) -> Any:
+    return _parts(annotation)[0]
+
+
+def get_args(annotation: Any) -> tuple[Any, ...]:
+    return _parts(annotation)[1]
+
+
+def _is_any(annotation: Any) -> bool:
+    """Whether the annotation is typing.Any (only a module that imported typing can name it)."""
+    typing = sys.modules.get("typing")
+    return typing is not None and annotation is typing.Any
+
+
 # -- checkers: value -> checked value, or RecordError ---------------------------------------------
-Check = Callable[[Any], Any]
+if TYPE_CHECKING:
+    Check = Callable[[Any], Any]
 
 
 def _scalar(kind: type, nullable: bool = False) -> Check:
@@ -323,7 +415,7 @@ def checker(annotation: Any) -> Check:
         return _annotated(checker(inner), tuple(extras))
     if annotation in KINDS:
         return _scalar(annotation)
-    if annotation is Any:
+    if _is_any(annotation):
         return lambda value: value
     if _is_record(annotation):
         return _record(annotation)

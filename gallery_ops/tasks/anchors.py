@@ -30,9 +30,9 @@ written: a run stopped in between finds the chapter on its image and only record
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 
+from ..common import json_text as json
 from ..common.chapter_anchors import ANCHOR_PREFIX, Anchor, anchor_field, anchors_of, is_anchor_field
 from ..common.plain import dataclass, field
 from ..stash.models import Gallery, Image

@@ -20,8 +20,8 @@ out of it (`Change.without`), and the others are written.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
+from ..common.lean_typing import NamedTuple
 from ..common.limits import MUTATION_BATCH_SIZE
 from ..common.log import log
 from ..common.plain import dataclass, field, replace
@@ -46,7 +46,10 @@ from ..stash.record import RecordError
 from .anchors import Anchor, anchor_field
 from .deletes import DeleteBasis, basis_now, moved_deletes
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, ClassVar
+
     from ..common.id_array import Ids  # (imported by Sync alone, which makes them: see its module)
 
 

@@ -23,11 +23,11 @@ folds them into a FolderFold while it reads them, a page at a time for a big gal
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from ..common import paths
 from ..common.args import Param
 from ..common.constants import NEEDS_V031
+from ..common.lean_typing import NamedTuple
 from ..common.skips import SKIP_NO_IMAGES, SKIP_NO_PATHS, SKIP_ONE_FOLDER
 from ..stash import selections
 from ..stash.models import Gallery, Image

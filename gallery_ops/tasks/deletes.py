@@ -19,10 +19,9 @@ delete only with proof and send it only when nothing it would take with it moved
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from typing import Any
 
+from ..common import json_text as json
 from ..common.constants import MARKER_TAGS
 from ..common.plain import dataclass
 from ..stash.models import Gallery, Image
@@ -30,6 +29,8 @@ from ..stash.operations import GalleryOps
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (common/on_disk is imported where the disk is looked at: only deleting tasks do)
+    from typing import Any
+
     from ..common.on_disk import Verdict
 
 # What a person sets on a gallery, title aside (a title is what Stash shows; every other field is

@@ -47,7 +47,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
-from typing import Any
 
 from ..common.args import Param
 from ..common.constants import MARKER_TAGS
@@ -104,6 +103,10 @@ from .engine import Page, galleries_in_scope, group_images, image_groups, planne
 from .gate import Gate
 from .report import MAX_DETAILS, MAX_LOGGED, GalleryPlan, Report, counted, things
 from .workflow import Env, Scope, folded
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 PARAMS = (Param("delete_duplicates", "bool", False),)
 SCALARS = ("title", "code", "details", "photographer", "date", "rating100", "studio")

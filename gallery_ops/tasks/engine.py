@@ -23,7 +23,6 @@ import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from operator import is_
-from typing import Any
 
 from ..common import paths
 from ..common.args import Param
@@ -44,6 +43,8 @@ from .workflow import Env, ImageFold, ImageList, Scope, Workflow, env_from_confi
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .gate import Gate  # (a task's run has no gate unless it is a page action's or was queued from one)
 
 # Args every task takes: which galleries, and preview or apply.

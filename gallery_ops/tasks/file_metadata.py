@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
-from typing import Any
 
 from ..common.args import Param
 from ..common.constants import NEEDS_V031
@@ -39,6 +38,10 @@ from .engine import Page, galleries_in_scope, planned, run_pages
 from .gate import Gate
 from .report import MAX_DETAILS, GalleryPlan, Report, counted
 from .workflow import Scope
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 PARAMS: tuple[Param, ...] = ()
 ARTISTS_AS = ("photographer", "performers")

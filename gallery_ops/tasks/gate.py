@@ -23,9 +23,9 @@ written. Runs with a gate are limited to one page (limits.PAGE_ACTION_GALLERIES)
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
+from ..common import json_text as json
 from ..stash.operations import GalleryOps
 from .report import GalleryPlan
 

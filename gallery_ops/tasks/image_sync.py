@@ -25,11 +25,11 @@ from array import array
 from collections.abc import Sequence
 from functools import cache
 from operator import attrgetter
-from typing import Any, NamedTuple
 
 from ..common.args import Param, read_choices
 from ..common.constants import MARKER_TAGS
 from ..common.id_array import Ids
+from ..common.lean_typing import NamedTuple
 from ..common.limits import BULK_IDS_CHUNK
 from ..common.skips import SKIP_NO_IMAGES
 from ..stash import selections
@@ -37,6 +37,10 @@ from ..stash.models import Gallery, Image
 from .changes import Expect, UpdateImages
 from .report import GalleryPlan
 from .workflow import Env, Workflow, folded
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 PARAMS = (Param("mirror", "bool", False), Param("fields", "str", False))
 SYNC_FIELDS = ("tags", "performers", "studio", "date", "photographer")

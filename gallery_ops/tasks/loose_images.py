@@ -35,7 +35,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import partial
-from typing import Any
 
 from ..common import paths
 from ..common.args import Param
@@ -59,6 +58,10 @@ from ..stash.names import Mention, NameBook
 from ..stash.operations import GalleryOps
 from .engine import Page, PageApplied, run_pages
 from .report import GalleryPlan, Report
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 PARAMS = (Param("path", "str", False), Param("min_images", "int", False), Param("dry_run", "bool", False))
 LOOSE = {"galleries": {"value": [], "modifier": "IS_NULL"}}

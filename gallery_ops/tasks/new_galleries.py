@@ -29,7 +29,6 @@ swept in.) Rerunning it is harmless (the rules are idempotent).
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ..common.constants import NEEDS_V031, NEW_GALLERY_TAG, NEW_GALLERY_TAG_DESCRIPTION
 from ..common.limits import BULK_IDS_CHUNK
@@ -50,6 +49,10 @@ from .report import MAX_DETAILS, MAX_FAILURES, Report
 from .scene_links import LinkScenes, SceneIndex, build_index
 from .titles import TitleFromPath, parse_title_pattern
 from .workflow import Env, Scope, Workflow
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # its args: the scope's, less the ones that name galleries (it finds its own: those marked new)
 PARAMS = tuple(p for p in SCOPE_PARAMS if p.name not in ("gallery_ids", "fingerprint"))

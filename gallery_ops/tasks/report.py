@@ -15,18 +15,22 @@ read in one request (Report.read_names).
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol
 
+from ..common import json_text as json
 from ..common.chapter_anchors import ANCHOR_PREFIX  # anchors are said as chapters, not as field names
 from ..common.errors import StashError
+from ..common.lean_typing import Protocol
 from ..common.log import INFO, WARNING, log
 from ..common.plain import dataclass, field
 from ..common.skips import MOVED
 from ..stash.names import NAMED_IMAGES, REF_KINDS, Mention, NameBook, NameRequest, Names, called, said
 from ..stash.operations import GalleryOps
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_DETAILS = 50  # changes listed one by one in the output; the counts cover the rest
 MAX_FAILURES = 50

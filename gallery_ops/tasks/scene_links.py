@@ -23,7 +23,6 @@ number of scenes' paths, not their metadata. Writes are aliased batches.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
 
 from ..common import paths
 from ..common.args import Param
@@ -39,8 +38,13 @@ from .loose_images import FolderKey, folder_key
 from .report import GalleryPlan
 from .workflow import Env, Workflow
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    K = TypeVar("K")
+
 PARAMS = (Param("copy_metadata", "bool", False),)
-K = TypeVar("K")
 
 
 def _name(path: str) -> str:

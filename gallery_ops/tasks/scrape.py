@@ -53,7 +53,6 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
-from typing import Any
 
 from ..common.args import Param
 from ..common.constants import MARKER_TAGS, SCRAPED_TAG
@@ -74,6 +73,10 @@ from .engine import Page, PageApplied, apply_plans, decide_dry_run, planned, rea
 from .gate import Gate
 from .report import MAX_DETAILS, GalleryPlan, Report, scrape_sentence, shown
 from .workflow import Env
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 PARAMS: tuple[Param, ...] = (
     Param("scrapers", "str", False),

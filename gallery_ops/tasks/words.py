@@ -8,7 +8,6 @@ Pure: the names come from one GalleryOps.names request, asked with `wanted(plans
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from ..common.constants import SCRAPED_TAG
 from ..common.plain import dataclass
@@ -34,6 +33,10 @@ from .changes import (
     UpdateImages,
 )
 from .report import GalleryPlan, counted
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 NOTHING = "—"
 FIELD_LABELS = {

@@ -6,14 +6,20 @@ The orchestrator (engine.py) and every task module import these from here.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol, TypeVar
 
 from ..common.constants import STASH_DEFAULT_COVER_REGEX
+from ..common.lean_typing import Protocol
 from ..common.plain import dataclass, field
 from ..common.settings import Settings
 from ..stash.models import Gallery, Image
 from ..stash.operations import GalleryOps, RunConfiguration, StashFeatures
 from .report import GalleryPlan
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    F = TypeVar("F", bound="ImageFold")
 
 V030 = StashFeatures(75, "v0.30.1")
 
@@ -46,9 +52,6 @@ class ImageFold(Protocol):
     (in gallery order, one chunk in memory at a time): a small summary, not the images."""
 
     def add(self, images: Sequence[Image]) -> None: ...
-
-
-F = TypeVar("F", bound=ImageFold)
 
 
 def folded(images: Sequence[Image] | F, kind: type[F], make: Callable[[], F]) -> F:

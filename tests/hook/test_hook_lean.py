@@ -42,6 +42,10 @@ HEAVY = (
     "dataclasses",
     "hashlib",
 )
+# nor what costs every process some 10 ms of CPU before its first request, and a hook needs not
+# (common/lean_typing.py: annotations for type checkers only; common/json_text.py: JSON through _json;
+# `re` only where a pattern or a date is read)
+START_COSTS = {"typing", "re", "json", "json.decoder", "json.encoder", "enum"}
 
 
 @pytest.fixture
@@ -76,6 +80,7 @@ def test_a_hook_run_imports_only_the_standard_library_and_skips_the_exit_clean_u
     (report,) = wrapped.runs()
     heavy = sorted(m for m in report["modules"] if m.split(".")[0] in HEAVY or m in HEAVY)
     assert heavy == []
+    assert set(report["modules"]) & START_COSTS == set()
     assert "gallery_ops.hook.new_gallery" in report["modules"]
     assert report["status"] == 0
     assert not wrapped.exit_clean_up_ran  # os._exit: no exit-time clean-up

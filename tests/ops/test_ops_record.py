@@ -5,12 +5,30 @@ problem comes back at once as "where: what"."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
 import pytest
 
 from gallery_ops.stash.models import Gallery, validation_problems
-from gallery_ops.stash.record import EXTRA_FIELD, GENERATE_AFTER, After, Before, Bounds, Record, RecordError, field
+from gallery_ops.stash.record import (
+    EXTRA_FIELD,
+    GENERATE_AFTER,
+    After,
+    Annotated as OwnAnnotated,
+    Before,
+    Bounds,
+    Literal as OwnLiteral,
+    Record,
+    RecordError,
+    field,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+# OwnAnnotated, OwnLiteral: record's own Annotated and Literal, which the models use when the plugin
+# runs without typing (common/lean_typing.py); the type checker reads typing's under these names
 
 
 def _upper(value: Any) -> Any:
@@ -42,6 +60,24 @@ class Thing(Record):
     refs: list[Ref] | None = None
     fields: dict[str, str | int | float] | None = None
     parent: Thing | None = None
+    tags: list[str] = field(default_factory=list)
+    label: ClassVar[str] = "a class constant, not a field"
+
+
+class OwnThing(Record):
+    """Thing, annotated with record's own Annotated and Literal instead of typing's."""
+
+    id: str
+    count: int | None = None
+    share: float | None = None
+    flag: bool | None = None
+    kind: OwnLiteral["zip", "folder"] | None = None
+    code: OwnAnnotated[str, Before(_upper)] | None = None
+    words: OwnAnnotated[list[str], After(_not_empty)] | None = None
+    rating: OwnAnnotated[int | None, Bounds(ge=0, le=100)] = None
+    refs: list[Ref] | None = None
+    fields: dict[str, str | int | float] | None = None
+    parent: OwnThing | None = None
     tags: list[str] = field(default_factory=list)
     label: ClassVar[str] = "a class constant, not a field"
 
@@ -478,3 +514,90 @@ def test_a_dump_keeps_a_record_s_plain_values_and_dumps_its_records() -> None:
         "tags": ["a"],
     }
     assert type(dumped["parent"]) is dict and type(dumped["refs"][0]) is dict
+
+
+GIVEN: list[dict[str, Any]] = [
+    {"id": "1", "kind": "zip", "code": "ab", "words": ["w"], "rating": 5, "parent": {"id": "2", "kind": None}},
+    {"id": "1", "kind": "ZIP", "code": 3, "words": [], "rating": 101, "parent": {"id": 2, "rating": -1}},
+    {"id": "1", "kind": 1, "code": None, "words": None, "rating": None, "flag": 1, "count": True},
+    {"id": "1", "kind": None, "words": "w", "rating": "5", "refs": [{"id": "3"}, {"name": "x"}]},
+]
+
+
+def said(cls: type[Record], given: dict[str, Any]) -> Any:
+    try:
+        return cls.model_validate(given).model_dump()
+    except RecordError as exc:
+        return exc.errors()
+
+
+def test_record_s_own_annotated_and_literal_check_what_typing_s_do() -> None:
+    """The models' forms when the plugin runs (record's, without typing) and typing's, checked alike:
+    the same values kept, the same problems said, before and after the busy class's checker is generated."""
+    for _ in range(GENERATE_AFTER + 1):
+        for given in GIVEN:
+            assert said(OwnThing, given) == said(Thing, given)
+    assert [said(OwnThing, given) for given in GIVEN[:2]] == [
+        {
+            "id": "1",
+            "count": None,
+            "share": None,
+            "flag": None,
+            "kind": "zip",
+            "code": "AB",
+            "words": ["w"],
+            "rating": 5,
+            "refs": None,
+            "fields": None,
+            "parent": dict.fromkeys(["id", "count", "share", "flag", "kind", "code", "words", "rating"], None)
+            | {"id": "2", "refs": None, "fields": None, "parent": None, "tags": []},
+            "tags": [],
+        },
+        [
+            {"loc": ("kind",), "msg": "should be one of 'zip', 'folder', got 'ZIP'"},
+            {"loc": ("code",), "msg": "a code is text, got 3"},
+            {"loc": ("words",), "msg": "at least one"},
+            {"loc": ("rating",), "msg": "should be at most 100, got 101"},
+            {"loc": ("parent", "id"), "msg": "should be text, got 2"},
+            {"loc": ("parent", "rating"), "msg": "should be at least 0, got -1"},
+        ],
+    ]
+
+
+def test_the_models_check_without_typing_imported() -> None:
+    """A plugin process imports no typing (python -S, as Stash starts it): the models' Annotated,
+    Literal and unions are record's then, and check what they check in this process."""
+    probe = [
+        "FindFilter.model_validate({'direction': 'UP', 'page': 0})",
+        "FindFilter.model_validate({'direction': 'ASC', 'page': 2, 'per_page': -1}).model_dump()",
+        "BulkGalleryUpdateInput.model_validate({'ids': [1, 'x'], 'organized': None, 'tag_ids': {'ids': ['1']}})",
+        "GalleryInput.model_validate({'id': 3, 'studio': {'id': '4'}, 'organized': True}).model_dump()",
+        "ChapterCreateInput.model_validate({'gallery_id': '1', 'title': ' Intro ', 'image_index': 2}).model_dump()",
+        "ChapterUpdateInput.model_validate({'id': '1', 'title': '', 'image_index': 0})",
+        "CustomFieldsInput.model_validate({'full': {' a': 1, 'b': True}, 'remove': ['']})",
+    ]
+    code = [
+        "import sys",
+        f"sys.path.insert(0, {str(REPO)!r})",
+        "from gallery_ops.stash.models import *",
+        "from gallery_ops.stash.record import RecordError",
+        "def said(call):",
+        "    try:",
+        "        return call()",
+        "    except RecordError as exc:",
+        "        return exc.errors()",
+        *[f"print(repr(said(lambda: {call})))" for call in probe],
+        "print(sorted({'typing', 're', 'json', 'enum'} & set(sys.modules)))",
+    ]
+    ran = subprocess.run([sys.executable, "-S", "-c", "\n".join(code)], capture_output=True, text=True, check=True)
+    from gallery_ops.stash import models
+
+    here = [repr(said_here(lambda c=call: eval(c, vars(models)))) for call in probe]
+    assert ran.stdout.splitlines() == [*here, "[]"]
+
+
+def said_here(call: Any) -> Any:
+    try:
+        return call()
+    except RecordError as exc:
+        return exc.errors()

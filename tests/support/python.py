@@ -16,14 +16,16 @@ from typing import Any
 import pytest
 
 WRAPPER = """\
-import atexit, gc, json, os, runpy, sys
+import atexit, gc, os, sys
 report = os.environ["RECORDED_PYTHON_REPORT"]
 def at_exit():
     open(report + ".atexit", "w").close()
 def recording_exit(status, _exit=os._exit):
+    modules = sorted(sys.modules)  # (before json is imported to write them: the plugin's own, and runpy's)
+    collector = [gc.isenabled(), collections() - collections_before]
+    import json
     with open(report, "a") as out:
-        collector = [gc.isenabled(), collections() - collections_before]
-        out.write(json.dumps({"modules": sorted(sys.modules), "status": status, "gc": collector}) + "\\n")
+        out.write(json.dumps({"modules": modules, "status": status, "gc": collector}) + "\\n")
     _exit(status)
 def collections():
     return sum(generation["collections"] for generation in gc.get_stats())
@@ -33,7 +35,15 @@ script = sys.argv[1]
 sys.argv = sys.argv[1:]
 sys.path[0] = os.path.dirname(os.path.abspath(script))
 collections_before = collections()
-runpy.run_path(script, run_name="__main__")
+# the script run as Python runs one, in a __main__ module of its own (runpy.run_path would import
+# pkgutil, and with it typing and re, which the plugin's processes are checked not to import)
+main = type(sys)("__main__")
+main.__file__ = script
+main.__builtins__ = __builtins__
+sys.modules["__main__"] = main
+with open(script, "rb") as source:
+    code = compile(source.read(), script, "exec")
+exec(code, main.__dict__)
 """
 
 
