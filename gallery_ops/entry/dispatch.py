@@ -14,7 +14,6 @@ Errors are one line; tracebacks go to the debug log only.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import sys
 
@@ -183,21 +182,25 @@ def main(stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
     setup_logging()
     result: dict[str, Any] = {"output": None, "error": None}
     plugin_input: PluginInput | None = None
-    with contextlib.redirect_stdout(sys.stderr):  # a stray print must not break the result
-        try:
-            plugin_input = read_input(stdin.read())
-            setup_logging(secrets_of(plugin_input))
-            result["output"], result["error"] = dispatch(plugin_input)
-        except (InputError, ArgError, SettingsError, StashError, ValueError) as exc:
-            result["error"] = describe(exc)
-            log.error("%s", result["error"])
-        except RecursionError:  # args nested deeper than anything can walk: one line, not "internal error"
-            result["error"] = "the args nest too deeply to be handled (a filter or object hundreds of levels deep)"
-            log.error("%s", result["error"])
-        except Exception as exc:  # a bug: still one JSON answer, details in the debug log
-            log.debug("%s", current_traceback())
-            result["error"] = f"internal error ({type(exc).__name__}): {describe(exc)}"
-            log.error("%s", result["error"])
+    # a stray print must not break the result: stdout is stderr meanwhile (as contextlib.redirect_stdout
+    # does it, without importing contextlib)
+    stdout_before, sys.stdout = sys.stdout, sys.stderr
+    try:
+        plugin_input = read_input(stdin.read())
+        setup_logging(secrets_of(plugin_input))
+        result["output"], result["error"] = dispatch(plugin_input)
+    except (InputError, ArgError, SettingsError, StashError, ValueError) as exc:
+        result["error"] = describe(exc)
+        log.error("%s", result["error"])
+    except RecursionError:  # args nested deeper than anything can walk: one line, not "internal error"
+        result["error"] = "the args nest too deeply to be handled (a filter or object hundreds of levels deep)"
+        log.error("%s", result["error"])
+    except Exception as exc:  # a bug: still one JSON answer, details in the debug log
+        log.debug("%s", current_traceback())
+        result["error"] = f"internal error ({type(exc).__name__}): {describe(exc)}"
+        log.error("%s", result["error"])
+    finally:
+        sys.stdout = stdout_before
     # an error may quote a malformed cookie or key (requests' InvalidHeader), and a server may echo
     # part of one into a message that a report carries: nothing on stdout shows any form of them
     secrets = secrets_of(plugin_input)

@@ -12,13 +12,13 @@ every action's process, docs/ui.md), not for the twelve others.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
-from functools import partial
-from importlib import import_module
 
 from ..common import json_text as json
 from ..common.args import Param, read_params
 from ..common.constants import HOOK_TYPE
+from ..common.lean_functools import partial
 from ..common.log import log, progress
 from ..common.plain import dataclass
 from ..common.settings import SETTINGS, Settings
@@ -67,7 +67,9 @@ class Task:
         """The task's own args, read from its module (which this imports)."""
         if self.module is None:
             return ()
-        found: tuple[Param, ...] = getattr(import_module(f"{TASKS_PACKAGE}.{self.module}"), self.params_name)
+        name = f"{TASKS_PACKAGE}.{self.module}"
+        __import__(name)  # (importlib.import_module's work, without importing importlib and warnings)
+        found: tuple[Param, ...] = getattr(sys.modules[name], self.params_name)
         return found
 
     @property

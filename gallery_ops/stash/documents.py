@@ -12,8 +12,7 @@ sends its documents from here too.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
+from ..common.lean_functools import lru_cache
 from ..common.settings import PLUGIN_ID
 from . import selections as fields
 

@@ -22,12 +22,12 @@ integers; ints are accepted and converted.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 
 from ..common import json_text as json
 from ..common.errors import short_repr
 from ..common.ids import to_id
 from ..common.json_text import encode_basestring_ascii  # what json.dumps writes of a str
+from ..common.lean_functools import cache
 from ..common.limits import IMAGE_UPDATE_FIELDS_KEPT
 from .record import After, Annotated, Before, Bounds, Literal, Record, RecordError, field
 

@@ -43,14 +43,14 @@ from ..stash.models import (
 from ..stash.names import NAMED_IMAGES, REF_KINDS, Mention, NameBook, file_name
 from ..stash.operations import GalleryOps
 from ..stash.record import RecordError
-from .anchors import Anchor, anchor_field
-from .deletes import DeleteBasis, basis_now, moved_deletes
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, ClassVar
 
     from ..common.id_array import Ids  # (imported by Sync alone, which makes them: see its module)
+    from .anchors import Anchor  # (anchors.py and deletes.py are imported where a run makes chapters or deletes)
+    from .deletes import DeleteBasis
 
 
 def _ref_mentions(fields: Sequence[tuple[str, Any]]) -> list[Mention]:
@@ -858,6 +858,8 @@ def _deletes_unmoved(
     (GalleryOps.delete_basis); the others are dropped as changed meanwhile (into `applied.moved`),
     and a delete without a basis is never sent. Stash has no compare-and-set: an edit between this
     read and the delete itself (one round trip) is the one window left."""
+    from .deletes import basis_now, moved_deletes  # (here: a run that deletes nothing does not import them)
+
     deletes = [(index, applied.changes[index]) for index, _ in sending]
     planned = {c.gallery_id: c.basis for _, c in deletes if isinstance(c, DestroyGallery) and c.basis is not None}
     ids = list(dict.fromkeys([*planned, *(b.kept for b in planned.values() if b.kept is not None)]))
@@ -880,6 +882,8 @@ def _deletes_unmoved(
 def _new_anchors(applied: Applied, sending: list[tuple[int, Any]], result: BatchResult) -> list[SetCustomFields]:
     """The anchor writes of the chapters just made, now that Stash gave them ids: one
     SetCustomFields per gallery, sent with the page's SetCustomFields."""
+    from .anchors import anchor_field  # (here: a run that makes no chapter does not import anchors.py)
+
     by_gallery: dict[str, dict[str, str]] = {}
     for n, (index, _) in enumerate(sending):
         change = applied.changes[index]

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import partial
 from operator import is_
 
 from ..common import paths
 from ..common.args import Param
 from ..common.errors import ArgError
+from ..common.lean_functools import partial
 from ..common.limits import IMAGE_PAGE_SIZE, IMAGES_IN_MEMORY, WORKFLOW_PAGE_SIZE
 from ..common.log import current_traceback, log, progress
 from ..common.plain import dataclass, field, replace

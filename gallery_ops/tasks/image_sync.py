@@ -23,12 +23,12 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
-from functools import cache
 from operator import attrgetter
 
 from ..common.args import Param, read_choices
 from ..common.constants import MARKER_TAGS
 from ..common.id_array import Ids
+from ..common.lean_functools import cache
 from ..common.lean_typing import NamedTuple
 from ..common.limits import BULK_IDS_CHUNK
 from ..common.skips import SKIP_NO_IMAGES

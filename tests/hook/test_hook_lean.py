@@ -44,8 +44,8 @@ HEAVY = (
 )
 # nor what costs every process some 10 ms of CPU before its first request, and a hook needs not
 # (common/lean_typing.py: annotations for type checkers only; common/json_text.py: JSON through _json;
-# `re` only where a pattern or a date is read)
-START_COSTS = {"typing", "re", "json", "json.decoder", "json.encoder", "enum"}
+# common/lean_functools.py: functools' cache and partial; `re` only where a pattern or a date is read)
+START_COSTS = {"typing", "re", "json", "json.decoder", "json.encoder", "enum", "functools", "contextlib", "importlib"}
 
 
 @pytest.fixture

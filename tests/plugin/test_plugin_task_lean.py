@@ -7,9 +7,10 @@ imports (bench/bulk_tasks.py). `hashlib` loads OpenSSL (3-4 ms): only a run that
 (common/on_disk.py) only a run that looks at the disk; the gallery page's own modules (entry/page.py,
 tasks/words.py) only a page action; the operations' (entry/plugin_operations.py) only an operation's
 run; a gate (tasks/gate.py) only a page action or a job queued from a preview. Nor `typing`, `re`, the
-`json` package or `enum` (with what they import, some 10 ms of each process's CPU): annotations are
-read by type checkers only (common/lean_typing.py), JSON goes through `_json` (common/json_text.py),
-and `re` is imported where a user's pattern is compiled. The plugin is run as
+`json` package, `enum`, `functools`, `contextlib` or `importlib` (with what they import, some 10 ms of
+each process's CPU): annotations are read by type checkers only (common/lean_typing.py), JSON goes
+through `_json` (common/json_text.py), functools' few names the plugin uses are
+common/lean_functools.py's, and `re` is imported where a user's pattern is compiled. The plugin is run as
 Stash runs a task (the simulator's runner), through an interpreter wrapper that records the modules
 each process had imported.
 """
@@ -27,7 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 DIGESTS = {"hashlib", "_hashlib", "gallery_ops.common.on_disk"}
 PAGE_ONLY = {"gallery_ops.entry.page", "gallery_ops.tasks.words"}
 NOT_A_TASK_S = {"gallery_ops.entry.plugin_operations", "gallery_ops.tasks.gate"}
-START_COSTS = {"typing", "re", "json", "json.decoder", "json.encoder", "enum"}
+START_COSTS = {"typing", "re", "json", "json.decoder", "json.encoder", "enum", "functools", "contextlib", "importlib"}
 
 
 @pytest.mark.parametrize(
@@ -42,8 +43,8 @@ START_COSTS = {"typing", "re", "json", "json.decoder", "json.encoder", "enum"}
 def test_a_task_that_makes_no_digest_imports_no_hashlib(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, task: str, args: dict[str, Any], module: str
 ) -> None:
-    """The task writes (its changes go through the re-read before writes, changes.py, which imports
-    tasks/deletes.py for a delete's basis), yet its process never imports hashlib nor on_disk, nor
+    """The task writes (its changes go through the re-read before writes, changes.py), yet its
+    process never imports hashlib nor on_disk, nor a delete's basis (tasks/deletes.py), nor
     the page's modules, the operations' or a gate's; nor typing, re, json or enum, but for `re` (with
     enum) where the rule holds a pattern."""
     wrapped = RecordingPython(tmp_path, monkeypatch)
@@ -55,8 +56,12 @@ def test_a_task_that_makes_no_digest_imports_no_hashlib(
     (run,) = wrapped.runs()
     imported = set(run["modules"])
     assert run["status"] == 0
-    assert {f"gallery_ops.tasks.{module}", "gallery_ops.tasks.changes", "gallery_ops.tasks.deletes"} <= imported
+    assert {f"gallery_ops.tasks.{module}", "gallery_ops.tasks.changes"} <= imported
+    # a delete's basis (deletes.py) only where a run deletes galleries; chapter anchors where it makes chapters
+    assert "gallery_ops.tasks.deletes" not in imported
+    assert ("gallery_ops.tasks.anchors" in imported) == (module == "chapters")
     assert imported & DIGESTS == set()
     assert imported & PAGE_ONLY == set()
     assert imported & NOT_A_TASK_S == set()
-    assert imported & START_COSTS == ({"re", "enum"} if args.get("rule", "").startswith("pattern:") else set())
+    pattern = args.get("rule", "").startswith("pattern:")
+    assert imported & START_COSTS == ({"re", "enum", "functools"} if pattern else set())  # (what re imports)
