@@ -17,11 +17,11 @@ again and the others are reported as UNCONFIRMED.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from functools import cache
 from itertools import islice
 
 from ..common import json_text as json
 from ..common.errors import LOCKED_MESSAGE, StashAuthError, StashServerError, StashTransportError
+from ..common.lean_functools import cache
 from ..common.limits import MUTATION_BATCH_SIZE
 from ..common.plain import dataclass, field
 from .connection import JsonObject, StashConnection
