@@ -142,141 +142,130 @@ class ImagesCounted(TypedDict, total=False):
 
 
 def image_list(value: Any) -> list[Image]:
-    """A findImages answer's images, checked (IMAGE_LIST), when they carry their galleries: each
-    run of images alike but for their ids checked once, and each run of images whose galleries
-    are alike (image_lists, for one answer)."""
+    """A findImages answer's images, checked as IMAGE_LIST checks them, with what is alike checked
+    once (image_lists, for one answer)."""
     return image_lists([value])[0]
 
 
 def image_lists(values: Sequence[Any]) -> list[list[Image]]:
     """Several findImages answers' images (a request's aliases), each list checked as IMAGE_LIST
-    checks it, with what is alike checked once, in one call for all the answers: the first image
-    of each run of images alike but for their ids (IMAGE_LIST), and the galleries of each run whose
-    galleries differ from the run before's, but for those of a run whose one gallery is alike the
-    last one checked but for its id (GALLERY_LIST).
+    checks it, with what is alike checked once, in one call for all the answers (_Alikes: an image
+    alike the last one checked but for its id and its galleries, a gallery alike the last one
+    checked but for its id, and an image's galleries equal to the image before's).
 
     A gallery's images are often alike but for their ids (a fresh scan's have nothing set; after
     a sync each has what its galleries gave it), a read that selects their galleries' metadata
     (Sync reads what it copies with every image) gives the same galleries again and again, and a
     page's galleries are often alike but for their ids too (a fresh scan's have nothing set, a
-    hook's have its marker tag). Comparing an image (or a gallery) with the first of its run as
-    the answer gave them (a comparison in C, the first's id set to the other's meanwhile) costs a
-    fraction of checking it. One alike is the first's checked values with its own id, its lists
-    its own (their records shared); images whose galleries are equal share the Gallery records,
-    each image in its own list (read only, as every answer's records are). Anything wrong: each
-    answer goes to IMAGE_LIST as it was given (only what was checked is taken out of it, after
-    every check), which says what and where, in the answers' order. (Alike as Python compares
-    decoded JSON, where 1, 1.0 and true are equal: a value given as 1 where the first had true
-    would pass as that one. A field is always encoded as its one GraphQL type, so Stash's answers
-    never do that.) Answers whose images come without their galleries (paths, covers) are rarely
-    alike: IMAGE_LIST checks them as they are."""
-    firsts: list[dict[str, Any]] = []  # the first image of each run, as given
-    made: list[int] = []  # per run: its galleries' place in `shared` (-1: checked with the image)
-    runs: list[list[str]] = []  # per run: the ids of the images alike its first
-    ends: list[int] = []  # per answer: the end of its runs in `firsts` (-1: IMAGE_LIST checks it alone)
-    checked_given: list[Any] = []  # galleries to check, as given (lists)
-    places: list[tuple[int, str | None]] = []  # per galleries of `shared`: (in checked_given, its own id)
-    previous: Any = None
-    template: dict[str, Any] = {}  # the last gallery checked alone in its list, as given
-    template_id: Any = None
-    template_place = -1  # its list's place in checked_given
+    hook's have its marker tag). Comparing an image (or a gallery) with a copy of the last one
+    checked as the answer gave it (a comparison in C, the copy's id set to the other's first) costs
+    a fraction of checking it. An image's galleries are let go from the answer once it is made (a
+    page's decoded galleries are half its objects: the records take their place). Anything wrong:
+    each answer goes to IMAGE_LIST, which says what and where, in the answers' order (the images
+    made before, whose galleries it no longer sees, were checked or equal to checked ones; the one
+    refused is as given). (Alike as Python compares decoded JSON, where 1, 1.0 and true are equal:
+    a value given as 1 where the checked one had true would pass as that one. A field is always
+    encoded as its one GraphQL type, so Stash's answers never do that.) Answers whose images come
+    without their galleries (paths, covers) are rarely alike: IMAGE_LIST checks them as they are."""
+    alikes = _Alikes()
     try:
-        for value in values:
-            if not (type(value) is list and value and type(value[0]) is dict and value[0].get("galleries")):
-                ends.append(-1)
-                continue
-            first: dict[str, Any] = {}  # the first image of this run (its id the image's while they are compared)
-            first_id: str | None = None  # its id (None: no image is compared with it)
-            run: list[str] = []
-            for item in value:
-                if type(item) is not dict:
-                    raise RecordError("", [])  # (IMAGE_LIST says what)
-                item_id = item.get("id")
-                if type(item_id) is str and first_id is not None:
-                    first["id"] = item_id
-                    alike = item == first
-                    first["id"] = first_id
-                    if alike:
-                        run.append(item_id)
-                        continue
-                first, first_id, run = item, item_id if type(item_id) is str else None, []
-                firsts.append(item)
-                runs.append(run)
-                galleries = item.get("galleries")
-                if type(galleries) is not list:
-                    made.append(-1)  # (null or wrong: checked with the image)
-                    continue
-                if galleries != previous:
-                    previous = galleries
-                    one: Any = galleries[0] if len(galleries) == 1 else None
-                    gallery_id = one.get("id") if type(one) is dict else None
-                    alike = False
-                    if type(gallery_id) is str and type(template_id) is str:
-                        template["id"] = gallery_id
-                        alike = one == template
-                        template["id"] = template_id
-                    if alike:
-                        places.append((template_place, gallery_id))
-                    else:
-                        checked_given.append(galleries)
-                        places.append((len(checked_given) - 1, None))
-                        if type(gallery_id) is str:
-                            template, template_id, template_place = one, gallery_id, len(checked_given) - 1
-                made.append(len(places) - 1)
-            ends.append(len(firsts))
-        checked_galleries = GALLERY_LIST([g for galleries in checked_given for g in galleries])
-        for item, place in zip(firsts, made, strict=True):
-            if place >= 0:
-                del item["galleries"]
-        checked = IMAGE_LIST(firsts)
+        return [
+            alikes.images(value)
+            if type(value) is list and value and type(value[0]) is dict and value[0].get("galleries")
+            else IMAGE_LIST(value)
+            for value in values
+        ]
     except RecordError:
         return [IMAGE_LIST(value) for value in values]  # (which says where in the answer)
-    checked_lists: list[list[Gallery]] = []  # per entry of checked_given: its galleries, checked
-    at = 0
-    for galleries in checked_given:
-        checked_lists.append(checked_galleries[at : at + len(galleries)])
-        at += len(galleries)
-    alike_ids: dict[int, list[str]] = {}  # per template (its place in checked_lists): the galleries alike it
-    for place, own_id in places:
-        if own_id is not None:
-            alike_ids.setdefault(place, []).append(own_id)
-    alikes = {place: iter(_alikes(checked_lists[place][0], ids)) for place, ids in alike_ids.items()}
-    shared = [checked_lists[place] if own_id is None else [next(alikes[place])] for place, own_id in places]
-    out: list[list[Image]] = []
-    start = 0
-    for value, end in zip(values, ends, strict=True):
-        if end < 0:
-            out.append(IMAGE_LIST(value))
-            continue
+
+
+class _Alikes:
+    """What image_lists compares an answer's images with: the last image made, as given (a dict of
+    its own, only its id and galleries ever set), and its checked values (a record's `__dict__`,
+    its galleries' records among them); likewise the last gallery checked. An image that equals
+    the last one but for its id (a gallery's next image) is made from those values with its own id;
+    one that equals it but for its id and galleries (the next gallery's first image) likewise, with
+    the records of its own galleries, each made from the last gallery checked when alike it but for
+    its id. Each record has its own lists (their items shared: an image's galleries are the image
+    before's records when equal, each image in its own list; read only, as every answer's records
+    are)."""
+
+    __slots__ = ("gallery", "gallery_lists", "gallery_values", "image", "image_lists", "image_values")
+
+    def __init__(self) -> None:
+        self.image: dict[str, Any] | None = None  # (None: no image yet)
+        self.image_values: dict[str, Any] = {}
+        self.image_lists: list[str] = []  # which of its values are lists
+        self.gallery: dict[str, Any] | None = None
+        self.gallery_values: dict[str, Any] = {}
+        self.gallery_lists: list[str] = []
+
+    def images(self, value: list[Any]) -> list[Image]:
+        """An answer's images, checked (RecordError at the first problem: IMAGE_LIST says what)."""
+        made: list[Image] = []
+        last, values, lists = self.image, self.image_values, self.image_lists
         for item in value:
-            item.pop("galleries", None)  # (checked: let go as the images are made)
-        images: list[Image] = []
-        for image, place, run in zip(checked[start:end], made[start:end], runs[start:end], strict=True):
-            if place >= 0:
-                image.galleries = shared[place][:]
-            images.append(image)
-            if run:
-                images.extend(_alikes(image, run))
-        out.append(images)
-        start = end
-    return out
+            if type(item) is not dict:
+                raise RecordError("", [])
+            item_id = item.get("id")
+            if type(item_id) is not str:
+                made.append(IMAGE_LIST([item])[0])  # (refused there: an image's id is text)
+                continue
+            if last is not None:
+                last["id"] = item_id
+            if item != last:
+                galleries = item.get("galleries")
+                if type(galleries) is not list:
+                    made.append(IMAGE_LIST([item])[0])  # (checked as it is)
+                    continue
+                self.with_galleries(item, galleries)
+                last, values, lists = self.image, self.image_values, self.image_lists
+            own = values.copy()
+            own["id"] = item_id
+            for name in lists:
+                own[name] = own[name][:]
+            image = _new(Image)
+            _set_dict(image, "__dict__", own)
+            made.append(image)
+            del item["galleries"]  # (made: let go)
+        return made
 
+    def with_galleries(self, item: dict[str, Any], galleries: list[Any]) -> None:
+        """Make `item` (an image with a list of galleries, not equal to the last one but for its
+        id) the last image: its own fields checked unless they are the last image's, its galleries'
+        records the last image's when its galleries are equal, else made (gallery_of)."""
+        last, records = self.image, self.image_values.get("galleries")
+        last_galleries = None if last is None else last["galleries"]
+        if last is not None:
+            last["galleries"] = galleries
+        if item != last:
+            own = {name: given for name, given in item.items() if name != "galleries"}
+            self.image_values = IMAGE_LIST([own])[0].__dict__
+            self.image_lists = [name for name, held in self.image_values.items() if type(held) is list]
+            self.image_lists.append("galleries")
+            self.image = dict(item)
+        if galleries != last_galleries:
+            records = [self.gallery_of(given) for given in galleries]
+        self.image_values["galleries"] = records
 
-def _alikes(record: M, record_ids: Sequence[str]) -> list[M]:
-    """Per id, a record with `record`'s checked values but that id and its own lists (their items
-    shared); which fields are lists is found once for them all (a page's images are mostly alike)."""
-    values, kind = record.__dict__, type(record)
-    lists = [name for name, held in values.items() if type(held) is list]
-    made: list[M] = []
-    for record_id in record_ids:
-        own = values.copy()
-        own["id"] = record_id
-        for name in lists:
+    def gallery_of(self, given: Any) -> Gallery:
+        """A gallery of an image, checked: made from the last one checked when alike it but for its id."""
+        gallery_id, last = given.get("id") if type(given) is dict else None, self.gallery
+        if type(gallery_id) is not str:
+            return GALLERY_LIST([given])[0]  # (refused there: a gallery's id is text)
+        if last is not None:
+            last["id"] = gallery_id
+        if given != last:
+            self.gallery_values = GALLERY_LIST([given])[0].__dict__
+            self.gallery_lists = [name for name, held in self.gallery_values.items() if type(held) is list]
+            self.gallery = dict(given)
+        own = self.gallery_values.copy()
+        own["id"] = gallery_id
+        for name in self.gallery_lists:
             own[name] = own[name][:]
-        copied = _new(kind)
-        _set_dict(copied, "__dict__", own)
-        made.append(copied)
-    return made
+        gallery = _new(Gallery)
+        _set_dict(gallery, "__dict__", own)
+        return gallery
 
 
 _new, _set_dict = object.__new__, object.__setattr__

@@ -1,6 +1,7 @@
-"""A findImages answer's images checked once per run of images alike but for their ids, and their
-galleries once per run of images that carry the same galleries (operations.image_list): the same
-records, the same refusals, as checking every image on its own (IMAGE_LIST)."""
+"""A findImages answer's images checked only where they are not alike the last one checked but for
+their ids (and galleries), their galleries likewise, and shared by images that carry the same
+galleries (operations.image_list): the same records, the same refusals, as checking every image on
+its own (IMAGE_LIST)."""
 
 from __future__ import annotations
 
@@ -76,9 +77,10 @@ def test_images_with_the_same_galleries_share_their_records_each_in_its_own_list
 
     monkeypatch.setattr(operations, "GALLERY_LIST", counting)
     images = image_list(copy.deepcopy(ANSWER))
-    # in one call, the galleries of the runs of equal galleries 10-11, 12-13, 15, 16 (none) and 19;
-    # not 14's (alike 10's last checked gallery, here with the same id), 17's and 18's (none to check)
-    assert made == [1 + 2 + 1 + 0 + 1]
+    # one at a time, each gallery not alike the last one checked: 10's A, 12's B (12's A is made
+    # from 10's), 14's A (the last checked is B), 15's other A, 19's A; 11's and 13's galleries are
+    # the image before's, 16 has none, 17's and 18's are checked with the image (none to check)
+    assert made == [1, 1, 1, 1, 1]
     assert images[0].galleries[0] is images[1].galleries[0]
     assert images[2].galleries[1] is images[3].galleries[1]
     assert images[4].galleries[0] is not images[0].galleries[0]  # (only the previous image's are compared)
@@ -143,7 +145,8 @@ def test_images_alike_but_for_their_ids_are_checked_once_a_run_each_with_its_own
 
     monkeypatch.setattr(operations, "IMAGE_LIST", counting)
     images = image_list(copy.deepcopy(RUNS))
-    assert checked == [["20", "23", "25", "27"]]  # the first of each run, in one call
+    # the first of each run, one at a time; not 27, alike 25 but for its id and its galleries
+    assert checked == [["20"], ["23"], ["25"]]
     assert images == alone and [i.id for i in images] == [str(n) for n in range(20, 28)]
     assert fields_set(images) == fields_set(alone)
     assert images[4].tags == [TagRef(id="7", name="Seven")] and images[4].tags[0] is images[3].tags[0]
@@ -203,10 +206,12 @@ def test_a_requests_answers_are_checked_together_with_galleries_alike_but_for_th
     monkeypatch.setattr(operations, "IMAGE_LIST", images)
     monkeypatch.setattr(operations, "GALLERY_LIST", galleries)
     lists = operations.image_lists(copy.deepcopy(PAGE))
-    # the firsts of every run of every answer in one call (the empty answer checked on its own);
-    # galleries in one call: 30 (then 31, 32 and 33 alike it but for their ids), 32 with 34, 34
-    assert calls["images"] == [["40", "42", "43", "44", "45", "46", "47"], []]
-    assert calls["galleries"] == [["30", "32", "34", "34"]]
+    # an image not alike the last one made but for its id and its galleries, one at a time: 40, then
+    # 46 and 47 (own tags); 42-45 are alike 40 but for their galleries (the empty answer checked on
+    # its own). Galleries not alike the last one checked but for their ids: 30 (31, 32 alike it),
+    # 34, then 44's 32 (the last checked is 34; 33 alike it), then 47's 34
+    assert calls["images"] == [["40"], [], ["46"], ["47"]]
+    assert calls["galleries"] == [["30"], ["34"], ["32"], ["34"]]
     assert lists == alone
     assert [fields_set(images) for images in lists] == [fields_set(images) for images in alone]
     assert [[[g.model_fields_set for g in i.galleries] for i in images] for images in lists] == [
@@ -241,6 +246,9 @@ def test_a_gallery_alike_the_last_one_checked_alone_is_made_from_that_one():
         lambda page: page[4][1].update(date=20200102),  # an image's own field, in the fifth answer
         lambda page: page[2].insert(1, "44"),  # an image not an object, in the third
         lambda page: page.__setitem__(3, {"id": "48"}),  # an answer not a list
+        lambda page: page[1][0].update(date=20200102),  # an image alike the one before but for its galleries
+        lambda page: page[2][0]["galleries"][1]["tags"].append(6),  # a gallery beside one alike the last
+        lambda page: page[2][1]["galleries"][0].update(photographer=3),  # a gallery alike but for this
     ],
 )
 def test_a_wrong_answer_of_a_request_is_refused_with_what_checking_each_answer_alone_says(broken):
