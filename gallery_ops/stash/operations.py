@@ -291,22 +291,22 @@ def galleries_by_alias(data: Any) -> dict[str, Gallery | None]:
 
 def images_by_alias(data: Any) -> dict[str, ImagesCounted]:
     """Aliased findImages answers, each with its count: {alias: its images and count}."""
-    found = _counted_by_alias(data)
-    if not all("count" in answer for answer in found.values()):
-        raise KeyError("count")
-    return found
+    return _counted_by_alias(data, counted=True)
 
 
-def _counted_by_alias(data: Any) -> dict[str, ImagesCounted]:
-    """Aliased findImages answers as ImagesCounted, their images checked together (image_lists)."""
-    aliases = list(data)
-    lists = image_lists([data[alias]["images"] for alias in aliases])
+def _counted_by_alias(data: Any, counted: bool = False) -> dict[str, ImagesCounted]:
+    """Aliased findImages answers as ImagesCounted, their images checked together (image_lists);
+    `counted`: each has its count (else KeyError)."""
+    answers = list(data.items())
+    lists = image_lists([value["images"] for _, value in answers])
     found: dict[str, ImagesCounted] = {}
-    for alias, images in zip(aliases, lists, strict=True):
-        value = data[alias]
-        found[alias] = ImagesCounted(images=images)
+    for (alias, value), images in zip(answers, lists, strict=True):
         if "count" in value:
-            found[alias]["count"] = _COUNT(value["count"])
+            found[alias] = {"images": images, "count": _COUNT(value["count"])}
+        elif counted:
+            raise KeyError("count")
+        else:
+            found[alias] = {"images": images}
     return found
 
 
