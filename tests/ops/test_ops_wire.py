@@ -3,12 +3,16 @@ narrow selections, the connection Stash hands over (cookie or ApiKey, 0.0.0.0)."
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 from stash_sim import StashSimulator
 from stash_sim.library import load_library
 
 from gallery_ops import GalleryInput, GalleryOps, StashAuthError, StashError, StashTransportError
-from gallery_ops.stash.connection import ServerConnection
+from gallery_ops.common import json_text
+from gallery_ops.stash.connection import KeptAliveHttp, ServerConnection
 
 SAMPLE_GALLERIES = len(load_library()["galleries"])  # tests/stash_sim/libraries/sample.yml
 
@@ -240,3 +244,31 @@ def test_the_session_cookie_value_stays_out_of_reprs(sim):
     value = sim.server_connection()["SessionCookie"]["Value"]
     assert value not in repr(parsed)
     assert value not in str(parsed)
+
+
+def test_a_request_s_body_is_what_json_writes_and_its_query_text_is_written_once(sim, ops, lib, monkeypatch):
+    """Every full page of a run sends the same query text (200 galleries' images: 56 KB): its JSON
+    is written once (connection.query_json), the body byte for byte what json.dumps writes."""
+    sent: list[bytes] = []
+    send = KeptAliveHttp.send
+
+    def recording(self: KeptAliveHttp, body: bytes) -> None:
+        sent.append(body)
+        send(self, body)
+
+    written: list[Any] = []
+    dumps = json_text.dumps
+
+    def counting(value: Any, **options: Any) -> str:
+        written.append(value)
+        return dumps(value, **options)
+
+    monkeypatch.setattr(KeptAliveHttp, "send", recording)
+    monkeypatch.setattr(json_text, "dumps", counting)
+    selection = "title id"  # (a query text no other test sends: written here first)
+    for _ in range(3):
+        ops.images_of_galleries([lib.beach, lib.summer], selection)
+    assert len(sent) == 3 and len(set(sent)) == 1
+    request = json.loads(sent[0])
+    assert [value for value in written if value == request["query"]] == [request["query"]]
+    assert sent[0] == json.dumps({"query": request["query"], "variables": request["variables"]}).encode()
