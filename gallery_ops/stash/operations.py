@@ -180,34 +180,34 @@ def image_lists(values: Sequence[Any]) -> list[list[Image]]:
 
 
 class _Alikes:
-    """What image_lists compares an answer's images with: the last image made, as given (a dict of
-    its own, only its id and galleries ever set), and its checked values (a record's `__dict__`,
-    its galleries' records among them); likewise the last gallery checked. An image that equals
-    the last one but for its id (a gallery's next image) is made from those values with its own id;
-    one that equals it but for its id and galleries (the next gallery's first image) likewise, with
-    the records of its own galleries, each made from the last gallery checked when alike it but for
-    its id. Each record has its own lists (their items shared: an image's galleries are the image
-    before's records when equal, each image in its own list; read only, as every answer's records
-    are)."""
+    """What image_lists compares an answer's images with: the last image checked, as given (a dict
+    of its own, only its id and galleries ever set), its checked values (its record's `__dict__`),
+    and the records of the last image's galleries; likewise the last gallery checked. An image that
+    equals the last one but for its id (a gallery's next image) is made from those values with its
+    own id and those galleries; one that equals it but for its id and galleries (the next gallery's
+    first image) likewise, with the records of its own galleries, each made from the last gallery
+    checked when alike it but for its id (_made). Each record has its own lists (their items shared:
+    an image's galleries are the image before's records when equal, each image in its own list; read
+    only, as every answer's records are)."""
 
-    __slots__ = ("gallery", "gallery_lists", "gallery_values", "image", "image_lists", "image_values")
+    __slots__ = ("gallery", "gallery_lists", "gallery_values", "image", "image_lists", "image_values", "records")
 
     def __init__(self) -> None:
         self.image: dict[str, Any] | None = None  # (None: no image yet)
         self.image_values: dict[str, Any] = {}
-        self.image_lists: list[str] = []  # which of its values are lists
+        self.image_lists: list[str] | None = None  # which of its values are lists (None: not found yet)
+        self.records: list[Gallery] = []
         self.gallery: dict[str, Any] | None = None
         self.gallery_values: dict[str, Any] = {}
-        self.gallery_lists: list[str] = []
+        self.gallery_lists: list[str] | None = None
 
     def images(self, value: list[Any]) -> list[Image]:
         """An answer's images, checked (RecordError at the first problem: IMAGE_LIST says what)."""
         made: list[Image] = []
-        last, values, lists = self.image, self.image_values, self.image_lists
         for item in value:
             if type(item) is not dict:
                 raise RecordError("", [])
-            item_id = item.get("id")
+            item_id, last = item.get("id"), self.image
             if type(item_id) is not str:
                 made.append(IMAGE_LIST([item])[0])  # (refused there: an image's id is text)
                 continue
@@ -218,35 +218,45 @@ class _Alikes:
                 if type(galleries) is not list:
                     made.append(IMAGE_LIST([item])[0])  # (checked as it is)
                     continue
-                self.with_galleries(item, galleries)
-                last, values, lists = self.image, self.image_values, self.image_lists
+                checked = self.not_alike(item, galleries)
+                if checked is not None:
+                    made.append(checked)
+                    del item["galleries"]  # (made: let go)
+                    continue
+            # (as _made does, written out here: most images of an answer are made so)
+            values, lists = self.image_values, self.image_lists
+            if lists is None:
+                lists = self.image_lists = _lists(values, "galleries")
             own = values.copy()
             own["id"] = item_id
             for name in lists:
                 own[name] = own[name][:]
+            own["galleries"] = self.records[:]
             image = _new(Image)
             _set_dict(image, "__dict__", own)
             made.append(image)
             del item["galleries"]  # (made: let go)
         return made
 
-    def with_galleries(self, item: dict[str, Any], galleries: list[Any]) -> None:
-        """Make `item` (an image with a list of galleries, not equal to the last one but for its
-        id) the last image: its own fields checked unless they are the last image's, its galleries'
-        records the last image's when its galleries are equal, else made (gallery_of)."""
-        last, records = self.image, self.image_values.get("galleries")
-        last_galleries = None if last is None else last["galleries"]
+    def not_alike(self, item: dict[str, Any], galleries: list[Any]) -> Image | None:
+        """An image with a list of galleries, not equal to the last one but for its id: its record
+        when its own fields are not the last image's either (checked: the last image from now on),
+        else None (made from the last image's values). Its galleries' records are the last image's
+        when equal, else made (gallery_of)."""
+        last = self.image
+        if last is None or galleries != last["galleries"]:
+            self.records = [self.gallery_of(given) for given in galleries]
         if last is not None:
             last["galleries"] = galleries
-        if item != last:
-            own = {name: given for name, given in item.items() if name != "galleries"}
-            self.image_values = IMAGE_LIST([own])[0].__dict__
-            self.image_lists = [name for name, held in self.image_values.items() if type(held) is list]
-            self.image_lists.append("galleries")
-            self.image = dict(item)
-        if galleries != last_galleries:
-            records = [self.gallery_of(given) for given in galleries]
-        self.image_values["galleries"] = records
+            if item == last:
+                return None
+        own = item.copy()
+        del own["galleries"]
+        checked = IMAGE_LIST([own])[0]
+        own["galleries"] = galleries  # (the image as given, in a dict of its own)
+        self.image, self.image_values, self.image_lists = own, checked.__dict__, None
+        checked.__dict__["galleries"] = self.records[:]
+        return checked
 
     def gallery_of(self, given: Any) -> Gallery:
         """A gallery of an image, checked: made from the last one checked when alike it but for its id."""
@@ -256,16 +266,28 @@ class _Alikes:
         if last is not None:
             last["id"] = gallery_id
         if given != last:
-            self.gallery_values = GALLERY_LIST([given])[0].__dict__
-            self.gallery_lists = [name for name, held in self.gallery_values.items() if type(held) is list]
-            self.gallery = dict(given)
-        own = self.gallery_values.copy()
-        own["id"] = gallery_id
-        for name in self.gallery_lists:
-            own[name] = own[name][:]
-        gallery = _new(Gallery)
-        _set_dict(gallery, "__dict__", own)
-        return gallery
+            checked: Gallery = GALLERY_LIST([given])[0]
+            self.gallery, self.gallery_values, self.gallery_lists = dict(given), checked.__dict__, None
+            return checked
+        if self.gallery_lists is None:
+            self.gallery_lists = _lists(self.gallery_values)
+        return _made(Gallery, self.gallery_values, gallery_id, self.gallery_lists)
+
+
+def _lists(values: dict[str, Any], but: str = "") -> list[str]:
+    """The names of the lists among a record's values (but `but`)."""
+    return [name for name, held in values.items() if type(held) is list and name != but]
+
+
+def _made(kind: type[M], values: dict[str, Any], record_id: str, lists: Sequence[str]) -> M:
+    """A record of `kind` with the checked `values` but `record_id`, each of `lists` a list of its own."""
+    own = values.copy()
+    own["id"] = record_id
+    for name in lists:
+        own[name] = own[name][:]
+    record = _new(kind)
+    _set_dict(record, "__dict__", own)
+    return record
 
 
 _new, _set_dict = object.__new__, object.__setattr__
