@@ -18,8 +18,8 @@ module as `json` (`from ..common import json_text as json`) and calls what it ca
 A text json would refuse is refused with json's own `JSONDecodeError` (a ValueError), with its
 message and place: the C scanner raises it itself, and so does `loads` here, importing `json` only
 then. A value json cannot write raises json's TypeError or ValueError, in json's words. Where a
-Python has no `_json` (another implementation), `json` itself answers every call. The `json`
-package stays where a run needs more than this (stash/pieces.py: a big gallery's pages).
+Python has no `_json` (another implementation), `json` itself answers every call. `value_at`
+is json's raw_decode, for stash/pieces.py (a big gallery's pages, cut between their items).
 """
 
 from __future__ import annotations
@@ -89,6 +89,16 @@ def loads(
     return value
 
 
+def value_at(text: str, at: int) -> tuple[Any, int]:
+    """json.JSONDecoder().raw_decode(text, at): the value that starts at `at` (no whitespace
+    skipped) and the index after it, or json's error."""
+    if _SCAN is None:
+        import json
+
+        return json.JSONDecoder().raw_decode(text, at)
+    return _scanned(_SCAN, text, at)
+
+
 def _scanned(scan: Callable[[str, int], tuple[Any, int]], text: str, at: int) -> tuple[Any, int]:
     """The value that starts at `at` and the index after it, or json's error."""
     try:
@@ -151,4 +161,4 @@ def detect_encoding(data: bytes | bytearray) -> str:
     return json.detect_encoding(data)
 
 
-__all__ = ["detect_encoding", "dumps", "encode_basestring_ascii", "loads"]
+__all__ = ["detect_encoding", "dumps", "encode_basestring_ascii", "loads", "value_at"]

@@ -25,7 +25,6 @@ fails that one gallery on any other error too. Standard library only.
 from __future__ import annotations
 
 import os
-import re
 import stat
 
 from . import json_text as json, paths
@@ -273,6 +272,8 @@ _BRACKETS = r"[\[\]{}]"
 def json_depth(text: str) -> int:
     """How deep a JSON text nests (its strings taken out first): checked before json.loads, whose
     parser recurses once per level."""
+    import re  # (here: only a JSON file needs it; a ComicInfo.xml's page action imports no `re`)
+
     depth = deepest = 0
     for bracket in re.findall(_BRACKETS, re.sub(_JSON_STRING, "", text)):
         depth += 1 if bracket in "[{" else -1
@@ -294,6 +295,8 @@ def parse_gallery_dl(data: bytes, source: str) -> FileMetadata:
         raise FileMetadataError(f"{name} is not valid JSON ({' '.join(str(exc).split())[:200]})") from None
     if not isinstance(found, dict):
         raise FileMetadataError(f"{name} is not a JSON object")
+    import re
+
     date_match = re.match(_DATE, str(found.get("date") or ""))
     tags = found.get("tags")
     if isinstance(tags, dict):  # some extractors group tags by kind

@@ -27,26 +27,44 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Mapping, Sequence
-from enum import Enum
 
 from . import paths
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import ClassVar
 
-class OnDisk(Enum):
-    """What this disk says of a zip's or folder's path."""
 
-    PRESENT = "present"
-    MISSING = "missing"  # not there, the folder that held it is: gone if its drive is evidently there
-    GONE = "gone"  # missing, and the drive it was on is evidently there (module docstring)
-    UNSURE = "unsure"  # not there, and no proof that its drive is (not mounted?)
-    LINK = "link"  # a link whose target is missing (a drive unplugged?)
-    UNREADABLE = "unreadable"  # what is there cannot be told (permission denied, ...)
+class OnDisk:
+    """What this disk says of a zip's or folder's path: one of the six states below, compared by
+    identity. (A plain class, not an Enum: `enum` would cost every process that looks at the disk,
+    a page action reading a zip's ComicInfo.xml among them, some 3 ms of its start;
+    docs/architecture.md, "The runtime".)"""
+
+    __slots__ = ("value",)
+    PRESENT: ClassVar[OnDisk]
+    MISSING: ClassVar[OnDisk]  # not there, the folder that held it is: gone if its drive is evidently there
+    GONE: ClassVar[OnDisk]  # missing, and the drive it was on is evidently there (module docstring)
+    UNSURE: ClassVar[OnDisk]  # not there, and no proof that its drive is (not mounted?)
+    LINK: ClassVar[OnDisk]  # a link whose target is missing (a drive unplugged?)
+    UNREADABLE: ClassVar[OnDisk]  # what is there cannot be told (permission denied, ...)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"OnDisk.{self.value.upper()}"
+
+
+OnDisk.PRESENT, OnDisk.MISSING, OnDisk.GONE = OnDisk("present"), OnDisk("missing"), OnDisk("gone")
+OnDisk.UNSURE, OnDisk.LINK, OnDisk.UNREADABLE = OnDisk("unsure"), OnDisk("link"), OnDisk("unreadable")
 
 
 # A gallery's verdict: its state, and when GONE, per missing path what proved its drive there.
 Verdict = tuple[OnDisk, tuple[tuple[str, str], ...]]
 
-# The most cautious state of a gallery's files wins (a gallery is only as gone as its least gone file).
+# The most cautious state of a gallery's files wins (a gallery is only as gone as its least gone file);
+# every state, in that order.
 CAUTION = (OnDisk.PRESENT, OnDisk.UNREADABLE, OnDisk.LINK, OnDisk.UNSURE, OnDisk.MISSING, OnDisk.GONE)
 
 

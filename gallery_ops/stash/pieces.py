@@ -18,8 +18,7 @@ exactly as before.
 
 from __future__ import annotations
 
-import json
-import re
+from ..common import json_text as json
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -32,28 +31,60 @@ PIECE_CHARS = 32_768
 # Cuts json refuses in a row (each a piece decoded in vain) before the rest of a page is decoded whole.
 MISSES_KEPT = 4
 
-_SPACE = "[ \t\n\r]*"  # JSON's whitespace
+_SPACE = " \t\n\r"  # JSON's whitespace
 # A findImages page as GalleryImagePage asks for it (`count images { ... }`: Stash answers the
-# fields in the query's order), up to its list's first item; the count is a JSON integer.
-_HEAD = re.compile(
-    _SPACE.join(["", r"\{", '"data"', ":", r"\{", '"findImages"', ":", r"\{", '"count"', ":", "(-?(?:0|[1-9][0-9]*))"])
-    + _SPACE.join(["", ",", '"images"', ":", r"\[", ""])
-)
+# fields in the query's order): these tokens, JSON's whitespace around each, the count (a JSON
+# integer) after the first ones, then the list's first item. (Read by hand, not with `re`: a
+# process that imports no `re` keeps its peak the same whether its galleries need pieces or not.)
+_BEFORE_COUNT = ("{", '"data"', ":", "{", '"findImages"', ":", "{", '"count"', ":")
+_AFTER_COUNT = (",", '"images"', ":", "[")
 _ENDS = "}}}]"  # after the list's last item, read from the end: the three objects' ends, then the list's
-_DECODER = json.JSONDecoder()  # (json.loads' own, for one item)
-_BETWEEN = f"{_SPACE},{_SPACE}" + r'\{"'  # between two objects of a list: a comma, then an object's first name
 
 
 def images_page(text: str) -> tuple[int, Iterator[list[Any]]] | None:
     """A findImages page's count and its list of images, a piece at a time (each piece the items
     json.loads reads there), when `text` is exactly `{"data": {"findImages": {"count": N,
     "images": [...]}}}`; else None. The pieces raise ValueError where json would refuse the text."""
-    head = _HEAD.match(text)
+    head = _head(text)
     end = _last_item_end(text)
     if head is None or end < 0:
         return None
-    start = head.end()
-    return int(head.group(1)), _pieces(text, start, end) if end > start else iter(())
+    count, start = head
+    return count, _pieces(text, start, end) if end > start else iter(())
+
+
+def _head(text: str) -> tuple[int, int] | None:
+    """(the count, where the list's first item starts) when `text` starts as a page does, else None."""
+    at = _tokens(text, 0, _BEFORE_COUNT)
+    if at < 0:
+        return None
+    digits = at + 1 if text.startswith("-", at) else at  # (JSON's integer: 0, or 1-9 and any digits)
+    if text.startswith("0", digits):
+        after = digits + 1
+    elif digits < len(text) and "1" <= text[digits] <= "9":
+        after = digits + 1
+        while after < len(text) and "0" <= text[after] <= "9":
+            after += 1
+    else:
+        return None
+    start = _tokens(text, after, _AFTER_COUNT)
+    return None if start < 0 else (int(text[at:after]), _after_space(text, start, len(text)))
+
+
+def _tokens(text: str, at: int, tokens: tuple[str, ...]) -> int:
+    """Where `text` is after `tokens` from `at` on (JSON's whitespace before each), or -1."""
+    for token in tokens:
+        at = _after_space(text, at, len(text))
+        if not text.startswith(token, at):
+            return -1
+        at += len(token)
+    return _after_space(text, at, len(text))
+
+
+def _after_space(text: str, at: int, end: int) -> int:
+    while at < end and text[at] in _SPACE:
+        at += 1
+    return at
 
 
 def _last_item_end(text: str) -> int:
@@ -79,24 +110,37 @@ def _pieces(text: str, start: int, end: int) -> Iterator[list[Any]]:
     object ends as the list's first item ends (its last characters: for Sync's images `]}]}`, the
     end of the last gallery's performers; an item's own tags end otherwise), so cuts inside an
     item are rare, and each is checked by json."""
-    first_end = _DECODER.raw_decode(text, start)[1]
+    first_end = json.value_at(text, start)[1]
     ending = text[max(start, first_end - 4) : first_end]
-    cut = re.compile(re.escape(ending) + _BETWEEN)
     misses = 0
     search_from = start + PIECE_CHARS
     while misses < MISSES_KEPT and end - search_from > 0:
-        found = cut.search(text, search_from, end)
+        found = _cut(text, ending, search_from, end)
         if found is None:
             break
-        search_from = found.end()
+        cut, search_from = found
         try:
-            items = json.loads(f"[{text[start : found.start() + len(ending)]}]")
+            items = json.loads(f"[{text[start:cut]}]")
         except ValueError:  # (a cut inside an item: try the next one)
             misses += 1
             continue
         misses = 0
         yield items
         del items  # (not held while the next piece is decoded)
-        start = found.end() - 2  # (the next item's `{"`)
+        start = search_from - 2  # (the next item's `{"`)
         search_from = start + PIECE_CHARS
     yield json.loads(f"[{text[start:end]}]")
+
+
+def _cut(text: str, ending: str, at: int, end: int) -> tuple[int, int] | None:
+    """The first place from `at` on, all of it before `end`, where `ending` is followed by a comma
+    and an object's first name (`{"`), JSON's whitespace around the comma: (the index after
+    `ending`, the index after `{"`), or None."""
+    while (found := text.find(ending, at, end)) >= 0:
+        after = _after_space(text, found + len(ending), end)
+        if after < end and text[after] == ",":
+            after = _after_space(text, after + 1, end)
+            if after + 2 <= end and text.startswith('{"', after):
+                return found + len(ending), after + 2
+        at = found + 1
+    return None

@@ -19,11 +19,11 @@ page for the tag and performer names not looked up before in the run.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from functools import partial
 
 from ..common.args import Param
 from ..common.constants import NEEDS_V031
 from ..common.errors import ArgError, short_repr
+from ..common.lean_functools import partial
 from ..common.limits import WORKFLOW_PAGE_SIZE
 from ..common.log import current_traceback, log
 from ..common.metadata_files import CUSTOM_FIELD_NAMES, FileMetadata, FileMetadataError, read_gallery_metadata

@@ -65,3 +65,51 @@ def test_a_task_that_makes_no_digest_imports_no_hashlib(
     assert imported & NOT_A_TASK_S == set()
     pattern = args.get("rule", "").startswith("pattern:")
     assert imported & START_COSTS == ({"re", "enum", "functools"} if pattern else set())  # (what re imports)
+
+
+@pytest.mark.parametrize(("sidecar", "reads_re"), [("ComicInfo.xml", False), ("info.json", True)])
+def test_file_metadata_imports_re_only_for_a_json_sidecar(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sidecar: str, reads_re: bool
+) -> None:
+    """Import file metadata (the gallery page's "metadata from files" too): a zip's ComicInfo.xml is
+    read with expat alone, the disk looked at without `enum` (common/on_disk.py); `re` (with enum:
+    some ms of a process's start) is imported only where a gallery-dl JSON is read (its nesting and
+    date are matched with patterns: common/metadata_files.py)."""
+    text = {
+        "ComicInfo.xml": "<ComicInfo><Title>Night Market</Title></ComicInfo>",
+        "info.json": '{"title": "Night Market", "date": "2021-05-01 10:00:00"}',
+    }[sidecar]
+    where = {"zip": "/library/zips/set.zip"} if sidecar.endswith(".xml") else {"folder": "/library/sets/set"}
+    gallery = {**where, "images": ["001.jpg", "002.jpg"], "disk_files": {sidecar: text}}
+    wrapped = RecordingPython(tmp_path, monkeypatch)
+    with StashSimulator(python=str(wrapped.python), library={"galleries": [gallery]}, on_disk=True) as sim:
+        sim.install_plugin(REPO)
+        result = sim.run_task("Import file metadata", {"dry_run": "false"})
+        title = sim.gql('{ findGallery(id: "1") { title } }')["findGallery"]["title"]
+    assert result.error is None, result.stderr[-2000:]
+    assert title == "Night Market"  # (the sidecar was read)
+    (run,) = wrapped.runs()
+    imported = set(run["modules"])
+    assert "gallery_ops.common.metadata_files" in imported
+    assert "gallery_ops.common.on_disk" in imported
+    assert imported & START_COSTS == ({"re", "enum", "functools"} if reads_re else set())
+
+
+def test_a_gallery_read_in_pieces_imports_no_re_nor_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sync on a gallery bigger than a page: its pages are decoded a piece at a time (stash/pieces.py),
+    cut by hand, so the run imports what a run on small galleries does (and peaks as it does)."""
+    gallery = {
+        "zip": "/library/zips/big.zip",
+        "tags": ["Set"],
+        "images": [f"p{i % 3}/{i:05d}.jpg" for i in range(1_500)],
+    }
+    wrapped = RecordingPython(tmp_path, monkeypatch)
+    with StashSimulator(python=str(wrapped.python), library={"tags": ["Set"], "galleries": [gallery]}) as sim:
+        sim.install_plugin(REPO)
+        result = sim.run_task("Sync images from gallery", {"dry_run": "false"})
+    assert result.error is None, result.stderr[-2000:]
+    assert result.output["changed"] == 1, result.output
+    (run,) = wrapped.runs()
+    imported = set(run["modules"])
+    assert "gallery_ops.stash.pieces" in imported
+    assert imported & START_COSTS == set()
