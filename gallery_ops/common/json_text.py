@@ -38,7 +38,7 @@ except ImportError:  # (a Python without the C module: json answers, below)
 
     make_encoder = make_scanner = None  # type: ignore[assignment, misc]
 
-_SPACE = " \t\n\r"  # JSON's whitespace, what json.loads skips before and after the value
+SPACE = " \t\n\r"  # JSON's whitespace, what json.loads skips before and after the value
 _CONSTANTS = {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}
 
 
@@ -82,8 +82,8 @@ def loads(
         scan = _SCAN
     else:
         scan = make_scanner(_Settings(parse_constant, object_pairs_hook))  # type: ignore[arg-type]
-    value, end = _scanned(scan, text, _after_space(text, 0))
-    end = _after_space(text, end)
+    value, end = _scanned(scan, text, after_space(text, 0, len(text)))
+    end = after_space(text, end, len(text))
     if end != len(text):
         raise _refused("Extra data", text, end)
     return value
@@ -115,9 +115,9 @@ def _scanned(scan: Callable[[str, int], tuple[Any, int]], text: str, at: int) ->
     return _scanned(scan, text, at)
 
 
-def _after_space(text: str, at: int) -> int:
-    """The index of the first character at or after `at` that is not JSON whitespace."""
-    while at < len(text) and text[at] in _SPACE:
+def after_space(text: str, at: int, end: int) -> int:
+    """The index of the first character at or after `at` that is not JSON whitespace (`end` at most)."""
+    while at < end and text[at] in SPACE:
         at += 1
     return at
 
@@ -161,4 +161,4 @@ def detect_encoding(data: bytes | bytearray) -> str:
     return json.detect_encoding(data)
 
 
-__all__ = ["detect_encoding", "dumps", "encode_basestring_ascii", "loads", "value_at"]
+__all__ = ["after_space", "detect_encoding", "dumps", "encode_basestring_ascii", "loads", "value_at"]

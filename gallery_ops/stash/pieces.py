@@ -31,7 +31,6 @@ PIECE_CHARS = 32_768
 # Cuts json refuses in a row (each a piece decoded in vain) before the rest of a page is decoded whole.
 MISSES_KEPT = 4
 
-_SPACE = " \t\n\r"  # JSON's whitespace
 # A findImages page as GalleryImagePage asks for it (`count images { ... }`: Stash answers the
 # fields in the query's order): these tokens, JSON's whitespace around each, the count (a JSON
 # integer) after the first ones, then the list's first item. (Read by hand, not with `re`: a
@@ -68,23 +67,17 @@ def _head(text: str) -> tuple[int, int] | None:
     else:
         return None
     start = _tokens(text, after, _AFTER_COUNT)
-    return None if start < 0 else (int(text[at:after]), _after_space(text, start, len(text)))
+    return None if start < 0 else (int(text[at:after]), start)
 
 
 def _tokens(text: str, at: int, tokens: tuple[str, ...]) -> int:
-    """Where `text` is after `tokens` from `at` on (JSON's whitespace before each), or -1."""
+    """Where `text` is after `tokens` from `at` on (JSON's whitespace before and after each), or -1."""
     for token in tokens:
-        at = _after_space(text, at, len(text))
+        at = json.after_space(text, at, len(text))
         if not text.startswith(token, at):
             return -1
         at += len(token)
-    return _after_space(text, at, len(text))
-
-
-def _after_space(text: str, at: int, end: int) -> int:
-    while at < end and text[at] in _SPACE:
-        at += 1
-    return at
+    return json.after_space(text, at, len(text))
 
 
 def _last_item_end(text: str) -> int:
@@ -100,7 +93,7 @@ def _last_item_end(text: str) -> int:
 
 
 def _before_space(text: str, at: int) -> int:
-    while at and text[at - 1] in " \t\n\r":
+    while at and text[at - 1] in json.SPACE:
         at -= 1
     return at
 
@@ -137,9 +130,9 @@ def _cut(text: str, ending: str, at: int, end: int) -> tuple[int, int] | None:
     and an object's first name (`{"`), JSON's whitespace around the comma: (the index after
     `ending`, the index after `{"`), or None."""
     while (found := text.find(ending, at, end)) >= 0:
-        after = _after_space(text, found + len(ending), end)
+        after = json.after_space(text, found + len(ending), end)
         if after < end and text[after] == ",":
-            after = _after_space(text, after + 1, end)
+            after = json.after_space(text, after + 1, end)
             if after + 2 <= end and text.startswith('{"', after):
                 return found + len(ending), after + 2
         at = found + 1
